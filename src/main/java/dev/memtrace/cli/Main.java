@@ -1,0 +1,87 @@
+package dev.memtrace.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code memtrace} command: annotations only. {@link #run} is the testable entry point; only
+ * {@link #main} calls {@code System.exit}.
+ */
+@Command(
+    name = "memtrace",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Runs a program under strace and explains, syscall by syscall, what happens to its memory.",
+      "",
+      "  memtrace [run] [OPTIONS] -- COMMAND [ARG...]   trace COMMAND live",
+      "  memtrace run [OPTIONS] -p PID                  attach to a running process",
+      "  memtrace analyze [OPTIONS] [FILE...|-]         read saved strace logs or a recording",
+      "  memtrace maps --at LINE[,LINE...] FILE         the address space after given lines",
+      ""
+    },
+    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:the command succeeded (run: the traced program's own status)",
+      "3:analyze --strict: some lines could not be parsed",
+      "125:memtrace itself failed (bad options, strace missing, ptrace refused)",
+      "126:COMMAND could not be executed",
+      "127:COMMAND was not found"
+    })
+public final class Main {
+
+  static final int EXIT_USAGE = 125;
+  private static final Set<String> ROOT_WORDS =
+      Set.of("run", "analyze", "maps", "help", "-h", "--help", "-V", "--version");
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("memtrace: " + oneLine(ex));
+          return EXIT_USAGE;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, args1) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("memtrace: " + ex.getMessage());
+          c.getErr().println("Try 'memtrace " + subName(c) + "--help' for more information.");
+          return EXIT_USAGE;
+        });
+    String[] effective = args;
+    if (args.length == 0) {
+      cli.usage(cli.getErr());
+      return EXIT_USAGE;
+    }
+    if (!ROOT_WORDS.contains(args[0])) {
+      // "memtrace -- cat x" and "memtrace -o f -- cat x" mean "memtrace run ...".
+      effective = new String[args.length + 1];
+      effective[0] = "run";
+      System.arraycopy(args, 0, effective, 1, args.length);
+    }
+    return cli.execute(Arrays.copyOf(effective, effective.length));
+  }
+
+  private static String subName(CommandLine c) {
+    return c.getParent() == null ? "" : c.getCommandName() + " ";
+  }
+
+  static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    if (m == null || m.isBlank()) {
+      m = ex.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ');
+  }
+}

@@ -1,0 +1,9 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.model.Region;
+
+/**
+ * Where a read/write-like call's buffer lies: the address, the region holding it (null when no
+ * known region does), how far into that region, and the region's class.
+ */
+public record BufferRef(long address, Region region, long offset, String regionClass) {}

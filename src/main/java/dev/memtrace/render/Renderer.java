@@ -1,0 +1,19 @@
+package dev.memtrace.render;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import java.io.IOException;
+
+/**
+ * Writes the timeline in one format. Events arrive in order, one at a time, so that text and
+ * jsonl stream with flat memory; a renderer that needs the whole timeline (html) keeps it itself.
+ */
+public interface Renderer extends AutoCloseable {
+
+  void event(AnnotatedEvent event) throws IOException;
+
+  /** Called once after the last event; flushes whatever the format writes at the end. */
+  void finish() throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}
