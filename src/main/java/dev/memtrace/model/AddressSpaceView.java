@@ -1,0 +1,22 @@
+package dev.memtrace.model;
+
+import java.util.List;
+
+/**
+ * Read-only view of one address space (one mm) as the model holds it after the event being
+ * processed. Lookups by address are logarithmic.
+ */
+public interface AddressSpaceView {
+
+  /** The region containing the address, or null. */
+  Region regionAt(long address);
+
+  /** The nearest region starting at or below the address, or null. */
+  Region regionAtOrBelow(long address);
+
+  /** The nearest region starting above the address, or null. */
+  Region regionAbove(long address);
+
+  /** All regions, sorted by address. */
+  List<Region> regions();
+}
