@@ -71,7 +71,7 @@ final class Buffers {
               t.cls() == RegionClass.HEAP ? "[heap]" : "", t.line());
       p.buffer = new BufferRef(addr, r, off, t.cls().label);
       p.why.add(new Explanation("buffer",
-          "the buffer at " + hex(addr) + " is " + off + " bytes into the " + t.what()
+          "the buffer at " + hex(addr) + " is " + off + " bytes into " + MallocRules.the(t.what())
               + " made at line " + t.line() + " (" + t.cls().label + ")",
           Basis.ARITHMETIC, List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
       return;

@@ -60,6 +60,9 @@ final class Constants {
     }
     for (String part : t.split("\\|")) {
       String p = part.trim();
+      if (p.equals("PROT_NONE") || bits && p.equals("0")) {
+        continue;
+      }
       if (table.containsKey(p)) {
         out.add(p);
         continue;

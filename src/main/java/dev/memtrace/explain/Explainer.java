@@ -196,6 +196,31 @@ public final class Explainer {
     return sp;
   }
 
+  /** Thread group of each task that is not its own leader. */
+  private final Map<Integer, Integer> groups = new HashMap<>();
+
+  void cloned(Integer parent, int child, boolean thread) {
+    if (thread && parent != null) {
+      groups.put(child, groups.getOrDefault(parent, parent));
+    }
+  }
+
+  /**
+   * execve gives the caller's whole thread group one fresh space (the leader's pid survives an
+   * execve made by another thread); a vfork parent keeps the space it shared with the child.
+   */
+  void execed(Integer pid, Space fresh) {
+    int k = key(pid);
+    int group = groups.getOrDefault(k, k);
+    spaces.put(k, fresh);
+    spaces.put(group, fresh);
+    for (Map.Entry<Integer, Integer> g : groups.entrySet()) {
+      if (g.getValue() == group) {
+        spaces.put(g.getKey(), fresh);
+      }
+    }
+  }
+
   void newSpace(Integer pid, Space sp) {
     spaces.put(key(pid), sp);
   }

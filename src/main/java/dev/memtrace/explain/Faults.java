@@ -126,7 +126,7 @@ final class Faults {
 
   private static String describe(Region r, TagMap.Span s) {
     if (s != null) {
-      return "the " + s.tag().what() + " made at line " + s.tag().line();
+      return MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
     }
     if (r.path().isEmpty()) {
       return "an anonymous region " + hex(r.start()) + "-" + hex(r.end());

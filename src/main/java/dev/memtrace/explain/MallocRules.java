@@ -51,12 +51,6 @@ final class MallocRules {
                     + "threshold free at the top, so systrim lowers the break by "
                     + (c.sp.brk - c.arg(0)) + " bytes, keeping top_pad (131072) spare",
                 Basis.PATTERN, "brk moves down by " + (c.sp.brk - c.arg(0)))),
-        Rule.on("malloc-brk-failed", "brk")
-            .when(c -> c.arg(0) > 0 && c.ret() != c.arg(0))
-            .says(c -> Said.of(
-                "the break could not move to " + hex(c.arg(0)) + " (something is mapped there "
-                    + "or a limit was hit): malloc falls back to mmap of at least 1 MiB",
-                Basis.PATTERN, "brk returned " + hex(c.ret()) + ", not the asked address")),
         Rule.on("malloc-arena-reserve", "mmap")
             .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"),
                 size(1, 2 * Glibc.HEAP_MAX))
@@ -141,10 +135,10 @@ final class MallocRules {
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
     String why = classic
-        ? "the first malloc (here tcache_init's " + 0x290 + "-byte tcache struct, but any "
+        ? "The first malloc (here tcache_init's " + 0x290 + "-byte tcache struct, but any "
             + "first chunk up to " + maxNb + " bytes gives the same) needs a chunk plus "
             + "top_pad: " + tc.steps()
-        : "the first request needed more than the usual 0x21000: the first chunk was up to "
+        : "The first request needed more than the usual 0x21000: the first chunk was up to "
             + maxNb + " bytes (growth − top_pad 131072 − MINSIZE 32)";
     return Said.of(
             "[heap] appears: malloc's main arena moves the break up by " + inc + " = "
@@ -175,7 +169,7 @@ final class MallocRules {
     boolean head = a == r;
     return Said.of(
         "trims the " + (head ? "head" : "tail") + " of the 128 MiB arena reservation made at "
-            + "line " + c.ex.tagLine(c, r) + " (" + len + " bytes) so that what is left is a "
+            + "line " + c.sp.arenaLine + " (" + len + " bytes) so that what is left is a "
             + "64 MiB heap aligned to 64 MiB: heap_for_ptr() finds an arena's header by masking "
             + "a pointer. Head + tail together are 64 MiB",
         Basis.ARITHMETIC,
@@ -192,12 +186,13 @@ final class MallocRules {
     String leadText = lead == 0 ? "" : " (" + len + " − " + lead + " lead bytes before the "
         + "aligned chunk = " + chunk + ")";
     return Said.of(
-        "free() gives the " + s.tag().what() + " made at line " + s.tag().line()
+        "free() gives " + the(s.tag().what()) + " made at line " + s.tag().line()
             + " back to the kernel (munmap_chunk unmaps the whole " + len + "-byte mapping). "
             + (t.value() != c.sp.mmapThreshold
                 ? "glibc's dynamic mmap threshold rises to the freed chunk's size " + chunk
                     + leadText + " and the trim threshold to " + 2 * chunk
-                    + ": same-size requests will now come from the heap"
+                    + ": requests whose chunk is smaller than " + chunk + " now come from the "
+                    + "heap, larger ones still get their own mapping"
                 : "The mmap threshold stays " + c.sp.mmapThreshold),
         Basis.ARITHMETIC, t.steps());
   }
@@ -206,7 +201,7 @@ final class MallocRules {
     long oldLen = c.arg(1);
     long newLen = c.arg(2);
     TagMap.Span s = c.sp.tags.at(c.arg(0));
-    String what = s == null ? "an mmapped region" : "the " + s.tag().what() + " made at line "
+    String what = s == null ? "an mmapped region" : the(s.tag().what()) + " made at line "
         + s.tag().line();
     boolean malloc = s == null || s.tag().cls() == RegionClass.MALLOC_MMAP;
     return Said.of(
@@ -219,6 +214,11 @@ final class MallocRules {
             Basis.PATTERN, "mremap with MREMAP_MAYMOVE of " + what)
         .tag(malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
+  }
+
+  /** "the 200704-byte chunk", but "cat's buffer" without an article. */
+  static String the(String what) {
+    return what.contains("'s ") ? what : "the " + what;
   }
 
   static Said mmapChunk(Ctx c) {

@@ -41,6 +41,32 @@ final class MappingRules {
       Map.entry("MADV_POPULATE_READ", "fault the pages in now (read)"),
       Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
 
+  /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
+  static List<Rule> runtimeRules() {
+    return List.of(
+        Rule.on("python-obmalloc-arena", "mmap")
+            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 1 << 20), program("python"))
+            .frames("_PyObject_ArenaMmap", "new_arena")
+            .says(c -> Said.of(
+                    "CPython's small-object allocator (obmalloc) takes a new 1 MiB arena "
+                        + "straight from mmap (ARENA_SIZE is 1 MiB since 3.10); objects up to "
+                        + "512 bytes live in its pools. A glibc malloc mapping would not be an "
+                        + "exact power of two",
+                    Basis.PATTERN, "1048576-byte anonymous RW mmap in a python process")
+                .tag(RegionClass.ANON, "CPython obmalloc arena")),
+        Rule.on("python-datastack", "mmap")
+            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 16384), program("python"))
+            .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
+            .says(c -> Said.of(
+                    "CPython (3.11+) gives a thread a 16 KiB data-stack chunk for its frames "
+                        + "(DATA_STACK_CHUNK_SIZE, allocated with mmap via "
+                        + "_PyObject_VirtualAlloc)",
+                    Basis.PATTERN, "16384-byte anonymous RW mmap in a python process")
+                .tag(RegionClass.ANON, "CPython frame data stack")));
+  }
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
@@ -70,27 +96,6 @@ final class MappingRules {
                         + "(set up by setlocale); it stays until exit",
                     Basis.PATTERN, "file " + c.fdPath(4))
                 .tag(RegionClass.FILE_SHARED, "gconv-modules.cache")),
-        Rule.on("python-obmalloc-arena", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 1 << 20), program("python"))
-            .frames("_PyObject_ArenaMmap", "new_arena")
-            .says(c -> Said.of(
-                    "CPython's small-object allocator (obmalloc) takes a new 1 MiB arena "
-                        + "straight from mmap (ARENA_SIZE is 1 MiB since 3.10); objects up to "
-                        + "512 bytes live in its pools. A glibc malloc mapping would not be an "
-                        + "exact power of two",
-                    Basis.PATTERN, "1048576-byte anonymous RW mmap in a python process")
-                .tag(RegionClass.ANON, "CPython obmalloc arena")),
-        Rule.on("python-datastack", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 16384), program("python"))
-            .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
-            .says(c -> Said.of(
-                    "CPython (3.11+) gives a thread a 16 KiB data-stack chunk for its frames "
-                        + "(DATA_STACK_CHUNK_SIZE, allocated with mmap via "
-                        + "_PyObject_VirtualAlloc)",
-                    Basis.PATTERN, "16384-byte anonymous RW mmap in a python process")
-                .tag(RegionClass.ANON, "CPython frame data stack")),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag(3, "MAP_SHARED"))
             .says(c -> Said.of(
@@ -114,8 +119,8 @@ final class MappingRules {
               boolean none = c.prot(2).isEmpty();
               return Said.of(
                       (none ? "re-reserves " : "commits ") + c.len() + " bytes (" + c.protText(2)
-                          + ") at offset " + hex(c.arg(0) - s.start()) + " of the "
-                          + s.tag().what() + " made at line " + s.tag().line()
+                          + ") at offset " + hex(c.arg(0) - s.start()) + " of "
+                          + MallocRules.the(s.tag().what()) + " made at line " + s.tag().line()
                           + (none ? "" : ": a runtime commits its reservation piece by piece "
                               + "(HotSpot uses mmap MAP_FIXED rather than mprotect)"),
                       Basis.PATTERN, "MAP_FIXED inside a PROT_NONE reservation")
@@ -146,7 +151,7 @@ final class MappingRules {
             .says(c -> {
               TagMap.Span s = c.sp.tags.at(c.arg(0));
               return Said.of(
-                  "changes " + c.arg(1) + " bytes of the " + s.tag().what() + " made at line "
+                  "changes " + c.arg(1) + " bytes of " + MallocRules.the(s.tag().what()) + " made at line "
                       + s.tag().line() + " to " + c.protText(2)
                       + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
                   Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
@@ -156,12 +161,27 @@ final class MappingRules {
             .says(c -> {
               String a = c.advice(2).stream().filter(ADVICE::containsKey).findFirst().get();
               TagMap.Span s = c.sp.tags.at(c.arg(0));
-              String where = s == null ? "" : " of the " + s.tag().what() + " made at line "
+              String where = s == null ? "" : " of " + MallocRules.the(s.tag().what()) + " made at line "
                   + s.tag().line();
+              String meaning = ADVICE.get(a);
+              if (a.equals("MADV_DONTNEED") && s != null && (s.tag().cls() == RegionClass.SHARED_MEMORY
+                  || s.tag().cls() == RegionClass.FILE_SHARED || s.tag().cls() == RegionClass.FILE_PRIVATE)) {
+                meaning = "drop this process's pages now; shared or file-backed contents are "
+                    + "kept and come back on the next touch";
+              }
               return Said.of(
-                  a + " on " + c.arg(1) + " bytes" + where + ": " + ADVICE.get(a),
+                  a + " on " + c.arg(1) + " bytes" + where + ": " + meaning,
                   Basis.PATTERN, "advice " + a);
             }),
+        Rule.on("mremap-in-place", "mremap")
+            .when(ok())
+            .says(c -> Said.of(
+                (c.arg(2) < c.arg(1) ? "shrinks " : "grows ") + "a mapping in place from "
+                    + c.arg(1) + " to " + c.arg(2) + " bytes"
+                    + (c.text(3) != null && c.text(3).contains("MAYMOVE") ? ""
+                        : " (without MREMAP_MAYMOVE it may not move: growing fails with "
+                            + "ENOMEM if the next pages are taken)"),
+                Basis.PATTERN, "mremap flags " + c.text(3))),
         Rule.on("msync", "msync")
             .when(ok())
             .says(c -> Said.of(
@@ -227,7 +247,7 @@ final class MappingRules {
     long len = c.arg(1);
     boolean whole = s.start() == c.arg(0) && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
     return Said.of(
-        (whole ? "unmaps the " : "unmaps " + len + " bytes of the ") + s.tag().what()
+        (whole ? "unmaps " : "unmaps " + len + " bytes of ") + MallocRules.the(s.tag().what())
             + " made at line " + s.tag().line()
             + (s.tag().cls() == RegionClass.FILE_PRIVATE && s.tag().what().contains("cache")
                 ? ": ld.so no longer needs the cache once the libraries are loaded" : ""),

@@ -14,8 +14,10 @@ final class Rules {
 
   private static List<Rule> build() {
     List<Rule> all = new ArrayList<>();
+    all.addAll(FailureRules.rules());
     all.addAll(LoaderRules.rules());
     all.addAll(ThreadRules.rules());
+    all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());
     all.addAll(MappingRules.rules());
     return List.copyOf(all);

@@ -36,6 +36,7 @@ final class Space {
   Loading loading;
   /** The last 128 MiB PROT_NONE reservation of a new arena, for its head/tail munmaps. */
   long arenaReservation = -1;
+  int arenaLine;
   long arenaAligned = -1;
   /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */
   long candidate = -1;

@@ -33,6 +33,7 @@ final class State {
           sp.cacheAddress = start;
         } else if (id.equals("malloc-arena-reserve")) {
           sp.arenaReservation = start;
+          sp.arenaLine = c.line();
         } else if (id.equals("malloc-mmap")) {
           ex.buffersCandidate(sp, start);
         }
@@ -153,7 +154,7 @@ final class State {
           Space fresh = new Space();
           fresh.exe = unquote(c.text(c.name().equals("execve") ? 0 : 1));
           fresh.fds.putAll(sp.fds);
-          ex.newSpace(c.ev.pid(), fresh);
+          ex.execed(c.ev.pid(), fresh);
         }
       }
       case "clone", "clone3", "fork", "vfork" -> {
@@ -163,6 +164,7 @@ final class State {
         }
         String all = c.ev.args() == null ? "" : c.ev.args().text();
         boolean shares = all.contains("CLONE_VM") || c.name().equals("vfork");
+        ex.cloned(c.ev.pid(), (int) child, all.contains("CLONE_THREAD"));
         Space existing = ex.existing((int) child);
         if (shares) {
           ex.newSpace((int) child, sp);

@@ -65,11 +65,11 @@ final class When {
 
   /** ld.so has not yet installed the main thread's TLS: still in startup. */
   static Predicate<Ctx> startup() {
-    return c -> !c.sp.tlsInstalled;
+    return c -> !c.sp.tlsInstalled && !c.sp.mallocStarted;
   }
 
   static Predicate<Ctx> afterStartup() {
-    return c -> c.sp.tlsInstalled;
+    return c -> c.sp.tlsInstalled || c.sp.mallocStarted;
   }
 
   /** ld.so is mapping an object and the address lies in its reserved span. */
