@@ -86,14 +86,18 @@ final class Ctx {
     return p.isEmpty() ? "PROT_NONE" : String.join("|", p);
   }
 
-  /** The first -k frame whose symbol is one of the names, or null. */
+  /**
+   * The outermost -k frame whose symbol is one of the names (the entry the program called, say
+   * malloc, rather than an internal helper whose dynsym name may mislead), or null.
+   */
   StackFrame frame(Set<String> symbols) {
+    StackFrame hit = null;
     for (StackFrame f : ev.stack()) {
       if (f.symbol() != null && symbols.contains(f.symbol())) {
-        return f;
+        hit = f;
       }
     }
-    return null;
+    return hit;
   }
 
   /** The first frame outside libc and ld.so: who called the allocator. */

@@ -104,7 +104,8 @@ final class Faults {
       boolean fromView = below != null && below.end() == belowEnd;
       String name = fromView ? describe(below, sp == null ? null : sp.tags.at(below.start()))
           : describe(null, sb);
-      b.append(", ").append(a - belowEnd).append(" bytes beyond the end of ").append(name);
+      b.append(", ").append(a - belowEnd).append(" bytes (").append(Human.bytes(a - belowEnd))
+          .append(") beyond the end of ").append(name);
       ev.add(hex(a) + " - end " + hex(belowEnd) + " = " + (a - belowEnd));
       if (name.contains("[heap]")) {
         b.append(" (past the program break: the heap ends there)");
@@ -112,10 +113,12 @@ final class Faults {
     }
     long aboveStart = Math.min(above == null ? Long.MAX_VALUE : above.start(),
         sa == null ? Long.MAX_VALUE : sa.start());
-    if (aboveStart != Long.MAX_VALUE) {
+    if (aboveStart != Long.MAX_VALUE && (aboveStart - a <= (1L << 20)
+        || belowEnd == Long.MIN_VALUE || aboveStart - a < a - belowEnd)) {
       boolean fromView = above != null && above.start() == aboveStart;
       String name = fromView ? describe(above, null) : describe(null, sa);
-      b.append(", ").append(aboveStart - a).append(" bytes below ").append(name);
+      b.append(", ").append(aboveStart - a).append(" bytes (").append(Human.bytes(aboveStart - a))
+          .append(") below ").append(name);
       if (name.contains("[stack]")) {
         b.append(" (the main stack could not grow this far: RLIMIT_STACK or the 1 MiB guard "
             + "gap to the next mapping — a stack overflow)");

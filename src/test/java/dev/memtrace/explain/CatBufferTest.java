@@ -45,7 +45,7 @@ class CatBufferTest {
       throws Exception {
     Path log = Run.corpusLog("cat_big_s4096.log");
     assumeTrue(Run.exists(log), "corpus not found beside the project");
-    Run.Out out = Run.explain(Lines.read(log), 0);
+    Run.Out out = Run.explain(Run.read(log), 0);
     int mmap = lineOf(out, "mmap", "139264");
     assertThat(out.why(mmap)).contains("glibc malloc's mmap path").contains("135145 to 139240");
     assertThat(out.why(mmap + 1)).contains("made at line " + mmap);

@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,22 @@ final class Run {
   }
 
   static Out explain(Path log) throws IOException {
-    return explain(Lines.read(log), Explainer.DEFAULT_WINDOW);
+    return explain(read(log), Explainer.DEFAULT_WINDOW);
+  }
+
+  /** Reads a log with the real parser; an -ff file gets its pid from its name. */
+  static List<TraceEvent> read(Path log) throws IOException {
+    String n = log.getFileName().toString();
+    String ext = n.substring(n.lastIndexOf('.') + 1);
+    Integer pid = ext.matches("\\d+") ? Integer.valueOf(ext) : null;
+    List<TraceEvent> out = new ArrayList<>();
+    try (var in = Files.newInputStream(log);
+        TraceReader r = new TraceReader(in, n, pid)) {
+      for (TraceEvent e = r.next(); e != null; e = r.next()) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   static boolean exists(Path p) {
