@@ -27,6 +27,8 @@ public final class AddressSpace implements AddressSpaceView {
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
+  /** True from execve until the first brk: that brk's answer is start_brk. */
+  boolean freshExec;
 
   /** A deep copy, as fork makes it: each area gets its own anon_vma in the child. */
   public AddressSpace copy() {
@@ -220,6 +222,76 @@ public final class AddressSpace implements AddressSpaceView {
 
   Iterator<Vma> iterator() {
     return areas.values().iterator();
+  }
+
+  /** Lays another space's areas over this one's (what a child did before its clone returned). */
+  void overlay(AddressSpace other) {
+    for (Vma v : other.areas.values()) {
+      cut(v.start(), v.end());
+      put(v.anonId() == 0 ? v : v.withAnonId(newAnonId()));
+      mergeBoundaries(v.start(), v.end());
+    }
+    if (brk == UNKNOWN) {
+      startBrk = other.startBrk;
+      brk = other.brk;
+    }
+  }
+
+  /**
+   * Takes a listing from {@code /proc/PID/maps} as the truth: afterwards the space holds exactly
+   * those regions. An area the model already had in the same place, with the same permissions,
+   * offset and file, is kept (with what merging depends on) and only learns the kernel's name,
+   * device and inode; every other line is adopted as the kernel printed it.
+   */
+  public void resync(List<Region> kernel) {
+    TreeMap<Long, Vma> old = new TreeMap<>(areas);
+    areas.clear();
+    for (Region k : kernel) {
+      Vma mine = old.get(k.start());
+      if (mine != null && Agreement.same(view(mine), k)) {
+        Backing b = mine.backing();
+        if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
+          b = new Backing(b.kind(), k.path(), k.dev(), k.inode(), b.key());
+        }
+        areas.put(k.start(), mine.withBacking(b));
+      } else {
+        areas.put(k.start(), adopt(k));
+      }
+      if ("[heap]".equals(k.path()) && startBrk == UNKNOWN) {
+        startBrk = k.start();
+        brk = brk == UNKNOWN ? k.end() : brk;
+      }
+    }
+  }
+
+  /** A VMA for a maps line the model did not make: what merging needs is guessed from its kind. */
+  private Vma adopt(Region k) {
+    String perms = k.perms();
+    int prot = (perms.charAt(0) == 'r' ? 1 : 0) | (perms.charAt(1) == 'w' ? 2 : 0)
+        | (perms.charAt(2) == 'x' ? 4 : 0);
+    boolean shared = perms.charAt(3) == 's';
+    String path = k.path();
+    boolean heap = "[heap]".equals(path);
+    Backing b;
+    long pgoff = k.offset();
+    if (path.isEmpty() || heap) {
+      b = Backing.ANONYMOUS;
+      pgoff = k.start();
+    } else if (path.startsWith("[")) {
+      b = new Backing(Backing.Kind.SPECIAL, path, k.dev(), k.inode(), 0);
+    } else if ("00:01".equals(k.dev()) && shared) {
+      b = new Backing(Backing.Kind.SHARED_MEMORY, path, k.dev(), k.inode(), k.inode());
+    } else {
+      b = new Backing(Backing.Kind.FILE, path, k.dev(), k.inode(),
+          "00:01".equals(k.dev()) ? k.inode() : 0);
+    }
+    int flags = "[stack]".equals(path) ? Vma.GROWSDOWN : 0;
+    boolean writablePrivate = !shared && (prot & 2) != 0;
+    if (writablePrivate) {
+      flags |= Vma.ACCOUNT;
+    }
+    return new Vma(k.start(), k.end(), prot, shared, pgoff, b, flags,
+        writablePrivate ? newAnonId() : 0, 0, heap);
   }
 
   void clear() {

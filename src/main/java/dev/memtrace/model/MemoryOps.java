@@ -152,6 +152,14 @@ public final class MemoryOps {
         v -> v.withFlags((v.flags() | setClear[0]) & ~setClear[1]));
   }
 
+  /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
+  public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
+    long lo = dev.memtrace.model.abi.LinuxFlags.pageDown(addr);
+    long end = pageUp(addr + len);
+    return changeAreas(s, lo, end, on ? "mlock" : "munlock",
+        v -> v.withFlags(on ? v.flags() | Vma.LOCKED : v.flags() & ~Vma.LOCKED));
+  }
+
   private static Outcome changeAreas(
       AddressSpace s, long lo, long hi, String call, java.util.function.UnaryOperator<Vma> f) {
     ChangeTracker t = new ChangeTracker(s);
