@@ -3,6 +3,7 @@ package dev.memtrace.cli;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
@@ -19,7 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
@@ -34,8 +37,6 @@ final class AnalyzePipeline {
   private final AnalyzeOptions options;
   private final PrintStream stdout;
   private final PrintStream err;
-  /** Later stages replace this with the model → correlate → explain chain. */
-  private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -73,12 +74,33 @@ final class AnalyzePipeline {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
+      Annotator annotate = new Annotator();
+      boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(annotate.apply(e));
+        for (AnnotatedEvent a : annotate.accept(e)) {
+          if (timeline) {
+            renderer.event(a);
+          }
+        }
       }
-      renderer.finish();
-      renderer.close();
+      for (AnnotatedEvent a : annotate.finish()) {
+        if (timeline) {
+          renderer.event(a);
+        }
+      }
+      if (timeline) {
+        renderer.finish();
+        renderer.close();
+      }
       out.flush();
+      if (options.summary() != AnalyzeOptions.Summary.none) {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        if (timeline) {
+          w.write("\n");
+        }
+        SummaryText.write(w, annotate.reports(), annotate.stats());
+        out.flush();
+      }
       if (target != stdout) {
         target.close();
       }
