@@ -172,7 +172,14 @@ final class Buffers {
       evidence = List.of(plain.steps());
     }
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
-    if (!observed) {
+    Explanation before = ex.original(t, "malloc-mmap");
+    if (before != null && before.basis() == Basis.STACK) {
+      basis = Basis.STACK;
+      List<String> ev = new java.util.ArrayList<>(before.evidence().subList(0, 1));
+      ev.addAll(evidence);
+      evidence = ev;
+      text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+    } else if (!observed) {
       text += " (inferred from the pattern: the " + count + "-byte reads that follow fit the "
           + "arithmetic exactly)";
     }

@@ -195,8 +195,10 @@ public final class Explainer {
       StackFrame caller = c.caller();
       evidence.add(0, "stack: " + frameText(hit)
           + (caller != null ? " called from " + frameText(caller) : ""));
-      text = text + " (seen in the stack: " + hit.symbol()
-          + (caller != null && caller.symbol() != null ? " ← " + caller.symbol() : "") + ")";
+      text = text + " (seen in the stack: " + frameText(hit)
+          + (caller != null ? " called from " + frameText(caller) : "")
+          + "; -k names the nearest exported symbol, so an internal function may show as its "
+          + "neighbour)";
     } else if (basis == Basis.PATTERN) {
       text = text + " (inferred from the pattern)";
     }
@@ -205,7 +207,10 @@ public final class Explainer {
 
   static String frameText(StackFrame f) {
     String o = f.object() == null ? "?" : LoaderRules.shortName(f.object());
-    return o + ":" + (f.symbol() == null ? "?" : f.symbol())
+    if (f.symbol() == null || f.symbol().isEmpty()) {
+      return o + (f.offset() == null ? "" : "+0x" + Long.toHexString(f.offset()));
+    }
+    return o + ":" + f.symbol()
         + (f.symbolOffset() != null && f.symbolOffset() != 0
             ? "+0x" + Long.toHexString(f.symbolOffset()) : "");
   }
@@ -280,6 +285,15 @@ public final class Explainer {
     p.why.removeIf(e -> e.rule().equals(ruleId) || e.rule().equals(replacement.rule()));
     p.why.add(0, replacement);
     return true;
+  }
+
+  /** The reason ruleId gave on the event that made tag, if that event still waits. */
+  Explanation original(Tag tag, String ruleId) {
+    Pending p = origins.get(tag);
+    if (p == null) {
+      return null;
+    }
+    return p.why.stream().filter(e -> e.rule().equals(ruleId)).findFirst().orElse(null);
   }
 
   /** Adds a reason to the event that made tag, if it still waits. */
