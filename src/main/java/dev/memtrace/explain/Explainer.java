@@ -49,6 +49,7 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
+    List<String> classes;
 
     Pending(AnnotatedEvent in) {
       this.in = in;
@@ -134,7 +135,8 @@ public final class Explainer {
     List<Explanation> why = new ArrayList<>(in.why());
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
-    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why);
+    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
+        p.classes == null ? in.classes() : p.classes);
   }
 
   private void explain(Pending p) {
@@ -170,6 +172,7 @@ public final class Explainer {
           p.why.add(toExplanation(rule, said, c));
         }
         State.apply(c, rule, said, p, this);
+        p.classes = classes(p.in, sp);
       } else {
         State.applyOther(c, this);
         buffers.explain(c, p);
@@ -183,6 +186,24 @@ public final class Explainer {
       }
       p.memory = Faults.isFault(sig);
     }
+  }
+
+  /** The class of the region each change leaves, from the tags just updated. */
+  private static List<String> classes(AnnotatedEvent in, Space sp) {
+    if (in.changes().isEmpty()) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(in.changes().size());
+    for (var ch : in.changes()) {
+      Region r = ch.after() != null ? ch.after() : ch.before();
+      TagMap.Span s = sp.tags.at(r.start());
+      if (s == null && ch.after() == null) {
+        out.add("");
+        continue;
+      }
+      out.add(Classifier.classify(r, s == null ? null : s.tag()).label);
+    }
+    return out;
   }
 
   private Explanation toExplanation(Rule rule, Rule.Said said, Ctx c) {

@@ -126,9 +126,10 @@ final class MallocRules {
   private static boolean inArenaReservation(Ctx c) {
     long a = c.arg(0);
     long r = c.sp.arenaReservation;
+    long end = r + 2 * Glibc.HEAP_MAX;
     TagMap.Span s = c.sp.tags.at(a);
-    return a >= r && a < r + 2 * Glibc.HEAP_MAX && s != null
-        && s.tag().cls() == RegionClass.RESERVED && s.tag().what().equals("arena reservation");
+    boolean headOrTail = a == r || a + c.arg(1) == end;
+    return headOrTail && s != null && s.tag().what().startsWith("arena reservation");
   }
 
   private static Said firstGrowth(Ctx c) {

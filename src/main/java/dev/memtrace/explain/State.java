@@ -56,6 +56,15 @@ final class State {
           sp.candidate = -1;
         }
         sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
+        if (id.equals("malloc-arena-trim")) {
+          long r = sp.arenaReservation;
+          for (TagMap.Span left : sp.tags.overlapping(r, r + 2 * Glibc.HEAP_MAX)) {
+            if (left.tag().what().startsWith("arena reservation")) {
+              sp.tags.put(left.start(), left.end(), left.tag().withClass(
+                  RegionClass.MALLOC_ARENA, "arena reservation, now a 64 MiB arena heap"));
+            }
+          }
+        }
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }
