@@ -27,6 +27,12 @@ public final class AddressSpace implements AddressSpaceView {
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
+  /**
+   * Ranges a non-fixed mmap was given while the model still had memory there: another thread's
+   * munmap freed them, but its line comes later in the log (it returned later). That munmap must
+   * not remove the new mapping; it consumes the range instead.
+   */
+  final List<long[]> reused = new ArrayList<>();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
 
