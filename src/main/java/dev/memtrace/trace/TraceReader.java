@@ -24,7 +24,10 @@ import java.util.List;
  * Typed argument trees come later and lazily, from {@link Args#get(int)}. Never throws on bad
  * input: a line that fits no shape becomes an {@link UnparsedEvent}. Not thread-safe.
  */
-public final class TraceReader implements AutoCloseable {
+public final class TraceReader implements EventSource {
+
+  /** How an unparsed event caused by a bug in the scanner (not by the input) starts its error. */
+  static final String INTERNAL_ERROR = "internal parser error: ";
 
   private final LineReader lines;
   private final LineParser parser;
@@ -35,7 +38,7 @@ public final class TraceReader implements AutoCloseable {
   private int carryLine;
   private boolean finished;
   private long unparsed;
-  private int firstUnparsedLine;
+  private UnparsedEvent firstUnparsed;
 
   /**
    * @param file the name events cite (null for standard input)
@@ -63,7 +66,7 @@ public final class TraceReader implements AutoCloseable {
     return events;
   }
 
-  /** The next event, or null at the end of the input. */
+  @Override
   public TraceEvent next() throws IOException {
     while (out.isEmpty()) {
       if (finished) {
@@ -95,7 +98,7 @@ public final class TraceReader implements AutoCloseable {
     TraceEvent e = out.poll();
     if (e instanceof UnparsedEvent u) {
       if (unparsed++ == 0) {
-        firstUnparsedLine = u.line();
+        firstUnparsed = u;
       }
     }
     return forcedPid == null || e.pid() != null ? e : withPid(e, forcedPid);
@@ -139,22 +142,30 @@ public final class TraceReader implements AutoCloseable {
   }
 
   private void feed(String text, int no, String raw) {
-    assembler.accept(parser.parse(text, new Source(parser.file(), no, raw)));
+    Source src = new Source(parser.file(), no, raw);
+    Piece piece;
+    try {
+      piece = parser.parse(text, src);
+    } catch (RuntimeException e) {
+      // A scanner bug must not cost the rest of the log: the line is reported, not the trace.
+      piece = new Piece.Done(new UnparsedEvent(src, Prefix.NONE, INTERNAL_ERROR + e));
+    }
+    assembler.accept(piece);
   }
 
-  /** Physical lines read so far. */
-  public int linesRead() {
+  @Override
+  public long linesRead() {
     return lines.lineNumber();
   }
 
-  /** Events that were unparsed lines, so far. */
+  @Override
   public long unparsedCount() {
     return unparsed;
   }
 
-  /** The line of the first unparsed event, or 0. */
-  public int firstUnparsedLine() {
-    return firstUnparsedLine;
+  @Override
+  public UnparsedEvent firstUnparsed() {
+    return firstUnparsed;
   }
 
   /** True when the input ended in the middle of a line (strace was killed). */
