@@ -49,7 +49,8 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
-    List<String> classes;
+    /** The tag over each change's region, read when the event leaves (tags may be refined). */
+    List<Tag> classes;
 
     Pending(AnnotatedEvent in) {
       this.in = in;
@@ -136,7 +137,7 @@ public final class Explainer {
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
     return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
-        p.classes == null ? in.classes() : p.classes);
+        p.classes == null ? in.classes() : labels(in, p.classes));
   }
 
   private void explain(Pending p) {
@@ -188,20 +189,31 @@ public final class Explainer {
     }
   }
 
-  /** The class of the region each change leaves, from the tags just updated. */
-  private static List<String> classes(AnnotatedEvent in, Space sp) {
+  /** The tag over the region each change leaves, from the tags just updated. */
+  private static List<Tag> classes(AnnotatedEvent in, Space sp) {
     if (in.changes().isEmpty()) {
       return null;
     }
-    List<String> out = new ArrayList<>(in.changes().size());
+    List<Tag> out = new ArrayList<>(in.changes().size());
     for (var ch : in.changes()) {
       Region r = ch.after() != null ? ch.after() : ch.before();
       TagMap.Span s = sp.tags.at(r.start());
-      if (s == null && ch.after() == null) {
+      out.add(s == null ? null : s.tag());
+    }
+    return out;
+  }
+
+  /** The class label of each change's region, as the (possibly refined) tags now say. */
+  private static List<String> labels(AnnotatedEvent in, List<Tag> tags) {
+    List<String> out = new ArrayList<>(tags.size());
+    for (int i = 0; i < tags.size(); i++) {
+      var ch = in.changes().get(i);
+      Tag t = tags.get(i);
+      if (ch.after() == null && t == null) {
         out.add("");
-        continue;
+      } else {
+        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t).label);
       }
-      out.add(Classifier.classify(r, s == null ? null : s.tag()).label);
     }
     return out;
   }
