@@ -46,6 +46,7 @@ public final class JsonlRenderer implements Renderer {
   private final JsonGenerator g;
   private final boolean withFile;
   private boolean any;
+  private final char[] numberBuf = new char[32];
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -165,7 +166,7 @@ public final class JsonlRenderer implements Renderer {
     }
     if (s.duration() != null) {
       g.writeFieldName(DURATION);
-      g.writeNumber(Texts.seconds(s.duration()));
+      g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
       g.writeBooleanField("unfinished", true);
