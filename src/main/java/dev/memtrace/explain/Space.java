@@ -49,6 +49,7 @@ final class Space {
   dev.memtrace.model.AddressSpaceView view;
   long peak;
   int peakLine;
+  int peakTallyLine;
   Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
