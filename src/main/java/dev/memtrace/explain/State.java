@@ -40,6 +40,7 @@ final class State {
         }
         if (id.equals("ldso-span")) {
           sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line());
+          sp.jvm = sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
         } else if (id.equals("ldso-cache")) {
           sp.cacheAddress = start;
         } else if (id.equals("malloc-arena-reserve")) {
