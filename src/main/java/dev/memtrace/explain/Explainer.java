@@ -155,7 +155,7 @@ public final class Explainer {
         sp.view = v;
       }
       p.memory = MemoryCalls.MEMORY.contains(sc.name());
-      Ctx c = new Ctx(sc, sp, this);
+      Ctx c = new Ctx(sc, sp, this, p.in.changes());
       Specials.before(c, p);
       if (p.memory) {
         Rule.Said said = null;

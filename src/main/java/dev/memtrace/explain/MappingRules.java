@@ -156,6 +156,18 @@ final class MappingRules {
                       + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
                   Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
             }),
+        Rule.on("unmap-model", "munmap")
+            .when(ok(), c -> modelRegion(c) != null)
+            .says(c -> Said.of(
+                "unmaps " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + ", a region the "
+                    + "trace did not show being made (the kernel's, or mapped before the trace "
+                    + "began)", Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
+        Rule.on("mprotect-model", "mprotect")
+            .when(ok(), c -> modelRegion(c) != null)
+            .says(c -> Said.of(
+                "changes " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + " to "
+                    + c.protText(2) + ", a region the trace did not show being made",
+                Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
             .when(ok(), c -> c.advice(2).stream().anyMatch(ADVICE::containsKey))
             .says(c -> {
@@ -196,6 +208,24 @@ final class MappingRules {
                 Basis.PATTERN, c.name())));
   }
 
+  /** The model's region at argument 0, or null. */
+  static dev.memtrace.model.Region modelRegion(Ctx c) {
+    long a = c.arg(0);
+    for (var ch : c.changes) {
+      if (ch.before() != null && ch.before().contains(a)) {
+        return ch.before();
+      }
+    }
+    var v = c.ex.view(c.ev.pid());
+    return v == null ? null : v.regionAt(a);
+  }
+
+  static String describe(dev.memtrace.model.Region r) {
+    RegionClass k = Classifier.classify(r, null);
+    return (r.path().isEmpty() ? "an anonymous region" : r.path()) + " (" + k.label + ", "
+        + hex(r.start()) + "-" + hex(r.end()) + ")";
+  }
+
   private static String category(String path) {
     if (path == null) {
       return "locale";
@@ -228,6 +258,24 @@ final class MappingRules {
   private static Said directAnon(Ctx c) {
     long len = c.len();
     long smallest = Glibc.mmapForChunk(Glibc.alignUp(c.sp.mmapThreshold, 16)).value();
+    if (len % Glibc.PAGE != 0) {
+      long pages = Glibc.alignUp(len, Glibc.PAGE);
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + "), which the "
+                  + "kernel rounds up to " + pages + " bytes (whole pages): not glibc malloc, "
+                  + "whose mappings are always whole pages, so the program or a library asked "
+                  + "the kernel for it itself",
+              Basis.ARITHMETIC, len + " % 4096 = " + len % Glibc.PAGE)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    if (!c.prot(2).equals(java.util.Set.of("PROT_READ", "PROT_WRITE"))) {
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes with " + c.protText(2) + ": not "
+                  + "glibc malloc, which maps PROT_READ|PROT_WRITE only, so the program or a "
+                  + "library (a JIT, a runtime) asked the kernel for it itself",
+              Basis.PATTERN, "protection " + c.protText(2))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     if (len >= smallest) {
       return null;
     }
