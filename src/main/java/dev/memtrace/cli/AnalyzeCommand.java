@@ -44,6 +44,11 @@ final class AnalyzeCommand implements Callable<Integer> {
           + "at the end and at the peak, calls, errors, unexplained events) instead of the timeline")
   boolean summaryOnly;
 
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "/proc/PID/maps snapshots (NAME.maps.jsonl) to check the model against; "
+          + "they also name the regions the kernel made ([stack], [vdso], the executable)")
+  java.nio.file.Path snapshots;
+
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;
 
@@ -64,7 +69,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color,
         summaryOnly ? AnalyzeOptions.Summary.only
             : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
-        files);
+        snapshots, files);
     return new AnalyzePipeline(options, out, err).run();
   }
 }

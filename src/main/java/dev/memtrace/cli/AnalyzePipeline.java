@@ -55,6 +55,20 @@ final class AnalyzePipeline {
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
+    List<dev.memtrace.correlate.Snapshot> snaps = List.of();
+    if (options.snapshots() != null) {
+      try {
+        dev.memtrace.correlate.SnapshotFile.Loaded loaded =
+            dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
+        snaps = loaded.snapshots();
+        if (loaded.skipped() > 0) {
+          err.println("memtrace: " + loaded.skipped() + " line(s) of " + options.snapshots()
+              + " are not snapshots and were skipped");
+        }
+      } catch (IOException e) {
+        return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
+      }
+    }
     EventSource source;
     try {
       source = open(inputs);
@@ -74,7 +88,7 @@ final class AnalyzePipeline {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
-      Annotator annotate = new Annotator();
+      Annotator annotate = new Annotator(snaps);
       boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         for (AnnotatedEvent a : annotate.accept(e)) {

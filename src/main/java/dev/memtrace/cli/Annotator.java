@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Explainer;
@@ -16,9 +17,13 @@ import java.util.List;
  * so each call returns the events that are ready, in order.
  */
 final class Annotator {
-  private final ModelStage model = new ModelStage(new MemoryModel(), List.of());
-  private final Explainer explain =
-      new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+  private final ModelStage model;
+  private final Explainer explain;
+
+  Annotator(List<Snapshot> snapshots) {
+    this.model = new ModelStage(new MemoryModel(), snapshots);
+    this.explain = new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+  }
 
   List<AnnotatedEvent> accept(TraceEvent e) {
     List<AnnotatedEvent> out = new ArrayList<>();
