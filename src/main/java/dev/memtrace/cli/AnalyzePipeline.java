@@ -1,6 +1,10 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
@@ -23,7 +27,8 @@ import java.util.function.Function;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
+ * the model stage ({@link ModelStage}: region changes, and snapshot checks with --snapshots) →
+ * (the explanation stage plugs in here) → a renderer. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -36,11 +41,20 @@ final class AnalyzePipeline {
   private final PrintStream err;
   /** Later stages replace this with the model → correlate → explain chain. */
   private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
+  private boolean model = true;
+  private java.nio.file.Path snapshots;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
     this.stdout = stdout;
     this.err = err;
+  }
+
+  /** Whether events go through the model stage (off: parse only, for benchmarks), with snapshots. */
+  AnalyzePipeline withModel(boolean on, java.nio.file.Path snapshotFile) {
+    this.model = on;
+    this.snapshots = snapshotFile;
+    return this;
   }
 
   int run() {
@@ -68,13 +82,34 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
+    List<Snapshot> snaps = List.of();
+    if (snapshots != null) {
+      try {
+        snaps = SnapshotFile.read(snapshots).snapshots();
+      } catch (IOException e) {
+        closeQuietly(source);
+        return fail("cannot read snapshots " + snapshots + ": " + e.getMessage());
+      }
+    }
+    ModelStage stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
     String reading = "input";
     try (EventSource src = source) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
       for (TraceEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(annotate.apply(e));
+        if (stage == null) {
+          renderer.event(annotate.apply(e));
+        } else {
+          for (AnnotatedEvent a : stage.accept(e)) {
+            renderer.event(a);
+          }
+        }
+      }
+      if (stage != null) {
+        for (AnnotatedEvent a : stage.finish()) {
+          renderer.event(a);
+        }
       }
       renderer.finish();
       renderer.close();

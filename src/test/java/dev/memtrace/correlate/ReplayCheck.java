@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +59,7 @@ public final class ReplayCheck {
 
   public static Result run(Path log, Path snapshots) throws IOException {
     List<Snapshot> snaps = SnapshotFile.read(snapshots).snapshots();
-    ArrayDeque<Snapshot> pending = new ArrayDeque<>(snaps);
+    SnapshotQueue pending = new SnapshotQueue(snaps);
     MemoryModel model = new MemoryModel();
     Map<Integer, List<long[]>> execRanges = new HashMap<>();
     Map<Integer, Boolean> awaitingExec = new HashMap<>();
@@ -70,24 +69,9 @@ public final class ReplayCheck {
     try (InputStream in = Files.newInputStream(log);
         TraceReader reader = new TraceReader(in, log.toString(), null)) {
       for (TraceEvent e = reader.next(); ; e = reader.next()) {
-        int next = e == null ? Integer.MAX_VALUE : e.line();
-        while (!pending.isEmpty() && pending.peekFirst().line() < next) {
-          Snapshot s = pending.pollFirst();
-          if (s.maps() == null) {
-            continue;
-          }
-          open.removeIf(o -> {
-            if (o.s().pid() == s.pid()) {
-              mismatches.add(o.first());
-              return true;
-            }
-            return false;
-          });
-          List<long[]> exec = execFor(model, s, execRanges, awaitingExec);
-          Mismatch m = compare(model, s, exec, counts);
-          if (m != null) {
-            open.add(new Open(s, exec, m));
-          }
+        List<Snapshot> due = e == null ? pending.rest() : pending.before(e);
+        for (Snapshot s : due) {
+          due(model, s, execRanges, awaitingExec, mismatches, open, counts);
         }
         if (e == null) {
           break;
@@ -100,6 +84,9 @@ public final class ReplayCheck {
           }
           return false;
         });
+        for (Snapshot s : pending.after(e)) {
+          due(model, s, execRanges, awaitingExec, mismatches, open, counts);
+        }
         if (e instanceof SyscallEvent c && c.succeeded()) {
           int pid = c.pid() == null ? 0 : c.pid();
           if (c.name().startsWith("execve")) {
@@ -107,13 +94,35 @@ public final class ReplayCheck {
             execRanges.remove(pid);
           } else if (c.name().startsWith("clone") || c.name().endsWith("fork")) {
             int child = c.result().value().intValue();
-            execRanges.put(child, execRanges.getOrDefault(pid, List.of()));
+            if (!awaitingExec.containsKey(child)) { // unless it ran an execve before this returned
+              execRanges.putIfAbsent(child, execRanges.getOrDefault(pid, List.of()));
+            }
           }
         }
       }
     }
     open.forEach(o -> mismatches.add(o.first()));
     return new Result(counts[0], counts[1], counts[2], mismatches);
+  }
+
+  private static void due(MemoryModel model, Snapshot s, Map<Integer, List<long[]>> execRanges,
+      Map<Integer, Boolean> awaitingExec, List<Mismatch> mismatches, List<Open> open,
+      int[] counts) {
+    if (s.maps() == null) {
+      return;
+    }
+    open.removeIf(o -> {
+      if (o.s().pid() == s.pid()) {
+        mismatches.add(o.first());
+        return true;
+      }
+      return false;
+    });
+    List<long[]> exec = execFor(model, s, execRanges, awaitingExec);
+    Mismatch m = compare(model, s, exec, counts);
+    if (m != null) {
+      open.add(new Open(s, exec, m));
+    }
   }
 
   private static List<long[]> execFor(MemoryModel model, Snapshot s,
