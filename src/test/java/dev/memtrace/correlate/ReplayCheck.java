@@ -37,12 +37,17 @@ import java.util.Map;
  *   <li>A snapshot is not an instant of the log: another thread of the same process keeps running
  *       while strace holds the snapshotted one, so the kernel may already show a call whose line
  *       comes later; and on a loaded machine the maps may be read after the hold ended. So a
- *       snapshot passes when the model agrees with it at its line or after any later event, until
- *       the next snapshot of the same task is due (which is certainly later in time). Such late
- *       agreements are counted.
+ *       snapshot passes when the model agrees with it at its line or after any later event within
+ *       {@value #WINDOW} lines (strace keeps printing other threads' lines into the FIFO while the
+ *       snapshotted task is held, so the reader can be that far behind). Such late agreements are
+ *       counted. This also covers a forked child whose first calls are printed before its
+ *       parent's clone returns: until then the model cannot know whose copy the child is.
  * </ol>
  */
 public final class ReplayCheck {
+
+  /** How many log lines after its own a snapshot may reflect. */
+  public static final int WINDOW = 100;
 
   public record Mismatch(int line, int pid, List<String> modelOnly, List<String> kernelOnly) {
     @Override
@@ -55,7 +60,7 @@ public final class ReplayCheck {
   public record Result(int compared, int regionsCompared, int late, List<Mismatch> mismatches) {}
 
   /** A snapshot that did not agree yet, waiting for a later state of the model to agree. */
-  private record Open(Snapshot s, List<long[]> exec, Mismatch first) {}
+  private record Open(Snapshot s, Mismatch first) {}
 
   public static Result run(Path log, Path snapshots) throws IOException {
     List<Snapshot> snaps = SnapshotFile.read(snapshots).snapshots();
@@ -76,17 +81,15 @@ public final class ReplayCheck {
         if (e == null) {
           break;
         }
-        model.apply(e);
+        TraceEvent applied = e;
         open.removeIf(o -> {
-          if (compare(model, o.s(), o.exec(), null) == null) {
-            counts[2]++;
+          if (applied.line() > o.s().line() + WINDOW) {
+            mismatches.add(o.first());
             return true;
           }
           return false;
         });
-        for (Snapshot s : pending.after(e)) {
-          due(model, s, execRanges, awaitingExec, mismatches, open, counts);
-        }
+        model.apply(e);
         if (e instanceof SyscallEvent c && c.succeeded()) {
           int pid = c.pid() == null ? 0 : c.pid();
           if (c.name().startsWith("execve")) {
@@ -98,6 +101,17 @@ public final class ReplayCheck {
               execRanges.putIfAbsent(child, execRanges.getOrDefault(pid, List.of()));
             }
           }
+        }
+        open.removeIf(o -> {
+          if (compare(model, o.s(), execRanges.getOrDefault(o.s().pid(), List.of()), null)
+              == null) {
+            counts[2]++;
+            return true;
+          }
+          return false;
+        });
+        for (Snapshot s : pending.after(e)) {
+          due(model, s, execRanges, awaitingExec, mismatches, open, counts);
         }
       }
     }
@@ -111,17 +125,10 @@ public final class ReplayCheck {
     if (s.maps() == null) {
       return;
     }
-    open.removeIf(o -> {
-      if (o.s().pid() == s.pid()) {
-        mismatches.add(o.first());
-        return true;
-      }
-      return false;
-    });
     List<long[]> exec = execFor(model, s, execRanges, awaitingExec);
     Mismatch m = compare(model, s, exec, counts);
     if (m != null) {
-      open.add(new Open(s, exec, m));
+      open.add(new Open(s, m));
     }
   }
 
