@@ -52,6 +52,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;
 
+  @Option(names = "--stages", hidden = true, defaultValue = "explain",
+      description = "benchmarks: 'parse' (no model), 'model' (no explanations), 'explain' (all)")
+  String stages;
+
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
   List<String> files = new ArrayList<>();
@@ -69,7 +73,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color,
         summaryOnly ? AnalyzeOptions.Summary.only
             : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
-        snapshots, files);
+        snapshots, stages, files);
     return new AnalyzePipeline(options, out, err).run();
   }
 }

@@ -26,7 +26,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
+ * {@link Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and
+ * the summary when asked. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -88,7 +89,7 @@ final class AnalyzePipeline {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
-      Annotator annotate = new Annotator(snaps);
+      Annotator annotate = new Annotator(snaps, options.stages());
       boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         for (AnnotatedEvent a : annotate.accept(e)) {

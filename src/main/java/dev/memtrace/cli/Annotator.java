@@ -20,25 +20,50 @@ final class Annotator {
   private final ModelStage model;
   private final Explainer explain;
 
-  Annotator(List<Snapshot> snapshots) {
-    this.model = new ModelStage(new MemoryModel(), snapshots);
-    this.explain = new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+  /**
+   * @param stages how far to go, for benchmarks: {@code parse} (events pass bare), {@code model}
+   *     (no explanations), anything else: everything
+   */
+  Annotator(List<Snapshot> snapshots, String stages) {
+    boolean withModel = !"parse".equals(stages);
+    this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
+    this.explainOn = withModel && !"model".equals(stages);
+    this.explain = new Explainer(explainOn ? Explainer.DEFAULT_WINDOW : 0,
+        pid -> model == null ? null : model.model().space(pid));
   }
 
+  private final boolean explainOn;
+
   List<AnnotatedEvent> accept(TraceEvent e) {
+    if (model == null) {
+      return List.of(AnnotatedEvent.bare(e));
+    }
     List<AnnotatedEvent> out = new ArrayList<>();
     for (AnnotatedEvent a : model.accept(e)) {
-      out.addAll(explain.accept(a));
+      if (explainOn) {
+        out.addAll(explain.accept(a));
+      } else {
+        out.add(a);
+      }
     }
     return out;
   }
 
   List<AnnotatedEvent> finish() {
+    if (model == null) {
+      return List.of();
+    }
     List<AnnotatedEvent> out = new ArrayList<>();
     for (AnnotatedEvent a : model.finish()) {
-      out.addAll(explain.accept(a));
+      if (explainOn) {
+        out.addAll(explain.accept(a));
+      } else {
+        out.add(a);
+      }
     }
-    out.addAll(explain.finish());
+    if (explainOn) {
+      out.addAll(explain.finish());
+    }
     return out;
   }
 
