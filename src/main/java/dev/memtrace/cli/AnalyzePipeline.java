@@ -73,8 +73,13 @@ final class AnalyzePipeline {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
+      long n = 0;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         renderer.event(annotate.apply(e));
+        if ((++n & 0xfff) == 0 && readerGone(target)) {
+          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+          return 0;
+        }
       }
       renderer.finish();
       renderer.close();
@@ -89,6 +94,10 @@ final class AnalyzePipeline {
       return fail("cannot write " + (options.output() == null ? "output" : options.output())
           + ": " + e.getMessage() + " (" + reading + ")");
     }
+  }
+
+  private static boolean readerGone(OutputStream target) {
+    return target instanceof PrintStream ps && ps.checkError();
   }
 
   /** Reading errors are told apart from writing errors by wrapping them. */
