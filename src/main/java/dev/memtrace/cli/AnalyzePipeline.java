@@ -69,13 +69,13 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     String reading = "input";
-    try (EventSource src = source) {
+    try (ReadAhead src = new ReadAhead(source, annotate)) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
       long n = 0;
-      for (TraceEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(annotate.apply(e));
+      for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
+        renderer.event(e);
         if ((++n & 0xfff) == 0 && readerGone(target)) {
           // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
           return 0;
@@ -87,7 +87,7 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src);
+      return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -101,7 +101,7 @@ final class AnalyzePipeline {
   }
 
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static TraceEvent next(EventSource src) {
+  private static AnnotatedEvent next(ReadAhead src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -115,7 +115,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
   private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {
