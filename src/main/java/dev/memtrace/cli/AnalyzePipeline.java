@@ -26,8 +26,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * {@link Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and
- * the summary when asked. Owns no
+ * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -85,22 +84,20 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     String reading = "input";
-    try (EventSource src = source) {
+    Annotator annotate = new Annotator(snaps, options.stages());
+    try (ReadAhead src = new ReadAhead(source, annotate)) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs.size() > 1);
       reading = "output";
-      Annotator annotate = new Annotator(snaps, options.stages());
       boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
-      for (TraceEvent e = next(src); e != null; e = next(src)) {
-        for (AnnotatedEvent a : annotate.accept(e)) {
-          if (timeline) {
-            renderer.event(a);
-          }
-        }
-      }
-      for (AnnotatedEvent a : annotate.finish()) {
+      long n = 0;
+      for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
-          renderer.event(a);
+          renderer.event(e);
+        }
+        if ((++n & 0xfff) == 0 && readerGone(target)) {
+          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+          return 0;
         }
       }
       if (timeline) {
@@ -109,6 +106,7 @@ final class AnalyzePipeline {
       }
       out.flush();
       if (options.summary() != AnalyzeOptions.Summary.none) {
+        // The producer thread has finished (next() returned null): its results are visible.
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         if (timeline) {
           w.write("\n");
@@ -119,7 +117,7 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src);
+      return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -128,8 +126,12 @@ final class AnalyzePipeline {
     }
   }
 
+  private static boolean readerGone(OutputStream target) {
+    return target instanceof PrintStream ps && ps.checkError();
+  }
+
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static TraceEvent next(EventSource src) {
+  private static AnnotatedEvent next(ReadAhead src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -143,7 +145,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
   private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {

@@ -149,20 +149,8 @@ public final class JsonlRenderer implements Renderer {
     g.writeString(r == null ? null : text(r.text()));
     g.writeFieldName(ERRNO);
     g.writeString(r == null ? null : r.errno());
-    if (r != null) {
-      if (r.errmsg() != null) {
-        g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
-      }
-      if (r.aux() != null) {
-        g.writeStringField("aux", Texts.unicode(r.aux()));
-      }
-      if (!r.notes().isEmpty()) {
-        g.writeArrayFieldStart("notes");
-        for (String note : r.notes()) {
-          g.writeString(note);
-        }
-        g.writeEndArray();
-      }
+    if (r != null && (r.errmsg() != null || r.aux() != null || !r.notes().isEmpty())) {
+      resultDetails(r);
     }
     if (s.duration() != null) {
       g.writeFieldName(DURATION);
@@ -171,7 +159,26 @@ public final class JsonlRenderer implements Renderer {
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
       g.writeBooleanField("unfinished", true);
     }
-    stack(s.stack());
+    if (!s.stack().isEmpty()) {
+      stack(s.stack());
+    }
+  }
+
+  /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */
+  private void resultDetails(Result r) throws IOException {
+    if (r.errmsg() != null) {
+      g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+    }
+    if (r.aux() != null) {
+      g.writeStringField("aux", Texts.unicode(r.aux()));
+    }
+    if (!r.notes().isEmpty()) {
+      g.writeArrayFieldStart("notes");
+      for (String note : r.notes()) {
+        g.writeString(note);
+      }
+      g.writeEndArray();
+    }
   }
 
   private void stack(List<StackFrame> frames) throws IOException {
