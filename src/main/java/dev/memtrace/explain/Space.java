@@ -1,7 +1,5 @@
 package dev.memtrace.explain;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,7 +41,6 @@ final class Space {
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
   long ioBlock;
-  final Deque<String> recentOpens = new ArrayDeque<>();
   int memoryEvents;
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
@@ -85,12 +82,5 @@ final class Space {
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);
-  }
-
-  void opened(String path) {
-    recentOpens.addFirst(path);
-    while (recentOpens.size() > 8) {
-      recentOpens.removeLast();
-    }
   }
 }

@@ -172,7 +172,6 @@ final class State {
             }
           }
           sp.fds.put((int) fd, path);
-          sp.opened(path);
         }
       }
       case "close" -> sp.fds.remove((int) c.arg(0));
