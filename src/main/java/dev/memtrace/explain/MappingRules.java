@@ -67,6 +67,18 @@ final class MappingRules {
                 .tag(RegionClass.ANON, "CPython frame data stack")));
   }
 
+  /** What the less common mmap flags ask for. */
+  static final Map<String, String> FLAG_MEANING = Map.of(
+      "MAP_POPULATE", "fault every page in now instead of on first touch",
+      "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
+      "MAP_LOCKED", "lock the pages in RAM like mlock",
+      "MAP_HUGETLB", "back it with hugetlbfs huge pages",
+      "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
+      "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
+      "MAP_32BIT", "place it in the low 2 GiB",
+      "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
+      "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
@@ -194,6 +206,28 @@ final class MappingRules {
                         : " (without MREMAP_MAYMOVE it may not move: growing fails with "
                             + "ENOMEM if the next pages are taken)"),
                 Basis.PATTERN, "mremap flags " + c.text(3))),
+        Rule.on("sysv-shmat", "shmat")
+            .when(ok())
+            .says(c -> {
+              Long size = c.sp.shmSizes.get(c.arg(0));
+              return Said.of(
+                      "attaches System V shared memory segment " + c.arg(0)
+                          + (size == null ? "" : " (" + size + " bytes, from the shmget)")
+                          + " at " + hex(c.ret()) + ": every process that attaches the same id "
+                          + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
+                      Basis.PATTERN, "shmat returned " + hex(c.ret()))
+                  .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.arg(0));
+            }),
+        Rule.on("sysv-shmdt", "shmdt")
+            .when(ok())
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              return Said.of(
+                  "detaches the System V shared memory "
+                      + (s == null ? "at " + hex(c.arg(0)) : "attached at line " + s.tag().line())
+                      + "; the segment itself lives on until IPC_RMID and the last detach",
+                  Basis.PATTERN, "shmdt");
+            }),
         Rule.on("msync", "msync")
             .when(ok())
             .says(c -> Said.of(
@@ -266,6 +300,20 @@ final class MappingRules {
                   + "whose mappings are always whole pages, so the program or a library asked "
                   + "the kernel for it itself",
               Basis.ARITHMETIC, len + " % 4096 = " + len % Glibc.PAGE)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    java.util.Set<String> extra = new java.util.TreeSet<>(c.mapFlags(3));
+    extra.removeAll(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
+    if (!extra.isEmpty()) {
+      StringBuilder what = new StringBuilder();
+      for (String f : extra) {
+        what.append("; ").append(f).append(": ").append(FLAG_MEANING.getOrDefault(f, "as asked"));
+      }
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + ") with "
+                  + String.join("|", extra) + ", which glibc malloc never passes, so the "
+                  + "program or a library asked the kernel for it itself" + what,
+              Basis.PATTERN, "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (!c.prot(2).equals(java.util.Set.of("PROT_READ", "PROT_WRITE"))) {

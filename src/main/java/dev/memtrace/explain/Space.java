@@ -42,6 +42,8 @@ final class Space {
   long ioBuffer = -1;
   long ioBlock;
   int memoryEvents;
+  /** System V shm segment sizes by id, from shmget. */
+  final Map<Long, Long> shmSizes = new HashMap<>();
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
   /** The model's view of this space as last seen (it outlives the task's exit). */
