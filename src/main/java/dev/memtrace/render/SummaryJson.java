@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The summary as one JSON Lines object, {@code {"v": 1, "kind": "summary", "spaces": [...],
+ * The summary as one JSON Lines object, {@code {"v": 1, "line": null, "pid": null, "kind":
+ * "summary", "spaces": [...],
  * "syscalls": {...}, "bytes_mapped", "bytes_unmapped", "memory_events", "explained",
  * "unexplained", "unexplained_by_syscall"}}: what {@link SummaryText} prints, in bytes.
  */
@@ -26,6 +27,8 @@ public final class SummaryJson {
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
       g.writeStartObject();
       g.writeNumberField("v", 1);
+      g.writeNullField("line");
+      g.writeNullField("pid");
       g.writeStringField("kind", "summary");
       g.writeArrayFieldStart("spaces");
       for (SpaceReport r : spaces) {
