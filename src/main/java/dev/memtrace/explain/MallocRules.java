@@ -157,7 +157,7 @@ final class MallocRules {
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
     String why = classic
-        ? "The first malloc (here tcache_init's " + 0x290 + "-byte tcache struct, but any "
+        ? "The first malloc (usually tcache_init's " + 0x290 + "-byte tcache struct, but any "
             + "first chunk up to " + maxNb + " bytes gives the same) needs a chunk plus "
             + "top_pad: " + tc.steps()
         : "The first request needed more than the usual 0x21000: the first chunk was up to "
