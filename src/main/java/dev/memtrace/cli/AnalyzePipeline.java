@@ -27,8 +27,7 @@ import java.util.function.Function;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * the model stage ({@link ModelStage}: region changes, and snapshot checks with --snapshots) →
- * (the explanation stage plugs in here) → a renderer. Owns no
+ * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -39,9 +38,9 @@ final class AnalyzePipeline {
   private final AnalyzeOptions options;
   private final PrintStream stdout;
   private final PrintStream err;
-  /** Later stages replace this with the model → correlate → explain chain. */
-  private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
+  /** Whether events go through the model stage (off: parse only, for benchmarks). */
   private boolean model = true;
+  /** /proc/PID/maps snapshots to check the model against, or null. */
   private java.nio.file.Path snapshots;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
@@ -82,6 +81,14 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
+    OutputStream out = new BufferedOutputStream(target, 1 << 16);
+    Renderer renderer;
+    try {
+      renderer = renderer(out, inputs.size() > 1);
+    } catch (IOException e) {
+      closeQuietly(source);
+      return fail("cannot write output: " + e.getMessage());
+    }
     List<Snapshot> snaps = List.of();
     if (snapshots != null) {
       try {
@@ -91,24 +98,16 @@ final class AnalyzePipeline {
         return fail("cannot read snapshots " + snapshots + ": " + e.getMessage());
       }
     }
-    ModelStage stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
-    String reading = "input";
-    try (EventSource src = source) {
-      OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, inputs.size() > 1);
-      reading = "output";
-      for (TraceEvent e = next(src); e != null; e = next(src)) {
-        if (stage == null) {
-          renderer.event(annotate.apply(e));
-        } else {
-          for (AnnotatedEvent a : stage.accept(e)) {
-            renderer.event(a);
-          }
-        }
-      }
-      if (stage != null) {
-        for (AnnotatedEvent a : stage.finish()) {
-          renderer.event(a);
+    // The model → correlate stage; the explanation stage chains after it.
+    Function<TraceEvent, AnnotatedEvent> annotate =
+        model ? new ModelStage(new MemoryModel(), snaps)::annotate : AnnotatedEvent::bare;
+    try (ReadAhead src = new ReadAhead(source, annotate, renderer::prepare)) {
+      long n = 0;
+      for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
+        renderer.event(e, src.prepared());
+        if ((++n & 0xfff) == 0 && readerGone(target)) {
+          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+          return 0;
         }
       }
       renderer.finish();
@@ -117,17 +116,21 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src);
+      return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
       return fail("cannot write " + (options.output() == null ? "output" : options.output())
-          + ": " + e.getMessage() + " (" + reading + ")");
+          + ": " + e.getMessage());
     }
   }
 
+  private static boolean readerGone(OutputStream target) {
+    return target instanceof PrintStream ps && ps.checkError();
+  }
+
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static TraceEvent next(EventSource src) {
+  private static AnnotatedEvent next(ReadAhead src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -141,7 +144,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
   private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {

@@ -1,36 +1,49 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
+import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.UnparsedEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
 
 /**
- * Reads and parses on a second thread while the caller's thread renders: the two halves of
- * {@code analyze} cost about the same, and this machine has two cores. Events travel in batches
- * through a small bounded queue, so memory stays flat whatever the size of the log.
+ * Reads, parses and annotates on a second thread while the caller's thread renders (machines
+ * running memtrace often have two cores, and rendering costs about as much as parsing). The
+ * argument split that jsonl and text need is done here too, off the rendering thread. Events
+ * travel in batches through a small bounded queue, so memory stays flat whatever the size of
+ * the log.
  */
-final class ReadAhead implements EventSource {
+final class ReadAhead implements AutoCloseable {
 
   private static final int BATCH = 1024;
   private static final int QUEUED_BATCHES = 8;
 
   /** A batch with the producer's end state: done, and the error that ended it, if any. */
-  private record Batch(List<TraceEvent> events, boolean last, IOException error) {}
+  private record Batch(List<AnnotatedEvent> events, List<Object> prepared, boolean last,
+      IOException error) {}
 
   private final EventSource source;
+  private final Function<TraceEvent, AnnotatedEvent> annotate;
+  private final Function<AnnotatedEvent, Object> prepare;
+  private List<Object> currentPrepared = List.of();
+  private Object lastPrepared;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Thread thread;
-  private List<TraceEvent> current = List.of();
+  private List<AnnotatedEvent> current = List.of();
   private int index;
   private boolean ended;
 
-  ReadAhead(EventSource source) {
+  /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
+  ReadAhead(EventSource source, Function<TraceEvent, AnnotatedEvent> annotate,
+      Function<AnnotatedEvent, Object> prepare) {
     this.source = source;
+    this.annotate = annotate;
+    this.prepare = prepare;
     this.thread = new Thread(this::produce, "memtrace-parse");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -38,21 +51,28 @@ final class ReadAhead implements EventSource {
 
   private void produce() {
     try {
-      List<TraceEvent> batch = new ArrayList<>(BATCH);
+      List<AnnotatedEvent> batch = new ArrayList<>(BATCH);
+      List<Object> prepared = new ArrayList<>(BATCH);
       for (TraceEvent e = source.next(); e != null; e = source.next()) {
-        batch.add(e);
+        if (e instanceof SyscallEvent s) {
+          s.args().texts();
+        }
+        AnnotatedEvent a = annotate.apply(e);
+        batch.add(a);
+        prepared.add(prepare.apply(a));
         if (batch.size() == BATCH) {
-          queue.put(new Batch(batch, false, null));
+          queue.put(new Batch(batch, prepared, false, null));
           batch = new ArrayList<>(BATCH);
+          prepared = new ArrayList<>(BATCH);
         }
       }
-      queue.put(new Batch(batch, true, null));
+      queue.put(new Batch(batch, prepared, true, null));
     } catch (IOException e) {
-      putQuietly(new Batch(List.of(), true, e));
+      putQuietly(new Batch(List.of(), List.of(), true, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
+      putQuietly(new Batch(List.of(), List.of(), true, new IOException("parser failed: " + e, e)));
     }
   }
 
@@ -64,8 +84,8 @@ final class ReadAhead implements EventSource {
     }
   }
 
-  @Override
-  public TraceEvent next() throws IOException {
+  /** The next annotated event, or null at the end. */
+  public AnnotatedEvent next() throws IOException {
     while (index == current.size()) {
       if (ended) {
         return null;
@@ -82,25 +102,22 @@ final class ReadAhead implements EventSource {
         throw b.error();
       }
       current = b.events();
+      currentPrepared = b.prepared();
       index = 0;
       ended = b.last();
     }
+    lastPrepared = currentPrepared.get(index);
     return current.get(index++);
   }
 
-  @Override
-  public long linesRead() {
-    return source.linesRead();
+  /** What the renderer prepared for the event {@link #next()} returned last. */
+  Object prepared() {
+    return lastPrepared;
   }
 
-  @Override
-  public long unparsedCount() {
-    return source.unparsedCount();
-  }
-
-  @Override
-  public UnparsedEvent firstUnparsed() {
-    return source.firstUnparsed();
+  /** The source's counts; final once {@link #next()} has returned null. */
+  EventSource source() {
+    return source;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.memtrace.render;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
@@ -46,6 +47,9 @@ public final class JsonlRenderer implements Renderer {
   private final JsonGenerator g;
   private final boolean withFile;
   private boolean any;
+  private final char[] numberBuf = new char[32];
+  private byte[][] prepared;
+  private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -57,8 +61,33 @@ public final class JsonlRenderer implements Renderer {
     this.withFile = withFile;
   }
 
+  /**
+   * The argument texts, escaped and encoded as JSON string contents by Jackson's own encoder, so
+   * that this (the largest part of the escaping) runs on the parsing thread.
+   */
+  @Override
+  public Object prepare(AnnotatedEvent a) {
+    if (!(a.event() instanceof SyscallEvent s)) {
+      return null;
+    }
+    List<String> texts = s.args().texts();
+    boolean plain = Texts.isAscii(s.source().text());
+    byte[][] out = new byte[texts.size()][];
+    for (int i = 0; i < out.length; i++) {
+      String t = texts.get(i);
+      out[i] = ENCODER.quoteAsUTF8(plain ? t : Texts.unicode(t));
+    }
+    return out;
+  }
+
   @Override
   public void event(AnnotatedEvent a) throws IOException {
+    event(a, null);
+  }
+
+  @Override
+  public void event(AnnotatedEvent a, Object prepared) throws IOException {
+    this.prepared = (byte[][]) prepared;
     TraceEvent e = a.event();
     any = true;
     ascii = Texts.isAscii(e.source().text());
@@ -139,8 +168,14 @@ public final class JsonlRenderer implements Renderer {
     g.writeFieldName(ARGS);
     List<String> texts = s.args().texts();
     g.writeStartArray(texts, texts.size());
-    for (int i = 0, n = texts.size(); i < n; i++) {
-      g.writeString(text(texts.get(i)));
+    if (prepared != null && prepared.length == texts.size()) {
+      for (byte[] quoted : prepared) {
+        g.writeRawUTF8String(quoted, 0, quoted.length);
+      }
+    } else {
+      for (int i = 0, n = texts.size(); i < n; i++) {
+        g.writeString(text(texts.get(i)));
+      }
     }
     g.writeEndArray();
     Result r = s.result();
@@ -148,29 +183,36 @@ public final class JsonlRenderer implements Renderer {
     g.writeString(r == null ? null : text(r.text()));
     g.writeFieldName(ERRNO);
     g.writeString(r == null ? null : r.errno());
-    if (r != null) {
-      if (r.errmsg() != null) {
-        g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
-      }
-      if (r.aux() != null) {
-        g.writeStringField("aux", Texts.unicode(r.aux()));
-      }
-      if (!r.notes().isEmpty()) {
-        g.writeArrayFieldStart("notes");
-        for (String note : r.notes()) {
-          g.writeString(note);
-        }
-        g.writeEndArray();
-      }
+    if (r != null && (r.errmsg() != null || r.aux() != null || !r.notes().isEmpty())) {
+      resultDetails(r);
     }
     if (s.duration() != null) {
       g.writeFieldName(DURATION);
-      g.writeNumber(Texts.seconds(s.duration()));
+      g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
       g.writeBooleanField("unfinished", true);
     }
-    stack(s.stack());
+    if (!s.stack().isEmpty()) {
+      stack(s.stack());
+    }
+  }
+
+  /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */
+  private void resultDetails(Result r) throws IOException {
+    if (r.errmsg() != null) {
+      g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+    }
+    if (r.aux() != null) {
+      g.writeStringField("aux", Texts.unicode(r.aux()));
+    }
+    if (!r.notes().isEmpty()) {
+      g.writeArrayFieldStart("notes");
+      for (String note : r.notes()) {
+        g.writeString(note);
+      }
+      g.writeEndArray();
+    }
   }
 
   private void stack(List<StackFrame> frames) throws IOException {
