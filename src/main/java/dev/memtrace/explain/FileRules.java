@@ -25,7 +25,7 @@ final class FileRules {
                         + c.arg(5) + "): all locales in one file, one mapping instead of one "
                         + "per LC_* category; it stays until exit",
                     Basis.PATTERN, "file " + c.fdPath(4))
-                .tag(RegionClass.FILE_PRIVATE, "locale archive")),
+                .tag(RegionClass.FILE_PRIVATE, "locale archive", c.fdPath(4))),
         Rule.on("locale-file", "mmap")
             .when(ok(), file(), pathContains(4, "/locale/"))
             .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
@@ -34,7 +34,7 @@ final class FileRules {
                         + "_nl_load_locale maps the whole file (" + c.len() + " bytes) "
                         + "read-only; it stays mapped until exit",
                     Basis.PATTERN, "file " + c.fdPath(4))
-                .tag(RegionClass.FILE_PRIVATE, "locale " + category(c.fdPath(4)))),
+                .tag(RegionClass.FILE_PRIVATE, "locale " + category(c.fdPath(4)), c.fdPath(4))),
         Rule.on("gconv-cache", "mmap")
             .when(ok(), file(), pathContains(4, "gconv-modules.cache"))
             .frames("__gconv_load_cache")
@@ -43,7 +43,7 @@ final class FileRules {
                         + " bytes) shared and read-only to find character-set converters "
                         + "(set up by setlocale); it stays until exit",
                     Basis.PATTERN, "file " + c.fdPath(4))
-                .tag(RegionClass.FILE_SHARED, "gconv-modules.cache")),
+                .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.fdPath(4))),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag(3, "MAP_SHARED"))
             .says(c -> Said.of(

@@ -34,7 +34,7 @@ final class LoaderRules {
                         + "read-only to look up where the libraries live; it unmaps it once "
                         + "startup is done",
                     Basis.PATTERN, "fd is " + c.fdPath(4))
-                .tag(RegionClass.FILE_PRIVATE, "ld.so.cache")),
+                .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
