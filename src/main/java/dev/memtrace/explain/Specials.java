@@ -45,13 +45,47 @@ final class Specials {
         }
       }
       case "arch_prctl" -> tls(c, p);
-      case "clone", "clone3", "fork", "vfork" -> fork(c, p);
+      case "clone", "clone3", "fork", "vfork" -> {
+        fork(c, p);
+        spawnStack(c, p);
+      }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
       default -> {
         // not special
       }
     }
     specialRegions(c, p);
+  }
+
+  private static final Pattern STACK_ARG = Pattern.compile("(?:child_)?stack=(0x[0-9a-f]+)");
+
+  /**
+   * posix_spawn maps a small stack, runs the child on it with CLONE_VM|CLONE_VFORK until the
+   * child execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
+   */
+  private static void spawnStack(Ctx c, Pending p) {
+    String all = c.ev.args() == null ? "" : c.ev.args().text();
+    if (!all.contains("CLONE_VFORK") || !all.contains("CLONE_VM")) {
+      return;
+    }
+    Matcher m = STACK_ARG.matcher(all);
+    if (!m.find()) {
+      return;
+    }
+    long stack = Num.parse(m.group(1));
+    TagMap.Span s = c.sp.tags.at(stack);
+    if (s == null || s.tag().cls() != RegionClass.THREAD_STACK) {
+      return;
+    }
+    s.tag().refine(RegionClass.ANON, "posix_spawn's stack for its child");
+    String text = "posix_spawn's stack for the child (" + s.size() + " bytes, MAP_STACK): the "
+        + "child runs on it, sharing the parent's memory (CLONE_VM|CLONE_VFORK), until it "
+        + "execs; the parent then unmaps it (clone at line " + c.line() + ")";
+    c.ex.amend(s.tag(), "thread-stack-noguard", new Explanation("spawn-stack", text,
+        Basis.ARITHMETIC, List.of("clone stack=" + hex(stack) + " is this mapping")));
+    p.why.add(new Explanation("spawn-stack", "posix_spawn: the child runs on the stack made at "
+        + "line " + s.tag().line() + " and shares this address space until it execs",
+        Basis.ARITHMETIC, List.of("stack=" + hex(stack))));
   }
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */

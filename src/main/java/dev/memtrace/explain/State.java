@@ -223,6 +223,14 @@ final class State {
           ex.newSpace((int) child, sp.forkCopy());
         }
       }
+      case "set_tid_address", "gettid", "getpid" -> {
+        // Without -f prefixes (or before a second task appears, in stderr mode) a task's lines
+        // carry no pid; the tid these calls return names it, so later "[pid N]" lines find
+        // the same space.
+        if (c.ev.pid() == null && c.ok() && c.ret() > 0 && ex.existing((int) c.ret()) == null) {
+          ex.newSpace((int) c.ret(), sp);
+        }
+      }
       case "shmget" -> {
         if (c.ok() && c.arg(1) > 0) {
           sp.shmSizes.put(c.ret(), c.arg(1));
