@@ -95,6 +95,20 @@ class ExplainerTest {
   }
 
   @Test
+  void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
+    Run.Out out = explain("""
+        658   set_tid_address(0x7f34cc48ca10) = 658
+        658   mmap(NULL, 36864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f34cc668000
+        658   clone3({flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=0x7f34cc668000, stack_size=0x9000}, 88) = 663
+        658   munmap(0x7f34cc668000, 36864) = 0
+        """);
+    assertThat(out.why(2)).contains("posix_spawn's stack for the child (36864 bytes")
+        .contains("clone at line 3");
+    assertThat(out.why(3)).contains("the child runs on the stack made at line 2");
+    assertThat(out.why(4)).contains("unmaps posix_spawn's stack for its child made at line 2");
+  }
+
+  @Test
   void aFailedCallIsReadByItsErrno() {
     Run.Out out = explain("""
         munmap(0x1000, 4096) = -1 EINVAL (Invalid argument)
