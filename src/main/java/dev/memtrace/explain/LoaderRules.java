@@ -63,6 +63,7 @@ final class LoaderRules {
             .says(LoaderRules::relro),
         Rule.on("ldso-minimal-malloc", "mmap")
             .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"), startup(),
+                c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 sizeBelow(1, 1 << 20))
             .frames("__minimal_malloc")
             .says(LoaderRules::minimalMalloc));
