@@ -16,7 +16,7 @@ import java.util.List;
  * holds events back in its lookahead window, so each call returns the events that are ready, in
  * order.
  */
-final class Annotator {
+final class Annotator implements ReadAhead.Annotator {
   private final ModelStage model;
   private final Explainer explain;
 
@@ -34,7 +34,8 @@ final class Annotator {
 
   private final boolean explainOn;
 
-  List<AnnotatedEvent> accept(TraceEvent e) {
+  @Override
+  public List<AnnotatedEvent> accept(TraceEvent e) {
     if (model == null) {
       return List.of(AnnotatedEvent.bare(e));
     }
@@ -43,7 +44,8 @@ final class Annotator {
   }
 
   /** The events the explain stage still holds, after the last one. */
-  List<AnnotatedEvent> finish() {
+  @Override
+  public List<AnnotatedEvent> finish() {
     if (model != null) {
       model.finish();
     }

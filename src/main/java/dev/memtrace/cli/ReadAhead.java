@@ -12,8 +12,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 /**
- * Reads, parses and annotates (model, then explanations, which may hold events back: each
- * event yields the events now ready) on a second thread while the caller's thread renders (machines
+ * Reads, parses and annotates (the {@link Annotator}: the model stage) on a second thread while
+ * the caller's thread renders (machines
  * running memtrace often have two cores, and rendering costs about as much as parsing). The
  * argument split that jsonl and text need is done here too, off the rendering thread. Events
  * travel in batches through a small bounded queue, so memory stays flat whatever the size of
@@ -38,6 +38,31 @@ final class ReadAhead implements AutoCloseable {
   private List<AnnotatedEvent> current = List.of();
   private int index;
   private boolean ended;
+
+  /**
+   * What turns events into annotated events on the parsing thread. A stage may hold an event back
+   * (the model stage waits for a snapshot's call to be past), so one event gives zero or more.
+   */
+  interface Annotator {
+    List<AnnotatedEvent> accept(TraceEvent e);
+
+    /** What is still held at the end. */
+    List<AnnotatedEvent> finish();
+
+    static Annotator of(Function<TraceEvent, AnnotatedEvent> f) {
+      return new Annotator() {
+        @Override
+        public List<AnnotatedEvent> accept(TraceEvent e) {
+          return List.of(f.apply(e));
+        }
+
+        @Override
+        public List<AnnotatedEvent> finish() {
+          return List.of();
+        }
+      };
+    }
+  }
 
   /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
   ReadAhead(EventSource source, Annotator annotate, Function<AnnotatedEvent, Object> prepare) {
