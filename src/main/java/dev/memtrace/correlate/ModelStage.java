@@ -43,6 +43,10 @@ public final class ModelStage {
   }
 
   public AnnotatedEvent annotate(TraceEvent e) {
+    Outcome quick = pending.isEmpty() ? model.apply(e) : null;
+    if (quick != null) {
+      return new AnnotatedEvent(e, quick.changes(), quick.notes(), null, List.of());
+    }
     List<String> checks = new ArrayList<>(0);
     for (Snapshot s : pending.before(e)) {
       for (String c : correlator.check(s)) {
