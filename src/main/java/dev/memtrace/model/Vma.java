@@ -101,16 +101,24 @@ record Vma(
         anonId != 0 ? anonId : next.anonId, originLine, fromBrk || next.fromBrk);
   }
 
-  /** The four permission characters of /proc/PID/maps. */
-  String perms() {
-    if (prot < 0) {
-      return backing.kind() == Backing.Kind.UNKNOWN ? "????" : shared ? "???s" : "???p";
+  /** The four permission characters of /proc/PID/maps, by prot (0-7) + 8 when shared. */
+  private static final String[] PERMS = new String[16];
+
+  static {
+    for (int i = 0; i < 16; i++) {
+      PERMS[i] = ((i & PROT_READ) != 0 ? "r" : "-") + ((i & PROT_WRITE) != 0 ? "w" : "-")
+          + ((i & PROT_EXEC) != 0 ? "x" : "-") + ((i & 8) != 0 ? "s" : "p");
     }
-    return new StringBuilder(4)
-        .append((prot & PROT_READ) != 0 ? 'r' : '-')
-        .append((prot & PROT_WRITE) != 0 ? 'w' : '-')
-        .append((prot & PROT_EXEC) != 0 ? 'x' : '-')
-        .append(backing.kind() == Backing.Kind.UNKNOWN ? '?' : shared ? 's' : 'p')
-        .toString();
+  }
+
+  /** The four permission characters of /proc/PID/maps ({@code ?} for what is unknown). */
+  String perms() {
+    if (backing.kind() == Backing.Kind.UNKNOWN) {
+      return prot < 0 ? "????" : PERMS[prot & 7].substring(0, 3) + "?";
+    }
+    if (prot < 0) {
+      return shared ? "???s" : "???p";
+    }
+    return PERMS[(prot & 7) | (shared ? 8 : 0)];
   }
 }

@@ -92,9 +92,10 @@ public final class FlagTable {
   /** Like {@link #decode(Arg)}, from the text alone ({@code "PROT_READ|0x8"}). */
   public OptionalLong decodeText(String text) {
     String t = text.strip();
-    int comment = t.indexOf("/*");
-    if (comment > 0) {
-      t = t.substring(0, comment).strip();
+    // -X verbose: "0x1200000 /* CLONE_CHILD_CLEARTID|... */|17 /* SIGCHLD */": the numbers count.
+    for (int open = t.indexOf("/*"); open >= 0; open = t.indexOf("/*")) {
+      int close = t.indexOf("*/", open);
+      t = (t.substring(0, open) + (close < 0 ? "" : t.substring(close + 2))).strip();
     }
     long acc = 0;
     int from = 0;
