@@ -52,6 +52,9 @@ public final class FifoReader implements Runnable {
 
   @Override
   public void run() {
+    if (sampler != null) {
+      sampler.warmUp();
+    }
     try (InputStream in = fifo.openForReading()) {
       readAll(in);
       fifo.readerDone();

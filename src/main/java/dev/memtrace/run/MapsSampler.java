@@ -17,6 +17,14 @@ final class MapsSampler {
     this.delayMicros = delayMicros;
   }
 
+  /** Reads memtrace's own maps a few times so the first real snapshot runs warm code. */
+  void warmUp() {
+    int self = (int) ProcessHandle.current().pid();
+    for (int i = 0; i < 20; i++) {
+      take(0, self, MapsSnapshot.Kind.ATTACH, System.nanoTime());
+    }
+  }
+
   /** Snapshot of {@code pid}; {@code receivedNanos} is when the line asking for it arrived. */
   MapsSnapshot take(int line, int pid, MapsSnapshot.Kind kind, long receivedNanos) {
     String maps = read(Path.of("/proc", Integer.toString(pid), "maps"));

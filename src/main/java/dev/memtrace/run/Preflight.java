@@ -72,7 +72,8 @@ public final class Preflight {
     }
   }
 
-  static Path onPath(String name, String path) {
+  /** The first executable regular file named {@code name} in {@code path}, or null. */
+  public static Path onPath(String name, String path) {
     for (String dir : dirs(path)) {
       Path p = Path.of(dir, name);
       if (Files.isRegularFile(p) && Files.isExecutable(p)) {
