@@ -2,6 +2,9 @@ package dev.memtrace.cli;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
+import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -19,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -36,6 +40,8 @@ final class AnalyzePipeline {
   private final PrintStream err;
   /** Later stages replace this with the model → correlate → explain chain. */
   private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
+  /** Snapshots of a live run or recording; the correlate stage takes them here. */
+  private final Consumer<MapsSnapshot> snapshots = this::snapshot;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -60,6 +66,11 @@ final class AnalyzePipeline {
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
+    return render(source, inputs.size() > 1);
+  }
+
+  /** Writes the timeline of {@code source} (analyze's inputs, or a live run) and closes it. */
+  int render(EventSource source, boolean severalFiles) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -71,7 +82,7 @@ final class AnalyzePipeline {
     String reading = "input";
     try (EventSource src = source) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, inputs.size() > 1);
+      Renderer renderer = renderer(out, severalFiles);
       reading = "output";
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         renderer.event(annotate.apply(e));
@@ -100,7 +111,18 @@ final class AnalyzePipeline {
     }
   }
 
+  /** A maps snapshot, in stream order: just after the log line it belongs to was read. */
+  void snapshot(MapsSnapshot s) {
+    // the correlate stage (model branch) checks the model against it here
+  }
+
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
+    if (inputs.size() == 1 && inputs.get(0).path() != null
+        && RecordingReader.isRecording(inputs.get(0).path())) {
+      // a run --save recording: read as the live run read it (no file name, as live)
+      return new TraceReader(
+          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
+    }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());

@@ -1,29 +1,31 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.Handoff;
+import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.LiveRun;
 import dev.memtrace.run.RecordingHeader;
 import dev.memtrace.run.RecordingWriter;
 import dev.memtrace.run.RunFailure;
 import dev.memtrace.run.RunOptions;
+import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code memtrace run}: options in, a {@link RunOptions} out, then the live run wired to output. */
+/**
+ * {@code memtrace run}: options in, a {@link RunOptions} out; the live run ({@link LiveRun}, on
+ * its own thread) feeds the same pipeline {@code analyze} uses, through a {@link Handoff}, and
+ * the recording when {@code --save} is given.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -38,57 +40,62 @@ import picocli.CommandLine.Spec;
       "126:COMMAND could not be executed",
       "127:COMMAND was not found"
     })
-final class RunCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to a running process.")
   Integer pid;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE.")
-  Path output;
+  String output;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "text or jsonl (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (default) or jsonl")
+  AnalyzeOptions.Format format;
 
-  @Option(names = "--save", paramLabel = "FILE", description = "Record the run into FILE for 'memtrace analyze'.")
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "never",
+      description = "always or never (default)")
+  AnalyzeOptions.ColorMode color;
+
+  @Option(names = "--save", paramLabel = "FILE",
+      description = "Record the run into FILE; 'memtrace analyze FILE' replays it.")
   Path save;
 
   @Option(names = "--stacks", description = "Record each call's user-space stack (strace -k).")
   boolean stacks;
 
-  @Option(
-      names = "--no-snapshots",
+  @Option(names = "--no-snapshots",
       description = "Do not hold memory calls to read /proc/PID/maps (faster, unverified).")
   boolean noSnapshots;
 
-  @Option(
-      names = "--delay",
-      paramLabel = "MICROS",
-      description = "How long strace holds a task after a memory call (default: ${DEFAULT-VALUE} µs).")
+  @Option(names = "--delay", paramLabel = "MICROS",
+      description = "How long strace holds a task after a memory call (default: ${DEFAULT-VALUE}).")
   int delayMicros = RunOptions.DEFAULT_DELAY_MICROS;
 
-  @Option(names = "-e", paramLabel = "EXPR", description = "An strace qualifier, passed as is (e.g. trace=%%memory).")
+  @Option(names = "-e", paramLabel = "EXPR",
+      description = "An strace qualifier, passed on as given (e.g. -e trace=%%memory).")
   List<String> filters = new ArrayList<>();
 
-  @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The program and its arguments, after --.")
+  @Parameters(paramLabel = "COMMAND", arity = "0..*",
+      description = "The program and its arguments, after --.")
   List<String> command = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  RunCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
     String invalid = validate();
     if (invalid != null) {
       err.println("memtrace: " + invalid);
       err.println("Try 'memtrace run --help' for more information.");
       return RunFailure.MEMTRACE_FAILED;
     }
-    RunOptions options =
-        new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
+    RunOptions options = new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
     LiveRun live;
     try {
       live = LiveRun.prepare(options, System.getenv());
@@ -96,22 +103,39 @@ final class RunCommand implements Callable<Integer> {
       err.println("memtrace: " + f.getMessage());
       return f.exitStatus();
     }
+    // the timeline goes where strace's would: standard error unless -o
+    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, List.of());
+    AnalyzePipeline pipeline = new AnalyzePipeline(shown, err, err);
     try (live;
-        OutputStream file = output == null ? null : Files.newOutputStream(output);
         RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
-      PrintWriter timelineOut =
-          file == null ? err : new PrintWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8));
-      LiveTimeline timeline = LiveTimeline.create(format, timelineOut);
-      LiveRun.Outcome outcome =
-          live.run(
-              item -> {
-                if (recording != null) {
-                  recording.item(item);
+      Handoff handoff = new Handoff();
+      CompletableFuture<LiveRun.Outcome> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return live.run(
+                      item -> {
+                        if (recording != null) {
+                          recording.item(item);
+                        }
+                        handoff.accept(item);
+                      });
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException("interrupted", e);
+                } finally {
+                  handoff.end();
                 }
-                timeline.accept(item);
               });
-      timeline.finish();
-      timelineOut.flush();
+      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), false);
+      LiveRun.Outcome outcome;
+      try {
+        outcome = running.get();
+      } catch (ExecutionException e) {
+        throw new IOException(Main.oneLine(e.getCause()), e.getCause());
+      }
       if (recording != null) {
         recording.end(outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
       }
@@ -131,11 +155,11 @@ final class RunCommand implements Callable<Integer> {
     if (pid == null && command.isEmpty()) {
       return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
     }
-    if (!LiveTimeline.FORMATS.contains(format)) {
-      return "unknown --format '" + format + "' (run knows " + String.join(", ", LiveTimeline.FORMATS) + ")";
+    if (format != AnalyzeOptions.Format.text && format != AnalyzeOptions.Format.jsonl) {
+      return "--format " + format + " is not built yet (use text or jsonl)";
     }
     if (delayMicros < 0 || delayMicros > 10_000_000) {
-      return "--delay must be between 0 and 10000000 µs";
+      return "--delay must be between 0 and 10000000 microseconds";
     }
     return null;
   }

@@ -32,7 +32,6 @@ public final class FifoReader implements Runnable {
   private final Fifo fifo;
   private final MapsSampler sampler;
   private final BlockingQueue<List<LiveItem>> queue = new LinkedBlockingQueue<>();
-  private final LineDecoder decoder = new LineDecoder();
   private volatile IOException failure;
   private int lineCount;
 
@@ -83,10 +82,10 @@ public final class FifoReader implements Runnable {
         String text;
         if (pendingLen > 0) {
           pending = append(pending, pendingLen, buf, start, i - start);
-          text = decoder.decode(pending, 0, pendingLen + i - start);
+          text = latin1(pending, 0, pendingLen + i - start);
           pendingLen = 0;
         } else {
-          text = decoder.decode(buf, start, i - start);
+          text = latin1(buf, start, i - start);
         }
         start = i + 1;
         lineCount++;
@@ -113,7 +112,7 @@ public final class FifoReader implements Runnable {
     }
     if (pendingLen > 0) { // strace was killed mid-line (strace-format.md §4.12)
       lineCount++;
-      queue.add(List.of(new LiveItem.LogLine(lineCount, decoder.decode(pending, 0, pendingLen))));
+      queue.add(List.of(new LiveItem.LogLine(lineCount, latin1(pending, 0, pendingLen))));
     }
   }
 
@@ -131,6 +130,11 @@ public final class FifoReader implements Runnable {
     if (pid > 0) {
       items.add(sampler.take(lineCount, pid, kind, received));
     }
+  }
+
+  /** Log bytes to text one to one, as the parser reads a log file (strace-format.md §9). */
+  static String latin1(byte[] bytes, int from, int length) {
+    return new String(bytes, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** Copies {@code len} bytes after the first {@code used} of {@code into}, growing it. */

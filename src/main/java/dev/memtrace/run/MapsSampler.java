@@ -10,7 +10,6 @@ import java.nio.file.Path;
  */
 final class MapsSampler {
 
-  private final LineDecoder decoder = new LineDecoder();
   private final int delayMicros;
 
   MapsSampler(int delayMicros) {
@@ -35,7 +34,7 @@ final class MapsSampler {
   private String read(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return decoder.decode(bytes, 0, bytes.length);
+      return FifoReader.latin1(bytes, 0, bytes.length);
     } catch (IOException e) {
       return null; // the task is gone: recorded as a missed snapshot
     }

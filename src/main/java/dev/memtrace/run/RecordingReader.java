@@ -16,14 +16,12 @@ import java.util.List;
  * line; {@link #replay} hands its log lines and snapshots to a {@link LiveRun.Consumer} in the
  * order the live run did, so the rest of the pipeline cannot tell a replay from a live run.
  */
-public final class RecordingReader {
+public final class RecordingReader implements ItemSource, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] MAGIC =
       ("{\"type\":\"header\",\"format\":\"" + RecordingHeader.FORMAT + "\"")
           .getBytes(StandardCharsets.US_ASCII);
-
-  private RecordingReader() {}
 
   /** True when the file starts like a recording (strace never writes a line starting with "{"). */
   public static boolean isRecording(Path file) {
@@ -35,44 +33,93 @@ public final class RecordingReader {
     }
   }
 
-  /** The header, then every item; returns the {@code end} object's exit status, or null. */
-  public static Replay replay(Path file, LiveRun.Consumer consumer) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+  /** Opens a recording and reads its header. */
+  public static RecordingReader open(Path file) throws IOException {
+    BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try {
       String first = in.readLine();
       if (first == null) {
         throw new IOException(file + ": empty recording");
       }
-      RecordingHeader header = header(JSON.readTree(first), file);
-      Integer exitStatus = null;
-      boolean interrupted = false;
-      int n = 1;
-      for (String l = in.readLine(); l != null; l = in.readLine()) {
-        n++;
-        if (l.isEmpty()) {
-          continue;
-        }
-        JsonNode o;
-        try {
-          o = JSON.readTree(l);
-        } catch (IOException e) {
-          throw new IOException(file + ":" + n + ": not a JSON object (cut off?)", e);
-        }
-        switch (o.path("type").asText()) {
-          case "log" -> consumer.accept(new LiveItem.LogLine(o.path("line").asInt(), o.path("text").asText()));
-          case "snapshot" -> consumer.accept(snapshot(o));
-          case "end" -> {
-            exitStatus = o.path("exitStatus").asInt();
-            interrupted = o.path("interrupted").asBoolean();
-          }
-          default -> throw new IOException(file + ":" + n + ": unknown object type " + o.path("type"));
-        }
+      return new RecordingReader(file, in, header(JSON.readTree(first), file));
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /** Every item of a recording to {@code consumer}; what the recording said besides. */
+  public static Replay replay(Path file, LiveRun.Consumer consumer) throws IOException {
+    try (RecordingReader r = open(file)) {
+      for (LiveItem i = r.next(); i != null; i = r.next()) {
+        consumer.accept(i);
       }
-      return new Replay(header, exitStatus, interrupted);
+      return new Replay(r.header(), r.exitStatus(), r.interrupted());
     }
   }
 
   /** What a replay learnt besides the items. exitStatus is null when the recording has no end. */
   public record Replay(RecordingHeader header, Integer exitStatus, boolean interrupted) {}
+
+  private final Path file;
+  private final BufferedReader in;
+  private final RecordingHeader header;
+  private int lineNo = 1;
+  private Integer exitStatus;
+  private boolean interrupted;
+
+  private RecordingReader(Path file, BufferedReader in, RecordingHeader header) {
+    this.file = file;
+    this.in = in;
+    this.header = header;
+  }
+
+  public RecordingHeader header() {
+    return header;
+  }
+
+  /** The run's exit status from the {@code end} object, once read; null if there is none. */
+  public Integer exitStatus() {
+    return exitStatus;
+  }
+
+  public boolean interrupted() {
+    return interrupted;
+  }
+
+  @Override
+  public LiveItem next() throws IOException {
+    for (String l = in.readLine(); l != null; l = in.readLine()) {
+      lineNo++;
+      if (l.isEmpty()) {
+        continue;
+      }
+      JsonNode o;
+      try {
+        o = JSON.readTree(l);
+      } catch (IOException e) {
+        throw new IOException(file + ":" + lineNo + ": not a JSON object (cut off?)", e);
+      }
+      switch (o.path("type").asText()) {
+        case "log":
+          return new LiveItem.LogLine(o.path("line").asInt(), o.path("text").asText());
+        case "snapshot":
+          return snapshot(o);
+        case "end":
+          exitStatus = o.path("exitStatus").asInt();
+          interrupted = o.path("interrupted").asBoolean();
+          break;
+        default:
+          throw new IOException(file + ":" + lineNo + ": unknown object type " + o.path("type"));
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
 
   private static MapsSnapshot snapshot(JsonNode o) {
     JsonNode maps = o.path("maps");

@@ -82,7 +82,7 @@ class RunExitStatusTest {
   @Test
   void memtracesOwnFailuresGive125() {
     assertThat(run("--format", "nonsense", "--", "true")).isEqualTo(125);
-    assertThat(err()).startsWith("memtrace: unknown --format 'nonsense'");
+    assertThat(err()).startsWith("memtrace: Invalid value for option '--format'");
     err.reset();
     assertThat(run("run")).isEqualTo(125);
     assertThat(err()).startsWith("memtrace: nothing to trace");
