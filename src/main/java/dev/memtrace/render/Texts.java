@@ -34,6 +34,38 @@ final class Texts {
     }
   }
 
+  static boolean isAscii(String raw) {
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      if (raw.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Seconds as a JSON number with up to 9 decimals and no exponent ({@code 0.000007}, not
+   * {@code 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
+   */
+  static String seconds(double s) {
+    long nanos = Math.round(s * 1e9);
+    long whole = nanos / 1_000_000_000L;
+    long frac = nanos % 1_000_000_000L;
+    if (frac == 0) {
+      return Long.toString(whole);
+    }
+    char[] digits = new char[9];
+    for (int k = 8; k >= 0; k--) {
+      digits[k] = (char) ('0' + frac % 10);
+      frac /= 10;
+    }
+    int len = 9;
+    while (digits[len - 1] == '0') {
+      len--;
+    }
+    return new StringBuilder(24).append(whole).append('.').append(digits, 0, len).toString();
+  }
+
   /** {@code 8192} as "8 KiB", {@code 139264} as "136 KiB", {@code 1400832} as "1.3 MiB". */
   static String size(long bytes) {
     if (bytes < 1024) {

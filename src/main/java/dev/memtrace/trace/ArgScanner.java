@@ -20,6 +20,11 @@ final class ArgScanner {
    * that was never opened.
    */
   static int closeParen(String s, int from, int to) {
+    return closeParen(s, from, to, null);
+  }
+
+  /** As {@link #closeParen(String, int, int)}, also recording the depth-0 commas when {@code commas} is given. */
+  static int closeParen(String s, int from, int to, Commas commas) {
     int depth = 0;
     int i = from;
     while (i < to) {
@@ -39,10 +44,33 @@ final class ArgScanner {
         }
         case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
         case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
+        case ',' -> {
+          if (depth == 0 && commas != null) {
+            commas.add(i);
+          }
+          i++;
+        }
         default -> i++;
       }
     }
     return -1;
+  }
+
+  /** A reusable list of comma positions, so the scan that finds the ')' also splits. */
+  static final class Commas {
+    int[] at = new int[16];
+    int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(int i) {
+      if (size == at.length) {
+        at = java.util.Arrays.copyOf(at, size * 2);
+      }
+      at[size++] = i;
+    }
   }
 
   /** Splits argument text at depth-0 commas; each piece loses the one space after its comma. */

@@ -76,11 +76,19 @@ final class ResultScanner {
         i = e;
         if (s.startsWith(" (", i)) {
           int close = closeGroup(s, i + 1);
+          if (close < 0) {
+            error = "unterminated error message";
+            return false;
+          }
           errmsg = s.substring(i + 2, close - 1);
           i = close;
         }
       } else if (c == '(') {
         int close = closeGroup(s, i);
+        if (close < 0) {
+          error = "unterminated '(' after the return value";
+          return false;
+        }
         String group = s.substring(i + 1, close - 1);
         if (group.equals("DELAYED") || group.startsWith("INJECTED")) {
           if (notes.isEmpty()) {
@@ -125,9 +133,9 @@ final class ResultScanner {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'x';
   }
 
-  /** Index after the parenthesis that balances the one at {@code i} (strings and brackets skipped). */
+  /** Index after the parenthesis that balances the one at {@code i}, or -1 (strings and brackets skipped). */
   private static int closeGroup(String s, int i) {
     int close = ArgScanner.closeParen(s, i + 1, s.length());
-    return close < 0 ? s.length() : close + 1;
+    return close < 0 ? -1 : close + 1;
   }
 }
