@@ -3,7 +3,6 @@ package dev.memtrace.cli;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.run.LiveItemStream;
-import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
@@ -41,7 +40,7 @@ final class AnalyzePipeline {
   /** Later stages replace this with the model → correlate → explain chain. */
   private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
   /** Snapshots of a live run or recording; the correlate stage takes them here. */
-  private final Consumer<MapsSnapshot> snapshots = this::snapshot;
+  private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -112,7 +111,7 @@ final class AnalyzePipeline {
   }
 
   /** A maps snapshot, in stream order: just after the log line it belongs to was read. */
-  void snapshot(MapsSnapshot s) {
+  void snapshot(LiveItemStream.LineSnapshot s) {
     // the correlate stage (model branch) checks the model against it here
   }
 
