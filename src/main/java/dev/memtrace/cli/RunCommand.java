@@ -150,8 +150,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       }
       if (outcome.failure() != null) {
         err.println("memtrace: " + outcome.failure().getMessage());
-      } else if (outcome.warning() != null) {
-        err.println("memtrace: " + outcome.warning());
+      } else {
+        outcome.notices().forEach(n -> err.println("memtrace: " + n));
       }
       return outcome.exitStatus();
     }

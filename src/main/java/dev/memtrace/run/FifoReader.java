@@ -117,7 +117,10 @@ public final class FifoReader implements Runnable {
         if (sampler != null && exitSnapshotFor != lineCount) {
           int pid = exitingPid(pending, pendingLen);
           if (pid > 0) {
-            items.add(sampler.take(lineCount, pid, MapsSnapshot.Kind.EXIT, received));
+            String head = latin1(pending, 0, Math.min(pendingLen, 200));
+            items.add(
+                sampler.take(
+                    lineCount, pid, MapsSnapshot.Kind.EXIT, MapsSampler.timestampMicros(head), received));
             exitSnapshotFor = lineCount;
           }
         }
@@ -147,7 +150,7 @@ public final class FifoReader implements Runnable {
     }
     int pid = leadingPid(text);
     if (pid > 0) {
-      items.add(sampler.take(lineCount, pid, kind, received));
+      items.add(sampler.take(lineCount, pid, kind, MapsSampler.holdStartMicros(text), received));
     }
   }
 

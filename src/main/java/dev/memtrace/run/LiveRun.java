@@ -39,11 +39,18 @@ public final class LiveRun implements AutoCloseable {
    * or the program's execve failed); warning is a notice for the user, or null.
    */
   public record Outcome(
-      int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {}
+      int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {
+
+    /** Every notice for the user, one per line (none when all went well). */
+    public List<String> notices() {
+      return warning == null ? List.of() : List.of(warning.split("\n"));
+    }
+  }
 
   private final RunOptions options;
   private final String strace;
   private Stopper stopper;
+  private SnapshotQuality quality = new SnapshotQuality();
 
   private LiveRun(RunOptions options, String strace) {
     this.options = options;
@@ -79,11 +86,12 @@ public final class LiveRun implements AutoCloseable {
     int snapshots = 0;
     if (options.attaching() && options.snapshots()) {
       MapsSampler sampler = new MapsSampler(options.delayMicros());
-      consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, System.nanoTime()));
+      consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, 0, System.nanoTime()));
       consumer.batchDone();
       snapshots++;
     }
     ExitTracker exits = new ExitTracker(options.attachPid());
+    quality = new SnapshotQuality();
     int straceStatus;
     try (Fifo fifo = Fifo.create()) {
       FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
@@ -120,8 +128,9 @@ public final class LiveRun implements AutoCloseable {
             if (pid > 0) {
               stopper.traced(pid);
             }
-          } else {
+          } else if (item instanceof MapsSnapshot s) {
             snapshots++;
+            quality.count(s);
           }
           consumer.accept(item);
         }
@@ -151,11 +160,14 @@ public final class LiveRun implements AutoCloseable {
       return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
     }
     Integer status = exits.status();
-    String warning = null;
+    String warning = quality.summary(options.delayMicros());
     if (status == null) {
       status = straceStatus;
       if (!interrupted && !options.attaching()) {
-        warning = "the log does not say how the program ended; using strace's status " + straceStatus;
+        warning =
+            (warning == null ? "" : warning + "\n")
+                + "the log does not say how the program ended; using strace's status "
+                + straceStatus;
       }
     }
     return new Outcome(status, interrupted, exits.lines(), snapshots, warning, null);

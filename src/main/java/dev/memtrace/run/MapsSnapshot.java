@@ -10,8 +10,9 @@ package dev.memtrace.run;
  *
  * <p>Only the calling thread is held. When the process had more than one thread ({@code threads >
  * 1}) another thread may already have changed the map: such a snapshot is {@link #racy()}. {@code
- * micros} is how long after memtrace received the line the read finished; more than the hold
- * ({@code delayMicros}) means the task may have run on, so the snapshot is {@link #late()}.
+ * micros} is how long after the line's timestamp (taken by strace just before the hold) the read
+ * finished; more than the hold ({@code delayMicros}) means the task may have run on, so the
+ * snapshot is {@link #late()} and may show later changes.
  *
  * @param maps the file's text, or null when the task was already gone
  */

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code memtrace -- cat FILE > /dev/null}, checked against the maps the kernel reported. */
 class LiveCatTest {
 
+  /**
+   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a
+   * busy CI machine still reads every snapshot while the task is held.
+   */
+  static final String HOLD = "50000";
+
   @TempDir Path dir;
 
   @Test
@@ -31,7 +37,7 @@ class LiveCatTest {
     Path timeline = dir.resolve("timeline.txt");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--save", rec.toString(), "-o", timeline.toString(),
+        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", timeline.toString(),
             "--", "cat", small.toString());
 
     assertThat(r.status()).isZero();
@@ -60,7 +66,7 @@ class LiveCatTest {
     Path rec = dir.resolve("run.mtrace");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--save", rec.toString(), "-o", "/dev/null",
+        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", "/dev/null",
             "--", "cat", big.toString());
 
     assertThat(r.status()).isZero();

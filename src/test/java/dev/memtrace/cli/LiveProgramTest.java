@@ -25,6 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveProgramTest {
 
+  /**
+   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a
+   * busy CI machine still reads every snapshot while the task is held.
+   */
+  static final String HOLD = "50000";
+
   @TempDir Path dir;
 
   @Test
@@ -36,7 +42,7 @@ class LiveProgramTest {
     Path rec = dir.resolve("run.mtrace");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--save", rec.toString(), "-o", "/dev/null",
+        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", "/dev/null",
             "--", bin.toString(), data.toString(), report.toString());
 
     assertThat(r.status()).as(r.stderr()).isZero();

@@ -34,6 +34,8 @@ class RecordingReplayTest {
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(4);
     assertThat(RecordingReader.isRecording(rec)).isTrue();
 
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("could not be parsed");
+    err.reset();
     int replayed = Main.run(new String[] {"analyze", "--format", format, "-o", replay.toString(), rec.toString()},
         devNull, errStream);
 
