@@ -39,6 +39,14 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
 
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "/proc/PID/maps snapshots to check the model against (NAME.maps.jsonl)")
+  java.nio.file.Path snapshots;
+
+  @Option(names = "--stages", hidden = true, defaultValue = "model",
+      description = "benchmarks: 'parse' to skip the model stage")
+  String stages;
+
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
   List<String> files = new ArrayList<>();
@@ -54,6 +62,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color, files);
-    return new AnalyzePipeline(options, out, err).run();
+    return new AnalyzePipeline(options, out, err)
+        .withModel(!"parse".equals(stages), snapshots).run();
   }
 }

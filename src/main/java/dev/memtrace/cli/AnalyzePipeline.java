@@ -1,9 +1,15 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
+import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -21,12 +27,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
+ * the model stage ({@link ModelStage}: region changes, and snapshot checks with --snapshots) →
+ * (the explanation stage plugs in here) → a renderer. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -39,13 +45,23 @@ final class AnalyzePipeline {
   private final PrintStream err;
   /** Later stages replace this with the model → correlate → explain chain. */
   private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
-  /** Snapshots of a live run or recording; the correlate stage takes them here. */
-  private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
+  private boolean model = true;
+  private java.nio.file.Path snapshots;
+  private ModelStage stage;
+  /** What a live run's snapshots cannot vouch for (late, racy, missed), said on their call. */
+  private final SnapshotCaveats caveats = new SnapshotCaveats();
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
     this.stdout = stdout;
     this.err = err;
+  }
+
+  /** Whether events go through the model stage (off: parse only, for benchmarks), with snapshots. */
+  AnalyzePipeline withModel(boolean on, java.nio.file.Path snapshotFile) {
+    this.model = on;
+    this.snapshots = snapshotFile;
+    return this;
   }
 
   int run() {
@@ -65,11 +81,24 @@ final class AnalyzePipeline {
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
-    return render(source, inputs.size() > 1);
+    List<Snapshot> snaps = List.of();
+    if (snapshots != null) {
+      try {
+        snaps = SnapshotFile.read(snapshots).snapshots();
+      } catch (IOException e) {
+        closeQuietly(source);
+        return fail("cannot read snapshots " + snapshots + ": " + e.getMessage());
+      }
+    }
+    return render(source, inputs.size() > 1, snaps);
   }
 
-  /** Writes the timeline of {@code source} (analyze's inputs, or a live run) and closes it. */
-  int render(EventSource source, boolean severalFiles) {
+  /**
+   * Writes the timeline of {@code source} (analyze's inputs, a live run or a recording) and
+   * closes it. {@code snaps} are the snapshots known up front; a live run or a recording hands its
+   * own to {@link #snapshot} as it goes.
+   */
+  int render(EventSource source, boolean severalFiles, List<Snapshot> snaps) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -78,13 +107,25 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
+    stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
     String reading = "input";
     try (EventSource src = source) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, severalFiles);
       reading = "output";
       for (TraceEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(annotate.apply(e));
+        if (stage == null) {
+          renderer.event(annotate.apply(e));
+        } else {
+          for (AnnotatedEvent a : stage.accept(e)) {
+            renderer.event(caveats.attach(a));
+          }
+        }
+      }
+      if (stage != null) {
+        for (AnnotatedEvent a : stage.finish()) {
+          renderer.event(caveats.attach(a));
+        }
       }
       renderer.finish();
       renderer.close();
@@ -110,17 +151,25 @@ final class AnalyzePipeline {
     }
   }
 
-  /** A maps snapshot, in stream order: just after the log line it belongs to was read. */
+  /**
+   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
+   * parser: the model stage checks it once that call is past.
+   */
   void snapshot(LiveItemStream.LineSnapshot s) {
-    // the correlate stage (model branch) checks the model against it here
+    MapsSnapshot m = s.snapshot();
+    caveats.note(s);
+    if (stage != null) {
+      stage.add(new Snapshot(m.line(), m.pid(), m.maps(),
+          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
+    }
   }
 
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
     if (inputs.size() == 1 && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
-      // a run --save recording: read as the live run read it (no file name, as live)
+      // a run --save recording: read as the live run read it (one thread, no file name)
       return new TraceReader(
-          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
+          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), this::snapshot), null, null);
     }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {

@@ -138,7 +138,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                   handoff.end();
                 }
               });
-      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), false);
+      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), false, List.of());
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();
