@@ -41,7 +41,9 @@ class LiveCatTest {
             "--", "cat", small.toString());
 
     assertThat(r.status()).isZero();
-    assertThat(r.stderr()).as("the timeline went to -o; strace said nothing").isEmpty();
+    // the timeline went to -o and strace said nothing; on a loaded machine a snapshot may be late,
+    // and memtrace then says so in its one notice
+    assertThat(r.stderr().lines()).allMatch(l -> l.startsWith("memtrace: of ") && l.contains(" maps snapshots, "));
     List<LiveItem> items = items(rec);
     assertThat(firstLine(items, "execve(").text()).contains("\"cat\"").endsWith(">");
     long memoryCalls =
