@@ -7,6 +7,8 @@ import static dev.memtrace.run.Recordings.regionAt;
 import static dev.memtrace.run.Recordings.snapshotAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
 import java.nio.file.Files;
@@ -66,10 +68,11 @@ class LiveCatTest {
     Path big = dir.resolve("big.txt");
     Files.write(big, new byte[300 * 1024]);
     Path rec = dir.resolve("run.mtrace");
+    Path timeline = dir.resolve("timeline.jsonl");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", "/dev/null",
-            "--", "cat", big.toString());
+        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "--format", "jsonl",
+            "-o", timeline.toString(), "--", "cat", big.toString());
 
     assertThat(r.status()).isZero();
     List<LiveItem> items = items(rec);
@@ -93,6 +96,26 @@ class LiveCatTest {
 
     LiveItem.LogLine munmap = firstLine(items, "munmap(0x" + Long.toHexString(addr) + ", 139264)");
     assertThat(regionAt(snapshotAfter(items, munmap.line()), addr)).isNull();
+
+    // the timeline shows the new region, and the snapshot after the call agrees with the model
+    JsonNode event = eventOnLine(timeline, mmap.line());
+    JsonNode added = event.path("changes").get(0);
+    assertThat(added.path("op").asText()).isEqualTo("+");
+    assertThat(added.path("after").path("size").asLong()).isEqualTo(139264);
+    assertThat(added.path("after").path("path").asText()).isEmpty();
+    assertThat(event.path("checks").toString()).doesNotContain("snapshot:");
+    assertThat(Files.readString(timeline)).doesNotContain("\"snapshot: the");
+  }
+
+  static JsonNode eventOnLine(Path jsonl, int line) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper();
+    for (String l : Files.readAllLines(jsonl)) {
+      JsonNode o = json.readTree(l);
+      if (o.path("line").asInt() == line) {
+        return o;
+      }
+    }
+    throw new AssertionError("no event on line " + line + " in " + jsonl);
   }
 
   static long returned(String line) {

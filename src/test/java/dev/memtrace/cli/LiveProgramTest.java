@@ -7,6 +7,8 @@ import static dev.memtrace.run.Recordings.regionAt;
 import static dev.memtrace.run.Recordings.snapshotAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.run.LiveAssumptions;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
@@ -40,9 +42,11 @@ class LiveProgramTest {
     Path data = Files.write(dir.resolve("data.bin"), new byte[3 * 4096 + 100]);
     Path report = dir.resolve("report.txt");
     Path rec = dir.resolve("run.mtrace");
+    Path timeline = dir.resolve("timeline.jsonl");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", "/dev/null",
+        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "--format", "jsonl",
+            "-o", timeline.toString(),
             "--", bin.toString(), data.toString(), report.toString());
 
     assertThat(r.status()).as(r.stderr()).isZero();
@@ -76,6 +80,18 @@ class LiveProgramTest {
         .hasSize(2);
     assertThat(items).anyMatch(i -> i instanceof MapsSnapshot s && s.racy());
     assertThat(exit.racy()).as("the threads were joined before exit").isFalse();
+
+    // the model agrees with every snapshot, except where the snapshot itself is in doubt
+    ObjectMapper json = new ObjectMapper();
+    for (String l : Files.readAllLines(timeline)) {
+      String checks = json.readTree(l).path("checks").toString();
+      if (checks.contains("snapshot: the")) {
+        assertThat(checks).as(l).contains("snapshot caveat:");
+      }
+    }
+    JsonNode fileEvent = LiveCatTest.eventOnLine(timeline, fileMmap.line());
+    assertThat(fileEvent.path("changes").get(0).path("after").path("path").asText())
+        .isEqualTo(data.toRealPath().toString());
   }
 
   private static LiveItem.LogLine lineReturning(List<LiveItem> items, String call, long address) {
