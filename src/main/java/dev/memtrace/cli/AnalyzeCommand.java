@@ -12,10 +12,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    description = {
-      "Reads saved strace logs (made with any common flags; -ff sets are merged into one",
-      "timeline) and writes the annotated timeline. Reads standard input when no FILE or '-'."
-    },
+    description =
+        "Reads saved strace logs (made with any common flags; -ff sets are merged into one "
+            + "timeline) and writes the annotated timeline. Reads standard input when no FILE "
+            + "or '-' is given.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:done",

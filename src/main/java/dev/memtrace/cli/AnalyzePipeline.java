@@ -109,22 +109,16 @@ final class AnalyzePipeline {
     }
     stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
     String reading = "input";
-    try (EventSource src = source) {
+    try (ReadAhead src = new ReadAhead(source, annotator())) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, severalFiles);
       reading = "output";
-      for (TraceEvent e = next(src); e != null; e = next(src)) {
-        if (stage == null) {
-          renderer.event(annotate.apply(e));
-        } else {
-          for (AnnotatedEvent a : stage.accept(e)) {
-            renderer.event(caveats.attach(a));
-          }
-        }
-      }
-      if (stage != null) {
-        for (AnnotatedEvent a : stage.finish()) {
-          renderer.event(caveats.attach(a));
+      long n = 0;
+      for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
+        renderer.event(e);
+        if ((++n & 0xfff) == 0 && readerGone(target)) {
+          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+          return 0;
         }
       }
       renderer.finish();
@@ -133,7 +127,7 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src);
+      return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -142,8 +136,30 @@ final class AnalyzePipeline {
     }
   }
 
+  /** The model stage (with the snapshots' caveats) when on, else the bare annotation. */
+  private ReadAhead.Annotator annotator() {
+    if (stage == null) {
+      return ReadAhead.Annotator.of(annotate);
+    }
+    return new ReadAhead.Annotator() {
+      @Override
+      public List<AnnotatedEvent> accept(TraceEvent e) {
+        return stage.accept(e).stream().map(caveats::attach).toList();
+      }
+
+      @Override
+      public List<AnnotatedEvent> finish() {
+        return stage.finish().stream().map(caveats::attach).toList();
+      }
+    };
+  }
+
+  private static boolean readerGone(OutputStream target) {
+    return target instanceof PrintStream ps && ps.checkError();
+  }
+
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static TraceEvent next(EventSource src) {
+  private static AnnotatedEvent next(ReadAhead src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -167,7 +183,7 @@ final class AnalyzePipeline {
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
     if (inputs.size() == 1 && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
-      // a run --save recording: read as the live run read it (one thread, no file name)
+      // a run --save recording: read as the live run reads it (no file name, snapshots in place)
       return new TraceReader(
           new LiveItemStream(RecordingReader.open(inputs.get(0).path()), this::snapshot), null, null);
     }
@@ -176,7 +192,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
   private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {

@@ -46,6 +46,7 @@ public final class JsonlRenderer implements Renderer {
   private final JsonGenerator g;
   private final boolean withFile;
   private boolean any;
+  private final char[] numberBuf = new char[32];
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -148,29 +149,36 @@ public final class JsonlRenderer implements Renderer {
     g.writeString(r == null ? null : text(r.text()));
     g.writeFieldName(ERRNO);
     g.writeString(r == null ? null : r.errno());
-    if (r != null) {
-      if (r.errmsg() != null) {
-        g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
-      }
-      if (r.aux() != null) {
-        g.writeStringField("aux", Texts.unicode(r.aux()));
-      }
-      if (!r.notes().isEmpty()) {
-        g.writeArrayFieldStart("notes");
-        for (String note : r.notes()) {
-          g.writeString(note);
-        }
-        g.writeEndArray();
-      }
+    if (r != null && (r.errmsg() != null || r.aux() != null || !r.notes().isEmpty())) {
+      resultDetails(r);
     }
     if (s.duration() != null) {
       g.writeFieldName(DURATION);
-      g.writeNumber(Texts.seconds(s.duration()));
+      g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
       g.writeBooleanField("unfinished", true);
     }
-    stack(s.stack());
+    if (!s.stack().isEmpty()) {
+      stack(s.stack());
+    }
+  }
+
+  /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */
+  private void resultDetails(Result r) throws IOException {
+    if (r.errmsg() != null) {
+      g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+    }
+    if (r.aux() != null) {
+      g.writeStringField("aux", Texts.unicode(r.aux()));
+    }
+    if (!r.notes().isEmpty()) {
+      g.writeArrayFieldStart("notes");
+      for (String note : r.notes()) {
+        g.writeString(note);
+      }
+      g.writeEndArray();
+    }
   }
 
   private void stack(List<StackFrame> frames) throws IOException {

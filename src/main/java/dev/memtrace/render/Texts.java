@@ -48,22 +48,35 @@ final class Texts {
    * {@code 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
    */
   static String seconds(double s) {
+    char[] buf = new char[32];
+    return new String(buf, 0, seconds(s, buf));
+  }
+
+  /** Writes {@link #seconds(double)} into {@code buf} (32 chars are enough) and returns its length. */
+  static int seconds(double s, char[] buf) {
     long nanos = Math.round(s * 1e9);
-    long whole = nanos / 1_000_000_000L;
+    int n = 0;
+    if (nanos < 0) {
+      buf[n++] = '-';
+      nanos = -nanos;
+    }
+    String whole = Long.toString(nanos / 1_000_000_000L);
+    whole.getChars(0, whole.length(), buf, n);
+    n += whole.length();
     long frac = nanos % 1_000_000_000L;
     if (frac == 0) {
-      return Long.toString(whole);
+      return n;
     }
-    char[] digits = new char[9];
-    for (int k = 8; k >= 0; k--) {
-      digits[k] = (char) ('0' + frac % 10);
+    buf[n] = '.';
+    for (int k = 9; k >= 1; k--) {
+      buf[n + k] = (char) ('0' + frac % 10);
       frac /= 10;
     }
-    int len = 9;
-    while (digits[len - 1] == '0') {
-      len--;
+    n += 10;
+    while (buf[n - 1] == '0') {
+      n--;
     }
-    return new StringBuilder(24).append(whole).append('.').append(digits, 0, len).toString();
+    return n;
   }
 
   /** {@code 8192} as "8 KiB", {@code 139264} as "136 KiB", {@code 1400832} as "1.3 MiB". */

@@ -117,20 +117,27 @@ final class ArgScanner {
     return out;
   }
 
-  /** Index just after the closing quote (or {@code to} when the string is cut off). */
+  /**
+   * Index just after the closing quote (or {@code to} when the string is cut off). Strings are
+   * the longest stretches of a line (buffers under {@code -s 4096}), so the search for the next
+   * quote is left to the intrinsic {@link String#indexOf(int, int)}; a quote is escaped when an
+   * odd number of backslashes precedes it.
+   */
   static int skipString(String s, int i, int to) {
-    i++;
-    while (i < to) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i += 2;
-      } else if (c == '"') {
-        return i + 1;
-      } else {
-        i++;
+    int q = i;
+    while (true) {
+      q = s.indexOf('"', q + 1);
+      if (q < 0 || q >= to) {
+        return to;
+      }
+      int b = q - 1;
+      while (b > i && s.charAt(b) == '\\') {
+        b--;
+      }
+      if (((q - 1 - b) & 1) == 0) {
+        return q + 1;
       }
     }
-    return to;
   }
 
   /**
