@@ -138,6 +138,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                   handoff.end();
                 }
               });
+      live.awaitStarted();
       pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), false, List.of());
       LiveRun.Outcome outcome;
       try {

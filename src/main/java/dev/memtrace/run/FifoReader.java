@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  */
 public final class FifoReader implements Runnable {
 
+  /** The reader thread's name: it keeps its priority ({@link Priority}). */
+  public static final String THREAD_NAME = "memtrace-fifo";
+
   /** The marker put on the queue after the last item. */
   public static final List<LiveItem> END = List.of();
 

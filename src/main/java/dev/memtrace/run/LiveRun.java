@@ -50,6 +50,8 @@ public final class LiveRun implements AutoCloseable {
   private final RunOptions options;
   private final String strace;
   private Stopper stopper;
+  private final java.util.concurrent.CompletableFuture<Void> started =
+      new java.util.concurrent.CompletableFuture<>();
   private SnapshotQuality quality = new SnapshotQuality();
 
   private LiveRun(RunOptions options, String strace) {
@@ -81,8 +83,24 @@ public final class LiveRun implements AutoCloseable {
     return Versions.probe(strace);
   }
 
+  /**
+   * Waits until strace runs (or the run ended without it): threads the caller starts afterwards
+   * run at memtrace's lowered priority ({@link Priority}).
+   */
+  public void awaitStarted() {
+    started.join();
+  }
+
   /** Runs strace and feeds {@code consumer}; returns when strace has ended and the log is read. */
   public Outcome run(Consumer consumer) throws IOException, InterruptedException {
+    try {
+      return runStarted(consumer);
+    } finally {
+      started.complete(null);
+    }
+  }
+
+  private Outcome runStarted(Consumer consumer) throws IOException, InterruptedException {
     int snapshots = 0;
     if (options.attaching() && options.snapshots()) {
       MapsSampler sampler = new MapsSampler(options.delayMicros());
@@ -95,7 +113,7 @@ public final class LiveRun implements AutoCloseable {
     int straceStatus;
     try (Fifo fifo = Fifo.create()) {
       FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
-      Thread readerThread = new Thread(reader, "memtrace-fifo-reader");
+      Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
       readerThread.setDaemon(true);
       readerThread.start();
       StraceProcess sp;
@@ -107,6 +125,8 @@ public final class LiveRun implements AutoCloseable {
         RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
         return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
       }
+      Priority.lowerOwnThreads(FifoReader.THREAD_NAME);
+      started.complete(null);
       stopper = new Stopper(sp.handle(), options.attaching());
       Runtime.getRuntime().addShutdownHook(stopper);
       Thread releaser =
@@ -120,21 +140,27 @@ public final class LiveRun implements AutoCloseable {
       releaser.start();
 
       BlockingQueue<List<LiveItem>> queue = reader.queue();
-      for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
-        for (LiveItem item : batch) {
-          if (item instanceof LiveItem.LogLine l) {
-            exits.accept(l.text());
-            int pid = FifoReader.leadingPid(l.text());
-            if (pid > 0) {
-              stopper.traced(pid);
+      try {
+        for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
+          for (LiveItem item : batch) {
+            if (item instanceof LiveItem.LogLine l) {
+              exits.accept(l.text());
+              int pid = FifoReader.leadingPid(l.text());
+              if (pid > 0) {
+                stopper.traced(pid);
+              }
+            } else if (item instanceof MapsSnapshot s) {
+              snapshots++;
+              quality.count(s);
             }
-          } else if (item instanceof MapsSnapshot s) {
-            snapshots++;
-            quality.count(s);
+            consumer.accept(item);
           }
-          consumer.accept(item);
+          consumer.batchDone();
         }
-        consumer.batchDone();
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        // memtrace cannot go on (output or recording not writable): leave nothing running
+        stopper.stopAll();
+        throw e;
       }
       straceStatus = sp.waitFor();
       readerThread.join();

@@ -32,6 +32,20 @@ final class MemtraceProcess {
         .redirectError(stderr.toFile());
   }
 
+  /** Runs memtrace with stdin from {@code in} and stdout into {@code out}; waits up to two minutes. */
+  static Result run(Path dir, Path in, Path out, String... args) throws IOException, InterruptedException {
+    Path err = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder pb = builder(err, List.of(args))
+        .redirectInput(in.toFile())
+        .redirectOutput(out.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("memtrace did not finish within 120 s");
+    }
+    return new Result(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
   /** Runs memtrace with stdout on /dev/null; waits up to two minutes. */
   static Result run(Path dir, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
