@@ -43,6 +43,6 @@ class RunStreamsTest {
     assertThat(r.status()).isEqualTo(5);
     assertThat(Files.readString(out)).isEqualTo("to-stdout\n");
     assertThat(r.stderr()).isEqualTo("to-stderr\n");
-    assertThat(Files.readString(timeline)).contains("write(0x2, 0x").contains("+++ exited with 5 +++");
+    assertThat(Files.readString(timeline)).contains("write(0x1, 0x").contains("+++ exited with 5 +++");
   }
 }
