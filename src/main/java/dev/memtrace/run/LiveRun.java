@@ -134,6 +134,7 @@ public final class LiveRun implements AutoCloseable {
               () -> {
                 sp.handle().onExit().join();
                 fifo.release();
+                Priority.restoreOwnThreads();
               },
               "memtrace-fifo-release");
       releaser.setDaemon(true);

@@ -67,6 +67,7 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   private int lineNo = 1;
   private Integer exitStatus;
   private boolean interrupted;
+  private boolean cutOff;
 
   private RecordingReader(Path file, BufferedReader in, RecordingHeader header) {
     this.file = file;
@@ -85,6 +86,11 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
 
   public boolean interrupted() {
     return interrupted;
+  }
+
+  /** True when the last object was cut off (memtrace itself was killed while writing it). */
+  public boolean cutOff() {
+    return cutOff;
   }
 
   private LiveItem peeked;
@@ -117,7 +123,11 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
       try {
         o = JSON.readTree(l);
       } catch (IOException e) {
-        throw new IOException(file + ":" + lineNo + ": not a JSON object (cut off?)", e);
+        if (in.readLine() == null) {
+          cutOff = true; // memtrace was killed while writing its last object: keep the rest
+          return null;
+        }
+        throw new IOException(file + ":" + lineNo + ": not a JSON object", e);
       }
       switch (o.path("type").asText()) {
         case "log":
