@@ -10,7 +10,6 @@ import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.OPEN;
 import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
 
-import dev.memtrace.trace.Arg;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -57,12 +56,9 @@ final class FileCalls {
     h.put("creat", (m, t, e, a) -> open(m, t, a, -1, 0, -1));
     h.put("openat", (m, t, e, a) -> open(m, t, a, 0, 1, 2));
     h.put("openat2", (m, t, e, a) -> {
-      Arg how = a.arg(2);
-      long flags = 0;
-      if (how instanceof Arg.Struct s && s.get("flags") != null) {
-        flags = OPEN.decode(s.get("flags")).orElse(0);
-      }
-      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1), 0,
+      String how = a.field(2, "flags");
+      long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
+      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1, true), 0,
           (flags & O_CLOEXEC) != 0);
     });
     h.put("memfd_create", (m, t, e, a) -> {
@@ -86,7 +82,7 @@ final class FileCalls {
     h.put("socketpair", (m, t, e, a) -> {
       long key = m.newKey();
       boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
-      pair(t, a.arg(3), "socket:[?]", key, cloexec);
+      pair(t, a.items(3), "socket:[?]", key, cloexec);
       return Outcome.NONE;
     });
     h.put("dup", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
@@ -124,6 +120,12 @@ final class FileCalls {
       }
       return Outcome.NONE;
     });
+    h.put("unlink", (m, t, e, a) -> unlink(m, t, a, -1, 0));
+    h.put("unlinkat", (m, t, e, a) -> (a.flags(2, AT).orElse(0) & 0x200) != 0
+        ? Outcome.NONE : unlink(m, t, a, 0, 1)); // AT_REMOVEDIR removes a directory
+    h.put("rename", (m, t, e, a) -> rename(m, t, a, -1, 0, -1, 1));
+    h.put("renameat", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
+    h.put("renameat2", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
     h.put("chdir", (m, t, e, a) -> {
       String p = a.string(0);
       if (p != null) {
@@ -149,7 +151,23 @@ final class FileCalls {
     });
   }
 
-  /** The file behind an fd argument of a call, as a mapping's backing. */
+  private static final dev.memtrace.model.abi.FlagTable AT =
+      dev.memtrace.model.abi.FlagTable.of("at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100,
+          "AT_EMPTY_PATH", 0x1000);
+
+  private static Outcome unlink(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg) {
+    String p = m.kernelPath(openedPath(t, a, dirArg, pathArg, false));
+    return p == null ? Outcome.NONE : m.renameFile(p, p + " (deleted)");
+  }
+
+  private static Outcome rename(MemoryModel m, Task t, CallArgs a, int fromDir, int from,
+      int toDir, int to) {
+    String p = m.kernelPath(openedPath(t, a, fromDir, from, false));
+    String q = openedPath(t, a, toDir, to, false);
+    return p == null || q == null ? Outcome.NONE : m.renameFile(p, q);
+  }
+
+  /** The file behind an fd argument of a call, as a mapping's backing; null when unknown. */
   static Backing backingOf(MemoryModel m, Task t, CallArgs a, int i) {
     String decorated = m.kernelPath(a.fdPath(i));
     OptionalLong fd = a.num(i);
@@ -160,19 +178,20 @@ final class FileCalls {
     if (f != null) {
       return new Backing(Backing.Kind.FILE, m.kernelPath(f.path()), Backing.NO_DEV, 0, f.key());
     }
-    return Backing.unknown("[unknown file, fd " + (fd.isPresent() ? fd.getAsLong() : "?") + "]");
+    return null;
   }
 
   private static Outcome open(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg,
       int flagsArg) {
     long flags = flagsArg < 0 ? 0 : a.flags(flagsArg, OPEN).orElse(0);
-    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg), 0,
+    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg, true), 0,
         (flags & O_CLOEXEC) != 0);
   }
 
-  /** The path a call opened: -y's resolved path, else the argument joined to its directory. */
-  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg) {
-    String resolved = a.resultPath();
+  /** The path a call named: -y's resolved path of the fd it returned, else the argument joined to its directory. */
+  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg,
+      boolean resultIsFd) {
+    String resolved = resultIsFd ? a.resultPath() : null;
     if (resolved != null) {
       return resolved;
     }
@@ -219,17 +238,17 @@ final class FileCalls {
   }
 
   private static Outcome pipe(MemoryModel m, Task t, CallArgs a, boolean cloexec) {
-    pair(t, a.arg(0), "pipe:[?]", m.newKey(), cloexec);
+    pair(t, a.items(0), "pipe:[?]", m.newKey(), cloexec);
     return Outcome.NONE;
   }
 
-  private static void pair(Task t, Arg fds, String name, long key, boolean cloexec) {
-    if (fds instanceof Arg.Array arr) {
-      for (Arg item : arr.items()) {
-        OptionalLong fd = item.asLong();
-        String path = item instanceof Arg.Fd d && d.path() != null ? d.path() : name;
-        fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
-      }
+  private static void pair(Task t, java.util.List<String> fds, String name, long key,
+      boolean cloexec) {
+    for (String item : fds) {
+      OptionalLong fd = dev.memtrace.model.abi.Numbers.parse(CallArgs.bare(item));
+      String decorated = CallArgs.decoration(item);
+      String path = decorated != null ? decorated : name;
+      fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
     }
   }
 }

@@ -60,8 +60,9 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Task t = task(e.pid());
+        boolean memory = isMemoryCall(e.name());
         if (e.result() == null) {
-          return isMemoryCall(e.name())
+          return memory
               ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
               : Outcome.NONE;
         }
@@ -69,7 +70,7 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Outcome o = h.apply(this, t, e, new CallArgs(e));
-        if (isMemoryCall(e.name()) && !t.seen && !t.warned) {
+        if (memory && !t.seen && !t.warned) {
           t.warned = true;
           List<String> notes = new ArrayList<>(o.notes());
           notes.add("process " + key(e.pid()) + " was not seen starting: memory it mapped"
@@ -129,6 +130,21 @@ public final class MemoryModel {
     Task t = task(pid);
     kernelPaths.putAll(t.mm.resync(kernel));
     t.seen = true;
+  }
+
+  /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */
+  Outcome renameFile(String from, String to) {
+    java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<RegionChange> changes = new ArrayList<>();
+    for (Task t : tasks.values()) {
+      if (seen.add(t.mm)) {
+        changes.addAll(t.mm.renameFile(from, to));
+      }
+      if (seen.add(t.fds)) {
+        t.fds.renameFile(from, to);
+      }
+    }
+    return new Outcome(changes, List.of());
   }
 
   /** The kernel's spelling of a path, when a snapshot taught it. */

@@ -104,13 +104,13 @@ record Vma(
   /** The four permission characters of /proc/PID/maps. */
   String perms() {
     if (prot < 0) {
-      return "????";
+      return backing.kind() == Backing.Kind.UNKNOWN ? "????" : shared ? "???s" : "???p";
     }
     return new StringBuilder(4)
         .append((prot & PROT_READ) != 0 ? 'r' : '-')
         .append((prot & PROT_WRITE) != 0 ? 'w' : '-')
         .append((prot & PROT_EXEC) != 0 ? 'x' : '-')
-        .append(shared ? 's' : 'p')
+        .append(backing.kind() == Backing.Kind.UNKNOWN ? '?' : shared ? 's' : 'p')
         .toString();
   }
 }
