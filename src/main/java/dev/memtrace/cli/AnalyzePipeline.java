@@ -108,14 +108,18 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
-    String reading = "input";
-    try (ReadAhead src = new ReadAhead(source, annotator())) {
-      OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, severalFiles);
-      reading = "output";
+    OutputStream out = new BufferedOutputStream(target, 1 << 16);
+    Renderer renderer;
+    try {
+      renderer = renderer(out, severalFiles);
+    } catch (IOException e) {
+      closeQuietly(source);
+      return fail("cannot write output: " + e.getMessage());
+    }
+    try (ReadAhead src = new ReadAhead(source, annotator(), renderer::prepare)) {
       long n = 0;
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(e);
+        renderer.event(e, src.prepared());
         if ((++n & 0xfff) == 0 && readerGone(target)) {
           // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
           return 0;
@@ -132,7 +136,7 @@ final class AnalyzePipeline {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
       return fail("cannot write " + (options.output() == null ? "output" : options.output())
-          + ": " + e.getMessage() + " (" + reading + ")");
+          + ": " + e.getMessage());
     }
   }
 

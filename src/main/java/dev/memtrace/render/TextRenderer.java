@@ -55,7 +55,7 @@ public final class TextRenderer implements Renderer {
     }
     String time = e.prefix().time() == null ? "" : e.prefix().time();
     if (e.prefix().relative() != null) {
-      time = time + (time.isEmpty() ? "" : " ") + String.format("(+%.6f)", e.prefix().relative());
+      time = time + (time.isEmpty() ? "" : " ") + "(+" + Texts.seconds(e.prefix().relative()) + ")";
     }
     timeWidth = Math.max(timeWidth, time.length());
     if (timeWidth > 0) {
@@ -96,7 +96,7 @@ public final class TextRenderer implements Renderer {
         b.append(" (").append(note).append(')');
       }
       if (s.duration() != null) {
-        b.append(style.dim(String.format(" <%.6f>", s.duration())));
+        b.append(style.dim(" <" + Texts.seconds(s.duration()) + ">"));
       }
     } else if (e instanceof SignalEvent s) {
       b.append(style.signal("--- " + s.signal()

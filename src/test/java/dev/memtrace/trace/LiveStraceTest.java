@@ -58,6 +58,7 @@ class LiveStraceTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("strace finished").isTrue();
     String out = Files.readString(tmp.resolve(name + ".out"));
     assumeTrue(p.exitValue() == 0 || !out.contains("ptrace"), "ptrace is not permitted here: " + out);
+    assertThat(log).as("strace wrote its log (strace said: %s)", out).isNotEmptyFile();
     List<TraceEvent> events = Corpus.events(log);
     assertThat(events).filteredOn(e -> e instanceof UnparsedEvent)
         .as("unparsed lines of a fresh %s log", name).isEmpty();
@@ -79,10 +80,20 @@ class LiveStraceTest {
       assertThat(events).filteredOn(e -> e instanceof SyscallEvent s && s.duration() != null)
           .isNotEmpty();
     }
+    PrefixScanner prefix = new PrefixScanner();
     for (TraceEvent e : events) {
       if (e instanceof SyscallEvent s) {
         for (int i = 0; i < s.args().size(); i++) {
           assertThat(s.args().get(i).text()).isNotNull();
+        }
+        if (s.completion() == SyscallEvent.Completion.COMPLETE
+            && !s.source().text().contains(" resumed>")) {
+          // The grammar, as oracle, reads the same call.
+          prefix.scan(s.source().text());
+          CallRecord r = ArgParser.parseCallRecord(s.source().text().substring(prefix.end));
+          assertThat(r).as("grammar reading of line %d", s.line()).isNotNull();
+          assertThat(r.args()).as("line %d", s.line()).isEqualTo(s.args().texts());
+          assertThat(r.result()).as("line %d", s.line()).isEqualTo(s.result());
         }
       }
     }
