@@ -49,6 +49,44 @@ class RunInterruptTest {
     assertThat(Files.readString(timeline)).contains("execve(").contains("+++ killed by");
   }
 
+  @Test
+  void sigtermWhileAttachedDetachesAndLeavesTheProcessRunning() throws Exception {
+    assumeStrace();
+    Process target = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path timeline = dir.resolve("attach.txt");
+      Process memtrace =
+          MemtraceProcess.builder(dir.resolve("stderr.txt"),
+              List.of("run", "-p", Long.toString(target.pid()), "-o", timeline.toString())).start();
+      Path status = Path.of("/proc", Long.toString(target.pid()), "status");
+      awaitTracer(status, true);
+
+      memtrace.toHandle().destroy(); // SIGTERM
+      assertThat(memtrace.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(memtrace.exitValue()).isEqualTo(128 + 15);
+      assertThat(target.isAlive()).as("the attached process keeps running").isTrue();
+      awaitTracer(status, false);
+      assertThat(Files.readString(timeline)).as("what was traced is written").contains(Long.toString(target.pid()));
+    } finally {
+      target.destroyForcibly();
+      target.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits until /proc/PID/status shows a tracer ({@code traced}) or none. */
+  private static void awaitTracer(Path status, boolean traced) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      boolean now = Files.readAllLines(status).stream()
+          .anyMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0"));
+      if (now == traced) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(status + (traced ? ": never traced" : ": still traced"));
+  }
+
   private static List<ProcessHandle> awaitTree(Process p, int size) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     List<ProcessHandle> tree = new ArrayList<>();
