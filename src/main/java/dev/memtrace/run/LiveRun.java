@@ -205,7 +205,10 @@ public final class LiveRun implements AutoCloseable {
         options.attaching()
             ? "strace could not attach to pid " + options.attachPid()
             : "strace failed before " + options.command().get(0) + " started";
-    String why = PtraceDiagnosis.probe(strace);
+    String why = options.attaching() ? PtraceDiagnosis.attachBlocker(options.attachPid()) : null;
+    if (why == null) {
+      why = PtraceDiagnosis.probe(strace);
+    }
     if (why == null && options.attaching()) {
       why = PtraceDiagnosis.explain(); // tracing a child works; attaching may still be refused
     }

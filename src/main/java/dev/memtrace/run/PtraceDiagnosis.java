@@ -44,6 +44,33 @@ final class PtraceDiagnosis {
     }
   }
 
+  /**
+   * What stops an attach to {@code pid} that is not about permissions: the process is gone, or a
+   * debugger or another strace already traces it (a process has one tracer at most). Null if
+   * neither.
+   */
+  static String attachBlocker(int pid) {
+    Path status = Path.of("/proc", Integer.toString(pid), "status");
+    try {
+      for (String l : Files.readAllLines(status)) {
+        if (l.startsWith("TracerPid:")) {
+          String tracer = l.substring(10).trim();
+          if (!"0".equals(tracer)) {
+            String comm = read(Path.of("/proc", tracer, "comm"));
+            return "pid " + pid + " is already traced by pid " + tracer
+                + (comm == null ? "" : " (" + comm + ")") + ", and a process has one tracer at most";
+          }
+        }
+        if (l.startsWith("State:") && l.contains("zombie")) {
+          return "pid " + pid + " has exited (a zombie waiting for its parent)";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "pid " + pid + " is gone";
+    }
+    return null;
+  }
+
   static String explain() {
     List<String> facts = new ArrayList<>();
     String scope = read(Path.of("/proc/sys/kernel/yama/ptrace_scope"));

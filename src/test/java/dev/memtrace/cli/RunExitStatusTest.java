@@ -100,6 +100,32 @@ class RunExitStatusTest {
   }
 
   @Test
+  void aPidThatIsAlreadyTracedCannotBeAttachedTo() throws Exception {
+    assumeStrace();
+    Process target = new ProcessBuilder("sleep", "30").start();
+    Process other =
+        new ProcessBuilder("strace", "-o", "/dev/null", "-p", Long.toString(target.pid()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      Path status = Path.of("/proc", Long.toString(target.pid()), "status");
+      for (int i = 0; i < 200 && Files.readAllLines(status).stream()
+          .noneMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0")); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(run("run", "-p", Long.toString(target.pid()))).isEqualTo(125);
+      assertThat(err()).contains("strace could not attach to pid " + target.pid())
+          .contains("is already traced by pid " + other.pid() + " (strace)");
+    } finally {
+      other.destroy();
+      other.waitFor();
+      target.destroyForcibly();
+      target.waitFor();
+    }
+  }
+
+  @Test
   void missingStraceSaysHowToInstallIt() throws Exception {
     MemtraceProcess.Result r =
         MemtraceProcess.run(dir, Map.of("PATH", dir.toString()), "--", "true");
