@@ -73,7 +73,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   int delayMicros = RunOptions.DEFAULT_DELAY_MICROS;
 
   @Option(names = "-e", paramLabel = "EXPR",
-      description = "An strace qualifier, passed on as given (e.g. -e trace=%%memory).")
+      description = "An strace qualifier, passed on as given (e.g. -e signal=none).")
   List<String> filters = new ArrayList<>();
 
   @Parameters(paramLabel = "COMMAND", arity = "0..*",
