@@ -116,6 +116,8 @@ public final class LiveRun implements AutoCloseable {
       Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
       readerThread.setDaemon(true);
       readerThread.start();
+      stopper = new Stopper(options.attaching());
+      Runtime.getRuntime().addShutdownHook(stopper);
       StraceProcess sp;
       try {
         sp = StraceProcess.start(StraceArgs.build(strace, options, fifo.path()));
@@ -125,10 +127,11 @@ public final class LiveRun implements AutoCloseable {
         RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
         return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
       }
+      if (stopper.strace(sp.handle())) {
+        stopper.stopAll(); // memtrace was told to stop while strace was starting
+      }
       Priority.lowerOwnThreads(FifoReader.THREAD_NAME);
       started.complete(null);
-      stopper = new Stopper(sp.handle(), options.attaching());
-      Runtime.getRuntime().addShutdownHook(stopper);
       Thread releaser =
           new Thread(
               () -> {

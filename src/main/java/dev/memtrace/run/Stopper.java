@@ -24,18 +24,24 @@ final class Stopper extends Thread {
 
   private static final long GRACE_MS = 1500;
 
-  private final ProcessHandle strace;
-  private final Instant straceStart;
+  private ProcessHandle strace;
+  private Instant straceStart = Instant.EPOCH;
   private final boolean attached;
   private final Set<Integer> tracedPids = ConcurrentHashMap.newKeySet();
   private final CountDownLatch written = new CountDownLatch(1);
   private volatile boolean fired;
 
-  Stopper(ProcessHandle strace, boolean attached) {
+  /** Registered before strace starts, so that no signal can fall between the start and the hook. */
+  Stopper(boolean attached) {
     super("memtrace-stop");
-    this.strace = strace;
     this.attached = attached;
-    this.straceStart = strace.info().startInstant().orElse(Instant.EPOCH);
+  }
+
+  /** strace runs now; true when the hook already fired, and the caller must stop it at once. */
+  synchronized boolean strace(ProcessHandle handle) {
+    this.strace = handle;
+    this.straceStart = handle.info().startInstant().orElse(Instant.EPOCH);
+    return fired;
   }
 
   void traced(int pid) {
@@ -53,8 +59,14 @@ final class Stopper extends Thread {
 
   @Override
   public void run() {
-    fired = true;
-    stopAll();
+    ProcessHandle started;
+    synchronized (this) {
+      fired = true;
+      started = strace;
+    }
+    if (started != null) {
+      stopAll();
+    }
     try {
       written.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -63,6 +75,9 @@ final class Stopper extends Thread {
   }
 
   void stopAll() {
+    if (strace == null) {
+      return;
+    }
     if (attached) {
       strace.destroy(); // SIGTERM: strace detaches from the process and exits
       awaitExit(strace, GRACE_MS);
