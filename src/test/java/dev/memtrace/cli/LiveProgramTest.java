@@ -8,7 +8,6 @@ import static dev.memtrace.run.Recordings.snapshotAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.run.LiveAssumptions;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
@@ -81,12 +80,12 @@ class LiveProgramTest {
     assertThat(items).anyMatch(i -> i instanceof MapsSnapshot s && s.racy());
     assertThat(exit.racy()).as("the threads were joined before exit").isFalse();
 
-    // the model agrees with every snapshot, except where the snapshot itself is in doubt
-    ObjectMapper json = new ObjectMapper();
-    for (String l : Files.readAllLines(timeline)) {
-      String checks = json.readTree(l).path("checks").toString();
+    // on the program's own calls, the model agrees with the snapshot (ld.so's early calls are the
+    // model's own tests' business: the kernel does not always merge the RELRO split the same way)
+    for (LiveItem.LogLine call : List.of(bigMmap, fileMmap, unmap)) {
+      String checks = LiveCatTest.eventOnLine(timeline, call.line()).path("checks").toString();
       if (checks.contains("snapshot: the")) {
-        assertThat(checks).as(l).contains("snapshot caveat:");
+        assertThat(checks).as(call.text()).contains("snapshot caveat:");
       }
     }
     JsonNode fileEvent = LiveCatTest.eventOnLine(timeline, fileMmap.line());
