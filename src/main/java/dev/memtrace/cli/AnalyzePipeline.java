@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
@@ -9,7 +10,6 @@ import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
-import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -31,8 +31,7 @@ import java.util.function.Function;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * the model stage ({@link ModelStage}: region changes, and snapshot checks with --snapshots) →
- * (the explanation stage plugs in here) → a renderer. Owns no
+ * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -43,12 +42,12 @@ final class AnalyzePipeline {
   private final AnalyzeOptions options;
   private final PrintStream stdout;
   private final PrintStream err;
-  /** Later stages replace this with the model → correlate → explain chain. */
-  private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
+  /** Whether events go through the model stage (off: parse only, for benchmarks). */
   private boolean model = true;
+  /** /proc/PID/maps snapshots to check the model against, or null. */
   private java.nio.file.Path snapshots;
   private ModelStage stage;
-  /** What a live run's snapshots cannot vouch for (late, racy, missed), said on their call. */
+  /** What a live run's snapshots cannot vouch for (late, racy), said on their call. */
   private final SnapshotCaveats caveats = new SnapshotCaveats();
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
@@ -107,7 +106,6 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
-    stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     Renderer renderer;
     try {
@@ -116,7 +114,11 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write output: " + e.getMessage());
     }
-    try (ReadAhead src = new ReadAhead(source, annotator(), renderer::prepare)) {
+    // The model → correlate stage; the explanation stage chains after it.
+    stage = model ? new ModelStage(new MemoryModel(), snaps) : null;
+    Function<TraceEvent, AnnotatedEvent> annotate =
+        stage != null ? e -> caveats.attach(stage.annotate(e)) : AnnotatedEvent::bare;
+    try (ReadAhead src = new ReadAhead(source, annotate, renderer::prepare)) {
       long n = 0;
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         renderer.event(e, src.prepared());
@@ -140,22 +142,17 @@ final class AnalyzePipeline {
     }
   }
 
-  /** The model stage (with the snapshots' caveats) when on, else the bare annotation. */
-  private ReadAhead.Annotator annotator() {
-    if (stage == null) {
-      return ReadAhead.Annotator.of(annotate);
+  /**
+   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
+   * parser (on the parsing thread, where the model stage runs): checked once that call is past.
+   */
+  void snapshot(LiveItemStream.LineSnapshot s) {
+    MapsSnapshot m = s.snapshot();
+    caveats.note(s);
+    if (stage != null) {
+      stage.add(new Snapshot(m.line(), m.pid(), m.maps(),
+          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
     }
-    return new ReadAhead.Annotator() {
-      @Override
-      public List<AnnotatedEvent> accept(TraceEvent e) {
-        return stage.accept(e).stream().map(caveats::attach).toList();
-      }
-
-      @Override
-      public List<AnnotatedEvent> finish() {
-        return stage.finish().stream().map(caveats::attach).toList();
-      }
-    };
   }
 
   private static boolean readerGone(OutputStream target) {
@@ -168,19 +165,6 @@ final class AnalyzePipeline {
       return src.next();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
-   * parser: the model stage checks it once that call is past.
-   */
-  void snapshot(LiveItemStream.LineSnapshot s) {
-    MapsSnapshot m = s.snapshot();
-    caveats.note(s);
-    if (stage != null) {
-      stage.add(new Snapshot(m.line(), m.pid(), m.maps(),
-          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
     }
   }
 

@@ -12,8 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 /**
- * Reads, parses and annotates (the {@link Annotator}: the model stage) on a second thread while
- * the caller's thread renders (machines
+ * Reads, parses and annotates on a second thread while the caller's thread renders (machines
  * running memtrace often have two cores, and rendering costs about as much as parsing). The
  * argument split that jsonl and text need is done here too, off the rendering thread. Events
  * travel in batches through a small bounded queue, so memory stays flat whatever the size of
@@ -29,7 +28,7 @@ final class ReadAhead implements AutoCloseable {
       IOException error) {}
 
   private final EventSource source;
-  private final Annotator annotate;
+  private final Function<TraceEvent, AnnotatedEvent> annotate;
   private final Function<AnnotatedEvent, Object> prepare;
   private List<Object> currentPrepared = List.of();
   private Object lastPrepared;
@@ -39,33 +38,9 @@ final class ReadAhead implements AutoCloseable {
   private int index;
   private boolean ended;
 
-  /**
-   * What turns events into annotated events on the parsing thread. A stage may hold an event back
-   * (the model stage waits for a snapshot's call to be past), so one event gives zero or more.
-   */
-  interface Annotator {
-    List<AnnotatedEvent> accept(TraceEvent e);
-
-    /** What is still held at the end. */
-    List<AnnotatedEvent> finish();
-
-    static Annotator of(Function<TraceEvent, AnnotatedEvent> f) {
-      return new Annotator() {
-        @Override
-        public List<AnnotatedEvent> accept(TraceEvent e) {
-          return List.of(f.apply(e));
-        }
-
-        @Override
-        public List<AnnotatedEvent> finish() {
-          return List.of();
-        }
-      };
-    }
-  }
-
   /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
-  ReadAhead(EventSource source, Annotator annotate, Function<AnnotatedEvent, Object> prepare) {
+  ReadAhead(EventSource source, Function<TraceEvent, AnnotatedEvent> annotate,
+      Function<AnnotatedEvent, Object> prepare) {
     this.source = source;
     this.annotate = annotate;
     this.prepare = prepare;
@@ -82,19 +57,14 @@ final class ReadAhead implements AutoCloseable {
         if (e instanceof SyscallEvent s) {
           s.args().texts();
         }
-        for (AnnotatedEvent a : annotate.accept(e)) {
-          batch.add(a);
-          prepared.add(prepare.apply(a));
-        }
-        if (batch.size() >= BATCH) {
+        AnnotatedEvent a = annotate.apply(e);
+        batch.add(a);
+        prepared.add(prepare.apply(a));
+        if (batch.size() == BATCH) {
           queue.put(new Batch(batch, prepared, false, null));
           batch = new ArrayList<>(BATCH);
           prepared = new ArrayList<>(BATCH);
         }
-      }
-      for (AnnotatedEvent a : annotate.finish()) {
-        batch.add(a);
-        prepared.add(prepare.apply(a));
       }
       queue.put(new Batch(batch, prepared, true, null));
     } catch (IOException e) {

@@ -54,10 +54,10 @@ public final class SnapshotQueue {
 
   /** Snapshots due right after {@code done} was applied. */
   public List<Snapshot> after(TraceEvent done) {
-    List<Snapshot> out = new ArrayList<>();
-    if (!(done instanceof SyscallEvent e) || e.pid() == null) {
-      return out;
+    if (pending.isEmpty() || !(done instanceof SyscallEvent e) || e.pid() == null) {
+      return List.of();
     }
+    List<Snapshot> out = new ArrayList<>(1);
     String text = e.source().text();
     String last = text.substring(text.lastIndexOf('\n') + 1);
     for (Iterator<Snapshot> it = pending.iterator(); it.hasNext(); ) {
@@ -75,6 +75,9 @@ public final class SnapshotQueue {
   }
 
   private List<Snapshot> take(int nextLine, Integer pid) {
+    if (pending.isEmpty() || pending.getFirst().line() >= nextLine) {
+      return List.of();
+    }
     List<Snapshot> out = new ArrayList<>();
     for (Iterator<Snapshot> it = pending.iterator(); it.hasNext(); ) {
       Snapshot s = it.next();

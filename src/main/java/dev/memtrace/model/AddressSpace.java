@@ -214,6 +214,16 @@ public final class AddressSpace implements AddressSpaceView {
     }
   }
 
+  /** Whether any area overlaps [lo, hi), without building a list. */
+  boolean overlaps(long lo, long hi) {
+    Map.Entry<Long, Vma> below = areas.floorEntry(lo);
+    if (below != null && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
+      return true;
+    }
+    Map.Entry<Long, Vma> above = areas.higherEntry(lo);
+    return above != null && Long.compareUnsigned(above.getKey(), hi) < 0;
+  }
+
   /** Whether [lo, hi) is fully covered by areas. */
   boolean covered(long lo, long hi) {
     long at = lo;

@@ -98,7 +98,7 @@ public final class MemoryOps {
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
-    if (!fixed && !s.areasNear(result, end, false).isEmpty()) {
+    if (!fixed && s.overlaps(result, end)) {
       notes.add("the kernel placed this mapping over " + hex(result) + "-" + hex(end)
           + ", where the model still had memory: a munmap still running in another thread"
           + " must have freed it (its line comes later)");

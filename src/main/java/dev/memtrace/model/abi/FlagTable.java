@@ -97,8 +97,12 @@ public final class FlagTable {
       t = t.substring(0, comment).strip();
     }
     long acc = 0;
-    for (String part : t.split("\\|")) {
-      String p = part.strip();
+    int from = 0;
+    while (from <= t.length()) {
+      int bar = t.indexOf('|', from);
+      int to = bar < 0 ? t.length() : bar;
+      String p = t.substring(from, to).strip();
+      from = to + 1;
       OptionalLong v = value(p);
       if (v.isEmpty()) {
         v = Numbers.parse(p);
