@@ -3,8 +3,8 @@ package dev.memtrace.render;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
@@ -21,6 +21,7 @@ import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,8 +49,44 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
-  private byte[][] prepared;
-  private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+  private RawJson prepared;
+
+  /** What {@link #prepare} hands over: the "args" array as JSON, and whether the line is ASCII. */
+  private record Prepared(RawJson args, boolean ascii) {}
+
+  /** Each preparing thread writes "args" arrays with its own generator into its own buffer. */
+  private static final ThreadLocal<ArgsWriter> ARGS_WRITER = ThreadLocal.withInitial(ArgsWriter::new);
+
+  private static final class ArgsWriter {
+    final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+    final JsonGenerator gen;
+
+    ArgsWriter() {
+      try {
+        gen = new JsonFactory().createGenerator(buffer, JsonEncoding.UTF8);
+        gen.setRootValueSeparator(null);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    RawJson write(List<String> texts, boolean ascii) {
+      try {
+        gen.writeStartArray();
+        for (int i = 0, n = texts.size(); i < n; i++) {
+          String t = texts.get(i);
+          gen.writeString(ascii ? t : Texts.unicode(t));
+        }
+        gen.writeEndArray();
+        gen.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a byte array does not fail
+      }
+      RawJson raw = new RawJson(buffer.toByteArray());
+      buffer.reset();
+      return raw;
+    }
+  }
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -62,22 +99,16 @@ public final class JsonlRenderer implements Renderer {
   }
 
   /**
-   * The argument texts, escaped and encoded as JSON string contents by Jackson's own encoder, so
-   * that this (the largest part of the escaping) runs on the parsing thread.
+   * The "args" array, written as JSON by a Jackson generator of the preparing thread, so that
+   * the largest part of the escaping runs on the parsing thread.
    */
   @Override
   public Object prepare(AnnotatedEvent a) {
     if (!(a.event() instanceof SyscallEvent s)) {
       return null;
     }
-    List<String> texts = s.args().texts();
     boolean plain = Texts.isAscii(s.source().text());
-    byte[][] out = new byte[texts.size()][];
-    for (int i = 0; i < out.length; i++) {
-      String t = texts.get(i);
-      out[i] = ENCODER.quoteAsUTF8(plain ? t : Texts.unicode(t));
-    }
-    return out;
+    return new Prepared(ARGS_WRITER.get().write(s.args().texts(), plain), plain);
   }
 
   @Override
@@ -87,10 +118,15 @@ public final class JsonlRenderer implements Renderer {
 
   @Override
   public void event(AnnotatedEvent a, Object prepared) throws IOException {
-    this.prepared = (byte[][]) prepared;
     TraceEvent e = a.event();
     any = true;
-    ascii = Texts.isAscii(e.source().text());
+    if (prepared instanceof Prepared p) {
+      this.prepared = p.args();
+      ascii = p.ascii();
+    } else {
+      this.prepared = null;
+      ascii = Texts.isAscii(e.source().text());
+    }
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);
@@ -167,17 +203,15 @@ public final class JsonlRenderer implements Renderer {
     g.writeString(s.name());
     g.writeFieldName(ARGS);
     List<String> texts = s.args().texts();
-    g.writeStartArray(texts, texts.size());
-    if (prepared != null && prepared.length == texts.size()) {
-      for (byte[] quoted : prepared) {
-        g.writeRawUTF8String(quoted, 0, quoted.length);
-      }
+    if (prepared != null) {
+      g.writeRawValue(prepared);
     } else {
+      g.writeStartArray(texts, texts.size());
       for (int i = 0, n = texts.size(); i < n; i++) {
         g.writeString(text(texts.get(i)));
       }
+      g.writeEndArray();
     }
-    g.writeEndArray();
     Result r = s.result();
     g.writeFieldName(RET);
     g.writeString(r == null ? null : text(r.text()));

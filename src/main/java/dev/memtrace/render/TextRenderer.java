@@ -85,7 +85,7 @@ public final class TextRenderer implements Renderer {
       if (r.errno() != null || r.errmsg() != null) {
         ret = ret + (r.errno() == null ? "" : " " + r.errno())
             + (r.errmsg() == null ? "" : " (" + r.errmsg() + ")");
-        b.append(style.error(ret));
+        b.append(style.error(Texts.unicode(ret))); // strerror text can be localised
       } else {
         b.append(ret);
       }

@@ -1,0 +1,88 @@
+package dev.memtrace.render;
+
+import com.fasterxml.jackson.core.SerializableString;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * JSON that Jackson has already written (on another thread), handed to {@link
+ * com.fasterxml.jackson.core.JsonGenerator#writeRawValue(SerializableString)} as UTF-8 bytes.
+ * Only the two methods the UTF-8 generator uses for raw values are supported.
+ */
+final class RawJson implements SerializableString {
+
+  private final byte[] utf8;
+
+  RawJson(byte[] utf8) {
+    this.utf8 = utf8;
+  }
+
+  @Override
+  public byte[] asUnquotedUTF8() {
+    return utf8;
+  }
+
+  @Override
+  public int appendUnquotedUTF8(byte[] buffer, int offset) {
+    if (offset + utf8.length > buffer.length) {
+      return -1;
+    }
+    System.arraycopy(utf8, 0, buffer, offset, utf8.length);
+    return utf8.length;
+  }
+
+  @Override
+  public String getValue() {
+    return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public int charLength() {
+    return getValue().length();
+  }
+
+  @Override
+  public char[] asQuotedChars() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public byte[] asQuotedUTF8() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int appendQuotedUTF8(byte[] buffer, int offset) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int appendQuoted(char[] buffer, int offset) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int appendUnquoted(char[] buffer, int offset) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int writeQuotedUTF8(OutputStream out) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int writeUnquotedUTF8(OutputStream out) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int putQuotedUTF8(ByteBuffer buffer) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int putUnquotedUTF8(ByteBuffer out) {
+    throw new UnsupportedOperationException();
+  }
+}
