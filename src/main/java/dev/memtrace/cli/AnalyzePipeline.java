@@ -1,14 +1,19 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.correlate.SnapshotCaveats;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SummaryJson;
 import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
+import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingReader;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
-import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -16,14 +21,14 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
@@ -39,6 +44,10 @@ final class AnalyzePipeline {
   private final AnalyzeOptions options;
   private final PrintStream stdout;
   private final PrintStream err;
+  /** What a live run's snapshots cannot vouch for (late, racy), said on their call. */
+  private final SnapshotCaveats caveats = new SnapshotCaveats();
+  /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
+  private Annotator annotator;
 
   AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -57,11 +66,10 @@ final class AnalyzePipeline {
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
-    List<dev.memtrace.correlate.Snapshot> snaps = List.of();
+    List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
       try {
-        dev.memtrace.correlate.SnapshotFile.Loaded loaded =
-            dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
+        SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
           err.println("memtrace: " + loaded.skipped() + " line(s) of " + options.snapshots()
@@ -77,6 +85,15 @@ final class AnalyzePipeline {
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
+    return render(source, inputs.size() > 1, snaps);
+  }
+
+  /**
+   * Writes the timeline of {@code source} (analyze's inputs, a live run or a recording) and
+   * closes it. {@code snaps} are the snapshots known up front; a live run or a recording hands its
+   * own to {@link #snapshot} as it goes.
+   */
+  int render(EventSource source, boolean severalFiles, List<Snapshot> snaps) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -88,12 +105,13 @@ final class AnalyzePipeline {
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     Renderer renderer;
     try {
-      renderer = renderer(out, inputs.size() > 1);
+      renderer = renderer(out, severalFiles);
     } catch (IOException e) {
       closeQuietly(source);
       return fail("cannot write output: " + e.getMessage());
     }
-    Annotator annotate = new Annotator(snaps, options.stages());
+    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach);
+    annotator = annotate;
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
     try (ReadAhead src = new ReadAhead(source, annotate,
         timeline ? renderer::prepare : a -> null)) {
@@ -137,6 +155,19 @@ final class AnalyzePipeline {
     }
   }
 
+  /**
+   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
+   * parser (on the parsing thread, where the model stage runs): checked once that call is past.
+   */
+  void snapshot(LiveItemStream.LineSnapshot s) {
+    MapsSnapshot m = s.snapshot();
+    caveats.note(s);
+    if (annotator != null) {
+      annotator.addSnapshot(new Snapshot(m.line(), m.pid(), m.maps(),
+          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
+    }
+  }
+
   private static boolean readerGone(OutputStream target) {
     return target instanceof PrintStream ps && ps.checkError();
   }
@@ -151,6 +182,12 @@ final class AnalyzePipeline {
   }
 
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
+    if (inputs.size() == 1 && inputs.get(0).path() != null
+        && RecordingReader.isRecording(inputs.get(0).path())) {
+      // a run --save recording: read as the live run reads it (no file name, snapshots in place)
+      return new TraceReader(
+          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), this::snapshot), null, null);
+    }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());

@@ -9,6 +9,7 @@ import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.trace.TraceEvent;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The stages between parsing and rendering, chained: the model (with correlation; one event in,
@@ -19,12 +20,19 @@ import java.util.List;
 final class Annotator implements ReadAhead.Annotator {
   private final ModelStage model;
   private final Explainer explain;
+  /** Runs on each event the model annotated, before explaining (a live run's snapshot caveats). */
+  private final UnaryOperator<AnnotatedEvent> afterModel;
 
   /**
    * @param stages how far to go, for benchmarks: {@code parse} (events pass bare), {@code model}
    *     (no explanations), anything else: everything
    */
   Annotator(List<Snapshot> snapshots, String stages) {
+    this(snapshots, stages, UnaryOperator.identity());
+  }
+
+  Annotator(List<Snapshot> snapshots, String stages, UnaryOperator<AnnotatedEvent> afterModel) {
+    this.afterModel = afterModel;
     boolean withModel = !"parse".equals(stages);
     this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
     this.explainOn = withModel && !"model".equals(stages);
@@ -39,8 +47,15 @@ final class Annotator implements ReadAhead.Annotator {
     if (model == null) {
       return List.of(AnnotatedEvent.bare(e));
     }
-    AnnotatedEvent a = model.annotate(e);
+    AnnotatedEvent a = afterModel.apply(model.annotate(e));
     return explainOn ? explain.accept(a) : List.of(a);
+  }
+
+  /** A snapshot that arrived during the run (live or recording), checked once its call is past. */
+  void addSnapshot(Snapshot s) {
+    if (model != null) {
+      model.add(s);
+    }
   }
 
   /** The events the explain stage still holds, after the last one. */

@@ -35,6 +35,14 @@ public final class ModelStage {
     return correlator;
   }
 
+  /**
+   * A snapshot that arrived while the log is being read (a live run, a recording): it must come
+   * before the event of the line it was taken after.
+   */
+  public void add(Snapshot s) {
+    pending.add(s);
+  }
+
   /** Checks every snapshot taken on a line before {@code nextLine} (maps --at). */
   public void before(int nextLine) {
     for (Snapshot s : pending.upTo(nextLine)) {

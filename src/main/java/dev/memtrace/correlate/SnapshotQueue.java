@@ -24,6 +24,11 @@ public final class SnapshotQueue {
     this.pending = new LinkedList<>(snapshots);
   }
 
+  /** One more snapshot, taken after all those already queued (a live run). */
+  public void add(Snapshot s) {
+    pending.add(s);
+  }
+
   public boolean isEmpty() {
     return pending.isEmpty();
   }

@@ -1,0 +1,239 @@
+package dev.memtrace.run;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One live run, start to end:
+ *
+ * <ol>
+ *   <li>{@link Preflight}: strace present, COMMAND found and executable, or the pid alive;
+ *   <li>with {@code -p}: the process's maps, read before strace attaches, so the whole address
+ *       space is known from the start;
+ *   <li>a {@link Fifo}, a {@link FifoReader} on its own thread, then strace ({@link
+ *       StraceProcess}) writing into the FIFO;
+ *   <li>every line and snapshot, in order, to the {@link Consumer} on the caller's thread;
+ *   <li>the exit status: the program's own, from the log's {@code +++} line for its pid (strace's
+ *       status when the log does not say), 126/127 when its execve failed, 125 when strace failed
+ *       before the program ran.
+ * </ol>
+ *
+ * A {@link Stopper} is registered as a shutdown hook for the run's duration. The caller must
+ * {@link #close()} the run once it has written its output: an interrupted memtrace waits for that
+ * before it exits.
+ */
+public final class LiveRun implements AutoCloseable {
+
+  /** Takes the run's items in order. */
+  public interface Consumer {
+    void accept(LiveItem item) throws IOException;
+
+    /** The items since the last call came in one read of the FIFO (a line with its snapshot). */
+    default void batchDone() throws IOException {}
+  }
+
+  /**
+   * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
+   * or the program's execve failed); warning is a notice for the user, or null.
+   */
+  public record Outcome(
+      int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {
+
+    /** Every notice for the user, one per line (none when all went well). */
+    public List<String> notices() {
+      return warning == null ? List.of() : List.of(warning.split("\n"));
+    }
+  }
+
+  private final RunOptions options;
+  private final String strace;
+  private Stopper stopper;
+  private final java.util.concurrent.CompletableFuture<Void> started =
+      new java.util.concurrent.CompletableFuture<>();
+  private SnapshotQuality quality = new SnapshotQuality();
+
+  private LiveRun(RunOptions options, String strace) {
+    this.options = options;
+    this.strace = strace;
+  }
+
+  /** Checks everything that can be checked before strace starts. */
+  public static LiveRun prepare(RunOptions options, Map<String, String> env) throws RunFailure {
+    String strace = Preflight.strace(env);
+    if (options.attaching()) {
+      Preflight.pid(options.attachPid());
+    } else {
+      Preflight.command(options.command().get(0), env.get("PATH"));
+    }
+    return new LiveRun(options, strace);
+  }
+
+  public String straceBinary() {
+    return strace;
+  }
+
+  /** strace's argv as it will be run, with {@code FIFO} in place of the FIFO's path. */
+  public List<String> straceArgv() {
+    return StraceArgs.build(strace, options, java.nio.file.Path.of("FIFO"));
+  }
+
+  public Versions versions() {
+    return Versions.probe(strace);
+  }
+
+  /**
+   * Waits until strace runs (or the run ended without it): threads the caller starts afterwards
+   * run at memtrace's lowered priority ({@link Priority}).
+   */
+  public void awaitStarted() {
+    started.join();
+  }
+
+  /** Runs strace and feeds {@code consumer}; returns when strace has ended and the log is read. */
+  public Outcome run(Consumer consumer) throws IOException, InterruptedException {
+    try {
+      return runStarted(consumer);
+    } finally {
+      started.complete(null);
+    }
+  }
+
+  private Outcome runStarted(Consumer consumer) throws IOException, InterruptedException {
+    int snapshots = 0;
+    if (options.attaching() && options.snapshots()) {
+      MapsSampler sampler = new MapsSampler(options.delayMicros());
+      consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, 0, System.nanoTime()));
+      consumer.batchDone();
+      snapshots++;
+    }
+    ExitTracker exits = new ExitTracker(options.attachPid());
+    quality = new SnapshotQuality();
+    int straceStatus;
+    try (Fifo fifo = Fifo.create()) {
+      FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
+      Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
+      readerThread.setDaemon(true);
+      readerThread.start();
+      stopper = new Stopper(options.attaching());
+      Runtime.getRuntime().addShutdownHook(stopper);
+      StraceProcess sp;
+      try {
+        sp = StraceProcess.start(StraceArgs.build(strace, options, fifo.path()));
+      } catch (IOException e) {
+        fifo.release();
+        readerThread.join();
+        RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
+        return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
+      }
+      if (stopper.strace(sp.handle())) {
+        stopper.stopAll(); // memtrace was told to stop while strace was starting
+      }
+      Priority.lowerOwnThreads(FifoReader.THREAD_NAME);
+      started.complete(null);
+      Thread releaser =
+          new Thread(
+              () -> {
+                sp.handle().onExit().join();
+                fifo.release();
+                Priority.restoreOwnThreads();
+              },
+              "memtrace-fifo-release");
+      releaser.setDaemon(true);
+      releaser.start();
+
+      BlockingQueue<List<LiveItem>> queue = reader.queue();
+      try {
+        for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
+          for (LiveItem item : batch) {
+            if (item instanceof LiveItem.LogLine l) {
+              exits.accept(l.text());
+              int pid = FifoReader.leadingPid(l.text());
+              if (pid > 0) {
+                stopper.traced(pid);
+              }
+            } else if (item instanceof MapsSnapshot s) {
+              snapshots++;
+              quality.count(s);
+            }
+            consumer.accept(item);
+          }
+          consumer.batchDone();
+        }
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        // memtrace cannot go on (output or recording not writable): leave nothing running
+        stopper.stopAll();
+        throw e;
+      }
+      straceStatus = sp.waitFor();
+      readerThread.join();
+      if (reader.failure() != null) {
+        throw new IOException("reading strace's log: " + reader.failure().getMessage(), reader.failure());
+      }
+    }
+    return outcome(exits, straceStatus, snapshots);
+  }
+
+  private Outcome outcome(ExitTracker exits, int straceStatus, int snapshots) {
+    boolean interrupted = stopper != null && stopper.fired();
+    RunFailure failure = null;
+    if (exits.execFailure() != null) {
+      String cmd = options.command().get(0);
+      failure =
+          new RunFailure(
+              exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
+    } else if (exits.lines() == 0 && !interrupted) {
+      failure = new RunFailure(RunFailure.MEMTRACE_FAILED, straceFailure(straceStatus));
+    }
+    if (failure != null) {
+      return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
+    }
+    Integer status = exits.status();
+    String warning = quality.summary(options.delayMicros());
+    if (status == null) {
+      status = straceStatus;
+      if (!interrupted && !options.attaching()) {
+        warning =
+            (warning == null ? "" : warning + "\n")
+                + "the log does not say how the program ended; using strace's status "
+                + straceStatus;
+      }
+    }
+    return new Outcome(status, interrupted, exits.lines(), snapshots, warning, null);
+  }
+
+  private String straceFailure(int straceStatus) {
+    String what =
+        options.attaching()
+            ? "strace could not attach to pid " + options.attachPid()
+            : "strace failed before " + options.command().get(0) + " started";
+    String why = options.attaching() ? PtraceDiagnosis.attachBlocker(options.attachPid()) : null;
+    if (why == null) {
+      why = PtraceDiagnosis.probe(strace);
+    }
+    if (why == null && options.attaching()) {
+      why = PtraceDiagnosis.explain(); // tracing a child works; attaching may still be refused
+    }
+    return what
+        + " (strace exit status "
+        + straceStatus
+        + ", its own message is above)"
+        + (why == null ? "" : ": " + why);
+  }
+
+  @Override
+  public void close() {
+    if (stopper == null) {
+      return;
+    }
+    stopper.written();
+    if (!stopper.fired()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook is running
+      }
+    }
+  }
+}
