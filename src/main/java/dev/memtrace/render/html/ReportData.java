@@ -201,7 +201,7 @@ final class ReportData {
   private final Map<Integer, AddressAxis> axes = new HashMap<>();
 
   private Map<String, Object> regionColumns() {
-    Columns c = new Columns(regions.size());
+    Columns c = new Columns(regions.size(), "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin");
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       AddressAxis axis = axes.get(regionSpace.get(i));
