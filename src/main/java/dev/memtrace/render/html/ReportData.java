@@ -3,6 +3,7 @@ package dev.memtrace.render.html;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.model.Region;
+import dev.memtrace.render.MemoryCalls;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,13 +28,6 @@ import java.util.TreeMap;
  * Region positions come from {@link AddressAxis}, computed here where addresses are exact.
  */
 final class ReportData {
-
-  /** Syscalls that act on memory even when the model saw no change (a failed mmap, madvise). */
-  private static final Set<String> MEMORY_CALLS =
-      Set.of(
-          "mmap", "mmap2", "munmap", "mprotect", "pkey_mprotect", "brk", "mremap", "madvise",
-          "mlock", "mlock2", "munlock", "mlockall", "munlockall", "msync", "mincore",
-          "remap_file_pages", "shmat", "shmdt", "process_madvise", "execve", "execveat");
 
   private final RegionClassifier classes;
   private final Strings strings = new Strings();
@@ -104,7 +97,7 @@ final class ReportData {
         buf = r == null ? null : id(r, space);
       }
       ev.add("buf", buf);
-      boolean memory = !d.isEmpty() || buf != null || (e instanceof SyscallEvent s && MEMORY_CALLS.contains(s.name()));
+      boolean memory = !d.isEmpty() || MemoryCalls.isMemoryEvent(a);
       ev.add("mem", memory ? 1 : 0);
     }
     Map<String, Object> data = new LinkedHashMap<>();
