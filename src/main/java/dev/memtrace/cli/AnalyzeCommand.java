@@ -1,14 +1,59 @@
 package dev.memtrace.cli;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until the analyze command is wired (see the issue that builds it). */
-@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Not built yet.")
+/** {@code memtrace analyze}: read saved strace logs (or stdin) and write the timeline. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads saved strace logs (made with any common flags; -ff sets are merged into one",
+      "timeline) and writes the annotated timeline. Reads standard input when no FILE or '-'."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:done",
+      "3:--strict and some lines could not be parsed",
+      "125:memtrace failed (missing file, directory, bad options, output not writable)"
+    })
 final class AnalyzeCommand implements Callable<Integer> {
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or jsonl")
+  AnalyzeOptions.Format format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "write here instead of standard output")
+  String output;
+
+  @Option(names = "--strict", description = "exit with status 3 if any line could not be parsed")
+  boolean strict;
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
+  AnalyzeOptions.ColorMode color;
+
+  @Parameters(paramLabel = "FILE", arity = "0..*",
+      description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
+  List<String> files = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  AnalyzeCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
   @Override
   public Integer call() {
-    System.err.println("memtrace: 'analyze' is not built yet");
-    return Main.EXIT_USAGE;
+    AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color, files);
+    return new AnalyzePipeline(options, out, err).run();
   }
 }

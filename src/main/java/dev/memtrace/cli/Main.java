@@ -44,7 +44,7 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main(), new Factory(out, err));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
@@ -71,6 +71,18 @@ public final class Main {
       System.arraycopy(args, 0, effective, 1, args.length);
     }
     return cli.execute(Arrays.copyOf(effective, effective.length));
+  }
+
+  /** Hands the commands that write bytes the caller's streams (no static state). */
+  private record Factory(PrintStream out, PrintStream err) implements CommandLine.IFactory {
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == AnalyzeCommand.class) {
+        return (K) new AnalyzeCommand(out, err);
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
   }
 
   private static String subName(CommandLine c) {

@@ -1,0 +1,82 @@
+/*
+ * The value language of strace's argument decoders (strace 6.x: print_fields.h, util.c,
+ * xlat.c), as strace-format.md section 5 describes it: numbers, quoted strings with C escapes
+ * and a "..." truncation mark, flag sets joined by '|', structs {name=value, ...}, arrays
+ * [a, b], indexed elements [IDX]=value, bitsets [USR1 TERM] and ~[...], function-like values
+ * makedev(1, 3) / htons(80) / inet_addr("..."), -y fd decorations 3</path>, comments
+ * (-X verbose, envp and dirent summaries), "before => after" changes and C-like expressions
+ * (8192*1024, WIFEXITED(s) && WEXITSTATUS(s) == 0).
+ *
+ * The fast path in trace/ splits a line into its top-level arguments without this grammar;
+ * this grammar is used to build the typed tree of one argument (or a siginfo) on demand.
+ */
+grammar StraceArgs;
+
+/** One value: an argument, a struct field's value, a signal's siginfo. */
+single
+  : arg EOF
+  ;
+
+/** A whole argument list (the text between a call's parentheses). */
+argList
+  : (arg (',' arg)*)? EOF
+  ;
+
+arg
+  : expr (ARROW expr)?
+  ;
+
+expr
+  : unary (binop unary)*
+  ;
+
+binop
+  : '|' | '+' | '*' | '-' | SHIFT | '&&' | '||' | '==' | '!=' | '&' | '/'
+  ;
+
+unary
+  : prefixOp=('~' | '&' | '@' | '!')? primary ELLIPSIS? COMMENT?
+  ;
+
+primary
+  : NUMBER DECOR?                               # number
+  | IDENT DECOR?                                # symbol
+  | STRING                                      # string
+  | IDENT '(' (arg (',' arg)*)? ')'             # call
+  | '{' (field (',' field)*)? '}'               # struct
+  | '[' element (element)+ ']'                  # bitset
+  | '[' (item (',' item)*)? ']'                 # array
+  | '(' arg ')'                                 # paren
+  | ELLIPSIS                                    # ellipsis
+  | UNAVAILABLE                                 # unavailable
+  | DECOR                                       # note
+  | COMMENT                                     # onlyComment
+  ;
+
+element
+  : IDENT
+  | NUMBER
+  ;
+
+field
+  : IDENT '=' arg                               # namedField
+  | arg                                         # positionalField
+  ;
+
+item
+  : '[' expr ']' '=' arg                        # indexedItem
+  | arg                                         # plainItem
+  ;
+
+STRING      : '"' ( ~["\\] | '\\' . )* '"' ;
+COMMENT     : '/*' .*? '*/' ;
+DECOR       : '<' ( DECOR | '->' | '\\' . | ~[<>\\] )* '>' '(deleted)'? ;
+SHIFT       : '<<' ;
+ARROW       : '=>' ;
+ELLIPSIS    : '...' ;
+UNAVAILABLE : '???' ;
+NUMBER      : '-'? [0-9] [0-9a-fA-FxX]* ;
+IDENT       : [A-Za-z_] [A-Za-z0-9_]* ;
+WS          : [ \t]+ -> skip ;
+/** Anything else is a token too, so lexing never fails; the parser reports the error. */
+OTHER       : . ;

@@ -1,0 +1,154 @@
+package dev.memtrace.cli;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.render.JsonlRenderer;
+import dev.memtrace.render.Renderer;
+import dev.memtrace.render.TextRenderer;
+import dev.memtrace.trace.EventSource;
+import dev.memtrace.trace.MergedReader;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import dev.memtrace.trace.UnparsedEvent;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
+ * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
+ * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
+ * status, never a stack trace.
+ */
+final class AnalyzePipeline {
+
+  static final int EXIT_UNPARSED = 3;
+
+  private final AnalyzeOptions options;
+  private final PrintStream stdout;
+  private final PrintStream err;
+  /** Later stages replace this with the model → correlate → explain chain. */
+  private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
+
+  AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
+    this.options = options;
+    this.stdout = stdout;
+    this.err = err;
+  }
+
+  int run() {
+    if (options.format() == AnalyzeOptions.Format.html
+        || options.format() == AnalyzeOptions.Format.perfetto) {
+      return fail("--format " + options.format() + " is not built yet (use text or jsonl)");
+    }
+    List<AnalyzeInputs.Input> inputs;
+    try {
+      inputs = AnalyzeInputs.resolve(options.files());
+    } catch (AnalyzeInputs.BadInput e) {
+      return fail(e.getMessage());
+    }
+    EventSource source;
+    try {
+      source = open(inputs);
+    } catch (IOException e) {
+      return fail("cannot read input: " + e.getMessage());
+    }
+    OutputStream target;
+    try {
+      target = options.output() == null || options.output().equals("-")
+          ? stdout : new FileOutputStream(options.output());
+    } catch (IOException e) {
+      closeQuietly(source);
+      return fail("cannot write " + options.output() + ": " + e.getMessage());
+    }
+    String reading = "input";
+    try (EventSource src = source) {
+      OutputStream out = new BufferedOutputStream(target, 1 << 16);
+      Renderer renderer = renderer(out, inputs.size() > 1);
+      reading = "output";
+      for (TraceEvent e = next(src); e != null; e = next(src)) {
+        renderer.event(annotate.apply(e));
+      }
+      renderer.finish();
+      renderer.close();
+      out.flush();
+      if (target != stdout) {
+        target.close();
+      }
+      return summary(src);
+    } catch (UncheckedIOException e) {
+      return fail("cannot read input: " + e.getCause().getMessage());
+    } catch (IOException e) {
+      return fail("cannot write " + (options.output() == null ? "output" : options.output())
+          + ": " + e.getMessage() + " (" + reading + ")");
+    }
+  }
+
+  /** Reading errors are told apart from writing errors by wrapping them. */
+  private static TraceEvent next(EventSource src) {
+    try {
+      return src.next();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
+    List<TraceReader> readers = new ArrayList<>();
+    for (AnalyzeInputs.Input in : inputs) {
+      InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
+      readers.add(new TraceReader(s, in.name(), in.pid()));
+    }
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
+  }
+
+  private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {
+    if (options.format() == AnalyzeOptions.Format.jsonl) {
+      return new JsonlRenderer(out, severalFiles);
+    }
+    return new TextRenderer(out, colour());
+  }
+
+  /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */
+  private boolean colour() {
+    return switch (options.color()) {
+      case always -> true;
+      case never -> false;
+      case auto -> options.output() == null && stdout == System.out && System.console() != null
+          && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+    };
+  }
+
+  private int summary(EventSource src) {
+    long bad = src.unparsedCount();
+    if (bad == 0) {
+      return 0;
+    }
+    UnparsedEvent first = src.firstUnparsed();
+    String where = "line " + first.line()
+        + (first.source().file() != null && options.files().size() != 1 ? " of " + first.source().file() : "");
+    err.println("memtrace: " + bad + " of " + src.linesRead() + " lines could not be parsed (first: "
+        + where + ")");
+    return options.strict() ? EXIT_UNPARSED : 0;
+  }
+
+  private int fail(String message) {
+    err.println("memtrace: " + message);
+    return Main.EXIT_USAGE;
+  }
+
+  private static void closeQuietly(EventSource s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // Already failing; the first error is the one reported.
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package dev.memtrace.render;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.BufferRef;
+import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
+import dev.memtrace.trace.ExitEvent;
+import dev.memtrace.trace.NoticeEvent;
+import dev.memtrace.trace.Prefix;
+import dev.memtrace.trace.Result;
+import dev.memtrace.trace.SignalEvent;
+import dev.memtrace.trace.StackFrame;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.UnparsedEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
+ * "JSON Lines output"). Written with Jackson's streaming generator: no tree per event, and all
+ * escaping is Jackson's. Log text is turned into Unicode by {@link Texts#unicode}.
+ */
+public final class JsonlRenderer implements Renderer {
+
+  public static final int SCHEMA = 1;
+
+  private static final SerializedString V = new SerializedString("v");
+  private static final SerializedString LINE = new SerializedString("line");
+  private static final SerializedString PID = new SerializedString("pid");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString SYSCALL = new SerializedString("syscall");
+  private static final SerializedString ARGS = new SerializedString("args");
+  private static final SerializedString RET = new SerializedString("ret");
+  private static final SerializedString ERRNO = new SerializedString("errno");
+  private static final SerializedString TIME = new SerializedString("time");
+  private static final SerializedString DURATION = new SerializedString("duration");
+
+  private final JsonGenerator g;
+  private final boolean withFile;
+  private boolean any;
+
+  /** @param withFile add {@code "file"} to each object (several files merged) */
+  public JsonlRenderer(OutputStream out, boolean withFile) throws IOException {
+    this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
+        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    this.g.setRootValueSeparator(new SerializedString("\n"));
+    this.withFile = withFile;
+  }
+
+  @Override
+  public void event(AnnotatedEvent a) throws IOException {
+    TraceEvent e = a.event();
+    any = true;
+    g.writeStartObject();
+    g.writeFieldName(V);
+    g.writeNumber(SCHEMA);
+    g.writeFieldName(LINE);
+    g.writeNumber(e.line());
+    g.writeFieldName(PID);
+    if (e.pid() == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(e.pid());
+    }
+    g.writeFieldName(KIND);
+    if (e instanceof SyscallEvent s) {
+      g.writeString("syscall");
+      prefix(s.prefix());
+      syscall(s);
+    } else if (e instanceof SignalEvent s) {
+      g.writeString("signal");
+      prefix(s.prefix());
+      g.writeStringField("signal", s.signal());
+      g.writeStringField("siginfo", s.siginfo() == null ? null : Texts.unicode(s.siginfo().text()));
+      stack(s.stack());
+    } else if (e instanceof ExitEvent x) {
+      g.writeString("exit");
+      prefix(x.prefix());
+      g.writeStringField("exit", x.kind().name().toLowerCase(Locale.ROOT));
+      if (x.status() != null) {
+        g.writeNumberField("status", x.status());
+      }
+      if (x.signal() != null) {
+        g.writeStringField("signal", x.signal());
+        g.writeBooleanField("core_dumped", x.coreDumped());
+      }
+      if (x.execvePid() != null) {
+        g.writeNumberField("execve_pid", x.execvePid());
+      }
+    } else if (e instanceof NoticeEvent n) {
+      g.writeString("notice");
+      prefix(n.prefix());
+      g.writeStringField("notice", n.kind().name().toLowerCase(Locale.ROOT));
+      g.writeStringField("text", Texts.unicode(n.text()));
+    } else if (e instanceof UnparsedEvent u) {
+      g.writeString("unparsed");
+      g.writeStringField("text", Texts.unicode(u.source().text()));
+      g.writeStringField("error", u.error());
+    }
+    if (withFile) {
+      g.writeStringField("file", e.source().file());
+    }
+    annotations(a);
+    g.writeEndObject();
+  }
+
+  private void prefix(Prefix p) throws IOException {
+    if (p.time() != null) {
+      g.writeFieldName(TIME);
+      g.writeString(p.time());
+    }
+    if (p.relative() != null) {
+      g.writeNumberField("relative", p.relative());
+    }
+    if (p.comm() != null) {
+      g.writeStringField("comm", Texts.unicode(p.comm()));
+    }
+  }
+
+  private void syscall(SyscallEvent s) throws IOException {
+    g.writeFieldName(SYSCALL);
+    g.writeString(s.name());
+    g.writeFieldName(ARGS);
+    List<String> texts = s.args().texts();
+    g.writeStartArray(texts, texts.size());
+    for (int i = 0, n = texts.size(); i < n; i++) {
+      g.writeString(Texts.unicode(texts.get(i)));
+    }
+    g.writeEndArray();
+    Result r = s.result();
+    g.writeFieldName(RET);
+    g.writeString(r == null ? null : Texts.unicode(r.text()));
+    g.writeFieldName(ERRNO);
+    g.writeString(r == null ? null : r.errno());
+    if (r != null) {
+      if (r.errmsg() != null) {
+        g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+      }
+      if (r.aux() != null) {
+        g.writeStringField("aux", Texts.unicode(r.aux()));
+      }
+      if (!r.notes().isEmpty()) {
+        g.writeArrayFieldStart("notes");
+        for (String note : r.notes()) {
+          g.writeString(note);
+        }
+        g.writeEndArray();
+      }
+    }
+    if (s.duration() != null) {
+      g.writeFieldName(DURATION);
+      g.writeNumber(s.duration());
+    }
+    if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
+      g.writeBooleanField("unfinished", true);
+    }
+    stack(s.stack());
+  }
+
+  private void stack(List<StackFrame> frames) throws IOException {
+    if (frames.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("stack");
+    for (StackFrame f : frames) {
+      g.writeStartObject();
+      g.writeStringField("object", Texts.unicode(f.object()));
+      if (f.symbol() != null) {
+        g.writeStringField("symbol", Texts.unicode(f.symbol()));
+        g.writeNumberField("symbol_offset", f.symbolOffset());
+      }
+      if (f.offset() != null) {
+        g.writeStringField("offset", "0x" + Long.toHexString(f.offset()));
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private void annotations(AnnotatedEvent a) throws IOException {
+    if (!a.changes().isEmpty()) {
+      g.writeArrayFieldStart("changes");
+      for (RegionChange c : a.changes()) {
+        g.writeStartObject();
+        g.writeStringField("op", c.op().symbol);
+        if (c.before() != null) {
+          g.writeFieldName("before");
+          region(c.before());
+        }
+        if (c.after() != null) {
+          g.writeFieldName("after");
+          region(c.after());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (!a.checks().isEmpty()) {
+      g.writeArrayFieldStart("checks");
+      for (String c : a.checks()) {
+        g.writeString(c);
+      }
+      g.writeEndArray();
+    }
+    BufferRef b = a.buffer();
+    if (b != null) {
+      g.writeObjectFieldStart("buffer");
+      g.writeStringField("address", "0x" + Long.toHexString(b.address()));
+      g.writeFieldName("region");
+      if (b.region() == null) {
+        g.writeNull();
+      } else {
+        region(b.region());
+      }
+      g.writeNumberField("offset", b.offset());
+      g.writeStringField("class", b.regionClass());
+      g.writeEndObject();
+    }
+    if (!a.why().isEmpty()) {
+      g.writeArrayFieldStart("why");
+      for (Explanation x : a.why()) {
+        g.writeString(x.text());
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private void region(Region r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("start", "0x" + Long.toHexString(r.start()));
+    g.writeStringField("end", "0x" + Long.toHexString(r.end()));
+    g.writeNumberField("size", r.size());
+    g.writeStringField("perms", r.perms());
+    g.writeNumberField("offset", r.offset());
+    g.writeStringField("path", Texts.unicode(r.path()));
+    g.writeEndObject();
+  }
+
+  @Override
+  public void finish() throws IOException {
+    if (any) {
+      g.writeRaw('\n');
+    }
+    g.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    g.close();
+  }
+}

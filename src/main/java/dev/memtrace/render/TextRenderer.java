@@ -1,0 +1,174 @@
+package dev.memtrace.render;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.BufferRef;
+import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
+import dev.memtrace.trace.ExitEvent;
+import dev.memtrace.trace.NoticeEvent;
+import dev.memtrace.trace.Result;
+import dev.memtrace.trace.SignalEvent;
+import dev.memtrace.trace.StackFrame;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.UnparsedEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The readable timeline: one line per event with the pid and time in aligned columns and the
+ * call as strace printed it, then, indented under it, its stack frames, the regions it added
+ * ({@code +}), changed ({@code ~}) or removed ({@code -}), what the snapshots said, the region
+ * its buffer lies in, and why. Output is UTF-8; log bytes that are not UTF-8 show as U+FFFD.
+ */
+public final class TextRenderer implements Renderer {
+
+  private static final String INDENT = "        ";
+
+  private final Writer w;
+  private final Style style;
+  private int pidWidth = 5;
+  private int timeWidth;
+
+  public TextRenderer(OutputStream out, boolean colour) {
+    this.w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    this.style = new Style(colour);
+  }
+
+  @Override
+  public void event(AnnotatedEvent a) throws IOException {
+    TraceEvent e = a.event();
+    StringBuilder b = new StringBuilder(160);
+    String pid = e.pid() == null ? "" : e.pid().toString();
+    pidWidth = Math.max(pidWidth, pid.length());
+    pad(b, pid, pidWidth);
+    b.append(' ');
+    String time = e.prefix().time() == null ? "" : e.prefix().time();
+    timeWidth = Math.max(timeWidth, time.length());
+    if (timeWidth > 0) {
+      b.append(time).append(" ".repeat(timeWidth - time.length())).append(' ');
+    }
+    body(b, e);
+    b.append('\n');
+    if (e instanceof SyscallEvent s) {
+      frames(b, s.stack());
+    } else if (e instanceof SignalEvent s) {
+      frames(b, s.stack());
+    }
+    annotations(b, a);
+    w.write(b.toString());
+  }
+
+  private void body(StringBuilder b, TraceEvent e) {
+    if (e instanceof SyscallEvent s) {
+      b.append(style.name(s.name())).append('(').append(Texts.unicode(s.args().text()));
+      Result r = s.result();
+      if (r == null) {
+        b.append(style.dim(" <unfinished>"));
+        return;
+      }
+      b.append(") = ");
+      String ret = r.text();
+      if (r.errno() != null || r.errmsg() != null) {
+        ret = ret + (r.errno() == null ? "" : " " + r.errno())
+            + (r.errmsg() == null ? "" : " (" + r.errmsg() + ")");
+        b.append(style.error(ret));
+      } else {
+        b.append(ret);
+      }
+      if (r.aux() != null) {
+        b.append(" (").append(Texts.unicode(r.aux())).append(')');
+      }
+      for (String note : r.notes()) {
+        b.append(" (").append(note).append(')');
+      }
+      if (s.duration() != null) {
+        b.append(style.dim(String.format(" <%.6f>", s.duration())));
+      }
+    } else if (e instanceof SignalEvent s) {
+      b.append(style.signal("--- " + s.signal()
+          + (s.siginfo() == null ? " (stopped)" : " " + Texts.unicode(s.siginfo().text())) + " ---"));
+    } else if (e instanceof ExitEvent x) {
+      String t = switch (x.kind()) {
+        case EXITED -> "+++ exited with " + x.status() + " +++";
+        case KILLED -> "+++ killed by " + x.signal() + (x.coreDumped() ? " (core dumped)" : "") + " +++";
+        case SUPERSEDED -> "+++ superseded by execve in pid " + x.execvePid() + " +++";
+      };
+      b.append(style.exit(t));
+    } else if (e instanceof NoticeEvent n) {
+      b.append(style.dim(Texts.unicode(n.text())));
+    } else if (e instanceof UnparsedEvent u) {
+      b.append(style.error("?? line " + u.line() + " (" + u.error() + "): "))
+          .append(Texts.unicode(u.source().text().replace('\n', ' ')));
+    }
+  }
+
+  private void frames(StringBuilder b, List<StackFrame> frames) {
+    for (StackFrame f : frames) {
+      b.append(INDENT).append("> ").append(Texts.unicode(f.object()));
+      if (f.symbol() != null) {
+        b.append('(').append(Texts.unicode(f.symbol())).append("+0x").append(Long.toHexString(f.symbolOffset()))
+            .append(')');
+      }
+      if (f.offset() != null) {
+        b.append(" [0x").append(Long.toHexString(f.offset())).append(']');
+      }
+      b.append('\n');
+    }
+  }
+
+  private void annotations(StringBuilder b, AnnotatedEvent a) {
+    for (RegionChange c : a.changes()) {
+      b.append(INDENT);
+      switch (c.op()) {
+        case ADDED -> b.append(style.added("+ " + region(c.after())));
+        case REMOVED -> b.append(style.removed("- " + region(c.before())));
+        case CHANGED -> b.append("~ ").append(region(c.before())).append(" -> ")
+            .append(region(c.after()));
+      }
+      b.append('\n');
+    }
+    for (String check : a.checks()) {
+      b.append(INDENT).append("check: ").append(check).append('\n');
+    }
+    BufferRef buf = a.buffer();
+    if (buf != null) {
+      b.append(INDENT).append("buffer: 0x").append(Long.toHexString(buf.address()));
+      if (buf.region() == null) {
+        b.append(" (in no known region)");
+      } else {
+        b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
+      }
+      if (buf.regionClass() != null) {
+        b.append(" [").append(buf.regionClass()).append(']');
+      }
+      b.append('\n');
+    }
+    for (Explanation x : a.why()) {
+      b.append(INDENT).append("why: ").append(x.text()).append('\n');
+    }
+  }
+
+  /** {@code 7f9b0f71e000-7f9b0f720000 8 KiB rw-p anonymous}. */
+  static String region(Region r) {
+    return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Texts.size(r.size())
+        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : r.path());
+  }
+
+  private static void pad(StringBuilder b, String s, int width) {
+    for (int k = s.length(); k < width; k++) {
+      b.append(' ');
+    }
+    b.append(s);
+  }
+
+  @Override
+  public void finish() throws IOException {
+    w.flush();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.memtrace.trace;
+
+import dev.memtrace.trace.grammar.StraceArgsLexer;
+import dev.memtrace.trace.grammar.StraceArgsParser;
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
+
+/**
+ * The one owner of the generated lexer and parser for argument values. Each thread keeps one
+ * lexer and one parser and re-points them at new text. As in Trino's SqlParser, the fast SLL
+ * prediction is tried first with a bail-out error strategy; only text it rejects is parsed again
+ * with full LL. Text that still does not fit the grammar becomes {@link Arg.Other}: the typed
+ * tree is a convenience, the text is never lost.
+ */
+public final class ArgParser {
+
+  private static final ThreadLocal<ArgParser> PER_THREAD = ThreadLocal.withInitial(ArgParser::new);
+
+  private final StraceArgsLexer lexer = new StraceArgsLexer(CharStreams.fromString(""));
+  private final StraceArgsParser parser = new StraceArgsParser(new CommonTokenStream(lexer));
+
+  private ArgParser() {
+    lexer.removeErrorListeners();
+    parser.removeErrorListeners();
+  }
+
+  /** The typed tree of one value ({@code PROT_READ|PROT_WRITE}, {@code {st_size=3, ...}}, ...). */
+  public static Arg parseValue(String text) {
+    return PER_THREAD.get().parse(text);
+  }
+
+  private Arg parse(String text) {
+    if (text.isEmpty()) {
+      return new Arg.Other(text);
+    }
+    StraceArgsParser.SingleContext tree;
+    try {
+      tree = run(text, PredictionMode.SLL, true);
+    } catch (ParseCancellationException e) {
+      try {
+        tree = run(text, PredictionMode.LL, false);
+      } catch (ParseCancellationException e2) {
+        return new Arg.Other(text);
+      }
+    }
+    try {
+      return new ArgBuilder(text).visit(tree.arg());
+    } catch (RuntimeException e) {
+      // A value the builder cannot type (a number too long for 64 bits, say) stays text.
+      return new Arg.Other(text);
+    }
+  }
+
+  private StraceArgsParser.SingleContext run(String text, PredictionMode mode, boolean bail) {
+    lexer.setInputStream(CharStreams.fromString(text));
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    parser.setTokenStream(tokens);
+    parser.getInterpreter().setPredictionMode(mode);
+    parser.setErrorHandler(bail ? new BailErrorStrategy() : new DefaultErrorStrategy());
+    parser.removeErrorListeners();
+    if (!bail) {
+      parser.addErrorListener(THROWING);
+    }
+    return parser.single();
+  }
+
+  private static final BaseErrorListener THROWING =
+      new BaseErrorListener() {
+        @Override
+        public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg,
+            RecognitionException e) {
+          throw new ParseCancellationException(msg);
+        }
+      };
+}

@@ -1,0 +1,160 @@
+package dev.memtrace.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fast path through argument text: quoted strings, balanced {@code () [] {}}, {@code -y}
+ * decorations and comments are skipped as units, so that the {@code )} closing an argument list
+ * and the {@code , } between top-level arguments are found without building any tree. Strings may
+ * contain {@code ") = "}, decorations may contain {@code (}, {@code [} and a raw {@code ->}, so a
+ * regex over the line would not do.
+ */
+final class ArgScanner {
+
+  private ArgScanner() {}
+
+  /**
+   * Index of the {@code )} that closes a list opened just before {@code from}, or -1 when the text
+   * ends first (an entry half, a cut-off line, a spliced stderr line), or -2 when a bracket closes
+   * that was never opened.
+   */
+  static int closeParen(String s, int from, int to) {
+    int depth = 0;
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> i = skipString(s, i, to);
+        case '(', '[', '{' -> {
+          depth++;
+          i++;
+        }
+        case ')', ']', '}' -> {
+          if (depth == 0) {
+            return c == ')' ? i : -2;
+          }
+          depth--;
+          i++;
+        }
+        case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
+        case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
+        default -> i++;
+      }
+    }
+    return -1;
+  }
+
+  /** Splits argument text at depth-0 commas; each piece loses the one space after its comma. */
+  static List<String> split(String s, int from, int to) {
+    List<String> out = new ArrayList<>(6);
+    if (from >= to) {
+      return out;
+    }
+    int depth = 0;
+    int start = from;
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> i = skipString(s, i, to);
+        case '(', '[', '{' -> {
+          depth++;
+          i++;
+        }
+        case ')', ']', '}' -> {
+          depth = Math.max(0, depth - 1);
+          i++;
+        }
+        case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
+        case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
+        case ',' -> {
+          if (depth == 0) {
+            out.add(s.substring(start, i));
+            i++;
+            if (i < to && s.charAt(i) == ' ') {
+              i++;
+            }
+            start = i;
+          } else {
+            i++;
+          }
+        }
+        default -> i++;
+      }
+    }
+    if (start < to) {
+      out.add(s.substring(start, to));
+    }
+    return out;
+  }
+
+  /** Index just after the closing quote (or {@code to} when the string is cut off). */
+  static int skipString(String s, int i, int to) {
+    i++;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '"') {
+        return i + 1;
+      } else {
+        i++;
+      }
+    }
+    return to;
+  }
+
+  /**
+   * A {@code -y} decoration follows an fd number or {@code AT_FDCWD} directly: {@code 3</x>},
+   * {@code AT_FDCWD</home>}; {@code 1<<20} is a shift and {@code (<... resuming ...>)} has no
+   * brackets to confuse the count.
+   */
+  static boolean isDecorationStart(String s, int i, int to) {
+    if (i == 0 || i + 1 >= to || s.charAt(i + 1) == '<') {
+      return false;
+    }
+    char p = s.charAt(i - 1);
+    return (p >= '0' && p <= '9') || (p >= 'A' && p <= 'Z') || (p >= 'a' && p <= 'z') || p == '>';
+  }
+
+  /**
+   * Index after a decoration that starts at {@code i} (a {@code <}), including a trailing {@code
+   * (deleted)}. Nested {@code <char 1:3>} is counted; a {@code ->} followed by an address or inode
+   * ({@code TCP:[1.2.3.4:5->6.7.8.9:10]}) is an arrow, not the end; {@code <} and {@code >} in
+   * paths are escaped by strace, so any other {@code >} closes.
+   */
+  static int skipDecoration(String s, int i, int to) {
+    int depth = 0;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '<') {
+        depth++;
+      } else if (c == '>') {
+        boolean arrow = s.charAt(i - 1) == '-' && i + 1 < to && isArrowTarget(s.charAt(i + 1));
+        if (!arrow && --depth == 0) {
+          i++;
+          if (s.startsWith("(deleted)", i)) {
+            i += 9;
+          }
+          return Math.min(i, to);
+        }
+      }
+      i++;
+    }
+    return to;
+  }
+
+  private static boolean isArrowTarget(char c) {
+    return (c >= '0' && c <= '9') || c == '[' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  static int skipComment(String s, int i, int to) {
+    int e = s.indexOf("*/", i + 2);
+    return e < 0 || e + 2 > to ? to : e + 2;
+  }
+}

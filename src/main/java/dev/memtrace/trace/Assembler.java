@@ -1,0 +1,259 @@
+package dev.memtrace.trace;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts line pieces back together into events, in the order a reader needs them:
+ *
+ * <ul>
+ *   <li>an entry half waits, per pid, for its {@code <... NAME resumed>} half; the joined call is
+ *       released when it completes (memory effects happen at exit), numbered by its first line;
+ *   <li>{@code +++ superseded by execve in pid N +++} moves pid N's waiting execve to the leader,
+ *       whose pid it resumes under (strace.c:maybe_switch_tcbs);
+ *   <li>a call or signal is held back until the next line that is not a {@code -k} frame, so its
+ *       frames (printed after it) can be attached;
+ *   <li>a call whose text stops before its closing parenthesis (stderr mode: the tracee wrote
+ *       into the middle of it) is joined with the following lines that fit no record shape,
+ *       until it closes; if it never does, it is released as unfinished.
+ * </ul>
+ *
+ * Memory stays flat: at most one waiting half per live task, one held event, one open line.
+ */
+final class Assembler {
+
+  /** Give up joining an open line after this many continuation lines or chars. */
+  private static final int MAX_JOIN_LINES = 16;
+  private static final int MAX_JOIN_CHARS = 1 << 20;
+
+  private final LineParser parser;
+  private final ArrayDeque<TraceEvent> out = new ArrayDeque<>();
+  private final Map<Integer, Piece.Unfinished> waiting = new HashMap<>();
+  private TraceEvent held;
+  private List<StackFrame> heldFrames;
+  private Piece.Open open;
+  private StringBuilder openText;
+  private int openLines;
+
+  Assembler(LineParser parser) {
+    this.parser = parser;
+  }
+
+  ArrayDeque<TraceEvent> output() {
+    return out;
+  }
+
+  void accept(Piece piece) {
+    if (open != null) {
+      if (piece instanceof Piece.Done d && d.event() instanceof UnparsedEvent u) {
+        continueOpen(u.source());
+        return;
+      }
+      releaseOpen();
+    }
+    if (piece instanceof Piece.Frame f) {
+      if (held != null) {
+        if (heldFrames == null) {
+          heldFrames = new ArrayList<>(8);
+        }
+        heldFrames.add(f.frame());
+      } else {
+        emit(new NoticeEvent(f.source(), Prefix.NONE, NoticeEvent.Kind.OTHER,
+            "stack frame with no call before it: " + f.source().text()));
+      }
+      return;
+    }
+    releaseHeld();
+    if (piece instanceof Piece.Done d) {
+      done(d.event());
+    } else if (piece instanceof Piece.Unfinished u) {
+      Piece.Unfinished previous = waiting.put(key(u.prefix()), u);
+      if (previous != null) {
+        hold(unfinished(previous.source(), previous.prefix(), previous.name(), previous.argsText()));
+      }
+    } else if (piece instanceof Piece.Resumed r) {
+      resumed(r);
+    } else if (piece instanceof Piece.Open o) {
+      open = o;
+      openText = new StringBuilder(o.source().text());
+      openLines = 1;
+    } else if (piece instanceof Piece.Detached d) {
+      hold(unfinished(d.source(), d.prefix(), d.name(), d.argsText()));
+    }
+  }
+
+  /** Everything still waiting at the end of the input, oldest first. */
+  void finish() {
+    if (open != null) {
+      releaseOpen();
+    }
+    releaseHeld();
+    List<Piece.Unfinished> rest = new ArrayList<>(waiting.values());
+    waiting.clear();
+    rest.sort(Comparator.comparingInt(u -> u.source().line()));
+    for (Piece.Unfinished u : rest) {
+      emit(unfinished(u.source(), u.prefix(), u.name(), u.argsText()));
+    }
+  }
+
+  private void done(TraceEvent e) {
+    if (e instanceof ExitEvent x) {
+      Integer pid = x.pid();
+      if (x.kind() == ExitEvent.Kind.SUPERSEDED && x.execvePid() != null) {
+        Piece.Unfinished exec = waiting.remove(x.execvePid());
+        if (exec != null) {
+          flushWaiting(pid);
+          waiting.put(key(x.prefix()), exec);
+        }
+      } else {
+        flushWaiting(pid);
+      }
+      emit(e);
+      return;
+    }
+    if (e instanceof SyscallEvent || e instanceof SignalEvent) {
+      hold(e);
+    } else {
+      emit(e);
+    }
+  }
+
+  private void flushWaiting(Integer pid) {
+    Piece.Unfinished u = waiting.remove(pid == null ? -1 : pid);
+    if (u != null) {
+      emit(unfinished(u.source(), u.prefix(), u.name(), u.argsText()));
+    }
+  }
+
+  private void resumed(Piece.Resumed r) {
+    Piece.Unfinished u = take(key(r.prefix()), r.name());
+    Source src;
+    Prefix prefix;
+    String body;
+    SyscallEvent.Completion how;
+    if (u == null) {
+      src = r.source();
+      prefix = r.prefix();
+      body = r.name() + "(" + r.rest();
+      how = SyscallEvent.Completion.COMPLETE;
+    } else {
+      src = new Source(u.source().file(), u.source().line(),
+          u.source().text() + "\n" + r.source().text());
+      prefix = r.prefix().pid() == null ? u.prefix() : u.prefix().withPid(r.prefix().pid());
+      body = u.name() + "(" + u.argsText() + r.rest();
+      how = SyscallEvent.Completion.JOINED;
+    }
+    Piece p = parser.call(src, prefix, body, r.name(), r.name().length() + 1);
+    if (p instanceof Piece.Done d && d.event() instanceof SyscallEvent s) {
+      hold(how == SyscallEvent.Completion.COMPLETE ? s
+          : new SyscallEvent(s.source(), s.prefix(), s.name(), s.args(), s.result(), s.duration(),
+              List.of(), how));
+    } else if (p instanceof Piece.Done d) {
+      emit(d.event());
+    } else {
+      emit(new UnparsedEvent(src, prefix, "resumed call does not close its argument list"));
+    }
+  }
+
+  /**
+   * The entry half a resumed line belongs to: the same pid's, else (stderr mode, where the
+   * {@code [pid N]} prefix comes and goes with the number of tasks) one with no pid when the
+   * resumed line has one, or the latest with the same name when it has none.
+   */
+  private Piece.Unfinished take(int k, String name) {
+    Piece.Unfinished u = waiting.get(k);
+    if (u != null && u.name().equals(name)) {
+      return waiting.remove(k);
+    }
+    if (k != -1) {
+      u = waiting.get(-1);
+      return u != null && u.name().equals(name) ? waiting.remove(-1) : null;
+    }
+    Piece.Unfinished best = null;
+    for (Piece.Unfinished c : waiting.values()) {
+      if (c.name().equals(name) && (best == null || c.source().line() > best.source().line())) {
+        best = c;
+      }
+    }
+    if (best != null) {
+      waiting.remove(key(best.prefix()));
+    }
+    return best;
+  }
+
+  private void continueOpen(Source next) {
+    openText.append(next.text());
+    openLines++;
+    Source src = new Source(open.source().file(), open.source().line(),
+        open.source().text() + "\n" + next.text());
+    Piece p = parser.parse(openText.toString(), src);
+    if (p instanceof Piece.Open o) {
+      if (openLines < MAX_JOIN_LINES && openText.length() < MAX_JOIN_CHARS) {
+        open = new Piece.Open(src, o.prefix(), o.name(), o.argsText());
+        return;
+      }
+      p = new Piece.Done(unfinished(src, o.prefix(), o.name(), o.argsText()));
+    }
+    if (p instanceof Piece.Done d && d.event() instanceof UnparsedEvent) {
+      // The lines do not make one record after all: release the call as unfinished and
+      // report the continuation on its own.
+      Piece.Open o = open;
+      open = null;
+      hold(unfinished(o.source(), o.prefix(), o.name(), o.argsText()));
+      releaseHeld();
+      emit(new UnparsedEvent(next, Prefix.NONE, "text inside a record (stderr mode)"));
+      return;
+    }
+    open = null;
+    accept(p);
+  }
+
+  private void releaseOpen() {
+    Piece.Open o = open;
+    open = null;
+    releaseHeld();
+    hold(unfinished(o.source(), o.prefix(), o.name(), o.argsText()));
+  }
+
+  private void hold(TraceEvent e) {
+    releaseHeld();
+    held = e;
+  }
+
+  private void releaseHeld() {
+    if (held == null) {
+      return;
+    }
+    TraceEvent e = held;
+    held = null;
+    if (heldFrames != null) {
+      List<StackFrame> frames = heldFrames;
+      heldFrames = null;
+      if (e instanceof SyscallEvent s) {
+        e = s.withStack(frames);
+      } else if (e instanceof SignalEvent s) {
+        e = s.withStack(frames);
+      }
+    }
+    emit(e);
+  }
+
+  private void emit(TraceEvent e) {
+    out.add(e);
+  }
+
+  private static int key(Prefix p) {
+    return p.pid() == null ? -1 : p.pid();
+  }
+
+  static SyscallEvent unfinished(Source src, Prefix p, String name, String argsText) {
+    String t = argsText.endsWith(", ") ? argsText.substring(0, argsText.length() - 2)
+        : argsText.endsWith(" ") ? argsText.stripTrailing() : argsText;
+    return new SyscallEvent(src, p, name, new TextArgs(t), null, null, List.of(),
+        SyscallEvent.Completion.UNFINISHED);
+  }
+}

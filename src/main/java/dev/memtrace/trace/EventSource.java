@@ -1,0 +1,22 @@
+package dev.memtrace.trace;
+
+import java.io.IOException;
+
+/** A stream of events from one log or several merged, with counts for the end-of-run summary. */
+public interface EventSource extends AutoCloseable {
+
+  /** The next event, or null at the end. */
+  TraceEvent next() throws IOException;
+
+  /** Physical lines read so far. */
+  long linesRead();
+
+  /** Unparsed events handed out so far. */
+  long unparsedCount();
+
+  /** The first unparsed event handed out, or null. */
+  UnparsedEvent firstUnparsed();
+
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,99 @@
+package dev.memtrace.trace;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several logs as one timeline ({@code strace -ff} sets: one file per task). Events are taken in
+ * order of their absolute timestamps; an event without one (a notice, a log made without
+ * {@code -t}) counts as at the last time its file showed, so each file keeps its own order. When
+ * no file has timestamps at all, the files follow one another in the order given (each process
+ * in order). Only one event per file is held at a time.
+ */
+public final class MergedReader implements EventSource {
+
+  private final List<EventSource> sources;
+  private final TraceEvent[] heads;
+  private final double[] times;
+  private final boolean[] done;
+
+  public MergedReader(List<? extends EventSource> sources) {
+    this.sources = new ArrayList<>(sources);
+    int n = sources.size();
+    this.heads = new TraceEvent[n];
+    this.times = new double[n];
+    this.done = new boolean[n];
+    java.util.Arrays.fill(times, Double.NEGATIVE_INFINITY);
+  }
+
+  @Override
+  public TraceEvent next() throws IOException {
+    int best = -1;
+    for (int k = 0; k < heads.length; k++) {
+      if (heads[k] == null && !done[k]) {
+        heads[k] = sources.get(k).next();
+        if (heads[k] == null) {
+          done[k] = true;
+          continue;
+        }
+        Double t = heads[k].prefix().seconds();
+        if (t != null) {
+          times[k] = t;
+        }
+      }
+      if (heads[k] != null && (best < 0 || times[k] < times[best])) {
+        best = k;
+      }
+    }
+    if (best < 0) {
+      return null;
+    }
+    TraceEvent e = heads[best];
+    heads[best] = null;
+    return e;
+  }
+
+  @Override
+  public long linesRead() {
+    long n = 0;
+    for (EventSource s : sources) {
+      n += s.linesRead();
+    }
+    return n;
+  }
+
+  @Override
+  public long unparsedCount() {
+    long n = 0;
+    for (EventSource s : sources) {
+      n += s.unparsedCount();
+    }
+    return n;
+  }
+
+  @Override
+  public UnparsedEvent firstUnparsed() {
+    for (EventSource s : sources) {
+      if (s.firstUnparsed() != null) {
+        return s.firstUnparsed();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (EventSource s : sources) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.memtrace.trace;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parser facade: reads an strace log as bytes and hands out {@link TraceEvent}s one at a
+ * time, in the order a reader of the log needs them. Stages, each owned by this class:
+ *
+ * <ol>
+ *   <li>{@link LineReader}: bytes to lines (ISO-8859-1, so any byte survives);
+ *   <li>stderr repair: an {@code strace: Process N attached} notice written into the middle of
+ *       a record is cut out, reported as a notice, and the record is rejoined with the next line
+ *       (strace-format.md section 8);
+ *   <li>{@link LineParser}: one line to a piece, by a hand-written scanner (no tree);
+ *   <li>{@link Assembler}: pieces to events (unfinished/resumed, {@code -k} frames, open lines).
+ * </ol>
+ *
+ * Typed argument trees come later and lazily, from {@link Args#get(int)}. Never throws on bad
+ * input: a line that fits no shape becomes an {@link UnparsedEvent}. Not thread-safe.
+ */
+public final class TraceReader implements EventSource {
+
+  private final LineReader lines;
+  private final LineParser parser;
+  private final Assembler assembler;
+  private final ArrayDeque<TraceEvent> out;
+  private final Integer forcedPid;
+  private String carry;
+  private int carryLine;
+  private boolean finished;
+  private long unparsed;
+  private UnparsedEvent firstUnparsed;
+
+  /**
+   * @param file the name events cite (null for standard input)
+   * @param forcedPid the pid of every event whose line has none ({@code -ff} files), or null
+   */
+  public TraceReader(InputStream in, String file, Integer forcedPid) {
+    this.lines = new LineReader(in);
+    this.parser = new LineParser(file);
+    this.assembler = new Assembler(parser);
+    this.out = assembler.output();
+    this.forcedPid = forcedPid;
+  }
+
+  /** Parses a whole text (tests, small inputs). */
+  public static List<TraceEvent> parseAll(String text) {
+    List<TraceEvent> events = new ArrayList<>();
+    try (TraceReader r = new TraceReader(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), null, null)) {
+      for (TraceEvent e = r.next(); e != null; e = r.next()) {
+        events.add(e);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return events;
+  }
+
+  @Override
+  public TraceEvent next() throws IOException {
+    while (out.isEmpty()) {
+      if (finished) {
+        return null;
+      }
+      String line = lines.next();
+      if (line == null) {
+        if (carry != null) {
+          feed(carry, carryLine, carry);
+          carry = null;
+        }
+        assembler.finish();
+        finished = true;
+        continue;
+      }
+      int no = lines.lineNumber();
+      if (carry != null) {
+        String joined = carry + line;
+        String raw = carry + "\n" + line;
+        int at = carryLine;
+        carry = null;
+        if (!splice(joined, at)) {
+          feed(joined, at, raw);
+        }
+      } else if (!splice(line, no)) {
+        feed(line, no, line);
+      }
+    }
+    TraceEvent e = out.poll();
+    if (e instanceof UnparsedEvent u) {
+      if (unparsed++ == 0) {
+        firstUnparsed = u;
+      }
+    }
+    return forcedPid == null || e.pid() != null ? e : withPid(e, forcedPid);
+  }
+
+  /**
+   * Cuts a spliced {@code strace: Process N attached} notice off the end of a line that does not
+   * start with it. Returns false when there is none.
+   */
+  private boolean splice(String line, int no) {
+    if (!(line.endsWith(" attached") || line.endsWith(" threads"))) {
+      return false;
+    }
+    int at = line.indexOf("strace: Process ");
+    if (at <= 0) {
+      return false;
+    }
+    int start = at;
+    if (line.charAt(at - 1) == '/') {
+      // "/usr/bin/strace: ...": argv[0] of strace as typed.
+      int k = at - 1;
+      while (k > 0 && " ,({[".indexOf(line.charAt(k - 1)) < 0) {
+        k--;
+      }
+      if (line.charAt(k) == '/') {
+        start = k;
+      }
+    }
+    if (start == 0 || !Notices.SPLICED.matcher(line).region(start, line.length()).matches()) {
+      return false;
+    }
+    String notice = line.substring(start);
+    assembler.accept(new Piece.Done(Notices.parse(new Source(parserFile(), no, notice), notice)));
+    carry = line.substring(0, start);
+    carryLine = no;
+    return true;
+  }
+
+  private String parserFile() {
+    return parser.file();
+  }
+
+  private void feed(String text, int no, String raw) {
+    assembler.accept(parser.parse(text, new Source(parser.file(), no, raw)));
+  }
+
+  @Override
+  public long linesRead() {
+    return lines.lineNumber();
+  }
+
+  @Override
+  public long unparsedCount() {
+    return unparsed;
+  }
+
+  @Override
+  public UnparsedEvent firstUnparsed() {
+    return firstUnparsed;
+  }
+
+  /** True when the input ended in the middle of a line (strace was killed). */
+  public boolean endedMidLine() {
+    return lines.lastLineCut();
+  }
+
+  @Override
+  public void close() throws IOException {
+    lines.close();
+  }
+
+  static TraceEvent withPid(TraceEvent e, Integer pid) {
+    Prefix p = e.prefix().withPid(pid);
+    if (e instanceof SyscallEvent s) {
+      return new SyscallEvent(s.source(), p, s.name(), s.args(), s.result(), s.duration(),
+          s.stack(), s.completion());
+    } else if (e instanceof SignalEvent s) {
+      return new SignalEvent(s.source(), p, s.signal(), s.siginfo(), s.stack());
+    } else if (e instanceof ExitEvent x) {
+      return new ExitEvent(x.source(), p, x.kind(), x.status(), x.signal(), x.coreDumped(),
+          x.execvePid());
+    } else if (e instanceof NoticeEvent n) {
+      return n.kind() == NoticeEvent.Kind.SUMMARY ? n
+          : new NoticeEvent(n.source(), p, n.kind(), n.text());
+    }
+    UnparsedEvent u = (UnparsedEvent) e;
+    return new UnparsedEvent(u.source(), p, u.error());
+  }
+}
