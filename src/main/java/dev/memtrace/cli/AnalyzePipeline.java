@@ -2,6 +2,11 @@ package dev.memtrace.cli;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
+import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.filter.EventFilter;
+import dev.memtrace.render.filter.FilteringRenderer;
+import dev.memtrace.render.html.HtmlRenderer;
+import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -32,22 +37,22 @@ final class AnalyzePipeline {
   static final int EXIT_UNPARSED = 3;
 
   private final AnalyzeOptions options;
+  private final EventFilter.Options filter;
+  /** Region classes for colours, counters and --class; the explain stage's classes plug in here. */
+  private final RegionClassifier classes = RegionClassifier.BY_PATH;
   private final PrintStream stdout;
   private final PrintStream err;
   /** Later stages replace this with the model → correlate → explain chain. */
   private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
 
-  AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
+  AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
+    this.filter = filter;
     this.stdout = stdout;
     this.err = err;
   }
 
   int run() {
-    if (options.format() == AnalyzeOptions.Format.html
-        || options.format() == AnalyzeOptions.Format.perfetto) {
-      return fail("--format " + options.format() + " is not built yet (use text or jsonl)");
-    }
     List<AnalyzeInputs.Input> inputs;
     try {
       inputs = AnalyzeInputs.resolve(options.files());
@@ -71,7 +76,7 @@ final class AnalyzePipeline {
     String reading = "input";
     try (EventSource src = source) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, inputs.size() > 1);
+      Renderer renderer = renderer(out, inputs);
       reading = "output";
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         renderer.event(annotate.apply(e));
@@ -109,11 +114,15 @@ final class AnalyzePipeline {
     return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
-  private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {
-    if (options.format() == AnalyzeOptions.Format.jsonl) {
-      return new JsonlRenderer(out, severalFiles);
-    }
-    return new TextRenderer(out, colour());
+  private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs) throws IOException {
+    String title = String.join(" ", inputs.stream().map(AnalyzeInputs.Input::name).map(String::valueOf).toList());
+    Renderer r = switch (options.format()) {
+      case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
+      case html -> new HtmlRenderer(out, classes, title);
+      case perfetto -> new PerfettoRenderer(out, classes, title);
+      case text -> new TextRenderer(out, colour());
+    };
+    return filter.isEmpty() ? r : new FilteringRenderer(new EventFilter(filter, classes), r);
   }
 
   /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */
