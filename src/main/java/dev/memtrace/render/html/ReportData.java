@@ -7,6 +7,7 @@ import dev.memtrace.render.MemoryCalls;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
+import dev.memtrace.render.Texts;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.SignalEvent;
@@ -86,7 +87,7 @@ final class ReportData {
       anyTime |= t != null;
       ev.add("t", t);
       ev.add("dur", e instanceof SyscallEvent s ? s.duration() : null);
-      ev.add("text", e.source().text());
+      ev.add("text", Texts.unicode(e.source().text()));
       ev.add("why", why(a, e));
       ev.add("init", ids(initial, space));
       ev.add("rm", ids(d.removed(), space));
@@ -203,7 +204,7 @@ final class ReportData {
       c.add("e", Long.toHexString(r.end()));
       c.add("size", r.size());
       c.add("perm", strings.id(r.perms()));
-      c.add("path", strings.id(r.path()));
+      c.add("path", strings.id(Texts.unicode(r.path())));
       c.add("cls", totals.classId(classes.classify(r)));
       c.add("y", round(axis.y(r.start())));
       c.add("h", round(axis.y(r.end()) - axis.y(r.start())));

@@ -11,6 +11,7 @@ import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
+import dev.memtrace.render.Texts;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.SignalEvent;
@@ -155,10 +156,10 @@ public final class PerfettoRenderer implements Renderer {
     g.writeObjectFieldStart("args");
     g.writeNumberField("line", e.line());
     if (e instanceof SyscallEvent s) {
-      g.writeStringField("args", s.args().text());
-      g.writeStringField("ret", s.result() == null ? "(unfinished)" : s.result().text());
+      g.writeStringField("args", Texts.unicode(s.args().text()));
+      g.writeStringField("ret", s.result() == null ? "(unfinished)" : Texts.unicode(s.result().text()));
     } else {
-      g.writeStringField("text", e.source().text());
+      g.writeStringField("text", Texts.unicode(e.source().text()));
     }
     if (!a.why().isEmpty()) {
       g.writeArrayFieldStart("why");
@@ -171,7 +172,7 @@ public final class PerfettoRenderer implements Renderer {
       g.writeArrayFieldStart("changes");
       for (RegionChange c : a.changes()) {
         Region r = c.after() != null ? c.after() : c.before();
-        g.writeString(c.op().symbol + " " + Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms() + " " + r.path());
+        g.writeString(c.op().symbol + " " + Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms() + " " + Texts.unicode(r.path()));
       }
       g.writeEndArray();
     }
