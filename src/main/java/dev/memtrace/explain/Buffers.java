@@ -1,0 +1,182 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+
+import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.Region;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ties read/write-like calls to the memory they use. When strace printed the buffer's address
+ * ({@code -e raw=read,write}, {@code -X raw}, a failed call), the buffer is placed in the region
+ * holding it and tied to the event that made that region. When it printed the data instead,
+ * the call's length is matched against the arithmetic of the latest malloc mapping, which is
+ * how cat's 139264-byte mapping is recognised as its 131072-byte I/O buffer (memory-facts §2.1).
+ */
+final class Buffers {
+  private static final Pattern IOV_BASE = Pattern.compile("iov_base=(0x[0-9a-f]+)");
+  private static final Pattern IOV_LEN = Pattern.compile("iov_len=(\\d+)");
+
+  private final Explainer ex;
+
+  Buffers(Explainer ex) {
+    this.ex = ex;
+  }
+
+  void explain(Ctx c, Pending p) {
+    String name = c.name();
+    long addr = Num.NONE;
+    long count = Num.NONE;
+    if (MemoryCalls.FLAT_BUFFER.contains(name)) {
+      String t = c.text(1);
+      if (t != null && !t.startsWith("\"") && !t.startsWith("@")) {
+        addr = Num.parse(t);
+      }
+      count = c.arg(2);
+    } else if (MemoryCalls.IOV_BUFFER.contains(name)) {
+      String t = c.text(1) == null ? "" : c.text(1);
+      Matcher m = IOV_BASE.matcher(t);
+      if (m.find()) {
+        addr = Num.parse(m.group(1));
+      }
+      Matcher l = IOV_LEN.matcher(t);
+      if (l.find()) {
+        count = Long.parseLong(l.group(1));
+      }
+    } else {
+      return;
+    }
+    if (addr != Num.NONE && addr != 0) {
+      placed(c, p, addr, count);
+    } else if (count != Num.NONE && count > 0) {
+      inferred(c, p, count);
+    }
+  }
+
+  private void placed(Ctx c, Pending p, long addr, long count) {
+    Space sp = c.sp;
+    TagMap.Span span = sp.tags.at(addr);
+    AddressSpaceView v = ex.view(c.ev.pid());
+    Region region = v == null ? null : v.regionAt(addr);
+    if (span != null) {
+      identify(c, span, count, addr);
+      Tag t = span.tag();
+      long off = addr - span.start();
+      Region r = region != null ? region
+          : new Region(span.start(), span.end(), "rw-p", 0, "00:00", 0,
+              t.cls() == RegionClass.HEAP ? "[heap]" : "", t.line());
+      p.buffer = new BufferRef(addr, r, off, t.cls().label);
+      p.why.add(new Explanation("buffer",
+          "the buffer at " + hex(addr) + " is " + off + " bytes into " + MallocRules.the(t.what())
+              + " made at line " + t.line() + " (" + t.cls().label + ")",
+          Basis.ARITHMETIC, List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
+      return;
+    }
+    if (region != null) {
+      RegionClass cls = Classifier.classify(region, null);
+      long off = addr - region.start();
+      p.buffer = new BufferRef(addr, region, off, cls.label);
+      String name = region.path().isEmpty() ? "anonymous region" : region.path();
+      p.why.add(new Explanation("buffer",
+          "the buffer at " + hex(addr) + " is " + off + " bytes into " + name + " ("
+              + cls.label + (region.originLine() > 0 ? ", made at line " + region.originLine()
+                  : ", made by the kernel at execve") + ")",
+          Basis.SNAPSHOT, List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
+      return;
+    }
+    String guess = addr >= 0x7ff000000000L && addr < 0x800000000000L
+        ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
+        : "memory the trace never shows being mapped (the executable's data or bss, or "
+            + "[stack]), created by the kernel at execve";
+    p.buffer = new BufferRef(addr, null, 0, RegionClass.UNKNOWN.label);
+    p.why.add(new Explanation("buffer",
+        "the buffer at " + hex(addr) + " lies in no region the trace made: " + guess
+            + " (inferred from the pattern)",
+        Basis.PATTERN, List.of("no mmap/brk in the trace covers " + hex(addr))));
+  }
+
+  private void inferred(Ctx c, Pending p, long count) {
+    Space sp = c.sp;
+    if (sp.ioBuffer >= 0) {
+      TagMap.Span s = sp.tags.at(sp.ioBuffer);
+      if (s != null && count <= sp.ioBlock) {
+        p.why.add(new Explanation("buffer-inferred",
+            c.name() + " of " + count + " bytes through " + s.tag().what() + " made at line "
+                + s.tag().line() + " (inferred from the pattern: strace printed the data, not "
+                + "the address; -e raw=" + c.name() + " shows it)",
+            Basis.PATTERN, List.of("length " + count + " ≤ block size " + sp.ioBlock)));
+        return;
+      }
+    }
+    if (sp.candidate >= 0 && (c.name().startsWith("read") || c.name().startsWith("pread"))) {
+      TagMap.Span s = sp.tags.at(sp.candidate);
+      if (s != null && s.start() == sp.candidate && identify(c, s, count, Num.NONE)) {
+        inferred(c, p, count);
+      }
+    }
+  }
+
+  /**
+   * Whether the span is the I/O buffer of a program reading count bytes at a time; if so the
+   * span's tag and the mmap that made it are told so.
+   */
+  private boolean identify(Ctx c, TagMap.Span span, long count, long addr) {
+    Space sp = c.sp;
+    Tag t = span.tag();
+    if (t.cls() != RegionClass.MALLOC_MMAP || sp.ioBuffer == span.start() || count <= 0) {
+      return sp.ioBuffer == span.start();
+    }
+    long size = span.size();
+    Calc aligned = Glibc.alignedAllocMmap(Glibc.PAGE, count);
+    Calc old = Glibc.mallocMmap(count + Glibc.PAGE - 1);
+    Calc plain = Glibc.mallocMmap(count);
+    boolean isAligned = aligned.value() == size;
+    boolean isPlain = !isAligned && plain.value() == size;
+    if (!isAligned && !isPlain) {
+      return false;
+    }
+    String prog = sp.program();
+    boolean observed = addr != Num.NONE;
+    String what = prog + "'s " + count + "-byte I/O buffer";
+    t.refine(RegionClass.MALLOC_MMAP, what);
+    sp.ioBuffer = span.start();
+    sp.ioBlock = count;
+    sp.candidate = -1;
+    String bufsize = count == 131072 ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
+    String text;
+    List<String> evidence;
+    if (isAligned) {
+      ex.lead(t, Glibc.PAGE - 16);
+      boolean same = old.value() == aligned.value();
+      text = what + ": " + count + " bytes (the block size it then reads and writes with, "
+          + "first at line " + c.line() + bufsize + "), page-aligned, allocated through glibc "
+          + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
+          + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
+          + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
+          + ". coreutils 9.1 gets it with aligned_alloc(4096, " + count + ") (gnulib "
+          + "alignalloc); 8.x and 9.0 used malloc(" + count + " + 4095) and aligned the "
+          + "pointer by hand: " + old.steps() + (same ? " — the same size" : "")
+          + ". The buffer starts one page in, at " + hex(span.start() + Glibc.PAGE)
+          + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
+          + ". It is not part of [heap], which is only the brk area";
+      evidence = List.of(aligned.steps(), old.steps());
+    } else {
+      text = what + ": malloc(" + count + ") (the block size it then reads and writes with, "
+          + "first at line " + c.line() + bufsize + ") served by glibc malloc's mmap path "
+          + "because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte threshold: "
+          + plain.steps() + ". It is not part of [heap], which is only the brk area";
+      evidence = List.of(plain.steps());
+    }
+    Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
+    if (!observed) {
+      text += " (inferred from the pattern: the " + count + "-byte reads that follow fit the "
+          + "arithmetic exactly)";
+    }
+    ex.amend(t, "malloc-mmap", new Explanation("io-buffer", text, basis, evidence));
+    return true;
+  }
+}

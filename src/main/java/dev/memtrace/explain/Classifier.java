@@ -1,0 +1,67 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.model.Region;
+
+/**
+ * The class of a region as {@code /proc/PID/maps} shows it: from its name and permissions, and
+ * from what the explain stage remembers about the range when it has a tag for it. Regions the
+ * trace never shows being made (the executable, ld.so, [stack], [vdso]) are classed by name.
+ */
+public final class Classifier {
+  private Classifier() {}
+
+  /**
+   * @param tag what the trace said the range was made for, or null
+   */
+  public static RegionClass classify(Region r, Tag tag) {
+    String path = r.path() == null ? "" : r.path();
+    switch (path) {
+      case "[heap]":
+        return RegionClass.HEAP;
+      case "[stack]":
+        return RegionClass.MAIN_STACK;
+      case "[vdso]":
+        return RegionClass.VDSO;
+      case "[vvar]", "[vvar_vclock]":
+        return RegionClass.VVAR;
+      case "[vsyscall]":
+        return RegionClass.VSYSCALL;
+      default:
+        break;
+    }
+    if (tag != null && tag.cls() != RegionClass.UNKNOWN) {
+      return tag.cls();
+    }
+    String perms = r.perms() == null ? "----" : r.perms();
+    if (path.startsWith("/dev/zero") || path.startsWith("/memfd:") || path.startsWith("/SYSV")
+        || path.startsWith("[anon_shmem") || path.startsWith("/dev/shm/")) {
+      return RegionClass.SHARED_MEMORY;
+    }
+    if (path.isEmpty() || path.startsWith("[anon:")) {
+      return perms.startsWith("---") ? RegionClass.RESERVED : RegionClass.ANON;
+    }
+    if (path.startsWith("[")) {
+      return RegionClass.UNKNOWN;
+    }
+    if (isImage(path)) {
+      if (perms.startsWith("r-x")) {
+        return RegionClass.IMAGE_TEXT;
+      }
+      if (perms.startsWith("rw")) {
+        return RegionClass.IMAGE_DATA;
+      }
+      if (perms.startsWith("---")) {
+        return RegionClass.IMAGE_RESERVED;
+      }
+      return r.offset() == 0 ? RegionClass.IMAGE_HEADERS : RegionClass.IMAGE_RODATA;
+    }
+    return perms.endsWith("s") ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE;
+  }
+
+  /** A shared object or an executable, judged by its path. */
+  static boolean isImage(String path) {
+    String name = LoaderRules.shortName(path);
+    return name.contains(".so") || path.contains("/bin/") || path.contains("/sbin/")
+        || path.contains("/libexec/");
+  }
+}

@@ -1,0 +1,117 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.trace.StackFrame;
+import dev.memtrace.trace.SyscallEvent;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a rule sees of one system call: its arguments read as numbers, flags and paths, the
+ * address space's remembered state before the call, and the stack when {@code -k} printed one.
+ */
+final class Ctx {
+  final SyscallEvent ev;
+  final Space sp;
+  final Explainer ex;
+
+  Ctx(SyscallEvent ev, Space sp, Explainer ex) {
+    this.ev = ev;
+    this.sp = sp;
+    this.ex = ex;
+  }
+
+  String name() {
+    return ev.name();
+  }
+
+  int line() {
+    return ev.source() == null ? 0 : ev.source().line();
+  }
+
+  String text(int i) {
+    List<String> t = ev.args() == null ? List.of() : ev.args().texts();
+    return i < t.size() ? t.get(i) : null;
+  }
+
+  long arg(int i) {
+    return Num.parse(text(i));
+  }
+
+  boolean ok() {
+    return ev.succeeded();
+  }
+
+  long ret() {
+    if (ev.result() == null) {
+      return Num.NONE;
+    }
+    Long v = ev.result().value();
+    return v != null ? v : Num.parse(ev.result().text());
+  }
+
+  Set<String> prot(int i) {
+    return Constants.names(text(i), Constants.PROT, true);
+  }
+
+  Set<String> mapFlags(int i) {
+    return Constants.names(text(i), Constants.MAP, true);
+  }
+
+  Set<String> advice(int i) {
+    return Constants.names(text(i), Constants.MADV, false);
+  }
+
+  /** The file behind fd argument i: the -y decoration, else what the trace opened it as. */
+  String fdPath(int i) {
+    String d = Num.decoration(text(i));
+    if (d != null) {
+      return d;
+    }
+    long fd = arg(i);
+    return fd == Num.NONE ? null : sp.fds.get((int) fd);
+  }
+
+  /** mmap's argument positions: addr, length, prot, flags, fd, offset. */
+  long len() {
+    return arg(1);
+  }
+
+  boolean anon() {
+    return mapFlags(3).contains("MAP_ANONYMOUS");
+  }
+
+  String protText(int i) {
+    Set<String> p = prot(i);
+    return p.isEmpty() ? "PROT_NONE" : String.join("|", p);
+  }
+
+  /**
+   * The outermost -k frame whose symbol is one of the names (the entry the program called, say
+   * malloc, rather than an internal helper whose dynsym name may mislead), or null.
+   */
+  StackFrame frame(Set<String> symbols) {
+    StackFrame hit = null;
+    for (StackFrame f : ev.stack()) {
+      if (f.symbol() != null && symbols.contains(f.symbol())) {
+        hit = f;
+      }
+    }
+    return hit;
+  }
+
+  /** The first frame outside libc and ld.so: who called the allocator. */
+  StackFrame caller() {
+    for (StackFrame f : ev.stack()) {
+      String o = f.object() == null ? "" : f.object().toLowerCase(Locale.ROOT);
+      if (!o.contains("libc.so") && !o.contains("ld-linux") && !o.contains("libc-")) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+}

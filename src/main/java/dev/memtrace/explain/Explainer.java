@@ -1,0 +1,291 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.Region;
+import dev.memtrace.trace.SignalEvent;
+import dev.memtrace.trace.StackFrame;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The explain stage. It sits after the model: each event arrives with the changes the model
+ * computed, and leaves with the reasons for it ({@code why}) and, for read/write-like calls, the
+ * region its buffer lies in ({@code buffer}).
+ *
+ * <p>Rules ({@link Rules#TABLE}) look back through what this stage remembers per address space
+ * ({@link Space}: tagged ranges, brk, malloc threshold, the object ld.so is loading). To look
+ * ahead, events wait in a bounded window before they leave: a later event may amend an event
+ * still waiting (the reads that follow an mmap tell what the mapping was for). Memory stays flat
+ * however long the log is. Rules never throw: a rule that fails is skipped, and an event no rule
+ * explains leaves without a reason and is counted in {@link #stats()}.
+ */
+public final class Explainer {
+
+  /** Default number of events held back for lookahead. */
+  public static final int DEFAULT_WINDOW = 256;
+
+  private final int window;
+  private final Function<Integer, AddressSpaceView> views;
+  private final Map<Integer, Space> spaces = new HashMap<>();
+  private final Deque<Pending> pending = new ArrayDeque<>();
+  private final Map<Tag, Pending> origins = new IdentityHashMap<>();
+  private final Map<Tag, Long> leads = new IdentityHashMap<>();
+  private final ExplainStats stats = new ExplainStats();
+  private final Buffers buffers = new Buffers(this);
+  private Integer lastPid;
+
+  /** An event waiting in the window, with the reasons found so far. */
+  static final class Pending {
+    final AnnotatedEvent in;
+    final List<Explanation> why = new ArrayList<>();
+    BufferRef buffer;
+    boolean memory;
+
+    Pending(AnnotatedEvent in) {
+      this.in = in;
+    }
+  }
+
+  /**
+   * @param window how many events to hold back for lookahead (0 = none)
+   * @param views the model's address space of a pid after the event being explained, or null
+   *     for none; used to place buffers and faults in regions the trace never shows being made
+   */
+  public Explainer(int window, Function<Integer, AddressSpaceView> views) {
+    this.window = Math.max(0, window);
+    this.views = views == null ? pid -> null : views;
+  }
+
+  public Explainer() {
+    this(DEFAULT_WINDOW, null);
+  }
+
+  public ExplainStats stats() {
+    return stats;
+  }
+
+  /** Takes the next event (in log order); returns the events that leave the window, in order. */
+  public List<AnnotatedEvent> accept(AnnotatedEvent in) {
+    Pending p = new Pending(in);
+    try {
+      explain(p);
+    } catch (RuntimeException e) {
+      // A rule met something it did not expect: the event simply stays unexplained.
+      p.why.clear();
+    }
+    pending.addLast(p);
+    List<AnnotatedEvent> out = new ArrayList<>();
+    while (pending.size() > window) {
+      out.add(emit(pending.removeFirst()));
+    }
+    return out;
+  }
+
+  /** Everything still held back, after the last event. */
+  public List<AnnotatedEvent> finish() {
+    List<AnnotatedEvent> out = new ArrayList<>();
+    while (!pending.isEmpty()) {
+      out.add(emit(pending.removeFirst()));
+    }
+    return out;
+  }
+
+  private AnnotatedEvent emit(Pending p) {
+    origins.values().removeIf(x -> x == p);
+    AnnotatedEvent in = p.in;
+    stats.count(in, p.memory, !p.why.isEmpty());
+    List<Explanation> why = new ArrayList<>(in.why());
+    why.addAll(p.why);
+    BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
+    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why);
+  }
+
+  private void explain(Pending p) {
+    TraceEvent ev = p.in.event();
+    Integer pid = ev.pid();
+    if (ev instanceof SyscallEvent sc) {
+      Space sp = spaceOf(pid, sc);
+      lastPid = pid;
+      p.memory = MemoryCalls.MEMORY.contains(sc.name());
+      Ctx c = new Ctx(sc, sp, this);
+      Specials.before(c, p);
+      if (p.memory) {
+        Rule.Said said = null;
+        Rule rule = null;
+        for (Rule r : Rules.TABLE) {
+          try {
+            if (r.matches(c)) {
+              said = r.say().say(c);
+              if (said != null) {
+                rule = r;
+                break;
+              }
+            }
+          } catch (RuntimeException e) {
+            // skip a rule that cannot read this call
+          }
+        }
+        if (said != null) {
+          p.why.add(toExplanation(rule, said, c));
+        }
+        State.apply(c, rule, said, p, this);
+      } else {
+        State.applyOther(c, this);
+        buffers.explain(c, p);
+      }
+      Specials.after(c, p);
+    } else if (ev instanceof SignalEvent sig) {
+      Space sp = spaces.get(key(pid));
+      Explanation e = Faults.explain(sig, sp, views.apply(pid));
+      if (e != null) {
+        p.why.add(e);
+      }
+      p.memory = Faults.isFault(sig);
+    }
+  }
+
+  private Explanation toExplanation(Rule rule, Rule.Said said, Ctx c) {
+    List<String> evidence = new ArrayList<>(said.evidence());
+    Basis basis = said.basis();
+    String text = said.text();
+    StackFrame hit = rule.frames().isEmpty() ? null : c.frame(rule.frames());
+    if (hit != null) {
+      basis = Basis.STACK;
+      StackFrame caller = c.caller();
+      evidence.add(0, "stack: " + frameText(hit)
+          + (caller != null ? " called from " + frameText(caller) : ""));
+      text = text + " (seen in the stack: " + hit.symbol()
+          + (caller != null && caller.symbol() != null ? " ← " + caller.symbol() : "") + ")";
+    } else if (basis == Basis.PATTERN) {
+      text = text + " (inferred from the pattern)";
+    }
+    return new Explanation(rule.id(), text, basis, evidence);
+  }
+
+  static String frameText(StackFrame f) {
+    String o = f.object() == null ? "?" : LoaderRules.shortName(f.object());
+    return o + ":" + (f.symbol() == null ? "?" : f.symbol())
+        + (f.symbolOffset() != null && f.symbolOffset() != 0
+            ? "+0x" + Long.toHexString(f.symbolOffset()) : "");
+  }
+
+  // ---- address spaces per pid ----
+
+  private static int key(Integer pid) {
+    return pid == null ? -1 : pid;
+  }
+
+  Space spaceOf(Integer pid, SyscallEvent sc) {
+    Space sp = spaces.get(key(pid));
+    if (sp == null) {
+      // A new task whose clone has not returned in the log yet: it most likely shares the
+      // space of the task seen last (its parent); the clone's result corrects a fork.
+      Space parent = lastPid == null ? null : spaces.get(key(lastPid));
+      sp = parent != null && !"execve".equals(sc.name()) ? parent : new Space();
+      spaces.put(key(pid), sp);
+    }
+    return sp;
+  }
+
+  /** Thread group of each task that is not its own leader. */
+  private final Map<Integer, Integer> groups = new HashMap<>();
+
+  void cloned(Integer parent, int child, boolean thread) {
+    if (thread && parent != null) {
+      groups.put(child, groups.getOrDefault(parent, parent));
+    }
+  }
+
+  /**
+   * execve gives the caller's whole thread group one fresh space (the leader's pid survives an
+   * execve made by another thread); a vfork parent keeps the space it shared with the child.
+   */
+  void execed(Integer pid, Space fresh) {
+    int k = key(pid);
+    int group = groups.getOrDefault(k, k);
+    spaces.put(k, fresh);
+    spaces.put(group, fresh);
+    for (Map.Entry<Integer, Integer> g : groups.entrySet()) {
+      if (g.getValue() == group) {
+        spaces.put(g.getKey(), fresh);
+      }
+    }
+  }
+
+  void newSpace(Integer pid, Space sp) {
+    spaces.put(key(pid), sp);
+  }
+
+  Space existing(int pid) {
+    return spaces.get(pid);
+  }
+
+  AddressSpaceView view(Integer pid) {
+    return views.apply(pid);
+  }
+
+  // ---- window bookkeeping used by rules and buffers ----
+
+  void origin(Tag tag, Pending p) {
+    origins.put(tag, p);
+  }
+
+  /** Replaces the reason given by ruleId on the event that made tag, if it still waits. */
+  boolean amend(Tag tag, String ruleId, Explanation replacement) {
+    Pending p = origins.get(tag);
+    if (p == null) {
+      return false;
+    }
+    p.why.removeIf(e -> e.rule().equals(ruleId) || e.rule().equals(replacement.rule()));
+    p.why.add(0, replacement);
+    return true;
+  }
+
+  /** Adds a reason to the event that made tag, if it still waits. */
+  boolean append(Tag tag, Explanation more) {
+    Pending p = origins.get(tag);
+    if (p == null) {
+      return false;
+    }
+    p.why.removeIf(e -> e.rule().equals(more.rule()));
+    p.why.add(more);
+    return true;
+  }
+
+  void buffersCandidate(Space sp, long start) {
+    sp.candidate = start;
+  }
+
+  void lead(Tag tag, long bytes) {
+    leads.put(tag, bytes);
+  }
+
+  long leadOf(Tag tag) {
+    return leads.getOrDefault(tag, 0L);
+  }
+
+  int tagLine(Ctx c, long address) {
+    TagMap.Span s = c.sp.tags.at(address);
+    return s == null ? 0 : s.tag().line();
+  }
+
+  /** The object (file path) mapped at the address, from the tags or the model. */
+  String objectAt(Ctx c, long address) {
+    TagMap.Span s = c.sp.tags.at(address);
+    if (s != null && s.tag().object() != null) {
+      return s.tag().object();
+    }
+    AddressSpaceView v = views.apply(c.ev.pid());
+    Region r = v == null ? null : v.regionAt(address);
+    return r == null || r.path().isEmpty() ? null : r.path();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.Region;
+import dev.memtrace.trace.SignalEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SIGSEGV and SIGBUS placed against the address space: which region si_addr is in, or how far
+ * it is from the nearest one, and what si_code says about the access (memory-facts §6.3).
+ */
+final class Faults {
+  private static final Pattern FIELD = Pattern.compile("(si_code|si_addr)=([^,}\\s]+)");
+
+  static final Map<String, String> CODES = Map.of(
+      "SEGV_MAPERR", "SEGV_MAPERR: no mapping at all at the address",
+      "SEGV_ACCERR", "SEGV_ACCERR: a mapping exists there, but its permissions forbid this "
+          + "access",
+      "SEGV_PKUERR", "SEGV_PKUERR: a memory protection key forbids the access",
+      "BUS_ADRERR", "BUS_ADRERR: the address is mapped, but the page lies beyond the end of "
+          + "the file it maps",
+      "BUS_OBJERR", "BUS_OBJERR: the object behind the mapping reported a hardware error",
+      "BUS_ADRALN", "BUS_ADRALN: misaligned access",
+      "SI_KERNEL", "SI_KERNEL: sent by the kernel (e.g. a general protection fault on a "
+          + "non-canonical address)");
+
+  /** Below this nothing can be mapped (vm.mmap_min_addr on the reference box). */
+  static final long MMAP_MIN_ADDR = 65536;
+
+  private Faults() {}
+
+  static boolean isFault(SignalEvent sig) {
+    return "SIGSEGV".equals(sig.signal()) || "SIGBUS".equals(sig.signal());
+  }
+
+  static Explanation explain(SignalEvent sig, Space sp, AddressSpaceView view) {
+    if (!isFault(sig) || sig.siginfo() == null) {
+      return null;
+    }
+    String code = null;
+    long addr = Num.NONE;
+    Matcher m = FIELD.matcher(sig.siginfo().text());
+    while (m.find()) {
+      if (m.group(1).equals("si_code")) {
+        code = m.group(2);
+      } else {
+        addr = Num.parse(m.group(2));
+      }
+    }
+    if (addr == Num.NONE) {
+      return null;
+    }
+    List<String> evidence = new ArrayList<>();
+    String where = locate(addr, sp, view, evidence);
+    String meaning = code == null ? "" : " " + CODES.getOrDefault(code, code) + ".";
+    return new Explanation("fault",
+        sig.signal() + " at " + hex(addr) + ": " + where + "." + meaning
+            + " si_addr is the data address touched, not the instruction",
+        view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC, evidence);
+  }
+
+  private static String locate(long a, Space sp, AddressSpaceView view, List<String> ev) {
+    if (a >= 0 && a < MMAP_MIN_ADDR) {
+      ev.add(hex(a) + " < vm.mmap_min_addr " + MMAP_MIN_ADDR);
+      return "in the NULL page area (a null pointer, or a small offset from one): nothing can "
+          + "be mapped below vm.mmap_min_addr";
+    }
+    if (a == 0xffffffffff600000L || (a >= 0xffffffffff600000L && a < 0xffffffffff601000L)) {
+      return "in [vsyscall], which is execute-only: reading it faults";
+    }
+    Region r = view == null ? null : view.regionAt(a);
+    TagMap.Span s = sp == null ? null : sp.tags.at(a);
+    if (r != null || s != null) {
+      String name = describe(r, s);
+      long start = r != null ? r.start() : s.start();
+      ev.add(hex(a) + " - " + hex(start) + " = " + (a - start));
+      String perms = r != null ? " (" + r.perms() + ")" : "";
+      RegionClass cls = r != null ? Classifier.classify(r, s == null ? null : s.tag())
+          : s.tag().cls();
+      String hint = switch (cls) {
+        case GUARD -> ": the guard page of a thread stack — the thread overflowed its stack";
+        case RESERVED, IMAGE_RESERVED -> ": reserved PROT_NONE address space, not yet usable";
+        case IMAGE_TEXT, IMAGE_RODATA, IMAGE_RELRO, IMAGE_HEADERS ->
+            ": a read-only segment (a write to a string literal, code or relocated data)";
+        default -> "";
+      };
+      return (a - start) + " bytes into " + name + perms + hint;
+    }
+    Region below = view == null ? null : view.regionAtOrBelow(a);
+    TagMap.Span sb = sp == null ? null : sp.tags.below(a);
+    long belowEnd = Math.max(below == null ? Long.MIN_VALUE : below.end(),
+        sb == null ? Long.MIN_VALUE : sb.end());
+    Region above = view == null ? null : view.regionAbove(a);
+    TagMap.Span sa = sp == null ? null : sp.tags.above(a);
+    StringBuilder b = new StringBuilder("in unmapped space");
+    if (belowEnd != Long.MIN_VALUE) {
+      boolean fromView = below != null && below.end() == belowEnd;
+      String name = fromView ? describe(below, sp == null ? null : sp.tags.at(below.start()))
+          : describe(null, sb);
+      b.append(", ").append(a - belowEnd).append(" bytes (").append(Human.bytes(a - belowEnd))
+          .append(") beyond the end of ").append(name);
+      ev.add(hex(a) + " - end " + hex(belowEnd) + " = " + (a - belowEnd));
+      if (name.contains("[heap]")) {
+        b.append(" (past the program break: the heap ends there)");
+      }
+    }
+    long aboveStart = Math.min(above == null ? Long.MAX_VALUE : above.start(),
+        sa == null ? Long.MAX_VALUE : sa.start());
+    if (aboveStart != Long.MAX_VALUE && (aboveStart - a <= (1L << 20)
+        || belowEnd == Long.MIN_VALUE || aboveStart - a < a - belowEnd)) {
+      boolean fromView = above != null && above.start() == aboveStart;
+      String name = fromView ? describe(above, null) : describe(null, sa);
+      b.append(", ").append(aboveStart - a).append(" bytes (").append(Human.bytes(aboveStart - a))
+          .append(") below ").append(name);
+      if (name.contains("[stack]")) {
+        b.append(" (the main stack could not grow this far: RLIMIT_STACK or the 1 MiB guard "
+            + "gap to the next mapping — a stack overflow)");
+      }
+    }
+    return b.toString();
+  }
+
+  private static String describe(Region r, TagMap.Span s) {
+    if (s != null) {
+      return MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
+    }
+    if (r.path().isEmpty()) {
+      return "an anonymous region " + hex(r.start()) + "-" + hex(r.end());
+    }
+    return r.path().startsWith("[") ? r.path() : r.path() + " " + hex(r.start()) + "-"
+        + hex(r.end());
+  }
+}

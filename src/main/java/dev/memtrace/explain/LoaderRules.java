@@ -1,0 +1,171 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+import static dev.memtrace.explain.When.*;
+
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.explain.Rule.Said;
+import java.util.List;
+
+/**
+ * What ld.so does at startup and at dlopen: the initial brk query, its minimal malloc, the
+ * ld.so.cache mapping, each shared object's span reservation, segments and .bss, holes, and
+ * RELRO (memory-facts §1, elf/dl-load.c, elf/dl-map-segments.h, elf/dl-reloc.c).
+ */
+final class LoaderRules {
+  private LoaderRules() {}
+
+  static List<Rule> rules() {
+    return List.of(
+        Rule.on("ldso-brk-query", "brk")
+            .when(size(0, 0), c -> c.sp.startBrk < 0)
+            .frames("_dl_sysdep_start")
+            .says(c -> Said.of(
+                "ld.so asks for the initial program break (brk(0) in _dl_sysdep_start): "
+                    + "the [heap] will start at " + hex(c.ret())
+                    + " but does not exist yet (break = its start)",
+                Basis.PATTERN, "first brk(NULL) of a fresh address space")),
+        Rule.on("ldso-cache", "mmap")
+            .when(ok(), file(), pathContains(4, "ld.so.cache"))
+            .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
+            .says(c -> Said.of(
+                    "ld.so maps /etc/ld.so.cache whole (" + c.len() + " bytes, the file's size) "
+                        + "read-only to look up where the libraries live; it unmaps it once "
+                        + "startup is done",
+                    Basis.PATTERN, "fd is " + c.fdPath(4))
+                .tag(RegionClass.FILE_PRIVATE, "ld.so.cache")),
+        Rule.on("ldso-span", "mmap")
+            .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
+            .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
+            .says(LoaderRules::span),
+        Rule.on("ldso-segment", "mmap")
+            .when(ok(), file(), flag(3, "MAP_FIXED"), inLoadingSpan())
+            .frames("_dl_map_object_from_fd", "_dl_map_segments")
+            .says(LoaderRules::segment),
+        Rule.on("ldso-bss", "mmap")
+            .when(ok(), anon(), flag(3, "MAP_FIXED"), inLoadingSpan())
+            .frames("_dl_map_object_from_fd", "_dl_map_segments")
+            .says(LoaderRules::bss),
+        Rule.on("ldso-hole", "mprotect")
+            .when(ok(), prot(2), inLoadingSpan())
+            .frames("_dl_map_segments")
+            .says(c -> Said.of(
+                "ld.so makes the hole between two segments of " + c.sp.loading.path()
+                    + " inaccessible (PROT_NONE, " + c.arg(1) + " bytes): the object has gaps "
+                    + "between its PT_LOAD segments",
+                Basis.PATTERN, "mprotect PROT_NONE inside the span being loaded")),
+        Rule.on("relro", "mprotect")
+            .when(ok(), prot(2, "PROT_READ"), c -> !c.sp.mallocStarted || relroTarget(c) != null)
+            .frames("_dl_protect_relro")
+            .says(LoaderRules::relro),
+        Rule.on("ldso-minimal-malloc", "mmap")
+            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"), startup(),
+                sizeBelow(1, 1 << 20))
+            .frames("__minimal_malloc")
+            .says(LoaderRules::minimalMalloc));
+  }
+
+  private static Said span(Ctx c) {
+    String path = c.fdPath(4);
+    String obj = path == null ? "a shared object" : path;
+    long len = c.len();
+    long base = c.ret();
+    return Said.of(
+            "ld.so reserves the whole address span of " + obj + " (" + len + " = "
+                + hex(len) + " bytes: first PT_LOAD start to the end of the last one, "
+                + ".bss included) by mapping the file with the first segment's protection; "
+                + "the segments are then mapped over it with MAP_FIXED. MAP_DENYWRITE is "
+                + "ignored by the kernel but marks an ld.so segment map",
+            Basis.PATTERN,
+            "MAP_PRIVATE|MAP_DENYWRITE file mapping at a kernel-chosen address",
+            "span " + hex(base) + "-" + hex(base + Glibc.alignUp(len, Glibc.PAGE)))
+        .tag(RegionClass.IMAGE_HEADERS, "headers of " + shortName(obj), path);
+  }
+
+  private static Said segment(Ctx c) {
+    Space.Loading l = c.sp.loading;
+    var prot = c.prot(2);
+    String kind;
+    RegionClass cls;
+    if (prot.contains("PROT_EXEC")) {
+      kind = "text segment (code: .plt .text)";
+      cls = RegionClass.IMAGE_TEXT;
+    } else if (prot.contains("PROT_WRITE")) {
+      kind = "data segment (file part: .tdata .init_array .data.rel.ro .dynamic .got .data)";
+      cls = RegionClass.IMAGE_DATA;
+    } else {
+      kind = "read-only data segment (.rodata .eh_frame)";
+      cls = RegionClass.IMAGE_RODATA;
+    }
+    long off = c.arg(5);
+    long at = c.ret();
+    return Said.of(
+            "ld.so maps the " + kind + " of " + l.path() + " from file offset " + hex(off)
+                + " at base + " + hex(at - l.base()) + " (" + c.len() + " bytes, "
+                + c.protText(2) + "), replacing that part of the reservation made at line "
+                + l.line(),
+            Basis.ARITHMETIC,
+            hex(at) + " - base " + hex(l.base()) + " = " + hex(at - l.base()))
+        .tag(cls, shortName(l.path()) + " " + cls.label.substring(7), l.path());
+  }
+
+  private static Said bss(Ctx c) {
+    Space.Loading l = c.sp.loading;
+    long at = c.ret();
+    long end = at + c.len();
+    boolean toEnd = end == l.end() || Glibc.alignUp(end, Glibc.PAGE) == Glibc.alignUp(l.end(),
+        Glibc.PAGE);
+    String arith = hex(at) + " + " + c.len() + " = " + hex(end)
+        + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
+    return Said.of(
+            "the .bss of " + l.path() + " beyond its last file-backed page: zero-filled "
+                + "anonymous memory (" + c.len() + " bytes); the partial page before it is "
+                + "cleared with memset, no syscall",
+            toEnd ? Basis.ARITHMETIC : Basis.PATTERN, arith)
+        .tag(RegionClass.IMAGE_BSS, shortName(l.path()) + " .bss", l.path());
+  }
+
+  /** The object whose data segment the mprotect address lies in, or null. */
+  static String relroTarget(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.arg(0));
+    if (s != null && s.tag().cls() == RegionClass.IMAGE_DATA) {
+      return s.tag().object();
+    }
+    return null;
+  }
+
+  private static Said relro(Ctx c) {
+    String obj = relroTarget(c);
+    String who = obj != null ? obj : c.ex.objectAt(c, c.arg(0));
+    return Said.of(
+            "RELRO: after relocating " + (who == null ? "an object (the executable or ld.so, "
+                + "mapped by the kernel)" : who) + ", ld.so makes " + c.arg(1)
+                + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
+                + "relocated pointers cannot be overwritten; the data mapping splits into an "
+                + "r--p and an rw-p part",
+            obj != null ? Basis.ARITHMETIC : Basis.PATTERN,
+            obj != null ? "address is inside the data segment of " + obj
+                : "mprotect(PROT_READ) during startup")
+        .tag(RegionClass.IMAGE_RELRO, (who == null ? "" : shortName(who) + " ") + "relro", who);
+  }
+
+  private static Said minimalMalloc(Ctx c) {
+    long len = c.len();
+    long maxRequest = len - Glibc.PAGE;
+    return Said.of(
+            "ld.so's minimal malloc (__minimal_malloc, before libc's malloc exists) maps "
+                + "ALIGN_UP(request, 4096) plus one extra page: a request of at most "
+                + maxRequest + " bytes (search paths, link maps). It stays for the whole run",
+            Basis.ARITHMETIC,
+            "ALIGN_UP(n, 4096) + 4096 = " + len + " → n ≤ " + maxRequest)
+        .tag(RegionClass.LOADER_MALLOC, "ld.so minimal-malloc pages");
+  }
+
+  static String shortName(String path) {
+    if (path == null) {
+      return "?";
+    }
+    int s = path.lastIndexOf('/');
+    return path.substring(s + 1);
+  }
+}

@@ -1,0 +1,256 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+import static dev.memtrace.explain.When.*;
+
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.explain.Rule.Said;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mappings that are not malloc's or ld.so's: locale and gconv data, files the program maps,
+ * shared memory, big PROT_NONE reservations of runtimes (JVM), CPython's own allocators, small
+ * direct anonymous maps, and the generic reading of munmap/mprotect/madvise on a range whose
+ * origin is known (memory-facts §1 row 22, §5.2, §6.2, §7).
+ */
+final class MappingRules {
+  private MappingRules() {}
+
+  /** What each madvise advice asks of the kernel. */
+  static final Map<String, String> ADVICE = Map.ofEntries(
+      Map.entry("MADV_DONTNEED", "drop the pages now (private anonymous memory reads back as "
+          + "zeros); the mapping stays"),
+      Map.entry("MADV_FREE", "the pages may be reclaimed lazily; until then they keep their "
+          + "data"),
+      Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
+      Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
+      Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
+      Map.entry("MADV_NORMAL", "back to default paging"),
+      Map.entry("MADV_HUGEPAGE", "back the range with transparent huge pages when possible"),
+      Map.entry("MADV_NOHUGEPAGE", "never use transparent huge pages here"),
+      Map.entry("MADV_DONTFORK", "do not copy the range into children made by fork"),
+      Map.entry("MADV_DOFORK", "copy the range into children again"),
+      Map.entry("MADV_DONTDUMP", "leave the range out of core dumps"),
+      Map.entry("MADV_DODUMP", "include the range in core dumps again"),
+      Map.entry("MADV_WIPEONFORK", "children see the range zero-filled"),
+      Map.entry("MADV_MERGEABLE", "let KSM merge identical pages"),
+      Map.entry("MADV_COLD", "deactivate the pages (reclaim them first)"),
+      Map.entry("MADV_PAGEOUT", "reclaim the pages now"),
+      Map.entry("MADV_REMOVE", "free the backing store of a shared range"),
+      Map.entry("MADV_POPULATE_READ", "fault the pages in now (read)"),
+      Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
+
+  /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
+  static List<Rule> runtimeRules() {
+    return List.of(
+        Rule.on("python-obmalloc-arena", "mmap")
+            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 1 << 20), program("python"))
+            .frames("_PyObject_ArenaMmap", "new_arena")
+            .says(c -> Said.of(
+                    "CPython's small-object allocator (obmalloc) takes a new 1 MiB arena "
+                        + "straight from mmap (ARENA_SIZE is 1 MiB since 3.10); objects up to "
+                        + "512 bytes live in its pools. A glibc malloc mapping would not be an "
+                        + "exact power of two",
+                    Basis.PATTERN, "1048576-byte anonymous RW mmap in a python process")
+                .tag(RegionClass.ANON, "CPython obmalloc arena")),
+        Rule.on("python-datastack", "mmap")
+            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 16384), program("python"))
+            .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
+            .says(c -> Said.of(
+                    "CPython (3.11+) gives a thread a 16 KiB data-stack chunk for its frames "
+                        + "(DATA_STACK_CHUNK_SIZE, allocated with mmap via "
+                        + "_PyObject_VirtualAlloc)",
+                    Basis.PATTERN, "16384-byte anonymous RW mmap in a python process")
+                .tag(RegionClass.ANON, "CPython frame data stack")));
+  }
+
+  static List<Rule> rules() {
+    return List.of(
+        Rule.on("locale-archive", "mmap")
+            .when(ok(), file(), pathContains(4, "locale-archive"))
+            .frames("_nl_load_locale_from_archive", "setlocale")
+            .says(c -> Said.of(
+                    "setlocale maps the locale archive (" + c.len() + " bytes at offset "
+                        + c.arg(5) + "): all locales in one file, one mapping instead of one "
+                        + "per LC_* category; it stays until exit",
+                    Basis.PATTERN, "file " + c.fdPath(4))
+                .tag(RegionClass.FILE_PRIVATE, "locale archive")),
+        Rule.on("locale-file", "mmap")
+            .when(ok(), file(), pathContains(4, "/locale/"))
+            .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
+            .says(c -> Said.of(
+                    "setlocale loads the " + category(c.fdPath(4)) + " locale data: "
+                        + "_nl_load_locale maps the whole file (" + c.len() + " bytes) "
+                        + "read-only; it stays mapped until exit",
+                    Basis.PATTERN, "file " + c.fdPath(4))
+                .tag(RegionClass.FILE_PRIVATE, "locale " + category(c.fdPath(4)))),
+        Rule.on("gconv-cache", "mmap")
+            .when(ok(), file(), pathContains(4, "gconv-modules.cache"))
+            .frames("__gconv_load_cache")
+            .says(c -> Said.of(
+                    "glibc's iconv machinery maps the gconv module cache (" + c.len()
+                        + " bytes) shared and read-only to find character-set converters "
+                        + "(set up by setlocale); it stays until exit",
+                    Basis.PATTERN, "file " + c.fdPath(4))
+                .tag(RegionClass.FILE_SHARED, "gconv-modules.cache")),
+        Rule.on("shared-anon", "mmap")
+            .when(ok(), anon(), flag(3, "MAP_SHARED"))
+            .says(c -> Said.of(
+                    "shared anonymous memory (" + c.len() + " bytes, shown as /dev/zero "
+                        + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
+                        + "shares the same pages and sees the parent's writes (private memory "
+                        + "would be copied on write instead)",
+                    Basis.PATTERN, "MAP_SHARED|MAP_ANONYMOUS")
+                .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+        Rule.on("file-shared", "mmap")
+            .when(ok(), file(), flag(3, "MAP_SHARED"))
+            .says(c -> fileMap(c, true)),
+        Rule.on("file-private", "mmap")
+            .when(ok(), file())
+            .says(c -> fileMap(c, false)),
+        Rule.on("reservation-commit", "mmap")
+            .when(ok(), anon(), flag(3, "MAP_FIXED"),
+                taggedAs(RegionClass.RESERVED, RegionClass.MALLOC_ARENA))
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              boolean none = c.prot(2).isEmpty();
+              return Said.of(
+                      (none ? "re-reserves " : "commits ") + c.len() + " bytes (" + c.protText(2)
+                          + ") at offset " + hex(c.arg(0) - s.start()) + " of "
+                          + MallocRules.the(s.tag().what()) + " made at line " + s.tag().line()
+                          + (none ? "" : ": a runtime commits its reservation piece by piece "
+                              + "(HotSpot uses mmap MAP_FIXED rather than mprotect)"),
+                      Basis.PATTERN, "MAP_FIXED inside a PROT_NONE reservation")
+                  .tag(none ? RegionClass.RESERVED : RegionClass.ANON,
+                      (none ? "reserved part of " : "committed part of ") + s.tag().what());
+            }),
+        Rule.on("reservation", "mmap")
+            .when(ok(), anon(), prot(2))
+            .says(c -> Said.of(
+                    "reserves " + c.len() + " bytes of address space PROT_NONE"
+                        + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+                        + ": nothing is committed or charged to overcommit; parts are made "
+                        + "usable later with mprotect or mmap(MAP_FIXED). "
+                        + (c.sp.program().contains("java")
+                            ? "In a JVM: the Java heap, code cache, class space, metaspace or "
+                                + "GC tables (see the sizes in memory-facts §7)"
+                            : "Runtimes (JVM heap, code cache) and allocators reserve like this"),
+                    Basis.PATTERN, "anonymous PROT_NONE mapping")
+                .tag(RegionClass.RESERVED, c.len() + "-byte reservation")),
+        Rule.on("anon-direct", "mmap")
+            .when(ok(), anon(), flag(3, "MAP_PRIVATE"), afterStartup())
+            .says(MappingRules::directAnon),
+        Rule.on("unmap-known", "munmap")
+            .when(ok(), tagged())
+            .says(MappingRules::unmapKnown),
+        Rule.on("mprotect-known", "mprotect")
+            .when(ok(), tagged())
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              return Said.of(
+                  "changes " + c.arg(1) + " bytes of " + MallocRules.the(s.tag().what()) + " made at line "
+                      + s.tag().line() + " to " + c.protText(2)
+                      + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
+                  Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
+            }),
+        Rule.on("madvise", "madvise")
+            .when(ok(), c -> c.advice(2).stream().anyMatch(ADVICE::containsKey))
+            .says(c -> {
+              String a = c.advice(2).stream().filter(ADVICE::containsKey).findFirst().get();
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              String where = s == null ? "" : " of " + MallocRules.the(s.tag().what()) + " made at line "
+                  + s.tag().line();
+              String meaning = ADVICE.get(a);
+              if (a.equals("MADV_DONTNEED") && s != null && (s.tag().cls() == RegionClass.SHARED_MEMORY
+                  || s.tag().cls() == RegionClass.FILE_SHARED || s.tag().cls() == RegionClass.FILE_PRIVATE)) {
+                meaning = "drop this process's pages now; shared or file-backed contents are "
+                    + "kept and come back on the next touch";
+              }
+              return Said.of(
+                  a + " on " + c.arg(1) + " bytes" + where + ": " + meaning,
+                  Basis.PATTERN, "advice " + a);
+            }),
+        Rule.on("mremap-in-place", "mremap")
+            .when(ok())
+            .says(c -> Said.of(
+                (c.arg(2) < c.arg(1) ? "shrinks " : "grows ") + "a mapping in place from "
+                    + c.arg(1) + " to " + c.arg(2) + " bytes"
+                    + (c.text(3) != null && c.text(3).contains("MAYMOVE") ? ""
+                        : " (without MREMAP_MAYMOVE it may not move: growing fails with "
+                            + "ENOMEM if the next pages are taken)"),
+                Basis.PATTERN, "mremap flags " + c.text(3))),
+        Rule.on("msync", "msync")
+            .when(ok())
+            .says(c -> Said.of(
+                "writes the dirty pages of a shared file mapping back to the file ("
+                    + c.arg(1) + " bytes)", Basis.PATTERN, "msync")),
+        Rule.on("mlock", "mlock", "mlock2", "munlock", "mlockall", "munlockall")
+            .when(ok())
+            .says(c -> Said.of(
+                c.name().startsWith("munlock")
+                    ? "lets the kernel page the locked memory out again"
+                    : "locks pages in RAM (faulted in now, never swapped out)",
+                Basis.PATTERN, c.name())));
+  }
+
+  private static String category(String path) {
+    if (path == null) {
+      return "locale";
+    }
+    int i = path.indexOf("LC_");
+    if (i < 0) {
+      return "locale";
+    }
+    int end = path.indexOf('/', i);
+    return end < 0 ? path.substring(i) : path.substring(i, end);
+  }
+
+  private static Said fileMap(Ctx c, boolean shared) {
+    String path = c.fdPath(4);
+    String p = path == null ? "fd " + c.arg(4) : path;
+    return Said.of(
+            "the program maps " + c.len() + " bytes of " + p + " from offset " + c.arg(5) + " ("
+                + c.protText(2) + ", " + (shared
+                    ? "MAP_SHARED: writes go to the file and are seen by every process "
+                        + "mapping it, also across fork"
+                    : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
+                        + "the file never sees writes")
+                + "). Pages are read in on first touch; a page wholly beyond the end of the "
+                + "file raises SIGBUS",
+            Basis.PATTERN, "file mapping of " + p)
+        .tag(shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
+            "mapping of " + LoaderRules.shortName(p), path);
+  }
+
+  private static Said directAnon(Ctx c) {
+    long len = c.len();
+    long smallest = Glibc.mmapForChunk(Glibc.alignUp(c.sp.mmapThreshold, 16)).value();
+    if (len >= smallest) {
+      return null;
+    }
+    return Said.of(
+            "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + "): too small "
+                + "for glibc malloc's mmap path, whose smallest mapping at the current "
+                + "threshold " + c.sp.mmapThreshold + " is " + smallest + " bytes, so the "
+                + "program or a library asked the kernel for it itself",
+            Basis.ARITHMETIC,
+            "ALIGN_UP(" + Glibc.alignUp(c.sp.mmapThreshold, 16) + " + 8, 4096) = " + smallest
+                + " > " + len)
+        .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
+  private static Said unmapKnown(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.arg(0));
+    long len = c.arg(1);
+    boolean whole = s.start() == c.arg(0) && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
+    return Said.of(
+        (whole ? "unmaps " : "unmaps " + len + " bytes of ") + MallocRules.the(s.tag().what())
+            + " made at line " + s.tag().line()
+            + (s.tag().cls() == RegionClass.FILE_PRIVATE && s.tag().what().contains("cache")
+                ? ": ld.so no longer needs the cache once the libraries are loaded" : ""),
+        Basis.PATTERN, "range starts in the region made at line " + s.tag().line());
+  }
+}

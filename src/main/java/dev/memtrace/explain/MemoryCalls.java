@@ -1,0 +1,23 @@
+package dev.memtrace.explain;
+
+import java.util.Set;
+
+/** Which calls change or describe the address space, and which carry a data buffer. */
+final class MemoryCalls {
+  private MemoryCalls() {}
+
+  /** strace's %memory class (the calls the summary counts as memory events). */
+  static final Set<String> MEMORY = Set.of(
+      "mmap", "mmap2", "old_mmap", "munmap", "mprotect", "pkey_mprotect", "brk", "mremap",
+      "madvise", "process_madvise", "msync", "mlock", "mlock2", "munlock", "mlockall",
+      "munlockall", "mincore", "remap_file_pages", "shmat", "shmdt", "mbind",
+      "set_mempolicy", "get_mempolicy", "mseal");
+
+  /** Calls whose argument 1 is a flat data buffer and argument 2 its length. */
+  static final Set<String> FLAT_BUFFER = Set.of(
+      "read", "write", "pread64", "pwrite64", "recvfrom", "sendto", "recv", "send");
+
+  /** Calls whose argument 1 is an iovec array (or a msghdr holding one). */
+  static final Set<String> IOV_BUFFER = Set.of(
+      "readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2", "recvmsg", "sendmsg");
+}

@@ -1,0 +1,68 @@
+package dev.memtrace.explain;
+
+/**
+ * Reads a number out of an argument or return text as strace prints it: decimal, hex, octal,
+ * {@code NULL}, an fd decorated by {@code -y} ({@code 3</etc/passwd>}), a {@code -X verbose}
+ * constant ({@code 0x3 /* PROT_READ *&#47;}), or a product ({@code 8192*1024}).
+ */
+final class Num {
+
+  /** Returned when the text holds no number. */
+  static final long NONE = Long.MIN_VALUE;
+
+  private Num() {}
+
+  static long parse(String text) {
+    if (text == null) {
+      return NONE;
+    }
+    String t = text.trim();
+    int lt = t.indexOf('<');
+    if (lt > 0) {
+      t = t.substring(0, lt);
+    }
+    int c = t.indexOf("/*");
+    if (c > 0) {
+      t = t.substring(0, c).trim();
+    }
+    if (t.equals("NULL")) {
+      return 0;
+    }
+    int star = t.indexOf('*');
+    if (star > 0) {
+      long a = parse(t.substring(0, star));
+      long b = parse(t.substring(star + 1));
+      return a == NONE || b == NONE ? NONE : a * b;
+    }
+    try {
+      boolean neg = t.startsWith("-");
+      String u = neg ? t.substring(1) : t;
+      long v;
+      if (u.startsWith("0x") || u.startsWith("0X")) {
+        v = Long.parseUnsignedLong(u.substring(2), 16);
+      } else if (u.length() > 1 && u.startsWith("0") && u.chars().allMatch(Character::isDigit)) {
+        v = Long.parseLong(u.substring(1), 8);
+      } else {
+        v = Long.parseLong(u);
+      }
+      return neg ? -v : v;
+    } catch (NumberFormatException e) {
+      return NONE;
+    }
+  }
+
+  /** The path of a {@code -y} decoration ({@code 3</usr/lib/libc.so.6>}), or null. */
+  static String decoration(String text) {
+    if (text == null) {
+      return null;
+    }
+    int lt = text.indexOf('<');
+    int gt = text.lastIndexOf('>');
+    if (lt <= 0 || gt < lt) {
+      return null;
+    }
+    String p = text.substring(lt + 1, gt);
+    int inner = p.indexOf('<');
+    return inner >= 0 ? p.substring(0, inner) : p;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.explain.Explanation.Basis;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One row of the rule table: the syscalls it is keyed on, the conditions on arguments, flags,
+ * sizes and remembered neighbours that must all hold, the {@code -k} frames that would confirm
+ * it, and what it says. The table is read top to bottom; the first row that says something wins.
+ *
+ * @param frames symbols whose presence in the call's stack turns a pattern into an observation
+ */
+record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say) {
+
+  /** Produces the sentence, or null when a closer look shows the rule does not apply. */
+  @FunctionalInterface
+  interface Say {
+    Said say(Ctx c);
+  }
+
+  /**
+   * What a rule says: the text, what it rests on, the evidence, and (for calls that make a
+   * region) the class and short description the new region is tagged with.
+   */
+  record Said(
+      String text, Basis basis, List<String> evidence, RegionClass cls, String what,
+      String object) {
+    Said {
+      evidence = List.copyOf(evidence);
+    }
+
+    static Said of(String text, Basis basis, String... evidence) {
+      return new Said(text, basis, Arrays.asList(evidence), null, null, null);
+    }
+
+    Said tag(RegionClass c, String w) {
+      return new Said(text, basis, evidence, c, w, object);
+    }
+
+    Said tag(RegionClass c, String w, String obj) {
+      return new Said(text, basis, evidence, c, w, obj);
+    }
+  }
+
+  static Builder on(String id, String... syscalls) {
+    return new Builder(id, Set.of(syscalls));
+  }
+
+  /** Builds a row: {@code on("id", "mmap").when(...).frames(...).says(...)}. */
+  static final class Builder {
+    private final String id;
+    private final Set<String> on;
+    private List<Predicate<Ctx>> when = List.of();
+    private Set<String> frames = Set.of();
+
+    Builder(String id, Set<String> on) {
+      this.id = id;
+      this.on = on;
+    }
+
+    @SafeVarargs
+    final Builder when(Predicate<Ctx>... conds) {
+      this.when = List.of(conds);
+      return this;
+    }
+
+    Builder frames(String... symbols) {
+      this.frames = Set.of(symbols);
+      return this;
+    }
+
+    Rule says(Say say) {
+      return new Rule(id, on, when, frames, say);
+    }
+  }
+
+  boolean matches(Ctx c) {
+    if (!on.contains(c.name())) {
+      return false;
+    }
+    for (Predicate<Ctx> p : when) {
+      if (!p.test(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.memtrace.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole rule table, in the order it is read: ld.so first (startup calls look like others),
+ * then threads, malloc, and the general mappings, whose last rows are the catch-alls.
+ */
+final class Rules {
+  static final List<Rule> TABLE = build();
+
+  private Rules() {}
+
+  private static List<Rule> build() {
+    List<Rule> all = new ArrayList<>();
+    all.addAll(FailureRules.rules());
+    all.addAll(LoaderRules.rules());
+    all.addAll(ThreadRules.rules());
+    all.addAll(MappingRules.runtimeRules());
+    all.addAll(MallocRules.rules());
+    all.addAll(MappingRules.rules());
+    return List.copyOf(all);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.memtrace.explain;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the explain stage remembers about one address space (one mm, shared by its threads):
+ * the tags of its ranges, the brk area, glibc malloc's state as far as the trace reveals it,
+ * the objects ld.so is loading, the open files, and the last few calls (the neighbours rules
+ * look back at). Fork copies it; execve starts a fresh one.
+ */
+final class Space {
+
+  /** An object ld.so is mapping: its path and the span reserved for it. */
+  record Loading(String path, long base, long end, int line) {}
+
+  final TagMap tags;
+  final Map<Integer, String> fds;
+  String exe;
+  long startBrk = -1;
+  long brk = -1;
+  /** glibc's mmap threshold as the frees in the trace moved it. */
+  long mmapThreshold = Glibc.MMAP_THRESHOLD;
+  /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
+  boolean mallocStarted;
+  /** Set once the main thread's TLS was installed (ARCH_SET_FS): ld.so is done with startup. */
+  boolean tlsInstalled;
+  /** The default pthread stack size, once prlimit64(RLIMIT_STACK) was seen; -1 unknown. */
+  long threadStack = -1;
+  /** RLIMIT_STACK soft limit as the trace showed it; -2 unknown, -1 unlimited. */
+  long rlimitStack = -2;
+  /** The path of ld.so.cache's mapping, to recognise its munmap. */
+  long cacheAddress = -1;
+  Loading loading;
+  /** The last 128 MiB PROT_NONE reservation of a new arena, for its head/tail munmaps. */
+  long arenaReservation = -1;
+  int arenaLine;
+  long arenaAligned = -1;
+  /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */
+  long candidate = -1;
+  /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
+  long ioBuffer = -1;
+  long ioBlock;
+  final Deque<String> recentOpens = new ArrayDeque<>();
+  int memoryEvents;
+  boolean specialsSeen;
+  final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
+
+  Space() {
+    this.tags = new TagMap();
+    this.fds = new HashMap<>();
+  }
+
+  private Space(Space from) {
+    this.tags = from.tags.copy();
+    this.fds = new HashMap<>(from.fds);
+    this.exe = from.exe;
+    this.startBrk = from.startBrk;
+    this.brk = from.brk;
+    this.mmapThreshold = from.mmapThreshold;
+    this.mallocStarted = from.mallocStarted;
+    this.tlsInstalled = from.tlsInstalled;
+    this.threadStack = from.threadStack;
+    this.rlimitStack = from.rlimitStack;
+  }
+
+  Space forkCopy() {
+    return new Space(this);
+  }
+
+  /** The short name of the program: the last path element of what execve ran. */
+  String program() {
+    if (exe == null) {
+      return "the program";
+    }
+    int slash = exe.lastIndexOf('/');
+    return exe.substring(slash + 1);
+  }
+
+  void opened(String path) {
+    recentOpens.addFirst(path);
+    while (recentOpens.size() > 8) {
+      recentOpens.removeLast();
+    }
+  }
+}

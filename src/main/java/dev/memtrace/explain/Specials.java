@@ -1,0 +1,155 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+
+import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Calls that are not memory calls but tell what memory is for: execve (the kernel's own
+ * mappings), arch_prctl(ARCH_SET_FS) (the TLS block), prlimit64(RLIMIT_STACK) (thread stack
+ * size); and the special regions ([vdso], [vvar], [stack], ...) explained when first seen.
+ */
+final class Specials {
+  private Specials() {}
+
+  static final Map<String, String> SPECIAL = Map.of(
+      "[vdso]", "[vdso]: a small shared object the kernel maps into every process, with "
+          + "clock_gettime, gettimeofday, time and getcpu that run without entering the kernel",
+      "[vvar]", "[vvar]: read-only kernel data pages (clock data) that the [vdso] code reads",
+      "[vvar_vclock]", "[vvar_vclock]: the paravirtual/Hyper-V clock pages, split out of [vvar] "
+          + "in Linux 6.13",
+      "[vsyscall]", "[vsyscall]: the legacy fixed page at 0xffffffffff600000 for very old "
+          + "binaries; execute-only and emulated on current kernels, reading it faults",
+      "[heap]", "[heap]: only the brk area that malloc's main arena grows; mmapped malloc "
+          + "chunks and thread arenas are not part of it");
+
+  private static final Pattern RLIM_CUR = Pattern.compile("rlim_cur=([^,}]+)");
+
+  static void before(Ctx c, Pending p) {
+    // nothing needs to happen before the rules yet
+  }
+
+  static void after(Ctx c, Pending p) {
+    switch (c.name()) {
+      case "execve", "execveat" -> {
+        if (c.ok()) {
+          p.why.add(new Explanation("execve",
+              "the kernel replaces the address space: it maps the executable's segments, "
+                  + "ld.so, [stack], [vvar], [vdso] (and [vsyscall]) itself, so no syscall in "
+                  + "the trace shows them being made",
+              Basis.PATTERN, List.of("execve succeeded")));
+        }
+      }
+      case "arch_prctl" -> tls(c, p);
+      case "prlimit64", "getrlimit" -> rlimit(c, p);
+      default -> {
+        // not special
+      }
+    }
+    specialRegions(c, p);
+  }
+
+  private static void tls(Ctx c, Pending p) {
+    if (c.text(0) == null || !c.text(0).contains("ARCH_SET_FS") && !"4098".equals(c.text(0))) {
+      return;
+    }
+    long fs = c.arg(1);
+    Space sp = c.sp;
+    sp.tlsInstalled = true;
+    TagMap.Span s = sp.tags.at(fs);
+    if (s == null) {
+      p.why.add(new Explanation("tls",
+          "sets the thread pointer (FS base) to " + hex(fs) + ": %fs-relative accesses now "
+              + "reach this thread's TLS; FS points at its struct pthread",
+          Basis.PATTERN, List.of("ARCH_SET_FS")));
+      return;
+    }
+    long off = fs - s.start();
+    Tag t = s.tag();
+    t.refine(RegionClass.TLS, "main thread's TLS block");
+    String text = "the main thread's TLS block and TCB (" + s.size() + " bytes): ld.so's "
+        + "minimal malloc of the static TLS size plus struct pthread (" + Glibc.STRUCT_PTHREAD
+        + " bytes), rounded to pages plus one extra page. FS points " + hex(off)
+        + " into it, at struct pthread, which sits after the static TLS area (set by "
+        + "arch_prctl at line " + c.line() + ")";
+    c.ex.amend(t, "ldso-minimal-malloc", new Explanation("tls-block", text, Basis.ARITHMETIC,
+        List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+    p.why.add(new Explanation("tls",
+        "TLS_INIT_TP: sets the main thread's FS base to its struct pthread, " + hex(off)
+            + " bytes into the block made at line " + t.line() + " (the TLS block); "
+            + "%fs-relative accesses now reach thread-local variables",
+        Basis.ARITHMETIC, List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+  }
+
+  private static void rlimit(Ctx c, Pending p) {
+    String all = c.ev.args() == null ? "" : c.ev.args().text();
+    if (!all.contains("RLIMIT_STACK") || !c.ok()) {
+      return;
+    }
+    Matcher m = RLIM_CUR.matcher(all);
+    if (!m.find()) {
+      return;
+    }
+    String cur = m.group(1).trim();
+    long v = cur.contains("INFINITY") ? -1 : Num.parse(cur);
+    if (v == Num.NONE) {
+      return;
+    }
+    c.sp.rlimitStack = v;
+    Calc s = Glibc.threadStackSize(v);
+    c.sp.threadStack = s.value();
+    if (c.sp.mallocStarted) {
+      return;
+    }
+    p.why.add(new Explanation("thread-stack-size",
+        "libc start-up reads RLIMIT_STACK to set the default pthread stack size: " + s.steps()
+            + "; threads made later get " + s.value() + " bytes + a 4096-byte guard. The main "
+            + "stack is not sized here: it grows on demand up to this limit",
+        Basis.ARITHMETIC, List.of(s.steps())));
+  }
+
+  private static void specialRegions(Ctx c, Pending p) {
+    for (RegionChange ch : p.in.changes()) {
+      Region r = ch.after();
+      if (r != null && ch.op() == RegionChange.Op.ADDED) {
+        note(c.sp, r, p, c.sp.rlimitStack);
+      }
+    }
+    if (!c.sp.specialsSeen) {
+      AddressSpaceView v = c.ex.view(c.ev.pid());
+      if (v != null) {
+        c.sp.specialsSeen = true;
+        for (Region r : v.regions()) {
+          note(c.sp, r, p, c.sp.rlimitStack);
+        }
+      }
+    }
+  }
+
+  private static void note(Space sp, Region r, Pending p, long rlimit) {
+    String name = r.path();
+    if (name == null || !name.startsWith("[") || !sp.specialsNoted.add(name)) {
+      return;
+    }
+    String text = SPECIAL.get(name);
+    if ("[stack]".equals(name)) {
+      text = "[stack]: the main thread's stack, " + r.size() + " bytes now (argv, envp, "
+          + "auxv and 128 KiB more at execve); it grows down on demand by page faults, no "
+          + "syscall, up to RLIMIT_STACK" + (rlimit > 0 ? " (" + rlimit + " bytes)"
+              : rlimit == -1 ? " (unlimited)" : "")
+          + " and never shrinks; threads' stacks are separate mappings";
+    }
+    if (text != null) {
+      p.why.add(new Explanation("special-region", text, Basis.SNAPSHOT,
+          List.of(hex(r.start()) + "-" + hex(r.end()) + " " + name)));
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.explain.Explainer.Pending;
+
+/**
+ * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect
+ * and brk; fds follow open and close; clone, fork and execve share, copy or replace spaces.
+ * This runs after the rules have read the state as it was before the call.
+ */
+final class State {
+  private State() {}
+
+  static void apply(Ctx c, Rule rule, Rule.Said said, Pending p, Explainer ex) {
+    if (!c.ok()) {
+      return;
+    }
+    Space sp = c.sp;
+    sp.memoryEvents++;
+    String id = rule == null ? "" : rule.id();
+    switch (c.name()) {
+      case "mmap", "mmap2" -> {
+        long start = c.ret();
+        long end = start + Glibc.alignUp(c.len(), Glibc.PAGE);
+        RegionClass cls = said != null && said.cls() != null ? said.cls() : guess(c);
+        String what = said != null && said.what() != null ? said.what()
+            : c.len() + "-byte " + cls.label;
+        Tag tag = new Tag(cls, what, said == null ? null : said.object(), c.line());
+        sp.tags.put(start, end, tag);
+        ex.origin(tag, p);
+        if (id.equals("ldso-span")) {
+          sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line());
+        } else if (id.equals("ldso-cache")) {
+          sp.cacheAddress = start;
+        } else if (id.equals("malloc-arena-reserve")) {
+          sp.arenaReservation = start;
+          sp.arenaLine = c.line();
+        } else if (id.equals("malloc-mmap")) {
+          ex.buffersCandidate(sp, start);
+        }
+      }
+      case "munmap" -> {
+        long a = c.arg(0);
+        TagMap.Span s = sp.tags.at(a);
+        if (id.equals("malloc-free-mmapped") && s != null) {
+          sp.mmapThreshold = Glibc.thresholdAfterFree(sp.mmapThreshold,
+              c.arg(1) - ex.leadOf(s.tag())).value();
+        }
+        if (s != null && s.start() == sp.ioBuffer) {
+          ex.append(s.tag(), new Explanation("io-buffer-freed",
+              "given back to the kernel by the munmap at line " + c.line(),
+              Explanation.Basis.ARITHMETIC, java.util.List.of("munmap(" + Ctx.hex(a) + ", "
+                  + c.arg(1) + ") matches this mapping")));
+          sp.ioBuffer = -1;
+        }
+        if (a == sp.candidate) {
+          sp.candidate = -1;
+        }
+        sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
+        if (a == sp.cacheAddress) {
+          sp.cacheAddress = -1;
+        }
+      }
+      case "mprotect", "pkey_mprotect" -> {
+        long a = c.arg(0);
+        long end = a + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+        TagMap.Span s = sp.tags.at(a);
+        if (said != null && said.cls() != null) {
+          Tag base = s != null ? s.tag() : new Tag(said.cls(), said.what(), null, c.line());
+          sp.tags.put(a, end, base.withClass(said.cls(), said.what()));
+        }
+        if (id.equals("thread-stack-prot") && s != null) {
+          sp.tags.put(s.start(), a, s.tag().withClass(RegionClass.GUARD, "thread stack guard"));
+        }
+        if (id.equals("malloc-arena-commit") && s != null && s.end() > end) {
+          sp.tags.put(end, s.end(), s.tag().withClass(RegionClass.MALLOC_ARENA,
+              "malloc arena heap (not yet usable)"));
+        }
+      }
+      case "mremap" -> {
+        long old = c.arg(0);
+        TagMap.Span s = sp.tags.at(old);
+        sp.tags.remove(old, old + Glibc.alignUp(c.arg(1), Glibc.PAGE));
+        long start = c.ret();
+        Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null,
+            c.line());
+        if (said != null && said.cls() != null) {
+          t = new Tag(said.cls(), said.what(), t.object(), c.line());
+        }
+        sp.tags.put(start, start + Glibc.alignUp(c.arg(2), Glibc.PAGE), t);
+      }
+      case "brk" -> {
+        long r = c.ret();
+        if (sp.startBrk < 0) {
+          sp.startBrk = r;
+        }
+        if (r >= sp.startBrk) {
+          TagMap.Span heap = sp.tags.at(sp.startBrk);
+          int line = heap != null && heap.tag().cls() == RegionClass.HEAP
+              ? heap.tag().line() : c.line();
+          sp.tags.remove(sp.startBrk, Math.max(r, sp.brk));
+          sp.brk = r;
+          if (r > sp.startBrk) {
+            sp.tags.put(sp.startBrk, r, new Tag(RegionClass.HEAP, "[heap]", null, line));
+          }
+        }
+        sp.mallocStarted = sp.mallocStarted || r > sp.startBrk;
+      }
+      default -> {
+        // other memory calls do not move regions
+      }
+    }
+  }
+
+  /** A class for an mmap no rule claimed, from its flags alone. */
+  static RegionClass guess(Ctx c) {
+    if (!c.anon()) {
+      return c.mapFlags(3).contains("MAP_SHARED") ? RegionClass.FILE_SHARED
+          : RegionClass.FILE_PRIVATE;
+    }
+    if (c.mapFlags(3).contains("MAP_SHARED")) {
+      return RegionClass.SHARED_MEMORY;
+    }
+    return c.prot(2).isEmpty() ? RegionClass.RESERVED : RegionClass.ANON;
+  }
+
+  /** Files and processes: fds, clone/fork/execve. */
+  static void applyOther(Ctx c, Explainer ex) {
+    Space sp = c.sp;
+    switch (c.name()) {
+      case "openat", "open", "creat", "memfd_create" -> {
+        long fd = c.ret();
+        if (c.ok() && fd >= 0) {
+          int pathArg = c.name().equals("openat") ? 1 : 0;
+          String path = Num.decoration(c.ev.result().text());
+          if (path == null) {
+            path = unquote(c.text(pathArg));
+            if (c.name().equals("memfd_create")) {
+              path = "/memfd:" + path;
+            }
+          }
+          sp.fds.put((int) fd, path);
+          sp.opened(path);
+        }
+      }
+      case "close" -> sp.fds.remove((int) c.arg(0));
+      case "dup2", "dup3" -> {
+        String from = sp.fds.get((int) c.arg(0));
+        if (c.ok() && from != null) {
+          sp.fds.put((int) c.ret(), from);
+        }
+      }
+      case "execve", "execveat" -> {
+        if (c.ok()) {
+          Space fresh = new Space();
+          fresh.exe = unquote(c.text(c.name().equals("execve") ? 0 : 1));
+          fresh.fds.putAll(sp.fds);
+          ex.execed(c.ev.pid(), fresh);
+        }
+      }
+      case "clone", "clone3", "fork", "vfork" -> {
+        long child = c.ret();
+        if (!c.ok() || child <= 0) {
+          return;
+        }
+        String all = c.ev.args() == null ? "" : c.ev.args().text();
+        boolean shares = all.contains("CLONE_VM") || c.name().equals("vfork");
+        ex.cloned(c.ev.pid(), (int) child, all.contains("CLONE_THREAD"));
+        Space existing = ex.existing((int) child);
+        if (shares) {
+          ex.newSpace((int) child, sp);
+        } else if (existing == null || existing == sp) {
+          ex.newSpace((int) child, sp.forkCopy());
+        }
+      }
+      case "getrandom" -> {
+        if (c.arg(1) == 8 && c.text(2) != null && c.text(2).contains("GRND_NONBLOCK")) {
+          sp.mallocStarted = true;
+        }
+      }
+      default -> {
+        // nothing to remember
+      }
+    }
+  }
+
+  static String unquote(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.trim();
+    if (t.length() >= 2 && t.startsWith("\"")) {
+      int end = t.lastIndexOf('"');
+      return end > 0 ? t.substring(1, end) : t.substring(1);
+    }
+    return t;
+  }
+}

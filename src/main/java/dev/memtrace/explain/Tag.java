@@ -1,0 +1,53 @@
+package dev.memtrace.explain;
+
+/**
+ * What the explain stage knows a range of addresses was made for: its class, a short phrase
+ * ("cat's 131072-byte I/O buffer"), the object it belongs to (a library path, or null), and the
+ * log line of the event that made it. Tags are refined in place when a later event tells more
+ * (the reads that follow an mmap show what it was for), so back-references read the latest word.
+ */
+public final class Tag {
+  private RegionClass cls;
+  private String what;
+  private final String object;
+  private final int line;
+
+  public Tag(RegionClass cls, String what, String object, int line) {
+    this.cls = cls;
+    this.what = what;
+    this.object = object;
+    this.line = line;
+  }
+
+  public RegionClass cls() {
+    return cls;
+  }
+
+  public String what() {
+    return what;
+  }
+
+  public String object() {
+    return object;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  /** Tells more about the region: a later event showed what it is for. */
+  public void refine(RegionClass newCls, String newWhat) {
+    this.cls = newCls;
+    this.what = newWhat;
+  }
+
+  /** The same tag with another class, for the parts of a range that changed role. */
+  public Tag withClass(RegionClass newCls, String newWhat) {
+    return new Tag(newCls, newWhat, object, line);
+  }
+
+  @Override
+  public String toString() {
+    return what + " (" + cls.label + ", line " + line + ")";
+  }
+}

@@ -1,0 +1,99 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+import static dev.memtrace.explain.When.*;
+
+import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.explain.Rule.Said;
+import java.util.List;
+
+/**
+ * Thread stacks as nptl makes them (allocate_stack, setup_stack_prot, advise_stack_range): a
+ * PROT_NONE block of stack size + guard, all but the lowest page made RW, pages dropped when the
+ * thread exits, blocks beyond the 40 MiB cache unmapped (memory-facts §4.1, §7).
+ */
+final class ThreadRules {
+  private ThreadRules() {}
+
+  static List<Rule> rules() {
+    return List.of(
+        Rule.on("thread-stack", "mmap")
+            .when(ok(), anon(), prot(2), flag(3, "MAP_STACK"))
+            .frames("allocate_stack", "pthread_create", "__pthread_create_2_1")
+            .says(ThreadRules::stackBlock),
+        Rule.on("thread-stack-noguard", "mmap")
+            .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"))
+            .frames("allocate_stack", "pthread_create")
+            .says(c -> Said.of(
+                    "a thread stack of " + c.len() + " bytes without a glibc guard page "
+                        + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
+                        + "and put their own guard zones at the low end",
+                    Basis.PATTERN, "MAP_STACK, PROT_READ|PROT_WRITE")
+                .tag(RegionClass.THREAD_STACK, "thread stack")),
+        Rule.on("thread-stack-prot", "mprotect")
+            .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"), c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              return s != null && s.tag().cls() == RegionClass.THREAD_STACK
+                  && c.arg(0) > s.start();
+            })
+            .frames("allocate_stack", "setup_stack_prot", "pthread_create")
+            .says(ThreadRules::stackProt),
+        Rule.on("thread-stack-guard-zone", "mprotect")
+            .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK))
+            .says(c -> Said.of(
+                    "makes " + c.arg(1) + " bytes at the low end of a thread stack inaccessible: "
+                        + "a guard zone set up by the runtime (HotSpot: reserved + yellow + red "
+                        + "pages) so that a stack overflow faults instead of corrupting memory",
+                    Basis.PATTERN, "mprotect PROT_NONE inside a thread stack")
+                .tag(RegionClass.GUARD, "thread stack guard zone")),
+        Rule.on("thread-stack-release", "madvise")
+            .when(ok(), advice(2, "MADV_DONTNEED"),
+                taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .frames("advise_stack_range", "start_thread")
+            .says(c -> Said.of(
+                "a thread is exiting: glibc drops the pages of its stack (" + c.arg(1)
+                    + " bytes from the block start up to just below the exiting thread's stack "
+                    + "pointer); the mapping stays, cached for the next pthread_create",
+                Basis.PATTERN, "madvise DONTNEED on a thread stack")),
+        Rule.on("thread-stack-unmap", "munmap")
+            .when(ok(), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .frames("__nptl_free_stacks", "free_stacks", "queue_stack")
+            .says(c -> Said.of(
+                "a cached thread stack is released: glibc keeps exited threads' stacks up to "
+                    + "40 MiB in total and unmaps the rest (" + c.arg(1) + " bytes)",
+                Basis.PATTERN, "munmap of a thread stack block")));
+  }
+
+  private static Said stackBlock(Ctx c) {
+    long len = c.len();
+    long known = c.sp.threadStack;
+    Calc m = known > 0 ? Glibc.threadStackMapping(known, Glibc.PAGE) : null;
+    boolean matches = m != null && m.value() == len;
+    String size = matches
+        ? "the default stack size " + known + " (from RLIMIT_STACK, seen at startup) + a "
+            + "4096-byte guard = " + len
+        : "a stack of " + (len - Glibc.PAGE) + " bytes + a 4096-byte guard (if the default "
+            + "guard size was kept)";
+    return Said.of(
+            "pthread_create makes a thread stack: " + size + ". The whole block is mapped "
+                + "PROT_NONE first; the mprotect that follows makes all but the lowest page "
+                + "RW, leaving the guard at the low end (stacks grow down). struct pthread and "
+                + "the thread's static TLS sit at the top of the block",
+            matches ? Basis.ARITHMETIC : Basis.PATTERN,
+            matches ? m.steps() : "MAP_STACK with PROT_NONE")
+        .tag(RegionClass.THREAD_STACK, "thread stack");
+  }
+
+  private static Said stackProt(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.arg(0));
+    long guard = c.arg(0) - s.start();
+    return Said.of(
+            "makes the thread stack made at line " + s.tag().line() + " usable: " + c.arg(1)
+                + " bytes RW from " + hex(c.arg(0)) + "; the lowest " + guard + " bytes at "
+                + hex(s.start()) + " stay PROT_NONE as the guard page: overflowing the stack "
+                + "faults there (SIGSEGV, SEGV_ACCERR)",
+            Basis.ARITHMETIC,
+            hex(c.arg(0)) + " - " + hex(s.start()) + " = " + guard + " guard bytes")
+        .tag(RegionClass.THREAD_STACK, "thread stack");
+  }
+}

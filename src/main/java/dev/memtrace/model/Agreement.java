@@ -1,0 +1,39 @@
+package dev.memtrace.model;
+
+/**
+ * When a region of the model and a line of {@code /proc/PID/maps} describe the same thing: same
+ * start, end and permissions, and the same backing. For a file that means the same offset and the
+ * same file, where a path the trace gave differently from the kernel's (a symlink such as
+ * {@code /lib} → {@code /usr/lib}, a relative path) still counts as the same file when the file
+ * name agrees: the model keeps the path the trace used until a snapshot tells it the kernel's.
+ * Device and inode are not compared: the trace never tells them.
+ */
+public final class Agreement {
+
+  private Agreement() {}
+
+  public static boolean same(Region model, Region kernel) {
+    return model.start() == kernel.start()
+        && model.end() == kernel.end()
+        && model.perms().equals(kernel.perms())
+        && model.offset() == kernel.offset()
+        && samePath(model.path(), kernel.path());
+  }
+
+  public static boolean samePath(String model, String kernel) {
+    if (model.equals(kernel)) {
+      return true;
+    }
+    if (model.isEmpty() || model.startsWith("[") || !kernel.startsWith("/")) {
+      return false;
+    }
+    if (!model.startsWith("/")) {
+      return kernel.endsWith("/" + model);
+    }
+    return baseName(model).equals(baseName(kernel));
+  }
+
+  private static String baseName(String p) {
+    return p.substring(p.lastIndexOf('/') + 1);
+  }
+}

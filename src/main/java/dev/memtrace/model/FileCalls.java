@@ -1,0 +1,235 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE;
+import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE_CLOEXEC;
+import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD;
+import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD_CLOEXEC;
+import static dev.memtrace.model.abi.LinuxFlags.F_SETFD;
+import static dev.memtrace.model.abi.LinuxFlags.FCNTL;
+import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
+import static dev.memtrace.model.abi.LinuxFlags.OPEN;
+import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
+
+import dev.memtrace.trace.Arg;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The calls that make, copy and close fds, so that {@code mmap(..., 3, 0)} knows which file fd 3
+ * is with or without {@code -yy}. Each row says where the new fd is (the return value, or an
+ * array argument for pipe), what it refers to and where its close-on-exec bit comes from.
+ */
+final class FileCalls {
+
+  private FileCalls() {}
+
+  /** Calls returning an fd to an object without a path: call → name as -y would print it. */
+  private static final Map<String, String> ANON_FDS =
+      Map.ofEntries(
+          Map.entry("socket", "socket:[?]"),
+          Map.entry("accept", "socket:[?]"),
+          Map.entry("accept4", "socket:[?]"),
+          Map.entry("eventfd", "anon_inode:[eventfd]"),
+          Map.entry("eventfd2", "anon_inode:[eventfd]"),
+          Map.entry("signalfd", "anon_inode:[signalfd]"),
+          Map.entry("signalfd4", "anon_inode:[signalfd]"),
+          Map.entry("timerfd_create", "anon_inode:[timerfd]"),
+          Map.entry("epoll_create", "anon_inode:[eventpoll]"),
+          Map.entry("epoll_create1", "anon_inode:[eventpoll]"),
+          Map.entry("inotify_init", "anon_inode:inotify"),
+          Map.entry("inotify_init1", "anon_inode:inotify"),
+          Map.entry("userfaultfd", "anon_inode:[userfaultfd]"),
+          Map.entry("pidfd_open", "anon_inode:[pidfd]"));
+
+  /** Where the flags argument (with O_CLOEXEC-valued bits) of a new-fd call is. */
+  private static final Map<String, Integer> CLOEXEC_ARG =
+      Map.ofEntries(
+          Map.entry("socket", 1),
+          Map.entry("accept4", 3),
+          Map.entry("eventfd2", 1),
+          Map.entry("signalfd4", 3),
+          Map.entry("timerfd_create", 1),
+          Map.entry("epoll_create1", 0),
+          Map.entry("inotify_init1", 0));
+
+  static void register(Map<String, MemoryModel.Handler> h) {
+    h.put("open", (m, t, e, a) -> open(m, t, a, -1, 0, 1));
+    h.put("creat", (m, t, e, a) -> open(m, t, a, -1, 0, -1));
+    h.put("openat", (m, t, e, a) -> open(m, t, a, 0, 1, 2));
+    h.put("openat2", (m, t, e, a) -> {
+      Arg how = a.arg(2);
+      long flags = 0;
+      if (how instanceof Arg.Struct s && s.get("flags") != null) {
+        flags = OPEN.decode(s.get("flags")).orElse(0);
+      }
+      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1), 0,
+          (flags & O_CLOEXEC) != 0);
+    });
+    h.put("memfd_create", (m, t, e, a) -> {
+      String name = a.string(0);
+      long flags = a.flags(1, OPEN).orElse(0);
+      String path = a.resultPath() != null ? a.resultPath()
+          : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
+      return put(t, a, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
+    });
+    for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
+      h.put(anon.getKey(), (m, t, e, a) -> {
+        Integer at = CLOEXEC_ARG.get(anon.getKey());
+        boolean cloexec = at != null && (a.flags(at, OPEN).orElse(0) & O_CLOEXEC) != 0;
+        String path = a.resultPath() != null ? a.resultPath() : anon.getValue();
+        return put(t, a, (int) a.result(), path, m.newKey(), cloexec);
+      });
+    }
+    h.put("pipe", (m, t, e, a) -> pipe(m, t, a, false));
+    h.put("pipe2", (m, t, e, a) -> pipe(m, t, a,
+        (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    h.put("socketpair", (m, t, e, a) -> {
+      long key = m.newKey();
+      boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
+      pair(t, a.arg(3), "socket:[?]", key, cloexec);
+      return Outcome.NONE;
+    });
+    h.put("dup", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
+    h.put("dup2", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
+    h.put("dup3", (m, t, e, a) -> dup(t, a, (int) a.result(),
+        (a.flags(2, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    h.put("fcntl", (m, t, e, a) -> {
+      OptionalLong cmd = a.flags(1, FCNTL);
+      if (cmd.isEmpty()) {
+        return Outcome.NONE;
+      }
+      long c = cmd.getAsLong();
+      if (c == F_DUPFD || c == F_DUPFD_CLOEXEC) {
+        return dup(t, a, (int) a.result(), c == F_DUPFD_CLOEXEC);
+      }
+      if (c == F_SETFD) {
+        OptionalLong fd = a.num(0);
+        OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
+        if (f != null) {
+          t.fds.put((int) fd.getAsLong(), f.withCloexec((a.flags(2, FCNTL).orElse(0) & 1) != 0));
+        }
+      }
+      return Outcome.NONE;
+    });
+    h.put("close", (m, t, e, a) -> {
+      a.num(0).ifPresent(fd -> t.fds.close((int) fd));
+      return Outcome.NONE;
+    });
+    h.put("close_range", (m, t, e, a) -> {
+      OptionalLong first = a.num(0);
+      OptionalLong last = a.num(1);
+      long flags = a.flags(2, CLOSE_RANGE).orElse(0);
+      if (first.isPresent() && last.isPresent()) {
+        t.fds.closeRange(first.getAsLong(), last.getAsLong(), (flags & CLOSE_RANGE_CLOEXEC) != 0);
+      }
+      return Outcome.NONE;
+    });
+    h.put("chdir", (m, t, e, a) -> {
+      String p = a.string(0);
+      if (p != null) {
+        t.cwd = p.startsWith("/") || t.cwd != null ? Paths.resolve(t.cwd, p) : null;
+      }
+      return Outcome.NONE;
+    });
+    h.put("fchdir", (m, t, e, a) -> {
+      OptionalLong fd = a.num(0);
+      String dir = a.fdPath(0);
+      if (dir == null && fd.isPresent() && t.fds.get((int) fd.getAsLong()) != null) {
+        dir = t.fds.get((int) fd.getAsLong()).path();
+      }
+      t.cwd = dir != null && dir.startsWith("/") ? dir : null;
+      return Outcome.NONE;
+    });
+    h.put("getcwd", (m, t, e, a) -> {
+      String p = a.string(0);
+      if (p != null && p.startsWith("/")) {
+        t.cwd = p;
+      }
+      return Outcome.NONE;
+    });
+  }
+
+  /** The file behind an fd argument of a call, as a mapping's backing. */
+  static Backing backingOf(Task t, CallArgs a, int i) {
+    String decorated = a.fdPath(i);
+    OptionalLong fd = a.num(i);
+    OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
+    if (decorated != null) {
+      return new Backing(Backing.Kind.FILE, decorated, Backing.NO_DEV, 0, f == null ? 0 : f.key());
+    }
+    if (f != null) {
+      return new Backing(Backing.Kind.FILE, f.path(), Backing.NO_DEV, 0, f.key());
+    }
+    return Backing.unknown("[unknown file, fd " + (fd.isPresent() ? fd.getAsLong() : "?") + "]");
+  }
+
+  private static Outcome open(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg,
+      int flagsArg) {
+    long flags = flagsArg < 0 ? 0 : a.flags(flagsArg, OPEN).orElse(0);
+    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg), 0,
+        (flags & O_CLOEXEC) != 0);
+  }
+
+  /** The path a call opened: -y's resolved path, else the argument joined to its directory. */
+  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg) {
+    String resolved = a.resultPath();
+    if (resolved != null) {
+      return resolved;
+    }
+    String p = a.string(pathArg);
+    if (p == null) {
+      return null;
+    }
+    String dir = t.cwd;
+    if (dirArg >= 0) {
+      String decorated = a.fdPath(dirArg);
+      OptionalLong dirFd = a.num(dirArg);
+      if (decorated != null) {
+        dir = decorated;
+      } else if (dirFd.isPresent() && dirFd.getAsLong() != -100) {
+        OpenFile d = t.fds.get((int) dirFd.getAsLong());
+        dir = d == null ? null : d.path();
+      }
+    }
+    return Paths.resolve(dir, p);
+  }
+
+  private static Outcome put(Task t, CallArgs a, int fd, String path, long key, boolean cloexec) {
+    if (fd >= 0 && path != null) {
+      t.fds.put(fd, new OpenFile(path, key, cloexec));
+    } else if (fd >= 0) {
+      t.fds.close(fd);
+    }
+    return Outcome.NONE;
+  }
+
+  private static Outcome dup(Task t, CallArgs a, int newFd, boolean cloexec) {
+    OptionalLong old = a.num(0);
+    OpenFile f = old.isPresent() ? t.fds.get((int) old.getAsLong()) : null;
+    String decorated = a.fdPath(0);
+    if (f == null && decorated != null) {
+      f = new OpenFile(decorated, 0, false);
+    }
+    if (f != null) {
+      t.fds.put(newFd, f.withCloexec(cloexec));
+    } else {
+      t.fds.close(newFd);
+    }
+    return Outcome.NONE;
+  }
+
+  private static Outcome pipe(MemoryModel m, Task t, CallArgs a, boolean cloexec) {
+    pair(t, a.arg(0), "pipe:[?]", m.newKey(), cloexec);
+    return Outcome.NONE;
+  }
+
+  private static void pair(Task t, Arg fds, String name, long key, boolean cloexec) {
+    if (fds instanceof Arg.Array arr) {
+      for (Arg item : arr.items()) {
+        OptionalLong fd = item.asLong();
+        String path = item instanceof Arg.Fd d && d.path() != null ? d.path() : name;
+        fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.memtrace.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link Region} as a line of {@code /proc/PID/maps} and back, byte for byte as
+ * fs/proc/task_mmu.c prints it: {@code start-end perms offset dev inode}, then the name padded to
+ * column 73, or a single trailing space when there is no name. Fields the trace cannot tell are
+ * written as for anonymous memory ({@code 00000000 00:00 0}).
+ */
+public final class MapsFormat {
+
+  private static final int NAME_COLUMN = 73;
+
+  private MapsFormat() {}
+
+  public static String line(Region r) {
+    StringBuilder sb = new StringBuilder(100);
+    sb.append(hex8(r.start())).append('-').append(hex8(r.end())).append(' ')
+        .append(r.perms()).append(' ').append(hex8(r.offset())).append(' ')
+        .append(r.dev()).append(' ').append(Long.toUnsignedString(r.inode())).append(' ');
+    if (!r.path().isEmpty()) {
+      while (sb.length() < NAME_COLUMN) {
+        sb.append(' ');
+      }
+      sb.append(r.path());
+    }
+    return sb.toString();
+  }
+
+  private static String hex8(long v) {
+    String h = Long.toHexString(v);
+    return h.length() >= 8 ? h : "0".repeat(8 - h.length()) + h;
+  }
+
+  /**
+   * Parses a whole maps listing. Lines that do not have the shape are skipped: a snapshot is
+   * evidence, and one damaged line should not discard the rest.
+   */
+  public static List<Region> parse(String text) {
+    List<Region> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    for (String line : text.split("\n")) {
+      Region r = parseLine(line);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** One maps line, or null when it is not one. */
+  public static Region parseLine(String line) {
+    String[] f = line.strip().split(" +", 6);
+    if (f.length < 5) {
+      return null;
+    }
+    int dash = f[0].indexOf('-');
+    if (dash < 0 || f[1].length() != 4) {
+      return null;
+    }
+    try {
+      long start = Long.parseUnsignedLong(f[0].substring(0, dash), 16);
+      long end = Long.parseUnsignedLong(f[0].substring(dash + 1), 16);
+      long offset = Long.parseUnsignedLong(f[2], 16);
+      long inode = Long.parseUnsignedLong(f[4]);
+      String path = f.length > 5 ? f[5] : "";
+      return new Region(start, end, f[1], offset, f[3], inode, path, 0);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.abi.LinuxFlags.MADVISE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP;
+import static dev.memtrace.model.abi.LinuxFlags.PROT;
+import static dev.memtrace.model.abi.LinuxFlags.SHM;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The memory calls, from a call's arguments to {@link MemoryOps}: which argument is which, which
+ * flag table decodes it, what to say when an argument cannot be read.
+ */
+final class MemoryCalls {
+
+  private MemoryCalls() {}
+
+  static final Set<String> NAMES =
+      Set.of("mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "brk", "madvise", "mlock",
+          "mlock2", "munlock", "shmat", "shmdt");
+
+  static void register(Map<String, MemoryModel.Handler> h) {
+    h.put("mmap", MemoryCalls::mmap);
+    h.put("munmap", (m, t, e, a) -> {
+      OptionalLong addr = a.num(0);
+      OptionalLong len = a.num(1);
+      return addr.isPresent() && len.isPresent()
+          ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong()) : unreadable("munmap");
+    });
+    h.put("mprotect", MemoryCalls::mprotect);
+    h.put("pkey_mprotect", MemoryCalls::mprotect);
+    h.put("mremap", MemoryCalls::mremap);
+    h.put("brk", (m, t, e, a) -> {
+      OptionalLong req = a.num(0);
+      if (req.isEmpty()) {
+        return unreadable("brk");
+      }
+      boolean fresh = t.mm.freshExec;
+      t.mm.freshExec = false;
+      return MemoryOps.brk(t.mm, req.getAsLong(), a.result(), fresh, e.line());
+    });
+    h.put("madvise", (m, t, e, a) -> {
+      OptionalLong addr = a.num(0);
+      OptionalLong len = a.num(1);
+      OptionalLong advice = a.flags(2, MADVISE);
+      if (addr.isEmpty() || len.isEmpty()) {
+        return unreadable("madvise");
+      }
+      if (advice.isEmpty()) {
+        return Outcome.note("unknown madvise advice " + a.arg(2).text()
+            + ": whether it splits the region is unknown");
+      }
+      return MemoryOps.madvise(t.mm, addr.getAsLong(), len.getAsLong(), advice.getAsLong());
+    });
+    h.put("mlock", (m, t, e, a) -> lock(t, a, true));
+    h.put("mlock2", (m, t, e, a) -> lock(t, a, true));
+    h.put("munlock", (m, t, e, a) -> lock(t, a, false));
+    h.put("shmget", (m, t, e, a) -> {
+      OptionalLong size = a.num(1);
+      OptionalLong key = a.flags(0, SHM);
+      if (size.isPresent()) {
+        m.shmSizes.put(a.result(), size.getAsLong());
+        m.shmKeys.put(a.result(), key.orElse(0));
+      }
+      return Outcome.NONE;
+    });
+    h.put("shmat", (m, t, e, a) -> {
+      OptionalLong id = a.num(0);
+      long flags = a.flags(2, SHM).orElse(0);
+      Long size = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
+      long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
+      String name = String.format("/SYSV%08x (deleted)", key);
+      return MemoryOps.shmat(t.mm, a.result(), size, flags, name, id.orElse(0) + (1L << 40),
+          e.line());
+    });
+    h.put("shmdt", (m, t, e, a) -> {
+      OptionalLong addr = a.num(0);
+      return addr.isPresent() ? MemoryOps.shmdt(t.mm, addr.getAsLong()) : unreadable("shmdt");
+    });
+  }
+
+  private static Outcome mmap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
+      CallArgs a) {
+    OptionalLong len = a.num(1);
+    OptionalLong prot = a.flags(2, PROT);
+    OptionalLong flags = a.flags(3, MAP);
+    long result = a.result();
+    if (len.isEmpty()) {
+      return unreadable("mmap");
+    }
+    List<String> notes = new ArrayList<>();
+    if (flags.isEmpty()) {
+      notes.add("unknown mmap flags " + a.arg(3).text() + ": shared or private, file or"
+          + " anonymous is unknown");
+      Outcome o = MemoryOps.mmap(t.mm, len.getAsLong(), (int) prot.orElse(-1), 0x02,
+          Backing.unknown("[unknown]"), a.num(5).orElse(0), result, e.line(), 0);
+      return withNotes(o, notes);
+    }
+    if (prot.isEmpty()) {
+      notes.add("unknown protection " + a.arg(2).text());
+    }
+    Backing backing = Backing.ANONYMOUS;
+    if ((flags.getAsLong() & MAP_ANONYMOUS) == 0) {
+      backing = FileCalls.backingOf(t, a, 4);
+      if (backing.kind() == Backing.Kind.UNKNOWN) {
+        notes.add("the file behind fd " + a.arg(4).text() + " is unknown (opened before the"
+            + " trace began, or by a call the model does not follow)");
+      }
+    }
+    Outcome o = MemoryOps.mmap(t.mm, len.getAsLong(), (int) prot.orElse(-1), flags.getAsLong(),
+        backing, a.num(5).orElse(0), result, e.line(), m.newKey());
+    return withNotes(o, notes);
+  }
+
+  private static Outcome mprotect(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
+      CallArgs a) {
+    OptionalLong addr = a.num(0);
+    OptionalLong len = a.num(1);
+    OptionalLong prot = a.flags(2, PROT);
+    if (addr.isEmpty() || len.isEmpty()) {
+      return unreadable(e.name());
+    }
+    if (prot.isEmpty()) {
+      return Outcome.note("unknown protection " + a.arg(2).text() + ": the model leaves "
+          + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong()) + " as it was");
+    }
+    return MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+  }
+
+  private static Outcome mremap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
+      CallArgs a) {
+    OptionalLong old = a.num(0);
+    OptionalLong oldLen = a.num(1);
+    OptionalLong newLen = a.num(2);
+    OptionalLong flags = a.size() > 3 ? a.flags(3, MREMAP) : OptionalLong.of(0);
+    if (old.isEmpty() || oldLen.isEmpty() || newLen.isEmpty()) {
+      return unreadable("mremap");
+    }
+    List<String> notes = new ArrayList<>();
+    if (flags.isEmpty()) {
+      notes.add("unknown mremap flags " + a.arg(3).text());
+    }
+    return withNotes(MemoryOps.mremap(t.mm, old.getAsLong(), oldLen.getAsLong(),
+        newLen.getAsLong(), flags.orElse(0), a.result(), e.line()), notes);
+  }
+
+  private static Outcome lock(Task t, CallArgs a, boolean on) {
+    OptionalLong addr = a.num(0);
+    OptionalLong len = a.num(1);
+    return addr.isPresent() && len.isPresent()
+        ? MemoryOps.lock(t.mm, addr.getAsLong(), len.getAsLong(), on) : unreadable("mlock");
+  }
+
+  static Outcome unreadable(String call) {
+    return Outcome.note("the arguments of this " + call + " could not be read: its effect is"
+        + " unknown to the model");
+  }
+
+  private static Outcome withNotes(Outcome o, List<String> notes) {
+    if (notes.isEmpty()) {
+      return o;
+    }
+    List<String> all = new ArrayList<>(notes);
+    all.addAll(o.notes());
+    return new Outcome(o.changes(), all);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.MemoryOps.hex;
+
+import dev.memtrace.model.abi.LinuxFlags;
+import dev.memtrace.trace.ExitEvent;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Replays a trace, event by event, into the memory of every traced process: the tasks and which
+ * address space and fd table each uses ({@link ProcessCalls}), the files behind fds
+ * ({@link FileCalls}), and the memory calls themselves ({@link MemoryCalls} over
+ * {@link MemoryOps}). {@link #apply} returns what each event changed and what the model could
+ * not know; it never throws on odd input and never invents memory it did not see being made.
+ *
+ * <p>A log without pids (strace without -f) is one task, keyed 0.
+ */
+public final class MemoryModel {
+
+  /** One handler per system call name: the knowledge of which call does what, as a table. */
+  interface Handler {
+    Outcome apply(MemoryModel m, Task t, SyscallEvent e, CallArgs a);
+  }
+
+  private static final Map<String, Handler> HANDLERS = new HashMap<>();
+
+  static {
+    MemoryCalls.register(HANDLERS);
+    FileCalls.register(HANDLERS);
+    ProcessCalls.register(HANDLERS);
+  }
+
+  /** Names of the calls that change an address space. */
+  public static boolean isMemoryCall(String name) {
+    return MemoryCalls.NAMES.contains(name);
+  }
+
+  final Map<Integer, Task> tasks = new HashMap<>();
+  final Map<Long, Long> shmSizes = new HashMap<>();
+  final Map<Long, Long> shmKeys = new HashMap<>();
+  private long keys;
+
+  long newKey() {
+    return ++keys;
+  }
+
+  public Outcome apply(TraceEvent event) {
+    try {
+      if (event instanceof SyscallEvent e) {
+        Handler h = HANDLERS.get(e.name());
+        if (h == null) {
+          return Outcome.NONE;
+        }
+        Task t = task(e.pid());
+        if (e.result() == null) {
+          return isMemoryCall(e.name())
+              ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
+              : Outcome.NONE;
+        }
+        if (!e.succeeded()) {
+          return Outcome.NONE;
+        }
+        Outcome o = h.apply(this, t, e, new CallArgs(e));
+        if (isMemoryCall(e.name()) && !t.seen && !t.warned) {
+          t.warned = true;
+          List<String> notes = new ArrayList<>(o.notes());
+          notes.add("process " + key(e.pid()) + " was not seen starting: memory it mapped"
+              + " before the trace began is unknown");
+          return new Outcome(o.changes(), notes);
+        }
+        return o;
+      }
+      if (event instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
+        ProcessCalls.exit(this, key(x.pid()));
+      }
+      return Outcome.NONE;
+    } catch (RuntimeException bug) {
+      return Outcome.note("the model could not apply this event (" + bug + ")");
+    }
+  }
+
+  static int key(Integer pid) {
+    return pid == null ? 0 : pid;
+  }
+
+  /** The task with this tid, made up (knowing nothing) when the trace never showed it begin. */
+  Task task(Integer pid) {
+    int tid = key(pid);
+    Task t = tasks.get(tid);
+    if (t == null) {
+      t = new Task(tid, tid, new AddressSpace(), new FdTable(), null, false);
+      tasks.put(tid, t);
+    }
+    return t;
+  }
+
+  /** The address space the task with this tid uses, or null when no event named it. */
+  public AddressSpace space(Integer pid) {
+    Task t = tasks.get(key(pid));
+    return t == null ? null : t.mm;
+  }
+
+  /** The address space for this tid, made empty when unknown (a snapshot is about to fill it). */
+  public AddressSpace spaceFor(Integer pid) {
+    return task(pid).mm;
+  }
+
+  /** The process (thread group) id of a tid, or the tid itself when unknown. */
+  public int processOf(Integer pid) {
+    Task t = tasks.get(key(pid));
+    return t == null ? key(pid) : t.tgid;
+  }
+
+  public FdTable fds(Integer pid) {
+    Task t = tasks.get(key(pid));
+    return t == null ? null : t.fds;
+  }
+
+  /** Marks a task as known from its start (a snapshot told the model everything). */
+  public void markKnown(Integer pid) {
+    task(pid).seen = true;
+  }
+
+  static OptionalLong none() {
+    return OptionalLong.empty();
+  }
+
+  static String range(long lo, long hi) {
+    return hex(lo) + "-" + hex(hi);
+  }
+
+  static long page() {
+    return LinuxFlags.PAGE;
+  }
+}

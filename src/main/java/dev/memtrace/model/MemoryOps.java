@@ -1,0 +1,342 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.abi.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_FIXED;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_FIXED_NOREPLACE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_GROWSDOWN;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_HUGETLB;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_LOCKED;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_NORESERVE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_PRIVATE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_STACK;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_TYPE;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP_DONTUNMAP;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP_FIXED;
+import static dev.memtrace.model.abi.LinuxFlags.PAGE;
+import static dev.memtrace.model.abi.LinuxFlags.PROT_EXEC;
+import static dev.memtrace.model.abi.LinuxFlags.PROT_READ;
+import static dev.memtrace.model.abi.LinuxFlags.PROT_WRITE;
+import static dev.memtrace.model.abi.LinuxFlags.pageUp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory system calls of Linux, applied to an {@link AddressSpace} from plain numbers: the
+ * arguments and the value the call returned. Only successful calls come here (a failed call
+ * changes nothing). Each method follows the kernel path it names (mm/mmap.c, mm/mprotect.c,
+ * mm/mremap.c, mm/madvise.c, ipc/shm.c): lengths rounded up to pages, the range cut out of
+ * whatever was there, the new area merged with its neighbours when the kernel would merge it.
+ * Where the trace does not tell enough (memory the model never saw mapped), the method changes
+ * what it can and says what it could not know.
+ */
+public final class MemoryOps {
+
+  private MemoryOps() {}
+
+  /** mmap flag bits that become vm_flags bits (calc_vm_flag_bits, mm/mmap.c). */
+  private static final Map<Long, Integer> MAP_TO_VM =
+      Map.of(
+          MAP_GROWSDOWN, Vma.GROWSDOWN,
+          MAP_LOCKED, Vma.LOCKED,
+          MAP_NORESERVE, Vma.NORESERVE,
+          MAP_STACK, Vma.NOHUGEPAGE);
+
+  /** madvise advice that changes vm_flags: advice → {bits set, bits cleared} (madvise_update_vma). */
+  private static final Map<Long, int[]> ADVICE_FLAGS =
+      Map.of(
+          10L, new int[] {Vma.DONTCOPY, 0},
+          11L, new int[] {0, Vma.DONTCOPY},
+          12L, new int[] {Vma.MERGEABLE, 0},
+          13L, new int[] {0, Vma.MERGEABLE},
+          14L, new int[] {Vma.HUGEPAGE, Vma.NOHUGEPAGE},
+          15L, new int[] {Vma.NOHUGEPAGE, Vma.HUGEPAGE},
+          16L, new int[] {Vma.DONTDUMP, 0},
+          17L, new int[] {0, Vma.DONTDUMP},
+          18L, new int[] {Vma.WIPEONFORK, 0},
+          19L, new int[] {0, Vma.WIPEONFORK});
+
+  private static final int RWX = PROT_READ | PROT_WRITE | PROT_EXEC;
+
+  /**
+   * A successful mmap that returned {@code result}. backing is the file behind fd for a file
+   * mapping (ignored with MAP_ANONYMOUS); shmKey distinguishes shared anonymous mappings.
+   */
+  public static Outcome mmap(
+      AddressSpace s, long len, int prot, long flags, Backing backing, long offset, long result,
+      int line, long shmKey) {
+    List<String> notes = new ArrayList<>();
+    long end = result + pageUp(len);
+    if (len <= 0 || end <= result) {
+      return Outcome.note("mmap returned " + hex(result) + " for a length of " + len
+          + ", which the kernel refuses: the model leaves the address space as it was");
+    }
+    boolean shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+    boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
+    Backing b = anonymous ? Backing.ANONYMOUS : backing;
+    long pgoff = offset;
+    if (anonymous && shared) {
+      b = Backing.sharedMemory("/dev/zero (deleted)", shmKey);
+      pgoff = 0;
+    } else if (anonymous || (!shared && "/dev/zero".equals(b.path()))) {
+      b = Backing.ANONYMOUS; // a private /dev/zero mapping is made anonymous (mmap_zero)
+      pgoff = result;
+    }
+    if ((flags & MAP_HUGETLB) != 0 && anonymous) {
+      b = new Backing(Backing.Kind.SPECIAL, "/anon_hugepage (deleted)", Backing.NO_DEV, 0, shmKey);
+    }
+    int vmFlags = 0;
+    for (Map.Entry<Long, Integer> e : MAP_TO_VM.entrySet()) {
+      if ((flags & e.getKey()) != 0) {
+        vmFlags |= e.getValue();
+      }
+    }
+    if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
+      vmFlags |= Vma.ACCOUNT; // accountable_mapping
+    }
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(result, end);
+    boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    if (!fixed && !s.areasNear(result, end, false).isEmpty()) {
+      notes.add("the kernel placed this mapping over " + hex(result) + "-" + hex(end)
+          + ", where the model still had memory: the model was out of date and drops it");
+    }
+    s.cut(result, end);
+    s.put(new Vma(result, end, prot & RWX, shared, pgoff, b, vmFlags, 0, line, false));
+    s.mergeBoundaries(result, end);
+    s.markWritten(result, end);
+    return new Outcome(t.changes(), notes);
+  }
+
+  /** A successful munmap of [addr, addr+len). */
+  public static Outcome munmap(AddressSpace s, long addr, long len) {
+    long end = addr + pageUp(len);
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(addr, end);
+    List<Vma> gone = s.cut(addr, end);
+    List<String> notes = new ArrayList<>();
+    if (gone.isEmpty()) {
+      notes.add("munmap of " + hex(addr) + "-" + hex(end) + ": the model knew no memory there"
+          + " (mapped before the trace began, or by the kernel at execve)");
+    }
+    return new Outcome(t.changes(), notes);
+  }
+
+  /** A successful mprotect: new protection on [addr, addr+len), then re-merge (mprotect_fixup). */
+  public static Outcome mprotect(AddressSpace s, long addr, long len, int prot) {
+    long end = addr + pageUp(len);
+    int newProt = prot & RWX;
+    return changeAreas(s, addr, end, "mprotect", v -> {
+      int f = v.flags();
+      boolean nowWritable = (newProt & PROT_WRITE) != 0;
+      if (nowWritable && !v.shared()
+          && (f & (Vma.ACCOUNT | Vma.NORESERVE)) == 0 && !v.writable()) {
+        f |= Vma.ACCOUNT;
+      } else if (!nowWritable && (f & Vma.ACCOUNT) != 0 && v.privateAnonymous()
+          && v.anonId() == 0) {
+        f &= ~Vma.ACCOUNT; // an unfaulted area is unaccounted again
+      }
+      return v.withProt(newProt, f, v.anonId());
+    });
+  }
+
+  /** A successful madvise: only advice that changes vm_flags changes the listing (it may split). */
+  public static Outcome madvise(AddressSpace s, long addr, long len, long advice) {
+    int[] setClear = ADVICE_FLAGS.get(advice);
+    if (setClear == null) {
+      return Outcome.NONE;
+    }
+    long end = addr + pageUp(len);
+    return changeAreas(s, addr, end, "madvise",
+        v -> v.withFlags((v.flags() | setClear[0]) & ~setClear[1]));
+  }
+
+  /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
+  public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
+    long lo = dev.memtrace.model.abi.LinuxFlags.pageDown(addr);
+    long end = pageUp(addr + len);
+    return changeAreas(s, lo, end, on ? "mlock" : "munlock",
+        v -> v.withFlags(on ? v.flags() | Vma.LOCKED : v.flags() & ~Vma.LOCKED));
+  }
+
+  private static Outcome changeAreas(
+      AddressSpace s, long lo, long hi, String call, java.util.function.UnaryOperator<Vma> f) {
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(lo, hi);
+    List<String> notes = new ArrayList<>();
+    if (!s.covered(lo, hi)) {
+      notes.add(call + " of " + hex(lo) + "-" + hex(hi) + ": the model knew "
+          + (s.areasNear(lo, hi, false).isEmpty() ? "no" : "only part of the")
+          + " memory there (mapped before the trace began, or by the kernel at execve)");
+    }
+    s.splitAt(lo);
+    s.splitAt(hi);
+    for (Vma v : s.areasNear(lo, hi, false)) {
+      s.replace(f.apply(v));
+    }
+    s.mergeBoundaries(lo, hi);
+    s.markWritten(lo, hi);
+    return new Outcome(t.changes(), notes);
+  }
+
+  /**
+   * A successful mremap that returned {@code result}: shrink or grow in place, or move (MAYMOVE,
+   * FIXED), keeping the old mapping with DONTUNMAP. An old length of 0 duplicates a shared mapping.
+   */
+  public static Outcome mremap(
+      AddressSpace s, long oldAddr, long oldLen, long newLen, long flags, long result, int line) {
+    long oldSize = pageUp(oldLen);
+    long newSize = pageUp(newLen);
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(oldAddr, oldAddr + Math.max(oldSize, newSize));
+    if (result != oldAddr) {
+      t.watch(result, result + newSize);
+    }
+    List<String> notes = new ArrayList<>();
+    Vma source = s.areaAt(oldAddr);
+    if (source == null) {
+      notes.add("mremap of " + hex(oldAddr) + ": the model knew no memory there; what now lies at "
+          + hex(result) + "-" + hex(result + newSize) + " is unknown");
+      s.cut(result, result + newSize);
+      if (newSize > 0) {
+        s.put(new Vma(result, result + newSize, -1, false, 0, Backing.unknown("[unknown]"), 0, 0,
+            line, false));
+      }
+      return new Outcome(t.changes(), notes);
+    }
+    if (oldSize == 0) { // duplicate a shared mapping
+      Vma copy = source.movedTo(result, result + newSize, source.pgoff() + (oldAddr - source.start()));
+      s.cut(result, result + newSize);
+      s.put(copy);
+      s.mergeBoundaries(result, result + newSize);
+      return new Outcome(t.changes(), notes);
+    }
+    if (result == oldAddr) {
+      if (newSize < oldSize) {
+        s.cut(oldAddr + newSize, oldAddr + oldSize);
+      } else if (newSize > oldSize) {
+        s.splitAt(oldAddr + oldSize);
+        Vma last = s.areaAt(oldAddr + oldSize - 1);
+        s.cut(oldAddr + oldSize, oldAddr + newSize);
+        s.replace(last.withEnd(oldAddr + newSize));
+        s.mergeBoundaries(oldAddr + newSize, oldAddr + newSize);
+      }
+      return new Outcome(t.changes(), notes);
+    }
+    long moved = Math.min(oldSize, newSize);
+    if (newSize < oldSize) {
+      s.cut(oldAddr + newSize, oldAddr + oldSize);
+    }
+    s.splitAt(oldAddr);
+    s.splitAt(oldAddr + moved);
+    Vma piece = s.areaAt(oldAddr);
+    if (piece.end() < oldAddr + moved) {
+      notes.add("mremap of " + hex(oldAddr) + "-" + hex(oldAddr + oldSize)
+          + " spans several areas in the model, which the kernel would refuse");
+    }
+    boolean keepOld = (flags & MREMAP_DONTUNMAP) != 0;
+    if (!keepOld) {
+      s.cut(oldAddr, oldAddr + moved);
+    }
+    if ((flags & MREMAP_FIXED) == 0 && !s.areasNear(result, result + newSize, false).isEmpty()) {
+      notes.add("mremap moved the mapping to " + hex(result) + ", where the model still had memory:"
+          + " the model was out of date and drops it");
+    }
+    s.cut(result, result + newSize);
+    // An area that never held a private page gets a page offset from its new address (copy_vma).
+    long pgoff = piece.privateAnonymous() && piece.anonId() == 0 ? result : piece.pgoff();
+    s.put(piece.movedTo(result, result + newSize, pgoff));
+    s.mergeBoundaries(result, result + newSize);
+    return new Outcome(t.changes(), notes);
+  }
+
+  /**
+   * brk: {@code requested} 0 asks for the current break; otherwise the call succeeded when it
+   * returned what was asked (the kernel returns the old break when it refuses). The first answer
+   * after execve is start_brk. [heap] grows by extending the area below the old break.
+   */
+  public static Outcome brk(AddressSpace s, long requested, long result, boolean freshExec, int line) {
+    long start = s.startBrk();
+    long old = s.brk();
+    if (requested == 0 || result != requested) {
+      if (start == AddressSpace.UNKNOWN && freshExec) {
+        s.setBrk(result, result);
+      } else {
+        s.setBrk(start, result);
+      }
+      if (requested != 0) {
+        return Outcome.note("brk(" + hex(requested) + ") refused: the break stays at " + hex(result));
+      }
+      if (old != AddressSpace.UNKNOWN && old != result) {
+        return Outcome.note("the model had the break at " + hex(old) + ", the kernel says "
+            + hex(result));
+      }
+      return Outcome.NONE;
+    }
+    if (old == AddressSpace.UNKNOWN) {
+      s.setBrk(start, result);
+      return Outcome.note("the break before this call is unknown: [heap] below " + hex(result)
+          + " cannot be drawn");
+    }
+    long oldTop = pageUp(old);
+    long newTop = pageUp(result);
+    long lo = Math.min(oldTop, newTop);
+    long hi = Math.max(oldTop, newTop);
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(start == AddressSpace.UNKNOWN ? lo : Math.min(start, lo) - 1, hi + 1);
+    if (newTop < oldTop) {
+      s.cut(newTop, oldTop);
+    } else if (newTop > oldTop) {
+      s.cut(oldTop, newTop);
+      s.put(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, false, oldTop, Backing.ANONYMOUS,
+          Vma.ACCOUNT, 0, line, true));
+      s.mergeBoundaries(oldTop, oldTop); // do_brk_flags only expands the area below
+      s.markWritten(oldTop, newTop);
+    }
+    s.setBrk(start, result);
+    return new Outcome(t.changes(), List.of());
+  }
+
+  /** A successful shmat of a segment of {@code size} bytes (null when unknown) at {@code result}. */
+  public static Outcome shmat(
+      AddressSpace s, long result, Long size, long flags, String name, long key, int line) {
+    if (size == null) {
+      return Outcome.note("shmat at " + hex(result) + ": the segment's size is unknown"
+          + " (no shmget for it in the trace), so its region cannot be drawn");
+    }
+    boolean readOnly = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_RDONLY) != 0;
+    boolean exec = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_EXEC) != 0;
+    int prot = PROT_READ | (readOnly ? 0 : PROT_WRITE) | (exec ? PROT_EXEC : 0);
+    long end = result + pageUp(size);
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(result, end);
+    s.cut(result, end);
+    s.put(new Vma(result, end, prot, true, 0, Backing.sharedMemory(name, key), 0, 0, line, false));
+    s.mergeBoundaries(result, end);
+    return new Outcome(t.changes(), List.of());
+  }
+
+  /** A successful shmdt: the segment's areas from addr on go. */
+  public static Outcome shmdt(AddressSpace s, long addr) {
+    Vma first = s.areaAt(addr);
+    if (first == null || first.backing().kind() != Backing.Kind.SHARED_MEMORY) {
+      return Outcome.note("shmdt of " + hex(addr) + ": the model knew no segment there");
+    }
+    long end = first.end();
+    Vma next = s.areaAt(end);
+    while (next != null && next.backing().sameObject(first.backing())) {
+      end = next.end();
+      next = s.areaAt(end);
+    }
+    return munmap(s, addr, end - addr);
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+
+  static long page() {
+    return PAGE;
+  }
+}

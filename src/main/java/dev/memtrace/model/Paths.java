@@ -1,0 +1,37 @@
+package dev.memtrace.model;
+
+/** Path text as the model stores it: joined to a directory when relative, normalised, undecorated. */
+final class Paths {
+
+  private Paths() {}
+
+  /** {@code /dev/null<char 1:3>} (the -yy device note) to {@code /dev/null}. */
+  static String undecorate(String path) {
+    if (path.endsWith(">")) {
+      int lt = path.lastIndexOf('<');
+      if (lt > 0) {
+        return path.substring(0, lt);
+      }
+    }
+    return path;
+  }
+
+  /** dir + "/" + path, normalised; path as given when it is relative and dir is unknown. */
+  static String resolve(String dir, String path) {
+    if (path.startsWith("/")) {
+      return normalise(path);
+    }
+    if (dir == null) {
+      return path;
+    }
+    return normalise(dir + "/" + path);
+  }
+
+  static String normalise(String path) {
+    try {
+      return java.nio.file.Path.of(path).normalize().toString();
+    } catch (RuntimeException e) {
+      return path;
+    }
+  }
+}

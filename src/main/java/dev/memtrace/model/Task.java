@@ -1,0 +1,28 @@
+package dev.memtrace.model;
+
+/**
+ * One traced task (a thread; the leader's tid is the process id). Tasks of one process share
+ * their address space and usually their fd table; tid and tgid are kept apart so that a thread's
+ * call lands in its process's memory. seen says whether the model watched the task begin (a
+ * clone, fork or execve in the trace); a task met first in the middle of its life knows nothing of
+ * its earlier memory.
+ */
+final class Task {
+
+  final int tid;
+  int tgid;
+  AddressSpace mm;
+  FdTable fds;
+  String cwd;
+  boolean seen;
+  boolean warned;
+
+  Task(int tid, int tgid, AddressSpace mm, FdTable fds, String cwd, boolean seen) {
+    this.tid = tid;
+    this.tgid = tgid;
+    this.mm = mm;
+    this.fds = fds;
+    this.cwd = cwd;
+    this.seen = seen;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.abi.LinuxFlags.PROT_EXEC;
+import static dev.memtrace.model.abi.LinuxFlags.PROT_READ;
+import static dev.memtrace.model.abi.LinuxFlags.PROT_WRITE;
+
+/**
+ * The model's vm_area_struct: a {@link Region} plus what the kernel weighs when it decides to merge
+ * two neighbours but {@code /proc/PID/maps} does not print. pgoff is kept for anonymous memory too
+ * (the kernel sets it from the address at mmap time and keeps it when mremap moves the area, which
+ * is why a moved area stops merging with fresh neighbours). anonId stands for the anon_vma: 0 when
+ * the area never held a private written page, else an identity shared by the pieces of one area;
+ * two areas with different identities never merge. prot is -1 when the trace does not tell it.
+ */
+record Vma(
+    long start,
+    long end,
+    int prot,
+    boolean shared,
+    long pgoff,
+    Backing backing,
+    int flags,
+    long anonId,
+    int originLine,
+    boolean fromBrk) {
+
+  /** vm_flags bits that matter for merging (names as in include/linux/mm.h). */
+  static final int GROWSDOWN = 1;
+  static final int NORESERVE = 1 << 1;
+  static final int ACCOUNT = 1 << 2;
+  static final int NOHUGEPAGE = 1 << 3;
+  static final int HUGEPAGE = 1 << 4;
+  static final int LOCKED = 1 << 5;
+  static final int DONTCOPY = 1 << 6;
+  static final int WIPEONFORK = 1 << 7;
+  static final int DONTDUMP = 1 << 8;
+  static final int MERGEABLE = 1 << 9;
+
+  long size() {
+    return end - start;
+  }
+
+  boolean writable() {
+    return prot > 0 && (prot & PROT_WRITE) != 0;
+  }
+
+  boolean privateAnonymous() {
+    return !shared && backing.kind() == Backing.Kind.ANONYMOUS;
+  }
+
+  /** The part [from, to) of this area, with the file offset moved along. */
+  Vma slice(long from, long to) {
+    return new Vma(from, to, prot, shared, pgoff + (from - start), backing, flags, anonId,
+        originLine, fromBrk);
+  }
+
+  Vma withProt(int newProt, int newFlags, long newAnonId) {
+    return new Vma(start, end, newProt, shared, pgoff, backing, newFlags, newAnonId, originLine,
+        fromBrk);
+  }
+
+  Vma withFlags(int newFlags) {
+    return new Vma(start, end, prot, shared, pgoff, backing, newFlags, anonId, originLine, fromBrk);
+  }
+
+  Vma withAnonId(long id) {
+    return new Vma(start, end, prot, shared, pgoff, backing, flags, id, originLine, fromBrk);
+  }
+
+  Vma withEnd(long newEnd) {
+    return new Vma(start, newEnd, prot, shared, pgoff, backing, flags, anonId, originLine, fromBrk);
+  }
+
+  Vma movedTo(long newStart, long newEnd, long newPgoff) {
+    return new Vma(newStart, newEnd, prot, shared, newPgoff, backing, flags, anonId, originLine,
+        fromBrk);
+  }
+
+  Vma withBacking(Backing b) {
+    return new Vma(start, end, prot, shared, pgoff, b, flags, anonId, originLine, fromBrk);
+  }
+
+  /**
+   * Whether the kernel would make one area of this one and {@code next} (is_mergeable_vma and
+   * is_mergeable_anon_vma in mm/vma.c): adjacent, same protection, flags and backing object,
+   * contiguous page offsets, compatible anon_vma.
+   */
+  boolean canMergeWith(Vma next) {
+    return end == next.start
+        && prot >= 0
+        && prot == next.prot
+        && shared == next.shared
+        && flags == next.flags
+        && backing.sameObject(next.backing)
+        && pgoff + size() == next.pgoff
+        && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);
+  }
+
+  Vma mergedWith(Vma next) {
+    return new Vma(start, next.end, prot, shared, pgoff, backing, flags,
+        anonId != 0 ? anonId : next.anonId, originLine, fromBrk || next.fromBrk);
+  }
+
+  /** The four permission characters of /proc/PID/maps. */
+  String perms() {
+    if (prot < 0) {
+      return "????";
+    }
+    return new StringBuilder(4)
+        .append((prot & PROT_READ) != 0 ? 'r' : '-')
+        .append((prot & PROT_WRITE) != 0 ? 'w' : '-')
+        .append((prot & PROT_EXEC) != 0 ? 'x' : '-')
+        .append(shared ? 's' : 'p')
+        .toString();
+  }
+}

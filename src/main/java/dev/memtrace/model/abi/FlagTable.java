@@ -1,0 +1,113 @@
+package dev.memtrace.model.abi;
+
+import dev.memtrace.trace.Arg;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * One strace {@code xlat} table as data: constant names and their values, both ways. It turns an
+ * argument as strace printed it into a number whatever the {@code -X} style: {@code -X raw}
+ * ({@code 0x3}), abbreviated ({@code PROT_READ|PROT_WRITE}), {@code -X verbose} ({@code 0x3 /*
+ * PROT_READ|PROT_WRITE *&#47;}) and the mixed form strace uses for unknown bits ({@code
+ * MAP_PRIVATE|0x100000}). A name the table does not hold makes the value unknown: the caller says
+ * so rather than guessing.
+ */
+public final class FlagTable {
+
+  private final String name;
+  private final Map<String, Long> byName = new LinkedHashMap<>();
+
+  private FlagTable(String name) {
+    this.name = name;
+  }
+
+  /** A table from alternating names and values: {@code of("prot", "PROT_READ", 1L, ...)}. */
+  public static FlagTable of(String name, Object... namesAndValues) {
+    FlagTable t = new FlagTable(name);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      t.byName.put((String) namesAndValues[i], ((Number) namesAndValues[i + 1]).longValue());
+    }
+    return t;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The value of one constant name, if the table has it. */
+  public OptionalLong value(String constant) {
+    Long v = byName.get(constant);
+    return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+  }
+
+  /** The names whose bits are all set in {@code value}, in table order ({@code 0} gives none). */
+  public String names(long value) {
+    StringBuilder sb = new StringBuilder();
+    long rest = value;
+    for (Map.Entry<String, Long> e : byName.entrySet()) {
+      long v = e.getValue();
+      if (v != 0 && (value & v) == v && (rest & v) != 0) {
+        sb.append(sb.length() == 0 ? "" : "|").append(e.getKey());
+        rest &= ~v;
+      }
+    }
+    if (rest != 0 || sb.length() == 0) {
+      sb.append(sb.length() == 0 ? "" : "|").append("0x").append(Long.toHexString(rest));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The numeric value of an argument printed with constants of this table: a number, a name, an
+   * OR of both, or a number with a verbose comment. Empty when a part is neither a number nor a
+   * name of this table.
+   */
+  public OptionalLong decode(Arg arg) {
+    if (arg == null) {
+      return OptionalLong.empty();
+    }
+    if (arg instanceof Arg.Commented c) {
+      OptionalLong v = c.value().asLong();
+      return v.isPresent() ? v : decode(c.value());
+    }
+    if (arg instanceof Arg.Flags f) {
+      long acc = 0;
+      for (Arg part : f.parts()) {
+        OptionalLong v = decode(part);
+        if (v.isEmpty()) {
+          return v;
+        }
+        acc |= v.getAsLong();
+      }
+      return OptionalLong.of(acc);
+    }
+    if (arg instanceof Arg.Sym s) {
+      return decodeText(s.text());
+    }
+    OptionalLong n = arg.asLong();
+    return n.isPresent() ? n : decodeText(arg.text());
+  }
+
+  /** Like {@link #decode(Arg)}, from the text alone ({@code "PROT_READ|0x8"}). */
+  public OptionalLong decodeText(String text) {
+    String t = text.strip();
+    int comment = t.indexOf("/*");
+    if (comment > 0) {
+      t = t.substring(0, comment).strip();
+    }
+    long acc = 0;
+    for (String part : t.split("\\|")) {
+      String p = part.strip();
+      OptionalLong v = value(p);
+      if (v.isEmpty()) {
+        v = Numbers.parse(p);
+      }
+      if (v.isEmpty()) {
+        return v;
+      }
+      acc |= v.getAsLong();
+    }
+    return OptionalLong.of(acc);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.memtrace.correlate;
+
+import dev.memtrace.model.AddressSpace;
+import dev.memtrace.model.Agreement;
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.model.Region;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays a log into a {@link MemoryModel} from the log alone (no snapshot is given to the model)
+ * and compares the model with every snapshot, by this rule:
+ *
+ * <ol>
+ *   <li>The regions the kernel made at execve are those of the process's first snapshot after its
+ *       execve that overlap nothing the model held then (nothing, in practice: the first memory
+ *       call after execve is {@code brk(NULL)}). A forked child inherits its parent's. Their
+ *       address ranges are <em>execve ranges</em>.
+ *   <li>Kernel lines overlapping an execve range are left out: the trace never shows that memory
+ *       being mapped, so the model cannot hold it (DESIGN: it appears only when a snapshot told
+ *       the model about it). This includes execve regions the trace later re-protected (RELRO)
+ *       and anything the kernel merged into them.
+ *   <li>Every other kernel line must be a region of the model with the same start, end,
+ *       permissions, offset and file ({@link Agreement}); and every model region outside the
+ *       execve ranges must be such a kernel line. So the model holds exactly what the trace made,
+ *       and nothing the kernel does not show.
+ * </ol>
+ */
+public final class ReplayCheck {
+
+  public record Mismatch(int line, int pid, List<String> modelOnly, List<String> kernelOnly) {
+    @Override
+    public String toString() {
+      return "line " + line + " pid " + pid + "\n  model only:  " + String.join("\n               ", modelOnly)
+          + "\n  kernel only: " + String.join("\n               ", kernelOnly);
+    }
+  }
+
+  public record Result(int compared, int regionsCompared, List<Mismatch> mismatches) {}
+
+  public static Result run(Path log, Path snapshots) throws IOException {
+    List<Snapshot> snaps = SnapshotFile.read(snapshots).snapshots();
+    ArrayDeque<Snapshot> pending = new ArrayDeque<>(snaps);
+    MemoryModel model = new MemoryModel();
+    Map<Integer, List<long[]>> execRanges = new HashMap<>();
+    Map<Integer, Boolean> awaitingExec = new HashMap<>();
+    List<Mismatch> mismatches = new ArrayList<>();
+    int[] counts = new int[2];
+    try (InputStream in = Files.newInputStream(log);
+        TraceReader reader = new TraceReader(in, log.toString(), null)) {
+      for (TraceEvent e = reader.next(); ; e = reader.next()) {
+        int next = e == null ? Integer.MAX_VALUE : e.line();
+        while (!pending.isEmpty() && pending.peekFirst().line() < next) {
+          Snapshot s = pending.pollFirst();
+          if (s.maps() == null) {
+            continue;
+          }
+          compare(model, s, execRanges, awaitingExec, mismatches, counts);
+        }
+        if (e == null) {
+          break;
+        }
+        model.apply(e);
+        if (e instanceof SyscallEvent c && c.succeeded()) {
+          int pid = c.pid() == null ? 0 : c.pid();
+          if (c.name().startsWith("execve")) {
+            awaitingExec.put(pid, true);
+            execRanges.remove(pid);
+          } else if (c.name().startsWith("clone") || c.name().endsWith("fork")) {
+            int child = c.result().value().intValue();
+            execRanges.put(child, execRanges.getOrDefault(pid, List.of()));
+          }
+        }
+      }
+    }
+    return new Result(counts[0], counts[1], mismatches);
+  }
+
+  private static void compare(MemoryModel model, Snapshot s, Map<Integer, List<long[]>> execRanges,
+      Map<Integer, Boolean> awaitingExec, List<Mismatch> out, int[] counts) {
+    List<Region> kernel = MapsFormat.parse(s.maps());
+    AddressSpace space = model.space(s.pid());
+    List<Region> mine = space == null ? List.of() : space.regions();
+    if (awaitingExec.remove(s.pid()) != null) {
+      List<long[]> ranges = new ArrayList<>();
+      for (Region k : kernel) {
+        if (mine.stream().noneMatch(m -> overlaps(m, k.start(), k.end()))) {
+          ranges.add(new long[] {k.start(), k.end()});
+        }
+      }
+      execRanges.put(s.pid(), ranges);
+    }
+    List<long[]> exec = execRanges.getOrDefault(s.pid(), List.of());
+    List<Region> k2 = kernel.stream().filter(k -> !inExec(k, exec)).toList();
+    List<Region> m2 = mine.stream().filter(m -> !inExec(m, exec)).toList();
+    List<String> modelOnly = new ArrayList<>();
+    List<String> kernelOnly = new ArrayList<>();
+    for (Region m : m2) {
+      if (k2.stream().noneMatch(k -> Agreement.same(m, k))) {
+        modelOnly.add(MapsFormat.line(m));
+      }
+    }
+    for (Region k : k2) {
+      if (m2.stream().noneMatch(m -> Agreement.same(m, k))) {
+        kernelOnly.add(MapsFormat.line(k));
+      }
+    }
+    counts[0]++;
+    counts[1] += k2.size();
+    if (!modelOnly.isEmpty() || !kernelOnly.isEmpty()) {
+      out.add(new Mismatch(s.line(), s.pid(), modelOnly, kernelOnly));
+    }
+  }
+
+  private static boolean inExec(Region r, List<long[]> exec) {
+    for (long[] x : exec) {
+      if (r.start() < x[1] && r.end() > x[0]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean overlaps(Region r, long lo, long hi) {
+    return r.start() < hi && r.end() > lo;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the explain stage over a log for tests; finds the shared corpus beside the project. */
+final class Run {
+  private Run() {}
+
+  static Path shared() {
+    String s = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
+    return s != null ? Paths.get(s) : Paths.get("..", "shared");
+  }
+
+  static Path corpusLog(String name) {
+    return shared().resolve("corpus").resolve("logs").resolve(name);
+  }
+
+  record Out(List<AnnotatedEvent> events, ExplainStats stats) {
+    AnnotatedEvent at(int line) {
+      return events.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow();
+    }
+
+    String why(int line) {
+      return String.join(" | ", at(line).why().stream().map(Explanation::text).toList());
+    }
+  }
+
+  static Out explain(List<TraceEvent> events, int window) {
+    Explainer ex = new Explainer(window, null);
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : events) {
+      out.addAll(ex.accept(AnnotatedEvent.bare(e)));
+    }
+    out.addAll(ex.finish());
+    return new Out(out, ex.stats());
+  }
+
+  static Out explain(Path log) throws IOException {
+    return explain(read(log), Explainer.DEFAULT_WINDOW);
+  }
+
+  /** Reads a log with the real parser; an -ff file gets its pid from its name. */
+  static List<TraceEvent> read(Path log) throws IOException {
+    String n = log.getFileName().toString();
+    String ext = n.substring(n.lastIndexOf('.') + 1);
+    Integer pid = ext.matches("\\d+") ? Integer.valueOf(ext) : null;
+    List<TraceEvent> out = new ArrayList<>();
+    try (var in = Files.newInputStream(log);
+        TraceReader r = new TraceReader(in, n, pid)) {
+      for (TraceEvent e = r.next(); e != null; e = r.next()) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  static boolean exists(Path p) {
+    return Files.isRegularFile(p);
+  }
+}

@@ -1,0 +1,235 @@
+package dev.memtrace.model;
+
+import static dev.memtrace.model.abi.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_FIXED;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_GROWSDOWN;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_NORESERVE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_PRIVATE;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_SHARED;
+import static dev.memtrace.model.abi.LinuxFlags.MAP_STACK;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP_DONTUNMAP;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP_FIXED;
+import static dev.memtrace.model.abi.LinuxFlags.MREMAP_MAYMOVE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernel semantics of the memory calls on plain numbers. Expected listings are what
+ * /proc/PID/maps showed on Linux 6.18 for the same sequence (the ld.so and shared-memory cases are
+ * copied from corpus/maps snapshots).
+ */
+class MemoryOpsTest {
+
+  static final int R = 1;
+  static final int RW = 3;
+  static final int RX = 5;
+  static final int RWX = 7;
+  static final long ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+
+  final AddressSpace s = new AddressSpace();
+
+  static String maps(AddressSpace s) {
+    return s.regions().stream()
+        .map(r -> String.format("%x-%x %s %x %s", r.start(), r.end(), r.perms(), r.offset(),
+            r.path()).strip())
+        .collect(Collectors.joining("\n"));
+  }
+
+  Outcome anon(long addr, long len, int prot) {
+    return MemoryOps.mmap(s, len, prot, ANON, null, 0, addr, 1, 0);
+  }
+
+  Outcome file(long addr, long len, int prot, long flags, String path, long off) {
+    return MemoryOps.mmap(s, len, prot, flags, Backing.file(path), off, addr, 1, 0);
+  }
+
+  @Test
+  void anonymousMappingIsPageRoundedAndMergesWithAnEqualNeighbour() {
+    Outcome first = anon(0x7f0000003000L, 12288, RW);
+    assertThat(first.changes()).extracting(c -> c.op().symbol).containsExactly("+");
+    Outcome second = anon(0x7f0000000000L, 10000, RW); // 3 pages once rounded
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000006000 rw-p 0");
+    RegionChange c = second.changes().get(0);
+    assertThat(c.op()).isEqualTo(RegionChange.Op.CHANGED);
+    assertThat(c.before().start()).isEqualTo(0x7f0000003000L);
+    assertThat(c.after().size()).isEqualTo(0x6000);
+  }
+
+  @Test
+  void differentProtectionGrowsdownOrNoreserveKeepNeighboursApart() {
+    anon(0x10000, 4096, RW);
+    anon(0x11000, 4096, R);
+    MemoryOps.mmap(s, 4096, RW, ANON | MAP_GROWSDOWN | MAP_STACK, null, 0, 0xf000, 1, 0);
+    MemoryOps.mmap(s, 4096, RW, ANON | MAP_NORESERVE, null, 0, 0xe000, 1, 0);
+    assertThat(s.regions()).hasSize(4);
+  }
+
+  @Test
+  void sharedObjectLoadingAsLdSoDoesIt() {
+    // corpus/maps/mmapfile.log lines 14-18 and 25, libc.so.6 at 0x7f70cdbfd000
+    String libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+    long deny = MAP_PRIVATE | 0x800;
+    file(0x7f70cdbfd000L, 1974096, R, deny, libc, 0);
+    file(0x7f70cdc23000L, 1400832, RX, deny | MAP_FIXED, libc, 0x26000);
+    Outcome rodata = file(0x7f70cdd79000L, 339968, R, deny | MAP_FIXED, libc, 0x17c000);
+    assertThat(rodata.changes()).as("remapping the same pages changes nothing visible").isEmpty();
+    file(0x7f70cddcc000L, 24576, RW, deny | MAP_FIXED, libc, 0x1cf000);
+    anon(0x7f70cddd2000L, 53072, RW);
+    MemoryOps.mprotect(s, 0x7f70cddcc000L, 16384, R);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "7f70cdbfd000-7f70cdc23000 r--p 0 " + libc,
+        "7f70cdc23000-7f70cdd79000 r-xp 26000 " + libc,
+        "7f70cdd79000-7f70cddcc000 r--p 17c000 " + libc,
+        "7f70cddcc000-7f70cddd0000 r--p 1cf000 " + libc,
+        "7f70cddd0000-7f70cddd2000 rw-p 1d3000 " + libc,
+        "7f70cddd2000-7f70cdddf000 rw-p 0"));
+  }
+
+  @Test
+  void munmapPunchesHolesAndSpansSeveralRegions() {
+    anon(0x100000, 0x10000, RW);
+    anon(0x110000, 0x10000, R);
+    MemoryOps.munmap(s, 0x104000, 0x1000);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "100000-104000 rw-p 0", "105000-110000 rw-p 0", "110000-120000 r--p 0"));
+    Outcome o = MemoryOps.munmap(s, 0x106000, 0x10001);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "100000-104000 rw-p 0", "105000-106000 rw-p 0", "117000-120000 r--p 0"));
+    assertThat(o.changes()).extracting(c -> c.op().symbol).containsExactly("~", "~");
+  }
+
+  @Test
+  void munmapOfUnknownMemorySaysSo() {
+    Outcome o = MemoryOps.munmap(s, 0x5000, 4096);
+    assertThat(o.changes()).isEmpty();
+    assertThat(o.notes()).singleElement().asString().contains("knew no memory");
+  }
+
+  @Test
+  void mprotectSplitsAndProtectingBackMerges() {
+    anon(0x200000, 0x8000, RW);
+    MemoryOps.mprotect(s, 0x202000, 0x2000, R);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "200000-202000 rw-p 0", "202000-204000 r--p 0", "204000-208000 rw-p 0"));
+    MemoryOps.mprotect(s, 0x202000, 0x2000, RW);
+    assertThat(maps(s)).isEqualTo("200000-208000 rw-p 0");
+  }
+
+  @Test
+  void threadStackGuardAndStackMergeLikeTheKernel() {
+    // glibc allocate_stack: PROT_NONE block with MAP_STACK, then all but the lowest page RW
+    long stackFlags = ANON | MAP_STACK;
+    MemoryOps.mmap(s, 0x801000, 0, stackFlags, null, 0, 0x7f0000000000L, 1, 0);
+    MemoryOps.mprotect(s, 0x7f0000001000L, 0x800000, RW);
+    MemoryOps.mmap(s, 0x801000, 0, stackFlags, null, 0, 0x7effff7ff000L, 1, 0);
+    MemoryOps.mprotect(s, 0x7effff800000L, 0x800000, RW);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "7effff7ff000-7effff800000 ---p 0",
+        "7effff800000-7f0000000000 rw-p 0",
+        "7f0000000000-7f0000001000 ---p 0",
+        "7f0000001000-7f0000801000 rw-p 0"));
+  }
+
+  @Test
+  void aMappingBetweenTwoWrittenAreasMergesOnlyWithTheLowerOne() {
+    anon(0x300000, 0x1000, RW);
+    anon(0x302000, 0x1000, RW);
+    anon(0x301000, 0x1000, RW); // fills the hole: prev and next have different anon_vmas
+    assertThat(maps(s)).isEqualTo(String.join("\n", "300000-302000 rw-p 0", "302000-303000 rw-p 0"));
+  }
+
+  @Test
+  void sharedAnonymousMappingKeepsOffsetsAcrossSplits() {
+    // corpus/maps/mmapfile.log lines 36, 51, 53
+    MemoryOps.mmap(s, 1048576, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f70cdafa000L, 1, 7);
+    MemoryOps.mprotect(s, 0x7f70cdafa000L, 4096, R);
+    MemoryOps.mmap(s, 4096, RWX, ANON | MAP_FIXED, null, 0, 0x7f70cdafc000L, 1, 0);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "7f70cdafa000-7f70cdafb000 r--s 0 /dev/zero (deleted)",
+        "7f70cdafb000-7f70cdafc000 rw-s 1000 /dev/zero (deleted)",
+        "7f70cdafc000-7f70cdafd000 rwxp 0",
+        "7f70cdafd000-7f70cdbfa000 rw-s 3000 /dev/zero (deleted)"));
+  }
+
+  @Test
+  void mremapShrinksGrowsInPlaceMovesAndKeepsWithDontunmap() {
+    anon(0x400000, 0x4000, RW);
+    MemoryOps.mremap(s, 0x400000, 0x4000, 0x2000, 0, 0x400000, 2);
+    assertThat(maps(s)).isEqualTo("400000-402000 rw-p 0");
+    MemoryOps.mremap(s, 0x400000, 0x2000, 0x6000, MREMAP_MAYMOVE, 0x400000, 3);
+    assertThat(maps(s)).isEqualTo("400000-406000 rw-p 0");
+    Outcome move = MemoryOps.mremap(s, 0x400000, 0x6000, 0x8000, MREMAP_MAYMOVE, 0x500000, 4);
+    assertThat(maps(s)).isEqualTo("500000-508000 rw-p 0");
+    assertThat(move.changes()).extracting(c -> c.op().symbol).containsExactly("-", "+");
+    MemoryOps.mremap(s, 0x500000, 0x2000, 0x2000,
+        MREMAP_MAYMOVE | MREMAP_FIXED, 0x600000, 5);
+    assertThat(maps(s)).isEqualTo(String.join("\n", "502000-508000 rw-p 0", "600000-602000 rw-p 0"));
+    MemoryOps.mremap(s, 0x600000, 0x2000, 0x2000,
+        MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0x700000, 6);
+    assertThat(maps(s)).isEqualTo(String.join("\n",
+        "502000-508000 rw-p 0", "600000-602000 rw-p 0", "700000-702000 rw-p 0"));
+  }
+
+  @Test
+  void movedWrittenAreaDoesNotMergeWithAFreshNeighbour() {
+    anon(0x400000, 0x2000, RW);
+    MemoryOps.mremap(s, 0x400000, 0x2000, 0x3000, MREMAP_MAYMOVE, 0x800000, 2);
+    anon(0x7ff000, 0x1000, RW);
+    assertThat(s.regions()).hasSize(2);
+  }
+
+  @Test
+  void brkGrowsShrinksIsRefusedAndNamesTheHeap() {
+    // corpus/maps/sbrk.log lines 30-40
+    assertThat(MemoryOps.brk(s, 0, 0x556d8f7c4000L, true, 30).isEmpty()).isTrue();
+    assertThat(s.regions()).isEmpty();
+    MemoryOps.brk(s, 0x556d8f7ce000L, 0x556d8f7ce000L, false, 31);
+    assertThat(maps(s)).isEqualTo("556d8f7c4000-556d8f7ce000 rw-p 0 [heap]");
+    MemoryOps.brk(s, 0x556d8f7cd000L, 0x556d8f7cd000L, false, 32);
+    assertThat(maps(s)).isEqualTo("556d8f7c4000-556d8f7cd000 rw-p 0 [heap]");
+    Outcome grown = MemoryOps.brk(s, 0x556d8f832000L, 0x556d8f832000L, false, 33);
+    assertThat(grown.changes()).singleElement().satisfies(c -> {
+      assertThat(c.op()).isEqualTo(RegionChange.Op.CHANGED);
+      assertThat(c.after().end()).isEqualTo(0x556d8f832000L);
+    });
+    Outcome refused = MemoryOps.brk(s, 0x956d8f7ce000L, 0x556d8f832000L, false, 35);
+    assertThat(refused.changes()).isEmpty();
+    assertThat(refused.notes()).singleElement().asString().contains("refused");
+    MemoryOps.brk(s, 0x556d8f7c4000L, 0x556d8f7c4000L, false, 36);
+    assertThat(s.regions()).isEmpty();
+  }
+
+  @Test
+  void madviseThatChangesFlagsSplitsOthersDoNot() {
+    anon(0x900000, 0x4000, RW);
+    assertThat(MemoryOps.madvise(s, 0x901000, 0x1000, 4).changes()).isEmpty(); // DONTNEED
+    MemoryOps.madvise(s, 0x901000, 0x1000, 14); // HUGEPAGE
+    assertThat(s.regions()).hasSize(3);
+    MemoryOps.madvise(s, 0x901000, 0x1000, 15); // NOHUGEPAGE: still differs from never-advised
+    assertThat(s.regions()).hasSize(3);
+  }
+
+  @Test
+  void forkCopiesAndTheCopyIsIndependent() {
+    anon(0xa00000, 0x1000, RW);
+    AddressSpace child = s.copy();
+    MemoryOps.munmap(child, 0xa00000, 0x1000);
+    assertThat(s.regions()).hasSize(1);
+    assertThat(child.regions()).isEmpty();
+  }
+
+  @Test
+  void viewLookupsAreByAddress() {
+    anon(0x100000, 0x1000, RW);
+    anon(0x300000, 0x1000, R);
+    assertThat(s.regionAt(0x100fff).start()).isEqualTo(0x100000);
+    assertThat(s.regionAt(0x101000)).isNull();
+    assertThat(s.regionAtOrBelow(0x200000).start()).isEqualTo(0x100000);
+    assertThat(s.regionAbove(0x100000).start()).isEqualTo(0x300000);
+    List<Region> all = s.regions();
+    assertThat(all).extracting(Region::start).containsExactly(0x100000L, 0x300000L);
+  }
+}
