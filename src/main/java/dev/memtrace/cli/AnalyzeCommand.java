@@ -42,6 +42,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin FilterOptions filters = new FilterOptions();
 
+  @Option(names = "--summary",
+      description = "write only the address-space summary (sizes per region class and object "
+          + "at the end and at the peak, calls, errors, unexplained events) instead of the timeline")
+  boolean summaryOnly;
+
+  @Option(names = "--with-summary", description = "write the timeline, then the summary")
+  boolean withSummary;
+
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
   List<String> files = new ArrayList<>();
@@ -56,7 +64,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color, files);
+    AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color,
+        summaryOnly ? AnalyzeOptions.Summary.only
+            : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
+        files);
     return new AnalyzePipeline(options, filters.toOptions(), out, err).run();
   }
 }

@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.Classifier;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.filter.EventFilter;
@@ -8,6 +9,7 @@ import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
@@ -24,7 +26,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
@@ -38,12 +42,10 @@ final class AnalyzePipeline {
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
-  /** Region classes for colours, counters and --class; the explain stage's classes plug in here. */
-  private final RegionClassifier classes = RegionClassifier.BY_PATH;
+  /** Region classes for colours, counters and --class: the explain stage's, by name and perms. */
+  private final RegionClassifier classes = r -> Classifier.classify(r, null).label;
   private final PrintStream stdout;
   private final PrintStream err;
-  /** Later stages replace this with the model → correlate → explain chain. */
-  private final Function<TraceEvent, AnnotatedEvent> annotate = AnnotatedEvent::bare;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -78,12 +80,35 @@ final class AnalyzePipeline {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
       Renderer renderer = renderer(out, inputs);
       reading = "output";
+      Annotator annotate = new Annotator();
+      boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
-        renderer.event(annotate.apply(e));
+        for (AnnotatedEvent a : annotate.accept(e)) {
+          if (timeline) {
+            renderer.event(a);
+          }
+        }
       }
-      renderer.finish();
-      renderer.close();
+      for (AnnotatedEvent a : annotate.finish()) {
+        if (timeline) {
+          renderer.event(a);
+        }
+      }
+      if (timeline) {
+        renderer.finish();
+        renderer.close();
+      }
       out.flush();
+      boolean page = options.format() == AnalyzeOptions.Format.html
+          || options.format() == AnalyzeOptions.Format.perfetto;
+      if (options.summary() != AnalyzeOptions.Summary.none && !page) {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        if (timeline) {
+          w.write("\n");
+        }
+        SummaryText.write(w, annotate.reports(), annotate.stats());
+        out.flush();
+      }
       if (target != stdout) {
         target.close();
       }

@@ -27,7 +27,7 @@ public final class ExplainStats {
     if (name != null) {
       Count c = calls.computeIfAbsent(name, k -> new Count());
       c.calls++;
-      if (!s(a).succeeded() && s(a).result() != null) {
+      if (s(a).result() != null && s(a).result().failed()) {
         c.errors++;
       }
       if (s(a).succeeded()) {

@@ -73,6 +73,34 @@ public final class Explainer {
     return stats;
   }
 
+  /**
+   * One report per address space still known at the end, in order of first appearance. Call
+   * after {@link #finish()}.
+   */
+  public List<SpaceReport> reports() {
+    Map<Space, List<Integer>> pids = new IdentityHashMap<>();
+    List<Space> order = new ArrayList<>();
+    spaces.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      if (!pids.containsKey(e.getValue())) {
+        order.add(e.getValue());
+      }
+      pids.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+    });
+    List<SpaceReport> out = new ArrayList<>();
+    for (Space sp : order) {
+      if (sp.memoryEvents == 0) {
+        continue;
+      }
+      List<Integer> ps = pids.get(sp);
+      AddressSpaceView v = sp.view;
+      boolean model = v != null && !v.regions().isEmpty();
+      Tally end = model ? Tally.of(v.regions(), sp.tags) : Tally.of(sp.tags);
+      Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
+      out.add(new SpaceReport(sp.program(), ps, end, peak, sp.peakLine, model));
+    }
+    return out;
+  }
+
   /** Takes the next event (in log order); returns the events that leave the window, in order. */
   public List<AnnotatedEvent> accept(AnnotatedEvent in) {
     Pending p = new Pending(in);
@@ -115,6 +143,10 @@ public final class Explainer {
     if (ev instanceof SyscallEvent sc) {
       Space sp = spaceOf(pid, sc);
       lastPid = pid;
+      AddressSpaceView v = views.apply(pid);
+      if (v != null) {
+        sp.view = v;
+      }
       p.memory = MemoryCalls.MEMORY.contains(sc.name());
       Ctx c = new Ctx(sc, sp, this);
       Specials.before(c, p);

@@ -45,6 +45,11 @@ final class Space {
   long ioBlock;
   final Deque<String> recentOpens = new ArrayDeque<>();
   int memoryEvents;
+  /** The model's view of this space as last seen (it outlives the task's exit). */
+  dev.memtrace.model.AddressSpaceView view;
+  long peak;
+  int peakLine;
+  Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
 

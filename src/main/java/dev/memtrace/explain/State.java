@@ -109,6 +109,11 @@ final class State {
         // other memory calls do not move regions
       }
     }
+    if (sp.tags.total() > sp.peak) {
+      sp.peak = sp.tags.total();
+      sp.peakLine = c.line();
+      sp.peakTally = Tally.of(sp.tags);
+    }
   }
 
   /** A class for an mmap no rule claimed, from its flags alone. */

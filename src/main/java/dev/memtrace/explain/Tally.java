@@ -1,0 +1,75 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.model.Region;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Sizes of an address space added up per region class and per mapped object (file path): total
+ * bytes, number of regions, largest region. One is taken at the end and one at the peak.
+ */
+public final class Tally {
+
+  /** One row: total bytes, regions, the largest region's size. */
+  public static final class Row {
+    public long size;
+    public int regions;
+    public long largest;
+
+    void add(long bytes) {
+      size += bytes;
+      regions++;
+      largest = Math.max(largest, bytes);
+    }
+  }
+
+  private final Map<RegionClass, Row> byClass = new EnumMap<>(RegionClass.class);
+  private final Map<String, Row> byObject = new TreeMap<>();
+  private long total;
+
+  public Map<RegionClass, Row> byClass() {
+    return byClass;
+  }
+
+  public Map<String, Row> byObject() {
+    return byObject;
+  }
+
+  public long total() {
+    return total;
+  }
+
+  void add(RegionClass cls, String object, long bytes) {
+    byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
+    if (object != null && !object.isEmpty()) {
+      byObject.computeIfAbsent(object, k -> new Row()).add(bytes);
+    }
+    total += bytes;
+  }
+
+  /** The ranges the trace showed being made, by what they were made for. */
+  static Tally of(TagMap tags) {
+    Tally t = new Tally();
+    for (TagMap.Span s : tags.all()) {
+      t.add(s.tag().cls(), s.tag().object(), s.size());
+    }
+    return t;
+  }
+
+  /** The model's regions (kernel-made ones included), classed with the tags where known. */
+  static Tally of(List<Region> regions, TagMap tags) {
+    Tally t = new Tally();
+    for (Region r : regions) {
+      TagMap.Span s = tags.at(r.start());
+      RegionClass cls = Classifier.classify(r, s == null ? null : s.tag());
+      String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
+      if (obj != null && obj.startsWith("[")) {
+        obj = null;
+      }
+      t.add(cls, obj, r.size());
+    }
+    return t;
+  }
+}
