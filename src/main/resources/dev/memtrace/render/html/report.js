@@ -6,8 +6,16 @@
   var D = JSON.parse(document.getElementById('data').textContent);
   var E = D.ev, R = D.regions, S = D.strs, N = E.line.length, ROW = 38, EVERY = 200;
   var SVG = 'http://www.w3.org/2000/svg';
-  var PALETTE = { heap: '#e4572e', stack: '#29335c', library: '#4c9f70', file: '#76a5d8',
-    anonymous: '#f3a712', kernel: '#999999', executable: '#8e44ad' };
+  // the explain stage's region classes (and the plain ones used without it), by family:
+  // images green, brk heap and malloc red-orange, stacks blue, anonymous yellow, files light blue
+  var PALETTE = { 'image: text': '#2e7d32', 'image: headers': '#81c784', 'image: rodata': '#a5d6a7',
+    'image: relro': '#66bb6a', 'image: data': '#43a047', 'image: bss': '#1b5e20', 'image: reserved span': '#c8e6c9',
+    'heap (brk)': '#e4572e', heap: '#e4572e', 'malloc arena': '#f08a4b', 'malloc mmap chunk': '#f4a261',
+    'ld.so minimal malloc': '#e9c46a', 'TLS + TCB': '#9b5de5', 'main stack': '#1d3557', stack: '#1d3557',
+    'thread stack': '#457b9d', 'guard page': '#adb5bd', 'reserved (PROT_NONE)': '#dee2e6',
+    'anonymous mmap': '#f3a712', anonymous: '#f3a712', 'file mapping (private)': '#76a5d8', file: '#76a5d8',
+    'file mapping (shared)': '#4a7fc1', 'shared memory': '#17becf', library: '#4c9f70',
+    vdso: '#999999', vvar: '#bbbbbb', vsyscall: '#888888', kernel: '#999999', unknown: '#cccccc' };
   var EXTRA = ['#17becf', '#bcbd22', '#e377c2', '#8c564b', '#7f7f7f', '#1f77b4', '#d62728', '#2ca02c'];
   var colour = D.classes.map(function (c, i) { return PALETTE[c] || EXTRA[i % EXTRA.length]; });
   var $ = function (id) { return document.getElementById(id); };

@@ -101,30 +101,57 @@ class CorpusReportsInBrowserTest {
   @Test
   void aJvmStartReportOpensInAFewSeconds() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    measure("jvm-start", "strace -f java -version", java.toString(), "-version");
+  }
+
+  @Test
+  void aJavacCompileReportWithTensOfThousandsOfLinesStaysUsable() throws Exception {
+    Path javac = Path.of(System.getProperty("java.home"), "bin", "javac");
+    assumeTrue(Files.isExecutable(javac), "needs javac in java.home");
+    Path src = Path.of("target/jvm-hello/Hello.java").toAbsolutePath();
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, "class Hello { public static void main(String[] a) { System.out.println(\"hi\"); } }\n");
+    measure("javac", "strace -f javac Hello.java", javac.toString(), "-d", src.getParent().toString(), src.toString());
+  }
+
+  /** Traces the command, renders its report, opens it, scrubs and scrolls it; prints the figures. */
+  static void measure(String name, String what, String... command) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace (apt-get install strace)");
-    Path log = Path.of("target/jvm-start.log").toAbsolutePath();
-    Process p = new ProcessBuilder("/usr/bin/strace", "-f", "-o", log.toString(), java.toString(), "-version")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assumeTrue(p.waitFor() == 0 && Files.size(log) > 0, "strace -f java -version did not run here (ptrace refused?)");
-    long lines = Files.lines(log, StandardCharsets.ISO_8859_1).count();
+    Path log = Path.of("target", name + ".log").toAbsolutePath();
+    List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/strace", "-f", "-o", log.toString()));
+    argv.addAll(List.of(command));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assumeTrue(p.waitFor() == 0 && Files.size(log) > 0, what + " did not run here (ptrace refused?)");
+    long lines;
+    try (var l = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      lines = l.count();
+    }
     long r0 = System.nanoTime();
-    Path html = report(log, "jvm-start");
+    Path html = report(log, name);
     long renderMs = (System.nanoTime() - r0) / 1_000_000;
     long openMs = open(html);
     int ready = browser.js("return +document.body.dataset.ready").asInt();
+    int events = browser.js("return document.getElementById('scrubber').max").asInt() + 1;
+    long c0 = System.nanoTime();
+    scrub("s.max");
+    scrub("Math.floor(s.max / 2)");
+    long scrubMs = (System.nanoTime() - c0) / 2_000_000;
     scrub("s.max");
     int regions = picture().get(0).asInt();
-    // scrolling the timeline to the end renders only the rows in view
+    // scrolling the timeline from top to bottom renders only the rows in view
     long s0 = System.nanoTime();
-    browser.js("var t = document.getElementById('timeline'); for (var i = 0; i < 50; i++) { t.scrollTop = t.scrollHeight * i / 50; t.dispatchEvent(new Event('scroll')); }");
+    browser.js("var t = document.getElementById('timeline'); for (var i = 0; i <= 50; i++) { t.scrollTop = t.scrollHeight * i / 50; t.dispatchEvent(new Event('scroll')); }");
     long scrollMs = (System.nanoTime() - s0) / 1_000_000;
     int rows = browser.js("return document.querySelectorAll('#timeline .row').length").asInt();
     String figure = String.format(
-        "JVM start (strace -f java -version): %d log lines, report %d KiB written in %d ms; opened in %d ms (script %d ms); %d regions at the end; 50 scroll steps in %d ms with %d rows in the DOM%n",
-        lines, Files.size(html) / 1024, renderMs, openMs, ready, regions, scrollMs, rows);
+        "%s: %d log lines, %d events; report %d KiB written in %d ms; opened in %d ms (page script %d ms);"
+            + " a scrub redraws in %d ms; %d regions at the end; 50 scroll steps in %d ms with %d rows in the DOM%n",
+        what, lines, events, Files.size(html) / 1024, renderMs, openMs, ready, scrubMs, regions, scrollMs, rows);
     System.out.print(figure);
-    Files.writeString(Path.of("target/screenshots/jvm-start-open-time.txt"), figure);
-    browser.screenshot(Path.of("target/screenshots/jvm-start.png"));
+    Files.createDirectories(Path.of("target/screenshots"));
+    Files.writeString(Path.of("target/screenshots", name + "-open-time.txt"), figure);
+    browser.screenshot(Path.of("target/screenshots", name + ".png"));
+    assertThat(regions).as("regions at the end").isGreaterThan(20);
     assertThat(openMs).as("open time, generous bound").isLessThan(30_000);
     assertThat(rows).as("virtualised list").isLessThan(200);
   }
