@@ -295,6 +295,11 @@
     (D.meta.timed ? '' : '; the log has no timestamps, events are shown in line order');
   fillFilters();
   drawSummary();
+  // report.html#line=N opens at the first event on or after log line N
+  var wanted = /line=(\d+)/.exec(location.hash);
+  if (wanted) {
+    for (var w = 0; w < N; w++) { if (E.line[w] >= +wanted[1]) { cur = w; break; } }
+  }
   applyFilters();
   document.body.dataset.ready = String(Math.round(performance.now() - t0));
 })();
