@@ -40,6 +40,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
 
+  @Mixin FilterOptions.PidFilter pidFilter = new FilterOptions.PidFilter();
+
   @Mixin FilterOptions filters = new FilterOptions();
 
   @Option(names = "--summary",
@@ -68,6 +70,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         summaryOnly ? AnalyzeOptions.Summary.only
             : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
         files);
-    return new AnalyzePipeline(options, filters.toOptions(), out, err).run();
+    return new AnalyzePipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

@@ -8,6 +8,9 @@ import dev.memtrace.render.filter.EventFilter;
 import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
+import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
@@ -26,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +50,8 @@ final class AnalyzePipeline {
   private final RegionClassifier classes = r -> Classifier.classify(r, null).label;
   private final PrintStream stdout;
   private final PrintStream err;
+  /** Snapshots of a live run or recording; the correlate stage takes them here. */
+  private final Consumer<MapsSnapshot> snapshots = this::snapshot;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -67,6 +73,11 @@ final class AnalyzePipeline {
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
+    return render(source, inputs);
+  }
+
+  /** Writes the timeline of {@code source} (analyze's inputs, or a live run: none) and closes it. */
+  int render(EventSource source, List<AnalyzeInputs.Input> inputs) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -130,7 +141,18 @@ final class AnalyzePipeline {
     }
   }
 
+  /** A maps snapshot, in stream order: just after the log line it belongs to was read. */
+  void snapshot(MapsSnapshot s) {
+    // the correlate stage (model branch) checks the model against it here
+  }
+
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
+    if (inputs.size() == 1 && inputs.get(0).path() != null
+        && RecordingReader.isRecording(inputs.get(0).path())) {
+      // a run --save recording: read as the live run read it (no file name, as live)
+      return new TraceReader(
+          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
+    }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
@@ -140,7 +162,8 @@ final class AnalyzePipeline {
   }
 
   private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs) throws IOException {
-    String title = String.join(" ", inputs.stream().map(AnalyzeInputs.Input::name).map(String::valueOf).toList());
+    String title = inputs.isEmpty() ? "live run"
+        : String.join(" ", inputs.stream().map(AnalyzeInputs.Input::name).map(String::valueOf).toList());
     Renderer r = switch (options.format()) {
       case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
       case html -> new HtmlRenderer(out, classes, title);

@@ -8,12 +8,18 @@ import java.util.Set;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** The output filters shared by {@code run} and {@code analyze}; see {@link EventFilter}. */
+/**
+ * The output filters shared by {@code run} and {@code analyze}; see {@link EventFilter}. {@code
+ * --pid} is analyze's alone ({@link PidFilter}): for run, {@code -p/--pid} attaches.
+ */
 final class FilterOptions {
 
-  @Option(names = "--pid", paramLabel = "PID", split = ",",
-      description = "only these processes (with their threads) or threads; repeatable, comma-separated")
-  List<Integer> pids = List.of();
+  /** {@code analyze --pid}. */
+  static final class PidFilter {
+    @Option(names = "--pid", paramLabel = "PID", split = ",",
+        description = "only these processes (with their threads) or threads; repeatable, comma-separated")
+    List<Integer> pids = List.of();
+  }
 
   @Option(names = "--syscall", paramLabel = "NAME", split = ",",
       description = "only these syscalls, e.g. --syscall mmap,munmap,brk")
@@ -35,7 +41,7 @@ final class FilterOptions {
       description = "up to and including this point, spelled as for --since")
   Bound until;
 
-  EventFilter.Options toOptions() {
+  EventFilter.Options toOptions(List<Integer> pids) {
     return new EventFilter.Options(
         Set.copyOf(pids), new LinkedHashSet<>(syscalls), new LinkedHashSet<>(classes), memoryOnly, since, until);
   }

@@ -81,6 +81,9 @@ public final class Main {
       if (cls == AnalyzeCommand.class) {
         return (K) new AnalyzeCommand(out, err);
       }
+      if (cls == RunCommand.class) {
+        return (K) new RunCommand(out, err);
+      }
       return CommandLine.defaultFactory().create(cls);
     }
   }

@@ -1,14 +1,178 @@
 package dev.memtrace.cli;
 
-import java.util.concurrent.Callable;
+import dev.memtrace.run.Handoff;
+import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.LiveRun;
+import dev.memtrace.run.RecordingHeader;
+import dev.memtrace.run.RecordingWriter;
+import dev.memtrace.run.RunFailure;
+import dev.memtrace.run.RunOptions;
+import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until the run command is wired (see the issue that builds it). */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class RunCommand implements Callable<Integer> {
+/**
+ * {@code memtrace run}: options in, a {@link RunOptions} out; the live run ({@link LiveRun}, on
+ * its own thread) feeds the same pipeline {@code analyze} uses, through a {@link Handoff}, and
+ * the recording when {@code --save} is given.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs COMMAND under strace (or attaches to PID) and shows what happens to its memory.",
+      "The timeline goes to standard error unless -o is given, so COMMAND's output stays clean."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "N:COMMAND's own status (128+N when it was killed by signal N)",
+      "125:memtrace itself failed (bad options, strace missing, ptrace refused)",
+      "126:COMMAND could not be executed",
+      "127:COMMAND was not found"
+    })
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to a running process.")
+  Integer pid;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE.")
+  String output;
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
+  AnalyzeOptions.Format format;
+
+  @Mixin FilterOptions shownOnly = new FilterOptions();
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "never",
+      description = "always or never (default)")
+  AnalyzeOptions.ColorMode color;
+
+  @Option(names = "--save", paramLabel = "FILE",
+      description = "Record the run into FILE; 'memtrace analyze FILE' replays it.")
+  Path save;
+
+  @Option(names = "--stacks", description = "Record each call's user-space stack (strace -k).")
+  boolean stacks;
+
+  @Option(names = "--no-snapshots",
+      description = "Do not hold memory calls to read /proc/PID/maps (faster, unverified).")
+  boolean noSnapshots;
+
+  @Option(names = "--delay", paramLabel = "MICROS",
+      description = "How long strace holds a task after a memory call (default: ${DEFAULT-VALUE}).")
+  int delayMicros = RunOptions.DEFAULT_DELAY_MICROS;
+
+  @Option(names = "-e", paramLabel = "EXPR",
+      description = "An strace qualifier, passed on as given (e.g. -e trace=%%memory).")
+  List<String> filters = new ArrayList<>();
+
+  @Parameters(paramLabel = "COMMAND", arity = "0..*",
+      description = "The program and its arguments, after --.")
+  List<String> command = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  RunCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
   @Override
-  public Integer call() {
-    System.err.println("memtrace: 'run' is not built yet");
-    return Main.EXIT_USAGE;
+  public Integer call() throws IOException, InterruptedException {
+    String invalid = validate();
+    if (invalid != null) {
+      err.println("memtrace: " + invalid);
+      err.println("Try 'memtrace run --help' for more information.");
+      return RunFailure.MEMTRACE_FAILED;
+    }
+    RunOptions options = new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
+    LiveRun live;
+    try {
+      live = LiveRun.prepare(options, System.getenv());
+    } catch (RunFailure f) {
+      err.println("memtrace: " + f.getMessage());
+      return f.exitStatus();
+    }
+    // the timeline goes where strace's would: standard error unless -o
+    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, List.of());
+    AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
+    try (live;
+        RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
+      Handoff handoff = new Handoff();
+      CompletableFuture<LiveRun.Outcome> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return live.run(
+                      item -> {
+                        if (recording != null) {
+                          recording.item(item);
+                        }
+                        handoff.accept(item);
+                      });
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException("interrupted", e);
+                } finally {
+                  handoff.end();
+                }
+              });
+      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of());
+      LiveRun.Outcome outcome;
+      try {
+        outcome = running.get();
+      } catch (ExecutionException e) {
+        throw new IOException(Main.oneLine(e.getCause()), e.getCause());
+      }
+      if (recording != null) {
+        recording.end(outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+      }
+      if (outcome.failure() != null) {
+        err.println("memtrace: " + outcome.failure().getMessage());
+      } else if (outcome.warning() != null) {
+        err.println("memtrace: " + outcome.warning());
+      }
+      return outcome.exitStatus();
+    }
+  }
+
+  private String validate() {
+    if (pid != null && !command.isEmpty()) {
+      return "give either -p PID or -- COMMAND, not both";
+    }
+    if (pid == null && command.isEmpty()) {
+      return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
+    }
+    if (delayMicros < 0 || delayMicros > 10_000_000) {
+      return "--delay must be between 0 and 10000000 microseconds";
+    }
+    return null;
+  }
+
+  private static RecordingHeader header(LiveRun live, RunOptions o) {
+    return new RecordingHeader(
+        RecordingHeader.VERSION,
+        o.command(),
+        o.attachPid(),
+        live.straceArgv(),
+        live.versions(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        o.snapshots(),
+        o.delayMicros());
   }
 }

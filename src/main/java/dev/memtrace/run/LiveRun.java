@@ -1,0 +1,189 @@
+package dev.memtrace.run;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One live run, start to end:
+ *
+ * <ol>
+ *   <li>{@link Preflight}: strace present, COMMAND found and executable, or the pid alive;
+ *   <li>with {@code -p}: the process's maps, read before strace attaches, so the whole address
+ *       space is known from the start;
+ *   <li>a {@link Fifo}, a {@link FifoReader} on its own thread, then strace ({@link
+ *       StraceProcess}) writing into the FIFO;
+ *   <li>every line and snapshot, in order, to the {@link Consumer} on the caller's thread;
+ *   <li>the exit status: the program's own, from the log's {@code +++} line for its pid (strace's
+ *       status when the log does not say), 126/127 when its execve failed, 125 when strace failed
+ *       before the program ran.
+ * </ol>
+ *
+ * A {@link Stopper} is registered as a shutdown hook for the run's duration. The caller must
+ * {@link #close()} the run once it has written its output: an interrupted memtrace waits for that
+ * before it exits.
+ */
+public final class LiveRun implements AutoCloseable {
+
+  /** Takes the run's items in order. */
+  public interface Consumer {
+    void accept(LiveItem item) throws IOException;
+  }
+
+  /**
+   * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
+   * or the program's execve failed); warning is a notice for the user, or null.
+   */
+  public record Outcome(
+      int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {}
+
+  private final RunOptions options;
+  private final String strace;
+  private Stopper stopper;
+
+  private LiveRun(RunOptions options, String strace) {
+    this.options = options;
+    this.strace = strace;
+  }
+
+  /** Checks everything that can be checked before strace starts. */
+  public static LiveRun prepare(RunOptions options, Map<String, String> env) throws RunFailure {
+    String strace = Preflight.strace(env);
+    if (options.attaching()) {
+      Preflight.pid(options.attachPid());
+    } else {
+      Preflight.command(options.command().get(0), env.get("PATH"));
+    }
+    return new LiveRun(options, strace);
+  }
+
+  public String straceBinary() {
+    return strace;
+  }
+
+  /** strace's argv as it will be run, with {@code FIFO} in place of the FIFO's path. */
+  public List<String> straceArgv() {
+    return StraceArgs.build(strace, options, java.nio.file.Path.of("FIFO"));
+  }
+
+  public Versions versions() {
+    return Versions.probe(strace);
+  }
+
+  /** Runs strace and feeds {@code consumer}; returns when strace has ended and the log is read. */
+  public Outcome run(Consumer consumer) throws IOException, InterruptedException {
+    int snapshots = 0;
+    if (options.attaching() && options.snapshots()) {
+      MapsSampler sampler = new MapsSampler(options.delayMicros());
+      consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, System.nanoTime()));
+      snapshots++;
+    }
+    ExitTracker exits = new ExitTracker(options.attachPid());
+    int straceStatus;
+    try (Fifo fifo = Fifo.create()) {
+      FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
+      Thread readerThread = new Thread(reader, "memtrace-fifo-reader");
+      readerThread.setDaemon(true);
+      readerThread.start();
+      StraceProcess sp;
+      try {
+        sp = StraceProcess.start(StraceArgs.build(strace, options, fifo.path()));
+      } catch (IOException e) {
+        fifo.release();
+        readerThread.join();
+        RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
+        return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
+      }
+      stopper = new Stopper(sp.handle(), options.attaching());
+      Runtime.getRuntime().addShutdownHook(stopper);
+      Thread releaser =
+          new Thread(
+              () -> {
+                sp.handle().onExit().join();
+                fifo.release();
+              },
+              "memtrace-fifo-release");
+      releaser.setDaemon(true);
+      releaser.start();
+
+      BlockingQueue<List<LiveItem>> queue = reader.queue();
+      for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
+        for (LiveItem item : batch) {
+          if (item instanceof LiveItem.LogLine l) {
+            exits.accept(l.text());
+            int pid = FifoReader.leadingPid(l.text());
+            if (pid > 0) {
+              stopper.traced(pid);
+            }
+          } else {
+            snapshots++;
+          }
+          consumer.accept(item);
+        }
+      }
+      straceStatus = sp.waitFor();
+      readerThread.join();
+      if (reader.failure() != null) {
+        throw new IOException("reading strace's log: " + reader.failure().getMessage(), reader.failure());
+      }
+    }
+    return outcome(exits, straceStatus, snapshots);
+  }
+
+  private Outcome outcome(ExitTracker exits, int straceStatus, int snapshots) {
+    boolean interrupted = stopper != null && stopper.fired();
+    RunFailure failure = null;
+    if (exits.execFailure() != null) {
+      String cmd = options.command().get(0);
+      failure =
+          new RunFailure(
+              exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
+    } else if (exits.lines() == 0 && !interrupted) {
+      failure = new RunFailure(RunFailure.MEMTRACE_FAILED, straceFailure(straceStatus));
+    }
+    if (failure != null) {
+      return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
+    }
+    Integer status = exits.status();
+    String warning = null;
+    if (status == null) {
+      status = straceStatus;
+      if (!interrupted && !options.attaching()) {
+        warning = "the log does not say how the program ended; using strace's status " + straceStatus;
+      }
+    }
+    return new Outcome(status, interrupted, exits.lines(), snapshots, warning, null);
+  }
+
+  private String straceFailure(int straceStatus) {
+    String what =
+        options.attaching()
+            ? "strace could not attach to pid " + options.attachPid()
+            : "strace failed before " + options.command().get(0) + " started";
+    String why = PtraceDiagnosis.probe(strace);
+    if (why == null && options.attaching()) {
+      why = PtraceDiagnosis.explain(); // tracing a child works; attaching may still be refused
+    }
+    return what
+        + " (strace exit status "
+        + straceStatus
+        + ", its own message is above)"
+        + (why == null ? "" : ": " + why);
+  }
+
+  @Override
+  public void close() {
+    if (stopper == null) {
+      return;
+    }
+    stopper.written();
+    if (!stopper.fired()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook is running
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.memtrace.run;
+
+/**
+ * /proc/PID/maps as the kernel showed it at one point of the log.
+ *
+ * <p>{@link Kind#AFTER_CALL}: read while strace held task {@code pid} just after the memory call
+ * on log line {@code line} ({@code delay_exit}); {@link Kind#EXIT}: read while the task was held
+ * before {@code exit_group} ({@code delay_enter}), after line {@code line}; {@link Kind#ATTACH}:
+ * read before strace attached with {@code -p} (line 0).
+ *
+ * <p>Only the calling thread is held. When the process had more than one thread ({@code threads >
+ * 1}) another thread may already have changed the map: such a snapshot is {@link #racy()}. {@code
+ * micros} is how long after memtrace received the line the read finished; more than the hold
+ * ({@code delayMicros}) means the task may have run on, so the snapshot is {@link #late()}.
+ *
+ * @param maps the file's text, or null when the task was already gone
+ */
+public record MapsSnapshot(
+    int line, int pid, Kind kind, String maps, int threads, long micros, int delayMicros)
+    implements LiveItem {
+
+  public enum Kind {
+    AFTER_CALL("after-call"),
+    EXIT("exit"),
+    ATTACH("attach");
+
+    public final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    public static Kind of(String label) {
+      for (Kind k : values()) {
+        if (k.label.equals(label)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown snapshot kind: " + label);
+    }
+  }
+
+  public boolean missed() {
+    return maps == null;
+  }
+
+  public boolean racy() {
+    return threads > 1;
+  }
+
+  public boolean late() {
+    return kind != Kind.ATTACH && micros > delayMicros;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.memtrace.run;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Why ptrace may be refused here, from what the system tells: Yama's
+ * {@code kernel.yama.ptrace_scope}, a seccomp filter on memtrace itself (containers), and whether
+ * memtrace holds CAP_SYS_PTRACE. Used to turn strace's bare "Operation not permitted" into advice.
+ */
+final class PtraceDiagnosis {
+
+  private static final int CAP_SYS_PTRACE = 19;
+
+  private PtraceDiagnosis() {}
+
+  /**
+   * After strace failed with an empty log: runs {@code strace -o /dev/null true} with its stderr
+   * captured, and if that too is refused by ptrace, says why; null when ptrace works.
+   */
+  static String probe(String strace) {
+    try {
+      Process p =
+          new ProcessBuilder(strace, "-o", "/dev/null", "--", "true").redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor();
+      if (p.exitValue() == 0) {
+        return null;
+      }
+      if (out.contains("Operation not permitted") || out.contains("PTRACE")) {
+        return explain();
+      }
+      return "strace itself fails: " + out.lines().findFirst().orElse("exit status " + p.exitValue());
+    } catch (IOException e) {
+      return "strace cannot be run: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  static String explain() {
+    List<String> facts = new ArrayList<>();
+    String scope = read(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
+    if (scope != null && !"0".equals(scope)) {
+      facts.add(
+          "kernel.yama.ptrace_scope is "
+              + scope
+              + " (3 forbids ptrace entirely; 1 and 2 need CAP_SYS_PTRACE: run as root or"
+              + " sysctl kernel.yama.ptrace_scope=0)");
+    }
+    String seccomp = statusField("Seccomp");
+    if (seccomp != null && !"0".equals(seccomp)) {
+      facts.add(
+          "memtrace runs under a seccomp filter, as in a container (docker/podman: run with"
+              + " --cap-add=SYS_PTRACE, or --security-opt seccomp=unconfined)");
+    }
+    String capEff = statusField("CapEff");
+    if (capEff != null && !new BigInteger(capEff, 16).testBit(CAP_SYS_PTRACE)) {
+      facts.add("memtrace lacks CAP_SYS_PTRACE (needed for -p on another user's process)");
+    }
+    if (facts.isEmpty()) {
+      facts.add("no Yama restriction or seccomp filter was found; see strace's message above");
+    }
+    return "ptrace was refused: " + String.join("; ", facts);
+  }
+
+  private static String statusField(String name) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith(name + ":")) {
+          return l.substring(name.length() + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown
+    }
+    return null;
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p).trim();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.memtrace.cli;
+
+import static dev.memtrace.run.LiveAssumptions.assumeStrace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.run.RecordingReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --save F} then {@code analyze F}: the same timeline, byte for byte. */
+class RecordingReplayTest {
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"text", "jsonl"})
+  void aRecordingReplaysToTheSameOutputAsTheLiveRun(String format) throws Exception {
+    assumeStrace();
+    Path rec = dir.resolve("run.mtrace");
+    Path live = dir.resolve("live." + format);
+    Path replay = dir.resolve("replay." + format);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errStream = new PrintStream(err, true);
+    PrintStream devNull = new PrintStream(new ByteArrayOutputStream());
+
+    int status = Main.run(new String[] {"--format", format, "-o", live.toString(), "--save", rec.toString(),
+        "--", "sh", "-c", "ls / > /dev/null; head -c 200000 /dev/zero | cat > /dev/null; exit 4"}, devNull, errStream);
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(4);
+    assertThat(RecordingReader.isRecording(rec)).isTrue();
+
+    int replayed = Main.run(new String[] {"analyze", "--format", format, "-o", replay.toString(), rec.toString()},
+        devNull, errStream);
+
+    assertThat(replayed).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(Files.readString(live)).contains("exit_group").containsAnyOf("+++ exited with 4 +++", "\"status\":4");
+    assertThat(Files.readString(replay)).isEqualTo(Files.readString(live));
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.memtrace.cli;
+
+import static dev.memtrace.run.LiveAssumptions.assumeStrace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DESIGN.md's exit statuses for {@code run}, each from a real run. */
+class RunExitStatusTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theProgramsOwnStatusIsReturned() {
+    assumeStrace();
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", "true")).isZero();
+    assertThat(run("-o", "/dev/null", "--", "sh", "-c", "exit 3")).isEqualTo(3);
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", "false")).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void aProgramKilledBySignalNGives128PlusN() {
+    assumeStrace();
+    assertThat(run("-o", "/dev/null", "--", "sh", "-c", "kill -TERM $$")).isEqualTo(128 + 15);
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", "sh", "-c", "kill -KILL $$")).isEqualTo(128 + 9);
+  }
+
+  @Test
+  void theTimelineGoesToStandardErrorByDefault() {
+    assumeStrace();
+    assertThat(run("--", "true")).isZero();
+    assertThat(err()).contains("execve(").contains("+++ exited with 0 +++");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void aCommandThatIsNotFoundGives127() {
+    assumeStrace();
+    assertThat(run("--", "memtrace-no-such-command")).isEqualTo(127);
+    assertThat(err()).isEqualTo("memtrace: memtrace-no-such-command: command not found\n");
+    err.reset();
+    assertThat(run("--", dir.resolve("missing").toString())).isEqualTo(127);
+    assertThat(err()).endsWith("missing: No such file or directory\n");
+  }
+
+  @Test
+  void aFileThatCannotBeExecutedGives126() throws Exception {
+    assumeStrace();
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "not a program\n");
+    assertThat(run("--", plain.toString())).isEqualTo(126);
+    assertThat(err()).endsWith("plain.txt: Permission denied\n");
+    err.reset();
+    assertThat(run("--", dir.toString())).isEqualTo(126);
+    // executable but not a format the kernel knows: found out from execve's ENOEXEC in the log
+    Path garbage = Files.write(dir.resolve("garbage"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0, 0});
+    Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
+    err.reset();
+    assertThat(run("-o", "/dev/null", "--", garbage.toString())).isEqualTo(126);
+    assertThat(err()).contains("execve failed with ENOEXEC");
+  }
+
+  @Test
+  void memtracesOwnFailuresGive125() {
+    assertThat(run("--format", "nonsense", "--", "true")).isEqualTo(125);
+    assertThat(err()).startsWith("memtrace: Invalid value for option '--format'");
+    err.reset();
+    assertThat(run("run")).isEqualTo(125);
+    assertThat(err()).startsWith("memtrace: nothing to trace");
+    err.reset();
+    assertThat(run("run", "-p", "1", "--", "true")).isEqualTo(125);
+    err.reset();
+    assertThat(run("--no-such-option", "--", "true")).isEqualTo(125);
+  }
+
+  @Test
+  void aPidThatDoesNotExistGives125() {
+    assumeStrace();
+    assertThat(run("run", "-p", "999999999")).isEqualTo(125);
+    assertThat(err()).isEqualTo("memtrace: no process with pid 999999999\n");
+  }
+
+  @Test
+  void missingStraceSaysHowToInstallIt() throws Exception {
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(dir, Map.of("PATH", dir.toString()), "--", "true");
+    assertThat(r.status()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo(
+        "memtrace: strace is not installed (on Debian or Ubuntu: apt-get install strace)\n");
+  }
+
+  @Test
+  void ptraceRefusedIsExplained() throws Exception {
+    // a stand-in for strace in a container that forbids ptrace: it fails the way strace does
+    Path fake = Files.writeString(dir.resolve("strace"),
+        "#!/bin/sh\necho 'strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted' >&2\n"
+            + "exit 1\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(dir, Map.of("MEMTRACE_STRACE", fake.toString()), "--", "true");
+    assertThat(r.status()).isEqualTo(125);
+    assertThat(r.stderr()).startsWith("strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted\n");
+    assertThat(r.stderr().lines().reduce((a, b) -> b).orElseThrow())
+        .startsWith("memtrace: strace failed before true started (strace exit status 1, its own message is above): ptrace was refused: ");
+  }
+}
