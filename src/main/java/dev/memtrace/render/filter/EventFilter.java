@@ -7,6 +7,7 @@ import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,15 +81,29 @@ public final class EventFilter {
 
   private boolean touchesClass(AnnotatedEvent a) {
     for (RegionChange c : a.changes()) {
-      if ((c.before() != null && o.classes().contains(classifier.classify(c.before())))
-          || (c.after() != null && o.classes().contains(classifier.classify(c.after())))) {
+      if ((c.before() != null && wanted(classifier.classify(c.before())))
+          || (c.after() != null && wanted(classifier.classify(c.after())))) {
         return true;
       }
     }
     if (a.buffer() != null) {
       String cls = a.buffer().regionClass() != null ? a.buffer().regionClass()
           : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
-      return cls != null && o.classes().contains(cls);
+      return cls != null && wanted(cls);
+    }
+    return false;
+  }
+
+  /**
+   * A class is asked for by its full name or by any word it starts a word with, ignoring case:
+   * {@code heap} finds "heap (brk)", {@code stack} both stacks, {@code image} every image part.
+   */
+  private boolean wanted(String cls) {
+    String c = " " + cls.toLowerCase(Locale.ROOT);
+    for (String w : o.classes()) {
+      if (c.contains(" " + w.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
     }
     return false;
   }
