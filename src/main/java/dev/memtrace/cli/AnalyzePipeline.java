@@ -89,9 +89,9 @@ final class AnalyzePipeline {
     String reading = "input";
     try (EventSource src = source) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, inputs);
-      reading = "output";
       Annotator annotate = new Annotator();
+      Renderer renderer = renderer(out, inputs, annotate);
+      reading = "output";
       boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
       for (TraceEvent e = next(src); e != null; e = next(src)) {
         for (AnnotatedEvent a : annotate.accept(e)) {
@@ -161,12 +161,13 @@ final class AnalyzePipeline {
     return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
-  private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs) throws IOException {
+  private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)
+      throws IOException {
     String title = inputs.isEmpty() ? "live run"
         : String.join(" ", inputs.stream().map(AnalyzeInputs.Input::name).map(String::valueOf).toList());
     Renderer r = switch (options.format()) {
       case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
-      case html -> new HtmlRenderer(out, classes, title);
+      case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
       case perfetto -> new PerfettoRenderer(out, classes, title);
       case text -> new TextRenderer(out, colour());
     };

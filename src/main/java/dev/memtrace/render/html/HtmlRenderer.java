@@ -3,6 +3,7 @@ package dev.memtrace.render.html;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes the timeline as one self-contained HTML page: the address space as a picture with a
@@ -34,6 +36,7 @@ public final class HtmlRenderer implements Renderer {
   private final RegionClassifier classes;
   private final Map<String, Object> meta;
   private final List<AnnotatedEvent> timeline = new ArrayList<>();
+  private Supplier<List<SpaceReport>> reports = List::of;
 
   /**
    * @param title shown as the page title (the traced command or the log's name)
@@ -45,6 +48,15 @@ public final class HtmlRenderer implements Renderer {
     meta.put("title", title);
   }
 
+  /**
+   * The explain stage's per-space summary, asked for in {@link #finish} (after the last event has
+   * left the explain stage); the page shows it instead of its own plainer tally.
+   */
+  public HtmlRenderer withSummary(Supplier<List<SpaceReport>> reports) {
+    this.reports = reports;
+    return this;
+  }
+
   @Override
   public void event(AnnotatedEvent event) {
     timeline.add(event);
@@ -53,6 +65,7 @@ public final class HtmlRenderer implements Renderer {
   @Override
   public void finish() throws IOException {
     Map<String, Object> data = new ReportData(classes).build(timeline, meta);
+    data.put("explain", ExplainSummary.of(reports.get()));
     String page = resource("report.html");
     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     int dataAt = page.indexOf("/*DATA*/");

@@ -249,29 +249,58 @@
   }
 
   // --- summary: a bar chart and tables per class and per object ---
-  function drawSummary() {
-    var cl = D.summary.classes, max = Math.max.apply(null, cl.map(function (c) { return c[3]; }).concat([1]));
-    var svg = sv('svg', { width: 560, height: cl.length * 22 + 24, id: 'summary-svg' });
-    svg.appendChild(sv('text', { x: 110, y: 10 }, 'peak mapped (light) and at end (dark)'));
-    cl.forEach(function (c, k) {
-      var y = 16 + k * 22, col = colour[c[0]];
-      svg.appendChild(sv('text', { x: 0, y: y + 12 }, D.classes[c[0]]));
-      svg.appendChild(sv('rect', { x: 110, y: y, width: Math.max(1, 330 * c[3] / max), height: 16, fill: col, 'fill-opacity': 0.35 }));
-      svg.appendChild(sv('rect', { x: 110, y: y + 3, width: 330 * c[2] / max, height: 10, fill: col }));
-      svg.appendChild(sv('text', { x: 446, y: y + 12 }, bytes(c[2]) + ' / ' + bytes(c[3])));
-    });
-    $('summary-chart').replaceChildren(svg);
-    var t1 = table(['class', 'regions at end', 'mapped at end', 'peak'], cl.map(function (c) {
-      return [swatch(c[0], D.classes[c[0]]), c[1], bytes(c[2]), bytes(c[3])];
-    }));
-    var t2 = table(['object', 'class', 'mapped at end', 'peak'], D.summary.objects.map(function (o) {
-      return [o[0], swatch(o[1], D.classes[o[1]]), bytes(o[2]), bytes(o[3])];
-    }));
-    t2.caption = el('caption', null, 'largest ' + D.summary.objects.length + ' of ' + D.summary.objectCount + ' objects');
-    $('summary-tables').replaceChildren(t1, t2);
+  // The explain stage's summary (per address space, its finer classes) when embedded, else the
+  // page's own tally over all spaces. Rows: [class, bytes at end, regions at end, peak bytes].
+  function colourOf(name) {
+    var i = D.classes.indexOf(name);
+    if (i >= 0) return colour[i];
+    if (PALETTE[name]) return PALETTE[name];
+    var h = 0;
+    for (var k = 0; k < name.length; k++) h = (h * 31 + name.charCodeAt(k)) | 0;
+    return EXTRA[Math.abs(h) % EXTRA.length];
   }
-  function swatch(c, text) {
-    var s = el('span'); var w = el('span', 'swatch'); w.style.background = colour[c];
+  function drawSummary() {
+    var parts = [];
+    if (D.explain && D.explain.length) {
+      D.explain.forEach(function (sp) {
+        parts.push(el('h3', null, 'process ' + sp.pids.join(', ') + ' ' + (sp.program || '') + ': ' + bytes(sp.endTotal) +
+          ' at the end' + (sp.fromModel ? '' : ' (regions the trace made)') + ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine));
+        parts.push(summaryBlock(sp.classes.map(function (c) { return [c[0], c[1], c[2], c[3]]; }),
+          sp.objects.map(function (o) { return [o[0], null, o[1], o[3]]; }), sp.objectCount));
+      });
+    } else {
+      var S0 = D.summary;
+      parts.push(summaryBlock(S0.classes.map(function (c) { return [D.classes[c[0]], c[2], c[1], c[3]]; }),
+        S0.objects.map(function (o) { return [o[0], D.classes[o[1]], o[2], o[3]]; }), S0.objectCount));
+    }
+    $('summary-tables').replaceChildren.apply($('summary-tables'), parts);
+  }
+  function summaryBlock(cl, objs, objectCount) {
+    var box = el('div', 'summary-block');
+    var max = Math.max.apply(null, cl.map(function (c) { return Math.max(c[1], c[3]); }).concat([1]));
+    var svg = sv('svg', { width: 600, height: cl.length * 20 + 22, 'class': 'summary-svg' });
+    svg.appendChild(sv('text', { x: 150, y: 10 }, 'at the end (dark) and at the peak (light)'));
+    cl.forEach(function (c, k) {
+      var y = 16 + k * 20, col = colourOf(c[0]);
+      svg.appendChild(sv('text', { x: 0, y: y + 11 }, c[0]));
+      svg.appendChild(sv('rect', { x: 150, y: y, width: Math.max(1, 320 * c[3] / max), height: 15, fill: col, 'fill-opacity': 0.35 }));
+      svg.appendChild(sv('rect', { x: 150, y: y + 3, width: 320 * c[1] / max, height: 9, fill: col }));
+      svg.appendChild(sv('text', { x: 476, y: y + 11 }, bytes(c[1]) + ' / ' + bytes(c[3])));
+    });
+    box.appendChild(svg);
+    var tables = el('div', 'summary-row');
+    tables.appendChild(table(['class', 'regions at end', 'mapped at end', 'peak'], cl.map(function (c) {
+      return [swatch(colourOf(c[0]), c[0]), c[2], bytes(c[1]), bytes(c[3])];
+    })));
+    var t2 = table(objs[0] && objs[0][1] !== null ? ['object', 'class', 'mapped at end', 'peak'] : ['object', 'mapped at end', 'peak'],
+      objs.map(function (o) { return o[1] !== null ? [o[0], swatch(colourOf(o[1]), o[1]), bytes(o[2]), bytes(o[3])] : [o[0], bytes(o[2]), bytes(o[3])]; }));
+    t2.caption = el('caption', null, 'largest ' + objs.length + ' of ' + objectCount + ' objects');
+    tables.appendChild(t2);
+    box.appendChild(tables);
+    return box;
+  }
+  function swatch(col, text) {
+    var s = el('span'); var w = el('span', 'swatch'); w.style.background = col;
     s.appendChild(w); s.appendChild(document.createTextNode(text)); return s;
   }
   function table(head, rows) {
