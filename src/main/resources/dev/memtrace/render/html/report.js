@@ -112,8 +112,12 @@
       svg.appendChild(sv('rect', { 'class': 'gone', x: X - 4, y: R.y[r], width: W + 8, height: Math.max(R.h[r], 2) }));
       if (first === null || R.y[r] < first) first = R.y[r];
     });
-    var box = $('picture');
+    var box = $('picture'), present = new Set();
     box.replaceChildren(svg);
+    live.forEach(function (r) { present.add(R.cls[r]); });
+    $('legend').replaceChildren.apply($('legend'), Array.from(present).sort(function (a, b) { return a - b; }).map(function (c) {
+      return swatch(colour[c], D.classes[c]);
+    }));
     $('space-name').textContent = 'of pid ' + space.owner + ' (' + live.size + ' regions)';
     if (first !== null && (first < box.scrollTop || first > box.scrollTop + box.clientHeight - 20)) box.scrollTop = first - 40;
   }

@@ -89,9 +89,12 @@ class CorpusReportsInBrowserTest {
     open(report(log, name));
     assertThat(browser.js("return document.querySelectorAll('#timeline .row').length").asInt()).isPositive();
     assertThat(browser.js("return document.querySelectorAll('#summary-tables tr').length").asInt()).isGreaterThan(2);
+    // the explain stage's summary: one heading per address space, e.g. "process 123 cat: ..."
+    assertThat(browser.js("return document.querySelector('#summary h3').textContent").asText()).startsWith("process ").contains(" at the end");
     scrub("s.max");
     JsonNode end = picture();
     assertThat(end.get(0).asInt()).as("regions at the end").isGreaterThan(3);
+    assertThat(browser.js("return document.querySelectorAll('#legend .swatch').length").asInt()).as("legend").isGreaterThan(1);
     scrub("Math.floor(s.max / 3)");
     JsonNode third = picture();
     assertThat(third.get(1).asText()).as("the picture a third of the way in differs from the end").isNotEqualTo(end.get(1).asText());
