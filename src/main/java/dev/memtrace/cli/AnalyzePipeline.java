@@ -158,7 +158,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
+    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
   }
 
   private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)

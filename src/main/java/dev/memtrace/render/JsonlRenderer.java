@@ -46,6 +46,9 @@ public final class JsonlRenderer implements Renderer {
   private final JsonGenerator g;
   private final boolean withFile;
   private boolean any;
+  private final char[] numberBuf = new char[32];
+  /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
+  private boolean ascii;
 
   /** @param withFile add {@code "file"} to each object (several files merged) */
   public JsonlRenderer(OutputStream out, boolean withFile) throws IOException {
@@ -59,6 +62,7 @@ public final class JsonlRenderer implements Renderer {
   public void event(AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
     any = true;
+    ascii = Texts.isAscii(e.source().text());
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);
@@ -112,13 +116,18 @@ public final class JsonlRenderer implements Renderer {
     g.writeEndObject();
   }
 
+  private String text(String logText) {
+    return ascii ? logText : Texts.unicode(logText);
+  }
+
   private void prefix(Prefix p) throws IOException {
     if (p.time() != null) {
       g.writeFieldName(TIME);
       g.writeString(p.time());
     }
     if (p.relative() != null) {
-      g.writeNumberField("relative", p.relative());
+      g.writeFieldName("relative");
+      g.writeNumber(Texts.seconds(p.relative()));
     }
     if (p.comm() != null) {
       g.writeStringField("comm", Texts.unicode(p.comm()));
@@ -132,37 +141,44 @@ public final class JsonlRenderer implements Renderer {
     List<String> texts = s.args().texts();
     g.writeStartArray(texts, texts.size());
     for (int i = 0, n = texts.size(); i < n; i++) {
-      g.writeString(Texts.unicode(texts.get(i)));
+      g.writeString(text(texts.get(i)));
     }
     g.writeEndArray();
     Result r = s.result();
     g.writeFieldName(RET);
-    g.writeString(r == null ? null : Texts.unicode(r.text()));
+    g.writeString(r == null ? null : text(r.text()));
     g.writeFieldName(ERRNO);
     g.writeString(r == null ? null : r.errno());
-    if (r != null) {
-      if (r.errmsg() != null) {
-        g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
-      }
-      if (r.aux() != null) {
-        g.writeStringField("aux", Texts.unicode(r.aux()));
-      }
-      if (!r.notes().isEmpty()) {
-        g.writeArrayFieldStart("notes");
-        for (String note : r.notes()) {
-          g.writeString(note);
-        }
-        g.writeEndArray();
-      }
+    if (r != null && (r.errmsg() != null || r.aux() != null || !r.notes().isEmpty())) {
+      resultDetails(r);
     }
     if (s.duration() != null) {
       g.writeFieldName(DURATION);
-      g.writeNumber(s.duration());
+      g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
       g.writeBooleanField("unfinished", true);
     }
-    stack(s.stack());
+    if (!s.stack().isEmpty()) {
+      stack(s.stack());
+    }
+  }
+
+  /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */
+  private void resultDetails(Result r) throws IOException {
+    if (r.errmsg() != null) {
+      g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+    }
+    if (r.aux() != null) {
+      g.writeStringField("aux", Texts.unicode(r.aux()));
+    }
+    if (!r.notes().isEmpty()) {
+      g.writeArrayFieldStart("notes");
+      for (String note : r.notes()) {
+        g.writeString(note);
+      }
+      g.writeEndArray();
+    }
   }
 
   private void stack(List<StackFrame> frames) throws IOException {

@@ -62,6 +62,51 @@ public final class Texts {
     return b == null ? s : b.toString();
   }
 
+  static boolean isAscii(String raw) {
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      if (raw.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Seconds as a JSON number with up to 9 decimals and no exponent ({@code 0.000007}, not
+   * {@code 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
+   */
+  static String seconds(double s) {
+    char[] buf = new char[32];
+    return new String(buf, 0, seconds(s, buf));
+  }
+
+  /** Writes {@link #seconds(double)} into {@code buf} (32 chars are enough) and returns its length. */
+  static int seconds(double s, char[] buf) {
+    long nanos = Math.round(s * 1e9);
+    int n = 0;
+    if (nanos < 0) {
+      buf[n++] = '-';
+      nanos = -nanos;
+    }
+    String whole = Long.toString(nanos / 1_000_000_000L);
+    whole.getChars(0, whole.length(), buf, n);
+    n += whole.length();
+    long frac = nanos % 1_000_000_000L;
+    if (frac == 0) {
+      return n;
+    }
+    buf[n] = '.';
+    for (int k = 9; k >= 1; k--) {
+      buf[n + k] = (char) ('0' + frac % 10);
+      frac /= 10;
+    }
+    n += 10;
+    while (buf[n - 1] == '0') {
+      n--;
+    }
+    return n;
+  }
+
   /** {@code 8192} as "8 KiB", {@code 139264} as "136 KiB", {@code 1400832} as "1.3 MiB". */
   static String size(long bytes) {
     if (bytes < 1024) {

@@ -20,6 +20,11 @@ final class ArgScanner {
    * that was never opened.
    */
   static int closeParen(String s, int from, int to) {
+    return closeParen(s, from, to, null);
+  }
+
+  /** As {@link #closeParen(String, int, int)}, also recording the depth-0 commas when {@code commas} is given. */
+  static int closeParen(String s, int from, int to, Commas commas) {
     int depth = 0;
     int i = from;
     while (i < to) {
@@ -39,10 +44,33 @@ final class ArgScanner {
         }
         case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
         case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
+        case ',' -> {
+          if (depth == 0 && commas != null) {
+            commas.add(i);
+          }
+          i++;
+        }
         default -> i++;
       }
     }
     return -1;
+  }
+
+  /** A reusable list of comma positions, so the scan that finds the ')' also splits. */
+  static final class Commas {
+    int[] at = new int[16];
+    int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(int i) {
+      if (size == at.length) {
+        at = java.util.Arrays.copyOf(at, size * 2);
+      }
+      at[size++] = i;
+    }
   }
 
   /** Splits argument text at depth-0 commas; each piece loses the one space after its comma. */
@@ -89,20 +117,27 @@ final class ArgScanner {
     return out;
   }
 
-  /** Index just after the closing quote (or {@code to} when the string is cut off). */
+  /**
+   * Index just after the closing quote (or {@code to} when the string is cut off). Strings are
+   * the longest stretches of a line (buffers under {@code -s 4096}), so the search for the next
+   * quote is left to the intrinsic {@link String#indexOf(int, int)}; a quote is escaped when an
+   * odd number of backslashes precedes it.
+   */
   static int skipString(String s, int i, int to) {
-    i++;
-    while (i < to) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i += 2;
-      } else if (c == '"') {
-        return i + 1;
-      } else {
-        i++;
+    int q = i;
+    while (true) {
+      q = s.indexOf('"', q + 1);
+      if (q < 0 || q >= to) {
+        return to;
+      }
+      int b = q - 1;
+      while (b > i && s.charAt(b) == '\\') {
+        b--;
+      }
+      if (((q - 1 - b) & 1) == 0) {
+        return q + 1;
       }
     }
-    return to;
   }
 
   /**

@@ -18,6 +18,7 @@ final class LineParser {
 
   private final PrefixScanner prefix = new PrefixScanner();
   private final ResultScanner result = new ResultScanner();
+  private final ArgScanner.Commas commas = new ArgScanner.Commas();
   private final String file;
 
   LineParser(String file) {
@@ -114,7 +115,8 @@ final class LineParser {
         return new Piece.Unfinished(src, p, name, s.substring(open, pc));
       }
     }
-    int close = ArgScanner.closeParen(s, open, n);
+    commas.clear();
+    int close = ArgScanner.closeParen(s, open, n, commas);
     if (close == -1) {
       int marker = s.indexOf(UNFINISHED + ")", open);
       if (marker >= 0) {
@@ -130,7 +132,7 @@ final class LineParser {
     if (!result.scan(s, close + 1)) {
       return unparsed(src, p, result.error);
     }
-    TextArgs args = new TextArgs(s.substring(open, close));
+    TextArgs args = new TextArgs(s, open, close, java.util.Arrays.copyOf(commas.at, commas.size));
     return new Piece.Done(
         new SyscallEvent(src, p, name, args, result.result, result.duration, List.of(),
             SyscallEvent.Completion.COMPLETE));

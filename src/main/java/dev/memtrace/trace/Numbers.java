@@ -30,13 +30,27 @@ final class Numbers {
     }
     long v = 0;
     for (int k = i; k < to; k++) {
-      int d = Character.digit(s.charAt(k), radix);
-      if (d < 0) {
+      int d = digit(s.charAt(k));
+      if (d < 0 || d >= radix) {
         return null;
       }
       v = v * radix + d;
     }
     return neg ? -v : v;
+  }
+
+  /** 0-15 for an ASCII hex digit, else -1 (not Character.digit: it is big, and this is hot). */
+  static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   static Long parse(String s) {

@@ -52,6 +52,25 @@ final class ResultScanner {
       }
     }
     String text = s.substring(start, i);
+    if (i == n) {
+      result = new Result(text, value, null, null, null, List.of());
+      return true;
+    }
+    // The common suffix, " <0.000037>" alone, is read here; the rest in tail(), which is big
+    // and rare enough that the JIT should compile it apart instead of inlining it.
+    if (s.charAt(i) == ' ' && s.charAt(i + 1 < n ? i + 1 : i) == '<' && s.charAt(n - 1) == '>') {
+      Double d = PrefixScanner.decimal(s, i + 2, n - 1);
+      if (d != null) {
+        duration = d;
+        result = new Result(text, value, null, null, null, List.of());
+        return true;
+      }
+    }
+    return tail(s, i, text, value);
+  }
+
+  private boolean tail(String s, int i, String text, Long value) {
+    int n = s.length();
     String errno = null;
     String errmsg = null;
     String aux = null;
@@ -68,19 +87,26 @@ final class ResultScanner {
       char c = s.charAt(i);
       if (c == 'E' && errno == null && aux == null) {
         int e = i + 1;
-        while (e < n && (Character.isUpperCase(s.charAt(e)) || PrefixScanner.isDigit(s.charAt(e))
-            || s.charAt(e) == '_')) {
+        while (e < n && isErrnoChar(s.charAt(e))) {
           e++;
         }
         errno = s.substring(i, e);
         i = e;
         if (s.startsWith(" (", i)) {
           int close = closeGroup(s, i + 1);
+          if (close < 0) {
+            error = "unterminated error message";
+            return false;
+          }
           errmsg = s.substring(i + 2, close - 1);
           i = close;
         }
       } else if (c == '(') {
         int close = closeGroup(s, i);
+        if (close < 0) {
+          error = "unterminated '(' after the return value";
+          return false;
+        }
         String group = s.substring(i + 1, close - 1);
         if (group.equals("DELAYED") || group.startsWith("INJECTED")) {
           if (notes.isEmpty()) {
@@ -121,13 +147,17 @@ final class ResultScanner {
     return true;
   }
 
+  private static boolean isErrnoChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
   private static boolean isValueChar(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'x';
   }
 
-  /** Index after the parenthesis that balances the one at {@code i} (strings and brackets skipped). */
+  /** Index after the parenthesis that balances the one at {@code i}, or -1 (strings and brackets skipped). */
   private static int closeGroup(String s, int i) {
     int close = ArgScanner.closeParen(s, i + 1, s.length());
-    return close < 0 ? s.length() : close + 1;
+    return close < 0 ? -1 : close + 1;
   }
 }

@@ -1,5 +1,7 @@
 package dev.memtrace.trace;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,27 +11,60 @@ import java.util.List;
  */
 final class TextArgs implements Args {
 
-  private final String text;
+  private final String line;
+  private final int from;
+  private final int to;
+  /** Depth-0 comma positions in {@code line}, found by the scan that found the ')'; or null. */
+  private final int[] commas;
+  private String text;
   private List<String> texts;
   private Arg[] typed;
 
   TextArgs(String text) {
-    this.text = text;
+    this(text, 0, text.length(), null);
+  }
+
+  /** The arguments between {@code from} and {@code to} of {@code line}, split at {@code commas}. */
+  TextArgs(String line, int from, int to, int[] commas) {
+    this.line = line;
+    this.from = from;
+    this.to = to;
+    this.commas = commas;
   }
 
   @Override
   public String text() {
-    return text;
+    String t = text;
+    if (t == null) {
+      t = line.substring(from, to);
+      text = t;
+    }
+    return t;
   }
 
   @Override
   public List<String> texts() {
     List<String> t = texts;
     if (t == null) {
-      t = List.copyOf(ArgScanner.split(text, 0, text.length()));
+      t = commas == null ? ArgScanner.split(line, from, to) : cut();
+      t = Collections.unmodifiableList(t);
       texts = t;
     }
     return t;
+  }
+
+  private List<String> cut() {
+    if (from == to) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(commas.length + 1);
+    int start = from;
+    for (int c : commas) {
+      out.add(line.substring(start, c));
+      start = c + 1 < to && line.charAt(c + 1) == ' ' ? c + 2 : c + 1;
+    }
+    out.add(line.substring(start, to));
+    return out;
   }
 
   @Override

@@ -26,6 +26,9 @@ import java.util.List;
  */
 public final class TraceReader implements EventSource {
 
+  /** How an unparsed event caused by a bug in the scanner (not by the input) starts its error. */
+  static final String INTERNAL_ERROR = "internal parser error: ";
+
   private final LineReader lines;
   private final LineParser parser;
   private final Assembler assembler;
@@ -139,7 +142,15 @@ public final class TraceReader implements EventSource {
   }
 
   private void feed(String text, int no, String raw) {
-    assembler.accept(parser.parse(text, new Source(parser.file(), no, raw)));
+    Source src = new Source(parser.file(), no, raw);
+    Piece piece;
+    try {
+      piece = parser.parse(text, src);
+    } catch (RuntimeException e) {
+      // A scanner bug must not cost the rest of the log: the line is reported, not the trace.
+      piece = new Piece.Done(new UnparsedEvent(src, Prefix.NONE, INTERNAL_ERROR + e));
+    }
+    assembler.accept(piece);
   }
 
   @Override
