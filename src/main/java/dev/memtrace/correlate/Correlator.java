@@ -67,8 +67,7 @@ public final class Correlator {
       }
     }
     mismatches += out.size();
-    space.resync(kernel);
-    model.markKnown(s.pid());
+    model.resync(s.pid(), kernel);
     if (learnt > 0) {
       out.add(0, "snapshot: learnt " + learnt + " region" + (learnt == 1 ? "" : "s")
           + " the trace did not show being mapped (by the kernel at execve, or before the trace)");
@@ -90,10 +89,10 @@ public final class Correlator {
     int i = lowerBound(others, r.start());
     for (int j = Math.max(0, i - 1); j < others.size(); j++) {
       Region o = others.get(j);
-      if (o.start() >= r.end()) {
+      if (Long.compareUnsigned(o.start(), r.end()) >= 0) {
         break;
       }
-      if (o.end() > r.start()) {
+      if (Long.compareUnsigned(o.end(), r.start()) > 0) {
         out.add(o);
       }
     }
@@ -105,7 +104,7 @@ public final class Correlator {
     int hi = sorted.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (sorted.get(mid).start() < start) {
+      if (Long.compareUnsigned(sorted.get(mid).start(), start) < 0) {
         lo = mid + 1;
       } else {
         hi = mid;

@@ -37,6 +37,11 @@ public final class ModelStage {
     return correlator;
   }
 
+  /** Checks every snapshot taken on a line before {@code nextLine} (the model is then as after them). */
+  public void before(int nextLine) {
+    checkDue(nextLine);
+  }
+
   /** Feeds one event; returns the events now complete (zero, one or two). */
   public List<AnnotatedEvent> accept(TraceEvent e) {
     List<AnnotatedEvent> out = new ArrayList<>(2);

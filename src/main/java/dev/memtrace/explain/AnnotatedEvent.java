@@ -6,20 +6,35 @@ import java.util.List;
 
 /**
  * One event with everything the stages before rendering learnt about it: the changes it made to
- * the address space, what the snapshots said about them, the buffer it used, and why it happened.
- * This is the value every renderer reads.
+ * the address space, what the snapshots said about them, the buffer it used, why it happened,
+ * and the class of the region each change leaves (or removes), in the order of {@code changes}
+ * ({@code ""} when not known; empty until the explain stage has run).
  */
 public record AnnotatedEvent(
     TraceEvent event,
     List<RegionChange> changes,
     List<String> checks,
     BufferRef buffer,
-    List<Explanation> why) {
+    List<Explanation> why,
+    List<String> classes) {
 
   public AnnotatedEvent {
     changes = List.copyOf(changes);
     checks = List.copyOf(checks);
     why = List.copyOf(why);
+    classes = List.copyOf(classes);
+  }
+
+  /** Before the explain stage: no region classes yet. */
+  public AnnotatedEvent(
+      TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
+      List<Explanation> why) {
+    this(event, changes, checks, buffer, why, List.of());
+  }
+
+  /** The class of the region change i leaves, or null when not known. */
+  public String classOf(int i) {
+    return i < classes.size() && !classes.get(i).isEmpty() ? classes.get(i) : null;
   }
 
   public static AnnotatedEvent bare(TraceEvent event) {

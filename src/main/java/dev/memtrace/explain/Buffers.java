@@ -21,6 +21,8 @@ final class Buffers {
   private static final Pattern IOV_BASE = Pattern.compile("iov_base=(0x[0-9a-f]+)");
   private static final Pattern IOV_LEN = Pattern.compile("iov_len=(\\d+)");
 
+  private static final int STDIO_BUFSIZ = 8192;
+
   private final Explainer ex;
 
   Buffers(Explainer ex) {
@@ -74,6 +76,16 @@ final class Buffers {
           "the buffer at " + hex(addr) + " is " + off + " bytes into " + MallocRules.the(t.what())
               + " made at line " + t.line() + " (" + t.cls().label + ")",
           Basis.ARITHMETIC, List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
+      if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
+          && count > 0 && count <= STDIO_BUFSIZ) {
+        p.why.add(new Explanation("stdio-buffer",
+            "a malloc'd buffer; for " + c.name() + " calls of up to " + STDIO_BUFSIZ + " bytes "
+                + "the usual one is a stdio FILE buffer: _IO_file_doallocate mallocs "
+                + "min(BUFSIZ 8192, st_blksize) bytes on the first read or write of a FILE "
+                + "(fopen'd files, stdout); it lives in [heap], or in a thread's arena "
+                + "(inferred from the pattern)",
+            Basis.PATTERN, List.of("buffer inside " + t.cls().label)));
+      }
       return;
     }
     if (region != null) {
@@ -172,7 +184,14 @@ final class Buffers {
       evidence = List.of(plain.steps());
     }
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
-    if (!observed) {
+    Explanation before = ex.original(t, "malloc-mmap");
+    if (before != null && before.basis() == Basis.STACK) {
+      basis = Basis.STACK;
+      List<String> ev = new java.util.ArrayList<>(before.evidence().subList(0, 1));
+      ev.addAll(evidence);
+      evidence = ev;
+      text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+    } else if (!observed) {
       text += " (inferred from the pattern: the " + count + "-byte reads that follow fit the "
           + "arithmetic exactly)";
     }

@@ -49,6 +49,8 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
+    /** The tag over each change's region, read when the event leaves (tags may be refined). */
+    List<Tag> classes;
 
     Pending(AnnotatedEvent in) {
       this.in = in;
@@ -134,7 +136,8 @@ public final class Explainer {
     List<Explanation> why = new ArrayList<>(in.why());
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
-    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why);
+    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
+        p.classes == null ? in.classes() : labels(in, p.classes));
   }
 
   private void explain(Pending p) {
@@ -170,6 +173,7 @@ public final class Explainer {
           p.why.add(toExplanation(rule, said, c));
         }
         State.apply(c, rule, said, p, this);
+        p.classes = classes(p.in, sp);
       } else {
         State.applyOther(c, this);
         buffers.explain(c, p);
@@ -185,6 +189,35 @@ public final class Explainer {
     }
   }
 
+  /** The tag over the region each change leaves, from the tags just updated. */
+  private static List<Tag> classes(AnnotatedEvent in, Space sp) {
+    if (in.changes().isEmpty()) {
+      return null;
+    }
+    List<Tag> out = new ArrayList<>(in.changes().size());
+    for (var ch : in.changes()) {
+      Region r = ch.after() != null ? ch.after() : ch.before();
+      TagMap.Span s = sp.tags.at(r.start());
+      out.add(s == null ? null : s.tag());
+    }
+    return out;
+  }
+
+  /** The class label of each change's region, as the (possibly refined) tags now say. */
+  private static List<String> labels(AnnotatedEvent in, List<Tag> tags) {
+    List<String> out = new ArrayList<>(tags.size());
+    for (int i = 0; i < tags.size(); i++) {
+      var ch = in.changes().get(i);
+      Tag t = tags.get(i);
+      if (ch.after() == null && t == null) {
+        out.add("");
+      } else {
+        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t).label);
+      }
+    }
+    return out;
+  }
+
   private Explanation toExplanation(Rule rule, Rule.Said said, Ctx c) {
     List<String> evidence = new ArrayList<>(said.evidence());
     Basis basis = said.basis();
@@ -195,8 +228,10 @@ public final class Explainer {
       StackFrame caller = c.caller();
       evidence.add(0, "stack: " + frameText(hit)
           + (caller != null ? " called from " + frameText(caller) : ""));
-      text = text + " (seen in the stack: " + hit.symbol()
-          + (caller != null && caller.symbol() != null ? " ← " + caller.symbol() : "") + ")";
+      text = text + " (seen in the stack: " + frameText(hit)
+          + (caller != null ? " called from " + frameText(caller) : "")
+          + "; -k names the nearest exported symbol, so an internal function may show as its "
+          + "neighbour)";
     } else if (basis == Basis.PATTERN) {
       text = text + " (inferred from the pattern)";
     }
@@ -205,7 +240,10 @@ public final class Explainer {
 
   static String frameText(StackFrame f) {
     String o = f.object() == null ? "?" : LoaderRules.shortName(f.object());
-    return o + ":" + (f.symbol() == null ? "?" : f.symbol())
+    if (f.symbol() == null || f.symbol().isEmpty()) {
+      return o + (f.offset() == null ? "" : "+0x" + Long.toHexString(f.offset()));
+    }
+    return o + ":" + f.symbol()
         + (f.symbolOffset() != null && f.symbolOffset() != 0
             ? "+0x" + Long.toHexString(f.symbolOffset()) : "");
   }
@@ -280,6 +318,15 @@ public final class Explainer {
     p.why.removeIf(e -> e.rule().equals(ruleId) || e.rule().equals(replacement.rule()));
     p.why.add(0, replacement);
     return true;
+  }
+
+  /** The reason ruleId gave on the event that made tag, if that event still waits. */
+  Explanation original(Tag tag, String ruleId) {
+    Pending p = origins.get(tag);
+    if (p == null) {
+      return null;
+    }
+    return p.why.stream().filter(e -> e.rule().equals(ruleId)).findFirst().orElse(null);
   }
 
   /** Adds a reason to the event that made tag, if it still waits. */

@@ -49,8 +49,12 @@ final class FailureRules {
                 && c.ret() != Num.NONE)
             .says(c -> Said.of(
                 "the kernel refused to move the break to " + hex(c.arg(0)) + " and returned the "
-                    + "old one (" + hex(c.ret()) + "): something is mapped there or RLIMIT_DATA "
-                    + "was hit; malloc then falls back to mmap of at least 1 MiB",
+                    + "old one (" + hex(c.ret()) + "): "
+                    + (c.sp.startBrk >= 0 && c.arg(0) < c.sp.startBrk
+                        ? "that is below the start of the heap (" + hex(c.sp.startBrk)
+                            + "), which the break can never go under"
+                        : "something is mapped there, or RLIMIT_DATA would be exceeded; when "
+                            + "malloc is refused it falls back to mmap of at least 1 MiB"),
                 Basis.PATTERN, "brk returned " + hex(c.ret()))));
   }
 }

@@ -79,7 +79,7 @@ final class LoaderRules {
             Basis.PATTERN,
             "MAP_PRIVATE|MAP_DENYWRITE file mapping at a kernel-chosen address",
             "span " + hex(base) + "-" + hex(base + Glibc.alignUp(len, Glibc.PAGE)))
-        .tag(RegionClass.IMAGE_HEADERS, "headers of " + shortName(obj), path);
+        .tag(RegionClass.IMAGE_RESERVED, shortName(obj) + " reserved span", path);
   }
 
   private static Said segment(Ctx c) {

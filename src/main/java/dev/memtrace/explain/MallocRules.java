@@ -25,6 +25,10 @@ final class MallocRules {
     "ptmalloc_init"
   };
 
+  /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
+  static final long MIN_MALLOC_GROWTH =
+      Glibc.alignUp(Glibc.TOP_PAD + Glibc.MINSIZE + 1, Glibc.PAGE);
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("malloc-brk-query", "brk")
@@ -34,6 +38,20 @@ final class MallocRules {
                 "glibc's sbrk first asks for the current break (brk(0)): libc keeps its own "
                     + "copy of the break, separate from the one ld.so learnt",
                 Basis.PATTERN, "brk(NULL) after startup, before a brk that moves the break")),
+        Rule.on("brk-direct", "brk")
+            .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk
+                && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
+            .says(c -> {
+              long inc = c.arg(0) - c.sp.brk;
+              return Said.of(
+                      "the break moves up by " + inc + " bytes, less than any growth glibc "
+                          + "malloc asks for (at least " + MIN_MALLOC_GROWTH + " = ALIGN_UP("
+                          + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
+                          + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
+                          + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
+                      Basis.ARITHMETIC, inc + " < " + MIN_MALLOC_GROWTH)
+                  .tag(RegionClass.HEAP, "[heap]");
+            }),
         Rule.on("malloc-brk-first", "brk")
             .when(ok(), c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk
                 && c.arg(0) > c.sp.startBrk)
@@ -47,9 +65,10 @@ final class MallocRules {
             .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > 0 && c.arg(0) < c.sp.brk)
             .frames("free", "__libc_free", "_int_free", "systrim", "malloc_trim")
             .says(c -> Said.of(
-                "malloc gives memory at the top of [heap] back: a free left at least the trim "
-                    + "threshold free at the top, so systrim lowers the break by "
-                    + (c.sp.brk - c.arg(0)) + " bytes, keeping top_pad (131072) spare",
+                "the break moves down by " + (c.sp.brk - c.arg(0)) + " bytes: malloc's systrim "
+                    + "gives back the top of [heap] when a free left at least the trim "
+                    + "threshold free there (keeping top_pad 131072 spare), or the program "
+                    + "called sbrk with a negative increment",
                 Basis.PATTERN, "brk moves down by " + (c.sp.brk - c.arg(0)))),
         Rule.on("malloc-arena-reserve", "mmap")
             .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"),
@@ -126,7 +145,10 @@ final class MallocRules {
   private static boolean inArenaReservation(Ctx c) {
     long a = c.arg(0);
     long r = c.sp.arenaReservation;
-    return a >= r && a < r + 2 * Glibc.HEAP_MAX;
+    long end = r + 2 * Glibc.HEAP_MAX;
+    TagMap.Span s = c.sp.tags.at(a);
+    boolean headOrTail = a == r || a + c.arg(1) == end;
+    return headOrTail && s != null && s.tag().what().startsWith("arena reservation");
   }
 
   private static Said firstGrowth(Ctx c) {
@@ -151,11 +173,15 @@ final class MallocRules {
   private static Said grow(Ctx c) {
     long inc = c.arg(0) - c.sp.brk;
     long maxNb = Glibc.largestChunkForGrowth(inc);
+    String raised = c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
+        ? ". The mmap threshold is " + c.sp.mmapThreshold + " since a free raised it, so "
+            + "requests below that now grow [heap] instead of getting their own mapping"
+        : "";
     return Said.of(
             "the main arena's top chunk ran out: malloc moves the break up by " + inc + " = "
                 + hex(inc) + " bytes; sysmalloc asks for the request plus top_pad 131072 "
                 + "minus what the old top still had, rounded to pages (so this request was "
-                + "at most " + maxNb + " bytes more than the old top)",
+                + "at most " + maxNb + " bytes more than the old top)" + raised,
             Basis.PATTERN,
             hex(c.arg(0)) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)

@@ -49,12 +49,40 @@ final class Specials {
         }
       }
       case "arch_prctl" -> tls(c, p);
+      case "clone", "clone3", "fork", "vfork" -> fork(c, p);
       case "prlimit64", "getrlimit" -> rlimit(c, p);
       default -> {
         // not special
       }
     }
     specialRegions(c, p);
+  }
+
+  /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */
+  private static void fork(Ctx c, Pending p) {
+    String all = c.ev.args() == null ? "" : c.ev.args().text();
+    if (!c.ok() || c.ret() <= 0 || all.contains("CLONE_VM") || c.name().equals("vfork")) {
+      return;
+    }
+    List<String> shared = new java.util.ArrayList<>();
+    long bytes = 0;
+    for (TagMap.Span s : c.sp.tags.all()) {
+      RegionClass k = s.tag().cls();
+      if (k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED) {
+        shared.add(s.tag().what() + " (line " + s.tag().line() + ")");
+        bytes += s.size();
+      }
+    }
+    String text = "fork: child " + c.ret() + " gets a copy of the address space; private pages "
+        + "are shared copy-on-write until either side writes";
+    if (!shared.isEmpty()) {
+      text += ". " + shared.size() + " MAP_SHARED mapping" + (shared.size() > 1 ? "s" : "")
+          + " (" + Human.bytes(bytes) + ": " + String.join(", ", shared.subList(0,
+              Math.min(4, shared.size()))) + (shared.size() > 4 ? ", …" : "")
+          + ") stay truly shared: writes by parent or child are seen by both";
+    }
+    p.why.add(new Explanation("fork", text, Basis.PATTERN,
+        List.of("clone without CLONE_VM returned " + c.ret())));
   }
 
   private static void tls(Ctx c, Pending p) {

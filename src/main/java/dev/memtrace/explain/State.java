@@ -27,6 +27,17 @@ final class State {
         Tag tag = new Tag(cls, what, said == null ? null : said.object(), c.line());
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
+        if (id.equals("ldso-segment") && sp.loading != null) {
+          // What is left of the reservation below the first segment mapped over it is the
+          // object's first PT_LOAD: ELF headers, dynamic symbols, relocations.
+          for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
+            if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
+              sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
+                  RegionClass.IMAGE_HEADERS,
+                  LoaderRules.shortName(sp.loading.path()) + " headers"));
+            }
+          }
+        }
         if (id.equals("ldso-span")) {
           sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line());
         } else if (id.equals("ldso-cache")) {
@@ -56,6 +67,15 @@ final class State {
           sp.candidate = -1;
         }
         sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
+        if (id.equals("malloc-arena-trim")) {
+          long r = sp.arenaReservation;
+          for (TagMap.Span left : sp.tags.overlapping(r, r + 2 * Glibc.HEAP_MAX)) {
+            if (left.tag().what().startsWith("arena reservation")) {
+              sp.tags.put(left.start(), left.end(), left.tag().withClass(
+                  RegionClass.MALLOC_ARENA, "arena reservation, now a 64 MiB arena heap"));
+            }
+          }
+        }
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }

@@ -23,10 +23,16 @@ public final class AddressSpace implements AddressSpaceView {
   /** A break the model has not seen yet. */
   public static final long UNKNOWN = -1;
 
-  private final TreeMap<Long, Vma> areas = new TreeMap<>();
+  private final TreeMap<Long, Vma> areas = new TreeMap<>(Long::compareUnsigned);
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
+  /**
+   * Ranges a non-fixed mmap was given while the model still had memory there: another thread's
+   * munmap freed them, but its line comes later in the log (it returned later). That munmap must
+   * not remove the new mapping; it consumes the range instead.
+   */
+  final List<long[]> reused = new ArrayList<>();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
 
@@ -241,16 +247,21 @@ public final class AddressSpace implements AddressSpaceView {
    * Takes a listing from {@code /proc/PID/maps} as the truth: afterwards the space holds exactly
    * those regions. An area the model already had in the same place, with the same permissions,
    * offset and file, is kept (with what merging depends on) and only learns the kernel's name,
-   * device and inode; every other line is adopted as the kernel printed it.
+   * device and inode; every other line is adopted as the kernel printed it. Returns the file
+   * paths the kernel spells differently from the trace (a symlink resolved), path → kernel path.
    */
-  public void resync(List<Region> kernel) {
-    TreeMap<Long, Vma> old = new TreeMap<>(areas);
+  public Map<String, String> resync(List<Region> kernel) {
+    Map<String, String> renamed = new java.util.HashMap<>();
+    TreeMap<Long, Vma> old = new TreeMap<>(areas);  // same unsigned order
     areas.clear();
     for (Region k : kernel) {
       Vma mine = old.get(k.start());
       if (mine != null && Agreement.same(view(mine), k)) {
         Backing b = mine.backing();
         if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
+          if (!b.path().equals(k.path())) {
+            renamed.put(b.path(), k.path());
+          }
           b = new Backing(b.kind(), k.path(), k.dev(), k.inode(), b.key());
         }
         areas.put(k.start(), mine.withBacking(b));
@@ -262,6 +273,7 @@ public final class AddressSpace implements AddressSpaceView {
         brk = brk == UNKNOWN ? k.end() : brk;
       }
     }
+    return renamed;
   }
 
   /** A VMA for a maps line the model did not make: what merging needs is guessed from its kind. */

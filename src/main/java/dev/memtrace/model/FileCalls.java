@@ -150,15 +150,15 @@ final class FileCalls {
   }
 
   /** The file behind an fd argument of a call, as a mapping's backing. */
-  static Backing backingOf(Task t, CallArgs a, int i) {
-    String decorated = a.fdPath(i);
+  static Backing backingOf(MemoryModel m, Task t, CallArgs a, int i) {
+    String decorated = m.kernelPath(a.fdPath(i));
     OptionalLong fd = a.num(i);
     OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
     if (decorated != null) {
       return new Backing(Backing.Kind.FILE, decorated, Backing.NO_DEV, 0, f == null ? 0 : f.key());
     }
     if (f != null) {
-      return new Backing(Backing.Kind.FILE, f.path(), Backing.NO_DEV, 0, f.key());
+      return new Backing(Backing.Kind.FILE, m.kernelPath(f.path()), Backing.NO_DEV, 0, f.key());
     }
     return Backing.unknown("[unknown file, fd " + (fd.isPresent() ? fd.getAsLong() : "?") + "]");
   }

@@ -107,7 +107,7 @@ final class MemoryCalls {
     }
     Backing backing = Backing.ANONYMOUS;
     if ((flags.getAsLong() & MAP_ANONYMOUS) == 0) {
-      backing = FileCalls.backingOf(t, a, 4);
+      backing = FileCalls.backingOf(m, t, a, 4);
       if (backing.kind() == Backing.Kind.UNKNOWN) {
         notes.add("the file behind fd " + a.arg(4).text() + " is unknown (opened before the"
             + " trace began, or by a call the model does not follow)");

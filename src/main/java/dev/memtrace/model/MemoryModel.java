@@ -44,6 +44,8 @@ public final class MemoryModel {
   final Map<Integer, Task> tasks = new HashMap<>();
   final Map<Long, Long> shmSizes = new HashMap<>();
   final Map<Long, Long> shmKeys = new HashMap<>();
+  /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
+  private final Map<String, String> kernelPaths = new HashMap<>();
   private long keys;
 
   long newKey() {
@@ -120,6 +122,18 @@ public final class MemoryModel {
   public FdTable fds(Integer pid) {
     Task t = tasks.get(key(pid));
     return t == null ? null : t.fds;
+  }
+
+  /** Resyncs a task's address space to a snapshot and remembers how the kernel spells paths. */
+  public void resync(Integer pid, List<Region> kernel) {
+    Task t = task(pid);
+    kernelPaths.putAll(t.mm.resync(kernel));
+    t.seen = true;
+  }
+
+  /** The kernel's spelling of a path, when a snapshot taught it. */
+  String kernelPath(String path) {
+    return path == null ? null : kernelPaths.getOrDefault(path, path);
   }
 
   /** Marks a task as known from its start (a snapshot told the model everything). */

@@ -100,7 +100,11 @@ public final class MemoryOps {
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
     if (!fixed && !s.areasNear(result, end, false).isEmpty()) {
       notes.add("the kernel placed this mapping over " + hex(result) + "-" + hex(end)
-          + ", where the model still had memory: the model was out of date and drops it");
+          + ", where the model still had memory: a munmap still running in another thread"
+          + " must have freed it (its line comes later)");
+      for (Vma old : s.areasNear(result, end, false)) {
+        s.reused.add(new long[] {Math.max(old.start(), result), Math.min(old.end(), end)});
+      }
     }
     s.cut(result, end);
     s.put(new Vma(result, end, prot & RWX, shared, pgoff, b, vmFlags, 0, line, false));
@@ -114,8 +118,25 @@ public final class MemoryOps {
     long end = addr + pageUp(len);
     ChangeTracker t = new ChangeTracker(s);
     t.watch(addr, end);
-    List<Vma> gone = s.cut(addr, end);
     List<String> notes = new ArrayList<>();
+    List<Vma> gone = new ArrayList<>();
+    long at = addr;
+    for (java.util.Iterator<long[]> it = s.reused.iterator(); it.hasNext(); ) {
+      long[] r = it.next();
+      if (r[0] < end && r[1] > addr) {
+        it.remove();
+        gone.addAll(s.cut(at, Math.max(at, r[0])));
+        at = Math.max(at, r[1]);
+        notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
+            + " came first (a thread mapped it while this munmap was running): it stays");
+      }
+    }
+    if (at < end) {
+      gone.addAll(s.cut(at, end));
+    }
+    if (gone.isEmpty() && !notes.isEmpty()) {
+      return new Outcome(t.changes(), notes);
+    }
     if (gone.isEmpty()) {
       notes.add("munmap of " + hex(addr) + "-" + hex(end) + ": the model knew no memory there"
           + " (mapped before the trace began, or by the kernel at execve)");

@@ -45,10 +45,13 @@ final class ProcessCalls {
       return Outcome.NONE;
     }
     long flags = decoded.orElse(FORK_FLAGS);
+    Task early = m.tasks.get(child);
+    if (early != null && early.seen) {
+      return Outcome.NONE; // it ran an execve before its parent's clone returned in the log
+    }
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
     FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds : parent.fds.copy();
-    Task early = m.tasks.get(child);
-    if (early != null && !early.seen) {
+    if (early != null) {
       mm.overlay(early.mm);
       fds.overlay(early.fds);
     }

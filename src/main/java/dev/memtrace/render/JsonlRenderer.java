@@ -204,9 +204,13 @@ public final class JsonlRenderer implements Renderer {
   private void annotations(AnnotatedEvent a) throws IOException {
     if (!a.changes().isEmpty()) {
       g.writeArrayFieldStart("changes");
-      for (RegionChange c : a.changes()) {
+      for (int i = 0; i < a.changes().size(); i++) {
+        RegionChange c = a.changes().get(i);
         g.writeStartObject();
         g.writeStringField("op", c.op().symbol);
+        if (a.classOf(i) != null) {
+          g.writeStringField("class", a.classOf(i));
+        }
         if (c.before() != null) {
           g.writeFieldName("before");
           region(c.before());

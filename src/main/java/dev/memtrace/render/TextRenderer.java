@@ -123,13 +123,17 @@ public final class TextRenderer implements Renderer {
   }
 
   private void annotations(StringBuilder b, AnnotatedEvent a) {
-    for (RegionChange c : a.changes()) {
+    for (int i = 0; i < a.changes().size(); i++) {
+      RegionChange c = a.changes().get(i);
       b.append(INDENT);
       switch (c.op()) {
         case ADDED -> b.append(style.added("+ " + region(c.after())));
         case REMOVED -> b.append(style.removed("- " + region(c.before())));
         case CHANGED -> b.append("~ ").append(region(c.before())).append(" -> ")
             .append(region(c.after()));
+      }
+      if (a.classOf(i) != null) {
+        b.append(" [").append(a.classOf(i)).append(']');
       }
       b.append('\n');
     }

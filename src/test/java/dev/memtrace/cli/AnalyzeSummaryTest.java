@@ -1,0 +1,76 @@
+package dev.memtrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+/** {@code memtrace analyze} with explanations, region classes and the summary, in-process. */
+class AnalyzeSummaryTest {
+
+  private static Path log(String name) {
+    String s = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
+    return (s != null ? Paths.get(s) : Paths.get("..", "shared"))
+        .resolve("corpus").resolve("logs").resolve(name);
+  }
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(rc, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void summaryAloneTablesTheAddressSpaceAndCountsEvents() {
+    Path cat = log("cat_big_devnull_yy.log");
+    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
+    Result r = run("analyze", "--summary", cat.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .startsWith("== summary ==")
+        .contains("cat: ")
+        .contains("peak 2.18 MiB at line 37")
+        .containsPattern("malloc mmap chunk\\s+-\\s+-\\s+-\\s+136 KiB\\s+1\\s+136 KiB")
+        .containsPattern("heap \\(brk\\)\\s+132 KiB\\s+1\\s+132 KiB")
+        .containsPattern("mmap\\s+9\\s+0")
+        .containsPattern("access\\s+1\\s+1")
+        .contains("memory events: 17, explained 17 (100.0%), unexplained 0")
+        .doesNotContain("why:");
+  }
+
+  @Test
+  void theTimelineCarriesReasonsAndClassesAndCanEndWithTheSummary() {
+    Path cat = log("cat_big_devnull_yy.log");
+    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
+    Result r = run("analyze", "--with-summary", "--color", "never", cat.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .contains("why: cat's 131072-byte I/O buffer")
+        .contains("[malloc mmap chunk]")
+        .contains("why: read of 131072 bytes through cat's 131072-byte I/O buffer made at line 37")
+        .contains("== summary ==");
+    assertThat(r.out().indexOf("== summary ==")).isGreaterThan(r.out().indexOf("exit_group"));
+  }
+
+  @Test
+  void jsonlCarriesTheClassOfEachChange() {
+    Path py = log("python_threads_f.log");
+    assumeTrue(Files.isRegularFile(py), "corpus not found beside the project");
+    Result r = run("analyze", "--format", "jsonl", py.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("\"class\":\"thread stack\"").contains("\"class\":\"guard page\"")
+        .contains("\"class\":\"malloc arena\"");
+  }
+}

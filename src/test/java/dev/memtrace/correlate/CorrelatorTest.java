@@ -1,0 +1,70 @@
+package dev.memtrace.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** With snapshots given, every difference is reported on its call and the model resyncs. */
+class CorrelatorTest {
+
+  static List<AnnotatedEvent> replay(String log, List<Snapshot> snaps) {
+    ModelStage stage = new ModelStage(new MemoryModel(), snaps);
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      out.addAll(stage.accept(e));
+    }
+    out.addAll(stage.finish());
+    return out;
+  }
+
+  static AnnotatedEvent at(List<AnnotatedEvent> events, int line) {
+    return events.stream().filter(a -> a.event().line() == line).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aFaithfulLogOnlyLearnsTheExecveRegions() throws Exception {
+    Path dir = Shared.mapsCorpus();
+    List<AnnotatedEvent> events = replay(Files.readString(dir.resolve("sbrk.log")),
+        SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots());
+    assertThat(at(events, 2).checks()).containsExactly("snapshot: learnt 13 regions the trace"
+        + " did not show being mapped (by the kernel at execve, or before the trace)");
+    assertThat(events).filteredOn(a -> a.event().line() > 2)
+        .allSatisfy(a -> assertThat(a.checks()).noneMatch(c -> c.startsWith("snapshot")));
+  }
+
+  @Test
+  void aWrongModelIsReportedRegionByRegionAndResynced() throws Exception {
+    Path dir = Shared.mapsCorpus();
+    // Pretend the RELRO mprotect of libc (line 25) made the pages writable instead of read-only.
+    String log = Files.readString(dir.resolve("sbrk.log"))
+        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
+            "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
+    List<AnnotatedEvent> events =
+        replay(log, SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots());
+    assertThat(at(events, 25).checks()).containsExactly(
+        "snapshot: the kernel has 7f17f4808000-7f17f480c000 r--p @1cf000"
+            + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
+            + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6",
+        "snapshot: the kernel has 7f17f480c000-7f17f480e000 rw-p @1d3000"
+            + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
+            + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6");
+    assertThat(events).filteredOn(a -> a.event().line() > 25)
+        .as("after the resync the model agrees again")
+        .allSatisfy(a -> assertThat(a.checks()).noneMatch(c -> c.startsWith("snapshot")));
+  }
+
+  @Test
+  void aMissedSnapshotIsSaid() {
+    String log = "1  mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n";
+    List<AnnotatedEvent> events = replay(log, List.of(new Snapshot(1, 1, null)));
+    assertThat(events.get(0).checks()).anySatisfy(c -> assertThat(c).contains("could not be read"));
+  }
+}

@@ -1,0 +1,120 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.memtrace.model.Region;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Rules on small hand-written traces: faults, failures, flags printed raw, odd input. */
+class ExplainerTest {
+
+  private static Run.Out explain(String log) {
+    return Run.explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
+  }
+
+  @Test
+  void aNullPointerFaultIsPlacedInTheNullPageAndItsCodeIsRead() {
+    Run.Out out = explain("""
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---
+        +++ killed by SIGSEGV +++
+        """);
+    assertThat(out.why(1)).contains("NULL page").contains("SEGV_MAPERR: no mapping at all");
+    assertThat(out.stats().memoryEvents()).isEqualTo(1);
+    assertThat(out.stats().explained()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriteToAReadOnlySegmentIsAnAccessError() {
+    Run.Out out = explain("""
+        execve("/bin/x", ["x"], 0x7ffc37bac0e0 /* 2 vars */) = 0
+        openat(AT_FDCWD, "/lib/libz.so.1", O_RDONLY|O_CLOEXEC) = 3
+        mmap(NULL, 106496, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f0000000000
+        mmap(0x7f0000003000, 57344, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x3000) = 0x7f0000003000
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_ACCERR, si_addr=0x7f0000003010} ---
+        """);
+    assertThat(out.why(4)).contains("text segment").contains("/lib/libz.so.1")
+        .contains("base + 0x3000");
+    assertThat(out.why(5)).contains("16 bytes into the libz.so.1 text")
+        .contains("read-only segment").contains("SEGV_ACCERR");
+  }
+
+  @Test
+  void flagsPrintedAsNumbersStillMatchTheRules() {
+    Run.Out out = explain("""
+        mmap(NULL, 8392704, 0, 0x20022, -1, 0) = 0x7f1000000000
+        mprotect(0x7f1000001000, 8388608, 0x3) = 0
+        mmap(NULL, 134217728, 0, 0x4022, -1, 0) = 0x7f2000000000
+        """);
+    assertThat(out.why(1)).contains("pthread_create makes a thread stack");
+    assertThat(out.why(2)).contains("guard page");
+    assertThat(out.why(3)).contains("a new per-thread malloc arena");
+  }
+
+  @Test
+  void aFailedCallIsReadByItsErrno() {
+    Run.Out out = explain("""
+        munmap(0x1000, 4096) = -1 EINVAL (Invalid argument)
+        mmap(NULL, 4096, PROT_READ, MAP_SHARED, 12345, 0) = -1 EBADF (Bad file descriptor)
+        """);
+    assertThat(out.why(1)).contains("munmap failed with EINVAL").contains("unchanged");
+    assertThat(out.why(2)).contains("the fd is not open");
+  }
+
+  @Test
+  void anUnknownMappingIsCountedUnexplained() {
+    Run.Out out = explain("""
+        munmap(0x7f0000000000, 4096) = 0
+        """);
+    assertThat(out.at(1).why()).isEmpty();
+    assertThat(out.stats().unexplained()).isEqualTo(1);
+    assertThat(out.stats().unexplainedBySyscall()).containsEntry("munmap", 1L);
+  }
+
+  @Test
+  void mutatedLinesNeverMakeTheStageThrow() throws Exception {
+    List<TraceEvent> real = Run.read(Run.corpusLog("python_threads_f.log"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(!real.isEmpty());
+    Random rnd = new Random(42);
+    StringBuilder mutated = new StringBuilder();
+    for (TraceEvent e : real) {
+      char[] t = e.source().text().toCharArray();
+      for (int i = 0; i < 3 && t.length > 0; i++) {
+        t[rnd.nextInt(t.length)] = "0x,()|-=9f\"{}"
+            .charAt(rnd.nextInt(13));
+      }
+      mutated.append(t).append('\n');
+    }
+    List<TraceEvent> events = TraceReader.parseAll(mutated.toString());
+    assertThatCode(() -> {
+      Run.Out out = Run.explain(events, 16);
+      assertThat(out.events()).hasSize(events.size());
+    }).doesNotThrowAnyException();
+  }
+
+  @Test
+  void classesOfKernelMadeRegionsComeFromTheirNames() {
+    assertThat(Classifier.classify(region("[stack]", "rw-p"), null))
+        .isEqualTo(RegionClass.MAIN_STACK);
+    assertThat(Classifier.classify(region("[vvar_vclock]", "r--p"), null))
+        .isEqualTo(RegionClass.VVAR);
+    assertThat(Classifier.classify(region("/usr/bin/cat", "r-xp"), null))
+        .isEqualTo(RegionClass.IMAGE_TEXT);
+    assertThat(Classifier.classify(region("/dev/zero (deleted)", "rw-s"), null))
+        .isEqualTo(RegionClass.SHARED_MEMORY);
+    assertThat(Classifier.classify(region("/tmp/data.bin", "rw-s"), null))
+        .isEqualTo(RegionClass.FILE_SHARED);
+    assertThat(Classifier.classify(region("", "---p"), null)).isEqualTo(RegionClass.RESERVED);
+    assertThat(Classifier.classify(region("", "rw-p"),
+        new Tag(RegionClass.THREAD_STACK, "thread stack", null, 3)))
+        .isEqualTo(RegionClass.THREAD_STACK);
+  }
+
+  private static Region region(String path, String perms) {
+    return new Region(0x1000, 0x2000, perms, 0, "00:00", 0, path, 0);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memtrace.trace.SignalEvent;
+import dev.memtrace.trace.SyscallEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Explanations on traces made now, of programs that are not in the corpus: cat with buffer
+ * addresses shown, and a small C program with threads, fork, file and shared mappings, realloc
+ * and a stack overflow into a guard page. Skipped when strace or gcc are missing.
+ */
+class LiveExplainTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void catsReadsAndWritesAreTiedToTheIoBufferByAddress() throws Exception {
+    assumeTrue(Live.has("strace") && Live.has("cat"), "strace and cat needed");
+    Path big = dir.resolve("big.txt");
+    Files.writeString(big, "0123456789abcdef\n".repeat(20000));
+    Path log = Live.trace(dir, List.of("-e", "raw=read,write"), "sh", "-c",
+        "exec cat " + big + " > /dev/null");
+    Run.Out out = Run.explain(log);
+    AnnotatedEvent mmap = first(out, "mmap", "139264");
+    assumeTrue(mmap != null, "this cat does not use a 139264-byte buffer");
+    int line = mmap.event().line();
+    String why = out.why(line);
+    assertThat(why).contains("cat's 131072-byte I/O buffer").contains("(seen in the trace)")
+        .contains("139264 (34 pages)");
+    AnnotatedEvent read = out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("read")
+            && e.event().line() > line)
+        .findFirst().orElseThrow();
+    assertThat(read.buffer()).isNotNull();
+    assertThat(read.buffer().offset()).isEqualTo(4096);
+    assertThat(read.buffer().region().originLine()).isEqualTo(line);
+    assertThat(out.why(read.event().line()))
+        .contains("is 4096 bytes into cat's 131072-byte I/O buffer made at line " + line);
+    AnnotatedEvent munmap = first(out, "munmap", "139264");
+    assertThat(out.why(munmap.event().line())).contains("made at line " + line)
+        .contains("135184");
+  }
+
+  @Test
+  void threadsArenasForkFileMappingsReallocAndAGuardPageFault() throws Exception {
+    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    Path bin = Live.compile("workers", dir);
+    Path log = Live.trace(dir, List.of("-f"), bin.toString(), "crash");
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(first(out, "mmap", "8392704").event().line()))
+        .contains("8388608 (from RLIMIT_STACK, seen at startup) + a 4096-byte guard = 8392704");
+    assertThat(out.why(first(out, "mmap", "134217728").event().line()))
+        .contains("a new per-thread malloc arena");
+    assertThat(out.why(first(out, "mmap", "MAP_SHARED|MAP_ANONYMOUS").event().line()))
+        .contains("a child made by fork shares the same pages");
+    assertThat(out.why(first(out, "mmap", "8192, PROT_READ, MAP_PRIVATE").event().line()))
+        .contains("bytes of " + bin + " from offset 0");
+    assertThat(out.why(first(out, "mremap", "MREMAP_MAYMOVE").event().line()))
+        .contains("realloc of an mmapped malloc chunk");
+    AnnotatedEvent segv = out.events().stream()
+        .filter(e -> e.event() instanceof SignalEvent s && s.signal().equals("SIGSEGV"))
+        .findFirst().orElseThrow();
+    assertThat(out.why(segv.event().line()))
+        .contains("thread stack guard").contains("overflowed its stack").contains("SEGV_ACCERR");
+    assertThat(out.stats().explainedPercent()).isGreaterThanOrEqualTo(90.0);
+  }
+
+  private static AnnotatedEvent first(Run.Out out, String name, String argPart) {
+    return out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)
+            && s.args().text().contains(argPart))
+        .findFirst().orElse(null);
+  }
+}
