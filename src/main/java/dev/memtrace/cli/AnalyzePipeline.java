@@ -9,7 +9,6 @@ import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.run.LiveItemStream;
-import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SummaryText;
@@ -51,7 +50,7 @@ final class AnalyzePipeline {
   private final PrintStream stdout;
   private final PrintStream err;
   /** Snapshots of a live run or recording; the correlate stage takes them here. */
-  private final Consumer<MapsSnapshot> snapshots = this::snapshot;
+  private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -142,7 +141,7 @@ final class AnalyzePipeline {
   }
 
   /** A maps snapshot, in stream order: just after the log line it belongs to was read. */
-  void snapshot(MapsSnapshot s) {
+  void snapshot(LiveItemStream.LineSnapshot s) {
     // the correlate stage (model branch) checks the model against it here
   }
 

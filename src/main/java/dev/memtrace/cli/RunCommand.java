@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.run.Handoff;
+import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.LiveRun;
 import dev.memtrace.run.RecordingHeader;
@@ -117,11 +118,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
               () -> {
                 try {
                   return live.run(
-                      item -> {
-                        if (recording != null) {
-                          recording.item(item);
+                      new LiveRun.Consumer() {
+                        @Override
+                        public void accept(LiveItem item) throws IOException {
+                          if (recording != null) {
+                            recording.item(item);
+                          }
+                          handoff.accept(item);
                         }
-                        handoff.accept(item);
+
+                        @Override
+                        public void batchDone() {
+                          handoff.batchDone();
+                        }
                       });
                 } catch (IOException e) {
                   throw new java.io.UncheckedIOException(e);

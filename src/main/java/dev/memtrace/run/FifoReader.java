@@ -17,6 +17,13 @@ import java.util.regex.Pattern;
  * of items to the consumer through an unbounded queue. So the FIFO never fills and strace (and
  * with it the tracee) never waits on memtrace, except for the delays it was asked to inject.
  *
+ * <p>The reader naps after each read that did not fill its buffer: strace's writes then land in
+ * the pipe without waking a blocked reader each time (strace writes twice per call: it flushes a
+ * call's entry and its exit), which is most of what a pipe costs over {@code -o /dev/null}. The
+ * pipe holds 64 KiB, well over what strace writes in a nap. Without snapshots nothing waits on
+ * the reader and the nap is {@link #NAP_MICROS}; with snapshots it is {@link
+ * #SNAPSHOT_NAP_MICROS}, a tenth of the default hold, so a snapshot is still read in time.
+ *
  * <p>A line ending in {@code (DELAYED)} (before an optional {@code -T} suffix) is a memory call
  * whose task strace now holds: its pid is the first field ({@code -f -o} always prints it). A
  * pending, unfinished {@code PID ... exit_group(} at the end of what the FIFO gave means the task
@@ -27,10 +34,17 @@ public final class FifoReader implements Runnable {
   /** The marker put on the queue after the last item. */
   public static final List<LiveItem> END = List.of();
 
+  /** The nap between reads without snapshots, in µs. */
+  static final long NAP_MICROS = 2000;
+
+  /** The nap between reads with snapshots, in µs (at most a tenth of the hold). */
+  static final long SNAPSHOT_NAP_MICROS = 200;
+
   private static final Pattern DELAYED = Pattern.compile("\\(DELAYED\\)(?: <[0-9.]+>)?$");
 
   private final Fifo fifo;
   private final MapsSampler sampler;
+  private final long napNanos;
   private final BlockingQueue<List<LiveItem>> queue = new LinkedBlockingQueue<>();
   private volatile IOException failure;
   private int lineCount;
@@ -39,6 +53,8 @@ public final class FifoReader implements Runnable {
   public FifoReader(Fifo fifo, Integer delayMicros) {
     this.fifo = fifo;
     this.sampler = delayMicros == null ? null : new MapsSampler(delayMicros);
+    this.napNanos =
+        1000 * (delayMicros == null ? NAP_MICROS : Math.min(SNAPSHOT_NAP_MICROS, delayMicros / 10));
   }
 
   public BlockingQueue<List<LiveItem>> queue() {
@@ -108,6 +124,9 @@ public final class FifoReader implements Runnable {
       }
       if (!items.isEmpty()) {
         queue.add(items);
+      }
+      if (n < buf.length && napNanos > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(napNanos);
       }
     }
     if (pendingLen > 0) { // strace was killed mid-line (strace-format.md §4.12)

@@ -6,19 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * A run's log lines as the bytes of an strace log, for the parser; the snapshots between them go
- * to {@code snapshots} at the point of the stream where they were taken. A live run and the replay
+ * A run's log lines as the bytes of an strace log, for the parser; each snapshot goes to {@code
+ * snapshots} just before the bytes of the line it was taken after, so the model stage has it when
+ * that line's event arrives (it checks it once the call is past). A live run and the replay
  * of its recording both go through this one path, so they reach the parser identically.
  */
 public final class LiveItemStream extends InputStream {
 
   private final ItemSource source;
-  private final Consumer<MapsSnapshot> snapshots;
+  private final Consumer<LineSnapshot> snapshots;
   private byte[] current = new byte[0];
   private int pos;
   private boolean ended;
 
-  public LiveItemStream(ItemSource source, Consumer<MapsSnapshot> snapshots) {
+  /** A snapshot with the text of the log line it was taken after (null for an attach snapshot). */
+  public record LineSnapshot(MapsSnapshot snapshot, String lineText) {}
+
+  public LiveItemStream(ItemSource source, Consumer<LineSnapshot> snapshots) {
     this.source = source;
     this.snapshots = snapshots;
   }
@@ -72,8 +76,13 @@ public final class LiveItemStream extends InputStream {
       if (item instanceof LiveItem.LogLine l) {
         current = (l.text() + "\n").getBytes(StandardCharsets.ISO_8859_1);
         pos = 0;
+        // the snapshots taken after this line reach the pipeline before the line's event does
+        while (source.peekReady() instanceof MapsSnapshot s) {
+          source.next();
+          snapshots.accept(new LineSnapshot(s, l.text()));
+        }
       } else if (item instanceof MapsSnapshot s) {
-        snapshots.accept(s);
+        snapshots.accept(new LineSnapshot(s, null)); // taken before the log began (-p)
       }
     }
     return true;

@@ -29,6 +29,9 @@ public final class LiveRun implements AutoCloseable {
   /** Takes the run's items in order. */
   public interface Consumer {
     void accept(LiveItem item) throws IOException;
+
+    /** The items since the last call came in one read of the FIFO (a line with its snapshot). */
+    default void batchDone() throws IOException {}
   }
 
   /**
@@ -77,6 +80,7 @@ public final class LiveRun implements AutoCloseable {
     if (options.attaching() && options.snapshots()) {
       MapsSampler sampler = new MapsSampler(options.delayMicros());
       consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, System.nanoTime()));
+      consumer.batchDone();
       snapshots++;
     }
     ExitTracker exits = new ExitTracker(options.attachPid());
@@ -121,6 +125,7 @@ public final class LiveRun implements AutoCloseable {
           }
           consumer.accept(item);
         }
+        consumer.batchDone();
       }
       straceStatus = sp.waitFor();
       readerThread.join();

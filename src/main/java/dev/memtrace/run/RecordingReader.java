@@ -87,8 +87,27 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     return interrupted;
   }
 
+  private LiveItem peeked;
+
+  @Override
+  public LiveItem peekReady() throws IOException {
+    if (peeked == null) {
+      peeked = read();
+    }
+    return peeked;
+  }
+
   @Override
   public LiveItem next() throws IOException {
+    if (peeked != null) {
+      LiveItem p = peeked;
+      peeked = null;
+      return p;
+    }
+    return read();
+  }
+
+  private LiveItem read() throws IOException {
     for (String l = in.readLine(); l != null; l = in.readLine()) {
       lineNo++;
       if (l.isEmpty()) {
