@@ -138,7 +138,7 @@ public final class TextRenderer implements Renderer {
       b.append('\n');
     }
     for (String check : a.checks()) {
-      b.append(INDENT).append("check: ").append(Texts.terminal(check)).append('\n');
+      b.append(INDENT).append("check: ").append(Texts.controls(check)).append('\n');
     }
     BufferRef buf = a.buffer();
     if (buf != null) {
@@ -149,12 +149,12 @@ public final class TextRenderer implements Renderer {
         b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
       }
       if (buf.regionClass() != null) {
-        b.append(" [").append(Texts.terminal(buf.regionClass())).append(']');
+        b.append(" [").append(Texts.controls(buf.regionClass())).append(']');
       }
       b.append('\n');
     }
     for (Explanation x : a.why()) {
-      b.append(INDENT).append("why: ").append(Texts.terminal(x.text())).append('\n');
+      b.append(INDENT).append("why: ").append(Texts.controls(x.text())).append('\n');
     }
   }
 

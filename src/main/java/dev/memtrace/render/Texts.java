@@ -43,7 +43,17 @@ public final class Texts {
    * never move the cursor, retitle the window or recolour the screen.
    */
   public static String terminal(String raw) {
-    String s = unicode(raw == null ? "" : raw);
+    return controls(unicode(raw == null ? "" : raw));
+  }
+
+  /**
+   * Text that is already Unicode (explanations, which may quote the log) made safe for a
+   * terminal the same way: control characters become {@code \xHH}; nothing is decoded.
+   */
+  public static String controls(String s) {
+    if (s == null) {
+      return "";
+    }
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
