@@ -119,4 +119,23 @@ class ReportInBrowserTest {
     browser.open(file);
     assertThat(browser.console()).anyMatch(m -> m.getKey().equals("SEVERE") && m.getValue().contains("deliberate"));
   }
+
+  @Test
+  void aHostileLogThroughTheCliShowsItsBytesAsText() throws Exception {
+    Path log = Path.of("target/html/hostile.log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    // raw bytes as a log written without -o carries them: the program's own output spliced in
+    Files.write(log, ("9  write(1, \"</script><script>window.pwned=1</script>\", 40) = 40\n"
+        + "\u001b]0;title\u0007</textarea><img src=x onerror=window.pwned=2><!--\n"
+        + "9  +++ exited with 0 +++\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Path html = Path.of("target/html/hostile-cli.html").toAbsolutePath();
+    int rc = dev.memtrace.cli.Main.run(new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+    assertThat(rc).isZero();
+    open("hostile-cli-copy", Files.readString(html));
+    assertThat(browser.js("return typeof window.pwned").asText()).isEqualTo("undefined");
+    assertThat(browser.js("return document.querySelectorAll('img').length").asInt()).isZero();
+    String rows = browser.js("return Array.from(document.querySelectorAll('#timeline .row .t')).map(function (r) { return r.textContent; }).join('|')").asText();
+    assertThat(rows).contains("<script>window.pwned=1</script>").contains("</textarea><img src=x onerror=window.pwned=2><!--");
+  }
 }
