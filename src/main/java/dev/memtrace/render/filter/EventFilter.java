@@ -2,7 +2,7 @@ package dev.memtrace.render.filter;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.RegionChange;
-import dev.memtrace.render.MemoryCalls;
+import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -60,7 +60,7 @@ public final class EventFilter {
     if (!o.syscalls().isEmpty() && !(e instanceof SyscallEvent s && o.syscalls().contains(s.name()))) {
       return false;
     }
-    if (o.memoryOnly() && !MemoryCalls.isMemoryEvent(a)) {
+    if (o.memoryOnly() && !MemoryEvents.isMemoryEvent(a)) {
       return false;
     }
     if (!o.classes().isEmpty() && !touchesClass(a)) {

@@ -3,7 +3,7 @@ package dev.memtrace.render.html;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.model.Region;
-import dev.memtrace.render.MemoryCalls;
+import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
@@ -41,6 +41,8 @@ final class ReportData {
   private final Map<Integer, Integer> dense = new HashMap<>();
   /** The task that first used each (dense) space. */
   private final List<Integer> owners = new ArrayList<>();
+  /** Each space's axis, made once the whole timeline is known. */
+  private final Map<Integer, AddressAxis> axes = new HashMap<>();
 
   ReportData(RegionClassifier classes) {
     this.classes = classes;
@@ -98,7 +100,7 @@ final class ReportData {
         buf = r == null ? null : id(r, space);
       }
       ev.add("buf", buf);
-      boolean memory = !d.isEmpty() || MemoryCalls.isMemoryEvent(a);
+      boolean memory = !d.isEmpty() || MemoryEvents.isMemoryEvent(a);
       ev.add("mem", memory ? 1 : 0);
     }
     Map<String, Object> data = new LinkedHashMap<>();
@@ -191,8 +193,6 @@ final class ReportData {
     }
     return out;
   }
-
-  private final Map<Integer, AddressAxis> axes = new HashMap<>();
 
   private Map<String, Object> regionColumns() {
     Columns c = new Columns(regions.size(), "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin");

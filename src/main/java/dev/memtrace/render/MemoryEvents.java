@@ -8,7 +8,7 @@ import java.util.Set;
  * Which events count as memory events for "memory only" views: those that changed the address
  * space or used a buffer in it, and the memory syscalls even when they failed or changed nothing.
  */
-public final class MemoryCalls {
+public final class MemoryEvents {
 
   public static final Set<String> NAMES =
       Set.of(
@@ -22,5 +22,5 @@ public final class MemoryCalls {
         || (a.event() instanceof SyscallEvent s && NAMES.contains(s.name()));
   }
 
-  private MemoryCalls() {}
+  private MemoryEvents() {}
 }
