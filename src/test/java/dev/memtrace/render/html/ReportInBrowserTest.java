@@ -89,6 +89,13 @@ class ReportInBrowserTest {
     browser.js("var t = document.getElementById('f-task'); t.value = ''; t.dispatchEvent(new Event('change'));"
         + "var c = document.getElementById('f-class'); c.value = String(Array.from(c.options).find(function (o) { return o.text === 'heap'; }).value); c.dispatchEvent(new Event('change'));");
     assertThat(browser.js("return document.getElementById('count').textContent").asText()).startsWith("3 of 13");
+    // text search, case-insensitive, in the line (CLONE_THREAD) and the explanations ("a thread stack")
+    browser.js("var c = document.getElementById('f-class'); c.value = ''; c.dispatchEvent(new Event('change'));"
+        + "var t = document.getElementById('f-text'); t.value = 'THREAD'; t.dispatchEvent(new Event('input'));");
+    Thread.sleep(400);
+    assertThat(browser.js("return document.getElementById('count').textContent").asText()).startsWith("3 of 13");
+    assertThat(browser.js("return Array.from(document.querySelectorAll('#timeline .row .l')).map(function (e) { return e.textContent; })"))
+        .extracting(JsonNode::asText).containsExactly("9", "10", "11");
   }
 
   /** What a traced program read or wrote can hold markup; the page must show it as text. */
