@@ -35,7 +35,14 @@ final class Ctx {
   }
 
   long arg(int i) {
-    return Num.parse(text(i));
+    if (i >= argCache.length) {
+      return Num.parse(text(i));
+    }
+    if ((argKnown & (1 << i)) == 0) {
+      argCache[i] = Num.parse(text(i));
+      argKnown |= 1 << i;
+    }
+    return argCache[i];
   }
 
   boolean ok() {
@@ -50,12 +57,32 @@ final class Ctx {
     return v != null ? v : Num.parse(ev.result().text());
   }
 
+  // Rules ask for the same flags many times per call: decode each argument once.
+  private final Set<?>[] protCache = new Set<?>[8];
+  private final Set<?>[] flagCache = new Set<?>[8];
+  private final long[] argCache = new long[8];
+  private int argKnown;
+
+  @SuppressWarnings("unchecked")
   Set<String> prot(int i) {
-    return Constants.names(text(i), Constants.PROT, true);
+    if (i >= protCache.length) {
+      return Constants.names(text(i), Constants.PROT, true);
+    }
+    if (protCache[i] == null) {
+      protCache[i] = Constants.names(text(i), Constants.PROT, true);
+    }
+    return (Set<String>) protCache[i];
   }
 
+  @SuppressWarnings("unchecked")
   Set<String> mapFlags(int i) {
-    return Constants.names(text(i), Constants.MAP, true);
+    if (i >= flagCache.length) {
+      return Constants.names(text(i), Constants.MAP, true);
+    }
+    if (flagCache[i] == null) {
+      flagCache[i] = Constants.names(text(i), Constants.MAP, true);
+    }
+    return (Set<String>) flagCache[i];
   }
 
   Set<String> advice(int i) {

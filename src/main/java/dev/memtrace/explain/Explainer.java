@@ -38,7 +38,6 @@ public final class Explainer {
   private final Map<Integer, Space> spaces = new HashMap<>();
   private final Deque<Pending> pending = new ArrayDeque<>();
   private final Map<Tag, Pending> origins = new IdentityHashMap<>();
-  private final Map<Tag, Long> leads = new IdentityHashMap<>();
   private final ExplainStats stats = new ExplainStats();
   private final Buffers buffers = new Buffers(this);
   private Integer lastPid;
@@ -49,6 +48,8 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
+    /** Tags this event made, whose amendments stop when it leaves. */
+    final List<Tag> made = new ArrayList<>(1);
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
     List<Tag> classes;
 
@@ -98,7 +99,8 @@ public final class Explainer {
       boolean model = v != null && !v.regions().isEmpty();
       Tally end = model ? Tally.of(v.regions(), sp.tags) : Tally.of(sp.tags);
       Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
-      out.add(new SpaceReport(sp.program(), ps, end, peak, sp.peakLine, model));
+      out.add(new SpaceReport(sp.program(), ps, end, peak, sp.peakLine, sp.peakTallyLine,
+          model));
     }
     return out;
   }
@@ -130,7 +132,9 @@ public final class Explainer {
   }
 
   private AnnotatedEvent emit(Pending p) {
-    origins.values().removeIf(x -> x == p);
+    for (Tag t : p.made) {
+      origins.remove(t);
+    }
     AnnotatedEvent in = p.in;
     stats.count(in, p.memory, !p.why.isEmpty());
     List<Explanation> why = new ArrayList<>(in.why());
@@ -307,6 +311,7 @@ public final class Explainer {
 
   void origin(Tag tag, Pending p) {
     origins.put(tag, p);
+    p.made.add(tag);
   }
 
   /** Replaces the reason given by ruleId on the event that made tag, if it still waits. */
@@ -345,11 +350,11 @@ public final class Explainer {
   }
 
   void lead(Tag tag, long bytes) {
-    leads.put(tag, bytes);
+    tag.lead(bytes);
   }
 
   long leadOf(Tag tag) {
-    return leads.getOrDefault(tag, 0L);
+    return tag.lead();
   }
 
   int tagLine(Ctx c, long address) {

@@ -134,7 +134,7 @@ final class MappingRules {
                         + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
                         + ": nothing is committed or charged to overcommit; parts are made "
                         + "usable later with mprotect or mmap(MAP_FIXED). "
-                        + (c.sp.program().contains("java")
+                        + (JvmRules.jvm().test(c)
                             ? "In a JVM: the Java heap, code cache, class space, metaspace or "
                                 + "GC tables (see the sizes in memory-facts §7)"
                             : "Runtimes (JVM heap, code cache) and allocators reserve like this"),

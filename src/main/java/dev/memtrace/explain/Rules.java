@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole rule table, in the order it is read: ld.so first (startup calls look like others),
- * then threads, malloc, and the general mappings, whose last rows are the catch-alls.
+ * The whole rule table, in the order it is read: failures first (they changed nothing), ld.so
+ * (startup calls look like others), the JVM's shapes, threads, runtimes' own allocators, malloc,
+ * and the general mappings, whose last rows are the catch-alls.
  */
 final class Rules {
   static final List<Rule> TABLE = build();
@@ -16,6 +17,7 @@ final class Rules {
     List<Rule> all = new ArrayList<>();
     all.addAll(FailureRules.rules());
     all.addAll(LoaderRules.rules());
+    all.addAll(JvmRules.rules());
     all.addAll(ThreadRules.rules());
     all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());

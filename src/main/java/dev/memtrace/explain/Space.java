@@ -45,10 +45,13 @@ final class Space {
   long ioBlock;
   final Deque<String> recentOpens = new ArrayDeque<>();
   int memoryEvents;
+  /** libjvm.so was loaded: the JVM's rules apply. */
+  boolean jvm;
   /** The model's view of this space as last seen (it outlives the task's exit). */
   dev.memtrace.model.AddressSpaceView view;
   long peak;
   int peakLine;
+  int peakTallyLine;
   Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();

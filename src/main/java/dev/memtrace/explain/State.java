@@ -40,6 +40,7 @@ final class State {
         }
         if (id.equals("ldso-span")) {
           sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line());
+          sp.jvm = sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
         } else if (id.equals("ldso-cache")) {
           sp.cacheAddress = start;
         } else if (id.equals("malloc-arena-reserve")) {
@@ -129,10 +130,17 @@ final class State {
         // other memory calls do not move regions
       }
     }
-    if (sp.tags.total() > sp.peak) {
-      sp.peak = sp.tags.total();
+    long total = sp.tags.total();
+    if (total > sp.peak) {
+      sp.peak = total;
       sp.peakLine = c.line();
-      sp.peakTally = Tally.of(sp.tags);
+      // A full table costs a walk over the ranges: with many ranges it is retaken only when
+      // the peak has grown by 5% since, so a log that grows for ever stays near linear.
+      if (sp.peakTally == null || sp.tags.size() < 256
+          || total - sp.peakTally.total() > sp.peakTally.total() / 20) {
+        sp.peakTally = Tally.of(sp.tags);
+        sp.peakTallyLine = c.line();
+      }
     }
   }
 

@@ -11,6 +11,7 @@ public final class Tag {
   private String what;
   private final String object;
   private final int line;
+  private long lead;
 
   public Tag(RegionClass cls, String what, String object, int line) {
     this.cls = cls;
@@ -33,6 +34,15 @@ public final class Tag {
 
   public int line() {
     return line;
+  }
+
+  /** Bytes before the malloc chunk in this mapping (an aligned chunk's lead), 0 for none. */
+  public long lead() {
+    return lead;
+  }
+
+  void lead(long bytes) {
+    this.lead = bytes;
   }
 
   /** Tells more about the region: a later event showed what it is for. */

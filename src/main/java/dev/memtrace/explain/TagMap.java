@@ -111,6 +111,11 @@ public final class TagMap {
     return List.copyOf(spans.values());
   }
 
+  /** The spans in address order, without copying (do not change the map while iterating). */
+  public java.util.Collection<Span> view() {
+    return java.util.Collections.unmodifiableCollection(spans.values());
+  }
+
   public int size() {
     return spans.size();
   }

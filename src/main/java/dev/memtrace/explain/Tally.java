@@ -52,7 +52,7 @@ public final class Tally {
   /** The ranges the trace showed being made, by what they were made for. */
   static Tally of(TagMap tags) {
     Tally t = new Tally();
-    for (TagMap.Span s : tags.all()) {
+    for (TagMap.Span s : tags.view()) {
       t.add(s.tag().cls(), s.tag().object(), s.size());
     }
     return t;

@@ -51,7 +51,9 @@ public final class SummaryText {
         Human.bytes(r.end().total()), count(r.end()),
         r.fromModel() ? " (the model's view)"
             : " (regions the trace made)",
-        Human.bytes(r.peak().total()), r.peakLine(), " (regions the trace made)"));
+        Human.bytes(r.peak().total()), r.peakLine(), " (regions the trace made"
+            + (r.peakTableLine() != r.peakLine()
+                ? "; the table is from line " + r.peakTableLine() + ", within 5%" : "") + ")"));
     b.append(String.format(Locale.ROOT, "  %-30s %10s %7s %10s   %10s %7s %10s%n", "class",
         "end", "regions", "largest", "peak", "regions", "largest"));
     Set<RegionClass> classes = new LinkedHashSet<>();

@@ -56,6 +56,24 @@ class ExplainerTest {
   }
 
   @Test
+  void aJvmsHeapCodeCacheAndJavaThreadStacksAreRecognisedOnceLibjvmIsLoaded() {
+    Run.Out out = explain("""
+        7126  mmap(NULL, 20365008, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so>, 0) = 0x7f9098200000
+        7126  mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f9098100000
+        7127  mmap(NULL, 251658240, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f9079400000
+        7127  mmap(0x7f9079400000, 2555904, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7f9079400000
+        7127  mmap(0x687400000, 6320816128, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x687400000
+        7127  mmap(0x687400000, 398458880, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x687400000
+        """);
+    assertThat(out.why(2)).contains("a Java thread's stack: 1048576 bytes");
+    assertThat(out.why(3)).contains("reserves 251658240 bytes").contains("In a JVM");
+    assertThat(out.why(4)).contains("JIT code cache");
+    assertThat(out.why(5)).contains("the whole Java heap: 6320816128 bytes")
+        .contains("ends exactly at 32 GiB");
+    assertThat(out.why(6)).contains("commits 398458880 bytes").contains("Java heap reservation");
+  }
+
+  @Test
   void aFailedCallIsReadByItsErrno() {
     Run.Out out = explain("""
         munmap(0x1000, 4096) = -1 EINVAL (Invalid argument)
