@@ -163,7 +163,7 @@
     D.classes.forEach(function (c, i) { $('f-class').appendChild(opt(String(i), c)); });
   }
   function opt(v, text) { var o = el('option', null, text); o.value = v; return o; }
-  function applyFilters() {
+  function applyFilters(opening) {
     var task = $('f-task').value, name = $('f-name').value, cls = $('f-class').value;
     var mem = $('f-mem').checked, text = $('f-text').value.toLowerCase();
     if (text && !lower) {
@@ -186,7 +186,7 @@
     $('count').textContent = shown.length + ' of ' + N + ' events';
     $('timeline-space').style.height = shown.length * ROW + 'px';
     $('scrubber').max = Math.max(0, shown.length - 1);
-    if (shown.length) select(shown[nearest(cur)], true); else { renderRows(); $('detail').replaceChildren(el('p', null, 'no event matches the filters')); }
+    if (shown.length) select(shown[nearest(cur)], !opening); else { renderRows(); $('detail').replaceChildren(el('p', null, 'no event matches the filters')); }
   }
   function nearest(i) {
     var lo = 0, hi = shown.length - 1;
@@ -328,11 +328,13 @@
     (D.meta.timed ? '' : '; the log has no timestamps, events are shown in line order');
   fillFilters();
   drawSummary();
-  // report.html#line=N opens at the first event on or after log line N
+  // The page opens on the address space as the trace leaves it, with the timeline at its start;
+  // report.html#line=N opens at the first event on or after log line N instead.
   var wanted = /line=(\d+)/.exec(location.hash);
+  cur = N - 1;
   if (wanted) {
     for (var w = 0; w < N; w++) { if (E.line[w] >= +wanted[1]) { cur = w; break; } }
   }
-  applyFilters();
+  applyFilters(!wanted);
   document.body.dataset.ready = String(Math.round(performance.now() - t0));
 })();

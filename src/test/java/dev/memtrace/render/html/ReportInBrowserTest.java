@@ -52,6 +52,10 @@ class ReportInBrowserTest {
   void scrubbingRedrawsThePictureAndHighlightsTheChange() throws Exception {
     open("synthetic", HtmlRendererTest.render(Synthetic.process(true), "synthetic"));
     assertThat(browser.js("return document.querySelectorAll('#timeline .row').length").asInt()).isEqualTo(13);
+    // it opens on the address space as the trace leaves it: 5 regions, the file gone
+    assertThat(browser.js("return document.querySelectorAll('#space-svg rect.region').length").asInt()).isEqualTo(5);
+    assertThat(browser.js("return document.getElementById('timeline').scrollTop").asInt()).isZero();
+    browser.js("var s = document.getElementById('scrubber'); s.value = 0; s.dispatchEvent(new Event('input'));");
     JsonNode first = browser.js("return [document.querySelectorAll('#space-svg rect.region').length, document.querySelector('#space-svg').outerHTML]");
     assertThat(first.get(0).asInt()).isEqualTo(2);
     // move the scrubber to the event that maps the file (line 7)
