@@ -170,7 +170,16 @@ final class AnalyzePipeline {
       case perfetto -> new PerfettoRenderer(out, classes, title);
       case text -> new TextRenderer(out, colour());
     };
-    return filter.isEmpty() ? r : new FilteringRenderer(new EventFilter(filter, classes), r);
+    if (filter.isEmpty()) {
+      return r;
+    }
+    if (options.format() == AnalyzeOptions.Format.html || options.format() == AnalyzeOptions.Format.perfetto) {
+      // the picture and the counters replay every change: dropping events would falsify them
+      err.println("memtrace: --pid, --syscall, --class, --memory-only, --since and --until filter text "
+          + "and jsonl; the " + options.format() + " output keeps every event (the report has its own filters)");
+      return r;
+    }
+    return new FilteringRenderer(new EventFilter(filter, classes), r);
   }
 
   /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */

@@ -70,4 +70,17 @@ class FilterCommandTest {
     List<String> heap = events("analyze", "--color", "never", "--class", "heap", log);
     assertThat(heap).isNotEmpty().allMatch(l -> l.contains("brk(") || l.contains("read(") || l.contains("write(") || l.contains("getdents") || l.contains("mmap") || l.contains("munmap"));
   }
+
+  @Test
+  void pageFormatsKeepEveryEventAndSaySo() throws Exception {
+    String log = corpus("cat_small_plain.log").toString();
+    Path html = Files.createTempFile("memtrace", ".html");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc = Main.run(new String[] {"analyze", "--format", "html", "--syscall", "mmap", "-o", html.toString(), log},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+    assertThat(rc).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the html output keeps every event");
+    assertThat(Files.readString(html)).contains("munmap(").contains("openat(");
+    Files.delete(html);
+  }
 }
