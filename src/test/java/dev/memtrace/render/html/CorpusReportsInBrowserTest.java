@@ -117,6 +117,14 @@ class CorpusReportsInBrowserTest {
     measure("javac", "strace -f javac Hello.java", javac.toString(), "-d", src.getParent().toString(), src.toString());
   }
 
+  /** {@code mvn test -Dtest=CorpusReportsInBrowserTest -Dmemtrace.measure=LOG} measures any log. */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "memtrace.measure", matches = ".+")
+  void aGivenLogIsMeasured() throws Exception {
+    Path log = Path.of(System.getProperty("memtrace.measure")).toAbsolutePath();
+    measureLog("measured", log.getFileName().toString(), log);
+  }
+
   /** Traces the command, renders its report, opens it, scrubs and scrolls it; prints the figures. */
   static void measure(String name, String what, String... command) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace (apt-get install strace)");
@@ -125,6 +133,10 @@ class CorpusReportsInBrowserTest {
     argv.addAll(List.of(command));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assumeTrue(p.waitFor() == 0 && Files.size(log) > 0, what + " did not run here (ptrace refused?)");
+    measureLog(name, what, log);
+  }
+
+  static void measureLog(String name, String what, Path log) throws Exception {
     long lines;
     try (var l = Files.lines(log, StandardCharsets.ISO_8859_1)) {
       lines = l.count();
