@@ -162,8 +162,7 @@ final class AnalyzePipeline {
 
   private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)
       throws IOException {
-    String title = inputs.isEmpty() ? "live run"
-        : String.join(" ", inputs.stream().map(AnalyzeInputs.Input::name).map(String::valueOf).toList());
+    String title = title(inputs);
     Renderer r = switch (options.format()) {
       case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
       case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
@@ -180,6 +179,15 @@ final class AnalyzePipeline {
       return r;
     }
     return new FilteringRenderer(new EventFilter(filter, classes), r);
+  }
+
+  /** The report's title: the log's name, a -ff set's first name and count, or where it came from. */
+  private static String title(List<AnalyzeInputs.Input> inputs) {
+    if (inputs.isEmpty()) {
+      return "live run";
+    }
+    String first = inputs.get(0).name() == null ? "standard input" : inputs.get(0).name();
+    return inputs.size() == 1 ? first : first + " and " + (inputs.size() - 1) + " more";
   }
 
   /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */
