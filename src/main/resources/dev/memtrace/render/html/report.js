@@ -203,6 +203,8 @@
       row.style.top = k * ROW + 'px';
       row.dataset.event = i;
       row.appendChild(el('span', 'l', String(E.line[i])));
+      // -ff logs carry the pid in the file name, not the line: show it
+      if (E.task[i] && E.text[i].lastIndexOf(String(E.task[i]), 0) !== 0) row.appendChild(el('span', 'p', String(E.task[i])));
       row.appendChild(el('span', 't', E.text[i].split('\n').pop()));
       row.appendChild(el('span', 'w', E.why[i] ? E.why[i][0][0] : ''));
       rows.push(row);
