@@ -102,6 +102,24 @@ class CorpusReportsInBrowserTest {
   }
 
   @Test
+  void anFfSetOfForkingProcessesHasAPicturePerAddressSpace() throws Exception {
+    Path first = shared().resolve("corpus/logs/bash_pipes_ff.26361");
+    assumeTrue(Files.isRegularFile(first), "the shared corpus is at ../shared or $MEMTRACE_SHARED");
+    open(report(first.resolveSibling("bash_pipes_ff"), "logs_bash_pipes_ff"));
+    assertThat(browser.js("return document.getElementById('meta').textContent").asText()).containsPattern("[1-9][0-9]* address space\\(s\\)");
+    // choosing another process in the filter shows that process's own address space
+    JsonNode owners = browser.js("var f = document.getElementById('f-task'); var seen = [];"
+        + "Array.from(f.options).filter(function (o) { return o.value[0] === 'p'; }).slice(0, 3).forEach(function (o) {"
+        + "  f.value = o.value; f.dispatchEvent(new Event('change'));"
+        + "  var s = document.getElementById('scrubber'); s.value = s.max; s.dispatchEvent(new Event('input'));"
+        + "  seen.push(document.getElementById('space-name').textContent); });"
+        + "return seen;");
+    assertThat(owners).hasSize(3);
+    assertThat(java.util.stream.StreamSupport.stream(owners.spliterator(), false).map(JsonNode::asText).distinct().count()).isEqualTo(3);
+    browser.screenshot(Path.of("target/screenshots/logs_bash_pipes_ff.png"));
+  }
+
+  @Test
   void aJvmStartReportOpensInAFewSeconds() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     measure("jvm-start", "strace -f java -version", java.toString(), "-version");
