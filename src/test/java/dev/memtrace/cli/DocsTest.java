@@ -17,9 +17,14 @@ class DocsTest {
     String bash = Files.readString(dir.resolve("memtrace_completion"));
     assertThat(bash).contains("complete -F _complete_memtrace", "analyze", "--format", "--memory-only", "--since");
     assertThat(bash).contains("html", "perfetto", "jsonl");
-    // bash accepts it
-    Process p = new ProcessBuilder("bash", "-n", dir.resolve("memtrace_completion").toString()).start();
+    // bash runs it: completing "memtrace analyze --format " offers the formats
+    String script = "source '" + dir.resolve("memtrace_completion") + "' 2>/dev/null; "
+        + "COMP_WORDS=(memtrace analyze --format ''); COMP_CWORD=3; COMP_LINE='memtrace analyze --format '; "
+        + "_complete_memtrace memtrace '' --format 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+    Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    String offered = new String(p.getInputStream().readAllBytes()).trim();
     assertThat(p.waitFor()).isZero();
+    assertThat(offered).isEqualTo("text jsonl html perfetto");
   }
 
   @Test
