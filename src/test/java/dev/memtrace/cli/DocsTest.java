@@ -35,5 +35,13 @@ class DocsTest {
     assertThat(man).contains(".SH \"MEMTRACE ANALYZE\"", "\\fB\\-\\-format\\fR \\fIFORMAT\\fR", ".SH \"EXIT STATUS\"", ".B 125");
     // no text line starts with a dot that troff would take for a request
     assertThat(man.lines().filter(l -> l.startsWith(".") && !l.matches("^\\.(TH|SH|TP|B|I|BR|br)( .*)?$"))).isEmpty();
+    // groff, where installed, formats it without a warning
+    if (Files.isExecutable(Path.of("/usr/bin/groff"))) {
+      Process p = new ProcessBuilder("groff", "-ww", "-z", "-man", "-Tutf8", dir.resolve("memtrace.1").toString())
+          .redirectErrorStream(true).start();
+      String warnings = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).isZero();
+      assertThat(warnings).isEmpty();
+    }
   }
 }
