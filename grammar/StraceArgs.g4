@@ -12,9 +12,12 @@
  */
 grammar StraceArgs;
 
-/** One value: an argument, a struct field's value, a signal's siginfo. */
+/**
+ * One value: an argument, a struct field's value, a signal's siginfo. Some decoders name their
+ * top-level arguments (clone: child_stack=NULL, flags=...).
+ */
 single
-  : arg EOF
+  : (name=IDENT '=')? arg EOF
   ;
 
 /** A whole argument list (the text between a call's parentheses). */
@@ -26,8 +29,9 @@ arg
   : expr (ARROW expr)?
   ;
 
+/** A leading '|' is what -X raw prints for a zero value with leftover bits (statx: |0x900). */
 expr
-  : unary (binop unary)*
+  : lead='|'? unary (binop unary)*
   ;
 
 binop

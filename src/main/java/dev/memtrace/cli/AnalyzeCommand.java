@@ -13,10 +13,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    description = {
-      "Reads saved strace logs (made with any common flags; -ff sets are merged into one",
-      "timeline) and writes the annotated timeline. Reads standard input when no FILE or '-'."
-    },
+    description =
+        "Reads saved strace logs (made with any common flags; -ff sets are merged into one "
+            + "timeline) and writes the annotated timeline. Reads standard input when no FILE "
+            + "or '-' is given.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:done",
@@ -49,8 +49,17 @@ final class AnalyzeCommand implements Callable<Integer> {
           + "at the end and at the peak, calls, errors, unexplained events) instead of the timeline")
   boolean summaryOnly;
 
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "/proc/PID/maps snapshots (NAME.maps.jsonl) to check the model against; "
+          + "they also name the regions the kernel made ([stack], [vdso], the executable)")
+  java.nio.file.Path snapshots;
+
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;
+
+  @Option(names = "--stages", hidden = true, defaultValue = "explain",
+      description = "benchmarks: 'parse' (no model), 'model' (no explanations), 'explain' (all)")
+  String stages;
 
   @Parameters(paramLabel = "FILE", arity = "0..*",
       description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
@@ -69,7 +78,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color,
         summaryOnly ? AnalyzeOptions.Summary.only
             : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
-        files);
+        snapshots, stages, files);
     return new AnalyzePipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

@@ -66,17 +66,35 @@ final class AnalyzePipeline {
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
+    List<dev.memtrace.correlate.Snapshot> snaps = List.of();
+    if (options.snapshots() != null) {
+      try {
+        dev.memtrace.correlate.SnapshotFile.Loaded loaded =
+            dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
+        snaps = loaded.snapshots();
+        if (loaded.skipped() > 0) {
+          err.println("memtrace: " + loaded.skipped() + " line(s) of " + options.snapshots()
+              + " are not snapshots and were skipped");
+        }
+      } catch (IOException e) {
+        return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
+      }
+    }
     EventSource source;
     try {
       source = open(inputs);
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
-    return render(source, inputs);
+    return render(source, inputs, snaps);
   }
 
-  /** Writes the timeline of {@code source} (analyze's inputs, or a live run: none) and closes it. */
-  int render(EventSource source, List<AnalyzeInputs.Input> inputs) {
+  /**
+   * Writes the timeline of {@code source} (analyze's inputs, or a live run: none) and closes it.
+   *
+   * @param snaps maps snapshots to check the model against (analyze --snapshots)
+   */
+  int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<dev.memtrace.correlate.Snapshot> snaps) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -86,22 +104,20 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     String reading = "input";
-    try (EventSource src = source) {
+    Annotator annotate = new Annotator(snaps, options.stages());
+    try (ReadAhead src = new ReadAhead(source, annotate)) {
       OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Annotator annotate = new Annotator();
       Renderer renderer = renderer(out, inputs, annotate);
       reading = "output";
       boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
-      for (TraceEvent e = next(src); e != null; e = next(src)) {
-        for (AnnotatedEvent a : annotate.accept(e)) {
-          if (timeline) {
-            renderer.event(a);
-          }
-        }
-      }
-      for (AnnotatedEvent a : annotate.finish()) {
+      long n = 0;
+      for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
-          renderer.event(a);
+          renderer.event(e);
+        }
+        if ((++n & 0xfff) == 0 && readerGone(target)) {
+          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+          return 0;
         }
       }
       if (timeline) {
@@ -112,6 +128,7 @@ final class AnalyzePipeline {
       boolean page = options.format() == AnalyzeOptions.Format.html
           || options.format() == AnalyzeOptions.Format.perfetto;
       if (options.summary() != AnalyzeOptions.Summary.none && !page) {
+        // The producer thread has finished (next() returned null): its results are visible.
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         if (timeline) {
           w.write("\n");
@@ -122,7 +139,7 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src);
+      return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -131,8 +148,12 @@ final class AnalyzePipeline {
     }
   }
 
+  private static boolean readerGone(OutputStream target) {
+    return target instanceof PrintStream ps && ps.checkError();
+  }
+
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static TraceEvent next(EventSource src) {
+  private static AnnotatedEvent next(ReadAhead src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -157,7 +178,7 @@ final class AnalyzePipeline {
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
       readers.add(new TraceReader(s, in.name(), in.pid()));
     }
-    return new ReadAhead(readers.size() == 1 ? readers.get(0) : new MergedReader(readers));
+    return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
   private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)

@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Explainer;
@@ -16,24 +17,53 @@ import java.util.List;
  * so each call returns the events that are ready, in order.
  */
 final class Annotator {
-  private final ModelStage model = new ModelStage(new MemoryModel(), List.of());
-  private final Explainer explain =
-      new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+  private final ModelStage model;
+  private final Explainer explain;
+
+  /**
+   * @param stages how far to go, for benchmarks: {@code parse} (events pass bare), {@code model}
+   *     (no explanations), anything else: everything
+   */
+  Annotator(List<Snapshot> snapshots, String stages) {
+    boolean withModel = !"parse".equals(stages);
+    this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
+    this.explainOn = withModel && !"model".equals(stages);
+    this.explain = new Explainer(explainOn ? Explainer.DEFAULT_WINDOW : 0,
+        pid -> model == null ? null : model.model().space(pid));
+  }
+
+  private final boolean explainOn;
 
   List<AnnotatedEvent> accept(TraceEvent e) {
+    if (model == null) {
+      return List.of(AnnotatedEvent.bare(e));
+    }
     List<AnnotatedEvent> out = new ArrayList<>();
     for (AnnotatedEvent a : model.accept(e)) {
-      out.addAll(explain.accept(a));
+      if (explainOn) {
+        out.addAll(explain.accept(a));
+      } else {
+        out.add(a);
+      }
     }
     return out;
   }
 
   List<AnnotatedEvent> finish() {
+    if (model == null) {
+      return List.of();
+    }
     List<AnnotatedEvent> out = new ArrayList<>();
     for (AnnotatedEvent a : model.finish()) {
-      out.addAll(explain.accept(a));
+      if (explainOn) {
+        out.addAll(explain.accept(a));
+      } else {
+        out.add(a);
+      }
     }
-    out.addAll(explain.finish());
+    if (explainOn) {
+      out.addAll(explain.finish());
+    }
     return out;
   }
 

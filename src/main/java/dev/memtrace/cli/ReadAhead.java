@@ -1,8 +1,9 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
+import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.UnparsedEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,27 +11,32 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads and parses on a second thread while the caller's thread renders: the two halves of
- * {@code analyze} cost about the same, and this machine has two cores. Events travel in batches
- * through a small bounded queue, so memory stays flat whatever the size of the log.
+ * Reads, parses and annotates (model, then explanations, which may hold events back: each
+ * event yields the events now ready) on a second thread while the caller's thread renders (machines
+ * running memtrace often have two cores, and rendering costs about as much as parsing). The
+ * argument split that jsonl and text need is done here too, off the rendering thread. Events
+ * travel in batches through a small bounded queue, so memory stays flat whatever the size of
+ * the log.
  */
-final class ReadAhead implements EventSource {
+final class ReadAhead implements AutoCloseable {
 
   private static final int BATCH = 1024;
   private static final int QUEUED_BATCHES = 8;
 
   /** A batch with the producer's end state: done, and the error that ended it, if any. */
-  private record Batch(List<TraceEvent> events, boolean last, IOException error) {}
+  private record Batch(List<AnnotatedEvent> events, boolean last, IOException error) {}
 
   private final EventSource source;
+  private final Annotator annotate;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Thread thread;
-  private List<TraceEvent> current = List.of();
+  private List<AnnotatedEvent> current = List.of();
   private int index;
   private boolean ended;
 
-  ReadAhead(EventSource source) {
+  ReadAhead(EventSource source, Annotator annotate) {
     this.source = source;
+    this.annotate = annotate;
     this.thread = new Thread(this::produce, "memtrace-parse");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -38,14 +44,18 @@ final class ReadAhead implements EventSource {
 
   private void produce() {
     try {
-      List<TraceEvent> batch = new ArrayList<>(BATCH);
+      List<AnnotatedEvent> batch = new ArrayList<>(BATCH);
       for (TraceEvent e = source.next(); e != null; e = source.next()) {
-        batch.add(e);
-        if (batch.size() == BATCH) {
+        if (e instanceof SyscallEvent s) {
+          s.args().texts();
+        }
+        batch.addAll(annotate.accept(e));
+        if (batch.size() >= BATCH) {
           queue.put(new Batch(batch, false, null));
           batch = new ArrayList<>(BATCH);
         }
       }
+      batch.addAll(annotate.finish());
       queue.put(new Batch(batch, true, null));
     } catch (IOException e) {
       putQuietly(new Batch(List.of(), true, e));
@@ -64,8 +74,8 @@ final class ReadAhead implements EventSource {
     }
   }
 
-  @Override
-  public TraceEvent next() throws IOException {
+  /** The next annotated event, or null at the end. */
+  public AnnotatedEvent next() throws IOException {
     while (index == current.size()) {
       if (ended) {
         return null;
@@ -88,19 +98,9 @@ final class ReadAhead implements EventSource {
     return current.get(index++);
   }
 
-  @Override
-  public long linesRead() {
-    return source.linesRead();
-  }
-
-  @Override
-  public long unparsedCount() {
-    return source.unparsedCount();
-  }
-
-  @Override
-  public UnparsedEvent firstUnparsed() {
-    return source.firstUnparsed();
+  /** The source's counts; final once {@link #next()} has returned null. */
+  EventSource source() {
+    return source;
   }
 
   @Override

@@ -108,7 +108,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return f.exitStatus();
     }
     // the timeline goes where strace's would: standard error unless -o
-    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, List.of());
+    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, null, "explain", List.of());
     AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
     try (live;
         RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
@@ -141,7 +141,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                   handoff.end();
                 }
               });
-      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of());
+      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();

@@ -4,29 +4,27 @@ import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Outcome;
 import dev.memtrace.trace.TraceEvent;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The model stage of the pipeline: each event goes through the {@link MemoryModel}, and comes out
  * as an {@link AnnotatedEvent} carrying its region changes and, in checks, the model's notes and
- * what the snapshots said. A snapshot belongs to the call on its line, and a call split into
- * unfinished and resumed halves is numbered by its first line but snapshotted at its second, so a
- * snapshot is checked when the first event numbered after it arrives; the stage therefore holds
- * one event back until then. Without snapshots nothing is held.
+ * what the snapshots said. A snapshot is checked when {@link SnapshotQueue} says its call is
+ * past, which may be only when a later event arrives; the stage therefore holds one event back
+ * so the check can still be attached to it. Without snapshots nothing is held.
  */
 public final class ModelStage {
 
   private final MemoryModel model;
   private final Correlator correlator;
-  private final ArrayDeque<Snapshot> pending;
+  private final SnapshotQueue pending;
   private AnnotatedEvent held;
 
   public ModelStage(MemoryModel model, List<Snapshot> snapshots) {
     this.model = model;
     this.correlator = new Correlator(model);
-    this.pending = new ArrayDeque<>(snapshots);
+    this.pending = new SnapshotQueue(snapshots);
   }
 
   public MemoryModel model() {
@@ -39,33 +37,31 @@ public final class ModelStage {
 
   /** Checks every snapshot taken on a line before {@code nextLine} (the model is then as after them). */
   public void before(int nextLine) {
-    checkDue(nextLine);
+    check(pending.upTo(nextLine));
   }
 
   /** Feeds one event; returns the events now complete (zero, one or two). */
   public List<AnnotatedEvent> accept(TraceEvent e) {
     List<AnnotatedEvent> out = new ArrayList<>(2);
-    checkDue(e.line());
+    check(pending.before(e));
     Outcome o = model.apply(e);
     AnnotatedEvent a = new AnnotatedEvent(e, o.changes(), o.notes(), null, List.of());
+    if (held != null) {
+      out.add(held);
+      held = null;
+    }
     if (pending.isEmpty()) {
-      if (held != null) {
-        out.add(held);
-        held = null;
-      }
       out.add(a);
       return out;
     }
-    if (held != null) {
-      out.add(held);
-    }
     held = a;
+    check(pending.after(e));
     return out;
   }
 
   /** Checks what is left and returns the last held event, if any. */
   public List<AnnotatedEvent> finish() {
-    checkDue(Integer.MAX_VALUE);
+    check(pending.rest());
     List<AnnotatedEvent> out = new ArrayList<>(1);
     if (held != null) {
       out.add(held);
@@ -74,9 +70,9 @@ public final class ModelStage {
     return out;
   }
 
-  private void checkDue(int nextLine) {
-    while (!pending.isEmpty() && pending.peekFirst().line() < nextLine) {
-      List<String> found = correlator.check(pending.pollFirst());
+  private void check(List<Snapshot> due) {
+    for (Snapshot s : due) {
+      List<String> found = correlator.check(s);
       if (!found.isEmpty() && held != null) {
         List<String> checks = new ArrayList<>(held.checks());
         checks.addAll(found);

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Reads a corpus-style {@code NAME.maps.jsonl}: one JSON object a line with {@code line},
- * {@code pid} and {@code maps} (other fields are ignored). Lines that are not such an object are
+ * {@code pid}, {@code maps} and, when present, {@code text} (other fields are ignored). Lines that are not such an object are
  * skipped and counted.
  */
 public final class SnapshotFile {
@@ -39,8 +39,10 @@ public final class SnapshotFile {
             continue;
           }
           JsonNode maps = n.get("maps");
+          JsonNode text = n.get("text");
           out.add(new Snapshot(n.get("line").asInt(), n.get("pid").asInt(),
-              maps == null || maps.isNull() ? null : maps.asText()));
+              maps == null || maps.isNull() ? null : maps.asText(),
+              text == null || text.isNull() ? null : text.asText()));
         } catch (IOException bad) {
           skipped++;
         }

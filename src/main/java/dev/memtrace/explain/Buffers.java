@@ -23,6 +23,12 @@ final class Buffers {
 
   private static final int STDIO_BUFSIZ = 8192;
 
+  /** coreutils programs that read and write through one page-aligned io_blksize buffer. */
+  static final java.util.Set<String> COREUTILS = java.util.Set.of(
+      "cat", "cp", "dd", "mv", "install", "tac", "tee", "split", "csplit", "head", "tail",
+      "cksum", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+      "b2sum", "wc", "base64", "base32", "basenc", "od", "shred", "sum", "fold", "cut");
+
   private final Explainer ex;
 
   Buffers(Explainer ex) {
@@ -158,20 +164,26 @@ final class Buffers {
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
     sp.candidate = -1;
-    String bufsize = count == 131072 ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
+    String bufsize = count == 131072 && COREUTILS.contains(prog)
+        ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
     String text;
     List<String> evidence;
     if (isAligned) {
       ex.lead(t, Glibc.PAGE - 16);
       boolean same = old.value() == aligned.value();
+      String how = COREUTILS.contains(prog)
+          ? ". coreutils 9.1 gets it with aligned_alloc(4096, " + count + ") (gnulib "
+              + "alignalloc); 8.x and 9.0 used malloc(" + count + " + 4095) and aligned the "
+              + "pointer by hand: " + old.steps() + (same ? " — the same size" : "")
+          : ". That is what aligned_alloc(4096, " + count + ") (or memalign/posix_memalign) "
+              + "costs; malloc(" + count + " + 4095) aligned by hand would give "
+              + old.value() + (same ? ", the same size" : "");
       text = what + ": " + count + " bytes (the block size it then reads and writes with, "
           + "first at line " + c.line() + bufsize + "), page-aligned, allocated through glibc "
           + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
           + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
           + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
-          + ". coreutils 9.1 gets it with aligned_alloc(4096, " + count + ") (gnulib "
-          + "alignalloc); 8.x and 9.0 used malloc(" + count + " + 4095) and aligned the "
-          + "pointer by hand: " + old.steps() + (same ? " — the same size" : "")
+          + how
           + ". The buffer starts one page in, at " + hex(span.start() + Glibc.PAGE)
           + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
           + ". It is not part of [heap], which is only the brk area";

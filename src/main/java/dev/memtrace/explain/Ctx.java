@@ -14,11 +14,14 @@ final class Ctx {
   final SyscallEvent ev;
   final Space sp;
   final Explainer ex;
+  /** What the model says the call changed (before and after each region). */
+  final List<dev.memtrace.model.RegionChange> changes;
 
-  Ctx(SyscallEvent ev, Space sp, Explainer ex) {
+  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<dev.memtrace.model.RegionChange> changes) {
     this.ev = ev;
     this.sp = sp;
     this.ex = ex;
+    this.changes = changes;
   }
 
   String name() {

@@ -155,8 +155,7 @@ public final class Explainer {
         sp.view = v;
       }
       p.memory = MemoryCalls.MEMORY.contains(sc.name());
-      Ctx c = new Ctx(sc, sp, this);
-      Specials.before(c, p);
+      Ctx c = new Ctx(sc, sp, this, p.in.changes());
       if (p.memory) {
         Rule.Said said = null;
         Rule rule = null;
@@ -355,11 +354,6 @@ public final class Explainer {
 
   long leadOf(Tag tag) {
     return tag.lead();
-  }
-
-  int tagLine(Ctx c, long address) {
-    TagMap.Span s = c.sp.tags.at(address);
-    return s == null ? 0 : s.tag().line();
   }
 
   /** The object (file path) mapped at the address, from the tags or the model. */

@@ -137,9 +137,13 @@ final class LoaderRules {
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
     String who = obj != null ? obj : c.ex.objectAt(c, c.arg(0));
+    // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
+    // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
+    String guess = c.arg(0) < 0x7f0000000000L
+        ? "the executable (" + c.sp.program() + ", mapped by the kernel at execve)"
+        : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
-            "RELRO: after relocating " + (who == null ? "an object (the executable or ld.so, "
-                + "mapped by the kernel)" : who) + ", ld.so makes " + c.arg(1)
+            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so makes " + c.arg(1)
                 + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
                 + "r--p and an rw-p part",

@@ -136,7 +136,7 @@ final class MallocRules {
             .says(MallocRules::realloc),
         Rule.on("malloc-mmap", "mmap")
             .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
-                flag(3, "MAP_PRIVATE"), noFlag(3, "MAP_STACK"),
+                c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::mmapChunk));
@@ -209,8 +209,8 @@ final class MallocRules {
     long lead = c.ex.leadOf(s.tag());
     long chunk = len - lead;
     Calc t = Glibc.thresholdAfterFree(c.sp.mmapThreshold, chunk);
-    String leadText = lead == 0 ? "" : " (" + len + " − " + lead + " lead bytes before the "
-        + "aligned chunk = " + chunk + ")";
+    String leadText = lead == 0 ? " (less any lead bytes, had it been an aligned chunk)"
+        : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
     return Said.of(
         "free() gives " + the(s.tag().what()) + " made at line " + s.tag().line()
             + " back to the kernel (munmap_chunk unmaps the whole " + len + "-byte mapping). "

@@ -67,6 +67,18 @@ final class MappingRules {
                 .tag(RegionClass.ANON, "CPython frame data stack")));
   }
 
+  /** What the less common mmap flags ask for. */
+  static final Map<String, String> FLAG_MEANING = Map.of(
+      "MAP_POPULATE", "fault every page in now instead of on first touch",
+      "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
+      "MAP_LOCKED", "lock the pages in RAM like mlock",
+      "MAP_HUGETLB", "back it with hugetlbfs huge pages",
+      "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
+      "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
+      "MAP_32BIT", "place it in the low 2 GiB",
+      "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
+      "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
@@ -156,6 +168,18 @@ final class MappingRules {
                       + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
                   Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
             }),
+        Rule.on("unmap-model", "munmap")
+            .when(ok(), c -> modelRegion(c) != null)
+            .says(c -> Said.of(
+                "unmaps " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + ", a region the "
+                    + "trace did not show being made (the kernel's, or mapped before the trace "
+                    + "began)", Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
+        Rule.on("mprotect-model", "mprotect")
+            .when(ok(), c -> modelRegion(c) != null)
+            .says(c -> Said.of(
+                "changes " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + " to "
+                    + c.protText(2) + ", a region the trace did not show being made",
+                Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
             .when(ok(), c -> c.advice(2).stream().anyMatch(ADVICE::containsKey))
             .says(c -> {
@@ -182,6 +206,28 @@ final class MappingRules {
                         : " (without MREMAP_MAYMOVE it may not move: growing fails with "
                             + "ENOMEM if the next pages are taken)"),
                 Basis.PATTERN, "mremap flags " + c.text(3))),
+        Rule.on("sysv-shmat", "shmat")
+            .when(ok())
+            .says(c -> {
+              Long size = c.sp.shmSizes.get(c.arg(0));
+              return Said.of(
+                      "attaches System V shared memory segment " + c.arg(0)
+                          + (size == null ? "" : " (" + size + " bytes, from the shmget)")
+                          + " at " + hex(c.ret()) + ": every process that attaches the same id "
+                          + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
+                      Basis.PATTERN, "shmat returned " + hex(c.ret()))
+                  .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.arg(0));
+            }),
+        Rule.on("sysv-shmdt", "shmdt")
+            .when(ok())
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              return Said.of(
+                  "detaches the System V shared memory "
+                      + (s == null ? "at " + hex(c.arg(0)) : "attached at line " + s.tag().line())
+                      + "; the segment itself lives on until IPC_RMID and the last detach",
+                  Basis.PATTERN, "shmdt");
+            }),
         Rule.on("msync", "msync")
             .when(ok())
             .says(c -> Said.of(
@@ -194,6 +240,24 @@ final class MappingRules {
                     ? "lets the kernel page the locked memory out again"
                     : "locks pages in RAM (faulted in now, never swapped out)",
                 Basis.PATTERN, c.name())));
+  }
+
+  /** The model's region at argument 0, or null. */
+  static dev.memtrace.model.Region modelRegion(Ctx c) {
+    long a = c.arg(0);
+    for (var ch : c.changes) {
+      if (ch.before() != null && ch.before().contains(a)) {
+        return ch.before();
+      }
+    }
+    var v = c.ex.view(c.ev.pid());
+    return v == null ? null : v.regionAt(a);
+  }
+
+  static String describe(dev.memtrace.model.Region r) {
+    RegionClass k = Classifier.classify(r, null);
+    return (r.path().isEmpty() ? "an anonymous region" : r.path()) + " (" + k.label + ", "
+        + hex(r.start()) + "-" + hex(r.end()) + ")";
   }
 
   private static String category(String path) {
@@ -228,6 +292,38 @@ final class MappingRules {
   private static Said directAnon(Ctx c) {
     long len = c.len();
     long smallest = Glibc.mmapForChunk(Glibc.alignUp(c.sp.mmapThreshold, 16)).value();
+    if (len % Glibc.PAGE != 0) {
+      long pages = Glibc.alignUp(len, Glibc.PAGE);
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + "), which the "
+                  + "kernel rounds up to " + pages + " bytes (whole pages): not glibc malloc, "
+                  + "whose mappings are always whole pages, so the program or a library asked "
+                  + "the kernel for it itself",
+              Basis.ARITHMETIC, len + " % 4096 = " + len % Glibc.PAGE)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    java.util.Set<String> extra = new java.util.TreeSet<>(c.mapFlags(3));
+    extra.removeAll(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
+    if (!extra.isEmpty()) {
+      StringBuilder what = new StringBuilder();
+      for (String f : extra) {
+        what.append("; ").append(f).append(": ").append(FLAG_MEANING.getOrDefault(f, "as asked"));
+      }
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + ") with "
+                  + String.join("|", extra) + ", which glibc malloc never passes, so the "
+                  + "program or a library asked the kernel for it itself" + what,
+              Basis.PATTERN, "flags " + c.text(3))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    if (!c.prot(2).equals(java.util.Set.of("PROT_READ", "PROT_WRITE"))) {
+      return Said.of(
+              "a direct anonymous mmap of " + len + " bytes with " + c.protText(2) + ": not "
+                  + "glibc malloc, which maps PROT_READ|PROT_WRITE only, so the program or a "
+                  + "library (a JIT, a runtime) asked the kernel for it itself",
+              Basis.PATTERN, "protection " + c.protText(2))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     if (len >= smallest) {
       return null;
     }

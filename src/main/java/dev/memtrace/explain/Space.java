@@ -1,7 +1,5 @@
 package dev.memtrace.explain;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,8 +41,9 @@ final class Space {
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
   long ioBlock;
-  final Deque<String> recentOpens = new ArrayDeque<>();
   int memoryEvents;
+  /** System V shm segment sizes by id, from shmget. */
+  final Map<Long, Long> shmSizes = new HashMap<>();
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
   /** The model's view of this space as last seen (it outlives the task's exit). */
@@ -85,12 +84,5 @@ final class Space {
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);
-  }
-
-  void opened(String path) {
-    recentOpens.addFirst(path);
-    while (recentOpens.size() > 8) {
-      recentOpens.removeLast();
-    }
   }
 }

@@ -33,10 +33,6 @@ final class Specials {
 
   private static final Pattern RLIM_CUR = Pattern.compile("rlim_cur=([^,}]+)");
 
-  static void before(Ctx c, Pending p) {
-    // nothing needs to happen before the rules yet
-  }
-
   static void after(Ctx c, Pending p) {
     switch (c.name()) {
       case "execve", "execveat" -> {

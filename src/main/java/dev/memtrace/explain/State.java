@@ -109,6 +109,20 @@ final class State {
         }
         sp.tags.put(start, start + Glibc.alignUp(c.arg(2), Glibc.PAGE), t);
       }
+      case "shmat" -> {
+        Long size = sp.shmSizes.get(c.arg(0));
+        if (size != null && said != null && said.cls() != null) {
+          Tag t = new Tag(said.cls(), said.what(), null, c.line());
+          sp.tags.put(c.ret(), c.ret() + Glibc.alignUp(size, Glibc.PAGE), t);
+          ex.origin(t, p);
+        }
+      }
+      case "shmdt" -> {
+        TagMap.Span s = sp.tags.at(c.arg(0));
+        if (s != null && s.tag().cls() == RegionClass.SHARED_MEMORY) {
+          sp.tags.remove(s.start(), s.end());
+        }
+      }
       case "brk" -> {
         long r = c.ret();
         if (sp.startBrk < 0) {
@@ -172,7 +186,6 @@ final class State {
             }
           }
           sp.fds.put((int) fd, path);
-          sp.opened(path);
         }
       }
       case "close" -> sp.fds.remove((int) c.arg(0));
@@ -203,6 +216,11 @@ final class State {
           ex.newSpace((int) child, sp);
         } else if (existing == null || existing == sp) {
           ex.newSpace((int) child, sp.forkCopy());
+        }
+      }
+      case "shmget" -> {
+        if (c.ok() && c.arg(1) > 0) {
+          sp.shmSizes.put(c.ret(), c.arg(1));
         }
       }
       case "getrandom" -> {

@@ -44,7 +44,10 @@ public final class Tally {
   void add(RegionClass cls, String object, long bytes) {
     byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
     if (object != null && !object.isEmpty()) {
-      byObject.computeIfAbsent(object, k -> new Row()).add(bytes);
+      // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel
+      // shows /usr/lib/x/libc.so.6; other files keep their path.
+      String key = Classifier.isImage(object) ? LoaderRules.shortName(object) : object;
+      byObject.computeIfAbsent(key, k -> new Row()).add(bytes);
     }
     total += bytes;
   }
@@ -60,11 +63,22 @@ public final class Tally {
 
   /** The model's regions (kernel-made ones included), classed with the tags where known. */
   static Tally of(List<Region> regions, TagMap tags) {
+    // An anonymous .bss tail names its object by the path the program opened, the kernel's
+    // regions by the resolved path: count both under the kernel's spelling.
+    java.util.Map<String, String> spelled = new java.util.HashMap<>();
+    for (Region r : regions) {
+      if (!r.path().isEmpty() && !r.path().startsWith("[")) {
+        spelled.putIfAbsent(LoaderRules.shortName(r.path()), r.path());
+      }
+    }
     Tally t = new Tally();
     for (Region r : regions) {
       TagMap.Span s = tags.at(r.start());
       RegionClass cls = Classifier.classify(r, s == null ? null : s.tag());
       String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
+      if (obj != null && r.path().isEmpty()) {
+        obj = spelled.getOrDefault(LoaderRules.shortName(obj), obj);
+      }
       if (obj != null && obj.startsWith("[")) {
         obj = null;
       }

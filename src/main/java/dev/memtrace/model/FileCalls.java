@@ -10,7 +10,6 @@ import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.OPEN;
 import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
 
-import dev.memtrace.trace.Arg;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -57,11 +56,8 @@ final class FileCalls {
     h.put("creat", (m, t, e, a) -> open(m, t, a, -1, 0, -1));
     h.put("openat", (m, t, e, a) -> open(m, t, a, 0, 1, 2));
     h.put("openat2", (m, t, e, a) -> {
-      Arg how = a.arg(2);
-      long flags = 0;
-      if (how instanceof Arg.Struct s && s.get("flags") != null) {
-        flags = OPEN.decode(s.get("flags")).orElse(0);
-      }
+      String how = a.field(2, "flags");
+      long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
       return put(t, a, (int) a.result(), openedPath(t, a, 0, 1), 0,
           (flags & O_CLOEXEC) != 0);
     });
@@ -86,7 +82,7 @@ final class FileCalls {
     h.put("socketpair", (m, t, e, a) -> {
       long key = m.newKey();
       boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
-      pair(t, a.arg(3), "socket:[?]", key, cloexec);
+      pair(t, a.items(3), "socket:[?]", key, cloexec);
       return Outcome.NONE;
     });
     h.put("dup", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
@@ -219,17 +215,17 @@ final class FileCalls {
   }
 
   private static Outcome pipe(MemoryModel m, Task t, CallArgs a, boolean cloexec) {
-    pair(t, a.arg(0), "pipe:[?]", m.newKey(), cloexec);
+    pair(t, a.items(0), "pipe:[?]", m.newKey(), cloexec);
     return Outcome.NONE;
   }
 
-  private static void pair(Task t, Arg fds, String name, long key, boolean cloexec) {
-    if (fds instanceof Arg.Array arr) {
-      for (Arg item : arr.items()) {
-        OptionalLong fd = item.asLong();
-        String path = item instanceof Arg.Fd d && d.path() != null ? d.path() : name;
-        fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
-      }
+  private static void pair(Task t, java.util.List<String> fds, String name, long key,
+      boolean cloexec) {
+    for (String item : fds) {
+      OptionalLong fd = dev.memtrace.model.abi.Numbers.parse(CallArgs.bare(item));
+      String decorated = CallArgs.decoration(item);
+      String path = decorated != null ? decorated : name;
+      fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
     }
   }
 }

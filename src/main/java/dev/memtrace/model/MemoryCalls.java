@@ -53,7 +53,7 @@ final class MemoryCalls {
         return unreadable("madvise");
       }
       if (advice.isEmpty()) {
-        return Outcome.note("unknown madvise advice " + a.arg(2).text()
+        return Outcome.note("unknown madvise advice " + a.text(2)
             + ": whether it splits the region is unknown");
       }
       return MemoryOps.madvise(t.mm, addr.getAsLong(), len.getAsLong(), advice.getAsLong());
@@ -96,20 +96,20 @@ final class MemoryCalls {
     }
     List<String> notes = new ArrayList<>();
     if (flags.isEmpty()) {
-      notes.add("unknown mmap flags " + a.arg(3).text() + ": shared or private, file or"
+      notes.add("unknown mmap flags " + a.text(3) + ": shared or private, file or"
           + " anonymous is unknown");
       Outcome o = MemoryOps.mmap(t.mm, len.getAsLong(), (int) prot.orElse(-1), 0x02,
           Backing.unknown("[unknown]"), a.num(5).orElse(0), result, e.line(), 0);
       return withNotes(o, notes);
     }
     if (prot.isEmpty()) {
-      notes.add("unknown protection " + a.arg(2).text());
+      notes.add("unknown protection " + a.text(2));
     }
     Backing backing = Backing.ANONYMOUS;
     if ((flags.getAsLong() & MAP_ANONYMOUS) == 0) {
       backing = FileCalls.backingOf(m, t, a, 4);
       if (backing.kind() == Backing.Kind.UNKNOWN) {
-        notes.add("the file behind fd " + a.arg(4).text() + " is unknown (opened before the"
+        notes.add("the file behind fd " + a.text(4) + " is unknown (opened before the"
             + " trace began, or by a call the model does not follow)");
       }
     }
@@ -127,7 +127,7 @@ final class MemoryCalls {
       return unreadable(e.name());
     }
     if (prot.isEmpty()) {
-      return Outcome.note("unknown protection " + a.arg(2).text() + ": the model leaves "
+      return Outcome.note("unknown protection " + a.text(2) + ": the model leaves "
           + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong()) + " as it was");
     }
     return MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
@@ -144,7 +144,7 @@ final class MemoryCalls {
     }
     List<String> notes = new ArrayList<>();
     if (flags.isEmpty()) {
-      notes.add("unknown mremap flags " + a.arg(3).text());
+      notes.add("unknown mremap flags " + a.text(3));
     }
     return withNotes(MemoryOps.mremap(t.mm, old.getAsLong(), oldLen.getAsLong(),
         newLen.getAsLong(), flags.orElse(0), a.result(), e.line()), notes);

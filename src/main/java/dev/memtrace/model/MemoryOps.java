@@ -107,7 +107,8 @@ public final class MemoryOps {
       }
     }
     s.cut(result, end);
-    s.put(new Vma(result, end, prot & RWX, shared, pgoff, b, vmFlags, 0, line, false));
+    s.put(new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line,
+        false));
     s.mergeBoundaries(result, end);
     s.markWritten(result, end);
     return new Outcome(t.changes(), notes);

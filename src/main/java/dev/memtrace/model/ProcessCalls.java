@@ -31,8 +31,8 @@ final class ProcessCalls {
       return clone(m, t, flags, (int) a.result());
     });
     h.put("clone3", (m, t, e, a) -> {
-      var f = a.field(0, "flags");
-      return clone(m, t, f == null ? OptionalLong.empty() : CLONE.decode(f), (int) a.result());
+      String f = a.field(0, "flags");
+      return clone(m, t, f == null ? OptionalLong.empty() : CLONE.decodeText(f), (int) a.result());
     });
     h.put("fork", (m, t, e, a) -> clone(m, t, OptionalLong.of(FORK_FLAGS), (int) a.result()));
     h.put("vfork", (m, t, e, a) -> clone(m, t, OptionalLong.of(VFORK_FLAGS), (int) a.result()));

@@ -104,7 +104,7 @@ record Vma(
   /** The four permission characters of /proc/PID/maps. */
   String perms() {
     if (prot < 0) {
-      return "????";
+      return backing.kind() == Backing.Kind.UNKNOWN ? "????" : shared ? "???s" : "???p";
     }
     return new StringBuilder(4)
         .append((prot & PROT_READ) != 0 ? 'r' : '-')

@@ -32,7 +32,8 @@ public final class TextRenderer implements Renderer {
 
   private final Writer w;
   private final Style style;
-  private int pidWidth = 5;
+  /** 0 until a pid has been seen: logs without pids get no empty column. */
+  private int pidWidth;
   private int timeWidth;
 
   public TextRenderer(OutputStream out, boolean colour) {
@@ -45,10 +46,17 @@ public final class TextRenderer implements Renderer {
     TraceEvent e = a.event();
     StringBuilder b = new StringBuilder(160);
     String pid = e.pid() == null ? "" : e.pid().toString();
-    pidWidth = Math.max(pidWidth, pid.length());
-    pad(b, pid, pidWidth);
-    b.append(' ');
+    if (!pid.isEmpty()) {
+      pidWidth = Math.max(Math.max(pidWidth, 5), pid.length());
+    }
+    if (pidWidth > 0) {
+      pad(b, pid, pidWidth);
+      b.append(' ');
+    }
     String time = e.prefix().time() == null ? "" : e.prefix().time();
+    if (e.prefix().relative() != null) {
+      time = time + (time.isEmpty() ? "" : " ") + "(+" + Texts.seconds(e.prefix().relative()) + ")";
+    }
     timeWidth = Math.max(timeWidth, time.length());
     if (timeWidth > 0) {
       b.append(time).append(" ".repeat(timeWidth - time.length())).append(' ');
@@ -88,7 +96,7 @@ public final class TextRenderer implements Renderer {
         b.append(" (").append(Texts.terminal(note)).append(')');
       }
       if (s.duration() != null) {
-        b.append(style.dim(String.format(" <%.6f>", s.duration())));
+        b.append(style.dim(" <" + Texts.seconds(s.duration()) + ">"));
       }
     } else if (e instanceof SignalEvent s) {
       b.append(style.signal("--- " + s.signal()

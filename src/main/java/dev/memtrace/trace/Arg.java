@@ -107,6 +107,14 @@ public sealed interface Arg {
     }
   }
 
+  /** A named top-level argument: {@code flags=CLONE_VM|SIGCHLD} in clone. */
+  record Named(String text, String name, Arg value) implements Arg {
+    @Override
+    public OptionalLong asLong() {
+      return value.asLong();
+    }
+  }
+
   /** Anything else, kept as text: {@code 8192*1024}, {@code WIFEXITED(s) && ...}. */
   record Other(String text) implements Arg {}
 }

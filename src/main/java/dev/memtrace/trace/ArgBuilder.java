@@ -41,7 +41,7 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
   @Override
   public Arg visitExpr(StraceArgsParser.ExprContext ctx) {
     List<StraceArgsParser.UnaryContext> parts = ctx.unary();
-    if (parts.size() == 1) {
+    if (parts.size() == 1 && ctx.lead == null) {
       return visit(parts.get(0));
     }
     boolean flags = ctx.binop().stream().allMatch(o -> o.getText().equals("|"));
@@ -63,8 +63,9 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
       if (ctx.prefixOp.getText().equals("~") && value instanceof Arg.BitSet b) {
         value = new Arg.BitSet(all, true, b.members());
       } else if (ctx.prefixOp.getText().equals("~") && value instanceof Arg.Array a
-          && a.items().isEmpty()) {
-        value = new Arg.BitSet(all, true, List.of());
+          && a.items().stream().allMatch(i -> i instanceof Arg.Sym || i instanceof Arg.Num)) {
+        // "~[]" and "~[RT_1]": a one-member set reads like an array.
+        value = new Arg.BitSet(all, true, a.items().stream().map(Arg::text).toList());
       } else {
         value = new Arg.Other(all);
       }

@@ -51,7 +51,8 @@ public final class ArgParser {
       }
     }
     try {
-      return new ArgBuilder(text).visit(tree.arg());
+      Arg value = new ArgBuilder(text).visit(tree.arg());
+      return tree.name == null ? value : new Arg.Named(text, tree.name.getText(), value);
     } catch (RuntimeException e) {
       // A value the builder cannot type (a number too long for 64 bits, say) stays text.
       return new Arg.Other(text);

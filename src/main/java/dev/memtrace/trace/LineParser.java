@@ -42,7 +42,7 @@ final class LineParser {
       return unparsed(src, Prefix.NONE, "empty line");
     }
     char first = line.charAt(0);
-    if (first == ' ' || first == '%' || first == '-' || first == 'S') {
+    if (first == ' ' || first == '%' || first == '-' || first == 'S' || first == 's') {
       NoticeEvent table = Summary.parse(src, line);
       if (table != null) {
         return new Piece.Done(table);
@@ -71,7 +71,8 @@ final class LineParser {
       if (e < n && line.charAt(e) == '(') {
         return call(src, p, line, line.substring(i, e), e + 1);
       }
-      return unparsed(src, p, "expected '(' after a syscall name");
+      NoticeEvent row = i == 0 ? Summary.parse(src, line) : null; // "-U name,..." tables
+      return row != null ? new Piece.Done(row) : unparsed(src, p, "expected '(' after a syscall name");
     }
     if (line.startsWith("<... ", i)) {
       int r = line.indexOf(" resumed>", i + 5);

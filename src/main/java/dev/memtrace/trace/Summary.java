@@ -12,7 +12,7 @@ final class Summary {
 
   private static final Set<String> HEADER_WORDS =
       Set.of("%", "time", "seconds", "usecs/call", "calls", "errors", "syscall", "total", "min",
-          "max", "avg", "usecs", "name", "time(s)");
+          "max", "avg", "usecs", "name", "time(s)", "longest", "shortest");
 
   private Summary() {}
 
@@ -27,33 +27,32 @@ final class Summary {
       match = true;
     } else if (t.startsWith("---")) {
       match = t.chars().allMatch(c -> c == '-' || c == ' ');
-    } else if (t.startsWith("%")) {
-      match = allWords(t, true);
     } else {
-      match = allWords(t, false);
+      match = allWords(t, true) || allWords(t, false);
     }
     return match ? new NoticeEvent(src, Prefix.NONE, NoticeEvent.Kind.SUMMARY, line) : null;
   }
 
+  /** A header (every cell a column title) or a row (numbers and exactly one syscall name). */
   private static boolean allWords(String t, boolean header) {
     String[] cells = t.split(" +");
     if (cells.length < 2) {
       return false;
     }
-    for (int k = 0; k < cells.length; k++) {
-      String c = cells[k];
-      boolean ok;
+    int names = 0;
+    for (String c : cells) {
       if (header) {
-        ok = HEADER_WORDS.contains(c);
-      } else if (k == cells.length - 1) {
-        ok = !c.isEmpty() && c.chars().allMatch(LineParser::isNameCharInt);
+        if (!HEADER_WORDS.contains(c)) {
+          return false;
+        }
+      } else if (c.chars().allMatch(ch -> PrefixScanner.isDigit(ch) || ch == '.')) {
+        continue;
+      } else if (c.chars().allMatch(LineParser::isNameCharInt)) {
+        names++;
       } else {
-        ok = !c.isEmpty() && c.chars().allMatch(ch -> PrefixScanner.isDigit(ch) || ch == '.');
-      }
-      if (!ok) {
         return false;
       }
     }
-    return true;
+    return header || names == 1;
   }
 }

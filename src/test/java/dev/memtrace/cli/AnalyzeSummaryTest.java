@@ -65,6 +65,22 @@ class AnalyzeSummaryTest {
   }
 
   @Test
+  void withSnapshotsTheKernelsRegionsAreExplainedAndCounted() {
+    Path maps = log("cat_big.log").getParent().getParent().resolve("maps");
+    assumeTrue(Files.isDirectory(maps), "corpus not found beside the project");
+    Result r = run("analyze", "--with-summary", "--color", "never", "--snapshots",
+        maps.resolve("cat_big.maps.jsonl").toString(), maps.resolve("cat_big.log").toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .contains("why: [vdso]: a small shared object the kernel maps into every process")
+        .contains("why: [vvar]: read-only kernel data pages")
+        .containsPattern("why: \\[stack\\]: the main thread's stack, \\d+ bytes now")
+        .containsPattern("main stack\\s+132 KiB\\s+1")
+        .containsPattern("\\n  cat\\s+48 KiB\\s+5")
+        .containsPattern("\\n  libc.so.6\\s+1.88 MiB\\s+6");
+  }
+
+  @Test
   void jsonlCarriesTheClassOfEachChange() {
     Path py = log("python_threads_f.log");
     assumeTrue(Files.isRegularFile(py), "corpus not found beside the project");

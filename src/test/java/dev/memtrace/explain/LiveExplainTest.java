@@ -72,6 +72,24 @@ class LiveExplainTest {
     assertThat(out.stats().explainedPercent()).isGreaterThanOrEqualTo(90.0);
   }
 
+  @Test
+  void sharedMemoryPopulateAndAThresholdRaisedByFreesAllHaveReasons() throws Exception {
+    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    Path bin = Live.compile("zoo", dir);
+    Run.Out out = Run.explain(Live.trace(dir, List.of("-f"), bin.toString()));
+    assertThat(out.why(first(out, "shmat", "").event().line()))
+        .contains("System V shared memory segment").contains("65536 bytes, from the shmget");
+    assertThat(out.why(first(out, "mmap", "MAP_POPULATE").event().line()))
+        .contains("glibc malloc never passes").contains("fault every page in now");
+    assertThat(out.why(first(out, "mmap", "MAP_SHARED, 3").event().line()))
+        .contains("/memfd:zoo");
+    assertThat(out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("brk"))
+        .map(e -> out.why(e.event().line())))
+        .anyMatch(w -> w.contains("The mmap threshold is 2097152 since a free raised it"));
+    assertThat(out.stats().unexplained()).isZero();
+  }
+
   private static AnnotatedEvent first(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)

@@ -143,6 +143,17 @@ class LineShapesTest {
   }
 
   @Test
+  void summaryWithColumnsChosenByDashU() throws java.io.IOException {
+    // strace -c -U name,calls,max-time,min-time,avg-time,errors,time-percent,total-time ls
+    try (var in = getClass().getResourceAsStream("/logs/ls_c_U.log")) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      List<TraceEvent> ev = TraceReader.parseAll(text);
+      assertThat(ev).hasSizeGreaterThan(10)
+          .allSatisfy(e -> assertThatEvent(e).isNotice(NoticeEvent.Kind.SUMMARY));
+    }
+  }
+
+  @Test
   void restartDetachedAndDecorations() {
     assertThatEvent(parse("2984  restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0"))
         .isSyscall("restart_syscall").hasArgs("<... resuming interrupted clock_nanosleep ...>").returns(0);

@@ -1,0 +1,179 @@
+package dev.memtrace.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Events to model: fds, processes and strace's spellings of the same call. */
+class ModelEventsTest {
+
+  final MemoryModel model = new MemoryModel();
+  final List<String> notes = new ArrayList<>();
+
+  List<RegionChange> feed(String... lines) {
+    List<RegionChange> changes = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(String.join("\n", lines) + "\n")) {
+      Outcome o = model.apply(e);
+      changes.addAll(o.changes());
+      notes.addAll(o.notes());
+    }
+    return changes;
+  }
+
+  String maps(int pid) {
+    AddressSpace s = model.space(pid);
+    return s == null ? null : s.regions().stream()
+        .map(r -> (Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms()
+            + " " + Long.toHexString(r.offset()) + " " + r.path()).strip())
+        .collect(Collectors.joining("\n"));
+  }
+
+  static final String EXEC = "10 execve(\"/bin/x\", [\"x\"], 0x7ffc /* 1 var */) = 0";
+
+  @Test
+  void anFdNamesItsMappingWithoutDecorations() {
+    feed(EXEC,
+        "10 openat(AT_FDCWD, \"/usr/lib/libz.so\", O_RDONLY|O_CLOEXEC) = 3",
+        "10 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f0000000000",
+        "10 dup2(3, 7) = 7",
+        "10 close(3) = 0",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 7, 0x1000) = 0x7f0000010000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 0) = 0x7f0000020000");
+    assertThat(maps(10)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000002000 r--p 0 /usr/lib/libz.so",
+        "7f0000010000-7f0000011000 r--s 1000 /usr/lib/libz.so",
+        "7f0000020000-7f0000021000 r--s 0 [unknown file, fd 3]"));
+    assertThat(notes).anySatisfy(n -> assertThat(n).contains("fd 3 is unknown"));
+  }
+
+  @Test
+  void decorationsRelativePathsAndMemfds() {
+    feed(EXEC,
+        "10 openat(AT_FDCWD</home/u>, \"data.bin\", O_RDWR) = 3",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</usr/lib/x.so>, 0) = 0x7f0000010000",
+        "10 memfd_create(\"scratch\", MFD_CLOEXEC) = 5",
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0) = 0x7f0000020000",
+        "10 fcntl(5, F_DUPFD_CLOEXEC, 10) = 11",
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 11, 0x1000) = 0x7f0000021000");
+    assertThat(maps(10)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 r--p 0 /home/u/data.bin",
+        "7f0000010000-7f0000011000 r--p 0 /usr/lib/x.so",
+        "7f0000020000-7f0000022000 rw-s 0 /memfd:scratch (deleted)"));
+  }
+
+  @Test
+  void closeOnExecFdsDoNotSurviveExecve() {
+    feed(EXEC,
+        "10 openat(AT_FDCWD, \"/a\", O_RDONLY|O_CLOEXEC) = 3",
+        "10 openat(AT_FDCWD, \"/b\", O_RDONLY) = 4",
+        "10 execve(\"/bin/y\", [\"y\"], 0x7ffc /* 1 var */) = 0",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4, 0) = 0x7f0000010000");
+    assertThat(maps(10)).contains("[unknown file, fd 3]").contains("/b");
+  }
+
+  @Test
+  void threadsShareForkCopiesVforkSharesUntilExecve() {
+    feed(EXEC,
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+        "10 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM,"
+            + " exit_signal=0, stack=0x7f1000000000, stack_size=0x7fff80}, 88) = 11",
+        "11 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000100000",
+        "10 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD,"
+            + " child_tidptr=0x7f0000000a10) = 12",
+        "12 munmap(0x7f0000000000, 4096) = 0",
+        "10 vfork() = 13",
+        "13 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000200000",
+        "13 execve(\"/bin/true\", [\"true\"], 0x7ffc /* 1 var */) = 0",
+        "13 brk(NULL) = 0x5600000000",
+        "13 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000300000");
+    assertThat(model.space(11)).isSameAs(model.space(10));
+    assertThat(maps(10)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 rw-p 0", "7f0000100000-7f0000102000 r--p 0",
+        "7f0000200000-7f0000201000 r--p 0"));
+    assertThat(maps(12)).isEqualTo("7f0000100000-7f0000102000 r--p 0");
+    assertThat(maps(13)).isEqualTo("7f0000300000-7f0000301000 r--p 0");
+    assertThat(model.processOf(11)).isEqualTo(10);
+    assertThat(model.processOf(12)).isEqualTo(12);
+  }
+
+  @Test
+  void aChildSeenBeforeItsCloneReturnsIsBoundToItsParent() {
+    feed(EXEC,
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+        "10 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>",
+        "12 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000100000",
+        "10 <... clone resumed>, child_tidptr=0x7f0000000a10) = 12");
+    assertThat(maps(12)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 rw-p 0", "7f0000100000-7f0000101000 r--p 0"));
+    assertThat(maps(10)).isEqualTo("7f0000000000-7f0000001000 rw-p 0");
+  }
+
+  @Test
+  void rawVerboseAndAbbreviatedSpellingsMeanTheSame() {
+    feed("1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+        "2 mmap(NULL, 0x2000, 0x3, 0x22, 0xffffffff, 0) = 0x7f0000000000",
+        "3 mmap(NULL, 8192, 0x3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */,"
+            + " -1, 0) = 0x7f0000000000");
+    assertThat(maps(1)).isEqualTo(maps(2)).isEqualTo(maps(3))
+        .isEqualTo("7f0000000000-7f0000002000 rw-p 0");
+  }
+
+  @Test
+  void failedAndUnfinishedCallsChangeNothing() {
+    List<RegionChange> changes = feed(
+        "1 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 12345, 0) = -1 EBADF (Bad file descriptor)",
+        "1 mremap(0x1000, 4096, 8192, 0) = -1 EFAULT (Bad address)",
+        "1 munmap(0x7f0000000000, 4096 <unfinished ...>");
+    assertThat(changes).isEmpty();
+    assertThat(model.space(1) == null || model.space(1).isEmpty()).isTrue();
+  }
+
+  @Test
+  void whatTheModelCannotKnowIsSaidNotInvented() {
+    List<RegionChange> changes = feed(
+        "20 mprotect(0x5600000000, 4096, PROT_READ) = 0",
+        "20 munmap(0x7f0000000000, 8192) = 0",
+        "20 mmap(NULL, 4096, PROT_READ|PROT_FUTURE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+        "20 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_WHATEVER, -1, 0) = 0x7f0000010000",
+        "20 mremap(0x7e0000000000, 4096, 8192, MREMAP_MAYMOVE) = 0x7f0000020000",
+        "20 brk(0x5600100000) = 0x5600100000",
+        "20 madvise(0x7f0000000000, 4096, MADV_SOMETHING_NEW) = 0",
+        "20 mmap(NULL, 0, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000030000",
+        "20 munmap(0xfffffffffffff000, 0xffffffffffffffff) = 0",
+        "garbage ((( = ",
+        "20 mmap(");
+    assertThat(notes).anySatisfy(n -> assertThat(n).contains("was not seen starting"))
+        .anySatisfy(n -> assertThat(n).contains("mprotect of 0x5600000000-0x5600001000: the model"
+            + " knew no memory there"))
+        .anySatisfy(n -> assertThat(n).contains("unknown protection PROT_READ|PROT_FUTURE"))
+        .anySatisfy(n -> assertThat(n).contains("unknown mmap flags"))
+        .anySatisfy(n -> assertThat(n).contains("what now lies at 0x7f0000020000"))
+        .anySatisfy(n -> assertThat(n).contains("the break before this call is unknown"))
+        .anySatisfy(n -> assertThat(n).contains("unknown madvise advice"))
+        .anySatisfy(n -> assertThat(n).contains("which the kernel refuses"));
+    assertThat(maps(20)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 ???p 0",
+        "7f0000010000-7f0000011000 r--p 0 [unknown]",
+        "7f0000020000-7f0000022000 ???? 0 [unknown]"));
+    assertThat(changes).isNotEmpty();
+  }
+
+  @Test
+  void shmatUsesTheSizeFromShmget() {
+    feed(EXEC,
+        "10 shmget(IPC_PRIVATE, 10000, IPC_CREAT|0600) = 14",
+        "10 shmat(14, NULL, 0) = 0x7f0000000000",
+        "10 shmat(99, NULL, SHM_RDONLY) = 0x7f0000100000");
+    assertThat(maps(10)).isEqualTo("7f0000000000-7f0000003000 rw-s 0 /SYSV00000000 (deleted)");
+    assertThat(notes).anySatisfy(n -> assertThat(n).contains("size is unknown"));
+    feed("10 shmdt(0x7f0000000000) = 0");
+    assertThat(maps(10)).isEmpty();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.memtrace.model.abi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class FlagTableTest {
+
+  @Test
+  void namesAndValuesBothWays() {
+    assertThat(LinuxFlags.PROT.decodeText("PROT_READ|PROT_WRITE")).hasValue(3);
+    assertThat(LinuxFlags.PROT.decodeText("0x3 /* PROT_READ|PROT_WRITE */")).hasValue(3);
+    assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_ANONYMOUS|0x400000")).hasValue(0x400022);
+    assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_NOSUCH")).isEmpty();
+    assertThat(LinuxFlags.PROT.names(3)).isEqualTo("PROT_READ|PROT_WRITE");
+    assertThat(LinuxFlags.MAP.names(0x100022)).isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE");
+    assertThat(LinuxFlags.CLONE.decodeText("CLONE_VM|CLONE_VFORK|SIGCHLD")).hasValue(0x4111);
+    assertThat(LinuxFlags.OPEN.decodeText("O_RDONLY|O_CLOEXEC")).hasValue(02000000);
+  }
+}

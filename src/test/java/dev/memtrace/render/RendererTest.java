@@ -1,0 +1,85 @@
+package dev.memtrace.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.BufferRef;
+import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the renderers print under an event once the later stages have annotated it. */
+class RendererTest {
+
+  private static final Region ANON =
+      new Region(0x7f9b0f6fc000L, 0x7f9b0f71e000L, "rw-p", 0, "00:00", 0, "", 3);
+  private static final Region LIBC = new Region(0x7f0000000000L, 0x7f0000026000L, "r--p", 0,
+      "fe:01", 1234, "/usr/lib/x86_64-linux-gnu/libc.so.6", 9);
+
+  private static AnnotatedEvent annotated() {
+    TraceEvent mmap = TraceReader.parseAll(
+        "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
+        .get(0);
+    return new AnnotatedEvent(mmap,
+        List.of(RegionChange.added(ANON), RegionChange.changed(LIBC, LIBC), RegionChange.removed(LIBC)),
+        List.of("snapshot after line 1 agrees"),
+        new BufferRef(0x7f9b0f6fc010L, ANON, 16, "anonymous mapping"),
+        List.of(new Explanation("cat-buffer", "cat reads 128 KiB at a time", Explanation.Basis.PATTERN,
+            List.of("line 1"))));
+  }
+
+  @Test
+  void textShowsChangesChecksBufferAndWhyUnderTheCall() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TextRenderer r = new TextRenderer(out, false);
+    r.event(annotated());
+    r.finish();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+         1234 mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>
+                + 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous
+                ~ 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6 -> 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
+                - 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
+                check: snapshot after line 1 agrees
+                buffer: 0x7f9b0f6fc010 at +16 in 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous [anonymous mapping]
+                why: cat reads 128 KiB at a time
+        """);
+  }
+
+  @Test
+  void jsonlCarriesTheSameAnnotations() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonlRenderer r = new JsonlRenderer(out, false);
+    r.event(annotated());
+    r.finish();
+    JsonNode n = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"duration\":0.000012");
+    assertThat(n.get("changes").get(0).get("op").asText()).isEqualTo("+");
+    assertThat(n.get("changes").get(0).get("after").get("size").asLong()).isEqualTo(139264);
+    assertThat(n.get("changes").get(0).has("before")).isFalse();
+    assertThat(n.get("changes").get(1).get("before").get("path").asText()).endsWith("libc.so.6");
+    assertThat(n.get("checks").get(0).asText()).isEqualTo("snapshot after line 1 agrees");
+    assertThat(n.get("buffer").get("address").asText()).isEqualTo("0x7f9b0f6fc010");
+    assertThat(n.get("buffer").get("region").get("start").asText()).isEqualTo("0x7f9b0f6fc000");
+    assertThat(n.get("why").get(0).asText()).isEqualTo("cat reads 128 KiB at a time");
+  }
+
+  @Test
+  void numbersAndSizes() {
+    assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");
+    assertThat(Texts.seconds(0.000016194)).isEqualTo("0.000016194");
+    assertThat(Texts.seconds(12.0)).isEqualTo("12");
+    assertThat(Texts.size(8192)).isEqualTo("8 KiB");
+    assertThat(Texts.size(1400832)).isEqualTo("1.3 MiB");
+    assertThat(Texts.size(100)).isEqualTo("100 B");
+    assertThat(Texts.unicode("caf\u00c3\u00a9 \u00ff")).isEqualTo("caf\u00e9 \uFFFD");
+  }
+}
