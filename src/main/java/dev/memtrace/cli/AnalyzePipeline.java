@@ -35,7 +35,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * annotation (the model, correlation and explanation stages plug in here) → a renderer. Owns no
+ * {@link Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and
+ * the summary when asked. Owns no
  * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
  * status, never a stack trace.
  */
@@ -103,17 +104,22 @@ final class AnalyzePipeline {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
-    String reading = "input";
+    OutputStream out = new BufferedOutputStream(target, 1 << 16);
     Annotator annotate = new Annotator(snaps, options.stages());
-    try (ReadAhead src = new ReadAhead(source, annotate)) {
-      OutputStream out = new BufferedOutputStream(target, 1 << 16);
-      Renderer renderer = renderer(out, inputs, annotate);
-      reading = "output";
-      boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
+    Renderer renderer;
+    try {
+      renderer = renderer(out, inputs, annotate);
+    } catch (IOException e) {
+      closeQuietly(source);
+      return fail("cannot write output: " + e.getMessage());
+    }
+    boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
+    try (ReadAhead src = new ReadAhead(source, annotate,
+        timeline ? renderer::prepare : a -> null)) {
       long n = 0;
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
-          renderer.event(e);
+          renderer.event(e, src.prepared());
         }
         if ((++n & 0xfff) == 0 && readerGone(target)) {
           // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
@@ -144,7 +150,7 @@ final class AnalyzePipeline {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
       return fail("cannot write " + (options.output() == null ? "output" : options.output())
-          + ": " + e.getMessage() + " (" + reading + ")");
+          + ": " + e.getMessage());
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
 
 /**
  * Reads, parses and annotates (model, then explanations, which may hold events back: each
@@ -24,19 +25,25 @@ final class ReadAhead implements AutoCloseable {
   private static final int QUEUED_BATCHES = 8;
 
   /** A batch with the producer's end state: done, and the error that ended it, if any. */
-  private record Batch(List<AnnotatedEvent> events, boolean last, IOException error) {}
+  private record Batch(List<AnnotatedEvent> events, List<Object> prepared, boolean last,
+      IOException error) {}
 
   private final EventSource source;
   private final Annotator annotate;
+  private final Function<AnnotatedEvent, Object> prepare;
+  private List<Object> currentPrepared = List.of();
+  private Object lastPrepared;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Thread thread;
   private List<AnnotatedEvent> current = List.of();
   private int index;
   private boolean ended;
 
-  ReadAhead(EventSource source, Annotator annotate) {
+  /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
+  ReadAhead(EventSource source, Annotator annotate, Function<AnnotatedEvent, Object> prepare) {
     this.source = source;
     this.annotate = annotate;
+    this.prepare = prepare;
     this.thread = new Thread(this::produce, "memtrace-parse");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -45,24 +52,32 @@ final class ReadAhead implements AutoCloseable {
   private void produce() {
     try {
       List<AnnotatedEvent> batch = new ArrayList<>(BATCH);
+      List<Object> prepared = new ArrayList<>(BATCH);
       for (TraceEvent e = source.next(); e != null; e = source.next()) {
         if (e instanceof SyscallEvent s) {
           s.args().texts();
         }
-        batch.addAll(annotate.accept(e));
+        for (AnnotatedEvent a : annotate.accept(e)) {
+          batch.add(a);
+          prepared.add(prepare.apply(a));
+        }
         if (batch.size() >= BATCH) {
-          queue.put(new Batch(batch, false, null));
+          queue.put(new Batch(batch, prepared, false, null));
           batch = new ArrayList<>(BATCH);
+          prepared = new ArrayList<>(BATCH);
         }
       }
-      batch.addAll(annotate.finish());
-      queue.put(new Batch(batch, true, null));
+      for (AnnotatedEvent a : annotate.finish()) {
+        batch.add(a);
+        prepared.add(prepare.apply(a));
+      }
+      queue.put(new Batch(batch, prepared, true, null));
     } catch (IOException e) {
-      putQuietly(new Batch(List.of(), true, e));
+      putQuietly(new Batch(List.of(), List.of(), true, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
+      putQuietly(new Batch(List.of(), List.of(), true, new IOException("parser failed: " + e, e)));
     }
   }
 
@@ -92,10 +107,17 @@ final class ReadAhead implements AutoCloseable {
         throw b.error();
       }
       current = b.events();
+      currentPrepared = b.prepared();
       index = 0;
       ended = b.last();
     }
+    lastPrepared = currentPrepared.get(index);
     return current.get(index++);
+  }
+
+  /** What the renderer prepared for the event {@link #next()} returned last. */
+  Object prepared() {
+    return lastPrepared;
   }
 
   /** The source's counts; final once {@link #next()} has returned null. */

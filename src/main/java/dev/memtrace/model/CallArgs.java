@@ -159,6 +159,10 @@ final class CallArgs {
     if (!t.startsWith("\"")) {
       return null;
     }
+    int close = t.indexOf('"', 1);
+    if (close > 0 && t.indexOf('\\') < 0) {
+      return t.substring(1, close); // the usual path: nothing escaped
+    }
     ByteArrayOutputStream b = new ByteArrayOutputStream(t.length());
     for (int i = 1; i < t.length(); i++) {
       char c = t.charAt(i);

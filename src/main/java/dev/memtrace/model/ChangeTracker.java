@@ -2,10 +2,7 @@ package dev.memtrace.model;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns what one call did into {@code +}, {@code ~}, {@code -} lines: it remembers the regions
@@ -18,8 +15,8 @@ import java.util.Set;
 final class ChangeTracker {
 
   private final AddressSpace space;
-  private final List<long[]> spans = new ArrayList<>();
-  private final Set<Region> before = new LinkedHashSet<>();
+  private final List<long[]> spans = new ArrayList<>(2);
+  private final List<Region> before = new ArrayList<>(4);
 
   ChangeTracker(AddressSpace space) {
     this.space = space;
@@ -30,7 +27,9 @@ final class ChangeTracker {
     long spanLo = lo;
     long spanHi = hi;
     for (Region r : space.regionsNear(lo, hi, true)) {
-      before.add(r);
+      if (!before.contains(r)) {
+        before.add(r);
+      }
       spanLo = Math.min(spanLo, r.start());
       spanHi = Math.max(spanHi, r.end());
     }
@@ -38,9 +37,13 @@ final class ChangeTracker {
   }
 
   List<RegionChange> changes() {
-    Set<Region> after = new LinkedHashSet<>();
+    List<Region> after = new ArrayList<>(4);
     for (long[] s : spans) {
-      after.addAll(space.regionsNear(s[0], s[1], false));
+      for (Region r : space.regionsNear(s[0], s[1], false)) {
+        if (!after.contains(r)) {
+          after.add(r);
+        }
+      }
     }
     List<Region> removed = new ArrayList<>();
     for (Region r : before) {
@@ -54,11 +57,14 @@ final class ChangeTracker {
         added.add(r);
       }
     }
-    Comparator<Region> byStart = Comparator.comparingLong(Region::start);
+    if (removed.isEmpty() && added.isEmpty()) {
+      return List.of();
+    }
+    Comparator<Region> byStart = (a, b) -> Long.compareUnsigned(a.start(), b.start());
     removed.sort(byStart);
     added.sort(byStart);
     List<RegionChange> out = new ArrayList<>();
-    Set<Region> paired = new HashSet<>();
+    List<Region> paired = new ArrayList<>(2);
     for (Region r : removed) {
       Region partner = partner(r, added, paired);
       if (partner != null) {
@@ -73,12 +79,13 @@ final class ChangeTracker {
         out.add(RegionChange.added(a));
       }
     }
-    out.sort(Comparator.comparingLong(c -> (c.after() != null ? c.after() : c.before()).start()));
+    out.sort((x, y) -> Long.compareUnsigned((x.after() != null ? x.after() : x.before()).start(),
+        (y.after() != null ? y.after() : y.before()).start()));
     return out;
   }
 
   /** The added region that best continues a removed one: same start, else same end, else overlap. */
-  private static Region partner(Region r, List<Region> added, Set<Region> paired) {
+  private static Region partner(Region r, List<Region> added, List<Region> paired) {
     Region overlap = null;
     Region sameEnd = null;
     for (Region a : added) {

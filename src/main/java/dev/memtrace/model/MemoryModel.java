@@ -60,8 +60,9 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Task t = task(e.pid());
+        boolean memory = isMemoryCall(e.name());
         if (e.result() == null) {
-          return isMemoryCall(e.name())
+          return memory
               ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
               : Outcome.NONE;
         }
@@ -69,7 +70,7 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Outcome o = h.apply(this, t, e, new CallArgs(e));
-        if (isMemoryCall(e.name()) && !t.seen && !t.warned) {
+        if (memory && !t.seen && !t.warned) {
           t.warned = true;
           List<String> notes = new ArrayList<>(o.notes());
           notes.add("process " + key(e.pid()) + " was not seen starting: memory it mapped"

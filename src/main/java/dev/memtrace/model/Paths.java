@@ -28,6 +28,9 @@ final class Paths {
   }
 
   static String normalise(String path) {
+    if (!path.contains("/.") && !path.contains("//")) {
+      return path;
+    }
     try {
       return java.nio.file.Path.of(path).normalize().toString();
     } catch (RuntimeException e) {

@@ -110,7 +110,7 @@ record Vma(
         .append((prot & PROT_READ) != 0 ? 'r' : '-')
         .append((prot & PROT_WRITE) != 0 ? 'w' : '-')
         .append((prot & PROT_EXEC) != 0 ? 'x' : '-')
-        .append(shared ? 's' : 'p')
+        .append(backing.kind() == Backing.Kind.UNKNOWN ? '?' : shared ? 's' : 'p')
         .toString();
   }
 }

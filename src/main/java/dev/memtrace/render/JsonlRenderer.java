@@ -3,6 +3,7 @@ package dev.memtrace.render;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
@@ -47,6 +48,8 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
+  private byte[][] prepared;
+  private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -58,8 +61,33 @@ public final class JsonlRenderer implements Renderer {
     this.withFile = withFile;
   }
 
+  /**
+   * The argument texts, escaped and encoded as JSON string contents by Jackson's own encoder, so
+   * that this (the largest part of the escaping) runs on the parsing thread.
+   */
+  @Override
+  public Object prepare(AnnotatedEvent a) {
+    if (!(a.event() instanceof SyscallEvent s)) {
+      return null;
+    }
+    List<String> texts = s.args().texts();
+    boolean plain = Texts.isAscii(s.source().text());
+    byte[][] out = new byte[texts.size()][];
+    for (int i = 0; i < out.length; i++) {
+      String t = texts.get(i);
+      out[i] = ENCODER.quoteAsUTF8(plain ? t : Texts.unicode(t));
+    }
+    return out;
+  }
+
   @Override
   public void event(AnnotatedEvent a) throws IOException {
+    event(a, null);
+  }
+
+  @Override
+  public void event(AnnotatedEvent a, Object prepared) throws IOException {
+    this.prepared = (byte[][]) prepared;
     TraceEvent e = a.event();
     any = true;
     ascii = Texts.isAscii(e.source().text());
@@ -140,8 +168,14 @@ public final class JsonlRenderer implements Renderer {
     g.writeFieldName(ARGS);
     List<String> texts = s.args().texts();
     g.writeStartArray(texts, texts.size());
-    for (int i = 0, n = texts.size(); i < n; i++) {
-      g.writeString(text(texts.get(i)));
+    if (prepared != null && prepared.length == texts.size()) {
+      for (byte[] quoted : prepared) {
+        g.writeRawUTF8String(quoted, 0, quoted.length);
+      }
+    } else {
+      for (int i = 0, n = texts.size(); i < n; i++) {
+        g.writeString(text(texts.get(i)));
+      }
     }
     g.writeEndArray();
     Result r = s.result();

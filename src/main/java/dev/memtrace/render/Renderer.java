@@ -11,6 +11,20 @@ public interface Renderer extends AutoCloseable {
 
   void event(AnnotatedEvent event) throws IOException;
 
+  /**
+   * Work on one event that can be done ahead, on another thread, before {@link #event(AnnotatedEvent,
+   * Object)} is called with what it returns (for jsonl: escaping the argument texts). Must be
+   * thread-safe. The default prepares nothing.
+   */
+  default Object prepare(AnnotatedEvent event) {
+    return null;
+  }
+
+  /** {@link #event(AnnotatedEvent)} with what {@link #prepare} returned for the event. */
+  default void event(AnnotatedEvent event, Object prepared) throws IOException {
+    event(event);
+  }
+
   /** Called once after the last event; flushes whatever the format writes at the end. */
   void finish() throws IOException;
 

@@ -72,13 +72,13 @@ public final class Texts {
     return b == null ? s : b.toString();
   }
 
+  /**
+   * True when every char is below 0x80. Encoding to UTF-8 is used as the test because the JDK
+   * checks a Latin-1 string for high bytes with a vectorised intrinsic there: for a typical
+   * line this is several times faster than a charAt loop, copy included.
+   */
   static boolean isAscii(String raw) {
-    for (int i = 0, n = raw.length(); i < n; i++) {
-      if (raw.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
+    return raw.getBytes(StandardCharsets.UTF_8).length == raw.length();
   }
 
   /**

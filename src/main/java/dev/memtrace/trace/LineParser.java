@@ -118,13 +118,13 @@ final class LineParser {
     }
     commas.clear();
     int close = ArgScanner.closeParen(s, open, n, commas);
+    if (close > open && s.charAt(close - 1) == '>'
+        && s.startsWith(UNFINISHED, close - UNFINISHED.length())) {
+      // "NAME(args <unfinished ...>) = ?": the task vanished with the decoder still printing.
+      int marker = close - UNFINISHED.length();
+      return call(src, p, s.substring(0, marker) + s.substring(close), name, open);
+    }
     if (close == -1) {
-      int marker = s.indexOf(UNFINISHED + ")", open);
-      if (marker >= 0) {
-        // "NAME(args <unfinished ...>) = ?": the task vanished with the decoder still printing.
-        String fixed = s.substring(0, marker) + s.substring(marker + UNFINISHED.length());
-        return call(src, p, fixed, name, open);
-      }
       return new Piece.Open(src, p, name, s.substring(open));
     }
     if (close < 0) {

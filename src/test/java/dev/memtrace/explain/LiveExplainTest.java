@@ -86,7 +86,7 @@ class LiveExplainTest {
     assertThat(out.events().stream()
         .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("brk"))
         .map(e -> out.why(e.event().line())))
-        .anyMatch(w -> w.contains("The mmap threshold is 2097152 since a free raised it"));
+        .anyMatch(w -> w.contains("The mmap threshold is 1052672 since a free raised it"));
     assertThat(out.stats().unexplained()).isZero();
   }
 

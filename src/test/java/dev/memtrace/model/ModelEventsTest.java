@@ -160,7 +160,7 @@ class ModelEventsTest {
         .anySatisfy(n -> assertThat(n).contains("which the kernel refuses"));
     assertThat(maps(20)).isEqualTo(String.join("\n",
         "7f0000000000-7f0000001000 ???p 0",
-        "7f0000010000-7f0000011000 r--p 0 [unknown]",
+        "7f0000010000-7f0000011000 r--? 0 [unknown]",
         "7f0000020000-7f0000022000 ???? 0 [unknown]"));
     assertThat(changes).isNotEmpty();
   }

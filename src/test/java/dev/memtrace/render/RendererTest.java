@@ -73,6 +73,26 @@ class RendererTest {
   }
 
   @Test
+  void preparedAndUnpreparedJsonlAreTheSame() throws IOException {
+    for (String log : List.of("cat_latin1_stdout_in_log.log", "misc_f_yy.log", "segv_k_weirdpath.log")) {
+      List<TraceEvent> events = dev.memtrace.trace.Corpus.events(dev.memtrace.trace.Corpus.logs().resolve(log));
+      ByteArrayOutputStream plain = new ByteArrayOutputStream();
+      ByteArrayOutputStream prepared = new ByteArrayOutputStream();
+      JsonlRenderer a = new JsonlRenderer(plain, false);
+      JsonlRenderer b = new JsonlRenderer(prepared, false);
+      for (TraceEvent e : events) {
+        AnnotatedEvent ae = AnnotatedEvent.bare(e);
+        a.event(ae);
+        b.event(ae, b.prepare(ae));
+      }
+      a.finish();
+      b.finish();
+      assertThat(prepared.toString(StandardCharsets.UTF_8)).as(log)
+          .isEqualTo(plain.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void numbersAndSizes() {
     assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");
     assertThat(Texts.seconds(0.000016194)).isEqualTo("0.000016194");

@@ -187,6 +187,27 @@ class LineShapesTest {
   }
 
   @Test
+  void rareEndings() {
+    SyscallEvent gone = (SyscallEvent) parse("4231  futex(0x7f9c38de6990, FUTEX_WAIT, 0, NULL <unfinished ...>) = ?");
+    assertThatEvent(gone).hasArgs("0x7f9c38de6990", "FUTEX_WAIT", "0", "NULL").returnsText("?");
+    SyscallEvent unavailable = (SyscallEvent) parse("read(3, 0x7ffd, 832) = ? <unavailable>");
+    assertThat(unavailable.duration()).isNull();
+    assertThat(unavailable.result().text()).isEqualTo("?");
+    SyscallEvent secs = (SyscallEvent) parse("nanosleep({tv_sec=1, tv_nsec=0}, NULL) = 0 <1>");
+    assertThat(secs.duration()).isEqualTo(1.0);
+    SyscallEvent both = (SyscallEvent) parse(
+        "openat(AT_FDCWD, \"/x\", O_RDONLY) = -1 ERECALLCONFLICT (Unknown error 530) (INJECTED) (DELAYED) <0.000005>");
+    assertThat(both.result().errno()).isEqualTo("ERECALLCONFLICT");
+    assertThat(both.result().errmsg()).isEqualTo("Unknown error 530");
+    assertThat(both.result().notes()).containsExactly("INJECTED", "DELAYED");
+    assertThat(both.duration()).isEqualTo(0.000005);
+    TraceEvent ms = parse("1795683641.509 getpid() = 1");
+    assertThat(ms.prefix().seconds()).isEqualTo(1795683641.509, org.assertj.core.data.Offset.offset(1e-6));
+    TraceEvent wholeSeconds = parse("2216  1795683641 getpid() = 2216");
+    assertThatEvent(wholeSeconds).hasPid(2216).hasTime("1795683641");
+  }
+
+  @Test
   void cutOffLastLineIsAnUnfinishedCall() {
     List<TraceEvent> ev = TraceReader.parseAll(
         "nanosleep({tv_sec=0, tv_nsec=1}, NULL) = 0\nclock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=5, tv_nsec=0}, ");

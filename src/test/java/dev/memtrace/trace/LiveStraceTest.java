@@ -58,6 +58,7 @@ class LiveStraceTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("strace finished").isTrue();
     String out = Files.readString(tmp.resolve(name + ".out"));
     assumeTrue(p.exitValue() == 0 || !out.contains("ptrace"), "ptrace is not permitted here: " + out);
+    assertThat(log).as("strace wrote its log (strace said: %s)", out).isNotEmptyFile();
     List<TraceEvent> events = Corpus.events(log);
     assertThat(events).filteredOn(e -> e instanceof UnparsedEvent)
         .as("unparsed lines of a fresh %s log", name).isEmpty();
