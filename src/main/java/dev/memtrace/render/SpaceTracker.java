@@ -49,15 +49,15 @@ public final class SpaceTracker {
 
   /**
    * Notes the event (in timeline order) and returns the address space it acts on. A successful
-   * execve gives the task a fresh space; returns {@code -space-1} for a fresh space the caller
-   * should fill with a copy of the space numbered {@link #copiedFrom()}.
+   * execve gives the task a fresh, empty space; a fork child's first event gives it a fresh space
+   * that the caller should fill with a copy of {@link #copiedFrom()}.
    */
   public int enter(TraceEvent e) {
     int t = task(e);
     copiedFrom = -1;
     Integer space = spaceOfTask.get(t);
     if (space == null) {
-      space = firstSpace(t);
+      space = firstSpace(t, 0);
     }
     if (e instanceof SyscallEvent s && s.name().startsWith("execve") && s.succeeded()) {
       space = newSpace();
@@ -71,11 +71,14 @@ public final class SpaceTracker {
     return copiedFrom;
   }
 
-  private int firstSpace(int t) {
-    Birth b = births.get(t);
+  /** Pids are reused in long traces, so a chain of births may loop: it is followed this far. */
+  private static final int MAX_ANCESTRY = 64;
+
+  private int firstSpace(int t, int depth) {
+    Birth b = depth < MAX_ANCESTRY ? births.get(t) : null;
     int space;
     if (b != null && b.sharesVm()) {
-      space = spaceOfTask.containsKey(b.parent()) ? spaceOfTask.get(b.parent()) : firstSpace(b.parent());
+      space = spaceOfTask.containsKey(b.parent()) ? spaceOfTask.get(b.parent()) : firstSpace(b.parent(), depth + 1);
     } else {
       space = newSpace();
       if (b != null && spaceOfTask.containsKey(b.parent())) {
@@ -92,12 +95,16 @@ public final class SpaceTracker {
 
   /** The thread-group leader (the pid users know) of a task. */
   public int process(int task) {
+    return process(task, 0);
+  }
+
+  private int process(int task, int depth) {
     Integer known = processOfTask.get(task);
     if (known != null) {
       return known;
     }
-    Birth b = births.get(task);
-    int p = (b != null && b.thread() && b.parent() != task) ? process(b.parent()) : task;
+    Birth b = depth < MAX_ANCESTRY ? births.get(task) : null;
+    int p = (b != null && b.thread() && b.parent() != task) ? process(b.parent(), depth + 1) : task;
     processOfTask.put(task, p);
     return p;
   }
