@@ -11,6 +11,7 @@ import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.render.SummaryJson;
 import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -135,11 +136,15 @@ final class AnalyzePipeline {
           || options.format() == AnalyzeOptions.Format.perfetto;
       if (options.summary() != AnalyzeOptions.Summary.none && !page) {
         // The producer thread has finished (next() returned null): its results are visible.
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        if (timeline) {
-          w.write("\n");
+        if (options.format() == AnalyzeOptions.Format.jsonl) {
+          SummaryJson.write(out, annotate.reports(), annotate.stats());
+        } else {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+          if (timeline) {
+            w.write("\n");
+          }
+          SummaryText.write(w, annotate.reports(), annotate.stats());
         }
-        SummaryText.write(w, annotate.reports(), annotate.stats());
         out.flush();
       }
       if (target != stdout) {

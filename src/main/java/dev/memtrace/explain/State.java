@@ -46,6 +46,9 @@ final class State {
         } else if (id.equals("malloc-arena-reserve")) {
           sp.arenaReservation = start;
           sp.arenaLine = c.line();
+        } else if (id.equals("jvm-heap-reserve")) {
+          sp.javaHeap = c.len();
+          sp.javaHeapLine = c.line();
         } else if (id.equals("malloc-mmap")) {
           ex.buffersCandidate(sp, start);
         }

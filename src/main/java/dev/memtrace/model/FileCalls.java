@@ -145,7 +145,7 @@ final class FileCalls {
     });
   }
 
-  /** The file behind an fd argument of a call, as a mapping's backing. */
+  /** The file behind an fd argument of a call, as a mapping's backing; null when unknown. */
   static Backing backingOf(MemoryModel m, Task t, CallArgs a, int i) {
     String decorated = m.kernelPath(a.fdPath(i));
     OptionalLong fd = a.num(i);
@@ -156,7 +156,7 @@ final class FileCalls {
     if (f != null) {
       return new Backing(Backing.Kind.FILE, m.kernelPath(f.path()), Backing.NO_DEV, 0, f.key());
     }
-    return Backing.unknown("[unknown file, fd " + (fd.isPresent() ? fd.getAsLong() : "?") + "]");
+    return null;
   }
 
   private static Outcome open(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg,

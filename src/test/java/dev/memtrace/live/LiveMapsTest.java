@@ -71,5 +71,7 @@ class LiveMapsTest {
     assertThat(r.compared()).isPositive();
     assertThat(r.mismatches()).as("snapshots where the model differs (log: %s)", cap.log())
         .isEmpty();
+    ReplayCheck.Resync withSnapshots = ReplayCheck.resync(cap.log(), cap.snapshots());
+    assertThat(withSnapshots.notEqualAfter()).as("snapshots the model did not take over").isEmpty();
   }
 }
