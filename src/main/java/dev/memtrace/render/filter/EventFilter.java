@@ -80,9 +80,13 @@ public final class EventFilter {
   }
 
   private boolean touchesClass(AnnotatedEvent a) {
-    for (RegionChange c : a.changes()) {
-      if ((c.before() != null && wanted(classifier.classify(c.before())))
-          || (c.after() != null && wanted(classifier.classify(c.after())))) {
+    for (int i = 0; i < a.changes().size(); i++) {
+      RegionChange c = a.changes().get(i);
+      // the explain stage's class when it gave one, else the classifier's
+      String given = a.classOf(i);
+      if ((given != null && wanted(given))
+          || (c.before() != null && wanted(classifier.classify(c.before())))
+          || (c.after() != null && given == null && wanted(classifier.classify(c.after())))) {
         return true;
       }
     }

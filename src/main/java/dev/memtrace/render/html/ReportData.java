@@ -3,6 +3,7 @@ package dev.memtrace.render.html;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.model.Region;
+import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
  */
 final class ReportData {
 
-  private final RegionClassifier classes;
+  private final LearnedClasses classes;
   private final Strings strings = new Strings();
   private final Map<Placed, Integer> regionIds = new HashMap<>();
   private final List<Region> regions = new ArrayList<>();
@@ -45,7 +46,7 @@ final class ReportData {
   private final Map<Integer, AddressAxis> axes = new HashMap<>();
 
   ReportData(RegionClassifier classes) {
-    this.classes = classes;
+    this.classes = new LearnedClasses(classes);
   }
 
   Map<String, Object> build(List<AnnotatedEvent> timeline, Map<String, Object> meta) {
@@ -55,6 +56,7 @@ final class ReportData {
     boolean anyTime = false;
     for (AnnotatedEvent a : timeline) {
       TraceEvent e = a.event();
+      classes.learn(a);
       int space = dense.computeIfAbsent(tracker.enter(e), k -> dense.size());
       SpaceState state = states.get(space);
       List<Region> initial = List.of();

@@ -7,6 +7,7 @@ import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SpaceState;
@@ -41,13 +42,13 @@ import java.util.TreeSet;
 public final class PerfettoRenderer implements Renderer {
 
   private final OutputStream out;
-  private final RegionClassifier classes;
+  private final LearnedClasses classes;
   private final String title;
   private final List<AnnotatedEvent> timeline = new ArrayList<>();
 
   public PerfettoRenderer(OutputStream out, RegionClassifier classes, String title) {
     this.out = out;
-    this.classes = classes;
+    this.classes = new LearnedClasses(classes);
     this.title = title;
   }
 
@@ -69,6 +70,7 @@ public final class PerfettoRenderer implements Renderer {
     Set<Integer> namedTasks = new LinkedHashSet<>();
     for (AnnotatedEvent a : timeline) {
       TraceEvent e = a.event();
+      classes.learn(a);
       int task = SpaceTracker.task(e);
       int pid = tracker.process(task);
       int space = tracker.enter(e);
