@@ -89,9 +89,9 @@ primary
   | COMMENT                                     # onlyComment
   ;
 
+/** A bitset member: a name, a number, or under -X verbose both (2 followed by the comment INT). */
 element
-  : IDENT
-  | NUMBER
+  : (IDENT | NUMBER) COMMENT?
   ;
 
 field

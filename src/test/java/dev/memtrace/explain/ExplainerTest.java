@@ -44,6 +44,23 @@ class ExplainerTest {
   }
 
   @Test
+  void aBusErrorPastTheEndOfAMappedFileIsPlacedInItsMapping() {
+    Run.Out out = explain("""
+        brk(NULL) = 0x555500000000
+        brk(0x555500021000) = 0x555500021000
+        openat(AT_FDCWD, "data.bin", O_RDONLY) = 3
+        mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000
+        --- SIGBUS {si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x7f0000001000} ---
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x555500021010} ---
+        """);
+    assertThat(out.why(4)).contains("the program maps 8192 bytes of data.bin");
+    assertThat(out.why(5)).contains("4096 bytes into the mapping of data.bin made at line 4")
+        .contains("BUS_ADRERR: the address is mapped, but the page lies beyond the end");
+    assertThat(out.why(6)).contains("16 bytes (16 B) beyond the end of the [heap] made at line 2")
+        .contains("past the program break");
+  }
+
+  @Test
   void flagsPrintedAsNumbersStillMatchTheRules() {
     Run.Out out = explain("""
         mmap(NULL, 8392704, 0, 0x20022, -1, 0) = 0x7f1000000000
