@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
 final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (default) or jsonl")
+      description = "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
   AnalyzeOptions.Format format;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -38,6 +39,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
       description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
+
+  @Mixin FilterOptions.PidFilter pidFilter = new FilterOptions.PidFilter();
+
+  @Mixin FilterOptions filters = new FilterOptions();
 
   @Option(names = "--summary",
       description = "write only the address-space summary (sizes per region class and object "
@@ -74,6 +79,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         summaryOnly ? AnalyzeOptions.Summary.only
             : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
         snapshots, stages, files);
-    return new AnalyzePipeline(options, out, err).run();
+    return new AnalyzePipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

@@ -2,18 +2,24 @@ package dev.memtrace.cli;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
-import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.Classifier;
 import dev.memtrace.render.JsonlRenderer;
+import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.filter.EventFilter;
+import dev.memtrace.render.filter.FilteringRenderer;
+import dev.memtrace.render.html.HtmlRenderer;
+import dev.memtrace.render.perfetto.PerfettoRenderer;
+import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingReader;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SummaryJson;
 import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
-import dev.memtrace.run.LiveItemStream;
-import dev.memtrace.run.MapsSnapshot;
-import dev.memtrace.run.RecordingReader;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
+import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -21,14 +27,15 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
@@ -42,24 +49,26 @@ final class AnalyzePipeline {
   static final int EXIT_UNPARSED = 3;
 
   private final AnalyzeOptions options;
+  private final EventFilter.Options filter;
+  /** Region classes for colours, counters and --class: the explain stage's, by name and perms. */
+  private final RegionClassifier classes = r -> Classifier.classify(r, null).label;
   private final PrintStream stdout;
   private final PrintStream err;
+  /** Snapshots of a live run or recording; the correlate stage takes them here. */
+  private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
   /** What a live run's snapshots cannot vouch for (late, racy), said on their call. */
   private final SnapshotCaveats caveats = new SnapshotCaveats();
   /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
   private Annotator annotator;
 
-  AnalyzePipeline(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
+  AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
+    this.filter = filter;
     this.stdout = stdout;
     this.err = err;
   }
 
   int run() {
-    if (options.format() == AnalyzeOptions.Format.html
-        || options.format() == AnalyzeOptions.Format.perfetto) {
-      return fail("--format " + options.format() + " is not built yet (use text or jsonl)");
-    }
     List<AnalyzeInputs.Input> inputs;
     try {
       inputs = AnalyzeInputs.resolve(options.files());
@@ -69,7 +78,8 @@ final class AnalyzePipeline {
     List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
       try {
-        SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
+        dev.memtrace.correlate.SnapshotFile.Loaded loaded =
+            dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
           err.println("memtrace: " + loaded.skipped() + " line(s) of " + options.snapshots()
@@ -85,15 +95,15 @@ final class AnalyzePipeline {
     } catch (IOException e) {
       return fail("cannot read input: " + e.getMessage());
     }
-    return render(source, inputs.size() > 1, snaps);
+    return render(source, inputs, snaps);
   }
 
   /**
-   * Writes the timeline of {@code source} (analyze's inputs, a live run or a recording) and
-   * closes it. {@code snaps} are the snapshots known up front; a live run or a recording hands its
-   * own to {@link #snapshot} as it goes.
+   * Writes the timeline of {@code source} (analyze's inputs, or a live run: none) and closes it.
+   *
+   * @param snaps maps snapshots to check the model against (analyze --snapshots)
    */
-  int render(EventSource source, boolean severalFiles, List<Snapshot> snaps) {
+  int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
     OutputStream target;
     try {
       target = options.output() == null || options.output().equals("-")
@@ -103,15 +113,15 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
+    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach);
+    annotator = annotate;
     Renderer renderer;
     try {
-      renderer = renderer(out, severalFiles);
+      renderer = renderer(out, inputs, annotate);
     } catch (IOException e) {
       closeQuietly(source);
       return fail("cannot write output: " + e.getMessage());
     }
-    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach);
-    annotator = annotate;
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
     try (ReadAhead src = new ReadAhead(source, annotate,
         timeline ? renderer::prepare : a -> null)) {
@@ -130,7 +140,9 @@ final class AnalyzePipeline {
         renderer.close();
       }
       out.flush();
-      if (options.summary() != AnalyzeOptions.Summary.none) {
+      boolean page = options.format() == AnalyzeOptions.Format.html
+          || options.format() == AnalyzeOptions.Format.perfetto;
+      if (options.summary() != AnalyzeOptions.Summary.none && !page) {
         // The producer thread has finished (next() returned null): its results are visible.
         if (options.format() == AnalyzeOptions.Format.jsonl) {
           SummaryJson.write(out, annotate.reports(), annotate.stats());
@@ -155,19 +167,6 @@ final class AnalyzePipeline {
     }
   }
 
-  /**
-   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
-   * parser (on the parsing thread, where the model stage runs): checked once that call is past.
-   */
-  void snapshot(LiveItemStream.LineSnapshot s) {
-    MapsSnapshot m = s.snapshot();
-    caveats.note(s);
-    if (annotator != null) {
-      annotator.addSnapshot(new Snapshot(m.line(), m.pid(), m.maps(),
-          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
-    }
-  }
-
   private static boolean readerGone(OutputStream target) {
     return target instanceof PrintStream ps && ps.checkError();
   }
@@ -181,12 +180,25 @@ final class AnalyzePipeline {
     }
   }
 
+  /**
+   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
+   * parser (on the parsing thread, where the model stage runs): checked once that call is past.
+   */
+  void snapshot(LiveItemStream.LineSnapshot s) {
+    MapsSnapshot m = s.snapshot();
+    caveats.note(s);
+    if (annotator != null) {
+      annotator.addSnapshot(new Snapshot(m.line(), m.pid(), m.maps(),
+          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
+    }
+  }
+
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
     if (inputs.size() == 1 && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
       // a run --save recording: read as the live run reads it (no file name, snapshots in place)
       return new TraceReader(
-          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), this::snapshot), null, null);
+          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
     }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {
@@ -196,11 +208,34 @@ final class AnalyzePipeline {
     return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
 
-  private Renderer renderer(OutputStream out, boolean severalFiles) throws IOException {
-    if (options.format() == AnalyzeOptions.Format.jsonl) {
-      return new JsonlRenderer(out, severalFiles);
+  private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)
+      throws IOException {
+    String title = title(inputs);
+    Renderer r = switch (options.format()) {
+      case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
+      case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
+      case perfetto -> new PerfettoRenderer(out, classes, title);
+      case text -> new TextRenderer(out, colour());
+    };
+    if (filter.isEmpty()) {
+      return r;
     }
-    return new TextRenderer(out, colour());
+    if (options.format() == AnalyzeOptions.Format.html || options.format() == AnalyzeOptions.Format.perfetto) {
+      // the picture and the counters replay every change: dropping events would falsify them
+      err.println("memtrace: --pid, --syscall, --class, --memory-only, --since and --until filter text "
+          + "and jsonl; the " + options.format() + " output keeps every event (the report has its own filters)");
+      return r;
+    }
+    return new FilteringRenderer(new EventFilter(filter, classes), r);
+  }
+
+  /** The report's title: the log's name, a -ff set's first name and count, or where it came from. */
+  private static String title(List<AnalyzeInputs.Input> inputs) {
+    if (inputs.isEmpty()) {
+      return "live run";
+    }
+    String first = inputs.get(0).name() == null ? "standard input" : inputs.get(0).name();
+    return inputs.size() == 1 ? first : first + " and " + (inputs.size() - 1) + " more";
   }
 
   /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,8 +51,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   String output;
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default) or jsonl")
+      description = "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
   AnalyzeOptions.Format format;
+
+  @Mixin FilterOptions shownOnly = new FilterOptions();
 
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "never",
       description = "always or never (default)")
@@ -105,9 +108,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return f.exitStatus();
     }
     // the timeline goes where strace's would: standard error unless -o
-    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, null,
-        "explain", List.of());
-    AnalyzePipeline pipeline = new AnalyzePipeline(shown, err, err);
+    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, null, "explain", List.of());
+    AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
     try (live;
         RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
       Handoff handoff = new Handoff();
@@ -140,7 +142,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
               });
       live.awaitStarted();
-      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), false, List.of());
+      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();
@@ -165,9 +167,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (pid == null && command.isEmpty()) {
       return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
-    }
-    if (format != AnalyzeOptions.Format.text && format != AnalyzeOptions.Format.jsonl) {
-      return "--format " + format + " is not built yet (use text or jsonl)";
     }
     if (delayMicros < 0 || delayMicros > 10_000_000) {
       return "--delay must be between 0 and 10000000 microseconds";

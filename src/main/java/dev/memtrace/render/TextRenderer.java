@@ -74,14 +74,14 @@ public final class TextRenderer implements Renderer {
 
   private void body(StringBuilder b, TraceEvent e) {
     if (e instanceof SyscallEvent s) {
-      b.append(style.name(s.name())).append('(').append(Texts.unicode(s.args().text()));
+      b.append(style.name(s.name())).append('(').append(Texts.terminal(s.args().text()));
       Result r = s.result();
       if (r == null) {
         b.append(style.dim(" <unfinished>"));
         return;
       }
       b.append(") = ");
-      String ret = r.text();
+      String ret = Texts.terminal(r.text());
       if (r.errno() != null || r.errmsg() != null) {
         ret = ret + (r.errno() == null ? "" : " " + r.errno())
             + (r.errmsg() == null ? "" : " (" + r.errmsg() + ")");
@@ -90,17 +90,17 @@ public final class TextRenderer implements Renderer {
         b.append(ret);
       }
       if (r.aux() != null) {
-        b.append(" (").append(Texts.unicode(r.aux())).append(')');
+        b.append(" (").append(Texts.terminal(r.aux())).append(')');
       }
       for (String note : r.notes()) {
-        b.append(" (").append(note).append(')');
+        b.append(" (").append(Texts.terminal(note)).append(')');
       }
       if (s.duration() != null) {
         b.append(style.dim(" <" + Texts.seconds(s.duration()) + ">"));
       }
     } else if (e instanceof SignalEvent s) {
       b.append(style.signal("--- " + s.signal()
-          + (s.siginfo() == null ? " (stopped)" : " " + Texts.unicode(s.siginfo().text())) + " ---"));
+          + (s.siginfo() == null ? " (stopped)" : " " + Texts.terminal(s.siginfo().text())) + " ---"));
     } else if (e instanceof ExitEvent x) {
       String t = switch (x.kind()) {
         case EXITED -> "+++ exited with " + x.status() + " +++";
@@ -109,18 +109,18 @@ public final class TextRenderer implements Renderer {
       };
       b.append(style.exit(t));
     } else if (e instanceof NoticeEvent n) {
-      b.append(style.dim(Texts.unicode(n.text())));
+      b.append(style.dim(Texts.terminal(n.text())));
     } else if (e instanceof UnparsedEvent u) {
       b.append(style.error("?? line " + u.line() + " (" + u.error() + "): "))
-          .append(Texts.unicode(u.source().text().replace('\n', ' ')));
+          .append(Texts.terminal(u.source().text().replace('\n', ' ')));
     }
   }
 
   private void frames(StringBuilder b, List<StackFrame> frames) {
     for (StackFrame f : frames) {
-      b.append(INDENT).append("> ").append(Texts.unicode(f.object()));
+      b.append(INDENT).append("> ").append(Texts.terminal(f.object()));
       if (f.symbol() != null) {
-        b.append('(').append(Texts.unicode(f.symbol())).append("+0x").append(Long.toHexString(f.symbolOffset()))
+        b.append('(').append(Texts.terminal(f.symbol())).append("+0x").append(Long.toHexString(f.symbolOffset()))
             .append(')');
       }
       if (f.offset() != null) {
@@ -146,7 +146,7 @@ public final class TextRenderer implements Renderer {
       b.append('\n');
     }
     for (String check : a.checks()) {
-      b.append(INDENT).append("check: ").append(check).append('\n');
+      b.append(INDENT).append("check: ").append(Texts.controls(check)).append('\n');
     }
     BufferRef buf = a.buffer();
     if (buf != null) {
@@ -157,19 +157,19 @@ public final class TextRenderer implements Renderer {
         b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
       }
       if (buf.regionClass() != null) {
-        b.append(" [").append(buf.regionClass()).append(']');
+        b.append(" [").append(Texts.controls(buf.regionClass())).append(']');
       }
       b.append('\n');
     }
     for (Explanation x : a.why()) {
-      b.append(INDENT).append("why: ").append(x.text()).append('\n');
+      b.append(INDENT).append("why: ").append(Texts.controls(x.text())).append('\n');
     }
   }
 
   /** {@code 7f9b0f71e000-7f9b0f720000 8 KiB rw-p anonymous}. */
   static String region(Region r) {
     return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Texts.size(r.size())
-        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : r.path());
+        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : Texts.terminal(r.path()));
   }
 
   private static void pad(StringBuilder b, String s, int width) {

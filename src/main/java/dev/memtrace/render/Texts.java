@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
  * Unicode (JSON), the bytes are decoded as UTF-8 where they are valid UTF-8, and each byte of an
  * invalid sequence becomes U+FFFD. Pure ASCII, by far the common case, passes through untouched.
  */
-final class Texts {
+public final class Texts {
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Texts() {}
 
-  static String unicode(String raw) {
+  public static String unicode(String raw) {
     int n = raw.length();
     int i = 0;
     while (i < n && raw.charAt(i) < 0x80) {
@@ -32,6 +34,42 @@ final class Texts {
     } catch (CharacterCodingException e) {
       throw new IllegalStateException("REPLACE never throws", e);
     }
+  }
+
+  /**
+   * Text from the log made safe for a terminal: decoded as by {@link #unicode}, then every
+   * control character that a terminal would act on (C0 but newline, DEL, C1, so ESC and CSI
+   * sequences among them) written as a visible {@code \xHH}. A traced program's bytes can then
+   * never move the cursor, retitle the window or recolour the screen.
+   */
+  public static String terminal(String raw) {
+    return controls(unicode(raw == null ? "" : raw));
+  }
+
+  /**
+   * Text that is already Unicode (explanations, which may quote the log) made safe for a
+   * terminal the same way: control characters become {@code \xHH}; nothing is decoded.
+   */
+  public static String controls(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f);
+      if (control && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (control) {
+          b.append("\\x").append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+        } else {
+          b.append(c);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   /**

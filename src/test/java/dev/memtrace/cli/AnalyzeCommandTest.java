@@ -150,9 +150,6 @@ class AnalyzeCommandTest {
     Cli dir = Cli.run("analyze", tmp.toString());
     assertThat(dir.status()).isEqualTo(125);
     assertThat(dir.err()).isEqualTo("memtrace: " + tmp + ": is a directory\n");
-    Cli html = Cli.run("analyze", "--format", "html", log("cat_small_plain.log").toString());
-    assertThat(html.status()).isEqualTo(125);
-    assertThat(html.err()).startsWith("memtrace: --format html is not built yet");
   }
 
   @Test

@@ -1,0 +1,55 @@
+package dev.memtrace.cli;
+
+import dev.memtrace.render.filter.Bound;
+import dev.memtrace.render.filter.EventFilter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * The output filters shared by {@code run} and {@code analyze}; see {@link EventFilter}. {@code
+ * --pid} is analyze's alone ({@link PidFilter}): for run, {@code -p/--pid} attaches.
+ */
+final class FilterOptions {
+
+  /** {@code analyze --pid}. */
+  static final class PidFilter {
+    @Option(names = "--pid", paramLabel = "PID", split = ",",
+        description = "only these processes (with their threads) or threads; repeatable, comma-separated")
+    List<Integer> pids = List.of();
+  }
+
+  @Option(names = "--syscall", paramLabel = "NAME", split = ",",
+      description = "only these syscalls, e.g. --syscall mmap,munmap,brk")
+  List<String> syscalls = List.of();
+
+  @Option(names = "--class", paramLabel = "CLASS", split = ",",
+      description = "only events that touch a region of this class (as the timeline names it, e.g. heap)")
+  List<String> classes = List.of();
+
+  @Option(names = "--memory-only",
+      description = "only events that change the address space, use a buffer in it, or are memory syscalls")
+  boolean memoryOnly;
+
+  @Option(names = "--since", paramLabel = "WHEN", converter = BoundConverter.class,
+      description = "from this point: a line (120), seconds after the first event (2.5s), a time of day (10:31:02.25) or a -ttt timestamp")
+  Bound since;
+
+  @Option(names = "--until", paramLabel = "WHEN", converter = BoundConverter.class,
+      description = "up to and including this point, spelled as for --since")
+  Bound until;
+
+  EventFilter.Options toOptions(List<Integer> pids) {
+    return new EventFilter.Options(
+        Set.copyOf(pids), new LinkedHashSet<>(syscalls), new LinkedHashSet<>(classes), memoryOnly, since, until);
+  }
+
+  static final class BoundConverter implements ITypeConverter<Bound> {
+    @Override
+    public Bound convert(String value) {
+      return Bound.parse(value);
+    }
+  }
+}

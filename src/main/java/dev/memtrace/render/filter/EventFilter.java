@@ -1,0 +1,129 @@
+package dev.memtrace.render.filter;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.RegionChange;
+import dev.memtrace.render.MemoryEvents;
+import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.trace.TraceEvent;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which events a view shows, from the output options {@code --pid}, {@code --syscall},
+ * {@code --class}, {@code --memory-only}, {@code --since} and {@code --until}. All given
+ * conditions must hold. Events arrive in order, so it learns as it goes which tasks are threads
+ * of which process ({@code --pid} of a process shows its threads too, from the clone that made
+ * them on) and which timestamp came first. Empty sets and null bounds mean no condition.
+ */
+public final class EventFilter {
+
+  /** The options, as the CLI parsed them. */
+  public record Options(
+      Set<Integer> pids, Set<String> syscalls, Set<String> classes, boolean memoryOnly, Bound since, Bound until) {
+
+    public Options {
+      pids = Set.copyOf(pids);
+      syscalls = Set.copyOf(syscalls);
+      classes = Set.copyOf(classes);
+    }
+
+    public static final Options NONE = new Options(Set.of(), Set.of(), Set.of(), false, null, null);
+
+    public boolean isEmpty() {
+      return equals(NONE);
+    }
+  }
+
+  private final Options o;
+  private final RegionClassifier classifier;
+  private final Map<Integer, Integer> processOf = new HashMap<>();
+  private Double first;
+  private Double last;
+
+  public EventFilter(Options options, RegionClassifier classifier) {
+    this.o = options;
+    this.classifier = classifier;
+  }
+
+  public boolean test(AnnotatedEvent a) {
+    TraceEvent e = a.event();
+    learn(e);
+    if (!o.pids().isEmpty()) {
+      Integer pid = e.pid();
+      if (pid == null || !(o.pids().contains(pid) || o.pids().contains(processOf.getOrDefault(pid, pid)))) {
+        return false;
+      }
+    }
+    if (!o.syscalls().isEmpty() && !(e instanceof SyscallEvent s && o.syscalls().contains(s.name()))) {
+      return false;
+    }
+    if (o.memoryOnly() && !MemoryEvents.isMemoryEvent(a)) {
+      return false;
+    }
+    if (!o.classes().isEmpty() && !touchesClass(a)) {
+      return false;
+    }
+    if (o.since() != null) {
+      Integer c = o.since().compare(e, last, first);
+      if (c == null || c < 0) {
+        return false;
+      }
+    }
+    if (o.until() != null) {
+      Integer c = o.until().compare(e, last, first);
+      return c == null || c <= 0;
+    }
+    return true;
+  }
+
+  private boolean touchesClass(AnnotatedEvent a) {
+    for (int i = 0; i < a.changes().size(); i++) {
+      RegionChange c = a.changes().get(i);
+      // the explain stage's class when it gave one, else the classifier's
+      String given = a.classOf(i);
+      if ((given != null && wanted(given))
+          || (c.before() != null && wanted(classifier.classify(c.before())))
+          || (c.after() != null && given == null && wanted(classifier.classify(c.after())))) {
+        return true;
+      }
+    }
+    if (a.buffer() != null) {
+      String cls = a.buffer().regionClass() != null ? a.buffer().regionClass()
+          : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
+      return cls != null && wanted(cls);
+    }
+    return false;
+  }
+
+  /**
+   * A class is asked for by its full name or by any word it starts a word with, ignoring case:
+   * {@code heap} finds "heap (brk)", {@code stack} both stacks, {@code image} every image part.
+   */
+  private boolean wanted(String cls) {
+    String c = " " + cls.toLowerCase(Locale.ROOT);
+    for (String w : o.classes()) {
+      if (c.contains(" " + w.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void learn(TraceEvent e) {
+    Double t = e.prefix().seconds();
+    if (t != null) {
+      if (first == null) {
+        first = t;
+      }
+      last = t;
+    }
+    if (e instanceof SyscallEvent s && s.name().startsWith("clone") && s.succeeded()
+        && s.result().value() != null && s.args().text().contains("CLONE_THREAD") && e.pid() != null) {
+      int parent = e.pid();
+      processOf.put(s.result().value().intValue(), processOf.getOrDefault(parent, parent));
+    }
+  }
+}

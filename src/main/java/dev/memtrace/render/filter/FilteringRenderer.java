@@ -1,0 +1,46 @@
+package dev.memtrace.render.filter;
+
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.render.Renderer;
+import java.io.IOException;
+
+/** The stage between explain and render: passes on only the events the filter accepts. */
+public final class FilteringRenderer implements Renderer {
+  private final EventFilter filter;
+  private final Renderer next;
+
+  public FilteringRenderer(EventFilter filter, Renderer next) {
+    this.filter = filter;
+    this.next = next;
+  }
+
+  @Override
+  public void event(AnnotatedEvent event) throws IOException {
+    if (filter.test(event)) {
+      next.event(event);
+    }
+  }
+
+  /** Preparing runs ahead on another thread, so it cannot ask the (stateful) filter: all go. */
+  @Override
+  public Object prepare(AnnotatedEvent event) {
+    return next.prepare(event);
+  }
+
+  @Override
+  public void event(AnnotatedEvent event, Object prepared) throws IOException {
+    if (filter.test(event)) {
+      next.event(event, prepared);
+    }
+  }
+
+  @Override
+  public void finish() throws IOException {
+    next.finish();
+  }
+
+  @Override
+  public void close() throws IOException {
+    next.close();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.memtrace.render.html;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.SpaceReport;
+import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.Renderer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Writes the timeline as one self-contained HTML page: the address space as a picture with a
+ * scrubber over the events, the annotated timeline, the summary and filters. The page is the
+ * template {@code report.html} with its stylesheet and script inlined and the data embedded as
+ * JSON in a {@code <script type="application/json">} element (made safe by {@link
+ * ScriptSafeWriter}); the script builds the page from that data with DOM text nodes only, so
+ * nothing the traced program wrote can become markup. It fetches nothing.
+ *
+ * <p>The whole timeline is needed to lay out each address space, so events are kept until
+ * {@link #finish}.
+ */
+public final class HtmlRenderer implements Renderer {
+
+  private final OutputStream out;
+  private final RegionClassifier classes;
+  private final Map<String, Object> meta;
+  private final List<AnnotatedEvent> timeline = new ArrayList<>();
+  private Supplier<List<SpaceReport>> reports = List::of;
+
+  /**
+   * @param title shown as the page title (the traced command or the log's name)
+   */
+  public HtmlRenderer(OutputStream out, RegionClassifier classes, String title) {
+    this.out = out;
+    this.classes = classes;
+    this.meta = new LinkedHashMap<>();
+    meta.put("title", title);
+  }
+
+  /**
+   * The explain stage's per-space summary, asked for in {@link #finish} (after the last event has
+   * left the explain stage); the page shows it instead of its own plainer tally.
+   */
+  public HtmlRenderer withSummary(Supplier<List<SpaceReport>> reports) {
+    this.reports = reports;
+    return this;
+  }
+
+  @Override
+  public void event(AnnotatedEvent event) {
+    timeline.add(event);
+  }
+
+  @Override
+  public void finish() throws IOException {
+    Map<String, Object> data = new ReportData(classes).build(timeline, meta);
+    data.put("explain", ExplainSummary.of(reports.get()));
+    String page = resource("report.html");
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    int dataAt = page.indexOf("/*DATA*/");
+    String before =
+        page.substring(0, dataAt)
+            .replace("/*CSS*/", resource("report.css"))
+            .replace("{{TITLE}}", escapeHtml(String.valueOf(meta.get("title"))));
+    w.write(before);
+    ObjectMapper json = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    json.writeValue(new ScriptSafeWriter(w), data);
+    w.write(page.substring(dataAt + "/*DATA*/".length()).replace("/*JS*/", resource("report.js")));
+    w.flush();
+  }
+
+  static String escapeHtml(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c < 0x20 && c != '\t' ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = HtmlRenderer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

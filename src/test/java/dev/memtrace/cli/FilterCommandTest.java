@@ -1,0 +1,86 @@
+package dev.memtrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The output filters on real corpus logs, through {@code memtrace analyze}. */
+class FilterCommandTest {
+
+  static Path corpus(String name) {
+    String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
+    Path shared = o != null && !o.isBlank() ? Path.of(o)
+        : Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("../shared").normalize();
+    Path p = shared.resolve("corpus/logs").resolve(name);
+    assumeTrue(Files.isRegularFile(p), "the shared corpus is at ../shared or $MEMTRACE_SHARED: " + p);
+    return p;
+  }
+
+  /** The timeline's event lines (not the indented annotations under them). */
+  static List<String> events(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+    assertThat(rc).as("exit status; stderr %s", err).isZero();
+    return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("        ") && !l.isBlank()).toList();
+  }
+
+  @Test
+  void syscallAndMemoryOnly() {
+    String log = corpus("cat_small_plain.log").toString();
+    List<String> mmaps = events("analyze", "--color", "never", "--syscall", "mmap,munmap", log);
+    assertThat(mmaps).isNotEmpty().allMatch(l -> l.contains("mmap(") || l.contains("munmap("));
+    List<String> memory = events("analyze", "--color", "never", "--memory-only", log);
+    assertThat(memory).anyMatch(l -> l.contains("brk(")).noneMatch(l -> l.contains("openat(")).noneMatch(l -> l.contains("close("));
+    assertThat(memory.size()).isGreaterThan(mmaps.size());
+  }
+
+  @Test
+  void pidKeepsAProcessWithItsThreads() {
+    String log = corpus("python_threads_f.log").toString();
+    List<String> all = events("analyze", "--color", "never", log);
+    String leader = all.get(0).trim().split("\\s+")[0];
+    List<String> mine = events("analyze", "--color", "never", "--pid", leader, log);
+    long threads = mine.stream().map(l -> l.trim().split("\\s+")[0]).distinct().count();
+    assertThat(threads).as("the leader and its threads").isGreaterThan(1);
+    assertThat(mine).hasSameSizeAs(all);
+    String thread = all.stream().map(l -> l.trim().split("\\s+")[0]).filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+    assertThat(events("analyze", "--color", "never", "--pid", thread, log)).allMatch(l -> l.trim().startsWith(thread + " "));
+  }
+
+  @Test
+  void sinceAndUntilByLineAndTimeAndClassByWord() {
+    String log = corpus("ls_la_y_i_n_T.log").toString();
+    List<String> all = events("analyze", "--color", "never", log);
+    List<String> window = events("analyze", "--color", "never", "--since", "10", "--until", "14", log);
+    assertThat(window).hasSize(5);
+    // -tt prints a time of day to the microsecond: from the time of line 10 on is line 10 on
+    String time10 = window.get(0).trim().split("\\s+")[0];
+    assertThat(time10).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+    List<String> fromTime = events("analyze", "--color", "never", "--since", time10, log);
+    assertThat(fromTime).hasSize(all.size() - 9);
+    assertThat(fromTime.get(0)).isEqualTo(window.get(0));
+    List<String> heap = events("analyze", "--color", "never", "--class", "heap", log);
+    assertThat(heap).isNotEmpty().allMatch(l -> l.contains("brk(") || l.contains("read(") || l.contains("write(") || l.contains("getdents") || l.contains("mmap") || l.contains("munmap"));
+  }
+
+  @Test
+  void pageFormatsKeepEveryEventAndSaySo() throws Exception {
+    String log = corpus("cat_small_plain.log").toString();
+    Path html = Files.createTempFile("memtrace", ".html");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc = Main.run(new String[] {"analyze", "--format", "html", "--syscall", "mmap", "-o", html.toString(), log},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+    assertThat(rc).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the html output keeps every event");
+    assertThat(Files.readString(html)).contains("munmap(").contains("openat(");
+    Files.delete(html);
+  }
+}

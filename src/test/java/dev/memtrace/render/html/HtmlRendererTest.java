@@ -1,0 +1,129 @@
+package dev.memtrace.render.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.Synthetic;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HtmlRendererTest {
+
+  static String render(List<AnnotatedEvent> timeline, String title) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    HtmlRenderer r = new HtmlRenderer(out, RegionClassifier.BY_PATH, title);
+    for (AnnotatedEvent e : timeline) {
+      r.event(e);
+    }
+    r.finish();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The JSON embedded in the page, read back. */
+  static JsonNode data(String page) throws IOException {
+    String open = "<script type=\"application/json\" id=\"data\">";
+    int a = page.indexOf(open) + open.length();
+    int b = page.indexOf("</script>", a);
+    return new ObjectMapper().readTree(page.substring(a, b));
+  }
+
+  @Test
+  void embedsEveryEventWithItsDeltasAndAThreadInItsProcessSpace() throws IOException {
+    String page = render(Synthetic.process(true), "demo");
+    Files.createDirectories(Path.of("target/html"));
+    Files.writeString(Path.of("target/html/synthetic.html"), page);
+    JsonNode d = data(page);
+    JsonNode ev = d.get("ev");
+    assertThat(ev.get("line")).hasSize(13);
+    assertThat(d.get("spaces")).hasSize(1);
+    // thread 101 belongs to process 100 and acts on its address space
+    assertThat(ev.get("task").get(10).asInt()).isEqualTo(101);
+    assertThat(ev.get("proc").get(10).asInt()).isEqualTo(100);
+    assertThat(ev.get("sp").get(10).asInt()).isEqualTo(ev.get("sp").get(0).asInt());
+    // the heap change removes the old heap region and adds the grown one
+    int removed = ev.get("rm").get(10).get(0).asInt();
+    int added = ev.get("add").get(10).get(0).asInt();
+    JsonNode regions = d.get("regions");
+    assertThat(regions.get("e").get(removed).asText()).isEqualTo("555500041000");
+    assertThat(regions.get("e").get(added).asText()).isEqualTo("555500062000");
+    // the read's buffer lies in the heap
+    assertThat(regions.get("path").get(ev.get("buf").get(7).asInt()).asInt())
+        .satisfies(i -> assertThat(d.get("strs").get(i).asText()).isEqualTo("[heap]"));
+    assertThat(ev.get("mem").get(7).asInt()).isEqualTo(1);
+    assertThat(ev.get("mem").get(3).asInt()).isEqualTo(0);
+  }
+
+  @Test
+  void compressesTheGapsBetweenDistantAreasAndKeepsAddressOrder() throws IOException {
+    JsonNode d = data(render(Synthetic.process(false), "demo"));
+    JsonNode regions = d.get("regions");
+    double exeY = -1;
+    double stackY = -1;
+    for (int i = 0; i < regions.get("s").size(); i++) {
+      String path = d.get("strs").get(regions.get("path").get(i).asInt()).asText();
+      if (path.equals("/usr/bin/demo")) {
+        exeY = regions.get("y").get(i).asDouble();
+      } else if (path.equals("[stack]")) {
+        stackY = regions.get("y").get(i).asDouble();
+      }
+    }
+    assertThat(exeY).isLessThan(stackY);
+    // 0x5555... to 0x7ffe... spans ~40 TiB, yet the whole picture stays a few hundred pixels tall
+    double height = d.get("spaces").get(0).get("height").asDouble();
+    assertThat(height).isBetween(50.0, 400.0);
+    assertThat(d.get("spaces").get(0).get("gaps").size()).isGreaterThanOrEqualTo(3);
+    assertThat(d.get("meta").get("timed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void summarisesPerClassAndPerObjectWithPeaks() throws IOException {
+    JsonNode d = data(render(Synthetic.process(true), "demo"));
+    JsonNode classes = d.get("classes");
+    JsonNode summary = d.get("summary");
+    for (JsonNode row : summary.get("classes")) {
+      String cls = classes.get(row.get(0).asInt()).asText();
+      if (cls.equals("file")) {
+        // the executable stays; the mapped file came and went
+        assertThat(row.get(2).asLong()).isEqualTo(0x2000);
+        assertThat(row.get(3).asLong()).isEqualTo(0x2000 + (1 << 20));
+      }
+      if (cls.equals("heap")) {
+        assertThat(row.get(2).asLong()).isEqualTo(0x42000);
+      }
+    }
+    assertThat(summary.get("objects").get(0).get(0).asText()).isEqualTo("(anonymous anonymous)");
+    JsonNode data = null;
+    for (JsonNode o : summary.get("objects")) {
+      if (o.get(0).asText().equals("/tmp/data.bin")) {
+        data = o;
+      }
+    }
+    assertThat(data).isNotNull();
+    assertThat(data.get(2).asLong()).isZero();
+    assertThat(data.get(3).asLong()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void regionsTakeTheClassTheExplainStageGaveTheirChange() throws IOException {
+    List<AnnotatedEvent> plain = Synthetic.process(true);
+    // the thread stack's mmap (line 9) classed by the explain stage, as the pipeline does
+    List<AnnotatedEvent> timeline = new java.util.ArrayList<>(plain);
+    AnnotatedEvent mmap = plain.get(8);
+    timeline.set(8, new AnnotatedEvent(mmap.event(), mmap.changes(), mmap.checks(), mmap.buffer(), mmap.why(), List.of("thread stack")));
+    JsonNode d = data(render(timeline, "demo"));
+    JsonNode regions = d.get("regions");
+    int added = d.get("ev").get("add").get(8).get(0).asInt();
+    assertThat(d.get("classes").get(regions.get("cls").get(added).asInt()).asText()).isEqualTo("thread stack");
+    // a region no event classed keeps the fallback classifier's class
+    int heap = d.get("ev").get("add").get(2).get(0).asInt();
+    assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText()).isEqualTo("heap");
+  }
+}
