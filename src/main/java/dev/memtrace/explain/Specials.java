@@ -141,18 +141,22 @@ final class Specials {
   }
 
   private static void specialRegions(Ctx c, Pending p) {
+    // After execve the task has a fresh space (c.sp is the one the call was made in): the
+    // kernel's regions are noted once, in the space they belong to.
+    Space now = c.ex.existing(c.ev.pid() == null ? -1 : c.ev.pid());
+    Space sp = now == null ? c.sp : now;
     for (RegionChange ch : p.in.changes()) {
       Region r = ch.after();
       if (r != null && ch.op() == RegionChange.Op.ADDED) {
-        note(c.sp, r, p, c.sp.rlimitStack);
+        note(sp, r, p, sp.rlimitStack);
       }
     }
-    if (!c.sp.specialsSeen) {
+    if (!sp.specialsSeen) {
       AddressSpaceView v = c.ex.view(c.ev.pid());
-      if (v != null) {
-        c.sp.specialsSeen = true;
+      if (v != null && !v.regions().isEmpty()) {
+        sp.specialsSeen = true;
         for (Region r : v.regions()) {
-          note(c.sp, r, p, c.sp.rlimitStack);
+          note(sp, r, p, sp.rlimitStack);
         }
       }
     }
