@@ -158,7 +158,45 @@ final class Specials {
         for (Region r : v.regions()) {
           note(sp, r, p, sp.rlimitStack);
         }
+        executable(sp, v, p);
       }
+    }
+  }
+
+  /**
+   * The executable's segments as the kernel mapped them at execve (no syscall shows them): what
+   * each is for, with its size, and the anonymous .bss beyond the last data page.
+   */
+  private static void executable(Space sp, AddressSpaceView v, Pending p) {
+    List<String> parts = new java.util.ArrayList<>();
+    List<String> evidence = new java.util.ArrayList<>();
+    String path = null;
+    Region prev = null;
+    for (Region r : v.regions()) {
+      String what = null;
+      if (Classifier.isExecutable(r.path(), sp.exe)) {
+        path = r.path();
+        what = switch (Classifier.classify(r, null, sp.exe)) {
+          case IMAGE_HEADERS -> "ELF headers";
+          case IMAGE_TEXT -> "text (code)";
+          case IMAGE_RODATA -> "rodata (constants, string literals)";
+          case IMAGE_DATA -> "data (initialised globals and statics, from the file, "
+              + "copy-on-write)";
+          default -> null;
+        };
+      } else if (Tally.kernelBss(prev, r, sp.exe)) {
+        what = "bss beyond the last data page (zero-initialised globals and statics: anonymous "
+            + "zero pages, no bytes in the file)";
+      }
+      if (what != null) {
+        parts.add(r.perms() + " " + Human.bytes(r.size()) + " " + what);
+        evidence.add(hex(r.start()) + "-" + hex(r.end()) + " " + r.perms());
+      }
+      prev = r;
+    }
+    if (path != null) {
+      p.why.add(new Explanation("executable", "the executable " + path + " as the kernel mapped "
+          + "it at execve: " + String.join("; ", parts), Basis.SNAPSHOT, evidence));
     }
   }
 

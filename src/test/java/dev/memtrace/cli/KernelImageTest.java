@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the kernel maps at execve, learnt from the first snapshot: an executable run by a relative
  * path (./globals, mapped as /tmp/s/globals) is an image, the anonymous rw-p region after its data
- * is its .bss, and the special regions are explained once, at the execve.
+ * is its .bss, the executable's segments are explained with their sizes, and the special regions
+ * are explained once.
  */
 class KernelImageTest {
 
@@ -43,6 +44,10 @@ class KernelImageTest {
     assertThat(timeline.split("\\[vdso\\]: a small shared object", -1)).hasSize(2);
     assertThat(timeline.split("\\[stack\\]: the main thread's stack, 135168 bytes", -1))
         .hasSize(2);
+    assertThat(timeline).contains("the executable /tmp/s/globals as the kernel mapped it at "
+        + "execve: r--p 4 KiB ELF headers; r-xp 4 KiB text (code); r--p 4 KiB rodata (constants, "
+        + "string literals); rw-p 1.01 MiB data (initialised globals and statics, from the file, "
+        + "copy-on-write); rw-p 16 MiB bss beyond the last data page");
     assertThat(r.out())
         .containsPattern("image: text\\s+4 KiB\\s+1\\s+4 KiB")
         .containsPattern("image: data\\s+1.01 MiB\\s+1\\s+1.01 MiB")
