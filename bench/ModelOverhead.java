@@ -33,7 +33,7 @@ public class ModelOverhead {
               s.args().texts(); // what every renderer does anyway
             }
             if (model) {
-              stage.accept(e);
+              stage.annotate(e);
             }
           }
         }

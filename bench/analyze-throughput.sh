@@ -8,6 +8,8 @@
 # log by concatenating copies and reports its peak RSS under the same ceiling.
 #
 # Usage: bench/analyze-throughput.sh            (MIN_LINES=1200000 RUNS=5 FORMATS="jsonl text")
+# The load average is printed first: on a shared machine, wall-clock lines/s mostly measure the
+# other processes; the CPU seconds per run (user+sys, both threads and the JIT) are steadier.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="$here/bench/out"
@@ -38,23 +40,26 @@ if [[ ! -s "$log" || $(wc -l < "$log") -lt $MIN_LINES ]]; then
 fi
 lines=$(wc -l < "$log")
 bytes=$(stat -c %s "$log")
-echo "log: $log, $lines lines, $bytes bytes"
+echo "log: $log, $lines lines, $bytes bytes; load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 "$here/bin/memtrace" --version >/dev/null   # build the jar first, outside the timings
 
 for fmt in $FORMATS; do
   rates=()
+  cpus=()
   rss=0
   for _ in $(seq "$RUNS"); do
     start=$(date +%s.%N)
-    /usr/bin/time -f %M -o "$out/time.txt" "$here/bin/memtrace" analyze --format "$fmt" "$log" > /dev/null 2> "$out/stderr.txt" || true
+    /usr/bin/time -f "%M %U %S" -o "$out/time.txt" "$here/bin/memtrace" analyze --format "$fmt" "$log" > /dev/null 2> "$out/stderr.txt" || true
     end=$(date +%s.%N)
     rates+=("$(echo "$lines / ($end - $start)" | bc -l | cut -d. -f1)")
-    r=$(tail -1 "$out/time.txt"); (( r > rss )) && rss=$r
+    read -r r u s < <(tail -1 "$out/time.txt")
+    (( r > rss )) && rss=$r
+    cpus+=("$(echo "$u + $s" | bc -l)")
   done
   sorted=$(printf '%s\n' "${rates[@]}" | sort -n)
   best=$(echo "$sorted" | tail -1)
   median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
-  echo "analyze --format $fmt: best $best lines/s, median $median lines/s (runs: ${rates[*]}), peak RSS $((rss / 1024)) MiB ($MEMTRACE_JAVA_OPTS, JVM start included)"
+  echo "analyze --format $fmt: best $best lines/s, median $median lines/s (runs: ${rates[*]}), CPU s per run: ${cpus[*]}, peak RSS $((rss / 1024)) MiB ($MEMTRACE_JAVA_OPTS, JVM start included)"
 done
 
 if [[ "${BIG:-0}" == 1 ]]; then

@@ -7,8 +7,13 @@
  * (-X verbose, envp and dirent summaries), "before => after" changes and C-like expressions
  * (8192*1024, WIFEXITED(s) && WEXITSTATUS(s) == 0).
  *
- * The fast path in trace/ splits a line into its top-level arguments without this grammar;
- * this grammar is used to build the typed tree of one argument (or a siginfo) on demand.
+ * The rule callRecord describes the body of a syscall record after its prefix (section 2):
+ * NAME(ARGS) = RETURN, then in strace's order an errno name and message, an auxiliary string,
+ * tampering notes and the -T time.
+ *
+ * The fast path in trace/ reads lines without this grammar. The grammar builds the typed tree
+ * of one argument (or a siginfo) on demand, reads the call records the fast path rejects, and
+ * is the oracle the fast path is tested against.
  */
 grammar StraceArgs;
 
@@ -18,6 +23,33 @@ grammar StraceArgs;
  */
 single
   : (name=IDENT '=')? arg EOF
+  ;
+
+/** The body of a syscall record after its prefix. */
+callRecord
+  : name=IDENT '(' (callArg (',' callArg)*)? ')' '=' retval suffix* EOF
+  ;
+
+/** A top-level argument; some decoders name theirs (clone: flags=...). */
+callArg
+  : (IDENT '=')? arg
+  ;
+
+retval
+  : '?'
+  | NUMBER DECOR?
+  ;
+
+suffix
+  : IDENT group?                                # errnoSuffix
+  | group                                       # groupSuffix
+  | DECOR                                       # timeSuffix
+  | COMMENT                                     # commentSuffix
+  ;
+
+/** Parenthesised text after the return value: an error message, an auxstr, a note. */
+group
+  : '(' (group | ~('(' | ')'))* ')'
   ;
 
 /** A whole argument list (the text between a call's parentheses). */
@@ -57,9 +89,9 @@ primary
   | COMMENT                                     # onlyComment
   ;
 
+/** A bitset member: a name, a number, or under -X verbose both (2 followed by the comment INT). */
 element
-  : IDENT
-  | NUMBER
+  : (IDENT | NUMBER) COMMENT?
   ;
 
 field

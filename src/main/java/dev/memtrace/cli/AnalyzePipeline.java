@@ -3,6 +3,7 @@ package dev.memtrace.cli;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.render.SummaryJson;
 import dev.memtrace.render.SummaryText;
 import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
@@ -113,11 +114,15 @@ final class AnalyzePipeline {
       out.flush();
       if (options.summary() != AnalyzeOptions.Summary.none) {
         // The producer thread has finished (next() returned null): its results are visible.
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        if (timeline) {
-          w.write("\n");
+        if (options.format() == AnalyzeOptions.Format.jsonl) {
+          SummaryJson.write(out, annotate.reports(), annotate.stats());
+        } else {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+          if (timeline) {
+            w.write("\n");
+          }
+          SummaryText.write(w, annotate.reports(), annotate.stats());
         }
-        SummaryText.write(w, annotate.reports(), annotate.stats());
         out.flush();
       }
       if (target != stdout) {

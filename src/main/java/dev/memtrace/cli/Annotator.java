@@ -8,13 +8,13 @@ import dev.memtrace.explain.Explainer;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.trace.TraceEvent;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stages between parsing and rendering, chained: the model (with correlation) and then the
- * explain stage, which reads the model's address space of each pid. Both may hold events back,
- * so each call returns the events that are ready, in order.
+ * The stages between parsing and rendering, chained: the model (with correlation; one event in,
+ * one out) and then the explain stage, which reads the model's address space of each pid and
+ * holds events back in its lookahead window, so each call returns the events that are ready, in
+ * order.
  */
 final class Annotator {
   private final ModelStage model;
@@ -38,33 +38,16 @@ final class Annotator {
     if (model == null) {
       return List.of(AnnotatedEvent.bare(e));
     }
-    List<AnnotatedEvent> out = new ArrayList<>();
-    for (AnnotatedEvent a : model.accept(e)) {
-      if (explainOn) {
-        out.addAll(explain.accept(a));
-      } else {
-        out.add(a);
-      }
-    }
-    return out;
+    AnnotatedEvent a = model.annotate(e);
+    return explainOn ? explain.accept(a) : List.of(a);
   }
 
+  /** The events the explain stage still holds, after the last one. */
   List<AnnotatedEvent> finish() {
-    if (model == null) {
-      return List.of();
+    if (model != null) {
+      model.finish();
     }
-    List<AnnotatedEvent> out = new ArrayList<>();
-    for (AnnotatedEvent a : model.finish()) {
-      if (explainOn) {
-        out.addAll(explain.accept(a));
-      } else {
-        out.add(a);
-      }
-    }
-    if (explainOn) {
-      out.addAll(explain.finish());
-    }
-    return out;
+    return explainOn ? explain.finish() : List.of();
   }
 
   List<SpaceReport> reports() {

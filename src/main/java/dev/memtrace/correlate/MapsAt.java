@@ -38,7 +38,7 @@ public final class MapsAt {
         stage.before(line + 1);
         print(out, stage.model(), line, lastPid, anyPid);
       }
-      stage.accept(e);
+      stage.annotate(e);
       if (e.line() >= lastLine) {
         lastLine = e.line();
         if (e.pid() != null) {

@@ -39,6 +39,36 @@ final class JvmRules {
                       hex(c.ret()) + " + " + c.len() + " = " + hex(end))
                   .tag(RegionClass.RESERVED, "Java heap reservation");
             }),
+        Rule.on("jvm-g1-card-tables", "mmap")
+            .when(ok(), anon(), prot(2), jvm(), c -> c.sp.javaHeap > 0
+                && c.len() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
+            .says(c -> Said.of(
+                    "a G1 side table for the Java heap reserved at line " + c.sp.javaHeapLine
+                        + ": one byte per 512-byte card (the card table, the block offset table "
+                        + "or the card counts), reserved now and committed as the heap grows ("
+                        + c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512 + ")",
+                    Basis.ARITHMETIC, c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512
+                        + ", page-aligned " + c.len())
+                .tag(RegionClass.RESERVED, "G1 card-sized side table")),
+        Rule.on("jvm-g1-mark-bitmap", "mmap")
+            .when(ok(), anon(), prot(2), jvm(), c -> c.sp.javaHeap > 0
+                && c.len() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
+            .says(c -> Said.of(
+                    "a G1 marking bitmap for the Java heap reserved at line " + c.sp.javaHeapLine
+                        + ": one bit per 8-byte word, committed for the part of the heap in use ("
+                        + c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64 + ")",
+                    Basis.ARITHMETIC, c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64
+                        + ", page-aligned " + c.len())
+                .tag(RegionClass.RESERVED, "G1 mark bitmap")),
+        Rule.on("jvm-code-cache-reserve", "mmap")
+            .when(ok(), anon(), prot(2), jvm(), size(1, 240L << 20))
+            .says(c -> Said.of(
+                    "the JIT code cache reserved whole: 240 MiB, HotSpot's default "
+                        + "ReservedCodeCacheSize with tiered compilation; its segments (non-"
+                        + "method, profiled, non-profiled code) are committed with RWX "
+                        + "mmap(MAP_FIXED) later",
+                    Basis.PATTERN, "251658240 = 240 MiB PROT_NONE in a JVM")
+                .tag(RegionClass.RESERVED, "JIT code cache reservation")),
         Rule.on("jvm-code-cache", "mmap")
             .when(ok(), anon(), flag(3, "MAP_FIXED"), jvm(),
                 prot(2, "PROT_READ", "PROT_WRITE", "PROT_EXEC"))

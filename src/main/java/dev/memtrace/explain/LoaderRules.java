@@ -21,8 +21,9 @@ final class LoaderRules {
             .when(size(0, 0), c -> c.sp.startBrk < 0)
             .frames("_dl_sysdep_start")
             .says(c -> Said.of(
-                "ld.so asks for the initial program break (brk(0) in _dl_sysdep_start): "
-                    + "the [heap] will start at " + hex(c.ret())
+                "the first brk(0) of a fresh address space: ld.so learns the initial program "
+                    + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
+                    + "taking its TLS block with sbrk). [heap] will start at " + hex(c.ret())
                     + " but does not exist yet (break = its start)",
                 Basis.PATTERN, "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
@@ -55,7 +56,9 @@ final class LoaderRules {
                     + "between its PT_LOAD segments",
                 Basis.PATTERN, "mprotect PROT_NONE inside the span being loaded")),
         Rule.on("relro", "mprotect")
-            .when(ok(), prot(2, "PROT_READ"), c -> !c.sp.mallocStarted || relroTarget(c) != null)
+            .when(ok(), prot(2, "PROT_READ"), c -> !c.sp.mallocStarted || relroTarget(c) != null
+                || c.sp.tags.at(c.arg(0)) == null && c.arg(0) < 0x7f0000000000L
+                    && c.sp.loading == null)
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
         Rule.on("ldso-minimal-malloc", "mmap")
@@ -143,7 +146,8 @@ final class LoaderRules {
         ? "the executable (" + c.sp.program() + ", mapped by the kernel at execve)"
         : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
-            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so makes " + c.arg(1)
+            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so (in a static "
+                + "binary, libc's startup) makes " + c.arg(1)
                 + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
                 + "r--p and an rw-p part",

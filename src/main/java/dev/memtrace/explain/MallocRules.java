@@ -38,6 +38,19 @@ final class MallocRules {
                 "glibc's sbrk first asks for the current break (brk(0)): libc keeps its own "
                     + "copy of the break, separate from the one ld.so learnt",
                 Basis.PATTERN, "brk(NULL) after startup, before a brk that moves the break")),
+        Rule.on("malloc-brk-align", "brk")
+            .when(ok(), c -> c.sp.brk > 0 && c.sp.brk % Glibc.PAGE != 0
+                && c.arg(0) % Glibc.PAGE == 0 && c.arg(0) > c.sp.brk
+                && c.arg(0) - c.sp.brk < Glibc.PAGE)
+            .frames(ALLOC_FRAMES)
+            .says(c -> Said.of(
+                "the break moves up by " + (c.arg(0) - c.sp.brk) + " bytes to the next page "
+                    + "boundary: the break was not page-aligned (a static binary's startup took "
+                    + "its TLS block with sbrk), so malloc's sysmalloc corrects it to keep the "
+                    + "heap's top on a page boundary",
+                Basis.ARITHMETIC, hex(c.sp.brk) + " + " + (c.arg(0) - c.sp.brk) + " = "
+                    + hex(c.arg(0)) + ", a multiple of 4096")
+                .tag(RegionClass.HEAP, "[heap]")),
         Rule.on("brk-direct", "brk")
             .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk
                 && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
@@ -157,7 +170,7 @@ final class MallocRules {
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
     String why = classic
-        ? "The first malloc (here tcache_init's " + 0x290 + "-byte tcache struct, but any "
+        ? "The first malloc (usually tcache_init's " + 0x290 + "-byte tcache struct, but any "
             + "first chunk up to " + maxNb + " bytes gives the same) needs a chunk plus "
             + "top_pad: " + tc.steps()
         : "The first request needed more than the usual 0x21000: the first chunk was up to "

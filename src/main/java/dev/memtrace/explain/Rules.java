@@ -21,6 +21,7 @@ final class Rules {
     all.addAll(ThreadRules.rules());
     all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());
+    all.addAll(FileRules.rules());
     all.addAll(MappingRules.rules());
     return List.copyOf(all);
   }

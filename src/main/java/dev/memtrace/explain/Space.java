@@ -46,6 +46,9 @@ final class Space {
   final Map<Long, Long> shmSizes = new HashMap<>();
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
+  /** The Java heap's reserved size and the line of its reservation; 0 before it is seen. */
+  long javaHeap;
+  int javaHeapLine;
   /** The model's view of this space as last seen (it outlives the task's exit). */
   dev.memtrace.model.AddressSpaceView view;
   long peak;

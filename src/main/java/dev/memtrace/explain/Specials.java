@@ -98,6 +98,18 @@ final class Specials {
     }
     long off = fs - s.start();
     Tag t = s.tag();
+    if (t.cls() == RegionClass.HEAP) {
+      // A static binary: __libc_setup_tls took the block with sbrk, at the start of [heap].
+      String text = "The main thread's TLS block and TCB sit at the start of [heap]: a static "
+          + "binary's startup (__libc_setup_tls) takes them with sbrk, the brk made at line "
+          + t.line() + "; FS points " + hex(off) + " into the heap, at struct pthread";
+      p.why.add(new Explanation("tls", "TLS_INIT_TP: sets the main thread's FS base to " + hex(fs)
+          + ". " + text, Basis.ARITHMETIC,
+          List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+      c.ex.amend(t, "brk-direct", new Explanation("tls-in-heap", text, Basis.ARITHMETIC,
+          List.of("ARCH_SET_FS at line " + c.line() + " points inside")));
+      return;
+    }
     t.refine(RegionClass.TLS, "main thread's TLS block");
     String text = "the main thread's TLS block and TCB (" + s.size() + " bytes): ld.so's "
         + "minimal malloc of the static TLS size plus struct pthread (" + Glibc.STRUCT_PTHREAD

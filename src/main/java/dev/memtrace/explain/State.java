@@ -46,6 +46,9 @@ final class State {
         } else if (id.equals("malloc-arena-reserve")) {
           sp.arenaReservation = start;
           sp.arenaLine = c.line();
+        } else if (id.equals("jvm-heap-reserve")) {
+          sp.javaHeap = c.len();
+          sp.javaHeapLine = c.line();
         } else if (id.equals("malloc-mmap")) {
           ex.buffersCandidate(sp, start);
         }
@@ -135,7 +138,9 @@ final class State {
           sp.tags.remove(sp.startBrk, Math.max(r, sp.brk));
           sp.brk = r;
           if (r > sp.startBrk) {
-            sp.tags.put(sp.startBrk, r, new Tag(RegionClass.HEAP, "[heap]", null, line));
+            Tag grown = new Tag(RegionClass.HEAP, "[heap]", null, line);
+            sp.tags.put(sp.startBrk, r, grown);
+            ex.origin(grown, p);
           }
         }
         sp.mallocStarted = sp.mallocStarted || r > sp.startBrk;

@@ -5,8 +5,8 @@
  * <p>{@link dev.memtrace.explain.Explainer} receives events after the model, in log order. For
  * a memory call it reads the rule table ({@code Rules}: {@code FailureRules},
  * {@code LoaderRules}, {@code JvmRules}, {@code ThreadRules}, the runtimes' rows of
- * {@code MappingRules}, {@code MallocRules}, then the rest of {@code MappingRules}) top to
- * bottom. A row is data: the syscalls it is keyed on, conditions on flags, sizes, paths and on
+ * {@code MappingRules}, {@code MallocRules}, {@code FileRules}, then the rest of
+ * {@code MappingRules}) top to bottom. A row is data: the syscalls it is keyed on, conditions on flags, sizes, paths and on
  * what earlier calls left in the address space's {@code Space} (the object ld.so is mapping, the
  * break, glibc's mmap threshold as frees moved it, the default thread stack size, the
  * {@link dev.memtrace.explain.Tag}s of earlier mappings), the {@code -k} frames that would

@@ -306,6 +306,25 @@ public final class AddressSpace implements AddressSpaceView {
         writablePrivate ? newAnonId() : 0, 0, heap);
   }
 
+  /**
+   * A mapped file got a new name (rename) or lost its last one (unlink: {@code to} is the path
+   * with {@code " (deleted)"}): maps shows the new name at once. Returns the regions renamed.
+   */
+  List<RegionChange> renameFile(String from, String to) {
+    List<RegionChange> out = new ArrayList<>();
+    for (Map.Entry<Long, Vma> e : areas.entrySet()) {
+      Vma v = e.getValue();
+      Backing b = v.backing();
+      if (b.kind() == Backing.Kind.FILE && b.path().equals(from)) {
+        Region before = view(v);
+        Vma renamed = v.withBacking(new Backing(b.kind(), to, b.dev(), b.inode(), b.key()));
+        e.setValue(renamed);
+        out.add(RegionChange.changed(before, view(renamed)));
+      }
+    }
+    return out;
+  }
+
   void clear() {
     areas.clear();
     startBrk = UNKNOWN;

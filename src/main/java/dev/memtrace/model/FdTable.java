@@ -45,6 +45,10 @@ public final class FdTable {
     fds.values().removeIf(OpenFile::cloexec);
   }
 
+  void renameFile(String from, String to) {
+    fds.replaceAll((fd, f) -> f.path().equals(from) ? new OpenFile(to, f.key(), f.cloexec()) : f);
+  }
+
   FdTable copy() {
     FdTable c = new FdTable();
     c.fds.putAll(fds);

@@ -58,7 +58,7 @@ final class FileCalls {
     h.put("openat2", (m, t, e, a) -> {
       String how = a.field(2, "flags");
       long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
-      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1), 0,
+      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1, true), 0,
           (flags & O_CLOEXEC) != 0);
     });
     h.put("memfd_create", (m, t, e, a) -> {
@@ -120,6 +120,12 @@ final class FileCalls {
       }
       return Outcome.NONE;
     });
+    h.put("unlink", (m, t, e, a) -> unlink(m, t, a, -1, 0));
+    h.put("unlinkat", (m, t, e, a) -> (a.flags(2, AT).orElse(0) & 0x200) != 0
+        ? Outcome.NONE : unlink(m, t, a, 0, 1)); // AT_REMOVEDIR removes a directory
+    h.put("rename", (m, t, e, a) -> rename(m, t, a, -1, 0, -1, 1));
+    h.put("renameat", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
+    h.put("renameat2", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
     h.put("chdir", (m, t, e, a) -> {
       String p = a.string(0);
       if (p != null) {
@@ -145,7 +151,23 @@ final class FileCalls {
     });
   }
 
-  /** The file behind an fd argument of a call, as a mapping's backing. */
+  private static final dev.memtrace.model.abi.FlagTable AT =
+      dev.memtrace.model.abi.FlagTable.of("at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100,
+          "AT_EMPTY_PATH", 0x1000);
+
+  private static Outcome unlink(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg) {
+    String p = m.kernelPath(openedPath(t, a, dirArg, pathArg, false));
+    return p == null ? Outcome.NONE : m.renameFile(p, p + " (deleted)");
+  }
+
+  private static Outcome rename(MemoryModel m, Task t, CallArgs a, int fromDir, int from,
+      int toDir, int to) {
+    String p = m.kernelPath(openedPath(t, a, fromDir, from, false));
+    String q = openedPath(t, a, toDir, to, false);
+    return p == null || q == null ? Outcome.NONE : m.renameFile(p, q);
+  }
+
+  /** The file behind an fd argument of a call, as a mapping's backing; null when unknown. */
   static Backing backingOf(MemoryModel m, Task t, CallArgs a, int i) {
     String decorated = m.kernelPath(a.fdPath(i));
     OptionalLong fd = a.num(i);
@@ -156,19 +178,20 @@ final class FileCalls {
     if (f != null) {
       return new Backing(Backing.Kind.FILE, m.kernelPath(f.path()), Backing.NO_DEV, 0, f.key());
     }
-    return Backing.unknown("[unknown file, fd " + (fd.isPresent() ? fd.getAsLong() : "?") + "]");
+    return null;
   }
 
   private static Outcome open(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg,
       int flagsArg) {
     long flags = flagsArg < 0 ? 0 : a.flags(flagsArg, OPEN).orElse(0);
-    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg), 0,
+    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg, true), 0,
         (flags & O_CLOEXEC) != 0);
   }
 
-  /** The path a call opened: -y's resolved path, else the argument joined to its directory. */
-  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg) {
-    String resolved = a.resultPath();
+  /** The path a call named: -y's resolved path of the fd it returned, else the argument joined to its directory. */
+  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg,
+      boolean resultIsFd) {
+    String resolved = resultIsFd ? a.resultPath() : null;
     if (resolved != null) {
       return resolved;
     }

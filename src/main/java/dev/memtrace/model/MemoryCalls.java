@@ -108,7 +108,10 @@ final class MemoryCalls {
     Backing backing = Backing.ANONYMOUS;
     if ((flags.getAsLong() & MAP_ANONYMOUS) == 0) {
       backing = FileCalls.backingOf(m, t, a, 4);
-      if (backing.kind() == Backing.Kind.UNKNOWN) {
+      if (backing == null) {
+        // Some file: it merges with nothing else (its own key), its name says what is unknown.
+        backing = new Backing(Backing.Kind.FILE, "[unknown file, fd " + a.text(4) + "]",
+            Backing.NO_DEV, 0, m.newKey());
         notes.add("the file behind fd " + a.text(4) + " is unknown (opened before the"
             + " trace began, or by a call the model does not follow)");
       }

@@ -132,6 +132,21 @@ public final class MemoryModel {
     t.seen = true;
   }
 
+  /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */
+  Outcome renameFile(String from, String to) {
+    java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<RegionChange> changes = new ArrayList<>();
+    for (Task t : tasks.values()) {
+      if (seen.add(t.mm)) {
+        changes.addAll(t.mm.renameFile(from, to));
+      }
+      if (seen.add(t.fds)) {
+        t.fds.renameFile(from, to);
+      }
+    }
+    return new Outcome(changes, List.of());
+  }
+
   /** The kernel's spelling of a path, when a snapshot taught it. */
   String kernelPath(String path) {
     return path == null ? null : kernelPaths.getOrDefault(path, path);

@@ -49,6 +49,9 @@ public final class JsonlRenderer implements Renderer {
   private boolean any;
   private final char[] numberBuf = new char[32];
   private byte[][] prepared;
+
+  /** What {@link #prepare} hands over: the escaped argument texts and whether the line is ASCII. */
+  private record Prepared(byte[][] args, boolean ascii) {}
   private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
@@ -77,7 +80,7 @@ public final class JsonlRenderer implements Renderer {
       String t = texts.get(i);
       out[i] = ENCODER.quoteAsUTF8(plain ? t : Texts.unicode(t));
     }
-    return out;
+    return new Prepared(out, plain);
   }
 
   @Override
@@ -87,10 +90,15 @@ public final class JsonlRenderer implements Renderer {
 
   @Override
   public void event(AnnotatedEvent a, Object prepared) throws IOException {
-    this.prepared = (byte[][]) prepared;
     TraceEvent e = a.event();
     any = true;
-    ascii = Texts.isAscii(e.source().text());
+    if (prepared instanceof Prepared p) {
+      this.prepared = p.args();
+      ascii = p.ascii();
+    } else {
+      this.prepared = null;
+      ascii = Texts.isAscii(e.source().text());
+    }
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);

@@ -135,7 +135,7 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
   public Arg visitBitset(StraceArgsParser.BitsetContext ctx) {
     List<String> members = new ArrayList<>();
     for (StraceArgsParser.ElementContext e : ctx.element()) {
-      members.add(e.getText());
+      members.add(text(e));
     }
     return new Arg.BitSet(text(ctx), false, members);
   }

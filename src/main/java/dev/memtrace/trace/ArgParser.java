@@ -13,7 +13,8 @@ import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
- * The one owner of the generated lexer and parser for argument values. Each thread keeps one
+ * The one owner of the generated lexer and parser (grammar/StraceArgs.g4): typed trees of
+ * argument values, and call records the fast scanner rejects. Each thread keeps one
  * lexer and one parser and re-points them at new text. As in Trino's SqlParser, the fast SLL
  * prediction is tried first with a bail-out error strategy; only text it rejects is parsed again
  * with full LL. Text that still does not fit the grammar becomes {@link Arg.Other}: the typed
@@ -34,6 +35,34 @@ public final class ArgParser {
   /** The typed tree of one value ({@code PROT_READ|PROT_WRITE}, {@code {st_size=3, ...}}, ...). */
   public static Arg parseValue(String text) {
     return PER_THREAD.get().parse(text);
+  }
+
+  /**
+   * A syscall record body ({@code NAME(ARGS) = RET ...}, no prefix) read by the grammar, or null
+   * when it does not fit.
+   */
+  static CallRecord parseCallRecord(String body) {
+    return PER_THREAD.get().call(body);
+  }
+
+  private CallRecord call(String body) {
+    StraceArgsParser.CallRecordContext tree;
+    try {
+      prepare(body, PredictionMode.SLL, true);
+      tree = parser.callRecord();
+    } catch (ParseCancellationException e) {
+      try {
+        prepare(body, PredictionMode.LL, false);
+        tree = parser.callRecord();
+      } catch (ParseCancellationException e2) {
+        return null;
+      }
+    }
+    try {
+      return CallRecord.from(body, tree);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private Arg parse(String text) {
@@ -60,6 +89,12 @@ public final class ArgParser {
   }
 
   private StraceArgsParser.SingleContext run(String text, PredictionMode mode, boolean bail) {
+    prepare(text, mode, bail);
+    return parser.single();
+  }
+
+  /** Re-points the one lexer and parser at new text, SLL with bail-out or LL with errors thrown. */
+  private void prepare(String text, PredictionMode mode, boolean bail) {
     lexer.setInputStream(CharStreams.fromString(text));
     CommonTokenStream tokens = new CommonTokenStream(lexer);
     parser.setTokenStream(tokens);
@@ -69,7 +104,6 @@ public final class ArgParser {
     if (!bail) {
       parser.addErrorListener(THROWING);
     }
-    return parser.single();
   }
 
   private static final BaseErrorListener THROWING =

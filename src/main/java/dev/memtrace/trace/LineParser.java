@@ -128,15 +128,32 @@ final class LineParser {
       return new Piece.Open(src, p, name, s.substring(open));
     }
     if (close < 0) {
-      return unparsed(src, p, "a bracket closes that was never opened");
+      return viaGrammar(src, p, s, open, "a bracket closes that was never opened");
     }
     if (!result.scan(s, close + 1)) {
-      return unparsed(src, p, result.error);
+      return viaGrammar(src, p, s, open, result.error);
     }
     TextArgs args = new TextArgs(s, open, close, java.util.Arrays.copyOf(commas.at, commas.size));
     return new Piece.Done(
         new SyscallEvent(src, p, name, args, result.result, result.duration, List.of(),
             SyscallEvent.Completion.COMPLETE));
+  }
+
+  /**
+   * The fallback for a call line the scanner rejects: the grammar's callRecord rule. If that
+   * does not fit either, the line is unparsed with the scanner's reason.
+   */
+  private Piece viaGrammar(Source src, Prefix p, String s, int open, String error) {
+    int nameStart = open - 1;
+    while (nameStart > 0 && isNameChar(s.charAt(nameStart - 1))) {
+      nameStart--;
+    }
+    CallRecord r = ArgParser.parseCallRecord(s.substring(nameStart));
+    if (r == null) {
+      return unparsed(src, p, error);
+    }
+    return new Piece.Done(new SyscallEvent(src, p, r.name(), new TextArgs(r.argsText(), r.args()),
+        r.result(), r.duration(), List.of(), SyscallEvent.Completion.COMPLETE));
   }
 
   static boolean isNameCharInt(int c) {

@@ -24,6 +24,12 @@ final class TextArgs implements Args {
     this(text, 0, text.length(), null);
   }
 
+  /** Arguments already split (by the grammar). */
+  TextArgs(String text, List<String> texts) {
+    this(text, 0, text.length(), null);
+    this.texts = List.copyOf(texts);
+  }
+
   /** The arguments between {@code from} and {@code to} of {@code line}, split at {@code commas}. */
   TextArgs(String line, int from, int to, int[] commas) {
     this.line = line;
@@ -83,6 +89,6 @@ final class TextArgs implements Args {
 
   @Override
   public String toString() {
-    return text;
+    return text();
   }
 }

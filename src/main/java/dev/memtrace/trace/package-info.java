@@ -12,9 +12,11 @@
  *
  * <p>The scanner splits arguments into their texts, which is all that most consumers need. The
  * ANTLR grammar {@code grammar/StraceArgs.g4} describes the value language (numbers, strings,
- * flags, structs, arrays, bitsets, fd decorations, comments, changes); {@link
- * dev.memtrace.trace.ArgParser} builds the typed {@link dev.memtrace.trace.Arg} tree of one value
- * with it, on demand ({@link dev.memtrace.trace.Args#get(int)}) and for a signal's siginfo. The
+ * flags, structs, arrays, bitsets, fd decorations, comments, changes) and the syscall record
+ * body; {@link dev.memtrace.trace.ArgParser} builds the typed {@link dev.memtrace.trace.Arg} tree
+ * of one value with it, on demand ({@link dev.memtrace.trace.Args#get(int)}) and for a signal's
+ * siginfo, and reads the call records the scanner rejects. Tests hold the scanner to the
+ * grammar's reading of every call in the corpus. The
  * generated classes stay in this package's {@code grammar} subpackage and are used only by
  * {@code ArgParser} and {@code ArgBuilder}.
  *

@@ -81,6 +81,26 @@ class AnalyzeSummaryTest {
   }
 
   @Test
+  void inJsonLinesTheSummaryIsOneLastObject() throws Exception {
+    Path cat = log("cat_big_devnull_yy.log");
+    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
+    Result r = run("analyze", "--format", "jsonl", "--with-summary", cat.toString());
+    assertThat(r.status()).isZero();
+    String[] lines = r.out().split("\n");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String l : lines) {
+      json.readTree(l);
+    }
+    var last = json.readTree(lines[lines.length - 1]);
+    assertThat(last.get("kind").asText()).isEqualTo("summary");
+    assertThat(last.get("memory_events").asInt()).isEqualTo(17);
+    assertThat(last.get("unexplained").asInt()).isZero();
+    assertThat(last.at("/spaces/0/peak/classes/malloc mmap chunk/size").asLong())
+        .isEqualTo(139264);
+    assertThat(last.at("/syscalls/mmap/calls").asInt()).isEqualTo(9);
+  }
+
+  @Test
   void jsonlCarriesTheClassOfEachChange() {
     Path py = log("python_threads_f.log");
     assumeTrue(Files.isRegularFile(py), "corpus not found beside the project");

@@ -35,5 +35,10 @@ class CorpusMapsTest {
     assertThat(r.compared()).as("snapshots compared").isPositive();
     assertThat(r.regionsCompared()).as("regions compared").isPositive();
     assertThat(r.mismatches()).as("snapshots where the model differs").isEmpty();
+    ReplayCheck.Resync withSnapshots =
+        ReplayCheck.resync(dir.resolve(name + ".log"), dir.resolve(name + ".maps.jsonl"));
+    assertThat(withSnapshots.checked()).isEqualTo(r.compared());
+    assertThat(withSnapshots.reported()).as("differences reported for a faithful log").isZero();
+    assertThat(withSnapshots.notEqualAfter()).as("snapshots the model did not take over").isEmpty();
   }
 }

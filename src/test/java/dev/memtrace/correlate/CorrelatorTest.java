@@ -19,9 +19,9 @@ class CorrelatorTest {
     ModelStage stage = new ModelStage(new MemoryModel(), snaps);
     List<AnnotatedEvent> out = new ArrayList<>();
     for (TraceEvent e : TraceReader.parseAll(log)) {
-      out.addAll(stage.accept(e));
+      out.add(stage.annotate(e));
     }
-    out.addAll(stage.finish());
+    stage.finish();
     return out;
   }
 
@@ -47,8 +47,11 @@ class CorrelatorTest {
     String log = Files.readString(dir.resolve("sbrk.log"))
         .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
             "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
-    List<AnnotatedEvent> events =
-        replay(log, SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots());
+    List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
+        .map(s -> new Snapshot(s.line(), s.pid(), s.maps(), s.text().replace(
+            "16384, PROT_READ)", "16384, PROT_READ|PROT_WRITE)")))
+        .toList();
+    List<AnnotatedEvent> events = replay(log, snaps);
     assertThat(at(events, 25).checks()).containsExactly(
         "snapshot: the kernel has 7f17f4808000-7f17f480c000 r--p @1cf000"
             + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
@@ -62,9 +65,22 @@ class CorrelatorTest {
   }
 
   @Test
+  void aSnapshotWithoutItsLineTextIsCheckedAtTheNextEventAndSaysWhichLine() throws Exception {
+    Path dir = Shared.mapsCorpus();
+    String log = Files.readString(dir.resolve("sbrk.log"))
+        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
+            "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
+    List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
+        .map(s -> new Snapshot(s.line(), s.pid(), s.maps())).toList();
+    List<AnnotatedEvent> events = replay(log, snaps);
+    assertThat(at(events, 26).checks()).first().asString()
+        .startsWith("snapshot after line 25: the kernel has 7f17f4808000-7f17f480c000 r--p");
+  }
+
+  @Test
   void aMissedSnapshotIsSaid() {
-    String log = "1  mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n";
-    List<AnnotatedEvent> events = replay(log, List.of(new Snapshot(1, 1, null)));
+    String line = "1  mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000";
+    List<AnnotatedEvent> events = replay(line + "\n", List.of(new Snapshot(1, 1, null, line)));
     assertThat(events.get(0).checks()).anySatisfy(c -> assertThat(c).contains("could not be read"));
   }
 }

@@ -119,6 +119,51 @@ public final class ReplayCheck {
     return new Result(counts[0], counts[1], counts[2], mismatches);
   }
 
+  /** What checking with snapshots given did: differences reported, and snapshots not taken over. */
+  public record Resync(int checked, int reported, List<String> notEqualAfter) {}
+
+  /**
+   * Replays with the snapshots given to the model: each is checked ({@link Correlator}), then the
+   * model must hold exactly that snapshot, line for line as {@code /proc/PID/maps} printed it.
+   */
+  public static Resync resync(Path log, Path snapshots) throws IOException {
+    SnapshotQueue pending = new SnapshotQueue(SnapshotFile.read(snapshots).snapshots());
+    MemoryModel model = new MemoryModel();
+    Correlator correlator = new Correlator(model);
+    List<String> notEqual = new ArrayList<>();
+    int[] counts = new int[2];
+    try (InputStream in = Files.newInputStream(log);
+        TraceReader reader = new TraceReader(in, log.toString(), null)) {
+      for (TraceEvent e = reader.next(); ; e = reader.next()) {
+        for (Snapshot s : e == null ? pending.rest() : pending.before(e)) {
+          resyncOne(model, correlator, s, notEqual, counts);
+        }
+        if (e == null) {
+          break;
+        }
+        model.apply(e);
+        for (Snapshot s : pending.after(e)) {
+          resyncOne(model, correlator, s, notEqual, counts);
+        }
+      }
+    }
+    return new Resync(counts[0], counts[1], notEqual);
+  }
+
+  private static void resyncOne(MemoryModel model, Correlator correlator, Snapshot s,
+      List<String> notEqual, int[] counts) {
+    if (s.maps() == null) {
+      return;
+    }
+    counts[0]++;
+    counts[1] += (int) correlator.check(s).stream().filter(c -> !c.contains(" learnt ")).count();
+    String held = model.space(s.pid()).regions().stream()
+        .map(r -> MapsFormat.line(r) + "\n").reduce("", String::concat);
+    if (!held.equals(s.maps())) {
+      notEqual.add("line " + s.line() + " pid " + s.pid());
+    }
+  }
+
   private static void due(MemoryModel model, Snapshot s, Map<Integer, List<long[]>> execRanges,
       Map<Integer, Boolean> awaitingExec, List<Mismatch> mismatches, List<Open> open,
       int[] counts) {

@@ -44,6 +44,23 @@ class ExplainerTest {
   }
 
   @Test
+  void aBusErrorPastTheEndOfAMappedFileIsPlacedInItsMapping() {
+    Run.Out out = explain("""
+        brk(NULL) = 0x555500000000
+        brk(0x555500021000) = 0x555500021000
+        openat(AT_FDCWD, "data.bin", O_RDONLY) = 3
+        mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000
+        --- SIGBUS {si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x7f0000001000} ---
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x555500021010} ---
+        """);
+    assertThat(out.why(4)).contains("the program maps 8192 bytes of data.bin");
+    assertThat(out.why(5)).contains("4096 bytes into the mapping of data.bin made at line 4")
+        .contains("BUS_ADRERR: the address is mapped, but the page lies beyond the end");
+    assertThat(out.why(6)).contains("16 bytes (16 B) beyond the end of the [heap] made at line 2")
+        .contains("past the program break");
+  }
+
+  @Test
   void flagsPrintedAsNumbersStillMatchTheRules() {
     Run.Out out = explain("""
         mmap(NULL, 8392704, 0, 0x20022, -1, 0) = 0x7f1000000000
@@ -64,13 +81,17 @@ class ExplainerTest {
         7127  mmap(0x7f9079400000, 2555904, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7f9079400000
         7127  mmap(0x687400000, 6320816128, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x687400000
         7127  mmap(0x687400000, 398458880, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x687400000
+        7127  mmap(NULL, 12345344, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fa214062000
+        7127  mmap(NULL, 98762752, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fa1f1e44000
         """);
     assertThat(out.why(2)).contains("a Java thread's stack: 1048576 bytes");
-    assertThat(out.why(3)).contains("reserves 251658240 bytes").contains("In a JVM");
+    assertThat(out.why(3)).contains("the JIT code cache reserved whole: 240 MiB");
     assertThat(out.why(4)).contains("JIT code cache");
     assertThat(out.why(5)).contains("the whole Java heap: 6320816128 bytes")
         .contains("ends exactly at 32 GiB");
     assertThat(out.why(6)).contains("commits 398458880 bytes").contains("Java heap reservation");
+    assertThat(out.why(7)).contains("G1 side table").contains("6320816128 / 512 = 12345344");
+    assertThat(out.why(8)).contains("G1 marking bitmap").contains("6320816128 / 64 = 98762752");
   }
 
   @Test

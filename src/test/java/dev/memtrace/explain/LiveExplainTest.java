@@ -90,6 +90,26 @@ class LiveExplainTest {
     assertThat(out.stats().unexplained()).isZero();
   }
 
+  @Test
+  void aStaticBinarysTlsBlockAndBreakAlignmentAreRead() throws Exception {
+    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    Path src = dir.resolve("static_tls.c");
+    try (var in = getClass().getResourceAsStream("/live/static_tls.c")) {
+      Files.copy(in, src);
+    }
+    Path bin = dir.resolve("static_tls");
+    int rc = Live.run(List.of("gcc", "-static", "-o", bin.toString(), src.toString()), dir);
+    assumeTrue(rc == 0, "no static libc to link with");
+    Run.Out out = Run.explain(Live.trace(dir, List.of(), bin.toString()));
+    assertThat(out.why(first(out, "arch_prctl", "ARCH_SET_FS").event().line()))
+        .contains("sit at the start of [heap]");
+    assertThat(out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("brk"))
+        .map(e -> out.why(e.event().line())))
+        .anyMatch(w -> w.contains("to the next page boundary"));
+    assertThat(out.stats().unexplained()).isZero();
+  }
+
   private static AnnotatedEvent first(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)

@@ -45,6 +45,11 @@ class LiveMapsTest {
     out.add(Arguments.of("cat", List.of("/bin/cat", "/etc/services")));
     out.add(Arguments.of("sort", List.of("/usr/bin/sort", "/etc/services")));
     out.add(Arguments.of("bash", List.of("/bin/bash", "-c", "ls / | wc -l; x=$(echo hi); echo $x")));
+    out.add(Arguments.of("perl", List.of("/usr/bin/perl", "-e",
+        "my @a = (1..200000); my %h = map { $_ => 1 } @a; print scalar(keys %h), qq(\\n);")));
+    out.add(Arguments.of("gcc", List.of("/usr/bin/gcc", "-c", "-o", "/dev/null", "-x", "c",
+        "/usr/include/stdio.h")));
+    out.add(Arguments.of("java", List.of("/usr/bin/java", "-version")));
     out.add(Arguments.of("python", List.of("/usr/bin/python3", "-c",
         "import threading\nts=[threading.Thread(target=lambda: bytearray(300000)) for _ in range(3)]\n"
             + "[t.start() for t in ts]\n[t.join() for t in ts]")));
@@ -71,5 +76,7 @@ class LiveMapsTest {
     assertThat(r.compared()).isPositive();
     assertThat(r.mismatches()).as("snapshots where the model differs (log: %s)", cap.log())
         .isEmpty();
+    ReplayCheck.Resync withSnapshots = ReplayCheck.resync(cap.log(), cap.snapshots());
+    assertThat(withSnapshots.notEqualAfter()).as("snapshots the model did not take over").isEmpty();
   }
 }

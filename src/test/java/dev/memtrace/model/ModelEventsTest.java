@@ -68,6 +68,20 @@ class ModelEventsTest {
   }
 
   @Test
+  void anUnlinkedOrRenamedMappedFileIsShownSo() {
+    List<RegionChange> changes = feed(EXEC,
+        "10 openat(AT_FDCWD</tmp>, \"perf\", O_RDWR|O_CREAT, 0600) = 3",
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0000000000",
+        "10 rename(\"/tmp/perf\", \"/tmp/perf2\") = 0",
+        "10 unlinkat(AT_FDCWD, \"/tmp/perf2\", 0) = 0",
+        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x1000) = 0x7f0000010000");
+    assertThat(maps(10)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 rw-s 0 /tmp/perf2 (deleted)",
+        "7f0000010000-7f0000011000 rw-s 1000 /tmp/perf2 (deleted)"));
+    assertThat(changes).extracting(c -> c.op().symbol).containsExactly("+", "~", "~", "+");
+  }
+
+  @Test
   void closeOnExecFdsDoNotSurviveExecve() {
     feed(EXEC,
         "10 openat(AT_FDCWD, \"/a\", O_RDONLY|O_CLOEXEC) = 3",

@@ -55,6 +55,8 @@ class ArgParserTest {
         b -> assertThat(b.complement()).isTrue());
     assertThat(ArgParser.parseValue("~[]")).isInstanceOfSatisfying(Arg.BitSet.class,
         b -> assertThat(b.members()).isEmpty());
+    assertThat(ArgParser.parseValue("[2 /* INT */ 15 /* TERM */]")).isInstanceOfSatisfying(Arg.BitSet.class,
+        b -> assertThat(b.members()).containsExactly("2 /* INT */", "15 /* TERM */"));
     assertThat(ArgParser.parseValue("~[RT_1]")).isInstanceOfSatisfying(Arg.BitSet.class,
         b -> assertThat(b.members()).containsExactly("RT_1"));
     assertThat(ArgParser.parseValue("flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"))

@@ -80,10 +80,20 @@ class LiveStraceTest {
       assertThat(events).filteredOn(e -> e instanceof SyscallEvent s && s.duration() != null)
           .isNotEmpty();
     }
+    PrefixScanner prefix = new PrefixScanner();
     for (TraceEvent e : events) {
       if (e instanceof SyscallEvent s) {
         for (int i = 0; i < s.args().size(); i++) {
           assertThat(s.args().get(i).text()).isNotNull();
+        }
+        if (s.completion() == SyscallEvent.Completion.COMPLETE
+            && !s.source().text().contains(" resumed>")) {
+          // The grammar, as oracle, reads the same call.
+          prefix.scan(s.source().text());
+          CallRecord r = ArgParser.parseCallRecord(s.source().text().substring(prefix.end));
+          assertThat(r).as("grammar reading of line %d", s.line()).isNotNull();
+          assertThat(r.args()).as("line %d", s.line()).isEqualTo(s.args().texts());
+          assertThat(r.result()).as("line %d", s.line()).isEqualTo(s.result());
         }
       }
     }

@@ -1,0 +1,99 @@
+package dev.memtrace.render;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.memtrace.explain.ExplainStats;
+import dev.memtrace.explain.RegionClass;
+import dev.memtrace.explain.SpaceReport;
+import dev.memtrace.explain.Tally;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary as one JSON Lines object, {@code {"v": 1, "line": null, "pid": null, "kind":
+ * "summary", "spaces": [...],
+ * "syscalls": {...}, "bytes_mapped", "bytes_unmapped", "memory_events", "explained",
+ * "unexplained", "unexplained_by_syscall"}}: what {@link SummaryText} prints, in bytes.
+ */
+public final class SummaryJson {
+  private SummaryJson() {}
+
+  public static void write(OutputStream out, List<SpaceReport> spaces, ExplainStats stats)
+      throws IOException {
+    try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
+        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      g.writeStartObject();
+      g.writeNumberField("v", 1);
+      g.writeNullField("line");
+      g.writeNullField("pid");
+      g.writeStringField("kind", "summary");
+      g.writeArrayFieldStart("spaces");
+      for (SpaceReport r : spaces) {
+        g.writeStartObject();
+        g.writeStringField("program", r.program());
+        g.writeArrayFieldStart("pids");
+        for (int p : r.pids()) {
+          if (p >= 0) {
+            g.writeNumber(p);
+          }
+        }
+        g.writeEndArray();
+        g.writeBooleanField("end_from_model", r.fromModel());
+        tally(g, "end", r.end());
+        tally(g, "peak", r.peak());
+        g.writeNumberField("peak_line", r.peakLine());
+        g.writeNumberField("peak_table_line", r.peakTableLine());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("syscalls");
+      for (Map.Entry<String, ExplainStats.Count> e : stats.calls().entrySet()) {
+        g.writeObjectFieldStart(e.getKey());
+        g.writeNumberField("calls", e.getValue().calls);
+        g.writeNumberField("errors", e.getValue().errors);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeNumberField("bytes_mapped", stats.bytesMapped());
+      g.writeNumberField("bytes_unmapped", stats.bytesUnmapped());
+      g.writeNumberField("memory_events", stats.memoryEvents());
+      g.writeNumberField("explained", stats.explained());
+      g.writeNumberField("unexplained", stats.unexplained());
+      g.writeObjectFieldStart("unexplained_by_syscall");
+      for (Map.Entry<String, Long> e : stats.unexplainedBySyscall().entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    out.write('\n');
+    out.flush();
+  }
+
+  private static void tally(JsonGenerator g, String name, Tally t) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeNumberField("total", t.total());
+    g.writeObjectFieldStart("classes");
+    for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
+      row(g, e.getKey().label, e.getValue());
+    }
+    g.writeEndObject();
+    g.writeObjectFieldStart("objects");
+    for (Map.Entry<String, Tally.Row> e : t.byObject().entrySet()) {
+      row(g, e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void row(JsonGenerator g, String name, Tally.Row r) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeNumberField("size", r.size);
+    g.writeNumberField("regions", r.regions);
+    g.writeNumberField("largest", r.largest);
+    g.writeEndObject();
+  }
+}
