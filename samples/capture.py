@@ -5,10 +5,11 @@ usage: samples/capture.py DIR [STRACE-OPTION...] -- COMMAND...
 
 Runs `strace -f -o FIFO -e inject=MEMORY:delay_exit=20000 [STRACE-OPTION...] COMMAND` in DIR
 (the command's stdin and stdout are this script's). Every line ending in "(DELAYED)" is the
-exit of a memory syscall (or execve) whose task strace holds for 20 ms after writing it, so
+exit of a memory syscall whose task strace holds for 20 ms after writing it, so
 /proc/PID/maps read at once is the address space just after that call: one JSON object per
 such line in trace.maps.jsonl (`line`, `pid`, `text`, `maps`), the format
-`memtrace analyze --snapshots` reads.
+`memtrace analyze --snapshots` reads. (strace 6.1 does not delay execve's exit although it is
+in the list, so the first snapshot is the first memory call's, ld.so's brk(0).)
 """
 import json
 import os
