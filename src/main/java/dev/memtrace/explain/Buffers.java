@@ -95,7 +95,7 @@ final class Buffers {
       return;
     }
     if (region != null) {
-      RegionClass cls = Classifier.classify(region, null);
+      RegionClass cls = Classifier.classify(region, null, sp.exe);
       long off = addr - region.start();
       p.buffer = new BufferRef(addr, region, off, cls.label);
       String name = region.path().isEmpty() ? "anonymous region" : region.path();

@@ -14,6 +14,15 @@ public final class Classifier {
    * @param tag what the trace said the range was made for, or null
    */
   public static RegionClass classify(Region r, Tag tag) {
+    return classify(r, tag, null);
+  }
+
+  /**
+   * @param tag what the trace said the range was made for, or null
+   * @param exe the path execve ran ({@code ./prog}), or null: regions of a file with the same
+   *     name are the executable's image wherever it lives
+   */
+  public static RegionClass classify(Region r, Tag tag, String exe) {
     String path = r.path() == null ? "" : r.path();
     switch (path) {
       case "[heap]":
@@ -43,7 +52,7 @@ public final class Classifier {
     if (path.startsWith("[")) {
       return RegionClass.UNKNOWN;
     }
-    if (isImage(path)) {
+    if (isImage(path) || isExecutable(path, exe)) {
       if (perms.startsWith("r-x")) {
         return RegionClass.IMAGE_TEXT;
       }
@@ -56,6 +65,12 @@ public final class Classifier {
       return r.offset() == 0 ? RegionClass.IMAGE_HEADERS : RegionClass.IMAGE_RODATA;
     }
     return perms.endsWith("s") ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE;
+  }
+
+  /** The file execve ran, matched by its last path element (execve may name it relatively). */
+  static boolean isExecutable(String path, String exe) {
+    return exe != null && !path.isEmpty() && !exe.isEmpty()
+        && LoaderRules.shortName(path).equals(LoaderRules.shortName(exe));
   }
 
   /** A shared object or an executable, judged by its path. */

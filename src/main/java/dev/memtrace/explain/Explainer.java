@@ -52,6 +52,8 @@ public final class Explainer {
     final List<Tag> made = new ArrayList<>(1);
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
     List<Tag> classes;
+    /** The path execve ran in this event's address space, to class its image. */
+    String exe;
 
     Pending(AnnotatedEvent in) {
       this.in = in;
@@ -97,7 +99,7 @@ public final class Explainer {
       List<Integer> ps = pids.get(sp);
       AddressSpaceView v = sp.view;
       boolean model = v != null && !v.regions().isEmpty();
-      Tally end = model ? Tally.of(v.regions(), sp.tags) : Tally.of(sp.tags);
+      Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
       Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
       out.add(new SpaceReport(sp.program(), ps, end, peak, sp.peakLine, sp.peakTallyLine,
           model));
@@ -141,7 +143,7 @@ public final class Explainer {
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
     return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
-        p.classes == null ? in.classes() : labels(in, p.classes));
+        p.classes == null ? in.classes() : labels(in, p.classes, p.exe));
   }
 
   private void explain(Pending p) {
@@ -177,6 +179,7 @@ public final class Explainer {
         }
         State.apply(c, rule, said, p, this);
         p.classes = classes(p.in, sp);
+        p.exe = sp.exe;
       } else {
         State.applyOther(c, this);
         buffers.explain(c, p);
@@ -207,7 +210,7 @@ public final class Explainer {
   }
 
   /** The class label of each change's region, as the (possibly refined) tags now say. */
-  private static List<String> labels(AnnotatedEvent in, List<Tag> tags) {
+  private static List<String> labels(AnnotatedEvent in, List<Tag> tags, String exe) {
     List<String> out = new ArrayList<>(tags.size());
     for (int i = 0; i < tags.size(); i++) {
       var ch = in.changes().get(i);
@@ -215,7 +218,8 @@ public final class Explainer {
       if (ch.after() == null && t == null) {
         out.add("");
       } else {
-        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t).label);
+        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t, exe)
+            .label);
       }
     }
     return out;

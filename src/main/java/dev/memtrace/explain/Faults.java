@@ -82,7 +82,8 @@ final class Faults {
       long start = r != null ? r.start() : s.start();
       ev.add(hex(a) + " - " + hex(start) + " = " + (a - start));
       String perms = r != null ? " (" + r.perms() + ")" : "";
-      RegionClass cls = r != null ? Classifier.classify(r, s == null ? null : s.tag())
+      RegionClass cls = r != null ? Classifier.classify(r, s == null ? null : s.tag(),
+          sp == null ? null : sp.exe)
           : s.tag().cls();
       String hint = switch (cls) {
         case GUARD -> ": the guard page of a thread stack — the thread overflowed its stack";

@@ -187,20 +187,62 @@ final class Specials {
   }
 
   private static void specialRegions(Ctx c, Pending p) {
+    // After execve the task has a fresh space (c.sp is the one the call was made in): the
+    // kernel's regions are noted once, in the space they belong to.
+    Space now = c.ex.existing(c.ev.pid() == null ? -1 : c.ev.pid());
+    Space sp = now == null ? c.sp : now;
     for (RegionChange ch : p.in.changes()) {
       Region r = ch.after();
       if (r != null && ch.op() == RegionChange.Op.ADDED) {
-        note(c.sp, r, p, c.sp.rlimitStack);
+        note(sp, r, p, sp.rlimitStack);
       }
     }
-    if (!c.sp.specialsSeen) {
+    if (!sp.specialsSeen) {
       AddressSpaceView v = c.ex.view(c.ev.pid());
-      if (v != null) {
-        c.sp.specialsSeen = true;
+      if (v != null && !v.regions().isEmpty()) {
+        sp.specialsSeen = true;
         for (Region r : v.regions()) {
-          note(c.sp, r, p, c.sp.rlimitStack);
+          note(sp, r, p, sp.rlimitStack);
         }
+        executable(sp, v, p);
       }
+    }
+  }
+
+  /**
+   * The executable's segments as the kernel mapped them at execve (no syscall shows them): what
+   * each is for, with its size, and the anonymous .bss beyond the last data page.
+   */
+  private static void executable(Space sp, AddressSpaceView v, Pending p) {
+    List<String> parts = new java.util.ArrayList<>();
+    List<String> evidence = new java.util.ArrayList<>();
+    String path = null;
+    Region prev = null;
+    for (Region r : v.regions()) {
+      String what = null;
+      if (Classifier.isExecutable(r.path(), sp.exe)) {
+        path = r.path();
+        what = switch (Classifier.classify(r, null, sp.exe)) {
+          case IMAGE_HEADERS -> "ELF headers";
+          case IMAGE_TEXT -> "text (code)";
+          case IMAGE_RODATA -> "rodata (constants, string literals)";
+          case IMAGE_DATA -> "data (initialised globals and statics, from the file, "
+              + "copy-on-write)";
+          default -> null;
+        };
+      } else if (Tally.kernelBss(prev, r, sp.exe)) {
+        what = "bss beyond the last data page (zero-initialised globals and statics: anonymous "
+            + "zero pages, no bytes in the file)";
+      }
+      if (what != null) {
+        parts.add(r.perms() + " " + Human.bytes(r.size()) + " " + what);
+        evidence.add(hex(r.start()) + "-" + hex(r.end()) + " " + r.perms());
+      }
+      prev = r;
+    }
+    if (path != null) {
+      p.why.add(new Explanation("executable", "the executable " + path + " as the kernel mapped "
+          + "it at execve: " + String.join("; ", parts), Basis.SNAPSHOT, evidence));
     }
   }
 

@@ -52,6 +52,13 @@ public final class Tally {
     total += bytes;
   }
 
+  /** An anonymous rw-p region that starts where the executable's writable segment ends. */
+  static boolean kernelBss(Region prev, Region r, String exe) {
+    return prev != null && prev.end() == r.start() && r.path().isEmpty()
+        && "rw-p".equals(r.perms()) && "rw-p".equals(prev.perms())
+        && Classifier.isExecutable(prev.path(), exe);
+  }
+
   /** The ranges the trace showed being made, by what they were made for. */
   static Tally of(TagMap tags) {
     Tally t = new Tally();
@@ -62,7 +69,7 @@ public final class Tally {
   }
 
   /** The model's regions (kernel-made ones included), classed with the tags where known. */
-  static Tally of(List<Region> regions, TagMap tags) {
+  static Tally of(List<Region> regions, TagMap tags, String exe) {
     // An anonymous .bss tail names its object by the path the program opened, the kernel's
     // regions by the resolved path: count both under the kernel's spelling.
     java.util.Map<String, String> spelled = new java.util.HashMap<>();
@@ -72,10 +79,17 @@ public final class Tally {
       }
     }
     Tally t = new Tally();
+    Region prev = null;
     for (Region r : regions) {
       TagMap.Span s = tags.at(r.start());
-      RegionClass cls = Classifier.classify(r, s == null ? null : s.tag());
+      RegionClass cls = Classifier.classify(r, s == null ? null : s.tag(), exe);
       String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
+      if (s == null && cls == RegionClass.ANON && kernelBss(prev, r, exe)) {
+        // The executable's .bss beyond its last file page: the kernel maps it at execve.
+        cls = RegionClass.IMAGE_BSS;
+        obj = prev.path();
+      }
+      prev = r;
       if (obj != null && r.path().isEmpty()) {
         obj = spelled.getOrDefault(LoaderRules.shortName(obj), obj);
       }
