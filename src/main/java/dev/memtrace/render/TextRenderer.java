@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The readable timeline: one line per event with the pid and time in aligned columns and the
+ * The readable timeline: one line per event with its log line number ({@code 111:}, what the
+ * explanations' "made at line 111" point at), the pid and time in aligned columns and the
  * call as strace printed it, then, indented under it, its stack frames, the regions it added
  * ({@code +}), changed ({@code ~}) or removed ({@code -}), what the snapshots said, the region
  * its buffer lies in, and why. Output is UTF-8; log bytes that are not UTF-8 show as U+FFFD.
@@ -32,6 +33,8 @@ public final class TextRenderer implements Renderer {
 
   private final Writer w;
   private final Style style;
+  /** Grows with the line numbers seen, so the columns after it stay aligned. */
+  private int lineWidth = 4;
   /** 0 until a pid has been seen: logs without pids get no empty column. */
   private int pidWidth;
   private int timeWidth;
@@ -45,6 +48,9 @@ public final class TextRenderer implements Renderer {
   public void event(AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
     StringBuilder b = new StringBuilder(160);
+    String line = Integer.toString(e.line());
+    lineWidth = Math.max(lineWidth, line.length());
+    b.append(" ".repeat(lineWidth - line.length())).append(style.dim(line + ":")).append(' ');
     String pid = e.pid() == null ? "" : e.pid().toString();
     if (!pid.isEmpty()) {
       pidWidth = Math.max(Math.max(pidWidth, 5), pid.length());

@@ -108,7 +108,7 @@ class AnalyzeCommandTest {
     Cli r = Cli.run("analyze", log("bash_pipes_f_ttt.log").toString());
     assertThat(r.status()).isZero();
     String[] lines = r.out().split("\n");
-    assertThat(lines[0]).matches(" *\\d+ \\d{10}\\.\\d{6} execve\\(\"/bin/bash\", .*\\) = 0");
+    assertThat(lines[0]).matches(" *1: +\\d+ \\d{10}\\.\\d{6} execve\\(\"/bin/bash\", .*\\) = 0");
     int callColumn = lines[0].indexOf("execve(");
     // Event lines only: the annotations under them (changes, why) are indented, not aligned.
     assertThat(lines).filteredOn(l -> !l.startsWith("        "))

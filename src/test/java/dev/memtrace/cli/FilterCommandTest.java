@@ -29,7 +29,9 @@ class FilterCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
     assertThat(rc).as("exit status; stderr %s", err).isZero();
-    return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("        ") && !l.isBlank()).toList();
+    return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("        ") && !l.isBlank())
+        // the leading "LINE: " column, so the pid or time is the first word
+        .map(l -> l.replaceFirst("^\\s*\\d+: ", "")).toList();
   }
 
   @Test

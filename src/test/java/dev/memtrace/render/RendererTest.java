@@ -44,7 +44,7 @@ class RendererTest {
     r.event(annotated());
     r.finish();
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
-         1234 mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>
+           1:  1234 mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>
                 + 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous
                 ~ 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6 -> 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
                 - 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
