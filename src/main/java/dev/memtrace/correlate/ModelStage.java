@@ -66,9 +66,17 @@ public final class ModelStage {
       checks.addAll(o.notes());
     }
     for (Snapshot s : pending.after(e)) {
-      checks.addAll(correlator.check(s));
+      List<String> found = correlator.check(s);
+      // Said, not left silent, when the event changed something: the reader then knows the
+      // changes shown are what the kernel itself reported just after the call.
+      checks.addAll(found.isEmpty() && !o.changes().isEmpty() ? List.of(agrees(s)) : found);
     }
     return new AnnotatedEvent(e, o.changes(), checks, null, List.of());
+  }
+
+  /** The check said when the kernel's maps after a call hold exactly what the model holds. */
+  public static String agrees(Snapshot s) {
+    return "snapshot: /proc/" + s.pid() + "/maps after this call agrees with the model";
   }
 
   /** Checks the snapshots no event came after; returns what they found. */

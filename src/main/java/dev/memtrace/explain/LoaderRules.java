@@ -147,7 +147,7 @@ final class LoaderRules {
         ? "the executable (" + c.sp.program() + ", mapped by the kernel at execve)"
         : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
-            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so (in a static "
+            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so (or, in a static "
                 + "binary, libc's startup) makes " + c.arg(1)
                 + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
