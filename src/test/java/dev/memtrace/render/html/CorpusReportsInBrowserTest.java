@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -24,22 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code $MEMTRACE_SHARED}), and a JVM start traced here with {@code strace -f java -version},
  * whose open time is measured and printed (asserted only against a generous bound).
  */
-class CorpusReportsInBrowserTest {
-
-  static Browser browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-  }
+class CorpusReportsInBrowserTest extends InBrowser {
 
   static Path shared() {
     String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));

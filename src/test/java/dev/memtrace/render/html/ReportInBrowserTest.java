@@ -1,7 +1,6 @@
 package dev.memtrace.render.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memtrace.render.Synthetic;
@@ -9,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +16,7 @@ import org.junit.jupiter.api.Test;
  * lists the events that touched it. Screenshots go to target/screenshots/. Skipped when Debian's
  * chromium and chromium-driver are not installed (.ci/run installs them).
  */
-class ReportInBrowserTest {
-
-  static Browser browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-  }
+class ReportInBrowserTest extends InBrowser {
 
   /** Writes the page, opens it, and checks it loaded without console errors. */
   static Path open(String name, String page) throws Exception {
