@@ -243,9 +243,26 @@ final class AnalyzePipeline {
     return switch (options.color()) {
       case always -> true;
       case never -> false;
-      case auto -> options.output() == null && stdout == System.out && System.console() != null
+      case auto -> options.output() == null && onTerminal(stdout)
           && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
     };
+  }
+
+  /**
+   * Whether the stream is the process's real standard output or error and that is a terminal
+   * (a live run writes to standard error, which Java's {@code System.console()} does not test).
+   */
+  private static boolean onTerminal(PrintStream s) {
+    int fd = s == System.out ? 1 : s == System.err ? 2 : -1;
+    if (fd < 0) {
+      return false;
+    }
+    try {
+      String target = Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return fd == 1 && System.console() != null;
+    }
   }
 
   private int summary(EventSource src) {

@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
     description = {
       "Runs a program under strace and explains, syscall by syscall, what happens to its memory.",
       "",
-      "  memtrace [run] [OPTIONS] -- COMMAND [ARG...]   trace COMMAND live",
-      "  memtrace run [OPTIONS] -p PID                  attach to a running process",
-      "  memtrace analyze [OPTIONS] [FILE...|-]         read saved strace logs or a recording",
-      "  memtrace maps --at LINE[,LINE...] FILE         the address space after given lines",
+      "  memtrace [run] [OPTIONS] -- COMMAND [ARG...]  trace COMMAND live",
+      "  memtrace run [OPTIONS] -p PID                 attach to a process",
+      "  memtrace analyze [OPTIONS] [FILE...|-]        read strace logs, recordings",
+      "  memtrace maps --at LINE[,LINE...] FILE        the address space at lines",
+      "",
+      "Run 'memtrace COMMAND --help' for a command's options.",
       ""
     },
     subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class},

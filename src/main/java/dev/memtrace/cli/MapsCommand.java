@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     name = "maps",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the address space the model holds after each given line of an strace log,",
-      "in /proc/PID/maps format, under a header '# line LINE pid PID'."
+      "Prints the address space the model holds after each given line of an strace log, "
+          + "in /proc/PID/maps format, under a header '# line LINE pid PID'."
     })
 final class MapsCommand implements Callable<Integer> {
 

@@ -56,8 +56,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin FilterOptions shownOnly = new FilterOptions();
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "never",
-      description = "always or never (default)")
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "auto (default: only when the timeline goes to a terminal, and not when "
+          + "NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
 
   @Option(names = "--save", paramLabel = "FILE",
