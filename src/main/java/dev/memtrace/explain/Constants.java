@@ -41,7 +41,9 @@ final class Constants {
     for (int i = 0; i < kv.length; i += 2) {
       m.put((String) kv[i], ((Number) kv[i + 1]).longValue());
     }
-    return Map.copyOf(m);
+    // Not Map.copyOf: its iteration order changes from one JVM run to the next, and names()
+    // lists the flags of a raw number (strace -X raw) in this order.
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /**

@@ -117,6 +117,13 @@ public final class Explainer {
       p.why.clear();
     }
     pending.addLast(p);
+    // Once the window is full, each event in lets exactly one out: no list to grow per event.
+    if (pending.size() <= window) {
+      return List.of();
+    }
+    if (pending.size() == window + 1) {
+      return List.of(emit(pending.removeFirst()));
+    }
     List<AnnotatedEvent> out = new ArrayList<>();
     while (pending.size() > window) {
       out.add(emit(pending.removeFirst()));
@@ -139,6 +146,9 @@ public final class Explainer {
     }
     AnnotatedEvent in = p.in;
     stats.count(in, p.memory, !p.why.isEmpty());
+    if (p.why.isEmpty() && p.buffer == null && p.classes == null) {
+      return in; // most events: nothing added, the same event leaves without copying its lists
+    }
     List<Explanation> why = new ArrayList<>(in.why());
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
