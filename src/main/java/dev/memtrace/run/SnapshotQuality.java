@@ -37,7 +37,7 @@ final class SnapshotQuality {
     StringBuilder b = new StringBuilder("of " + taken + " maps snapshots, ");
     String sep = "";
     if (late > 0) {
-      b.append(late).append(" were read after the ").append(delayMicros)
+      b.append(late).append(late == 1 ? " was" : " were").append(" read after the ").append(delayMicros)
           .append(" µs hold (up to ").append(worstMicros)
           .append(" µs after the call) and may show later changes; a longer --delay helps");
       sep = "; ";
@@ -48,7 +48,8 @@ final class SnapshotQuality {
     }
     if (racy > 0) {
       b.append(sep).append(racy)
-          .append(" were of multi-threaded processes, whose other threads strace does not hold");
+          .append(racy == 1 ? " was" : " were")
+          .append(" of multi-threaded processes, whose other threads strace does not hold");
     }
     return b.toString();
   }
