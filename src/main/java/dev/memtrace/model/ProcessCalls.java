@@ -46,7 +46,7 @@ final class ProcessCalls {
     }
     long flags = decoded.orElse(FORK_FLAGS);
     Task early = m.tasks.get(child);
-    if (early != null && early.seen) {
+    if (early != null && early.execed) {
       return Outcome.NONE; // it ran an execve before its parent's clone returned in the log
     }
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
@@ -70,6 +70,7 @@ final class ProcessCalls {
     t.fds = t.fds.copy();
     t.fds.closeOnExec();
     t.seen = true;
+    t.execed = true;
     t.warned = false;
     return Outcome.NONE;
   }

@@ -5,7 +5,8 @@ package dev.memtrace.model;
  * their address space and usually their fd table; tid and tgid are kept apart so that a thread's
  * call lands in its process's memory. seen says whether the model watched the task begin (a
  * clone, fork or execve in the trace); a task met first in the middle of its life knows nothing of
- * its earlier memory.
+ * its earlier memory. execed says the task ran an execve: a child that did so before its parent's
+ * clone returned in the log has an address space of its own, not the parent's.
  */
 final class Task {
 
@@ -15,6 +16,7 @@ final class Task {
   FdTable fds;
   String cwd;
   boolean seen;
+  boolean execed;
   boolean warned;
 
   Task(int tid, int tgid, AddressSpace mm, FdTable fds, String cwd, boolean seen) {

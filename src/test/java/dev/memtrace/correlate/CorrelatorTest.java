@@ -91,6 +91,31 @@ class CorrelatorTest {
     assertThat(events.get(0).checks()).anySatisfy(c -> assertThat(c).contains("could not be read"));
   }
 
+  @Test
+  void aThreadResyncedBeforeItsClone3ReturnsStillSharesItsProcessMemory() {
+    // The thread's first call, and the snapshot after it, come before its clone3 returns in the
+    // log; the snapshot must not make the model take the thread for one that ran an execve.
+    String log = String.join("\n",
+        "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+        "100   clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM,"
+            + " child_tid=0x7f0000200990, parent_tid=0x7f0000200990, exit_signal=0,"
+            + " stack=0x7f0000100000, stack_size=0x100000, tls=0x7f00002006c0} <unfinished ...>",
+        "101   mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0)"
+            + " = 0x7e0000000000 (DELAYED)",
+        "100   <... clone3 resumed> => {parent_tid=[101]}, 88) = 101",
+        "101   mprotect(0x7e0000000000, 135168, PROT_READ|PROT_WRITE) = 0",
+        "100   munmap(0x7f0000010000, 8192) = 0 (DELAYED)") + "\n";
+    String[] lines = log.split("\n");
+    String arena = "7e0000000000-7e0008000000 ---p 00000000 00:00 0 \n";
+    List<Snapshot> snaps = List.of(
+        new Snapshot(3, 101, arena + "7f0000010000-7f0000012000 rw-p 00000000 00:00 0 \n", lines[2]),
+        new Snapshot(6, 100, "7e0000000000-7e0000021000 rw-p 00000000 00:00 0 \n"
+            + "7e0000021000-7e0008000000 ---p 00000000 00:00 0 \n", lines[5]));
+    List<AnnotatedEvent> events = replay(log, snaps);
+    assertThat(at(events, 6).checks()).as("the thread's mprotect reached the process's memory")
+        .hasSize(1).allMatch(CorrelatorTest::agreement);
+  }
+
   private static boolean agreement(String check) {
     return check.matches("snapshot: /proc/\\d+/maps after this call agrees with the model");
   }
