@@ -126,15 +126,21 @@ final class AnalyzePipeline {
     try (ReadAhead src = new ReadAhead(source, annotate,
         timeline ? renderer::prepare : a -> null)) {
       long n = 0;
+      Progress progress = new Progress(progressTerminal(), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
           renderer.event(e, src.prepared());
         }
-        if ((++n & 0xfff) == 0 && readerGone(target)) {
-          // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
-          return 0;
+        if ((++n & 0xfff) == 0) {
+          if (readerGone(target)) {
+            // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
+            progress.done();
+            return 0;
+          }
+          progress.update(src.source().linesRead());
         }
       }
+      progress.done();
       if (timeline) {
         renderer.finish();
         renderer.close();
@@ -246,6 +252,16 @@ final class AnalyzePipeline {
       case auto -> options.output() == null && onTerminal(stdout)
           && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
     };
+  }
+
+  /**
+   * Where to count progress on long work: standard error when it is a terminal that the timeline
+   * itself is not written to (a count between timeline lines would garble them).
+   */
+  private PrintStream progressTerminal() {
+    boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
+    return err == System.err && onTerminal(err) && !timelineOnTerminal && stdout != err
+        ? err : null;
   }
 
   /**
