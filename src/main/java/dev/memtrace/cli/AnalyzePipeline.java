@@ -256,12 +256,12 @@ final class AnalyzePipeline {
 
   /**
    * Where to count progress on long work: standard error when it is a terminal that the timeline
-   * itself is not written to (a count between timeline lines would garble them).
+   * itself is not written to (a count between timeline lines would garble them). A live run,
+   * whose timeline shares the error stream, counts nothing.
    */
   private PrintStream progressTerminal() {
     boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
-    return err == System.err && onTerminal(err) && !timelineOnTerminal && stdout != err
-        ? err : null;
+    return stdout != err && onTerminal(err) && !timelineOnTerminal ? err : null;
   }
 
   /**

@@ -75,7 +75,7 @@ public final class ModelStage {
   }
 
   /** The check said when the kernel's maps after a call hold exactly what the model holds. */
-  public static String agrees(Snapshot s) {
+  private static String agrees(Snapshot s) {
     return "snapshot: /proc/" + s.pid() + "/maps after this call agrees with the model";
   }
 

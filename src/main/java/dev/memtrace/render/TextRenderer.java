@@ -50,7 +50,8 @@ public final class TextRenderer implements Renderer {
     StringBuilder b = new StringBuilder(160);
     String line = Integer.toString(e.line());
     lineWidth = Math.max(lineWidth, line.length());
-    b.append(" ".repeat(lineWidth - line.length())).append(style.dim(line + ":")).append(' ');
+    spaces(b, lineWidth - line.length()); // right-aligned, as pad does, but dimmed
+    b.append(style.dim(line + ":")).append(' ');
     String pid = e.pid() == null ? "" : e.pid().toString();
     if (!pid.isEmpty()) {
       pidWidth = Math.max(Math.max(pidWidth, 5), pid.length());
@@ -65,7 +66,9 @@ public final class TextRenderer implements Renderer {
     }
     timeWidth = Math.max(timeWidth, time.length());
     if (timeWidth > 0) {
-      b.append(time).append(" ".repeat(timeWidth - time.length())).append(' ');
+      b.append(time);
+      spaces(b, timeWidth - time.length());
+      b.append(' ');
     }
     body(b, e);
     b.append('\n');
@@ -179,10 +182,14 @@ public final class TextRenderer implements Renderer {
   }
 
   private static void pad(StringBuilder b, String s, int width) {
-    for (int k = s.length(); k < width; k++) {
+    spaces(b, width - s.length());
+    b.append(s);
+  }
+
+  private static void spaces(StringBuilder b, int n) {
+    for (int k = 0; k < n; k++) {
       b.append(' ');
     }
-    b.append(s);
   }
 
   @Override
