@@ -17,7 +17,9 @@ import java.util.function.Function;
  * running memtrace often have two cores, and rendering costs about as much as parsing). The
  * argument split that jsonl and text need is done here too, off the rendering thread. Events
  * travel in batches through a small bounded queue, so memory stays flat whatever the size of
- * the log.
+ * the log. A batch is handed over early when the source has nothing more at hand (a live run
+ * waiting for its program), so the timeline streams; the explain stage's lookahead window still
+ * holds its last events until more come or the run ends.
  */
 final class ReadAhead implements AutoCloseable {
 
@@ -30,7 +32,7 @@ final class ReadAhead implements AutoCloseable {
 
   private final EventSource source;
   private final Annotator annotate;
-  private final Function<AnnotatedEvent, Object> prepare;
+  private final Function<TraceEvent, Object> prepare;
   private List<Object> currentPrepared = List.of();
   private Object lastPrepared;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
@@ -49,23 +51,10 @@ final class ReadAhead implements AutoCloseable {
     /** What is still held at the end. */
     List<AnnotatedEvent> finish();
 
-    static Annotator of(Function<TraceEvent, AnnotatedEvent> f) {
-      return new Annotator() {
-        @Override
-        public List<AnnotatedEvent> accept(TraceEvent e) {
-          return List.of(f.apply(e));
-        }
-
-        @Override
-        public List<AnnotatedEvent> finish() {
-          return List.of();
-        }
-      };
-    }
   }
 
   /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
-  ReadAhead(EventSource source, Annotator annotate, Function<AnnotatedEvent, Object> prepare) {
+  ReadAhead(EventSource source, Annotator annotate, Function<TraceEvent, Object> prepare) {
     this.source = source;
     this.annotate = annotate;
     this.prepare = prepare;
@@ -78,13 +67,23 @@ final class ReadAhead implements AutoCloseable {
     try {
       List<AnnotatedEvent> batch = new ArrayList<>(BATCH);
       List<Object> prepared = new ArrayList<>(BATCH);
-      for (TraceEvent e = source.next(); e != null; e = source.next()) {
+      while (true) {
+        if (!batch.isEmpty() && !source.ready()) {
+          // about to wait for input: what is ready goes on now, so a live timeline streams
+          queue.put(new Batch(batch, prepared, false, null));
+          batch = new ArrayList<>(BATCH);
+          prepared = new ArrayList<>(BATCH);
+        }
+        TraceEvent e = source.next();
+        if (e == null) {
+          break;
+        }
         if (e instanceof SyscallEvent s) {
           s.args().texts();
         }
         for (AnnotatedEvent a : annotate.accept(e)) {
           batch.add(a);
-          prepared.add(prepare.apply(a));
+          prepared.add(prepare.apply(a.event()));
         }
         if (batch.size() >= BATCH) {
           queue.put(new Batch(batch, prepared, false, null));
@@ -94,7 +93,7 @@ final class ReadAhead implements AutoCloseable {
       }
       for (AnnotatedEvent a : annotate.finish()) {
         batch.add(a);
-        prepared.add(prepare.apply(a));
+        prepared.add(prepare.apply(a.event()));
       }
       queue.put(new Batch(batch, prepared, true, null));
     } catch (IOException e) {

@@ -103,8 +103,8 @@ public final class JsonlRenderer implements Renderer {
    * the largest part of the escaping runs on the parsing thread.
    */
   @Override
-  public Object prepare(AnnotatedEvent a) {
-    if (!(a.event() instanceof SyscallEvent s)) {
+  public Object prepare(TraceEvent e) {
+    if (!(e instanceof SyscallEvent s)) {
       return null;
     }
     boolean plain = Texts.isAscii(s.source().text());

@@ -1,6 +1,7 @@
 package dev.memtrace.render;
 
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.trace.TraceEvent;
 import java.io.IOException;
 
 /**
@@ -12,11 +13,11 @@ public interface Renderer extends AutoCloseable {
   void event(AnnotatedEvent event) throws IOException;
 
   /**
-   * Work on one event that can be done ahead, on another thread, before {@link #event(AnnotatedEvent,
-   * Object)} is called with what it returns (for jsonl: escaping the argument texts). Must be
-   * thread-safe. The default prepares nothing.
+   * Work on one parsed event that can be done ahead, on another thread and before the event is
+   * annotated, before {@link #event(AnnotatedEvent, Object)} is called with what it returns (for
+   * jsonl: escaping the argument texts). Must be thread-safe. The default prepares nothing.
    */
-  default Object prepare(AnnotatedEvent event) {
+  default Object prepare(TraceEvent event) {
     return null;
   }
 

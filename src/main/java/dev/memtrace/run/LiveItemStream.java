@@ -49,6 +49,15 @@ public final class LiveItemStream extends InputStream {
     return n;
   }
 
+  /** What is left of the current line, or 1 when another item is already at hand. */
+  @Override
+  public int available() throws IOException {
+    if (pos < current.length) {
+      return current.length - pos;
+    }
+    return ended || source.peekReady() != null ? 1 : 0;
+  }
+
   @Override
   public void close() throws IOException {
     if (source instanceof AutoCloseable c) {

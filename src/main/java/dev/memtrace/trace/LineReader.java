@@ -55,6 +55,14 @@ public final class LineReader implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether bytes are at hand (buffered, or readable without waiting) or the input has ended:
+   * then {@link #next()} will not wait. Asks the stream only when the buffer is empty.
+   */
+  public boolean ready() throws IOException {
+    return pos < limit || eof || in.available() > 0;
+  }
+
   /** 1-based number of the line last returned. */
   public int lineNumber() {
     return lineNo;

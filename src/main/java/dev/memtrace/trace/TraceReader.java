@@ -154,6 +154,11 @@ public final class TraceReader implements EventSource {
   }
 
   @Override
+  public boolean ready() throws IOException {
+    return !out.isEmpty() || finished || lines.ready();
+  }
+
+  @Override
   public long linesRead() {
     return lines.lineNumber();
   }

@@ -83,7 +83,7 @@ class RendererTest {
       for (TraceEvent e : events) {
         AnnotatedEvent ae = AnnotatedEvent.bare(e);
         a.event(ae);
-        b.event(ae, b.prepare(ae));
+        b.event(ae, b.prepare(e));
       }
       a.finish();
       b.finish();

@@ -23,7 +23,7 @@ public final class FilteringRenderer implements Renderer {
 
   /** Preparing runs ahead on another thread, so it cannot ask the (stateful) filter: all go. */
   @Override
-  public Object prepare(AnnotatedEvent event) {
+  public Object prepare(dev.memtrace.trace.TraceEvent event) {
     return next.prepare(event);
   }
 
