@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.trace.SyscallEvent;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,7 +16,7 @@ public final class ExplainStats {
     public long errors;
   }
 
-  private final Map<String, Count> calls = new TreeMap<>();
+  private final Map<String, Count> calls = new HashMap<>();
   private final Map<String, Long> unexplainedBySyscall = new TreeMap<>();
   private long memoryEvents;
   private long explained;
@@ -72,8 +73,9 @@ public final class ExplainStats {
     }
   }
 
+  /** Per syscall, by name. */
   public Map<String, Count> calls() {
-    return calls;
+    return new TreeMap<>(calls);
   }
 
   public Map<String, Long> unexplainedBySyscall() {

@@ -19,6 +19,7 @@ final class LineParser {
   private final PrefixScanner prefix = new PrefixScanner();
   private final ResultScanner result = new ResultScanner();
   private final ArgScanner.Commas commas = new ArgScanner.Commas();
+  private final Names names = new Names();
   private final String file;
 
   LineParser(String file) {
@@ -69,7 +70,7 @@ final class LineParser {
         e++;
       }
       if (e < n && line.charAt(e) == '(') {
-        return call(src, p, line, line.substring(i, e), e + 1);
+        return call(src, p, line, names.of(line, i, e), e + 1);
       }
       NoticeEvent row = i == 0 ? Summary.parse(src, line) : null; // "-U name,..." tables
       return row != null ? new Piece.Done(row) : unparsed(src, p, "expected '(' after a syscall name");
@@ -79,7 +80,7 @@ final class LineParser {
       if (r < 0) {
         return unparsed(src, p, "'<...' without 'resumed>'");
       }
-      return new Piece.Resumed(src, p, line.substring(i + 5, r), line.substring(r + 9));
+      return new Piece.Resumed(src, p, names.of(line, i + 5, r), line.substring(r + 9));
     }
     if (line.startsWith("--- ", i)) {
       return Records.signal(src, p, line, i);
