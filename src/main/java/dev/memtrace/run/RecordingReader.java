@@ -18,7 +18,13 @@ import java.util.List;
  */
 public final class RecordingReader implements ItemSource, AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Made on first use: building an ObjectMapper loads some 300 classes (about 0.1 s), which
+   * {@link #isRecording}, asked of every log analyze opens, must not cost.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   private static final byte[] MAGIC =
       ("{\"type\":\"header\",\"format\":\"" + RecordingHeader.FORMAT + "\"")
           .getBytes(StandardCharsets.US_ASCII);
@@ -41,7 +47,7 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
       if (first == null) {
         throw new IOException(file + ": empty recording");
       }
-      return new RecordingReader(file, in, header(JSON.readTree(first), file));
+      return new RecordingReader(file, in, header(Json.MAPPER.readTree(first), file));
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -121,7 +127,7 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
       }
       JsonNode o;
       try {
-        o = JSON.readTree(l);
+        o = Json.MAPPER.readTree(l);
       } catch (IOException e) {
         if (in.readLine() == null) {
           cutOff = true; // memtrace was killed while writing its last object: keep the rest
