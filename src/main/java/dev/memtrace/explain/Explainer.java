@@ -167,6 +167,10 @@ public final class Explainer {
         sp.view = v;
       }
       p.memory = MemoryCalls.MEMORY.contains(sc.name());
+      if (!p.memory && p.in.changes().isEmpty() && sp.specialsSeen
+          && !MemoryCalls.NOTED.contains(sc.name())) {
+        return; // nothing to learn from this call and nothing to say about it
+      }
       Ctx c = new Ctx(sc, sp, this, p.in.changes());
       if (p.memory) {
         Rule.Said said = null;
