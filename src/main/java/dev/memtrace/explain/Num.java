@@ -34,9 +34,12 @@ final class Num {
       long b = parse(t.substring(star + 1));
       return a == NONE || b == NONE ? NONE : a * b;
     }
+    boolean neg = t.startsWith("-");
+    String u = neg ? t.substring(1) : t;
+    if (u.isEmpty() || u.charAt(0) < '0' || u.charAt(0) > '9') {
+      return NONE; // a name, told without an exception (they cost microseconds each)
+    }
     try {
-      boolean neg = t.startsWith("-");
-      String u = neg ? t.substring(1) : t;
       long v;
       if (u.startsWith("0x") || u.startsWith("0X")) {
         v = Long.parseUnsignedLong(u.substring(2), 16);

@@ -14,6 +14,10 @@ public final class Numbers {
     }
     boolean negative = t.startsWith("-");
     String digits = negative ? t.substring(1) : t;
+    if (digits.isEmpty() || digits.charAt(0) < '0' || digits.charAt(0) > '9') {
+      // a name (AT_FDCWD, NULL): told without an exception, which costs microseconds each
+      return OptionalLong.empty();
+    }
     try {
       long v;
       if (digits.startsWith("0x") || digits.startsWith("0X")) {
