@@ -50,11 +50,13 @@ public final class ExplainStats {
   }
 
   private void bytes(SyscallEvent s) {
-    var t = s.args() == null ? null : s.args().texts();
-    if (t == null) {
+    String name = s.name();
+    if (s.args() == null || !(name.equals("mmap") || name.equals("mmap2") || name.equals("munmap")
+        || name.equals("mremap"))) {
       return;
     }
-    switch (s.name()) {
+    var t = s.args().texts();
+    switch (name) {
       case "mmap", "mmap2" -> mapped += t.size() > 1 ? Math.max(0, Num.parse(t.get(1))) : 0;
       case "munmap" -> unmapped += t.size() > 1 ? Math.max(0, Num.parse(t.get(1))) : 0;
       case "mremap" -> {

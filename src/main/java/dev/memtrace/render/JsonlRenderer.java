@@ -28,7 +28,8 @@ import java.util.Locale;
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
  * "JSON Lines output"). Written with Jackson's streaming generator: no tree per event, and all
- * escaping is Jackson's. Log text is turned into Unicode by {@link Texts#unicode}.
+ * escaping is Jackson's, except the "args" of pure-ASCII lines, which {@link AsciiArgsJson}
+ * writes with the same escapes. Log text is turned into Unicode by {@link Texts#unicode}.
  */
 public final class JsonlRenderer implements Renderer {
 
@@ -56,6 +57,9 @@ public final class JsonlRenderer implements Renderer {
 
   /** Each preparing thread writes "args" arrays with its own generator into its own buffer. */
   private static final ThreadLocal<ArgsWriter> ARGS_WRITER = ThreadLocal.withInitial(ArgsWriter::new);
+  /** The same for pure-ASCII lines (almost all), without a generator. */
+  private static final ThreadLocal<AsciiArgsJson> ASCII_ARGS =
+      ThreadLocal.withInitial(AsciiArgsJson::new);
 
   private static final class ArgsWriter {
     final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
@@ -108,7 +112,8 @@ public final class JsonlRenderer implements Renderer {
       return null;
     }
     boolean plain = Texts.isAscii(s.source().text());
-    return new Prepared(ARGS_WRITER.get().write(s.args().texts(), plain), plain);
+    return new Prepared(plain ? ASCII_ARGS.get().write(s.args())
+        : ARGS_WRITER.get().write(s.args().texts(), false), plain);
   }
 
   @Override
@@ -202,10 +207,10 @@ public final class JsonlRenderer implements Renderer {
     g.writeFieldName(SYSCALL);
     g.writeString(s.name());
     g.writeFieldName(ARGS);
-    List<String> texts = s.args().texts();
     if (prepared != null) {
       g.writeRawValue(prepared);
     } else {
+      List<String> texts = s.args().texts();
       g.writeStartArray(texts, texts.size());
       for (int i = 0, n = texts.size(); i < n; i++) {
         g.writeString(text(texts.get(i)));

@@ -15,6 +15,21 @@ public interface Args {
   /** Each top-level argument's text, split at depth 0 outside strings. */
   List<String> texts();
 
+  /** Receives argument texts as a range of a string, so a writer needs no String per argument. */
+  interface TextSink {
+    void text(String s, int from, int to);
+  }
+
+  /**
+   * Hands each top-level argument's text to {@code sink} in order, as {@link #texts()} has them,
+   * without cutting them out of the line when the split is not made yet.
+   */
+  default void eachText(TextSink sink) {
+    for (String t : texts()) {
+      sink.text(t, 0, t.length());
+    }
+  }
+
   /** The typed value of argument {@code i}, parsed on first use. */
   Arg get(int i);
 

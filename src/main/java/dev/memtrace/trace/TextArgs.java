@@ -59,6 +59,23 @@ final class TextArgs implements Args {
     return t;
   }
 
+  @Override
+  public void eachText(TextSink sink) {
+    if (texts != null || commas == null) {
+      Args.super.eachText(sink);
+      return;
+    }
+    if (from == to) {
+      return;
+    }
+    int start = from;
+    for (int c : commas) {
+      sink.text(line, start, c);
+      start = c + 1 < to && line.charAt(c + 1) == ' ' ? c + 2 : c + 1;
+    }
+    sink.text(line, start, to);
+  }
+
   private List<String> cut() {
     if (from == to) {
       return List.of();
