@@ -14,6 +14,20 @@ final class ArgScanner {
 
   private ArgScanner() {}
 
+  /** The characters the scans stop at; any other is passed by with one table look-up. */
+  private static final boolean[] STOP = new boolean[128];
+
+  static {
+    for (char c : "\"()[]{}</,".toCharArray()) {
+      STOP[c] = true;
+    }
+  }
+
+  /** Whether the scans must look at {@code c}: most characters of an argument list are plain. */
+  private static boolean stop(char c) {
+    return c < 128 && STOP[c];
+  }
+
   /**
    * Index of the {@code )} that closes a list opened just before {@code from}, or -1 when the text
    * ends first (an entry half, a cut-off line, a spliced stderr line), or -2 when a bracket closes
@@ -29,6 +43,10 @@ final class ArgScanner {
     int i = from;
     while (i < to) {
       char c = s.charAt(i);
+      if (!stop(c)) {
+        i++;
+        continue;
+      }
       switch (c) {
         case '"' -> i = skipString(s, i, to);
         case '(', '[', '{' -> {
