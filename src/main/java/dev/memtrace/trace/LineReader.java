@@ -2,6 +2,9 @@ package dev.memtrace.trace;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,14 +34,13 @@ public final class LineReader implements AutoCloseable {
   public String next() throws IOException {
     int scanFrom = pos;
     while (true) {
-      for (int i = scanFrom; i < limit; i++) {
-        if (buf[i] == '\n') {
-          int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-          String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-          pos = i + 1;
-          lineNo++;
-          return line;
-        }
+      int i = newline(buf, scanFrom, limit);
+      if (i >= 0) {
+        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+        String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+        pos = i + 1;
+        lineNo++;
+        return line;
       }
       scanFrom = limit - pos;
       if (eof || !fill()) {
@@ -61,6 +63,35 @@ public final class LineReader implements AutoCloseable {
    */
   public boolean ready() throws IOException {
     return pos < limit || eof || in.available() > 0;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Index of the first {@code \n} in {@code b[from, to)}, or -1: eight bytes at a time (a byte
+   * equal to the newline becomes a zero byte, and the classic test for a zero byte in a word
+   * finds it; the lowest flagged byte is always a true one), which is several times faster than a
+   * byte loop over lines of 100 to 200 bytes.
+   */
+  static int newline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long found = (x - ONES) & ~x & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** 1-based number of the line last returned. */
