@@ -41,12 +41,12 @@ final class Faults {
   }
 
   static Explanation explain(SignalEvent sig, Space sp, AddressSpaceView view) {
-    if (!isFault(sig) || sig.siginfo() == null) {
+    if (!isFault(sig) || sig.siginfoText() == null) {
       return null;
     }
     String code = null;
     long addr = Num.NONE;
-    Matcher m = FIELD.matcher(sig.siginfo().text());
+    Matcher m = FIELD.matcher(sig.siginfoText());
     while (m.find()) {
       if (m.group(1).equals("si_code")) {
         code = m.group(2);

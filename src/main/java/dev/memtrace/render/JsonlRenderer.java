@@ -152,7 +152,7 @@ public final class JsonlRenderer implements Renderer {
       g.writeString("signal");
       prefix(s.prefix());
       g.writeStringField("signal", s.signal());
-      g.writeStringField("siginfo", s.siginfo() == null ? null : Texts.unicode(s.siginfo().text()));
+      g.writeStringField("siginfo", s.siginfoText() == null ? null : Texts.unicode(s.siginfoText()));
       stack(s.stack());
     } else if (e instanceof ExitEvent x) {
       g.writeString("exit");

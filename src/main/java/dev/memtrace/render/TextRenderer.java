@@ -109,7 +109,7 @@ public final class TextRenderer implements Renderer {
       }
     } else if (e instanceof SignalEvent s) {
       b.append(style.signal("--- " + s.signal()
-          + (s.siginfo() == null ? " (stopped)" : " " + Texts.terminal(s.siginfo().text())) + " ---"));
+          + (s.siginfoText() == null ? " (stopped)" : " " + Texts.terminal(s.siginfoText())) + " ---"));
     } else if (e instanceof ExitEvent x) {
       String t = switch (x.kind()) {
         case EXITED -> "+++ exited with " + x.status() + " +++";

@@ -21,7 +21,7 @@ final class Records {
     if (!name.startsWith("SIG")) {
       return LineParser.unparsed(src, p, "signal record without a signal name");
     }
-    Arg info = sp < 0 ? null : ArgParser.parseValue(body.substring(sp + 1));
+    String info = sp < 0 ? null : body.substring(sp + 1);
     return new Piece.Done(new SignalEvent(src, p, name, info, List.of()));
   }
 

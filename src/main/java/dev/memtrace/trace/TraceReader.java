@@ -189,7 +189,7 @@ public final class TraceReader implements EventSource {
       return new SyscallEvent(s.source(), p, s.name(), s.args(), s.result(), s.duration(),
           s.stack(), s.completion());
     } else if (e instanceof SignalEvent s) {
-      return new SignalEvent(s.source(), p, s.signal(), s.siginfo(), s.stack());
+      return new SignalEvent(s.source(), p, s.signal(), s.siginfoText(), s.stack());
     } else if (e instanceof ExitEvent x) {
       return new ExitEvent(x.source(), p, x.kind(), x.status(), x.signal(), x.coreDumped(),
           x.execvePid());
