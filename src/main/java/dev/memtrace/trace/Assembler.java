@@ -130,7 +130,20 @@ final class Assembler {
   }
 
   private void resumed(Piece.Resumed r) {
-    Piece.Unfinished u = take(key(r.prefix()), r.name());
+    TraceEvent e = resume(parser, take(key(r.prefix()), r.name()), r);
+    if (e instanceof SyscallEvent) {
+      hold(e);
+    } else {
+      emit(e);
+    }
+  }
+
+  /**
+   * The call a resumed half makes: joined with its entry half {@code u} (numbered by the entry's
+   * line, under the resumed half's pid), or alone when {@code u} is null. An {@code -ff} set's
+   * thread execve is joined here too, across files ({@link ThreadExecves}).
+   */
+  static TraceEvent resume(LineParser parser, Piece.Unfinished u, Piece.Resumed r) {
     Source src;
     Prefix prefix;
     String body;
@@ -149,14 +162,13 @@ final class Assembler {
     }
     Piece p = parser.call(src, prefix, body, r.name(), r.name().length() + 1);
     if (p instanceof Piece.Done d && d.event() instanceof SyscallEvent s) {
-      hold(how == SyscallEvent.Completion.COMPLETE ? s
+      return how == SyscallEvent.Completion.COMPLETE ? s
           : new SyscallEvent(s.source(), s.prefix(), s.name(), s.args(), s.result(), s.duration(),
-              List.of(), how));
+              List.of(), how);
     } else if (p instanceof Piece.Done d) {
-      emit(d.event());
-    } else {
-      emit(new UnparsedEvent(src, prefix, "resumed call does not close its argument list"));
+      return d.event();
     }
+    return new UnparsedEvent(src, prefix, "resumed call does not close its argument list");
   }
 
   /**

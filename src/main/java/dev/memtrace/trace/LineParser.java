@@ -106,7 +106,7 @@ final class LineParser {
     int n = s.length();
     if (s.endsWith(UNFINISHED)) {
       int end = n - UNFINISHED.length();
-      return new Piece.Unfinished(src, p, name, s.substring(open, end));
+      return new Piece.Unfinished(src, p, name, s.substring(open, end), null);
     }
     if (s.endsWith(DETACHED)) {
       return new Piece.Detached(src, p, name, s.substring(open, n - DETACHED.length()));
@@ -114,7 +114,9 @@ final class LineParser {
     if (s.endsWith(" ...>")) {
       int pc = s.lastIndexOf(PID_CHANGED);
       if (pc >= open) {
-        return new Piece.Unfinished(src, p, name, s.substring(open, pc));
+        Long to = Numbers.parse(s, pc + PID_CHANGED.length(), n - 5);
+        Integer newPid = to != null && to > 0 && to <= Integer.MAX_VALUE ? to.intValue() : null;
+        return new Piece.Unfinished(src, p, name, s.substring(open, pc), newPid);
       }
     }
     commas.clear();

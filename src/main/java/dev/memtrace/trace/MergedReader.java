@@ -1,6 +1,7 @@
 package dev.memtrace.trace;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  * order of their absolute timestamps; an event without one (a notice, a log made without
  * {@code -t}) counts as at the last time its file showed, so each file keeps its own order. When
  * no file has timestamps at all, the files follow one another in the order given (each process
- * in order). Only one event per file is held at a time.
+ * in order). A thread's execve, begun in the thread's file and resumed in the leader's, comes out
+ * as one call ({@link ThreadExecves}). Only one event per file is held at a time, and a file
+ * whose resumed execve waits for the thread's half is not read further meanwhile.
  */
 public final class MergedReader implements EventSource {
 
@@ -17,6 +20,8 @@ public final class MergedReader implements EventSource {
   private final TraceEvent[] heads;
   private final double[] times;
   private final boolean[] done;
+  private final ThreadExecves execs;
+  private final ArrayDeque<TraceEvent> out;
 
   public MergedReader(List<? extends EventSource> sources) {
     this.sources = new ArrayList<>(sources);
@@ -25,13 +30,38 @@ public final class MergedReader implements EventSource {
     this.times = new double[n];
     this.done = new boolean[n];
     java.util.Arrays.fill(times, Double.NEGATIVE_INFINITY);
+    this.execs = new ThreadExecves(n);
+    this.out = execs.output();
   }
 
   @Override
   public TraceEvent next() throws IOException {
-    int best = -1;
+    while (out.isEmpty()) {
+      fill();
+      execs.giveUp(heads);
+      if (!out.isEmpty()) {
+        break;
+      }
+      int best = -1;
+      for (int k = 0; k < heads.length; k++) {
+        if (heads[k] != null && (best < 0 || times[k] < times[best])) {
+          best = k;
+        }
+      }
+      if (best < 0) {
+        return null;
+      }
+      TraceEvent e = heads[best];
+      heads[best] = null;
+      execs.accept(best, e);
+    }
+    return out.poll();
+  }
+
+  /** Reads the next event of every file that has none waiting (and is not held back). */
+  private void fill() throws IOException {
     for (int k = 0; k < heads.length; k++) {
-      if (heads[k] == null && !done[k]) {
+      if (heads[k] == null && !done[k] && !execs.blocked(k)) {
         heads[k] = sources.get(k).next();
         if (heads[k] == null) {
           done[k] = true;
@@ -42,16 +72,7 @@ public final class MergedReader implements EventSource {
           times[k] = t;
         }
       }
-      if (heads[k] != null && (best < 0 || times[k] < times[best])) {
-        best = k;
-      }
     }
-    if (best < 0) {
-      return null;
-    }
-    TraceEvent e = heads[best];
-    heads[best] = null;
-    return e;
   }
 
   @Override

@@ -14,8 +14,13 @@ sealed interface Piece {
   /** A {@code -k} frame line; it belongs to the call or signal printed before it. */
   record Frame(Source source, StackFrame frame) implements Piece {}
 
-  /** {@code NAME(ARGS <unfinished ...>}: argsText is the entry text without the marker. */
-  record Unfinished(Source source, Prefix prefix, String name, String argsText) implements Piece {}
+  /**
+   * {@code NAME(ARGS <unfinished ...>}: argsText is the entry text without the marker. For an
+   * {@code -ff} thread's execve, {@code NAME(ARGS <pid changed to N ...>}, newPid is N (the
+   * leader, whose file has the resumed half: strace-format.md 4.8); otherwise null.
+   */
+  record Unfinished(Source source, Prefix prefix, String name, String argsText, Integer newPid)
+      implements Piece {}
 
   /** {@code <... NAME resumed>REST}: rest goes on from where the entry half stopped. */
   record Resumed(Source source, Prefix prefix, String name, String rest) implements Piece {}

@@ -20,7 +20,8 @@
  * generated classes stay in this package's {@code grammar} subpackage and are used only by
  * {@code ArgParser} and {@code ArgBuilder}.
  *
- * <p>Several logs ({@code -ff} sets) are merged by {@link dev.memtrace.trace.MergedReader}. The
- * line shapes are those of {@code ../shared/reference/strace-format.md} (strace 6.1).
+ * <p>Several logs ({@code -ff} sets) are merged by {@link dev.memtrace.trace.MergedReader}, which
+ * also joins a thread's execve begun in one file and resumed in another ({@code ThreadExecves}).
+ * The line shapes are those of {@code ../shared/reference/strace-format.md} (strace 6.1).
  */
 package dev.memtrace.trace;

@@ -56,6 +56,31 @@ public final class Corpus {
     return events;
   }
 
+  /**
+   * The files {@code PREFIX.PID} of an {@code -ff} set in logs/, merged as {@code analyze
+   * PREFIX.*} reads them: in the order a shell glob lists them, each with the pid of its name.
+   */
+  public static List<TraceEvent> ffSet(String prefix) {
+    List<TraceReader> readers = new ArrayList<>();
+    List<TraceEvent> events = new ArrayList<>();
+    try (Stream<Path> files = Files.list(logs())) {
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).sorted()
+          .toList()) {
+        String name = p.getFileName().toString();
+        readers.add(new TraceReader(Files.newInputStream(p), name,
+            Integer.valueOf(name.substring(prefix.length() + 1))));
+      }
+      try (MergedReader r = new MergedReader(readers)) {
+        for (TraceEvent e = r.next(); e != null; e = r.next()) {
+          events.add(e);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return events;
+  }
+
   /** Dumps the unparsed lines of every corpus log (a development aid). */
   public static void main(String[] args) {
     for (Path p : allLogs()) {

@@ -67,7 +67,8 @@ class CorpusTest {
         .filter(l -> l.contains("resumed>")).count();
     long joined = Corpus.events(log).stream().filter(e -> e instanceof SyscallEvent s
         && s.completion() == SyscallEvent.Completion.JOINED).count();
-    // spawn_ff.695 resumes an execve whose entry is in the thread's own file (spawn_ff.722).
+    // spawn_ff.695 resumes an execve whose entry is in the thread's own file (spawn_ff.722);
+    // merging the set joins them (threadExecveOfAnFfSetIsOneCall).
     long expected = name.equals("spawn_ff.695") ? resumed - 1 : resumed;
     assertThat(joined).as("joined calls in %s", name).isEqualTo(expected);
   }
@@ -142,5 +143,29 @@ class CorpusTest {
         && s.name().equals("execve") && s.args().text().contains("exec from thread")).findFirst().get();
     assertThatEvent(exec).isCompletion(SyscallEvent.Completion.JOINED).hasPid(658).returns(0);
     assertThat(exec.source().text()).contains("675   execve(").contains("658   <... execve resumed>");
+  }
+
+  @Test
+  void threadExecveOfAnFfSetIsOneCall() {
+    List<TraceEvent> ev = Corpus.ffSet("spawn_ff");
+    List<SyscallEvent> execs = ev.stream().filter(e -> e instanceof SyscallEvent s
+        && s.name().equals("execve")).map(e -> (SyscallEvent) e).toList();
+    List<SyscallEvent> fromThread = execs.stream()
+        .filter(s -> s.args().text().contains("exec from thread")).toList();
+    assertThat(fromThread).hasSize(1);
+    // As in spawn_f.log: the thread's arguments and line, the leader's pid and result.
+    assertThatEvent(fromThread.get(0)).isCompletion(SyscallEvent.Completion.JOINED).hasPid(695)
+        .isLine(4).returns(0)
+        .hasArgs("\"/bin/echo\"", "[\"/bin/echo\", \"exec from thread\"]", "0x7ffe248a0a48 /* 2 vars */");
+    assertThat(fromThread.get(0).source().file()).isEqualTo("spawn_ff.722");
+    assertThat(execs).noneSatisfy(s -> assertThat(s.args().texts()).isEmpty());
+    assertThat(execs).extracting(SyscallEvent::completion)
+        .doesNotContain(SyscallEvent.Completion.UNFINISHED);
+    // The leader's own events stay in order around it: superseded, the exec, the new image.
+    List<TraceEvent> leader = ev.stream().filter(e -> Integer.valueOf(695).equals(e.pid())).toList();
+    int at = leader.indexOf(fromThread.get(0));
+    assertThat(leader.get(at - 1)).isInstanceOfSatisfying(ExitEvent.class,
+        x -> assertThat(x.kind()).isEqualTo(ExitEvent.Kind.SUPERSEDED));
+    assertThatEvent(leader.get(at + 1)).isSyscall("brk").isLine(59);
   }
 }

@@ -208,6 +208,28 @@ class LineShapesTest {
   }
 
   @Test
+  void pidChangedKeepsTheLeaderPid() {
+    LineParser parser = new LineParser("spawn_ff.722");
+    Piece thread = parser.parse("12:11:08.885144 execve(\"/bin/echo\", [\"/bin/echo\", \"exec from thread\"], "
+        + "0x7ffe248a0a48 /* 2 vars */ <pid changed to 695 ...>", 4);
+    assertThat(thread).isInstanceOfSatisfying(Piece.Unfinished.class, u -> {
+      assertThat(u.name()).isEqualTo("execve");
+      assertThat(u.newPid()).isEqualTo(695);
+      assertThat(u.argsText())
+          .isEqualTo("\"/bin/echo\", [\"/bin/echo\", \"exec from thread\"], 0x7ffe248a0a48 /* 2 vars */");
+      assertThat(u.prefix().time()).isEqualTo("12:11:08.885144");
+    });
+    assertThat(parser.parse("read(3,  <unfinished ...>", 1)).isInstanceOfSatisfying(Piece.Unfinished.class,
+        u -> assertThat(u.newPid()).isNull());
+    assertThat(parser.parse("execve(\"/x\", [], 0x1 /* 0 vars */ <pid changed to ? ...>", 1))
+        .isInstanceOfSatisfying(Piece.Unfinished.class, u -> assertThat(u.newPid()).isNull());
+    // Read alone, the thread's file still ends in an unfinished execve with its arguments.
+    assertThatEvent(parse("execve(\"/bin/echo\", [\"/bin/echo\"], 0x7ffe /* 2 vars */ <pid changed to 695 ...>"))
+        .isSyscall("execve").isCompletion(SyscallEvent.Completion.UNFINISHED)
+        .hasArgs("\"/bin/echo\"", "[\"/bin/echo\"]", "0x7ffe /* 2 vars */");
+  }
+
+  @Test
   void cutOffLastLineIsAnUnfinishedCall() {
     List<TraceEvent> ev = TraceReader.parseAll(
         "nanosleep({tv_sec=0, tv_nsec=1}, NULL) = 0\nclock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=5, tv_nsec=0}, ");
