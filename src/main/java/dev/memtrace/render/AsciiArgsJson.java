@@ -1,6 +1,9 @@
 package dev.memtrace.render;
 
 import dev.memtrace.trace.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,8 @@ final class AsciiArgsJson implements Args.TextSink {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private byte[] buf = new byte[512];
+  /** The current argument's chars as bytes. */
+  private byte[] src = new byte[512];
   private int n;
   private boolean first;
 
@@ -30,7 +35,14 @@ final class AsciiArgsJson implements Args.TextSink {
 
   @Override
   public void text(String s, int from, int to) {
-    room(6 * (to - from) + 3);
+    int len = to - from;
+    room(6 * len + 3);
+    if (src.length < len + 8) {
+      src = new byte[Math.max(src.length * 2, len + 8)];
+    }
+    // Latin-1 chars to bytes in one copy; then runs of bytes that need no escape are found eight
+    // at a time and copied whole
+    s.getBytes(from, to, src, 0);
     byte[] b = buf;
     int k = n;
     if (!first) {
@@ -38,16 +50,52 @@ final class AsciiArgsJson implements Args.TextSink {
     }
     first = false;
     b[k++] = '"';
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\') {
-        b[k++] = (byte) c;
-      } else {
-        k = escape(b, k, c);
+    int p = 0;
+    while (p < len) {
+      int q = special(src, p, len);
+      System.arraycopy(src, p, b, k, q - p);
+      k += q - p;
+      if (q == len) {
+        break;
       }
+      k = escape(b, k, (char) src[q]);
+      p = q + 1;
     }
     b[k++] = '"';
     n = k;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = ONES * '"';
+  private static final long BACKSLASHES = ONES * '\\';
+  private static final long SPACES = ONES * 0x20;
+
+  /**
+   * Index of the first byte in {@code b[from, to)} that JSON escapes ({@code "}, {@code \\}, or a
+   * control character), or {@code to}. Eight bytes at a time: each test flags a byte by its high
+   * bit, and the lowest flagged byte is always a true one (every byte is below 0x80 here).
+   */
+  static int special(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i);
+      long q = x ^ QUOTES;
+      long bs = x ^ BACKSLASHES;
+      long found = ((q - ONES) & ~q | (bs - ONES) & ~bs | (x - SPACES) & ~x) & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      byte c = b[i];
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return i;
+      }
+    }
+    return to;
   }
 
   private static int escape(byte[] b, int k, char c) {
