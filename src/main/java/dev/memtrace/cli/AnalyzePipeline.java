@@ -123,13 +123,12 @@ final class AnalyzePipeline {
       return fail("cannot write output: " + e.getMessage());
     }
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
-    try (ReadAhead src = new ReadAhead(source, annotate,
-        timeline ? renderer::prepare : a -> null)) {
+    try (ReadAhead src = new ReadAhead(source, annotate)) {
       long n = 0;
       Progress progress = new Progress(progressTerminal(), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
-          renderer.event(e, src.prepared());
+          renderer.event(e);
         }
         if ((++n & 0xfff) == 0) {
           if (readerGone(target)) {

@@ -8,14 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Function;
 
 /**
  * Reads, parses and annotates (the {@link Annotator}: the model stage) on a second thread while
  * the caller's thread renders (machines
- * running memtrace often have two cores). The renderer's work that needs only the parsed event
- * (its {@code prepare}: for jsonl, the "args" arrays) is done here too: measured, it costs less
- * here, where the line is still in this core's cache, than on the rendering thread. Events
+ * running memtrace often have two cores). Events
  * travel in batches through a small bounded queue, so memory stays flat whatever the size of
  * the log. A batch is handed over early when the source has nothing more at hand (a live run
  * waiting for its program), so the timeline streams; the explain stage's lookahead window still
@@ -27,14 +24,10 @@ final class ReadAhead implements AutoCloseable {
   private static final int QUEUED_BATCHES = 8;
 
   /** A batch with the producer's end state: done, and the error that ended it, if any. */
-  private record Batch(List<AnnotatedEvent> events, List<Object> prepared, boolean last,
-      IOException error) {}
+  private record Batch(List<AnnotatedEvent> events, boolean last, IOException error) {}
 
   private final EventSource source;
   private final Annotator annotate;
-  private final Function<TraceEvent, Object> prepare;
-  private List<Object> currentPrepared = List.of();
-  private Object lastPrepared;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Thread thread;
   private List<AnnotatedEvent> current = List.of();
@@ -53,11 +46,9 @@ final class ReadAhead implements AutoCloseable {
 
   }
 
-  /** @param prepare the renderer's work that can be done ahead ({@code Renderer#prepare}) */
-  ReadAhead(EventSource source, Annotator annotate, Function<TraceEvent, Object> prepare) {
+  ReadAhead(EventSource source, Annotator annotate) {
     this.source = source;
     this.annotate = annotate;
-    this.prepare = prepare;
     this.thread = new Thread(this::produce, "memtrace-parse");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -66,39 +57,30 @@ final class ReadAhead implements AutoCloseable {
   private void produce() {
     try {
       List<AnnotatedEvent> batch = new ArrayList<>(BATCH);
-      List<Object> prepared = new ArrayList<>(BATCH);
       while (true) {
         if (!batch.isEmpty() && !source.ready()) {
           // about to wait for input: what is ready goes on now, so a live timeline streams
-          queue.put(new Batch(batch, prepared, false, null));
+          queue.put(new Batch(batch, false, null));
           batch = new ArrayList<>(BATCH);
-          prepared = new ArrayList<>(BATCH);
         }
         TraceEvent e = source.next();
         if (e == null) {
           break;
         }
-        for (AnnotatedEvent a : annotate.accept(e)) {
-          batch.add(a);
-          prepared.add(prepare.apply(a.event()));
-        }
+        batch.addAll(annotate.accept(e));
         if (batch.size() >= BATCH) {
-          queue.put(new Batch(batch, prepared, false, null));
+          queue.put(new Batch(batch, false, null));
           batch = new ArrayList<>(BATCH);
-          prepared = new ArrayList<>(BATCH);
         }
       }
-      for (AnnotatedEvent a : annotate.finish()) {
-        batch.add(a);
-        prepared.add(prepare.apply(a.event()));
-      }
-      queue.put(new Batch(batch, prepared, true, null));
+      batch.addAll(annotate.finish());
+      queue.put(new Batch(batch, true, null));
     } catch (IOException e) {
-      putQuietly(new Batch(List.of(), List.of(), true, e));
+      putQuietly(new Batch(List.of(), true, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      putQuietly(new Batch(List.of(), List.of(), true, new IOException("parser failed: " + e, e)));
+      putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
     }
   }
 
@@ -128,17 +110,10 @@ final class ReadAhead implements AutoCloseable {
         throw b.error();
       }
       current = b.events();
-      currentPrepared = b.prepared();
       index = 0;
       ended = b.last();
     }
-    lastPrepared = currentPrepared.get(index);
     return current.get(index++);
-  }
-
-  /** What the renderer prepared for the event {@link #next()} returned last. */
-  Object prepared() {
-    return lastPrepared;
   }
 
   /** The source's counts; final once {@link #next()} has returned null. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
@@ -21,7 +20,6 @@ import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,47 +48,9 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
-  private RawJson prepared;
+  /** Writes the "args" of pure-ASCII lines (almost all) without the generator. */
+  private final AsciiArgsJson asciiArgs = new AsciiArgsJson();
 
-  /** What {@link #prepare} hands over: the "args" array as JSON, and whether the line is ASCII. */
-  private record Prepared(RawJson args, boolean ascii) {}
-
-  /** Each preparing thread writes "args" arrays with its own generator into its own buffer. */
-  private static final ThreadLocal<ArgsWriter> ARGS_WRITER = ThreadLocal.withInitial(ArgsWriter::new);
-  /** The same for pure-ASCII lines (almost all), without a generator. */
-  private static final ThreadLocal<AsciiArgsJson> ASCII_ARGS =
-      ThreadLocal.withInitial(AsciiArgsJson::new);
-
-  private static final class ArgsWriter {
-    final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
-    final JsonGenerator gen;
-
-    ArgsWriter() {
-      try {
-        gen = new JsonFactory().createGenerator(buffer, JsonEncoding.UTF8);
-        gen.setRootValueSeparator(null);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    RawJson write(List<String> texts, boolean ascii) {
-      try {
-        gen.writeStartArray();
-        for (int i = 0, n = texts.size(); i < n; i++) {
-          String t = texts.get(i);
-          gen.writeString(ascii ? t : Texts.unicode(t));
-        }
-        gen.writeEndArray();
-        gen.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // a byte array does not fail
-      }
-      RawJson raw = new RawJson(buffer.toByteArray());
-      buffer.reset();
-      return raw;
-    }
-  }
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
@@ -102,36 +62,11 @@ public final class JsonlRenderer implements Renderer {
     this.withFile = withFile;
   }
 
-  /**
-   * The "args" array, written as JSON by a Jackson generator of the preparing thread, so that
-   * the largest part of the escaping runs on the parsing thread.
-   */
-  @Override
-  public Object prepare(TraceEvent e) {
-    if (!(e instanceof SyscallEvent s)) {
-      return null;
-    }
-    boolean plain = Texts.isAscii(s.source().text());
-    return new Prepared(plain ? ASCII_ARGS.get().write(s.args())
-        : ARGS_WRITER.get().write(s.args().texts(), false), plain);
-  }
-
   @Override
   public void event(AnnotatedEvent a) throws IOException {
-    event(a, null);
-  }
-
-  @Override
-  public void event(AnnotatedEvent a, Object prepared) throws IOException {
     TraceEvent e = a.event();
     any = true;
-    if (prepared instanceof Prepared p) {
-      this.prepared = p.args();
-      ascii = p.ascii();
-    } else {
-      this.prepared = null;
-      ascii = Texts.isAscii(e.source().text());
-    }
+    ascii = Texts.isAscii(e.source().text());
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);
@@ -207,8 +142,8 @@ public final class JsonlRenderer implements Renderer {
     g.writeFieldName(SYSCALL);
     g.writeString(s.name());
     g.writeFieldName(ARGS);
-    if (prepared != null) {
-      g.writeRawValue(prepared);
+    if (ascii) {
+      g.writeRawValue(asciiArgs.write(s.args()));
     } else {
       List<String> texts = s.args().texts();
       g.writeStartArray(texts, texts.size());

@@ -1,7 +1,6 @@
 package dev.memtrace.render;
 
 import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.trace.TraceEvent;
 import java.io.IOException;
 
 /**
@@ -11,20 +10,6 @@ import java.io.IOException;
 public interface Renderer extends AutoCloseable {
 
   void event(AnnotatedEvent event) throws IOException;
-
-  /**
-   * Work on one parsed event that can be done ahead, on another thread and before the event is
-   * annotated, before {@link #event(AnnotatedEvent, Object)} is called with what it returns (for
-   * jsonl: escaping the argument texts). Must be thread-safe. The default prepares nothing.
-   */
-  default Object prepare(TraceEvent event) {
-    return null;
-  }
-
-  /** {@link #event(AnnotatedEvent)} with what {@link #prepare} returned for the event. */
-  default void event(AnnotatedEvent event, Object prepared) throws IOException {
-    event(event);
-  }
 
   /** Called once after the last event; flushes whatever the format writes at the end. */
   void finish() throws IOException;

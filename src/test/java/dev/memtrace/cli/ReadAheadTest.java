@@ -76,7 +76,7 @@ class ReadAheadTest {
   void whatIsParsedGoesOnWhileTheSourceWaitsForInput() throws Exception {
     PausingSource source = new PausingSource();
     List<TraceEvent> seen = new ArrayList<>();
-    try (ReadAhead ahead = new ReadAhead(source, BARE, e -> null)) {
+    try (ReadAhead ahead = new ReadAhead(source, BARE)) {
       Thread consumer = new Thread(() -> {
         try {
           for (AnnotatedEvent a = ahead.next(); a != null; a = ahead.next()) {

@@ -21,19 +21,6 @@ public final class FilteringRenderer implements Renderer {
     }
   }
 
-  /** Preparing runs ahead on another thread, so it cannot ask the (stateful) filter: all go. */
-  @Override
-  public Object prepare(dev.memtrace.trace.TraceEvent event) {
-    return next.prepare(event);
-  }
-
-  @Override
-  public void event(AnnotatedEvent event, Object prepared) throws IOException {
-    if (filter.test(event)) {
-      next.event(event, prepared);
-    }
-  }
-
   @Override
   public void finish() throws IOException {
     next.finish();
