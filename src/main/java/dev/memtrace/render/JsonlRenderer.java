@@ -66,7 +66,7 @@ public final class JsonlRenderer implements Renderer {
   public void event(AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
     any = true;
-    ascii = Texts.isAscii(e.source().text());
+    ascii = asciiArgs.ascii(e.source().text());
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);

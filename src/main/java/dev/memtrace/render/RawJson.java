@@ -12,28 +12,35 @@ import java.nio.ByteBuffer;
 final class RawJson implements SerializableString {
 
   private final byte[] utf8;
+  private final int length;
 
   RawJson(byte[] utf8) {
+    this(utf8, utf8.length);
+  }
+
+  /** The first {@code length} bytes of {@code utf8} (a buffer the writer reuses after the write). */
+  RawJson(byte[] utf8, int length) {
     this.utf8 = utf8;
+    this.length = length;
   }
 
   @Override
   public byte[] asUnquotedUTF8() {
-    return utf8;
+    return length == utf8.length ? utf8 : java.util.Arrays.copyOf(utf8, length);
   }
 
   @Override
   public int appendUnquotedUTF8(byte[] buffer, int offset) {
-    if (offset + utf8.length > buffer.length) {
+    if (offset + length > buffer.length) {
       return -1;
     }
-    System.arraycopy(utf8, 0, buffer, offset, utf8.length);
-    return utf8.length;
+    System.arraycopy(utf8, 0, buffer, offset, length);
+    return length;
   }
 
   @Override
   public String getValue() {
-    return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

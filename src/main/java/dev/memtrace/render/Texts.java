@@ -73,15 +73,6 @@ public final class Texts {
   }
 
   /**
-   * True when every char is below 0x80. Encoding to UTF-8 is used as the test because the JDK
-   * checks a Latin-1 string for high bytes with a vectorised intrinsic there: for a typical
-   * line this is several times faster than a charAt loop, copy included.
-   */
-  static boolean isAscii(String raw) {
-    return raw.getBytes(StandardCharsets.UTF_8).length == raw.length();
-  }
-
-  /**
    * Seconds as a JSON number with up to 9 decimals and no exponent ({@code 0.000007}, not
    * {@code 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
    */

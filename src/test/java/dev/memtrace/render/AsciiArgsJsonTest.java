@@ -97,4 +97,33 @@ class AsciiArgsJsonTest {
     }
     assertThat(calls).isEqualTo(5);
   }
+
+  @Test
+  void aLineIsAsciiWhenNoByteHasItsHighBitWhereverTheByteIs() {
+    AsciiArgsJson w = new AsciiArgsJson();
+    Random r = new Random(3);
+    for (int round = 0; round < 5000; round++) {
+      char[] cs = new char[r.nextInt(40)];
+      for (int i = 0; i < cs.length; i++) {
+        cs[i] = (char) r.nextInt(0x80);
+      }
+      boolean high = cs.length > 0 && r.nextBoolean();
+      if (high) {
+        cs[r.nextInt(cs.length)] = (char) (0x80 + r.nextInt(0x80));
+      }
+      assertThat(w.ascii(new String(cs))).as(new String(cs)).isEqualTo(!high);
+    }
+  }
+
+  @Test
+  void argumentsOfTheLineCheckedLastAreTakenFromItsBytes() throws IOException {
+    AsciiArgsJson w = new AsciiArgsJson();
+    for (TraceEvent e : TraceReader.parseAll(
+        "1 openat(AT_FDCWD, \"/a\\\"b\", O_RDONLY) = 3\n1 write(1, \"x\\ty\", 3) = 3\n")) {
+      SyscallEvent s = (SyscallEvent) e;
+      assertThat(w.ascii(s.source().text())).isTrue();
+      assertThat(new String(w.write(s.args()).asUnquotedUTF8(), StandardCharsets.UTF_8))
+          .isEqualTo(jackson(s.args().texts()));
+    }
+  }
 }
