@@ -49,7 +49,7 @@ public final class Explainer {
     BufferRef buffer;
     boolean memory;
     /** Tags this event made, whose amendments stop when it leaves. */
-    final List<Tag> made = new ArrayList<>(1);
+    final List<Tag> made = new ArrayList<>();
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
     List<Tag> classes;
     /** The path execve ran in this event's address space, to class its image. */

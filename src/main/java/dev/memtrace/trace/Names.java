@@ -3,8 +3,8 @@ package dev.memtrace.trace;
 /**
  * Syscall names, each spelling kept once: a log of a million calls names a few dozen syscalls,
  * so the parser hands out the same {@link String} for each spelling instead of a fresh copy per
- * line. Later stages look names up in sets, maps and switches; a shared string has its hash
- * computed once and compares equal by reference. A fixed table: a spelling whose slot is taken
+ * line: the JVM's interned one. Later stages look names up in sets, maps and switches; a shared
+ * string has its hash computed once and equals a literal of the same spelling by reference. A fixed table: a spelling whose slot is taken
  * by another one is simply copied. Not thread-safe (one per parser).
  */
 final class Names {
@@ -25,6 +25,9 @@ final class Names {
     }
     String name = line.substring(from, to);
     if (known == null) {
+      // the JVM's own copy: the same object as the literal "mmap" in the stages' sets and
+      // switches, so their equals() answers at the first (identity) test
+      name = name.intern();
       table[slot] = name;
     }
     return name;
