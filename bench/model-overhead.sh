@@ -2,13 +2,15 @@
 # What the model stage costs: `memtrace analyze` with parsing only (--stages parse, a hidden
 # benchmark switch) against parsing plus the model (the default), on the same large log as
 # bench/analyze-throughput.sh (bench/out/big.log, made by that script).
-# Reports the best and median wall time of RUNS runs each, and the overhead of the model.
+# Reports the best and median wall time of RUNS runs each (interleaved, so that a change of load
+# hits both alike), and the overhead of the model.
 #
-# Usage: bench/model-overhead.sh        (RUNS=5 FORMAT=jsonl MIN_LINES=1200000)
+# Usage: bench/model-overhead.sh                         (RUNS=5 FORMAT=jsonl)
+#        LOG=bench/out/long.log bench/model-overhead.sh  (the 8M-line log of LONG=1 analyze-throughput.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="$here/bench/out"
-log="$out/big.log"
+log="${LOG:-$out/big.log}"
 RUNS="${RUNS:-5}"
 FORMAT="${FORMAT:-jsonl}"
 export MEMTRACE_JAVA_OPTS="${MEMTRACE_JAVA_OPTS:--Xmx256m}"
@@ -22,27 +24,33 @@ echo "log: $log, $lines lines"
 
 # Wall time swings on a shared box; CPU time (user + system, all threads) is the steadier
 # measure of the work each variant does, so the overhead is given on both.
-measure() {
-  local stages=$1 walls=() cpus=()
-  for _ in $(seq "$RUNS"); do
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%U %S" -o "$out/time.txt" "$here/bin/memtrace" analyze --stages "$stages" \
-      --format "$FORMAT" "$log" > /dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    walls+=("$(echo "$end - $start" | bc -l)")
-    cpus+=("$(awk '{print $1 + $2}' "$out/time.txt" | tail -1)")
-  done
-  local wall cpu
-  wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk -v n="$RUNS" '{t[NR]=$1} END {printf "%.3f %.3f", t[1], t[int((n+1)/2)]}')
-  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk -v n="$RUNS" '{t[NR]=$1} END {printf "%.3f %.3f", t[1], t[int((n+1)/2)]}')
-  echo "$wall $cpu"
+# one run of analyze --stages $1: "wall cpu"
+run() {
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%U %S" -o "$out/time.txt" "$here/bin/memtrace" analyze --stages "$1" \
+    --format "$FORMAT" "$log" > /dev/null 2>&1 || true
+  end=$(date +%s.%N)
+  echo "$(echo "$end - $start" | bc -l) $(awk '{print $1 + $2}' "$out/time.txt" | tail -1)"
 }
+
+# best and median of a list of numbers: "best median"
+stats() {
+  printf '%s\n' "$@" | sort -n | awk -v n="$#" '{t[NR]=$1} END {printf "%.3f %.3f", t[1], t[int((n+1)/2)]}'
+}
+
+pws=() pcs=() mws=() mcs=()
+for _ in $(seq "$RUNS"); do
+  read -r w c <<< "$(run parse)"; pws+=("$w"); pcs+=("$c")
+  read -r w c <<< "$(run model)"; mws+=("$w"); mcs+=("$c")
+done
 
 pct() { echo "($2 / $1 - 1) * 100" | bc -l | xargs printf '%.1f'; }
 
-read -r pw pwm pc pcm <<< "$(measure parse)"
-read -r mw mwm mc mcm <<< "$(measure model)"
+read -r pw pwm <<< "$(stats "${pws[@]}")"
+read -r pc pcm <<< "$(stats "${pcs[@]}")"
+read -r mw mwm <<< "$(stats "${mws[@]}")"
+read -r mc mcm <<< "$(stats "${mcs[@]}")"
 echo "parse only:    wall best ${pw}s median ${pwm}s ($(echo "$lines / $pw" | bc) lines/s); CPU best ${pc}s median ${pcm}s"
 echo "parse + model: wall best ${mw}s median ${mwm}s ($(echo "$lines / $mw" | bc) lines/s); CPU best ${mc}s median ${mcm}s"
 echo "model overhead: wall best $(pct "$pw" "$mw")% median $(pct "$pwm" "$mwm")%;" \
