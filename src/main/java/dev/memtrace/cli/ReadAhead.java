@@ -21,7 +21,7 @@ import java.util.concurrent.BlockingQueue;
 final class ReadAhead implements AutoCloseable {
 
   private static final int BATCH = 1024;
-  private static final int QUEUED_BATCHES = 8;
+  private static final int QUEUED_BATCHES = 2;
 
   /** A batch with the producer's end state: done, and the error that ended it, if any. */
   private record Batch(List<AnnotatedEvent> events, boolean last, IOException error) {}
