@@ -104,14 +104,16 @@ final class LineParser {
   /** The body {@code NAME(...}: {@code open} is the index just after the parenthesis. */
   Piece call(Source src, Prefix p, String s, String name, int open) {
     int n = s.length();
-    if (s.endsWith(UNFINISHED)) {
+    // the three markers end in "...>"; a finished call (with -T: "<0.000008>") does not
+    boolean marked = n >= 2 && s.charAt(n - 2) == '.';
+    if (marked && s.endsWith(UNFINISHED)) {
       int end = n - UNFINISHED.length();
       return new Piece.Unfinished(src, p, name, s.substring(open, end), null);
     }
-    if (s.endsWith(DETACHED)) {
+    if (marked && s.endsWith(DETACHED)) {
       return new Piece.Detached(src, p, name, s.substring(open, n - DETACHED.length()));
     }
-    if (s.endsWith(" ...>")) {
+    if (marked && s.endsWith(" ...>")) {
       int pc = s.lastIndexOf(PID_CHANGED);
       if (pc >= open) {
         Long to = Numbers.parse(s, pc + PID_CHANGED.length(), n - 5);
