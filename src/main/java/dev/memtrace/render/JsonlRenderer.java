@@ -26,7 +26,7 @@ import java.util.Locale;
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
  * "JSON Lines output"). Written with Jackson's streaming generator: no tree per event, and all
- * escaping is Jackson's, except the "args" of pure-ASCII lines, which {@link AsciiArgsJson}
+ * escaping is Jackson's, except the "args" of pure-ASCII lines, which {@link AsciiJson}
  * writes with the same escapes. Log text is turned into Unicode by {@link Texts#unicode}.
  */
 public final class JsonlRenderer implements Renderer {
@@ -48,8 +48,8 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
-  /** Writes the "args" of pure-ASCII lines (almost all) without the generator. */
-  private final AsciiArgsJson asciiArgs = new AsciiArgsJson();
+  /** Writes the "args" of pure-ASCII lines (almost all), and plain calls whole, without the generator. */
+  private final AsciiJson asciiJson = new AsciiJson();
 
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
@@ -58,15 +58,26 @@ public final class JsonlRenderer implements Renderer {
   public JsonlRenderer(OutputStream out, boolean withFile) throws IOException {
     this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    this.g.setRootValueSeparator(new SerializedString("\n"));
+    // the newline between objects is written here, as some objects bypass the generator
+    this.g.setRootValueSeparator(null);
     this.withFile = withFile;
   }
 
   @Override
   public void event(AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
+    if (any) {
+      g.writeRaw('\n');
+    }
     any = true;
-    ascii = asciiArgs.ascii(e.source().text());
+    ascii = asciiJson.ascii(e.source().text());
+    if (ascii && !withFile && e instanceof SyscallEvent s && a.changes().isEmpty()
+        && a.checks().isEmpty() && a.buffer() == null && a.why().isEmpty()
+        && AsciiJson.isPlain(s)) {
+      int digits = s.duration() == null ? 0 : Texts.seconds(s.duration(), numberBuf);
+      g.writeRaw(asciiJson.plain(s, e.line(), numberBuf, digits));
+      return;
+    }
     g.writeStartObject();
     g.writeFieldName(V);
     g.writeNumber(SCHEMA);
@@ -143,7 +154,7 @@ public final class JsonlRenderer implements Renderer {
     g.writeString(s.name());
     g.writeFieldName(ARGS);
     if (ascii) {
-      g.writeRawValue(asciiArgs.write(s.args()));
+      g.writeRawValue(asciiJson.write(s.args()));
     } else {
       List<String> texts = s.args().texts();
       g.writeStartArray(texts, texts.size());

@@ -102,6 +102,40 @@ class RendererTest {
     assertThat(other).isPositive();
   }
 
+  /**
+   * A plain call of an ASCII line is written whole without the generator, unless the "file"
+   * field is asked for: the two ways must give the same bytes apart from that field.
+   */
+  @Test
+  void plainCallsWrittenWholeAreWhatTheGeneratorWrites() throws IOException {
+    int plain = 0;
+    for (java.nio.file.Path log : List.of(dev.memtrace.trace.Corpus.logs().resolve("ls_la_y_i_n_T.log"),
+        dev.memtrace.trace.Corpus.logs().resolve("ls_la_t_r.log"),
+        dev.memtrace.trace.Corpus.logs().resolve("misc_f_yy.log"),
+        dev.memtrace.trace.Corpus.logs().resolve("bash_pipes_f_ttt.log"),
+        dev.memtrace.trace.Corpus.logs().resolve("misc_inject.log"))) {
+      for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        ByteArrayOutputStream generated = new ByteArrayOutputStream();
+        JsonlRenderer a = new JsonlRenderer(direct, false);
+        JsonlRenderer b = new JsonlRenderer(generated, true);
+        a.event(AnnotatedEvent.bare(e));
+        b.event(AnnotatedEvent.bare(e));
+        a.finish();
+        b.finish();
+        String file = ",\"file\":" + (e.source().file() == null ? "null"
+            : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(e.source().file()));
+        String expected = generated.toString(StandardCharsets.UTF_8).replace(file, "");
+        assertThat(direct.toString(StandardCharsets.UTF_8)).as(e.source().text()).isEqualTo(expected);
+        if (e instanceof dev.memtrace.trace.SyscallEvent s && AsciiJson.isPlain(s)
+            && e.source().text().chars().allMatch(c -> c < 0x80)) {
+          plain++;
+        }
+      }
+    }
+    assertThat(plain).isGreaterThan(100);
+  }
+
   @Test
   void numbersAndSizes() {
     assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class AsciiArgsJsonTest {
+class AsciiJsonTest {
 
   /** What Jackson's generator writes for these texts as a JSON array. */
   private static String jackson(List<String> texts) throws IOException {
@@ -32,7 +32,7 @@ class AsciiArgsJsonTest {
   }
 
   private static String ours(Args args) {
-    return new String(new AsciiArgsJson().write(args).asUnquotedUTF8(), StandardCharsets.UTF_8);
+    return new String(new AsciiJson().write(args).asUnquotedUTF8(), StandardCharsets.UTF_8);
   }
 
   /** Args over given texts (the default eachText path). */
@@ -100,7 +100,7 @@ class AsciiArgsJsonTest {
 
   @Test
   void aLineIsAsciiWhenNoByteHasItsHighBitWhereverTheByteIs() {
-    AsciiArgsJson w = new AsciiArgsJson();
+    AsciiJson w = new AsciiJson();
     Random r = new Random(3);
     for (int round = 0; round < 5000; round++) {
       char[] cs = new char[r.nextInt(40)];
@@ -117,7 +117,7 @@ class AsciiArgsJsonTest {
 
   @Test
   void argumentsOfTheLineCheckedLastAreTakenFromItsBytes() throws IOException {
-    AsciiArgsJson w = new AsciiArgsJson();
+    AsciiJson w = new AsciiJson();
     for (TraceEvent e : TraceReader.parseAll(
         "1 openat(AT_FDCWD, \"/a\\\"b\", O_RDONLY) = 3\n1 write(1, \"x\\ty\", 3) = 3\n")) {
       SyscallEvent s = (SyscallEvent) e;
