@@ -21,6 +21,12 @@ final class AsciiJson implements Args.TextSink {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /**
+   * The longest line written here; a longer one goes through the generator, which streams it
+   * (here a string may need six bytes per char: a 10 MB buffer would need 60 MB at once).
+   */
+  static final int MAX_LINE = 1 << 16;
+
   private byte[] buf = new byte[512];
   /** An argument's chars as bytes, when it is not cut from {@link #line}. */
   private byte[] src = new byte[512];

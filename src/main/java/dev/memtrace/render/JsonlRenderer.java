@@ -70,7 +70,9 @@ public final class JsonlRenderer implements Renderer {
       g.writeRaw('\n');
     }
     any = true;
-    ascii = asciiJson.ascii(e.source().text());
+    String line = e.source().text();
+    // a very long line (a 10 MB write buffer) goes through the generator, which streams it
+    ascii = line.length() <= AsciiJson.MAX_LINE && asciiJson.ascii(line);
     if (ascii && !withFile && e instanceof SyscallEvent s && a.changes().isEmpty()
         && a.checks().isEmpty() && a.buffer() == null && a.why().isEmpty()
         && AsciiJson.isPlain(s)) {
