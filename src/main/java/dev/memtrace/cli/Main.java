@@ -42,8 +42,20 @@ public final class Main {
       Set.of("run", "analyze", "maps", "help", "-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    int status;
+    try {
+      status = run(args, System.out, System.err);
+    } catch (OutOfMemoryError e) {
+      System.out.flush();
+      System.err.println("memtrace: " + OUT_OF_MEMORY);
+      status = EXIT_USAGE;
+    }
+    System.exit(status);
   }
+
+  /** What is said when the heap runs out (a huge line under a small -Xmx), instead of a trace. */
+  static final String OUT_OF_MEMORY = "out of memory: the Java heap is too small for this input;"
+      + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Main(), new Factory(out, err));

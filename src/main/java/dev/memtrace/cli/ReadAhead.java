@@ -81,6 +81,9 @@ final class ReadAhead implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
+    } catch (OutOfMemoryError e) {
+      // the batch being built is garbage now; the reader must not wait for a thread that is gone
+      putQuietly(new Batch(List.of(), true, new IOException(Main.OUT_OF_MEMORY)));
     }
   }
 
