@@ -10,11 +10,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads, parses and annotates (the {@link Annotator}: the model stage) on a second thread while
- * the caller's thread renders (machines
- * running memtrace often have two cores). Events
- * travel in batches through a small bounded queue, so memory stays flat whatever the size of
- * the log. A batch is handed over early when the source has nothing more at hand (a live run
+ * Reads, parses and annotates (the {@link Annotator}: model, correlation, explain) on a second
+ * thread while the caller's thread renders: machines running memtrace often have two cores.
+ * Events travel in batches through a small bounded queue, so memory stays flat whatever the size
+ * of the log. A batch is handed over early when the source has nothing more at hand (a live run
  * waiting for its program), so the timeline streams; the explain stage's lookahead window still
  * holds its last events until more come or the run ends.
  */
@@ -43,7 +42,6 @@ final class ReadAhead implements AutoCloseable {
 
     /** What is still held at the end. */
     List<AnnotatedEvent> finish();
-
   }
 
   ReadAhead(EventSource source, Annotator annotate) {

@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 final class AsciiJson implements Args.TextSink {
 
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX = bytes("0123456789ABCDEF");
 
   /**
    * The longest line written here; a longer one goes through the generator, which streams it
@@ -110,8 +110,9 @@ final class AsciiJson implements Args.TextSink {
    * The whole object of a plain call ({@link #isPlain}), as {@link JsonlRenderer} writes it with
    * Jackson. The bytes are valid until the next call.
    *
-   * @param line the event's line number; {@code seconds} the duration as {@link Texts#seconds}
-   *     wrote it into {@code digits} ({@code length} chars), when there is one
+   * @param line the event's line number
+   * @param digits the call's duration as {@link Texts#seconds} wrote it (the first {@code length}
+   *     chars), when it has one
    */
   RawJson plain(SyscallEvent s, int line, char[] digits, int length) {
     n = 0;

@@ -25,9 +25,10 @@ import java.util.Locale;
 
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
- * "JSON Lines output"). Written with Jackson's streaming generator: no tree per event, and all
- * escaping is Jackson's, except the "args" of pure-ASCII lines, which {@link AsciiJson}
- * writes with the same escapes. Log text is turned into Unicode by {@link Texts#unicode}.
+ * "JSON Lines output"). Written with Jackson's streaming generator (no tree per event), except,
+ * for pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a plain call, which
+ * {@link AsciiJson} writes from the line's bytes with the same escapes and field order. Log text
+ * is turned into Unicode by {@link Texts#unicode}.
  */
 public final class JsonlRenderer implements Renderer {
 
@@ -48,10 +49,13 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
-  /** Writes the "args" of pure-ASCII lines (almost all), and plain calls whole, without the generator. */
+  /** Writes the "args" of pure-ASCII lines, and plain calls whole, without the generator. */
   private final AsciiJson asciiJson = new AsciiJson();
 
-  /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
+  /**
+   * The event's line is pure ASCII and at most 64 KiB (almost always): its texts need no UTF-8
+   * repair, and {@link #asciiJson} holds its bytes.
+   */
   private boolean ascii;
 
   /** @param withFile add {@code "file"} to each object (several files merged) */

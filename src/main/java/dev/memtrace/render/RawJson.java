@@ -5,18 +5,14 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * JSON that Jackson has already written (on another thread), handed to {@link
- * com.fasterxml.jackson.core.JsonGenerator#writeRawValue(SerializableString)} as UTF-8 bytes.
- * Only the two methods the UTF-8 generator uses for raw values are supported.
+ * JSON already written as UTF-8 bytes ({@link AsciiJson}), handed to the generator's {@code
+ * writeRawValue} or {@code writeRaw}. Only the methods the UTF-8 generator uses for raw values are
+ * supported.
  */
 final class RawJson implements SerializableString {
 
   private final byte[] utf8;
   private final int length;
-
-  RawJson(byte[] utf8) {
-    this(utf8, utf8.length);
-  }
 
   /** The first {@code length} bytes of {@code utf8} (a buffer the writer reuses after the write). */
   RawJson(byte[] utf8, int length) {

@@ -49,7 +49,10 @@ public final class LiveItemStream extends InputStream {
     return n;
   }
 
-  /** What is left of the current line, or 1 when another item is already at hand. */
+  /**
+   * What is left of the current line, else 1 when another item is at hand or the end is reached
+   * (a read will not wait), else 0.
+   */
   @Override
   public int available() throws IOException {
     if (pos < current.length) {
