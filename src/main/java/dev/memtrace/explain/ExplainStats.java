@@ -49,19 +49,17 @@ public final class ExplainStats {
     return (SyscallEvent) a.event();
   }
 
+  /** Bytes mapped and unmapped; the arguments are split only for the calls that map. */
   private void bytes(SyscallEvent s) {
-    String name = s.name();
-    if (s.args() == null || !(name.equals("mmap") || name.equals("mmap2") || name.equals("munmap")
-        || name.equals("mremap"))) {
+    if (s.args() == null) {
       return;
     }
-    var t = s.args().texts();
-    switch (name) {
-      case "mmap", "mmap2" -> mapped += t.size() > 1 ? Math.max(0, Num.parse(t.get(1))) : 0;
-      case "munmap" -> unmapped += t.size() > 1 ? Math.max(0, Num.parse(t.get(1))) : 0;
+    switch (s.name()) {
+      case "mmap", "mmap2" -> mapped += Math.max(0, arg(s, 1));
+      case "munmap" -> unmapped += Math.max(0, arg(s, 1));
       case "mremap" -> {
-        if (t.size() > 2) {
-          long d = Num.parse(t.get(2)) - Num.parse(t.get(1));
+        if (s.args().texts().size() > 2) {
+          long d = arg(s, 2) - arg(s, 1);
           if (d > 0) {
             mapped += d;
           } else {
@@ -73,6 +71,12 @@ public final class ExplainStats {
         // not a mapping call
       }
     }
+  }
+
+  /** Argument i as a number, 0 when the call has no such argument. */
+  private static long arg(SyscallEvent s, int i) {
+    var t = s.args().texts();
+    return t.size() > i ? Num.parse(t.get(i)) : 0;
   }
 
   /** Per syscall, by name. */

@@ -27,10 +27,18 @@ final class MemoryCalls {
    * buffer calls {@code Buffers} places. Any other call that changed no region is passed by
    * (most of a large log). {@code MemoryCallsTest} checks this against those switches.
    */
-  static final Set<String> NOTED = Set.of(
-      "openat", "open", "creat", "memfd_create", "close", "dup2", "dup3", "execve", "execveat",
-      "clone", "clone3", "fork", "vfork", "set_tid_address", "gettid", "getpid", "shmget",
-      "getrandom", "arch_prctl", "prlimit64", "getrlimit",
-      "read", "write", "pread64", "pwrite64", "recvfrom", "sendto", "recv", "send",
-      "readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2", "recvmsg", "sendmsg");
+  static final Set<String> NOTED = union(
+      Set.of("openat", "open", "creat", "memfd_create", "close", "dup2", "dup3", "execve",
+          "execveat", "clone", "clone3", "fork", "vfork", "set_tid_address", "gettid", "getpid",
+          "shmget", "getrandom", "arch_prctl", "prlimit64", "getrlimit"),
+      FLAT_BUFFER, IOV_BUFFER);
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new java.util.HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
+    return Set.copyOf(all);
+  }
 }
