@@ -48,7 +48,6 @@ final class ArgScanner {
         continue;
       }
       switch (c) {
-        case '"' -> i = skipString(s, i, to);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -60,18 +59,30 @@ final class ArgScanner {
           depth--;
           i++;
         }
-        case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
-        case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
         case ',' -> {
           if (depth == 0 && commas != null) {
             commas.add(i);
           }
           i++;
         }
-        default -> i++;
+        default -> i = pastUnit(s, i, to, c);
       }
     }
     return -1;
+  }
+
+  /**
+   * Where both scans go on after {@code c}, the character at {@code i}, when it is neither a
+   * bracket nor a comma: past a string, a {@code -y} decoration or a comment as a whole, else to
+   * the next character.
+   */
+  private static int pastUnit(String s, int i, int to, char c) {
+    return switch (c) {
+      case '"' -> skipString(s, i, to);
+      case '<' -> isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
+      case '/' -> i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
+      default -> i + 1;
+    };
   }
 
   /** A reusable list of comma positions, so the scan that finds the ')' also splits. */
@@ -102,8 +113,11 @@ final class ArgScanner {
     int i = from;
     while (i < to) {
       char c = s.charAt(i);
+      if (!stop(c)) {
+        i++;
+        continue;
+      }
       switch (c) {
-        case '"' -> i = skipString(s, i, to);
         case '(', '[', '{' -> {
           depth++;
           i++;
@@ -112,8 +126,6 @@ final class ArgScanner {
           depth = Math.max(0, depth - 1);
           i++;
         }
-        case '<' -> i = isDecorationStart(s, i, to) ? skipDecoration(s, i, to) : i + 1;
-        case '/' -> i = i + 1 < to && s.charAt(i + 1) == '*' ? skipComment(s, i, to) : i + 1;
         case ',' -> {
           if (depth == 0) {
             out.add(s.substring(start, i));
@@ -126,7 +138,7 @@ final class ArgScanner {
             i++;
           }
         }
-        default -> i++;
+        default -> i = pastUnit(s, i, to, c);
       }
     }
     if (start < to) {
