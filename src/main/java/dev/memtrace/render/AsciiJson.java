@@ -1,12 +1,10 @@
 package dev.memtrace.render;
 
 import dev.memtrace.trace.Args;
+import dev.memtrace.trace.ByteWords;
 import dev.memtrace.trace.Prefix;
 import dev.memtrace.trace.Result;
 import dev.memtrace.trace.SyscallEvent;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -50,12 +48,12 @@ final class AsciiJson implements Args.TextSink {
     long high = 0;
     int i = 0;
     for (; i + 8 <= len; i += 8) {
-      high |= (long) LONGS.get(lineBytes, i);
+      high |= ByteWords.at(lineBytes, i);
     }
     for (; i < len; i++) {
       high |= lineBytes[i];
     }
-    return (high & HIGHS) == 0;
+    return (high & ByteWords.HIGHS) == 0;
   }
 
   /**
@@ -234,28 +232,23 @@ final class AsciiJson implements Args.TextSink {
     n = k;
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = ONES * '"';
-  private static final long BACKSLASHES = ONES * '\\';
-  private static final long SPACES = ONES * 0x20;
+  private static final long QUOTES = ByteWords.repeat('"');
+  private static final long BACKSLASHES = ByteWords.repeat('\\');
+  private static final long SPACES = ByteWords.repeat(0x20);
 
   /**
    * Index of the first byte in {@code b[from, to)} that JSON escapes ({@code "}, {@code \\}, or a
-   * control character), or {@code to}. Eight bytes at a time: each test flags a byte by its high
-   * bit, and the lowest flagged byte is always a true one (every byte is below 0x80 here).
+   * control character), or {@code to}; eight bytes at a time ({@link ByteWords}: every byte is
+   * below 0x80 here).
    */
   static int special(byte[] b, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(b, i);
-      long q = x ^ QUOTES;
-      long bs = x ^ BACKSLASHES;
-      long found = ((q - ONES) & ~q | (bs - ONES) & ~bs | (x - SPACES) & ~x) & HIGHS;
+      long x = ByteWords.at(b, i);
+      long found = ByteWords.equal(x, QUOTES) | ByteWords.equal(x, BACKSLASHES)
+          | ByteWords.below(x, SPACES);
       if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        return i + ByteWords.first(found);
       }
     }
     for (; i < to; i++) {
