@@ -51,14 +51,10 @@ final class Run {
     String n = log.getFileName().toString();
     String ext = n.substring(n.lastIndexOf('.') + 1);
     Integer pid = ext.matches("\\d+") ? Integer.valueOf(ext) : null;
-    List<TraceEvent> out = new ArrayList<>();
     try (var in = Files.newInputStream(log);
         TraceReader r = new TraceReader(in, n, pid)) {
-      for (TraceEvent e = r.next(); e != null; e = r.next()) {
-        out.add(e);
-      }
+      return dev.memtrace.trace.Corpus.drain(r);
     }
-    return out;
   }
 
   static boolean exists(Path p) {

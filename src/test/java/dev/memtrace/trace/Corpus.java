@@ -44,14 +44,19 @@ public final class Corpus {
   }
 
   public static List<TraceEvent> events(Path log) {
-    List<TraceEvent> events = new ArrayList<>();
     try (InputStream in = Files.newInputStream(log);
         TraceReader r = new TraceReader(in, log.getFileName().toString(), null)) {
-      for (TraceEvent e = r.next(); e != null; e = r.next()) {
-        events.add(e);
-      }
+      return drain(r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every event a source hands out, in order. */
+  public static List<TraceEvent> drain(EventSource r) throws IOException {
+    List<TraceEvent> events = new ArrayList<>();
+    for (TraceEvent e = r.next(); e != null; e = r.next()) {
+      events.add(e);
     }
     return events;
   }
@@ -62,7 +67,6 @@ public final class Corpus {
    */
   public static List<TraceEvent> ffSet(String prefix) {
     List<TraceReader> readers = new ArrayList<>();
-    List<TraceEvent> events = new ArrayList<>();
     try (Stream<Path> files = Files.list(logs())) {
       for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).sorted()
           .toList()) {
@@ -71,14 +75,11 @@ public final class Corpus {
             Integer.valueOf(name.substring(prefix.length() + 1))));
       }
       try (MergedReader r = new MergedReader(readers)) {
-        for (TraceEvent e = r.next(); e != null; e = r.next()) {
-          events.add(e);
-        }
+        return drain(r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return events;
   }
 
   /** Dumps the unparsed lines of every corpus log (a development aid). */

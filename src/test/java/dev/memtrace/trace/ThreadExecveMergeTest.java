@@ -153,14 +153,10 @@ class ThreadExecveMergeTest {
       readers.add(new TraceReader(new ByteArrayInputStream(l.text().getBytes(StandardCharsets.ISO_8859_1)),
           "p." + l.pid(), l.pid()));
     }
-    List<TraceEvent> events = new ArrayList<>();
     try (MergedReader r = new MergedReader(readers)) {
-      for (TraceEvent e = r.next(); e != null; e = r.next()) {
-        events.add(e);
-      }
+      return Corpus.drain(r);
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    return events;
   }
 }
