@@ -1,17 +1,23 @@
 package dev.memtrace.render;
 
+import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.BufferRef;
+import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.Args;
 import dev.memtrace.trace.ByteWords;
 import dev.memtrace.trace.Prefix;
 import dev.memtrace.trace.Result;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * JSON bytes for the events of pure-ASCII lines, written straight from the line (no String per
  * argument, no generator): the "args" array of any call, and the whole object of a plain call
- * (one the later stages added nothing to), which is most of a large log. This is the hottest part
- * of {@code analyze --format jsonl}. The escaping is exactly Jackson's default and the fields are
+ * with what the later stages added to it (changes, checks, buffer, reasons), which is almost every
+ * event of a large log. This is the hottest part of {@code analyze --format jsonl}. The escaping is exactly Jackson's default and the fields are
  * those {@link JsonlRenderer} writes with Jackson, in the same order ({@code AsciiJsonTest} and
  * {@code RendererTest} compare the two). Not thread-safe.
  */
@@ -86,6 +92,7 @@ final class AsciiJson implements Args.TextSink {
   private static final byte[] ERRMSG = bytes(",\"errmsg\":");
   private static final byte[] DURATION = bytes(",\"duration\":");
   private static final byte[] NULL = bytes("null");
+  private static final byte[] MIN_LONG = bytes(Long.toString(Long.MIN_VALUE));
 
   private static byte[] bytes(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -114,6 +121,30 @@ final class AsciiJson implements Args.TextSink {
    */
   RawJson plain(SyscallEvent s, int line, char[] digits, int length) {
     n = 0;
+    call(s, line, digits, length);
+    room(1);
+    buf[n++] = '}';
+    return new RawJson(buf, n);
+  }
+
+  /**
+   * As {@link #plain}, followed by what the later stages added, as {@link JsonlRenderer} writes it
+   * with Jackson; null when one of those texts holds a char the generator must judge (a lone
+   * surrogate): the caller then uses the generator.
+   */
+  RawJson annotated(AnnotatedEvent a, SyscallEvent s, int line, char[] digits, int length) {
+    n = 0;
+    call(s, line, digits, length);
+    if (!annotations(a)) {
+      return null;
+    }
+    room(1);
+    buf[n++] = '}';
+    return new RawJson(buf, n);
+  }
+
+  /** The fields of a plain call, without the closing brace. */
+  private void call(SyscallEvent s, int line, char[] digits, int length) {
     put(V_LINE);
     number(line);
     put(PID);
@@ -153,9 +184,191 @@ final class AsciiJson implements Args.TextSink {
         buf[n++] = (byte) digits[i];
       }
     }
-    room(1);
-    buf[n++] = '}';
-    return new RawJson(buf, n);
+  }
+
+  private static final byte[] CHANGES = bytes(",\"changes\":[");
+  private static final byte[] OP = bytes("{\"op\":");
+  private static final byte[] CLASS = bytes(",\"class\":");
+  private static final byte[] BEFORE = bytes(",\"before\":");
+  private static final byte[] AFTER = bytes(",\"after\":");
+  private static final byte[] CHECKS = bytes(",\"checks\":[");
+  private static final byte[] BUFFER = bytes(",\"buffer\":{\"address\":");
+  private static final byte[] REGION = bytes(",\"region\":");
+  private static final byte[] OFFSET = bytes(",\"offset\":");
+  private static final byte[] WHY = bytes(",\"why\":[");
+  private static final byte[] START = bytes("{\"start\":");
+  private static final byte[] END = bytes(",\"end\":");
+  private static final byte[] SIZE = bytes(",\"size\":");
+  private static final byte[] PERMS = bytes(",\"perms\":");
+  private static final byte[] PATH = bytes(",\"path\":");
+
+  /** changes, checks, buffer and why, in {@link JsonlRenderer}'s order; false as for annotated. */
+  private boolean annotations(AnnotatedEvent a) {
+    List<RegionChange> changes = a.changes();
+    if (!changes.isEmpty()) {
+      put(CHANGES);
+      for (int i = 0; i < changes.size(); i++) {
+        RegionChange c = changes.get(i);
+        if (i > 0) {
+          put(COMMA);
+        }
+        put(OP);
+        if (!string(c.op().symbol)) {
+          return false;
+        }
+        String cls = a.classOf(i);
+        if (cls != null) {
+          put(CLASS);
+          if (!string(cls)) {
+            return false;
+          }
+        }
+        if (c.before() != null) {
+          put(BEFORE);
+          if (!region(c.before())) {
+            return false;
+          }
+        }
+        if (c.after() != null) {
+          put(AFTER);
+          if (!region(c.after())) {
+            return false;
+          }
+        }
+        put(CLOSE_OBJECT);
+      }
+      put(CLOSE_ARRAY);
+    }
+    if (!a.checks().isEmpty()) {
+      put(CHECKS);
+      if (!strings(a.checks())) {
+        return false;
+      }
+    }
+    BufferRef b = a.buffer();
+    if (b != null) {
+      put(BUFFER);
+      hex(b.address());
+      put(REGION);
+      if (b.region() == null) {
+        put(NULL);
+      } else if (!region(b.region())) {
+        return false;
+      }
+      put(OFFSET);
+      number(b.offset());
+      put(CLASS);
+      if (!string(b.regionClass())) {
+        return false;
+      }
+      put(CLOSE_OBJECT);
+    }
+    List<Explanation> why = a.why();
+    if (!why.isEmpty()) {
+      put(WHY);
+      for (int i = 0; i < why.size(); i++) {
+        if (i > 0) {
+          put(COMMA);
+        }
+        if (!string(why.get(i).text())) {
+          return false;
+        }
+      }
+      put(CLOSE_ARRAY);
+    }
+    return true;
+  }
+
+  private static final byte[] COMMA = bytes(",");
+  private static final byte[] CLOSE_OBJECT = bytes("}");
+  private static final byte[] CLOSE_ARRAY = bytes("]");
+
+  private boolean strings(List<String> texts) {
+    for (int i = 0; i < texts.size(); i++) {
+      if (i > 0) {
+        put(COMMA);
+      }
+      if (!string(texts.get(i))) {
+        return false;
+      }
+    }
+    put(CLOSE_ARRAY);
+    return true;
+  }
+
+  private boolean region(Region r) {
+    put(START);
+    hex(r.start());
+    put(END);
+    hex(r.end());
+    put(SIZE);
+    number(r.size());
+    put(PERMS);
+    if (!string(r.perms())) {
+      return false;
+    }
+    put(OFFSET);
+    number(r.offset());
+    put(PATH);
+    if (!string(Texts.unicode(r.path()))) {
+      return false;
+    }
+    put(CLOSE_OBJECT);
+    return true;
+  }
+
+  /** {@code "0x"} and the lower-case hex digits of {@code v}, quoted, as {@code Long.toHexString}. */
+  private void hex(long v) {
+    room(20);
+    buf[n++] = '"';
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) / 4);
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+      buf[n++] = LOWER_HEX[(int) (v >>> shift) & 0xF];
+    }
+    buf[n++] = '"';
+  }
+
+  private static final byte[] LOWER_HEX = bytes("0123456789abcdef");
+
+  /**
+   * Any text (or null) as the generator writes it: JSON escapes below 0x80, UTF-8 above; false
+   * for a surrogate (a char outside the BMP, or half of one), which the generator writes its own
+   * way.
+   */
+  private boolean string(String s) {
+    if (s == null) {
+      put(NULL);
+      return true;
+    }
+    int len = s.length();
+    room(6 * len + 2);
+    byte[] b = buf;
+    int k = n;
+    b[k++] = '"';
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c < 0x20 || c == '"' || c == '\\') {
+          k = escape(b, k, c);
+        } else {
+          b[k++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        b[k++] = (byte) (0xC0 | (c >> 6));
+        b[k++] = (byte) (0x80 | (c & 0x3F));
+      } else if (!Character.isSurrogate(c)) {
+        b[k++] = (byte) (0xE0 | (c >> 12));
+        b[k++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[k++] = (byte) (0x80 | (c & 0x3F));
+      } else {
+        return false;
+      }
+    }
+    b[k++] = '"';
+    n = k;
+    return true;
   }
 
   private void put(byte[] bytes) {
@@ -166,6 +379,10 @@ final class AsciiJson implements Args.TextSink {
 
   private void number(long v) {
     room(20);
+    if (v == Long.MIN_VALUE) {
+      put(MIN_LONG);
+      return;
+    }
     if (v < 0) {
       buf[n++] = '-';
       v = -v;

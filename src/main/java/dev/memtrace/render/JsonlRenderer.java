@@ -26,9 +26,10 @@ import java.util.Locale;
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
  * "JSON Lines output"). Written with Jackson's streaming generator (no tree per event), except,
- * for pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a plain call, which
- * {@link AsciiJson} writes from the line's bytes with the same escapes and field order. Log text
- * is turned into Unicode by {@link Texts#unicode}.
+ * for pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a call without a
+ * stack, an -r/-Y prefix or a tampered result (with its changes, checks, buffer and reasons),
+ * which {@link AsciiJson} writes with the same escapes and field order. Log text is turned into
+ * Unicode by {@link Texts#unicode}.
  */
 public final class JsonlRenderer implements Renderer {
 
@@ -77,12 +78,18 @@ public final class JsonlRenderer implements Renderer {
     String line = e.source().text();
     // a very long line (a 10 MB write buffer) goes through the generator, which streams it
     ascii = line.length() <= AsciiJson.MAX_LINE && asciiJson.ascii(line);
-    if (ascii && !withFile && e instanceof SyscallEvent s && a.changes().isEmpty()
-        && a.checks().isEmpty() && a.buffer() == null && a.why().isEmpty()
-        && AsciiJson.isPlain(s)) {
+    if (ascii && !withFile && e instanceof SyscallEvent s && AsciiJson.isPlain(s)) {
       int digits = s.duration() == null ? 0 : Texts.seconds(s.duration(), numberBuf);
-      g.writeRaw(asciiJson.plain(s, e.line(), numberBuf, digits));
-      return;
+      if (a.changes().isEmpty() && a.checks().isEmpty() && a.buffer() == null
+          && a.why().isEmpty()) {
+        g.writeRaw(asciiJson.plain(s, e.line(), numberBuf, digits));
+        return;
+      }
+      RawJson whole = asciiJson.annotated(a, s, e.line(), numberBuf, digits);
+      if (whole != null) {
+        g.writeRaw(whole);
+        return;
+      }
     }
     g.writeStartObject();
     g.writeFieldName(V);

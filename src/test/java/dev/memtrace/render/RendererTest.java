@@ -136,6 +136,75 @@ class RendererTest {
     assertThat(plain).isGreaterThan(100);
   }
 
+  /** The bytes the two ways write for one event: directly, and by the generator ("file" cut out). */
+  private static void sameAsGenerator(AnnotatedEvent a) throws IOException {
+    ByteArrayOutputStream direct = new ByteArrayOutputStream();
+    ByteArrayOutputStream generated = new ByteArrayOutputStream();
+    JsonlRenderer d = new JsonlRenderer(direct, false);
+    JsonlRenderer g = new JsonlRenderer(generated, true);
+    d.event(a);
+    g.event(a);
+    d.finish();
+    g.finish();
+    String file = a.event().source().file();
+    String field = ",\"file\":" + (file == null ? "null"
+        : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(file));
+    assertThat(direct.toString(StandardCharsets.UTF_8)).as(a.event().source().text())
+        .isEqualTo(generated.toString(StandardCharsets.UTF_8).replace(field, ""));
+  }
+
+  /**
+   * Calls the model and the explain stage annotated (changes with their classes, buffers,
+   * reasons) are written whole without the generator too, with the generator's bytes.
+   */
+  @Test
+  void annotatedCallsWrittenWholeAreWhatTheGeneratorWrites() throws IOException {
+    int changes = 0;
+    int buffers = 0;
+    int reasons = 0;
+    for (String name : List.of("cat_big_devnull_yy.log", "ls_la_y_i_n_T.log", "misc_f_yy.log",
+        "bash_pipes_f_ttt.log", "python_threads_f.log", "mremap_memory.log", "sbrk_plain.log",
+        "misc_nonascii_chars.log", "segv_k_weirdpath.log", "mmapfile_f_yy.log")) {
+      java.nio.file.Path log = dev.memtrace.trace.Corpus.logs().resolve(name);
+      dev.memtrace.correlate.ModelStage model = new dev.memtrace.correlate.ModelStage(
+          new dev.memtrace.model.MemoryModel(), List.of());
+      dev.memtrace.explain.Explainer explain = new dev.memtrace.explain.Explainer(
+          dev.memtrace.explain.Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+      List<AnnotatedEvent> out = new java.util.ArrayList<>();
+      for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
+        out.addAll(explain.accept(model.annotate(e)));
+      }
+      out.addAll(explain.finish());
+      for (AnnotatedEvent a : out) {
+        sameAsGenerator(a);
+        changes += a.changes().isEmpty() ? 0 : 1;
+        buffers += a.buffer() == null ? 0 : 1;
+        reasons += a.why().isEmpty() ? 0 : 1;
+      }
+    }
+    assertThat(changes).isGreaterThan(50);
+    assertThat(buffers).isPositive();
+    assertThat(reasons).isGreaterThan(50);
+  }
+
+  /** Texts the stages add may hold anything: escapes, UTF-8, a char outside the BMP, nulls. */
+  @Test
+  void annotationTextsAreEscapedAsTheGeneratorEscapesThem() throws IOException {
+    TraceEvent mmap = TraceReader.parseAll(
+        "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
+        .get(0);
+    Region odd = new Region(0, -1L, "rw-p", Long.MAX_VALUE, "00:00", 0,
+        "/tmp/caf\u00c3\u00a9 \"q\"\\\n\u00ff", 3);
+    for (String text : List.of("plain", "tab\there \"quoted\" back\\slash \u0001\u001f\u007f",
+        "\u00e9 \u2264 \u20ac \ud83d\ude00 end", "")) {
+      sameAsGenerator(new AnnotatedEvent(mmap,
+          List.of(RegionChange.added(odd), RegionChange.changed(LIBC, ANON)),
+          List.of(text, "second"), new BufferRef(-16L, null, -3, null),
+          List.of(new Explanation("r", text, Explanation.Basis.PATTERN, List.of())),
+          List.of(text, "")));
+    }
+  }
+
   @Test
   void numbersAndSizes() {
     assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");
