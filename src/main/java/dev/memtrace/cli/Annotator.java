@@ -43,12 +43,17 @@ final class Annotator implements ReadAhead.Annotator {
   private final boolean explainOn;
 
   @Override
-  public List<AnnotatedEvent> accept(TraceEvent e) {
+  public void accept(TraceEvent e, List<AnnotatedEvent> out) {
     if (model == null) {
-      return List.of(AnnotatedEvent.bare(e));
+      out.add(AnnotatedEvent.bare(e));
+      return;
     }
     AnnotatedEvent a = afterModel.apply(model.annotate(e));
-    return explainOn ? explain.accept(a) : List.of(a);
+    if (explainOn) {
+      explain.accept(a, out);
+    } else {
+      out.add(a);
+    }
   }
 
   /** A snapshot that arrived during the run (live or recording), checked once its call is past. */

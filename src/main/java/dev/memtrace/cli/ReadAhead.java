@@ -38,7 +38,8 @@ final class ReadAhead implements AutoCloseable {
    * (the model stage waits for a snapshot's call to be past), so one event gives zero or more.
    */
   interface Annotator {
-    List<AnnotatedEvent> accept(TraceEvent e);
+    /** Adds the events that are ready after {@code e} to {@code out}, in order. */
+    void accept(TraceEvent e, List<AnnotatedEvent> out);
 
     /** What is still held at the end. */
     List<AnnotatedEvent> finish();
@@ -65,7 +66,7 @@ final class ReadAhead implements AutoCloseable {
         if (e == null) {
           break;
         }
-        batch.addAll(annotate.accept(e));
+        annotate.accept(e, batch);
         if (batch.size() >= BATCH) {
           queue.put(new Batch(batch, false, null));
           batch = new ArrayList<>(BATCH);

@@ -19,10 +19,18 @@ public record AnnotatedEvent(
     List<String> classes) {
 
   public AnnotatedEvent {
-    changes = List.copyOf(changes);
-    checks = List.copyOf(checks);
-    why = List.copyOf(why);
-    classes = List.copyOf(classes);
+    changes = copy(changes);
+    checks = copy(checks);
+    why = copy(why);
+    classes = copy(classes);
+  }
+
+  private static final List<?> NONE = List.of();
+
+  /** {@link List#copyOf}, with the empty list of almost every event passed by one comparison. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> copy(List<T> list) {
+    return list == NONE ? (List<T>) NONE : List.copyOf(list);
   }
 
   /** Before the explain stage: no region classes yet. */

@@ -23,16 +23,29 @@ public final class ExplainStats {
   private long mapped;
   private long unmapped;
 
-  void count(AnnotatedEvent a, boolean memory, boolean hasWhy) {
-    String name = a.event() instanceof SyscallEvent s ? s.name() : null;
-    if (name != null) {
-      Count c = calls.computeIfAbsent(name, k -> new Count());
+  /** The count of a syscall, made on first use. */
+  Count countOf(String name) {
+    return calls.computeIfAbsent(name, k -> new Count());
+  }
+
+  /**
+   * Counts an event leaving the stage.
+   *
+   * @param c the count of its syscall ({@link #countOf}), when it is a call
+   */
+  void count(AnnotatedEvent a, Count c, boolean memory, boolean hasWhy) {
+    String name = null;
+    if (a.event() instanceof SyscallEvent s) {
+      name = s.name();
+      if (c == null) {
+        c = countOf(name);
+      }
       c.calls++;
-      if (s(a).result() != null && s(a).result().failed()) {
+      if (s.result() != null && s.result().failed()) {
         c.errors++;
       }
-      if (s(a).succeeded()) {
-        bytes(s(a));
+      if (s.succeeded()) {
+        bytes(s);
       }
     }
     if (memory) {
@@ -43,10 +56,6 @@ public final class ExplainStats {
         unexplainedBySyscall.merge(name == null ? "signal" : name, 1L, Long::sum);
       }
     }
-  }
-
-  private static SyscallEvent s(AnnotatedEvent a) {
-    return (SyscallEvent) a.event();
   }
 
   /** Bytes mapped and unmapped; the arguments are split only for the calls that map. */

@@ -48,6 +48,8 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
+    /** The call's count in {@link ExplainStats}, when it is a call. */
+    ExplainStats.Count count;
     /** Tags this event made, whose amendments stop when it leaves. */
     final List<Tag> made = new ArrayList<>();
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
@@ -109,6 +111,13 @@ public final class Explainer {
 
   /** Takes the next event (in log order); returns the events that leave the window, in order. */
   public List<AnnotatedEvent> accept(AnnotatedEvent in) {
+    List<AnnotatedEvent> out = new ArrayList<>(1);
+    accept(in, out);
+    return out;
+  }
+
+  /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
+  public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
     Pending p = new Pending(in);
     try {
       explain(p);
@@ -117,18 +126,10 @@ public final class Explainer {
       p.why.clear();
     }
     pending.addLast(p);
-    // Once the window is full, each event in lets exactly one out: no list to grow per event.
-    if (pending.size() <= window) {
-      return List.of();
-    }
-    if (pending.size() == window + 1) {
-      return List.of(emit(pending.removeFirst()));
-    }
-    List<AnnotatedEvent> out = new ArrayList<>();
+    // Once the window is full, each event in lets exactly one out
     while (pending.size() > window) {
       out.add(emit(pending.removeFirst()));
     }
-    return out;
   }
 
   /** Everything still held back, after the last event. */
@@ -145,7 +146,7 @@ public final class Explainer {
       origins.remove(t);
     }
     AnnotatedEvent in = p.in;
-    stats.count(in, p.memory, !p.why.isEmpty());
+    stats.count(in, p.count, p.memory, !p.why.isEmpty());
     if (p.why.isEmpty() && p.buffer == null && p.classes == null) {
       return in; // most events: nothing added, the same event leaves without copying its lists
     }
@@ -166,9 +167,10 @@ public final class Explainer {
       if (v != null) {
         sp.view = v;
       }
-      p.memory = MemoryCalls.MEMORY.contains(sc.name());
-      if (!p.memory && p.in.changes().isEmpty() && sp.specialsSeen
-          && !MemoryCalls.NOTED.contains(sc.name())) {
+      Call call = callOf(sc.name());
+      p.count = call.count;
+      p.memory = call.memory;
+      if (!p.memory && p.in.changes().isEmpty() && sp.specialsSeen && !call.noted) {
         return; // nothing to learn from this call and nothing to say about it
       }
       Ctx c = new Ctx(sc, sp, this, p.in.changes());
@@ -269,6 +271,25 @@ public final class Explainer {
             ? "+0x" + Long.toHexString(f.symbolOffset()) : "");
   }
 
+  /**
+   * What this stage knows of a syscall name, looked up once per event (in a log of a million
+   * lines there are a few dozen names): one of the memory calls, one it learns from or speaks
+   * about, and its count.
+   */
+  private record Call(boolean memory, boolean noted, ExplainStats.Count count) {}
+
+  private final Map<String, Call> calls = new HashMap<>();
+
+  private Call callOf(String name) {
+    Call c = calls.get(name);
+    if (c == null) {
+      c = new Call(MemoryCalls.MEMORY.contains(name), MemoryCalls.NOTED.contains(name),
+          stats.countOf(name));
+      calls.put(name, c);
+    }
+    return c;
+  }
+
   // ---- address spaces per pid ----
 
   private static int key(Integer pid) {
@@ -276,15 +297,34 @@ public final class Explainer {
   }
 
   Space spaceOf(Integer pid, SyscallEvent sc) {
-    Space sp = spaces.get(key(pid));
+    int k = key(pid);
+    if (k == cachedKey) {
+      return cachedSpace;
+    }
+    Space sp = spaces.get(k);
     if (sp == null) {
       // A new task whose clone has not returned in the log yet: it most likely shares the
       // space of the task seen last (its parent); the clone's result corrects a fork.
       Space parent = lastPid == null ? null : spaces.get(key(lastPid));
       sp = parent != null && !"execve".equals(sc.name()) ? parent : new Space();
-      spaces.put(key(pid), sp);
+      put(k, sp);
     }
+    cachedKey = k;
+    cachedSpace = sp;
     return sp;
+  }
+
+  /**
+   * The space of the pid looked up last: most lines of a log are the calls of the task of the
+   * line before. Forgotten whenever {@link #spaces} changes.
+   */
+  private int cachedKey = Integer.MIN_VALUE;
+  private Space cachedSpace;
+
+  private void put(int pid, Space sp) {
+    spaces.put(pid, sp);
+    cachedKey = Integer.MIN_VALUE;
+    cachedSpace = null;
   }
 
   /** Thread group of each task that is not its own leader. */
@@ -303,17 +343,17 @@ public final class Explainer {
   void execed(Integer pid, Space fresh) {
     int k = key(pid);
     int group = groups.getOrDefault(k, k);
-    spaces.put(k, fresh);
-    spaces.put(group, fresh);
+    put(k, fresh);
+    put(group, fresh);
     for (Map.Entry<Integer, Integer> g : groups.entrySet()) {
       if (g.getValue() == group) {
-        spaces.put(g.getKey(), fresh);
+        put(g.getKey(), fresh);
       }
     }
   }
 
   void newSpace(Integer pid, Space sp) {
-    spaces.put(key(pid), sp);
+    put(key(pid), sp);
   }
 
   Space existing(int pid) {

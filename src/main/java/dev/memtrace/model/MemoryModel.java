@@ -41,7 +41,13 @@ public final class MemoryModel {
     return MemoryCalls.NAMES.contains(name);
   }
 
-  final Map<Integer, Task> tasks = new HashMap<>();
+  private final Map<Integer, Task> tasks = new HashMap<>();
+  /**
+   * The task looked up last, by tid: most lines of a log are the calls of the task of the line
+   * before. Forgotten whenever {@link #tasks} changes.
+   */
+  private int lastTid = Integer.MIN_VALUE;
+  private Task lastTask;
   final Map<Long, Long> shmSizes = new HashMap<>();
   final Map<Long, Long> shmKeys = new HashMap<>();
   /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
@@ -95,17 +101,49 @@ public final class MemoryModel {
   /** The task with this tid, made up (knowing nothing) when the trace never showed it begin. */
   Task task(Integer pid) {
     int tid = key(pid);
-    Task t = tasks.get(tid);
+    Task t = known(tid);
     if (t == null) {
       t = new Task(tid, tid, new AddressSpace(), new FdTable(), null, false);
-      tasks.put(tid, t);
+      putTask(tid, t);
     }
     return t;
   }
 
+  /** The task with this tid, or null. */
+  Task known(int tid) {
+    if (tid == lastTid) {
+      return lastTask;
+    }
+    Task t = tasks.get(tid);
+    if (t != null) {
+      lastTid = tid;
+      lastTask = t;
+    }
+    return t;
+  }
+
+  void putTask(int tid, Task t) {
+    tasks.put(tid, t);
+    lastTid = Integer.MIN_VALUE;
+    lastTask = null;
+  }
+
+  void removeTask(int tid) {
+    tasks.remove(tid);
+    lastTid = Integer.MIN_VALUE;
+    lastTask = null;
+  }
+
+  /** Removes the other tasks of t's thread group (an execve ends them). */
+  void removeOtherThreads(Task t) {
+    tasks.values().removeIf(o -> o != t && o.tgid == t.tgid);
+    lastTid = Integer.MIN_VALUE;
+    lastTask = null;
+  }
+
   /** The address space the task with this tid uses, or null when no event named it. */
   public AddressSpace space(Integer pid) {
-    Task t = tasks.get(key(pid));
+    Task t = known(key(pid));
     return t == null ? null : t.mm;
   }
 
@@ -116,12 +154,12 @@ public final class MemoryModel {
 
   /** The process (thread group) id of a tid, or the tid itself when unknown. */
   public int processOf(Integer pid) {
-    Task t = tasks.get(key(pid));
+    Task t = known(key(pid));
     return t == null ? key(pid) : t.tgid;
   }
 
   public FdTable fds(Integer pid) {
-    Task t = tasks.get(key(pid));
+    Task t = known(key(pid));
     return t == null ? null : t.fds;
   }
 

@@ -45,7 +45,7 @@ final class ProcessCalls {
       return Outcome.NONE;
     }
     long flags = decoded.orElse(FORK_FLAGS);
-    Task early = m.tasks.get(child);
+    Task early = m.known(child);
     if (early != null && early.execed) {
       return Outcome.NONE; // it ran an execve before its parent's clone returned in the log
     }
@@ -57,13 +57,13 @@ final class ProcessCalls {
     }
     int tgid = (flags & CLONE_THREAD) != 0 ? parent.tgid : child;
     Task c = new Task(child, tgid, mm, fds, parent.cwd, parent.seen);
-    m.tasks.put(child, c);
+    m.putTask(child, c);
     return decoded.isPresent() ? Outcome.NONE
         : Outcome.note("unknown clone flags: the model assumes a fork (a copied address space)");
   }
 
   private static Outcome execve(MemoryModel m, Task t) {
-    m.tasks.values().removeIf(o -> o != t && o.tgid == t.tgid);
+    m.removeOtherThreads(t);
     t.tgid = t.tid;
     t.mm = new AddressSpace();
     t.mm.freshExec = true;
@@ -76,6 +76,6 @@ final class ProcessCalls {
   }
 
   static void exit(MemoryModel m, int tid) {
-    m.tasks.remove(tid);
+    m.removeTask(tid);
   }
 }

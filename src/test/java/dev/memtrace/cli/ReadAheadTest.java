@@ -62,8 +62,8 @@ class ReadAheadTest {
 
   private static final ReadAhead.Annotator BARE = new ReadAhead.Annotator() {
     @Override
-    public List<AnnotatedEvent> accept(TraceEvent e) {
-      return List.of(AnnotatedEvent.bare(e));
+    public void accept(TraceEvent e, List<AnnotatedEvent> out) {
+      out.add(AnnotatedEvent.bare(e));
     }
 
     @Override
