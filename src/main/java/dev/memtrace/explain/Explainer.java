@@ -36,7 +36,11 @@ public final class Explainer {
   private final int window;
   private final Function<Integer, AddressSpaceView> views;
   private final Map<Integer, Space> spaces = new HashMap<>();
-  private final Deque<Pending> pending = new ArrayDeque<>();
+  /**
+   * The window: a {@link Pending} for an event this stage looks at, or the event itself for one it
+   * passes by (most of a log), which then costs no bookkeeping.
+   */
+  private final Deque<Object> pending = new ArrayDeque<>();
   private final Map<Tag, Pending> origins = new IdentityHashMap<>();
   private final ExplainStats stats = new ExplainStats();
   private final Buffers buffers = new Buffers(this);
@@ -118,14 +122,24 @@ public final class Explainer {
 
   /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
   public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
-    Pending p = new Pending(in);
+    boolean pass;
     try {
-      explain(p);
+      pass = in.event() instanceof SyscallEvent sc && passesBy(sc, in);
     } catch (RuntimeException e) {
-      // A rule met something it did not expect: the event simply stays unexplained.
-      p.why.clear();
+      pass = false;
     }
-    pending.addLast(p);
+    if (pass) {
+      pending.addLast(in);
+    } else {
+      Pending p = new Pending(in);
+      try {
+        explain(p);
+      } catch (RuntimeException e) {
+        // A rule met something it did not expect: the event simply stays unexplained.
+        p.why.clear();
+      }
+      pending.addLast(p);
+    }
     // Once the window is full, each event in lets exactly one out
     while (pending.size() > window) {
       out.add(emit(pending.removeFirst()));
@@ -141,7 +155,12 @@ public final class Explainer {
     return out;
   }
 
-  private AnnotatedEvent emit(Pending p) {
+  private AnnotatedEvent emit(Object entry) {
+    if (entry instanceof AnnotatedEvent in) {
+      stats.count(in, callOf(((SyscallEvent) in.event()).name()).count, false, false);
+      return in;
+    }
+    Pending p = (Pending) entry;
     for (Tag t : p.made) {
       origins.remove(t);
     }
@@ -161,18 +180,10 @@ public final class Explainer {
     TraceEvent ev = p.in.event();
     Integer pid = ev.pid();
     if (ev instanceof SyscallEvent sc) {
-      Space sp = spaceOf(pid, sc);
-      lastPid = pid;
-      AddressSpaceView v = views.apply(pid);
-      if (v != null) {
-        sp.view = v;
-      }
+      Space sp = enter(pid, sc);
       Call call = callOf(sc.name());
       p.count = call.count;
       p.memory = call.memory;
-      if (!p.memory && p.in.changes().isEmpty() && sp.specialsSeen && !call.noted) {
-        return; // nothing to learn from this call and nothing to say about it
-      }
       Ctx c = new Ctx(sc, sp, this, p.in.changes());
       if (p.memory) {
         Rule.Said said = null;
@@ -209,6 +220,28 @@ public final class Explainer {
       }
       p.memory = Faults.isFault(sig);
     }
+  }
+
+  /** The space of the call's task, the task's model view noted in it. */
+  private Space enter(Integer pid, SyscallEvent sc) {
+    Space sp = spaceOf(pid, sc);
+    lastPid = pid;
+    AddressSpaceView v = views.apply(pid);
+    if (v != null) {
+      sp.view = v;
+    }
+    return sp;
+  }
+
+  /**
+   * Whether this stage has nothing to learn from the call and nothing to say about it: not a
+   * memory call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}),
+   * in a space whose kernel-made regions it has seen. Most of a large log is passed by.
+   */
+  private boolean passesBy(SyscallEvent sc, AnnotatedEvent in) {
+    Space sp = enter(sc.pid(), sc);
+    Call call = callOf(sc.name());
+    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted;
   }
 
   /** The tag over the region each change leaves, from the tags just updated. */

@@ -89,9 +89,17 @@ public final class Texts {
       buf[n++] = '-';
       nanos = -nanos;
     }
-    String whole = Long.toString(nanos / 1_000_000_000L);
-    whole.getChars(0, whole.length(), buf, n);
-    n += whole.length();
+    // the whole seconds, digit by digit (no String per call)
+    long whole = nanos / 1_000_000_000L;
+    int digits = 1;
+    for (long w = whole; w >= 10; w /= 10) {
+      digits++;
+    }
+    for (int k = n + digits - 1; k >= n; k--) {
+      buf[k] = (char) ('0' + whole % 10);
+      whole /= 10;
+    }
+    n += digits;
     long frac = nanos % 1_000_000_000L;
     if (frac == 0) {
       return n;

@@ -210,6 +210,10 @@ class RendererTest {
     assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");
     assertThat(Texts.seconds(0.000016194)).isEqualTo("0.000016194");
     assertThat(Texts.seconds(12.0)).isEqualTo("12");
+    assertThat(Texts.seconds(0.0)).isEqualTo("0");
+    assertThat(Texts.seconds(10.5)).isEqualTo("10.5");
+    assertThat(Texts.seconds(1234567.000001)).isEqualTo("1234567.000001");
+    assertThat(Texts.seconds(-3.25)).isEqualTo("-3.25");
     assertThat(Texts.size(8192)).isEqualTo("8 KiB");
     assertThat(Texts.size(1400832)).isEqualTo("1.3 MiB");
     assertThat(Texts.size(100)).isEqualTo("100 B");
