@@ -122,13 +122,15 @@ public final class Explainer {
 
   /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
   public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
-    boolean pass;
+    Call passed;
     try {
-      pass = in.event() instanceof SyscallEvent sc && passesBy(sc, in);
+      passed = in.event() instanceof SyscallEvent sc ? passedBy(sc, in) : null;
     } catch (RuntimeException e) {
-      pass = false;
+      passed = null;
     }
-    if (pass) {
+    if (passed != null) {
+      // counted now, while the event is in the cache: nothing can amend it in the window
+      stats.count(in, passed.count, false, false);
       pending.addLast(in);
     } else {
       Pending p = new Pending(in);
@@ -157,8 +159,7 @@ public final class Explainer {
 
   private AnnotatedEvent emit(Object entry) {
     if (entry instanceof AnnotatedEvent in) {
-      stats.count(in, callOf(((SyscallEvent) in.event()).name()).count, false, false);
-      return in;
+      return in; // passed by, and counted, when it came in
     }
     Pending p = (Pending) entry;
     for (Tag t : p.made) {
@@ -188,7 +189,7 @@ public final class Explainer {
       if (p.memory) {
         Rule.Said said = null;
         Rule rule = null;
-        for (Rule r : Rules.TABLE) {
+        for (Rule r : call.rules) {
           try {
             if (r.matches(c)) {
               said = r.say().say(c);
@@ -234,14 +235,15 @@ public final class Explainer {
   }
 
   /**
-   * Whether this stage has nothing to learn from the call and nothing to say about it: not a
-   * memory call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}),
-   * in a space whose kernel-made regions it has seen. Most of a large log is passed by.
+   * The call's {@link Call} when this stage has nothing to learn from it and nothing to say
+   * about it, else null: not a memory call, no region changed, not one of the calls it notes
+   * ({@link MemoryCalls#NOTED}), in a space whose kernel-made regions it has seen. Most of a
+   * large log is passed by.
    */
-  private boolean passesBy(SyscallEvent sc, AnnotatedEvent in) {
+  private Call passedBy(SyscallEvent sc, AnnotatedEvent in) {
     Space sp = enter(sc.pid(), sc);
     Call call = callOf(sc.name());
-    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted;
+    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted ? call : null;
   }
 
   /** The tag over the region each change leaves, from the tags just updated. */
@@ -307,17 +309,18 @@ public final class Explainer {
   /**
    * What this stage knows of a syscall name, looked up once per event (in a log of a million
    * lines there are a few dozen names): one of the memory calls, one it learns from or speaks
-   * about, and its count.
+   * about, its count, and the rows of the rule table keyed on it.
    */
-  private record Call(boolean memory, boolean noted, ExplainStats.Count count) {}
+  private record Call(boolean memory, boolean noted, ExplainStats.Count count, List<Rule> rules) {}
 
   private final Map<String, Call> calls = new HashMap<>();
 
   private Call callOf(String name) {
     Call c = calls.get(name);
     if (c == null) {
-      c = new Call(MemoryCalls.MEMORY.contains(name), MemoryCalls.NOTED.contains(name),
-          stats.countOf(name));
+      boolean memory = MemoryCalls.MEMORY.contains(name);
+      c = new Call(memory, MemoryCalls.NOTED.contains(name), stats.countOf(name),
+          memory ? Rules.on(name) : List.of());
       calls.put(name, c);
     }
     return c;

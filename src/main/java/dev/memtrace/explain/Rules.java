@@ -13,6 +13,17 @@ final class Rules {
 
   private Rules() {}
 
+  /** The rows keyed on this syscall, in table order. */
+  static List<Rule> on(String syscall) {
+    List<Rule> rows = new ArrayList<>();
+    for (Rule r : TABLE) {
+      if (r.on().contains(syscall)) {
+        rows.add(r);
+      }
+    }
+    return List.copyOf(rows);
+  }
+
   private static List<Rule> build() {
     List<Rule> all = new ArrayList<>();
     all.addAll(FailureRules.rules());

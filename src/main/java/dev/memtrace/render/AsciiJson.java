@@ -17,9 +17,10 @@ import java.util.List;
  * JSON bytes for the events of pure-ASCII lines, written straight from the line (no String per
  * argument, no generator): the "args" array of any call, and the whole object of a plain call
  * with what the later stages added to it (changes, checks, buffer, reasons), which is almost every
- * event of a large log. This is the hottest part of {@code analyze --format jsonl}. The escaping is exactly Jackson's default and the fields are
- * those {@link JsonlRenderer} writes with Jackson, in the same order ({@code AsciiJsonTest} and
- * {@code RendererTest} compare the two). Not thread-safe.
+ * event of a large log. This is the hottest part of {@code analyze --format jsonl}. The escaping
+ * is exactly Jackson's default and the fields are those {@link JsonlRenderer} writes with
+ * Jackson, in the same order ({@code AsciiJsonTest} and {@code RendererTest} compare the two).
+ * Not thread-safe.
  */
 final class AsciiJson implements Args.TextSink {
 
@@ -317,7 +318,7 @@ final class AsciiJson implements Args.TextSink {
     return true;
   }
 
-  /** {@code "0x"} and the lower-case hex digits of {@code v}, quoted, as {@code Long.toHexString}. */
+  /** {@code "0x"} and the lower-case hex digits of {@code v}, quoted, as Long.toHexString. */
   private void hex(long v) {
     room(20);
     buf[n++] = '"';
