@@ -113,7 +113,10 @@ final class AnalyzePipeline {
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
-    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach);
+    // the summary (and the HTML report, which shows it) needs the spaces of exited processes
+    boolean reports = options.summary() != AnalyzeOptions.Summary.none
+        || options.format() == AnalyzeOptions.Format.html;
+    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach, reports);
     annotator = annotate;
     Renderer renderer;
     try {

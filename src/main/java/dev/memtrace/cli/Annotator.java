@@ -28,16 +28,20 @@ final class Annotator implements ReadAhead.Annotator {
    *     (no explanations), anything else: everything
    */
   Annotator(List<Snapshot> snapshots, String stages) {
-    this(snapshots, stages, UnaryOperator.identity());
+    this(snapshots, stages, UnaryOperator.identity(), true);
   }
 
-  Annotator(List<Snapshot> snapshots, String stages, UnaryOperator<AnnotatedEvent> afterModel) {
+  /**
+   * @param reports whether {@link #reports()} will be asked for (a summary, the HTML report)
+   */
+  Annotator(List<Snapshot> snapshots, String stages, UnaryOperator<AnnotatedEvent> afterModel,
+      boolean reports) {
     this.afterModel = afterModel;
     boolean withModel = !"parse".equals(stages);
     this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
     this.explainOn = withModel && !"model".equals(stages);
     this.explain = new Explainer(explainOn ? Explainer.DEFAULT_WINDOW : 0,
-        pid -> model == null ? null : model.model().space(pid));
+        pid -> model == null ? null : model.model().space(pid), reports);
   }
 
   private final boolean explainOn;

@@ -3,17 +3,21 @@ package dev.memtrace.explain;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -72,8 +76,17 @@ public final class Explainer {
    *     for none; used to place buffers and faults in regions the trace never shows being made
    */
   public Explainer(int window, Function<Integer, AddressSpaceView> views) {
+    this(window, views, true);
+  }
+
+  /**
+   * @param keepReports whether {@link #reports()} will be asked for: without, the space of a
+   *     process that exited is simply let go
+   */
+  public Explainer(int window, Function<Integer, AddressSpaceView> views, boolean keepReports) {
     this.window = Math.max(0, window);
     this.views = views == null ? pid -> null : views;
+    this.keepReports = keepReports;
   }
 
   public Explainer() {
@@ -89,28 +102,58 @@ public final class Explainer {
    * after {@link #finish()}.
    */
   public List<SpaceReport> reports() {
-    Map<Space, List<Integer>> pids = new IdentityHashMap<>();
-    List<Space> order = new ArrayList<>();
-    spaces.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      if (!pids.containsKey(e.getValue())) {
-        order.add(e.getValue());
+    List<SpaceReport> out = new ArrayList<>(finished);
+    Set<Space> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    live.addAll(spaces.values());
+    for (Space sp : live) {
+      SpaceReport r = report(sp);
+      if (r != null) {
+        out.add(r);
       }
-      pids.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
-    });
-    List<SpaceReport> out = new ArrayList<>();
-    for (Space sp : order) {
-      if (sp.memoryEvents == 0) {
-        continue;
-      }
-      List<Integer> ps = pids.get(sp);
-      AddressSpaceView v = sp.view;
-      boolean model = v != null && !v.regions().isEmpty();
-      Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
-      Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
-      out.add(new SpaceReport(sp.program(), ps, end, peak, sp.peakLine, sp.peakTallyLine,
-          model));
     }
+    out.sort(Comparator.comparing(r -> r.pids().get(0)));
     return out;
+  }
+
+  /** The summary of a space (null when no memory event touched it), as it stands now. */
+  private static SpaceReport report(Space sp) {
+    if (sp.memoryEvents == 0 || sp.pids.isEmpty()) {
+      return null;
+    }
+    AddressSpaceView v = sp.view;
+    boolean model = v != null && !v.regions().isEmpty();
+    Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
+    Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
+    return new SpaceReport(sp.program(), new ArrayList<>(sp.pids), end, peak, sp.peakLine,
+        sp.peakTallyLine, model);
+  }
+
+  /**
+   * The reports of the spaces whose tasks have all exited, made as the last one exits: a long
+   * log of a shell loop starts thousands of processes, and their spaces (tags, the model's
+   * regions) are let go instead of being held to the end. Empty when no one asks for reports.
+   */
+  private final List<SpaceReport> finished = new ArrayList<>();
+  private final boolean keepReports;
+
+  /** A task exited: it no longer names its space; the space ends with its last task. */
+  private void exited(Integer pid) {
+    int k = key(pid);
+    Space sp = spaces.get(k);
+    if (sp == null) {
+      return;
+    }
+    spaces.remove(k);
+    cachedKey = Integer.MIN_VALUE;
+    cachedSpace = null;
+    groups.remove(k);
+    if (spaces.containsValue(sp)) {
+      return; // another thread (or a vfork parent) still uses it
+    }
+    SpaceReport r = keepReports ? report(sp) : null;
+    if (r != null) {
+      finished.add(r);
+    }
   }
 
   /** Takes the next event (in log order); returns the events that leave the window, in order. */
@@ -213,6 +256,8 @@ public final class Explainer {
         buffers.explain(c, p);
       }
       Specials.after(c, p);
+    } else if (ev instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
+      exited(pid);
     } else if (ev instanceof SignalEvent sig) {
       Space sp = spaces.get(key(pid));
       Explanation e = Faults.explain(sig, sp, views.apply(pid));
@@ -358,7 +403,11 @@ public final class Explainer {
   private Space cachedSpace;
 
   private void put(int pid, Space sp) {
-    spaces.put(pid, sp);
+    Space before = spaces.put(pid, sp);
+    if (before != null && before != sp) {
+      before.pids.remove(pid);
+    }
+    sp.pids.add(pid);
     cachedKey = Integer.MIN_VALUE;
     cachedSpace = null;
   }

@@ -57,6 +57,8 @@ final class Space {
   Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
+  /** The tasks that used this space and did not move to another (execve): the summary's pids. */
+  final java.util.SortedSet<Integer> pids = new java.util.TreeSet<>();
 
   Space() {
     this.tags = new TagMap();
