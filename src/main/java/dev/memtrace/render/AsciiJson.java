@@ -12,6 +12,7 @@ import dev.memtrace.trace.Result;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * JSON bytes for the events of pure-ASCII lines, written straight from the line (no String per
@@ -242,7 +243,7 @@ final class AsciiJson implements Args.TextSink {
     }
     if (!a.checks().isEmpty()) {
       put(CHECKS);
-      if (!strings(a.checks())) {
+      if (!strings(a.checks(), Function.identity())) {
         return false;
       }
     }
@@ -264,18 +265,9 @@ final class AsciiJson implements Args.TextSink {
       }
       put(CLOSE_OBJECT);
     }
-    List<Explanation> why = a.why();
-    if (!why.isEmpty()) {
+    if (!a.why().isEmpty()) {
       put(WHY);
-      for (int i = 0; i < why.size(); i++) {
-        if (i > 0) {
-          put(COMMA);
-        }
-        if (!string(why.get(i).text())) {
-          return false;
-        }
-      }
-      put(CLOSE_ARRAY);
+      return strings(a.why(), Explanation::text);
     }
     return true;
   }
@@ -284,12 +276,13 @@ final class AsciiJson implements Args.TextSink {
   private static final byte[] CLOSE_OBJECT = bytes("}");
   private static final byte[] CLOSE_ARRAY = bytes("]");
 
-  private boolean strings(List<String> texts) {
-    for (int i = 0; i < texts.size(); i++) {
+  /** The texts of {@code items} as the rest of a JSON array, and its closing bracket. */
+  private <T> boolean strings(List<T> items, Function<T, String> text) {
+    for (int i = 0; i < items.size(); i++) {
       if (i > 0) {
         put(COMMA);
       }
-      if (!string(texts.get(i))) {
+      if (!string(text.apply(items.get(i)))) {
         return false;
       }
     }
