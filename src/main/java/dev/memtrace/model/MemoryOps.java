@@ -98,20 +98,43 @@ public final class MemoryOps {
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    Vma made = new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line,
+        false);
     if (!fixed && s.overlaps(result, end)) {
-      notes.add("the kernel placed this mapping over " + hex(result) + "-" + hex(end)
-          + ", where the model still had memory: a munmap still running in another thread"
-          + " must have freed it (its line comes later)");
-      for (Vma old : s.areasNear(result, end, false)) {
-        s.reused.add(new long[] {Math.max(old.start(), result), Math.min(old.end(), end)});
-      }
+      notes.add(overlapNote(s, s.areasNear(result, end, false), made));
     }
     s.cut(result, end);
-    s.put(new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line,
-        false));
+    s.put(made);
     s.mergeBoundaries(result, end);
     s.markWritten(result, end);
     return new Outcome(t.changes(), notes);
+  }
+
+  /**
+   * Why the kernel could place a new mapping where the model still had memory. Memory a call in
+   * the trace made can only have been freed by a munmap whose line comes later (another thread's,
+   * still running): the range is remembered so that munmap leaves the new mapping alone. Memory
+   * the model knows only from a maps snapshot is, in a live run, most often what a snapshot read
+   * late already showed of later calls: nothing is remembered then.
+   */
+  private static String overlapNote(AddressSpace s, List<Vma> there, Vma made) {
+    String range = hex(made.start()) + "-" + hex(made.end());
+    boolean onlyLearnt = there.stream().allMatch(v -> v.originLine() == 0);
+    if (onlyLearnt && there.size() == 1 && Agreement.same(s.view(there.get(0)), s.view(made))) {
+      return "the model already had " + range + " as this call maps it, learnt from a maps"
+          + " snapshot: that snapshot must have been read after this call";
+    }
+    if (onlyLearnt) {
+      return "the kernel placed this mapping over " + range + ", which the model knew only from a"
+          + " maps snapshot: that snapshot was most likely read late and showed later changes"
+          + " (else a munmap still running in another thread freed it)";
+    }
+    for (Vma old : there) {
+      s.reused.add(
+          new long[] {Math.max(old.start(), made.start()), Math.min(old.end(), made.end())});
+    }
+    return "the kernel placed this mapping over " + range + ", where the model still had memory:"
+        + " a munmap still running in another thread must have freed it (its line comes later)";
   }
 
   /** A successful munmap of [addr, addr+len). */

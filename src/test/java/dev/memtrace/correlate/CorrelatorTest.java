@@ -116,6 +116,46 @@ class CorrelatorTest {
         .hasSize(1).allMatch(CorrelatorTest::agreement);
   }
 
+  @Test
+  void aSnapshotReadLateThatAlreadyShowsTheNextMappingIsNotTakenForAThreadsMunmap() {
+    // Live, under load: the snapshot after line 1 is read after line 2's mmap and already shows
+    // its buffer. The mmap then lands where the model (resynced) has memory: that must not be
+    // read as a munmap running in another thread, which would keep the buffer at line 3's munmap.
+    String log = String.join("\n",
+        "1  mmap(NULL, 50, PROT_READ, MAP_PRIVATE, 3</usr/lib/locale/C.utf8/LC_NUMERIC>, 0)"
+            + " = 0x7f0000001000",
+        "1  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000100000",
+        "1  munmap(0x7f0000100000, 139264) = 0") + "\n";
+    String[] lines = log.split("\n");
+    String locale = "7f0000001000-7f0000002000 r--p 00000000 fe:01 1234"
+        + " /usr/lib/locale/C.utf8/LC_NUMERIC\n";
+    List<Snapshot> snaps = List.of(
+        new Snapshot(1, 1, locale + "7f0000100000-7f0000122000 rw-p 00000000 00:00 0 \n", lines[0]),
+        new Snapshot(3, 1, locale, lines[2]));
+    List<AnnotatedEvent> events = replay(log, snaps);
+    assertThat(at(events, 2).checks())
+        .anySatisfy(c -> assertThat(c).contains("learnt from a maps snapshot"))
+        .noneSatisfy(c -> assertThat(c).contains("another thread"));
+    assertThat(at(events, 3).checks()).as("the munmap freed the buffer, as the kernel says")
+        .hasSize(1).allMatch(CorrelatorTest::agreement);
+  }
+
+  @Test
+  void aMappingOverMemoryATracedCallMadeWaitsForTheMunmapStillRunning() {
+    // Thread 101 gets the address thread 100 is unmapping; 100's munmap line comes after.
+    String log = String.join("\n",
+        "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+        "100   clone(child_stack=0x7f0000100000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND"
+            + "|CLONE_THREAD|CLONE_SYSVSEM) = 101",
+        "101   mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+        "100   munmap(0x7f0000010000, 8192) = 0") + "\n";
+    List<AnnotatedEvent> events = replay(log, List.of());
+    assertThat(at(events, 3).checks()).anySatisfy(c -> assertThat(c).contains("another thread"));
+    assertThat(at(events, 4).checks()).anySatisfy(c -> assertThat(c).contains("it stays"));
+    assertThat(at(events, 4).changes()).isEmpty();
+  }
+
   private static boolean agreement(String check) {
     return check.matches("snapshot: /proc/\\d+/maps after this call agrees with the model");
   }
