@@ -23,6 +23,7 @@
  * <p>At the end, {@link dev.memtrace.explain.Explainer#reports()} and
  * {@link dev.memtrace.explain.Explainer#stats()} feed the summary: a
  * {@link dev.memtrace.explain.Tally} per {@link dev.memtrace.explain.RegionClass} and per object,
- * at the end and at the peak, and the counts of calls, errors and unexplained memory events.
+ * at the end and at the peak, and the counts of calls, errors and unexplained memory events. A
+ * space whose tasks have all exited is let go; its tables are made then, when reports are wanted.
  */
 package dev.memtrace.explain;
