@@ -143,9 +143,7 @@ public final class Explainer {
     if (sp == null) {
       return;
     }
-    spaces.remove(k);
-    cachedKey = Integer.MIN_VALUE;
-    cachedSpace = null;
+    forget(k);
     groups.remove(k);
     if (spaces.containsValue(sp)) {
       return; // another thread (or a vfork parent) still uses it
@@ -165,24 +163,31 @@ public final class Explainer {
 
   /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
   public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
-    Call passed;
+    Pending p = null;
     try {
-      passed = in.event() instanceof SyscallEvent sc ? passedBy(sc, in) : null;
-    } catch (RuntimeException e) {
-      passed = null;
-    }
-    if (passed != null) {
-      // counted now, while the event is in the cache: nothing can amend it in the window
-      stats.count(in, passed.count, false, false);
-      pending.addLast(in);
-    } else {
-      Pending p = new Pending(in);
-      try {
-        explain(p);
-      } catch (RuntimeException e) {
-        // A rule met something it did not expect: the event simply stays unexplained.
-        p.why.clear();
+      if (in.event() instanceof SyscallEvent sc) {
+        Space sp = enter(sc.pid(), sc);
+        Call call = callOf(sc.name());
+        if (passesBy(call, sp, in)) {
+          // counted now, while the event is in the cache: nothing can amend it in the window
+          stats.count(in, call.count, false, false);
+          pending.addLast(in);
+        } else {
+          p = new Pending(in);
+          explain(p, sc, sp, call);
+        }
+      } else {
+        p = new Pending(in);
+        explainOther(p);
       }
+    } catch (RuntimeException e) {
+      // A rule met something it did not expect: the event simply stays unexplained.
+      if (p == null) {
+        p = new Pending(in);
+      }
+      p.why.clear();
+    }
+    if (p != null) {
       pending.addLast(p);
     }
     // Once the window is full, each event in lets exactly one out
@@ -220,43 +225,45 @@ public final class Explainer {
         p.classes == null ? in.classes() : labels(in, p.classes, p.exe));
   }
 
-  private void explain(Pending p) {
+  /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */
+  private void explain(Pending p, SyscallEvent sc, Space sp, Call call) {
+    p.count = call.count;
+    p.memory = call.memory;
+    Ctx c = new Ctx(sc, sp, this, p.in.changes());
+    if (p.memory) {
+      Rule.Said said = null;
+      Rule rule = null;
+      for (Rule r : call.rules) {
+        try {
+          if (r.matches(c)) {
+            said = r.say().say(c);
+            if (said != null) {
+              rule = r;
+              break;
+            }
+          }
+        } catch (RuntimeException e) {
+          // skip a rule that cannot read this call
+        }
+      }
+      if (said != null) {
+        p.why.add(toExplanation(rule, said, c));
+      }
+      State.apply(c, rule, said, p, this);
+      p.classes = classes(p.in, sp);
+      p.exe = sp.exe;
+    } else {
+      State.applyOther(c, this);
+      buffers.explain(c, p);
+    }
+    Specials.after(c, p);
+  }
+
+  /** An exit ends its task's use of its space; a signal may be a fault to place. */
+  private void explainOther(Pending p) {
     TraceEvent ev = p.in.event();
     Integer pid = ev.pid();
-    if (ev instanceof SyscallEvent sc) {
-      Space sp = enter(pid, sc);
-      Call call = callOf(sc.name());
-      p.count = call.count;
-      p.memory = call.memory;
-      Ctx c = new Ctx(sc, sp, this, p.in.changes());
-      if (p.memory) {
-        Rule.Said said = null;
-        Rule rule = null;
-        for (Rule r : call.rules) {
-          try {
-            if (r.matches(c)) {
-              said = r.say().say(c);
-              if (said != null) {
-                rule = r;
-                break;
-              }
-            }
-          } catch (RuntimeException e) {
-            // skip a rule that cannot read this call
-          }
-        }
-        if (said != null) {
-          p.why.add(toExplanation(rule, said, c));
-        }
-        State.apply(c, rule, said, p, this);
-        p.classes = classes(p.in, sp);
-        p.exe = sp.exe;
-      } else {
-        State.applyOther(c, this);
-        buffers.explain(c, p);
-      }
-      Specials.after(c, p);
-    } else if (ev instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
+    if (ev instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
       exited(pid);
     } else if (ev instanceof SignalEvent sig) {
       Space sp = spaces.get(key(pid));
@@ -280,15 +287,12 @@ public final class Explainer {
   }
 
   /**
-   * The call's {@link Call} when this stage has nothing to learn from it and nothing to say
-   * about it, else null: not a memory call, no region changed, not one of the calls it notes
-   * ({@link MemoryCalls#NOTED}), in a space whose kernel-made regions it has seen. Most of a
-   * large log is passed by.
+   * Whether this stage has nothing to learn from the call and nothing to say about it: not a
+   * memory call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}),
+   * in a space whose kernel-made regions it has seen. Most of a large log is passed by.
    */
-  private Call passedBy(SyscallEvent sc, AnnotatedEvent in) {
-    Space sp = enter(sc.pid(), sc);
-    Call call = callOf(sc.name());
-    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted ? call : null;
+  private static boolean passesBy(Call call, Space sp, AnnotatedEvent in) {
+    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted;
   }
 
   /** The tag over the region each change leaves, from the tags just updated. */
@@ -408,6 +412,13 @@ public final class Explainer {
       before.pids.remove(pid);
     }
     sp.pids.add(pid);
+    cachedKey = Integer.MIN_VALUE;
+    cachedSpace = null;
+  }
+
+  /** The pid no longer names a space (its task exited); the space keeps it among its pids. */
+  private void forget(int pid) {
+    spaces.remove(pid);
     cachedKey = Integer.MIN_VALUE;
     cachedSpace = null;
   }

@@ -124,19 +124,22 @@ public final class MemoryModel {
 
   void putTask(int tid, Task t) {
     tasks.put(tid, t);
-    lastTid = Integer.MIN_VALUE;
-    lastTask = null;
+    forgetLast();
   }
 
   void removeTask(int tid) {
     tasks.remove(tid);
-    lastTid = Integer.MIN_VALUE;
-    lastTask = null;
+    forgetLast();
   }
 
   /** Removes the other tasks of t's thread group (an execve ends them). */
   void removeOtherThreads(Task t) {
     tasks.values().removeIf(o -> o != t && o.tgid == t.tgid);
+    forgetLast();
+  }
+
+  /** {@link #tasks} changed: the task looked up last may be gone or replaced. */
+  private void forgetLast() {
     lastTid = Integer.MIN_VALUE;
     lastTask = null;
   }
