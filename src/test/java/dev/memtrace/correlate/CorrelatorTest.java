@@ -46,13 +46,17 @@ class CorrelatorTest {
         .isNotEmpty();
   }
 
+  /** sbrk.log with the RELRO mprotect of libc (line 25) making the pages writable instead. */
+  private static String sbrkWithWritableRelro(Path dir) throws java.io.IOException {
+    return Files.readString(dir.resolve("sbrk.log"))
+        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
+            "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
+  }
+
   @Test
   void aWrongModelIsReportedRegionByRegionAndResynced() throws Exception {
     Path dir = Shared.mapsCorpus();
-    // Pretend the RELRO mprotect of libc (line 25) made the pages writable instead of read-only.
-    String log = Files.readString(dir.resolve("sbrk.log"))
-        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
-            "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
+    String log = sbrkWithWritableRelro(dir);
     List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
         .map(s -> new Snapshot(s.line(), s.pid(), s.maps(), s.text().replace(
             "16384, PROT_READ)", "16384, PROT_READ|PROT_WRITE)")))
@@ -74,9 +78,7 @@ class CorrelatorTest {
   @Test
   void aSnapshotWithoutItsLineTextIsCheckedAtTheNextEventAndSaysWhichLine() throws Exception {
     Path dir = Shared.mapsCorpus();
-    String log = Files.readString(dir.resolve("sbrk.log"))
-        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
-            "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
+    String log = sbrkWithWritableRelro(dir);
     List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
         .map(s -> new Snapshot(s.line(), s.pid(), s.maps())).toList();
     List<AnnotatedEvent> events = replay(log, snaps);
