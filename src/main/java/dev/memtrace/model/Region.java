@@ -1,5 +1,7 @@
 package dev.memtrace.model;
 
+import java.util.Objects;
+
 /**
  * One virtual memory area, as a line of {@code /proc/PID/maps} shows it: [start, end), the
  * permissions ({@code "rw-p"}), the file offset, device and inode, and the path ({@code ""} for
@@ -20,5 +22,32 @@ public record Region(
 
   public boolean isAnonymous() {
     return path.isEmpty();
+  }
+
+  // Written out rather than generated: the model compares regions on every memory call, and the
+  // generated methods go through method handles that cost the JIT more than they run.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Region r
+        && start == r.start
+        && end == r.end
+        && offset == r.offset
+        && inode == r.inode
+        && originLine == r.originLine
+        && Objects.equals(perms, r.perms)
+        && Objects.equals(path, r.path)
+        && Objects.equals(dev, r.dev);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Long.hashCode(start);
+    h = 31 * h + Long.hashCode(end);
+    h = 31 * h + Objects.hashCode(perms);
+    h = 31 * h + Long.hashCode(offset);
+    h = 31 * h + Objects.hashCode(dev);
+    h = 31 * h + Long.hashCode(inode);
+    h = 31 * h + Objects.hashCode(path);
+    return 31 * h + originLine;
   }
 }
