@@ -70,10 +70,10 @@ final class CallArgs {
 
   /** A {@code name=value} argument's value text (clone prints its arguments so). */
   String named(String name) {
-    String prefix = name + "=";
+    int n = name.length();
     for (String t : texts) {
-      if (t.startsWith(prefix)) {
-        return t.substring(prefix.length());
+      if (t.length() > n && t.charAt(n) == '=' && t.startsWith(name)) {
+        return t.substring(n + 1);
       }
     }
     return null;

@@ -1,8 +1,8 @@
 package dev.memtrace.model;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Turns what one call did into {@code +}, {@code ~}, {@code -} lines: it remembers the regions
@@ -60,9 +60,8 @@ final class ChangeTracker {
     if (removed.isEmpty() && added.isEmpty()) {
       return List.of();
     }
-    Comparator<Region> byStart = (a, b) -> Long.compareUnsigned(a.start(), b.start());
-    removed.sort(byStart);
-    added.sort(byStart);
+    sortByStart(removed, Region::start);
+    sortByStart(added, Region::start);
     List<RegionChange> out = new ArrayList<>();
     List<Region> paired = new ArrayList<>(2);
     for (Region r : removed) {
@@ -79,9 +78,26 @@ final class ChangeTracker {
         out.add(RegionChange.added(a));
       }
     }
-    out.sort((x, y) -> Long.compareUnsigned((x.after() != null ? x.after() : x.before()).start(),
-        (y.after() != null ? y.after() : y.before()).start()));
+    sortByStart(out, c -> (c.after() != null ? c.after() : c.before()).start());
     return out;
+  }
+
+  /**
+   * Sorts by start address, keeping the order of equal starts. An insertion sort: these lists
+   * hold one to a few entries, for which the library's sort is much more code to compile than
+   * to run.
+   */
+  private static <T> void sortByStart(List<T> list, ToLongFunction<T> start) {
+    for (int i = 1; i < list.size(); i++) {
+      T item = list.get(i);
+      int j = i;
+      while (j > 0 && Long.compareUnsigned(start.applyAsLong(list.get(j - 1)),
+          start.applyAsLong(item)) > 0) {
+        list.set(j, list.get(j - 1));
+        j--;
+      }
+      list.set(j, item);
+    }
   }
 
   /** The added region that best continues a removed one: same start, else same end, else overlap. */

@@ -66,9 +66,8 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Task t = task(e.pid());
-        boolean memory = isMemoryCall(e.name());
         if (e.result() == null) {
-          return memory
+          return isMemoryCall(e.name())
               ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
               : Outcome.NONE;
         }
@@ -76,7 +75,7 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Outcome o = h.apply(this, t, e, new CallArgs(e));
-        if (memory && !t.seen && !t.warned) {
+        if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
           List<String> notes = new ArrayList<>(o.notes());
           notes.add("process " + key(e.pid()) + " was not seen starting: memory it mapped"

@@ -35,13 +35,13 @@ public final class MemoryOps {
 
   private MemoryOps() {}
 
-  /** mmap flag bits that become vm_flags bits (calc_vm_flag_bits, mm/mmap.c). */
-  private static final Map<Long, Integer> MAP_TO_VM =
-      Map.of(
-          MAP_GROWSDOWN, Vma.GROWSDOWN,
-          MAP_LOCKED, Vma.LOCKED,
-          MAP_NORESERVE, Vma.NORESERVE,
-          MAP_STACK, Vma.NOHUGEPAGE);
+  /** The vm_flags bits that mmap flag bits become (calc_vm_flag_bits, mm/mmap.c). */
+  private static int vmFlagsOf(long flags) {
+    return ((flags & MAP_GROWSDOWN) != 0 ? Vma.GROWSDOWN : 0)
+        | ((flags & MAP_LOCKED) != 0 ? Vma.LOCKED : 0)
+        | ((flags & MAP_NORESERVE) != 0 ? Vma.NORESERVE : 0)
+        | ((flags & MAP_STACK) != 0 ? Vma.NOHUGEPAGE : 0);
+  }
 
   /** madvise advice that changes vm_flags: advice → {bits set, bits cleared} (madvise_update_vma). */
   private static final Map<Long, int[]> ADVICE_FLAGS =
@@ -86,12 +86,7 @@ public final class MemoryOps {
     if ((flags & MAP_HUGETLB) != 0 && anonymous) {
       b = new Backing(Backing.Kind.SPECIAL, "/anon_hugepage (deleted)", Backing.NO_DEV, 0, shmKey);
     }
-    int vmFlags = 0;
-    for (Map.Entry<Long, Integer> e : MAP_TO_VM.entrySet()) {
-      if ((flags & e.getKey()) != 0) {
-        vmFlags |= e.getValue();
-      }
-    }
+    int vmFlags = vmFlagsOf(flags);
     if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
       vmFlags |= Vma.ACCOUNT; // accountable_mapping
     }
