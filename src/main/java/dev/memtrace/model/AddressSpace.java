@@ -1,11 +1,8 @@
 package dev.memtrace.model;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * One mm: its areas sorted by start address (so every lookup by address is logarithmic), the
@@ -23,7 +20,7 @@ public final class AddressSpace implements AddressSpaceView {
   /** A break the model has not seen yet. */
   public static final long UNKNOWN = -1;
 
-  private final TreeMap<Long, Vma> areas = new TreeMap<>(Long::compareUnsigned);
+  private final Areas areas;
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
@@ -36,15 +33,29 @@ public final class AddressSpace implements AddressSpaceView {
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
 
+  public AddressSpace() {
+    areas = new Areas();
+  }
+
+  private AddressSpace(Areas areas) {
+    this.areas = areas;
+  }
+
   /** A deep copy, as fork makes it: each area gets its own anon_vma in the child. */
   public AddressSpace copy() {
-    AddressSpace c = new AddressSpace();
+    AddressSpace c = new AddressSpace(new Areas(areas));
     c.startBrk = startBrk;
     c.brk = brk;
     c.anonIds = anonIds;
-    for (Vma v : areas.values()) {
-      if ((v.flags() & Vma.DONTCOPY) == 0) {
-        c.areas.put(v.start(), v.anonId() == 0 ? v : v.withAnonId(c.newAnonId()));
+    for (int i = c.areas.size() - 1; i >= 0; i--) {
+      if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
+        c.areas.remove(i, i + 1);
+      }
+    }
+    for (int i = 0; i < c.areas.size(); i++) {
+      Vma v = c.areas.get(i);
+      if (v.anonId() != 0) {
+        c.areas.set(i, v.withAnonId(c.newAnonId()));
       }
     }
     return c;
@@ -68,7 +79,7 @@ public final class AddressSpace implements AddressSpaceView {
   }
 
   public boolean isEmpty() {
-    return areas.isEmpty();
+    return areas.size() == 0;
   }
 
   public int size() {
@@ -85,29 +96,30 @@ public final class AddressSpace implements AddressSpaceView {
 
   @Override
   public Region regionAtOrBelow(long address) {
-    Map.Entry<Long, Vma> e = areas.floorEntry(address);
-    return e == null ? null : view(e.getValue());
+    int i = areas.floor(address);
+    return i < 0 ? null : view(areas.get(i));
   }
 
   @Override
   public Region regionAbove(long address) {
-    Map.Entry<Long, Vma> e = areas.higherEntry(address);
-    return e == null ? null : view(e.getValue());
+    int i = areas.floor(address) + 1;
+    return i >= areas.size() ? null : view(areas.get(i));
   }
 
   @Override
   public List<Region> regions() {
     List<Region> out = new ArrayList<>(areas.size());
-    for (Vma v : areas.values()) {
-      out.add(view(v));
+    for (int i = 0; i < areas.size(); i++) {
+      out.add(view(areas.get(i)));
     }
     return out;
   }
 
   /** The regions overlapping [lo, hi), or also touching it when {@code touching}. */
   List<Region> regionsNear(long lo, long hi, boolean touching) {
-    List<Region> out = new ArrayList<>();
-    for (Vma v : areasNear(lo, hi, touching)) {
+    List<Vma> near = areasNear(lo, hi, touching);
+    List<Region> out = new ArrayList<>(near.size());
+    for (Vma v : near) {
       out.add(view(v));
     }
     return out;
@@ -133,19 +145,29 @@ public final class AddressSpace implements AddressSpaceView {
   // ---- primitives ----------------------------------------------------------------------------
 
   Vma areaAt(long address) {
-    Map.Entry<Long, Vma> e = areas.floorEntry(address);
-    return e != null && address < e.getValue().end() ? e.getValue() : null;
+    int i = areas.floor(address);
+    return i >= 0 && address < areas.get(i).end() ? areas.get(i) : null;
   }
 
   /** Areas overlapping [lo, hi) in address order; with {@code touching}, also those ending at lo or starting at hi. */
   List<Vma> areasNear(long lo, long hi, boolean touching) {
-    List<Vma> out = new ArrayList<>();
-    Map.Entry<Long, Vma> first = areas.lowerEntry(lo);
-    if (first != null && (first.getValue().end() > lo || touching && first.getValue().end() == lo)) {
-      out.add(first.getValue());
+    checkRange(lo, hi);
+    List<Vma> out = new ArrayList<>(4);
+    int i = areas.lower(lo);
+    if (i >= 0) {
+      Vma first = areas.get(i);
+      if (first.end() > lo || touching && first.end() == lo) {
+        out.add(first);
+      }
     }
-    NavigableMap<Long, Vma> rest = areas.subMap(lo, true, hi, touching);
-    out.addAll(rest.values());
+    for (int j = i + 1; j < areas.size(); j++) {
+      Vma v = areas.get(j);
+      int c = Long.compareUnsigned(v.start(), hi);
+      if (c > 0 || c == 0 && !touching) {
+        break;
+      }
+      out.add(v);
+    }
     return out;
   }
 
@@ -153,28 +175,41 @@ public final class AddressSpace implements AddressSpaceView {
   void splitAt(long address) {
     Vma v = areaAt(address);
     if (v != null && v.start() < address) {
-      areas.put(v.start(), v.slice(v.start(), address));
-      areas.put(address, v.slice(address, v.end()));
+      areas.put(v.slice(v.start(), address));
+      areas.put(v.slice(address, v.end()));
     }
   }
 
   /** Removes [lo, hi) from the map, splitting areas that straddle its ends; returns the pieces removed. */
   List<Vma> cut(long lo, long hi) {
+    checkRange(lo, hi);
     splitAt(lo);
     splitAt(hi);
-    NavigableMap<Long, Vma> inside = areas.subMap(lo, true, hi, false);
-    List<Vma> removed = new ArrayList<>(inside.values());
-    inside.clear();
+    int from = areas.lower(lo) + 1;
+    int to = areas.lower(hi) + 1;
+    List<Vma> removed = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      removed.add(areas.get(i));
+    }
+    areas.remove(from, to);
     return removed;
+  }
+
+  /** A range whose end lies below its start is a bug in the caller's arithmetic, not a no-op. */
+  private static void checkRange(long lo, long hi) {
+    if (Long.compareUnsigned(lo, hi) > 0) {
+      throw new IllegalArgumentException("range " + MemoryOps.hex(lo) + "-" + MemoryOps.hex(hi)
+          + " ends before it starts");
+    }
   }
 
   /** Puts an area whose range is free; the caller merges. */
   void put(Vma v) {
-    areas.put(v.start(), v);
+    areas.put(v);
   }
 
   void replace(Vma v) {
-    areas.put(v.start(), v);
+    areas.put(v);
   }
 
   /**
@@ -182,24 +217,22 @@ public final class AddressSpace implements AddressSpaceView {
    * tries prev first and next second. Returns the area now covering {@code lo}, if any.
    */
   void mergeBoundaries(long lo, long hi) {
-    Map.Entry<Long, Vma> e = areas.lowerEntry(lo);
-    if (e == null || e.getValue().end() < lo) {
-      e = areas.ceilingEntry(lo);
+    int i = areas.lower(lo);
+    if (i < 0 || areas.get(i).end() < lo) {
+      i++;
     }
-    while (e != null && e.getValue().start() <= hi) {
-      Vma left = e.getValue();
-      Map.Entry<Long, Vma> nextEntry = areas.higherEntry(left.start());
-      if (nextEntry == null) {
+    while (i < areas.size() && areas.get(i).start() <= hi) {
+      Vma left = areas.get(i);
+      if (i + 1 >= areas.size()) {
         break;
       }
-      Vma right = nextEntry.getValue();
+      Vma right = areas.get(i + 1);
       boolean boundaryInside = left.end() >= lo && left.end() <= hi;
       if (boundaryInside && left.canMergeWith(right)) {
-        areas.remove(right.start());
-        areas.put(left.start(), left.mergedWith(right));
-        e = areas.floorEntry(left.start());
+        areas.remove(i + 1, i + 2);
+        areas.set(i, left.mergedWith(right));
       } else {
-        e = nextEntry;
+        i++;
       }
     }
   }
@@ -209,19 +242,18 @@ public final class AddressSpace implements AddressSpaceView {
     for (Vma v : areasNear(lo, hi, false)) {
       if (v.anonId() == 0 && !v.shared() && v.writable()
           && v.backing().kind() != Backing.Kind.SPECIAL) {
-        areas.put(v.start(), v.withAnonId(newAnonId()));
+        areas.put(v.withAnonId(newAnonId()));
       }
     }
   }
 
   /** Whether any area overlaps [lo, hi), without building a list. */
   boolean overlaps(long lo, long hi) {
-    Map.Entry<Long, Vma> below = areas.floorEntry(lo);
-    if (below != null && Long.compareUnsigned(below.getValue().end(), lo) > 0) {
+    int i = areas.floor(lo);
+    if (i >= 0 && Long.compareUnsigned(areas.get(i).end(), lo) > 0) {
       return true;
     }
-    Map.Entry<Long, Vma> above = areas.higherEntry(lo);
-    return above != null && Long.compareUnsigned(above.getKey(), hi) < 0;
+    return i + 1 < areas.size() && Long.compareUnsigned(areas.get(i + 1).start(), hi) < 0;
   }
 
   /** Whether [lo, hi) is fully covered by areas. */
@@ -236,13 +268,10 @@ public final class AddressSpace implements AddressSpaceView {
     return at >= hi;
   }
 
-  Iterator<Vma> iterator() {
-    return areas.values().iterator();
-  }
-
   /** Lays another space's areas over this one's (what a child did before its clone returned). */
   void overlay(AddressSpace other) {
-    for (Vma v : other.areas.values()) {
+    for (int i = 0; i < other.areas.size(); i++) {
+      Vma v = other.areas.get(i);
       cut(v.start(), v.end());
       put(v.anonId() == 0 ? v : v.withAnonId(newAnonId()));
       mergeBoundaries(v.start(), v.end());
@@ -262,10 +291,10 @@ public final class AddressSpace implements AddressSpaceView {
    */
   public Map<String, String> resync(List<Region> kernel) {
     Map<String, String> renamed = new java.util.HashMap<>();
-    TreeMap<Long, Vma> old = new TreeMap<>(areas);  // same unsigned order
+    Areas old = new Areas(areas);
     areas.clear();
     for (Region k : kernel) {
-      Vma mine = old.get(k.start());
+      Vma mine = old.startingAt(k.start());
       if (mine != null && Agreement.same(view(mine), k)) {
         Backing b = mine.backing();
         if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
@@ -274,9 +303,9 @@ public final class AddressSpace implements AddressSpaceView {
           }
           b = new Backing(b.kind(), k.path(), k.dev(), k.inode(), b.key());
         }
-        areas.put(k.start(), mine.withBacking(b));
+        areas.put(mine.withBacking(b));
       } else {
-        areas.put(k.start(), adopt(k));
+        areas.put(adopt(k));
       }
       if ("[heap]".equals(k.path()) && startBrk == UNKNOWN) {
         startBrk = k.start();
@@ -322,13 +351,13 @@ public final class AddressSpace implements AddressSpaceView {
    */
   List<RegionChange> renameFile(String from, String to) {
     List<RegionChange> out = new ArrayList<>();
-    for (Map.Entry<Long, Vma> e : areas.entrySet()) {
-      Vma v = e.getValue();
+    for (int i = 0; i < areas.size(); i++) {
+      Vma v = areas.get(i);
       Backing b = v.backing();
       if (b.kind() == Backing.Kind.FILE && b.path().equals(from)) {
         Region before = view(v);
         Vma renamed = v.withBacking(new Backing(b.kind(), to, b.dev(), b.inode(), b.key()));
-        e.setValue(renamed);
+        areas.set(i, renamed);
         out.add(RegionChange.changed(before, view(renamed)));
       }
     }

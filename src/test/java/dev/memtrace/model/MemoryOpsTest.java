@@ -222,6 +222,15 @@ class MemoryOpsTest {
   }
 
   @Test
+  void forkLeavesOutWhatMadvDontforkMarked() {
+    anon(0xa00000, 0x3000, RW);
+    MemoryOps.madvise(s, 0xa01000, 0x1000, 10); // MADV_DONTFORK: the middle page splits off
+    AddressSpace child = s.copy();
+    assertThat(maps(s)).isEqualTo("a00000-a01000 rw-p 0\na01000-a02000 rw-p 0\na02000-a03000 rw-p 0");
+    assertThat(maps(child)).isEqualTo("a00000-a01000 rw-p 0\na02000-a03000 rw-p 0");
+  }
+
+  @Test
   void viewLookupsAreByAddress() {
     anon(0x100000, 0x1000, RW);
     anon(0x300000, 0x1000, R);
