@@ -93,6 +93,31 @@ class ModelEventsTest {
   }
 
   @Test
+  void closeRangeClosesOrMarksAndHighFdsAreKeptToo() {
+    feed(EXEC,
+        "10 openat(AT_FDCWD, \"/a\", O_RDONLY) = 3",
+        "10 openat(AT_FDCWD, \"/b\", O_RDONLY) = 4",
+        "10 openat(AT_FDCWD, \"/c\", O_RDONLY) = 5",
+        "10 dup2(5, 4000) = 4000",
+        "10 fcntl(3, F_DUPFD, 100) = 100",
+        "10 close_range(4, 4, 0) = 0",
+        "10 close_range(101, 4294967295, CLOSE_RANGE_CLOEXEC) = 0",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4, 0) = 0x7f0000010000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4000, 0) = 0x7f0000020000",
+        "10 execve(\"/bin/y\", [\"y\"], 0x7ffc /* 1 var */) = 0",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 100, 0) = 0x7f0000000000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7f0000010000",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4000, 0) = 0x7f0000020000");
+    assertThat(maps(10)).isEqualTo(String.join("\n",
+        "7f0000000000-7f0000001000 r--p 0 /a",
+        "7f0000010000-7f0000011000 r--p 0 /c",
+        "7f0000020000-7f0000021000 r--p 0 [unknown file, fd 4000]"));
+    assertThat(notes).anySatisfy(n -> assertThat(n).contains("fd 4 is unknown"));
+    assertThat(notes).filteredOn(n -> n.contains("fd 4000")).hasSize(1); // after the execve only
+  }
+
+  @Test
   void threadsShareForkCopiesVforkSharesUntilExecve() {
     feed(EXEC,
         "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
