@@ -17,6 +17,11 @@ final class ChangeTracker {
   private final AddressSpace space;
   private final List<long[]> spans = new ArrayList<>(2);
   private final List<Region> before = new ArrayList<>(4);
+  /** The areas {@link #before} shows, index for index. */
+  private final List<Vma> beforeAreas = new ArrayList<>(4);
+  /** The break when the first range was watched: a region's name ([heap]) depends on it. */
+  private long startBrk;
+  private long brk;
 
   ChangeTracker(AddressSpace space) {
     this.space = space;
@@ -24,11 +29,17 @@ final class ChangeTracker {
 
   /** Call before changing [lo, hi). */
   void watch(long lo, long hi) {
+    if (spans.isEmpty()) {
+      startBrk = space.startBrk();
+      brk = space.brk();
+    }
     long spanLo = lo;
     long spanHi = hi;
-    for (Region r : space.regionsNear(lo, hi, true)) {
+    for (Vma v : space.areasNear(lo, hi, true)) {
+      Region r = space.view(v);
       if (!before.contains(r)) {
         before.add(r);
+        beforeAreas.add(v);
       }
       spanLo = Math.min(spanLo, r.start());
       spanHi = Math.max(spanHi, r.end());
@@ -37,18 +48,30 @@ final class ChangeTracker {
   }
 
   List<RegionChange> changes() {
+    // An area still there as the same object, under the same break, shows the same region: it
+    // is neither removed nor added, and needs no view to tell.
+    boolean sameBreak = space.startBrk() == startBrk && space.brk() == brk;
+    boolean[] kept = new boolean[before.size()];
+    List<Vma> seen = new ArrayList<>(4);
     List<Region> after = new ArrayList<>(4);
     for (long[] s : spans) {
-      for (Region r : space.regionsNear(s[0], s[1], false)) {
-        if (!after.contains(r)) {
-          after.add(r);
+      for (Vma v : space.areasNear(s[0], s[1], false)) {
+        if (indexOfSame(seen, v) >= 0) {
+          continue;
+        }
+        seen.add(v);
+        int same = sameBreak ? indexOfSame(beforeAreas, v) : -1;
+        if (same >= 0) {
+          kept[same] = true;
+        } else {
+          after.add(space.view(v));
         }
       }
     }
     List<Region> removed = new ArrayList<>();
-    for (Region r : before) {
-      if (!after.contains(r)) {
-        removed.add(r);
+    for (int i = 0; i < before.size(); i++) {
+      if (!kept[i] && !after.contains(before.get(i))) {
+        removed.add(before.get(i));
       }
     }
     List<Region> added = new ArrayList<>();
@@ -98,6 +121,16 @@ final class ChangeTracker {
       }
       list.set(j, item);
     }
+  }
+
+  /** The index of this very object in the list (areas are compared by identity here), or -1. */
+  private static int indexOfSame(List<Vma> areas, Vma v) {
+    for (int i = 0; i < areas.size(); i++) {
+      if (areas.get(i) == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The added region that best continues a removed one: same start, else same end, else overlap. */
