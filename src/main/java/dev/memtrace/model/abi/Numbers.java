@@ -8,6 +8,10 @@ public final class Numbers {
   private Numbers() {}
 
   public static OptionalLong parse(String text) {
+    long plain = plain(text);
+    if (plain >= 0) {
+      return OptionalLong.of(plain);
+    }
     String t = text.strip();
     if (t.isEmpty()) {
       return OptionalLong.empty();
@@ -31,5 +35,40 @@ public final class Numbers {
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Most numbers of a log, read in place: a decimal without sign or leading zero below 10^18, or
+   * {@code 0x} with at most 15 hex digits. -1 for any other text, which {@link #parse} then reads
+   * the long way.
+   */
+  private static long plain(String t) {
+    int n = t.length();
+    if (n >= 3 && n <= 17 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X')) {
+      long v = 0;
+      for (int i = 2; i < n; i++) {
+        char c = t.charAt(i);
+        int d = c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) {
+          return -1;
+        }
+        v = v << 4 | d;
+      }
+      return v;
+    }
+    if (n >= 1 && n <= 18 && (t.charAt(0) != '0' || n == 1)) {
+      long v = 0;
+      for (int i = 0; i < n; i++) {
+        char c = t.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        v = v * 10 + (c - '0');
+      }
+      return v;
+    }
+    return -1;
   }
 }
