@@ -4,6 +4,7 @@ import dev.memtrace.trace.Arg;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One strace {@code xlat} table as data: constant names and their values, both ways. It turns an
@@ -17,6 +18,14 @@ public final class FlagTable {
 
   private final String name;
   private final Map<String, Long> byName = new LinkedHashMap<>();
+
+  /**
+   * The texts decoded so far: a log spells the flags of its calls in a few dozen ways, each
+   * thousands of times. A table is shared by every thread, and this is bounded.
+   */
+  private final Map<String, OptionalLong> decoded = new ConcurrentHashMap<>();
+
+  private static final int DECODED_KEPT = 1024;
 
   private FlagTable(String name) {
     this.name = name;
@@ -91,6 +100,18 @@ public final class FlagTable {
 
   /** Like {@link #decode(Arg)}, from the text alone ({@code "PROT_READ|0x8"}). */
   public OptionalLong decodeText(String text) {
+    OptionalLong known = decoded.get(text);
+    if (known != null) {
+      return known;
+    }
+    OptionalLong v = decodeParts(text);
+    if (decoded.size() < DECODED_KEPT) {
+      decoded.put(text, v);
+    }
+    return v;
+  }
+
+  private OptionalLong decodeParts(String text) {
     String t = text.strip();
     // -X verbose: "0x1200000 /* CLONE_CHILD_CLEARTID|... */|17 /* SIGCHLD */": the numbers count.
     for (int open = t.indexOf("/*"); open >= 0; open = t.indexOf("/*")) {

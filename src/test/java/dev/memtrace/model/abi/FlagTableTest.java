@@ -20,4 +20,15 @@ class FlagTableTest {
         .hasValue(0x1200111);
     assertThat(LinuxFlags.OPEN.decodeText("O_RDONLY|O_CLOEXEC")).hasValue(02000000);
   }
+
+  @Test
+  void aTextDecodedAgainGivesTheSameAnswerBeyondWhatIsKept() {
+    for (int round = 0; round < 2; round++) {
+      assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_NOSUCH")).isEmpty();
+      assertThat(LinuxFlags.PROT.decodeText("PROT_READ|PROT_EXEC")).hasValue(5);
+      for (int i = 1; i <= 3000; i++) { // more texts than a table keeps
+        assertThat(LinuxFlags.MADVISE.decodeText("0x" + Integer.toHexString(i))).hasValue(i);
+      }
+    }
+  }
 }
