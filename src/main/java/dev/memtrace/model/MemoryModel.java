@@ -61,7 +61,7 @@ public final class MemoryModel {
   public Outcome apply(TraceEvent event) {
     try {
       if (event instanceof SyscallEvent e) {
-        Handler h = HANDLERS.get(e.name());
+        Handler h = handler(e.name());
         if (h == null) {
           return Outcome.NONE;
         }
@@ -92,6 +92,26 @@ public final class MemoryModel {
       return Outcome.note("the model could not apply this event (" + bug + ")");
     }
   }
+
+  /**
+   * The handler of a call name, through a small cache keyed by the name's identity: the parser
+   * hands out one String per spelling, and nine events in ten are calls the model passes by,
+   * which the cache answers without reading the table.
+   */
+  private Handler handler(String name) {
+    int slot = name.hashCode() & (SEEN - 1);
+    if (seenNames[slot] == name) {
+      return seenHandlers[slot];
+    }
+    Handler h = HANDLERS.get(name);
+    seenNames[slot] = name;
+    seenHandlers[slot] = h;
+    return h;
+  }
+
+  private static final int SEEN = 64;
+  private final String[] seenNames = new String[SEEN];
+  private final Handler[] seenHandlers = new Handler[SEEN];
 
   static int key(Integer pid) {
     return pid == null ? 0 : pid;
