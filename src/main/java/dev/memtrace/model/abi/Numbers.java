@@ -8,9 +8,10 @@ public final class Numbers {
   private Numbers() {}
 
   public static OptionalLong parse(String text) {
-    long plain = plain(text);
+    boolean minus = text.length() > 1 && text.charAt(0) == '-';
+    long plain = plain(text, minus ? 1 : 0);
     if (plain >= 0) {
-      return OptionalLong.of(plain);
+      return OptionalLong.of(minus ? -plain : plain);
     }
     String t = text.strip();
     if (t.isEmpty()) {
@@ -38,15 +39,16 @@ public final class Numbers {
   }
 
   /**
-   * Most numbers of a log, read in place: a decimal without sign or leading zero below 10^18, or
-   * {@code 0x} with at most 15 hex digits. -1 for any other text, which {@link #parse} then reads
-   * the long way.
+   * Most numbers of a log, read in place from {@code from}: a decimal without sign or leading
+   * zero below 10^18, or {@code 0x} with at most 15 hex digits. -1 for any other text, which
+   * {@link #parse} then reads the long way.
    */
-  private static long plain(String t) {
-    int n = t.length();
-    if (n >= 3 && n <= 17 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X')) {
+  private static long plain(String t, int from) {
+    int n = t.length() - from;
+    if (n >= 3 && n <= 17 && t.charAt(from) == '0'
+        && (t.charAt(from + 1) == 'x' || t.charAt(from + 1) == 'X')) {
       long v = 0;
-      for (int i = 2; i < n; i++) {
+      for (int i = from + 2; i < t.length(); i++) {
         char c = t.charAt(i);
         int d = c >= '0' && c <= '9' ? c - '0'
             : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -58,9 +60,9 @@ public final class Numbers {
       }
       return v;
     }
-    if (n >= 1 && n <= 18 && (t.charAt(0) != '0' || n == 1)) {
+    if (n >= 1 && n <= 18 && (t.charAt(from) != '0' || n == 1)) {
       long v = 0;
-      for (int i = 0; i < n; i++) {
+      for (int i = from; i < t.length(); i++) {
         char c = t.charAt(i);
         if (c < '0' || c > '9') {
           return -1;

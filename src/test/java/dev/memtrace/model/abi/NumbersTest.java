@@ -24,6 +24,10 @@ class NumbersTest {
   void signsOctalSpacesAndWhatIsNotANumber() {
     assertThat(Numbers.parse("-1")).hasValue(-1);
     assertThat(Numbers.parse("-0x10")).hasValue(-16);
+    assertThat(Numbers.parse("-4095")).hasValue(-4095);
+    assertThat(Numbers.parse("-0")).hasValue(0);
+    assertThat(Numbers.parse("-")).isEqualTo(OptionalLong.empty());
+    assertThat(Numbers.parse("--1")).isEqualTo(OptionalLong.empty());
     assertThat(Numbers.parse("0644")).hasValue(0644);
     assertThat(Numbers.parse(" 42 ")).hasValue(42);
     assertThat(Numbers.parse("0x")).isEqualTo(OptionalLong.empty());
