@@ -35,9 +35,11 @@ final class ChangeTracker {
     }
     long spanLo = lo;
     long spanHi = hi;
-    for (Vma v : space.areasNear(lo, hi, true)) {
+    List<Vma> near = space.areasNear(lo, hi, true);
+    for (int i = 0; i < near.size(); i++) {
+      Vma v = near.get(i);
       Region r = space.view(v);
-      if (!before.contains(r)) {
+      if (indexOfEqual(before, r) < 0) {
         before.add(r);
         beforeAreas.add(v);
       }
@@ -47,6 +49,9 @@ final class ChangeTracker {
     spans.add(new long[] {spanLo, spanHi});
   }
 
+  // Lists are walked by index and compared with the helpers below throughout: a call's lists
+  // hold one to a few regions, and iterators and the library's searches and sorts were most of
+  // what the JIT had to compile for this class.
   List<RegionChange> changes() {
     // An area still there as the same object, under the same break, shows the same region: it
     // is neither removed nor added, and needs no view to tell.
@@ -54,8 +59,10 @@ final class ChangeTracker {
     boolean[] kept = new boolean[before.size()];
     List<Vma> seen = new ArrayList<>(4);
     List<Region> after = new ArrayList<>(4);
-    for (long[] s : spans) {
-      for (Vma v : space.areasNear(s[0], s[1], false)) {
+    for (int s = 0; s < spans.size(); s++) {
+      List<Vma> near = space.areasNear(spans.get(s)[0], spans.get(s)[1], false);
+      for (int i = 0; i < near.size(); i++) {
+        Vma v = near.get(i);
         if (indexOfSame(seen, v) >= 0) {
           continue;
         }
@@ -68,41 +75,52 @@ final class ChangeTracker {
         }
       }
     }
-    List<Region> removed = new ArrayList<>();
-    for (int i = 0; i < before.size(); i++) {
-      if (!kept[i] && !after.contains(before.get(i))) {
-        removed.add(before.get(i));
-      }
-    }
-    List<Region> added = new ArrayList<>();
-    for (Region r : after) {
-      if (!before.contains(r)) {
-        added.add(r);
-      }
-    }
+    List<Region> removed = minus(before, kept, after);
+    List<Region> added = minus(after, null, before);
     if (removed.isEmpty() && added.isEmpty()) {
       return List.of();
     }
     sortByStart(removed, Region::start);
     sortByStart(added, Region::start);
-    List<RegionChange> out = new ArrayList<>();
-    List<Region> paired = new ArrayList<>(2);
-    for (Region r : removed) {
-      Region partner = partner(r, added, paired);
-      if (partner != null) {
-        paired.add(partner);
-        out.add(RegionChange.changed(r, partner));
+    List<RegionChange> out = new ArrayList<>(removed.size() + added.size());
+    boolean[] paired = new boolean[added.size()];
+    for (int i = 0; i < removed.size(); i++) {
+      Region r = removed.get(i);
+      int partner = partner(r, added, paired);
+      if (partner >= 0) {
+        paired[partner] = true;
+        out.add(RegionChange.changed(r, added.get(partner)));
       } else {
         out.add(RegionChange.removed(r));
       }
     }
-    for (Region a : added) {
-      if (!paired.contains(a)) {
-        out.add(RegionChange.added(a));
+    for (int i = 0; i < added.size(); i++) {
+      if (!paired[i]) {
+        out.add(RegionChange.added(added.get(i)));
       }
     }
     sortByStart(out, c -> (c.after() != null ? c.after() : c.before()).start());
     return out;
+  }
+
+  /** The regions of {@code a} (but those marked in {@code skip}) that {@code b} does not hold. */
+  private static List<Region> minus(List<Region> a, boolean[] skip, List<Region> b) {
+    List<Region> out = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      if ((skip == null || !skip[i]) && indexOfEqual(b, a.get(i)) < 0) {
+        out.add(a.get(i));
+      }
+    }
+    return out;
+  }
+
+  private static int indexOfEqual(List<Region> regions, Region r) {
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i).equals(r)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -133,24 +151,28 @@ final class ChangeTracker {
     return -1;
   }
 
-  /** The added region that best continues a removed one: same start, else same end, else overlap. */
-  private static Region partner(Region r, List<Region> added, List<Region> paired) {
-    Region overlap = null;
-    Region sameEnd = null;
-    for (Region a : added) {
-      if (paired.contains(a) || a.end() <= r.start() || a.start() >= r.end()) {
+  /**
+   * The index of the added region that best continues a removed one: same start, else same
+   * end, else overlap; -1 when none is left.
+   */
+  private static int partner(Region r, List<Region> added, boolean[] paired) {
+    int overlap = -1;
+    int sameEnd = -1;
+    for (int i = 0; i < added.size(); i++) {
+      Region a = added.get(i);
+      if (paired[i] || a.end() <= r.start() || a.start() >= r.end()) {
         continue;
       }
       if (a.start() == r.start()) {
-        return a;
+        return i;
       }
-      if (a.end() == r.end() && sameEnd == null) {
-        sameEnd = a;
+      if (a.end() == r.end() && sameEnd < 0) {
+        sameEnd = i;
       }
-      if (overlap == null) {
-        overlap = a;
+      if (overlap < 0) {
+        overlap = i;
       }
     }
-    return sameEnd != null ? sameEnd : overlap;
+    return sameEnd >= 0 ? sameEnd : overlap;
   }
 }
