@@ -41,7 +41,7 @@ public final class MemoryModel {
     return MemoryCalls.NAMES.contains(name);
   }
 
-  private final Map<Integer, Task> tasks = new HashMap<>();
+  private final TaskTable tasks = new TaskTable();
   /**
    * The task looked up last, by tid: most lines of a log are the calls of the task of the line
    * before. Forgotten whenever {@link #tasks} changes.
@@ -153,7 +153,7 @@ public final class MemoryModel {
 
   /** Removes the other tasks of t's thread group (an execve ends them). */
   void removeOtherThreads(Task t) {
-    tasks.values().removeIf(o -> o != t && o.tgid == t.tgid);
+    tasks.removeIf(o -> o != t && o.tgid == t.tgid);
     forgetLast();
   }
 
