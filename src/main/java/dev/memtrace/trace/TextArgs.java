@@ -61,7 +61,9 @@ final class TextArgs implements Args {
 
   @Override
   public void eachText(TextSink sink) {
-    if (texts != null || commas == null) {
+    // With the commas known, the pieces are cut() whether or not texts() has made them yet:
+    // one way for every call, whichever stage looked at the arguments first.
+    if (commas == null) {
       Args.super.eachText(sink);
       return;
     }
