@@ -214,7 +214,7 @@ public final class AddressSpace implements AddressSpaceView {
 
   /**
    * Merges neighbours across every area boundary in [lo, hi], left to right, the way the kernel
-   * tries prev first and next second. Returns the area now covering {@code lo}, if any.
+   * tries prev first and next second.
    */
   void mergeBoundaries(long lo, long hi) {
     int i = areas.lower(lo);
