@@ -68,8 +68,9 @@ public final class MemoryOps {
       int line, long shmKey) {
     List<String> notes = new ArrayList<>();
     long end = result + pageUp(len);
-    if (len <= 0 || end <= result) {
-      return Outcome.note("mmap returned " + hex(result) + " for a length of " + len
+    if (len <= 0 || Long.compareUnsigned(end, result) <= 0) {
+      return Outcome.note("mmap returned " + hex(result) + " for a length of "
+          + Long.toUnsignedString(len)
           + ", which the kernel refuses: the model leaves the address space as it was");
     }
     boolean shared = (flags & MAP_TYPE) != MAP_PRIVATE;
@@ -132,8 +133,28 @@ public final class MemoryOps {
         + " a munmap still running in another thread must have freed it (its line comes later)";
   }
 
+  /**
+   * A note for [addr, addr + len) when no kernel accepts it: its length rounds up past 2^64, or
+   * it runs past the top of the address space (the kernel answers EINVAL or ENOMEM). A log that
+   * shows such a call succeeding is damaged or made up, and the model changes nothing for it.
+   * Null for a range that can be.
+   */
+  private static Outcome impossible(String call, long addr, long len) {
+    long size = pageUp(len);
+    if ((len == 0 || size != 0) && Long.compareUnsigned(addr + size, addr) >= 0) {
+      return null;
+    }
+    return Outcome.note(call + " of " + Long.toUnsignedString(len) + " bytes at " + hex(addr)
+        + " runs past the top of the address space, which the kernel refuses: the model leaves"
+        + " the address space as it was");
+  }
+
   /** A successful munmap of [addr, addr+len). */
   public static Outcome munmap(AddressSpace s, long addr, long len) {
+    Outcome refused = impossible("munmap", addr, len);
+    if (refused != null) {
+      return refused;
+    }
     long end = addr + pageUp(len);
     ChangeTracker t = new ChangeTracker(s);
     t.watch(addr, end);
@@ -165,6 +186,10 @@ public final class MemoryOps {
 
   /** A successful mprotect: new protection on [addr, addr+len), then re-merge (mprotect_fixup). */
   public static Outcome mprotect(AddressSpace s, long addr, long len, int prot) {
+    Outcome refused = impossible("mprotect", addr, len);
+    if (refused != null) {
+      return refused;
+    }
     long end = addr + pageUp(len);
     int newProt = prot & RWX;
     return changeAreas(s, addr, end, "mprotect", v -> {
@@ -187,6 +212,10 @@ public final class MemoryOps {
     if (setClear == null) {
       return Outcome.NONE;
     }
+    Outcome refused = impossible("madvise", addr, len);
+    if (refused != null) {
+      return refused;
+    }
     long end = addr + pageUp(len);
     return changeAreas(s, addr, end, "madvise",
         v -> v.withFlags((v.flags() | setClear[0]) & ~setClear[1]));
@@ -194,6 +223,10 @@ public final class MemoryOps {
 
   /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
   public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
+    Outcome refused = impossible(on ? "mlock" : "munlock", addr, len);
+    if (refused != null) {
+      return refused;
+    }
     long lo = dev.memtrace.model.abi.LinuxFlags.pageDown(addr);
     long end = pageUp(addr + len);
     return changeAreas(s, lo, end, on ? "mlock" : "munlock",
@@ -226,6 +259,13 @@ public final class MemoryOps {
    */
   public static Outcome mremap(
       AddressSpace s, long oldAddr, long oldLen, long newLen, long flags, long result, int line) {
+    Outcome refused = impossible("mremap", oldAddr, oldLen);
+    if (refused == null) {
+      refused = impossible("mremap", result, newLen);
+    }
+    if (refused != null) {
+      return refused;
+    }
     long oldSize = pageUp(oldLen);
     long newSize = pageUp(newLen);
     ChangeTracker t = new ChangeTracker(s);
@@ -313,6 +353,11 @@ public final class MemoryOps {
             + hex(result));
       }
       return Outcome.NONE;
+    }
+    if (start != AddressSpace.UNKNOWN && Long.compareUnsigned(result, start) < 0) {
+      return Outcome.note("brk(" + hex(requested) + ") below the start of [heap] (" + hex(start)
+          + ") is refused by the kernel, yet the log shows it granted: the model leaves the"
+          + " break at " + (old == AddressSpace.UNKNOWN ? "where it was" : hex(old)));
     }
     if (old == AddressSpace.UNKNOWN) {
       s.setBrk(start, result);

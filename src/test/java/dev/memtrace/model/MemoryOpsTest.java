@@ -222,6 +222,39 @@ class MemoryOpsTest {
   }
 
   @Test
+  void rangesNoKernelAcceptsChangeNothingAndSaySo() {
+    anon(0x7f0000000000L, 0x2000, RW);
+    anon(0x556d8f7c4000L, 0x1000, RW);
+    String before = maps(s);
+    long top = 0xfffffffffffff000L;
+    List<Outcome> refused = List.of(
+        MemoryOps.mmap(s, 0x2000, R, ANON | MAP_FIXED, null, 0, top, 2, 0), // wraps to 0x1000
+        MemoryOps.munmap(s, top, 0x2000),
+        MemoryOps.mprotect(s, 0x7f0000000000L, -1L, R), // 2^64 - 1 bytes round up past 2^64
+        MemoryOps.madvise(s, 0x1000, 0xfffffffffffff000L, 10),
+        MemoryOps.lock(s, top, 0x2000, true),
+        MemoryOps.mremap(s, 0x7f0000000000L, 0x1000, -1L, MREMAP_MAYMOVE, 0x7f1000000000L, 3));
+    assertThat(maps(s)).isEqualTo(before);
+    for (Outcome o : refused) {
+      assertThat(o.changes()).isEmpty();
+      assertThat(o.notes()).singleElement().asString().contains("which the kernel refuses");
+    }
+    assertThat(refused.get(2).notes().get(0)).startsWith("mprotect of 18446744073709551615 bytes");
+  }
+
+  @Test
+  void aBreakBelowTheStartOfTheHeapIsRefused() {
+    MemoryOps.brk(s, 0, 0x556d8f7c4000L, true, 1);
+    MemoryOps.brk(s, 0x556d8f7ce000L, 0x556d8f7ce000L, false, 2);
+    Outcome o = MemoryOps.brk(s, 0x1000, 0x1000, false, 3);
+    assertThat(o.changes()).isEmpty();
+    assertThat(o.notes()).singleElement().asString()
+        .contains("below the start of [heap] (0x556d8f7c4000)").endsWith("0x556d8f7ce000");
+    assertThat(maps(s)).isEqualTo("556d8f7c4000-556d8f7ce000 rw-p 0 [heap]");
+    assertThat(s.brk()).isEqualTo(0x556d8f7ce000L);
+  }
+
+  @Test
   void forkLeavesOutWhatMadvDontforkMarked() {
     anon(0xa00000, 0x3000, RW);
     MemoryOps.madvise(s, 0xa01000, 0x1000, 10); // MADV_DONTFORK: the middle page splits off
