@@ -137,7 +137,7 @@ public final class AddressSpace implements AddressSpaceView {
 
   private boolean isHeap(Vma v) {
     if (startBrk != UNKNOWN && brk != UNKNOWN) {
-      return v.start() <= brk && v.end() >= startBrk;
+      return !below(brk, v.start()) && !below(v.end(), startBrk);
     }
     return v.fromBrk();
   }
@@ -146,7 +146,7 @@ public final class AddressSpace implements AddressSpaceView {
 
   Vma areaAt(long address) {
     int i = areas.floor(address);
-    return i >= 0 && address < areas.get(i).end() ? areas.get(i) : null;
+    return i >= 0 && below(address, areas.get(i).end()) ? areas.get(i) : null;
   }
 
   /** Areas overlapping [lo, hi) in address order; with {@code touching}, also those ending at lo or starting at hi. */
@@ -156,7 +156,7 @@ public final class AddressSpace implements AddressSpaceView {
     int i = areas.lower(lo);
     if (i >= 0) {
       Vma first = areas.get(i);
-      if (first.end() > lo || touching && first.end() == lo) {
+      if (below(lo, first.end()) || touching && first.end() == lo) {
         out.add(first);
       }
     }
@@ -174,7 +174,7 @@ public final class AddressSpace implements AddressSpaceView {
   /** Splits the area strictly containing the address in two; no-op on a boundary or a hole. */
   void splitAt(long address) {
     Vma v = areaAt(address);
-    if (v != null && v.start() < address) {
+    if (v != null && below(v.start(), address)) {
       areas.put(v.slice(v.start(), address));
       areas.put(v.slice(address, v.end()));
     }
@@ -193,6 +193,11 @@ public final class AddressSpace implements AddressSpaceView {
     }
     areas.remove(from, to);
     return removed;
+  }
+
+  /** Addresses are unsigned: the kernel's, above 2^63, sort after every user address. */
+  static boolean below(long a, long b) {
+    return Long.compareUnsigned(a, b) < 0;
   }
 
   /** A range whose end lies below its start is a bug in the caller's arithmetic, not a no-op. */
@@ -218,16 +223,16 @@ public final class AddressSpace implements AddressSpaceView {
    */
   void mergeBoundaries(long lo, long hi) {
     int i = areas.lower(lo);
-    if (i < 0 || areas.get(i).end() < lo) {
+    if (i < 0 || below(areas.get(i).end(), lo)) {
       i++;
     }
-    while (i < areas.size() && areas.get(i).start() <= hi) {
+    while (i < areas.size() && !below(hi, areas.get(i).start())) {
       Vma left = areas.get(i);
       if (i + 1 >= areas.size()) {
         break;
       }
       Vma right = areas.get(i + 1);
-      boolean boundaryInside = left.end() >= lo && left.end() <= hi;
+      boolean boundaryInside = !below(left.end(), lo) && !below(hi, left.end());
       if (boundaryInside && left.canMergeWith(right)) {
         areas.remove(i + 1, i + 2);
         areas.set(i, left.mergedWith(right));
@@ -260,12 +265,12 @@ public final class AddressSpace implements AddressSpaceView {
   boolean covered(long lo, long hi) {
     long at = lo;
     for (Vma v : areasNear(lo, hi, false)) {
-      if (v.start() > at) {
+      if (below(at, v.start())) {
         return false;
       }
-      at = Math.max(at, v.end());
+      at = below(at, v.end()) ? v.end() : at;
     }
-    return at >= hi;
+    return !below(at, hi);
   }
 
   /** Lays another space's areas over this one's (what a child did before its clone returned). */

@@ -43,8 +43,8 @@ final class ChangeTracker {
         before.add(r);
         beforeAreas.add(v);
       }
-      spanLo = Math.min(spanLo, r.start());
-      spanHi = Math.max(spanHi, r.end());
+      spanLo = AddressSpace.below(r.start(), spanLo) ? r.start() : spanLo;
+      spanHi = AddressSpace.below(spanHi, r.end()) ? r.end() : spanHi;
     }
     spans.add(new long[] {spanLo, spanHi});
   }
@@ -160,7 +160,8 @@ final class ChangeTracker {
     int sameEnd = -1;
     for (int i = 0; i < added.size(); i++) {
       Region a = added.get(i);
-      if (paired[i] || a.end() <= r.start() || a.start() >= r.end()) {
+      if (paired[i] || !AddressSpace.below(r.start(), a.end())
+          || !AddressSpace.below(a.start(), r.end())) {
         continue;
       }
       if (a.start() == r.start()) {

@@ -259,6 +259,10 @@ public final class MemoryOps {
    */
   public static Outcome mremap(
       AddressSpace s, long oldAddr, long oldLen, long newLen, long flags, long result, int line) {
+    if (newLen == 0) {
+      return Outcome.note("mremap to a length of 0, which the kernel refuses: the model leaves the"
+          + " address space as it was");
+    }
     Outcome refused = impossible("mremap", oldAddr, oldLen);
     if (refused == null) {
       refused = impossible("mremap", result, newLen);
@@ -269,7 +273,9 @@ public final class MemoryOps {
     long oldSize = pageUp(oldLen);
     long newSize = pageUp(newLen);
     ChangeTracker t = new ChangeTracker(s);
-    t.watch(oldAddr, oldAddr + Math.max(oldSize, newSize));
+    boolean shrinks = AddressSpace.below(newSize, oldSize); // sizes are unsigned too
+    // the old range, and what it grows into when it grows in place
+    t.watch(oldAddr, oldAddr + (shrinks || result != oldAddr ? oldSize : newSize));
     if (result != oldAddr) {
       t.watch(result, result + newSize);
     }
@@ -279,7 +285,7 @@ public final class MemoryOps {
       notes.add("mremap of " + hex(oldAddr) + ": the model knew no memory there; what now lies at "
           + hex(result) + "-" + hex(result + newSize) + " is unknown");
       s.cut(result, result + newSize);
-      if (newSize > 0) {
+      if (newSize != 0) {
         s.put(new Vma(result, result + newSize, -1, false, 0, Backing.unknown("[unknown]"), 0, 0,
             line, false));
       }
@@ -293,19 +299,27 @@ public final class MemoryOps {
       return new Outcome(t.changes(), notes);
     }
     if (result == oldAddr) {
-      if (newSize < oldSize) {
+      if (shrinks) {
         s.cut(oldAddr + newSize, oldAddr + oldSize);
-      } else if (newSize > oldSize) {
+      } else if (newSize != oldSize) {
         s.splitAt(oldAddr + oldSize);
         Vma last = s.areaAt(oldAddr + oldSize - 1);
         s.cut(oldAddr + oldSize, oldAddr + newSize);
+        if (last == null) {
+          notes.add("mremap grows " + hex(oldAddr) + "-" + hex(oldAddr + oldSize) + " in place,"
+              + " but the model knew no memory at its end: what now lies at "
+              + hex(oldAddr + oldSize) + "-" + hex(oldAddr + newSize) + " is unknown");
+          s.put(new Vma(oldAddr + oldSize, oldAddr + newSize, -1, false, 0,
+              Backing.unknown("[unknown]"), 0, 0, line, false));
+          return new Outcome(t.changes(), notes);
+        }
         s.replace(last.withEnd(oldAddr + newSize));
         s.mergeBoundaries(oldAddr + newSize, oldAddr + newSize);
       }
       return new Outcome(t.changes(), notes);
     }
-    long moved = Math.min(oldSize, newSize);
-    if (newSize < oldSize) {
+    long moved = shrinks ? newSize : oldSize;
+    if (shrinks) {
       s.cut(oldAddr + newSize, oldAddr + oldSize);
     }
     s.splitAt(oldAddr);
@@ -366,13 +380,20 @@ public final class MemoryOps {
     }
     long oldTop = pageUp(old);
     long newTop = pageUp(result);
-    long lo = Math.min(oldTop, newTop);
-    long hi = Math.max(oldTop, newTop);
+    if (oldTop == 0 || newTop == 0) { // a break in the last page: rounded up, it wraps to 0
+      return Outcome.note("a break at " + hex(oldTop == 0 ? old : result) + " lies past the top"
+          + " of the address space, which the kernel refuses: the model leaves the address space"
+          + " as it was");
+    }
+    boolean shrinks = AddressSpace.below(newTop, oldTop);
+    long lo = shrinks ? newTop : oldTop;
+    long hi = shrinks ? oldTop : newTop;
     ChangeTracker t = new ChangeTracker(s);
-    t.watch(start == AddressSpace.UNKNOWN ? lo : Math.min(start, lo) - 1, hi + 1);
-    if (newTop < oldTop) {
+    long from = start == AddressSpace.UNKNOWN || AddressSpace.below(lo, start) ? lo : start;
+    t.watch(start == AddressSpace.UNKNOWN || from == 0 ? from : from - 1, hi + 1);
+    if (shrinks) {
       s.cut(newTop, oldTop);
-    } else if (newTop > oldTop) {
+    } else if (newTop != oldTop) {
       s.cut(oldTop, newTop);
       s.put(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, false, oldTop, Backing.ANONYMOUS,
           Vma.ACCOUNT, 0, line, true));

@@ -233,13 +233,37 @@ class MemoryOpsTest {
         MemoryOps.mprotect(s, 0x7f0000000000L, -1L, R), // 2^64 - 1 bytes round up past 2^64
         MemoryOps.madvise(s, 0x1000, 0xfffffffffffff000L, 10),
         MemoryOps.lock(s, top, 0x2000, true),
-        MemoryOps.mremap(s, 0x7f0000000000L, 0x1000, -1L, MREMAP_MAYMOVE, 0x7f1000000000L, 3));
+        MemoryOps.mremap(s, 0x7f0000000000L, 0x1000, -1L, MREMAP_MAYMOVE, 0x7f1000000000L, 3),
+        MemoryOps.mremap(s, 0x7f0000000000L, 0x2000, 0, MREMAP_MAYMOVE, 0x7f1000000000L, 4));
     assertThat(maps(s)).isEqualTo(before);
     for (Outcome o : refused) {
       assertThat(o.changes()).isEmpty();
       assertThat(o.notes()).singleElement().asString().contains("which the kernel refuses");
     }
     assertThat(refused.get(2).notes().get(0)).startsWith("mprotect of 18446744073709551615 bytes");
+  }
+
+  @Test
+  void addressesAboveTwoToTheSixtyThirdAreUnsigned() {
+    long high = 0xffffffffff600000L; // where [vsyscall] lives
+    anon(0x7f0000000000L, 0x1000, RW);
+    Outcome none = MemoryOps.mprotect(s, high, 0x1000, R); // nothing there, nor below it
+    assertThat(none.changes()).isEmpty();
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 rw-p 0");
+    // moving a range from up there: only the old range is watched, not old + new size (wraps)
+    Outcome moved = MemoryOps.mremap(s, high, 0x1000, 0x1001000, MREMAP_MAYMOVE,
+        0x7f1000000000L, 2);
+    assertThat(moved.notes()).singleElement().asString().contains("knew no memory there");
+  }
+
+  @Test
+  void growingInPlaceWhereTheModelKnewOnlyTheStartDrawsTheRestUnknown() {
+    anon(0x7f0000000000L, 0x1000, RW);
+    Outcome o = MemoryOps.mremap(s, 0x7f0000000000L, 0x3000, 0x5000, MREMAP_MAYMOVE,
+        0x7f0000000000L, 2);
+    assertThat(o.notes()).singleElement().asString().contains("knew no memory at its end");
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 rw-p 0\n"
+        + "7f0000003000-7f0000005000 ???? 0 [unknown]");
   }
 
   @Test
