@@ -115,16 +115,6 @@ public final class AddressSpace implements AddressSpaceView {
     return out;
   }
 
-  /** The regions overlapping [lo, hi), or also touching it when {@code touching}. */
-  List<Region> regionsNear(long lo, long hi, boolean touching) {
-    List<Vma> near = areasNear(lo, hi, touching);
-    List<Region> out = new ArrayList<>(near.size());
-    for (Vma v : near) {
-      out.add(view(v));
-    }
-    return out;
-  }
-
   Region view(Vma v) {
     Backing b = v.backing();
     String path = b.path();
