@@ -286,8 +286,7 @@ public final class MemoryOps {
           + hex(result) + "-" + hex(result + newSize) + " is unknown");
       s.cut(result, result + newSize);
       if (newSize != 0) {
-        s.put(new Vma(result, result + newSize, -1, false, 0, Backing.unknown("[unknown]"), 0, 0,
-            line, false));
+        s.put(unknownArea(result, result + newSize, line));
       }
       return new Outcome(t.changes(), notes);
     }
@@ -309,8 +308,7 @@ public final class MemoryOps {
           notes.add("mremap grows " + hex(oldAddr) + "-" + hex(oldAddr + oldSize) + " in place,"
               + " but the model knew no memory at its end: what now lies at "
               + hex(oldAddr + oldSize) + "-" + hex(oldAddr + newSize) + " is unknown");
-          s.put(new Vma(oldAddr + oldSize, oldAddr + newSize, -1, false, 0,
-              Backing.unknown("[unknown]"), 0, 0, line, false));
+          s.put(unknownArea(oldAddr + oldSize, oldAddr + newSize, line));
           return new Outcome(t.changes(), notes);
         }
         s.replace(last.withEnd(oldAddr + newSize));
@@ -343,6 +341,11 @@ public final class MemoryOps {
     s.put(piece.movedTo(result, result + newSize, pgoff));
     s.mergeBoundaries(result, result + newSize);
     return new Outcome(t.changes(), notes);
+  }
+
+  /** Memory a call made at [lo, hi) of which the trace tells nothing: permissions unknown. */
+  private static Vma unknownArea(long lo, long hi, int line) {
+    return new Vma(lo, hi, -1, false, 0, Backing.unknown("[unknown]"), 0, 0, line, false);
   }
 
   /**
