@@ -53,7 +53,8 @@ public final class ModelStage {
   public AnnotatedEvent annotate(TraceEvent e) {
     Outcome quick = pending.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
-      return new AnnotatedEvent(e, quick.changes(), quick.notes(), null, List.of());
+      return new AnnotatedEvent(e, quick.changes(), quick.notes(), null, List.of(), List.of(),
+          model.who());
     }
     List<String> checks = new ArrayList<>(0);
     for (Snapshot s : pending.before(e)) {
@@ -71,7 +72,7 @@ public final class ModelStage {
       // changes shown are what the kernel itself reported just after the call.
       checks.addAll(found.isEmpty() && !o.changes().isEmpty() ? List.of(agrees(s)) : found);
     }
-    return new AnnotatedEvent(e, o.changes(), checks, null, List.of());
+    return new AnnotatedEvent(e, o.changes(), checks, null, List.of(), List.of(), model.who());
   }
 
   /** The check said when the kernel's maps after a call hold exactly what the model holds. */

@@ -54,7 +54,8 @@ public final class SnapshotCaveats {
     }
     List<String> checks = new ArrayList<>(a.checks());
     checks.add(caveat);
-    return new AnnotatedEvent(a.event(), a.changes(), checks, a.buffer(), a.why());
+    return new AnnotatedEvent(a.event(), a.changes(), checks, a.buffer(), a.why(), a.classes(),
+        a.who());
   }
 
   static String caveat(MapsSnapshot s) {

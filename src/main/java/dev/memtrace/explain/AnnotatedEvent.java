@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.model.Who;
 import dev.memtrace.trace.TraceEvent;
 import java.util.List;
 
@@ -8,7 +9,8 @@ import java.util.List;
  * One event with everything the stages before rendering learnt about it: the changes it made to
  * the address space, what the snapshots said about them, the buffer it used, why it happened,
  * and the class of the region each change leaves (or removes), in the order of {@code changes}
- * ({@code ""} when not known; empty until the explain stage has run).
+ * ({@code ""} when not known; empty until the explain stage has run). {@code who} is the task,
+ * process and address space the model says the event belongs to (null without the model).
  */
 public record AnnotatedEvent(
     TraceEvent event,
@@ -16,7 +18,8 @@ public record AnnotatedEvent(
     List<String> checks,
     BufferRef buffer,
     List<Explanation> why,
-    List<String> classes) {
+    List<String> classes,
+    Who who) {
 
   public AnnotatedEvent {
     changes = copy(changes);
@@ -33,11 +36,18 @@ public record AnnotatedEvent(
     return list == NONE ? (List<T>) NONE : List.copyOf(list);
   }
 
+  /** Without the model: no one to tell whose event it is. */
+  public AnnotatedEvent(
+      TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
+      List<Explanation> why, List<String> classes) {
+    this(event, changes, checks, buffer, why, classes, null);
+  }
+
   /** Before the explain stage: no region classes yet. */
   public AnnotatedEvent(
       TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
       List<Explanation> why) {
-    this(event, changes, checks, buffer, why, List.of());
+    this(event, changes, checks, buffer, why, List.of(), null);
   }
 
   /** The class of the region change i leaves, or null when not known. */

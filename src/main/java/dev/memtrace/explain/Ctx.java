@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.Who;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.List;
@@ -16,12 +17,21 @@ final class Ctx {
   final Explainer ex;
   /** What the model says the call changed (before and after each region). */
   final List<dev.memtrace.model.RegionChange> changes;
+  /** Whose call it is, and what it made (a clone's child, an execve's space), as the model says. */
+  final Who who;
 
-  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<dev.memtrace.model.RegionChange> changes) {
+  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<dev.memtrace.model.RegionChange> changes,
+      Who who) {
     this.ev = ev;
     this.sp = sp;
     this.ex = ex;
     this.changes = changes;
+    this.who = who;
+  }
+
+  /** What the call made, as the model says (null: nothing, or not a clone, fork or execve). */
+  Who.Made made() {
+    return who == null ? null : who.made();
   }
 
   String name() {

@@ -2,7 +2,9 @@ package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
+import dev.memtrace.model.Who;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.StackFrame;
@@ -39,7 +41,8 @@ public final class Explainer {
 
   private final int window;
   private final Function<Integer, AddressSpaceView> views;
-  private final Map<Integer, Space> spaces = new HashMap<>();
+  /** What this stage remembers of each address space, by the model's handle of the space. */
+  private final Map<Handle, Space> spaces = new HashMap<>();
   /**
    * The window: a {@link Pending} for an event this stage looks at, or the event itself for one it
    * passes by (most of a log), which then costs no bookkeeping.
@@ -48,7 +51,8 @@ public final class Explainer {
   private final Map<Tag, Pending> origins = new IdentityHashMap<>();
   private final ExplainStats stats = new ExplainStats();
   private final Buffers buffers = new Buffers(this);
-  private Integer lastPid;
+  /** The space of the call seen last. */
+  private Space last;
 
   /** An event waiting in the window, with the reasons found so far. */
   static final class Pending {
@@ -117,14 +121,14 @@ public final class Explainer {
 
   /** The summary of a space (null when no memory event touched it), as it stands now. */
   private static SpaceReport report(Space sp) {
-    if (sp.memoryEvents == 0 || sp.pids.isEmpty()) {
+    if (sp.memoryEvents == 0 || !sp.used()) {
       return null;
     }
     AddressSpaceView v = sp.view;
     boolean model = v != null && !v.regions().isEmpty();
     Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
-    return new SpaceReport(sp.program(), new ArrayList<>(sp.pids), end, peak, sp.peakLine,
+    return new SpaceReport(sp.program(), sp.processes(), end, peak, sp.peakLine,
         sp.peakTallyLine, model);
   }
 
@@ -136,17 +140,19 @@ public final class Explainer {
   private final List<SpaceReport> finished = new ArrayList<>();
   private final boolean keepReports;
 
-  /** A task exited: it no longer names its space; the space ends with its last task. */
-  private void exited(Integer pid) {
-    int k = key(pid);
-    Space sp = spaces.get(k);
+  /** A task exited; the space ends with its last task, as the model tells. */
+  private void exited(Who who) {
+    if (who == null || !who.spaceEnded()) {
+      return;
+    }
+    Space sp = spaces.get(who.space().resolve());
     if (sp == null) {
       return;
     }
-    forget(k);
-    groups.remove(k);
-    if (spaces.containsValue(sp)) {
-      return; // another thread (or a vfork parent) still uses it
+    spaces.values().removeIf(v -> v == sp);
+    forgetCached();
+    if (last == sp) {
+      last = null; // no task is left in it to be the parent of a task met next
     }
     SpaceReport r = keepReports ? report(sp) : null;
     if (r != null) {
@@ -166,7 +172,7 @@ public final class Explainer {
     Pending p = null;
     try {
       if (in.event() instanceof SyscallEvent sc) {
-        Space sp = enter(sc.pid(), sc);
+        Space sp = enter(in.who(), sc);
         Call call = callOf(sc.name());
         if (passesBy(call, sp, in)) {
           // counted now, while the event is in the cache: nothing can amend it in the window
@@ -222,14 +228,14 @@ public final class Explainer {
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
     return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
-        p.classes == null ? in.classes() : labels(in, p.classes, p.exe));
+        p.classes == null ? in.classes() : labels(in, p.classes, p.exe), in.who());
   }
 
   /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */
   private void explain(Pending p, SyscallEvent sc, Space sp, Call call) {
     p.count = call.count;
     p.memory = call.memory;
-    Ctx c = new Ctx(sc, sp, this, p.in.changes());
+    Ctx c = new Ctx(sc, sp, this, p.in.changes(), p.in.who());
     if (p.memory) {
       Rule.Said said = null;
       Rule rule = null;
@@ -254,6 +260,7 @@ public final class Explainer {
       p.exe = sp.exe;
     } else {
       State.applyOther(c, this);
+      spawned(c);
       buffers.explain(c, p);
     }
     Specials.after(c, p);
@@ -264,9 +271,10 @@ public final class Explainer {
     TraceEvent ev = p.in.event();
     Integer pid = ev.pid();
     if (ev instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
-      exited(pid);
+      exited(p.in.who());
     } else if (ev instanceof SignalEvent sig) {
-      Space sp = spaces.get(key(pid));
+      Who w = p.in.who();
+      Space sp = w == null ? null : spaces.get(w.space().resolve());
       Explanation e = Faults.explain(sig, sp, views.apply(pid));
       if (e != null) {
         p.why.add(e);
@@ -276,10 +284,10 @@ public final class Explainer {
   }
 
   /** The space of the call's task, the task's model view noted in it. */
-  private Space enter(Integer pid, SyscallEvent sc) {
-    Space sp = spaceOf(pid, sc);
-    lastPid = pid;
-    AddressSpaceView v = views.apply(pid);
+  private Space enter(Who who, SyscallEvent sc) {
+    Space sp = spaceOf(who, sc);
+    last = sp;
+    AddressSpaceView v = views.apply(sc.pid());
     if (v != null) {
       sp.view = v;
     }
@@ -375,85 +383,93 @@ public final class Explainer {
     return c;
   }
 
-  // ---- address spaces per pid ----
+  // ---- address spaces, as the model names them ----
 
-  private static int key(Integer pid) {
-    return pid == null ? -1 : pid;
-  }
-
-  Space spaceOf(Integer pid, SyscallEvent sc) {
-    int k = key(pid);
-    if (k == cachedKey) {
+  /**
+   * The space of an event's task. A space the model met first with this event belongs to a task
+   * the model did not see begin: most likely a child whose clone has not returned in the log
+   * yet, so it shares the space of the call seen last (the clone, once it returns, says whether
+   * the child was forked with a copy instead); else (the first task, an execve) a new space.
+   */
+  Space spaceOf(Who who, SyscallEvent sc) {
+    if (who == null) {
+      throw new IllegalStateException("the explain stage needs the model's events");
+    }
+    Handle h = who.space().resolve();
+    if (h == cachedHandle) {
       return cachedSpace;
     }
-    Space sp = spaces.get(k);
+    Space sp = spaces.get(h);
+    boolean guessed = false;
     if (sp == null) {
-      // A new task whose clone has not returned in the log yet: it most likely shares the
-      // space of the task seen last (its parent); the clone's result corrects a fork.
-      Space parent = lastPid == null ? null : spaces.get(key(lastPid));
-      sp = parent != null && !"execve".equals(sc.name()) ? parent : new Space();
-      put(k, sp);
+      guessed = last != null && !who.started() && !"execve".equals(sc.name());
+      sp = guessed ? last : new Space();
+      spaces.put(h, sp);
     }
-    cachedKey = k;
+    if (!guessed) {
+      sp.joined(who.process()); // a guessed one joins when its clone says what it is
+    }
+    cachedHandle = h;
     cachedSpace = sp;
     return sp;
   }
 
   /**
-   * The space of the pid looked up last: most lines of a log are the calls of the task of the
-   * line before. Forgotten whenever {@link #spaces} changes.
+   * The space looked up last, by the model's handle: most lines of a log are the calls of the
+   * task of the line before. Forgotten whenever {@link #spaces} changes.
    */
-  private int cachedKey = Integer.MIN_VALUE;
+  private Handle cachedHandle;
   private Space cachedSpace;
 
-  private void put(int pid, Space sp) {
-    Space before = spaces.put(pid, sp);
-    if (before != null && before != sp) {
-      before.pids.remove(pid);
-    }
-    sp.pids.add(pid);
-    cachedKey = Integer.MIN_VALUE;
+  private void forgetCached() {
+    cachedHandle = null;
     cachedSpace = null;
-  }
-
-  /** The pid no longer names a space (its task exited); the space keeps it among its pids. */
-  private void forget(int pid) {
-    spaces.remove(pid);
-    cachedKey = Integer.MIN_VALUE;
-    cachedSpace = null;
-  }
-
-  /** Thread group of each task that is not its own leader. */
-  private final Map<Integer, Integer> groups = new HashMap<>();
-
-  void cloned(Integer parent, int child, boolean thread) {
-    if (thread && parent != null) {
-      groups.put(child, groups.getOrDefault(parent, parent));
-    }
   }
 
   /**
-   * execve gives the caller's whole thread group one fresh space (the leader's pid survives an
-   * execve made by another thread); a vfork parent keeps the space it shared with the child.
+   * What a clone, fork, vfork or execve made, as the model tells: a thread or a vfork child
+   * shares the caller's space, a forked child gets a copy (unless its own lines, before the
+   * clone returned in the log, already gave it a space of its own), and execve gives the caller's
+   * process a fresh space that keeps its open files.
    */
-  void execed(Integer pid, Space fresh) {
-    int k = key(pid);
-    int group = groups.getOrDefault(k, k);
-    put(k, fresh);
-    put(group, fresh);
-    for (Map.Entry<Integer, Integer> g : groups.entrySet()) {
-      if (g.getValue() == group) {
-        put(g.getKey(), fresh);
+  private void spawned(Ctx c) {
+    Who.Made m = c.who == null ? null : c.who.made();
+    if (m == null || !c.ok()) {
+      return;
+    }
+    Space sp = c.sp;
+    Handle h = m.space().resolve();
+    Space existing = spaces.get(h);
+    switch (m.kind()) {
+      case THREAD, VFORK -> {
+        if (existing == null) {
+          spaces.put(h, sp);
+        }
+        spaces.get(h).joined(m.process());
+      }
+      case PROCESS -> {
+        Space child = existing == null || existing == sp ? sp.forkCopy() : existing;
+        spaces.put(h, child);
+        sp.left(m.process()); // its lines before the clone returned were counted here
+        child.joined(m.process());
+      }
+      case EXEC -> {
+        Space fresh = new Space();
+        fresh.exe = State.unquote(c.text(c.name().equals("execve") ? 0 : 1));
+        fresh.fds.putAll(sp.fds);
+        sp.left(m.process());
+        fresh.joined(m.process());
+        spaces.put(h, fresh);
       }
     }
+    forgetCached();
   }
 
-  void newSpace(Integer pid, Space sp) {
-    put(key(pid), sp);
-  }
-
-  Space existing(int pid) {
-    return spaces.get(pid);
+  /** The space the call's task has after the call: a fresh one after execve. */
+  Space now(Ctx c) {
+    Who.Made m = c.made();
+    Space s = m != null && m.kind() == Who.Kind.EXEC ? spaces.get(m.space().resolve()) : null;
+    return s == null ? c.sp : s;
   }
 
   AddressSpaceView view(Integer pid) {

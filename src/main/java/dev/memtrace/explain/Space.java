@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.Handle;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -57,8 +58,13 @@ final class Space {
   Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
-  /** The tasks that used this space and did not move to another (execve): the summary's pids. */
-  final java.util.SortedSet<Integer> pids = new java.util.TreeSet<>();
+  /**
+   * The processes that used this space and did not move to another (execve): the summary's
+   * pids, as the model's handles (read at the end: a thread met before its clone returned is
+   * then known to be part of its process).
+   */
+  private final java.util.List<Handle> processes = new java.util.ArrayList<>(1);
+  private Handle lastJoined;
 
   Space() {
     this.tags = new TagMap();
@@ -76,6 +82,42 @@ final class Space {
     this.tlsInstalled = from.tlsInstalled;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+  }
+
+  /** A process used this space. */
+  void joined(Handle process) {
+    if (process != lastJoined) {
+      lastJoined = process;
+      if (!processes.contains(process)) {
+        processes.add(process);
+      }
+    }
+  }
+
+  /** A process moved to another space (execve). */
+  void left(Handle process) {
+    Handle p = process.resolve();
+    processes.removeIf(h -> h.resolve() == p);
+    lastJoined = null;
+  }
+
+  /**
+   * The pids of the processes, sorted; those a log without pids never named are left out, or
+   * said as -1 when no other is known.
+   */
+  java.util.List<Integer> processes() {
+    java.util.SortedSet<Integer> pids = new java.util.TreeSet<>();
+    for (Handle h : processes) {
+      if (h.number() > 0) {
+        pids.add(h.number());
+      }
+    }
+    return pids.isEmpty() && !processes.isEmpty() ? java.util.List.of(-1)
+        : new java.util.ArrayList<>(pids);
+  }
+
+  boolean used() {
+    return !processes.isEmpty();
   }
 
   Space forkCopy() {

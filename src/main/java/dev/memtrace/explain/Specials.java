@@ -7,6 +7,7 @@ import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.model.Who;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,6 +31,10 @@ final class Specials {
           + "binaries; execute-only and emulated on current kernels, reading it faults",
       "[heap]", "[heap]: only the brk area that malloc's main arena grows; mmapped malloc "
           + "chunks and thread arenas are not part of it");
+
+  /** asm/prctl.h and asm-generic/resource.h, for logs that print them as numbers (-X raw). */
+  private static final long ARCH_SET_FS = 0x1002;
+  private static final long RLIMIT_STACK = 3;
 
   private static final Pattern RLIM_CUR = Pattern.compile("rlim_cur=([^,}]+)");
 
@@ -64,10 +69,11 @@ final class Specials {
    * child execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
    */
   private static void spawnStack(Ctx c, Pending p) {
-    String all = c.ev.args() == null ? "" : c.ev.args().text();
-    if (!all.contains("CLONE_VFORK") || !all.contains("CLONE_VM")) {
+    Who.Made made = c.made();
+    if (made == null || made.kind() != Who.Kind.VFORK) {
       return;
     }
+    String all = c.ev.args() == null ? "" : c.ev.args().text();
     Matcher m = STACK_ARG.matcher(all);
     if (!m.find()) {
       return;
@@ -90,8 +96,8 @@ final class Specials {
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */
   private static void fork(Ctx c, Pending p) {
-    String all = c.ev.args() == null ? "" : c.ev.args().text();
-    if (!c.ok() || c.ret() <= 0 || all.contains("CLONE_VM") || c.name().equals("vfork")) {
+    Who.Made made = c.made();
+    if (!c.ok() || c.ret() <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
       return;
     }
     List<String> shared = new java.util.ArrayList<>();
@@ -116,7 +122,7 @@ final class Specials {
   }
 
   private static void tls(Ctx c, Pending p) {
-    if (c.text(0) == null || !c.text(0).contains("ARCH_SET_FS") && !"4098".equals(c.text(0))) {
+    if (c.text(0) == null || !c.text(0).contains("ARCH_SET_FS") && c.arg(0) != ARCH_SET_FS) {
       return;
     }
     long fs = c.arg(1);
@@ -161,7 +167,10 @@ final class Specials {
 
   private static void rlimit(Ctx c, Pending p) {
     String all = c.ev.args() == null ? "" : c.ev.args().text();
-    if (!all.contains("RLIMIT_STACK") || !c.ok()) {
+    int resource = c.name().equals("getrlimit") ? 0 : 1;
+    String named = c.text(resource);
+    if (named == null || !named.contains("RLIMIT_STACK") && c.arg(resource) != RLIMIT_STACK
+        || !c.ok()) {
       return;
     }
     Matcher m = RLIM_CUR.matcher(all);
@@ -169,7 +178,8 @@ final class Specials {
       return;
     }
     String cur = m.group(1).trim();
-    long v = cur.contains("INFINITY") ? -1 : Num.parse(cur);
+    // RLIM64_INFINITY, as a name or (strace -X raw) as the number
+    long v = cur.contains("INFINITY") || cur.equals("18446744073709551615") ? -1 : Num.parse(cur);
     if (v == Num.NONE) {
       return;
     }
@@ -189,8 +199,7 @@ final class Specials {
   private static void specialRegions(Ctx c, Pending p) {
     // After execve the task has a fresh space (c.sp is the one the call was made in): the
     // kernel's regions are noted once, in the space they belong to.
-    Space now = c.ex.existing(c.ev.pid() == null ? -1 : c.ev.pid());
-    Space sp = now == null ? c.sp : now;
+    Space sp = c.ex.now(c);
     for (RegionChange ch : p.in.changes()) {
       Region r = ch.after();
       if (r != null && ch.op() == RegionChange.Op.ADDED) {

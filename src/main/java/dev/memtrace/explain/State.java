@@ -200,37 +200,6 @@ final class State {
           sp.fds.put((int) c.ret(), from);
         }
       }
-      case "execve", "execveat" -> {
-        if (c.ok()) {
-          Space fresh = new Space();
-          fresh.exe = unquote(c.text(c.name().equals("execve") ? 0 : 1));
-          fresh.fds.putAll(sp.fds);
-          ex.execed(c.ev.pid(), fresh);
-        }
-      }
-      case "clone", "clone3", "fork", "vfork" -> {
-        long child = c.ret();
-        if (!c.ok() || child <= 0) {
-          return;
-        }
-        String all = c.ev.args() == null ? "" : c.ev.args().text();
-        boolean shares = all.contains("CLONE_VM") || c.name().equals("vfork");
-        ex.cloned(c.ev.pid(), (int) child, all.contains("CLONE_THREAD"));
-        Space existing = ex.existing((int) child);
-        if (shares) {
-          ex.newSpace((int) child, sp);
-        } else if (existing == null || existing == sp) {
-          ex.newSpace((int) child, sp.forkCopy());
-        }
-      }
-      case "set_tid_address", "gettid", "getpid" -> {
-        // Without -f prefixes (or before a second task appears, in stderr mode) a task's lines
-        // carry no pid; the tid these calls return names it, so later "[pid N]" lines find
-        // the same space.
-        if (c.ev.pid() == null && c.ok() && c.ret() > 0 && ex.existing((int) c.ret()) == null) {
-          ex.newSpace((int) c.ret(), sp);
-        }
-      }
       case "shmget" -> {
         if (c.ok() && c.arg(1) > 0) {
           sp.shmSizes.put(c.ret(), c.arg(1));

@@ -32,6 +32,8 @@ public final class AddressSpace implements AddressSpaceView {
   final List<long[]> reused = new ArrayList<>();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
+  /** This space's identity in the events ({@link Who}), given when first asked for. */
+  Handle handle;
 
   public AddressSpace() {
     areas = new Areas();

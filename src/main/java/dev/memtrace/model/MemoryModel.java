@@ -59,13 +59,16 @@ public final class MemoryModel {
   }
 
   public Outcome apply(TraceEvent event) {
+    who = null;
+    made = null;
     try {
       if (event instanceof SyscallEvent e) {
+        Task t = task(e.pid());
+        who = whoOf(t);
         Handler h = handler(e.name());
         if (h == null) {
           return Outcome.NONE;
         }
-        Task t = task(e.pid());
         if (e.result() == null) {
           return isMemoryCall(e.name())
               ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
@@ -75,21 +78,95 @@ public final class MemoryModel {
           return Outcome.NONE;
         }
         Outcome o = h.apply(this, t, e, new CallArgs(e));
+        if (made != null) {
+          who = who.with(made);
+        }
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
           List<String> notes = new ArrayList<>(o.notes());
-          notes.add("process " + key(e.pid()) + " was not seen starting: memory it mapped"
+          notes.add((e.pid() == null ? "the task of this line (the log gives no pid)"
+              : "process " + e.pid()) + " was not seen starting: memory it mapped"
               + " before the trace began is unknown");
           return new Outcome(o.changes(), notes);
         }
         return o;
       }
       if (event instanceof ExitEvent x && x.kind() != ExitEvent.Kind.SUPERSEDED) {
-        ProcessCalls.exit(this, key(x.pid()));
+        Task t = known(key(x.pid()));
+        if (t != null) {
+          who = whoOf(t);
+          if (ProcessCalls.exit(this, key(x.pid()))) {
+            who = who.ended();
+          }
+        }
+        return Outcome.NONE;
       }
+      Task t = known(key(event.pid()));
+      who = t == null ? null : whoOf(t);
       return Outcome.NONE;
     } catch (RuntimeException bug) {
       return Outcome.note("the model could not apply this event (" + bug + ")");
+    }
+  }
+
+  /** Who the event applied last belongs to; null for an event of a task the model never met. */
+  public Who who() {
+    return who;
+  }
+
+  private Who who;
+  /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
+  Who.Made made;
+  private int spaceNumbers;
+
+  /** What the task's events say of it now: made again only when that changed. */
+  private Who whoOf(Task t) {
+    process(t);
+    Handle space = handle(t.mm);
+    Who w = t.who;
+    if (w == null || w.process() != t.process || w.space() != space || w.started() != t.seen) {
+      w = new Who(t.tid, t.process, space, t.seen, null, false);
+      t.who = w;
+    }
+    return w;
+  }
+
+  /** The process handle of a task. */
+  Handle process(Task t) {
+    if (t.process == null) {
+      t.process = new Handle(t.tgid);
+    }
+    return t.process;
+  }
+
+  /** The identity of an address space, given in the order the model meets them. */
+  Handle handle(AddressSpace mm) {
+    if (mm.handle == null) {
+      mm.handle = new Handle(++spaceNumbers);
+    }
+    return mm.handle;
+  }
+
+  /** Whether any task still uses the address space. */
+  boolean used(AddressSpace mm) {
+    return tasks.any(t -> t.mm == mm);
+  }
+
+  /**
+   * A log without pids names its one task by the tid a call returned (set_tid_address, gettid,
+   * getpid): once strace starts printing pids (a second task appeared, in its stderr mode), the
+   * first task's lines carry that tid and must find the same task.
+   */
+  void alias(int tid, Task t) {
+    putTask(tid, t);
+    t.alias = tid;
+    if (t.tgid == 0) {
+      t.tgid = tid;
+      Handle p = new Handle(tid);
+      if (t.process != null) {
+        t.process.joinTo(p);
+      }
+      t.process = p;
     }
   }
 

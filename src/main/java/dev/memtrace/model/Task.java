@@ -18,6 +18,15 @@ final class Task {
   boolean seen;
   boolean execed;
   boolean warned;
+  /**
+   * The other key the task is known by (-1: none): the tid a log without pids later named it by
+   * ({@link MemoryModel#alias}), or 0 when the lines without pid turned out to be this task's.
+   */
+  int alias = -1;
+  /** The process the task belongs to, as events tell it ({@link Who}). */
+  Handle process;
+  /** What the task's events say of it, while its process, space and start stay the same. */
+  Who who;
 
   Task(int tid, int tgid, AddressSpace mm, FdTable fds, String cwd, boolean seen) {
     this.tid = tid;

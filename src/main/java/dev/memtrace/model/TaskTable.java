@@ -76,6 +76,16 @@ final class TaskTable {
     }
   }
 
+  /** Whether any task passes the test. */
+  boolean any(Predicate<Task> test) {
+    for (Task t : tasks) {
+      if (t != null && test.test(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The tasks, by tid: an order that does not depend on the table's size. */
   List<Task> values() {
     List<Task> out = new ArrayList<>(size);

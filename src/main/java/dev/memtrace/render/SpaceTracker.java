@@ -1,43 +1,33 @@
 package dev.memtrace.render;
 
 import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.trace.SyscallEvent;
+import dev.memtrace.model.Who;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Which process (thread group) and which address space each task belongs to, for renderers that
- * draw one picture per address space or one track per thread. It reads the clone family from the
- * whole timeline first, because with {@code -f} a child's first lines often come before its
- * parent's clone returns: threads (CLONE_THREAD) join their parent's process, CLONE_VM and vfork
- * children share the parent's address space, fork children get a copy, execve starts a new one.
- * A log without pids is one task, 0.
+ * Which process (thread group) and which address space each event belongs to, for renderers that
+ * draw one picture per address space or one track per thread, as the model told it with each
+ * event ({@link Who}). The model's handles are read once the whole timeline is there: a child
+ * whose first lines came before its parent's clone returned is by then known to be the thread
+ * or the child the clone made. A log without pids is one task, 0; an event the model did not
+ * see (no model) is its task's own process and space.
  */
 public final class SpaceTracker {
 
-  /** How a task came to be: its parent and whether it shares the parent's mm and thread group. */
-  private record Birth(int parent, boolean sharesVm, boolean thread) {}
-
-  private final Map<Integer, Birth> births = new HashMap<>();
-  private final Map<Integer, Integer> spaceOfTask = new HashMap<>();
-  private final Map<Integer, Integer> processOfTask = new HashMap<>();
-  private int nextSpace;
+  /** The space each forked child's space starts as a copy of, by the model's space number. */
+  private final Map<Integer, Integer> copies = new HashMap<>();
   private int copiedFrom = -1;
+  private final Map<Integer, Boolean> entered = new HashMap<>();
 
-  /** Reads every clone, fork and vfork in the timeline, before the first {@link #enter}. */
+  /** Reads what every clone, fork and vfork in the timeline made, before the first enter. */
   public SpaceTracker(List<AnnotatedEvent> timeline) {
     for (AnnotatedEvent a : timeline) {
-      if (a.event() instanceof SyscallEvent s && s.succeeded() && s.result().value() != null) {
-        String n = s.name();
-        long child = s.result().value();
-        if (child > 0 && (n.startsWith("clone") || n.equals("fork") || n.equals("vfork"))) {
-          String flags = s.args().text();
-          boolean vm = n.equals("vfork") || flags.contains("CLONE_VM");
-          boolean thread = flags.contains("CLONE_THREAD");
-          births.putIfAbsent((int) child, new Birth(task(s), vm, thread));
-        }
+      Who w = a.who();
+      if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
+        copies.putIfAbsent(w.made().space().number(), w.space().number());
       }
     }
   }
@@ -49,19 +39,23 @@ public final class SpaceTracker {
 
   /**
    * Notes the event (in timeline order) and returns the address space it acts on. A successful
-   * execve gives the task a fresh, empty space; a fork child's first event gives it a fresh space
-   * that the caller should fill with a copy of {@link #copiedFrom()}.
+   * execve acts on the fresh space it made; a forked child's space, the first time it is met,
+   * should be filled with a copy of {@link #copiedFrom()}.
    */
-  public int enter(TraceEvent e) {
-    int t = task(e);
+  public int enter(AnnotatedEvent a) {
+    Who w = a.who();
     copiedFrom = -1;
-    Integer space = spaceOfTask.get(t);
-    if (space == null) {
-      space = firstSpace(t, 0);
+    int space;
+    if (w == null) {
+      space = -1 - task(a.event()); // without the model: each task its own space
+    } else if (w.made() != null && w.made().kind() == Who.Kind.EXEC) {
+      space = w.made().space().number();
+    } else {
+      space = w.space().number();
     }
-    if (e instanceof SyscallEvent s && s.name().startsWith("execve") && s.succeeded()) {
-      space = newSpace();
-      spaceOfTask.put(t, space);
+    if (entered.put(space, Boolean.TRUE) == null) {
+      Integer from = copies.get(space);
+      copiedFrom = from == null ? -1 : from;
     }
     return space;
   }
@@ -71,41 +65,10 @@ public final class SpaceTracker {
     return copiedFrom;
   }
 
-  /** Pids are reused in long traces, so a chain of births may loop: it is followed this far. */
-  private static final int MAX_ANCESTRY = 64;
-
-  private int firstSpace(int t, int depth) {
-    Birth b = depth < MAX_ANCESTRY ? births.get(t) : null;
-    int space;
-    if (b != null && b.sharesVm()) {
-      space = spaceOfTask.containsKey(b.parent()) ? spaceOfTask.get(b.parent()) : firstSpace(b.parent(), depth + 1);
-    } else {
-      space = newSpace();
-      if (b != null && spaceOfTask.containsKey(b.parent())) {
-        copiedFrom = spaceOfTask.get(b.parent());
-      }
-    }
-    spaceOfTask.put(t, space);
-    return space;
-  }
-
-  private int newSpace() {
-    return nextSpace++;
-  }
-
-  /** The thread-group leader (the pid users know) of a task. */
-  public int process(int task) {
-    return process(task, 0);
-  }
-
-  private int process(int task, int depth) {
-    Integer known = processOfTask.get(task);
-    if (known != null) {
-      return known;
-    }
-    Birth b = depth < MAX_ANCESTRY ? births.get(task) : null;
-    int p = (b != null && b.thread() && b.parent() != task) ? process(b.parent(), depth + 1) : task;
-    processOfTask.put(task, p);
-    return p;
+  /** The thread-group leader (the pid users know) of the event's task; 0 for a line without pid. */
+  public static int process(AnnotatedEvent a) {
+    Who w = a.who();
+    int p = w == null || a.event().pid() == null ? 0 : w.process().number();
+    return p > 0 ? p : task(a.event());
   }
 }

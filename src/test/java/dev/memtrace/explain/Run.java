@@ -1,5 +1,7 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
@@ -32,11 +34,13 @@ final class Run {
     }
   }
 
+  /** The explain stage after the model, as in the pipeline: the model tells whose each event is. */
   static Out explain(List<TraceEvent> events, int window) {
-    Explainer ex = new Explainer(window, null);
+    ModelStage model = new ModelStage(new MemoryModel(), List.of());
+    Explainer ex = new Explainer(window, pid -> model.model().space(pid));
     List<AnnotatedEvent> out = new ArrayList<>();
     for (TraceEvent e : events) {
-      out.addAll(ex.accept(AnnotatedEvent.bare(e)));
+      out.addAll(ex.accept(model.annotate(e)));
     }
     out.addAll(ex.finish());
     return new Out(out, ex.stats());

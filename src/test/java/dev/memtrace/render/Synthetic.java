@@ -3,6 +3,7 @@ package dev.memtrace.render;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.Arg;
@@ -26,6 +27,7 @@ public final class Synthetic {
   private int line;
   private double time = 1000.0;
   private final boolean timed;
+  private final MemoryModel model = new MemoryModel();
 
   public Synthetic(boolean timed) {
     this.timed = timed;
@@ -46,7 +48,9 @@ public final class Synthetic {
     SyscallEvent e = new SyscallEvent(new Source("synthetic.log", line, text), prefix, name, args(args), result,
         timed ? 0.00005 : null, List.of(), SyscallEvent.Completion.COMPLETE);
     List<Explanation> ex = Arrays.stream(why).map(w -> new Explanation("test", w, Explanation.Basis.ARITHMETIC, List.of("line " + line))).toList();
-    events.add(new AnnotatedEvent(e, changes, List.of(), null, ex));
+    // whose event it is, as the model tells it; the changes are the ones given
+    model.apply(e);
+    events.add(new AnnotatedEvent(e, changes, List.of(), null, ex, List.of(), model.who()));
     return this;
   }
 
@@ -54,7 +58,8 @@ public final class Synthetic {
   public Synthetic read(int pid, long buffer, Region in, String cls, String data) {
     call(pid, "read", "3, \"" + data + "\", 4096", String.valueOf(data.length()), List.of());
     AnnotatedEvent last = events.remove(events.size() - 1);
-    events.add(new AnnotatedEvent(last.event(), List.of(), List.of(), new BufferRef(buffer, in, buffer - in.start(), cls), last.why()));
+    events.add(new AnnotatedEvent(last.event(), List.of(), List.of(), new BufferRef(buffer, in, buffer - in.start(), cls), last.why(),
+        List.of(), last.who()));
     return this;
   }
 

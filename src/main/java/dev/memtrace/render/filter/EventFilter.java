@@ -2,21 +2,19 @@ package dev.memtrace.render.filter;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.model.Who;
 import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides which events a view shows, from the output options {@code --pid}, {@code --syscall},
  * {@code --class}, {@code --memory-only}, {@code --since} and {@code --until}. All given
- * conditions must hold. Events arrive in order, so it learns as it goes which tasks are threads
- * of which process ({@code --pid} of a process shows its threads too, from the clone that made
- * them on) and which timestamp came first. Empty sets and null bounds mean no condition.
+ * conditions must hold. {@code --pid} of a process shows its threads too: the model tells each
+ * event's process. Events arrive in order, so it learns as it goes which timestamp came first. Empty sets and null bounds mean no condition.
  */
 public final class EventFilter {
 
@@ -39,7 +37,6 @@ public final class EventFilter {
 
   private final Options o;
   private final RegionClassifier classifier;
-  private final Map<Integer, Integer> processOf = new HashMap<>();
   private Double first;
   private Double last;
 
@@ -53,7 +50,7 @@ public final class EventFilter {
     learn(e);
     if (!o.pids().isEmpty()) {
       Integer pid = e.pid();
-      if (pid == null || !(o.pids().contains(pid) || o.pids().contains(processOf.getOrDefault(pid, pid)))) {
+      if (pid == null || !(o.pids().contains(pid) || o.pids().contains(processOf(a)))) {
         return false;
       }
     }
@@ -120,10 +117,12 @@ public final class EventFilter {
       }
       last = t;
     }
-    if (e instanceof SyscallEvent s && s.name().startsWith("clone") && s.succeeded()
-        && s.result().value() != null && s.args().text().contains("CLONE_THREAD") && e.pid() != null) {
-      int parent = e.pid();
-      processOf.put(s.result().value().intValue(), processOf.getOrDefault(parent, parent));
-    }
+  }
+
+  /** The process of the event's task, as the model knows it (without the model: the task). */
+  private static int processOf(AnnotatedEvent a) {
+    Who w = a.who();
+    int p = w == null ? 0 : w.process().number();
+    return p > 0 ? p : a.event().pid();
   }
 }

@@ -57,7 +57,7 @@ final class ReportData {
     for (AnnotatedEvent a : timeline) {
       TraceEvent e = a.event();
       classes.learn(a);
-      int space = dense.computeIfAbsent(tracker.enter(e), k -> dense.size());
+      int space = dense.computeIfAbsent(tracker.enter(a), k -> dense.size());
       SpaceState state = states.get(space);
       List<Region> initial = List.of();
       if (state == null) {
@@ -83,7 +83,7 @@ final class ReportData {
       int task = SpaceTracker.task(e);
       ev.add("line", e.line());
       ev.add("task", task);
-      ev.add("proc", tracker.process(task));
+      ev.add("proc", SpaceTracker.process(a));
       ev.add("sp", space);
       ev.add("kind", kind(e));
       ev.add("name", strings.id(name(e)));

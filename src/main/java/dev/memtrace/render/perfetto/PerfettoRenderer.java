@@ -72,8 +72,8 @@ public final class PerfettoRenderer implements Renderer {
       TraceEvent e = a.event();
       classes.learn(a);
       int task = SpaceTracker.task(e);
-      int pid = tracker.process(task);
-      int space = tracker.enter(e);
+      int pid = SpaceTracker.process(a);
+      int space = tracker.enter(a);
       SpaceState state = states.get(space);
       if (state == null) {
         int from = tracker.copiedFrom();
