@@ -3,6 +3,7 @@ package dev.memtrace.render;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.explain.Human;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.ExitEvent;
@@ -177,7 +178,7 @@ public final class TextRenderer implements Renderer {
 
   /** {@code 7f9b0f71e000-7f9b0f720000 8 KiB rw-p anonymous}. */
   static String region(Region r) {
-    return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Texts.size(r.size())
+    return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Human.brief(r.size())
         + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : Texts.terminal(r.path()));
   }
 

@@ -115,19 +115,4 @@ public final class Texts {
     }
     return n;
   }
-
-  /** {@code 8192} as "8 KiB", {@code 139264} as "136 KiB", {@code 1400832} as "1.3 MiB". */
-  static String size(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    if (bytes < 1024 * 1024) {
-      return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : String.format("%.1f KiB", bytes / 1024.0);
-    }
-    long mib = 1024 * 1024;
-    if (bytes < 1024 * mib) {
-      return bytes % mib == 0 ? bytes / mib + " MiB" : String.format("%.1f MiB", bytes / (double) mib);
-    }
-    return String.format("%.1f GiB", bytes / (1024.0 * mib));
-  }
 }

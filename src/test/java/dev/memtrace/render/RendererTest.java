@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.explain.Human;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
@@ -15,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** What the renderers print under an event once the later stages have annotated it. */
@@ -206,6 +208,28 @@ class RendererTest {
   }
 
   @Test
+  void sizesAreWrittenWithADotWhateverTheLocale() throws IOException {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
+    try {
+      Region libc = new Region(0x7f0000000000L, 0x7f0000156000L, "r-xp", 0, "fe:01", 1234,
+          "/usr/lib/x86_64-linux-gnu/libc.so.6", 9);
+      TraceEvent mmap = TraceReader.parseAll("mmap(0x7f0000000000, 1400832, PROT_READ|PROT_EXEC,"
+          + " MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f0000000000\n").get(0);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TextRenderer r = new TextRenderer(out, false);
+      r.event(new AnnotatedEvent(mmap, List.of(RegionChange.added(libc)), List.of(), null,
+          List.of()));
+      r.finish();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains(" 1.3 MiB r-xp ")
+          .doesNotContain("1,3");
+      assertThat(Human.bytes(1400832)).isEqualTo("1.34 MiB");
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
+
+  @Test
   void numbersAndSizes() {
     assertThat(Texts.seconds(0.000007)).isEqualTo("0.000007");
     assertThat(Texts.seconds(0.000016194)).isEqualTo("0.000016194");
@@ -214,9 +238,9 @@ class RendererTest {
     assertThat(Texts.seconds(10.5)).isEqualTo("10.5");
     assertThat(Texts.seconds(1234567.000001)).isEqualTo("1234567.000001");
     assertThat(Texts.seconds(-3.25)).isEqualTo("-3.25");
-    assertThat(Texts.size(8192)).isEqualTo("8 KiB");
-    assertThat(Texts.size(1400832)).isEqualTo("1.3 MiB");
-    assertThat(Texts.size(100)).isEqualTo("100 B");
+    assertThat(Human.brief(8192)).isEqualTo("8 KiB");
+    assertThat(Human.brief(1400832)).isEqualTo("1.3 MiB");
+    assertThat(Human.brief(100)).isEqualTo("100 B");
     assertThat(Texts.unicode("caf\u00c3\u00a9 \u00ff")).isEqualTo("caf\u00e9 \uFFFD");
   }
 }
