@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
+import dev.memtrace.model.MemorySyscalls;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.ExitEvent;
@@ -375,7 +376,7 @@ public final class Explainer {
   private Call callOf(String name) {
     Call c = calls.get(name);
     if (c == null) {
-      boolean memory = MemoryCalls.MEMORY.contains(name);
+      boolean memory = MemorySyscalls.inMemoryClass(name);
       c = new Call(memory, MemoryCalls.NOTED.contains(name), stats.countOf(name),
           memory ? Rules.on(name) : List.of());
       calls.put(name, c);

@@ -2,16 +2,12 @@ package dev.memtrace.explain;
 
 import java.util.Set;
 
-/** Which calls change or describe the address space, and which carry a data buffer. */
+/**
+ * Which other calls the explain stage looks at, and which carry a data buffer. The memory calls
+ * themselves are rows of {@link dev.memtrace.model.MemorySyscalls}.
+ */
 final class MemoryCalls {
   private MemoryCalls() {}
-
-  /** strace's %memory class (the calls the summary counts as memory events). */
-  static final Set<String> MEMORY = Set.of(
-      "mmap", "mmap2", "old_mmap", "munmap", "mprotect", "pkey_mprotect", "brk", "mremap",
-      "madvise", "process_madvise", "msync", "mlock", "mlock2", "munlock", "mlockall",
-      "munlockall", "mincore", "remap_file_pages", "shmat", "shmdt", "mbind",
-      "set_mempolicy", "get_mempolicy", "mseal");
 
   /** Calls whose argument 1 is a flat data buffer and argument 2 its length. */
   static final Set<String> FLAT_BUFFER = Set.of(

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The memory calls, from a call's arguments to {@link MemoryOps}: which argument is which, which
@@ -20,10 +19,6 @@ import java.util.Set;
 final class MemoryCalls {
 
   private MemoryCalls() {}
-
-  static final Set<String> NAMES =
-      Set.of("mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "brk", "madvise", "mlock",
-          "mlock2", "munlock", "shmat", "shmdt");
 
   static void register(Map<String, MemoryModel.Handler> h) {
     h.put("mmap", MemoryCalls::mmap);

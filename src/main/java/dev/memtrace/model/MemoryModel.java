@@ -38,7 +38,7 @@ public final class MemoryModel {
 
   /** Names of the calls that change an address space. */
   public static boolean isMemoryCall(String name) {
-    return MemoryCalls.NAMES.contains(name);
+    return MemorySyscalls.is(name, MemorySyscalls.Trait.MODELLED);
   }
 
   private final TaskTable tasks = new TaskTable();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The output filters on real corpus logs, through {@code memtrace analyze}. */
 class FilterCommandTest {
@@ -42,6 +43,22 @@ class FilterCommandTest {
     List<String> memory = events("analyze", "--color", "never", "--memory-only", log);
     assertThat(memory).anyMatch(l -> l.contains("brk(")).noneMatch(l -> l.contains("openat(")).noneMatch(l -> l.contains("close("));
     assertThat(memory.size()).isGreaterThan(mmaps.size());
+  }
+
+  @Test
+  void memoryOnlyShowsEveryCallTheSummaryCountsAsAMemoryEvent(@TempDir Path dir) throws Exception {
+    // calls of strace's %memory class the model does not apply, changing nothing here
+    Path log = Files.writeString(dir.resolve("policy.log"), String.join("\n",
+        "mbind(0x7f0000000000, 4096, MPOL_BIND, [0x1], 2, 0) = 0",
+        "get_mempolicy(NULL, NULL, 0, NULL, 0) = 0",
+        "mseal(0x7f0000000000, 4096, 0) = -1 ENOSYS (Function not implemented)",
+        "getpid() = 42", ""));
+    List<String> memory = events("analyze", "--color", "never", "--memory-only", "--with-summary",
+        log.toString());
+    assertThat(memory).anyMatch(l -> l.startsWith("mbind("))
+        .anyMatch(l -> l.startsWith("get_mempolicy(")).anyMatch(l -> l.startsWith("mseal("))
+        .noneMatch(l -> l.startsWith("getpid("))
+        .anyMatch(l -> l.startsWith("memory events: 3,"));
   }
 
   @Test
