@@ -1,7 +1,11 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.trace.Numbers;
+import java.util.OptionalLong;
+
 /**
- * Reads a number out of an argument or return text as strace prints it: decimal, hex, octal,
+ * Reads a number out of an argument or return text as strace prints it (the literal itself is
+ * read by {@link Numbers}): decimal, hex, octal,
  * {@code NULL}, an fd decorated by {@code -y} ({@code 3</etc/passwd>}), a {@code -X verbose}
  * constant ({@code 0x3 /* PROT_READ *&#47;}), or a product ({@code 8192*1024}).
  */
@@ -34,24 +38,11 @@ final class Num {
       long b = parse(t.substring(star + 1));
       return a == NONE || b == NONE ? NONE : a * b;
     }
-    boolean neg = t.startsWith("-");
-    String u = neg ? t.substring(1) : t;
-    if (u.isEmpty() || u.charAt(0) < '0' || u.charAt(0) > '9') {
-      return NONE; // a name, told without an exception (they cost microseconds each)
+    if (t.isEmpty() || (t.charAt(0) < '0' || t.charAt(0) > '9') && t.charAt(0) != '-') {
+      return NONE; // a name, told before any parsing
     }
-    try {
-      long v;
-      if (u.startsWith("0x") || u.startsWith("0X")) {
-        v = Long.parseUnsignedLong(u.substring(2), 16);
-      } else if (u.length() > 1 && u.startsWith("0") && u.chars().allMatch(Character::isDigit)) {
-        v = Long.parseLong(u.substring(1), 8);
-      } else {
-        v = Long.parseLong(u);
-      }
-      return neg ? -v : v;
-    } catch (NumberFormatException e) {
-      return NONE;
-    }
+    OptionalLong v = Numbers.parse(t);
+    return v.isPresent() ? v.getAsLong() : NONE;
   }
 
   /** The path of a {@code -y} decoration ({@code 3</usr/lib/libc.so.6>}), or null. */

@@ -2,7 +2,7 @@ package dev.memtrace.model;
 
 import dev.memtrace.model.abi.FlagTable;
 import dev.memtrace.model.abi.LinuxFlags;
-import dev.memtrace.model.abi.Numbers;
+import dev.memtrace.trace.Numbers;
 import dev.memtrace.trace.SyscallEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.OPEN;
 import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
 
+import dev.memtrace.trace.Numbers;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -245,7 +246,7 @@ final class FileCalls {
   private static void pair(Task t, java.util.List<String> fds, String name, long key,
       boolean cloexec) {
     for (String item : fds) {
-      OptionalLong fd = dev.memtrace.model.abi.Numbers.parse(CallArgs.bare(item));
+      OptionalLong fd = Numbers.parse(CallArgs.bare(item));
       String decorated = CallArgs.decoration(item);
       String path = decorated != null ? decorated : name;
       fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));

@@ -86,7 +86,7 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
   @Override
   public Arg visitNumber(StraceArgsParser.NumberContext ctx) {
     String n = ctx.NUMBER().getText();
-    Long v = Numbers.parse(n);
+    Long v = Numbers.literal(n);
     Arg num = v == null ? new Arg.Other(n) : new Arg.Num(n, v);
     return ctx.DECOR() == null ? num : fd(text(ctx), num, ctx.DECOR().getText());
   }

@@ -21,7 +21,7 @@ record CallRecord(String name, String argsText, List<String> args, Result result
             ctx.callArg(ctx.callArg().size() - 1).getStop().getStopIndex() + 1);
     StraceArgsParser.RetvalContext rv = ctx.retval();
     String ret = text(body, rv);
-    Long value = ret.equals("?") ? null : Numbers.parse(rv.NUMBER().getText());
+    Long value = ret.equals("?") ? null : Numbers.literal(rv.NUMBER().getText());
     Double duration = null;
     if (rv.DECOR() != null
         && rv.DECOR().getSymbol().getStartIndex() != rv.NUMBER().getSymbol().getStopIndex() + 1) {

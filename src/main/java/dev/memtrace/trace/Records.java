@@ -33,7 +33,7 @@ final class Records {
     String body = s.substring(i + 4, s.length() - 4);
     ExitEvent e = null;
     if (body.startsWith("exited with ")) {
-      Long v = Numbers.parse(body.substring(12));
+      Long v = Numbers.literal(body.substring(12));
       if (v != null) {
         e = new ExitEvent(src, p, ExitEvent.Kind.EXITED, v.intValue(), null, false, null);
       }
@@ -45,7 +45,7 @@ final class Records {
         e = new ExitEvent(src, p, ExitEvent.Kind.KILLED, null, sig, core, null);
       }
     } else if (body.startsWith("superseded by execve in pid ")) {
-      Long v = Numbers.parse(body.substring(28));
+      Long v = Numbers.literal(body.substring(28));
       if (v != null) {
         e = new ExitEvent(src, p, ExitEvent.Kind.SUPERSEDED, null, null, false, v.intValue());
       }

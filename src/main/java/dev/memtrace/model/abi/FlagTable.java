@@ -1,6 +1,7 @@
 package dev.memtrace.model.abi;
 
 import dev.memtrace.trace.Arg;
+import dev.memtrace.trace.Numbers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
