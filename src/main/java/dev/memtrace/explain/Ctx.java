@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Who;
+import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.List;
@@ -79,10 +80,10 @@ final class Ctx {
   @SuppressWarnings("unchecked")
   Set<String> prot(int i) {
     if (i >= protCache.length) {
-      return Constants.names(text(i), Constants.PROT, true);
+      return Constants.names(text(i), LinuxFlags.PROT, true);
     }
     if (protCache[i] == null) {
-      protCache[i] = Constants.names(text(i), Constants.PROT, true);
+      protCache[i] = Constants.names(text(i), LinuxFlags.PROT, true);
     }
     return (Set<String>) protCache[i];
   }
@@ -90,16 +91,16 @@ final class Ctx {
   @SuppressWarnings("unchecked")
   Set<String> mapFlags(int i) {
     if (i >= flagCache.length) {
-      return Constants.names(text(i), Constants.MAP, true);
+      return Constants.names(text(i), LinuxFlags.MAP, true);
     }
     if (flagCache[i] == null) {
-      flagCache[i] = Constants.names(text(i), Constants.MAP, true);
+      flagCache[i] = Constants.names(text(i), LinuxFlags.MAP, true);
     }
     return (Set<String>) flagCache[i];
   }
 
   Set<String> advice(int i) {
-    return Constants.names(text(i), Constants.MADV, false);
+    return Constants.names(text(i), LinuxFlags.MADVISE, false);
   }
 
   /** The file behind fd argument i: the -y decoration, else what the trace opened it as. */

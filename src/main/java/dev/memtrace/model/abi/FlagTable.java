@@ -51,6 +51,16 @@ public final class FlagTable {
     return v == null ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
+  /** The first name of exactly this value (a table of values, not bits), or null. */
+  public String nameOf(long value) {
+    for (Map.Entry<String, Long> e : byName.entrySet()) {
+      if (e.getValue() == value) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
   /** The names whose bits are all set in {@code value}, in table order ({@code 0} gives none). */
   public String names(long value) {
     StringBuilder sb = new StringBuilder();
