@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The system calls that concern memory, one row each, with what each stage needs to know of
+ * The system calls that concern memory, one row each (written grouped by traits), with what each stage needs to know of
  * them as properties of the row: whether strace counts it in its {@code %memory} class (the
  * explain stage's rules and the summary's memory events), whether the model applies it to an
  * address space, and whether it replaces the address space (execve, shown among the memory events
@@ -27,38 +27,20 @@ public final class MemorySyscalls {
   private static final Map<String, Set<Trait>> ROWS = new HashMap<>();
 
   static {
-    Trait c = Trait.MEMORY_CLASS;
-    Trait m = Trait.MODELLED;
-    row("mmap", c, m);
-    row("mmap2", c);
-    row("old_mmap", c);
-    row("munmap", c, m);
-    row("mprotect", c, m);
-    row("pkey_mprotect", c, m);
-    row("mremap", c, m);
-    row("brk", c, m);
-    row("madvise", c, m);
-    row("process_madvise", c);
-    row("msync", c);
-    row("mlock", c, m);
-    row("mlock2", c, m);
-    row("munlock", c, m);
-    row("mlockall", c);
-    row("munlockall", c);
-    row("mincore", c);
-    row("remap_file_pages", c);
-    row("shmat", c, m);
-    row("shmdt", c, m);
-    row("mbind", c);
-    row("set_mempolicy", c);
-    row("get_mempolicy", c);
-    row("mseal", c);
-    row("execve", Trait.NEW_SPACE);
-    row("execveat", Trait.NEW_SPACE);
+    rows(EnumSet.of(Trait.MEMORY_CLASS, Trait.MODELLED),
+        "mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "brk", "madvise", "mlock",
+        "mlock2", "munlock", "shmat", "shmdt");
+    rows(EnumSet.of(Trait.MEMORY_CLASS),
+        "mmap2", "old_mmap", "process_madvise", "msync", "mlockall", "munlockall", "mincore",
+        "remap_file_pages", "mbind", "set_mempolicy", "get_mempolicy", "mseal");
+    rows(EnumSet.of(Trait.NEW_SPACE), "execve", "execveat");
   }
 
-  private static void row(String name, Trait first, Trait... more) {
-    ROWS.put(name, Set.copyOf(EnumSet.of(first, more)));
+  /** Calls with the same traits, a row each. */
+  private static void rows(Set<Trait> traits, String... names) {
+    for (String name : names) {
+      ROWS.put(name, Set.copyOf(traits));
+    }
   }
 
   private MemorySyscalls() {}
