@@ -3,13 +3,15 @@ package dev.memtrace.explain;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.TraceEvent;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * One event with everything the stages before rendering learnt about it: the changes it made to
  * the address space, what the snapshots said about them, the buffer it used, why it happened,
  * and the class of the region each change leaves (or removes), in the order of {@code changes}
- * ({@code ""} when not known; empty until the explain stage has run). {@code who} is the task,
+ * (null when not known; empty until the explain stage has run). {@code who} is the task,
  * process and address space the model says the event belongs to (null without the model).
  */
 public record AnnotatedEvent(
@@ -18,14 +20,15 @@ public record AnnotatedEvent(
     List<String> checks,
     BufferRef buffer,
     List<Explanation> why,
-    List<String> classes,
+    List<RegionClass> classes,
     Who who) {
 
   public AnnotatedEvent {
     changes = copy(changes);
     checks = copy(checks);
     why = copy(why);
-    classes = copy(classes);
+    classes = classes.isEmpty() ? List.of()
+        : Collections.unmodifiableList(new ArrayList<>(classes)); // null: not known
   }
 
   private static final List<?> NONE = List.of();
@@ -39,7 +42,7 @@ public record AnnotatedEvent(
   /** Without the model: no one to tell whose event it is. */
   public AnnotatedEvent(
       TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
-      List<Explanation> why, List<String> classes) {
+      List<Explanation> why, List<RegionClass> classes) {
     this(event, changes, checks, buffer, why, classes, null);
   }
 
@@ -51,8 +54,14 @@ public record AnnotatedEvent(
   }
 
   /** The class of the region change i leaves, or null when not known. */
-  public String classOf(int i) {
-    return i < classes.size() && !classes.get(i).isEmpty() ? classes.get(i) : null;
+  public RegionClass classOf(int i) {
+    return i < classes.size() ? classes.get(i) : null;
+  }
+
+  /** The label of {@link #classOf}, as output writes it, or null. */
+  public String classLabel(int i) {
+    RegionClass c = classOf(i);
+    return c == null ? null : c.label;
   }
 
   public static AnnotatedEvent bare(TraceEvent event) {

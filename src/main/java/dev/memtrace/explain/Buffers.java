@@ -77,7 +77,7 @@ final class Buffers {
       Region r = region != null ? region
           : new Region(span.start(), span.end(), "rw-p", 0, "00:00", 0,
               t.cls() == RegionClass.HEAP ? "[heap]" : "", t.line());
-      p.buffer = new BufferRef(addr, r, off, t.cls().label);
+      p.buffer = new BufferRef(addr, r, off, t.cls());
       p.why.add(new Explanation("buffer",
           "the buffer at " + hex(addr) + " is " + off + " bytes into " + MallocRules.the(t.what())
               + " made at line " + t.line() + " (" + t.cls().label + ")",
@@ -97,7 +97,7 @@ final class Buffers {
     if (region != null) {
       RegionClass cls = Classifier.classify(region, null, sp.exe);
       long off = addr - region.start();
-      p.buffer = new BufferRef(addr, region, off, cls.label);
+      p.buffer = new BufferRef(addr, region, off, cls);
       String name = region.path().isEmpty() ? "anonymous region" : region.path();
       p.why.add(new Explanation("buffer",
           "the buffer at " + hex(addr) + " is " + off + " bytes into " + name + " ("
@@ -110,7 +110,7 @@ final class Buffers {
         ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
         : "memory the trace never shows being mapped (the executable's data or bss, or "
             + "[stack]), created by the kernel at execve";
-    p.buffer = new BufferRef(addr, null, 0, RegionClass.UNKNOWN.label);
+    p.buffer = new BufferRef(addr, null, 0, RegionClass.UNKNOWN);
     p.why.add(new Explanation("buffer",
         "the buffer at " + hex(addr) + " lies in no region the trace made: " + guess
             + " (inferred from the pattern)",

@@ -318,17 +318,16 @@ public final class Explainer {
     return out;
   }
 
-  /** The class label of each change's region, as the (possibly refined) tags now say. */
-  private static List<String> labels(AnnotatedEvent in, List<Tag> tags, String exe) {
-    List<String> out = new ArrayList<>(tags.size());
+  /** The class of each change's region (null: not known), as the (possibly refined) tags say. */
+  private static List<RegionClass> labels(AnnotatedEvent in, List<Tag> tags, String exe) {
+    List<RegionClass> out = new ArrayList<>(tags.size());
     for (int i = 0; i < tags.size(); i++) {
       var ch = in.changes().get(i);
       Tag t = tags.get(i);
       if (ch.after() == null && t == null) {
-        out.add("");
+        out.add(null);
       } else {
-        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t, exe)
-            .label);
+        out.add(Classifier.classify(ch.after() != null ? ch.after() : ch.before(), t, exe));
       }
     }
     return out;

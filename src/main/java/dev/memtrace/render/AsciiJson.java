@@ -218,7 +218,7 @@ final class AsciiJson implements Args.TextSink {
         if (!string(c.op().symbol)) {
           return false;
         }
-        String cls = a.classOf(i);
+        String cls = a.classLabel(i);
         if (cls != null) {
           put(CLASS);
           if (!string(cls)) {
@@ -260,7 +260,7 @@ final class AsciiJson implements Args.TextSink {
       put(OFFSET);
       number(b.offset());
       put(CLASS);
-      if (!string(b.regionClass())) {
+      if (!string(b.regionLabel())) {
         return false;
       }
       put(CLOSE_OBJECT);

@@ -240,8 +240,8 @@ public final class JsonlRenderer implements Renderer {
         RegionChange c = a.changes().get(i);
         g.writeStartObject();
         g.writeStringField("op", c.op().symbol);
-        if (a.classOf(i) != null) {
-          g.writeStringField("class", a.classOf(i));
+        if (a.classLabel(i) != null) {
+          g.writeStringField("class", a.classLabel(i));
         }
         if (c.before() != null) {
           g.writeFieldName("before");
@@ -273,7 +273,7 @@ public final class JsonlRenderer implements Renderer {
         region(b.region());
       }
       g.writeNumberField("offset", b.offset());
-      g.writeStringField("class", b.regionClass());
+      g.writeStringField("class", b.regionLabel());
       g.writeEndObject();
     }
     if (!a.why().isEmpty()) {

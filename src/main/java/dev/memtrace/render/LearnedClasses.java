@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Region classes as the explain stage gave them with each change ({@link
- * AnnotatedEvent#classOf}): it knows what a range was made for (a malloc arena, a thread stack),
+ * AnnotatedEvent#classLabel}): it knows what a range was made for (a malloc arena, a thread stack),
  * which a region's name and permissions alone do not tell. A region keeps the first class it was
  * given, so totals added and removed under one class stay balanced; a region no event classed
  * (one made by the kernel, or a timeline built without the explain stage) falls back to the
@@ -26,7 +26,7 @@ public final class LearnedClasses implements RegionClassifier {
   /** Takes the classes of the regions the event's changes leave or remove. */
   public void learn(AnnotatedEvent a) {
     for (int i = 0; i < a.changes().size(); i++) {
-      String cls = a.classOf(i);
+      String cls = a.classLabel(i);
       RegionChange c = a.changes().get(i);
       Region r = c.after() != null ? c.after() : c.before();
       if (cls != null && r != null) {

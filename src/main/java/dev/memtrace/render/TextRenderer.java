@@ -150,8 +150,8 @@ public final class TextRenderer implements Renderer {
         case CHANGED -> b.append("~ ").append(region(c.before())).append(" -> ")
             .append(region(c.after()));
       }
-      if (a.classOf(i) != null) {
-        b.append(" [").append(a.classOf(i)).append(']');
+      if (a.classLabel(i) != null) {
+        b.append(" [").append(a.classLabel(i)).append(']');
       }
       b.append('\n');
     }
@@ -166,8 +166,8 @@ public final class TextRenderer implements Renderer {
       } else {
         b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
       }
-      if (buf.regionClass() != null) {
-        b.append(" [").append(Texts.controls(buf.regionClass())).append(']');
+      if (buf.regionLabel() != null) {
+        b.append(" [").append(Texts.controls(buf.regionLabel())).append(']');
       }
       b.append('\n');
     }

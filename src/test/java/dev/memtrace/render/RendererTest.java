@@ -8,6 +8,7 @@ import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.explain.Human;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
@@ -15,6 +16,7 @@ import dev.memtrace.trace.TraceReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class RendererTest {
     return new AnnotatedEvent(mmap,
         List.of(RegionChange.added(ANON), RegionChange.changed(LIBC, LIBC), RegionChange.removed(LIBC)),
         List.of("snapshot after line 1 agrees"),
-        new BufferRef(0x7f9b0f6fc010L, ANON, 16, "anonymous mapping"),
+        new BufferRef(0x7f9b0f6fc010L, ANON, 16, RegionClass.ANON),
         List.of(new Explanation("cat-buffer", "cat reads 128 KiB at a time", Explanation.Basis.PATTERN,
             List.of("line 1"))));
   }
@@ -51,7 +53,7 @@ class RendererTest {
                 ~ 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6 -> 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
                 - 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
                 check: snapshot after line 1 agrees
-                buffer: 0x7f9b0f6fc010 at +16 in 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous [anonymous mapping]
+                buffer: 0x7f9b0f6fc010 at +16 in 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous [anonymous mmap]
                 why: cat reads 128 KiB at a time
         """);
   }
@@ -203,7 +205,7 @@ class RendererTest {
           List.of(RegionChange.added(odd), RegionChange.changed(LIBC, ANON)),
           List.of(text, "second"), new BufferRef(-16L, null, -3, null),
           List.of(new Explanation("r", text, Explanation.Basis.PATTERN, List.of())),
-          List.of(text, "")));
+          Arrays.asList(RegionClass.ANON, null)));
     }
   }
 

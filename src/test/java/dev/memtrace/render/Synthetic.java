@@ -3,6 +3,7 @@ package dev.memtrace.render;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
@@ -55,7 +56,7 @@ public final class Synthetic {
   }
 
   /** A read whose buffer lies at the address, in the region of the class. */
-  public Synthetic read(int pid, long buffer, Region in, String cls, String data) {
+  public Synthetic read(int pid, long buffer, Region in, RegionClass cls, String data) {
     call(pid, "read", "3, \"" + data + "\", 4096", String.valueOf(data.length()), List.of());
     AnnotatedEvent last = events.remove(events.size() - 1);
     events.add(new AnnotatedEvent(last.event(), List.of(), List.of(), new BufferRef(buffer, in, buffer - in.start(), cls), last.why(),
@@ -87,7 +88,7 @@ public final class Synthetic {
         .call(100, "openat", "AT_FDCWD, \"/tmp/data.bin\", O_RDONLY", "4", List.of())
         .call(100, "mmap", "NULL, 1048576, PROT_READ, MAP_SHARED, 4, 0", "0x7f1000000000",
             List.of(RegionChange.added(file)), "the program maps a file")
-        .read(100, 0x55550002_0100L, heap, "heap", "hello")
+        .read(100, 0x55550002_0100L, heap, RegionClass.HEAP, "hello")
         .call(100, "mmap", "NULL, 8388608, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0", "0x7f2000000000",
             List.of(RegionChange.added(tstack)), "a thread stack")
         .call(100, "clone3", "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, stack=0x7f2000000000}, 88", "101", List.of())

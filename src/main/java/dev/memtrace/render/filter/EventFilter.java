@@ -80,7 +80,7 @@ public final class EventFilter {
     for (int i = 0; i < a.changes().size(); i++) {
       RegionChange c = a.changes().get(i);
       // the explain stage's class when it gave one, else the classifier's
-      String given = a.classOf(i);
+      String given = a.classLabel(i);
       if ((given != null && wanted(given))
           || (c.before() != null && wanted(classifier.classify(c.before())))
           || (c.after() != null && given == null && wanted(classifier.classify(c.after())))) {
@@ -88,7 +88,7 @@ public final class EventFilter {
       }
     }
     if (a.buffer() != null) {
-      String cls = a.buffer().regionClass() != null ? a.buffer().regionClass()
+      String cls = a.buffer().regionLabel() != null ? a.buffer().regionLabel()
           : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
       return cls != null && wanted(cls);
     }

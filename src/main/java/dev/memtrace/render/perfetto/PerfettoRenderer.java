@@ -179,7 +179,7 @@ public final class PerfettoRenderer implements Renderer {
       g.writeEndArray();
     }
     if (a.buffer() != null) {
-      g.writeStringField("buffer", "0x" + Long.toHexString(a.buffer().address()) + (a.buffer().regionClass() == null ? "" : " in " + a.buffer().regionClass()));
+      g.writeStringField("buffer", "0x" + Long.toHexString(a.buffer().address()) + (a.buffer().regionLabel() == null ? "" : " in " + a.buffer().regionLabel()));
     }
     g.writeEndObject();
     g.writeEndObject();

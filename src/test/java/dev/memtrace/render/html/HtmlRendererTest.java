@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
 import java.io.ByteArrayOutputStream;
@@ -117,7 +118,7 @@ class HtmlRendererTest {
     // the thread stack's mmap (line 9) classed by the explain stage, as the pipeline does
     List<AnnotatedEvent> timeline = new java.util.ArrayList<>(plain);
     AnnotatedEvent mmap = plain.get(8);
-    timeline.set(8, new AnnotatedEvent(mmap.event(), mmap.changes(), mmap.checks(), mmap.buffer(), mmap.why(), List.of("thread stack")));
+    timeline.set(8, new AnnotatedEvent(mmap.event(), mmap.changes(), mmap.checks(), mmap.buffer(), mmap.why(), List.of(RegionClass.THREAD_STACK)));
     JsonNode d = data(render(timeline, "demo"));
     JsonNode regions = d.get("regions");
     int added = d.get("ev").get("add").get(8).get(0).asInt();
