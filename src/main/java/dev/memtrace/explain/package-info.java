@@ -14,6 +14,11 @@
  * arithmetic on the numbers in the trace. Each {@link dev.memtrace.explain.Explanation} carries
  * its basis (stack, snapshot, arithmetic, pattern) and its evidence.
  *
+ * <p>Which address space (and process) an event belongs to is the model's to say
+ * ({@link dev.memtrace.model.Who}, on each event): a {@code Space} is kept per space the model
+ * names, and a clone, fork or execve acts on them as the model says it made a thread, a process
+ * or a fresh space.
+ *
  * <p>Other calls tell what memory is for ({@code Specials}: execve, the TLS block behind
  * ARCH_SET_FS, RLIMIT_STACK, fork and MAP_SHARED) or use it ({@code Buffers}: read/write-like
  * calls placed in a region, and the lengths that identify an I/O buffer); {@code Faults} places
