@@ -198,12 +198,27 @@ public final class MemoryModel {
   Task task(Integer pid) {
     int tid = key(pid);
     Task t = known(tid);
+    if (t == null && pid == null && sawPids) {
+      // strace's stderr mode prints no pid while one task is traced: after the others ended,
+      // a line without pid is the one task left
+      t = tasks.only();
+      if (t != null && t.alias < 0) {
+        t.alias = 0;
+        putTask(0, t);
+        return t;
+      }
+      t = null;
+    }
     if (t == null) {
+      sawPids |= pid != null;
       t = new Task(tid, tid, new AddressSpace(), new FdTable(), null, false);
       putTask(tid, t);
     }
     return t;
   }
+
+  /** A line with a pid was seen: the log is not one task's. */
+  private boolean sawPids;
 
   /** The task with this tid, or null. */
   Task known(int tid) {

@@ -76,6 +76,19 @@ final class TaskTable {
     }
   }
 
+  /** The one task of the table, or null when there are none or several. */
+  Task only() {
+    if (size != 1) {
+      return null;
+    }
+    for (Task t : tasks) {
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
   /** Whether any task passes the test. */
   boolean any(Predicate<Task> test) {
     for (Task t : tasks) {

@@ -74,4 +74,17 @@ class WhoTest {
     assertThat(w.get(0).process().number()).isEqualTo(700);
     assertThat(w.get(3).spaceEnded()).isTrue();
   }
+
+  @Test
+  void aLineWithoutPidAfterTheOthersEndedIsTheOneTaskLeft() {
+    // strace's stderr mode drops the pid again once one task is left
+    List<Who> w = who("""
+        [pid 700] clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD) = 701
+        [pid 701] execve("/bin/sleep", ["sleep", "1"], 0x7ffe) = 0
+        [pid 700] +++ exited with 0 +++
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f20
+        """);
+    assertThat(w.get(3).task()).isEqualTo(701);
+    assertThat(w.get(3).space()).isSameAs(w.get(1).made().space());
+  }
 }
