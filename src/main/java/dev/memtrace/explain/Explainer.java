@@ -255,6 +255,10 @@ public final class Explainer {
     } else {
       State.applyOther(c, this);
       buffers.explain(c, p);
+      Explanation copy = KernelCopies.explain(c);
+      if (copy != null) {
+        p.why.add(copy);
+      }
     }
     Specials.after(c, p);
   }
