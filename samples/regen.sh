@@ -1,10 +1,10 @@
 #!/bin/sh
 # Rewrites each sample's expected outputs by running, in its folder, the commands its README
-# shows as `../../bin/memtrace ... > FILE` (the same lines SamplesTest runs). Review the diff.
+# shows as `memtrace ... > FILE` (the same lines SamplesTest runs). Review the diff.
 set -e
 cd "$(dirname "$0")"
 for d in */; do
-  grep -E '^(\S*/)?bin/memtrace (analyze|maps) [^>]+ > \S+$' "$d/README.md" | while read -r cmd; do
-    (cd "$d" && sh -c "$cmd")
+  grep -E '^memtrace (analyze|maps) [^>]+ > \S+$' "$d/README.md" | while read -r cmd; do
+    (cd "$d" && sh -c "../../bin/${cmd}")
   done
 done

@@ -56,13 +56,17 @@ final class AnalyzePipeline {
   private final PrintStream err;
   /** Snapshots of a live run or recording; the correlate stage takes them here. */
   private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
-  /** What a live run's snapshots cannot vouch for (late, racy), said on their call. */
-  private final SnapshotCaveats caveats = new SnapshotCaveats();
+  /**
+   * What a live run's snapshots cannot vouch for (late, racy): said on their call, except in the
+   * text timeline, which says it once at the end.
+   */
+  private final SnapshotCaveats caveats;
   /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
   private Annotator annotator;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
+    this.caveats = new SnapshotCaveats(options.format() != AnalyzeOptions.Format.text);
     this.filter = filter;
     this.stdout = stdout;
     this.err = err;
@@ -165,6 +169,11 @@ final class AnalyzePipeline {
       }
       if (target != stdout) {
         target.close();
+      }
+      String caveatSummary = caveats.summary();
+      if (caveatSummary != null && !inputs.isEmpty()) {
+        // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
+        err.println("memtrace: " + caveatSummary);
       }
       return summary(src.source());
     } catch (UncheckedIOException e) {

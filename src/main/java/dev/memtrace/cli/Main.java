@@ -23,10 +23,11 @@ import picocli.CommandLine.Command;
       "  memtrace analyze [OPTIONS] [FILE...|-]        read strace logs, recordings",
       "  memtrace maps --at LINE[,LINE...] FILE        the address space at lines",
       "",
-      "Run 'memtrace COMMAND --help' for a command's options.",
+      "Run 'memtrace help COMMAND' (or 'memtrace COMMAND --help') for a command's options.",
       ""
     },
-    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class},
+    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class,
+      CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the command succeeded (run: the traced program's own status)",

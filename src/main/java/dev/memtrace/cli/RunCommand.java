@@ -76,6 +76,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "How long strace holds a task after a memory call (default: ${DEFAULT-VALUE}).")
   int delayMicros = RunOptions.DEFAULT_DELAY_MICROS;
 
+  @Option(names = "--summary",
+      description = "Write only the address-space summary, after the run, instead of the timeline.")
+  boolean summaryOnly;
+
+  @Option(names = "--with-summary", description = "Write the timeline, then the summary.")
+  boolean withSummary;
+
   @Option(names = "-e", paramLabel = "EXPR",
       description = "An strace qualifier, passed on as given (e.g. -e signal=none).")
   List<String> filters = new ArrayList<>();
@@ -109,7 +116,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return f.exitStatus();
     }
     // the timeline goes where strace's would: standard error unless -o
-    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, AnalyzeOptions.Summary.none, null, "explain", List.of());
+    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
     AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
     try (live;
         RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
@@ -162,12 +169,20 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
+  private AnalyzeOptions.Summary summary() {
+    return summaryOnly ? AnalyzeOptions.Summary.only
+        : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none;
+  }
+
   private String validate() {
     if (pid != null && !command.isEmpty()) {
       return "give either -p PID or -- COMMAND, not both";
     }
     if (pid == null && command.isEmpty()) {
       return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
+    }
+    if (summaryOnly && withSummary) {
+      return "give either --summary or --with-summary, not both";
     }
     if (delayMicros < 0 || delayMicros > 10_000_000) {
       return "--delay must be between 0 and 10000000 microseconds";

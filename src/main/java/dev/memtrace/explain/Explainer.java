@@ -263,6 +263,10 @@ public final class Explainer {
       State.applyOther(c, this);
       spawned(c);
       buffers.explain(c, p);
+      Explanation copy = KernelCopies.explain(c);
+      if (copy != null) {
+        p.why.add(copy);
+      }
     }
     Specials.after(c, p);
   }

@@ -27,7 +27,7 @@ final class MemoryCalls {
       Set.of("openat", "open", "creat", "memfd_create", "close", "dup2", "dup3", "execve",
           "execveat", "clone", "clone3", "fork", "vfork", "set_tid_address", "gettid", "getpid",
           "shmget", "getrandom", "arch_prctl", "prlimit64", "getrlimit"),
-      FLAT_BUFFER, IOV_BUFFER);
+      FLAT_BUFFER, IOV_BUFFER, KernelCopies.CALLS);
 
   @SafeVarargs
   private static Set<String> union(Set<String>... sets) {

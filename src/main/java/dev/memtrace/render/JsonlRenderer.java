@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in README.md,
+ * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in docs/formats.md,
  * "JSON Lines output"). Written with Jackson's streaming generator (no tree per event), except,
  * for pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a call without a
  * stack, an -r/-Y prefix or a tampered result (with its changes, checks, buffer and reasons),

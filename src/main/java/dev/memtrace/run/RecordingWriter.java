@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Writes a recording ({@code run --save FILE}): JSON Lines, one object a line, in the order the
- * run produced them. The format is described in the README ("Recording format"):
+ * run produced them. The format is described in docs/formats.md ("Recording format"):
  *
  * <pre>
  * {"type":"header","format":"memtrace-recording","version":1,"command":[...],"pid":null,

@@ -39,7 +39,9 @@ final class SnapshotQuality {
     if (late > 0) {
       b.append(late).append(late == 1 ? " was" : " were").append(" read after the ").append(delayMicros)
           .append(" µs hold (up to ").append(worstMicros)
-          .append(" µs after the call) and may show later changes; a longer --delay helps");
+          .append(" µs after the call) and may already show the next calls' mappings (a check: line"
+              + " on such a call may name a region the model had not seen yet); a longer --delay"
+              + " (e.g. --delay 10000) avoids that");
       sep = "; ";
     }
     if (missed > 0) {

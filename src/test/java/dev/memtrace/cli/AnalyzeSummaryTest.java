@@ -1,23 +1,18 @@
 package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 
 /** {@code memtrace analyze} with explanations, region classes and the summary, in-process. */
 class AnalyzeSummaryTest {
 
   private static Path log(String name) {
-    String s = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    return (s != null ? Paths.get(s) : Paths.get("..", "shared"))
-        .resolve("corpus").resolve("logs").resolve(name);
+    return dev.memtrace.trace.Corpus.log(name);
   }
 
   private record Result(int status, String out, String err) {}
@@ -34,7 +29,6 @@ class AnalyzeSummaryTest {
   @Test
   void summaryAloneTablesTheAddressSpaceAndCountsEvents() {
     Path cat = log("cat_big_devnull_yy.log");
-    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
     Result r = run("analyze", "--summary", cat.toString());
     assertThat(r.status()).isZero();
     assertThat(r.err()).isEmpty();
@@ -53,7 +47,6 @@ class AnalyzeSummaryTest {
   @Test
   void theTimelineCarriesReasonsAndClassesAndCanEndWithTheSummary() {
     Path cat = log("cat_big_devnull_yy.log");
-    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
     Result r = run("analyze", "--with-summary", "--color", "never", cat.toString());
     assertThat(r.status()).isZero();
     assertThat(r.out())
@@ -66,8 +59,7 @@ class AnalyzeSummaryTest {
 
   @Test
   void withSnapshotsTheKernelsRegionsAreExplainedAndCounted() {
-    Path maps = log("cat_big.log").getParent().getParent().resolve("maps");
-    assumeTrue(Files.isDirectory(maps), "corpus not found beside the project");
+    Path maps = dev.memtrace.trace.Corpus.maps();
     Result r = run("analyze", "--with-summary", "--color", "never", "--snapshots",
         maps.resolve("cat_big.maps.jsonl").toString(), maps.resolve("cat_big.log").toString());
     assertThat(r.status()).isZero();
@@ -83,7 +75,6 @@ class AnalyzeSummaryTest {
   @Test
   void inJsonLinesTheSummaryIsOneLastObject() throws Exception {
     Path cat = log("cat_big_devnull_yy.log");
-    assumeTrue(Files.isRegularFile(cat), "corpus not found beside the project");
     Result r = run("analyze", "--format", "jsonl", "--with-summary", cat.toString());
     assertThat(r.status()).isZero();
     String[] lines = r.out().split("\n");
@@ -103,7 +94,6 @@ class AnalyzeSummaryTest {
   @Test
   void jsonlCarriesTheClassOfEachChange() {
     Path py = log("python_threads_f.log");
-    assumeTrue(Files.isRegularFile(py), "corpus not found beside the project");
     Result r = run("analyze", "--format", "jsonl", py.toString());
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("\"class\":\"thread stack\"").contains("\"class\":\"guard page\"")

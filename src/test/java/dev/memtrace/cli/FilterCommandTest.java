@@ -1,7 +1,6 @@
 package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,12 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FilterCommandTest {
 
   static Path corpus(String name) {
-    String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    Path shared = o != null && !o.isBlank() ? Path.of(o)
-        : Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("../shared").normalize();
-    Path p = shared.resolve("corpus/logs").resolve(name);
-    assumeTrue(Files.isRegularFile(p), "the shared corpus is at ../shared or $MEMTRACE_SHARED: " + p);
-    return p;
+    return dev.memtrace.trace.Corpus.log(name);
   }
 
   /** The timeline's event lines (not the indented annotations under them). */

@@ -42,6 +42,8 @@ class RecordingReplayTest {
     assertThat(replayed).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(Files.readString(live)).contains("exit_group").containsAnyOf("+++ exited with 4 +++", "\"status\":4");
     assertThat(Files.readString(replay)).isEqualTo(Files.readString(live));
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    // nothing but, on a loaded machine, the one line on late snapshots the text timeline ends with
+    assertThat(err.toString(StandardCharsets.UTF_8).lines())
+        .allMatch(l -> l.startsWith("memtrace: ") && l.contains(" read after strace's "));
   }
 }

@@ -31,8 +31,8 @@ class SamplesLiveTest {
 
   @BeforeEach
   void tools() {
-    assumeTrue(MapsCapture.available("strace"), "strace is not installed");
-    assumeTrue(MapsCapture.available("gcc"), "gcc is not installed");
+    dev.memtrace.run.LiveAssumptions.assumeStrace();
+    dev.memtrace.run.LiveAssumptions.assumeGcc();
   }
 
   private record Run(List<JsonNode> events, String summary) {

@@ -16,14 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden samples: each {@code samples/NAME/} holds a saved {@code trace.log} (and often its
  * {@code trace.maps.jsonl} snapshots) and a README that shows, one a line, the commands that made
- * its expected outputs: {@code ../../bin/memtrace analyze ... trace.log > expected.txt}, run in the
+ * its expected outputs: {@code memtrace analyze ... trace.log > expected.txt}, run in the
  * sample's folder. The test runs each such command in-process and compares. To accept a deliberate
  * change, rerun the commands in the README and review the diff.
  */
 class SamplesTest {
 
   private static final Pattern COMMAND = Pattern.compile(
-      "^(?:\\S*/)?bin/memtrace ((?:analyze|maps) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
+      "^memtrace ((?:analyze|maps) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
 
   static Stream<Path> samples() throws IOException {
     Path root = Path.of("samples");

@@ -1,28 +1,19 @@
 package dev.memtrace.correlate;
 
-import java.nio.file.Files;
+import dev.memtrace.trace.Corpus;
 import java.nio.file.Path;
 
-/**
- * Where the shared corpus is: {@code -DMEMTRACE_SHARED=DIR} or {@code $MEMTRACE_SHARED}, else
- * {@code ../shared} beside the project (CI clones the project next to it).
- */
+/** The corpus's maps snapshots, for the correlate tests: see {@link dev.memtrace.trace.Corpus}. */
 public final class Shared {
 
   private Shared() {}
 
+  /** The folder that holds {@code corpus/}. */
   public static Path dir() {
-    String p = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    Path base = p != null ? Path.of(p) : Path.of(System.getProperty("user.dir")).resolve("../shared");
-    return base.normalize();
+    return Corpus.shared();
   }
 
   public static Path mapsCorpus() {
-    Path d = dir().resolve("corpus/maps");
-    if (!Files.isDirectory(d)) {
-      throw new IllegalStateException("the shared corpus is missing: " + d
-          + " (set MEMTRACE_SHARED to the shared directory)");
-    }
-    return d;
+    return Corpus.maps();
   }
 }

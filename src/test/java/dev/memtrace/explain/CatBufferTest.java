@@ -1,7 +1,6 @@
 package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memtrace.trace.SyscallEvent;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ class CatBufferTest {
   @Test
   void theMappingIsCatsIoBufferWithItsArithmetic() throws Exception {
     Path log = Run.corpusLog("cat_big_devnull_yy.log");
-    assumeTrue(Run.exists(log), "corpus not found beside the project");
     Run.Out out = Run.explain(log);
     int mmap = lineOf(out, "mmap", "139264");
     String why = out.why(mmap);
@@ -44,7 +42,6 @@ class CatBufferTest {
   void withoutLookaheadTheMmapStillGetsMallocArithmeticAndTheReadsTheBackReference()
       throws Exception {
     Path log = Run.corpusLog("cat_big_s4096.log");
-    assumeTrue(Run.exists(log), "corpus not found beside the project");
     Run.Out out = Run.explain(Run.read(log), 0);
     int mmap = lineOf(out, "mmap", "139264");
     assertThat(out.why(mmap)).contains("glibc malloc's mmap path").contains("135145 to 139240");

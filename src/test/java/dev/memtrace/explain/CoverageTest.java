@@ -1,7 +1,6 @@
 package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +20,7 @@ class CoverageTest {
 
   @Test
   void atLeastNinetyPercentOfMemoryEventsAreExplained() throws IOException {
-    Path logs = Run.shared().resolve("corpus").resolve("logs");
-    assumeTrue(Files.isDirectory(logs), "corpus not found beside the project");
+    Path logs = dev.memtrace.trace.Corpus.logs();
     long memory = 0;
     long explained = 0;
     StringBuilder report = new StringBuilder();

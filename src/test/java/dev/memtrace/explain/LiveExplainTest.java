@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.memtrace.run.LiveAssumptions;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class LiveExplainTest {
 
   @Test
   void catsReadsAndWritesAreTiedToTheIoBufferByAddress() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("cat"), "strace and cat needed");
+    LiveAssumptions.assumeStrace();
     Path big = dir.resolve("big.txt");
     Files.writeString(big, "0123456789abcdef\n".repeat(20000));
     Path log = Live.trace(dir, List.of("-e", "raw=read,write"), "sh", "-c",
@@ -50,7 +51,8 @@ class LiveExplainTest {
 
   @Test
   void threadsArenasForkFileMappingsReallocAndAGuardPageFault() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
     Path bin = Live.compile("workers", dir);
     Path log = Live.trace(dir, List.of("-f"), bin.toString(), "crash");
     Run.Out out = Run.explain(log);
@@ -74,7 +76,8 @@ class LiveExplainTest {
 
   @Test
   void sharedMemoryPopulateAndAThresholdRaisedByFreesAllHaveReasons() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
     Path bin = Live.compile("zoo", dir);
     Run.Out out = Run.explain(Live.trace(dir, List.of("-f"), bin.toString()));
     assertThat(out.why(first(out, "shmat", "").event().line()))
@@ -92,7 +95,8 @@ class LiveExplainTest {
 
   @Test
   void aStaticBinarysTlsBlockAndBreakAlignmentAreRead() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
     Path src = dir.resolve("static_tls.c");
     try (var in = getClass().getResourceAsStream("/live/static_tls.c")) {
       Files.copy(in, src);

@@ -7,21 +7,20 @@ import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the explain stage over a log for tests; finds the shared corpus beside the project. */
+/** Runs the explain stage over a log for tests; the logs are those of {@link dev.memtrace.trace.Corpus}. */
 final class Run {
   private Run() {}
 
+  /** The folder that holds {@code corpus/} (see {@link dev.memtrace.trace.Corpus#shared()}). */
   static Path shared() {
-    String s = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    return s != null ? Paths.get(s) : Paths.get("..", "shared");
+    return dev.memtrace.trace.Corpus.shared();
   }
 
   static Path corpusLog(String name) {
-    return shared().resolve("corpus").resolve("logs").resolve(name);
+    return dev.memtrace.trace.Corpus.log(name);
   }
 
   record Out(List<AnnotatedEvent> events, ExplainStats stats) {

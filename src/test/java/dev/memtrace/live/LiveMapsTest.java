@@ -29,8 +29,8 @@ class LiveMapsTest {
   @BeforeAll
   static void tools() throws Exception {
     dir = Files.createDirectories(Path.of("target/live-captures").toAbsolutePath());
-    assumeTrue(MapsCapture.available("strace"), "strace is not installed");
-    assumeTrue(MapsCapture.available("gcc"), "gcc is not installed");
+    dev.memtrace.run.LiveAssumptions.assumeStrace();
+    dev.memtrace.run.LiveAssumptions.assumeGcc();
   }
 
   static Stream<Arguments> programs() {

@@ -1,6 +1,6 @@
 package dev.memtrace.run;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,22 +8,33 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Skips live tests cleanly where strace or gcc is missing (CI installs both). */
+/**
+ * The tools the live tests need (the README's test command installs them: strace, gcc,
+ * chromium). A missing tool fails the test with a message naming it; nothing is skipped.
+ */
 public final class LiveAssumptions {
 
   private LiveAssumptions() {}
 
-  public static void assumeStrace() {
-    assumeTrue(
-        Preflight.onPath("strace", System.getenv("PATH")) != null,
-        "strace is not installed: live test skipped (apt-get install strace)");
-    assumeTrue(ptraceWorks(), "ptrace is not permitted here: live test skipped");
+  /** Fails the test unless TOOL is on the PATH, naming the Debian package that has it. */
+  public static void require(String tool, String debianPackage) {
+    if (Preflight.onPath(tool, System.getenv("PATH")) == null) {
+      fail(tool + " is not installed; this test needs it (apt-get install " + debianPackage + ")");
+    }
   }
 
+  /** strace is installed and may trace here; fails the test otherwise. */
+  public static void assumeStrace() {
+    require("strace", "strace");
+    if (!ptraceWorks()) {
+      fail("strace cannot trace here: `strace -o /dev/null true` fails (ptrace refused:"
+          + " kernel.yama.ptrace_scope, a seccomp filter or a missing CAP_SYS_PTRACE)");
+    }
+  }
+
+  /** gcc is installed; fails the test otherwise. */
   public static void assumeGcc() {
-    assumeTrue(
-        Preflight.onPath("gcc", System.getenv("PATH")) != null,
-        "gcc is not installed: live test skipped (apt-get install gcc)");
+    require("gcc", "gcc");
   }
 
   /** Compiles a C file from src/test/resources/live into dir; returns the binary. */

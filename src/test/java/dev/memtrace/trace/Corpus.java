@@ -10,31 +10,57 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Finds the shared corpus: {@code ../shared} beside the project (CI clones it there), or the
- * directory named by the system property or environment variable {@code MEMTRACE_SHARED}.
+ * The corpus of real strace logs the tests read: {@code src/test/resources/corpus} in this
+ * project (its README says what is there and how {@code gen.py} makes it). Every test reaches it
+ * through this class; a missing file fails the test with its path, it is never skipped.
  */
 public final class Corpus {
 
   private Corpus() {}
 
-  public static Path shared() {
-    String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    if (o != null && !o.isBlank()) {
-      return Path.of(o);
-    }
+  /** {@code src/test/resources/corpus} of the project under test. */
+  public static Path root() {
     String base = System.getProperty("basedir", System.getProperty("user.dir"));
-    return Path.of(base).resolve("../shared").normalize();
+    Path root = Path.of(base).resolve("src/test/resources/corpus").toAbsolutePath().normalize();
+    if (!Files.isDirectory(root.resolve("logs"))) {
+      throw new IllegalStateException("the test corpus is missing: " + root
+          + " (run the tests from the project's folder)");
+    }
+    return root;
+  }
+
+  /** The folder that holds {@code corpus/}: {@code shared().resolve("corpus/logs/NAME")}. */
+  public static Path shared() {
+    return root().getParent();
   }
 
   public static Path logs() {
-    return shared().resolve("corpus/logs");
+    return root().resolve("logs");
+  }
+
+  public static Path maps() {
+    return root().resolve("maps");
+  }
+
+  /** A file of the corpus, {@code "logs/cat_big_plain.log"}; fails when it is not there. */
+  public static Path file(String relative) {
+    Path p = root().resolve(relative);
+    if (!Files.exists(p)) {
+      throw new IllegalStateException("not in the test corpus: " + p);
+    }
+    return p;
+  }
+
+  /** A log of {@code logs/}; fails when it is not there. */
+  public static Path log(String name) {
+    return file("logs/" + name);
   }
 
   /** Every strace log of the corpus: logs/ (not the .stderr side files) and maps/*.log. */
   public static List<Path> allLogs() {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> a = Files.list(logs());
-        Stream<Path> b = Files.list(shared().resolve("corpus/maps"))) {
+        Stream<Path> b = Files.list(maps())) {
       a.filter(p -> !p.getFileName().toString().endsWith(".stderr")).sorted().forEach(out::add);
       b.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().forEach(out::add);
     } catch (IOException e) {

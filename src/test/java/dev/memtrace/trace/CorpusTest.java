@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** Every line of every log in ../shared/corpus parses, and what it parses to is right. */
+/** Every line of every log in the test corpus (src/test/resources/corpus) parses, and what it parses to is right. */
 class CorpusTest {
 
   /**

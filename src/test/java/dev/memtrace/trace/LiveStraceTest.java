@@ -47,7 +47,7 @@ class LiveStraceTest {
   @MethodSource("cases")
   void freshLogsParse(String name, List<String> flags, List<String> command)
       throws IOException, InterruptedException {
-    assumeTrue(onPath("strace"), "strace is not installed: skipping live logs");
+    dev.memtrace.run.LiveAssumptions.assumeStrace();
     assumeTrue(onPath(command.get(0)), command.get(0) + " is not installed");
     Path log = tmp.resolve(name + ".log");
     List<String> argv = new ArrayList<>(List.of("strace", "-o", log.toString()));

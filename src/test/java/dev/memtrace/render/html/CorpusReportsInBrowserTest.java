@@ -18,18 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reports of real traces, made by {@code memtrace analyze --format html}, opened in headless
- * Chromium: the corpus's cat, python threads and mmapfile logs (found in {@code ../shared}, or
- * {@code $MEMTRACE_SHARED}), and a JVM start traced here with {@code strace -f java -version},
+ * Chromium: the corpus's cat, python threads and mmapfile logs ({@link dev.memtrace.trace.Corpus}), and a JVM start traced here with {@code strace -f java -version},
  * whose open time is measured and printed (asserted only against a generous bound).
  */
 class CorpusReportsInBrowserTest extends InBrowser {
 
+  /** The folder that holds {@code corpus/} (see {@link dev.memtrace.trace.Corpus#shared()}). */
   static Path shared() {
-    String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    if (o != null && !o.isBlank()) {
-      return Path.of(o);
-    }
-    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("../shared").normalize();
+    return dev.memtrace.trace.Corpus.shared();
   }
 
   /** Runs {@code memtrace analyze --format html} and returns the report's path. */
@@ -66,8 +62,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
   @ParameterizedTest
   @ValueSource(strings = {"logs/cat_small_plain.log", "logs/python_threads_f.log", "logs/mmapfile_f_plain.log", "maps/mmapfile.log"})
   void corpusReportShowsPictureTimelineAndSummaryAndTheScrubberWorks(String trace) throws Exception {
-    Path log = shared().resolve("corpus").resolve(trace);
-    assumeTrue(Files.isRegularFile(log), "the shared corpus is at ../shared or $MEMTRACE_SHARED: " + log);
+    Path log = dev.memtrace.trace.Corpus.file(trace);
     String name = trace.replace('/', '_').replace(".log", "");
     open(report(log, name));
     assertThat(browser.js("return document.querySelectorAll('#timeline .row').length").asInt()).isPositive();
@@ -86,8 +81,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
 
   @Test
   void anFfSetOfForkingProcessesHasAPicturePerAddressSpace() throws Exception {
-    Path first = shared().resolve("corpus/logs/bash_pipes_ff.26361");
-    assumeTrue(Files.isRegularFile(first), "the shared corpus is at ../shared or $MEMTRACE_SHARED");
+    Path first = dev.memtrace.trace.Corpus.log("bash_pipes_ff.26361");
     open(report(first.resolveSibling("bash_pipes_ff"), "logs_bash_pipes_ff"));
     assertThat(browser.js("return document.getElementById('meta').textContent").asText()).containsPattern("[1-9][0-9]* address space\\(s\\)");
     // choosing another process in the filter shows that process's own address space
@@ -128,7 +122,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
 
   /** Traces the command, renders its report, opens it, scrubs and scrolls it; prints the figures. */
   static void measure(String name, String what, String... command) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace (apt-get install strace)");
+    dev.memtrace.run.LiveAssumptions.assumeStrace();
     Path log = Path.of("target", name + ".log").toAbsolutePath();
     List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/strace", "-f", "-o", log.toString()));
     argv.addAll(List.of(command));

@@ -1,13 +1,13 @@
 package dev.memtrace.render.html;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * One headless Chromium for the tests of a class, started before them and closed after; the
- * tests are skipped when Debian's chromium and chromium-driver are not installed (.ci/run
+ * tests fail, naming them, when Debian's chromium and chromium-driver are not installed (.ci/run
  * installs them).
  */
 abstract class InBrowser {
@@ -16,8 +16,10 @@ abstract class InBrowser {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Browser.available(),
-        "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+    if (!Browser.available()) {
+      fail("chromium and chromedriver are not installed (/usr/bin/chromium, /usr/bin/chromedriver);"
+          + " these tests need them (apt-get install chromium chromium-driver)");
+    }
     browser = new Browser();
   }
 

@@ -1,14 +1,12 @@
 package dev.memtrace.render.perfetto;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -22,11 +20,7 @@ class PerfettoCorpusTest {
   @TempDir Path dir;
 
   JsonNode export(String log) throws Exception {
-    String o = System.getProperty("MEMTRACE_SHARED", System.getenv("MEMTRACE_SHARED"));
-    Path shared = o != null && !o.isBlank() ? Path.of(o)
-        : Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve("../shared").normalize();
-    Path in = shared.resolve("corpus/logs").resolve(log);
-    assumeTrue(Files.isRegularFile(in), "the shared corpus is at ../shared or $MEMTRACE_SHARED: " + in);
+    Path in = dev.memtrace.trace.Corpus.log(log);
     Path out = dir.resolve("trace.json");
     int rc = Main.run(new String[] {"analyze", "--format", "perfetto", "-o", out.toString(), in.toString()},
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
