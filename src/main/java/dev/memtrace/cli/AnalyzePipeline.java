@@ -10,6 +10,7 @@ import dev.memtrace.render.filter.EventFilter;
 import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
@@ -45,8 +46,6 @@ import java.nio.charset.StandardCharsets;
  * status, never a stack trace.
  */
 final class AnalyzePipeline {
-
-  static final int EXIT_UNPARSED = 3;
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
@@ -293,12 +292,12 @@ final class AnalyzePipeline {
         + (first.source().file() != null && options.files().size() != 1 ? " of " + first.source().file() : "");
     err.println("memtrace: " + bad + " of " + src.linesRead() + " lines could not be parsed (first: "
         + where + ")");
-    return options.strict() ? EXIT_UNPARSED : 0;
+    return options.strict() ? ExitCode.UNPARSED.code : ExitCode.OK.code;
   }
 
   private int fail(String message) {
     err.println("memtrace: " + message);
-    return Main.EXIT_USAGE;
+    return ExitCode.FAILED.code;
   }
 
   private static void closeQuietly(EventSource s) {

@@ -3,6 +3,7 @@ package dev.memtrace.cli;
 import dev.memtrace.correlate.MapsAt;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotFile;
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Prints the address space the model holds after each given line of an strace log, "
           + "in /proc/PID/maps format, under a header '# line LINE pid PID'."
-    })
+    },
+    exitCodeListHeading = "%nExit status:%n")
 final class MapsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -46,13 +48,13 @@ final class MapsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (at.stream().anyMatch(l -> l < 1)) {
       err.println("memtrace: --at takes line numbers from 1");
-      return Main.EXIT_USAGE;
+      return ExitCode.FAILED.code;
     }
     List<Snapshot> snaps = List.of();
     if (snapshots != null) {
       if (!Files.isReadable(snapshots)) {
         err.println("memtrace: cannot read snapshots " + snapshots);
-        return Main.EXIT_USAGE;
+        return ExitCode.FAILED.code;
       }
       SnapshotFile.Loaded loaded = SnapshotFile.read(snapshots);
       snaps = loaded.snapshots();
@@ -64,7 +66,7 @@ final class MapsCommand implements Callable<Integer> {
     boolean stdin = "-".equals(file);
     if (!stdin && !Files.isReadable(Path.of(file))) {
       err.println("memtrace: cannot read " + file);
-      return Main.EXIT_USAGE;
+      return ExitCode.FAILED.code;
     }
     try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(file));
         TraceReader reader = new TraceReader(in, stdin ? null : file, null)) {

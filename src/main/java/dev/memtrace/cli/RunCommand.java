@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.Handoff;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.LiveItemStream;
@@ -35,13 +36,7 @@ import picocli.CommandLine.Parameters;
       "Runs COMMAND under strace (or attaches to PID) and shows what happens to its memory.",
       "The timeline goes to standard error unless -o is given, so COMMAND's output stays clean."
     },
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "N:COMMAND's own status (128+N when it was killed by signal N)",
-      "125:memtrace itself failed (bad options, strace missing, ptrace refused)",
-      "126:COMMAND could not be executed",
-      "127:COMMAND was not found"
-    })
+    exitCodeListHeading = "%nExit status:%n")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to a running process.")
@@ -98,7 +93,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (invalid != null) {
       err.println("memtrace: " + invalid);
       err.println("Try 'memtrace run --help' for more information.");
-      return RunFailure.MEMTRACE_FAILED;
+      return ExitCode.FAILED.code;
     }
     RunOptions options = new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
     LiveRun live;

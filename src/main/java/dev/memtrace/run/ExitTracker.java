@@ -33,7 +33,7 @@ final class ExitTracker {
 
   private int rootPid;
   private boolean execveSeen;
-  private Integer execFailure;
+  private ExitCode execFailure;
   private String execErrno;
   private Integer status;
   private int lines;
@@ -57,7 +57,7 @@ final class ExitTracker {
       Matcher m = EXEC_ERROR.matcher(text);
       if (m.find()) {
         execErrno = m.group(1);
-        execFailure = "ENOENT".equals(execErrno) ? RunFailure.NOT_FOUND : RunFailure.NOT_EXECUTABLE;
+        execFailure = "ENOENT".equals(execErrno) ? ExitCode.NOT_FOUND : ExitCode.NOT_EXECUTABLE;
       }
       return;
     }
@@ -67,7 +67,7 @@ final class ExitTracker {
       if (exited.find()) {
         status = Integer.parseInt(exited.group(1));
       } else if (killed.find()) {
-        status = 128 + signalNumber(killed.group(1));
+        status = ExitCode.killedBy(signalNumber(killed.group(1)));
       }
     }
   }
@@ -92,7 +92,7 @@ final class ExitTracker {
   }
 
   /** 126 or 127 when the program's own execve failed, else null. */
-  Integer execFailure() {
+  ExitCode execFailure() {
     return execFailure;
   }
 

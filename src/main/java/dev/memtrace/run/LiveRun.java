@@ -124,7 +124,7 @@ public final class LiveRun implements AutoCloseable {
       } catch (IOException e) {
         fifo.release();
         readerThread.join();
-        RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
+        RunFailure f = new RunFailure(ExitCode.FAILED, e.getMessage());
         return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
       }
       if (stopper.strace(sp.handle())) {
@@ -184,7 +184,7 @@ public final class LiveRun implements AutoCloseable {
           new RunFailure(
               exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
     } else if (exits.lines() == 0 && !interrupted) {
-      failure = new RunFailure(RunFailure.MEMTRACE_FAILED, straceFailure(straceStatus));
+      failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
     }
     if (failure != null) {
       return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
