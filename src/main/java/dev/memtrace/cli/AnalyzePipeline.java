@@ -103,10 +103,10 @@ final class AnalyzePipeline {
    * @param snaps maps snapshots to check the model against (analyze --snapshots)
    */
   int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
-    OutputStream target;
+    CheckedOutput target;
     try {
       target = options.output() == null || options.output().equals("-")
-          ? stdout : new FileOutputStream(options.output());
+          ? CheckedOutput.of(stdout) : new CheckedOutput(new FileOutputStream(options.output()));
     } catch (IOException e) {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
@@ -133,7 +133,7 @@ final class AnalyzePipeline {
           renderer.event(e);
         }
         if ((++n & 0xfff) == 0) {
-          if (readerGone(target)) {
+          if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
             return 0;
@@ -162,20 +162,24 @@ final class AnalyzePipeline {
         }
         out.flush();
       }
-      if (target != stdout) {
-        target.close();
+      target.close();
+      if (target.failed() && !target.readerGone()) {
+        return writeError(target);
       }
       return summary(src.source());
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
-      return fail("cannot write " + (options.output() == null ? "output" : options.output())
-          + ": " + e.getMessage());
+      // only writing throws here: reading errors come wrapped
+      return target.readerGone() ? ExitCode.OK.code : writeError(target);
     }
   }
 
-  private static boolean readerGone(OutputStream target) {
-    return target instanceof PrintStream ps && ps.checkError();
+  /** As coreutils says it: {@code memtrace: write error: No space left on device}. */
+  private int writeError(CheckedOutput target) {
+    boolean file = options.output() != null && !options.output().equals("-");
+    err.println("memtrace: write error: " + (file ? options.output() + ": " : "") + target.reason());
+    return ExitCode.WRITE_ERROR.code;
   }
 
   /** Reading errors are told apart from writing errors by wrapping them. */

@@ -116,6 +116,9 @@ public final class Main {
       if (cls == RunCommand.class) {
         return (K) new RunCommand(out, err);
       }
+      if (cls == MapsCommand.class) {
+        return (K) new MapsCommand(out, err);
+      }
       return CommandLine.defaultFactory().create(cls);
     }
   }

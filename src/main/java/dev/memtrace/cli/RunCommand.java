@@ -138,7 +138,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
               });
       live.awaitStarted();
-      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
+      int written = pipeline.render(
+          new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
+      handoff.discard(); // nothing reads the items any more
+      if (written == ExitCode.WRITE_ERROR.code) {
+        live.stop(); // the timeline is lost: tracing on would only cost the program time
+      }
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();
@@ -153,7 +158,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       } else {
         outcome.notices().forEach(n -> err.println("memtrace: " + n));
       }
-      return outcome.exitStatus();
+      // the write error was said by the pipeline; the program's status would hide it
+      return written == ExitCode.WRITE_ERROR.code ? ExitCode.FAILED.code : outcome.exitStatus();
     }
   }
 

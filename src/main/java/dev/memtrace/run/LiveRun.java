@@ -222,6 +222,16 @@ public final class LiveRun implements AutoCloseable {
         + (why == null ? "" : ": " + why);
   }
 
+  /**
+   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as
+   * Ctrl-C would; the run then ends as usual.
+   */
+  public void stop() {
+    if (stopper != null) {
+      stopper.stopAll();
+    }
+  }
+
   @Override
   public void close() {
     if (stopper == null) {
