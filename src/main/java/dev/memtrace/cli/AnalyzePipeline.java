@@ -74,6 +74,10 @@ final class AnalyzePipeline {
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
+    String clash = outputClash(inputs);
+    if (clash != null) {
+      return fail(clash);
+    }
     List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
       try {
@@ -95,6 +99,24 @@ final class AnalyzePipeline {
       return fail("cannot read input: " + e.getMessage());
     }
     return render(source, inputs, snaps);
+  }
+
+  /** Why the output cannot go where it would: it is one of the files read (or null). */
+  private String outputClash(List<AnalyzeInputs.Input> inputs) {
+    List<java.nio.file.Path> read = new ArrayList<>();
+    inputs.forEach(i -> read.add(i.path())); // null: standard input
+    read.add(options.snapshots());
+    boolean toFile = options.output() != null && !options.output().equals("-");
+    java.nio.file.Path out = toFile ? java.nio.file.Path.of(options.output())
+        : stdout == System.out ? SameFile.standardOutput() : null;
+    java.nio.file.Path same = out == null ? null : SameFile.among(out, read);
+    if (same == null) {
+      return null;
+    }
+    return toFile
+        ? "-o " + options.output() + " is also an input (" + same + "): it would be overwritten before it is read;"
+            + " write to another file"
+        : same + ": the input is also standard output; redirect the output to another file";
   }
 
   /**

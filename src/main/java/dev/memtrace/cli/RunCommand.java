@@ -170,6 +170,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (pid == null && command.isEmpty()) {
       return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
     }
+    if (save != null && output != null && !output.equals("-") && SameFile.sameOutput(save, Path.of(output))) {
+      return "--save and -o name the same file (" + output + "): give each its own";
+    }
     if (delayMicros < 0 || delayMicros > 10_000_000) {
       return "--delay must be between 0 and 10000000 microseconds";
     }
