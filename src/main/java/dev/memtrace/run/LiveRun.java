@@ -111,7 +111,9 @@ public final class LiveRun implements AutoCloseable {
     ExitTracker exits = new ExitTracker(options.attachPid());
     quality = new SnapshotQuality();
     int straceStatus;
+    Watchdog watchdog = null;
     try (Fifo fifo = Fifo.create()) {
+      watchdog = Watchdog.start(fifo.path().getParent());
       FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
       Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
       readerThread.setDaemon(true);
@@ -127,15 +129,18 @@ public final class LiveRun implements AutoCloseable {
         RunFailure f = new RunFailure(ExitCode.FAILED, e.getMessage());
         return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
       }
+      watchdog.strace(sp.handle().pid(), options.attaching());
       if (stopper.strace(sp.handle())) {
         stopper.stopAll(); // memtrace was told to stop while strace was starting
       }
       Priority.lowerOwnThreads(FifoReader.THREAD_NAME);
       started.complete(null);
+      Watchdog dog = watchdog;
       Thread releaser =
           new Thread(
               () -> {
                 sp.handle().onExit().join();
+                dog.straceEnded();
                 fifo.release();
                 Priority.restoreOwnThreads();
               },
@@ -170,6 +175,10 @@ public final class LiveRun implements AutoCloseable {
       readerThread.join();
       if (reader.failure() != null) {
         throw new IOException("reading strace's log: " + reader.failure().getMessage(), reader.failure());
+      }
+    } finally {
+      if (watchdog != null) {
+        watchdog.close(); // after the FIFO's directory is gone: nothing is left for it to do
       }
     }
     return outcome(exits, straceStatus, snapshots);
