@@ -37,6 +37,7 @@ final class ExitTracker {
   private String execErrno;
   private Integer status;
   private int lines;
+  private int rootLines;
 
   ExitTracker(Integer attachPid) {
     this.rootPid = attachPid == null ? -1 : attachPid;
@@ -52,6 +53,7 @@ final class ExitTracker {
     if (pid != rootPid) {
       return;
     }
+    rootLines++;
     if (!execveSeen && text.contains(" execve(")) {
       execveSeen = true;
       Matcher m = EXEC_ERROR.matcher(text);
@@ -98,6 +100,15 @@ final class ExitTracker {
 
   String execErrno() {
     return execErrno;
+  }
+
+  /**
+   * Whether the program's only line is its exit, with status 1, before any execve: what strace's
+   * child leaves when it dies before it can exec COMMAND (strace 6.1 exits it with 1 when
+   * {@code ptrace(PTRACE_TRACEME)} is refused). A program that ran shows its execve first.
+   */
+  boolean diedBeforeExecve() {
+    return !execveSeen && rootLines == 1 && status != null && status == 1;
   }
 
   /** The program's status as the log reports it, or null when the log does not say. */

@@ -194,6 +194,14 @@ public final class LiveRun implements AutoCloseable {
               exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
     } else if (exits.lines() == 0 && !interrupted) {
       failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
+    } else if (exits.diedBeforeExecve() && !interrupted) {
+      // "+++ exited with 1 +++" and nothing else: the program's 1, or strace's child that never
+      // became the program? A probe tells: only when ptrace is refused here is it the latter.
+      String why = PtraceDiagnosis.probe(strace);
+      if (why != null) {
+        failure = new RunFailure(ExitCode.FAILED, "strace failed before " + options.command().get(0)
+            + " started (its own message is above): " + why);
+      }
     }
     if (failure != null) {
       return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
