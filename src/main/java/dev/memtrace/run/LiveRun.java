@@ -36,7 +36,8 @@ public final class LiveRun implements AutoCloseable {
 
   /**
    * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
-   * or the program's execve failed); warning is a notice for the user, or null.
+   * or the program's execve failed; 128+N when signal N stopped memtrace: the status it exits
+   * with); warning is a notice for the user, or null.
    */
   public record Outcome(
       int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {
@@ -119,6 +120,7 @@ public final class LiveRun implements AutoCloseable {
       readerThread.setDaemon(true);
       readerThread.start();
       stopper = new Stopper(options.attaching());
+      Stopper.catchStopSignals();
       Runtime.getRuntime().addShutdownHook(stopper);
       StraceProcess sp;
       try {
@@ -206,7 +208,10 @@ public final class LiveRun implements AutoCloseable {
     if (failure != null) {
       return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
     }
-    Integer status = exits.status();
+    Integer status = interrupted ? stopper.signalStatus() : null; // what memtrace exits with
+    if (status == null) {
+      status = exits.status();
+    }
     String warning = quality.summary(options.delayMicros());
     if (status == null) {
       status = straceStatus;
