@@ -158,7 +158,7 @@ final class AnalyzePipeline {
           if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
-            return 0;
+            return ExitCode.OK.code;
           }
           progress.update(src.source().linesRead());
         }
@@ -311,7 +311,7 @@ final class AnalyzePipeline {
   private int summary(EventSource src) {
     long bad = src.unparsedCount();
     if (bad == 0) {
-      return 0;
+      return ExitCode.OK.code;
     }
     UnparsedEvent first = src.firstUnparsed();
     String where = "line " + first.line()
