@@ -104,7 +104,7 @@ final class AnalyzePipeline {
   /** Why the output cannot go where it would: it is one of the files read (or null). */
   private String outputClash(List<AnalyzeInputs.Input> inputs) {
     List<java.nio.file.Path> read = new ArrayList<>();
-    inputs.forEach(i -> read.add(i.path())); // null: standard input
+    inputs.forEach(i -> read.add(i.path() != null ? i.path() : SameFile.standardInput()));
     read.add(options.snapshots());
     boolean toFile = options.output() != null && !options.output().equals("-");
     java.nio.file.Path out = toFile ? java.nio.file.Path.of(options.output())
@@ -113,10 +113,11 @@ final class AnalyzePipeline {
     if (same == null) {
       return null;
     }
+    String input = same.equals(SameFile.standardInput()) ? "standard input" : same.toString();
     return toFile
-        ? "-o " + options.output() + " is also an input (" + same + "): it would be overwritten before it is read;"
+        ? "-o " + options.output() + " is also an input (" + input + "): it would be overwritten before it is read;"
             + " write to another file"
-        : same + ": the input is also standard output; redirect the output to another file";
+        : input + ": the input is also standard output; redirect the output to another file";
   }
 
   /**

@@ -48,6 +48,11 @@ final class SameFile {
     return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
+  /** The process's standard input, as a path the kernel resolves to its file. */
+  static Path standardInput() {
+    return Path.of("/proc/self/fd/0");
+  }
+
   /** The process's standard output, as a path the kernel resolves to its file. */
   static Path standardOutput() {
     return Path.of("/proc/self/fd/1");

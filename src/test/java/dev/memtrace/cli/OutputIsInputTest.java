@@ -87,6 +87,15 @@ class OutputIsInputTest {
   }
 
   @Test
+  void standardInputIsAnInputToo() throws Exception {
+    MemtraceProcess.Result r = MemtraceProcess.run(dir, log, dir.resolve("out.txt"), "analyze", "-o", log.toString());
+    assertThat(r.stderr()).isEqualTo("memtrace: -o " + log + " is also an input (standard input): it would be"
+        + " overwritten before it is read; write to another file\n");
+    assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(Files.readAllBytes(log)).isEqualTo(before);
+  }
+
+  @Test
   void runRefusesOneFileForTheRecordingAndTheTimeline() {
     Path x = dir.resolve("x");
     Cli r = Cli.run("run", "--save", x.toString(), "-o", dir.resolve(".").resolve("x").toString(), "--", "true");
