@@ -31,6 +31,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -103,13 +104,13 @@ final class AnalyzePipeline {
 
   /** Why the output cannot go where it would: it is one of the files read (or null). */
   private String outputClash(List<AnalyzeInputs.Input> inputs) {
-    List<java.nio.file.Path> read = new ArrayList<>();
+    List<Path> read = new ArrayList<>();
     inputs.forEach(i -> read.add(i.path() != null ? i.path() : SameFile.standardInput()));
     read.add(options.snapshots());
     boolean toFile = options.output() != null && !options.output().equals("-");
-    java.nio.file.Path out = toFile ? java.nio.file.Path.of(options.output())
+    Path out = toFile ? Path.of(options.output())
         : stdout == System.out ? SameFile.standardOutput() : null;
-    java.nio.file.Path same = out == null ? null : SameFile.among(out, read);
+    Path same = out == null ? null : SameFile.among(out, read);
     if (same == null) {
       return null;
     }

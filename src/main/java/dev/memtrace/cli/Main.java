@@ -1,8 +1,8 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import dev.memtrace.run.ExitCode;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
