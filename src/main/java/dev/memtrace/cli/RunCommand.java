@@ -12,6 +12,7 @@ import dev.memtrace.run.RunOptions;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -141,8 +142,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       int written = pipeline.render(
           new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
       handoff.discard(); // nothing reads the items any more
-      if (written == ExitCode.WRITE_ERROR.code) {
-        live.stop(); // the timeline is lost: tracing on would only cost the program time
+      if (written != ExitCode.OK.code) {
+        // the timeline is lost (said already): tracing on would only cost the program time
+        live.stop();
       }
       LiveRun.Outcome outcome;
       try {
@@ -158,8 +160,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       } else {
         outcome.notices().forEach(n -> err.println("memtrace: " + n));
       }
-      // the write error was said by the pipeline; the program's status would hide it
-      return written == ExitCode.WRITE_ERROR.code ? ExitCode.FAILED.code : outcome.exitStatus();
+      // the pipeline said what failed; the program's status would hide it
+      return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
     }
   }
 
@@ -169,6 +171,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (pid == null && command.isEmpty()) {
       return "nothing to trace: give -- COMMAND [ARG...] or -p PID";
+    }
+    for (String out : new String[] {output, save == null ? null : save.toString()}) {
+      // checked before the program starts, as strace checks its -o: not after it ran
+      Path p = out == null || out.equals("-") ? null : Path.of(out).toAbsolutePath();
+      if (p != null && !(Files.exists(p) ? Files.isWritable(p) && !Files.isDirectory(p)
+          : p.getParent() != null && Files.isDirectory(p.getParent()) && Files.isWritable(p.getParent()))) {
+        return "cannot write " + out + (Files.isDirectory(p) ? ": is a directory" : ": no such directory, or not writable");
+      }
     }
     if (save != null && output != null && !output.equals("-") && SameFile.sameOutput(save, Path.of(output))) {
       return "--save and -o name the same file (" + output + "): give each its own";

@@ -99,4 +99,15 @@ class WriteErrorTest {
     assertThat(r.stderr()).startsWith("memtrace: write error: /dev/full: No space left on device\n");
     assertThat(r.status()).as("memtrace failed, not the program's 7").isEqualTo(ExitCode.FAILED.code);
   }
+
+  @Test
+  void aRunWhoseOutputCannotBeCreatedDoesNotStartTheProgram() {
+    assumeStrace();
+    Path marker = dir.resolve("ran");
+    Cli r = Cli.run("-o", dir.resolve("no-such-dir/t.txt").toString(), "--", "touch", marker.toString());
+    assertThat(r.err()).startsWith("memtrace: cannot write " + dir.resolve("no-such-dir/t.txt")
+        + ": no such directory, or not writable\n");
+    assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(marker).as("the program never ran").doesNotExist();
+  }
 }
