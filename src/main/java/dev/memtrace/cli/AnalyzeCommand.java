@@ -17,12 +17,7 @@ import picocli.CommandLine.Parameters;
         "Reads saved strace logs (made with any common flags; -ff sets are merged into one "
             + "timeline) and writes the annotated timeline. Reads standard input when no FILE "
             + "or '-' is given.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:done",
-      "3:--strict and some lines could not be parsed",
-      "125:memtrace failed (missing file, directory, bad options, output not writable)"
-    })
+    exitCodeListHeading = "%nExit status:%n")
 final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",

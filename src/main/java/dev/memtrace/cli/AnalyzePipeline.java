@@ -10,6 +10,7 @@ import dev.memtrace.render.filter.EventFilter;
 import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
@@ -30,6 +31,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -45,8 +47,6 @@ import java.nio.charset.StandardCharsets;
  * status, never a stack trace.
  */
 final class AnalyzePipeline {
-
-  static final int EXIT_UNPARSED = 3;
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
@@ -79,6 +79,10 @@ final class AnalyzePipeline {
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
+    String clash = outputClash(inputs);
+    if (clash != null) {
+      return fail(clash);
+    }
     List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
       try {
@@ -102,16 +106,35 @@ final class AnalyzePipeline {
     return render(source, inputs, snaps);
   }
 
+  /** Why the output cannot go where it would: it is one of the files read (or null). */
+  private String outputClash(List<AnalyzeInputs.Input> inputs) {
+    List<Path> read = new ArrayList<>();
+    inputs.forEach(i -> read.add(i.path() != null ? i.path() : SameFile.standardInput()));
+    read.add(options.snapshots());
+    boolean toFile = options.output() != null && !options.output().equals("-");
+    Path out = toFile ? Path.of(options.output())
+        : stdout == System.out ? SameFile.standardOutput() : null;
+    Path same = out == null ? null : SameFile.among(out, read);
+    if (same == null) {
+      return null;
+    }
+    String input = same.equals(SameFile.standardInput()) ? "standard input" : same.toString();
+    return toFile
+        ? "-o " + options.output() + " is also an input (" + input + "): it would be overwritten before it is read;"
+            + " write to another file"
+        : input + ": the input is also standard output; redirect the output to another file";
+  }
+
   /**
    * Writes the timeline of {@code source} (analyze's inputs, or a live run: none) and closes it.
    *
    * @param snaps maps snapshots to check the model against (analyze --snapshots)
    */
   int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
-    OutputStream target;
+    CheckedOutput target;
     try {
       target = options.output() == null || options.output().equals("-")
-          ? stdout : new FileOutputStream(options.output());
+          ? CheckedOutput.of(stdout) : new CheckedOutput(new FileOutputStream(options.output()));
     } catch (IOException e) {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
@@ -138,10 +161,10 @@ final class AnalyzePipeline {
           renderer.event(e);
         }
         if ((++n & 0xfff) == 0) {
-          if (readerGone(target)) {
+          if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
-            return 0;
+            return ExitCode.OK.code;
           }
           progress.update(src.source().linesRead());
         }
@@ -167,8 +190,9 @@ final class AnalyzePipeline {
         }
         out.flush();
       }
-      if (target != stdout) {
-        target.close();
+      target.close();
+      if (target.failed() && !target.readerGone()) {
+        return writeError(target);
       }
       String caveatSummary = caveats.summary();
       if (caveatSummary != null && !inputs.isEmpty()) {
@@ -179,13 +203,16 @@ final class AnalyzePipeline {
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
-      return fail("cannot write " + (options.output() == null ? "output" : options.output())
-          + ": " + e.getMessage());
+      // only writing throws here: reading errors come wrapped
+      return target.readerGone() ? ExitCode.OK.code : writeError(target);
     }
   }
 
-  private static boolean readerGone(OutputStream target) {
-    return target instanceof PrintStream ps && ps.checkError();
+  /** As coreutils says it: {@code memtrace: write error: No space left on device}. */
+  private int writeError(CheckedOutput target) {
+    boolean file = options.output() != null && !options.output().equals("-");
+    err.println("memtrace: write error: " + (file ? options.output() + ": " : "") + target.reason());
+    return ExitCode.WRITE_ERROR.code;
   }
 
   /** Reading errors are told apart from writing errors by wrapping them. */
@@ -295,19 +322,19 @@ final class AnalyzePipeline {
   private int summary(EventSource src) {
     long bad = src.unparsedCount();
     if (bad == 0) {
-      return 0;
+      return ExitCode.OK.code;
     }
     UnparsedEvent first = src.firstUnparsed();
     String where = "line " + first.line()
         + (first.source().file() != null && options.files().size() != 1 ? " of " + first.source().file() : "");
     err.println("memtrace: " + bad + " of " + src.linesRead() + " lines could not be parsed (first: "
         + where + ")");
-    return options.strict() ? EXIT_UNPARSED : 0;
+    return options.strict() ? ExitCode.UNPARSED.code : ExitCode.OK.code;
   }
 
   private int fail(String message) {
     err.println("memtrace: " + message);
-    return Main.EXIT_USAGE;
+    return ExitCode.FAILED.code;
   }
 
   private static void closeQuietly(EventSource s) {

@@ -37,7 +37,7 @@ public final class Docs {
 
   /** The command tree as {@link Main#run} builds it; commands that take streams get stdout/stderr. */
   static CommandLine commandLine() {
-    return new CommandLine(new Main(), new CommandLine.IFactory() {
+    return Main.withExitCodes(new CommandLine(new Main(), new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
         try {
@@ -48,7 +48,7 @@ public final class Docs {
           return CommandLine.defaultFactory().create(cls);
         }
       }
-    });
+    }));
   }
 
   static String manPage(CommandLine cli) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The output filters shared by {@code run} and {@code analyze}; see {@link EventFilter}. {@code
@@ -46,10 +47,15 @@ final class FilterOptions {
         Set.copyOf(pids), new LinkedHashSet<>(syscalls), new LinkedHashSet<>(classes), memoryOnly, since, until);
   }
 
+  /** A bad value is said in Bound's words, not as a Java exception. */
   static final class BoundConverter implements ITypeConverter<Bound> {
     @Override
     public Bound convert(String value) {
-      return Bound.parse(value);
+      try {
+        return Bound.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,17 +31,11 @@ import picocli.CommandLine.Command;
     },
     subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class,
       CommandLine.HelpCommand.class},
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:the command succeeded (run: the traced program's own status)",
-      "3:analyze --strict: some lines could not be parsed",
-      "125:memtrace itself failed (bad options, strace missing, ptrace refused)",
-      "126:COMMAND could not be executed",
-      "127:COMMAND was not found"
-    })
+    exitCodeListHeading = "%nExit status:%n")
 public final class Main {
 
-  static final int EXIT_USAGE = 125;
+  /** How a status of 128+N reads in the help of the root command and of run. */
+  private static final String BY_SIGNAL = "COMMAND (or memtrace itself) was ended by signal N";
   private static final Set<String> ROOT_WORDS =
       Set.of("run", "analyze", "maps", "help", "-h", "--help", "-V", "--version");
 
@@ -49,7 +46,7 @@ public final class Main {
     } catch (OutOfMemoryError e) {
       System.out.flush();
       System.err.println("memtrace: " + OUT_OF_MEMORY);
-      status = EXIT_USAGE;
+      status = ExitCode.FAILED.code;
     }
     System.exit(status);
   }
@@ -59,25 +56,25 @@ public final class Main {
       + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main(), new Factory(out, err));
+    CommandLine cli = withExitCodes(new CommandLine(new Main(), new Factory(out, err)));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("memtrace: " + oneLine(ex));
-          return EXIT_USAGE;
+          return ExitCode.FAILED.code;
         });
     cli.setParameterExceptionHandler(
         (ex, args1) -> {
           CommandLine c = ex.getCommandLine();
           c.getErr().println("memtrace: " + ex.getMessage());
           c.getErr().println("Try 'memtrace " + subName(c) + "--help' for more information.");
-          return EXIT_USAGE;
+          return ExitCode.FAILED.code;
         });
     String[] effective = args;
     if (args.length == 0) {
       cli.usage(cli.getErr());
-      return EXIT_USAGE;
+      return ExitCode.FAILED.code;
     }
     if (!ROOT_WORDS.contains(args[0])) {
       // "memtrace -- cat x" and "memtrace -o f -- cat x" mean "memtrace run ...".
@@ -86,6 +83,27 @@ public final class Main {
       System.arraycopy(args, 0, effective, 1, args.length);
     }
     return cli.execute(Arrays.copyOf(effective, effective.length));
+  }
+
+  /** Each command's exit status list in its help and the man page, from {@link ExitCode}. */
+  static CommandLine withExitCodes(CommandLine cli) {
+    Map<String, String> root = ExitCode.describe(ExitCode.values());
+    root.put(Integer.toString(ExitCode.OK.code), ExitCode.OK.meaning + " (run: COMMAND's own status)");
+    root.put(ExitCode.SIGNAL_BASE + "+N", BY_SIGNAL);
+    cli.getCommandSpec().usageMessage().exitCodeList(root);
+    Map<String, String> run = new LinkedHashMap<>();
+    run.put("N", "COMMAND's own status");
+    run.put(ExitCode.SIGNAL_BASE + "+N", BY_SIGNAL);
+    run.putAll(ExitCode.describe(ExitCode.FAILED, ExitCode.NOT_EXECUTABLE, ExitCode.NOT_FOUND));
+    sub(cli, "run").exitCodeList(run);
+    sub(cli, "analyze").exitCodeList(
+        ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.UNPARSED, ExitCode.FAILED));
+    sub(cli, "maps").exitCodeList(ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.FAILED));
+    return cli;
+  }
+
+  private static CommandLine.Model.UsageMessageSpec sub(CommandLine cli, String name) {
+    return cli.getSubcommands().get(name).getCommandSpec().usageMessage();
   }
 
   /** Hands the commands that write bytes the caller's streams (no static state). */
@@ -98,6 +116,9 @@ public final class Main {
       }
       if (cls == RunCommand.class) {
         return (K) new RunCommand(out, err);
+      }
+      if (cls == MapsCommand.class) {
+        return (K) new MapsCommand(out, err);
       }
       return CommandLine.defaultFactory().create(cls);
     }

@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.Handoff;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.LiveItemStream;
@@ -11,6 +12,7 @@ import dev.memtrace.run.RunOptions;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,13 +37,7 @@ import picocli.CommandLine.Parameters;
       "Runs COMMAND under strace (or attaches to PID) and shows what happens to its memory.",
       "The timeline goes to standard error unless -o is given, so COMMAND's output stays clean."
     },
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "N:COMMAND's own status (128+N when it was killed by signal N)",
-      "125:memtrace itself failed (bad options, strace missing, ptrace refused)",
-      "126:COMMAND could not be executed",
-      "127:COMMAND was not found"
-    })
+    exitCodeListHeading = "%nExit status:%n")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to a running process.")
@@ -105,7 +101,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (invalid != null) {
       err.println("memtrace: " + invalid);
       err.println("Try 'memtrace run --help' for more information.");
-      return RunFailure.MEMTRACE_FAILED;
+      return ExitCode.FAILED.code;
     }
     RunOptions options = new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
     LiveRun live;
@@ -150,7 +146,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
               });
       live.awaitStarted();
-      pipeline.render(new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
+      int written = pipeline.render(
+          new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
+      handoff.discard(); // nothing reads the items any more
+      if (written != ExitCode.OK.code) {
+        // the timeline is lost (said already): tracing on would only cost the program time
+        live.stop();
+      }
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();
@@ -165,7 +167,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       } else {
         outcome.notices().forEach(n -> err.println("memtrace: " + n));
       }
-      return outcome.exitStatus();
+      // the pipeline said what failed; the program's status would hide it
+      return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
     }
   }
 
@@ -183,6 +186,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (summaryOnly && withSummary) {
       return "give either --summary or --with-summary, not both";
+    }
+    for (String out : new String[] {output, save == null ? null : save.toString()}) {
+      // checked before the program starts, as strace checks its -o: not after it ran
+      Path p = out == null || out.equals("-") ? null : Path.of(out).toAbsolutePath();
+      if (p != null && !(Files.exists(p) ? Files.isWritable(p) && !Files.isDirectory(p)
+          : p.getParent() != null && Files.isDirectory(p.getParent()) && Files.isWritable(p.getParent()))) {
+        return "cannot write " + out + (Files.isDirectory(p) ? ": is a directory" : ": no such directory, or not writable");
+      }
+    }
+    if (save != null && output != null && !output.equals("-") && SameFile.sameOutput(save, Path.of(output))) {
+      return "--save and -o name the same file (" + output + "): give each its own";
     }
     if (delayMicros < 0 || delayMicros > 10_000_000) {
       return "--delay must be between 0 and 10000000 microseconds";

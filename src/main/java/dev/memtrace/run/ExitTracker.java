@@ -33,10 +33,11 @@ final class ExitTracker {
 
   private int rootPid;
   private boolean execveSeen;
-  private Integer execFailure;
+  private ExitCode execFailure;
   private String execErrno;
   private Integer status;
   private int lines;
+  private int rootLines;
 
   ExitTracker(Integer attachPid) {
     this.rootPid = attachPid == null ? -1 : attachPid;
@@ -52,12 +53,13 @@ final class ExitTracker {
     if (pid != rootPid) {
       return;
     }
+    rootLines++;
     if (!execveSeen && text.contains(" execve(")) {
       execveSeen = true;
       Matcher m = EXEC_ERROR.matcher(text);
       if (m.find()) {
         execErrno = m.group(1);
-        execFailure = "ENOENT".equals(execErrno) ? RunFailure.NOT_FOUND : RunFailure.NOT_EXECUTABLE;
+        execFailure = "ENOENT".equals(execErrno) ? ExitCode.NOT_FOUND : ExitCode.NOT_EXECUTABLE;
       }
       return;
     }
@@ -67,7 +69,7 @@ final class ExitTracker {
       if (exited.find()) {
         status = Integer.parseInt(exited.group(1));
       } else if (killed.find()) {
-        status = 128 + signalNumber(killed.group(1));
+        status = ExitCode.killedBy(signalNumber(killed.group(1)));
       }
     }
   }
@@ -92,12 +94,21 @@ final class ExitTracker {
   }
 
   /** 126 or 127 when the program's own execve failed, else null. */
-  Integer execFailure() {
+  ExitCode execFailure() {
     return execFailure;
   }
 
   String execErrno() {
     return execErrno;
+  }
+
+  /**
+   * Whether the program's only line is its exit, with status 1, before any execve: what strace's
+   * child leaves when it dies before it can exec COMMAND (strace 6.1 exits it with 1 when
+   * {@code ptrace(PTRACE_TRACEME)} is refused). A program that ran shows its execve first.
+   */
+  boolean diedBeforeExecve() {
+    return !execveSeen && rootLines == 1 && status != null && status == 1;
   }
 
   /** The program's status as the log reports it, or null when the log does not say. */

@@ -22,15 +22,27 @@ public final class Handoff implements LiveRun.Consumer, ItemSource {
   private List<LiveItem> building = new ArrayList<>();
   private final ArrayDeque<LiveItem> current = new ArrayDeque<>();
   private boolean ended;
+  private volatile boolean discarding;
 
   @Override
   public void accept(LiveItem item) {
-    building.add(item);
+    if (!discarding) {
+      building.add(item);
+    }
+  }
+
+  /**
+   * The pipeline reads no more (its output failed, or its reader went away): what comes is
+   * dropped, so a run that goes on does not fill memory.
+   */
+  public void discard() {
+    discarding = true;
+    queue.clear();
   }
 
   @Override
   public void batchDone() {
-    if (!building.isEmpty()) {
+    if (!building.isEmpty() && !discarding) {
       queue.add(building);
       building = new ArrayList<>();
     }
@@ -39,6 +51,7 @@ public final class Handoff implements LiveRun.Consumer, ItemSource {
   /** No more items will come. */
   public void end() {
     batchDone();
+    building.clear();
     queue.add(END);
   }
 

@@ -36,7 +36,8 @@ public final class LiveRun implements AutoCloseable {
 
   /**
    * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
-   * or the program's execve failed); warning is a notice for the user, or null.
+   * or the program's execve failed; 128+N when signal N stopped memtrace: the status it exits
+   * with); warning is a notice for the user, or null.
    */
   public record Outcome(
       int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {
@@ -111,12 +112,15 @@ public final class LiveRun implements AutoCloseable {
     ExitTracker exits = new ExitTracker(options.attachPid());
     quality = new SnapshotQuality();
     int straceStatus;
+    Watchdog watchdog = null;
     try (Fifo fifo = Fifo.create()) {
+      watchdog = Watchdog.start(fifo.path().getParent());
       FifoReader reader = new FifoReader(fifo, options.snapshots() ? options.delayMicros() : null);
       Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
       readerThread.setDaemon(true);
       readerThread.start();
       stopper = new Stopper(options.attaching());
+      Stopper.catchStopSignals();
       Runtime.getRuntime().addShutdownHook(stopper);
       StraceProcess sp;
       try {
@@ -124,18 +128,21 @@ public final class LiveRun implements AutoCloseable {
       } catch (IOException e) {
         fifo.release();
         readerThread.join();
-        RunFailure f = new RunFailure(RunFailure.MEMTRACE_FAILED, e.getMessage());
+        RunFailure f = new RunFailure(ExitCode.FAILED, e.getMessage());
         return new Outcome(f.exitStatus(), false, 0, snapshots, null, f);
       }
+      watchdog.strace(sp.handle().pid(), options.attaching());
       if (stopper.strace(sp.handle())) {
         stopper.stopAll(); // memtrace was told to stop while strace was starting
       }
       Priority.lowerOwnThreads(FifoReader.THREAD_NAME);
       started.complete(null);
+      Watchdog dog = watchdog;
       Thread releaser =
           new Thread(
               () -> {
                 sp.handle().onExit().join();
+                dog.straceEnded();
                 fifo.release();
                 Priority.restoreOwnThreads();
               },
@@ -171,6 +178,10 @@ public final class LiveRun implements AutoCloseable {
       if (reader.failure() != null) {
         throw new IOException("reading strace's log: " + reader.failure().getMessage(), reader.failure());
       }
+    } finally {
+      if (watchdog != null) {
+        watchdog.close(); // after the FIFO's directory is gone: nothing is left for it to do
+      }
     }
     return outcome(exits, straceStatus, snapshots);
   }
@@ -184,12 +195,23 @@ public final class LiveRun implements AutoCloseable {
           new RunFailure(
               exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
     } else if (exits.lines() == 0 && !interrupted) {
-      failure = new RunFailure(RunFailure.MEMTRACE_FAILED, straceFailure(straceStatus));
+      failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
+    } else if (exits.diedBeforeExecve() && !interrupted) {
+      // "+++ exited with 1 +++" and nothing else: the program's 1, or strace's child that never
+      // became the program? A probe tells: only when ptrace is refused here is it the latter.
+      String why = PtraceDiagnosis.probe(strace);
+      if (why != null) {
+        failure = new RunFailure(ExitCode.FAILED, "strace failed before " + options.command().get(0)
+            + " started (its own message is above): " + why);
+      }
     }
     if (failure != null) {
       return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
     }
-    Integer status = exits.status();
+    Integer status = interrupted ? stopper.signalStatus() : null; // what memtrace exits with
+    if (status == null) {
+      status = exits.status();
+    }
     String warning = quality.summary(options.delayMicros());
     if (status == null) {
       status = straceStatus;
@@ -220,6 +242,16 @@ public final class LiveRun implements AutoCloseable {
         + straceStatus
         + ", its own message is above)"
         + (why == null ? "" : ": " + why);
+  }
+
+  /**
+   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as
+   * Ctrl-C would; the run then ends as usual.
+   */
+  public void stop() {
+    if (stopper != null) {
+      stopper.stopAll();
+    }
   }
 
   @Override

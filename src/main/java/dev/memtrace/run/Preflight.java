@@ -22,12 +22,12 @@ public final class Preflight {
         return override;
       }
       throw new RunFailure(
-          RunFailure.MEMTRACE_FAILED, "MEMTRACE_STRACE=" + override + " is not an executable file");
+          ExitCode.FAILED, "MEMTRACE_STRACE=" + override + " is not an executable file");
     }
     Path found = onPath("strace", env.get("PATH"));
     if (found == null) {
       throw new RunFailure(
-          RunFailure.MEMTRACE_FAILED,
+          ExitCode.FAILED,
           "strace is not installed (on Debian or Ubuntu: apt-get install strace)");
     }
     return found.toString();
@@ -36,18 +36,18 @@ public final class Preflight {
   /** Fails with 127 or 126 unless {@code name} names an executable file. */
   public static void command(String name, String path) throws RunFailure {
     if (name.isEmpty()) {
-      throw new RunFailure(RunFailure.NOT_FOUND, "'': command not found");
+      throw new RunFailure(ExitCode.NOT_FOUND, "'': command not found");
     }
     if (name.contains("/")) {
       Path p = Path.of(name);
       if (!Files.exists(p)) {
-        throw new RunFailure(RunFailure.NOT_FOUND, name + ": No such file or directory");
+        throw new RunFailure(ExitCode.NOT_FOUND, name + ": No such file or directory");
       }
       if (Files.isDirectory(p)) {
-        throw new RunFailure(RunFailure.NOT_EXECUTABLE, name + ": Is a directory");
+        throw new RunFailure(ExitCode.NOT_EXECUTABLE, name + ": Is a directory");
       }
       if (!Files.isExecutable(p)) {
-        throw new RunFailure(RunFailure.NOT_EXECUTABLE, name + ": Permission denied");
+        throw new RunFailure(ExitCode.NOT_EXECUTABLE, name + ": Permission denied");
       }
       return;
     }
@@ -56,19 +56,19 @@ public final class Preflight {
     }
     for (String dir : dirs(path)) {
       if (Files.isRegularFile(Path.of(dir, name))) {
-        throw new RunFailure(RunFailure.NOT_EXECUTABLE, name + ": Permission denied");
+        throw new RunFailure(ExitCode.NOT_EXECUTABLE, name + ": Permission denied");
       }
     }
-    throw new RunFailure(RunFailure.NOT_FOUND, name + ": command not found");
+    throw new RunFailure(ExitCode.NOT_FOUND, name + ": command not found");
   }
 
   /** Fails with 125 unless a process {@code pid} exists. */
   public static void pid(int pid) throws RunFailure {
     if (pid <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
-      throw new RunFailure(RunFailure.MEMTRACE_FAILED, "no process with pid " + pid);
+      throw new RunFailure(ExitCode.FAILED, "no process with pid " + pid);
     }
     if (pid == ProcessHandle.current().pid()) {
-      throw new RunFailure(RunFailure.MEMTRACE_FAILED, "pid " + pid + " is memtrace itself");
+      throw new RunFailure(ExitCode.FAILED, "pid " + pid + " is memtrace itself");
     }
   }
 

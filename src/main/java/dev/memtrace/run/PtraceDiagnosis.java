@@ -73,6 +73,12 @@ final class PtraceDiagnosis {
 
   static String explain() {
     List<String> facts = new ArrayList<>();
+    String tracer = statusField("TracerPid");
+    if (tracer != null && !"0".equals(tracer)) {
+      String comm = read(Path.of("/proc", tracer, "comm"));
+      facts.add("memtrace itself is traced by pid " + tracer + (comm == null ? "" : " (" + comm + ")")
+          + ", which then traces what memtrace starts, and a process has one tracer at most");
+    }
     String scope = read(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
     if (scope != null && !"0".equals(scope)) {
       facts.add(

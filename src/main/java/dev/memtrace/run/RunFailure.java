@@ -2,23 +2,20 @@ package dev.memtrace.run;
 
 /**
  * memtrace could not trace what it was asked to: strace missing, ptrace refused, a command that
- * does not exist or cannot be executed, a pid that is gone. Carries the exit status DESIGN.md
- * gives that failure (125, 126 or 127) and a message that fits on one line.
+ * does not exist or cannot be executed, a pid that is gone. Carries the exit status that failure
+ * gives ({@link ExitCode#FAILED}, {@link ExitCode#NOT_EXECUTABLE} or {@link ExitCode#NOT_FOUND})
+ * and a message that fits on one line.
  */
 public final class RunFailure extends Exception {
 
-  public static final int MEMTRACE_FAILED = 125;
-  public static final int NOT_EXECUTABLE = 126;
-  public static final int NOT_FOUND = 127;
+  private final ExitCode exitCode;
 
-  private final int exitStatus;
-
-  public RunFailure(int exitStatus, String message) {
+  public RunFailure(ExitCode exitCode, String message) {
     super(message);
-    this.exitStatus = exitStatus;
+    this.exitCode = exitCode;
   }
 
   public int exitStatus() {
-    return exitStatus;
+    return exitCode.code;
   }
 }

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The JVM shutdown hook of a live run: on Ctrl-C or SIGTERM to memtrace it stops what memtrace
@@ -23,6 +25,11 @@ import java.util.concurrent.TimeUnit;
 final class Stopper extends Thread {
 
   private static final long GRACE_MS = 1500;
+  /** The signals a terminal or a supervisor stops memtrace with; SIGKILL is the watchdog's. */
+  private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP");
+
+  /** The number of the signal that stopped memtrace, or 0. */
+  private static volatile int signal;
 
   private ProcessHandle strace;
   private Instant straceStart = Instant.EPOCH;
@@ -50,6 +57,30 @@ final class Stopper extends Thread {
 
   boolean fired() {
     return fired;
+  }
+
+  /**
+   * Ends memtrace on SIGINT, SIGTERM and SIGHUP as the JVM itself does (exit 128+N, which runs
+   * this hook), noting which signal came, so the recording's end says the status memtrace exits
+   * with. A signal memtrace was started ignoring (a background job's SIGINT) stays ignored.
+   */
+  static void catchStopSignals() {
+    for (String name : STOP_SIGNALS) {
+      Signal s = new Signal(name);
+      SignalHandler before = Signal.handle(s, received -> {
+        signal = received.getNumber();
+        System.exit(ExitCode.killedBy(received.getNumber()));
+      });
+      if (before == SignalHandler.SIG_IGN) {
+        Signal.handle(s, SignalHandler.SIG_IGN);
+      }
+    }
+  }
+
+  /** The status memtrace exits with when a signal stopped it ({@code 128+N}), else null. */
+  Integer signalStatus() {
+    int n = signal;
+    return fired && n > 0 ? ExitCode.killedBy(n) : null;
   }
 
   /** The run has written everything: the hook may let the JVM go. */

@@ -96,4 +96,16 @@ class FilterCommandTest {
     assertThat(Files.readString(html)).contains("munmap(").contains("openat(");
     Files.delete(html);
   }
+
+  @Test
+  void aBadBoundIsOneLineWithoutJava() {
+    for (String option : List.of("--since=bogus", "--until=1x")) {
+      Cli r = Cli.run("analyze", option, "samples/01-cat-buffer/trace.log");
+      String value = option.substring(option.indexOf('=') + 1);
+      assertThat(r.err()).as(option).isEqualTo("memtrace: Invalid value for option '" + option.substring(0, option.indexOf('='))
+          + "': '" + value + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25)"
+          + " or a -ttt timestamp\nTry 'memtrace analyze --help' for more information.\n");
+      assertThat(r.status()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
+    }
+  }
 }

@@ -148,4 +148,23 @@ class RunExitStatusTest {
     assertThat(r.stderr().lines().reduce((a, b) -> b).orElseThrow())
         .startsWith("memtrace: strace failed before true started (strace exit status 1, its own message is above): ptrace was refused: ");
   }
+
+  @Test
+  void aRefusedPtraceIsMemtracesFailureNotTheProgramsExit1() throws Exception {
+    assumeStrace();
+    // memtrace traced by an outer strace -f: its strace's child cannot PTRACE_TRACEME, dies with
+    // 1 before execve, and the log holds only "+++ exited with 1 +++"
+    Path timeline = dir.resolve("timeline.txt");
+    Path stderr = dir.resolve("stderr.txt");
+    ProcessBuilder pb = MemtraceProcess.builder(stderr,
+        java.util.List.of("--no-snapshots", "-o", timeline.toString(), "--", "true"));
+    pb.command().addAll(0, java.util.List.of("strace", "-f", "-o", "/dev/null"));
+    Process p = pb.start();
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(timeline)).contains("+++ exited with 1 +++").doesNotContain("execve(");
+    assertThat(Files.readString(stderr)).contains("PTRACE_TRACEME")
+        .contains("memtrace: strace failed before true started (its own message is above): ptrace was refused:"
+            + " memtrace itself is traced by pid ");
+    assertThat(p.exitValue()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
+  }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM to memtrace (a separate JVM here) stops the traced program and strace, leaves no process
- * behind, and still writes the timeline and the recording of what was traced.
+ * behind, and still writes the timeline and the recording of what was traced. SIGKILL, which
+ * memtrace cannot catch, still leaves no process and no temporary file behind.
  */
 class RunInterruptTest {
 
@@ -45,8 +46,54 @@ class RunInterruptTest {
     List<LiveItem> items = Recordings.items(rec);
     assertThat(Recordings.firstLine(items, "execve(")).isNotNull();
     assertThat(Recordings.firstLine(items, "+++ killed by SIGKILL +++")).as("sh ignored SIGTERM").isNotNull();
-    assertThat(Files.readString(rec)).contains("\"type\":\"end\"", "\"interrupted\":true");
+    assertThat(Files.readString(rec)).contains("\"type\":\"end\"", "\"interrupted\":true")
+        .as("the recording ends with memtrace's own status, not sh's 137").contains("\"exitStatus\":143");
     assertThat(Files.readString(timeline)).contains("execve(").contains("+++ killed by");
+  }
+
+  @Test
+  void sigkillLeavesNoProcessAndNoTemporaryFileBehind() throws Exception {
+    assumeStrace();
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    // a tree: sh, a sleep, a second sh with its own sleep, and a sleep in the foreground
+    String script = "sleep 60 & sh -c 'sleep 62; :' & sleep 61; wait";
+    ProcessBuilder pb = MemtraceProcess.builder(dir.resolve("stderr.txt"),
+        List.of("-o", dir.resolve("timeline.txt").toString(), "--", "sh", "-c", script));
+    pb.command().add(1, "-Djava.io.tmpdir=" + tmp); // where memtrace makes its FIFO's directory
+    Process memtrace = pb.start();
+    List<ProcessHandle> tree = awaitTree(memtrace, 6); // strace and five traced (and the watchdog)
+    try {
+      assertThat(tree).anyMatch(p -> p.info().command().orElse("").endsWith("strace"));
+      assertThat(tmp).isNotEmptyDirectory();
+
+      memtrace.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(memtrace.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      for (ProcessHandle p : tree) {
+        while (running(p) && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(running(p)).as("pid %d (%s) is gone", p.pid(), p.info().commandLine()).isFalse();
+      }
+      assertThat(tmp).as("the FIFO's directory is removed").isEmptyDirectory();
+    } finally {
+      tree.forEach(ProcessHandle::destroyForcibly); // whatever a failure left
+    }
+  }
+
+  /** Alive and not a zombie (strace, reparented, may wait a moment to be reaped). */
+  private static boolean running(ProcessHandle p) throws java.io.IOException {
+    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+    if (!p.isAlive() || !Files.exists(stat)) {
+      return false;
+    }
+    try {
+      String s = Files.readString(stat);
+      return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
   }
 
   @Test

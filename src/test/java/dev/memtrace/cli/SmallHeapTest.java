@@ -2,6 +2,7 @@ package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.run.ExitCode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class SmallHeapTest {
       Run small = analyze("-Xmx24m", log, format);
       // 24 MB cannot hold the line, the reader's buffer and a copy: the heap runs out
       assertThat(small.stderr()).as(format).doesNotContain("Exception").doesNotContain("\tat ");
-      assertThat(small.status()).as(format).isEqualTo(Main.EXIT_USAGE);
+      assertThat(small.status()).as(format).isEqualTo(ExitCode.FAILED.code);
       assertThat(small.stderr()).as(format).matches("memtrace: (cannot read input: )?"
           + java.util.regex.Pattern.quote(Main.OUT_OF_MEMORY) + "\n");
       Run room = analyze("-Xmx512m", log, format);
