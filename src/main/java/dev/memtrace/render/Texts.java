@@ -118,6 +118,9 @@ public final class Texts {
 
   /** {@code 8192} as "8 KiB", {@code 139264} as "136 KiB", {@code 1400832} as "1.3 MiB". */
   static String size(long bytes) {
+    if (bytes < 0) { // unsigned: 2^63 bytes or more
+      return String.format("%.1f GiB", (bytes >>> 1) * 2.0 / (1L << 30));
+    }
     if (bytes < 1024) {
       return bytes + " B";
     }

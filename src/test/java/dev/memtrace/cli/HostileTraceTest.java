@@ -53,6 +53,22 @@ class HostileTraceTest {
   }
 
   @Test
+  void aMappingOfTwoToTheSixtyThirdBytesIsRefusedNotSummedIntoAStackOverflow() throws Exception {
+    Path huge = dir.resolve("huge.log");
+    Files.writeString(huge, "100 mmap(NULL, 9223372036854775807, PROT_READ|PROT_WRITE,"
+        + " MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n100 +++ exited with 0 +++\n");
+    for (String summary : new String[] {"--summary", "--with-summary"}) {
+      String[] r = run("analyze", summary, "--color", "never", huge.toString());
+      assertThat(r[0]).isEqualTo("0");
+      assertThat(r[2]).isEmpty();
+      assertThat(r[1]).contains("mapped 8192 PiB").doesNotContainPattern("-[0-9.]+ [KMGTP]?i?B");
+    }
+    String[] timeline = run("analyze", "--color", "never", huge.toString());
+    assertThat(timeline[1]).contains("past the top of user space (0x7ffffffff000), which the"
+        + " kernel refuses").doesNotContain("+ 7f0000000000");
+  }
+
+  @Test
   void theHtmlReportEmbedsTheBytesAsInertJson() throws Exception {
     Path html = dir.resolve("report.html");
     String[] r = run("analyze", "--format", "html", "-o", html.toString(), log().toString());
