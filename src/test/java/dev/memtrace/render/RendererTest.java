@@ -217,6 +217,7 @@ class RendererTest {
     assertThat(Texts.size(8192)).isEqualTo("8 KiB");
     assertThat(Texts.size(1400832)).isEqualTo("1.3 MiB");
     assertThat(Texts.size(100)).isEqualTo("100 B");
+    assertThat(Texts.size(Long.MIN_VALUE)).isEqualTo("8589934592.0 GiB"); // 2^63, unsigned
     assertThat(Texts.unicode("caf\u00c3\u00a9 \u00ff")).isEqualTo("caf\u00e9 \uFFFD");
   }
 }
