@@ -36,12 +36,8 @@ public final class AddressSpace implements AddressSpaceView {
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
-  /**
-   * Ranges a non-fixed mmap was given while the model still had memory there: another thread's
-   * munmap freed them, but its line comes later in the log (it returned later). That munmap must
-   * not remove the new mapping; it consumes the range instead.
-   */
-  final List<long[]> reused = new ArrayList<>();
+  /** Ranges reused before the munmap that freed them shows in the log. */
+  final ReusedRanges reused = new ReusedRanges();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
   /** The top of user space: 47 bits until the trace shows an address above it. */

@@ -127,8 +127,8 @@ public final class MemoryOps {
           + " (else a munmap still running in another thread freed it)";
     }
     for (Vma old : there) {
-      s.reused.add(
-          new long[] {Math.max(old.start(), made.start()), Math.min(old.end(), made.end())});
+      s.reused.add(AddressSpace.below(old.start(), made.start()) ? made.start() : old.start(),
+          AddressSpace.below(old.end(), made.end()) ? old.end() : made.end());
     }
     return "the kernel placed this mapping over " + range + ", where the model still had memory:"
         + " a munmap still running in another thread must have freed it (its line comes later)";
@@ -162,17 +162,13 @@ public final class MemoryOps {
     List<String> notes = new ArrayList<>();
     List<Vma> gone = new ArrayList<>();
     long at = addr;
-    for (java.util.Iterator<long[]> it = s.reused.iterator(); it.hasNext(); ) {
-      long[] r = it.next();
-      if (r[0] < end && r[1] > addr) {
-        it.remove();
-        gone.addAll(s.cut(at, Math.max(at, r[0])));
-        at = Math.max(at, r[1]);
-        notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
-            + " came first (a thread mapped it while this munmap was running): it stays");
-      }
+    for (long[] r : s.reused.take(addr, end)) {
+      gone.addAll(s.cut(at, AddressSpace.below(at, r[0]) ? r[0] : at));
+      at = AddressSpace.below(at, r[1]) ? r[1] : at;
+      notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
+          + " came first (a thread mapped it while this munmap was running): it stays");
     }
-    if (at < end) {
+    if (AddressSpace.below(at, end)) {
       gone.addAll(s.cut(at, end));
     }
     if (gone.isEmpty() && !notes.isEmpty()) {

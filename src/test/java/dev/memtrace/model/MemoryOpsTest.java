@@ -274,6 +274,31 @@ class MemoryOpsTest {
   }
 
   @Test
+  void aMunmapWhoseLineComesAfterTheReuseOfItsMemoryLeavesTheNewMapping() {
+    anon(0x7f0000000000L, 0x2000, RW);
+    file(0x7f0000000000L, 0x1000, R, MAP_PRIVATE, "/lib/x.so", 0); // another thread's mmap
+    Outcome late = MemoryOps.munmap(s, 0x7f0000000000L, 0x2000); // the munmap that freed it
+    assertThat(late.notes()).singleElement().asString()
+        .startsWith("0x7f0000000000-0x7f0000001000 was already reused");
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 r--p 0 /lib/x.so");
+    assertThat(s.reused.size()).isZero();
+  }
+
+  @Test
+  void reusedRangesStayBoundedWhateverTheLog() {
+    anon(0x7f0000000000L, 0x2000, RW);
+    for (int i = 0; i < 100_000; i++) { // the same mmap(NULL, 8192) answered the same, no munmap
+      anon(0x7f0000000000L, 0x2000, RW);
+    }
+    assertThat(s.reused.size()).isEqualTo(1);
+    for (long i = 0; i < 10_000; i++) { // apart, never touching: each one a range
+      anon(0x7e0000000000L + i * 0x3000, 0x1000, R);
+      anon(0x7e0000000000L + i * 0x3000, 0x1000, R);
+    }
+    assertThat(s.reused.size()).isEqualTo(ReusedRanges.CAPACITY);
+  }
+
+  @Test
   void anAddressAboveFortySevenBitsShowsFiveLevelPaging() {
     assertThat(s.top()).isEqualTo(AddressSpace.TOP_47);
     Outcome high = anon(0x7f000000000000L, 0x1000, RW); // mmap with a hint above 2^47
