@@ -61,6 +61,8 @@ class LiveNamesTest {
     }
     assertThat(regions).noneMatch(l -> l.contains("\\303") || l.contains("\u00c3")
         || l.contains("\uFFFD"));
-    assertThat(shown).doesNotContain("snapshot: the kernel has");
+    assertThat(shown).doesNotContain("snapshot: the kernel has")
+        .contains("why: the program maps 4096 bytes of " + real + "caf\u00e9.txt from offset 0")
+        .contains("why: the program maps 4096 bytes of " + real + "bad\\xff.txt from offset 0");
   }
 }
