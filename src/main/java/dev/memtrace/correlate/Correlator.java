@@ -5,6 +5,7 @@ import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -114,7 +115,7 @@ public final class Correlator {
   }
 
   static String describe(Region r) {
-    String what = r.path().isEmpty() ? "anonymous" : r.path();
+    String what = r.path().isEmpty() ? "anonymous" : RawText.name(r.path());
     return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms()
         + (r.offset() != 0 ? " @" + Long.toHexString(r.offset()) : "") + " " + what;
   }

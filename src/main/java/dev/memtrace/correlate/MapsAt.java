@@ -4,6 +4,7 @@ import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
@@ -63,7 +64,9 @@ public final class MapsAt {
       return;
     }
     for (Region r : space.regions()) {
-      out.println(MapsFormat.line(r));
+      // the name as a terminal shows it safely: UTF-8, other bytes and controls as \xHH
+      out.println(MapsFormat.line(new Region(r.start(), r.end(), r.perms(), r.offset(), r.dev(),
+          r.inode(), RawText.terminalName(r.path()), r.originLine())));
     }
   }
 }

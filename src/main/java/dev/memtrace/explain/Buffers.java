@@ -6,6 +6,7 @@ import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,7 +99,7 @@ final class Buffers {
       RegionClass cls = Classifier.classify(region, null, sp.exe);
       long off = addr - region.start();
       p.buffer = new BufferRef(addr, region, off, cls);
-      String name = region.path().isEmpty() ? "anonymous region" : region.path();
+      String name = region.path().isEmpty() ? "anonymous region" : RawText.name(region.path());
       p.why.add(new Explanation("buffer",
           "the buffer at " + hex(addr) + " is " + off + " bytes into " + name + " ("
               + cls.label + (region.originLine() > 0 ? ", made at line " + region.originLine()

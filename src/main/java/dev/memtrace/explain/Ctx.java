@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.model.Who;
 import dev.memtrace.model.abi.LinuxFlags;
+import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.List;
@@ -111,6 +112,11 @@ final class Ctx {
     }
     long fd = arg(i);
     return fd == Num.NONE ? null : sp.fds.get((int) fd);
+  }
+
+  /** {@link #fdPath} as a sentence shows it: UTF-8, other bytes as \xHH. */
+  String fdName(int i) {
+    return RawText.name(fdPath(i));
   }
 
   /** mmap's argument positions: addr, length, prot, flags, fd, offset. */

@@ -5,6 +5,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.SignalEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +136,7 @@ final class Faults {
     if (r.path().isEmpty()) {
       return "an anonymous region " + hex(r.start()) + "-" + hex(r.end());
     }
-    return r.path().startsWith("[") ? r.path() : r.path() + " " + hex(r.start()) + "-"
+    return r.path().startsWith("[") ? r.path() : RawText.name(r.path()) + " " + hex(r.start()) + "-"
         + hex(r.end());
   }
 }

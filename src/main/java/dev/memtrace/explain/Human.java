@@ -12,19 +12,19 @@ public final class Human {
 
   private Human() {}
 
-  /** {@code 4096 → "4 KiB"}, {@code 139264 → "136 KiB"}, {@code 1974096 → "1.88 MiB"}. */
+  /**
+   * {@code 4096 → "4 KiB"}, {@code 139264 → "136 KiB"}, {@code 1974096 → "1.88 MiB"}; a size as the kernel holds it, unsigned,
+   * so a long below 0 is one of 2^63 bytes or more.
+   */
   public static String bytes(long n) {
-    if (n < 0) {
-      return "-" + bytes(-n);
-    }
-    double v = n;
+    double v = n >= 0 ? n : (n >>> 1) * 2.0;
     int u = 0;
     while (v >= 1024 && u < UNITS.length - 1) {
       v /= 1024;
       u++;
     }
     if (u == 0) {
-      return n + " B";
+      return Long.toUnsignedString(n) + " B";
     }
     return (v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
         : String.format(Locale.ROOT, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v))
@@ -36,6 +36,9 @@ public final class Human {
    * {@code 139264 → "136 KiB"}, {@code 1400832 → "1.3 MiB"}.
    */
   public static String brief(long bytes) {
+    if (bytes < 0) { // unsigned: 2^63 bytes or more
+      return String.format(Locale.ROOT, "%.1f GiB", (bytes >>> 1) * 2.0 / (1L << 30));
+    }
     if (bytes < 1024) {
       return bytes + " B";
     }

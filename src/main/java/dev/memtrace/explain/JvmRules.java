@@ -84,7 +84,7 @@ final class JvmRules {
                     "the JDK's class library image (jimage, lib/modules) mapped whole, "
                         + c.len() + " bytes (" + Human.bytes(c.len()) + "): classes are read "
                         + "from it on demand through the page cache",
-                    Basis.PATTERN, "file " + c.fdPath(4))
+                    Basis.PATTERN, "file " + c.fdName(4))
                 .tag(RegionClass.FILE_SHARED, "jimage lib/modules", c.fdPath(4))),
         Rule.on("jvm-java-thread-stack", "mmap")
             .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"), jvm())

@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.trace.RawText;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ final class LoaderRules {
                     "ld.so maps /etc/ld.so.cache whole (" + c.len() + " bytes, the file's size) "
                         + "read-only to look up where the libraries live; it unmaps it once "
                         + "startup is done",
-                    Basis.PATTERN, "fd is " + c.fdPath(4))
+                    Basis.PATTERN, "fd is " + c.fdName(4))
                 .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
@@ -51,7 +52,7 @@ final class LoaderRules {
             .when(ok(), prot(2), inLoadingSpan())
             .frames("_dl_map_segments")
             .says(c -> Said.of(
-                "ld.so makes the hole between two segments of " + c.sp.loading.path()
+                "ld.so makes the hole between two segments of " + RawText.name(c.sp.loading.path())
                     + " inaccessible (PROT_NONE, " + c.arg(1) + " bytes): the object has gaps "
                     + "between its PT_LOAD segments",
                 Basis.PATTERN, "mprotect PROT_NONE inside the span being loaded")),
@@ -104,13 +105,13 @@ final class LoaderRules {
     long off = c.arg(5);
     long at = c.ret();
     return Said.of(
-            "ld.so maps the " + kind + " of " + l.path() + " from file offset " + hex(off)
+            "ld.so maps the " + kind + " of " + RawText.name(l.path()) + " from file offset " + hex(off)
                 + " at base + " + hex(at - l.base()) + " (" + c.len() + " bytes, "
                 + c.protText(2) + "), replacing that part of the reservation made at line "
                 + l.line(),
             Basis.ARITHMETIC,
             hex(at) + " - base " + hex(l.base()) + " = " + hex(at - l.base()))
-        .tag(cls, shortName(l.path()) + " " + cls.label.substring(7), l.path());
+        .tag(cls, shortName(RawText.name(l.path())) + " " + cls.label.substring(7), l.path());
   }
 
   private static Said bss(Ctx c) {
@@ -122,11 +123,11 @@ final class LoaderRules {
     String arith = hex(at) + " + " + c.len() + " = " + hex(end)
         + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
     return Said.of(
-            "the .bss of " + l.path() + " beyond its last file-backed page: zero-filled "
+            "the .bss of " + RawText.name(l.path()) + " beyond its last file-backed page: zero-filled "
                 + "anonymous memory (" + c.len() + " bytes); the partial page before it is "
                 + "cleared with memset, no syscall",
             toEnd ? Basis.ARITHMETIC : Basis.PATTERN, arith)
-        .tag(RegionClass.IMAGE_BSS, shortName(l.path()) + " .bss", l.path());
+        .tag(RegionClass.IMAGE_BSS, shortName(RawText.name(l.path())) + " .bss", l.path());
   }
 
   /** The object whose data segment the mprotect address lies in, or null. */
@@ -144,7 +145,7 @@ final class LoaderRules {
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
     // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
     String guess = c.arg(0) < 0x7f0000000000L
-        ? "the executable (" + c.sp.program() + ", mapped by the kernel at execve)"
+        ? "the executable (" + RawText.name(c.sp.program()) + ", mapped by the kernel at execve)"
         : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
             "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so (or, in a static "

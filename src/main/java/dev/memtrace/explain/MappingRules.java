@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Map;
 
@@ -187,7 +188,7 @@ final class MappingRules {
 
   static String describe(dev.memtrace.model.Region r) {
     RegionClass k = Classifier.classify(r, null);
-    return (r.path().isEmpty() ? "an anonymous region" : r.path()) + " (" + k.label + ", "
+    return (r.path().isEmpty() ? "an anonymous region" : RawText.name(r.path())) + " (" + k.label + ", "
         + hex(r.start()) + "-" + hex(r.end()) + ")";
   }
 

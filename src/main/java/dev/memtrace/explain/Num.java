@@ -2,6 +2,8 @@ package dev.memtrace.explain;
 
 import dev.memtrace.trace.Numbers;
 import java.util.OptionalLong;
+import dev.memtrace.trace.Strings;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a number out of an argument or return text as strace prints it (the literal itself is
@@ -57,6 +59,9 @@ final class Num {
     }
     String p = text.substring(lt + 1, gt);
     int inner = p.indexOf('<');
-    return inner >= 0 ? p.substring(0, inner) : p;
+    p = inner >= 0 ? p.substring(0, inner) : p;
+    // strace's C escapes decoded to the bytes, as the model holds the name (RawText shows it)
+    return p.indexOf('\\') < 0 ? p
+        : new String(Strings.decode(p, 0, p.length()), StandardCharsets.ISO_8859_1);
   }
 }

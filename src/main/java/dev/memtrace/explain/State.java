@@ -1,6 +1,9 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.Strings;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect
@@ -34,7 +37,7 @@ final class State {
             if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
               sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
                   RegionClass.IMAGE_HEADERS,
-                  LoaderRules.shortName(sp.loading.path()) + " headers"));
+                  LoaderRules.shortName(RawText.name(sp.loading.path())) + " headers"));
             }
           }
         }
@@ -216,6 +219,7 @@ final class State {
     }
   }
 
+  /** A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds it. */
   static String unquote(String s) {
     if (s == null) {
       return null;
@@ -223,7 +227,9 @@ final class State {
     String t = s.trim();
     if (t.length() >= 2 && t.startsWith("\"")) {
       int end = t.lastIndexOf('"');
-      return end > 0 ? t.substring(1, end) : t.substring(1);
+      t = end > 0 ? t.substring(1, end) : t.substring(1);
+      return t.indexOf('\\') < 0 ? t
+          : new String(Strings.decode(t, 0, t.length()), StandardCharsets.ISO_8859_1);
     }
     return t;
   }

@@ -1,5 +1,6 @@
 package dev.memtrace.model;
 
+import dev.memtrace.model.abi.LinuxFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,20 +21,30 @@ public final class AddressSpace implements AddressSpaceView {
   /** A break the model has not seen yet. */
   public static final long UNKNOWN = -1;
 
+  /**
+   * The top of user space on x86-64 with 4-level paging: TASK_SIZE_MAX, 2^47 less one page
+   * (arch/x86/include/asm/page_64_types.h). No mapping of a process ends above it.
+   */
+  public static final long TOP_47 = (1L << 47) - LinuxFlags.PAGE;
+  /**
+   * The top with 5-level paging (2^56 less one page), where the kernel maps above 2^47 only when
+   * a call asks for such an address; also above the 48- and 52-bit user spaces of arm64.
+   */
+  public static final long TOP_56 = (1L << 56) - LinuxFlags.PAGE;
+
   private final Areas areas;
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
-  /**
-   * Ranges a non-fixed mmap was given while the model still had memory there: another thread's
-   * munmap freed them, but its line comes later in the log (it returned later). That munmap must
-   * not remove the new mapping; it consumes the range instead.
-   */
-  final List<long[]> reused = new ArrayList<>();
+  /** Ranges reused before the munmap that freed them shows in the log. */
+  final ReusedRanges reused = new ReusedRanges();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
   /** This space's identity in the events ({@link Who}), given when first asked for. */
   Handle handle;
+
+  /** The top of user space: 47 bits until the trace shows an address above it. */
+  private long top = TOP_47;
 
   public AddressSpace() {
     areas = new Areas();
@@ -49,6 +60,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.startBrk = startBrk;
     c.brk = brk;
     c.anonIds = anonIds;
+    c.top = top;
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);
@@ -78,6 +90,27 @@ public final class AddressSpace implements AddressSpaceView {
   void setBrk(long startBrk, long brk) {
     this.startBrk = startBrk;
     this.brk = brk;
+  }
+
+  /** The top of user space as far as the trace has shown it: {@link #TOP_47} or {@link #TOP_56}. */
+  public long top() {
+    return top;
+  }
+
+  /**
+   * Whether [lo, hi) lies in user space, as the kernel checks a range against TASK_SIZE (the
+   * range is given with hi already rounded to a page; hi below lo means it wrapped past 2^64).
+   * A range that starts above 2^47 but below 2^56 shows 5-level paging: the top rises to 2^56
+   * for this and every later call, as it is on that machine.
+   */
+  boolean inUserSpace(long lo, long hi) {
+    if (below(hi, lo)) {
+      return false;
+    }
+    if (!below(lo, top) && below(lo, TOP_56) && !below(TOP_56, hi)) {
+      top = TOP_56;
+    }
+    return !below(top, hi);
   }
 
   public boolean isEmpty() {
@@ -303,6 +336,9 @@ public final class AddressSpace implements AddressSpaceView {
         areas.put(mine.withBacking(b));
       } else {
         areas.put(adopt(k));
+      }
+      if (!below(k.start(), top) && below(k.start(), TOP_56)) {
+        top = TOP_56; // a snapshot shows 5-level paging ([vsyscall] lies above 2^56)
       }
       if ("[heap]".equals(k.path()) && startBrk == UNKNOWN) {
         startBrk = k.start();

@@ -3,6 +3,7 @@ package dev.memtrace.model;
 import dev.memtrace.model.abi.FlagTable;
 import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.Numbers;
+import dev.memtrace.trace.Strings;
 import dev.memtrace.trace.SyscallEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class CallArgs {
     return i >= texts.size() ? null : decoration(text(i));
   }
 
-  /** A quoted string argument, its escapes decoded; null when it is not a string. */
+  /** A quoted string argument, its escapes decoded to bytes (a char each); null when it is not a string. */
   String string(int i) {
     return i >= texts.size() ? null : unquote(text(i));
   }
@@ -151,7 +152,11 @@ final class CallArgs {
     if (lt <= 0 || !t.endsWith(">")) {
       return null;
     }
-    return Paths.undecorate(t.substring(lt + 1, t.length() - 1));
+    // strace escapes the path as a C string (\303\251, \", \74 for '<'): decoded to its bytes
+    // after the device note is cut off, so that it equals the name /proc/PID/maps shows
+    String path = Paths.undecorate(t.substring(lt + 1, t.length() - 1));
+    return path.indexOf('\\') < 0 ? path
+        : new String(Strings.decode(path, 0, path.length()), StandardCharsets.ISO_8859_1);
   }
 
   /** C string escapes as strace writes them: \" \\ \n \t \r \v \f, octal, and \xHH under -x. */
@@ -199,6 +204,6 @@ final class CallArgs {
         }
       }
     }
-    return b.toString(StandardCharsets.UTF_8);
+    return b.toString(StandardCharsets.ISO_8859_1); // one char per byte, as log text is held
   }
 }

@@ -68,6 +68,9 @@ public final class MapsFormat {
       long offset = Long.parseUnsignedLong(f[2], 16);
       long inode = Long.parseUnsignedLong(f[4]);
       String path = f.length > 5 ? f[5] : "";
+      if (path.contains("\\012")) {
+        path = path.replace("\\012", "\n"); // the one byte show_map escapes (seq_file_path)
+      }
       return new Region(start, end, f[1], offset, f[3], inode, path, 0);
     } catch (NumberFormatException e) {
       return null;

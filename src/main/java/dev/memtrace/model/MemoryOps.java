@@ -68,10 +68,11 @@ public final class MemoryOps {
       int line, long shmKey) {
     List<String> notes = new ArrayList<>();
     long end = result + pageUp(len);
-    if (len <= 0 || Long.compareUnsigned(end, result) <= 0) {
+    if (len == 0 || pageUp(len) == 0 || !s.inUserSpace(result, end)) {
       return Outcome.note("mmap returned " + hex(result) + " for a length of "
-          + Long.toUnsignedString(len)
-          + ", which the kernel refuses: the model leaves the address space as it was");
+          + Long.toUnsignedString(len) + (len == 0 ? "" : ", past the top of user space ("
+          + hex(s.top()) + ")") + ", which the kernel refuses (mm/mmap.c): the model leaves the"
+          + " address space as it was");
     }
     boolean shared = (flags & MAP_TYPE) != MAP_PRIVATE;
     boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
@@ -126,8 +127,8 @@ public final class MemoryOps {
           + " (else a munmap still running in another thread freed it)";
     }
     for (Vma old : there) {
-      s.reused.add(
-          new long[] {Math.max(old.start(), made.start()), Math.min(old.end(), made.end())});
+      s.reused.add(AddressSpace.below(old.start(), made.start()) ? made.start() : old.start(),
+          AddressSpace.below(old.end(), made.end()) ? old.end() : made.end());
     }
     return "the kernel placed this mapping over " + range + ", where the model still had memory:"
         + " a munmap still running in another thread must have freed it (its line comes later)";
@@ -135,23 +136,23 @@ public final class MemoryOps {
 
   /**
    * A note for [addr, addr + len) when no kernel accepts it: its length rounds up past 2^64, or
-   * it runs past the top of the address space (the kernel answers EINVAL or ENOMEM). A log that
+   * it runs past the top of user space (TASK_SIZE: the kernel answers EINVAL or ENOMEM). A log that
    * shows such a call succeeding is damaged or made up, and the model changes nothing for it.
    * Null for a range that can be.
    */
-  private static Outcome impossible(String call, long addr, long len) {
+  private static Outcome impossible(AddressSpace s, String call, long addr, long len) {
     long size = pageUp(len);
-    if ((len == 0 || size != 0) && Long.compareUnsigned(addr + size, addr) >= 0) {
+    if ((len == 0 || size != 0) && s.inUserSpace(addr, addr + size)) {
       return null;
     }
     return Outcome.note(call + " of " + Long.toUnsignedString(len) + " bytes at " + hex(addr)
-        + " runs past the top of the address space, which the kernel refuses: the model leaves"
-        + " the address space as it was");
+        + " runs past the top of user space (" + hex(s.top()) + "), which the kernel refuses:"
+        + " the model leaves the address space as it was");
   }
 
   /** A successful munmap of [addr, addr+len). */
   public static Outcome munmap(AddressSpace s, long addr, long len) {
-    Outcome refused = impossible("munmap", addr, len);
+    Outcome refused = impossible(s, "munmap", addr, len);
     if (refused != null) {
       return refused;
     }
@@ -161,17 +162,13 @@ public final class MemoryOps {
     List<String> notes = new ArrayList<>();
     List<Vma> gone = new ArrayList<>();
     long at = addr;
-    for (java.util.Iterator<long[]> it = s.reused.iterator(); it.hasNext(); ) {
-      long[] r = it.next();
-      if (r[0] < end && r[1] > addr) {
-        it.remove();
-        gone.addAll(s.cut(at, Math.max(at, r[0])));
-        at = Math.max(at, r[1]);
-        notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
-            + " came first (a thread mapped it while this munmap was running): it stays");
-      }
+    for (long[] r : s.reused.take(addr, end)) {
+      gone.addAll(s.cut(at, AddressSpace.below(at, r[0]) ? r[0] : at));
+      at = AddressSpace.below(at, r[1]) ? r[1] : at;
+      notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
+          + " came first (a thread mapped it while this munmap was running): it stays");
     }
-    if (at < end) {
+    if (AddressSpace.below(at, end)) {
       gone.addAll(s.cut(at, end));
     }
     if (gone.isEmpty() && !notes.isEmpty()) {
@@ -186,7 +183,7 @@ public final class MemoryOps {
 
   /** A successful mprotect: new protection on [addr, addr+len), then re-merge (mprotect_fixup). */
   public static Outcome mprotect(AddressSpace s, long addr, long len, int prot) {
-    Outcome refused = impossible("mprotect", addr, len);
+    Outcome refused = impossible(s, "mprotect", addr, len);
     if (refused != null) {
       return refused;
     }
@@ -212,7 +209,7 @@ public final class MemoryOps {
     if (setClear == null) {
       return Outcome.NONE;
     }
-    Outcome refused = impossible("madvise", addr, len);
+    Outcome refused = impossible(s, "madvise", addr, len);
     if (refused != null) {
       return refused;
     }
@@ -223,7 +220,7 @@ public final class MemoryOps {
 
   /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
   public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
-    Outcome refused = impossible(on ? "mlock" : "munlock", addr, len);
+    Outcome refused = impossible(s, on ? "mlock" : "munlock", addr, len);
     if (refused != null) {
       return refused;
     }
@@ -263,9 +260,9 @@ public final class MemoryOps {
       return Outcome.note("mremap to a length of 0, which the kernel refuses: the model leaves the"
           + " address space as it was");
     }
-    Outcome refused = impossible("mremap", oldAddr, oldLen);
+    Outcome refused = impossible(s, "mremap", oldAddr, oldLen);
     if (refused == null) {
-      refused = impossible("mremap", result, newLen);
+      refused = impossible(s, "mremap", result, newLen);
     }
     if (refused != null) {
       return refused;
@@ -383,10 +380,12 @@ public final class MemoryOps {
     }
     long oldTop = pageUp(old);
     long newTop = pageUp(result);
-    if (oldTop == 0 || newTop == 0) { // a break in the last page: rounded up, it wraps to 0
-      return Outcome.note("a break at " + hex(oldTop == 0 ? old : result) + " lies past the top"
-          + " of the address space, which the kernel refuses: the model leaves the address space"
-          + " as it was");
+    // a break in the last page wraps to 0 when rounded up
+    boolean newFits = newTop != 0 && s.inUserSpace(newTop, newTop);
+    if (oldTop == 0 || !newFits) {
+      return Outcome.note("a break at " + hex(newFits ? old : result) + " lies past the top"
+          + " of user space (" + hex(s.top()) + "), which the kernel refuses: the model leaves"
+          + " the address space as it was");
     }
     boolean shrinks = AddressSpace.below(newTop, oldTop);
     long lo = shrinks ? newTop : oldTop;
@@ -418,6 +417,11 @@ public final class MemoryOps {
     boolean exec = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_EXEC) != 0;
     int prot = PROT_READ | (readOnly ? 0 : PROT_WRITE) | (exec ? PROT_EXEC : 0);
     long end = result + pageUp(size);
+    if (pageUp(size) == 0 && size != 0 || !s.inUserSpace(result, end)) {
+      return Outcome.note("shmat of " + Long.toUnsignedString(size) + " bytes at " + hex(result)
+          + " runs past the top of user space (" + hex(s.top()) + "), which the kernel refuses:"
+          + " the model leaves the address space as it was");
+    }
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     s.cut(result, end);

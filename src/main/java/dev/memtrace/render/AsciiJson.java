@@ -304,7 +304,7 @@ final class AsciiJson implements Args.TextSink {
     put(OFFSET);
     number(r.offset());
     put(PATH);
-    if (!string(Texts.unicode(r.path()))) {
+    if (!string(Texts.name(r.path()))) {
       return false;
     }
     put(CLOSE_OBJECT);

@@ -292,7 +292,7 @@ public final class JsonlRenderer implements Renderer {
     g.writeNumberField("size", r.size());
     g.writeStringField("perms", r.perms());
     g.writeNumberField("offset", r.offset());
-    g.writeStringField("path", Texts.unicode(r.path()));
+    g.writeStringField("path", Texts.name(r.path()));
     g.writeEndObject();
   }
 

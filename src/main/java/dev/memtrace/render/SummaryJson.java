@@ -33,7 +33,7 @@ public final class SummaryJson {
       g.writeArrayFieldStart("spaces");
       for (SpaceReport r : spaces) {
         g.writeStartObject();
-        g.writeStringField("program", r.program());
+        g.writeStringField("program", Texts.name(r.program()));
         g.writeArrayFieldStart("pids");
         for (int p : r.pids()) {
           if (p >= 0) {
@@ -83,7 +83,7 @@ public final class SummaryJson {
     g.writeEndObject();
     g.writeObjectFieldStart("objects");
     for (Map.Entry<String, Tally.Row> e : t.byObject().entrySet()) {
-      row(g, e.getKey(), e.getValue());
+      row(g, Texts.name(e.getKey()), e.getValue());
     }
     g.writeEndObject();
     g.writeEndObject();

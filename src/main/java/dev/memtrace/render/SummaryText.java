@@ -47,7 +47,7 @@ public final class SummaryText {
     b.append(String.format(Locale.ROOT,
         "%n%s%s: %s at the end in %d regions%s; peak %s at line %d%s%n",
         r.pids().equals(List.of(-1)) ? "" : "process " + (r.pids().size() == 1
-            ? r.pids().get(0) : r.pids().toString()) + " ", r.program(),
+            ? r.pids().get(0) : r.pids().toString()) + " ", Texts.terminalName(r.program()),
         Human.bytes(r.end().total()), count(r.end()),
         r.fromModel() ? " (the model's view)"
             : " (regions the trace made)",
@@ -70,7 +70,7 @@ public final class SummaryText {
     if (!objects.isEmpty()) {
       b.append(String.format(Locale.ROOT, "  %-30s%n", "object"));
       for (String o : objects) {
-        row(b, o, r.end().byObject().get(o), r.peak().byObject().get(o));
+        row(b, Texts.terminalName(o), r.end().byObject().get(o), r.peak().byObject().get(o));
       }
     }
   }

@@ -179,7 +179,7 @@ public final class TextRenderer implements Renderer {
   /** {@code 7f9b0f71e000-7f9b0f720000 8 KiB rw-p anonymous}. */
   static String region(Region r) {
     return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Human.brief(r.size())
-        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : Texts.terminal(r.path()));
+        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : Texts.terminalName(r.path()));
   }
 
   private static void pad(StringBuilder b, String s, int width) {

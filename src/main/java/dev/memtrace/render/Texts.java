@@ -1,75 +1,40 @@
 package dev.memtrace.render;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.memtrace.trace.RawText;
 
 /**
  * Log text is held one char per byte (ISO-8859-1), so raw bytes survive parsing. For output as
  * Unicode (JSON), the bytes are decoded as UTF-8 where they are valid UTF-8, and each byte of an
- * invalid sequence becomes U+FFFD. Pure ASCII, by far the common case, passes through untouched.
+ * invalid sequence becomes U+FFFD (a file name: {@code \xHH}). Pure ASCII, by far the common
+ * case, passes through untouched. {@link RawText} does it, for every stage that shows such text.
  */
 public final class Texts {
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Texts() {}
 
   public static String unicode(String raw) {
-    int n = raw.length();
-    int i = 0;
-    while (i < n && raw.charAt(i) < 0x80) {
-      i++;
-    }
-    if (i == n) {
-      return raw;
-    }
-    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    try {
-      return d.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalStateException("REPLACE never throws", e);
-    }
+    return RawText.unicode(raw);
   }
 
-  /**
-   * Text from the log made safe for a terminal: decoded as by {@link #unicode}, then every
-   * control character that a terminal would act on (C0 but newline, DEL, C1, so ESC and CSI
-   * sequences among them) written as a visible {@code \xHH}. A traced program's bytes can then
-   * never move the cursor, retitle the window or recolour the screen.
-   */
+  /** A file name: UTF-8 where valid, {@code \xHH} for each other byte ({@link RawText#name}). */
+  public static String name(String raw) {
+    return RawText.name(raw);
+  }
+
+  /** Log text made safe for a terminal ({@link RawText#terminal}). */
   public static String terminal(String raw) {
-    return controls(unicode(raw == null ? "" : raw));
+    return RawText.terminal(raw);
   }
 
-  /**
-   * Text that is already Unicode (explanations, which may quote the log) made safe for a
-   * terminal the same way: control characters become {@code \xHH}; nothing is decoded.
-   */
+  /** A file name made safe for a terminal ({@link RawText#terminalName}). */
+  public static String terminalName(String raw) {
+    return RawText.terminalName(raw);
+  }
+
+  /** Unicode text (explanations, which may quote the log) made safe for a terminal. */
   public static String controls(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean control = (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f);
-      if (control && b == null) {
-        b = new StringBuilder(s.length() + 16).append(s, 0, i);
-      }
-      if (b != null) {
-        if (control) {
-          b.append("\\x").append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
-        } else {
-          b.append(c);
-        }
-      }
-    }
-    return b == null ? s : b.toString();
+    return RawText.controls(s);
   }
 
   /**

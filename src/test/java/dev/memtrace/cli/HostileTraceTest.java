@@ -53,6 +53,49 @@ class HostileTraceTest {
   }
 
   @Test
+  void aMappingOfTwoToTheSixtyThirdBytesIsRefusedNotSummedIntoAStackOverflow() throws Exception {
+    Path huge = dir.resolve("huge.log");
+    Files.writeString(huge, "100 mmap(NULL, 9223372036854775807, PROT_READ|PROT_WRITE,"
+        + " MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n100 +++ exited with 0 +++\n");
+    for (String summary : new String[] {"--summary", "--with-summary"}) {
+      String[] r = run("analyze", summary, "--color", "never", huge.toString());
+      assertThat(r[0]).isEqualTo("0");
+      assertThat(r[2]).isEmpty();
+      assertThat(r[1]).contains("mapped 8192 PiB").doesNotContainPattern("-[0-9.]+ [KMGTP]?i?B");
+    }
+    String[] timeline = run("analyze", "--color", "never", huge.toString());
+    assertThat(timeline[1]).contains("past the top of user space (0x7ffffffff000), which the"
+        + " kernel refuses").doesNotContain("+ 7f0000000000");
+  }
+
+  /**
+   * Files named with ESC ] 52 (a clipboard write) and ESC [ 2 J (clear screen), one opened with
+   * -yy and one without, both mapped: the names reach the summary and the maps listing.
+   */
+  static final String NAMES =
+      "100 openat(AT_FDCWD, \"/tmp/\\33]52;c;aGk=\\7\", O_RDONLY) = 3\n"
+          + "100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000\n"
+          + "100 openat(AT_FDCWD, \"/tmp/x\\33[2J\", O_RDONLY) = 4</tmp/x\\33[2J>\n"
+          + "100 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</tmp/x\\33[2J>, 0) = 0x7f0000010000\n"
+          + "100 +++ exited with 0 +++\n";
+
+  @Test
+  void fileNamesWithTerminalEscapesAreShownEscapedInTheSummaryAndTheMapsListing()
+      throws Exception {
+    Path log = dir.resolve("names.log");
+    Files.writeString(log, NAMES);
+    String[] summary = run("analyze", "--summary", log.toString());
+    String[] maps = run("maps", "--at", "4", log.toString());
+    for (String[] r : new String[][] {summary, maps}) {
+      assertThat(r[0]).isEqualTo("0");
+      assertThat(r[1]).doesNotContain("\u001b").doesNotContain("\u0007")
+          .contains("/tmp/\\x1b]52;c;aGk=\\x07").contains("/tmp/x\\x1b[2J");
+    }
+    // the end and the peak name each file alike: one row each
+    assertThat(summary[1]).doesNotContain("\\33");
+  }
+
+  @Test
   void theHtmlReportEmbedsTheBytesAsInertJson() throws Exception {
     Path html = dir.resolve("report.html");
     String[] r = run("analyze", "--format", "html", "-o", html.toString(), log().toString());

@@ -253,7 +253,61 @@ class MemoryOpsTest {
     // moving a range from up there: only the old range is watched, not old + new size (wraps)
     Outcome moved = MemoryOps.mremap(s, high, 0x1000, 0x1001000, MREMAP_MAYMOVE,
         0x7f1000000000L, 2);
-    assertThat(moved.notes()).singleElement().asString().contains("knew no memory there");
+    assertThat(moved.notes()).singleElement().asString().contains("which the kernel refuses");
+  }
+
+  @Test
+  void aMappingPastTheTopOfUserSpaceIsRefusedAsTheKernelRefusesIt() {
+    Outcome huge = MemoryOps.mmap(s, 0x7fffffffffffffffL, RW, ANON, null, 0, 0x7f0000000000L, 1, 0);
+    assertThat(huge.changes()).isEmpty();
+    assertThat(huge.notes()).singleElement().asString()
+        .contains("past the top of user space (0x7ffffffff000)");
+    // 2^47 bytes from 0x7f0000000000 also end past 2^47 less a page, as munmap of them would
+    assertThat(MemoryOps.mmap(s, 1L << 47, RW, ANON, null, 0, 0x7f0000000000L, 2, 0).changes())
+        .isEmpty();
+    assertThat(MemoryOps.munmap(s, 0x7f0000000000L, 1L << 47).notes()).singleElement().asString()
+        .contains("past the top of user space");
+    assertThat(s.regions()).isEmpty();
+    // the last page below the top is the stack's, and may be mapped
+    anon(AddressSpace.TOP_47 - 0x1000, 0x1000, RW);
+    assertThat(maps(s)).isEqualTo("7fffffffe000-7ffffffff000 rw-p 0");
+  }
+
+  @Test
+  void aMunmapWhoseLineComesAfterTheReuseOfItsMemoryLeavesTheNewMapping() {
+    anon(0x7f0000000000L, 0x2000, RW);
+    file(0x7f0000000000L, 0x1000, R, MAP_PRIVATE, "/lib/x.so", 0); // another thread's mmap
+    Outcome late = MemoryOps.munmap(s, 0x7f0000000000L, 0x2000); // the munmap that freed it
+    assertThat(late.notes()).singleElement().asString()
+        .startsWith("0x7f0000000000-0x7f0000001000 was already reused");
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 r--p 0 /lib/x.so");
+    assertThat(s.reused.size()).isZero();
+  }
+
+  @Test
+  void reusedRangesStayBoundedWhateverTheLog() {
+    anon(0x7f0000000000L, 0x2000, RW);
+    for (int i = 0; i < 100_000; i++) { // the same mmap(NULL, 8192) answered the same, no munmap
+      anon(0x7f0000000000L, 0x2000, RW);
+    }
+    assertThat(s.reused.size()).isEqualTo(1);
+    for (long i = 0; i < 10_000; i++) { // apart, never touching: each one a range
+      anon(0x7e0000000000L + i * 0x3000, 0x1000, R);
+      anon(0x7e0000000000L + i * 0x3000, 0x1000, R);
+    }
+    assertThat(s.reused.size()).isEqualTo(ReusedRanges.CAPACITY);
+  }
+
+  @Test
+  void anAddressAboveFortySevenBitsShowsFiveLevelPaging() {
+    assertThat(s.top()).isEqualTo(AddressSpace.TOP_47);
+    Outcome high = anon(0x7f000000000000L, 0x1000, RW); // mmap with a hint above 2^47
+    assertThat(high.notes()).isEmpty();
+    assertThat(s.top()).isEqualTo(AddressSpace.TOP_56);
+    assertThat(maps(s)).isEqualTo("7f000000000000-7f000000001000 rw-p 0");
+    assertThat(anon(AddressSpace.TOP_56, 0x1000, RW).notes()).singleElement().asString()
+        .contains("past the top of user space (0xfffffffffff000)");
+    assertThat(s.copy().top()).isEqualTo(AddressSpace.TOP_56);
   }
 
   @Test

@@ -205,6 +205,28 @@ class ModelEventsTest {
   }
 
   @Test
+  void fileNamesAreHeldAsTheirBytesAsTheKernelsMapsShowsThem() {
+    feed(EXEC,
+        "10 openat(AT_FDCWD, \"caf\\303\\251.txt\", O_RDONLY) = 3</t/caf\\303\\251.txt>",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</t/caf\\303\\251.txt>, 0) = 0x7f0000000000",
+        "10 openat(AT_FDCWD, \"q\\\"<x>\", O_RDONLY) = 4</t/q\\\"\\74x\\76>",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</t/q\\\"\\74x\\76>, 0) = 0x7f0000010000",
+        "10 openat(AT_FDCWD, \"/t/bad\\377\", O_RDONLY) = 5",
+        "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7f0000020000");
+    // /proc/PID/maps read one char per byte
+    List<Region> kernel = MapsFormat.parse(String.join("\n",
+        "7f0000000000-7f0000001000 r--p 00000000 fe:00 1 /t/caf\u00c3\u00a9.txt",
+        "7f0000010000-7f0000011000 r--p 00000000 fe:00 2 /t/q\"<x>",
+        "7f0000020000-7f0000021000 r--p 00000000 fe:00 3 /t/bad\u00ff"));
+    List<Region> mine = model.space(10).regions();
+    assertThat(mine).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(Agreement.same(mine.get(i), kernel.get(i))).as(mine.get(i).path()).isTrue();
+      assertThat(mine.get(i).path()).isEqualTo(kernel.get(i).path());
+    }
+  }
+
+  @Test
   void shmatUsesTheSizeFromShmget() {
     feed(EXEC,
         "10 shmget(IPC_PRIVATE, 10000, IPC_CREAT|0600) = 14",

@@ -243,6 +243,7 @@ class RendererTest {
     assertThat(Human.brief(8192)).isEqualTo("8 KiB");
     assertThat(Human.brief(1400832)).isEqualTo("1.3 MiB");
     assertThat(Human.brief(100)).isEqualTo("100 B");
+    assertThat(Human.brief(Long.MIN_VALUE)).isEqualTo("8589934592.0 GiB"); // 2^63, unsigned
     assertThat(Texts.unicode("caf\u00c3\u00a9 \u00ff")).isEqualTo("caf\u00e9 \uFFFD");
   }
 }

@@ -3,6 +3,7 @@ package dev.memtrace.render.html;
 import dev.memtrace.explain.RegionClass;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
+import dev.memtrace.render.Texts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class ExplainSummary {
       sorted.sort(Comparator.comparingLong((String o) -> -Math.max(size(r.end(), o), size(r.peak(), o))).thenComparing(o -> o));
       List<Object> objs = new ArrayList<>();
       for (String o : sorted.subList(0, Math.min(TOP_OBJECTS, sorted.size()))) {
-        objs.add(row(o, r.end().byObject().get(o), r.peak().byObject().get(o)));
+        objs.add(row(Texts.name(o), r.end().byObject().get(o), r.peak().byObject().get(o)));
       }
       sp.put("objects", objs);
       sp.put("objectCount", objects.size());

@@ -206,7 +206,7 @@ final class ReportData {
       c.add("e", Long.toHexString(r.end()));
       c.add("size", r.size());
       c.add("perm", strings.id(r.perms()));
-      c.add("path", strings.id(Texts.unicode(r.path())));
+      c.add("path", strings.id(Texts.name(r.path())));
       c.add("cls", totals.classId(classes.classify(r)));
       c.add("y", round(axis.y(r.start())));
       c.add("h", round(axis.y(r.end()) - axis.y(r.start())));

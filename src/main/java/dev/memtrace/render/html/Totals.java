@@ -3,6 +3,7 @@ package dev.memtrace.render.html;
 import dev.memtrace.model.Region;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
+import dev.memtrace.render.Texts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ final class Totals {
   }
 
   private static String object(String cls, Region r) {
-    return r.path().isEmpty() ? "(anonymous " + cls + ")" : r.path();
+    return r.path().isEmpty() ? "(anonymous " + cls + ")" : Texts.name(r.path());
   }
 
   /** [current, peak]: the peak is checked when bytes are added. */

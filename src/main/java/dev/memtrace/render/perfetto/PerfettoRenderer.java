@@ -174,7 +174,7 @@ public final class PerfettoRenderer implements Renderer {
       g.writeArrayFieldStart("changes");
       for (RegionChange c : a.changes()) {
         Region r = c.after() != null ? c.after() : c.before();
-        g.writeString(c.op().symbol + " " + Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms() + " " + Texts.unicode(r.path()));
+        g.writeString(c.op().symbol + " " + Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms() + " " + Texts.name(r.path()));
       }
       g.writeEndArray();
     }
