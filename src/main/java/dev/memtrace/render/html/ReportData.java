@@ -138,7 +138,7 @@ final class ReportData {
   private List<Object> why(AnnotatedEvent a, TraceEvent e) {
     List<Object> out = new ArrayList<>();
     for (Explanation x : a.why()) {
-      out.add(List.of(x.text(), x.basis().name().toLowerCase(), String.join("; ", x.evidence())));
+      out.add(List.of(x.text(), x.basis().label, String.join("; ", x.evidence())));
     }
     for (String c : a.checks()) {
       out.add(List.of(c, "check", ""));
