@@ -102,6 +102,24 @@ final class Ctx {
     return fd == Num.NONE ? null : sp.fds.get((int) fd);
   }
 
+  /**
+   * The file behind fd argument i as a sentence names it: its path; a relative path the trace
+   * could not anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   */
+  String fileName(int i) {
+    String p = fdPath(i);
+    long fd = arg(i);
+    String which = fd == Num.NONE ? "" : " (fd " + fd + ")";
+    if (p == null || p.isEmpty()) {
+      return "a file the trace does not name" + which;
+    }
+    if (!p.startsWith("/") && !p.contains(":")) {
+      return "the file \"" + p + "\"" + " (a path relative to a directory the trace does not "
+          + "show" + (which.isEmpty() ? ")" : ", fd " + fd + ")");
+    }
+    return p;
+  }
+
   /** mmap's argument positions: addr, length, prot, flags, fd, offset. */
   long len() {
     return arg(1);

@@ -84,7 +84,7 @@ final class MallocRules {
                     + "called sbrk with a negative increment",
                 Basis.PATTERN, "brk moves down by " + (c.sp.brk - c.arg(0)))),
         Rule.on("malloc-arena-reserve", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"),
+            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), addrNull(),
                 size(1, 2 * Glibc.HEAP_MAX))
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
             .says(c -> Said.of(
@@ -105,7 +105,7 @@ final class MallocRules {
                     Basis.ARITHMETIC, hex(c.arg(0)) + " % 64 MiB = 0")
                 .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
-            .when(ok(), c -> c.sp.arenaReservation >= 0 && inArenaReservation(c))
+            .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
@@ -155,13 +155,18 @@ final class MallocRules {
             .says(MallocRules::mmapChunk));
   }
 
-  private static boolean inArenaReservation(Ctx c) {
+  /**
+   * Whether the munmap cuts the head or the tail off a 128 MiB arena reservation: found by its
+   * tag, so the reservations of threads making arenas at the same time are told apart.
+   */
+  static boolean inArenaReservation(Ctx c) {
     long a = c.arg(0);
-    long r = c.sp.arenaReservation;
-    long end = r + 2 * Glibc.HEAP_MAX;
     TagMap.Span s = c.sp.tags.at(a);
-    boolean headOrTail = a == r || a + c.arg(1) == end;
-    return headOrTail && s != null && s.tag().what().startsWith("arena reservation");
+    if (s == null || !s.tag().what().startsWith("arena reservation") || s.tag().base() < 0) {
+      return false;
+    }
+    long r = s.tag().base();
+    return a == r || a + c.arg(1) == r + 2 * Glibc.HEAP_MAX;
   }
 
   private static Said firstGrowth(Ctx c) {
@@ -202,13 +207,14 @@ final class MallocRules {
   }
 
   private static Said arenaTrim(Ctx c) {
-    long r = c.sp.arenaReservation;
+    Tag t = c.sp.tags.at(c.arg(0)).tag();
+    long r = t.base();
     long a = c.arg(0);
     long len = c.arg(1);
     boolean head = a == r;
     return Said.of(
         "trims the " + (head ? "head" : "tail") + " of the 128 MiB arena reservation made at "
-            + "line " + c.sp.arenaLine + " (" + len + " bytes) so that what is left is a "
+            + "line " + t.line() + " (" + len + " bytes) so that what is left is a "
             + "64 MiB heap aligned to 64 MiB: heap_for_ptr() finds an arena's header by masking "
             + "a pointer. Head + tail together are 64 MiB",
         Basis.ARITHMETIC,
@@ -240,17 +246,25 @@ final class MallocRules {
     long oldLen = c.arg(1);
     long newLen = c.arg(2);
     TagMap.Span s = c.sp.tags.at(c.arg(0));
-    String what = s == null ? "an mmapped region" : the(s.tag().what()) + " made at line "
-        + s.tag().line();
-    boolean malloc = s == null || s.tag().cls() == RegionClass.MALLOC_MMAP;
+    String what = s == null ? "a mapping the trace did not show being made" : the(s.tag().what())
+        + " made at line " + s.tag().line();
+    boolean malloc = s != null && s.tag().cls() == RegionClass.MALLOC_MMAP;
+    boolean moved = c.ret() != c.arg(0);
+    boolean fixed = c.text(3) != null && c.text(3).contains("MREMAP_FIXED");
+    String change = oldLen == newLen
+        ? "moves " + what + " (" + newLen + " bytes, the same size) to " + hex(c.ret())
+            + (fixed ? " (MREMAP_FIXED: the address given as the fifth argument)" : "")
+        : (newLen > oldLen ? "grows " : "shrinks ") + what + " from " + oldLen + " to " + newLen
+            + " bytes" + (moved ? ", moving it to " + hex(c.ret()) : " in place");
+    long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
+    long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
-            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "")
-                + "resizes " + what + " from " + oldLen + " to " + newLen + " bytes"
-                + (c.ret() != c.arg(0) ? ", moving it to " + hex(c.ret()) : " in place")
-                + "; the kernel moves page table entries, no data is copied"
-                + (malloc ? ". New size = ALIGN_UP(nb + 8, 4096): a request of about "
-                    + (newLen - 24) + " bytes" : ""),
-            Basis.PATTERN, "mremap with MREMAP_MAYMOVE of " + what)
+            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "") + change
+                + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
+                + (malloc && oldLen != newLen ? ". New size = ALIGN_UP(nb + 8, 4096): it fits "
+                    + "realloc(p, n) for n from " + nMin + " to " + nMax : ""),
+            malloc ? Basis.PATTERN : Basis.ARITHMETIC, "mremap(" + hex(c.arg(0)) + ", " + oldLen
+                + ", " + newLen + ", " + c.text(3) + ") = " + hex(c.ret()))
         .tag(malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
   }

@@ -23,25 +23,32 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
 
   /**
    * What a rule says: the text, what it rests on, the evidence, and (for calls that make a
-   * region) the class and short description the new region is tagged with.
+   * region) the class and short description the new region is tagged with; {@code within} is
+   * the tag of the range the call works inside (a reservation it commits part of), whose origin
+   * line and start the new tag keeps, or null for a range of its own.
    */
   record Said(
       String text, Basis basis, List<String> evidence, RegionClass cls, String what,
-      String object) {
+      String object, Tag within) {
     Said {
       evidence = List.copyOf(evidence);
     }
 
     static Said of(String text, Basis basis, String... evidence) {
-      return new Said(text, basis, Arrays.asList(evidence), null, null, null);
+      return new Said(text, basis, Arrays.asList(evidence), null, null, null, null);
     }
 
     Said tag(RegionClass c, String w) {
-      return new Said(text, basis, evidence, c, w, object);
+      return new Said(text, basis, evidence, c, w, object, within);
     }
 
     Said tag(RegionClass c, String w, String obj) {
-      return new Said(text, basis, evidence, c, w, obj);
+      return new Said(text, basis, evidence, c, w, obj, within);
+    }
+
+    /** The new tag is a part of this one: same origin line and start. */
+    Said within(Tag parent) {
+      return new Said(text, basis, evidence, cls, what, object, parent);
     }
   }
 

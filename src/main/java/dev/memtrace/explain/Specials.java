@@ -145,11 +145,16 @@ final class Specials {
       return;
     }
     t.refine(RegionClass.TLS, "main thread's TLS block");
-    String text = "the main thread's TLS block and TCB (" + s.size() + " bytes): ld.so's "
-        + "minimal malloc of the static TLS size plus struct pthread (" + Glibc.STRUCT_PTHREAD
-        + " bytes), rounded to pages plus one extra page. FS points " + hex(off)
-        + " into it, at struct pthread, which sits after the static TLS area (set by "
-        + "arch_prctl at line " + c.line() + ")";
+    String text = "holds the main thread's static TLS block and TCB: FS points " + hex(off)
+        + " into these " + s.size() + " bytes (arch_prctl at line " + c.line() + "). ld.so's "
+        + "minimal malloc (elf/dl-minimal-malloc.c) mapped them, ALIGN_UP(n, 4096) plus one "
+        + "extra page, while init_tls (elf/rtld.c) allocated through it: the dtv slotinfo "
+        + "list (calloc), then _dl_allocate_tls_storage's malloc(dl_tls_static_size + "
+        + "dl_tls_static_align + 8) and the dtv (calloc); what fitted went into the rest of "
+        + "ld.so's own data page, and the trace does not show which request needed this "
+        + "mapping. On x86-64 the TCB (struct pthread) follows the TLS blocks (TLS_TCB_AT_TP), "
+        + "so " + hex(off) + " = the block's start in this mapping, rounded up to "
+        + "dl_tls_static_align, + dl_tls_static_size - TLS_TCB_SIZE";
     c.ex.amend(t, "ldso-minimal-malloc", new Explanation("tls-block", text, Basis.ARITHMETIC,
         List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
     p.why.add(new Explanation("tls",
@@ -223,7 +228,8 @@ final class Specials {
       if (Classifier.isExecutable(r.path(), sp.exe)) {
         path = r.path();
         what = switch (Classifier.classify(r, null, sp.exe)) {
-          case IMAGE_HEADERS -> "ELF headers";
+          case IMAGE_HEADERS -> "first segment (ELF and program headers, .dynsym/.dynstr, "
+              + "relocations: what ld.so reads, no code)";
           case IMAGE_TEXT -> "text (code)";
           case IMAGE_RODATA -> "rodata (constants, string literals)";
           case IMAGE_DATA -> "data (initialised globals and statics, from the file, "
