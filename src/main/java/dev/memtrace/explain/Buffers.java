@@ -198,7 +198,12 @@ final class Buffers {
     }
     String prog = sp.program();
     boolean observed = addr != Num.NONE;
-    String what = prog + "'s " + count + "-byte I/O buffer";
+    boolean coreutils = COREUTILS.contains(prog);
+    // coreutils read and write through one block-sized buffer (their source says so); of another
+    // program the trace shows only that a read of this length fits the mapping
+    String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : "read") + " buffer";
+    String use = coreutils ? "the block size it then reads and writes with, first at line "
+        + c.line() : "the length of the read at line " + c.line();
     t.refine(RegionClass.MALLOC_MMAP, what);
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
@@ -215,8 +220,7 @@ final class Buffers {
               + "of aligned_alloc)" + before91(prog, count)
           : ". That is what aligned_alloc(4096, " + count + ") (or memalign/posix_memalign) "
               + "costs";
-      text = what + ": " + count + " bytes (the block size it then reads and writes with, "
-          + "first at line " + c.line() + bufsize + "), page-aligned, allocated through glibc "
+      text = what + ": " + count + " bytes (" + use + bufsize + "), page-aligned, allocated through glibc "
           + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
           + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
           + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
@@ -226,10 +230,20 @@ final class Buffers {
           + ". It is not part of [heap], which is only the brk area";
       evidence = List.of(aligned.steps());
     } else {
-      text = what + ": malloc(" + count + ") (the block size it then reads and writes with, "
-          + "first at line " + c.line() + bufsize + ") served by glibc malloc's mmap path "
-          + "because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte threshold: "
-          + plain.steps() + ". It is not part of [heap], which is only the brk area";
+      if (coreutils) {
+        text = what + ": malloc(" + count + ") (" + use + bufsize + ") served by glibc malloc's "
+            + "mmap path because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte "
+            + "threshold: " + plain.steps() + ". It is not part of [heap], which is only the brk "
+            + "area";
+      } else {
+        long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
+        long nMax = size - 16 - Glibc.SIZE_SZ;
+        text = "fits a buffer for " + prog + "'s " + count + "-byte read at line " + c.line()
+            + ": glibc malloc's mmap path maps " + size + " bytes for malloc(n) with n from "
+            + nMin + " to " + nMax + ", and a buffer of " + count + " bytes (" + plain.steps()
+            + ") is one of them; what else the program allocated with it (an object header) "
+            + "the trace does not show. It is not part of [heap], which is only the brk area";
+      }
       evidence = List.of(plain.steps());
     }
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;

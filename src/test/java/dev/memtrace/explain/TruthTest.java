@@ -179,6 +179,18 @@ class TruthTest {
     assertThat(Glibc.mallocMmap(1048553).value()).isGreaterThan(1048576);
   }
 
+  /** Python reads a .pyc whole into a bytes object: no coreutils block-size wording for it. */
+  @Test
+  void anotherProgramsReadBufferIsNotGivenCoreutilsWording() throws IOException {
+    Run.Out out = explain(PYTHON);
+    AnnotatedEvent map = calls(out, "mmap", "NULL, 163840, PROT_READ|PROT_WRITE").get(0);
+    assertThat(why(map)).contains("fits a buffer for python3's 160699-byte read at line")
+        .contains("malloc(n) with n from 159721 to 163816")
+        .doesNotContain("block size").doesNotContain("malloc(160699)");
+    assertThat(Glibc.mallocMmap(159721).value()).isEqualTo(163840);
+    assertThat(Glibc.mallocMmap(163816).value()).isEqualTo(163840);
+  }
+
   @Test
   void v8sReservationsAreNotMallocArenas() throws IOException {
     Run.Out out = explain(NODE);
