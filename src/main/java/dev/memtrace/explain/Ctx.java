@@ -141,11 +141,41 @@ final class Ctx {
   StackFrame frame(Set<String> symbols) {
     StackFrame hit = null;
     for (StackFrame f : ev.stack()) {
-      if (f.symbol() != null && symbols.contains(f.symbol())) {
+      if (f.symbol() != null && symbols.contains(name(f.symbol()))) {
         hit = f;
       }
     }
     return hit;
+  }
+
+  /** A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". */
+  static String name(String symbol) {
+    int paren = symbol.indexOf('(');
+    return paren > 0 ? symbol.substring(0, paren) : symbol;
+  }
+
+  /** Whether a -k frame of the call lies in an object whose path contains part. */
+  boolean stackIn(String part) {
+    for (StackFrame f : ev.stack()) {
+      if (f.object() != null && f.object().contains(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator
+   * frame between: glibc malloc's rules do not apply to the call, whatever its shape.
+   */
+  boolean runtimeCaller(Set<String> allocatorFrames) {
+    StackFrame caller = caller();
+    if (caller == null || caller.object() == null) {
+      return false;
+    }
+    String o = caller.object();
+    boolean runtime = o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode");
+    return runtime && frame(allocatorFrames) == null;
   }
 
   /** The first frame outside libc and ld.so: who called the allocator. */

@@ -185,7 +185,8 @@ final class JvmRules {
                 .tag(RegionClass.THREAD_STACK, "Java thread stack")));
   }
 
+  /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */
   static java.util.function.Predicate<Ctx> jvm() {
-    return c -> c.sp.jvm || c.sp.program().equals("java");
+    return c -> c.sp.jvm || c.sp.program().equals("java") || c.stackIn("/libjvm.so");
   }
 }

@@ -11,12 +11,12 @@ import java.util.List;
  * glibc 2.36 malloc as the trace shows it: the main arena growing and trimming [heap] with brk,
  * chunks at or above the mmap threshold getting their own mapping, free giving them back and
  * raising the threshold, realloc moving them with mremap, and per-thread arenas reserving
- * 128 MiB (memory-facts §3, malloc/malloc.c, malloc/arena.c).
+ * 128 MiB (malloc/malloc.c, malloc/arena.c).
  */
 final class MallocRules {
   private MallocRules() {}
 
-  /** The frames of glibc's allocator, as -k prints them (dynsym names, see memory-facts §0). */
+  /** The frames of glibc's allocator, as -k prints them (the dynamic symbols libc exports). */
   static final String[] ALLOC_FRAMES = {
     "malloc", "calloc", "realloc", "free", "aligned_alloc", "memalign", "posix_memalign",
     "valloc", "pvalloc", "__libc_malloc", "__libc_calloc", "__libc_realloc", "__libc_free",
@@ -24,6 +24,9 @@ final class MallocRules {
     "__default_morecore", "sbrk", "__sbrk", "munmap_chunk", "mremap_chunk", "tcache_init",
     "ptmalloc_init"
   };
+
+  /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
+  static final java.util.Set<String> ALLOCATOR = java.util.Set.of(ALLOC_FRAMES);
 
   /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
   static final long MIN_MALLOC_GROWTH =

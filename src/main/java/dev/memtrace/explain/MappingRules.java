@@ -220,7 +220,8 @@ final class MappingRules {
   static java.util.function.Predicate<Ctx> v8() {
     return c -> {
       String p = c.sp.program();
-      return p.equals("node") || p.startsWith("node") || p.equals("nodejs") || p.equals("d8");
+      return p.equals("node") || p.startsWith("node") || p.equals("nodejs") || p.equals("d8")
+          || c.stackIn("/node") && !c.stackIn("/libjvm.so") || c.stackIn("libnode");
     };
   }
 

@@ -88,6 +88,9 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
     if (!on.contains(c.name())) {
       return false;
     }
+    if (id.startsWith("malloc-") && c.runtimeCaller(MallocRules.ALLOCATOR)) {
+      return false; // -k shows the runtime itself asking the kernel: no malloc rule applies
+    }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {
         return false;

@@ -109,7 +109,8 @@ final class Specials {
       text += ". " + shared.size() + " MAP_SHARED mapping" + (shared.size() > 1 ? "s" : "")
           + " (" + Human.bytes(bytes) + ": " + String.join(", ", shared.subList(0,
               Math.min(4, shared.size()))) + (shared.size() > 4 ? ", …" : "")
-          + ") stay truly shared: writes by parent or child are seen by both";
+          + ") " + (shared.size() > 1 ? "stay" : "stays") + " truly shared: where a shared "
+          + "mapping allows writes, a write by parent or child is seen by both";
     }
     p.why.add(new Explanation("fork", text, Basis.PATTERN,
         List.of("clone without CLONE_VM returned " + c.ret())));
@@ -185,9 +186,11 @@ final class Specials {
       return;
     }
     p.why.add(new Explanation("thread-stack-size",
-        "libc start-up reads RLIMIT_STACK to set the default pthread stack size: " + s.steps()
-            + "; threads made later get " + s.value() + " bytes + a 4096-byte guard. The main "
-            + "stack is not sized here: it grows on demand up to this limit",
+        "libc start-up reads RLIMIT_STACK to set the default pthread stack size "
+            + "(__pthread_early_init): " + s.steps() + "; threads made later without a stack "
+            + "size of their own (pthread_attr_setstacksize) get " + s.value() + " bytes + a "
+            + "4096-byte guard. The main stack is not sized here: it grows on demand up to this "
+            + "limit",
         Basis.ARITHMETIC, List.of(s.steps())));
   }
 

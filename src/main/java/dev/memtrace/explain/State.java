@@ -16,6 +16,9 @@ final class State {
     }
     Space sp = c.sp;
     sp.memoryEvents++;
+    if (!sp.jvm && c.stackIn("/libjvm.so")) {
+      sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
+    }
     String id = rule == null ? "" : rule.id();
     switch (c.name()) {
       case "mmap", "mmap2" -> {

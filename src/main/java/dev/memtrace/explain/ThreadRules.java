@@ -62,8 +62,9 @@ final class ThreadRules {
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("advise_stack_range", "start_thread")
             .says(c -> Said.of(
-                "a thread is exiting: glibc drops the pages of its stack (" + c.arg(1)
-                    + " bytes from the block start up to just below the exiting thread's stack "
+                "a thread is exiting: glibc drops the pages of its stack (advise_stack_range, "
+                    + "nptl/allocatestack.c: " + c.arg(1) + " bytes from the block start up to "
+                    + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
                     + "pointer); the mapping stays, cached for the next pthread_create",
                 Basis.PATTERN, "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")

@@ -27,6 +27,8 @@ class TruthTest {
   static final String NODE = "node_e_workers_f.log.gz";
   static final String DD = "dd_bs1M_count4_f.log";
   static final String PYTHON = "python3_list_f.log.gz";
+  /** strace -f -k -e trace=mmap,munmap,mprotect,madvise,brk,mremap java -version: no execve. */
+  static final String JAVA_K = "java_version_k_memory.log.gz";
 
   static Run.Out explain(String name) throws IOException {
     return Run.explain(read(name), Explainer.DEFAULT_WINDOW);
@@ -189,6 +191,32 @@ class TruthTest {
         .doesNotContain("block size").doesNotContain("malloc(160699)");
     assertThat(Glibc.mallocMmap(159721).value()).isEqualTo(163840);
     assertThat(Glibc.mallocMmap(163816).value()).isEqualTo(163840);
+  }
+
+  /** With -k the caller's frame decides, even where the trace never shows libjvm.so loaded. */
+  @Test
+  void withStacksTheCallersFrameDecides() throws IOException {
+    Run.Out out = explain(JAVA_K);
+    List<AnnotatedEvent> removes = calls(out, "mmap", "16384, PROT_NONE",
+        "MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE");
+    assertThat(removes).isNotEmpty();
+    for (AnnotatedEvent e : removes) {
+      Explanation x = e.why().get(0);
+      assertThat(x.rule()).isEqualTo("jvm-stack-guard-remove");
+      assertThat(x.basis()).isEqualTo(Explanation.Basis.STACK);
+      assertThat(x.evidence().get(0)).contains("StackOverflow::remove_stack_guard_pages");
+    }
+    for (AnnotatedEvent e : calls(out, "madvise", "1024000, MADV_DONTNEED")) {
+      assertThat(why(e)).contains("a thread is exiting").doesNotContain("reservation");
+    }
+    // HotSpot's own malloc calls are still glibc's: the allocator is on the stack
+    AnnotatedEvent osMalloc = calls(out, "mmap", "NULL, 1052672, PROT_READ|PROT_WRITE").get(0);
+    assertThat(osMalloc.why().get(0).rule()).isEqualTo("malloc-mmap");
+    assertThat(osMalloc.why().get(0).basis()).isEqualTo(Explanation.Basis.STACK);
+    AnnotatedEvent segv = out.events().stream()
+        .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
+        .findFirst().orElseThrow();
+    assertThat(segv.why().get(0).rule()).isEqualTo("jvm-probe-segv");
   }
 
   @Test
