@@ -84,6 +84,10 @@ final class JvmRules {
             .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), noFlag(3, "MAP_FIXED"), jvm(),
                 c -> c.arg(0) != 0 && c.len() != Glibc.HEAP_MAX)
             .frames("os::reserve_memory", "os::attempt_reserve_memory_at")
+            .effect((c, before) -> {
+              c.sp.javaHeap = c.len();
+              c.sp.javaHeapLine = c.line();
+            })
             .says(c -> {
               long end = c.ret() + c.len();
               boolean zeroBased = end == OOPS_TOP;

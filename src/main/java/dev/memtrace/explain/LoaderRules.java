@@ -29,6 +29,7 @@ final class LoaderRules {
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains(4, "ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
+            .effect((c, before) -> c.sp.cacheAddress = c.ret())
             .says(c -> Said.of(
                     "ld.so maps /etc/ld.so.cache whole (" + c.len() + " bytes, the file's size) "
                         + "read-only to look up where the libraries live; it unmaps it once "
@@ -38,10 +39,16 @@ final class LoaderRules {
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
+            .effect((c, before) -> {
+              c.sp.loading = new Space.Loading(c.fdPath(4), c.ret(), c.ret() + c.len(),
+                  c.line(), c.arg(4));
+              c.sp.jvm = c.sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
+            })
             .says(LoaderRules::span),
         Rule.on("ldso-segment", "mmap")
             .when(ok(), file(), flag(3, "MAP_FIXED"), inLoadingSpan())
             .frames("_dl_map_object_from_fd", "_dl_map_segments")
+            .effect(LoaderRules::firstSegment)
             .says(LoaderRules::segment),
         Rule.on("ldso-bss", "mmap")
             .when(ok(), anon(), flag(3, "MAP_FIXED"), inLoadingSpan())
@@ -67,6 +74,22 @@ final class LoaderRules {
                 sizeBelow(1, 1 << 20))
             .frames("__minimal_malloc")
             .says(LoaderRules::minimalMalloc));
+  }
+
+  /**
+   * What is left of the reservation below the first segment mapped over it is the object's
+   * first PT_LOAD: ELF and program headers, dynamic symbols, relocations.
+   */
+  private static void firstSegment(Ctx c, TagMap.Span before) {
+    Space sp = c.sp;
+    long start = c.ret();
+    for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
+      if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
+        sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
+            RegionClass.IMAGE_HEADERS,
+            sp.loading.shortName() + " first segment (headers, dynamic symbols, relocations)"));
+      }
+    }
   }
 
   private static Said span(Ctx c) {

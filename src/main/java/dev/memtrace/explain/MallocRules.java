@@ -110,12 +110,20 @@ final class MallocRules {
         Rule.on("malloc-arena-trim", "munmap")
             .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
+            .effect(MallocRules::trimmed)
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
             .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"),
                 taggedAs(RegionClass.MALLOC_ARENA, RegionClass.RESERVED),
                 c -> c.arg(0) % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena")
+            .effect((c, before) -> {
+              long end = c.arg(0) + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+              if (before.end() > end) {
+                c.sp.tags.put(end, before.end(), before.tag().withClass(
+                    RegionClass.MALLOC_ARENA, "malloc arena heap (not yet usable)"));
+              }
+            })
             .says(c -> Said.of(
                     "the new arena's first " + c.arg(1) + " bytes become usable (RW): room for "
                         + "the heap header, the arena state and the first request plus top_pad "
@@ -144,6 +152,8 @@ final class MallocRules {
                   && s.start() == c.arg(0);
             })
             .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
+            .effect((c, before) -> c.sp.mmapThreshold = Glibc.thresholdAfterFree(
+                c.sp.mmapThreshold, c.arg(1) - c.ex.leadOf(before.tag())).value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
             .when(ok(), c -> c.text(3) != null && c.text(3).contains("MREMAP_MAYMOVE")
@@ -155,6 +165,7 @@ final class MallocRules {
                 c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
             .frames(ALLOC_FRAMES)
+            .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))
             .says(MallocRules::mmapChunk));
   }
 
@@ -207,6 +218,17 @@ final class MallocRules {
             hex(c.arg(0)) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)
         .tag(RegionClass.HEAP, "[heap]");
+  }
+
+  /** Once trimmed to 64 MiB, what is left of the reservation is the arena's heap. */
+  private static void trimmed(Ctx c, TagMap.Span before) {
+    long arena = before.tag().base();
+    for (TagMap.Span left : c.sp.tags.overlapping(arena, arena + 2 * Glibc.HEAP_MAX)) {
+      if (left.tag().what().startsWith("arena reservation") && left.size() == Glibc.HEAP_MAX) {
+        c.sp.tags.put(left.start(), left.end(), left.tag().withClass(
+            RegionClass.MALLOC_ARENA, "malloc arena heap"));
+      }
+    }
   }
 
   private static Said arenaTrim(Ctx c) {

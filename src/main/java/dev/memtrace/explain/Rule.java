@@ -9,11 +9,27 @@ import java.util.function.Predicate;
 /**
  * One row of the rule table: the syscalls it is keyed on, the conditions on arguments, flags,
  * sizes and remembered neighbours that must all hold, the {@code -k} frames that would confirm
- * it, and what it says. The table is read top to bottom; the first row that says something wins.
+ * it, what it says (with its basis), and what it teaches the explain stage's memory of the
+ * space beyond the tag of the range (its effect). The table is read top to bottom; the first
+ * row that says something wins.
  *
  * @param frames symbols whose presence in the call's stack turns a pattern into an observation
+ * @param effect run once the call's range is tagged, only for the row that spoke
  */
-record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say) {
+record Rule(
+    String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say,
+    Effect effect) {
+
+  /**
+   * What a row teaches the space once the call's range is tagged: {@code before} is the tagged
+   * span that held the call's address before the call (null for none).
+   */
+  @FunctionalInterface
+  interface Effect {
+    Effect NONE = (c, before) -> { };
+
+    void apply(Ctx c, TagMap.Span before);
+  }
 
   /** Produces the sentence, or null when a closer look shows the rule does not apply. */
   @FunctionalInterface
@@ -62,6 +78,7 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
     private final Set<String> on;
     private List<Predicate<Ctx>> when = List.of();
     private Set<String> frames = Set.of();
+    private Effect effect = Effect.NONE;
 
     Builder(String id, Set<String> on) {
       this.id = id;
@@ -79,8 +96,14 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
       return this;
     }
 
+    /** What the row teaches the space when it speaks (see {@link Effect}). */
+    Builder effect(Effect e) {
+      this.effect = e;
+      return this;
+    }
+
     Rule says(Say say) {
-      return new Rule(id, on, when, frames, say);
+      return new Rule(id, on, when, frames, say, effect);
     }
   }
 

@@ -19,7 +19,7 @@ final class State {
     if (!sp.jvm && c.stackIn("/libjvm.so")) {
       sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
     }
-    String id = rule == null ? "" : rule.id();
+    TagMap.Span before = sp.tags.at(c.arg(0));
     switch (c.name()) {
       case "mmap", "mmap2" -> {
         long start = c.ret();
@@ -36,38 +36,10 @@ final class State {
         }
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
-        if (id.equals("ldso-segment") && sp.loading != null) {
-          // What is left of the reservation below the first segment mapped over it is the
-          // object's first PT_LOAD: ELF headers, dynamic symbols, relocations.
-          for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
-            if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
-              sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
-                  RegionClass.IMAGE_HEADERS,
-                  sp.loading.shortName() + " first segment (headers, dynamic symbols, "
-                      + "relocations)"));
-            }
-          }
-        }
-        if (id.equals("ldso-span")) {
-          sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line(), c.arg(4));
-          sp.jvm = sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
-        } else if (id.equals("ldso-cache")) {
-          sp.cacheAddress = start;
-        } else if (id.equals("jvm-heap-reserve")) {
-          sp.javaHeap = c.len();
-          sp.javaHeapLine = c.line();
-        } else if (id.equals("malloc-mmap")) {
-          ex.buffersCandidate(sp, start);
-        }
       }
       case "munmap" -> {
         long a = c.arg(0);
-        TagMap.Span s = sp.tags.at(a);
-        long arena = s != null && id.equals("malloc-arena-trim") ? s.tag().base() : -1;
-        if (id.equals("malloc-free-mmapped") && s != null) {
-          sp.mmapThreshold = Glibc.thresholdAfterFree(sp.mmapThreshold,
-              c.arg(1) - ex.leadOf(s.tag())).value();
-        }
+        TagMap.Span s = before;
         if (s != null && s.start() == sp.ioBuffer) {
           ex.append(s.tag(), new Explanation("io-buffer-freed",
               "given back to the kernel by the munmap at line " + c.line(),
@@ -79,16 +51,6 @@ final class State {
           sp.candidate = -1;
         }
         sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
-        if (arena >= 0) {
-          // once trimmed to 64 MiB, what is left of the reservation is the arena's heap
-          for (TagMap.Span left : sp.tags.overlapping(arena, arena + 2 * Glibc.HEAP_MAX)) {
-            if (left.tag().what().startsWith("arena reservation")
-                && left.size() == Glibc.HEAP_MAX) {
-              sp.tags.put(left.start(), left.end(), left.tag().withClass(
-                  RegionClass.MALLOC_ARENA, "malloc arena heap"));
-            }
-          }
-        }
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }
@@ -96,18 +58,11 @@ final class State {
       case "mprotect", "pkey_mprotect" -> {
         long a = c.arg(0);
         long end = a + Glibc.alignUp(c.arg(1), Glibc.PAGE);
-        TagMap.Span s = sp.tags.at(a);
+        TagMap.Span s = before;
         if (said != null && said.cls() != null) {
           Tag base = said.within() != null ? said.within() : s != null ? s.tag()
               : new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(a, end, base.withClass(said.cls(), said.what()));
-        }
-        if (id.equals("thread-stack-prot") && s != null) {
-          sp.tags.put(s.start(), a, s.tag().withClass(RegionClass.GUARD, "thread stack guard"));
-        }
-        if (id.equals("malloc-arena-commit") && s != null && s.end() > end) {
-          sp.tags.put(end, s.end(), s.tag().withClass(RegionClass.MALLOC_ARENA,
-              "malloc arena heap (not yet usable)"));
         }
       }
       case "mremap" -> {
@@ -158,6 +113,9 @@ final class State {
       default -> {
         // other memory calls do not move regions
       }
+    }
+    if (rule != null && said != null) {
+      rule.effect().apply(c, before);
     }
     long total = sp.tags.total();
     if (total > sp.peak) {

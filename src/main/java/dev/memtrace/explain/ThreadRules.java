@@ -37,6 +37,8 @@ final class ThreadRules {
                   && c.arg(0) > s.start();
             })
             .frames("allocate_stack", "setup_stack_prot", "pthread_create")
+            .effect((c, before) -> c.sp.tags.put(before.start(), c.arg(0),
+                before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
         Rule.on("thread-stack-guard-zone", "mprotect")
             .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
