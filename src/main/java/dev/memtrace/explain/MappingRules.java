@@ -12,7 +12,8 @@ import java.util.Map;
  * Anonymous mappings that are not malloc's or ld.so's: big PROT_NONE reservations of runtimes
  * (JVM) and their commits, CPython's own allocators, direct anonymous maps (by size, protection
  * and flags malloc never uses), and the generic reading of munmap/mprotect/madvise/mremap on a
- * range whose origin is known from a tag or from the model (memory-facts §5.2, §6.2, §7).
+ * range whose origin is known from a tag or from the model (mmap(2), mprotect(2), madvise(2),
+ * mremap(2)).
  */
 final class MappingRules {
   private MappingRules() {}
