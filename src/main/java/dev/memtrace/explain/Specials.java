@@ -39,9 +39,10 @@ final class Specials {
         if (c.ok()) {
           p.why.add(new Explanation("execve",
               "the kernel replaces the address space: it maps the executable's segments, "
-                  + "ld.so, [stack], [vvar], [vdso] (and [vsyscall]) itself, so no syscall in "
-                  + "the trace shows them being made",
-              Basis.PATTERN, List.of("execve succeeded")));
+                  + "ld.so (for a dynamically linked program), [stack], [vvar], [vdso] (and "
+                  + "[vsyscall]) itself, so no syscall in "
+                  + "the trace shows them being made (execve(2))",
+              Basis.ARITHMETIC, List.of("execve returned 0")));
         }
       }
       case "arch_prctl" -> tls(c, p);
