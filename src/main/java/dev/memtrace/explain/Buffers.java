@@ -220,7 +220,8 @@ final class Buffers {
               + "of aligned_alloc)" + before91(prog, count)
           : ". That is what aligned_alloc(4096, " + count + ") (or memalign/posix_memalign) "
               + "costs";
-      text = what + ": " + count + " bytes (" + use + bufsize + "), page-aligned, allocated through glibc "
+      text = what + ": " + count + " bytes (" + use + bufsize + "), page-aligned, allocated "
+          + "through glibc "
           + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
           + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
           + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
