@@ -133,9 +133,10 @@ final class Buffers {
       if (s != null && (full || count < sp.ioBlock && (sp.ioFds.contains(fd) || passOn))) {
         sp.ioLastRead = read ? c.ret() : -1;
         p.why.add(new Explanation("buffer-inferred",
-            c.name() + " of " + count + " bytes, likely through " + s.tag().what()
+            c.name() + " of " + count + (count == 1 ? " byte" : " bytes") + ", likely through "
+                + s.tag().what()
                 + " made at line " + s.tag().line() + " (inferred: "
-                + (full ? "its block size" : sp.ioFds.contains(fd) ? "a short block on fd "
+                + (full ? "the length it was identified by" : sp.ioFds.contains(fd) ? "a short block on fd "
                     + fd + ", which its " + sp.ioBlock + "-byte calls use"
                     : "it writes what the last read into it returned")
                 + "; strace printed the data, not the address; -e raw=" + c.name()

@@ -264,7 +264,7 @@ final class MallocRules {
                     + ": requests whose chunk is smaller than " + chunk + " now come from the "
                     + "heap, larger ones still get their own mapping"
                 : "The mmap threshold stays " + c.sp.mmapThreshold),
-        Basis.ARITHMETIC, t.steps());
+        Basis.PATTERN, t.steps());
   }
 
   private static Said realloc(Ctx c) {

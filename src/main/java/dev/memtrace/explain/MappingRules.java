@@ -238,7 +238,7 @@ final class MappingRules {
    */
   static String within(TagMap.Span s) {
     Tag t = s.tag();
-    if (t.base() >= 0 && t.base() < s.start()) {
+    if (t.part() && t.base() >= 0) {
       return "the range made at line " + t.line() + " (this part: " + t.what() + ")";
     }
     return MallocRules.the(t.what()) + " made at line " + t.line();

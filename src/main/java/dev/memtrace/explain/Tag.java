@@ -14,6 +14,8 @@ public final class Tag {
   private long lead;
   /** Start of the whole range the event at {@link #line} made (a reservation), -1 unknown. */
   private long base = -1;
+  /** Made by {@link #withClass}: names a part of the range the originating event made. */
+  private boolean part;
 
   public Tag(RegionClass cls, String what, String object, int line) {
     this.cls = cls;
@@ -56,6 +58,11 @@ public final class Tag {
     this.base = start;
   }
 
+  /** Whether this tag names a part of what its line made (a commit, a guard, a trimmed heap). */
+  public boolean part() {
+    return part;
+  }
+
   /** Tells more about the region: a later event showed what it is for. */
   public void refine(RegionClass newCls, String newWhat) {
     this.cls = newCls;
@@ -66,6 +73,7 @@ public final class Tag {
   public Tag withClass(RegionClass newCls, String newWhat) {
     Tag t = new Tag(newCls, newWhat, object, line);
     t.base = base;
+    t.part = true;
     return t;
   }
 
