@@ -170,6 +170,31 @@ final class JvmRules {
                         + "(one of the code heap segments, committed at its initial size)",
                     Basis.PATTERN, "anonymous RWX MAP_FIXED in a JVM")
                 .tag(RegionClass.ANON, "JIT code cache")),
+        Rule.on("jvm-cds-archive", "mmap")
+            .when(ok(), file(), jvm(), c -> {
+              String p = c.fdPath(4);
+              return p != null && p.endsWith(".jsa");
+            })
+            .frames("FileMapInfo::map_region", "FileMapInfo::map_regions",
+                "MetaspaceShared::map_archives")
+            .effect(JvmRules::cdsReservation)
+            .says(c -> {
+              TagMap.Span s = c.mapFlags(3).contains("MAP_FIXED") ? c.sp.tags.at(c.arg(0)) : null;
+              String where = s == null ? ""
+                  : " at offset " + hex(c.arg(0) - MappingRules.reservationStart(s)) + " of "
+                      + MappingRules.reservationName(s.tag()) + " made at line "
+                      + s.tag().line();
+              return Said.of(
+                      "HotSpot maps a region of its class data sharing (CDS) archive "
+                          + c.fdPath(4) + ": " + c.len() + " bytes from file offset "
+                          + hex(c.arg(5)) + where + " (FileMapInfo maps the archive's "
+                          + "regions: class metadata parsed ahead of time, and a bitmap used "
+                          + "while relocating them), read from the file on first touch and "
+                          + (c.prot(2).contains("PROT_WRITE") ? "copied on write "
+                              + "(MAP_PRIVATE)" : "shared read-only through the page cache"),
+                      Basis.PATTERN, "a .jsa file mapped in a JVM")
+                  .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.fdPath(4));
+            }),
         Rule.on("jvm-jimage", "mmap")
             .when(ok(), file(), pathContains(4, "/lib/modules"))
             .says(c -> Said.of(
@@ -187,6 +212,25 @@ final class JvmRules {
                         + "thread runs (a mmap(MAP_FIXED) and an mprotect PROT_NONE)",
                     Basis.PATTERN, "MAP_STACK RW in a JVM")
                 .tag(RegionClass.THREAD_STACK, "Java thread stack")));
+  }
+
+  /**
+   * The CDS archive mapped over a reservation: that reservation (still waiting in the window)
+   * is the archive's and the compressed class space's, reserved together.
+   */
+  private static void cdsReservation(Ctx c, TagMap.Span before) {
+    if (before == null || before.tag().cls() != RegionClass.RESERVED || before.tag().base() < 0
+        || before.tag().base() != c.arg(0)) {
+      return;
+    }
+    Tag t = before.tag();
+    c.ex.amend(t, "reservation", new Explanation("jvm-cds-class-space",
+        "likely HotSpot's CDS archive and compressed class space, reserved together "
+            + "(MetaspaceShared::reserve_address_space_for_archives): the archive is mapped "
+            + "at its start (line " + c.line() + "), the class space (CompressedClassSpaceSize, "
+            + "1 GiB by default) follows and is committed as classes load",
+        Basis.PATTERN, List.of("the .jsa mapping at line " + c.line() + " starts at this "
+            + "reservation's start")));
   }
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */

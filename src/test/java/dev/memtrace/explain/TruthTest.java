@@ -271,6 +271,25 @@ class TruthTest {
     }
   }
 
+  /** The CDS archive is mapped over a reservation it shares with the class space. */
+  @Test
+  void theCdsArchiveAndItsReservationAreHotspots() throws IOException {
+    Run.Out out = explain(JAVA);
+    List<AnnotatedEvent> jsa = calls(out, "mmap", "MAP_PRIVATE|MAP_FIXED, 4");
+    assertThat(jsa).isNotEmpty();
+    for (AnnotatedEvent e : jsa) {
+      assertThat(why(e)).contains("CDS").contains("classes.jsa").contains("at offset ");
+    }
+    long start = arg(jsa.get(0), 0);
+    AnnotatedEvent reservation = out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("mmap")
+            && s.succeeded() && s.result().value() == start && e.event().line()
+            < jsa.get(0).event().line())
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(why(reservation)).contains("compressed class space")
+        .contains("line " + jsa.get(0).event().line());
+  }
+
   @Test
   void hotspotsProbeSigsegvIsNotACrash() throws IOException {
     Run.Out out = explain(JAVA);
