@@ -104,8 +104,9 @@ final class Specials {
         bytes += s.size();
       }
     }
-    String text = "fork: child " + c.ret() + " gets a copy of the address space; private pages "
-        + "are shared copy-on-write until either side writes";
+    String text = "fork: child " + c.ret() + " gets a copy of the address space (but for "
+        + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
+        + "side writes";
     if (!shared.isEmpty()) {
       text += ". " + shared.size() + " MAP_SHARED mapping" + (shared.size() > 1 ? "s" : "")
           + " (" + Human.bytes(bytes) + ": " + String.join(", ", shared.subList(0,
@@ -113,7 +114,7 @@ final class Specials {
           + ") " + (shared.size() > 1 ? "stay" : "stays") + " truly shared: where a shared "
           + "mapping allows writes, a write by parent or child is seen by both";
     }
-    p.why.add(new Explanation("fork", text, Basis.PATTERN,
+    p.why.add(new Explanation("fork", text, Basis.ARITHMETIC,
         List.of("clone without CLONE_VM returned " + c.ret())));
   }
 
