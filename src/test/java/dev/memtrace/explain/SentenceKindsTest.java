@@ -86,6 +86,31 @@ class SentenceKindsTest {
     assertThat(checked).isGreaterThan(100);
   }
 
+  /** The shared corpus too: no placeholder, no internal citation, no bare pattern. */
+  @Test
+  void noSentenceOfTheCorpusCarriesAPlaceholderOrReadsAPatternAsFact() throws IOException {
+    Path logs = Run.shared().resolve("corpus").resolve("logs");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(logs), "corpus not found");
+    List<String> bad = new ArrayList<>();
+    List<Path> all;
+    try (var s = Files.list(logs)) {
+      all = s.sorted().toList();
+    }
+    for (Path p : all) {
+      for (AnnotatedEvent e : Run.explain(p).events()) {
+        for (Explanation x : e.why()) {
+          String t = x.text();
+          boolean bare = x.basis() == Explanation.Basis.PATTERN && !t.contains("inferred")
+              && !t.contains("fits") && !t.contains("likely");
+          if (t.contains("null") || t.contains("?") || t.contains("memory-facts") || bare) {
+            bad.add(p.getFileName() + " line " + e.event().line() + " " + x.rule() + ": " + t);
+          }
+        }
+      }
+    }
+    assertThat(bad).isEmpty();
+  }
+
   @Test
   void aSentenceOnAPatternReadsAsOne() throws IOException {
     List<String> bare = new ArrayList<>();
