@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * ({@code -e raw=read,write}, {@code -X raw}, a failed call), the buffer is placed in the region
  * holding it and tied to the event that made that region. When it printed the data instead,
  * the call's length is matched against the arithmetic of the latest malloc mapping, which is
- * how cat's 139264-byte mapping is recognised as its 131072-byte I/O buffer (memory-facts §2.1).
+ * how cat's 139264-byte mapping is recognised as its 131072-byte I/O buffer. A call is tied to
+ * that buffer only when its length is the block size, or it uses an fd such a call used (the
+ * short last block); other calls (dd's statistics on fd 2) are not.
  */
 final class Buffers {
   private static final Pattern IOV_BASE = Pattern.compile("iov_base=(0x[0-9a-f]+)");
@@ -122,12 +124,26 @@ final class Buffers {
     Space sp = c.sp;
     if (sp.ioBuffer >= 0) {
       TagMap.Span s = sp.tags.at(sp.ioBuffer);
-      if (s != null && count <= sp.ioBlock) {
+      long fd = c.arg(0);
+      boolean full = count == sp.ioBlock;
+      if (full && fd != Num.NONE) {
+        sp.ioFds.add(fd);
+      }
+      boolean passOn = c.name().startsWith("write") && count == sp.ioLastRead;
+      boolean read = c.name().startsWith("read") || c.name().startsWith("pread");
+      if (s != null && (full || count < sp.ioBlock && (sp.ioFds.contains(fd) || passOn))) {
+        sp.ioLastRead = read ? c.ret() : -1;
         p.why.add(new Explanation("buffer-inferred",
-            c.name() + " of " + count + " bytes through " + s.tag().what() + " made at line "
-                + s.tag().line() + " (inferred from the pattern: strace printed the data, not "
-                + "the address; -e raw=" + c.name() + " shows it)",
-            Basis.PATTERN, List.of("length " + count + " ≤ block size " + sp.ioBlock)));
+            c.name() + " of " + count + (count == 1 ? " byte" : " bytes") + ", likely through "
+                + s.tag().what()
+                + " made at line " + s.tag().line() + " (inferred: "
+                + (full ? "the length it was identified by" : sp.ioFds.contains(fd) ? "a short block on fd "
+                    + fd + ", which its " + sp.ioBlock + "-byte calls use"
+                    : "it writes what the last read into it returned")
+                + "; strace printed the data, not the address; -e raw=" + c.name()
+                + " shows it)",
+            Basis.PATTERN, List.of(full ? "length " + count + " = block size"
+                : "length " + count + " < block size " + sp.ioBlock + " on fd " + fd)));
         return;
       }
     }
@@ -137,6 +153,31 @@ final class Buffers {
         inferred(c, p, count);
       }
     }
+  }
+
+  /**
+   * How coreutils before 9.1 got the same buffer, for the programs whose source says so: cat
+   * used xmalloc(insize + page_size - 1) and aligned the pointer (src/cat.c), dd used
+   * malloc(ibs + INPUT_BLOCK_SLOP), INPUT_BLOCK_SLOP = 2 * SWAB_ALIGN_OFFSET + 2 * page_size - 1
+   * (src/dd.c). Each program's own wording, and its own size; nothing for the others.
+   */
+  static String before91(String prog, long count) {
+    long slop;
+    String call;
+    if (prog.equals("cat")) {
+      slop = Glibc.PAGE - 1;
+      call = "xmalloc(" + count + " + 4095)";
+    } else if (prog.equals("dd")) {
+      slop = 2 * 2 + 2 * Glibc.PAGE - 1;
+      call = "malloc(ibs " + count + " + INPUT_BLOCK_SLOP 8195 = 2·2 + 2·4096 − 1)";
+    } else {
+      return "";
+    }
+    Calc old = Glibc.mallocMmap(count + slop);
+    Calc now = Glibc.alignedAllocMmap(Glibc.PAGE, count);
+    return "; before 9.1 " + prog + " used " + call + " and aligned the pointer by hand, "
+        + "which maps " + (old.value() == now.value() ? "the same size: " : "a different size: ")
+        + old.steps();
   }
 
   /**
@@ -151,7 +192,6 @@ final class Buffers {
     }
     long size = span.size();
     Calc aligned = Glibc.alignedAllocMmap(Glibc.PAGE, count);
-    Calc old = Glibc.mallocMmap(count + Glibc.PAGE - 1);
     Calc plain = Glibc.mallocMmap(count);
     boolean isAligned = aligned.value() == size;
     boolean isPlain = !isAligned && plain.value() == size;
@@ -160,10 +200,16 @@ final class Buffers {
     }
     String prog = sp.program();
     boolean observed = addr != Num.NONE;
-    String what = prog + "'s " + count + "-byte I/O buffer";
+    boolean coreutils = COREUTILS.contains(prog);
+    // coreutils read and write through one block-sized buffer (their source says so); of another
+    // program the trace shows only that a read of this length fits the mapping
+    String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : "read") + " buffer";
+    String use = coreutils ? "the block size it then reads and writes with, first at line "
+        + c.line() : "the length of the read at line " + c.line();
     t.refine(RegionClass.MALLOC_MMAP, what);
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
+    sp.ioFds.clear();
     sp.candidate = -1;
     String bufsize = count == 131072 && COREUTILS.contains(prog)
         ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
@@ -171,16 +217,13 @@ final class Buffers {
     List<String> evidence;
     if (isAligned) {
       ex.lead(t, Glibc.PAGE - 16);
-      boolean same = old.value() == aligned.value();
       String how = COREUTILS.contains(prog)
-          ? ". coreutils 9.1 gets it with aligned_alloc(4096, " + count + ") (gnulib "
-              + "alignalloc); 8.x and 9.0 used malloc(" + count + " + 4095) and aligned the "
-              + "pointer by hand: " + old.steps() + (same ? " — the same size" : "")
+          ? ". coreutils 9.1 gets it with alignalloc(4096, " + count + ") (gnulib's wrapper "
+              + "of aligned_alloc)" + before91(prog, count)
           : ". That is what aligned_alloc(4096, " + count + ") (or memalign/posix_memalign) "
-              + "costs; malloc(" + count + " + 4095) aligned by hand would give "
-              + old.value() + (same ? ", the same size" : "");
-      text = what + ": " + count + " bytes (the block size it then reads and writes with, "
-          + "first at line " + c.line() + bufsize + "), page-aligned, allocated through glibc "
+              + "costs";
+      text = what + ": " + count + " bytes (" + use + bufsize + "), page-aligned, allocated "
+          + "through glibc "
           + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
           + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
           + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
@@ -188,12 +231,22 @@ final class Buffers {
           + ". The buffer starts one page in, at " + hex(span.start() + Glibc.PAGE)
           + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
           + ". It is not part of [heap], which is only the brk area";
-      evidence = List.of(aligned.steps(), old.steps());
+      evidence = List.of(aligned.steps());
     } else {
-      text = what + ": malloc(" + count + ") (the block size it then reads and writes with, "
-          + "first at line " + c.line() + bufsize + ") served by glibc malloc's mmap path "
-          + "because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte threshold: "
-          + plain.steps() + ". It is not part of [heap], which is only the brk area";
+      if (coreutils) {
+        text = what + ": malloc(" + count + ") (" + use + bufsize + ") served by glibc malloc's "
+            + "mmap path because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte "
+            + "threshold: " + plain.steps() + ". It is not part of [heap], which is only the brk "
+            + "area";
+      } else {
+        long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
+        long nMax = size - 16 - Glibc.SIZE_SZ;
+        text = "fits a buffer for " + prog + "'s " + count + "-byte read at line " + c.line()
+            + ": glibc malloc's mmap path maps " + size + " bytes for malloc(n) with n from "
+            + nMin + " to " + nMax + ", and a buffer of " + count + " bytes (" + plain.steps()
+            + ") is one of them; what else the program allocated with it (an object header) "
+            + "the trace does not show. It is not part of [heap], which is only the brk area";
+      }
       evidence = List.of(plain.steps());
     }
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;

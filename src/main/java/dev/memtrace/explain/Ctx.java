@@ -114,9 +114,22 @@ final class Ctx {
     return fd == Num.NONE ? null : sp.fds.get((int) fd);
   }
 
-  /** {@link #fdPath} as a sentence shows it: UTF-8, other bytes as \xHH. */
-  String fdName(int i) {
-    return RawText.name(fdPath(i));
+  /**
+   * The file behind fd argument i as a sentence names it: its path; a relative path the trace
+   * could not anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   */
+  String fileName(int i) {
+    String p = fdPath(i);
+    long fd = arg(i);
+    String which = fd == Num.NONE ? "" : " (fd " + fd + ")";
+    if (p == null || p.isEmpty()) {
+      return "a file the trace does not name" + which;
+    }
+    if (!p.startsWith("/") && !p.contains(":")) {
+      return "the file \"" + RawText.name(p) + "\"" + " (a path relative to a directory the trace does not "
+          + "show" + (which.isEmpty() ? ")" : ", fd " + fd + ")");
+    }
+    return RawText.name(p);
   }
 
   /** mmap's argument positions: addr, length, prot, flags, fd, offset. */
@@ -140,11 +153,41 @@ final class Ctx {
   StackFrame frame(Set<String> symbols) {
     StackFrame hit = null;
     for (StackFrame f : ev.stack()) {
-      if (f.symbol() != null && symbols.contains(f.symbol())) {
+      if (f.symbol() != null && symbols.contains(name(f.symbol()))) {
         hit = f;
       }
     }
     return hit;
+  }
+
+  /** A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". */
+  static String name(String symbol) {
+    int paren = symbol.indexOf('(');
+    return paren > 0 ? symbol.substring(0, paren) : symbol;
+  }
+
+  /** Whether a -k frame of the call lies in an object whose path contains part. */
+  boolean stackIn(String part) {
+    for (StackFrame f : ev.stack()) {
+      if (f.object() != null && f.object().contains(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator
+   * frame between: glibc malloc's rules do not apply to the call, whatever its shape.
+   */
+  boolean runtimeCaller(Set<String> allocatorFrames) {
+    StackFrame caller = caller();
+    if (caller == null || caller.object() == null) {
+      return false;
+    }
+    String o = caller.object();
+    boolean runtime = o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode");
+    return runtime && frame(allocatorFrames) == null;
   }
 
   /** The first frame outside libc and ld.so: who called the allocator. */

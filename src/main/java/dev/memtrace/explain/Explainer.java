@@ -358,7 +358,7 @@ public final class Explainer {
   }
 
   static String frameText(StackFrame f) {
-    String o = f.object() == null ? "?" : LoaderRules.shortName(f.object());
+    String o = f.object() == null ? "an unnamed object" : LoaderRules.shortName(f.object());
     if (f.symbol() == null || f.symbol().isEmpty()) {
       return o + (f.offset() == null ? "" : "+0x" + Long.toHexString(f.offset()));
     }

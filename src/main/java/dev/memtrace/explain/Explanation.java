@@ -1,11 +1,16 @@
 package dev.memtrace.explain;
 
 import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One sentence of why, with what it rests on. basis says how sure it is: a stack frame from
  * {@code -k} or a snapshot is observed; arithmetic is computed from the numbers in the trace; a
- * pattern is inferred from the shape of neighbouring calls and reads as a guess.
+ * pattern is inferred from the shape of neighbouring calls and reads as "fits" or "likely".
  */
 public record Explanation(String rule, String text, Basis basis, List<String> evidence) {
 
@@ -13,10 +18,51 @@ public record Explanation(String rule, String text, Basis basis, List<String> ev
     evidence = List.copyOf(evidence);
   }
 
+  /** What a sentence rests on, each with the word JSON Lines writes for it. */
   public enum Basis {
-    STACK,
-    SNAPSHOT,
-    ARITHMETIC,
-    PATTERN
+    /** a {@code -k} stack frame of the call */
+    STACK("stack"),
+    /** a {@code /proc/PID/maps} snapshot (or the model built from one) */
+    SNAPSHOT("snapshot"),
+    /** the call's own numbers in the trace, and arithmetic on them */
+    ARITHMETIC("trace"),
+    /** an ELF header of a file the trace names */
+    ELF("elf"),
+    /** the shape of the call and its neighbours, a size pattern: inferred */
+    PATTERN("pattern"),
+    /** nothing better: a guess, worded as one */
+    GUESS("guess");
+
+    public final String label;
+
+    Basis(String label) {
+      this.label = label;
+    }
+  }
+
+  /** The log lines the sentence rests on: the event's own line and every "line N" it cites. */
+  public SortedSet<Integer> lines(int own) {
+    SortedSet<Integer> out = new TreeSet<>();
+    if (own > 0) {
+      out.add(own);
+    }
+    cited(text, out);
+    for (String e : evidence) {
+      cited(e, out);
+    }
+    return out;
+  }
+
+  private static final Pattern LINE = Pattern.compile("\\blines? (\\d+)(?:(?:, | and | to )\\d+)*");
+  private static final Pattern NUMBER = Pattern.compile("\\d+");
+
+  private static void cited(String s, Set<Integer> out) {
+    Matcher m = LINE.matcher(s);
+    while (m.find()) {
+      Matcher d = NUMBER.matcher(m.group());
+      while (d.find() && d.group().length() < 10) {
+        out.add(Integer.parseInt(d.group()));
+      }
+    }
   }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * SIGSEGV and SIGBUS placed against the address space: which region si_addr is in, or how far
- * it is from the nearest one, and what si_code says about the access (memory-facts §6.3).
+ * it is from the nearest one, and what si_code says about the access (sigaction(2), the
+ * si_code values of siginfo). In a JVM a SIGSEGV is HotSpot's to handle, and is said so.
  */
 final class Faults {
   private static final Pattern FIELD = Pattern.compile("(si_code|si_addr)=([^,}\\s]+)");
@@ -61,10 +62,38 @@ final class Faults {
     List<String> evidence = new ArrayList<>();
     String where = locate(addr, sp, view, evidence);
     String meaning = code == null ? "" : " " + CODES.getOrDefault(code, code) + ".";
+    if (sp != null && sp.jvm && "SIGSEGV".equals(sig.signal())) {
+      return jvm(sig, addr, code, where, meaning, evidence);
+    }
     return new Explanation("fault",
         sig.signal() + " at " + hex(addr) + ": " + where + "." + meaning
             + " si_addr is the data address touched, not the instruction",
         view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC, evidence);
+  }
+
+  /**
+   * A SIGSEGV in a JVM: HotSpot installs its own handler (JVM_handle_linux_signal) and uses
+   * faults on purpose, so the signal alone is no crash. One at address 0 fits the x86 CPU
+   * feature probe of VM_Version::get_processor_features.
+   */
+  private static Explanation jvm(
+      SignalEvent sig, long addr, String code, String where, String meaning, List<String> ev) {
+    ev.add("libjvm.so is loaded in this process");
+    if (addr >= 0 && addr < MMAP_MIN_ADDR && "SEGV_MAPERR".equals(code)) {
+      return new Explanation("jvm-probe-segv",
+          "SIGSEGV at " + hex(addr) + " in a JVM: fits HotSpot's deliberate CPU-feature probe, "
+              + "not a crash. On x86 VM_Version::get_processor_features runs a stub that reads "
+              + "address 0 to check that the kernel saves and restores the AVX registers across "
+              + "a signal; HotSpot's SIGSEGV handler recognises the faulting pc "
+              + "(VM_Version::is_cpuinfo_segv_addr) and resumes at cpuinfo_cont_addr, so an "
+              + "rt_sigreturn follows and the process goes on." + meaning,
+          Basis.PATTERN, ev);
+    }
+    return new Explanation("jvm-segv",
+        "SIGSEGV at " + hex(addr) + " in a JVM: " + where + "." + meaning + " HotSpot handles "
+            + "SIGSEGV itself (implicit null checks, safepoint polls, stack overflow checks), "
+            + "so this is a crash only if the process dies of it",
+        Basis.PATTERN, ev);
   }
 
   private static String locate(long a, Space sp, AddressSpaceView view, List<String> ev) {

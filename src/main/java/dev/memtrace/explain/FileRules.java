@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program
- * maps (private or shared), shared anonymous memory, System V segments, msync (memory-facts §1
- * row 22, §5.2).
+ * maps (private or shared), shared anonymous memory, System V segments, msync (mmap(2),
+ * locale/loadlocale.c, iconv/gconv_cache.c).
  */
 final class FileRules {
   private FileRules() {}
@@ -25,7 +25,7 @@ final class FileRules {
                     "setlocale maps the locale archive (" + c.len() + " bytes at offset "
                         + c.arg(5) + "): all locales in one file, one mapping instead of one "
                         + "per LC_* category; it stays until exit",
-                    Basis.PATTERN, "file " + c.fdName(4))
+                    Basis.PATTERN, "file " + c.fileName(4))
                 .tag(RegionClass.FILE_PRIVATE, "locale archive", c.fdPath(4))),
         Rule.on("locale-file", "mmap")
             .when(ok(), file(), pathContains(4, "/locale/"))
@@ -34,7 +34,7 @@ final class FileRules {
                     "setlocale loads the " + category(c.fdPath(4)) + " locale data: "
                         + "_nl_load_locale maps the whole file (" + c.len() + " bytes) "
                         + "read-only; it stays mapped until exit",
-                    Basis.PATTERN, "file " + c.fdName(4))
+                    Basis.PATTERN, "file " + c.fileName(4))
                 .tag(RegionClass.FILE_PRIVATE, "locale " + category(c.fdPath(4)), c.fdPath(4))),
         Rule.on("gconv-cache", "mmap")
             .when(ok(), file(), pathContains(4, "gconv-modules.cache"))
@@ -43,7 +43,7 @@ final class FileRules {
                     "glibc's iconv machinery maps the gconv module cache (" + c.len()
                         + " bytes) shared and read-only to find character-set converters "
                         + "(set up by setlocale); it stays until exit",
-                    Basis.PATTERN, "file " + c.fdName(4))
+                    Basis.PATTERN, "file " + c.fileName(4))
                 .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.fdPath(4))),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag(3, "MAP_SHARED"))
@@ -103,7 +103,7 @@ final class FileRules {
 
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.fdPath(4);
-    String p = path == null ? "fd " + c.arg(4) : RawText.name(path);
+    String p = c.fileName(4);
     return Said.of(
             "the program maps " + c.len() + " bytes of " + p + " from offset " + c.arg(5) + " ("
                 + c.protText(2) + ", " + (shared
@@ -115,6 +115,7 @@ final class FileRules {
                 + "file raises SIGBUS",
             Basis.PATTERN, "file mapping of " + p)
         .tag(shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
-            "mapping of " + LoaderRules.shortName(p), path);
+            "mapping of " + (path == null ? "an unnamed file" : LoaderRules.shortName(path)),
+            path);
   }
 }

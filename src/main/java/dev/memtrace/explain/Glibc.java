@@ -4,7 +4,7 @@ package dev.memtrace.explain;
  * The arithmetic of glibc 2.36 malloc, ld.so and nptl on x86_64, as functions of the numbers a
  * trace shows. Each returns a {@link Calc} whose steps repeat the computation with the actual
  * numbers, so an explanation never pastes a figure it did not compute. Sources: malloc/malloc.c,
- * malloc/arena.c, elf/dl-minimal-malloc.c, nptl/allocatestack.c (see memory-facts §3, §4).
+ * malloc/arena.c, elf/dl-minimal-malloc.c, nptl/allocatestack.c.
  */
 public final class Glibc {
 

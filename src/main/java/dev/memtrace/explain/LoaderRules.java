@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What ld.so does at startup and at dlopen: the initial brk query, its minimal malloc, the
  * ld.so.cache mapping, each shared object's span reservation, segments and .bss, holes, and
- * RELRO (memory-facts §1, elf/dl-load.c, elf/dl-map-segments.h, elf/dl-reloc.c).
+ * RELRO (elf/dl-load.c, elf/dl-map-segments.h, elf/dl-reloc.c, elf/dl-minimal-malloc.c).
  */
 final class LoaderRules {
   private LoaderRules() {}
@@ -30,19 +30,26 @@ final class LoaderRules {
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains(4, "ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
+            .effect((c, before) -> c.sp.cacheAddress = c.ret())
             .says(c -> Said.of(
                     "ld.so maps /etc/ld.so.cache whole (" + c.len() + " bytes, the file's size) "
                         + "read-only to look up where the libraries live; it unmaps it once "
                         + "startup is done",
-                    Basis.PATTERN, "fd is " + c.fdName(4))
+                    Basis.PATTERN, "fd is " + c.fileName(4))
                 .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
+            .effect((c, before) -> {
+              c.sp.loading = new Space.Loading(c.fdPath(4), c.ret(), c.ret() + c.len(),
+                  c.line(), c.arg(4));
+              c.sp.jvm = c.sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
+            })
             .says(LoaderRules::span),
         Rule.on("ldso-segment", "mmap")
             .when(ok(), file(), flag(3, "MAP_FIXED"), inLoadingSpan())
             .frames("_dl_map_object_from_fd", "_dl_map_segments")
+            .effect(LoaderRules::firstSegment)
             .says(LoaderRules::segment),
         Rule.on("ldso-bss", "mmap")
             .when(ok(), anon(), flag(3, "MAP_FIXED"), inLoadingSpan())
@@ -52,7 +59,7 @@ final class LoaderRules {
             .when(ok(), prot(2), inLoadingSpan())
             .frames("_dl_map_segments")
             .says(c -> Said.of(
-                "ld.so makes the hole between two segments of " + RawText.name(c.sp.loading.path())
+                "ld.so makes the hole between two segments of " + c.sp.loading.name()
                     + " inaccessible (PROT_NONE, " + c.arg(1) + " bytes): the object has gaps "
                     + "between its PT_LOAD segments",
                 Basis.PATTERN, "mprotect PROT_NONE inside the span being loaded")),
@@ -70,9 +77,25 @@ final class LoaderRules {
             .says(LoaderRules::minimalMalloc));
   }
 
+  /**
+   * What is left of the reservation below the first segment mapped over it is the object's
+   * first PT_LOAD: ELF and program headers, dynamic symbols, relocations.
+   */
+  private static void firstSegment(Ctx c, TagMap.Span before) {
+    Space sp = c.sp;
+    long start = c.ret();
+    for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
+      if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
+        sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
+            RegionClass.IMAGE_HEADERS,
+            sp.loading.shortName() + " first segment (headers, dynamic symbols, relocations)"));
+      }
+    }
+  }
+
   private static Said span(Ctx c) {
     String path = c.fdPath(4);
-    String obj = path == null ? "a shared object" : path;
+    String obj = path == null ? c.fileName(4) : path;
     long len = c.len();
     long base = c.ret();
     return Said.of(
@@ -84,7 +107,8 @@ final class LoaderRules {
             Basis.PATTERN,
             "MAP_PRIVATE|MAP_DENYWRITE file mapping at a kernel-chosen address",
             "span " + hex(base) + "-" + hex(base + Glibc.alignUp(len, Glibc.PAGE)))
-        .tag(RegionClass.IMAGE_RESERVED, shortName(obj) + " reserved span", path);
+        .tag(RegionClass.IMAGE_RESERVED,
+            (path == null ? "unnamed object" : shortName(path)) + " reserved span", path);
   }
 
   private static Said segment(Ctx c) {
@@ -105,13 +129,13 @@ final class LoaderRules {
     long off = c.arg(5);
     long at = c.ret();
     return Said.of(
-            "ld.so maps the " + kind + " of " + RawText.name(l.path()) + " from file offset " + hex(off)
+            "ld.so maps the " + kind + " of " + l.name() + " from file offset " + hex(off)
                 + " at base + " + hex(at - l.base()) + " (" + c.len() + " bytes, "
                 + c.protText(2) + "), replacing that part of the reservation made at line "
                 + l.line(),
             Basis.ARITHMETIC,
             hex(at) + " - base " + hex(l.base()) + " = " + hex(at - l.base()))
-        .tag(cls, shortName(RawText.name(l.path())) + " " + cls.label.substring(7), l.path());
+        .tag(cls, l.shortName() + " " + cls.label.substring(7), l.path());
   }
 
   private static Said bss(Ctx c) {
@@ -123,11 +147,11 @@ final class LoaderRules {
     String arith = hex(at) + " + " + c.len() + " = " + hex(end)
         + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
     return Said.of(
-            "the .bss of " + RawText.name(l.path()) + " beyond its last file-backed page: zero-filled "
+            "the .bss of " + l.name() + " beyond its last file-backed page: zero-filled "
                 + "anonymous memory (" + c.len() + " bytes); the partial page before it is "
                 + "cleared with memset, no syscall",
             toEnd ? Basis.ARITHMETIC : Basis.PATTERN, arith)
-        .tag(RegionClass.IMAGE_BSS, shortName(RawText.name(l.path())) + " .bss", l.path());
+        .tag(RegionClass.IMAGE_BSS, l.shortName() + " .bss", l.path());
   }
 
   /** The object whose data segment the mprotect address lies in, or null. */

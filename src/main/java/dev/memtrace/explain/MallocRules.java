@@ -11,12 +11,12 @@ import java.util.List;
  * glibc 2.36 malloc as the trace shows it: the main arena growing and trimming [heap] with brk,
  * chunks at or above the mmap threshold getting their own mapping, free giving them back and
  * raising the threshold, realloc moving them with mremap, and per-thread arenas reserving
- * 128 MiB (memory-facts §3, malloc/malloc.c, malloc/arena.c).
+ * 128 MiB (malloc/malloc.c, malloc/arena.c).
  */
 final class MallocRules {
   private MallocRules() {}
 
-  /** The frames of glibc's allocator, as -k prints them (dynsym names, see memory-facts §0). */
+  /** The frames of glibc's allocator, as -k prints them (the dynamic symbols libc exports). */
   static final String[] ALLOC_FRAMES = {
     "malloc", "calloc", "realloc", "free", "aligned_alloc", "memalign", "posix_memalign",
     "valloc", "pvalloc", "__libc_malloc", "__libc_calloc", "__libc_realloc", "__libc_free",
@@ -24,6 +24,9 @@ final class MallocRules {
     "__default_morecore", "sbrk", "__sbrk", "munmap_chunk", "mremap_chunk", "tcache_init",
     "ptmalloc_init"
   };
+
+  /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
+  static final java.util.Set<String> ALLOCATOR = java.util.Set.of(ALLOC_FRAMES);
 
   /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
   static final long MIN_MALLOC_GROWTH =
@@ -84,7 +87,7 @@ final class MallocRules {
                     + "called sbrk with a negative increment",
                 Basis.PATTERN, "brk moves down by " + (c.sp.brk - c.arg(0)))),
         Rule.on("malloc-arena-reserve", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"),
+            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), addrNull(),
                 size(1, 2 * Glibc.HEAP_MAX))
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
             .says(c -> Said.of(
@@ -105,14 +108,22 @@ final class MallocRules {
                     Basis.ARITHMETIC, hex(c.arg(0)) + " % 64 MiB = 0")
                 .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
-            .when(ok(), c -> c.sp.arenaReservation >= 0 && inArenaReservation(c))
+            .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
+            .effect(MallocRules::trimmed)
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
             .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"),
                 taggedAs(RegionClass.MALLOC_ARENA, RegionClass.RESERVED),
                 c -> c.arg(0) % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena")
+            .effect((c, before) -> {
+              long end = c.arg(0) + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+              if (before.end() > end) {
+                c.sp.tags.put(end, before.end(), before.tag().withClass(
+                    RegionClass.MALLOC_ARENA, "malloc arena heap (not yet usable)"));
+              }
+            })
             .says(c -> Said.of(
                     "the new arena's first " + c.arg(1) + " bytes become usable (RW): room for "
                         + "the heap header, the arena state and the first request plus top_pad "
@@ -141,6 +152,8 @@ final class MallocRules {
                   && s.start() == c.arg(0);
             })
             .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
+            .effect((c, before) -> c.sp.mmapThreshold = Glibc.thresholdAfterFree(
+                c.sp.mmapThreshold, c.arg(1) - c.ex.leadOf(before.tag())).value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
             .when(ok(), c -> c.text(3) != null && c.text(3).contains("MREMAP_MAYMOVE")
@@ -152,16 +165,22 @@ final class MallocRules {
                 c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
             .frames(ALLOC_FRAMES)
+            .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))
             .says(MallocRules::mmapChunk));
   }
 
-  private static boolean inArenaReservation(Ctx c) {
+  /**
+   * Whether the munmap cuts the head or the tail off a 128 MiB arena reservation: found by its
+   * tag, so the reservations of threads making arenas at the same time are told apart.
+   */
+  static boolean inArenaReservation(Ctx c) {
     long a = c.arg(0);
-    long r = c.sp.arenaReservation;
-    long end = r + 2 * Glibc.HEAP_MAX;
     TagMap.Span s = c.sp.tags.at(a);
-    boolean headOrTail = a == r || a + c.arg(1) == end;
-    return headOrTail && s != null && s.tag().what().startsWith("arena reservation");
+    if (s == null || !s.tag().what().startsWith("arena reservation") || s.tag().base() < 0) {
+      return false;
+    }
+    long r = s.tag().base();
+    return a == r || a + c.arg(1) == r + 2 * Glibc.HEAP_MAX;
   }
 
   private static Said firstGrowth(Ctx c) {
@@ -201,14 +220,26 @@ final class MallocRules {
         .tag(RegionClass.HEAP, "[heap]");
   }
 
+  /** Once trimmed to 64 MiB, what is left of the reservation is the arena's heap. */
+  private static void trimmed(Ctx c, TagMap.Span before) {
+    long arena = before.tag().base();
+    for (TagMap.Span left : c.sp.tags.overlapping(arena, arena + 2 * Glibc.HEAP_MAX)) {
+      if (left.tag().what().startsWith("arena reservation") && left.size() == Glibc.HEAP_MAX) {
+        c.sp.tags.put(left.start(), left.end(), left.tag().withClass(
+            RegionClass.MALLOC_ARENA, "malloc arena heap"));
+      }
+    }
+  }
+
   private static Said arenaTrim(Ctx c) {
-    long r = c.sp.arenaReservation;
+    Tag t = c.sp.tags.at(c.arg(0)).tag();
+    long r = t.base();
     long a = c.arg(0);
     long len = c.arg(1);
     boolean head = a == r;
     return Said.of(
         "trims the " + (head ? "head" : "tail") + " of the 128 MiB arena reservation made at "
-            + "line " + c.sp.arenaLine + " (" + len + " bytes) so that what is left is a "
+            + "line " + t.line() + " (" + len + " bytes) so that what is left is a "
             + "64 MiB heap aligned to 64 MiB: heap_for_ptr() finds an arena's header by masking "
             + "a pointer. Head + tail together are 64 MiB",
         Basis.ARITHMETIC,
@@ -233,24 +264,32 @@ final class MallocRules {
                     + ": requests whose chunk is smaller than " + chunk + " now come from the "
                     + "heap, larger ones still get their own mapping"
                 : "The mmap threshold stays " + c.sp.mmapThreshold),
-        Basis.ARITHMETIC, t.steps());
+        Basis.PATTERN, t.steps());
   }
 
   private static Said realloc(Ctx c) {
     long oldLen = c.arg(1);
     long newLen = c.arg(2);
     TagMap.Span s = c.sp.tags.at(c.arg(0));
-    String what = s == null ? "an mmapped region" : the(s.tag().what()) + " made at line "
-        + s.tag().line();
-    boolean malloc = s == null || s.tag().cls() == RegionClass.MALLOC_MMAP;
+    String what = s == null ? "a mapping the trace did not show being made" : the(s.tag().what())
+        + " made at line " + s.tag().line();
+    boolean malloc = s != null && s.tag().cls() == RegionClass.MALLOC_MMAP;
+    boolean moved = c.ret() != c.arg(0);
+    boolean fixed = c.text(3) != null && c.text(3).contains("MREMAP_FIXED");
+    String change = oldLen == newLen
+        ? "moves " + what + " (" + newLen + " bytes, the same size) to " + hex(c.ret())
+            + (fixed ? " (MREMAP_FIXED: the address given as the fifth argument)" : "")
+        : (newLen > oldLen ? "grows " : "shrinks ") + what + " from " + oldLen + " to " + newLen
+            + " bytes" + (moved ? ", moving it to " + hex(c.ret()) : " in place");
+    long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
+    long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
-            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "")
-                + "resizes " + what + " from " + oldLen + " to " + newLen + " bytes"
-                + (c.ret() != c.arg(0) ? ", moving it to " + hex(c.ret()) : " in place")
-                + "; the kernel moves page table entries, no data is copied"
-                + (malloc ? ". New size = ALIGN_UP(nb + 8, 4096): a request of about "
-                    + (newLen - 24) + " bytes" : ""),
-            Basis.PATTERN, "mremap with MREMAP_MAYMOVE of " + what)
+            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "") + change
+                + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
+                + (malloc && oldLen != newLen ? ". New size = ALIGN_UP(nb + 8, 4096): it fits "
+                    + "realloc(p, n) for n from " + nMin + " to " + nMax : ""),
+            malloc ? Basis.PATTERN : Basis.ARITHMETIC, "mremap(" + hex(c.arg(0)) + ", " + oldLen
+                + ", " + newLen + ", " + c.text(3) + ") = " + hex(c.ret()))
         .tag(malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
   }

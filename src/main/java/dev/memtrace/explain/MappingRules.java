@@ -13,7 +13,8 @@ import java.util.Map;
  * Anonymous mappings that are not malloc's or ld.so's: big PROT_NONE reservations of runtimes
  * (JVM) and their commits, CPython's own allocators, direct anonymous maps (by size, protection
  * and flags malloc never uses), and the generic reading of munmap/mprotect/madvise/mremap on a
- * range whose origin is known from a tag or from the model (memory-facts §5.2, §6.2, §7).
+ * range whose origin is known from a tag or from the model (mmap(2), mprotect(2), madvise(2),
+ * mremap(2)).
  */
 final class MappingRules {
   private MappingRules() {}
@@ -45,15 +46,48 @@ final class MappingRules {
   /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
   static List<Rule> runtimeRules() {
     return List.of(
+        Rule.on("v8-reservation", "mmap")
+            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), noFlag(3, "MAP_FIXED"),
+                c -> c.arg(0) != 0, v8())
+            .frames("v8::internal::VirtualMemory::VirtualMemory",
+                "v8::base::PageAllocator::AllocatePages", "v8::base::OS::Allocate")
+            .says(c -> Said.of(
+                    "likely V8's: it reserves " + c.len() + " bytes (" + Human.bytes(c.len())
+                        + ") of address space PROT_NONE|MAP_NORESERVE at a hint address ("
+                        + hex(c.arg(0)) + "; V8's page allocator picks random hints) and "
+                        + "commits pieces later with mprotect: heap pages, the code range. "
+                        + "Not a glibc malloc arena, which is reserved at NULL (128 MiB) or "
+                        + "at a 64 MiB-aligned hint (64 MiB)",
+                    Basis.PATTERN, "hinted PROT_NONE|MAP_NORESERVE mmap in node")
+                .tag(RegionClass.RESERVED, "V8 reservation of " + c.len() + " bytes")),
+        Rule.on("v8-code-pages", "mprotect")
+            .when(ok(), v8(), c -> c.prot(2).contains("PROT_EXEC"), c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              return s != null && s.tag().what().startsWith("V8 ");
+            })
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              long off = c.arg(0) - reservationStart(s);
+              return Said.of(
+                      "makes " + c.arg(1) + " bytes at offset " + hex(off) + " of the V8 "
+                          + "reservation made at line " + s.tag().line() + " " + c.protText(2)
+                          + ": executable pages in a JIT runtime's reservation are its code "
+                          + "space (likely V8's generated code: builtins, compiled functions)",
+                      Basis.PATTERN, "PROT_EXEC inside the reservation made at line "
+                          + s.tag().line())
+                  .tag(RegionClass.ANON, "V8 code pages")
+                  .within(s.tag());
+            }),
         Rule.on("python-obmalloc-arena", "mmap")
             .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
                 size(1, 1 << 20), program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
             .says(c -> Said.of(
-                    "CPython's small-object allocator (obmalloc) takes a new 1 MiB arena "
-                        + "straight from mmap (ARENA_SIZE is 1 MiB since 3.10); objects up to "
-                        + "512 bytes live in its pools. A glibc malloc mapping would not be an "
-                        + "exact power of two",
+                    "fits CPython's small-object allocator (obmalloc) taking a new 1 MiB "
+                        + "arena straight from mmap (_PyObject_ArenaMmap; ARENA_SIZE is 1 MiB "
+                        + "since 3.10); objects up to 512 bytes live in its pools. The size "
+                        + "alone does not rule out glibc malloc: malloc(n) for n from 1044457 "
+                        + "to 1048552 maps exactly 1048576 bytes too",
                     Basis.PATTERN, "1048576-byte anonymous RW mmap in a python process")
                 .tag(RegionClass.ANON, "CPython obmalloc arena")),
         Rule.on("python-datastack", "mmap")
@@ -88,15 +122,21 @@ final class MappingRules {
             .says(c -> {
               TagMap.Span s = c.sp.tags.at(c.arg(0));
               boolean none = c.prot(2).isEmpty();
+              long base = reservationStart(s);
+              String whole = reservationName(s.tag());
               return Said.of(
                       (none ? "re-reserves " : "commits ") + c.len() + " bytes (" + c.protText(2)
-                          + ") at offset " + hex(c.arg(0) - s.start()) + " of "
-                          + MallocRules.the(s.tag().what()) + " made at line " + s.tag().line()
-                          + (none ? "" : ": a runtime commits its reservation piece by piece "
-                              + "(HotSpot uses mmap MAP_FIXED rather than mprotect)"),
-                      Basis.PATTERN, "MAP_FIXED inside a PROT_NONE reservation")
+                          + ") at offset " + hex(c.arg(0) - base) + " of " + whole
+                          + " made at line " + s.tag().line()
+                          + (none || !JvmRules.jvm().test(c) ? ""
+                              : ": HotSpot commits its reservations piece by piece "
+                                  + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
+                                  + "rather than calling mprotect)"),
+                      Basis.ARITHMETIC, hex(c.arg(0)) + " - reservation start " + hex(base)
+                          + " = " + hex(c.arg(0) - base))
                   .tag(none ? RegionClass.RESERVED : RegionClass.ANON,
-                      (none ? "reserved part of " : "committed part of ") + s.tag().what());
+                      (none ? "reserved part of " : "committed part of ") + whole)
+                  .within(s.tag());
             }),
         Rule.on("reservation", "mmap")
             .when(ok(), anon(), prot(2))
@@ -106,9 +146,12 @@ final class MappingRules {
                         + ": nothing is committed or charged to overcommit; parts are made "
                         + "usable later with mprotect or mmap(MAP_FIXED). "
                         + (JvmRules.jvm().test(c)
-                            ? "In a JVM: the Java heap, code cache, class space, metaspace or "
-                                + "GC tables (see the sizes in memory-facts §7)"
-                            : "Runtimes (JVM heap, code cache) and allocators reserve like this"),
+                            ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
+                                + "metaspace, class space, a GC table or a VM page); its size "
+                                + "alone does not tell which"
+                            : "runtimes (a JVM's heap, V8's cage and code range) and "
+                                + "allocators reserve like this; the call alone does not tell "
+                                + "whose it is"),
                     Basis.PATTERN, "anonymous PROT_NONE mapping")
                 .tag(RegionClass.RESERVED, c.len() + "-byte reservation")),
         Rule.on("anon-direct", "mmap")
@@ -121,9 +164,10 @@ final class MappingRules {
             .when(ok(), tagged())
             .says(c -> {
               TagMap.Span s = c.sp.tags.at(c.arg(0));
+              long base = reservationStart(s);
               return Said.of(
-                  "changes " + c.arg(1) + " bytes of " + MallocRules.the(s.tag().what()) + " made at line "
-                      + s.tag().line() + " to " + c.protText(2)
+                  "changes " + c.arg(1) + " bytes at offset " + hex(c.arg(0) - base) + " of "
+                      + within(s) + " to " + c.protText(2)
                       + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
                   Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
             }),
@@ -172,6 +216,44 @@ final class MappingRules {
                     ? "lets the kernel page the locked memory out again"
                     : "locks pages in RAM (faulted in now, never swapped out)",
                 Basis.PATTERN, c.name())));
+  }
+
+  /** node (V8) runs in this address space. */
+  static java.util.function.Predicate<Ctx> v8() {
+    return c -> {
+      String p = c.sp.program();
+      return p.equals("node") || p.startsWith("node") || p.equals("nodejs") || p.equals("d8")
+          || c.stackIn("/node") && !c.stackIn("/libjvm.so") || c.stackIn("libnode");
+    };
+  }
+
+  /** Where the reservation holding the span began: offsets are measured from there. */
+  static long reservationStart(TagMap.Span s) {
+    long b = s.tag().base();
+    return b >= 0 && b <= s.start() ? b : s.start();
+  }
+
+  /**
+   * The range a span lies in, as a sentence names it: "the X made at line N", or, for a part
+   * of a larger range (a commit inside a reservation), the whole range and what this part is.
+   */
+  static String within(TagMap.Span s) {
+    Tag t = s.tag();
+    if (t.part() && t.base() >= 0) {
+      return "the range made at line " + t.line() + " (this part: " + t.what() + ")";
+    }
+    return MallocRules.the(t.what()) + " made at line " + t.line();
+  }
+
+  /** The reservation a committed or re-reserved part belongs to, without the part's words. */
+  static String reservationName(Tag t) {
+    String w = t.what();
+    for (String part : List.of("committed part of ", "reserved part of ", "uncommitted part of ")) {
+      if (w.startsWith(part)) {
+        w = w.substring(part.length());
+      }
+    }
+    return MallocRules.the(w);
   }
 
   /** The model's region at argument 0, or null. */

@@ -26,7 +26,7 @@ final class MemoryCalls {
   static final Set<String> NOTED = union(
       Set.of("openat", "open", "creat", "memfd_create", "close", "dup2", "dup3", "execve",
           "execveat", "clone", "clone3", "fork", "vfork", "set_tid_address", "gettid", "getpid",
-          "shmget", "getrandom", "arch_prctl", "prlimit64", "getrlimit"),
+          "shmget", "getrandom", "arch_prctl", "prlimit64", "getrlimit", "chdir", "fchdir"),
       FLAT_BUFFER, IOV_BUFFER, KernelCopies.CALLS);
 
   @SafeVarargs

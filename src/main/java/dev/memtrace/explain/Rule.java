@@ -9,11 +9,27 @@ import java.util.function.Predicate;
 /**
  * One row of the rule table: the syscalls it is keyed on, the conditions on arguments, flags,
  * sizes and remembered neighbours that must all hold, the {@code -k} frames that would confirm
- * it, and what it says. The table is read top to bottom; the first row that says something wins.
+ * it, what it says (with its basis), and what it teaches the explain stage's memory of the
+ * space beyond the tag of the range (its effect). The table is read top to bottom; the first
+ * row that says something wins.
  *
  * @param frames symbols whose presence in the call's stack turns a pattern into an observation
+ * @param effect run once the call's range is tagged, only for the row that spoke
  */
-record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say) {
+record Rule(
+    String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say,
+    Effect effect) {
+
+  /**
+   * What a row teaches the space once the call's range is tagged: {@code before} is the tagged
+   * span that held the call's address before the call (null for none).
+   */
+  @FunctionalInterface
+  interface Effect {
+    Effect NONE = (c, before) -> { };
+
+    void apply(Ctx c, TagMap.Span before);
+  }
 
   /** Produces the sentence, or null when a closer look shows the rule does not apply. */
   @FunctionalInterface
@@ -23,25 +39,32 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
 
   /**
    * What a rule says: the text, what it rests on, the evidence, and (for calls that make a
-   * region) the class and short description the new region is tagged with.
+   * region) the class and short description the new region is tagged with; {@code within} is
+   * the tag of the range the call works inside (a reservation it commits part of), whose origin
+   * line and start the new tag keeps, or null for a range of its own.
    */
   record Said(
       String text, Basis basis, List<String> evidence, RegionClass cls, String what,
-      String object) {
+      String object, Tag within) {
     Said {
       evidence = List.copyOf(evidence);
     }
 
     static Said of(String text, Basis basis, String... evidence) {
-      return new Said(text, basis, Arrays.asList(evidence), null, null, null);
+      return new Said(text, basis, Arrays.asList(evidence), null, null, null, null);
     }
 
     Said tag(RegionClass c, String w) {
-      return new Said(text, basis, evidence, c, w, object);
+      return new Said(text, basis, evidence, c, w, object, within);
     }
 
     Said tag(RegionClass c, String w, String obj) {
-      return new Said(text, basis, evidence, c, w, obj);
+      return new Said(text, basis, evidence, c, w, obj, within);
+    }
+
+    /** The new tag is a part of this one: same origin line and start. */
+    Said within(Tag parent) {
+      return new Said(text, basis, evidence, cls, what, object, parent);
     }
   }
 
@@ -55,6 +78,7 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
     private final Set<String> on;
     private List<Predicate<Ctx>> when = List.of();
     private Set<String> frames = Set.of();
+    private Effect effect = Effect.NONE;
 
     Builder(String id, Set<String> on) {
       this.id = id;
@@ -72,14 +96,23 @@ record Rule(String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> fr
       return this;
     }
 
+    /** What the row teaches the space when it speaks (see {@link Effect}). */
+    Builder effect(Effect e) {
+      this.effect = e;
+      return this;
+    }
+
     Rule says(Say say) {
-      return new Rule(id, on, when, frames, say);
+      return new Rule(id, on, when, frames, say, effect);
     }
   }
 
   boolean matches(Ctx c) {
     if (!on.contains(c.name())) {
       return false;
+    }
+    if (id.startsWith("malloc-") && c.runtimeCaller(MallocRules.ALLOCATOR)) {
+      return false; // -k shows the runtime itself asking the kernel: no malloc rule applies
     }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {

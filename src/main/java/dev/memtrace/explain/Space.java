@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Handle;
+import dev.memtrace.trace.RawText;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,11 +13,26 @@ import java.util.Map;
  */
 final class Space {
 
-  /** An object ld.so is mapping: its path and the span reserved for it. */
-  record Loading(String path, long base, long end, int line) {}
+  /**
+   * An object ld.so is mapping: its path (null when the trace does not name it) and the span
+   * reserved for it.
+   */
+  record Loading(String path, long base, long end, int line, long fd) {
+    /** The path, or what the sentences call an object the trace does not name. */
+    String name() {
+      return path != null ? RawText.name(path) : "a shared object the trace does not name (fd " + fd + ")";
+    }
+
+    /** The short name tags use: the file name, or "unnamed object". */
+    String shortName() {
+      return path != null ? LoaderRules.shortName(RawText.name(path)) : "unnamed object";
+    }
+  }
 
   final TagMap tags;
   final Map<Integer, String> fds;
+  /** The working directory as chdir/fchdir showed it, or null when the trace has not. */
+  String cwd;
   String exe;
   long startBrk = -1;
   long brk = -1;
@@ -33,15 +49,15 @@ final class Space {
   /** The path of ld.so.cache's mapping, to recognise its munmap. */
   long cacheAddress = -1;
   Loading loading;
-  /** The last 128 MiB PROT_NONE reservation of a new arena, for its head/tail munmaps. */
-  long arenaReservation = -1;
-  int arenaLine;
-  long arenaAligned = -1;
   /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */
   long candidate = -1;
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
   long ioBlock;
+  /** The fds the I/O buffer was seen used with (calls of exactly its block size). */
+  final java.util.Set<Long> ioFds = new java.util.HashSet<>();
+  /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
+  long ioLastRead = -1;
   int memoryEvents;
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
@@ -75,6 +91,7 @@ final class Space {
     this.tags = from.tags.copy();
     this.fds = new HashMap<>(from.fds);
     this.exe = from.exe;
+    this.cwd = from.cwd;
     this.startBrk = from.startBrk;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;

@@ -44,9 +44,10 @@ final class Specials {
         if (c.ok()) {
           p.why.add(new Explanation("execve",
               "the kernel replaces the address space: it maps the executable's segments, "
-                  + "ld.so, [stack], [vvar], [vdso] (and [vsyscall]) itself, so no syscall in "
-                  + "the trace shows them being made",
-              Basis.PATTERN, List.of("execve succeeded")));
+                  + "ld.so (for a dynamically linked program), [stack], [vvar], [vdso] (and "
+                  + "[vsyscall]) itself, so no syscall in "
+                  + "the trace shows them being made (execve(2))",
+              Basis.ARITHMETIC, List.of("execve returned 0")));
         }
       }
       case "arch_prctl" -> tls(c, p);
@@ -109,15 +110,17 @@ final class Specials {
         bytes += s.size();
       }
     }
-    String text = "fork: child " + c.ret() + " gets a copy of the address space; private pages "
-        + "are shared copy-on-write until either side writes";
+    String text = "fork: child " + c.ret() + " gets a copy of the address space (but for "
+        + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
+        + "side writes";
     if (!shared.isEmpty()) {
       text += ". " + shared.size() + " MAP_SHARED mapping" + (shared.size() > 1 ? "s" : "")
           + " (" + Human.bytes(bytes) + ": " + String.join(", ", shared.subList(0,
               Math.min(4, shared.size()))) + (shared.size() > 4 ? ", …" : "")
-          + ") stay truly shared: writes by parent or child are seen by both";
+          + ") " + (shared.size() > 1 ? "stay" : "stays") + " truly shared: where a shared "
+          + "mapping allows writes, a write by parent or child is seen by both";
     }
-    p.why.add(new Explanation("fork", text, Basis.PATTERN,
+    p.why.add(new Explanation("fork", text, Basis.ARITHMETIC,
         List.of("clone without CLONE_VM returned " + c.ret())));
   }
 
@@ -151,11 +154,16 @@ final class Specials {
       return;
     }
     t.refine(RegionClass.TLS, "main thread's TLS block");
-    String text = "the main thread's TLS block and TCB (" + s.size() + " bytes): ld.so's "
-        + "minimal malloc of the static TLS size plus struct pthread (" + Glibc.STRUCT_PTHREAD
-        + " bytes), rounded to pages plus one extra page. FS points " + hex(off)
-        + " into it, at struct pthread, which sits after the static TLS area (set by "
-        + "arch_prctl at line " + c.line() + ")";
+    String text = "holds the main thread's static TLS block and TCB: FS points " + hex(off)
+        + " into these " + s.size() + " bytes (arch_prctl at line " + c.line() + "). ld.so's "
+        + "minimal malloc (elf/dl-minimal-malloc.c) mapped them, ALIGN_UP(n, 4096) plus one "
+        + "extra page, while init_tls (elf/rtld.c) allocated through it: the dtv slotinfo "
+        + "list (calloc), then _dl_allocate_tls_storage's malloc(dl_tls_static_size + "
+        + "dl_tls_static_align + 8) and the dtv (calloc); what fitted went into the rest of "
+        + "ld.so's own data page, and the trace does not show which request needed this "
+        + "mapping. On x86-64 the TCB (struct pthread) follows the TLS blocks (TLS_TCB_AT_TP), "
+        + "so " + hex(off) + " = the block's start in this mapping, rounded up to "
+        + "dl_tls_static_align, + dl_tls_static_size - TLS_TCB_SIZE";
     c.ex.amend(t, "ldso-minimal-malloc", new Explanation("tls-block", text, Basis.ARITHMETIC,
         List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
     p.why.add(new Explanation("tls",
@@ -190,9 +198,11 @@ final class Specials {
       return;
     }
     p.why.add(new Explanation("thread-stack-size",
-        "libc start-up reads RLIMIT_STACK to set the default pthread stack size: " + s.steps()
-            + "; threads made later get " + s.value() + " bytes + a 4096-byte guard. The main "
-            + "stack is not sized here: it grows on demand up to this limit",
+        "libc start-up reads RLIMIT_STACK to set the default pthread stack size "
+            + "(__pthread_early_init): " + s.steps() + "; threads made later without a stack "
+            + "size of their own (pthread_attr_setstacksize) get " + s.value() + " bytes + a "
+            + "4096-byte guard. The main stack is not sized here: it grows on demand up to this "
+            + "limit",
         Basis.ARITHMETIC, List.of(s.steps())));
   }
 
@@ -232,7 +242,8 @@ final class Specials {
       if (Classifier.isExecutable(r.path(), sp.exe)) {
         path = r.path();
         what = switch (Classifier.classify(r, null, sp.exe)) {
-          case IMAGE_HEADERS -> "ELF headers";
+          case IMAGE_HEADERS -> "first segment (ELF and program headers, .dynsym/.dynstr, "
+              + "relocations: what ld.so reads, no code)";
           case IMAGE_TEXT -> "text (code)";
           case IMAGE_RODATA -> "rodata (constants, string literals)";
           case IMAGE_DATA -> "data (initialised globals and statics, from the file, "

@@ -19,7 +19,10 @@ final class State {
     }
     Space sp = c.sp;
     sp.memoryEvents++;
-    String id = rule == null ? "" : rule.id();
+    if (!sp.jvm && c.stackIn("/libjvm.so")) {
+      sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
+    }
+    TagMap.Span before = sp.tags.at(c.arg(0));
     switch (c.name()) {
       case "mmap", "mmap2" -> {
         long start = c.ret();
@@ -27,42 +30,19 @@ final class State {
         RegionClass cls = said != null && said.cls() != null ? said.cls() : guess(c);
         String what = said != null && said.what() != null ? said.what()
             : c.len() + "-byte " + cls.label;
-        Tag tag = new Tag(cls, what, said == null ? null : said.object(), c.line());
+        Tag tag;
+        if (said != null && said.within() != null) {
+          tag = said.within().withClass(cls, what);
+        } else {
+          tag = new Tag(cls, what, said == null ? null : said.object(), c.line());
+          tag.base(start);
+        }
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
-        if (id.equals("ldso-segment") && sp.loading != null) {
-          // What is left of the reservation below the first segment mapped over it is the
-          // object's first PT_LOAD: ELF headers, dynamic symbols, relocations.
-          for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
-            if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
-              sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
-                  RegionClass.IMAGE_HEADERS,
-                  LoaderRules.shortName(RawText.name(sp.loading.path())) + " headers"));
-            }
-          }
-        }
-        if (id.equals("ldso-span")) {
-          sp.loading = new Space.Loading(c.fdPath(4), start, start + c.len(), c.line());
-          sp.jvm = sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
-        } else if (id.equals("ldso-cache")) {
-          sp.cacheAddress = start;
-        } else if (id.equals("malloc-arena-reserve")) {
-          sp.arenaReservation = start;
-          sp.arenaLine = c.line();
-        } else if (id.equals("jvm-heap-reserve")) {
-          sp.javaHeap = c.len();
-          sp.javaHeapLine = c.line();
-        } else if (id.equals("malloc-mmap")) {
-          ex.buffersCandidate(sp, start);
-        }
       }
       case "munmap" -> {
         long a = c.arg(0);
-        TagMap.Span s = sp.tags.at(a);
-        if (id.equals("malloc-free-mmapped") && s != null) {
-          sp.mmapThreshold = Glibc.thresholdAfterFree(sp.mmapThreshold,
-              c.arg(1) - ex.leadOf(s.tag())).value();
-        }
+        TagMap.Span s = before;
         if (s != null && s.start() == sp.ioBuffer) {
           ex.append(s.tag(), new Explanation("io-buffer-freed",
               "given back to the kernel by the munmap at line " + c.line(),
@@ -74,15 +54,6 @@ final class State {
           sp.candidate = -1;
         }
         sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
-        if (id.equals("malloc-arena-trim")) {
-          long r = sp.arenaReservation;
-          for (TagMap.Span left : sp.tags.overlapping(r, r + 2 * Glibc.HEAP_MAX)) {
-            if (left.tag().what().startsWith("arena reservation")) {
-              sp.tags.put(left.start(), left.end(), left.tag().withClass(
-                  RegionClass.MALLOC_ARENA, "arena reservation, now a 64 MiB arena heap"));
-            }
-          }
-        }
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }
@@ -90,17 +61,11 @@ final class State {
       case "mprotect", "pkey_mprotect" -> {
         long a = c.arg(0);
         long end = a + Glibc.alignUp(c.arg(1), Glibc.PAGE);
-        TagMap.Span s = sp.tags.at(a);
+        TagMap.Span s = before;
         if (said != null && said.cls() != null) {
-          Tag base = s != null ? s.tag() : new Tag(said.cls(), said.what(), null, c.line());
+          Tag base = said.within() != null ? said.within() : s != null ? s.tag()
+              : new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(a, end, base.withClass(said.cls(), said.what()));
-        }
-        if (id.equals("thread-stack-prot") && s != null) {
-          sp.tags.put(s.start(), a, s.tag().withClass(RegionClass.GUARD, "thread stack guard"));
-        }
-        if (id.equals("malloc-arena-commit") && s != null && s.end() > end) {
-          sp.tags.put(end, s.end(), s.tag().withClass(RegionClass.MALLOC_ARENA,
-              "malloc arena heap (not yet usable)"));
         }
       }
       case "mremap" -> {
@@ -152,6 +117,9 @@ final class State {
         // other memory calls do not move regions
       }
     }
+    if (rule != null && said != null) {
+      rule.effect().apply(c, before);
+    }
     long total = sp.tags.total();
     if (total > sp.peak) {
       sp.peak = total;
@@ -191,9 +159,24 @@ final class State {
             path = unquote(c.text(pathArg));
             if (c.name().equals("memfd_create")) {
               path = "/memfd:" + path;
+            } else if (path != null) {
+              path = resolve(sp, c.name().equals("openat") ? c.text(0) : "AT_FDCWD", path);
             }
           }
           sp.fds.put((int) fd, path);
+        }
+      }
+      case "chdir" -> {
+        if (c.ok()) {
+          String dir = unquote(c.text(0));
+          sp.cwd = dir == null ? null : resolve(sp, "AT_FDCWD", dir);
+          sp.cwd = sp.cwd != null && sp.cwd.startsWith("/") ? sp.cwd : null;
+        }
+      }
+      case "fchdir" -> {
+        if (c.ok()) {
+          String dir = c.fdPath(0);
+          sp.cwd = dir != null && dir.startsWith("/") ? dir : null;
         }
       }
       case "close" -> sp.fds.remove((int) c.arg(0));
@@ -217,6 +200,35 @@ final class State {
         // nothing to remember
       }
     }
+  }
+
+  /**
+   * A path as the call named it, made absolute against its directory fd (openat's first
+   * argument: AT_FDCWD for the working directory) when the trace shows what that directory is;
+   * else left as it was (relative).
+   */
+  static String resolve(Space sp, String dirArg, String path) {
+    if (path.startsWith("/") || dirArg == null) {
+      return path;
+    }
+    String dir;
+    if (dirArg.trim().startsWith("AT_FDCWD")) {
+      dir = sp.cwd;
+    } else {
+      dir = Num.decoration(dirArg);
+      if (dir == null) {
+        long fd = Num.parse(dirArg);
+        dir = fd == Num.NONE ? null : sp.fds.get((int) fd);
+      }
+    }
+    if (dir == null || !dir.startsWith("/")) {
+      return path;
+    }
+    String rel = path.startsWith("./") ? path.substring(2) : path;
+    if (rel.equals(".") || rel.isEmpty()) {
+      return dir;
+    }
+    return (dir.endsWith("/") ? dir : dir + "/") + rel;
   }
 
   /** A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds it. */

@@ -12,6 +12,10 @@ public final class Tag {
   private final String object;
   private final int line;
   private long lead;
+  /** Start of the whole range the event at {@link #line} made (a reservation), -1 unknown. */
+  private long base = -1;
+  /** Made by {@link #withClass}: names a part of the range the originating event made. */
+  private boolean part;
 
   public Tag(RegionClass cls, String what, String object, int line) {
     this.cls = cls;
@@ -45,6 +49,20 @@ public final class Tag {
     this.lead = bytes;
   }
 
+  /** Start of the range the originating event made: offsets are measured from here. */
+  public long base() {
+    return base;
+  }
+
+  void base(long start) {
+    this.base = start;
+  }
+
+  /** Whether this tag names a part of what its line made (a commit, a guard, a trimmed heap). */
+  public boolean part() {
+    return part;
+  }
+
   /** Tells more about the region: a later event showed what it is for. */
   public void refine(RegionClass newCls, String newWhat) {
     this.cls = newCls;
@@ -53,7 +71,10 @@ public final class Tag {
 
   /** The same tag with another class, for the parts of a range that changed role. */
   public Tag withClass(RegionClass newCls, String newWhat) {
-    return new Tag(newCls, newWhat, object, line);
+    Tag t = new Tag(newCls, newWhat, object, line);
+    t.base = base;
+    t.part = true;
+    return t;
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Thread stacks as nptl makes them (allocate_stack, setup_stack_prot, advise_stack_range): a
  * PROT_NONE block of stack size + guard, all but the lowest page made RW, pages dropped when the
- * thread exits, blocks beyond the 40 MiB cache unmapped (memory-facts §4.1, §7).
+ * thread exits, blocks beyond the 40 MiB cache unmapped (nptl/allocate_stack.c, nptl/nptl-stack.c).
  */
 final class ThreadRules {
   private ThreadRules() {}
@@ -37,22 +37,36 @@ final class ThreadRules {
                   && c.arg(0) > s.start();
             })
             .frames("allocate_stack", "setup_stack_prot", "pthread_create")
+            .effect((c, before) -> c.sp.tags.put(before.start(), c.arg(0),
+                before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
         Rule.on("thread-stack-guard-zone", "mprotect")
-            .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK))
-            .says(c -> Said.of(
-                    "makes " + c.arg(1) + " bytes at the low end of a thread stack inaccessible: "
-                        + "a guard zone set up by the runtime (HotSpot: reserved + yellow + red "
-                        + "pages) so that a stack overflow faults instead of corrupting memory",
-                    Basis.PATTERN, "mprotect PROT_NONE inside a thread stack")
-                .tag(RegionClass.GUARD, "thread stack guard zone")),
+            .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
+            .says(c -> {
+              TagMap.Span s = c.sp.tags.at(c.arg(0));
+              long off = c.arg(0) - MappingRules.reservationStart(s);
+              boolean jvm = JvmRules.jvm().test(c);
+              return Said.of(
+                      "makes " + c.arg(1) + " bytes at offset " + hex(off) + " of the thread "
+                          + "stack made at line " + s.tag().line() + " inaccessible: a guard "
+                          + "zone " + (jvm ? "(HotSpot's os::guard_memory: the reserved, "
+                              + "yellow and red zones)" : "set up by the program or its "
+                              + "runtime") + ", so that a stack overflow faults instead of "
+                          + "corrupting memory",
+                      Basis.PATTERN, "mprotect PROT_NONE inside the thread stack made at line "
+                          + s.tag().line())
+                  .tag(RegionClass.GUARD, "thread stack guard zone")
+                  .within(s.tag());
+            }),
         Rule.on("thread-stack-release", "madvise")
             .when(ok(), advice(2, "MADV_DONTNEED"),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("advise_stack_range", "start_thread")
             .says(c -> Said.of(
-                "a thread is exiting: glibc drops the pages of its stack (" + c.arg(1)
-                    + " bytes from the block start up to just below the exiting thread's stack "
+                "a thread is exiting: glibc drops the pages of its stack (advise_stack_range, "
+                    + "nptl/allocatestack.c: " + c.arg(1) + " bytes from the block start up to "
+                    + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
                     + "pointer); the mapping stays, cached for the next pthread_create",
                 Basis.PATTERN, "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")

@@ -38,6 +38,12 @@ public final class AddressSpace implements AddressSpaceView {
   private long anonIds;
   /** Ranges reused before the munmap that freed them shows in the log. */
   final ReusedRanges reused = new ReusedRanges();
+  /**
+   * Ranges the model held that a maps snapshot did not show (the latest few): a munmap whose
+   * line comes after that snapshot finds nothing there, and says why instead of guessing.
+   */
+  final List<long[]> droppedBySnapshot = new ArrayList<>();
+  private static final int DROPPED_KEPT = 64;
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
   /** This space's identity in the events ({@link Who}), given when first asked for. */
@@ -322,6 +328,7 @@ public final class AddressSpace implements AddressSpaceView {
   public Map<String, String> resync(List<Region> kernel) {
     Map<String, String> renamed = new java.util.HashMap<>();
     Areas old = new Areas(areas);
+    dropped(old, kernel);
     areas.clear();
     for (Region k : kernel) {
       Vma mine = old.startingAt(k.start());
@@ -346,6 +353,36 @@ public final class AddressSpace implements AddressSpaceView {
       }
     }
     return renamed;
+  }
+
+  /** Notes the parts of the old areas that no line of the (sorted) kernel listing covers. */
+  private void dropped(Areas old, List<Region> kernel) {
+    int k = 0;
+    for (int i = 0; i < old.size(); i++) {
+      Vma v = old.get(i);
+      long at = v.start();
+      while (k < kernel.size() && kernel.get(k).end() <= at) {
+        k++;
+      }
+      for (int j = k; at < v.end(); j++) {
+        Region kr = j < kernel.size() ? kernel.get(j) : null;
+        if (kr == null || kr.start() >= v.end()) {
+          drop(at, v.end());
+          break;
+        }
+        if (kr.start() > at) {
+          drop(at, kr.start());
+        }
+        at = Math.max(at, kr.end());
+      }
+    }
+  }
+
+  private void drop(long start, long end) {
+    if (droppedBySnapshot.size() == DROPPED_KEPT) {
+      droppedBySnapshot.remove(0);
+    }
+    droppedBySnapshot.add(new long[] {start, end});
   }
 
   /** A VMA for a maps line the model did not make: what merging needs is guessed from its kind. */

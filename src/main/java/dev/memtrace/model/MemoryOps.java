@@ -175,8 +175,22 @@ public final class MemoryOps {
       return new Outcome(t.changes(), notes);
     }
     if (gone.isEmpty()) {
+      boolean snapshot = false;
+      for (java.util.Iterator<long[]> it = s.droppedBySnapshot.iterator(); it.hasNext(); ) {
+        long[] r = it.next();
+        if (r[0] < end && r[1] > addr) {
+          it.remove();
+          snapshot = true;
+        }
+      }
       notes.add("munmap of " + hex(addr) + "-" + hex(end) + ": the model knew no memory there"
-          + " (mapped before the trace began, or by the kernel at execve)");
+          + (snapshot
+              ? ": a maps snapshot read before this line already showed the range unmapped (the"
+                  + " munmap was still running in another thread, or the snapshot was read"
+                  + " late), so the model had let it go"
+              : ": the trace did not show memory there at this point (mapped before the trace"
+                  + " began or by the kernel at execve, or already unmapped: munmap of an"
+                  + " unmapped range succeeds)"));
     }
     return new Outcome(t.changes(), notes);
   }

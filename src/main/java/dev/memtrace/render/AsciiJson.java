@@ -267,8 +267,53 @@ final class AsciiJson implements Args.TextSink {
     }
     if (!a.why().isEmpty()) {
       put(WHY);
-      return strings(a.why(), Explanation::text);
+      return strings(a.why(), Explanation::text) && reasons(a.why(), a.event().line());
     }
+    return true;
+  }
+
+  private static final byte[] REASONS = bytes(",\"reasons\":[");
+  private static final byte[] TEXT = bytes("{\"text\":");
+  private static final byte[] BASIS = bytes(",\"basis\":");
+  private static final byte[] RULE = bytes(",\"rule\":");
+  private static final byte[] EVIDENCE = bytes(",\"evidence\":[");
+  private static final byte[] LINES = bytes(",\"lines\":[");
+
+  /** The "reasons" array: each sentence as an object with its basis, rule, evidence and lines. */
+  private boolean reasons(List<Explanation> why, int line) {
+    put(REASONS);
+    for (int i = 0; i < why.size(); i++) {
+      Explanation x = why.get(i);
+      if (i > 0) {
+        put(COMMA);
+      }
+      put(TEXT);
+      if (!string(x.text())) {
+        return false;
+      }
+      put(BASIS);
+      string(x.basis().label);
+      put(RULE);
+      if (!string(x.rule())) {
+        return false;
+      }
+      put(EVIDENCE);
+      if (!strings(x.evidence(), Function.identity())) {
+        return false;
+      }
+      put(LINES);
+      boolean firstLine = true;
+      for (int l : x.lines(line)) {
+        if (!firstLine) {
+          put(COMMA);
+        }
+        firstLine = false;
+        number(l);
+      }
+      put(CLOSE_ARRAY);
+      put(CLOSE_OBJECT);
+    }
+    put(CLOSE_ARRAY);
     return true;
   }
 

@@ -282,6 +282,25 @@ public final class JsonlRenderer implements Renderer {
         g.writeString(x.text());
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("reasons");
+      for (Explanation x : a.why()) {
+        g.writeStartObject();
+        g.writeStringField("text", x.text());
+        g.writeStringField("basis", x.basis().label);
+        g.writeStringField("rule", x.rule());
+        g.writeArrayFieldStart("evidence");
+        for (String ev : x.evidence()) {
+          g.writeString(ev);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("lines");
+        for (int n : x.lines(a.event().line())) {
+          g.writeNumber(n);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
     }
   }
 

@@ -45,7 +45,8 @@ class KernelImageTest {
     assertThat(timeline.split("\\[stack\\]: the main thread's stack, 135168 bytes", -1))
         .hasSize(2);
     assertThat(timeline).contains("the executable /tmp/s/globals as the kernel mapped it at "
-        + "execve: r--p 4 KiB ELF headers; r-xp 4 KiB text (code); r--p 4 KiB rodata (constants, "
+        + "execve: r--p 4 KiB first segment (ELF and program headers, .dynsym/.dynstr, "
+        + "relocations: what ld.so reads, no code); r-xp 4 KiB text (code); r--p 4 KiB rodata (constants, "
         + "string literals); rw-p 1.01 MiB data (initialised globals and statics, from the file, "
         + "copy-on-write); rw-p 16 MiB bss beyond the last data page");
     assertThat(r.out())

@@ -53,7 +53,8 @@ class ExplainerTest {
         --- SIGBUS {si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x7f0000001000} ---
         --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x555500021010} ---
         """);
-    assertThat(out.why(4)).contains("the program maps 8192 bytes of data.bin");
+    assertThat(out.why(4)).contains("the program maps 8192 bytes of the file \"data.bin\" (a "
+        + "path relative to a directory the trace does not show, fd 3)");
     assertThat(out.why(5)).contains("4096 bytes into the mapping of data.bin made at line 4")
         .contains("BUS_ADRERR: the address is mapped, but the page lies beyond the end");
     assertThat(out.why(6)).contains("16 bytes (16 B) beyond the end of the [heap] made at line 2")

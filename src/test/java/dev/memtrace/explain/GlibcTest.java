@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The glibc arithmetic against the figures verified in memory-facts §2.1, §3 and §4. */
+/**
+ * The glibc arithmetic (malloc/malloc.c, malloc/arena.c, nptl/allocatestack.c) against figures
+ * measured on real runs.
+ */
 class GlibcTest {
 
   @Test

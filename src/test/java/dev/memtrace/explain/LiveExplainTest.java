@@ -114,6 +114,32 @@ class LiveExplainTest {
     assertThat(out.stats().unexplained()).isZero();
   }
 
+  @Test
+  void anMremapMoveIsAMoveAndAReallocIsToldAsARange() throws Exception {
+    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
+    Path bin = Live.compile("remap", dir);
+    Path log = Live.trace(dir, List.of(), bin.toString());
+    Run.Out out = Run.explain(log);
+    AnnotatedEvent move = first(out, "mremap", "MREMAP_FIXED");
+    String to = ((SyscallEvent) move.event()).result().text();
+    assertThat(out.why(move.event().line())).contains("moves the ").contains("the same size) to "
+        + to).contains("MREMAP_FIXED").doesNotContain("resizes").doesNotContain("from 131072 to");
+    AnnotatedEvent grow = out.events().stream()
+        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("mremap")
+            && !s.args().text().contains("MREMAP_FIXED"))
+        .findFirst().orElseThrow();
+    long newLen = Long.parseLong(((SyscallEvent) grow.event()).args().texts().get(2));
+    // mremap_chunk: new size = ALIGN_UP(nb + 8, 4096); realloc(p, 600000) is inside the range
+    long lo = newLen - 4096 - 8 - 15;
+    long hi = newLen - 16 - 8;
+    assertThat(out.why(grow.event().line())).contains("realloc of an mmapped malloc chunk")
+        .contains("realloc(p, n) for n from " + lo + " to " + hi)
+        .doesNotContain("a request of about");
+    assertThat(600000L).isBetween(lo, hi);
+    assertThat(Glibc.mallocMmap(lo).value()).isEqualTo(newLen);
+    assertThat(Glibc.mallocMmap(hi).value()).isEqualTo(newLen);
+  }
+
   private static AnnotatedEvent first(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)

@@ -108,6 +108,25 @@ class MemoryOpsTest {
     assertThat(o.notes()).singleElement().asString().contains("knew no memory");
   }
 
+  /**
+   * As node's worker threads make arenas: a late maps snapshot already shows another thread's
+   * trim, whose munmap line comes after it. The note says so instead of blaming the trace's start.
+   */
+  @Test
+  void munmapOfARangeASnapshotAlreadyShowedGoneSaysSo() {
+    anon(0x7f0000000000L, 0x20000, 0);
+    s.resync(List.of(new Region(0x7f0000000000L, 0x7f0000010000L, "---p", 0, "00:00", 0, "",
+        0)));
+    Outcome o = MemoryOps.munmap(s, 0x7f0000010000L, 0x10000);
+    assertThat(o.changes()).isEmpty();
+    assertThat(o.notes()).singleElement().asString().contains("knew no memory there")
+        .contains("a maps snapshot read before this line already showed the range unmapped")
+        .doesNotContain("mapped before the trace began");
+    // the range is told once: a second munmap of it finds no snapshot to blame
+    assertThat(MemoryOps.munmap(s, 0x7f0000010000L, 0x10000).notes()).singleElement().asString()
+        .contains("the trace did not show memory there at this point");
+  }
+
   @Test
   void mprotectSplitsAndProtectingBackMerges() {
     anon(0x200000, 0x8000, RW);

@@ -74,6 +74,13 @@ class RendererTest {
     assertThat(n.get("buffer").get("address").asText()).isEqualTo("0x7f9b0f6fc010");
     assertThat(n.get("buffer").get("region").get("start").asText()).isEqualTo("0x7f9b0f6fc000");
     assertThat(n.get("why").get(0).asText()).isEqualTo("cat reads 128 KiB at a time");
+    JsonNode reason = n.get("reasons").get(0);
+    assertThat(reason.get("text").asText()).isEqualTo("cat reads 128 KiB at a time");
+    assertThat(reason.get("basis").asText()).isEqualTo(
+        annotated().why().get(0).basis().label);
+    assertThat(reason.get("rule").asText()).isEqualTo(annotated().why().get(0).rule());
+    assertThat(reason.get("evidence").isArray()).isTrue();
+    assertThat(reason.get("lines").get(0).asInt()).isEqualTo(annotated().event().line());
   }
 
   @Test

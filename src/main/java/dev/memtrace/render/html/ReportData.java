@@ -138,7 +138,9 @@ final class ReportData {
   private List<Object> why(AnnotatedEvent a, TraceEvent e) {
     List<Object> out = new ArrayList<>();
     for (Explanation x : a.why()) {
-      out.add(List.of(x.text(), x.basis().name().toLowerCase(), String.join("; ", x.evidence())));
+      out.add(List.of(x.text(), x.basis().label, String.join("; ", x.evidence()),
+          x.rule() + ", lines " + x.lines(e.line()).stream().map(String::valueOf)
+              .collect(java.util.stream.Collectors.joining(", "))));
     }
     for (String c : a.checks()) {
       out.add(List.of(c, "check", ""));

@@ -166,7 +166,7 @@ public final class PerfettoRenderer implements Renderer {
     if (!a.why().isEmpty()) {
       g.writeArrayFieldStart("why");
       for (Explanation x : a.why()) {
-        g.writeString(x.text() + " [" + x.basis().name().toLowerCase() + "]");
+        g.writeString(x.text() + " [" + x.basis().label + "]");
       }
       g.writeEndArray();
     }

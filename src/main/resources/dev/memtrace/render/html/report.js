@@ -247,6 +247,7 @@
       p.appendChild(el('span', 'basis ' + w[1], w[1]));
       p.appendChild(document.createTextNode(w[0]));
       if (w[2]) p.appendChild(el('div', 'evidence', 'rests on: ' + w[2]));
+      if (w[3]) p.appendChild(el('div', 'evidence', 'kind ' + w[3]));
       d.appendChild(p);
     });
     var list = function (k, sign) { (E[k] && E[k][i] || []).forEach(function (r) { d.appendChild(el('div', 'chg', sign + ' ' + regionLabel(r))); }); };

@@ -102,6 +102,11 @@ class ReportInBrowserTest extends InBrowser {
     String shown = browser.js("return document.querySelector('#detail pre').textContent").asText();
     assertThat(shown).contains("</script><script>window.pwned=1</script>").contains("</textarea><img src=x");
     assertThat(browser.js("return document.querySelector('.why').textContent").asText()).contains("<!-- </textarea>");
+    // each reason shows its basis, what it rests on, its kind and the lines it cites
+    assertThat(browser.js("return document.querySelector('.why .basis').textContent").asText())
+        .isEqualTo("trace");
+    assertThat(browser.js("return document.querySelector('.why').textContent").asText())
+        .contains("rests on: line 1").contains("kind test, lines 1");
     assertThat(browser.js("return document.title").asText()).isEqualTo("memtrace: <b>title</b>");
   }
 
