@@ -32,6 +32,10 @@ public final class AddressSpace implements AddressSpaceView {
   final List<long[]> reused = new ArrayList<>();
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
+  /** Images the kernel mapped at execve whose base the trace has not shown yet. */
+  final List<ExecImages.Image> unplaced = new ArrayList<>(2);
+  /** Images laid out from their ELF headers. */
+  final List<ExecImages.Placed> placed = new ArrayList<>(2);
 
   public AddressSpace() {
     areas = new Areas();
@@ -47,6 +51,8 @@ public final class AddressSpace implements AddressSpaceView {
     c.startBrk = startBrk;
     c.brk = brk;
     c.anonIds = anonIds;
+    c.unplaced.addAll(unplaced);
+    c.placed.addAll(placed);
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);
@@ -76,6 +82,29 @@ public final class AddressSpace implements AddressSpaceView {
   void setBrk(long startBrk, long brk) {
     this.startBrk = startBrk;
     this.brk = brk;
+  }
+
+  /**
+   * What the kernel mapped at execve that the model could lay out from ELF headers: role
+   * ("program" or "loader"), file, load bias and the line that told the bias (the execve for a
+   * program at its link address).
+   */
+  public List<String> placedImages() {
+    List<String> out = new ArrayList<>();
+    for (ExecImages.Placed p : placed) {
+      out.add(p.role() + " " + p.kernelPath() + " bias 0x" + Long.toHexString(p.bias())
+          + " from line " + p.learntAt());
+    }
+    return out;
+  }
+
+  /** Programs and loaders the execve mapped whose base the trace has not shown (yet). */
+  public List<String> unplacedImages() {
+    List<String> out = new ArrayList<>();
+    for (ExecImages.Image im : unplaced) {
+      out.add(im.role() + " " + im.kernelPath());
+    }
+    return out;
   }
 
   public boolean isEmpty() {
@@ -121,8 +150,10 @@ public final class AddressSpace implements AddressSpaceView {
     if (b.kind() == Backing.Kind.ANONYMOUS && isHeap(v)) {
       path = "[heap]";
     }
+    Region.Learnt learnt = (v.flags() & Vma.FROM_ELF) != 0 ? Region.Learnt.ELF_HEADER
+        : v.originLine() == 0 ? Region.Learnt.SNAPSHOT : Region.Learnt.TRACE;
     return new Region(v.start(), v.end(), v.perms(), b.hasOffset() ? v.pgoff() : 0, b.dev(),
-        b.inode(), path, v.originLine());
+        b.inode(), path, v.originLine(), learnt);
   }
 
   private boolean isHeap(Vma v) {

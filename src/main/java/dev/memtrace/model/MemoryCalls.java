@@ -133,7 +133,16 @@ final class MemoryCalls {
       return Outcome.note("unknown protection " + a.text(2) + ": the model leaves "
           + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong()) + " as it was");
     }
-    return MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    List<RegionChange> placed = ExecImages.relro(m, t.mm, addr.getAsLong(), len.getAsLong(),
+        (int) prot.getAsLong(), e.line());
+    Outcome o =
+        MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    if (placed.isEmpty()) {
+      return o;
+    }
+    List<RegionChange> all = new ArrayList<>(placed);
+    all.addAll(o.changes());
+    return new Outcome(all, o.notes());
   }
 
   private static Outcome mremap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
