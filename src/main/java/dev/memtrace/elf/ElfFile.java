@@ -58,8 +58,8 @@ public final class ElfFile {
   public static ElfFile read(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
-      ByteBuffer h = bytes(ch, 0, 64, size);
-      if (h.getInt(0) != 0x464c457f) {
+      ByteBuffer h = size < 64 ? null : bytes(ch, 0, 64, size);
+      if (h == null || h.getInt(0) != 0x464c457f) {
         throw new ElfException(path + " is not an ELF file");
       }
       if (h.get(4) != 2 || h.get(5) != 1) {
@@ -132,6 +132,9 @@ public final class ElfFile {
           List.copyOf(sections), symtab);
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new ElfException(path + ": damaged ELF headers");
+    } catch (ElfException e) {
+      throw e.getMessage().startsWith(path.toString()) ? e
+          : new ElfException(path + ": " + e.getMessage());
     }
   }
 

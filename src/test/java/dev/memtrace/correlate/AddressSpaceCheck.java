@@ -61,7 +61,11 @@ public final class AddressSpaceCheck {
   private record Open(Snapshot s, Score first, boolean firstOfProcess) {}
 
   public static Figures run(Path log, Path snapshots) throws IOException {
-    ElfFiles files = ElfFiles.local();
+    return run(log, snapshots, ElfFiles.local());
+  }
+
+  /** The same with the given files; null replays as a model that reads no file. */
+  public static Figures run(Path log, Path snapshots, ElfFiles files) throws IOException {
     MemoryModel first = new MemoryModel(files, null);
     replay(log, first, null);
     MemoryModel model = new MemoryModel(files, first.hints());
@@ -169,7 +173,8 @@ public final class AddressSpaceCheck {
   /** {@code AddressSpaceCheck PREFIX...}: the figures of PREFIX.log against PREFIX.maps.jsonl. */
   public static void main(String[] args) throws IOException {
     for (String prefix : args) {
-      Figures f = run(Path.of(prefix + ".log"), Path.of(prefix + ".maps.jsonl"));
+      Figures f = run(Path.of(prefix + ".log"), Path.of(prefix + ".maps.jsonl"),
+          Boolean.getBoolean("noelf") ? null : ElfFiles.local());
       System.out.println(Path.of(prefix).getFileName() + ": " + f);
       f.misses().stream().limit(Integer.getInteger("misses", 0)).forEach(m ->
           System.out.println("  " + m));
