@@ -22,11 +22,14 @@ import picocli.CommandLine.Command;
       "  memtrace run [OPTIONS] -p PID                 attach to a process",
       "  memtrace analyze [OPTIONS] [FILE...|-]        read strace logs, recordings",
       "  memtrace maps --at LINE[,LINE...] FILE        the address space at lines",
+      "  memtrace maps [--at LINE] --explain FILE|-p PID  each region annotated",
+      "  memtrace where ADDR [--at LINE] FILE|-p PID   the region that holds ADDR",
       "",
       "Run 'memtrace COMMAND --help' for a command's options.",
       ""
     },
-    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class},
+    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class,
+        WhereCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the command succeeded (run: the traced program's own status)",
@@ -39,7 +42,7 @@ public final class Main {
 
   static final int EXIT_USAGE = 125;
   private static final Set<String> ROOT_WORDS =
-      Set.of("run", "analyze", "maps", "help", "-h", "--help", "-V", "--version");
+      Set.of("run", "analyze", "maps", "where", "help", "-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
     int status;

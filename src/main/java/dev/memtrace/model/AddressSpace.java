@@ -98,6 +98,21 @@ public final class AddressSpace implements AddressSpaceView {
     return out;
   }
 
+  /** The path of the program execve mapped, as the kernel shows it, when its headers were read. */
+  public String program() {
+    for (ExecImages.Placed p : placed) {
+      if (p.role().equals(ExecImages.PROGRAM)) {
+        return p.kernelPath();
+      }
+    }
+    for (ExecImages.Image im : unplaced) {
+      if (im.role().equals(ExecImages.PROGRAM)) {
+        return im.kernelPath();
+      }
+    }
+    return null;
+  }
+
   /** Programs and loaders the execve mapped whose base the trace has not shown (yet). */
   public List<String> unplacedImages() {
     List<String> out = new ArrayList<>();
