@@ -59,6 +59,10 @@ final class WhereCommand implements Callable<Integer> {
       description = "Read the files the trace names under DIR instead of this machine's.")
   Path root;
 
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
+  Path snapshots;
+
   @Option(names = {"-p", "--pid"}, paramLabel = "PID",
       description = "A running process: its /proc/PID/maps instead of a log.")
   Integer pid;
@@ -117,8 +121,16 @@ final class WhereCommand implements Callable<Integer> {
           + " (its last line is " + scan.lastLine() + ")");
       return Main.EXIT_USAGE;
     }
+    List<dev.memtrace.correlate.Snapshot> snaps = new ArrayList<>(input.snapshots());
+    if (snapshots != null) {
+      if (!Files.isReadable(snapshots)) {
+        err.println("memtrace: cannot read snapshots " + snapshots);
+        return Main.EXIT_USAGE;
+      }
+      snaps.addAll(dev.memtrace.correlate.SnapshotFile.read(snapshots).snapshots());
+    }
     try (TraceReader reader = input.reader()) {
-      MapsAt.write(reader, input.snapshots(), List.of(line),
+      MapsAt.write(reader, snaps, List.of(line),
           new MemoryModel(files, scan.hints()), a -> print(out, a, addr, files));
     }
     out.flush();
@@ -133,6 +145,8 @@ final class WhereCommand implements Callable<Integer> {
       return;
     }
     List<Region> regions = space.regions();
+    boolean complete = regions.stream().anyMatch(r -> r.path().equals("[stack]"))
+        && space.unplacedImages().isEmpty() && space.unreadImages().isEmpty();
     WhereText.of(addr, RegionAnatomy.all(regions, files, space.program()), r -> {
       List<String> said = new ArrayList<>();
       said.add(RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
@@ -141,13 +155,23 @@ final class WhereCommand implements Callable<Integer> {
         said.add(RegionOrigin.changed(changed, MapsExplainText.call(at.history().text(changed))));
       }
       return said;
-    }).forEach(out::println);
+    }, complete).forEach(out::println);
     boolean held = regions.stream().anyMatch(r -> Long.compareUnsigned(r.start(), addr) <= 0
         && Long.compareUnsigned(addr, r.end()) < 0);
+    if (!held) {
+      for (String im : space.unplacedImages()) {
+        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; address not in the"
+            + " trace up to here");
+      }
+      for (String im : space.unreadImages()) {
+        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; its ELF headers"
+            + " are unknown");
+      }
+    }
     for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
       if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
-        out.println("# " + special + ": mapped by the kernel at execve; address not in the trace,"
-            + " so ADDR may lie in it");
+        out.println("# " + special + ": mapped by the kernel at execve; address not in the"
+            + " trace");
       }
     }
   }

@@ -115,7 +115,8 @@ public final class ElfFiles {
       return new Opened(null, null, "cannot name " + path + " on this machine");
     }
     if (!Files.isReadable(p)) {
-      return new Opened(null, null, "cannot read " + p);
+      return new Opened(null, null, root == null ? "cannot read " + p
+          : "cannot read " + path + " under the --root directory");
     }
     try {
       Path real = p.toRealPath();

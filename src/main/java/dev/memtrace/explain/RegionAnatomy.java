@@ -44,8 +44,8 @@ public final class RegionAnatomy {
       Symbol sym = elf.symbolAt(at);
       String words = sec == null ? "no section (padding between sections)" : "section " + sec;
       if (sym != null) {
-        words += ", in " + (sym.function() ? "function " : "object ") + sym.name() + " + 0x"
-            + Long.toHexString(at - sym.value());
+        words += ", in " + (sym.function() ? "function " : "object ") + sym.name()
+            + (at == sym.value() ? "" : " + 0x" + Long.toHexString(at - sym.value()));
       }
       return words + " (link address 0x" + Long.toHexString(at) + ")";
     }

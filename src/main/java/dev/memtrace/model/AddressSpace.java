@@ -36,6 +36,8 @@ public final class AddressSpace implements AddressSpaceView {
   final List<ExecImages.Image> unplaced = new ArrayList<>(2);
   /** Images laid out from their ELF headers. */
   final List<ExecImages.Placed> placed = new ArrayList<>(2);
+  /** What execve mapped whose ELF headers could not be read, each with why. */
+  final List<String> unread = new ArrayList<>(1);
 
   public AddressSpace() {
     areas = new Areas();
@@ -53,6 +55,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.anonIds = anonIds;
     c.unplaced.addAll(unplaced);
     c.placed.addAll(placed);
+    c.unread.addAll(unread);
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);
@@ -111,6 +114,11 @@ public final class AddressSpace implements AddressSpaceView {
       }
     }
     return null;
+  }
+
+  /** Programs and loaders the execve mapped whose ELF headers could not be read, with why. */
+  public List<String> unreadImages() {
+    return List.copyOf(unread);
   }
 
   /** Programs and loaders the execve mapped whose base the trace has not shown (yet). */

@@ -57,6 +57,7 @@ final class ExecImages {
     List<String> notes = new ArrayList<>();
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
     if (!prog.ok()) {
+      t.mm.unread.add("program " + path + " (" + prog.problem() + ")");
       return Outcome.note("the program's ELF headers are unknown (" + prog.problem()
           + "): what the kernel mapped at execve is not shown");
     }
@@ -68,6 +69,7 @@ final class ExecImages {
       if (ld.ok()) {
         images.add(new Image(LOADER, ld.elf(), ld.kernelPath(), line, t.tgid));
       } else {
+        t.mm.unread.add("loader " + interp + " (" + ld.problem() + ")");
         notes.add("the loader's ELF headers are unknown (" + ld.problem() + "): where the"
             + " kernel mapped " + interp + " is not shown");
       }

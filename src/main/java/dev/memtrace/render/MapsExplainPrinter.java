@@ -39,6 +39,10 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
     for (String im : space.placedImages()) {
       out.println("# from ELF headers: " + MapsExplainText.escape(im));
     }
+    for (String im : space.unreadImages()) {
+      out.println("# not shown: " + MapsExplainText.escape(im) + ": mapped at execve, its ELF"
+          + " headers are unknown");
+    }
     for (String im : space.unplacedImages()) {
       out.println("# not shown: " + MapsExplainText.escape(im) + " (mapped at execve; its address"
           + " is not in the trace up to here)");

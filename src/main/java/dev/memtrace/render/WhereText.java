@@ -22,6 +22,15 @@ public final class WhereText {
    */
   public static List<String> of(long address, List<RegionAnatomy.Facts> facts,
       Function<Region, List<String>> origin) {
+    return of(address, facts, origin, true);
+  }
+
+  /**
+   * @param complete whether the listing holds every region (a kernel listing), so that an
+   *     address outside them is unmapped; else it may lie in a region the trace does not place
+   */
+  public static List<String> of(long address, List<RegionAnatomy.Facts> facts,
+      Function<Region, List<String>> origin, boolean complete) {
     List<String> out = new java.util.ArrayList<>();
     String a = "0x" + Long.toHexString(address);
     RegionAnatomy.Facts below = null;
@@ -49,7 +58,11 @@ public final class WhereText {
         above = f;
       }
     }
-    out.add(a + " is unmapped: no region holds it, so an access there raises SIGSEGV (SEGV_MAPERR), unless the stack grows down into it");
+    out.add(complete
+        ? a + " is unmapped: no region holds it, so an access there raises SIGSEGV"
+            + " (SEGV_MAPERR), unless the stack grows down into it"
+        : a + " is in no region the trace shows: it may lie in a region the kernel mapped at"
+            + " execve whose address is not in the trace (listed below), else it is unmapped");
     if (below != null) {
       out.add("  " + distance(address - below.region().end()) + " past the end of "
           + name(below.region()));

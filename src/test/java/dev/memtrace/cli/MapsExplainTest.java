@@ -97,7 +97,7 @@ class MapsExplainTest {
   void whereOutsideEveryRegionSaysHowFarPastTheNearest() {
     Cli r = Cli.run("where", "0x1000", cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).contains("0x1000 is unmapped")
+    assertThat(r.out()).contains("0x1000 is in no region the trace shows")
         .containsPattern("\\d+ bytes \\([^)]*\\) before the start of /usr/bin/cat \\(");
   }
 
