@@ -154,4 +154,15 @@ class MapsExplainTest {
     Region r = new Region(0x1000, 0x2000, "r--p", 0, "00:00", 0, "/tmp/a\nb\u007f", 3);
     assertThat(dev.memtrace.render.MapsExplainText.line(r)).endsWith("/tmp/a\\012b\\177");
   }
+
+  @Test
+  void helpAndTheManPageNameBothCommands(@TempDir Path tmp) throws Exception {
+    assertThat(Cli.run("--help").out()).contains("memtrace where ADDR")
+        .contains("maps [--at LINE] --explain");
+    assertThat(Cli.run("maps", "--help").out()).contains("--explain", "--root", "-p, --pid");
+    assertThat(Cli.run("where", "--help").out()).contains("ADDR", "--at", "--root");
+    Docs.write(tmp);
+    assertThat(Files.readString(tmp.resolve("memtrace.1")))
+        .contains(".SH \"MEMTRACE WHERE\"", "\\fB\\-\\-explain\\fR");
+  }
 }
