@@ -99,20 +99,11 @@ public final class ElfFiles {
   }
 
   private Opened read(String path, String dir) {
-    Path p;
-    try {
-      if (path.startsWith("/")) {
-        p = root == null ? Path.of(path) : root.resolve(path.substring(1));
-      } else if (dir != null && dir.startsWith("/")) {
-        p = root == null ? Path.of(dir, path) : root.resolve(dir.substring(1)).resolve(path);
-      } else if (cwd != null) {
-        p = cwd.resolve(path);
-      } else {
-        return new Opened(null, null, path + " is relative and the directory it was run from is"
-            + " not in the trace");
-      }
-    } catch (InvalidPathException e) {
-      return new Opened(null, null, "cannot name " + path + " on this machine");
+    Path p = locate(path, dir);
+    if (p == null) {
+      return new Opened(null, null, path.startsWith("/") || (dir != null && dir.startsWith("/"))
+          ? "cannot name " + path + " on this machine"
+          : path + " is relative and the directory it was run from is not in the trace");
     }
     if (!Files.isReadable(p)) {
       return new Opened(null, null, root == null ? "cannot read " + p

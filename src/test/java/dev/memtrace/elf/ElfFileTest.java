@@ -89,4 +89,28 @@ class ElfFileTest {
     assertThatThrownBy(() -> ElfFile.read(cut)).isInstanceOf(ElfException.class)
         .hasMessageNotContaining("\n");
   }
+
+  @Test
+  void damagedHeadersNeverThrowAnythingButAnElfException(@TempDir Path dir) throws Exception {
+    Path cat = Path.of("/usr/bin/cat");
+    assumeTrue(Files.isReadable(cat));
+    byte[] good = Files.readAllBytes(cat);
+    java.util.Random rnd = new java.util.Random(17);
+    Path bad = dir.resolve("bad");
+    for (int i = 0; i < 300; i++) {
+      byte[] b = good.clone();
+      for (int k = 0; k < 1 + rnd.nextInt(8); k++) {
+        int at = rnd.nextInt(i % 2 == 0 ? 64 : 4096); // the ELF header, or the tables after it
+        b[at] = (byte) rnd.nextInt(256);
+      }
+      Files.write(bad, i % 10 == 0 ? java.util.Arrays.copyOf(b, rnd.nextInt(b.length)) : b);
+      try {
+        ElfFile e = ElfFile.read(bad);
+        e.sectionsIn(0, Long.MAX_VALUE);
+        e.symbolAt(0x2000);
+      } catch (ElfException e) {
+        assertThat(e.getMessage()).startsWith(bad.toString()).doesNotContain("\n");
+      }
+    }
+  }
 }
