@@ -4,7 +4,7 @@
 set -e
 cd "$(dirname "$0")"
 for d in */; do
-  grep -E '^memtrace (analyze|maps) [^>]+ > \S+$' "$d/README.md" | while read -r cmd; do
+  grep -E '^memtrace (analyze|maps|where) [^>]+ > \S+$' "$d/README.md" | while read -r cmd; do
     (cd "$d" && sh -c "../../bin/${cmd}")
   done
 done

@@ -25,19 +25,21 @@ import picocli.CommandLine.Command;
       "  memtrace run [OPTIONS] -p PID                 attach to a process",
       "  memtrace analyze [OPTIONS] [FILE...|-]        read strace logs, recordings",
       "  memtrace maps --at LINE[,LINE...] FILE        the address space at lines",
+      "  memtrace maps [--at LINE] --explain FILE|-p PID  each region annotated",
+      "  memtrace where ADDR [--at LINE] FILE|-p PID   the region that holds ADDR",
       "",
       "Run 'memtrace help COMMAND' (or 'memtrace COMMAND --help') for a command's options.",
       ""
     },
     subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class,
-      CommandLine.HelpCommand.class},
+      CommandLine.HelpCommand.class, WhereCommand.class},
     exitCodeListHeading = "%nExit status:%n")
 public final class Main {
 
   /** How a status of 128+N reads in the help of the root command and of run. */
   private static final String BY_SIGNAL = "COMMAND (or memtrace itself) was ended by signal N";
   private static final Set<String> ROOT_WORDS =
-      Set.of("run", "analyze", "maps", "help", "-h", "--help", "-V", "--version");
+      Set.of("run", "analyze", "maps", "where", "help", "-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
     int status;

@@ -3,87 +3,181 @@ package dev.memtrace.cli;
 import dev.memtrace.correlate.MapsAt;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotFile;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.render.MapsExplainPrinter;
 import dev.memtrace.run.ExitCode;
 import dev.memtrace.trace.TraceReader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code memtrace maps --at LINE[,LINE...] [--snapshots FILE] FILE}: wiring only, see {@link MapsAt}. */
+/**
+ * {@code memtrace maps [--at LINE[,LINE...]] [--explain] [--root DIR] FILE|-p PID}: wiring only,
+ * see {@link MapsAt} and {@link MapsExplainPrinter}.
+ */
 @Command(
     name = "maps",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the address space the model holds after each given line of an strace log, "
-          + "in /proc/PID/maps format, under a header '# line LINE pid PID'."
+      "Prints the address space the model holds after each given line of an strace log or a"
+          + " 'run --save' recording, in /proc/PID/maps format, under a header"
+          + " '# line LINE pid PID'.",
+      "What the kernel mapped at execve (the program, ld.so) is laid out from the ELF headers of"
+          + " the files the trace names, read on this machine or under --root.",
+      "With --explain each region is annotated: its class, the ELF sections it holds, the call"
+          + " that made or last changed it, its size; a legend of the columns comes first.",
+      "",
+      "  memtrace maps --at 40 trace.log",
+      "  memtrace maps --explain trace.log          (after the log's last memory call)",
+      "  memtrace maps --explain -p PID             (a running process)",
+      ""
     },
     exitCodeListHeading = "%nExit status:%n")
 final class MapsCommand implements Callable<Integer> {
 
-  @Option(names = "--at", required = true, split = ",", paramLabel = "LINE",
-      description = "Line numbers of FILE (1-based), comma-separated.")
+  @Option(names = "--at", split = ",", paramLabel = "LINE",
+      description = "Line numbers of FILE (1-based), comma-separated. Required without --explain;"
+          + " with it the default is the line of the log's last memory call.")
   List<Integer> at;
+
+  @Option(names = "--explain", description = "Annotate each region and explain the columns.")
+  boolean explain;
+
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "Read the files the trace names under DIR (a copy of the traced machine's"
+          + " files) instead of this machine's.")
+  Path root;
+
+  @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+      description = "A running process: its /proc/PID/maps instead of a log.")
+  Integer pid;
 
   @Option(names = "--snapshots", paramLabel = "FILE",
       description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
   Path snapshots;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The strace log ('-' for standard input).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+      description = "The strace log or recording ('-' for standard input).")
   String file;
 
   private final PrintStream stdout;
-  private final PrintStream err;
+  private final PrintWriter err;
 
   MapsCommand(PrintStream stdout, PrintStream err) {
     this.stdout = stdout;
-    this.err = err;
+    this.err = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
   }
 
   @Override
   public Integer call() throws IOException {
     CheckedOutput target = CheckedOutput.of(stdout);
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(target, 1 << 16)));
-    if (at.stream().anyMatch(l -> l < 1)) {
-      err.println("memtrace: --at takes line numbers from 1");
-      return ExitCode.FAILED.code;
-    }
-    List<Snapshot> snaps = List.of();
-    if (snapshots != null) {
-      if (!Files.isReadable(snapshots)) {
-        err.println("memtrace: cannot read snapshots " + snapshots);
-        return ExitCode.FAILED.code;
-      }
-      SnapshotFile.Loaded loaded = SnapshotFile.read(snapshots);
-      snaps = loaded.snapshots();
-      if (loaded.skipped() > 0) {
-        err.println("memtrace: " + loaded.skipped() + " line(s) of " + snapshots
-            + " are not snapshots and were skipped");
-      }
-    }
-    boolean stdin = "-".equals(file);
-    if (!stdin && !Files.isReadable(Path.of(file))) {
-      err.println("memtrace: cannot read " + file);
-      return ExitCode.FAILED.code;
-    }
-    try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(file));
-        TraceReader reader = new TraceReader(in, stdin ? null : file, null)) {
-      MapsAt.write(reader, snaps, at, out);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(target, 1 << 16)));
+    int status;
+    try {
+      status = run(out);
     } finally {
       out.close(); // PrintWriter keeps only a flag when a write fails; the target keeps the error
     }
     if (target.failed() && !target.readerGone()) {
       err.println("memtrace: write error: " + target.reason());
       return ExitCode.WRITE_ERROR.code;
+    }
+    return status;
+  }
+
+  private int run(PrintWriter out) throws IOException {
+    if ((file == null) == (pid == null)) {
+      err.println("memtrace: maps takes a FILE or -p PID (one of them)");
+      return ExitCode.FAILED.code;
+    }
+    if (root != null && !Files.isDirectory(root)) {
+      err.println("memtrace: --root " + root + " is not a directory");
+      return ExitCode.FAILED.code;
+    }
+    ElfFiles files = root == null ? ElfFiles.local() : ElfFiles.under(root);
+    if (pid != null) {
+      return process(out, files);
+    }
+    if (at == null && !explain) {
+      err.println("memtrace: maps needs --at LINE (or --explain)");
+      return ExitCode.FAILED.code;
+    }
+    if (at != null && at.stream().anyMatch(l -> l < 1)) {
+      err.println("memtrace: --at takes line numbers from 1");
+      return ExitCode.FAILED.code;
+    }
+    TraceInput input = TraceInput.open(file, System.in, err);
+    if (input == null) {
+      return ExitCode.FAILED.code;
+    }
+    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
+    if (snapshots != null) {
+      if (!Files.isReadable(snapshots)) {
+        err.println("memtrace: cannot read snapshots " + snapshots);
+        return ExitCode.FAILED.code;
+      }
+      SnapshotFile.Loaded loaded = SnapshotFile.read(snapshots);
+      snaps.addAll(loaded.snapshots());
+      if (loaded.skipped() > 0) {
+        err.println("memtrace: " + loaded.skipped() + " line(s) of " + snapshots
+            + " are not snapshots and were skipped");
+      }
+    }
+    MapsAt.Scan scan;
+    try (TraceReader reader = input.reader()) {
+      scan = MapsAt.scan(reader, files);
+    }
+    List<Integer> lines = at != null ? at
+        : List.of(scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
+    Integer past = pastTheEnd(lines, scan);
+    if (past != null) {
+      err.println("memtrace: --at " + past + " is past the end of " + input.name() + " (its last"
+          + " line is " + scan.lastLine() + ")");
+      return ExitCode.FAILED.code;
+    }
+    MapsAt.Printer printer = explain ? new MapsExplainPrinter(out, files)
+        : a -> MapsAt.print(out, a);
+    try (TraceReader reader = input.reader()) {
+      MapsAt.write(reader, snaps, lines, new MemoryModel(files, scan.hints()), printer);
+    }
+    return ExitCode.OK.code;
+  }
+
+  static Integer pastTheEnd(List<Integer> lines, MapsAt.Scan scan) {
+    return lines.stream().filter(l -> l > scan.lastLine()).findFirst().orElse(null);
+  }
+
+  private int process(PrintWriter out, ElfFiles files) throws IOException {
+    if (at != null) {
+      err.println("memtrace: --at is for a log; -p PID reads the process as it is now");
+      return ExitCode.FAILED.code;
+    }
+    Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+    String text;
+    try {
+      text = Files.readString(maps, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+      return ExitCode.FAILED.code;
+    }
+    if (explain) {
+      new MapsExplainPrinter(out, files).printProcess(pid, MapsFormat.parse(text));
+    } else {
+      out.print(text);
     }
     return ExitCode.OK.code;
   }

@@ -1,34 +1,81 @@
 package dev.memtrace.correlate;
 
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * {@code memtrace maps}: the address space the model holds after given lines of a log, in
- * {@code /proc/PID/maps} format under a {@code # line LINE pid PID} header.
+ * {@code memtrace maps} and {@code memtrace where}: the address space the model holds after given
+ * lines of a log, handed to a printer; {@link #print} writes it in {@code /proc/PID/maps} format
+ * under a {@code # line LINE pid PID} header.
  *
  * <p>"After line N" means after every call that had returned by the time line N was read: a call
  * split into unfinished and resumed halves counts at its resumed line (its memory changes at exit).
  * Snapshots on lines up to N are applied first. The pid is that of the event on line N, or of the
  * latest event before it; {@code ?} when the log has no pids at all. A process that is not known
  * (never named by a call) or has exited prints a {@code #} comment instead of regions.
+ *
+ * <p>A log read from a file is read twice: {@link #scan} learns where the kernel placed each
+ * position-independent program and loader (from ld.so's RELRO mprotect, which comes after the
+ * first snapshots), so that the second reading shows them from their execve on.
  */
 public final class MapsAt {
 
   private MapsAt() {}
 
+  /** The model after one line: its pid ({@code anyPid} false when the log has none). */
+  public record At(int line, Integer pid, boolean anyPid, MemoryModel model, CallHistory history) {
+    /** The address space of the line's process, or null when none is known. */
+    public AddressSpace space() {
+      return model.space(anyPid ? pid : null);
+    }
+  }
+
+  /** Receives the model after each asked-for line, in line order. */
+  public interface Printer {
+    void print(At at);
+  }
+
+  /** What a first reading learnt: the load biases, the last line, the last memory call's line. */
+  public record Scan(Map<String, long[]> hints, int lastLine, int lastMemoryLine) {}
+
+  public static Scan scan(TraceReader reader, ElfFiles files) throws IOException {
+    MemoryModel model = new MemoryModel(files, null);
+    int last = 0;
+    int lastMemory = 0;
+    for (TraceEvent e = reader.next(); e != null; e = reader.next()) {
+      model.apply(e);
+      last = Math.max(last, e.line());
+      if (e instanceof SyscallEvent c && c.succeeded() && MemoryModel.isMemoryCall(c.name())) {
+        lastMemory = Math.max(lastMemory, c.line());
+      }
+    }
+    return new Scan(model.hints(), last, lastMemory);
+  }
+
+  /** The plain listing to out (the model reads no file). */
   public static void write(TraceReader reader, List<Snapshot> snapshots, List<Integer> lines,
       PrintWriter out) throws IOException {
-    ModelStage stage = new ModelStage(new MemoryModel(), snapshots);
+    write(reader, snapshots, lines, new MemoryModel(), at -> print(out, at));
+  }
+
+  /** Replays the log into model and hands the state after each line to printer; returns the last line read. */
+  public static int write(TraceReader reader, List<Snapshot> snapshots, List<Integer> lines,
+      MemoryModel model, Printer printer) throws IOException {
+    ModelStage stage = new ModelStage(model, snapshots);
+    CallHistory history = new CallHistory();
     TreeSet<Integer> todo = new TreeSet<>(lines);
     Integer lastPid = null;
     boolean anyPid = false;
@@ -37,9 +84,10 @@ public final class MapsAt {
       while (!todo.isEmpty() && todo.first() < e.line() && e.line() > lastLine) {
         int line = todo.pollFirst();
         stage.before(line + 1);
-        print(out, stage.model(), line, lastPid, anyPid);
+        printer.print(new At(line, lastPid, anyPid, stage.model(), history));
       }
-      stage.annotate(e);
+      AnnotatedEvent a = stage.annotate(e);
+      history.record(stage.model(), e, a.changes());
       if (e.line() >= lastLine) {
         lastLine = e.line();
         if (e.pid() != null) {
@@ -50,17 +98,17 @@ public final class MapsAt {
     }
     stage.finish();
     for (int line : todo) {
-      print(out, stage.model(), line, lastPid, anyPid);
+      printer.print(new At(line, lastPid, anyPid, stage.model(), history));
     }
+    return lastLine;
   }
 
-  private static void print(PrintWriter out, MemoryModel model, int line, Integer pid,
-      boolean anyPid) {
-    out.println("# line " + line + " pid " + (anyPid ? String.valueOf(pid) : "?"));
-    AddressSpace space = model.space(anyPid ? pid : null);
+  /** The header and the regions in /proc/PID/maps format. */
+  public static void print(PrintWriter out, At at) {
+    out.println(header(at));
+    AddressSpace space = at.space();
     if (space == null) {
-      out.println("# no address space known for this process at this line"
-          + " (not yet seen, or exited)");
+      out.println(NONE);
       return;
     }
     for (Region r : space.regions()) {
@@ -68,5 +116,12 @@ public final class MapsAt {
       out.println(MapsFormat.line(new Region(r.start(), r.end(), r.perms(), r.offset(), r.dev(),
           r.inode(), RawText.terminalName(r.path()), r.originLine())));
     }
+  }
+
+  public static final String NONE =
+      "# no address space known for this process at this line (not yet seen, or exited)";
+
+  public static String header(At at) {
+    return "# line " + at.line() + " pid " + (at.anyPid() ? String.valueOf(at.pid()) : "?");
   }
 }

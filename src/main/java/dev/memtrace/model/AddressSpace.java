@@ -51,6 +51,12 @@ public final class AddressSpace implements AddressSpaceView {
 
   /** The top of user space: 47 bits until the trace shows an address above it. */
   private long top = TOP_47;
+  /** Images the kernel mapped at execve whose base the trace has not shown yet. */
+  final List<ExecImages.Image> unplaced = new ArrayList<>(2);
+  /** Images laid out from their ELF headers. */
+  final List<ExecImages.Placed> placed = new ArrayList<>(2);
+  /** What execve mapped whose ELF headers could not be read, each with why. */
+  final List<String> unread = new ArrayList<>(1);
 
   public AddressSpace() {
     areas = new Areas();
@@ -67,6 +73,9 @@ public final class AddressSpace implements AddressSpaceView {
     c.brk = brk;
     c.anonIds = anonIds;
     c.top = top;
+    c.unplaced.addAll(unplaced);
+    c.placed.addAll(placed);
+    c.unread.addAll(unread);
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);
@@ -119,6 +128,49 @@ public final class AddressSpace implements AddressSpaceView {
     return !below(top, hi);
   }
 
+  /**
+   * What the kernel mapped at execve that the model could lay out from ELF headers: role
+   * ("program" or "loader"), file, load bias and the line that told the bias (the execve for a
+   * program at its link address).
+   */
+  public List<String> placedImages() {
+    List<String> out = new ArrayList<>();
+    for (ExecImages.Placed p : placed) {
+      out.add(p.role() + " " + p.kernelPath() + " bias 0x" + Long.toHexString(p.bias())
+          + " from line " + p.learntAt());
+    }
+    return out;
+  }
+
+  /** The path of the program execve mapped, as the kernel shows it, when its headers were read. */
+  public String program() {
+    for (ExecImages.Placed p : placed) {
+      if (p.role().equals(ExecImages.PROGRAM)) {
+        return p.kernelPath();
+      }
+    }
+    for (ExecImages.Image im : unplaced) {
+      if (im.role().equals(ExecImages.PROGRAM)) {
+        return im.kernelPath();
+      }
+    }
+    return null;
+  }
+
+  /** Programs and loaders the execve mapped whose ELF headers could not be read, with why. */
+  public List<String> unreadImages() {
+    return List.copyOf(unread);
+  }
+
+  /** Programs and loaders the execve mapped whose base the trace has not shown (yet). */
+  public List<String> unplacedImages() {
+    List<String> out = new ArrayList<>();
+    for (ExecImages.Image im : unplaced) {
+      out.add(im.role() + " " + im.kernelPath());
+    }
+    return out;
+  }
+
   public boolean isEmpty() {
     return areas.size() == 0;
   }
@@ -162,8 +214,10 @@ public final class AddressSpace implements AddressSpaceView {
     if (b.kind() == Backing.Kind.ANONYMOUS && isHeap(v)) {
       path = "[heap]";
     }
+    Region.Learnt learnt = (v.flags() & Vma.FROM_ELF) != 0 ? Region.Learnt.ELF_HEADER
+        : v.originLine() == 0 ? Region.Learnt.SNAPSHOT : Region.Learnt.TRACE;
     return new Region(v.start(), v.end(), v.perms(), b.hasOffset() ? v.pgoff() : 0, b.dev(),
-        b.inode(), path, v.originLine());
+        b.inode(), path, v.originLine(), learnt);
   }
 
   private boolean isHeap(Vma v) {

@@ -128,7 +128,21 @@ final class MemoryCalls {
       return Outcome.note("unknown protection " + a.text(2) + ": the model leaves "
           + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong()) + " as it was");
     }
-    return MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    boolean waiting = !t.mm.unplaced.isEmpty() && prot.getAsLong() == 1
+        && !t.mm.overlaps(addr.getAsLong(), addr.getAsLong() + len.getAsLong());
+    List<RegionChange> placed = ExecImages.relro(m, t.mm, addr.getAsLong(), len.getAsLong(),
+        (int) prot.getAsLong(), e.line());
+    Outcome o =
+        MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    if (placed.isEmpty()) {
+      return waiting ? withNotes(o, List.of("this looks like ld.so's RELRO mprotect of memory"
+          + " the kernel mapped at execve, but its length fits the RELRO segment of none of "
+          + String.join(", ", t.mm.unplacedImages()) + " as read on this machine: the files"
+          + " may differ from the traced ones, and they stay unplaced")) : o;
+    }
+    List<RegionChange> all = new ArrayList<>(placed);
+    all.addAll(o.changes());
+    return new Outcome(all, o.notes());
   }
 
   private static Outcome mremap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,

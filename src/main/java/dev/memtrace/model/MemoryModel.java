@@ -2,6 +2,7 @@ package dev.memtrace.model;
 
 import static dev.memtrace.model.MemoryOps.hex;
 
+import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SyscallEvent;
@@ -53,6 +54,47 @@ public final class MemoryModel {
   /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
   private final Map<String, String> kernelPaths = new HashMap<>();
   private long keys;
+  /** Where the files the trace names are read, or null: the model then reads no file. */
+  private final ElfFiles elfFiles;
+  /** Load biases learnt by an earlier reading of the same log, by image (see ExecImages). */
+  private final Map<String, long[]> hints;
+  private final List<ExecImages.Placement> learnt = new ArrayList<>();
+
+  /** A model that reads no file: what the kernel maps at execve stays unknown. */
+  public MemoryModel() {
+    this(null, null);
+  }
+
+  /**
+   * A model that lays out what the kernel maps at execve from the ELF headers of the files the
+   * trace names, read through files; with the hints of {@link #hints()} of an earlier reading of
+   * the same log, position-independent images are placed from their execve on.
+   */
+  public MemoryModel(ElfFiles files, Map<String, long[]> hints) {
+    this.elfFiles = files;
+    this.hints = hints == null ? Map.of() : hints;
+  }
+
+  ElfFiles elfFiles() {
+    return elfFiles;
+  }
+
+  long[] hint(String key) {
+    return hints.get(key);
+  }
+
+  void learnt(ExecImages.Placement p) {
+    learnt.add(p);
+  }
+
+  /** The load biases this reading learnt, for a second reading of the same log. */
+  public Map<String, long[]> hints() {
+    Map<String, long[]> out = new HashMap<>();
+    for (ExecImages.Placement p : learnt) {
+      out.putIfAbsent(p.key(), new long[] {p.bias(), p.line()});
+    }
+    return out;
+  }
 
   long newKey() {
     return ++keys;

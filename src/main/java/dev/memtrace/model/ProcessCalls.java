@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * Tasks and what they share. clone with CLONE_VM shares the address space (threads, and vfork
  * until the child's execve), without it the child gets a copy (fork); CLONE_FILES shares the fd
  * table; CLONE_THREAD puts the child in the parent's thread group. execve gives the process a new,
- * empty address space (what the kernel maps at execve is not in the trace) and closes
+ * address space holding only what {@link ExecImages} can lay out from ELF headers, and closes
  * close-on-exec fds. A child often runs before strace prints its parent's clone result; what the
  * model learnt of it meanwhile is laid over what it inherits.
  */
@@ -36,8 +36,9 @@ final class ProcessCalls {
     });
     h.put("fork", (m, t, e, a) -> clone(m, t, OptionalLong.of(FORK_FLAGS), (int) a.result()));
     h.put("vfork", (m, t, e, a) -> clone(m, t, OptionalLong.of(VFORK_FLAGS), (int) a.result()));
-    h.put("execve", (m, t, e, a) -> execve(m, t));
-    h.put("execveat", (m, t, e, a) -> execve(m, t));
+    h.put("execve", (m, t, e, a) -> execve(m, t, a.string(0), e.line()));
+    h.put("execveat", (m, t, e, a) -> execve(m, t,
+        a.string(1) != null && a.string(1).startsWith("/") ? a.string(1) : null, e.line()));
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.result()));
     }
@@ -108,7 +109,7 @@ final class ProcessCalls {
         : (flags & CLONE_VM) != 0 ? Who.Kind.VFORK : Who.Kind.PROCESS;
   }
 
-  private static Outcome execve(MemoryModel m, Task t) {
+  private static Outcome execve(MemoryModel m, Task t, String path, int line) {
     m.removeOtherThreads(t);
     if (t.tgid != t.tid && t.tid != 0) {
       t.process = new Handle(t.tid);
@@ -122,7 +123,7 @@ final class ProcessCalls {
     t.execed = true;
     t.warned = false;
     m.made = new Who.Made(Who.Kind.EXEC, t.tid, m.process(t), m.handle(t.mm));
-    return Outcome.NONE;
+    return ExecImages.execve(m, t, path, line);
   }
 
   /**

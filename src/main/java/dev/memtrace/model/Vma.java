@@ -35,6 +35,8 @@ record Vma(
   static final int WIPEONFORK = 1 << 7;
   static final int DONTDUMP = 1 << 8;
   static final int MERGEABLE = 1 << 9;
+  /** Not a vm_flags bit: laid out from ELF headers at execve (merging ignores it). */
+  static final int FROM_ELF = 1 << 10;
 
   long size() {
     return end - start;
@@ -90,7 +92,7 @@ record Vma(
         && prot >= 0
         && prot == next.prot
         && shared == next.shared
-        && flags == next.flags
+        && (flags & ~FROM_ELF) == (next.flags & ~FROM_ELF)
         && backing.sameObject(next.backing)
         && pgoff + size() == next.pgoff
         && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SamplesTest {
 
   private static final Pattern COMMAND = Pattern.compile(
-      "^memtrace ((?:analyze|maps) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
+      "^memtrace ((?:analyze|maps|where) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
 
   static Stream<Path> samples() throws IOException {
     Path root = Path.of("samples");
@@ -47,7 +47,7 @@ class SamplesTest {
       List<String> args = new ArrayList<>();
       for (String a : m.group(1).trim().split("\\s+")) {
         Path p = sample.resolve(a);
-        args.add(!a.startsWith("-") && Files.isRegularFile(p) ? p.toString() : a);
+        args.add(!a.startsWith("-") && Files.exists(p) ? p.toString() : a);
       }
       Cli r = Cli.run(args.toArray(String[]::new));
       assertThat(r.status()).as("%s: %s", sample, m.group(1)).isZero();

@@ -1,0 +1,190 @@
+package dev.memtrace.cli;
+
+import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.explain.RegionAnatomy;
+import dev.memtrace.explain.RegionOrigin;
+import dev.memtrace.model.AddressSpace;
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.model.Region;
+import dev.memtrace.render.MapsExplainText;
+import dev.memtrace.render.WhereText;
+import dev.memtrace.run.ExitCode;
+import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link WhereText}. */
+@Command(
+    name = "where",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Says which region of the address space holds ADDR after a line of an strace log or a"
+          + " 'run --save' recording (or now, in a running process): its class, the ELF section"
+          + " and symbol at the address when the file has them, and the call that made the"
+          + " region; when no region holds it, how far it is from the nearest ones.",
+      "",
+      "  memtrace where 0x55d4c0a1b2c0 trace.log",
+      "  memtrace where 0x7ffd2c3a1e40 -p PID",
+      ""
+    })
+final class WhereCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "ADDR",
+      description = "The address: hex with 0x (0x7f3a...), or hex digits as maps prints them.")
+  String address;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+      description = "The strace log or recording ('-' for standard input).")
+  String file;
+
+  @Option(names = "--at", paramLabel = "LINE",
+      description = "After this line of FILE (default: the log's last memory call).")
+  Integer at;
+
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "Read the files the trace names under DIR instead of this machine's.")
+  Path root;
+
+  @Option(names = "--snapshots", paramLabel = "FILE",
+      description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
+  Path snapshots;
+
+  @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+      description = "A running process: its /proc/PID/maps instead of a log.")
+  Integer pid;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Long addr = parse(address);
+    if (addr == null) {
+      err.println("memtrace: '" + MapsExplainText.escape(address) + "' is not an address"
+          + " (write it in hex, e.g. 0x7ffc1a2b3c40)");
+      return ExitCode.FAILED.code;
+    }
+    if ((file == null) == (pid == null)) {
+      err.println("memtrace: where takes a FILE or -p PID (one of them)");
+      return ExitCode.FAILED.code;
+    }
+    if (root != null && !Files.isDirectory(root)) {
+      err.println("memtrace: --root " + root + " is not a directory");
+      return ExitCode.FAILED.code;
+    }
+    if (at != null && (at < 1 || pid != null)) {
+      err.println(pid != null ? "memtrace: --at is for a log; -p PID reads the process as it is now"
+          : "memtrace: --at takes line numbers from 1");
+      return ExitCode.FAILED.code;
+    }
+    ElfFiles files = root == null ? ElfFiles.local() : ElfFiles.under(root);
+    if (pid != null) {
+      Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+      String text;
+      try {
+        text = Files.readString(maps, StandardCharsets.ISO_8859_1);
+      } catch (IOException e) {
+        err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+        return ExitCode.FAILED.code;
+      }
+      List<Region> regions = MapsFormat.parse(text);
+      WhereText.of(addr, RegionAnatomy.all(regions, files, null),
+          r -> List.of("as /proc/" + pid + "/maps lists it now")).forEach(out::println);
+      out.flush();
+      return 0;
+    }
+    TraceInput input = TraceInput.open(file, System.in, err);
+    if (input == null) {
+      return ExitCode.FAILED.code;
+    }
+    MapsAt.Scan scan;
+    try (TraceReader reader = input.reader()) {
+      scan = MapsAt.scan(reader, files);
+    }
+    int line = at != null ? at
+        : scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine());
+    if (line > scan.lastLine()) {
+      err.println("memtrace: --at " + line + " is past the end of " + input.name()
+          + " (its last line is " + scan.lastLine() + ")");
+      return ExitCode.FAILED.code;
+    }
+    List<dev.memtrace.correlate.Snapshot> snaps = new ArrayList<>(input.snapshots());
+    if (snapshots != null) {
+      if (!Files.isReadable(snapshots)) {
+        err.println("memtrace: cannot read snapshots " + snapshots);
+        return ExitCode.FAILED.code;
+      }
+      snaps.addAll(dev.memtrace.correlate.SnapshotFile.read(snapshots).snapshots());
+    }
+    try (TraceReader reader = input.reader()) {
+      MapsAt.write(reader, snaps, List.of(line),
+          new MemoryModel(files, scan.hints()), a -> print(out, a, addr, files));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static void print(PrintWriter out, MapsAt.At at, long addr, ElfFiles files) {
+    out.println(MapsAt.header(at));
+    AddressSpace space = at.space();
+    if (space == null) {
+      out.println(MapsAt.NONE);
+      return;
+    }
+    List<Region> regions = space.regions();
+    boolean complete = regions.stream().anyMatch(r -> r.path().equals("[stack]"))
+        && space.unplacedImages().isEmpty() && space.unreadImages().isEmpty();
+    WhereText.of(addr, RegionAnatomy.all(regions, files, space.program()), r -> {
+      List<String> said = new ArrayList<>();
+      said.add(RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
+      int changed = at.history().lastChange(space, r);
+      if (changed != 0) {
+        said.add(RegionOrigin.changed(changed, MapsExplainText.call(at.history().text(changed))));
+      }
+      return said;
+    }, complete).forEach(out::println);
+    boolean held = regions.stream().anyMatch(r -> Long.compareUnsigned(r.start(), addr) <= 0
+        && Long.compareUnsigned(addr, r.end()) < 0);
+    if (!held) {
+      for (String im : space.unplacedImages()) {
+        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; address not in the"
+            + " trace up to here");
+      }
+      for (String im : space.unreadImages()) {
+        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; its ELF headers"
+            + " are unknown");
+      }
+    }
+    for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
+      if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
+        out.println("# " + special + ": mapped by the kernel at execve; address not in the"
+            + " trace");
+      }
+    }
+  }
+
+  static Long parse(String s) {
+    String t = s.strip().toLowerCase(java.util.Locale.ROOT);
+    if (t.startsWith("0x")) {
+      t = t.substring(2);
+    }
+    if (t.isEmpty() || t.length() > 16 || !t.matches("[0-9a-f]+")) {
+      return null;
+    }
+    return Long.parseUnsignedLong(t, 16);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.memtrace.elf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where the files a trace names are read: this machine's file system (a live run, a log saved on
+ * this host) or a copy of another machine's files under a root directory ({@code --root DIR}).
+ * Each path is opened once. A relative path is taken from the directory the trace's program
+ * started in when known, else from this process's working directory.
+ */
+public final class ElfFiles {
+
+  /** The headers of a file and the name the kernel shows for it, or why it could not be read. */
+  public record Opened(ElfFile elf, String kernelPath, String problem) {
+    public boolean ok() {
+      return elf != null;
+    }
+  }
+
+  private final Path root;
+  private final Path cwd;
+  private final Map<String, Opened> cache = new HashMap<>();
+
+  private ElfFiles(Path root, Path cwd) {
+    this.root = root;
+    this.cwd = cwd;
+  }
+
+  /** This machine's files. */
+  public static ElfFiles local() {
+    return new ElfFiles(null, Path.of("").toAbsolutePath());
+  }
+
+  /** Another machine's files, copied under root. */
+  public static ElfFiles under(Path root) {
+    return new ElfFiles(root.toAbsolutePath(), null);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The file a trace names, as seen from dir (the traced program's directory, or null). */
+  public synchronized Opened open(String path, String dir) {
+    String key = dir + "\0" + path;
+    return cache.computeIfAbsent(key, k -> read(path, dir));
+  }
+
+  /**
+   * The file execve maps for a program: the program itself, or for a script starting with
+   * {@code #!} the interpreter its first line names (fs/binfmt_script.c).
+   */
+  public synchronized Opened openProgram(String path, String dir) {
+    Opened o = open(path, dir);
+    if (o.ok() || o.problem() == null || !o.problem().endsWith("is not an ELF file")) {
+      return o;
+    }
+    String interp = shebang(path, dir);
+    return interp == null ? o : open(interp, null);
+  }
+
+  private String shebang(String path, String dir) {
+    Path p = locate(path, dir);
+    if (p == null) {
+      return null;
+    }
+    try (java.io.InputStream in = Files.newInputStream(p)) {
+      byte[] head = in.readNBytes(256);
+      if (head.length < 3 || head[0] != '#' || head[1] != '!') {
+        return null;
+      }
+      String line = new String(head, 2, head.length - 2, java.nio.charset.StandardCharsets.UTF_8);
+      line = line.split("\n", 2)[0].strip();
+      String interp = line.split("[ \t]+", 2)[0];
+      return interp.startsWith("/") ? interp : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private Path locate(String path, String dir) {
+    try {
+      if (path.startsWith("/")) {
+        return root == null ? Path.of(path) : root.resolve(path.substring(1));
+      } else if (dir != null && dir.startsWith("/")) {
+        return root == null ? Path.of(dir, path) : root.resolve(dir.substring(1)).resolve(path);
+      } else if (cwd != null) {
+        return cwd.resolve(path);
+      }
+      return null;
+    } catch (InvalidPathException e) {
+      return null;
+    }
+  }
+
+  private Opened read(String path, String dir) {
+    Path p = locate(path, dir);
+    if (p == null) {
+      return new Opened(null, null, path.startsWith("/") || (dir != null && dir.startsWith("/"))
+          ? "cannot name " + path + " on this machine"
+          : path + " is relative and the directory it was run from is not in the trace");
+    }
+    if (!Files.isReadable(p)) {
+      return new Opened(null, null, root == null ? "cannot read " + p
+          : "cannot read " + path + " under the --root directory");
+    }
+    try {
+      Path real = p.toRealPath();
+      String kernel = real.toString();
+      if (root != null) {
+        Path rootReal = root.toRealPath();
+        kernel = real.startsWith(rootReal) ? "/" + rootReal.relativize(real) : kernel;
+      }
+      return new Opened(ElfFile.read(real), kernel, null);
+    } catch (IOException | RuntimeException e) {
+      return new Opened(null, null, e.getMessage() == null ? "cannot read " + p : e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.memtrace.explain;
+
+import dev.memtrace.elf.ElfFile;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.elf.Section;
+import dev.memtrace.elf.Segment;
+import dev.memtrace.elf.Symbol;
+import dev.memtrace.model.Region;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a region of a maps listing holds, read from the ELF headers of the file behind it: which
+ * {@code PT_LOAD} segment it maps, the link address of its first byte, the sections in it
+ * ({@code .text}, {@code .rodata}, {@code .data}, {@code .bss}, {@code .got}...), whether it is
+ * the RELRO part ld.so made read-only, and so its class. An anonymous region right after a file's
+ * last mapped page, inside its segment's memory size, is that segment's {@code .bss} tail. A file
+ * that cannot be read leaves the class to the name and permissions ({@link Classifier}).
+ */
+public final class RegionAnatomy {
+
+  private RegionAnatomy() {}
+
+  /**
+   * @param elf the headers of the file, or null
+   * @param link the link address of the region's first byte, or -1
+   * @param problem why the file's headers are unknown, or null
+   */
+  public record Facts(Region region, RegionClass cls, List<String> sections, boolean relro,
+      ElfFile elf, long link, String problem) {
+
+    /** The section and symbol at an address of the region, as words, or null. */
+    public String placeOf(long address) {
+      if (elf == null || link < 0) {
+        return null;
+      }
+      long at = link + (address - region.start());
+      String sec = null;
+      for (Section s : elf.sections()) {
+        if (Long.compareUnsigned(s.addr(), at) <= 0 && Long.compareUnsigned(at, s.end()) < 0) {
+          sec = s.name();
+        }
+      }
+      Symbol sym = elf.symbolAt(at);
+      String words = sec == null ? "no section (padding between sections)" : "section " + sec;
+      if (sym != null) {
+        words += ", in " + (sym.function() ? "function " : "object ") + sym.name()
+            + (at == sym.value() ? "" : " + 0x" + Long.toHexString(at - sym.value()));
+      }
+      return words + " (link address 0x" + Long.toHexString(at) + ")";
+    }
+  }
+
+  /** The facts of each region of a listing, in its order. */
+  public static List<Facts> all(List<Region> regions, ElfFiles files, String exe) {
+    java.util.Map<String, Long> firstPages = new java.util.HashMap<>();
+    for (Region r : regions) {
+      if (r.offset() == 0 && r.path().startsWith("/")) {
+        firstPages.putIfAbsent(r.path(), r.start());
+      }
+    }
+    List<Facts> out = new ArrayList<>(regions.size());
+    Region before = null;
+    for (Region r : regions) {
+      Region file = r.isAnonymous() && before != null ? before : r;
+      out.add(of(r, before, firstPages.get(file.path()), files, exe));
+      before = r;
+    }
+    return out;
+  }
+
+  /**
+   * @param before the region just below, or null
+   * @param firstPage where the file's page at offset 0 is mapped, or null when not
+   * @param exe the path execve ran, or null
+   */
+  public static Facts of(Region r, Region before, Long firstPage, ElfFiles files, String exe) {
+    RegionClass byName = Classifier.classify(r, null, exe);
+    if (files == null) {
+      return new Facts(r, byName, List.of(), false, null, -1, null);
+    }
+    boolean tail = r.isAnonymous() && before != null && before.end() == r.start()
+        && !before.isAnonymous() && before.path().startsWith("/");
+    Region file = tail ? before : r;
+    if (!file.path().startsWith("/") || file.path().endsWith(" (deleted)")) {
+      return new Facts(r, byName, List.of(), false, null, -1, null);
+    }
+    ElfFiles.Opened o = files.open(file.path(), null);
+    if (!o.ok()) {
+      boolean notElf = o.problem() != null && o.problem().endsWith("is not an ELF file");
+      return new Facts(r, byName, List.of(), false, null, -1,
+          notElf || tail ? null : o.problem());
+    }
+    ElfFile elf = o.elf();
+    Segment seg = null;
+    long fileLink = -1;
+    if (firstPage != null) {
+      // the load bias from the page at offset 0: each region's link address follows
+      fileLink = file.start() - firstPage + elf.firstPage();
+      seg = segmentAt(elf, fileLink);
+    }
+    if (seg == null) {
+      seg = segmentOf(elf, file);
+      if (seg == null) {
+        return new Facts(r, byName, List.of(), false, tail ? null : elf, -1, null);
+      }
+      fileLink = (seg.vaddr() & ~0xfffL) + (file.offset() - (seg.offset() & ~0xfffL));
+    }
+    long link = tail ? fileLink + file.size() : fileLink;
+    long lo = Math.max(link, seg.vaddr());
+    long hi = Math.min(link + r.size(), seg.vaddr() + seg.memsz());
+    if (tail && Long.compareUnsigned(lo, hi) >= 0) {
+      return new Facts(r, byName, List.of(), false, null, -1, null); // not a bss tail
+    }
+    List<String> names = new ArrayList<>();
+    boolean onlyNobits = true;
+    for (Section s : elf.sectionsIn(lo, hi)) {
+      names.add(s.name());
+      onlyNobits &= s.nobits();
+    }
+    Segment rel = elf.relro();
+    boolean relro = rel != null && !r.perms().startsWith("rw")
+        && Long.compareUnsigned(link, rel.vaddr() & ~0xfffL) >= 0
+        && Long.compareUnsigned(link + r.size(), (rel.vaddr() + rel.memsz()) & ~0xfffL) <= 0;
+    RegionClass cls;
+    if (tail) {
+      cls = RegionClass.IMAGE_BSS;
+    } else if (relro) {
+      cls = RegionClass.IMAGE_RELRO;
+    } else if (r.perms().startsWith("---")) {
+      cls = RegionClass.IMAGE_RESERVED;
+    } else if (names.contains(".text") || r.perms().charAt(2) == 'x') {
+      cls = RegionClass.IMAGE_TEXT;
+    } else if (r.perms().startsWith("rw")) {
+      cls = !names.isEmpty() && onlyNobits ? RegionClass.IMAGE_BSS : RegionClass.IMAGE_DATA;
+    } else if (link == (elf.firstPage()) && file.offset() == 0) {
+      cls = RegionClass.IMAGE_HEADERS;
+    } else {
+      cls = RegionClass.IMAGE_RODATA;
+    }
+    return new Facts(r, cls, names, relro, elf, link, null);
+  }
+
+  /** The PT_LOAD whose pages hold a link address, or null. */
+  private static Segment segmentAt(ElfFile elf, long link) {
+    for (Segment s : elf.loads()) {
+      long from = s.vaddr() & ~0xfffL;
+      long to = (s.vaddr() + s.memsz() + 0xfff) & ~0xfffL;
+      if (Long.compareUnsigned(from, link) <= 0 && Long.compareUnsigned(link, to) < 0) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The PT_LOAD a file region maps: the one whose pages hold its offset, same protection first. */
+  private static Segment segmentOf(ElfFile elf, Region r) {
+    Segment any = null;
+    for (Segment s : elf.loads()) {
+      long from = s.offset() & ~0xfffL;
+      long to = (s.offset() + s.filesz() + 0xfff) & ~0xfffL;
+      if (Long.compareUnsigned(from, r.offset()) <= 0 && Long.compareUnsigned(r.offset(), to) < 0) {
+        if (permsOf(s).equals(r.perms().substring(0, 3))) {
+          return s;
+        }
+        any = any == null ? s : any;
+      }
+    }
+    return any;
+  }
+
+  private static String permsOf(Segment s) {
+    int p = s.prot();
+    return ((p & 1) != 0 ? "r" : "-") + ((p & 2) != 0 ? "w" : "-") + ((p & 4) != 0 ? "x" : "-");
+  }
+}

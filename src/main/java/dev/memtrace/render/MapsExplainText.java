@@ -1,0 +1,93 @@
+package dev.memtrace.render;
+
+import dev.memtrace.explain.Human;
+import dev.memtrace.explain.RegionAnatomy;
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.Region;
+import java.util.List;
+
+/**
+ * {@code memtrace maps --explain} as text: a legend of the columns and of the special names once,
+ * then each maps line followed by indented lines saying its class and size, the ELF sections it
+ * holds, and where it came from (the call that made it and the one that last changed it, the ELF
+ * headers, or a snapshot). Control bytes in names are written as octal escapes, as the kernel
+ * writes a newline in a file name ({@code \012}).
+ */
+public final class MapsExplainText {
+
+  private MapsExplainText() {}
+
+  public static final List<String> LEGEND = List.of(
+      "# How to read a line of /proc/PID/maps (proc(5)):",
+      "#   start-end  the region's addresses [start, end), in hex; a region is whole pages",
+      "#   perms      r read, w write, x execute, - not allowed; then p private (copy-on-write:"
+          + " writes stay in this process) or s shared (writes reach the file and every process"
+          + " mapping it)",
+      "#   offset     where in the file the region starts (0 for anonymous memory)",
+      "#   device     the file's device, major:minor (00:00 for none)",
+      "#   inode      the file's inode number (0 for none)",
+      "#   path       the file; empty for anonymous memory (mmap MAP_ANONYMOUS), or a name:",
+      "#     [heap]      the program break area that brk(2) grows and malloc uses",
+      "#     [stack]     the main thread's stack (grows down)",
+      "#     [vvar]      kernel data the vDSO reads, such as the clock ([vvar_vclock] too)",
+      "#     [vdso]      code the kernel maps into every process: clock_gettime, gettimeofday"
+          + " without a system call (vdso(7))",
+      "#     [vsyscall]  the old fixed page of emulated system calls at ffffffffff600000",
+      "#     (deleted)   after a path: the file was deleted or replaced after it was mapped",
+      "# Under each line: its class and size, the ELF sections it holds, and the call that made"
+          + " it (or the ELF headers, or a snapshot).");
+
+  /** The annotation lines of one region (without the maps line itself). */
+  public static List<String> about(RegionAnatomy.Facts f, String made, String changed) {
+    Region r = f.region();
+    StringBuilder first = new StringBuilder("    ").append(f.cls().label).append(", ")
+        .append(Human.bytes(r.size()));
+    if (r.size() >= 1024) {
+      first.append(" (").append(r.size()).append(" bytes)");
+    }
+    if (!f.sections().isEmpty()) {
+      first.append("; holds ").append(String.join(" ", f.sections()));
+      if (f.relro()) {
+        first.append(" (RELRO: made read-only by ld.so after relocation)");
+      }
+    } else if (f.problem() != null) {
+      first.append("; sections unknown: ").append(escape(f.problem()));
+    }
+    List<String> out = new java.util.ArrayList<>(List.of(first.toString(), "    " + made));
+    if (changed != null) {
+      out.add("    " + changed);
+    }
+    return out;
+  }
+
+  /** A maps line with control bytes in its name escaped. */
+  public static String line(Region r) {
+    return escape(MapsFormat.line(r));
+  }
+
+  /** Control bytes (and DEL) as backslash and three octal digits. */
+  public static String escape(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (sb == null) {
+          sb = new StringBuilder(s.substring(0, i));
+        }
+        sb.append('\\').append(String.format("%03o", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
+  /** A call's text cut to a length a line can hold. */
+  public static String call(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = escape(text.strip());
+    return t.length() > 110 ? t.substring(0, 107) + "..." : t;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.memtrace.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memtrace.elf.ElfFile;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.elf.Segment;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the kernel maps at execve, from ELF headers read under a root directory: placed when
+ * ld.so's RELRO mprotect tells the base, not before; a file that is missing or does not fit the
+ * trace is said, and nothing is made up.
+ */
+class ExecImagesTest {
+
+  @TempDir Path root;
+  final List<String> notes = new ArrayList<>();
+  MemoryModel model;
+  ElfFile prog;
+
+  @BeforeEach
+  void files() throws Exception {
+    Path cat = Path.of("/usr/bin/cat");
+    Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
+    assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
+    prog = ElfFile.read(cat);
+    assumeTrue(prog.movable() && prog.relro() != null
+        && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("lib64"));
+    Files.copy(cat, root.resolve("bin/prog"));
+    Files.copy(ld, root.resolve("lib64/ld-linux-x86-64.so.2"));
+    model = new MemoryModel(ElfFiles.under(root), null);
+  }
+
+  void feed(String... lines) {
+    for (TraceEvent e : TraceReader.parseAll(String.join("\n", lines) + "\n")) {
+      notes.addAll(model.apply(e).notes());
+    }
+  }
+
+  static final String EXEC = "10 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0";
+  static final long BASE = 0x555555554000L;
+
+  String relroCall(long len) {
+    long at = BASE + (prog.relro().vaddr() & ~0xfffL);
+    return "10 mprotect(0x" + Long.toHexString(at) + ", " + len + ", PROT_READ) = 0";
+  }
+
+  long relroLength() {
+    Segment r = prog.relro();
+    return ((r.vaddr() + r.memsz()) & ~0xfffL) - (r.vaddr() & ~0xfffL);
+  }
+
+  @Test
+  void theProgramIsPlacedByItsRelroMprotectAndSplitAsTheKernelSplitsIt() {
+    feed(EXEC, "10 brk(NULL) = 0x555555600000");
+    assertThat(model.space(10).regions()).isEmpty();
+    assertThat(model.space(10).unplacedImages())
+        .containsExactly("program /bin/prog", "loader /lib64/ld-linux-x86-64.so.2");
+    feed(relroCall(relroLength()));
+    List<Region> regions = model.space(10).regions();
+    long segments = prog.loads().size();
+    assertThat(regions).hasSize((int) segments + 1); // the RELRO split
+    assertThat(regions).allSatisfy(r -> {
+      assertThat(r.path()).isEqualTo("/bin/prog");
+      assertThat(r.learnt()).isEqualTo(Region.Learnt.ELF_HEADER);
+      assertThat(r.originLine()).isEqualTo(1);
+    });
+    assertThat(regions.get(0).start()).isEqualTo(BASE + prog.firstPage());
+    assertThat(regions).extracting(Region::perms).contains("r-xp", "rw-p");
+    assertThat(model.space(10).unplacedImages())
+        .containsExactly("loader /lib64/ld-linux-x86-64.so.2");
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
+  void aSecondReadingWithTheLearntBiasPlacesTheProgramAtExecve() {
+    feed(EXEC, "10 brk(NULL) = 0x555555600000", relroCall(relroLength()));
+    MemoryModel again = new MemoryModel(ElfFiles.under(root), model.hints());
+    for (TraceEvent e : TraceReader.parseAll(EXEC + "\n")) {
+      again.apply(e);
+    }
+    assertThat(again.space(10).regions()).hasSize(prog.loads().size())
+        .first().extracting(Region::start).isEqualTo(BASE + prog.firstPage());
+  }
+
+  @Test
+  void aRelroLengthTheFileDoesNotHaveLeavesItUnplacedAndSaysSo() {
+    feed(EXEC, relroCall(relroLength() + 0x10000));
+    assertThat(model.space(10).regions())
+        .noneMatch(r -> r.learnt() == Region.Learnt.ELF_HEADER);
+    assertThat(model.space(10).unplacedImages()).hasSize(2);
+    assertThat(notes).anySatisfy(n -> assertThat(n).contains("may differ from the traced ones"));
+  }
+
+  @Test
+  void aMissingProgramIsSaidAndNothingIsLaidOut() {
+    feed("10 execve(\"/bin/gone\", [\"gone\"], 0x7ffc /* 1 var */) = 0");
+    assertThat(model.space(10).regions()).isEmpty();
+    assertThat(notes).anySatisfy(n -> assertThat(n)
+        .startsWith("the program's ELF headers are unknown (cannot read "));
+  }
+}
