@@ -60,6 +60,8 @@ final class AnalyzePipeline {
   private final SnapshotCaveats caveats = new SnapshotCaveats();
   /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
   private Annotator annotator;
+  /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
+  private RecordingReader recording;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -166,7 +168,14 @@ final class AnalyzePipeline {
       if (target != stdout) {
         target.close();
       }
-      return summary(src.source());
+      int status = summary(src.source());
+      if (recording != null) {
+        recording.notices().forEach(m -> err.println("memtrace: " + m));
+        if (options.strict() && recording.damaged() > 0) {
+          status = EXIT_UNPARSED;
+        }
+      }
+      return status;
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -205,8 +214,8 @@ final class AnalyzePipeline {
     if (inputs.size() == 1 && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
       // a run --save recording: read as the live run reads it (no file name, snapshots in place)
-      return new TraceReader(
-          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
+      recording = RecordingReader.open(inputs.get(0).path());
+      return new TraceReader(new LiveItemStream(recording, snapshots), null, null);
     }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {
