@@ -73,7 +73,7 @@ final class AnalyzePipeline {
   int run() {
     List<AnalyzeInputs.Input> inputs;
     try {
-      inputs = AnalyzeInputs.resolve(options.files());
+      inputs = AnalyzeInputs.resolve(options.files(), note -> err.println("memtrace: " + note));
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
