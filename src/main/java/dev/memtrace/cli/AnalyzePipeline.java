@@ -107,13 +107,39 @@ final class AnalyzePipeline {
    */
   int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
     OutputStream target;
+    WholeFile whole = null;
     try {
-      target = options.output() == null || options.output().equals("-")
-          ? stdout : new FileOutputStream(options.output());
-    } catch (IOException e) {
+      boolean page = options.format() == AnalyzeOptions.Format.html
+          || options.format() == AnalyzeOptions.Format.perfetto;
+      if (options.output() == null || options.output().equals("-")) {
+        target = stdout;
+      } else if (page && WholeFile.fits(java.nio.file.Path.of(options.output()))) {
+        whole = new WholeFile(java.nio.file.Path.of(options.output()));
+        target = whole.stream();
+      } else {
+        target = new FileOutputStream(options.output());
+      }
+    } catch (IOException | java.nio.file.InvalidPathException e) {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
+    try {
+      int status = render(source, inputs, snaps, target);
+      if (whole != null && status != Main.EXIT_USAGE) {
+        whole.commit();
+      }
+      return status;
+    } catch (IOException e) {
+      return fail("cannot write " + options.output() + ": " + e.getMessage());
+    } finally {
+      if (whole != null) {
+        whole.discard();
+      }
+    }
+  }
+
+  private int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps,
+      OutputStream target) {
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     // the summary (and the HTML report, which shows it) needs the spaces of exited processes
     boolean reports = options.summary() != AnalyzeOptions.Summary.none
