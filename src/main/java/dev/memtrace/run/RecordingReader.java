@@ -382,13 +382,13 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   private static RecordingHeader header(JsonNode h) throws Damage {
     JsonNode strace = h.path("strace");
     JsonNode pid = h.path("pid");
-    if (!pid.isNull() && !(pid.isIntegralNumber() && pid.canConvertToInt())) {
+    if (!pid.isNull() && !pid.isMissingNode() && !(pid.isIntegralNumber() && pid.canConvertToInt())) {
       throw new Damage("'pid' is not a number in range");
     }
     return new RecordingHeader(
         h.path("version").asInt(),
         strings(h.path("command")),
-        pid.isNull() ? null : pid.asInt(),
+        pid.isNull() || pid.isMissingNode() ? null : pid.asInt(),
         strings(strace.path("argv")),
         new Versions(text(strace.path("version")), text(h.path("kernel")), text(h.path("glibc"))),
         text(h.path("started")),
