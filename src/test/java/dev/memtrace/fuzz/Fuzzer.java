@@ -140,12 +140,19 @@ public final class Fuzzer {
 
   /** Runs cases {@code from} to {@code from + count - 1}; {@code progress} hears of each. */
   public Tally run(long from, int count, java.util.function.LongConsumer progress) throws IOException {
+    return run(from, count, progress, f -> { });
+  }
+
+  /** As {@link #run(long, int, java.util.function.LongConsumer)}; {@code failed} hears of each failure at once. */
+  public Tally run(long from, int count, java.util.function.LongConsumer progress,
+      java.util.function.Consumer<Failure> failed) throws IOException {
     List<Failure> failures = new ArrayList<>();
     Map<String, Integer> known = new TreeMap<>();
     for (long c = from; c < from + count; c++) {
       Failure f = one(c, known);
       if (f != null) {
         failures.add(f);
+        failed.accept(f);
       }
       progress.accept(c);
     }
@@ -486,12 +493,11 @@ public final class Fuzzer {
         last[0] = now;
         System.out.printf("fuzz: %d cases, %.1f cases/s%n", c - first + 1, (c - first + 1) / ((now - start) / 1e9));
       }
-    });
+    }, x -> System.out.println("FAIL " + x));
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf("fuzz: %d cases in %.1f s: %.1f cases/s; %d failures%n", t.cases(), secs,
         t.cases() / secs, t.failures().size());
     t.known().forEach((k, n) -> System.out.println("fuzz: tolerated, fixed elsewhere: " + n + " x " + k));
-    t.failures().forEach(x -> System.out.println("FAIL " + x));
     System.exit(t.failures().isEmpty() ? 0 : 1);
   }
 }
