@@ -80,6 +80,8 @@ public final class Fuzzer {
     "99999999999999999999999", "0xffffffffffffffff", "0x7fffffffffffffff", "0x8000000000000000",
     "-9223372036854775808", "0x10000000000000000", "1e308", "00000000000000000000000000001"
   };
+  private static final Pattern MEMORY_CALL =
+      Pattern.compile("\\b(mmap|munmap|mremap|mprotect|brk|madvise|shmat|clone3?)\\(");
   private static final Pattern NUMBER = Pattern.compile("-?(0x[0-9a-f]+|\\d+)");
 
   private final long seed;
@@ -383,8 +385,17 @@ public final class Fuzzer {
     if (l.isEmpty()) {
       return b;
     }
+    List<Integer> memory = new ArrayList<>();
+    if (r.nextBoolean()) {
+      // half the time a memory call's numbers: the model's arithmetic is where they bite
+      for (int k = 0; k < l.size(); k++) {
+        if (MEMORY_CALL.matcher(l.get(k)).find()) {
+          memory.add(k);
+        }
+      }
+    }
     for (int tries = 0; tries < 8; tries++) {
-      int i = r.nextInt(l.size());
+      int i = memory.isEmpty() ? r.nextInt(l.size()) : memory.get(r.nextInt(memory.size()));
       Matcher m = NUMBER.matcher(l.get(i));
       List<int[]> at = new ArrayList<>();
       while (m.find()) {
