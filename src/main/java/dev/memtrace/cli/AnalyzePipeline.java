@@ -30,6 +30,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -113,13 +115,13 @@ final class AnalyzePipeline {
           || options.format() == AnalyzeOptions.Format.perfetto;
       if (options.output() == null || options.output().equals("-")) {
         target = stdout;
-      } else if (page && WholeFile.fits(java.nio.file.Path.of(options.output()))) {
-        whole = new WholeFile(java.nio.file.Path.of(options.output()));
+      } else if (page && WholeFile.fits(Path.of(options.output()))) {
+        whole = new WholeFile(Path.of(options.output()));
         target = whole.stream();
       } else {
         target = new FileOutputStream(options.output());
       }
-    } catch (IOException | java.nio.file.InvalidPathException e) {
+    } catch (IOException | InvalidPathException e) {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
