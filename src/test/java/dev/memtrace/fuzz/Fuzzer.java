@@ -66,8 +66,15 @@ public final class Fuzzer {
     if (t instanceof StackOverflowError && trace(t).contains("explain.Human.bytes")) {
       return "issue 15 item 1: Human.bytes recursing on a mapping of 2^63 bytes or more";
     }
+    if (t == null && BAD_BOUND.matcher(err).find()) {
+      return "issue 15 item 11: a bad --since/--until shows java.lang.IllegalArgumentException";
+    }
     return null;
   }
+
+  private static final Pattern BAD_BOUND = Pattern.compile(
+      "^memtrace: Invalid value for option '--(since|until)': cannot convert '[^']*' to Bound "
+          + "\\(java\\.lang\\.IllegalArgumentException: [^\n]*\\n(Try 'memtrace analyze --help'[^\n]*\\n)?$");
 
   private static final Pattern STACK_TRACE = Pattern.compile(
       "(?m)^\\s+at [\\w.$]+\\(|Exception\\b|\\bjava\\.[a-z]|com\\.fasterxml|\\[Source:|StackOverflow");
@@ -186,6 +193,15 @@ public final class Fuzzer {
         case 2 -> args.add("--strict");
         default -> { }
       }
+      if (r.nextInt(5) == 0) {
+        switch (r.nextInt(5)) {
+          case 0 -> args.addAll(List.of("--pid", pick(r, "1", "695", "26593", "4194304")));
+          case 1 -> args.addAll(List.of("--syscall", pick(r, "mmap", "brk,munmap", "read")));
+          case 2 -> args.add("--memory-only");
+          case 3 -> args.addAll(List.of("--since", pick(r, "10", "0.5s", "99999999999999999999")));
+          default -> args.addAll(List.of("--until", pick(r, "5", "1s", "-1")));
+        }
+      }
       if (r.nextInt(4) == 0) {
         outFile = dir.resolve("out." + format);
         args.add("-o");
@@ -244,6 +260,11 @@ public final class Fuzzer {
     }
     Matcher m = STACK_TRACE.matcher(errText);
     if (m.find()) {
+      String k = knownClass(null, errText);
+      if (k != null) {
+        known.merge(k, 1, Integer::sum);
+        return null;
+      }
       return keep(caseNo, "Java internals on standard error: " + lineAround(errText, m.start()),
           command, dir);
     }
@@ -328,7 +349,8 @@ public final class Fuzzer {
   static byte[] mutate(Random r, byte[] b) {
     int n = 1 + r.nextInt(3);
     for (int k = 0; k < n; k++) {
-      b = switch (r.nextInt(7)) {
+      b = switch (r.nextInt(8)) {
+        case 7 -> insert(r, b);
         case 0 -> cut(r, b);
         case 1 -> lines(r, b, Op.DUPLICATE);
         case 2 -> lines(r, b, Op.SWAP);
@@ -344,6 +366,27 @@ public final class Fuzzer {
 
   private static byte[] cut(Random r, byte[] b) {
     return b.length == 0 ? b : java.util.Arrays.copyOf(b, r.nextInt(b.length));
+  }
+
+  /** A line of random bytes, NULs and CRs, or a long one, put between two lines. */
+  private static byte[] insert(Random r, byte[] b) {
+    List<String> l = split(b);
+    StringBuilder junk = new StringBuilder();
+    int n = r.nextInt(10) == 0 ? 100_000 + r.nextInt(200_000) : 1 + r.nextInt(120);
+    for (int k = 0; k < n; k++) {
+      int c = switch (r.nextInt(8)) {
+        case 0 -> 0;
+        case 1 -> '\r';
+        case 2 -> '(';
+        case 3 -> '"';
+        case 4 -> ' ';
+        case 5 -> 'a' + r.nextInt(26);
+        default -> r.nextInt(256);
+      };
+      junk.append(c == '\n' ? ' ' : (char) c);
+    }
+    l.add(r.nextInt(l.size() + 1), junk.toString());
+    return join(l);
   }
 
   private static byte[] flip(Random r, byte[] b) {
