@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FuzzTest {
 
-  static final int CASES = Integer.getInteger("memtrace.fuzz.cases", 1600);
+  static final int CASES = Integer.getInteger("memtrace.fuzz.cases", 2000);
 
   @TempDir Path work;
 
