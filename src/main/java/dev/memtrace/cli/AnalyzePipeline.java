@@ -31,6 +31,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,8 @@ final class AnalyzePipeline {
   private final SnapshotCaveats caveats;
   /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
   private Annotator annotator;
+  /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
+  private RecordingReader recording;
 
   AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -75,7 +78,7 @@ final class AnalyzePipeline {
   int run() {
     List<AnalyzeInputs.Input> inputs;
     try {
-      inputs = AnalyzeInputs.resolve(options.files());
+      inputs = AnalyzeInputs.resolve(options.files(), note -> err.println("memtrace: " + note));
     } catch (AnalyzeInputs.BadInput e) {
       return fail(e.getMessage());
     }
@@ -132,13 +135,40 @@ final class AnalyzePipeline {
    */
   int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
     CheckedOutput target;
+    WholeFile whole = null;
     try {
-      target = options.output() == null || options.output().equals("-")
-          ? CheckedOutput.of(stdout) : new CheckedOutput(new FileOutputStream(options.output()));
-    } catch (IOException e) {
+      boolean page = options.format() == AnalyzeOptions.Format.html
+          || options.format() == AnalyzeOptions.Format.perfetto;
+      if (options.output() == null || options.output().equals("-")) {
+        target = CheckedOutput.of(stdout);
+      } else if (page && WholeFile.fits(Path.of(options.output()))) {
+        // a page is whole or absent: written beside the target and renamed when complete
+        whole = new WholeFile(Path.of(options.output()));
+        target = new CheckedOutput(whole.stream());
+      } else {
+        target = new CheckedOutput(new FileOutputStream(options.output()));
+      }
+    } catch (IOException | InvalidPathException e) {
       closeQuietly(source);
       return fail("cannot write " + options.output() + ": " + e.getMessage());
     }
+    try {
+      int status = render(source, inputs, snaps, target);
+      if (whole != null && status != ExitCode.FAILED.code && status != ExitCode.WRITE_ERROR.code) {
+        whole.commit();
+      }
+      return status;
+    } catch (IOException e) {
+      return fail("cannot write " + options.output() + ": " + e.getMessage());
+    } finally {
+      if (whole != null) {
+        whole.discard();
+      }
+    }
+  }
+
+  private int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps,
+      OutputStream target) {
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     // the summary (and the HTML report, which shows it) needs the spaces of exited processes
     boolean reports = options.summary() != AnalyzeOptions.Summary.none
@@ -199,7 +229,14 @@ final class AnalyzePipeline {
         // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
         err.println("memtrace: " + caveatSummary);
       }
-      return summary(src.source());
+      int status = summary(src.source());
+      if (recording != null) {
+        recording.notices().forEach(m -> err.println("memtrace: " + m));
+        if (options.strict() && recording.damaged() > 0) {
+          status = ExitCode.UNPARSED.code;
+        }
+      }
+      return status;
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
     } catch (IOException e) {
@@ -241,8 +278,8 @@ final class AnalyzePipeline {
     if (inputs.size() == 1 && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
       // a run --save recording: read as the live run reads it (no file name, snapshots in place)
-      return new TraceReader(
-          new LiveItemStream(RecordingReader.open(inputs.get(0).path()), snapshots), null, null);
+      recording = RecordingReader.open(inputs.get(0).path());
+      return new TraceReader(new LiveItemStream(recording, snapshots), null, null);
     }
     List<TraceReader> readers = new ArrayList<>();
     for (AnalyzeInputs.Input in : inputs) {

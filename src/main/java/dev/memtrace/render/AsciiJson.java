@@ -108,7 +108,7 @@ final class AsciiJson implements Args.TextSink {
   static boolean isPlain(SyscallEvent s) {
     Prefix p = s.prefix();
     Result r = s.result();
-    return r != null && r.aux() == null && r.notes().isEmpty() && s.stack().isEmpty()
+    return r != null && r.aux() == null && r.notes().isEmpty() && s.stack().isEmpty() && s.dump() == null
         && s.completion() != SyscallEvent.Completion.UNFINISHED && p.relative() == null
         && p.comm() == null;
   }

@@ -194,6 +194,9 @@ public final class JsonlRenderer implements Renderer {
     if (!s.stack().isEmpty()) {
       stack(s.stack());
     }
+    if (s.dump() != null) {
+      g.writeStringField("dump", s.dump());
+    }
   }
 
   /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */

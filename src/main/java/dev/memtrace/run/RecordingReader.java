@@ -1,13 +1,14 @@
 package dev.memtrace.run;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,12 @@ import java.util.List;
  * Reads a recording back: {@link #isRecording} tells one from a plain strace log by its first
  * line; {@link #replay} hands its log lines and snapshots to a {@link LiveRun.Consumer} in the
  * order the live run did, so the rest of the pipeline cannot tell a replay from a live run.
+ *
+ * <p>A damaged recording still replays: a line that is not UTF-8, not one JSON object, or not an
+ * object this format writes is skipped and counted; a log line lost that way is replayed as an
+ * empty line, so every later line keeps its number (and its snapshots). A recording cut short
+ * (no {@code end} object, or a last object cut off) replays what it holds. {@link #notices} says
+ * what was skipped and whether the recording ended early, naming the file and line.
  */
 public final class RecordingReader implements ItemSource, AutoCloseable {
 
@@ -23,31 +30,41 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
    * {@link #isRecording}, asked of every log analyze opens, must not cost.
    */
   private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
-  private static final byte[] MAGIC =
-      ("{\"type\":\"header\",\"format\":\"" + RecordingHeader.FORMAT + "\"")
-          .getBytes(StandardCharsets.US_ASCII);
+  private static final String HEAD = "{\"type\":\"header\"";
+  private static final String FORMAT_FIELD = "\"format\":\"" + RecordingHeader.FORMAT + "\"";
 
-  /** True when the file starts like a recording (strace never writes a line starting with "{"). */
+  /**
+   * True when the file starts like a recording: its first line begins with the header's type or
+   * names the format (strace never writes a line starting with "{"), so one damaged byte in the
+   * header does not turn a recording into hundreds of unparsed log lines.
+   */
   public static boolean isRecording(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(MAGIC.length);
-      return java.util.Arrays.equals(head, MAGIC);
+      byte[] head = in.readNBytes(256);
+      int n = 0;
+      while (n < head.length && head[n] != '\n') {
+        n++;
+      }
+      String first = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return first.startsWith("{") && (first.startsWith(HEAD) || first.contains(FORMAT_FIELD));
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** Opens a recording and reads its header. */
+  /**
+   * Opens a recording and reads its header. A header of another format version is refused; a
+   * damaged header is skipped with a notice ({@link #header} is then null) and the items replay.
+   */
   public static RecordingReader open(Path file) throws IOException {
-    BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    RecordingLines in = new RecordingLines(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
     try {
-      String first = in.readLine();
-      if (first == null) {
-        throw new IOException(file + ": empty recording");
-      }
-      return new RecordingReader(file, in, header(Json.MAPPER.readTree(first), file));
+      RecordingReader r = new RecordingReader(file, in);
+      r.readHeader();
+      return r;
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -64,23 +81,40 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     }
   }
 
-  /** What a replay learnt besides the items. exitStatus is null when the recording has no end. */
+  /**
+   * What a replay learnt besides the items. exitStatus is null when the recording has no end;
+   * header is null when it was damaged.
+   */
   public record Replay(RecordingHeader header, Integer exitStatus, boolean interrupted) {}
 
   private final Path file;
-  private final BufferedReader in;
-  private final RecordingHeader header;
-  private int lineNo = 1;
+  private final RecordingLines in;
+  private RecordingHeader header;
   private Integer exitStatus;
   private boolean interrupted;
   private boolean cutOff;
+  private boolean ended;
+  private Integer endLines;
+  /** Items ready to hand out: a log line and the empty lines standing for lost ones before it. */
+  private final ArrayDeque<LiveItem> ready = new ArrayDeque<>();
+  /** The number of the last log line handed out (0 before the first). */
+  private int lastLog;
+  private int logLines;
+  /** Damaged lines since the last good log line: how many log lines may have been lost there. */
+  private int damagedSinceLog;
+  private int damaged;
+  private long firstDamagedLine;
+  private String firstDamage;
+  private long firstOutOfOrder;
+  private String outOfOrder;
+  private int lostLogLines;
 
-  private RecordingReader(Path file, BufferedReader in, RecordingHeader header) {
+  private RecordingReader(Path file, RecordingLines in) {
     this.file = file;
     this.in = in;
-    this.header = header;
   }
 
+  /** The header, or null when it was damaged. */
   public RecordingHeader header() {
     return header;
   }
@@ -99,56 +133,182 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     return cutOff;
   }
 
-  private LiveItem peeked;
+  /** How many lines of the recording were damaged and skipped so far. */
+  public int damaged() {
+    return damaged;
+  }
+
+  /**
+   * One sentence per problem found so far, each naming the file (and line): damaged lines
+   * skipped, log lines out of order, an end that came early. Empty for an intact recording read
+   * to its end. Complete once {@link #next} has returned null.
+   */
+  public List<String> notices() {
+    List<String> out = new ArrayList<>();
+    if (damaged == 1) {
+      out.add(file + ":" + firstDamagedLine + ": damaged recording line skipped (" + firstDamage + ")"
+          + lost());
+    } else if (damaged > 1) {
+      out.add(file + ": " + damaged + " damaged recording lines skipped (first: line "
+          + firstDamagedLine + ", " + firstDamage + ")" + lost());
+    }
+    if (outOfOrder != null) {
+      out.add(file + ":" + firstOutOfOrder + ": " + outOfOrder
+          + "; the replay numbers the log lines in the order they are stored");
+    }
+    if (cutOff) {
+      out.add(file + ":" + in.lineNumber() + ": the recording ends early: its last line is cut off;"
+          + " replayed the " + logLines + " log lines before it");
+    } else if (in.atEnd() && !ended) {
+      out.add(file + ": the recording ends early: it has no end record (memtrace was stopped while"
+          + " recording); replayed the " + logLines + " log lines it holds");
+    } else if (ended && endLines != null && endLines != lastLog) {
+      out.add(file + ": the recording's end record counts " + endLines + " log lines; the last one"
+          + " read is line " + lastLog);
+    }
+    return out;
+  }
+
+  private String lost() {
+    return lostLogLines == 0 ? ""
+        : "; " + lostLogLines + " lost log line(s) are replayed as empty lines to keep the numbering";
+  }
 
   @Override
   public LiveItem peekReady() throws IOException {
-    if (peeked == null) {
-      peeked = read();
+    if (ready.isEmpty()) {
+      read();
     }
-    return peeked;
+    return ready.peek();
   }
 
   @Override
   public LiveItem next() throws IOException {
-    if (peeked != null) {
-      LiveItem p = peeked;
-      peeked = null;
-      return p;
+    if (ready.isEmpty()) {
+      read();
     }
-    return read();
+    return ready.poll();
   }
 
-  private LiveItem read() throws IOException {
-    for (String l = in.readLine(); l != null; l = in.readLine()) {
-      lineNo++;
-      if (l.isEmpty()) {
+  private void readHeader() throws IOException {
+    String first = in.next();
+    if (first == null) {
+      throw new IOException(file + ": empty recording");
+    }
+    JsonNode h = object(first);
+    if (h == null) {
+      if (in.atEnd()) {
+        cutOff = true;
+      } else {
+        damage("header: " + (in.malformed() ? "not UTF-8 text" : "not a JSON object"));
+      }
+      return;
+    }
+    if (!RecordingHeader.FORMAT.equals(h.path("format").asText())) {
+      damage("header: no format " + RecordingHeader.FORMAT);
+      return;
+    }
+    JsonNode v = h.path("version");
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      damage("header: no format version");
+      return;
+    }
+    if (v.asInt() != RecordingHeader.VERSION) {
+      throw new IOException(
+          file + ": recording format version " + shown(v.toString(), 20)
+              + "; this memtrace reads version " + RecordingHeader.VERSION);
+    }
+    try {
+      header = header(h);
+    } catch (Damage d) {
+      damage("header: " + d.getMessage());
+    }
+  }
+
+  /** Reads lines until an item is ready or the recording ends. */
+  private void read() throws IOException {
+    for (String l = in.next(); l != null; l = in.next()) {
+      if (l.isEmpty() && !in.malformed()) {
         continue;
       }
-      JsonNode o;
-      try {
-        o = Json.MAPPER.readTree(l);
-      } catch (IOException e) {
-        if (in.readLine() == null) {
+      JsonNode o = object(l);
+      if (o == null) {
+        if (in.atEnd()) {
           cutOff = true; // memtrace was killed while writing its last object: keep the rest
-          return null;
+          return;
         }
-        throw new IOException(file + ":" + lineNo + ": not a JSON object", e);
+        damage(in.malformed() ? "not UTF-8 text" : "not a JSON object");
+        continue;
       }
-      switch (o.path("type").asText()) {
-        case "log":
-          return new LiveItem.LogLine(o.path("line").asInt(), o.path("text").asText());
-        case "snapshot":
-          return snapshot(o);
-        case "end":
-          exitStatus = o.path("exitStatus").asInt();
-          interrupted = o.path("interrupted").asBoolean();
-          break;
-        default:
-          throw new IOException(file + ":" + lineNo + ": unknown object type " + o.path("type"));
+      try {
+        switch (o.path("type").asText()) {
+          case "log" -> {
+            log(new LiveItem.LogLine(number(o, "line", 1), logText(o)));
+            return;
+          }
+          case "snapshot" -> {
+            ready.add(snapshot(o));
+            return;
+          }
+          case "end" -> end(o);
+          case "header" -> throw new Damage("a second header");
+          default -> throw new Damage("unknown object type " + shown(o.path("type").toString(), 40));
+        }
+      } catch (Damage d) {
+        damage(d.getMessage());
       }
     }
-    return null;
+  }
+
+  /** Queues a log line, after empty lines standing for log lines lost to damage just before it. */
+  private void log(LiveItem.LogLine l) {
+    int gap = l.line() - lastLog - 1;
+    if (gap > 0 && gap <= damagedSinceLog) {
+      for (int k = 1; k <= gap; k++) {
+        ready.add(new LiveItem.LogLine(lastLog + k, ""));
+      }
+      lostLogLines += gap;
+    } else if (gap != 0 && outOfOrder == null) {
+      firstOutOfOrder = in.lineNumber();
+      outOfOrder = "log line " + l.line() + " comes after log line " + lastLog;
+    }
+    damagedSinceLog = 0;
+    lastLog = l.line();
+    logLines++;
+    ready.add(l);
+  }
+
+  private void end(JsonNode o) throws Damage {
+    exitStatus = number(o, "exitStatus", Integer.MIN_VALUE);
+    JsonNode i = o.path("interrupted");
+    if (!i.isBoolean()) {
+      throw new Damage("an end record without 'interrupted'");
+    }
+    interrupted = i.asBoolean();
+    JsonNode lines = o.path("lines");
+    endLines = lines.canConvertToInt() && lines.isIntegralNumber() ? lines.asInt() : null;
+    ended = true;
+  }
+
+  private void damage(String what) {
+    if (damaged++ == 0) {
+      firstDamagedLine = in.lineNumber();
+      firstDamage = what;
+    }
+    damagedSinceLog++;
+  }
+
+  /** The line as one JSON object, or null when it is not one. */
+  private JsonNode object(String line) {
+    if (in.malformed()) {
+      return null;
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(line);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // Jackson's own words name its internals: the caller says what was wrong
+    }
   }
 
   @Override
@@ -156,38 +316,98 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     in.close();
   }
 
-  private static MapsSnapshot snapshot(JsonNode o) {
-    JsonNode maps = o.path("maps");
-    return new MapsSnapshot(
-        o.path("line").asInt(),
-        o.path("pid").asInt(),
-        MapsSnapshot.Kind.of(o.path("kind").asText()),
-        maps.isNull() ? null : maps.asText(),
-        o.path("threads").asInt(),
-        o.path("micros").asLong(),
-        o.path("delayMicros").asInt());
+  /** A recorded object that is not as this format writes it; the line is skipped. */
+  private static final class Damage extends Exception {
+    Damage(String message) {
+      super(message, null, false, false);
+    }
   }
 
-  private static RecordingHeader header(JsonNode h, Path file) throws IOException {
-    if (!RecordingHeader.FORMAT.equals(h.path("format").asText())) {
-      throw new IOException(file + ": not a memtrace recording");
+  private static String logText(JsonNode o) throws Damage {
+    JsonNode t = o.path("text");
+    if (!t.isTextual()) {
+      throw new Damage("a log object without text");
     }
-    int version = h.path("version").asInt();
-    if (version != RecordingHeader.VERSION) {
-      throw new IOException(
-          file + ": recording format version " + version + "; this memtrace reads version "
-              + RecordingHeader.VERSION);
+    String s = t.asText();
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      // log lines are recorded byte for byte (ISO-8859-1) and one to an object
+      if (c > 0xff || c == '\n' || c == '\r') {
+        throw new Damage("a log text that no log line holds");
+      }
     }
+    return s;
+  }
+
+  private static int number(JsonNode o, String field, int min) throws Damage {
+    JsonNode n = o.path(field);
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min) {
+      throw new Damage("'" + field + "' is not a number in range");
+    }
+    return n.asInt();
+  }
+
+  private static long longNumber(JsonNode o, String field) throws Damage {
+    JsonNode n = o.path(field);
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new Damage("'" + field + "' is not a number in range");
+    }
+    return n.asLong();
+  }
+
+  private static MapsSnapshot snapshot(JsonNode o) throws Damage {
+    JsonNode maps = o.path("maps");
+    if (!maps.isNull() && !maps.isTextual()) {
+      throw new Damage("a snapshot without maps text");
+    }
+    MapsSnapshot.Kind kind = null;
+    for (MapsSnapshot.Kind k : MapsSnapshot.Kind.values()) {
+      if (k.label.equals(o.path("kind").asText())) {
+        kind = k;
+      }
+    }
+    if (kind == null) {
+      throw new Damage("unknown snapshot kind " + shown(o.path("kind").toString(), 40));
+    }
+    return new MapsSnapshot(
+        number(o, "line", 0),
+        number(o, "pid", 0),
+        kind,
+        maps.isNull() ? null : maps.asText(),
+        number(o, "threads", 0),
+        longNumber(o, "micros"),
+        number(o, "delayMicros", 0));
+  }
+
+  private static RecordingHeader header(JsonNode h) throws Damage {
     JsonNode strace = h.path("strace");
+    JsonNode pid = h.path("pid");
+    if (!pid.isNull() && !pid.isMissingNode() && !(pid.isIntegralNumber() && pid.canConvertToInt())) {
+      throw new Damage("'pid' is not a number in range");
+    }
     return new RecordingHeader(
-        version,
+        h.path("version").asInt(),
         strings(h.path("command")),
-        h.path("pid").isNull() ? null : h.path("pid").asInt(),
+        pid.isNull() || pid.isMissingNode() ? null : pid.asInt(),
         strings(strace.path("argv")),
         new Versions(text(strace.path("version")), text(h.path("kernel")), text(h.path("glibc"))),
         text(h.path("started")),
         h.path("snapshots").asBoolean(),
         h.path("delayMicros").asInt());
+  }
+
+  /** A recorded value as a message may quote it: printable ASCII, at most {@code max} characters. */
+  private static String shown(String s, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < s.length() && b.length() < max; k++) {
+      char c = s.charAt(k);
+      if (c >= 0x20 && c < 0x7f) {
+        b.append(c);
+      } else {
+        b.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return b.length() < max ? b.toString() : b + "...";
   }
 
   private static String text(JsonNode n) {

@@ -15,8 +15,8 @@ import java.util.Map;
  *       released when it completes (memory effects happen at exit), numbered by its first line;
  *   <li>{@code +++ superseded by execve in pid N +++} moves pid N's waiting execve to the leader,
  *       whose pid it resumes under (strace.c:maybe_switch_tcbs);
- *   <li>a call or signal is held back until the next line that is not a {@code -k} frame, so its
- *       frames (printed after it) can be attached;
+ *   <li>a call or signal is held back until the next line that is not a {@code -k} frame or a
+ *       data dump line, so its frames and its dumped data (printed after it) can be attached;
  *   <li>a call whose text stops before its closing parenthesis (stderr mode: the tracee wrote
  *       into the middle of it) is joined with the following lines that fit no record shape,
  *       until it closes; if it never does, it is released as unfinished.
@@ -35,6 +35,7 @@ final class Assembler {
   private final Map<Integer, Piece.Unfinished> waiting = new HashMap<>();
   private TraceEvent held;
   private List<StackFrame> heldFrames;
+  private StringBuilder heldDump;
   private Piece.Open open;
   private StringBuilder openText;
   private int openLines;
@@ -64,6 +65,18 @@ final class Assembler {
       } else {
         emit(new NoticeEvent(f.source(), Prefix.NONE, NoticeEvent.Kind.OTHER,
             "stack frame with no call before it: " + f.source().text()));
+      }
+      return;
+    }
+    if (piece instanceof Piece.Dump d) {
+      if (held instanceof SyscallEvent) {
+        if (heldDump == null) {
+          heldDump = new StringBuilder();
+        }
+        heldDump.append(d.hex());
+      } else {
+        emit(new NoticeEvent(d.source(), Prefix.NONE, NoticeEvent.Kind.OTHER,
+            "data dump with no call before it: " + d.source().text()));
       }
       return;
     }
@@ -250,6 +263,12 @@ final class Assembler {
       } else if (e instanceof SignalEvent s) {
         e = s.withStack(frames);
       }
+    }
+    if (heldDump != null) {
+      if (e instanceof SyscallEvent s) {
+        e = s.withDump(heldDump.toString());
+      }
+      heldDump = null;
     }
     emit(e);
   }

@@ -42,6 +42,12 @@ final class LineParser {
     if (line.isEmpty()) {
       return unparsed(src, Prefix.NONE, "empty line");
     }
+    if (line.startsWith(" | ") || line.startsWith(" * ")) {
+      String hex = Dumps.hex(line);
+      if (hex != null) {
+        return new Piece.Dump(src, hex);
+      }
+    }
     char first = line.charAt(0);
     if (first == ' ' || first == '%' || first == '-' || first == 'S' || first == 's') {
       NoticeEvent table = Summary.parse(src, line);

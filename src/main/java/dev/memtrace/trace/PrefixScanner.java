@@ -11,6 +11,8 @@ final class PrefixScanner {
 
   /** Digits-only words at least this long are epoch seconds, not pids (pids stay below 2^22). */
   private static final int EPOCH_DIGITS = 9;
+  /** Epoch seconds have 10 digits until the year 2286 and 11 until 5138: longer is no time. */
+  private static final int MAX_EPOCH_DIGITS = 11;
 
   int end;
   Integer pid;
@@ -102,7 +104,7 @@ final class PrefixScanner {
       }
       return i;
     }
-    if (d - i >= EPOCH_DIGITS) {
+    if (d - i >= EPOCH_DIGITS && d - i <= MAX_EPOCH_DIGITS) {
       int e = d;
       double frac = 0;
       if (c == '.') {
@@ -118,7 +120,11 @@ final class PrefixScanner {
     return i;
   }
 
-  /** {@code (+     0.000123) } after an absolute time, or {@code      0.000123 } alone. */
+  /**
+   * {@code (+     0.000123) } after an absolute time, or {@code      0.000123 } alone; in whole
+   * seconds ({@code --relative-timestamps=s}) {@code      0 }, taken only when a record follows,
+   * since nothing else strace prints puts a bare number between the pid and the record.
+   */
   private int relativeTime(String s, int i) {
     int n = s.length();
     if (s.startsWith("(+", i)) {
@@ -142,7 +148,16 @@ final class PrefixScanner {
         return f + 1;
       }
     }
+    if (d > j && d - j < EPOCH_DIGITS && d + 1 < n && s.charAt(d) == ' ' && startsRecord(s.charAt(d + 1))) {
+      relative = (double) parseLong(s, j, d);
+      return d + 1;
+    }
     return i;
+  }
+
+  /** A call's name, {@code <... resumed>}, {@code --- SIGNAL}, {@code +++ exited}. */
+  private static boolean startsRecord(char c) {
+    return c >= 'a' && c <= 'z' || c == '_' || c == '<' || c == '-' || c == '+';
   }
 
   /** {@code [  59] } / {@code [???] } then {@code [00007f91d6323ad7] } / {@code [????????????????] }. */

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * A system call. {@code result} is null when the call never finished in the log (an unfinished
- * half with no resumed half, a {@code <detached ...>} line, or a cut-off last line).
+ * half with no resumed half, a {@code <detached ...>} line, or a cut-off last line). {@code dump}
+ * is the data strace dumped in hex after the call ({@code -e read=}/{@code -e write=}), as
+ * lowercase hex digits, two per byte, in the order printed; null when there was none.
  */
 public record SyscallEvent(
     Source source,
@@ -14,11 +16,18 @@ public record SyscallEvent(
     Result result,
     Double duration,
     List<StackFrame> stack,
-    Completion completion)
+    Completion completion,
+    String dump)
     implements TraceEvent {
 
   public SyscallEvent {
     stack = List.copyOf(stack);
+  }
+
+  /** A call without a data dump. */
+  public SyscallEvent(Source source, Prefix prefix, String name, Args args, Result result,
+      Double duration, List<StackFrame> stack, Completion completion) {
+    this(source, prefix, name, args, result, duration, stack, completion, null);
   }
 
   /** How the call's text reached us. */
@@ -36,6 +45,10 @@ public record SyscallEvent(
   }
 
   public SyscallEvent withStack(List<StackFrame> frames) {
-    return new SyscallEvent(source, prefix, name, args, result, duration, frames, completion);
+    return new SyscallEvent(source, prefix, name, args, result, duration, frames, completion, dump);
+  }
+
+  public SyscallEvent withDump(String hex) {
+    return new SyscallEvent(source, prefix, name, args, result, duration, stack, completion, hex);
   }
 }

@@ -187,7 +187,7 @@ public final class TraceReader implements EventSource {
     Prefix p = e.prefix().withPid(pid);
     if (e instanceof SyscallEvent s) {
       return new SyscallEvent(s.source(), p, s.name(), s.args(), s.result(), s.duration(),
-          s.stack(), s.completion());
+          s.stack(), s.completion(), s.dump());
     } else if (e instanceof SignalEvent s) {
       return new SignalEvent(s.source(), p, s.signal(), s.siginfoText(), s.stack());
     } else if (e instanceof ExitEvent x) {

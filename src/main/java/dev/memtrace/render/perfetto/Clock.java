@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Microsecond timestamps for trace-event JSON. Absolute timestamps ({@code -t}, {@code -tt},
- * {@code -ttt}) count from the first one, stepping a day forward when a time of day wraps past
+ * {@code -ttt}) count from the earliest one (a merged or hand-edited log can be out of order, and
+ * trace-event times are never negative), stepping a day forward when a time of day wraps past
  * midnight; {@code -r} deltas are summed. A log with neither is given synthetic times in line
  * order. An event without a time of its own takes its predecessor's.
  */
@@ -18,6 +19,8 @@ final class Clock {
   private double last;
   private double offset;
   private double sum;
+  /** The earliest time {@link #raw} gives over the timeline (0 or less): what ts counts from. */
+  private final double origin;
 
   Clock(List<AnnotatedEvent> timeline) {
     boolean timed = false;
@@ -29,6 +32,16 @@ final class Clock {
     }
     synthetic = !timed;
     anyDuration = dur;
+    double min = 0;
+    if (!synthetic) {
+      for (AnnotatedEvent a : timeline) {
+        min = Math.min(min, raw(a.event()));
+      }
+      first = null;
+      last = 0;
+      offset = 0;
+    }
+    origin = min;
   }
 
   /** The event's timestamp in µs; call once per event, in order. */
@@ -39,6 +52,11 @@ final class Clock {
       sum += Math.max(1, dur(a));
       return t;
     }
+    return round(raw(e) - origin);
+  }
+
+  /** The event's time in µs from the first absolute time; advances the clock. */
+  private double raw(TraceEvent e) {
     Double abs = e.prefix().seconds();
     if (abs != null) {
       if (first == null) {
@@ -51,13 +69,13 @@ final class Clock {
         t += 86_400e6;
       }
       last = t;
-      return round(t);
+      return t;
     }
     Double rel = e.prefix().relative();
     if (rel != null) {
       last += rel * 1e6;
     }
-    return round(last);
+    return last;
   }
 
   /** The call's duration in µs: its -T time, or 1 µs when the log has none. */

@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * ({@code "ph":"X"}) per syscall carrying the call's arguments, result and explanations; signals
  * and exits as instants; and a counter track per process with its mapped bytes per region class.
  *
- * <p>Times are microseconds from the first event. A log without timestamps gets synthetic ones
+ * <p>Times are microseconds from the earliest event. A log without timestamps gets synthetic ones
  * from line order (each call 1 µs, or its {@code -T} time when printed), and the metadata says
  * so: the order is real, the spacing is not.
  */
