@@ -146,12 +146,14 @@ public final class Explainer {
     if (who == null || !who.spaceEnded()) {
       return;
     }
-    Space sp = spaces.get(who.space().resolve());
-    if (sp == null) {
+    Handle h = who.space().resolve();
+    Space sp = spaces.remove(h);
+    forgetCached();
+    if (sp == null || spaces.containsValue(sp)) {
+      // a space guessed for tasks the trace never showed starting (a log filtered with -e
+      // trace=memory has no clone) is shared: it ends with the last of them
       return;
     }
-    spaces.values().removeIf(v -> v == sp);
-    forgetCached();
     if (last == sp) {
       last = null; // no task is left in it to be the parent of a task met next
     }
