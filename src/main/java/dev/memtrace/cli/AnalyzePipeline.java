@@ -168,7 +168,7 @@ final class AnalyzePipeline {
   }
 
   private int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps,
-      OutputStream target) {
+      CheckedOutput target) {
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     // the summary (and the HTML report, which shows it) needs the spaces of exited processes
     boolean reports = options.summary() != AnalyzeOptions.Summary.none

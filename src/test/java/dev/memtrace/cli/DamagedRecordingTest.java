@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,7 +145,7 @@ class DamagedRecordingTest {
   void aDamagedLineFailsStrict() throws IOException {
     Path bad = with(lines.size() - 2, "not json at all");
     Cli r = Cli.run("analyze", "--strict", bad.toString());
-    assertThat(r.status()).isEqualTo(AnalyzePipeline.EXIT_UNPARSED);
+    assertThat(r.status()).isEqualTo(ExitCode.UNPARSED.code);
     assertThat(r.err()).contains(":" + (lines.size() - 1) + ": damaged recording line skipped");
   }
 }

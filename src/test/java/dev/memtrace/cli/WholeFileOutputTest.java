@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class WholeFileOutputTest {
     Path out = dir.resolve("report");
     Cli r = Cli.run("analyze", "--format", format, "-o", out.toString(), "/proc/self/mem");
 
-    assertThat(r.status()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(r.err()).startsWith("memtrace: cannot read input:");
     assertThat(out).doesNotExist();
     try (Stream<Path> left = Files.list(dir)) {
@@ -38,7 +39,7 @@ class WholeFileOutputTest {
     Path out = Files.writeString(dir.resolve("report"), "the last good report\n");
     Cli r = Cli.run("analyze", "--format", format, "-o", out.toString(), "/proc/self/mem");
 
-    assertThat(r.status()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(out).hasContent("the last good report");
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).containsExactly(out);

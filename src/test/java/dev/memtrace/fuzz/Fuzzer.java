@@ -59,22 +59,7 @@ public final class Fuzzer {
   }
 
   /** What a run of cases found. */
-  public record Tally(int cases, List<Failure> failures, Map<String, Integer> known) {}
-
-  /** Known classes of issue 15 fixed by other changes: tolerated only in this exact form. */
-  static String knownClass(Throwable t, String err) {
-    if (t instanceof StackOverflowError && trace(t).contains("explain.Human.bytes")) {
-      return "issue 15 item 1: Human.bytes recursing on a mapping of 2^63 bytes or more";
-    }
-    if (t == null && BAD_BOUND.matcher(err).find()) {
-      return "issue 15 item 11: a bad --since/--until shows java.lang.IllegalArgumentException";
-    }
-    return null;
-  }
-
-  private static final Pattern BAD_BOUND = Pattern.compile(
-      "^memtrace: Invalid value for option '--(since|until)': cannot convert '[^']*' to Bound "
-          + "\\(java\\.lang\\.IllegalArgumentException: [^\n]*\\n(Try 'memtrace analyze --help'[^\n]*\\n)?$");
+  public record Tally(int cases, List<Failure> failures) {}
 
   private static final Pattern STACK_TRACE = Pattern.compile(
       "(?m)^\\s+at [\\w.$]+\\(|Exception\\b|\\bjava\\.[a-z]|com\\.fasterxml|\\[Source:|StackOverflow");
@@ -156,20 +141,19 @@ public final class Fuzzer {
   public Tally run(long from, int count, java.util.function.LongConsumer progress,
       java.util.function.Consumer<Failure> failed) throws IOException {
     List<Failure> failures = new ArrayList<>();
-    Map<String, Integer> known = new TreeMap<>();
     for (long c = from; c < from + count; c++) {
-      Failure f = one(c, known);
+      Failure f = one(c);
       if (f != null) {
         failures.add(f);
         failed.accept(f);
       }
       progress.accept(c);
     }
-    return new Tally(count, failures, known);
+    return new Tally(count, failures);
   }
 
   /** One case: its input made, the command run, the rules checked; null when all held. */
-  Failure one(long caseNo, Map<String, Integer> known) throws IOException {
+  Failure one(long caseNo) throws IOException {
     Random r = new Random(seed * 1_000_003L + caseNo);
     Path dir = work.resolve("case");
     clean(dir);
@@ -209,19 +193,18 @@ public final class Fuzzer {
       }
     }
     args.addAll(inputs);
-    return execute(caseNo, args, maps ? "maps" : format, outFile, dir, known);
+    return execute(caseNo, args, maps ? "maps" : format, outFile, dir);
   }
 
   /**
-   * Runs {@code args} in this JVM and checks the rules; null when they held or the run hit a
-   * known class (counted in {@code known}).
+   * Runs {@code args} in this JVM and checks the rules; null when they held.
    *
    * @param format the output format ("maps" for the maps command)
    * @param outFile the -o file, or null
    * @param dir the case's folder: its input, kept when a rule broke
    */
-  Failure execute(long caseNo, List<String> args, String format, Path outFile, Path dir,
-      Map<String, Integer> known) throws IOException {
+  Failure execute(long caseNo, List<String> args, String format, Path outFile, Path dir)
+      throws IOException {
     String command = String.join(" ", args);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -248,11 +231,6 @@ public final class Fuzzer {
     }
     String errText = err.toString(StandardCharsets.UTF_8);
     if (thrown != null) {
-      String k = knownClass(thrown, errText);
-      if (k != null) {
-        known.merge(k, 1, Integer::sum);
-        return null;
-      }
       return keep(caseNo, "threw " + thrown + " at " + firstFrames(thrown), command, dir);
     }
     if (!DOCUMENTED.contains(status)) {
@@ -260,11 +238,6 @@ public final class Fuzzer {
     }
     Matcher m = STACK_TRACE.matcher(errText);
     if (m.find()) {
-      String k = knownClass(null, errText);
-      if (k != null) {
-        known.merge(k, 1, Integer::sum);
-        return null;
-      }
       return keep(caseNo, "Java internals on standard error: " + lineAround(errText, m.start()),
           command, dir);
     }
@@ -551,7 +524,6 @@ public final class Fuzzer {
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf("fuzz: %d cases in %.1f s: %.1f cases/s; %d failures%n", t.cases(), secs,
         t.cases() / secs, t.failures().size());
-    t.known().forEach((k, n) -> System.out.println("fuzz: tolerated, fixed elsewhere: " + n + " x " + k));
     System.exit(t.failures().isEmpty() ? 0 : 1);
   }
 }
