@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * In-process figure for what the model stage costs, without JVM start-up, JIT warm-up or output:
  * reads a log ROUNDS times each way (parse only; parse + model stage), alternating, and prints the
- * best time of each. Run: {@code java -cp target/memtrace.jar bench/ModelOverhead.java bench/out/big.log [ROUNDS]}
+ * best time of each. Run: {@code java -cp target/memtrace.jar bench/ModelOverhead.java
+ * bench/out/big.log [ROUNDS]}
  */
 public class ModelOverhead {
   public static void main(String[] args) throws Exception {
@@ -46,7 +47,8 @@ public class ModelOverhead {
         }
       }
     }
-    System.out.printf("%d events; best of %d: parse only %.3fs, parse + model %.3fs, overhead %.1f%%%n",
+    System.out.printf(
+        "%d events; best of %d: parse only %.3fs, parse + model %.3fs, overhead %.1f%%%n",
         events, rounds, bestParse, bestModel, (bestModel / bestParse - 1) * 100);
   }
 }

@@ -11,10 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What the model costs once compiled: passes over a log in one JVM, parsing only and parsing
- * plus the model stage, alternately, without rendering. Both split every call's arguments into
- * texts (the renderer would), so the difference is the model's own work. Run by
- * bench/model-steady.sh.
+ * What the model costs once compiled: passes over a log in one JVM, parsing only and parsing plus
+ * the model stage, alternately, without rendering. Both split every call's arguments into texts
+ * (the renderer would), so the difference is the model's own work. Run by bench/model-steady.sh.
  */
 public class ModelSteady {
   public static void main(String[] args) throws Exception {
@@ -40,12 +39,13 @@ public class ModelSteady {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         best[stage] = Math.min(best[stage], s);
-        System.out.printf("pass %d, %s: %.3f s (%d)%n", round + 1,
-            stage == 0 ? "parse only" : "parse + model", s, seen);
+        System.out.printf(
+            "pass %d, %s: %.3f s (%d)%n",
+            round + 1, stage == 0 ? "parse only" : "parse + model", s, seen);
       }
     }
-    System.out.printf("best of %d: parse only %.3f s, the model +%.3f s (%.3f µs a line over %d"
-        + " lines)%n", rounds, best[0], best[1] - best[0], (best[1] - best[0]) * 1e6 / lines,
-        lines);
+    System.out.printf(
+        "best of %d: parse only %.3f s, the model +%.3f s (%.3f µs a line over %d" + " lines)%n",
+        rounds, best[0], best[1] - best[0], (best[1] - best[0]) * 1e6 / lines, lines);
   }
 }

@@ -20,43 +20,63 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit status:%n")
 final class AnalyzeCommand implements Callable<Integer> {
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
   AnalyzeOptions.Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
       description = "write here instead of standard output")
   String output;
 
   @Option(names = "--strict", description = "exit with status 3 if any line could not be parsed")
   boolean strict;
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
-      description = "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
+  @Option(
+      names = "--color",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description =
+          "auto (default: only on a terminal, and not when NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
 
   @Mixin FilterOptions.PidFilter pidFilter = new FilterOptions.PidFilter();
 
   @Mixin FilterOptions filters = new FilterOptions();
 
-  @Option(names = "--summary",
-      description = "write only the address-space summary (sizes per region class and object "
-          + "at the end and at the peak, calls, errors, unexplained events) instead of the timeline")
+  @Option(
+      names = "--summary",
+      description =
+          "write only the address-space summary (sizes per region class and object "
+              + "at the end and at the peak, calls, errors, unexplained events) instead of the timeline")
   boolean summaryOnly;
 
-  @Option(names = "--snapshots", paramLabel = "FILE",
-      description = "/proc/PID/maps snapshots (NAME.maps.jsonl) to check the model against; "
-          + "they also name the regions the kernel made ([stack], [vdso], the executable)")
+  @Option(
+      names = "--snapshots",
+      paramLabel = "FILE",
+      description =
+          "/proc/PID/maps snapshots (NAME.maps.jsonl) to check the model against; "
+              + "they also name the regions the kernel made ([stack], [vdso], the executable)")
   java.nio.file.Path snapshots;
 
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;
 
-  @Option(names = "--stages", hidden = true, defaultValue = "explain",
+  @Option(
+      names = "--stages",
+      hidden = true,
+      defaultValue = "explain",
       description = "benchmarks: 'parse' (no model), 'model' (no explanations), 'explain' (all)")
   String stages;
 
-  @Parameters(paramLabel = "FILE", arity = "0..*",
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "0..*",
       description = "strace logs; a -ff set as PREFIX.* (or PREFIX alone); '-' for standard input")
   List<String> files = new ArrayList<>();
 
@@ -70,10 +90,18 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AnalyzeOptions options = new AnalyzeOptions(format, output, strict, color,
-        summaryOnly ? AnalyzeOptions.Summary.only
-            : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
-        snapshots, stages, files);
+    AnalyzeOptions options =
+        new AnalyzeOptions(
+            format,
+            output,
+            strict,
+            color,
+            summaryOnly
+                ? AnalyzeOptions.Summary.only
+                : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
+            snapshots,
+            stages,
+            files);
     return new AnalyzePipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

@@ -12,16 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns analyze's FILE arguments into inputs: {@code -} (or nothing) is standard input; a file
- * is itself; a name that does not exist but has {@code NAME.PID} siblings is that {@code -ff}
- * set. When several files are read together, a {@code .PID} suffix gives the pid of the lines
- * in that file (the {@code -ff} files carry no pid prefix); a suffix no pid can have (above the
- * kernel's PID_MAX_LIMIT, 2^22 on 64-bit: see proc(5), /proc/sys/kernel/pid_max) is not taken for
- * one, and the caller is told.
+ * Turns analyze's FILE arguments into inputs: {@code -} (or nothing) is standard input; a file is
+ * itself; a name that does not exist but has {@code NAME.PID} siblings is that {@code -ff} set.
+ * When several files are read together, a {@code .PID} suffix gives the pid of the lines in that
+ * file (the {@code -ff} files carry no pid prefix); a suffix no pid can have (above the kernel's
+ * PID_MAX_LIMIT, 2^22 on 64-bit: see proc(5), /proc/sys/kernel/pid_max) is not taken for one, and
+ * the caller is told.
  */
 final class AnalyzeInputs {
 
   private static final Pattern PID_SUFFIX = Pattern.compile(".*\\.(\\d+)");
+
   /** PID_MAX_LIMIT on 64-bit Linux (include/linux/threads.h): no pid is larger. */
   static final int PID_MAX_LIMIT = 1 << 22;
 
@@ -84,8 +85,13 @@ final class AnalyzeInputs {
       if (several && m.matches()) {
         pid = pid(m.group(1));
         if (pid == null) {
-          notes.accept(p + ": the suffix " + shortened(m.group(1)) + " is not a pid (pids are at most "
-              + PID_MAX_LIMIT + "); its lines are read without one");
+          notes.accept(
+              p
+                  + ": the suffix "
+                  + shortened(m.group(1))
+                  + " is not a pid (pids are at most "
+                  + PID_MAX_LIMIT
+                  + "); its lines are read without one");
         }
       }
       out.add(new Input(p, p.toString(), pid));
@@ -97,8 +103,17 @@ final class AnalyzeInputs {
   private static List<Path> ffSet(Path prefix) {
     Path dir = prefix.toAbsolutePath().getParent();
     String base = prefix.getFileName().toString() + ".";
-    File[] found = dir == null ? null : dir.toFile().listFiles((d, n) -> n.startsWith(base)
-        && n.length() > base.length() && n.substring(base.length()).chars().allMatch(c -> c >= '0' && c <= '9'));
+    File[] found =
+        dir == null
+            ? null
+            : dir.toFile()
+                .listFiles(
+                    (d, n) ->
+                        n.startsWith(base)
+                            && n.length() > base.length()
+                            && n.substring(base.length())
+                                .chars()
+                                .allMatch(c -> c >= '0' && c <= '9'));
     if (found == null) {
       return List.of();
     }
@@ -106,8 +121,9 @@ final class AnalyzeInputs {
     for (File f : found) {
       out.add(prefix.resolveSibling(f.getName()));
     }
-    out.sort(Comparator.comparing(p -> new BigInteger(
-        p.getFileName().toString().substring(base.length()))));
+    out.sort(
+        Comparator.comparing(
+            p -> new BigInteger(p.getFileName().toString().substring(base.length()))));
     return out;
   }
 
@@ -122,6 +138,8 @@ final class AnalyzeInputs {
   }
 
   private static String shortened(String digits) {
-    return digits.length() <= 24 ? digits : digits.substring(0, 20) + "... (" + digits.length() + " digits)";
+    return digits.length() <= 24
+        ? digits
+        : digits.substring(0, 20) + "... (" + digits.length() + " digits)";
   }
 }

@@ -4,8 +4,14 @@ import java.util.List;
 
 /** What {@code memtrace analyze} was asked to do, fixed once the options are read. */
 record AnalyzeOptions(
-    Format format, String output, boolean strict, ColorMode color, Summary summary,
-    java.nio.file.Path snapshots, String stages, List<String> files) {
+    Format format,
+    String output,
+    boolean strict,
+    ColorMode color,
+    Summary summary,
+    java.nio.file.Path snapshots,
+    String stages,
+    List<String> files) {
 
   /** Whether to write the summary table: not at all, after the timeline, or instead of it. */
   enum Summary {

@@ -6,6 +6,10 @@ import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Classifier;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.Renderer;
+import dev.memtrace.render.SummaryJson;
+import dev.memtrace.render.SummaryText;
+import dev.memtrace.render.TextRenderer;
 import dev.memtrace.render.filter.EventFilter;
 import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
@@ -14,13 +18,8 @@ import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
-import dev.memtrace.render.Renderer;
-import dev.memtrace.render.SummaryJson;
-import dev.memtrace.render.SummaryText;
-import dev.memtrace.render.TextRenderer;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
-import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -28,46 +27,52 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) →
- * {@link Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and
- * the summary when asked. Owns no
- * logic of its own beyond reporting: errors become one {@code memtrace: ...} line and an exit
- * status, never a stack trace.
+ * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) → {@link
+ * Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and the summary
+ * when asked. Owns no logic of its own beyond reporting: errors become one {@code memtrace: ...}
+ * line and an exit status, never a stack trace.
  */
 final class AnalyzePipeline {
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
+
   /** Region classes for colours, counters and --class: the explain stage's, by name and perms. */
   private final RegionClassifier classes = r -> Classifier.classify(r, null).label;
+
   private final PrintStream stdout;
   private final PrintStream err;
+
   /** Snapshots of a live run or recording; the correlate stage takes them here. */
   private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
+
   /**
    * What a live run's snapshots cannot vouch for (late, racy): said on their call, except in the
    * text timeline, which says it once at the end.
    */
   private final SnapshotCaveats caveats;
+
   /** The stages after parsing; made by {@link #render}, fed snapshots by {@link #snapshot}. */
   private Annotator annotator;
+
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
-  AnalyzePipeline(AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
+  AnalyzePipeline(
+      AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
     this.caveats = new SnapshotCaveats(options.format() != AnalyzeOptions.Format.text);
     this.filter = filter;
@@ -93,8 +98,12 @@ final class AnalyzePipeline {
             dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
-          err.println("memtrace: " + loaded.skipped() + " line(s) of " + options.snapshots()
-              + " are not snapshots and were skipped");
+          err.println(
+              "memtrace: "
+                  + loaded.skipped()
+                  + " line(s) of "
+                  + options.snapshots()
+                  + " are not snapshots and were skipped");
         }
       } catch (IOException e) {
         return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
@@ -115,15 +124,21 @@ final class AnalyzePipeline {
     inputs.forEach(i -> read.add(i.path() != null ? i.path() : SameFile.standardInput()));
     read.add(options.snapshots());
     boolean toFile = options.output() != null && !options.output().equals("-");
-    Path out = toFile ? Path.of(options.output())
-        : stdout == System.out ? SameFile.standardOutput() : null;
+    Path out =
+        toFile
+            ? Path.of(options.output())
+            : stdout == System.out ? SameFile.standardOutput() : null;
     Path same = out == null ? null : SameFile.among(out, read);
     if (same == null) {
       return null;
     }
     String input = same.equals(SameFile.standardInput()) ? "standard input" : same.toString();
     return toFile
-        ? "-o " + options.output() + " is also an input (" + input + "): it would be overwritten before it is read;"
+        ? "-o "
+            + options.output()
+            + " is also an input ("
+            + input
+            + "): it would be overwritten before it is read;"
             + " write to another file"
         : input + ": the input is also standard output; redirect the output to another file";
   }
@@ -137,8 +152,9 @@ final class AnalyzePipeline {
     CheckedOutput target;
     WholeFile whole = null;
     try {
-      boolean page = options.format() == AnalyzeOptions.Format.html
-          || options.format() == AnalyzeOptions.Format.perfetto;
+      boolean page =
+          options.format() == AnalyzeOptions.Format.html
+              || options.format() == AnalyzeOptions.Format.perfetto;
       if (options.output() == null || options.output().equals("-")) {
         target = CheckedOutput.of(stdout);
       } else if (page && WholeFile.fits(Path.of(options.output()))) {
@@ -167,12 +183,16 @@ final class AnalyzePipeline {
     }
   }
 
-  private int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps,
+  private int render(
+      EventSource source,
+      List<AnalyzeInputs.Input> inputs,
+      List<Snapshot> snaps,
       CheckedOutput target) {
     OutputStream out = new BufferedOutputStream(target, 1 << 16);
     // the summary (and the HTML report, which shows it) needs the spaces of exited processes
-    boolean reports = options.summary() != AnalyzeOptions.Summary.none
-        || options.format() == AnalyzeOptions.Format.html;
+    boolean reports =
+        options.summary() != AnalyzeOptions.Summary.none
+            || options.format() == AnalyzeOptions.Format.html;
     Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach, reports);
     annotator = annotate;
     Renderer renderer;
@@ -205,8 +225,9 @@ final class AnalyzePipeline {
         renderer.close();
       }
       out.flush();
-      boolean page = options.format() == AnalyzeOptions.Format.html
-          || options.format() == AnalyzeOptions.Format.perfetto;
+      boolean page =
+          options.format() == AnalyzeOptions.Format.html
+              || options.format() == AnalyzeOptions.Format.perfetto;
       if (options.summary() != AnalyzeOptions.Summary.none && !page) {
         // The producer thread has finished (next() returned null): its results are visible.
         if (options.format() == AnalyzeOptions.Format.jsonl) {
@@ -248,7 +269,8 @@ final class AnalyzePipeline {
   /** As coreutils says it: {@code memtrace: write error: No space left on device}. */
   private int writeError(CheckedOutput target) {
     boolean file = options.output() != null && !options.output().equals("-");
-    err.println("memtrace: write error: " + (file ? options.output() + ": " : "") + target.reason());
+    err.println(
+        "memtrace: write error: " + (file ? options.output() + ": " : "") + target.reason());
     return ExitCode.WRITE_ERROR.code;
   }
 
@@ -269,13 +291,18 @@ final class AnalyzePipeline {
     MapsSnapshot m = s.snapshot();
     caveats.note(s);
     if (annotator != null) {
-      annotator.addSnapshot(new Snapshot(m.line(), m.pid(), m.maps(),
-          m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
+      annotator.addSnapshot(
+          new Snapshot(
+              m.line(),
+              m.pid(),
+              m.maps(),
+              m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
     }
   }
 
   private EventSource open(List<AnalyzeInputs.Input> inputs) throws IOException {
-    if (inputs.size() == 1 && inputs.get(0).path() != null
+    if (inputs.size() == 1
+        && inputs.get(0).path() != null
         && RecordingReader.isRecording(inputs.get(0).path())) {
       // a run --save recording: read as the live run reads it (no file name, snapshots in place)
       recording = RecordingReader.open(inputs.get(0).path());
@@ -292,25 +319,32 @@ final class AnalyzePipeline {
   private Renderer renderer(OutputStream out, List<AnalyzeInputs.Input> inputs, Annotator annotate)
       throws IOException {
     String title = title(inputs);
-    Renderer r = switch (options.format()) {
-      case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
-      case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
-      case perfetto -> new PerfettoRenderer(out, classes, title);
-      case text -> new TextRenderer(out, colour());
-    };
+    Renderer r =
+        switch (options.format()) {
+          case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
+          case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
+          case perfetto -> new PerfettoRenderer(out, classes, title);
+          case text -> new TextRenderer(out, colour());
+        };
     if (filter.isEmpty()) {
       return r;
     }
-    if (options.format() == AnalyzeOptions.Format.html || options.format() == AnalyzeOptions.Format.perfetto) {
+    if (options.format() == AnalyzeOptions.Format.html
+        || options.format() == AnalyzeOptions.Format.perfetto) {
       // the picture and the counters replay every change: dropping events would falsify them
-      err.println("memtrace: --pid, --syscall, --class, --memory-only, --since and --until filter text "
-          + "and jsonl; the " + options.format() + " output keeps every event (the report has its own filters)");
+      err.println(
+          "memtrace: --pid, --syscall, --class, --memory-only, --since and --until filter text "
+              + "and jsonl; the "
+              + options.format()
+              + " output keeps every event (the report has its own filters)");
       return r;
     }
     return new FilteringRenderer(new EventFilter(filter, classes), r);
   }
 
-  /** The report's title: the log's name, a -ff set's first name and count, or where it came from. */
+  /**
+   * The report's title: the log's name, a -ff set's first name and count, or where it came from.
+   */
   private static String title(List<AnalyzeInputs.Input> inputs) {
     if (inputs.isEmpty()) {
       return "live run";
@@ -324,15 +358,18 @@ final class AnalyzePipeline {
     return switch (options.color()) {
       case always -> true;
       case never -> false;
-      case auto -> options.output() == null && onTerminal(stdout)
-          && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+      case auto ->
+          options.output() == null
+              && onTerminal(stdout)
+              && System.getenv("NO_COLOR") == null
+              && !"dumb".equals(System.getenv("TERM"));
     };
   }
 
   /**
    * Where to count progress on long work: standard error when it is a terminal that the timeline
-   * itself is not written to (a count between timeline lines would garble them). A live run,
-   * whose timeline shares the error stream, counts nothing.
+   * itself is not written to (a count between timeline lines would garble them). A live run, whose
+   * timeline shares the error stream, counts nothing.
    */
   private PrintStream progressTerminal() {
     boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
@@ -340,8 +377,8 @@ final class AnalyzePipeline {
   }
 
   /**
-   * Whether the stream is the process's real standard output or error and that is a terminal
-   * (a live run writes to standard error, which Java's {@code System.console()} does not test).
+   * Whether the stream is the process's real standard output or error and that is a terminal (a
+   * live run writes to standard error, which Java's {@code System.console()} does not test).
    */
   private static boolean onTerminal(PrintStream s) {
     int fd = s == System.out ? 1 : s == System.err ? 2 : -1;
@@ -349,7 +386,8 @@ final class AnalyzePipeline {
       return false;
     }
     try {
-      String target = Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      String target =
+          Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException e) {
       return fd == 1 && System.console() != null;
@@ -362,10 +400,20 @@ final class AnalyzePipeline {
       return ExitCode.OK.code;
     }
     UnparsedEvent first = src.firstUnparsed();
-    String where = "line " + first.line()
-        + (first.source().file() != null && options.files().size() != 1 ? " of " + first.source().file() : "");
-    err.println("memtrace: " + bad + " of " + src.linesRead() + " lines could not be parsed (first: "
-        + where + ")");
+    String where =
+        "line "
+            + first.line()
+            + (first.source().file() != null && options.files().size() != 1
+                ? " of " + first.source().file()
+                : "");
+    err.println(
+        "memtrace: "
+            + bad
+            + " of "
+            + src.linesRead()
+            + " lines could not be parsed (first: "
+            + where
+            + ")");
     return options.strict() ? ExitCode.UNPARSED.code : ExitCode.OK.code;
   }
 

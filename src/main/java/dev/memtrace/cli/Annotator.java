@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The stages between parsing and rendering, chained: the model (with correlation; one event in,
- * one out) and then the explain stage, which reads the model's address space of each pid and
- * holds events back in its lookahead window, so each call returns the events that are ready, in
- * order.
+ * The stages between parsing and rendering, chained: the model (with correlation; one event in, one
+ * out) and then the explain stage, which reads the model's address space of each pid and holds
+ * events back in its lookahead window, so each call returns the events that are ready, in order.
  */
 final class Annotator implements ReadAhead.Annotator {
   private final ModelStage model;
   private final Explainer explain;
+
   /** Runs on each event the model annotated, before explaining (a live run's snapshot caveats). */
   private final UnaryOperator<AnnotatedEvent> afterModel;
 
@@ -34,14 +34,20 @@ final class Annotator implements ReadAhead.Annotator {
   /**
    * @param reports whether {@link #reports()} will be asked for (a summary, the HTML report)
    */
-  Annotator(List<Snapshot> snapshots, String stages, UnaryOperator<AnnotatedEvent> afterModel,
+  Annotator(
+      List<Snapshot> snapshots,
+      String stages,
+      UnaryOperator<AnnotatedEvent> afterModel,
       boolean reports) {
     this.afterModel = afterModel;
     boolean withModel = !"parse".equals(stages);
     this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
     this.explainOn = withModel && !"model".equals(stages);
-    this.explain = new Explainer(explainOn ? Explainer.DEFAULT_WINDOW : 0,
-        pid -> model == null ? null : model.model().space(pid), reports);
+    this.explain =
+        new Explainer(
+            explainOn ? Explainer.DEFAULT_WINDOW : 0,
+            pid -> model == null ? null : model.model().space(pid),
+            reports);
   }
 
   private final boolean explainOn;

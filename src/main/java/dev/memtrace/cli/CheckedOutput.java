@@ -10,10 +10,10 @@ import java.io.PrintStream;
 /**
  * Where the output goes, with its first write error kept. {@link PrintStream} and {@code
  * PrintWriter} swallow write errors and keep only a flag, so {@code memtrace analyze LOG >
- * /dev/full} used to end with status 0 and nothing said; the process's standard output is
- * therefore written through its file descriptor, not through {@code System.out}. As coreutils
- * does, a full disk or a closed descriptor is a write error, and a reader that went away (EPIPE,
- * {@code | head}) is not.
+ * /dev/full} used to end with status 0 and nothing said; the process's standard output is therefore
+ * written through its file descriptor, not through {@code System.out}. As coreutils does, a full
+ * disk or a closed descriptor is a write error, and a reader that went away (EPIPE, {@code | head})
+ * is not.
  */
 final class CheckedOutput extends FilterOutputStream {
 
@@ -22,6 +22,7 @@ final class CheckedOutput extends FilterOutputStream {
 
   /** Standard output or error, or a caller's stream: flushed at the end, never closed. */
   private final boolean borrowed;
+
   private IOException failure;
 
   /** A file memtrace opened ({@code -o FILE}): closed at the end. */
@@ -35,12 +36,14 @@ final class CheckedOutput extends FilterOutputStream {
   }
 
   /**
-   * {@code stream}; the process's standard output or error themselves (their file descriptors)
-   * when it is {@code System.out} or {@code System.err}.
+   * {@code stream}; the process's standard output or error themselves (their file descriptors) when
+   * it is {@code System.out} or {@code System.err}.
    */
   static CheckedOutput of(PrintStream stream) {
-    OutputStream s = stream == System.out ? new FileOutputStream(FileDescriptor.out)
-        : stream == System.err ? new FileOutputStream(FileDescriptor.err) : stream;
+    OutputStream s =
+        stream == System.out
+            ? new FileOutputStream(FileDescriptor.out)
+            : stream == System.err ? new FileOutputStream(FileDescriptor.err) : stream;
     return new CheckedOutput(s, true);
   }
 
@@ -99,12 +102,15 @@ final class CheckedOutput extends FilterOutputStream {
 
   /** The reader of a pipe went away: not an error, the output just ends (as in coreutils). */
   boolean readerGone() {
-    return failure != null ? BROKEN_PIPE.equals(failure.getMessage())
+    return failure != null
+        ? BROKEN_PIPE.equals(failure.getMessage())
         : out instanceof PrintStream ps && ps.checkError();
   }
 
   /** What went wrong, for {@code memtrace: write error: ...}: the system's words when known. */
   String reason() {
-    return failure != null && failure.getMessage() != null ? failure.getMessage() : "the output stream failed";
+    return failure != null && failure.getMessage() != null
+        ? failure.getMessage()
+        : "the output stream failed";
   }
 }

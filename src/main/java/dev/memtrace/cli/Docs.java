@@ -31,35 +31,49 @@ public final class Docs {
   public static void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     CommandLine cli = commandLine();
-    Files.writeString(dir.resolve("memtrace_completion"), AutoComplete.bash("memtrace", cli), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("memtrace_completion"),
+        AutoComplete.bash("memtrace", cli),
+        StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("memtrace.1"), manPage(cli), StandardCharsets.UTF_8);
   }
 
-  /** The command tree as {@link Main#run} builds it; commands that take streams get stdout/stderr. */
+  /**
+   * The command tree as {@link Main#run} builds it; commands that take streams get stdout/stderr.
+   */
   static CommandLine commandLine() {
-    return Main.withExitCodes(new CommandLine(new Main(), new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        try {
-          Constructor<K> c = cls.getDeclaredConstructor(PrintStream.class, PrintStream.class);
-          c.setAccessible(true);
-          return c.newInstance(System.out, System.err);
-        } catch (NoSuchMethodException e) {
-          return CommandLine.defaultFactory().create(cls);
-        }
-      }
-    }));
+    return Main.withExitCodes(
+        new CommandLine(
+            new Main(),
+            new CommandLine.IFactory() {
+              @Override
+              public <K> K create(Class<K> cls) throws Exception {
+                try {
+                  Constructor<K> c =
+                      cls.getDeclaredConstructor(PrintStream.class, PrintStream.class);
+                  c.setAccessible(true);
+                  return c.newInstance(System.out, System.err);
+                } catch (NoSuchMethodException e) {
+                  return CommandLine.defaultFactory().create(cls);
+                }
+              }
+            }));
   }
 
   static String manPage(CommandLine cli) {
     StringBuilder b = new StringBuilder();
     CommandSpec root = cli.getCommandSpec();
-    b.append(".TH MEMTRACE 1 \"\" \"").append(roff(String.join(" ", root.version()))).append("\" \"User Commands\"\n");
-    b.append(".SH NAME\nmemtrace \\- ").append(roff(root.usageMessage().description()[0])).append('\n');
+    b.append(".TH MEMTRACE 1 \"\" \"")
+        .append(roff(String.join(" ", root.version())))
+        .append("\" \"User Commands\"\n");
+    b.append(".SH NAME\nmemtrace \\- ")
+        .append(roff(root.usageMessage().description()[0]))
+        .append('\n');
     b.append(".SH SYNOPSIS\n");
-    for (String line : List.of(
-        "memtrace [run] [OPTIONS] -- COMMAND [ARG...]", "memtrace run [OPTIONS] -p PID",
-        "memtrace analyze [OPTIONS] [FILE...|-]", "memtrace maps --at LINE[,LINE...] FILE")) {
+    for (String line :
+        List.of(
+            "memtrace [run] [OPTIONS] -- COMMAND [ARG...]", "memtrace run [OPTIONS] -p PID",
+            "memtrace analyze [OPTIONS] [FILE...|-]", "memtrace maps --at LINE[,LINE...] FILE")) {
       b.append(".B ").append(roff(line)).append("\n.br\n");
     }
     b.append(".SH DESCRIPTION\n");
@@ -77,14 +91,26 @@ public final class Docs {
       b.append(".SH \"MEMTRACE ").append(s.name().toUpperCase()).append("\"\n");
       b.append(roff(String.join(" ", s.usageMessage().description()))).append('\n');
       for (PositionalParamSpec p : s.positionalParameters()) {
-        b.append(".TP\n.I ").append(roff(p.paramLabel())).append('\n').append(roff(String.join(" ", p.description()))).append('\n');
+        b.append(".TP\n.I ")
+            .append(roff(p.paramLabel()))
+            .append('\n')
+            .append(roff(String.join(" ", p.description())))
+            .append('\n');
       }
       options(b, s);
     }
     b.append(".SH \"EXIT STATUS\"\n");
-    root.usageMessage().exitCodeList().forEach((code, text) ->
-        b.append(".TP\n.B ").append(roff(code.trim())).append('\n').append(roff(text)).append('\n'));
-    b.append(".SH FILES\n.TP\n.I memtrace_completion\nbash completion: source it, or copy it to /etc/bash_completion.d/memtrace\n");
+    root.usageMessage()
+        .exitCodeList()
+        .forEach(
+            (code, text) ->
+                b.append(".TP\n.B ")
+                    .append(roff(code.trim()))
+                    .append('\n')
+                    .append(roff(text))
+                    .append('\n'));
+    b.append(
+        ".SH FILES\n.TP\n.I memtrace_completion\nbash completion: source it, or copy it to /etc/bash_completion.d/memtrace\n");
     b.append(".SH \"SEE ALSO\"\n.BR strace (1),\n.BR proc (5)\n");
     return b.toString();
   }
@@ -96,16 +122,25 @@ public final class Docs {
       }
       String names = o.names().length == 0 ? "" : String.join(", ", o.names());
       String label = o.typeInfo().isBoolean() ? "" : " " + o.paramLabel();
-      b.append(".TP\n\\fB").append(roff(names)).append("\\fR")
-          .append(label.isEmpty() ? "" : " \\fI" + roff(label.trim()) + "\\fR").append('\n');
-      b.append(roff(String.join(" ", o.description()).replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue())))).append('\n');
+      b.append(".TP\n\\fB")
+          .append(roff(names))
+          .append("\\fR")
+          .append(label.isEmpty() ? "" : " \\fI" + roff(label.trim()) + "\\fR")
+          .append('\n');
+      b.append(
+              roff(
+                  String.join(" ", o.description())
+                      .replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue()))))
+          .append('\n');
     }
   }
 
   /** Text safe in troff: backslashes and hyphens escaped, no line starting with a dot or quote. */
   static String roff(String s) {
     String t = s.replace("\\", "\\e").replace("-", "\\-");
-    return t.lines().map(l -> l.startsWith(".") || l.startsWith("'") ? "\\&" + l : l).collect(Collectors.joining("\n"));
+    return t.lines()
+        .map(l -> l.startsWith(".") || l.startsWith("'") ? "\\&" + l : l)
+        .collect(Collectors.joining("\n"));
   }
 
   private Docs() {}

@@ -17,34 +17,59 @@ final class FilterOptions {
 
   /** {@code analyze --pid}. */
   static final class PidFilter {
-    @Option(names = "--pid", paramLabel = "PID", split = ",",
-        description = "only these processes (with their threads) or threads; repeatable, comma-separated")
+    @Option(
+        names = "--pid",
+        paramLabel = "PID",
+        split = ",",
+        description =
+            "only these processes (with their threads) or threads; repeatable, comma-separated")
     List<Integer> pids = List.of();
   }
 
-  @Option(names = "--syscall", paramLabel = "NAME", split = ",",
+  @Option(
+      names = "--syscall",
+      paramLabel = "NAME",
+      split = ",",
       description = "only these syscalls, e.g. --syscall mmap,munmap,brk")
   List<String> syscalls = List.of();
 
-  @Option(names = "--class", paramLabel = "CLASS", split = ",",
-      description = "only events that touch a region of this class (as the timeline names it, e.g. heap)")
+  @Option(
+      names = "--class",
+      paramLabel = "CLASS",
+      split = ",",
+      description =
+          "only events that touch a region of this class (as the timeline names it, e.g. heap)")
   List<String> classes = List.of();
 
-  @Option(names = "--memory-only",
-      description = "only events that change the address space, use a buffer in it, or are memory syscalls")
+  @Option(
+      names = "--memory-only",
+      description =
+          "only events that change the address space, use a buffer in it, or are memory syscalls")
   boolean memoryOnly;
 
-  @Option(names = "--since", paramLabel = "WHEN", converter = BoundConverter.class,
-      description = "from this point: a line (120), seconds after the first event (2.5s), a time of day (10:31:02.25) or a -ttt timestamp")
+  @Option(
+      names = "--since",
+      paramLabel = "WHEN",
+      converter = BoundConverter.class,
+      description =
+          "from this point: a line (120), seconds after the first event (2.5s), a time of day (10:31:02.25) or a -ttt timestamp")
   Bound since;
 
-  @Option(names = "--until", paramLabel = "WHEN", converter = BoundConverter.class,
+  @Option(
+      names = "--until",
+      paramLabel = "WHEN",
+      converter = BoundConverter.class,
       description = "up to and including this point, spelled as for --since")
   Bound until;
 
   EventFilter.Options toOptions(List<Integer> pids) {
     return new EventFilter.Options(
-        Set.copyOf(pids), new LinkedHashSet<>(syscalls), new LinkedHashSet<>(classes), memoryOnly, since, until);
+        Set.copyOf(pids),
+        new LinkedHashSet<>(syscalls),
+        new LinkedHashSet<>(classes),
+        memoryOnly,
+        since,
+        until);
   }
 
   /** A bad value is said in Bound's words, not as a Java exception. */

@@ -31,13 +31,19 @@ import picocli.CommandLine.Command;
       "Run 'memtrace help COMMAND' (or 'memtrace COMMAND --help') for a command's options.",
       ""
     },
-    subcommands = {RunCommand.class, AnalyzeCommand.class, MapsCommand.class,
-      CommandLine.HelpCommand.class, WhereCommand.class},
+    subcommands = {
+      RunCommand.class,
+      AnalyzeCommand.class,
+      MapsCommand.class,
+      CommandLine.HelpCommand.class,
+      WhereCommand.class
+    },
     exitCodeListHeading = "%nExit status:%n")
 public final class Main {
 
   /** How a status of 128+N reads in the help of the root command and of run. */
   private static final String BY_SIGNAL = "COMMAND (or memtrace itself) was ended by signal N";
+
   private static final Set<String> ROOT_WORDS =
       Set.of("run", "analyze", "maps", "where", "help", "-h", "--help", "-V", "--version");
 
@@ -54,8 +60,9 @@ public final class Main {
   }
 
   /** What is said when the heap runs out (a huge line under a small -Xmx), instead of a trace. */
-  static final String OUT_OF_MEMORY = "out of memory: the Java heap is too small for this input;"
-      + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
+  static final String OUT_OF_MEMORY =
+      "out of memory: the Java heap is too small for this input;"
+          + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = withExitCodes(new CommandLine(new Main(), new Factory(out, err)));
@@ -90,7 +97,8 @@ public final class Main {
   /** Each command's exit status list in its help and the man page, from {@link ExitCode}. */
   static CommandLine withExitCodes(CommandLine cli) {
     Map<String, String> root = ExitCode.describe(ExitCode.values());
-    root.put(Integer.toString(ExitCode.OK.code), ExitCode.OK.meaning + " (run: COMMAND's own status)");
+    root.put(
+        Integer.toString(ExitCode.OK.code), ExitCode.OK.meaning + " (run: COMMAND's own status)");
     root.put(ExitCode.SIGNAL_BASE + "+N", BY_SIGNAL);
     cli.getCommandSpec().usageMessage().exitCodeList(root);
     Map<String, String> run = new LinkedHashMap<>();
@@ -98,9 +106,12 @@ public final class Main {
     run.put(ExitCode.SIGNAL_BASE + "+N", BY_SIGNAL);
     run.putAll(ExitCode.describe(ExitCode.FAILED, ExitCode.NOT_EXECUTABLE, ExitCode.NOT_FOUND));
     sub(cli, "run").exitCodeList(run);
-    sub(cli, "analyze").exitCodeList(
-        ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.UNPARSED, ExitCode.FAILED));
-    sub(cli, "maps").exitCodeList(ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.FAILED));
+    sub(cli, "analyze")
+        .exitCodeList(
+            ExitCode.describe(
+                ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.UNPARSED, ExitCode.FAILED));
+    sub(cli, "maps")
+        .exitCodeList(ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.FAILED));
     return cli;
   }
 

@@ -48,28 +48,42 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit status:%n")
 final class MapsCommand implements Callable<Integer> {
 
-  @Option(names = "--at", split = ",", paramLabel = "LINE",
-      description = "Line numbers of FILE (1-based), comma-separated. Required without --explain;"
-          + " with it the default is the line of the log's last memory call.")
+  @Option(
+      names = "--at",
+      split = ",",
+      paramLabel = "LINE",
+      description =
+          "Line numbers of FILE (1-based), comma-separated. Required without --explain;"
+              + " with it the default is the line of the log's last memory call.")
   List<Integer> at;
 
   @Option(names = "--explain", description = "Annotate each region and explain the columns.")
   boolean explain;
 
-  @Option(names = "--root", paramLabel = "DIR",
-      description = "Read the files the trace names under DIR (a copy of the traced machine's"
-          + " files) instead of this machine's.")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Read the files the trace names under DIR (a copy of the traced machine's"
+              + " files) instead of this machine's.")
   Path root;
 
-  @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+  @Option(
+      names = {"-p", "--pid"},
+      paramLabel = "PID",
       description = "A running process: its /proc/PID/maps instead of a log.")
   Integer pid;
 
-  @Option(names = "--snapshots", paramLabel = "FILE",
+  @Option(
+      names = "--snapshots",
+      paramLabel = "FILE",
       description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
   Path snapshots;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
       description = "The strace log or recording ('-' for standard input).")
   String file;
 
@@ -133,24 +147,38 @@ final class MapsCommand implements Callable<Integer> {
       SnapshotFile.Loaded loaded = SnapshotFile.read(snapshots);
       snaps.addAll(loaded.snapshots());
       if (loaded.skipped() > 0) {
-        err.println("memtrace: " + loaded.skipped() + " line(s) of " + snapshots
-            + " are not snapshots and were skipped");
+        err.println(
+            "memtrace: "
+                + loaded.skipped()
+                + " line(s) of "
+                + snapshots
+                + " are not snapshots and were skipped");
       }
     }
     MapsAt.Scan scan;
     try (TraceReader reader = input.reader()) {
       scan = MapsAt.scan(reader, files);
     }
-    List<Integer> lines = at != null ? at
-        : List.of(scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
+    List<Integer> lines =
+        at != null
+            ? at
+            : List.of(
+                scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
     Integer past = pastTheEnd(lines, scan);
     if (past != null) {
-      err.println("memtrace: --at " + past + " is past the end of " + input.name() + " (its last"
-          + " line is " + scan.lastLine() + ")");
+      err.println(
+          "memtrace: --at "
+              + past
+              + " is past the end of "
+              + input.name()
+              + " (its last"
+              + " line is "
+              + scan.lastLine()
+              + ")");
       return ExitCode.FAILED.code;
     }
-    MapsAt.Printer printer = explain ? new MapsExplainPrinter(out, files)
-        : a -> MapsAt.print(out, a);
+    MapsAt.Printer printer =
+        explain ? new MapsExplainPrinter(out, files) : a -> MapsAt.print(out, a);
     try (TraceReader reader = input.reader()) {
       MapsAt.write(reader, snaps, lines, new MemoryModel(files, scan.hints()), printer);
     }

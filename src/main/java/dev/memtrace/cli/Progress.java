@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress count on a terminal for long work ({@code memtrace: 1,200,000 lines read,
- * 3 s}), rewritten in place at most once a second and erased at the end. Silent for the first
- * second, so short runs print nothing, and silent altogether when it is not given a terminal.
+ * A one-line progress count on a terminal for long work ({@code memtrace: 1,200,000 lines read, 3
+ * s}), rewritten in place at most once a second and erased at the end. Silent for the first second,
+ * so short runs print nothing, and silent altogether when it is not given a terminal.
  */
 final class Progress {
 
@@ -19,7 +19,9 @@ final class Progress {
   private long next;
   private boolean shown;
 
-  /** @param err the terminal to draw on, or null for none */
+  /**
+   * @param err the terminal to draw on, or null for none
+   */
   Progress(PrintStream err, LongSupplier nanoClock) {
     this.err = err;
     this.clock = nanoClock;
@@ -37,7 +39,8 @@ final class Progress {
       return;
     }
     next = now + EVERY_NANOS;
-    err.print(String.format("\rmemtrace: %,d lines read, %d s", lines, (now - start) / 1_000_000_000L));
+    err.print(
+        String.format("\rmemtrace: %,d lines read, %d s", lines, (now - start) / 1_000_000_000L));
     err.flush();
     shown = true;
   }

@@ -11,11 +11,11 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Reads, parses and annotates (the {@link Annotator}: model, correlation, explain) on a second
- * thread while the caller's thread renders: machines running memtrace often have two cores.
- * Events travel in batches through a small bounded queue, so memory stays flat whatever the size
- * of the log. A batch is handed over early when the source has nothing more at hand (a live run
- * waiting for its program), so the timeline streams; the explain stage's lookahead window still
- * holds its last events until more come or the run ends.
+ * thread while the caller's thread renders: machines running memtrace often have two cores. Events
+ * travel in batches through a small bounded queue, so memory stays flat whatever the size of the
+ * log. A batch is handed over early when the source has nothing more at hand (a live run waiting
+ * for its program), so the timeline streams; the explain stage's lookahead window still holds its
+ * last events until more come or the run ends.
  */
 final class ReadAhead implements AutoCloseable {
 

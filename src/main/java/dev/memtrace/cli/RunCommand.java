@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code memtrace run}: options in, a {@link RunOptions} out; the live run ({@link LiveRun}, on
- * its own thread) feeds the same pipeline {@code analyze} uses, through a {@link Handoff}, and
- * the recording when {@code --save} is given.
+ * {@code memtrace run}: options in, a {@link RunOptions} out; the live run ({@link LiveRun}, on its
+ * own thread) feeds the same pipeline {@code analyze} uses, through a {@link Handoff}, and the
+ * recording when {@code --save} is given.
  */
 @Command(
     name = "run",
@@ -40,50 +40,74 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit status:%n")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
-  @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to a running process.")
+  @Option(
+      names = {"-p", "--pid"},
+      paramLabel = "PID",
+      description = "Attach to a running process.")
   Integer pid;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the timeline to FILE.")
   String output;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description =
+          "text (default), jsonl, html (one self-contained page) or perfetto (Chrome trace-event JSON)")
   AnalyzeOptions.Format format;
 
   @Mixin FilterOptions shownOnly = new FilterOptions();
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
-      description = "auto (default: only when the timeline goes to a terminal, and not when "
-          + "NO_COLOR is set), always, never")
+  @Option(
+      names = "--color",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description =
+          "auto (default: only when the timeline goes to a terminal, and not when "
+              + "NO_COLOR is set), always, never")
   AnalyzeOptions.ColorMode color;
 
-  @Option(names = "--save", paramLabel = "FILE",
+  @Option(
+      names = "--save",
+      paramLabel = "FILE",
       description = "Record the run into FILE; 'memtrace analyze FILE' replays it.")
   Path save;
 
   @Option(names = "--stacks", description = "Record each call's user-space stack (strace -k).")
   boolean stacks;
 
-  @Option(names = "--no-snapshots",
+  @Option(
+      names = "--no-snapshots",
       description = "Do not hold memory calls to read /proc/PID/maps (faster, unverified).")
   boolean noSnapshots;
 
-  @Option(names = "--delay", paramLabel = "MICROS",
+  @Option(
+      names = "--delay",
+      paramLabel = "MICROS",
       description = "How long strace holds a task after a memory call (default: ${DEFAULT-VALUE}).")
   int delayMicros = RunOptions.DEFAULT_DELAY_MICROS;
 
-  @Option(names = "--summary",
+  @Option(
+      names = "--summary",
       description = "Write only the address-space summary, after the run, instead of the timeline.")
   boolean summaryOnly;
 
   @Option(names = "--with-summary", description = "Write the timeline, then the summary.")
   boolean withSummary;
 
-  @Option(names = "-e", paramLabel = "EXPR",
+  @Option(
+      names = "-e",
+      paramLabel = "EXPR",
       description = "An strace qualifier, passed on as given (e.g. -e signal=none).")
   List<String> filters = new ArrayList<>();
 
-  @Parameters(paramLabel = "COMMAND", arity = "0..*",
+  @Parameters(
+      paramLabel = "COMMAND",
+      arity = "0..*",
       description = "The program and its arguments, after --.")
   List<String> command = new ArrayList<>();
 
@@ -103,7 +127,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       err.println("Try 'memtrace run --help' for more information.");
       return ExitCode.FAILED.code;
     }
-    RunOptions options = new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
+    RunOptions options =
+        new RunOptions(command, pid, stacks, !noSnapshots, delayMicros, filters, save);
     LiveRun live;
     try {
       live = LiveRun.prepare(options, System.getenv());
@@ -112,10 +137,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return f.exitStatus();
     }
     // the timeline goes where strace's would: standard error unless -o
-    AnalyzeOptions shown = new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
+    AnalyzeOptions shown =
+        new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
     AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
     try (live;
-        RecordingWriter recording = save == null ? null : new RecordingWriter(save, header(live, options))) {
+        RecordingWriter recording =
+            save == null ? null : new RecordingWriter(save, header(live, options))) {
       Handoff handoff = new Handoff();
       CompletableFuture<LiveRun.Outcome> running =
           CompletableFuture.supplyAsync(
@@ -146,8 +173,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
               });
       live.awaitStarted();
-      int written = pipeline.render(
-          new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null), List.of(), List.of());
+      int written =
+          pipeline.render(
+              new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null),
+              List.of(),
+              List.of());
       handoff.discard(); // nothing reads the items any more
       if (written != ExitCode.OK.code) {
         // the timeline is lost (said already): tracing on would only cost the program time
@@ -160,7 +190,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         throw new IOException(Main.oneLine(e.getCause()), e.getCause());
       }
       if (recording != null) {
-        recording.end(outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+        recording.end(
+            outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
       }
       if (outcome.failure() != null) {
         err.println("memtrace: " + outcome.failure().getMessage());
@@ -173,7 +204,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private AnalyzeOptions.Summary summary() {
-    return summaryOnly ? AnalyzeOptions.Summary.only
+    return summaryOnly
+        ? AnalyzeOptions.Summary.only
         : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none;
   }
 
@@ -190,12 +222,21 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     for (String out : new String[] {output, save == null ? null : save.toString()}) {
       // checked before the program starts, as strace checks its -o: not after it ran
       Path p = out == null || out.equals("-") ? null : Path.of(out).toAbsolutePath();
-      if (p != null && !(Files.exists(p) ? Files.isWritable(p) && !Files.isDirectory(p)
-          : p.getParent() != null && Files.isDirectory(p.getParent()) && Files.isWritable(p.getParent()))) {
-        return "cannot write " + out + (Files.isDirectory(p) ? ": is a directory" : ": no such directory, or not writable");
+      if (p != null
+          && !(Files.exists(p)
+              ? Files.isWritable(p) && !Files.isDirectory(p)
+              : p.getParent() != null
+                  && Files.isDirectory(p.getParent())
+                  && Files.isWritable(p.getParent()))) {
+        return "cannot write "
+            + out
+            + (Files.isDirectory(p) ? ": is a directory" : ": no such directory, or not writable");
       }
     }
-    if (save != null && output != null && !output.equals("-") && SameFile.sameOutput(save, Path.of(output))) {
+    if (save != null
+        && output != null
+        && !output.equals("-")
+        && SameFile.sameOutput(save, Path.of(output))) {
       return "--save and -o name the same file (" + output + "): give each its own";
     }
     if (delayMicros < 0 || delayMicros > 10_000_000) {

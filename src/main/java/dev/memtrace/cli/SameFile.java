@@ -9,8 +9,8 @@ import java.util.List;
  * Refuses an output that is one of the inputs: {@code analyze -o t.log t.log} would truncate the
  * log before reading it, and {@code run --save X -o X} would interleave two formats in one file.
  * "The same" is the same file (device and inode, as {@link Files#isSameFile} compares them), so
- * another name or a link for it counts too. As in coreutils' cat, only regular files are
- * compared: {@code /dev/null} or a terminal may well be both.
+ * another name or a link for it counts too. As in coreutils' cat, only regular files are compared:
+ * {@code /dev/null} or a terminal may well be both.
  */
 final class SameFile {
 
@@ -34,8 +34,8 @@ final class SameFile {
   }
 
   /**
-   * Whether two files memtrace will write are one: the same file if they exist, else the same
-   * path ({@code run --save X -o X} names one file that neither has made yet).
+   * Whether two files memtrace will write are one: the same file if they exist, else the same path
+   * ({@code run --save X -o X} names one file that neither has made yet).
    */
   static boolean sameOutput(Path a, Path b) {
     try {

@@ -57,8 +57,12 @@ final class TraceInput {
           log.write((l.text() + "\n").getBytes(StandardCharsets.ISO_8859_1));
           texts.put(l.line(), l.text());
         } else if (i instanceof MapsSnapshot m && m.maps() != null) {
-          snaps.add(new Snapshot(m.line(), m.pid(), m.maps(),
-              m.kind() == MapsSnapshot.Kind.AFTER_CALL ? texts.get(m.line()) : null));
+          snaps.add(
+              new Snapshot(
+                  m.line(),
+                  m.pid(),
+                  m.maps(),
+                  m.kind() == MapsSnapshot.Kind.AFTER_CALL ? texts.get(m.line()) : null));
         }
       }
     }

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link WhereText}. */
+/**
+ * {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link
+ * WhereText}.
+ */
 @Command(
     name = "where",
     mixinStandardHelpOptions = true,
@@ -44,27 +47,40 @@ final class WhereCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ADDR",
+  @Parameters(
+      index = "0",
+      paramLabel = "ADDR",
       description = "The address: hex with 0x (0x7f3a...), or hex digits as maps prints them.")
   String address;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "FILE",
       description = "The strace log or recording ('-' for standard input).")
   String file;
 
-  @Option(names = "--at", paramLabel = "LINE",
+  @Option(
+      names = "--at",
+      paramLabel = "LINE",
       description = "After this line of FILE (default: the log's last memory call).")
   Integer at;
 
-  @Option(names = "--root", paramLabel = "DIR",
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
       description = "Read the files the trace names under DIR instead of this machine's.")
   Path root;
 
-  @Option(names = "--snapshots", paramLabel = "FILE",
+  @Option(
+      names = "--snapshots",
+      paramLabel = "FILE",
       description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
   Path snapshots;
 
-  @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+  @Option(
+      names = {"-p", "--pid"},
+      paramLabel = "PID",
       description = "A running process: its /proc/PID/maps instead of a log.")
   Integer pid;
 
@@ -74,8 +90,11 @@ final class WhereCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Long addr = parse(address);
     if (addr == null) {
-      err.println("memtrace: '" + MapsExplainText.escape(address) + "' is not an address"
-          + " (write it in hex, e.g. 0x7ffc1a2b3c40)");
+      err.println(
+          "memtrace: '"
+              + MapsExplainText.escape(address)
+              + "' is not an address"
+              + " (write it in hex, e.g. 0x7ffc1a2b3c40)");
       return ExitCode.FAILED.code;
     }
     if ((file == null) == (pid == null)) {
@@ -87,8 +106,10 @@ final class WhereCommand implements Callable<Integer> {
       return ExitCode.FAILED.code;
     }
     if (at != null && (at < 1 || pid != null)) {
-      err.println(pid != null ? "memtrace: --at is for a log; -p PID reads the process as it is now"
-          : "memtrace: --at takes line numbers from 1");
+      err.println(
+          pid != null
+              ? "memtrace: --at is for a log; -p PID reads the process as it is now"
+              : "memtrace: --at takes line numbers from 1");
       return ExitCode.FAILED.code;
     }
     ElfFiles files = root == null ? ElfFiles.local() : ElfFiles.under(root);
@@ -102,8 +123,11 @@ final class WhereCommand implements Callable<Integer> {
         return ExitCode.FAILED.code;
       }
       List<Region> regions = MapsFormat.parse(text);
-      WhereText.of(addr, RegionAnatomy.all(regions, files, null),
-          r -> List.of("as /proc/" + pid + "/maps lists it now")).forEach(out::println);
+      WhereText.of(
+              addr,
+              RegionAnatomy.all(regions, files, null),
+              r -> List.of("as /proc/" + pid + "/maps lists it now"))
+          .forEach(out::println);
       out.flush();
       return 0;
     }
@@ -115,11 +139,19 @@ final class WhereCommand implements Callable<Integer> {
     try (TraceReader reader = input.reader()) {
       scan = MapsAt.scan(reader, files);
     }
-    int line = at != null ? at
-        : scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine());
+    int line =
+        at != null
+            ? at
+            : scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine());
     if (line > scan.lastLine()) {
-      err.println("memtrace: --at " + line + " is past the end of " + input.name()
-          + " (its last line is " + scan.lastLine() + ")");
+      err.println(
+          "memtrace: --at "
+              + line
+              + " is past the end of "
+              + input.name()
+              + " (its last line is "
+              + scan.lastLine()
+              + ")");
       return ExitCode.FAILED.code;
     }
     List<dev.memtrace.correlate.Snapshot> snaps = new ArrayList<>(input.snapshots());
@@ -131,8 +163,12 @@ final class WhereCommand implements Callable<Integer> {
       snaps.addAll(dev.memtrace.correlate.SnapshotFile.read(snapshots).snapshots());
     }
     try (TraceReader reader = input.reader()) {
-      MapsAt.write(reader, snaps, List.of(line),
-          new MemoryModel(files, scan.hints()), a -> print(out, a, addr, files));
+      MapsAt.write(
+          reader,
+          snaps,
+          List.of(line),
+          new MemoryModel(files, scan.hints()),
+          a -> print(out, a, addr, files));
     }
     out.flush();
     return 0;
@@ -146,33 +182,53 @@ final class WhereCommand implements Callable<Integer> {
       return;
     }
     List<Region> regions = space.regions();
-    boolean complete = regions.stream().anyMatch(r -> r.path().equals("[stack]"))
-        && space.unplacedImages().isEmpty() && space.unreadImages().isEmpty();
-    WhereText.of(addr, RegionAnatomy.all(regions, files, space.program()), r -> {
-      List<String> said = new ArrayList<>();
-      said.add(RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
-      int changed = at.history().lastChange(space, r);
-      if (changed != 0) {
-        said.add(RegionOrigin.changed(changed, MapsExplainText.call(at.history().text(changed))));
-      }
-      return said;
-    }, complete).forEach(out::println);
-    boolean held = regions.stream().anyMatch(r -> Long.compareUnsigned(r.start(), addr) <= 0
-        && Long.compareUnsigned(addr, r.end()) < 0);
+    boolean complete =
+        regions.stream().anyMatch(r -> r.path().equals("[stack]"))
+            && space.unplacedImages().isEmpty()
+            && space.unreadImages().isEmpty();
+    WhereText.of(
+            addr,
+            RegionAnatomy.all(regions, files, space.program()),
+            r -> {
+              List<String> said = new ArrayList<>();
+              said.add(
+                  RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
+              int changed = at.history().lastChange(space, r);
+              if (changed != 0) {
+                said.add(
+                    RegionOrigin.changed(
+                        changed, MapsExplainText.call(at.history().text(changed))));
+              }
+              return said;
+            },
+            complete)
+        .forEach(out::println);
+    boolean held =
+        regions.stream()
+            .anyMatch(
+                r ->
+                    Long.compareUnsigned(r.start(), addr) <= 0
+                        && Long.compareUnsigned(addr, r.end()) < 0);
     if (!held) {
       for (String im : space.unplacedImages()) {
-        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; address not in the"
-            + " trace up to here");
+        out.println(
+            "# "
+                + MapsExplainText.escape(im)
+                + ": mapped at execve; address not in the"
+                + " trace up to here");
       }
       for (String im : space.unreadImages()) {
-        out.println("# " + MapsExplainText.escape(im) + ": mapped at execve; its ELF headers"
-            + " are unknown");
+        out.println(
+            "# "
+                + MapsExplainText.escape(im)
+                + ": mapped at execve; its ELF headers"
+                + " are unknown");
       }
     }
     for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
       if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
-        out.println("# " + special + ": mapped by the kernel at execve; address not in the"
-            + " trace");
+        out.println(
+            "# " + special + ": mapped by the kernel at execve; address not in the" + " trace");
       }
     }
   }

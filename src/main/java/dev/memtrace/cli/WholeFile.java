@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An {@code -o} file of a format that is one whole document (html, perfetto): written beside the
- * file under a temporary name and renamed over it only when complete, so a failure leaves the
- * file as it was (or absent), never empty or cut. Only for a regular file or a new one: a device
- * or a FIFO ({@code -o /dev/stdout}) is written directly.
+ * file under a temporary name and renamed over it only when complete, so a failure leaves the file
+ * as it was (or absent), never empty or cut. Only for a regular file or a new one: a device or a
+ * FIFO ({@code -o /dev/stdout}) is written directly.
  */
 final class WholeFile {
 
@@ -33,8 +33,15 @@ final class WholeFile {
   WholeFile(Path path) throws IOException {
     // through a symbolic link: the file it names is replaced, not the link
     target = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath();
-    temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
-        + "." + COUNT.incrementAndGet() + ".tmp");
+    temp =
+        target.resolveSibling(
+            "."
+                + target.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "."
+                + COUNT.incrementAndGet()
+                + ".tmp");
     try {
       out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (AccessDeniedException e) {

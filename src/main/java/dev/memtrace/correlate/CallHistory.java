@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code maps --explain} and {@code where} cite about a region: the text of the call that
- * made it (memory calls and execve are remembered by line) and the line of the call that last
- * changed it (an mprotect that split it, a MAP_FIXED over part of it, a brk that grew it): for
- * each address space, the latest change that left a region starting at each address.
+ * What {@code maps --explain} and {@code where} cite about a region: the text of the call that made
+ * it (memory calls and execve are remembered by line) and the line of the call that last changed it
+ * (an mprotect that split it, a MAP_FIXED over part of it, a brk that grew it): for each address
+ * space, the latest change that left a region starting at each address.
  */
 public final class CallHistory {
 

@@ -14,11 +14,11 @@ import java.util.Set;
 
 /**
  * Checks the model against a snapshot of {@code /proc/PID/maps} and then makes the snapshot the
- * model's truth. Every difference becomes one sentence naming the region and saying what the
- * model held and what the kernel showed. The first snapshot of an address space also teaches the
- * model what the kernel mapped without a call in the trace (the executable, ld.so,
- * {@code [stack]}, {@code [vdso]}, {@code [vvar]}, {@code [vsyscall]}, or anything mapped before
- * an attach): those lines are learnt, not reported, when they overlap nothing the model holds.
+ * model's truth. Every difference becomes one sentence naming the region and saying what the model
+ * held and what the kernel showed. The first snapshot of an address space also teaches the model
+ * what the kernel mapped without a call in the trace (the executable, ld.so, {@code [stack]},
+ * {@code [vdso]}, {@code [vvar]}, {@code [vsyscall]}, or anything mapped before an attach): those
+ * lines are learnt, not reported, when they overlap nothing the model holds.
  */
 public final class Correlator {
 
@@ -58,8 +58,11 @@ public final class Correlator {
           out.add("snapshot: the kernel has " + describe(k) + ", the model had nothing there");
         }
       } else {
-        out.add("snapshot: the kernel has " + describe(k) + ", the model had "
-            + String.join(" and ", over.stream().map(Correlator::describe).toList()));
+        out.add(
+            "snapshot: the kernel has "
+                + describe(k)
+                + ", the model had "
+                + String.join(" and ", over.stream().map(Correlator::describe).toList()));
       }
     }
     for (Region m : mine) {
@@ -70,8 +73,13 @@ public final class Correlator {
     mismatches += out.size();
     model.resync(s.pid(), kernel);
     if (learnt > 0) {
-      out.add(0, "snapshot: learnt " + learnt + " region" + (learnt == 1 ? "" : "s")
-          + " the trace did not show being mapped (by the kernel at execve, or before the trace)");
+      out.add(
+          0,
+          "snapshot: learnt "
+              + learnt
+              + " region"
+              + (learnt == 1 ? "" : "s")
+              + " the trace did not show being mapped (by the kernel at execve, or before the trace)");
     }
     return out;
   }
@@ -116,7 +124,13 @@ public final class Correlator {
 
   static String describe(Region r) {
     String what = r.path().isEmpty() ? "anonymous" : RawText.name(r.path());
-    return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms()
-        + (r.offset() != 0 ? " @" + Long.toHexString(r.offset()) : "") + " " + what;
+    return Long.toHexString(r.start())
+        + "-"
+        + Long.toHexString(r.end())
+        + " "
+        + r.perms()
+        + (r.offset() != 0 ? " @" + Long.toHexString(r.offset()) : "")
+        + " "
+        + what;
   }
 }

@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * (never named by a call) or has exited prints a {@code #} comment instead of regions.
  *
  * <p>A log read from a file is read twice: {@link #scan} learns where the kernel placed each
- * position-independent program and loader (from ld.so's RELRO mprotect, which comes after the
- * first snapshots), so that the second reading shows them from their execve on.
+ * position-independent program and loader (from ld.so's RELRO mprotect, which comes after the first
+ * snapshots), so that the second reading shows them from their execve on.
  */
 public final class MapsAt {
 
@@ -66,14 +66,23 @@ public final class MapsAt {
   }
 
   /** The plain listing to out (the model reads no file). */
-  public static void write(TraceReader reader, List<Snapshot> snapshots, List<Integer> lines,
-      PrintWriter out) throws IOException {
+  public static void write(
+      TraceReader reader, List<Snapshot> snapshots, List<Integer> lines, PrintWriter out)
+      throws IOException {
     write(reader, snapshots, lines, new MemoryModel(), at -> print(out, at));
   }
 
-  /** Replays the log into model and hands the state after each line to printer; returns the last line read. */
-  public static int write(TraceReader reader, List<Snapshot> snapshots, List<Integer> lines,
-      MemoryModel model, Printer printer) throws IOException {
+  /**
+   * Replays the log into model and hands the state after each line to printer; returns the last
+   * line read.
+   */
+  public static int write(
+      TraceReader reader,
+      List<Snapshot> snapshots,
+      List<Integer> lines,
+      MemoryModel model,
+      Printer printer)
+      throws IOException {
     ModelStage stage = new ModelStage(model, snapshots);
     CallHistory history = new CallHistory();
     TreeSet<Integer> todo = new TreeSet<>(lines);
@@ -113,8 +122,17 @@ public final class MapsAt {
     }
     for (Region r : space.regions()) {
       // the name as a terminal shows it safely: UTF-8, other bytes and controls as \xHH
-      out.println(MapsFormat.line(new Region(r.start(), r.end(), r.perms(), r.offset(), r.dev(),
-          r.inode(), RawText.terminalName(r.path()), r.originLine())));
+      out.println(
+          MapsFormat.line(
+              new Region(
+                  r.start(),
+                  r.end(),
+                  r.perms(),
+                  r.offset(),
+                  r.dev(),
+                  r.inode(),
+                  RawText.terminalName(r.path()),
+                  r.originLine())));
     }
   }
 

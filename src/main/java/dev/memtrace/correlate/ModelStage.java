@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model stage of the pipeline, one event in, one annotated event out: each event goes
- * through the {@link MemoryModel} and comes out carrying its region changes and, in checks, the
- * model's notes and what the snapshots said. A snapshot is checked as soon as
- * {@link SnapshotQueue} says its call is past: right after that call when the snapshot knows its
- * line's text, else when a later event arrives, in which case its sentences say which line they
- * are about.
+ * The model stage of the pipeline, one event in, one annotated event out: each event goes through
+ * the {@link MemoryModel} and comes out carrying its region changes and, in checks, the model's
+ * notes and what the snapshots said. A snapshot is checked as soon as {@link SnapshotQueue} says
+ * its call is past: right after that call when the snapshot knows its line's text, else when a
+ * later event arrives, in which case its sentences say which line they are about.
  */
 public final class ModelStage {
 
@@ -53,8 +52,8 @@ public final class ModelStage {
   public AnnotatedEvent annotate(TraceEvent e) {
     Outcome quick = pending.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
-      return new AnnotatedEvent(e, quick.changes(), quick.notes(), null, List.of(), List.of(),
-          model.who());
+      return new AnnotatedEvent(
+          e, quick.changes(), quick.notes(), null, List.of(), List.of(), model.who());
     }
     List<String> checks = new ArrayList<>(0);
     for (Snapshot s : pending.before(e)) {

@@ -12,9 +12,9 @@ import java.util.Map;
 /**
  * Says, on the call a snapshot was taken for, what that snapshot cannot vouch for: read after
  * strace's hold ended (it may already show later changes), or taken while other threads of the
- * process ran (strace holds only the calling thread). The model stage still checks such a
- * snapshot; the caveat is there so that a difference it reports is read in that light and never
- * taken for the model's error alone.
+ * process ran (strace holds only the calling thread). The model stage still checks such a snapshot;
+ * the caveat is there so that a difference it reports is read in that light and never taken for the
+ * model's error alone.
  *
  * <p>The text timeline does not repeat them call after call ({@code perCall} false): they are
  * counted, and said once at the end ({@link #summary()}); the JSON Lines keep them on each call.
@@ -75,13 +75,13 @@ public final class SnapshotCaveats {
     }
     List<String> checks = new ArrayList<>(a.checks());
     checks.add(caveat);
-    return new AnnotatedEvent(a.event(), a.changes(), checks, a.buffer(), a.why(), a.classes(),
-        a.who());
+    return new AnnotatedEvent(
+        a.event(), a.changes(), checks, a.buffer(), a.why(), a.classes(), a.who());
   }
 
   /**
-   * One line for the end of a text timeline when caveats were left off its calls, or null: how
-   * many snapshots were late or racy, and how to avoid late ones.
+   * One line for the end of a text timeline when caveats were left off its calls, or null: how many
+   * snapshots were late or racy, and how to avoid late ones.
    */
   public String summary() {
     if (perCall || late + racy == 0) {
@@ -89,14 +89,24 @@ public final class SnapshotCaveats {
     }
     List<String> parts = new ArrayList<>();
     if (late > 0) {
-      parts.add(late + (late == 1 ? " maps snapshot was" : " maps snapshots were") + " read after"
-          + " strace's " + delayMicros + " µs hold (up to " + worstMicros + " µs after the call)"
-          + " and may already show the next calls' mappings; a longer --delay (e.g. --delay 10000)"
-          + " avoids that");
+      parts.add(
+          late
+              + (late == 1 ? " maps snapshot was" : " maps snapshots were")
+              + " read after"
+              + " strace's "
+              + delayMicros
+              + " µs hold (up to "
+              + worstMicros
+              + " µs after the call)"
+              + " and may already show the next calls' mappings; a longer --delay (e.g. --delay 10000)"
+              + " avoids that");
     }
     if (racy > 0) {
-      parts.add(racy + (racy == 1 ? " was" : " were") + " taken while other threads of the"
-          + " process ran");
+      parts.add(
+          racy
+              + (racy == 1 ? " was" : " were")
+              + " taken while other threads of the"
+              + " process ran");
     }
     return String.join("; ", parts) + " (--format jsonl notes it on each call)";
   }
@@ -107,12 +117,19 @@ public final class SnapshotCaveats {
     }
     List<String> parts = new ArrayList<>();
     if (s.late()) {
-      parts.add("read " + s.micros() + " µs after the call, after strace's " + s.delayMicros()
-          + " µs hold ended: it may already show later changes (a longer --delay helps)");
+      parts.add(
+          "read "
+              + s.micros()
+              + " µs after the call, after strace's "
+              + s.delayMicros()
+              + " µs hold ended: it may already show later changes (a longer --delay helps)");
     }
     if (s.racy()) {
-      parts.add("the process had " + s.threads() + " threads and strace held only the calling one:"
-          + " it may show other threads' changes");
+      parts.add(
+          "the process had "
+              + s.threads()
+              + " threads and strace held only the calling one:"
+              + " it may show other threads' changes");
     }
     return parts.isEmpty() ? null : "snapshot caveat: " + String.join("; ", parts);
   }

@@ -15,9 +15,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads a corpus-style {@code NAME.maps.jsonl}: one JSON object a line with {@code line},
- * {@code pid}, {@code maps} and, when present, {@code text} (other fields are ignored). Lines that are not such an object are
- * skipped and counted, and so is a line that is not UTF-8: one bad byte costs its line only.
+ * Reads a corpus-style {@code NAME.maps.jsonl}: one JSON object a line with {@code line}, {@code
+ * pid}, {@code maps} and, when present, {@code text} (other fields are ignored). Lines that are not
+ * such an object are skipped and counted, and so is a line that is not UTF-8: one bad byte costs
+ * its line only.
  */
 public final class SnapshotFile {
 
@@ -30,8 +31,11 @@ public final class SnapshotFile {
   public static Loaded read(Path file) throws IOException {
     List<Snapshot> out = new ArrayList<>();
     int skipped = 0;
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     // ISO-8859-1 keeps every byte, so each line is decoded from UTF-8 on its own
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       for (String raw = r.readLine(); raw != null; raw = r.readLine()) {
@@ -39,7 +43,8 @@ public final class SnapshotFile {
           continue;
         }
         try {
-          String line = utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
+          String line =
+              utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
           JsonNode n = JSON.readTree(line);
           if (n == null || !n.hasNonNull("line") || !n.hasNonNull("pid")) {
             skipped++;
@@ -47,9 +52,12 @@ public final class SnapshotFile {
           }
           JsonNode maps = n.get("maps");
           JsonNode text = n.get("text");
-          out.add(new Snapshot(n.get("line").asInt(), n.get("pid").asInt(),
-              maps == null || maps.isNull() ? null : maps.asText(),
-              text == null || text.isNull() ? null : text.asText()));
+          out.add(
+              new Snapshot(
+                  n.get("line").asInt(),
+                  n.get("pid").asInt(),
+                  maps == null || maps.isNull() ? null : maps.asText(),
+                  text == null || text.isNull() ? null : text.asText()));
         } catch (IOException bad) {
           skipped++;
         }

@@ -12,9 +12,9 @@ import java.util.List;
  * order their calls returned, but a call split into unfinished and resumed halves is numbered by
  * its first line while its snapshot carries the resumed line; meanwhile other tasks' calls, with
  * higher line numbers, may already have been seen. So a snapshot that knows its line's text is due
- * after the event of its pid whose text ends with that line; one that does not (or whose call
- * never shows up, e.g. an unparsable line) is due once an event numbered after it arrives from
- * the same pid, or from anyone when it has no text.
+ * after the event of its pid whose text ends with that line; one that does not (or whose call never
+ * shows up, e.g. an unparsable line) is due once an event numbered after it arrives from the same
+ * pid, or from anyone when it has no text.
  */
 public final class SnapshotQueue {
 

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The headers of one ELF64 little-endian file: its type, program headers, interpreter, RELRO
- * segment, build id and allocated sections, read once when it is opened; the symbol table
- * ({@code .symtab}, else {@code .dynsym}) is read the first time a symbol is asked for.
+ * segment, build id and allocated sections, read once when it is opened; the symbol table ({@code
+ * .symtab}, else {@code .dynsym}) is read the first time a symbol is asked for.
  */
 public final class ElfFile {
 
@@ -27,6 +27,7 @@ public final class ElfFile {
   private static final int SHT_NOBITS = 8;
   private static final int SHT_DYNSYM = 11;
   private static final long SHF_ALLOC = 2;
+
   /** Header tables larger than this are not those of a real program. */
   private static final int MAX_TABLE = 1 << 20;
 
@@ -41,8 +42,16 @@ public final class ElfFile {
   private final long[] symtab; // offset, size, string table offset, string table size; or null
   private List<Symbol> symbols;
 
-  private ElfFile(Path path, long size, int type, List<Segment> loads, String interp,
-      Segment relro, String buildId, List<Section> sections, long[] symtab) {
+  private ElfFile(
+      Path path,
+      long size,
+      int type,
+      List<Segment> loads,
+      String interp,
+      Segment relro,
+      String buildId,
+      List<Section> sections,
+      long[] symtab) {
     this.path = path;
     this.size = size;
     this.type = type;
@@ -83,20 +92,32 @@ public final class ElfFile {
       ByteBuffer ph = bytes(ch, phoff, phentsize * phnum, size);
       for (int i = 0; i < phnum; i++) {
         int o = i * phentsize;
-        Segment s = new Segment(ph.getInt(o), ph.getInt(o + 4), ph.getLong(o + 8),
-            ph.getLong(o + 16), ph.getLong(o + 32), ph.getLong(o + 40));
+        Segment s =
+            new Segment(
+                ph.getInt(o),
+                ph.getInt(o + 4),
+                ph.getLong(o + 8),
+                ph.getLong(o + 16),
+                ph.getLong(o + 32),
+                ph.getLong(o + 40));
         switch (s.type()) {
           case Segment.PT_LOAD -> loads.add(s);
-          case Segment.PT_INTERP -> interp = cString(bytes(ch, s.offset(), small(s.filesz()), size), 0);
+          case Segment.PT_INTERP ->
+              interp = cString(bytes(ch, s.offset(), small(s.filesz()), size), 0);
           case Segment.PT_GNU_RELRO -> relro = s;
-          case Segment.PT_NOTE -> buildId = buildId != null ? buildId
-              : buildId(bytes(ch, s.offset(), small(s.filesz()), size));
-          default -> { }
+          case Segment.PT_NOTE ->
+              buildId =
+                  buildId != null
+                      ? buildId
+                      : buildId(bytes(ch, s.offset(), small(s.filesz()), size));
+          default -> {}
         }
       }
       List<Section> sections = new ArrayList<>();
       long[] symtab = null;
-      if (shnum > 0 && shentsize >= 64 && (long) shentsize * shnum <= MAX_TABLE
+      if (shnum > 0
+          && shentsize >= 64
+          && (long) shentsize * shnum <= MAX_TABLE
           && shstrndx < shnum) {
         ByteBuffer sh = bytes(ch, shoff, shentsize * shnum, size);
         int so = shstrndx * shentsize;
@@ -109,8 +130,8 @@ public final class ElfFile {
           long addr = sh.getLong(o + 16);
           long secSize = sh.getLong(o + 32);
           if ((flags & SHF_ALLOC) != 0 && secSize > 0) {
-            sections.add(new Section(cString(names, sh.getInt(o)), addr, secSize,
-                shType == SHT_NOBITS));
+            sections.add(
+                new Section(cString(names, sh.getInt(o)), addr, secSize, shType == SHT_NOBITS));
           }
           if (shType == SHT_SYMTAB || shType == SHT_DYNSYM) {
             int link = sh.getInt(o + 40);
@@ -128,12 +149,21 @@ public final class ElfFile {
         symtab = symtab != null ? symtab : dynsym;
       }
       sections.sort(Comparator.comparingLong(Section::addr));
-      return new ElfFile(path, size, type, List.copyOf(loads), interp, relro, buildId,
-          List.copyOf(sections), symtab);
+      return new ElfFile(
+          path,
+          size,
+          type,
+          List.copyOf(loads),
+          interp,
+          relro,
+          buildId,
+          List.copyOf(sections),
+          symtab);
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new ElfException(path + ": damaged ELF headers");
     } catch (ElfException e) {
-      throw e.getMessage().startsWith(path.toString()) ? e
+      throw e.getMessage().startsWith(path.toString())
+          ? e
           : new ElfException(path + ": " + e.getMessage());
     }
   }
@@ -277,8 +307,8 @@ public final class ElfFile {
         int info = syms.get(o + 4) & 0xf;
         long value = syms.getLong(o + 8);
         if ((info == 1 || info == 2) && value != 0 && syms.getShort(o + 6) != 0) {
-          out.add(new Symbol(cString(names, syms.getInt(o)), value, syms.getLong(o + 16),
-              info == 2));
+          out.add(
+              new Symbol(cString(names, syms.getInt(o)), value, syms.getLong(o + 16), info == 2));
         }
       }
       return Collections.unmodifiableList(out);

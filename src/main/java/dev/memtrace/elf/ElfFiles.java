@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * Where the files a trace names are read: this machine's file system (a live run, a log saved on
- * this host) or a copy of another machine's files under a root directory ({@code --root DIR}).
- * Each path is opened once. A relative path is taken from the directory the trace's program
- * started in when known, else from this process's working directory.
+ * this host) or a copy of another machine's files under a root directory ({@code --root DIR}). Each
+ * path is opened once. A relative path is taken from the directory the trace's program started in
+ * when known, else from this process's working directory.
  */
 public final class ElfFiles {
 
@@ -52,8 +52,8 @@ public final class ElfFiles {
   }
 
   /**
-   * The file execve maps for a program: the program itself, or for a script starting with
-   * {@code #!} the interpreter its first line names (fs/binfmt_script.c).
+   * The file execve maps for a program: the program itself, or for a script starting with {@code
+   * #!} the interpreter its first line names (fs/binfmt_script.c).
    */
   public synchronized Opened openProgram(String path, String dir) {
     Opened o = open(path, dir);
@@ -101,13 +101,20 @@ public final class ElfFiles {
   private Opened read(String path, String dir) {
     Path p = locate(path, dir);
     if (p == null) {
-      return new Opened(null, null, path.startsWith("/") || (dir != null && dir.startsWith("/"))
-          ? "cannot name " + path + " on this machine"
-          : path + " is relative and the directory it was run from is not in the trace");
+      return new Opened(
+          null,
+          null,
+          path.startsWith("/") || (dir != null && dir.startsWith("/"))
+              ? "cannot name " + path + " on this machine"
+              : path + " is relative and the directory it was run from is not in the trace");
     }
     if (!Files.isReadable(p)) {
-      return new Opened(null, null, root == null ? "cannot read " + p
-          : "cannot read " + path + " under the --root directory");
+      return new Opened(
+          null,
+          null,
+          root == null
+              ? "cannot read " + p
+              : "cannot read " + path + " under the --root directory");
     }
     try {
       Path real = p.toRealPath();

@@ -1,8 +1,8 @@
 package dev.memtrace.elf;
 
 /**
- * A program header (elf(5) Elf64_Phdr): type, flags (PF_X 1, PF_W 2, PF_R 4), where it lies in
- * the file and where it asks to be in memory.
+ * A program header (elf(5) Elf64_Phdr): type, flags (PF_X 1, PF_W 2, PF_R 4), where it lies in the
+ * file and where it asks to be in memory.
  */
 public record Segment(int type, int flags, long offset, long vaddr, long filesz, long memsz) {
 

@@ -8,11 +8,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One event with everything the stages before rendering learnt about it: the changes it made to
- * the address space, what the snapshots said about them, the buffer it used, why it happened,
- * and the class of the region each change leaves (or removes), in the order of {@code changes}
- * (null when not known; empty until the explain stage has run). {@code who} is the task,
- * process and address space the model says the event belongs to (null without the model).
+ * One event with everything the stages before rendering learnt about it: the changes it made to the
+ * address space, what the snapshots said about them, the buffer it used, why it happened, and the
+ * class of the region each change leaves (or removes), in the order of {@code changes} (null when
+ * not known; empty until the explain stage has run). {@code who} is the task, process and address
+ * space the model says the event belongs to (null without the model).
  */
 public record AnnotatedEvent(
     TraceEvent event,
@@ -27,8 +27,10 @@ public record AnnotatedEvent(
     changes = copy(changes);
     checks = copy(checks);
     why = copy(why);
-    classes = classes.isEmpty() ? List.of()
-        : Collections.unmodifiableList(new ArrayList<>(classes)); // null: not known
+    classes =
+        classes.isEmpty()
+            ? List.of()
+            : Collections.unmodifiableList(new ArrayList<>(classes)); // null: not known
   }
 
   private static final List<?> NONE = List.of();
@@ -41,14 +43,21 @@ public record AnnotatedEvent(
 
   /** Without the model: no one to tell whose event it is. */
   public AnnotatedEvent(
-      TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
-      List<Explanation> why, List<RegionClass> classes) {
+      TraceEvent event,
+      List<RegionChange> changes,
+      List<String> checks,
+      BufferRef buffer,
+      List<Explanation> why,
+      List<RegionClass> classes) {
     this(event, changes, checks, buffer, why, classes, null);
   }
 
   /** Before the explain stage: no region classes yet. */
   public AnnotatedEvent(
-      TraceEvent event, List<RegionChange> changes, List<String> checks, BufferRef buffer,
+      TraceEvent event,
+      List<RegionChange> changes,
+      List<String> checks,
+      BufferRef buffer,
       List<Explanation> why) {
     this(event, changes, checks, buffer, why, List.of(), null);
   }

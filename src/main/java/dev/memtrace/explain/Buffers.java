@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 /**
  * Ties read/write-like calls to the memory they use. When strace printed the buffer's address
  * ({@code -e raw=read,write}, {@code -X raw}, a failed call), the buffer is placed in the region
- * holding it and tied to the event that made that region. When it printed the data instead,
- * the call's length is matched against the arithmetic of the latest malloc mapping, which is
- * how cat's 139264-byte mapping is recognised as its 131072-byte I/O buffer. A call is tied to
- * that buffer only when its length is the block size, or it uses an fd such a call used (the
- * short last block); other calls (dd's statistics on fd 2) are not.
+ * holding it and tied to the event that made that region. When it printed the data instead, the
+ * call's length is matched against the arithmetic of the latest malloc mapping, which is how cat's
+ * 139264-byte mapping is recognised as its 131072-byte I/O buffer. A call is tied to that buffer
+ * only when its length is the block size, or it uses an fd such a call used (the short last block);
+ * other calls (dd's statistics on fd 2) are not.
  */
 final class Buffers {
   private static final Pattern IOV_BASE = Pattern.compile("iov_base=(0x[0-9a-f]+)");
@@ -27,10 +27,36 @@ final class Buffers {
   private static final int STDIO_BUFSIZ = 8192;
 
   /** coreutils programs that read and write through one page-aligned io_blksize buffer. */
-  static final java.util.Set<String> COREUTILS = java.util.Set.of(
-      "cat", "cp", "dd", "mv", "install", "tac", "tee", "split", "csplit", "head", "tail",
-      "cksum", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
-      "b2sum", "wc", "base64", "base32", "basenc", "od", "shred", "sum", "fold", "cut");
+  static final java.util.Set<String> COREUTILS =
+      java.util.Set.of(
+          "cat",
+          "cp",
+          "dd",
+          "mv",
+          "install",
+          "tac",
+          "tee",
+          "split",
+          "csplit",
+          "head",
+          "tail",
+          "cksum",
+          "md5sum",
+          "sha1sum",
+          "sha224sum",
+          "sha256sum",
+          "sha384sum",
+          "sha512sum",
+          "b2sum",
+          "wc",
+          "base64",
+          "base32",
+          "basenc",
+          "od",
+          "shred",
+          "sum",
+          "fold",
+          "cut");
 
   private final Explainer ex;
 
@@ -77,23 +103,52 @@ final class Buffers {
       identify(c, span, count, addr);
       Tag t = span.tag();
       long off = addr - span.start();
-      Region r = region != null ? region
-          : new Region(span.start(), span.end(), "rw-p", 0, "00:00", 0,
-              t.cls() == RegionClass.HEAP ? "[heap]" : "", t.line());
+      Region r =
+          region != null
+              ? region
+              : new Region(
+                  span.start(),
+                  span.end(),
+                  "rw-p",
+                  0,
+                  "00:00",
+                  0,
+                  t.cls() == RegionClass.HEAP ? "[heap]" : "",
+                  t.line());
       p.buffer = new BufferRef(addr, r, off, t.cls());
-      p.why.add(new Explanation("buffer",
-          "the buffer at " + hex(addr) + " is " + off + " bytes into " + MallocRules.the(t.what())
-              + " made at line " + t.line() + " (" + t.cls().label + ")",
-          Basis.ARITHMETIC, List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
+      p.why.add(
+          new Explanation(
+              "buffer",
+              "the buffer at "
+                  + hex(addr)
+                  + " is "
+                  + off
+                  + " bytes into "
+                  + MallocRules.the(t.what())
+                  + " made at line "
+                  + t.line()
+                  + " ("
+                  + t.cls().label
+                  + ")",
+              Basis.ARITHMETIC,
+              List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
-          && count > 0 && count <= STDIO_BUFSIZ) {
-        p.why.add(new Explanation("stdio-buffer",
-            "a malloc'd buffer; for " + c.name() + " calls of up to " + STDIO_BUFSIZ + " bytes "
-                + "the usual one is a stdio FILE buffer: _IO_file_doallocate mallocs "
-                + "min(BUFSIZ 8192, st_blksize) bytes on the first read or write of a FILE "
-                + "(fopen'd files, stdout); it lives in [heap], or in a thread's arena "
-                + "(inferred from the pattern)",
-            Basis.PATTERN, List.of("buffer inside " + t.cls().label)));
+          && count > 0
+          && count <= STDIO_BUFSIZ) {
+        p.why.add(
+            new Explanation(
+                "stdio-buffer",
+                "a malloc'd buffer; for "
+                    + c.name()
+                    + " calls of up to "
+                    + STDIO_BUFSIZ
+                    + " bytes "
+                    + "the usual one is a stdio FILE buffer: _IO_file_doallocate mallocs "
+                    + "min(BUFSIZ 8192, st_blksize) bytes on the first read or write of a FILE "
+                    + "(fopen'd files, stdout); it lives in [heap], or in a thread's arena "
+                    + "(inferred from the pattern)",
+                Basis.PATTERN,
+                List.of("buffer inside " + t.cls().label)));
       }
       return;
     }
@@ -102,22 +157,41 @@ final class Buffers {
       long off = addr - region.start();
       p.buffer = new BufferRef(addr, region, off, cls);
       String name = region.path().isEmpty() ? "anonymous region" : RawText.name(region.path());
-      p.why.add(new Explanation("buffer",
-          "the buffer at " + hex(addr) + " is " + off + " bytes into " + name + " ("
-              + cls.label + (region.originLine() > 0 ? ", made at line " + region.originLine()
-                  : ", made by the kernel at execve") + ")",
-          Basis.SNAPSHOT, List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
+      p.why.add(
+          new Explanation(
+              "buffer",
+              "the buffer at "
+                  + hex(addr)
+                  + " is "
+                  + off
+                  + " bytes into "
+                  + name
+                  + " ("
+                  + cls.label
+                  + (region.originLine() > 0
+                      ? ", made at line " + region.originLine()
+                      : ", made by the kernel at execve")
+                  + ")",
+              Basis.SNAPSHOT,
+              List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
       return;
     }
-    String guess = addr >= 0x7ff000000000L && addr < 0x800000000000L
-        ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
-        : "memory the trace never shows being mapped (the executable's data or bss, or "
-            + "[stack]), created by the kernel at execve";
+    String guess =
+        addr >= 0x7ff000000000L && addr < 0x800000000000L
+            ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
+            : "memory the trace never shows being mapped (the executable's data or bss, or "
+                + "[stack]), created by the kernel at execve";
     p.buffer = new BufferRef(addr, null, 0, RegionClass.UNKNOWN);
-    p.why.add(new Explanation("buffer",
-        "the buffer at " + hex(addr) + " lies in no region the trace made: " + guess
-            + " (inferred from the pattern)",
-        Basis.PATTERN, List.of("no mmap/brk in the trace covers " + hex(addr))));
+    p.why.add(
+        new Explanation(
+            "buffer",
+            "the buffer at "
+                + hex(addr)
+                + " lies in no region the trace made: "
+                + guess
+                + " (inferred from the pattern)",
+            Basis.PATTERN,
+            List.of("no mmap/brk in the trace covers " + hex(addr))));
   }
 
   private void inferred(Ctx c, Pending p, long count) {
@@ -133,17 +207,35 @@ final class Buffers {
       boolean read = c.name().startsWith("read") || c.name().startsWith("pread");
       if (s != null && (full || count < sp.ioBlock && (sp.ioFds.contains(fd) || passOn))) {
         sp.ioLastRead = read ? c.ret() : -1;
-        p.why.add(new Explanation("buffer-inferred",
-            c.name() + " of " + count + (count == 1 ? " byte" : " bytes") + ", likely through "
-                + s.tag().what()
-                + " made at line " + s.tag().line() + " (inferred: "
-                + (full ? "the length it was identified by" : sp.ioFds.contains(fd) ? "a short block on fd "
-                    + fd + ", which its " + sp.ioBlock + "-byte calls use"
-                    : "it writes what the last read into it returned")
-                + "; strace printed the data, not the address; -e raw=" + c.name()
-                + " shows it)",
-            Basis.PATTERN, List.of(full ? "length " + count + " = block size"
-                : "length " + count + " < block size " + sp.ioBlock + " on fd " + fd)));
+        p.why.add(
+            new Explanation(
+                "buffer-inferred",
+                c.name()
+                    + " of "
+                    + count
+                    + (count == 1 ? " byte" : " bytes")
+                    + ", likely through "
+                    + s.tag().what()
+                    + " made at line "
+                    + s.tag().line()
+                    + " (inferred: "
+                    + (full
+                        ? "the length it was identified by"
+                        : sp.ioFds.contains(fd)
+                            ? "a short block on fd "
+                                + fd
+                                + ", which its "
+                                + sp.ioBlock
+                                + "-byte calls use"
+                            : "it writes what the last read into it returned")
+                    + "; strace printed the data, not the address; -e raw="
+                    + c.name()
+                    + " shows it)",
+                Basis.PATTERN,
+                List.of(
+                    full
+                        ? "length " + count + " = block size"
+                        : "length " + count + " < block size " + sp.ioBlock + " on fd " + fd)));
         return;
       }
     }
@@ -156,10 +248,10 @@ final class Buffers {
   }
 
   /**
-   * How coreutils before 9.1 got the same buffer, for the programs whose source says so: cat
-   * used xmalloc(insize + page_size - 1) and aligned the pointer (src/cat.c), dd used
-   * malloc(ibs + INPUT_BLOCK_SLOP), INPUT_BLOCK_SLOP = 2 * SWAB_ALIGN_OFFSET + 2 * page_size - 1
-   * (src/dd.c). Each program's own wording, and its own size; nothing for the others.
+   * How coreutils before 9.1 got the same buffer, for the programs whose source says so: cat used
+   * xmalloc(insize + page_size - 1) and aligned the pointer (src/cat.c), dd used malloc(ibs +
+   * INPUT_BLOCK_SLOP), INPUT_BLOCK_SLOP = 2 * SWAB_ALIGN_OFFSET + 2 * page_size - 1 (src/dd.c).
+   * Each program's own wording, and its own size; nothing for the others.
    */
   static String before91(String prog, long count) {
     long slop;
@@ -175,14 +267,19 @@ final class Buffers {
     }
     Calc old = Glibc.mallocMmap(count + slop);
     Calc now = Glibc.alignedAllocMmap(Glibc.PAGE, count);
-    return "; before 9.1 " + prog + " used " + call + " and aligned the pointer by hand, "
-        + "which maps " + (old.value() == now.value() ? "the same size: " : "a different size: ")
+    return "; before 9.1 "
+        + prog
+        + " used "
+        + call
+        + " and aligned the pointer by hand, "
+        + "which maps "
+        + (old.value() == now.value() ? "the same size: " : "a different size: ")
         + old.steps();
   }
 
   /**
-   * Whether the span is the I/O buffer of a program reading count bytes at a time; if so the
-   * span's tag and the mmap that made it are told so.
+   * Whether the span is the I/O buffer of a program reading count bytes at a time; if so the span's
+   * tag and the mmap that made it are told so.
    */
   private boolean identify(Ctx c, TagMap.Span span, long count, long addr) {
     Space sp = c.sp;
@@ -204,48 +301,95 @@ final class Buffers {
     // coreutils read and write through one block-sized buffer (their source says so); of another
     // program the trace shows only that a read of this length fits the mapping
     String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : "read") + " buffer";
-    String use = coreutils ? "the block size it then reads and writes with, first at line "
-        + c.line() : "the length of the read at line " + c.line();
+    String use =
+        coreutils
+            ? "the block size it then reads and writes with, first at line " + c.line()
+            : "the length of the read at line " + c.line();
     t.refine(RegionClass.MALLOC_MMAP, what);
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
     sp.ioFds.clear();
     sp.candidate = -1;
-    String bufsize = count == 131072 && COREUTILS.contains(prog)
-        ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
+    String bufsize =
+        count == 131072 && COREUTILS.contains(prog) ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
     String text;
     List<String> evidence;
     if (isAligned) {
       ex.lead(t, Glibc.PAGE - 16);
-      String how = COREUTILS.contains(prog)
-          ? ". coreutils 9.1 gets it with alignalloc(4096, " + count + ") (gnulib's wrapper "
-              + "of aligned_alloc)" + before91(prog, count)
-          : ". That is what aligned_alloc(4096, " + count + ") (or memalign/posix_memalign) "
-              + "costs";
-      text = what + ": " + count + " bytes (" + use + bufsize + "), page-aligned, allocated "
-          + "through glibc "
-          + "malloc's mmap path because the request is above the " + Glibc.MMAP_THRESHOLD
-          + "-byte mmap threshold. " + size + " = the request plus alignment slack and chunk "
-          + "header, rounded up to " + size / Glibc.PAGE + " pages: " + aligned.steps()
-          + how
-          + ". The buffer starts one page in, at " + hex(span.start() + Glibc.PAGE)
-          + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
-          + ". It is not part of [heap], which is only the brk area";
+      String how =
+          COREUTILS.contains(prog)
+              ? ". coreutils 9.1 gets it with alignalloc(4096, "
+                  + count
+                  + ") (gnulib's wrapper "
+                  + "of aligned_alloc)"
+                  + before91(prog, count)
+              : ". That is what aligned_alloc(4096, "
+                  + count
+                  + ") (or memalign/posix_memalign) "
+                  + "costs";
+      text =
+          what
+              + ": "
+              + count
+              + " bytes ("
+              + use
+              + bufsize
+              + "), page-aligned, allocated "
+              + "through glibc "
+              + "malloc's mmap path because the request is above the "
+              + Glibc.MMAP_THRESHOLD
+              + "-byte mmap threshold. "
+              + size
+              + " = the request plus alignment slack and chunk "
+              + "header, rounded up to "
+              + size / Glibc.PAGE
+              + " pages: "
+              + aligned.steps()
+              + how
+              + ". The buffer starts one page in, at "
+              + hex(span.start() + Glibc.PAGE)
+              + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
+              + ". It is not part of [heap], which is only the brk area";
       evidence = List.of(aligned.steps());
     } else {
       if (coreutils) {
-        text = what + ": malloc(" + count + ") (" + use + bufsize + ") served by glibc malloc's "
-            + "mmap path because the request is above the " + Glibc.MMAP_THRESHOLD + "-byte "
-            + "threshold: " + plain.steps() + ". It is not part of [heap], which is only the brk "
-            + "area";
+        text =
+            what
+                + ": malloc("
+                + count
+                + ") ("
+                + use
+                + bufsize
+                + ") served by glibc malloc's "
+                + "mmap path because the request is above the "
+                + Glibc.MMAP_THRESHOLD
+                + "-byte "
+                + "threshold: "
+                + plain.steps()
+                + ". It is not part of [heap], which is only the brk "
+                + "area";
       } else {
         long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
         long nMax = size - 16 - Glibc.SIZE_SZ;
-        text = "fits a buffer for " + prog + "'s " + count + "-byte read at line " + c.line()
-            + ": glibc malloc's mmap path maps " + size + " bytes for malloc(n) with n from "
-            + nMin + " to " + nMax + ", and a buffer of " + count + " bytes (" + plain.steps()
-            + ") is one of them; what else the program allocated with it (an object header) "
-            + "the trace does not show. It is not part of [heap], which is only the brk area";
+        text =
+            "fits a buffer for "
+                + prog
+                + "'s "
+                + count
+                + "-byte read at line "
+                + c.line()
+                + ": glibc malloc's mmap path maps "
+                + size
+                + " bytes for malloc(n) with n from "
+                + nMin
+                + " to "
+                + nMax
+                + ", and a buffer of "
+                + count
+                + " bytes ("
+                + plain.steps()
+                + ") is one of them; what else the program allocated with it (an object header) "
+                + "the trace does not show. It is not part of [heap], which is only the brk area";
       }
       evidence = List.of(plain.steps());
     }
@@ -258,8 +402,11 @@ final class Buffers {
       evidence = ev;
       text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
     } else if (!observed) {
-      text += " (inferred from the pattern: the " + count + "-byte reads that follow fit the "
-          + "arithmetic exactly)";
+      text +=
+          " (inferred from the pattern: the "
+              + count
+              + "-byte reads that follow fit the "
+              + "arithmetic exactly)";
     }
     ex.amend(t, "malloc-mmap", new Explanation("io-buffer", text, basis, evidence));
     return true;

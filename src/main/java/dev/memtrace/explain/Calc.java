@@ -2,8 +2,8 @@ package dev.memtrace.explain;
 
 /**
  * A number together with how it was computed, so an explanation can show its arithmetic: {@code
- * value} is the result, {@code steps} the derivation written out with the actual numbers
- * ({@code "request2size(131072) = (131072 + 8 + 15) & ~15 = 131088"}).
+ * value} is the result, {@code steps} the derivation written out with the actual numbers ({@code
+ * "request2size(131072) = (131072 + 8 + 15) & ~15 = 131088"}).
  */
 public record Calc(long value, String steps) {
 

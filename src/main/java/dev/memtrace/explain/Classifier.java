@@ -3,9 +3,9 @@ package dev.memtrace.explain;
 import dev.memtrace.model.Region;
 
 /**
- * The class of a region as {@code /proc/PID/maps} shows it: from its name and permissions, and
- * from what the explain stage remembers about the range when it has a tag for it. Regions the
- * trace never shows being made (the executable, ld.so, [stack], [vdso]) are classed by name.
+ * The class of a region as {@code /proc/PID/maps} shows it: from its name and permissions, and from
+ * what the explain stage remembers about the range when it has a tag for it. Regions the trace
+ * never shows being made (the executable, ld.so, [stack], [vdso]) are classed by name.
  */
 public final class Classifier {
   private Classifier() {}
@@ -19,8 +19,8 @@ public final class Classifier {
 
   /**
    * @param tag what the trace said the range was made for, or null
-   * @param exe the path execve ran ({@code ./prog}), or null: regions of a file with the same
-   *     name are the executable's image wherever it lives
+   * @param exe the path execve ran ({@code ./prog}), or null: regions of a file with the same name
+   *     are the executable's image wherever it lives
    */
   public static RegionClass classify(Region r, Tag tag, String exe) {
     String path = r.path() == null ? "" : r.path();
@@ -42,8 +42,11 @@ public final class Classifier {
       return tag.cls();
     }
     String perms = r.perms() == null ? "----" : r.perms();
-    if (path.startsWith("/dev/zero") || path.startsWith("/memfd:") || path.startsWith("/SYSV")
-        || path.startsWith("[anon_shmem") || path.startsWith("/dev/shm/")) {
+    if (path.startsWith("/dev/zero")
+        || path.startsWith("/memfd:")
+        || path.startsWith("/SYSV")
+        || path.startsWith("[anon_shmem")
+        || path.startsWith("/dev/shm/")) {
       return RegionClass.SHARED_MEMORY;
     }
     if (path.isEmpty() || path.startsWith("[anon:")) {
@@ -69,14 +72,18 @@ public final class Classifier {
 
   /** The file execve ran, matched by its last path element (execve may name it relatively). */
   static boolean isExecutable(String path, String exe) {
-    return exe != null && !path.isEmpty() && !exe.isEmpty()
+    return exe != null
+        && !path.isEmpty()
+        && !exe.isEmpty()
         && LoaderRules.shortName(path).equals(LoaderRules.shortName(exe));
   }
 
   /** A shared object or an executable, judged by its path. */
   static boolean isImage(String path) {
     String name = LoaderRules.shortName(path);
-    return name.contains(".so") || path.contains("/bin/") || path.contains("/sbin/")
+    return name.contains(".so")
+        || path.contains("/bin/")
+        || path.contains("/sbin/")
         || path.contains("/libexec/");
   }
 }

@@ -10,19 +10,25 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a rule sees of one system call: its arguments read as numbers, flags and paths, the
- * address space's remembered state before the call, and the stack when {@code -k} printed one.
+ * What a rule sees of one system call: its arguments read as numbers, flags and paths, the address
+ * space's remembered state before the call, and the stack when {@code -k} printed one.
  */
 final class Ctx {
   final SyscallEvent ev;
   final Space sp;
   final Explainer ex;
+
   /** What the model says the call changed (before and after each region). */
   final List<dev.memtrace.model.RegionChange> changes;
+
   /** Whose call it is, and what it made (a clone's child, an execve's space), as the model says. */
   final Who who;
 
-  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<dev.memtrace.model.RegionChange> changes,
+  Ctx(
+      SyscallEvent ev,
+      Space sp,
+      Explainer ex,
+      List<dev.memtrace.model.RegionChange> changes,
       Who who) {
     this.ev = ev;
     this.sp = sp;
@@ -115,8 +121,8 @@ final class Ctx {
   }
 
   /**
-   * The file behind fd argument i as a sentence names it: its path; a relative path the trace
-   * could not anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   * The file behind fd argument i as a sentence names it: its path; a relative path the trace could
+   * not anchor, said so; or "a file the trace does not name (fd N)". Never null.
    */
   String fileName(int i) {
     String p = fdPath(i);
@@ -126,8 +132,12 @@ final class Ctx {
       return "a file the trace does not name" + which;
     }
     if (!p.startsWith("/") && !p.contains(":")) {
-      return "the file \"" + RawText.name(p) + "\"" + " (a path relative to a directory the trace does not "
-          + "show" + (which.isEmpty() ? ")" : ", fd " + fd + ")");
+      return "the file \""
+          + RawText.name(p)
+          + "\""
+          + " (a path relative to a directory the trace does not "
+          + "show"
+          + (which.isEmpty() ? ")" : ", fd " + fd + ")");
     }
     return RawText.name(p);
   }
@@ -177,8 +187,8 @@ final class Ctx {
   }
 
   /**
-   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator
-   * frame between: glibc malloc's rules do not apply to the call, whatever its shape.
+   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator frame
+   * between: glibc malloc's rules do not apply to the call, whatever its shape.
    */
   boolean runtimeCaller(Set<String> allocatorFrames) {
     StackFrame caller = caller();

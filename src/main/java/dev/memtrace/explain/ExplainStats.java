@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts kept as events leave the explain stage: calls per syscall, memory events explained or
- * not, failed calls, bytes mapped and unmapped. The summary prints them; tests assert on them.
+ * Counts kept as events leave the explain stage: calls per syscall, memory events explained or not,
+ * failed calls, bytes mapped and unmapped. The summary prints them; tests assert on them.
  */
 public final class ExplainStats {
   /** Per syscall: calls, failures. */

@@ -30,10 +30,10 @@ import java.util.function.Function;
  *
  * <p>Rules ({@link Rules#TABLE}) look back through what this stage remembers per address space
  * ({@link Space}: tagged ranges, brk, malloc threshold, the object ld.so is loading). To look
- * ahead, events wait in a bounded window before they leave: a later event may amend an event
- * still waiting (the reads that follow an mmap tell what the mapping was for). Memory stays flat
- * however long the log is. Rules never throw: a rule that fails is skipped, and an event no rule
- * explains leaves without a reason and is counted in {@link #stats()}.
+ * ahead, events wait in a bounded window before they leave: a later event may amend an event still
+ * waiting (the reads that follow an mmap tell what the mapping was for). Memory stays flat however
+ * long the log is. Rules never throw: a rule that fails is skipped, and an event no rule explains
+ * leaves without a reason and is counted in {@link #stats()}.
  */
 public final class Explainer {
 
@@ -42,16 +42,20 @@ public final class Explainer {
 
   private final int window;
   private final Function<Integer, AddressSpaceView> views;
+
   /** What this stage remembers of each address space, by the model's handle of the space. */
   private final Map<Handle, Space> spaces = new HashMap<>();
+
   /**
    * The window: a {@link Pending} for an event this stage looks at, or the event itself for one it
    * passes by (most of a log), which then costs no bookkeeping.
    */
   private final Deque<Object> pending = new ArrayDeque<>();
+
   private final Map<Tag, Pending> origins = new IdentityHashMap<>();
   private final ExplainStats stats = new ExplainStats();
   private final Buffers buffers = new Buffers(this);
+
   /** The space of the call seen last. */
   private Space last;
 
@@ -61,12 +65,16 @@ public final class Explainer {
     final List<Explanation> why = new ArrayList<>();
     BufferRef buffer;
     boolean memory;
+
     /** The call's count in {@link ExplainStats}, when it is a call. */
     ExplainStats.Count count;
+
     /** Tags this event made, whose amendments stop when it leaves. */
     final List<Tag> made = new ArrayList<>();
+
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
     List<Tag> classes;
+
     /** The path execve ran in this event's address space, to class its image. */
     String exe;
 
@@ -77,8 +85,8 @@ public final class Explainer {
 
   /**
    * @param window how many events to hold back for lookahead (0 = none)
-   * @param views the model's address space of a pid after the event being explained, or null
-   *     for none; used to place buffers and faults in regions the trace never shows being made
+   * @param views the model's address space of a pid after the event being explained, or null for
+   *     none; used to place buffers and faults in regions the trace never shows being made
    */
   public Explainer(int window, Function<Integer, AddressSpaceView> views) {
     this(window, views, true);
@@ -103,8 +111,8 @@ public final class Explainer {
   }
 
   /**
-   * One report per address space still known at the end, in order of first appearance. Call
-   * after {@link #finish()}.
+   * One report per address space still known at the end, in order of first appearance. Call after
+   * {@link #finish()}.
    */
   public List<SpaceReport> reports() {
     List<SpaceReport> out = new ArrayList<>(finished);
@@ -129,16 +137,17 @@ public final class Explainer {
     boolean model = v != null && !v.regions().isEmpty();
     Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
-    return new SpaceReport(sp.program(), sp.processes(), end, peak, sp.peakLine,
-        sp.peakTallyLine, model);
+    return new SpaceReport(
+        sp.program(), sp.processes(), end, peak, sp.peakLine, sp.peakTallyLine, model);
   }
 
   /**
-   * The reports of the spaces whose tasks have all exited, made as the last one exits: a long
-   * log of a shell loop starts thousands of processes, and their spaces (tags, the model's
-   * regions) are let go instead of being held to the end. Empty when no one asks for reports.
+   * The reports of the spaces whose tasks have all exited, made as the last one exits: a long log
+   * of a shell loop starts thousands of processes, and their spaces (tags, the model's regions) are
+   * let go instead of being held to the end. Empty when no one asks for reports.
    */
   private final List<SpaceReport> finished = new ArrayList<>();
+
   private final boolean keepReports;
 
   /** A task exited; the space ends with its last task, as the model tells. */
@@ -230,8 +239,14 @@ public final class Explainer {
     List<Explanation> why = new ArrayList<>(in.why());
     why.addAll(p.why);
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
-    return new AnnotatedEvent(in.event(), in.changes(), in.checks(), buf, why,
-        p.classes == null ? in.classes() : labels(in, p.classes, p.exe), in.who());
+    return new AnnotatedEvent(
+        in.event(),
+        in.changes(),
+        in.checks(),
+        buf,
+        why,
+        p.classes == null ? in.classes() : labels(in, p.classes, p.exe),
+        in.who());
   }
 
   /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */
@@ -302,9 +317,9 @@ public final class Explainer {
   }
 
   /**
-   * Whether this stage has nothing to learn from the call and nothing to say about it: not a
-   * memory call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}),
-   * in a space whose kernel-made regions it has seen. Most of a large log is passed by.
+   * Whether this stage has nothing to learn from the call and nothing to say about it: not a memory
+   * call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}), in a space
+   * whose kernel-made regions it has seen. Most of a large log is passed by.
    */
   private static boolean passesBy(Call call, Space sp, AnnotatedEvent in) {
     return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted;
@@ -347,12 +362,16 @@ public final class Explainer {
     if (hit != null) {
       basis = Basis.STACK;
       StackFrame caller = c.caller();
-      evidence.add(0, "stack: " + frameText(hit)
-          + (caller != null ? " called from " + frameText(caller) : ""));
-      text = text + " (seen in the stack: " + frameText(hit)
-          + (caller != null ? " called from " + frameText(caller) : "")
-          + "; -k names the nearest exported symbol, so an internal function may show as its "
-          + "neighbour)";
+      evidence.add(
+          0,
+          "stack: " + frameText(hit) + (caller != null ? " called from " + frameText(caller) : ""));
+      text =
+          text
+              + " (seen in the stack: "
+              + frameText(hit)
+              + (caller != null ? " called from " + frameText(caller) : "")
+              + "; -k names the nearest exported symbol, so an internal function may show as its "
+              + "neighbour)";
     } else if (basis == Basis.PATTERN) {
       text = text + " (inferred from the pattern)";
     }
@@ -364,15 +383,18 @@ public final class Explainer {
     if (f.symbol() == null || f.symbol().isEmpty()) {
       return o + (f.offset() == null ? "" : "+0x" + Long.toHexString(f.offset()));
     }
-    return o + ":" + f.symbol()
+    return o
+        + ":"
+        + f.symbol()
         + (f.symbolOffset() != null && f.symbolOffset() != 0
-            ? "+0x" + Long.toHexString(f.symbolOffset()) : "");
+            ? "+0x" + Long.toHexString(f.symbolOffset())
+            : "");
   }
 
   /**
-   * What this stage knows of a syscall name, looked up once per event (in a log of a million
-   * lines there are a few dozen names): one of the memory calls, one it learns from or speaks
-   * about, its count, and the rows of the rule table keyed on it.
+   * What this stage knows of a syscall name, looked up once per event (in a log of a million lines
+   * there are a few dozen names): one of the memory calls, one it learns from or speaks about, its
+   * count, and the rows of the rule table keyed on it.
    */
   private record Call(boolean memory, boolean noted, ExplainStats.Count count, List<Rule> rules) {}
 
@@ -382,8 +404,12 @@ public final class Explainer {
     Call c = calls.get(name);
     if (c == null) {
       boolean memory = MemorySyscalls.inMemoryClass(name);
-      c = new Call(memory, MemoryCalls.NOTED.contains(name), stats.countOf(name),
-          memory ? Rules.on(name) : List.of());
+      c =
+          new Call(
+              memory,
+              MemoryCalls.NOTED.contains(name),
+              stats.countOf(name),
+              memory ? Rules.on(name) : List.of());
       calls.put(name, c);
     }
     return c;
@@ -392,10 +418,10 @@ public final class Explainer {
   // ---- address spaces, as the model names them ----
 
   /**
-   * The space of an event's task. A space the model met first with this event belongs to a task
-   * the model did not see begin: most likely a child whose clone has not returned in the log
-   * yet, so it shares the space of the call seen last (the clone, once it returns, says whether
-   * the child was forked with a copy instead); else (the first task, an execve) a new space.
+   * The space of an event's task. A space the model met first with this event belongs to a task the
+   * model did not see begin: most likely a child whose clone has not returned in the log yet, so it
+   * shares the space of the call seen last (the clone, once it returns, says whether the child was
+   * forked with a copy instead); else (the first task, an execve) a new space.
    */
   Space spaceOf(Who who, SyscallEvent sc) {
     if (who == null) {
@@ -421,10 +447,11 @@ public final class Explainer {
   }
 
   /**
-   * The space looked up last, by the model's handle: most lines of a log are the calls of the
-   * task of the line before. Forgotten whenever {@link #spaces} changes.
+   * The space looked up last, by the model's handle: most lines of a log are the calls of the task
+   * of the line before. Forgotten whenever {@link #spaces} changes.
    */
   private Handle cachedHandle;
+
   private Space cachedSpace;
 
   private void forgetCached() {
@@ -433,10 +460,10 @@ public final class Explainer {
   }
 
   /**
-   * What a clone, fork, vfork or execve made, as the model tells: a thread or a vfork child
-   * shares the caller's space, a forked child gets a copy (unless its own lines, before the
-   * clone returned in the log, already gave it a space of its own), and execve gives the caller's
-   * process a fresh space that keeps its open files.
+   * What a clone, fork, vfork or execve made, as the model tells: a thread or a vfork child shares
+   * the caller's space, a forked child gets a copy (unless its own lines, before the clone returned
+   * in the log, already gave it a space of its own), and execve gives the caller's process a fresh
+   * space that keeps its open files.
    */
   private void spawned(Ctx c) {
     Who.Made m = c.who == null ? null : c.who.made();

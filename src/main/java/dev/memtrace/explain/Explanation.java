@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One sentence of why, with what it rests on. basis says how sure it is: a stack frame from
- * {@code -k} or a snapshot is observed; arithmetic is computed from the numbers in the trace; a
- * pattern is inferred from the shape of neighbouring calls and reads as "fits" or "likely".
+ * One sentence of why, with what it rests on. basis says how sure it is: a stack frame from {@code
+ * -k} or a snapshot is observed; arithmetic is computed from the numbers in the trace; a pattern is
+ * inferred from the shape of neighbouring calls and reads as "fits" or "likely".
  */
 public record Explanation(String rule, String text, Basis basis, List<String> evidence) {
 

@@ -15,46 +15,87 @@ final class FailureRules {
   private FailureRules() {}
 
   /** errno → what it means for a memory call. */
-  static final Map<String, String> ERRNO = Map.of(
-      "ENOMEM", "no room: the address range is not mapped (munmap/mprotect/madvise), the "
-          + "mapping cannot grow there (mremap without MREMAP_MAYMOVE), or the commit limit "
-          + "or the map count (vm.max_map_count) would be exceeded",
-      "EINVAL", "a bad argument: an address or length not page-aligned, a zero length, or "
-          + "flags that contradict each other",
-      "EFAULT", "the address range is not valid memory of this process",
-      "EBADF", "the fd is not open (or was opened without read access)",
-      "EACCES", "the file was not opened with the access this protection needs (e.g. "
-          + "PROT_WRITE on a MAP_SHARED mapping of a read-only fd)",
-      "EPERM", "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, mlock over the limit, "
-          + "or an address below vm.mmap_min_addr",
-      "EEXIST", "MAP_FIXED_NOREPLACE: something is already mapped there",
-      "EAGAIN", "the memory is locked or too much would be locked (RLIMIT_MEMLOCK)",
-      "ENODEV", "the file's filesystem does not support memory mapping",
-      "EOVERFLOW", "the offset plus length overflow the file's offset type");
+  static final Map<String, String> ERRNO =
+      Map.of(
+          "ENOMEM",
+              "no room: the address range is not mapped (munmap/mprotect/madvise), the "
+                  + "mapping cannot grow there (mremap without MREMAP_MAYMOVE), or the commit limit "
+                  + "or the map count (vm.max_map_count) would be exceeded",
+          "EINVAL",
+              "a bad argument: an address or length not page-aligned, a zero length, or "
+                  + "flags that contradict each other",
+          "EFAULT", "the address range is not valid memory of this process",
+          "EBADF", "the fd is not open (or was opened without read access)",
+          "EACCES",
+              "the file was not opened with the access this protection needs (e.g. "
+                  + "PROT_WRITE on a MAP_SHARED mapping of a read-only fd)",
+          "EPERM",
+              "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, mlock over the limit, "
+                  + "or an address below vm.mmap_min_addr",
+          "EEXIST", "MAP_FIXED_NOREPLACE: something is already mapped there",
+          "EAGAIN", "the memory is locked or too much would be locked (RLIMIT_MEMLOCK)",
+          "ENODEV", "the file's filesystem does not support memory mapping",
+          "EOVERFLOW", "the offset plus length overflow the file's offset type");
 
   static List<Rule> rules() {
     return List.of(
-        Rule.on("failed", "mmap", "mmap2", "munmap", "mprotect", "pkey_mprotect", "mremap",
-                "madvise", "msync", "mlock", "mlock2", "munlock", "mlockall", "shmat", "shmdt")
+        Rule.on(
+                "failed",
+                "mmap",
+                "mmap2",
+                "munmap",
+                "mprotect",
+                "pkey_mprotect",
+                "mremap",
+                "madvise",
+                "msync",
+                "mlock",
+                "mlock2",
+                "munlock",
+                "mlockall",
+                "shmat",
+                "shmdt")
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
-            .says(c -> {
-              String e = c.ev.result().errno();
-              String meaning = ERRNO.get(e);
-              return meaning == null ? null : Said.of(
-                  c.name() + " failed with " + e + ": " + meaning + "; the address space is "
-                      + "unchanged", Basis.PATTERN, "returned -1 " + e);
-            }),
+            .says(
+                c -> {
+                  String e = c.ev.result().errno();
+                  String meaning = ERRNO.get(e);
+                  return meaning == null
+                      ? null
+                      : Said.of(
+                          c.name()
+                              + " failed with "
+                              + e
+                              + ": "
+                              + meaning
+                              + "; the address space is "
+                              + "unchanged",
+                          Basis.PATTERN,
+                          "returned -1 " + e);
+                }),
         Rule.on("brk-refused", "brk")
-            .when(c -> c.arg(0) > 0 && c.ev.result() != null && c.ret() != c.arg(0)
-                && c.ret() != Num.NONE)
-            .says(c -> Said.of(
-                "the kernel refused to move the break to " + hex(c.arg(0)) + " and returned the "
-                    + "old one (" + hex(c.ret()) + "): "
-                    + (c.sp.startBrk >= 0 && c.arg(0) < c.sp.startBrk
-                        ? "that is below the start of the heap (" + hex(c.sp.startBrk)
-                            + "), which the break can never go under"
-                        : "something is mapped there, or RLIMIT_DATA would be exceeded; when "
-                            + "malloc is refused it falls back to mmap of at least 1 MiB"),
-                Basis.PATTERN, "brk returned " + hex(c.ret()))));
+            .when(
+                c ->
+                    c.arg(0) > 0
+                        && c.ev.result() != null
+                        && c.ret() != c.arg(0)
+                        && c.ret() != Num.NONE)
+            .says(
+                c ->
+                    Said.of(
+                        "the kernel refused to move the break to "
+                            + hex(c.arg(0))
+                            + " and returned the "
+                            + "old one ("
+                            + hex(c.ret())
+                            + "): "
+                            + (c.sp.startBrk >= 0 && c.arg(0) < c.sp.startBrk
+                                ? "that is below the start of the heap ("
+                                    + hex(c.sp.startBrk)
+                                    + "), which the break can never go under"
+                                : "something is mapped there, or RLIMIT_DATA would be exceeded; when "
+                                    + "malloc is refused it falls back to mmap of at least 1 MiB"),
+                        Basis.PATTERN,
+                        "brk returned " + hex(c.ret()))));
   }
 }

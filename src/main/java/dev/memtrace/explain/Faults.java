@@ -14,24 +14,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SIGSEGV and SIGBUS placed against the address space: which region si_addr is in, or how far
- * it is from the nearest one, and what si_code says about the access (sigaction(2), the
- * si_code values of siginfo). In a JVM a SIGSEGV is HotSpot's to handle, and is said so.
+ * SIGSEGV and SIGBUS placed against the address space: which region si_addr is in, or how far it is
+ * from the nearest one, and what si_code says about the access (sigaction(2), the si_code values of
+ * siginfo). In a JVM a SIGSEGV is HotSpot's to handle, and is said so.
  */
 final class Faults {
   private static final Pattern FIELD = Pattern.compile("(si_code|si_addr)=([^,}\\s]+)");
 
-  static final Map<String, String> CODES = Map.of(
-      "SEGV_MAPERR", "SEGV_MAPERR: no mapping at all at the address",
-      "SEGV_ACCERR", "SEGV_ACCERR: a mapping exists there, but its permissions forbid this "
-          + "access",
-      "SEGV_PKUERR", "SEGV_PKUERR: a memory protection key forbids the access",
-      "BUS_ADRERR", "BUS_ADRERR: the address is mapped, but the page lies beyond the end of "
-          + "the file it maps",
-      "BUS_OBJERR", "BUS_OBJERR: the object behind the mapping reported a hardware error",
-      "BUS_ADRALN", "BUS_ADRALN: misaligned access",
-      "SI_KERNEL", "SI_KERNEL: sent by the kernel (e.g. a general protection fault on a "
-          + "non-canonical address)");
+  static final Map<String, String> CODES =
+      Map.of(
+          "SEGV_MAPERR", "SEGV_MAPERR: no mapping at all at the address",
+          "SEGV_ACCERR",
+              "SEGV_ACCERR: a mapping exists there, but its permissions forbid this " + "access",
+          "SEGV_PKUERR", "SEGV_PKUERR: a memory protection key forbids the access",
+          "BUS_ADRERR",
+              "BUS_ADRERR: the address is mapped, but the page lies beyond the end of "
+                  + "the file it maps",
+          "BUS_OBJERR", "BUS_OBJERR: the object behind the mapping reported a hardware error",
+          "BUS_ADRALN", "BUS_ADRALN: misaligned access",
+          "SI_KERNEL",
+              "SI_KERNEL: sent by the kernel (e.g. a general protection fault on a "
+                  + "non-canonical address)");
 
   /** Below this nothing can be mapped (vm.mmap_min_addr on the reference box). */
   static final long MMAP_MIN_ADDR = 65536;
@@ -65,35 +68,56 @@ final class Faults {
     if (sp != null && sp.jvm && "SIGSEGV".equals(sig.signal())) {
       return jvm(sig, addr, code, where, meaning, evidence);
     }
-    return new Explanation("fault",
-        sig.signal() + " at " + hex(addr) + ": " + where + "." + meaning
+    return new Explanation(
+        "fault",
+        sig.signal()
+            + " at "
+            + hex(addr)
+            + ": "
+            + where
+            + "."
+            + meaning
             + " si_addr is the data address touched, not the instruction",
-        view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC, evidence);
+        view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC,
+        evidence);
   }
 
   /**
-   * A SIGSEGV in a JVM: HotSpot installs its own handler (JVM_handle_linux_signal) and uses
-   * faults on purpose, so the signal alone is no crash. One at address 0 fits the x86 CPU
-   * feature probe of VM_Version::get_processor_features.
+   * A SIGSEGV in a JVM: HotSpot installs its own handler (JVM_handle_linux_signal) and uses faults
+   * on purpose, so the signal alone is no crash. One at address 0 fits the x86 CPU feature probe of
+   * VM_Version::get_processor_features.
    */
   private static Explanation jvm(
       SignalEvent sig, long addr, String code, String where, String meaning, List<String> ev) {
     ev.add("libjvm.so is loaded in this process");
     if (addr >= 0 && addr < MMAP_MIN_ADDR && "SEGV_MAPERR".equals(code)) {
-      return new Explanation("jvm-probe-segv",
-          "SIGSEGV at " + hex(addr) + " in a JVM: fits HotSpot's deliberate CPU-feature probe, "
+      return new Explanation(
+          "jvm-probe-segv",
+          "SIGSEGV at "
+              + hex(addr)
+              + " in a JVM: fits HotSpot's deliberate CPU-feature probe, "
               + "not a crash. On x86 VM_Version::get_processor_features runs a stub that reads "
               + "address 0 to check that the kernel saves and restores the AVX registers across "
               + "a signal; HotSpot's SIGSEGV handler recognises the faulting pc "
               + "(VM_Version::is_cpuinfo_segv_addr) and resumes at cpuinfo_cont_addr, so an "
-              + "rt_sigreturn follows and the process goes on." + meaning,
-          Basis.PATTERN, ev);
+              + "rt_sigreturn follows and the process goes on."
+              + meaning,
+          Basis.PATTERN,
+          ev);
     }
-    return new Explanation("jvm-segv",
-        "SIGSEGV at " + hex(addr) + " in a JVM: " + where + "." + meaning + " HotSpot handles "
+    return new Explanation(
+        "jvm-segv",
+        "SIGSEGV at "
+            + hex(addr)
+            + " in a JVM: "
+            + where
+            + "."
+            + meaning
+            + " HotSpot handles "
             + "SIGSEGV itself (implicit null checks, safepoint polls, stack overflow checks), "
             + "so this is a crash only if the process dies of it",
-        Basis.PATTERN, ev);
+        Basis.PATTERN,
+        ev);
   }
 
   private static String locate(long a, Space sp, AddressSpaceView view, List<String> ev) {
@@ -112,47 +136,65 @@ final class Faults {
       long start = r != null ? r.start() : s.start();
       ev.add(hex(a) + " - " + hex(start) + " = " + (a - start));
       String perms = r != null ? " (" + r.perms() + ")" : "";
-      RegionClass cls = r != null ? Classifier.classify(r, s == null ? null : s.tag(),
-          sp == null ? null : sp.exe)
-          : s.tag().cls();
-      String hint = switch (cls) {
-        case GUARD -> ": the guard page of a thread stack — the thread overflowed its stack";
-        case RESERVED, IMAGE_RESERVED -> ": reserved PROT_NONE address space, not yet usable";
-        case IMAGE_TEXT, IMAGE_RODATA, IMAGE_RELRO, IMAGE_HEADERS ->
-            ": a read-only segment (a write to a string literal, code or relocated data)";
-        default -> "";
-      };
+      RegionClass cls =
+          r != null
+              ? Classifier.classify(r, s == null ? null : s.tag(), sp == null ? null : sp.exe)
+              : s.tag().cls();
+      String hint =
+          switch (cls) {
+            case GUARD -> ": the guard page of a thread stack — the thread overflowed its stack";
+            case RESERVED, IMAGE_RESERVED -> ": reserved PROT_NONE address space, not yet usable";
+            case IMAGE_TEXT, IMAGE_RODATA, IMAGE_RELRO, IMAGE_HEADERS ->
+                ": a read-only segment (a write to a string literal, code or relocated data)";
+            default -> "";
+          };
       return (a - start) + " bytes into " + name + perms + hint;
     }
     Region below = view == null ? null : view.regionAtOrBelow(a);
     TagMap.Span sb = sp == null ? null : sp.tags.below(a);
-    long belowEnd = Math.max(below == null ? Long.MIN_VALUE : below.end(),
-        sb == null ? Long.MIN_VALUE : sb.end());
+    long belowEnd =
+        Math.max(
+            below == null ? Long.MIN_VALUE : below.end(), sb == null ? Long.MIN_VALUE : sb.end());
     Region above = view == null ? null : view.regionAbove(a);
     TagMap.Span sa = sp == null ? null : sp.tags.above(a);
     StringBuilder b = new StringBuilder("in unmapped space");
     if (belowEnd != Long.MIN_VALUE) {
       boolean fromView = below != null && below.end() == belowEnd;
-      String name = fromView ? describe(below, sp == null ? null : sp.tags.at(below.start()))
-          : describe(null, sb);
-      b.append(", ").append(a - belowEnd).append(" bytes (").append(Human.bytes(a - belowEnd))
-          .append(") beyond the end of ").append(name);
+      String name =
+          fromView
+              ? describe(below, sp == null ? null : sp.tags.at(below.start()))
+              : describe(null, sb);
+      b.append(", ")
+          .append(a - belowEnd)
+          .append(" bytes (")
+          .append(Human.bytes(a - belowEnd))
+          .append(") beyond the end of ")
+          .append(name);
       ev.add(hex(a) + " - end " + hex(belowEnd) + " = " + (a - belowEnd));
       if (name.contains("[heap]")) {
         b.append(" (past the program break: the heap ends there)");
       }
     }
-    long aboveStart = Math.min(above == null ? Long.MAX_VALUE : above.start(),
-        sa == null ? Long.MAX_VALUE : sa.start());
-    if (aboveStart != Long.MAX_VALUE && (aboveStart - a <= (1L << 20)
-        || belowEnd == Long.MIN_VALUE || aboveStart - a < a - belowEnd)) {
+    long aboveStart =
+        Math.min(
+            above == null ? Long.MAX_VALUE : above.start(),
+            sa == null ? Long.MAX_VALUE : sa.start());
+    if (aboveStart != Long.MAX_VALUE
+        && (aboveStart - a <= (1L << 20)
+            || belowEnd == Long.MIN_VALUE
+            || aboveStart - a < a - belowEnd)) {
       boolean fromView = above != null && above.start() == aboveStart;
       String name = fromView ? describe(above, null) : describe(null, sa);
-      b.append(", ").append(aboveStart - a).append(" bytes (").append(Human.bytes(aboveStart - a))
-          .append(") below ").append(name);
+      b.append(", ")
+          .append(aboveStart - a)
+          .append(" bytes (")
+          .append(Human.bytes(aboveStart - a))
+          .append(") below ")
+          .append(name);
       if (name.contains("[stack]")) {
-        b.append(" (the main stack could not grow this far: RLIMIT_STACK or the 1 MiB guard "
-            + "gap to the next mapping — a stack overflow)");
+        b.append(
+            " (the main stack could not grow this far: RLIMIT_STACK or the 1 MiB guard "
+                + "gap to the next mapping — a stack overflow)");
       }
     }
     return b.toString();
@@ -165,7 +207,8 @@ final class Faults {
     if (r.path().isEmpty()) {
       return "an anonymous region " + hex(r.start()) + "-" + hex(r.end());
     }
-    return r.path().startsWith("[") ? r.path() : RawText.name(r.path()) + " " + hex(r.start()) + "-"
-        + hex(r.end());
+    return r.path().startsWith("[")
+        ? r.path()
+        : RawText.name(r.path()) + " " + hex(r.start()) + "-" + hex(r.end());
   }
 }

@@ -5,12 +5,11 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
-import dev.memtrace.trace.RawText;
 import java.util.List;
 
 /**
- * Files and shared memory: locale and gconv data mapped by setlocale, the files the program
- * maps (private or shared), shared anonymous memory, System V segments, msync (mmap(2),
+ * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
+ * (private or shared), shared anonymous memory, System V segments, msync (mmap(2),
  * locale/loadlocale.c, iconv/gconv_cache.c).
  */
 final class FileRules {
@@ -21,72 +20,109 @@ final class FileRules {
         Rule.on("locale-archive", "mmap")
             .when(ok(), file(), pathContains(4, "locale-archive"))
             .frames("_nl_load_locale_from_archive", "setlocale")
-            .says(c -> Said.of(
-                    "setlocale maps the locale archive (" + c.len() + " bytes at offset "
-                        + c.arg(5) + "): all locales in one file, one mapping instead of one "
-                        + "per LC_* category; it stays until exit",
-                    Basis.PATTERN, "file " + c.fileName(4))
-                .tag(RegionClass.FILE_PRIVATE, "locale archive", c.fdPath(4))),
+            .says(
+                c ->
+                    Said.of(
+                            "setlocale maps the locale archive ("
+                                + c.len()
+                                + " bytes at offset "
+                                + c.arg(5)
+                                + "): all locales in one file, one mapping instead of one "
+                                + "per LC_* category; it stays until exit",
+                            Basis.PATTERN,
+                            "file " + c.fileName(4))
+                        .tag(RegionClass.FILE_PRIVATE, "locale archive", c.fdPath(4))),
         Rule.on("locale-file", "mmap")
             .when(ok(), file(), pathContains(4, "/locale/"))
             .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
-            .says(c -> Said.of(
-                    "setlocale loads the " + category(c.fdPath(4)) + " locale data: "
-                        + "_nl_load_locale maps the whole file (" + c.len() + " bytes) "
-                        + "read-only; it stays mapped until exit",
-                    Basis.PATTERN, "file " + c.fileName(4))
-                .tag(RegionClass.FILE_PRIVATE, "locale " + category(c.fdPath(4)), c.fdPath(4))),
+            .says(
+                c ->
+                    Said.of(
+                            "setlocale loads the "
+                                + category(c.fdPath(4))
+                                + " locale data: "
+                                + "_nl_load_locale maps the whole file ("
+                                + c.len()
+                                + " bytes) "
+                                + "read-only; it stays mapped until exit",
+                            Basis.PATTERN,
+                            "file " + c.fileName(4))
+                        .tag(
+                            RegionClass.FILE_PRIVATE,
+                            "locale " + category(c.fdPath(4)),
+                            c.fdPath(4))),
         Rule.on("gconv-cache", "mmap")
             .when(ok(), file(), pathContains(4, "gconv-modules.cache"))
             .frames("__gconv_load_cache")
-            .says(c -> Said.of(
-                    "glibc's iconv machinery maps the gconv module cache (" + c.len()
-                        + " bytes) shared and read-only to find character-set converters "
-                        + "(set up by setlocale); it stays until exit",
-                    Basis.PATTERN, "file " + c.fileName(4))
-                .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.fdPath(4))),
+            .says(
+                c ->
+                    Said.of(
+                            "glibc's iconv machinery maps the gconv module cache ("
+                                + c.len()
+                                + " bytes) shared and read-only to find character-set converters "
+                                + "(set up by setlocale); it stays until exit",
+                            Basis.PATTERN,
+                            "file " + c.fileName(4))
+                        .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.fdPath(4))),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag(3, "MAP_SHARED"))
-            .says(c -> Said.of(
-                    "shared anonymous memory (" + c.len() + " bytes, shown as /dev/zero "
-                        + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
-                        + "shares the same pages and sees the parent's writes (private memory "
-                        + "would be copied on write instead)",
-                    Basis.PATTERN, "MAP_SHARED|MAP_ANONYMOUS")
-                .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+            .says(
+                c ->
+                    Said.of(
+                            "shared anonymous memory ("
+                                + c.len()
+                                + " bytes, shown as /dev/zero "
+                                + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
+                                + "shares the same pages and sees the parent's writes (private memory "
+                                + "would be copied on write instead)",
+                            Basis.PATTERN,
+                            "MAP_SHARED|MAP_ANONYMOUS")
+                        .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
         Rule.on("file-shared", "mmap")
             .when(ok(), file(), flag(3, "MAP_SHARED"))
             .says(c -> fileMap(c, true)),
-        Rule.on("file-private", "mmap")
-            .when(ok(), file())
-            .says(c -> fileMap(c, false)),
+        Rule.on("file-private", "mmap").when(ok(), file()).says(c -> fileMap(c, false)),
         Rule.on("sysv-shmat", "shmat")
             .when(ok())
-            .says(c -> {
-              Long size = c.sp.shmSizes.get(c.arg(0));
-              return Said.of(
-                      "attaches System V shared memory segment " + c.arg(0)
-                          + (size == null ? "" : " (" + size + " bytes, from the shmget)")
-                          + " at " + hex(c.ret()) + ": every process that attaches the same id "
-                          + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
-                      Basis.PATTERN, "shmat returned " + hex(c.ret()))
-                  .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.arg(0));
-            }),
+            .says(
+                c -> {
+                  Long size = c.sp.shmSizes.get(c.arg(0));
+                  return Said.of(
+                          "attaches System V shared memory segment "
+                              + c.arg(0)
+                              + (size == null ? "" : " (" + size + " bytes, from the shmget)")
+                              + " at "
+                              + hex(c.ret())
+                              + ": every process that attaches the same id "
+                              + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
+                          Basis.PATTERN,
+                          "shmat returned " + hex(c.ret()))
+                      .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.arg(0));
+                }),
         Rule.on("sysv-shmdt", "shmdt")
             .when(ok())
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              return Said.of(
-                  "detaches the System V shared memory "
-                      + (s == null ? "at " + hex(c.arg(0)) : "attached at line " + s.tag().line())
-                      + "; the segment itself lives on until IPC_RMID and the last detach",
-                  Basis.PATTERN, "shmdt");
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  return Said.of(
+                      "detaches the System V shared memory "
+                          + (s == null
+                              ? "at " + hex(c.arg(0))
+                              : "attached at line " + s.tag().line())
+                          + "; the segment itself lives on until IPC_RMID and the last detach",
+                      Basis.PATTERN,
+                      "shmdt");
+                }),
         Rule.on("msync", "msync")
             .when(ok())
-            .says(c -> Said.of(
-                "writes the dirty pages of a shared file mapping back to the file ("
-                    + c.arg(1) + " bytes)", Basis.PATTERN, "msync")));
+            .says(
+                c ->
+                    Said.of(
+                        "writes the dirty pages of a shared file mapping back to the file ("
+                            + c.arg(1)
+                            + " bytes)",
+                        Basis.PATTERN,
+                        "msync")));
   }
 
   private static String category(String path) {
@@ -105,16 +141,26 @@ final class FileRules {
     String path = c.fdPath(4);
     String p = c.fileName(4);
     return Said.of(
-            "the program maps " + c.len() + " bytes of " + p + " from offset " + c.arg(5) + " ("
-                + c.protText(2) + ", " + (shared
+            "the program maps "
+                + c.len()
+                + " bytes of "
+                + p
+                + " from offset "
+                + c.arg(5)
+                + " ("
+                + c.protText(2)
+                + ", "
+                + (shared
                     ? "MAP_SHARED: writes go to the file and are seen by every process "
                         + "mapping it, also across fork"
                     : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                         + "the file never sees writes")
                 + "). Pages are read in on first touch; a page wholly beyond the end of the "
                 + "file raises SIGBUS",
-            Basis.PATTERN, "file mapping of " + p)
-        .tag(shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
+            Basis.PATTERN,
+            "file mapping of " + p)
+        .tag(
+            shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
             "mapping of " + (path == null ? "an unnamed file" : LoaderRules.shortName(path)),
             path);
   }

@@ -12,16 +12,22 @@ public final class Glibc {
   public static final long SIZE_SZ = 8;
   public static final long MALLOC_ALIGN_MASK = 15;
   public static final long MINSIZE = 32;
+
   /** DEFAULT_MMAP_THRESHOLD_MIN: the initial mmap threshold. */
   public static final long MMAP_THRESHOLD = 128 * 1024;
+
   /** DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: the dynamic threshold never rises above it. */
   public static final long MMAP_THRESHOLD_MAX = 32L * 1024 * 1024;
+
   /** DEFAULT_TOP_PAD (malloc-machine.h): extra room asked of brk on each growth. */
   public static final long TOP_PAD = 128 * 1024;
+
   /** HEAP_MAX_SIZE: the size of one non-main arena heap. */
   public static final long HEAP_MAX = 64L * 1024 * 1024;
+
   /** ARCH_STACK_DEFAULT_SIZE: thread stack size when RLIMIT_STACK is unlimited. */
   public static final long STACK_DEFAULT_UNLIMITED = 2L * 1024 * 1024;
+
   /** sizeof(struct pthread) in glibc 2.36 x86_64. */
   public static final long STRUCT_PTHREAD = 2368;
 
@@ -50,8 +56,15 @@ public final class Glibc {
     long size = alignUp(nb + SIZE_SZ, PAGE);
     return new Calc(
         size,
-        "ALIGN_UP(" + nb + " + 8, 4096) = ALIGN_UP(" + (nb + SIZE_SZ) + ", 4096) = " + size
-            + " (" + size / PAGE + " pages)");
+        "ALIGN_UP("
+            + nb
+            + " + 8, 4096) = ALIGN_UP("
+            + (nb + SIZE_SZ)
+            + ", 4096) = "
+            + size
+            + " ("
+            + size / PAGE
+            + " pages)");
   }
 
   /** malloc(n) served by sysmalloc_mmap: the length passed to mmap. */
@@ -71,8 +84,17 @@ public final class Glibc {
     Calc map = mmapForChunk(ask2.value());
     return new Calc(
         map.value(),
-        nb.steps() + "; _int_memalign asks " + nb.value() + " + " + alignment + " + 32 = " + ask
-            + "; " + ask2.steps() + "; " + map.steps());
+        nb.steps()
+            + "; _int_memalign asks "
+            + nb.value()
+            + " + "
+            + alignment
+            + " + 32 = "
+            + ask
+            + "; "
+            + ask2.steps()
+            + "; "
+            + map.steps());
   }
 
   /** First brk growth of the main arena for a first chunk of nb bytes: nb + top_pad + MINSIZE. */
@@ -82,8 +104,16 @@ public final class Glibc {
     String top = oldTop == 0 ? "" : " - " + oldTop;
     return new Calc(
         inc,
-        "ALIGN_UP(" + nb + " + top_pad 131072 + MINSIZE 32" + top + ", 4096) = ALIGN_UP(" + raw
-            + ", 4096) = " + inc + " = 0x" + Long.toHexString(inc));
+        "ALIGN_UP("
+            + nb
+            + " + top_pad 131072 + MINSIZE 32"
+            + top
+            + ", 4096) = ALIGN_UP("
+            + raw
+            + ", 4096) = "
+            + inc
+            + " = 0x"
+            + Long.toHexString(inc));
   }
 
   /** The largest chunk (nb) whose first brk growth is still {@code inc}: nb + 131104 fits. */
@@ -110,21 +140,26 @@ public final class Glibc {
   /** A thread stack block: stack size + guard (one page by default). */
   public static Calc threadStackMapping(long stackSize, long guard) {
     long total = stackSize + guard;
-    return new Calc(
-        total, stackSize + " stack + " + guard + " guard = " + total);
+    return new Calc(total, stackSize + " stack + " + guard + " guard = " + total);
   }
 
   /**
-   * The dynamic mmap threshold after freeing an mmapped chunk of chunkSize bytes (the mapping
-   * minus the lead offset of an aligned chunk): raised to it when above the current threshold
-   * and not above 32 MiB.
+   * The dynamic mmap threshold after freeing an mmapped chunk of chunkSize bytes (the mapping minus
+   * the lead offset of an aligned chunk): raised to it when above the current threshold and not
+   * above 32 MiB.
    */
   public static Calc thresholdAfterFree(long current, long chunkSize) {
     if (chunkSize > current && chunkSize <= MMAP_THRESHOLD_MAX) {
       return new Calc(
           chunkSize,
-          "free of a " + chunkSize + "-byte mmapped chunk > threshold " + current
-              + " → mmap_threshold = " + chunkSize + ", trim_threshold = " + 2 * chunkSize);
+          "free of a "
+              + chunkSize
+              + "-byte mmapped chunk > threshold "
+              + current
+              + " → mmap_threshold = "
+              + chunkSize
+              + ", trim_threshold = "
+              + 2 * chunkSize);
     }
     return new Calc(current, "threshold stays " + current);
   }

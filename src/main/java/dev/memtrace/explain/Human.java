@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Sizes in binary units, the one place that writes them, always with a dot ({@link Locale#ROOT}),
- * whatever the user's locale: {@link #bytes} for sentences and the summary, {@link #brief} for
- * the regions of the timeline.
+ * whatever the user's locale: {@link #bytes} for sentences and the summary, {@link #brief} for the
+ * regions of the timeline.
  */
 public final class Human {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
@@ -13,8 +13,8 @@ public final class Human {
   private Human() {}
 
   /**
-   * {@code 4096 → "4 KiB"}, {@code 139264 → "136 KiB"}, {@code 1974096 → "1.88 MiB"}; a size as the kernel holds it, unsigned,
-   * so a long below 0 is one of 2^63 bytes or more.
+   * {@code 4096 → "4 KiB"}, {@code 139264 → "136 KiB"}, {@code 1974096 → "1.88 MiB"}; a size as the
+   * kernel holds it, unsigned, so a long below 0 is one of 2^63 bytes or more.
    */
   public static String bytes(long n) {
     double v = n >= 0 ? n : (n >>> 1) * 2.0;
@@ -26,14 +26,16 @@ public final class Human {
     if (u == 0) {
       return Long.toUnsignedString(n) + " B";
     }
-    return (v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
-        : String.format(Locale.ROOT, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v))
-        + " " + UNITS[u];
+    return (v == Math.rint(v)
+            ? String.format(Locale.ROOT, "%.0f", v)
+            : String.format(Locale.ROOT, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v))
+        + " "
+        + UNITS[u];
   }
 
   /**
-   * One decimal at most, for a region in the timeline: {@code 8192 → "8 KiB"},
-   * {@code 139264 → "136 KiB"}, {@code 1400832 → "1.3 MiB"}.
+   * One decimal at most, for a region in the timeline: {@code 8192 → "8 KiB"}, {@code 139264 → "136
+   * KiB"}, {@code 1400832 → "1.3 MiB"}.
    */
   public static String brief(long bytes) {
     if (bytes < 0) { // unsigned: 2^63 bytes or more
@@ -43,12 +45,14 @@ public final class Human {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return bytes % 1024 == 0 ? bytes / 1024 + " KiB"
+      return bytes % 1024 == 0
+          ? bytes / 1024 + " KiB"
           : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
     long mib = 1024 * 1024;
     if (bytes < 1024 * mib) {
-      return bytes % mib == 0 ? bytes / mib + " MiB"
+      return bytes % mib == 0
+          ? bytes / mib + " MiB"
           : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) mib);
     }
     return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * mib));

@@ -8,11 +8,11 @@ import dev.memtrace.explain.Rule.Said;
 import java.util.List;
 
 /**
- * The big mappings of a HotSpot JVM (OpenJDK 17, G1), recognised once libjvm.so is loaded:
- * the Java heap reserved whole and committed with MAP_FIXED, the JIT code cache, the class
- * library image, Java thread stacks without a glibc guard and their guard zones, the safepoint
- * polling page (os_linux.cpp, stackOverflow.cpp, safepointMechanism.cpp). Sizes depend on the
- * machine (RAM, CPUs), so these rules read shapes and placement, not exact figures.
+ * The big mappings of a HotSpot JVM (OpenJDK 17, G1), recognised once libjvm.so is loaded: the Java
+ * heap reserved whole and committed with MAP_FIXED, the JIT code cache, the class library image,
+ * Java thread stacks without a glibc guard and their guard zones, the safepoint polling page
+ * (os_linux.cpp, stackOverflow.cpp, safepointMechanism.cpp). Sizes depend on the machine (RAM,
+ * CPUs), so these rules read shapes and placement, not exact figures.
  */
 final class JvmRules {
   private JvmRules() {}
@@ -23,214 +23,364 @@ final class JvmRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("jvm-stack-guard-commit", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_FIXED"), prot(2, "PROT_READ", "PROT_WRITE"), jvm(),
+            .when(
+                ok(),
+                anon(),
+                flag(3, "MAP_FIXED"),
+                prot(2, "PROT_READ", "PROT_WRITE"),
+                jvm(),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
-            .frames("StackOverflow::create_stack_guard_pages", "os::create_stack_guard_pages",
+            .frames(
+                "StackOverflow::create_stack_guard_pages",
+                "os::create_stack_guard_pages",
                 "os::pd_create_stack_guard_pages")
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long off = c.arg(0) - MappingRules.reservationStart(s);
-              return Said.of(
-                      "HotSpot sets up the stack guard zone of the Java thread stack made at line "
-                          + s.tag().line() + ": " + c.len() + " bytes at offset " + hex(off)
-                          + " of it (StackOverflow::create_stack_guard_pages: "
-                          + "os::create_stack_guard_pages commits them with mmap(MAP_FIXED, "
-                          + "PROT_READ|PROT_WRITE); os::guard_memory then makes them PROT_NONE, "
-                          + "the reserved, yellow and red zones a stack overflow hits)",
-                      Basis.PATTERN, "RW MAP_FIXED inside the thread stack made at line "
-                          + s.tag().line())
-                  .tag(RegionClass.GUARD, "Java thread stack guard zone")
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  return Said.of(
+                          "HotSpot sets up the stack guard zone of the Java thread stack made at line "
+                              + s.tag().line()
+                              + ": "
+                              + c.len()
+                              + " bytes at offset "
+                              + hex(off)
+                              + " of it (StackOverflow::create_stack_guard_pages: "
+                              + "os::create_stack_guard_pages commits them with mmap(MAP_FIXED, "
+                              + "PROT_READ|PROT_WRITE); os::guard_memory then makes them PROT_NONE, "
+                              + "the reserved, yellow and red zones a stack overflow hits)",
+                          Basis.PATTERN,
+                          "RW MAP_FIXED inside the thread stack made at line " + s.tag().line())
+                      .tag(RegionClass.GUARD, "Java thread stack guard zone")
+                      .within(s.tag());
+                }),
         Rule.on("jvm-stack-guard-remove", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_FIXED"), flag(3, "MAP_NORESERVE"), jvm(),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_FIXED"),
+                flag(3, "MAP_NORESERVE"),
+                jvm(),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("StackOverflow::remove_stack_guard_pages", "os::remove_stack_guard_pages")
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long off = c.arg(0) - MappingRules.reservationStart(s);
-              return Said.of(
-                      "HotSpot removes the stack guard zone of the Java thread stack made at line "
-                          + s.tag().line() + " as its thread exits or detaches: " + c.len()
-                          + " bytes at offset " + hex(off) + " of it (StackOverflow::"
-                          + "remove_stack_guard_pages → os::remove_stack_guard_pages → "
-                          + "os::uncommit_memory, which maps PROT_NONE|MAP_NORESERVE over them "
-                          + "with MAP_FIXED: their pages are dropped, the addresses stay "
-                          + "mapped)",
-                      Basis.PATTERN, "PROT_NONE|MAP_NORESERVE MAP_FIXED inside the thread "
-                          + "stack made at line " + s.tag().line())
-                  .tag(RegionClass.GUARD, "Java thread stack guard zone (uncommitted)")
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  return Said.of(
+                          "HotSpot removes the stack guard zone of the Java thread stack made at line "
+                              + s.tag().line()
+                              + " as its thread exits or detaches: "
+                              + c.len()
+                              + " bytes at offset "
+                              + hex(off)
+                              + " of it (StackOverflow::"
+                              + "remove_stack_guard_pages → os::remove_stack_guard_pages → "
+                              + "os::uncommit_memory, which maps PROT_NONE|MAP_NORESERVE over them "
+                              + "with MAP_FIXED: their pages are dropped, the addresses stay "
+                              + "mapped)",
+                          Basis.PATTERN,
+                          "PROT_NONE|MAP_NORESERVE MAP_FIXED inside the thread "
+                              + "stack made at line "
+                              + s.tag().line())
+                      .tag(RegionClass.GUARD, "Java thread stack guard zone (uncommitted)")
+                      .within(s.tag());
+                }),
         Rule.on("jvm-uncommit", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_FIXED"), flag(3, "MAP_NORESERVE"), jvm(),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_FIXED"),
+                flag(3, "MAP_NORESERVE"),
+                jvm(),
                 tagged())
             .frames("os::uncommit_memory", "os::pd_uncommit_memory")
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long off = c.arg(0) - MappingRules.reservationStart(s);
-              String whole = MappingRules.reservationName(s.tag());
-              return Said.of(
-                      "HotSpot uncommits " + c.len() + " bytes at offset " + hex(off) + " of "
-                          + whole + " made at line " + s.tag().line() + ": os::uncommit_memory "
-                          + "maps PROT_NONE|MAP_NORESERVE over them with MAP_FIXED, so their "
-                          + "pages are dropped while the addresses stay reserved",
-                      Basis.PATTERN, "PROT_NONE|MAP_NORESERVE MAP_FIXED inside the range made "
-                          + "at line " + s.tag().line())
-                  .tag(RegionClass.RESERVED, "uncommitted part of " + s.tag().what())
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  String whole = MappingRules.reservationName(s.tag());
+                  return Said.of(
+                          "HotSpot uncommits "
+                              + c.len()
+                              + " bytes at offset "
+                              + hex(off)
+                              + " of "
+                              + whole
+                              + " made at line "
+                              + s.tag().line()
+                              + ": os::uncommit_memory "
+                              + "maps PROT_NONE|MAP_NORESERVE over them with MAP_FIXED, so their "
+                              + "pages are dropped while the addresses stay reserved",
+                          Basis.PATTERN,
+                          "PROT_NONE|MAP_NORESERVE MAP_FIXED inside the range made "
+                              + "at line "
+                              + s.tag().line())
+                      .tag(RegionClass.RESERVED, "uncommitted part of " + s.tag().what())
+                      .within(s.tag());
+                }),
         Rule.on("jvm-heap-reserve", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), noFlag(3, "MAP_FIXED"), jvm(),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_NORESERVE"),
+                noFlag(3, "MAP_FIXED"),
+                jvm(),
                 c -> c.arg(0) != 0 && c.len() != Glibc.HEAP_MAX)
             .frames("os::reserve_memory", "os::attempt_reserve_memory_at")
-            .effect((c, before) -> {
-              c.sp.javaHeap = c.len();
-              c.sp.javaHeapLine = c.line();
-            })
-            .says(c -> {
-              long end = c.ret() + c.len();
-              boolean zeroBased = end == OOPS_TOP;
-              return Said.of(
-                      "the JVM reserves the whole Java heap: " + c.len() + " bytes ("
-                          + Human.bytes(c.len()) + ", the maximum heap size: -Xmx, by default "
-                          + "a quarter of RAM) as PROT_NONE address space at a chosen address"
-                          + (zeroBased ? "; it ends exactly at 32 GiB, so compressed oops need "
-                              + "no base (zero-based)" : "")
-                          + ". Parts are committed later with mmap(MAP_FIXED)",
-                      zeroBased ? Basis.ARITHMETIC : Basis.PATTERN,
-                      hex(c.ret()) + " + " + c.len() + " = " + hex(end))
-                  .tag(RegionClass.RESERVED, "Java heap reservation");
-            }),
+            .effect(
+                (c, before) -> {
+                  c.sp.javaHeap = c.len();
+                  c.sp.javaHeapLine = c.line();
+                })
+            .says(
+                c -> {
+                  long end = c.ret() + c.len();
+                  boolean zeroBased = end == OOPS_TOP;
+                  return Said.of(
+                          "the JVM reserves the whole Java heap: "
+                              + c.len()
+                              + " bytes ("
+                              + Human.bytes(c.len())
+                              + ", the maximum heap size: -Xmx, by default "
+                              + "a quarter of RAM) as PROT_NONE address space at a chosen address"
+                              + (zeroBased
+                                  ? "; it ends exactly at 32 GiB, so compressed oops need "
+                                      + "no base (zero-based)"
+                                  : "")
+                              + ". Parts are committed later with mmap(MAP_FIXED)",
+                          zeroBased ? Basis.ARITHMETIC : Basis.PATTERN,
+                          hex(c.ret()) + " + " + c.len() + " = " + hex(end))
+                      .tag(RegionClass.RESERVED, "Java heap reservation");
+                }),
         Rule.on("jvm-g1-card-tables", "mmap")
-            .when(ok(), anon(), prot(2), jvm(), c -> c.sp.javaHeap > 0
-                && c.len() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
-            .says(c -> Said.of(
-                    "a G1 side table for the Java heap reserved at line " + c.sp.javaHeapLine
-                        + ": one byte per 512-byte card (the card table, the block offset table "
-                        + "or the card counts), reserved now and committed as the heap grows ("
-                        + c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512 + ")",
-                    Basis.ARITHMETIC, c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512
-                        + ", page-aligned " + c.len())
-                .tag(RegionClass.RESERVED, "G1 card-sized side table")),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                jvm(),
+                c -> c.sp.javaHeap > 0 && c.len() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
+            .says(
+                c ->
+                    Said.of(
+                            "a G1 side table for the Java heap reserved at line "
+                                + c.sp.javaHeapLine
+                                + ": one byte per 512-byte card (the card table, the block offset table "
+                                + "or the card counts), reserved now and committed as the heap grows ("
+                                + c.sp.javaHeap
+                                + " / 512 = "
+                                + c.sp.javaHeap / 512
+                                + ")",
+                            Basis.ARITHMETIC,
+                            c.sp.javaHeap
+                                + " / 512 = "
+                                + c.sp.javaHeap / 512
+                                + ", page-aligned "
+                                + c.len())
+                        .tag(RegionClass.RESERVED, "G1 card-sized side table")),
         Rule.on("jvm-g1-mark-bitmap", "mmap")
-            .when(ok(), anon(), prot(2), jvm(), c -> c.sp.javaHeap > 0
-                && c.len() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
-            .says(c -> Said.of(
-                    "a G1 marking bitmap for the Java heap reserved at line " + c.sp.javaHeapLine
-                        + ": one bit per 8-byte word, committed for the part of the heap in use ("
-                        + c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64 + ")",
-                    Basis.ARITHMETIC, c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64
-                        + ", page-aligned " + c.len())
-                .tag(RegionClass.RESERVED, "G1 mark bitmap")),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                jvm(),
+                c -> c.sp.javaHeap > 0 && c.len() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
+            .says(
+                c ->
+                    Said.of(
+                            "a G1 marking bitmap for the Java heap reserved at line "
+                                + c.sp.javaHeapLine
+                                + ": one bit per 8-byte word, committed for the part of the heap in use ("
+                                + c.sp.javaHeap
+                                + " / 64 = "
+                                + c.sp.javaHeap / 64
+                                + ")",
+                            Basis.ARITHMETIC,
+                            c.sp.javaHeap
+                                + " / 64 = "
+                                + c.sp.javaHeap / 64
+                                + ", page-aligned "
+                                + c.len())
+                        .tag(RegionClass.RESERVED, "G1 mark bitmap")),
         Rule.on("jvm-polling-page", "mprotect")
-            .when(ok(), jvm(), size(1, Glibc.PAGE), c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              if (s == null || s.tag().base() < 0
-                  || !s.tag().what().endsWith(2 * Glibc.PAGE + "-byte reservation")) {
-                return false;
-              }
-              long off = c.arg(0) - s.tag().base();
-              return off == 0 && c.prot(2).isEmpty()
-                  || off == Glibc.PAGE && c.prot(2).equals(java.util.Set.of("PROT_READ"));
-            })
+            .when(
+                ok(),
+                jvm(),
+                size(1, Glibc.PAGE),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  if (s == null
+                      || s.tag().base() < 0
+                      || !s.tag().what().endsWith(2 * Glibc.PAGE + "-byte reservation")) {
+                    return false;
+                  }
+                  long off = c.arg(0) - s.tag().base();
+                  return off == 0 && c.prot(2).isEmpty()
+                      || off == Glibc.PAGE && c.prot(2).equals(java.util.Set.of("PROT_READ"));
+                })
             .frames("SafepointMechanism::default_initialize", "SafepointMechanism::initialize")
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              boolean bad = c.prot(2).isEmpty();
-              return Said.of(
-                      "fits HotSpot's safepoint polling pages (SafepointMechanism::"
-                          + "default_initialize reserves and commits two pages, made at line "
-                          + s.tag().line() + "): this is the " + (bad
-                              ? "bad page, made PROT_NONE: a thread polling it while a "
-                                  + "safepoint or handshake is armed faults into the VM"
-                              : "good page, made PROT_READ: polls of a disarmed thread read it "
-                                  + "harmlessly"),
-                      Basis.PATTERN, "two-page reservation in a JVM; page " + (bad ? 0 : 1)
-                          + " made " + c.protText(2))
-                  .tag(bad ? RegionClass.GUARD : RegionClass.ANON,
-                      "safepoint polling page (" + (bad ? "bad" : "good") + ")")
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  boolean bad = c.prot(2).isEmpty();
+                  return Said.of(
+                          "fits HotSpot's safepoint polling pages (SafepointMechanism::"
+                              + "default_initialize reserves and commits two pages, made at line "
+                              + s.tag().line()
+                              + "): this is the "
+                              + (bad
+                                  ? "bad page, made PROT_NONE: a thread polling it while a "
+                                      + "safepoint or handshake is armed faults into the VM"
+                                  : "good page, made PROT_READ: polls of a disarmed thread read it "
+                                      + "harmlessly"),
+                          Basis.PATTERN,
+                          "two-page reservation in a JVM; page "
+                              + (bad ? 0 : 1)
+                              + " made "
+                              + c.protText(2))
+                      .tag(
+                          bad ? RegionClass.GUARD : RegionClass.ANON,
+                          "safepoint polling page (" + (bad ? "bad" : "good") + ")")
+                      .within(s.tag());
+                }),
         Rule.on("jvm-code-cache-reserve", "mmap")
             .when(ok(), anon(), prot(2), jvm(), size(1, 240L << 20))
-            .says(c -> Said.of(
-                    "the JIT code cache reserved whole: 240 MiB, HotSpot's default "
-                        + "ReservedCodeCacheSize with tiered compilation; its segments (non-"
-                        + "method, profiled, non-profiled code) are committed with RWX "
-                        + "mmap(MAP_FIXED) later",
-                    Basis.PATTERN, "251658240 = 240 MiB PROT_NONE in a JVM")
-                .tag(RegionClass.RESERVED, "JIT code cache reservation")),
+            .says(
+                c ->
+                    Said.of(
+                            "the JIT code cache reserved whole: 240 MiB, HotSpot's default "
+                                + "ReservedCodeCacheSize with tiered compilation; its segments (non-"
+                                + "method, profiled, non-profiled code) are committed with RWX "
+                                + "mmap(MAP_FIXED) later",
+                            Basis.PATTERN,
+                            "251658240 = 240 MiB PROT_NONE in a JVM")
+                        .tag(RegionClass.RESERVED, "JIT code cache reservation")),
         Rule.on("jvm-code-cache", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_FIXED"), jvm(),
+            .when(
+                ok(),
+                anon(),
+                flag(3, "MAP_FIXED"),
+                jvm(),
                 prot(2, "PROT_READ", "PROT_WRITE", "PROT_EXEC"))
-            .says(c -> Said.of(
-                    "the JVM commits " + c.len() + " bytes of its JIT code cache read-write-"
-                        + "execute: compiled methods and stubs are written and run here "
-                        + "(one of the code heap segments, committed at its initial size)",
-                    Basis.PATTERN, "anonymous RWX MAP_FIXED in a JVM")
-                .tag(RegionClass.ANON, "JIT code cache")),
+            .says(
+                c ->
+                    Said.of(
+                            "the JVM commits "
+                                + c.len()
+                                + " bytes of its JIT code cache read-write-"
+                                + "execute: compiled methods and stubs are written and run here "
+                                + "(one of the code heap segments, committed at its initial size)",
+                            Basis.PATTERN,
+                            "anonymous RWX MAP_FIXED in a JVM")
+                        .tag(RegionClass.ANON, "JIT code cache")),
         Rule.on("jvm-cds-archive", "mmap")
-            .when(ok(), file(), jvm(), c -> {
-              String p = c.fdPath(4);
-              return p != null && p.endsWith(".jsa");
-            })
-            .frames("FileMapInfo::map_region", "FileMapInfo::map_regions",
+            .when(
+                ok(),
+                file(),
+                jvm(),
+                c -> {
+                  String p = c.fdPath(4);
+                  return p != null && p.endsWith(".jsa");
+                })
+            .frames(
+                "FileMapInfo::map_region",
+                "FileMapInfo::map_regions",
                 "MetaspaceShared::map_archives")
             .effect(JvmRules::cdsReservation)
-            .says(c -> {
-              TagMap.Span s = c.mapFlags(3).contains("MAP_FIXED") ? c.sp.tags.at(c.arg(0)) : null;
-              String where = s == null ? ""
-                  : " at offset " + hex(c.arg(0) - MappingRules.reservationStart(s)) + " of "
-                      + MappingRules.reservationName(s.tag()) + " made at line "
-                      + s.tag().line();
-              return Said.of(
-                      "HotSpot maps a region of its class data sharing (CDS) archive "
-                          + c.fdPath(4) + ": " + c.len() + " bytes from file offset "
-                          + hex(c.arg(5)) + where + " (FileMapInfo maps the archive's "
-                          + "regions: class metadata parsed ahead of time, and a bitmap used "
-                          + "while relocating them), read from the file on first touch and "
-                          + (c.prot(2).contains("PROT_WRITE") ? "copied on write "
-                              + "(MAP_PRIVATE)" : "shared read-only through the page cache"),
-                      Basis.PATTERN, "a .jsa file mapped in a JVM")
-                  .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.fdPath(4));
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s =
+                      c.mapFlags(3).contains("MAP_FIXED") ? c.sp.tags.at(c.arg(0)) : null;
+                  String where =
+                      s == null
+                          ? ""
+                          : " at offset "
+                              + hex(c.arg(0) - MappingRules.reservationStart(s))
+                              + " of "
+                              + MappingRules.reservationName(s.tag())
+                              + " made at line "
+                              + s.tag().line();
+                  return Said.of(
+                          "HotSpot maps a region of its class data sharing (CDS) archive "
+                              + c.fdPath(4)
+                              + ": "
+                              + c.len()
+                              + " bytes from file offset "
+                              + hex(c.arg(5))
+                              + where
+                              + " (FileMapInfo maps the archive's "
+                              + "regions: class metadata parsed ahead of time, and a bitmap used "
+                              + "while relocating them), read from the file on first touch and "
+                              + (c.prot(2).contains("PROT_WRITE")
+                                  ? "copied on write " + "(MAP_PRIVATE)"
+                                  : "shared read-only through the page cache"),
+                          Basis.PATTERN,
+                          "a .jsa file mapped in a JVM")
+                      .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.fdPath(4));
+                }),
         Rule.on("jvm-jimage", "mmap")
             .when(ok(), file(), pathContains(4, "/lib/modules"))
-            .says(c -> Said.of(
-                    "the JDK's class library image (jimage, lib/modules) mapped whole, "
-                        + c.len() + " bytes (" + Human.bytes(c.len()) + "): classes are read "
-                        + "from it on demand through the page cache",
-                    Basis.PATTERN, "file " + c.fileName(4))
-                .tag(RegionClass.FILE_SHARED, "jimage lib/modules", c.fdPath(4))),
+            .says(
+                c ->
+                    Said.of(
+                            "the JDK's class library image (jimage, lib/modules) mapped whole, "
+                                + c.len()
+                                + " bytes ("
+                                + Human.bytes(c.len())
+                                + "): classes are read "
+                                + "from it on demand through the page cache",
+                            Basis.PATTERN,
+                            "file " + c.fileName(4))
+                        .tag(RegionClass.FILE_SHARED, "jimage lib/modules", c.fdPath(4))),
         Rule.on("jvm-java-thread-stack", "mmap")
             .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"), jvm())
-            .says(c -> Said.of(
-                    "a Java thread's stack: " + c.len() + " bytes (" + Human.bytes(c.len())
-                        + ", ThreadStackSize) mapped RW at once, without a glibc guard page: "
-                        + "HotSpot sets up its own guard zones in it once the "
-                        + "thread runs (a mmap(MAP_FIXED) and an mprotect PROT_NONE)",
-                    Basis.PATTERN, "MAP_STACK RW in a JVM")
-                .tag(RegionClass.THREAD_STACK, "Java thread stack")));
+            .says(
+                c ->
+                    Said.of(
+                            "a Java thread's stack: "
+                                + c.len()
+                                + " bytes ("
+                                + Human.bytes(c.len())
+                                + ", ThreadStackSize) mapped RW at once, without a glibc guard page: "
+                                + "HotSpot sets up its own guard zones in it once the "
+                                + "thread runs (a mmap(MAP_FIXED) and an mprotect PROT_NONE)",
+                            Basis.PATTERN,
+                            "MAP_STACK RW in a JVM")
+                        .tag(RegionClass.THREAD_STACK, "Java thread stack")));
   }
 
   /**
-   * The CDS archive mapped over a reservation: that reservation (still waiting in the window)
-   * is the archive's and the compressed class space's, reserved together.
+   * The CDS archive mapped over a reservation: that reservation (still waiting in the window) is
+   * the archive's and the compressed class space's, reserved together.
    */
   private static void cdsReservation(Ctx c, TagMap.Span before) {
-    if (before == null || before.tag().cls() != RegionClass.RESERVED || before.tag().base() < 0
+    if (before == null
+        || before.tag().cls() != RegionClass.RESERVED
+        || before.tag().base() < 0
         || before.tag().base() != c.arg(0)) {
       return;
     }
     Tag t = before.tag();
-    c.ex.amend(t, "reservation", new Explanation("jvm-cds-class-space",
-        "likely HotSpot's CDS archive and compressed class space, reserved together "
-            + "(MetaspaceShared::reserve_address_space_for_archives): the archive is mapped "
-            + "at its start (line " + c.line() + "), the class space (CompressedClassSpaceSize, "
-            + "1 GiB by default) follows and is committed as classes load",
-        Basis.PATTERN, List.of("the .jsa mapping at line " + c.line() + " starts at this "
-            + "reservation's start")));
+    c.ex.amend(
+        t,
+        "reservation",
+        new Explanation(
+            "jvm-cds-class-space",
+            "likely HotSpot's CDS archive and compressed class space, reserved together "
+                + "(MetaspaceShared::reserve_address_space_for_archives): the archive is mapped "
+                + "at its start (line "
+                + c.line()
+                + "), the class space (CompressedClassSpaceSize, "
+                + "1 GiB by default) follows and is committed as classes load",
+            Basis.PATTERN,
+            List.of(
+                "the .jsa mapping at line "
+                    + c.line()
+                    + " starts at this "
+                    + "reservation's start")));
   }
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */

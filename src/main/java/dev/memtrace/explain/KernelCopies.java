@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * copy_file_range, sendfile and splice: the kernel copies between two file descriptors itself,
- * so the data never passes through a buffer in the program's memory (copy_file_range(2),
- * sendfile(2), splice(2)). That is why a program that copies this way maps no I/O buffer.
+ * copy_file_range, sendfile and splice: the kernel copies between two file descriptors itself, so
+ * the data never passes through a buffer in the program's memory (copy_file_range(2), sendfile(2),
+ * splice(2)). That is why a program that copies this way maps no I/O buffer.
  */
 final class KernelCopies {
   private KernelCopies() {}
@@ -41,25 +41,49 @@ final class KernelCopies {
     String from = fd(c, in);
     String to = fd(c, out);
     if (r.failed()) {
-      return new Explanation("kernel-copy", name + " failed (" + r.errno() + "): nothing was copied"
-          + " from " + from + " to " + to + " (" + man + ")", Basis.ARITHMETIC,
+      return new Explanation(
+          "kernel-copy",
+          name
+              + " failed ("
+              + r.errno()
+              + "): nothing was copied"
+              + " from "
+              + from
+              + " to "
+              + to
+              + " ("
+              + man
+              + ")",
+          Basis.ARITHMETIC,
           List.of(name + " returned " + r.text()));
     }
     long n = r.value();
     if (n == 0) {
-      return new Explanation("kernel-copy", name + " returned 0: nothing left to copy from " + from
-          + " (" + man + ")", Basis.ARITHMETIC, List.of(name + " returned 0"));
+      return new Explanation(
+          "kernel-copy",
+          name + " returned 0: nothing left to copy from " + from + " (" + man + ")",
+          Basis.ARITHMETIC,
+          List.of(name + " returned 0"));
     }
-    StringBuilder b = new StringBuilder("the kernel copied " + n + " bytes from " + from + " to "
-        + to + " itself: no user-space buffer, the data never passes through the program's memory ("
-        + man + ")");
+    StringBuilder b =
+        new StringBuilder(
+            "the kernel copied "
+                + n
+                + " bytes from "
+                + from
+                + " to "
+                + to
+                + " itself: no user-space buffer, the data never passes through the program's memory ("
+                + man
+                + ")");
     if (name.equals("copy_file_range") && c.sp.program().equals("cat")) {
-      b.append(". coreutils 9.1's cat copies this way when its output is a regular file, so it"
-          + " maps no I/O buffer; to a pipe or a terminal it reads and writes through its"
-          + " 131072-byte I/O buffer instead");
+      b.append(
+          ". coreutils 9.1's cat copies this way when its output is a regular file, so it"
+              + " maps no I/O buffer; to a pipe or a terminal it reads and writes through its"
+              + " 131072-byte I/O buffer instead");
     }
-    return new Explanation("kernel-copy", b.toString(), Basis.ARITHMETIC,
-        List.of(name + " returned " + n));
+    return new Explanation(
+        "kernel-copy", b.toString(), Basis.ARITHMETIC, List.of(name + " returned " + n));
   }
 
   /** "fd 3 (/etc/passwd)" when the trace names the file, else "fd 3". */

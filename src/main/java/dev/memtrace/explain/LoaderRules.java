@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What ld.so does at startup and at dlopen: the initial brk query, its minimal malloc, the
- * ld.so.cache mapping, each shared object's span reservation, segments and .bss, holes, and
- * RELRO (elf/dl-load.c, elf/dl-map-segments.h, elf/dl-reloc.c, elf/dl-minimal-malloc.c).
+ * ld.so.cache mapping, each shared object's span reservation, segments and .bss, holes, and RELRO
+ * (elf/dl-load.c, elf/dl-map-segments.h, elf/dl-reloc.c, elf/dl-minimal-malloc.c).
  */
 final class LoaderRules {
   private LoaderRules() {}
@@ -21,30 +21,41 @@ final class LoaderRules {
         Rule.on("ldso-brk-query", "brk")
             .when(size(0, 0), c -> c.sp.startBrk < 0)
             .frames("_dl_sysdep_start")
-            .says(c -> Said.of(
-                "the first brk(0) of a fresh address space: ld.so learns the initial program "
-                    + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
-                    + "taking its TLS block with sbrk). [heap] will start at " + hex(c.ret())
-                    + " but does not exist yet (break = its start)",
-                Basis.PATTERN, "first brk(NULL) of a fresh address space")),
+            .says(
+                c ->
+                    Said.of(
+                        "the first brk(0) of a fresh address space: ld.so learns the initial program "
+                            + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
+                            + "taking its TLS block with sbrk). [heap] will start at "
+                            + hex(c.ret())
+                            + " but does not exist yet (break = its start)",
+                        Basis.PATTERN,
+                        "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains(4, "ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
             .effect((c, before) -> c.sp.cacheAddress = c.ret())
-            .says(c -> Said.of(
-                    "ld.so maps /etc/ld.so.cache whole (" + c.len() + " bytes, the file's size) "
-                        + "read-only to look up where the libraries live; it unmaps it once "
-                        + "startup is done",
-                    Basis.PATTERN, "fd is " + c.fileName(4))
-                .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
+            .says(
+                c ->
+                    Said.of(
+                            "ld.so maps /etc/ld.so.cache whole ("
+                                + c.len()
+                                + " bytes, the file's size) "
+                                + "read-only to look up where the libraries live; it unmaps it once "
+                                + "startup is done",
+                            Basis.PATTERN,
+                            "fd is " + c.fileName(4))
+                        .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
-            .effect((c, before) -> {
-              c.sp.loading = new Space.Loading(c.fdPath(4), c.ret(), c.ret() + c.len(),
-                  c.line(), c.arg(4));
-              c.sp.jvm = c.sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
-            })
+            .effect(
+                (c, before) -> {
+                  c.sp.loading =
+                      new Space.Loading(
+                          c.fdPath(4), c.ret(), c.ret() + c.len(), c.line(), c.arg(4));
+                  c.sp.jvm = c.sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
+                })
             .says(LoaderRules::span),
         Rule.on("ldso-segment", "mmap")
             .when(ok(), file(), flag(3, "MAP_FIXED"), inLoadingSpan())
@@ -58,19 +69,36 @@ final class LoaderRules {
         Rule.on("ldso-hole", "mprotect")
             .when(ok(), prot(2), inLoadingSpan())
             .frames("_dl_map_segments")
-            .says(c -> Said.of(
-                "ld.so makes the hole between two segments of " + c.sp.loading.name()
-                    + " inaccessible (PROT_NONE, " + c.arg(1) + " bytes): the object has gaps "
-                    + "between its PT_LOAD segments",
-                Basis.PATTERN, "mprotect PROT_NONE inside the span being loaded")),
+            .says(
+                c ->
+                    Said.of(
+                        "ld.so makes the hole between two segments of "
+                            + c.sp.loading.name()
+                            + " inaccessible (PROT_NONE, "
+                            + c.arg(1)
+                            + " bytes): the object has gaps "
+                            + "between its PT_LOAD segments",
+                        Basis.PATTERN,
+                        "mprotect PROT_NONE inside the span being loaded")),
         Rule.on("relro", "mprotect")
-            .when(ok(), prot(2, "PROT_READ"), c -> !c.sp.mallocStarted || relroTarget(c) != null
-                || c.sp.tags.at(c.arg(0)) == null && c.arg(0) < 0x7f0000000000L
-                    && c.sp.loading == null)
+            .when(
+                ok(),
+                prot(2, "PROT_READ"),
+                c ->
+                    !c.sp.mallocStarted
+                        || relroTarget(c) != null
+                        || c.sp.tags.at(c.arg(0)) == null
+                            && c.arg(0) < 0x7f0000000000L
+                            && c.sp.loading == null)
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
         Rule.on("ldso-minimal-malloc", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"), startup(),
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
+                startup(),
                 c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 sizeBelow(1, 1 << 20))
             .frames("__minimal_malloc")
@@ -78,17 +106,22 @@ final class LoaderRules {
   }
 
   /**
-   * What is left of the reservation below the first segment mapped over it is the object's
-   * first PT_LOAD: ELF and program headers, dynamic symbols, relocations.
+   * What is left of the reservation below the first segment mapped over it is the object's first
+   * PT_LOAD: ELF and program headers, dynamic symbols, relocations.
    */
   private static void firstSegment(Ctx c, TagMap.Span before) {
     Space sp = c.sp;
     long start = c.ret();
     for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
       if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
-        sp.tags.put(left.start(), Math.min(left.end(), start), left.tag().withClass(
-            RegionClass.IMAGE_HEADERS,
-            sp.loading.shortName() + " first segment (headers, dynamic symbols, relocations)"));
+        sp.tags.put(
+            left.start(),
+            Math.min(left.end(), start),
+            left.tag()
+                .withClass(
+                    RegionClass.IMAGE_HEADERS,
+                    sp.loading.shortName()
+                        + " first segment (headers, dynamic symbols, relocations)"));
       }
     }
   }
@@ -99,16 +132,23 @@ final class LoaderRules {
     long len = c.len();
     long base = c.ret();
     return Said.of(
-            "ld.so reserves the whole address span of " + obj + " (" + len + " = "
-                + hex(len) + " bytes: first PT_LOAD start to the end of the last one, "
+            "ld.so reserves the whole address span of "
+                + obj
+                + " ("
+                + len
+                + " = "
+                + hex(len)
+                + " bytes: first PT_LOAD start to the end of the last one, "
                 + ".bss included) by mapping the file with the first segment's protection; "
                 + "the segments are then mapped over it with MAP_FIXED. MAP_DENYWRITE is "
                 + "ignored by the kernel but marks an ld.so segment map",
             Basis.PATTERN,
             "MAP_PRIVATE|MAP_DENYWRITE file mapping at a kernel-chosen address",
             "span " + hex(base) + "-" + hex(base + Glibc.alignUp(len, Glibc.PAGE)))
-        .tag(RegionClass.IMAGE_RESERVED,
-            (path == null ? "unnamed object" : shortName(path)) + " reserved span", path);
+        .tag(
+            RegionClass.IMAGE_RESERVED,
+            (path == null ? "unnamed object" : shortName(path)) + " reserved span",
+            path);
   }
 
   private static Said segment(Ctx c) {
@@ -129,9 +169,19 @@ final class LoaderRules {
     long off = c.arg(5);
     long at = c.ret();
     return Said.of(
-            "ld.so maps the " + kind + " of " + l.name() + " from file offset " + hex(off)
-                + " at base + " + hex(at - l.base()) + " (" + c.len() + " bytes, "
-                + c.protText(2) + "), replacing that part of the reservation made at line "
+            "ld.so maps the "
+                + kind
+                + " of "
+                + l.name()
+                + " from file offset "
+                + hex(off)
+                + " at base + "
+                + hex(at - l.base())
+                + " ("
+                + c.len()
+                + " bytes, "
+                + c.protText(2)
+                + "), replacing that part of the reservation made at line "
                 + l.line(),
             Basis.ARITHMETIC,
             hex(at) + " - base " + hex(l.base()) + " = " + hex(at - l.base()))
@@ -142,15 +192,25 @@ final class LoaderRules {
     Space.Loading l = c.sp.loading;
     long at = c.ret();
     long end = at + c.len();
-    boolean toEnd = end == l.end() || Glibc.alignUp(end, Glibc.PAGE) == Glibc.alignUp(l.end(),
-        Glibc.PAGE);
-    String arith = hex(at) + " + " + c.len() + " = " + hex(end)
-        + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
+    boolean toEnd =
+        end == l.end() || Glibc.alignUp(end, Glibc.PAGE) == Glibc.alignUp(l.end(), Glibc.PAGE);
+    String arith =
+        hex(at)
+            + " + "
+            + c.len()
+            + " = "
+            + hex(end)
+            + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
     return Said.of(
-            "the .bss of " + l.name() + " beyond its last file-backed page: zero-filled "
-                + "anonymous memory (" + c.len() + " bytes); the partial page before it is "
+            "the .bss of "
+                + l.name()
+                + " beyond its last file-backed page: zero-filled "
+                + "anonymous memory ("
+                + c.len()
+                + " bytes); the partial page before it is "
                 + "cleared with memset, no syscall",
-            toEnd ? Basis.ARITHMETIC : Basis.PATTERN, arith)
+            toEnd ? Basis.ARITHMETIC : Basis.PATTERN,
+            arith)
         .tag(RegionClass.IMAGE_BSS, l.shortName() + " .bss", l.path());
   }
 
@@ -168,17 +228,24 @@ final class LoaderRules {
     String who = obj != null ? obj : c.ex.objectAt(c, c.arg(0));
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
     // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
-    String guess = c.arg(0) < 0x7f0000000000L
-        ? "the executable (" + RawText.name(c.sp.program()) + ", mapped by the kernel at execve)"
-        : "ld.so itself (mapped by the kernel; it protects its own data last)";
+    String guess =
+        c.arg(0) < 0x7f0000000000L
+            ? "the executable ("
+                + RawText.name(c.sp.program())
+                + ", mapped by the kernel at execve)"
+            : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
-            "RELRO: after relocating " + (who == null ? guess : who) + ", ld.so (or, in a static "
-                + "binary, libc's startup) makes " + c.arg(1)
+            "RELRO: after relocating "
+                + (who == null ? guess : who)
+                + ", ld.so (or, in a static "
+                + "binary, libc's startup) makes "
+                + c.arg(1)
                 + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
                 + "r--p and an rw-p part",
             obj != null ? Basis.ARITHMETIC : Basis.PATTERN,
-            obj != null ? "address is inside the data segment of " + obj
+            obj != null
+                ? "address is inside the data segment of " + obj
                 : "mprotect(PROT_READ) during startup")
         .tag(RegionClass.IMAGE_RELRO, (who == null ? "" : shortName(who) + " ") + "relro", who);
   }
@@ -189,7 +256,8 @@ final class LoaderRules {
     return Said.of(
             "ld.so's minimal malloc (__minimal_malloc, before libc's malloc exists) maps "
                 + "ALIGN_UP(request, 4096) plus one extra page: a request of at most "
-                + maxRequest + " bytes (search paths, link maps). It stays for the whole run",
+                + maxRequest
+                + " bytes (search paths, link maps). It stays for the whole run",
             Basis.ARITHMETIC,
             "ALIGN_UP(n, 4096) + 4096 = " + len + " → n ≤ " + maxRequest)
         .tag(RegionClass.LOADER_MALLOC, "ld.so minimal-malloc pages");

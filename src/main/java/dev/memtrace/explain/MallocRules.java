@@ -10,18 +10,38 @@ import java.util.List;
 /**
  * glibc 2.36 malloc as the trace shows it: the main arena growing and trimming [heap] with brk,
  * chunks at or above the mmap threshold getting their own mapping, free giving them back and
- * raising the threshold, realloc moving them with mremap, and per-thread arenas reserving
- * 128 MiB (malloc/malloc.c, malloc/arena.c).
+ * raising the threshold, realloc moving them with mremap, and per-thread arenas reserving 128 MiB
+ * (malloc/malloc.c, malloc/arena.c).
  */
 final class MallocRules {
   private MallocRules() {}
 
   /** The frames of glibc's allocator, as -k prints them (the dynamic symbols libc exports). */
   static final String[] ALLOC_FRAMES = {
-    "malloc", "calloc", "realloc", "free", "aligned_alloc", "memalign", "posix_memalign",
-    "valloc", "pvalloc", "__libc_malloc", "__libc_calloc", "__libc_realloc", "__libc_free",
-    "_int_malloc", "sysmalloc", "sysmalloc_mmap", "_int_memalign", "_mid_memalign",
-    "__default_morecore", "sbrk", "__sbrk", "munmap_chunk", "mremap_chunk", "tcache_init",
+    "malloc",
+    "calloc",
+    "realloc",
+    "free",
+    "aligned_alloc",
+    "memalign",
+    "posix_memalign",
+    "valloc",
+    "pvalloc",
+    "__libc_malloc",
+    "__libc_calloc",
+    "__libc_realloc",
+    "__libc_free",
+    "_int_malloc",
+    "sysmalloc",
+    "sysmalloc_mmap",
+    "_int_memalign",
+    "_mid_memalign",
+    "__default_morecore",
+    "sbrk",
+    "__sbrk",
+    "munmap_chunk",
+    "mremap_chunk",
+    "tcache_init",
     "ptmalloc_init"
   };
 
@@ -37,40 +57,65 @@ final class MallocRules {
         Rule.on("malloc-brk-query", "brk")
             .when(size(0, 0))
             .frames(ALLOC_FRAMES)
-            .says(c -> Said.of(
-                "glibc's sbrk first asks for the current break (brk(0)): libc keeps its own "
-                    + "copy of the break, separate from the one ld.so learnt",
-                Basis.PATTERN, "brk(NULL) after startup, before a brk that moves the break")),
+            .says(
+                c ->
+                    Said.of(
+                        "glibc's sbrk first asks for the current break (brk(0)): libc keeps its own "
+                            + "copy of the break, separate from the one ld.so learnt",
+                        Basis.PATTERN,
+                        "brk(NULL) after startup, before a brk that moves the break")),
         Rule.on("malloc-brk-align", "brk")
-            .when(ok(), c -> c.sp.brk > 0 && c.sp.brk % Glibc.PAGE != 0
-                && c.arg(0) % Glibc.PAGE == 0 && c.arg(0) > c.sp.brk
-                && c.arg(0) - c.sp.brk < Glibc.PAGE)
+            .when(
+                ok(),
+                c ->
+                    c.sp.brk > 0
+                        && c.sp.brk % Glibc.PAGE != 0
+                        && c.arg(0) % Glibc.PAGE == 0
+                        && c.arg(0) > c.sp.brk
+                        && c.arg(0) - c.sp.brk < Glibc.PAGE)
             .frames(ALLOC_FRAMES)
-            .says(c -> Said.of(
-                "the break moves up by " + (c.arg(0) - c.sp.brk) + " bytes to the next page "
-                    + "boundary: the break was not page-aligned (a static binary's startup took "
-                    + "its TLS block with sbrk), so malloc's sysmalloc corrects it to keep the "
-                    + "heap's top on a page boundary",
-                Basis.ARITHMETIC, hex(c.sp.brk) + " + " + (c.arg(0) - c.sp.brk) + " = "
-                    + hex(c.arg(0)) + ", a multiple of 4096")
-                .tag(RegionClass.HEAP, "[heap]")),
+            .says(
+                c ->
+                    Said.of(
+                            "the break moves up by "
+                                + (c.arg(0) - c.sp.brk)
+                                + " bytes to the next page "
+                                + "boundary: the break was not page-aligned (a static binary's startup took "
+                                + "its TLS block with sbrk), so malloc's sysmalloc corrects it to keep the "
+                                + "heap's top on a page boundary",
+                            Basis.ARITHMETIC,
+                            hex(c.sp.brk)
+                                + " + "
+                                + (c.arg(0) - c.sp.brk)
+                                + " = "
+                                + hex(c.arg(0))
+                                + ", a multiple of 4096")
+                        .tag(RegionClass.HEAP, "[heap]")),
         Rule.on("brk-direct", "brk")
-            .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk
-                && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
-            .says(c -> {
-              long inc = c.arg(0) - c.sp.brk;
-              return Said.of(
-                      "the break moves up by " + inc + " bytes, less than any growth glibc "
-                          + "malloc asks for (at least " + MIN_MALLOC_GROWTH + " = ALIGN_UP("
-                          + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
-                          + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
-                          + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
-                      Basis.ARITHMETIC, inc + " < " + MIN_MALLOC_GROWTH)
-                  .tag(RegionClass.HEAP, "[heap]");
-            }),
+            .when(
+                ok(),
+                c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
+            .says(
+                c -> {
+                  long inc = c.arg(0) - c.sp.brk;
+                  return Said.of(
+                          "the break moves up by "
+                              + inc
+                              + " bytes, less than any growth glibc "
+                              + "malloc asks for (at least "
+                              + MIN_MALLOC_GROWTH
+                              + " = ALIGN_UP("
+                              + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
+                              + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
+                              + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
+                          Basis.ARITHMETIC,
+                          inc + " < " + MIN_MALLOC_GROWTH)
+                      .tag(RegionClass.HEAP, "[heap]");
+                }),
         Rule.on("malloc-brk-first", "brk")
-            .when(ok(), c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk
-                && c.arg(0) > c.sp.startBrk)
+            .when(
+                ok(),
+                c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk && c.arg(0) > c.sp.startBrk)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::firstGrowth),
         Rule.on("malloc-brk-grow", "brk")
@@ -80,88 +125,147 @@ final class MallocRules {
         Rule.on("malloc-brk-trim", "brk")
             .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > 0 && c.arg(0) < c.sp.brk)
             .frames("free", "__libc_free", "_int_free", "systrim", "malloc_trim")
-            .says(c -> Said.of(
-                "the break moves down by " + (c.sp.brk - c.arg(0)) + " bytes: malloc's systrim "
-                    + "gives back the top of [heap] when a free left at least the trim "
-                    + "threshold free there (keeping top_pad 131072 spare), or the program "
-                    + "called sbrk with a negative increment",
-                Basis.PATTERN, "brk moves down by " + (c.sp.brk - c.arg(0)))),
+            .says(
+                c ->
+                    Said.of(
+                        "the break moves down by "
+                            + (c.sp.brk - c.arg(0))
+                            + " bytes: malloc's systrim "
+                            + "gives back the top of [heap] when a free left at least the trim "
+                            + "threshold free there (keeping top_pad 131072 spare), or the program "
+                            + "called sbrk with a negative increment",
+                        Basis.PATTERN,
+                        "brk moves down by " + (c.sp.brk - c.arg(0)))),
         Rule.on("malloc-arena-reserve", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), addrNull(),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_NORESERVE"),
+                addrNull(),
                 size(1, 2 * Glibc.HEAP_MAX))
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
-            .says(c -> Said.of(
-                    "a new per-thread malloc arena: glibc reserves 2 × HEAP_MAX = "
-                        + 2 * Glibc.HEAP_MAX + " bytes PROT_NONE (address space only, nothing "
-                        + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; the "
-                        + "munmaps that follow trim the head and tail",
-                    Basis.ARITHMETIC, "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
-                .tag(RegionClass.RESERVED, "arena reservation")),
+            .says(
+                c ->
+                    Said.of(
+                            "a new per-thread malloc arena: glibc reserves 2 × HEAP_MAX = "
+                                + 2 * Glibc.HEAP_MAX
+                                + " bytes PROT_NONE (address space only, nothing "
+                                + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; the "
+                                + "munmaps that follow trim the head and tail",
+                            Basis.ARITHMETIC,
+                            "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
+                        .tag(RegionClass.RESERVED, "arena reservation")),
         Rule.on("malloc-arena-reserve-hint", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), size(1, Glibc.HEAP_MAX),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_NORESERVE"),
+                size(1, Glibc.HEAP_MAX),
                 c -> c.arg(0) != 0 && c.arg(0) % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
-            .says(c -> Said.of(
-                    "another malloc arena heap: 64 MiB PROT_NONE at the 64 MiB-aligned address "
-                        + "glibc remembered from the previous arena's reservation (the upper "
-                        + "half it did not need)",
-                    Basis.ARITHMETIC, hex(c.arg(0)) + " % 64 MiB = 0")
-                .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
+            .says(
+                c ->
+                    Said.of(
+                            "another malloc arena heap: 64 MiB PROT_NONE at the 64 MiB-aligned address "
+                                + "glibc remembered from the previous arena's reservation (the upper "
+                                + "half it did not need)",
+                            Basis.ARITHMETIC,
+                            hex(c.arg(0)) + " % 64 MiB = 0")
+                        .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
             .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
             .effect(MallocRules::trimmed)
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
-            .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"),
+            .when(
+                ok(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
                 taggedAs(RegionClass.MALLOC_ARENA, RegionClass.RESERVED),
                 c -> c.arg(0) % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena")
-            .effect((c, before) -> {
-              long end = c.arg(0) + Glibc.alignUp(c.arg(1), Glibc.PAGE);
-              if (before.end() > end) {
-                c.sp.tags.put(end, before.end(), before.tag().withClass(
-                    RegionClass.MALLOC_ARENA, "malloc arena heap (not yet usable)"));
-              }
-            })
-            .says(c -> Said.of(
-                    "the new arena's first " + c.arg(1) + " bytes become usable (RW): room for "
-                        + "the heap header, the arena state and the first request plus top_pad "
-                        + "131072; the rest of the 64 MiB stays PROT_NONE until it is needed",
-                    Basis.PATTERN, "mprotect RW at the 64 MiB-aligned start of an arena heap")
-                .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
+            .effect(
+                (c, before) -> {
+                  long end = c.arg(0) + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+                  if (before.end() > end) {
+                    c.sp.tags.put(
+                        end,
+                        before.end(),
+                        before
+                            .tag()
+                            .withClass(
+                                RegionClass.MALLOC_ARENA, "malloc arena heap (not yet usable)"));
+                  }
+                })
+            .says(
+                c ->
+                    Said.of(
+                            "the new arena's first "
+                                + c.arg(1)
+                                + " bytes become usable (RW): room for "
+                                + "the heap header, the arena state and the first request plus top_pad "
+                                + "131072; the rest of the 64 MiB stays PROT_NONE until it is needed",
+                            Basis.PATTERN,
+                            "mprotect RW at the 64 MiB-aligned start of an arena heap")
+                        .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-grow", "mprotect")
             .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("grow_heap", "sysmalloc", "_int_malloc")
-            .says(c -> Said.of(
-                    "a thread's malloc arena grows (grow_heap): " + c.arg(1) + " more bytes of "
-                        + "its 64 MiB heap become usable",
-                    Basis.PATTERN, "mprotect RW inside an arena heap")
-                .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
+            .says(
+                c ->
+                    Said.of(
+                            "a thread's malloc arena grows (grow_heap): "
+                                + c.arg(1)
+                                + " more bytes of "
+                                + "its 64 MiB heap become usable",
+                            Basis.PATTERN,
+                            "mprotect RW inside an arena heap")
+                        .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-shrink", "madvise")
             .when(ok(), advice(2, "MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("shrink_heap", "heap_trim", "_int_free")
-            .says(c -> Said.of(
-                "a thread's malloc arena shrinks (shrink_heap): the " + c.arg(1) + " bytes "
-                    + "stay mapped rw-p but their pages are dropped (Rss falls)",
-                Basis.PATTERN, "madvise DONTNEED inside an arena heap")),
+            .says(
+                c ->
+                    Said.of(
+                        "a thread's malloc arena shrinks (shrink_heap): the "
+                            + c.arg(1)
+                            + " bytes "
+                            + "stay mapped rw-p but their pages are dropped (Rss falls)",
+                        Basis.PATTERN,
+                        "madvise DONTNEED inside an arena heap")),
         Rule.on("malloc-free-mmapped", "munmap")
-            .when(ok(), c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP
-                  && s.start() == c.arg(0);
-            })
+            .when(
+                ok(),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  return s != null
+                      && s.tag().cls() == RegionClass.MALLOC_MMAP
+                      && s.start() == c.arg(0);
+                })
             .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
-            .effect((c, before) -> c.sp.mmapThreshold = Glibc.thresholdAfterFree(
-                c.sp.mmapThreshold, c.arg(1) - c.ex.leadOf(before.tag())).value())
+            .effect(
+                (c, before) ->
+                    c.sp.mmapThreshold =
+                        Glibc.thresholdAfterFree(
+                                c.sp.mmapThreshold, c.arg(1) - c.ex.leadOf(before.tag()))
+                            .value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
-            .when(ok(), c -> c.text(3) != null && c.text(3).contains("MREMAP_MAYMOVE")
-                || "1".equals(c.text(3)))
+            .when(
+                ok(),
+                c ->
+                    c.text(3) != null && c.text(3).contains("MREMAP_MAYMOVE")
+                        || "1".equals(c.text(3)))
             .frames("realloc", "__libc_realloc", "mremap_chunk")
             .says(MallocRules::realloc),
         Rule.on("malloc-mmap", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
                 c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
             .frames(ALLOC_FRAMES)
@@ -170,8 +274,8 @@ final class MallocRules {
   }
 
   /**
-   * Whether the munmap cuts the head or the tail off a 128 MiB arena reservation: found by its
-   * tag, so the reservations of threads making arenas at the same time are told apart.
+   * Whether the munmap cuts the head or the tail off a 128 MiB arena reservation: found by its tag,
+   * so the reservations of threads making arenas at the same time are told apart.
    */
   static boolean inArenaReservation(Ctx c) {
     long a = c.arg(0);
@@ -188,32 +292,55 @@ final class MallocRules {
     Calc tc = Glibc.brkGrowth(0x290, 0);
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
-    String why = classic
-        ? "The first malloc (usually tcache_init's " + 0x290 + "-byte tcache struct, but any "
-            + "first chunk up to " + maxNb + " bytes gives the same) needs a chunk plus "
-            + "top_pad: " + tc.steps()
-        : "The first request needed more than the usual 0x21000: the first chunk was up to "
-            + maxNb + " bytes (growth − top_pad 131072 − MINSIZE 32)";
+    String why =
+        classic
+            ? "The first malloc (usually tcache_init's "
+                + 0x290
+                + "-byte tcache struct, but any "
+                + "first chunk up to "
+                + maxNb
+                + " bytes gives the same) needs a chunk plus "
+                + "top_pad: "
+                + tc.steps()
+            : "The first request needed more than the usual 0x21000: the first chunk was up to "
+                + maxNb
+                + " bytes (growth − top_pad 131072 − MINSIZE 32)";
     return Said.of(
-            "[heap] appears: malloc's main arena moves the break up by " + inc + " = "
-                + hex(inc) + " bytes from " + hex(c.sp.startBrk) + ". " + why,
+            "[heap] appears: malloc's main arena moves the break up by "
+                + inc
+                + " = "
+                + hex(inc)
+                + " bytes from "
+                + hex(c.sp.startBrk)
+                + ". "
+                + why,
             classic ? Basis.ARITHMETIC : Basis.PATTERN,
-            hex(c.arg(0)) + " - " + hex(c.sp.startBrk) + " = " + hex(inc), tc.steps())
+            hex(c.arg(0)) + " - " + hex(c.sp.startBrk) + " = " + hex(inc),
+            tc.steps())
         .tag(RegionClass.HEAP, "[heap]");
   }
 
   private static Said grow(Ctx c) {
     long inc = c.arg(0) - c.sp.brk;
     long maxNb = Glibc.largestChunkForGrowth(inc);
-    String raised = c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
-        ? ". The mmap threshold is " + c.sp.mmapThreshold + " since a free raised it, so "
-            + "requests below that now grow [heap] instead of getting their own mapping"
-        : "";
+    String raised =
+        c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
+            ? ". The mmap threshold is "
+                + c.sp.mmapThreshold
+                + " since a free raised it, so "
+                + "requests below that now grow [heap] instead of getting their own mapping"
+            : "";
     return Said.of(
-            "the main arena's top chunk ran out: malloc moves the break up by " + inc + " = "
-                + hex(inc) + " bytes; sysmalloc asks for the request plus top_pad 131072 "
+            "the main arena's top chunk ran out: malloc moves the break up by "
+                + inc
+                + " = "
+                + hex(inc)
+                + " bytes; sysmalloc asks for the request plus top_pad 131072 "
                 + "minus what the old top still had, rounded to pages (so this request was "
-                + "at most " + maxNb + " bytes more than the old top)" + raised,
+                + "at most "
+                + maxNb
+                + " bytes more than the old top)"
+                + raised,
             Basis.PATTERN,
             hex(c.arg(0)) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)
@@ -225,8 +352,10 @@ final class MallocRules {
     long arena = before.tag().base();
     for (TagMap.Span left : c.sp.tags.overlapping(arena, arena + 2 * Glibc.HEAP_MAX)) {
       if (left.tag().what().startsWith("arena reservation") && left.size() == Glibc.HEAP_MAX) {
-        c.sp.tags.put(left.start(), left.end(), left.tag().withClass(
-            RegionClass.MALLOC_ARENA, "malloc arena heap"));
+        c.sp.tags.put(
+            left.start(),
+            left.end(),
+            left.tag().withClass(RegionClass.MALLOC_ARENA, "malloc arena heap"));
       }
     }
   }
@@ -238,12 +367,19 @@ final class MallocRules {
     long len = c.arg(1);
     boolean head = a == r;
     return Said.of(
-        "trims the " + (head ? "head" : "tail") + " of the 128 MiB arena reservation made at "
-            + "line " + t.line() + " (" + len + " bytes) so that what is left is a "
+        "trims the "
+            + (head ? "head" : "tail")
+            + " of the 128 MiB arena reservation made at "
+            + "line "
+            + t.line()
+            + " ("
+            + len
+            + " bytes) so that what is left is a "
             + "64 MiB heap aligned to 64 MiB: heap_for_ptr() finds an arena's header by masking "
             + "a pointer. Head + tail together are 64 MiB",
         Basis.ARITHMETIC,
-        head ? "head = aligned start - " + hex(r) + " = " + len
+        head
+            ? "head = aligned start - " + hex(r) + " = " + len
             : "tail starts at " + hex(a) + " = aligned start + 64 MiB");
   }
 
@@ -253,44 +389,87 @@ final class MallocRules {
     long lead = c.ex.leadOf(s.tag());
     long chunk = len - lead;
     Calc t = Glibc.thresholdAfterFree(c.sp.mmapThreshold, chunk);
-    String leadText = lead == 0 ? " (less any lead bytes, had it been an aligned chunk)"
-        : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
+    String leadText =
+        lead == 0
+            ? " (less any lead bytes, had it been an aligned chunk)"
+            : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
     return Said.of(
-        "free() gives " + the(s.tag().what()) + " made at line " + s.tag().line()
-            + " back to the kernel (munmap_chunk unmaps the whole " + len + "-byte mapping). "
+        "free() gives "
+            + the(s.tag().what())
+            + " made at line "
+            + s.tag().line()
+            + " back to the kernel (munmap_chunk unmaps the whole "
+            + len
+            + "-byte mapping). "
             + (t.value() != c.sp.mmapThreshold
-                ? "glibc's dynamic mmap threshold rises to the freed chunk's size " + chunk
-                    + leadText + " and the trim threshold to " + 2 * chunk
-                    + ": requests whose chunk is smaller than " + chunk + " now come from the "
+                ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+                    + chunk
+                    + leadText
+                    + " and the trim threshold to "
+                    + 2 * chunk
+                    + ": requests whose chunk is smaller than "
+                    + chunk
+                    + " now come from the "
                     + "heap, larger ones still get their own mapping"
                 : "The mmap threshold stays " + c.sp.mmapThreshold),
-        Basis.PATTERN, t.steps());
+        Basis.PATTERN,
+        t.steps());
   }
 
   private static Said realloc(Ctx c) {
     long oldLen = c.arg(1);
     long newLen = c.arg(2);
     TagMap.Span s = c.sp.tags.at(c.arg(0));
-    String what = s == null ? "a mapping the trace did not show being made" : the(s.tag().what())
-        + " made at line " + s.tag().line();
+    String what =
+        s == null
+            ? "a mapping the trace did not show being made"
+            : the(s.tag().what()) + " made at line " + s.tag().line();
     boolean malloc = s != null && s.tag().cls() == RegionClass.MALLOC_MMAP;
     boolean moved = c.ret() != c.arg(0);
     boolean fixed = c.text(3) != null && c.text(3).contains("MREMAP_FIXED");
-    String change = oldLen == newLen
-        ? "moves " + what + " (" + newLen + " bytes, the same size) to " + hex(c.ret())
-            + (fixed ? " (MREMAP_FIXED: the address given as the fifth argument)" : "")
-        : (newLen > oldLen ? "grows " : "shrinks ") + what + " from " + oldLen + " to " + newLen
-            + " bytes" + (moved ? ", moving it to " + hex(c.ret()) : " in place");
+    String change =
+        oldLen == newLen
+            ? "moves "
+                + what
+                + " ("
+                + newLen
+                + " bytes, the same size) to "
+                + hex(c.ret())
+                + (fixed ? " (MREMAP_FIXED: the address given as the fifth argument)" : "")
+            : (newLen > oldLen ? "grows " : "shrinks ")
+                + what
+                + " from "
+                + oldLen
+                + " to "
+                + newLen
+                + " bytes"
+                + (moved ? ", moving it to " + hex(c.ret()) : " in place");
     long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
     long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
-            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "") + change
+            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "")
+                + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
-                + (malloc && oldLen != newLen ? ". New size = ALIGN_UP(nb + 8, 4096): it fits "
-                    + "realloc(p, n) for n from " + nMin + " to " + nMax : ""),
-            malloc ? Basis.PATTERN : Basis.ARITHMETIC, "mremap(" + hex(c.arg(0)) + ", " + oldLen
-                + ", " + newLen + ", " + c.text(3) + ") = " + hex(c.ret()))
-        .tag(malloc ? RegionClass.MALLOC_MMAP : null,
+                + (malloc && oldLen != newLen
+                    ? ". New size = ALIGN_UP(nb + 8, 4096): it fits "
+                        + "realloc(p, n) for n from "
+                        + nMin
+                        + " to "
+                        + nMax
+                    : ""),
+            malloc ? Basis.PATTERN : Basis.ARITHMETIC,
+            "mremap("
+                + hex(c.arg(0))
+                + ", "
+                + oldLen
+                + ", "
+                + newLen
+                + ", "
+                + c.text(3)
+                + ") = "
+                + hex(c.ret()))
+        .tag(
+            malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
   }
 
@@ -306,15 +485,25 @@ final class MallocRules {
     long nMin = nbMin - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
     long nMax = nbMax - Glibc.SIZE_SZ;
     long threshold = c.sp.mmapThreshold;
-    String heap = c.sp.startBrk >= 0
-        ? " It is not part of [heap], which is only the brk area (" + hex(c.sp.startBrk)
-            + "…); this mapping sits in the mmap area and goes back with munmap on free()"
-        : " It is not part of [heap] (the brk area): it goes back with munmap on free()";
+    String heap =
+        c.sp.startBrk >= 0
+            ? " It is not part of [heap], which is only the brk area ("
+                + hex(c.sp.startBrk)
+                + "…); this mapping sits in the mmap area and goes back with munmap on free()"
+            : " It is not part of [heap] (the brk area): it goes back with munmap on free()";
     return Said.of(
-            "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold (" + threshold
-                + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); " + len + " bytes fits "
-                + "malloc(n) for n from " + nMin + " to " + nMax + " (or a memalign that "
-                + "needed the slack)." + heap,
+            "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
+                + threshold
+                + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
+                + len
+                + " bytes fits "
+                + "malloc(n) for n from "
+                + nMin
+                + " to "
+                + nMax
+                + " (or a memalign that "
+                + "needed the slack)."
+                + heap,
             Basis.PATTERN,
             "ALIGN_UP(nb + 8, 4096) = " + len + " ⇔ " + nbMin + " ≤ nb ≤ " + nbMax,
             "request2size(n) = (n + 23) & ~15 ⇒ " + nMin + " ≤ n ≤ " + nMax)

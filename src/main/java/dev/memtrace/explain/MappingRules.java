@@ -10,220 +10,337 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Anonymous mappings that are not malloc's or ld.so's: big PROT_NONE reservations of runtimes
- * (JVM) and their commits, CPython's own allocators, direct anonymous maps (by size, protection
- * and flags malloc never uses), and the generic reading of munmap/mprotect/madvise/mremap on a
- * range whose origin is known from a tag or from the model (mmap(2), mprotect(2), madvise(2),
- * mremap(2)).
+ * Anonymous mappings that are not malloc's or ld.so's: big PROT_NONE reservations of runtimes (JVM)
+ * and their commits, CPython's own allocators, direct anonymous maps (by size, protection and flags
+ * malloc never uses), and the generic reading of munmap/mprotect/madvise/mremap on a range whose
+ * origin is known from a tag or from the model (mmap(2), mprotect(2), madvise(2), mremap(2)).
  */
 final class MappingRules {
   private MappingRules() {}
 
   /** What each madvise advice asks of the kernel. */
-  static final Map<String, String> ADVICE = Map.ofEntries(
-      Map.entry("MADV_DONTNEED", "drop the pages now (private anonymous memory reads back as "
-          + "zeros); the mapping stays"),
-      Map.entry("MADV_FREE", "the pages may be reclaimed lazily; until then they keep their "
-          + "data"),
-      Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
-      Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
-      Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
-      Map.entry("MADV_NORMAL", "back to default paging"),
-      Map.entry("MADV_HUGEPAGE", "back the range with transparent huge pages when possible"),
-      Map.entry("MADV_NOHUGEPAGE", "never use transparent huge pages here"),
-      Map.entry("MADV_DONTFORK", "do not copy the range into children made by fork"),
-      Map.entry("MADV_DOFORK", "copy the range into children again"),
-      Map.entry("MADV_DONTDUMP", "leave the range out of core dumps"),
-      Map.entry("MADV_DODUMP", "include the range in core dumps again"),
-      Map.entry("MADV_WIPEONFORK", "children see the range zero-filled"),
-      Map.entry("MADV_MERGEABLE", "let KSM merge identical pages"),
-      Map.entry("MADV_COLD", "deactivate the pages (reclaim them first)"),
-      Map.entry("MADV_PAGEOUT", "reclaim the pages now"),
-      Map.entry("MADV_REMOVE", "free the backing store of a shared range"),
-      Map.entry("MADV_POPULATE_READ", "fault the pages in now (read)"),
-      Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
+  static final Map<String, String> ADVICE =
+      Map.ofEntries(
+          Map.entry(
+              "MADV_DONTNEED",
+              "drop the pages now (private anonymous memory reads back as "
+                  + "zeros); the mapping stays"),
+          Map.entry(
+              "MADV_FREE",
+              "the pages may be reclaimed lazily; until then they keep their " + "data"),
+          Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
+          Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
+          Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
+          Map.entry("MADV_NORMAL", "back to default paging"),
+          Map.entry("MADV_HUGEPAGE", "back the range with transparent huge pages when possible"),
+          Map.entry("MADV_NOHUGEPAGE", "never use transparent huge pages here"),
+          Map.entry("MADV_DONTFORK", "do not copy the range into children made by fork"),
+          Map.entry("MADV_DOFORK", "copy the range into children again"),
+          Map.entry("MADV_DONTDUMP", "leave the range out of core dumps"),
+          Map.entry("MADV_DODUMP", "include the range in core dumps again"),
+          Map.entry("MADV_WIPEONFORK", "children see the range zero-filled"),
+          Map.entry("MADV_MERGEABLE", "let KSM merge identical pages"),
+          Map.entry("MADV_COLD", "deactivate the pages (reclaim them first)"),
+          Map.entry("MADV_PAGEOUT", "reclaim the pages now"),
+          Map.entry("MADV_REMOVE", "free the backing store of a shared range"),
+          Map.entry("MADV_POPULATE_READ", "fault the pages in now (read)"),
+          Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
 
   /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
   static List<Rule> runtimeRules() {
     return List.of(
         Rule.on("v8-reservation", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_NORESERVE"), noFlag(3, "MAP_FIXED"),
-                c -> c.arg(0) != 0, v8())
-            .frames("v8::internal::VirtualMemory::VirtualMemory",
-                "v8::base::PageAllocator::AllocatePages", "v8::base::OS::Allocate")
-            .says(c -> Said.of(
-                    "likely V8's: it reserves " + c.len() + " bytes (" + Human.bytes(c.len())
-                        + ") of address space PROT_NONE|MAP_NORESERVE at a hint address ("
-                        + hex(c.arg(0)) + "; V8's page allocator picks random hints) and "
-                        + "commits pieces later with mprotect: heap pages, the code range. "
-                        + "Not a glibc malloc arena, which is reserved at NULL (128 MiB) or "
-                        + "at a 64 MiB-aligned hint (64 MiB)",
-                    Basis.PATTERN, "hinted PROT_NONE|MAP_NORESERVE mmap in node")
-                .tag(RegionClass.RESERVED, "V8 reservation of " + c.len() + " bytes")),
+            .when(
+                ok(),
+                anon(),
+                prot(2),
+                flag(3, "MAP_NORESERVE"),
+                noFlag(3, "MAP_FIXED"),
+                c -> c.arg(0) != 0,
+                v8())
+            .frames(
+                "v8::internal::VirtualMemory::VirtualMemory",
+                "v8::base::PageAllocator::AllocatePages",
+                "v8::base::OS::Allocate")
+            .says(
+                c ->
+                    Said.of(
+                            "likely V8's: it reserves "
+                                + c.len()
+                                + " bytes ("
+                                + Human.bytes(c.len())
+                                + ") of address space PROT_NONE|MAP_NORESERVE at a hint address ("
+                                + hex(c.arg(0))
+                                + "; V8's page allocator picks random hints) and "
+                                + "commits pieces later with mprotect: heap pages, the code range. "
+                                + "Not a glibc malloc arena, which is reserved at NULL (128 MiB) or "
+                                + "at a 64 MiB-aligned hint (64 MiB)",
+                            Basis.PATTERN,
+                            "hinted PROT_NONE|MAP_NORESERVE mmap in node")
+                        .tag(RegionClass.RESERVED, "V8 reservation of " + c.len() + " bytes")),
         Rule.on("v8-code-pages", "mprotect")
-            .when(ok(), v8(), c -> c.prot(2).contains("PROT_EXEC"), c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              return s != null && s.tag().what().startsWith("V8 ");
-            })
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long off = c.arg(0) - reservationStart(s);
-              return Said.of(
-                      "makes " + c.arg(1) + " bytes at offset " + hex(off) + " of the V8 "
-                          + "reservation made at line " + s.tag().line() + " " + c.protText(2)
-                          + ": executable pages in a JIT runtime's reservation are its code "
-                          + "space (likely V8's generated code: builtins, compiled functions)",
-                      Basis.PATTERN, "PROT_EXEC inside the reservation made at line "
-                          + s.tag().line())
-                  .tag(RegionClass.ANON, "V8 code pages")
-                  .within(s.tag());
-            }),
+            .when(
+                ok(),
+                v8(),
+                c -> c.prot(2).contains("PROT_EXEC"),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  return s != null && s.tag().what().startsWith("V8 ");
+                })
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long off = c.arg(0) - reservationStart(s);
+                  return Said.of(
+                          "makes "
+                              + c.arg(1)
+                              + " bytes at offset "
+                              + hex(off)
+                              + " of the V8 "
+                              + "reservation made at line "
+                              + s.tag().line()
+                              + " "
+                              + c.protText(2)
+                              + ": executable pages in a JIT runtime's reservation are its code "
+                              + "space (likely V8's generated code: builtins, compiled functions)",
+                          Basis.PATTERN,
+                          "PROT_EXEC inside the reservation made at line " + s.tag().line())
+                      .tag(RegionClass.ANON, "V8 code pages")
+                      .within(s.tag());
+                }),
         Rule.on("python-obmalloc-arena", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 1 << 20), program("python"))
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 1 << 20),
+                program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
-            .says(c -> Said.of(
-                    "fits CPython's small-object allocator (obmalloc) taking a new 1 MiB "
-                        + "arena straight from mmap (_PyObject_ArenaMmap; ARENA_SIZE is 1 MiB "
-                        + "since 3.10); objects up to 512 bytes live in its pools. The size "
-                        + "alone does not rule out glibc malloc: malloc(n) for n from 1044457 "
-                        + "to 1048552 maps exactly 1048576 bytes too",
-                    Basis.PATTERN, "1048576-byte anonymous RW mmap in a python process")
-                .tag(RegionClass.ANON, "CPython obmalloc arena")),
+            .says(
+                c ->
+                    Said.of(
+                            "fits CPython's small-object allocator (obmalloc) taking a new 1 MiB "
+                                + "arena straight from mmap (_PyObject_ArenaMmap; ARENA_SIZE is 1 MiB "
+                                + "since 3.10); objects up to 512 bytes live in its pools. The size "
+                                + "alone does not rule out glibc malloc: malloc(n) for n from 1044457 "
+                                + "to 1048552 maps exactly 1048576 bytes too",
+                            Basis.PATTERN,
+                            "1048576-byte anonymous RW mmap in a python process")
+                        .tag(RegionClass.ANON, "CPython obmalloc arena")),
         Rule.on("python-datastack", "mmap")
-            .when(ok(), anon(), addrNull(), prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 16384), program("python"))
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
+                size(1, 16384),
+                program("python"))
             .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
-            .says(c -> Said.of(
-                    "CPython (3.11+) gives a thread a 16 KiB data-stack chunk for its frames "
-                        + "(DATA_STACK_CHUNK_SIZE, allocated with mmap via "
-                        + "_PyObject_VirtualAlloc)",
-                    Basis.PATTERN, "16384-byte anonymous RW mmap in a python process")
-                .tag(RegionClass.ANON, "CPython frame data stack")));
+            .says(
+                c ->
+                    Said.of(
+                            "CPython (3.11+) gives a thread a 16 KiB data-stack chunk for its frames "
+                                + "(DATA_STACK_CHUNK_SIZE, allocated with mmap via "
+                                + "_PyObject_VirtualAlloc)",
+                            Basis.PATTERN,
+                            "16384-byte anonymous RW mmap in a python process")
+                        .tag(RegionClass.ANON, "CPython frame data stack")));
   }
 
   /** What the less common mmap flags ask for. */
-  static final Map<String, String> FLAG_MEANING = Map.of(
-      "MAP_POPULATE", "fault every page in now instead of on first touch",
-      "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
-      "MAP_LOCKED", "lock the pages in RAM like mlock",
-      "MAP_HUGETLB", "back it with hugetlbfs huge pages",
-      "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
-      "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
-      "MAP_32BIT", "place it in the low 2 GiB",
-      "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
-      "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");
+  static final Map<String, String> FLAG_MEANING =
+      Map.of(
+          "MAP_POPULATE", "fault every page in now instead of on first touch",
+          "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
+          "MAP_LOCKED", "lock the pages in RAM like mlock",
+          "MAP_HUGETLB", "back it with hugetlbfs huge pages",
+          "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
+          "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
+          "MAP_32BIT", "place it in the low 2 GiB",
+          "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
+          "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");
 
   static List<Rule> rules() {
     return List.of(
         Rule.on("reservation-commit", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_FIXED"),
+            .when(
+                ok(),
+                anon(),
+                flag(3, "MAP_FIXED"),
                 taggedAs(RegionClass.RESERVED, RegionClass.MALLOC_ARENA))
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              boolean none = c.prot(2).isEmpty();
-              long base = reservationStart(s);
-              String whole = reservationName(s.tag());
-              return Said.of(
-                      (none ? "re-reserves " : "commits ") + c.len() + " bytes (" + c.protText(2)
-                          + ") at offset " + hex(c.arg(0) - base) + " of " + whole
-                          + " made at line " + s.tag().line()
-                          + (none || !JvmRules.jvm().test(c) ? ""
-                              : ": HotSpot commits its reservations piece by piece "
-                                  + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
-                                  + "rather than calling mprotect)"),
-                      Basis.ARITHMETIC, hex(c.arg(0)) + " - reservation start " + hex(base)
-                          + " = " + hex(c.arg(0) - base))
-                  .tag(none ? RegionClass.RESERVED : RegionClass.ANON,
-                      (none ? "reserved part of " : "committed part of ") + whole)
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  boolean none = c.prot(2).isEmpty();
+                  long base = reservationStart(s);
+                  String whole = reservationName(s.tag());
+                  return Said.of(
+                          (none ? "re-reserves " : "commits ")
+                              + c.len()
+                              + " bytes ("
+                              + c.protText(2)
+                              + ") at offset "
+                              + hex(c.arg(0) - base)
+                              + " of "
+                              + whole
+                              + " made at line "
+                              + s.tag().line()
+                              + (none || !JvmRules.jvm().test(c)
+                                  ? ""
+                                  : ": HotSpot commits its reservations piece by piece "
+                                      + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
+                                      + "rather than calling mprotect)"),
+                          Basis.ARITHMETIC,
+                          hex(c.arg(0))
+                              + " - reservation start "
+                              + hex(base)
+                              + " = "
+                              + hex(c.arg(0) - base))
+                      .tag(
+                          none ? RegionClass.RESERVED : RegionClass.ANON,
+                          (none ? "reserved part of " : "committed part of ") + whole)
+                      .within(s.tag());
+                }),
         Rule.on("reservation", "mmap")
             .when(ok(), anon(), prot(2))
-            .says(c -> Said.of(
-                    "reserves " + c.len() + " bytes of address space PROT_NONE"
-                        + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
-                        + ": nothing is committed or charged to overcommit; parts are made "
-                        + "usable later with mprotect or mmap(MAP_FIXED). "
-                        + (JvmRules.jvm().test(c)
-                            ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
-                                + "metaspace, class space, a GC table or a VM page); its size "
-                                + "alone does not tell which"
-                            : "runtimes (a JVM's heap, V8's cage and code range) and "
-                                + "allocators reserve like this; the call alone does not tell "
-                                + "whose it is"),
-                    Basis.PATTERN, "anonymous PROT_NONE mapping")
-                .tag(RegionClass.RESERVED, c.len() + "-byte reservation")),
+            .says(
+                c ->
+                    Said.of(
+                            "reserves "
+                                + c.len()
+                                + " bytes of address space PROT_NONE"
+                                + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+                                + ": nothing is committed or charged to overcommit; parts are made "
+                                + "usable later with mprotect or mmap(MAP_FIXED). "
+                                + (JvmRules.jvm().test(c)
+                                    ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
+                                        + "metaspace, class space, a GC table or a VM page); its size "
+                                        + "alone does not tell which"
+                                    : "runtimes (a JVM's heap, V8's cage and code range) and "
+                                        + "allocators reserve like this; the call alone does not tell "
+                                        + "whose it is"),
+                            Basis.PATTERN,
+                            "anonymous PROT_NONE mapping")
+                        .tag(RegionClass.RESERVED, c.len() + "-byte reservation")),
         Rule.on("anon-direct", "mmap")
             .when(ok(), anon(), flag(3, "MAP_PRIVATE"), afterStartup())
             .says(MappingRules::directAnon),
-        Rule.on("unmap-known", "munmap")
-            .when(ok(), tagged())
-            .says(MappingRules::unmapKnown),
+        Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long base = reservationStart(s);
-              return Said.of(
-                  "changes " + c.arg(1) + " bytes at offset " + hex(c.arg(0) - base) + " of "
-                      + within(s) + " to " + c.protText(2)
-                      + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
-                  Basis.PATTERN, "range lies in the region made at line " + s.tag().line());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long base = reservationStart(s);
+                  return Said.of(
+                      "changes "
+                          + c.arg(1)
+                          + " bytes at offset "
+                          + hex(c.arg(0) - base)
+                          + " of "
+                          + within(s)
+                          + " to "
+                          + c.protText(2)
+                          + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
+                      Basis.PATTERN,
+                      "range lies in the region made at line " + s.tag().line());
+                }),
         Rule.on("unmap-model", "munmap")
             .when(ok(), c -> modelRegion(c) != null)
-            .says(c -> Said.of(
-                "unmaps " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + ", a region the "
-                    + "trace did not show being made (the kernel's, or mapped before the trace "
-                    + "began)", Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
+            .says(
+                c ->
+                    Said.of(
+                        "unmaps "
+                            + c.arg(1)
+                            + " bytes of "
+                            + describe(modelRegion(c))
+                            + ", a region the "
+                            + "trace did not show being made (the kernel's, or mapped before the trace "
+                            + "began)",
+                        Basis.SNAPSHOT,
+                        "the model holds " + describe(modelRegion(c)))),
         Rule.on("mprotect-model", "mprotect")
             .when(ok(), c -> modelRegion(c) != null)
-            .says(c -> Said.of(
-                "changes " + c.arg(1) + " bytes of " + describe(modelRegion(c)) + " to "
-                    + c.protText(2) + ", a region the trace did not show being made",
-                Basis.SNAPSHOT, "the model holds " + describe(modelRegion(c)))),
+            .says(
+                c ->
+                    Said.of(
+                        "changes "
+                            + c.arg(1)
+                            + " bytes of "
+                            + describe(modelRegion(c))
+                            + " to "
+                            + c.protText(2)
+                            + ", a region the trace did not show being made",
+                        Basis.SNAPSHOT,
+                        "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
             .when(ok(), c -> c.advice(2).stream().anyMatch(ADVICE::containsKey))
-            .says(c -> {
-              String a = c.advice(2).stream().filter(ADVICE::containsKey).findFirst().get();
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              String where = s == null ? "" : " of " + MallocRules.the(s.tag().what()) + " made at line "
-                  + s.tag().line();
-              String meaning = ADVICE.get(a);
-              if (a.equals("MADV_DONTNEED") && s != null && (s.tag().cls() == RegionClass.SHARED_MEMORY
-                  || s.tag().cls() == RegionClass.FILE_SHARED || s.tag().cls() == RegionClass.FILE_PRIVATE)) {
-                meaning = "drop this process's pages now; shared or file-backed contents are "
-                    + "kept and come back on the next touch";
-              }
-              return Said.of(
-                  a + " on " + c.arg(1) + " bytes" + where + ": " + meaning,
-                  Basis.PATTERN, "advice " + a);
-            }),
+            .says(
+                c -> {
+                  String a = c.advice(2).stream().filter(ADVICE::containsKey).findFirst().get();
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  String where =
+                      s == null
+                          ? ""
+                          : " of "
+                              + MallocRules.the(s.tag().what())
+                              + " made at line "
+                              + s.tag().line();
+                  String meaning = ADVICE.get(a);
+                  if (a.equals("MADV_DONTNEED")
+                      && s != null
+                      && (s.tag().cls() == RegionClass.SHARED_MEMORY
+                          || s.tag().cls() == RegionClass.FILE_SHARED
+                          || s.tag().cls() == RegionClass.FILE_PRIVATE)) {
+                    meaning =
+                        "drop this process's pages now; shared or file-backed contents are "
+                            + "kept and come back on the next touch";
+                  }
+                  return Said.of(
+                      a + " on " + c.arg(1) + " bytes" + where + ": " + meaning,
+                      Basis.PATTERN,
+                      "advice " + a);
+                }),
         Rule.on("mremap-in-place", "mremap")
             .when(ok())
-            .says(c -> Said.of(
-                (c.arg(2) < c.arg(1) ? "shrinks " : "grows ") + "a mapping in place from "
-                    + c.arg(1) + " to " + c.arg(2) + " bytes"
-                    + (c.text(3) != null && c.text(3).contains("MAYMOVE") ? ""
-                        : " (without MREMAP_MAYMOVE it may not move: growing fails with "
-                            + "ENOMEM if the next pages are taken)"),
-                Basis.PATTERN, "mremap flags " + c.text(3))),
+            .says(
+                c ->
+                    Said.of(
+                        (c.arg(2) < c.arg(1) ? "shrinks " : "grows ")
+                            + "a mapping in place from "
+                            + c.arg(1)
+                            + " to "
+                            + c.arg(2)
+                            + " bytes"
+                            + (c.text(3) != null && c.text(3).contains("MAYMOVE")
+                                ? ""
+                                : " (without MREMAP_MAYMOVE it may not move: growing fails with "
+                                    + "ENOMEM if the next pages are taken)"),
+                        Basis.PATTERN,
+                        "mremap flags " + c.text(3))),
         Rule.on("mlock", "mlock", "mlock2", "munlock", "mlockall", "munlockall")
             .when(ok())
-            .says(c -> Said.of(
-                c.name().startsWith("munlock")
-                    ? "lets the kernel page the locked memory out again"
-                    : "locks pages in RAM (faulted in now, never swapped out)",
-                Basis.PATTERN, c.name())));
+            .says(
+                c ->
+                    Said.of(
+                        c.name().startsWith("munlock")
+                            ? "lets the kernel page the locked memory out again"
+                            : "locks pages in RAM (faulted in now, never swapped out)",
+                        Basis.PATTERN,
+                        c.name())));
   }
 
   /** node (V8) runs in this address space. */
   static java.util.function.Predicate<Ctx> v8() {
     return c -> {
       String p = c.sp.program();
-      return p.equals("node") || p.startsWith("node") || p.equals("nodejs") || p.equals("d8")
-          || c.stackIn("/node") && !c.stackIn("/libjvm.so") || c.stackIn("libnode");
+      return p.equals("node")
+          || p.startsWith("node")
+          || p.equals("nodejs")
+          || p.equals("d8")
+          || c.stackIn("/node") && !c.stackIn("/libjvm.so")
+          || c.stackIn("libnode");
     };
   }
 
@@ -234,8 +351,8 @@ final class MappingRules {
   }
 
   /**
-   * The range a span lies in, as a sentence names it: "the X made at line N", or, for a part
-   * of a larger range (a commit inside a reservation), the whole range and what this part is.
+   * The range a span lies in, as a sentence names it: "the X made at line N", or, for a part of a
+   * larger range (a commit inside a reservation), the whole range and what this part is.
    */
   static String within(TagMap.Span s) {
     Tag t = s.tag();
@@ -270,8 +387,14 @@ final class MappingRules {
 
   static String describe(dev.memtrace.model.Region r) {
     RegionClass k = Classifier.classify(r, null);
-    return (r.path().isEmpty() ? "an anonymous region" : RawText.name(r.path())) + " (" + k.label + ", "
-        + hex(r.start()) + "-" + hex(r.end()) + ")";
+    return (r.path().isEmpty() ? "an anonymous region" : RawText.name(r.path()))
+        + " ("
+        + k.label
+        + ", "
+        + hex(r.start())
+        + "-"
+        + hex(r.end())
+        + ")";
   }
 
   private static Said directAnon(Ctx c) {
@@ -280,11 +403,18 @@ final class MappingRules {
     if (len % Glibc.PAGE != 0) {
       long pages = Glibc.alignUp(len, Glibc.PAGE);
       return Said.of(
-              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + "), which the "
-                  + "kernel rounds up to " + pages + " bytes (whole pages): not glibc malloc, "
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText(2)
+                  + "), which the "
+                  + "kernel rounds up to "
+                  + pages
+                  + " bytes (whole pages): not glibc malloc, "
                   + "whose mappings are always whole pages, so the program or a library asked "
                   + "the kernel for it itself",
-              Basis.ARITHMETIC, len + " % 4096 = " + len % Glibc.PAGE)
+              Basis.ARITHMETIC,
+              len + " % 4096 = " + len % Glibc.PAGE)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     java.util.Set<String> extra = new java.util.TreeSet<>(c.mapFlags(3));
@@ -295,31 +425,55 @@ final class MappingRules {
         what.append("; ").append(f).append(": ").append(FLAG_MEANING.getOrDefault(f, "as asked"));
       }
       return Said.of(
-              "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + ") with "
-                  + String.join("|", extra) + ", which glibc malloc never passes, so the "
-                  + "program or a library asked the kernel for it itself" + what,
-              Basis.PATTERN, "flags " + c.text(3))
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText(2)
+                  + ") with "
+                  + String.join("|", extra)
+                  + ", which glibc malloc never passes, so the "
+                  + "program or a library asked the kernel for it itself"
+                  + what,
+              Basis.PATTERN,
+              "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (!c.prot(2).equals(java.util.Set.of("PROT_READ", "PROT_WRITE"))) {
       return Said.of(
-              "a direct anonymous mmap of " + len + " bytes with " + c.protText(2) + ": not "
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes with "
+                  + c.protText(2)
+                  + ": not "
                   + "glibc malloc, which maps PROT_READ|PROT_WRITE only, so the program or a "
                   + "library (a JIT, a runtime) asked the kernel for it itself",
-              Basis.PATTERN, "protection " + c.protText(2))
+              Basis.PATTERN,
+              "protection " + c.protText(2))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (len >= smallest) {
       return null;
     }
     return Said.of(
-            "a direct anonymous mmap of " + len + " bytes (" + c.protText(2) + "): too small "
+            "a direct anonymous mmap of "
+                + len
+                + " bytes ("
+                + c.protText(2)
+                + "): too small "
                 + "for glibc malloc's mmap path, whose smallest mapping at the current "
-                + "threshold " + c.sp.mmapThreshold + " is " + smallest + " bytes, so the "
+                + "threshold "
+                + c.sp.mmapThreshold
+                + " is "
+                + smallest
+                + " bytes, so the "
                 + "program or a library asked the kernel for it itself",
             Basis.ARITHMETIC,
-            "ALIGN_UP(" + Glibc.alignUp(c.sp.mmapThreshold, 16) + " + 8, 4096) = " + smallest
-                + " > " + len)
+            "ALIGN_UP("
+                + Glibc.alignUp(c.sp.mmapThreshold, 16)
+                + " + 8, 4096) = "
+                + smallest
+                + " > "
+                + len)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
   }
 
@@ -328,10 +482,14 @@ final class MappingRules {
     long len = c.arg(1);
     boolean whole = s.start() == c.arg(0) && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
     return Said.of(
-        (whole ? "unmaps " : "unmaps " + len + " bytes of ") + MallocRules.the(s.tag().what())
-            + " made at line " + s.tag().line()
+        (whole ? "unmaps " : "unmaps " + len + " bytes of ")
+            + MallocRules.the(s.tag().what())
+            + " made at line "
+            + s.tag().line()
             + (s.tag().cls() == RegionClass.FILE_PRIVATE && s.tag().what().contains("cache")
-                ? ": ld.so no longer needs the cache once the libraries are loaded" : ""),
-        Basis.PATTERN, "range starts in the region made at line " + s.tag().line());
+                ? ": ld.so no longer needs the cache once the libraries are loaded"
+                : ""),
+        Basis.PATTERN,
+        "range starts in the region made at line " + s.tag().line());
   }
 }

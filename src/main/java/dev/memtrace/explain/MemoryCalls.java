@@ -10,24 +10,48 @@ final class MemoryCalls {
   private MemoryCalls() {}
 
   /** Calls whose argument 1 is a flat data buffer and argument 2 its length. */
-  static final Set<String> FLAT_BUFFER = Set.of(
-      "read", "write", "pread64", "pwrite64", "recvfrom", "sendto", "recv", "send");
+  static final Set<String> FLAT_BUFFER =
+      Set.of("read", "write", "pread64", "pwrite64", "recvfrom", "sendto", "recv", "send");
 
   /** Calls whose argument 1 is an iovec array (or a msghdr holding one). */
-  static final Set<String> IOV_BUFFER = Set.of(
-      "readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2", "recvmsg", "sendmsg");
+  static final Set<String> IOV_BUFFER =
+      Set.of("readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2", "recvmsg", "sendmsg");
 
   /**
-   * The calls other than memory calls that the explain stage learns from or says something
-   * about: the names {@code State.applyOther} and {@code Specials.after} switch on, and the
-   * buffer calls {@code Buffers} places. Any other call that changed no region is passed by
-   * (most of a large log). {@code MemoryCallsTest} checks this against those switches.
+   * The calls other than memory calls that the explain stage learns from or says something about:
+   * the names {@code State.applyOther} and {@code Specials.after} switch on, and the buffer calls
+   * {@code Buffers} places. Any other call that changed no region is passed by (most of a large
+   * log). {@code MemoryCallsTest} checks this against those switches.
    */
-  static final Set<String> NOTED = union(
-      Set.of("openat", "open", "creat", "memfd_create", "close", "dup2", "dup3", "execve",
-          "execveat", "clone", "clone3", "fork", "vfork", "set_tid_address", "gettid", "getpid",
-          "shmget", "getrandom", "arch_prctl", "prlimit64", "getrlimit", "chdir", "fchdir"),
-      FLAT_BUFFER, IOV_BUFFER, KernelCopies.CALLS);
+  static final Set<String> NOTED =
+      union(
+          Set.of(
+              "openat",
+              "open",
+              "creat",
+              "memfd_create",
+              "close",
+              "dup2",
+              "dup3",
+              "execve",
+              "execveat",
+              "clone",
+              "clone3",
+              "fork",
+              "vfork",
+              "set_tid_address",
+              "gettid",
+              "getpid",
+              "shmget",
+              "getrandom",
+              "arch_prctl",
+              "prlimit64",
+              "getrlimit",
+              "chdir",
+              "fchdir"),
+          FLAT_BUFFER,
+          IOV_BUFFER,
+          KernelCopies.CALLS);
 
   @SafeVarargs
   private static Set<String> union(Set<String>... sets) {

@@ -1,15 +1,15 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.trace.Numbers;
-import java.util.OptionalLong;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /**
- * Reads a number out of an argument or return text as strace prints it (the literal itself is
- * read by {@link Numbers}): decimal, hex, octal,
- * {@code NULL}, an fd decorated by {@code -y} ({@code 3</etc/passwd>}), a {@code -X verbose}
- * constant ({@code 0x3 /* PROT_READ *&#47;}), or a product ({@code 8192*1024}).
+ * Reads a number out of an argument or return text as strace prints it (the literal itself is read
+ * by {@link Numbers}): decimal, hex, octal, {@code NULL}, an fd decorated by {@code -y} ({@code
+ * 3</etc/passwd>}), a {@code -X verbose} constant ({@code 0x3 /* PROT_READ *&#47;}), or a product
+ * ({@code 8192*1024}).
  */
 final class Num {
 
@@ -61,7 +61,8 @@ final class Num {
     int inner = p.indexOf('<');
     p = inner >= 0 ? p.substring(0, inner) : p;
     // strace's C escapes decoded to the bytes, as the model holds the name (RawText shows it)
-    return p.indexOf('\\') < 0 ? p
+    return p.indexOf('\\') < 0
+        ? p
         : new String(Strings.decode(p, 0, p.length()), StandardCharsets.ISO_8859_1);
   }
 }

@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * What a region of a maps listing holds, read from the ELF headers of the file behind it: which
- * {@code PT_LOAD} segment it maps, the link address of its first byte, the sections in it
- * ({@code .text}, {@code .rodata}, {@code .data}, {@code .bss}, {@code .got}...), whether it is
- * the RELRO part ld.so made read-only, and so its class. An anonymous region right after a file's
- * last mapped page, inside its segment's memory size, is that segment's {@code .bss} tail. A file
- * that cannot be read leaves the class to the name and permissions ({@link Classifier}).
+ * {@code PT_LOAD} segment it maps, the link address of its first byte, the sections in it ({@code
+ * .text}, {@code .rodata}, {@code .data}, {@code .bss}, {@code .got}...), whether it is the RELRO
+ * part ld.so made read-only, and so its class. An anonymous region right after a file's last mapped
+ * page, inside its segment's memory size, is that segment's {@code .bss} tail. A file that cannot
+ * be read leaves the class to the name and permissions ({@link Classifier}).
  */
 public final class RegionAnatomy {
 
@@ -26,8 +26,14 @@ public final class RegionAnatomy {
    * @param link the link address of the region's first byte, or -1
    * @param problem why the file's headers are unknown, or null
    */
-  public record Facts(Region region, RegionClass cls, List<String> sections, boolean relro,
-      ElfFile elf, long link, String problem) {
+  public record Facts(
+      Region region,
+      RegionClass cls,
+      List<String> sections,
+      boolean relro,
+      ElfFile elf,
+      long link,
+      String problem) {
 
     /** The section and symbol at an address of the region, as words, or null. */
     public String placeOf(long address) {
@@ -44,8 +50,11 @@ public final class RegionAnatomy {
       Symbol sym = elf.symbolAt(at);
       String words = sec == null ? "no section (padding between sections)" : "section " + sec;
       if (sym != null) {
-        words += ", in " + (sym.function() ? "function " : "object ") + sym.name()
-            + (at == sym.value() ? "" : " + 0x" + Long.toHexString(at - sym.value()));
+        words +=
+            ", in "
+                + (sym.function() ? "function " : "object ")
+                + sym.name()
+                + (at == sym.value() ? "" : " + 0x" + Long.toHexString(at - sym.value()));
       }
       return words + " (link address 0x" + Long.toHexString(at) + ")";
     }
@@ -79,8 +88,12 @@ public final class RegionAnatomy {
     if (files == null) {
       return new Facts(r, byName, List.of(), false, null, -1, null);
     }
-    boolean tail = r.isAnonymous() && before != null && before.end() == r.start()
-        && !before.isAnonymous() && before.path().startsWith("/");
+    boolean tail =
+        r.isAnonymous()
+            && before != null
+            && before.end() == r.start()
+            && !before.isAnonymous()
+            && before.path().startsWith("/");
     Region file = tail ? before : r;
     if (!file.path().startsWith("/") || file.path().endsWith(" (deleted)")) {
       return new Facts(r, byName, List.of(), false, null, -1, null);
@@ -88,8 +101,7 @@ public final class RegionAnatomy {
     ElfFiles.Opened o = files.open(file.path(), null);
     if (!o.ok()) {
       boolean notElf = o.problem() != null && o.problem().endsWith("is not an ELF file");
-      return new Facts(r, byName, List.of(), false, null, -1,
-          notElf || tail ? null : o.problem());
+      return new Facts(r, byName, List.of(), false, null, -1, notElf || tail ? null : o.problem());
     }
     ElfFile elf = o.elf();
     Segment seg = null;
@@ -119,9 +131,11 @@ public final class RegionAnatomy {
       onlyNobits &= s.nobits();
     }
     Segment rel = elf.relro();
-    boolean relro = rel != null && !r.perms().startsWith("rw")
-        && Long.compareUnsigned(link, rel.vaddr() & ~0xfffL) >= 0
-        && Long.compareUnsigned(link + r.size(), (rel.vaddr() + rel.memsz()) & ~0xfffL) <= 0;
+    boolean relro =
+        rel != null
+            && !r.perms().startsWith("rw")
+            && Long.compareUnsigned(link, rel.vaddr() & ~0xfffL) >= 0
+            && Long.compareUnsigned(link + r.size(), (rel.vaddr() + rel.memsz()) & ~0xfffL) <= 0;
     RegionClass cls;
     if (tail) {
       cls = RegionClass.IMAGE_BSS;

@@ -7,26 +7,30 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * One row of the rule table: the syscalls it is keyed on, the conditions on arguments, flags,
- * sizes and remembered neighbours that must all hold, the {@code -k} frames that would confirm
- * it, what it says (with its basis), and what it teaches the explain stage's memory of the
- * space beyond the tag of the range (its effect). The table is read top to bottom; the first
- * row that says something wins.
+ * One row of the rule table: the syscalls it is keyed on, the conditions on arguments, flags, sizes
+ * and remembered neighbours that must all hold, the {@code -k} frames that would confirm it, what
+ * it says (with its basis), and what it teaches the explain stage's memory of the space beyond the
+ * tag of the range (its effect). The table is read top to bottom; the first row that says something
+ * wins.
  *
  * @param frames symbols whose presence in the call's stack turns a pattern into an observation
  * @param effect run once the call's range is tagged, only for the row that spoke
  */
 record Rule(
-    String id, Set<String> on, List<Predicate<Ctx>> when, Set<String> frames, Say say,
+    String id,
+    Set<String> on,
+    List<Predicate<Ctx>> when,
+    Set<String> frames,
+    Say say,
     Effect effect) {
 
   /**
-   * What a row teaches the space once the call's range is tagged: {@code before} is the tagged
-   * span that held the call's address before the call (null for none).
+   * What a row teaches the space once the call's range is tagged: {@code before} is the tagged span
+   * that held the call's address before the call (null for none).
    */
   @FunctionalInterface
   interface Effect {
-    Effect NONE = (c, before) -> { };
+    Effect NONE = (c, before) -> {};
 
     void apply(Ctx c, TagMap.Span before);
   }
@@ -38,14 +42,19 @@ record Rule(
   }
 
   /**
-   * What a rule says: the text, what it rests on, the evidence, and (for calls that make a
-   * region) the class and short description the new region is tagged with; {@code within} is
-   * the tag of the range the call works inside (a reservation it commits part of), whose origin
-   * line and start the new tag keeps, or null for a range of its own.
+   * What a rule says: the text, what it rests on, the evidence, and (for calls that make a region)
+   * the class and short description the new region is tagged with; {@code within} is the tag of the
+   * range the call works inside (a reservation it commits part of), whose origin line and start the
+   * new tag keeps, or null for a range of its own.
    */
   record Said(
-      String text, Basis basis, List<String> evidence, RegionClass cls, String what,
-      String object, Tag within) {
+      String text,
+      Basis basis,
+      List<String> evidence,
+      RegionClass cls,
+      String what,
+      String object,
+      Tag within) {
     Said {
       evidence = List.copyOf(evidence);
     }

@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the explain stage remembers about one address space (one mm, shared by its threads):
- * the tags of its ranges, the brk area, glibc malloc's state as far as the trace reveals it,
- * the objects ld.so is loading, the open files, and the last few calls (the neighbours rules
- * look back at). Fork copies it; execve starts a fresh one.
+ * What the explain stage remembers about one address space (one mm, shared by its threads): the
+ * tags of its ranges, the brk area, glibc malloc's state as far as the trace reveals it, the
+ * objects ld.so is loading, the open files, and the last few calls (the neighbours rules look back
+ * at). Fork copies it; execve starts a fresh one.
  */
 final class Space {
 
@@ -20,7 +20,9 @@ final class Space {
   record Loading(String path, long base, long end, int line, long fd) {
     /** The path, or what the sentences call an object the trace does not name. */
     String name() {
-      return path != null ? RawText.name(path) : "a shared object the trace does not name (fd " + fd + ")";
+      return path != null
+          ? RawText.name(path)
+          : "a shared object the trace does not name (fd " + fd + ")";
     }
 
     /** The short name tags use: the file name, or "unnamed object". */
@@ -31,55 +33,78 @@ final class Space {
 
   final TagMap tags;
   final Map<Integer, String> fds;
+
   /** The working directory as chdir/fchdir showed it, or null when the trace has not. */
   String cwd;
+
   String exe;
   long startBrk = -1;
   long brk = -1;
+
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
+
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
+
   /** Set once the main thread's TLS was installed (ARCH_SET_FS): ld.so is done with startup. */
   boolean tlsInstalled;
+
   /** The default pthread stack size, once prlimit64(RLIMIT_STACK) was seen; -1 unknown. */
   long threadStack = -1;
+
   /** RLIMIT_STACK soft limit as the trace showed it; -2 unknown, -1 unlimited. */
   long rlimitStack = -2;
+
   /** The path of ld.so.cache's mapping, to recognise its munmap. */
   long cacheAddress = -1;
+
   Loading loading;
+
   /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */
   long candidate = -1;
+
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
+
   long ioBlock;
+
   /** The fds the I/O buffer was seen used with (calls of exactly its block size). */
   final java.util.Set<Long> ioFds = new java.util.HashSet<>();
+
   /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
   long ioLastRead = -1;
+
   int memoryEvents;
+
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
+
   /** The Java heap's reserved size and the line of its reservation; 0 before it is seen. */
   long javaHeap;
+
   int javaHeapLine;
+
   /** The model's view of this space as last seen (it outlives the task's exit). */
   dev.memtrace.model.AddressSpaceView view;
+
   long peak;
   int peakLine;
   int peakTallyLine;
   Tally peakTally;
   boolean specialsSeen;
   final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
+
   /**
-   * The processes that used this space and did not move to another (execve): the summary's
-   * pids, as the model's handles (read at the end: a thread met before its clone returned is
-   * then known to be part of its process).
+   * The processes that used this space and did not move to another (execve): the summary's pids, as
+   * the model's handles (read at the end: a thread met before its clone returned is then known to
+   * be part of its process).
    */
   private final java.util.List<Handle> processes = new java.util.ArrayList<>(1);
+
   private Handle lastJoined;
 
   Space() {
@@ -119,8 +144,8 @@ final class Space {
   }
 
   /**
-   * The pids of the processes, sorted; those a log without pids never named are left out, or
-   * said as -1 when no other is known.
+   * The pids of the processes, sorted; those a log without pids never named are left out, or said
+   * as -1 when no other is known.
    */
   java.util.List<Integer> processes() {
     java.util.SortedSet<Integer> pids = new java.util.TreeSet<>();
@@ -129,7 +154,8 @@ final class Space {
         pids.add(h.number());
       }
     }
-    return pids.isEmpty() && !processes.isEmpty() ? java.util.List.of(-1)
+    return pids.isEmpty() && !processes.isEmpty()
+        ? java.util.List.of(-1)
         : new java.util.ArrayList<>(pids);
   }
 

@@ -3,13 +3,18 @@ package dev.memtrace.explain;
 import java.util.List;
 
 /**
- * What the summary says about one address space: the program, the tasks that used it, its
- * regions at the end and at the peak (with the line where the peak was reached, and the line the
- * peak table was taken at: the same, or an earlier one within 5% of the peak when the space has
- * many ranges), and whether the end table is the model's view.
+ * What the summary says about one address space: the program, the tasks that used it, its regions
+ * at the end and at the peak (with the line where the peak was reached, and the line the peak table
+ * was taken at: the same, or an earlier one within 5% of the peak when the space has many ranges),
+ * and whether the end table is the model's view.
  */
 public record SpaceReport(
-    String program, List<Integer> pids, Tally end, Tally peak, int peakLine, int peakTableLine,
+    String program,
+    List<Integer> pids,
+    Tally end,
+    Tally peak,
+    int peakLine,
+    int peakTableLine,
     boolean fromModel) {
 
   public SpaceReport {

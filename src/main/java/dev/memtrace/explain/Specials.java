@@ -14,26 +14,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Calls that are not memory calls but tell what memory is for: execve (the kernel's own
- * mappings), arch_prctl(ARCH_SET_FS) (the TLS block), prlimit64(RLIMIT_STACK) (thread stack
- * size); and the special regions ([vdso], [vvar], [stack], ...) explained when first seen.
+ * Calls that are not memory calls but tell what memory is for: execve (the kernel's own mappings),
+ * arch_prctl(ARCH_SET_FS) (the TLS block), prlimit64(RLIMIT_STACK) (thread stack size); and the
+ * special regions ([vdso], [vvar], [stack], ...) explained when first seen.
  */
 final class Specials {
   private Specials() {}
 
-  static final Map<String, String> SPECIAL = Map.of(
-      "[vdso]", "[vdso]: a small shared object the kernel maps into every process, with "
-          + "clock_gettime, gettimeofday, time and getcpu that run without entering the kernel",
-      "[vvar]", "[vvar]: read-only kernel data pages (clock data) that the [vdso] code reads",
-      "[vvar_vclock]", "[vvar_vclock]: the paravirtual/Hyper-V clock pages, split out of [vvar] "
-          + "in Linux 6.13",
-      "[vsyscall]", "[vsyscall]: the legacy fixed page at 0xffffffffff600000 for very old "
-          + "binaries; execute-only and emulated on current kernels, reading it faults",
-      "[heap]", "[heap]: only the brk area that malloc's main arena grows; mmapped malloc "
-          + "chunks and thread arenas are not part of it");
+  static final Map<String, String> SPECIAL =
+      Map.of(
+          "[vdso]",
+              "[vdso]: a small shared object the kernel maps into every process, with "
+                  + "clock_gettime, gettimeofday, time and getcpu that run without entering the kernel",
+          "[vvar]", "[vvar]: read-only kernel data pages (clock data) that the [vdso] code reads",
+          "[vvar_vclock]",
+              "[vvar_vclock]: the paravirtual/Hyper-V clock pages, split out of [vvar] "
+                  + "in Linux 6.13",
+          "[vsyscall]",
+              "[vsyscall]: the legacy fixed page at 0xffffffffff600000 for very old "
+                  + "binaries; execute-only and emulated on current kernels, reading it faults",
+          "[heap]",
+              "[heap]: only the brk area that malloc's main arena grows; mmapped malloc "
+                  + "chunks and thread arenas are not part of it");
 
   /** asm/prctl.h and asm-generic/resource.h, for logs that print them as numbers (-X raw). */
   private static final long ARCH_SET_FS = 0x1002;
+
   private static final long RLIMIT_STACK = 3;
 
   private static final Pattern RLIM_CUR = Pattern.compile("rlim_cur=([^,}]+)");
@@ -42,12 +48,15 @@ final class Specials {
     switch (c.name()) {
       case "execve", "execveat" -> {
         if (c.ok()) {
-          p.why.add(new Explanation("execve",
-              "the kernel replaces the address space: it maps the executable's segments, "
-                  + "ld.so (for a dynamically linked program), [stack], [vvar], [vdso] (and "
-                  + "[vsyscall]) itself, so no syscall in "
-                  + "the trace shows them being made (execve(2))",
-              Basis.ARITHMETIC, List.of("execve returned 0")));
+          p.why.add(
+              new Explanation(
+                  "execve",
+                  "the kernel replaces the address space: it maps the executable's segments, "
+                      + "ld.so (for a dynamically linked program), [stack], [vvar], [vdso] (and "
+                      + "[vsyscall]) itself, so no syscall in "
+                      + "the trace shows them being made (execve(2))",
+                  Basis.ARITHMETIC,
+                  List.of("execve returned 0")));
         }
       }
       case "arch_prctl" -> tls(c, p);
@@ -66,8 +75,8 @@ final class Specials {
   private static final Pattern STACK_ARG = Pattern.compile("(?:child_)?stack=(0x[0-9a-f]+)");
 
   /**
-   * posix_spawn maps a small stack, runs the child on it with CLONE_VM|CLONE_VFORK until the
-   * child execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
+   * posix_spawn maps a small stack, runs the child on it with CLONE_VM|CLONE_VFORK until the child
+   * execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
    */
   private static void spawnStack(Ctx c, Pending p) {
     Who.Made made = c.made();
@@ -85,14 +94,31 @@ final class Specials {
       return;
     }
     s.tag().refine(RegionClass.ANON, "posix_spawn's stack for its child");
-    String text = "posix_spawn's stack for the child (" + s.size() + " bytes, MAP_STACK): the "
-        + "child runs on it, sharing the parent's memory (CLONE_VM|CLONE_VFORK), until it "
-        + "execs; the parent then unmaps it (clone at line " + c.line() + ")";
-    c.ex.amend(s.tag(), "thread-stack-noguard", new Explanation("spawn-stack", text,
-        Basis.ARITHMETIC, List.of("clone stack=" + hex(stack) + " is this mapping")));
-    p.why.add(new Explanation("spawn-stack", "posix_spawn: the child runs on the stack made at "
-        + "line " + s.tag().line() + " and shares this address space until it execs",
-        Basis.ARITHMETIC, List.of("stack=" + hex(stack))));
+    String text =
+        "posix_spawn's stack for the child ("
+            + s.size()
+            + " bytes, MAP_STACK): the "
+            + "child runs on it, sharing the parent's memory (CLONE_VM|CLONE_VFORK), until it "
+            + "execs; the parent then unmaps it (clone at line "
+            + c.line()
+            + ")";
+    c.ex.amend(
+        s.tag(),
+        "thread-stack-noguard",
+        new Explanation(
+            "spawn-stack",
+            text,
+            Basis.ARITHMETIC,
+            List.of("clone stack=" + hex(stack) + " is this mapping")));
+    p.why.add(
+        new Explanation(
+            "spawn-stack",
+            "posix_spawn: the child runs on the stack made at "
+                + "line "
+                + s.tag().line()
+                + " and shares this address space until it execs",
+            Basis.ARITHMETIC,
+            List.of("stack=" + hex(stack))));
   }
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */
@@ -110,18 +136,31 @@ final class Specials {
         bytes += s.size();
       }
     }
-    String text = "fork: child " + c.ret() + " gets a copy of the address space (but for "
-        + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
-        + "side writes";
+    String text =
+        "fork: child "
+            + c.ret()
+            + " gets a copy of the address space (but for "
+            + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
+            + "side writes";
     if (!shared.isEmpty()) {
-      text += ". " + shared.size() + " MAP_SHARED mapping" + (shared.size() > 1 ? "s" : "")
-          + " (" + Human.bytes(bytes) + ": " + String.join(", ", shared.subList(0,
-              Math.min(4, shared.size()))) + (shared.size() > 4 ? ", …" : "")
-          + ") " + (shared.size() > 1 ? "stay" : "stays") + " truly shared: where a shared "
-          + "mapping allows writes, a write by parent or child is seen by both";
+      text +=
+          ". "
+              + shared.size()
+              + " MAP_SHARED mapping"
+              + (shared.size() > 1 ? "s" : "")
+              + " ("
+              + Human.bytes(bytes)
+              + ": "
+              + String.join(", ", shared.subList(0, Math.min(4, shared.size())))
+              + (shared.size() > 4 ? ", …" : "")
+              + ") "
+              + (shared.size() > 1 ? "stay" : "stays")
+              + " truly shared: where a shared "
+              + "mapping allows writes, a write by parent or child is seen by both";
     }
-    p.why.add(new Explanation("fork", text, Basis.ARITHMETIC,
-        List.of("clone without CLONE_VM returned " + c.ret())));
+    p.why.add(
+        new Explanation(
+            "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + c.ret())));
   }
 
   private static void tls(Ctx c, Pending p) {
@@ -133,51 +172,90 @@ final class Specials {
     sp.tlsInstalled = true;
     TagMap.Span s = sp.tags.at(fs);
     if (s == null) {
-      p.why.add(new Explanation("tls",
-          "sets the thread pointer (FS base) to " + hex(fs) + ": %fs-relative accesses now "
-              + "reach this thread's TLS; FS points at its struct pthread",
-          Basis.PATTERN, List.of("ARCH_SET_FS")));
+      p.why.add(
+          new Explanation(
+              "tls",
+              "sets the thread pointer (FS base) to "
+                  + hex(fs)
+                  + ": %fs-relative accesses now "
+                  + "reach this thread's TLS; FS points at its struct pthread",
+              Basis.PATTERN,
+              List.of("ARCH_SET_FS")));
       return;
     }
     long off = fs - s.start();
     Tag t = s.tag();
     if (t.cls() == RegionClass.HEAP) {
       // A static binary: __libc_setup_tls took the block with sbrk, at the start of [heap].
-      String text = "The main thread's TLS block and TCB sit at the start of [heap]: a static "
-          + "binary's startup (__libc_setup_tls) takes them with sbrk, the brk made at line "
-          + t.line() + "; FS points " + hex(off) + " into the heap, at struct pthread";
-      p.why.add(new Explanation("tls", "TLS_INIT_TP: sets the main thread's FS base to " + hex(fs)
-          + ". " + text, Basis.ARITHMETIC,
-          List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
-      c.ex.amend(t, "brk-direct", new Explanation("tls-in-heap", text, Basis.ARITHMETIC,
-          List.of("ARCH_SET_FS at line " + c.line() + " points inside")));
+      String text =
+          "The main thread's TLS block and TCB sit at the start of [heap]: a static "
+              + "binary's startup (__libc_setup_tls) takes them with sbrk, the brk made at line "
+              + t.line()
+              + "; FS points "
+              + hex(off)
+              + " into the heap, at struct pthread";
+      p.why.add(
+          new Explanation(
+              "tls",
+              "TLS_INIT_TP: sets the main thread's FS base to " + hex(fs) + ". " + text,
+              Basis.ARITHMETIC,
+              List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+      c.ex.amend(
+          t,
+          "brk-direct",
+          new Explanation(
+              "tls-in-heap",
+              text,
+              Basis.ARITHMETIC,
+              List.of("ARCH_SET_FS at line " + c.line() + " points inside")));
       return;
     }
     t.refine(RegionClass.TLS, "main thread's TLS block");
-    String text = "holds the main thread's static TLS block and TCB: FS points " + hex(off)
-        + " into these " + s.size() + " bytes (arch_prctl at line " + c.line() + "). ld.so's "
-        + "minimal malloc (elf/dl-minimal-malloc.c) mapped them, ALIGN_UP(n, 4096) plus one "
-        + "extra page, while init_tls (elf/rtld.c) allocated through it: the dtv slotinfo "
-        + "list (calloc), then _dl_allocate_tls_storage's malloc(dl_tls_static_size + "
-        + "dl_tls_static_align + 8) and the dtv (calloc); what fitted went into the rest of "
-        + "ld.so's own data page, and the trace does not show which request needed this "
-        + "mapping. On x86-64 the TCB (struct pthread) follows the TLS blocks (TLS_TCB_AT_TP), "
-        + "so " + hex(off) + " = the block's start in this mapping, rounded up to "
-        + "dl_tls_static_align, + dl_tls_static_size - TLS_TCB_SIZE";
-    c.ex.amend(t, "ldso-minimal-malloc", new Explanation("tls-block", text, Basis.ARITHMETIC,
-        List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
-    p.why.add(new Explanation("tls",
-        "TLS_INIT_TP: sets the main thread's FS base to its struct pthread, " + hex(off)
-            + " bytes into the block made at line " + t.line() + " (the TLS block); "
-            + "%fs-relative accesses now reach thread-local variables",
-        Basis.ARITHMETIC, List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+    String text =
+        "holds the main thread's static TLS block and TCB: FS points "
+            + hex(off)
+            + " into these "
+            + s.size()
+            + " bytes (arch_prctl at line "
+            + c.line()
+            + "). ld.so's "
+            + "minimal malloc (elf/dl-minimal-malloc.c) mapped them, ALIGN_UP(n, 4096) plus one "
+            + "extra page, while init_tls (elf/rtld.c) allocated through it: the dtv slotinfo "
+            + "list (calloc), then _dl_allocate_tls_storage's malloc(dl_tls_static_size + "
+            + "dl_tls_static_align + 8) and the dtv (calloc); what fitted went into the rest of "
+            + "ld.so's own data page, and the trace does not show which request needed this "
+            + "mapping. On x86-64 the TCB (struct pthread) follows the TLS blocks (TLS_TCB_AT_TP), "
+            + "so "
+            + hex(off)
+            + " = the block's start in this mapping, rounded up to "
+            + "dl_tls_static_align, + dl_tls_static_size - TLS_TCB_SIZE";
+    c.ex.amend(
+        t,
+        "ldso-minimal-malloc",
+        new Explanation(
+            "tls-block",
+            text,
+            Basis.ARITHMETIC,
+            List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+    p.why.add(
+        new Explanation(
+            "tls",
+            "TLS_INIT_TP: sets the main thread's FS base to its struct pthread, "
+                + hex(off)
+                + " bytes into the block made at line "
+                + t.line()
+                + " (the TLS block); "
+                + "%fs-relative accesses now reach thread-local variables",
+            Basis.ARITHMETIC,
+            List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
   }
 
   private static void rlimit(Ctx c, Pending p) {
     String all = c.ev.args() == null ? "" : c.ev.args().text();
     int resource = c.name().equals("getrlimit") ? 0 : 1;
     String named = c.text(resource);
-    if (named == null || !named.contains("RLIMIT_STACK") && c.arg(resource) != RLIMIT_STACK
+    if (named == null
+        || !named.contains("RLIMIT_STACK") && c.arg(resource) != RLIMIT_STACK
         || !c.ok()) {
       return;
     }
@@ -197,13 +275,20 @@ final class Specials {
     if (c.sp.mallocStarted) {
       return;
     }
-    p.why.add(new Explanation("thread-stack-size",
-        "libc start-up reads RLIMIT_STACK to set the default pthread stack size "
-            + "(__pthread_early_init): " + s.steps() + "; threads made later without a stack "
-            + "size of their own (pthread_attr_setstacksize) get " + s.value() + " bytes + a "
-            + "4096-byte guard. The main stack is not sized here: it grows on demand up to this "
-            + "limit",
-        Basis.ARITHMETIC, List.of(s.steps())));
+    p.why.add(
+        new Explanation(
+            "thread-stack-size",
+            "libc start-up reads RLIMIT_STACK to set the default pthread stack size "
+                + "(__pthread_early_init): "
+                + s.steps()
+                + "; threads made later without a stack "
+                + "size of their own (pthread_attr_setstacksize) get "
+                + s.value()
+                + " bytes + a "
+                + "4096-byte guard. The main stack is not sized here: it grows on demand up to this "
+                + "limit",
+            Basis.ARITHMETIC,
+            List.of(s.steps())));
   }
 
   private static void specialRegions(Ctx c, Pending p) {
@@ -241,18 +326,21 @@ final class Specials {
       String what = null;
       if (Classifier.isExecutable(r.path(), sp.exe)) {
         path = r.path();
-        what = switch (Classifier.classify(r, null, sp.exe)) {
-          case IMAGE_HEADERS -> "first segment (ELF and program headers, .dynsym/.dynstr, "
-              + "relocations: what ld.so reads, no code)";
-          case IMAGE_TEXT -> "text (code)";
-          case IMAGE_RODATA -> "rodata (constants, string literals)";
-          case IMAGE_DATA -> "data (initialised globals and statics, from the file, "
-              + "copy-on-write)";
-          default -> null;
-        };
+        what =
+            switch (Classifier.classify(r, null, sp.exe)) {
+              case IMAGE_HEADERS ->
+                  "first segment (ELF and program headers, .dynsym/.dynstr, "
+                      + "relocations: what ld.so reads, no code)";
+              case IMAGE_TEXT -> "text (code)";
+              case IMAGE_RODATA -> "rodata (constants, string literals)";
+              case IMAGE_DATA ->
+                  "data (initialised globals and statics, from the file, " + "copy-on-write)";
+              default -> null;
+            };
       } else if (Tally.kernelBss(prev, r, sp.exe)) {
-        what = "bss beyond the last data page (zero-initialised globals and statics: anonymous "
-            + "zero pages, no bytes in the file)";
+        what =
+            "bss beyond the last data page (zero-initialised globals and statics: anonymous "
+                + "zero pages, no bytes in the file)";
       }
       if (what != null) {
         parts.add(r.perms() + " " + Human.bytes(r.size()) + " " + what);
@@ -261,8 +349,16 @@ final class Specials {
       prev = r;
     }
     if (path != null) {
-      p.why.add(new Explanation("executable", "the executable " + path + " as the kernel mapped "
-          + "it at execve: " + String.join("; ", parts), Basis.SNAPSHOT, evidence));
+      p.why.add(
+          new Explanation(
+              "executable",
+              "the executable "
+                  + path
+                  + " as the kernel mapped "
+                  + "it at execve: "
+                  + String.join("; ", parts),
+              Basis.SNAPSHOT,
+              evidence));
     }
   }
 
@@ -273,15 +369,22 @@ final class Specials {
     }
     String text = SPECIAL.get(name);
     if ("[stack]".equals(name)) {
-      text = "[stack]: the main thread's stack, " + r.size() + " bytes now (argv, envp, "
-          + "auxv and 128 KiB more at execve); it grows down on demand by page faults, no "
-          + "syscall, up to RLIMIT_STACK" + (rlimit > 0 ? " (" + rlimit + " bytes)"
-              : rlimit == -1 ? " (unlimited)" : "")
-          + " and never shrinks; threads' stacks are separate mappings";
+      text =
+          "[stack]: the main thread's stack, "
+              + r.size()
+              + " bytes now (argv, envp, "
+              + "auxv and 128 KiB more at execve); it grows down on demand by page faults, no "
+              + "syscall, up to RLIMIT_STACK"
+              + (rlimit > 0 ? " (" + rlimit + " bytes)" : rlimit == -1 ? " (unlimited)" : "")
+              + " and never shrinks; threads' stacks are separate mappings";
     }
     if (text != null) {
-      p.why.add(new Explanation("special-region", text, Basis.SNAPSHOT,
-          List.of(hex(r.start()) + "-" + hex(r.end()) + " " + name)));
+      p.why.add(
+          new Explanation(
+              "special-region",
+              text,
+              Basis.SNAPSHOT,
+              List.of(hex(r.start()) + "-" + hex(r.end()) + " " + name)));
     }
   }
 }

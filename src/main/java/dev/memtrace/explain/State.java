@@ -1,14 +1,13 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explainer.Pending;
-import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect
- * and brk; fds follow open and close; clone, fork and execve share, copy or replace spaces.
- * This runs after the rules have read the state as it was before the call.
+ * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect and
+ * brk; fds follow open and close; clone, fork and execve share, copy or replace spaces. This runs
+ * after the rules have read the state as it was before the call.
  */
 final class State {
   private State() {}
@@ -28,8 +27,8 @@ final class State {
         long start = c.ret();
         long end = start + Glibc.alignUp(c.len(), Glibc.PAGE);
         RegionClass cls = said != null && said.cls() != null ? said.cls() : guess(c);
-        String what = said != null && said.what() != null ? said.what()
-            : c.len() + "-byte " + cls.label;
+        String what =
+            said != null && said.what() != null ? said.what() : c.len() + "-byte " + cls.label;
         Tag tag;
         if (said != null && said.within() != null) {
           tag = said.within().withClass(cls, what);
@@ -44,10 +43,14 @@ final class State {
         long a = c.arg(0);
         TagMap.Span s = before;
         if (s != null && s.start() == sp.ioBuffer) {
-          ex.append(s.tag(), new Explanation("io-buffer-freed",
-              "given back to the kernel by the munmap at line " + c.line(),
-              Explanation.Basis.ARITHMETIC, java.util.List.of("munmap(" + Ctx.hex(a) + ", "
-                  + c.arg(1) + ") matches this mapping")));
+          ex.append(
+              s.tag(),
+              new Explanation(
+                  "io-buffer-freed",
+                  "given back to the kernel by the munmap at line " + c.line(),
+                  Explanation.Basis.ARITHMETIC,
+                  java.util.List.of(
+                      "munmap(" + Ctx.hex(a) + ", " + c.arg(1) + ") matches this mapping")));
           sp.ioBuffer = -1;
         }
         if (a == sp.candidate) {
@@ -63,8 +66,10 @@ final class State {
         long end = a + Glibc.alignUp(c.arg(1), Glibc.PAGE);
         TagMap.Span s = before;
         if (said != null && said.cls() != null) {
-          Tag base = said.within() != null ? said.within() : s != null ? s.tag()
-              : new Tag(said.cls(), said.what(), null, c.line());
+          Tag base =
+              said.within() != null
+                  ? said.within()
+                  : s != null ? s.tag() : new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(a, end, base.withClass(said.cls(), said.what()));
         }
       }
@@ -73,8 +78,7 @@ final class State {
         TagMap.Span s = sp.tags.at(old);
         sp.tags.remove(old, old + Glibc.alignUp(c.arg(1), Glibc.PAGE));
         long start = c.ret();
-        Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null,
-            c.line());
+        Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null, c.line());
         if (said != null && said.cls() != null) {
           t = new Tag(said.cls(), said.what(), t.object(), c.line());
         }
@@ -101,8 +105,8 @@ final class State {
         }
         if (r >= sp.startBrk) {
           TagMap.Span heap = sp.tags.at(sp.startBrk);
-          int line = heap != null && heap.tag().cls() == RegionClass.HEAP
-              ? heap.tag().line() : c.line();
+          int line =
+              heap != null && heap.tag().cls() == RegionClass.HEAP ? heap.tag().line() : c.line();
           sp.tags.remove(sp.startBrk, Math.max(r, sp.brk));
           sp.brk = r;
           if (r > sp.startBrk) {
@@ -126,7 +130,8 @@ final class State {
       sp.peakLine = c.line();
       // A full table costs a walk over the ranges: with many ranges it is retaken only when
       // the peak has grown by 5% since, so a log that grows for ever stays near linear.
-      if (sp.peakTally == null || sp.tags.size() < 256
+      if (sp.peakTally == null
+          || sp.tags.size() < 256
           || total - sp.peakTally.total() > sp.peakTally.total() / 20) {
         sp.peakTally = Tally.of(sp.tags);
         sp.peakTallyLine = c.line();
@@ -137,7 +142,8 @@ final class State {
   /** A class for an mmap no rule claimed, from its flags alone. */
   static RegionClass guess(Ctx c) {
     if (!c.anon()) {
-      return c.mapFlags(3).contains("MAP_SHARED") ? RegionClass.FILE_SHARED
+      return c.mapFlags(3).contains("MAP_SHARED")
+          ? RegionClass.FILE_SHARED
           : RegionClass.FILE_PRIVATE;
     }
     if (c.mapFlags(3).contains("MAP_SHARED")) {
@@ -203,9 +209,9 @@ final class State {
   }
 
   /**
-   * A path as the call named it, made absolute against its directory fd (openat's first
-   * argument: AT_FDCWD for the working directory) when the trace shows what that directory is;
-   * else left as it was (relative).
+   * A path as the call named it, made absolute against its directory fd (openat's first argument:
+   * AT_FDCWD for the working directory) when the trace shows what that directory is; else left as
+   * it was (relative).
    */
   static String resolve(Space sp, String dirArg, String path) {
     if (path.startsWith("/") || dirArg == null) {
@@ -231,7 +237,10 @@ final class State {
     return (dir.endsWith("/") ? dir : dir + "/") + rel;
   }
 
-  /** A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds it. */
+  /**
+   * A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds
+   * it.
+   */
   static String unquote(String s) {
     if (s == null) {
       return null;
@@ -240,7 +249,8 @@ final class State {
     if (t.length() >= 2 && t.startsWith("\"")) {
       int end = t.lastIndexOf('"');
       t = end > 0 ? t.substring(1, end) : t.substring(1);
-      return t.indexOf('\\') < 0 ? t
+      return t.indexOf('\\') < 0
+          ? t
           : new String(Strings.decode(t, 0, t.length()), StandardCharsets.ISO_8859_1);
     }
     return t;

@@ -1,10 +1,10 @@
 package dev.memtrace.explain;
 
 /**
- * What the explain stage knows a range of addresses was made for: its class, a short phrase
- * ("cat's 131072-byte I/O buffer"), the object it belongs to (a library path, or null), and the
- * log line of the event that made it. Tags are refined in place when a later event tells more
- * (the reads that follow an mmap show what it was for), so back-references read the latest word.
+ * What the explain stage knows a range of addresses was made for: its class, a short phrase ("cat's
+ * 131072-byte I/O buffer"), the object it belongs to (a library path, or null), and the log line of
+ * the event that made it. Tags are refined in place when a later event tells more (the reads that
+ * follow an mmap show what it was for), so back-references read the latest word.
  */
 public final class Tag {
   private RegionClass cls;
@@ -12,8 +12,10 @@ public final class Tag {
   private final String object;
   private final int line;
   private long lead;
+
   /** Start of the whole range the event at {@link #line} made (a reservation), -1 unknown. */
   private long base = -1;
+
   /** Made by {@link #withClass}: names a part of the range the originating event made. */
   private boolean part;
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Non-overlapping address ranges, each with the {@link Tag} saying what it was made for. Putting
- * a range replaces whatever it overlaps (as MAP_FIXED does); removing punches a hole (as munmap
+ * Non-overlapping address ranges, each with the {@link Tag} saying what it was made for. Putting a
+ * range replaces whatever it overlaps (as MAP_FIXED does); removing punches a hole (as munmap
  * does). Lookups are logarithmic.
  */
 public final class TagMap {

@@ -54,8 +54,11 @@ public final class Tally {
 
   /** An anonymous rw-p region that starts where the executable's writable segment ends. */
   static boolean kernelBss(Region prev, Region r, String exe) {
-    return prev != null && prev.end() == r.start() && r.path().isEmpty()
-        && "rw-p".equals(r.perms()) && "rw-p".equals(prev.perms())
+    return prev != null
+        && prev.end() == r.start()
+        && r.path().isEmpty()
+        && "rw-p".equals(r.perms())
+        && "rw-p".equals(prev.perms())
         && Classifier.isExecutable(prev.path(), exe);
   }
 

@@ -24,58 +24,94 @@ final class ThreadRules {
         Rule.on("thread-stack-noguard", "mmap")
             .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"))
             .frames("allocate_stack", "pthread_create")
-            .says(c -> Said.of(
-                    "a thread stack of " + c.len() + " bytes without a glibc guard page "
-                        + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
-                        + "and put their own guard zones at the low end",
-                    Basis.PATTERN, "MAP_STACK, PROT_READ|PROT_WRITE")
-                .tag(RegionClass.THREAD_STACK, "thread stack")),
+            .says(
+                c ->
+                    Said.of(
+                            "a thread stack of "
+                                + c.len()
+                                + " bytes without a glibc guard page "
+                                + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
+                                + "and put their own guard zones at the low end",
+                            Basis.PATTERN,
+                            "MAP_STACK, PROT_READ|PROT_WRITE")
+                        .tag(RegionClass.THREAD_STACK, "thread stack")),
         Rule.on("thread-stack-prot", "mprotect")
-            .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"), c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              return s != null && s.tag().cls() == RegionClass.THREAD_STACK
-                  && c.arg(0) > s.start();
-            })
+            .when(
+                ok(),
+                prot(2, "PROT_READ", "PROT_WRITE"),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  return s != null
+                      && s.tag().cls() == RegionClass.THREAD_STACK
+                      && c.arg(0) > s.start();
+                })
             .frames("allocate_stack", "setup_stack_prot", "pthread_create")
-            .effect((c, before) -> c.sp.tags.put(before.start(), c.arg(0),
-                before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
+            .effect(
+                (c, before) ->
+                    c.sp.tags.put(
+                        before.start(),
+                        c.arg(0),
+                        before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
         Rule.on("thread-stack-guard-zone", "mprotect")
             .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
-            .says(c -> {
-              TagMap.Span s = c.sp.tags.at(c.arg(0));
-              long off = c.arg(0) - MappingRules.reservationStart(s);
-              boolean jvm = JvmRules.jvm().test(c);
-              return Said.of(
-                      "makes " + c.arg(1) + " bytes at offset " + hex(off) + " of the thread "
-                          + "stack made at line " + s.tag().line() + " inaccessible: a guard "
-                          + "zone " + (jvm ? "(HotSpot's os::guard_memory: the reserved, "
-                              + "yellow and red zones)" : "set up by the program or its "
-                              + "runtime") + ", so that a stack overflow faults instead of "
-                          + "corrupting memory",
-                      Basis.PATTERN, "mprotect PROT_NONE inside the thread stack made at line "
-                          + s.tag().line())
-                  .tag(RegionClass.GUARD, "thread stack guard zone")
-                  .within(s.tag());
-            }),
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  boolean jvm = JvmRules.jvm().test(c);
+                  return Said.of(
+                          "makes "
+                              + c.arg(1)
+                              + " bytes at offset "
+                              + hex(off)
+                              + " of the thread "
+                              + "stack made at line "
+                              + s.tag().line()
+                              + " inaccessible: a guard "
+                              + "zone "
+                              + (jvm
+                                  ? "(HotSpot's os::guard_memory: the reserved, "
+                                      + "yellow and red zones)"
+                                  : "set up by the program or its " + "runtime")
+                              + ", so that a stack overflow faults instead of "
+                              + "corrupting memory",
+                          Basis.PATTERN,
+                          "mprotect PROT_NONE inside the thread stack made at line "
+                              + s.tag().line())
+                      .tag(RegionClass.GUARD, "thread stack guard zone")
+                      .within(s.tag());
+                }),
         Rule.on("thread-stack-release", "madvise")
-            .when(ok(), advice(2, "MADV_DONTNEED"),
+            .when(
+                ok(),
+                advice(2, "MADV_DONTNEED"),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("advise_stack_range", "start_thread")
-            .says(c -> Said.of(
-                "a thread is exiting: glibc drops the pages of its stack (advise_stack_range, "
-                    + "nptl/allocatestack.c: " + c.arg(1) + " bytes from the block start up to "
-                    + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
-                    + "pointer); the mapping stays, cached for the next pthread_create",
-                Basis.PATTERN, "madvise DONTNEED on a thread stack")),
+            .says(
+                c ->
+                    Said.of(
+                        "a thread is exiting: glibc drops the pages of its stack (advise_stack_range, "
+                            + "nptl/allocatestack.c: "
+                            + c.arg(1)
+                            + " bytes from the block start up to "
+                            + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
+                            + "pointer); the mapping stays, cached for the next pthread_create",
+                        Basis.PATTERN,
+                        "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")
             .when(ok(), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("__nptl_free_stacks", "free_stacks", "queue_stack")
-            .says(c -> Said.of(
-                "a cached thread stack is released: glibc keeps exited threads' stacks up to "
-                    + "40 MiB in total and unmaps the rest (" + c.arg(1) + " bytes)",
-                Basis.PATTERN, "munmap of a thread stack block")));
+            .says(
+                c ->
+                    Said.of(
+                        "a cached thread stack is released: glibc keeps exited threads' stacks up to "
+                            + "40 MiB in total and unmaps the rest ("
+                            + c.arg(1)
+                            + " bytes)",
+                        Basis.PATTERN,
+                        "munmap of a thread stack block")));
   }
 
   private static Said stackBlock(Ctx c) {
@@ -83,13 +119,21 @@ final class ThreadRules {
     long known = c.sp.threadStack;
     Calc m = known > 0 ? Glibc.threadStackMapping(known, Glibc.PAGE) : null;
     boolean matches = m != null && m.value() == len;
-    String size = matches
-        ? "the default stack size " + known + " (from RLIMIT_STACK, seen at startup) + a "
-            + "4096-byte guard = " + len
-        : "a stack of " + (len - Glibc.PAGE) + " bytes + a 4096-byte guard (if the default "
-            + "guard size was kept)";
+    String size =
+        matches
+            ? "the default stack size "
+                + known
+                + " (from RLIMIT_STACK, seen at startup) + a "
+                + "4096-byte guard = "
+                + len
+            : "a stack of "
+                + (len - Glibc.PAGE)
+                + " bytes + a 4096-byte guard (if the default "
+                + "guard size was kept)";
     return Said.of(
-            "pthread_create makes a thread stack: " + size + ". The whole block is mapped "
+            "pthread_create makes a thread stack: "
+                + size
+                + ". The whole block is mapped "
                 + "PROT_NONE first; the mprotect that follows makes all but the lowest page "
                 + "RW, leaving the guard at the low end (stacks grow down). struct pthread and "
                 + "the thread's static TLS sit at the top of the block",
@@ -102,9 +146,17 @@ final class ThreadRules {
     TagMap.Span s = c.sp.tags.at(c.arg(0));
     long guard = c.arg(0) - s.start();
     return Said.of(
-            "makes the thread stack made at line " + s.tag().line() + " usable: " + c.arg(1)
-                + " bytes RW from " + hex(c.arg(0)) + "; the lowest " + guard + " bytes at "
-                + hex(s.start()) + " stay PROT_NONE as the guard page: overflowing the stack "
+            "makes the thread stack made at line "
+                + s.tag().line()
+                + " usable: "
+                + c.arg(1)
+                + " bytes RW from "
+                + hex(c.arg(0))
+                + "; the lowest "
+                + guard
+                + " bytes at "
+                + hex(s.start())
+                + " stay PROT_NONE as the guard page: overflowing the stack "
                 + "faults there (SIGSEGV, SEGV_ACCERR)",
             Basis.ARITHMETIC,
             hex(c.arg(0)) + " - " + hex(s.start()) + " = " + guard + " guard bytes")

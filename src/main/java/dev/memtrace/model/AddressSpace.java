@@ -26,9 +26,10 @@ public final class AddressSpace implements AddressSpaceView {
    * (arch/x86/include/asm/page_64_types.h). No mapping of a process ends above it.
    */
   public static final long TOP_47 = (1L << 47) - LinuxFlags.PAGE;
+
   /**
-   * The top with 5-level paging (2^56 less one page), where the kernel maps above 2^47 only when
-   * a call asks for such an address; also above the 48- and 52-bit user spaces of arm64.
+   * The top with 5-level paging (2^56 less one page), where the kernel maps above 2^47 only when a
+   * call asks for such an address; also above the 48- and 52-bit user spaces of arm64.
    */
   public static final long TOP_56 = (1L << 56) - LinuxFlags.PAGE;
 
@@ -36,25 +37,33 @@ public final class AddressSpace implements AddressSpaceView {
   private long startBrk = UNKNOWN;
   private long brk = UNKNOWN;
   private long anonIds;
+
   /** Ranges reused before the munmap that freed them shows in the log. */
   final ReusedRanges reused = new ReusedRanges();
+
   /**
-   * Ranges the model held that a maps snapshot did not show (the latest few): a munmap whose
-   * line comes after that snapshot finds nothing there, and says why instead of guessing.
+   * Ranges the model held that a maps snapshot did not show (the latest few): a munmap whose line
+   * comes after that snapshot finds nothing there, and says why instead of guessing.
    */
   final List<long[]> droppedBySnapshot = new ArrayList<>();
+
   private static final int DROPPED_KEPT = 64;
+
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
+
   /** This space's identity in the events ({@link Who}), given when first asked for. */
   Handle handle;
 
   /** The top of user space: 47 bits until the trace shows an address above it. */
   private long top = TOP_47;
+
   /** Images the kernel mapped at execve whose base the trace has not shown yet. */
   final List<ExecImages.Image> unplaced = new ArrayList<>(2);
+
   /** Images laid out from their ELF headers. */
   final List<ExecImages.Placed> placed = new ArrayList<>(2);
+
   /** What execve mapped whose ELF headers could not be read, each with why. */
   final List<String> unread = new ArrayList<>(1);
 
@@ -113,10 +122,10 @@ public final class AddressSpace implements AddressSpaceView {
   }
 
   /**
-   * Whether [lo, hi) lies in user space, as the kernel checks a range against TASK_SIZE (the
-   * range is given with hi already rounded to a page; hi below lo means it wrapped past 2^64).
-   * A range that starts above 2^47 but below 2^56 shows 5-level paging: the top rises to 2^56
-   * for this and every later call, as it is on that machine.
+   * Whether [lo, hi) lies in user space, as the kernel checks a range against TASK_SIZE (the range
+   * is given with hi already rounded to a page; hi below lo means it wrapped past 2^64). A range
+   * that starts above 2^47 but below 2^56 shows 5-level paging: the top rises to 2^56 for this and
+   * every later call, as it is on that machine.
    */
   boolean inUserSpace(long lo, long hi) {
     if (below(hi, lo)) {
@@ -129,15 +138,21 @@ public final class AddressSpace implements AddressSpaceView {
   }
 
   /**
-   * What the kernel mapped at execve that the model could lay out from ELF headers: role
-   * ("program" or "loader"), file, load bias and the line that told the bias (the execve for a
-   * program at its link address).
+   * What the kernel mapped at execve that the model could lay out from ELF headers: role ("program"
+   * or "loader"), file, load bias and the line that told the bias (the execve for a program at its
+   * link address).
    */
   public List<String> placedImages() {
     List<String> out = new ArrayList<>();
     for (ExecImages.Placed p : placed) {
-      out.add(p.role() + " " + p.kernelPath() + " bias 0x" + Long.toHexString(p.bias())
-          + " from line " + p.learntAt());
+      out.add(
+          p.role()
+              + " "
+              + p.kernelPath()
+              + " bias 0x"
+              + Long.toHexString(p.bias())
+              + " from line "
+              + p.learntAt());
     }
     return out;
   }
@@ -214,10 +229,20 @@ public final class AddressSpace implements AddressSpaceView {
     if (b.kind() == Backing.Kind.ANONYMOUS && isHeap(v)) {
       path = "[heap]";
     }
-    Region.Learnt learnt = (v.flags() & Vma.FROM_ELF) != 0 ? Region.Learnt.ELF_HEADER
-        : v.originLine() == 0 ? Region.Learnt.SNAPSHOT : Region.Learnt.TRACE;
-    return new Region(v.start(), v.end(), v.perms(), b.hasOffset() ? v.pgoff() : 0, b.dev(),
-        b.inode(), path, v.originLine(), learnt);
+    Region.Learnt learnt =
+        (v.flags() & Vma.FROM_ELF) != 0
+            ? Region.Learnt.ELF_HEADER
+            : v.originLine() == 0 ? Region.Learnt.SNAPSHOT : Region.Learnt.TRACE;
+    return new Region(
+        v.start(),
+        v.end(),
+        v.perms(),
+        b.hasOffset() ? v.pgoff() : 0,
+        b.dev(),
+        b.inode(),
+        path,
+        v.originLine(),
+        learnt);
   }
 
   private boolean isHeap(Vma v) {
@@ -234,7 +259,10 @@ public final class AddressSpace implements AddressSpaceView {
     return i >= 0 && below(address, areas.get(i).end()) ? areas.get(i) : null;
   }
 
-  /** Areas overlapping [lo, hi) in address order; with {@code touching}, also those ending at lo or starting at hi. */
+  /**
+   * Areas overlapping [lo, hi) in address order; with {@code touching}, also those ending at lo or
+   * starting at hi.
+   */
   List<Vma> areasNear(long lo, long hi, boolean touching) {
     checkRange(lo, hi);
     List<Vma> out = new ArrayList<>(4);
@@ -265,7 +293,10 @@ public final class AddressSpace implements AddressSpaceView {
     }
   }
 
-  /** Removes [lo, hi) from the map, splitting areas that straddle its ends; returns the pieces removed. */
+  /**
+   * Removes [lo, hi) from the map, splitting areas that straddle its ends; returns the pieces
+   * removed.
+   */
   List<Vma> cut(long lo, long hi) {
     checkRange(lo, hi);
     splitAt(lo);
@@ -288,8 +319,8 @@ public final class AddressSpace implements AddressSpaceView {
   /** A range whose end lies below its start is a bug in the caller's arithmetic, not a no-op. */
   private static void checkRange(long lo, long hi) {
     if (Long.compareUnsigned(lo, hi) > 0) {
-      throw new IllegalArgumentException("range " + MemoryOps.hex(lo) + "-" + MemoryOps.hex(hi)
-          + " ends before it starts");
+      throw new IllegalArgumentException(
+          "range " + MemoryOps.hex(lo) + "-" + MemoryOps.hex(hi) + " ends before it starts");
     }
   }
 
@@ -330,7 +361,9 @@ public final class AddressSpace implements AddressSpaceView {
   /** Gives private writable areas in [lo, hi) that have none an anon_vma (they will be written). */
   void markWritten(long lo, long hi) {
     for (Vma v : areasNear(lo, hi, false)) {
-      if (v.anonId() == 0 && !v.shared() && v.writable()
+      if (v.anonId() == 0
+          && !v.shared()
+          && v.writable()
           && v.backing().kind() != Backing.Kind.SPECIAL) {
         areas.put(v.withAnonId(newAnonId()));
       }
@@ -376,8 +409,8 @@ public final class AddressSpace implements AddressSpaceView {
    * Takes a listing from {@code /proc/PID/maps} as the truth: afterwards the space holds exactly
    * those regions. An area the model already had in the same place, with the same permissions,
    * offset and file, is kept (with what merging depends on) and only learns the kernel's name,
-   * device and inode; every other line is adopted as the kernel printed it. Returns the file
-   * paths the kernel spells differently from the trace (a symlink resolved), path → kernel path.
+   * device and inode; every other line is adopted as the kernel printed it. Returns the file paths
+   * the kernel spells differently from the trace (a symlink resolved), path → kernel path.
    */
   public Map<String, String> resync(List<Region> kernel) {
     Map<String, String> renamed = new java.util.HashMap<>();
@@ -442,8 +475,10 @@ public final class AddressSpace implements AddressSpaceView {
   /** A VMA for a maps line the model did not make: what merging needs is guessed from its kind. */
   private Vma adopt(Region k) {
     String perms = k.perms();
-    int prot = (perms.charAt(0) == 'r' ? 1 : 0) | (perms.charAt(1) == 'w' ? 2 : 0)
-        | (perms.charAt(2) == 'x' ? 4 : 0);
+    int prot =
+        (perms.charAt(0) == 'r' ? 1 : 0)
+            | (perms.charAt(1) == 'w' ? 2 : 0)
+            | (perms.charAt(2) == 'x' ? 4 : 0);
     boolean shared = perms.charAt(3) == 's';
     String path = k.path();
     boolean heap = "[heap]".equals(path);
@@ -457,21 +492,31 @@ public final class AddressSpace implements AddressSpaceView {
     } else if ("00:01".equals(k.dev()) && shared) {
       b = new Backing(Backing.Kind.SHARED_MEMORY, path, k.dev(), k.inode(), k.inode());
     } else {
-      b = new Backing(Backing.Kind.FILE, path, k.dev(), k.inode(),
-          "00:01".equals(k.dev()) ? k.inode() : 0);
+      b =
+          new Backing(
+              Backing.Kind.FILE, path, k.dev(), k.inode(), "00:01".equals(k.dev()) ? k.inode() : 0);
     }
     int flags = "[stack]".equals(path) ? Vma.GROWSDOWN : 0;
     boolean writablePrivate = !shared && (prot & 2) != 0;
     if (writablePrivate) {
       flags |= Vma.ACCOUNT;
     }
-    return new Vma(k.start(), k.end(), prot, shared, pgoff, b, flags,
-        writablePrivate ? newAnonId() : 0, 0, heap);
+    return new Vma(
+        k.start(),
+        k.end(),
+        prot,
+        shared,
+        pgoff,
+        b,
+        flags,
+        writablePrivate ? newAnonId() : 0,
+        0,
+        heap);
   }
 
   /**
-   * A mapped file got a new name (rename) or lost its last one (unlink: {@code to} is the path
-   * with {@code " (deleted)"}): maps shows the new name at once. Returns the regions renamed.
+   * A mapped file got a new name (rename) or lost its last one (unlink: {@code to} is the path with
+   * {@code " (deleted)"}): maps shows the new name at once. Returns the regions renamed.
    */
   List<RegionChange> renameFile(String from, String to) {
     List<RegionChange> out = new ArrayList<>();

@@ -3,10 +3,11 @@ package dev.memtrace.model;
 /**
  * When a region of the model and a line of {@code /proc/PID/maps} describe the same thing: same
  * start, end and permissions, and the same backing. For a file that means the same offset and the
- * same file, where a path the trace gave differently from the kernel's (a symlink such as
- * {@code /lib} → {@code /usr/lib}, a relative path) still counts as the same file when the file
- * name agrees, or when both paths lead to one file on this machine: the model keeps the path the trace used until a snapshot tells it the kernel's.
- * Device and inode are not compared: the trace never tells them.
+ * same file, where a path the trace gave differently from the kernel's (a symlink such as {@code
+ * /lib} → {@code /usr/lib}, a relative path) still counts as the same file when the file name
+ * agrees, or when both paths lead to one file on this machine: the model keeps the path the trace
+ * used until a snapshot tells it the kernel's. Device and inode are not compared: the trace never
+ * tells them.
  */
 public final class Agreement {
 
@@ -36,8 +37,8 @@ public final class Agreement {
   /** Both paths name one file on this machine (a live run: the symlinks the trace did not show). */
   private static boolean sameLocalFile(String model, String kernel) {
     try {
-      return java.nio.file.Files.isSameFile(java.nio.file.Path.of(model),
-          java.nio.file.Path.of(kernel));
+      return java.nio.file.Files.isSameFile(
+          java.nio.file.Path.of(model), java.nio.file.Path.of(kernel));
     } catch (java.io.IOException | RuntimeException e) {
       return false;
     }

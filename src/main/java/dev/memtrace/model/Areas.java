@@ -3,12 +3,12 @@ package dev.memtrace.model;
 import java.util.Arrays;
 
 /**
- * The areas of one address space in an array sorted by start address, compared as unsigned
- * numbers (the kernel's addresses above 2^63 sort last, as in {@code /proc/PID/maps}). An area is
- * found by binary search, so a lookup by address is logarithmic; one is inserted or removed by
- * moving the areas above it. A process has tens to a few thousand areas, and most memory calls
- * land near the top of the mmap area: moving them costs less than a tree's nodes and rebalancing
- * would, and there is far less code for the JIT to compile.
+ * The areas of one address space in an array sorted by start address, compared as unsigned numbers
+ * (the kernel's addresses above 2^63 sort last, as in {@code /proc/PID/maps}). An area is found by
+ * binary search, so a lookup by address is logarithmic; one is inserted or removed by moving the
+ * areas above it. A process has tens to a few thousand areas, and most memory calls land near the
+ * top of the mmap area: moving them costs less than a tree's nodes and rebalancing would, and there
+ * is far less code for the JIT to compile.
  */
 final class Areas {
 

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Reads a call's arguments the way the model needs them, whatever strace's {@code -X} and
- * {@code -y} options were: numbers, flag sets decoded through a {@link FlagTable}, fd paths from
+ * Reads a call's arguments the way the model needs them, whatever strace's {@code -X} and {@code
+ * -y} options were: numbers, flag sets decoded through a {@link FlagTable}, fd paths from
  * decorations, strings, {@code name=value} arguments (clone) and struct fields (clone3). It works
  * on the argument texts the parser already split, never on typed trees: the model looks at every
  * memory and fd call of a log, and building trees for them would cost more than the model itself.
@@ -64,7 +64,10 @@ final class CallArgs {
     return i >= texts.size() ? null : decoration(text(i));
   }
 
-  /** A quoted string argument, its escapes decoded to bytes (a char each); null when it is not a string. */
+  /**
+   * A quoted string argument, its escapes decoded to bytes (a char each); null when it is not a
+   * string.
+   */
   String string(int i) {
     return i >= texts.size() ? null : unquote(text(i));
   }
@@ -155,7 +158,8 @@ final class CallArgs {
     // strace escapes the path as a C string (\303\251, \", \74 for '<'): decoded to its bytes
     // after the device note is cut off, so that it equals the name /proc/PID/maps shows
     String path = Paths.undecorate(t.substring(lt + 1, t.length() - 1));
-    return path.indexOf('\\') < 0 ? path
+    return path.indexOf('\\') < 0
+        ? path
         : new String(Strings.decode(path, 0, path.length()), StandardCharsets.ISO_8859_1);
   }
 
@@ -193,7 +197,10 @@ final class CallArgs {
         default -> {
           if (n >= '0' && n <= '7') {
             int end = i;
-            while (end < t.length() && end < i + 3 && t.charAt(end) >= '0' && t.charAt(end) <= '7') {
+            while (end < t.length()
+                && end < i + 3
+                && t.charAt(end) >= '0'
+                && t.charAt(end) <= '7') {
               end++;
             }
             b.write(Integer.parseInt(t.substring(i, end), 8));

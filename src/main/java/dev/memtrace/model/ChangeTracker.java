@@ -6,21 +6,24 @@ import java.util.function.ToLongFunction;
 
 /**
  * Turns what one call did into {@code +}, {@code ~}, {@code -} lines: it remembers the regions
- * around each address range the call touches, and after the call compares them with the regions
- * now covering the same span, as two {@code /proc/PID/maps} listings would compare. A region that
+ * around each address range the call touches, and after the call compares them with the regions now
+ * covering the same span, as two {@code /proc/PID/maps} listings would compare. A region that
  * disappeared and one that appeared over the same addresses make one {@code ~} (resized, merged,
- * re-protected); the rest are {@code -} and {@code +}. A call that leaves the listing as it was
- * (a MAP_FIXED over an identical mapping) yields no change.
+ * re-protected); the rest are {@code -} and {@code +}. A call that leaves the listing as it was (a
+ * MAP_FIXED over an identical mapping) yields no change.
  */
 final class ChangeTracker {
 
   private final AddressSpace space;
   private final List<long[]> spans = new ArrayList<>(2);
   private final List<Region> before = new ArrayList<>(4);
+
   /** The areas {@link #before} shows, index for index. */
   private final List<Vma> beforeAreas = new ArrayList<>(4);
+
   /** The break when the first range was watched: a region's name ([heap]) depends on it. */
   private long startBrk;
+
   private long brk;
 
   ChangeTracker(AddressSpace space) {
@@ -124,16 +127,16 @@ final class ChangeTracker {
   }
 
   /**
-   * Sorts by start address, keeping the order of equal starts. An insertion sort: these lists
-   * hold one to a few entries, for which the library's sort is much more code to compile than
-   * to run.
+   * Sorts by start address, keeping the order of equal starts. An insertion sort: these lists hold
+   * one to a few entries, for which the library's sort is much more code to compile than to run.
    */
   private static <T> void sortByStart(List<T> list, ToLongFunction<T> start) {
     for (int i = 1; i < list.size(); i++) {
       T item = list.get(i);
       int j = i;
-      while (j > 0 && Long.compareUnsigned(start.applyAsLong(list.get(j - 1)),
-          start.applyAsLong(item)) > 0) {
+      while (j > 0
+          && Long.compareUnsigned(start.applyAsLong(list.get(j - 1)), start.applyAsLong(item))
+              > 0) {
         list.set(j, list.get(j - 1));
         j--;
       }
@@ -152,15 +155,16 @@ final class ChangeTracker {
   }
 
   /**
-   * The index of the added region that best continues a removed one: same start, else same
-   * end, else overlap; -1 when none is left.
+   * The index of the added region that best continues a removed one: same start, else same end,
+   * else overlap; -1 when none is left.
    */
   private static int partner(Region r, List<Region> added, boolean[] paired) {
     int overlap = -1;
     int sameEnd = -1;
     for (int i = 0; i < added.size(); i++) {
       Region a = added.get(i);
-      if (paired[i] || !AddressSpace.below(r.start(), a.end())
+      if (paired[i]
+          || !AddressSpace.below(r.start(), a.end())
           || !AddressSpace.below(a.start(), r.end())) {
         continue;
       }

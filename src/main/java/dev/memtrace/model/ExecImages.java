@@ -13,17 +13,16 @@ import java.util.List;
  * What the kernel maps at execve and the trace never shows being mapped: the program's and its
  * dynamic loader's {@code PT_LOAD} segments, laid out from their ELF headers as load_elf_binary
  * (fs/binfmt_elf.c) lays them out. Each segment becomes a private file mapping from the page
- * holding its first byte to the page after its last file byte, with the segment's permissions;
- * when it takes more memory than file ({@code .bss}), the pages past the file's become an
- * anonymous {@code rw-p} area (vm_brk_flags).
+ * holding its first byte to the page after its last file byte, with the segment's permissions; when
+ * it takes more memory than file ({@code .bss}), the pages past the file's become an anonymous
+ * {@code rw-p} area (vm_brk_flags).
  *
  * <p>Where they go: a program linked at fixed addresses (ET_EXEC) at its link address; a
- * position-independent program and the loader (ET_DYN) at a base the kernel picked at random,
- * which the trace shows only when ld.so makes a segment read-only after relocation
- * (_dl_protect_relro: {@code mprotect(base + RELRO start, RELRO size rounded down, PROT_READ)}
- * on memory no call in the trace mapped). Until then an image waits, unplaced. A base learnt
- * from a first reading of the whole log can be given as a hint, so the image is placed from the
- * execve on.
+ * position-independent program and the loader (ET_DYN) at a base the kernel picked at random, which
+ * the trace shows only when ld.so makes a segment read-only after relocation (_dl_protect_relro:
+ * {@code mprotect(base + RELRO start, RELRO size rounded down, PROT_READ)} on memory no call in the
+ * trace mapped). Until then an image waits, unplaced. A base learnt from a first reading of the
+ * whole log can be given as a hint, so the image is placed from the execve on.
  */
 final class ExecImages {
 
@@ -58,8 +57,10 @@ final class ExecImages {
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
     if (!prog.ok()) {
       t.mm.unread.add("program " + path + " (" + prog.problem() + ")");
-      return Outcome.note("the program's ELF headers are unknown (" + prog.problem()
-          + "): what the kernel mapped at execve is not shown");
+      return Outcome.note(
+          "the program's ELF headers are unknown ("
+              + prog.problem()
+              + "): what the kernel mapped at execve is not shown");
     }
     List<Image> images = new ArrayList<>();
     images.add(new Image(PROGRAM, prog.elf(), prog.kernelPath(), line, t.tgid));
@@ -70,8 +71,13 @@ final class ExecImages {
         images.add(new Image(LOADER, ld.elf(), ld.kernelPath(), line, t.tgid));
       } else {
         t.mm.unread.add("loader " + interp + " (" + ld.problem() + ")");
-        notes.add("the loader's ELF headers are unknown (" + ld.problem() + "): where the"
-            + " kernel mapped " + interp + " is not shown");
+        notes.add(
+            "the loader's ELF headers are unknown ("
+                + ld.problem()
+                + "): where the"
+                + " kernel mapped "
+                + interp
+                + " is not shown");
       }
     }
     List<RegionChange> changes = new ArrayList<>();
@@ -92,8 +98,8 @@ final class ExecImages {
    * An mprotect to PROT_READ of memory the model does not hold: when its length is that of an
    * unplaced image's RELRO, it is ld.so's _dl_protect_relro and tells the image's base.
    */
-  static List<RegionChange> relro(MemoryModel m, AddressSpace s, long addr, long len, int prot,
-      int line) {
+  static List<RegionChange> relro(
+      MemoryModel m, AddressSpace s, long addr, long len, int prot, int line) {
     if (s.unplaced.isEmpty() || prot != 1 || s.overlaps(addr, addr + len)) {
       return List.of();
     }
@@ -124,8 +130,8 @@ final class ExecImages {
   }
 
   /** Maps the image's segments at bias; originLine is the execve's (the call that made them). */
-  private static List<RegionChange> place(MemoryModel m, AddressSpace s, Image im, long bias,
-      int learntAt) {
+  private static List<RegionChange> place(
+      MemoryModel m, AddressSpace s, Image im, long bias, int learntAt) {
     ChangeTracker tracker = new ChangeTracker(s);
     Backing file = Backing.file(im.kernelPath());
     for (Segment seg : im.elf().loads()) {
@@ -138,15 +144,35 @@ final class ExecImages {
       if (fileEnd > start) {
         tracker.watch(start, fileEnd);
         s.cut(start, fileEnd);
-        s.put(new Vma(start, fileEnd, prot, false, pageDown(seg.offset()), file, flags, 0,
-            im.execLine(), false));
+        s.put(
+            new Vma(
+                start,
+                fileEnd,
+                prot,
+                false,
+                pageDown(seg.offset()),
+                file,
+                flags,
+                0,
+                im.execLine(),
+                false));
         s.mergeBoundaries(start, fileEnd);
       }
       if (memEnd > fileEnd) {
         tracker.watch(fileEnd, memEnd);
         s.cut(fileEnd, memEnd);
-        s.put(new Vma(fileEnd, memEnd, 3 | (prot & 4), false, fileEnd, Backing.ANONYMOUS,
-            Vma.FROM_ELF | Vma.ACCOUNT, 0, im.execLine(), false));
+        s.put(
+            new Vma(
+                fileEnd,
+                memEnd,
+                3 | (prot & 4),
+                false,
+                fileEnd,
+                Backing.ANONYMOUS,
+                Vma.FROM_ELF | Vma.ACCOUNT,
+                0,
+                im.execLine(),
+                false));
         s.mergeBoundaries(fileEnd, memEnd);
       }
     }

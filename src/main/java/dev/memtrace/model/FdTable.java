@@ -15,6 +15,7 @@ public final class FdTable {
 
   private static final int DIRECT = 1024;
   private OpenFile[] low = new OpenFile[16];
+
   /** fds from {@link #DIRECT} up, and any negative one; null until the first. */
   private Map<Integer, OpenFile> high;
 

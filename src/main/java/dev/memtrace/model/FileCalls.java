@@ -2,10 +2,10 @@ package dev.memtrace.model;
 
 import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE;
 import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE_CLOEXEC;
+import static dev.memtrace.model.abi.LinuxFlags.FCNTL;
 import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD;
 import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.F_SETFD;
-import static dev.memtrace.model.abi.LinuxFlags.FCNTL;
 import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.OPEN;
 import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The calls that make, copy and close fds, so that {@code mmap(..., 3, 0)} knows which file fd 3
- * is with or without {@code -yy}. Each row says where the new fd is (the return value, or an
- * array argument for pipe), what it refers to and where its close-on-exec bit comes from.
+ * The calls that make, copy and close fds, so that {@code mmap(..., 3, 0)} knows which file fd 3 is
+ * with or without {@code -yy}. Each row says where the new fd is (the return value, or an array
+ * argument for pipe), what it refers to and where its close-on-exec bit comes from.
  */
 final class FileCalls {
 
@@ -56,113 +56,141 @@ final class FileCalls {
     h.put("open", (m, t, e, a) -> open(m, t, a, -1, 0, 1));
     h.put("creat", (m, t, e, a) -> open(m, t, a, -1, 0, -1));
     h.put("openat", (m, t, e, a) -> open(m, t, a, 0, 1, 2));
-    h.put("openat2", (m, t, e, a) -> {
-      String how = a.field(2, "flags");
-      long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
-      return put(t, a, (int) a.result(), openedPath(t, a, 0, 1, true), 0,
-          (flags & O_CLOEXEC) != 0);
-    });
-    h.put("memfd_create", (m, t, e, a) -> {
-      String name = a.string(0);
-      long flags = a.flags(1, OPEN).orElse(0);
-      String path = a.resultPath() != null ? a.resultPath()
-          : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
-      return put(t, a, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
-    });
+    h.put(
+        "openat2",
+        (m, t, e, a) -> {
+          String how = a.field(2, "flags");
+          long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
+          return put(
+              t, a, (int) a.result(), openedPath(t, a, 0, 1, true), 0, (flags & O_CLOEXEC) != 0);
+        });
+    h.put(
+        "memfd_create",
+        (m, t, e, a) -> {
+          String name = a.string(0);
+          long flags = a.flags(1, OPEN).orElse(0);
+          String path =
+              a.resultPath() != null
+                  ? a.resultPath()
+                  : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
+          return put(t, a, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
+        });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
-      h.put(anon.getKey(), (m, t, e, a) -> {
-        Integer at = CLOEXEC_ARG.get(anon.getKey());
-        boolean cloexec = at != null && (a.flags(at, OPEN).orElse(0) & O_CLOEXEC) != 0;
-        String path = a.resultPath() != null ? a.resultPath() : anon.getValue();
-        return put(t, a, (int) a.result(), path, m.newKey(), cloexec);
-      });
+      h.put(
+          anon.getKey(),
+          (m, t, e, a) -> {
+            Integer at = CLOEXEC_ARG.get(anon.getKey());
+            boolean cloexec = at != null && (a.flags(at, OPEN).orElse(0) & O_CLOEXEC) != 0;
+            String path = a.resultPath() != null ? a.resultPath() : anon.getValue();
+            return put(t, a, (int) a.result(), path, m.newKey(), cloexec);
+          });
     }
     h.put("pipe", (m, t, e, a) -> pipe(m, t, a, false));
-    h.put("pipe2", (m, t, e, a) -> pipe(m, t, a,
-        (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0));
-    h.put("socketpair", (m, t, e, a) -> {
-      long key = m.newKey();
-      boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
-      pair(t, a.items(3), "socket:[?]", key, cloexec);
-      return Outcome.NONE;
-    });
+    h.put("pipe2", (m, t, e, a) -> pipe(m, t, a, (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    h.put(
+        "socketpair",
+        (m, t, e, a) -> {
+          long key = m.newKey();
+          boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
+          pair(t, a.items(3), "socket:[?]", key, cloexec);
+          return Outcome.NONE;
+        });
     h.put("dup", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
     h.put("dup2", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
-    h.put("dup3", (m, t, e, a) -> dup(t, a, (int) a.result(),
-        (a.flags(2, OPEN).orElse(0) & O_CLOEXEC) != 0));
-    h.put("fcntl", (m, t, e, a) -> {
-      OptionalLong cmd = a.flags(1, FCNTL);
-      if (cmd.isEmpty()) {
-        return Outcome.NONE;
-      }
-      long c = cmd.getAsLong();
-      if (c == F_DUPFD || c == F_DUPFD_CLOEXEC) {
-        return dup(t, a, (int) a.result(), c == F_DUPFD_CLOEXEC);
-      }
-      if (c == F_SETFD) {
-        OptionalLong fd = a.num(0);
-        OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
-        if (f != null) {
-          t.fds.put((int) fd.getAsLong(), f.withCloexec((a.flags(2, FCNTL).orElse(0) & 1) != 0));
-        }
-      }
-      return Outcome.NONE;
-    });
-    h.put("close", (m, t, e, a) -> {
-      a.num(0).ifPresent(fd -> t.fds.close((int) fd));
-      return Outcome.NONE;
-    });
-    h.put("close_range", (m, t, e, a) -> {
-      OptionalLong first = a.num(0);
-      OptionalLong last = a.num(1);
-      long flags = a.flags(2, CLOSE_RANGE).orElse(0);
-      if (first.isPresent() && last.isPresent()) {
-        t.fds.closeRange(first.getAsLong(), last.getAsLong(), (flags & CLOSE_RANGE_CLOEXEC) != 0);
-      }
-      return Outcome.NONE;
-    });
+    h.put(
+        "dup3",
+        (m, t, e, a) -> dup(t, a, (int) a.result(), (a.flags(2, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    h.put(
+        "fcntl",
+        (m, t, e, a) -> {
+          OptionalLong cmd = a.flags(1, FCNTL);
+          if (cmd.isEmpty()) {
+            return Outcome.NONE;
+          }
+          long c = cmd.getAsLong();
+          if (c == F_DUPFD || c == F_DUPFD_CLOEXEC) {
+            return dup(t, a, (int) a.result(), c == F_DUPFD_CLOEXEC);
+          }
+          if (c == F_SETFD) {
+            OptionalLong fd = a.num(0);
+            OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
+            if (f != null) {
+              t.fds.put(
+                  (int) fd.getAsLong(), f.withCloexec((a.flags(2, FCNTL).orElse(0) & 1) != 0));
+            }
+          }
+          return Outcome.NONE;
+        });
+    h.put(
+        "close",
+        (m, t, e, a) -> {
+          a.num(0).ifPresent(fd -> t.fds.close((int) fd));
+          return Outcome.NONE;
+        });
+    h.put(
+        "close_range",
+        (m, t, e, a) -> {
+          OptionalLong first = a.num(0);
+          OptionalLong last = a.num(1);
+          long flags = a.flags(2, CLOSE_RANGE).orElse(0);
+          if (first.isPresent() && last.isPresent()) {
+            t.fds.closeRange(
+                first.getAsLong(), last.getAsLong(), (flags & CLOSE_RANGE_CLOEXEC) != 0);
+          }
+          return Outcome.NONE;
+        });
     h.put("unlink", (m, t, e, a) -> unlink(m, t, a, -1, 0));
-    h.put("unlinkat", (m, t, e, a) -> (a.flags(2, AT).orElse(0) & 0x200) != 0
-        ? Outcome.NONE : unlink(m, t, a, 0, 1)); // AT_REMOVEDIR removes a directory
+    h.put(
+        "unlinkat",
+        (m, t, e, a) ->
+            (a.flags(2, AT).orElse(0) & 0x200) != 0
+                ? Outcome.NONE
+                : unlink(m, t, a, 0, 1)); // AT_REMOVEDIR removes a directory
     h.put("rename", (m, t, e, a) -> rename(m, t, a, -1, 0, -1, 1));
     h.put("renameat", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
     h.put("renameat2", (m, t, e, a) -> rename(m, t, a, 0, 1, 2, 3));
-    h.put("chdir", (m, t, e, a) -> {
-      String p = a.string(0);
-      if (p != null) {
-        t.cwd = p.startsWith("/") || t.cwd != null ? Paths.resolve(t.cwd, p) : null;
-      }
-      return Outcome.NONE;
-    });
-    h.put("fchdir", (m, t, e, a) -> {
-      OptionalLong fd = a.num(0);
-      String dir = a.fdPath(0);
-      if (dir == null && fd.isPresent() && t.fds.get((int) fd.getAsLong()) != null) {
-        dir = t.fds.get((int) fd.getAsLong()).path();
-      }
-      t.cwd = dir != null && dir.startsWith("/") ? dir : null;
-      return Outcome.NONE;
-    });
-    h.put("getcwd", (m, t, e, a) -> {
-      String p = a.string(0);
-      if (p != null && p.startsWith("/")) {
-        t.cwd = p;
-      }
-      return Outcome.NONE;
-    });
+    h.put(
+        "chdir",
+        (m, t, e, a) -> {
+          String p = a.string(0);
+          if (p != null) {
+            t.cwd = p.startsWith("/") || t.cwd != null ? Paths.resolve(t.cwd, p) : null;
+          }
+          return Outcome.NONE;
+        });
+    h.put(
+        "fchdir",
+        (m, t, e, a) -> {
+          OptionalLong fd = a.num(0);
+          String dir = a.fdPath(0);
+          if (dir == null && fd.isPresent() && t.fds.get((int) fd.getAsLong()) != null) {
+            dir = t.fds.get((int) fd.getAsLong()).path();
+          }
+          t.cwd = dir != null && dir.startsWith("/") ? dir : null;
+          return Outcome.NONE;
+        });
+    h.put(
+        "getcwd",
+        (m, t, e, a) -> {
+          String p = a.string(0);
+          if (p != null && p.startsWith("/")) {
+            t.cwd = p;
+          }
+          return Outcome.NONE;
+        });
   }
 
   private static final dev.memtrace.model.abi.FlagTable AT =
-      dev.memtrace.model.abi.FlagTable.of("at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100,
-          "AT_EMPTY_PATH", 0x1000);
+      dev.memtrace.model.abi.FlagTable.of(
+          "at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100, "AT_EMPTY_PATH", 0x1000);
 
   private static Outcome unlink(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg) {
     String p = m.kernelPath(openedPath(t, a, dirArg, pathArg, false));
     return p == null ? Outcome.NONE : m.renameFile(p, p + " (deleted)");
   }
 
-  private static Outcome rename(MemoryModel m, Task t, CallArgs a, int fromDir, int from,
-      int toDir, int to) {
+  private static Outcome rename(
+      MemoryModel m, Task t, CallArgs a, int fromDir, int from, int toDir, int to) {
     String p = m.kernelPath(openedPath(t, a, fromDir, from, false));
     String q = openedPath(t, a, toDir, to, false);
     return p == null || q == null ? Outcome.NONE : m.renameFile(p, q);
@@ -182,16 +210,24 @@ final class FileCalls {
     return null;
   }
 
-  private static Outcome open(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg,
-      int flagsArg) {
+  private static Outcome open(
+      MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg, int flagsArg) {
     long flags = flagsArg < 0 ? 0 : a.flags(flagsArg, OPEN).orElse(0);
-    return put(t, a, (int) a.result(), openedPath(t, a, dirArg, pathArg, true), 0,
+    return put(
+        t,
+        a,
+        (int) a.result(),
+        openedPath(t, a, dirArg, pathArg, true),
+        0,
         (flags & O_CLOEXEC) != 0);
   }
 
-  /** The path a call named: -y's resolved path of the fd it returned, else the argument joined to its directory. */
-  private static String openedPath(Task t, CallArgs a, int dirArg, int pathArg,
-      boolean resultIsFd) {
+  /**
+   * The path a call named: -y's resolved path of the fd it returned, else the argument joined to
+   * its directory.
+   */
+  private static String openedPath(
+      Task t, CallArgs a, int dirArg, int pathArg, boolean resultIsFd) {
     String resolved = resultIsFd ? a.resultPath() : null;
     if (resolved != null) {
       return resolved;
@@ -243,8 +279,8 @@ final class FileCalls {
     return Outcome.NONE;
   }
 
-  private static void pair(Task t, java.util.List<String> fds, String name, long key,
-      boolean cloexec) {
+  private static void pair(
+      Task t, java.util.List<String> fds, String name, long key, boolean cloexec) {
     for (String item : fds) {
       OptionalLong fd = Numbers.parse(CallArgs.bare(item));
       String decorated = CallArgs.decoration(item);

@@ -1,12 +1,12 @@
 package dev.memtrace.model;
 
 /**
- * The identity of an address space or of a process as the model tells it with each event
- * ({@link Who}). Two handles become one when the model learns they named the same thing all
- * along: a task whose lines came before its parent's clone returned in the log was met as a
- * stranger, with a space and a process of its own; the clone shows it was a thread of its parent
- * (or a forked child), and the stranger's handles are joined to what the clone made. A stage
- * that reads the handle later, or again, gets the identity as the model knows it then.
+ * The identity of an address space or of a process as the model tells it with each event ({@link
+ * Who}). Two handles become one when the model learns they named the same thing all along: a task
+ * whose lines came before its parent's clone returned in the log was met as a stranger, with a
+ * space and a process of its own; the clone shows it was a thread of its parent (or a forked
+ * child), and the stranger's handles are joined to what the clone made. A stage that reads the
+ * handle later, or again, gets the identity as the model knows it then.
  */
 public final class Handle {
 

@@ -17,9 +17,18 @@ public final class MapsFormat {
 
   public static String line(Region r) {
     StringBuilder sb = new StringBuilder(100);
-    sb.append(hex8(r.start())).append('-').append(hex8(r.end())).append(' ')
-        .append(r.perms()).append(' ').append(hex8(r.offset())).append(' ')
-        .append(r.dev()).append(' ').append(Long.toUnsignedString(r.inode())).append(' ');
+    sb.append(hex8(r.start()))
+        .append('-')
+        .append(hex8(r.end()))
+        .append(' ')
+        .append(r.perms())
+        .append(' ')
+        .append(hex8(r.offset()))
+        .append(' ')
+        .append(r.dev())
+        .append(' ')
+        .append(Long.toUnsignedString(r.inode()))
+        .append(' ');
     if (!r.path().isEmpty()) {
       while (sb.length() < NAME_COLUMN) {
         sb.append(' ');

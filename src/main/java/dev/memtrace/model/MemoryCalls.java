@@ -22,66 +22,81 @@ final class MemoryCalls {
 
   static void register(Map<String, MemoryModel.Handler> h) {
     h.put("mmap", MemoryCalls::mmap);
-    h.put("munmap", (m, t, e, a) -> {
-      OptionalLong addr = a.num(0);
-      OptionalLong len = a.num(1);
-      return addr.isPresent() && len.isPresent()
-          ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong()) : unreadable("munmap");
-    });
+    h.put(
+        "munmap",
+        (m, t, e, a) -> {
+          OptionalLong addr = a.num(0);
+          OptionalLong len = a.num(1);
+          return addr.isPresent() && len.isPresent()
+              ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong())
+              : unreadable("munmap");
+        });
     h.put("mprotect", MemoryCalls::mprotect);
     h.put("pkey_mprotect", MemoryCalls::mprotect);
     h.put("mremap", MemoryCalls::mremap);
-    h.put("brk", (m, t, e, a) -> {
-      OptionalLong req = a.num(0);
-      if (req.isEmpty()) {
-        return unreadable("brk");
-      }
-      boolean fresh = t.mm.freshExec;
-      t.mm.freshExec = false;
-      return MemoryOps.brk(t.mm, req.getAsLong(), a.result(), fresh, e.line());
-    });
-    h.put("madvise", (m, t, e, a) -> {
-      OptionalLong addr = a.num(0);
-      OptionalLong len = a.num(1);
-      OptionalLong advice = a.flags(2, MADVISE);
-      if (addr.isEmpty() || len.isEmpty()) {
-        return unreadable("madvise");
-      }
-      if (advice.isEmpty()) {
-        return Outcome.note("unknown madvise advice " + a.text(2)
-            + ": whether it splits the region is unknown");
-      }
-      return MemoryOps.madvise(t.mm, addr.getAsLong(), len.getAsLong(), advice.getAsLong());
-    });
+    h.put(
+        "brk",
+        (m, t, e, a) -> {
+          OptionalLong req = a.num(0);
+          if (req.isEmpty()) {
+            return unreadable("brk");
+          }
+          boolean fresh = t.mm.freshExec;
+          t.mm.freshExec = false;
+          return MemoryOps.brk(t.mm, req.getAsLong(), a.result(), fresh, e.line());
+        });
+    h.put(
+        "madvise",
+        (m, t, e, a) -> {
+          OptionalLong addr = a.num(0);
+          OptionalLong len = a.num(1);
+          OptionalLong advice = a.flags(2, MADVISE);
+          if (addr.isEmpty() || len.isEmpty()) {
+            return unreadable("madvise");
+          }
+          if (advice.isEmpty()) {
+            return Outcome.note(
+                "unknown madvise advice "
+                    + a.text(2)
+                    + ": whether it splits the region is unknown");
+          }
+          return MemoryOps.madvise(t.mm, addr.getAsLong(), len.getAsLong(), advice.getAsLong());
+        });
     h.put("mlock", (m, t, e, a) -> lock(t, a, true));
     h.put("mlock2", (m, t, e, a) -> lock(t, a, true));
     h.put("munlock", (m, t, e, a) -> lock(t, a, false));
-    h.put("shmget", (m, t, e, a) -> {
-      OptionalLong size = a.num(1);
-      OptionalLong key = a.flags(0, SHM);
-      if (size.isPresent()) {
-        m.shmSizes.put(a.result(), size.getAsLong());
-        m.shmKeys.put(a.result(), key.orElse(0));
-      }
-      return Outcome.NONE;
-    });
-    h.put("shmat", (m, t, e, a) -> {
-      OptionalLong id = a.num(0);
-      long flags = a.flags(2, SHM).orElse(0);
-      Long size = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
-      long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
-      String name = String.format("/SYSV%08x (deleted)", key);
-      return MemoryOps.shmat(t.mm, a.result(), size, flags, name, id.orElse(0) + (1L << 40),
-          e.line());
-    });
-    h.put("shmdt", (m, t, e, a) -> {
-      OptionalLong addr = a.num(0);
-      return addr.isPresent() ? MemoryOps.shmdt(t.mm, addr.getAsLong()) : unreadable("shmdt");
-    });
+    h.put(
+        "shmget",
+        (m, t, e, a) -> {
+          OptionalLong size = a.num(1);
+          OptionalLong key = a.flags(0, SHM);
+          if (size.isPresent()) {
+            m.shmSizes.put(a.result(), size.getAsLong());
+            m.shmKeys.put(a.result(), key.orElse(0));
+          }
+          return Outcome.NONE;
+        });
+    h.put(
+        "shmat",
+        (m, t, e, a) -> {
+          OptionalLong id = a.num(0);
+          long flags = a.flags(2, SHM).orElse(0);
+          Long size = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
+          long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
+          String name = String.format("/SYSV%08x (deleted)", key);
+          return MemoryOps.shmat(
+              t.mm, a.result(), size, flags, name, id.orElse(0) + (1L << 40), e.line());
+        });
+    h.put(
+        "shmdt",
+        (m, t, e, a) -> {
+          OptionalLong addr = a.num(0);
+          return addr.isPresent() ? MemoryOps.shmdt(t.mm, addr.getAsLong()) : unreadable("shmdt");
+        });
   }
 
-  private static Outcome mmap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
-      CallArgs a) {
+  private static Outcome mmap(
+      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
     OptionalLong len = a.num(1);
     OptionalLong prot = a.flags(2, PROT);
     OptionalLong flags = a.flags(3, MAP);
@@ -91,10 +106,22 @@ final class MemoryCalls {
     }
     List<String> notes = new ArrayList<>();
     if (flags.isEmpty()) {
-      notes.add("unknown mmap flags " + a.text(3) + ": shared or private, file or"
-          + " anonymous is unknown");
-      Outcome o = MemoryOps.mmap(t.mm, len.getAsLong(), (int) prot.orElse(-1), 0x02,
-          Backing.unknown("[unknown]"), a.num(5).orElse(0), result, e.line(), 0);
+      notes.add(
+          "unknown mmap flags "
+              + a.text(3)
+              + ": shared or private, file or"
+              + " anonymous is unknown");
+      Outcome o =
+          MemoryOps.mmap(
+              t.mm,
+              len.getAsLong(),
+              (int) prot.orElse(-1),
+              0x02,
+              Backing.unknown("[unknown]"),
+              a.num(5).orElse(0),
+              result,
+              e.line(),
+              0);
       return withNotes(o, notes);
     }
     if (prot.isEmpty()) {
@@ -105,19 +132,36 @@ final class MemoryCalls {
       backing = FileCalls.backingOf(m, t, a, 4);
       if (backing == null) {
         // Some file: it merges with nothing else (its own key), its name says what is unknown.
-        backing = new Backing(Backing.Kind.FILE, "[unknown file, fd " + a.text(4) + "]",
-            Backing.NO_DEV, 0, m.newKey());
-        notes.add("the file behind fd " + a.text(4) + " is unknown (opened before the"
-            + " trace began, or by a call the model does not follow)");
+        backing =
+            new Backing(
+                Backing.Kind.FILE,
+                "[unknown file, fd " + a.text(4) + "]",
+                Backing.NO_DEV,
+                0,
+                m.newKey());
+        notes.add(
+            "the file behind fd "
+                + a.text(4)
+                + " is unknown (opened before the"
+                + " trace began, or by a call the model does not follow)");
       }
     }
-    Outcome o = MemoryOps.mmap(t.mm, len.getAsLong(), (int) prot.orElse(-1), flags.getAsLong(),
-        backing, a.num(5).orElse(0), result, e.line(), m.newKey());
+    Outcome o =
+        MemoryOps.mmap(
+            t.mm,
+            len.getAsLong(),
+            (int) prot.orElse(-1),
+            flags.getAsLong(),
+            backing,
+            a.num(5).orElse(0),
+            result,
+            e.line(),
+            m.newKey());
     return withNotes(o, notes);
   }
 
-  private static Outcome mprotect(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
-      CallArgs a) {
+  private static Outcome mprotect(
+      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
     OptionalLong addr = a.num(0);
     OptionalLong len = a.num(1);
     OptionalLong prot = a.flags(2, PROT);
@@ -125,28 +169,40 @@ final class MemoryCalls {
       return unreadable(e.name());
     }
     if (prot.isEmpty()) {
-      return Outcome.note("unknown protection " + a.text(2) + ": the model leaves "
-          + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong()) + " as it was");
+      return Outcome.note(
+          "unknown protection "
+              + a.text(2)
+              + ": the model leaves "
+              + MemoryModel.range(addr.getAsLong(), addr.getAsLong() + len.getAsLong())
+              + " as it was");
     }
-    boolean waiting = !t.mm.unplaced.isEmpty() && prot.getAsLong() == 1
-        && !t.mm.overlaps(addr.getAsLong(), addr.getAsLong() + len.getAsLong());
-    List<RegionChange> placed = ExecImages.relro(m, t.mm, addr.getAsLong(), len.getAsLong(),
-        (int) prot.getAsLong(), e.line());
-    Outcome o =
-        MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    boolean waiting =
+        !t.mm.unplaced.isEmpty()
+            && prot.getAsLong() == 1
+            && !t.mm.overlaps(addr.getAsLong(), addr.getAsLong() + len.getAsLong());
+    List<RegionChange> placed =
+        ExecImages.relro(
+            m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.line());
+    Outcome o = MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
     if (placed.isEmpty()) {
-      return waiting ? withNotes(o, List.of("this looks like ld.so's RELRO mprotect of memory"
-          + " the kernel mapped at execve, but its length fits the RELRO segment of none of "
-          + String.join(", ", t.mm.unplacedImages()) + " as read on this machine: the files"
-          + " may differ from the traced ones, and they stay unplaced")) : o;
+      return waiting
+          ? withNotes(
+              o,
+              List.of(
+                  "this looks like ld.so's RELRO mprotect of memory"
+                      + " the kernel mapped at execve, but its length fits the RELRO segment of none of "
+                      + String.join(", ", t.mm.unplacedImages())
+                      + " as read on this machine: the files"
+                      + " may differ from the traced ones, and they stay unplaced"))
+          : o;
     }
     List<RegionChange> all = new ArrayList<>(placed);
     all.addAll(o.changes());
     return new Outcome(all, o.notes());
   }
 
-  private static Outcome mremap(MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e,
-      CallArgs a) {
+  private static Outcome mremap(
+      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
     OptionalLong old = a.num(0);
     OptionalLong oldLen = a.num(1);
     OptionalLong newLen = a.num(2);
@@ -158,20 +214,32 @@ final class MemoryCalls {
     if (flags.isEmpty()) {
       notes.add("unknown mremap flags " + a.text(3));
     }
-    return withNotes(MemoryOps.mremap(t.mm, old.getAsLong(), oldLen.getAsLong(),
-        newLen.getAsLong(), flags.orElse(0), a.result(), e.line()), notes);
+    return withNotes(
+        MemoryOps.mremap(
+            t.mm,
+            old.getAsLong(),
+            oldLen.getAsLong(),
+            newLen.getAsLong(),
+            flags.orElse(0),
+            a.result(),
+            e.line()),
+        notes);
   }
 
   private static Outcome lock(Task t, CallArgs a, boolean on) {
     OptionalLong addr = a.num(0);
     OptionalLong len = a.num(1);
     return addr.isPresent() && len.isPresent()
-        ? MemoryOps.lock(t.mm, addr.getAsLong(), len.getAsLong(), on) : unreadable("mlock");
+        ? MemoryOps.lock(t.mm, addr.getAsLong(), len.getAsLong(), on)
+        : unreadable("mlock");
   }
 
   static Outcome unreadable(String call) {
-    return Outcome.note("the arguments of this " + call + " could not be read: its effect is"
-        + " unknown to the model");
+    return Outcome.note(
+        "the arguments of this "
+            + call
+            + " could not be read: its effect is"
+            + " unknown to the model");
   }
 
   private static Outcome withNotes(Outcome o, List<String> notes) {

@@ -15,10 +15,10 @@ import java.util.OptionalLong;
 
 /**
  * Replays a trace, event by event, into the memory of every traced process: the tasks and which
- * address space and fd table each uses ({@link ProcessCalls}), the files behind fds
- * ({@link FileCalls}), and the memory calls themselves ({@link MemoryCalls} over
- * {@link MemoryOps}). {@link #apply} returns what each event changed and what the model could
- * not know; it never throws on odd input and never invents memory it did not see being made.
+ * address space and fd table each uses ({@link ProcessCalls}), the files behind fds ({@link
+ * FileCalls}), and the memory calls themselves ({@link MemoryCalls} over {@link MemoryOps}). {@link
+ * #apply} returns what each event changed and what the model could not know; it never throws on odd
+ * input and never invents memory it did not see being made.
  *
  * <p>A log without pids (strace without -f) is one task, keyed 0.
  */
@@ -43,21 +43,28 @@ public final class MemoryModel {
   }
 
   private final TaskTable tasks = new TaskTable();
+
   /**
    * The task looked up last, by tid: most lines of a log are the calls of the task of the line
    * before. Forgotten whenever {@link #tasks} changes.
    */
   private int lastTid = Integer.MIN_VALUE;
+
   private Task lastTask;
   final Map<Long, Long> shmSizes = new HashMap<>();
   final Map<Long, Long> shmKeys = new HashMap<>();
+
   /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
   private final Map<String, String> kernelPaths = new HashMap<>();
+
   private long keys;
+
   /** Where the files the trace names are read, or null: the model then reads no file. */
   private final ElfFiles elfFiles;
+
   /** Load biases learnt by an earlier reading of the same log, by image (see ExecImages). */
   private final Map<String, long[]> hints;
+
   private final List<ExecImages.Placement> learnt = new ArrayList<>();
 
   /** A model that reads no file: what the kernel maps at execve stays unknown. */
@@ -126,9 +133,12 @@ public final class MemoryModel {
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
           List<String> notes = new ArrayList<>(o.notes());
-          notes.add((e.pid() == null ? "the task of this line (the log gives no pid)"
-              : "process " + e.pid()) + " was not seen starting: memory it mapped"
-              + " before the trace began is unknown");
+          notes.add(
+              (e.pid() == null
+                      ? "the task of this line (the log gives no pid)"
+                      : "process " + e.pid())
+                  + " was not seen starting: memory it mapped"
+                  + " before the trace began is unknown");
           return new Outcome(o.changes(), notes);
         }
         return o;
@@ -157,8 +167,10 @@ public final class MemoryModel {
   }
 
   private Who who;
+
   /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
   Who.Made made;
+
   private int spaceNumbers;
 
   /** What the task's events say of it now: made again only when that changed. */
@@ -214,8 +226,8 @@ public final class MemoryModel {
 
   /**
    * The handler of a call name, through a small cache keyed by the name's identity: the parser
-   * hands out one String per spelling, and nine events in ten are calls the model passes by,
-   * which the cache answers without reading the table.
+   * hands out one String per spelling, and nine events in ten are calls the model passes by, which
+   * the cache answers without reading the table.
    */
   private Handler handler(String name) {
     int slot = name.hashCode() & (SEEN - 1);
@@ -328,7 +340,8 @@ public final class MemoryModel {
 
   /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */
   Outcome renameFile(String from, String to) {
-    java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Object> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<RegionChange> changes = new ArrayList<>();
     for (Task t : tasks.values()) {
       if (seen.add(t.mm)) {

@@ -24,12 +24,12 @@ import java.util.Map;
 
 /**
  * The memory system calls of Linux, applied to an {@link AddressSpace} from plain numbers: the
- * arguments and the value the call returned. Only successful calls come here (a failed call
- * changes nothing). Each method follows the kernel path it names (mm/mmap.c, mm/mprotect.c,
- * mm/mremap.c, mm/madvise.c, ipc/shm.c): lengths rounded up to pages, the range cut out of
- * whatever was there, the new area merged with its neighbours when the kernel would merge it.
- * Where the trace does not tell enough (memory the model never saw mapped), the method changes
- * what it can and says what it could not know.
+ * arguments and the value the call returned. Only successful calls come here (a failed call changes
+ * nothing). Each method follows the kernel path it names (mm/mmap.c, mm/mprotect.c, mm/mremap.c,
+ * mm/madvise.c, ipc/shm.c): lengths rounded up to pages, the range cut out of whatever was there,
+ * the new area merged with its neighbours when the kernel would merge it. Where the trace does not
+ * tell enough (memory the model never saw mapped), the method changes what it can and says what it
+ * could not know.
  */
 public final class MemoryOps {
 
@@ -43,7 +43,9 @@ public final class MemoryOps {
         | ((flags & MAP_STACK) != 0 ? Vma.NOHUGEPAGE : 0);
   }
 
-  /** madvise advice that changes vm_flags: advice → {bits set, bits cleared} (madvise_update_vma). */
+  /**
+   * madvise advice that changes vm_flags: advice → {bits set, bits cleared} (madvise_update_vma).
+   */
   private static final Map<Long, int[]> ADVICE_FLAGS =
       Map.of(
           10L, new int[] {Vma.DONTCOPY, 0},
@@ -64,15 +66,26 @@ public final class MemoryOps {
    * mapping (ignored with MAP_ANONYMOUS); shmKey distinguishes shared anonymous mappings.
    */
   public static Outcome mmap(
-      AddressSpace s, long len, int prot, long flags, Backing backing, long offset, long result,
-      int line, long shmKey) {
+      AddressSpace s,
+      long len,
+      int prot,
+      long flags,
+      Backing backing,
+      long offset,
+      long result,
+      int line,
+      long shmKey) {
     List<String> notes = new ArrayList<>();
     long end = result + pageUp(len);
     if (len == 0 || pageUp(len) == 0 || !s.inUserSpace(result, end)) {
-      return Outcome.note("mmap returned " + hex(result) + " for a length of "
-          + Long.toUnsignedString(len) + (len == 0 ? "" : ", past the top of user space ("
-          + hex(s.top()) + ")") + ", which the kernel refuses (mm/mmap.c): the model leaves the"
-          + " address space as it was");
+      return Outcome.note(
+          "mmap returned "
+              + hex(result)
+              + " for a length of "
+              + Long.toUnsignedString(len)
+              + (len == 0 ? "" : ", past the top of user space (" + hex(s.top()) + ")")
+              + ", which the kernel refuses (mm/mmap.c): the model leaves the"
+              + " address space as it was");
     }
     boolean shared = (flags & MAP_TYPE) != MAP_PRIVATE;
     boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
@@ -95,8 +108,8 @@ public final class MemoryOps {
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
-    Vma made = new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line,
-        false);
+    Vma made =
+        new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line, false);
     if (!fixed && s.overlaps(result, end)) {
       notes.add(overlapNote(s, s.areasNear(result, end, false), made));
     }
@@ -108,46 +121,60 @@ public final class MemoryOps {
   }
 
   /**
-   * Why the kernel could place a new mapping where the model still had memory. Memory a call in
-   * the trace made can only have been freed by a munmap whose line comes later (another thread's,
-   * still running): the range is remembered so that munmap leaves the new mapping alone. Memory
-   * the model knows only from a maps snapshot is, in a live run, most often what a snapshot read
-   * late already showed of later calls: nothing is remembered then.
+   * Why the kernel could place a new mapping where the model still had memory. Memory a call in the
+   * trace made can only have been freed by a munmap whose line comes later (another thread's, still
+   * running): the range is remembered so that munmap leaves the new mapping alone. Memory the model
+   * knows only from a maps snapshot is, in a live run, most often what a snapshot read late already
+   * showed of later calls: nothing is remembered then.
    */
   private static String overlapNote(AddressSpace s, List<Vma> there, Vma made) {
     String range = hex(made.start()) + "-" + hex(made.end());
     boolean onlyLearnt = there.stream().allMatch(v -> v.originLine() == 0);
     if (onlyLearnt && there.size() == 1 && Agreement.same(s.view(there.get(0)), s.view(made))) {
-      return "the model already had " + range + " as this call maps it, learnt from a maps"
+      return "the model already had "
+          + range
+          + " as this call maps it, learnt from a maps"
           + " snapshot: that snapshot must have been read after this call";
     }
     if (onlyLearnt) {
-      return "the kernel placed this mapping over " + range + ", which the model knew only from a"
+      return "the kernel placed this mapping over "
+          + range
+          + ", which the model knew only from a"
           + " maps snapshot: that snapshot was most likely read late and showed later changes"
           + " (else a munmap still running in another thread freed it)";
     }
     for (Vma old : there) {
-      s.reused.add(AddressSpace.below(old.start(), made.start()) ? made.start() : old.start(),
+      s.reused.add(
+          AddressSpace.below(old.start(), made.start()) ? made.start() : old.start(),
           AddressSpace.below(old.end(), made.end()) ? old.end() : made.end());
     }
-    return "the kernel placed this mapping over " + range + ", where the model still had memory:"
+    return "the kernel placed this mapping over "
+        + range
+        + ", where the model still had memory:"
         + " a munmap still running in another thread must have freed it (its line comes later)";
   }
 
   /**
-   * A note for [addr, addr + len) when no kernel accepts it: its length rounds up past 2^64, or
-   * it runs past the top of user space (TASK_SIZE: the kernel answers EINVAL or ENOMEM). A log that
-   * shows such a call succeeding is damaged or made up, and the model changes nothing for it.
-   * Null for a range that can be.
+   * A note for [addr, addr + len) when no kernel accepts it: its length rounds up past 2^64, or it
+   * runs past the top of user space (TASK_SIZE: the kernel answers EINVAL or ENOMEM). A log that
+   * shows such a call succeeding is damaged or made up, and the model changes nothing for it. Null
+   * for a range that can be.
    */
   private static Outcome impossible(AddressSpace s, String call, long addr, long len) {
     long size = pageUp(len);
     if ((len == 0 || size != 0) && s.inUserSpace(addr, addr + size)) {
       return null;
     }
-    return Outcome.note(call + " of " + Long.toUnsignedString(len) + " bytes at " + hex(addr)
-        + " runs past the top of user space (" + hex(s.top()) + "), which the kernel refuses:"
-        + " the model leaves the address space as it was");
+    return Outcome.note(
+        call
+            + " of "
+            + Long.toUnsignedString(len)
+            + " bytes at "
+            + hex(addr)
+            + " runs past the top of user space ("
+            + hex(s.top())
+            + "), which the kernel refuses:"
+            + " the model leaves the address space as it was");
   }
 
   /** A successful munmap of [addr, addr+len). */
@@ -165,8 +192,12 @@ public final class MemoryOps {
     for (long[] r : s.reused.take(addr, end)) {
       gone.addAll(s.cut(at, AddressSpace.below(at, r[0]) ? r[0] : at));
       at = AddressSpace.below(at, r[1]) ? r[1] : at;
-      notes.add(hex(r[0]) + "-" + hex(r[1]) + " was already reused by a mapping whose line"
-          + " came first (a thread mapped it while this munmap was running): it stays");
+      notes.add(
+          hex(r[0])
+              + "-"
+              + hex(r[1])
+              + " was already reused by a mapping whose line"
+              + " came first (a thread mapped it while this munmap was running): it stays");
     }
     if (AddressSpace.below(at, end)) {
       gone.addAll(s.cut(at, end));
@@ -183,14 +214,19 @@ public final class MemoryOps {
           snapshot = true;
         }
       }
-      notes.add("munmap of " + hex(addr) + "-" + hex(end) + ": the model knew no memory there"
-          + (snapshot
-              ? ": a maps snapshot read before this line already showed the range unmapped (the"
-                  + " munmap was still running in another thread, or the snapshot was read"
-                  + " late), so the model had let it go"
-              : ": the trace did not show memory there at this point (mapped before the trace"
-                  + " began or by the kernel at execve, or already unmapped: munmap of an"
-                  + " unmapped range succeeds)"));
+      notes.add(
+          "munmap of "
+              + hex(addr)
+              + "-"
+              + hex(end)
+              + ": the model knew no memory there"
+              + (snapshot
+                  ? ": a maps snapshot read before this line already showed the range unmapped (the"
+                      + " munmap was still running in another thread, or the snapshot was read"
+                      + " late), so the model had let it go"
+                  : ": the trace did not show memory there at this point (mapped before the trace"
+                      + " began or by the kernel at execve, or already unmapped: munmap of an"
+                      + " unmapped range succeeds)"));
     }
     return new Outcome(t.changes(), notes);
   }
@@ -203,18 +239,27 @@ public final class MemoryOps {
     }
     long end = addr + pageUp(len);
     int newProt = prot & RWX;
-    return changeAreas(s, addr, end, "mprotect", v -> {
-      int f = v.flags();
-      boolean nowWritable = (newProt & PROT_WRITE) != 0;
-      if (nowWritable && !v.shared()
-          && (f & (Vma.ACCOUNT | Vma.NORESERVE)) == 0 && !v.writable()) {
-        f |= Vma.ACCOUNT;
-      } else if (!nowWritable && (f & Vma.ACCOUNT) != 0 && v.privateAnonymous()
-          && v.anonId() == 0) {
-        f &= ~Vma.ACCOUNT; // an unfaulted area is unaccounted again
-      }
-      return v.withProt(newProt, f, v.anonId());
-    });
+    return changeAreas(
+        s,
+        addr,
+        end,
+        "mprotect",
+        v -> {
+          int f = v.flags();
+          boolean nowWritable = (newProt & PROT_WRITE) != 0;
+          if (nowWritable
+              && !v.shared()
+              && (f & (Vma.ACCOUNT | Vma.NORESERVE)) == 0
+              && !v.writable()) {
+            f |= Vma.ACCOUNT;
+          } else if (!nowWritable
+              && (f & Vma.ACCOUNT) != 0
+              && v.privateAnonymous()
+              && v.anonId() == 0) {
+            f &= ~Vma.ACCOUNT; // an unfaulted area is unaccounted again
+          }
+          return v.withProt(newProt, f, v.anonId());
+        });
   }
 
   /** A successful madvise: only advice that changes vm_flags changes the listing (it may split). */
@@ -228,8 +273,8 @@ public final class MemoryOps {
       return refused;
     }
     long end = addr + pageUp(len);
-    return changeAreas(s, addr, end, "madvise",
-        v -> v.withFlags((v.flags() | setClear[0]) & ~setClear[1]));
+    return changeAreas(
+        s, addr, end, "madvise", v -> v.withFlags((v.flags() | setClear[0]) & ~setClear[1]));
   }
 
   /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
@@ -240,7 +285,11 @@ public final class MemoryOps {
     }
     long lo = dev.memtrace.model.abi.LinuxFlags.pageDown(addr);
     long end = pageUp(addr + len);
-    return changeAreas(s, lo, end, on ? "mlock" : "munlock",
+    return changeAreas(
+        s,
+        lo,
+        end,
+        on ? "mlock" : "munlock",
         v -> v.withFlags(on ? v.flags() | Vma.LOCKED : v.flags() & ~Vma.LOCKED));
   }
 
@@ -250,9 +299,15 @@ public final class MemoryOps {
     t.watch(lo, hi);
     List<String> notes = new ArrayList<>();
     if (!s.covered(lo, hi)) {
-      notes.add(call + " of " + hex(lo) + "-" + hex(hi) + ": the model knew "
-          + (s.areasNear(lo, hi, false).isEmpty() ? "no" : "only part of the")
-          + " memory there (mapped before the trace began, or by the kernel at execve)");
+      notes.add(
+          call
+              + " of "
+              + hex(lo)
+              + "-"
+              + hex(hi)
+              + ": the model knew "
+              + (s.areasNear(lo, hi, false).isEmpty() ? "no" : "only part of the")
+              + " memory there (mapped before the trace began, or by the kernel at execve)");
     }
     s.splitAt(lo);
     s.splitAt(hi);
@@ -271,8 +326,9 @@ public final class MemoryOps {
   public static Outcome mremap(
       AddressSpace s, long oldAddr, long oldLen, long newLen, long flags, long result, int line) {
     if (newLen == 0) {
-      return Outcome.note("mremap to a length of 0, which the kernel refuses: the model leaves the"
-          + " address space as it was");
+      return Outcome.note(
+          "mremap to a length of 0, which the kernel refuses: the model leaves the"
+              + " address space as it was");
     }
     Outcome refused = impossible(s, "mremap", oldAddr, oldLen);
     if (refused == null) {
@@ -293,8 +349,14 @@ public final class MemoryOps {
     List<String> notes = new ArrayList<>();
     Vma source = s.areaAt(oldAddr);
     if (source == null) {
-      notes.add("mremap of " + hex(oldAddr) + ": the model knew no memory there; what now lies at "
-          + hex(result) + "-" + hex(result + newSize) + " is unknown");
+      notes.add(
+          "mremap of "
+              + hex(oldAddr)
+              + ": the model knew no memory there; what now lies at "
+              + hex(result)
+              + "-"
+              + hex(result + newSize)
+              + " is unknown");
       s.cut(result, result + newSize);
       if (newSize != 0) {
         s.put(unknownArea(result, result + newSize, line));
@@ -302,7 +364,8 @@ public final class MemoryOps {
       return new Outcome(t.changes(), notes);
     }
     if (oldSize == 0) { // duplicate a shared mapping
-      Vma copy = source.movedTo(result, result + newSize, source.pgoff() + (oldAddr - source.start()));
+      Vma copy =
+          source.movedTo(result, result + newSize, source.pgoff() + (oldAddr - source.start()));
       s.cut(result, result + newSize);
       s.put(copy);
       s.mergeBoundaries(result, result + newSize);
@@ -316,9 +379,17 @@ public final class MemoryOps {
         Vma last = s.areaAt(oldAddr + oldSize - 1);
         s.cut(oldAddr + oldSize, oldAddr + newSize);
         if (last == null) {
-          notes.add("mremap grows " + hex(oldAddr) + "-" + hex(oldAddr + oldSize) + " in place,"
-              + " but the model knew no memory at its end: what now lies at "
-              + hex(oldAddr + oldSize) + "-" + hex(oldAddr + newSize) + " is unknown");
+          notes.add(
+              "mremap grows "
+                  + hex(oldAddr)
+                  + "-"
+                  + hex(oldAddr + oldSize)
+                  + " in place,"
+                  + " but the model knew no memory at its end: what now lies at "
+                  + hex(oldAddr + oldSize)
+                  + "-"
+                  + hex(oldAddr + newSize)
+                  + " is unknown");
           s.put(unknownArea(oldAddr + oldSize, oldAddr + newSize, line));
           return new Outcome(t.changes(), notes);
         }
@@ -335,16 +406,23 @@ public final class MemoryOps {
     s.splitAt(oldAddr + moved);
     Vma piece = s.areaAt(oldAddr);
     if (piece.end() < oldAddr + moved) {
-      notes.add("mremap of " + hex(oldAddr) + "-" + hex(oldAddr + oldSize)
-          + " spans several areas in the model, which the kernel would refuse");
+      notes.add(
+          "mremap of "
+              + hex(oldAddr)
+              + "-"
+              + hex(oldAddr + oldSize)
+              + " spans several areas in the model, which the kernel would refuse");
     }
     boolean keepOld = (flags & MREMAP_DONTUNMAP) != 0;
     if (!keepOld) {
       s.cut(oldAddr, oldAddr + moved);
     }
     if ((flags & MREMAP_FIXED) == 0 && !s.areasNear(result, result + newSize, false).isEmpty()) {
-      notes.add("mremap moved the mapping to " + hex(result) + ", where the model still had memory:"
-          + " the model was out of date and drops it");
+      notes.add(
+          "mremap moved the mapping to "
+              + hex(result)
+              + ", where the model still had memory:"
+              + " the model was out of date and drops it");
     }
     s.cut(result, result + newSize);
     // An area that never held a private page gets a page offset from its new address (copy_vma).
@@ -364,7 +442,8 @@ public final class MemoryOps {
    * returned what was asked (the kernel returns the old break when it refuses). The first answer
    * after execve is start_brk. [heap] grows by extending the area below the old break.
    */
-  public static Outcome brk(AddressSpace s, long requested, long result, boolean freshExec, int line) {
+  public static Outcome brk(
+      AddressSpace s, long requested, long result, boolean freshExec, int line) {
     long start = s.startBrk();
     long old = s.brk();
     if (requested == 0 || result != requested) {
@@ -374,32 +453,45 @@ public final class MemoryOps {
         s.setBrk(start, result);
       }
       if (requested != 0) {
-        return Outcome.note("brk(" + hex(requested) + ") refused: the break stays at " + hex(result));
+        return Outcome.note(
+            "brk(" + hex(requested) + ") refused: the break stays at " + hex(result));
       }
       if (old != AddressSpace.UNKNOWN && old != result) {
-        return Outcome.note("the model had the break at " + hex(old) + ", the kernel says "
-            + hex(result));
+        return Outcome.note(
+            "the model had the break at " + hex(old) + ", the kernel says " + hex(result));
       }
       return Outcome.NONE;
     }
     if (start != AddressSpace.UNKNOWN && Long.compareUnsigned(result, start) < 0) {
-      return Outcome.note("brk(" + hex(requested) + ") below the start of [heap] (" + hex(start)
-          + ") is refused by the kernel, yet the log shows it granted: the model leaves the"
-          + " break at " + (old == AddressSpace.UNKNOWN ? "where it was" : hex(old)));
+      return Outcome.note(
+          "brk("
+              + hex(requested)
+              + ") below the start of [heap] ("
+              + hex(start)
+              + ") is refused by the kernel, yet the log shows it granted: the model leaves the"
+              + " break at "
+              + (old == AddressSpace.UNKNOWN ? "where it was" : hex(old)));
     }
     if (old == AddressSpace.UNKNOWN) {
       s.setBrk(start, result);
-      return Outcome.note("the break before this call is unknown: [heap] below " + hex(result)
-          + " cannot be drawn");
+      return Outcome.note(
+          "the break before this call is unknown: [heap] below "
+              + hex(result)
+              + " cannot be drawn");
     }
     long oldTop = pageUp(old);
     long newTop = pageUp(result);
     // a break in the last page wraps to 0 when rounded up
     boolean newFits = newTop != 0 && s.inUserSpace(newTop, newTop);
     if (oldTop == 0 || !newFits) {
-      return Outcome.note("a break at " + hex(newFits ? old : result) + " lies past the top"
-          + " of user space (" + hex(s.top()) + "), which the kernel refuses: the model leaves"
-          + " the address space as it was");
+      return Outcome.note(
+          "a break at "
+              + hex(newFits ? old : result)
+              + " lies past the top"
+              + " of user space ("
+              + hex(s.top())
+              + "), which the kernel refuses: the model leaves"
+              + " the address space as it was");
     }
     boolean shrinks = AddressSpace.below(newTop, oldTop);
     long lo = shrinks ? newTop : oldTop;
@@ -411,8 +503,18 @@ public final class MemoryOps {
       s.cut(newTop, oldTop);
     } else if (newTop != oldTop) {
       s.cut(oldTop, newTop);
-      s.put(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, false, oldTop, Backing.ANONYMOUS,
-          Vma.ACCOUNT, 0, line, true));
+      s.put(
+          new Vma(
+              oldTop,
+              newTop,
+              PROT_READ | PROT_WRITE,
+              false,
+              oldTop,
+              Backing.ANONYMOUS,
+              Vma.ACCOUNT,
+              0,
+              line,
+              true));
       s.mergeBoundaries(oldTop, oldTop); // do_brk_flags only expands the area below
       s.markWritten(oldTop, newTop);
     }
@@ -420,21 +522,32 @@ public final class MemoryOps {
     return new Outcome(t.changes(), List.of());
   }
 
-  /** A successful shmat of a segment of {@code size} bytes (null when unknown) at {@code result}. */
+  /**
+   * A successful shmat of a segment of {@code size} bytes (null when unknown) at {@code result}.
+   */
   public static Outcome shmat(
       AddressSpace s, long result, Long size, long flags, String name, long key, int line) {
     if (size == null) {
-      return Outcome.note("shmat at " + hex(result) + ": the segment's size is unknown"
-          + " (no shmget for it in the trace), so its region cannot be drawn");
+      return Outcome.note(
+          "shmat at "
+              + hex(result)
+              + ": the segment's size is unknown"
+              + " (no shmget for it in the trace), so its region cannot be drawn");
     }
     boolean readOnly = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_RDONLY) != 0;
     boolean exec = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_EXEC) != 0;
     int prot = PROT_READ | (readOnly ? 0 : PROT_WRITE) | (exec ? PROT_EXEC : 0);
     long end = result + pageUp(size);
     if (pageUp(size) == 0 && size != 0 || !s.inUserSpace(result, end)) {
-      return Outcome.note("shmat of " + Long.toUnsignedString(size) + " bytes at " + hex(result)
-          + " runs past the top of user space (" + hex(s.top()) + "), which the kernel refuses:"
-          + " the model leaves the address space as it was");
+      return Outcome.note(
+          "shmat of "
+              + Long.toUnsignedString(size)
+              + " bytes at "
+              + hex(result)
+              + " runs past the top of user space ("
+              + hex(s.top())
+              + "), which the kernel refuses:"
+              + " the model leaves the address space as it was");
     }
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The system calls that concern memory, one row each (written grouped by traits), with what each stage needs to know of
- * them as properties of the row: whether strace counts it in its {@code %memory} class (the
- * explain stage's rules and the summary's memory events), whether the model applies it to an
- * address space, and whether it replaces the address space (execve, shown among the memory events
- * of a timeline although strace files it under {@code %process}).
+ * The system calls that concern memory, one row each (written grouped by traits), with what each
+ * stage needs to know of them as properties of the row: whether strace counts it in its {@code
+ * %memory} class (the explain stage's rules and the summary's memory events), whether the model
+ * applies it to an address space, and whether it replaces the address space (execve, shown among
+ * the memory events of a timeline although strace files it under {@code %process}).
  */
 public final class MemorySyscalls {
 
@@ -27,12 +27,34 @@ public final class MemorySyscalls {
   private static final Map<String, Set<Trait>> ROWS = new HashMap<>();
 
   static {
-    rows(EnumSet.of(Trait.MEMORY_CLASS, Trait.MODELLED),
-        "mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "brk", "madvise", "mlock",
-        "mlock2", "munlock", "shmat", "shmdt");
-    rows(EnumSet.of(Trait.MEMORY_CLASS),
-        "mmap2", "old_mmap", "process_madvise", "msync", "mlockall", "munlockall", "mincore",
-        "remap_file_pages", "mbind", "set_mempolicy", "get_mempolicy", "mseal");
+    rows(
+        EnumSet.of(Trait.MEMORY_CLASS, Trait.MODELLED),
+        "mmap",
+        "munmap",
+        "mprotect",
+        "pkey_mprotect",
+        "mremap",
+        "brk",
+        "madvise",
+        "mlock",
+        "mlock2",
+        "munlock",
+        "shmat",
+        "shmdt");
+    rows(
+        EnumSet.of(Trait.MEMORY_CLASS),
+        "mmap2",
+        "old_mmap",
+        "process_madvise",
+        "msync",
+        "mlockall",
+        "munlockall",
+        "mincore",
+        "remap_file_pages",
+        "mbind",
+        "set_mempolicy",
+        "get_mempolicy",
+        "mseal");
     rows(EnumSet.of(Trait.NEW_SPACE), "execve", "execveat");
   }
 

@@ -1,6 +1,8 @@
 package dev.memtrace.model;
 
-/** Path text as the model stores it: joined to a directory when relative, normalised, undecorated. */
+/**
+ * Path text as the model stores it: joined to a directory when relative, normalised, undecorated.
+ */
 final class Paths {
 
   private Paths() {}

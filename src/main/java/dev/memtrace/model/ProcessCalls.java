@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Tasks and what they share. clone with CLONE_VM shares the address space (threads, and vfork
- * until the child's execve), without it the child gets a copy (fork); CLONE_FILES shares the fd
- * table; CLONE_THREAD puts the child in the parent's thread group. execve gives the process a new,
- * address space holding only what {@link ExecImages} can lay out from ELF headers, and closes
- * close-on-exec fds. A child often runs before strace prints its parent's clone result; what the
- * model learnt of it meanwhile is laid over what it inherits.
+ * Tasks and what they share. clone with CLONE_VM shares the address space (threads, and vfork until
+ * the child's execve), without it the child gets a copy (fork); CLONE_FILES shares the fd table;
+ * CLONE_THREAD puts the child in the parent's thread group. execve gives the process a new, address
+ * space holding only what {@link ExecImages} can lay out from ELF headers, and closes close-on-exec
+ * fds. A child often runs before strace prints its parent's clone result; what the model learnt of
+ * it meanwhile is laid over what it inherits.
  */
 final class ProcessCalls {
 
@@ -25,29 +25,40 @@ final class ProcessCalls {
   private static final long VFORK_FLAGS = CLONE_VM | CLONE_VFORK | 17;
 
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put("clone", (m, t, e, a) -> {
-      String named = a.named("flags");
-      OptionalLong flags = named != null ? CLONE.decodeText(named) : a.flags(0, CLONE);
-      return clone(m, t, flags, (int) a.result());
-    });
-    h.put("clone3", (m, t, e, a) -> {
-      String f = a.field(0, "flags");
-      return clone(m, t, f == null ? OptionalLong.empty() : CLONE.decodeText(f), (int) a.result());
-    });
+    h.put(
+        "clone",
+        (m, t, e, a) -> {
+          String named = a.named("flags");
+          OptionalLong flags = named != null ? CLONE.decodeText(named) : a.flags(0, CLONE);
+          return clone(m, t, flags, (int) a.result());
+        });
+    h.put(
+        "clone3",
+        (m, t, e, a) -> {
+          String f = a.field(0, "flags");
+          return clone(
+              m, t, f == null ? OptionalLong.empty() : CLONE.decodeText(f), (int) a.result());
+        });
     h.put("fork", (m, t, e, a) -> clone(m, t, OptionalLong.of(FORK_FLAGS), (int) a.result()));
     h.put("vfork", (m, t, e, a) -> clone(m, t, OptionalLong.of(VFORK_FLAGS), (int) a.result()));
     h.put("execve", (m, t, e, a) -> execve(m, t, a.string(0), e.line()));
-    h.put("execveat", (m, t, e, a) -> execve(m, t,
-        a.string(1) != null && a.string(1).startsWith("/") ? a.string(1) : null, e.line()));
+    h.put(
+        "execveat",
+        (m, t, e, a) ->
+            execve(
+                m,
+                t,
+                a.string(1) != null && a.string(1).startsWith("/") ? a.string(1) : null,
+                e.line()));
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.result()));
     }
   }
 
   /**
-   * A call of a line without pid returned the tid of its task: the task answers to it too. When
-   * a task of that tid is already known (strace drops the pids again once one task is left),
-   * the lines without pid were that task's: what the model learnt of them joins it.
+   * A call of a line without pid returned the tid of its task: the task answers to it too. When a
+   * task of that tid is already known (strace drops the pids again once one task is left), the
+   * lines without pid were that task's: what the model learnt of them joins it.
    */
   private static Outcome named(MemoryModel m, Task t, Integer pid, long tid) {
     if (pid != null || t.tid != 0 || t.alias >= 0 || tid <= 0 || tid > Integer.MAX_VALUE) {
@@ -81,8 +92,10 @@ final class ProcessCalls {
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
     FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds : parent.fds.copy();
     Who.Kind kind = kindOf(flags);
-    Handle process = kind == Who.Kind.THREAD ? m.process(parent)
-        : early != null && early.process != null ? early.process : new Handle(child);
+    Handle process =
+        kind == Who.Kind.THREAD
+            ? m.process(parent)
+            : early != null && early.process != null ? early.process : new Handle(child);
     Handle space = m.handle(mm);
     if (early != null) {
       mm.overlay(early.mm);
@@ -100,12 +113,14 @@ final class ProcessCalls {
     c.process = process;
     m.putTask(child, c);
     m.made = new Who.Made(kind, child, process, space);
-    return decoded.isPresent() ? Outcome.NONE
+    return decoded.isPresent()
+        ? Outcome.NONE
         : Outcome.note("unknown clone flags: the model assumes a fork (a copied address space)");
   }
 
   private static Who.Kind kindOf(long flags) {
-    return (flags & CLONE_THREAD) != 0 ? Who.Kind.THREAD
+    return (flags & CLONE_THREAD) != 0
+        ? Who.Kind.THREAD
         : (flags & CLONE_VM) != 0 ? Who.Kind.VFORK : Who.Kind.PROCESS;
   }
 

@@ -5,14 +5,21 @@ import java.util.Objects;
 /**
  * One virtual memory area, as a line of {@code /proc/PID/maps} shows it: [start, end), the
  * permissions ({@code "rw-p"}), the file offset, device and inode, and the path ({@code ""} for
- * anonymous memory, {@code "[heap]"}, {@code "[stack]"}, a file path). originLine is the log
- * line of the event that created it (the execve for what the kernel mapped then), 0 when it came
- * from a snapshot or is unknown. learnt says where the model learnt the region: from the trace's
- * calls, from the ELF headers of the file the execve named, or from a maps snapshot.
+ * anonymous memory, {@code "[heap]"}, {@code "[stack]"}, a file path). originLine is the log line
+ * of the event that created it (the execve for what the kernel mapped then), 0 when it came from a
+ * snapshot or is unknown. learnt says where the model learnt the region: from the trace's calls,
+ * from the ELF headers of the file the execve named, or from a maps snapshot.
  */
 public record Region(
-    long start, long end, String perms, long offset, String dev, long inode, String path,
-    int originLine, Learnt learnt) {
+    long start,
+    long end,
+    String perms,
+    long offset,
+    String dev,
+    long inode,
+    String path,
+    int originLine,
+    Learnt learnt) {
 
   /** Where the model learnt a region. */
   public enum Learnt {
@@ -34,9 +41,23 @@ public record Region(
 
   /** A region the trace's calls made (or, with originLine 0, one a snapshot showed). */
   public Region(
-      long start, long end, String perms, long offset, String dev, long inode, String path,
+      long start,
+      long end,
+      String perms,
+      long offset,
+      String dev,
+      long inode,
+      String path,
       int originLine) {
-    this(start, end, perms, offset, dev, inode, path, originLine,
+    this(
+        start,
+        end,
+        perms,
+        offset,
+        dev,
+        inode,
+        path,
+        originLine,
         originLine == 0 ? Learnt.SNAPSHOT : Learnt.TRACE);
   }
 

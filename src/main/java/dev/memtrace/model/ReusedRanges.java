@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ranges a non-fixed mmap was given while the model still had memory there: another thread's
- * munmap freed them, but its line comes later in the log (it returned later). That munmap must
- * not remove the new mapping; it takes the range instead.
+ * Ranges a non-fixed mmap was given while the model still had memory there: another thread's munmap
+ * freed them, but its line comes later in the log (it returned later). That munmap must not remove
+ * the new mapping; it takes the range instead.
  *
  * <p>Bounded by design, whatever the log: ranges that overlap or touch are held as one, and only
- * the {@link #CAPACITY} most recent are kept. A munmap still running while its memory is reused
- * is one per thread at most and returns within a few lines; a range older than that has no
- * munmap coming, and forgetting it only lets a later munmap of that range remove it, as it would
- * without the overlap.
+ * the {@link #CAPACITY} most recent are kept. A munmap still running while its memory is reused is
+ * one per thread at most and returns within a few lines; a range older than that has no munmap
+ * coming, and forgetting it only lets a later munmap of that range remove it, as it would without
+ * the overlap.
  */
 final class ReusedRanges {
 

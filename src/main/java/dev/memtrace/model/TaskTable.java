@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The traced tasks by tid: a hash table of int keys with linear probing. A log of a shell
- * workload starts a task every few hundred lines; keyed by int, neither a lookup nor an insert
- * boxes the tid, and the model shares no generic map code with the parser's tables.
+ * The traced tasks by tid: a hash table of int keys with linear probing. A log of a shell workload
+ * starts a task every few hundred lines; keyed by int, neither a lookup nor an insert boxes the
+ * tid, and the model shares no generic map code with the parser's tables.
  */
 final class TaskTable {
 

@@ -26,6 +26,7 @@ record Vma(
 
   /** vm_flags bits that matter for merging (names as in include/linux/mm.h). */
   static final int GROWSDOWN = 1;
+
   static final int NORESERVE = 1 << 1;
   static final int ACCOUNT = 1 << 2;
   static final int NOHUGEPAGE = 1 << 3;
@@ -35,6 +36,7 @@ record Vma(
   static final int WIPEONFORK = 1 << 7;
   static final int DONTDUMP = 1 << 8;
   static final int MERGEABLE = 1 << 9;
+
   /** Not a vm_flags bit: laid out from ELF headers at execve (merging ignores it). */
   static final int FROM_ELF = 1 << 10;
 
@@ -52,13 +54,22 @@ record Vma(
 
   /** The part [from, to) of this area, with the file offset moved along. */
   Vma slice(long from, long to) {
-    return new Vma(from, to, prot, shared, pgoff + (from - start), backing, flags, anonId,
-        originLine, fromBrk);
+    return new Vma(
+        from,
+        to,
+        prot,
+        shared,
+        pgoff + (from - start),
+        backing,
+        flags,
+        anonId,
+        originLine,
+        fromBrk);
   }
 
   Vma withProt(int newProt, int newFlags, long newAnonId) {
-    return new Vma(start, end, newProt, shared, pgoff, backing, newFlags, newAnonId, originLine,
-        fromBrk);
+    return new Vma(
+        start, end, newProt, shared, pgoff, backing, newFlags, newAnonId, originLine, fromBrk);
   }
 
   Vma withFlags(int newFlags) {
@@ -74,8 +85,8 @@ record Vma(
   }
 
   Vma movedTo(long newStart, long newEnd, long newPgoff) {
-    return new Vma(newStart, newEnd, prot, shared, newPgoff, backing, flags, anonId, originLine,
-        fromBrk);
+    return new Vma(
+        newStart, newEnd, prot, shared, newPgoff, backing, flags, anonId, originLine, fromBrk);
   }
 
   Vma withBacking(Backing b) {
@@ -99,8 +110,17 @@ record Vma(
   }
 
   Vma mergedWith(Vma next) {
-    return new Vma(start, next.end, prot, shared, pgoff, backing, flags,
-        anonId != 0 ? anonId : next.anonId, originLine, fromBrk || next.fromBrk);
+    return new Vma(
+        start,
+        next.end,
+        prot,
+        shared,
+        pgoff,
+        backing,
+        flags,
+        anonId != 0 ? anonId : next.anonId,
+        originLine,
+        fromBrk || next.fromBrk);
   }
 
   /** The four permission characters of /proc/PID/maps, by prot (0-7) + 8 when shared. */
@@ -108,8 +128,11 @@ record Vma(
 
   static {
     for (int i = 0; i < 16; i++) {
-      PERMS[i] = ((i & PROT_READ) != 0 ? "r" : "-") + ((i & PROT_WRITE) != 0 ? "w" : "-")
-          + ((i & PROT_EXEC) != 0 ? "x" : "-") + ((i & 8) != 0 ? "s" : "p");
+      PERMS[i] =
+          ((i & PROT_READ) != 0 ? "r" : "-")
+              + ((i & PROT_WRITE) != 0 ? "w" : "-")
+              + ((i & PROT_EXEC) != 0 ? "x" : "-")
+              + ((i & 8) != 0 ? "s" : "p");
     }
   }
 

@@ -16,28 +16,30 @@ import java.util.function.Function;
 
 /**
  * JSON bytes for the events of pure-ASCII lines, written straight from the line (no String per
- * argument, no generator): the "args" array of any call, and the whole object of a plain call
- * with what the later stages added to it (changes, checks, buffer, reasons), which is almost every
- * event of a large log. This is the hottest part of {@code analyze --format jsonl}. The escaping
- * is exactly Jackson's default and the fields are those {@link JsonlRenderer} writes with
- * Jackson, in the same order ({@code AsciiJsonTest} and {@code RendererTest} compare the two).
- * Not thread-safe.
+ * argument, no generator): the "args" array of any call, and the whole object of a plain call with
+ * what the later stages added to it (changes, checks, buffer, reasons), which is almost every event
+ * of a large log. This is the hottest part of {@code analyze --format jsonl}. The escaping is
+ * exactly Jackson's default and the fields are those {@link JsonlRenderer} writes with Jackson, in
+ * the same order ({@code AsciiJsonTest} and {@code RendererTest} compare the two). Not thread-safe.
  */
 final class AsciiJson implements Args.TextSink {
 
   private static final byte[] HEX = bytes("0123456789ABCDEF");
 
   /**
-   * The longest line written here; a longer one goes through the generator, which streams it
-   * (here a string may need six bytes per char: a 10 MB buffer would need 60 MB at once).
+   * The longest line written here; a longer one goes through the generator, which streams it (here
+   * a string may need six bytes per char: a 10 MB buffer would need 60 MB at once).
    */
   static final int MAX_LINE = 1 << 16;
 
   private byte[] buf = new byte[512];
+
   /** An argument's chars as bytes, when it is not cut from {@link #line}. */
   private byte[] src = new byte[512];
+
   /** The line last checked by {@link #ascii}, and its bytes. */
   private String line;
+
   private byte[] lineBytes = new byte[512];
   private int n;
   private boolean first;
@@ -101,15 +103,20 @@ final class AsciiJson implements Args.TextSink {
   }
 
   /**
-   * Whether {@link #plain} can write this call of the line last given to {@link #ascii} (which
-   * must have been ASCII): nothing annotated, no stack, no -r/-Y prefix, a finished call without
-   * an auxiliary string or tampering notes.
+   * Whether {@link #plain} can write this call of the line last given to {@link #ascii} (which must
+   * have been ASCII): nothing annotated, no stack, no -r/-Y prefix, a finished call without an
+   * auxiliary string or tampering notes.
    */
   static boolean isPlain(SyscallEvent s) {
     Prefix p = s.prefix();
     Result r = s.result();
-    return r != null && r.aux() == null && r.notes().isEmpty() && s.stack().isEmpty() && s.dump() == null
-        && s.completion() != SyscallEvent.Completion.UNFINISHED && p.relative() == null
+    return r != null
+        && r.aux() == null
+        && r.notes().isEmpty()
+        && s.stack().isEmpty()
+        && s.dump() == null
+        && s.completion() != SyscallEvent.Completion.UNFINISHED
+        && p.relative() == null
         && p.comm() == null;
   }
 
@@ -372,9 +379,8 @@ final class AsciiJson implements Args.TextSink {
   private static final byte[] LOWER_HEX = bytes("0123456789abcdef");
 
   /**
-   * Any text (or null) as the generator writes it: JSON escapes below 0x80, UTF-8 above; false
-   * for a surrogate (a char outside the BMP, or half of one), which the generator writes its own
-   * way.
+   * Any text (or null) as the generator writes it: JSON escapes below 0x80, UTF-8 above; false for
+   * a surrogate (a char outside the BMP, or half of one), which the generator writes its own way.
    */
   private boolean string(String s) {
     if (s == null) {
@@ -501,8 +507,8 @@ final class AsciiJson implements Args.TextSink {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       long x = ByteWords.at(b, i);
-      long found = ByteWords.equal(x, QUOTES) | ByteWords.equal(x, BACKSLASHES)
-          | ByteWords.below(x, SPACES);
+      long found =
+          ByteWords.equal(x, QUOTES) | ByteWords.equal(x, BACKSLASHES) | ByteWords.below(x, SPACES);
       if (found != 0) {
         return i + ByteWords.first(found);
       }

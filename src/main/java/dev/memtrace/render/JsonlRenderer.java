@@ -25,11 +25,11 @@ import java.util.Locale;
 
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in docs/formats.md,
- * "JSON Lines output"). Written with Jackson's streaming generator (no tree per event), except,
- * for pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a call without a
- * stack, an -r/-Y prefix or a tampered result (with its changes, checks, buffer and reasons),
- * which {@link AsciiJson} writes with the same escapes and field order. Log text is turned into
- * Unicode by {@link Texts#unicode}.
+ * "JSON Lines output"). Written with Jackson's streaming generator (no tree per event), except, for
+ * pure-ASCII lines up to 64 KiB, the "args" array and the whole object of a call without a stack,
+ * an -r/-Y prefix or a tampered result (with its changes, checks, buffer and reasons), which {@link
+ * AsciiJson} writes with the same escapes and field order. Log text is turned into Unicode by
+ * {@link Texts#unicode}.
  */
 public final class JsonlRenderer implements Renderer {
 
@@ -50,6 +50,7 @@ public final class JsonlRenderer implements Renderer {
   private final boolean withFile;
   private boolean any;
   private final char[] numberBuf = new char[32];
+
   /** Writes the "args" of pure-ASCII lines, and plain calls whole, without the generator. */
   private final AsciiJson asciiJson = new AsciiJson();
 
@@ -59,10 +60,14 @@ public final class JsonlRenderer implements Renderer {
    */
   private boolean ascii;
 
-  /** @param withFile add {@code "file"} to each object (several files merged) */
+  /**
+   * @param withFile add {@code "file"} to each object (several files merged)
+   */
   public JsonlRenderer(OutputStream out, boolean withFile) throws IOException {
-    this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    this.g =
+        new JsonFactory()
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     // the newline between objects is written here, as some objects bypass the generator
     this.g.setRootValueSeparator(null);
     this.withFile = withFile;
@@ -80,7 +85,9 @@ public final class JsonlRenderer implements Renderer {
     ascii = line.length() <= AsciiJson.MAX_LINE && asciiJson.ascii(line);
     if (ascii && !withFile && e instanceof SyscallEvent s && AsciiJson.isPlain(s)) {
       int digits = s.duration() == null ? 0 : Texts.seconds(s.duration(), numberBuf);
-      if (a.changes().isEmpty() && a.checks().isEmpty() && a.buffer() == null
+      if (a.changes().isEmpty()
+          && a.checks().isEmpty()
+          && a.buffer() == null
           && a.why().isEmpty()) {
         g.writeRaw(asciiJson.plain(s, e.line(), numberBuf, digits));
         return;
@@ -111,7 +118,8 @@ public final class JsonlRenderer implements Renderer {
       g.writeString("signal");
       prefix(s.prefix());
       g.writeStringField("signal", s.signal());
-      g.writeStringField("siginfo", s.siginfoText() == null ? null : Texts.unicode(s.siginfoText()));
+      g.writeStringField(
+          "siginfo", s.siginfoText() == null ? null : Texts.unicode(s.siginfoText()));
       stack(s.stack());
     } else if (e instanceof ExitEvent x) {
       g.writeString("exit");

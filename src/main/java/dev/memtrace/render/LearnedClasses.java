@@ -10,9 +10,9 @@ import java.util.Map;
  * Region classes as the explain stage gave them with each change ({@link
  * AnnotatedEvent#classLabel}): it knows what a range was made for (a malloc arena, a thread stack),
  * which a region's name and permissions alone do not tell. A region keeps the first class it was
- * given, so totals added and removed under one class stay balanced; a region no event classed
- * (one made by the kernel, or a timeline built without the explain stage) falls back to the
- * given classifier.
+ * given, so totals added and removed under one class stay balanced; a region no event classed (one
+ * made by the kernel, or a timeline built without the explain stage) falls back to the given
+ * classifier.
  */
 public final class LearnedClasses implements RegionClassifier {
 

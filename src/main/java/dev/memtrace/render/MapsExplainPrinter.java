@@ -10,9 +10,9 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Writes {@code memtrace maps --explain}: the legend once, then for each line asked for its
- * header, what the kernel mapped at execve that the model placed or could not place, each region
- * with its annotation ({@link MapsExplainText}), and the special regions no call places.
+ * Writes {@code memtrace maps --explain}: the legend once, then for each line asked for its header,
+ * what the kernel mapped at execve that the model placed or could not place, each region with its
+ * annotation ({@link MapsExplainText}), and the special regions no call places.
  */
 public final class MapsExplainPrinter implements MapsAt.Printer {
 
@@ -40,12 +40,18 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       out.println("# from ELF headers: " + MapsExplainText.escape(im));
     }
     for (String im : space.unreadImages()) {
-      out.println("# not shown: " + MapsExplainText.escape(im) + ": mapped at execve, its ELF"
-          + " headers are unknown");
+      out.println(
+          "# not shown: "
+              + MapsExplainText.escape(im)
+              + ": mapped at execve, its ELF"
+              + " headers are unknown");
     }
     for (String im : space.unplacedImages()) {
-      out.println("# not shown: " + MapsExplainText.escape(im) + " (mapped at execve; its address"
-          + " is not in the trace up to here)");
+      out.println(
+          "# not shown: "
+              + MapsExplainText.escape(im)
+              + " (mapped at execve; its address"
+              + " is not in the trace up to here)");
     }
     regions(space.regions(), space, at);
   }
@@ -70,11 +76,15 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       RegionAnatomy.Facts f = facts.get(i);
-      String made = at == null ? "as the kernel listed it"
-          : RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine())));
+      String made =
+          at == null
+              ? "as the kernel listed it"
+              : RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine())));
       int changedAt = at == null ? 0 : at.history().lastChange(space, r);
-      String changed = RegionOrigin.changed(changedAt,
-          changedAt == 0 ? null : MapsExplainText.call(at.history().text(changedAt)));
+      String changed =
+          RegionOrigin.changed(
+              changedAt,
+              changedAt == 0 ? null : MapsExplainText.call(at.history().text(changedAt)));
       out.println(MapsExplainText.line(r));
       MapsExplainText.about(f, made, changed).forEach(out::println);
     }

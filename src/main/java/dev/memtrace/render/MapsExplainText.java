@@ -17,31 +17,32 @@ public final class MapsExplainText {
 
   private MapsExplainText() {}
 
-  public static final List<String> LEGEND = List.of(
-      "# How to read a line of /proc/PID/maps (proc(5)):",
-      "#   start-end  the region's addresses [start, end), in hex; a region is whole pages",
-      "#   perms      r read, w write, x execute, - not allowed; then p private (copy-on-write:"
-          + " writes stay in this process) or s shared (writes reach the file and every process"
-          + " mapping it)",
-      "#   offset     where in the file the region starts (0 for anonymous memory)",
-      "#   device     the file's device, major:minor (00:00 for none)",
-      "#   inode      the file's inode number (0 for none)",
-      "#   path       the file; empty for anonymous memory (mmap MAP_ANONYMOUS), or a name:",
-      "#     [heap]      the program break area that brk(2) grows and malloc uses",
-      "#     [stack]     the main thread's stack (grows down)",
-      "#     [vvar]      kernel data the vDSO reads, such as the clock ([vvar_vclock] too)",
-      "#     [vdso]      code the kernel maps into every process: clock_gettime, gettimeofday"
-          + " without a system call (vdso(7))",
-      "#     [vsyscall]  the old fixed page of emulated system calls at ffffffffff600000",
-      "#     (deleted)   after a path: the file was deleted or replaced after it was mapped",
-      "# Under each line: its class and size, the ELF sections it holds, and the call that made"
-          + " it (or the ELF headers, or a snapshot).");
+  public static final List<String> LEGEND =
+      List.of(
+          "# How to read a line of /proc/PID/maps (proc(5)):",
+          "#   start-end  the region's addresses [start, end), in hex; a region is whole pages",
+          "#   perms      r read, w write, x execute, - not allowed; then p private (copy-on-write:"
+              + " writes stay in this process) or s shared (writes reach the file and every process"
+              + " mapping it)",
+          "#   offset     where in the file the region starts (0 for anonymous memory)",
+          "#   device     the file's device, major:minor (00:00 for none)",
+          "#   inode      the file's inode number (0 for none)",
+          "#   path       the file; empty for anonymous memory (mmap MAP_ANONYMOUS), or a name:",
+          "#     [heap]      the program break area that brk(2) grows and malloc uses",
+          "#     [stack]     the main thread's stack (grows down)",
+          "#     [vvar]      kernel data the vDSO reads, such as the clock ([vvar_vclock] too)",
+          "#     [vdso]      code the kernel maps into every process: clock_gettime, gettimeofday"
+              + " without a system call (vdso(7))",
+          "#     [vsyscall]  the old fixed page of emulated system calls at ffffffffff600000",
+          "#     (deleted)   after a path: the file was deleted or replaced after it was mapped",
+          "# Under each line: its class and size, the ELF sections it holds, and the call that made"
+              + " it (or the ELF headers, or a snapshot).");
 
   /** The annotation lines of one region (without the maps line itself). */
   public static List<String> about(RegionAnatomy.Facts f, String made, String changed) {
     Region r = f.region();
-    StringBuilder first = new StringBuilder("    ").append(f.cls().label).append(", ")
-        .append(Human.bytes(r.size()));
+    StringBuilder first =
+        new StringBuilder("    ").append(f.cls().label).append(", ").append(Human.bytes(r.size()));
     if (r.size() >= 1024) {
       first.append(" (").append(r.size()).append(" bytes)");
     }

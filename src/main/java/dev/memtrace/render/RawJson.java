@@ -14,7 +14,9 @@ final class RawJson implements SerializableString {
   private final byte[] utf8;
   private final int length;
 
-  /** The first {@code length} bytes of {@code utf8} (a buffer the writer reuses after the write). */
+  /**
+   * The first {@code length} bytes of {@code utf8} (a buffer the writer reuses after the write).
+   */
   RawJson(byte[] utf8, int length) {
     this.utf8 = utf8;
     this.length = length;

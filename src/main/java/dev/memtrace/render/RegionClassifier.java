@@ -4,8 +4,8 @@ import dev.memtrace.model.Region;
 
 /**
  * Names the class of a region ({@code heap}, {@code stack}, {@code library}, ...) for colouring,
- * filtering and per-class totals. The explain stage owns the real classification; renderers take
- * it as this function so they never depend on how it is made.
+ * filtering and per-class totals. The explain stage owns the real classification; renderers take it
+ * as this function so they never depend on how it is made.
  */
 @FunctionalInterface
 public interface RegionClassifier {
@@ -13,8 +13,8 @@ public interface RegionClassifier {
   String classify(Region region);
 
   /**
-   * A classification from the path and permissions alone, for when no better one is wired in:
-   * the kernel's named areas, shared libraries, other files, anonymous memory.
+   * A classification from the path and permissions alone, for when no better one is wired in: the
+   * kernel's named areas, shared libraries, other files, anonymous memory.
    */
   RegionClassifier BY_PATH =
       r -> {

@@ -4,8 +4,8 @@ import dev.memtrace.explain.AnnotatedEvent;
 import java.io.IOException;
 
 /**
- * Writes the timeline in one format. Events arrive in order, one at a time, so that text and
- * jsonl stream with flat memory; a renderer that needs the whole timeline (html) keeps it itself.
+ * Writes the timeline in one format. Events arrive in order, one at a time, so that text and jsonl
+ * stream with flat memory; a renderer that needs the whole timeline (html) keeps it itself.
  */
 public interface Renderer extends AutoCloseable {
 

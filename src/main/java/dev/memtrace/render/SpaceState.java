@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The regions of one address space as a renderer replays them from the events' changes. It
- * trusts the model's changes but stays consistent when they overlap what it holds: an added
- * region first cuts away whatever it covers, as MAP_FIXED does. {@link #apply} returns what was
- * really removed and added, so a picture can be replayed forwards from those deltas alone.
+ * The regions of one address space as a renderer replays them from the events' changes. It trusts
+ * the model's changes but stays consistent when they overlap what it holds: an added region first
+ * cuts away whatever it covers, as MAP_FIXED does. {@link #apply} returns what was really removed
+ * and added, so a picture can be replayed forwards from those deltas alone.
  */
 public final class SpaceState {
 

@@ -9,16 +9,17 @@ import java.util.Map;
 
 /**
  * Which process (thread group) and which address space each event belongs to, for renderers that
- * draw one picture per address space or one track per thread, as the model told it with each
- * event ({@link Who}). The model's handles are read once the whole timeline is there: a child
- * whose first lines came before its parent's clone returned is by then known to be the thread
- * or the child the clone made. A log without pids is one task, 0; an event the model did not
- * see (no model) is its task's own process and space.
+ * draw one picture per address space or one track per thread, as the model told it with each event
+ * ({@link Who}). The model's handles are read once the whole timeline is there: a child whose first
+ * lines came before its parent's clone returned is by then known to be the thread or the child the
+ * clone made. A log without pids is one task, 0; an event the model did not see (no model) is its
+ * task's own process and space.
  */
 public final class SpaceTracker {
 
   /** The space each forked child's space starts as a copy of, by the model's space number. */
   private final Map<Integer, Integer> copies = new HashMap<>();
+
   private int copiedFrom = -1;
   private final Map<Integer, Boolean> entered = new HashMap<>();
 

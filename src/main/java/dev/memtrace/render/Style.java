@@ -1,6 +1,9 @@
 package dev.memtrace.render;
 
-/** ANSI colours for the text timeline, or none (not a terminal, {@code NO_COLOR}, {@code --color never}). */
+/**
+ * ANSI colours for the text timeline, or none (not a terminal, {@code NO_COLOR}, {@code --color
+ * never}).
+ */
 record Style(boolean on) {
 
   String name(String s) {

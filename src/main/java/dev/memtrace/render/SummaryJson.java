@@ -14,17 +14,19 @@ import java.util.Map;
 
 /**
  * The summary as one JSON Lines object, {@code {"v": 1, "line": null, "pid": null, "kind":
- * "summary", "spaces": [...],
- * "syscalls": {...}, "bytes_mapped", "bytes_unmapped", "memory_events", "explained",
- * "unexplained", "unexplained_by_syscall"}}: what {@link SummaryText} prints, in bytes.
+ * "summary", "spaces": [...], "syscalls": {...}, "bytes_mapped", "bytes_unmapped", "memory_events",
+ * "explained", "unexplained", "unexplained_by_syscall"}}: what {@link SummaryText} prints, in
+ * bytes.
  */
 public final class SummaryJson {
   private SummaryJson() {}
 
   public static void write(OutputStream out, List<SpaceReport> spaces, ExplainStats stats)
       throws IOException {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+    try (JsonGenerator g =
+        new JsonFactory()
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
       g.writeStartObject();
       g.writeNumberField("v", 1);
       g.writeNullField("line");

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code analyze --summary} table: for each address space, its size per region class and
- * per mapped object at the end and at the peak; then calls per syscall with their errors, bytes
- * mapped and unmapped, and how many memory events went unexplained. Sizes in human units.
+ * The {@code analyze --summary} table: for each address space, its size per region class and per
+ * mapped object at the end and at the peak; then calls per syscall with their errors, bytes mapped
+ * and unmapped, and how many memory events went unexplained. Sizes in human units.
  */
 public final class SummaryText {
   private SummaryText() {}
@@ -30,32 +30,59 @@ public final class SummaryText {
     }
     b.append(String.format(Locale.ROOT, "%n%-22s %8s %7s%n", "syscall", "calls", "errors"));
     for (Map.Entry<String, ExplainStats.Count> e : stats.calls().entrySet()) {
-      b.append(String.format(Locale.ROOT, "%-22s %8d %7d%n", e.getKey(), e.getValue().calls,
-          e.getValue().errors));
+      b.append(
+          String.format(
+              Locale.ROOT, "%-22s %8d %7d%n", e.getKey(), e.getValue().calls, e.getValue().errors));
     }
-    b.append(String.format(Locale.ROOT, "%nmapped %s, unmapped %s (mmap/munmap/mremap lengths)%n",
-        Human.bytes(stats.bytesMapped()), Human.bytes(stats.bytesUnmapped())));
-    b.append(String.format(Locale.ROOT,
-        "memory events: %d, explained %d (%.1f%%), unexplained %d%s%n", stats.memoryEvents(),
-        stats.explained(), stats.explainedPercent(), stats.unexplained(),
-        stats.unexplainedBySyscall().isEmpty() ? "" : " " + stats.unexplainedBySyscall()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nmapped %s, unmapped %s (mmap/munmap/mremap lengths)%n",
+            Human.bytes(stats.bytesMapped()),
+            Human.bytes(stats.bytesUnmapped())));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "memory events: %d, explained %d (%.1f%%), unexplained %d%s%n",
+            stats.memoryEvents(),
+            stats.explained(),
+            stats.explainedPercent(),
+            stats.unexplained(),
+            stats.unexplainedBySyscall().isEmpty() ? "" : " " + stats.unexplainedBySyscall()));
     w.write(b.toString());
     w.flush();
   }
 
   private static void space(StringBuilder b, SpaceReport r) {
-    b.append(String.format(Locale.ROOT,
-        "%n%s%s: %s at the end in %d regions%s; peak %s at line %d%s%n",
-        r.pids().equals(List.of(-1)) ? "" : "process " + (r.pids().size() == 1
-            ? r.pids().get(0) : r.pids().toString()) + " ", Texts.terminalName(r.program()),
-        Human.bytes(r.end().total()), count(r.end()),
-        r.fromModel() ? " (the model's view)"
-            : " (regions the trace made)",
-        Human.bytes(r.peak().total()), r.peakLine(), " (regions the trace made"
-            + (r.peakTableLine() != r.peakLine()
-                ? "; the table is from line " + r.peakTableLine() + ", within 5%" : "") + ")"));
-    b.append(String.format(Locale.ROOT, "  %-30s %10s %7s %10s   %10s %7s %10s%n", "class",
-        "end", "regions", "largest", "peak", "regions", "largest"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%n%s%s: %s at the end in %d regions%s; peak %s at line %d%s%n",
+            r.pids().equals(List.of(-1))
+                ? ""
+                : "process " + (r.pids().size() == 1 ? r.pids().get(0) : r.pids().toString()) + " ",
+            Texts.terminalName(r.program()),
+            Human.bytes(r.end().total()),
+            count(r.end()),
+            r.fromModel() ? " (the model's view)" : " (regions the trace made)",
+            Human.bytes(r.peak().total()),
+            r.peakLine(),
+            " (regions the trace made"
+                + (r.peakTableLine() != r.peakLine()
+                    ? "; the table is from line " + r.peakTableLine() + ", within 5%"
+                    : "")
+                + ")"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  %-30s %10s %7s %10s   %10s %7s %10s%n",
+            "class",
+            "end",
+            "regions",
+            "largest",
+            "peak",
+            "regions",
+            "largest"));
     Set<RegionClass> classes = new LinkedHashSet<>();
     for (RegionClass c : RegionClass.values()) {
       if (r.end().byClass().containsKey(c) || r.peak().byClass().containsKey(c)) {
@@ -80,16 +107,16 @@ public final class SummaryText {
   }
 
   private static void row(StringBuilder b, String name, Tally.Row end, Tally.Row peak) {
-    b.append(String.format(Locale.ROOT, "  %-30s %s   %s%n", shorten(name), cells(end),
-        cells(peak)));
+    b.append(
+        String.format(Locale.ROOT, "  %-30s %s   %s%n", shorten(name), cells(end), cells(peak)));
   }
 
   private static String cells(Tally.Row r) {
     if (r == null) {
       return String.format(Locale.ROOT, "%10s %7s %10s", "-", "-", "-");
     }
-    return String.format(Locale.ROOT, "%10s %7d %10s", Human.bytes(r.size), r.regions,
-        Human.bytes(r.largest));
+    return String.format(
+        Locale.ROOT, "%10s %7d %10s", Human.bytes(r.size), r.regions, Human.bytes(r.largest));
   }
 
   private static String shorten(String s) {

@@ -23,10 +23,10 @@ import java.util.List;
 
 /**
  * The readable timeline: one line per event with its log line number ({@code 111:}, what the
- * explanations' "made at line 111" point at), the pid and time in aligned columns and the
- * call as strace printed it, then, indented under it, its stack frames, the regions it added
- * ({@code +}), changed ({@code ~}) or removed ({@code -}), what the snapshots said, the region
- * its buffer lies in, and why. Output is UTF-8; log bytes that are not UTF-8 show as U+FFFD.
+ * explanations' "made at line 111" point at), the pid and time in aligned columns and the call as
+ * strace printed it, then, indented under it, its stack frames, the regions it added ({@code +}),
+ * changed ({@code ~}) or removed ({@code -}), what the snapshots said, the region its buffer lies
+ * in, and why. Output is UTF-8; log bytes that are not UTF-8 show as U+FFFD.
  */
 public final class TextRenderer implements Renderer {
 
@@ -34,10 +34,13 @@ public final class TextRenderer implements Renderer {
 
   private final Writer w;
   private final Style style;
+
   /** Grows with the line numbers seen, so the columns after it stay aligned. */
   private int lineWidth = 4;
+
   /** 0 until a pid has been seen: logs without pids get no empty column. */
   private int pidWidth;
+
   private int timeWidth;
 
   public TextRenderer(OutputStream out, boolean colour) {
@@ -93,8 +96,10 @@ public final class TextRenderer implements Renderer {
       b.append(") = ");
       String ret = Texts.terminal(r.text());
       if (r.errno() != null || r.errmsg() != null) {
-        ret = ret + (r.errno() == null ? "" : " " + r.errno())
-            + (r.errmsg() == null ? "" : " (" + r.errmsg() + ")");
+        ret =
+            ret
+                + (r.errno() == null ? "" : " " + r.errno())
+                + (r.errmsg() == null ? "" : " (" + r.errmsg() + ")");
         b.append(style.error(Texts.unicode(ret))); // strerror text can be localised
       } else {
         b.append(ret);
@@ -109,14 +114,20 @@ public final class TextRenderer implements Renderer {
         b.append(style.dim(" <" + Texts.seconds(s.duration()) + ">"));
       }
     } else if (e instanceof SignalEvent s) {
-      b.append(style.signal("--- " + s.signal()
-          + (s.siginfoText() == null ? " (stopped)" : " " + Texts.terminal(s.siginfoText())) + " ---"));
+      b.append(
+          style.signal(
+              "--- "
+                  + s.signal()
+                  + (s.siginfoText() == null ? " (stopped)" : " " + Texts.terminal(s.siginfoText()))
+                  + " ---"));
     } else if (e instanceof ExitEvent x) {
-      String t = switch (x.kind()) {
-        case EXITED -> "+++ exited with " + x.status() + " +++";
-        case KILLED -> "+++ killed by " + x.signal() + (x.coreDumped() ? " (core dumped)" : "") + " +++";
-        case SUPERSEDED -> "+++ superseded by execve in pid " + x.execvePid() + " +++";
-      };
+      String t =
+          switch (x.kind()) {
+            case EXITED -> "+++ exited with " + x.status() + " +++";
+            case KILLED ->
+                "+++ killed by " + x.signal() + (x.coreDumped() ? " (core dumped)" : "") + " +++";
+            case SUPERSEDED -> "+++ superseded by execve in pid " + x.execvePid() + " +++";
+          };
       b.append(style.exit(t));
     } else if (e instanceof NoticeEvent n) {
       b.append(style.dim(Texts.terminal(n.text())));
@@ -130,7 +141,10 @@ public final class TextRenderer implements Renderer {
     for (StackFrame f : frames) {
       b.append(INDENT).append("> ").append(Texts.terminal(f.object()));
       if (f.symbol() != null) {
-        b.append('(').append(Texts.terminal(f.symbol())).append("+0x").append(Long.toHexString(f.symbolOffset()))
+        b.append('(')
+            .append(Texts.terminal(f.symbol()))
+            .append("+0x")
+            .append(Long.toHexString(f.symbolOffset()))
             .append(')');
       }
       if (f.offset() != null) {
@@ -147,8 +161,8 @@ public final class TextRenderer implements Renderer {
       switch (c.op()) {
         case ADDED -> b.append(style.added("+ " + region(c.after())));
         case REMOVED -> b.append(style.removed("- " + region(c.before())));
-        case CHANGED -> b.append("~ ").append(region(c.before())).append(" -> ")
-            .append(region(c.after()));
+        case CHANGED ->
+            b.append("~ ").append(region(c.before())).append(" -> ").append(region(c.after()));
       }
       if (a.classLabel(i) != null) {
         b.append(" [").append(a.classLabel(i)).append(']');
@@ -178,8 +192,15 @@ public final class TextRenderer implements Renderer {
 
   /** {@code 7f9b0f71e000-7f9b0f720000 8 KiB rw-p anonymous}. */
   static String region(Region r) {
-    return Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + Human.brief(r.size())
-        + " " + r.perms() + " " + (r.isAnonymous() ? "anonymous" : Texts.terminalName(r.path()));
+    return Long.toHexString(r.start())
+        + "-"
+        + Long.toHexString(r.end())
+        + " "
+        + Human.brief(r.size())
+        + " "
+        + r.perms()
+        + " "
+        + (r.isAnonymous() ? "anonymous" : Texts.terminalName(r.path()));
   }
 
   private static void pad(StringBuilder b, String s, int width) {

@@ -5,11 +5,10 @@ import dev.memtrace.trace.RawText;
 /**
  * Log text is held one char per byte (ISO-8859-1), so raw bytes survive parsing. For output as
  * Unicode (JSON), the bytes are decoded as UTF-8 where they are valid UTF-8, and each byte of an
- * invalid sequence becomes U+FFFD (a file name: {@code \xHH}). Pure ASCII, by far the common
- * case, passes through untouched. {@link RawText} does it, for every stage that shows such text.
+ * invalid sequence becomes U+FFFD (a file name: {@code \xHH}). Pure ASCII, by far the common case,
+ * passes through untouched. {@link RawText} does it, for every stage that shows such text.
  */
 public final class Texts {
-
 
   private Texts() {}
 
@@ -38,15 +37,17 @@ public final class Texts {
   }
 
   /**
-   * Seconds as a JSON number with up to 9 decimals and no exponent ({@code 0.000007}, not
-   * {@code 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
+   * Seconds as a JSON number with up to 9 decimals and no exponent ({@code 0.000007}, not {@code
+   * 7.0E-6}); strace prints at most nanoseconds, and this avoids the slow double printing.
    */
   static String seconds(double s) {
     char[] buf = new char[32];
     return new String(buf, 0, seconds(s, buf));
   }
 
-  /** Writes {@link #seconds(double)} into {@code buf} (32 chars are enough) and returns its length. */
+  /**
+   * Writes {@link #seconds(double)} into {@code buf} (32 chars are enough) and returns its length.
+   */
   static int seconds(double s, char[] buf) {
     long nanos = Math.round(s * 1e9);
     int n = 0;

@@ -20,17 +20,20 @@ public final class WhereText {
    * @param facts the facts of every region of the listing, in address order
    * @param origin the sentences saying where a region came from (made by, last changed by)
    */
-  public static List<String> of(long address, List<RegionAnatomy.Facts> facts,
-      Function<Region, List<String>> origin) {
+  public static List<String> of(
+      long address, List<RegionAnatomy.Facts> facts, Function<Region, List<String>> origin) {
     return of(address, facts, origin, true);
   }
 
   /**
-   * @param complete whether the listing holds every region (a kernel listing), so that an
-   *     address outside them is unmapped; else it may lie in a region the trace does not place
+   * @param complete whether the listing holds every region (a kernel listing), so that an address
+   *     outside them is unmapped; else it may lie in a region the trace does not place
    */
-  public static List<String> of(long address, List<RegionAnatomy.Facts> facts,
-      Function<Region, List<String>> origin, boolean complete) {
+  public static List<String> of(
+      long address,
+      List<RegionAnatomy.Facts> facts,
+      Function<Region, List<String>> origin,
+      boolean complete) {
     List<String> out = new java.util.ArrayList<>();
     String a = "0x" + Long.toHexString(address);
     RegionAnatomy.Facts below = null;
@@ -40,9 +43,16 @@ public final class WhereText {
       if (Long.compareUnsigned(r.start(), address) <= 0
           && Long.compareUnsigned(address, r.end()) < 0) {
         out.add(a + " is in " + MapsExplainText.line(r));
-        out.add("  " + f.cls().label + ", a region of " + Human.bytes(r.size()) + "; the address is "
-            + (address - r.start()) + " bytes from its start, " + (r.end() - address)
-            + " bytes before its end");
+        out.add(
+            "  "
+                + f.cls().label
+                + ", a region of "
+                + Human.bytes(r.size())
+                + "; the address is "
+                + (address - r.start())
+                + " bytes from its start, "
+                + (r.end() - address)
+                + " bytes before its end");
         String place = f.placeOf(address);
         if (place != null) {
           out.add("  " + place);
@@ -58,18 +68,27 @@ public final class WhereText {
         above = f;
       }
     }
-    out.add(complete
-        ? a + " is unmapped: no region holds it, so an access there raises SIGSEGV"
-            + " (SEGV_MAPERR), unless the stack grows down into it"
-        : a + " is in no region the trace shows: it may lie in a region the kernel mapped at"
-            + " execve whose address is not in the trace (listed below), else it is unmapped");
+    out.add(
+        complete
+            ? a
+                + " is unmapped: no region holds it, so an access there raises SIGSEGV"
+                + " (SEGV_MAPERR), unless the stack grows down into it"
+            : a
+                + " is in no region the trace shows: it may lie in a region the kernel mapped at"
+                + " execve whose address is not in the trace (listed below), else it is unmapped");
     if (below != null) {
-      out.add("  " + distance(address - below.region().end()) + " past the end of "
-          + name(below.region()));
+      out.add(
+          "  "
+              + distance(address - below.region().end())
+              + " past the end of "
+              + name(below.region()));
     }
     if (above != null) {
-      out.add("  " + distance(above.region().start() - address) + " before the start of "
-          + name(above.region()));
+      out.add(
+          "  "
+              + distance(above.region().start() - address)
+              + " before the start of "
+              + name(above.region()));
     }
     if (facts.isEmpty()) {
       out.add("  the model holds no region for this process at this line");
@@ -85,7 +104,8 @@ public final class WhereText {
   private static String name(Region r) {
     String line = MapsFormat.line(r);
     String range = line.substring(0, line.indexOf(' '));
-    return (r.path().isEmpty() ? "the anonymous region " + range
+    return (r.path().isEmpty()
+        ? "the anonymous region " + range
         : MapsExplainText.escape(r.path()) + " (" + range + " " + r.perms() + ")");
   }
 }

@@ -12,8 +12,10 @@ public enum ExitCode {
   OK(0, "done"),
   WRITE_ERROR(1, "analyze, maps: the output could not be written (write error)"),
   UNPARSED(3, "analyze --strict: some lines could not be parsed"),
-  FAILED(125, "memtrace itself failed (bad options, an output that cannot be created or is also an"
-      + " input, strace missing, ptrace refused; run: its output could not be written)"),
+  FAILED(
+      125,
+      "memtrace itself failed (bad options, an output that cannot be created or is also an"
+          + " input, strace missing, ptrace refused; run: its output could not be written)"),
   NOT_EXECUTABLE(126, "COMMAND could not be executed"),
   NOT_FOUND(127, "COMMAND was not found");
 

@@ -15,17 +15,38 @@ final class ExitTracker {
   /** x86_64 signal numbers (signal(7)); strace prints real-time signals as SIGRTMIN, SIGRT_n. */
   private static final Map<String, Integer> SIGNALS =
       Map.ofEntries(
-          Map.entry("SIGHUP", 1), Map.entry("SIGINT", 2), Map.entry("SIGQUIT", 3),
-          Map.entry("SIGILL", 4), Map.entry("SIGTRAP", 5), Map.entry("SIGABRT", 6),
-          Map.entry("SIGBUS", 7), Map.entry("SIGFPE", 8), Map.entry("SIGKILL", 9),
-          Map.entry("SIGUSR1", 10), Map.entry("SIGSEGV", 11), Map.entry("SIGUSR2", 12),
-          Map.entry("SIGPIPE", 13), Map.entry("SIGALRM", 14), Map.entry("SIGTERM", 15),
-          Map.entry("SIGSTKFLT", 16), Map.entry("SIGCHLD", 17), Map.entry("SIGCONT", 18),
-          Map.entry("SIGSTOP", 19), Map.entry("SIGTSTP", 20), Map.entry("SIGTTIN", 21),
-          Map.entry("SIGTTOU", 22), Map.entry("SIGURG", 23), Map.entry("SIGXCPU", 24),
-          Map.entry("SIGXFSZ", 25), Map.entry("SIGVTALRM", 26), Map.entry("SIGPROF", 27),
-          Map.entry("SIGWINCH", 28), Map.entry("SIGIO", 29), Map.entry("SIGPWR", 30),
-          Map.entry("SIGSYS", 31), Map.entry("SIGRTMIN", 32));
+          Map.entry("SIGHUP", 1),
+          Map.entry("SIGINT", 2),
+          Map.entry("SIGQUIT", 3),
+          Map.entry("SIGILL", 4),
+          Map.entry("SIGTRAP", 5),
+          Map.entry("SIGABRT", 6),
+          Map.entry("SIGBUS", 7),
+          Map.entry("SIGFPE", 8),
+          Map.entry("SIGKILL", 9),
+          Map.entry("SIGUSR1", 10),
+          Map.entry("SIGSEGV", 11),
+          Map.entry("SIGUSR2", 12),
+          Map.entry("SIGPIPE", 13),
+          Map.entry("SIGALRM", 14),
+          Map.entry("SIGTERM", 15),
+          Map.entry("SIGSTKFLT", 16),
+          Map.entry("SIGCHLD", 17),
+          Map.entry("SIGCONT", 18),
+          Map.entry("SIGSTOP", 19),
+          Map.entry("SIGTSTP", 20),
+          Map.entry("SIGTTIN", 21),
+          Map.entry("SIGTTOU", 22),
+          Map.entry("SIGURG", 23),
+          Map.entry("SIGXCPU", 24),
+          Map.entry("SIGXFSZ", 25),
+          Map.entry("SIGVTALRM", 26),
+          Map.entry("SIGPROF", 27),
+          Map.entry("SIGWINCH", 28),
+          Map.entry("SIGIO", 29),
+          Map.entry("SIGPWR", 30),
+          Map.entry("SIGSYS", 31),
+          Map.entry("SIGRTMIN", 32));
 
   private static final Pattern EXITED = Pattern.compile("\\+\\+\\+ exited with (\\d+) \\+\\+\\+$");
   private static final Pattern KILLED = Pattern.compile("\\+\\+\\+ killed by (SIG\\w+)");
@@ -104,8 +125,8 @@ final class ExitTracker {
 
   /**
    * Whether the program's only line is its exit, with status 1, before any execve: what strace's
-   * child leaves when it dies before it can exec COMMAND (strace 6.1 exits it with 1 when
-   * {@code ptrace(PTRACE_TRACEME)} is refused). A program that ran shows its execve first.
+   * child leaves when it dies before it can exec COMMAND (strace 6.1 exits it with 1 when {@code
+   * ptrace(PTRACE_TRACEME)} is refused). A program that ran shows its execve first.
    */
   boolean diedBeforeExecve() {
     return !execveSeen && rootLines == 1 && status != null && status == 1;

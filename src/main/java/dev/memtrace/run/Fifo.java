@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * A named pipe in a private temporary directory (mode 700), for strace's {@code -o}.
  *
- * <p>Opening a FIFO blocks until the other end opens it. If strace dies before it opens its end
- * (a bad option, ptrace refused), the reader would wait forever: {@link #release()} opens the write
+ * <p>Opening a FIFO blocks until the other end opens it. If strace dies before it opens its end (a
+ * bad option, ptrace refused), the reader would wait forever: {@link #release()} opens the write
  * end once, which lets the reader's open return and then see end-of-file. The reader marks, under
  * the same lock, when it is done, so release never opens a FIFO nobody reads (that would block).
  */
@@ -33,7 +33,8 @@ public final class Fifo implements AutoCloseable {
   public static Fifo create() throws IOException {
     Path dir =
         Files.createTempDirectory(
-            "memtrace-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            "memtrace-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path path = dir.resolve("strace.log");
     Process mk = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).inheritIO().start();
     try {

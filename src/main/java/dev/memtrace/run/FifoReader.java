@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  * snapshots while the tasks are held.
  *
  * <p>This thread does nothing slow: it splits lines, takes snapshots, and hands each read's worth
- * of items to the consumer through an unbounded queue. So the FIFO never fills and strace (and
- * with it the tracee) never waits on memtrace, except for the delays it was asked to inject.
+ * of items to the consumer through an unbounded queue. So the FIFO never fills and strace (and with
+ * it the tracee) never waits on memtrace, except for the delays it was asked to inject.
  *
- * <p>The reader naps after each read that did not fill its buffer: strace's writes then land in
- * the pipe without waking a blocked reader each time (strace writes twice per call: it flushes a
- * call's entry and its exit), which is most of what a pipe costs over {@code -o /dev/null}. The
- * pipe holds 64 KiB, well over what strace writes in a nap. Without snapshots nothing waits on
- * the reader and the nap is {@link #NAP_MICROS}; with snapshots it is {@link
- * #SNAPSHOT_NAP_MICROS}, a tenth of the default hold, so a snapshot is still read in time.
+ * <p>The reader naps after each read that did not fill its buffer: strace's writes then land in the
+ * pipe without waking a blocked reader each time (strace writes twice per call: it flushes a call's
+ * entry and its exit), which is most of what a pipe costs over {@code -o /dev/null}. The pipe holds
+ * 64 KiB, well over what strace writes in a nap. Without snapshots nothing waits on the reader and
+ * the nap is {@link #NAP_MICROS}; with snapshots it is {@link #SNAPSHOT_NAP_MICROS}, a tenth of the
+ * default hold, so a snapshot is still read in time.
  *
  * <p>A line ending in {@code (DELAYED)} (before an optional {@code -T} suffix) is a memory call
  * whose task strace now holds: its pid is the first field ({@code -f -o} always prints it). A
@@ -123,7 +123,11 @@ public final class FifoReader implements Runnable {
             String head = latin1(pending, 0, Math.min(pendingLen, 200));
             items.add(
                 sampler.take(
-                    lineCount, pid, MapsSnapshot.Kind.EXIT, MapsSampler.timestampMicros(head), received));
+                    lineCount,
+                    pid,
+                    MapsSnapshot.Kind.EXIT,
+                    MapsSampler.timestampMicros(head),
+                    received));
             exitSnapshotFor = lineCount;
           }
         }
@@ -164,7 +168,10 @@ public final class FifoReader implements Runnable {
 
   /** Copies {@code len} bytes after the first {@code used} of {@code into}, growing it. */
   private static byte[] append(byte[] into, int used, byte[] from, int off, int len) {
-    byte[] out = used + len <= into.length ? into : Arrays.copyOf(into, Math.max(into.length * 2, used + len));
+    byte[] out =
+        used + len <= into.length
+            ? into
+            : Arrays.copyOf(into, Math.max(into.length * 2, used + len));
     System.arraycopy(from, off, out, used, len);
     return out;
   }
@@ -181,7 +188,8 @@ public final class FifoReader implements Runnable {
 
   /** The pid of a pending {@code PID [TIME ]exit_group(} line, or -1. */
   static int exitingPid(byte[] pending, int len) {
-    String head = new String(pending, 0, Math.min(len, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String head =
+        new String(pending, 0, Math.min(len, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
     int call = head.indexOf(" exit_group(");
     if (call < 0 || head.indexOf('\n') >= 0) {
       return -1;

@@ -32,8 +32,8 @@ public final class Handoff implements LiveRun.Consumer, ItemSource {
   }
 
   /**
-   * The pipeline reads no more (its output failed, or its reader went away): what comes is
-   * dropped, so a run that goes on does not fill memory.
+   * The pipeline reads no more (its output failed, or its reader went away): what comes is dropped,
+   * so a run that goes on does not fill memory.
    */
   public void discard() {
     discarding = true;

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * A run's log lines as the bytes of an strace log, for the parser; each snapshot goes to {@code
  * snapshots} just before the bytes of the line it was taken after, so the model stage has it when
- * that line's event arrives (it checks it once the call is past). A live run and the replay
- * of its recording both go through this one path, so they reach the parser identically.
+ * that line's event arrives (it checks it once the call is past). A live run and the replay of its
+ * recording both go through this one path, so they reach the parser identically.
  */
 public final class LiveItemStream extends InputStream {
 
@@ -50,8 +50,8 @@ public final class LiveItemStream extends InputStream {
   }
 
   /**
-   * What is left of the current line, else 1 when another item is at hand or the end is reached
-   * (a read will not wait), else 0.
+   * What is left of the current line, else 1 when another item is at hand or the end is reached (a
+   * read will not wait), else 0.
    */
   @Override
   public int available() throws IOException {

@@ -12,17 +12,17 @@ import java.util.concurrent.BlockingQueue;
  *   <li>{@link Preflight}: strace present, COMMAND found and executable, or the pid alive;
  *   <li>with {@code -p}: the process's maps, read before strace attaches, so the whole address
  *       space is known from the start;
- *   <li>a {@link Fifo}, a {@link FifoReader} on its own thread, then strace ({@link
- *       StraceProcess}) writing into the FIFO;
+ *   <li>a {@link Fifo}, a {@link FifoReader} on its own thread, then strace ({@link StraceProcess})
+ *       writing into the FIFO;
  *   <li>every line and snapshot, in order, to the {@link Consumer} on the caller's thread;
  *   <li>the exit status: the program's own, from the log's {@code +++} line for its pid (strace's
  *       status when the log does not say), 126/127 when its execve failed, 125 when strace failed
  *       before the program ran.
  * </ol>
  *
- * A {@link Stopper} is registered as a shutdown hook for the run's duration. The caller must
- * {@link #close()} the run once it has written its output: an interrupted memtrace waits for that
- * before it exits.
+ * A {@link Stopper} is registered as a shutdown hook for the run's duration. The caller must {@link
+ * #close()} the run once it has written its output: an interrupted memtrace waits for that before
+ * it exits.
  */
 public final class LiveRun implements AutoCloseable {
 
@@ -40,7 +40,12 @@ public final class LiveRun implements AutoCloseable {
    * with); warning is a notice for the user, or null.
    */
   public record Outcome(
-      int exitStatus, boolean interrupted, int lines, int snapshots, String warning, RunFailure failure) {
+      int exitStatus,
+      boolean interrupted,
+      int lines,
+      int snapshots,
+      String warning,
+      RunFailure failure) {
 
     /** Every notice for the user, one per line (none when all went well). */
     public List<String> notices() {
@@ -85,8 +90,8 @@ public final class LiveRun implements AutoCloseable {
   }
 
   /**
-   * Waits until strace runs (or the run ended without it): threads the caller starts afterwards
-   * run at memtrace's lowered priority ({@link Priority}).
+   * Waits until strace runs (or the run ended without it): threads the caller starts afterwards run
+   * at memtrace's lowered priority ({@link Priority}).
    */
   public void awaitStarted() {
     started.join();
@@ -105,7 +110,8 @@ public final class LiveRun implements AutoCloseable {
     int snapshots = 0;
     if (options.attaching() && options.snapshots()) {
       MapsSampler sampler = new MapsSampler(options.delayMicros());
-      consumer.accept(sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, 0, System.nanoTime()));
+      consumer.accept(
+          sampler.take(0, options.attachPid(), MapsSnapshot.Kind.ATTACH, 0, System.nanoTime()));
       consumer.batchDone();
       snapshots++;
     }
@@ -176,7 +182,8 @@ public final class LiveRun implements AutoCloseable {
       straceStatus = sp.waitFor();
       readerThread.join();
       if (reader.failure() != null) {
-        throw new IOException("reading strace's log: " + reader.failure().getMessage(), reader.failure());
+        throw new IOException(
+            "reading strace's log: " + reader.failure().getMessage(), reader.failure());
       }
     } finally {
       if (watchdog != null) {
@@ -193,7 +200,8 @@ public final class LiveRun implements AutoCloseable {
       String cmd = options.command().get(0);
       failure =
           new RunFailure(
-              exits.execFailure(), cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
+              exits.execFailure(),
+              cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
     } else if (exits.lines() == 0 && !interrupted) {
       failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
     } else if (exits.diedBeforeExecve() && !interrupted) {
@@ -201,12 +209,18 @@ public final class LiveRun implements AutoCloseable {
       // became the program? A probe tells: only when ptrace is refused here is it the latter.
       String why = PtraceDiagnosis.probe(strace);
       if (why != null) {
-        failure = new RunFailure(ExitCode.FAILED, "strace failed before " + options.command().get(0)
-            + " started (its own message is above): " + why);
+        failure =
+            new RunFailure(
+                ExitCode.FAILED,
+                "strace failed before "
+                    + options.command().get(0)
+                    + " started (its own message is above): "
+                    + why);
       }
     }
     if (failure != null) {
-      return new Outcome(failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
+      return new Outcome(
+          failure.exitStatus(), interrupted, exits.lines(), snapshots, null, failure);
     }
     Integer status = interrupted ? stopper.signalStatus() : null; // what memtrace exits with
     if (status == null) {
@@ -245,8 +259,8 @@ public final class LiveRun implements AutoCloseable {
   }
 
   /**
-   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as
-   * Ctrl-C would; the run then ends as usual.
+   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as Ctrl-C
+   * would; the run then ends as usual.
    */
   public void stop() {
     if (stopper != null) {

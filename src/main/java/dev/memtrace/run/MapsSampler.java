@@ -20,23 +20,27 @@ final class MapsSampler {
   void warmUp() {
     int self = (int) ProcessHandle.current().pid();
     for (int i = 0; i < 20; i++) {
-      take(0, self, MapsSnapshot.Kind.ATTACH, timestampMicros("1 1000000000.000000 x"), System.nanoTime());
+      take(
+          0,
+          self,
+          MapsSnapshot.Kind.ATTACH,
+          timestampMicros("1 1000000000.000000 x"),
+          System.nanoTime());
     }
   }
 
   /**
    * Snapshot of {@code pid}. {@code lineMicros} is the line's {@code -ttt} timestamp in µs since
-   * the epoch: strace takes it just before it prints the line and then holds the task, so the
-   * time from it to the end of the read is how long into the hold the read finished; past the
-   * hold the task may have run on. Without a timestamp (0), the time since {@code receivedNanos},
-   * when the line reached memtrace, is used, which misses the time the line waited in the pipe.
+   * the epoch: strace takes it just before it prints the line and then holds the task, so the time
+   * from it to the end of the read is how long into the hold the read finished; past the hold the
+   * task may have run on. Without a timestamp (0), the time since {@code receivedNanos}, when the
+   * line reached memtrace, is used, which misses the time the line waited in the pipe.
    */
-  MapsSnapshot take(int line, int pid, MapsSnapshot.Kind kind, long lineMicros, long receivedNanos) {
+  MapsSnapshot take(
+      int line, int pid, MapsSnapshot.Kind kind, long lineMicros, long receivedNanos) {
     String maps = read(Path.of("/proc", Integer.toString(pid), "maps"));
     long micros =
-        lineMicros > 0
-            ? nowMicros() - lineMicros
-            : (System.nanoTime() - receivedNanos) / 1000;
+        lineMicros > 0 ? nowMicros() - lineMicros : (System.nanoTime() - receivedNanos) / 1000;
     return new MapsSnapshot(line, pid, kind, maps, threads(pid), micros, delayMicros);
   }
 
@@ -48,8 +52,8 @@ final class MapsSampler {
   /**
    * When strace began to hold the task of this line, in µs since the epoch, or 0 if unknown: the
    * {@code -ttt} timestamp ({@code PID SECONDS.MICROS ...}, 9 to 9 fraction digits accepted) is
-   * taken when strace starts printing the line, at the call's entry for a one-line record, so
-   * the call's {@code -T} duration is added; a {@code <... resumed>} line is stamped at the exit.
+   * taken when strace starts printing the line, at the call's entry for a one-line record, so the
+   * call's {@code -T} duration is added; a {@code <... resumed>} line is stamped at the exit.
    */
   static long holdStartMicros(String text) {
     long ts = timestampMicros(text);

@@ -3,8 +3,8 @@ package dev.memtrace.run;
 /**
  * /proc/PID/maps as the kernel showed it at one point of the log.
  *
- * <p>{@link Kind#AFTER_CALL}: read while strace held task {@code pid} just after the memory call
- * on log line {@code line} ({@code delay_exit}); {@link Kind#EXIT}: read while the task was held
+ * <p>{@link Kind#AFTER_CALL}: read while strace held task {@code pid} just after the memory call on
+ * log line {@code line} ({@code delay_exit}); {@link Kind#EXIT}: read while the task was held
  * before {@code exit_group} ({@code delay_enter}), after line {@code line}; {@link Kind#ATTACH}:
  * read before strace attached with {@code -p} (line 0).
  *

@@ -27,8 +27,7 @@ public final class Preflight {
     Path found = onPath("strace", env.get("PATH"));
     if (found == null) {
       throw new RunFailure(
-          ExitCode.FAILED,
-          "strace is not installed (on Debian or Ubuntu: apt-get install strace)");
+          ExitCode.FAILED, "strace is not installed (on Debian or Ubuntu: apt-get install strace)");
     }
     return found.toString();
   }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * the lower priority. On a busy machine memtrace's parsing then takes the CPU the program leaves
  * over instead of competing with it. When strace has ended there is nothing left to yield to, and
  * the threads go back to their priority to finish quickly (where the system allows raising it
- * again: root, or a high enough RLIMIT_NICE). Linux priorities are per thread, so {@code renice
- * -p TID} changes one thread.
+ * again: root, or a high enough RLIMIT_NICE). Linux priorities are per thread, so {@code renice -p
+ * TID} changes one thread.
  */
 final class Priority {
 

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Why ptrace may be refused here, from what the system tells: Yama's
- * {@code kernel.yama.ptrace_scope}, a seccomp filter on memtrace itself (containers), and whether
- * memtrace holds CAP_SYS_PTRACE. Used to turn strace's bare "Operation not permitted" into advice.
+ * Why ptrace may be refused here, from what the system tells: Yama's {@code
+ * kernel.yama.ptrace_scope}, a seccomp filter on memtrace itself (containers), and whether memtrace
+ * holds CAP_SYS_PTRACE. Used to turn strace's bare "Operation not permitted" into advice.
  */
 final class PtraceDiagnosis {
 
@@ -25,9 +25,12 @@ final class PtraceDiagnosis {
   static String probe(String strace) {
     try {
       Process p =
-          new ProcessBuilder(strace, "-o", "/dev/null", "--", "true").redirectErrorStream(true).start();
+          new ProcessBuilder(strace, "-o", "/dev/null", "--", "true")
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       p.waitFor();
       if (p.exitValue() == 0) {
         return null;
@@ -35,7 +38,8 @@ final class PtraceDiagnosis {
       if (out.contains("Operation not permitted") || out.contains("PTRACE")) {
         return explain();
       }
-      return "strace itself fails: " + out.lines().findFirst().orElse("exit status " + p.exitValue());
+      return "strace itself fails: "
+          + out.lines().findFirst().orElse("exit status " + p.exitValue());
     } catch (IOException e) {
       return "strace cannot be run: " + e.getMessage();
     } catch (InterruptedException e) {
@@ -57,8 +61,12 @@ final class PtraceDiagnosis {
           String tracer = l.substring(10).trim();
           if (!"0".equals(tracer)) {
             String comm = read(Path.of("/proc", tracer, "comm"));
-            return "pid " + pid + " is already traced by pid " + tracer
-                + (comm == null ? "" : " (" + comm + ")") + ", and a process has one tracer at most";
+            return "pid "
+                + pid
+                + " is already traced by pid "
+                + tracer
+                + (comm == null ? "" : " (" + comm + ")")
+                + ", and a process has one tracer at most";
           }
         }
         if (l.startsWith("State:") && l.contains("zombie")) {
@@ -76,8 +84,11 @@ final class PtraceDiagnosis {
     String tracer = statusField("TracerPid");
     if (tracer != null && !"0".equals(tracer)) {
       String comm = read(Path.of("/proc", tracer, "comm"));
-      facts.add("memtrace itself is traced by pid " + tracer + (comm == null ? "" : " (" + comm + ")")
-          + ", which then traces what memtrace starts, and a process has one tracer at most");
+      facts.add(
+          "memtrace itself is traced by pid "
+              + tracer
+              + (comm == null ? "" : " (" + comm + ")")
+              + ", which then traces what memtrace starts, and a process has one tracer at most");
     }
     String scope = read(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
     if (scope != null && !"0".equals(scope)) {

@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 final class RecordingLines implements AutoCloseable {
 
   private final InputStream in;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] buf = new byte[8192];
   private long lineNumber;
   private boolean malformed;
@@ -87,5 +89,4 @@ final class RecordingLines implements AutoCloseable {
   public void close() throws IOException {
     in.close();
   }
-
 }

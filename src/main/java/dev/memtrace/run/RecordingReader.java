@@ -13,26 +13,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a recording back: {@link #isRecording} tells one from a plain strace log by its first
- * line; {@link #replay} hands its log lines and snapshots to a {@link LiveRun.Consumer} in the
- * order the live run did, so the rest of the pipeline cannot tell a replay from a live run.
+ * Reads a recording back: {@link #isRecording} tells one from a plain strace log by its first line;
+ * {@link #replay} hands its log lines and snapshots to a {@link LiveRun.Consumer} in the order the
+ * live run did, so the rest of the pipeline cannot tell a replay from a live run.
  *
  * <p>A damaged recording still replays: a line that is not UTF-8, not one JSON object, or not an
  * object this format writes is skipped and counted; a log line lost that way is replayed as an
- * empty line, so every later line keeps its number (and its snapshots). A recording cut short
- * (no {@code end} object, or a last object cut off) replays what it holds. {@link #notices} says
- * what was skipped and whether the recording ended early, naming the file and line.
+ * empty line, so every later line keeps its number (and its snapshots). A recording cut short (no
+ * {@code end} object, or a last object cut off) replays what it holds. {@link #notices} says what
+ * was skipped and whether the recording ended early, naming the file and line.
  */
 public final class RecordingReader implements ItemSource, AutoCloseable {
 
   /**
-   * Made on first use: building an ObjectMapper loads some 300 classes (about 0.1 s), which
-   * {@link #isRecording}, asked of every log analyze opens, must not cost.
+   * Made on first use: building an ObjectMapper loads some 300 classes (about 0.1 s), which {@link
+   * #isRecording}, asked of every log analyze opens, must not cost.
    */
   private static final class Json {
     static final ObjectMapper MAPPER =
         new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
+
   private static final String HEAD = "{\"type\":\"header\"";
   private static final String FORMAT_FIELD = "\"format\":\"" + RecordingHeader.FORMAT + "\"";
 
@@ -60,7 +61,8 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
    * damaged header is skipped with a notice ({@link #header} is then null) and the items replay.
    */
   public static RecordingReader open(Path file) throws IOException {
-    RecordingLines in = new RecordingLines(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    RecordingLines in =
+        new RecordingLines(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
     try {
       RecordingReader r = new RecordingReader(file, in);
       r.readHeader();
@@ -95,13 +97,18 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   private boolean cutOff;
   private boolean ended;
   private Integer endLines;
+
   /** Items ready to hand out: a log line and the empty lines standing for lost ones before it. */
   private final ArrayDeque<LiveItem> ready = new ArrayDeque<>();
+
   /** The number of the last log line handed out (0 before the first). */
   private int lastLog;
+
   private int logLines;
+
   /** Damaged lines since the last good log line: how many log lines may have been lost there. */
   private int damagedSinceLog;
+
   private int damaged;
   private long firstDamagedLine;
   private String firstDamage;
@@ -139,39 +146,76 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   }
 
   /**
-   * One sentence per problem found so far, each naming the file (and line): damaged lines
-   * skipped, log lines out of order, an end that came early. Empty for an intact recording read
-   * to its end. Complete once {@link #next} has returned null.
+   * One sentence per problem found so far, each naming the file (and line): damaged lines skipped,
+   * log lines out of order, an end that came early. Empty for an intact recording read to its end.
+   * Complete once {@link #next} has returned null.
    */
   public List<String> notices() {
     List<String> out = new ArrayList<>();
     if (damaged == 1) {
-      out.add(file + ":" + firstDamagedLine + ": damaged recording line skipped (" + firstDamage + ")"
-          + lost());
+      out.add(
+          file
+              + ":"
+              + firstDamagedLine
+              + ": damaged recording line skipped ("
+              + firstDamage
+              + ")"
+              + lost());
     } else if (damaged > 1) {
-      out.add(file + ": " + damaged + " damaged recording lines skipped (first: line "
-          + firstDamagedLine + ", " + firstDamage + ")" + lost());
+      out.add(
+          file
+              + ": "
+              + damaged
+              + " damaged recording lines skipped (first: line "
+              + firstDamagedLine
+              + ", "
+              + firstDamage
+              + ")"
+              + lost());
     }
     if (outOfOrder != null) {
-      out.add(file + ":" + firstOutOfOrder + ": " + outOfOrder
-          + "; the replay numbers the log lines in the order they are stored");
+      out.add(
+          file
+              + ":"
+              + firstOutOfOrder
+              + ": "
+              + outOfOrder
+              + "; the replay numbers the log lines in the order they are stored");
     }
     if (cutOff) {
-      out.add(file + ":" + in.lineNumber() + ": the recording ends early: its last line is cut off;"
-          + " replayed the " + logLines + " log lines before it");
+      out.add(
+          file
+              + ":"
+              + in.lineNumber()
+              + ": the recording ends early: its last line is cut off;"
+              + " replayed the "
+              + logLines
+              + " log lines before it");
     } else if (in.atEnd() && !ended) {
-      out.add(file + ": the recording ends early: it has no end record (memtrace was stopped while"
-          + " recording); replayed the " + logLines + " log lines it holds");
+      out.add(
+          file
+              + ": the recording ends early: it has no end record (memtrace was stopped while"
+              + " recording); replayed the "
+              + logLines
+              + " log lines it holds");
     } else if (ended && endLines != null && endLines != lastLog) {
-      out.add(file + ": the recording's end record counts " + endLines + " log lines; the last one"
-          + " read is line " + lastLog);
+      out.add(
+          file
+              + ": the recording's end record counts "
+              + endLines
+              + " log lines; the last one"
+              + " read is line "
+              + lastLog);
     }
     return out;
   }
 
   private String lost() {
-    return lostLogLines == 0 ? ""
-        : "; " + lostLogLines + " lost log line(s) are replayed as empty lines to keep the numbering";
+    return lostLogLines == 0
+        ? ""
+        : "; "
+            + lostLogLines
+            + " lost log line(s) are replayed as empty lines to keep the numbering";
   }
 
   @Override
@@ -215,8 +259,11 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     }
     if (v.asInt() != RecordingHeader.VERSION) {
       throw new IOException(
-          file + ": recording format version " + shown(v.toString(), 20)
-              + "; this memtrace reads version " + RecordingHeader.VERSION);
+          file
+              + ": recording format version "
+              + shown(v.toString(), 20)
+              + "; this memtrace reads version "
+              + RecordingHeader.VERSION);
     }
     try {
       header = header(h);
@@ -252,7 +299,8 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
           }
           case "end" -> end(o);
           case "header" -> throw new Damage("a second header");
-          default -> throw new Damage("unknown object type " + shown(o.path("type").toString(), 40));
+          default ->
+              throw new Damage("unknown object type " + shown(o.path("type").toString(), 40));
         }
       } catch (Damage d) {
         damage(d.getMessage());
@@ -382,7 +430,9 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   private static RecordingHeader header(JsonNode h) throws Damage {
     JsonNode strace = h.path("strace");
     JsonNode pid = h.path("pid");
-    if (!pid.isNull() && !pid.isMissingNode() && !(pid.isIntegralNumber() && pid.canConvertToInt())) {
+    if (!pid.isNull()
+        && !pid.isMissingNode()
+        && !(pid.isIntegralNumber() && pid.canConvertToInt())) {
       throw new Damage("'pid' is not a number in range");
     }
     return new RecordingHeader(
@@ -396,7 +446,9 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
         h.path("delayMicros").asInt());
   }
 
-  /** A recorded value as a message may quote it: printable ASCII, at most {@code max} characters. */
+  /**
+   * A recorded value as a message may quote it: printable ASCII, at most {@code max} characters.
+   */
   private static String shown(String s, int max) {
     StringBuilder b = new StringBuilder();
     for (int k = 0; k < s.length() && b.length() < max; k++) {

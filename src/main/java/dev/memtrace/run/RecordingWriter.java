@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes a recording ({@code run --save FILE}): JSON Lines, one object a line, in the order the
- * run produced them. The format is described in docs/formats.md ("Recording format"):
+ * Writes a recording ({@code run --save FILE}): JSON Lines, one object a line, in the order the run
+ * produced them. The format is described in docs/formats.md ("Recording format"):
  *
  * <pre>
  * {"type":"header","format":"memtrace-recording","version":1,"command":[...],"pid":null,
@@ -87,7 +87,8 @@ public final class RecordingWriter implements AutoCloseable {
     json.flush();
   }
 
-  public void end(int exitStatus, boolean interrupted, int lines, int snapshots) throws IOException {
+  public void end(int exitStatus, boolean interrupted, int lines, int snapshots)
+      throws IOException {
     json.writeStartObject();
     json.writeStringField("type", "end");
     json.writeNumberField("exitStatus", exitStatus);

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What to trace and how, as the {@code run} command line asked for it. Immutable; the launcher,
- * the reader and the recording read it, nothing sets it after parsing.
+ * What to trace and how, as the {@code run} command line asked for it. Immutable; the launcher, the
+ * reader and the recording read it, nothing sets it after parsing.
  *
  * @param command the program and its arguments (empty when attaching)
  * @param attachPid the pid to attach to with {@code -p}, or null

@@ -1,9 +1,9 @@
 package dev.memtrace.run;
 
 /**
- * Counts the snapshots that cannot be taken at face value, for the notice at the end of a run:
- * late ones (read after strace released the task, so they may show later changes), missed ones
- * (the task was gone) and racy ones (other threads of the process were not held).
+ * Counts the snapshots that cannot be taken at face value, for the notice at the end of a run: late
+ * ones (read after strace released the task, so they may show later changes), missed ones (the task
+ * was gone) and racy ones (other threads of the process were not held).
  */
 final class SnapshotQuality {
 
@@ -37,11 +37,16 @@ final class SnapshotQuality {
     StringBuilder b = new StringBuilder("of " + taken + " maps snapshots, ");
     String sep = "";
     if (late > 0) {
-      b.append(late).append(late == 1 ? " was" : " were").append(" read after the ").append(delayMicros)
-          .append(" µs hold (up to ").append(worstMicros)
-          .append(" µs after the call) and may already show the next calls' mappings (a check: line"
-              + " on such a call may name a region the model had not seen yet); a longer --delay"
-              + " (e.g. --delay 10000) avoids that");
+      b.append(late)
+          .append(late == 1 ? " was" : " were")
+          .append(" read after the ")
+          .append(delayMicros)
+          .append(" µs hold (up to ")
+          .append(worstMicros)
+          .append(
+              " µs after the call) and may already show the next calls' mappings (a check: line"
+                  + " on such a call may name a region the model had not seen yet); a longer --delay"
+                  + " (e.g. --delay 10000) avoids that");
       sep = "; ";
     }
     if (missed > 0) {
@@ -49,7 +54,8 @@ final class SnapshotQuality {
       sep = "; ";
     }
     if (racy > 0) {
-      b.append(sep).append(racy)
+      b.append(sep)
+          .append(racy)
           .append(racy == 1 ? " was" : " were")
           .append(" of multi-threaded processes, whose other threads strace does not hold");
     }

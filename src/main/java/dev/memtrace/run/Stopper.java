@@ -16,15 +16,16 @@ import sun.misc.SignalHandler;
  * started and then waits until the timeline has been written and the recording closed.
  *
  * <p>strace run with {@code -o FILE COMMAND} blocks fatal signals (its default {@code -I 3}), and
- * when it does die it only kills its direct child, detaching the others. So memtrace stops the
- * tree itself: SIGTERM to every descendant of strace and to every traced pid still alive that
- * started after strace (a daemon may have left the tree), a grace period in which strace logs
- * their deaths and exits, then SIGKILL for whatever is left, strace last. Attached with {@code
- * -p}, it only stops strace, which detaches and leaves the process running.
+ * when it does die it only kills its direct child, detaching the others. So memtrace stops the tree
+ * itself: SIGTERM to every descendant of strace and to every traced pid still alive that started
+ * after strace (a daemon may have left the tree), a grace period in which strace logs their deaths
+ * and exits, then SIGKILL for whatever is left, strace last. Attached with {@code -p}, it only
+ * stops strace, which detaches and leaves the process running.
  */
 final class Stopper extends Thread {
 
   private static final long GRACE_MS = 1500;
+
   /** The signals a terminal or a supervisor stops memtrace with; SIGKILL is the watchdog's. */
   private static final List<String> STOP_SIGNALS = List.of("INT", "TERM", "HUP");
 
@@ -60,17 +61,20 @@ final class Stopper extends Thread {
   }
 
   /**
-   * Ends memtrace on SIGINT, SIGTERM and SIGHUP as the JVM itself does (exit 128+N, which runs
-   * this hook), noting which signal came, so the recording's end says the status memtrace exits
-   * with. A signal memtrace was started ignoring (a background job's SIGINT) stays ignored.
+   * Ends memtrace on SIGINT, SIGTERM and SIGHUP as the JVM itself does (exit 128+N, which runs this
+   * hook), noting which signal came, so the recording's end says the status memtrace exits with. A
+   * signal memtrace was started ignoring (a background job's SIGINT) stays ignored.
    */
   static void catchStopSignals() {
     for (String name : STOP_SIGNALS) {
       Signal s = new Signal(name);
-      SignalHandler before = Signal.handle(s, received -> {
-        signal = received.getNumber();
-        System.exit(ExitCode.killedBy(received.getNumber()));
-      });
+      SignalHandler before =
+          Signal.handle(
+              s,
+              received -> {
+                signal = received.getNumber();
+                System.exit(ExitCode.killedBy(received.getNumber()));
+              });
       if (before == SignalHandler.SIG_IGN) {
         Signal.handle(s, SignalHandler.SIG_IGN);
       }

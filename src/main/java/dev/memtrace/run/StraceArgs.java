@@ -43,7 +43,9 @@ public final class StraceArgs {
 
   private StraceArgs() {}
 
-  /** The full argv: strace, its options, {@code -o fifo}, then {@code -p PID} or {@code -- COMMAND}. */
+  /**
+   * The full argv: strace, its options, {@code -o fifo}, then {@code -p PID} or {@code -- COMMAND}.
+   */
   public static List<String> build(String strace, RunOptions options, Path fifo) {
     List<String> argv = new ArrayList<>();
     argv.add(strace);

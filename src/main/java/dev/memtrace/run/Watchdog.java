@@ -11,18 +11,19 @@ import java.nio.file.Path;
  * included. A shutdown hook does not run on SIGKILL; without this, strace and the program ran on
  * (strace writing "Broken pipe" into a FIFO nobody read) and the FIFO's directory stayed.
  *
- * <p>memtrace tells it strace's pid once strace runs ({@code trace PID}, or {@code attach PID}
- * with {@code -p}) and when strace has ended ({@code ended}). At end-of-file, if strace still
- * runs, it stops strace (SIGSTOP: traced tasks then wait at their next call, so none forks), kills
- * with SIGKILL every process whose {@code TracerPid} in {@code /proc/PID/status} is strace (the
- * whole traced tree, and any daemon that left it), then strace; an attached process is left
- * running (SIGTERM makes strace detach). Last it removes the FIFO's directory. After a normal end
- * there is nothing left to do: strace has ended and memtrace removed the directory. It ignores
- * the signals a terminal sends to the whole process group, so Ctrl-C leaves it to its work.
+ * <p>memtrace tells it strace's pid once strace runs ({@code trace PID}, or {@code attach PID} with
+ * {@code -p}) and when strace has ended ({@code ended}). At end-of-file, if strace still runs, it
+ * stops strace (SIGSTOP: traced tasks then wait at their next call, so none forks), kills with
+ * SIGKILL every process whose {@code TracerPid} in {@code /proc/PID/status} is strace (the whole
+ * traced tree, and any daemon that left it), then strace; an attached process is left running
+ * (SIGTERM makes strace detach). Last it removes the FIFO's directory. After a normal end there is
+ * nothing left to do: strace has ended and memtrace removed the directory. It ignores the signals a
+ * terminal sends to the whole process group, so Ctrl-C leaves it to its work.
  */
 final class Watchdog implements AutoCloseable {
 
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       trap '' INT TERM HUP QUIT PIPE
       dir=$1 strace= attached=
       while read -r what pid; do
@@ -55,10 +56,11 @@ final class Watchdog implements AutoCloseable {
 
   /** Starts the watchdog of a run whose FIFO lies in {@code dir}. */
   static Watchdog start(Path dir) throws IOException {
-    Process p = new ProcessBuilder("sh", "-c", SCRIPT, "memtrace-watchdog", dir.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder("sh", "-c", SCRIPT, "memtrace-watchdog", dir.toString())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     return new Watchdog(p.getOutputStream());
   }
 

@@ -62,7 +62,8 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
     if (ctx.prefixOp != null) {
       if (ctx.prefixOp.getText().equals("~") && value instanceof Arg.BitSet b) {
         value = new Arg.BitSet(all, true, b.members());
-      } else if (ctx.prefixOp.getText().equals("~") && value instanceof Arg.Array a
+      } else if (ctx.prefixOp.getText().equals("~")
+          && value instanceof Arg.Array a
           && a.items().stream().allMatch(i -> i instanceof Arg.Sym || i instanceof Arg.Num)) {
         // "~[]" and "~[RT_1]": a one-member set reads like an array.
         value = new Arg.BitSet(all, true, a.items().stream().map(Arg::text).toList());
@@ -71,9 +72,10 @@ final class ArgBuilder extends StraceArgsBaseVisitor<Arg> {
       }
     }
     if (ctx.ELLIPSIS() != null) {
-      value = value instanceof Arg.Str s
-          ? new Arg.Str(s.text() + "...", s.bytes(), true)
-          : new Arg.Other(text(ctx.primary()) + "...");
+      value =
+          value instanceof Arg.Str s
+              ? new Arg.Str(s.text() + "...", s.bytes(), true)
+              : new Arg.Other(text(ctx.primary()) + "...");
     }
     TerminalNode comment = ctx.COMMENT();
     if (comment != null) {

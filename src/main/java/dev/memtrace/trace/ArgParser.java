@@ -13,12 +13,12 @@ import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
- * The one owner of the generated lexer and parser (grammar/StraceArgs.g4): typed trees of
- * argument values, and call records the fast scanner rejects. Each thread keeps one
- * lexer and one parser and re-points them at new text. As in Trino's SqlParser, the fast SLL
- * prediction is tried first with a bail-out error strategy; only text it rejects is parsed again
- * with full LL. Text that still does not fit the grammar becomes {@link Arg.Other}: the typed
- * tree is a convenience, the text is never lost.
+ * The one owner of the generated lexer and parser (grammar/StraceArgs.g4): typed trees of argument
+ * values, and call records the fast scanner rejects. Each thread keeps one lexer and one parser and
+ * re-points them at new text. As in Trino's SqlParser, the fast SLL prediction is tried first with
+ * a bail-out error strategy; only text it rejects is parsed again with full LL. Text that still
+ * does not fit the grammar becomes {@link Arg.Other}: the typed tree is a convenience, the text is
+ * never lost.
  */
 public final class ArgParser {
 
@@ -109,8 +109,8 @@ public final class ArgParser {
   private static final BaseErrorListener THROWING =
       new BaseErrorListener() {
         @Override
-        public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg,
-            RecognitionException e) {
+        public void syntaxError(
+            Recognizer<?, ?> r, Object sym, int line, int col, String msg, RecognitionException e) {
           throw new ParseCancellationException(msg);
         }
       };

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The fast path through argument text: quoted strings, balanced {@code () [] {}}, {@code -y}
- * decorations and comments are skipped as units, so that the {@code )} closing an argument list
- * and the {@code , } between top-level arguments are found without building any tree. Strings may
+ * decorations and comments are skipped as units, so that the {@code )} closing an argument list and
+ * the {@code , } between top-level arguments are found without building any tree. Strings may
  * contain {@code ") = "}, decorations may contain {@code (}, {@code [} and a raw {@code ->}, so a
  * regex over the line would not do.
  */
@@ -37,7 +37,10 @@ final class ArgScanner {
     return closeParen(s, from, to, null);
   }
 
-  /** As {@link #closeParen(String, int, int)}, also recording the depth-0 commas when {@code commas} is given. */
+  /**
+   * As {@link #closeParen(String, int, int)}, also recording the depth-0 commas when {@code commas}
+   * is given.
+   */
   static int closeParen(String s, int from, int to, Commas commas) {
     int depth = 0;
     int i = from;
@@ -148,10 +151,10 @@ final class ArgScanner {
   }
 
   /**
-   * Index just after the closing quote (or {@code to} when the string is cut off). Strings are
-   * the longest stretches of a line (buffers under {@code -s 4096}), so the search for the next
-   * quote is left to the intrinsic {@link String#indexOf(int, int)}; a quote is escaped when an
-   * odd number of backslashes precedes it.
+   * Index just after the closing quote (or {@code to} when the string is cut off). Strings are the
+   * longest stretches of a line (buffers under {@code -s 4096}), so the search for the next quote
+   * is left to the intrinsic {@link String#indexOf(int, int)}; a quote is escaped when an odd
+   * number of backslashes precedes it.
    */
   static int skipString(String s, int i, int to) {
     int q = i;

@@ -15,11 +15,11 @@ import java.util.Map;
  *       released when it completes (memory effects happen at exit), numbered by its first line;
  *   <li>{@code +++ superseded by execve in pid N +++} moves pid N's waiting execve to the leader,
  *       whose pid it resumes under (strace.c:maybe_switch_tcbs);
- *   <li>a call or signal is held back until the next line that is not a {@code -k} frame or a
- *       data dump line, so its frames and its dumped data (printed after it) can be attached;
- *   <li>a call whose text stops before its closing parenthesis (stderr mode: the tracee wrote
- *       into the middle of it) is joined with the following lines that fit no record shape,
- *       until it closes; if it never does, it is released as unfinished.
+ *   <li>a call or signal is held back until the next line that is not a {@code -k} frame or a data
+ *       dump line, so its frames and its dumped data (printed after it) can be attached;
+ *   <li>a call whose text stops before its closing parenthesis (stderr mode: the tracee wrote into
+ *       the middle of it) is joined with the following lines that fit no record shape, until it
+ *       closes; if it never does, it is released as unfinished.
  * </ul>
  *
  * Memory stays flat: at most one waiting half per live task, one held event, one open line.
@@ -28,6 +28,7 @@ final class Assembler {
 
   /** Give up joining an open line after this many continuation lines or chars. */
   private static final int MAX_JOIN_LINES = 16;
+
   private static final int MAX_JOIN_CHARS = 1 << 20;
 
   private final LineParser parser;
@@ -63,8 +64,12 @@ final class Assembler {
         }
         heldFrames.add(f.frame());
       } else {
-        emit(new NoticeEvent(f.source(), Prefix.NONE, NoticeEvent.Kind.OTHER,
-            "stack frame with no call before it: " + f.source().text()));
+        emit(
+            new NoticeEvent(
+                f.source(),
+                Prefix.NONE,
+                NoticeEvent.Kind.OTHER,
+                "stack frame with no call before it: " + f.source().text()));
       }
       return;
     }
@@ -75,8 +80,12 @@ final class Assembler {
         }
         heldDump.append(d.hex());
       } else {
-        emit(new NoticeEvent(d.source(), Prefix.NONE, NoticeEvent.Kind.OTHER,
-            "data dump with no call before it: " + d.source().text()));
+        emit(
+            new NoticeEvent(
+                d.source(),
+                Prefix.NONE,
+                NoticeEvent.Kind.OTHER,
+                "data dump with no call before it: " + d.source().text()));
       }
       return;
     }
@@ -86,7 +95,8 @@ final class Assembler {
     } else if (piece instanceof Piece.Unfinished u) {
       Piece.Unfinished previous = waiting.put(key(u.prefix()), u);
       if (previous != null) {
-        hold(unfinished(previous.source(), previous.prefix(), previous.name(), previous.argsText()));
+        hold(
+            unfinished(previous.source(), previous.prefix(), previous.name(), previous.argsText()));
       }
     } else if (piece instanceof Piece.Resumed r) {
       resumed(r);
@@ -167,17 +177,19 @@ final class Assembler {
       body = r.name() + "(" + r.rest();
       how = SyscallEvent.Completion.COMPLETE;
     } else {
-      src = new Source(u.source().file(), u.source().line(),
-          u.source().text() + "\n" + r.source().text());
+      src =
+          new Source(
+              u.source().file(), u.source().line(), u.source().text() + "\n" + r.source().text());
       prefix = r.prefix().pid() == null ? u.prefix() : u.prefix().withPid(r.prefix().pid());
       body = u.name() + "(" + u.argsText() + r.rest();
       how = SyscallEvent.Completion.JOINED;
     }
     Piece p = parser.call(src, prefix, body, r.name(), r.name().length() + 1);
     if (p instanceof Piece.Done d && d.event() instanceof SyscallEvent s) {
-      return how == SyscallEvent.Completion.COMPLETE ? s
-          : new SyscallEvent(s.source(), s.prefix(), s.name(), s.args(), s.result(), s.duration(),
-              List.of(), how);
+      return how == SyscallEvent.Completion.COMPLETE
+          ? s
+          : new SyscallEvent(
+              s.source(), s.prefix(), s.name(), s.args(), s.result(), s.duration(), List.of(), how);
     } else if (p instanceof Piece.Done d) {
       return d.event();
     }
@@ -185,9 +197,9 @@ final class Assembler {
   }
 
   /**
-   * The entry half a resumed line belongs to: the same pid's, else (stderr mode, where the
-   * {@code [pid N]} prefix comes and goes with the number of tasks) one with no pid when the
-   * resumed line has one, or the latest with the same name when it has none.
+   * The entry half a resumed line belongs to: the same pid's, else (stderr mode, where the {@code
+   * [pid N]} prefix comes and goes with the number of tasks) one with no pid when the resumed line
+   * has one, or the latest with the same name when it has none.
    */
   private Piece.Unfinished take(int k, String name) {
     Piece.Unfinished u = waiting.get(k);
@@ -213,8 +225,9 @@ final class Assembler {
   private void continueOpen(Source next) {
     openText.append(next.text());
     openLines++;
-    Source src = new Source(open.source().file(), open.source().line(),
-        open.source().text() + "\n" + next.text());
+    Source src =
+        new Source(
+            open.source().file(), open.source().line(), open.source().text() + "\n" + next.text());
     Piece p = parser.parse(openText.toString(), src);
     if (p instanceof Piece.Open o) {
       if (openLines < MAX_JOIN_LINES && openText.length() < MAX_JOIN_CHARS) {
@@ -282,9 +295,11 @@ final class Assembler {
   }
 
   static SyscallEvent unfinished(Source src, Prefix p, String name, String argsText) {
-    String t = argsText.endsWith(", ") ? argsText.substring(0, argsText.length() - 2)
-        : argsText.endsWith(" ") ? argsText.stripTrailing() : argsText;
-    return new SyscallEvent(src, p, name, new TextArgs(t), null, null, List.of(),
-        SyscallEvent.Completion.UNFINISHED);
+    String t =
+        argsText.endsWith(", ")
+            ? argsText.substring(0, argsText.length() - 2)
+            : argsText.endsWith(" ") ? argsText.stripTrailing() : argsText;
+    return new SyscallEvent(
+        src, p, name, new TextArgs(t), null, null, List.of(), SyscallEvent.Completion.UNFINISHED);
   }
 }

@@ -5,16 +5,17 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Eight bytes at a time: the classic tests that flag, in a little-endian word, each byte equal to
- * a value or below one, by setting its high bit. A flag can also appear above a true one (the
- * borrow runs upward), never below it, so the lowest flagged byte ({@link #first}) is always a
- * true one. Used where the hot paths search bytes: line ends, JSON escapes, non-ASCII bytes.
+ * Eight bytes at a time: the classic tests that flag, in a little-endian word, each byte equal to a
+ * value or below one, by setting its high bit. A flag can also appear above a true one (the borrow
+ * runs upward), never below it, so the lowest flagged byte ({@link #first}) is always a true one.
+ * Used where the hot paths search bytes: line ends, JSON escapes, non-ASCII bytes.
  */
 public final class ByteWords {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+
   /** The high bit of every byte. */
   public static final long HIGHS = 0x8080808080808080L;
 

@@ -16,9 +16,12 @@ record CallRecord(String name, String argsText, List<String> args, Result result
     for (StraceArgsParser.CallArgContext a : ctx.callArg()) {
       args.add(text(body, a));
     }
-    String argsText = args.isEmpty() ? ""
-        : body.substring(ctx.callArg(0).getStart().getStartIndex(),
-            ctx.callArg(ctx.callArg().size() - 1).getStop().getStopIndex() + 1);
+    String argsText =
+        args.isEmpty()
+            ? ""
+            : body.substring(
+                ctx.callArg(0).getStart().getStartIndex(),
+                ctx.callArg(ctx.callArg().size() - 1).getStop().getStopIndex() + 1);
     StraceArgsParser.RetvalContext rv = ctx.retval();
     String ret = text(body, rv);
     Long value = ret.equals("?") ? null : Numbers.literal(rv.NUMBER().getText());
@@ -58,8 +61,12 @@ record CallRecord(String name, String argsText, List<String> args, Result result
         aux = aux == null ? c : aux + " " + c;
       }
     }
-    return new CallRecord(ctx.name.getText(), argsText, args,
-        new Result(ret, value, errno, errmsg, aux, notes), duration);
+    return new CallRecord(
+        ctx.name.getText(),
+        argsText,
+        args,
+        new Result(ret, value, errno, errmsg, aux, notes),
+        duration);
   }
 
   private static String text(String body, ParserRuleContext c) {

@@ -2,9 +2,9 @@ package dev.memtrace.trace;
 
 /**
  * The lines of strace's {@code -e read=}/{@code -e write=} data dumps (strace util.c,
- * dumpstr/dumpiov): {@code " | 00000  30 31 32 0a                                       012.             |"}
- * (offset, up to 16 bytes in hex with an extra space after the eighth, the same bytes as
- * characters) and, before each buffer of a vector call, {@code " * 5 bytes in buffer 0"}.
+ * dumpstr/dumpiov): {@code " | 00000 30 31 32 0a 012. |"} (offset, up to 16 bytes in hex with an
+ * extra space after the eighth, the same bytes as characters) and, before each buffer of a vector
+ * call, {@code " * 5 bytes in buffer 0"}.
  */
 final class Dumps {
 
@@ -13,12 +13,18 @@ final class Dumps {
 
   private Dumps() {}
 
-  /** The bytes a dump line shows as hex digits ("" for a buffer header), or null if it is not one. */
+  /**
+   * The bytes a dump line shows as hex digits ("" for a buffer header), or null if it is not one.
+   */
   static String hex(String line) {
     if (line.startsWith(" * ")) {
       int b = PrefixScanner.digits(line, 3);
-      return b > 3 && line.startsWith(" bytes in buffer ", b)
-          && PrefixScanner.digits(line, b + 17) == line.length() && line.length() > b + 17 ? "" : null;
+      return b > 3
+              && line.startsWith(" bytes in buffer ", b)
+              && PrefixScanner.digits(line, b + 17) == line.length()
+              && line.length() > b + 17
+          ? ""
+          : null;
     }
     if (line.length() < FIRST + 2 || !line.endsWith(" |")) {
       return null;
@@ -34,7 +40,9 @@ final class Dumps {
     StringBuilder out = new StringBuilder(32);
     for (int k = 0; k < 16; k++) {
       int at = FIRST + 3 * k + (k >= 8 ? 1 : 0);
-      if (at + 2 > line.length() || hexDigit(line.charAt(at)) < 0 || hexDigit(line.charAt(at + 1)) < 0
+      if (at + 2 > line.length()
+          || hexDigit(line.charAt(at)) < 0
+          || hexDigit(line.charAt(at + 1)) < 0
           || line.charAt(at + 2) != ' ') {
         break;
       }

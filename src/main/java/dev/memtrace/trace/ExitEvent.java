@@ -5,7 +5,12 @@ package dev.memtrace.trace;
  * superseded by execve in pid N +++}.
  */
 public record ExitEvent(
-    Source source, Prefix prefix, Kind kind, Integer status, String signal, boolean coreDumped,
+    Source source,
+    Prefix prefix,
+    Kind kind,
+    Integer status,
+    String signal,
+    boolean coreDumped,
     Integer execvePid)
     implements TraceEvent {
 

@@ -1,9 +1,9 @@
 package dev.memtrace.trace;
 
 /**
- * {@code -k} frame text after {@code " > "} (unwind.c). Paths are printed raw and C++ symbols
- * carry parameter lists, so the line is read from the right: {@code [0x...]}, then {@code
- * +0x...)}, then the {@code (} that balances the symbol's parentheses.
+ * {@code -k} frame text after {@code " > "} (unwind.c). Paths are printed raw and C++ symbols carry
+ * parameter lists, so the line is read from the right: {@code [0x...]}, then {@code +0x...)}, then
+ * the {@code (} that balances the symbol's parentheses.
  */
 final class Frames {
 
@@ -33,7 +33,8 @@ final class Frames {
             depth++;
           } else if (c == '(') {
             if (depth == 0) {
-              return new StackFrame(rest.substring(0, k), rest.substring(k + 1, plus), symOff, offset);
+              return new StackFrame(
+                  rest.substring(0, k), rest.substring(k + 1, plus), symOff, offset);
             }
             depth--;
           }

@@ -6,9 +6,9 @@ import java.util.List;
  * The fast path: turns one physical line into a {@link Piece} by reading the prefix, then the
  * body's first characters to tell the shape (call, entry half, resumed half, signal, exit,
  * personality notice, frame, summary row, notice), then finding the argument list's closing
- * parenthesis and the result without building a tree. Arguments stay text ({@link TextArgs});
- * their typed tree is built by the ANTLR grammar only when a consumer asks. One instance per
- * stream: it reuses its scanners and is not thread-safe.
+ * parenthesis and the result without building a tree. Arguments stay text ({@link TextArgs}); their
+ * typed tree is built by the ANTLR grammar only when a consumer asks. One instance per stream: it
+ * reuses its scanners and is not thread-safe.
  */
 final class LineParser {
 
@@ -34,7 +34,10 @@ final class LineParser {
     return parse(line, new Source(file, lineNo, line));
   }
 
-  /** Parses {@code line} (which may be several physical lines put back together) as from {@code src}. */
+  /**
+   * Parses {@code line} (which may be several physical lines put back together) as from {@code
+   * src}.
+   */
   Piece parse(String line, Source src) {
     if (line.startsWith(" > ")) {
       return new Piece.Frame(src, Frames.parse(line.substring(3)));
@@ -55,7 +58,10 @@ final class LineParser {
         return new Piece.Done(table);
       }
     }
-    if (first != '[' && !PrefixScanner.isDigit(first) && first != ' ' && first != '<'
+    if (first != '['
+        && !PrefixScanner.isDigit(first)
+        && first != ' '
+        && first != '<'
         && first != '+') {
       NoticeEvent notice = Notices.parse(src, line);
       if (notice != null) {
@@ -79,7 +85,9 @@ final class LineParser {
         return call(src, p, line, names.of(line, i, e), e + 1);
       }
       NoticeEvent row = i == 0 ? Summary.parse(src, line) : null; // "-U name,..." tables
-      return row != null ? new Piece.Done(row) : unparsed(src, p, "expected '(' after a syscall name");
+      return row != null
+          ? new Piece.Done(row)
+          : unparsed(src, p, "expected '(' after a syscall name");
     }
     if (line.startsWith("<... ", i)) {
       int r = line.indexOf(" resumed>", i + 5);
@@ -129,7 +137,8 @@ final class LineParser {
     }
     commas.clear();
     int close = ArgScanner.closeParen(s, open, n, commas);
-    if (close > open && s.charAt(close - 1) == '>'
+    if (close > open
+        && s.charAt(close - 1) == '>'
         && s.startsWith(UNFINISHED, close - UNFINISHED.length())) {
       // "NAME(args <unfinished ...>) = ?": the task vanished with the decoder still printing.
       int marker = close - UNFINISHED.length();
@@ -146,13 +155,20 @@ final class LineParser {
     }
     TextArgs args = new TextArgs(s, open, close, java.util.Arrays.copyOf(commas.at, commas.size));
     return new Piece.Done(
-        new SyscallEvent(src, p, name, args, result.result, result.duration, List.of(),
+        new SyscallEvent(
+            src,
+            p,
+            name,
+            args,
+            result.result,
+            result.duration,
+            List.of(),
             SyscallEvent.Completion.COMPLETE));
   }
 
   /**
-   * The fallback for a call line the scanner rejects: the grammar's callRecord rule. If that
-   * does not fit either, the line is unparsed with the scanner's reason.
+   * The fallback for a call line the scanner rejects: the grammar's callRecord rule. If that does
+   * not fit either, the line is unparsed with the scanner's reason.
    */
   private Piece viaGrammar(Source src, Prefix p, String s, int open, String error) {
     int nameStart = open - 1;
@@ -163,8 +179,16 @@ final class LineParser {
     if (r == null) {
       return unparsed(src, p, error);
     }
-    return new Piece.Done(new SyscallEvent(src, p, r.name(), new TextArgs(r.argsText(), r.args()),
-        r.result(), r.duration(), List.of(), SyscallEvent.Completion.COMPLETE));
+    return new Piece.Done(
+        new SyscallEvent(
+            src,
+            p,
+            r.name(),
+            new TextArgs(r.argsText(), r.args()),
+            r.result(),
+            r.duration(),
+            List.of(),
+            SyscallEvent.Completion.COMPLETE));
   }
 
   static boolean isNameCharInt(int c) {

@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Splits a byte stream into lines without assuming any charset. Each byte becomes one char
- * (ISO-8859-1), so raw non-UTF-8 bytes from {@code -k} paths or tracee output survive unchanged
- * and can be turned back into the original bytes. A last line without {@code \n} (strace was
- * killed) is still returned, and {@link #lastLineCut()} says so.
+ * (ISO-8859-1), so raw non-UTF-8 bytes from {@code -k} paths or tracee output survive unchanged and
+ * can be turned back into the original bytes. A last line without {@code \n} (strace was killed) is
+ * still returned, and {@link #lastLineCut()} says so.
  */
 public final class LineReader implements AutoCloseable {
 
@@ -27,7 +27,9 @@ public final class LineReader implements AutoCloseable {
     this.in = in;
   }
 
-  /** The next line without its {@code \n} (and without a {@code \r} before it), or null at the end. */
+  /**
+   * The next line without its {@code \n} (and without a {@code \r} before it), or null at the end.
+   */
   public String next() throws IOException {
     int scanFrom = pos;
     while (true) {
@@ -55,8 +57,8 @@ public final class LineReader implements AutoCloseable {
   }
 
   /**
-   * Whether bytes are at hand (buffered, or readable without waiting) or the input has ended:
-   * then {@link #next()} will not wait. Asks the stream only when the buffer is empty.
+   * Whether bytes are at hand (buffered, or readable without waiting) or the input has ended: then
+   * {@link #next()} will not wait. Asks the stream only when the buffer is empty.
    */
   public boolean ready() throws IOException {
     return pos < limit || eof || in.available() > 0;

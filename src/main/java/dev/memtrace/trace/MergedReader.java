@@ -7,12 +7,12 @@ import java.util.List;
 
 /**
  * Several logs as one timeline ({@code strace -ff} sets: one file per task). Events are taken in
- * order of their absolute timestamps; an event without one (a notice, a log made without
- * {@code -t}) counts as at the last time its file showed, so each file keeps its own order. When
- * no file has timestamps at all, the files follow one another in the order given (each process
- * in order). A thread's execve, begun in the thread's file and resumed in the leader's, comes out
- * as one call ({@link ThreadExecves}). Only one event per file is held at a time, and a file
- * whose resumed execve waits for the thread's half is not read further meanwhile.
+ * order of their absolute timestamps; an event without one (a notice, a log made without {@code
+ * -t}) counts as at the last time its file showed, so each file keeps its own order. When no file
+ * has timestamps at all, the files follow one another in the order given (each process in order). A
+ * thread's execve, begun in the thread's file and resumed in the leader's, comes out as one call
+ * ({@link ThreadExecves}). Only one event per file is held at a time, and a file whose resumed
+ * execve waits for the thread's half is not read further meanwhile.
  */
 public final class MergedReader implements EventSource {
 

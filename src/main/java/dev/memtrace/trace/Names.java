@@ -1,11 +1,11 @@
 package dev.memtrace.trace;
 
 /**
- * Syscall names, each spelling kept once: a log of a million calls names a few dozen syscalls,
- * so the parser hands out the same {@link String} for each spelling instead of a fresh copy per
- * line: the JVM's interned one. Later stages look names up in sets, maps and switches; a shared
- * string has its hash computed once and equals a literal of the same spelling by reference. A fixed table: a spelling whose slot is taken
- * by another one is simply copied. Not thread-safe (one per parser).
+ * Syscall names, each spelling kept once: a log of a million calls names a few dozen syscalls, so
+ * the parser hands out the same {@link String} for each spelling instead of a fresh copy per line:
+ * the JVM's interned one. Later stages look names up in sets, maps and switches; a shared string
+ * has its hash computed once and equals a literal of the same spelling by reference. A fixed table:
+ * a spelling whose slot is taken by another one is simply copied. Not thread-safe (one per parser).
  */
 final class Names {
   private static final int SLOTS = 1024;

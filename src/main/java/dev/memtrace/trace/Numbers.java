@@ -5,8 +5,8 @@ import java.util.OptionalLong;
 /**
  * Numbers as strace prints them (C integer literals): decimal, {@code -1}, {@code 0x7f...}
  * (unsigned 64-bit), octal {@code 0644}. The one reader of numbers: the parser reads results in
- * place ({@link #parse(String, int, int)}); later stages read an argument's text with
- * {@link #parse(String)}, which tells "no number" as an empty OptionalLong.
+ * place ({@link #parse(String, int, int)}); later stages read an argument's text with {@link
+ * #parse(String)}, which tells "no number" as an empty OptionalLong.
  */
 public final class Numbers {
 
@@ -65,9 +65,7 @@ public final class Numbers {
     return parse(s, 0, s.length());
   }
 
-  /**
-   * A whole text as one number, or empty when it is not one (a name such as AT_FDCWD or NULL).
-   */
+  /** A whole text as one number, or empty when it is not one (a name such as AT_FDCWD or NULL). */
   public static OptionalLong parse(String text) {
     boolean minus = text.length() > 1 && text.charAt(0) == '-';
     long plain = plain(text, minus ? 1 : 0);
@@ -100,20 +98,23 @@ public final class Numbers {
   }
 
   /**
-   * Most numbers of a log, read in place from {@code from}: a decimal without sign or leading
-   * zero below 10^18, or {@code 0x} with at most 15 hex digits. -1 for any other text, which
-   * {@link #parse} then reads the long way.
+   * Most numbers of a log, read in place from {@code from}: a decimal without sign or leading zero
+   * below 10^18, or {@code 0x} with at most 15 hex digits. -1 for any other text, which {@link
+   * #parse} then reads the long way.
    */
   private static long plain(String t, int from) {
     int n = t.length() - from;
-    if (n >= 3 && n <= 17 && t.charAt(from) == '0'
+    if (n >= 3
+        && n <= 17
+        && t.charAt(from) == '0'
         && (t.charAt(from + 1) == 'x' || t.charAt(from + 1) == 'X')) {
       long v = 0;
       for (int i = from + 2; i < t.length(); i++) {
         char c = t.charAt(i);
-        int d = c >= '0' && c <= '9' ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d =
+            c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (d < 0) {
           return -1;
         }

@@ -15,16 +15,16 @@ sealed interface Piece {
   record Frame(Source source, StackFrame frame) implements Piece {}
 
   /**
-   * A line of an {@code -e read=}/{@code -e write=} data dump ({@code  | 00000  30 31 ...  01 |},
-   * or {@code  * 5 bytes in buffer 0} before each buffer of a vector): it belongs to the call
-   * printed before it. hex is the bytes the line shows, as hex digits.
+   * A line of an {@code -e read=}/{@code -e write=} data dump ({@code | 00000 30 31 ... 01 |}, or
+   * {@code * 5 bytes in buffer 0} before each buffer of a vector): it belongs to the call printed
+   * before it. hex is the bytes the line shows, as hex digits.
    */
   record Dump(Source source, String hex) implements Piece {}
 
   /**
    * {@code NAME(ARGS <unfinished ...>}: argsText is the entry text without the marker. For an
-   * {@code -ff} thread's execve, {@code NAME(ARGS <pid changed to N ...>}, newPid is N (the
-   * leader, whose file has the resumed half: strace-format.md 4.8); otherwise null.
+   * {@code -ff} thread's execve, {@code NAME(ARGS <pid changed to N ...>}, newPid is N (the leader,
+   * whose file has the resumed half: strace-format.md 4.8); otherwise null.
    */
   record Unfinished(Source source, Prefix prefix, String name, String argsText, Integer newPid)
       implements Piece {}

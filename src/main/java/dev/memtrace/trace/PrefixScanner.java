@@ -2,15 +2,16 @@ package dev.memtrace.trace;
 
 /**
  * Reads the leader strace prints before a record (strace.c:printleader), in its fixed order: pid
- * ({@code 2984  }, {@code 1118<python3> }, {@code [pid  1084] }, {@code [pid 12<sh>] }), absolute
+ * ({@code 2984 }, {@code 1118<python3> }, {@code [pid 1084] }, {@code [pid 12<sh>] }), absolute
  * time ({@code -t/-tt/-ttt} and the ns forms), relative time ({@code -r}, alone or as {@code (+
- * 0.000123)}), {@code -n} number ({@code [  59]}, {@code [???]}) and {@code -i} pointer
- * ({@code [00007f...]}). Widths vary, so nothing is read by column.
+ * 0.000123)}), {@code -n} number ({@code [ 59]}, {@code [???]}) and {@code -i} pointer ({@code
+ * [00007f...]}). Widths vary, so nothing is read by column.
  */
 final class PrefixScanner {
 
   /** Digits-only words at least this long are epoch seconds, not pids (pids stay below 2^22). */
   private static final int EPOCH_DIGITS = 9;
+
   /** Epoch seconds have 10 digits until the year 2286 and 11 until 5138: longer is no time. */
   private static final int MAX_EPOCH_DIGITS = 11;
 
@@ -121,9 +122,9 @@ final class PrefixScanner {
   }
 
   /**
-   * {@code (+     0.000123) } after an absolute time, or {@code      0.000123 } alone; in whole
-   * seconds ({@code --relative-timestamps=s}) {@code      0 }, taken only when a record follows,
-   * since nothing else strace prints puts a bare number between the pid and the record.
+   * {@code (+ 0.000123) } after an absolute time, or {@code 0.000123 } alone; in whole seconds
+   * ({@code --relative-timestamps=s}) {@code 0 }, taken only when a record follows, since nothing
+   * else strace prints puts a bare number between the pid and the record.
    */
   private int relativeTime(String s, int i) {
     int n = s.length();
@@ -148,7 +149,11 @@ final class PrefixScanner {
         return f + 1;
       }
     }
-    if (d > j && d - j < EPOCH_DIGITS && d + 1 < n && s.charAt(d) == ' ' && startsRecord(s.charAt(d + 1))) {
+    if (d > j
+        && d - j < EPOCH_DIGITS
+        && d + 1 < n
+        && s.charAt(d) == ' '
+        && startsRecord(s.charAt(d + 1))) {
       relative = (double) parseLong(s, j, d);
       return d + 1;
     }
@@ -160,7 +165,9 @@ final class PrefixScanner {
     return c >= 'a' && c <= 'z' || c == '_' || c == '<' || c == '-' || c == '+';
   }
 
-  /** {@code [  59] } / {@code [???] } then {@code [00007f91d6323ad7] } / {@code [????????????????] }. */
+  /**
+   * {@code [ 59] } / {@code [???] } then {@code [00007f91d6323ad7] } / {@code [????????????????] }.
+   */
   private int bracketed(String s, int i) {
     int n = s.length();
     if (i < n && s.charAt(i) == '[') {
@@ -168,7 +175,9 @@ final class PrefixScanner {
       if (close > 0 && close + 1 < n && s.charAt(close + 1) == ' ') {
         String inner = s.substring(i + 1, close);
         String t = inner.strip();
-        if (!t.isEmpty() && t.chars().allMatch(PrefixScanner::isDigit) && inner.length() >= 3
+        if (!t.isEmpty()
+            && t.chars().allMatch(PrefixScanner::isDigit)
+            && inner.length() >= 3
             && !isHexIp(inner)) {
           scno = Integer.parseInt(t);
           i = close + 2;

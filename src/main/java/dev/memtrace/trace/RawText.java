@@ -8,12 +8,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How text from the log or the kernel is shown. Such text is held one char per byte
- * (ISO-8859-1): log lines as read, file names with strace's escapes decoded, {@code
- * /proc/PID/maps} as read, so that the same bytes compare equal wherever they came from. Shown,
- * the bytes are decoded as UTF-8 where they are valid UTF-8; for a terminal, every control
- * character is then written as a visible {@code \xHH}. This is the one place that says how; the
- * renderers, the maps listing and the sentences that quote a file name all come here.
+ * How text from the log or the kernel is shown. Such text is held one char per byte (ISO-8859-1):
+ * log lines as read, file names with strace's escapes decoded, {@code /proc/PID/maps} as read, so
+ * that the same bytes compare equal wherever they came from. Shown, the bytes are decoded as UTF-8
+ * where they are valid UTF-8; for a terminal, every control character is then written as a visible
+ * {@code \xHH}. This is the one place that says how; the renderers, the maps listing and the
+ * sentences that quote a file name all come here.
  */
 public final class RawText {
 
@@ -26,9 +26,11 @@ public final class RawText {
     if (ascii(raw)) {
       return raw;
     }
-    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    CharsetDecoder d =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     try {
       return d.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
     } catch (CharacterCodingException e) {
@@ -47,9 +49,11 @@ public final class RawText {
     }
     ByteBuffer in = ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1));
     java.nio.CharBuffer out = java.nio.CharBuffer.allocate(raw.length() * 4);
-    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder d =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     while (true) {
       CoderResult r = d.decode(in, out, true);
       if (!r.isError()) {
@@ -65,10 +69,10 @@ public final class RawText {
   }
 
   /**
-   * Unicode text made safe for a terminal: every control character that a terminal would act on
-   * (C0 but newline, DEL, C1, so ESC and CSI sequences among them) written as a visible {@code
-   * \xHH}. A traced program's bytes can then never move the cursor, retitle the window or
-   * recolour the screen.
+   * Unicode text made safe for a terminal: every control character that a terminal would act on (C0
+   * but newline, DEL, C1, so ESC and CSI sequences among them) written as a visible {@code \xHH}. A
+   * traced program's bytes can then never move the cursor, retitle the window or recolour the
+   * screen.
    */
   public static String controls(String s) {
     if (s == null) {

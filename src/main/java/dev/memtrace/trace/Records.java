@@ -2,7 +2,10 @@ package dev.memtrace.trace;
 
 import java.util.List;
 
-/** Signal ({@code --- ... ---}) and exit ({@code +++ ... +++}) records (strace.c:print_stopped, print_exited, print_signalled). */
+/**
+ * Signal ({@code --- ... ---}) and exit ({@code +++ ... +++}) records (strace.c:print_stopped,
+ * print_exited, print_signalled).
+ */
 final class Records {
 
   private Records() {}
@@ -25,7 +28,10 @@ final class Records {
     return new Piece.Done(new SignalEvent(src, p, name, info, List.of()));
   }
 
-  /** {@code +++ exited with N +++}, {@code +++ killed by SIGX [(core dumped) ]+++}, {@code +++ superseded by execve in pid N +++}. */
+  /**
+   * {@code +++ exited with N +++}, {@code +++ killed by SIGX [(core dumped) ]+++}, {@code +++
+   * superseded by execve in pid N +++}.
+   */
   static Piece exit(Source src, Prefix p, String s, int i) {
     if (!s.endsWith(" +++")) {
       return LineParser.unparsed(src, p, "exit record without closing '+++'");
@@ -50,8 +56,6 @@ final class Records {
         e = new ExitEvent(src, p, ExitEvent.Kind.SUPERSEDED, null, null, false, v.intValue());
       }
     }
-    return e == null
-        ? LineParser.unparsed(src, p, "unknown exit record")
-        : new Piece.Done(e);
+    return e == null ? LineParser.unparsed(src, p, "unknown exit record") : new Piece.Done(e);
   }
 }

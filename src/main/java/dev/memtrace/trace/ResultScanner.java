@@ -16,7 +16,10 @@ final class ResultScanner {
   Double duration;
   String error;
 
-  /** Scans {@code s} from just after the closing parenthesis; false (with {@link #error}) if no result fits. */
+  /**
+   * Scans {@code s} from just after the closing parenthesis; false (with {@link #error}) if no
+   * result fits.
+   */
   boolean scan(String s, int i) {
     result = null;
     duration = null;
@@ -155,7 +158,10 @@ final class ResultScanner {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'x';
   }
 
-  /** Index after the parenthesis that balances the one at {@code i}, or -1 (strings and brackets skipped). */
+  /**
+   * Index after the parenthesis that balances the one at {@code i}, or -1 (strings and brackets
+   * skipped).
+   */
   private static int closeGroup(String s, int i) {
     int close = ArgScanner.closeParen(s, i + 1, s.length());
     return close < 0 ? -1 : close + 1;

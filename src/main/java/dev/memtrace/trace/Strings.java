@@ -3,10 +3,10 @@ package dev.memtrace.trace;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Decodes strace's C string escapes (util.c:string_quote) back to the bytes the tracee had:
- * {@code \n \t \r \v \f \" \\}, shortest octal ({@code \0}, {@code \33}, {@code \377}) and the
- * hex forms of {@code -x}/{@code -xx} ({@code \x7f}). Chars above 0xff cannot occur in a line read
- * as ISO-8859-1; each char is one byte.
+ * Decodes strace's C string escapes (util.c:string_quote) back to the bytes the tracee had: {@code
+ * \n \t \r \v \f \" \\}, shortest octal ({@code \0}, {@code \33}, {@code \377}) and the hex forms
+ * of {@code -x}/{@code -xx} ({@code \x7f}). Chars above 0xff cannot occur in a line read as
+ * ISO-8859-1; each char is one byte.
  */
 public final class Strings {
 

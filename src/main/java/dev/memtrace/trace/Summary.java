@@ -11,8 +11,23 @@ import java.util.Set;
 final class Summary {
 
   private static final Set<String> HEADER_WORDS =
-      Set.of("%", "time", "seconds", "usecs/call", "calls", "errors", "syscall", "total", "min",
-          "max", "avg", "usecs", "name", "time(s)", "longest", "shortest");
+      Set.of(
+          "%",
+          "time",
+          "seconds",
+          "usecs/call",
+          "calls",
+          "errors",
+          "syscall",
+          "total",
+          "min",
+          "max",
+          "avg",
+          "usecs",
+          "name",
+          "time(s)",
+          "longest",
+          "shortest");
 
   private Summary() {}
 

@@ -3,10 +3,10 @@ package dev.memtrace.trace;
 import java.util.List;
 
 /**
- * A system call. {@code result} is null when the call never finished in the log (an unfinished
- * half with no resumed half, a {@code <detached ...>} line, or a cut-off last line). {@code dump}
- * is the data strace dumped in hex after the call ({@code -e read=}/{@code -e write=}), as
- * lowercase hex digits, two per byte, in the order printed; null when there was none.
+ * A system call. {@code result} is null when the call never finished in the log (an unfinished half
+ * with no resumed half, a {@code <detached ...>} line, or a cut-off last line). {@code dump} is the
+ * data strace dumped in hex after the call ({@code -e read=}/{@code -e write=}), as lowercase hex
+ * digits, two per byte, in the order printed; null when there was none.
  */
 public record SyscallEvent(
     Source source,
@@ -25,8 +25,15 @@ public record SyscallEvent(
   }
 
   /** A call without a data dump. */
-  public SyscallEvent(Source source, Prefix prefix, String name, Args args, Result result,
-      Double duration, List<StackFrame> stack, Completion completion) {
+  public SyscallEvent(
+      Source source,
+      Prefix prefix,
+      String name,
+      Args args,
+      Result result,
+      Double duration,
+      List<StackFrame> stack,
+      Completion completion) {
     this(source, prefix, name, args, result, duration, stack, completion, null);
   }
 

@@ -5,17 +5,19 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * {@link Args} over the printed text. The split into top-level arguments is done on first use
- * and kept; each typed {@link Arg} is parsed by the grammar only when asked for, so a renderer
- * that writes texts never pays for trees.
+ * {@link Args} over the printed text. The split into top-level arguments is done on first use and
+ * kept; each typed {@link Arg} is parsed by the grammar only when asked for, so a renderer that
+ * writes texts never pays for trees.
  */
 final class TextArgs implements Args {
 
   private final String line;
   private final int from;
   private final int to;
+
   /** Depth-0 comma positions in {@code line}, found by the scan that found the ')'; or null. */
   private final int[] commas;
+
   private String text;
   private List<String> texts;
   private Arg[] typed;

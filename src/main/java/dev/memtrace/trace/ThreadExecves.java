@@ -7,36 +7,39 @@ import java.util.Map;
 
 /**
  * Joins the two halves of a thread's execve across the files of an {@code strace -ff} set
- * (strace-format.md 4.8), for {@link MergedReader}. The thread's file ends with {@code
- * execve(ARGS <pid changed to LEADER ...>}; the leader's file goes on with {@code +++ superseded
- * by execve in pid THREAD +++} and {@code <... execve resumed>) = 0}. Each file's reader hands
- * these out as an unfinished execve and an execve with no arguments; here they become the one
- * event a single {@code -f} log gives ({@link Assembler#resume}): the thread's arguments and
- * line, the leader's pid and result, {@link SyscallEvent.Completion#JOINED}, handed out where the
- * resumed half is.
+ * (strace-format.md 4.8), for {@link MergedReader}. The thread's file ends with {@code execve(ARGS
+ * <pid changed to LEADER ...>}; the leader's file goes on with {@code +++ superseded by execve in
+ * pid THREAD +++} and {@code <... execve resumed>) = 0}. Each file's reader hands these out as an
+ * unfinished execve and an execve with no arguments; here they become the one event a single {@code
+ * -f} log gives ({@link Assembler#resume}): the thread's arguments and line, the leader's pid and
+ * result, {@link SyscallEvent.Completion#JOINED}, handed out where the resumed half is.
  *
- * <p>Whichever half comes first is held until the other comes, but only while the other can
- * still come: while some file's next event is the partner's (the leader's for a thread half,
- * the thread's named by {@code superseded} for a leader half). Then it is let go as it is. While
- * a leader half is held, its file is not read further, so each process stays in order. At most
- * one half per file and one per leader is held.
+ * <p>Whichever half comes first is held until the other comes, but only while the other can still
+ * come: while some file's next event is the partner's (the leader's for a thread half, the thread's
+ * named by {@code superseded} for a leader half). Then it is let go as it is. While a leader half
+ * is held, its file is not read further, so each process stays in order. At most one half per file
+ * and one per leader is held.
  */
 final class ThreadExecves {
 
   /**
-   * A held half: the event as its reader gave it, its line read again as a piece, and the pid
-   * of the other half (the thread's for a leader half, the leader's for a thread half).
+   * A held half: the event as its reader gave it, its line read again as a piece, and the pid of
+   * the other half (the thread's for a leader half, the leader's for a thread half).
    */
   private record Half(TraceEvent event, Piece piece, int partner) {}
 
   private final LineParser parser = new LineParser(null);
   private final ArrayDeque<TraceEvent> out = new ArrayDeque<>();
+
   /** Per file: the THREAD of its last {@code superseded} record, until its next event. */
   private final Integer[] superseded;
+
   /** Per file: its resumed execve, waiting for the thread half. */
   private final Half[] leaders;
+
   /** Thread halves waiting for their resumed half, by leader pid. */
   private final Map<Integer, Half> threads = new LinkedHashMap<>();
+
   private int held;
 
   ThreadExecves(int sources) {
@@ -60,7 +63,9 @@ final class ThreadExecves {
     superseded[source] = null;
     if (e instanceof ExitEvent x && x.kind() == ExitEvent.Kind.SUPERSEDED && x.pid() != null) {
       superseded[source] = x.execvePid();
-    } else if (thread != null && e instanceof SyscallEvent s && s.pid() != null
+    } else if (thread != null
+        && e instanceof SyscallEvent s
+        && s.pid() != null
         && s.completion() == SyscallEvent.Completion.COMPLETE
         && reread(s) instanceof Piece.Resumed r) {
       Half leader = new Half(e, r, thread);
@@ -74,8 +79,11 @@ final class ThreadExecves {
         held++;
       }
       return;
-    } else if (e instanceof SyscallEvent s && s.completion() == SyscallEvent.Completion.UNFINISHED
-        && s.pid() != null && reread(s) instanceof Piece.Unfinished u && u.newPid() != null) {
+    } else if (e instanceof SyscallEvent s
+        && s.completion() == SyscallEvent.Completion.UNFINISHED
+        && s.pid() != null
+        && reread(s) instanceof Piece.Unfinished u
+        && u.newPid() != null) {
       Half t = new Half(e, u, u.newPid());
       for (int k = 0; k < leaders.length; k++) {
         Half l = leaders[k];
@@ -98,9 +106,9 @@ final class ThreadExecves {
   }
 
   /**
-   * Lets go of every held half whose partner no file's next event shows any more (its file
-   * ended, or went on to other pids): {@code heads} are the files' next events, null for a file
-   * that ended or waits.
+   * Lets go of every held half whose partner no file's next event shows any more (its file ended,
+   * or went on to other pids): {@code heads} are the files' next events, null for a file that ended
+   * or waits.
    */
   void giveUp(TraceEvent[] heads) {
     if (held == 0) {
@@ -143,9 +151,12 @@ final class ThreadExecves {
     TraceEvent joined = null;
     if (u.name().equals(r.name())) {
       try {
-        joined = Assembler.resume(parser,
-            new Piece.Unfinished(u.source(), thread.event().prefix(), u.name(), u.argsText(), u.newPid()),
-            new Piece.Resumed(r.source(), resumed.prefix(), r.name(), r.rest()));
+        joined =
+            Assembler.resume(
+                parser,
+                new Piece.Unfinished(
+                    u.source(), thread.event().prefix(), u.name(), u.argsText(), u.newPid()),
+                new Piece.Resumed(r.source(), resumed.prefix(), r.name(), r.rest()));
       } catch (RuntimeException e) {
         joined = null; // a scanner bug: the halves stay as their readers gave them
       }

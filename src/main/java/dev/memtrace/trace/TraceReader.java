@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The parser facade: reads an strace log as bytes and hands out {@link TraceEvent}s one at a
- * time, in the order a reader of the log needs them. Stages, each owned by this class:
+ * The parser facade: reads an strace log as bytes and hands out {@link TraceEvent}s one at a time,
+ * in the order a reader of the log needs them. Stages, each owned by this class:
  *
  * <ol>
  *   <li>{@link LineReader}: bytes to lines (ISO-8859-1, so any byte survives);
- *   <li>stderr repair: an {@code strace: Process N attached} notice written into the middle of
- *       a record is cut out, reported as a notice, and the record is rejoined with the next line
+ *   <li>stderr repair: an {@code strace: Process N attached} notice written into the middle of a
+ *       record is cut out, reported as a notice, and the record is rejoined with the next line
  *       (strace-format.md section 8);
  *   <li>{@link LineParser}: one line to a piece, by a hand-written scanner (no tree);
  *   <li>{@link Assembler}: pieces to events (unfinished/resumed, {@code -k} frames, open lines).
@@ -55,8 +55,9 @@ public final class TraceReader implements EventSource {
   /** Parses a whole text (tests, small inputs). */
   public static List<TraceEvent> parseAll(String text) {
     List<TraceEvent> events = new ArrayList<>();
-    try (TraceReader r = new TraceReader(
-        new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), null, null)) {
+    try (TraceReader r =
+        new TraceReader(
+            new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), null, null)) {
       for (TraceEvent e = r.next(); e != null; e = r.next()) {
         events.add(e);
       }
@@ -186,15 +187,24 @@ public final class TraceReader implements EventSource {
   static TraceEvent withPid(TraceEvent e, Integer pid) {
     Prefix p = e.prefix().withPid(pid);
     if (e instanceof SyscallEvent s) {
-      return new SyscallEvent(s.source(), p, s.name(), s.args(), s.result(), s.duration(),
-          s.stack(), s.completion(), s.dump());
+      return new SyscallEvent(
+          s.source(),
+          p,
+          s.name(),
+          s.args(),
+          s.result(),
+          s.duration(),
+          s.stack(),
+          s.completion(),
+          s.dump());
     } else if (e instanceof SignalEvent s) {
       return new SignalEvent(s.source(), p, s.signal(), s.siginfoText(), s.stack());
     } else if (e instanceof ExitEvent x) {
-      return new ExitEvent(x.source(), p, x.kind(), x.status(), x.signal(), x.coreDumped(),
-          x.execvePid());
+      return new ExitEvent(
+          x.source(), p, x.kind(), x.status(), x.signal(), x.coreDumped(), x.execvePid());
     } else if (e instanceof NoticeEvent n) {
-      return n.kind() == NoticeEvent.Kind.SUMMARY ? n
+      return n.kind() == NoticeEvent.Kind.SUMMARY
+          ? n
           : new NoticeEvent(n.source(), p, n.kind(), n.text());
     }
     UnparsedEvent u = (UnparsedEvent) e;

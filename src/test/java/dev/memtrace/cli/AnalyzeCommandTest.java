@@ -56,19 +56,24 @@ class AnalyzeCommandTest {
     assertThat(first.get("time").asText()).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
     assertThat(first.get("duration").isNumber()).isTrue();
     assertThat(first.has("file")).isFalse();
-    assertThat(nodes).anySatisfy(n -> {
-      assertThat(n.get("errno").asText()).isEqualTo("ENOENT");
-      assertThat(n.get("ret").asText()).isEqualTo("-1");
-    });
+    assertThat(nodes)
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("errno").asText()).isEqualTo("ENOENT");
+              assertThat(n.get("ret").asText()).isEqualTo("-1");
+            });
     assertThat(nodes.get(nodes.size() - 1).get("kind").asText()).isEqualTo("exit");
   }
 
   @Test
   void stackFramesAndSignalsInJsonl() throws IOException {
-    List<JsonNode> nodes = jsonl(Cli.run("analyze", "--format", "jsonl", log("segv_k.log").toString()).out());
-    JsonNode sig = nodes.stream().filter(n -> n.get("kind").asText().equals("signal")).findFirst().get();
+    List<JsonNode> nodes =
+        jsonl(Cli.run("analyze", "--format", "jsonl", log("segv_k.log").toString()).out());
+    JsonNode sig =
+        nodes.stream().filter(n -> n.get("kind").asText().equals("signal")).findFirst().get();
     assertThat(sig.get("signal").asText()).isEqualTo("SIGSEGV");
-    assertThat(sig.get("stack")).anySatisfy(f -> assertThat(f.get("symbol").asText()).isEqualTo("main"));
+    assertThat(sig.get("stack"))
+        .anySatisfy(f -> assertThat(f.get("symbol").asText()).isEqualTo("main"));
     assertThat(nodes.get(1).get("stack").get(0).get("object").asText())
         .isEqualTo("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
   }
@@ -79,8 +84,11 @@ class AnalyzeCommandTest {
     assertThat(r.status()).isZero();
     // Jackson would reject malformed UTF-8; every line must read back.
     List<JsonNode> nodes = jsonl(new String(r.outBytes(), StandardCharsets.UTF_8));
-    String strict = StandardCharsets.UTF_8.newDecoder()
-        .decode(java.nio.ByteBuffer.wrap(r.outBytes())).toString();
+    String strict =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(java.nio.ByteBuffer.wrap(r.outBytes()))
+            .toString();
     assertThat(strict).isNotEmpty();
     assertThat(nodes).anySatisfy(n -> assertThat(n.toString()).contains("caf\uFFFD"));
     assertThat(nodes).anySatisfy(n -> assertThat(n.toString()).contains("caf\u00e9"));
@@ -91,9 +99,13 @@ class AnalyzeCommandTest {
     String path = log("python_threads_f_stderr.log").toString();
     Cli r = Cli.run("analyze", "--format", "jsonl", path);
     assertThat(r.status()).isZero();
-    assertThat(r.err()).isEqualTo("memtrace: 1 of 792 lines could not be parsed (first: line 626)\n");
-    JsonNode bad = jsonl(r.out()).stream().filter(n -> n.get("kind").asText().equals("unparsed"))
-        .findFirst().get();
+    assertThat(r.err())
+        .isEqualTo("memtrace: 1 of 792 lines could not be parsed (first: line 626)\n");
+    JsonNode bad =
+        jsonl(r.out()).stream()
+            .filter(n -> n.get("kind").asText().equals("unparsed"))
+            .findFirst()
+            .get();
     assertThat(bad.get("line").asInt()).isEqualTo(626);
     assertThat(bad.get("text").asText()).isEqualTo("stderr from thread 0");
     assertThat(bad.get("error").asText()).isNotEmpty();
@@ -111,7 +123,8 @@ class AnalyzeCommandTest {
     assertThat(lines[0]).matches(" *1: +\\d+ \\d{10}\\.\\d{6} execve\\(\"/bin/bash\", .*\\) = 0");
     int callColumn = lines[0].indexOf("execve(");
     // Event lines only: the annotations under them (changes, why) are indented, not aligned.
-    assertThat(lines).filteredOn(l -> !l.startsWith("        "))
+    assertThat(lines)
+        .filteredOn(l -> !l.startsWith("        "))
         .allSatisfy(l -> assertThat(l.charAt(callColumn - 1)).isEqualTo(' '));
     assertThat(r.out()).doesNotContain("\u001b[");
     Cli colour = Cli.run("analyze", "--color", "always", log("cat_small_plain.log").toString());
@@ -123,16 +136,20 @@ class AnalyzeCommandTest {
     Path dir = Corpus.logs();
     List<String> args = new ArrayList<>(List.of("analyze", "--format", "jsonl"));
     try (var files = Files.list(dir)) {
-      files.filter(p -> p.getFileName().toString().startsWith("bash_pipes_ff.")).sorted()
+      files
+          .filter(p -> p.getFileName().toString().startsWith("bash_pipes_ff."))
+          .sorted()
           .forEach(p -> args.add(p.toString()));
     }
     Cli r = Cli.run(args.toArray(String[]::new));
     assertThat(r.status()).isZero();
     List<JsonNode> nodes = jsonl(r.out());
-    assertThat(nodes).allSatisfy(n -> {
-      assertThat(n.get("pid").isNull()).isFalse();
-      assertThat(n.get("file").asText()).endsWith("." + n.get("pid").asInt());
-    });
+    assertThat(nodes)
+        .allSatisfy(
+            n -> {
+              assertThat(n.get("pid").isNull()).isFalse();
+              assertThat(n.get("file").asText()).endsWith("." + n.get("pid").asInt());
+            });
     assertThat(nodes.get(0).get("pid").asInt()).isEqualTo(26361);
     assertThat(nodes.get(0).get("syscall").asText()).isEqualTo("execve");
     // Without timestamps each process's file follows the previous one, in order.
@@ -145,7 +162,8 @@ class AnalyzeCommandTest {
   void missingFileAndDirectoryAreOneLineErrors() {
     Cli missing = Cli.run("analyze", tmp.resolve("nope.log").toString());
     assertThat(missing.status()).isEqualTo(125);
-    assertThat(missing.err()).isEqualTo("memtrace: " + tmp.resolve("nope.log") + ": no such file\n");
+    assertThat(missing.err())
+        .isEqualTo("memtrace: " + tmp.resolve("nope.log") + ": no such file\n");
     assertThat(missing.out()).isEmpty();
     Cli dir = Cli.run("analyze", tmp.toString());
     assertThat(dir.status()).isEqualTo(125);
@@ -180,9 +198,12 @@ class AnalyzeCommandTest {
     Cli r = Cli.run("analyze", "--format", "jsonl", f.toString());
     assertThat(r.status()).isZero();
     List<JsonNode> nodes = jsonl(r.out());
-    assertThat(nodes).filteredOn(n -> n.get("kind").asText().equals("syscall"))
-        .extracting(n -> n.get("ret").asText()).containsExactly("42", "42");
-    assertThat(r.err()).matches("memtrace: \\d+ of \\d+ lines could not be parsed \\(first: line 2\\)\n");
+    assertThat(nodes)
+        .filteredOn(n -> n.get("kind").asText().equals("syscall"))
+        .extracting(n -> n.get("ret").asText())
+        .containsExactly("42", "42");
+    assertThat(r.err())
+        .matches("memtrace: \\d+ of \\d+ lines could not be parsed \\(first: line 2\\)\n");
     assertThat(r.err()).doesNotContain("Exception");
   }
 
@@ -197,7 +218,9 @@ class AnalyzeCommandTest {
   @Test
   void outputFileAndStandardInput() throws IOException {
     Path out = tmp.resolve("out.jsonl");
-    Cli toFile = Cli.run("analyze", "--format", "jsonl", "-o", out.toString(), log("sbrk_plain.log").toString());
+    Cli toFile =
+        Cli.run(
+            "analyze", "--format", "jsonl", "-o", out.toString(), log("sbrk_plain.log").toString());
     assertThat(toFile.status()).isZero();
     assertThat(toFile.out()).isEmpty();
     assertThat(Files.readAllLines(out)).hasSize(42);

@@ -20,10 +20,13 @@ class AnalyzeSummaryTest {
   private static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(rc, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int rc =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -52,8 +55,9 @@ class AnalyzeSummaryTest {
     assertThat(r.out())
         .contains("why: cat's 131072-byte I/O buffer")
         .contains("[malloc mmap chunk]")
-        .contains("why: read of 131072 bytes, likely through cat's 131072-byte I/O buffer made "
-            + "at line 37")
+        .contains(
+            "why: read of 131072 bytes, likely through cat's 131072-byte I/O buffer made "
+                + "at line 37")
         .contains("== summary ==");
     assertThat(r.out().indexOf("== summary ==")).isGreaterThan(r.out().indexOf("exit_group"));
   }
@@ -61,8 +65,15 @@ class AnalyzeSummaryTest {
   @Test
   void withSnapshotsTheKernelsRegionsAreExplainedAndCounted() {
     Path maps = dev.memtrace.trace.Corpus.maps();
-    Result r = run("analyze", "--with-summary", "--color", "never", "--snapshots",
-        maps.resolve("cat_big.maps.jsonl").toString(), maps.resolve("cat_big.log").toString());
+    Result r =
+        run(
+            "analyze",
+            "--with-summary",
+            "--color",
+            "never",
+            "--snapshots",
+            maps.resolve("cat_big.maps.jsonl").toString(),
+            maps.resolve("cat_big.log").toString());
     assertThat(r.status()).isZero();
     assertThat(r.out())
         .contains("why: [vdso]: a small shared object the kernel maps into every process")
@@ -87,8 +98,7 @@ class AnalyzeSummaryTest {
     assertThat(last.get("kind").asText()).isEqualTo("summary");
     assertThat(last.get("memory_events").asInt()).isEqualTo(17);
     assertThat(last.get("unexplained").asInt()).isZero();
-    assertThat(last.at("/spaces/0/peak/classes/malloc mmap chunk/size").asLong())
-        .isEqualTo(139264);
+    assertThat(last.at("/spaces/0/peak/classes/malloc mmap chunk/size").asLong()).isEqualTo(139264);
     assertThat(last.at("/syscalls/mmap/calls").asInt()).isEqualTo(9);
   }
 
@@ -97,7 +107,9 @@ class AnalyzeSummaryTest {
     Path py = log("python_threads_f.log");
     Result r = run("analyze", "--format", "jsonl", py.toString());
     assertThat(r.status()).isZero();
-    assertThat(r.out()).contains("\"class\":\"thread stack\"").contains("\"class\":\"guard page\"")
+    assertThat(r.out())
+        .contains("\"class\":\"thread stack\"")
+        .contains("\"class\":\"guard page\"")
         .contains("\"class\":\"malloc arena\"");
   }
 }

@@ -15,7 +15,10 @@ record Cli(int status, String out, String err, byte[] outBytes) {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       status = Main.run(args, o, e);
     }
-    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+    return new Cli(
+        status,
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8),
         out.toByteArray());
   }
 }

@@ -1,10 +1,10 @@
 package dev.memtrace.cli;
 
-import dev.memtrace.run.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingHeader;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A damaged recording loses only what is damaged: each bad line is skipped with one notice that
- * names the file and line, the rest replays with its line numbers, and a recording cut short
- * says so. No message shows Java or Jackson internals.
+ * names the file and line, the rest replays with its line numbers, and a recording cut short says
+ * so. No message shows Java or Jackson internals.
  */
 class DamagedRecordingTest {
 
@@ -35,11 +35,20 @@ class DamagedRecordingTest {
   /** A recording of a real log (the corpus's cat_small_plain.log) with one snapshot and its end. */
   @BeforeEach
   void record() throws IOException {
-    List<String> log = Files.readAllLines(Corpus.logs().resolve("cat_small_plain.log"),
-        StandardCharsets.ISO_8859_1);
+    List<String> log =
+        Files.readAllLines(
+            Corpus.logs().resolve("cat_small_plain.log"), StandardCharsets.ISO_8859_1);
     intact = dir.resolve("intact.mtrace");
-    RecordingHeader h = new RecordingHeader(1, List.of("cat", "small.txt"), null, List.of("strace"),
-        new Versions("6.1", null, null), "2026-12-05T10:00:00Z", true, 2000);
+    RecordingHeader h =
+        new RecordingHeader(
+            1,
+            List.of("cat", "small.txt"),
+            null,
+            List.of("strace"),
+            new Versions("6.1", null, null),
+            "2026-12-05T10:00:00Z",
+            true,
+            2000);
     try (RecordingWriter w = new RecordingWriter(intact, h)) {
       for (int k = 0; k < log.size(); k++) {
         w.item(new LiveItem.LogLine(k + 1, log.get(k)));
@@ -81,8 +90,10 @@ class DamagedRecordingTest {
     Cli r = Cli.run("analyze", "--format", "jsonl", bad.toString());
 
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.err()).contains(bad + ":6: damaged recording line skipped (not a JSON object)")
-        .doesNotContain("Exception").doesNotContain("Source:");
+    assertThat(r.err())
+        .contains(bad + ":6: damaged recording line skipped (not a JSON object)")
+        .doesNotContain("Exception")
+        .doesNotContain("Source:");
     List<JsonNode> good = events(ok);
     List<JsonNode> got = events(r);
     assertThat(numbers(got)).isEqualTo(numbers(good));
@@ -100,7 +111,8 @@ class DamagedRecordingTest {
     Cli r = Cli.run("analyze", "--format", "jsonl", bad.toString());
 
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.err()).contains(bad + ":6: damaged recording line skipped (not UTF-8 text)")
+    assertThat(r.err())
+        .contains(bad + ":6: damaged recording line skipped (not UTF-8 text)")
         .doesNotContain("Input length");
     assertThat(r.out()).contains("\"syscall\":\"openat\"").doesNotContain("\"syscall\":\"access\"");
   }
@@ -112,8 +124,10 @@ class DamagedRecordingTest {
     Cli r = Cli.run("analyze", bad.toString());
 
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.err()).contains(bad + ":4: damaged recording line skipped (unknown snapshot kind \"sideways\")")
-        .doesNotContain("java.").doesNotContain("IllegalArgument");
+    assertThat(r.err())
+        .contains(bad + ":4: damaged recording line skipped (unknown snapshot kind \"sideways\")")
+        .doesNotContain("java.")
+        .doesNotContain("IllegalArgument");
     assertThat(r.out()).contains("exit_group");
   }
 
@@ -132,12 +146,16 @@ class DamagedRecordingTest {
   void aRecordingCutInTheMiddleOfALineSaysWhere() throws IOException {
     String all = String.join("\n", lines);
     int at = all.indexOf("mmap(NULL, 8192");
-    Path cut = Files.writeString(dir.resolve("cut.mtrace"), all.substring(0, at), StandardCharsets.UTF_8);
+    Path cut =
+        Files.writeString(dir.resolve("cut.mtrace"), all.substring(0, at), StandardCharsets.UTF_8);
     Cli r = Cli.run("analyze", "--format", "jsonl", cut.toString());
 
     assertThat(r.status()).isZero();
-    assertThat(r.err()).contains(cut + ":5: the recording ends early: its last line is cut off;"
-        + " replayed the 2 log lines before it");
+    assertThat(r.err())
+        .contains(
+            cut
+                + ":5: the recording ends early: its last line is cut off;"
+                + " replayed the 2 log lines before it");
     assertThat(events(r)).hasSize(2);
   }
 

@@ -21,10 +21,12 @@ class DamagedSnapshotsTest {
     int at = new String(b, StandardCharsets.ISO_8859_1).indexOf("libc");
     b[at] = (byte) 0xff;
     Path bad = Files.write(dir.resolve("bad.maps.jsonl"), b);
-    Cli r = Cli.run("analyze", "--snapshots", bad.toString(), maps.resolve("cat_small.log").toString());
+    Cli r =
+        Cli.run("analyze", "--snapshots", bad.toString(), maps.resolve("cat_small.log").toString());
 
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.err()).contains("memtrace: 1 line(s) of " + bad + " are not snapshots and were skipped")
+    assertThat(r.err())
+        .contains("memtrace: 1 line(s) of " + bad + " are not snapshots and were skipped")
         .doesNotContain("Input length");
     assertThat(r.out()).contains("exit_group");
   }

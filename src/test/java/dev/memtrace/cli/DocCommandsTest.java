@@ -25,10 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * README from that sample's folder (a copy of it, so the files it writes are compared with the
  * sample's own instead of replacing them). {@code memtrace} is on the PATH through the README's
  * install line, {@code bin/memtrace --install DIR}, into a temporary DIR; the launcher runs the
- * classes under test ({@code MEMTRACE_CLASSPATH}). The {@code apt-get} steps are what .ci/run
- * does: they are not rerun, the tools they install must be there. The README's test command is
- * checked to be .ci/run's, not run (it is what is running). A command that is meant to fail
- * says so: {@code # exits N}.
+ * classes under test ({@code MEMTRACE_CLASSPATH}). The {@code apt-get} steps are what .ci/run does:
+ * they are not rerun, the tools they install must be there. The README's test command is checked to
+ * be .ci/run's, not run (it is what is running). A command that is meant to fail says so: {@code #
+ * exits N}.
  */
 class DocCommandsTest {
 
@@ -77,10 +77,13 @@ class DocCommandsTest {
       Matcher exits = EXITS.matcher(written);
       int expected = exits.find() ? Integer.parseInt(exits.group(1)) : 0;
       Result r = run(dir, command, bin);
-      assertThat(r.status()).as("%s: `%s` in %s; stderr: %s", readme, written, dir, r.err())
+      assertThat(r.status())
+          .as("%s: `%s` in %s; stderr: %s", readme, written, dir, r.err())
           .isEqualTo(expected);
       Matcher w = WRITES.matcher(written);
-      if (sample && w.find() && !w.group(1).startsWith("/")
+      if (sample
+          && w.find()
+          && !w.group(1).startsWith("/")
           && Files.isRegularFile(readme.getParent().resolve(w.group(1)))) {
         assertThat(dir.resolve(w.group(1)))
             .as("%s: `%s` writes the sample's %s", readme, written, w.group(1))
@@ -91,7 +94,8 @@ class DocCommandsTest {
 
   @Test
   void theReadmesTestCommandIsWhatCiRuns() throws IOException {
-    List<String> tests = commands(Path.of("README.md")).stream().filter(c -> c.contains("mvn")).toList();
+    List<String> tests =
+        commands(Path.of("README.md")).stream().filter(c -> c.contains("mvn")).toList();
     List<String> ci = Files.readAllLines(Path.of(".ci/run"));
     assertThat(tests).containsExactly(ci.get(ci.size() - 1));
   }
@@ -100,13 +104,19 @@ class DocCommandsTest {
   void theReadmesExcerptIsWhatTheRecordedRunPrints() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     int from = readme.indexOf("```\n", readme.indexOf("An excerpt")) + 4;
-    List<String> excerpt = readme.substring(from, readme.indexOf("```", from)).lines()
-        .filter(l -> !l.equals("...")).toList();
+    List<String> excerpt =
+        readme
+            .substring(from, readme.indexOf("```", from))
+            .lines()
+            .filter(l -> !l.equals("..."))
+            .toList();
     assertThat(excerpt).hasSizeGreaterThan(8);
     Cli r = Cli.run("analyze", "samples/01-cat-buffer/run.mtrace");
     assertThat(r.status()).isZero();
     assertThat(r.out().lines().toList()).containsSubsequence(excerpt);
-    assertThat(String.join("\n", excerpt)).contains("139264").contains("why: cat's 131072-byte I/O buffer");
+    assertThat(String.join("\n", excerpt))
+        .contains("139264")
+        .contains("why: cat's 131072-byte I/O buffer");
   }
 
   @Test
@@ -129,9 +139,12 @@ class DocCommandsTest {
         assertThat(to).as("%s links to %s", md, target).exists();
         if (target.contains("#")) {
           String anchor = target.substring(target.indexOf('#') + 1);
-          assertThat(Files.readAllLines(to).stream().filter(l -> l.startsWith("#"))
-                  .map(DocCommandsTest::slug))
-              .as("%s links to %s", md, target).contains(anchor);
+          assertThat(
+                  Files.readAllLines(to).stream()
+                      .filter(l -> l.startsWith("#"))
+                      .map(DocCommandsTest::slug))
+              .as("%s links to %s", md, target)
+              .contains(anchor);
         }
       }
     }
@@ -139,7 +152,10 @@ class DocCommandsTest {
 
   /** A heading's anchor as GitHub makes it. */
   static String slug(String heading) {
-    return heading.replaceFirst("^#+\\s*", "").toLowerCase().replaceAll("[^a-z0-9 _-]", "")
+    return heading
+        .replaceFirst("^#+\\s*", "")
+        .toLowerCase()
+        .replaceAll("[^a-z0-9 _-]", "")
         .replace(' ', '-');
   }
 
@@ -158,8 +174,8 @@ class DocCommandsTest {
   }
 
   /**
-   * The command as this test runs it: without its apt-get steps, the install line into the
-   * test's folder; null for the test command itself.
+   * The command as this test runs it: without its apt-get steps, the install line into the test's
+   * folder; null for the test command itself.
    */
   static String asRun(String written) {
     if (written.contains("mvn ")) {
@@ -180,11 +196,12 @@ class DocCommandsTest {
 
   private static Result run(Path dir, String command, Path pathFirst) throws Exception {
     Path err = Files.createTempFile(tmp, "stderr", ".txt");
-    ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
-        .directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .redirectOutput(tmp.resolve("stdout.txt").toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(tmp.resolve("stdout.txt").toFile())
+            .redirectError(err.toFile());
     if (pathFirst != null) {
       pb.environment().put("PATH", pathFirst + ":" + System.getenv("PATH"));
     }

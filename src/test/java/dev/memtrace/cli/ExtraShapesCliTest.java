@@ -28,8 +28,10 @@ class ExtraShapesCliTest {
 
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
-    assertThat(r.out()).contains("\"syscall\":\"write\",\"args\":[\"1\",\"\\\"hello01234\\\\n\\\"\",\"11\"],"
-        + "\"ret\":\"11\",\"errno\":null,\"dump\":\"68656c6c6f30313233340a\"}");
+    assertThat(r.out())
+        .contains(
+            "\"syscall\":\"write\",\"args\":[\"1\",\"\\\"hello01234\\\\n\\\"\",\"11\"],"
+                + "\"ret\":\"11\",\"errno\":null,\"dump\":\"68656c6c6f30313233340a\"}");
   }
 
   @Test
@@ -41,8 +43,10 @@ class ExtraShapesCliTest {
 
   @Test
   void perfettoTimesAreNeverNegativeOnAnOutOfOrderLog() throws Exception {
-    List<String> lines = new ArrayList<>(Files.readAllLines(
-        Corpus.logs().resolve("bash_pipes_f_ttt.log"), StandardCharsets.ISO_8859_1));
+    List<String> lines =
+        new ArrayList<>(
+            Files.readAllLines(
+                Corpus.logs().resolve("bash_pipes_f_ttt.log"), StandardCharsets.ISO_8859_1));
     lines.add(0, lines.remove(lines.size() - 1)); // the last exit first: 0.03 s before the rest
     Path log = Files.write(dir.resolve("swapped.log"), lines, StandardCharsets.ISO_8859_1);
     Path out = dir.resolve("trace.json");

@@ -25,8 +25,10 @@ class FfPidSuffixTest {
     Cli r = Cli.run("analyze", "--format", "jsonl", prefix.toString());
 
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.err()).contains("t.99999999999999999999: the suffix 99999999999999999999 is not a pid"
-        + " (pids are at most 4194304); its lines are read without one")
+    assertThat(r.err())
+        .contains(
+            "t.99999999999999999999: the suffix 99999999999999999999 is not a pid"
+                + " (pids are at most 4194304); its lines are read without one")
         .doesNotContain("For input string");
     assertThat(r.out()).contains("\"pid\":695,").contains("\"pid\":null,");
   }
@@ -34,8 +36,9 @@ class FfPidSuffixTest {
   @Test
   void aSuffixAbovePidMaxLimitIsNotAPidEither() throws Exception {
     Path prefix = set("4194305");
-    Cli r = Cli.run("analyze", "--format", "jsonl", dir.resolve("t.695").toString(),
-        prefix + ".4194305");
+    Cli r =
+        Cli.run(
+            "analyze", "--format", "jsonl", dir.resolve("t.695").toString(), prefix + ".4194305");
 
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).contains("t.4194305: the suffix 4194305 is not a pid");

@@ -24,9 +24,12 @@ class FilterCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
     assertThat(rc).as("exit status; stderr %s", err).isZero();
-    return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("        ") && !l.isBlank())
+    return out.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> !l.startsWith("        ") && !l.isBlank())
         // the leading "LINE: " column, so the pid or time is the first word
-        .map(l -> l.replaceFirst("^\\s*\\d+: ", "")).toList();
+        .map(l -> l.replaceFirst("^\\s*\\d+: ", ""))
+        .toList();
   }
 
   @Test
@@ -35,22 +38,32 @@ class FilterCommandTest {
     List<String> mmaps = events("analyze", "--color", "never", "--syscall", "mmap,munmap", log);
     assertThat(mmaps).isNotEmpty().allMatch(l -> l.contains("mmap(") || l.contains("munmap("));
     List<String> memory = events("analyze", "--color", "never", "--memory-only", log);
-    assertThat(memory).anyMatch(l -> l.contains("brk(")).noneMatch(l -> l.contains("openat(")).noneMatch(l -> l.contains("close("));
+    assertThat(memory)
+        .anyMatch(l -> l.contains("brk("))
+        .noneMatch(l -> l.contains("openat("))
+        .noneMatch(l -> l.contains("close("));
     assertThat(memory.size()).isGreaterThan(mmaps.size());
   }
 
   @Test
   void memoryOnlyShowsEveryCallTheSummaryCountsAsAMemoryEvent(@TempDir Path dir) throws Exception {
     // calls of strace's %memory class the model does not apply, changing nothing here
-    Path log = Files.writeString(dir.resolve("policy.log"), String.join("\n",
-        "mbind(0x7f0000000000, 4096, MPOL_BIND, [0x1], 2, 0) = 0",
-        "get_mempolicy(NULL, NULL, 0, NULL, 0) = 0",
-        "mseal(0x7f0000000000, 4096, 0) = -1 ENOSYS (Function not implemented)",
-        "getpid() = 42", ""));
-    List<String> memory = events("analyze", "--color", "never", "--memory-only", "--with-summary",
-        log.toString());
-    assertThat(memory).anyMatch(l -> l.startsWith("mbind("))
-        .anyMatch(l -> l.startsWith("get_mempolicy(")).anyMatch(l -> l.startsWith("mseal("))
+    Path log =
+        Files.writeString(
+            dir.resolve("policy.log"),
+            String.join(
+                "\n",
+                "mbind(0x7f0000000000, 4096, MPOL_BIND, [0x1], 2, 0) = 0",
+                "get_mempolicy(NULL, NULL, 0, NULL, 0) = 0",
+                "mseal(0x7f0000000000, 4096, 0) = -1 ENOSYS (Function not implemented)",
+                "getpid() = 42",
+                ""));
+    List<String> memory =
+        events("analyze", "--color", "never", "--memory-only", "--with-summary", log.toString());
+    assertThat(memory)
+        .anyMatch(l -> l.startsWith("mbind("))
+        .anyMatch(l -> l.startsWith("get_mempolicy("))
+        .anyMatch(l -> l.startsWith("mseal("))
         .noneMatch(l -> l.startsWith("getpid("))
         .anyMatch(l -> l.startsWith("memory events: 3,"));
   }
@@ -64,15 +77,22 @@ class FilterCommandTest {
     long threads = mine.stream().map(l -> l.trim().split("\\s+")[0]).distinct().count();
     assertThat(threads).as("the leader and its threads").isGreaterThan(1);
     assertThat(mine).hasSameSizeAs(all);
-    String thread = all.stream().map(l -> l.trim().split("\\s+")[0]).filter(p -> !p.equals(leader)).findFirst().orElseThrow();
-    assertThat(events("analyze", "--color", "never", "--pid", thread, log)).allMatch(l -> l.trim().startsWith(thread + " "));
+    String thread =
+        all.stream()
+            .map(l -> l.trim().split("\\s+")[0])
+            .filter(p -> !p.equals(leader))
+            .findFirst()
+            .orElseThrow();
+    assertThat(events("analyze", "--color", "never", "--pid", thread, log))
+        .allMatch(l -> l.trim().startsWith(thread + " "));
   }
 
   @Test
   void sinceAndUntilByLineAndTimeAndClassByWord() {
     String log = corpus("ls_la_y_i_n_T.log").toString();
     List<String> all = events("analyze", "--color", "never", log);
-    List<String> window = events("analyze", "--color", "never", "--since", "10", "--until", "14", log);
+    List<String> window =
+        events("analyze", "--color", "never", "--since", "10", "--until", "14", log);
     assertThat(window).hasSize(5);
     // -tt prints a time of day to the microsecond: from the time of line 10 on is line 10 on
     String time10 = window.get(0).trim().split("\\s+")[0];
@@ -81,7 +101,16 @@ class FilterCommandTest {
     assertThat(fromTime).hasSize(all.size() - 9);
     assertThat(fromTime.get(0)).isEqualTo(window.get(0));
     List<String> heap = events("analyze", "--color", "never", "--class", "heap", log);
-    assertThat(heap).isNotEmpty().allMatch(l -> l.contains("brk(") || l.contains("read(") || l.contains("write(") || l.contains("getdents") || l.contains("mmap") || l.contains("munmap"));
+    assertThat(heap)
+        .isNotEmpty()
+        .allMatch(
+            l ->
+                l.contains("brk(")
+                    || l.contains("read(")
+                    || l.contains("write(")
+                    || l.contains("getdents")
+                    || l.contains("mmap")
+                    || l.contains("munmap"));
   }
 
   @Test
@@ -89,8 +118,13 @@ class FilterCommandTest {
     String log = corpus("cat_small_plain.log").toString();
     Path html = Files.createTempFile("memtrace", ".html");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = Main.run(new String[] {"analyze", "--format", "html", "--syscall", "mmap", "-o", html.toString(), log},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+    int rc =
+        Main.run(
+            new String[] {
+              "analyze", "--format", "html", "--syscall", "mmap", "-o", html.toString(), log
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true));
     assertThat(rc).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("the html output keeps every event");
     assertThat(Files.readString(html)).contains("munmap(").contains("openat(");
@@ -102,9 +136,15 @@ class FilterCommandTest {
     for (String option : List.of("--since=bogus", "--until=1x")) {
       Cli r = Cli.run("analyze", option, "samples/01-cat-buffer/trace.log");
       String value = option.substring(option.indexOf('=') + 1);
-      assertThat(r.err()).as(option).isEqualTo("memtrace: Invalid value for option '" + option.substring(0, option.indexOf('='))
-          + "': '" + value + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25)"
-          + " or a -ttt timestamp\nTry 'memtrace analyze --help' for more information.\n");
+      assertThat(r.err())
+          .as(option)
+          .isEqualTo(
+              "memtrace: Invalid value for option '"
+                  + option.substring(0, option.indexOf('='))
+                  + "': '"
+                  + value
+                  + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25)"
+                  + " or a -ttt timestamp\nTry 'memtrace analyze --help' for more information.\n");
       assertThat(r.status()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
     }
   }

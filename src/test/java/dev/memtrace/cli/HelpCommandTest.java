@@ -11,15 +11,21 @@ class HelpCommandTest {
   void helpAloneListsTheSubcommands() {
     Cli r = Cli.run("help");
     assertThat(r.status()).isZero();
-    assertThat(r.out()).startsWith("Usage: memtrace").contains("  run ", "  analyze ", "  maps ", "  help ");
+    assertThat(r.out())
+        .startsWith("Usage: memtrace")
+        .contains("  run ", "  analyze ", "  maps ", "  help ");
   }
 
   @Test
   void helpWithACommandShowsThatCommandsOptions() {
     Cli r = Cli.run("help", "analyze");
     assertThat(r.status()).isZero();
-    assertThat(r.out()).startsWith("Usage: memtrace analyze").contains("--with-summary", "--snapshots");
-    assertThat(Cli.run("help", "run").out()).startsWith("Usage: memtrace run").contains("--delay", "--summary");
+    assertThat(r.out())
+        .startsWith("Usage: memtrace analyze")
+        .contains("--with-summary", "--snapshots");
+    assertThat(Cli.run("help", "run").out())
+        .startsWith("Usage: memtrace run")
+        .contains("--delay", "--summary");
   }
 
   @Test

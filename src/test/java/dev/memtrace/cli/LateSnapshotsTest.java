@@ -21,10 +21,13 @@ class LateSnapshotsTest {
   @BeforeEach
   void lateRecording() throws Exception {
     String text = Files.readString(Path.of("samples/01-cat-buffer/run.mtrace"));
-    String late = text.replace("\"line\":2,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":665,",
-            "\"line\":2,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":6650,")
-        .replace("\"line\":3,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":539,",
-            "\"line\":3,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":5390,");
+    String late =
+        text.replace(
+                "\"line\":2,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":665,",
+                "\"line\":2,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":6650,")
+            .replace(
+                "\"line\":3,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":539,",
+                "\"line\":3,\"pid\":28239,\"kind\":\"after-call\",\"threads\":1,\"micros\":5390,");
     assertThat(late).isNotEqualTo(text);
     recording = Files.writeString(dir.resolve("late.mtrace"), late);
   }
@@ -34,8 +37,11 @@ class LateSnapshotsTest {
     Cli r = Cli.run("analyze", "--color", "never", recording.toString());
     assertThat(r.status()).isZero();
     assertThat(r.out()).doesNotContain("snapshot caveat").contains("   2: 28239 ");
-    assertThat(r.err().lines().filter(l -> l.contains("read after"))).singleElement().asString()
-        .startsWith("memtrace: 2 maps snapshots were read after strace's 2000 µs hold (up to 6650 µs")
+    assertThat(r.err().lines().filter(l -> l.contains("read after")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "memtrace: 2 maps snapshots were read after strace's 2000 µs hold (up to 6650 µs")
         .contains("--delay");
   }
 

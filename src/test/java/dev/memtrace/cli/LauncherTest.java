@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher, {@code bin/memtrace}, started with closed standard descriptors: the JVM's own
- * files must not take their place, neither as analyze's input nor in a traced program. It runs
- * from a copy beside a jar that only names the test classpath, so no build is started.
+ * The launcher, {@code bin/memtrace}, started with closed standard descriptors: the JVM's own files
+ * must not take their place, neither as analyze's input nor in a traced program. It runs from a
+ * copy beside a jar that only names the test classpath, so no build is started.
  */
 class LauncherTest {
 
@@ -45,15 +45,22 @@ class LauncherTest {
   @Test
   void aTracedProgramGetsNoneOfMemtracesFiles() throws Exception {
     assumeStrace();
-    // head reads standard input: with it closed, it must read nothing (it printed the JVM's modules)
-    Ran head = launch("exec \"$@\" <&-", "--no-snapshots", "-o", "/dev/null", "--", "head", "-c", "100");
+    // head reads standard input: with it closed, it must read nothing (it printed the JVM's
+    // modules)
+    Ran head =
+        launch("exec \"$@\" <&-", "--no-snapshots", "-o", "/dev/null", "--", "head", "-c", "100");
     assertThat(head.out()).isEmpty();
     assertThat(head.status()).isZero();
     // the descriptors of a traced program started with standard input and output closed
-    Process p = start("exec \"$@\" <&- >&-", "--no-snapshots", "-o", "/dev/null", "--", "sleep", "3");
+    Process p =
+        start("exec \"$@\" <&- >&-", "--no-snapshots", "-o", "/dev/null", "--", "sleep", "3");
     ProcessHandle sleep = null;
     for (int i = 0; i < 600 && sleep == null; i++) {
-      sleep = p.descendants().filter(h -> h.info().command().orElse("").endsWith("/sleep")).findFirst().orElse(null);
+      sleep =
+          p.descendants()
+              .filter(h -> h.info().command().orElse("").endsWith("/sleep"))
+              .findFirst()
+              .orElse(null);
       Thread.sleep(50);
     }
     assertThat(sleep).as("the traced sleep").isNotNull();
@@ -70,7 +77,11 @@ class LauncherTest {
 
   @Test
   void writingToAClosedStandardOutputIsAWriteError() throws Exception {
-    Ran r = launch("exec \"$@\" >&-", "analyze", Path.of("samples/01-cat-buffer/trace.log").toAbsolutePath().toString());
+    Ran r =
+        launch(
+            "exec \"$@\" >&-",
+            "analyze",
+            Path.of("samples/01-cat-buffer/trace.log").toAbsolutePath().toString());
     assertThat(r.err()).isEqualTo("memtrace: write error: Bad file descriptor\n");
     assertThat(r.status()).isEqualTo(1);
   }
@@ -82,11 +93,16 @@ class LauncherTest {
     Process p = start(shell, args);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("the launcher did not finish within 120 s: " + Files.readString(out).length()
-          + " bytes of output");
+      throw new AssertionError(
+          "the launcher did not finish within 120 s: "
+              + Files.readString(out).length()
+              + " bytes of output");
     }
-    // ISO-8859-1: any bytes (the JVM's own modules file, in the failure this guards against) read as text
-    return new Ran(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
+    // ISO-8859-1: any bytes (the JVM's own modules file, in the failure this guards against) read
+    // as text
+    return new Ran(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.ISO_8859_1),
         Files.readString(err, StandardCharsets.ISO_8859_1));
   }
 
@@ -95,9 +111,11 @@ class LauncherTest {
     Path launcher = install();
     List<String> argv = new ArrayList<>(List.of("sh", "-c", shell, "sh", launcher.toString()));
     argv.addAll(List.of(args));
-    return new ProcessBuilder(argv).directory(dir.toFile())
+    return new ProcessBuilder(argv)
+        .directory(dir.toFile())
         .redirectInput(Path.of("/dev/null").toFile())
-        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile())
         .start();
   }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveCatTest {
 
   /**
-   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a
-   * busy CI machine still reads every snapshot while the task is held.
+   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a busy
+   * CI machine still reads every snapshot while the task is held.
    */
   static final String HOLD = "50000";
 
@@ -39,22 +39,38 @@ class LiveCatTest {
     Path timeline = dir.resolve("timeline.txt");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "-o", timeline.toString(),
-            "--", "cat", small.toString());
+        MemtraceProcess.run(
+            dir,
+            Map.of(),
+            "--delay",
+            HOLD,
+            "--save",
+            rec.toString(),
+            "-o",
+            timeline.toString(),
+            "--",
+            "cat",
+            small.toString());
 
     assertThat(r.status()).isZero();
     // the timeline went to -o and strace said nothing; on a loaded machine a snapshot may be late,
     // and memtrace then says so in its one notice
-    assertThat(r.stderr().lines()).allMatch(l -> l.startsWith("memtrace: of ") && l.contains(" maps snapshots, "));
+    assertThat(r.stderr().lines())
+        .allMatch(l -> l.startsWith("memtrace: of ") && l.contains(" maps snapshots, "));
     List<LiveItem> items = items(rec);
     assertThat(firstLine(items, "execve(").text()).contains("\"cat\"").endsWith(">");
     long memoryCalls =
-        items.stream().filter(i -> i instanceof LiveItem.LogLine l && l.text().contains("(DELAYED)")).count();
+        items.stream()
+            .filter(i -> i instanceof LiveItem.LogLine l && l.text().contains("(DELAYED)"))
+            .count();
     long afterCall =
-        items.stream().filter(i -> i instanceof MapsSnapshot s && s.kind() == MapsSnapshot.Kind.AFTER_CALL).count();
+        items.stream()
+            .filter(i -> i instanceof MapsSnapshot s && s.kind() == MapsSnapshot.Kind.AFTER_CALL)
+            .count();
     assertThat(memoryCalls).isGreaterThan(5);
     assertThat(afterCall).isEqualTo(memoryCalls);
-    assertThat(items).anyMatch(i -> i instanceof MapsSnapshot s && s.kind() == MapsSnapshot.Kind.EXIT);
+    assertThat(items)
+        .anyMatch(i -> i instanceof MapsSnapshot s && s.kind() == MapsSnapshot.Kind.EXIT);
     assertThat(items)
         .filteredOn(i -> i instanceof MapsSnapshot)
         .allMatch(i -> !((MapsSnapshot) i).missed() && !((MapsSnapshot) i).racy());
@@ -71,13 +87,27 @@ class LiveCatTest {
     Path timeline = dir.resolve("timeline.jsonl");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "--format", "jsonl",
-            "-o", timeline.toString(), "--", "cat", big.toString());
+        MemtraceProcess.run(
+            dir,
+            Map.of(),
+            "--delay",
+            HOLD,
+            "--save",
+            rec.toString(),
+            "--format",
+            "jsonl",
+            "-o",
+            timeline.toString(),
+            "--",
+            "cat",
+            big.toString());
 
     assertThat(r.status()).isZero();
     List<LiveItem> items = items(rec);
     LiveItem.LogLine mmap =
-        firstLine(items, "mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x");
+        firstLine(
+            items,
+            "mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x");
     assertThat(mmap).as("cat's 128 KiB + 2 pages read buffer").isNotNull();
     long addr = returned(mmap.text());
 
@@ -91,8 +121,11 @@ class LiveCatTest {
     assertThat(regionAt(before, addr)).as("it was not there before the call").isNull();
 
     LiveItem.LogLine read = firstLine(items, ", 0x20000) = 0x"); // cat reads 128 KiB at a time
-    long buffer = Long.parseUnsignedLong(read.text().replaceAll(".*read\\(0x3, 0x([0-9a-f]+), .*", "$1"), 16);
-    assertThat(regionAt(after, buffer)).as("the read buffer lies in that mapping").isEqualTo(region);
+    long buffer =
+        Long.parseUnsignedLong(read.text().replaceAll(".*read\\(0x3, 0x([0-9a-f]+), .*", "$1"), 16);
+    assertThat(regionAt(after, buffer))
+        .as("the read buffer lies in that mapping")
+        .isEqualTo(region);
 
     LiveItem.LogLine munmap = firstLine(items, "munmap(0x" + Long.toHexString(addr) + ", 139264)");
     assertThat(regionAt(snapshotAfter(items, munmap.line()), addr)).isNull();

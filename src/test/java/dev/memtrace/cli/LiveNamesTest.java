@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * File names strace escapes and the kernel does not (src/test/resources/live/names.c maps
- * {@code café.txt}, {@code q"uo'te.txt}, {@code <x>.txt} and {@code bad\xff.txt}): the model and
- * the snapshots must name them alike, and every output must show them as they are.
+ * File names strace escapes and the kernel does not (src/test/resources/live/names.c maps {@code
+ * café.txt}, {@code q"uo'te.txt}, {@code <x>.txt} and {@code bad\xff.txt}): the model and the
+ * snapshots must name them alike, and every output must show them as they are.
  */
 class LiveNamesTest {
 
-  static final List<String> SHOWN = List.of("caf\u00e9.txt", "q\"uo'te.txt", "<x>.txt", "bad\\xff.txt");
+  static final List<String> SHOWN =
+      List.of("caf\u00e9.txt", "q\"uo'te.txt", "<x>.txt", "bad\\xff.txt");
 
   @TempDir Path dir;
 
@@ -32,8 +33,19 @@ class LiveNamesTest {
     Path bin = LiveAssumptions.compile("names", dir);
     Path files = Files.createDirectory(dir.resolve("files"));
     Path jsonl = dir.resolve("timeline.jsonl");
-    MemtraceProcess.Result r = MemtraceProcess.run(dir, Map.of(), "--delay", LiveProgramTest.HOLD,
-        "--format", "jsonl", "-o", jsonl.toString(), "--", bin.toString(), files.toString());
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(
+            dir,
+            Map.of(),
+            "--delay",
+            LiveProgramTest.HOLD,
+            "--format",
+            "jsonl",
+            "-o",
+            jsonl.toString(),
+            "--",
+            bin.toString(),
+            files.toString());
     assertThat(r.status()).as(r.stderr()).isZero();
 
     ObjectMapper json = new ObjectMapper();
@@ -51,17 +63,29 @@ class LiveNamesTest {
     assertThat(checks).noneMatch(c -> c.contains(".txt"));
 
     Path text = dir.resolve("timeline.txt");
-    r = MemtraceProcess.run(dir, Map.of(), "--delay", LiveProgramTest.HOLD, "--color", "never",
-        "-o", text.toString(), "--", bin.toString(), files.toString());
+    r =
+        MemtraceProcess.run(
+            dir,
+            Map.of(),
+            "--delay",
+            LiveProgramTest.HOLD,
+            "--color",
+            "never",
+            "-o",
+            text.toString(),
+            "--",
+            bin.toString(),
+            files.toString());
     assertThat(r.status()).as(r.stderr()).isZero();
     String shown = Files.readString(text, StandardCharsets.UTF_8);
     List<String> regions = shown.lines().filter(l -> l.contains(" r--p " + real)).toList();
     for (String s : SHOWN) {
       assertThat(regions).anySatisfy(l -> assertThat(l).contains(" r--p " + real + s + " ["));
     }
-    assertThat(regions).noneMatch(l -> l.contains("\\303") || l.contains("\u00c3")
-        || l.contains("\uFFFD"));
-    assertThat(shown).doesNotContain("snapshot: the kernel has")
+    assertThat(regions)
+        .noneMatch(l -> l.contains("\\303") || l.contains("\u00c3") || l.contains("\uFFFD"));
+    assertThat(shown)
+        .doesNotContain("snapshot: the kernel has")
         .contains("why: the program maps 4096 bytes of " + real + "caf\u00e9.txt from offset 0")
         .contains("why: the program maps 4096 bytes of " + real + "bad\\xff.txt from offset 0");
   }

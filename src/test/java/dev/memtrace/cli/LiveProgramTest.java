@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveProgramTest {
 
   /**
-   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a
-   * busy CI machine still reads every snapshot while the task is held.
+   * The hold (µs) for tests that compare snapshots with exact expectations: long enough that a busy
+   * CI machine still reads every snapshot while the task is held.
    */
   static final String HOLD = "50000";
 
@@ -44,9 +44,21 @@ class LiveProgramTest {
     Path timeline = dir.resolve("timeline.jsonl");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Map.of(), "--delay", HOLD, "--save", rec.toString(), "--format", "jsonl",
-            "-o", timeline.toString(),
-            "--", bin.toString(), data.toString(), report.toString());
+        MemtraceProcess.run(
+            dir,
+            Map.of(),
+            "--delay",
+            HOLD,
+            "--save",
+            rec.toString(),
+            "--format",
+            "jsonl",
+            "-o",
+            timeline.toString(),
+            "--",
+            bin.toString(),
+            data.toString(),
+            report.toString());
 
     assertThat(r.status()).as(r.stderr()).isZero();
     Map<String, Long> got = new HashMap<>();
@@ -56,18 +68,21 @@ class LiveProgramTest {
     List<LiveItem> items = items(rec);
 
     // malloc(1 MiB): glibc maps it on its own, 1 MiB + a page, and returns 16 bytes in
-    LiveItem.LogLine bigMmap = lineReturning(items, "mmap(NULL, 1052672, PROT_READ|PROT_WRITE", got.get("big"));
+    LiveItem.LogLine bigMmap =
+        lineReturning(items, "mmap(NULL, 1052672, PROT_READ|PROT_WRITE", got.get("big"));
     String bigRegion = regionAt(snapshotAfter(items, bigMmap.line()), got.get("big"));
     assertThat(bigRegion).contains(" rw-p ");
     assertThat(returned(bigMmap.text()) + 16).isEqualTo(got.get("big"));
 
     // the file mapping starts at the returned address and names the file
-    LiveItem.LogLine fileMmap = lineReturning(items, "mmap(NULL, 12388, PROT_READ, MAP_PRIVATE, ", got.get("file"));
+    LiveItem.LogLine fileMmap =
+        lineReturning(items, "mmap(NULL, 12388, PROT_READ, MAP_PRIVATE, ", got.get("file"));
     assertThat(returned(fileMmap.text())).isEqualTo(got.get("file"));
     assertThat(regionAt(snapshotAfter(items, fileMmap.line()), got.get("file")))
         .startsWith(Long.toHexString(got.get("file")) + "-")
         .endsWith(data.toRealPath().toString());
-    LiveItem.LogLine unmap = first(items, "munmap(0x" + Long.toHexString(got.get("file")) + ", 12388)");
+    LiveItem.LogLine unmap =
+        first(items, "munmap(0x" + Long.toHexString(got.get("file")) + ", 12388)");
     assertThat(regionAt(snapshotAfter(items, unmap.line()), got.get("file"))).isNull();
 
     // malloc(100) comes from the brk heap
@@ -75,7 +90,9 @@ class LiveProgramTest {
     assertThat(regionAt(exit, got.get("small"))).endsWith("[heap]");
 
     // two threads; what they map while others run is in snapshots marked racy
-    assertThat(items.stream().filter(i -> i instanceof LiveItem.LogLine l && l.text().contains(" clone3(")))
+    assertThat(
+            items.stream()
+                .filter(i -> i instanceof LiveItem.LogLine l && l.text().contains(" clone3(")))
         .hasSize(2);
     assertThat(items).anyMatch(i -> i instanceof MapsSnapshot s && s.racy());
     assertThat(exit.racy()).as("the threads were joined before exit").isFalse();

@@ -22,10 +22,13 @@ class MapsCommandTest {
   static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int status =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static Path corpus(String name) {
@@ -34,35 +37,55 @@ class MapsCommandTest {
 
   @Test
   void printsTheRegionsTheTraceMadeAfterEachLine(@org.junit.jupiter.api.io.TempDir Path empty) {
-    Run r = run("maps", "--at", "3,37,47", "--root", empty.toString(),
-        corpus("cat_big.log").toString());
+    Run r =
+        run(
+            "maps",
+            "--at",
+            "3,37,47",
+            "--root",
+            empty.toString(),
+            corpus("cat_big.log").toString());
     assertThat(r.status()).isZero();
-    assertThat(r.out()).startsWith("# line 3 pid 4823\n"
-        + "7f67570e7000-7f67570e9000 rw-p 00000000 00:00 0 \n"
-        + "# line 37 pid 4823\n");
-    assertThat(r.out()).contains("7f6756ed7000-7f6756efc000 rw-p 00000000 00:00 0 \n")
-        .contains("# line 47 pid 4823\n5560d3ca1000-5560d3cc2000 rw-p 00000000 00:00 0"
-            + "                          [heap]\n7f6756ef9000-7f6756efc000 rw-p");
-    assertThat(r.out()).as("with no file to read, execve regions appear only from snapshots")
-        .doesNotContain("[stack]").doesNotContain("/usr/bin/cat");
+    assertThat(r.out())
+        .startsWith(
+            "# line 3 pid 4823\n"
+                + "7f67570e7000-7f67570e9000 rw-p 00000000 00:00 0 \n"
+                + "# line 37 pid 4823\n");
+    assertThat(r.out())
+        .contains("7f6756ed7000-7f6756efc000 rw-p 00000000 00:00 0 \n")
+        .contains(
+            "# line 47 pid 4823\n5560d3ca1000-5560d3cc2000 rw-p 00000000 00:00 0"
+                + "                          [heap]\n7f6756ef9000-7f6756efc000 rw-p");
+    assertThat(r.out())
+        .as("with no file to read, execve regions appear only from snapshots")
+        .doesNotContain("[stack]")
+        .doesNotContain("/usr/bin/cat");
   }
 
   static Stream<org.junit.jupiter.params.provider.Arguments> snapshots() {
-    return Stream.of("cat_small", "mmapfile", "sbrk").flatMap(n -> {
-      try {
-        return SnapshotFile.read(corpus(n + ".maps.jsonl")).snapshots().stream()
-            .map(s -> org.junit.jupiter.params.provider.Arguments.of(n, s));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return Stream.of("cat_small", "mmapfile", "sbrk")
+        .flatMap(
+            n -> {
+              try {
+                return SnapshotFile.read(corpus(n + ".maps.jsonl")).snapshots().stream()
+                    .map(s -> org.junit.jupiter.params.provider.Arguments.of(n, s));
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   @ParameterizedTest(name = "{0} line {1}")
   @MethodSource("snapshots")
   void withSnapshotsTheOutputAtASnapshotLineIsThatSnapshot(String name, Snapshot s) {
-    Run r = run("maps", "--at", String.valueOf(s.line()), "--snapshots",
-        corpus(name + ".maps.jsonl").toString(), corpus(name + ".log").toString());
+    Run r =
+        run(
+            "maps",
+            "--at",
+            String.valueOf(s.line()),
+            "--snapshots",
+            corpus(name + ".maps.jsonl").toString(),
+            corpus(name + ".log").toString());
     assertThat(r.status()).isZero();
     assertThat(r.out()).isEqualTo("# line " + s.line() + " pid " + s.pid() + "\n" + s.maps());
   }

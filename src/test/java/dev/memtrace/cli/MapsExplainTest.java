@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code maps} with ELF headers, {@code maps --explain} and {@code where}, in-process, on a
- * {@code cat} traced here with snapshots as the truth, on a {@code run --save} recording and on a
- * running process.
+ * {@code maps} with ELF headers, {@code maps --explain} and {@code where}, in-process, on a {@code
+ * cat} traced here with snapshots as the truth, on a {@code run --save} recording and on a running
+ * process.
  */
 class MapsExplainTest {
 
@@ -45,13 +45,14 @@ class MapsExplainTest {
     Cli r = Cli.run("maps", "--at", String.valueOf(first.line()), cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
     List<Region> mine = MapsFormat.parse(r.out());
-    List<Region> kernel = MapsFormat.parse(first.maps()).stream()
-        .filter(k -> !AddressSpaceCheck.UNPLACED.contains(k.path())).toList();
+    List<Region> kernel =
+        MapsFormat.parse(first.maps()).stream()
+            .filter(k -> !AddressSpaceCheck.UNPLACED.contains(k.path()))
+            .toList();
     assertThat(kernel).extracting(Region::path).contains("/usr/bin/cat");
     assertThat(mine).hasSameSizeAs(kernel);
     for (Region k : kernel) {
-      assertThat(mine).as("kernel line %s", MapsFormat.line(k))
-          .anyMatch(m -> Agreement.same(m, k));
+      assertThat(mine).as("kernel line %s", MapsFormat.line(k)).anyMatch(m -> Agreement.same(m, k));
     }
   }
 
@@ -60,9 +61,10 @@ class MapsExplainTest {
     Cli r = Cli.run("maps", "--explain", "--at", first.line() + ",4", cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out().split("# How to read a line", -1)).hasSize(2);
-    assertThat(r.out()).contains("p private (copy-on-write")
-        .containsPattern("r-xp [0-9a-f]{8} 00:00 0 +/usr/bin/cat\n    image: text, .*; holds"
-            + " [^\n]*\\.text")
+    assertThat(r.out())
+        .contains("p private (copy-on-write")
+        .containsPattern(
+            "r-xp [0-9a-f]{8} 00:00 0 +/usr/bin/cat\n    image: text, .*; holds" + " [^\n]*\\.text")
         .containsPattern("rw-p [^\n]*/usr/bin/cat\n    image: data, [^\n]*\\.data")
         .contains("made by the kernel at the execve on line 1")
         .contains("# [stack]: mapped by the kernel at execve; address not in the trace")
@@ -73,23 +75,33 @@ class MapsExplainTest {
   void explainSaysWhichCallLastChangedARegionAndMarksRelro() {
     Cli r = Cli.run("maps", "--explain", cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).containsPattern("r--p [^\n]*/usr/bin/cat\n    image: relro, [^\n]*RELRO")
-        .containsPattern("last changed by line \\d+: \\d+ +mprotect\\(0x[0-9a-f]+, \\d+,"
-            + " PROT_READ\\)");
+    assertThat(r.out())
+        .containsPattern("r--p [^\n]*/usr/bin/cat\n    image: relro, [^\n]*RELRO")
+        .containsPattern(
+            "last changed by line \\d+: \\d+ +mprotect\\(0x[0-9a-f]+, \\d+," + " PROT_READ\\)");
   }
 
   @Test
   void whereNamesTheRegionSectionAndMaker() throws Exception {
-    Region text = MapsFormat.parse(first.maps()).stream()
-        .filter(k -> k.path().equals("/usr/bin/cat") && k.perms().equals("r-xp"))
-        .findFirst().orElseThrow();
+    Region text =
+        MapsFormat.parse(first.maps()).stream()
+            .filter(k -> k.path().equals("/usr/bin/cat") && k.perms().equals("r-xp"))
+            .findFirst()
+            .orElseThrow();
     long addr = text.start() + 0x10;
-    Cli r = Cli.run("where", "0x" + Long.toHexString(addr), "--at",
-        String.valueOf(first.line()), cat.log().toString());
+    Cli r =
+        Cli.run(
+            "where",
+            "0x" + Long.toHexString(addr),
+            "--at",
+            String.valueOf(first.line()),
+            cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).contains("0x" + Long.toHexString(addr) + " is in "
-        + MapsFormat.line(text).substring(0, 26))
-        .contains("image: text").containsPattern("section \\.\\w+")
+    assertThat(r.out())
+        .contains(
+            "0x" + Long.toHexString(addr) + " is in " + MapsFormat.line(text).substring(0, 26))
+        .contains("image: text")
+        .containsPattern("section \\.\\w+")
         .contains("made by the kernel at the execve on line 1");
   }
 
@@ -97,14 +109,14 @@ class MapsExplainTest {
   void whereOutsideEveryRegionSaysHowFarPastTheNearest() {
     Cli r = Cli.run("where", "0x1000", cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).contains("0x1000 is in no region the trace shows")
+    assertThat(r.out())
+        .contains("0x1000 is in no region the trace shows")
         .containsPattern("\\d+ bytes \\([^)]*\\) before the start of /usr/bin/cat \\(");
   }
 
   @Test
   void atPastTheEndAndBadAddressesAreErrors() throws Exception {
-    long lines = Files.readAllLines(cat.log(), java.nio.charset.StandardCharsets.ISO_8859_1)
-        .size();
+    long lines = Files.readAllLines(cat.log(), java.nio.charset.StandardCharsets.ISO_8859_1).size();
     Cli past = Cli.run("maps", "--at", String.valueOf(lines + 5), cat.log().toString());
     assertThat(past.status()).isEqualTo(125);
     assertThat(past.err()).contains("--at " + (lines + 5) + " is past the end of");
@@ -120,13 +132,25 @@ class MapsExplainTest {
   void aRecordingIsReadWithItsSnapshots(@TempDir Path tmp) throws Exception {
     Path rec = tmp.resolve("cat.mtrace");
     PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-    int status = Main.run(new String[] {"-o", tmp.resolve("out.txt").toString(), "--save",
-        rec.toString(), "--", "/bin/cat", "/etc/hostname"}, sink, sink);
+    int status =
+        Main.run(
+            new String[] {
+              "-o",
+              tmp.resolve("out.txt").toString(),
+              "--save",
+              rec.toString(),
+              "--",
+              "/bin/cat",
+              "/etc/hostname"
+            },
+            sink,
+            sink);
     assertThat(status).isZero();
     assertThat(RecordingReader.isRecording(rec)).isTrue();
     Cli r = Cli.run("maps", "--explain", rec.toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).doesNotContain("no address space known")
+    assertThat(r.out())
+        .doesNotContain("no address space known")
         .containsPattern("r-xp [^\n]*/usr/bin/cat\n    image: text");
   }
 
@@ -136,12 +160,17 @@ class MapsExplainTest {
     try {
       Cli r = Cli.run("maps", "--explain", "-p", String.valueOf(sleep.pid()));
       assertThat(r.status()).as(r.err()).isZero();
-      assertThat(r.out()).containsPattern("r-xp [^\n]*/usr/bin/sleep\n    image: text, [^\n]*"
-          + "\\.text").containsPattern("\\[stack\\]\n    main stack")
+      assertThat(r.out())
+          .containsPattern("r-xp [^\n]*/usr/bin/sleep\n    image: text, [^\n]*" + "\\.text")
+          .containsPattern("\\[stack\\]\n    main stack")
           .doesNotContain("address not in the trace");
       String stack = r.out().lines().filter(l -> l.endsWith("[stack]")).findFirst().orElseThrow();
-      Cli w = Cli.run("where", "0x" + stack.substring(0, stack.indexOf('-')), "-p",
-          String.valueOf(sleep.pid()));
+      Cli w =
+          Cli.run(
+              "where",
+              "0x" + stack.substring(0, stack.indexOf('-')),
+              "-p",
+              String.valueOf(sleep.pid()));
       assertThat(w.out()).contains("is in " + stack).contains("main stack");
     } finally {
       sleep.destroy();
@@ -157,7 +186,8 @@ class MapsExplainTest {
 
   @Test
   void helpAndTheManPageNameBothCommands(@TempDir Path tmp) throws Exception {
-    assertThat(Cli.run("--help").out()).contains("memtrace where ADDR")
+    assertThat(Cli.run("--help").out())
+        .contains("memtrace where ADDR")
         .contains("maps [--at LINE] --explain");
     assertThat(Cli.run("maps", "--help").out()).contains("--explain", "--root", "-p, --pid");
     assertThat(Cli.run("where", "--help").out()).contains("ADDR", "--at", "--root");

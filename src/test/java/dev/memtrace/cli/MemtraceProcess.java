@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * memtrace as a separate process (same classpath as the tests), for what an in-process call
- * cannot show: the traced program's standard streams, and signals sent to memtrace.
+ * memtrace as a separate process (same classpath as the tests), for what an in-process call cannot
+ * show: the traced program's standard streams, and signals sent to memtrace.
  */
 final class MemtraceProcess {
 
@@ -32,12 +32,14 @@ final class MemtraceProcess {
         .redirectError(stderr.toFile());
   }
 
-  /** Runs memtrace with stdin from {@code in} and stdout into {@code out}; waits up to two minutes. */
-  static Result run(Path dir, Path in, Path out, String... args) throws IOException, InterruptedException {
+  /**
+   * Runs memtrace with stdin from {@code in} and stdout into {@code out}; waits up to two minutes.
+   */
+  static Result run(Path dir, Path in, Path out, String... args)
+      throws IOException, InterruptedException {
     Path err = Files.createTempFile(dir, "stderr", ".txt");
-    ProcessBuilder pb = builder(err, List.of(args))
-        .redirectInput(in.toFile())
-        .redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        builder(err, List.of(args)).redirectInput(in.toFile()).redirectOutput(out.toFile());
     Process p = pb.start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();

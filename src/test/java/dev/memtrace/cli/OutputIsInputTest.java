@@ -34,8 +34,14 @@ class OutputIsInputTest {
   void analyzeRefusesToWriteOverItsLog() throws Exception {
     for (String format : List.of("text", "html")) {
       Cli r = Cli.run("analyze", "--format", format, "-o", log.toString(), log.toString());
-      assertThat(r.err()).as(format).isEqualTo("memtrace: -o " + log + " is also an input (" + log
-          + "): it would be overwritten before it is read; write to another file\n");
+      assertThat(r.err())
+          .as(format)
+          .isEqualTo(
+              "memtrace: -o "
+                  + log
+                  + " is also an input ("
+                  + log
+                  + "): it would be overwritten before it is read; write to another file\n");
       assertThat(r.status()).as(format).isEqualTo(ExitCode.FAILED.code);
       assertThat(Files.readAllBytes(log)).as(format).isEqualTo(before);
     }
@@ -49,7 +55,9 @@ class OutputIsInputTest {
     Files.createDirectory(dir.resolve("sub"));
     for (Path out : List.of(link, dotted)) {
       Cli r = Cli.run("analyze", "-o", out.toString(), log.toString());
-      assertThat(r.err()).as(out.toString()).startsWith("memtrace: -o " + out + " is also an input");
+      assertThat(r.err())
+          .as(out.toString())
+          .startsWith("memtrace: -o " + out + " is also an input");
       assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     }
     assertThat(Files.readAllBytes(log)).isEqualTo(before);
@@ -60,7 +68,8 @@ class OutputIsInputTest {
     Path snaps = dir.resolve("t.maps.jsonl");
     Files.copy(SAMPLE.resolve("trace.maps.jsonl"), snaps);
     byte[] snapsBefore = Files.readAllBytes(snaps);
-    Cli r = Cli.run("analyze", "--snapshots", snaps.toString(), "-o", snaps.toString(), log.toString());
+    Cli r =
+        Cli.run("analyze", "--snapshots", snaps.toString(), "-o", snaps.toString(), log.toString());
     assertThat(r.err()).startsWith("memtrace: -o " + snaps + " is also an input");
     assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(Files.readAllBytes(snaps)).isEqualTo(snapsBefore);
@@ -77,20 +86,30 @@ class OutputIsInputTest {
   @Test
   void standardOutputAppendedToTheLogIsRefused() throws Exception {
     Path err = dir.resolve("stderr.txt");
-    Process p = MemtraceProcess.builder(err, List.of("analyze", log.toString()))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process p =
+        MemtraceProcess.builder(err, List.of("analyze", log.toString()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(err))
-        .isEqualTo("memtrace: " + log + ": the input is also standard output; redirect the output to another file\n");
+        .isEqualTo(
+            "memtrace: "
+                + log
+                + ": the input is also standard output; redirect the output to another file\n");
     assertThat(p.exitValue()).isEqualTo(ExitCode.FAILED.code);
     assertThat(Files.readAllBytes(log)).isEqualTo(before);
   }
 
   @Test
   void standardInputIsAnInputToo() throws Exception {
-    MemtraceProcess.Result r = MemtraceProcess.run(dir, log, dir.resolve("out.txt"), "analyze", "-o", log.toString());
-    assertThat(r.stderr()).isEqualTo("memtrace: -o " + log + " is also an input (standard input): it would be"
-        + " overwritten before it is read; write to another file\n");
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(dir, log, dir.resolve("out.txt"), "analyze", "-o", log.toString());
+    assertThat(r.stderr())
+        .isEqualTo(
+            "memtrace: -o "
+                + log
+                + " is also an input (standard input): it would be"
+                + " overwritten before it is read; write to another file\n");
     assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(Files.readAllBytes(log)).isEqualTo(before);
   }
@@ -98,7 +117,15 @@ class OutputIsInputTest {
   @Test
   void runRefusesOneFileForTheRecordingAndTheTimeline() {
     Path x = dir.resolve("x");
-    Cli r = Cli.run("run", "--save", x.toString(), "-o", dir.resolve(".").resolve("x").toString(), "--", "true");
+    Cli r =
+        Cli.run(
+            "run",
+            "--save",
+            x.toString(),
+            "-o",
+            dir.resolve(".").resolve("x").toString(),
+            "--",
+            "true");
     assertThat(r.err()).startsWith("memtrace: --save and -o name the same file");
     assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(x).doesNotExist();

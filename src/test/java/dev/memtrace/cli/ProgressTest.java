@@ -27,9 +27,10 @@ class ProgressTest {
     now.set(2_000_000_000L);
     p.update(2_500_000);
     p.done();
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(
-        String.format("\rmemtrace: %,d lines read, 1 s", 1_200_000)
-            + String.format("\rmemtrace: %,d lines read, 2 s", 2_500_000)
-            + "\r\033[K");
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            String.format("\rmemtrace: %,d lines read, 1 s", 1_200_000)
+                + String.format("\rmemtrace: %,d lines read, 2 s", 2_500_000)
+                + "\r\033[K");
   }
 }

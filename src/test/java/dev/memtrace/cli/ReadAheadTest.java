@@ -18,8 +18,8 @@ class ReadAheadTest {
 
   /** Three events, then a wait (a live program sleeping) until released, then the end. */
   private static final class PausingSource implements EventSource {
-    final List<TraceEvent> events = TraceReader.parseAll(
-        "1 brk(NULL) = 0x1000\n1 getpid() = 1\n1 close(3) = 0\n");
+    final List<TraceEvent> events =
+        TraceReader.parseAll("1 brk(NULL) = 0x1000\n1 getpid() = 1\n1 close(3) = 0\n");
     final CountDownLatch release = new CountDownLatch(1);
     int next;
 
@@ -60,34 +60,37 @@ class ReadAheadTest {
     public void close() {}
   }
 
-  private static final ReadAhead.Annotator BARE = new ReadAhead.Annotator() {
-    @Override
-    public void accept(TraceEvent e, List<AnnotatedEvent> out) {
-      out.add(AnnotatedEvent.bare(e));
-    }
+  private static final ReadAhead.Annotator BARE =
+      new ReadAhead.Annotator() {
+        @Override
+        public void accept(TraceEvent e, List<AnnotatedEvent> out) {
+          out.add(AnnotatedEvent.bare(e));
+        }
 
-    @Override
-    public List<AnnotatedEvent> finish() {
-      return List.of();
-    }
-  };
+        @Override
+        public List<AnnotatedEvent> finish() {
+          return List.of();
+        }
+      };
 
   @Test
   void whatIsParsedGoesOnWhileTheSourceWaitsForInput() throws Exception {
     PausingSource source = new PausingSource();
     List<TraceEvent> seen = new ArrayList<>();
     try (ReadAhead ahead = new ReadAhead(source, BARE)) {
-      Thread consumer = new Thread(() -> {
-        try {
-          for (AnnotatedEvent a = ahead.next(); a != null; a = ahead.next()) {
-            synchronized (seen) {
-              seen.add(a.event());
-            }
-          }
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Thread consumer =
+          new Thread(
+              () -> {
+                try {
+                  for (AnnotatedEvent a = ahead.next(); a != null; a = ahead.next()) {
+                    synchronized (seen) {
+                      seen.add(a.event());
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       consumer.start();
       // the batch is far from full, but the source has nothing more at hand: it must not wait
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

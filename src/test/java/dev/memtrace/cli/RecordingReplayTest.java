@@ -9,9 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run --save F} then {@code analyze F}: the same timeline, byte for byte. */
 class RecordingReplayTest {
@@ -29,18 +29,37 @@ class RecordingReplayTest {
     PrintStream errStream = new PrintStream(err, true);
     PrintStream devNull = new PrintStream(new ByteArrayOutputStream());
 
-    int status = Main.run(new String[] {"--format", format, "-o", live.toString(), "--save", rec.toString(),
-        "--", "sh", "-c", "ls / > /dev/null; head -c 200000 /dev/zero | cat > /dev/null; exit 4"}, devNull, errStream);
+    int status =
+        Main.run(
+            new String[] {
+              "--format",
+              format,
+              "-o",
+              live.toString(),
+              "--save",
+              rec.toString(),
+              "--",
+              "sh",
+              "-c",
+              "ls / > /dev/null; head -c 200000 /dev/zero | cat > /dev/null; exit 4"
+            },
+            devNull,
+            errStream);
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(4);
     assertThat(RecordingReader.isRecording(rec)).isTrue();
 
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("could not be parsed");
     err.reset();
-    int replayed = Main.run(new String[] {"analyze", "--format", format, "-o", replay.toString(), rec.toString()},
-        devNull, errStream);
+    int replayed =
+        Main.run(
+            new String[] {"analyze", "--format", format, "-o", replay.toString(), rec.toString()},
+            devNull,
+            errStream);
 
     assertThat(replayed).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(Files.readString(live)).contains("exit_group").containsAnyOf("+++ exited with 4 +++", "\"status\":4");
+    assertThat(Files.readString(live))
+        .contains("exit_group")
+        .containsAnyOf("+++ exited with 4 +++", "\"status\":4");
     assertThat(Files.readString(replay)).isEqualTo(Files.readString(live));
     // nothing but, on a loaded machine, the one line on late snapshots the text timeline ends with
     assertThat(err.toString(StandardCharsets.UTF_8).lines())

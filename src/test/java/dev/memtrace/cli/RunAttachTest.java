@@ -11,8 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,13 @@ class RunAttachTest {
               () ->
                   Main.run(
                       new String[] {
-                        "run", "-p", Long.toString(target.pid()), "--save", rec.toString(), "-o", "/dev/null"
+                        "run",
+                        "-p",
+                        Long.toString(target.pid()),
+                        "--save",
+                        rec.toString(),
+                        "-o",
+                        "/dev/null"
                       },
                       new PrintStream(new ByteArrayOutputStream()),
                       new PrintStream(err, true)));
@@ -47,7 +53,9 @@ class RunAttachTest {
       target.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
       target.getOutputStream().flush();
 
-      assertThat(status.get(60, TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(7);
+      assertThat(status.get(60, TimeUnit.SECONDS))
+          .as(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo(7);
       List<LiveItem> items = Recordings.items(rec);
       MapsSnapshot first = (MapsSnapshot) items.get(0);
       assertThat(first.kind()).isEqualTo(MapsSnapshot.Kind.ATTACH);
@@ -56,8 +64,11 @@ class RunAttachTest {
           .contains("[stack]")
           .contains("/" + Path.of("/bin/sh").toRealPath().getFileName())
           .doesNotContain("/sleep");
-      assertThat(Recordings.firstLine(items, "[\"sleep\", \"0.1\"]")).as("the forked child is traced").isNotNull();
-      assertThat(((LiveItem.LogLine) items.get(items.size() - 1)).text()).endsWith("+++ exited with 7 +++");
+      assertThat(Recordings.firstLine(items, "[\"sleep\", \"0.1\"]"))
+          .as("the forked child is traced")
+          .isNotNull();
+      assertThat(((LiveItem.LogLine) items.get(items.size() - 1)).text())
+          .endsWith("+++ exited with 7 +++");
     } finally {
       target.destroyForcibly();
       target.waitFor(5, TimeUnit.SECONDS);

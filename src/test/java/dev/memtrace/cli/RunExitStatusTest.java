@@ -42,7 +42,8 @@ class RunExitStatusTest {
   void aProgramKilledBySignalNGives128PlusN() {
     assumeStrace();
     assertThat(run("-o", "/dev/null", "--", "sh", "-c", "kill -TERM $$")).isEqualTo(128 + 15);
-    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", "sh", "-c", "kill -KILL $$")).isEqualTo(128 + 9);
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", "sh", "-c", "kill -KILL $$"))
+        .isEqualTo(128 + 9);
   }
 
   @Test
@@ -72,7 +73,8 @@ class RunExitStatusTest {
     err.reset();
     assertThat(run("--", dir.toString())).isEqualTo(126);
     // executable but not a format the kernel knows: found out from execve's ENOEXEC in the log
-    Path garbage = Files.write(dir.resolve("garbage"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0, 0});
+    Path garbage =
+        Files.write(dir.resolve("garbage"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0, 0});
     Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
     err.reset();
     assertThat(run("-o", "/dev/null", "--", garbage.toString())).isEqualTo(126);
@@ -110,12 +112,16 @@ class RunExitStatusTest {
             .start();
     try {
       Path status = Path.of("/proc", Long.toString(target.pid()), "status");
-      for (int i = 0; i < 200 && Files.readAllLines(status).stream()
-          .noneMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0")); i++) {
+      for (int i = 0;
+          i < 200
+              && Files.readAllLines(status).stream()
+                  .noneMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0"));
+          i++) {
         Thread.sleep(50);
       }
       assertThat(run("run", "-p", Long.toString(target.pid()))).isEqualTo(125);
-      assertThat(err()).contains("strace could not attach to pid " + target.pid())
+      assertThat(err())
+          .contains("strace could not attach to pid " + target.pid())
           .contains("is already traced by pid " + other.pid() + " (strace)");
     } finally {
       other.destroy();
@@ -130,23 +136,29 @@ class RunExitStatusTest {
     MemtraceProcess.Result r =
         MemtraceProcess.run(dir, Map.of("PATH", dir.toString()), "--", "true");
     assertThat(r.status()).isEqualTo(125);
-    assertThat(r.stderr()).isEqualTo(
-        "memtrace: strace is not installed (on Debian or Ubuntu: apt-get install strace)\n");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "memtrace: strace is not installed (on Debian or Ubuntu: apt-get install strace)\n");
   }
 
   @Test
   void ptraceRefusedIsExplained() throws Exception {
     // a stand-in for strace in a container that forbids ptrace: it fails the way strace does
-    Path fake = Files.writeString(dir.resolve("strace"),
-        "#!/bin/sh\necho 'strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted' >&2\n"
-            + "exit 1\n");
+    Path fake =
+        Files.writeString(
+            dir.resolve("strace"),
+            "#!/bin/sh\necho 'strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted' >&2\n"
+                + "exit 1\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     MemtraceProcess.Result r =
         MemtraceProcess.run(dir, Map.of("MEMTRACE_STRACE", fake.toString()), "--", "true");
     assertThat(r.status()).isEqualTo(125);
-    assertThat(r.stderr()).startsWith("strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted\n");
+    assertThat(r.stderr())
+        .startsWith(
+            "strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted\n");
     assertThat(r.stderr().lines().reduce((a, b) -> b).orElseThrow())
-        .startsWith("memtrace: strace failed before true started (strace exit status 1, its own message is above): ptrace was refused: ");
+        .startsWith(
+            "memtrace: strace failed before true started (strace exit status 1, its own message is above): ptrace was refused: ");
   }
 
   @Test
@@ -156,15 +168,20 @@ class RunExitStatusTest {
     // 1 before execve, and the log holds only "+++ exited with 1 +++"
     Path timeline = dir.resolve("timeline.txt");
     Path stderr = dir.resolve("stderr.txt");
-    ProcessBuilder pb = MemtraceProcess.builder(stderr,
-        java.util.List.of("--no-snapshots", "-o", timeline.toString(), "--", "true"));
+    ProcessBuilder pb =
+        MemtraceProcess.builder(
+            stderr, java.util.List.of("--no-snapshots", "-o", timeline.toString(), "--", "true"));
     pb.command().addAll(0, java.util.List.of("strace", "-f", "-o", "/dev/null"));
     Process p = pb.start();
     assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(timeline)).contains("+++ exited with 1 +++").doesNotContain("execve(");
-    assertThat(Files.readString(stderr)).contains("PTRACE_TRACEME")
-        .contains("memtrace: strace failed before true started (its own message is above): ptrace was refused:"
-            + " memtrace itself is traced by pid ");
+    assertThat(Files.readString(timeline))
+        .contains("+++ exited with 1 +++")
+        .doesNotContain("execve(");
+    assertThat(Files.readString(stderr))
+        .contains("PTRACE_TRACEME")
+        .contains(
+            "memtrace: strace failed before true started (its own message is above): ptrace was refused:"
+                + " memtrace itself is traced by pid ");
     assertThat(p.exitValue()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
   }
 }

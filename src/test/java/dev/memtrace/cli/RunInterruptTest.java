@@ -30,7 +30,8 @@ class RunInterruptTest {
     // a parent that ignores SIGTERM and a child that sleeps: both must go
     String script = "trap '' TERM; sleep 60 & sleep 61; wait";
     ProcessBuilder pb =
-        MemtraceProcess.builder(dir.resolve("stderr.txt"),
+        MemtraceProcess.builder(
+            dir.resolve("stderr.txt"),
             List.of("--save", rec.toString(), "-o", timeline.toString(), "--", "sh", "-c", script));
     Process memtrace = pb.start();
     List<ProcessHandle> tree = awaitTree(memtrace, 4); // strace, sh, two sleeps
@@ -45,9 +46,13 @@ class RunInterruptTest {
     }
     List<LiveItem> items = Recordings.items(rec);
     assertThat(Recordings.firstLine(items, "execve(")).isNotNull();
-    assertThat(Recordings.firstLine(items, "+++ killed by SIGKILL +++")).as("sh ignored SIGTERM").isNotNull();
-    assertThat(Files.readString(rec)).contains("\"type\":\"end\"", "\"interrupted\":true")
-        .as("the recording ends with memtrace's own status, not sh's 137").contains("\"exitStatus\":143");
+    assertThat(Recordings.firstLine(items, "+++ killed by SIGKILL +++"))
+        .as("sh ignored SIGTERM")
+        .isNotNull();
+    assertThat(Files.readString(rec))
+        .contains("\"type\":\"end\"", "\"interrupted\":true")
+        .as("the recording ends with memtrace's own status, not sh's 137")
+        .contains("\"exitStatus\":143");
     assertThat(Files.readString(timeline)).contains("execve(").contains("+++ killed by");
   }
 
@@ -57,8 +62,10 @@ class RunInterruptTest {
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     // a tree: sh, a sleep, a second sh with its own sleep, and a sleep in the foreground
     String script = "sleep 60 & sh -c 'sleep 62; :' & sleep 61; wait";
-    ProcessBuilder pb = MemtraceProcess.builder(dir.resolve("stderr.txt"),
-        List.of("-o", dir.resolve("timeline.txt").toString(), "--", "sh", "-c", script));
+    ProcessBuilder pb =
+        MemtraceProcess.builder(
+            dir.resolve("stderr.txt"),
+            List.of("-o", dir.resolve("timeline.txt").toString(), "--", "sh", "-c", script));
     pb.command().add(1, "-Djava.io.tmpdir=" + tmp); // where memtrace makes its FIFO's directory
     Process memtrace = pb.start();
     List<ProcessHandle> tree = awaitTree(memtrace, 6); // strace and five traced (and the watchdog)
@@ -103,8 +110,10 @@ class RunInterruptTest {
     try {
       Path timeline = dir.resolve("attach.txt");
       Process memtrace =
-          MemtraceProcess.builder(dir.resolve("stderr.txt"),
-              List.of("run", "-p", Long.toString(target.pid()), "-o", timeline.toString())).start();
+          MemtraceProcess.builder(
+                  dir.resolve("stderr.txt"),
+                  List.of("run", "-p", Long.toString(target.pid()), "-o", timeline.toString()))
+              .start();
       Path status = Path.of("/proc", Long.toString(target.pid()), "status");
       awaitTracer(status, true);
 
@@ -114,7 +123,9 @@ class RunInterruptTest {
       assertThat(memtrace.exitValue()).isEqualTo(128 + 15);
       assertThat(target.isAlive()).as("the attached process keeps running").isTrue();
       awaitTracer(status, false);
-      assertThat(Files.readString(timeline)).as("what was traced is written").contains(Long.toString(target.pid()));
+      assertThat(Files.readString(timeline))
+          .as("what was traced is written")
+          .contains(Long.toString(target.pid()));
     } finally {
       target.destroyForcibly();
       target.waitFor(5, TimeUnit.SECONDS);
@@ -124,8 +135,9 @@ class RunInterruptTest {
   /** Waits until /proc/PID/status shows a tracer ({@code traced}) or none. */
   private static void awaitTracer(Path status, boolean traced) throws Exception {
     for (int i = 0; i < 600; i++) {
-      boolean now = Files.readAllLines(status).stream()
-          .anyMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0"));
+      boolean now =
+          Files.readAllLines(status).stream()
+              .anyMatch(l -> l.startsWith("TracerPid:") && !l.endsWith("\t0"));
       if (now == traced) {
         return;
       }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The traced program's stdin, stdout and stderr pass through untouched; the timeline stays apart. */
+/**
+ * The traced program's stdin, stdout and stderr pass through untouched; the timeline stays apart.
+ */
 class RunStreamsTest {
 
   @TempDir Path dir;
@@ -26,8 +28,13 @@ class RunStreamsTest {
     MemtraceProcess.Result r = MemtraceProcess.run(dir, in, out, "--", "cat");
 
     assertThat(r.status()).isZero();
-    assertThat(Files.readAllBytes(out)).as("cat's output, byte for byte, and nothing else").isEqualTo(data);
-    assertThat(r.stderr()).as("the timeline on stderr").contains("execve(\"/usr/bin/cat\"").contains("+++ exited with 0 +++");
+    assertThat(Files.readAllBytes(out))
+        .as("cat's output, byte for byte, and nothing else")
+        .isEqualTo(data);
+    assertThat(r.stderr())
+        .as("the timeline on stderr")
+        .contains("execve(\"/usr/bin/cat\"")
+        .contains("+++ exited with 0 +++");
   }
 
   @Test
@@ -37,12 +44,23 @@ class RunStreamsTest {
     Path timeline = dir.resolve("timeline.txt");
 
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Path.of("/dev/null"), out, "-o", timeline.toString(), "--no-snapshots",
-            "--", "sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 5");
+        MemtraceProcess.run(
+            dir,
+            Path.of("/dev/null"),
+            out,
+            "-o",
+            timeline.toString(),
+            "--no-snapshots",
+            "--",
+            "sh",
+            "-c",
+            "echo to-stdout; echo to-stderr >&2; exit 5");
 
     assertThat(r.status()).isEqualTo(5);
     assertThat(Files.readString(out)).isEqualTo("to-stdout\n");
     assertThat(r.stderr()).isEqualTo("to-stderr\n");
-    assertThat(Files.readString(timeline)).contains("write(0x1, 0x").contains("+++ exited with 5 +++");
+    assertThat(Files.readString(timeline))
+        .contains("write(0x1, 0x")
+        .contains("+++ exited with 5 +++");
   }
 }

@@ -1,7 +1,6 @@
 package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,17 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The samples run again, live: each program (built from {@code samples/NN-.../*.c} with gcc, or
- * the system cat) under strace with maps snapshots, then {@code memtrace analyze}. Only what ASLR
- * does not change is checked: sizes, permissions, classes, which call made or removed what, the
- * fault's code and its distance past [heap].
+ * The samples run again, live: each program (built from {@code samples/NN-.../*.c} with gcc, or the
+ * system cat) under strace with maps snapshots, then {@code memtrace analyze}. Only what ASLR does
+ * not change is checked: sizes, permissions, classes, which call made or removed what, the fault's
+ * code and its distance past [heap].
  */
 class SamplesLiveTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void tools() {
@@ -37,8 +35,10 @@ class SamplesLiveTest {
 
   private record Run(List<JsonNode> events, String summary) {
     JsonNode first(Predicate<JsonNode> p) {
-      return events.stream().filter(p).findFirst().orElseThrow(
-          () -> new AssertionError("no such event among " + events.size()));
+      return events.stream()
+          .filter(p)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no such event among " + events.size()));
     }
 
     boolean any(Predicate<JsonNode> p) {
@@ -92,15 +92,24 @@ class SamplesLiveTest {
     Path big = bigFile();
     Run all = run("01-cat-buffer", "sh", "-c", "cat " + big + " | cat > /dev/null");
     // the first cat, the one given the file (strace cuts its long path at 32 characters)
-    int pid = all.first(e -> call(e, "execve", null)
-        && e.path("args").path(1).asText().startsWith("[\"cat\", ")).path("pid").asInt();
-    Run r = new Run(all.events().stream().filter(e -> e.path("pid").asInt() == pid).toList(),
-        all.summary());
+    int pid =
+        all.first(
+                e ->
+                    call(e, "execve", null)
+                        && e.path("args").path(1).asText().startsWith("[\"cat\", "))
+            .path("pid")
+            .asInt();
+    Run r =
+        new Run(
+            all.events().stream().filter(e -> e.path("pid").asInt() == pid).toList(),
+            all.summary());
     JsonNode mmap = r.first(e -> call(e, "mmap", "139264"));
     assertThat(mmap.path("args").path(3).asText()).isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS");
     assertThat(change(mmap).path("class").asText()).isEqualTo("malloc mmap chunk");
     assertThat(change(mmap).path("after").path("perms").asText()).isEqualTo("rw-p");
-    assertThat(why(mmap)).contains("cat's 131072-byte I/O buffer").contains("= 139264 (34 pages)")
+    assertThat(why(mmap))
+        .contains("cat's 131072-byte I/O buffer")
+        .contains("= 139264 (34 pages)")
         .contains("not part of [heap]");
     assertThat(r.any(e -> call(e, "read", null) && "131072".equals(e.path("ret").asText())))
         .isTrue();
@@ -119,7 +128,8 @@ class SamplesLiveTest {
     assertThat(change(mmap).path("class").asText()).isEqualTo("malloc mmap chunk");
     assertThat(why(mmap)).contains("not part of [heap]");
     assertThat(r.any(e -> call(e, "munmap", "1052672"))).isTrue();
-    assertThat(r.summary()).containsPattern("heap \\(brk\\)\\s+132 KiB\\s+1\\s+132 KiB")
+    assertThat(r.summary())
+        .containsPattern("heap \\(brk\\)\\s+132 KiB\\s+1\\s+132 KiB")
         .containsPattern("malloc mmap chunk\\s+-\\s+-\\s+-\\s+1.00 MiB\\s+1\\s+1.00 MiB");
   }
 
@@ -149,9 +159,14 @@ class SamplesLiveTest {
     JsonNode munmap = r.first(e -> call(e, "munmap", "300000"));
     assertThat(change(munmap).path("op").asText()).isEqualTo("-");
     assertThat(change(munmap).path("before").path("path").asText()).endsWith("/big.bin");
-    assertThat(r.events().stream().filter(e -> call(e, "close", null)
-        && e.path("line").asInt() > mmap.path("line").asInt()
-        && e.path("line").asInt() < munmap.path("line").asInt())).hasSize(1);
+    assertThat(
+            r.events().stream()
+                .filter(
+                    e ->
+                        call(e, "close", null)
+                            && e.path("line").asInt() > mmap.path("line").asInt()
+                            && e.path("line").asInt() < munmap.path("line").asInt()))
+        .hasSize(1);
   }
 
   @Test
@@ -160,8 +175,9 @@ class SamplesLiveTest {
     JsonNode segv = r.first(e -> "signal".equals(e.path("kind").asText()));
     assertThat(segv.path("signal").asText()).isEqualTo("SIGSEGV");
     assertThat(segv.path("siginfo").asText()).contains("si_code=SEGV_MAPERR");
-    assertThat(why(segv)).contains("in unmapped space, 4096 bytes (4 KiB) beyond the end of the "
-        + "[heap]").contains("SEGV_MAPERR: no mapping at all");
+    assertThat(why(segv))
+        .contains("in unmapped space, 4096 bytes (4 KiB) beyond the end of the " + "[heap]")
+        .contains("SEGV_MAPERR: no mapping at all");
     assertThat(r.any(e -> "killed".equals(e.path("exit").asText()))).isTrue();
   }
 
@@ -172,9 +188,11 @@ class SamplesLiveTest {
         .isFalse();
     assertThat(r.any(e -> call(e, "getpid", null))).isTrue();
     assertThat(r.events().stream().map(SamplesLiveTest::why).reduce("", String::concat))
-        .contains("[vdso]: a small shared object").contains("[vvar]: read-only kernel data")
+        .contains("[vdso]: a small shared object")
+        .contains("[vvar]: read-only kernel data")
         .contains("[stack]: the main thread's stack");
-    assertThat(r.summary()).containsPattern("vdso\\s+8 KiB\\s+1\\s+8 KiB")
+    assertThat(r.summary())
+        .containsPattern("vdso\\s+8 KiB\\s+1\\s+8 KiB")
         .containsPattern("vvar\\s+\\d+ KiB");
   }
 

@@ -14,16 +14,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden samples: each {@code samples/NAME/} holds a saved {@code trace.log} (and often its
- * {@code trace.maps.jsonl} snapshots) and a README that shows, one a line, the commands that made
- * its expected outputs: {@code memtrace analyze ... trace.log > expected.txt}, run in the
- * sample's folder. The test runs each such command in-process and compares. To accept a deliberate
- * change, rerun the commands in the README and review the diff.
+ * Golden samples: each {@code samples/NAME/} holds a saved {@code trace.log} (and often its {@code
+ * trace.maps.jsonl} snapshots) and a README that shows, one a line, the commands that made its
+ * expected outputs: {@code memtrace analyze ... trace.log > expected.txt}, run in the sample's
+ * folder. The test runs each such command in-process and compares. To accept a deliberate change,
+ * rerun the commands in the README and review the diff.
  */
 class SamplesTest {
 
-  private static final Pattern COMMAND = Pattern.compile(
-      "^memtrace ((?:analyze|maps|where) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
+  private static final Pattern COMMAND =
+      Pattern.compile("^memtrace ((?:analyze|maps|where) [^>\\n]+?) > (\\S+)$", Pattern.MULTILINE);
 
   static Stream<Path> samples() throws IOException {
     Path root = Path.of("samples");
@@ -51,7 +51,8 @@ class SamplesTest {
       }
       Cli r = Cli.run(args.toArray(String[]::new));
       assertThat(r.status()).as("%s: %s", sample, m.group(1)).isZero();
-      assertThat(r.out()).as("%s: %s", sample, m.group(1))
+      assertThat(r.out())
+          .as("%s: %s", sample, m.group(1))
           .isEqualTo(Files.readString(sample.resolve(m.group(2))));
     }
     assertThat(commands).as("commands with '> FILE' in %s/README.md", sample).isPositive();

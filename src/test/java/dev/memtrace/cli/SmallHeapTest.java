@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 10 MB line (a write buffer under -s) on a heap too small for it: one line saying so and
- * status 125, never a stack trace, in every format; with room, the line is written.
+ * A 10 MB line (a write buffer under -s) on a heap too small for it: one line saying so and status
+ * 125, never a stack trace, in every format; with room, the line is written.
  */
 class SmallHeapTest {
 
@@ -24,17 +24,28 @@ class SmallHeapTest {
 
   private record Run(int status, String stderr) {}
 
-  private Run analyze(String heap, Path log, String format) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "analyze", "--format", format, log.toString()));
+  private Run analyze(String heap, Path log, String format)
+      throws IOException, InterruptedException {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "analyze",
+                "--format",
+                format,
+                log.toString()));
     Path err = tmp.resolve("stderr-" + heap + "-" + format + ".txt");
-    Process p = new ProcessBuilder(argv)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(err.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
   }
@@ -55,8 +66,12 @@ class SmallHeapTest {
       // 24 MB cannot hold the line, the reader's buffer and a copy: the heap runs out
       assertThat(small.stderr()).as(format).doesNotContain("Exception").doesNotContain("\tat ");
       assertThat(small.status()).as(format).isEqualTo(ExitCode.FAILED.code);
-      assertThat(small.stderr()).as(format).matches("memtrace: (cannot read input: )?"
-          + java.util.regex.Pattern.quote(Main.OUT_OF_MEMORY) + "\n");
+      assertThat(small.stderr())
+          .as(format)
+          .matches(
+              "memtrace: (cannot read input: )?"
+                  + java.util.regex.Pattern.quote(Main.OUT_OF_MEMORY)
+                  + "\n");
       Run room = analyze("-Xmx512m", log, format);
       assertThat(room.status()).as(format).isZero();
       assertThat(room.stderr()).as(format).isEmpty();

@@ -41,7 +41,11 @@ class ThreadExecveLiveTest {
     List<String> cmd = new ArrayList<>(List.of("strace", "-ff", "-o", prefix.toString()));
     cmd.addAll(flags);
     cmd.add(bin.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("strace finished").isTrue();
     assertThat(p.exitValue()).as(Files.readString(dir.resolve("out.txt"))).isZero();
     int leader = pidOfFileWith(prefix, "+++ superseded by execve in pid ");
@@ -57,8 +61,10 @@ class ThreadExecveLiveTest {
         execs.add(n);
       }
     }
-    List<JsonNode> fromThread = execs.stream()
-        .filter(n -> n.get("args").size() > 1 && n.get("args").get(1).asText().equals(ARGS)).toList();
+    List<JsonNode> fromThread =
+        execs.stream()
+            .filter(n -> n.get("args").size() > 1 && n.get("args").get(1).asText().equals(ARGS))
+            .toList();
     assertThat(fromThread).as("execve of the thread in\n%s", jsonl.out()).hasSize(1);
     JsonNode exec = fromThread.get(0);
     assertThat(exec.get("pid").asInt()).isEqualTo(leader);
@@ -70,7 +76,8 @@ class ThreadExecveLiveTest {
     Cli text = Cli.run("analyze", prefix.toString());
     assertThat(text.status()).as(text.err()).isZero();
     assertThat(text.out().lines().filter(l -> l.contains("execve(\"/bin/echo\", " + ARGS)))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .matches(" *\\d+: +" + leader + " .*execve\\(\"/bin/echo\", .*\\) = 0");
     assertThat(text.out()).doesNotContain("execve() = 0");
   }

@@ -1,14 +1,14 @@
 package dev.memtrace.cli;
 
-import dev.memtrace.run.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.run.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * html and perfetto are one document each: when analyze fails part-way (here reading
@@ -50,13 +50,18 @@ class WholeFileOutputTest {
   @ValueSource(strings = {"html", "perfetto"})
   void aGoodRunReplacesTheFileKeepingItsPermissions(String format) throws Exception {
     Path out = Files.writeString(dir.resolve("report"), "old\n");
-    Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-    Path log = Files.writeString(dir.resolve("t.log"), "brk(NULL) = 0x5560d3ca1000\n+++ exited with 0 +++\n");
+    Files.setPosixFilePermissions(
+        out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Path log =
+        Files.writeString(
+            dir.resolve("t.log"), "brk(NULL) = 0x5560d3ca1000\n+++ exited with 0 +++\n");
     Cli r = Cli.run("analyze", "--format", format, "-o", out.toString(), log.toString());
 
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(Files.readString(out)).contains("brk");
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out)))
         .isEqualTo("rw-r-----");
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).containsExactlyInAnyOrder(out, log);

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Output that cannot be written is said, as coreutils says it, with a non-zero status: a full
- * disk ({@code > /dev/full}) and a closed standard output ({@code >&-}). A reader that went away
- * ({@code | head}) is not an error. memtrace runs as its own process: only there do the real
- * standard streams fail.
+ * Output that cannot be written is said, as coreutils says it, with a non-zero status: a full disk
+ * ({@code > /dev/full}) and a closed standard output ({@code >&-}). A reader that went away ({@code
+ * | head}) is not an error. memtrace runs as its own process: only there do the real standard
+ * streams fail.
  */
 class WriteErrorTest {
 
@@ -33,7 +33,8 @@ class WriteErrorTest {
   @ValueSource(strings = {"text", "jsonl", "html", "perfetto"})
   void aFullDiskIsAWriteErrorInEveryFormat(String format) throws Exception {
     MemtraceProcess.Result r =
-        MemtraceProcess.run(dir, Path.of("/dev/null"), FULL, "analyze", "--format", format, LOG.toString());
+        MemtraceProcess.run(
+            dir, Path.of("/dev/null"), FULL, "analyze", "--format", format, LOG.toString());
     assertThat(r.stderr()).isEqualTo("memtrace: write error: No space left on device\n");
     assertThat(r.status()).isEqualTo(ExitCode.WRITE_ERROR.code);
   }
@@ -41,7 +42,8 @@ class WriteErrorTest {
   @Test
   void theSummaryAndMapsReportAFullDiskToo() throws Exception {
     MemtraceProcess.Result summary =
-        MemtraceProcess.run(dir, Path.of("/dev/null"), FULL, "analyze", "--summary", LOG.toString());
+        MemtraceProcess.run(
+            dir, Path.of("/dev/null"), FULL, "analyze", "--summary", LOG.toString());
     assertThat(summary.stderr()).isEqualTo("memtrace: write error: No space left on device\n");
     assertThat(summary.status()).isEqualTo(ExitCode.WRITE_ERROR.code);
     MemtraceProcess.Result maps =
@@ -52,8 +54,15 @@ class WriteErrorTest {
 
   @Test
   void anOutputFileOnAFullDiskIsNamed() throws Exception {
-    MemtraceProcess.Result r = MemtraceProcess.run(
-        dir, Path.of("/dev/null"), dir.resolve("out"), "analyze", "-o", FULL.toString(), LOG.toString());
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(
+            dir,
+            Path.of("/dev/null"),
+            dir.resolve("out"),
+            "analyze",
+            "-o",
+            FULL.toString(),
+            LOG.toString());
     assertThat(r.stderr()).isEqualTo("memtrace: write error: /dev/full: No space left on device\n");
     assertThat(r.status()).isEqualTo(ExitCode.WRITE_ERROR.code);
   }
@@ -63,8 +72,11 @@ class WriteErrorTest {
     Path err = dir.resolve("stderr.txt");
     List<String> argv = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" >&-", "sh"));
     argv.addAll(MemtraceProcess.builder(err, List.of("analyze", LOG.toString())).command());
-    Process p = new ProcessBuilder(argv).redirectInput(Path.of("/dev/null").toFile())
-        .redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectInput(Path.of("/dev/null").toFile())
+            .redirectError(err.toFile())
+            .start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(err)).isEqualTo("memtrace: write error: Bad file descriptor\n");
     assertThat(p.exitValue()).isEqualTo(ExitCode.WRITE_ERROR.code);
@@ -76,13 +88,16 @@ class WriteErrorTest {
     Path log = dir.resolve("long.log");
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < 20_000; i++) {
-      b.append("100  mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n")
+      b.append(
+              "100  mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n")
           .append("100  munmap(0x7f0000000000, 8192) = 0\n");
     }
     Files.writeString(log, b, StandardCharsets.US_ASCII);
     Path err = dir.resolve("stderr.txt");
-    Process p = MemtraceProcess.builder(err, List.of("analyze", log.toString()))
-        .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    Process p =
+        MemtraceProcess.builder(err, List.of("analyze", log.toString()))
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .start();
     byte[] first = p.getInputStream().readNBytes(100);
     p.getInputStream().close();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -94,19 +109,38 @@ class WriteErrorTest {
   @Test
   void aLiveRunWhoseTimelineCannotBeWrittenFails() throws IOException, InterruptedException {
     assumeStrace();
-    MemtraceProcess.Result r = MemtraceProcess.run(dir, Path.of("/dev/null"), dir.resolve("out"),
-        "run", "--no-snapshots", "-o", FULL.toString(), "--", "sh", "-c", "exit 7");
-    assertThat(r.stderr()).startsWith("memtrace: write error: /dev/full: No space left on device\n");
-    assertThat(r.status()).as("memtrace failed, not the program's 7").isEqualTo(ExitCode.FAILED.code);
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(
+            dir,
+            Path.of("/dev/null"),
+            dir.resolve("out"),
+            "run",
+            "--no-snapshots",
+            "-o",
+            FULL.toString(),
+            "--",
+            "sh",
+            "-c",
+            "exit 7");
+    assertThat(r.stderr())
+        .startsWith("memtrace: write error: /dev/full: No space left on device\n");
+    assertThat(r.status())
+        .as("memtrace failed, not the program's 7")
+        .isEqualTo(ExitCode.FAILED.code);
   }
 
   @Test
   void aRunWhoseOutputCannotBeCreatedDoesNotStartTheProgram() {
     assumeStrace();
     Path marker = dir.resolve("ran");
-    Cli r = Cli.run("-o", dir.resolve("no-such-dir/t.txt").toString(), "--", "touch", marker.toString());
-    assertThat(r.err()).startsWith("memtrace: cannot write " + dir.resolve("no-such-dir/t.txt")
-        + ": no such directory, or not writable\n");
+    Cli r =
+        Cli.run(
+            "-o", dir.resolve("no-such-dir/t.txt").toString(), "--", "touch", marker.toString());
+    assertThat(r.err())
+        .startsWith(
+            "memtrace: cannot write "
+                + dir.resolve("no-such-dir/t.txt")
+                + ": no such directory, or not writable\n");
     assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     assertThat(marker).as("the program never ran").doesNotExist();
   }

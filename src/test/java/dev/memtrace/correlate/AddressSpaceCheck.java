@@ -18,18 +18,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The whole address space, replayed from the log alone, against every snapshot: unlike
- * {@link ReplayCheck} nothing the kernel mapped at execve is left out, only the regions whose
- * address no call shows ({@code [stack]}, {@code [vdso]}, {@code [vvar]}, {@code [vvar_vclock]},
- * {@code [vsyscall]}). The model reads the ELF headers of the files the trace names on this
- * machine, in two readings of the log as {@code memtrace maps} does: the first learns the load
- * biases, the second places the images from their execve on. No snapshot is given to the model.
+ * The whole address space, replayed from the log alone, against every snapshot: unlike {@link
+ * ReplayCheck} nothing the kernel mapped at execve is left out, only the regions whose address no
+ * call shows ({@code [stack]}, {@code [vdso]}, {@code [vvar]}, {@code [vvar_vclock]}, {@code
+ * [vsyscall]}). The model reads the ELF headers of the files the trace names on this machine, in
+ * two readings of the log as {@code memtrace maps} does: the first learns the load biases, the
+ * second places the images from their execve on. No snapshot is given to the model.
  *
- * <p>For each snapshot, each kernel region counts as matched when the model holds one with the
- * same start, end, permissions, offset and file ({@link Agreement}); each model region the kernel
- * does not show counts as extra. A snapshot is taken at the model's state after its line, or the
- * first state within {@link ReplayCheck#WINDOW} lines after it that agrees completely (another
- * thread runs on while strace holds the snapshotted one).
+ * <p>For each snapshot, each kernel region counts as matched when the model holds one with the same
+ * start, end, permissions, offset and file ({@link Agreement}); each model region the kernel does
+ * not show counts as extra. A snapshot is taken at the model's state after its line, or the first
+ * state within {@link ReplayCheck#WINDOW} lines after it that agrees completely (another thread
+ * runs on while strace holds the snapshotted one).
  */
 public final class AddressSpaceCheck {
 
@@ -38,17 +38,31 @@ public final class AddressSpaceCheck {
       Set.of("[stack]", "[vdso]", "[vvar]", "[vvar_vclock]", "[vsyscall]");
 
   /** Counts over all snapshots, and over each process's first snapshot. */
-  public record Figures(int snapshots, int kernel, int matched, int extra, int firstSnapshots,
-      int firstKernel, int firstMatched, List<String> misses) {
+  public record Figures(
+      int snapshots,
+      int kernel,
+      int matched,
+      int extra,
+      int firstSnapshots,
+      int firstKernel,
+      int firstMatched,
+      List<String> misses) {
     public double share() {
       return kernel == 0 ? 1 : (double) matched / kernel;
     }
 
     @Override
     public String toString() {
-      return String.format("%d snapshots: %d/%d kernel regions (%.2f%%), %d extra; first"
-          + " snapshots %d: %d/%d", snapshots, matched, kernel, 100 * share(), extra,
-          firstSnapshots, firstMatched, firstKernel);
+      return String.format(
+          "%d snapshots: %d/%d kernel regions (%.2f%%), %d extra; first" + " snapshots %d: %d/%d",
+          snapshots,
+          matched,
+          kernel,
+          100 * share(),
+          extra,
+          firstSnapshots,
+          firstMatched,
+          firstKernel);
     }
   }
 
@@ -81,22 +95,24 @@ public final class AddressSpaceCheck {
         List<Snapshot> due = new ArrayList<>(e == null ? pending.rest() : pending.before(e));
         if (e != null) {
           int line = e.line();
-          open.removeIf(o -> {
-            if (line > o.s().line() + ReplayCheck.WINDOW) {
-              count(c, o.first(), o.firstOfProcess(), misses, o.s());
-              return true;
-            }
-            return false;
-          });
+          open.removeIf(
+              o -> {
+                if (line > o.s().line() + ReplayCheck.WINDOW) {
+                  count(c, o.first(), o.firstOfProcess(), misses, o.s());
+                  return true;
+                }
+                return false;
+              });
           model.apply(e);
-          open.removeIf(o -> {
-            Score now = score(model, o.s());
-            if (now.perfect()) {
-              count(c, now, o.firstOfProcess(), misses, o.s());
-              return true;
-            }
-            return false;
-          });
+          open.removeIf(
+              o -> {
+                Score now = score(model, o.s());
+                if (now.perfect()) {
+                  count(c, now, o.firstOfProcess(), misses, o.s());
+                  return true;
+                }
+                return false;
+              });
           due.addAll(pending.after(e));
         }
         for (Snapshot s : due) {
@@ -120,8 +136,8 @@ public final class AddressSpaceCheck {
     return new Figures(c[0], c[1], c[2], c[3], c[4], c[5], c[6], misses);
   }
 
-  private static void count(int[] c, Score sc, boolean firstOfProcess, List<String> misses,
-      Snapshot s) {
+  private static void count(
+      int[] c, Score sc, boolean firstOfProcess, List<String> misses, Snapshot s) {
     c[0]++;
     c[1] += sc.kernel();
     c[2] += sc.matched();
@@ -137,8 +153,8 @@ public final class AddressSpaceCheck {
   }
 
   private static Score score(MemoryModel model, Snapshot s) {
-    List<Region> kernel = MapsFormat.parse(s.maps()).stream()
-        .filter(k -> !UNPLACED.contains(k.path())).toList();
+    List<Region> kernel =
+        MapsFormat.parse(s.maps()).stream().filter(k -> !UNPLACED.contains(k.path())).toList();
     AddressSpace space = model.space(s.pid());
     List<Region> mine = space == null ? List.of() : space.regions();
     int matched = 0;
@@ -173,11 +189,15 @@ public final class AddressSpaceCheck {
   /** {@code AddressSpaceCheck PREFIX...}: the figures of PREFIX.log against PREFIX.maps.jsonl. */
   public static void main(String[] args) throws IOException {
     for (String prefix : args) {
-      Figures f = run(Path.of(prefix + ".log"), Path.of(prefix + ".maps.jsonl"),
-          Boolean.getBoolean("noelf") ? null : ElfFiles.local());
+      Figures f =
+          run(
+              Path.of(prefix + ".log"),
+              Path.of(prefix + ".maps.jsonl"),
+              Boolean.getBoolean("noelf") ? null : ElfFiles.local());
       System.out.println(Path.of(prefix).getFileName() + ": " + f);
-      f.misses().stream().limit(Integer.getInteger("misses", 0)).forEach(m ->
-          System.out.println("  " + m));
+      f.misses().stream()
+          .limit(Integer.getInteger("misses", 0))
+          .forEach(m -> System.out.println("  " + m));
     }
   }
 }

@@ -17,7 +17,8 @@ class CorpusMapsTest {
 
   static Stream<String> cases() throws IOException {
     try (Stream<Path> files = Files.list(Shared.mapsCorpus())) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".maps.jsonl"))
           .map(n -> n.substring(0, n.length() - ".maps.jsonl".length()))
           .sorted()

@@ -34,22 +34,31 @@ class CorrelatorTest {
     Path dir = Shared.mapsCorpus();
     List<Snapshot> snapshots = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots();
     List<AnnotatedEvent> events = replay(Files.readString(dir.resolve("sbrk.log")), snapshots);
-    assertThat(at(events, 2).checks()).containsExactly("snapshot: learnt 13 regions the trace"
-        + " did not show being mapped (by the kernel at execve, or before the trace)");
-    assertThat(events).filteredOn(a -> a.event().line() > 2)
-        .allSatisfy(a -> assertThat(a.checks())
-            .noneMatch(c -> c.startsWith("snapshot") && !agreement(c)));
-    assertThat(events).as("every later snapshot's call that changed something says it agreed")
+    assertThat(at(events, 2).checks())
+        .containsExactly(
+            "snapshot: learnt 13 regions the trace"
+                + " did not show being mapped (by the kernel at execve, or before the trace)");
+    assertThat(events)
+        .filteredOn(a -> a.event().line() > 2)
+        .allSatisfy(
+            a -> assertThat(a.checks()).noneMatch(c -> c.startsWith("snapshot") && !agreement(c)));
+    assertThat(events)
+        .as("every later snapshot's call that changed something says it agreed")
         .filteredOn(a -> a.checks().stream().anyMatch(CorrelatorTest::agreement))
-        .hasSize((int) events.stream().filter(a -> a.event().line() > 2)
-            .filter(a -> !a.changes().isEmpty()).count())
+        .hasSize(
+            (int)
+                events.stream()
+                    .filter(a -> a.event().line() > 2)
+                    .filter(a -> !a.changes().isEmpty())
+                    .count())
         .isNotEmpty();
   }
 
   /** sbrk.log with the RELRO mprotect of libc (line 25) making the pages writable instead. */
   private static String sbrkWithWritableRelro(Path dir) throws java.io.IOException {
     return Files.readString(dir.resolve("sbrk.log"))
-        .replace("mprotect(0x7f17f4808000, 16384, PROT_READ)",
+        .replace(
+            "mprotect(0x7f17f4808000, 16384, PROT_READ)",
             "mprotect(0x7f17f4808000, 16384, PROT_READ|PROT_WRITE)");
   }
 
@@ -57,38 +66,51 @@ class CorrelatorTest {
   void aWrongModelIsReportedRegionByRegionAndResynced() throws Exception {
     Path dir = Shared.mapsCorpus();
     String log = sbrkWithWritableRelro(dir);
-    List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
-        .map(s -> new Snapshot(s.line(), s.pid(), s.maps(), s.text().replace(
-            "16384, PROT_READ)", "16384, PROT_READ|PROT_WRITE)")))
-        .toList();
+    List<Snapshot> snaps =
+        SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
+            .map(
+                s ->
+                    new Snapshot(
+                        s.line(),
+                        s.pid(),
+                        s.maps(),
+                        s.text().replace("16384, PROT_READ)", "16384, PROT_READ|PROT_WRITE)")))
+            .toList();
     List<AnnotatedEvent> events = replay(log, snaps);
-    assertThat(at(events, 25).checks()).containsExactly(
-        "snapshot: the kernel has 7f17f4808000-7f17f480c000 r--p @1cf000"
-            + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
-            + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6",
-        "snapshot: the kernel has 7f17f480c000-7f17f480e000 rw-p @1d3000"
-            + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
-            + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6");
-    assertThat(events).filteredOn(a -> a.event().line() > 25)
+    assertThat(at(events, 25).checks())
+        .containsExactly(
+            "snapshot: the kernel has 7f17f4808000-7f17f480c000 r--p @1cf000"
+                + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
+                + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6",
+            "snapshot: the kernel has 7f17f480c000-7f17f480e000 rw-p @1d3000"
+                + " /usr/lib/x86_64-linux-gnu/libc.so.6, the model had 7f17f4808000-7f17f480e000 rw-p"
+                + " @1cf000 /usr/lib/x86_64-linux-gnu/libc.so.6");
+    assertThat(events)
+        .filteredOn(a -> a.event().line() > 25)
         .as("after the resync the model agrees again")
-        .allSatisfy(a -> assertThat(a.checks())
-            .noneMatch(c -> c.startsWith("snapshot") && !agreement(c)));
+        .allSatisfy(
+            a -> assertThat(a.checks()).noneMatch(c -> c.startsWith("snapshot") && !agreement(c)));
   }
 
   @Test
   void aSnapshotWithoutItsLineTextIsCheckedAtTheNextEventAndSaysWhichLine() throws Exception {
     Path dir = Shared.mapsCorpus();
     String log = sbrkWithWritableRelro(dir);
-    List<Snapshot> snaps = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
-        .map(s -> new Snapshot(s.line(), s.pid(), s.maps())).toList();
+    List<Snapshot> snaps =
+        SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
+            .map(s -> new Snapshot(s.line(), s.pid(), s.maps()))
+            .toList();
     List<AnnotatedEvent> events = replay(log, snaps);
-    assertThat(at(events, 26).checks()).first().asString()
+    assertThat(at(events, 26).checks())
+        .first()
+        .asString()
         .startsWith("snapshot after line 25: the kernel has 7f17f4808000-7f17f480c000 r--p");
   }
 
   @Test
   void aMissedSnapshotIsSaid() {
-    String line = "1  mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000";
+    String line =
+        "1  mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000";
     List<AnnotatedEvent> events = replay(line + "\n", List.of(new Snapshot(1, 1, null, line)));
     assertThat(events.get(0).checks()).anySatisfy(c -> assertThat(c).contains("could not be read"));
   }
@@ -97,25 +119,36 @@ class CorrelatorTest {
   void aThreadResyncedBeforeItsClone3ReturnsStillSharesItsProcessMemory() {
     // The thread's first call, and the snapshot after it, come before its clone3 returns in the
     // log; the snapshot must not make the model take the thread for one that ran an execve.
-    String log = String.join("\n",
-        "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
-        "100   clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM,"
-            + " child_tid=0x7f0000200990, parent_tid=0x7f0000200990, exit_signal=0,"
-            + " stack=0x7f0000100000, stack_size=0x100000, tls=0x7f00002006c0} <unfinished ...>",
-        "101   mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0)"
-            + " = 0x7e0000000000 (DELAYED)",
-        "100   <... clone3 resumed> => {parent_tid=[101]}, 88) = 101",
-        "101   mprotect(0x7e0000000000, 135168, PROT_READ|PROT_WRITE) = 0",
-        "100   munmap(0x7f0000010000, 8192) = 0 (DELAYED)") + "\n";
+    String log =
+        String.join(
+                "\n",
+                "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+                "100   clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM,"
+                    + " child_tid=0x7f0000200990, parent_tid=0x7f0000200990, exit_signal=0,"
+                    + " stack=0x7f0000100000, stack_size=0x100000, tls=0x7f00002006c0} <unfinished ...>",
+                "101   mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0)"
+                    + " = 0x7e0000000000 (DELAYED)",
+                "100   <... clone3 resumed> => {parent_tid=[101]}, 88) = 101",
+                "101   mprotect(0x7e0000000000, 135168, PROT_READ|PROT_WRITE) = 0",
+                "100   munmap(0x7f0000010000, 8192) = 0 (DELAYED)")
+            + "\n";
     String[] lines = log.split("\n");
     String arena = "7e0000000000-7e0008000000 ---p 00000000 00:00 0 \n";
-    List<Snapshot> snaps = List.of(
-        new Snapshot(3, 101, arena + "7f0000010000-7f0000012000 rw-p 00000000 00:00 0 \n", lines[2]),
-        new Snapshot(6, 100, "7e0000000000-7e0000021000 rw-p 00000000 00:00 0 \n"
-            + "7e0000021000-7e0008000000 ---p 00000000 00:00 0 \n", lines[5]));
+    List<Snapshot> snaps =
+        List.of(
+            new Snapshot(
+                3, 101, arena + "7f0000010000-7f0000012000 rw-p 00000000 00:00 0 \n", lines[2]),
+            new Snapshot(
+                6,
+                100,
+                "7e0000000000-7e0000021000 rw-p 00000000 00:00 0 \n"
+                    + "7e0000021000-7e0008000000 ---p 00000000 00:00 0 \n",
+                lines[5]));
     List<AnnotatedEvent> events = replay(log, snaps);
-    assertThat(at(events, 6).checks()).as("the thread's mprotect reached the process's memory")
-        .hasSize(1).allMatch(CorrelatorTest::agreement);
+    assertThat(at(events, 6).checks())
+        .as("the thread's mprotect reached the process's memory")
+        .hasSize(1)
+        .allMatch(CorrelatorTest::agreement);
   }
 
   @Test
@@ -123,35 +156,46 @@ class CorrelatorTest {
     // Live, under load: the snapshot after line 1 is read after line 2's mmap and already shows
     // its buffer. The mmap then lands where the model (resynced) has memory: that must not be
     // read as a munmap running in another thread, which would keep the buffer at line 3's munmap.
-    String log = String.join("\n",
-        "1  mmap(NULL, 50, PROT_READ, MAP_PRIVATE, 3</usr/lib/locale/C.utf8/LC_NUMERIC>, 0)"
-            + " = 0x7f0000001000",
-        "1  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000100000",
-        "1  munmap(0x7f0000100000, 139264) = 0") + "\n";
+    String log =
+        String.join(
+                "\n",
+                "1  mmap(NULL, 50, PROT_READ, MAP_PRIVATE, 3</usr/lib/locale/C.utf8/LC_NUMERIC>, 0)"
+                    + " = 0x7f0000001000",
+                "1  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+                    + " = 0x7f0000100000",
+                "1  munmap(0x7f0000100000, 139264) = 0")
+            + "\n";
     String[] lines = log.split("\n");
-    String locale = "7f0000001000-7f0000002000 r--p 00000000 fe:01 1234"
-        + " /usr/lib/locale/C.utf8/LC_NUMERIC\n";
-    List<Snapshot> snaps = List.of(
-        new Snapshot(1, 1, locale + "7f0000100000-7f0000122000 rw-p 00000000 00:00 0 \n", lines[0]),
-        new Snapshot(3, 1, locale, lines[2]));
+    String locale =
+        "7f0000001000-7f0000002000 r--p 00000000 fe:01 1234"
+            + " /usr/lib/locale/C.utf8/LC_NUMERIC\n";
+    List<Snapshot> snaps =
+        List.of(
+            new Snapshot(
+                1, 1, locale + "7f0000100000-7f0000122000 rw-p 00000000 00:00 0 \n", lines[0]),
+            new Snapshot(3, 1, locale, lines[2]));
     List<AnnotatedEvent> events = replay(log, snaps);
     assertThat(at(events, 2).checks())
         .anySatisfy(c -> assertThat(c).contains("learnt from a maps snapshot"))
         .noneSatisfy(c -> assertThat(c).contains("another thread"));
-    assertThat(at(events, 3).checks()).as("the munmap freed the buffer, as the kernel says")
-        .hasSize(1).allMatch(CorrelatorTest::agreement);
+    assertThat(at(events, 3).checks())
+        .as("the munmap freed the buffer, as the kernel says")
+        .hasSize(1)
+        .allMatch(CorrelatorTest::agreement);
   }
 
   @Test
   void aMappingOverMemoryATracedCallMadeWaitsForTheMunmapStillRunning() {
     // Thread 101 gets the address thread 100 is unmapping; 100's munmap line comes after.
-    String log = String.join("\n",
-        "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
-        "100   clone(child_stack=0x7f0000100000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND"
-            + "|CLONE_THREAD|CLONE_SYSVSEM) = 101",
-        "101   mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
-        "100   munmap(0x7f0000010000, 8192) = 0") + "\n";
+    String log =
+        String.join(
+                "\n",
+                "100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+                "100   clone(child_stack=0x7f0000100000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND"
+                    + "|CLONE_THREAD|CLONE_SYSVSEM) = 101",
+                "101   mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000",
+                "100   munmap(0x7f0000010000, 8192) = 0")
+            + "\n";
     List<AnnotatedEvent> events = replay(log, List.of());
     assertThat(at(events, 3).checks()).anySatisfy(c -> assertThat(c).contains("another thread"));
     assertThat(at(events, 4).checks()).anySatisfy(c -> assertThat(c).contains("it stays"));

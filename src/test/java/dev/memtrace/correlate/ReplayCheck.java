@@ -27,21 +27,21 @@ import java.util.Map;
  *       call after execve is {@code brk(NULL)}). A forked child inherits its parent's. Their
  *       address ranges are <em>execve ranges</em>.
  *   <li>Kernel lines overlapping an execve range are left out: the trace never shows that memory
- *       being mapped, so the model cannot hold it (DESIGN: it appears only when a snapshot told
- *       the model about it). This includes execve regions the trace later re-protected (RELRO)
- *       and anything the kernel merged into them.
+ *       being mapped, so the model cannot hold it (DESIGN: it appears only when a snapshot told the
+ *       model about it). This includes execve regions the trace later re-protected (RELRO) and
+ *       anything the kernel merged into them.
  *   <li>Every other kernel line must be a region of the model with the same start, end,
- *       permissions, offset and file ({@link Agreement}); and every model region outside the
- *       execve ranges must be such a kernel line. So the model holds exactly what the trace made,
- *       and nothing the kernel does not show.
+ *       permissions, offset and file ({@link Agreement}); and every model region outside the execve
+ *       ranges must be such a kernel line. So the model holds exactly what the trace made, and
+ *       nothing the kernel does not show.
  *   <li>A snapshot is not an instant of the log: another thread of the same process keeps running
  *       while strace holds the snapshotted one, so the kernel may already show a call whose line
  *       comes later; and on a loaded machine the maps may be read after the hold ended. So a
  *       snapshot passes when the model agrees with it at its line or after any later event within
  *       {@value #WINDOW} lines (strace keeps printing other threads' lines into the FIFO while the
  *       snapshotted task is held, so the reader can be that far behind). Such late agreements are
- *       counted. This also covers a forked child whose first calls are printed before its
- *       parent's clone returns: until then the model cannot know whose copy the child is.
+ *       counted. This also covers a forked child whose first calls are printed before its parent's
+ *       clone returns: until then the model cannot know whose copy the child is.
  * </ol>
  */
 public final class ReplayCheck {
@@ -52,8 +52,14 @@ public final class ReplayCheck {
   public record Mismatch(int line, int pid, List<String> modelOnly, List<String> kernelOnly) {
     @Override
     public String toString() {
-      return "line " + line + " pid " + pid + "\n  model only:  " + String.join("\n               ", modelOnly)
-          + "\n  kernel only: " + String.join("\n               ", kernelOnly);
+      return "line "
+          + line
+          + " pid "
+          + pid
+          + "\n  model only:  "
+          + String.join("\n               ", modelOnly)
+          + "\n  kernel only: "
+          + String.join("\n               ", kernelOnly);
     }
   }
 
@@ -82,13 +88,14 @@ public final class ReplayCheck {
           break;
         }
         TraceEvent applied = e;
-        open.removeIf(o -> {
-          if (applied.line() > o.s().line() + WINDOW) {
-            mismatches.add(o.first());
-            return true;
-          }
-          return false;
-        });
+        open.removeIf(
+            o -> {
+              if (applied.line() > o.s().line() + WINDOW) {
+                mismatches.add(o.first());
+                return true;
+              }
+              return false;
+            });
         model.apply(e);
         if (e instanceof SyscallEvent c && c.succeeded()) {
           int pid = c.pid() == null ? 0 : c.pid();
@@ -102,14 +109,15 @@ public final class ReplayCheck {
             }
           }
         }
-        open.removeIf(o -> {
-          if (compare(model, o.s(), execRanges.getOrDefault(o.s().pid(), List.of()), null)
-              == null) {
-            counts[2]++;
-            return true;
-          }
-          return false;
-        });
+        open.removeIf(
+            o -> {
+              if (compare(model, o.s(), execRanges.getOrDefault(o.s().pid(), List.of()), null)
+                  == null) {
+                counts[2]++;
+                return true;
+              }
+              return false;
+            });
         for (Snapshot s : pending.after(e)) {
           due(model, s, execRanges, awaitingExec, mismatches, open, counts);
         }
@@ -150,22 +158,29 @@ public final class ReplayCheck {
     return new Resync(counts[0], counts[1], notEqual);
   }
 
-  private static void resyncOne(MemoryModel model, Correlator correlator, Snapshot s,
-      List<String> notEqual, int[] counts) {
+  private static void resyncOne(
+      MemoryModel model, Correlator correlator, Snapshot s, List<String> notEqual, int[] counts) {
     if (s.maps() == null) {
       return;
     }
     counts[0]++;
     counts[1] += (int) correlator.check(s).stream().filter(c -> !c.contains(" learnt ")).count();
-    String held = model.space(s.pid()).regions().stream()
-        .map(r -> MapsFormat.line(r) + "\n").reduce("", String::concat);
+    String held =
+        model.space(s.pid()).regions().stream()
+            .map(r -> MapsFormat.line(r) + "\n")
+            .reduce("", String::concat);
     if (!held.equals(s.maps())) {
       notEqual.add("line " + s.line() + " pid " + s.pid());
     }
   }
 
-  private static void due(MemoryModel model, Snapshot s, Map<Integer, List<long[]>> execRanges,
-      Map<Integer, Boolean> awaitingExec, List<Mismatch> mismatches, List<Open> open,
+  private static void due(
+      MemoryModel model,
+      Snapshot s,
+      Map<Integer, List<long[]>> execRanges,
+      Map<Integer, Boolean> awaitingExec,
+      List<Mismatch> mismatches,
+      List<Open> open,
       int[] counts) {
     if (s.maps() == null) {
       return;
@@ -177,8 +192,11 @@ public final class ReplayCheck {
     }
   }
 
-  private static List<long[]> execFor(MemoryModel model, Snapshot s,
-      Map<Integer, List<long[]>> execRanges, Map<Integer, Boolean> awaitingExec) {
+  private static List<long[]> execFor(
+      MemoryModel model,
+      Snapshot s,
+      Map<Integer, List<long[]>> execRanges,
+      Map<Integer, Boolean> awaitingExec) {
     List<Region> kernel = MapsFormat.parse(s.maps());
     AddressSpace space = model.space(s.pid());
     List<Region> mine = space == null ? List.of() : space.regions();
@@ -217,7 +235,8 @@ public final class ReplayCheck {
       counts[0]++;
       counts[1] += k2.size();
     }
-    return modelOnly.isEmpty() && kernelOnly.isEmpty() ? null
+    return modelOnly.isEmpty() && kernelOnly.isEmpty()
+        ? null
         : new Mismatch(s.line(), s.pid(), modelOnly, kernelOnly);
   }
 

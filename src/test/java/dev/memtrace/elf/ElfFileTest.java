@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The reader against binutils' readelf on this machine's programs, and on files that are not ELF. */
+/**
+ * The reader against binutils' readelf on this machine's programs, and on files that are not ELF.
+ */
 class ElfFileTest {
 
   private static List<String> readelf(String... args) throws Exception {
@@ -27,24 +29,46 @@ class ElfFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/usr/bin/cat", "/usr/bin/perl", "/lib64/ld-linux-x86-64.so.2",
-      "/usr/lib/x86_64-linux-gnu/libc.so.6"})
+  @ValueSource(
+      strings = {
+        "/usr/bin/cat",
+        "/usr/bin/perl",
+        "/lib64/ld-linux-x86-64.so.2",
+        "/usr/lib/x86_64-linux-gnu/libc.so.6"
+      })
   void programHeadersAreReadelfs(String file) throws Exception {
     assumeTrue(Files.isReadable(Path.of(file)), file + " is not here");
     List<String> re = readelf("-l", file);
     assumeTrue(re.stream().anyMatch(l -> l.contains("Program Headers")), "no readelf");
     ElfFile elf = ElfFile.read(Path.of(file));
-    List<String> loads = re.stream().map(String::strip).filter(l -> l.startsWith("LOAD "))
-        .map(l -> l.split(" +")).map(f -> f[1] + " " + f[2] + " " + f[4] + " " + f[5])
-        .toList();
-    assertThat(elf.loads()).extracting(s -> String.format("0x%06x 0x%016x 0x%06x 0x%06x",
-        s.offset(), s.vaddr(), s.filesz(), s.memsz())).containsExactlyElementsOf(loads);
-    String relro = re.stream().map(String::strip).filter(l -> l.startsWith("GNU_RELRO "))
-        .map(l -> l.split(" +")[2]).findFirst().orElse(null);
+    List<String> loads =
+        re.stream()
+            .map(String::strip)
+            .filter(l -> l.startsWith("LOAD "))
+            .map(l -> l.split(" +"))
+            .map(f -> f[1] + " " + f[2] + " " + f[4] + " " + f[5])
+            .toList();
+    assertThat(elf.loads())
+        .extracting(
+            s ->
+                String.format(
+                    "0x%06x 0x%016x 0x%06x 0x%06x", s.offset(), s.vaddr(), s.filesz(), s.memsz()))
+        .containsExactlyElementsOf(loads);
+    String relro =
+        re.stream()
+            .map(String::strip)
+            .filter(l -> l.startsWith("GNU_RELRO "))
+            .map(l -> l.split(" +")[2])
+            .findFirst()
+            .orElse(null);
     assertThat(elf.relro() == null ? null : String.format("0x%016x", elf.relro().vaddr()))
         .isEqualTo(relro);
-    String interp = re.stream().filter(l -> l.contains("Requesting program interpreter"))
-        .map(l -> l.replaceAll(".*interpreter: (.*)]$", "$1")).findFirst().orElse(null);
+    String interp =
+        re.stream()
+            .filter(l -> l.contains("Requesting program interpreter"))
+            .map(l -> l.replaceAll(".*interpreter: (.*)]$", "$1"))
+            .findFirst()
+            .orElse(null);
     assertThat(elf.interp()).isEqualTo(interp);
     assertThat(elf.movable()).isEqualTo(re.stream().anyMatch(l -> l.contains("type is DYN")));
   }
@@ -54,14 +78,24 @@ class ElfFileTest {
     String file = "/usr/bin/cat";
     assumeTrue(Files.isReadable(Path.of(file)));
     ElfFile elf = ElfFile.read(Path.of(file));
-    List<String> sections = readelf("-S", file).stream()
-        .filter(l -> l.matches("\\s*\\[\\s*\\d+\\].*")).map(l -> l.replaceFirst("^.*\\] ", ""))
-        .map(l -> l.split(" +")).filter(f -> f.length > 7 && f[6].contains("A"))
-        .map(f -> f[0]).toList();
-    assertThat(elf.sections()).extracting(Section::name)
-        .containsExactlyInAnyOrderElementsOf(sections).contains(".text", ".bss", ".got");
-    String id = readelf("-n", file).stream().filter(l -> l.contains("Build ID:"))
-        .map(l -> l.replaceAll(".*Build ID: *", "")).findFirst().orElse(null);
+    List<String> sections =
+        readelf("-S", file).stream()
+            .filter(l -> l.matches("\\s*\\[\\s*\\d+\\].*"))
+            .map(l -> l.replaceFirst("^.*\\] ", ""))
+            .map(l -> l.split(" +"))
+            .filter(f -> f.length > 7 && f[6].contains("A"))
+            .map(f -> f[0])
+            .toList();
+    assertThat(elf.sections())
+        .extracting(Section::name)
+        .containsExactlyInAnyOrderElementsOf(sections)
+        .contains(".text", ".bss", ".got");
+    String id =
+        readelf("-n", file).stream()
+            .filter(l -> l.contains("Build ID:"))
+            .map(l -> l.replaceAll(".*Build ID: *", ""))
+            .findFirst()
+            .orElse(null);
     assertThat(elf.buildId()).isEqualTo(id);
   }
 
@@ -69,9 +103,11 @@ class ElfFileTest {
   void aSymbolTableNamesTheFunctionAtAnAddress() throws Exception {
     Path libc = Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6");
     assumeTrue(Files.isReadable(libc));
-    String line = readelf("--dyn-syms", libc.toString()).stream()
-        .filter(l -> l.matches(".* FUNC +GLOBAL +DEFAULT +\\d+ malloc(@.*)?$"))
-        .findFirst().orElseThrow();
+    String line =
+        readelf("--dyn-syms", libc.toString()).stream()
+            .filter(l -> l.matches(".* FUNC +GLOBAL +DEFAULT +\\d+ malloc(@.*)?$"))
+            .findFirst()
+            .orElseThrow();
     long value = Long.parseUnsignedLong(line.strip().split(" +")[1], 16);
     ElfFile elf = ElfFile.read(libc);
     assertThat(elf.symbolAt(value + 1)).isNotNull();
@@ -82,11 +118,13 @@ class ElfFileTest {
   @Test
   void filesThatAreNotElfSayWhyInOneLine(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho hi\n");
-    assertThatThrownBy(() -> ElfFile.read(text)).isInstanceOf(ElfException.class)
+    assertThatThrownBy(() -> ElfFile.read(text))
+        .isInstanceOf(ElfException.class)
         .hasMessage(text + " is not an ELF file");
     Path cut = dir.resolve("cut");
     Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(Path.of("/usr/bin/cat")), 100));
-    assertThatThrownBy(() -> ElfFile.read(cut)).isInstanceOf(ElfException.class)
+    assertThatThrownBy(() -> ElfFile.read(cut))
+        .isInstanceOf(ElfException.class)
         .hasMessageNotContaining("\n");
   }
 

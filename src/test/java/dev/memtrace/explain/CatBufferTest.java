@@ -17,8 +17,9 @@ class CatBufferTest {
     String why = out.why(mmap);
     assertThat(why)
         .contains("cat's 131072-byte I/O buffer")
-        .contains("131072 bytes (the block size it then reads and writes with, first at line "
-            + (mmap + 1))
+        .contains(
+            "131072 bytes (the block size it then reads and writes with, first at line "
+                + (mmap + 1))
         .contains("page-aligned")
         .contains("above the 131072-byte mmap threshold")
         .contains("request2size(131072) = (131072 + 8 + 15) & ~15 = 131088")
@@ -33,8 +34,11 @@ class CatBufferTest {
         .contains("cat's 131072-byte I/O buffer made at line " + mmap)
         .contains("135184")
         .contains("270368");
-    assertThat(out.why(mmap + 1)).contains("read of 131072 bytes, likely through cat's "
-        + "131072-byte I/O buffer made at line " + mmap);
+    assertThat(out.why(mmap + 1))
+        .contains(
+            "read of 131072 bytes, likely through cat's "
+                + "131072-byte I/O buffer made at line "
+                + mmap);
     assertThat(out.why(mmap + 8)).contains("write of 36885 bytes, likely through cat's");
   }
 
@@ -50,8 +54,14 @@ class CatBufferTest {
 
   static int lineOf(Run.Out out, String name, String argPart) {
     return out.events().stream()
-        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)
-            && s.args().text().contains(argPart))
-        .findFirst().orElseThrow().event().line();
+        .filter(
+            e ->
+                e.event() instanceof SyscallEvent s
+                    && s.name().equals(name)
+                    && s.args().text().contains(argPart))
+        .findFirst()
+        .orElseThrow()
+        .event()
+        .line();
   }
 }

@@ -10,10 +10,13 @@ class ConstantsTest {
 
   @Test
   void namesNumbersAndCommentsGiveTheSameNames() {
-    for (String t : new String[] {"MAP_PRIVATE|MAP_ANONYMOUS", "0x22",
-        "0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */"}) {
+    for (String t :
+        new String[] {
+          "MAP_PRIVATE|MAP_ANONYMOUS", "0x22", "0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */"
+        }) {
       // MAP_ANON is the same bit as MAP_ANONYMOUS: a number names it once
-      assertThat(Constants.names(t, LinuxFlags.MAP, true)).as(t)
+      assertThat(Constants.names(t, LinuxFlags.MAP, true))
+          .as(t)
           .containsExactly("MAP_PRIVATE", "MAP_ANONYMOUS");
     }
     assertThat(Constants.names("0x3", LinuxFlags.PROT, true))

@@ -33,8 +33,10 @@ class CoverageTest {
         ExplainStats s = Run.explain(f).stats();
         memory += s.memoryEvents();
         explained += s.explained();
-        report.append(String.format("%-32s %4d/%4d %s%n", n, s.explained(), s.memoryEvents(),
-            s.unexplainedBySyscall()));
+        report.append(
+            String.format(
+                "%-32s %4d/%4d %s%n",
+                n, s.explained(), s.memoryEvents(), s.unexplainedBySyscall()));
       }
     }
     double pct = 100.0 * explained / memory;

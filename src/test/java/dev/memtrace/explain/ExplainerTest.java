@@ -19,7 +19,9 @@ class ExplainerTest {
 
   @Test
   void aNullPointerFaultIsPlacedInTheNullPageAndItsCodeIsRead() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---
         +++ killed by SIGSEGV +++
         """);
@@ -30,22 +32,30 @@ class ExplainerTest {
 
   @Test
   void aWriteToAReadOnlySegmentIsAnAccessError() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         execve("/bin/x", ["x"], 0x7ffc37bac0e0 /* 2 vars */) = 0
         openat(AT_FDCWD, "/lib/libz.so.1", O_RDONLY|O_CLOEXEC) = 3
         mmap(NULL, 106496, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f0000000000
         mmap(0x7f0000003000, 57344, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x3000) = 0x7f0000003000
         --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_ACCERR, si_addr=0x7f0000003010} ---
         """);
-    assertThat(out.why(4)).contains("text segment").contains("/lib/libz.so.1")
+    assertThat(out.why(4))
+        .contains("text segment")
+        .contains("/lib/libz.so.1")
         .contains("base + 0x3000");
-    assertThat(out.why(5)).contains("16 bytes into the libz.so.1 text")
-        .contains("read-only segment").contains("SEGV_ACCERR");
+    assertThat(out.why(5))
+        .contains("16 bytes into the libz.so.1 text")
+        .contains("read-only segment")
+        .contains("SEGV_ACCERR");
   }
 
   @Test
   void aBusErrorPastTheEndOfAMappedFileIsPlacedInItsMapping() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         brk(NULL) = 0x555500000000
         brk(0x555500021000) = 0x555500021000
         openat(AT_FDCWD, "data.bin", O_RDONLY) = 3
@@ -53,17 +63,23 @@ class ExplainerTest {
         --- SIGBUS {si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x7f0000001000} ---
         --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x555500021010} ---
         """);
-    assertThat(out.why(4)).contains("the program maps 8192 bytes of the file \"data.bin\" (a "
-        + "path relative to a directory the trace does not show, fd 3)");
-    assertThat(out.why(5)).contains("4096 bytes into the mapping of data.bin made at line 4")
+    assertThat(out.why(4))
+        .contains(
+            "the program maps 8192 bytes of the file \"data.bin\" (a "
+                + "path relative to a directory the trace does not show, fd 3)");
+    assertThat(out.why(5))
+        .contains("4096 bytes into the mapping of data.bin made at line 4")
         .contains("BUS_ADRERR: the address is mapped, but the page lies beyond the end");
-    assertThat(out.why(6)).contains("16 bytes (16 B) beyond the end of the [heap] made at line 2")
+    assertThat(out.why(6))
+        .contains("16 bytes (16 B) beyond the end of the [heap] made at line 2")
         .contains("past the program break");
   }
 
   @Test
   void flagsPrintedAsNumbersStillMatchTheRules() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         mmap(NULL, 8392704, 0, 0x20022, -1, 0) = 0x7f1000000000
         mprotect(0x7f1000001000, 8388608, 0x3) = 0
         mmap(NULL, 134217728, 0, 0x4022, -1, 0) = 0x7f2000000000
@@ -75,7 +91,9 @@ class ExplainerTest {
 
   @Test
   void aJvmsHeapCodeCacheAndJavaThreadStacksAreRecognisedOnceLibjvmIsLoaded() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         7126  mmap(NULL, 20365008, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so>, 0) = 0x7f9098200000
         7126  mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f9098100000
         7127  mmap(NULL, 251658240, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f9079400000
@@ -88,7 +106,8 @@ class ExplainerTest {
     assertThat(out.why(2)).contains("a Java thread's stack: 1048576 bytes");
     assertThat(out.why(3)).contains("the JIT code cache reserved whole: 240 MiB");
     assertThat(out.why(4)).contains("JIT code cache");
-    assertThat(out.why(5)).contains("the whole Java heap: 6320816128 bytes")
+    assertThat(out.why(5))
+        .contains("the whole Java heap: 6320816128 bytes")
         .contains("ends exactly at 32 GiB");
     assertThat(out.why(6)).contains("commits 398458880 bytes").contains("Java heap reservation");
     assertThat(out.why(7)).contains("G1 side table").contains("6320816128 / 512 = 12345344");
@@ -97,13 +116,16 @@ class ExplainerTest {
 
   @Test
   void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         658   set_tid_address(0x7f34cc48ca10) = 658
         658   mmap(NULL, 36864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f34cc668000
         658   clone3({flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=0x7f34cc668000, stack_size=0x9000}, 88) = 663
         658   munmap(0x7f34cc668000, 36864) = 0
         """);
-    assertThat(out.why(2)).contains("posix_spawn's stack for the child (36864 bytes")
+    assertThat(out.why(2))
+        .contains("posix_spawn's stack for the child (36864 bytes")
         .contains("clone at line 3");
     assertThat(out.why(3)).contains("the child runs on the stack made at line 2");
     assertThat(out.why(4)).contains("unmaps posix_spawn's stack for its child made at line 2");
@@ -111,7 +133,9 @@ class ExplainerTest {
 
   @Test
   void aFailedCallIsReadByItsErrno() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         munmap(0x1000, 4096) = -1 EINVAL (Invalid argument)
         mmap(NULL, 4096, PROT_READ, MAP_SHARED, 12345, 0) = -1 EBADF (Bad file descriptor)
         """);
@@ -121,7 +145,9 @@ class ExplainerTest {
 
   @Test
   void anUnknownMappingIsCountedUnexplained() {
-    Run.Out out = explain("""
+    Run.Out out =
+        explain(
+            """
         munmap(0x7f0000000000, 4096) = 0
         """);
     assertThat(out.at(1).why()).isEmpty();
@@ -138,16 +164,17 @@ class ExplainerTest {
     for (TraceEvent e : real) {
       char[] t = e.source().text().toCharArray();
       for (int i = 0; i < 3 && t.length > 0; i++) {
-        t[rnd.nextInt(t.length)] = "0x,()|-=9f\"{}"
-            .charAt(rnd.nextInt(13));
+        t[rnd.nextInt(t.length)] = "0x,()|-=9f\"{}".charAt(rnd.nextInt(13));
       }
       mutated.append(t).append('\n');
     }
     List<TraceEvent> events = TraceReader.parseAll(mutated.toString());
-    assertThatCode(() -> {
-      Run.Out out = Run.explain(events, 16);
-      assertThat(out.events()).hasSize(events.size());
-    }).doesNotThrowAnyException();
+    assertThatCode(
+            () -> {
+              Run.Out out = Run.explain(events, 16);
+              assertThat(out.events()).hasSize(events.size());
+            })
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -163,8 +190,9 @@ class ExplainerTest {
     assertThat(Classifier.classify(region("/tmp/data.bin", "rw-s"), null))
         .isEqualTo(RegionClass.FILE_SHARED);
     assertThat(Classifier.classify(region("", "---p"), null)).isEqualTo(RegionClass.RESERVED);
-    assertThat(Classifier.classify(region("", "rw-p"),
-        new Tag(RegionClass.THREAD_STACK, "thread stack", null, 3)))
+    assertThat(
+            Classifier.classify(
+                region("", "rw-p"), new Tag(RegionClass.THREAD_STACK, "thread stack", null, 3)))
         .isEqualTo(RegionClass.THREAD_STACK);
   }
 

@@ -30,7 +30,9 @@ class GlibcTest {
   void alignedAllocAndOldCoreutilsMallocBothGive139264WithTheirSteps() {
     Calc aligned = Glibc.alignedAllocMmap(4096, 131072);
     assertThat(aligned.value()).isEqualTo(139264);
-    assertThat(aligned.steps()).contains("131088 + 4096 + 32 = 135216").contains("135232")
+    assertThat(aligned.steps())
+        .contains("131088 + 4096 + 32 = 135216")
+        .contains("135232")
         .contains("ALIGN_UP(135240, 4096) = 139264 (34 pages)");
     assertThat(Glibc.mallocMmap(131072 + 4095).value()).isEqualTo(139264);
     assertThat(Glibc.alignedAllocMmap(4096, 1048576).value()).isEqualTo(1056768);

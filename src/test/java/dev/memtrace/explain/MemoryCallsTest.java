@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The explain stage passes by any call outside {@link MemoryCalls#NOTED} that changed no region:
- * a name added to one of the switches that learn from calls, and not to that set, would never
- * reach its case. This reads the switches from the source.
+ * The explain stage passes by any call outside {@link MemoryCalls#NOTED} that changed no region: a
+ * name added to one of the switches that learn from calls, and not to that set, would never reach
+ * its case. This reads the switches from the source.
  */
 class MemoryCallsTest {
 

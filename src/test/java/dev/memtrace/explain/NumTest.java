@@ -11,8 +11,16 @@ class NumTest {
 
   @Test
   void aLiteralReadsAsTheNumberReaderReadsIt() {
-    for (String t : List.of("0", "4096", "-1", "0x7f1c2a400000", "0644", "18446744073709551615",
-        "0xffffffffffffffff", "-4095")) {
+    for (String t :
+        List.of(
+            "0",
+            "4096",
+            "-1",
+            "0x7f1c2a400000",
+            "0644",
+            "18446744073709551615",
+            "0xffffffffffffffff",
+            "-4095")) {
       assertThat(Num.parse(t)).as(t).isEqualTo(Numbers.parse(t).getAsLong());
     }
   }

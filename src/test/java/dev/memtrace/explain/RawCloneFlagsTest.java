@@ -38,12 +38,16 @@ class RawCloneFlagsTest {
     List<List<String>> namedTasks = tasks(named);
     assertThat(namedTasks).hasSize(4);
     assertThat(tasks(raw)).isEqualTo(namedTasks);
-    assertThat(String.join("\n", namedTasks.get(0))).doesNotContain("fork:")
-        .contains("TLS block").contains("from RLIMIT_STACK, seen at startup");
+    assertThat(String.join("\n", namedTasks.get(0)))
+        .doesNotContain("fork:")
+        .contains("TLS block")
+        .contains("from RLIMIT_STACK, seen at startup");
 
     List<String> namedSummary = spaces(named);
     assertThat(namedSummary.stream().filter(l -> l.startsWith("process ")))
-        .singleElement().asString().startsWith("process P three_threads: "); // one pid
+        .singleElement()
+        .asString()
+        .startsWith("process P three_threads: "); // one pid
     assertThat(spaces(raw)).isEqualTo(namedSummary);
   }
 
@@ -72,8 +76,7 @@ class RawCloneFlagsTest {
     ObjectMapper json = new ObjectMapper();
     for (String line : analyze("--format", "jsonl", log.toString()).split("\n")) {
       JsonNode e = json.readTree(line);
-      if (!"syscall".equals(e.path("kind").asText())
-          || !e.has("why") && !e.has("changes")) {
+      if (!"syscall".equals(e.path("kind").asText()) || !e.has("why") && !e.has("changes")) {
         continue;
       }
       StringBuilder s = new StringBuilder(e.get("syscall").asText());
@@ -83,7 +86,8 @@ class RawCloneFlagsTest {
       for (JsonNode w : e.path("why")) {
         s.append(" | ").append(w.asText());
       }
-      byTask.computeIfAbsent(e.get("pid").asInt(), k -> new ArrayList<>())
+      byTask
+          .computeIfAbsent(e.get("pid").asInt(), k -> new ArrayList<>())
           .add(s.toString().replaceAll("0x[0-9a-f]+|\\d+", "N"));
     }
     return new ArrayList<>(byTask.values());
@@ -108,8 +112,11 @@ class RawCloneFlagsTest {
     String[] all = new String[args.length + 1];
     all[0] = "analyze";
     System.arraycopy(args, 0, all, 1, args.length);
-    int rc = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int rc =
+        Main.run(
+            all,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return out.toString(StandardCharsets.UTF_8);
   }

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the explain stage over a log for tests; the logs are those of {@link dev.memtrace.trace.Corpus}. */
+/**
+ * Runs the explain stage over a log for tests; the logs are those of {@link
+ * dev.memtrace.trace.Corpus}.
+ */
 final class Run {
   private Run() {}
 

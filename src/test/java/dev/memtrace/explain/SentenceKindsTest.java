@@ -18,19 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every sentence kind is documented in docs/explanations.md, and on the real traces of
- * src/test/resources/logs-truth every sentence keeps two promises: a back-reference ("made at
- * line N") names a line whose mapping holds the address the call works on, and a sentence that
- * rests on a pattern reads as one.
+ * src/test/resources/logs-truth every sentence keeps two promises: a back-reference ("made at line
+ * N") names a line whose mapping holds the address the call works on, and a sentence that rests on
+ * a pattern reads as one.
  */
 class SentenceKindsTest {
 
-  static final List<String> LOGS = List.of(TruthTest.JAVA, TruthTest.NODE, TruthTest.DD,
-      TruthTest.PYTHON, TruthTest.JAVA_K);
+  static final List<String> LOGS =
+      List.of(TruthTest.JAVA, TruthTest.NODE, TruthTest.DD, TruthTest.PYTHON, TruthTest.JAVA_K);
 
   static Set<String> documented() throws IOException {
     Set<String> ids = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|")
-        .matcher(Files.readString(Path.of("docs/explanations.md")));
+    Matcher m =
+        Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|")
+            .matcher(Files.readString(Path.of("docs/explanations.md")));
     while (m.find()) {
       ids.add(m.group(1));
     }
@@ -76,7 +77,8 @@ class SentenceKindsTest {
           Matcher m = cite.matcher(x.text());
           if (m.find() && made.containsKey(Integer.parseInt(m.group(1)))) {
             long[] r = made.get(Integer.parseInt(m.group(1)));
-            assertThat(addr).as(log + " line " + s.line() + ": " + x.text())
+            assertThat(addr)
+                .as(log + " line " + s.line() + ": " + x.text())
                 .isBetween(r[0], r[1] - 1);
             checked++;
           }
@@ -100,8 +102,11 @@ class SentenceKindsTest {
       for (AnnotatedEvent e : Run.explain(p).events()) {
         for (Explanation x : e.why()) {
           String t = x.text();
-          boolean bare = x.basis() == Explanation.Basis.PATTERN && !t.contains("inferred")
-              && !t.contains("fits") && !t.contains("likely");
+          boolean bare =
+              x.basis() == Explanation.Basis.PATTERN
+                  && !t.contains("inferred")
+                  && !t.contains("fits")
+                  && !t.contains("likely");
           if (t.contains("null") || t.contains("?") || t.contains("memory-facts") || bare) {
             bad.add(p.getFileName() + " line " + e.event().line() + " " + x.rule() + ": " + t);
           }
@@ -118,8 +123,10 @@ class SentenceKindsTest {
       for (AnnotatedEvent e : TruthTest.explain(log).events()) {
         for (Explanation x : e.why()) {
           String t = x.text();
-          if (x.basis() == Explanation.Basis.PATTERN && !t.contains("inferred")
-              && !t.contains("fits") && !t.contains("likely")) {
+          if (x.basis() == Explanation.Basis.PATTERN
+              && !t.contains("inferred")
+              && !t.contains("fits")
+              && !t.contains("likely")) {
             bare.add(log + " line " + e.event().line() + " " + x.rule() + ": " + t);
           }
         }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every sentence true, on real traces of programs outside the corpus (src/test/resources/
- * logs-truth: java -version and node -e with -f, dd bs=1M, python3 3.11): the sentence kinds
- * that were false, each checked against the trace's own numbers where it states one.
+ * logs-truth: java -version and node -e with -f, dd bs=1M, python3 3.11): the sentence kinds that
+ * were false, each checked against the trace's own numbers where it states one.
  */
 class TruthTest {
 
@@ -28,6 +28,7 @@ class TruthTest {
   static final String NODE = "node_e_workers_f.log.gz";
   static final String DD = "dd_bs1M_count4_f.log";
   static final String PYTHON = "python3_list_f.log.gz";
+
   /** strace -f -k -e trace=mmap,munmap,mprotect,madvise,brk,mremap java -version: no execve. */
   static final String JAVA_K = "java_version_k_memory.log.gz";
 
@@ -47,8 +48,11 @@ class TruthTest {
   /** The calls named name whose argument text contains every part, in log order. */
   static List<AnnotatedEvent> calls(Run.Out out, String name, String... parts) {
     return out.events().stream()
-        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals(name)
-            && List.of(parts).stream().allMatch(p -> s.args().text().contains(p)))
+        .filter(
+            e ->
+                e.event() instanceof SyscallEvent s
+                    && s.name().equals(name)
+                    && List.of(parts).stream().allMatch(p -> s.args().text().contains(p)))
         .toList();
   }
 
@@ -63,15 +67,16 @@ class TruthTest {
   @Test
   void hotspotStackGuardZonesAreNotTheJavaHeap() throws IOException {
     Run.Out out = explain(JAVA);
-    List<AnnotatedEvent> removes = calls(out, "mmap", "16384, PROT_NONE",
-        "MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE");
+    List<AnnotatedEvent> removes =
+        calls(out, "mmap", "16384, PROT_NONE", "MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE");
     assertThat(removes).isNotEmpty();
     for (AnnotatedEvent e : removes) {
-      assertThat(why(e)).contains("removes the stack guard zone of the Java thread stack")
-          .contains("os::uncommit_memory").doesNotContain("Java heap");
+      assertThat(why(e))
+          .contains("removes the stack guard zone of the Java thread stack")
+          .contains("os::uncommit_memory")
+          .doesNotContain("Java heap");
     }
-    List<AnnotatedEvent> commits = calls(out, "mmap", "16384, PROT_READ|PROT_WRITE",
-        "MAP_FIXED");
+    List<AnnotatedEvent> commits = calls(out, "mmap", "16384, PROT_READ|PROT_WRITE", "MAP_FIXED");
     assertThat(commits).isNotEmpty();
     for (AnnotatedEvent e : commits) {
       assertThat(why(e)).contains("StackOverflow::create_stack_guard_pages");
@@ -83,7 +88,8 @@ class TruthTest {
       assertThat(why(e)).contains("a thread is exiting").doesNotContain("Java heap");
     }
     for (AnnotatedEvent e : out.events()) {
-      assertThat(why(e)).doesNotContain("of the 16384-byte reservation")
+      assertThat(why(e))
+          .doesNotContain("of the 16384-byte reservation")
           .doesNotContain("reserves the whole Java heap: 16384");
     }
   }
@@ -107,7 +113,8 @@ class TruthTest {
           if (m.find() && made.containsKey(Integer.parseInt(m.group(2)))) {
             long offset = Long.parseLong(m.group(1).substring(2), 16);
             long start = made.get(Integer.parseInt(m.group(2)));
-            assertThat(offset).as(log + " line " + e.event().line() + ": " + x.text())
+            assertThat(offset)
+                .as(log + " line " + e.event().line() + ": " + x.text())
                 .isEqualTo(arg(e, 0) - start);
             checked++;
           }
@@ -121,8 +128,11 @@ class TruthTest {
   void noPlaceholderAndNoInternalCitationReachesASentence() throws IOException {
     for (String log : List.of(JAVA, NODE, DD, PYTHON)) {
       for (AnnotatedEvent e : explain(log).events()) {
-        assertThat(why(e)).as(log + " line " + e.event().line())
-            .doesNotContain("null").doesNotContain("?").doesNotContain("memory-facts");
+        assertThat(why(e))
+            .as(log + " line " + e.event().line())
+            .doesNotContain("null")
+            .doesNotContain("?")
+            .doesNotContain("memory-facts");
       }
     }
   }
@@ -141,11 +151,15 @@ class TruthTest {
     Run.Out out = explain(DD);
     AnnotatedEvent setFs = calls(out, "arch_prctl", "ARCH_SET_FS").get(0);
     long fs = arg(setFs, 1);
-    AnnotatedEvent block = out.events().stream()
-        .filter(e -> e.why().stream().anyMatch(x -> x.rule().equals("tls-block")))
-        .findFirst().orElseThrow();
+    AnnotatedEvent block =
+        out.events().stream()
+            .filter(e -> e.why().stream().anyMatch(x -> x.rule().equals("tls-block")))
+            .findFirst()
+            .orElseThrow();
     long start = ((SyscallEvent) block.event()).result().value();
-    assertThat(why(block)).contains("init_tls").contains("_dl_allocate_tls_storage")
+    assertThat(why(block))
+        .contains("init_tls")
+        .contains("_dl_allocate_tls_storage")
         .contains("FS points " + Ctx.hex(fs - start) + " into")
         .doesNotContain("plus struct pthread (2368 bytes), rounded to pages");
   }
@@ -155,9 +169,11 @@ class TruthTest {
     Run.Out out = explain(DD);
     AnnotatedEvent buffer = calls(out, "mmap", "1056768").get(0);
     // before 9.1: malloc(ibs + INPUT_BLOCK_SLOP), INPUT_BLOCK_SLOP = 2*2 + 2*4096 - 1 = 8195
-    assertThat(why(buffer)).contains("INPUT_BLOCK_SLOP 8195")
+    assertThat(why(buffer))
+        .contains("INPUT_BLOCK_SLOP 8195")
         .contains("request2size(" + (1048576 + 8195) + ")")
-        .contains("= 1060864").doesNotContain("malloc(1048576 + 4095)");
+        .contains("= 1060864")
+        .doesNotContain("malloc(1048576 + 4095)");
     assertThat(Glibc.mallocMmap(1048576 + 8195).value()).isEqualTo(1060864);
     List<AnnotatedEvent> stats = calls(out, "write", "records in");
     assertThat(stats).isNotEmpty();
@@ -173,7 +189,9 @@ class TruthTest {
   void aOneMibMappingIsNotSaidToBeOutOfMallocsReach() throws IOException {
     Run.Out out = explain(PYTHON);
     AnnotatedEvent arena = calls(out, "mmap", "NULL, 1048576, PROT_READ|PROT_WRITE").get(0);
-    assertThat(why(arena)).contains("obmalloc").doesNotContain("would not be an exact power")
+    assertThat(why(arena))
+        .contains("obmalloc")
+        .doesNotContain("would not be an exact power")
         .contains("malloc(n) for n from 1044457 to 1048552 maps exactly 1048576");
     // the range the sentence gives is glibc's own arithmetic, at both ends
     assertThat(Glibc.mallocMmap(1044457).value()).isEqualTo(1048576);
@@ -187,9 +205,11 @@ class TruthTest {
   void anotherProgramsReadBufferIsNotGivenCoreutilsWording() throws IOException {
     Run.Out out = explain(PYTHON);
     AnnotatedEvent map = calls(out, "mmap", "NULL, 163840, PROT_READ|PROT_WRITE").get(0);
-    assertThat(why(map)).contains("fits a buffer for python3's 160699-byte read at line")
+    assertThat(why(map))
+        .contains("fits a buffer for python3's 160699-byte read at line")
         .contains("malloc(n) with n from 159721 to 163816")
-        .doesNotContain("block size").doesNotContain("malloc(160699)");
+        .doesNotContain("block size")
+        .doesNotContain("malloc(160699)");
     assertThat(Glibc.mallocMmap(159721).value()).isEqualTo(163840);
     assertThat(Glibc.mallocMmap(163816).value()).isEqualTo(163840);
   }
@@ -198,8 +218,8 @@ class TruthTest {
   @Test
   void withStacksTheCallersFrameDecides() throws IOException {
     Run.Out out = explain(JAVA_K);
-    List<AnnotatedEvent> removes = calls(out, "mmap", "16384, PROT_NONE",
-        "MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE");
+    List<AnnotatedEvent> removes =
+        calls(out, "mmap", "16384, PROT_NONE", "MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE");
     assertThat(removes).isNotEmpty();
     for (AnnotatedEvent e : removes) {
       Explanation x = e.why().get(0);
@@ -214,9 +234,11 @@ class TruthTest {
     AnnotatedEvent osMalloc = calls(out, "mmap", "NULL, 1052672, PROT_READ|PROT_WRITE").get(0);
     assertThat(osMalloc.why().get(0).rule()).isEqualTo("malloc-mmap");
     assertThat(osMalloc.why().get(0).basis()).isEqualTo(Explanation.Basis.STACK);
-    AnnotatedEvent segv = out.events().stream()
-        .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
-        .findFirst().orElseThrow();
+    AnnotatedEvent segv =
+        out.events().stream()
+            .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
+            .findFirst()
+            .orElseThrow();
     assertThat(segv.why().get(0).rule()).isEqualTo("jvm-probe-segv");
   }
 
@@ -230,7 +252,9 @@ class TruthTest {
     }
     for (AnnotatedEvent e : calls(out, "mmap", "PROT_NONE", "MAP_NORESERVE")) {
       if (arg(e, 0) != 0) {
-        assertThat(why(e)).as("line " + e.event().line()).contains("V8")
+        assertThat(why(e))
+            .as("line " + e.event().line())
+            .contains("V8")
             .doesNotContain("malloc arena:");
       }
     }
@@ -240,8 +264,10 @@ class TruthTest {
   @Test
   void eachArenaTrimNamesTheReservationItCuts() throws IOException {
     Run.Out out = explain(NODE);
-    Pattern trim = Pattern.compile("trims the (head|tail) of the 128 MiB arena reservation made "
-        + "at line (\\d+) \\((\\d+) bytes\\)");
+    Pattern trim =
+        Pattern.compile(
+            "trims the (head|tail) of the 128 MiB arena reservation made "
+                + "at line (\\d+) \\((\\d+) bytes\\)");
     Map<Integer, Long> made = new HashMap<>();
     for (AnnotatedEvent e : calls(out, "mmap", "134217728")) {
       made.put(e.event().line(), ((SyscallEvent) e.event()).result().value());
@@ -263,8 +289,8 @@ class TruthTest {
       trims++;
     }
     // new_heap trims a head only when the reservation is not already 64 MiB-aligned
-    long expected = made.values().stream()
-        .mapToLong(start -> start % Glibc.HEAP_MAX == 0 ? 1 : 2).sum();
+    long expected =
+        made.values().stream().mapToLong(start -> start % Glibc.HEAP_MAX == 0 ? 1 : 2).sum();
     assertThat(made).hasSizeGreaterThan(3);
     assertThat(trims).isEqualTo(expected);
     for (AnnotatedEvent e : out.events()) {
@@ -282,27 +308,45 @@ class TruthTest {
       assertThat(why(e)).contains("CDS").contains("classes.jsa").contains("at offset ");
     }
     long start = arg(jsa.get(0), 0);
-    AnnotatedEvent reservation = out.events().stream()
-        .filter(e -> e.event() instanceof SyscallEvent s && s.name().equals("mmap")
-            && s.succeeded() && s.result().value() == start && e.event().line()
-            < jsa.get(0).event().line())
-        .reduce((a, b) -> b).orElseThrow();
-    assertThat(why(reservation)).contains("compressed class space")
+    AnnotatedEvent reservation =
+        out.events().stream()
+            .filter(
+                e ->
+                    e.event() instanceof SyscallEvent s
+                        && s.name().equals("mmap")
+                        && s.succeeded()
+                        && s.result().value() == start
+                        && e.event().line() < jsa.get(0).event().line())
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(why(reservation))
+        .contains("compressed class space")
         .contains("line " + jsa.get(0).event().line());
   }
 
   @Test
   void hotspotsProbeSigsegvIsNotACrash() throws IOException {
     Run.Out out = explain(JAVA);
-    AnnotatedEvent segv = out.events().stream()
-        .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
-        .findFirst().orElseThrow();
-    assertThat(why(segv)).contains("not a crash").contains("VM_Version::get_processor_features")
+    AnnotatedEvent segv =
+        out.events().stream()
+            .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(why(segv))
+        .contains("not a crash")
+        .contains("VM_Version::get_processor_features")
         .contains("rt_sigreturn");
     int line = segv.event().line();
-    assertThat(out.events().stream().anyMatch(e -> e.event().line() > line
-        && e.event().line() < line + 5 && e.event() instanceof SyscallEvent s
-        && s.name().equals("rt_sigreturn") && s.pid().equals(segv.event().pid()))).isTrue();
+    assertThat(
+            out.events().stream()
+                .anyMatch(
+                    e ->
+                        e.event().line() > line
+                            && e.event().line() < line + 5
+                            && e.event() instanceof SyscallEvent s
+                            && s.name().equals("rt_sigreturn")
+                            && s.pid().equals(segv.event().pid())))
+        .isTrue();
   }
 
   @Test
@@ -311,13 +355,15 @@ class TruthTest {
       long memory = 0;
       long explained = 0;
       for (AnnotatedEvent e : explain(log).events()) {
-        if (e.event() instanceof SyscallEvent s && MemorySyscalls.inMemoryClass(s.name())
+        if (e.event() instanceof SyscallEvent s
+            && MemorySyscalls.inMemoryClass(s.name())
             && s.succeeded()) {
           memory++;
           explained += e.why().isEmpty() ? 0 : 1;
         }
       }
-      assertThat((double) explained / memory).as(log + ": " + explained + "/" + memory)
+      assertThat((double) explained / memory)
+          .as(log + ": " + explained + "/" + memory)
           .isGreaterThanOrEqualTo(0.95);
     }
   }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A few thousand seeded mutations of corpus logs, -ff sets and recordings through the CLI
- * ({@link Fuzzer}): no Throwable, no stack trace, a documented exit status, JSON that parses.
- * The long run is bench/fuzz.sh.
+ * A few thousand seeded mutations of corpus logs, -ff sets and recordings through the CLI ({@link
+ * Fuzzer}): no Throwable, no stack trace, a documented exit status, JSON that parses. The long run
+ * is bench/fuzz.sh.
  */
 class FuzzTest {
 
@@ -22,7 +22,7 @@ class FuzzTest {
   @Test
   void mutatedInputsNeverBreakTheRules() throws Exception {
     Fuzzer f = new Fuzzer(15L, work, 32 * 1024);
-    Fuzzer.Tally t = f.run(0, CASES, c -> { });
+    Fuzzer.Tally t = f.run(0, CASES, c -> {});
 
     assertThat(t.failures()).isEmpty();
   }
@@ -32,13 +32,21 @@ class FuzzTest {
   void aHugeMappingPassesTheRules() throws Exception {
     Fuzzer f = new Fuzzer(15L, work, 0);
     Path dir = Files.createDirectories(work.resolve("probe"));
-    Path log = Files.writeString(dir.resolve("huge.log"), "mmap(NULL, 9223372036854775807, "
-        + "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n");
+    Path log =
+        Files.writeString(
+            dir.resolve("huge.log"),
+            "mmap(NULL, 9223372036854775807, "
+                + "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n");
     Fuzzer.Failure failure =
         f.execute(0, List.of("analyze", "--summary", log.toString()), "text", null, dir);
     assertThat(failure).isNull();
-    Fuzzer.Failure bad = f.execute(1, List.of("analyze", "--format", "jsonl", "--color", "sideways",
-        log.toString()), "jsonl", null, dir);
+    Fuzzer.Failure bad =
+        f.execute(
+            1,
+            List.of("analyze", "--format", "jsonl", "--color", "sideways", log.toString()),
+            "jsonl",
+            null,
+            dir);
     assertThat(bad).isNull(); // a bad option: 125 and one line, which is allowed
   }
 }

@@ -33,16 +33,16 @@ import java.util.stream.Stream;
 
 /**
  * Runs the CLI in this JVM ({@link Main#run}) on seeded mutations of real inputs: the corpus's
- * strace logs, its {@code -ff} sets and the recordings in {@code logs-extra/}. Each case takes
- * one input, applies one to three mutations (cut, duplicate, swap or delete lines, flip bytes,
- * put extreme numbers in place of numbers, give an {@code -ff} file a suffix no pid has), runs
- * {@code analyze} in one of its formats (or {@code maps}), and checks what must hold of any run:
+ * strace logs, its {@code -ff} sets and the recordings in {@code logs-extra/}. Each case takes one
+ * input, applies one to three mutations (cut, duplicate, swap or delete lines, flip bytes, put
+ * extreme numbers in place of numbers, give an {@code -ff} file a suffix no pid has), runs {@code
+ * analyze} in one of its formats (or {@code maps}), and checks what must hold of any run:
  *
  * <ul>
  *   <li>no Throwable escapes and standard error shows no stack trace or Java class name;
  *   <li>the exit status is one analyze documents: 0, 3 or 125;
- *   <li>every jsonl line and every perfetto document parses as JSON, and a failed run leaves no
- *       -o file behind that it did not finish.
+ *   <li>every jsonl line and every perfetto document parses as JSON, and a failed run leaves no -o
+ *       file behind that it did not finish.
  * </ul>
  *
  * Case N of seed S is always the same run, so a failure is replayed by its numbers. Known classes
@@ -54,23 +54,44 @@ public final class Fuzzer {
   public record Failure(long caseNo, String what, String command, Path kept) {
     @Override
     public String toString() {
-      return "case " + caseNo + ": " + what + "\n    memtrace " + command + "\n    input kept in " + kept;
+      return "case "
+          + caseNo
+          + ": "
+          + what
+          + "\n    memtrace "
+          + command
+          + "\n    input kept in "
+          + kept;
     }
   }
 
   /** What a run of cases found. */
   public record Tally(int cases, List<Failure> failures) {}
 
-  private static final Pattern STACK_TRACE = Pattern.compile(
-      "(?m)^\\s+at [\\w.$]+\\(|Exception\\b|\\bjava\\.[a-z]|com\\.fasterxml|\\[Source:|StackOverflow");
+  private static final Pattern STACK_TRACE =
+      Pattern.compile(
+          "(?m)^\\s+at [\\w.$]+\\(|Exception\\b|\\bjava\\.[a-z]|com\\.fasterxml|\\[Source:|StackOverflow");
   private static final Set<Integer> DOCUMENTED = Set.of(0, 3, 125);
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String[] EXTREME = {
-    "0", "-1", "2147483647", "2147483648", "4294967296", "9223372036854775807",
-    "9223372036854775808", "18446744073709551615", "18446744073709551616",
-    "99999999999999999999999", "0xffffffffffffffff", "0x7fffffffffffffff", "0x8000000000000000",
-    "-9223372036854775808", "0x10000000000000000", "1e308", "00000000000000000000000000001"
+    "0",
+    "-1",
+    "2147483647",
+    "2147483648",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551615",
+    "18446744073709551616",
+    "99999999999999999999999",
+    "0xffffffffffffffff",
+    "0x7fffffffffffffff",
+    "0x8000000000000000",
+    "-9223372036854775808",
+    "0x10000000000000000",
+    "1e308",
+    "00000000000000000000000000001"
   };
   private static final Pattern MEMORY_CALL =
       Pattern.compile("\\b(mmap|munmap|mremap|mprotect|brk|madvise|shmat|clone3?)\\(");
@@ -81,15 +102,17 @@ public final class Fuzzer {
   private final List<Path> logs = new ArrayList<>();
   private final List<List<Path>> ffSets = new ArrayList<>();
   private final List<Path> recordings = new ArrayList<>();
-  private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "fuzz-case");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService runner =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fuzz-case");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
-   * @param maxLogBytes corpus logs larger than this are left out (the in-build run keeps to
-   *     small ones)
+   * @param maxLogBytes corpus logs larger than this are left out (the in-build run keeps to small
+   *     ones)
    */
   public Fuzzer(long seed, Path work, long maxLogBytes) throws IOException {
     this.seed = seed;
@@ -106,21 +129,27 @@ public final class Fuzzer {
     }
     try (Stream<Path> s = Files.list(Corpus.logs())) {
       Map<String, List<Path>> sets = new TreeMap<>();
-      s.filter(p -> p.getFileName().toString().matches(".*_ff\\.\\d+")).sorted().forEach(p -> {
-        String n = p.getFileName().toString();
-        sets.computeIfAbsent(n.substring(0, n.lastIndexOf('.')), k -> new ArrayList<>()).add(p);
-      });
+      s.filter(p -> p.getFileName().toString().matches(".*_ff\\.\\d+"))
+          .sorted()
+          .forEach(
+              p -> {
+                String n = p.getFileName().toString();
+                sets.computeIfAbsent(n.substring(0, n.lastIndexOf('.')), k -> new ArrayList<>())
+                    .add(p);
+              });
       ffSets.addAll(sets.values());
     }
     Path extra = extra();
     try (Stream<Path> s = Files.list(extra)) {
-      s.sorted().forEach(p -> {
-        if (p.toString().endsWith(".mtrace")) {
-          recordings.add(p);
-        } else {
-          logs.add(p);
-        }
-      });
+      s.sorted()
+          .forEach(
+              p -> {
+                if (p.toString().endsWith(".mtrace")) {
+                  recordings.add(p);
+                } else {
+                  logs.add(p);
+                }
+              });
     }
   }
 
@@ -133,13 +162,21 @@ public final class Fuzzer {
   }
 
   /** Runs cases {@code from} to {@code from + count - 1}; {@code progress} hears of each. */
-  public Tally run(long from, int count, java.util.function.LongConsumer progress) throws IOException {
-    return run(from, count, progress, f -> { });
+  public Tally run(long from, int count, java.util.function.LongConsumer progress)
+      throws IOException {
+    return run(from, count, progress, f -> {});
   }
 
-  /** As {@link #run(long, int, java.util.function.LongConsumer)}; {@code failed} hears of each failure at once. */
-  public Tally run(long from, int count, java.util.function.LongConsumer progress,
-      java.util.function.Consumer<Failure> failed) throws IOException {
+  /**
+   * As {@link #run(long, int, java.util.function.LongConsumer)}; {@code failed} hears of each
+   * failure at once.
+   */
+  public Tally run(
+      long from,
+      int count,
+      java.util.function.LongConsumer progress,
+      java.util.function.Consumer<Failure> failed)
+      throws IOException {
     List<Failure> failures = new ArrayList<>();
     for (long c = from; c < from + count; c++) {
       Failure f = one(c);
@@ -175,7 +212,7 @@ public final class Fuzzer {
         case 0 -> args.add("--summary");
         case 1 -> args.add("--with-summary");
         case 2 -> args.add("--strict");
-        default -> { }
+        default -> {}
       }
       if (r.nextInt(5) == 0) {
         switch (r.nextInt(5)) {
@@ -211,12 +248,14 @@ public final class Fuzzer {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status;
     Throwable thrown = null;
-    Future<Integer> run = runner.submit(() -> {
-      try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        return Main.run(args.toArray(String[]::new), o, e);
-      }
-    });
+    Future<Integer> run =
+        runner.submit(
+            () -> {
+              try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                  PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                return Main.run(args.toArray(String[]::new), o, e);
+              }
+            });
     try {
       status = run.get(60, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -238,16 +277,19 @@ public final class Fuzzer {
     }
     Matcher m = STACK_TRACE.matcher(errText);
     if (m.find()) {
-      return keep(caseNo, "Java internals on standard error: " + lineAround(errText, m.start()),
-          command, dir);
+      return keep(
+          caseNo,
+          "Java internals on standard error: " + lineAround(errText, m.start()),
+          command,
+          dir);
     }
     String what = checkOutput(format, status, out.toByteArray(), outFile, dir);
     return what == null ? null : keep(caseNo, what, command, dir);
   }
 
   /** The output rules; null when they hold. */
-  private static String checkOutput(String format, int status, byte[] stdout, Path outFile, Path dir)
-      throws IOException {
+  private static String checkOutput(
+      String format, int status, byte[] stdout, Path outFile, Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> temps = s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
       if (!temps.isEmpty()) {
@@ -298,7 +340,8 @@ public final class Fuzzer {
       int victim = r.nextInt(set.size());
       for (int k = 0; k < set.size(); k++) {
         Path p = set.get(k);
-        String pid = p.getFileName().toString().substring(p.getFileName().toString().lastIndexOf('.') + 1);
+        String pid =
+            p.getFileName().toString().substring(p.getFileName().toString().lastIndexOf('.') + 1);
         byte[] b = Files.readAllBytes(p);
         if (k == victim) {
           b = mutate(r, b);
@@ -310,8 +353,10 @@ public final class Fuzzer {
       }
       return List.of(dir.resolve(prefix).toString());
     }
-    Path source = kind < 4 && !recordings.isEmpty()
-        ? recordings.get(r.nextInt(recordings.size())) : logs.get(r.nextInt(logs.size()));
+    Path source =
+        kind < 4 && !recordings.isEmpty()
+            ? recordings.get(r.nextInt(recordings.size()))
+            : logs.get(r.nextInt(logs.size()));
     String name = source.getFileName().toString();
     Path in = dir.resolve(name.endsWith(".mtrace") ? "in.mtrace" : "in.log");
     Files.write(in, mutate(r, Files.readAllBytes(source)));
@@ -322,20 +367,25 @@ public final class Fuzzer {
   static byte[] mutate(Random r, byte[] b) {
     int n = 1 + r.nextInt(3);
     for (int k = 0; k < n; k++) {
-      b = switch (r.nextInt(8)) {
-        case 7 -> insert(r, b);
-        case 0 -> cut(r, b);
-        case 1 -> lines(r, b, Op.DUPLICATE);
-        case 2 -> lines(r, b, Op.SWAP);
-        case 3 -> lines(r, b, Op.DELETE);
-        case 4 -> flip(r, b);
-        default -> extreme(r, b);
-      };
+      b =
+          switch (r.nextInt(8)) {
+            case 7 -> insert(r, b);
+            case 0 -> cut(r, b);
+            case 1 -> lines(r, b, Op.DUPLICATE);
+            case 2 -> lines(r, b, Op.SWAP);
+            case 3 -> lines(r, b, Op.DELETE);
+            case 4 -> flip(r, b);
+            default -> extreme(r, b);
+          };
     }
     return b;
   }
 
-  private enum Op { DUPLICATE, SWAP, DELETE }
+  private enum Op {
+    DUPLICATE,
+    SWAP,
+    DELETE
+  }
 
   private static byte[] cut(Random r, byte[] b) {
     return b.length == 0 ? b : java.util.Arrays.copyOf(b, r.nextInt(b.length));
@@ -347,15 +397,16 @@ public final class Fuzzer {
     StringBuilder junk = new StringBuilder();
     int n = r.nextInt(10) == 0 ? 100_000 + r.nextInt(200_000) : 1 + r.nextInt(120);
     for (int k = 0; k < n; k++) {
-      int c = switch (r.nextInt(8)) {
-        case 0 -> 0;
-        case 1 -> '\r';
-        case 2 -> '(';
-        case 3 -> '"';
-        case 4 -> ' ';
-        case 5 -> 'a' + r.nextInt(26);
-        default -> r.nextInt(256);
-      };
+      int c =
+          switch (r.nextInt(8)) {
+            case 0 -> 0;
+            case 1 -> '\r';
+            case 2 -> '(';
+            case 3 -> '"';
+            case 4 -> ' ';
+            case 5 -> 'a' + r.nextInt(26);
+            default -> r.nextInt(256);
+          };
       junk.append(c == '\n' ? ' ' : (char) c);
     }
     l.add(r.nextInt(l.size() + 1), junk.toString());
@@ -460,13 +511,15 @@ public final class Fuzzer {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 
@@ -501,8 +554,8 @@ public final class Fuzzer {
   }
 
   /**
-   * The long run (bench/fuzz.sh): {@code Fuzzer CASES [SEED [FIRST]]}; prints cases per second
-   * and every failure, exits 1 when any rule broke.
+   * The long run (bench/fuzz.sh): {@code Fuzzer CASES [SEED [FIRST]]}; prints cases per second and
+   * every failure, exits 1 when any rule broke.
    */
   public static void main(String[] args) throws IOException {
     int cases = args.length > 0 ? Integer.parseInt(args[0]) : 40_000;
@@ -510,20 +563,29 @@ public final class Fuzzer {
     long first = args.length > 2 ? Long.parseLong(args[2]) : 0;
     Path work = Files.createTempDirectory("memtrace-fuzz");
     Fuzzer f = new Fuzzer(seed, work, Long.MAX_VALUE);
-    System.out.printf("fuzz: seed %d, cases %d..%d, %d logs, %d -ff sets, %d recordings; work %s%n",
+    System.out.printf(
+        "fuzz: seed %d, cases %d..%d, %d logs, %d -ff sets, %d recordings; work %s%n",
         seed, first, first + cases - 1, f.logs.size(), f.ffSets.size(), f.recordings.size(), work);
     long start = System.nanoTime();
     long[] last = {start};
-    Tally t = f.run(first, cases, c -> {
-      long now = System.nanoTime();
-      if (now - last[0] > 30e9) {
-        last[0] = now;
-        System.out.printf("fuzz: %d cases, %.1f cases/s%n", c - first + 1, (c - first + 1) / ((now - start) / 1e9));
-      }
-    }, x -> System.out.println("FAIL " + x));
+    Tally t =
+        f.run(
+            first,
+            cases,
+            c -> {
+              long now = System.nanoTime();
+              if (now - last[0] > 30e9) {
+                last[0] = now;
+                System.out.printf(
+                    "fuzz: %d cases, %.1f cases/s%n",
+                    c - first + 1, (c - first + 1) / ((now - start) / 1e9));
+              }
+            },
+            x -> System.out.println("FAIL " + x));
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.printf("fuzz: %d cases in %.1f s: %.1f cases/s; %d failures%n", t.cases(), secs,
-        t.cases() / secs, t.failures().size());
+    System.out.printf(
+        "fuzz: %d cases in %.1f s: %.1f cases/s; %d failures%n",
+        t.cases(), secs, t.cases() / secs, t.failures().size());
     System.exit(t.failures().isEmpty() ? 0 : 1);
   }
 }

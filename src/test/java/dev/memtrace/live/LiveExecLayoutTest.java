@@ -13,11 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The whole address space from the log alone: programs traced here with ground truth
- * ({@link MapsCapture}), replayed by {@link AddressSpaceCheck} with the ELF headers of this
- * machine's files, must show every region the kernel shows except those no call places, in every
- * snapshot, the first of each process included, and nothing more. The same replay without ELF
- * headers misses the program and ld.so in each first snapshot: what this test is about.
+ * The whole address space from the log alone: programs traced here with ground truth ({@link
+ * MapsCapture}), replayed by {@link AddressSpaceCheck} with the ELF headers of this machine's
+ * files, must show every region the kernel shows except those no call places, in every snapshot,
+ * the first of each process included, and nothing more. The same replay without ELF headers misses
+ * the program and ld.so in each first snapshot: what this test is about.
  */
 class LiveExecLayoutTest {
 
@@ -33,19 +33,21 @@ class LiveExecLayoutTest {
   @ParameterizedTest
   @ValueSource(strings = {"cat", "threads", "pipeline"})
   void everyRegionTheKernelShowsButStackAndVdso(String name) throws Exception {
-    List<String> cmd = switch (name) {
-      case "cat" -> List.of("/bin/cat", "/etc/services");
-      case "threads" -> List.of(MapsCapture.compileFile(dir,
-          Shared.dir().resolve("corpus/src/threads.c")).toString());
-      default -> List.of("/bin/sh", "-c", "ls /usr/lib | gzip -c | wc -c");
-    };
+    List<String> cmd =
+        switch (name) {
+          case "cat" -> List.of("/bin/cat", "/etc/services");
+          case "threads" ->
+              List.of(
+                  MapsCapture.compileFile(dir, Shared.dir().resolve("corpus/src/threads.c"))
+                      .toString());
+          default -> List.of("/bin/sh", "-c", "ls /usr/lib | gzip -c | wc -c");
+        };
     MapsCapture.Capture cap = MapsCapture.run(dir, "exec-" + name, cmd);
     assertThat(cap.snapshotCount()).isPositive();
     AddressSpaceCheck.Figures f = AddressSpaceCheck.run(cap.log(), cap.snapshots());
     assertThat(f.misses()).as("log %s", cap.log()).isEmpty();
     assertThat(f.firstMatched()).isEqualTo(f.firstKernel()).isPositive();
-    AddressSpaceCheck.Figures without =
-        AddressSpaceCheck.run(cap.log(), cap.snapshots(), null);
+    AddressSpaceCheck.Figures without = AddressSpaceCheck.run(cap.log(), cap.snapshots(), null);
     assertThat(without.firstMatched()).isLessThan(f.firstKernel());
   }
 }

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Programs that are not in the corpus, traced here and now with ground truth ({@link MapsCapture}),
- * then replayed from the log alone and compared with every snapshot by the rule of
- * {@link ReplayCheck}. Small C programs are compiled at test time (test resources, and the
- * corpus's sources, which the corpus captured only partly); system programs run as they are.
- * Skipped when strace or gcc is missing.
+ * then replayed from the log alone and compared with every snapshot by the rule of {@link
+ * ReplayCheck}. Small C programs are compiled at test time (test resources, and the corpus's
+ * sources, which the corpus captured only partly); system programs run as they are. Skipped when
+ * strace or gcc is missing.
  */
 class LiveMapsTest {
 
@@ -44,15 +44,28 @@ class LiveMapsTest {
     out.add(Arguments.of("ls", List.of("/bin/ls", "-la", "/usr/lib")));
     out.add(Arguments.of("cat", List.of("/bin/cat", "/etc/services")));
     out.add(Arguments.of("sort", List.of("/usr/bin/sort", "/etc/services")));
-    out.add(Arguments.of("bash", List.of("/bin/bash", "-c", "ls / | wc -l; x=$(echo hi); echo $x")));
-    out.add(Arguments.of("perl", List.of("/usr/bin/perl", "-e",
-        "my @a = (1..200000); my %h = map { $_ => 1 } @a; print scalar(keys %h), qq(\\n);")));
-    out.add(Arguments.of("gcc", List.of("/usr/bin/gcc", "-c", "-o", "/dev/null", "-x", "c",
-        "/usr/include/stdio.h")));
+    out.add(
+        Arguments.of("bash", List.of("/bin/bash", "-c", "ls / | wc -l; x=$(echo hi); echo $x")));
+    out.add(
+        Arguments.of(
+            "perl",
+            List.of(
+                "/usr/bin/perl",
+                "-e",
+                "my @a = (1..200000); my %h = map { $_ => 1 } @a; print scalar(keys %h), qq(\\n);")));
+    out.add(
+        Arguments.of(
+            "gcc",
+            List.of("/usr/bin/gcc", "-c", "-o", "/dev/null", "-x", "c", "/usr/include/stdio.h")));
     out.add(Arguments.of("java", List.of("/usr/bin/java", "-version")));
-    out.add(Arguments.of("python", List.of("/usr/bin/python3", "-c",
-        "import threading\nts=[threading.Thread(target=lambda: bytearray(300000)) for _ in range(3)]\n"
-            + "[t.start() for t in ts]\n[t.join() for t in ts]")));
+    out.add(
+        Arguments.of(
+            "python",
+            List.of(
+                "/usr/bin/python3",
+                "-c",
+                "import threading\nts=[threading.Thread(target=lambda: bytearray(300000)) for _ in range(3)]\n"
+                    + "[t.start() for t in ts]\n[t.join() for t in ts]")));
     return out.stream();
   }
 
@@ -63,9 +76,11 @@ class LiveMapsTest {
     List<String> cmd = command;
     String label = name.replace("corpus:", "").replace(".c", "");
     if (cmd == null) {
-      Path bin = name.startsWith("corpus:")
-          ? MapsCapture.compileFile(dir, Shared.dir().resolve("corpus/src/" + name.substring(7)))
-          : MapsCapture.compile(dir, name);
+      Path bin =
+          name.startsWith("corpus:")
+              ? MapsCapture.compileFile(
+                  dir, Shared.dir().resolve("corpus/src/" + name.substring(7)))
+              : MapsCapture.compile(dir, name);
       cmd = List.of(bin.toString());
     } else {
       assumeTrue(Files.isExecutable(Path.of(cmd.get(0))), cmd.get(0) + " is not installed");
@@ -74,7 +89,8 @@ class LiveMapsTest {
     assertThat(cap.snapshotCount()).as("snapshots taken").isPositive();
     ReplayCheck.Result r = ReplayCheck.run(cap.log(), cap.snapshots());
     assertThat(r.compared()).isPositive();
-    assertThat(r.mismatches()).as("snapshots where the model differs (log: %s)", cap.log())
+    assertThat(r.mismatches())
+        .as("snapshots where the model differs (log: %s)", cap.log())
         .isEmpty();
     ReplayCheck.Resync withSnapshots = ReplayCheck.resync(cap.log(), cap.snapshots());
     assertThat(withSnapshots.notEqualAfter()).as("snapshots the model did not take over").isEmpty();

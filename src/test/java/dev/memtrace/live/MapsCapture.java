@@ -18,15 +18,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Captures a trace with ground truth, the way corpus/gen.py does: {@code strace -f -o FIFO -e
  * inject=<memory calls>:delay_exit=N CMD}. strace flushes each line, then holds the task for N µs
- * after a memory call; reading {@code /proc/PID/maps} as soon as a line ending in
- * {@code (DELAYED)} arrives gives the address space just after that call. Writes {@code NAME.log}
- * and {@code NAME.maps.jsonl} in the corpus format.
+ * after a memory call; reading {@code /proc/PID/maps} as soon as a line ending in {@code (DELAYED)}
+ * arrives gives the address space just after that call. Writes {@code NAME.log} and {@code
+ * NAME.maps.jsonl} in the corpus format.
  */
 public final class MapsCapture {
 
   public static final String MEMORY_CALLS =
       "mmap,munmap,brk,mprotect,mremap,madvise,shmat,shmdt,mlock,munlock";
-  /** How long strace holds a task after a memory call: time enough to read its maps on a busy box. */
+
+  /**
+   * How long strace holds a task after a memory call: time enough to read its maps on a busy box.
+   */
   public static final int DELAY_US = 30000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +53,22 @@ public final class MapsCapture {
     exec(List.of("mkfifo", fifo.toString()));
     Path log = dir.resolve(name + ".log");
     Path snaps = dir.resolve(name + ".maps.jsonl");
-    List<String> argv = new ArrayList<>(List.of("strace", "-f", "-o", fifo.toString(),
-        "-e", "inject=" + MEMORY_CALLS + ":delay_exit=" + DELAY_US));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "strace",
+                "-f",
+                "-o",
+                fifo.toString(),
+                "-e",
+                "inject=" + MEMORY_CALLS + ":delay_exit=" + DELAY_US));
     argv.addAll(command);
-    Process p = new ProcessBuilder(argv).directory(dir.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(dir.resolve(name + ".stderr").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(argv)
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(dir.resolve(name + ".stderr").toFile())
+            .start();
     p.getOutputStream().close();
     int count = 0;
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(fifo), 1 << 16);

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the kernel maps at execve, from ELF headers read under a root directory: placed when
- * ld.so's RELRO mprotect tells the base, not before; a file that is missing or does not fit the
- * trace is said, and nothing is made up.
+ * What the kernel maps at execve, from ELF headers read under a root directory: placed when ld.so's
+ * RELRO mprotect tells the base, not before; a file that is missing or does not fit the trace is
+ * said, and nothing is made up.
  */
 class ExecImagesTest {
 
@@ -34,8 +34,10 @@ class ExecImagesTest {
     Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
     assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
     prog = ElfFile.read(cat);
-    assumeTrue(prog.movable() && prog.relro() != null
-        && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
+    assumeTrue(
+        prog.movable()
+            && prog.relro() != null
+            && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("lib64"));
     Files.copy(cat, root.resolve("bin/prog"));
@@ -72,11 +74,13 @@ class ExecImagesTest {
     List<Region> regions = model.space(10).regions();
     long segments = prog.loads().size();
     assertThat(regions).hasSize((int) segments + 1); // the RELRO split
-    assertThat(regions).allSatisfy(r -> {
-      assertThat(r.path()).isEqualTo("/bin/prog");
-      assertThat(r.learnt()).isEqualTo(Region.Learnt.ELF_HEADER);
-      assertThat(r.originLine()).isEqualTo(1);
-    });
+    assertThat(regions)
+        .allSatisfy(
+            r -> {
+              assertThat(r.path()).isEqualTo("/bin/prog");
+              assertThat(r.learnt()).isEqualTo(Region.Learnt.ELF_HEADER);
+              assertThat(r.originLine()).isEqualTo(1);
+            });
     assertThat(regions.get(0).start()).isEqualTo(BASE + prog.firstPage());
     assertThat(regions).extracting(Region::perms).contains("r-xp", "rw-p");
     assertThat(model.space(10).unplacedImages())
@@ -91,15 +95,17 @@ class ExecImagesTest {
     for (TraceEvent e : TraceReader.parseAll(EXEC + "\n")) {
       again.apply(e);
     }
-    assertThat(again.space(10).regions()).hasSize(prog.loads().size())
-        .first().extracting(Region::start).isEqualTo(BASE + prog.firstPage());
+    assertThat(again.space(10).regions())
+        .hasSize(prog.loads().size())
+        .first()
+        .extracting(Region::start)
+        .isEqualTo(BASE + prog.firstPage());
   }
 
   @Test
   void aRelroLengthTheFileDoesNotHaveLeavesItUnplacedAndSaysSo() {
     feed(EXEC, relroCall(relroLength() + 0x10000));
-    assertThat(model.space(10).regions())
-        .noneMatch(r -> r.learnt() == Region.Learnt.ELF_HEADER);
+    assertThat(model.space(10).regions()).noneMatch(r -> r.learnt() == Region.Learnt.ELF_HEADER);
     assertThat(model.space(10).unplacedImages()).hasSize(2);
     assertThat(notes).anySatisfy(n -> assertThat(n).contains("may differ from the traced ones"));
   }
@@ -108,7 +114,8 @@ class ExecImagesTest {
   void aMissingProgramIsSaidAndNothingIsLaidOut() {
     feed("10 execve(\"/bin/gone\", [\"gone\"], 0x7ffc /* 1 var */) = 0");
     assertThat(model.space(10).regions()).isEmpty();
-    assertThat(notes).anySatisfy(n -> assertThat(n)
-        .startsWith("the program's ELF headers are unknown (cannot read "));
+    assertThat(notes)
+        .anySatisfy(
+            n -> assertThat(n).startsWith("the program's ELF headers are unknown (cannot read "));
   }
 }

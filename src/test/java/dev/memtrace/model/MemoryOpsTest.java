@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kernel semantics of the memory calls on plain numbers. Expected listings are what
- * /proc/PID/maps showed on Linux 6.18 for the same sequence (the ld.so and shared-memory cases are
- * copied from corpus/maps snapshots).
+ * Kernel semantics of the memory calls on plain numbers. Expected listings are what /proc/PID/maps
+ * showed on Linux 6.18 for the same sequence (the ld.so and shared-memory cases are copied from
+ * corpus/maps snapshots).
  */
 class MemoryOpsTest {
 
@@ -33,8 +33,10 @@ class MemoryOpsTest {
 
   static String maps(AddressSpace s) {
     return s.regions().stream()
-        .map(r -> String.format("%x-%x %s %x %s", r.start(), r.end(), r.perms(), r.offset(),
-            r.path()).strip())
+        .map(
+            r ->
+                String.format("%x-%x %s %x %s", r.start(), r.end(), r.perms(), r.offset(), r.path())
+                    .strip())
         .collect(Collectors.joining("\n"));
   }
 
@@ -79,13 +81,16 @@ class MemoryOpsTest {
     file(0x7f70cddcc000L, 24576, RW, deny | MAP_FIXED, libc, 0x1cf000);
     anon(0x7f70cddd2000L, 53072, RW);
     MemoryOps.mprotect(s, 0x7f70cddcc000L, 16384, R);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "7f70cdbfd000-7f70cdc23000 r--p 0 " + libc,
-        "7f70cdc23000-7f70cdd79000 r-xp 26000 " + libc,
-        "7f70cdd79000-7f70cddcc000 r--p 17c000 " + libc,
-        "7f70cddcc000-7f70cddd0000 r--p 1cf000 " + libc,
-        "7f70cddd0000-7f70cddd2000 rw-p 1d3000 " + libc,
-        "7f70cddd2000-7f70cdddf000 rw-p 0"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f70cdbfd000-7f70cdc23000 r--p 0 " + libc,
+                "7f70cdc23000-7f70cdd79000 r-xp 26000 " + libc,
+                "7f70cdd79000-7f70cddcc000 r--p 17c000 " + libc,
+                "7f70cddcc000-7f70cddd0000 r--p 1cf000 " + libc,
+                "7f70cddd0000-7f70cddd2000 rw-p 1d3000 " + libc,
+                "7f70cddd2000-7f70cdddf000 rw-p 0"));
   }
 
   @Test
@@ -93,11 +98,15 @@ class MemoryOpsTest {
     anon(0x100000, 0x10000, RW);
     anon(0x110000, 0x10000, R);
     MemoryOps.munmap(s, 0x104000, 0x1000);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "100000-104000 rw-p 0", "105000-110000 rw-p 0", "110000-120000 r--p 0"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n", "100000-104000 rw-p 0", "105000-110000 rw-p 0", "110000-120000 r--p 0"));
     Outcome o = MemoryOps.munmap(s, 0x106000, 0x10001);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "100000-104000 rw-p 0", "105000-106000 rw-p 0", "117000-120000 r--p 0"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n", "100000-104000 rw-p 0", "105000-106000 rw-p 0", "117000-120000 r--p 0"));
     assertThat(o.changes()).extracting(c -> c.op().symbol).containsExactly("~", "~");
   }
 
@@ -109,21 +118,25 @@ class MemoryOpsTest {
   }
 
   /**
-   * As node's worker threads make arenas: a late maps snapshot already shows another thread's
-   * trim, whose munmap line comes after it. The note says so instead of blaming the trace's start.
+   * As node's worker threads make arenas: a late maps snapshot already shows another thread's trim,
+   * whose munmap line comes after it. The note says so instead of blaming the trace's start.
    */
   @Test
   void munmapOfARangeASnapshotAlreadyShowedGoneSaysSo() {
     anon(0x7f0000000000L, 0x20000, 0);
-    s.resync(List.of(new Region(0x7f0000000000L, 0x7f0000010000L, "---p", 0, "00:00", 0, "",
-        0)));
+    s.resync(List.of(new Region(0x7f0000000000L, 0x7f0000010000L, "---p", 0, "00:00", 0, "", 0)));
     Outcome o = MemoryOps.munmap(s, 0x7f0000010000L, 0x10000);
     assertThat(o.changes()).isEmpty();
-    assertThat(o.notes()).singleElement().asString().contains("knew no memory there")
+    assertThat(o.notes())
+        .singleElement()
+        .asString()
+        .contains("knew no memory there")
         .contains("a maps snapshot read before this line already showed the range unmapped")
         .doesNotContain("mapped before the trace began");
     // the range is told once: a second munmap of it finds no snapshot to blame
-    assertThat(MemoryOps.munmap(s, 0x7f0000010000L, 0x10000).notes()).singleElement().asString()
+    assertThat(MemoryOps.munmap(s, 0x7f0000010000L, 0x10000).notes())
+        .singleElement()
+        .asString()
         .contains("the trace did not show memory there at this point");
   }
 
@@ -131,8 +144,10 @@ class MemoryOpsTest {
   void mprotectSplitsAndProtectingBackMerges() {
     anon(0x200000, 0x8000, RW);
     MemoryOps.mprotect(s, 0x202000, 0x2000, R);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "200000-202000 rw-p 0", "202000-204000 r--p 0", "204000-208000 rw-p 0"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n", "200000-202000 rw-p 0", "202000-204000 r--p 0", "204000-208000 rw-p 0"));
     MemoryOps.mprotect(s, 0x202000, 0x2000, RW);
     assertThat(maps(s)).isEqualTo("200000-208000 rw-p 0");
   }
@@ -145,11 +160,14 @@ class MemoryOpsTest {
     MemoryOps.mprotect(s, 0x7f0000001000L, 0x800000, RW);
     MemoryOps.mmap(s, 0x801000, 0, stackFlags, null, 0, 0x7effff7ff000L, 1, 0);
     MemoryOps.mprotect(s, 0x7effff800000L, 0x800000, RW);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "7effff7ff000-7effff800000 ---p 0",
-        "7effff800000-7f0000000000 rw-p 0",
-        "7f0000000000-7f0000001000 ---p 0",
-        "7f0000001000-7f0000801000 rw-p 0"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7effff7ff000-7effff800000 ---p 0",
+                "7effff800000-7f0000000000 rw-p 0",
+                "7f0000000000-7f0000001000 ---p 0",
+                "7f0000001000-7f0000801000 rw-p 0"));
   }
 
   @Test
@@ -157,7 +175,8 @@ class MemoryOpsTest {
     anon(0x300000, 0x1000, RW);
     anon(0x302000, 0x1000, RW);
     anon(0x301000, 0x1000, RW); // fills the hole: prev and next have different anon_vmas
-    assertThat(maps(s)).isEqualTo(String.join("\n", "300000-302000 rw-p 0", "302000-303000 rw-p 0"));
+    assertThat(maps(s))
+        .isEqualTo(String.join("\n", "300000-302000 rw-p 0", "302000-303000 rw-p 0"));
   }
 
   @Test
@@ -166,11 +185,14 @@ class MemoryOpsTest {
     MemoryOps.mmap(s, 1048576, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f70cdafa000L, 1, 7);
     MemoryOps.mprotect(s, 0x7f70cdafa000L, 4096, R);
     MemoryOps.mmap(s, 4096, RWX, ANON | MAP_FIXED, null, 0, 0x7f70cdafc000L, 1, 0);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "7f70cdafa000-7f70cdafb000 r--s 0 /dev/zero (deleted)",
-        "7f70cdafb000-7f70cdafc000 rw-s 1000 /dev/zero (deleted)",
-        "7f70cdafc000-7f70cdafd000 rwxp 0",
-        "7f70cdafd000-7f70cdbfa000 rw-s 3000 /dev/zero (deleted)"));
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f70cdafa000-7f70cdafb000 r--s 0 /dev/zero (deleted)",
+                "7f70cdafb000-7f70cdafc000 rw-s 1000 /dev/zero (deleted)",
+                "7f70cdafc000-7f70cdafd000 rwxp 0",
+                "7f70cdafd000-7f70cdbfa000 rw-s 3000 /dev/zero (deleted)"));
   }
 
   @Test
@@ -183,13 +205,14 @@ class MemoryOpsTest {
     Outcome move = MemoryOps.mremap(s, 0x400000, 0x6000, 0x8000, MREMAP_MAYMOVE, 0x500000, 4);
     assertThat(maps(s)).isEqualTo("500000-508000 rw-p 0");
     assertThat(move.changes()).extracting(c -> c.op().symbol).containsExactly("-", "+");
-    MemoryOps.mremap(s, 0x500000, 0x2000, 0x2000,
-        MREMAP_MAYMOVE | MREMAP_FIXED, 0x600000, 5);
-    assertThat(maps(s)).isEqualTo(String.join("\n", "502000-508000 rw-p 0", "600000-602000 rw-p 0"));
-    MemoryOps.mremap(s, 0x600000, 0x2000, 0x2000,
-        MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0x700000, 6);
-    assertThat(maps(s)).isEqualTo(String.join("\n",
-        "502000-508000 rw-p 0", "600000-602000 rw-p 0", "700000-702000 rw-p 0"));
+    MemoryOps.mremap(s, 0x500000, 0x2000, 0x2000, MREMAP_MAYMOVE | MREMAP_FIXED, 0x600000, 5);
+    assertThat(maps(s))
+        .isEqualTo(String.join("\n", "502000-508000 rw-p 0", "600000-602000 rw-p 0"));
+    MemoryOps.mremap(s, 0x600000, 0x2000, 0x2000, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0x700000, 6);
+    assertThat(maps(s))
+        .isEqualTo(
+            String.join(
+                "\n", "502000-508000 rw-p 0", "600000-602000 rw-p 0", "700000-702000 rw-p 0"));
   }
 
   @Test
@@ -210,10 +233,13 @@ class MemoryOpsTest {
     MemoryOps.brk(s, 0x556d8f7cd000L, 0x556d8f7cd000L, false, 32);
     assertThat(maps(s)).isEqualTo("556d8f7c4000-556d8f7cd000 rw-p 0 [heap]");
     Outcome grown = MemoryOps.brk(s, 0x556d8f832000L, 0x556d8f832000L, false, 33);
-    assertThat(grown.changes()).singleElement().satisfies(c -> {
-      assertThat(c.op()).isEqualTo(RegionChange.Op.CHANGED);
-      assertThat(c.after().end()).isEqualTo(0x556d8f832000L);
-    });
+    assertThat(grown.changes())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.op()).isEqualTo(RegionChange.Op.CHANGED);
+              assertThat(c.after().end()).isEqualTo(0x556d8f832000L);
+            });
     Outcome refused = MemoryOps.brk(s, 0x956d8f7ce000L, 0x556d8f832000L, false, 35);
     assertThat(refused.changes()).isEmpty();
     assertThat(refused.notes()).singleElement().asString().contains("refused");
@@ -246,14 +272,15 @@ class MemoryOpsTest {
     anon(0x556d8f7c4000L, 0x1000, RW);
     String before = maps(s);
     long top = 0xfffffffffffff000L;
-    List<Outcome> refused = List.of(
-        MemoryOps.mmap(s, 0x2000, R, ANON | MAP_FIXED, null, 0, top, 2, 0), // wraps to 0x1000
-        MemoryOps.munmap(s, top, 0x2000),
-        MemoryOps.mprotect(s, 0x7f0000000000L, -1L, R), // 2^64 - 1 bytes round up past 2^64
-        MemoryOps.madvise(s, 0x1000, 0xfffffffffffff000L, 10),
-        MemoryOps.lock(s, top, 0x2000, true),
-        MemoryOps.mremap(s, 0x7f0000000000L, 0x1000, -1L, MREMAP_MAYMOVE, 0x7f1000000000L, 3),
-        MemoryOps.mremap(s, 0x7f0000000000L, 0x2000, 0, MREMAP_MAYMOVE, 0x7f1000000000L, 4));
+    List<Outcome> refused =
+        List.of(
+            MemoryOps.mmap(s, 0x2000, R, ANON | MAP_FIXED, null, 0, top, 2, 0), // wraps to 0x1000
+            MemoryOps.munmap(s, top, 0x2000),
+            MemoryOps.mprotect(s, 0x7f0000000000L, -1L, R), // 2^64 - 1 bytes round up past 2^64
+            MemoryOps.madvise(s, 0x1000, 0xfffffffffffff000L, 10),
+            MemoryOps.lock(s, top, 0x2000, true),
+            MemoryOps.mremap(s, 0x7f0000000000L, 0x1000, -1L, MREMAP_MAYMOVE, 0x7f1000000000L, 3),
+            MemoryOps.mremap(s, 0x7f0000000000L, 0x2000, 0, MREMAP_MAYMOVE, 0x7f1000000000L, 4));
     assertThat(maps(s)).isEqualTo(before);
     for (Outcome o : refused) {
       assertThat(o.changes()).isEmpty();
@@ -270,8 +297,8 @@ class MemoryOpsTest {
     assertThat(none.changes()).isEmpty();
     assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 rw-p 0");
     // moving a range from up there: only the old range is watched, not old + new size (wraps)
-    Outcome moved = MemoryOps.mremap(s, high, 0x1000, 0x1001000, MREMAP_MAYMOVE,
-        0x7f1000000000L, 2);
+    Outcome moved =
+        MemoryOps.mremap(s, high, 0x1000, 0x1001000, MREMAP_MAYMOVE, 0x7f1000000000L, 2);
     assertThat(moved.notes()).singleElement().asString().contains("which the kernel refuses");
   }
 
@@ -279,12 +306,16 @@ class MemoryOpsTest {
   void aMappingPastTheTopOfUserSpaceIsRefusedAsTheKernelRefusesIt() {
     Outcome huge = MemoryOps.mmap(s, 0x7fffffffffffffffL, RW, ANON, null, 0, 0x7f0000000000L, 1, 0);
     assertThat(huge.changes()).isEmpty();
-    assertThat(huge.notes()).singleElement().asString()
+    assertThat(huge.notes())
+        .singleElement()
+        .asString()
         .contains("past the top of user space (0x7ffffffff000)");
     // 2^47 bytes from 0x7f0000000000 also end past 2^47 less a page, as munmap of them would
     assertThat(MemoryOps.mmap(s, 1L << 47, RW, ANON, null, 0, 0x7f0000000000L, 2, 0).changes())
         .isEmpty();
-    assertThat(MemoryOps.munmap(s, 0x7f0000000000L, 1L << 47).notes()).singleElement().asString()
+    assertThat(MemoryOps.munmap(s, 0x7f0000000000L, 1L << 47).notes())
+        .singleElement()
+        .asString()
         .contains("past the top of user space");
     assertThat(s.regions()).isEmpty();
     // the last page below the top is the stack's, and may be mapped
@@ -297,7 +328,9 @@ class MemoryOpsTest {
     anon(0x7f0000000000L, 0x2000, RW);
     file(0x7f0000000000L, 0x1000, R, MAP_PRIVATE, "/lib/x.so", 0); // another thread's mmap
     Outcome late = MemoryOps.munmap(s, 0x7f0000000000L, 0x2000); // the munmap that freed it
-    assertThat(late.notes()).singleElement().asString()
+    assertThat(late.notes())
+        .singleElement()
+        .asString()
         .startsWith("0x7f0000000000-0x7f0000001000 was already reused");
     assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 r--p 0 /lib/x.so");
     assertThat(s.reused.size()).isZero();
@@ -324,7 +357,9 @@ class MemoryOpsTest {
     assertThat(high.notes()).isEmpty();
     assertThat(s.top()).isEqualTo(AddressSpace.TOP_56);
     assertThat(maps(s)).isEqualTo("7f000000000000-7f000000001000 rw-p 0");
-    assertThat(anon(AddressSpace.TOP_56, 0x1000, RW).notes()).singleElement().asString()
+    assertThat(anon(AddressSpace.TOP_56, 0x1000, RW).notes())
+        .singleElement()
+        .asString()
         .contains("past the top of user space (0xfffffffffff000)");
     assertThat(s.copy().top()).isEqualTo(AddressSpace.TOP_56);
   }
@@ -332,11 +367,12 @@ class MemoryOpsTest {
   @Test
   void growingInPlaceWhereTheModelKnewOnlyTheStartDrawsTheRestUnknown() {
     anon(0x7f0000000000L, 0x1000, RW);
-    Outcome o = MemoryOps.mremap(s, 0x7f0000000000L, 0x3000, 0x5000, MREMAP_MAYMOVE,
-        0x7f0000000000L, 2);
+    Outcome o =
+        MemoryOps.mremap(s, 0x7f0000000000L, 0x3000, 0x5000, MREMAP_MAYMOVE, 0x7f0000000000L, 2);
     assertThat(o.notes()).singleElement().asString().contains("knew no memory at its end");
-    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000001000 rw-p 0\n"
-        + "7f0000003000-7f0000005000 ???? 0 [unknown]");
+    assertThat(maps(s))
+        .isEqualTo(
+            "7f0000000000-7f0000001000 rw-p 0\n" + "7f0000003000-7f0000005000 ???? 0 [unknown]");
   }
 
   @Test
@@ -345,8 +381,11 @@ class MemoryOpsTest {
     MemoryOps.brk(s, 0x556d8f7ce000L, 0x556d8f7ce000L, false, 2);
     Outcome o = MemoryOps.brk(s, 0x1000, 0x1000, false, 3);
     assertThat(o.changes()).isEmpty();
-    assertThat(o.notes()).singleElement().asString()
-        .contains("below the start of [heap] (0x556d8f7c4000)").endsWith("0x556d8f7ce000");
+    assertThat(o.notes())
+        .singleElement()
+        .asString()
+        .contains("below the start of [heap] (0x556d8f7c4000)")
+        .endsWith("0x556d8f7ce000");
     assertThat(maps(s)).isEqualTo("556d8f7c4000-556d8f7ce000 rw-p 0 [heap]");
     assertThat(s.brk()).isEqualTo(0x556d8f7ce000L);
   }
@@ -356,7 +395,8 @@ class MemoryOpsTest {
     anon(0xa00000, 0x3000, RW);
     MemoryOps.madvise(s, 0xa01000, 0x1000, 10); // MADV_DONTFORK: the middle page splits off
     AddressSpace child = s.copy();
-    assertThat(maps(s)).isEqualTo("a00000-a01000 rw-p 0\na01000-a02000 rw-p 0\na02000-a03000 rw-p 0");
+    assertThat(maps(s))
+        .isEqualTo("a00000-a01000 rw-p 0\na01000-a02000 rw-p 0\na02000-a03000 rw-p 0");
     assertThat(maps(child)).isEqualTo("a00000-a01000 rw-p 0\na02000-a03000 rw-p 0");
   }
 

@@ -27,33 +27,50 @@ class ModelEventsTest {
 
   String maps(int pid) {
     AddressSpace s = model.space(pid);
-    return s == null ? null : s.regions().stream()
-        .map(r -> (Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms()
-            + " " + Long.toHexString(r.offset()) + " " + r.path()).strip())
-        .collect(Collectors.joining("\n"));
+    return s == null
+        ? null
+        : s.regions().stream()
+            .map(
+                r ->
+                    (Long.toHexString(r.start())
+                            + "-"
+                            + Long.toHexString(r.end())
+                            + " "
+                            + r.perms()
+                            + " "
+                            + Long.toHexString(r.offset())
+                            + " "
+                            + r.path())
+                        .strip())
+            .collect(Collectors.joining("\n"));
   }
 
   static final String EXEC = "10 execve(\"/bin/x\", [\"x\"], 0x7ffc /* 1 var */) = 0";
 
   @Test
   void anFdNamesItsMappingWithoutDecorations() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 openat(AT_FDCWD, \"/usr/lib/libz.so\", O_RDONLY|O_CLOEXEC) = 3",
         "10 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f0000000000",
         "10 dup2(3, 7) = 7",
         "10 close(3) = 0",
         "10 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 7, 0x1000) = 0x7f0000010000",
         "10 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3, 0) = 0x7f0000020000");
-    assertThat(maps(10)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000002000 r--p 0 /usr/lib/libz.so",
-        "7f0000010000-7f0000011000 r--s 1000 /usr/lib/libz.so",
-        "7f0000020000-7f0000021000 r--s 0 [unknown file, fd 3]"));
+    assertThat(maps(10))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000002000 r--p 0 /usr/lib/libz.so",
+                "7f0000010000-7f0000011000 r--s 1000 /usr/lib/libz.so",
+                "7f0000020000-7f0000021000 r--s 0 [unknown file, fd 3]"));
     assertThat(notes).anySatisfy(n -> assertThat(n).contains("fd 3 is unknown"));
   }
 
   @Test
   void decorationsRelativePathsAndMemfds() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 openat(AT_FDCWD</home/u>, \"data.bin\", O_RDWR) = 3",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4</usr/lib/x.so>, 0) = 0x7f0000010000",
@@ -61,29 +78,38 @@ class ModelEventsTest {
         "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0) = 0x7f0000020000",
         "10 fcntl(5, F_DUPFD_CLOEXEC, 10) = 11",
         "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 11, 0x1000) = 0x7f0000021000");
-    assertThat(maps(10)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 r--p 0 /home/u/data.bin",
-        "7f0000010000-7f0000011000 r--p 0 /usr/lib/x.so",
-        "7f0000020000-7f0000022000 rw-s 0 /memfd:scratch (deleted)"));
+    assertThat(maps(10))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 r--p 0 /home/u/data.bin",
+                "7f0000010000-7f0000011000 r--p 0 /usr/lib/x.so",
+                "7f0000020000-7f0000022000 rw-s 0 /memfd:scratch (deleted)"));
   }
 
   @Test
   void anUnlinkedOrRenamedMappedFileIsShownSo() {
-    List<RegionChange> changes = feed(EXEC,
-        "10 openat(AT_FDCWD</tmp>, \"perf\", O_RDWR|O_CREAT, 0600) = 3",
-        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0000000000",
-        "10 rename(\"/tmp/perf\", \"/tmp/perf2\") = 0",
-        "10 unlinkat(AT_FDCWD, \"/tmp/perf2\", 0) = 0",
-        "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x1000) = 0x7f0000010000");
-    assertThat(maps(10)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 rw-s 0 /tmp/perf2 (deleted)",
-        "7f0000010000-7f0000011000 rw-s 1000 /tmp/perf2 (deleted)"));
+    List<RegionChange> changes =
+        feed(
+            EXEC,
+            "10 openat(AT_FDCWD</tmp>, \"perf\", O_RDWR|O_CREAT, 0600) = 3",
+            "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0000000000",
+            "10 rename(\"/tmp/perf\", \"/tmp/perf2\") = 0",
+            "10 unlinkat(AT_FDCWD, \"/tmp/perf2\", 0) = 0",
+            "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x1000) = 0x7f0000010000");
+    assertThat(maps(10))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 rw-s 0 /tmp/perf2 (deleted)",
+                "7f0000010000-7f0000011000 rw-s 1000 /tmp/perf2 (deleted)"));
     assertThat(changes).extracting(c -> c.op().symbol).containsExactly("+", "~", "~", "+");
   }
 
   @Test
   void closeOnExecFdsDoNotSurviveExecve() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 openat(AT_FDCWD, \"/a\", O_RDONLY|O_CLOEXEC) = 3",
         "10 openat(AT_FDCWD, \"/b\", O_RDONLY) = 4",
         "10 execve(\"/bin/y\", [\"y\"], 0x7ffc /* 1 var */) = 0",
@@ -94,7 +120,8 @@ class ModelEventsTest {
 
   @Test
   void closeRangeClosesOrMarksAndHighFdsAreKeptToo() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 openat(AT_FDCWD, \"/a\", O_RDONLY) = 3",
         "10 openat(AT_FDCWD, \"/b\", O_RDONLY) = 4",
         "10 openat(AT_FDCWD, \"/c\", O_RDONLY) = 5",
@@ -109,17 +136,21 @@ class ModelEventsTest {
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 100, 0) = 0x7f0000000000",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7f0000010000",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4000, 0) = 0x7f0000020000");
-    assertThat(maps(10)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 r--p 0 /a",
-        "7f0000010000-7f0000011000 r--p 0 /c",
-        "7f0000020000-7f0000021000 r--p 0 [unknown file, fd 4000]"));
+    assertThat(maps(10))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 r--p 0 /a",
+                "7f0000010000-7f0000011000 r--p 0 /c",
+                "7f0000020000-7f0000021000 r--p 0 [unknown file, fd 4000]"));
     assertThat(notes).anySatisfy(n -> assertThat(n).contains("fd 4 is unknown"));
     assertThat(notes).filteredOn(n -> n.contains("fd 4000")).hasSize(1); // after the execve only
   }
 
   @Test
   void threadsShareForkCopiesVforkSharesUntilExecve() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
         "10 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM,"
             + " exit_signal=0, stack=0x7f1000000000, stack_size=0x7fff80}, 88) = 11",
@@ -133,9 +164,13 @@ class ModelEventsTest {
         "13 brk(NULL) = 0x5600000000",
         "13 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000300000");
     assertThat(model.space(11)).isSameAs(model.space(10));
-    assertThat(maps(10)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 rw-p 0", "7f0000100000-7f0000102000 r--p 0",
-        "7f0000200000-7f0000201000 r--p 0"));
+    assertThat(maps(10))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 rw-p 0",
+                "7f0000100000-7f0000102000 r--p 0",
+                "7f0000200000-7f0000201000 r--p 0"));
     assertThat(maps(12)).isEqualTo("7f0000100000-7f0000102000 r--p 0");
     assertThat(maps(13)).isEqualTo("7f0000300000-7f0000301000 r--p 0");
     assertThat(model.processOf(11)).isEqualTo(10);
@@ -144,69 +179,86 @@ class ModelEventsTest {
 
   @Test
   void aChildSeenBeforeItsCloneReturnsIsBoundToItsParent() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
         "10 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>",
         "12 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000100000",
         "10 <... clone resumed>, child_tidptr=0x7f0000000a10) = 12");
-    assertThat(maps(12)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 rw-p 0", "7f0000100000-7f0000101000 r--p 0"));
+    assertThat(maps(12))
+        .isEqualTo(
+            String.join(
+                "\n", "7f0000000000-7f0000001000 rw-p 0", "7f0000100000-7f0000101000 r--p 0"));
     assertThat(maps(10)).isEqualTo("7f0000000000-7f0000001000 rw-p 0");
   }
 
   @Test
   void rawVerboseAndAbbreviatedSpellingsMeanTheSame() {
-    feed("1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+    feed(
+        "1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
         "2 mmap(NULL, 0x2000, 0x3, 0x22, 0xffffffff, 0) = 0x7f0000000000",
         "3 mmap(NULL, 8192, 0x3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */,"
             + " -1, 0) = 0x7f0000000000");
-    assertThat(maps(1)).isEqualTo(maps(2)).isEqualTo(maps(3))
+    assertThat(maps(1))
+        .isEqualTo(maps(2))
+        .isEqualTo(maps(3))
         .isEqualTo("7f0000000000-7f0000002000 rw-p 0");
   }
 
   @Test
   void failedAndUnfinishedCallsChangeNothing() {
-    List<RegionChange> changes = feed(
-        "1 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 12345, 0) = -1 EBADF (Bad file descriptor)",
-        "1 mremap(0x1000, 4096, 8192, 0) = -1 EFAULT (Bad address)",
-        "1 munmap(0x7f0000000000, 4096 <unfinished ...>");
+    List<RegionChange> changes =
+        feed(
+            "1 mmap(NULL, 4096, PROT_READ, MAP_SHARED, 12345, 0) = -1 EBADF (Bad file descriptor)",
+            "1 mremap(0x1000, 4096, 8192, 0) = -1 EFAULT (Bad address)",
+            "1 munmap(0x7f0000000000, 4096 <unfinished ...>");
     assertThat(changes).isEmpty();
     assertThat(model.space(1) == null || model.space(1).isEmpty()).isTrue();
   }
 
   @Test
   void whatTheModelCannotKnowIsSaidNotInvented() {
-    List<RegionChange> changes = feed(
-        "20 mprotect(0x5600000000, 4096, PROT_READ) = 0",
-        "20 munmap(0x7f0000000000, 8192) = 0",
-        "20 mmap(NULL, 4096, PROT_READ|PROT_FUTURE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
-        "20 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_WHATEVER, -1, 0) = 0x7f0000010000",
-        "20 mremap(0x7e0000000000, 4096, 8192, MREMAP_MAYMOVE) = 0x7f0000020000",
-        "20 brk(0x5600100000) = 0x5600100000",
-        "20 madvise(0x7f0000000000, 4096, MADV_SOMETHING_NEW) = 0",
-        "20 mmap(NULL, 0, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000030000",
-        "20 munmap(0xfffffffffffff000, 0xffffffffffffffff) = 0",
-        "garbage ((( = ",
-        "20 mmap(");
-    assertThat(notes).anySatisfy(n -> assertThat(n).contains("was not seen starting"))
-        .anySatisfy(n -> assertThat(n).contains("mprotect of 0x5600000000-0x5600001000: the model"
-            + " knew no memory there"))
+    List<RegionChange> changes =
+        feed(
+            "20 mprotect(0x5600000000, 4096, PROT_READ) = 0",
+            "20 munmap(0x7f0000000000, 8192) = 0",
+            "20 mmap(NULL, 4096, PROT_READ|PROT_FUTURE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+            "20 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_WHATEVER, -1, 0) = 0x7f0000010000",
+            "20 mremap(0x7e0000000000, 4096, 8192, MREMAP_MAYMOVE) = 0x7f0000020000",
+            "20 brk(0x5600100000) = 0x5600100000",
+            "20 madvise(0x7f0000000000, 4096, MADV_SOMETHING_NEW) = 0",
+            "20 mmap(NULL, 0, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000030000",
+            "20 munmap(0xfffffffffffff000, 0xffffffffffffffff) = 0",
+            "garbage ((( = ",
+            "20 mmap(");
+    assertThat(notes)
+        .anySatisfy(n -> assertThat(n).contains("was not seen starting"))
+        .anySatisfy(
+            n ->
+                assertThat(n)
+                    .contains(
+                        "mprotect of 0x5600000000-0x5600001000: the model"
+                            + " knew no memory there"))
         .anySatisfy(n -> assertThat(n).contains("unknown protection PROT_READ|PROT_FUTURE"))
         .anySatisfy(n -> assertThat(n).contains("unknown mmap flags"))
         .anySatisfy(n -> assertThat(n).contains("what now lies at 0x7f0000020000"))
         .anySatisfy(n -> assertThat(n).contains("the break before this call is unknown"))
         .anySatisfy(n -> assertThat(n).contains("unknown madvise advice"))
         .anySatisfy(n -> assertThat(n).contains("which the kernel refuses"));
-    assertThat(maps(20)).isEqualTo(String.join("\n",
-        "7f0000000000-7f0000001000 ???p 0",
-        "7f0000010000-7f0000011000 r--? 0 [unknown]",
-        "7f0000020000-7f0000022000 ???? 0 [unknown]"));
+    assertThat(maps(20))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 ???p 0",
+                "7f0000010000-7f0000011000 r--? 0 [unknown]",
+                "7f0000020000-7f0000022000 ???? 0 [unknown]"));
     assertThat(changes).isNotEmpty();
   }
 
   @Test
   void fileNamesAreHeldAsTheirBytesAsTheKernelsMapsShowsThem() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 openat(AT_FDCWD, \"caf\\303\\251.txt\", O_RDONLY) = 3</t/caf\\303\\251.txt>",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3</t/caf\\303\\251.txt>, 0) = 0x7f0000000000",
         "10 openat(AT_FDCWD, \"q\\\"<x>\", O_RDONLY) = 4</t/q\\\"\\74x\\76>",
@@ -214,10 +266,13 @@ class ModelEventsTest {
         "10 openat(AT_FDCWD, \"/t/bad\\377\", O_RDONLY) = 5",
         "10 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7f0000020000");
     // /proc/PID/maps read one char per byte
-    List<Region> kernel = MapsFormat.parse(String.join("\n",
-        "7f0000000000-7f0000001000 r--p 00000000 fe:00 1 /t/caf\u00c3\u00a9.txt",
-        "7f0000010000-7f0000011000 r--p 00000000 fe:00 2 /t/q\"<x>",
-        "7f0000020000-7f0000021000 r--p 00000000 fe:00 3 /t/bad\u00ff"));
+    List<Region> kernel =
+        MapsFormat.parse(
+            String.join(
+                "\n",
+                "7f0000000000-7f0000001000 r--p 00000000 fe:00 1 /t/caf\u00c3\u00a9.txt",
+                "7f0000010000-7f0000011000 r--p 00000000 fe:00 2 /t/q\"<x>",
+                "7f0000020000-7f0000021000 r--p 00000000 fe:00 3 /t/bad\u00ff"));
     List<Region> mine = model.space(10).regions();
     assertThat(mine).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -228,7 +283,8 @@ class ModelEventsTest {
 
   @Test
   void shmatUsesTheSizeFromShmget() {
-    feed(EXEC,
+    feed(
+        EXEC,
         "10 shmget(IPC_PRIVATE, 10000, IPC_CREAT|0600) = 14",
         "10 shmat(14, NULL, 0) = 0x7f0000000000",
         "10 shmat(99, NULL, SHM_RDONLY) = 0x7f0000100000");

@@ -82,7 +82,8 @@ class AsciiJsonTest {
 
   @Test
   void argumentsCutFromTheLineAreTheSplitTexts() throws IOException {
-    String log = """
+    String log =
+        """
         1 openat(AT_FDCWD, "/etc/\\"x\\", y", O_RDONLY|O_CLOEXEC) = 3
         1 getpid() = 1
         1 write(1, "a\\tb\\n", 4) = 4
@@ -118,8 +119,9 @@ class AsciiJsonTest {
   @Test
   void argumentsOfTheLineCheckedLastAreTakenFromItsBytes() throws IOException {
     AsciiJson w = new AsciiJson();
-    for (TraceEvent e : TraceReader.parseAll(
-        "1 openat(AT_FDCWD, \"/a\\\"b\", O_RDONLY) = 3\n1 write(1, \"x\\ty\", 3) = 3\n")) {
+    for (TraceEvent e :
+        TraceReader.parseAll(
+            "1 openat(AT_FDCWD, \"/a\\\"b\", O_RDONLY) = 3\n1 write(1, \"x\\ty\", 3) = 3\n")) {
       SyscallEvent s = (SyscallEvent) e;
       assertThat(w.ascii(s.source().text())).isTrue();
       assertThat(new String(w.write(s.args()).asUnquotedUTF8(), StandardCharsets.UTF_8))

@@ -26,19 +26,34 @@ class RendererTest {
 
   private static final Region ANON =
       new Region(0x7f9b0f6fc000L, 0x7f9b0f71e000L, "rw-p", 0, "00:00", 0, "", 3);
-  private static final Region LIBC = new Region(0x7f0000000000L, 0x7f0000026000L, "r--p", 0,
-      "fe:01", 1234, "/usr/lib/x86_64-linux-gnu/libc.so.6", 9);
+  private static final Region LIBC =
+      new Region(
+          0x7f0000000000L,
+          0x7f0000026000L,
+          "r--p",
+          0,
+          "fe:01",
+          1234,
+          "/usr/lib/x86_64-linux-gnu/libc.so.6",
+          9);
 
   private static AnnotatedEvent annotated() {
-    TraceEvent mmap = TraceReader.parseAll(
-        "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
-        .get(0);
-    return new AnnotatedEvent(mmap,
-        List.of(RegionChange.added(ANON), RegionChange.changed(LIBC, LIBC), RegionChange.removed(LIBC)),
+    TraceEvent mmap =
+        TraceReader.parseAll(
+                "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
+            .get(0);
+    return new AnnotatedEvent(
+        mmap,
+        List.of(
+            RegionChange.added(ANON), RegionChange.changed(LIBC, LIBC), RegionChange.removed(LIBC)),
         List.of("snapshot after line 1 agrees"),
         new BufferRef(0x7f9b0f6fc010L, ANON, 16, RegionClass.ANON),
-        List.of(new Explanation("cat-buffer", "cat reads 128 KiB at a time", Explanation.Basis.PATTERN,
-            List.of("line 1"))));
+        List.of(
+            new Explanation(
+                "cat-buffer",
+                "cat reads 128 KiB at a time",
+                Explanation.Basis.PATTERN,
+                List.of("line 1"))));
   }
 
   @Test
@@ -47,7 +62,9 @@ class RendererTest {
     TextRenderer r = new TextRenderer(out, false);
     r.event(annotated());
     r.finish();
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            """
            1:  1234 mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>
                 + 7f9b0f6fc000-7f9b0f71e000 136 KiB rw-p anonymous
                 ~ 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6 -> 7f0000000000-7f0000026000 152 KiB r--p /usr/lib/x86_64-linux-gnu/libc.so.6
@@ -76,8 +93,7 @@ class RendererTest {
     assertThat(n.get("why").get(0).asText()).isEqualTo("cat reads 128 KiB at a time");
     JsonNode reason = n.get("reasons").get(0);
     assertThat(reason.get("text").asText()).isEqualTo("cat reads 128 KiB at a time");
-    assertThat(reason.get("basis").asText()).isEqualTo(
-        annotated().why().get(0).basis().label);
+    assertThat(reason.get("basis").asText()).isEqualTo(annotated().why().get(0).basis().label);
     assertThat(reason.get("rule").asText()).isEqualTo(annotated().why().get(0).rule());
     assertThat(reason.get("evidence").isArray()).isTrue();
     assertThat(reason.get("lines").get(0).asInt()).isEqualTo(annotated().event().line());
@@ -85,11 +101,14 @@ class RendererTest {
 
   @Test
   void jsonlArgsAreEachArgumentsTextOnAsciiAndOtherLines() throws IOException {
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     int ascii = 0;
     int other = 0;
-    for (String log : List.of("cat_latin1_stdout_in_log.log", "misc_f_yy.log", "segv_k_weirdpath.log")) {
-      List<TraceEvent> events = dev.memtrace.trace.Corpus.events(dev.memtrace.trace.Corpus.logs().resolve(log));
+    for (String log :
+        List.of("cat_latin1_stdout_in_log.log", "misc_f_yy.log", "segv_k_weirdpath.log")) {
+      List<TraceEvent> events =
+          dev.memtrace.trace.Corpus.events(dev.memtrace.trace.Corpus.logs().resolve(log));
       for (TraceEvent e : events) {
         if (!(e instanceof dev.memtrace.trace.SyscallEvent s)) {
           continue;
@@ -100,7 +119,8 @@ class RendererTest {
         r.finish();
         List<String> args = new java.util.ArrayList<>();
         json.readTree(out.toByteArray()).get("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).as(e.source().text())
+        assertThat(args)
+            .as(e.source().text())
             .isEqualTo(s.args().texts().stream().map(Texts::unicode).toList());
         if (e.source().text().chars().allMatch(c -> c < 0x80)) {
           ascii++;
@@ -114,17 +134,19 @@ class RendererTest {
   }
 
   /**
-   * A plain call of an ASCII line is written whole without the generator, unless the "file"
-   * field is asked for: the two ways must give the same bytes apart from that field.
+   * A plain call of an ASCII line is written whole without the generator, unless the "file" field
+   * is asked for: the two ways must give the same bytes apart from that field.
    */
   @Test
   void plainCallsWrittenWholeAreWhatTheGeneratorWrites() throws IOException {
     int plain = 0;
-    for (java.nio.file.Path log : List.of(dev.memtrace.trace.Corpus.logs().resolve("ls_la_y_i_n_T.log"),
-        dev.memtrace.trace.Corpus.logs().resolve("ls_la_t_r.log"),
-        dev.memtrace.trace.Corpus.logs().resolve("misc_f_yy.log"),
-        dev.memtrace.trace.Corpus.logs().resolve("bash_pipes_f_ttt.log"),
-        dev.memtrace.trace.Corpus.logs().resolve("misc_inject.log"))) {
+    for (java.nio.file.Path log :
+        List.of(
+            dev.memtrace.trace.Corpus.logs().resolve("ls_la_y_i_n_T.log"),
+            dev.memtrace.trace.Corpus.logs().resolve("ls_la_t_r.log"),
+            dev.memtrace.trace.Corpus.logs().resolve("misc_f_yy.log"),
+            dev.memtrace.trace.Corpus.logs().resolve("bash_pipes_f_ttt.log"),
+            dev.memtrace.trace.Corpus.logs().resolve("misc_inject.log"))) {
       for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
         ByteArrayOutputStream generated = new ByteArrayOutputStream();
@@ -134,11 +156,18 @@ class RendererTest {
         b.event(AnnotatedEvent.bare(e));
         a.finish();
         b.finish();
-        String file = ",\"file\":" + (e.source().file() == null ? "null"
-            : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(e.source().file()));
+        String file =
+            ",\"file\":"
+                + (e.source().file() == null
+                    ? "null"
+                    : new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(e.source().file()));
         String expected = generated.toString(StandardCharsets.UTF_8).replace(file, "");
-        assertThat(direct.toString(StandardCharsets.UTF_8)).as(e.source().text()).isEqualTo(expected);
-        if (e instanceof dev.memtrace.trace.SyscallEvent s && AsciiJson.isPlain(s)
+        assertThat(direct.toString(StandardCharsets.UTF_8))
+            .as(e.source().text())
+            .isEqualTo(expected);
+        if (e instanceof dev.memtrace.trace.SyscallEvent s
+            && AsciiJson.isPlain(s)
             && e.source().text().chars().allMatch(c -> c < 0x80)) {
           plain++;
         }
@@ -147,7 +176,9 @@ class RendererTest {
     assertThat(plain).isGreaterThan(100);
   }
 
-  /** The bytes the two ways write for one event: directly, and by the generator ("file" cut out). */
+  /**
+   * The bytes the two ways write for one event: directly, and by the generator ("file" cut out).
+   */
   private static void sameAsGenerator(AnnotatedEvent a) throws IOException {
     ByteArrayOutputStream direct = new ByteArrayOutputStream();
     ByteArrayOutputStream generated = new ByteArrayOutputStream();
@@ -158,29 +189,43 @@ class RendererTest {
     d.finish();
     g.finish();
     String file = a.event().source().file();
-    String field = ",\"file\":" + (file == null ? "null"
-        : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(file));
-    assertThat(direct.toString(StandardCharsets.UTF_8)).as(a.event().source().text())
+    String field =
+        ",\"file\":"
+            + (file == null
+                ? "null"
+                : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(file));
+    assertThat(direct.toString(StandardCharsets.UTF_8))
+        .as(a.event().source().text())
         .isEqualTo(generated.toString(StandardCharsets.UTF_8).replace(field, ""));
   }
 
   /**
-   * Calls the model and the explain stage annotated (changes with their classes, buffers,
-   * reasons) are written whole without the generator too, with the generator's bytes.
+   * Calls the model and the explain stage annotated (changes with their classes, buffers, reasons)
+   * are written whole without the generator too, with the generator's bytes.
    */
   @Test
   void annotatedCallsWrittenWholeAreWhatTheGeneratorWrites() throws IOException {
     int changes = 0;
     int buffers = 0;
     int reasons = 0;
-    for (String name : List.of("cat_big_devnull_yy.log", "ls_la_y_i_n_T.log", "misc_f_yy.log",
-        "bash_pipes_f_ttt.log", "python_threads_f.log", "mremap_memory.log", "sbrk_plain.log",
-        "misc_nonascii_chars.log", "segv_k_weirdpath.log", "mmapfile_f_yy.log")) {
+    for (String name :
+        List.of(
+            "cat_big_devnull_yy.log",
+            "ls_la_y_i_n_T.log",
+            "misc_f_yy.log",
+            "bash_pipes_f_ttt.log",
+            "python_threads_f.log",
+            "mremap_memory.log",
+            "sbrk_plain.log",
+            "misc_nonascii_chars.log",
+            "segv_k_weirdpath.log",
+            "mmapfile_f_yy.log")) {
       java.nio.file.Path log = dev.memtrace.trace.Corpus.logs().resolve(name);
-      dev.memtrace.correlate.ModelStage model = new dev.memtrace.correlate.ModelStage(
-          new dev.memtrace.model.MemoryModel(), List.of());
-      dev.memtrace.explain.Explainer explain = new dev.memtrace.explain.Explainer(
-          dev.memtrace.explain.Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+      dev.memtrace.correlate.ModelStage model =
+          new dev.memtrace.correlate.ModelStage(new dev.memtrace.model.MemoryModel(), List.of());
+      dev.memtrace.explain.Explainer explain =
+          new dev.memtrace.explain.Explainer(
+              dev.memtrace.explain.Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
       List<AnnotatedEvent> out = new java.util.ArrayList<>();
       for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
         out.addAll(explain.accept(model.annotate(e)));
@@ -201,18 +246,27 @@ class RendererTest {
   /** Texts the stages add may hold anything: escapes, UTF-8, a char outside the BMP, nulls. */
   @Test
   void annotationTextsAreEscapedAsTheGeneratorEscapesThem() throws IOException {
-    TraceEvent mmap = TraceReader.parseAll(
-        "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
-        .get(0);
-    Region odd = new Region(0, -1L, "rw-p", Long.MAX_VALUE, "00:00", 0,
-        "/tmp/caf\u00c3\u00a9 \"q\"\\\n\u00ff", 3);
-    for (String text : List.of("plain", "tab\there \"quoted\" back\\slash \u0001\u001f\u007f",
-        "\u00e9 \u2264 \u20ac \ud83d\ude00 end", "")) {
-      sameAsGenerator(new AnnotatedEvent(mmap,
-          List.of(RegionChange.added(odd), RegionChange.changed(LIBC, ANON)),
-          List.of(text, "second"), new BufferRef(-16L, null, -3, null),
-          List.of(new Explanation("r", text, Explanation.Basis.PATTERN, List.of())),
-          Arrays.asList(RegionClass.ANON, null)));
+    TraceEvent mmap =
+        TraceReader.parseAll(
+                "1234  mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9b0f6fc000 <0.000012>\n")
+            .get(0);
+    Region odd =
+        new Region(
+            0, -1L, "rw-p", Long.MAX_VALUE, "00:00", 0, "/tmp/caf\u00c3\u00a9 \"q\"\\\n\u00ff", 3);
+    for (String text :
+        List.of(
+            "plain",
+            "tab\there \"quoted\" back\\slash \u0001\u001f\u007f",
+            "\u00e9 \u2264 \u20ac \ud83d\ude00 end",
+            "")) {
+      sameAsGenerator(
+          new AnnotatedEvent(
+              mmap,
+              List.of(RegionChange.added(odd), RegionChange.changed(LIBC, ANON)),
+              List.of(text, "second"),
+              new BufferRef(-16L, null, -3, null),
+              List.of(new Explanation("r", text, Explanation.Basis.PATTERN, List.of())),
+              Arrays.asList(RegionClass.ANON, null)));
     }
   }
 
@@ -221,16 +275,28 @@ class RendererTest {
     Locale before = Locale.getDefault();
     Locale.setDefault(Locale.GERMANY);
     try {
-      Region libc = new Region(0x7f0000000000L, 0x7f0000156000L, "r-xp", 0, "fe:01", 1234,
-          "/usr/lib/x86_64-linux-gnu/libc.so.6", 9);
-      TraceEvent mmap = TraceReader.parseAll("mmap(0x7f0000000000, 1400832, PROT_READ|PROT_EXEC,"
-          + " MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f0000000000\n").get(0);
+      Region libc =
+          new Region(
+              0x7f0000000000L,
+              0x7f0000156000L,
+              "r-xp",
+              0,
+              "fe:01",
+              1234,
+              "/usr/lib/x86_64-linux-gnu/libc.so.6",
+              9);
+      TraceEvent mmap =
+          TraceReader.parseAll(
+                  "mmap(0x7f0000000000, 1400832, PROT_READ|PROT_EXEC,"
+                      + " MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f0000000000\n")
+              .get(0);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TextRenderer r = new TextRenderer(out, false);
-      r.event(new AnnotatedEvent(mmap, List.of(RegionChange.added(libc)), List.of(), null,
-          List.of()));
+      r.event(
+          new AnnotatedEvent(mmap, List.of(RegionChange.added(libc)), List.of(), null, List.of()));
       r.finish();
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains(" 1.3 MiB r-xp ")
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains(" 1.3 MiB r-xp ")
           .doesNotContain("1,3");
       assertThat(Human.bytes(1400832)).isEqualTo("1.34 MiB");
     } finally {

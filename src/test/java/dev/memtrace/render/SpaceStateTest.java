@@ -18,7 +18,8 @@ class SpaceStateTest {
     Region fixed = region(0x14000, 0x15000, "r-xp", "");
     SpaceState.Delta d = s.apply(List.of(RegionChange.added(fixed)));
     assertThat(d.removed()).containsExactly(big);
-    assertThat(d.added()).extracting(Region::start, Region::end)
+    assertThat(d.added())
+        .extracting(Region::start, Region::end)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(0x10000L, 0x14000L),
             org.assertj.core.groups.Tuple.tuple(0x15000L, 0x20000L),
@@ -37,7 +38,10 @@ class SpaceStateTest {
     SpaceState.Delta d = s.apply(List.of(RegionChange.changed(heap, grown)));
     assertThat(d.removed()).containsExactly(heap);
     assertThat(d.added()).containsExactly(grown);
-    assertThat(s.apply(List.of(RegionChange.removed(region(0x100000, 0x101000, "r--p", "")))).isEmpty()).isTrue();
+    assertThat(
+            s.apply(List.of(RegionChange.removed(region(0x100000, 0x101000, "r--p", ""))))
+                .isEmpty())
+        .isTrue();
     assertThat(s.bytesByClass(RegionClassifier.BY_PATH)).containsEntry("heap", 0x4000L);
   }
 }

@@ -24,7 +24,9 @@ class SpaceTrackerTest {
 
   @Test
   void threadsShareTheirProcessSpaceForkCopiesExecveStartsAfresh() {
-    List<AnnotatedEvent> t = timeline("""
+    List<AnnotatedEvent> t =
+        timeline(
+            """
         10 clone3({flags=CLONE_VM|CLONE_THREAD|CLONE_SIGHAND, stack=0x7f00}, 88) = 11
         11 brk(NULL) = 0x1000
         10 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD) = 12
@@ -47,7 +49,9 @@ class SpaceTrackerTest {
 
   @Test
   void withRawFlagsAThreadIsInItsProcessAndItsSpace() {
-    List<AnnotatedEvent> t = timeline("""
+    List<AnnotatedEvent> t =
+        timeline(
+            """
         10 clone3({flags=0x3d0f00, child_tid=0x7f10, stack=0x7f00, stack_size=0x7fff80}, 88) = 11
         11 brk(NULL) = 0x1000
         """);
@@ -58,7 +62,9 @@ class SpaceTrackerTest {
 
   @Test
   void aThreadMetBeforeItsCloneReturnedIsDrawnInItsProcessSpace() {
-    List<AnnotatedEvent> t = timeline("""
+    List<AnnotatedEvent> t =
+        timeline(
+            """
         10 brk(NULL) = 0x1000
         11 brk(NULL) = 0x1000
         10 clone3({flags=CLONE_VM|CLONE_THREAD|CLONE_SIGHAND, stack=0x7f00}, 88) = 11

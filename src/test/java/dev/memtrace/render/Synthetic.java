@@ -18,9 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds annotated timelines by hand for renderer tests: a small process that maps its
- * executable, a library, a heap and a file, reads into a buffer, starts a thread and unmaps the
- * file, with the changes and explanations the earlier stages would attach.
+ * Builds annotated timelines by hand for renderer tests: a small process that maps its executable,
+ * a library, a heap and a file, reads into a buffer, starts a thread and unmaps the file, with the
+ * changes and explanations the earlier stages would attach.
  */
 public final class Synthetic {
 
@@ -39,16 +39,36 @@ public final class Synthetic {
   }
 
   /** Adds one syscall; returns this for chaining. */
-  public Synthetic call(int pid, String name, String args, String ret, List<RegionChange> changes, String... why) {
+  public Synthetic call(
+      int pid, String name, String args, String ret, List<RegionChange> changes, String... why) {
     line++;
     time += 0.000125;
     String text = pid + "  " + name + "(" + args + ") = " + ret;
-    Long value = ret.startsWith("0x") ? Long.valueOf(Long.parseUnsignedLong(ret.substring(2), 16)) : parseOrNull(ret);
-    Result result = new Result(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
-    Prefix prefix = new Prefix(pid, null, timed ? "t" : null, timed ? time : null, null, null, null);
-    SyscallEvent e = new SyscallEvent(new Source("synthetic.log", line, text), prefix, name, args(args), result,
-        timed ? 0.00005 : null, List.of(), SyscallEvent.Completion.COMPLETE);
-    List<Explanation> ex = Arrays.stream(why).map(w -> new Explanation("test", w, Explanation.Basis.ARITHMETIC, List.of("line " + line))).toList();
+    Long value =
+        ret.startsWith("0x")
+            ? Long.valueOf(Long.parseUnsignedLong(ret.substring(2), 16))
+            : parseOrNull(ret);
+    Result result =
+        new Result(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
+    Prefix prefix =
+        new Prefix(pid, null, timed ? "t" : null, timed ? time : null, null, null, null);
+    SyscallEvent e =
+        new SyscallEvent(
+            new Source("synthetic.log", line, text),
+            prefix,
+            name,
+            args(args),
+            result,
+            timed ? 0.00005 : null,
+            List.of(),
+            SyscallEvent.Completion.COMPLETE);
+    List<Explanation> ex =
+        Arrays.stream(why)
+            .map(
+                w ->
+                    new Explanation(
+                        "test", w, Explanation.Basis.ARITHMETIC, List.of("line " + line)))
+            .toList();
     // whose event it is, as the model tells it; the changes are the ones given
     model.apply(e);
     events.add(new AnnotatedEvent(e, changes, List.of(), null, ex, List.of(), model.who()));
@@ -59,8 +79,15 @@ public final class Synthetic {
   public Synthetic read(int pid, long buffer, Region in, RegionClass cls, String data) {
     call(pid, "read", "3, \"" + data + "\", 4096", String.valueOf(data.length()), List.of());
     AnnotatedEvent last = events.remove(events.size() - 1);
-    events.add(new AnnotatedEvent(last.event(), List.of(), List.of(), new BufferRef(buffer, in, buffer - in.start(), cls), last.why(),
-        List.of(), last.who()));
+    events.add(
+        new AnnotatedEvent(
+            last.event(),
+            List.of(),
+            List.of(),
+            new BufferRef(buffer, in, buffer - in.start(), cls),
+            last.why(),
+            List.of(),
+            last.who()));
     return this;
   }
 
@@ -73,27 +100,76 @@ public final class Synthetic {
     Region exe = region(0x55550000_0000L, 0x55550000_2000L, "r-xp", "/usr/bin/demo");
     Region heap = region(0x55550002_0000L, 0x55550004_1000L, "rw-p", "[heap]");
     Region heapBigger = region(0x55550002_0000L, 0x55550006_2000L, "rw-p", "[heap]");
-    Region libc = region(0x7f000000_0000L, 0x7f000019_6000L, "r-xp", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+    Region libc =
+        region(0x7f000000_0000L, 0x7f000019_6000L, "r-xp", "/usr/lib/x86_64-linux-gnu/libc.so.6");
     Region file = region(0x7f100000_0000L, 0x7f100010_0000L, "r--s", "/tmp/data.bin");
     Region stack = region(0x7ffe0000_0000L, 0x7ffe0002_1000L, "rw-p", "[stack]");
     Region tstack = region(0x7f200000_0000L, 0x7f200080_0000L, "rw-p", "");
     return new Synthetic(timed)
-        .call(100, "execve", "\"/usr/bin/demo\", [\"demo\"], 0x7ffe /* 3 vars */", "0",
-            List.of(RegionChange.added(exe), RegionChange.added(stack)), "execve replaced the address space")
+        .call(
+            100,
+            "execve",
+            "\"/usr/bin/demo\", [\"demo\"], 0x7ffe /* 3 vars */",
+            "0",
+            List.of(RegionChange.added(exe), RegionChange.added(stack)),
+            "execve replaced the address space")
         .call(100, "brk", "NULL", "0x555500020000", List.of(), "brk(NULL) asks where the heap ends")
-        .call(100, "brk", "0x555500041000", "0x555500041000", List.of(RegionChange.added(heap)), "the heap grew by 132 KiB")
-        .call(100, "openat", "AT_FDCWD, \"/usr/lib/x86_64-linux-gnu/libc.so.6\", O_RDONLY|O_CLOEXEC", "3", List.of())
-        .call(100, "mmap", "NULL, 1662976, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_DENYWRITE, 3, 0", "0x7f0000000000",
-            List.of(RegionChange.added(libc)), "ld.so maps libc")
+        .call(
+            100,
+            "brk",
+            "0x555500041000",
+            "0x555500041000",
+            List.of(RegionChange.added(heap)),
+            "the heap grew by 132 KiB")
+        .call(
+            100,
+            "openat",
+            "AT_FDCWD, \"/usr/lib/x86_64-linux-gnu/libc.so.6\", O_RDONLY|O_CLOEXEC",
+            "3",
+            List.of())
+        .call(
+            100,
+            "mmap",
+            "NULL, 1662976, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_DENYWRITE, 3, 0",
+            "0x7f0000000000",
+            List.of(RegionChange.added(libc)),
+            "ld.so maps libc")
         .call(100, "openat", "AT_FDCWD, \"/tmp/data.bin\", O_RDONLY", "4", List.of())
-        .call(100, "mmap", "NULL, 1048576, PROT_READ, MAP_SHARED, 4, 0", "0x7f1000000000",
-            List.of(RegionChange.added(file)), "the program maps a file")
+        .call(
+            100,
+            "mmap",
+            "NULL, 1048576, PROT_READ, MAP_SHARED, 4, 0",
+            "0x7f1000000000",
+            List.of(RegionChange.added(file)),
+            "the program maps a file")
         .read(100, 0x55550002_0100L, heap, RegionClass.HEAP, "hello")
-        .call(100, "mmap", "NULL, 8388608, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0", "0x7f2000000000",
-            List.of(RegionChange.added(tstack)), "a thread stack")
-        .call(100, "clone3", "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, stack=0x7f2000000000}, 88", "101", List.of())
-        .call(101, "brk", "0x555500062000", "0x555500062000", List.of(RegionChange.changed(heap, heapBigger)), "the thread grew the heap")
-        .call(100, "munmap", "0x7f1000000000, 1048576", "0", List.of(RegionChange.removed(file)), "the file is unmapped")
+        .call(
+            100,
+            "mmap",
+            "NULL, 8388608, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0",
+            "0x7f2000000000",
+            List.of(RegionChange.added(tstack)),
+            "a thread stack")
+        .call(
+            100,
+            "clone3",
+            "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, stack=0x7f2000000000}, 88",
+            "101",
+            List.of())
+        .call(
+            101,
+            "brk",
+            "0x555500062000",
+            "0x555500062000",
+            List.of(RegionChange.changed(heap, heapBigger)),
+            "the thread grew the heap")
+        .call(
+            100,
+            "munmap",
+            "0x7f1000000000, 1048576",
+            "0",
+            List.of(RegionChange.removed(file)),
+            "the file is unmapped")
         .call(100, "exit_group", "0", "?", List.of())
         .events();
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The tools the live tests need (the README's test command installs them: strace, gcc,
- * chromium). A missing tool fails the test with a message naming it; nothing is skipped.
+ * The tools the live tests need (the README's test command installs them: strace, gcc, chromium). A
+ * missing tool fails the test with a message naming it; nothing is skipped.
  */
 public final class LiveAssumptions {
 
@@ -27,8 +27,9 @@ public final class LiveAssumptions {
   public static void assumeStrace() {
     require("strace", "strace");
     if (!ptraceWorks()) {
-      fail("strace cannot trace here: `strace -o /dev/null true` fails (ptrace refused:"
-          + " kernel.yama.ptrace_scope, a seccomp filter or a missing CAP_SYS_PTRACE)");
+      fail(
+          "strace cannot trace here: `strace -o /dev/null true` fails (ptrace refused:"
+              + " kernel.yama.ptrace_scope, a seccomp filter or a missing CAP_SYS_PTRACE)");
     }
   }
 

@@ -18,15 +18,31 @@ class RecordingFormatTest {
   @TempDir Path dir;
 
   private static final RecordingHeader HEADER =
-      new RecordingHeader(1, List.of("cat", "x y"), null, List.of("/usr/bin/strace", "-f", "-o", "FIFO"),
-          new Versions("6.1", "6.18.44", "2.36"), "2026-11-26T09:35:10Z", true, 2000);
+      new RecordingHeader(
+          1,
+          List.of("cat", "x y"),
+          null,
+          List.of("/usr/bin/strace", "-f", "-o", "FIFO"),
+          new Versions("6.1", "6.18.44", "2.36"),
+          "2026-11-26T09:35:10Z",
+          true,
+          2000);
 
   private static final List<LiveItem> ITEMS =
       List.of(
-          new LiveItem.LogLine(1, "42  1795683651.094989 execve(\"/bin/cat\", [\"cat\"], 0x7ffc /* 2 vars */) = 0 <0.000233>"),
-          new LiveItem.LogLine(2, "42  1795683651.095000 brk(NULL) = 0x5560d3ca1000 (DELAYED) <0.000006>"),
-          new MapsSnapshot(2, 42, MapsSnapshot.Kind.AFTER_CALL,
-              "5560ad692000-5560ad694000 r--p 00000000 fe:00 260131 /usr/bin/caf\u00e9\u00ff\n", 1, 85, 2000),
+          new LiveItem.LogLine(
+              1,
+              "42  1795683651.094989 execve(\"/bin/cat\", [\"cat\"], 0x7ffc /* 2 vars */) = 0 <0.000233>"),
+          new LiveItem.LogLine(
+              2, "42  1795683651.095000 brk(NULL) = 0x5560d3ca1000 (DELAYED) <0.000006>"),
+          new MapsSnapshot(
+              2,
+              42,
+              MapsSnapshot.Kind.AFTER_CALL,
+              "5560ad692000-5560ad694000 r--p 00000000 fe:00 260131 /usr/bin/caf\u00e9\u00ff\n",
+              1,
+              85,
+              2000),
           new LiveItem.LogLine(3, "42  raw bytes \u00ff\u00fe\u0001 stay bytes"),
           new MapsSnapshot(3, 42, MapsSnapshot.Kind.EXIT, null, 3, 2500, 2000));
 
@@ -69,7 +85,8 @@ class RecordingFormatTest {
   @Test
   void aCutOffLastObjectEndsTheReplayWithWhatCameBefore() throws IOException {
     Path f = write(false);
-    Files.writeString(f, "{\"type\":\"log\",\"line\":4,\"text\":\"42  mmap(NU", StandardOpenOption.APPEND);
+    Files.writeString(
+        f, "{\"type\":\"log\",\"line\":4,\"text\":\"42  mmap(NU", StandardOpenOption.APPEND);
     List<LiveItem> back = new java.util.ArrayList<>();
     RecordingReader.Replay r = RecordingReader.replay(f, back::add);
     assertThat(back).isEqualTo(ITEMS);
@@ -79,7 +96,9 @@ class RecordingFormatTest {
   @Test
   void anotherVersionIsRefusedWithAClearMessage() throws IOException {
     Path f = dir.resolve("v2.mtrace");
-    Files.writeString(f, "{\"type\":\"header\",\"format\":\"memtrace-recording\",\"version\":2}\n",
+    Files.writeString(
+        f,
+        "{\"type\":\"header\",\"format\":\"memtrace-recording\",\"version\":2}\n",
         StandardCharsets.UTF_8);
     assertThatThrownBy(() -> RecordingReader.open(f))
         .hasMessageEndingWith("recording format version 2; this memtrace reads version 1");

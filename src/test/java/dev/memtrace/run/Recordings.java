@@ -19,7 +19,9 @@ public final class Recordings {
   /** The snapshot taken right after log line {@code line}, or null. */
   public static MapsSnapshot snapshotAfter(List<LiveItem> items, int line) {
     for (LiveItem i : items) {
-      if (i instanceof MapsSnapshot s && s.line() == line && s.kind() == MapsSnapshot.Kind.AFTER_CALL) {
+      if (i instanceof MapsSnapshot s
+          && s.line() == line
+          && s.kind() == MapsSnapshot.Kind.AFTER_CALL) {
         return s;
       }
     }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The corpus of real strace logs the tests read: {@code src/test/resources/corpus} in this
- * project (its README says what is there and how {@code gen.py} makes it). Every test reaches it
- * through this class; a missing file fails the test with its path, it is never skipped.
+ * The corpus of real strace logs the tests read: {@code src/test/resources/corpus} in this project
+ * (its README says what is there and how {@code gen.py} makes it). Every test reaches it through
+ * this class; a missing file fails the test with its path, it is never skipped.
  */
 public final class Corpus {
 
@@ -23,8 +23,8 @@ public final class Corpus {
     String base = System.getProperty("basedir", System.getProperty("user.dir"));
     Path root = Path.of(base).resolve("src/test/resources/corpus").toAbsolutePath().normalize();
     if (!Files.isDirectory(root.resolve("logs"))) {
-      throw new IllegalStateException("the test corpus is missing: " + root
-          + " (run the tests from the project's folder)");
+      throw new IllegalStateException(
+          "the test corpus is missing: " + root + " (run the tests from the project's folder)");
     }
     return root;
   }
@@ -88,17 +88,23 @@ public final class Corpus {
   }
 
   /**
-   * The files {@code PREFIX.PID} of an {@code -ff} set in logs/, merged as {@code analyze
-   * PREFIX.*} reads them: in the order a shell glob lists them, each with the pid of its name.
+   * The files {@code PREFIX.PID} of an {@code -ff} set in logs/, merged as {@code analyze PREFIX.*}
+   * reads them: in the order a shell glob lists them, each with the pid of its name.
    */
   public static List<TraceEvent> ffSet(String prefix) {
     List<TraceReader> readers = new ArrayList<>();
     try (Stream<Path> files = Files.list(logs())) {
-      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).sorted()
-          .toList()) {
+      for (Path p :
+          files
+              .filter(f -> f.getFileName().toString().startsWith(prefix + "."))
+              .sorted()
+              .toList()) {
         String name = p.getFileName().toString();
-        readers.add(new TraceReader(Files.newInputStream(p), name,
-            Integer.valueOf(name.substring(prefix.length() + 1))));
+        readers.add(
+            new TraceReader(
+                Files.newInputStream(p),
+                name,
+                Integer.valueOf(name.substring(prefix.length() + 1))));
       }
       try (MergedReader r = new MergedReader(readers)) {
         return drain(r);
@@ -112,12 +118,25 @@ public final class Corpus {
   public static void main(String[] args) {
     for (Path p : allLogs()) {
       for (TraceEvent e : events(p)) {
-        if (e instanceof SyscallEvent s && s.completion() != SyscallEvent.Completion.COMPLETE
+        if (e instanceof SyscallEvent s
+            && s.completion() != SyscallEvent.Completion.COMPLETE
             && args.length > 0) {
-          System.out.println(p.getFileName() + ":" + s.line() + ": " + s.completion() + " " + s.name() + "(" + s.args().texts() + ") = " + s.result());
+          System.out.println(
+              p.getFileName()
+                  + ":"
+                  + s.line()
+                  + ": "
+                  + s.completion()
+                  + " "
+                  + s.name()
+                  + "("
+                  + s.args().texts()
+                  + ") = "
+                  + s.result());
         }
         if (e instanceof UnparsedEvent u) {
-          System.out.println(p.getFileName() + ":" + u.line() + ": " + u.error() + ": " + u.source().text());
+          System.out.println(
+              p.getFileName() + ":" + u.line() + ": " + u.error() + ": " + u.source().text());
         }
       }
     }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 
-/** Domain assertions over one event: {@code assertThat(parse(line)).isSyscall("mmap").returns(0x7f00)}. */
+/**
+ * Domain assertions over one event: {@code
+ * assertThat(parse(line)).isSyscall("mmap").returns(0x7f00)}.
+ */
 public final class EventAssert extends AbstractAssert<EventAssert, TraceEvent> {
 
   private EventAssert(TraceEvent actual) {

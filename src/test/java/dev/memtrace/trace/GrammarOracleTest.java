@@ -6,9 +6,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The grammar is the oracle for the fast scanner: on every one-line call of the corpus, both
- * read the same name, argument texts and result. And where the scanner gives up, the grammar's
- * reading is what comes out.
+ * The grammar is the oracle for the fast scanner: on every one-line call of the corpus, both read
+ * the same name, argument texts and result. And where the scanner gives up, the grammar's reading
+ * is what comes out.
  */
 class GrammarOracleTest {
 
@@ -22,8 +22,10 @@ class GrammarOracleTest {
         continue; // tracee output inside arguments: no reading is "right" there
       }
       for (TraceEvent e : Corpus.events(log)) {
-        if (!(e instanceof SyscallEvent s) || s.completion() != SyscallEvent.Completion.COMPLETE
-            || s.source().text().indexOf('\n') >= 0 || s.source().text().contains(" resumed>")) {
+        if (!(e instanceof SyscallEvent s)
+            || s.completion() != SyscallEvent.Completion.COMPLETE
+            || s.source().text().indexOf('\n') >= 0
+            || s.source().text().contains(" resumed>")) {
           continue;
         }
         prefix.scan(s.source().text());
@@ -48,12 +50,16 @@ class GrammarOracleTest {
     assertThat(ev).singleElement().isInstanceOf(UnparsedEvent.class);
     // Spacing the scanner does not expect ("=  42"), which the grammar's tokens do not mind.
     List<TraceEvent> spaced = TraceReader.parseAll("getpid() =  42\n");
-    assertThat(spaced).singleElement().isInstanceOfSatisfying(SyscallEvent.class,
-        s -> assertThat(s.result().value()).isEqualTo(42));
-    assertThat(ArgParser.parseCallRecord("getpid() = 42 ENOSYS (Function not implemented) <0.000001>"))
-        .satisfies(r -> {
-          assertThat(r.result().errno()).isEqualTo("ENOSYS");
-          assertThat(r.duration()).isEqualTo(0.000001);
-        });
+    assertThat(spaced)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            SyscallEvent.class, s -> assertThat(s.result().value()).isEqualTo(42));
+    assertThat(
+            ArgParser.parseCallRecord("getpid() = 42 ENOSYS (Function not implemented) <0.000001>"))
+        .satisfies(
+            r -> {
+              assertThat(r.result().errno()).isEqualTo("ENOSYS");
+              assertThat(r.duration()).isEqualTo(0.000001);
+            });
   }
 }

@@ -20,8 +20,13 @@ class LineReaderTest {
       for (int i = 0; i < b.length; i++) {
         // bytes near '\n' and 0x80 are the ones a word-at-a-time test can get wrong
         int pick = r.nextInt(6);
-        b[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? '\n' + 1 : pick == 2 ? '\n' - 1
-            : pick == 3 ? 0x8A : r.nextInt(256));
+        b[i] =
+            (byte)
+                (pick == 0
+                    ? '\n'
+                    : pick == 1
+                        ? '\n' + 1
+                        : pick == 2 ? '\n' - 1 : pick == 3 ? 0x8A : r.nextInt(256));
       }
       int from = b.length == 0 ? 0 : r.nextInt(b.length + 1);
       int to = from + r.nextInt(b.length - from + 1);
@@ -50,14 +55,16 @@ class LineReaderTest {
   void linesComeOutWholeAcrossReadsWithCrLfAndACutLastLine() throws IOException {
     String text = "first line\r\n\nthird \u00e9\u00ff line that is longer than a word\nlast";
     List<String> lines = new ArrayList<>();
-    try (LineReader r = new LineReader(trickle(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))) {
+    try (LineReader r =
+        new LineReader(trickle(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))) {
       for (String l = r.next(); l != null; l = r.next()) {
         lines.add(l);
       }
       assertThat(r.lastLineCut()).isTrue();
       assertThat(r.lineNumber()).isEqualTo(4);
     }
-    assertThat(lines).containsExactly("first line", "", "third \u00e9\u00ff line that is longer than a word",
-        "last");
+    assertThat(lines)
+        .containsExactly(
+            "first line", "", "third \u00e9\u00ff line that is longer than a word", "last");
   }
 }

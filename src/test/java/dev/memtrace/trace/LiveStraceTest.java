@@ -32,15 +32,33 @@ class LiveStraceTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("ttt_T_yy_k", List.of("-f", "-ttt", "-T", "-yy", "-k"), List.of("ls", "-la", "/tmp")),
+        Arguments.of(
+            "ttt_T_yy_k", List.of("-f", "-ttt", "-T", "-yy", "-k"), List.of("ls", "-la", "/tmp")),
         Arguments.of("Xverbose", List.of("-f", "-X", "verbose"), List.of("python3", "-c", PY)),
-        Arguments.of("raw_all", List.of("-f", "-e", "raw=all"), List.of("bash", "-c", "ls / | wc -l")),
-        Arguments.of("xx_Y", List.of("-f", "-xx", "-Y"), List.of("bash", "-c", "cat /etc/hostname; echo \u00e9 >/dev/null")),
+        Arguments.of(
+            "raw_all", List.of("-f", "-e", "raw=all"), List.of("bash", "-c", "ls / | wc -l")),
+        Arguments.of(
+            "xx_Y",
+            List.of("-f", "-xx", "-Y"),
+            List.of("bash", "-c", "cat /etc/hostname; echo \u00e9 >/dev/null")),
         Arguments.of("C", List.of("-f", "-C"), List.of("python3", "-c", PY)),
-        Arguments.of("r_i_n_v_s100", List.of("-f", "-r", "-i", "-n", "-v", "-s", "100"), List.of("ls", "-l", "/")),
-        Arguments.of("tt_ns_Xraw", List.of("-f", "--absolute-timestamps=format:unix,precision:ms",
-            "--syscall-times=ns", "-X", "raw"), List.of("python3", "-c", PY)),
-        Arguments.of("x_nonascii", List.of("-f", "-x", "-tt"), List.of("bash", "-c", "printf '\\377\\376' | cat > /dev/null")));
+        Arguments.of(
+            "r_i_n_v_s100",
+            List.of("-f", "-r", "-i", "-n", "-v", "-s", "100"),
+            List.of("ls", "-l", "/")),
+        Arguments.of(
+            "tt_ns_Xraw",
+            List.of(
+                "-f",
+                "--absolute-timestamps=format:unix,precision:ms",
+                "--syscall-times=ns",
+                "-X",
+                "raw"),
+            List.of("python3", "-c", PY)),
+        Arguments.of(
+            "x_nonascii",
+            List.of("-f", "-x", "-tt"),
+            List.of("bash", "-c", "printf '\\377\\376' | cat > /dev/null")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -53,31 +71,49 @@ class LiveStraceTest {
     List<String> argv = new ArrayList<>(List.of("strace", "-o", log.toString()));
     argv.addAll(flags);
     argv.addAll(command);
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve(name + ".out").toFile()).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve(name + ".out").toFile())
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("strace finished").isTrue();
     String out = Files.readString(tmp.resolve(name + ".out"));
-    assumeTrue(p.exitValue() == 0 || !out.contains("ptrace"), "ptrace is not permitted here: " + out);
+    assumeTrue(
+        p.exitValue() == 0 || !out.contains("ptrace"), "ptrace is not permitted here: " + out);
     assertThat(log).as("strace wrote its log (strace said: %s)", out).isNotEmptyFile();
     List<TraceEvent> events = Corpus.events(log);
-    assertThat(events).filteredOn(e -> e instanceof UnparsedEvent)
-        .as("unparsed lines of a fresh %s log", name).isEmpty();
-    assertThat(events).filteredOn(e -> e instanceof SyscallEvent s
-            && s.completion() == SyscallEvent.Completion.UNFINISHED)
-        .as("calls never resumed").isEmpty();
+    assertThat(events)
+        .filteredOn(e -> e instanceof UnparsedEvent)
+        .as("unparsed lines of a fresh %s log", name)
+        .isEmpty();
+    assertThat(events)
+        .filteredOn(
+            e ->
+                e instanceof SyscallEvent s && s.completion() == SyscallEvent.Completion.UNFINISHED)
+        .as("calls never resumed")
+        .isEmpty();
     assertThat(events).filteredOn(e -> e instanceof SyscallEvent).isNotEmpty();
-    assertThat(events).filteredOn(e -> e instanceof SyscallEvent s && s.name().equals("execve"))
-        .first().satisfies(e -> assertThat(((SyscallEvent) e).result().value()).isZero());
+    assertThat(events)
+        .filteredOn(e -> e instanceof SyscallEvent s && s.name().equals("execve"))
+        .first()
+        .satisfies(e -> assertThat(((SyscallEvent) e).result().value()).isZero());
     if (flags.contains("-C")) {
-      assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(NoticeEvent.class,
-          n -> assertThat(n.kind()).isEqualTo(NoticeEvent.Kind.SUMMARY)));
+      assertThat(events)
+          .anySatisfy(
+              e ->
+                  assertThat(e)
+                      .isInstanceOfSatisfying(
+                          NoticeEvent.class,
+                          n -> assertThat(n.kind()).isEqualTo(NoticeEvent.Kind.SUMMARY)));
     }
     if (flags.contains("-k")) {
-      assertThat(events).filteredOn(e -> e instanceof SyscallEvent s && !s.stack().isEmpty())
+      assertThat(events)
+          .filteredOn(e -> e instanceof SyscallEvent s && !s.stack().isEmpty())
           .isNotEmpty();
     }
     if (flags.contains("-T")) {
-      assertThat(events).filteredOn(e -> e instanceof SyscallEvent s && s.duration() != null)
+      assertThat(events)
+          .filteredOn(e -> e instanceof SyscallEvent s && s.duration() != null)
           .isNotEmpty();
     }
     PrefixScanner prefix = new PrefixScanner();
@@ -100,7 +136,8 @@ class LiveStraceTest {
   }
 
   static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, program))) {
         return true;
       }

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One strace {@code xlat} table as data: constant names and their values, both ways. It turns an
- * argument as strace printed it into a number whatever the {@code -X} style: {@code -X raw}
- * ({@code 0x3}), abbreviated ({@code PROT_READ|PROT_WRITE}), {@code -X verbose} ({@code 0x3 /*
+ * argument as strace printed it into a number whatever the {@code -X} style: {@code -X raw} ({@code
+ * 0x3}), abbreviated ({@code PROT_READ|PROT_WRITE}), {@code -X verbose} ({@code 0x3 /*
  * PROT_READ|PROT_WRITE *&#47;}) and the mixed form strace uses for unknown bits ({@code
  * MAP_PRIVATE|0x100000}). A name the table does not hold makes the value unknown: the caller says
  * so rather than guessing.
@@ -79,9 +79,9 @@ public final class FlagTable {
   }
 
   /**
-   * The numeric value of an argument printed with constants of this table: a number, a name, an
-   * OR of both, or a number with a verbose comment. Empty when a part is neither a number nor a
-   * name of this table.
+   * The numeric value of an argument printed with constants of this table: a number, a name, an OR
+   * of both, or a number with a verbose comment. Empty when a part is neither a number nor a name
+   * of this table.
    */
   public OptionalLong decode(Arg arg) {
     if (arg == null) {

@@ -29,19 +29,24 @@ public record Bound(Kind kind, double value) {
         return new Bound(Kind.LINE, Long.parseLong(t));
       }
       if (t.endsWith("s") || t.startsWith("+")) {
-        return new Bound(Kind.RELATIVE, Double.parseDouble(t.replaceFirst("^\\+", "").replaceFirst("s$", "")));
+        return new Bound(
+            Kind.RELATIVE, Double.parseDouble(t.replaceFirst("^\\+", "").replaceFirst("s$", "")));
       }
       if (t.contains(":")) {
         String[] p = t.split(":");
         if (p.length != 3) {
           throw new NumberFormatException();
         }
-        return new Bound(Kind.TIME_OF_DAY, Integer.parseInt(p[0]) * 3600 + Integer.parseInt(p[1]) * 60 + Double.parseDouble(p[2]));
+        return new Bound(
+            Kind.TIME_OF_DAY,
+            Integer.parseInt(p[0]) * 3600 + Integer.parseInt(p[1]) * 60 + Double.parseDouble(p[2]));
       }
       return new Bound(Kind.ABSOLUTE, Double.parseDouble(t));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "'" + s + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25) or a -ttt timestamp");
+          "'"
+              + s
+              + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25) or a -ttt timestamp");
     }
   }
 

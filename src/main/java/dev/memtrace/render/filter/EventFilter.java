@@ -12,15 +12,21 @@ import java.util.Set;
 
 /**
  * Decides which events a view shows, from the output options {@code --pid}, {@code --syscall},
- * {@code --class}, {@code --memory-only}, {@code --since} and {@code --until}. All given
- * conditions must hold. {@code --pid} of a process shows its threads too: the model tells each
- * event's process. Events arrive in order, so it learns as it goes which timestamp came first. Empty sets and null bounds mean no condition.
+ * {@code --class}, {@code --memory-only}, {@code --since} and {@code --until}. All given conditions
+ * must hold. {@code --pid} of a process shows its threads too: the model tells each event's
+ * process. Events arrive in order, so it learns as it goes which timestamp came first. Empty sets
+ * and null bounds mean no condition.
  */
 public final class EventFilter {
 
   /** The options, as the CLI parsed them. */
   public record Options(
-      Set<Integer> pids, Set<String> syscalls, Set<String> classes, boolean memoryOnly, Bound since, Bound until) {
+      Set<Integer> pids,
+      Set<String> syscalls,
+      Set<String> classes,
+      boolean memoryOnly,
+      Bound since,
+      Bound until) {
 
     public Options {
       pids = Set.copyOf(pids);
@@ -54,7 +60,8 @@ public final class EventFilter {
         return false;
       }
     }
-    if (!o.syscalls().isEmpty() && !(e instanceof SyscallEvent s && o.syscalls().contains(s.name()))) {
+    if (!o.syscalls().isEmpty()
+        && !(e instanceof SyscallEvent s && o.syscalls().contains(s.name()))) {
       return false;
     }
     if (o.memoryOnly() && !MemoryEvents.isMemoryEvent(a)) {
@@ -88,8 +95,10 @@ public final class EventFilter {
       }
     }
     if (a.buffer() != null) {
-      String cls = a.buffer().regionLabel() != null ? a.buffer().regionLabel()
-          : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
+      String cls =
+          a.buffer().regionLabel() != null
+              ? a.buffer().regionLabel()
+              : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
       return cls != null && wanted(cls);
     }
     return false;

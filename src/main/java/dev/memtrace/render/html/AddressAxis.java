@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 /**
- * The vertical axis of one address space's picture, low addresses at the top as in
- * {@code /proc/PID/maps}. Addresses span 47 bits and regions range from one page to gigabytes, so
- * a linear scale would show nothing: the axis is cut at every region boundary the space ever had,
- * each piece gets a height that grows with the logarithm of its size, and a stretch no region
- * ever covered becomes a short break marked with its size. Positions are exact at every region
- * boundary, so a region's band is {@code [y(start), y(end))}.
+ * The vertical axis of one address space's picture, low addresses at the top as in {@code
+ * /proc/PID/maps}. Addresses span 47 bits and regions range from one page to gigabytes, so a linear
+ * scale would show nothing: the axis is cut at every region boundary the space ever had, each piece
+ * gets a height that grows with the logarithm of its size, and a stretch no region ever covered
+ * becomes a short break marked with its size. Positions are exact at every region boundary, so a
+ * region's band is {@code [y(start), y(end))}.
  */
 final class AddressAxis {
 

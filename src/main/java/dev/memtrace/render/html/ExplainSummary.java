@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * The explain stage's summary ({@code --summary}) as the page embeds it: per address space, its
  * program and tasks, and per region class and per object the bytes and regions at the end and at
- * the peak. The explain stage knows what ranges were made for (a malloc arena, a thread stack),
- * so its classes are finer than a region's name alone gives; the page prefers this summary.
+ * the peak. The explain stage knows what ranges were made for (a malloc arena, a thread stack), so
+ * its classes are finer than a region's name alone gives; the page prefers this summary.
  */
 final class ExplainSummary {
   private static final int TOP_OBJECTS = 40;
@@ -45,7 +45,9 @@ final class ExplainSummary {
       Set<String> objects = new LinkedHashSet<>(r.end().byObject().keySet());
       objects.addAll(r.peak().byObject().keySet());
       List<String> sorted = new ArrayList<>(objects);
-      sorted.sort(Comparator.comparingLong((String o) -> -Math.max(size(r.end(), o), size(r.peak(), o))).thenComparing(o -> o));
+      sorted.sort(
+          Comparator.comparingLong((String o) -> -Math.max(size(r.end(), o), size(r.peak(), o)))
+              .thenComparing(o -> o));
       List<Object> objs = new ArrayList<>();
       for (String o : sorted.subList(0, Math.min(TOP_OBJECTS, sorted.size()))) {
         objs.add(row(Texts.name(o), r.end().byObject().get(o), r.peak().byObject().get(o)));
@@ -61,8 +63,12 @@ final class ExplainSummary {
 
   /** [name, bytes at end, regions at end, bytes at peak, regions at peak]. */
   private static List<Object> row(String name, Tally.Row end, Tally.Row peak) {
-    return List.of(name, end == null ? 0 : end.size, end == null ? 0 : end.regions,
-        peak == null ? 0 : peak.size, peak == null ? 0 : peak.regions);
+    return List.of(
+        name,
+        end == null ? 0 : end.size,
+        end == null ? 0 : end.regions,
+        peak == null ? 0 : peak.size,
+        peak == null ? 0 : peak.regions);
   }
 
   private static long size(Tally t, String object) {

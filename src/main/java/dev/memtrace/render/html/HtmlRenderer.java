@@ -22,13 +22,13 @@ import java.util.function.Supplier;
 /**
  * Writes the timeline as one self-contained HTML page: the address space as a picture with a
  * scrubber over the events, the annotated timeline, the summary and filters. The page is the
- * template {@code report.html} with its stylesheet and script inlined and the data embedded as
- * JSON in a {@code <script type="application/json">} element (made safe by {@link
- * ScriptSafeWriter}); the script builds the page from that data with DOM text nodes only, so
- * nothing the traced program wrote can become markup. It fetches nothing.
+ * template {@code report.html} with its stylesheet and script inlined and the data embedded as JSON
+ * in a {@code <script type="application/json">} element (made safe by {@link ScriptSafeWriter});
+ * the script builds the page from that data with DOM text nodes only, so nothing the traced program
+ * wrote can become markup. It fetches nothing.
  *
- * <p>The whole timeline is needed to lay out each address space, so events are kept until
- * {@link #finish}.
+ * <p>The whole timeline is needed to lay out each address space, so events are kept until {@link
+ * #finish}.
  */
 public final class HtmlRenderer implements Renderer {
 

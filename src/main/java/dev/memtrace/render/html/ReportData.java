@@ -24,10 +24,10 @@ import java.util.TreeMap;
 
 /**
  * Turns the timeline into the compact value the report page embeds. Events are columns (one array
- * per field) so the page can filter tens of thousands without making objects for them. Regions
- * are a table numbered once; an event lists the regions it removed and added in its space, so the
- * page replays the picture forwards from deltas and keeps a checkpoint every few hundred events.
- * Region positions come from {@link AddressAxis}, computed here where addresses are exact.
+ * per field) so the page can filter tens of thousands without making objects for them. Regions are
+ * a table numbered once; an event lists the regions it removed and added in its space, so the page
+ * replays the picture forwards from deltas and keeps a checkpoint every few hundred events. Region
+ * positions come from {@link AddressAxis}, computed here where addresses are exact.
  */
 final class ReportData {
 
@@ -38,10 +38,13 @@ final class ReportData {
   private final List<Integer> regionSpace = new ArrayList<>();
   private final Map<Integer, SpaceState> states = new TreeMap<>();
   private final Totals totals = new Totals();
+
   /** The tracker's space numbers, renumbered densely in order of first use. */
   private final Map<Integer, Integer> dense = new HashMap<>();
+
   /** The task that first used each (dense) space. */
   private final List<Integer> owners = new ArrayList<>();
+
   /** Each space's axis, made once the whole timeline is known. */
   private final Map<Integer, AddressAxis> axes = new HashMap<>();
 
@@ -62,7 +65,10 @@ final class ReportData {
       List<Region> initial = List.of();
       if (state == null) {
         Integer from = dense.get(tracker.copiedFrom());
-        state = from != null && states.containsKey(from) ? new SpaceState(states.get(from)) : new SpaceState();
+        state =
+            from != null && states.containsKey(from)
+                ? new SpaceState(states.get(from))
+                : new SpaceState();
         if (isExecve(e)) {
           retireOldSpaceOf(SpaceTracker.task(e), space);
         }
@@ -98,7 +104,10 @@ final class ReportData {
       ev.add("add", ids(d.added(), space));
       Integer buf = null;
       if (a.buffer() != null) {
-        Region r = a.buffer().region() != null ? a.buffer().region() : state.regionAt(a.buffer().address());
+        Region r =
+            a.buffer().region() != null
+                ? a.buffer().region()
+                : state.regionAt(a.buffer().address());
         buf = r == null ? null : id(r, space);
       }
       ev.add("buf", buf);
@@ -138,9 +147,16 @@ final class ReportData {
   private List<Object> why(AnnotatedEvent a, TraceEvent e) {
     List<Object> out = new ArrayList<>();
     for (Explanation x : a.why()) {
-      out.add(List.of(x.text(), x.basis().label, String.join("; ", x.evidence()),
-          x.rule() + ", lines " + x.lines(e.line()).stream().map(String::valueOf)
-              .collect(java.util.stream.Collectors.joining(", "))));
+      out.add(
+          List.of(
+              x.text(),
+              x.basis().label,
+              String.join("; ", x.evidence()),
+              x.rule()
+                  + ", lines "
+                  + x.lines(e.line()).stream()
+                      .map(String::valueOf)
+                      .collect(java.util.stream.Collectors.joining(", "))));
     }
     for (String c : a.checks()) {
       out.add(List.of(c, "check", ""));
@@ -199,7 +215,9 @@ final class ReportData {
   }
 
   private Map<String, Object> regionColumns() {
-    Columns c = new Columns(regions.size(), "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin");
+    Columns c =
+        new Columns(
+            regions.size(), "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin");
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       AddressAxis axis = axes.get(regionSpace.get(i));

@@ -6,10 +6,10 @@ import java.io.Writer;
 
 /**
  * Passes JSON through, writing {@code <}, {@code >}, {@code &}, U+2028 and U+2029 as {@code \}u
- * escapes. In JSON these characters can only occur inside strings, where the escape means the
- * same, so the result is the same JSON; but no byte sequence of it can close the
- * {@code <script>} element it is embedded in ({@code </script>}), open a comment ({@code <!--})
- * or end a line for an old JavaScript parser.
+ * escapes. In JSON these characters can only occur inside strings, where the escape means the same,
+ * so the result is the same JSON; but no byte sequence of it can close the {@code <script>} element
+ * it is embedded in ({@code </script>}), open a comment ({@code <!--}) or end a line for an old
+ * JavaScript parser.
  */
 final class ScriptSafeWriter extends FilterWriter {
 

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * Running mapped bytes per region class and per object (a file's path, or one entry for all
- * anonymous memory of a class) over every live address space, with the peak each reached. A
- * space replaced by execve leaves the totals.
+ * anonymous memory of a class) over every live address space, with the peak each reached. A space
+ * replaced by execve leaves the totals.
  */
 final class Totals {
   private static final int TOP_OBJECTS = 40;
@@ -87,7 +87,12 @@ final class Totals {
             .thenComparing(Map.Entry::getKey));
     List<Object> top = new ArrayList<>();
     for (Map.Entry<String, long[]> e : objs.subList(0, Math.min(TOP_OBJECTS, objs.size()))) {
-      top.add(List.of(e.getKey(), classIds.get(objectClass.get(e.getKey())), e.getValue()[0], e.getValue()[1]));
+      top.add(
+          List.of(
+              e.getKey(),
+              classIds.get(objectClass.get(e.getKey())),
+              e.getValue()[0],
+              e.getValue()[1]));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("classes", cls);

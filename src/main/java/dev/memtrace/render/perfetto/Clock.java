@@ -6,8 +6,8 @@ import dev.memtrace.trace.TraceEvent;
 import java.util.List;
 
 /**
- * Microsecond timestamps for trace-event JSON. Absolute timestamps ({@code -t}, {@code -tt},
- * {@code -ttt}) count from the earliest one (a merged or hand-edited log can be out of order, and
+ * Microsecond timestamps for trace-event JSON. Absolute timestamps ({@code -t}, {@code -tt}, {@code
+ * -ttt}) count from the earliest one (a merged or hand-edited log can be out of order, and
  * trace-event times are never negative), stepping a day forward when a time of day wraps past
  * midnight; {@code -r} deltas are summed. A log with neither is given synthetic times in line
  * order. An event without a time of its own takes its predecessor's.
@@ -19,6 +19,7 @@ final class Clock {
   private double last;
   private double offset;
   private double sum;
+
   /** The earliest time {@link #raw} gives over the timeline (0 or less): what ts counts from. */
   private final double origin;
 

@@ -30,14 +30,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Writes the timeline as Chrome trace-event JSON, which the Perfetto UI and chrome://tracing
- * open: a track per thread (pid = thread-group leader, tid = task) with a complete slice
- * ({@code "ph":"X"}) per syscall carrying the call's arguments, result and explanations; signals
- * and exits as instants; and a counter track per process with its mapped bytes per region class.
+ * Writes the timeline as Chrome trace-event JSON, which the Perfetto UI and chrome://tracing open:
+ * a track per thread (pid = thread-group leader, tid = task) with a complete slice ({@code
+ * "ph":"X"}) per syscall carrying the call's arguments, result and explanations; signals and exits
+ * as instants; and a counter track per process with its mapped bytes per region class.
  *
  * <p>Times are microseconds from the earliest event. A log without timestamps gets synthetic ones
- * from line order (each call 1 µs, or its {@code -T} time when printed), and the metadata says
- * so: the order is real, the spacing is not.
+ * from line order (each call 1 µs, or its {@code -T} time when printed), and the metadata says so:
+ * the order is real, the spacing is not.
  */
 public final class PerfettoRenderer implements Renderer {
 
@@ -112,8 +112,16 @@ public final class PerfettoRenderer implements Renderer {
     g.writeStringField("source", "memtrace");
     g.writeStringField("title", title);
     g.writeNumberField("events", timeline.size());
-    g.writeStringField("timestamps", clock.synthetic ? "synthesised from line order: the log has no timestamps; order is real, spacing is not" : "from the log");
-    g.writeStringField("durations", clock.anyDuration ? "from -T where printed" : "not in the log (-T); slices are drawn 1 µs long" );
+    g.writeStringField(
+        "timestamps",
+        clock.synthetic
+            ? "synthesised from line order: the log has no timestamps; order is real, spacing is not"
+            : "from the log");
+    g.writeStringField(
+        "durations",
+        clock.anyDuration
+            ? "from -T where printed"
+            : "not in the log (-T); slices are drawn 1 µs long");
     g.writeEndObject();
     g.writeEndObject();
     g.flush();
@@ -126,7 +134,8 @@ public final class PerfettoRenderer implements Renderer {
     meta(g, "thread_name", pid, task, task == pid ? "main " + task : "thread " + task);
   }
 
-  private static void meta(JsonGenerator g, String what, int pid, int tid, String name) throws IOException {
+  private static void meta(JsonGenerator g, String what, int pid, int tid, String name)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("ph", "M");
     g.writeStringField("name", what);
@@ -138,13 +147,15 @@ public final class PerfettoRenderer implements Renderer {
     g.writeEndObject();
   }
 
-  private void slice(JsonGenerator g, AnnotatedEvent a, int pid, int tid, double ts, double dur) throws IOException {
+  private void slice(JsonGenerator g, AnnotatedEvent a, int pid, int tid, double ts, double dur)
+      throws IOException {
     TraceEvent e = a.event();
     g.writeStartObject();
     if (e instanceof SyscallEvent s) {
       g.writeStringField("ph", "X");
       g.writeStringField("name", s.name());
-      g.writeStringField("cat", a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
+      g.writeStringField(
+          "cat", a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
       g.writeNumberField("dur", dur);
     } else {
       g.writeStringField("ph", "i");
@@ -159,7 +170,8 @@ public final class PerfettoRenderer implements Renderer {
     g.writeNumberField("line", e.line());
     if (e instanceof SyscallEvent s) {
       g.writeStringField("args", Texts.unicode(s.args().text()));
-      g.writeStringField("ret", s.result() == null ? "(unfinished)" : Texts.unicode(s.result().text()));
+      g.writeStringField(
+          "ret", s.result() == null ? "(unfinished)" : Texts.unicode(s.result().text()));
     } else {
       g.writeStringField("text", Texts.unicode(e.source().text()));
     }
@@ -174,12 +186,25 @@ public final class PerfettoRenderer implements Renderer {
       g.writeArrayFieldStart("changes");
       for (RegionChange c : a.changes()) {
         Region r = c.after() != null ? c.after() : c.before();
-        g.writeString(c.op().symbol + " " + Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.perms() + " " + Texts.name(r.path()));
+        g.writeString(
+            c.op().symbol
+                + " "
+                + Long.toHexString(r.start())
+                + "-"
+                + Long.toHexString(r.end())
+                + " "
+                + r.perms()
+                + " "
+                + Texts.name(r.path()));
       }
       g.writeEndArray();
     }
     if (a.buffer() != null) {
-      g.writeStringField("buffer", "0x" + Long.toHexString(a.buffer().address()) + (a.buffer().regionLabel() == null ? "" : " in " + a.buffer().regionLabel()));
+      g.writeStringField(
+          "buffer",
+          "0x"
+              + Long.toHexString(a.buffer().address())
+              + (a.buffer().regionLabel() == null ? "" : " in " + a.buffer().regionLabel()));
     }
     g.writeEndObject();
     g.writeEndObject();
@@ -189,7 +214,9 @@ public final class PerfettoRenderer implements Renderer {
     if (e instanceof SignalEvent s) {
       return s.signal();
     } else if (e instanceof ExitEvent x) {
-      return x.kind().name().toLowerCase() + (x.status() != null ? " " + x.status() : "") + (x.signal() != null ? " " + x.signal() : "");
+      return x.kind().name().toLowerCase()
+          + (x.status() != null ? " " + x.status() : "")
+          + (x.signal() != null ? " " + x.signal() : "");
     } else if (e instanceof NoticeEvent n) {
       return "notice: " + n.kind().name().toLowerCase();
     } else if (e instanceof UnparsedEvent) {

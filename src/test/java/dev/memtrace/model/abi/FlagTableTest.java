@@ -13,10 +13,12 @@ class FlagTableTest {
     assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_ANONYMOUS|0x400000")).hasValue(0x400022);
     assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_NOSUCH")).isEmpty();
     assertThat(LinuxFlags.PROT.names(3)).isEqualTo("PROT_READ|PROT_WRITE");
-    assertThat(LinuxFlags.MAP.names(0x100022)).isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE");
+    assertThat(LinuxFlags.MAP.names(0x100022))
+        .isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE");
     assertThat(LinuxFlags.CLONE.decodeText("CLONE_VM|CLONE_VFORK|SIGCHLD")).hasValue(0x4111);
-    assertThat(LinuxFlags.CLONE.decodeText(
-        "0x1200100 /* CLONE_VM|CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */|17 /* SIGCHLD */"))
+    assertThat(
+            LinuxFlags.CLONE.decodeText(
+                "0x1200100 /* CLONE_VM|CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */|17 /* SIGCHLD */"))
         .hasValue(0x1200111);
     assertThat(LinuxFlags.OPEN.decodeText("O_RDONLY|O_CLOEXEC")).hasValue(02000000);
   }

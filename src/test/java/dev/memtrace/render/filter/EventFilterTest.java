@@ -17,9 +17,20 @@ class EventFilterTest {
     return Synthetic.process(true).stream().filter(f::test).map(a -> a.event().line()).toList();
   }
 
-  static EventFilter.Options opts(Set<Integer> pids, Set<String> calls, Set<String> classes, boolean mem, String since, String until) {
-    return new EventFilter.Options(pids, calls, classes, mem,
-        since == null ? null : Bound.parse(since), until == null ? null : Bound.parse(until));
+  static EventFilter.Options opts(
+      Set<Integer> pids,
+      Set<String> calls,
+      Set<String> classes,
+      boolean mem,
+      String since,
+      String until) {
+    return new EventFilter.Options(
+        pids,
+        calls,
+        classes,
+        mem,
+        since == null ? null : Bound.parse(since),
+        until == null ? null : Bound.parse(until));
   }
 
   @Test
@@ -35,42 +46,55 @@ class EventFilterTest {
 
   @Test
   void syscallClassAndMemoryOnly() {
-    assertThat(lines(opts(Set.of(), Set.of("mmap", "munmap"), Set.of(), false, null, null))).containsExactly(5, 7, 9, 12);
-    assertThat(lines(opts(Set.of(), Set.of(), Set.of("heap"), false, null, null))).containsExactly(3, 8, 11);
-    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), true, null, null))).containsExactly(1, 2, 3, 5, 7, 8, 9, 11, 12);
+    assertThat(lines(opts(Set.of(), Set.of("mmap", "munmap"), Set.of(), false, null, null)))
+        .containsExactly(5, 7, 9, 12);
+    assertThat(lines(opts(Set.of(), Set.of(), Set.of("heap"), false, null, null)))
+        .containsExactly(3, 8, 11);
+    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), true, null, null)))
+        .containsExactly(1, 2, 3, 5, 7, 8, 9, 11, 12);
   }
 
   @Test
   void sinceAndUntilByLineAndByTime() {
     assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, "4", "6"))).containsExactly(4, 5, 6);
     // events are 125 µs apart: from 0.0005 s after the first (line 5) to 0.00075 s (line 7)
-    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, "0.0005s", "+0.00075"))).containsExactly(5, 6, 7);
+    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, "0.0005s", "+0.00075")))
+        .containsExactly(5, 6, 7);
     // the synthetic clock starts at 1000.000125 s: an absolute -ttt style bound
-    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, "1000.0016", null))).containsExactly(13);
+    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, "1000.0016", null)))
+        .containsExactly(13);
     // a time of day: 1000 s after midnight is 00:16:40
-    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, null, "00:16:40.0003"))).containsExactly(1, 2);
+    assertThat(lines(opts(Set.of(), Set.of(), Set.of(), false, null, "00:16:40.0003")))
+        .containsExactly(1, 2);
   }
 
   @Test
   void aBoundThatIsNeitherLineNorTimeIsRefusedWithTheSpellings() {
-    assertThatThrownBy(() -> Bound.parse("yesterday")).hasMessageContaining("2.5s").hasMessageContaining("10:31:02.25");
+    assertThatThrownBy(() -> Bound.parse("yesterday"))
+        .hasMessageContaining("2.5s")
+        .hasMessageContaining("10:31:02.25");
   }
 
   @Test
   void filteringRendererPassesOnlyAcceptedEvents() throws Exception {
     List<Integer> seen = new java.util.ArrayList<>();
-    var sink = new dev.memtrace.render.Renderer() {
-      @Override
-      public void event(AnnotatedEvent e) {
-        seen.add(e.event().line());
-      }
+    var sink =
+        new dev.memtrace.render.Renderer() {
+          @Override
+          public void event(AnnotatedEvent e) {
+            seen.add(e.event().line());
+          }
 
-      @Override
-      public void finish() {
-        seen.add(-1);
-      }
-    };
-    FilteringRenderer r = new FilteringRenderer(new EventFilter(opts(Set.of(101), Set.of(), Set.of(), false, null, null), RegionClassifier.BY_PATH), sink);
+          @Override
+          public void finish() {
+            seen.add(-1);
+          }
+        };
+    FilteringRenderer r =
+        new FilteringRenderer(
+            new EventFilter(
+                opts(Set.of(101), Set.of(), Set.of(), false, null, null), RegionClassifier.BY_PATH),
+            sink);
     for (AnnotatedEvent e : Synthetic.process(false)) {
       r.event(e);
     }

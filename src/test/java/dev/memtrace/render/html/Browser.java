@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * Headless Debian Chromium driven through chromedriver's W3C WebDriver HTTP API with Java's own
- * HttpClient: no Selenium, no browser download. Starts chromedriver on a free loopback port and
- * one browser session with the flags this machine needs (no sandbox as root, no background
- * networking, a fresh profile). Console messages come from chromedriver's browser log.
+ * HttpClient: no Selenium, no browser download. Starts chromedriver on a free loopback port and one
+ * browser session with the flags this machine needs (no sandbox as root, no background networking,
+ * a fresh profile). Console messages come from chromedriver's browser log.
  */
 final class Browser implements AutoCloseable {
 
@@ -29,7 +29,8 @@ final class Browser implements AutoCloseable {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Process driver;
   private final String base;
   private final String session;
@@ -44,8 +45,11 @@ final class Browser implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    driver =
+        new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     base = "http://127.0.0.1:" + port;
     profile = Files.createTempDirectory("memtrace-chromium");
     waitReady();
@@ -55,10 +59,19 @@ final class Browser implements AutoCloseable {
     ObjectNode opts = always.putObject("goog:chromeOptions");
     opts.put("binary", CHROMIUM.toString());
     var args = opts.putArray("args");
-    for (String a : List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000",
-        "--user-data-dir=" + profile)) {
+    for (String a :
+        List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1400,1000",
+            "--user-data-dir=" + profile)) {
       args.add(a);
     }
     always.putObject("goog:loggingPrefs").put("browser", "ALL");
@@ -82,7 +95,9 @@ final class Browser implements AutoCloseable {
 
   /** Opens the page and returns once the document has loaded. */
   void open(Path page) throws IOException, InterruptedException {
-    post("/session/" + session + "/url", JSON.createObjectNode().put("url", page.toUri().toString()));
+    post(
+        "/session/" + session + "/url",
+        JSON.createObjectNode().put("url", page.toUri().toString()));
   }
 
   /** Runs a script in the page and returns its result as JSON. */
@@ -95,7 +110,8 @@ final class Browser implements AutoCloseable {
   /** Console messages (level, text) since the last call. */
   List<Map.Entry<String, String>> console() throws IOException, InterruptedException {
     List<Map.Entry<String, String>> out = new ArrayList<>();
-    JsonNode log = post("/session/" + session + "/se/log", JSON.createObjectNode().put("type", "browser"));
+    JsonNode log =
+        post("/session/" + session + "/se/log", JSON.createObjectNode().put("type", "browser"));
     for (JsonNode m : log) {
       out.add(Map.entry(m.path("level").asText(), m.path("message").asText()));
     }
@@ -112,14 +128,22 @@ final class Browser implements AutoCloseable {
     return call("POST", path, body);
   }
 
-  private JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/json");
-    r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+  private JsonNode call(String method, String path, JsonNode body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/json");
+    r.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode value = JSON.readTree(resp.body()).path("value");
     if (resp.statusCode() != 200) {
-      throw new IOException("WebDriver " + method + " " + path + ": " + value.path("message").asText(resp.body()));
+      throw new IOException(
+          "WebDriver " + method + " " + path + ": " + value.path("message").asText(resp.body()));
     }
     return value;
   }

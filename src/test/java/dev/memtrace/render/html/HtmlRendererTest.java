@@ -118,13 +118,23 @@ class HtmlRendererTest {
     // the thread stack's mmap (line 9) classed by the explain stage, as the pipeline does
     List<AnnotatedEvent> timeline = new java.util.ArrayList<>(plain);
     AnnotatedEvent mmap = plain.get(8);
-    timeline.set(8, new AnnotatedEvent(mmap.event(), mmap.changes(), mmap.checks(), mmap.buffer(), mmap.why(), List.of(RegionClass.THREAD_STACK)));
+    timeline.set(
+        8,
+        new AnnotatedEvent(
+            mmap.event(),
+            mmap.changes(),
+            mmap.checks(),
+            mmap.buffer(),
+            mmap.why(),
+            List.of(RegionClass.THREAD_STACK)));
     JsonNode d = data(render(timeline, "demo"));
     JsonNode regions = d.get("regions");
     int added = d.get("ev").get("add").get(8).get(0).asInt();
-    assertThat(d.get("classes").get(regions.get("cls").get(added).asInt()).asText()).isEqualTo("thread stack");
+    assertThat(d.get("classes").get(regions.get("cls").get(added).asInt()).asText())
+        .isEqualTo("thread stack");
     // a region no event classed keeps the fallback classifier's class
     int heap = d.get("ev").get("add").get(2).get(0).asInt();
-    assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText()).isEqualTo("heap");
+    assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText())
+        .isEqualTo("heap");
   }
 }

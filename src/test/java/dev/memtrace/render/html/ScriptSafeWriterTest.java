@@ -16,8 +16,12 @@ class ScriptSafeWriterTest {
     StringWriter out = new StringWriter();
     new ObjectMapper().writeValue(new ScriptSafeWriter(out), Map.of("s", List.of(nasty)));
     String json = out.toString();
-    assertThat(json).doesNotContain("<").doesNotContain(">").doesNotContain("&")
-        .doesNotContain("\u2028").doesNotContain("\u2029");
+    assertThat(json)
+        .doesNotContain("<")
+        .doesNotContain(">")
+        .doesNotContain("&")
+        .doesNotContain("\u2028")
+        .doesNotContain("\u2029");
     assertThat(new ObjectMapper().readTree(json).get("s").get(0).asText()).isEqualTo(nasty);
   }
 }

@@ -22,8 +22,11 @@ class PerfettoCorpusTest {
   JsonNode export(String log) throws Exception {
     Path in = dev.memtrace.trace.Corpus.log(log);
     Path out = dir.resolve("trace.json");
-    int rc = Main.run(new String[] {"analyze", "--format", "perfetto", "-o", out.toString(), in.toString()},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    int rc =
+        Main.run(
+            new String[] {"analyze", "--format", "perfetto", "-o", out.toString(), in.toString()},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
     assertThat(rc).isZero();
     JsonNode root = new ObjectMapper().readTree(out.toFile());
     TraceEventSchema.check(root);
@@ -36,13 +39,17 @@ class PerfettoCorpusTest {
     List<JsonNode> slices = PerfettoRendererTest.phase(root, "X");
     Set<Integer> pids = new HashSet<>();
     Set<Integer> tids = new HashSet<>();
-    slices.forEach(s -> {
-      pids.add(s.get("pid").asInt());
-      tids.add(s.get("tid").asInt());
-    });
+    slices.forEach(
+        s -> {
+          pids.add(s.get("pid").asInt());
+          tids.add(s.get("tid").asInt());
+        });
     assertThat(pids).hasSize(1);
     assertThat(tids.size()).isGreaterThan(2);
-    assertThat(PerfettoRendererTest.phase(root, "M").stream().filter(m -> m.get("name").asText().equals("thread_name"))).hasSize(tids.size());
+    assertThat(
+            PerfettoRendererTest.phase(root, "M").stream()
+                .filter(m -> m.get("name").asText().equals("thread_name")))
+        .hasSize(tids.size());
     assertThat(PerfettoRendererTest.phase(root, "C")).isNotEmpty();
     assertThat(root.get("metadata").get("timestamps").asText()).startsWith("synthesised");
   }
@@ -54,9 +61,18 @@ class PerfettoCorpusTest {
     assertThat(root.get("metadata").get("timestamps").asText()).isEqualTo("from the log");
     assertThat(slices.get(0).get("ts").asDouble()).isZero();
     // -tt 09:10:47.040702 then .040733: 31 µs apart; -T <0.000008> is 8 µs
-    JsonNode close = slices.stream().filter(s -> s.get("args").get("line").asInt() == 8).findFirst().orElseThrow();
-    JsonNode open = slices.stream().filter(s -> s.get("args").get("line").asInt() == 9).findFirst().orElseThrow();
-    assertThat(open.get("ts").asDouble() - close.get("ts").asDouble()).isCloseTo(31.0, org.assertj.core.data.Offset.offset(0.01));
+    JsonNode close =
+        slices.stream()
+            .filter(s -> s.get("args").get("line").asInt() == 8)
+            .findFirst()
+            .orElseThrow();
+    JsonNode open =
+        slices.stream()
+            .filter(s -> s.get("args").get("line").asInt() == 9)
+            .findFirst()
+            .orElseThrow();
+    assertThat(open.get("ts").asDouble() - close.get("ts").asDouble())
+        .isCloseTo(31.0, org.assertj.core.data.Offset.offset(0.01));
     assertThat(close.get("dur").asDouble()).isEqualTo(8.0);
     double prev = -1;
     for (JsonNode s : slices) {

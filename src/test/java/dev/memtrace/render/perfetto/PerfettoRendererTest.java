@@ -27,11 +27,13 @@ class PerfettoRendererTest {
 
   static List<JsonNode> phase(JsonNode root, String ph) {
     List<JsonNode> out = new ArrayList<>();
-    root.get("traceEvents").forEach(e -> {
-      if (e.get("ph").asText().equals(ph)) {
-        out.add(e);
-      }
-    });
+    root.get("traceEvents")
+        .forEach(
+            e -> {
+              if (e.get("ph").asText().equals(ph)) {
+                out.add(e);
+              }
+            });
     return out;
   }
 
@@ -48,8 +50,10 @@ class PerfettoRendererTest {
     assertThat(brk.get("args").get("why").get(0).asText()).startsWith("the thread grew the heap");
     assertThat(brk.get("dur").asDouble()).isEqualTo(50.0);
     // 125 µs between consecutive calls in the synthetic log
-    assertThat(slices.get(1).get("ts").asDouble() - slices.get(0).get("ts").asDouble()).isEqualTo(125.0);
-    assertThat(phase(root, "M")).extracting(m -> m.get("args").get("name").asText())
+    assertThat(slices.get(1).get("ts").asDouble() - slices.get(0).get("ts").asDouble())
+        .isEqualTo(125.0);
+    assertThat(phase(root, "M"))
+        .extracting(m -> m.get("args").get("name").asText())
         .contains("pid 100", "main 100", "thread 101");
     assertThat(root.get("metadata").get("timestamps").asText()).isEqualTo("from the log");
   }
@@ -76,6 +80,7 @@ class PerfettoRendererTest {
       assertThat(s.get("ts").asDouble()).isGreaterThan(prev);
       prev = s.get("ts").asDouble();
     }
-    assertThat(root.get("metadata").get("timestamps").asText()).startsWith("synthesised from line order");
+    assertThat(root.get("metadata").get("timestamps").asText())
+        .startsWith("synthesised from line order");
   }
 }

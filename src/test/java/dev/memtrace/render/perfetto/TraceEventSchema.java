@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 
 /**
- * Schema-level checks of Chrome trace-event JSON (the JSON Object Format of the Trace Event
- * Format document): a {@code traceEvents} array whose events each have a known {@code ph},
- * integer {@code pid} and {@code tid}, a numeric non-negative {@code ts}, a name, and for complete
- * slices a numeric non-negative {@code dur}; counters carry numeric args only.
+ * Schema-level checks of Chrome trace-event JSON (the JSON Object Format of the Trace Event Format
+ * document): a {@code traceEvents} array whose events each have a known {@code ph}, integer {@code
+ * pid} and {@code tid}, a numeric non-negative {@code ts}, a name, and for complete slices a
+ * numeric non-negative {@code dur}; counters carry numeric args only.
  */
 final class TraceEventSchema {
   private static final Set<String> PHASES = Set.of("X", "B", "E", "i", "I", "C", "M");
@@ -35,10 +35,14 @@ final class TraceEventSchema {
         assertThat(Set.of("g", "p", "t")).contains(e.get("s").asText());
       }
       if (ph.equals("C")) {
-        e.get("args").fields().forEachRemaining(f -> assertThat(f.getValue().isNumber()).as("counter %s", f.getKey()).isTrue());
+        e.get("args")
+            .fields()
+            .forEachRemaining(
+                f -> assertThat(f.getValue().isNumber()).as("counter %s", f.getKey()).isTrue());
       }
       if (ph.equals("M")) {
-        assertThat(Set.of("process_name", "thread_name", "process_sort_index", "thread_sort_index")).contains(e.get("name").asText());
+        assertThat(Set.of("process_name", "thread_name", "process_sort_index", "thread_sort_index"))
+            .contains(e.get("name").asText());
       }
     }
   }
