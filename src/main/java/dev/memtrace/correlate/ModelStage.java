@@ -1,24 +1,36 @@
 package dev.memtrace.correlate;
 
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Outcome;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The model stage of the pipeline, one event in, one annotated event out: each event goes through
  * the {@link MemoryModel} and comes out carrying its region changes and, in checks, the model's
  * notes and what the snapshots said. A snapshot is checked as soon as {@link SnapshotQueue} says
  * its call is past: right after that call when the snapshot knows its line's text, else when a
- * later event arrives, in which case its sentences say which line they are about.
+ * later event arrives, in which case its sentences say which line they are about. What a snapshot
+ * taught the model (the regions its resync added and dropped) rides on the next event of the same
+ * address space, as {@link AnnotatedEvent#learnt()}, so a picture of the space shows them.
  */
 public final class ModelStage {
 
   private final MemoryModel model;
   private final Correlator correlator;
   private final SnapshotQueue pending;
+
+  /** What snapshots taught, by address space, until an event of that space carries it. */
+  private final Map<AddressSpace, List<RegionChange>> learnt = new IdentityHashMap<>();
 
   public ModelStage(MemoryModel model, List<Snapshot> snapshots) {
     this.model = model;
@@ -45,19 +57,19 @@ public final class ModelStage {
   /** Checks every snapshot taken on a line before {@code nextLine} (maps --at). */
   public void before(int nextLine) {
     for (Snapshot s : pending.upTo(nextLine)) {
-      correlator.check(s);
+      check(s);
     }
   }
 
   public AnnotatedEvent annotate(TraceEvent e) {
-    Outcome quick = pending.isEmpty() ? model.apply(e) : null;
+    Outcome quick = pending.isEmpty() && learnt.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
       return new AnnotatedEvent(
           e, quick.changes(), quick.notes(), null, List.of(), List.of(), model.who());
     }
     List<String> checks = new ArrayList<>(0);
     for (Snapshot s : pending.before(e)) {
-      for (String c : correlator.check(s)) {
+      for (String c : check(s)) {
         checks.add(c.replaceFirst("^snapshot:", "snapshot after line " + s.line() + ":"));
       }
     }
@@ -65,13 +77,51 @@ public final class ModelStage {
     if (!o.notes().isEmpty()) {
       checks.addAll(o.notes());
     }
+    AddressSpace space = model.space(e.pid());
+    List<RegionChange> taught = space == null ? null : learnt.remove(space);
     for (Snapshot s : pending.after(e)) {
-      List<String> found = correlator.check(s);
+      List<String> found = check(s);
       // Said, not left silent, when the event changed something: the reader then knows the
       // changes shown are what the kernel itself reported just after the call.
       checks.addAll(found.isEmpty() && !o.changes().isEmpty() ? List.of(agrees(s)) : found);
     }
-    return new AnnotatedEvent(e, o.changes(), checks, null, List.of(), List.of(), model.who());
+    return new AnnotatedEvent(
+        e,
+        o.changes(),
+        checks,
+        null,
+        List.of(),
+        List.of(),
+        model.who(),
+        taught == null ? List.of() : taught);
+  }
+
+  /**
+   * Checks a snapshot (which resyncs the model to it) and keeps what the resync changed in the
+   * snapshot's address space: the regions the model did not hold as the kernel showed them.
+   */
+  private List<String> check(Snapshot s) {
+    AddressSpace space = model.spaceFor(s.pid());
+    List<Region> before = List.copyOf(space.regions());
+    List<String> found = correlator.check(s);
+    List<Region> after = model.spaceFor(s.pid()).regions();
+    Set<Region> kept = new HashSet<>(before);
+    kept.retainAll(after);
+    List<RegionChange> changes = learnt.computeIfAbsent(space, k -> new ArrayList<>());
+    for (Region r : before) {
+      if (!kept.contains(r)) {
+        changes.add(RegionChange.removed(r));
+      }
+    }
+    for (Region r : after) {
+      if (!kept.contains(r)) {
+        changes.add(RegionChange.added(r));
+      }
+    }
+    if (changes.isEmpty()) {
+      learnt.remove(space);
+    }
+    return found;
   }
 
   /** The check said when the kernel's maps after a call hold exactly what the model holds. */
@@ -83,7 +133,7 @@ public final class ModelStage {
   public List<String> finish() {
     List<String> out = new ArrayList<>();
     for (Snapshot s : pending.rest()) {
-      for (String c : correlator.check(s)) {
+      for (String c : check(s)) {
         out.add(c.replaceFirst("^snapshot:", "snapshot after line " + s.line() + ":"));
       }
     }

@@ -12,7 +12,10 @@ import java.util.List;
  * address space, what the snapshots said about them, the buffer it used, why it happened, and the
  * class of the region each change leaves (or removes), in the order of {@code changes} (null when
  * not known; empty until the explain stage has run). {@code who} is the task, process and address
- * space the model says the event belongs to (null without the model).
+ * space the model says the event belongs to (null without the model). {@code learnt} is what a
+ * {@code /proc/PID/maps} snapshot taught the model about the event's address space just before the
+ * event's own changes (regions no call in the trace made, such as {@code [stack]} or the
+ * executable, and corrections): for pictures of the address space only, never explained.
  */
 public record AnnotatedEvent(
     TraceEvent event,
@@ -21,10 +24,12 @@ public record AnnotatedEvent(
     BufferRef buffer,
     List<Explanation> why,
     List<RegionClass> classes,
-    Who who) {
+    Who who,
+    List<RegionChange> learnt) {
 
   public AnnotatedEvent {
     changes = copy(changes);
+    learnt = copy(learnt);
     checks = copy(checks);
     why = copy(why);
     classes =
@@ -39,6 +44,18 @@ public record AnnotatedEvent(
   @SuppressWarnings("unchecked")
   private static <T> List<T> copy(List<T> list) {
     return list == NONE ? (List<T>) NONE : List.copyOf(list);
+  }
+
+  /** Nothing learnt from a snapshot at this event. */
+  public AnnotatedEvent(
+      TraceEvent event,
+      List<RegionChange> changes,
+      List<String> checks,
+      BufferRef buffer,
+      List<Explanation> why,
+      List<RegionClass> classes,
+      Who who) {
+    this(event, changes, checks, buffer, why, classes, who, List.of());
   }
 
   /** Without the model: no one to tell whose event it is. */

@@ -246,7 +246,8 @@ public final class Explainer {
         buf,
         why,
         p.classes == null ? in.classes() : labels(in, p.classes, p.exe),
-        in.who());
+        in.who(),
+        in.learnt());
   }
 
   /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */

@@ -1,5 +1,6 @@
 package dev.memtrace.render;
 
+import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import java.util.ArrayList;
@@ -52,6 +53,19 @@ public final class SpaceState {
     List<Region> netRemoved = new ArrayList<>(removed);
     netRemoved.removeIf(added::remove);
     return new Delta(netRemoved, added);
+  }
+
+  /**
+   * What an event did to its space, in order: what a snapshot taught just before it (regions no
+   * call made, corrections), then its own changes.
+   */
+  public static List<RegionChange> learntThenChanges(AnnotatedEvent a) {
+    if (a.learnt().isEmpty()) {
+      return a.changes();
+    }
+    List<RegionChange> all = new ArrayList<>(a.learnt());
+    all.addAll(a.changes());
+    return all;
   }
 
   /** Removes [start, end) from the held regions, keeping the parts of a region outside it. */

@@ -79,7 +79,7 @@ final class ReportData {
           totals.add(classes.classify(r), r);
         }
       }
-      SpaceState.Delta d = state.apply(a.changes());
+      SpaceState.Delta d = state.apply(SpaceState.learntThenChanges(a));
       for (Region r : d.removed()) {
         totals.remove(classes.classify(r), r);
       }
@@ -111,7 +111,8 @@ final class ReportData {
         buf = r == null ? null : id(r, space);
       }
       ev.add("buf", buf);
-      boolean memory = !d.isEmpty() || MemoryEvents.isMemoryEvent(a);
+      // what a snapshot taught at this event is drawn, but makes no memory event of it
+      boolean memory = MemoryEvents.isMemoryEvent(a);
       ev.add("mem", memory ? 1 : 0);
     }
     Map<String, Object> data = new LinkedHashMap<>();
@@ -217,7 +218,18 @@ final class ReportData {
   private Map<String, Object> regionColumns() {
     Columns c =
         new Columns(
-            regions.size(), "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin");
+            regions.size(),
+            "sp",
+            "s",
+            "e",
+            "size",
+            "perm",
+            "path",
+            "cls",
+            "y",
+            "h",
+            "origin",
+            "learnt");
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       AddressAxis axis = axes.get(regionSpace.get(i));
@@ -231,6 +243,7 @@ final class ReportData {
       c.add("y", round(axis.y(r.start())));
       c.add("h", round(axis.y(r.end()) - axis.y(r.start())));
       c.add("origin", r.originLine());
+      c.add("learnt", strings.id(r.learnt().words()));
     }
     return c.map();
   }

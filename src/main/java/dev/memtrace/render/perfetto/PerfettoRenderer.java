@@ -85,7 +85,7 @@ public final class PerfettoRenderer implements Renderer {
       }
       double ts = clock.ts(a);
       slice(g, a, pid, task, ts, clock.dur(a));
-      SpaceState.Delta d = state.apply(a.changes());
+      SpaceState.Delta d = state.apply(SpaceState.learntThenChanges(a));
       if (!d.isEmpty() || a.changes().size() > 0) {
         Map<String, Long> bytes = state.bytesByClass(classes);
         for (Region r : d.removed()) {

@@ -40,7 +40,13 @@
   function regionName(r) { return S[R.path[r]] || '[anon]'; }
   function regionLabel(r) {
     return R.s[r] + '-' + R.e[r] + ' ' + S[R.perm[r]] + ' ' + bytes(R.size[r]) + ' ' + regionName(r) +
-      ' (' + D.classes[R.cls[r]] + (R.origin[r] ? ', made at line ' + R.origin[r] : '') + ')';
+      ' (' + D.classes[R.cls[r]] + regionSource(r) + ')';
+  }
+  function regionSource(r) {
+    var how = R.learnt ? S[R.learnt[r]] : 'trace';
+    if (how === 'snapshot') return ', learnt from a snapshot';
+    if (how === 'ELF header') return ', from the ELF headers' + (R.origin[r] ? ', execve on line ' + R.origin[r] : '');
+    return R.origin[r] ? ', made at line ' + R.origin[r] : '';
   }
   function regionsOf(i) {
     var out = [];

@@ -191,4 +191,41 @@ class ReportInBrowserTest extends InBrowser {
         .contains("<script>window.pwned=1</script>")
         .contains("</textarea><img src=x onerror=window.pwned=2><!--");
   }
+
+  @Test
+  void aLiveCatRunPicturesItsStackAndItsText() throws Exception {
+    dev.memtrace.run.LiveAssumptions.assumeStrace();
+    Path input = Path.of("target/html/cat-input.txt").toAbsolutePath();
+    Files.createDirectories(input.getParent());
+    Files.writeString(input, "hello\n");
+    Path html = Path.of("target/html/live-cat.html").toAbsolutePath();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int rc =
+        dev.memtrace.cli.Main.run(
+            new String[] {
+              "run", "--format", "html", "-o", html.toString(), "--", "cat", input.toString()
+            },
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+            new java.io.PrintStream(err));
+    assertThat(rc).as(err.toString()).isZero();
+    open("live-cat-copy", Files.readString(html));
+    // no call in the trace maps these: the kernel does at execve, and the first snapshot shows them
+    String cat = Path.of("/bin/cat").toRealPath().toString();
+    List<String> regions =
+        List.of(
+            browser
+                .js(
+                    "return Array.from(document.querySelectorAll('#space-svg rect.region title')).map(function (t) { return t.textContent; }).join('\\n')")
+                .asText()
+                .split("\n"));
+    assertThat(regions)
+        .anyMatch(r -> r.matches("\\S+ rw-p .* \\[stack\\] \\(.*learnt from a snapshot\\)"))
+        .anyMatch(
+            r ->
+                r.matches(
+                    "\\S+ r-xp .* "
+                        + java.util.regex.Pattern.quote(cat)
+                        + " \\(.*learnt from a snapshot\\)"));
+    browser.screenshot(Path.of("target/screenshots/live-cat.png"));
+  }
 }
