@@ -2,17 +2,17 @@ package dev.memtrace.correlate;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.AddressSpace;
+import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Outcome;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The model stage of the pipeline, one event in, one annotated event out: each event goes through
@@ -98,28 +98,31 @@ public final class ModelStage {
 
   /**
    * Checks a snapshot (which resyncs the model to it) and keeps what the resync changed in the
-   * snapshot's address space: the regions the model did not hold as the kernel showed them.
+   * snapshot's address space: the regions the model did not hold as the kernel showed them. A
+   * region the kernel only spelt out (its device and inode, the path as the kernel writes it) is no
+   * change.
    */
   private List<String> check(Snapshot s) {
     AddressSpace space = model.spaceFor(s.pid());
-    List<Region> before = List.copyOf(space.regions());
-    List<String> found = correlator.check(s);
-    List<Region> after = model.spaceFor(s.pid()).regions();
-    Set<Region> kept = new HashSet<>(before);
-    kept.retainAll(after);
-    List<RegionChange> changes = learnt.computeIfAbsent(space, k -> new ArrayList<>());
-    for (Region r : before) {
-      if (!kept.contains(r)) {
-        changes.add(RegionChange.removed(r));
-      }
+    Map<Long, Region> before = new HashMap<>();
+    for (Region r : space.regions()) {
+      before.put(r.start(), r);
     }
-    for (Region r : after) {
-      if (!kept.contains(r)) {
+    List<String> found = correlator.check(s);
+    List<RegionChange> changes = new ArrayList<>();
+    for (Region r : model.spaceFor(s.pid()).regions()) {
+      Region mine = before.get(r.start());
+      if (mine != null && Agreement.same(mine, r)) {
+        before.remove(r.start());
+      } else {
         changes.add(RegionChange.added(r));
       }
     }
-    if (changes.isEmpty()) {
-      learnt.remove(space);
+    for (Region r : before.values()) {
+      changes.add(0, RegionChange.removed(r));
+    }
+    if (!changes.isEmpty()) {
+      learnt.computeIfAbsent(space, k -> new ArrayList<>()).addAll(changes);
     }
     return found;
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.nio.file.Files;
@@ -52,6 +54,48 @@ class CorrelatorTest {
                     .filter(a -> !a.changes().isEmpty())
                     .count())
         .isNotEmpty();
+  }
+
+  @Test
+  void whatTheFirstSnapshotTaughtRidesOnTheNextEventOfItsSpace() throws Exception {
+    Path dir = Shared.mapsCorpus();
+    List<Snapshot> snapshots = SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots();
+    List<AnnotatedEvent> events = replay(Files.readString(dir.resolve("sbrk.log")), snapshots);
+    // the snapshot after line 2 is checked there; what it taught goes with line 3, for pictures
+    assertThat(at(events, 2).learnt()).isEmpty();
+    List<RegionChange> taught = at(events, 3).learnt();
+    assertThat(taught).hasSize(13).allMatch(c -> c.op() == RegionChange.Op.ADDED);
+    assertThat(taught)
+        .extracting(c -> c.after().path())
+        .contains("[stack]", "[vdso]", "[vvar]", "/home/user/corpus/bin/sbrk");
+    assertThat(taught).allMatch(c -> c.after().learnt() == Region.Learnt.SNAPSHOT);
+    assertThat(at(events, 3).changes()).as("the call's own changes stay its own").hasSize(1);
+    assertThat(events)
+        .filteredOn(a -> a.event().line() > 3)
+        .as("later snapshots agree: nothing more to teach")
+        .allMatch(a -> a.learnt().isEmpty());
+  }
+
+  @Test
+  void aResyncThatCorrectsTheModelRidesAsRemovedAndAdded() throws Exception {
+    Path dir = Shared.mapsCorpus();
+    String log = sbrkWithWritableRelro(dir);
+    List<Snapshot> snaps =
+        SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots().stream()
+            .map(
+                s ->
+                    new Snapshot(
+                        s.line(),
+                        s.pid(),
+                        s.maps(),
+                        s.text().replace("16384, PROT_READ)", "16384, PROT_READ|PROT_WRITE)")))
+            .toList();
+    List<AnnotatedEvent> events = replay(log, snaps);
+    List<String> taught =
+        at(events, 26).learnt().stream()
+            .map(c -> c.op() + " " + (c.before() != null ? c.before() : c.after()).perms())
+            .toList();
+    assertThat(taught).containsExactlyInAnyOrder("REMOVED rw-p", "ADDED r--p", "ADDED rw-p");
   }
 
   /** sbrk.log with the RELRO mprotect of libc (line 25) making the pages writable instead. */
