@@ -38,6 +38,28 @@ class PerfettoRendererTest {
   }
 
   @Test
+  void theCountersCountWhatASnapshotTaught() throws IOException {
+    java.nio.file.Path dir = dev.memtrace.correlate.Shared.mapsCorpus();
+    dev.memtrace.correlate.ModelStage stage =
+        new dev.memtrace.correlate.ModelStage(
+            new dev.memtrace.model.MemoryModel(),
+            dev.memtrace.correlate.SnapshotFile.read(dir.resolve("sbrk.maps.jsonl")).snapshots());
+    List<AnnotatedEvent> timeline = new ArrayList<>();
+    for (dev.memtrace.trace.TraceEvent e :
+        dev.memtrace.trace.TraceReader.parseAll(
+            java.nio.file.Files.readString(dir.resolve("sbrk.log")))) {
+      timeline.add(stage.annotate(e));
+    }
+    JsonNode root = render(timeline);
+    TraceEventSchema.check(root);
+    // the first counter (line 3) already holds the stack, [vdso] and [vvar] the snapshot after line
+    // 2 showed
+    JsonNode third = phase(root, "C").get(0);
+    assertThat(third.get("args").path("stack").asLong()).isEqualTo(132 * 1024);
+    assertThat(third.get("args").path("kernel").asLong()).isPositive();
+  }
+
+  @Test
   void writesASlicePerSyscallOnItsThreadsTrackWithExplanations() throws IOException {
     JsonNode root = render(Synthetic.process(true));
     TraceEventSchema.check(root);
