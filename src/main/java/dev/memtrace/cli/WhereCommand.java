@@ -1,6 +1,8 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.RegionAnatomy;
 import dev.memtrace.explain.RegionOrigin;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,13 +157,13 @@ final class WhereCommand implements Callable<Integer> {
               + ")");
       return ExitCode.FAILED.code;
     }
-    List<dev.memtrace.correlate.Snapshot> snaps = new ArrayList<>(input.snapshots());
+    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
     if (snapshots != null) {
       if (!Files.isReadable(snapshots)) {
         err.println("memtrace: cannot read snapshots " + snapshots);
         return ExitCode.FAILED.code;
       }
-      snaps.addAll(dev.memtrace.correlate.SnapshotFile.read(snapshots).snapshots());
+      snaps.addAll(SnapshotFile.read(snapshots).snapshots());
     }
     try (TraceReader reader = input.reader()) {
       MapsAt.write(
@@ -234,7 +237,7 @@ final class WhereCommand implements Callable<Integer> {
   }
 
   static Long parse(String s) {
-    String t = s.strip().toLowerCase(java.util.Locale.ROOT);
+    String t = s.strip().toLowerCase(Locale.ROOT);
     if (t.startsWith("0x")) {
       t = t.substring(2);
     }

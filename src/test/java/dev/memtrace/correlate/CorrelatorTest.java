@@ -6,6 +6,7 @@ import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class CorrelatorTest {
   }
 
   /** sbrk.log with the RELRO mprotect of libc (line 25) making the pages writable instead. */
-  private static String sbrkWithWritableRelro(Path dir) throws java.io.IOException {
+  private static String sbrkWithWritableRelro(Path dir) throws IOException {
     return Files.readString(dir.resolve("sbrk.log"))
         .replace(
             "mprotect(0x7f17f4808000, 16384, PROT_READ)",
