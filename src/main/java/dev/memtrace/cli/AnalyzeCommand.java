@@ -1,6 +1,7 @@
 package dev.memtrace.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,7 +63,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       description =
           "/proc/PID/maps snapshots (NAME.maps.jsonl) to check the model against; "
               + "they also name the regions the kernel made ([stack], [vdso], the executable)")
-  java.nio.file.Path snapshots;
+  Path snapshots;
 
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;

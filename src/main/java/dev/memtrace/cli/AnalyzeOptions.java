@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** What {@code memtrace analyze} was asked to do, fixed once the options are read. */
@@ -9,7 +10,7 @@ record AnalyzeOptions(
     boolean strict,
     ColorMode color,
     Summary summary,
-    java.nio.file.Path snapshots,
+    Path snapshots,
     String stages,
     List<String> files) {
 

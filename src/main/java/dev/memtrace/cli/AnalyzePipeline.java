@@ -2,6 +2,7 @@ package dev.memtrace.cli;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Classifier;
 import dev.memtrace.render.JsonlRenderer;
@@ -94,8 +95,7 @@ final class AnalyzePipeline {
     List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
       try {
-        dev.memtrace.correlate.SnapshotFile.Loaded loaded =
-            dev.memtrace.correlate.SnapshotFile.read(options.snapshots());
+        SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
           err.println(
@@ -386,8 +386,7 @@ final class AnalyzePipeline {
       return false;
     }
     try {
-      String target =
-          Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException e) {
       return fd == 1 && System.console() != null;

@@ -1,11 +1,15 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.run.ExitCode;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Where the output goes, with its first write error kept. {@link PrintStream} and {@code
@@ -45,6 +49,33 @@ final class CheckedOutput extends FilterOutputStream {
             ? new FileOutputStream(FileDescriptor.out)
             : stream == System.err ? new FileOutputStream(FileDescriptor.err) : stream;
     return new CheckedOutput(s, true);
+  }
+
+  /** What a command prints on standard output; returns its exit status. */
+  interface Printing {
+    int print(PrintWriter out) throws IOException;
+  }
+
+  /**
+   * Runs {@code printing} on {@code stdout}, kept by a CheckedOutput: a write error (not a reader
+   * that went away) is said on {@code err} as {@code memtrace: write error: REASON} and is the exit
+   * status {@link ExitCode#WRITE_ERROR}.
+   */
+  static int print(PrintStream stdout, PrintWriter err, Printing printing) throws IOException {
+    CheckedOutput target = of(stdout);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(target, 1 << 16)));
+    int status;
+    try {
+      status = printing.print(out);
+    } finally {
+      out.close(); // PrintWriter keeps only a flag when a write fails; the target keeps the error
+    }
+    if (target.failed() && !target.readerGone()) {
+      err.println("memtrace: write error: " + target.reason());
+      return ExitCode.WRITE_ERROR.code;
+    }
+    return status;
   }
 
   @Override

@@ -133,6 +133,9 @@ public final class Main {
       if (cls == MapsCommand.class) {
         return (K) new MapsCommand(out, err);
       }
+      if (cls == WhereCommand.class) {
+        return (K) new WhereCommand(out, err);
+      }
       return CommandLine.defaultFactory().create(cls);
     }
   }

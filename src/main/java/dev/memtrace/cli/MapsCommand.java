@@ -9,7 +9,6 @@ import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.MapsExplainPrinter;
 import dev.memtrace.run.ExitCode;
 import dev.memtrace.trace.TraceReader;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -21,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code memtrace maps [--at LINE[,LINE...]] [--explain] [--root DIR] FILE|-p PID}: wiring only,
@@ -60,32 +59,7 @@ final class MapsCommand implements Callable<Integer> {
   @Option(names = "--explain", description = "Annotate each region and explain the columns.")
   boolean explain;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description =
-          "Read the files the trace names under DIR (a copy of the traced machine's"
-              + " files) instead of this machine's.")
-  Path root;
-
-  @Option(
-      names = {"-p", "--pid"},
-      paramLabel = "PID",
-      description = "A running process: its /proc/PID/maps instead of a log.")
-  Integer pid;
-
-  @Option(
-      names = "--snapshots",
-      paramLabel = "FILE",
-      description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
-  Path snapshots;
-
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      description = "The strace log or recording ('-' for standard input).")
-  String file;
+  @Mixin SpaceSourceOptions source;
 
   private final PrintStream stdout;
   private final PrintWriter err;
@@ -97,33 +71,20 @@ final class MapsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    CheckedOutput target = CheckedOutput.of(stdout);
-    PrintWriter out =
-        new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(target, 1 << 16)));
-    int status;
-    try {
-      status = run(out);
-    } finally {
-      out.close(); // PrintWriter keeps only a flag when a write fails; the target keeps the error
-    }
-    if (target.failed() && !target.readerGone()) {
-      err.println("memtrace: write error: " + target.reason());
-      return ExitCode.WRITE_ERROR.code;
-    }
-    return status;
+    return CheckedOutput.print(stdout, err, this::run);
   }
 
   private int run(PrintWriter out) throws IOException {
-    if ((file == null) == (pid == null)) {
+    if ((source.file == null) == (source.pid == null)) {
       err.println("memtrace: maps takes a FILE or -p PID (one of them)");
       return ExitCode.FAILED.code;
     }
-    if (root != null && !Files.isDirectory(root)) {
-      err.println("memtrace: --root " + root + " is not a directory");
+    if (source.root != null && !Files.isDirectory(source.root)) {
+      err.println("memtrace: --root " + source.root + " is not a directory");
       return ExitCode.FAILED.code;
     }
-    ElfFiles files = root == null ? ElfFiles.local() : ElfFiles.under(root);
-    if (pid != null) {
+    ElfFiles files = source.root == null ? ElfFiles.local() : ElfFiles.under(source.root);
+    if (source.pid != null) {
       return process(out, files);
     }
     if (at == null && !explain) {
@@ -134,24 +95,24 @@ final class MapsCommand implements Callable<Integer> {
       err.println("memtrace: --at takes line numbers from 1");
       return ExitCode.FAILED.code;
     }
-    TraceInput input = TraceInput.open(file, System.in, err);
+    TraceInput input = TraceInput.open(source.file, System.in, err);
     if (input == null) {
       return ExitCode.FAILED.code;
     }
     List<Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (snapshots != null) {
-      if (!Files.isReadable(snapshots)) {
-        err.println("memtrace: cannot read snapshots " + snapshots);
+    if (source.snapshots != null) {
+      if (!Files.isReadable(source.snapshots)) {
+        err.println("memtrace: cannot read snapshots " + source.snapshots);
         return ExitCode.FAILED.code;
       }
-      SnapshotFile.Loaded loaded = SnapshotFile.read(snapshots);
+      SnapshotFile.Loaded loaded = SnapshotFile.read(source.snapshots);
       snaps.addAll(loaded.snapshots());
       if (loaded.skipped() > 0) {
         err.println(
             "memtrace: "
                 + loaded.skipped()
                 + " line(s) of "
-                + snapshots
+                + source.snapshots
                 + " are not snapshots and were skipped");
       }
     }
@@ -194,7 +155,7 @@ final class MapsCommand implements Callable<Integer> {
       err.println("memtrace: --at is for a log; -p PID reads the process as it is now");
       return ExitCode.FAILED.code;
     }
-    Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+    Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
     String text;
     try {
       text = Files.readString(maps, StandardCharsets.ISO_8859_1);
@@ -203,7 +164,7 @@ final class MapsCommand implements Callable<Integer> {
       return ExitCode.FAILED.code;
     }
     if (explain) {
-      new MapsExplainPrinter(out, files).printProcess(pid, MapsFormat.parse(text));
+      new MapsExplainPrinter(out, files).printProcess(source.pid, MapsFormat.parse(text));
     } else {
       out.print(text);
     }

@@ -12,12 +12,14 @@ import dev.memtrace.run.RunOptions;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Parameters;
       "The timeline goes to standard error unless -o is given, so COMMAND's output stays clean."
     },
     exitCodeListHeading = "%nExit status:%n")
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = {"-p", "--pid"},
@@ -164,7 +166,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         }
                       });
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   throw new IllegalStateException("interrupted", e);

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,7 @@ final class TraceInput {
   }
 
   /** Opens FILE ("-" for standard input); null after saying on err why it cannot. */
-  static TraceInput open(String name, InputStream stdin, java.io.PrintWriter err)
-      throws IOException {
+  static TraceInput open(String name, InputStream stdin, PrintWriter err) throws IOException {
     if ("-".equals(name)) {
       return new TraceInput(null, stdin.readAllBytes(), List.of());
     }

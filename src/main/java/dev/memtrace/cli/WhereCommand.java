@@ -1,6 +1,8 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.RegionAnatomy;
 import dev.memtrace.explain.RegionOrigin;
@@ -13,18 +15,20 @@ import dev.memtrace.render.WhereText;
 import dev.memtrace.run.ExitCode;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link
@@ -45,20 +49,11 @@ import picocli.CommandLine.Spec;
     })
 final class WhereCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
-
   @Parameters(
       index = "0",
       paramLabel = "ADDR",
       description = "The address: hex with 0x (0x7f3a...), or hex digits as maps prints them.")
   String address;
-
-  @Parameters(
-      index = "1",
-      arity = "0..1",
-      paramLabel = "FILE",
-      description = "The strace log or recording ('-' for standard input).")
-  String file;
 
   @Option(
       names = "--at",
@@ -66,28 +61,23 @@ final class WhereCommand implements Callable<Integer> {
       description = "After this line of FILE (default: the log's last memory call).")
   Integer at;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "Read the files the trace names under DIR instead of this machine's.")
-  Path root;
+  @Mixin SpaceSourceOptions source;
 
-  @Option(
-      names = "--snapshots",
-      paramLabel = "FILE",
-      description = "/proc/PID/maps snapshots (NAME.maps.jsonl: line, pid, maps per line).")
-  Path snapshots;
+  private final PrintStream stdout;
+  private final PrintStream stderr;
 
-  @Option(
-      names = {"-p", "--pid"},
-      paramLabel = "PID",
-      description = "A running process: its /proc/PID/maps instead of a log.")
-  Integer pid;
+  WhereCommand(PrintStream stdout, PrintStream stderr) {
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+    return CheckedOutput.print(stdout, err, out -> run(out, err));
+  }
+
+  private int run(PrintWriter out, PrintWriter err) throws IOException {
     Long addr = parse(address);
     if (addr == null) {
       err.println(
@@ -97,24 +87,24 @@ final class WhereCommand implements Callable<Integer> {
               + " (write it in hex, e.g. 0x7ffc1a2b3c40)");
       return ExitCode.FAILED.code;
     }
-    if ((file == null) == (pid == null)) {
+    if ((source.file == null) == (source.pid == null)) {
       err.println("memtrace: where takes a FILE or -p PID (one of them)");
       return ExitCode.FAILED.code;
     }
-    if (root != null && !Files.isDirectory(root)) {
-      err.println("memtrace: --root " + root + " is not a directory");
+    if (source.root != null && !Files.isDirectory(source.root)) {
+      err.println("memtrace: --root " + source.root + " is not a directory");
       return ExitCode.FAILED.code;
     }
-    if (at != null && (at < 1 || pid != null)) {
+    if (at != null && (at < 1 || source.pid != null)) {
       err.println(
-          pid != null
+          source.pid != null
               ? "memtrace: --at is for a log; -p PID reads the process as it is now"
               : "memtrace: --at takes line numbers from 1");
       return ExitCode.FAILED.code;
     }
-    ElfFiles files = root == null ? ElfFiles.local() : ElfFiles.under(root);
-    if (pid != null) {
-      Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+    ElfFiles files = source.root == null ? ElfFiles.local() : ElfFiles.under(source.root);
+    if (source.pid != null) {
+      Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
       String text;
       try {
         text = Files.readString(maps, StandardCharsets.ISO_8859_1);
@@ -126,12 +116,12 @@ final class WhereCommand implements Callable<Integer> {
       WhereText.of(
               addr,
               RegionAnatomy.all(regions, files, null),
-              r -> List.of("as /proc/" + pid + "/maps lists it now"))
+              r -> List.of("as /proc/" + source.pid + "/maps lists it now"))
           .forEach(out::println);
       out.flush();
       return 0;
     }
-    TraceInput input = TraceInput.open(file, System.in, err);
+    TraceInput input = TraceInput.open(source.file, System.in, err);
     if (input == null) {
       return ExitCode.FAILED.code;
     }
@@ -154,13 +144,13 @@ final class WhereCommand implements Callable<Integer> {
               + ")");
       return ExitCode.FAILED.code;
     }
-    List<dev.memtrace.correlate.Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (snapshots != null) {
-      if (!Files.isReadable(snapshots)) {
-        err.println("memtrace: cannot read snapshots " + snapshots);
+    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
+    if (source.snapshots != null) {
+      if (!Files.isReadable(source.snapshots)) {
+        err.println("memtrace: cannot read snapshots " + source.snapshots);
         return ExitCode.FAILED.code;
       }
-      snaps.addAll(dev.memtrace.correlate.SnapshotFile.read(snapshots).snapshots());
+      snaps.addAll(SnapshotFile.read(source.snapshots).snapshots());
     }
     try (TraceReader reader = input.reader()) {
       MapsAt.write(
@@ -234,7 +224,7 @@ final class WhereCommand implements Callable<Integer> {
   }
 
   static Long parse(String s) {
-    String t = s.strip().toLowerCase(java.util.Locale.ROOT);
+    String t = s.strip().toLowerCase(Locale.ROOT);
     if (t.startsWith("0x")) {
       t = t.substring(2);
     }

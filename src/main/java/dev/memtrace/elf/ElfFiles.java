@@ -1,6 +1,8 @@
 package dev.memtrace.elf;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -69,12 +71,12 @@ public final class ElfFiles {
     if (p == null) {
       return null;
     }
-    try (java.io.InputStream in = Files.newInputStream(p)) {
+    try (InputStream in = Files.newInputStream(p)) {
       byte[] head = in.readNBytes(256);
       if (head.length < 3 || head[0] != '#' || head[1] != '!') {
         return null;
       }
-      String line = new String(head, 2, head.length - 2, java.nio.charset.StandardCharsets.UTF_8);
+      String line = new String(head, 2, head.length - 2, StandardCharsets.UTF_8);
       line = line.split("\n", 2)[0].strip();
       String interp = line.split("[ \t]+", 2)[0];
       return interp.startsWith("/") ? interp : null;

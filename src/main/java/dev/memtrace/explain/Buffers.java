@@ -7,7 +7,9 @@ import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,8 +29,8 @@ final class Buffers {
   private static final int STDIO_BUFSIZ = 8192;
 
   /** coreutils programs that read and write through one page-aligned io_blksize buffer. */
-  static final java.util.Set<String> COREUTILS =
-      java.util.Set.of(
+  static final Set<String> COREUTILS =
+      Set.of(
           "cat",
           "cp",
           "dd",
@@ -397,7 +399,7 @@ final class Buffers {
     Explanation before = ex.original(t, "malloc-mmap");
     if (before != null && before.basis() == Basis.STACK) {
       basis = Basis.STACK;
-      List<String> ev = new java.util.ArrayList<>(before.evidence().subList(0, 1));
+      List<String> ev = new ArrayList<>(before.evidence().subList(0, 1));
       ev.addAll(evidence);
       evidence = ev;
       text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";

@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.RawText;
@@ -19,17 +20,12 @@ final class Ctx {
   final Explainer ex;
 
   /** What the model says the call changed (before and after each region). */
-  final List<dev.memtrace.model.RegionChange> changes;
+  final List<RegionChange> changes;
 
   /** Whose call it is, and what it made (a clone's child, an execve's space), as the model says. */
   final Who who;
 
-  Ctx(
-      SyscallEvent ev,
-      Space sp,
-      Explainer ex,
-      List<dev.memtrace.model.RegionChange> changes,
-      Who who) {
+  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<RegionChange> changes, Who who) {
     this.ev = ev;
     this.sp = sp;
     this.ex = ex;

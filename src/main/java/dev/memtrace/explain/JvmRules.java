@@ -6,6 +6,8 @@ import static dev.memtrace.explain.When.*;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The big mappings of a HotSpot JVM (OpenJDK 17, G1), recognised once libjvm.so is loaded: the Java
@@ -219,7 +221,7 @@ final class JvmRules {
                   }
                   long off = c.arg(0) - s.tag().base();
                   return off == 0 && c.prot(2).isEmpty()
-                      || off == Glibc.PAGE && c.prot(2).equals(java.util.Set.of("PROT_READ"));
+                      || off == Glibc.PAGE && c.prot(2).equals(Set.of("PROT_READ"));
                 })
             .frames("SafepointMechanism::default_initialize", "SafepointMechanism::initialize")
             .says(
@@ -384,7 +386,7 @@ final class JvmRules {
   }
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */
-  static java.util.function.Predicate<Ctx> jvm() {
+  static Predicate<Ctx> jvm() {
     return c -> c.sp.jvm || c.sp.program().equals("java") || c.stackIn("/libjvm.so");
   }
 }

@@ -7,6 +7,7 @@ import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.trace.RawText;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What ld.so does at startup and at dlopen: the initial brk query, its minimal malloc, the
@@ -99,7 +100,7 @@ final class LoaderRules {
                 addrNull(),
                 prot(2, "PROT_READ", "PROT_WRITE"),
                 startup(),
-                c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+                c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 sizeBelow(1, 1 << 20))
             .frames("__minimal_malloc")
             .says(LoaderRules::minimalMalloc));

@@ -6,6 +6,7 @@ import static dev.memtrace.explain.When.*;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import java.util.List;
+import java.util.Set;
 
 /**
  * glibc 2.36 malloc as the trace shows it: the main arena growing and trimming [heap] with brk,
@@ -46,7 +47,7 @@ final class MallocRules {
   };
 
   /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
-  static final java.util.Set<String> ALLOCATOR = java.util.Set.of(ALLOC_FRAMES);
+  static final Set<String> ALLOCATOR = Set.of(ALLOC_FRAMES);
 
   /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
   static final long MIN_MALLOC_GROWTH =
@@ -266,7 +267,7 @@ final class MallocRules {
                 anon(),
                 addrNull(),
                 prot(2, "PROT_READ", "PROT_WRITE"),
-                c -> c.mapFlags(3).equals(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+                c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
             .frames(ALLOC_FRAMES)
             .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))

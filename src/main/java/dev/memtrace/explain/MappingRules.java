@@ -5,9 +5,13 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Anonymous mappings that are not malloc's or ld.so's: big PROT_NONE reservations of runtimes (JVM)
@@ -332,7 +336,7 @@ final class MappingRules {
   }
 
   /** node (V8) runs in this address space. */
-  static java.util.function.Predicate<Ctx> v8() {
+  static Predicate<Ctx> v8() {
     return c -> {
       String p = c.sp.program();
       return p.equals("node")
@@ -374,7 +378,7 @@ final class MappingRules {
   }
 
   /** The model's region at argument 0, or null. */
-  static dev.memtrace.model.Region modelRegion(Ctx c) {
+  static Region modelRegion(Ctx c) {
     long a = c.arg(0);
     for (var ch : c.changes) {
       if (ch.before() != null && ch.before().contains(a)) {
@@ -385,7 +389,7 @@ final class MappingRules {
     return v == null ? null : v.regionAt(a);
   }
 
-  static String describe(dev.memtrace.model.Region r) {
+  static String describe(Region r) {
     RegionClass k = Classifier.classify(r, null);
     return (r.path().isEmpty() ? "an anonymous region" : RawText.name(r.path()))
         + " ("
@@ -417,8 +421,8 @@ final class MappingRules {
               len + " % 4096 = " + len % Glibc.PAGE)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
-    java.util.Set<String> extra = new java.util.TreeSet<>(c.mapFlags(3));
-    extra.removeAll(java.util.Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
+    Set<String> extra = new TreeSet<>(c.mapFlags(3));
+    extra.removeAll(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
     if (!extra.isEmpty()) {
       StringBuilder what = new StringBuilder();
       for (String f : extra) {
@@ -438,7 +442,7 @@ final class MappingRules {
               "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
-    if (!c.prot(2).equals(java.util.Set.of("PROT_READ", "PROT_WRITE"))) {
+    if (!c.prot(2).equals(Set.of("PROT_READ", "PROT_WRITE"))) {
       return Said.of(
               "a direct anonymous mmap of "
                   + len

@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -55,7 +56,7 @@ final class MemoryCalls {
 
   @SafeVarargs
   private static Set<String> union(Set<String>... sets) {
-    Set<String> all = new java.util.HashSet<>();
+    Set<String> all = new HashSet<>();
     for (Set<String> s : sets) {
       all.addAll(s);
     }

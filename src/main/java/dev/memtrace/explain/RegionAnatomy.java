@@ -7,7 +7,9 @@ import dev.memtrace.elf.Segment;
 import dev.memtrace.elf.Symbol;
 import dev.memtrace.model.Region;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a region of a maps listing holds, read from the ELF headers of the file behind it: which
@@ -62,7 +64,7 @@ public final class RegionAnatomy {
 
   /** The facts of each region of a listing, in its order. */
   public static List<Facts> all(List<Region> regions, ElfFiles files, String exe) {
-    java.util.Map<String, Long> firstPages = new java.util.HashMap<>();
+    Map<String, Long> firstPages = new HashMap<>();
     for (Region r : regions) {
       if (r.offset() == 0 && r.path().startsWith("/")) {
         firstPages.putIfAbsent(r.path(), r.start());

@@ -1,9 +1,16 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
 import dev.memtrace.trace.RawText;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What the explain stage remembers about one address space (one mm, shared by its threads): the
@@ -70,7 +77,7 @@ final class Space {
   long ioBlock;
 
   /** The fds the I/O buffer was seen used with (calls of exactly its block size). */
-  final java.util.Set<Long> ioFds = new java.util.HashSet<>();
+  final Set<Long> ioFds = new HashSet<>();
 
   /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
   long ioLastRead = -1;
@@ -89,21 +96,21 @@ final class Space {
   int javaHeapLine;
 
   /** The model's view of this space as last seen (it outlives the task's exit). */
-  dev.memtrace.model.AddressSpaceView view;
+  AddressSpaceView view;
 
   long peak;
   int peakLine;
   int peakTallyLine;
   Tally peakTally;
   boolean specialsSeen;
-  final java.util.Set<String> specialsNoted = new java.util.HashSet<>();
+  final Set<String> specialsNoted = new HashSet<>();
 
   /**
    * The processes that used this space and did not move to another (execve): the summary's pids, as
    * the model's handles (read at the end: a thread met before its clone returned is then known to
    * be part of its process).
    */
-  private final java.util.List<Handle> processes = new java.util.ArrayList<>(1);
+  private final List<Handle> processes = new ArrayList<>(1);
 
   private Handle lastJoined;
 
@@ -147,16 +154,14 @@ final class Space {
    * The pids of the processes, sorted; those a log without pids never named are left out, or said
    * as -1 when no other is known.
    */
-  java.util.List<Integer> processes() {
-    java.util.SortedSet<Integer> pids = new java.util.TreeSet<>();
+  List<Integer> processes() {
+    SortedSet<Integer> pids = new TreeSet<>();
     for (Handle h : processes) {
       if (h.number() > 0) {
         pids.add(h.number());
       }
     }
-    return pids.isEmpty() && !processes.isEmpty()
-        ? java.util.List.of(-1)
-        : new java.util.ArrayList<>(pids);
+    return pids.isEmpty() && !processes.isEmpty() ? List.of(-1) : new ArrayList<>(pids);
   }
 
   boolean used() {

@@ -8,6 +8,7 @@ import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -127,7 +128,7 @@ final class Specials {
     if (!c.ok() || c.ret() <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
       return;
     }
-    List<String> shared = new java.util.ArrayList<>();
+    List<String> shared = new ArrayList<>();
     long bytes = 0;
     for (TagMap.Span s : c.sp.tags.all()) {
       RegionClass k = s.tag().cls();
@@ -318,8 +319,8 @@ final class Specials {
    * each is for, with its size, and the anonymous .bss beyond the last data page.
    */
   private static void executable(Space sp, AddressSpaceView v, Pending p) {
-    List<String> parts = new java.util.ArrayList<>();
-    List<String> evidence = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    List<String> evidence = new ArrayList<>();
     String path = null;
     Region prev = null;
     for (Region r : v.regions()) {

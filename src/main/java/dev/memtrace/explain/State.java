@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect and
@@ -49,8 +50,7 @@ final class State {
                   "io-buffer-freed",
                   "given back to the kernel by the munmap at line " + c.line(),
                   Explanation.Basis.ARITHMETIC,
-                  java.util.List.of(
-                      "munmap(" + Ctx.hex(a) + ", " + c.arg(1) + ") matches this mapping")));
+                  List.of("munmap(" + Ctx.hex(a) + ", " + c.arg(1) + ") matches this mapping")));
           sp.ioBuffer = -1;
         }
         if (a == sp.candidate) {

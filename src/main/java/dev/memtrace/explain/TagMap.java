@@ -1,6 +1,8 @@
 package dev.memtrace.explain;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,8 +114,8 @@ public final class TagMap {
   }
 
   /** The spans in address order, without copying (do not change the map while iterating). */
-  public java.util.Collection<Span> view() {
-    return java.util.Collections.unmodifiableCollection(spans.values());
+  public Collection<Span> view() {
+    return Collections.unmodifiableCollection(spans.values());
   }
 
   public int size() {

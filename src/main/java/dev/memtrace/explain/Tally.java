@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.model.Region;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -75,7 +76,7 @@ public final class Tally {
   static Tally of(List<Region> regions, TagMap tags, String exe) {
     // An anonymous .bss tail names its object by the path the program opened, the kernel's
     // regions by the resolved path: count both under the kernel's spelling.
-    java.util.Map<String, String> spelled = new java.util.HashMap<>();
+    Map<String, String> spelled = new HashMap<>();
     for (Region r : regions) {
       if (!r.path().isEmpty() && !r.path().startsWith("[")) {
         spelled.putIfAbsent(LoaderRules.shortName(r.path()), r.path());

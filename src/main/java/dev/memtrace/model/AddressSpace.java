@@ -2,6 +2,7 @@ package dev.memtrace.model;
 
 import dev.memtrace.model.abi.LinuxFlags;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -413,7 +414,7 @@ public final class AddressSpace implements AddressSpaceView {
    * the kernel spells differently from the trace (a symlink resolved), path → kernel path.
    */
   public Map<String, String> resync(List<Region> kernel) {
-    Map<String, String> renamed = new java.util.HashMap<>();
+    Map<String, String> renamed = new HashMap<>();
     Areas old = new Areas(areas);
     dropped(old, kernel);
     areas.clear();

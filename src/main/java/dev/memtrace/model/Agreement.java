@@ -1,5 +1,9 @@
 package dev.memtrace.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * When a region of the model and a line of {@code /proc/PID/maps} describe the same thing: same
  * start, end and permissions, and the same backing. For a file that means the same offset and the
@@ -37,9 +41,8 @@ public final class Agreement {
   /** Both paths name one file on this machine (a live run: the symlinks the trace did not show). */
   private static boolean sameLocalFile(String model, String kernel) {
     try {
-      return java.nio.file.Files.isSameFile(
-          java.nio.file.Path.of(model), java.nio.file.Path.of(kernel));
-    } catch (java.io.IOException | RuntimeException e) {
+      return Files.isSameFile(Path.of(model), Path.of(kernel));
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }

@@ -10,7 +10,9 @@ import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.model.abi.LinuxFlags.OPEN;
 import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
 
+import dev.memtrace.model.abi.FlagTable;
 import dev.memtrace.trace.Numbers;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -180,8 +182,8 @@ final class FileCalls {
         });
   }
 
-  private static final dev.memtrace.model.abi.FlagTable AT =
-      dev.memtrace.model.abi.FlagTable.of(
+  private static final FlagTable AT =
+      FlagTable.of(
           "at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100, "AT_EMPTY_PATH", 0x1000);
 
   private static Outcome unlink(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg) {
@@ -279,8 +281,7 @@ final class FileCalls {
     return Outcome.NONE;
   }
 
-  private static void pair(
-      Task t, java.util.List<String> fds, String name, long key, boolean cloexec) {
+  private static void pair(Task t, List<String> fds, String name, long key, boolean cloexec) {
     for (String item : fds) {
       OptionalLong fd = Numbers.parse(CallArgs.bare(item));
       String decorated = CallArgs.decoration(item);

@@ -7,6 +7,7 @@ import static dev.memtrace.model.abi.LinuxFlags.MREMAP;
 import static dev.memtrace.model.abi.LinuxFlags.PROT;
 import static dev.memtrace.model.abi.LinuxFlags.SHM;
 
+import dev.memtrace.trace.SyscallEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,8 +96,7 @@ final class MemoryCalls {
         });
   }
 
-  private static Outcome mmap(
-      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
+  private static Outcome mmap(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
     OptionalLong len = a.num(1);
     OptionalLong prot = a.flags(2, PROT);
     OptionalLong flags = a.flags(3, MAP);
@@ -160,8 +160,7 @@ final class MemoryCalls {
     return withNotes(o, notes);
   }
 
-  private static Outcome mprotect(
-      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
+  private static Outcome mprotect(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
     OptionalLong addr = a.num(0);
     OptionalLong len = a.num(1);
     OptionalLong prot = a.flags(2, PROT);
@@ -201,8 +200,7 @@ final class MemoryCalls {
     return new Outcome(all, o.notes());
   }
 
-  private static Outcome mremap(
-      MemoryModel m, Task t, dev.memtrace.trace.SyscallEvent e, CallArgs a) {
+  private static Outcome mremap(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
     OptionalLong old = a.num(0);
     OptionalLong oldLen = a.num(1);
     OptionalLong newLen = a.num(2);

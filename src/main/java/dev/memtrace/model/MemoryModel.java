@@ -8,10 +8,13 @@ import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Replays a trace, event by event, into the memory of every traced process: the tasks and which
@@ -340,8 +343,7 @@ public final class MemoryModel {
 
   /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */
   Outcome renameFile(String from, String to) {
-    java.util.Set<Object> seen =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<RegionChange> changes = new ArrayList<>();
     for (Task t : tasks.values()) {
       if (seen.add(t.mm)) {

@@ -18,9 +18,12 @@ import static dev.memtrace.model.abi.LinuxFlags.PROT_READ;
 import static dev.memtrace.model.abi.LinuxFlags.PROT_WRITE;
 import static dev.memtrace.model.abi.LinuxFlags.pageUp;
 
+import dev.memtrace.model.abi.LinuxFlags;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The memory system calls of Linux, applied to an {@link AddressSpace} from plain numbers: the
@@ -207,7 +210,7 @@ public final class MemoryOps {
     }
     if (gone.isEmpty()) {
       boolean snapshot = false;
-      for (java.util.Iterator<long[]> it = s.droppedBySnapshot.iterator(); it.hasNext(); ) {
+      for (Iterator<long[]> it = s.droppedBySnapshot.iterator(); it.hasNext(); ) {
         long[] r = it.next();
         if (r[0] < end && r[1] > addr) {
           it.remove();
@@ -283,7 +286,7 @@ public final class MemoryOps {
     if (refused != null) {
       return refused;
     }
-    long lo = dev.memtrace.model.abi.LinuxFlags.pageDown(addr);
+    long lo = LinuxFlags.pageDown(addr);
     long end = pageUp(addr + len);
     return changeAreas(
         s,
@@ -294,7 +297,7 @@ public final class MemoryOps {
   }
 
   private static Outcome changeAreas(
-      AddressSpace s, long lo, long hi, String call, java.util.function.UnaryOperator<Vma> f) {
+      AddressSpace s, long lo, long hi, String call, UnaryOperator<Vma> f) {
     ChangeTracker t = new ChangeTracker(s);
     t.watch(lo, hi);
     List<String> notes = new ArrayList<>();
@@ -534,8 +537,8 @@ public final class MemoryOps {
               + ": the segment's size is unknown"
               + " (no shmget for it in the trace), so its region cannot be drawn");
     }
-    boolean readOnly = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_RDONLY) != 0;
-    boolean exec = (flags & dev.memtrace.model.abi.LinuxFlags.SHM_EXEC) != 0;
+    boolean readOnly = (flags & LinuxFlags.SHM_RDONLY) != 0;
+    boolean exec = (flags & LinuxFlags.SHM_EXEC) != 0;
     int prot = PROT_READ | (readOnly ? 0 : PROT_WRITE) | (exec ? PROT_EXEC : 0);
     long end = result + pageUp(size);
     if (pageUp(size) == 0 && size != 0 || !s.inUserSpace(result, end)) {

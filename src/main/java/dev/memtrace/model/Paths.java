@@ -1,5 +1,7 @@
 package dev.memtrace.model;
 
+import java.nio.file.Path;
+
 /**
  * Path text as the model stores it: joined to a directory when relative, normalised, undecorated.
  */
@@ -34,7 +36,7 @@ final class Paths {
       return path;
     }
     try {
-      return java.nio.file.Path.of(path).normalize().toString();
+      return Path.of(path).normalize().toString();
     } catch (RuntimeException e) {
       return path;
     }

@@ -10,6 +10,7 @@ import dev.memtrace.trace.ByteWords;
 import dev.memtrace.trace.Prefix;
 import dev.memtrace.trace.Result;
 import dev.memtrace.trace.SyscallEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -99,7 +100,7 @@ final class AsciiJson implements Args.TextSink {
   private static final byte[] MIN_LONG = bytes(Long.toString(Long.MIN_VALUE));
 
   private static byte[] bytes(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.memtrace.explain.Human;
 import dev.memtrace.explain.RegionAnatomy;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public final class MapsExplainText {
     } else if (f.problem() != null) {
       first.append("; sections unknown: ").append(escape(f.problem()));
     }
-    List<String> out = new java.util.ArrayList<>(List.of(first.toString(), "    " + made));
+    List<String> out = new ArrayList<>(List.of(first.toString(), "    " + made));
     if (changed != null) {
       out.add("    " + changed);
     }

@@ -3,6 +3,8 @@ package dev.memtrace.render;
 import com.fasterxml.jackson.core.SerializableString;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * JSON already written as UTF-8 bytes ({@link AsciiJson}), handed to the generator's {@code
@@ -24,7 +26,7 @@ final class RawJson implements SerializableString {
 
   @Override
   public byte[] asUnquotedUTF8() {
-    return length == utf8.length ? utf8 : java.util.Arrays.copyOf(utf8, length);
+    return length == utf8.length ? utf8 : Arrays.copyOf(utf8, length);
   }
 
   @Override
@@ -38,7 +40,7 @@ final class RawJson implements SerializableString {
 
   @Override
   public String getValue() {
-    return new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(utf8, 0, length, StandardCharsets.UTF_8);
   }
 
   @Override

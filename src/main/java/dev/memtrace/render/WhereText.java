@@ -4,6 +4,7 @@ import dev.memtrace.explain.Human;
 import dev.memtrace.explain.RegionAnatomy;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -34,7 +35,7 @@ public final class WhereText {
       List<RegionAnatomy.Facts> facts,
       Function<Region, List<String>> origin,
       boolean complete) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     String a = "0x" + Long.toHexString(address);
     RegionAnatomy.Facts below = null;
     RegionAnatomy.Facts above = null;

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public enum ExitCode {
   OK(0, "done"),
-  WRITE_ERROR(1, "analyze, maps: the output could not be written (write error)"),
+  WRITE_ERROR(1, "analyze, maps, where: the output could not be written (write error)"),
   UNPARSED(3, "analyze --strict: some lines could not be parsed"),
   FAILED(
       125,

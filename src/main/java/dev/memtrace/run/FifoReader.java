@@ -2,11 +2,13 @@ package dev.memtrace.run;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -136,7 +138,7 @@ public final class FifoReader implements Runnable {
         queue.add(items);
       }
       if (n < buf.length && napNanos > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(napNanos);
+        LockSupport.parkNanos(napNanos);
       }
     }
     if (pendingLen > 0) { // strace was killed mid-line (strace-format.md §4.12)
@@ -163,7 +165,7 @@ public final class FifoReader implements Runnable {
 
   /** Log bytes to text one to one, as the parser reads a log file (strace-format.md §9). */
   static String latin1(byte[] bytes, int from, int length) {
-    return new String(bytes, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
   }
 
   /** Copies {@code len} bytes after the first {@code used} of {@code into}, growing it. */
@@ -188,8 +190,7 @@ public final class FifoReader implements Runnable {
 
   /** The pid of a pending {@code PID [TIME ]exit_group(} line, or -1. */
   static int exitingPid(byte[] pending, int len) {
-    String head =
-        new String(pending, 0, Math.min(len, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String head = new String(pending, 0, Math.min(len, 200), StandardCharsets.ISO_8859_1);
     int call = head.indexOf(" exit_group(");
     if (call < 0 || head.indexOf('\n') >= 0) {
       return -1;

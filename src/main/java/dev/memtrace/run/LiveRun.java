@@ -1,9 +1,11 @@
 package dev.memtrace.run;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One live run, start to end:
@@ -56,8 +58,7 @@ public final class LiveRun implements AutoCloseable {
   private final RunOptions options;
   private final String strace;
   private Stopper stopper;
-  private final java.util.concurrent.CompletableFuture<Void> started =
-      new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
   private SnapshotQuality quality = new SnapshotQuality();
 
   private LiveRun(RunOptions options, String strace) {
@@ -82,7 +83,7 @@ public final class LiveRun implements AutoCloseable {
 
   /** strace's argv as it will be run, with {@code FIFO} in place of the FIFO's path. */
   public List<String> straceArgv() {
-    return StraceArgs.build(strace, options, java.nio.file.Path.of("FIFO"));
+    return StraceArgs.build(strace, options, Path.of("FIFO"));
   }
 
   public Versions versions() {

@@ -3,6 +3,7 @@ package dev.memtrace.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Reads /proc/PID/maps (and the thread count from /proc/PID/status) as fast as it can: it runs on
@@ -45,7 +46,7 @@ final class MapsSampler {
   }
 
   static long nowMicros() {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
 

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A recording's lines, each decoded from UTF-8 on its own, so one bad byte costs its line only:
@@ -38,7 +39,7 @@ final class RecordingLines implements AutoCloseable {
     int b;
     while ((b = in.read()) >= 0 && b != '\n') {
       if (n == buf.length) {
-        buf = java.util.Arrays.copyOf(buf, n * 2);
+        buf = Arrays.copyOf(buf, n * 2);
       }
       buf[n++] = (byte) b;
     }

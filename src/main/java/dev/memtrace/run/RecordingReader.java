@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -49,7 +50,7 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
       while (n < head.length && head[n] != '\n') {
         n++;
       }
-      String first = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+      String first = new String(head, 0, n, StandardCharsets.ISO_8859_1);
       return first.startsWith("{") && (first.startsWith(HEAD) || first.contains(FORMAT_FIELD));
     } catch (IOException e) {
       return false;

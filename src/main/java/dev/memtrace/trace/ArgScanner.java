@@ -1,6 +1,7 @@
 package dev.memtrace.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -99,7 +100,7 @@ final class ArgScanner {
 
     void add(int i) {
       if (size == at.length) {
-        at = java.util.Arrays.copyOf(at, size * 2);
+        at = Arrays.copyOf(at, size * 2);
       }
       at[size++] = i;
     }

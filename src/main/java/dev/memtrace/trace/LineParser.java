@@ -1,5 +1,6 @@
 package dev.memtrace.trace;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -153,7 +154,7 @@ final class LineParser {
     if (!result.scan(s, close + 1)) {
       return viaGrammar(src, p, s, open, result.error);
     }
-    TextArgs args = new TextArgs(s, open, close, java.util.Arrays.copyOf(commas.at, commas.size));
+    TextArgs args = new TextArgs(s, open, close, Arrays.copyOf(commas.at, commas.size));
     return new Piece.Done(
         new SyscallEvent(
             src,

@@ -3,6 +3,7 @@ package dev.memtrace.trace;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public final class MergedReader implements EventSource {
     this.heads = new TraceEvent[n];
     this.times = new double[n];
     this.done = new boolean[n];
-    java.util.Arrays.fill(times, Double.NEGATIVE_INFINITY);
+    Arrays.fill(times, Double.NEGATIVE_INFINITY);
     this.execs = new ThreadExecves(n);
     this.out = execs.output();
   }

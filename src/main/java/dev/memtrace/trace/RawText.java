@@ -1,6 +1,7 @@
 package dev.memtrace.trace;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -48,7 +49,7 @@ public final class RawText {
       return raw == null ? "" : raw;
     }
     ByteBuffer in = ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1));
-    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(raw.length() * 4);
+    CharBuffer out = CharBuffer.allocate(raw.length() * 4);
     CharsetDecoder d =
         StandardCharsets.UTF_8
             .newDecoder()

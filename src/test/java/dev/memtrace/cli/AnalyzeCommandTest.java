@@ -8,11 +8,14 @@ import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,10 +88,7 @@ class AnalyzeCommandTest {
     // Jackson would reject malformed UTF-8; every line must read back.
     List<JsonNode> nodes = jsonl(new String(r.outBytes(), StandardCharsets.UTF_8));
     String strict =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .decode(java.nio.ByteBuffer.wrap(r.outBytes()))
-            .toString();
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(r.outBytes())).toString();
     assertThat(strict).isNotEmpty();
     assertThat(nodes).anySatisfy(n -> assertThat(n.toString()).contains("caf\uFFFD"));
     assertThat(nodes).anySatisfy(n -> assertThat(n.toString()).contains("caf\u00e9"));
@@ -182,10 +182,10 @@ class AnalyzeCommandTest {
   @Test
   void binaryGarbageAndHugeLinesBecomeUnparsed() throws IOException {
     byte[] garbage = new byte[4096];
-    new java.util.Random(7).nextBytes(garbage);
+    new Random(7).nextBytes(garbage);
     String good = "getpid() = 42\n";
     byte[] huge = new byte[10 * 1024 * 1024];
-    java.util.Arrays.fill(huge, (byte) 'x');
+    Arrays.fill(huge, (byte) 'x');
     Path f = tmp.resolve("bad.log");
     try (var o = Files.newOutputStream(f)) {
       o.write(good.getBytes(StandardCharsets.US_ASCII));

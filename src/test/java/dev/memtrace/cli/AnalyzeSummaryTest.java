@@ -2,6 +2,8 @@ package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AnalyzeSummaryTest {
 
   private static Path log(String name) {
-    return dev.memtrace.trace.Corpus.log(name);
+    return Corpus.log(name);
   }
 
   private record Result(int status, String out, String err) {}
@@ -64,7 +66,7 @@ class AnalyzeSummaryTest {
 
   @Test
   void withSnapshotsTheKernelsRegionsAreExplainedAndCounted() {
-    Path maps = dev.memtrace.trace.Corpus.maps();
+    Path maps = Corpus.maps();
     Result r =
         run(
             "analyze",
@@ -90,7 +92,7 @@ class AnalyzeSummaryTest {
     Result r = run("analyze", "--format", "jsonl", "--with-summary", cat.toString());
     assertThat(r.status()).isZero();
     String[] lines = r.out().split("\n");
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var json = new ObjectMapper();
     for (String l : lines) {
       json.readTree(l);
     }

@@ -2,6 +2,8 @@ package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.run.ExitCode;
+import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FilterCommandTest {
 
   static Path corpus(String name) {
-    return dev.memtrace.trace.Corpus.log(name);
+    return Corpus.log(name);
   }
 
   /** The timeline's event lines (not the indented annotations under them). */
@@ -145,7 +147,7 @@ class FilterCommandTest {
                   + value
                   + "' is not a line (120), a time after the start (2.5s), a time of day (10:31:02.25)"
                   + " or a -ttt timestamp\nTry 'memtrace analyze --help' for more information.\n");
-      assertThat(r.status()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
+      assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     }
   }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -143,7 +144,7 @@ class LiveCatTest {
         .isEqualTo("[\"" + agrees + "\"]");
   }
 
-  static JsonNode eventOnLine(Path jsonl, int line) throws java.io.IOException {
+  static JsonNode eventOnLine(Path jsonl, int line) throws IOException {
     ObjectMapper json = new ObjectMapper();
     for (String l : Files.readAllLines(jsonl)) {
       JsonNode o = json.readTree(l);

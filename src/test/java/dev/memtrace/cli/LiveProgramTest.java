@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.memtrace.run.LiveAssumptions;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.Recordings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -129,7 +130,7 @@ class LiveProgramTest {
   }
 
   private static LiveItem.LogLine first(List<LiveItem> items, String text) {
-    LiveItem.LogLine l = dev.memtrace.run.Recordings.firstLine(items, text);
+    LiveItem.LogLine l = Recordings.firstLine(items, text);
     assertThat(l).as(text).isNotNull();
     return l;
   }

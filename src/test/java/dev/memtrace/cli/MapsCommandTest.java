@@ -6,12 +6,15 @@ import dev.memtrace.correlate.Shared;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotFile;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code memtrace maps}, run in-process. */
@@ -36,7 +39,7 @@ class MapsCommandTest {
   }
 
   @Test
-  void printsTheRegionsTheTraceMadeAfterEachLine(@org.junit.jupiter.api.io.TempDir Path empty) {
+  void printsTheRegionsTheTraceMadeAfterEachLine(@TempDir Path empty) {
     Run r =
         run(
             "maps",
@@ -62,14 +65,14 @@ class MapsCommandTest {
         .doesNotContain("/usr/bin/cat");
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> snapshots() {
+  static Stream<Arguments> snapshots() {
     return Stream.of("cat_small", "mmapfile", "sbrk")
         .flatMap(
             n -> {
               try {
                 return SnapshotFile.read(corpus(n + ".maps.jsonl")).snapshots().stream()
-                    .map(s -> org.junit.jupiter.params.provider.Arguments.of(n, s));
-              } catch (java.io.IOException e) {
+                    .map(s -> Arguments.of(n, s));
+              } catch (IOException e) {
                 throw new IllegalStateException(e);
               }
             });

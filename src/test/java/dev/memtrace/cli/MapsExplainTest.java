@@ -10,9 +10,11 @@ import dev.memtrace.live.MapsCapture;
 import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
+import dev.memtrace.render.MapsExplainText;
 import dev.memtrace.run.RecordingReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,7 +118,7 @@ class MapsExplainTest {
 
   @Test
   void atPastTheEndAndBadAddressesAreErrors() throws Exception {
-    long lines = Files.readAllLines(cat.log(), java.nio.charset.StandardCharsets.ISO_8859_1).size();
+    long lines = Files.readAllLines(cat.log(), StandardCharsets.ISO_8859_1).size();
     Cli past = Cli.run("maps", "--at", String.valueOf(lines + 5), cat.log().toString());
     assertThat(past.status()).isEqualTo(125);
     assertThat(past.err()).contains("--at " + (lines + 5) + " is past the end of");
@@ -181,7 +183,7 @@ class MapsExplainTest {
   @Test
   void controlBytesInNamesAreEscaped() {
     Region r = new Region(0x1000, 0x2000, "r--p", 0, "00:00", 0, "/tmp/a\nb\u007f", 3);
-    assertThat(dev.memtrace.render.MapsExplainText.line(r)).endsWith("/tmp/a\\012b\\177");
+    assertThat(MapsExplainText.line(r)).endsWith("/tmp/a\\012b\\177");
   }
 
   @Test

@@ -3,13 +3,16 @@ package dev.memtrace.cli;
 import static dev.memtrace.run.LiveAssumptions.assumeStrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.run.ExitCode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,10 +173,10 @@ class RunExitStatusTest {
     Path stderr = dir.resolve("stderr.txt");
     ProcessBuilder pb =
         MemtraceProcess.builder(
-            stderr, java.util.List.of("--no-snapshots", "-o", timeline.toString(), "--", "true"));
-    pb.command().addAll(0, java.util.List.of("strace", "-f", "-o", "/dev/null"));
+            stderr, List.of("--no-snapshots", "-o", timeline.toString(), "--", "true"));
+    pb.command().addAll(0, List.of("strace", "-f", "-o", "/dev/null"));
     Process p = pb.start();
-    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(timeline))
         .contains("+++ exited with 1 +++")
         .doesNotContain("execve(");
@@ -182,6 +185,6 @@ class RunExitStatusTest {
         .contains(
             "memtrace: strace failed before true started (its own message is above): ptrace was refused:"
                 + " memtrace itself is traced by pid ");
-    assertThat(p.exitValue()).isEqualTo(dev.memtrace.run.ExitCode.FAILED.code);
+    assertThat(p.exitValue()).isEqualTo(ExitCode.FAILED.code);
   }
 }

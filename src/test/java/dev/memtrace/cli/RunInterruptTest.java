@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.Recordings;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +92,7 @@ class RunInterruptTest {
   }
 
   /** Alive and not a zombie (strace, reparented, may wait a moment to be reaped). */
-  private static boolean running(ProcessHandle p) throws java.io.IOException {
+  private static boolean running(ProcessHandle p) throws IOException {
     Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
     if (!p.isAlive() || !Files.exists(stat)) {
       return false;
@@ -98,7 +100,7 @@ class RunInterruptTest {
     try {
       String s = Files.readString(stat);
       return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return false;
     }
   }

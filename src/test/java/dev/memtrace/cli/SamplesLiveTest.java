@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.live.MapsCapture;
+import dev.memtrace.run.LiveAssumptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ class SamplesLiveTest {
 
   @BeforeEach
   void tools() {
-    dev.memtrace.run.LiveAssumptions.assumeStrace();
-    dev.memtrace.run.LiveAssumptions.assumeGcc();
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
   }
 
   private record Run(List<JsonNode> events, String summary) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,10 +69,7 @@ class SmallHeapTest {
       assertThat(small.status()).as(format).isEqualTo(ExitCode.FAILED.code);
       assertThat(small.stderr())
           .as(format)
-          .matches(
-              "memtrace: (cannot read input: )?"
-                  + java.util.regex.Pattern.quote(Main.OUT_OF_MEMORY)
-                  + "\n");
+          .matches("memtrace: (cannot read input: )?" + Pattern.quote(Main.OUT_OF_MEMORY) + "\n");
       Run room = analyze("-Xmx512m", log, format);
       assertThat(room.status()).as(format).isZero();
       assertThat(room.stderr()).as(format).isEmpty();

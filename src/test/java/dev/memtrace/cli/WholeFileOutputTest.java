@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.memtrace.run.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,8 +51,7 @@ class WholeFileOutputTest {
   @ValueSource(strings = {"html", "perfetto"})
   void aGoodRunReplacesTheFileKeepingItsPermissions(String format) throws Exception {
     Path out = Files.writeString(dir.resolve("report"), "old\n");
-    Files.setPosixFilePermissions(
-        out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-r-----"));
     Path log =
         Files.writeString(
             dir.resolve("t.log"), "brk(NULL) = 0x5560d3ca1000\n+++ exited with 0 +++\n");
@@ -59,9 +59,7 @@ class WholeFileOutputTest {
 
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(Files.readString(out)).contains("brk");
-    assertThat(
-            java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(out)))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
         .isEqualTo("rw-r-----");
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).containsExactlyInAnyOrder(out, log);

@@ -40,7 +40,7 @@ class WriteErrorTest {
   }
 
   @Test
-  void theSummaryAndMapsReportAFullDiskToo() throws Exception {
+  void theSummaryMapsAndWhereReportAFullDiskToo() throws Exception {
     MemtraceProcess.Result summary =
         MemtraceProcess.run(
             dir, Path.of("/dev/null"), FULL, "analyze", "--summary", LOG.toString());
@@ -50,6 +50,10 @@ class WriteErrorTest {
         MemtraceProcess.run(dir, Path.of("/dev/null"), FULL, "maps", "--at", "3,5", LOG.toString());
     assertThat(maps.stderr()).isEqualTo("memtrace: write error: No space left on device\n");
     assertThat(maps.status()).isEqualTo(ExitCode.WRITE_ERROR.code);
+    MemtraceProcess.Result where =
+        MemtraceProcess.run(dir, Path.of("/dev/null"), FULL, "where", "0x1000", LOG.toString());
+    assertThat(where.stderr()).isEqualTo("memtrace: write error: No space left on device\n");
+    assertThat(where.status()).isEqualTo(ExitCode.WRITE_ERROR.code);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class AddressSpaceCheck {
     List<Snapshot> snaps = SnapshotFile.read(snapshots).snapshots();
     int[] c = new int[7];
     List<String> misses = new ArrayList<>();
-    java.util.Set<Integer> seenPids = new java.util.HashSet<>();
+    Set<Integer> seenPids = new HashSet<>();
     List<Open> open = new ArrayList<>();
     SnapshotQueue pending = new SnapshotQueue(snaps);
     try (InputStream in = Files.newInputStream(log);

@@ -8,6 +8,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class CorrelatorTest {
   }
 
   /** sbrk.log with the RELRO mprotect of libc (line 25) making the pages writable instead. */
-  private static String sbrkWithWritableRelro(Path dir) throws java.io.IOException {
+  private static String sbrkWithWritableRelro(Path dir) throws IOException {
     return Files.readString(dir.resolve("sbrk.log"))
         .replace(
             "mprotect(0x7f17f4808000, 16384, PROT_READ)",

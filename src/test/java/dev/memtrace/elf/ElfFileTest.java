@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +124,7 @@ class ElfFileTest {
         .isInstanceOf(ElfException.class)
         .hasMessage(text + " is not an ELF file");
     Path cut = dir.resolve("cut");
-    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(Path.of("/usr/bin/cat")), 100));
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(Path.of("/usr/bin/cat")), 100));
     assertThatThrownBy(() -> ElfFile.read(cut))
         .isInstanceOf(ElfException.class)
         .hasMessageNotContaining("\n");
@@ -133,7 +135,7 @@ class ElfFileTest {
     Path cat = Path.of("/usr/bin/cat");
     assumeTrue(Files.isReadable(cat));
     byte[] good = Files.readAllBytes(cat);
-    java.util.Random rnd = new java.util.Random(17);
+    Random rnd = new Random(17);
     Path bad = dir.resolve("bad");
     for (int i = 0; i < 300; i++) {
       byte[] b = good.clone();
@@ -141,7 +143,7 @@ class ElfFileTest {
         int at = rnd.nextInt(i % 2 == 0 ? 64 : 4096); // the ELF header, or the tables after it
         b[at] = (byte) rnd.nextInt(256);
       }
-      Files.write(bad, i % 10 == 0 ? java.util.Arrays.copyOf(b, rnd.nextInt(b.length)) : b);
+      Files.write(bad, i % 10 == 0 ? Arrays.copyOf(b, rnd.nextInt(b.length)) : b);
       try {
         ElfFile e = ElfFile.read(bad);
         e.sectionsIn(0, Long.MAX_VALUE);

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.trace.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class CoverageTest {
 
   @Test
   void atLeastNinetyPercentOfMemoryEventsAreExplained() throws IOException {
-    Path logs = dev.memtrace.trace.Corpus.logs();
+    Path logs = Corpus.logs();
     long memory = 0;
     long explained = 0;
     StringBuilder report = new StringBuilder();

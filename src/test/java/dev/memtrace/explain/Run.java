@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
@@ -19,11 +20,11 @@ final class Run {
 
   /** The folder that holds {@code corpus/} (see {@link dev.memtrace.trace.Corpus#shared()}). */
   static Path shared() {
-    return dev.memtrace.trace.Corpus.shared();
+    return Corpus.shared();
   }
 
   static Path corpusLog(String name) {
-    return dev.memtrace.trace.Corpus.log(name);
+    return Corpus.log(name);
   }
 
   record Out(List<AnnotatedEvent> events, ExplainStats stats) {
@@ -59,7 +60,7 @@ final class Run {
     Integer pid = ext.matches("\\d+") ? Integer.valueOf(ext) : null;
     try (var in = Files.newInputStream(log);
         TraceReader r = new TraceReader(in, n, pid)) {
-      return dev.memtrace.trace.Corpus.drain(r);
+      return Corpus.drain(r);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,7 +93,7 @@ class SentenceKindsTest {
   @Test
   void noSentenceOfTheCorpusCarriesAPlaceholderOrReadsAPatternAsFact() throws IOException {
     Path logs = Run.shared().resolve("corpus").resolve("logs");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(logs), "corpus not found");
+    Assumptions.assumeTrue(Files.isDirectory(logs), "corpus not found");
     List<String> bad = new ArrayList<>();
     List<Path> all;
     try (var s = Files.list(logs)) {

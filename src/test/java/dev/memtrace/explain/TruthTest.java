@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.model.MemorySyscalls;
+import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -41,7 +42,7 @@ class TruthTest {
     assertThat(raw).as(name).isNotNull();
     try (InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
         TraceReader r = new TraceReader(in, name, null)) {
-      return dev.memtrace.trace.Corpus.drain(r);
+      return Corpus.drain(r);
     }
   }
 
@@ -61,7 +62,7 @@ class TruthTest {
   }
 
   static long arg(AnnotatedEvent e, int i) {
-    return dev.memtrace.explain.Num.parse(((SyscallEvent) e.event()).args().texts().get(i));
+    return Num.parse(((SyscallEvent) e.event()).args().texts().get(i));
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -162,8 +165,7 @@ public final class Fuzzer {
   }
 
   /** Runs cases {@code from} to {@code from + count - 1}; {@code progress} hears of each. */
-  public Tally run(long from, int count, java.util.function.LongConsumer progress)
-      throws IOException {
+  public Tally run(long from, int count, LongConsumer progress) throws IOException {
     return run(from, count, progress, f -> {});
   }
 
@@ -171,11 +173,7 @@ public final class Fuzzer {
    * As {@link #run(long, int, java.util.function.LongConsumer)}; {@code failed} hears of each
    * failure at once.
    */
-  public Tally run(
-      long from,
-      int count,
-      java.util.function.LongConsumer progress,
-      java.util.function.Consumer<Failure> failed)
+  public Tally run(long from, int count, LongConsumer progress, Consumer<Failure> failed)
       throws IOException {
     List<Failure> failures = new ArrayList<>();
     for (long c = from; c < from + count; c++) {
@@ -388,7 +386,7 @@ public final class Fuzzer {
   }
 
   private static byte[] cut(Random r, byte[] b) {
-    return b.length == 0 ? b : java.util.Arrays.copyOf(b, r.nextInt(b.length));
+    return b.length == 0 ? b : Arrays.copyOf(b, r.nextInt(b.length));
   }
 
   /** A line of random bytes, NULs and CRs, or a long one, put between two lines. */

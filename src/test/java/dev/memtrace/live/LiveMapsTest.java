@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memtrace.correlate.ReplayCheck;
 import dev.memtrace.correlate.Shared;
+import dev.memtrace.run.LiveAssumptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ class LiveMapsTest {
   @BeforeAll
   static void tools() throws Exception {
     dir = Files.createDirectories(Path.of("target/live-captures").toAbsolutePath());
-    dev.memtrace.run.LiveAssumptions.assumeStrace();
-    dev.memtrace.run.LiveAssumptions.assumeGcc();
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
   }
 
   static Stream<Arguments> programs() {

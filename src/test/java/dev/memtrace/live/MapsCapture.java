@@ -1,6 +1,8 @@
 package dev.memtrace.live;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +74,8 @@ public final class MapsCapture {
             .start();
     p.getOutputStream().close();
     int count = 0;
-    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(fifo), 1 << 16);
-        OutputStream logOut = new java.io.BufferedOutputStream(Files.newOutputStream(log));
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(fifo), 1 << 16);
+        OutputStream logOut = new BufferedOutputStream(Files.newOutputStream(log));
         BufferedWriter snapOut = Files.newBufferedWriter(snaps)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       int lineNo = 0;
@@ -117,7 +120,7 @@ public final class MapsCapture {
   public static Path compile(Path dir, String resource) throws Exception {
     Path src = dir.resolve(resource);
     try (InputStream in = MapsCapture.class.getResourceAsStream("/live/" + resource)) {
-      Files.copy(in, src, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
     }
     return compileFile(dir, src);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.Args;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -49,7 +50,7 @@ class AsciiJsonTest {
       }
 
       @Override
-      public dev.memtrace.trace.Arg get(int i) {
+      public Arg get(int i) {
         throw new UnsupportedOperationException();
       }
     };

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.BufferRef;
+import dev.memtrace.explain.Explainer;
 import dev.memtrace.explain.Explanation;
 import dev.memtrace.explain.Human;
 import dev.memtrace.explain.RegionClass;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.trace.Corpus;
+import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -101,23 +108,21 @@ class RendererTest {
 
   @Test
   void jsonlArgsAreEachArgumentsTextOnAsciiAndOtherLines() throws IOException {
-    com.fasterxml.jackson.databind.ObjectMapper json =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    ObjectMapper json = new ObjectMapper();
     int ascii = 0;
     int other = 0;
     for (String log :
         List.of("cat_latin1_stdout_in_log.log", "misc_f_yy.log", "segv_k_weirdpath.log")) {
-      List<TraceEvent> events =
-          dev.memtrace.trace.Corpus.events(dev.memtrace.trace.Corpus.logs().resolve(log));
+      List<TraceEvent> events = Corpus.events(Corpus.logs().resolve(log));
       for (TraceEvent e : events) {
-        if (!(e instanceof dev.memtrace.trace.SyscallEvent s)) {
+        if (!(e instanceof SyscallEvent s)) {
           continue;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JsonlRenderer r = new JsonlRenderer(out, false);
         r.event(AnnotatedEvent.bare(e));
         r.finish();
-        List<String> args = new java.util.ArrayList<>();
+        List<String> args = new ArrayList<>();
         json.readTree(out.toByteArray()).get("args").forEach(a -> args.add(a.asText()));
         assertThat(args)
             .as(e.source().text())
@@ -140,14 +145,14 @@ class RendererTest {
   @Test
   void plainCallsWrittenWholeAreWhatTheGeneratorWrites() throws IOException {
     int plain = 0;
-    for (java.nio.file.Path log :
+    for (Path log :
         List.of(
-            dev.memtrace.trace.Corpus.logs().resolve("ls_la_y_i_n_T.log"),
-            dev.memtrace.trace.Corpus.logs().resolve("ls_la_t_r.log"),
-            dev.memtrace.trace.Corpus.logs().resolve("misc_f_yy.log"),
-            dev.memtrace.trace.Corpus.logs().resolve("bash_pipes_f_ttt.log"),
-            dev.memtrace.trace.Corpus.logs().resolve("misc_inject.log"))) {
-      for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
+            Corpus.logs().resolve("ls_la_y_i_n_T.log"),
+            Corpus.logs().resolve("ls_la_t_r.log"),
+            Corpus.logs().resolve("misc_f_yy.log"),
+            Corpus.logs().resolve("bash_pipes_f_ttt.log"),
+            Corpus.logs().resolve("misc_inject.log"))) {
+      for (TraceEvent e : Corpus.events(log)) {
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
         ByteArrayOutputStream generated = new ByteArrayOutputStream();
         JsonlRenderer a = new JsonlRenderer(direct, false);
@@ -160,13 +165,12 @@ class RendererTest {
             ",\"file\":"
                 + (e.source().file() == null
                     ? "null"
-                    : new com.fasterxml.jackson.databind.ObjectMapper()
-                        .writeValueAsString(e.source().file()));
+                    : new ObjectMapper().writeValueAsString(e.source().file()));
         String expected = generated.toString(StandardCharsets.UTF_8).replace(file, "");
         assertThat(direct.toString(StandardCharsets.UTF_8))
             .as(e.source().text())
             .isEqualTo(expected);
-        if (e instanceof dev.memtrace.trace.SyscallEvent s
+        if (e instanceof SyscallEvent s
             && AsciiJson.isPlain(s)
             && e.source().text().chars().allMatch(c -> c < 0x80)) {
           plain++;
@@ -190,10 +194,7 @@ class RendererTest {
     g.finish();
     String file = a.event().source().file();
     String field =
-        ",\"file\":"
-            + (file == null
-                ? "null"
-                : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(file));
+        ",\"file\":" + (file == null ? "null" : new ObjectMapper().writeValueAsString(file));
     assertThat(direct.toString(StandardCharsets.UTF_8))
         .as(a.event().source().text())
         .isEqualTo(generated.toString(StandardCharsets.UTF_8).replace(field, ""));
@@ -220,14 +221,11 @@ class RendererTest {
             "misc_nonascii_chars.log",
             "segv_k_weirdpath.log",
             "mmapfile_f_yy.log")) {
-      java.nio.file.Path log = dev.memtrace.trace.Corpus.logs().resolve(name);
-      dev.memtrace.correlate.ModelStage model =
-          new dev.memtrace.correlate.ModelStage(new dev.memtrace.model.MemoryModel(), List.of());
-      dev.memtrace.explain.Explainer explain =
-          new dev.memtrace.explain.Explainer(
-              dev.memtrace.explain.Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
-      List<AnnotatedEvent> out = new java.util.ArrayList<>();
-      for (TraceEvent e : dev.memtrace.trace.Corpus.events(log)) {
+      Path log = Corpus.logs().resolve(name);
+      ModelStage model = new ModelStage(new MemoryModel(), List.of());
+      Explainer explain = new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid));
+      List<AnnotatedEvent> out = new ArrayList<>();
+      for (TraceEvent e : Corpus.events(log)) {
         out.addAll(explain.accept(model.annotate(e)));
       }
       out.addAll(explain.finish());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class SpaceStateTest {
@@ -21,9 +22,9 @@ class SpaceStateTest {
     assertThat(d.added())
         .extracting(Region::start, Region::end)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(0x10000L, 0x14000L),
-            org.assertj.core.groups.Tuple.tuple(0x15000L, 0x20000L),
-            org.assertj.core.groups.Tuple.tuple(0x14000L, 0x15000L));
+            Tuple.tuple(0x10000L, 0x14000L),
+            Tuple.tuple(0x15000L, 0x20000L),
+            Tuple.tuple(0x14000L, 0x15000L));
     assertThat(s.regions()).hasSize(3);
     assertThat(s.regionAt(0x14800)).isEqualTo(fixed);
     assertThat(s.regionAt(0x20000)).isNull();

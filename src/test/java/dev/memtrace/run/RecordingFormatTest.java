@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class RecordingFormatTest {
   @Test
   void itemsAndHeaderComeBackAsWritten() throws IOException {
     Path f = write(true);
-    List<LiveItem> back = new java.util.ArrayList<>();
+    List<LiveItem> back = new ArrayList<>();
     RecordingReader.Replay r = RecordingReader.replay(f, back::add);
 
     assertThat(back).isEqualTo(ITEMS);
@@ -87,7 +88,7 @@ class RecordingFormatTest {
     Path f = write(false);
     Files.writeString(
         f, "{\"type\":\"log\",\"line\":4,\"text\":\"42  mmap(NU", StandardOpenOption.APPEND);
-    List<LiveItem> back = new java.util.ArrayList<>();
+    List<LiveItem> back = new ArrayList<>();
     RecordingReader.Replay r = RecordingReader.replay(f, back::add);
     assertThat(back).isEqualTo(ITEMS);
     assertThat(r.exitStatus()).isNull();

@@ -2,6 +2,7 @@ package dev.memtrace.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -158,7 +159,7 @@ class ArgParserTest {
   }
 
   private static byte[] concat(Object... parts) {
-    var out = new java.io.ByteArrayOutputStream();
+    var out = new ByteArrayOutputStream();
     for (Object p : parts) {
       byte[] b = p instanceof String s ? s.getBytes(StandardCharsets.ISO_8859_1) : (byte[]) p;
       out.writeBytes(b);

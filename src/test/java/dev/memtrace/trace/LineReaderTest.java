@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -55,8 +56,7 @@ class LineReaderTest {
   void linesComeOutWholeAcrossReadsWithCrLfAndACutLastLine() throws IOException {
     String text = "first line\r\n\nthird \u00e9\u00ff line that is longer than a word\nlast";
     List<String> lines = new ArrayList<>();
-    try (LineReader r =
-        new LineReader(trickle(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))) {
+    try (LineReader r = new LineReader(trickle(text.getBytes(StandardCharsets.ISO_8859_1)))) {
       for (String l = r.next(); l != null; l = r.next()) {
         lines.add(l);
       }

@@ -4,7 +4,10 @@ import static dev.memtrace.trace.EventAssert.assertThatEvent;
 import static dev.memtrace.trace.EventAssert.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** One test per line shape of strace-format.md, with lines written as strace writes them. */
@@ -91,8 +94,7 @@ class LineShapesTest {
     TraceEvent y = parse("1118<python3> 09:00:42.656715 getpid() = 1118");
     assertThatEvent(y).hasPid(1118).hasTime("09:00:42.656715");
     assertThat(y.prefix().comm()).isEqualTo("python3");
-    assertThat(y.prefix().seconds())
-        .isEqualTo(9 * 3600 + 42.656715, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(y.prefix().seconds()).isEqualTo(9 * 3600 + 42.656715, Offset.offset(1e-9));
     TraceEvent bracket = parse("[pid  1084] rseq(0x7f084b955fe0, 0x20, 0, 0x53053053) = 0");
     assertThatEvent(bracket).hasPid(1084);
     TraceEvent bracketComm = parse("[pid  1084<sh>] getpid() = 1084");
@@ -173,10 +175,10 @@ class LineShapesTest {
   }
 
   @Test
-  void summaryWithColumnsChosenByDashU() throws java.io.IOException {
+  void summaryWithColumnsChosenByDashU() throws IOException {
     // strace -c -U name,calls,max-time,min-time,avg-time,errors,time-percent,total-time ls
     try (var in = getClass().getResourceAsStream("/logs/ls_c_U.log")) {
-      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
       List<TraceEvent> ev = TraceReader.parseAll(text);
       assertThat(ev)
           .hasSizeGreaterThan(10)
@@ -252,8 +254,7 @@ class LineShapesTest {
     assertThat(both.result().notes()).containsExactly("INJECTED", "DELAYED");
     assertThat(both.duration()).isEqualTo(0.000005);
     TraceEvent ms = parse("1795683641.509 getpid() = 1");
-    assertThat(ms.prefix().seconds())
-        .isEqualTo(1795683641.509, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(ms.prefix().seconds()).isEqualTo(1795683641.509, Offset.offset(1e-6));
     TraceEvent wholeSeconds = parse("2216  1795683641 getpid() = 2216");
     assertThatEvent(wholeSeconds).hasPid(2216).hasTime("1795683641");
   }

@@ -3,6 +3,7 @@ package dev.memtrace.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.memtrace.run.LiveAssumptions;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class LiveStraceTest {
   @MethodSource("cases")
   void freshLogsParse(String name, List<String> flags, List<String> command)
       throws IOException, InterruptedException {
-    dev.memtrace.run.LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeStrace();
     assumeTrue(onPath(command.get(0)), command.get(0) + " is not installed");
     Path log = tmp.resolve(name + ".log");
     List<String> argv = new ArrayList<>(List.of("strace", "-o", log.toString()));

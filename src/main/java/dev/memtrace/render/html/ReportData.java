@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Turns the timeline into the compact value the report page embeds. Events are columns (one array
@@ -157,7 +158,7 @@ final class ReportData {
                   + ", lines "
                   + x.lines(e.line()).stream()
                       .map(String::valueOf)
-                      .collect(java.util.stream.Collectors.joining(", "))));
+                      .collect(Collectors.joining(", "))));
     }
     for (String c : a.checks()) {
       out.add(List.of(c, "check", ""));

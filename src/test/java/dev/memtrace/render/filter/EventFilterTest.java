@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.render.Renderer;
 import dev.memtrace.render.Synthetic;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -77,9 +79,9 @@ class EventFilterTest {
 
   @Test
   void filteringRendererPassesOnlyAcceptedEvents() throws Exception {
-    List<Integer> seen = new java.util.ArrayList<>();
+    List<Integer> seen = new ArrayList<>();
     var sink =
-        new dev.memtrace.render.Renderer() {
+        new Renderer() {
           @Override
           public void event(AnnotatedEvent e) {
             seen.add(e.event().line());

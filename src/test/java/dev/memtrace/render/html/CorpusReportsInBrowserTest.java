@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memtrace.cli.Main;
+import dev.memtrace.run.LiveAssumptions;
+import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +31,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
 
   /** The folder that holds {@code corpus/} (see {@link dev.memtrace.trace.Corpus#shared()}). */
   static Path shared() {
-    return dev.memtrace.trace.Corpus.shared();
+    return Corpus.shared();
   }
 
   /** Runs {@code memtrace analyze --format html} and returns the report's path. */
@@ -79,7 +84,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
       })
   void corpusReportShowsPictureTimelineAndSummaryAndTheScrubberWorks(String trace)
       throws Exception {
-    Path log = dev.memtrace.trace.Corpus.file(trace);
+    Path log = Corpus.file(trace);
     String name = trace.replace('/', '_').replace(".log", "");
     open(report(log, name));
     assertThat(browser.js("return document.querySelectorAll('#timeline .row').length").asInt())
@@ -106,7 +111,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
 
   @Test
   void anFfSetOfForkingProcessesHasAPicturePerAddressSpace() throws Exception {
-    Path first = dev.memtrace.trace.Corpus.log("bash_pipes_ff.26361");
+    Path first = Corpus.log("bash_pipes_ff.26361");
     open(report(first.resolveSibling("bash_pipes_ff"), "logs_bash_pipes_ff"));
     assertThat(browser.js("return document.getElementById('meta').textContent").asText())
         .containsPattern("[1-9][0-9]* address space\\(s\\)");
@@ -121,7 +126,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
                 + "return seen;");
     assertThat(owners).hasSize(3);
     assertThat(
-            java.util.stream.StreamSupport.stream(owners.spliterator(), false)
+            StreamSupport.stream(owners.spliterator(), false)
                 .map(JsonNode::asText)
                 .distinct()
                 .count())
@@ -155,9 +160,7 @@ class CorpusReportsInBrowserTest extends InBrowser {
 
   /** {@code mvn test -Dtest=CorpusReportsInBrowserTest -Dmemtrace.measure=LOG} measures any log. */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
-      named = "memtrace.measure",
-      matches = ".+")
+  @EnabledIfSystemProperty(named = "memtrace.measure", matches = ".+")
   void aGivenLogIsMeasured() throws Exception {
     Path log = Path.of(System.getProperty("memtrace.measure")).toAbsolutePath();
     measureLog("measured", log.getFileName().toString(), log);
@@ -167,10 +170,9 @@ class CorpusReportsInBrowserTest extends InBrowser {
    * Traces the command, renders its report, opens it, scrubs and scrolls it; prints the figures.
    */
   static void measure(String name, String what, String... command) throws Exception {
-    dev.memtrace.run.LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeStrace();
     Path log = Path.of("target", name + ".log").toAbsolutePath();
-    List<String> argv =
-        new java.util.ArrayList<>(List.of("/usr/bin/strace", "-f", "-o", log.toString()));
+    List<String> argv = new ArrayList<>(List.of("/usr/bin/strace", "-f", "-o", log.toString()));
     argv.addAll(List.of(command));
     Process p =
         new ProcessBuilder(argv)

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +117,7 @@ class HtmlRendererTest {
   void regionsTakeTheClassTheExplainStageGaveTheirChange() throws IOException {
     List<AnnotatedEvent> plain = Synthetic.process(true);
     // the thread stack's mmap (line 9) classed by the explain stage, as the pipeline does
-    List<AnnotatedEvent> timeline = new java.util.ArrayList<>(plain);
+    List<AnnotatedEvent> timeline = new ArrayList<>(plain);
     AnnotatedEvent mmap = plain.get(8);
     timeline.set(
         8,

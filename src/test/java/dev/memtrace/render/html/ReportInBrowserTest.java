@@ -3,7 +3,12 @@ package dev.memtrace.render.html;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memtrace.cli.Main;
+import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.Synthetic;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -120,7 +125,7 @@ class ReportInBrowserTest extends InBrowser {
 
   @Test
   void markupInTheTraceShowsAsTextAndNeverRuns() throws Exception {
-    List<dev.memtrace.explain.AnnotatedEvent> timeline =
+    List<AnnotatedEvent> timeline =
         new Synthetic(true)
             .call(7, "write", "1, \"" + HOSTILE + "\", 99", "99", List.of(), "wrote " + HOSTILE)
             .events();
@@ -171,13 +176,13 @@ class ReportInBrowserTest extends InBrowser {
         ("9  write(1, \"</script><script>window.pwned=1</script>\", 40) = 40\n"
                 + "\u001b]0;title\u0007</textarea><img src=x onerror=window.pwned=2><!--\n"
                 + "9  +++ exited with 0 +++\n")
-            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            .getBytes(StandardCharsets.ISO_8859_1));
     Path html = Path.of("target/html/hostile-cli.html").toAbsolutePath();
     int rc =
-        dev.memtrace.cli.Main.run(
+        Main.run(
             new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
-            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-            new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
     assertThat(rc).isZero();
     open("hostile-cli-copy", Files.readString(html));
     assertThat(browser.js("return typeof window.pwned").asText()).isEqualTo("undefined");

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.cli.Main;
+import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,7 @@ class PerfettoCorpusTest {
   @TempDir Path dir;
 
   JsonNode export(String log) throws Exception {
-    Path in = dev.memtrace.trace.Corpus.log(log);
+    Path in = Corpus.log(log);
     Path out = dir.resolve("trace.json");
     int rc =
         Main.run(
@@ -72,7 +74,7 @@ class PerfettoCorpusTest {
             .findFirst()
             .orElseThrow();
     assertThat(open.get("ts").asDouble() - close.get("ts").asDouble())
-        .isCloseTo(31.0, org.assertj.core.data.Offset.offset(0.01));
+        .isCloseTo(31.0, Offset.offset(0.01));
     assertThat(close.get("dur").asDouble()).isEqualTo(8.0);
     double prev = -1;
     for (JsonNode s : slices) {
