@@ -1,5 +1,9 @@
 package dev.memtrace.correlate;
 
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.Region;
+import java.util.List;
+
 /**
  * {@code /proc/PID/maps} as read right after the call printed on {@code line} of the log returned
  * (strace held the task with {@code inject=...:delay_exit}). maps is null when it could not be read
@@ -10,5 +14,24 @@ public record Snapshot(int line, int pid, String maps, String text) {
 
   public Snapshot(int line, int pid, String maps) {
     this(line, pid, maps, null);
+  }
+
+  /**
+   * Whether the text cannot be one address space: a line starts before the one above it ends. The
+   * kernel prints /proc/PID/maps a page of output at a time and takes the mm's lock again for each,
+   * so another thread's mmap or mprotect between two reads shows both the region before it and the
+   * region after it (a torn read). Such a snapshot says nothing about any one moment.
+   */
+  public boolean torn() {
+    if (maps == null) {
+      return false;
+    }
+    List<Region> regions = MapsFormat.parse(maps);
+    for (int i = 1; i < regions.size(); i++) {
+      if (Long.compareUnsigned(regions.get(i).start(), regions.get(i - 1).end()) < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 }

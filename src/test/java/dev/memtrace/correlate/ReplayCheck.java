@@ -160,7 +160,7 @@ public final class ReplayCheck {
 
   private static void resyncOne(
       MemoryModel model, Correlator correlator, Snapshot s, List<String> notEqual, int[] counts) {
-    if (s.maps() == null) {
+    if (s.maps() == null || s.torn()) {
       return;
     }
     counts[0]++;
@@ -182,8 +182,8 @@ public final class ReplayCheck {
       List<Mismatch> mismatches,
       List<Open> open,
       int[] counts) {
-    if (s.maps() == null) {
-      return;
+    if (s.maps() == null || s.torn()) {
+      return; // a torn read is no address space at any moment: nothing to agree with
     }
     List<long[]> exec = execFor(model, s, execRanges, awaitingExec);
     Mismatch m = compare(model, s, exec, counts);
