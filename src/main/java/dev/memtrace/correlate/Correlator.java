@@ -40,14 +40,14 @@ public final class Correlator {
     if (s.maps() == null) {
       return List.of("snapshot: /proc/" + s.pid() + "/maps could not be read after this call");
     }
-    if (s.torn()) {
+    List<Region> kernel = MapsFormat.parse(s.maps());
+    if (Snapshot.torn(kernel)) {
       return List.of(
           "snapshot: /proc/"
               + s.pid()
               + "/maps was read while another thread changed the address space (two of its"
               + " lines overlap); not compared");
     }
-    List<Region> kernel = MapsFormat.parse(s.maps());
     AddressSpace space = model.spaceFor(s.pid());
     boolean first = synced.add(space);
     List<Region> mine = space.regions();

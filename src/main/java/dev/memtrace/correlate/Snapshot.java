@@ -23,10 +23,13 @@ public record Snapshot(int line, int pid, String maps, String text) {
    * region after it (a torn read). Such a snapshot says nothing about any one moment.
    */
   public boolean torn() {
-    if (maps == null) {
-      return false;
-    }
-    List<Region> regions = MapsFormat.parse(maps);
+    return maps != null && torn(MapsFormat.parse(maps));
+  }
+
+  /**
+   * {@link #torn()} of a snapshot's regions already parsed, in the order the kernel printed them.
+   */
+  static boolean torn(List<Region> regions) {
     for (int i = 1; i < regions.size(); i++) {
       if (Long.compareUnsigned(regions.get(i).start(), regions.get(i - 1).end()) < 0) {
         return true;
