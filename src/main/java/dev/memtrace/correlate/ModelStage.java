@@ -65,7 +65,15 @@ public final class ModelStage {
     Outcome quick = pending.isEmpty() && learnt.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
       return new AnnotatedEvent(
-          e, quick.changes(), quick.notes(), null, List.of(), List.of(), model.who());
+          e,
+          quick.changes(),
+          quick.notes(),
+          null,
+          List.of(),
+          List.of(),
+          model.who(),
+          List.of(),
+          model.call());
     }
     List<String> checks = new ArrayList<>(0);
     for (Snapshot s : pending.before(e)) {
@@ -93,7 +101,8 @@ public final class ModelStage {
         List.of(),
         List.of(),
         model.who(),
-        taught == null ? List.of() : taught);
+        taught == null ? List.of() : taught,
+        model.call());
   }
 
   /**

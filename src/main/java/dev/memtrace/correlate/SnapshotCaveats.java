@@ -76,7 +76,15 @@ public final class SnapshotCaveats {
     List<String> checks = new ArrayList<>(a.checks());
     checks.add(caveat);
     return new AnnotatedEvent(
-        a.event(), a.changes(), checks, a.buffer(), a.why(), a.classes(), a.who(), a.learnt());
+        a.event(),
+        a.changes(),
+        checks,
+        a.buffer(),
+        a.why(),
+        a.classes(),
+        a.who(),
+        a.learnt(),
+        a.call());
   }
 
   /**

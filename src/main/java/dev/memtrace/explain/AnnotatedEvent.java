@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Call;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.TraceEvent;
@@ -15,7 +16,9 @@ import java.util.List;
  * space the model says the event belongs to (null without the model). {@code learnt} is what a
  * {@code /proc/PID/maps} snapshot taught the model about the event's address space just before the
  * event's own changes (regions no call in the trace made, such as {@code [stack]} or the
- * executable, and corrections): for pictures of the address space only, never explained.
+ * executable, and corrections): for pictures of the address space only, never explained. {@code
+ * call} is the typed call the model decoded (null when it read none): later stages read its fields
+ * rather than decode the call again.
  */
 public record AnnotatedEvent(
     TraceEvent event,
@@ -25,7 +28,8 @@ public record AnnotatedEvent(
     List<Explanation> why,
     List<RegionClass> classes,
     Who who,
-    List<RegionChange> learnt) {
+    List<RegionChange> learnt,
+    Call call) {
 
   public AnnotatedEvent {
     changes = copy(changes);
@@ -44,6 +48,19 @@ public record AnnotatedEvent(
   @SuppressWarnings("unchecked")
   private static <T> List<T> copy(List<T> list) {
     return list == NONE ? (List<T>) NONE : List.copyOf(list);
+  }
+
+  /** No typed call from the model. */
+  public AnnotatedEvent(
+      TraceEvent event,
+      List<RegionChange> changes,
+      List<String> checks,
+      BufferRef buffer,
+      List<Explanation> why,
+      List<RegionClass> classes,
+      Who who,
+      List<RegionChange> learnt) {
+    this(event, changes, checks, buffer, why, classes, who, learnt, null);
   }
 
   /** Nothing learnt from a snapshot at this event. */

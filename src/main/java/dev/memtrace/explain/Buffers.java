@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
+import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
@@ -9,9 +10,8 @@ import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Ties read/write-like calls to the memory they use. When strace printed the buffer's address
@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
  * other calls (dd's statistics on fd 2) are not.
  */
 final class Buffers {
-  private static final Pattern IOV_BASE = Pattern.compile("iov_base=(0x[0-9a-f]+)");
-  private static final Pattern IOV_LEN = Pattern.compile("iov_len=(\\d+)");
 
   private static final int STDIO_BUFSIZ = 8192;
 
@@ -67,32 +65,15 @@ final class Buffers {
   }
 
   void explain(Ctx c, Pending p) {
-    String name = c.name();
-    long addr = Num.NONE;
-    long count = Num.NONE;
-    if (MemoryCalls.FLAT_BUFFER.contains(name)) {
-      String t = c.text(1);
-      if (t != null && !t.startsWith("\"") && !t.startsWith("@")) {
-        addr = Num.parse(t);
-      }
-      count = c.arg(2);
-    } else if (MemoryCalls.IOV_BUFFER.contains(name)) {
-      String t = c.text(1) == null ? "" : c.text(1);
-      Matcher m = IOV_BASE.matcher(t);
-      if (m.find()) {
-        addr = Num.parse(m.group(1));
-      }
-      Matcher l = IOV_LEN.matcher(t);
-      if (l.find()) {
-        count = Long.parseLong(l.group(1));
-      }
-    } else {
+    if (!(c.call instanceof Transfer t)) {
       return;
     }
-    if (addr != Num.NONE && addr != 0) {
-      placed(c, p, addr, count);
-    } else if (count != Num.NONE && count > 0) {
-      inferred(c, p, count);
+    OptionalLong addr = t.buffer();
+    OptionalLong count = t.count();
+    if (addr.isPresent() && addr.getAsLong() != 0) {
+      placed(c, p, addr.getAsLong(), count.orElse(0)); // no count: no length to match
+    } else if (count.isPresent() && count.getAsLong() > 0) {
+      inferred(c, p, count.getAsLong());
     }
   }
 
@@ -102,7 +83,7 @@ final class Buffers {
     AddressSpaceView v = ex.view(c.ev.pid());
     Region region = v == null ? null : v.regionAt(addr);
     if (span != null) {
-      identify(c, span, count, addr);
+      identify(c, span, count, OptionalLong.of(addr));
       Tag t = span.tag();
       long off = addr - span.start();
       Region r =
@@ -202,7 +183,7 @@ final class Buffers {
       TagMap.Span s = sp.tags.at(sp.ioBuffer);
       long fd = c.arg(0);
       boolean full = count == sp.ioBlock;
-      if (full && fd != Num.NONE) {
+      if (full && c.has(0)) {
         sp.ioFds.add(fd);
       }
       boolean passOn = c.name().startsWith("write") && count == sp.ioLastRead;
@@ -243,7 +224,7 @@ final class Buffers {
     }
     if (sp.candidate >= 0 && (c.name().startsWith("read") || c.name().startsWith("pread"))) {
       TagMap.Span s = sp.tags.at(sp.candidate);
-      if (s != null && s.start() == sp.candidate && identify(c, s, count, Num.NONE)) {
+      if (s != null && s.start() == sp.candidate && identify(c, s, count, OptionalLong.empty())) {
         inferred(c, p, count);
       }
     }
@@ -281,9 +262,10 @@ final class Buffers {
 
   /**
    * Whether the span is the I/O buffer of a program reading count bytes at a time; if so the span's
-   * tag and the mmap that made it are told so.
+   * tag and the mmap that made it are told so. {@code addr}: the buffer's address when the call
+   * printed it, rather than its length being matched to the mapping.
    */
-  private boolean identify(Ctx c, TagMap.Span span, long count, long addr) {
+  private boolean identify(Ctx c, TagMap.Span span, long count, OptionalLong addr) {
     Space sp = c.sp;
     Tag t = span.tag();
     if (t.cls() != RegionClass.MALLOC_MMAP || sp.ioBuffer == span.start() || count <= 0) {
@@ -298,7 +280,6 @@ final class Buffers {
       return false;
     }
     String prog = sp.program();
-    boolean observed = addr != Num.NONE;
     boolean coreutils = COREUTILS.contains(prog);
     // coreutils read and write through one block-sized buffer (their source says so); of another
     // program the trace shows only that a read of this length fits the mapping
@@ -350,7 +331,9 @@ final class Buffers {
               + how
               + ". The buffer starts one page in, at "
               + hex(span.start() + Glibc.PAGE)
-              + (observed && addr == span.start() + Glibc.PAGE ? " (seen in the trace)" : "")
+              + (addr.isPresent() && addr.getAsLong() == span.start() + Glibc.PAGE
+                  ? " (seen in the trace)"
+                  : "")
               + ". It is not part of [heap], which is only the brk area";
       evidence = List.of(aligned.steps());
     } else {
@@ -395,6 +378,7 @@ final class Buffers {
       }
       evidence = List.of(plain.steps());
     }
+    boolean observed = addr.isPresent();
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
     Explanation before = ex.original(t, "malloc-mmap");
     if (before != null && before.basis() == Basis.STACK) {

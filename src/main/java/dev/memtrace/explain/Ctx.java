@@ -1,8 +1,9 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Call;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
-import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
@@ -25,8 +26,16 @@ final class Ctx {
   /** Whose call it is, and what it made (a clone's child, an execve's space), as the model says. */
   final Who who;
 
-  Ctx(SyscallEvent ev, Space sp, Explainer ex, List<RegionChange> changes, Who who) {
+  /** The typed call: rules read its fields rather than its text. */
+  final Call call;
+
+  /**
+   * @param call the call as the model decoded it; null to decode it here (a call the model does not
+   *     read, or no model)
+   */
+  Ctx(SyscallEvent ev, Call call, Space sp, Explainer ex, List<RegionChange> changes, Who who) {
     this.ev = ev;
+    this.call = call != null ? call : Call.of(ev);
     this.sp = sp;
     this.ex = ex;
     this.changes = changes;
@@ -46,74 +55,52 @@ final class Ctx {
     return ev.source() == null ? 0 : ev.source().line();
   }
 
+  /** Argument i as printed, or null. */
   String text(int i) {
-    List<String> t = ev.args() == null ? List.of() : ev.args().texts();
-    return i < t.size() ? t.get(i) : null;
+    return call.text(i);
   }
 
+  /** Whether argument i is a number. */
+  boolean has(int i) {
+    return call.num(i).isPresent();
+  }
+
+  /**
+   * Argument i as a number, for the arithmetic of a sentence; {@link Long#MIN_VALUE} when it is
+   * none, which no test of a rule matches by accident ({@link #has} tells it).
+   */
   long arg(int i) {
-    if (i >= argCache.length) {
-      return Num.parse(text(i));
-    }
-    if ((argKnown & (1 << i)) == 0) {
-      argCache[i] = Num.parse(text(i));
-      argKnown |= 1 << i;
-    }
-    return argCache[i];
+    return call.num(i).orElse(Long.MIN_VALUE);
   }
 
   boolean ok() {
     return ev.succeeded();
   }
 
+  /** The return value as {@link #arg} gives an argument. */
   long ret() {
-    if (ev.result() == null) {
-      return Num.NONE;
-    }
-    Long v = ev.result().value();
-    return v != null ? v : Num.parse(ev.result().text());
+    return call.ret().orElse(Long.MIN_VALUE);
   }
 
-  // Rules ask for the same flags many times per call: decode each argument once.
-  private final Set<?>[] protCache = new Set<?>[8];
-  private final Set<?>[] flagCache = new Set<?>[8];
-  private final long[] argCache = new long[8];
-  private int argKnown;
-
-  @SuppressWarnings("unchecked")
   Set<String> prot(int i) {
-    if (i >= protCache.length) {
-      return Constants.names(text(i), LinuxFlags.PROT, true);
-    }
-    if (protCache[i] == null) {
-      protCache[i] = Constants.names(text(i), LinuxFlags.PROT, true);
-    }
-    return (Set<String>) protCache[i];
+    return call.names(i, LinuxFlags.PROT, true);
   }
 
-  @SuppressWarnings("unchecked")
   Set<String> mapFlags(int i) {
-    if (i >= flagCache.length) {
-      return Constants.names(text(i), LinuxFlags.MAP, true);
-    }
-    if (flagCache[i] == null) {
-      flagCache[i] = Constants.names(text(i), LinuxFlags.MAP, true);
-    }
-    return (Set<String>) flagCache[i];
+    return call.names(i, LinuxFlags.MAP, true);
   }
 
   Set<String> advice(int i) {
-    return Constants.names(text(i), LinuxFlags.MADVISE, false);
+    return call.names(i, LinuxFlags.MADVISE, false);
   }
 
   /** The file behind fd argument i: the -y decoration, else what the trace opened it as. */
   String fdPath(int i) {
-    String d = Num.decoration(text(i));
+    String d = call.fdPath(i);
     if (d != null) {
       return d;
     }
-    long fd = arg(i);
-    return fd == Num.NONE ? null : sp.fds.get((int) fd);
+    return has(i) ? sp.fds.get((int) arg(i)) : null;
   }
 
   /**
@@ -123,7 +110,7 @@ final class Ctx {
   String fileName(int i) {
     String p = fdPath(i);
     long fd = arg(i);
-    String which = fd == Num.NONE ? "" : " (fd " + fd + ")";
+    String which = has(i) ? " (fd " + fd + ")" : "";
     if (p == null || p.isEmpty()) {
       return "a file the trace does not name" + which;
     }

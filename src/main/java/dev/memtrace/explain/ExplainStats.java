@@ -1,5 +1,9 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Call;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Munmap;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,7 +49,7 @@ public final class ExplainStats {
         c.errors++;
       }
       if (s.succeeded()) {
-        bytes(s);
+        bytes(a, s);
       }
     }
     if (memory) {
@@ -58,17 +62,20 @@ public final class ExplainStats {
     }
   }
 
-  /** Bytes mapped and unmapped; the arguments are split only for the calls that map. */
-  private void bytes(SyscallEvent s) {
+  /** Bytes mapped and unmapped, read from the typed call (the model's, or decoded here). */
+  private void bytes(AnnotatedEvent a, SyscallEvent s) {
     if (s.args() == null) {
       return;
     }
     switch (s.name()) {
-      case "mmap", "mmap2" -> mapped += Math.max(0, arg(s, 1));
-      case "munmap" -> unmapped += Math.max(0, arg(s, 1));
-      case "mremap" -> {
-        if (s.args().texts().size() > 2) {
-          long d = arg(s, 2) - arg(s, 1);
+      case "mmap", "mmap2", "munmap", "mremap" -> {
+        Call call = a.call() != null ? a.call() : Call.of(s);
+        if (call instanceof Mmap m) {
+          mapped += Math.max(0, m.length().orElse(0));
+        } else if (call instanceof Munmap m) {
+          unmapped += Math.max(0, m.length().orElse(0));
+        } else if (call instanceof Mremap m && m.size() > 2) {
+          long d = m.newLength().orElse(0) - m.oldLength().orElse(0);
           if (d > 0) {
             mapped += d;
           } else {
@@ -80,12 +87,6 @@ public final class ExplainStats {
         // not a mapping call
       }
     }
-  }
-
-  /** Argument i as a number, 0 when the call has no such argument. */
-  private static long arg(SyscallEvent s, int i) {
-    var t = s.args().texts();
-    return t.size() > i ? Num.parse(t.get(i)) : 0;
   }
 
   /** Per syscall, by name. */

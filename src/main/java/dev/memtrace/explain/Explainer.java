@@ -247,14 +247,15 @@ public final class Explainer {
         why,
         p.classes == null ? in.classes() : labels(in, p.classes, p.exe),
         in.who(),
-        in.learnt());
+        in.learnt(),
+        in.call());
   }
 
   /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */
   private void explain(Pending p, SyscallEvent sc, Space sp, Call call) {
     p.count = call.count;
     p.memory = call.memory;
-    Ctx c = new Ctx(sc, sp, this, p.in.changes(), p.in.who());
+    Ctx c = new Ctx(sc, p.in.call(), sp, this, p.in.changes(), p.in.who());
     if (p.memory) {
       Rule.Said said = null;
       Rule rule = null;

@@ -79,7 +79,7 @@ final class FailureRules {
                     c.arg(0) > 0
                         && c.ev.result() != null
                         && c.ret() != c.arg(0)
-                        && c.ret() != Num.NONE)
+                        && c.call.ret().isPresent())
             .says(
                 c ->
                     Said.of(

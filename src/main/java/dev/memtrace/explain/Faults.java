@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
+import dev.memtrace.decode.Fault;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
@@ -10,8 +11,6 @@ import dev.memtrace.trace.SignalEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * SIGSEGV and SIGBUS placed against the address space: which region si_addr is in, or how far it is
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
  * siginfo). In a JVM a SIGSEGV is HotSpot's to handle, and is said so.
  */
 final class Faults {
-  private static final Pattern FIELD = Pattern.compile("(si_code|si_addr)=([^,}\\s]+)");
-
   static final Map<String, String> CODES =
       Map.of(
           "SEGV_MAPERR", "SEGV_MAPERR: no mapping at all at the address",
@@ -46,22 +43,12 @@ final class Faults {
   }
 
   static Explanation explain(SignalEvent sig, Space sp, AddressSpaceView view) {
-    if (!isFault(sig) || sig.siginfoText() == null) {
+    Fault f = sig.siginfoText() == null ? null : Fault.of(sig);
+    if (f == null || f.addr().isEmpty()) {
       return null;
     }
-    String code = null;
-    long addr = Num.NONE;
-    Matcher m = FIELD.matcher(sig.siginfoText());
-    while (m.find()) {
-      if (m.group(1).equals("si_code")) {
-        code = m.group(2);
-      } else {
-        addr = Num.parse(m.group(2));
-      }
-    }
-    if (addr == Num.NONE) {
-      return null;
-    }
+    String code = f.code();
+    long addr = f.addr().getAsLong();
     List<String> evidence = new ArrayList<>();
     String where = locate(addr, sp, view, evidence);
     String meaning = code == null ? "" : " " + CODES.getOrDefault(code, code) + ".";

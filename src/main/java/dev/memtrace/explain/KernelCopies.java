@@ -90,7 +90,7 @@ final class KernelCopies {
   private static String fd(Ctx c, int arg) {
     long fd = c.arg(arg);
     String path = c.fdPath(arg);
-    String num = fd == Num.NONE ? c.text(arg) : "fd " + fd;
+    String num = c.has(arg) ? "fd " + fd : c.text(arg);
     return path == null || path.isEmpty() ? num : num + " (" + path + ")";
   }
 }

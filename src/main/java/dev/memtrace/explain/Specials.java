@@ -2,6 +2,9 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
+import dev.memtrace.decode.ArchPrctl;
+import dev.memtrace.decode.Clone;
+import dev.memtrace.decode.Rlimit;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
@@ -11,8 +14,7 @@ import dev.memtrace.model.Who;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 
 /**
  * Calls that are not memory calls but tell what memory is for: execve (the kernel's own mappings),
@@ -37,13 +39,6 @@ final class Specials {
           "[heap]",
               "[heap]: only the brk area that malloc's main arena grows; mmapped malloc "
                   + "chunks and thread arenas are not part of it");
-
-  /** asm/prctl.h and asm-generic/resource.h, for logs that print them as numbers (-X raw). */
-  private static final long ARCH_SET_FS = 0x1002;
-
-  private static final long RLIMIT_STACK = 3;
-
-  private static final Pattern RLIM_CUR = Pattern.compile("rlim_cur=([^,}]+)");
 
   static void after(Ctx c, Pending p) {
     switch (c.name()) {
@@ -73,8 +68,6 @@ final class Specials {
     specialRegions(c, p);
   }
 
-  private static final Pattern STACK_ARG = Pattern.compile("(?:child_)?stack=(0x[0-9a-f]+)");
-
   /**
    * posix_spawn maps a small stack, runs the child on it with CLONE_VM|CLONE_VFORK until the child
    * execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
@@ -84,12 +77,11 @@ final class Specials {
     if (made == null || made.kind() != Who.Kind.VFORK) {
       return;
     }
-    String all = c.ev.args() == null ? "" : c.ev.args().text();
-    Matcher m = STACK_ARG.matcher(all);
-    if (!m.find()) {
+    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    if (printed.isEmpty()) {
       return;
     }
-    long stack = Num.parse(m.group(1));
+    long stack = printed.getAsLong();
     TagMap.Span s = c.sp.tags.at(stack);
     if (s == null || s.tag().cls() != RegionClass.THREAD_STACK) {
       return;
@@ -165,7 +157,7 @@ final class Specials {
   }
 
   private static void tls(Ctx c, Pending p) {
-    if (c.text(0) == null || !c.text(0).contains("ARCH_SET_FS") && c.arg(0) != ARCH_SET_FS) {
+    if (!(c.call instanceof ArchPrctl a) || !a.setsFs()) {
       return;
     }
     long fs = c.arg(1);
@@ -252,24 +244,14 @@ final class Specials {
   }
 
   private static void rlimit(Ctx c, Pending p) {
-    String all = c.ev.args() == null ? "" : c.ev.args().text();
-    int resource = c.name().equals("getrlimit") ? 0 : 1;
-    String named = c.text(resource);
-    if (named == null
-        || !named.contains("RLIMIT_STACK") && c.arg(resource) != RLIMIT_STACK
-        || !c.ok()) {
+    if (!(c.call instanceof Rlimit r) || !r.isStack() || !c.ok()) {
       return;
     }
-    Matcher m = RLIM_CUR.matcher(all);
-    if (!m.find()) {
+    OptionalLong cur = r.current(); // RLIM64_INFINITY is -1, as a name or as the number
+    if (cur.isEmpty()) {
       return;
     }
-    String cur = m.group(1).trim();
-    // RLIM64_INFINITY, as a name or (strace -X raw) as the number
-    long v = cur.contains("INFINITY") || cur.equals("18446744073709551615") ? -1 : Num.parse(cur);
-    if (v == Num.NONE) {
-      return;
-    }
+    long v = cur.getAsLong();
     c.sp.rlimitStack = v;
     Calc s = Glibc.threadStackSize(v);
     c.sp.threadStack = s.value();

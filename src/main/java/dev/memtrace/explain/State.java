@@ -1,9 +1,11 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.ArgText;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect and
@@ -160,7 +162,7 @@ final class State {
         long fd = c.ret();
         if (c.ok() && fd >= 0) {
           int pathArg = c.name().equals("openat") ? 1 : 0;
-          String path = Num.decoration(c.ev.result().text());
+          String path = c.call.resultPath();
           if (path == null) {
             path = unquote(c.text(pathArg));
             if (c.name().equals("memfd_create")) {
@@ -221,10 +223,10 @@ final class State {
     if (dirArg.trim().startsWith("AT_FDCWD")) {
       dir = sp.cwd;
     } else {
-      dir = Num.decoration(dirArg);
+      dir = ArgText.decoration(dirArg);
       if (dir == null) {
-        long fd = Num.parse(dirArg);
-        dir = fd == Num.NONE ? null : sp.fds.get((int) fd);
+        OptionalLong fd = ArgText.number(dirArg);
+        dir = fd.isPresent() ? sp.fds.get((int) fd.getAsLong()) : null;
       }
     }
     if (dir == null || !dir.startsWith("/")) {

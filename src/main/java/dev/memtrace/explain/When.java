@@ -45,11 +45,11 @@ final class When {
   }
 
   static Predicate<Ctx> sizeAtLeast(int arg, long value) {
-    return c -> c.arg(arg) != Num.NONE && c.arg(arg) >= value;
+    return c -> c.has(arg) && c.arg(arg) >= value;
   }
 
   static Predicate<Ctx> sizeBelow(int arg, long value) {
-    return c -> c.arg(arg) != Num.NONE && c.arg(arg) < value;
+    return c -> c.has(arg) && c.arg(arg) < value;
   }
 
   static Predicate<Ctx> pathContains(int arg, String part) {

@@ -1,6 +1,6 @@
 package dev.memtrace.model;
 
-import dev.memtrace.model.abi.LinuxFlags;
+import dev.memtrace.decode.LinuxFlags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

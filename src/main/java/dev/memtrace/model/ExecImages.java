@@ -1,7 +1,7 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.pageDown;
-import static dev.memtrace.model.abi.LinuxFlags.pageUp;
+import static dev.memtrace.decode.LinuxFlags.pageDown;
+import static dev.memtrace.decode.LinuxFlags.pageUp;
 
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;

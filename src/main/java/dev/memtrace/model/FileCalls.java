@@ -1,16 +1,23 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE;
-import static dev.memtrace.model.abi.LinuxFlags.CLOSE_RANGE_CLOEXEC;
-import static dev.memtrace.model.abi.LinuxFlags.FCNTL;
-import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD;
-import static dev.memtrace.model.abi.LinuxFlags.F_DUPFD_CLOEXEC;
-import static dev.memtrace.model.abi.LinuxFlags.F_SETFD;
-import static dev.memtrace.model.abi.LinuxFlags.MFD_CLOEXEC;
-import static dev.memtrace.model.abi.LinuxFlags.OPEN;
-import static dev.memtrace.model.abi.LinuxFlags.O_CLOEXEC;
+import static dev.memtrace.decode.LinuxFlags.AT_FDCWD;
+import static dev.memtrace.decode.LinuxFlags.CLOSE_RANGE;
+import static dev.memtrace.decode.LinuxFlags.CLOSE_RANGE_CLOEXEC;
+import static dev.memtrace.decode.LinuxFlags.F_DUPFD;
+import static dev.memtrace.decode.LinuxFlags.F_DUPFD_CLOEXEC;
+import static dev.memtrace.decode.LinuxFlags.F_SETFD;
+import static dev.memtrace.decode.LinuxFlags.MFD_CLOEXEC;
+import static dev.memtrace.decode.LinuxFlags.OPEN;
+import static dev.memtrace.decode.LinuxFlags.O_CLOEXEC;
 
-import dev.memtrace.model.abi.FlagTable;
+import dev.memtrace.decode.ArgText;
+import dev.memtrace.decode.Call;
+import dev.memtrace.decode.Close;
+import dev.memtrace.decode.Dup;
+import dev.memtrace.decode.Fcntl;
+import dev.memtrace.decode.FlagTable;
+import dev.memtrace.decode.Open;
+import dev.memtrace.decode.Pipe;
 import dev.memtrace.trace.Numbers;
 import java.util.List;
 import java.util.Map;
@@ -55,16 +62,16 @@ final class FileCalls {
           Map.entry("inotify_init1", 0));
 
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put("open", (m, t, e, a) -> open(m, t, a, -1, 0, 1));
-    h.put("creat", (m, t, e, a) -> open(m, t, a, -1, 0, -1));
-    h.put("openat", (m, t, e, a) -> open(m, t, a, 0, 1, 2));
+    h.put("open", (m, t, e, a) -> open(t, (Open) a));
+    h.put("creat", (m, t, e, a) -> open(t, (Open) a));
+    h.put("openat", (m, t, e, a) -> open(t, (Open) a));
     h.put(
         "openat2",
         (m, t, e, a) -> {
           String how = a.field(2, "flags");
           long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
           return put(
-              t, a, (int) a.result(), openedPath(t, a, 0, 1, true), 0, (flags & O_CLOEXEC) != 0);
+              t, (int) a.result(), openedPath(t, a, 0, 1, true), 0, (flags & O_CLOEXEC) != 0);
         });
     h.put(
         "memfd_create",
@@ -75,7 +82,7 @@ final class FileCalls {
               a.resultPath() != null
                   ? a.resultPath()
                   : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
-          return put(t, a, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
+          return put(t, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
         });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
       h.put(
@@ -84,11 +91,11 @@ final class FileCalls {
             Integer at = CLOEXEC_ARG.get(anon.getKey());
             boolean cloexec = at != null && (a.flags(at, OPEN).orElse(0) & O_CLOEXEC) != 0;
             String path = a.resultPath() != null ? a.resultPath() : anon.getValue();
-            return put(t, a, (int) a.result(), path, m.newKey(), cloexec);
+            return put(t, (int) a.result(), path, m.newKey(), cloexec);
           });
     }
-    h.put("pipe", (m, t, e, a) -> pipe(m, t, a, false));
-    h.put("pipe2", (m, t, e, a) -> pipe(m, t, a, (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    h.put("pipe", (m, t, e, a) -> pipe(m, t, (Pipe) a));
+    h.put("pipe2", (m, t, e, a) -> pipe(m, t, (Pipe) a));
     h.put(
         "socketpair",
         (m, t, e, a) -> {
@@ -97,28 +104,36 @@ final class FileCalls {
           pair(t, a.items(3), "socket:[?]", key, cloexec);
           return Outcome.NONE;
         });
-    h.put("dup", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
-    h.put("dup2", (m, t, e, a) -> dup(t, a, (int) a.result(), false));
-    h.put(
-        "dup3",
-        (m, t, e, a) -> dup(t, a, (int) a.result(), (a.flags(2, OPEN).orElse(0) & O_CLOEXEC) != 0));
+    for (String dup : new String[] {"dup", "dup2", "dup3"}) {
+      h.put(
+          dup,
+          (m, t, e, a) -> {
+            Dup d = (Dup) a;
+            return dup(
+                t,
+                d.oldFd(),
+                d.oldPath(),
+                (int) a.result(),
+                (d.flags().orElse(0) & O_CLOEXEC) != 0);
+          });
+    }
     h.put(
         "fcntl",
         (m, t, e, a) -> {
-          OptionalLong cmd = a.flags(1, FCNTL);
+          Fcntl fc = (Fcntl) a;
+          OptionalLong cmd = fc.cmd();
           if (cmd.isEmpty()) {
             return Outcome.NONE;
           }
           long c = cmd.getAsLong();
           if (c == F_DUPFD || c == F_DUPFD_CLOEXEC) {
-            return dup(t, a, (int) a.result(), c == F_DUPFD_CLOEXEC);
+            return dup(t, fc.fd(), fc.fdPath(0), (int) a.result(), c == F_DUPFD_CLOEXEC);
           }
           if (c == F_SETFD) {
-            OptionalLong fd = a.num(0);
+            OptionalLong fd = fc.fd();
             OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
             if (f != null) {
-              t.fds.put(
-                  (int) fd.getAsLong(), f.withCloexec((a.flags(2, FCNTL).orElse(0) & 1) != 0));
+              t.fds.put((int) fd.getAsLong(), f.withCloexec((fc.arg().orElse(0) & 1) != 0));
             }
           }
           return Outcome.NONE;
@@ -126,7 +141,7 @@ final class FileCalls {
     h.put(
         "close",
         (m, t, e, a) -> {
-          a.num(0).ifPresent(fd -> t.fds.close((int) fd));
+          ((Close) a).fd().ifPresent(fd -> t.fds.close((int) fd));
           return Outcome.NONE;
         });
     h.put(
@@ -186,20 +201,20 @@ final class FileCalls {
       FlagTable.of(
           "at", "AT_REMOVEDIR", 0x200, "AT_SYMLINK_NOFOLLOW", 0x100, "AT_EMPTY_PATH", 0x1000);
 
-  private static Outcome unlink(MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg) {
+  private static Outcome unlink(MemoryModel m, Task t, Call a, int dirArg, int pathArg) {
     String p = m.kernelPath(openedPath(t, a, dirArg, pathArg, false));
     return p == null ? Outcome.NONE : m.renameFile(p, p + " (deleted)");
   }
 
   private static Outcome rename(
-      MemoryModel m, Task t, CallArgs a, int fromDir, int from, int toDir, int to) {
+      MemoryModel m, Task t, Call a, int fromDir, int from, int toDir, int to) {
     String p = m.kernelPath(openedPath(t, a, fromDir, from, false));
     String q = openedPath(t, a, toDir, to, false);
     return p == null || q == null ? Outcome.NONE : m.renameFile(p, q);
   }
 
   /** The file behind an fd argument of a call, as a mapping's backing; null when unknown. */
-  static Backing backingOf(MemoryModel m, Task t, CallArgs a, int i) {
+  static Backing backingOf(MemoryModel m, Task t, Call a, int i) {
     String decorated = m.kernelPath(a.fdPath(i));
     OptionalLong fd = a.num(i);
     OpenFile f = fd.isPresent() ? t.fds.get((int) fd.getAsLong()) : null;
@@ -212,47 +227,43 @@ final class FileCalls {
     return null;
   }
 
-  private static Outcome open(
-      MemoryModel m, Task t, CallArgs a, int dirArg, int pathArg, int flagsArg) {
-    long flags = flagsArg < 0 ? 0 : a.flags(flagsArg, OPEN).orElse(0);
-    return put(
-        t,
-        a,
-        (int) a.result(),
-        openedPath(t, a, dirArg, pathArg, true),
-        0,
-        (flags & O_CLOEXEC) != 0);
+  private static Outcome open(Task t, Open a) {
+    long flags = a.flags().orElse(0);
+    String resolved = a.resultPath();
+    String path = resolved != null ? resolved : joined(t, a.dirPath(), a.dirfd(), a.path());
+    return put(t, (int) a.result(), path, 0, (flags & O_CLOEXEC) != 0);
   }
 
   /**
    * The path a call named: -y's resolved path of the fd it returned, else the argument joined to
    * its directory.
    */
-  private static String openedPath(
-      Task t, CallArgs a, int dirArg, int pathArg, boolean resultIsFd) {
+  private static String openedPath(Task t, Call a, int dirArg, int pathArg, boolean resultIsFd) {
     String resolved = resultIsFd ? a.resultPath() : null;
     if (resolved != null) {
       return resolved;
     }
-    String p = a.string(pathArg);
+    return dirArg < 0
+        ? joined(t, null, OptionalLong.of(AT_FDCWD), a.string(pathArg))
+        : joined(t, a.fdPath(dirArg), a.num(dirArg), a.string(pathArg));
+  }
+
+  /** A path argument joined to its directory: -y's path of dirFd, else the fd's, else the cwd. */
+  private static String joined(Task t, String decorated, OptionalLong dirFd, String p) {
     if (p == null) {
       return null;
     }
     String dir = t.cwd;
-    if (dirArg >= 0) {
-      String decorated = a.fdPath(dirArg);
-      OptionalLong dirFd = a.num(dirArg);
-      if (decorated != null) {
-        dir = decorated;
-      } else if (dirFd.isPresent() && dirFd.getAsLong() != -100) {
-        OpenFile d = t.fds.get((int) dirFd.getAsLong());
-        dir = d == null ? null : d.path();
-      }
+    if (decorated != null) {
+      dir = decorated;
+    } else if (dirFd.isPresent() && dirFd.getAsLong() != AT_FDCWD) {
+      OpenFile d = t.fds.get((int) dirFd.getAsLong());
+      dir = d == null ? null : d.path();
     }
     return Paths.resolve(dir, p);
   }
 
-  private static Outcome put(Task t, CallArgs a, int fd, String path, long key, boolean cloexec) {
+  private static Outcome put(Task t, int fd, String path, long key, boolean cloexec) {
     if (fd >= 0 && path != null) {
       t.fds.put(fd, new OpenFile(path, key, cloexec));
     } else if (fd >= 0) {
@@ -261,10 +272,9 @@ final class FileCalls {
     return Outcome.NONE;
   }
 
-  private static Outcome dup(Task t, CallArgs a, int newFd, boolean cloexec) {
-    OptionalLong old = a.num(0);
+  private static Outcome dup(
+      Task t, OptionalLong old, String decorated, int newFd, boolean cloexec) {
     OpenFile f = old.isPresent() ? t.fds.get((int) old.getAsLong()) : null;
-    String decorated = a.fdPath(0);
     if (f == null && decorated != null) {
       f = new OpenFile(decorated, 0, false);
     }
@@ -276,15 +286,15 @@ final class FileCalls {
     return Outcome.NONE;
   }
 
-  private static Outcome pipe(MemoryModel m, Task t, CallArgs a, boolean cloexec) {
-    pair(t, a.items(0), "pipe:[?]", m.newKey(), cloexec);
+  private static Outcome pipe(MemoryModel m, Task t, Pipe a) {
+    pair(t, a.fds(), "pipe:[?]", m.newKey(), (a.flags().orElse(0) & O_CLOEXEC) != 0);
     return Outcome.NONE;
   }
 
   private static void pair(Task t, List<String> fds, String name, long key, boolean cloexec) {
     for (String item : fds) {
-      OptionalLong fd = Numbers.parse(CallArgs.bare(item));
-      String decorated = CallArgs.decoration(item);
+      OptionalLong fd = Numbers.parse(ArgText.bare(item));
+      String decorated = ArgText.decoration(item);
       String path = decorated != null ? decorated : name;
       fd.ifPresent(v -> t.fds.put((int) v, new OpenFile(path, key, cloexec)));
     }

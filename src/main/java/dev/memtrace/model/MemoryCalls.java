@@ -1,12 +1,17 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.MADVISE;
-import static dev.memtrace.model.abi.LinuxFlags.MAP;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_ANONYMOUS;
-import static dev.memtrace.model.abi.LinuxFlags.MREMAP;
-import static dev.memtrace.model.abi.LinuxFlags.PROT;
-import static dev.memtrace.model.abi.LinuxFlags.SHM;
+import static dev.memtrace.decode.LinuxFlags.MAP_ANONYMOUS;
 
+import dev.memtrace.decode.Brk;
+import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Mlock;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Mprotect;
+import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Munmap;
+import dev.memtrace.decode.Shmat;
+import dev.memtrace.decode.Shmdt;
+import dev.memtrace.decode.Shmget;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,23 +27,24 @@ final class MemoryCalls {
   private MemoryCalls() {}
 
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put("mmap", MemoryCalls::mmap);
+    h.put("mmap", (m, t, e, a) -> mmap(m, t, e, (Mmap) a));
     h.put(
         "munmap",
         (m, t, e, a) -> {
-          OptionalLong addr = a.num(0);
-          OptionalLong len = a.num(1);
+          Munmap c = (Munmap) a;
+          OptionalLong addr = c.addr();
+          OptionalLong len = c.length();
           return addr.isPresent() && len.isPresent()
               ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong())
               : unreadable("munmap");
         });
-    h.put("mprotect", MemoryCalls::mprotect);
-    h.put("pkey_mprotect", MemoryCalls::mprotect);
-    h.put("mremap", MemoryCalls::mremap);
+    h.put("mprotect", (m, t, e, a) -> mprotect(m, t, e, (Mprotect) a));
+    h.put("pkey_mprotect", (m, t, e, a) -> mprotect(m, t, e, (Mprotect) a));
+    h.put("mremap", (m, t, e, a) -> mremap(m, t, e, (Mremap) a));
     h.put(
         "brk",
         (m, t, e, a) -> {
-          OptionalLong req = a.num(0);
+          OptionalLong req = ((Brk) a).addr();
           if (req.isEmpty()) {
             return unreadable("brk");
           }
@@ -49,9 +55,10 @@ final class MemoryCalls {
     h.put(
         "madvise",
         (m, t, e, a) -> {
-          OptionalLong addr = a.num(0);
-          OptionalLong len = a.num(1);
-          OptionalLong advice = a.flags(2, MADVISE);
+          Madvise c = (Madvise) a;
+          OptionalLong addr = c.addr();
+          OptionalLong len = c.length();
+          OptionalLong advice = c.advice();
           if (addr.isEmpty() || len.isEmpty()) {
             return unreadable("madvise");
           }
@@ -63,14 +70,15 @@ final class MemoryCalls {
           }
           return MemoryOps.madvise(t.mm, addr.getAsLong(), len.getAsLong(), advice.getAsLong());
         });
-    h.put("mlock", (m, t, e, a) -> lock(t, a, true));
-    h.put("mlock2", (m, t, e, a) -> lock(t, a, true));
-    h.put("munlock", (m, t, e, a) -> lock(t, a, false));
+    h.put("mlock", (m, t, e, a) -> lock(t, (Mlock) a));
+    h.put("mlock2", (m, t, e, a) -> lock(t, (Mlock) a));
+    h.put("munlock", (m, t, e, a) -> lock(t, (Mlock) a));
     h.put(
         "shmget",
         (m, t, e, a) -> {
-          OptionalLong size = a.num(1);
-          OptionalLong key = a.flags(0, SHM);
+          Shmget c = (Shmget) a;
+          OptionalLong size = c.segmentSize();
+          OptionalLong key = c.key();
           if (size.isPresent()) {
             m.shmSizes.put(a.result(), size.getAsLong());
             m.shmKeys.put(a.result(), key.orElse(0));
@@ -80,8 +88,9 @@ final class MemoryCalls {
     h.put(
         "shmat",
         (m, t, e, a) -> {
-          OptionalLong id = a.num(0);
-          long flags = a.flags(2, SHM).orElse(0);
+          Shmat c = (Shmat) a;
+          OptionalLong id = c.id();
+          long flags = c.flags().orElse(0);
           Long size = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
           long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
           String name = String.format("/SYSV%08x (deleted)", key);
@@ -91,15 +100,15 @@ final class MemoryCalls {
     h.put(
         "shmdt",
         (m, t, e, a) -> {
-          OptionalLong addr = a.num(0);
+          OptionalLong addr = ((Shmdt) a).addr();
           return addr.isPresent() ? MemoryOps.shmdt(t.mm, addr.getAsLong()) : unreadable("shmdt");
         });
   }
 
-  private static Outcome mmap(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
-    OptionalLong len = a.num(1);
-    OptionalLong prot = a.flags(2, PROT);
-    OptionalLong flags = a.flags(3, MAP);
+  private static Outcome mmap(MemoryModel m, Task t, SyscallEvent e, Mmap a) {
+    OptionalLong len = a.length();
+    OptionalLong prot = a.prot();
+    OptionalLong flags = a.flags();
     long result = a.result();
     if (len.isEmpty()) {
       return unreadable("mmap");
@@ -118,7 +127,7 @@ final class MemoryCalls {
               (int) prot.orElse(-1),
               0x02,
               Backing.unknown("[unknown]"),
-              a.num(5).orElse(0),
+              a.offset().orElse(0),
               result,
               e.line(),
               0);
@@ -153,17 +162,17 @@ final class MemoryCalls {
             (int) prot.orElse(-1),
             flags.getAsLong(),
             backing,
-            a.num(5).orElse(0),
+            a.offset().orElse(0),
             result,
             e.line(),
             m.newKey());
     return withNotes(o, notes);
   }
 
-  private static Outcome mprotect(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
-    OptionalLong addr = a.num(0);
-    OptionalLong len = a.num(1);
-    OptionalLong prot = a.flags(2, PROT);
+  private static Outcome mprotect(MemoryModel m, Task t, SyscallEvent e, Mprotect a) {
+    OptionalLong addr = a.addr();
+    OptionalLong len = a.length();
+    OptionalLong prot = a.prot();
     if (addr.isEmpty() || len.isEmpty()) {
       return unreadable(e.name());
     }
@@ -200,11 +209,11 @@ final class MemoryCalls {
     return new Outcome(all, o.notes());
   }
 
-  private static Outcome mremap(MemoryModel m, Task t, SyscallEvent e, CallArgs a) {
-    OptionalLong old = a.num(0);
-    OptionalLong oldLen = a.num(1);
-    OptionalLong newLen = a.num(2);
-    OptionalLong flags = a.size() > 3 ? a.flags(3, MREMAP) : OptionalLong.of(0);
+  private static Outcome mremap(MemoryModel m, Task t, SyscallEvent e, Mremap a) {
+    OptionalLong old = a.oldAddr();
+    OptionalLong oldLen = a.oldLength();
+    OptionalLong newLen = a.newLength();
+    OptionalLong flags = a.flags();
     if (old.isEmpty() || oldLen.isEmpty() || newLen.isEmpty()) {
       return unreadable("mremap");
     }
@@ -224,11 +233,11 @@ final class MemoryCalls {
         notes);
   }
 
-  private static Outcome lock(Task t, CallArgs a, boolean on) {
-    OptionalLong addr = a.num(0);
-    OptionalLong len = a.num(1);
+  private static Outcome lock(Task t, Mlock a) {
+    OptionalLong addr = a.addr();
+    OptionalLong len = a.length();
     return addr.isPresent() && len.isPresent()
-        ? MemoryOps.lock(t.mm, addr.getAsLong(), len.getAsLong(), on)
+        ? MemoryOps.lock(t.mm, addr.getAsLong(), len.getAsLong(), a.locks())
         : unreadable("mlock");
   }
 

@@ -2,8 +2,9 @@ package dev.memtrace.model;
 
 import static dev.memtrace.model.MemoryOps.hex;
 
+import dev.memtrace.decode.Call;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.model.abi.LinuxFlags;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -29,7 +30,7 @@ public final class MemoryModel {
 
   /** One handler per system call name: the knowledge of which call does what, as a table. */
   interface Handler {
-    Outcome apply(MemoryModel m, Task t, SyscallEvent e, CallArgs a);
+    Outcome apply(MemoryModel m, Task t, SyscallEvent e, Call a);
   }
 
   private static final Map<String, Handler> HANDLERS = new HashMap<>();
@@ -112,6 +113,7 @@ public final class MemoryModel {
 
   public Outcome apply(TraceEvent event) {
     who = null;
+    call = null;
     made = null;
     try {
       if (event instanceof SyscallEvent e) {
@@ -129,7 +131,8 @@ public final class MemoryModel {
         if (!e.succeeded()) {
           return Outcome.NONE;
         }
-        Outcome o = h.apply(this, t, e, new CallArgs(e));
+        call = Call.of(e);
+        Outcome o = h.apply(this, t, e, call);
         if (made != null) {
           who = who.with(made);
         }
@@ -170,6 +173,17 @@ public final class MemoryModel {
   }
 
   private Who who;
+
+  /**
+   * The typed call of the event applied last, decoded as far as the model read it; null when the
+   * model read none (not a call it follows, or one that failed or never returned). Later stages
+   * read it rather than decode the call again.
+   */
+  public Call call() {
+    return call;
+  }
+
+  private Call call;
 
   /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
   Who.Made made;

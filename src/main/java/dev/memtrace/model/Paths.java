@@ -2,23 +2,10 @@ package dev.memtrace.model;
 
 import java.nio.file.Path;
 
-/**
- * Path text as the model stores it: joined to a directory when relative, normalised, undecorated.
- */
+/** Path text as the model stores it: joined to a directory when relative, normalised. */
 final class Paths {
 
   private Paths() {}
-
-  /** {@code /dev/null<char 1:3>} (the -yy device note) to {@code /dev/null}. */
-  static String undecorate(String path) {
-    if (path.endsWith(">")) {
-      int lt = path.lastIndexOf('<');
-      if (lt > 0) {
-        return path.substring(0, lt);
-      }
-    }
-    return path;
-  }
 
   /** dir + "/" + path, normalised; path as given when it is relative and dir is unknown. */
   static String resolve(String dir, String path) {

@@ -1,11 +1,11 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.CLONE;
-import static dev.memtrace.model.abi.LinuxFlags.CLONE_FILES;
-import static dev.memtrace.model.abi.LinuxFlags.CLONE_THREAD;
-import static dev.memtrace.model.abi.LinuxFlags.CLONE_VFORK;
-import static dev.memtrace.model.abi.LinuxFlags.CLONE_VM;
+import static dev.memtrace.decode.LinuxFlags.CLONE_FILES;
+import static dev.memtrace.decode.LinuxFlags.CLONE_THREAD;
+import static dev.memtrace.decode.LinuxFlags.CLONE_VM;
 
+import dev.memtrace.decode.Clone;
+import dev.memtrace.decode.Execve;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -21,35 +21,12 @@ final class ProcessCalls {
 
   private ProcessCalls() {}
 
-  private static final long FORK_FLAGS = 17; // SIGCHLD
-  private static final long VFORK_FLAGS = CLONE_VM | CLONE_VFORK | 17;
-
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put(
-        "clone",
-        (m, t, e, a) -> {
-          String named = a.named("flags");
-          OptionalLong flags = named != null ? CLONE.decodeText(named) : a.flags(0, CLONE);
-          return clone(m, t, flags, (int) a.result());
-        });
-    h.put(
-        "clone3",
-        (m, t, e, a) -> {
-          String f = a.field(0, "flags");
-          return clone(
-              m, t, f == null ? OptionalLong.empty() : CLONE.decodeText(f), (int) a.result());
-        });
-    h.put("fork", (m, t, e, a) -> clone(m, t, OptionalLong.of(FORK_FLAGS), (int) a.result()));
-    h.put("vfork", (m, t, e, a) -> clone(m, t, OptionalLong.of(VFORK_FLAGS), (int) a.result()));
-    h.put("execve", (m, t, e, a) -> execve(m, t, a.string(0), e.line()));
-    h.put(
-        "execveat",
-        (m, t, e, a) ->
-            execve(
-                m,
-                t,
-                a.string(1) != null && a.string(1).startsWith("/") ? a.string(1) : null,
-                e.line()));
+    for (String name : new String[] {"clone", "clone3", "fork", "vfork"}) {
+      h.put(name, (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child()));
+    }
+    h.put("execve", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
+    h.put("execveat", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.result()));
     }
@@ -82,7 +59,7 @@ final class ProcessCalls {
     if (child <= 0) {
       return Outcome.NONE;
     }
-    long flags = decoded.orElse(FORK_FLAGS);
+    long flags = decoded.orElse(Clone.FORK_FLAGS);
     Task early = m.known(child);
     if (early != null && early.execed) {
       // it ran an execve before its parent's clone returned in the log: it keeps its own space

@@ -1,8 +1,8 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.PROT_EXEC;
-import static dev.memtrace.model.abi.LinuxFlags.PROT_READ;
-import static dev.memtrace.model.abi.LinuxFlags.PROT_WRITE;
+import static dev.memtrace.decode.LinuxFlags.PROT_EXEC;
+import static dev.memtrace.decode.LinuxFlags.PROT_READ;
+import static dev.memtrace.decode.LinuxFlags.PROT_WRITE;
 
 /**
  * The model's vm_area_struct: a {@link Region} plus what the kernel weighs when it decides to merge

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.decode.Call;
 import dev.memtrace.model.MemorySyscalls;
 import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.SignalEvent;
@@ -62,7 +63,7 @@ class TruthTest {
   }
 
   static long arg(AnnotatedEvent e, int i) {
-    return Num.parse(((SyscallEvent) e.event()).args().texts().get(i));
+    return Call.of((SyscallEvent) e.event()).num(i).orElseThrow();
   }
 
   @Test

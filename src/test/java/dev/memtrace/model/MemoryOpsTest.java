@@ -1,15 +1,15 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.model.abi.LinuxFlags.MAP_ANONYMOUS;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_FIXED;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_GROWSDOWN;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_NORESERVE;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_PRIVATE;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_SHARED;
-import static dev.memtrace.model.abi.LinuxFlags.MAP_STACK;
-import static dev.memtrace.model.abi.LinuxFlags.MREMAP_DONTUNMAP;
-import static dev.memtrace.model.abi.LinuxFlags.MREMAP_FIXED;
-import static dev.memtrace.model.abi.LinuxFlags.MREMAP_MAYMOVE;
+import static dev.memtrace.decode.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
+import static dev.memtrace.decode.LinuxFlags.MAP_GROWSDOWN;
+import static dev.memtrace.decode.LinuxFlags.MAP_NORESERVE;
+import static dev.memtrace.decode.LinuxFlags.MAP_PRIVATE;
+import static dev.memtrace.decode.LinuxFlags.MAP_SHARED;
+import static dev.memtrace.decode.LinuxFlags.MAP_STACK;
+import static dev.memtrace.decode.LinuxFlags.MREMAP_DONTUNMAP;
+import static dev.memtrace.decode.LinuxFlags.MREMAP_FIXED;
+import static dev.memtrace.decode.LinuxFlags.MREMAP_MAYMOVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

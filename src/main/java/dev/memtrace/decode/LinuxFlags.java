@@ -1,4 +1,4 @@
-package dev.memtrace.model.abi;
+package dev.memtrace.decode;
 
 /**
  * The x86_64 Linux constants the model reads, as strace's {@code xlat/*.in} tables spell them. Only
@@ -428,7 +428,9 @@ public final class LinuxFlags {
           010000);
 
   /** Symbolic fd arguments. */
-  public static final FlagTable FD = FlagTable.of("fd", "AT_FDCWD", -100);
+  public static final long AT_FDCWD = -100;
+
+  public static final FlagTable FD = FlagTable.of("fd", "AT_FDCWD", AT_FDCWD);
 
   public static long pageDown(long a) {
     return a & ~(PAGE - 1);

@@ -1,4 +1,4 @@
-package dev.memtrace.model.abi;
+package dev.memtrace.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,12 @@
-package dev.memtrace.model.abi;
+package dev.memtrace.decode;
 
 import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.Numbers;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -146,5 +148,58 @@ public final class FlagTable {
       acc |= v.getAsLong();
     }
     return OptionalLong.of(acc);
+  }
+
+  /**
+   * The constant names set in a flags argument as printed: {@code PROT_READ|PROT_WRITE}, {@code
+   * 0x3}, {@code 0x3 /* PROT_READ|PROT_WRITE *&#47;}, {@code MAP_PRIVATE|0x40000}, so that a reader
+   * can ask "is MAP_FIXED set?" whether strace printed names, bare numbers ({@code -X raw}) or both
+   * ({@code -X verbose}). A number gives the names of its bits in table order (each bit once, under
+   * its first name), or with {@code bits} false the one name of its value; bits no name covers are
+   * left out, and so is the zero value's name.
+   */
+  public Set<String> namesIn(String text, boolean bits) {
+    Set<String> out = new LinkedHashSet<>();
+    if (text == null) {
+      return out;
+    }
+    String t = text.trim();
+    int c = t.indexOf("/*");
+    if (c >= 0 && t.endsWith("*/")) {
+      t = t.substring(c + 2, t.length() - 2).trim();
+    }
+    for (String part : t.split("\\|")) {
+      String p = part.trim();
+      if (p.equals("PROT_NONE") || bits && p.equals("0")) {
+        continue;
+      }
+      if (byName.containsKey(p)) {
+        out.add(p);
+        continue;
+      }
+      OptionalLong v =
+          p.isEmpty() || !Character.isDigit(p.charAt(0)) && p.charAt(0) != '-'
+              ? OptionalLong.empty()
+              : ArgText.number(p);
+      if (v.isEmpty()) {
+        if (!p.isEmpty()) {
+          out.add(p);
+        }
+        continue;
+      }
+      if (bits) {
+        for (String name : names(v.getAsLong()).split("\\|")) {
+          if (!name.startsWith("0x")) {
+            out.add(name);
+          }
+        }
+      } else {
+        String name = nameOf(v.getAsLong());
+        if (name != null) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -1,0 +1,34 @@
+package dev.memtrace.decode;
+
+import dev.memtrace.trace.SyscallEvent;
+import java.util.OptionalLong;
+
+/** {@code mremap(oldAddr, oldLength, newLength, flags[, newAddr])}. */
+public final class Mremap extends Call {
+
+  Mremap(SyscallEvent e) {
+    super(e);
+  }
+
+  public OptionalLong oldAddr() {
+    return num(0);
+  }
+
+  public OptionalLong oldLength() {
+    return num(1);
+  }
+
+  public OptionalLong newLength() {
+    return num(2);
+  }
+
+  /** MREMAP_* bits; 0 when strace printed no flags argument. */
+  public OptionalLong flags() {
+    return size() > 3 ? flags(3, LinuxFlags.MREMAP) : OptionalLong.of(0);
+  }
+
+  /** The new address asked for with MREMAP_FIXED, when printed. */
+  public OptionalLong newAddr() {
+    return num(4);
+  }
+}
