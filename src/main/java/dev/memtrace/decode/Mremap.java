@@ -31,4 +31,14 @@ public final class Mremap extends Call {
   public OptionalLong newAddr() {
     return num(4);
   }
+
+  /** Whether MREMAP_MAYMOVE is set: the kernel may move the mapping to grow it. */
+  public boolean mayMove() {
+    return (flags().orElse(0) & LinuxFlags.MREMAP_MAYMOVE) != 0;
+  }
+
+  /** Whether MREMAP_FIXED is set: the mapping moves to {@link #newAddr}. */
+  public boolean fixed() {
+    return (flags().orElse(0) & LinuxFlags.MREMAP_FIXED) != 0;
+  }
 }

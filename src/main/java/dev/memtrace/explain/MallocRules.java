@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import java.util.List;
@@ -254,11 +255,7 @@ final class MallocRules {
                             .value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
-            .when(
-                ok(),
-                c ->
-                    c.text(3) != null && c.text(3).contains("MREMAP_MAYMOVE")
-                        || "1".equals(c.text(3)))
+            .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
             .frames("realloc", "__libc_realloc", "mremap_chunk")
             .says(MallocRules::realloc),
         Rule.on("malloc-mmap", "mmap")
@@ -427,7 +424,7 @@ final class MallocRules {
             : the(s.tag().what()) + " made at line " + s.tag().line();
     boolean malloc = s != null && s.tag().cls() == RegionClass.MALLOC_MMAP;
     boolean moved = c.ret() != c.arg(0);
-    boolean fixed = c.text(3) != null && c.text(3).contains("MREMAP_FIXED");
+    boolean fixed = c.call instanceof Mremap m && m.fixed();
     String change =
         oldLen == newLen
             ? "moves "

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.Region;
@@ -317,7 +318,7 @@ final class MappingRules {
                             + " to "
                             + c.arg(2)
                             + " bytes"
-                            + (c.text(3) != null && c.text(3).contains("MAYMOVE")
+                            + (c.call instanceof Mremap m && m.mayMove()
                                 ? ""
                                 : " (without MREMAP_MAYMOVE it may not move: growing fails with "
                                     + "ENOMEM if the next pages are taken)"),
