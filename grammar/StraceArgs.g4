@@ -11,9 +11,12 @@
  * NAME(ARGS) = RETURN, then in strace's order an errno name and message, an auxiliary string,
  * tampering notes and the -T time.
  *
+ * The shapes of whole lines (the leader, unfinished and resumed halves, signals, exits, notices,
+ * -k frames, dumps, -c tables) are StraceLineLexer.g4 and StraceLineParser.g4.
+ *
  * The fast path in trace/ reads lines without this grammar. The grammar builds the typed tree
  * of one argument (or a siginfo) on demand, reads the call records the fast path rejects, and
- * is the oracle the fast path is tested against.
+ * is, with StraceLineParser.g4, the oracle the fast path is tested against.
  */
 grammar StraceArgs;
 

@@ -25,6 +25,10 @@ record CallRecord(String name, String argsText, List<String> args, Result result
     StraceArgsParser.RetvalContext rv = ctx.retval();
     String ret = text(body, rv);
     Long value = ret.equals("?") ? null : Numbers.literal(rv.NUMBER().getText());
+    if (value == null && !ret.equals("?")) {
+      // "0x", "09", a 17-digit hex: a NUMBER token, but no value strace prints.
+      throw new IllegalArgumentException("return value is not a number: " + ret);
+    }
     Double duration = null;
     if (rv.DECOR() != null
         && rv.DECOR().getSymbol().getStartIndex() != rv.NUMBER().getSymbol().getStopIndex() + 1) {

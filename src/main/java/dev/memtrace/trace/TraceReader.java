@@ -110,12 +110,28 @@ public final class TraceReader implements EventSource {
    * start with it. Returns false when there is none.
    */
   private boolean splice(String line, int no) {
-    if (!(line.endsWith(" attached") || line.endsWith(" threads"))) {
+    int start = splicedNotice(line);
+    if (start < 0) {
       return false;
+    }
+    String notice = line.substring(start);
+    assembler.accept(new Piece.Done(Notices.parse(new Source(parserFile(), no, notice), notice)));
+    carry = line.substring(0, start);
+    carryLine = no;
+    return true;
+  }
+
+  /**
+   * Where a {@code strace: Process N attached} notice written into the end of {@code line} starts
+   * (with its argv[0] path, if any), or -1 when there is none or the line starts with it.
+   */
+  static int splicedNotice(String line) {
+    if (!(line.endsWith(" attached") || line.endsWith(" threads"))) {
+      return -1;
     }
     int at = line.indexOf("strace: Process ");
     if (at <= 0) {
-      return false;
+      return -1;
     }
     int start = at;
     if (line.charAt(at - 1) == '/') {
@@ -129,13 +145,9 @@ public final class TraceReader implements EventSource {
       }
     }
     if (start == 0 || !Notices.SPLICED.matcher(line).region(start, line.length()).matches()) {
-      return false;
+      return -1;
     }
-    String notice = line.substring(start);
-    assembler.accept(new Piece.Done(Notices.parse(new Source(parserFile(), no, notice), notice)));
-    carry = line.substring(0, start);
-    carryLine = no;
-    return true;
+    return start;
   }
 
   private String parserFile() {

@@ -15,9 +15,14 @@
  * flags, structs, arrays, bitsets, fd decorations, comments, changes) and the syscall record body;
  * {@link dev.memtrace.trace.ArgParser} builds the typed {@link dev.memtrace.trace.Arg} tree of one
  * value with it, on demand ({@link dev.memtrace.trace.Args#get(int)}) and for a signal's siginfo,
- * and reads the call records the scanner rejects. Tests hold the scanner to the grammar's reading
- * of every call in the corpus. The generated classes stay in this package's {@code grammar}
- * subpackage and are used only by {@code ArgParser} and {@code ArgBuilder}.
+ * and reads the call records the scanner rejects. The grammar {@code grammar/StraceLineLexer.g4}
+ * with {@code StraceLineParser.g4} describes every shape of a whole line (the leader, complete,
+ * unfinished, resumed, cut-off and detached calls, signals, exits, the personality notice, {@code
+ * -k} frames, data dumps, strace's notices, {@code -c} tables); production code does not use it.
+ * Tests hold the scanner to both grammars: to the line grammar on every line of every log they
+ * hold, to the argument grammar on every call. The generated classes stay in this package's {@code
+ * grammar} subpackage and are used only by {@code ArgParser} and {@code ArgBuilder} (and the
+ * tests).
  *
  * <p>Several logs ({@code -ff} sets) are merged by {@link dev.memtrace.trace.MergedReader}, which
  * also joins a thread's execve begun in one file and resumed in another ({@code ThreadExecves}).
