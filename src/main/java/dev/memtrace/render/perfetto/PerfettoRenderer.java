@@ -68,6 +68,11 @@ public final class PerfettoRenderer implements Renderer {
 
   private final List<Handle> handles = new ArrayList<>();
 
+  /** By handle id: the first and the last event acting on that space (-1: none). */
+  private final List<Long> firstUse = new ArrayList<>();
+
+  private final List<Long> lastUse = new ArrayList<>();
+
   /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
   private final List<Integer> forks = new ArrayList<>();
 
@@ -98,13 +103,17 @@ public final class PerfettoRenderer implements Renderer {
     }
     d.writeInt(SpaceTracker.task(e));
     d.writeInt(w == null || e.pid() == null ? -1 : id(w.process()));
-    d.writeInt(
+    int space =
         w == null
             ? -1
             : id(
                 w.made() != null && w.made().kind() == Who.Kind.EXEC
                     ? w.made().space()
-                    : w.space()));
+                    : w.space());
+    d.writeInt(space);
+    if (space >= 0) {
+      used(space);
+    }
     d.writeDouble(clock.see(a));
     d.writeDouble(Clock.dur(a));
     if (e instanceof SyscallEvent s) {
@@ -136,6 +145,41 @@ public final class PerfettoRenderer implements Renderer {
       EventSpool.writeRegion(d, c.after());
     }
     events++;
+  }
+
+  /** Notes that the current event acts on the space of handle {@code id}. */
+  private void used(int id) {
+    while (firstUse.size() <= id) {
+      firstUse.add(-1L);
+      lastUse.add(-1L);
+    }
+    if (firstUse.get(id) < 0) {
+      firstUse.set(id, events);
+    }
+    lastUse.set(id, events);
+  }
+
+  /**
+   * By space number: the last event that needs its state, its own or a forked child's first (which
+   * starts as a copy of it). After it the state is let go: a trace of thousands of processes would
+   * otherwise keep the regions of every space it ever had.
+   */
+  private Map<Integer, Long> lastNeeded(int[] numbers, Map<Integer, Integer> copies) {
+    Map<Integer, Long> first = new HashMap<>();
+    Map<Integer, Long> last = new HashMap<>();
+    for (int h = 0; h < firstUse.size(); h++) {
+      if (firstUse.get(h) >= 0) {
+        first.merge(numbers[h], firstUse.get(h), Math::min);
+        last.merge(numbers[h], lastUse.get(h), Math::max);
+      }
+    }
+    for (Map.Entry<Integer, Integer> c : copies.entrySet()) {
+      Long childFirst = first.get(c.getKey());
+      if (childFirst != null) {
+        last.merge(c.getValue(), childFirst, Math::max);
+      }
+    }
+    return last;
   }
 
   private int id(Handle h) {
@@ -171,7 +215,9 @@ public final class PerfettoRenderer implements Renderer {
       copies.putIfAbsent(numbers[forks.get(i)], numbers[forks.get(i + 1)]);
     }
     SpaceTracker tracker = new SpaceTracker(copies);
+    Map<Integer, Long> lastNeeded = lastNeeded(numbers, copies);
     Map<Integer, SpaceState> states = new HashMap<>();
+    long index = -1;
     Set<String> allClasses = new TreeSet<>();
     JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8);
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -181,6 +227,7 @@ public final class PerfettoRenderer implements Renderer {
     EventSpool.Entry a = new EventSpool.Entry();
     List<RegionChange> changes = new ArrayList<>();
     while (s.read(a)) {
+      index++;
       for (int i = 0; i < a.labels.size(); i++) {
         classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.labels.get(i));
       }
@@ -225,6 +272,9 @@ public final class PerfettoRenderer implements Renderer {
         }
         g.writeEndObject();
         g.writeEndObject();
+      }
+      if (lastNeeded.getOrDefault(space, -1L) == index) {
+        states.remove(space);
       }
     }
     g.writeEndArray();
