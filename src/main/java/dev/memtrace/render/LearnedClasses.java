@@ -29,9 +29,14 @@ public final class LearnedClasses implements RegionClassifier {
       String cls = a.classLabel(i);
       RegionChange c = a.changes().get(i);
       Region r = c.after() != null ? c.after() : c.before();
-      if (cls != null && r != null) {
-        learned.putIfAbsent(r, cls);
-      }
+      learn(r, cls);
+    }
+  }
+
+  /** Takes one change's class: the region it leaves (or removes) and the class it was given. */
+  public void learn(Region r, String cls) {
+    if (cls != null && r != null) {
+      learned.putIfAbsent(r, cls);
     }
   }
 

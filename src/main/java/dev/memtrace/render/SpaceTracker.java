@@ -33,6 +33,14 @@ public final class SpaceTracker {
     }
   }
 
+  /**
+   * For a renderer that read the forks itself: {@code copies} gives, by the model's space number,
+   * the space each forked child's space starts as a copy of (the first fork that made it).
+   */
+  public SpaceTracker(Map<Integer, Integer> copies) {
+    this.copies.putAll(copies);
+  }
+
   /** The task (pid or tid) an event belongs to; 0 when the log has no pids. */
   public static int task(TraceEvent e) {
     return e.pid() == null ? 0 : e.pid();
@@ -54,6 +62,15 @@ public final class SpaceTracker {
     } else {
       space = w.space().number();
     }
+    return enter(space);
+  }
+
+  /**
+   * {@link #enter(AnnotatedEvent)} for an event whose space number was read already: the model's
+   * space number, or {@code -1 - task} for an event the model did not see.
+   */
+  public int enter(int space) {
+    copiedFrom = -1;
     if (entered.put(space, Boolean.TRUE) == null) {
       Integer from = copies.get(space);
       copiedFrom = from == null ? -1 : from;

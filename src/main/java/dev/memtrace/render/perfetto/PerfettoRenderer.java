@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.model.Who;
 import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
@@ -19,10 +21,14 @@ import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.UnparsedEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +44,40 @@ import java.util.TreeSet;
  * <p>Times are microseconds from the earliest event. A log without timestamps gets synthetic ones
  * from line order (each call 1 µs, or its {@code -T} time when printed), and the metadata says so:
  * the order is real, the spacing is not.
+ *
+ * <p>The document is written at {@link #finish}: its times count from the earliest in the log and
+ * an event's process is final only once the model has seen every clone. Until then the events wait
+ * in a temporary file ({@link EventSpool}), each already rendered but for those numbers, so memory
+ * stays flat whatever the length of the log.
  */
 public final class PerfettoRenderer implements Renderer {
 
   private final OutputStream out;
   private final LearnedClasses classes;
   private final String title;
-  private final List<AnnotatedEvent> timeline = new ArrayList<>();
+  private final JsonFactory json = new JsonFactory();
+  private final Clock clock = new Clock();
+
+  /** The events as they came, on disk until {@link #finish}; made by the first event. */
+  private EventSpool spool;
+
+  private long events;
+
+  /** The model's handles the events named, by id; read once the whole timeline is there. */
+  private final Map<Handle, Integer> handleIds = new IdentityHashMap<>();
+
+  private final List<Handle> handles = new ArrayList<>();
+
+  /** By handle id: the first and the last event acting on that space (-1: none). */
+  private final List<Long> firstUse = new ArrayList<>();
+
+  private final List<Long> lastUse = new ArrayList<>();
+
+  /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
+  private final List<Integer> forks = new ArrayList<>();
+
+  /** One event's args object, rendered as it comes. */
+  private final ByteArrayOutputStream args = new ByteArrayOutputStream(512);
 
   public PerfettoRenderer(OutputStream out, RegionClassifier classes, String title) {
     this.out = out;
@@ -52,28 +85,156 @@ public final class PerfettoRenderer implements Renderer {
     this.title = title;
   }
 
+  /**
+   * Writes down what the document needs of the event: everything but its timestamp, process and
+   * space, which depend on the whole timeline, is rendered now.
+   */
   @Override
-  public void event(AnnotatedEvent event) {
-    timeline.add(event);
+  public void event(AnnotatedEvent a) throws IOException {
+    if (spool == null) {
+      spool = new EventSpool();
+    }
+    DataOutputStream d = spool.out();
+    TraceEvent e = a.event();
+    Who w = a.who();
+    if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
+      forks.add(id(w.made().space()));
+      forks.add(id(w.space()));
+    }
+    d.writeInt(SpaceTracker.task(e));
+    d.writeInt(w == null || e.pid() == null ? -1 : id(w.process()));
+    int space =
+        w == null
+            ? -1
+            : id(
+                w.made() != null && w.made().kind() == Who.Kind.EXEC
+                    ? w.made().space()
+                    : w.space());
+    d.writeInt(space);
+    if (space >= 0) {
+      used(space);
+    }
+    d.writeDouble(clock.see(a));
+    d.writeDouble(Clock.dur(a));
+    if (e instanceof SyscallEvent s) {
+      d.writeBoolean(true);
+      EventSpool.writeString(d, s.name());
+      EventSpool.writeString(
+          d, a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
+    } else {
+      d.writeBoolean(false);
+      EventSpool.writeString(d, instantName(e));
+      EventSpool.writeString(d, e.getClass().getSimpleName().replace("Event", "").toLowerCase());
+    }
+    args.reset();
+    try (JsonGenerator g = json.createGenerator(args, JsonEncoding.UTF8)) {
+      args(g, a);
+    }
+    d.writeInt(args.size());
+    args.writeTo(d);
+    d.writeInt(a.changes().size());
+    for (int i = 0; i < a.changes().size(); i++) {
+      RegionChange c = a.changes().get(i);
+      EventSpool.writeString(d, a.classLabel(i));
+      EventSpool.writeRegion(d, c.before());
+      EventSpool.writeRegion(d, c.after());
+    }
+    d.writeInt(a.learnt().size());
+    for (RegionChange c : a.learnt()) {
+      EventSpool.writeRegion(d, c.before());
+      EventSpool.writeRegion(d, c.after());
+    }
+    events++;
+  }
+
+  /** Notes that the current event acts on the space of handle {@code id}. */
+  private void used(int id) {
+    while (firstUse.size() <= id) {
+      firstUse.add(-1L);
+      lastUse.add(-1L);
+    }
+    if (firstUse.get(id) < 0) {
+      firstUse.set(id, events);
+    }
+    lastUse.set(id, events);
+  }
+
+  /**
+   * By space number: the last event that needs its state, its own or a forked child's first (which
+   * starts as a copy of it). After it the state is let go: a trace of thousands of processes would
+   * otherwise keep the regions of every space it ever had.
+   */
+  private Map<Integer, Long> lastNeeded(int[] numbers, Map<Integer, Integer> copies) {
+    Map<Integer, Long> first = new HashMap<>();
+    Map<Integer, Long> last = new HashMap<>();
+    for (int h = 0; h < firstUse.size(); h++) {
+      if (firstUse.get(h) >= 0) {
+        first.merge(numbers[h], firstUse.get(h), Math::min);
+        last.merge(numbers[h], lastUse.get(h), Math::max);
+      }
+    }
+    for (Map.Entry<Integer, Integer> c : copies.entrySet()) {
+      Long childFirst = first.get(c.getKey());
+      if (childFirst != null) {
+        last.merge(c.getValue(), childFirst, Math::max);
+      }
+    }
+    return last;
+  }
+
+  private int id(Handle h) {
+    Integer id = handleIds.get(h);
+    if (id == null) {
+      id = handles.size();
+      handleIds.put(h, id);
+      handles.add(h);
+    }
+    return id;
   }
 
   @Override
   public void finish() throws IOException {
-    Clock clock = new Clock(timeline);
-    SpaceTracker tracker = new SpaceTracker(timeline);
+    if (spool == null) {
+      spool = new EventSpool();
+    }
+    try (EventSpool s = spool) {
+      s.rewind();
+      write(s);
+    }
+  }
+
+  /** The document, from the spooled events, now that the handles and the times are final. */
+  private void write(EventSpool s) throws IOException {
+    clock.seenAll();
+    int[] numbers = new int[handles.size()];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = handles.get(i).number();
+    }
+    Map<Integer, Integer> copies = new HashMap<>();
+    for (int i = 0; i < forks.size(); i += 2) {
+      copies.putIfAbsent(numbers[forks.get(i)], numbers[forks.get(i + 1)]);
+    }
+    SpaceTracker tracker = new SpaceTracker(copies);
+    Map<Integer, Long> lastNeeded = lastNeeded(numbers, copies);
     Map<Integer, SpaceState> states = new HashMap<>();
+    long index = -1;
     Set<String> allClasses = new TreeSet<>();
-    JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+    JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8);
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     g.writeStartObject();
     g.writeArrayFieldStart("traceEvents");
     Set<Integer> namedTasks = new LinkedHashSet<>();
-    for (AnnotatedEvent a : timeline) {
-      TraceEvent e = a.event();
-      classes.learn(a);
-      int task = SpaceTracker.task(e);
-      int pid = SpaceTracker.process(a);
-      int space = tracker.enter(a);
+    EventSpool.Entry a = new EventSpool.Entry();
+    List<RegionChange> changes = new ArrayList<>();
+    while (s.read(a)) {
+      index++;
+      for (int i = 0; i < a.labels.size(); i++) {
+        classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.labels.get(i));
+      }
+      int task = a.task;
+      int p = a.process < 0 ? 0 : numbers[a.process];
+      int pid = p > 0 ? p : task;
+      int space = tracker.enter(a.space < 0 ? -1 - task : numbers[a.space]);
       SpaceState state = states.get(space);
       if (state == null) {
         int from = tracker.copiedFrom();
@@ -83,10 +244,17 @@ public final class PerfettoRenderer implements Renderer {
       if (namedTasks.add(task)) {
         names(g, pid, task);
       }
-      double ts = clock.ts(a);
-      slice(g, a, pid, task, ts, clock.dur(a));
-      SpaceState.Delta d = state.apply(SpaceState.learntThenChanges(a));
-      if (!d.isEmpty() || a.changes().size() > 0) {
+      double ts = clock.ts(a.raw, a.dur);
+      slice(g, a, pid, task, ts);
+      changes.clear();
+      for (int i = 0; i < a.learntBefore.size(); i++) {
+        changes.add(change(a.learntBefore.get(i), a.learntAfter.get(i)));
+      }
+      for (int i = 0; i < a.before.size(); i++) {
+        changes.add(change(a.before.get(i), a.after.get(i)));
+      }
+      SpaceState.Delta d = state.apply(changes);
+      if (!d.isEmpty() || !a.labels.isEmpty()) {
         Map<String, Long> bytes = state.bytesByClass(classes);
         for (Region r : d.removed()) {
           allClasses.add(classes.classify(r));
@@ -105,26 +273,43 @@ public final class PerfettoRenderer implements Renderer {
         g.writeEndObject();
         g.writeEndObject();
       }
+      if (lastNeeded.getOrDefault(space, -1L) == index) {
+        states.remove(space);
+      }
     }
     g.writeEndArray();
     g.writeStringField("displayTimeUnit", "ms");
     g.writeObjectFieldStart("metadata");
     g.writeStringField("source", "memtrace");
     g.writeStringField("title", title);
-    g.writeNumberField("events", timeline.size());
+    g.writeNumberField("events", events);
     g.writeStringField(
         "timestamps",
-        clock.synthetic
+        clock.synthetic()
             ? "synthesised from line order: the log has no timestamps; order is real, spacing is not"
             : "from the log");
     g.writeStringField(
         "durations",
-        clock.anyDuration
+        clock.anyDuration()
             ? "from -T where printed"
             : "not in the log (-T); slices are drawn 1 µs long");
     g.writeEndObject();
     g.writeEndObject();
     g.flush();
+  }
+
+  /** A change as the space replays it: only its regions matter there. */
+  private static RegionChange change(Region before, Region after) {
+    return before == null
+        ? RegionChange.added(after)
+        : after == null ? RegionChange.removed(before) : RegionChange.changed(before, after);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (spool != null) {
+      spool.close();
+    }
   }
 
   private static void names(JsonGenerator g, int pid, int task) throws IOException {
@@ -147,26 +332,32 @@ public final class PerfettoRenderer implements Renderer {
     g.writeEndObject();
   }
 
-  private void slice(JsonGenerator g, AnnotatedEvent a, int pid, int tid, double ts, double dur)
+  private static void slice(JsonGenerator g, EventSpool.Entry a, int pid, int tid, double ts)
       throws IOException {
-    TraceEvent e = a.event();
     g.writeStartObject();
-    if (e instanceof SyscallEvent s) {
+    if (a.syscall) {
       g.writeStringField("ph", "X");
-      g.writeStringField("name", s.name());
-      g.writeStringField(
-          "cat", a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
-      g.writeNumberField("dur", dur);
+      g.writeStringField("name", a.name);
+      g.writeStringField("cat", a.cat);
+      g.writeNumberField("dur", a.dur);
     } else {
       g.writeStringField("ph", "i");
       g.writeStringField("s", "t");
-      g.writeStringField("name", instantName(e));
-      g.writeStringField("cat", e.getClass().getSimpleName().replace("Event", "").toLowerCase());
+      g.writeStringField("name", a.name);
+      g.writeStringField("cat", a.cat);
     }
     g.writeNumberField("ts", ts);
     g.writeNumberField("pid", pid);
     g.writeNumberField("tid", tid);
-    g.writeObjectFieldStart("args");
+    g.writeFieldName("args");
+    g.writeRawValue(new String(a.args, 0, a.argsLength, StandardCharsets.UTF_8));
+    g.writeEndObject();
+  }
+
+  /** A slice's or an instant's {@code args} object: its line, text and what memtrace made of it. */
+  private static void args(JsonGenerator g, AnnotatedEvent a) throws IOException {
+    TraceEvent e = a.event();
+    g.writeStartObject();
     g.writeNumberField("line", e.line());
     if (e instanceof SyscallEvent s) {
       g.writeStringField("args", Texts.unicode(s.args().text()));
@@ -206,7 +397,6 @@ public final class PerfettoRenderer implements Renderer {
               + Long.toHexString(a.buffer().address())
               + (a.buffer().regionLabel() == null ? "" : " in " + a.buffer().regionLabel()));
     }
-    g.writeEndObject();
     g.writeEndObject();
   }
 

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PerfettoRendererTest {
@@ -35,6 +44,51 @@ class PerfettoRendererTest {
               }
             });
     return out;
+  }
+
+  @Test
+  void aThreadsLinesBeforeItsCloneReturnedAreDrawnInItsProcess() throws IOException {
+    // the document is written at the end, so what the clone told later holds for the lines before
+    ModelStage stage = new ModelStage(new MemoryModel(), List.of());
+    List<AnnotatedEvent> timeline = new ArrayList<>();
+    for (TraceEvent e :
+        TraceReader.parseAll(
+            String.join(
+                "\n",
+                "100 clone(child_stack=0x7f0000001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES"
+                    + "|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM <unfinished ...>",
+                "101 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+                    + " = 0x7f1000000000",
+                "100 <... clone resumed>) = 101",
+                "101 exit(0) = ?",
+                "101 +++ exited with 0 +++",
+                ""))) {
+      timeline.add(stage.annotate(e));
+    }
+    Set<Path> before = spools();
+    JsonNode root = render(timeline);
+    TraceEventSchema.check(root);
+    JsonNode mmap =
+        phase(root, "X").stream()
+            .filter(x -> x.get("name").asText().equals("mmap"))
+            .findFirst()
+            .get();
+    assertThat(mmap.get("args").get("line").asInt()).isEqualTo(2);
+    assertThat(mmap.get("tid").asInt()).isEqualTo(101);
+    assertThat(mmap.get("pid").asInt()).isEqualTo(100);
+    assertThat(phase(root, "M"))
+        .extracting(m -> m.get("args").get("name").asText())
+        .containsExactlyInAnyOrder("thread 101", "pid 100", "main 100");
+    // the events waited in a temporary file, gone once the document is written
+    assertThat(spools()).isEqualTo(before);
+  }
+
+  private static Set<Path> spools() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("memtrace-perfetto-"))
+          .collect(Collectors.toSet());
+    }
   }
 
   @Test
