@@ -32,8 +32,8 @@ import java.util.function.Function;
  * ({@link Space}: tagged ranges, brk, malloc threshold, the object ld.so is loading). To look
  * ahead, events wait in a bounded window before they leave: a later event may amend an event still
  * waiting (the reads that follow an mmap tell what the mapping was for). Memory stays flat however
- * long the log is. Rules never throw: a rule that fails is skipped, and an event no rule explains
- * leaves without a reason and is counted in {@link #stats()}.
+ * long the log is. A rule that throws is a bug: the exception is not caught here, so a test sees
+ * it. An event no rule explains leaves without a reason and is counted in {@link #stats()}.
  */
 public final class Explainer {
 
@@ -182,28 +182,20 @@ public final class Explainer {
   /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
   public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
     Pending p = null;
-    try {
-      if (in.event() instanceof SyscallEvent sc) {
-        Space sp = enter(in.who(), sc);
-        Call call = callOf(sc.name());
-        if (passesBy(call, sp, in)) {
-          // counted now, while the event is in the cache: nothing can amend it in the window
-          stats.count(in, call.count, false, false);
-          pending.addLast(in);
-        } else {
-          p = new Pending(in);
-          explain(p, sc, sp, call);
-        }
+    if (in.event() instanceof SyscallEvent sc) {
+      Space sp = enter(in.who(), sc);
+      Call call = callOf(sc.name());
+      if (passesBy(call, sp, in)) {
+        // counted now, while the event is in the cache: nothing can amend it in the window
+        stats.count(in, call.count, false, false);
+        pending.addLast(in);
       } else {
         p = new Pending(in);
-        explainOther(p);
+        explain(p, sc, sp, call);
       }
-    } catch (RuntimeException e) {
-      // A rule met something it did not expect: the event simply stays unexplained.
-      if (p == null) {
-        p = new Pending(in);
-      }
-      p.why.clear();
+    } else {
+      p = new Pending(in);
+      explainOther(p);
     }
     if (p != null) {
       pending.addLast(p);
@@ -259,16 +251,12 @@ public final class Explainer {
       Rule.Said said = null;
       Rule rule = null;
       for (Rule r : call.rules) {
-        try {
-          if (r.matches(c)) {
-            said = r.say().say(c);
-            if (said != null) {
-              rule = r;
-              break;
-            }
+        if (r.matches(c)) {
+          said = r.say().say(c);
+          if (said != null) {
+            rule = r;
+            break;
           }
-        } catch (RuntimeException e) {
-          // skip a rule that cannot read this call
         }
       }
       if (said != null) {
