@@ -89,7 +89,7 @@ public final class PerfettoRenderer implements Renderer {
       if (!d.isEmpty() || a.changes().size() > 0) {
         Map<String, Long> bytes = state.bytesByClass(classes);
         for (Region r : d.removed()) {
-          allClasses.add(classes.classify(r));
+          allClasses.add(classes.label(r));
         }
         allClasses.addAll(bytes.keySet());
         g.writeStartObject();
