@@ -78,6 +78,12 @@ public final class Explainer {
     /** The path execve ran in this event's address space, to class its image. */
     String exe;
 
+    /** The row of the rule table that explained the event, or null. */
+    Rule rule;
+
+    /** What {@link #rule} said, while no later event has retold it; else null. */
+    Explanation said;
+
     Pending(AnnotatedEvent in) {
       this.in = in;
     }
@@ -260,7 +266,9 @@ public final class Explainer {
         }
       }
       if (said != null) {
-        p.why.add(toExplanation(rule, said, c));
+        p.rule = rule;
+        p.said = toExplanation(rule, said, c);
+        p.why.add(p.said);
       }
       State.apply(c, rule, said, p, this);
       p.classes = classes(p.in, sp);
@@ -505,24 +513,35 @@ public final class Explainer {
     p.made.add(tag);
   }
 
-  /** Replaces the reason given by ruleId on the event that made tag, if it still waits. */
-  boolean amend(Tag tag, String ruleId, Explanation replacement) {
+  /**
+   * Retells the event that made tag, if it still waits: a later event showed what the range is for.
+   * The replacement goes first; it takes the place of what {@code row} said there, when that row of
+   * the rule table explained the event (another row's reason stays), and of an earlier telling of
+   * the same kind.
+   */
+  boolean retell(Tag tag, Rule row, Explanation replacement) {
     Pending p = origins.get(tag);
     if (p == null) {
       return false;
     }
-    p.why.removeIf(e -> e.rule().equals(ruleId) || e.rule().equals(replacement.rule()));
+    Explanation old = said(p, row);
+    if (old != null) {
+      p.why.removeIf(e -> e == old);
+      p.said = null;
+    }
+    p.why.removeIf(e -> e.rule().equals(replacement.rule()));
     p.why.add(0, replacement);
     return true;
   }
 
-  /** The reason ruleId gave on the event that made tag, if that event still waits. */
-  Explanation original(Tag tag, String ruleId) {
+  /** What {@code row} said on the event that made tag, if it did and that event still waits. */
+  Explanation said(Tag tag, Rule row) {
     Pending p = origins.get(tag);
-    if (p == null) {
-      return null;
-    }
-    return p.why.stream().filter(e -> e.rule().equals(ruleId)).findFirst().orElse(null);
+    return p == null ? null : said(p, row);
+  }
+
+  private static Explanation said(Pending p, Rule row) {
+    return p.rule == row ? p.said : null;
   }
 
   /** Adds a reason to the event that made tag, if it still waits. */
