@@ -70,13 +70,13 @@ final class Buffers {
     String name = c.name();
     long addr = Num.NONE;
     long count = Num.NONE;
-    if (MemoryCalls.FLAT_BUFFER.contains(name)) {
+    if (NotedCalls.FLAT_BUFFER.contains(name)) {
       String t = c.text(1);
       if (t != null && !t.startsWith("\"") && !t.startsWith("@")) {
         addr = Num.parse(t);
       }
       count = c.arg(2);
-    } else if (MemoryCalls.IOV_BUFFER.contains(name)) {
+    } else if (NotedCalls.IOV_BUFFER.contains(name)) {
       String t = c.text(1) == null ? "" : c.text(1);
       Matcher m = IOV_BASE.matcher(t);
       if (m.find()) {

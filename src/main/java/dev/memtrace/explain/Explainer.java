@@ -315,7 +315,7 @@ public final class Explainer {
 
   /**
    * Whether this stage has nothing to learn from the call and nothing to say about it: not a memory
-   * call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}), in a space
+   * call, no region changed, not one of the calls it notes ({@link NotedCalls#NOTED}), in a space
    * whose kernel-made regions it has seen. Most of a large log is passed by.
    */
   private static boolean passesBy(Call call, Space sp, AnnotatedEvent in) {
@@ -404,7 +404,7 @@ public final class Explainer {
       c =
           new Call(
               memory,
-              MemoryCalls.NOTED.contains(name),
+              NotedCalls.NOTED.contains(name),
               stats.countOf(name),
               memory ? Rules.on(name) : List.of());
       calls.put(name, c);
