@@ -106,14 +106,17 @@ final class Ctx {
     return Constants.names(text(i), LinuxFlags.MADVISE, false);
   }
 
-  /** The file behind fd argument i: the -y decoration, else what the trace opened it as. */
+  /**
+   * The file behind fd argument i: the -y decoration, else what the model's fd table says the trace
+   * opened it as.
+   */
   String fdPath(int i) {
     String d = Num.decoration(text(i));
     if (d != null) {
       return d;
     }
     long fd = arg(i);
-    return fd == Num.NONE ? null : sp.fds.get((int) fd);
+    return fd == Num.NONE ? null : ex.fdPath(ev.pid(), (int) fd);
   }
 
   /**

@@ -2,8 +2,11 @@ package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.FdTable;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.MemorySyscalls;
+import dev.memtrace.model.ModelView;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.ExitEvent;
@@ -21,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The explain stage. It sits after the model: each event arrives with the changes the model
@@ -41,7 +43,9 @@ public final class Explainer {
   public static final int DEFAULT_WINDOW = 256;
 
   private final int window;
-  private final Function<Integer, AddressSpaceView> views;
+
+  /** The model as it stands after the event being explained, or null for none. */
+  private final ModelView model;
 
   /** What this stage remembers of each address space, by the model's handle of the space. */
   private final Map<Handle, Space> spaces = new HashMap<>();
@@ -91,20 +95,21 @@ public final class Explainer {
 
   /**
    * @param window how many events to hold back for lookahead (0 = none)
-   * @param views the model's address space of a pid after the event being explained, or null for
-   *     none; used to place buffers and faults in regions the trace never shows being made
+   * @param model the model, read after the event being explained, or null for none: its address
+   *     spaces place buffers and faults in regions the trace never shows being made, its fd tables
+   *     name the files behind fds
    */
-  public Explainer(int window, Function<Integer, AddressSpaceView> views) {
-    this(window, views, true);
+  public Explainer(int window, ModelView model) {
+    this(window, model, true);
   }
 
   /**
    * @param keepReports whether {@link #reports()} will be asked for: without, the space of a
    *     process that exited is simply let go
    */
-  public Explainer(int window, Function<Integer, AddressSpaceView> views, boolean keepReports) {
+  public Explainer(int window, ModelView model, boolean keepReports) {
     this.window = Math.max(0, window);
-    this.views = views == null ? pid -> null : views;
+    this.model = model;
     this.keepReports = keepReports;
   }
 
@@ -294,7 +299,7 @@ public final class Explainer {
     } else if (ev instanceof SignalEvent sig) {
       Who w = p.in.who();
       Space sp = w == null ? null : spaces.get(w.space().resolve());
-      Explanation e = Faults.explain(sig, sp, views.apply(pid));
+      Explanation e = Faults.explain(sig, sp, view(pid));
       if (e != null) {
         p.why.add(e);
       }
@@ -306,7 +311,7 @@ public final class Explainer {
   private Space enter(Who who, SyscallEvent sc) {
     Space sp = spaceOf(who, sc);
     last = sp;
-    AddressSpaceView v = views.apply(sc.pid());
+    AddressSpaceView v = view(sc.pid());
     if (v != null) {
       sp.view = v;
     }
@@ -460,7 +465,7 @@ public final class Explainer {
    * What a clone, fork, vfork or execve made, as the model tells: a thread or a vfork child shares
    * the caller's space, a forked child gets a copy (unless its own lines, before the clone returned
    * in the log, already gave it a space of its own), and execve gives the caller's process a fresh
-   * space that keeps its open files.
+   * space.
    */
   private void spawned(Ctx c) {
     Who.Made m = c.who == null ? null : c.who.made();
@@ -486,7 +491,6 @@ public final class Explainer {
       case EXEC -> {
         Space fresh = new Space();
         fresh.exe = State.unquote(c.text(c.name().equals("execve") ? 0 : 1));
-        fresh.fds.putAll(sp.fds);
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);
@@ -502,8 +506,16 @@ public final class Explainer {
     return s == null ? c.sp : s;
   }
 
+  /** The model's address space of a pid, or null. */
   AddressSpaceView view(Integer pid) {
-    return views.apply(pid);
+    return model == null ? null : model.space(pid);
+  }
+
+  /** The path the model's fd table holds for a pid's fd, or null when it names none. */
+  String fdPath(Integer pid, int fd) {
+    FdTable t = model == null ? null : model.fds(pid);
+    OpenFile f = t == null ? null : t.get(fd);
+    return f == null ? null : f.knownPath();
   }
 
   // ---- window bookkeeping used by rules and buffers ----
@@ -573,7 +585,7 @@ public final class Explainer {
     if (s != null && s.tag().object() != null) {
       return s.tag().object();
     }
-    AddressSpaceView v = views.apply(c.ev.pid());
+    AddressSpaceView v = view(c.ev.pid());
     Region r = v == null ? null : v.regionAt(address);
     return r == null || r.path().isEmpty() ? null : r.path();
   }

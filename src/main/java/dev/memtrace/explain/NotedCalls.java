@@ -29,13 +29,6 @@ final class NotedCalls {
   static final Set<String> NOTED =
       union(
           Set.of(
-              "openat",
-              "open",
-              "creat",
-              "memfd_create",
-              "close",
-              "dup2",
-              "dup3",
               "execve",
               "execveat",
               "clone",
@@ -49,9 +42,7 @@ final class NotedCalls {
               "getrandom",
               "arch_prctl",
               "prlimit64",
-              "getrlimit",
-              "chdir",
-              "fchdir"),
+              "getrlimit"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);
