@@ -2,20 +2,15 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.trace.TraceReader;
 import org.junit.jupiter.api.Test;
 
 /** The stage names the file behind an fd from the model's fd table, the one the model keeps. */
 class ModelFdsTest {
 
-  private static Run.Out explain(String log) {
-    return Run.explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
-  }
-
   @Test
   void anFdCopiedByFcntlNamesTheFileItWasOpenedAs() {
     Run.Out out =
-        explain(
+        Run.explain(
             """
             openat(AT_FDCWD, "/tmp/data.bin", O_RDONLY) = 3
             fcntl(3, F_DUPFD, 10) = 10
@@ -28,7 +23,7 @@ class ModelFdsTest {
   @Test
   void aCloseOnExecFdIsGoneAfterExecve() {
     Run.Out out =
-        explain(
+        Run.explain(
             """
             openat(AT_FDCWD, "/tmp/data.bin", O_RDONLY|O_CLOEXEC) = 3
             openat(AT_FDCWD, "/tmp/kept.bin", O_RDONLY) = 4
@@ -43,7 +38,7 @@ class ModelFdsTest {
   @Test
   void aSocketTheTraceNeverNamedStaysUnnamed() {
     Run.Out out =
-        explain(
+        Run.explain(
             """
             socket(AF_UNIX, SOCK_STREAM, 0) = 3
             mmap(NULL, 8192, PROT_READ, MAP_SHARED, 3, 0) = 0x7f0000000000

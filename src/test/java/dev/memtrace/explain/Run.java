@@ -49,6 +49,11 @@ final class Run {
     return new Out(out, ex.stats());
   }
 
+  /** The explain stage over a log given as text. */
+  static Out explain(String log) {
+    return explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
+  }
+
   static Out explain(Path log) throws IOException {
     return explain(read(log), Explainer.DEFAULT_WINDOW);
   }
