@@ -4,7 +4,6 @@ import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.Classifier;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
@@ -52,7 +51,7 @@ final class AnalyzePipeline {
   private final EventFilter.Options filter;
 
   /** Region classes for colours, counters and --class: the explain stage's, by name and perms. */
-  private final RegionClassifier classes = r -> Classifier.classify(r, null).label;
+  private final RegionClassifier classes = RegionClassifier.BY_NAME;
 
   private final PrintStream stdout;
   private final PrintStream err;

@@ -46,7 +46,7 @@ final class Annotator implements ReadAhead.Annotator {
     this.explain =
         new Explainer(
             explainOn ? Explainer.DEFAULT_WINDOW : 0,
-            pid -> model == null ? null : model.model().space(pid),
+            model == null ? null : model.model(),
             reports);
   }
 

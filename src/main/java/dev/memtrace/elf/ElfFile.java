@@ -312,8 +312,8 @@ public final class ElfFile {
         }
       }
       return Collections.unmodifiableList(out);
-    } catch (IOException | RuntimeException e) {
-      return List.of();
+    } catch (IOException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      return List.of(); // unreadable, or a damaged symbol table: a file without symbols
     }
   }
 }

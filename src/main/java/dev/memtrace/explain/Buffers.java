@@ -380,7 +380,7 @@ final class Buffers {
     }
     boolean observed = addr.isPresent();
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
-    Explanation before = ex.original(t, "malloc-mmap");
+    Explanation before = ex.said(t, MallocRules.MALLOC_MMAP);
     if (before != null && before.basis() == Basis.STACK) {
       basis = Basis.STACK;
       List<String> ev = new ArrayList<>(before.evidence().subList(0, 1));
@@ -394,7 +394,7 @@ final class Buffers {
               + "-byte reads that follow fit the "
               + "arithmetic exactly)";
     }
-    ex.amend(t, "malloc-mmap", new Explanation("io-buffer", text, basis, evidence));
+    ex.retell(t, MallocRules.MALLOC_MMAP, new Explanation("io-buffer", text, basis, evidence));
     return true;
   }
 }

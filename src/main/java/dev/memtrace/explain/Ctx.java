@@ -94,13 +94,16 @@ final class Ctx {
     return call.names(i, LinuxFlags.MADVISE, false);
   }
 
-  /** The file behind fd argument i: the -y decoration, else what the trace opened it as. */
+  /**
+   * The file behind fd argument i: the -y decoration, else what the model's fd table says the trace
+   * opened it as.
+   */
   String fdPath(int i) {
     String d = call.fdPath(i);
     if (d != null) {
       return d;
     }
-    return has(i) ? sp.fds.get((int) arg(i)) : null;
+    return has(i) ? ex.fdPath(ev.pid(), (int) arg(i)) : null;
   }
 
   /**

@@ -2,8 +2,11 @@ package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.FdTable;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.MemorySyscalls;
+import dev.memtrace.model.ModelView;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.ExitEvent;
@@ -21,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The explain stage. It sits after the model: each event arrives with the changes the model
@@ -32,8 +34,8 @@ import java.util.function.Function;
  * ({@link Space}: tagged ranges, brk, malloc threshold, the object ld.so is loading). To look
  * ahead, events wait in a bounded window before they leave: a later event may amend an event still
  * waiting (the reads that follow an mmap tell what the mapping was for). Memory stays flat however
- * long the log is. Rules never throw: a rule that fails is skipped, and an event no rule explains
- * leaves without a reason and is counted in {@link #stats()}.
+ * long the log is. A rule that throws is a bug: the exception is not caught here, so a test sees
+ * it. An event no rule explains leaves without a reason and is counted in {@link #stats()}.
  */
 public final class Explainer {
 
@@ -41,7 +43,9 @@ public final class Explainer {
   public static final int DEFAULT_WINDOW = 256;
 
   private final int window;
-  private final Function<Integer, AddressSpaceView> views;
+
+  /** The model as it stands after the event being explained, or null for none. */
+  private final ModelView model;
 
   /** What this stage remembers of each address space, by the model's handle of the space. */
   private final Map<Handle, Space> spaces = new HashMap<>();
@@ -78,6 +82,12 @@ public final class Explainer {
     /** The path execve ran in this event's address space, to class its image. */
     String exe;
 
+    /** The row of the rule table that explained the event, or null. */
+    Rule rule;
+
+    /** What {@link #rule} said, while no later event has retold it; else null. */
+    Explanation said;
+
     Pending(AnnotatedEvent in) {
       this.in = in;
     }
@@ -85,20 +95,21 @@ public final class Explainer {
 
   /**
    * @param window how many events to hold back for lookahead (0 = none)
-   * @param views the model's address space of a pid after the event being explained, or null for
-   *     none; used to place buffers and faults in regions the trace never shows being made
+   * @param model the model, read after the event being explained, or null for none: its address
+   *     spaces place buffers and faults in regions the trace never shows being made, its fd tables
+   *     name the files behind fds
    */
-  public Explainer(int window, Function<Integer, AddressSpaceView> views) {
-    this(window, views, true);
+  public Explainer(int window, ModelView model) {
+    this(window, model, true);
   }
 
   /**
    * @param keepReports whether {@link #reports()} will be asked for: without, the space of a
    *     process that exited is simply let go
    */
-  public Explainer(int window, Function<Integer, AddressSpaceView> views, boolean keepReports) {
+  public Explainer(int window, ModelView model, boolean keepReports) {
     this.window = Math.max(0, window);
-    this.views = views == null ? pid -> null : views;
+    this.model = model;
     this.keepReports = keepReports;
   }
 
@@ -182,28 +193,20 @@ public final class Explainer {
   /** As {@link #accept(AnnotatedEvent)}, adding the events that leave the window to {@code out}. */
   public void accept(AnnotatedEvent in, List<AnnotatedEvent> out) {
     Pending p = null;
-    try {
-      if (in.event() instanceof SyscallEvent sc) {
-        Space sp = enter(in.who(), sc);
-        Call call = callOf(sc.name());
-        if (passesBy(call, sp, in)) {
-          // counted now, while the event is in the cache: nothing can amend it in the window
-          stats.count(in, call.count, false, false);
-          pending.addLast(in);
-        } else {
-          p = new Pending(in);
-          explain(p, sc, sp, call);
-        }
+    if (in.event() instanceof SyscallEvent sc) {
+      Space sp = enter(in.who(), sc);
+      Call call = callOf(sc.name());
+      if (passesBy(call, sp, in)) {
+        // counted now, while the event is in the cache: nothing can amend it in the window
+        stats.count(in, call.count, false, false);
+        pending.addLast(in);
       } else {
         p = new Pending(in);
-        explainOther(p);
+        explain(p, sc, sp, call);
       }
-    } catch (RuntimeException e) {
-      // A rule met something it did not expect: the event simply stays unexplained.
-      if (p == null) {
-        p = new Pending(in);
-      }
-      p.why.clear();
+    } else {
+      p = new Pending(in);
+      explainOther(p);
     }
     if (p != null) {
       pending.addLast(p);
@@ -260,20 +263,18 @@ public final class Explainer {
       Rule.Said said = null;
       Rule rule = null;
       for (Rule r : call.rules) {
-        try {
-          if (r.matches(c)) {
-            said = r.say().say(c);
-            if (said != null) {
-              rule = r;
-              break;
-            }
+        if (r.matches(c)) {
+          said = r.say().say(c);
+          if (said != null) {
+            rule = r;
+            break;
           }
-        } catch (RuntimeException e) {
-          // skip a rule that cannot read this call
         }
       }
       if (said != null) {
-        p.why.add(toExplanation(rule, said, c));
+        p.rule = rule;
+        p.said = toExplanation(rule, said, c);
+        p.why.add(p.said);
       }
       State.apply(c, rule, said, p, this);
       p.classes = classes(p.in, sp);
@@ -299,7 +300,7 @@ public final class Explainer {
     } else if (ev instanceof SignalEvent sig) {
       Who w = p.in.who();
       Space sp = w == null ? null : spaces.get(w.space().resolve());
-      Explanation e = Faults.explain(sig, sp, views.apply(pid));
+      Explanation e = Faults.explain(sig, sp, view(pid));
       if (e != null) {
         p.why.add(e);
       }
@@ -311,7 +312,7 @@ public final class Explainer {
   private Space enter(Who who, SyscallEvent sc) {
     Space sp = spaceOf(who, sc);
     last = sp;
-    AddressSpaceView v = views.apply(sc.pid());
+    AddressSpaceView v = view(sc.pid());
     if (v != null) {
       sp.view = v;
     }
@@ -320,7 +321,7 @@ public final class Explainer {
 
   /**
    * Whether this stage has nothing to learn from the call and nothing to say about it: not a memory
-   * call, no region changed, not one of the calls it notes ({@link MemoryCalls#NOTED}), in a space
+   * call, no region changed, not one of the calls it notes ({@link NotedCalls#NOTED}), in a space
    * whose kernel-made regions it has seen. Most of a large log is passed by.
    */
   private static boolean passesBy(Call call, Space sp, AnnotatedEvent in) {
@@ -409,7 +410,7 @@ public final class Explainer {
       c =
           new Call(
               memory,
-              MemoryCalls.NOTED.contains(name),
+              NotedCalls.NOTED.contains(name),
               stats.countOf(name),
               memory ? Rules.on(name) : List.of());
       calls.put(name, c);
@@ -465,7 +466,7 @@ public final class Explainer {
    * What a clone, fork, vfork or execve made, as the model tells: a thread or a vfork child shares
    * the caller's space, a forked child gets a copy (unless its own lines, before the clone returned
    * in the log, already gave it a space of its own), and execve gives the caller's process a fresh
-   * space that keeps its open files.
+   * space.
    */
   private void spawned(Ctx c) {
     Who.Made m = c.who == null ? null : c.who.made();
@@ -491,7 +492,6 @@ public final class Explainer {
       case EXEC -> {
         Space fresh = new Space();
         fresh.exe = State.unquote(c.text(c.name().equals("execve") ? 0 : 1));
-        fresh.fds.putAll(sp.fds);
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);
@@ -507,8 +507,16 @@ public final class Explainer {
     return s == null ? c.sp : s;
   }
 
+  /** The model's address space of a pid, or null. */
   AddressSpaceView view(Integer pid) {
-    return views.apply(pid);
+    return model == null ? null : model.space(pid);
+  }
+
+  /** The path the model's fd table holds for a pid's fd, or null when it names none. */
+  String fdPath(Integer pid, int fd) {
+    FdTable t = model == null ? null : model.fds(pid);
+    OpenFile f = t == null ? null : t.get(fd);
+    return f == null ? null : f.knownPath();
   }
 
   // ---- window bookkeeping used by rules and buffers ----
@@ -518,24 +526,35 @@ public final class Explainer {
     p.made.add(tag);
   }
 
-  /** Replaces the reason given by ruleId on the event that made tag, if it still waits. */
-  boolean amend(Tag tag, String ruleId, Explanation replacement) {
+  /**
+   * Retells the event that made tag, if it still waits: a later event showed what the range is for.
+   * The replacement goes first; it takes the place of what {@code row} said there, when that row of
+   * the rule table explained the event (another row's reason stays), and of an earlier telling of
+   * the same kind.
+   */
+  boolean retell(Tag tag, Rule row, Explanation replacement) {
     Pending p = origins.get(tag);
     if (p == null) {
       return false;
     }
-    p.why.removeIf(e -> e.rule().equals(ruleId) || e.rule().equals(replacement.rule()));
+    Explanation old = said(p, row);
+    if (old != null) {
+      p.why.removeIf(e -> e == old);
+      p.said = null;
+    }
+    p.why.removeIf(e -> e.rule().equals(replacement.rule()));
     p.why.add(0, replacement);
     return true;
   }
 
-  /** The reason ruleId gave on the event that made tag, if that event still waits. */
-  Explanation original(Tag tag, String ruleId) {
+  /** What {@code row} said on the event that made tag, if it did and that event still waits. */
+  Explanation said(Tag tag, Rule row) {
     Pending p = origins.get(tag);
-    if (p == null) {
-      return null;
-    }
-    return p.why.stream().filter(e -> e.rule().equals(ruleId)).findFirst().orElse(null);
+    return p == null ? null : said(p, row);
+  }
+
+  private static Explanation said(Pending p, Rule row) {
+    return p.rule == row ? p.said : null;
   }
 
   /** Adds a reason to the event that made tag, if it still waits. */
@@ -567,7 +586,7 @@ public final class Explainer {
     if (s != null && s.tag().object() != null) {
       return s.tag().object();
     }
-    AddressSpaceView v = views.apply(c.ev.pid());
+    AddressSpaceView v = view(c.ev.pid());
     Region r = v == null ? null : v.regionAt(address);
     return r == null || r.path().isEmpty() ? null : r.path();
   }

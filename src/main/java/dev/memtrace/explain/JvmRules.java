@@ -366,9 +366,9 @@ final class JvmRules {
       return;
     }
     Tag t = before.tag();
-    c.ex.amend(
+    c.ex.retell(
         t,
-        "reservation",
+        MappingRules.RESERVATION,
         new Explanation(
             "jvm-cds-class-space",
             "likely HotSpot's CDS archive and compressed class space, reserved together "

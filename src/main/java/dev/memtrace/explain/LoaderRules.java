@@ -17,6 +17,20 @@ import java.util.Set;
 final class LoaderRules {
   private LoaderRules() {}
 
+  /** ld.so's minimal malloc mapping (retold when ARCH_SET_FS shows it holds the TLS block). */
+  static final Rule MINIMAL_MALLOC =
+      Rule.on("ldso-minimal-malloc", "mmap")
+          .when(
+              ok(),
+              anon(),
+              addrNull(),
+              prot(2, "PROT_READ", "PROT_WRITE"),
+              startup(),
+              c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              sizeBelow(1, 1 << 20))
+          .frames("__minimal_malloc")
+          .says(LoaderRules::minimalMalloc);
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("ldso-brk-query", "brk")
@@ -93,17 +107,7 @@ final class LoaderRules {
                             && c.sp.loading == null)
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
-        Rule.on("ldso-minimal-malloc", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
-                startup(),
-                c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-                sizeBelow(1, 1 << 20))
-            .frames("__minimal_malloc")
-            .says(LoaderRules::minimalMalloc));
+        MINIMAL_MALLOC);
   }
 
   /**

@@ -54,6 +54,49 @@ final class MallocRules {
   static final long MIN_MALLOC_GROWTH =
       Glibc.alignUp(Glibc.TOP_PAD + Glibc.MINSIZE + 1, Glibc.PAGE);
 
+  /**
+   * A small brk growth: the program, not malloc, moved the break (retold when the TLS is found in
+   * it).
+   */
+  static final Rule BRK_DIRECT =
+      Rule.on("brk-direct", "brk")
+          .when(
+              ok(),
+              c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
+          .says(
+              c -> {
+                long inc = c.arg(0) - c.sp.brk;
+                return Said.of(
+                        "the break moves up by "
+                            + inc
+                            + " bytes, less than any growth glibc "
+                            + "malloc asks for (at least "
+                            + MIN_MALLOC_GROWTH
+                            + " = ALIGN_UP("
+                            + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
+                            + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
+                            + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
+                        Basis.ARITHMETIC,
+                        inc + " < " + MIN_MALLOC_GROWTH)
+                    .tag(RegionClass.HEAP, "[heap]");
+              });
+
+  /**
+   * A chunk from malloc's mmap path (retold when the reads that follow show it is an I/O buffer).
+   */
+  static final Rule MALLOC_MMAP =
+      Rule.on("malloc-mmap", "mmap")
+          .when(
+              ok(),
+              anon(),
+              addrNull(),
+              prot(2, "PROT_READ", "PROT_WRITE"),
+              c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
+          .frames(ALLOC_FRAMES)
+          .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))
+          .says(MallocRules::mmapChunk);
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("malloc-brk-query", "brk")
@@ -93,27 +136,7 @@ final class MallocRules {
                                 + hex(c.arg(0))
                                 + ", a multiple of 4096")
                         .tag(RegionClass.HEAP, "[heap]")),
-        Rule.on("brk-direct", "brk")
-            .when(
-                ok(),
-                c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
-            .says(
-                c -> {
-                  long inc = c.arg(0) - c.sp.brk;
-                  return Said.of(
-                          "the break moves up by "
-                              + inc
-                              + " bytes, less than any growth glibc "
-                              + "malloc asks for (at least "
-                              + MIN_MALLOC_GROWTH
-                              + " = ALIGN_UP("
-                              + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
-                              + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
-                              + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
-                          Basis.ARITHMETIC,
-                          inc + " < " + MIN_MALLOC_GROWTH)
-                      .tag(RegionClass.HEAP, "[heap]");
-                }),
+        BRK_DIRECT,
         Rule.on("malloc-brk-first", "brk")
             .when(
                 ok(),
@@ -258,17 +281,7 @@ final class MallocRules {
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
             .frames("realloc", "__libc_realloc", "mremap_chunk")
             .says(MallocRules::realloc),
-        Rule.on("malloc-mmap", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
-                c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-                c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
-            .frames(ALLOC_FRAMES)
-            .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))
-            .says(MallocRules::mmapChunk));
+        MALLOC_MMAP);
   }
 
   /**

@@ -52,6 +52,30 @@ final class MappingRules {
           Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
 
   /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
+  /** A PROT_NONE reservation (retold when the CDS archive is mapped at its start). */
+  static final Rule RESERVATION =
+      Rule.on("reservation", "mmap")
+          .when(ok(), anon(), prot(2))
+          .says(
+              c ->
+                  Said.of(
+                          "reserves "
+                              + c.len()
+                              + " bytes of address space PROT_NONE"
+                              + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+                              + ": nothing is committed or charged to overcommit; parts are made "
+                              + "usable later with mprotect or mmap(MAP_FIXED). "
+                              + (JvmRules.jvm().test(c)
+                                  ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
+                                      + "metaspace, class space, a GC table or a VM page); its size "
+                                      + "alone does not tell which"
+                                  : "runtimes (a JVM's heap, V8's cage and code range) and "
+                                      + "allocators reserve like this; the call alone does not tell "
+                                      + "whose it is"),
+                          Basis.PATTERN,
+                          "anonymous PROT_NONE mapping")
+                      .tag(RegionClass.RESERVED, c.len() + "-byte reservation"));
+
   static List<Rule> runtimeRules() {
     return List.of(
         Rule.on("v8-reservation", "mmap")
@@ -207,27 +231,7 @@ final class MappingRules {
                           (none ? "reserved part of " : "committed part of ") + whole)
                       .within(s.tag());
                 }),
-        Rule.on("reservation", "mmap")
-            .when(ok(), anon(), prot(2))
-            .says(
-                c ->
-                    Said.of(
-                            "reserves "
-                                + c.len()
-                                + " bytes of address space PROT_NONE"
-                                + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
-                                + ": nothing is committed or charged to overcommit; parts are made "
-                                + "usable later with mprotect or mmap(MAP_FIXED). "
-                                + (JvmRules.jvm().test(c)
-                                    ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
-                                        + "metaspace, class space, a GC table or a VM page); its size "
-                                        + "alone does not tell which"
-                                    : "runtimes (a JVM's heap, V8's cage and code range) and "
-                                        + "allocators reserve like this; the call alone does not tell "
-                                        + "whose it is"),
-                            Basis.PATTERN,
-                            "anonymous PROT_NONE mapping")
-                        .tag(RegionClass.RESERVED, c.len() + "-byte reservation")),
+        RESERVATION,
         Rule.on("anon-direct", "mmap")
             .when(ok(), anon(), flag(3, "MAP_PRIVATE"), afterStartup())
             .says(MappingRules::directAnon),

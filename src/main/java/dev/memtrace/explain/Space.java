@@ -15,8 +15,8 @@ import java.util.TreeSet;
 /**
  * What the explain stage remembers about one address space (one mm, shared by its threads): the
  * tags of its ranges, the brk area, glibc malloc's state as far as the trace reveals it, the
- * objects ld.so is loading, the open files, and the last few calls (the neighbours rules look back
- * at). Fork copies it; execve starts a fresh one.
+ * objects ld.so is loading, and the last few calls (the neighbours rules look back at). Fork copies
+ * it; execve starts a fresh one. Open files are the model's ({@link Explainer#fdPath}).
  */
 final class Space {
 
@@ -39,10 +39,6 @@ final class Space {
   }
 
   final TagMap tags;
-  final Map<Integer, String> fds;
-
-  /** The working directory as chdir/fchdir showed it, or null when the trace has not. */
-  String cwd;
 
   String exe;
   long startBrk = -1;
@@ -116,14 +112,11 @@ final class Space {
 
   Space() {
     this.tags = new TagMap();
-    this.fds = new HashMap<>();
   }
 
   private Space(Space from) {
     this.tags = from.tags.copy();
-    this.fds = new HashMap<>(from.fds);
     this.exe = from.exe;
-    this.cwd = from.cwd;
     this.startBrk = from.startBrk;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;

@@ -95,9 +95,9 @@ final class Specials {
             + "execs; the parent then unmaps it (clone at line "
             + c.line()
             + ")";
-    c.ex.amend(
+    c.ex.retell(
         s.tag(),
-        "thread-stack-noguard",
+        ThreadRules.STACK_NOGUARD,
         new Explanation(
             "spawn-stack",
             text,
@@ -193,9 +193,9 @@ final class Specials {
               "TLS_INIT_TP: sets the main thread's FS base to " + hex(fs) + ". " + text,
               Basis.ARITHMETIC,
               List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
-      c.ex.amend(
+      c.ex.retell(
           t,
-          "brk-direct",
+          MallocRules.BRK_DIRECT,
           new Explanation(
               "tls-in-heap",
               text,
@@ -222,9 +222,9 @@ final class Specials {
             + hex(off)
             + " = the block's start in this mapping, rounded up to "
             + "dl_tls_static_align, + dl_tls_static_size - TLS_TCB_SIZE";
-    c.ex.amend(
+    c.ex.retell(
         t,
-        "ldso-minimal-malloc",
+        LoaderRules.MINIMAL_MALLOC,
         new Explanation(
             "tls-block",
             text,

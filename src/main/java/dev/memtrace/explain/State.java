@@ -1,15 +1,13 @@
 package dev.memtrace.explain;
 
-import dev.memtrace.decode.ArgText;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect and
- * brk; fds follow open and close; clone, fork and execve share, copy or replace spaces. This runs
+ * brk; clone, fork and execve share, copy or replace spaces (open files are the model's). This runs
  * after the rules have read the state as it was before the call.
  */
 final class State {
@@ -154,46 +152,10 @@ final class State {
     return c.prot(2).isEmpty() ? RegionClass.RESERVED : RegionClass.ANON;
   }
 
-  /** Files and processes: fds, clone/fork/execve. */
+  /** The other calls the stage learns from: System V segment sizes, malloc's start. */
   static void applyOther(Ctx c, Explainer ex) {
     Space sp = c.sp;
     switch (c.name()) {
-      case "openat", "open", "creat", "memfd_create" -> {
-        long fd = c.ret();
-        if (c.ok() && fd >= 0) {
-          int pathArg = c.name().equals("openat") ? 1 : 0;
-          String path = c.call.resultPath();
-          if (path == null) {
-            path = unquote(c.text(pathArg));
-            if (c.name().equals("memfd_create")) {
-              path = "/memfd:" + path;
-            } else if (path != null) {
-              path = resolve(sp, c.name().equals("openat") ? c.text(0) : "AT_FDCWD", path);
-            }
-          }
-          sp.fds.put((int) fd, path);
-        }
-      }
-      case "chdir" -> {
-        if (c.ok()) {
-          String dir = unquote(c.text(0));
-          sp.cwd = dir == null ? null : resolve(sp, "AT_FDCWD", dir);
-          sp.cwd = sp.cwd != null && sp.cwd.startsWith("/") ? sp.cwd : null;
-        }
-      }
-      case "fchdir" -> {
-        if (c.ok()) {
-          String dir = c.fdPath(0);
-          sp.cwd = dir != null && dir.startsWith("/") ? dir : null;
-        }
-      }
-      case "close" -> sp.fds.remove((int) c.arg(0));
-      case "dup2", "dup3" -> {
-        String from = sp.fds.get((int) c.arg(0));
-        if (c.ok() && from != null) {
-          sp.fds.put((int) c.ret(), from);
-        }
-      }
       case "shmget" -> {
         if (c.ok() && c.arg(1) > 0) {
           sp.shmSizes.put(c.ret(), c.arg(1));
@@ -208,35 +170,6 @@ final class State {
         // nothing to remember
       }
     }
-  }
-
-  /**
-   * A path as the call named it, made absolute against its directory fd (openat's first argument:
-   * AT_FDCWD for the working directory) when the trace shows what that directory is; else left as
-   * it was (relative).
-   */
-  static String resolve(Space sp, String dirArg, String path) {
-    if (path.startsWith("/") || dirArg == null) {
-      return path;
-    }
-    String dir;
-    if (dirArg.trim().startsWith("AT_FDCWD")) {
-      dir = sp.cwd;
-    } else {
-      dir = ArgText.decoration(dirArg);
-      if (dir == null) {
-        OptionalLong fd = ArgText.number(dirArg);
-        dir = fd.isPresent() ? sp.fds.get((int) fd.getAsLong()) : null;
-      }
-    }
-    if (dir == null || !dir.startsWith("/")) {
-      return path;
-    }
-    String rel = path.startsWith("./") ? path.substring(2) : path;
-    if (rel.equals(".") || rel.isEmpty()) {
-      return dir;
-    }
-    return (dir.endsWith("/") ? dir : dir + "/") + rel;
   }
 
   /**

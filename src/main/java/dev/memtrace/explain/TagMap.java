@@ -96,9 +96,12 @@ public final class TagMap {
     return e == null ? null : e.getValue();
   }
 
-  /** The spans overlapping [start, end), in address order. */
+  /** The spans overlapping [start, end), in address order; none when the range is empty. */
   public List<Span> overlapping(long start, long end) {
     List<Span> out = new ArrayList<>();
+    if (end <= start) {
+      return out; // a length that wraps past the top of the address space (a damaged log)
+    }
     Span first = at(start);
     if (first != null) {
       out.add(first);

@@ -15,26 +15,32 @@ import java.util.List;
 final class ThreadRules {
   private ThreadRules() {}
 
+  /**
+   * A thread stack without a guard page (retold when a vfork-like clone runs on it: posix_spawn).
+   */
+  static final Rule STACK_NOGUARD =
+      Rule.on("thread-stack-noguard", "mmap")
+          .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"))
+          .frames("allocate_stack", "pthread_create")
+          .says(
+              c ->
+                  Said.of(
+                          "a thread stack of "
+                              + c.len()
+                              + " bytes without a glibc guard page "
+                              + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
+                              + "and put their own guard zones at the low end",
+                          Basis.PATTERN,
+                          "MAP_STACK, PROT_READ|PROT_WRITE")
+                      .tag(RegionClass.THREAD_STACK, "thread stack"));
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("thread-stack", "mmap")
             .when(ok(), anon(), prot(2), flag(3, "MAP_STACK"))
             .frames("allocate_stack", "pthread_create", "__pthread_create_2_1")
             .says(ThreadRules::stackBlock),
-        Rule.on("thread-stack-noguard", "mmap")
-            .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"))
-            .frames("allocate_stack", "pthread_create")
-            .says(
-                c ->
-                    Said.of(
-                            "a thread stack of "
-                                + c.len()
-                                + " bytes without a glibc guard page "
-                                + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
-                                + "and put their own guard zones at the low end",
-                            Basis.PATTERN,
-                            "MAP_STACK, PROT_READ|PROT_WRITE")
-                        .tag(RegionClass.THREAD_STACK, "thread stack")),
+        STACK_NOGUARD,
         Rule.on("thread-stack-prot", "mprotect")
             .when(
                 ok(),

@@ -2,6 +2,7 @@ package dev.memtrace.model;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -42,8 +43,8 @@ public final class Agreement {
   private static boolean sameLocalFile(String model, String kernel) {
     try {
       return Files.isSameFile(Path.of(model), Path.of(kernel));
-    } catch (IOException | RuntimeException e) {
-      return false;
+    } catch (IOException | InvalidPathException e) {
+      return false; // one of them does not exist here, or is no path here: not shown to be one file
     }
   }
 

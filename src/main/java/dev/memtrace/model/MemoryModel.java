@@ -26,7 +26,7 @@ import java.util.Set;
  *
  * <p>A log without pids (strace without -f) is one task, keyed 0.
  */
-public final class MemoryModel {
+public final class MemoryModel implements ModelView {
 
   /** One handler per system call name: the knowledge of which call does what, as a table. */
   interface Handler {
@@ -326,7 +326,7 @@ public final class MemoryModel {
     lastTask = null;
   }
 
-  /** The address space the task with this tid uses, or null when no event named it. */
+  @Override
   public AddressSpace space(Integer pid) {
     Task t = known(key(pid));
     return t == null ? null : t.mm;
@@ -343,6 +343,7 @@ public final class MemoryModel {
     return t == null ? key(pid) : t.tgid;
   }
 
+  @Override
   public FdTable fds(Integer pid) {
     Task t = known(key(pid));
     return t == null ? null : t.fds;

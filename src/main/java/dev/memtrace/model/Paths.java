@@ -1,5 +1,6 @@
 package dev.memtrace.model;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** Path text as the model stores it: joined to a directory when relative, normalised. */
@@ -24,8 +25,8 @@ final class Paths {
     }
     try {
       return Path.of(path).normalize().toString();
-    } catch (RuntimeException e) {
-      return path;
+    } catch (InvalidPathException e) {
+      return path; // a NUL byte: not a path the file system could hold, kept as the trace said it
     }
   }
 }

@@ -1,23 +1,23 @@
 package dev.memtrace.render;
 
 import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Region classes as the explain stage gave them with each change ({@link
- * AnnotatedEvent#classLabel}): it knows what a range was made for (a malloc arena, a thread stack),
- * which a region's name and permissions alone do not tell. A region keeps the first class it was
- * given, so totals added and removed under one class stay balanced; a region no event classed (one
- * made by the kernel, or a timeline built without the explain stage) falls back to the given
- * classifier.
+ * Region classes as the explain stage gave them with each change ({@link AnnotatedEvent#classOf}):
+ * it knows what a range was made for (a malloc arena, a thread stack), which a region's name and
+ * permissions alone do not tell. A region keeps the first class it was given, so totals added and
+ * removed under one class stay balanced; a region no event classed (one made by the kernel, or a
+ * timeline built without the explain stage) falls back to the given classifier.
  */
 public final class LearnedClasses implements RegionClassifier {
 
   private final RegionClassifier fallback;
-  private final Map<Region, String> learned = new HashMap<>();
+  private final Map<Region, RegionClass> learned = new HashMap<>();
 
   public LearnedClasses(RegionClassifier fallback) {
     this.fallback = fallback;
@@ -26,7 +26,7 @@ public final class LearnedClasses implements RegionClassifier {
   /** Takes the classes of the regions the event's changes leave or remove. */
   public void learn(AnnotatedEvent a) {
     for (int i = 0; i < a.changes().size(); i++) {
-      String cls = a.classLabel(i);
+      RegionClass cls = a.classOf(i);
       RegionChange c = a.changes().get(i);
       Region r = c.after() != null ? c.after() : c.before();
       learn(r, cls);
@@ -34,15 +34,15 @@ public final class LearnedClasses implements RegionClassifier {
   }
 
   /** Takes one change's class: the region it leaves (or removes) and the class it was given. */
-  public void learn(Region r, String cls) {
+  public void learn(Region r, RegionClass cls) {
     if (cls != null && r != null) {
       learned.putIfAbsent(r, cls);
     }
   }
 
   @Override
-  public String classify(Region region) {
-    String cls = learned.get(region);
+  public RegionClass classify(Region region) {
+    RegionClass cls = learned.get(region);
     return cls != null ? cls : fallback.classify(region);
   }
 }

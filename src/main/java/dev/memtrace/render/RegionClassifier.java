@@ -1,42 +1,28 @@
 package dev.memtrace.render;
 
+import dev.memtrace.explain.Classifier;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
 
 /**
- * Names the class of a region ({@code heap}, {@code stack}, {@code library}, ...) for colouring,
- * filtering and per-class totals. The explain stage owns the real classification; renderers take it
- * as this function so they never depend on how it is made.
+ * The class of a region ({@link RegionClass}) for colouring, filtering and per-class totals. The
+ * explain stage owns the classification ({@link Classifier}); renderers take it as this function
+ * and never classify by themselves.
  */
 @FunctionalInterface
 public interface RegionClassifier {
 
-  String classify(Region region);
+  RegionClass classify(Region region);
+
+  /** The label of the region's class, as output writes it. */
+  default String label(Region region) {
+    return classify(region).label;
+  }
 
   /**
-   * A classification from the path and permissions alone, for when no better one is wired in: the
-   * kernel's named areas, shared libraries, other files, anonymous memory.
+   * The explain stage's class of a region from its name and permissions alone, for regions no event
+   * classed (the kernel's areas, those a snapshot showed) and timelines built without the explain
+   * stage.
    */
-  RegionClassifier BY_PATH =
-      r -> {
-        String p = r.path();
-        if (p.isEmpty()) {
-          return "anonymous";
-        }
-        if (p.equals("[heap]")) {
-          return "heap";
-        }
-        if (p.startsWith("[stack")) {
-          return "stack";
-        }
-        if (p.equals("[vdso]") || p.equals("[vvar]") || p.equals("[vsyscall]")) {
-          return "kernel";
-        }
-        if (p.startsWith("[")) {
-          return "anonymous";
-        }
-        if (p.endsWith(".so") || p.contains(".so.")) {
-          return "library";
-        }
-        return "file";
-      };
+  RegionClassifier BY_NAME = r -> Classifier.classify(r, null);
 }

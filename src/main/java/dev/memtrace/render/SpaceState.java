@@ -111,7 +111,7 @@ public final class SpaceState {
   public Map<String, Long> bytesByClass(RegionClassifier classes) {
     Map<String, Long> out = new TreeMap<>();
     for (Region r : byStart.values()) {
-      out.merge(classes.classify(r), r.size(), Long::sum);
+      out.merge(classes.label(r), r.size(), Long::sum);
     }
     return out;
   }

@@ -123,7 +123,7 @@ final class MapsSampler {
           return Integer.parseInt(l.substring(8).trim());
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | NumberFormatException e) {
       // gone, or not a number: unknown
     }
     return 0;

@@ -73,7 +73,7 @@ final class PtraceDiagnosis {
           return "pid " + pid + " has exited (a zombie waiting for its parent)";
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       return "pid " + pid + " is gone";
     }
     return null;
@@ -121,7 +121,7 @@ final class PtraceDiagnosis {
           return l.substring(name.length() + 1).trim();
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       // unknown
     }
     return null;
@@ -130,7 +130,7 @@ final class PtraceDiagnosis {
   private static String read(Path p) {
     try {
       return Files.readString(p).trim();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       return null;
     }
   }

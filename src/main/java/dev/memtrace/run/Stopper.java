@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -146,8 +148,10 @@ final class Stopper extends Thread {
   private static void awaitExit(ProcessHandle p, long millis) {
     try {
       p.onExit().get(millis, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
+    } catch (TimeoutException | ExecutionException e) {
       // still running: the caller escalates
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -60,8 +60,8 @@ public final class ArgParser {
     }
     try {
       return CallRecord.from(body, tree);
-    } catch (RuntimeException e) {
-      return null;
+    } catch (IllegalArgumentException e) {
+      return null; // parsed, but not a call record (a suffix that is no errno)
     }
   }
 
@@ -82,7 +82,7 @@ public final class ArgParser {
     try {
       Arg value = new ArgBuilder(text).visit(tree.arg());
       return tree.name == null ? value : new Arg.Named(text, tree.name.getText(), value);
-    } catch (RuntimeException e) {
+    } catch (IllegalArgumentException e) {
       // A value the builder cannot type (a number too long for 64 bits, say) stays text.
       return new Arg.Other(text);
     }

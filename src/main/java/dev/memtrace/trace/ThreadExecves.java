@@ -150,16 +150,12 @@ final class ThreadExecves {
     SyscallEvent resumed = (SyscallEvent) leader.event();
     TraceEvent joined = null;
     if (u.name().equals(r.name())) {
-      try {
-        joined =
-            Assembler.resume(
-                parser,
-                new Piece.Unfinished(
-                    u.source(), thread.event().prefix(), u.name(), u.argsText(), u.newPid()),
-                new Piece.Resumed(r.source(), resumed.prefix(), r.name(), r.rest()));
-      } catch (RuntimeException e) {
-        joined = null; // a scanner bug: the halves stay as their readers gave them
-      }
+      joined =
+          Assembler.resume(
+              parser,
+              new Piece.Unfinished(
+                  u.source(), thread.event().prefix(), u.name(), u.argsText(), u.newPid()),
+              new Piece.Resumed(r.source(), resumed.prefix(), r.name(), r.rest()));
     }
     if (joined instanceof SyscallEvent s) {
       out.add(s.withStack(resumed.stack()));

@@ -27,8 +27,7 @@ class ExplainerSpacesTest {
 
   private static List<SpaceReport> reports(String log, boolean keepReports) {
     ModelStage model = new ModelStage(new MemoryModel(), List.of());
-    Explainer ex =
-        new Explainer(Explainer.DEFAULT_WINDOW, pid -> model.model().space(pid), keepReports);
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), keepReports);
     for (TraceEvent e : TraceReader.parseAll(log)) {
       ex.accept(model.annotate(e));
     }

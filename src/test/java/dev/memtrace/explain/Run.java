@@ -40,13 +40,18 @@ final class Run {
   /** The explain stage after the model, as in the pipeline: the model tells whose each event is. */
   static Out explain(List<TraceEvent> events, int window) {
     ModelStage model = new ModelStage(new MemoryModel(), List.of());
-    Explainer ex = new Explainer(window, pid -> model.model().space(pid));
+    Explainer ex = new Explainer(window, model.model());
     List<AnnotatedEvent> out = new ArrayList<>();
     for (TraceEvent e : events) {
       out.addAll(ex.accept(model.annotate(e)));
     }
     out.addAll(ex.finish());
     return new Out(out, ex.stats());
+  }
+
+  /** The explain stage over a log given as text. */
+  static Out explain(String log) {
+    return explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
   }
 
   static Out explain(Path log) throws IOException {

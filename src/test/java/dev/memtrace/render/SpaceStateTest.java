@@ -43,6 +43,6 @@ class SpaceStateTest {
             s.apply(List.of(RegionChange.removed(region(0x100000, 0x101000, "r--p", ""))))
                 .isEmpty())
         .isTrue();
-    assertThat(s.bytesByClass(RegionClassifier.BY_PATH)).containsEntry("heap", 0x4000L);
+    assertThat(s.bytesByClass(RegionClassifier.BY_NAME)).containsEntry("heap (brk)", 0x4000L);
   }
 }

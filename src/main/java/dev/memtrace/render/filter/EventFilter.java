@@ -89,8 +89,8 @@ public final class EventFilter {
       // the explain stage's class when it gave one, else the classifier's
       String given = a.classLabel(i);
       if ((given != null && wanted(given))
-          || (c.before() != null && wanted(classifier.classify(c.before())))
-          || (c.after() != null && given == null && wanted(classifier.classify(c.after())))) {
+          || (c.before() != null && wanted(classifier.label(c.before())))
+          || (c.after() != null && given == null && wanted(classifier.label(c.after())))) {
         return true;
       }
     }
@@ -98,7 +98,7 @@ public final class EventFilter {
       String cls =
           a.buffer().regionLabel() != null
               ? a.buffer().regionLabel()
-              : a.buffer().region() != null ? classifier.classify(a.buffer().region()) : null;
+              : a.buffer().region() != null ? classifier.label(a.buffer().region()) : null;
       return cls != null && wanted(cls);
     }
     return false;

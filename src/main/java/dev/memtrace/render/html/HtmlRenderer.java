@@ -1,7 +1,7 @@
 package dev.memtrace.render.html;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.render.RegionClassifier;
@@ -74,8 +74,12 @@ public final class HtmlRenderer implements Renderer {
             .replace("/*CSS*/", resource("report.css"))
             .replace("{{TITLE}}", escapeHtml(String.valueOf(meta.get("title"))));
     w.write(before);
-    ObjectMapper json = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    json.writeValue(new ScriptSafeWriter(w), data);
+    try (JsonGenerator g =
+        new JsonFactory()
+            .createGenerator(new ScriptSafeWriter(w))
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      DataJson.write(g, data);
+    }
     w.write(page.substring(dataAt + "/*DATA*/".length()).replace("/*JS*/", resource("report.js")));
     w.flush();
   }

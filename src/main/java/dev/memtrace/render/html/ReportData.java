@@ -77,15 +77,15 @@ final class ReportData {
         states.put(space, state);
         initial = new ArrayList<>(state.regions());
         for (Region r : initial) {
-          totals.add(classes.classify(r), r);
+          totals.add(classes.label(r), r);
         }
       }
       SpaceState.Delta d = state.apply(SpaceState.learntThenChanges(a));
       for (Region r : d.removed()) {
-        totals.remove(classes.classify(r), r);
+        totals.remove(classes.label(r), r);
       }
       for (Region r : d.added()) {
-        totals.add(classes.classify(r), r);
+        totals.add(classes.label(r), r);
       }
       int task = SpaceTracker.task(e);
       ev.add("line", e.line());
@@ -135,7 +135,7 @@ final class ReportData {
     for (Map.Entry<Integer, SpaceState> s : new ArrayList<>(states.entrySet())) {
       if (s.getKey() != newSpace && owners.get(s.getKey()) == task && !totals.retired(s.getKey())) {
         for (Region r : s.getValue().regions()) {
-          totals.remove(classes.classify(r), r);
+          totals.remove(classes.label(r), r);
         }
         totals.retire(s.getKey());
       }
@@ -240,7 +240,7 @@ final class ReportData {
       c.add("size", r.size());
       c.add("perm", strings.id(r.perms()));
       c.add("path", strings.id(Texts.name(r.path())));
-      c.add("cls", totals.classId(classes.classify(r)));
+      c.add("cls", totals.classId(classes.label(r)));
       c.add("y", round(axis.y(r.start())));
       c.add("h", round(axis.y(r.end()) - axis.y(r.start())));
       c.add("origin", r.originLine());

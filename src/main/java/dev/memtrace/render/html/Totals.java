@@ -72,7 +72,7 @@ final class Totals {
     for (Map.Entry<Integer, SpaceState> s : states.entrySet()) {
       if (!retired.contains(s.getKey())) {
         for (Region r : s.getValue().regions()) {
-          regionsByClass.merge(classes.classify(r), 1, Integer::sum);
+          regionsByClass.merge(classes.label(r), 1, Integer::sum);
         }
       }
     }

@@ -46,7 +46,7 @@ final class EventSpool implements AutoCloseable {
     int argsLength;
 
     /** The event's own changes: class label, before, after (before or after may be null). */
-    final List<String> labels = new ArrayList<>();
+    final List<String> labels = new ArrayList<>(); // RegionClass names, or null
 
     final List<Region> before = new ArrayList<>();
     final List<Region> after = new ArrayList<>();

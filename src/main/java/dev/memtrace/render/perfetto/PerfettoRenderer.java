@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.Explanation;
+import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
@@ -135,7 +136,8 @@ public final class PerfettoRenderer implements Renderer {
     d.writeInt(a.changes().size());
     for (int i = 0; i < a.changes().size(); i++) {
       RegionChange c = a.changes().get(i);
-      EventSpool.writeString(d, a.classLabel(i));
+      RegionClass cls = a.classOf(i);
+      EventSpool.writeString(d, cls == null ? null : cls.name());
       EventSpool.writeRegion(d, c.before());
       EventSpool.writeRegion(d, c.after());
     }
@@ -229,7 +231,10 @@ public final class PerfettoRenderer implements Renderer {
     while (s.read(a)) {
       index++;
       for (int i = 0; i < a.labels.size(); i++) {
-        classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.labels.get(i));
+        String cls = a.labels.get(i);
+        classes.learn(
+            a.after.get(i) != null ? a.after.get(i) : a.before.get(i),
+            cls == null ? null : RegionClass.valueOf(cls));
       }
       int task = a.task;
       int p = a.process < 0 ? 0 : numbers[a.process];
@@ -257,7 +262,7 @@ public final class PerfettoRenderer implements Renderer {
       if (!d.isEmpty() || !a.labels.isEmpty()) {
         Map<String, Long> bytes = state.bytesByClass(classes);
         for (Region r : d.removed()) {
-          allClasses.add(classes.classify(r));
+          allClasses.add(classes.label(r));
         }
         allClasses.addAll(bytes.keySet());
         g.writeStartObject();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EventFilterTest {
 
   static List<Integer> lines(EventFilter.Options o) {
-    EventFilter f = new EventFilter(o, RegionClassifier.BY_PATH);
+    EventFilter f = new EventFilter(o, RegionClassifier.BY_NAME);
     return Synthetic.process(true).stream().filter(f::test).map(a -> a.event().line()).toList();
   }
 
@@ -95,7 +95,7 @@ class EventFilterTest {
     FilteringRenderer r =
         new FilteringRenderer(
             new EventFilter(
-                opts(Set.of(101), Set.of(), Set.of(), false, null, null), RegionClassifier.BY_PATH),
+                opts(Set.of(101), Set.of(), Set.of(), false, null, null), RegionClassifier.BY_NAME),
             sink);
     for (AnnotatedEvent e : Synthetic.process(false)) {
       r.event(e);

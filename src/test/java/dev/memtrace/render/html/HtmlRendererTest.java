@@ -14,14 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HtmlRendererTest {
 
   static String render(List<AnnotatedEvent> timeline, String title) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    HtmlRenderer r = new HtmlRenderer(out, RegionClassifier.BY_PATH, title);
+    HtmlRenderer r = new HtmlRenderer(out, RegionClassifier.BY_NAME, title);
     for (AnnotatedEvent e : timeline) {
       r.event(e);
     }
@@ -90,18 +92,17 @@ class HtmlRendererTest {
     JsonNode d = data(render(Synthetic.process(true), "demo"));
     JsonNode classes = d.get("classes");
     JsonNode summary = d.get("summary");
+    Map<String, JsonNode> rows = new HashMap<>();
     for (JsonNode row : summary.get("classes")) {
-      String cls = classes.get(row.get(0).asInt()).asText();
-      if (cls.equals("file")) {
-        // the executable stays; the mapped file came and went
-        assertThat(row.get(2).asLong()).isEqualTo(0x2000);
-        assertThat(row.get(3).asLong()).isEqualTo(0x2000 + (1 << 20));
-      }
-      if (cls.equals("heap")) {
-        assertThat(row.get(2).asLong()).isEqualTo(0x42000);
-      }
+      rows.put(classes.get(row.get(0).asInt()).asText(), row);
     }
-    assertThat(summary.get("objects").get(0).get(0).asText()).isEqualTo("(anonymous anonymous)");
+    // the executable and libc stay; the mapped file came and went
+    assertThat(rows.get("image: text").get(2).asLong()).isEqualTo(0x2000 + 0x196000);
+    assertThat(rows.get("file mapping (shared)").get(2).asLong()).isZero();
+    assertThat(rows.get("file mapping (shared)").get(3).asLong()).isEqualTo(1 << 20);
+    assertThat(rows.get("heap (brk)").get(2).asLong()).isEqualTo(0x42000);
+    assertThat(summary.get("objects").get(0).get(0).asText())
+        .isEqualTo("(anonymous anonymous mmap)");
     JsonNode data = null;
     for (JsonNode o : summary.get("objects")) {
       if (o.get(0).asText().equals("/tmp/data.bin")) {
@@ -136,6 +137,6 @@ class HtmlRendererTest {
     // a region no event classed keeps the fallback classifier's class
     int heap = d.get("ev").get("add").get(2).get(0).asInt();
     assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText())
-        .isEqualTo("heap");
+        .isEqualTo("heap (brk)");
   }
 }

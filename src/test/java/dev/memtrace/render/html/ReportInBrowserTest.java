@@ -101,7 +101,7 @@ class ReportInBrowserTest extends InBrowser {
         .startsWith("1 of 13");
     browser.js(
         "var t = document.getElementById('f-task'); t.value = ''; t.dispatchEvent(new Event('change'));"
-            + "var c = document.getElementById('f-class'); c.value = String(Array.from(c.options).find(function (o) { return o.text === 'heap'; }).value); c.dispatchEvent(new Event('change'));");
+            + "var c = document.getElementById('f-class'); c.value = String(Array.from(c.options).find(function (o) { return o.text === 'heap (brk)'; }).value); c.dispatchEvent(new Event('change'));");
     assertThat(browser.js("return document.getElementById('count').textContent").asText())
         .startsWith("3 of 13");
     // text search, case-insensitive, in the line (CLONE_THREAD) and the explanations ("a thread

@@ -26,7 +26,7 @@ class PerfettoRendererTest {
 
   static JsonNode render(List<AnnotatedEvent> timeline) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PerfettoRenderer r = new PerfettoRenderer(out, RegionClassifier.BY_PATH, "demo");
+    PerfettoRenderer r = new PerfettoRenderer(out, RegionClassifier.BY_NAME, "demo");
     for (AnnotatedEvent e : timeline) {
       r.event(e);
     }
@@ -109,8 +109,8 @@ class PerfettoRendererTest {
     // the first counter (line 3) already holds the stack, [vdso] and [vvar] the snapshot after line
     // 2 showed
     JsonNode third = phase(root, "C").get(0);
-    assertThat(third.get("args").path("stack").asLong()).isEqualTo(132 * 1024);
-    assertThat(third.get("args").path("kernel").asLong()).isPositive();
+    assertThat(third.get("args").path("main stack").asLong()).isEqualTo(132 * 1024);
+    assertThat(third.get("args").path("vdso").asLong()).isPositive();
   }
 
   @Test
@@ -141,10 +141,12 @@ class PerfettoRendererTest {
     assertThat(counters).isNotEmpty();
     JsonNode last = counters.get(counters.size() - 1);
     assertThat(last.get("name").asText()).isEqualTo("mapped bytes");
-    assertThat(last.get("args").get("heap").asLong()).isEqualTo(0x42000);
-    assertThat(last.get("args").get("file").asLong()).isEqualTo(0x2000);
+    assertThat(last.get("args").get("heap (brk)").asLong()).isEqualTo(0x42000);
+    // the executable and libc stay; the mapped file came and went
+    assertThat(last.get("args").get("image: text").asLong()).isEqualTo(0x2000 + 0x196000);
+    assertThat(last.get("args").path("file mapping (shared)").asLong()).isZero();
     JsonNode peak = counters.get(counters.size() - 2);
-    assertThat(peak.get("args").get("file").asLong()).isEqualTo(0x2000 + (1 << 20));
+    assertThat(peak.get("args").get("file mapping (shared)").asLong()).isEqualTo(1 << 20);
   }
 
   @Test

@@ -1,14 +1,16 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.MemorySyscalls;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Which other calls the explain stage looks at, and which carry a data buffer. The memory calls
- * themselves are rows of {@link dev.memtrace.model.MemorySyscalls}.
+ * The calls other than memory calls that the explain stage looks at, and which of them carry a data
+ * buffer. Not a memory-call set: the memory calls are the rows of {@link MemorySyscalls}, the one
+ * table every stage reads.
  */
-final class MemoryCalls {
-  private MemoryCalls() {}
+final class NotedCalls {
+  private NotedCalls() {}
 
   /** Calls whose argument 1 is a flat data buffer and argument 2 its length. */
   static final Set<String> FLAT_BUFFER =
@@ -22,18 +24,11 @@ final class MemoryCalls {
    * The calls other than memory calls that the explain stage learns from or says something about:
    * the names {@code State.applyOther} and {@code Specials.after} switch on, and the buffer calls
    * {@code Buffers} places. Any other call that changed no region is passed by (most of a large
-   * log). {@code MemoryCallsTest} checks this against those switches.
+   * log). {@code NotedCallsTest} checks this against those switches.
    */
   static final Set<String> NOTED =
       union(
           Set.of(
-              "openat",
-              "open",
-              "creat",
-              "memfd_create",
-              "close",
-              "dup2",
-              "dup3",
               "execve",
               "execveat",
               "clone",
@@ -47,9 +42,7 @@ final class MemoryCalls {
               "getrandom",
               "arch_prctl",
               "prlimit64",
-              "getrlimit",
-              "chdir",
-              "fchdir"),
+              "getrlimit"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -1,0 +1,48 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The stage names the file behind an fd from the model's fd table, the one the model keeps. */
+class ModelFdsTest {
+
+  @Test
+  void anFdCopiedByFcntlNamesTheFileItWasOpenedAs() {
+    Run.Out out =
+        Run.explain(
+            """
+            openat(AT_FDCWD, "/tmp/data.bin", O_RDONLY) = 3
+            fcntl(3, F_DUPFD, 10) = 10
+            close(3) = 0
+            mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 10, 0) = 0x7f0000000000
+            """);
+    assertThat(out.why(4)).contains("/tmp/data.bin").doesNotContain("does not name");
+  }
+
+  @Test
+  void aCloseOnExecFdIsGoneAfterExecve() {
+    Run.Out out =
+        Run.explain(
+            """
+            openat(AT_FDCWD, "/tmp/data.bin", O_RDONLY|O_CLOEXEC) = 3
+            openat(AT_FDCWD, "/tmp/kept.bin", O_RDONLY) = 4
+            execve("/usr/bin/demo", ["demo"], 0x7ffe /* 3 vars */) = 0
+            mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000
+            mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 4, 0) = 0x7f0000100000
+            """);
+    assertThat(out.why(4)).isNotEmpty().doesNotContain("/tmp/data.bin");
+    assertThat(out.why(5)).contains("/tmp/kept.bin");
+  }
+
+  @Test
+  void aSocketTheTraceNeverNamedStaysUnnamed() {
+    Run.Out out =
+        Run.explain(
+            """
+            socket(AF_UNIX, SOCK_STREAM, 0) = 3
+            mmap(NULL, 8192, PROT_READ, MAP_SHARED, 3, 0) = 0x7f0000000000
+            """);
+    assertThat(out.why(2)).isNotEmpty().doesNotContain("[?]").doesNotContain("socket:");
+  }
+}
