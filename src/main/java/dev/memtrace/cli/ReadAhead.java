@@ -1,6 +1,6 @@
 package dev.memtrace.cli;
 
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.TraceEvent;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,11 +1,15 @@
 package dev.memtrace.explain;
 
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.MemorySyscalls;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.StackFrame;

@@ -3,11 +3,13 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.explain.Explainer.Pending;
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
