@@ -6,6 +6,8 @@ import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.pipeline.CheckedOutput;
+import dev.memtrace.pipeline.TraceInput;
 import dev.memtrace.render.MapsExplainPrinter;
 import dev.memtrace.run.ExitCode;
 import dev.memtrace.trace.TraceReader;

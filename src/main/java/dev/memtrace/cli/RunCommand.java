@@ -1,5 +1,8 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.pipeline.AnalyzeOptions;
+import dev.memtrace.pipeline.Pipeline;
+import dev.memtrace.pipeline.SameFile;
 import dev.memtrace.run.ExitCode;
 import dev.memtrace.run.Handoff;
 import dev.memtrace.run.LiveItem;
@@ -141,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
     // the timeline goes where strace's would: standard error unless -o
     AnalyzeOptions shown =
         new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
-    AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
+    Pipeline pipeline = new Pipeline(shown, shownOnly.toOptions(List.of()), err, err);
     try (live;
         RecordingWriter recording =
             save == null ? null : new RecordingWriter(save, header(live, options))) {

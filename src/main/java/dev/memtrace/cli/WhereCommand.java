@@ -10,6 +10,8 @@ import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.pipeline.CheckedOutput;
+import dev.memtrace.pipeline.TraceInput;
 import dev.memtrace.render.MapsExplainText;
 import dev.memtrace.render.WhereText;
 import dev.memtrace.run.ExitCode;

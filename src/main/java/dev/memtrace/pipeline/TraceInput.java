@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.run.LiveItem;
@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code run --save} recording (its log lines, and its snapshots as the truth), or standard input
  * (kept in memory).
  */
-final class TraceInput {
+public final class TraceInput {
 
   private final Path file;
   private final byte[] bytes;
@@ -36,7 +36,8 @@ final class TraceInput {
   }
 
   /** Opens FILE ("-" for standard input); null after saying on err why it cannot. */
-  static TraceInput open(String name, InputStream stdin, PrintWriter err) throws IOException {
+  public static TraceInput open(String name, InputStream stdin, PrintWriter err)
+      throws IOException {
     if ("-".equals(name)) {
       return new TraceInput(null, stdin.readAllBytes(), List.of());
     }
@@ -70,17 +71,17 @@ final class TraceInput {
   }
 
   /** A new reader from the first line. */
-  TraceReader reader() throws IOException {
+  public TraceReader reader() throws IOException {
     InputStream in = bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
     return new TraceReader(in, bytes == null ? file.toString() : null, null);
   }
 
   /** The snapshots a recording holds (none for a plain log). */
-  List<Snapshot> snapshots() {
+  public List<Snapshot> snapshots() {
     return snapshots;
   }
 
-  String name() {
+  public String name() {
     return file == null ? "standard input" : file.toString();
   }
 }

@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
@@ -46,7 +46,12 @@ import java.util.function.Consumer;
  * when asked. Owns no logic of its own beyond reporting: errors become one {@code memtrace: ...}
  * line and an exit status, never a stack trace.
  */
-final class AnalyzePipeline {
+public final class Pipeline {
+
+  /** What is said when the heap runs out (a huge line under a small -Xmx), instead of a trace. */
+  public static final String OUT_OF_MEMORY =
+      "out of memory: the Java heap is too small for this input;"
+          + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
@@ -72,7 +77,7 @@ final class AnalyzePipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
-  AnalyzePipeline(
+  public Pipeline(
       AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
     this.caveats = new SnapshotCaveats(options.format() != AnalyzeOptions.Format.text);
@@ -81,7 +86,7 @@ final class AnalyzePipeline {
     this.err = err;
   }
 
-  int run() {
+  public int run() {
     List<AnalyzeInputs.Input> inputs;
     try {
       inputs = AnalyzeInputs.resolve(options.files(), note -> err.println("memtrace: " + note));
@@ -148,7 +153,7 @@ final class AnalyzePipeline {
    *
    * @param snaps maps snapshots to check the model against (analyze --snapshots)
    */
-  int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
+  public int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
     CheckedOutput target;
     WholeFile whole = null;
     try {
@@ -287,7 +292,7 @@ final class AnalyzePipeline {
    * A snapshot of a live run or a recording, just before the line it was taken after reaches the
    * parser (on the parsing thread, where the model stage runs): checked once that call is past.
    */
-  void snapshot(LiveItemStream.LineSnapshot s) {
+  public void snapshot(LiveItemStream.LineSnapshot s) {
     MapsSnapshot m = s.snapshot();
     caveats.note(s);
     if (annotator != null) {
