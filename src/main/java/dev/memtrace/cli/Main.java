@@ -66,7 +66,7 @@ public final class Main {
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("memtrace: " + oneLine(ex));
+          commandLine.getErr().println("memtrace: " + Pipeline.oneLine(ex));
           return ExitCode.FAILED.code;
         });
     cli.setParameterExceptionHandler(
@@ -138,13 +138,5 @@ public final class Main {
 
   private static String subName(CommandLine c) {
     return c.getParent() == null ? "" : c.getCommandName() + " ";
-  }
-
-  static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
-    if (m == null || m.isBlank()) {
-      m = ex.getClass().getSimpleName();
-    }
-    return m.replace('\n', ' ');
   }
 }

@@ -15,9 +15,15 @@ import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.run.ExitCode;
+import dev.memtrace.run.Handoff;
+import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.LiveRun;
 import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingHeader;
 import dev.memtrace.run.RecordingReader;
+import dev.memtrace.run.RecordingWriter;
+import dev.memtrace.run.RunOptions;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
@@ -36,8 +42,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -123,6 +133,88 @@ public final class Pipeline {
     return render(source, inputs, snaps);
   }
 
+  /**
+   * A live run: strace's lines and snapshots go through the stages as {@code live} reads them (it
+   * runs on a thread of its own, handing them over through a {@link Handoff}), and into the
+   * recording when {@code run} asks for one. Returns the status memtrace exits with: the program's,
+   * or {@link ExitCode#FAILED} when the timeline could not be written.
+   */
+  public int live(LiveRun live, RunOptions run) throws IOException, InterruptedException {
+    try (live;
+        RecordingWriter recording =
+            run.save() == null ? null : new RecordingWriter(run.save(), header(live, run))) {
+      Handoff handoff = new Handoff();
+      CompletableFuture<LiveRun.Outcome> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return live.run(
+                      new LiveRun.Consumer() {
+                        @Override
+                        public void accept(LiveItem item) throws IOException {
+                          if (recording != null) {
+                            recording.item(item);
+                          }
+                          handoff.accept(item);
+                        }
+
+                        @Override
+                        public void batchDone() {
+                          handoff.batchDone();
+                        }
+                      });
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException("interrupted", e);
+                } finally {
+                  handoff.end();
+                }
+              });
+      live.awaitStarted();
+      int written =
+          render(
+              new TraceReader(new LiveItemStream(handoff, this::snapshot), null, null),
+              List.of(),
+              List.of());
+      handoff.discard(); // nothing reads the items any more
+      if (written != ExitCode.OK.code) {
+        // the timeline is lost (said already): tracing on would only cost the program time
+        live.stop();
+      }
+      LiveRun.Outcome outcome;
+      try {
+        outcome = running.get();
+      } catch (ExecutionException e) {
+        throw new IOException(oneLine(e.getCause()), e.getCause());
+      }
+      if (recording != null) {
+        recording.end(
+            outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+      }
+      if (outcome.failure() != null) {
+        err.println("memtrace: " + outcome.failure().getMessage());
+      } else {
+        outcome.notices().forEach(n -> err.println("memtrace: " + n));
+      }
+      // the pipeline said what failed; the program's status would hide it
+      return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
+    }
+  }
+
+  private static RecordingHeader header(LiveRun live, RunOptions o) {
+    return new RecordingHeader(
+        RecordingHeader.VERSION,
+        o.command(),
+        o.attachPid(),
+        live.straceArgv(),
+        live.versions(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        o.snapshots(),
+        o.delayMicros());
+  }
+
   /** Why the output cannot go where it would: it is one of the files read (or null). */
   private String outputClash(List<AnalyzeInputs.Input> inputs) {
     List<Path> read = new ArrayList<>();
@@ -153,7 +245,7 @@ public final class Pipeline {
    *
    * @param snaps maps snapshots to check the model against (analyze --snapshots)
    */
-  public int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
+  int render(EventSource source, List<AnalyzeInputs.Input> inputs, List<Snapshot> snaps) {
     CheckedOutput target;
     WholeFile whole = null;
     try {
@@ -292,7 +384,7 @@ public final class Pipeline {
    * A snapshot of a live run or a recording, just before the line it was taken after reaches the
    * parser (on the parsing thread, where the model stage runs): checked once that call is past.
    */
-  public void snapshot(LiveItemStream.LineSnapshot s) {
+  private void snapshot(LiveItemStream.LineSnapshot s) {
     MapsSnapshot m = s.snapshot();
     caveats.note(s);
     if (annotator != null) {
@@ -419,6 +511,15 @@ public final class Pipeline {
             + where
             + ")");
     return options.strict() ? ExitCode.UNPARSED.code : ExitCode.OK.code;
+  }
+
+  /** The message of ex on one line, or its class when it has none. */
+  public static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    if (m == null || m.isBlank()) {
+      m = ex.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ');
   }
 
   private int fail(String message) {
