@@ -1,21 +1,17 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.MapsAt;
-import dev.memtrace.correlate.Snapshot;
-import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.RegionAnatomy;
 import dev.memtrace.explain.RegionOrigin;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
-import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.pipeline.CheckedOutput;
-import dev.memtrace.pipeline.TraceInput;
+import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.render.MapsExplainText;
 import dev.memtrace.render.WhereText;
 import dev.memtrace.run.ExitCode;
-import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -123,47 +119,16 @@ final class WhereCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    TraceInput input = TraceInput.open(source.file, System.in, err);
-    if (input == null) {
-      return ExitCode.FAILED.code;
-    }
-    MapsAt.Scan scan;
-    try (TraceReader reader = input.reader()) {
-      scan = MapsAt.scan(reader, files);
-    }
-    int line =
-        at != null
-            ? at
-            : scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine());
-    if (line > scan.lastLine()) {
-      err.println(
-          "memtrace: --at "
-              + line
-              + " is past the end of "
-              + input.name()
-              + " (its last line is "
-              + scan.lastLine()
-              + ")");
-      return ExitCode.FAILED.code;
-    }
-    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (source.snapshots != null) {
-      if (!Files.isReadable(source.snapshots)) {
-        err.println("memtrace: cannot read snapshots " + source.snapshots);
-        return ExitCode.FAILED.code;
-      }
-      snaps.addAll(SnapshotFile.read(source.snapshots).snapshots());
-    }
-    try (TraceReader reader = input.reader()) {
-      MapsAt.write(
-          reader,
-          snaps,
-          List.of(line),
-          new MemoryModel(files, scan.hints()),
-          a -> print(out, a, addr, files));
-    }
+    int status =
+        Pipeline.spacesAt(
+            source.file,
+            source.snapshots,
+            at == null ? null : List.of(at),
+            files,
+            err,
+            a -> print(out, a, addr, files));
     out.flush();
-    return 0;
+    return status;
   }
 
   private static void print(PrintWriter out, MapsAt.At at, long addr, ElfFiles files) {

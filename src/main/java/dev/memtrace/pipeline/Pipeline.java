@@ -1,9 +1,12 @@
 package dev.memtrace.pipeline;
 
+import dev.memtrace.correlate.MapsAt;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.SnapshotFile;
+import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.Classifier;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
@@ -36,6 +39,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -113,12 +117,7 @@ public final class Pipeline {
         SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
-          err.println(
-              "memtrace: "
-                  + loaded.skipped()
-                  + " line(s) of "
-                  + options.snapshots()
-                  + " are not snapshots and were skipped");
+          err.println(skipped(options.snapshots(), loaded));
         }
       } catch (IOException e) {
         return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
@@ -213,6 +212,73 @@ public final class Pipeline {
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         o.snapshots(),
         o.delayMicros());
+  }
+
+  /**
+   * {@code maps} and {@code where} on a log or a recording: the model replayed over {@code file}
+   * ({@code -} for standard input; read twice, see {@link MapsAt}) with the recording's snapshots
+   * and those of {@code snapshotFile}, the state after each of {@code lines} (null: after the log's
+   * last memory call) handed to {@code printer}. Returns the exit status, having said on {@code
+   * err} what stopped it.
+   */
+  public static int spacesAt(
+      String file,
+      Path snapshotFile,
+      List<Integer> lines,
+      ElfFiles files,
+      PrintWriter err,
+      MapsAt.Printer printer)
+      throws IOException {
+    TraceInput input = TraceInput.open(file, System.in, err);
+    if (input == null) {
+      return ExitCode.FAILED.code;
+    }
+    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
+    if (snapshotFile != null) {
+      if (!Files.isReadable(snapshotFile)) {
+        err.println("memtrace: cannot read snapshots " + snapshotFile);
+        return ExitCode.FAILED.code;
+      }
+      SnapshotFile.Loaded loaded = SnapshotFile.read(snapshotFile);
+      snaps.addAll(loaded.snapshots());
+      if (loaded.skipped() > 0) {
+        err.println(skipped(snapshotFile, loaded));
+      }
+    }
+    MapsAt.Scan scan;
+    try (TraceReader reader = input.reader()) {
+      scan = MapsAt.scan(reader, files);
+    }
+    List<Integer> at =
+        lines != null
+            ? lines
+            : List.of(
+                scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
+    Integer past = at.stream().filter(l -> l > scan.lastLine()).findFirst().orElse(null);
+    if (past != null) {
+      err.println(
+          "memtrace: --at "
+              + past
+              + " is past the end of "
+              + input.name()
+              + " (its last line is "
+              + scan.lastLine()
+              + ")");
+      return ExitCode.FAILED.code;
+    }
+    try (TraceReader reader = input.reader()) {
+      MapsAt.write(reader, snaps, at, new MemoryModel(files, scan.hints()), printer);
+    }
+    return ExitCode.OK.code;
+  }
+
+  /** The notice for the lines of a snapshot file that are not snapshots. */
+  private static String skipped(Path snapshotFile, SnapshotFile.Loaded loaded) {
+    return "memtrace: "
+        + loaded.skipped()
+        + " line(s) of "
+        + snapshotFile
+        + " are not snapshots and were skipped";
   }
 
   /** Why the output cannot go where it would: it is one of the files read (or null). */

@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code run --save} recording (its log lines, and its snapshots as the truth), or standard input
  * (kept in memory).
  */
-public final class TraceInput {
+final class TraceInput {
 
   private final Path file;
   private final byte[] bytes;
@@ -36,8 +36,7 @@ public final class TraceInput {
   }
 
   /** Opens FILE ("-" for standard input); null after saying on err why it cannot. */
-  public static TraceInput open(String name, InputStream stdin, PrintWriter err)
-      throws IOException {
+  static TraceInput open(String name, InputStream stdin, PrintWriter err) throws IOException {
     if ("-".equals(name)) {
       return new TraceInput(null, stdin.readAllBytes(), List.of());
     }
@@ -71,17 +70,17 @@ public final class TraceInput {
   }
 
   /** A new reader from the first line. */
-  public TraceReader reader() throws IOException {
+  TraceReader reader() throws IOException {
     InputStream in = bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
     return new TraceReader(in, bytes == null ? file.toString() : null, null);
   }
 
   /** The snapshots a recording holds (none for a plain log). */
-  public List<Snapshot> snapshots() {
+  List<Snapshot> snapshots() {
     return snapshots;
   }
 
-  public String name() {
+  String name() {
     return file == null ? "standard input" : file.toString();
   }
 }
