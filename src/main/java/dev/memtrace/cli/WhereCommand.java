@@ -1,16 +1,11 @@
 package dev.memtrace.cli;
 
-import dev.memtrace.correlate.MapsAt;
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.explain.RegionAnatomy;
-import dev.memtrace.explain.RegionOrigin;
-import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
-import dev.memtrace.model.Region;
 import dev.memtrace.pipeline.CheckedOutput;
 import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.render.MapsExplainText;
-import dev.memtrace.render.WhereText;
+import dev.memtrace.render.WherePrinter;
 import dev.memtrace.run.ExitCode;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -19,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link
- * WhereText}.
+ * WherePrinter}.
  */
 @Command(
     name = "where",
@@ -110,12 +104,7 @@ final class WhereCommand implements Callable<Integer> {
         err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
         return ExitCode.FAILED.code;
       }
-      List<Region> regions = MapsFormat.parse(text);
-      WhereText.of(
-              addr,
-              RegionAnatomy.all(regions, files, null),
-              r -> List.of("as /proc/" + source.pid + "/maps lists it now"))
-          .forEach(out::println);
+      new WherePrinter(out, addr, files).printProcess(source.pid, MapsFormat.parse(text));
       out.flush();
       return 0;
     }
@@ -126,68 +115,9 @@ final class WhereCommand implements Callable<Integer> {
             at == null ? null : List.of(at),
             files,
             err,
-            a -> print(out, a, addr, files));
+            new WherePrinter(out, addr, files));
     out.flush();
     return status;
-  }
-
-  private static void print(PrintWriter out, MapsAt.At at, long addr, ElfFiles files) {
-    out.println(MapsAt.header(at));
-    AddressSpace space = at.space();
-    if (space == null) {
-      out.println(MapsAt.NONE);
-      return;
-    }
-    List<Region> regions = space.regions();
-    boolean complete =
-        regions.stream().anyMatch(r -> r.path().equals("[stack]"))
-            && space.unplacedImages().isEmpty()
-            && space.unreadImages().isEmpty();
-    WhereText.of(
-            addr,
-            RegionAnatomy.all(regions, files, space.program()),
-            r -> {
-              List<String> said = new ArrayList<>();
-              said.add(
-                  RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
-              int changed = at.history().lastChange(space, r);
-              if (changed != 0) {
-                said.add(
-                    RegionOrigin.changed(
-                        changed, MapsExplainText.call(at.history().text(changed))));
-              }
-              return said;
-            },
-            complete)
-        .forEach(out::println);
-    boolean held =
-        regions.stream()
-            .anyMatch(
-                r ->
-                    Long.compareUnsigned(r.start(), addr) <= 0
-                        && Long.compareUnsigned(addr, r.end()) < 0);
-    if (!held) {
-      for (String im : space.unplacedImages()) {
-        out.println(
-            "# "
-                + MapsExplainText.escape(im)
-                + ": mapped at execve; address not in the"
-                + " trace up to here");
-      }
-      for (String im : space.unreadImages()) {
-        out.println(
-            "# "
-                + MapsExplainText.escape(im)
-                + ": mapped at execve; its ELF headers"
-                + " are unknown");
-      }
-    }
-    for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
-      if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
-        out.println(
-            "# " + special + ": mapped by the kernel at execve; address not in the" + " trace");
-      }
-    }
   }
 
   static Long parse(String s) {
