@@ -1,11 +1,13 @@
 package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.Classifier;
+import dev.memtrace.explain.Explainer;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
@@ -55,10 +57,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) → {@link
- * Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and the summary
- * when asked. Owns no logic of its own beyond reporting: errors become one {@code memtrace: ...}
- * line and an exit status, never a stack trace.
+ * The trip a log makes through memtrace, stage by stage, each stage a package that imports only the
+ * ones before it:
+ *
+ * <ol>
+ *   <li><b>run</b> ({@code dev.memtrace.run}): a live run starts strace ({@link LiveRun}) and reads
+ *       its log from a FIFO with a {@code /proc/PID/maps} snapshot after each memory call; {@code
+ *       run --save} records both, and a recording replays through {@link RecordingReader}. A saved
+ *       log skips this stage.
+ *   <li><b>trace</b>: {@link TraceReader} parses each line into a typed event and joins unfinished
+ *       and resumed halves; a {@code -ff} set is merged into one log order ({@link MergedReader}).
+ *   <li><b>decode</b> ({@code dev.memtrace.decode}, its place kept in the order until it is
+ *       written): each interpreted syscall's arguments read into a typed call, once; today the
+ *       model reads them itself.
+ *   <li><b>model</b>: the {@link MemoryModel} owns tasks, processes, address spaces and descriptor
+ *       tables, and says what each call changed (it reads the ELF headers of the files the trace
+ *       names through {@code dev.memtrace.elf}).
+ *   <li><b>timeline</b>: the record the next stages pass on, one per event ({@link
+ *       AnnotatedEvent}). It lives in its own package between the model and correlate because
+ *       correlate makes it, explain fills it in and render reads it: in any one of them, the others
+ *       would have to import a later stage.
+ *   <li><b>correlate</b>: the model stage ({@link ModelStage}) applies each event to the model,
+ *       checks the model against the snapshots and makes the event's record.
+ *   <li><b>explain</b>: the {@link Explainer} says why each call happened, where each buffer lies
+ *       and what class each region is, in a bounded lookahead window.
+ *   <li><b>render</b>: text, JSON Lines, HTML or Perfetto ({@link Renderer}), and the summary.
+ * </ol>
+ *
+ * <p>Here the stages are joined: {@link #run()} for {@code analyze} (logs, {@code -ff} sets,
+ * standard input, recordings), {@link #live} for {@code run}, {@link #spacesAt} for {@code maps}
+ * and {@code where}, which replay the model alone up to a line. Parsing and the stages up to
+ * explain run on a second thread ({@link ReadAhead}, through the {@link Annotator}) while this one
+ * renders. {@code dev.memtrace.cli} only turns options into one of these calls and returns its
+ * status. Errors become one {@code memtrace: ...} line and an {@link ExitCode}, never a stack
+ * trace.
  */
 public final class Pipeline {
 
