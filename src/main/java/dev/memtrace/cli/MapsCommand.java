@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -102,12 +101,8 @@ final class MapsCommand implements Callable<Integer> {
       err.println("memtrace: --at is for a log; -p PID reads the process as it is now");
       return ExitCode.FAILED.code;
     }
-    Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
-    String text;
-    try {
-      text = Files.readString(maps, StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+    String text = Pipeline.processMaps(source.pid, err);
+    if (text == null) {
       return ExitCode.FAILED.code;
     }
     if (explain) {

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -96,12 +95,8 @@ final class WhereCommand implements Callable<Integer> {
     }
     ElfFiles files = source.root == null ? ElfFiles.local() : ElfFiles.under(source.root);
     if (source.pid != null) {
-      Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
-      String text;
-      try {
-        text = Files.readString(maps, StandardCharsets.ISO_8859_1);
-      } catch (IOException e) {
-        err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+      String text = Pipeline.processMaps(source.pid, err);
+      if (text == null) {
         return ExitCode.FAILED.code;
       }
       new WherePrinter(out, addr, files).printProcess(source.pid, MapsFormat.parse(text));

@@ -86,11 +86,11 @@ import java.util.function.Consumer;
  *
  * <p>Here the stages are joined: {@link #run()} for {@code analyze} (logs, {@code -ff} sets,
  * standard input, recordings), {@link #live} for {@code run}, {@link #spacesAt} for {@code maps}
- * and {@code where}, which replay the model alone up to a line. Parsing and the stages up to
- * explain run on a second thread ({@link ReadAhead}, through the {@link Annotator}) while this one
- * renders. {@code dev.memtrace.cli} only turns options into one of these calls and returns its
- * status. Errors become one {@code memtrace: ...} line and an {@link ExitCode}, never a stack
- * trace.
+ * and {@code where}, which replay the model alone up to a line ({@link #processMaps} when they read
+ * a running process instead). Parsing and the stages up to explain run on a second thread ({@link
+ * ReadAhead}, through the {@link Annotator}) while this one renders. {@code dev.memtrace.cli} only
+ * turns options into one of these calls and returns its status. Errors become one {@code memtrace:
+ * ...} line and an {@link ExitCode}, never a stack trace.
  */
 public final class Pipeline {
 
@@ -302,6 +302,20 @@ public final class Pipeline {
       MapsAt.write(reader, snaps, at, new MemoryModel(files, scan.hints()), printer);
     }
     return ExitCode.OK.code;
+  }
+
+  /**
+   * {@code maps} and {@code where} on a running process: its {@code /proc/PID/maps} as it is now,
+   * or null after saying on {@code err} that it cannot be read.
+   */
+  public static String processMaps(int pid, PrintWriter err) {
+    Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+    try {
+      return Files.readString(maps, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+      return null;
+    }
   }
 
   /** The notice for the lines of a snapshot file that are not snapshots. */
