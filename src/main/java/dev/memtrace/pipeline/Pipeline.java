@@ -149,7 +149,7 @@ public final class Pipeline {
         SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
-          err.println(skipped(options.snapshots(), loaded));
+          err.println(SpaceReplay.skipped(options.snapshots(), loaded));
         }
       } catch (IOException e) {
         return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
@@ -248,10 +248,10 @@ public final class Pipeline {
 
   /**
    * {@code maps} and {@code where} on a log or a recording: the model replayed over {@code file}
-   * ({@code -} for standard input; read twice, see {@link MapsAt}) with the recording's snapshots
-   * and those of {@code snapshotFile}, the state after each of {@code lines} (null: after the log's
-   * last memory call) handed to {@code printer}. Returns the exit status, having said on {@code
-   * err} what stopped it.
+   * ({@code -} for standard input) with the recording's snapshots and those of {@code
+   * snapshotFile}, the state after each of {@code lines} (null: after the log's last memory call)
+   * handed to {@code printer} (see {@link SpaceReplay}). Returns the exit status, having said on
+   * {@code err} what stopped it.
    */
   public static int spacesAt(
       String file,
@@ -261,47 +261,7 @@ public final class Pipeline {
       PrintWriter err,
       MapsAt.Printer printer)
       throws IOException {
-    TraceInput input = TraceInput.open(file, System.in, err);
-    if (input == null) {
-      return ExitCode.FAILED.code;
-    }
-    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (snapshotFile != null) {
-      if (!Files.isReadable(snapshotFile)) {
-        err.println("memtrace: cannot read snapshots " + snapshotFile);
-        return ExitCode.FAILED.code;
-      }
-      SnapshotFile.Loaded loaded = SnapshotFile.read(snapshotFile);
-      snaps.addAll(loaded.snapshots());
-      if (loaded.skipped() > 0) {
-        err.println(skipped(snapshotFile, loaded));
-      }
-    }
-    MapsAt.Scan scan;
-    try (TraceReader reader = input.reader()) {
-      scan = MapsAt.scan(reader, files);
-    }
-    List<Integer> at =
-        lines != null
-            ? lines
-            : List.of(
-                scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
-    Integer past = at.stream().filter(l -> l > scan.lastLine()).findFirst().orElse(null);
-    if (past != null) {
-      err.println(
-          "memtrace: --at "
-              + past
-              + " is past the end of "
-              + input.name()
-              + " (its last line is "
-              + scan.lastLine()
-              + ")");
-      return ExitCode.FAILED.code;
-    }
-    try (TraceReader reader = input.reader()) {
-      MapsAt.write(reader, snaps, at, new MemoryModel(files, scan.hints()), printer);
-    }
-    return ExitCode.OK.code;
+    return SpaceReplay.at(file, snapshotFile, lines, files, err, printer);
   }
 
   /**
@@ -309,22 +269,7 @@ public final class Pipeline {
    * or null after saying on {@code err} that it cannot be read.
    */
   public static String processMaps(int pid, PrintWriter err) {
-    Path maps = Path.of("/proc", String.valueOf(pid), "maps");
-    try {
-      return Files.readString(maps, StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
-      return null;
-    }
-  }
-
-  /** The notice for the lines of a snapshot file that are not snapshots. */
-  private static String skipped(Path snapshotFile, SnapshotFile.Loaded loaded) {
-    return "memtrace: "
-        + loaded.skipped()
-        + " line(s) of "
-        + snapshotFile
-        + " are not snapshots and were skipped";
+    return SpaceReplay.processMaps(pid, err);
   }
 
   /** Why the output cannot go where it would: it is one of the files read (or null). */
@@ -414,7 +359,7 @@ public final class Pipeline {
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
     try (ReadAhead src = new ReadAhead(source, annotate)) {
       long n = 0;
-      Progress progress = new Progress(progressTerminal(), System::nanoTime);
+      Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
           renderer.event(e);
@@ -533,7 +478,7 @@ public final class Pipeline {
           case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
           case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
           case perfetto -> new PerfettoRenderer(out, classes, title);
-          case text -> new TextRenderer(out, colour());
+          case text -> new TextRenderer(out, Terminal.colour(options, stdout));
         };
     if (filter.isEmpty()) {
       return r;
@@ -560,46 +505,6 @@ public final class Pipeline {
     }
     String first = inputs.get(0).name() == null ? "standard input" : inputs.get(0).name();
     return inputs.size() == 1 ? first : first + " and " + (inputs.size() - 1) + " more";
-  }
-
-  /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */
-  private boolean colour() {
-    return switch (options.color()) {
-      case always -> true;
-      case never -> false;
-      case auto ->
-          options.output() == null
-              && onTerminal(stdout)
-              && System.getenv("NO_COLOR") == null
-              && !"dumb".equals(System.getenv("TERM"));
-    };
-  }
-
-  /**
-   * Where to count progress on long work: standard error when it is a terminal that the timeline
-   * itself is not written to (a count between timeline lines would garble them). A live run, whose
-   * timeline shares the error stream, counts nothing.
-   */
-  private PrintStream progressTerminal() {
-    boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
-    return stdout != err && onTerminal(err) && !timelineOnTerminal ? err : null;
-  }
-
-  /**
-   * Whether the stream is the process's real standard output or error and that is a terminal (a
-   * live run writes to standard error, which Java's {@code System.console()} does not test).
-   */
-  private static boolean onTerminal(PrintStream s) {
-    int fd = s == System.out ? 1 : s == System.err ? 2 : -1;
-    if (fd < 0) {
-      return false;
-    }
-    try {
-      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (IOException | UnsupportedOperationException e) {
-      return fd == 1 && System.console() != null;
-    }
   }
 
   private int summary(EventSource src) {
