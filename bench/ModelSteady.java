@@ -1,6 +1,6 @@
 import dev.memtrace.correlate.ModelStage;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;

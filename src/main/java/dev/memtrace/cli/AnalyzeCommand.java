@@ -1,5 +1,7 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.pipeline.AnalyzeOptions;
+import dev.memtrace.pipeline.Pipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,6 +105,6 @@ final class AnalyzeCommand implements Callable<Integer> {
             snapshots,
             stages,
             files);
-    return new AnalyzePipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
+    return new Pipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

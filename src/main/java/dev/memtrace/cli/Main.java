@@ -1,5 +1,6 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.run.ExitCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -53,16 +54,11 @@ public final class Main {
       status = run(args, System.out, System.err);
     } catch (OutOfMemoryError e) {
       System.out.flush();
-      System.err.println("memtrace: " + OUT_OF_MEMORY);
+      System.err.println("memtrace: " + Pipeline.OUT_OF_MEMORY);
       status = ExitCode.FAILED.code;
     }
     System.exit(status);
   }
-
-  /** What is said when the heap runs out (a huge line under a small -Xmx), instead of a trace. */
-  static final String OUT_OF_MEMORY =
-      "out of memory: the Java heap is too small for this input;"
-          + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = withExitCodes(new CommandLine(new Main(), new Factory(out, err)));
@@ -70,7 +66,7 @@ public final class Main {
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("memtrace: " + oneLine(ex));
+          commandLine.getErr().println("memtrace: " + Pipeline.oneLine(ex));
           return ExitCode.FAILED.code;
         });
     cli.setParameterExceptionHandler(
@@ -142,13 +138,5 @@ public final class Main {
 
   private static String subName(CommandLine c) {
     return c.getParent() == null ? "" : c.getCommandName() + " ";
-  }
-
-  static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
-    if (m == null || m.isBlank()) {
-      m = ex.getClass().getSimpleName();
-    }
-    return m.replace('\n', ' ');
   }
 }

@@ -1,22 +1,18 @@
 package dev.memtrace.cli;
 
 import dev.memtrace.correlate.MapsAt;
-import dev.memtrace.correlate.Snapshot;
-import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.MapsFormat;
-import dev.memtrace.model.MemoryModel;
+import dev.memtrace.pipeline.CheckedOutput;
+import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.render.MapsExplainPrinter;
 import dev.memtrace.run.ExitCode;
-import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -95,59 +91,9 @@ final class MapsCommand implements Callable<Integer> {
       err.println("memtrace: --at takes line numbers from 1");
       return ExitCode.FAILED.code;
     }
-    TraceInput input = TraceInput.open(source.file, System.in, err);
-    if (input == null) {
-      return ExitCode.FAILED.code;
-    }
-    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (source.snapshots != null) {
-      if (!Files.isReadable(source.snapshots)) {
-        err.println("memtrace: cannot read snapshots " + source.snapshots);
-        return ExitCode.FAILED.code;
-      }
-      SnapshotFile.Loaded loaded = SnapshotFile.read(source.snapshots);
-      snaps.addAll(loaded.snapshots());
-      if (loaded.skipped() > 0) {
-        err.println(
-            "memtrace: "
-                + loaded.skipped()
-                + " line(s) of "
-                + source.snapshots
-                + " are not snapshots and were skipped");
-      }
-    }
-    MapsAt.Scan scan;
-    try (TraceReader reader = input.reader()) {
-      scan = MapsAt.scan(reader, files);
-    }
-    List<Integer> lines =
-        at != null
-            ? at
-            : List.of(
-                scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine()));
-    Integer past = pastTheEnd(lines, scan);
-    if (past != null) {
-      err.println(
-          "memtrace: --at "
-              + past
-              + " is past the end of "
-              + input.name()
-              + " (its last"
-              + " line is "
-              + scan.lastLine()
-              + ")");
-      return ExitCode.FAILED.code;
-    }
     MapsAt.Printer printer =
         explain ? new MapsExplainPrinter(out, files) : a -> MapsAt.print(out, a);
-    try (TraceReader reader = input.reader()) {
-      MapsAt.write(reader, snaps, lines, new MemoryModel(files, scan.hints()), printer);
-    }
-    return ExitCode.OK.code;
-  }
-
-  static Integer pastTheEnd(List<Integer> lines, MapsAt.Scan scan) {
-    return lines.stream().filter(l -> l > scan.lastLine()).findFirst().orElse(null);
+    return Pipeline.spacesAt(source.file, source.snapshots, at, files, err, printer);
   }
 
   private int process(PrintWriter out, ElfFiles files) throws IOException {
@@ -155,12 +101,8 @@ final class MapsCommand implements Callable<Integer> {
       err.println("memtrace: --at is for a log; -p PID reads the process as it is now");
       return ExitCode.FAILED.code;
     }
-    Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
-    String text;
-    try {
-      text = Files.readString(maps, StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+    String text = Pipeline.processMaps(source.pid, err);
+    if (text == null) {
       return ExitCode.FAILED.code;
     }
     if (explain) {

@@ -1,36 +1,27 @@
 package dev.memtrace.cli;
 
+import dev.memtrace.pipeline.AnalyzeOptions;
+import dev.memtrace.pipeline.Pipeline;
+import dev.memtrace.pipeline.SameFile;
 import dev.memtrace.run.ExitCode;
-import dev.memtrace.run.Handoff;
-import dev.memtrace.run.LiveItem;
-import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.LiveRun;
-import dev.memtrace.run.RecordingHeader;
-import dev.memtrace.run.RecordingWriter;
 import dev.memtrace.run.RunFailure;
 import dev.memtrace.run.RunOptions;
-import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code memtrace run}: options in, a {@link RunOptions} out; the live run ({@link LiveRun}, on its
- * own thread) feeds the same pipeline {@code analyze} uses, through a {@link Handoff}, and the
- * recording when {@code --save} is given.
+ * {@code memtrace run}: options in, a {@link RunOptions} and its prepared {@link LiveRun} out,
+ * handed to {@link Pipeline#live}, the pipeline {@code analyze} uses; the exit status back.
  */
 @Command(
     name = "run",
@@ -141,68 +132,7 @@ final class RunCommand implements Callable<Integer> {
     // the timeline goes where strace's would: standard error unless -o
     AnalyzeOptions shown =
         new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
-    AnalyzePipeline pipeline = new AnalyzePipeline(shown, shownOnly.toOptions(List.of()), err, err);
-    try (live;
-        RecordingWriter recording =
-            save == null ? null : new RecordingWriter(save, header(live, options))) {
-      Handoff handoff = new Handoff();
-      CompletableFuture<LiveRun.Outcome> running =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return live.run(
-                      new LiveRun.Consumer() {
-                        @Override
-                        public void accept(LiveItem item) throws IOException {
-                          if (recording != null) {
-                            recording.item(item);
-                          }
-                          handoff.accept(item);
-                        }
-
-                        @Override
-                        public void batchDone() {
-                          handoff.batchDone();
-                        }
-                      });
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new IllegalStateException("interrupted", e);
-                } finally {
-                  handoff.end();
-                }
-              });
-      live.awaitStarted();
-      int written =
-          pipeline.render(
-              new TraceReader(new LiveItemStream(handoff, pipeline::snapshot), null, null),
-              List.of(),
-              List.of());
-      handoff.discard(); // nothing reads the items any more
-      if (written != ExitCode.OK.code) {
-        // the timeline is lost (said already): tracing on would only cost the program time
-        live.stop();
-      }
-      LiveRun.Outcome outcome;
-      try {
-        outcome = running.get();
-      } catch (ExecutionException e) {
-        throw new IOException(Main.oneLine(e.getCause()), e.getCause());
-      }
-      if (recording != null) {
-        recording.end(
-            outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
-      }
-      if (outcome.failure() != null) {
-        err.println("memtrace: " + outcome.failure().getMessage());
-      } else {
-        outcome.notices().forEach(n -> err.println("memtrace: " + n));
-      }
-      // the pipeline said what failed; the program's status would hide it
-      return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
-    }
+    return new Pipeline(shown, shownOnly.toOptions(List.of()), err, err).live(live, options);
   }
 
   private AnalyzeOptions.Summary summary() {
@@ -245,17 +175,5 @@ final class RunCommand implements Callable<Integer> {
       return "--delay must be between 0 and 10000000 microseconds";
     }
     return null;
-  }
-
-  private static RecordingHeader header(LiveRun live, RunOptions o) {
-    return new RecordingHeader(
-        RecordingHeader.VERSION,
-        o.command(),
-        o.attachPid(),
-        live.straceArgv(),
-        live.versions(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        o.snapshots(),
-        o.delayMicros());
   }
 }

@@ -1,27 +1,18 @@
 package dev.memtrace.cli;
 
-import dev.memtrace.correlate.MapsAt;
-import dev.memtrace.correlate.Snapshot;
-import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.explain.RegionAnatomy;
-import dev.memtrace.explain.RegionOrigin;
-import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
-import dev.memtrace.model.MemoryModel;
-import dev.memtrace.model.Region;
+import dev.memtrace.pipeline.CheckedOutput;
+import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.render.MapsExplainText;
-import dev.memtrace.render.WhereText;
+import dev.memtrace.render.WherePrinter;
 import dev.memtrace.run.ExitCode;
-import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code memtrace where ADDR [--at LINE] [--root DIR] FILE|-p PID}: wiring only, see {@link
- * WhereText}.
+ * WherePrinter}.
  */
 @Command(
     name = "where",
@@ -104,123 +95,24 @@ final class WhereCommand implements Callable<Integer> {
     }
     ElfFiles files = source.root == null ? ElfFiles.local() : ElfFiles.under(source.root);
     if (source.pid != null) {
-      Path maps = Path.of("/proc", String.valueOf(source.pid), "maps");
-      String text;
-      try {
-        text = Files.readString(maps, StandardCharsets.ISO_8859_1);
-      } catch (IOException e) {
-        err.println("memtrace: cannot read " + maps + " (no such process, or not allowed)");
+      String text = Pipeline.processMaps(source.pid, err);
+      if (text == null) {
         return ExitCode.FAILED.code;
       }
-      List<Region> regions = MapsFormat.parse(text);
-      WhereText.of(
-              addr,
-              RegionAnatomy.all(regions, files, null),
-              r -> List.of("as /proc/" + source.pid + "/maps lists it now"))
-          .forEach(out::println);
+      new WherePrinter(out, addr, files).printProcess(source.pid, MapsFormat.parse(text));
       out.flush();
       return 0;
     }
-    TraceInput input = TraceInput.open(source.file, System.in, err);
-    if (input == null) {
-      return ExitCode.FAILED.code;
-    }
-    MapsAt.Scan scan;
-    try (TraceReader reader = input.reader()) {
-      scan = MapsAt.scan(reader, files);
-    }
-    int line =
-        at != null
-            ? at
-            : scan.lastMemoryLine() > 0 ? scan.lastMemoryLine() : Math.max(1, scan.lastLine());
-    if (line > scan.lastLine()) {
-      err.println(
-          "memtrace: --at "
-              + line
-              + " is past the end of "
-              + input.name()
-              + " (its last line is "
-              + scan.lastLine()
-              + ")");
-      return ExitCode.FAILED.code;
-    }
-    List<Snapshot> snaps = new ArrayList<>(input.snapshots());
-    if (source.snapshots != null) {
-      if (!Files.isReadable(source.snapshots)) {
-        err.println("memtrace: cannot read snapshots " + source.snapshots);
-        return ExitCode.FAILED.code;
-      }
-      snaps.addAll(SnapshotFile.read(source.snapshots).snapshots());
-    }
-    try (TraceReader reader = input.reader()) {
-      MapsAt.write(
-          reader,
-          snaps,
-          List.of(line),
-          new MemoryModel(files, scan.hints()),
-          a -> print(out, a, addr, files));
-    }
+    int status =
+        Pipeline.spacesAt(
+            source.file,
+            source.snapshots,
+            at == null ? null : List.of(at),
+            files,
+            err,
+            new WherePrinter(out, addr, files));
     out.flush();
-    return 0;
-  }
-
-  private static void print(PrintWriter out, MapsAt.At at, long addr, ElfFiles files) {
-    out.println(MapsAt.header(at));
-    AddressSpace space = at.space();
-    if (space == null) {
-      out.println(MapsAt.NONE);
-      return;
-    }
-    List<Region> regions = space.regions();
-    boolean complete =
-        regions.stream().anyMatch(r -> r.path().equals("[stack]"))
-            && space.unplacedImages().isEmpty()
-            && space.unreadImages().isEmpty();
-    WhereText.of(
-            addr,
-            RegionAnatomy.all(regions, files, space.program()),
-            r -> {
-              List<String> said = new ArrayList<>();
-              said.add(
-                  RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
-              int changed = at.history().lastChange(space, r);
-              if (changed != 0) {
-                said.add(
-                    RegionOrigin.changed(
-                        changed, MapsExplainText.call(at.history().text(changed))));
-              }
-              return said;
-            },
-            complete)
-        .forEach(out::println);
-    boolean held =
-        regions.stream()
-            .anyMatch(
-                r ->
-                    Long.compareUnsigned(r.start(), addr) <= 0
-                        && Long.compareUnsigned(addr, r.end()) < 0);
-    if (!held) {
-      for (String im : space.unplacedImages()) {
-        out.println(
-            "# "
-                + MapsExplainText.escape(im)
-                + ": mapped at execve; address not in the"
-                + " trace up to here");
-      }
-      for (String im : space.unreadImages()) {
-        out.println(
-            "# "
-                + MapsExplainText.escape(im)
-                + ": mapped at execve; its ELF headers"
-                + " are unknown");
-      }
-    }
-    for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
-      if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
-        out.println(
-            "# " + special + ": mapped by the kernel at execve; address not in the" + " trace");
-      }
-    }
+    return status;
   }
 
   static Long parse(String s) {

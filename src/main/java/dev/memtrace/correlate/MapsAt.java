@@ -1,11 +1,11 @@
 package dev.memtrace.correlate;
 
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;

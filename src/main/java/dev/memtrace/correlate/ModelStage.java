@@ -1,12 +1,12 @@
 package dev.memtrace.correlate;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Outcome;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.memtrace.correlate;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.run.LiveItemStream;
 import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,9 +4,12 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.List;

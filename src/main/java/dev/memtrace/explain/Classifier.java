@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 
 /**
  * The class of a region as {@code /proc/PID/maps} shows it: from its name and permissions, and from

@@ -4,6 +4,7 @@ import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.decode.Munmap;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.memtrace.explain;
 
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.FdTable;
 import dev.memtrace.model.Handle;
@@ -9,6 +8,11 @@ import dev.memtrace.model.ModelView;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.StackFrame;

@@ -2,8 +2,8 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation.Basis;
 import java.util.List;
 import java.util.Map;
 

@@ -3,9 +3,11 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.Fault;
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.SignalEvent;
 import java.util.ArrayList;

@@ -3,8 +3,9 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import java.util.List;
 
 /**

@@ -3,8 +3,10 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;

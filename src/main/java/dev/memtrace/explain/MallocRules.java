@@ -4,8 +4,9 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import java.util.List;
 import java.util.Set;
 

@@ -4,9 +4,10 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
-import dev.memtrace.explain.Explanation.Basis;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Map;

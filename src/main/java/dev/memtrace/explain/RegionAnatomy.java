@@ -6,6 +6,7 @@ import dev.memtrace.elf.Section;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.elf.Symbol;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
-import dev.memtrace.explain.Explanation.Basis;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,8 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.timeline.RegionClass;
+
 /**
  * What the explain stage knows a range of addresses was made for: its class, a short phrase ("cat's
  * 131072-byte I/O buffer"), the object it belongs to (a library path, or null), and the log line of

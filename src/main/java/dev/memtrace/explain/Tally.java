@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;

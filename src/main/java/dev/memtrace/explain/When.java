@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.timeline.RegionClass;
 import java.util.Set;
 import java.util.function.Predicate;
 

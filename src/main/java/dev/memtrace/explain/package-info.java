@@ -11,8 +11,8 @@
  * threshold as frees moved it, the default thread stack size, the {@link dev.memtrace.explain.Tag}s
  * of earlier mappings), the {@code -k} frames that would confirm it, and a sentence whose numbers
  * come from {@link dev.memtrace.explain.Glibc}'s arithmetic on the numbers in the trace. Each
- * {@link dev.memtrace.explain.Explanation} carries its basis (stack, snapshot, arithmetic, pattern)
- * and its evidence.
+ * {@link dev.memtrace.timeline.Explanation} carries its basis (stack, snapshot, arithmetic,
+ * pattern) and its evidence.
  *
  * <p>Which address space (and process) an event belongs to is the model's to say ({@link
  * dev.memtrace.model.Who}, on each event): a {@code Space} is kept per space the model names, and a
@@ -27,7 +27,7 @@
  *
  * <p>At the end, {@link dev.memtrace.explain.Explainer#reports()} and {@link
  * dev.memtrace.explain.Explainer#stats()} feed the summary: a {@link dev.memtrace.explain.Tally}
- * per {@link dev.memtrace.explain.RegionClass} and per object, at the end and at the peak, and the
+ * per {@link dev.memtrace.timeline.RegionClass} and per object, at the end and at the peak, and the
  * counts of calls, errors and unexplained memory events. A space whose tasks have all exited is let
  * go; its tables are made then, when reports are wanted.
  */

@@ -1,9 +1,9 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.RegionClass;
 import java.util.HashMap;
 import java.util.Map;
 

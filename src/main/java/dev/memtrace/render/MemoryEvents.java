@@ -1,7 +1,7 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemorySyscalls;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 
 /**

@@ -1,8 +1,8 @@
 package dev.memtrace.render;
 
 import dev.memtrace.explain.Classifier;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 
 /**
  * The class of a region ({@link RegionClass}) for colouring, filtering and per-class totals. The

@@ -1,6 +1,6 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.io.IOException;
 
 /**

@@ -1,8 +1,8 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.Who;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.memtrace.render;
 
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Human;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
+import dev.memtrace.timeline.RegionClass;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashSet;

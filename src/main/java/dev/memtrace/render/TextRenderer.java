@@ -1,11 +1,11 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.BufferRef;
-import dev.memtrace.explain.Explanation;
 import dev.memtrace.explain.Human;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.Result;

@@ -2,6 +2,7 @@ package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.pipeline.Pipeline;
 import dev.memtrace.run.ExitCode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,7 +70,8 @@ class SmallHeapTest {
       assertThat(small.status()).as(format).isEqualTo(ExitCode.FAILED.code);
       assertThat(small.stderr())
           .as(format)
-          .matches("memtrace: (cannot read input: )?" + Pattern.quote(Main.OUT_OF_MEMORY) + "\n");
+          .matches(
+              "memtrace: (cannot read input: )?" + Pattern.quote(Pipeline.OUT_OF_MEMORY) + "\n");
       Run room = analyze("-Xmx512m", log, format);
       assertThat(room.status()).as(format).isZero();
       assertThat(room.stderr()).as(format).isEmpty();

@@ -2,10 +2,10 @@ package dev.memtrace.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;

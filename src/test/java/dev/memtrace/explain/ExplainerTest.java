@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.util.List;

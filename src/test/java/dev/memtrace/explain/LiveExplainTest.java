@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memtrace.run.LiveAssumptions;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package dev.memtrace.explain;
 
 import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;

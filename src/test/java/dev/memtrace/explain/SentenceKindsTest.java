@@ -2,6 +2,8 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.trace.SyscallEvent;
 import java.io.IOException;
 import java.nio.file.Files;

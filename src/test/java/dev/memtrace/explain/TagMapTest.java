@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.RegionClass;
 import org.junit.jupiter.api.Test;
 
 class TagMapTest {

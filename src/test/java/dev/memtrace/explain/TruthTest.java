@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.decode.Call;
 import dev.memtrace.model.MemorySyscalls;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;

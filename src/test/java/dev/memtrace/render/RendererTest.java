@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.BufferRef;
-import dev.memtrace.explain.Explanation;
 import dev.memtrace.explain.Human;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.Corpus;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;

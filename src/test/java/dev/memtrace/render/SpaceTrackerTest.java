@@ -3,8 +3,8 @@ package dev.memtrace.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.correlate.ModelStage;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.util.ArrayList;

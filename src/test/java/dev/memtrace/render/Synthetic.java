@@ -1,12 +1,12 @@
 package dev.memtrace.render;
 
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.BufferRef;
-import dev.memtrace.explain.Explanation;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.Args;
 import dev.memtrace.trace.Prefix;

@@ -1,10 +1,10 @@
 package dev.memtrace.render.filter;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.memtrace.render.filter;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.io.IOException;
 
 /** The stage between explain and render: passes on only the events the filter accepts. */

@@ -1,9 +1,9 @@
 package dev.memtrace.render.html;
 
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
 import dev.memtrace.render.Texts;
+import dev.memtrace.timeline.RegionClass;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,10 +2,10 @@ package dev.memtrace.render.html;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

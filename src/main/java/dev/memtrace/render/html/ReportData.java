@@ -1,7 +1,5 @@
 package dev.memtrace.render.html;
 
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.Explanation;
 import dev.memtrace.model.Region;
 import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.MemoryEvents;
@@ -9,6 +7,8 @@ import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
 import dev.memtrace.render.Texts;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.SignalEvent;

@@ -1,6 +1,6 @@
 package dev.memtrace.render.perfetto;
 
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 

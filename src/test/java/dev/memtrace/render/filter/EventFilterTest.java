@@ -3,10 +3,10 @@ package dev.memtrace.render.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.Synthetic;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

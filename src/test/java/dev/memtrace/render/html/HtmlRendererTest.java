@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.memtrace.explain.AnnotatedEvent;
-import dev.memtrace.explain.RegionClass;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.RegionClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

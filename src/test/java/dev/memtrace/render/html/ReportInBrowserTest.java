@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memtrace.cli.Main;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.render.Synthetic;
+import dev.memtrace.timeline.AnnotatedEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.memtrace.explain;
+package dev.memtrace.timeline;
 
 import java.util.List;
 import java.util.Set;

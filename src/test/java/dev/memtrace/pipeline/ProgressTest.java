@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.TraceEvent;
 import java.io.IOException;
@@ -82,7 +82,7 @@ final class ReadAhead implements AutoCloseable {
       putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
     } catch (OutOfMemoryError e) {
       // the batch being built is garbage now; the reader must not wait for a thread that is gone
-      putQuietly(new Batch(List.of(), true, new IOException(Main.OUT_OF_MEMORY)));
+      putQuietly(new Batch(List.of(), true, new IOException(Pipeline.OUT_OF_MEMORY)));
     }
   }
 

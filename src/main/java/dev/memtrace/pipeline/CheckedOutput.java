@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import dev.memtrace.run.ExitCode;
 import java.io.BufferedOutputStream;
@@ -19,7 +19,7 @@ import java.io.PrintWriter;
  * disk or a closed descriptor is a write error, and a reader that went away (EPIPE, {@code | head})
  * is not.
  */
-final class CheckedOutput extends FilterOutputStream {
+public final class CheckedOutput extends FilterOutputStream {
 
   /** strerror(EPIPE), the text of the IOException the JDK throws for it. */
   private static final String BROKEN_PIPE = "Broken pipe";
@@ -52,7 +52,7 @@ final class CheckedOutput extends FilterOutputStream {
   }
 
   /** What a command prints on standard output; returns its exit status. */
-  interface Printing {
+  public interface Printing {
     int print(PrintWriter out) throws IOException;
   }
 
@@ -61,7 +61,8 @@ final class CheckedOutput extends FilterOutputStream {
    * that went away) is said on {@code err} as {@code memtrace: write error: REASON} and is the exit
    * status {@link ExitCode#WRITE_ERROR}.
    */
-  static int print(PrintStream stdout, PrintWriter err, Printing printing) throws IOException {
+  public static int print(PrintStream stdout, PrintWriter err, Printing printing)
+      throws IOException {
     CheckedOutput target = of(stdout);
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(target, 1 << 16)));

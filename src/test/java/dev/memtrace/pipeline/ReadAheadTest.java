@@ -1,8 +1,8 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;

@@ -1,12 +1,12 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.correlate.Snapshot;
-import dev.memtrace.explain.AnnotatedEvent;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Explainer;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.run.LiveItem;

@@ -1,4 +1,4 @@
-package dev.memtrace.explain;
+package dev.memtrace.timeline;
 
 import dev.memtrace.decode.Call;
 import dev.memtrace.model.RegionChange;

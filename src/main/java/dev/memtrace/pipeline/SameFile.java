@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.List;
  * another name or a link for it counts too. As in coreutils' cat, only regular files are compared:
  * {@code /dev/null} or a terminal may well be both.
  */
-final class SameFile {
+public final class SameFile {
 
   private SameFile() {}
 
@@ -37,7 +37,7 @@ final class SameFile {
    * Whether two files memtrace will write are one: the same file if they exist, else the same path
    * ({@code run --save X -o X} names one file that neither has made yet).
    */
-  static boolean sameOutput(Path a, Path b) {
+  public static boolean sameOutput(Path a, Path b) {
     try {
       if (Files.exists(a) && Files.exists(b)) {
         return Files.isSameFile(a, b);

@@ -1,9 +1,13 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
+import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.SnapshotFile;
-import dev.memtrace.explain.AnnotatedEvent;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.explain.Explainer;
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
@@ -15,9 +19,16 @@ import dev.memtrace.render.filter.FilteringRenderer;
 import dev.memtrace.render.html.HtmlRenderer;
 import dev.memtrace.render.perfetto.PerfettoRenderer;
 import dev.memtrace.run.ExitCode;
+import dev.memtrace.run.Handoff;
+import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.LiveItemStream;
+import dev.memtrace.run.LiveRun;
 import dev.memtrace.run.MapsSnapshot;
+import dev.memtrace.run.RecordingHeader;
 import dev.memtrace.run.RecordingReader;
+import dev.memtrace.run.RecordingWriter;
+import dev.memtrace.run.RunOptions;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
 import dev.memtrace.trace.TraceReader;
@@ -29,23 +40,63 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Wires {@code analyze}: inputs → {@link TraceReader} (one per file, merged when several) → {@link
- * Annotator} (the model with snapshot checks, then the explain stage) → a renderer, and the summary
- * when asked. Owns no logic of its own beyond reporting: errors become one {@code memtrace: ...}
- * line and an exit status, never a stack trace.
+ * The trip a log makes through memtrace, stage by stage, each stage a package that imports only the
+ * ones before it:
+ *
+ * <ol>
+ *   <li><b>run</b> ({@code dev.memtrace.run}): a live run starts strace ({@link LiveRun}) and reads
+ *       its log from a FIFO with a {@code /proc/PID/maps} snapshot after each memory call; {@code
+ *       run --save} records both, and a recording replays through {@link RecordingReader}. A saved
+ *       log skips this stage.
+ *   <li><b>trace</b>: {@link TraceReader} parses each line into a typed event and joins unfinished
+ *       and resumed halves; a {@code -ff} set is merged into one log order ({@link MergedReader}).
+ *   <li><b>decode</b> ({@code dev.memtrace.decode}, its place kept in the order until it is
+ *       written): each interpreted syscall's arguments read into a typed call, once; today the
+ *       model reads them itself.
+ *   <li><b>model</b>: the {@link MemoryModel} owns tasks, processes, address spaces and descriptor
+ *       tables, and says what each call changed (it reads the ELF headers of the files the trace
+ *       names through {@code dev.memtrace.elf}).
+ *   <li><b>timeline</b>: the record the next stages pass on, one per event ({@link
+ *       AnnotatedEvent}). It lives in its own package between the model and correlate because
+ *       correlate makes it, explain fills it in and render reads it: in any one of them, the others
+ *       would have to import a later stage.
+ *   <li><b>correlate</b>: the model stage ({@link ModelStage}) applies each event to the model,
+ *       checks the model against the snapshots and makes the event's record.
+ *   <li><b>explain</b>: the {@link Explainer} says why each call happened, where each buffer lies
+ *       and what class each region is, in a bounded lookahead window.
+ *   <li><b>render</b>: text, JSON Lines, HTML or Perfetto ({@link Renderer}), and the summary.
+ * </ol>
+ *
+ * <p>Here the stages are joined: {@link #run()} for {@code analyze} (logs, {@code -ff} sets,
+ * standard input, recordings), {@link #live} for {@code run}, {@link #spacesAt} for {@code maps}
+ * and {@code where}, which replay the model alone up to a line ({@link #processMaps} when they read
+ * a running process instead). Parsing and the stages up to explain run on a second thread ({@link
+ * ReadAhead}, through the {@link Annotator}) while this one renders. {@code dev.memtrace.cli} only
+ * turns options into one of these calls and returns its status. Errors become one {@code memtrace:
+ * ...} line and an {@link ExitCode}, never a stack trace.
  */
-final class AnalyzePipeline {
+public final class Pipeline {
+
+  /** What is said when the heap runs out (a huge line under a small -Xmx), instead of a trace. */
+  public static final String OUT_OF_MEMORY =
+      "out of memory: the Java heap is too small for this input;"
+          + " give it more with MEMTRACE_JAVA_OPTS=-Xmx1g (or more)";
 
   private final AnalyzeOptions options;
   private final EventFilter.Options filter;
@@ -71,7 +122,7 @@ final class AnalyzePipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
-  AnalyzePipeline(
+  public Pipeline(
       AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
     this.caveats = new SnapshotCaveats(options.format() != AnalyzeOptions.Format.text);
@@ -80,7 +131,7 @@ final class AnalyzePipeline {
     this.err = err;
   }
 
-  int run() {
+  public int run() {
     List<AnalyzeInputs.Input> inputs;
     try {
       inputs = AnalyzeInputs.resolve(options.files(), note -> err.println("memtrace: " + note));
@@ -97,12 +148,7 @@ final class AnalyzePipeline {
         SnapshotFile.Loaded loaded = SnapshotFile.read(options.snapshots());
         snaps = loaded.snapshots();
         if (loaded.skipped() > 0) {
-          err.println(
-              "memtrace: "
-                  + loaded.skipped()
-                  + " line(s) of "
-                  + options.snapshots()
-                  + " are not snapshots and were skipped");
+          err.println(SpaceReplay.skipped(options.snapshots(), loaded));
         }
       } catch (IOException e) {
         return fail("cannot read snapshots " + options.snapshots() + ": " + e.getMessage());
@@ -115,6 +161,114 @@ final class AnalyzePipeline {
       return fail("cannot read input: " + e.getMessage());
     }
     return render(source, inputs, snaps);
+  }
+
+  /**
+   * A live run: strace's lines and snapshots go through the stages as {@code live} reads them (it
+   * runs on a thread of its own, handing them over through a {@link Handoff}), and into the
+   * recording when {@code run} asks for one. Returns the status memtrace exits with: the program's,
+   * or {@link ExitCode#FAILED} when the timeline could not be written.
+   */
+  public int live(LiveRun live, RunOptions run) throws IOException, InterruptedException {
+    try (live;
+        RecordingWriter recording =
+            run.save() == null ? null : new RecordingWriter(run.save(), header(live, run))) {
+      Handoff handoff = new Handoff();
+      CompletableFuture<LiveRun.Outcome> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return live.run(
+                      new LiveRun.Consumer() {
+                        @Override
+                        public void accept(LiveItem item) throws IOException {
+                          if (recording != null) {
+                            recording.item(item);
+                          }
+                          handoff.accept(item);
+                        }
+
+                        @Override
+                        public void batchDone() {
+                          handoff.batchDone();
+                        }
+                      });
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException("interrupted", e);
+                } finally {
+                  handoff.end();
+                }
+              });
+      live.awaitStarted();
+      int written =
+          render(
+              new TraceReader(new LiveItemStream(handoff, this::snapshot), null, null),
+              List.of(),
+              List.of());
+      handoff.discard(); // nothing reads the items any more
+      if (written != ExitCode.OK.code) {
+        // the timeline is lost (said already): tracing on would only cost the program time
+        live.stop();
+      }
+      LiveRun.Outcome outcome;
+      try {
+        outcome = running.get();
+      } catch (ExecutionException e) {
+        throw new IOException(oneLine(e.getCause()), e.getCause());
+      }
+      if (recording != null) {
+        recording.end(
+            outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+      }
+      if (outcome.failure() != null) {
+        err.println("memtrace: " + outcome.failure().getMessage());
+      } else {
+        outcome.notices().forEach(n -> err.println("memtrace: " + n));
+      }
+      // the pipeline said what failed; the program's status would hide it
+      return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
+    }
+  }
+
+  private static RecordingHeader header(LiveRun live, RunOptions o) {
+    return new RecordingHeader(
+        RecordingHeader.VERSION,
+        o.command(),
+        o.attachPid(),
+        live.straceArgv(),
+        live.versions(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        o.snapshots(),
+        o.delayMicros());
+  }
+
+  /**
+   * {@code maps} and {@code where} on a log or a recording: the model replayed over {@code file}
+   * ({@code -} for standard input) with the recording's snapshots and those of {@code
+   * snapshotFile}, the state after each of {@code lines} (null: after the log's last memory call)
+   * handed to {@code printer} (see {@link SpaceReplay}). Returns the exit status, having said on
+   * {@code err} what stopped it.
+   */
+  public static int spacesAt(
+      String file,
+      Path snapshotFile,
+      List<Integer> lines,
+      ElfFiles files,
+      PrintWriter err,
+      MapsAt.Printer printer)
+      throws IOException {
+    return SpaceReplay.at(file, snapshotFile, lines, files, err, printer);
+  }
+
+  /**
+   * {@code maps} and {@code where} on a running process: its {@code /proc/PID/maps} as it is now,
+   * or null after saying on {@code err} that it cannot be read.
+   */
+  public static String processMaps(int pid, PrintWriter err) {
+    return SpaceReplay.processMaps(pid, err);
   }
 
   /** Why the output cannot go where it would: it is one of the files read (or null). */
@@ -204,7 +358,7 @@ final class AnalyzePipeline {
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
     try (ReadAhead src = new ReadAhead(source, annotate)) {
       long n = 0;
-      Progress progress = new Progress(progressTerminal(), System::nanoTime);
+      Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         if (timeline) {
           renderer.event(e);
@@ -286,7 +440,7 @@ final class AnalyzePipeline {
    * A snapshot of a live run or a recording, just before the line it was taken after reaches the
    * parser (on the parsing thread, where the model stage runs): checked once that call is past.
    */
-  void snapshot(LiveItemStream.LineSnapshot s) {
+  private void snapshot(LiveItemStream.LineSnapshot s) {
     MapsSnapshot m = s.snapshot();
     caveats.note(s);
     if (annotator != null) {
@@ -323,7 +477,7 @@ final class AnalyzePipeline {
           case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
           case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
           case perfetto -> new PerfettoRenderer(out, classes, title);
-          case text -> new TextRenderer(out, colour());
+          case text -> new TextRenderer(out, Terminal.colour(options, stdout));
         };
     if (filter.isEmpty()) {
       return r;
@@ -352,46 +506,6 @@ final class AnalyzePipeline {
     return inputs.size() == 1 ? first : first + " and " + (inputs.size() - 1) + " more";
   }
 
-  /** Colour only on a terminal, unless asked; {@code NO_COLOR} (no-color.org) turns auto off. */
-  private boolean colour() {
-    return switch (options.color()) {
-      case always -> true;
-      case never -> false;
-      case auto ->
-          options.output() == null
-              && onTerminal(stdout)
-              && System.getenv("NO_COLOR") == null
-              && !"dumb".equals(System.getenv("TERM"));
-    };
-  }
-
-  /**
-   * Where to count progress on long work: standard error when it is a terminal that the timeline
-   * itself is not written to (a count between timeline lines would garble them). A live run, whose
-   * timeline shares the error stream, counts nothing.
-   */
-  private PrintStream progressTerminal() {
-    boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
-    return stdout != err && onTerminal(err) && !timelineOnTerminal ? err : null;
-  }
-
-  /**
-   * Whether the stream is the process's real standard output or error and that is a terminal (a
-   * live run writes to standard error, which Java's {@code System.console()} does not test).
-   */
-  private static boolean onTerminal(PrintStream s) {
-    int fd = s == System.out ? 1 : s == System.err ? 2 : -1;
-    if (fd < 0) {
-      return false;
-    }
-    try {
-      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (IOException | UnsupportedOperationException e) {
-      return fd == 1 && System.console() != null;
-    }
-  }
-
   private int summary(EventSource src) {
     long bad = src.unparsedCount();
     if (bad == 0) {
@@ -413,6 +527,15 @@ final class AnalyzePipeline {
             + where
             + ")");
     return options.strict() ? ExitCode.UNPARSED.code : ExitCode.OK.code;
+  }
+
+  /** The message of ex on one line, or its class when it has none. */
+  public static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    if (m == null || m.isBlank()) {
+      m = ex.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ');
   }
 
   private int fail(String message) {

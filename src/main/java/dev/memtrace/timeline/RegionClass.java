@@ -1,4 +1,4 @@
-package dev.memtrace.explain;
+package dev.memtrace.timeline;
 
 /**
  * What a region of the address space is for, in the spirit of Sysinternals VMMap's types, for

@@ -1,10 +1,10 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /** What {@code memtrace analyze} was asked to do, fixed once the options are read. */
-record AnalyzeOptions(
+public record AnalyzeOptions(
     Format format,
     String output,
     boolean strict,
@@ -15,26 +15,26 @@ record AnalyzeOptions(
     List<String> files) {
 
   /** Whether to write the summary table: not at all, after the timeline, or instead of it. */
-  enum Summary {
+  public enum Summary {
     none,
     after,
     only
   }
 
-  enum Format {
+  public enum Format {
     text,
     jsonl,
     html,
     perfetto
   }
 
-  enum ColorMode {
+  public enum ColorMode {
     auto,
     always,
     never
   }
 
-  AnalyzeOptions {
+  public AnalyzeOptions {
     files = List.copyOf(files);
   }
 }

@@ -1,4 +1,4 @@
-package dev.memtrace.cli;
+package dev.memtrace.pipeline;
 
 import java.io.File;
 import java.math.BigInteger;

@@ -1,0 +1,99 @@
+package dev.memtrace.render;
+
+import dev.memtrace.correlate.MapsAt;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.explain.RegionAnatomy;
+import dev.memtrace.explain.RegionOrigin;
+import dev.memtrace.model.AddressSpace;
+import dev.memtrace.model.Region;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes {@code memtrace where ADDR}: for each line asked for, its header and what holds the
+ * address ({@link WhereText}), with the call that made the region and the last that changed it;
+ * when nothing the model holds has it, what the trace does not place (images mapped at execve, the
+ * kernel's regions).
+ */
+public final class WherePrinter implements MapsAt.Printer {
+
+  private final PrintWriter out;
+  private final long addr;
+  private final ElfFiles files;
+
+  public WherePrinter(PrintWriter out, long addr, ElfFiles files) {
+    this.out = out;
+    this.addr = addr;
+    this.files = files;
+  }
+
+  /** The address in a running process's regions, as its {@code /proc/PID/maps} lists them. */
+  public void printProcess(int pid, List<Region> regions) {
+    WhereText.of(
+            addr,
+            RegionAnatomy.all(regions, files, null),
+            r -> List.of("as /proc/" + pid + "/maps lists it now"))
+        .forEach(out::println);
+  }
+
+  @Override
+  public void print(MapsAt.At at) {
+    out.println(MapsAt.header(at));
+    AddressSpace space = at.space();
+    if (space == null) {
+      out.println(MapsAt.NONE);
+      return;
+    }
+    List<Region> regions = space.regions();
+    boolean complete =
+        regions.stream().anyMatch(r -> r.path().equals("[stack]"))
+            && space.unplacedImages().isEmpty()
+            && space.unreadImages().isEmpty();
+    WhereText.of(
+            addr,
+            RegionAnatomy.all(regions, files, space.program()),
+            r -> {
+              List<String> said = new ArrayList<>();
+              said.add(
+                  RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
+              int changed = at.history().lastChange(space, r);
+              if (changed != 0) {
+                said.add(
+                    RegionOrigin.changed(
+                        changed, MapsExplainText.call(at.history().text(changed))));
+              }
+              return said;
+            },
+            complete)
+        .forEach(out::println);
+    boolean held =
+        regions.stream()
+            .anyMatch(
+                r ->
+                    Long.compareUnsigned(r.start(), addr) <= 0
+                        && Long.compareUnsigned(addr, r.end()) < 0);
+    if (!held) {
+      for (String im : space.unplacedImages()) {
+        out.println(
+            "# "
+                + MapsExplainText.escape(im)
+                + ": mapped at execve; address not in the"
+                + " trace up to here");
+      }
+      for (String im : space.unreadImages()) {
+        out.println(
+            "# "
+                + MapsExplainText.escape(im)
+                + ": mapped at execve; its ELF headers"
+                + " are unknown");
+      }
+    }
+    for (String special : List.of("[stack]", "[vdso]", "[vvar]")) {
+      if (!held && regions.stream().noneMatch(r -> r.path().equals(special))) {
+        out.println(
+            "# " + special + ": mapped by the kernel at execve; address not in the" + " trace");
+      }
+    }
+  }
+}
