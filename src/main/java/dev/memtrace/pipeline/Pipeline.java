@@ -66,9 +66,9 @@ import java.util.function.Consumer;
  *       log skips this stage.
  *   <li><b>trace</b>: {@link TraceReader} parses each line into a typed event and joins unfinished
  *       and resumed halves; a {@code -ff} set is merged into one log order ({@link MergedReader}).
- *   <li><b>decode</b> ({@code dev.memtrace.decode}, its place kept in the order until it is
- *       written): each interpreted syscall's arguments read into a typed call, once; today the
- *       model reads them itself.
+ *   <li><b>decode</b> ({@code dev.memtrace.decode}): each interpreted syscall's arguments read into
+ *       a typed call ({@code Call.of}: {@code Mmap}, {@code Clone}, {@code Open}...), each argument
+ *       decoded on first access; the model reads it and hands it on with the event.
  *   <li><b>model</b>: the {@link MemoryModel} owns tasks, processes, address spaces and descriptor
  *       tables, and says what each call changed (it reads the ELF headers of the files the trace
  *       names through {@code dev.memtrace.elf}).
