@@ -1,6 +1,7 @@
 package dev.memtrace.render.perfetto;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -46,7 +47,7 @@ final class EventSpool implements AutoCloseable {
     int argsLength;
 
     /** The event's own changes: class label, before, after (before or after may be null). */
-    final List<String> labels = new ArrayList<>(); // RegionClass names, or null
+    final List<RegionClass> classes = new ArrayList<>(); // null: not classed
 
     final List<Region> before = new ArrayList<>();
     final List<Region> after = new ArrayList<>();
@@ -122,11 +123,12 @@ final class EventSpool implements AutoCloseable {
       e.args = new byte[Math.max(e.argsLength, e.args.length * 2)];
     }
     in.readFully(e.args, 0, e.argsLength);
-    e.labels.clear();
+    e.classes.clear();
     e.before.clear();
     e.after.clear();
     for (int n = in.readInt(); n > 0; n--) {
-      e.labels.add(readString());
+      int cls = in.readByte();
+      e.classes.add(cls < 0 ? null : RegionClass.values()[cls]);
       e.before.add(readRegion());
       e.after.add(readRegion());
     }

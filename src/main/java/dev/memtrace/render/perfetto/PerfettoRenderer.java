@@ -137,7 +137,7 @@ public final class PerfettoRenderer implements Renderer {
     for (int i = 0; i < a.changes().size(); i++) {
       RegionChange c = a.changes().get(i);
       RegionClass cls = a.classOf(i);
-      EventSpool.writeString(d, cls == null ? null : cls.name());
+      d.writeByte(cls == null ? -1 : cls.ordinal());
       EventSpool.writeRegion(d, c.before());
       EventSpool.writeRegion(d, c.after());
     }
@@ -230,11 +230,8 @@ public final class PerfettoRenderer implements Renderer {
     List<RegionChange> changes = new ArrayList<>();
     while (s.read(a)) {
       index++;
-      for (int i = 0; i < a.labels.size(); i++) {
-        String cls = a.labels.get(i);
-        classes.learn(
-            a.after.get(i) != null ? a.after.get(i) : a.before.get(i),
-            cls == null ? null : RegionClass.valueOf(cls));
+      for (int i = 0; i < a.classes.size(); i++) {
+        classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.classes.get(i));
       }
       int task = a.task;
       int p = a.process < 0 ? 0 : numbers[a.process];
@@ -259,7 +256,7 @@ public final class PerfettoRenderer implements Renderer {
         changes.add(change(a.before.get(i), a.after.get(i)));
       }
       SpaceState.Delta d = state.apply(changes);
-      if (!d.isEmpty() || !a.labels.isEmpty()) {
+      if (!d.isEmpty() || !a.classes.isEmpty()) {
         Map<String, Long> bytes = state.bytesByClass(classes);
         for (Region r : d.removed()) {
           allClasses.add(classes.label(r));
