@@ -52,6 +52,7 @@ public abstract sealed class Call
   private long flagAbsent;
   private Set<?>[] names;
   private FlagTable[] nameTables;
+  private long nameBits; // bit i set when names[i] was read with bits true
 
   Call(SyscallEvent event) {
     this.event = event;
@@ -181,8 +182,8 @@ public abstract sealed class Call
   }
 
   /**
-   * The constant names set in argument i ({@link FlagTable#namesIn}), read once: what a sentence
-   * says of the flags.
+   * The constant names set in argument i ({@link FlagTable#namesIn}), read once per table and
+   * {@code bits}: what a sentence says of the flags.
    */
   @SuppressWarnings("unchecked")
   public final Set<String> names(int i, FlagTable table, boolean bits) {
@@ -196,9 +197,11 @@ public abstract sealed class Call
       names = Arrays.copyOf(names, i + 1);
       nameTables = Arrays.copyOf(nameTables, i + 1);
     }
-    if (nameTables[i] != table || names[i] == null) {
+    long bit = 1L << i;
+    if (nameTables[i] != table || names[i] == null || ((nameBits & bit) != 0) != bits) {
       names[i] = table.namesIn(text(i), bits);
       nameTables[i] = table;
+      nameBits = bits ? nameBits | bit : nameBits & ~bit;
     }
     return (Set<String>) names[i];
   }

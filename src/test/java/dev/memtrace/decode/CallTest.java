@@ -52,6 +52,17 @@ class CallTest {
   }
 
   @Test
+  void flagNamesAreReadOncePerTableAndBits() {
+    Call c = call("1 madvise(0x7f00, 4096, 0x3) = 0");
+    // 0x3 is MADV_WILLNEED as a value; as bits it is MADV_RANDOM|MADV_SEQUENTIAL
+    assertThat(c.names(2, LinuxFlags.MADVISE, false))
+        .isEqualTo(LinuxFlags.MADVISE.namesIn("0x3", false));
+    assertThat(c.names(2, LinuxFlags.MADVISE, true))
+        .isEqualTo(LinuxFlags.MADVISE.namesIn("0x3", true))
+        .isNotEqualTo(c.names(2, LinuxFlags.MADVISE, false));
+  }
+
+  @Test
   void aThreadsCloneSpelledWithNamesOrRawHasTheSameFlags() {
     long thread = 0x3d0f00;
     for (String line :
