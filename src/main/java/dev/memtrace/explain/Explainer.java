@@ -199,14 +199,14 @@ public final class Explainer {
     Pending p = null;
     if (in.event() instanceof SyscallEvent sc) {
       Space sp = enter(in.who(), sc);
-      Call call = callOf(sc.name());
-      if (passesBy(call, sp, in)) {
+      NameInfo name = nameInfo(sc.name());
+      if (passesBy(name, sp, in)) {
         // counted now, while the event is in the cache: nothing can amend it in the window
-        stats.count(in, call.count, false, false);
+        stats.count(in, name.count, false, false);
         pending.addLast(in);
       } else {
         p = new Pending(in);
-        explain(p, sc, sp, call);
+        explain(p, sc, sp, name);
       }
     } else {
       p = new Pending(in);
@@ -259,14 +259,14 @@ public final class Explainer {
   }
 
   /** Explains a call this stage does not pass by, in the space {@link #enter} gave it. */
-  private void explain(Pending p, SyscallEvent sc, Space sp, Call call) {
-    p.count = call.count;
-    p.memory = call.memory;
+  private void explain(Pending p, SyscallEvent sc, Space sp, NameInfo name) {
+    p.count = name.count;
+    p.memory = name.memory;
     Ctx c = new Ctx(sc, p.in.call(), sp, this, p.in.changes(), p.in.who());
     if (p.memory) {
       Rule.Said said = null;
       Rule rule = null;
-      for (Rule r : call.rules) {
+      for (Rule r : name.rules) {
         if (r.matches(c)) {
           said = r.say().say(c);
           if (said != null) {
@@ -328,8 +328,8 @@ public final class Explainer {
    * call, no region changed, not one of the calls it notes ({@link NotedCalls#NOTED}), in a space
    * whose kernel-made regions it has seen. Most of a large log is passed by.
    */
-  private static boolean passesBy(Call call, Space sp, AnnotatedEvent in) {
-    return !call.memory && in.changes().isEmpty() && sp.specialsSeen && !call.noted;
+  private static boolean passesBy(NameInfo name, Space sp, AnnotatedEvent in) {
+    return !name.memory && in.changes().isEmpty() && sp.specialsSeen && !name.noted;
   }
 
   /** The tag over the region each change leaves, from the tags just updated. */
@@ -403,21 +403,22 @@ public final class Explainer {
    * there are a few dozen names): one of the memory calls, one it learns from or speaks about, its
    * count, and the rows of the rule table keyed on it.
    */
-  private record Call(boolean memory, boolean noted, ExplainStats.Count count, List<Rule> rules) {}
+  private record NameInfo(
+      boolean memory, boolean noted, ExplainStats.Count count, List<Rule> rules) {}
 
-  private final Map<String, Call> calls = new HashMap<>();
+  private final Map<String, NameInfo> names = new HashMap<>();
 
-  private Call callOf(String name) {
-    Call c = calls.get(name);
+  private NameInfo nameInfo(String name) {
+    NameInfo c = names.get(name);
     if (c == null) {
       boolean memory = MemorySyscalls.inMemoryClass(name);
       c =
-          new Call(
+          new NameInfo(
               memory,
               NotedCalls.NOTED.contains(name),
               stats.countOf(name),
               memory ? Rules.on(name) : List.of());
-      calls.put(name, c);
+      names.put(name, c);
     }
     return c;
   }
