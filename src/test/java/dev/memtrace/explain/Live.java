@@ -1,14 +1,13 @@
 package dev.memtrace.explain;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs real programs under strace for the live tests; tells when a tool is missing. */
+/** Runs real programs under strace for the live tests. */
 final class Live {
   private Live() {}
 
@@ -34,20 +33,6 @@ final class Live {
       throw new IOException("timed out: " + cmd);
     }
     return p.exitValue();
-  }
-
-  /** Compiles a C program from the test resources into dir; returns the binary. */
-  static Path compile(String name, Path dir) throws IOException, InterruptedException {
-    Path src = dir.resolve(name + ".c");
-    try (InputStream in = Live.class.getResourceAsStream("/live/" + name + ".c")) {
-      Files.copy(in, src);
-    }
-    Path bin = dir.resolve(name);
-    int rc = run(List.of("gcc", "-O0", "-pthread", "-o", bin.toString(), src.toString()), dir);
-    if (rc != 0) {
-      throw new IOException("gcc failed: " + Files.readString(dir.resolve("stderr.txt")));
-    }
-    return bin;
   }
 
   /** Traces a command with the given strace options; returns the log. */

@@ -61,7 +61,7 @@ class LiveExplainTest {
   void threadsArenasForkFileMappingsReallocAndAGuardPageFault() throws Exception {
     LiveAssumptions.assumeStrace();
     LiveAssumptions.assumeGcc();
-    Path bin = Live.compile("workers", dir);
+    Path bin = LiveAssumptions.compile("workers", dir);
     Path log = Live.trace(dir, List.of("-f"), bin.toString(), "crash");
     Run.Out out = Run.explain(log);
     assertThat(out.why(first(out, "mmap", "8392704").event().line()))
@@ -90,7 +90,7 @@ class LiveExplainTest {
   void sharedMemoryPopulateAndAThresholdRaisedByFreesAllHaveReasons() throws Exception {
     LiveAssumptions.assumeStrace();
     LiveAssumptions.assumeGcc();
-    Path bin = Live.compile("zoo", dir);
+    Path bin = LiveAssumptions.compile("zoo", dir);
     Run.Out out = Run.explain(Live.trace(dir, List.of("-f"), bin.toString()));
     assertThat(out.why(first(out, "shmat", "").event().line()))
         .contains("System V shared memory segment")
@@ -131,8 +131,8 @@ class LiveExplainTest {
 
   @Test
   void anMremapMoveIsAMoveAndAReallocIsToldAsARange() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
-    Path bin = Live.compile("remap", dir);
+    LiveAssumptions.assumeStrace();
+    Path bin = LiveAssumptions.compile("remap", dir);
     Path log = Live.trace(dir, List.of(), bin.toString());
     Run.Out out = Run.explain(log);
     AnnotatedEvent move = first(out, "mremap", "MREMAP_FIXED");

@@ -1,11 +1,11 @@
 package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.cli.Main;
+import dev.memtrace.run.LiveAssumptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A program with three threads, traced with {@code strace -f} and with {@code strace -f -X raw}
  * (where clone3 prints {@code flags=0x3d0f00}, arch_prctl {@code 0x1002}, prlimit64 {@code 0x3}):
- * both logs tell the same story. Skipped when strace or gcc are missing.
+ * both logs tell the same story. Fails, naming the package, when strace or gcc is missing.
  */
 class RawCloneFlagsTest {
 
@@ -29,8 +29,9 @@ class RawCloneFlagsTest {
 
   @Test
   void aThreadIsAThreadWhetherStracePrintsItsCloneFlagsAsNamesOrAsANumber() throws Exception {
-    assumeTrue(Live.has("strace") && Live.has("gcc"), "strace and gcc needed");
-    Path bin = Live.compile("three_threads", dir);
+    LiveAssumptions.assumeStrace();
+    LiveAssumptions.assumeGcc();
+    Path bin = LiveAssumptions.compile("three_threads", dir);
     Path named = trace("named", bin, "-f");
     Path raw = trace("raw", bin, "-f", "-X", "raw");
     assertThat(Files.readString(raw)).contains("clone3({flags=0x3d0f00");
