@@ -18,13 +18,9 @@ import java.util.Set;
  * values.
  */
 public abstract sealed class Call
-    permits Mmap,
-        Munmap,
-        Mprotect,
+    permits Range,
         Mremap,
         Brk,
-        Madvise,
-        Mlock,
         Shmget,
         Shmat,
         Shmdt,
@@ -38,6 +34,8 @@ public abstract sealed class Call
         Transfer,
         Rlimit,
         ArchPrctl,
+        Getrandom,
+        KernelCopy,
         Other {
 
   private final SyscallEvent event;
@@ -68,6 +66,7 @@ public abstract sealed class Call
       case "brk" -> new Brk(e);
       case "madvise" -> new Madvise(e);
       case "mlock", "mlock2", "munlock" -> new Mlock(e);
+      case "msync" -> new Msync(e);
       case "shmget" -> new Shmget(e);
       case "shmat" -> new Shmat(e);
       case "shmdt" -> new Shmdt(e);
@@ -97,6 +96,8 @@ public abstract sealed class Call
           new Transfer(e);
       case "prlimit64", "getrlimit", "setrlimit" -> new Rlimit(e);
       case "arch_prctl" -> new ArchPrctl(e);
+      case "getrandom" -> new Getrandom(e);
+      case "copy_file_range", "splice", "sendfile", "sendfile64" -> new KernelCopy(e);
       default -> new Other(e);
     };
   }

@@ -118,8 +118,8 @@ record Rule(
   }
 
   boolean matches(Ctx c) {
-    if (!on.contains(c.name())) {
-      return false;
+    if (!on.contains(c.name()) || !c.known()) {
+      return false; // a row reads numbers: none applies to a call that printed none
     }
     if (id.startsWith("malloc-") && c.runtimeCaller(MallocRules.ALLOCATOR)) {
       return false; // -k shows the runtime itself asking the kernel: no malloc rule applies
