@@ -1,6 +1,5 @@
 package dev.memtrace.decode;
 
-import dev.memtrace.trace.Numbers;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.Arrays;
 import java.util.List;
@@ -251,17 +250,20 @@ public abstract sealed class Call
     if (event.result() == null) {
       return OptionalLong.empty();
     }
-    Long v = event.result().value();
-    return v != null ? OptionalLong.of(v) : ArgText.number(event.result().text());
+    OptionalLong v = event.result().value();
+    return v.isPresent() ? v : ArgText.number(event.result().text());
   }
 
-  /** The return value, -1 when it is not a number (what the model takes an fd or address as). */
-  public final long result() {
-    Long v = event.result().value();
-    if (v != null) {
-      return v;
+  /**
+   * The value a call that succeeded returned (an fd, an address, a tid): what the model reads, only
+   * of calls that succeeded, whose result is always a number. A call with none is a caller's bug.
+   */
+  public final long returned() {
+    OptionalLong v = ret();
+    if (v.isEmpty()) {
+      throw new IllegalStateException(name() + " returned no number: " + event.result());
     }
-    return Numbers.parse(ArgText.bare(event.result().text())).orElse(-1);
+    return v.getAsLong();
   }
 
   /** The path in a decorated return value ({@code 3</etc/passwd>}), or null. */

@@ -26,7 +26,7 @@ final class KernelCopies {
     String name = c.name();
     String man = (name.equals("sendfile64") ? "sendfile" : name) + "(2)";
     Result r = c.ev.result();
-    if (r == null || r.value() == null) {
+    if (r == null || r.value().isEmpty()) {
       return null; // unfinished: nothing known yet
     }
     String from = fd(c, k.fromFd(), k.fromText(), k.fromPath());
@@ -48,7 +48,7 @@ final class KernelCopies {
           Basis.ARITHMETIC,
           List.of(name + " returned " + r.text()));
     }
-    long n = r.value();
+    long n = r.value().getAsLong();
     if (n == 0) {
       return new Explanation(
           "kernel-copy",

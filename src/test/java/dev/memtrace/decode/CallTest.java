@@ -1,6 +1,7 @@
 package dev.memtrace.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.Args;
@@ -206,6 +207,21 @@ class CallTest {
     assertThat(m.num(9)).as("an argument strace did not print").isEmpty();
     Munmap u = (Munmap) call("1 munmap(0x7f00, 08) = 0");
     assertThat(u.length()).as("8 is no octal digit").isEmpty();
+  }
+
+  @Test
+  void aResultWithNoNumberIsEmptyNeverMinusOne() {
+    Call exited = call("1 exit_group(0) = ?");
+    assertThat(exited.event().result().value()).isEmpty();
+    assertThat(exited.ret()).isEmpty();
+    assertThatThrownBy(exited::returned)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exit_group returned no number");
+    Call failed =
+        call(
+            "1 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = -1 ENOMEM (Cannot allocate memory)");
+    assertThat(failed.ret()).as("an error is the number -1 strace printed").hasValue(-1);
+    assertThat(call("1 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3</x>").returned()).isEqualTo(3);
   }
 
   @Test

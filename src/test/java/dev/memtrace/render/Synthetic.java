@@ -49,7 +49,7 @@ public final class Synthetic {
             ? Long.valueOf(Long.parseUnsignedLong(ret.substring(2), 16))
             : parseOrNull(ret);
     Result result =
-        new Result(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
+        Result.of(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
     Prefix prefix =
         new Prefix(pid, null, timed ? "t" : null, timed ? time : null, null, null, null);
     SyscallEvent e =
