@@ -94,7 +94,7 @@ final class State {
         sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
       case "shmat" -> {
-        Long size = sp.shmSizes.get(c.addr());
+        Long size = sp.shmSizes.get(c.shmId());
         if (size != null && said != null && said.cls() != null) {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(c.result(), c.result() + Glibc.alignUp(size, Glibc.PAGE), t);
