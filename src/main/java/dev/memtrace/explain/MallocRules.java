@@ -87,6 +87,7 @@ final class MallocRules {
    */
   static final Rule MALLOC_MMAP =
       Rule.on("malloc-mmap", "mmap")
+          .byAllocator()
           .when(
               ok(),
               anon(),
@@ -101,6 +102,7 @@ final class MallocRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("malloc-brk-query", "brk")
+            .byAllocator()
             .when(addrIs(0))
             .frames(ALLOC_FRAMES)
             .says(
@@ -111,6 +113,7 @@ final class MallocRules {
                         Basis.PATTERN,
                         "brk(NULL) after startup, before a brk that moves the break")),
         Rule.on("malloc-brk-align", "brk")
+            .byAllocator()
             .when(
                 ok(),
                 c ->
@@ -139,16 +142,19 @@ final class MallocRules {
                         .tag(RegionClass.HEAP, "[heap]")),
         BRK_DIRECT,
         Rule.on("malloc-brk-first", "brk")
+            .byAllocator()
             .when(
                 ok(),
                 c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk && c.addr() > c.sp.startBrk)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::firstGrowth),
         Rule.on("malloc-brk-grow", "brk")
+            .byAllocator()
             .when(ok(), c -> c.sp.brk > 0 && c.addr() > c.sp.brk)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::grow),
         Rule.on("malloc-brk-trim", "brk")
+            .byAllocator()
             .when(ok(), c -> c.sp.brk > 0 && c.addr() > 0 && c.addr() < c.sp.brk)
             .frames("free", "__libc_free", "_int_free", "systrim", "malloc_trim")
             .says(
@@ -163,6 +169,7 @@ final class MallocRules {
                         Basis.PATTERN,
                         "brk moves down by " + (c.sp.brk - c.addr()))),
         Rule.on("malloc-arena-reserve", "mmap")
+            .byAllocator()
             .when(
                 ok(),
                 anon(),
@@ -183,6 +190,7 @@ final class MallocRules {
                             "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
                         .tag(RegionClass.RESERVED, "arena reservation")),
         Rule.on("malloc-arena-reserve-hint", "mmap")
+            .byAllocator()
             .when(
                 ok(),
                 anon(),
@@ -201,11 +209,13 @@ final class MallocRules {
                             hex(c.addr()) + " % 64 MiB = 0")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
+            .byAllocator()
             .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
             .effect(MallocRules::trimmed)
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
+            .byAllocator()
             .when(
                 ok(),
                 prot("PROT_READ", "PROT_WRITE"),
@@ -237,6 +247,7 @@ final class MallocRules {
                             "mprotect RW at the 64 MiB-aligned start of an arena heap")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-grow", "mprotect")
+            .byAllocator()
             .when(ok(), prot("PROT_READ", "PROT_WRITE"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("grow_heap", "sysmalloc", "_int_malloc")
             .says(
@@ -250,6 +261,7 @@ final class MallocRules {
                             "mprotect RW inside an arena heap")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-shrink", "madvise")
+            .byAllocator()
             .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("shrink_heap", "heap_trim", "_int_free")
             .says(
@@ -262,6 +274,7 @@ final class MallocRules {
                         Basis.PATTERN,
                         "madvise DONTNEED inside an arena heap")),
         Rule.on("malloc-free-mmapped", "munmap")
+            .byAllocator()
             .when(
                 ok(),
                 c -> {
@@ -279,6 +292,7 @@ final class MallocRules {
                             .value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
+            .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
             .frames("realloc", "__libc_realloc", "mremap_chunk")
             .says(MallocRules::realloc),
