@@ -1,6 +1,5 @@
 package dev.memtrace.decode;
 
-import dev.memtrace.trace.Numbers;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.Arrays;
 import java.util.List;
@@ -18,13 +17,9 @@ import java.util.Set;
  * values.
  */
 public abstract sealed class Call
-    permits Mmap,
-        Munmap,
-        Mprotect,
+    permits Range,
         Mremap,
         Brk,
-        Madvise,
-        Mlock,
         Shmget,
         Shmat,
         Shmdt,
@@ -38,6 +33,8 @@ public abstract sealed class Call
         Transfer,
         Rlimit,
         ArchPrctl,
+        Getrandom,
+        KernelCopy,
         Other {
 
   private final SyscallEvent event;
@@ -68,6 +65,7 @@ public abstract sealed class Call
       case "brk" -> new Brk(e);
       case "madvise" -> new Madvise(e);
       case "mlock", "mlock2", "munlock" -> new Mlock(e);
+      case "msync" -> new Msync(e);
       case "shmget" -> new Shmget(e);
       case "shmat" -> new Shmat(e);
       case "shmdt" -> new Shmdt(e);
@@ -97,6 +95,8 @@ public abstract sealed class Call
           new Transfer(e);
       case "prlimit64", "getrlimit", "setrlimit" -> new Rlimit(e);
       case "arch_prctl" -> new ArchPrctl(e);
+      case "getrandom" -> new Getrandom(e);
+      case "copy_file_range", "splice", "sendfile", "sendfile64" -> new KernelCopy(e);
       default -> new Other(e);
     };
   }
@@ -250,17 +250,20 @@ public abstract sealed class Call
     if (event.result() == null) {
       return OptionalLong.empty();
     }
-    Long v = event.result().value();
-    return v != null ? OptionalLong.of(v) : ArgText.number(event.result().text());
+    OptionalLong v = event.result().value();
+    return v.isPresent() ? v : ArgText.number(event.result().text());
   }
 
-  /** The return value, -1 when it is not a number (what the model takes an fd or address as). */
-  public final long result() {
-    Long v = event.result().value();
-    if (v != null) {
-      return v;
+  /**
+   * The value a call that succeeded returned (an fd, an address, a tid): what the model reads, only
+   * of calls that succeeded, whose result is always a number. A call with none is a caller's bug.
+   */
+  public final long returned() {
+    OptionalLong v = ret();
+    if (v.isEmpty()) {
+      throw new IllegalStateException(name() + " returned no number: " + event.result());
     }
-    return Numbers.parse(ArgText.bare(event.result().text())).orElse(-1);
+    return v.getAsLong();
   }
 
   /** The path in a decorated return value ({@code 3</etc/passwd>}), or null. */

@@ -47,9 +47,9 @@ public final class Clone extends Call {
     return flags;
   }
 
-  /** The child's tid: the result, -1 when it is not a number. */
+  /** The child's tid: the result of a clone that succeeded ({@link #returned}). */
   public long child() {
-    return result();
+    return returned();
   }
 
   /** The stack the child starts on (clone's child_stack or stack, clone3's stack), if printed. */

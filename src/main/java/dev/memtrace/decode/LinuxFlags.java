@@ -427,6 +427,12 @@ public final class LinuxFlags {
           "SHM_NORESERVE",
           010000);
 
+  public static final long GRND_NONBLOCK = 1;
+
+  /** getrandom(2)'s flags. */
+  public static final FlagTable GRND =
+      FlagTable.of("grnd", "GRND_NONBLOCK", GRND_NONBLOCK, "GRND_RANDOM", 2, "GRND_INSECURE", 4);
+
   /** Symbolic fd arguments. */
   public static final long AT_FDCWD = -100;
 

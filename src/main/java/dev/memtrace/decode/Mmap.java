@@ -2,25 +2,23 @@ package dev.memtrace.decode;
 
 import dev.memtrace.trace.SyscallEvent;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** {@code mmap(addr, length, prot, flags, fd, offset)} (and mmap2). */
-public final class Mmap extends Call {
+public final class Mmap extends Range {
 
   Mmap(SyscallEvent e) {
     super(e);
   }
 
-  public OptionalLong addr() {
-    return num(0);
-  }
-
-  public OptionalLong length() {
-    return num(1);
-  }
-
   /** PROT_* bits. */
   public OptionalLong prot() {
     return flags(2, LinuxFlags.PROT);
+  }
+
+  /** The PROT_* names set (none: PROT_NONE). */
+  public Set<String> protNames() {
+    return names(2, LinuxFlags.PROT, true);
   }
 
   /** MAP_* bits. */
@@ -30,6 +28,16 @@ public final class Mmap extends Call {
 
   public OptionalLong fd() {
     return num(4);
+  }
+
+  /** The path strace printed for the fd under -y, or null. */
+  public String fdPath() {
+    return fdPath(4);
+  }
+
+  /** The MAP_* names set. */
+  public Set<String> flagNames() {
+    return names(3, LinuxFlags.MAP, true);
   }
 
   public OptionalLong offset() {

@@ -184,15 +184,17 @@ final class Buffers {
     Space sp = c.sp;
     if (sp.ioBuffer >= 0) {
       TagMap.Span s = sp.tags.at(sp.ioBuffer);
-      long fd = c.arg(0);
+      OptionalLong fd = ((Transfer) c.call).fd();
       boolean full = count == sp.ioBlock;
-      if (full && c.has(0)) {
-        sp.ioFds.add(fd);
+      if (full && fd.isPresent()) {
+        sp.ioFds.add(fd.getAsLong());
       }
+      boolean usedFd = fd.isPresent() && sp.ioFds.contains(fd.getAsLong());
+      String fdText = fd.isPresent() ? String.valueOf(fd.getAsLong()) : c.text(0);
       boolean passOn = c.name().startsWith("write") && count == sp.ioLastRead;
       boolean read = c.name().startsWith("read") || c.name().startsWith("pread");
-      if (s != null && (full || count < sp.ioBlock && (sp.ioFds.contains(fd) || passOn))) {
-        sp.ioLastRead = read ? c.ret() : -1;
+      if (s != null && (full || count < sp.ioBlock && (usedFd || passOn))) {
+        sp.ioLastRead = read ? c.call.ret().orElse(-1) : -1;
         p.why.add(
             new Explanation(
                 "buffer-inferred",
@@ -207,9 +209,9 @@ final class Buffers {
                     + " (inferred: "
                     + (full
                         ? "the length it was identified by"
-                        : sp.ioFds.contains(fd)
+                        : usedFd
                             ? "a short block on fd "
-                                + fd
+                                + fdText
                                 + ", which its "
                                 + sp.ioBlock
                                 + "-byte calls use"
@@ -221,7 +223,7 @@ final class Buffers {
                 List.of(
                     full
                         ? "length " + count + " = block size"
-                        : "length " + count + " < block size " + sp.ioBlock + " on fd " + fd)));
+                        : "length " + count + " < block size " + sp.ioBlock + " on fd " + fdText)));
         return;
       }
     }

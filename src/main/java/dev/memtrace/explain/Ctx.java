@@ -1,7 +1,14 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.Call;
-import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Mprotect;
+import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Range;
+import dev.memtrace.decode.Shmat;
+import dev.memtrace.decode.Shmdt;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.RawText;
@@ -9,6 +16,7 @@ import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -60,60 +68,167 @@ final class Ctx {
     return call.text(i);
   }
 
-  /** Whether argument i is a number. */
-  boolean has(int i) {
-    return call.num(i).isPresent();
-  }
-
-  /**
-   * Argument i as a number, for the arithmetic of a sentence; {@link Long#MIN_VALUE} when it is
-   * none, which no test of a rule matches by accident ({@link #has} tells it).
-   */
-  long arg(int i) {
-    return call.num(i).orElse(Long.MIN_VALUE);
-  }
-
   boolean ok() {
     return ev.succeeded();
   }
 
-  /** The return value as {@link #arg} gives an argument. */
-  long ret() {
-    return call.ret().orElse(Long.MIN_VALUE);
-  }
-
-  Set<String> prot(int i) {
-    return call.names(i, LinuxFlags.PROT, true);
-  }
-
-  Set<String> mapFlags(int i) {
-    return call.names(i, LinuxFlags.MAP, true);
-  }
-
-  Set<String> advice(int i) {
-    return call.names(i, LinuxFlags.MADVISE, false);
-  }
+  private Boolean known;
 
   /**
-   * The file behind fd argument i: the -y decoration, else what the model's fd table says the trace
-   * opened it as.
+   * Whether the numbers the rows of the rule table read of this call are numbers: a range call's
+   * address and length (and an mmap's offset), mremap's sizes, brk's break, shmat's segment,
+   * shmdt's address, and the result of a call that succeeded. A row matches no call where one is
+   * missing (its arithmetic would be about nothing), and the stage keeps no region for it.
    */
-  String fdPath(int i) {
-    String d = call.fdPath(i);
-    if (d != null) {
-      return d;
+  boolean known() {
+    if (known == null) {
+      boolean args;
+      if (call instanceof Mmap m) {
+        args = present(m.addr(), m.length(), m.offset());
+      } else if (call instanceof Range r) {
+        args = present(r.addr(), r.length());
+      } else if (call instanceof Mremap m) {
+        args = present(m.oldAddr(), m.oldLength(), m.newLength());
+      } else if (call instanceof Shmat s) {
+        args = s.id().isPresent();
+      } else {
+        args = call instanceof Brk || call instanceof Shmdt ? address().isPresent() : true;
+      }
+      known = args && (!ok() || call.ret().isPresent());
     }
-    return has(i) ? ex.fdPath(ev.pid(), (int) arg(i)) : null;
+    return known;
+  }
+
+  private static boolean present(OptionalLong... values) {
+    for (OptionalLong v : values) {
+      if (v.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The call's address: a range's start, mremap's old address, brk's break, shmdt's address. */
+  OptionalLong address() {
+    if (call instanceof Range r) {
+      return r.addr();
+    } else if (call instanceof Mremap m) {
+      return m.oldAddr();
+    } else if (call instanceof Brk b) {
+      return b.addr();
+    } else if (call instanceof Shmdt s) {
+      return s.addr();
+    }
+    return OptionalLong.empty();
+  }
+
+  /** {@link #address}, for a row that matched ({@link #known}). */
+  long addr() {
+    return need(address(), "address");
+  }
+
+  /** A range's length, mremap's old length, for a row that matched. */
+  long length() {
+    OptionalLong v =
+        call instanceof Range r
+            ? r.length()
+            : call instanceof Mremap m ? m.oldLength() : OptionalLong.empty();
+    return need(v, "length");
+  }
+
+  /** mremap's new length, for a row that matched. */
+  long newLength() {
+    return need(call instanceof Mremap m ? m.newLength() : OptionalLong.empty(), "new length");
+  }
+
+  /** An mmap's file offset, for a row that matched. */
+  long offset() {
+    return need(call instanceof Mmap m ? m.offset() : OptionalLong.empty(), "offset");
+  }
+
+  /** shmat's segment id, for a row that matched. */
+  long shmId() {
+    return need(call instanceof Shmat s ? s.id() : OptionalLong.empty(), "segment id");
+  }
+
+  /** An mmap's fd (-1 for an anonymous mapping); empty when strace printed no number. */
+  OptionalLong fd() {
+    return call instanceof Mmap m ? m.fd() : OptionalLong.empty();
+  }
+
+  /** The result of a call that succeeded, for a row that matched. */
+  long result() {
+    return need(call.ret(), "result");
   }
 
   /**
-   * The file behind fd argument i as a sentence names it: its path; a relative path the trace could
-   * not anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   * A field a row reads; a row that reads one the call does not have, or that {@link #known} did
+   * not check, is a bug, which fails the run here.
    */
-  String fileName(int i) {
-    String p = fdPath(i);
-    long fd = arg(i);
-    String which = has(i) ? " (fd " + fd + ")" : "";
+  private long need(OptionalLong v, String field) {
+    if (v.isEmpty()) {
+      throw new IllegalStateException(
+          "a rule read the " + field + " of " + name() + " at line " + line() + ": it has none");
+    }
+    return v.getAsLong();
+  }
+
+  /** The PROT_* names of an mmap or mprotect. */
+  Set<String> prot() {
+    if (call instanceof Mmap m) {
+      return m.protNames();
+    } else if (call instanceof Mprotect m) {
+      return m.protNames();
+    }
+    throw new IllegalStateException(name() + " has no protection to read");
+  }
+
+  /** The MAP_* names of an mmap. */
+  Set<String> mapFlags() {
+    if (call instanceof Mmap m) {
+      return m.flagNames();
+    }
+    throw new IllegalStateException(name() + " has no MAP_* flags to read");
+  }
+
+  /** The MADV_* name of a madvise. */
+  Set<String> advice() {
+    if (call instanceof Madvise m) {
+      return m.adviceNames();
+    }
+    throw new IllegalStateException(name() + " has no advice to read");
+  }
+
+  /**
+   * The file an mmap maps: the -y decoration, else what the model's fd table says the trace opened
+   * its fd as.
+   */
+  String filePath() {
+    return call instanceof Mmap m ? fdPath(m.fd(), m.fdPath()) : null;
+  }
+
+  /** {@link #filePath} as a sentence names it ({@link #fileName(OptionalLong, String)}). */
+  String fileName() {
+    return call instanceof Mmap m
+        ? fileName(m.fd(), m.fdPath())
+        : fileName(OptionalLong.empty(), null);
+  }
+
+  /** The file behind an fd: its -y decoration, else the model's fd table's path; or null. */
+  String fdPath(OptionalLong fd, String decoration) {
+    if (decoration != null) {
+      return decoration;
+    }
+    return fd.isPresent() ? ex.fdPath(ev.pid(), (int) fd.getAsLong()) : null;
+  }
+
+  /**
+   * The file behind an fd as a sentence names it: its path; a relative path the trace could not
+   * anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   */
+  String fileName(OptionalLong fd, String decoration) {
+    String p = fdPath(fd, decoration);
+    String which = fd.isPresent() ? " (fd " + fd.getAsLong() + ")" : "";
     if (p == null || p.isEmpty()) {
       return "a file the trace does not name" + which;
     }
@@ -123,22 +238,17 @@ final class Ctx {
           + "\""
           + " (a path relative to a directory the trace does not "
           + "show"
-          + (which.isEmpty() ? ")" : ", fd " + fd + ")");
+          + (which.isEmpty() ? ")" : ", fd " + fd.getAsLong() + ")");
     }
     return RawText.name(p);
   }
 
-  /** mmap's argument positions: addr, length, prot, flags, fd, offset. */
-  long len() {
-    return arg(1);
-  }
-
   boolean anon() {
-    return mapFlags(3).contains("MAP_ANONYMOUS");
+    return mapFlags().contains("MAP_ANONYMOUS");
   }
 
-  String protText(int i) {
-    Set<String> p = prot(i);
+  String protText() {
+    Set<String> p = prot();
     return p.isEmpty() ? "PROT_NONE" : String.join("|", p);
   }
 

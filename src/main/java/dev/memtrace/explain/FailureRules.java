@@ -74,28 +74,23 @@ final class FailureRules {
                           "returned -1 " + e);
                 }),
         Rule.on("brk-refused", "brk")
-            .when(
-                c ->
-                    c.arg(0) > 0
-                        && c.ev.result() != null
-                        && c.ret() != c.arg(0)
-                        && c.call.ret().isPresent())
+            .when(c -> c.addr() > 0 && c.call.ret().isPresent() && c.result() != c.addr())
             .says(
                 c ->
                     Said.of(
                         "the kernel refused to move the break to "
-                            + hex(c.arg(0))
+                            + hex(c.addr())
                             + " and returned the "
                             + "old one ("
-                            + hex(c.ret())
+                            + hex(c.result())
                             + "): "
-                            + (c.sp.startBrk >= 0 && c.arg(0) < c.sp.startBrk
+                            + (c.sp.startBrk >= 0 && c.addr() < c.sp.startBrk
                                 ? "that is below the start of the heap ("
                                     + hex(c.sp.startBrk)
                                     + "), which the break can never go under"
                                 : "something is mapped there, or RLIMIT_DATA would be exceeded; when "
                                     + "malloc is refused it falls back to mmap of at least 1 MiB"),
                         Basis.PATTERN,
-                        "brk returned " + hex(c.ret()))));
+                        "brk returned " + hex(c.result()))));
   }
 }

@@ -19,59 +19,59 @@ final class FileRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
-            .when(ok(), file(), pathContains(4, "locale-archive"))
+            .when(ok(), file(), pathContains("locale-archive"))
             .frames("_nl_load_locale_from_archive", "setlocale")
             .says(
                 c ->
                     Said.of(
                             "setlocale maps the locale archive ("
-                                + c.len()
+                                + c.length()
                                 + " bytes at offset "
-                                + c.arg(5)
+                                + c.offset()
                                 + "): all locales in one file, one mapping instead of one "
                                 + "per LC_* category; it stays until exit",
                             Basis.PATTERN,
-                            "file " + c.fileName(4))
-                        .tag(RegionClass.FILE_PRIVATE, "locale archive", c.fdPath(4))),
+                            "file " + c.fileName())
+                        .tag(RegionClass.FILE_PRIVATE, "locale archive", c.filePath())),
         Rule.on("locale-file", "mmap")
-            .when(ok(), file(), pathContains(4, "/locale/"))
+            .when(ok(), file(), pathContains("/locale/"))
             .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
             .says(
                 c ->
                     Said.of(
                             "setlocale loads the "
-                                + category(c.fdPath(4))
+                                + category(c.filePath())
                                 + " locale data: "
                                 + "_nl_load_locale maps the whole file ("
-                                + c.len()
+                                + c.length()
                                 + " bytes) "
                                 + "read-only; it stays mapped until exit",
                             Basis.PATTERN,
-                            "file " + c.fileName(4))
+                            "file " + c.fileName())
                         .tag(
                             RegionClass.FILE_PRIVATE,
-                            "locale " + category(c.fdPath(4)),
-                            c.fdPath(4))),
+                            "locale " + category(c.filePath()),
+                            c.filePath())),
         Rule.on("gconv-cache", "mmap")
-            .when(ok(), file(), pathContains(4, "gconv-modules.cache"))
+            .when(ok(), file(), pathContains("gconv-modules.cache"))
             .frames("__gconv_load_cache")
             .says(
                 c ->
                     Said.of(
                             "glibc's iconv machinery maps the gconv module cache ("
-                                + c.len()
+                                + c.length()
                                 + " bytes) shared and read-only to find character-set converters "
                                 + "(set up by setlocale); it stays until exit",
                             Basis.PATTERN,
-                            "file " + c.fileName(4))
-                        .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.fdPath(4))),
+                            "file " + c.fileName())
+                        .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.filePath())),
         Rule.on("shared-anon", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_SHARED"))
+            .when(ok(), anon(), flag("MAP_SHARED"))
             .says(
                 c ->
                     Said.of(
                             "shared anonymous memory ("
-                                + c.len()
+                                + c.length()
                                 + " bytes, shown as /dev/zero "
                                 + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
@@ -80,35 +80,35 @@ final class FileRules {
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
         Rule.on("file-shared", "mmap")
-            .when(ok(), file(), flag(3, "MAP_SHARED"))
+            .when(ok(), file(), flag("MAP_SHARED"))
             .says(c -> fileMap(c, true)),
         Rule.on("file-private", "mmap").when(ok(), file()).says(c -> fileMap(c, false)),
         Rule.on("sysv-shmat", "shmat")
             .when(ok())
             .says(
                 c -> {
-                  Long size = c.sp.shmSizes.get(c.arg(0));
+                  Long size = c.sp.shmSizes.get(c.shmId());
                   return Said.of(
                           "attaches System V shared memory segment "
-                              + c.arg(0)
+                              + c.shmId()
                               + (size == null ? "" : " (" + size + " bytes, from the shmget)")
                               + " at "
-                              + hex(c.ret())
+                              + hex(c.result())
                               + ": every process that attaches the same id "
                               + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
                           Basis.PATTERN,
-                          "shmat returned " + hex(c.ret()))
-                      .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.arg(0));
+                          "shmat returned " + hex(c.result()))
+                      .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.shmId());
                 }),
         Rule.on("sysv-shmdt", "shmdt")
             .when(ok())
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   return Said.of(
                       "detaches the System V shared memory "
                           + (s == null
-                              ? "at " + hex(c.arg(0))
+                              ? "at " + hex(c.addr())
                               : "attached at line " + s.tag().line())
                           + "; the segment itself lives on until IPC_RMID and the last detach",
                       Basis.PATTERN,
@@ -120,7 +120,7 @@ final class FileRules {
                 c ->
                     Said.of(
                         "writes the dirty pages of a shared file mapping back to the file ("
-                            + c.arg(1)
+                            + c.length()
                             + " bytes)",
                         Basis.PATTERN,
                         "msync")));
@@ -139,17 +139,17 @@ final class FileRules {
   }
 
   private static Said fileMap(Ctx c, boolean shared) {
-    String path = c.fdPath(4);
-    String p = c.fileName(4);
+    String path = c.filePath();
+    String p = c.fileName();
     return Said.of(
             "the program maps "
-                + c.len()
+                + c.length()
                 + " bytes of "
                 + p
                 + " from offset "
-                + c.arg(5)
+                + c.offset()
                 + " ("
-                + c.protText(2)
+                + c.protText()
                 + ", "
                 + (shared
                     ? "MAP_SHARED: writes go to the file and are seen by every process "

@@ -30,8 +30,8 @@ final class JvmRules {
             .when(
                 ok(),
                 anon(),
-                flag(3, "MAP_FIXED"),
-                prot(2, "PROT_READ", "PROT_WRITE"),
+                flag("MAP_FIXED"),
+                prot("PROT_READ", "PROT_WRITE"),
                 jvm(),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames(
@@ -40,13 +40,13 @@ final class JvmRules {
                 "os::pd_create_stack_guard_pages")
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long off = c.addr() - MappingRules.reservationStart(s);
                   return Said.of(
                           "HotSpot sets up the stack guard zone of the Java thread stack made at line "
                               + s.tag().line()
                               + ": "
-                              + c.len()
+                              + c.length()
                               + " bytes at offset "
                               + hex(off)
                               + " of it (StackOverflow::create_stack_guard_pages: "
@@ -62,21 +62,21 @@ final class JvmRules {
             .when(
                 ok(),
                 anon(),
-                prot(2),
-                flag(3, "MAP_FIXED"),
-                flag(3, "MAP_NORESERVE"),
+                prot(),
+                flag("MAP_FIXED"),
+                flag("MAP_NORESERVE"),
                 jvm(),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("StackOverflow::remove_stack_guard_pages", "os::remove_stack_guard_pages")
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long off = c.addr() - MappingRules.reservationStart(s);
                   return Said.of(
                           "HotSpot removes the stack guard zone of the Java thread stack made at line "
                               + s.tag().line()
                               + " as its thread exits or detaches: "
-                              + c.len()
+                              + c.length()
                               + " bytes at offset "
                               + hex(off)
                               + " of it (StackOverflow::"
@@ -92,23 +92,16 @@ final class JvmRules {
                       .within(s.tag());
                 }),
         Rule.on("jvm-uncommit", "mmap")
-            .when(
-                ok(),
-                anon(),
-                prot(2),
-                flag(3, "MAP_FIXED"),
-                flag(3, "MAP_NORESERVE"),
-                jvm(),
-                tagged())
+            .when(ok(), anon(), prot(), flag("MAP_FIXED"), flag("MAP_NORESERVE"), jvm(), tagged())
             .frames("os::uncommit_memory", "os::pd_uncommit_memory")
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long off = c.addr() - MappingRules.reservationStart(s);
                   String whole = MappingRules.reservationName(s.tag());
                   return Said.of(
                           "HotSpot uncommits "
-                              + c.len()
+                              + c.length()
                               + " bytes at offset "
                               + hex(off)
                               + " of "
@@ -129,26 +122,26 @@ final class JvmRules {
             .when(
                 ok(),
                 anon(),
-                prot(2),
-                flag(3, "MAP_NORESERVE"),
-                noFlag(3, "MAP_FIXED"),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
                 jvm(),
-                c -> c.arg(0) != 0 && c.len() != Glibc.HEAP_MAX)
+                c -> c.addr() != 0 && c.length() != Glibc.HEAP_MAX)
             .frames("os::reserve_memory", "os::attempt_reserve_memory_at")
             .effect(
                 (c, before) -> {
-                  c.sp.javaHeap = c.len();
+                  c.sp.javaHeap = c.length();
                   c.sp.javaHeapLine = c.line();
                 })
             .says(
                 c -> {
-                  long end = c.ret() + c.len();
+                  long end = c.result() + c.length();
                   boolean zeroBased = end == OOPS_TOP;
                   return Said.of(
                           "the JVM reserves the whole Java heap: "
-                              + c.len()
+                              + c.length()
                               + " bytes ("
-                              + Human.bytes(c.len())
+                              + Human.bytes(c.length())
                               + ", the maximum heap size: -Xmx, by default "
                               + "a quarter of RAM) as PROT_NONE address space at a chosen address"
                               + (zeroBased
@@ -157,16 +150,18 @@ final class JvmRules {
                                   : "")
                               + ". Parts are committed later with mmap(MAP_FIXED)",
                           zeroBased ? Basis.ARITHMETIC : Basis.PATTERN,
-                          hex(c.ret()) + " + " + c.len() + " = " + hex(end))
+                          hex(c.result()) + " + " + c.length() + " = " + hex(end))
                       .tag(RegionClass.RESERVED, "Java heap reservation");
                 }),
         Rule.on("jvm-g1-card-tables", "mmap")
             .when(
                 ok(),
                 anon(),
-                prot(2),
+                prot(),
                 jvm(),
-                c -> c.sp.javaHeap > 0 && c.len() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
+                c ->
+                    c.sp.javaHeap > 0
+                        && c.length() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
             .says(
                 c ->
                     Said.of(
@@ -183,15 +178,17 @@ final class JvmRules {
                                 + " / 512 = "
                                 + c.sp.javaHeap / 512
                                 + ", page-aligned "
-                                + c.len())
+                                + c.length())
                         .tag(RegionClass.RESERVED, "G1 card-sized side table")),
         Rule.on("jvm-g1-mark-bitmap", "mmap")
             .when(
                 ok(),
                 anon(),
-                prot(2),
+                prot(),
                 jvm(),
-                c -> c.sp.javaHeap > 0 && c.len() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
+                c ->
+                    c.sp.javaHeap > 0
+                        && c.length() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
             .says(
                 c ->
                     Said.of(
@@ -207,29 +204,29 @@ final class JvmRules {
                                 + " / 64 = "
                                 + c.sp.javaHeap / 64
                                 + ", page-aligned "
-                                + c.len())
+                                + c.length())
                         .tag(RegionClass.RESERVED, "G1 mark bitmap")),
         Rule.on("jvm-polling-page", "mprotect")
             .when(
                 ok(),
                 jvm(),
-                size(1, Glibc.PAGE),
+                lengthIs(Glibc.PAGE),
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   if (s == null
                       || s.tag().base() < 0
                       || !s.tag().what().endsWith(2 * Glibc.PAGE + "-byte reservation")) {
                     return false;
                   }
-                  long off = c.arg(0) - s.tag().base();
-                  return off == 0 && c.prot(2).isEmpty()
-                      || off == Glibc.PAGE && c.prot(2).equals(Set.of("PROT_READ"));
+                  long off = c.addr() - s.tag().base();
+                  return off == 0 && c.prot().isEmpty()
+                      || off == Glibc.PAGE && c.prot().equals(Set.of("PROT_READ"));
                 })
             .frames("SafepointMechanism::default_initialize", "SafepointMechanism::initialize")
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  boolean bad = c.prot(2).isEmpty();
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  boolean bad = c.prot().isEmpty();
                   return Said.of(
                           "fits HotSpot's safepoint polling pages (SafepointMechanism::"
                               + "default_initialize reserves and commits two pages, made at line "
@@ -244,14 +241,14 @@ final class JvmRules {
                           "two-page reservation in a JVM; page "
                               + (bad ? 0 : 1)
                               + " made "
-                              + c.protText(2))
+                              + c.protText())
                       .tag(
                           bad ? RegionClass.GUARD : RegionClass.ANON,
                           "safepoint polling page (" + (bad ? "bad" : "good") + ")")
                       .within(s.tag());
                 }),
         Rule.on("jvm-code-cache-reserve", "mmap")
-            .when(ok(), anon(), prot(2), jvm(), size(1, 240L << 20))
+            .when(ok(), anon(), prot(), jvm(), lengthIs(240L << 20))
             .says(
                 c ->
                     Said.of(
@@ -266,14 +263,14 @@ final class JvmRules {
             .when(
                 ok(),
                 anon(),
-                flag(3, "MAP_FIXED"),
+                flag("MAP_FIXED"),
                 jvm(),
-                prot(2, "PROT_READ", "PROT_WRITE", "PROT_EXEC"))
+                prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"))
             .says(
                 c ->
                     Said.of(
                             "the JVM commits "
-                                + c.len()
+                                + c.length()
                                 + " bytes of its JIT code cache read-write-"
                                 + "execute: compiled methods and stubs are written and run here "
                                 + "(one of the code heap segments, committed at its initial size)",
@@ -286,7 +283,7 @@ final class JvmRules {
                 file(),
                 jvm(),
                 c -> {
-                  String p = c.fdPath(4);
+                  String p = c.filePath();
                   return p != null && p.endsWith(".jsa");
                 })
             .frames(
@@ -297,57 +294,57 @@ final class JvmRules {
             .says(
                 c -> {
                   TagMap.Span s =
-                      c.mapFlags(3).contains("MAP_FIXED") ? c.sp.tags.at(c.arg(0)) : null;
+                      c.mapFlags().contains("MAP_FIXED") ? c.sp.tags.at(c.addr()) : null;
                   String where =
                       s == null
                           ? ""
                           : " at offset "
-                              + hex(c.arg(0) - MappingRules.reservationStart(s))
+                              + hex(c.addr() - MappingRules.reservationStart(s))
                               + " of "
                               + MappingRules.reservationName(s.tag())
                               + " made at line "
                               + s.tag().line();
                   return Said.of(
                           "HotSpot maps a region of its class data sharing (CDS) archive "
-                              + c.fdPath(4)
+                              + c.filePath()
                               + ": "
-                              + c.len()
+                              + c.length()
                               + " bytes from file offset "
-                              + hex(c.arg(5))
+                              + hex(c.offset())
                               + where
                               + " (FileMapInfo maps the archive's "
                               + "regions: class metadata parsed ahead of time, and a bitmap used "
                               + "while relocating them), read from the file on first touch and "
-                              + (c.prot(2).contains("PROT_WRITE")
+                              + (c.prot().contains("PROT_WRITE")
                                   ? "copied on write " + "(MAP_PRIVATE)"
                                   : "shared read-only through the page cache"),
                           Basis.PATTERN,
                           "a .jsa file mapped in a JVM")
-                      .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.fdPath(4));
+                      .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.filePath());
                 }),
         Rule.on("jvm-jimage", "mmap")
-            .when(ok(), file(), pathContains(4, "/lib/modules"))
+            .when(ok(), file(), pathContains("/lib/modules"))
             .says(
                 c ->
                     Said.of(
                             "the JDK's class library image (jimage, lib/modules) mapped whole, "
-                                + c.len()
+                                + c.length()
                                 + " bytes ("
-                                + Human.bytes(c.len())
+                                + Human.bytes(c.length())
                                 + "): classes are read "
                                 + "from it on demand through the page cache",
                             Basis.PATTERN,
-                            "file " + c.fileName(4))
-                        .tag(RegionClass.FILE_SHARED, "jimage lib/modules", c.fdPath(4))),
+                            "file " + c.fileName())
+                        .tag(RegionClass.FILE_SHARED, "jimage lib/modules", c.filePath())),
         Rule.on("jvm-java-thread-stack", "mmap")
-            .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"), jvm())
+            .when(ok(), anon(), prot("PROT_READ", "PROT_WRITE"), flag("MAP_STACK"), jvm())
             .says(
                 c ->
                     Said.of(
                             "a Java thread's stack: "
-                                + c.len()
+                                + c.length()
                                 + " bytes ("
-                                + Human.bytes(c.len())
+                                + Human.bytes(c.length())
                                 + ", ThreadStackSize) mapped RW at once, without a glibc guard page: "
                                 + "HotSpot sets up its own guard zones in it once the "
                                 + "thread runs (a mmap(MAP_FIXED) and an mprotect PROT_NONE)",
@@ -364,7 +361,7 @@ final class JvmRules {
     if (before == null
         || before.tag().cls() != RegionClass.RESERVED
         || before.tag().base() < 0
-        || before.tag().base() != c.arg(0)) {
+        || before.tag().base() != c.addr()) {
       return;
     }
     Tag t = before.tag();

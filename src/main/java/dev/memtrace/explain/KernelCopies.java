@@ -1,9 +1,11 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.KernelCopy;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.trace.Result;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -18,29 +20,17 @@ final class KernelCopies {
 
   /** The call's explanation, or null when it is not one of {@link #CALLS}. */
   static Explanation explain(Ctx c) {
-    String name = c.name();
-    int in;
-    int out;
-    switch (name) {
-      case "copy_file_range", "splice" -> {
-        in = 0;
-        out = 2;
-      }
-      case "sendfile", "sendfile64" -> {
-        in = 1;
-        out = 0;
-      }
-      default -> {
-        return null;
-      }
+    if (!(c.call instanceof KernelCopy k)) {
+      return null;
     }
+    String name = c.name();
     String man = (name.equals("sendfile64") ? "sendfile" : name) + "(2)";
     Result r = c.ev.result();
-    if (r == null || r.value() == null) {
+    if (r == null || r.value().isEmpty()) {
       return null; // unfinished: nothing known yet
     }
-    String from = fd(c, in);
-    String to = fd(c, out);
+    String from = fd(c, k.fromFd(), k.fromText(), k.fromPath());
+    String to = fd(c, k.toFd(), k.toText(), k.toPath());
     if (r.failed()) {
       return new Explanation(
           "kernel-copy",
@@ -58,7 +48,7 @@ final class KernelCopies {
           Basis.ARITHMETIC,
           List.of(name + " returned " + r.text()));
     }
-    long n = r.value();
+    long n = r.value().getAsLong();
     if (n == 0) {
       return new Explanation(
           "kernel-copy",
@@ -88,10 +78,9 @@ final class KernelCopies {
   }
 
   /** "fd 3 (/etc/passwd)" when the trace names the file, else "fd 3". */
-  private static String fd(Ctx c, int arg) {
-    long fd = c.arg(arg);
-    String path = c.fdPath(arg);
-    String num = c.has(arg) ? "fd " + fd : c.text(arg);
+  private static String fd(Ctx c, OptionalLong fd, String text, String decoration) {
+    String path = c.fdPath(fd, decoration);
+    String num = fd.isPresent() ? "fd " + fd.getAsLong() : text;
     return path == null || path.isEmpty() ? num : num + " (" + path + ")";
   }
 }

@@ -25,17 +25,17 @@ final class LoaderRules {
               ok(),
               anon(),
               addrNull(),
-              prot(2, "PROT_READ", "PROT_WRITE"),
+              prot("PROT_READ", "PROT_WRITE"),
               startup(),
-              c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-              sizeBelow(1, 1 << 20))
+              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              lengthBelow(1 << 20))
           .frames("__minimal_malloc")
           .says(LoaderRules::minimalMalloc);
 
   static List<Rule> rules() {
     return List.of(
         Rule.on("ldso-brk-query", "brk")
-            .when(size(0, 0), c -> c.sp.startBrk < 0)
+            .when(addrIs(0), c -> c.sp.startBrk < 0)
             .frames("_dl_sysdep_start")
             .says(
                 c ->
@@ -43,47 +43,51 @@ final class LoaderRules {
                         "the first brk(0) of a fresh address space: ld.so learns the initial program "
                             + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
                             + "taking its TLS block with sbrk). [heap] will start at "
-                            + hex(c.ret())
+                            + hex(c.result())
                             + " but does not exist yet (break = its start)",
                         Basis.PATTERN,
                         "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
-            .when(ok(), file(), pathContains(4, "ld.so.cache"))
+            .when(ok(), file(), pathContains("ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
-            .effect((c, before) -> c.sp.cacheAddress = c.ret())
+            .effect((c, before) -> c.sp.cacheAddress = c.result())
             .says(
                 c ->
                     Said.of(
                             "ld.so maps /etc/ld.so.cache whole ("
-                                + c.len()
+                                + c.length()
                                 + " bytes, the file's size) "
                                 + "read-only to look up where the libraries live; it unmaps it once "
                                 + "startup is done",
                             Basis.PATTERN,
-                            "fd is " + c.fileName(4))
-                        .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.fdPath(4))),
+                            "fd is " + c.fileName())
+                        .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.filePath())),
         Rule.on("ldso-span", "mmap")
-            .when(ok(), file(), flag(3, "MAP_DENYWRITE"), noFlag(3, "MAP_FIXED"))
+            .when(ok(), file(), flag("MAP_DENYWRITE"), noFlag("MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
             .effect(
                 (c, before) -> {
                   c.sp.loading =
                       new Space.Loading(
-                          c.fdPath(4), c.ret(), c.ret() + c.len(), c.line(), c.arg(4));
-                  c.sp.jvm = c.sp.jvm || String.valueOf(c.fdPath(4)).contains("libjvm.so");
+                          c.filePath(),
+                          c.result(),
+                          c.result() + c.length(),
+                          c.line(),
+                          c.fd().getAsLong());
+                  c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
                 })
             .says(LoaderRules::span),
         Rule.on("ldso-segment", "mmap")
-            .when(ok(), file(), flag(3, "MAP_FIXED"), inLoadingSpan())
+            .when(ok(), file(), flag("MAP_FIXED"), inLoadingSpan())
             .frames("_dl_map_object_from_fd", "_dl_map_segments")
             .effect(LoaderRules::firstSegment)
             .says(LoaderRules::segment),
         Rule.on("ldso-bss", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_FIXED"), inLoadingSpan())
+            .when(ok(), anon(), flag("MAP_FIXED"), inLoadingSpan())
             .frames("_dl_map_object_from_fd", "_dl_map_segments")
             .says(LoaderRules::bss),
         Rule.on("ldso-hole", "mprotect")
-            .when(ok(), prot(2), inLoadingSpan())
+            .when(ok(), prot(), inLoadingSpan())
             .frames("_dl_map_segments")
             .says(
                 c ->
@@ -91,7 +95,7 @@ final class LoaderRules {
                         "ld.so makes the hole between two segments of "
                             + c.sp.loading.name()
                             + " inaccessible (PROT_NONE, "
-                            + c.arg(1)
+                            + c.length()
                             + " bytes): the object has gaps "
                             + "between its PT_LOAD segments",
                         Basis.PATTERN,
@@ -99,12 +103,12 @@ final class LoaderRules {
         Rule.on("relro", "mprotect")
             .when(
                 ok(),
-                prot(2, "PROT_READ"),
+                prot("PROT_READ"),
                 c ->
                     !c.sp.mallocStarted
                         || relroTarget(c) != null
-                        || c.sp.tags.at(c.arg(0)) == null
-                            && c.arg(0) < 0x7f0000000000L
+                        || c.sp.tags.at(c.addr()) == null
+                            && c.addr() < 0x7f0000000000L
                             && c.sp.loading == null)
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
@@ -117,7 +121,7 @@ final class LoaderRules {
    */
   private static void firstSegment(Ctx c, TagMap.Span before) {
     Space sp = c.sp;
-    long start = c.ret();
+    long start = c.result();
     for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
       if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
         sp.tags.put(
@@ -133,10 +137,10 @@ final class LoaderRules {
   }
 
   private static Said span(Ctx c) {
-    String path = c.fdPath(4);
-    String obj = path == null ? c.fileName(4) : path;
-    long len = c.len();
-    long base = c.ret();
+    String path = c.filePath();
+    String obj = path == null ? c.fileName() : path;
+    long len = c.length();
+    long base = c.result();
     return Said.of(
             "ld.so reserves the whole address span of "
                 + obj
@@ -159,7 +163,7 @@ final class LoaderRules {
 
   private static Said segment(Ctx c) {
     Space.Loading l = c.sp.loading;
-    var prot = c.prot(2);
+    var prot = c.prot();
     String kind;
     RegionClass cls;
     if (prot.contains("PROT_EXEC")) {
@@ -172,8 +176,8 @@ final class LoaderRules {
       kind = "read-only data segment (.rodata .eh_frame)";
       cls = RegionClass.IMAGE_RODATA;
     }
-    long off = c.arg(5);
-    long at = c.ret();
+    long off = c.offset();
+    long at = c.result();
     return Said.of(
             "ld.so maps the "
                 + kind
@@ -184,9 +188,9 @@ final class LoaderRules {
                 + " at base + "
                 + hex(at - l.base())
                 + " ("
-                + c.len()
+                + c.length()
                 + " bytes, "
-                + c.protText(2)
+                + c.protText()
                 + "), replacing that part of the reservation made at line "
                 + l.line(),
             Basis.ARITHMETIC,
@@ -196,14 +200,14 @@ final class LoaderRules {
 
   private static Said bss(Ctx c) {
     Space.Loading l = c.sp.loading;
-    long at = c.ret();
-    long end = at + c.len();
+    long at = c.result();
+    long end = at + c.length();
     boolean toEnd =
         end == l.end() || Glibc.alignUp(end, Glibc.PAGE) == Glibc.alignUp(l.end(), Glibc.PAGE);
     String arith =
         hex(at)
             + " + "
-            + c.len()
+            + c.length()
             + " = "
             + hex(end)
             + (toEnd ? " = the end of the span reserved at line " + l.line() : "");
@@ -212,7 +216,7 @@ final class LoaderRules {
                 + l.name()
                 + " beyond its last file-backed page: zero-filled "
                 + "anonymous memory ("
-                + c.len()
+                + c.length()
                 + " bytes); the partial page before it is "
                 + "cleared with memset, no syscall",
             toEnd ? Basis.ARITHMETIC : Basis.PATTERN,
@@ -222,7 +226,7 @@ final class LoaderRules {
 
   /** The object whose data segment the mprotect address lies in, or null. */
   static String relroTarget(Ctx c) {
-    TagMap.Span s = c.sp.tags.at(c.arg(0));
+    TagMap.Span s = c.sp.tags.at(c.addr());
     if (s != null && s.tag().cls() == RegionClass.IMAGE_DATA) {
       return s.tag().object();
     }
@@ -231,11 +235,11 @@ final class LoaderRules {
 
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
-    String who = obj != null ? obj : c.ex.objectAt(c, c.arg(0));
+    String who = obj != null ? obj : c.ex.objectAt(c, c.addr());
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
     // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
     String guess =
-        c.arg(0) < 0x7f0000000000L
+        c.addr() < 0x7f0000000000L
             ? "the executable ("
                 + RawText.name(c.sp.program())
                 + ", mapped by the kernel at execve)"
@@ -245,7 +249,7 @@ final class LoaderRules {
                 + (who == null ? guess : who)
                 + ", ld.so (or, in a static "
                 + "binary, libc's startup) makes "
-                + c.arg(1)
+                + c.length()
                 + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
                 + "r--p and an rw-p part",
@@ -257,7 +261,7 @@ final class LoaderRules {
   }
 
   private static Said minimalMalloc(Ctx c) {
-    long len = c.len();
+    long len = c.length();
     long maxRequest = len - Glibc.PAGE;
     return Said.of(
             "ld.so's minimal malloc (__minimal_malloc, before libc's malloc exists) maps "

@@ -63,10 +63,10 @@ final class MallocRules {
       Rule.on("brk-direct", "brk")
           .when(
               ok(),
-              c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk && c.arg(0) - c.sp.brk < MIN_MALLOC_GROWTH)
+              c -> c.sp.brk > 0 && c.addr() > c.sp.brk && c.addr() - c.sp.brk < MIN_MALLOC_GROWTH)
           .says(
               c -> {
-                long inc = c.arg(0) - c.sp.brk;
+                long inc = c.addr() - c.sp.brk;
                 return Said.of(
                         "the break moves up by "
                             + inc
@@ -87,21 +87,23 @@ final class MallocRules {
    */
   static final Rule MALLOC_MMAP =
       Rule.on("malloc-mmap", "mmap")
+          .byAllocator()
           .when(
               ok(),
               anon(),
               addrNull(),
-              prot(2, "PROT_READ", "PROT_WRITE"),
-              c -> c.mapFlags(3).equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-              c -> c.len() % Glibc.PAGE == 0 && c.len() - 16 >= c.sp.mmapThreshold)
+              prot("PROT_READ", "PROT_WRITE"),
+              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold)
           .frames(ALLOC_FRAMES)
-          .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.ret()))
+          .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.result()))
           .says(MallocRules::mmapChunk);
 
   static List<Rule> rules() {
     return List.of(
         Rule.on("malloc-brk-query", "brk")
-            .when(size(0, 0))
+            .byAllocator()
+            .when(addrIs(0))
             .frames(ALLOC_FRAMES)
             .says(
                 c ->
@@ -111,20 +113,21 @@ final class MallocRules {
                         Basis.PATTERN,
                         "brk(NULL) after startup, before a brk that moves the break")),
         Rule.on("malloc-brk-align", "brk")
+            .byAllocator()
             .when(
                 ok(),
                 c ->
                     c.sp.brk > 0
                         && c.sp.brk % Glibc.PAGE != 0
-                        && c.arg(0) % Glibc.PAGE == 0
-                        && c.arg(0) > c.sp.brk
-                        && c.arg(0) - c.sp.brk < Glibc.PAGE)
+                        && c.addr() % Glibc.PAGE == 0
+                        && c.addr() > c.sp.brk
+                        && c.addr() - c.sp.brk < Glibc.PAGE)
             .frames(ALLOC_FRAMES)
             .says(
                 c ->
                     Said.of(
                             "the break moves up by "
-                                + (c.arg(0) - c.sp.brk)
+                                + (c.addr() - c.sp.brk)
                                 + " bytes to the next page "
                                 + "boundary: the break was not page-aligned (a static binary's startup took "
                                 + "its TLS block with sbrk), so malloc's sysmalloc corrects it to keep the "
@@ -132,44 +135,48 @@ final class MallocRules {
                             Basis.ARITHMETIC,
                             hex(c.sp.brk)
                                 + " + "
-                                + (c.arg(0) - c.sp.brk)
+                                + (c.addr() - c.sp.brk)
                                 + " = "
-                                + hex(c.arg(0))
+                                + hex(c.addr())
                                 + ", a multiple of 4096")
                         .tag(RegionClass.HEAP, "[heap]")),
         BRK_DIRECT,
         Rule.on("malloc-brk-first", "brk")
+            .byAllocator()
             .when(
                 ok(),
-                c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk && c.arg(0) > c.sp.startBrk)
+                c -> c.sp.startBrk >= 0 && c.sp.brk == c.sp.startBrk && c.addr() > c.sp.startBrk)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::firstGrowth),
         Rule.on("malloc-brk-grow", "brk")
-            .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > c.sp.brk)
+            .byAllocator()
+            .when(ok(), c -> c.sp.brk > 0 && c.addr() > c.sp.brk)
             .frames(ALLOC_FRAMES)
             .says(MallocRules::grow),
         Rule.on("malloc-brk-trim", "brk")
-            .when(ok(), c -> c.sp.brk > 0 && c.arg(0) > 0 && c.arg(0) < c.sp.brk)
+            .byAllocator()
+            .when(ok(), c -> c.sp.brk > 0 && c.addr() > 0 && c.addr() < c.sp.brk)
             .frames("free", "__libc_free", "_int_free", "systrim", "malloc_trim")
             .says(
                 c ->
                     Said.of(
                         "the break moves down by "
-                            + (c.sp.brk - c.arg(0))
+                            + (c.sp.brk - c.addr())
                             + " bytes: malloc's systrim "
                             + "gives back the top of [heap] when a free left at least the trim "
                             + "threshold free there (keeping top_pad 131072 spare), or the program "
                             + "called sbrk with a negative increment",
                         Basis.PATTERN,
-                        "brk moves down by " + (c.sp.brk - c.arg(0)))),
+                        "brk moves down by " + (c.sp.brk - c.addr()))),
         Rule.on("malloc-arena-reserve", "mmap")
+            .byAllocator()
             .when(
                 ok(),
                 anon(),
-                prot(2),
-                flag(3, "MAP_NORESERVE"),
+                prot(),
+                flag("MAP_NORESERVE"),
                 addrNull(),
-                size(1, 2 * Glibc.HEAP_MAX))
+                lengthIs(2 * Glibc.HEAP_MAX))
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
             .says(
                 c ->
@@ -183,13 +190,14 @@ final class MallocRules {
                             "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
                         .tag(RegionClass.RESERVED, "arena reservation")),
         Rule.on("malloc-arena-reserve-hint", "mmap")
+            .byAllocator()
             .when(
                 ok(),
                 anon(),
-                prot(2),
-                flag(3, "MAP_NORESERVE"),
-                size(1, Glibc.HEAP_MAX),
-                c -> c.arg(0) != 0 && c.arg(0) % Glibc.HEAP_MAX == 0)
+                prot(),
+                flag("MAP_NORESERVE"),
+                lengthIs(Glibc.HEAP_MAX),
+                c -> c.addr() != 0 && c.addr() % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
             .says(
                 c ->
@@ -198,23 +206,25 @@ final class MallocRules {
                                 + "glibc remembered from the previous arena's reservation (the upper "
                                 + "half it did not need)",
                             Basis.ARITHMETIC,
-                            hex(c.arg(0)) + " % 64 MiB = 0")
+                            hex(c.addr()) + " % 64 MiB = 0")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
+            .byAllocator()
             .when(ok(), MallocRules::inArenaReservation)
             .frames("new_heap", "alloc_new_heap")
             .effect(MallocRules::trimmed)
             .says(MallocRules::arenaTrim),
         Rule.on("malloc-arena-commit", "mprotect")
+            .byAllocator()
             .when(
                 ok(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
+                prot("PROT_READ", "PROT_WRITE"),
                 taggedAs(RegionClass.MALLOC_ARENA, RegionClass.RESERVED),
-                c -> c.arg(0) % Glibc.HEAP_MAX == 0)
+                c -> c.addr() % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena")
             .effect(
                 (c, before) -> {
-                  long end = c.arg(0) + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+                  long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
                   if (before.end() > end) {
                     c.sp.tags.put(
                         end,
@@ -229,7 +239,7 @@ final class MallocRules {
                 c ->
                     Said.of(
                             "the new arena's first "
-                                + c.arg(1)
+                                + c.length()
                                 + " bytes become usable (RW): room for "
                                 + "the heap header, the arena state and the first request plus top_pad "
                                 + "131072; the rest of the 64 MiB stays PROT_NONE until it is needed",
@@ -237,48 +247,52 @@ final class MallocRules {
                             "mprotect RW at the 64 MiB-aligned start of an arena heap")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-grow", "mprotect")
-            .when(ok(), prot(2, "PROT_READ", "PROT_WRITE"), taggedAs(RegionClass.MALLOC_ARENA))
+            .byAllocator()
+            .when(ok(), prot("PROT_READ", "PROT_WRITE"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("grow_heap", "sysmalloc", "_int_malloc")
             .says(
                 c ->
                     Said.of(
                             "a thread's malloc arena grows (grow_heap): "
-                                + c.arg(1)
+                                + c.length()
                                 + " more bytes of "
                                 + "its 64 MiB heap become usable",
                             Basis.PATTERN,
                             "mprotect RW inside an arena heap")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-shrink", "madvise")
-            .when(ok(), advice(2, "MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
+            .byAllocator()
+            .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("shrink_heap", "heap_trim", "_int_free")
             .says(
                 c ->
                     Said.of(
                         "a thread's malloc arena shrinks (shrink_heap): the "
-                            + c.arg(1)
+                            + c.length()
                             + " bytes "
                             + "stay mapped rw-p but their pages are dropped (Rss falls)",
                         Basis.PATTERN,
                         "madvise DONTNEED inside an arena heap")),
         Rule.on("malloc-free-mmapped", "munmap")
+            .byAllocator()
             .when(
                 ok(),
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   return s != null
                       && s.tag().cls() == RegionClass.MALLOC_MMAP
-                      && s.start() == c.arg(0);
+                      && s.start() == c.addr();
                 })
             .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
             .effect(
                 (c, before) ->
                     c.sp.mmapThreshold =
                         Glibc.thresholdAfterFree(
-                                c.sp.mmapThreshold, c.arg(1) - c.ex.leadOf(before.tag()))
+                                c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
                             .value())
             .says(MallocRules::freeMmapped),
         Rule.on("malloc-realloc-mremap", "mremap")
+            .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
             .frames("realloc", "__libc_realloc", "mremap_chunk")
             .says(MallocRules::realloc),
@@ -290,17 +304,17 @@ final class MallocRules {
    * so the reservations of threads making arenas at the same time are told apart.
    */
   static boolean inArenaReservation(Ctx c) {
-    long a = c.arg(0);
+    long a = c.addr();
     TagMap.Span s = c.sp.tags.at(a);
     if (s == null || !s.tag().what().startsWith("arena reservation") || s.tag().base() < 0) {
       return false;
     }
     long r = s.tag().base();
-    return a == r || a + c.arg(1) == r + 2 * Glibc.HEAP_MAX;
+    return a == r || a + c.length() == r + 2 * Glibc.HEAP_MAX;
   }
 
   private static Said firstGrowth(Ctx c) {
-    long inc = c.arg(0) - c.sp.startBrk;
+    long inc = c.addr() - c.sp.startBrk;
     Calc tc = Glibc.brkGrowth(0x290, 0);
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
@@ -327,13 +341,13 @@ final class MallocRules {
                 + ". "
                 + why,
             classic ? Basis.ARITHMETIC : Basis.PATTERN,
-            hex(c.arg(0)) + " - " + hex(c.sp.startBrk) + " = " + hex(inc),
+            hex(c.addr()) + " - " + hex(c.sp.startBrk) + " = " + hex(inc),
             tc.steps())
         .tag(RegionClass.HEAP, "[heap]");
   }
 
   private static Said grow(Ctx c) {
-    long inc = c.arg(0) - c.sp.brk;
+    long inc = c.addr() - c.sp.brk;
     long maxNb = Glibc.largestChunkForGrowth(inc);
     String raised =
         c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
@@ -354,7 +368,7 @@ final class MallocRules {
                 + " bytes more than the old top)"
                 + raised,
             Basis.PATTERN,
-            hex(c.arg(0)) + " - " + hex(c.sp.brk) + " = " + inc,
+            hex(c.addr()) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)
         .tag(RegionClass.HEAP, "[heap]");
   }
@@ -373,10 +387,10 @@ final class MallocRules {
   }
 
   private static Said arenaTrim(Ctx c) {
-    Tag t = c.sp.tags.at(c.arg(0)).tag();
+    Tag t = c.sp.tags.at(c.addr()).tag();
     long r = t.base();
-    long a = c.arg(0);
-    long len = c.arg(1);
+    long a = c.addr();
+    long len = c.length();
     boolean head = a == r;
     return Said.of(
         "trims the "
@@ -396,8 +410,8 @@ final class MallocRules {
   }
 
   private static Said freeMmapped(Ctx c) {
-    TagMap.Span s = c.sp.tags.at(c.arg(0));
-    long len = c.arg(1);
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    long len = c.length();
     long lead = c.ex.leadOf(s.tag());
     long chunk = len - lead;
     Calc t = Glibc.thresholdAfterFree(c.sp.mmapThreshold, chunk);
@@ -429,15 +443,15 @@ final class MallocRules {
   }
 
   private static Said realloc(Ctx c) {
-    long oldLen = c.arg(1);
-    long newLen = c.arg(2);
-    TagMap.Span s = c.sp.tags.at(c.arg(0));
+    long oldLen = c.length();
+    long newLen = c.newLength();
+    TagMap.Span s = c.sp.tags.at(c.addr());
     String what =
         s == null
             ? "a mapping the trace did not show being made"
             : the(s.tag().what()) + " made at line " + s.tag().line();
     boolean malloc = s != null && s.tag().cls() == RegionClass.MALLOC_MMAP;
-    boolean moved = c.ret() != c.arg(0);
+    boolean moved = c.result() != c.addr();
     boolean fixed = c.call instanceof Mremap m && m.fixed();
     String change =
         oldLen == newLen
@@ -446,7 +460,7 @@ final class MallocRules {
                 + " ("
                 + newLen
                 + " bytes, the same size) to "
-                + hex(c.ret())
+                + hex(c.result())
                 + (fixed ? " (MREMAP_FIXED: the address given as the fifth argument)" : "")
             : (newLen > oldLen ? "grows " : "shrinks ")
                 + what
@@ -455,7 +469,7 @@ final class MallocRules {
                 + " to "
                 + newLen
                 + " bytes"
-                + (moved ? ", moving it to " + hex(c.ret()) : " in place");
+                + (moved ? ", moving it to " + hex(c.result()) : " in place");
     long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
     long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
@@ -471,7 +485,7 @@ final class MallocRules {
                     : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("
-                + hex(c.arg(0))
+                + hex(c.addr())
                 + ", "
                 + oldLen
                 + ", "
@@ -479,7 +493,7 @@ final class MallocRules {
                 + ", "
                 + c.text(3)
                 + ") = "
-                + hex(c.ret()))
+                + hex(c.result()))
         .tag(
             malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
@@ -491,7 +505,7 @@ final class MallocRules {
   }
 
   static Said mmapChunk(Ctx c) {
-    long len = c.len();
+    long len = c.length();
     long nbMin = len - Glibc.PAGE;
     long nbMax = len - 16;
     long nMin = nbMin - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;

@@ -56,14 +56,14 @@ final class MappingRules {
   /** A PROT_NONE reservation (retold when the CDS archive is mapped at its start). */
   static final Rule RESERVATION =
       Rule.on("reservation", "mmap")
-          .when(ok(), anon(), prot(2))
+          .when(ok(), anon(), prot())
           .says(
               c ->
                   Said.of(
                           "reserves "
-                              + c.len()
+                              + c.length()
                               + " bytes of address space PROT_NONE"
-                              + (c.mapFlags(3).contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+                              + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
                               + ": nothing is committed or charged to overcommit; parts are made "
                               + "usable later with mprotect or mmap(MAP_FIXED). "
                               + (JvmRules.jvm().test(c)
@@ -75,7 +75,7 @@ final class MappingRules {
                                       + "whose it is"),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
-                      .tag(RegionClass.RESERVED, c.len() + "-byte reservation"));
+                      .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
 
   static List<Rule> runtimeRules() {
     return List.of(
@@ -83,10 +83,10 @@ final class MappingRules {
             .when(
                 ok(),
                 anon(),
-                prot(2),
-                flag(3, "MAP_NORESERVE"),
-                noFlag(3, "MAP_FIXED"),
-                c -> c.arg(0) != 0,
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                c -> c.addr() != 0,
                 v8())
             .frames(
                 "v8::internal::VirtualMemory::VirtualMemory",
@@ -96,41 +96,41 @@ final class MappingRules {
                 c ->
                     Said.of(
                             "likely V8's: it reserves "
-                                + c.len()
+                                + c.length()
                                 + " bytes ("
-                                + Human.bytes(c.len())
+                                + Human.bytes(c.length())
                                 + ") of address space PROT_NONE|MAP_NORESERVE at a hint address ("
-                                + hex(c.arg(0))
+                                + hex(c.addr())
                                 + "; V8's page allocator picks random hints) and "
                                 + "commits pieces later with mprotect: heap pages, the code range. "
                                 + "Not a glibc malloc arena, which is reserved at NULL (128 MiB) or "
                                 + "at a 64 MiB-aligned hint (64 MiB)",
                             Basis.PATTERN,
                             "hinted PROT_NONE|MAP_NORESERVE mmap in node")
-                        .tag(RegionClass.RESERVED, "V8 reservation of " + c.len() + " bytes")),
+                        .tag(RegionClass.RESERVED, "V8 reservation of " + c.length() + " bytes")),
         Rule.on("v8-code-pages", "mprotect")
             .when(
                 ok(),
                 v8(),
-                c -> c.prot(2).contains("PROT_EXEC"),
+                c -> c.prot().contains("PROT_EXEC"),
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   return s != null && s.tag().what().startsWith("V8 ");
                 })
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  long off = c.arg(0) - reservationStart(s);
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long off = c.addr() - reservationStart(s);
                   return Said.of(
                           "makes "
-                              + c.arg(1)
+                              + c.length()
                               + " bytes at offset "
                               + hex(off)
                               + " of the V8 "
                               + "reservation made at line "
                               + s.tag().line()
                               + " "
-                              + c.protText(2)
+                              + c.protText()
                               + ": executable pages in a JIT runtime's reservation are its code "
                               + "space (likely V8's generated code: builtins, compiled functions)",
                           Basis.PATTERN,
@@ -143,8 +143,8 @@ final class MappingRules {
                 ok(),
                 anon(),
                 addrNull(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 1 << 20),
+                prot("PROT_READ", "PROT_WRITE"),
+                lengthIs(1 << 20),
                 program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
             .says(
@@ -163,8 +163,8 @@ final class MappingRules {
                 ok(),
                 anon(),
                 addrNull(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
-                size(1, 16384),
+                prot("PROT_READ", "PROT_WRITE"),
+                lengthIs(16384),
                 program("python"))
             .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
             .says(
@@ -197,21 +197,21 @@ final class MappingRules {
             .when(
                 ok(),
                 anon(),
-                flag(3, "MAP_FIXED"),
+                flag("MAP_FIXED"),
                 taggedAs(RegionClass.RESERVED, RegionClass.MALLOC_ARENA))
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  boolean none = c.prot(2).isEmpty();
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  boolean none = c.prot().isEmpty();
                   long base = reservationStart(s);
                   String whole = reservationName(s.tag());
                   return Said.of(
                           (none ? "re-reserves " : "commits ")
-                              + c.len()
+                              + c.length()
                               + " bytes ("
-                              + c.protText(2)
+                              + c.protText()
                               + ") at offset "
-                              + hex(c.arg(0) - base)
+                              + hex(c.addr() - base)
                               + " of "
                               + whole
                               + " made at line "
@@ -222,11 +222,11 @@ final class MappingRules {
                                       + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
                                       + "rather than calling mprotect)"),
                           Basis.ARITHMETIC,
-                          hex(c.arg(0))
+                          hex(c.addr())
                               + " - reservation start "
                               + hex(base)
                               + " = "
-                              + hex(c.arg(0) - base))
+                              + hex(c.addr() - base))
                       .tag(
                           none ? RegionClass.RESERVED : RegionClass.ANON,
                           (none ? "reserved part of " : "committed part of ") + whole)
@@ -234,25 +234,25 @@ final class MappingRules {
                 }),
         RESERVATION,
         Rule.on("anon-direct", "mmap")
-            .when(ok(), anon(), flag(3, "MAP_PRIVATE"), afterStartup())
+            .when(ok(), anon(), flag("MAP_PRIVATE"), afterStartup())
             .says(MappingRules::directAnon),
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   long base = reservationStart(s);
                   return Said.of(
                       "changes "
-                          + c.arg(1)
+                          + c.length()
                           + " bytes at offset "
-                          + hex(c.arg(0) - base)
+                          + hex(c.addr() - base)
                           + " of "
                           + within(s)
                           + " to "
-                          + c.protText(2)
-                          + (c.prot(2).isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
+                          + c.protText()
+                          + (c.prot().isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
                       Basis.PATTERN,
                       "range lies in the region made at line " + s.tag().line());
                 }),
@@ -262,7 +262,7 @@ final class MappingRules {
                 c ->
                     Said.of(
                         "unmaps "
-                            + c.arg(1)
+                            + c.length()
                             + " bytes of "
                             + describe(modelRegion(c))
                             + ", a region the "
@@ -276,20 +276,20 @@ final class MappingRules {
                 c ->
                     Said.of(
                         "changes "
-                            + c.arg(1)
+                            + c.length()
                             + " bytes of "
                             + describe(modelRegion(c))
                             + " to "
-                            + c.protText(2)
+                            + c.protText()
                             + ", a region the trace did not show being made",
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
-            .when(ok(), c -> c.advice(2).stream().anyMatch(ADVICE::containsKey))
+            .when(ok(), c -> c.advice().stream().anyMatch(ADVICE::containsKey))
             .says(
                 c -> {
-                  String a = c.advice(2).stream().filter(ADVICE::containsKey).findFirst().get();
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  String a = c.advice().stream().filter(ADVICE::containsKey).findFirst().get();
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   String where =
                       s == null
                           ? ""
@@ -308,7 +308,7 @@ final class MappingRules {
                             + "kept and come back on the next touch";
                   }
                   return Said.of(
-                      a + " on " + c.arg(1) + " bytes" + where + ": " + meaning,
+                      a + " on " + c.length() + " bytes" + where + ": " + meaning,
                       Basis.PATTERN,
                       "advice " + a);
                 }),
@@ -317,11 +317,11 @@ final class MappingRules {
             .says(
                 c ->
                     Said.of(
-                        (c.arg(2) < c.arg(1) ? "shrinks " : "grows ")
+                        (c.newLength() < c.length() ? "shrinks " : "grows ")
                             + "a mapping in place from "
-                            + c.arg(1)
+                            + c.length()
                             + " to "
-                            + c.arg(2)
+                            + c.newLength()
                             + " bytes"
                             + (c.call instanceof Mremap m && m.mayMove()
                                 ? ""
@@ -385,7 +385,7 @@ final class MappingRules {
 
   /** The model's region at argument 0, or null. */
   static Region modelRegion(Ctx c) {
-    long a = c.arg(0);
+    long a = c.addr();
     for (var ch : c.changes) {
       if (ch.before() != null && ch.before().contains(a)) {
         return ch.before();
@@ -408,7 +408,7 @@ final class MappingRules {
   }
 
   private static Said directAnon(Ctx c) {
-    long len = c.len();
+    long len = c.length();
     long smallest = Glibc.mmapForChunk(Glibc.alignUp(c.sp.mmapThreshold, 16)).value();
     if (len % Glibc.PAGE != 0) {
       long pages = Glibc.alignUp(len, Glibc.PAGE);
@@ -416,7 +416,7 @@ final class MappingRules {
               "a direct anonymous mmap of "
                   + len
                   + " bytes ("
-                  + c.protText(2)
+                  + c.protText()
                   + "), which the "
                   + "kernel rounds up to "
                   + pages
@@ -427,7 +427,7 @@ final class MappingRules {
               len + " % 4096 = " + len % Glibc.PAGE)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
-    Set<String> extra = new TreeSet<>(c.mapFlags(3));
+    Set<String> extra = new TreeSet<>(c.mapFlags());
     extra.removeAll(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
     if (!extra.isEmpty()) {
       StringBuilder what = new StringBuilder();
@@ -438,7 +438,7 @@ final class MappingRules {
               "a direct anonymous mmap of "
                   + len
                   + " bytes ("
-                  + c.protText(2)
+                  + c.protText()
                   + ") with "
                   + String.join("|", extra)
                   + ", which glibc malloc never passes, so the "
@@ -448,17 +448,17 @@ final class MappingRules {
               "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
-    if (!c.prot(2).equals(Set.of("PROT_READ", "PROT_WRITE"))) {
+    if (!c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))) {
       return Said.of(
               "a direct anonymous mmap of "
                   + len
                   + " bytes with "
-                  + c.protText(2)
+                  + c.protText()
                   + ": not "
                   + "glibc malloc, which maps PROT_READ|PROT_WRITE only, so the program or a "
                   + "library (a JIT, a runtime) asked the kernel for it itself",
               Basis.PATTERN,
-              "protection " + c.protText(2))
+              "protection " + c.protText())
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (len >= smallest) {
@@ -468,7 +468,7 @@ final class MappingRules {
             "a direct anonymous mmap of "
                 + len
                 + " bytes ("
-                + c.protText(2)
+                + c.protText()
                 + "): too small "
                 + "for glibc malloc's mmap path, whose smallest mapping at the current "
                 + "threshold "
@@ -488,9 +488,9 @@ final class MappingRules {
   }
 
   private static Said unmapKnown(Ctx c) {
-    TagMap.Span s = c.sp.tags.at(c.arg(0));
-    long len = c.arg(1);
-    boolean whole = s.start() == c.arg(0) && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    long len = c.length();
+    boolean whole = s.start() == c.addr() && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
     return Said.of(
         (whole ? "unmaps " : "unmaps " + len + " bytes of ")
             + MallocRules.the(s.tag().what())

@@ -16,6 +16,8 @@ import java.util.function.Predicate;
  *
  * @param frames symbols whose presence in the call's stack turns a pattern into an observation
  * @param effect run once the call's range is tagged, only for the row that spoke
+ * @param byAllocator whether the row tells glibc malloc's doing: it does not apply where -k shows a
+ *     runtime (the JVM, node) asking the kernel itself
  */
 record Rule(
     String id,
@@ -23,7 +25,8 @@ record Rule(
     List<Predicate<Ctx>> when,
     Set<String> frames,
     Say say,
-    Effect effect) {
+    Effect effect,
+    boolean byAllocator) {
 
   /**
    * What a row teaches the space once the call's range is tagged: {@code before} is the tagged span
@@ -89,6 +92,7 @@ record Rule(
     private List<Predicate<Ctx>> when = List.of();
     private Set<String> frames = Set.of();
     private Effect effect = Effect.NONE;
+    private boolean byAllocator;
 
     Builder(String id, Set<String> on) {
       this.id = id;
@@ -112,16 +116,22 @@ record Rule(
       return this;
     }
 
+    /** The row tells what glibc's allocator does (see {@link Rule#byAllocator}). */
+    Builder byAllocator() {
+      this.byAllocator = true;
+      return this;
+    }
+
     Rule says(Say say) {
-      return new Rule(id, on, when, frames, say, effect);
+      return new Rule(id, on, when, frames, say, effect, byAllocator);
     }
   }
 
   boolean matches(Ctx c) {
-    if (!on.contains(c.name())) {
-      return false;
+    if (!on.contains(c.name()) || !c.known()) {
+      return false; // a row reads numbers: none applies to a call that printed none
     }
-    if (id.startsWith("malloc-") && c.runtimeCaller(MallocRules.ALLOCATOR)) {
+    if (byAllocator && c.runtimeCaller(MallocRules.ALLOCATOR)) {
       return false; // -k shows the runtime itself asking the kernel: no malloc rule applies
     }
     for (Predicate<Ctx> p : when) {

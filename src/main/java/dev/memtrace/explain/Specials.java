@@ -119,7 +119,8 @@ final class Specials {
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */
   private static void fork(Ctx c, Pending p) {
     Who.Made made = c.made();
-    if (!c.ok() || c.ret() <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
+    long child = c.call.ret().orElse(0);
+    if (!c.ok() || child <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
       return;
     }
     List<String> shared = new ArrayList<>();
@@ -133,7 +134,7 @@ final class Specials {
     }
     String text =
         "fork: child "
-            + c.ret()
+            + child
             + " gets a copy of the address space (but for "
             + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
             + "side writes";
@@ -155,16 +156,19 @@ final class Specials {
     }
     p.why.add(
         new Explanation(
-            "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + c.ret())));
+            "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + child)));
   }
 
   private static void tls(Ctx c, Pending p) {
     if (!(c.call instanceof ArchPrctl a) || !a.setsFs()) {
       return;
     }
-    long fs = c.arg(1);
     Space sp = c.sp;
     sp.tlsInstalled = true;
+    if (a.addr().isEmpty()) {
+      return; // nothing to place
+    }
+    long fs = a.addr().getAsLong();
     TagMap.Span s = sp.tags.at(fs);
     if (s == null) {
       p.why.add(

@@ -1,11 +1,14 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Getrandom;
+import dev.memtrace.decode.Shmget;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.Strings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Keeps each {@link Space} in step with the calls: tags follow mmap, munmap, mremap, mprotect and
@@ -24,14 +27,18 @@ final class State {
     if (!sp.jvm && c.stackIn("/libjvm.so")) {
       sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
     }
-    TagMap.Span before = sp.tags.at(c.arg(0));
+    if (!c.known()) {
+      return; // no number to place a region by
+    }
+    OptionalLong address = c.address();
+    TagMap.Span before = address.isPresent() ? sp.tags.at(address.getAsLong()) : null;
     switch (c.name()) {
       case "mmap", "mmap2" -> {
-        long start = c.ret();
-        long end = start + Glibc.alignUp(c.len(), Glibc.PAGE);
+        long start = c.result();
+        long end = start + Glibc.alignUp(c.length(), Glibc.PAGE);
         RegionClass cls = said != null && said.cls() != null ? said.cls() : guess(c);
         String what =
-            said != null && said.what() != null ? said.what() : c.len() + "-byte " + cls.label;
+            said != null && said.what() != null ? said.what() : c.length() + "-byte " + cls.label;
         Tag tag;
         if (said != null && said.within() != null) {
           tag = said.within().withClass(cls, what);
@@ -43,7 +50,7 @@ final class State {
         ex.origin(tag, p);
       }
       case "munmap" -> {
-        long a = c.arg(0);
+        long a = c.addr();
         TagMap.Span s = before;
         if (s != null && s.start() == sp.ioBuffer) {
           ex.append(
@@ -52,20 +59,20 @@ final class State {
                   "io-buffer-freed",
                   "given back to the kernel by the munmap at line " + c.line(),
                   Explanation.Basis.ARITHMETIC,
-                  List.of("munmap(" + Ctx.hex(a) + ", " + c.arg(1) + ") matches this mapping")));
+                  List.of("munmap(" + Ctx.hex(a) + ", " + c.length() + ") matches this mapping")));
           sp.ioBuffer = -1;
         }
         if (a == sp.candidate) {
           sp.candidate = -1;
         }
-        sp.tags.remove(a, a + Glibc.alignUp(c.arg(1), Glibc.PAGE));
+        sp.tags.remove(a, a + Glibc.alignUp(c.length(), Glibc.PAGE));
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }
       }
       case "mprotect", "pkey_mprotect" -> {
-        long a = c.arg(0);
-        long end = a + Glibc.alignUp(c.arg(1), Glibc.PAGE);
+        long a = c.addr();
+        long end = a + Glibc.alignUp(c.length(), Glibc.PAGE);
         TagMap.Span s = before;
         if (said != null && said.cls() != null) {
           Tag base =
@@ -76,32 +83,32 @@ final class State {
         }
       }
       case "mremap" -> {
-        long old = c.arg(0);
+        long old = c.addr();
         TagMap.Span s = sp.tags.at(old);
-        sp.tags.remove(old, old + Glibc.alignUp(c.arg(1), Glibc.PAGE));
-        long start = c.ret();
+        sp.tags.remove(old, old + Glibc.alignUp(c.length(), Glibc.PAGE));
+        long start = c.result();
         Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null, c.line());
         if (said != null && said.cls() != null) {
           t = new Tag(said.cls(), said.what(), t.object(), c.line());
         }
-        sp.tags.put(start, start + Glibc.alignUp(c.arg(2), Glibc.PAGE), t);
+        sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
       case "shmat" -> {
-        Long size = sp.shmSizes.get(c.arg(0));
+        Long size = sp.shmSizes.get(c.shmId());
         if (size != null && said != null && said.cls() != null) {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
-          sp.tags.put(c.ret(), c.ret() + Glibc.alignUp(size, Glibc.PAGE), t);
+          sp.tags.put(c.result(), c.result() + Glibc.alignUp(size, Glibc.PAGE), t);
           ex.origin(t, p);
         }
       }
       case "shmdt" -> {
-        TagMap.Span s = sp.tags.at(c.arg(0));
+        TagMap.Span s = sp.tags.at(c.addr());
         if (s != null && s.tag().cls() == RegionClass.SHARED_MEMORY) {
           sp.tags.remove(s.start(), s.end());
         }
       }
       case "brk" -> {
-        long r = c.ret();
+        long r = c.result();
         if (sp.startBrk < 0) {
           sp.startBrk = r;
         }
@@ -144,14 +151,14 @@ final class State {
   /** A class for an mmap no rule claimed, from its flags alone. */
   static RegionClass guess(Ctx c) {
     if (!c.anon()) {
-      return c.mapFlags(3).contains("MAP_SHARED")
+      return c.mapFlags().contains("MAP_SHARED")
           ? RegionClass.FILE_SHARED
           : RegionClass.FILE_PRIVATE;
     }
-    if (c.mapFlags(3).contains("MAP_SHARED")) {
+    if (c.mapFlags().contains("MAP_SHARED")) {
       return RegionClass.SHARED_MEMORY;
     }
-    return c.prot(2).isEmpty() ? RegionClass.RESERVED : RegionClass.ANON;
+    return c.prot().isEmpty() ? RegionClass.RESERVED : RegionClass.ANON;
   }
 
   /** The other calls the stage learns from: System V segment sizes, malloc's start. */
@@ -159,12 +166,14 @@ final class State {
     Space sp = c.sp;
     switch (c.name()) {
       case "shmget" -> {
-        if (c.ok() && c.arg(1) > 0) {
-          sp.shmSizes.put(c.ret(), c.arg(1));
+        OptionalLong size = ((Shmget) c.call).segmentSize();
+        if (c.ok() && c.known() && size.orElse(0) > 0) {
+          sp.shmSizes.put(c.result(), size.getAsLong());
         }
       }
       case "getrandom" -> {
-        if (c.arg(1) == 8 && c.text(2) != null && c.text(2).contains("GRND_NONBLOCK")) {
+        Getrandom g = (Getrandom) c.call;
+        if (g.length().orElse(0) == 8 && g.nonblocking()) {
           sp.mallocStarted = true;
         }
       }

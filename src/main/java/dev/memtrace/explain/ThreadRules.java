@@ -21,13 +21,13 @@ final class ThreadRules {
    */
   static final Rule STACK_NOGUARD =
       Rule.on("thread-stack-noguard", "mmap")
-          .when(ok(), anon(), prot(2, "PROT_READ", "PROT_WRITE"), flag(3, "MAP_STACK"))
+          .when(ok(), anon(), prot("PROT_READ", "PROT_WRITE"), flag("MAP_STACK"))
           .frames("allocate_stack", "pthread_create")
           .says(
               c ->
                   Said.of(
                           "a thread stack of "
-                              + c.len()
+                              + c.length()
                               + " bytes without a glibc guard page "
                               + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
                               + "and put their own guard zones at the low end",
@@ -38,39 +38,39 @@ final class ThreadRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("thread-stack", "mmap")
-            .when(ok(), anon(), prot(2), flag(3, "MAP_STACK"))
+            .when(ok(), anon(), prot(), flag("MAP_STACK"))
             .frames("allocate_stack", "pthread_create", "__pthread_create_2_1")
             .says(ThreadRules::stackBlock),
         STACK_NOGUARD,
         Rule.on("thread-stack-prot", "mprotect")
             .when(
                 ok(),
-                prot(2, "PROT_READ", "PROT_WRITE"),
+                prot("PROT_READ", "PROT_WRITE"),
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
+                  TagMap.Span s = c.sp.tags.at(c.addr());
                   return s != null
                       && s.tag().cls() == RegionClass.THREAD_STACK
-                      && c.arg(0) > s.start();
+                      && c.addr() > s.start();
                 })
             .frames("allocate_stack", "setup_stack_prot", "pthread_create")
             .effect(
                 (c, before) ->
                     c.sp.tags.put(
                         before.start(),
-                        c.arg(0),
+                        c.addr(),
                         before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
         Rule.on("thread-stack-guard-zone", "mprotect")
-            .when(ok(), prot(2), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .when(ok(), prot(), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
             .says(
                 c -> {
-                  TagMap.Span s = c.sp.tags.at(c.arg(0));
-                  long off = c.arg(0) - MappingRules.reservationStart(s);
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long off = c.addr() - MappingRules.reservationStart(s);
                   boolean jvm = JvmRules.jvm().test(c);
                   return Said.of(
                           "makes "
-                              + c.arg(1)
+                              + c.length()
                               + " bytes at offset "
                               + hex(off)
                               + " of the thread "
@@ -93,7 +93,7 @@ final class ThreadRules {
         Rule.on("thread-stack-release", "madvise")
             .when(
                 ok(),
-                advice(2, "MADV_DONTNEED"),
+                advice("MADV_DONTNEED"),
                 taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
             .frames("advise_stack_range", "start_thread")
             .says(
@@ -101,7 +101,7 @@ final class ThreadRules {
                     Said.of(
                         "a thread is exiting: glibc drops the pages of its stack (advise_stack_range, "
                             + "nptl/allocatestack.c: "
-                            + c.arg(1)
+                            + c.length()
                             + " bytes from the block start up to "
                             + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
                             + "pointer); the mapping stays, cached for the next pthread_create",
@@ -115,14 +115,14 @@ final class ThreadRules {
                     Said.of(
                         "a cached thread stack is released: glibc keeps exited threads' stacks up to "
                             + "40 MiB in total and unmaps the rest ("
-                            + c.arg(1)
+                            + c.length()
                             + " bytes)",
                         Basis.PATTERN,
                         "munmap of a thread stack block")));
   }
 
   private static Said stackBlock(Ctx c) {
-    long len = c.len();
+    long len = c.length();
     long known = c.sp.threadStack;
     Calc m = known > 0 ? Glibc.threadStackMapping(known, Glibc.PAGE) : null;
     boolean matches = m != null && m.value() == len;
@@ -150,15 +150,15 @@ final class ThreadRules {
   }
 
   private static Said stackProt(Ctx c) {
-    TagMap.Span s = c.sp.tags.at(c.arg(0));
-    long guard = c.arg(0) - s.start();
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    long guard = c.addr() - s.start();
     return Said.of(
             "makes the thread stack made at line "
                 + s.tag().line()
                 + " usable: "
-                + c.arg(1)
+                + c.length()
                 + " bytes RW from "
-                + hex(c.arg(0))
+                + hex(c.addr())
                 + "; the lowest "
                 + guard
                 + " bytes at "
@@ -166,7 +166,7 @@ final class ThreadRules {
                 + " stay PROT_NONE as the guard page: overflowing the stack "
                 + "faults there (SIGSEGV, SEGV_ACCERR)",
             Basis.ARITHMETIC,
-            hex(c.arg(0)) + " - " + hex(s.start()) + " = " + guard + " guard bytes")
+            hex(c.addr()) + " - " + hex(s.start()) + " = " + guard + " guard bytes")
         .tag(RegionClass.THREAD_STACK, "thread stack");
   }
 }

@@ -15,53 +15,56 @@ final class When {
     return Ctx::ok;
   }
 
-  static Predicate<Ctx> flag(int arg, String name) {
-    return c -> c.mapFlags(arg).contains(name);
+  /** An mmap's MAP_* flags include this one. */
+  static Predicate<Ctx> flag(String name) {
+    return c -> c.mapFlags().contains(name);
   }
 
-  static Predicate<Ctx> noFlag(int arg, String name) {
-    return c -> !c.mapFlags(arg).contains(name);
+  static Predicate<Ctx> noFlag(String name) {
+    return c -> !c.mapFlags().contains(name);
   }
 
   static Predicate<Ctx> anon() {
     return Ctx::anon;
   }
 
+  /** An mmap of a file: not anonymous, and its fd a number at or above 0. */
   static Predicate<Ctx> file() {
-    return c -> !c.anon() && c.arg(4) >= 0;
+    return c -> !c.anon() && c.fd().orElse(-1) >= 0;
   }
 
-  /** The protection argument is exactly these names (none = PROT_NONE). */
-  static Predicate<Ctx> prot(int arg, String... names) {
+  /** The protection of an mmap or mprotect is exactly these names (none = PROT_NONE). */
+  static Predicate<Ctx> prot(String... names) {
     Set<String> want = Set.of(names);
-    return c -> c.prot(arg).equals(want);
+    return c -> c.prot().equals(want);
   }
 
   static Predicate<Ctx> addrNull() {
-    return c -> c.arg(0) == 0;
+    return addrIs(0);
   }
 
-  static Predicate<Ctx> size(int arg, long value) {
-    return c -> c.arg(arg) == value;
+  static Predicate<Ctx> addrIs(long value) {
+    return c -> c.addr() == value;
   }
 
-  static Predicate<Ctx> sizeAtLeast(int arg, long value) {
-    return c -> c.has(arg) && c.arg(arg) >= value;
+  static Predicate<Ctx> lengthIs(long value) {
+    return c -> c.length() == value;
   }
 
-  static Predicate<Ctx> sizeBelow(int arg, long value) {
-    return c -> c.has(arg) && c.arg(arg) < value;
+  static Predicate<Ctx> lengthBelow(long value) {
+    return c -> c.length() < value;
   }
 
-  static Predicate<Ctx> pathContains(int arg, String part) {
+  /** The path of the file an mmap maps contains part. */
+  static Predicate<Ctx> pathContains(String part) {
     return c -> {
-      String p = c.fdPath(arg);
+      String p = c.filePath();
       return p != null && p.contains(part);
     };
   }
 
-  static Predicate<Ctx> advice(int arg, String name) {
-    return c -> c.advice(arg).contains(name);
+  static Predicate<Ctx> advice(String name) {
+    return c -> c.advice().contains(name);
   }
 
   /** ld.so has not yet installed the main thread's TLS: still in startup. */
@@ -77,7 +80,7 @@ final class When {
   static Predicate<Ctx> inLoadingSpan() {
     return c -> {
       Space.Loading l = c.sp.loading;
-      long a = c.arg(0);
+      long a = c.addr();
       return l != null && a >= l.base() && a < l.end();
     };
   }
@@ -86,13 +89,13 @@ final class When {
   static Predicate<Ctx> taggedAs(RegionClass... classes) {
     Set<RegionClass> want = Set.of(classes);
     return c -> {
-      TagMap.Span s = c.sp.tags.at(c.arg(0));
+      TagMap.Span s = c.sp.tags.at(c.addr());
       return s != null && want.contains(s.tag().cls());
     };
   }
 
   static Predicate<Ctx> tagged() {
-    return c -> c.sp.tags.at(c.arg(0)) != null;
+    return c -> c.sp.tags.at(c.addr()) != null;
   }
 
   static Predicate<Ctx> program(String part) {

@@ -71,7 +71,7 @@ final class FileCalls {
           String how = a.field(2, "flags");
           long flags = how == null ? 0 : OPEN.decodeText(how).orElse(0);
           return put(
-              t, (int) a.result(), openedPath(t, a, 0, 1, true), 0, (flags & O_CLOEXEC) != 0);
+              t, (int) a.returned(), openedPath(t, a, 0, 1, true), 0, (flags & O_CLOEXEC) != 0);
         });
     h.put(
         "memfd_create",
@@ -82,7 +82,7 @@ final class FileCalls {
               a.resultPath() != null
                   ? a.resultPath()
                   : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
-          return put(t, (int) a.result(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
+          return put(t, (int) a.returned(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
         });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
       h.put(
@@ -91,7 +91,7 @@ final class FileCalls {
             Integer at = CLOEXEC_ARG.get(anon.getKey());
             boolean cloexec = at != null && (a.flags(at, OPEN).orElse(0) & O_CLOEXEC) != 0;
             String path = a.resultPath() != null ? a.resultPath() : anon.getValue();
-            return put(t, (int) a.result(), path, m.newKey(), cloexec);
+            return put(t, (int) a.returned(), path, m.newKey(), cloexec);
           });
     }
     h.put("pipe", (m, t, e, a) -> pipe(m, t, (Pipe) a));
@@ -113,7 +113,7 @@ final class FileCalls {
                 t,
                 d.oldFd(),
                 d.oldPath(),
-                (int) a.result(),
+                (int) a.returned(),
                 (d.flags().orElse(0) & O_CLOEXEC) != 0);
           });
     }
@@ -127,7 +127,7 @@ final class FileCalls {
           }
           long c = cmd.getAsLong();
           if (c == F_DUPFD || c == F_DUPFD_CLOEXEC) {
-            return dup(t, fc.fd(), fc.fdPath(0), (int) a.result(), c == F_DUPFD_CLOEXEC);
+            return dup(t, fc.fd(), fc.fdPath(0), (int) a.returned(), c == F_DUPFD_CLOEXEC);
           }
           if (c == F_SETFD) {
             OptionalLong fd = fc.fd();
@@ -231,7 +231,7 @@ final class FileCalls {
     long flags = a.flags().orElse(0);
     String resolved = a.resultPath();
     String path = resolved != null ? resolved : joined(t, a.dirPath(), a.dirfd(), a.path());
-    return put(t, (int) a.result(), path, 0, (flags & O_CLOEXEC) != 0);
+    return put(t, (int) a.returned(), path, 0, (flags & O_CLOEXEC) != 0);
   }
 
   /**

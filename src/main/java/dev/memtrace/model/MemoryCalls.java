@@ -50,7 +50,7 @@ final class MemoryCalls {
           }
           boolean fresh = t.mm.freshExec;
           t.mm.freshExec = false;
-          return MemoryOps.brk(t.mm, req.getAsLong(), a.result(), fresh, e.line());
+          return MemoryOps.brk(t.mm, req.getAsLong(), a.returned(), fresh, e.line());
         });
     h.put(
         "madvise",
@@ -80,8 +80,8 @@ final class MemoryCalls {
           OptionalLong size = c.segmentSize();
           OptionalLong key = c.key();
           if (size.isPresent()) {
-            m.shmSizes.put(a.result(), size.getAsLong());
-            m.shmKeys.put(a.result(), key.orElse(0));
+            m.shmSizes.put(a.returned(), size.getAsLong());
+            m.shmKeys.put(a.returned(), key.orElse(0));
           }
           return Outcome.NONE;
         });
@@ -95,7 +95,7 @@ final class MemoryCalls {
           long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
           String name = String.format("/SYSV%08x (deleted)", key);
           return MemoryOps.shmat(
-              t.mm, a.result(), size, flags, name, id.orElse(0) + (1L << 40), e.line());
+              t.mm, a.returned(), size, flags, name, id.orElse(0) + (1L << 40), e.line());
         });
     h.put(
         "shmdt",
@@ -109,7 +109,7 @@ final class MemoryCalls {
     OptionalLong len = a.length();
     OptionalLong prot = a.prot();
     OptionalLong flags = a.flags();
-    long result = a.result();
+    long result = a.returned();
     if (len.isEmpty()) {
       return unreadable("mmap");
     }
@@ -228,7 +228,7 @@ final class MemoryCalls {
             oldLen.getAsLong(),
             newLen.getAsLong(),
             flags.orElse(0),
-            a.result(),
+            a.returned(),
             e.line()),
         notes);
   }

@@ -28,7 +28,7 @@ final class ProcessCalls {
     h.put("execve", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
     h.put("execveat", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
-      h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.result()));
+      h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.returned()));
     }
   }
 

@@ -58,9 +58,18 @@ final class Annotator implements ReadAhead.Annotator {
       out.add(AnnotatedEvent.bare(e));
       return;
     }
-    AnnotatedEvent a = afterModel.apply(model.annotate(e));
+    AnnotatedEvent a;
+    try {
+      a = afterModel.apply(model.annotate(e));
+    } catch (RuntimeException x) {
+      throw new StageFailure("model", e, x);
+    }
     if (explainOn) {
-      explain.accept(a, out);
+      try {
+        explain.accept(a, out);
+      } catch (RuntimeException x) {
+        throw new StageFailure("explain", e, x);
+      }
     } else {
       out.add(a);
     }
@@ -77,9 +86,17 @@ final class Annotator implements ReadAhead.Annotator {
   @Override
   public List<AnnotatedEvent> finish() {
     if (model != null) {
-      model.finish();
+      try {
+        model.finish();
+      } catch (RuntimeException x) {
+        throw new StageFailure("model", null, x);
+      }
     }
-    return explainOn ? explain.finish() : List.of();
+    try {
+      return explainOn ? explain.finish() : List.of();
+    } catch (RuntimeException x) {
+      throw new StageFailure("explain", null, x);
+    }
   }
 
   List<SpaceReport> reports() {

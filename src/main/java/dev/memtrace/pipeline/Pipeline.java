@@ -413,6 +413,9 @@ public final class Pipeline {
       return status;
     } catch (UncheckedIOException e) {
       return fail("cannot read input: " + e.getCause().getMessage());
+    } catch (StageFailure e) {
+      e.getCause().printStackTrace(err);
+      return fail(e.getMessage() + " (a bug in memtrace)");
     } catch (IOException e) {
       // only writing throws here: reading errors come wrapped
       return target.readerGone() ? ExitCode.OK.code : writeError(target);

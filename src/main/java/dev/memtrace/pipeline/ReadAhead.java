@@ -22,8 +22,16 @@ final class ReadAhead implements AutoCloseable {
   private static final int BATCH = 1024;
   private static final int QUEUED_BATCHES = 2;
 
-  /** A batch with the producer's end state: done, and the error that ended it, if any. */
-  private record Batch(List<AnnotatedEvent> events, boolean last, IOException error) {}
+  /**
+   * A batch with the producer's end state: done, and the error that ended it, if any: a reading
+   * error, or a stage's failure (a bug), passed on as thrown.
+   */
+  private record Batch(
+      List<AnnotatedEvent> events, boolean last, IOException error, StageFailure failure) {
+    Batch(List<AnnotatedEvent> events, boolean last, IOException error) {
+      this(events, last, error, null);
+    }
+  }
 
   private final EventSource source;
   private final Annotator annotate;
@@ -78,6 +86,8 @@ final class ReadAhead implements AutoCloseable {
       putQuietly(new Batch(List.of(), true, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (StageFailure e) {
+      putQuietly(new Batch(List.of(), true, null, e));
     } catch (RuntimeException e) {
       putQuietly(new Batch(List.of(), true, new IOException("parser failed: " + e, e)));
     } catch (OutOfMemoryError e) {
@@ -94,7 +104,11 @@ final class ReadAhead implements AutoCloseable {
     }
   }
 
-  /** The next annotated event, or null at the end. */
+  /**
+   * The next annotated event, or null at the end.
+   *
+   * @throws StageFailure when a stage after the parser threw (on the producer's thread)
+   */
   public AnnotatedEvent next() throws IOException {
     while (index == current.size()) {
       if (ended) {
@@ -110,6 +124,10 @@ final class ReadAhead implements AutoCloseable {
       if (b.error() != null) {
         ended = true;
         throw b.error();
+      }
+      if (b.failure() != null) {
+        ended = true;
+        throw b.failure();
       }
       current = b.events();
       index = 0;

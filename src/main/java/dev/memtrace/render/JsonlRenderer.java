@@ -292,7 +292,7 @@ public final class JsonlRenderer implements Renderer {
         region(b.region());
       }
       g.writeNumberField("offset", b.offset());
-      g.writeStringField("class", b.regionLabel());
+      g.writeStringField("class", b.regionClass() == null ? null : b.regionClass().label);
       g.writeEndObject();
     }
     if (!a.why().isEmpty()) {

@@ -181,8 +181,8 @@ public final class TextRenderer implements Renderer {
       } else {
         b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
       }
-      if (buf.regionLabel() != null) {
-        b.append(" [").append(Texts.controls(buf.regionLabel())).append(']');
+      if (buf.regionClass() != null) {
+        b.append(" [").append(Texts.controls(buf.regionClass().label)).append(']');
       }
       b.append('\n');
     }

@@ -50,52 +50,6 @@ public record AnnotatedEvent(
     return list == NONE ? (List<T>) NONE : List.copyOf(list);
   }
 
-  /** No typed call from the model. */
-  public AnnotatedEvent(
-      TraceEvent event,
-      List<RegionChange> changes,
-      List<String> checks,
-      BufferRef buffer,
-      List<Explanation> why,
-      List<RegionClass> classes,
-      Who who,
-      List<RegionChange> learnt) {
-    this(event, changes, checks, buffer, why, classes, who, learnt, null);
-  }
-
-  /** Nothing learnt from a snapshot at this event. */
-  public AnnotatedEvent(
-      TraceEvent event,
-      List<RegionChange> changes,
-      List<String> checks,
-      BufferRef buffer,
-      List<Explanation> why,
-      List<RegionClass> classes,
-      Who who) {
-    this(event, changes, checks, buffer, why, classes, who, List.of());
-  }
-
-  /** Without the model: no one to tell whose event it is. */
-  public AnnotatedEvent(
-      TraceEvent event,
-      List<RegionChange> changes,
-      List<String> checks,
-      BufferRef buffer,
-      List<Explanation> why,
-      List<RegionClass> classes) {
-    this(event, changes, checks, buffer, why, classes, null);
-  }
-
-  /** Before the explain stage: no region classes yet. */
-  public AnnotatedEvent(
-      TraceEvent event,
-      List<RegionChange> changes,
-      List<String> checks,
-      BufferRef buffer,
-      List<Explanation> why) {
-    this(event, changes, checks, buffer, why, List.of(), null);
-  }
-
   /** The class of the region change i leaves, or null when not known. */
   public RegionClass classOf(int i) {
     return i < classes.size() ? classes.get(i) : null;
@@ -107,7 +61,9 @@ public record AnnotatedEvent(
     return c == null ? null : c.label;
   }
 
+  /** An event no stage after the parser has read. */
   public static AnnotatedEvent bare(TraceEvent event) {
-    return new AnnotatedEvent(event, List.of(), List.of(), null, List.of());
+    return new AnnotatedEvent(
+        event, List.of(), List.of(), null, List.of(), List.of(), null, List.of(), null);
   }
 }

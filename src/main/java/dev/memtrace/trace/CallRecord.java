@@ -69,7 +69,7 @@ record CallRecord(String name, String argsText, List<String> args, Result result
         ctx.name.getText(),
         argsText,
         args,
-        new Result(ret, value, errno, errmsg, aux, notes),
+        Result.of(ret, value, errno, errmsg, aux, notes),
         duration);
   }
 

@@ -1,20 +1,37 @@
 package dev.memtrace.trace;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What follows {@code ") = "}: the return text as printed ({@code "0x7f..."}, {@code "3</etc/x>"},
- * {@code "?"}), its numeric value when it has one, the errno name and message, the auxiliary string
- * in parentheses, and tampering notes ({@code INJECTED}, {@code DELAYED}).
+ * {@code "?"}), its numeric value (empty when it has none: {@code ?}), the errno name and message,
+ * the auxiliary string in parentheses, and tampering notes ({@code INJECTED}, {@code DELAYED}).
  */
 public record Result(
-    String text, Long value, String errno, String errmsg, String aux, List<String> notes) {
+    String text, OptionalLong value, String errno, String errmsg, String aux, List<String> notes) {
 
   public Result {
     notes = List.copyOf(notes);
   }
 
+  /** A result from a parser's number, null when the text is none ({@code ?}). */
+  public static Result of(
+      String text, Long value, String errno, String errmsg, String aux, List<String> notes) {
+    return new Result(
+        text,
+        value == null ? OptionalLong.empty() : OptionalLong.of(value),
+        errno,
+        errmsg,
+        aux,
+        notes);
+  }
+
   public boolean failed() {
-    return errno != null || (value != null && value < 0 && value >= -4095 && errmsg != null);
+    if (errno != null) {
+      return true;
+    }
+    long v = value.orElse(0);
+    return v < 0 && v >= -4095 && errmsg != null;
   }
 }

@@ -56,7 +56,7 @@ final class ResultScanner {
     }
     String text = s.substring(start, i);
     if (i == n) {
-      result = new Result(text, value, null, null, null, List.of());
+      result = Result.of(text, value, null, null, null, List.of());
       return true;
     }
     // The common suffix, " <0.000037>" alone, is read here; the rest in tail(), which is big
@@ -65,7 +65,7 @@ final class ResultScanner {
       Double d = PrefixScanner.decimal(s, i + 2, n - 1);
       if (d != null) {
         duration = d;
-        result = new Result(text, value, null, null, null, List.of());
+        result = Result.of(text, value, null, null, null, List.of());
         return true;
       }
     }
@@ -146,7 +146,7 @@ final class ResultScanner {
         return false;
       }
     }
-    result = new Result(text, value, errno, errmsg, aux, notes);
+    result = Result.of(text, value, errno, errmsg, aux, notes);
     return true;
   }
 

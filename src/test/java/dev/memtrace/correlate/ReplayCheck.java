@@ -103,7 +103,7 @@ public final class ReplayCheck {
             awaitingExec.put(pid, true);
             execRanges.remove(pid);
           } else if (c.name().startsWith("clone") || c.name().endsWith("fork")) {
-            int child = c.result().value().intValue();
+            int child = (int) c.result().value().getAsLong();
             if (!awaitingExec.containsKey(child)) { // unless it ran an execve before this returned
               execRanges.putIfAbsent(child, execRanges.getOrDefault(pid, List.of()));
             }

@@ -1,6 +1,7 @@
 package dev.memtrace.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.Args;
@@ -49,6 +50,56 @@ class CallTest {
           .as(line)
           .containsExactly("PROT_READ", "PROT_WRITE");
     }
+  }
+
+  @Test
+  void rangeCallsReadTheirAddressAndLengthAlike() {
+    for (String line :
+        List.of(
+            "1 munmap(0x7f00, 8192) = 0",
+            "1 mprotect(0x7f00, 8192, PROT_READ) = 0",
+            "1 mprotect(0x7f00, 0x2000, 0x1) = 0",
+            "1 madvise(0x7f00, 8192, MADV_DONTNEED) = 0",
+            "1 mlock(0x7f00, 8192) = 0",
+            "1 msync(0x7f00, 8192, MS_SYNC) = 0")) {
+      Range r = (Range) call(line);
+      assertThat(r.addr()).as(line).hasValue(0x7f00);
+      assertThat(r.length()).as(line).hasValue(8192);
+    }
+    assertThat(((Mprotect) call("1 mprotect(0x7f00, 8192, 0x3) = 0")).protNames())
+        .containsExactly("PROT_READ", "PROT_WRITE");
+    assertThat(((Madvise) call("1 madvise(0x7f00, 8192, 0x4) = 0")).adviceNames())
+        .containsExactly("MADV_DONTNEED");
+  }
+
+  @Test
+  void getrandomSpelledWithNamesOrRaw() {
+    for (String line :
+        List.of(
+            "1 getrandom(\"\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\", 8, GRND_NONBLOCK) = 8",
+            "1 getrandom(0x7ffd10, 8, 0x1) = 8")) {
+      Getrandom g = (Getrandom) call(line);
+      assertThat(g.length()).as(line).hasValue(8);
+      assertThat(g.nonblocking()).as(line).isTrue();
+    }
+    assertThat(((Getrandom) call("1 getrandom(0x7ffd10, 8, 0) = 8")).nonblocking()).isFalse();
+  }
+
+  @Test
+  void aKernelCopyNamesItsTwoFdsWhateverTheCall() {
+    KernelCopy sendfile =
+        (KernelCopy) call("1 sendfile(1</dev/pts/0>, 3</etc/passwd>, NULL, 4096) = 10");
+    assertThat(sendfile.fromFd()).hasValue(3);
+    assertThat(sendfile.fromPath()).isEqualTo("/etc/passwd");
+    assertThat(sendfile.toFd()).hasValue(1);
+    assertThat(sendfile.toPath()).isEqualTo("/dev/pts/0");
+    KernelCopy copy = (KernelCopy) call("1 copy_file_range(3, NULL, 4, NULL, 65536, 0) = 10");
+    assertThat(copy.fromFd()).hasValue(3);
+    assertThat(copy.toFd()).hasValue(4);
+    assertThat(copy.toText()).isEqualTo("4");
+    KernelCopy splice = (KernelCopy) call("1 splice(5, NULL, 1, NULL, 65536, SPLICE_F_MOVE) = 10");
+    assertThat(splice.fromFd()).hasValue(5);
+    assertThat(splice.toFd()).hasValue(1);
   }
 
   @Test
@@ -156,6 +207,21 @@ class CallTest {
     assertThat(m.num(9)).as("an argument strace did not print").isEmpty();
     Munmap u = (Munmap) call("1 munmap(0x7f00, 08) = 0");
     assertThat(u.length()).as("8 is no octal digit").isEmpty();
+  }
+
+  @Test
+  void aResultWithNoNumberIsEmptyNeverMinusOne() {
+    Call exited = call("1 exit_group(0) = ?");
+    assertThat(exited.event().result().value()).isEmpty();
+    assertThat(exited.ret()).isEmpty();
+    assertThatThrownBy(exited::returned)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exit_group returned no number");
+    Call failed =
+        call(
+            "1 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = -1 ENOMEM (Cannot allocate memory)");
+    assertThat(failed.ret()).as("an error is the number -1 strace printed").hasValue(-1);
+    assertThat(call("1 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3</x>").returned()).isEqualTo(3);
   }
 
   @Test

@@ -157,6 +157,23 @@ class ExplainerTest {
   }
 
   @Test
+  void aCallWhoseNumbersAreNotNumbersMatchesNoRow() {
+    Run.Out out =
+        explain(
+            """
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000
+        munmap(0x7f0000000000, LENGTH) = 0
+        brk(BREAK) = 0x555500000000
+        munmap(0x7f0000000000, 8192) = 0
+        """);
+    assertThat(out.why(1)).isNotEmpty();
+    assertThat(out.at(2).why()).isEmpty();
+    assertThat(out.at(3).why()).isEmpty();
+    // the mapping was not forgotten on the unreadable munmap: the readable one finds it
+    assertThat(out.why(4)).contains("line 1");
+  }
+
+  @Test
   void mutatedLinesNeverMakeTheStageThrow() throws Exception {
     List<TraceEvent> real = Run.read(Run.corpusLog("python_threads_f.log"));
     assertThat(real).isNotEmpty();

@@ -65,7 +65,7 @@ class SentenceKindsTest {
       Map<Integer, long[]> made = new HashMap<>();
       for (AnnotatedEvent e : out.events()) {
         if (e.event() instanceof SyscallEvent s && s.name().equals("mmap") && s.succeeded()) {
-          long start = s.result().value();
+          long start = s.result().value().getAsLong();
           long len = Glibc.alignUp(TruthTest.arg(e, 1), Glibc.PAGE);
           made.put(s.line(), new long[] {start, start + len});
         }

@@ -108,7 +108,7 @@ class TruthTest {
       Map<Integer, Long> made = new HashMap<>();
       for (AnnotatedEvent e : out.events()) {
         if (e.event() instanceof SyscallEvent s && s.name().equals("mmap") && s.succeeded()) {
-          made.put(s.line(), s.result().value());
+          made.put(s.line(), s.result().value().getAsLong());
         }
       }
       for (AnnotatedEvent e : out.events()) {
@@ -160,7 +160,7 @@ class TruthTest {
             .filter(e -> e.why().stream().anyMatch(x -> x.rule().equals("tls-block")))
             .findFirst()
             .orElseThrow();
-    long start = ((SyscallEvent) block.event()).result().value();
+    long start = ((SyscallEvent) block.event()).result().value().getAsLong();
     assertThat(why(block))
         .contains("init_tls")
         .contains("_dl_allocate_tls_storage")
@@ -274,7 +274,7 @@ class TruthTest {
                 + "at line (\\d+) \\((\\d+) bytes\\)");
     Map<Integer, Long> made = new HashMap<>();
     for (AnnotatedEvent e : calls(out, "mmap", "134217728")) {
-      made.put(e.event().line(), ((SyscallEvent) e.event()).result().value());
+      made.put(e.event().line(), ((SyscallEvent) e.event()).result().value().getAsLong());
     }
     int trims = 0;
     for (AnnotatedEvent e : calls(out, "munmap")) {
@@ -319,7 +319,7 @@ class TruthTest {
                     e.event() instanceof SyscallEvent s
                         && s.name().equals("mmap")
                         && s.succeeded()
-                        && s.result().value() == start
+                        && s.result().value().getAsLong() == start
                         && e.event().line() < jsa.get(0).event().line())
             .reduce((a, b) -> b)
             .orElseThrow();

@@ -1,6 +1,7 @@
 package dev.memtrace.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
@@ -108,6 +109,35 @@ class ReadAheadTest {
       source.release.countDown();
       consumer.join(10_000);
       assertThat(consumer.isAlive()).isFalse();
+    }
+  }
+
+  @Test
+  void aStageThatThrowsIsNamedWithItsLineNotTakenForTheParser() throws Exception {
+    PausingSource source = new PausingSource();
+    source.release.countDown();
+    ReadAhead.Annotator failing =
+        new ReadAhead.Annotator() {
+          @Override
+          public void accept(TraceEvent e, List<AnnotatedEvent> out) {
+            if (e.line() == 2) {
+              throw new StageFailure("explain", e, new IllegalStateException("a rule's bug"));
+            }
+            out.add(AnnotatedEvent.bare(e));
+          }
+
+          @Override
+          public List<AnnotatedEvent> finish() {
+            return List.of();
+          }
+        };
+    try (ReadAhead ahead = new ReadAhead(source, failing)) {
+      assertThatThrownBy(ahead::next)
+          .isInstanceOf(StageFailure.class)
+          .hasMessage(
+              "the explain stage failed at line 2 (getpid): "
+                  + "java.lang.IllegalStateException: a rule's bug")
+          .hasCauseInstanceOf(IllegalStateException.class);
     }
   }
 }

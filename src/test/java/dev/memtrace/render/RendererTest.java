@@ -56,7 +56,11 @@ class RendererTest {
                 "cat-buffer",
                 "cat reads 128 KiB at a time",
                 Explanation.Basis.PATTERN,
-                List.of("line 1"))));
+                List.of("line 1"))),
+        List.of(),
+        null,
+        List.of(),
+        null);
   }
 
   @Test
@@ -158,7 +162,10 @@ class RendererTest {
                   List.of(text, "second"),
                   new BufferRef(-16L, null, -3, null),
                   List.of(new Explanation("r", text, Explanation.Basis.PATTERN, List.of())),
-                  Arrays.asList(RegionClass.ANON, null)));
+                  Arrays.asList(RegionClass.ANON, null),
+                  null,
+                  List.of(),
+                  null));
       assertThat(n.get("checks").get(0).asText()).isEqualTo(text);
       assertThat(n.get("why").get(0).asText()).isEqualTo(text);
       assertThat(n.get("reasons").get(0).get("text").asText()).isEqualTo(text);
@@ -204,7 +211,16 @@ class RendererTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TextRenderer r = new TextRenderer(out, false);
       r.event(
-          new AnnotatedEvent(mmap, List.of(RegionChange.added(libc)), List.of(), null, List.of()));
+          new AnnotatedEvent(
+              mmap,
+              List.of(RegionChange.added(libc)),
+              List.of(),
+              null,
+              List.of(),
+              List.of(),
+              null,
+              List.of(),
+              null));
       r.finish();
       assertThat(out.toString(StandardCharsets.UTF_8))
           .contains(" 1.3 MiB r-xp ")

@@ -49,7 +49,7 @@ public final class Synthetic {
             ? Long.valueOf(Long.parseUnsignedLong(ret.substring(2), 16))
             : parseOrNull(ret);
     Result result =
-        new Result(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
+        Result.of(ret, value, ret.startsWith("-1") ? "ENOENT" : null, null, null, List.of());
     Prefix prefix =
         new Prefix(pid, null, timed ? "t" : null, timed ? time : null, null, null, null);
     SyscallEvent e =
@@ -71,7 +71,9 @@ public final class Synthetic {
             .toList();
     // whose event it is, as the model tells it; the changes are the ones given
     model.apply(e);
-    events.add(new AnnotatedEvent(e, changes, List.of(), null, ex, List.of(), model.who()));
+    events.add(
+        new AnnotatedEvent(
+            e, changes, List.of(), null, ex, List.of(), model.who(), List.of(), null));
     return this;
   }
 
@@ -87,7 +89,9 @@ public final class Synthetic {
             new BufferRef(buffer, in, buffer - in.start(), cls),
             last.why(),
             List.of(),
-            last.who()));
+            last.who(),
+            List.of(),
+            null));
     return this;
   }
 

@@ -48,7 +48,7 @@ public final class EventAssert extends AbstractAssert<EventAssert, TraceEvent> {
 
   public EventAssert returns(long value) {
     assertThat(call().result()).as("result").isNotNull();
-    assertThat(call().result().value()).as("return value").isEqualTo(value);
+    assertThat(call().result().value()).as("return value").hasValue(value);
     return this;
   }
 

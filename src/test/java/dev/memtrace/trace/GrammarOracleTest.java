@@ -208,7 +208,7 @@ class GrammarOracleTest {
     assertThat(spaced)
         .singleElement()
         .isInstanceOfSatisfying(
-            SyscallEvent.class, s -> assertThat(s.result().value()).isEqualTo(42));
+            SyscallEvent.class, s -> assertThat(s.result().value()).hasValue(42));
     assertThat(
             ArgParser.parseCallRecord("getpid() = 42 ENOSYS (Function not implemented) <0.000001>"))
         .satisfies(

@@ -289,7 +289,7 @@ final class LineGrammar {
           afterErrno = false;
         }
       }
-      Result result = new Result(text, value, errno, errmsg, aux, notes);
+      Result result = Result.of(text, value, errno, errmsg, aux, notes);
       return LineReading.of(kind, p, name, args, result, duration, null);
     }
 

@@ -9,18 +9,13 @@ import java.util.List;
  *
  * @param kind call, unfinished, detached, open, resumed, signal, exit, notice, frame, dump, summary
  *     or unparsed
+ * @param prefix the line's prefix, its times rounded (null when unparsed)
  * @param detail what the kind adds: a signal's name and siginfo, an exit's fields, a notice's kind,
  *     a frame's fields, a dump's bytes, an entry half's new pid
  */
 record LineReading(
     String kind,
-    Integer pid,
-    String comm,
-    String time,
-    Double seconds,
-    Double relative,
-    Integer scno,
-    String ip,
+    Prefix prefix,
     String name,
     List<String> args,
     Result result,
@@ -28,8 +23,7 @@ record LineReading(
     String detail) {
 
   static final LineReading UNPARSED =
-      new LineReading(
-          "unparsed", null, null, null, null, null, null, null, null, null, null, null, null);
+      new LineReading("unparsed", null, null, null, null, null, null);
 
   static LineReading of(
       String kind,
@@ -41,13 +35,8 @@ record LineReading(
       String detail) {
     return new LineReading(
         kind,
-        p.pid(),
-        p.comm(),
-        p.time(),
-        micro(p.seconds()),
-        micro(p.relative()),
-        p.scno(),
-        p.ip(),
+        new Prefix(
+            p.pid(), p.comm(), p.time(), micro(p.seconds()), micro(p.relative()), p.scno(), p.ip()),
         name,
         args,
         result,

@@ -96,8 +96,8 @@ public final class EventFilter {
     }
     if (a.buffer() != null) {
       String cls =
-          a.buffer().regionLabel() != null
-              ? a.buffer().regionLabel()
+          a.buffer().regionClass() != null
+              ? a.buffer().regionClass().label
               : a.buffer().region() != null ? classifier.label(a.buffer().region()) : null;
       return cls != null && wanted(cls);
     }

@@ -397,7 +397,7 @@ public final class PerfettoRenderer implements Renderer {
           "buffer",
           "0x"
               + Long.toHexString(a.buffer().address())
-              + (a.buffer().regionLabel() == null ? "" : " in " + a.buffer().regionLabel()));
+              + (a.buffer().regionClass() == null ? "" : " in " + a.buffer().regionClass().label));
     }
     g.writeEndObject();
   }

@@ -128,7 +128,10 @@ class HtmlRendererTest {
             mmap.checks(),
             mmap.buffer(),
             mmap.why(),
-            List.of(RegionClass.THREAD_STACK)));
+            List.of(RegionClass.THREAD_STACK),
+            null,
+            List.of(),
+            null));
     JsonNode d = data(render(timeline, "demo"));
     JsonNode regions = d.get("regions");
     int added = d.get("ev").get("add").get(8).get(0).asInt();

@@ -1,0 +1,25 @@
+package dev.memtrace.decode;
+
+import dev.memtrace.trace.SyscallEvent;
+import java.util.OptionalLong;
+
+/**
+ * A call over a range of the address space given as {@code (addr, length, ...)}: mmap, munmap,
+ * mprotect, madvise, mlock and msync. The explain stage reads every one of them the same way.
+ */
+public abstract sealed class Range extends Call
+    permits Mmap, Munmap, Mprotect, Madvise, Mlock, Msync {
+
+  Range(SyscallEvent e) {
+    super(e);
+  }
+
+  /** The range's start (mmap's hint: 0 when the kernel chooses). */
+  public final OptionalLong addr() {
+    return num(0);
+  }
+
+  public final OptionalLong length() {
+    return num(1);
+  }
+}
