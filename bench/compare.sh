@@ -33,7 +33,7 @@ bench_work compare
 # shellcheck source=bench/candidates.sh
 source "$here/bench/candidates.sh"
 lines=$(wc -l < "$log")
-echo "log: $log, $lines lines, $(stat -c %s "$log") bytes; MEMTRACE_JAVA_OPTS=$MEMTRACE_JAVA_OPTS; $(nproc) CPUs"
+echo "log: $log, $lines lines, $(stat -L -c %s "$log") bytes; MEMTRACE_JAVA_OPTS=$MEMTRACE_JAVA_OPTS; $(nproc) CPUs"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # timed KEY CMD...: one run, its output to a file; appends "wall cpu rss_kib status" to $work/KEY
