@@ -36,7 +36,10 @@ import java.util.List;
  * --format jsonl} on a shared 2-CPU machine, it saved up to 7% of the CPU time (5.3 to 5.7 s
  * against 5.7 to 6.2 s; under load the two were within noise), and neither way reached a million
  * lines a second (the best run: 425,072 lines/s, with it). It was not what reaches the speed, so
- * one writer was kept.
+ * one writer was kept. On the memory-heavy benchmark log (bench/out/heavy.log) the thread that
+ * renders jsonl now spends less time than the parsing thread it waits for (a JFR sample: 841
+ * against 1,103 samples, bench/README.md), so no writer here can bring analyze to issue 18's figure
+ * on its own.
  *
  * <p>What keeps the generator fast: field names and fixed values are pre-encoded ({@link
  * JsonlFields}), numbers and addresses are written from a reused char buffer, and the arguments of
