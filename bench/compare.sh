@@ -21,36 +21,27 @@
 # Needs GNU time (/usr/bin/time).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-out="$here/bench/out"
-log="${LOG:-$out/heavy.log}"
 ROUNDS="${ROUNDS:-5}"
 STARTS="${STARTS:-5}"
 FORMATS="${FORMATS:-jsonl text}"
-
-export MEMTRACE_JAVA_OPTS="${MEMTRACE_JAVA_OPTS:--Xmx256m}"
-[[ -x /usr/bin/time ]] || { echo "bench: GNU time (/usr/bin/time) is needed: apt-get install -y time" >&2; exit 1; }
-[[ -s "$log" ]] || { echo "bench: $log is missing; make it with bench/make-heavy-log.sh" >&2; exit 1; }
-mkdir -p "$out"
-work="$(mktemp -d "$out/compare.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/measure.sh
+source "$here/bench/measure.sh"
+bench_log heavy.log make-heavy-log.sh
+bench_work compare
 (( $# > 0 )) || set -- "$here/bin/memtrace"
 
 # shellcheck source=bench/candidates.sh
 source "$here/bench/candidates.sh"
 lines=$(wc -l < "$log")
-echo "log: $log, $lines lines, $(stat -c %s "$log") bytes; MEMTRACE_JAVA_OPTS=$MEMTRACE_JAVA_OPTS; $(nproc) CPUs"
+echo "log: $log, $lines lines, $(stat -L -c %s "$log") bytes; MEMTRACE_JAVA_OPTS=$MEMTRACE_JAVA_OPTS; $(nproc) CPUs"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # timed KEY CMD...: one run, its output to a file; appends "wall cpu rss_kib status" to $work/KEY
 timed() {
-  local key=$1 status=0 start end
+  local key=$1
   shift
-  start=$(date +%s%N)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" > "$work/output" 2> "$work/stderr" || status=$?
-  end=$(date +%s%N)
-  # wall time from the clock (GNU time gives it in hundredths only), CPU and RSS from GNU time
-  awk -v s="$status" -v ns=$((end - start)) 'END {printf "%.4f %.2f %s %s\n", ns / 1e9, $1 + $2, $3, s}' \
-    "$work/time" >> "$work/$key"
+  measure "$@" > "$work/output" 2> "$work/stderr"
+  echo "$wall $cpu $rss_kib $status" >> "$work/$key"
   if (( status != 0 )); then
     echo "bench: $key exited with status $status: $(head -c 300 "$work/stderr")" >&2
   fi

@@ -9,15 +9,12 @@
 #        LOG=bench/out/long.log bench/model-overhead.sh  (the 8M-line log of LONG=1 analyze-throughput.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-out="$here/bench/out"
-log="${LOG:-$out/big.log}"
 RUNS="${RUNS:-5}"
 FORMAT="${FORMAT:-jsonl}"
-export MEMTRACE_JAVA_OPTS="${MEMTRACE_JAVA_OPTS:--Xmx256m}"
-if [[ ! -s "$log" ]]; then
-  echo "bench: $log is missing; make it with bench/analyze-throughput.sh first" >&2
-  exit 1
-fi
+# shellcheck source=bench/measure.sh
+source "$here/bench/measure.sh"
+bench_log big.log analyze-throughput.sh
+bench_work model-overhead
 lines=$(wc -l < "$log")
 echo "log: $log, $lines lines"
 "$here/bin/memtrace" --version >/dev/null   # build the jar first, outside the timings
@@ -26,12 +23,8 @@ echo "log: $log, $lines lines"
 # measure of the work each variant does, so the overhead is given on both.
 # one run of analyze --stages $1: "wall cpu"
 run() {
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o "$out/time.txt" "$here/bin/memtrace" analyze --stages "$1" \
-    --format "$FORMAT" "$log" > /dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$(echo "$end - $start" | bc -l) $(awk '{print $1 + $2}' "$out/time.txt" | tail -1)"
+  measure "$here/bin/memtrace" analyze --stages "$1" --format "$FORMAT" "$log" > /dev/null 2>&1
+  echo "$wall $cpu"
 }
 
 # best and median of a list of numbers: "best median"

@@ -235,8 +235,8 @@ public final class Explainer {
       return in; // passed by, and counted, when it came in
     }
     Pending p = (Pending) entry;
-    for (Tag t : p.made) {
-      origins.remove(t);
+    for (int i = 0, n = p.made.size(); i < n; i++) {
+      origins.remove(p.made.get(i));
     }
     AnnotatedEvent in = p.in;
     stats.count(in, p.count, p.memory, !p.why.isEmpty());

@@ -46,12 +46,17 @@ public final class Tally {
   void add(RegionClass cls, String object, long bytes) {
     byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
     if (object != null && !object.isEmpty()) {
-      // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel
-      // shows /usr/lib/x/libc.so.6; other files keep their path.
-      String key = Classifier.isImage(object) ? LoaderRules.shortName(object) : object;
-      byObject.computeIfAbsent(key, k -> new Row()).add(bytes);
+      objectRow(object).add(bytes);
     }
     total += bytes;
+  }
+
+  /** The row of a mapped object. */
+  private Row objectRow(String object) {
+    // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel
+    // shows /usr/lib/x/libc.so.6; other files keep their path.
+    String key = Classifier.isImage(object) ? LoaderRules.shortName(object) : object;
+    return byObject.computeIfAbsent(key, k -> new Row());
   }
 
   /** An anonymous rw-p region that starts where the executable's writable segment ends. */
@@ -66,9 +71,24 @@ public final class Tally {
 
   /** The ranges the trace showed being made, by what they were made for. */
   static Tally of(TagMap tags) {
+    // Taken again at each new peak of a small space: the ranges of one object (a library's
+    // segments) come one after another, and its row is looked up once for them.
     Tally t = new Tally();
+    String object = null;
+    Row row = null;
     for (TagMap.Span s : tags.view()) {
-      t.add(s.tag().cls(), s.tag().object(), s.size());
+      Tag tag = s.tag();
+      long bytes = s.size();
+      t.byClass.computeIfAbsent(tag.cls(), k -> new Row()).add(bytes);
+      String o = tag.object();
+      if (o != null && !o.isEmpty()) {
+        if (!o.equals(object)) {
+          object = o;
+          row = t.objectRow(o);
+        }
+        row.add(bytes);
+      }
+      t.total += bytes;
     }
     return t;
   }

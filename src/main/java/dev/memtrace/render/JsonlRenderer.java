@@ -3,12 +3,13 @@ package dev.memtrace.render;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.BufferRef;
 import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.Args;
 import dev.memtrace.trace.ByteWords;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
@@ -21,8 +22,8 @@ import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * JSON Lines, one object per event, schema version {@value #SCHEMA} (documented in docs/formats.md,
@@ -35,26 +36,25 @@ import java.util.Locale;
  * --format jsonl} on a shared 2-CPU machine, it saved up to 7% of the CPU time (5.3 to 5.7 s
  * against 5.7 to 6.2 s; under load the two were within noise), and neither way reached a million
  * lines a second (the best run: 425,072 lines/s, with it). It was not what reaches the speed, so
- * one writer was kept.
+ * one writer was kept. On the memory-heavy benchmark log (bench/out/heavy.log) the thread that
+ * renders jsonl now spends less time than the parsing thread it waits for (a JFR sample: 841
+ * against 1,103 samples, bench/README.md), so no writer here can bring analyze to issue 18's figure
+ * on its own.
+ *
+ * <p>What keeps the generator fast: field names and fixed values are pre-encoded ({@link
+ * JsonlFields}), numbers and addresses are written from a reused char buffer, and the arguments of
+ * a pure-ASCII line are handed to the generator as the line's own bytes, with no String per
+ * argument.
  */
 public final class JsonlRenderer implements Renderer {
 
   public static final int SCHEMA = 1;
 
-  private static final SerializedString V = new SerializedString("v");
-  private static final SerializedString LINE = new SerializedString("line");
-  private static final SerializedString PID = new SerializedString("pid");
-  private static final SerializedString KIND = new SerializedString("kind");
-  private static final SerializedString SYSCALL = new SerializedString("syscall");
-  private static final SerializedString ARGS = new SerializedString("args");
-  private static final SerializedString RET = new SerializedString("ret");
-  private static final SerializedString ERRNO = new SerializedString("errno");
-  private static final SerializedString TIME = new SerializedString("time");
-  private static final SerializedString DURATION = new SerializedString("duration");
-
   private final JsonGenerator g;
   private final boolean withFile;
   private boolean any;
+
+  /** Numbers and addresses as text, written without a String. */
   private final char[] numberBuf = new char[32];
 
   /** The longest line {@link #ascii(String)} copies. */
@@ -63,7 +63,13 @@ public final class JsonlRenderer implements Renderer {
   /** The event's line is pure ASCII (almost always): its texts need no UTF-8 repair. */
   private boolean ascii;
 
-  /** The line's chars as bytes, for {@link #ascii(String)}. */
+  /** Writes each argument of the call being written ({@link #arg}). */
+  private final Args.TextSink args = this::arg;
+
+  /** The event's line, while its arguments are written. */
+  private String line;
+
+  /** The line's chars as bytes, for {@link #ascii(String)}; its arguments are written from here. */
   private byte[] lineBytes = new byte[512];
 
   /**
@@ -74,7 +80,7 @@ public final class JsonlRenderer implements Renderer {
         new JsonFactory()
             .createGenerator(out, JsonEncoding.UTF8)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    // the newline between objects is written here, as some objects bypass the generator
+    // the newline between objects is written here, not by the generator
     this.g.setRootValueSeparator(null);
     this.withFile = withFile;
   }
@@ -86,66 +92,78 @@ public final class JsonlRenderer implements Renderer {
       g.writeRaw('\n');
     }
     any = true;
-    String line = e.source().text();
+    line = e.source().text();
     // a very long line (a 10 MB write buffer) is not copied: its texts go through Texts.unicode
     ascii = line.length() <= MAX_ASCII_CHECK && ascii(line);
     g.writeStartObject();
-    g.writeFieldName(V);
+    g.writeFieldName(JsonlFields.V);
     g.writeNumber(SCHEMA);
-    g.writeFieldName(LINE);
+    g.writeFieldName(JsonlFields.LINE);
     g.writeNumber(e.line());
-    g.writeFieldName(PID);
+    g.writeFieldName(JsonlFields.PID);
     if (e.pid() == null) {
       g.writeNull();
     } else {
       g.writeNumber(e.pid());
     }
-    g.writeFieldName(KIND);
+    g.writeFieldName(JsonlFields.KIND);
     if (e instanceof SyscallEvent s) {
-      g.writeString("syscall");
+      g.writeString(JsonlFields.SYSCALL);
       prefix(s.prefix());
       syscall(s);
     } else if (e instanceof SignalEvent s) {
-      g.writeString("signal");
+      g.writeString(JsonlFields.SIGNAL);
       prefix(s.prefix());
-      g.writeStringField("signal", s.signal());
-      g.writeStringField(
-          "siginfo", s.siginfoText() == null ? null : Texts.unicode(s.siginfoText()));
+      g.writeFieldName(JsonlFields.SIGNAL);
+      g.writeString(s.signal());
+      g.writeFieldName(JsonlFields.SIGINFO);
+      g.writeString(s.siginfoText() == null ? null : Texts.unicode(s.siginfoText()));
       stack(s.stack());
     } else if (e instanceof ExitEvent x) {
-      g.writeString("exit");
+      g.writeString(JsonlFields.EXIT);
       prefix(x.prefix());
-      g.writeStringField("exit", x.kind().name().toLowerCase(Locale.ROOT));
+      g.writeFieldName(JsonlFields.EXIT);
+      g.writeString(JsonlFields.exit(x.kind()));
       if (x.status() != null) {
-        g.writeNumberField("status", x.status());
+        g.writeFieldName(JsonlFields.STATUS);
+        g.writeNumber(x.status());
       }
       if (x.signal() != null) {
-        g.writeStringField("signal", x.signal());
-        g.writeBooleanField("core_dumped", x.coreDumped());
+        g.writeFieldName(JsonlFields.SIGNAL);
+        g.writeString(x.signal());
+        g.writeFieldName(JsonlFields.CORE_DUMPED);
+        g.writeBoolean(x.coreDumped());
       }
       if (x.execvePid() != null) {
-        g.writeNumberField("execve_pid", x.execvePid());
+        g.writeFieldName(JsonlFields.EXECVE_PID);
+        g.writeNumber(x.execvePid());
       }
     } else if (e instanceof NoticeEvent n) {
-      g.writeString("notice");
+      g.writeString(JsonlFields.NOTICE);
       prefix(n.prefix());
-      g.writeStringField("notice", n.kind().name().toLowerCase(Locale.ROOT));
-      g.writeStringField("text", Texts.unicode(n.text()));
+      g.writeFieldName(JsonlFields.NOTICE);
+      g.writeString(JsonlFields.notice(n.kind()));
+      g.writeFieldName(JsonlFields.TEXT);
+      g.writeString(Texts.unicode(n.text()));
     } else if (e instanceof UnparsedEvent u) {
-      g.writeString("unparsed");
-      g.writeStringField("text", Texts.unicode(u.source().text()));
-      g.writeStringField("error", u.error());
+      g.writeString(JsonlFields.UNPARSED);
+      g.writeFieldName(JsonlFields.TEXT);
+      g.writeString(Texts.unicode(u.source().text()));
+      g.writeFieldName(JsonlFields.ERROR);
+      g.writeString(u.error());
     }
     if (withFile) {
-      g.writeStringField("file", e.source().file());
+      g.writeFieldName(JsonlFields.FILE);
+      g.writeString(e.source().file());
     }
     annotations(a);
     g.writeEndObject();
+    line = null;
   }
 
   /**
    * Whether every char of {@code text} (a log line: chars are bytes) is below 0x80, eight bytes a
-   * step.
+   * step; leaves its bytes in {@link #lineBytes}.
    */
   private boolean ascii(String text) {
     int len = text.length();
@@ -170,61 +188,84 @@ public final class JsonlRenderer implements Renderer {
 
   private void prefix(Prefix p) throws IOException {
     if (p.time() != null) {
-      g.writeFieldName(TIME);
+      g.writeFieldName(JsonlFields.TIME);
       g.writeString(p.time());
     }
     if (p.relative() != null) {
-      g.writeFieldName("relative");
-      g.writeNumber(Texts.seconds(p.relative()));
+      g.writeFieldName(JsonlFields.RELATIVE);
+      g.writeNumber(numberBuf, 0, Texts.seconds(p.relative(), numberBuf));
     }
     if (p.comm() != null) {
-      g.writeStringField("comm", Texts.unicode(p.comm()));
+      g.writeFieldName(JsonlFields.COMM);
+      g.writeString(Texts.unicode(p.comm()));
     }
   }
 
   private void syscall(SyscallEvent s) throws IOException {
-    g.writeFieldName(SYSCALL);
+    g.writeFieldName(JsonlFields.SYSCALL);
     g.writeString(s.name());
-    g.writeFieldName(ARGS);
-    List<String> texts = s.args().texts();
-    g.writeStartArray(texts, texts.size());
-    for (int i = 0, n = texts.size(); i < n; i++) {
-      g.writeString(text(texts.get(i)));
+    g.writeFieldName(JsonlFields.ARGS);
+    g.writeStartArray();
+    try {
+      s.args().eachText(args);
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // from arg: the output failed
     }
     g.writeEndArray();
     Result r = s.result();
-    g.writeFieldName(RET);
+    g.writeFieldName(JsonlFields.RET);
     g.writeString(r == null ? null : text(r.text()));
-    g.writeFieldName(ERRNO);
+    g.writeFieldName(JsonlFields.ERRNO);
     g.writeString(r == null ? null : r.errno());
     if (r != null && (r.errmsg() != null || r.aux() != null || !r.notes().isEmpty())) {
       resultDetails(r);
     }
     if (s.duration() != null) {
-      g.writeFieldName(DURATION);
+      g.writeFieldName(JsonlFields.DURATION);
       g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
     if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
-      g.writeBooleanField("unfinished", true);
+      g.writeFieldName(JsonlFields.UNFINISHED);
+      g.writeBoolean(true);
     }
     if (!s.stack().isEmpty()) {
       stack(s.stack());
     }
     if (s.dump() != null) {
-      g.writeStringField("dump", s.dump());
+      g.writeFieldName(JsonlFields.DUMP);
+      g.writeString(s.dump());
+    }
+  }
+
+  /**
+   * One argument, chars {@code from} to {@code to} of {@code text}: of a pure-ASCII line, its bytes
+   * as they are in the line (the generator escapes them as it would the String).
+   */
+  private void arg(String text, int from, int to) {
+    try {
+      if (ascii && text == line) {
+        g.writeUTF8String(lineBytes, from, to - from);
+      } else {
+        g.writeString(text(text.substring(from, to)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /** Error text, auxiliary string, tampering notes: rare, so kept out of the hot path. */
   private void resultDetails(Result r) throws IOException {
     if (r.errmsg() != null) {
-      g.writeStringField("errmsg", Texts.unicode(r.errmsg()));
+      g.writeFieldName(JsonlFields.ERRMSG);
+      g.writeString(Texts.unicode(r.errmsg()));
     }
     if (r.aux() != null) {
-      g.writeStringField("aux", Texts.unicode(r.aux()));
+      g.writeFieldName(JsonlFields.AUX);
+      g.writeString(Texts.unicode(r.aux()));
     }
     if (!r.notes().isEmpty()) {
-      g.writeArrayFieldStart("notes");
+      g.writeFieldName(JsonlFields.NOTES);
+      g.writeStartArray();
       for (String note : r.notes()) {
         g.writeString(note);
       }
@@ -236,16 +277,21 @@ public final class JsonlRenderer implements Renderer {
     if (frames.isEmpty()) {
       return;
     }
-    g.writeArrayFieldStart("stack");
+    g.writeFieldName(JsonlFields.STACK);
+    g.writeStartArray();
     for (StackFrame f : frames) {
       g.writeStartObject();
-      g.writeStringField("object", Texts.unicode(f.object()));
+      g.writeFieldName(JsonlFields.OBJECT);
+      g.writeString(Texts.unicode(f.object()));
       if (f.symbol() != null) {
-        g.writeStringField("symbol", Texts.unicode(f.symbol()));
-        g.writeNumberField("symbol_offset", f.symbolOffset());
+        g.writeFieldName(JsonlFields.SYMBOL);
+        g.writeString(Texts.unicode(f.symbol()));
+        g.writeFieldName(JsonlFields.SYMBOL_OFFSET);
+        g.writeNumber(f.symbolOffset());
       }
       if (f.offset() != null) {
-        g.writeStringField("offset", "0x" + Long.toHexString(f.offset()));
+        g.writeFieldName(JsonlFields.OFFSET);
+        hex(f.offset());
       }
       g.writeEndObject();
     }
@@ -253,21 +299,26 @@ public final class JsonlRenderer implements Renderer {
   }
 
   private void annotations(AnnotatedEvent a) throws IOException {
-    if (!a.changes().isEmpty()) {
-      g.writeArrayFieldStart("changes");
-      for (int i = 0; i < a.changes().size(); i++) {
-        RegionChange c = a.changes().get(i);
+    List<RegionChange> changes = a.changes();
+    if (!changes.isEmpty()) {
+      g.writeFieldName(JsonlFields.CHANGES);
+      g.writeStartArray();
+      for (int i = 0, n = changes.size(); i < n; i++) {
+        RegionChange c = changes.get(i);
         g.writeStartObject();
-        g.writeStringField("op", c.op().symbol);
-        if (a.classLabel(i) != null) {
-          g.writeStringField("class", a.classLabel(i));
+        g.writeFieldName(JsonlFields.OP);
+        g.writeString(JsonlFields.op(c.op()));
+        RegionClass cls = a.classOf(i);
+        if (cls != null) {
+          g.writeFieldName(JsonlFields.CLASS);
+          g.writeString(JsonlFields.label(cls));
         }
         if (c.before() != null) {
-          g.writeFieldName("before");
+          g.writeFieldName(JsonlFields.BEFORE);
           region(c.before());
         }
         if (c.after() != null) {
-          g.writeFieldName("after");
+          g.writeFieldName(JsonlFields.AFTER);
           region(c.after());
         }
         g.writeEndObject();
@@ -275,7 +326,8 @@ public final class JsonlRenderer implements Renderer {
       g.writeEndArray();
     }
     if (!a.checks().isEmpty()) {
-      g.writeArrayFieldStart("checks");
+      g.writeFieldName(JsonlFields.CHECKS);
+      g.writeStartArray();
       for (String c : a.checks()) {
         g.writeString(c);
       }
@@ -283,56 +335,97 @@ public final class JsonlRenderer implements Renderer {
     }
     BufferRef b = a.buffer();
     if (b != null) {
-      g.writeObjectFieldStart("buffer");
-      g.writeStringField("address", "0x" + Long.toHexString(b.address()));
-      g.writeFieldName("region");
+      g.writeFieldName(JsonlFields.BUFFER);
+      g.writeStartObject();
+      g.writeFieldName(JsonlFields.ADDRESS);
+      hex(b.address());
+      g.writeFieldName(JsonlFields.REGION);
       if (b.region() == null) {
         g.writeNull();
       } else {
         region(b.region());
       }
-      g.writeNumberField("offset", b.offset());
-      g.writeStringField("class", b.regionClass() == null ? null : b.regionClass().label);
+      g.writeFieldName(JsonlFields.OFFSET);
+      g.writeNumber(b.offset());
+      g.writeFieldName(JsonlFields.CLASS);
+      if (b.regionClass() == null) {
+        g.writeNull();
+      } else {
+        g.writeString(JsonlFields.label(b.regionClass()));
+      }
       g.writeEndObject();
     }
-    if (!a.why().isEmpty()) {
-      g.writeArrayFieldStart("why");
-      for (Explanation x : a.why()) {
-        g.writeString(x.text());
+    List<Explanation> why = a.why();
+    if (!why.isEmpty()) {
+      g.writeFieldName(JsonlFields.WHY);
+      g.writeStartArray();
+      for (int i = 0, n = why.size(); i < n; i++) {
+        g.writeString(why.get(i).text());
       }
       g.writeEndArray();
-      g.writeArrayFieldStart("reasons");
-      for (Explanation x : a.why()) {
-        g.writeStartObject();
-        g.writeStringField("text", x.text());
-        g.writeStringField("basis", x.basis().label);
-        g.writeStringField("rule", x.rule());
-        g.writeArrayFieldStart("evidence");
-        for (String ev : x.evidence()) {
-          g.writeString(ev);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("lines");
-        for (int n : x.lines(a.event().line())) {
-          g.writeNumber(n);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
+      g.writeFieldName(JsonlFields.REASONS);
+      g.writeStartArray();
+      for (int i = 0, n = why.size(); i < n; i++) {
+        reason(why.get(i), a.event().line());
       }
       g.writeEndArray();
     }
   }
 
-  private void region(Region r) throws IOException {
+  private void reason(Explanation x, int line) throws IOException {
     g.writeStartObject();
-    g.writeStringField("start", "0x" + Long.toHexString(r.start()));
-    g.writeStringField("end", "0x" + Long.toHexString(r.end()));
-    g.writeNumberField("size", r.size());
-    g.writeStringField("perms", r.perms());
-    g.writeNumberField("offset", r.offset());
-    g.writeStringField("path", Texts.name(r.path()));
+    g.writeFieldName(JsonlFields.TEXT);
+    g.writeString(x.text());
+    g.writeFieldName(JsonlFields.BASIS);
+    g.writeString(JsonlFields.basis(x.basis()));
+    g.writeFieldName(JsonlFields.RULE);
+    g.writeString(x.rule());
+    g.writeFieldName(JsonlFields.EVIDENCE);
+    g.writeStartArray();
+    List<String> evidence = x.evidence();
+    for (int i = 0, n = evidence.size(); i < n; i++) {
+      g.writeString(evidence.get(i));
+    }
+    g.writeEndArray();
+    g.writeFieldName(JsonlFields.LINES);
+    g.writeStartArray();
+    for (int n : x.lines(line)) {
+      g.writeNumber(n);
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
+
+  private void region(Region r) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName(JsonlFields.START);
+    hex(r.start());
+    g.writeFieldName(JsonlFields.END);
+    hex(r.end());
+    g.writeFieldName(JsonlFields.SIZE);
+    g.writeNumber(r.size());
+    g.writeFieldName(JsonlFields.PERMS);
+    g.writeString(r.perms());
+    g.writeFieldName(JsonlFields.OFFSET);
+    g.writeNumber(r.offset());
+    g.writeFieldName(JsonlFields.PATH);
+    g.writeString(Texts.name(r.path()));
+    g.writeEndObject();
+  }
+
+  /** {@code "0x"} and the lower-case hex digits of {@code v} (unsigned), as a JSON string. */
+  private void hex(long v) throws IOException {
+    int digits = Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(v) + 3) / 4);
+    numberBuf[0] = '0';
+    numberBuf[1] = 'x';
+    for (int i = digits + 1; i >= 2; i--) {
+      numberBuf[i] = HEX[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+    g.writeString(numberBuf, 0, digits + 2);
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   @Override
   public void finish() throws IOException {

@@ -41,6 +41,15 @@ public final class TextRenderer implements Renderer {
 
   private int timeWidth;
 
+  /** Each event's text, built here and encoded; kept from one event to the next. */
+  private StringBuilder text = new StringBuilder(256);
+
+  /** The longest text {@link #text} keeps its room for: a 10 MB buffer's line lets it go. */
+  private static final int KEPT_CAPACITY = 1 << 16;
+
+  /** Seconds as text ({@link Texts#seconds(double, char[])}). */
+  private final char[] seconds = new char[32];
+
   public TextRenderer(OutputStream out, boolean colour) {
     this.out = out;
     this.style = new Style(colour);
@@ -49,7 +58,12 @@ public final class TextRenderer implements Renderer {
   @Override
   public void event(AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
-    StringBuilder b = new StringBuilder(160);
+    StringBuilder b = text;
+    if (b.capacity() > KEPT_CAPACITY) {
+      b = new StringBuilder(256);
+      text = b;
+    }
+    b.setLength(0);
     String line = Integer.toString(e.line());
     lineWidth = Math.max(lineWidth, line.length());
     spaces(b, lineWidth - line.length()); // right-aligned, as pad does, but dimmed
@@ -64,7 +78,8 @@ public final class TextRenderer implements Renderer {
     }
     String time = e.prefix().time() == null ? "" : e.prefix().time();
     if (e.prefix().relative() != null) {
-      time = time + (time.isEmpty() ? "" : " ") + "(+" + Texts.seconds(e.prefix().relative()) + ")";
+      int n = Texts.seconds(e.prefix().relative(), seconds);
+      time = time + (time.isEmpty() ? "" : " ") + "(+" + String.valueOf(seconds, 0, n) + ")";
     }
     timeWidth = Math.max(timeWidth, time.length());
     if (timeWidth > 0) {
@@ -112,7 +127,12 @@ public final class TextRenderer implements Renderer {
         b.append(" (").append(Texts.terminal(note)).append(')');
       }
       if (s.duration() != null) {
-        b.append(style.dim(" <" + Texts.seconds(s.duration()) + ">"));
+        int n = Texts.seconds(s.duration(), seconds);
+        if (style.on()) {
+          b.append(style.dim(" <" + String.valueOf(seconds, 0, n) + ">"));
+        } else {
+          b.append(" <").append(seconds, 0, n).append('>');
+        }
       }
     } else if (e instanceof SignalEvent s) {
       b.append(

@@ -56,12 +56,27 @@ public record Explanation(String rule, String text, Basis basis, List<String> ev
   private static final Pattern LINE = Pattern.compile("\\blines? (\\d+)(?:(?:, | and | to )\\d+)*");
   private static final Pattern NUMBER = Pattern.compile("\\d+");
 
+  /**
+   * Adds the numbers of each {@link #LINE} match in {@code s}. A match begins with "line", so the
+   * pattern is tried only where "line" stands (with bounds transparent to its {@code \b}), which
+   * finds what {@link Matcher#find()} would without trying every position of every sentence.
+   */
   private static void cited(String s, Set<Integer> out) {
-    Matcher m = LINE.matcher(s);
-    while (m.find()) {
-      Matcher d = NUMBER.matcher(m.group());
-      while (d.find() && d.group().length() < 10) {
-        out.add(Integer.parseInt(d.group()));
+    int at = s.indexOf("line");
+    if (at < 0) {
+      return;
+    }
+    Matcher m = LINE.matcher(s).useTransparentBounds(true);
+    while (at >= 0) {
+      m.region(at, s.length());
+      if (m.lookingAt()) {
+        Matcher d = NUMBER.matcher(m.group());
+        while (d.find() && d.group().length() < 10) {
+          out.add(Integer.parseInt(d.group()));
+        }
+        at = s.indexOf("line", m.end());
+      } else {
+        at = s.indexOf("line", at + 1);
       }
     }
   }

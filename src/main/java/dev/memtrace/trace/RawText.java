@@ -99,7 +99,17 @@ public final class RawText {
 
   /** Log text for a terminal: {@link #unicode}, then {@link #controls}. */
   public static String terminal(String raw) {
-    return controls(unicode(raw == null ? "" : raw));
+    if (raw == null) {
+      return "";
+    }
+    // Almost every log text is printable ASCII, which both steps pass as is: one look at each char
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      char c = raw.charAt(i);
+      if ((c < 0x20 && c != '\n') || c >= 0x7f) {
+        return controls(unicode(raw));
+      }
+    }
+    return raw;
   }
 
   /** A file name for a terminal: {@link #name}, then {@link #controls} (a newline too). */
