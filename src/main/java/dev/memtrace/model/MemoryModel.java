@@ -115,6 +115,7 @@ public final class MemoryModel implements ModelView {
     who = null;
     call = null;
     made = null;
+    leftSpace = false;
     try {
       if (event instanceof SyscallEvent e) {
         Task t = task(e.pid());
@@ -135,6 +136,9 @@ public final class MemoryModel implements ModelView {
         Outcome o = h.apply(this, t, e, call);
         if (made != null) {
           who = who.with(made);
+        }
+        if (leftSpace) {
+          who = who.ended();
         }
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
@@ -187,6 +191,9 @@ public final class MemoryModel implements ModelView {
 
   /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
   Who.Made made;
+
+  /** Whether the call being applied (an execve) left the space it ran in with no task. */
+  boolean leftSpace;
 
   private int spaceNumbers;
 
