@@ -69,7 +69,8 @@ public final class MemoryModel implements ModelView {
   /** Load biases learnt by an earlier reading of the same log, by image (see ExecImages). */
   private final Map<String, long[]> hints;
 
-  private final List<ExecImages.Placement> learnt = new ArrayList<>();
+  /** The first placement learnt of each image: a log of a loop runs the same images again. */
+  private final Map<String, long[]> learnt = new HashMap<>();
 
   /** A model that reads no file: what the kernel maps at execve stays unknown. */
   public MemoryModel() {
@@ -95,16 +96,12 @@ public final class MemoryModel implements ModelView {
   }
 
   void learnt(ExecImages.Placement p) {
-    learnt.add(p);
+    learnt.putIfAbsent(p.key(), new long[] {p.bias(), p.line()});
   }
 
   /** The load biases this reading learnt, for a second reading of the same log. */
   public Map<String, long[]> hints() {
-    Map<String, long[]> out = new HashMap<>();
-    for (ExecImages.Placement p : learnt) {
-      out.putIfAbsent(p.key(), new long[] {p.bias(), p.line()});
-    }
-    return out;
+    return new HashMap<>(learnt);
   }
 
   long newKey() {
