@@ -30,7 +30,7 @@ printf '%-6s %-10s %-9s %6s %9s %7s %9s %12s\n' cand log format status "wall s" 
 for mb in $SIZES; do
   sized="$work/log-${mb}MB.log"
   want=$((mb * 1024 * 1024))
-  if (( want <= $(stat -c %s "$log") )); then
+  if (( want <= $(stat -L -c %s "$log") )); then
     head -c "$want" "$log" | sed '$d' > "$sized"   # whole lines only
   else
     while (( $(stat -c %s "$sized" 2>/dev/null || echo 0) < want )); do cat "$log" >> "$sized"; done
