@@ -143,6 +143,11 @@ public final class Explainer {
     return out;
   }
 
+  /** How many of the model's space handles this stage holds a space for: the live spaces. */
+  int spacesHeld() {
+    return spaces.size();
+  }
+
   /** The summary of a space (null when no memory event touched it), as it stands now. */
   private static SpaceReport report(Space sp) {
     if (sp.memoryEvents == 0 || !sp.used()) {
@@ -170,21 +175,32 @@ public final class Explainer {
     if (who == null || !who.spaceEnded()) {
       return;
     }
-    Handle h = who.space().resolve();
+    if (last != null && last == end(who.space().resolve())) {
+      last = null; // no task is left in it to be the parent of a task met next
+    }
+  }
+
+  /**
+   * Lets go of the space the model's handle named, its last task gone (an exit, or an execve that
+   * moved it to a fresh space), its report kept; returns it, or null when another handle still
+   * names it.
+   */
+  private Space end(Handle h) {
     Space sp = spaces.remove(h);
     forgetCached();
+    // a task met before its clone returned got its space under a handle the clone then joined to
+    // another: every lookup resolves handles first, so that key is never read again
+    spaces.keySet().removeIf(k -> k.resolve() != k);
     if (sp == null || spaces.containsValue(sp)) {
       // a space guessed for tasks the trace never showed starting (a log filtered with -e
       // trace=memory has no clone) is shared: it ends with the last of them
-      return;
-    }
-    if (last == sp) {
-      last = null; // no task is left in it to be the parent of a task met next
+      return null;
     }
     SpaceReport r = keepReports ? report(sp) : null;
     if (r != null) {
       finished.add(r);
     }
+    return sp;
   }
 
   /** Takes the next event (in log order); returns the events that leave the window, in order. */
@@ -500,6 +516,9 @@ public final class Explainer {
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);
+        if (c.who.spaceEnded() && last != null && last == end(c.who.space().resolve())) {
+          last = fresh; // a task met next, its clone not yet returned, is this one's
+        }
       }
     }
     forgetCached();

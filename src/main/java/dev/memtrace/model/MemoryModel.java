@@ -69,7 +69,8 @@ public final class MemoryModel implements ModelView {
   /** Load biases learnt by an earlier reading of the same log, by image (see ExecImages). */
   private final Map<String, long[]> hints;
 
-  private final List<ExecImages.Placement> learnt = new ArrayList<>();
+  /** The first placement learnt of each image: a log of a loop runs the same images again. */
+  private final Map<String, long[]> learnt = new HashMap<>();
 
   /** A model that reads no file: what the kernel maps at execve stays unknown. */
   public MemoryModel() {
@@ -95,16 +96,12 @@ public final class MemoryModel implements ModelView {
   }
 
   void learnt(ExecImages.Placement p) {
-    learnt.add(p);
+    learnt.putIfAbsent(p.key(), new long[] {p.bias(), p.line()});
   }
 
   /** The load biases this reading learnt, for a second reading of the same log. */
   public Map<String, long[]> hints() {
-    Map<String, long[]> out = new HashMap<>();
-    for (ExecImages.Placement p : learnt) {
-      out.putIfAbsent(p.key(), new long[] {p.bias(), p.line()});
-    }
-    return out;
+    return new HashMap<>(learnt);
   }
 
   long newKey() {
@@ -115,6 +112,7 @@ public final class MemoryModel implements ModelView {
     who = null;
     call = null;
     made = null;
+    leftSpace = false;
     try {
       if (event instanceof SyscallEvent e) {
         Task t = task(e.pid());
@@ -135,6 +133,9 @@ public final class MemoryModel implements ModelView {
         Outcome o = h.apply(this, t, e, call);
         if (made != null) {
           who = who.with(made);
+        }
+        if (leftSpace) {
+          who = who.ended();
         }
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
@@ -187,6 +188,9 @@ public final class MemoryModel implements ModelView {
 
   /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
   Who.Made made;
+
+  /** Whether the call being applied (an execve) left the space it ran in with no task. */
+  boolean leftSpace;
 
   private int spaceNumbers;
 

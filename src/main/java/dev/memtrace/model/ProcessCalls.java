@@ -107,7 +107,9 @@ final class ProcessCalls {
       t.process = new Handle(t.tid);
     }
     t.tgid = t.tid == 0 ? t.tgid : t.tid;
+    AddressSpace old = t.mm;
     t.mm = new AddressSpace();
+    m.leftSpace = !m.used(old);
     t.mm.freshExec = true;
     t.fds = t.fds.copy();
     t.fds.closeOnExec();

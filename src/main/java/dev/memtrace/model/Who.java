@@ -7,7 +7,7 @@ package dev.memtrace.model;
  * snapshot): a task met first in the middle of its life may yet turn out to be a thread or a child
  * whose clone has not returned in the log. {@code made} is what the call made (a thread, a process,
  * a vfork child, or a fresh space by execve), or null. {@code spaceEnded} is set on the exit of the
- * last task that used the space.
+ * last task that used the space, and on an execve that leaves the space it ran in with no task.
  */
 public record Who(
     int task, Handle process, Handle space, boolean started, Made made, boolean spaceEnded) {

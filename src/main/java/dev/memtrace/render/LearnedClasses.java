@@ -4,8 +4,10 @@ import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.RegionClass;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Region classes as the explain stage gave them with each change ({@link AnnotatedEvent#classOf}):
@@ -38,6 +40,24 @@ public final class LearnedClasses implements RegionClassifier {
     if (cls != null && r != null) {
       learned.putIfAbsent(r, cls);
     }
+  }
+
+  /**
+   * Forgets the classes of regions of a space that ended, but for those still held elsewhere (for
+   * which the test says so): a renderer that replays one space at a time keeps the classes of the
+   * live spaces only.
+   */
+  public void forget(Collection<Region> regions, Predicate<Region> held) {
+    for (Region r : regions) {
+      if (r != null && !held.test(r)) {
+        learned.remove(r);
+      }
+    }
+  }
+
+  /** How many regions have a learnt class. */
+  public int size() {
+    return learned.size();
   }
 
   @Override

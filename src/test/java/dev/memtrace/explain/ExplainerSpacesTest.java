@@ -35,6 +35,67 @@ class ExplainerSpacesTest {
     return ex.reports();
   }
 
+  /**
+   * One round of a shell loop: 100 forks child, which execs a program, maps memory and exits. In
+   * the second form the child's first line comes before its parent's clone returns in the log.
+   */
+  private static String round(int child, boolean childFirst) {
+    String clone =
+        "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD,"
+            + " child_tidptr=0x7f0000000a10)";
+    String head =
+        childFirst
+            ? "100 "
+                + clone.substring(0, clone.length() - 1)
+                + " <unfinished ...>\n"
+                + child
+                + " set_robust_list(0x7f0000000a20, 24) = 0\n"
+                + "100 <... clone resumed>) = "
+                + child
+                + "\n"
+            : "100 " + clone + " = " + child + "\n";
+    return head
+        + child
+        + " execve(\"/bin/true\", [\"true\"], 0x7ffc00000000 /* 10 vars */) = 0\n"
+        + child
+        + " mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+        + " = 0x7f2000000000\n"
+        + child
+        + " exit_group(0) = ?\n"
+        + child
+        + " +++ exited with 0 +++\n"
+        + "100 wait4(-1, NULL, 0, NULL) = "
+        + child
+        + "\n";
+  }
+
+  /** The spaces the explain stage holds after a shell forked and reaped {@code rounds} children. */
+  private static int spacesAfter(int rounds, boolean childFirst) {
+    StringBuilder log =
+        new StringBuilder("100 execve(\"/bin/sh\", [\"sh\"], 0x7ffc00000000 /* 10 vars */) = 0\n");
+    for (int i = 0; i < rounds; i++) {
+      log.append(round(200 + i, childFirst));
+    }
+    ModelStage model = new ModelStage(new MemoryModel(), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), false);
+    for (TraceEvent e : TraceReader.parseAll(log.toString())) {
+      ex.accept(model.annotate(e));
+    }
+    ex.finish();
+    return ex.spacesHeld();
+  }
+
+  @Test
+  void theSpaceAForkedChildLeavesByExecveIsLetGo() {
+    assertThat(spacesAfter(1, false)).isEqualTo(1);
+    assertThat(spacesAfter(40, false)).isEqualTo(1); // the shell's, as after one round
+  }
+
+  @Test
+  void aChildMetBeforeItsCloneReturnedLeavesNoSpaceBehind() {
+    assertThat(spacesAfter(40, true)).isEqualTo(spacesAfter(1, true)).isEqualTo(1);
+  }
+
   @Test
   void aTaskFirstSeenAfterTheLastOneExitedDoesNotJoinTheDeadOnesSpace() {
     List<SpaceReport> r = reports(TWO_LIVES, true);

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ final class EventSpool implements AutoCloseable {
   private DataInputStream in;
   private final Map<String, String> shared = new HashMap<>();
 
+  /** The UTF-8 bytes of the string being read back. */
+  private byte[] bytes = new byte[256];
+
   EventSpool() throws IOException {
     file = Files.createTempFile("memtrace-perfetto-", ".spool");
     file.toFile().deleteOnExit();
@@ -78,8 +82,9 @@ final class EventSpool implements AutoCloseable {
       out.writeInt(-1);
       return;
     }
-    out.writeInt(s.length());
-    out.writeChars(s);
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
   }
 
   static void writeRegion(DataOutputStream out, Region r) throws IOException {
@@ -146,11 +151,11 @@ final class EventSpool implements AutoCloseable {
     if (n < 0) {
       return null;
     }
-    char[] c = new char[n];
-    for (int i = 0; i < n; i++) {
-      c[i] = in.readChar();
+    if (bytes.length < n) {
+      bytes = new byte[Math.max(n, bytes.length * 2)];
     }
-    String s = new String(c);
+    in.readFully(bytes, 0, n);
+    String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
     String known = shared.putIfAbsent(s, s);
     return known != null ? known : s;
   }

@@ -184,6 +184,21 @@ public final class PerfettoRenderer implements Renderer {
     return last;
   }
 
+  /** How many regions the renderer keeps a learnt class for. */
+  int classesKept() {
+    return classes.size();
+  }
+
+  /** Whether a live space holds the region (a forked copy of the space that made it). */
+  private static boolean held(Map<Integer, SpaceState> states, Region r) {
+    for (SpaceState st : states.values()) {
+      if (r.equals(st.regionAt(r.start()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private int id(Handle h) {
     Integer id = handleIds.get(h);
     if (id == null) {
@@ -228,20 +243,26 @@ public final class PerfettoRenderer implements Renderer {
     Set<Integer> namedTasks = new LinkedHashSet<>();
     EventSpool.Entry a = new EventSpool.Entry();
     List<RegionChange> changes = new ArrayList<>();
+    // the regions each live space was given a class for, or copied: forgotten when it ends
+    Map<Integer, List<Region>> classed = new HashMap<>();
     while (s.read(a)) {
       index++;
-      for (int i = 0; i < a.classes.size(); i++) {
-        classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.classes.get(i));
-      }
       int task = a.task;
       int p = a.process < 0 ? 0 : numbers[a.process];
       int pid = p > 0 ? p : task;
       int space = tracker.enter(a.space < 0 ? -1 - task : numbers[a.space]);
       SpaceState state = states.get(space);
+      List<Region> mine = classed.computeIfAbsent(space, k -> new ArrayList<>());
       if (state == null) {
         int from = tracker.copiedFrom();
         state = states.containsKey(from) ? new SpaceState(states.get(from)) : new SpaceState();
         states.put(space, state);
+        mine.addAll(state.regions());
+      }
+      for (int i = 0; i < a.classes.size(); i++) {
+        Region r = a.after.get(i) != null ? a.after.get(i) : a.before.get(i);
+        classes.learn(r, a.classes.get(i));
+        mine.add(r);
       }
       if (namedTasks.add(task)) {
         names(g, pid, task);
@@ -277,6 +298,7 @@ public final class PerfettoRenderer implements Renderer {
       }
       if (lastNeeded.getOrDefault(space, -1L) == index) {
         states.remove(space);
+        classes.forget(classed.remove(space), r -> held(states, r));
       }
     }
     g.writeEndArray();
