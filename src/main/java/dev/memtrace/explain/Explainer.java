@@ -593,6 +593,10 @@ public final class Explainer {
     }
     AddressSpaceView v = view(c.ev.pid());
     Region r = v == null ? null : v.regionAt(address);
-    return r == null || r.path().isEmpty() ? null : r.path();
+    // a region laid out from this machine's ELF headers names no object here: the timeline's
+    // sentences rest on the trace (and snapshots), whichever machine reads it
+    return r == null || r.path().isEmpty() || r.learnt() == Region.Learnt.ELF_HEADER
+        ? null
+        : r.path();
   }
 }

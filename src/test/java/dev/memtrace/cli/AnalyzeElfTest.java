@@ -1,0 +1,121 @@
+package dev.memtrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memtrace.elf.ElfFile;
+import dev.memtrace.elf.Segment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code analyze LOG} lays out what execve mapped from the ELF headers of the files the log names
+ * (here a copy under {@code --root}) once the trace confirms them, and shows it in the picture
+ * only: the text timeline is the trace's, whichever machine reads the log. When the files do not
+ * fit the trace, or cannot be read, it says so once on standard error; {@code --no-elf} reads none.
+ */
+class AnalyzeElfTest {
+
+  @TempDir Path root;
+  @TempDir Path dir;
+  Path log;
+  long relroLength;
+  long relroAt;
+
+  static final long BASE = 0x555555554000L;
+
+  @BeforeEach
+  void files() throws Exception {
+    Path cat = Path.of("/usr/bin/cat");
+    Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
+    assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
+    ElfFile prog = ElfFile.read(cat);
+    assumeTrue(
+        prog.movable()
+            && prog.relro() != null
+            && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("lib64"));
+    Files.copy(cat, root.resolve("bin/prog"));
+    Files.copy(ld, root.resolve("lib64/ld-linux-x86-64.so.2"));
+    Segment r = prog.relro();
+    relroLength = ((r.vaddr() + r.memsz()) & ~0xfffL) - (r.vaddr() & ~0xfffL);
+    relroAt = BASE + (r.vaddr() & ~0xfffL);
+    log = write(relroLength);
+  }
+
+  Path write(long length) throws Exception {
+    Path p = dir.resolve("trace" + length + ".log");
+    Files.writeString(
+        p,
+        String.join(
+            "\n",
+            "10 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0",
+            "10 brk(NULL) = 0x555555600000",
+            "10 mprotect(0x" + Long.toHexString(relroAt) + ", " + length + ", PROT_READ) = 0",
+            "10 exit_group(0) = ?",
+            "10 +++ exited with 0 +++",
+            ""));
+    return p;
+  }
+
+  @Test
+  void thePictureShowsTheProgramTheTraceConfirmedAndTheTimelineStaysTheTraces() {
+    Cli html = Cli.run("analyze", "--format", "html", "--root", root.toString(), log.toString());
+    Cli bare = Cli.run("analyze", "--format", "html", "--no-elf", log.toString());
+    assertThat(html.status()).isZero();
+    assertThat(html.out()).contains("/bin/prog");
+    assertThat(bare.out()).doesNotContain("/bin/prog\"");
+    // the loader's RELRO mprotect is not in this log: it stays unplaced, and that is said once
+    assertThat(html.err().lines())
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "memtrace: the trace never showed where the kernel put the loader "));
+    assertThat(bare.err()).isEmpty();
+
+    for (String format : new String[] {"text", "jsonl"}) {
+      Cli withFiles =
+          Cli.run("analyze", "--format", format, "--root", root.toString(), log.toString());
+      Cli without = Cli.run("analyze", "--format", format, "--no-elf", log.toString());
+      assertThat(withFiles.out()).as(format).isEqualTo(without.out()).contains("mprotect");
+    }
+  }
+
+  @Test
+  void filesThatDoNotFitTheTraceAreNotUsedAndThatIsSaidOnce() throws Exception {
+    Path other = write(relroLength + 0x10000);
+    Cli html = Cli.run("analyze", "--format", "html", "--root", root.toString(), other.toString());
+    assertThat(html.status()).isZero();
+    assertThat(html.out()).doesNotContain("/bin/prog\"");
+    assertThat(html.err().lines())
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .startsWith("memtrace: line 3 looks like ld.so's RELRO mprotect")
+                    .contains("program /bin/prog")
+                    .contains("may differ from the traced ones")
+                    .endsWith("--root DIR reads a copy of the traced machine's files"));
+  }
+
+  @Test
+  void aProgramThisMachineDoesNotHaveIsSaidOnceAndTheTraceAloneIsShown() {
+    Path empty = dir.resolve("empty");
+    Cli text = Cli.run("analyze", "--root", empty.toString(), log.toString());
+    assertThat(text.status()).isZero();
+    assertThat(text.out()).isEqualTo(Cli.run("analyze", "--no-elf", log.toString()).out());
+    assertThat(text.err().lines())
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .startsWith("memtrace: the ELF headers of the program /bin/prog are unknown")
+                    .doesNotContain(" more "));
+  }
+}
