@@ -405,6 +405,7 @@ public final class MemoryModel implements ModelView {
     Task t = task(pid);
     kernelPaths.putAll(t.mm.resync(kernel));
     t.seen = true;
+    t.mm.unplaced.forEach(waiting::remove); // the kernel's listing showed where they are
   }
 
   /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */

@@ -65,4 +65,58 @@ class RecordingReplayTest {
     assertThat(err.toString(StandardCharsets.UTF_8).lines())
         .allMatch(l -> l.startsWith("memtrace: ") && l.contains(" read after strace's "));
   }
+
+  /**
+   * A live run reads the programs it runs; its recording carries what their ELF headers said, so
+   * the replay draws the same picture (the program's segments among its regions) without reading
+   * them. Without snapshots the ELF headers are the only source of those regions.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"html", "perfetto"})
+  void aRecordingCarriesTheElfLayoutAndItsReplayDrawsTheSamePicture(String format)
+      throws Exception {
+    assumeStrace();
+    Path rec = dir.resolve("run.mtrace");
+    Path live = dir.resolve("live." + format);
+    Path replay = dir.resolve("replay." + format);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errStream = new PrintStream(err, true);
+    PrintStream devNull = new PrintStream(new ByteArrayOutputStream());
+    int status =
+        Main.run(
+            new String[] {
+              "--format",
+              format,
+              "-o",
+              live.toString(),
+              "--no-snapshots",
+              "--save",
+              rec.toString(),
+              "--",
+              "cat",
+              "/dev/null"
+            },
+            devNull,
+            errStream);
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String cat = Path.of("/usr/bin/cat").toRealPath().toString();
+    assertThat(Files.readAllLines(rec))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("{\"type\":\"elf\",\"kind\":\"program\"")
+                    .contains("\"file\":\"" + cat + "\"")
+                    .contains("\"loads\":[["));
+    err.reset();
+    int replayed =
+        Main.run(
+            new String[] {"analyze", "--format", format, "-o", replay.toString(), rec.toString()},
+            devNull,
+            errStream);
+    assertThat(replayed).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    String drawn = Files.readString(live);
+    assertThat(drawn).contains(cat);
+    assertThat(Files.readString(replay).replace(rec.toString(), "live run")).isEqualTo(drawn);
+  }
 }
