@@ -149,8 +149,11 @@ public final class Explainer {
       return null;
     }
     AddressSpaceView v = sp.view;
-    boolean model = v != null && !v.regions().isEmpty();
-    Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
+    // the summary is text: it counts what the trace and its snapshots show, not this machine's
+    // files
+    List<Region> known = v == null ? List.of() : Specials.fromTraceOrSnapshot(v.regions());
+    boolean model = !known.isEmpty();
+    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
     return new SpaceReport(
         sp.program(), sp.processes(), end, peak, sp.peakLine, sp.peakTallyLine, model);

@@ -303,7 +303,7 @@ final class Specials {
    * The regions but those laid out from this machine's ELF headers: the timeline's sentences rest
    * on the trace and its snapshots, whichever machine reads it (the picture shows the others).
    */
-  private static List<Region> fromTraceOrSnapshot(List<Region> regions) {
+  static List<Region> fromTraceOrSnapshot(List<Region> regions) {
     List<Region> out = new ArrayList<>(regions.size());
     for (Region r : regions) {
       if (r.learnt() != Region.Learnt.ELF_HEADER) {

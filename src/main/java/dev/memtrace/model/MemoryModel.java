@@ -403,9 +403,9 @@ public final class MemoryModel implements ModelView {
   /** Resyncs a task's address space to a snapshot and remembers how the kernel spells paths. */
   public void resync(Integer pid, List<Region> kernel) {
     Task t = task(pid);
+    t.mm.unplaced.forEach(waiting::remove); // the kernel's listing shows where they are
     kernelPaths.putAll(t.mm.resync(kernel));
     t.seen = true;
-    t.mm.unplaced.forEach(waiting::remove); // the kernel's listing showed where they are
   }
 
   /** A file was renamed or deleted: every mapping and fd of it, in every process, follows. */

@@ -274,6 +274,28 @@ public final class JsonlRenderer implements Renderer {
       }
       g.writeEndArray();
     }
+    if (!a.learnt().isEmpty()) {
+      // what the model learnt at this event from a snapshot or from ELF headers, not from the call
+      g.writeArrayFieldStart("learnt");
+      for (RegionChange c : a.learnt()) {
+        g.writeStartObject();
+        g.writeStringField("op", c.op().symbol);
+        // only a snapshot's resync takes a region away
+        g.writeStringField(
+            "from",
+            c.after() != null ? c.after().learnt().words() : Region.Learnt.SNAPSHOT.words());
+        if (c.before() != null) {
+          g.writeFieldName("before");
+          region(c.before());
+        }
+        if (c.after() != null) {
+          g.writeFieldName("after");
+          region(c.after());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
     if (!a.checks().isEmpty()) {
       g.writeArrayFieldStart("checks");
       for (String c : a.checks()) {

@@ -3,10 +3,14 @@ package dev.memtrace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.Segment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +67,7 @@ class AnalyzeElfTest {
   }
 
   @Test
-  void thePictureShowsTheProgramTheTraceConfirmedAndTheTimelineStaysTheTraces() {
+  void thePictureShowsTheProgramTheTraceConfirmedAndTheTimelineStaysTheTraces() throws Exception {
     Cli html = Cli.run("analyze", "--format", "html", "--root", root.toString(), log.toString());
     Cli bare = Cli.run("analyze", "--format", "html", "--no-elf", log.toString());
     assertThat(html.status()).isZero();
@@ -79,12 +83,33 @@ class AnalyzeElfTest {
                         "memtrace: the trace never showed where the kernel put the loader "));
     assertThat(bare.err()).isEmpty();
 
-    for (String format : new String[] {"text", "jsonl"}) {
-      Cli withFiles =
-          Cli.run("analyze", "--format", format, "--root", root.toString(), log.toString());
-      Cli without = Cli.run("analyze", "--format", format, "--no-elf", log.toString());
-      assertThat(withFiles.out()).as(format).isEqualTo(without.out()).contains("mprotect");
+    Cli text = Cli.run("analyze", "--root", root.toString(), log.toString());
+    assertThat(text.out())
+        .isEqualTo(Cli.run("analyze", "--no-elf", log.toString()).out())
+        .contains("mprotect");
+
+    // JSON Lines: the same events, and the layout as an added field on the call that placed it
+    Cli jsonl = Cli.run("analyze", "--format", "jsonl", "--root", root.toString(), log.toString());
+    Cli bareJsonl = Cli.run("analyze", "--format", "jsonl", "--no-elf", log.toString());
+    List<String> with = jsonl.out().lines().toList();
+    List<String> without = bareJsonl.out().lines().toList();
+    assertThat(with).hasSameSizeAs(without);
+    for (int i = 0; i < with.size(); i++) {
+      JsonNode w = read(with.get(i));
+      JsonNode learnt = ((ObjectNode) w).remove("learnt");
+      assertThat(w).isEqualTo(read(without.get(i)));
+      if (i == 2) {
+        assertThat(learnt).isNotNull();
+        assertThat(learnt.get(0).get("from").asText()).isEqualTo("ELF header");
+        assertThat(learnt.get(0).get("after").get("path").asText()).isEqualTo("/bin/prog");
+      } else {
+        assertThat(learnt).as("line %d", i + 1).isNull();
+      }
     }
+  }
+
+  private static JsonNode read(String line) throws Exception {
+    return new ObjectMapper().readTree(line);
   }
 
   @Test
