@@ -32,6 +32,7 @@ import dev.memtrace.run.RunOptions;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
+import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -465,9 +466,10 @@ public final class Pipeline {
         problems.size() == 1
             ? ""
             : " (and " + (problems.size() - 1) + " more program(s) or loader(s) like it)";
+    // the paths are the trace's bytes: shown as a terminal can show them
     err.println(
         "memtrace: "
-            + problems.get(0)
+            + RawText.terminal(problems.get(0))
             + more
             + (liveFiles == null && recording == null
                 ? "; --root DIR reads a copy of the traced machine's files"
