@@ -108,6 +108,35 @@ class AnalyzeElfTest {
     }
   }
 
+  /**
+   * The part of the program's data segment its RELRO mprotect made read-only is counted as RELRO,
+   * as the mprotect's explanation says, not as read-only data (its name and permissions alone).
+   */
+  @Test
+  void theRelroPartTheMprotectMadeIsCountedAsRelro() throws Exception {
+    Cli perfetto =
+        Cli.run("analyze", "--format", "perfetto", "--root", root.toString(), log.toString());
+    Cli bare = Cli.run("analyze", "--format", "perfetto", "--no-elf", log.toString());
+    assertThat(perfetto.status()).isZero();
+    JsonNode placed = lastCounter(perfetto.out());
+    assertThat(placed).as("a mapped bytes counter").isNotNull();
+    assertThat(placed.path("image: relro").asLong()).isEqualTo(relroLength);
+    assertThat(placed.path("image: rodata").asLong()).isPositive();
+    // without the files, the mprotect finds no memory: nothing is counted at all
+    assertThat(lastCounter(bare.out())).isNull();
+  }
+
+  /** The byte counts by class of the last "mapped bytes" counter of a Perfetto trace, or null. */
+  private static JsonNode lastCounter(String trace) throws Exception {
+    JsonNode last = null;
+    for (JsonNode e : read(trace).path("traceEvents")) {
+      if ("C".equals(e.path("ph").asText()) && "mapped bytes".equals(e.path("name").asText())) {
+        last = e.path("args");
+      }
+    }
+    return last;
+  }
+
   private static JsonNode read(String line) throws Exception {
     return new ObjectMapper().readTree(line);
   }

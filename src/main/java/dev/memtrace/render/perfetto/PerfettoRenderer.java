@@ -142,7 +142,10 @@ public final class PerfettoRenderer implements Renderer {
       EventSpool.writeRegion(d, c.after());
     }
     d.writeInt(a.learnt().size());
-    for (RegionChange c : a.learnt()) {
+    for (int i = 0; i < a.learnt().size(); i++) {
+      RegionChange c = a.learnt().get(i);
+      RegionClass cls = a.learntClassOf(i);
+      d.writeByte(cls == null ? -1 : cls.ordinal());
       EventSpool.writeRegion(d, c.before());
       EventSpool.writeRegion(d, c.after());
     }
@@ -232,6 +235,9 @@ public final class PerfettoRenderer implements Renderer {
       index++;
       for (int i = 0; i < a.classes.size(); i++) {
         classes.learn(a.after.get(i) != null ? a.after.get(i) : a.before.get(i), a.classes.get(i));
+      }
+      for (int i = 0; i < a.learntClasses.size(); i++) {
+        classes.learn(a.learntAfter.get(i), a.learntClasses.get(i));
       }
       int task = a.task;
       int p = a.process < 0 ? 0 : numbers[a.process];
