@@ -7,6 +7,7 @@ import dev.memtrace.model.Outcome;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,11 +97,17 @@ public final class ModelStage {
         checks.add(c.replaceFirst("^snapshot:", "snapshot after line " + s.line() + ":"));
       }
     }
+    // an exit takes its task out of the model: what a snapshot taught of the task's space rides on
+    // the exit, the space's last event, instead of waiting for an event that never comes
+    AddressSpace exiting = e instanceof ExitEvent ? model.space(e.pid()) : null;
     Outcome o = model.apply(e);
     if (!o.notes().isEmpty()) {
       checks.addAll(o.notes());
     }
     AddressSpace space = model.space(e.pid());
+    if (space == null) {
+      space = exiting;
+    }
     List<RegionChange> taught = space == null ? null : learnt.remove(space);
     List<RegionChange> changes = o.changes();
     if (elfAsLearnt && !model.placedNow().isEmpty()) {
