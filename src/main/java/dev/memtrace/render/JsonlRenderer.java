@@ -262,14 +262,7 @@ public final class JsonlRenderer implements Renderer {
         if (a.classLabel(i) != null) {
           g.writeStringField("class", a.classLabel(i));
         }
-        if (c.before() != null) {
-          g.writeFieldName("before");
-          region(c.before());
-        }
-        if (c.after() != null) {
-          g.writeFieldName("after");
-          region(c.after());
-        }
+        beforeAfter(c);
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -284,14 +277,7 @@ public final class JsonlRenderer implements Renderer {
         g.writeStringField(
             "from",
             c.after() != null ? c.after().learnt().words() : Region.Learnt.SNAPSHOT.words());
-        if (c.before() != null) {
-          g.writeFieldName("before");
-          region(c.before());
-        }
-        if (c.after() != null) {
-          g.writeFieldName("after");
-          region(c.after());
-        }
+        beforeAfter(c);
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -342,6 +328,18 @@ public final class JsonlRenderer implements Renderer {
         g.writeEndObject();
       }
       g.writeEndArray();
+    }
+  }
+
+  /** A change's regions: {@code before} unless it adds one, {@code after} unless it removes one. */
+  private void beforeAfter(RegionChange c) throws IOException {
+    if (c.before() != null) {
+      g.writeFieldName("before");
+      region(c.before());
+    }
+    if (c.after() != null) {
+      g.writeFieldName("after");
+      region(c.after());
     }
   }
 

@@ -1,13 +1,13 @@
 package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.Segment;
+import dev.memtrace.model.CatUnderRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,18 +33,7 @@ class AnalyzeElfTest {
 
   @BeforeEach
   void files() throws Exception {
-    Path cat = Path.of("/usr/bin/cat");
-    Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
-    assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
-    ElfFile prog = ElfFile.read(cat);
-    assumeTrue(
-        prog.movable()
-            && prog.relro() != null
-            && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("lib64"));
-    Files.copy(cat, root.resolve("bin/prog"));
-    Files.copy(ld, root.resolve("lib64/ld-linux-x86-64.so.2"));
+    ElfFile prog = CatUnderRoot.copy(root);
     Segment r = prog.relro();
     relroLength = ((r.vaddr() + r.memsz()) & ~0xfffL) - (r.vaddr() & ~0xfffL);
     relroAt = BASE + (r.vaddr() & ~0xfffL);

@@ -1,14 +1,12 @@
 package dev.memtrace.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +28,7 @@ class ExecImagesTest {
 
   @BeforeEach
   void files() throws Exception {
-    Path cat = Path.of("/usr/bin/cat");
-    Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
-    assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
-    prog = ElfFile.read(cat);
-    assumeTrue(
-        prog.movable()
-            && prog.relro() != null
-            && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("lib64"));
-    Files.copy(cat, root.resolve("bin/prog"));
-    Files.copy(ld, root.resolve("lib64/ld-linux-x86-64.so.2"));
+    prog = CatUnderRoot.copy(root);
     model = new MemoryModel(ElfFiles.under(root), null);
   }
 
