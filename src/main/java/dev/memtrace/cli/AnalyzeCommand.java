@@ -67,6 +67,20 @@ final class AnalyzeCommand implements Callable<Integer> {
               + "they also name the regions the kernel made ([stack], [vdso], the executable)")
   Path snapshots;
 
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "read the programs the log runs under DIR (a copy of the traced machine's files) "
+              + "instead of this machine's, to lay out what execve mapped")
+  Path root;
+
+  @Option(
+      names = "--no-elf",
+      description =
+          "read no program's ELF headers: show only what the trace's calls (and snapshots) show")
+  boolean noElf;
+
   @Option(names = "--with-summary", description = "write the timeline, then the summary")
   boolean withSummary;
 
@@ -104,7 +118,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 : withSummary ? AnalyzeOptions.Summary.after : AnalyzeOptions.Summary.none,
             snapshots,
             stages,
-            files);
+            files,
+            root,
+            noElf);
     return new Pipeline(options, filters.toOptions(pidFilter.pids), out, err).run();
   }
 }

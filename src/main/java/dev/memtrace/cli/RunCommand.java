@@ -131,7 +131,8 @@ final class RunCommand implements Callable<Integer> {
     }
     // the timeline goes where strace's would: standard error unless -o
     AnalyzeOptions shown =
-        new AnalyzeOptions(format, output, false, color, summary(), null, "explain", List.of());
+        new AnalyzeOptions(
+            format, output, false, color, summary(), null, "explain", List.of(), null, false);
     return new Pipeline(shown, shownOnly.toOptions(List.of()), err, err).live(live, options);
   }
 

@@ -7,12 +7,15 @@ import dev.memtrace.model.Outcome;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The model stage of the pipeline, one event in, one annotated event out: each event goes through
@@ -32,10 +35,22 @@ public final class ModelStage {
   /** What snapshots taught, by address space, until an event of that space carries it. */
   private final Map<AddressSpace, List<RegionChange>> learnt = new IdentityHashMap<>();
 
+  /**
+   * Whether what the ELF headers laid out rides as {@link AnnotatedEvent#learnt()} rather than as
+   * the event's changes: the timeline then shows the trace's own changes, which do not depend on
+   * the files of the machine that reads the log, and the picture shows the images.
+   */
+  private final boolean elfAsLearnt;
+
   public ModelStage(MemoryModel model, List<Snapshot> snapshots) {
+    this(model, snapshots, false);
+  }
+
+  public ModelStage(MemoryModel model, List<Snapshot> snapshots, boolean elfAsLearnt) {
     this.model = model;
     this.correlator = new Correlator(model);
     this.pending = new SnapshotQueue(snapshots);
+    this.elfAsLearnt = elfAsLearnt;
   }
 
   public MemoryModel model() {
@@ -64,15 +79,16 @@ public final class ModelStage {
   public AnnotatedEvent annotate(TraceEvent e) {
     Outcome quick = pending.isEmpty() && learnt.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
+      boolean placed = elfAsLearnt && !model.placedNow().isEmpty();
       return new AnnotatedEvent(
           e,
-          quick.changes(),
+          placed ? withoutPlaced(quick.changes()) : quick.changes(),
           quick.notes(),
           null,
           List.of(),
           List.of(),
           model.who(),
-          List.of(),
+          placed ? model.placedNow() : List.of(),
           model.call());
     }
     List<String> checks = new ArrayList<>(0);
@@ -81,21 +97,33 @@ public final class ModelStage {
         checks.add(c.replaceFirst("^snapshot:", "snapshot after line " + s.line() + ":"));
       }
     }
+    // an exit takes its task out of the model: what a snapshot taught of the task's space rides on
+    // the exit, the space's last event, instead of waiting for an event that never comes
+    AddressSpace exiting = e instanceof ExitEvent ? model.space(e.pid()) : null;
     Outcome o = model.apply(e);
     if (!o.notes().isEmpty()) {
       checks.addAll(o.notes());
     }
     AddressSpace space = model.space(e.pid());
+    if (space == null) {
+      space = exiting;
+    }
     List<RegionChange> taught = space == null ? null : learnt.remove(space);
+    List<RegionChange> changes = o.changes();
+    if (elfAsLearnt && !model.placedNow().isEmpty()) {
+      changes = withoutPlaced(changes);
+      taught = taught == null ? new ArrayList<>() : new ArrayList<>(taught);
+      taught.addAll(model.placedNow());
+    }
     for (Snapshot s : pending.after(e)) {
       List<String> found = check(s);
       // Said, not left silent, when the event changed something: the reader then knows the
       // changes shown are what the kernel itself reported just after the call.
-      checks.addAll(found.isEmpty() && !o.changes().isEmpty() ? List.of(agrees(s)) : found);
+      checks.addAll(found.isEmpty() && !changes.isEmpty() ? List.of(agrees(s)) : found);
     }
     return new AnnotatedEvent(
         e,
-        o.changes(),
+        changes,
         checks,
         null,
         List.of(),
@@ -103,6 +131,19 @@ public final class ModelStage {
         model.who(),
         taught == null ? List.of() : taught,
         model.call());
+  }
+
+  /** The changes of the event but those the ELF layout made. */
+  private List<RegionChange> withoutPlaced(List<RegionChange> changes) {
+    Set<RegionChange> placed = Collections.newSetFromMap(new IdentityHashMap<>());
+    placed.addAll(model.placedNow());
+    List<RegionChange> out = new ArrayList<>(changes.size());
+    for (RegionChange c : changes) {
+      if (!placed.contains(c)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /**

@@ -63,6 +63,23 @@ public final class ElfFile {
     this.symtab = symtab;
   }
 
+  /**
+   * The headers a recording carried for a file this machine may not have: what the kernel's execve
+   * layout needs (type, PT_LOAD segments, interpreter, RELRO, build id), without sections or
+   * symbols.
+   */
+  public static ElfFile recorded(
+      Path path,
+      long size,
+      int type,
+      List<Segment> loads,
+      String interp,
+      Segment relro,
+      String buildId) {
+    return new ElfFile(
+        path, size, type, List.copyOf(loads), interp, relro, buildId, List.of(), null);
+  }
+
   /** Reads the headers of a file; an {@link ElfException} says in one line why it cannot. */
   public static ElfFile read(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where the files a trace names are read: this machine's file system (a live run, a log saved on
@@ -24,33 +26,98 @@ public final class ElfFiles {
     }
   }
 
+  /**
+   * One answer, as a recording carries it: how it was asked ({@link #PROGRAM} for {@link
+   * #openProgram}, {@link #FILE} for {@link #open}), the path and directory asked for, and what was
+   * found.
+   */
+  public record Answer(String kind, String path, String dir, Opened opened) {
+    public String key() {
+      return ElfFiles.key(kind, path, dir);
+    }
+  }
+
+  public static final String PROGRAM = "program";
+  public static final String FILE = "file";
+
   private final Path root;
   private final Path cwd;
   private final Map<String, Opened> cache = new HashMap<>();
 
-  private ElfFiles(Path root, Path cwd) {
+  /** The answers a recording carried, by {@link Answer#key}; null when files are read. */
+  private final Map<String, Opened> recorded;
+
+  /** Whether an image linked at fixed addresses waits for the trace to confirm the file. */
+  private final boolean needProof;
+
+  /** Hears each answer read from a file (a live run's recording), or null. */
+  private final Consumer<Answer> listener;
+
+  private ElfFiles(
+      Path root,
+      Path cwd,
+      Map<String, Opened> recorded,
+      boolean needProof,
+      Consumer<Answer> listener) {
     this.root = root;
     this.cwd = cwd;
+    this.recorded = recorded;
+    this.needProof = needProof;
+    this.listener = listener;
   }
 
   /** This machine's files. */
   public static ElfFiles local() {
-    return new ElfFiles(null, Path.of("").toAbsolutePath());
+    return new ElfFiles(null, Path.of("").toAbsolutePath(), null, false, null);
   }
 
   /** Another machine's files, copied under root. */
   public static ElfFiles under(Path root) {
-    return new ElfFiles(root.toAbsolutePath(), null);
+    return new ElfFiles(root.toAbsolutePath(), null, null, false, null);
+  }
+
+  /**
+   * What a recording carried: the answers a live run's files gave (see {@link #recordingTo}); a
+   * question the recording does not answer is answered "not in the recording".
+   */
+  public static ElfFiles recorded(List<Answer> answers) {
+    Map<String, Opened> m = new HashMap<>();
+    for (Answer a : answers) {
+      m.putIfAbsent(a.key(), a.opened());
+    }
+    return new ElfFiles(null, null, m, false, null);
+  }
+
+  /**
+   * The same files, for a log whose files may not be the ones it ran: a program linked at fixed
+   * addresses is placed only once the trace confirms it (ld.so's RELRO mprotect at its link address
+   * with its length), as a position-independent one always is.
+   */
+  public ElfFiles untilProven() {
+    return new ElfFiles(root, cwd, recorded, true, listener);
+  }
+
+  /** The same files; each answer read is also told to listener (to be recorded). */
+  public ElfFiles recordingTo(Consumer<Answer> listener) {
+    return new ElfFiles(root, cwd, recorded, needProof, listener);
   }
 
   public Path root() {
     return root;
   }
 
+  /** Whether an image linked at fixed addresses waits for the trace to confirm its file. */
+  public boolean needProof() {
+    return needProof;
+  }
+
+  static String key(String kind, String path, String dir) {
+    return kind + "\0" + dir + "\0" + path;
+  }
+
   /** The file a trace names, as seen from dir (the traced program's directory, or null). */
   public synchronized Opened open(String path, String dir) {
-    String key = dir + "\0" + path;
-    return cache.computeIfAbsent(key, k -> read(path, dir));
+    return answer(FILE, path, dir);
   }
 
   /**
@@ -58,12 +125,36 @@ public final class ElfFiles {
    * #!} the interpreter its first line names (fs/binfmt_script.c).
    */
   public synchronized Opened openProgram(String path, String dir) {
-    Opened o = open(path, dir);
+    return answer(PROGRAM, path, dir);
+  }
+
+  private Opened answer(String kind, String path, String dir) {
+    String key = key(kind, path, dir);
+    Opened o = cache.get(key);
+    if (o == null) {
+      if (recorded != null) {
+        o = recorded.get(key);
+        if (o == null) {
+          o = new Opened(null, null, path + " is not in the recording");
+        }
+      } else {
+        o = kind.equals(PROGRAM) ? readProgram(path, dir) : read(path, dir);
+        if (listener != null) {
+          listener.accept(new Answer(kind, path, dir, o));
+        }
+      }
+      cache.put(key, o);
+    }
+    return o;
+  }
+
+  private Opened readProgram(String path, String dir) {
+    Opened o = read(path, dir);
     if (o.ok() || o.problem() == null || !o.problem().endsWith("is not an ELF file")) {
       return o;
     }
     String interp = shebang(path, dir);
-    return interp == null ? o : open(interp, null);
+    return interp == null ? o : read(interp, null);
   }
 
   private String shebang(String path, String dir) {

@@ -50,6 +50,10 @@ public final class Classifier {
         || path.startsWith("/dev/shm/")) {
       return RegionClass.SHARED_MEMORY;
     }
+    if (path.isEmpty() && r.learnt() == Region.Learnt.ELF_HEADER) {
+      // the only anonymous memory the ELF headers lay out: a segment's .bss beyond its file part
+      return RegionClass.IMAGE_BSS;
+    }
     if (path.isEmpty() || path.startsWith("[anon:")) {
       return perms.startsWith("---") ? RegionClass.RESERVED : RegionClass.ANON;
     }

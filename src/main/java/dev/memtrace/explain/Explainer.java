@@ -83,6 +83,12 @@ public final class Explainer {
     /** The tag over each change's region, read when the event leaves (tags may be refined). */
     List<Tag> classes;
 
+    /**
+     * The tag over each learnt region the ELF headers laid out (null for the others), or null when
+     * none: the RELRO part of an image is told by the mprotect that made it, not by its name.
+     */
+    List<Tag> learntTags;
+
     /** The path execve ran in this event's address space, to class its image. */
     String exe;
 
@@ -154,8 +160,11 @@ public final class Explainer {
       return null;
     }
     AddressSpaceView v = sp.view;
-    boolean model = v != null && !v.regions().isEmpty();
-    Tally end = model ? Tally.of(v.regions(), sp.tags, sp.exe) : Tally.of(sp.tags);
+    // the summary is text: it counts what the trace and its snapshots show, not this machine's
+    // files
+    List<Region> known = v == null ? List.of() : Specials.fromTraceOrSnapshot(v.regions());
+    boolean model = !known.isEmpty();
+    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
     return new SpaceReport(
         sp.program(), sp.processes(), end, peak, sp.peakLine, sp.peakTallyLine, model);
@@ -256,7 +265,7 @@ public final class Explainer {
     }
     AnnotatedEvent in = p.in;
     stats.count(in, p.count, p.memory, !p.why.isEmpty());
-    if (p.why.isEmpty() && p.buffer == null && p.classes == null) {
+    if (p.why.isEmpty() && p.buffer == null && p.classes == null && p.learntTags == null) {
       return in; // most events: nothing added, the same event leaves without copying its lists
     }
     List<Explanation> why = new ArrayList<>(in.why());
@@ -268,7 +277,7 @@ public final class Explainer {
         in.checks(),
         buf,
         why,
-        p.classes == null ? in.classes() : labels(in, p.classes, p.exe),
+        withLearnt(p.classes == null ? in.classes() : labels(in, p.classes, p.exe), in, p),
         in.who(),
         in.learnt(),
         in.call());
@@ -298,6 +307,7 @@ public final class Explainer {
       }
       State.apply(c, rule, said, p, this);
       p.classes = classes(p.in, sp);
+      p.learntTags = learntTags(p.in, sp);
       p.exe = sp.exe;
     } else {
       State.applyOther(c, this);
@@ -358,6 +368,43 @@ public final class Explainer {
       Region r = ch.after() != null ? ch.after() : ch.before();
       TagMap.Span s = sp.tags.at(r.start());
       out.add(s == null ? null : s.tag());
+    }
+    return out;
+  }
+
+  /** The tag over each learnt region the ELF headers laid out, or null when none has one. */
+  private static List<Tag> learntTags(AnnotatedEvent in, Space sp) {
+    List<Tag> out = null;
+    for (int i = 0; i < in.learnt().size(); i++) {
+      Region r = in.learnt().get(i).after();
+      TagMap.Span s =
+          r == null || r.learnt() != Region.Learnt.ELF_HEADER ? null : sp.tags.at(r.start());
+      if (s != null) {
+        if (out == null) {
+          out = new ArrayList<>(Collections.nCopies(in.learnt().size(), (Tag) null));
+        }
+        out.set(i, s.tag());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The classes of the changes, then of the learnt regions the ELF headers laid out that a tag
+   * covers (see {@link AnnotatedEvent#learntClassOf}); the changes' alone when there are none.
+   */
+  private static List<RegionClass> withLearnt(
+      List<RegionClass> changes, AnnotatedEvent in, Pending p) {
+    if (p.learntTags == null) {
+      return changes;
+    }
+    List<RegionClass> out = new ArrayList<>(in.changes().size() + in.learnt().size());
+    for (int i = 0; i < in.changes().size(); i++) {
+      out.add(i < changes.size() ? changes.get(i) : null);
+    }
+    for (int i = 0; i < in.learnt().size(); i++) {
+      Tag t = p.learntTags.get(i);
+      out.add(t == null ? null : Classifier.classify(in.learnt().get(i).after(), t, p.exe));
     }
     return out;
   }
@@ -612,6 +659,10 @@ public final class Explainer {
     }
     AddressSpaceView v = view(c.ev.pid());
     Region r = v == null ? null : v.regionAt(address);
-    return r == null || r.path().isEmpty() ? null : r.path();
+    // a region laid out from this machine's ELF headers names no object here: the timeline's
+    // sentences rest on the trace (and snapshots), whichever machine reads it
+    return r == null || r.path().isEmpty() || r.learnt() == Region.Learnt.ELF_HEADER
+        ? null
+        : r.path();
   }
 }

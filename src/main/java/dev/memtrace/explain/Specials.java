@@ -292,26 +292,41 @@ final class Specials {
     }
     if (!sp.specialsSeen) {
       AddressSpaceView v = c.ex.view(c.ev.pid());
-      if (v != null && !v.regions().isEmpty()) {
+      List<Region> known = v == null ? List.of() : fromTraceOrSnapshot(v.regions());
+      if (!known.isEmpty()) {
         sp.specialsSeen = true;
-        for (Region r : v.regions()) {
+        for (Region r : known) {
           note(sp, r, p, sp.rlimitStack);
         }
-        executable(sp, v, p);
+        executable(sp, known, p);
       }
     }
+  }
+
+  /**
+   * The regions but those laid out from this machine's ELF headers: the timeline's sentences rest
+   * on the trace and its snapshots, whichever machine reads it (the picture shows the others).
+   */
+  static List<Region> fromTraceOrSnapshot(List<Region> regions) {
+    List<Region> out = new ArrayList<>(regions.size());
+    for (Region r : regions) {
+      if (r.learnt() != Region.Learnt.ELF_HEADER) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /**
    * The executable's segments as the kernel mapped them at execve (no syscall shows them): what
    * each is for, with its size, and the anonymous .bss beyond the last data page.
    */
-  private static void executable(Space sp, AddressSpaceView v, Pending p) {
+  private static void executable(Space sp, List<Region> regions, Pending p) {
     List<String> parts = new ArrayList<>();
     List<String> evidence = new ArrayList<>();
     String path = null;
     Region prev = null;
-    for (Region r : v.regions()) {
+    for (Region r : regions) {
       String what = null;
       if (Classifier.isExecutable(r.path(), sp.exe)) {
         path = r.path();

@@ -53,14 +53,16 @@ final class ExecImages {
     if (files == null || path == null) {
       return Outcome.NONE;
     }
-    List<String> notes = new ArrayList<>();
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
     if (!prog.ok()) {
       t.mm.unread.add("program " + path + " (" + prog.problem() + ")");
-      return Outcome.note(
-          "the program's ELF headers are unknown ("
+      m.elfProblem(
+          "the ELF headers of the program "
+              + path
+              + " are unknown ("
               + prog.problem()
               + "): what the kernel mapped at execve is not shown");
+      return Outcome.NONE;
     }
     List<Image> images = new ArrayList<>();
     images.add(new Image(PROGRAM, prog.elf(), prog.kernelPath(), line, t.tgid));
@@ -71,32 +73,34 @@ final class ExecImages {
         images.add(new Image(LOADER, ld.elf(), ld.kernelPath(), line, t.tgid));
       } else {
         t.mm.unread.add("loader " + interp + " (" + ld.problem() + ")");
-        notes.add(
-            "the loader's ELF headers are unknown ("
-                + ld.problem()
-                + "): where the"
-                + " kernel mapped "
+        m.elfProblem(
+            "the ELF headers of the loader "
                 + interp
-                + " is not shown");
+                + " are unknown ("
+                + ld.problem()
+                + "): where the kernel mapped it is not shown");
       }
     }
     List<RegionChange> changes = new ArrayList<>();
     for (Image im : images) {
       long[] hint = m.hint(im.hintKey());
-      if (!im.elf().movable()) {
+      if (!im.elf().movable() && !files.needProof()) {
         changes.addAll(place(m, t.mm, im, 0, line));
       } else if (hint != null) {
         changes.addAll(place(m, t.mm, im, hint[0], (int) hint[1]));
       } else {
         t.mm.unplaced.add(im);
+        m.waiting.put(im, true);
       }
     }
-    return new Outcome(changes, notes);
+    return new Outcome(changes, List.of());
   }
 
   /**
    * An mprotect to PROT_READ of memory the model does not hold: when its length is that of an
-   * unplaced image's RELRO, it is ld.so's _dl_protect_relro and tells the image's base.
+   * unplaced image's RELRO, it is ld.so's _dl_protect_relro and tells the image's base (for an
+   * image linked at fixed addresses, it confirms the file when at its link address). Returns the
+   * image's regions and then the mprotect's changes to them.
    */
   static List<RegionChange> relro(
       MemoryModel m, AddressSpace s, long addr, long len, int prot, int line) {
@@ -108,10 +112,17 @@ final class ExecImages {
         continue;
       }
       long bias = addr - pageDown(im.elf().relro().vaddr());
-      if (pageDown(bias) == bias && fits(s, im, bias)) {
+      boolean where = im.elf().movable() ? pageDown(bias) == bias : bias == 0;
+      if (where && fits(s, im, bias)) {
         s.unplaced.remove(im);
+        m.waiting.remove(im);
         m.learnt(new Placement(im.hintKey(), bias, line));
-        return place(m, s, im, bias, line);
+        List<RegionChange> out = new ArrayList<>(place(m, s, im, bias, line));
+        // then the mprotect itself, on the memory it now finds
+        List<RegionChange> split = MemoryOps.mprotect(s, addr, len, prot).changes();
+        m.placedNow(split);
+        out.addAll(split);
+        return out;
       }
     }
     return List.of();
@@ -134,6 +145,11 @@ final class ExecImages {
       MemoryModel m, AddressSpace s, Image im, long bias, int learntAt) {
     ChangeTracker tracker = new ChangeTracker(s);
     Backing file = Backing.file(im.kernelPath());
+    // every span is watched before any is mapped: a segment mapped already would be seen as there
+    // before, next to the one watched after it, and not reported as added
+    for (Segment seg : im.elf().loads()) {
+      tracker.watch(pageDown(bias + seg.vaddr()), pageUp(bias + seg.vaddr() + seg.memsz()));
+    }
     for (Segment seg : im.elf().loads()) {
       long start = pageDown(bias + seg.vaddr());
       long fileEnd = seg.filesz() == 0 ? start : pageUp(bias + seg.vaddr() + seg.filesz());
@@ -142,7 +158,6 @@ final class ExecImages {
       boolean writable = (prot & 2) != 0;
       int flags = Vma.FROM_ELF | (writable ? Vma.ACCOUNT : 0);
       if (fileEnd > start) {
-        tracker.watch(start, fileEnd);
         s.cut(start, fileEnd);
         s.put(
             new Vma(
@@ -159,7 +174,6 @@ final class ExecImages {
         s.mergeBoundaries(start, fileEnd);
       }
       if (memEnd > fileEnd) {
-        tracker.watch(fileEnd, memEnd);
         s.cut(fileEnd, memEnd);
         s.put(
             new Vma(
@@ -177,7 +191,9 @@ final class ExecImages {
       }
     }
     s.placed.add(new Placed(im.role(), im.elf(), im.kernelPath(), bias, learntAt));
-    return tracker.changes();
+    List<RegionChange> made = tracker.changes();
+    m.placedNow(made);
+    return made;
   }
 
   /** An image the model placed: for explanations of the regions it made. */

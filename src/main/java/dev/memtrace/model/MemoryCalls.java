@@ -188,24 +188,27 @@ final class MemoryCalls {
         !t.mm.unplaced.isEmpty()
             && prot.getAsLong() == 1
             && !t.mm.overlaps(addr.getAsLong(), addr.getAsLong() + len.getAsLong());
+    Outcome o = MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
+    if (!waiting) {
+      return o;
+    }
     List<RegionChange> placed =
         ExecImages.relro(
             m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.line());
-    Outcome o = MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
     if (placed.isEmpty()) {
-      return waiting
-          ? withNotes(
-              o,
-              List.of(
-                  "this looks like ld.so's RELRO mprotect of memory"
-                      + " the kernel mapped at execve, but its length fits the RELRO segment of none of "
-                      + String.join(", ", t.mm.unplacedImages())
-                      + " as read on this machine: the files"
-                      + " may differ from the traced ones, and they stay unplaced"))
-          : o;
+      m.elfProblem(
+          "line "
+              + e.line()
+              + " looks like ld.so's RELRO mprotect of memory the kernel mapped at execve, but its"
+              + " length fits the RELRO segment of none of "
+              + String.join(", ", t.mm.unplacedImages())
+              + " as read here: the files may differ from the traced ones, and they stay"
+              + " unplaced");
+      t.mm.unplaced.forEach(m.waiting::remove); // said: not again at the end
+      return o;
     }
-    List<RegionChange> all = new ArrayList<>(placed);
-    all.addAll(o.changes());
+    List<RegionChange> all = new ArrayList<>(o.changes());
+    all.addAll(placed);
     return new Outcome(all, o.notes());
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -72,6 +73,12 @@ public final class MemoryModel implements ModelView {
   /** The first placement learnt of each image: a log of a loop runs the same images again. */
   private final Map<String, long[]> learnt = new HashMap<>();
 
+  /** Why files were not used, each said once, in the order met (see {@link #elfProblems}). */
+  private final Set<String> elfProblems = new LinkedHashSet<>();
+
+  /** The changes the event being applied made by laying out an image from its ELF headers. */
+  private List<RegionChange> placedNow = List.of();
+
   /** A model that reads no file: what the kernel maps at execve stays unknown. */
   public MemoryModel() {
     this(null, null);
@@ -104,6 +111,49 @@ public final class MemoryModel implements ModelView {
     return new HashMap<>(learnt);
   }
 
+  void elfProblem(String problem) {
+    elfProblems.add(problem);
+  }
+
+  /**
+   * Why the ELF headers of a traced program or loader were not used (unreadable, or not fitting the
+   * trace), each once: for a note beside the output, since the files are this machine's and not the
+   * trace's.
+   */
+  public List<String> elfProblems() {
+    List<String> out = new ArrayList<>(elfProblems);
+    Set<String> named = new LinkedHashSet<>();
+    for (ExecImages.Image im : waiting.keySet()) {
+      named.add(im.role() + " " + im.kernelPath());
+    }
+    for (String n : named) {
+      out.add(
+          "the trace never showed where the kernel put the "
+              + n
+              + " (no mprotect of its RELRO length): what it mapped there is not shown");
+    }
+    return out;
+  }
+
+  /** Images waiting for the trace to place them, and not yet said not to fit it. */
+  final Map<ExecImages.Image, Boolean> waiting = new IdentityHashMap<>();
+
+  void placedNow(List<RegionChange> changes) {
+    if (placedNow.isEmpty()) {
+      placedNow = new ArrayList<>();
+    }
+    placedNow.addAll(changes);
+  }
+
+  /**
+   * The changes of the last event applied that laid out an image from its ELF headers (the image's
+   * regions, and a RELRO mprotect's split of them when that mprotect placed it): part of {@link
+   * Outcome#changes}, in the same order; empty for most events.
+   */
+  public List<RegionChange> placedNow() {
+    return placedNow;
+  }
+
   long newKey() {
     return ++keys;
   }
@@ -113,6 +163,7 @@ public final class MemoryModel implements ModelView {
     call = null;
     made = null;
     leftSpace = false;
+    placedNow = List.of();
     try {
       if (event instanceof SyscallEvent e) {
         Task t = task(e.pid());
@@ -356,6 +407,7 @@ public final class MemoryModel implements ModelView {
   /** Resyncs a task's address space to a snapshot and remembers how the kernel spells paths. */
   public void resync(Integer pid, List<Region> kernel) {
     Task t = task(pid);
+    t.mm.unplaced.forEach(waiting::remove); // the kernel's listing shows where they are
     kernelPaths.putAll(t.mm.resync(kernel));
     t.seen = true;
   }

@@ -3,7 +3,10 @@ package dev.memtrace.pipeline;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What {@code memtrace analyze} was asked to do, fixed once the options are read. */
+/**
+ * What {@code memtrace analyze} was asked to do, fixed once the options are read. root is where the
+ * files a log names are read ({@code --root}; null: this machine's); noElf reads none.
+ */
 public record AnalyzeOptions(
     Format format,
     String output,
@@ -12,7 +15,9 @@ public record AnalyzeOptions(
     Summary summary,
     Path snapshots,
     String stages,
-    List<String> files) {
+    List<String> files,
+    Path root,
+    boolean noElf) {
 
   /** Whether to write the summary table: not at all, after the timeline, or instead of it. */
   public enum Summary {

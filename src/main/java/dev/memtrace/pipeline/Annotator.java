@@ -2,6 +2,7 @@ package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Explainer;
 import dev.memtrace.explain.SpaceReport;
@@ -28,20 +29,23 @@ final class Annotator implements ReadAhead.Annotator {
    *     (no explanations), anything else: everything
    */
   Annotator(List<Snapshot> snapshots, String stages) {
-    this(snapshots, stages, UnaryOperator.identity(), true);
+    this(snapshots, stages, UnaryOperator.identity(), true, null);
   }
 
   /**
    * @param reports whether {@link #reports()} will be asked for (a summary, the HTML report)
+   * @param files where the ELF headers of the programs execve maps are read, or null for none; what
+   *     they lay out rides as learnt regions (the picture), not as the calls' changes
    */
   Annotator(
       List<Snapshot> snapshots,
       String stages,
       UnaryOperator<AnnotatedEvent> afterModel,
-      boolean reports) {
+      boolean reports,
+      ElfFiles files) {
     this.afterModel = afterModel;
     boolean withModel = !"parse".equals(stages);
-    this.model = withModel ? new ModelStage(new MemoryModel(), snapshots) : null;
+    this.model = withModel ? new ModelStage(new MemoryModel(files, null), snapshots, true) : null;
     this.explainOn = withModel && !"model".equals(stages);
     this.explain =
         new Explainer(
@@ -97,6 +101,11 @@ final class Annotator implements ReadAhead.Annotator {
     } catch (RuntimeException x) {
       throw new StageFailure("explain", null, x);
     }
+  }
+
+  /** Why the ELF headers of a program or loader were not used, each once. */
+  List<String> elfProblems() {
+    return model == null ? List.of() : model.model().elfProblems();
   }
 
   List<SpaceReport> reports() {

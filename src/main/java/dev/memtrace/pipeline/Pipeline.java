@@ -6,6 +6,7 @@ import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.correlate.SnapshotCaveats;
 import dev.memtrace.correlate.SnapshotFile;
 import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.elf.RecordedElf;
 import dev.memtrace.explain.Explainer;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.render.JsonlRenderer;
@@ -31,6 +32,7 @@ import dev.memtrace.run.RunOptions;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
+import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -122,6 +124,9 @@ public final class Pipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
+  /** Where a live run reads the files it runs (set by {@link #live} before rendering), or null. */
+  private ElfFiles liveFiles;
+
   public Pipeline(
       AnalyzeOptions options, EventFilter.Options filter, PrintStream stdout, PrintStream err) {
     this.options = options;
@@ -173,6 +178,12 @@ public final class Pipeline {
     try (live;
         RecordingWriter recording =
             run.save() == null ? null : new RecordingWriter(run.save(), header(live, run))) {
+      // a live run reads the files it runs; its recording carries what they said
+      liveFiles =
+          recording == null
+              ? ElfFiles.local()
+              : ElfFiles.local()
+                  .recordingTo(a -> recording.elf(json -> RecordedElf.write(json, a)));
       Handoff handoff = new Handoff();
       CompletableFuture<LiveRun.Outcome> running =
           CompletableFuture.supplyAsync(
@@ -346,7 +357,8 @@ public final class Pipeline {
     boolean reports =
         options.summary() != AnalyzeOptions.Summary.none
             || options.format() == AnalyzeOptions.Format.html;
-    Annotator annotate = new Annotator(snaps, options.stages(), caveats::attach, reports);
+    Annotator annotate =
+        new Annotator(snaps, options.stages(), caveats::attach, reports, elfFiles(inputs));
     annotator = annotate;
     Renderer renderer;
     try {
@@ -398,6 +410,7 @@ public final class Pipeline {
       if (target.failed() && !target.readerGone()) {
         return writeError(target);
       }
+      elfNote(annotate.elfProblems());
       String caveatSummary = caveats.summary();
       if (caveatSummary != null && !inputs.isEmpty()) {
         // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
@@ -420,6 +433,50 @@ public final class Pipeline {
       // only writing throws here: reading errors come wrapped
       return target.readerGone() ? ExitCode.OK.code : writeError(target);
     }
+  }
+
+  /**
+   * Where the ELF headers of the programs execve maps come from: a live run's own files; what a
+   * recording carries (none when it carries none); for a log, this machine's files or a copy under
+   * {@code --root}, used only once the trace confirms them (ld.so's RELRO mprotect, see
+   * ExecImages); none with {@code --no-elf}.
+   */
+  private ElfFiles elfFiles(List<AnalyzeInputs.Input> inputs) {
+    if (inputs.isEmpty()) {
+      return liveFiles;
+    }
+    if (options.noElf()) {
+      return null;
+    }
+    if (recording != null) {
+      return recording.elfObjects().isEmpty()
+          ? null
+          : ElfFiles.recorded(RecordedElf.answers(recording.elfObjects()));
+    }
+    ElfFiles files = options.root() == null ? ElfFiles.local() : ElfFiles.under(options.root());
+    return files.untilProven();
+  }
+
+  /**
+   * Says once, on standard error, that files were not used (the output is then what the trace alone
+   * shows): the first reason and how many more.
+   */
+  private void elfNote(List<String> problems) {
+    if (problems.isEmpty()) {
+      return;
+    }
+    String more =
+        problems.size() == 1
+            ? ""
+            : " (and " + (problems.size() - 1) + " more program(s) or loader(s) like it)";
+    // the paths are the trace's bytes: shown as a terminal can show them
+    err.println(
+        "memtrace: "
+            + RawText.terminal(problems.get(0))
+            + more
+            + (liveFiles == null && recording == null
+                ? "; --root DIR reads a copy of the traced machine's files"
+                : ""));
   }
 
   /** As coreutils says it: {@code memtrace: write error: No space left on device}. */

@@ -313,14 +313,23 @@ public final class JsonlRenderer implements Renderer {
           g.writeFieldName(JsonlFields.CLASS);
           g.writeString(JsonlFields.label(cls));
         }
-        if (c.before() != null) {
-          g.writeFieldName(JsonlFields.BEFORE);
-          region(c.before());
-        }
-        if (c.after() != null) {
-          g.writeFieldName(JsonlFields.AFTER);
-          region(c.after());
-        }
+        beforeAfter(c);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (!a.learnt().isEmpty()) {
+      // what the model learnt at this event from a snapshot or from ELF headers, not from the call
+      g.writeArrayFieldStart("learnt");
+      for (RegionChange c : a.learnt()) {
+        g.writeStartObject();
+        g.writeFieldName(JsonlFields.OP);
+        g.writeString(JsonlFields.op(c.op()));
+        // only a snapshot's resync takes a region away
+        g.writeStringField(
+            "from",
+            c.after() != null ? c.after().learnt().words() : Region.Learnt.SNAPSHOT.words());
+        beforeAfter(c);
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -369,6 +378,18 @@ public final class JsonlRenderer implements Renderer {
         reason(why.get(i), a.event().line());
       }
       g.writeEndArray();
+    }
+  }
+
+  /** A change's regions: {@code before} unless it adds one, {@code after} unless it removes one. */
+  private void beforeAfter(RegionChange c) throws IOException {
+    if (c.before() != null) {
+      g.writeFieldName(JsonlFields.BEFORE);
+      region(c.before());
+    }
+    if (c.after() != null) {
+      g.writeFieldName(JsonlFields.AFTER);
+      region(c.after());
     }
   }
 

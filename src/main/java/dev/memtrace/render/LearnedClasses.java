@@ -25,13 +25,16 @@ public final class LearnedClasses implements RegionClassifier {
     this.fallback = fallback;
   }
 
-  /** Takes the classes of the regions the event's changes leave or remove. */
+  /** Takes the classes of the regions the event's changes (and learnt changes) leave or remove. */
   public void learn(AnnotatedEvent a) {
     for (int i = 0; i < a.changes().size(); i++) {
       RegionClass cls = a.classOf(i);
       RegionChange c = a.changes().get(i);
       Region r = c.after() != null ? c.after() : c.before();
       learn(r, cls);
+    }
+    for (int i = 0; i < a.learnt().size(); i++) {
+      learn(a.learnt().get(i).after(), a.learntClassOf(i));
     }
   }
 

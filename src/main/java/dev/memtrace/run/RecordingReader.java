@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
     try {
       RecordingReader r = new RecordingReader(file, in);
       r.readHeader();
+      r.elf = elfObjects(file);
       return r;
     } catch (IOException | RuntimeException e) {
       in.close();
@@ -120,6 +122,59 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
   private RecordingReader(Path file, RecordingLines in) {
     this.file = file;
     this.in = in;
+  }
+
+  /** What the run's files told about the programs execve mapped (none in older recordings). */
+  private List<JsonNode> elf = List.of();
+
+  /**
+   * The {@code "type":"elf"} objects: what the run's files told about the programs execve mapped,
+   * for a replay that reads no file ({@code dev.memtrace.elf.RecordedElf} reads them); empty when
+   * the recording carries none (made before recordings carried them).
+   */
+  public List<JsonNode> elfObjects() {
+    return elf;
+  }
+
+  private static final String ELF_PREFIX = "{\"type\":\"elf\"";
+
+  /**
+   * The elf objects of a recording, read ahead of its replay: a live run records them when its
+   * model asks, a little after the execve's line, and the replay's model asks at that line. A
+   * damaged one is left out (the replay then says the file is not in the recording); the replay
+   * itself counts the damage when it reaches it.
+   */
+  private static List<JsonNode> elfObjects(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+      for (String l = in.readLine(); l != null; l = in.readLine()) {
+        if (!l.startsWith(ELF_PREFIX)) {
+          continue;
+        }
+        JsonNode o = elfObject(l);
+        if (o != null) {
+          out.add(o);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One elf object's line, or null when it is damaged (counted where the replay reaches it). */
+  private static JsonNode elfObject(String line) {
+    try {
+      JsonNode o =
+          Json.MAPPER.readTree(
+              new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+      return o != null && o.isObject() && wholeElf(o) ? o : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether an elf object names what it answers (the elf stage checks the headers it holds). */
+  private static boolean wholeElf(JsonNode o) {
+    return o.path("kind").isTextual() && o.path("path").isTextual();
   }
 
   /** The header, or null when it was damaged. */
@@ -299,6 +354,11 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
             return;
           }
           case "end" -> end(o);
+          case "elf" -> {
+            if (!wholeElf(o)) {
+              throw new Damage("an elf object without the path it answers for");
+            }
+          }
           case "header" -> throw new Damage("a second header");
           default ->
               throw new Damage("unknown object type " + shown(o.path("type").toString(), 40));

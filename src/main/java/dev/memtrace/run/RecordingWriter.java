@@ -19,6 +19,7 @@ import java.util.List;
  *  "strace":{"version":"6.1","argv":[...]},"kernel":"6.18.44","glibc":"2.36",
  *  "started":"2026-11-26T09:35:10Z","snapshots":true,"delayMicros":2000}
  * {"type":"log","line":1,"text":"4202  1795683651.094989 execve(\"/bin/cat\", ...) = 0 <0.000233>"}
+ * {"type":"elf","kind":"program","path":"/bin/cat","dir":null,"file":"/usr/bin/cat",...}
  * {"type":"snapshot","line":7,"pid":4202,"kind":"after-call","threads":1,"micros":85,
  *  "delayMicros":2000,"maps":"55d1c0e00000-55d1c0e02000 r--p ..."}
  * {"type":"end","exitStatus":0,"interrupted":false,"lines":120,"snapshots":31}
@@ -67,7 +68,7 @@ public final class RecordingWriter implements AutoCloseable {
     json.writeEndArray();
   }
 
-  public void item(LiveItem item) throws IOException {
+  public synchronized void item(LiveItem item) throws IOException {
     json.writeStartObject();
     if (item instanceof LiveItem.LogLine l) {
       json.writeStringField("type", "log");
@@ -87,8 +88,39 @@ public final class RecordingWriter implements AutoCloseable {
     json.flush();
   }
 
-  public void end(int exitStatus, boolean interrupted, int lines, int snapshots)
+  /** Writes the fields of one object of the recording (its type among them). */
+  @FunctionalInterface
+  public interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  /**
+   * What the files told the run's model about a program execve mapped (a {@code "type":"elf"}
+   * object, whose fields {@code dev.memtrace.elf.RecordedElf} writes): written when the model asks,
+   * a little after the execve's line, by the thread that renders. A failure to write is kept and
+   * thrown by {@link #end}, as the renderer cannot stop for it.
+   */
+  public synchronized void elf(Fields fields) {
+    if (elfFailure != null) {
+      return;
+    }
+    try {
+      json.writeStartObject();
+      fields.write(json);
+      json.writeEndObject();
+      json.flush();
+    } catch (IOException e) {
+      elfFailure = e;
+    }
+  }
+
+  private IOException elfFailure;
+
+  public synchronized void end(int exitStatus, boolean interrupted, int lines, int snapshots)
       throws IOException {
+    if (elfFailure != null) {
+      throw elfFailure;
+    }
     json.writeStartObject();
     json.writeStringField("type", "end");
     json.writeNumberField("exitStatus", exitStatus);
@@ -100,7 +132,7 @@ public final class RecordingWriter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     json.writeRaw('\n');
     json.close();
     out.close();

@@ -291,4 +291,25 @@ class CorrelatorTest {
         .containsExactly(
             "7f7540e53000-7f7540e57000", "7f7568000000-7f756810e000", "7f756810e000-7f7570000000");
   }
+
+  /**
+   * A snapshot after a process's last call (its exit_group) teaches what the kernel made ([stack]
+   * here): the exit, the last event of that space, carries it, so the picture keeps it.
+   */
+  @Test
+  void whatASnapshotAfterTheLastCallTaughtRidesOnTheExit() {
+    String log =
+        "10 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000\n"
+            + "10 exit_group(0) = ?\n"
+            + "10 +++ exited with 0 +++\n";
+    String maps =
+        "7f0000000000-7f0000002000 rw-p 00000000 00:00 0 \n"
+            + "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]\n";
+    List<AnnotatedEvent> events = replay(log, List.of(new Snapshot(2, 10, maps)));
+    assertThat(at(events, 2).learnt()).isEmpty();
+    assertThat(at(events, 3).learnt())
+        .extracting(c -> c.after() == null ? null : c.after().path())
+        .containsExactly("[stack]");
+  }
 }

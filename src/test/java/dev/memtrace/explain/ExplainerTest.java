@@ -214,6 +214,15 @@ class ExplainerTest {
         .isEqualTo(RegionClass.THREAD_STACK);
   }
 
+  @Test
+  void theAnonymousTailTheElfHeadersLaidOutIsTheImagesBss() {
+    Region tail =
+        new Region(0x1000, 0x2000, "rw-p", 0, "00:00", 0, "", 1, Region.Learnt.ELF_HEADER);
+    assertThat(Classifier.classify(tail, null)).isEqualTo(RegionClass.IMAGE_BSS);
+    Region mapped = new Region(0x1000, 0x2000, "rw-p", 0, "00:00", 0, "", 1);
+    assertThat(Classifier.classify(mapped, null)).isEqualTo(RegionClass.ANON);
+  }
+
   private static Region region(String path, String perms) {
     return new Region(0x1000, 0x2000, perms, 0, "00:00", 0, path, 0);
   }

@@ -1,14 +1,12 @@
 package dev.memtrace.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +28,7 @@ class ExecImagesTest {
 
   @BeforeEach
   void files() throws Exception {
-    Path cat = Path.of("/usr/bin/cat");
-    Path ld = Path.of("/lib64/ld-linux-x86-64.so.2");
-    assumeTrue(Files.isReadable(cat) && Files.isReadable(ld));
-    prog = ElfFile.read(cat);
-    assumeTrue(
-        prog.movable()
-            && prog.relro() != null
-            && "/lib64/ld-linux-x86-64.so.2".equals(prog.interp()));
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("lib64"));
-    Files.copy(cat, root.resolve("bin/prog"));
-    Files.copy(ld, root.resolve("lib64/ld-linux-x86-64.so.2"));
+    prog = CatUnderRoot.copy(root);
     model = new MemoryModel(ElfFiles.under(root), null);
   }
 
@@ -85,7 +72,18 @@ class ExecImagesTest {
     assertThat(regions).extracting(Region::perms).contains("r-xp", "rw-p");
     assertThat(model.space(10).unplacedImages())
         .containsExactly("loader /lib64/ld-linux-x86-64.so.2");
-    assertThat(notes).isEmpty();
+    assertThat(model.elfProblems())
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(n)
+                    .startsWith("the trace never showed where the kernel put the loader "));
+    // what the ELF layout made is told apart from the mprotect's own (empty) part
+    // each segment added, then the data segment's split: a ~ to r--p and a + of the rw-p rest
+    assertThat(model.placedNow()).hasSize((int) segments + 2);
+    assertThat(model.placedNow().subList(0, (int) segments))
+        .allSatisfy(c -> assertThat(c.op()).isEqualTo(RegionChange.Op.ADDED));
+    assertThat(notes).allSatisfy(n -> assertThat(n).contains("the model knew no memory there"));
   }
 
   @Test
@@ -107,15 +105,44 @@ class ExecImagesTest {
     feed(EXEC, relroCall(relroLength() + 0x10000));
     assertThat(model.space(10).regions()).noneMatch(r -> r.learnt() == Region.Learnt.ELF_HEADER);
     assertThat(model.space(10).unplacedImages()).hasSize(2);
-    assertThat(notes).anySatisfy(n -> assertThat(n).contains("may differ from the traced ones"));
+    assertThat(model.elfProblems())
+        .singleElement()
+        .satisfies(n -> assertThat(n).startsWith("line 2 ").contains("may differ from the traced"));
   }
 
   @Test
   void aMissingProgramIsSaidAndNothingIsLaidOut() {
     feed("10 execve(\"/bin/gone\", [\"gone\"], 0x7ffc /* 1 var */) = 0");
     assertThat(model.space(10).regions()).isEmpty();
-    assertThat(notes)
-        .anySatisfy(
-            n -> assertThat(n).startsWith("the program's ELF headers are unknown (cannot read "));
+    assertThat(model.elfProblems())
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(n)
+                    .startsWith(
+                        "the ELF headers of the program /bin/gone are unknown (cannot read "));
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
+  void aRecordedAnswerLaysOutTheSameImageWithoutTheFile() {
+    List<ElfFiles.Answer> heard = new ArrayList<>();
+    model = new MemoryModel(ElfFiles.under(root).recordingTo(heard::add), null);
+    feed(EXEC, relroCall(relroLength()));
+    List<Region> read = model.space(10).regions();
+    assertThat(heard).extracting(ElfFiles.Answer::kind).containsExactly("program", "file");
+
+    model = new MemoryModel(ElfFiles.recorded(heard), null);
+    feed(EXEC, relroCall(relroLength()));
+    assertThat(model.space(10).regions()).isEqualTo(read).isNotEmpty();
+  }
+
+  @Test
+  void aQuestionTheRecordingDoesNotAnswerIsSaid() {
+    model = new MemoryModel(ElfFiles.recorded(List.of()), null);
+    feed(EXEC);
+    assertThat(model.elfProblems())
+        .singleElement()
+        .satisfies(n -> assertThat(n).contains("/bin/prog is not in the recording"));
   }
 }

@@ -53,7 +53,12 @@ final class EventSpool implements AutoCloseable {
     final List<Region> before = new ArrayList<>();
     final List<Region> after = new ArrayList<>();
 
-    /** What a snapshot taught just before the event, as before and after regions. */
+    /**
+     * What a snapshot taught or the ELF headers laid out just before the event: the class the
+     * explain stage gave (null: none), before and after regions.
+     */
+    final List<RegionClass> learntClasses = new ArrayList<>();
+
     final List<Region> learntBefore = new ArrayList<>();
 
     final List<Region> learntAfter = new ArrayList<>();
@@ -137,9 +142,12 @@ final class EventSpool implements AutoCloseable {
       e.before.add(readRegion());
       e.after.add(readRegion());
     }
+    e.learntClasses.clear();
     e.learntBefore.clear();
     e.learntAfter.clear();
     for (int n = in.readInt(); n > 0; n--) {
+      int cls = in.readByte();
+      e.learntClasses.add(cls < 0 ? null : RegionClass.values()[cls]);
       e.learntBefore.add(readRegion());
       e.learntAfter.add(readRegion());
     }

@@ -142,7 +142,10 @@ public final class PerfettoRenderer implements Renderer {
       EventSpool.writeRegion(d, c.after());
     }
     d.writeInt(a.learnt().size());
-    for (RegionChange c : a.learnt()) {
+    for (int i = 0; i < a.learnt().size(); i++) {
+      RegionChange c = a.learnt().get(i);
+      RegionClass cls = a.learntClassOf(i);
+      d.writeByte(cls == null ? -1 : cls.ordinal());
       EventSpool.writeRegion(d, c.before());
       EventSpool.writeRegion(d, c.after());
     }
@@ -263,6 +266,10 @@ public final class PerfettoRenderer implements Renderer {
         Region r = a.after.get(i) != null ? a.after.get(i) : a.before.get(i);
         classes.learn(r, a.classes.get(i));
         mine.add(r);
+      }
+      for (int i = 0; i < a.learntClasses.size(); i++) {
+        classes.learn(a.learntAfter.get(i), a.learntClasses.get(i));
+        mine.add(a.learntAfter.get(i));
       }
       if (namedTasks.add(task)) {
         names(g, pid, task);
