@@ -90,7 +90,7 @@ final class ExecImages {
         changes.addAll(place(m, t.mm, im, hint[0], (int) hint[1]));
       } else {
         t.mm.unplaced.add(im);
-        m.waiting.put(im, true);
+        m.waiting.add(im);
       }
     }
     return new Outcome(changes, List.of());

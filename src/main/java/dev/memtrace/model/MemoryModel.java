@@ -123,7 +123,7 @@ public final class MemoryModel implements ModelView {
   public List<String> elfProblems() {
     List<String> out = new ArrayList<>(elfProblems);
     Set<String> named = new LinkedHashSet<>();
-    for (ExecImages.Image im : waiting.keySet()) {
+    for (ExecImages.Image im : waiting) {
       named.add(im.role() + " " + im.kernelPath());
     }
     for (String n : named) {
@@ -136,7 +136,7 @@ public final class MemoryModel implements ModelView {
   }
 
   /** Images waiting for the trace to place them, and not yet said not to fit it. */
-  final Map<ExecImages.Image, Boolean> waiting = new IdentityHashMap<>();
+  final Set<ExecImages.Image> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
 
   void placedNow(List<RegionChange> changes) {
     if (placedNow.isEmpty()) {
