@@ -24,6 +24,9 @@ final class JvmRules {
   /** Where zero-based compressed oops need the heap to end: 32 GiB. */
   static final long OOPS_TOP = 32L << 30;
 
+  /** HotSpot's UnscaledOopHeapMax: a heap that ends here needs neither base nor shift. */
+  static final long UNSCALED_OOPS_TOP = 4L << 30;
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("jvm-stack-guard-commit", "mmap")
@@ -126,7 +129,7 @@ final class JvmRules {
                 flag("MAP_NORESERVE"),
                 noFlag("MAP_FIXED"),
                 jvm(),
-                c -> c.addr() != 0 && c.length() != Glibc.HEAP_MAX)
+                c -> c.addr() != 0 && c.addr() != c.sp.arenaHint)
             .frames("os::reserve_memory", "os::attempt_reserve_memory_at")
             .effect(
                 (c, before) -> {
@@ -136,6 +139,7 @@ final class JvmRules {
             .says(
                 c -> {
                   long end = c.result() + c.length();
+                  boolean unscaled = end == UNSCALED_OOPS_TOP;
                   boolean zeroBased = end == OOPS_TOP;
                   return Said.of(
                           "the JVM reserves the whole Java heap: "
@@ -148,8 +152,12 @@ final class JvmRules {
                                   ? "; it ends exactly at 32 GiB, so compressed oops need "
                                       + "no base (zero-based)"
                                   : "")
+                              + (unscaled
+                                  ? "; it ends exactly at 4 GiB, so compressed oops need "
+                                      + "neither base nor shift (unscaled, a 32-bit address)"
+                                  : "")
                               + ". Parts are committed later with mmap(MAP_FIXED)",
-                          zeroBased ? Basis.ARITHMETIC : Basis.PATTERN,
+                          zeroBased || unscaled ? Basis.ARITHMETIC : Basis.PATTERN,
                           hex(c.result()) + " + " + c.length() + " = " + hex(end))
                       .tag(RegionClass.RESERVED, "Java heap reservation");
                 }),

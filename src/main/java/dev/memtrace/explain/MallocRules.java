@@ -178,14 +178,25 @@ final class MallocRules {
                 addrNull(),
                 lengthIs(2 * Glibc.HEAP_MAX))
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
+            .effect(
+                (c, before) -> {
+                  if (c.result() % Glibc.HEAP_MAX == 0) {
+                    c.sp.arenaHint = c.result() + Glibc.HEAP_MAX;
+                    c.sp.arenaHintLine = c.line();
+                  }
+                })
             .says(
                 c ->
                     Said.of(
                             "a new per-thread malloc arena: glibc reserves 2 × HEAP_MAX = "
                                 + 2 * Glibc.HEAP_MAX
                                 + " bytes PROT_NONE (address space only, nothing "
-                                + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; the "
-                                + "munmaps that follow trim the head and tail",
+                                + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; "
+                                + (c.result() % Glibc.HEAP_MAX == 0
+                                    ? "this one came back aligned, so only the upper half is "
+                                        + "unmapped, and glibc remembers its address "
+                                        + "(aligned_heap_area) to try first for the next arena"
+                                    : "the munmaps that follow trim the head and tail"),
                             Basis.ARITHMETIC,
                             "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
                         .tag(RegionClass.RESERVED, "arena reservation")),
@@ -197,16 +208,19 @@ final class MallocRules {
                 prot(),
                 flag("MAP_NORESERVE"),
                 lengthIs(Glibc.HEAP_MAX),
-                c -> c.addr() != 0 && c.addr() % Glibc.HEAP_MAX == 0)
+                c -> c.addr() == c.sp.arenaHint)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
+            .effect((c, before) -> c.sp.arenaHint = -1)
             .says(
                 c ->
                     Said.of(
-                            "another malloc arena heap: 64 MiB PROT_NONE at the 64 MiB-aligned address "
-                                + "glibc remembered from the previous arena's reservation (the upper "
-                                + "half it did not need)",
+                            "another malloc arena heap: 64 MiB PROT_NONE at the address glibc "
+                                + "remembered (aligned_heap_area): the upper half of the 128 MiB "
+                                + "reservation made at line "
+                                + c.sp.arenaHintLine
+                                + ", which came back 64 MiB-aligned and was not needed then",
                             Basis.ARITHMETIC,
-                            hex(c.addr()) + " % 64 MiB = 0")
+                            hex(c.addr()) + " = " + hex(c.addr() - Glibc.HEAP_MAX) + " + 64 MiB")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
         Rule.on("malloc-arena-trim", "munmap")
             .byAllocator()
@@ -219,7 +233,7 @@ final class MallocRules {
             .when(
                 ok(),
                 prot("PROT_READ", "PROT_WRITE"),
-                taggedAs(RegionClass.MALLOC_ARENA, RegionClass.RESERVED),
+                MallocRules::arenaHeap,
                 c -> c.addr() % Glibc.HEAP_MAX == 0)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena")
             .effect(
@@ -303,6 +317,19 @@ final class MallocRules {
    * Whether the munmap cuts the head or the tail off a 128 MiB arena reservation: found by its tag,
    * so the reservations of threads making arenas at the same time are told apart.
    */
+  /**
+   * Whether the address lies in a heap glibc cut for an arena, or in a reservation it made for one:
+   * not merely in some PROT_NONE reservation, which a runtime (V8's cage, HotSpot's heap) makes
+   * too.
+   */
+  static boolean arenaHeap(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    return s != null
+        && (s.tag().cls() == RegionClass.MALLOC_ARENA
+            || s.tag().cls() == RegionClass.RESERVED
+                && s.tag().what().startsWith("arena reservation"));
+  }
+
   static boolean inArenaReservation(Ctx c) {
     long a = c.addr();
     TagMap.Span s = c.sp.tags.at(a);
@@ -501,7 +528,7 @@ final class MallocRules {
 
   /** "the 200704-byte chunk", but "cat's buffer" without an article. */
   static String the(String what) {
-    return what.contains("'s ") ? what : "the " + what;
+    return what.contains("'s ") || what.startsWith("the ") ? what : "the " + what;
   }
 
   static Said mmapChunk(Ctx c) {

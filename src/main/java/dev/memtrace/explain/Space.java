@@ -44,6 +44,14 @@ final class Space {
   long startBrk = -1;
   long brk = -1;
 
+  /**
+   * glibc's aligned_heap_area: where the next arena heap is tried first, the upper half of an arena
+   * reservation that came back 64 MiB-aligned; -1 none. Used once, as glibc uses it.
+   */
+  long arenaHint = -1;
+
+  int arenaHintLine;
+
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 

@@ -116,6 +116,56 @@ class ExplainerTest {
   }
 
   @Test
+  void aJavaHeapOfSixtyFourMibIsTheJavaHeapNotAMallocArena() {
+    // java -Xmx64m: HotSpot places the heap to end at 4 GiB; its size is glibc's HEAP_MAX_SIZE
+    Run.Out out =
+        explain(
+            """
+        7126  mmap(NULL, 20365008, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3</usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so>, 0) = 0x7f9098200000
+        7127  mmap(0xfc000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0xfc000000
+        7127  mmap(0xfc000000, 67108864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0xfc000000
+        """);
+    assertThat(out.why(2))
+        .contains("the whole Java heap: 67108864 bytes")
+        .contains("ends exactly at 4 GiB")
+        .doesNotContain("arena");
+    assertThat(out.why(3)).contains("Java heap reservation").doesNotContain("arena");
+  }
+
+  @Test
+  void glibcRemembersOnlyTheUpperHalfOfAnAlignedArenaReservationAndOnlyOnce() {
+    Run.Out out =
+        explain(
+            """
+        mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f1008000000
+        munmap(0x7f100c000000, 67108864) = 0
+        mmap(0x7f100c000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f100c000000
+        mmap(0x7f1010000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f1010000000
+        """);
+    assertThat(out.why(1)).contains("came back aligned").contains("aligned_heap_area");
+    assertThat(out.why(3))
+        .contains("another malloc arena heap")
+        .contains("reservation made at line 1");
+    // glibc clears aligned_heap_area once tried: a second 64 MiB-aligned hint is not an arena's
+    assertThat(out.why(4)).doesNotContain("malloc arena");
+  }
+
+  @Test
+  void anRwPageAtAnAlignedAddressInARuntimesReservationIsNotAnArena() {
+    // node: V8 reserves 512 MiB at a random hint; its first commit falls on a 64 MiB boundary
+    Run.Out out =
+        explain(
+            """
+        mmap(0x5680000, 537128960, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f0a33fc1000
+        munmap(0x7f0a33fc1000, 258048) = 0
+        mprotect(0x7f0a34000000, 8192, PROT_READ|PROT_WRITE) = 0
+        madvise(0x7f0a34002000, 4096, MADV_DONTNEED) = 0
+        """);
+    assertThat(out.why(3)).contains("changes 8192 bytes").doesNotContain("arena");
+    assertThat(out.why(4)).doesNotContain("arena");
+  }
+
+  @Test
   void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
     Run.Out out =
         explain(
