@@ -167,13 +167,15 @@ final class LoaderRules {
     String kind;
     RegionClass cls;
     if (prot.contains("PROT_EXEC")) {
-      kind = "text segment (code: .plt .text)";
+      kind = "text segment (where a linker puts code: .text, .plt)";
       cls = RegionClass.IMAGE_TEXT;
     } else if (prot.contains("PROT_WRITE")) {
-      kind = "data segment (file part: .tdata .init_array .data.rel.ro .dynamic .got .data)";
+      kind =
+          "data segment (its file part; where a linker puts writable data: .data, .got, .dynamic)";
       cls = RegionClass.IMAGE_DATA;
     } else {
-      kind = "read-only data segment (.rodata .eh_frame)";
+      kind =
+          "read-only data segment (where a linker puts constants and unwind tables: .rodata, .eh_frame)";
       cls = RegionClass.IMAGE_RODATA;
     }
     long off = c.offset();
@@ -250,7 +252,8 @@ final class LoaderRules {
                 + ", ld.so (or, in a static "
                 + "binary, libc's startup) makes "
                 + c.length()
-                + " bytes of its data segment (.data.rel.ro .dynamic .got) read-only, so the "
+                + " bytes of its data segment read-only (PT_GNU_RELRO: what is written only while "
+                + "relocating, such as .got and .data.rel.ro), so the "
                 + "relocated pointers cannot be overwritten; the data mapping splits into an "
                 + "r--p and an rw-p part",
             obj != null ? Basis.ARITHMETIC : Basis.PATTERN,
