@@ -50,6 +50,12 @@ public final class ElfFiles {
   /** Whether an image linked at fixed addresses waits for the trace to confirm the file. */
   private final boolean needProof;
 
+  /**
+   * The files a recording's run read, by the path the kernel showed: a file read here for a replay
+   * of that recording must be the same build (see {@link #expect}).
+   */
+  private final Map<String, ElfFile> expected = new HashMap<>();
+
   /** Hears each answer read from a file (a live run's recording), or null. */
   private final Consumer<Answer> listener;
 
@@ -109,6 +115,55 @@ public final class ElfFiles {
   /** Whether an image linked at fixed addresses waits for the trace to confirm its file. */
   public boolean needProof() {
     return needProof;
+  }
+
+  /** Whether answers come from files (this machine's or under a root), not from a recording. */
+  public boolean readsFiles() {
+    return recorded == null;
+  }
+
+  /**
+   * Whether the file a trace names is a script ({@code #!}) rather than the program execve maps.
+   */
+  public synchronized boolean isScript(String path, String dir) {
+    return recorded == null && shebang(path, dir) != null;
+  }
+
+  /**
+   * Files read from now on for a replay of a recording must be the ones its run read: a file whose
+   * build-id (or, when either has none, whose size) differs from the recording's answer for the
+   * same path is not used, and says why.
+   */
+  public synchronized void expect(List<Answer> recorded) {
+    for (Answer a : recorded) {
+      if (a.opened().ok()) {
+        expected.putIfAbsent(a.opened().kernelPath(), a.opened().elf());
+      }
+    }
+    cache.clear();
+  }
+
+  /** Why the file read is not the build the recording's run read, or null when it is. */
+  private String notAsRecorded(String kernel, ElfFile here) {
+    ElfFile ran = expected.get(kernel);
+    if (ran == null) {
+      return null;
+    }
+    String where = root == null ? "this machine's " : "the one under --root ";
+    if (ran.buildId() != null && here.buildId() != null) {
+      return ran.buildId().equals(here.buildId())
+          ? null
+          : where
+              + kernel
+              + " is another build than the recording's (build-id "
+              + here.buildId()
+              + ", the recording's "
+              + ran.buildId()
+              + ")";
+    }
+    return ran.size() == here.size()
+        ? null
+        : where + kernel + " has " + here.size() + " bytes, the recording's " + ran.size();
   }
 
   static String key(String kind, String path, String dir) {
@@ -216,7 +271,9 @@ public final class ElfFiles {
         Path rootReal = root.toRealPath();
         kernel = real.startsWith(rootReal) ? "/" + rootReal.relativize(real) : kernel;
       }
-      return new Opened(ElfFile.read(real), kernel, null);
+      ElfFile elf = ElfFile.read(real);
+      String differs = notAsRecorded(kernel, elf);
+      return differs == null ? new Opened(elf, kernel, null) : new Opened(null, null, differs);
     } catch (IOException | RuntimeException e) {
       return new Opened(null, null, e.getMessage() == null ? "cannot read " + p : e.getMessage());
     }

@@ -249,7 +249,7 @@ final class FileCalls {
   }
 
   /** A path argument joined to its directory: -y's path of dirFd, else the fd's, else the cwd. */
-  private static String joined(Task t, String decorated, OptionalLong dirFd, String p) {
+  static String joined(Task t, String decorated, OptionalLong dirFd, String p) {
     if (p == null) {
       return null;
     }

@@ -40,6 +40,7 @@ public final class MemoryModel implements ModelView {
     MemoryCalls.register(HANDLERS);
     FileCalls.register(HANDLERS);
     ProcessCalls.register(HANDLERS);
+    StatCalls.register(HANDLERS);
   }
 
   /** Names of the calls that change an address space. */
@@ -109,6 +110,21 @@ public final class MemoryModel implements ModelView {
   /** The load biases this reading learnt, for a second reading of the same log. */
   public Map<String, long[]> hints() {
     return new HashMap<>(learnt);
+  }
+
+  /** The size of a regular file as the trace last showed it, and the line that showed it. */
+  record SizeSeen(long size, int line) {}
+
+  /** The sizes the trace showed of files, by absolute path as the trace named them. */
+  private final Map<String, SizeSeen> sizesSeen = new HashMap<>();
+
+  void sizeSeen(String path, long size, int line) {
+    sizesSeen.put(path, new SizeSeen(size, line));
+  }
+
+  /** The size the trace last showed of the file at path, or null when it showed none. */
+  SizeSeen sizeSeen(String path) {
+    return path == null ? null : sizesSeen.get(path);
   }
 
   void elfProblem(String problem) {

@@ -145,4 +145,49 @@ class ExecImagesTest {
         .singleElement()
         .satisfies(n -> assertThat(n).contains("/bin/prog is not in the recording"));
   }
+
+  @Test
+  void aSizeTheTraceShowsThatTheFileDoesNotHaveIsSaidAndNothingIsLaidOut() {
+    long other = prog.size() + 8;
+    feed(
+        "9 newfstatat(AT_FDCWD, \"/bin/prog\", {st_mode=S_IFREG|0755, st_size="
+            + other
+            + ", ...}, 0) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    // the program's headers name its loader: neither is laid out
+    assertThat(model.space(10).regions()).isEmpty();
+    assertThat(model.space(10).unplacedImages()).isEmpty();
+    assertThat(model.elfProblems())
+        .first()
+        .isEqualTo(
+            "the ELF headers of the program /bin/prog are unknown (the trace shows /bin/prog of "
+                + other
+                + " bytes, the one under --root /bin/prog has "
+                + prog.size()
+                + "): what the kernel mapped at execve is not shown");
+  }
+
+  @Test
+  void theSizeTheTraceShowsOfAnOpenFileIsItsFstat() {
+    feed(
+        "9 openat(AT_FDCWD, \"/bin/prog\", O_RDONLY) = 3",
+        "9 fstat(3, {st_mode=S_IFREG|0755, st_size=1, ...}) = 0",
+        "9 close(3) = 0",
+        EXEC);
+    assertThat(model.space(10).unplacedImages()).isEmpty();
+    assertThat(model.elfProblems().get(0)).contains("the trace shows /bin/prog of 1 bytes");
+  }
+
+  @Test
+  void theSameSizeOrALinksOwnSizeChangesNothing() {
+    feed(
+        "9 stat(\"/bin/prog\", {st_mode=S_IFREG|0755, st_size=" + prog.size() + ", ...}) = 0",
+        "9 newfstatat(AT_FDCWD, \"/bin/prog\", {st_mode=S_IFLNK|0777, st_size=4, ...},"
+            + " AT_SYMLINK_NOFOLLOW) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
+    assertThat(model.elfProblems()).noneMatch(n -> n.contains("the trace shows"));
+  }
 }
