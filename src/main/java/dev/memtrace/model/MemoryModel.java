@@ -397,6 +397,12 @@ public final class MemoryModel implements ModelView {
     lastTask = null;
   }
 
+  /** Who the task with this tid is now (for an event the model did not apply), or null. */
+  public Who whoOf(Integer pid) {
+    Task t = known(key(pid));
+    return t == null ? null : whoOf(t);
+  }
+
   @Override
   public AddressSpace space(Integer pid) {
     Task t = known(key(pid));
