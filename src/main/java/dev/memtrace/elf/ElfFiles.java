@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +57,12 @@ public final class ElfFiles {
    * of that recording must be the same build (see {@link #expect}).
    */
   private final Map<String, ElfFile> expected = new HashMap<>();
+
+  /** What the trace showed of the files it names: a file read must fit it. */
+  private final TraceEvidence evidence = new TraceEvidence();
+
+  /** The keys of programs answered by the interpreter a script names (see {@link #openProgram}). */
+  private final Set<String> scripts = new HashSet<>();
 
   /** Hears each answer read from a file (a live run's recording), or null. */
   private final Consumer<Answer> listener;
@@ -117,16 +125,25 @@ public final class ElfFiles {
     return needProof;
   }
 
-  /** Whether answers come from files (this machine's or under a root), not from a recording. */
-  public boolean readsFiles() {
-    return recorded == null;
+  /**
+   * The trace showed the size of a regular file (a stat or fstat of it): a file read for that path
+   * must have that size. The path is absolute, as the trace named it.
+   */
+  public synchronized void traceShowsSize(String path, long size) {
+    evidence.size(path, size);
   }
 
   /**
-   * Whether the file a trace names is a script ({@code #!}) rather than the program execve maps.
+   * The trace showed ld.so mapping a segment of a file ({@code MAP_FIXED|MAP_DENYWRITE}): a file
+   * read for that path must have a {@code PT_LOAD} segment mapped so.
    */
-  public synchronized boolean isScript(String path, String dir) {
-    return recorded == null && shebang(path, dir) != null;
+  public synchronized void traceShowsSegment(String path, long offset, long length) {
+    evidence.segment(path, offset, length);
+  }
+
+  /** The trace opened the file for writing or renamed another onto it: its evidence is not kept. */
+  public synchronized void traceWrites(String path) {
+    evidence.written(path);
   }
 
   /**
@@ -193,23 +210,53 @@ public final class ElfFiles {
           o = new Opened(null, null, path + " is not in the recording");
         }
       } else {
-        o = kind.equals(PROGRAM) ? readProgram(path, dir) : read(path, dir);
+        o = kind.equals(PROGRAM) ? readProgram(key, path, dir) : read(path, dir);
         if (listener != null) {
           listener.accept(new Answer(kind, path, dir, o));
         }
       }
       cache.put(key, o);
     }
-    return o;
+    return o.ok() && recorded == null ? asTraced(o, scripts.contains(key) ? null : path, dir) : o;
   }
 
-  private Opened readProgram(String path, String dir) {
+  /**
+   * The file read, or why it is not the one the trace ran (see {@link TraceEvidence}); checked at
+   * each question, since the trace may show more of a file after it was first read.
+   *
+   * @param path the path the trace named the file by, or null when it names another file (a script
+   *     whose interpreter execve maps)
+   */
+  private Opened asTraced(Opened o, String path, String dir) {
+    if (evidence.isEmpty()) {
+      return o;
+    }
+    String named = null;
+    if (path != null && path.startsWith("/")) {
+      named = path;
+    } else if (path != null && dir != null && dir.startsWith("/")) {
+      try {
+        named = Path.of(dir, path).normalize().toString();
+      } catch (InvalidPathException e) {
+        named = null; // a NUL byte: no file the trace showed
+      }
+    }
+    String read = (root == null ? "this machine's " : "the one under --root ") + o.kernelPath();
+    String why = evidence.differs(o.elf(), read, named, o.kernelPath());
+    return why == null ? o : new Opened(null, null, why);
+  }
+
+  private Opened readProgram(String key, String path, String dir) {
     Opened o = read(path, dir);
     if (o.ok() || o.problem() == null || !o.problem().endsWith("is not an ELF file")) {
       return o;
     }
     String interp = shebang(path, dir);
-    return interp == null ? o : read(interp, null);
+    if (interp == null) {
+      return o;
+    }
+    scripts.add(key);
+    return read(interp, null);
   }
 
   private String shebang(String path, String dir) {

@@ -54,9 +54,6 @@ final class ExecImages {
       return Outcome.NONE;
     }
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
-    if (prog.ok()) {
-      prog = checked(m, files, prog, files.isScript(path, t.cwd) ? null : path, t.cwd);
-    }
     if (!prog.ok()) {
       t.mm.unread.add("program " + path + " (" + prog.problem() + ")");
       m.elfProblem(
@@ -72,9 +69,6 @@ final class ExecImages {
     String interp = prog.elf().interp();
     if (interp != null) {
       ElfFiles.Opened ld = files.open(interp, null);
-      if (ld.ok()) {
-        ld = checked(m, files, ld, interp, null);
-      }
       if (ld.ok()) {
         images.add(new Image(LOADER, ld.elf(), ld.kernelPath(), line, t.tgid));
       } else {
@@ -100,42 +94,6 @@ final class ExecImages {
       }
     }
     return new Outcome(changes, List.of());
-  }
-
-  /**
-   * The file read for an image, or why it is not the one the trace ran: the trace showed the file's
-   * size (a shell's stat of it before execve, an fstat of it open) and the file read has another.
-   * Files a recording carries are the run's own and are not checked.
-   *
-   * @param spelled the path the trace named the file by (resolved against dir), or null when it
-   *     names another file (a script whose interpreter execve maps)
-   */
-  private static ElfFiles.Opened checked(
-      MemoryModel m, ElfFiles files, ElfFiles.Opened o, String spelled, String dir) {
-    if (!files.readsFiles()) {
-      return o;
-    }
-    String named = spelled == null ? null : Paths.resolve(dir, spelled);
-    MemoryModel.SizeSeen seen = m.sizeSeen(named);
-    if (seen == null) {
-      named = o.kernelPath();
-      seen = m.sizeSeen(named);
-    }
-    if (seen == null || seen.size() == o.elf().size()) {
-      return o;
-    }
-    return new ElfFiles.Opened(
-        null,
-        null,
-        "the trace shows "
-            + named
-            + " of "
-            + seen.size()
-            + " bytes, "
-            + (files.root() == null ? "this machine's " : "the one under --root ")
-            + o.kernelPath()
-            + " has "
-            + o.elf().size());
   }
 
   /**

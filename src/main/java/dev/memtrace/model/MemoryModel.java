@@ -112,21 +112,6 @@ public final class MemoryModel implements ModelView {
     return new HashMap<>(learnt);
   }
 
-  /** The size of a regular file as the trace last showed it, and the line that showed it. */
-  record SizeSeen(long size, int line) {}
-
-  /** The sizes the trace showed of files, by absolute path as the trace named them. */
-  private final Map<String, SizeSeen> sizesSeen = new HashMap<>();
-
-  void sizeSeen(String path, long size, int line) {
-    sizesSeen.put(path, new SizeSeen(size, line));
-  }
-
-  /** The size the trace last showed of the file at path, or null when it showed none. */
-  SizeSeen sizeSeen(String path) {
-    return path == null ? null : sizesSeen.get(path);
-  }
-
   void elfProblem(String problem) {
     elfProblems.add(problem);
   }

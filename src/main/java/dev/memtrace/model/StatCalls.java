@@ -49,7 +49,10 @@ final class StatCalls {
   }
 
   private static Outcome seen(MemoryModel m, Task t, Call a, String path, int buf, String field) {
-    if (path == null || m.elfFiles() == null || !path.startsWith("/")) {
+    if (m.elfFiles() == null) {
+      return Outcome.NONE;
+    }
+    if (path == null || !path.startsWith("/")) {
       return Outcome.NONE;
     }
     String st = a.text(buf);
@@ -59,7 +62,11 @@ final class StatCalls {
     String size = a.field(buf, field);
     OptionalLong n = size == null ? OptionalLong.empty() : Numbers.parse(size);
     if (n.isPresent()) {
-      m.sizeSeen(path, n.getAsLong(), a.event().line());
+      m.elfFiles().traceShowsSize(path, n.getAsLong());
+      String kernel = m.kernelPath(path);
+      if (!kernel.equals(path)) {
+        m.elfFiles().traceShowsSize(kernel, n.getAsLong());
+      }
     }
     return Outcome.NONE;
   }

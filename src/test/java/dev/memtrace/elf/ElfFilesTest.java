@@ -72,4 +72,47 @@ class ElfFilesTest {
                 + " bytes, the recording's "
                 + (cat.size() + 1));
   }
+
+  @Test
+  void aSegmentLdSoMappedMustBeAPtLoadOfTheFileRead() {
+    ElfFiles files = ElfFiles.under(root);
+    Segment text = cat.loads().get(1);
+    long start = text.vaddr() & ~0xfffL;
+    long end = (text.vaddr() + text.filesz() + 0xfff) & ~0xfffL;
+    files.traceShowsSegment("/bin/prog", text.offset() & ~0xfffL, end - start);
+    assertThat(files.open("/bin/prog", null).ok()).isTrue();
+    files.traceShowsSegment("/bin/prog", text.offset() & ~0xfffL, end - start + 0x1000);
+    assertThat(files.open("/bin/prog", null).problem())
+        .isEqualTo(
+            "the trace shows ld.so mapping "
+                + (end - start + 0x1000)
+                + " bytes of /bin/prog from offset 0x"
+                + Long.toHexString(text.offset() & ~0xfffL)
+                + ", which is no PT_LOAD segment of the one under --root /bin/prog");
+  }
+
+  @Test
+  void theSizeTheTraceShowedIsCheckedAtEachQuestionUntilTheTraceWritesTheFile() {
+    ElfFiles files = ElfFiles.under(root);
+    assertThat(files.open("/bin/prog", null).ok()).isTrue();
+    files.traceShowsSize("/bin/prog", cat.size() + 1);
+    assertThat(files.open("/bin/prog", null).problem())
+        .isEqualTo(
+            "the trace shows /bin/prog of "
+                + (cat.size() + 1)
+                + " bytes, the one under --root /bin/prog has "
+                + cat.size());
+    // a file the trace wrote may have changed after what it showed of it
+    files.traceWrites("/bin/prog");
+    files.traceShowsSize("/bin/prog", 0);
+    assertThat(files.open("/bin/prog", null).ok()).isTrue();
+  }
+
+  @Test
+  void aRecordingsAnswersAreNotCheckedAgainstTheTrace() {
+    ElfFiles.Answer a = ran(cat.buildId(), cat.size());
+    ElfFiles files = ElfFiles.recorded(List.of(a));
+    files.traceShowsSize("/bin/prog", 1);
+    assertThat(files.open("/bin/prog", null).ok()).isTrue();
+  }
 }

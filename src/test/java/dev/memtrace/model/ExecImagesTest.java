@@ -190,4 +190,16 @@ class ExecImagesTest {
     assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
     assertThat(model.elfProblems()).noneMatch(n -> n.contains("the trace shows"));
   }
+
+  @Test
+  void theSizeOfAFileTheTraceWroteIsNoEvidence() {
+    feed(
+        "9 openat(AT_FDCWD, \"/bin/prog\", O_RDWR|O_CREAT|O_TRUNC, 0777) = 3",
+        "9 newfstatat(3, \"\", {st_mode=S_IFREG|0755, st_size=0, ...}, AT_EMPTY_PATH) = 0",
+        "9 close(3) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
+    assertThat(model.elfProblems()).noneMatch(n -> n.contains("the trace shows"));
+  }
 }
