@@ -55,8 +55,10 @@ final class StatCalls {
     if (path == null || !path.startsWith("/")) {
       return Outcome.NONE;
     }
-    String st = a.text(buf);
-    if (st == null || !st.contains("S_IFREG")) {
+    String mode = a.field(buf, field.equals("stx_size") ? "stx_mode" : "st_mode");
+    if (mode == null
+        || !mode.startsWith("S_IFREG|")
+        || !(executable(mode) || path.contains(".so"))) {
       return Outcome.NONE;
     }
     String size = a.field(buf, field);
@@ -69,6 +71,16 @@ final class StatCalls {
       }
     }
     return Outcome.NONE;
+  }
+
+  /**
+   * Whether a mode ({@code S_IFREG|0755}) lets someone execute the file: a program's, not a data
+   * file's, whose size is not kept (a log of {@code find} or {@code du} stats many of them).
+   */
+  private static boolean executable(String mode) {
+    String bits = mode.substring(mode.lastIndexOf('|') + 1);
+    OptionalLong n = Numbers.parse(bits.startsWith("0") ? bits : "0" + bits);
+    return n.isPresent() && (n.getAsLong() & 0111) != 0;
   }
 
   /** The file an fd argument names: -y's decoration, else what the model knows of the fd. */

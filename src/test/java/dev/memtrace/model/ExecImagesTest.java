@@ -202,4 +202,19 @@ class ExecImagesTest {
     assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
     assertThat(model.elfProblems()).noneMatch(n -> n.contains("the trace shows"));
   }
+
+  @Test
+  void theSizeOfADataFileIsNotKept() {
+    // mode 0644 and no .so in the name: not a file whose ELF headers the model would read
+    feed(
+        "9 stat(\"/bin/prog\", {st_mode=S_IFREG|0644, st_size=1, ...}) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
+    feed(
+        "11 stat(\"/bin/prog\", {st_mode=S_IFREG|S_ISUID|0755, st_size=1, ...}) = 0",
+        "11 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0");
+    assertThat(model.elfProblems())
+        .anyMatch(n -> n.contains("the trace shows /bin/prog of 1 bytes"));
+  }
 }
