@@ -30,14 +30,14 @@ gcc -O0 -pthread -o thr thr.c
 echo 'int main(void){return 0;}' > hello.c
 seq 1 20000 > nums.txt
 cap="$here/bench/capture-maps.py"
-"$cap" ls -- ls -l /usr/bin/
+"$cap" ls -- ls -la /usr/lib
 "$cap" cat -- cat nums.txt
-"$cap" python3 -- python3 -c 'print(sum(range(10)))'
+"$cap" python3 -- python3 -c 'import json,re'
 "$cap" perl -- perl -e 'print 1+1'
 "$cap" gcc -- gcc -o hello hello.c
 "$cap" targz -- sh -c "tar cf - -C '$here' src/main | gzip > '$out/src.tgz'"
 "$cap" thr -- ./thr
-if command -v node >/dev/null; then "$cap" node -- node -e 'console.log(1)'; fi
+if command -v node >/dev/null; then "$cap" node -- node -e 'let a=[];for(let i=0;i<1e5;i++)a.push({i})'; fi
 "$here/bin/memtrace" --version >/dev/null   # builds target/memtrace.jar
 (cd "$here" && mvn -o -q -B test-compile)
 names=(ls cat python3 perl gcc targz thr)

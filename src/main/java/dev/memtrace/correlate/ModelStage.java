@@ -8,6 +8,9 @@ import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.ExitEvent;
+import dev.memtrace.trace.NoticeEvent;
+import dev.memtrace.trace.Prefix;
+import dev.memtrace.trace.Source;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +37,12 @@ public final class ModelStage {
 
   /** What snapshots taught, by address space, until an event of that space carries it. */
   private final Map<AddressSpace, List<RegionChange>> learnt = new IdentityHashMap<>();
+
+  /** The last snapshot that taught each space something still waiting in {@link #learnt}. */
+  private final Map<AddressSpace, Snapshot> teacher = new IdentityHashMap<>();
+
+  /** The last line of the log read so far. */
+  private int lastLine;
 
   /**
    * Whether what the ELF headers laid out rides as {@link AnnotatedEvent#learnt()} rather than as
@@ -77,6 +86,7 @@ public final class ModelStage {
   }
 
   public AnnotatedEvent annotate(TraceEvent e) {
+    lastLine = Math.max(lastLine, e.line());
     Outcome quick = pending.isEmpty() && learnt.isEmpty() ? model.apply(e) : null;
     if (quick != null) {
       boolean placed = elfAsLearnt && !model.placedNow().isEmpty();
@@ -173,6 +183,7 @@ public final class ModelStage {
     }
     if (!changes.isEmpty()) {
       learnt.computeIfAbsent(space, k -> new ArrayList<>()).addAll(changes);
+      teacher.put(space, s);
     }
     return found;
   }
@@ -180,6 +191,46 @@ public final class ModelStage {
   /** The check said when the kernel's maps after a call hold exactly what the model holds. */
   private static String agrees(Snapshot s) {
     return "snapshot: /proc/" + s.pid() + "/maps after this call agrees with the model";
+  }
+
+  /**
+   * What snapshots taught that no event of their address space came after to carry (a snapshot
+   * after the space's last event in a log that ends without its exit), after {@link #finish}: one
+   * notice past the log's last line for each such space, carrying those regions as learnt, so a
+   * picture of the space keeps them. Empty in almost every log.
+   */
+  public List<AnnotatedEvent> untaken() {
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (Map.Entry<AddressSpace, List<RegionChange>> en : learnt.entrySet()) {
+      Snapshot s = teacher.get(en.getKey());
+      int pid = s.pid();
+      String text =
+          "the log ends: the regions the /proc/"
+              + pid
+              + "/maps snapshot after line "
+              + s.line()
+              + " showed, which no later event of that address space carried";
+      NoticeEvent notice =
+          new NoticeEvent(
+              new Source(null, lastLine + 1, text),
+              Prefix.NONE.withPid(pid),
+              NoticeEvent.Kind.OTHER,
+              text);
+      out.add(
+          new AnnotatedEvent(
+              notice,
+              List.of(),
+              List.of(),
+              null,
+              List.of(),
+              List.of(),
+              model.whoOf(pid),
+              en.getValue(),
+              null));
+    }
+    learnt.clear();
+    teacher.clear();
+    return out;
   }
 
   /** Checks the snapshots no event came after; returns what they found. */

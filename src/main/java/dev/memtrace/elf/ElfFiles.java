@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +51,18 @@ public final class ElfFiles {
 
   /** Whether an image linked at fixed addresses waits for the trace to confirm the file. */
   private final boolean needProof;
+
+  /**
+   * The files a recording's run read, by the path the kernel showed: a file read here for a replay
+   * of that recording must be the same build (see {@link #expect}).
+   */
+  private final Map<String, ElfFile> expected = new HashMap<>();
+
+  /** What the trace showed of the files it names: a file read must fit it. */
+  private final TraceEvidence evidence = new TraceEvidence();
+
+  /** The keys of programs answered by the interpreter a script names (see {@link #openProgram}). */
+  private final Set<String> scripts = new HashSet<>();
 
   /** Hears each answer read from a file (a live run's recording), or null. */
   private final Consumer<Answer> listener;
@@ -111,6 +125,64 @@ public final class ElfFiles {
     return needProof;
   }
 
+  /**
+   * The trace showed the size of a regular file (a stat or fstat of it): a file read for that path
+   * must have that size. The path is absolute, as the trace named it.
+   */
+  public synchronized void traceShowsSize(String path, long size) {
+    evidence.size(path, size);
+  }
+
+  /**
+   * The trace showed ld.so mapping a segment of a file ({@code MAP_FIXED|MAP_DENYWRITE}): a file
+   * read for that path must have a {@code PT_LOAD} segment mapped so.
+   */
+  public synchronized void traceShowsSegment(String path, long offset, long length) {
+    evidence.segment(path, offset, length);
+  }
+
+  /** The trace opened the file for writing or renamed another onto it: its evidence is not kept. */
+  public synchronized void traceWrites(String path) {
+    evidence.written(path);
+  }
+
+  /**
+   * Files read from now on for a replay of a recording must be the ones its run read: a file whose
+   * build-id (or, when either has none, whose size) differs from the recording's answer for the
+   * same path is not used, and says why.
+   */
+  public synchronized void expect(List<Answer> recorded) {
+    for (Answer a : recorded) {
+      if (a.opened().ok()) {
+        expected.putIfAbsent(a.opened().kernelPath(), a.opened().elf());
+      }
+    }
+    cache.clear();
+  }
+
+  /** Why the file read is not the build the recording's run read, or null when it is. */
+  private String notAsRecorded(String kernel, ElfFile here) {
+    ElfFile ran = expected.get(kernel);
+    if (ran == null) {
+      return null;
+    }
+    String where = root == null ? "this machine's " : "the one under --root ";
+    if (ran.buildId() != null && here.buildId() != null) {
+      return ran.buildId().equals(here.buildId())
+          ? null
+          : where
+              + kernel
+              + " is another build than the recording's (build-id "
+              + here.buildId()
+              + ", the recording's "
+              + ran.buildId()
+              + ")";
+    }
+    return ran.size() == here.size()
+        ? null
+        : where + kernel + " has " + here.size() + " bytes, the recording's " + ran.size();
+  }
+
   static String key(String kind, String path, String dir) {
     return kind + "\0" + dir + "\0" + path;
   }
@@ -138,23 +210,53 @@ public final class ElfFiles {
           o = new Opened(null, null, path + " is not in the recording");
         }
       } else {
-        o = kind.equals(PROGRAM) ? readProgram(path, dir) : read(path, dir);
+        o = kind.equals(PROGRAM) ? readProgram(key, path, dir) : read(path, dir);
         if (listener != null) {
           listener.accept(new Answer(kind, path, dir, o));
         }
       }
       cache.put(key, o);
     }
-    return o;
+    return o.ok() && recorded == null ? asTraced(o, scripts.contains(key) ? null : path, dir) : o;
   }
 
-  private Opened readProgram(String path, String dir) {
+  /**
+   * The file read, or why it is not the one the trace ran (see {@link TraceEvidence}); checked at
+   * each question, since the trace may show more of a file after it was first read.
+   *
+   * @param path the path the trace named the file by, or null when it names another file (a script
+   *     whose interpreter execve maps)
+   */
+  private Opened asTraced(Opened o, String path, String dir) {
+    if (evidence.isEmpty()) {
+      return o;
+    }
+    String named = null;
+    if (path != null && path.startsWith("/")) {
+      named = path;
+    } else if (path != null && dir != null && dir.startsWith("/")) {
+      try {
+        named = Path.of(dir, path).normalize().toString();
+      } catch (InvalidPathException e) {
+        named = null; // a NUL byte: no file the trace showed
+      }
+    }
+    String read = (root == null ? "this machine's " : "the one under --root ") + o.kernelPath();
+    String why = evidence.differs(o.elf(), read, named, o.kernelPath());
+    return why == null ? o : new Opened(null, null, why);
+  }
+
+  private Opened readProgram(String key, String path, String dir) {
     Opened o = read(path, dir);
     if (o.ok() || o.problem() == null || !o.problem().endsWith("is not an ELF file")) {
       return o;
     }
     String interp = shebang(path, dir);
-    return interp == null ? o : read(interp, null);
+    if (interp == null) {
+      return o;
+    }
+    scripts.add(key);
+    return read(interp, null);
   }
 
   private String shebang(String path, String dir) {
@@ -216,7 +318,9 @@ public final class ElfFiles {
         Path rootReal = root.toRealPath();
         kernel = real.startsWith(rootReal) ? "/" + rootReal.relativize(real) : kernel;
       }
-      return new Opened(ElfFile.read(real), kernel, null);
+      ElfFile elf = ElfFile.read(real);
+      String differs = notAsRecorded(kernel, elf);
+      return differs == null ? new Opened(elf, kernel, null) : new Opened(null, null, differs);
     } catch (IOException | RuntimeException e) {
       return new Opened(null, null, e.getMessage() == null ? "cannot read " + p : e.getMessage());
     }

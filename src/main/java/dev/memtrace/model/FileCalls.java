@@ -62,9 +62,9 @@ final class FileCalls {
           Map.entry("inotify_init1", 0));
 
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put("open", (m, t, e, a) -> open(t, (Open) a));
-    h.put("creat", (m, t, e, a) -> open(t, (Open) a));
-    h.put("openat", (m, t, e, a) -> open(t, (Open) a));
+    h.put("open", (m, t, e, a) -> open(m, t, (Open) a));
+    h.put("creat", (m, t, e, a) -> open(m, t, (Open) a));
+    h.put("openat", (m, t, e, a) -> open(m, t, (Open) a));
     h.put(
         "openat2",
         (m, t, e, a) -> {
@@ -210,6 +210,9 @@ final class FileCalls {
       MemoryModel m, Task t, Call a, int fromDir, int from, int toDir, int to) {
     String p = m.kernelPath(openedPath(t, a, fromDir, from, false));
     String q = openedPath(t, a, toDir, to, false);
+    if (m.elfFiles() != null && q != null) {
+      m.elfFiles().traceWrites(m.kernelPath(q));
+    }
     return p == null || q == null ? Outcome.NONE : m.renameFile(p, q);
   }
 
@@ -227,12 +230,18 @@ final class FileCalls {
     return null;
   }
 
-  private static Outcome open(Task t, Open a) {
+  private static Outcome open(MemoryModel m, Task t, Open a) {
     long flags = a.flags().orElse(0);
     String resolved = a.resultPath();
     String path = resolved != null ? resolved : joined(t, a.dirPath(), a.dirfd(), a.path());
+    if (m.elfFiles() != null && path != null && (flags & WRITES) != 0) {
+      m.elfFiles().traceWrites(m.kernelPath(path));
+    }
     return put(t, (int) a.returned(), path, 0, (flags & O_CLOEXEC) != 0);
   }
+
+  /** O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: an open that may change the file. */
+  private static final long WRITES = 01 | 02 | 0100 | 01000;
 
   /**
    * The path a call named: -y's resolved path of the fd it returned, else the argument joined to
@@ -249,7 +258,7 @@ final class FileCalls {
   }
 
   /** A path argument joined to its directory: -y's path of dirFd, else the fd's, else the cwd. */
-  private static String joined(Task t, String decorated, OptionalLong dirFd, String p) {
+  static String joined(Task t, String decorated, OptionalLong dirFd, String p) {
     if (p == null) {
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.memtrace.model;
 
 import static dev.memtrace.decode.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 
 import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.Madvise;
@@ -105,6 +106,9 @@ final class MemoryCalls {
         });
   }
 
+  /** MAP_FIXED|MAP_DENYWRITE: ld.so mapping a segment of a library over its reserved span. */
+  private static final long LDSO_SEGMENT = MAP_FIXED | 0x800;
+
   private static Outcome mmap(MemoryModel m, Task t, SyscallEvent e, Mmap a) {
     OptionalLong len = a.length();
     OptionalLong prot = a.prot();
@@ -154,6 +158,12 @@ final class MemoryCalls {
                 + " is unknown (opened before the"
                 + " trace began, or by a call the model does not follow)");
       }
+    }
+    if (m.elfFiles() != null
+        && backing.kind() == Backing.Kind.FILE
+        && backing.path().startsWith("/")
+        && (flags.getAsLong() & LDSO_SEGMENT) == LDSO_SEGMENT) {
+      m.elfFiles().traceShowsSegment(backing.path(), a.offset().orElse(0), len.getAsLong());
     }
     Outcome o =
         MemoryOps.mmap(

@@ -40,6 +40,7 @@ public final class MemoryModel implements ModelView {
     MemoryCalls.register(HANDLERS);
     FileCalls.register(HANDLERS);
     ProcessCalls.register(HANDLERS);
+    StatCalls.register(HANDLERS);
   }
 
   /** Names of the calls that change an address space. */
@@ -379,6 +380,12 @@ public final class MemoryModel implements ModelView {
   private void forgetLast() {
     lastTid = Integer.MIN_VALUE;
     lastTask = null;
+  }
+
+  /** Who the task with this tid is now (for an event the model did not apply), or null. */
+  public Who whoOf(Integer pid) {
+    Task t = known(key(pid));
+    return t == null ? null : whoOf(t);
   }
 
   @Override

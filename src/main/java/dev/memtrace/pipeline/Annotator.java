@@ -9,6 +9,7 @@ import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -86,18 +87,39 @@ final class Annotator implements ReadAhead.Annotator {
     }
   }
 
-  /** The events the explain stage still holds, after the last one. */
+  /**
+   * The events the explain stage still holds, after the last one, then those carrying what the last
+   * snapshots taught and no event carried (see {@link ModelStage#untaken}).
+   */
   @Override
   public List<AnnotatedEvent> finish() {
+    List<AnnotatedEvent> out = new ArrayList<>();
     if (model != null) {
+      List<AnnotatedEvent> untaken;
       try {
         model.finish();
+        untaken = model.untaken();
       } catch (RuntimeException x) {
         throw new StageFailure("model", null, x);
       }
+      for (AnnotatedEvent a : untaken) {
+        AnnotatedEvent after = afterModel.apply(a);
+        if (explainOn) {
+          try {
+            explain.accept(after, out);
+          } catch (RuntimeException x) {
+            throw new StageFailure("explain", after.event(), x);
+          }
+        } else {
+          out.add(after);
+        }
+      }
     }
     try {
-      return explainOn ? explain.finish() : List.of();
+      if (explainOn) {
+        out.addAll(explain.finish());
+      }
+      return out;
     } catch (RuntimeException x) {
       throw new StageFailure("explain", null, x);
     }

@@ -43,6 +43,10 @@ final class SpaceReplay {
     if (input == null) {
       return ExitCode.FAILED.code;
     }
+    if (files != null && !input.elfAnswers().isEmpty()) {
+      // this machine's files stand in for the run's only when they are the same builds
+      files.expect(input.elfAnswers());
+    }
     List<Snapshot> snaps = new ArrayList<>(input.snapshots());
     if (snapshotFile != null) {
       if (!Files.isReadable(snapshotFile)) {

@@ -1,6 +1,8 @@
 package dev.memtrace.pipeline;
 
 import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.elf.RecordedElf;
 import dev.memtrace.run.LiveItem;
 import dev.memtrace.run.MapsSnapshot;
 import dev.memtrace.run.RecordingReader;
@@ -28,17 +30,20 @@ final class TraceInput {
   private final Path file;
   private final byte[] bytes;
   private final List<Snapshot> snapshots;
+  private final List<ElfFiles.Answer> elfAnswers;
 
-  private TraceInput(Path file, byte[] bytes, List<Snapshot> snapshots) {
+  private TraceInput(
+      Path file, byte[] bytes, List<Snapshot> snapshots, List<ElfFiles.Answer> elfAnswers) {
     this.file = file;
     this.bytes = bytes;
     this.snapshots = snapshots;
+    this.elfAnswers = elfAnswers;
   }
 
   /** Opens FILE ("-" for standard input); null after saying on err why it cannot. */
   static TraceInput open(String name, InputStream stdin, PrintWriter err) throws IOException {
     if ("-".equals(name)) {
-      return new TraceInput(null, stdin.readAllBytes(), List.of());
+      return new TraceInput(null, stdin.readAllBytes(), List.of(), List.of());
     }
     Path p = Path.of(name);
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
@@ -46,12 +51,14 @@ final class TraceInput {
       return null;
     }
     if (!RecordingReader.isRecording(p)) {
-      return new TraceInput(p, null, List.of());
+      return new TraceInput(p, null, List.of(), List.of());
     }
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<Snapshot> snaps = new ArrayList<>();
     Map<Integer, String> texts = new HashMap<>();
+    List<ElfFiles.Answer> answers;
     try (RecordingReader r = RecordingReader.open(p)) {
+      answers = RecordedElf.answers(r.elfObjects());
       for (LiveItem i = r.next(); i != null; i = r.next()) {
         if (i instanceof LiveItem.LogLine l) {
           log.write((l.text() + "\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -66,7 +73,7 @@ final class TraceInput {
         }
       }
     }
-    return new TraceInput(p, log.toByteArray(), snaps);
+    return new TraceInput(p, log.toByteArray(), snaps, answers);
   }
 
   /** A new reader from the first line. */
@@ -78,6 +85,11 @@ final class TraceInput {
   /** The snapshots a recording holds (none for a plain log). */
   List<Snapshot> snapshots() {
     return snapshots;
+  }
+
+  /** What a recording's run read of the files it names (none for a plain log). */
+  List<ElfFiles.Answer> elfAnswers() {
+    return elfAnswers;
   }
 
   String name() {

@@ -6,6 +6,7 @@ import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.io.IOException;
@@ -311,5 +312,44 @@ class CorrelatorTest {
     assertThat(at(events, 3).learnt())
         .extracting(c -> c.after() == null ? null : c.after().path())
         .containsExactly("[stack]");
+  }
+
+  /**
+   * A snapshot after the log's last event, in a log that ends without the exit: no later event
+   * comes to carry what it taught, so a notice past the last line does, for the picture.
+   */
+  @Test
+  void whatASnapshotAfterTheLogsLastEventTaughtRidesOnANoticePastTheEnd() {
+    String call =
+        "10 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000";
+    String maps =
+        "7f0000000000-7f0000002000 rw-p 00000000 00:00 0 \n"
+            + "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]\n";
+    for (Snapshot snap :
+        List.of(new Snapshot(1, 10, maps, call), new Snapshot(1, 10, maps, null))) {
+      ModelStage stage = new ModelStage(new MemoryModel(), List.of(snap));
+      AnnotatedEvent only = stage.annotate(TraceReader.parseAll(call + "\n").get(0));
+      stage.finish();
+      assertThat(only.learnt()).isEmpty();
+      List<AnnotatedEvent> rest = stage.untaken();
+      assertThat(rest)
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.learnt())
+                    .extracting(c -> c.after() == null ? null : c.after().path())
+                    .containsExactly("[stack]");
+                assertThat(a.event()).isInstanceOf(NoticeEvent.class);
+                assertThat(a.event().line()).isEqualTo(2);
+                assertThat(a.event().pid()).isEqualTo(10);
+                assertThat(a.who()).isNotNull();
+                assertThat(((NoticeEvent) a.event()).text())
+                    .isEqualTo(
+                        "the log ends: the regions the /proc/10/maps snapshot after line 1 showed,"
+                            + " which no later event of that address space carried");
+              });
+      assertThat(stage.untaken()).isEmpty();
+    }
   }
 }

@@ -145,4 +145,80 @@ class ExecImagesTest {
         .singleElement()
         .satisfies(n -> assertThat(n).contains("/bin/prog is not in the recording"));
   }
+
+  @Test
+  void aSizeTheTraceShowsThatTheFileDoesNotHaveIsSaidAndNothingIsLaidOut() {
+    long other = prog.size() + 8;
+    feed(
+        "9 newfstatat(AT_FDCWD, \"/bin/prog\", {st_mode=S_IFREG|0755, st_size="
+            + other
+            + ", ...}, 0) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    // the program's headers name its loader: neither is laid out
+    assertThat(model.space(10).regions()).isEmpty();
+    assertThat(model.space(10).unplacedImages()).isEmpty();
+    assertThat(model.elfProblems())
+        .first()
+        .isEqualTo(
+            "the ELF headers of the program /bin/prog are unknown (the trace shows /bin/prog of "
+                + other
+                + " bytes, the one under --root /bin/prog has "
+                + prog.size()
+                + "): what the kernel mapped at execve is not shown");
+  }
+
+  @Test
+  void theSizeTheTraceShowsOfAnOpenFileIsItsFstat() {
+    feed(
+        "9 openat(AT_FDCWD, \"/bin/prog\", O_RDONLY) = 3",
+        "9 fstat(3, {st_mode=S_IFREG|0755, st_size=1, ...}) = 0",
+        "9 close(3) = 0",
+        EXEC);
+    assertThat(model.space(10).unplacedImages()).isEmpty();
+    assertThat(model.elfProblems().get(0)).contains("the trace shows /bin/prog of 1 bytes");
+  }
+
+  /** The program was laid out, and no size the trace showed was held against its file. */
+  private void assertPlacedUnquestioned() {
+    assertThat(model.space(10).regions()).anyMatch(r -> r.path().equals("/bin/prog"));
+    assertThat(model.elfProblems()).noneMatch(n -> n.contains("the trace shows"));
+  }
+
+  @Test
+  void theSameSizeOrALinksOwnSizeChangesNothing() {
+    feed(
+        "9 stat(\"/bin/prog\", {st_mode=S_IFREG|0755, st_size=" + prog.size() + ", ...}) = 0",
+        "9 newfstatat(AT_FDCWD, \"/bin/prog\", {st_mode=S_IFLNK|0777, st_size=4, ...},"
+            + " AT_SYMLINK_NOFOLLOW) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertPlacedUnquestioned();
+  }
+
+  @Test
+  void theSizeOfAFileTheTraceWroteIsNoEvidence() {
+    feed(
+        "9 openat(AT_FDCWD, \"/bin/prog\", O_RDWR|O_CREAT|O_TRUNC, 0777) = 3",
+        "9 newfstatat(3, \"\", {st_mode=S_IFREG|0755, st_size=0, ...}, AT_EMPTY_PATH) = 0",
+        "9 close(3) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertPlacedUnquestioned();
+  }
+
+  @Test
+  void theSizeOfADataFileIsNotKept() {
+    // mode 0644 and no .so in the name: not a file whose ELF headers the model would read
+    feed(
+        "9 stat(\"/bin/prog\", {st_mode=S_IFREG|0644, st_size=1, ...}) = 0",
+        EXEC,
+        relroCall(relroLength()));
+    assertPlacedUnquestioned();
+    feed(
+        "11 stat(\"/bin/prog\", {st_mode=S_IFREG|S_ISUID|0755, st_size=1, ...}) = 0",
+        "11 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0");
+    assertThat(model.elfProblems())
+        .anyMatch(n -> n.contains("the trace shows /bin/prog of 1 bytes"));
+  }
 }
