@@ -4,16 +4,15 @@ import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Which process (thread group) and which address space each event belongs to, for renderers that
  * draw one picture per address space or one track per thread, as the model told it with each event
- * ({@link Who}). The model's handles are read once the whole timeline is there: a child whose first
- * lines came before its parent's clone returned is by then known to be the thread or the child the
- * clone made. A log without pids is one task, 0; an event the model did not see (no model) is its
- * task's own process and space.
+ * ({@link Who}). The model's handles are read once the whole timeline is there (a renderer keeps
+ * their ids until then): a child whose first lines came before its parent's clone returned is by
+ * then known to be the thread or the child the clone made. A log without pids is one task, 0; an
+ * event the model did not see (no model) is its task's own process and space.
  */
 public final class SpaceTracker {
 
@@ -23,19 +22,10 @@ public final class SpaceTracker {
   private int copiedFrom = -1;
   private final Map<Integer, Boolean> entered = new HashMap<>();
 
-  /** Reads what every clone, fork and vfork in the timeline made, before the first enter. */
-  public SpaceTracker(List<AnnotatedEvent> timeline) {
-    for (AnnotatedEvent a : timeline) {
-      Who w = a.who();
-      if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
-        copies.putIfAbsent(w.made().space().number(), w.space().number());
-      }
-    }
-  }
-
   /**
-   * For a renderer that read the forks itself: {@code copies} gives, by the model's space number,
-   * the space each forked child's space starts as a copy of (the first fork that made it).
+   * {@code copies} gives, by the model's space number, the space each forked child's space starts
+   * as a copy of (the first fork that made it), read by the renderer from every clone, fork and
+   * vfork in the timeline (their {@link Who#made()}) before the first enter.
    */
   public SpaceTracker(Map<Integer, Integer> copies) {
     this.copies.putAll(copies);

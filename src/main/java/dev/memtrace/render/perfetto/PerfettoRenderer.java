@@ -13,6 +13,7 @@ import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
 import dev.memtrace.render.Texts;
+import dev.memtrace.render.spool.Spool;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -119,13 +120,13 @@ public final class PerfettoRenderer implements Renderer {
     d.writeDouble(Clock.dur(a));
     if (e instanceof SyscallEvent s) {
       d.writeBoolean(true);
-      EventSpool.writeString(d, s.name());
-      EventSpool.writeString(
+      Spool.writeString(d, s.name());
+      Spool.writeString(
           d, a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
     } else {
       d.writeBoolean(false);
-      EventSpool.writeString(d, instantName(e));
-      EventSpool.writeString(d, e.getClass().getSimpleName().replace("Event", "").toLowerCase());
+      Spool.writeString(d, instantName(e));
+      Spool.writeString(d, e.getClass().getSimpleName().replace("Event", "").toLowerCase());
     }
     args.reset();
     try (JsonGenerator g = json.createGenerator(args, JsonEncoding.UTF8)) {
@@ -138,16 +139,16 @@ public final class PerfettoRenderer implements Renderer {
       RegionChange c = a.changes().get(i);
       RegionClass cls = a.classOf(i);
       d.writeByte(cls == null ? -1 : cls.ordinal());
-      EventSpool.writeRegion(d, c.before());
-      EventSpool.writeRegion(d, c.after());
+      Spool.writeRegion(d, c.before());
+      Spool.writeRegion(d, c.after());
     }
     d.writeInt(a.learnt().size());
     for (int i = 0; i < a.learnt().size(); i++) {
       RegionChange c = a.learnt().get(i);
       RegionClass cls = a.learntClassOf(i);
       d.writeByte(cls == null ? -1 : cls.ordinal());
-      EventSpool.writeRegion(d, c.before());
-      EventSpool.writeRegion(d, c.after());
+      Spool.writeRegion(d, c.before());
+      Spool.writeRegion(d, c.after());
     }
     events++;
   }
