@@ -4,7 +4,9 @@ import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which process (thread group) and which address space each event belongs to, for renderers that
@@ -20,7 +22,9 @@ public final class SpaceTracker {
   private final Map<Integer, Integer> copies = new HashMap<>();
 
   private int copiedFrom = -1;
-  private final Map<Integer, Boolean> entered = new HashMap<>();
+
+  /** The spaces met and not ended. */
+  private final Set<Integer> entered = new HashSet<>();
 
   /**
    * {@code copies} gives, by the model's space number, the space each forked child's space starts
@@ -61,11 +65,24 @@ public final class SpaceTracker {
    */
   public int enter(int space) {
     copiedFrom = -1;
-    if (entered.put(space, Boolean.TRUE) == null) {
-      Integer from = copies.get(space);
+    if (entered.add(space)) {
+      Integer from = copies.remove(space); // read once: when the child's space is first met
       copiedFrom = from == null ? -1 : from;
     }
     return space;
+  }
+
+  /**
+   * Forgets a space no later event acts on (the renderer knows when it has replayed the last), so a
+   * trace of many short processes keeps no entry for each that ended.
+   */
+  public void ended(int space) {
+    entered.remove(space);
+  }
+
+  /** How many spaces the tracker keeps an entry for: met and not ended, or forked and not met. */
+  int kept() {
+    return entered.size() + copies.size();
   }
 
   /** After {@link #enter}: the space a fork child's new space copies, or -1. */

@@ -77,6 +77,21 @@ class SpaceTrackerTest {
     assertThat(SpaceTracker.process(t.get(1))).isEqualTo(10);
   }
 
+  @Test
+  void aSpaceThatEndedLeavesNoEntryBehind() {
+    SpaceTracker s = new SpaceTracker(Map.of(7, 3));
+    s.enter(3);
+    assertThat(s.kept()).isEqualTo(2);
+    assertThat(s.enter(7)).isEqualTo(7);
+    assertThat(s.copiedFrom()).isEqualTo(3);
+    s.ended(3);
+    s.ended(7);
+    assertThat(s.kept()).isZero();
+    // met again, a space is new to the tracker (renderers end a space after its last event only)
+    s.enter(7);
+    assertThat(s.copiedFrom()).isEqualTo(-1);
+  }
+
   /** A tracker given the forks of the whole timeline, as a renderer reads them. */
   private static SpaceTracker tracker(List<AnnotatedEvent> timeline) {
     Map<Integer, Integer> copies = new HashMap<>();

@@ -92,8 +92,10 @@ final class ReportData implements AutoCloseable {
   /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
   private final List<Integer> forks = new ArrayList<>();
 
-  /** The tracker's space numbers, renumbered densely in order of first use. */
+  /** The tracker's numbers of the live spaces, renumbered densely in order of first use. */
   private final Map<Integer, Integer> dense = new HashMap<>();
+
+  private int spaceCount;
 
   /** The spaces still needed, by dense number. */
   private final Map<Integer, Live> live = new HashMap<>();
@@ -111,6 +113,9 @@ final class ReportData implements AutoCloseable {
 
   /** One address space while events still need it. */
   private static final class Live {
+    /** The tracker's number. */
+    final int number;
+
     final int owner;
     final SpaceState state;
     boolean retired;
@@ -123,7 +128,8 @@ final class ReportData implements AutoCloseable {
     /** The regions its events gave a class, or it copied. */
     final List<Region> classed = new ArrayList<>();
 
-    Live(int owner, SpaceState state) {
+    Live(int number, int owner, SpaceState state) {
+      this.number = number;
       this.owner = owner;
       this.state = state;
     }
@@ -252,9 +258,8 @@ final class ReportData implements AutoCloseable {
       Region bufferRegion = hasBuffer ? memory.readRegion() : null;
       long bufferAddress = hasBuffer ? mi.readLong() : 0;
 
-      int space =
-          dense.computeIfAbsent(
-              tracker.enter(spaceHandle < 0 ? -1 - task : numbers[spaceHandle]), k -> dense.size());
+      int number = tracker.enter(spaceHandle < 0 ? -1 - task : numbers[spaceHandle]);
+      int space = dense.computeIfAbsent(number, k -> spaceCount++);
       Live l = live.get(space);
       List<Region> initial = List.of();
       learn(changeClasses, changes, true);
@@ -266,7 +271,7 @@ final class ReportData implements AutoCloseable {
         if (execve) {
           retireOldSpaceOf(task);
         }
-        l = new Live(task, state);
+        l = new Live(number, task, state);
         live.put(space, l);
         initial = new ArrayList<>(state.regions());
         for (Region r : initial) {
@@ -298,16 +303,16 @@ final class ReportData implements AutoCloseable {
         buf = r == null ? null : id(r, space, l);
       }
       ev.add("buf", buf);
-      List<Integer> ended = releases.remove(index);
-      if (ended != null) {
-        for (int number : ended) {
-          release(dense.get(number));
+      List<Integer> over = releases.remove(index);
+      if (over != null) {
+        for (int ended : over) {
+          release(dense.get(ended), tracker);
         }
       }
     }
     // every space ends at an event; this is in case one did not
     for (int s : new ArrayList<>(live.keySet())) {
-      release(s);
+      release(s, tracker);
     }
     ev.end();
     regionColumns.end();
@@ -414,8 +419,10 @@ final class ReportData implements AutoCloseable {
    * Lets a space go: its axis is final, so its regions' places and its row are written, and the
    * classes learnt for its regions are forgotten unless a live space has them too.
    */
-  private void release(int space) throws IOException {
+  private void release(int space, SpaceTracker tracker) throws IOException {
     Live l = live.remove(space);
+    dense.remove(l.number);
+    tracker.ended(l.number);
     AddressAxis axis = new AddressAxis(l.ever);
     for (int k = 0; k < l.ever.size(); k++) {
       Region r = l.ever.get(k);
@@ -464,7 +471,7 @@ final class ReportData implements AutoCloseable {
     g.writeFieldName("classes");
     DataJson.write(g, totals.classNames());
     g.writeArrayFieldStart("spaces");
-    for (int s = 0; s < dense.size(); s++) {
+    for (int s = 0; s < spaceCount; s++) {
       g.writeRawValue(spaceRows.get(s));
     }
     g.writeEndArray();

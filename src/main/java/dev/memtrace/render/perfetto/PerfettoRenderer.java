@@ -306,6 +306,7 @@ public final class PerfettoRenderer implements Renderer {
       }
       if (lastNeeded.getOrDefault(space, -1L) == index) {
         states.remove(space);
+        tracker.ended(space);
         classes.forget(classed.remove(space), r -> held(states, r));
       }
     }
