@@ -2,10 +2,9 @@ package dev.memtrace.render.html;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
-import dev.memtrace.model.Who;
+import dev.memtrace.render.HandleIds;
 import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
@@ -31,7 +30,6 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,12 +83,7 @@ final class ReportData implements AutoCloseable {
   private boolean anyTime;
 
   /** The model's handles the events named, by id; read once the whole timeline is there. */
-  private final Map<Handle, Integer> handleIds = new IdentityHashMap<>();
-
-  private final List<Handle> handles = new ArrayList<>();
-
-  /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
-  private final List<Integer> forks = new ArrayList<>();
+  private final HandleIds handles = new HandleIds();
 
   /** The tracker's numbers of the live spaces, renumbered densely in order of first use. */
   private final Map<Integer, Integer> dense = new HashMap<>();
@@ -162,24 +155,13 @@ final class ReportData implements AutoCloseable {
   void event(AnnotatedEvent a) throws IOException {
     open();
     TraceEvent e = a.event();
-    Who w = a.who();
-    if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
-      forks.add(id(w.made().space()));
-      forks.add(id(w.space()));
-    }
     int task = SpaceTracker.task(e);
     DataOutputStream o = who.out();
     o.writeInt(task);
-    o.writeInt(
-        w == null
-            ? -1
-            : id(
-                w.made() != null && w.made().kind() == Who.Kind.EXEC
-                    ? w.made().space()
-                    : w.space()));
+    o.writeInt(handles.space(a));
     o.writeBoolean(isExecve(e));
     DataOutputStream m = memory.out();
-    m.writeInt(w == null || e.pid() == null ? -1 : id(w.process()));
+    m.writeInt(handles.process(a));
     m.writeInt(a.changes().size());
     for (int i = 0; i < a.changes().size(); i++) {
       writeChange(m, a.classOf(i), a.changes().get(i));
@@ -215,27 +197,11 @@ final class ReportData implements AutoCloseable {
     Spool.writeRegion(m, c.after());
   }
 
-  private int id(Handle h) {
-    Integer id = handleIds.get(h);
-    if (id == null) {
-      id = handles.size();
-      handleIds.put(h, id);
-      handles.add(h);
-    }
-    return id;
-  }
-
   /** After the last event: replays the spaces, filling the columns that needed the timeline. */
   void finish() throws IOException {
     open();
-    int[] numbers = new int[handles.size()];
-    for (int i = 0; i < numbers.length; i++) {
-      numbers[i] = handles.get(i).number();
-    }
-    Map<Integer, Integer> copies = new HashMap<>();
-    for (int i = 0; i < forks.size(); i += 2) {
-      copies.putIfAbsent(numbers[forks.get(i)], numbers[forks.get(i + 1)]);
-    }
+    int[] numbers = handles.numbers();
+    Map<Integer, Integer> copies = handles.copies(numbers);
     Map<Long, List<Integer>> releases = releases(numbers, copies);
     SpaceTracker tracker = new SpaceTracker(copies);
     who.rewind();

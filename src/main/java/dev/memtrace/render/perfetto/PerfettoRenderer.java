@@ -3,10 +3,9 @@ package dev.memtrace.render.perfetto;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
-import dev.memtrace.model.Who;
+import dev.memtrace.render.HandleIds;
 import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
@@ -30,7 +29,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,17 +64,12 @@ public final class PerfettoRenderer implements Renderer {
   private long events;
 
   /** The model's handles the events named, by id; read once the whole timeline is there. */
-  private final Map<Handle, Integer> handleIds = new IdentityHashMap<>();
-
-  private final List<Handle> handles = new ArrayList<>();
+  private final HandleIds handles = new HandleIds();
 
   /** By handle id: the first and the last event acting on that space (-1: none). */
   private final List<Long> firstUse = new ArrayList<>();
 
   private final List<Long> lastUse = new ArrayList<>();
-
-  /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
-  private final List<Integer> forks = new ArrayList<>();
 
   /** One event's args object, rendered as it comes. */
   private final ByteArrayOutputStream args = new ByteArrayOutputStream(512);
@@ -98,20 +91,9 @@ public final class PerfettoRenderer implements Renderer {
     }
     DataOutputStream d = spool.out();
     TraceEvent e = a.event();
-    Who w = a.who();
-    if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
-      forks.add(id(w.made().space()));
-      forks.add(id(w.space()));
-    }
+    int space = handles.space(a);
     d.writeInt(SpaceTracker.task(e));
-    d.writeInt(w == null || e.pid() == null ? -1 : id(w.process()));
-    int space =
-        w == null
-            ? -1
-            : id(
-                w.made() != null && w.made().kind() == Who.Kind.EXEC
-                    ? w.made().space()
-                    : w.space());
+    d.writeInt(handles.process(a));
     d.writeInt(space);
     if (space >= 0) {
       used(space);
@@ -203,16 +185,6 @@ public final class PerfettoRenderer implements Renderer {
     return false;
   }
 
-  private int id(Handle h) {
-    Integer id = handleIds.get(h);
-    if (id == null) {
-      id = handles.size();
-      handleIds.put(h, id);
-      handles.add(h);
-    }
-    return id;
-  }
-
   @Override
   public void finish() throws IOException {
     if (spool == null) {
@@ -227,14 +199,8 @@ public final class PerfettoRenderer implements Renderer {
   /** The document, from the spooled events, now that the handles and the times are final. */
   private void write(EventSpool s) throws IOException {
     clock.seenAll();
-    int[] numbers = new int[handles.size()];
-    for (int i = 0; i < numbers.length; i++) {
-      numbers[i] = handles.get(i).number();
-    }
-    Map<Integer, Integer> copies = new HashMap<>();
-    for (int i = 0; i < forks.size(); i += 2) {
-      copies.putIfAbsent(numbers[forks.get(i)], numbers[forks.get(i + 1)]);
-    }
+    int[] numbers = handles.numbers();
+    Map<Integer, Integer> copies = handles.copies(numbers);
     SpaceTracker tracker = new SpaceTracker(copies);
     Map<Integer, Long> lastNeeded = lastNeeded(numbers, copies);
     Map<Integer, SpaceState> states = new HashMap<>();
