@@ -47,10 +47,10 @@ import java.util.stream.Collectors;
  * what depends on the whole timeline (the space and process an event belongs to, final once the
  * model has seen every clone) waits in {@link Spool}s, and {@link #finish} replays the address
  * spaces from them, writing the event's deltas and the region table to further columns. Only the
- * live spaces are held: a space is let go once no later event needs it (its last event, a forked
- * child's first, or the execve that retires it), and its axis, its regions' places and its row are
- * then made. Every column is a temporary file until the page copies it; all are deleted by {@link
- * #close}.
+ * live spaces are held: a space is let go once no later event needs it (its last event, or a forked
+ * child's first), and its axis, its regions' places and its row are then made; of one a later
+ * execve of its task replaces, only its bytes per class and per object wait for that execve. Every
+ * column is a temporary file until the page copies it; all are deleted by {@link #close}.
  */
 final class ReportData implements AutoCloseable {
 
@@ -100,6 +100,12 @@ final class ReportData implements AutoCloseable {
   private final Map<Region, int[]> holders = new HashMap<>();
 
   private int regionCount;
+
+  /** By task: the ended spaces it owns whose bytes leave the totals when it runs execve. */
+  private final Map<Integer, List<Totals.Leaving>> leaving = new HashMap<>();
+
+  /** By the tracker's number: when a space is replaced by its task's execve, if it is. */
+  private Map<Integer, Long> retiredAt;
 
   /** By class label: the regions the ended spaces (not replaced by execve) held at their end. */
   private final Map<String, Integer> endRegions = new HashMap<>();
@@ -327,8 +333,9 @@ final class ReportData implements AutoCloseable {
 
   /**
    * When each space is let go, by the index of the event after which no event needs it: its last
-   * event, the first of a forked child that starts as a copy of it, the execve that retires it.
-   * Values are the model's space numbers (as the tracker gives them).
+   * event or the first of a forked child that starts as a copy of it. Values are the model's space
+   * numbers (as the tracker gives them). Notes in {@link #retiredAt} the execve that retires each
+   * space its task replaced.
    */
   private Map<Long, List<Integer>> releases(int[] numbers, Map<Integer, Integer> copies)
       throws IOException {
@@ -363,7 +370,7 @@ final class ReportData implements AutoCloseable {
         release.merge(c.getValue(), child, Math::max);
       }
     }
-    retired.forEach((s, i) -> release.merge(s, i, Math::max));
+    retiredAt = retired;
     Map<Long, List<Integer>> at = new HashMap<>();
     release.forEach((s, i) -> at.computeIfAbsent(i, k -> new ArrayList<>()).add(s));
     return at;
@@ -371,6 +378,12 @@ final class ReportData implements AutoCloseable {
 
   private void retireOldSpaceOf(int task) {
     // the space the task had before execve stops existing; its bytes leave the running totals
+    List<Totals.Leaving> ended = leaving.remove(task);
+    if (ended != null) {
+      for (Totals.Leaving l : ended) {
+        totals.remove(l);
+      }
+    }
     for (Live s : live.values()) {
       if (s.owner == task && !s.retired) {
         for (Region r : s.state.regions()) {
@@ -414,7 +427,15 @@ final class ReportData implements AutoCloseable {
       DataJson.write(g, row);
     }
     spaceRows.put(space, text.toString());
-    if (!l.retired) {
+    Long retiring = retiredAt.get(l.number);
+    if (!l.retired && retiring != null) {
+      // replaced by a later execve of its task: only its bytes are needed till then
+      Totals.Leaving bytes = new Totals.Leaving();
+      for (Region r : l.state.regions()) {
+        bytes.add(classes.label(r), r);
+      }
+      leaving.computeIfAbsent(l.owner, k -> new ArrayList<>()).add(bytes);
+    } else if (!l.retired) {
       for (Region r : l.state.regions()) {
         endRegions.merge(classes.label(r), 1, Integer::sum);
       }

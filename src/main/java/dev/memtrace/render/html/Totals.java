@@ -43,6 +43,26 @@ final class Totals {
     bump(byObject.computeIfAbsent(object(cls, r), k -> new long[2]), -r.size());
   }
 
+  /**
+   * The bytes of a space that has ended but is still to leave the totals when its task runs execve,
+   * added up per class and per object: all that removing its regions one by one would do.
+   */
+  static final class Leaving {
+    private final Map<String, Long> byClass = new HashMap<>();
+    private final Map<String, Long> byObject = new HashMap<>();
+
+    void add(String cls, Region r) {
+      byClass.merge(cls, r.size(), Long::sum);
+      byObject.merge(object(cls, r), r.size(), Long::sum);
+    }
+  }
+
+  /** Removes a space's bytes noted before; a removal never moves a peak, so the sums do. */
+  void remove(Leaving l) {
+    l.byClass.forEach((c, b) -> bump(byClass.computeIfAbsent(c, k -> new long[2]), -b));
+    l.byObject.forEach((o, b) -> bump(byObject.computeIfAbsent(o, k -> new long[2]), -b));
+  }
+
   private static String object(String cls, Region r) {
     return r.path().isEmpty() ? "(anonymous " + cls + ")" : Texts.name(r.path());
   }
