@@ -66,7 +66,7 @@ public final class HtmlRenderer implements Renderer {
   public void finish() throws IOException {
     try (data) {
       data.finish();
-      List<Object> explain = ExplainSummary.of(reports.get());
+      List<SpaceReport> explain = reports.get();
       String page = resource("report.html");
       Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       int dataAt = page.indexOf("/*DATA*/");

@@ -2,6 +2,7 @@ package dev.memtrace.render.html;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.render.HandleIds;
@@ -447,7 +448,7 @@ final class ReportData implements AutoCloseable {
    * Writes the data as one JSON object: the value {@code g} writes next. The columns are copied
    * from their files through {@code raw}, the writer under {@code g}.
    */
-  void write(JsonGenerator g, Writer raw, Map<String, Object> meta, List<Object> explain)
+  void write(JsonGenerator g, Writer raw, Map<String, Object> meta, List<SpaceReport> explain)
       throws IOException {
     g.writeStartObject();
     Map<String, Object> m = new LinkedHashMap<>(meta);
@@ -484,7 +485,7 @@ final class ReportData implements AutoCloseable {
     g.writeFieldName("summary");
     DataJson.write(g, totals.summary(endRegions));
     g.writeFieldName("explain");
-    DataJson.write(g, explain);
+    ExplainSummary.write(g, explain);
     g.writeEndObject();
   }
 
