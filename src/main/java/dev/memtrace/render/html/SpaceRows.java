@@ -47,6 +47,9 @@ final class SpaceRows {
   }
 
   String get(int space) throws IOException {
+    if (space >= count || length[space] == 0) {
+      throw new IllegalStateException("no row was made for space " + space);
+    }
     ByteBuffer b = ByteBuffer.allocate(length[space]);
     long from = at[space];
     while (b.hasRemaining()) {
