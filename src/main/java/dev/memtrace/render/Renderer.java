@@ -5,7 +5,9 @@ import java.io.IOException;
 
 /**
  * Writes the timeline in one format. Events arrive in order, one at a time, so that text and jsonl
- * stream with flat memory; a renderer that needs the whole timeline (html) keeps it itself.
+ * stream with flat memory; a renderer whose output needs the whole timeline (html, perfetto) keeps
+ * what it needs of each event in temporary files (the {@code spool} package) until {@link #finish},
+ * and deletes them at {@link #close}.
  */
 public interface Renderer extends AutoCloseable {
 

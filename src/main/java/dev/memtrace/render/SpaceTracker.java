@@ -4,16 +4,17 @@ import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which process (thread group) and which address space each event belongs to, for renderers that
  * draw one picture per address space or one track per thread, as the model told it with each event
- * ({@link Who}). The model's handles are read once the whole timeline is there: a child whose first
- * lines came before its parent's clone returned is by then known to be the thread or the child the
- * clone made. A log without pids is one task, 0; an event the model did not see (no model) is its
- * task's own process and space.
+ * ({@link Who}). The model's handles are read once the whole timeline is there (a renderer keeps
+ * their ids until then): a child whose first lines came before its parent's clone returned is by
+ * then known to be the thread or the child the clone made. A log without pids is one task, 0; an
+ * event the model did not see (no model) is its task's own process and space.
  */
 public final class SpaceTracker {
 
@@ -21,21 +22,14 @@ public final class SpaceTracker {
   private final Map<Integer, Integer> copies = new HashMap<>();
 
   private int copiedFrom = -1;
-  private final Map<Integer, Boolean> entered = new HashMap<>();
 
-  /** Reads what every clone, fork and vfork in the timeline made, before the first enter. */
-  public SpaceTracker(List<AnnotatedEvent> timeline) {
-    for (AnnotatedEvent a : timeline) {
-      Who w = a.who();
-      if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
-        copies.putIfAbsent(w.made().space().number(), w.space().number());
-      }
-    }
-  }
+  /** The spaces met and not ended. */
+  private final Set<Integer> entered = new HashSet<>();
 
   /**
-   * For a renderer that read the forks itself: {@code copies} gives, by the model's space number,
-   * the space each forked child's space starts as a copy of (the first fork that made it).
+   * {@code copies} gives, by the model's space number, the space each forked child's space starts
+   * as a copy of (the first fork that made it), read by the renderer from every clone, fork and
+   * vfork in the timeline (their {@link Who#made()}) before the first enter.
    */
   public SpaceTracker(Map<Integer, Integer> copies) {
     this.copies.putAll(copies);
@@ -71,11 +65,24 @@ public final class SpaceTracker {
    */
   public int enter(int space) {
     copiedFrom = -1;
-    if (entered.put(space, Boolean.TRUE) == null) {
-      Integer from = copies.get(space);
+    if (entered.add(space)) {
+      Integer from = copies.remove(space); // read once: when the child's space is first met
       copiedFrom = from == null ? -1 : from;
     }
     return space;
+  }
+
+  /**
+   * Forgets a space no later event acts on (the renderer knows when it has replayed the last), so a
+   * trace of many short processes keeps no entry for each that ended.
+   */
+  public void ended(int space) {
+    entered.remove(space);
+  }
+
+  /** How many spaces the tracker keeps an entry for: met and not ended, or forked and not met. */
+  int kept() {
+    return entered.size() + copies.size();
   }
 
   /** After {@link #enter}: the space a fork child's new space copies, or -1. */

@@ -1,9 +1,11 @@
 package dev.memtrace.render.html;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
 import dev.memtrace.render.Texts;
 import dev.memtrace.timeline.RegionClass;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,42 +25,47 @@ final class ExplainSummary {
 
   private ExplainSummary() {}
 
-  static List<Object> of(List<SpaceReport> reports) {
-    List<Object> out = new ArrayList<>();
+  /** Writes the summary as {@code g}'s next value, one space at a time. */
+  static void write(JsonGenerator g, List<SpaceReport> reports) throws IOException {
+    g.writeStartArray();
     for (SpaceReport r : reports) {
-      Map<String, Object> sp = new LinkedHashMap<>();
-      sp.put("program", r.program());
-      sp.put("pids", r.pids());
-      sp.put("peakLine", r.peakLine());
-      sp.put("fromModel", r.fromModel());
-      Set<RegionClass> classes = new LinkedHashSet<>();
-      for (RegionClass c : RegionClass.values()) {
-        if (r.end().byClass().containsKey(c) || r.peak().byClass().containsKey(c)) {
-          classes.add(c);
-        }
-      }
-      List<Object> rows = new ArrayList<>();
-      for (RegionClass c : classes) {
-        rows.add(row(c.label, r.end().byClass().get(c), r.peak().byClass().get(c)));
-      }
-      sp.put("classes", rows);
-      Set<String> objects = new LinkedHashSet<>(r.end().byObject().keySet());
-      objects.addAll(r.peak().byObject().keySet());
-      List<String> sorted = new ArrayList<>(objects);
-      sorted.sort(
-          Comparator.comparingLong((String o) -> -Math.max(size(r.end(), o), size(r.peak(), o)))
-              .thenComparing(o -> o));
-      List<Object> objs = new ArrayList<>();
-      for (String o : sorted.subList(0, Math.min(TOP_OBJECTS, sorted.size()))) {
-        objs.add(row(Texts.name(o), r.end().byObject().get(o), r.peak().byObject().get(o)));
-      }
-      sp.put("objects", objs);
-      sp.put("objectCount", objects.size());
-      sp.put("endTotal", r.end().total());
-      sp.put("peakTotal", r.peak().total());
-      out.add(sp);
+      DataJson.write(g, space(r));
     }
-    return out;
+    g.writeEndArray();
+  }
+
+  private static Map<String, Object> space(SpaceReport r) {
+    Map<String, Object> sp = new LinkedHashMap<>();
+    sp.put("program", r.program());
+    sp.put("pids", r.pids());
+    sp.put("peakLine", r.peakLine());
+    sp.put("fromModel", r.fromModel());
+    Set<RegionClass> classes = new LinkedHashSet<>();
+    for (RegionClass c : RegionClass.values()) {
+      if (r.end().byClass().containsKey(c) || r.peak().byClass().containsKey(c)) {
+        classes.add(c);
+      }
+    }
+    List<Object> rows = new ArrayList<>();
+    for (RegionClass c : classes) {
+      rows.add(row(c.label, r.end().byClass().get(c), r.peak().byClass().get(c)));
+    }
+    sp.put("classes", rows);
+    Set<String> objects = new LinkedHashSet<>(r.end().byObject().keySet());
+    objects.addAll(r.peak().byObject().keySet());
+    List<String> sorted = new ArrayList<>(objects);
+    sorted.sort(
+        Comparator.comparingLong((String o) -> -Math.max(size(r.end(), o), size(r.peak(), o)))
+            .thenComparing(o -> o));
+    List<Object> objs = new ArrayList<>();
+    for (String o : sorted.subList(0, Math.min(TOP_OBJECTS, sorted.size()))) {
+      objs.add(row(Texts.name(o), r.end().byObject().get(o), r.peak().byObject().get(o)));
+    }
+    sp.put("objects", objs);
+    sp.put("objectCount", objects.size());
+    sp.put("endTotal", r.end().total());
+    sp.put("peakTotal", r.peak().total());
+    return sp;
   }
 
   /** [name, bytes at end, regions at end, bytes at peak, regions at peak]. */

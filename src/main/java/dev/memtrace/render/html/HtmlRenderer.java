@@ -13,7 +13,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +27,15 @@ import java.util.function.Supplier;
  * the script builds the page from that data with DOM text nodes only, so nothing the traced program
  * wrote can become markup. It fetches nothing.
  *
- * <p>The whole timeline is needed to lay out each address space, so events are kept until {@link
- * #finish}.
+ * <p>The whole timeline is needed to lay out each address space; {@link ReportData} takes each
+ * event as it comes and keeps what it needs in temporary files until {@link #finish}, so memory
+ * stays flat whatever the length of the log (the page itself grows with it).
  */
 public final class HtmlRenderer implements Renderer {
 
   private final OutputStream out;
-  private final RegionClassifier classes;
+  private final ReportData data;
   private final Map<String, Object> meta;
-  private final List<AnnotatedEvent> timeline = new ArrayList<>();
   private Supplier<List<SpaceReport>> reports = List::of;
 
   /**
@@ -43,7 +43,7 @@ public final class HtmlRenderer implements Renderer {
    */
   public HtmlRenderer(OutputStream out, RegionClassifier classes, String title) {
     this.out = out;
-    this.classes = classes;
+    this.data = new ReportData(classes);
     this.meta = new LinkedHashMap<>();
     meta.put("title", title);
   }
@@ -58,30 +58,45 @@ public final class HtmlRenderer implements Renderer {
   }
 
   @Override
-  public void event(AnnotatedEvent event) {
-    timeline.add(event);
+  public void event(AnnotatedEvent event) throws IOException {
+    data.event(event);
   }
 
   @Override
   public void finish() throws IOException {
-    Map<String, Object> data = new ReportData(classes).build(timeline, meta);
-    data.put("explain", ExplainSummary.of(reports.get()));
-    String page = resource("report.html");
-    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    int dataAt = page.indexOf("/*DATA*/");
-    String before =
-        page.substring(0, dataAt)
-            .replace("/*CSS*/", resource("report.css"))
-            .replace("{{TITLE}}", escapeHtml(String.valueOf(meta.get("title"))));
-    w.write(before);
-    try (JsonGenerator g =
-        new JsonFactory()
-            .createGenerator(new ScriptSafeWriter(w))
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-      DataJson.write(g, data);
+    try (data) {
+      data.finish();
+      List<SpaceReport> explain = reports.get();
+      String page = resource("report.html");
+      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      int dataAt = page.indexOf("/*DATA*/");
+      String before =
+          page.substring(0, dataAt)
+              .replace("/*CSS*/", resource("report.css"))
+              .replace("{{TITLE}}", escapeHtml(String.valueOf(meta.get("title"))));
+      w.write(before);
+      Writer safe = new ScriptSafeWriter(w);
+      try (JsonGenerator g =
+          new JsonFactory()
+              .createGenerator(safe)
+              .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        data.write(g, safe, meta, explain);
+      }
+      w.write(
+          page.substring(dataAt + "/*DATA*/".length()).replace("/*JS*/", resource("report.js")));
+      w.flush();
     }
-    w.write(page.substring(dataAt + "/*DATA*/".length()).replace("/*JS*/", resource("report.js")));
-    w.flush();
+  }
+
+  /** Deletes the temporary files (also when the output failed, or never was written). */
+  @Override
+  public void close() throws IOException {
+    data.close();
+  }
+
+  /** The temporary files made so far, for tests. */
+  List<Path> spoolFiles() {
+    return data.files();
   }
 
   static String escapeHtml(String s) {

@@ -1,22 +1,18 @@
 package dev.memtrace.render.html;
 
 import dev.memtrace.model.Region;
-import dev.memtrace.render.RegionClassifier;
-import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.Texts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Running mapped bytes per region class and per object (a file's path, or one entry for all
  * anonymous memory of a class) over every live address space, with the peak each reached. A space
- * replaced by execve leaves the totals.
+ * replaced by execve leaves the totals (its renderer removes its regions).
  */
 final class Totals {
   private static final int TOP_OBJECTS = 40;
@@ -25,7 +21,6 @@ final class Totals {
   private final Map<String, long[]> byClass = new HashMap<>();
   private final Map<String, long[]> byObject = new HashMap<>();
   private final Map<String, String> objectClass = new HashMap<>();
-  private final Set<Integer> retired = new HashSet<>();
 
   int classId(String cls) {
     return classIds.computeIfAbsent(cls, k -> classIds.size());
@@ -48,12 +43,24 @@ final class Totals {
     bump(byObject.computeIfAbsent(object(cls, r), k -> new long[2]), -r.size());
   }
 
-  void retire(int space) {
-    retired.add(space);
+  /**
+   * The bytes of a space that has ended but is still to leave the totals when its task runs execve,
+   * added up per class and per object: all that removing its regions one by one would do.
+   */
+  static final class Leaving {
+    private final Map<String, Long> byClass = new HashMap<>();
+    private final Map<String, Long> byObject = new HashMap<>();
+
+    void add(String cls, Region r) {
+      byClass.merge(cls, r.size(), Long::sum);
+      byObject.merge(object(cls, r), r.size(), Long::sum);
+    }
   }
 
-  boolean retired(int space) {
-    return retired.contains(space);
+  /** Removes a space's bytes noted before; a removal never moves a peak, so the sums do. */
+  void remove(Leaving l) {
+    l.byClass.forEach((c, b) -> bump(byClass.computeIfAbsent(c, k -> new long[2]), -b));
+    l.byObject.forEach((o, b) -> bump(byObject.computeIfAbsent(o, k -> new long[2]), -b));
   }
 
   private static String object(String cls, Region r) {
@@ -66,16 +73,12 @@ final class Totals {
     v[1] = Math.max(v[1], v[0]);
   }
 
-  /** Per class and per object: regions and bytes at the end of the trace, and the peak bytes. */
-  Map<String, Object> summary(Map<Integer, SpaceState> states, RegionClassifier classes) {
-    Map<String, Integer> regionsByClass = new HashMap<>();
-    for (Map.Entry<Integer, SpaceState> s : states.entrySet()) {
-      if (!retired.contains(s.getKey())) {
-        for (Region r : s.getValue().regions()) {
-          regionsByClass.merge(classes.label(r), 1, Integer::sum);
-        }
-      }
-    }
+  /**
+   * Per class and per object: regions and bytes at the end of the trace, and the peak bytes. {@code
+   * regionsByClass} counts, by class label, the regions each space not replaced by execve held when
+   * it ended.
+   */
+  Map<String, Object> summary(Map<String, Integer> regionsByClass) {
     List<Object> cls = new ArrayList<>();
     for (String c : classIds.keySet()) {
       long[] v = byClass.getOrDefault(c, new long[2]);

@@ -1,28 +1,21 @@
 package dev.memtrace.render.perfetto;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.render.spool.Spool;
+import dev.memtrace.render.spool.TempFiles;
 import dev.memtrace.timeline.RegionClass;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the Perfetto document needs of each event, kept in a temporary file until the timeline is
  * complete: the document's timestamps count from the earliest time in the log, and the process and
  * space an event belongs to are only final once the model has seen every clone. Memory then stays
- * flat whatever the length of the log. Regions are written by value (they compare by value); the
- * strings read back are shared, so the regions the renderer keeps do not each hold a copy of their
- * file's name.
+ * flat whatever the length of the log. The records are a {@link Spool}'s.
  */
 final class EventSpool implements AutoCloseable {
 
@@ -64,54 +57,22 @@ final class EventSpool implements AutoCloseable {
     final List<Region> learntAfter = new ArrayList<>();
   }
 
-  private final Path file;
-  private final DataOutputStream out;
+  private final TempFiles files = new TempFiles("memtrace-perfetto-");
+  private final Spool spool;
   private DataInputStream in;
-  private final Map<String, String> shared = new HashMap<>();
-
-  /** The UTF-8 bytes of the string being read back. */
-  private byte[] bytes = new byte[256];
 
   EventSpool() throws IOException {
-    file = Files.createTempFile("memtrace-perfetto-", ".spool");
-    file.toFile().deleteOnExit();
-    out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    spool = new Spool(files, "events");
   }
 
   DataOutputStream out() {
-    return out;
-  }
-
-  static void writeString(DataOutputStream out, String s) throws IOException {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  static void writeRegion(DataOutputStream out, Region r) throws IOException {
-    out.writeBoolean(r != null);
-    if (r == null) {
-      return;
-    }
-    out.writeLong(r.start());
-    out.writeLong(r.end());
-    writeString(out, r.perms());
-    out.writeLong(r.offset());
-    writeString(out, r.dev());
-    out.writeLong(r.inode());
-    writeString(out, r.path());
-    out.writeInt(r.originLine());
-    out.writeByte(r.learnt() == null ? -1 : r.learnt().ordinal());
+    return spool.out();
   }
 
   /** Ends writing; {@link #read} then gives the events back in order. */
   void rewind() throws IOException {
-    out.close();
-    in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    spool.rewind();
+    in = spool.in();
   }
 
   /** Fills {@code e} with the next event; false at the end. */
@@ -126,8 +87,8 @@ final class EventSpool implements AutoCloseable {
     e.raw = in.readDouble();
     e.dur = in.readDouble();
     e.syscall = in.readBoolean();
-    e.name = readString();
-    e.cat = readString();
+    e.name = spool.readString();
+    e.cat = spool.readString();
     e.argsLength = in.readInt();
     if (e.args.length < e.argsLength) {
       e.args = new byte[Math.max(e.argsLength, e.args.length * 2)];
@@ -139,8 +100,8 @@ final class EventSpool implements AutoCloseable {
     for (int n = in.readInt(); n > 0; n--) {
       int cls = in.readByte();
       e.classes.add(cls < 0 ? null : RegionClass.values()[cls]);
-      e.before.add(readRegion());
-      e.after.add(readRegion());
+      e.before.add(spool.readRegion());
+      e.after.add(spool.readRegion());
     }
     e.learntClasses.clear();
     e.learntBefore.clear();
@@ -148,60 +109,16 @@ final class EventSpool implements AutoCloseable {
     for (int n = in.readInt(); n > 0; n--) {
       int cls = in.readByte();
       e.learntClasses.add(cls < 0 ? null : RegionClass.values()[cls]);
-      e.learntBefore.add(readRegion());
-      e.learntAfter.add(readRegion());
+      e.learntBefore.add(spool.readRegion());
+      e.learntAfter.add(spool.readRegion());
     }
     return true;
   }
 
-  private String readString() throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    if (bytes.length < n) {
-      bytes = new byte[Math.max(n, bytes.length * 2)];
-    }
-    in.readFully(bytes, 0, n);
-    String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
-    String known = shared.putIfAbsent(s, s);
-    return known != null ? known : s;
-  }
-
-  private Region readRegion() throws IOException {
-    if (!in.readBoolean()) {
-      return null;
-    }
-    long start = in.readLong();
-    long end = in.readLong();
-    String perms = readString();
-    long offset = in.readLong();
-    String dev = readString();
-    long inode = in.readLong();
-    String path = readString();
-    int originLine = in.readInt();
-    int learnt = in.readByte();
-    return new Region(
-        start,
-        end,
-        perms,
-        offset,
-        dev,
-        inode,
-        path,
-        originLine,
-        learnt < 0 ? null : Region.Learnt.values()[learnt]);
-  }
-
   @Override
   public void close() throws IOException {
-    try {
-      out.close();
-      if (in != null) {
-        in.close();
-      }
-    } finally {
-      Files.deleteIfExists(file);
+    try (files) {
+      spool.close();
     }
   }
 }

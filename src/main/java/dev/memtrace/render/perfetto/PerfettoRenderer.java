@@ -3,16 +3,16 @@ package dev.memtrace.render.perfetto;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
-import dev.memtrace.model.Who;
+import dev.memtrace.render.HandleIds;
 import dev.memtrace.render.LearnedClasses;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.render.SpaceState;
 import dev.memtrace.render.SpaceTracker;
 import dev.memtrace.render.Texts;
+import dev.memtrace.render.spool.Spool;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -29,7 +29,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +64,12 @@ public final class PerfettoRenderer implements Renderer {
   private long events;
 
   /** The model's handles the events named, by id; read once the whole timeline is there. */
-  private final Map<Handle, Integer> handleIds = new IdentityHashMap<>();
-
-  private final List<Handle> handles = new ArrayList<>();
+  private final HandleIds handles = new HandleIds();
 
   /** By handle id: the first and the last event acting on that space (-1: none). */
   private final List<Long> firstUse = new ArrayList<>();
 
   private final List<Long> lastUse = new ArrayList<>();
-
-  /** Per fork, in timeline order: the id of the space it made, then of the one it copied. */
-  private final List<Integer> forks = new ArrayList<>();
 
   /** One event's args object, rendered as it comes. */
   private final ByteArrayOutputStream args = new ByteArrayOutputStream(512);
@@ -97,20 +91,9 @@ public final class PerfettoRenderer implements Renderer {
     }
     DataOutputStream d = spool.out();
     TraceEvent e = a.event();
-    Who w = a.who();
-    if (w != null && w.made() != null && w.made().kind() == Who.Kind.PROCESS) {
-      forks.add(id(w.made().space()));
-      forks.add(id(w.space()));
-    }
+    int space = handles.space(a);
     d.writeInt(SpaceTracker.task(e));
-    d.writeInt(w == null || e.pid() == null ? -1 : id(w.process()));
-    int space =
-        w == null
-            ? -1
-            : id(
-                w.made() != null && w.made().kind() == Who.Kind.EXEC
-                    ? w.made().space()
-                    : w.space());
+    d.writeInt(handles.process(a));
     d.writeInt(space);
     if (space >= 0) {
       used(space);
@@ -119,13 +102,13 @@ public final class PerfettoRenderer implements Renderer {
     d.writeDouble(Clock.dur(a));
     if (e instanceof SyscallEvent s) {
       d.writeBoolean(true);
-      EventSpool.writeString(d, s.name());
-      EventSpool.writeString(
+      Spool.writeString(d, s.name());
+      Spool.writeString(
           d, a.changes().isEmpty() && a.buffer() == null ? "syscall" : "syscall,memory");
     } else {
       d.writeBoolean(false);
-      EventSpool.writeString(d, instantName(e));
-      EventSpool.writeString(d, e.getClass().getSimpleName().replace("Event", "").toLowerCase());
+      Spool.writeString(d, instantName(e));
+      Spool.writeString(d, e.getClass().getSimpleName().replace("Event", "").toLowerCase());
     }
     args.reset();
     try (JsonGenerator g = json.createGenerator(args, JsonEncoding.UTF8)) {
@@ -138,16 +121,16 @@ public final class PerfettoRenderer implements Renderer {
       RegionChange c = a.changes().get(i);
       RegionClass cls = a.classOf(i);
       d.writeByte(cls == null ? -1 : cls.ordinal());
-      EventSpool.writeRegion(d, c.before());
-      EventSpool.writeRegion(d, c.after());
+      Spool.writeRegion(d, c.before());
+      Spool.writeRegion(d, c.after());
     }
     d.writeInt(a.learnt().size());
     for (int i = 0; i < a.learnt().size(); i++) {
       RegionChange c = a.learnt().get(i);
       RegionClass cls = a.learntClassOf(i);
       d.writeByte(cls == null ? -1 : cls.ordinal());
-      EventSpool.writeRegion(d, c.before());
-      EventSpool.writeRegion(d, c.after());
+      Spool.writeRegion(d, c.before());
+      Spool.writeRegion(d, c.after());
     }
     events++;
   }
@@ -202,16 +185,6 @@ public final class PerfettoRenderer implements Renderer {
     return false;
   }
 
-  private int id(Handle h) {
-    Integer id = handleIds.get(h);
-    if (id == null) {
-      id = handles.size();
-      handleIds.put(h, id);
-      handles.add(h);
-    }
-    return id;
-  }
-
   @Override
   public void finish() throws IOException {
     if (spool == null) {
@@ -226,14 +199,8 @@ public final class PerfettoRenderer implements Renderer {
   /** The document, from the spooled events, now that the handles and the times are final. */
   private void write(EventSpool s) throws IOException {
     clock.seenAll();
-    int[] numbers = new int[handles.size()];
-    for (int i = 0; i < numbers.length; i++) {
-      numbers[i] = handles.get(i).number();
-    }
-    Map<Integer, Integer> copies = new HashMap<>();
-    for (int i = 0; i < forks.size(); i += 2) {
-      copies.putIfAbsent(numbers[forks.get(i)], numbers[forks.get(i + 1)]);
-    }
+    int[] numbers = handles.numbers();
+    Map<Integer, Integer> copies = handles.copies(numbers);
     SpaceTracker tracker = new SpaceTracker(copies);
     Map<Integer, Long> lastNeeded = lastNeeded(numbers, copies);
     Map<Integer, SpaceState> states = new HashMap<>();
@@ -305,6 +272,7 @@ public final class PerfettoRenderer implements Renderer {
       }
       if (lastNeeded.getOrDefault(space, -1L) == index) {
         states.remove(space);
+        tracker.ended(space);
         classes.forget(classed.remove(space), r -> held(states, r));
       }
     }

@@ -1,6 +1,7 @@
 package dev.memtrace.render.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.RegionClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,5 +143,61 @@ class HtmlRendererTest {
     int heap = d.get("ev").get("add").get(2).get(0).asInt();
     assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText())
         .isEqualTo("heap (brk)");
+  }
+
+  @Test
+  void spoolsToTemporaryFilesThatAreDeletedOnceThePageIsWritten() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    HtmlRenderer r = new HtmlRenderer(out, RegionClassifier.BY_NAME, "demo");
+    for (AnnotatedEvent e : Synthetic.process(true)) {
+      r.event(e);
+    }
+    List<Path> files = r.spoolFiles();
+    assertThat(files).isNotEmpty().allMatch(Files::exists);
+    r.finish();
+    assertThat(files).noneMatch(Files::exists);
+    assertThat(data(out.toString(StandardCharsets.UTF_8)).get("ev").get("line")).hasSize(13);
+  }
+
+  @Test
+  void deletesItsTemporaryFilesWhenWritingThePageFails() throws IOException {
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+    HtmlRenderer r = new HtmlRenderer(full, RegionClassifier.BY_NAME, "demo");
+    for (AnnotatedEvent e : Synthetic.process(true)) {
+      r.event(e);
+    }
+    List<Path> files = r.spoolFiles();
+    assertThat(files).allMatch(Files::exists);
+    assertThatThrownBy(r::finish).isInstanceOf(IOException.class).hasMessageContaining("No space");
+    assertThat(files).noneMatch(Files::exists);
+  }
+
+  @Test
+  void closingWithoutWritingThePageDeletesTheTemporaryFiles() throws IOException {
+    HtmlRenderer r =
+        new HtmlRenderer(new ByteArrayOutputStream(), RegionClassifier.BY_NAME, "demo");
+    r.event(Synthetic.process(true).get(0));
+    List<Path> files = r.spoolFiles();
+    assertThat(files).isNotEmpty().allMatch(Files::exists);
+    r.close();
+    assertThat(files).noneMatch(Files::exists);
+  }
+
+  @Test
+  void anEmptyTimelineHasNoEventColumnsButEveryRegionColumn() throws IOException {
+    JsonNode d = data(render(List.of(), "empty"));
+    assertThat(d.get("ev").size()).isZero();
+    assertThat(d.get("regions").fieldNames())
+        .toIterable()
+        .containsExactly(
+            "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin", "learnt");
+    assertThat(d.get("meta").get("events").asInt()).isZero();
+    assertThat(d.get("spaces")).isEmpty();
   }
 }

@@ -3,6 +3,7 @@ package dev.memtrace.render.perfetto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.render.spool.Spool;
 import dev.memtrace.timeline.RegionClass;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -15,7 +16,7 @@ class EventSpoolTest {
   @Test
   void aStringIsSpooledAsItsUtf8BytesAfterTheirCount() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    EventSpool.writeString(new DataOutputStream(bytes), "/usr/lib/x86_64-linux-gnu/libc.so.6");
+    Spool.writeString(new DataOutputStream(bytes), "/usr/lib/x86_64-linux-gnu/libc.so.6");
     assertThat(bytes.size()).isEqualTo(4 + 35);
   }
 
@@ -32,16 +33,16 @@ class EventSpoolTest {
       out.writeDouble(1.5);
       out.writeDouble(0.25);
       out.writeBoolean(true);
-      EventSpool.writeString(out, "mmap");
-      EventSpool.writeString(out, null);
+      Spool.writeString(out, "mmap");
+      Spool.writeString(out, null);
       out.writeInt(0); // args
       out.writeInt(2);
       out.writeByte(RegionClass.values()[0].ordinal());
-      EventSpool.writeRegion(out, null);
-      EventSpool.writeRegion(out, named);
+      Spool.writeRegion(out, null);
+      Spool.writeRegion(out, named);
       out.writeByte(-1);
-      EventSpool.writeRegion(out, anonymous);
-      EventSpool.writeRegion(out, null);
+      Spool.writeRegion(out, anonymous);
+      Spool.writeRegion(out, null);
       out.writeInt(0); // learnt
       s.rewind();
       EventSpool.Entry e = new EventSpool.Entry();

@@ -1,0 +1,131 @@
+package dev.memtrace.render.spool;
+
+import dev.memtrace.model.Region;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Records written one after the other to a temporary file and read back in the same order, as many
+ * times as needed: what a renderer keeps of each event until the timeline is complete, so that its
+ * memory stays flat whatever the length of the log. Regions are written by value (they compare by
+ * value); the strings read back are shared, so the regions a renderer keeps do not each hold a copy
+ * of their file's name.
+ */
+public final class Spool {
+
+  private final Path file;
+  private final DataOutputStream out;
+  private DataInputStream in;
+  private final Map<String, String> shared = new HashMap<>();
+
+  /** The UTF-8 bytes of the string being read back. */
+  private byte[] bytes = new byte[256];
+
+  /** A spool in a new file of {@code files}, which deletes it. */
+  public Spool(TempFiles files, String name) throws IOException {
+    file = files.create(name);
+    out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+  }
+
+  public DataOutputStream out() {
+    return out;
+  }
+
+  /** Ends writing (the first time) and starts reading from the first record. */
+  public void rewind() throws IOException {
+    out.close();
+    if (in != null) {
+      in.close();
+    }
+    in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+  }
+
+  /** The records, after {@link #rewind}. */
+  public DataInputStream in() {
+    return in;
+  }
+
+  public static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  public static void writeRegion(DataOutputStream out, Region r) throws IOException {
+    out.writeBoolean(r != null);
+    if (r == null) {
+      return;
+    }
+    out.writeLong(r.start());
+    out.writeLong(r.end());
+    writeString(out, r.perms());
+    out.writeLong(r.offset());
+    writeString(out, r.dev());
+    out.writeLong(r.inode());
+    writeString(out, r.path());
+    out.writeInt(r.originLine());
+    out.writeByte(r.learnt() == null ? -1 : r.learnt().ordinal());
+  }
+
+  public String readString() throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    if (bytes.length < n) {
+      bytes = new byte[Math.max(n, bytes.length * 2)];
+    }
+    in.readFully(bytes, 0, n);
+    String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
+    String known = shared.putIfAbsent(s, s);
+    return known != null ? known : s;
+  }
+
+  public Region readRegion() throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    long start = in.readLong();
+    long end = in.readLong();
+    String perms = readString();
+    long offset = in.readLong();
+    String dev = readString();
+    long inode = in.readLong();
+    String path = readString();
+    int originLine = in.readInt();
+    int learnt = in.readByte();
+    return new Region(
+        start,
+        end,
+        perms,
+        offset,
+        dev,
+        inode,
+        path,
+        originLine,
+        learnt < 0 ? null : Region.Learnt.values()[learnt]);
+  }
+
+  /** Closes the streams; the file is deleted with its {@link TempFiles}. */
+  public void close() throws IOException {
+    try {
+      out.close();
+    } finally {
+      if (in != null) {
+        in.close();
+      }
+    }
+  }
+}
