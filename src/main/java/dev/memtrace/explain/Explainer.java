@@ -178,6 +178,11 @@ public final class Explainer {
 
   private final boolean keepReports;
 
+  /** Whether {@link #reports()} will be asked for: what only they read is kept up only then. */
+  boolean keepsReports() {
+    return keepReports;
+  }
+
   /** A task exited; the space ends with its last task, as the model tells. */
   private void exited(Who who) {
     if (who == null || !who.spaceEnded()) {
