@@ -19,30 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class ReadAheadTest {
 
-  /** Three events, then a wait (a live program sleeping) until released, then the end. */
-  private static final class PausingSource implements EventSource {
-    final List<TraceEvent> events =
-        TraceReader.parseAll("1 brk(NULL) = 0x1000\n1 getpid() = 1\n1 close(3) = 0\n");
-    final CountDownLatch release = new CountDownLatch(1);
+  /** A source of events from a list, {@link #next} the index of the next one. */
+  private abstract static class ListedSource implements EventSource {
     int next;
-
-    @Override
-    public TraceEvent next() throws IOException {
-      if (next == events.size()) {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-        return null;
-      }
-      return events.get(next++);
-    }
-
-    @Override
-    public boolean ready() {
-      return next < events.size();
-    }
 
     @Override
     public long linesRead() {
@@ -61,6 +40,31 @@ class ReadAheadTest {
 
     @Override
     public void close() {}
+  }
+
+  /** Three events, then a wait (a live program sleeping) until released, then the end. */
+  private static final class PausingSource extends ListedSource {
+    final List<TraceEvent> events =
+        TraceReader.parseAll("1 brk(NULL) = 0x1000\n1 getpid() = 1\n1 close(3) = 0\n");
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public TraceEvent next() throws IOException {
+      if (next == events.size()) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+        return null;
+      }
+      return events.get(next++);
+    }
+
+    @Override
+    public boolean ready() {
+      return next < events.size();
+    }
   }
 
   private static final ReadAhead.Step<TraceEvent, AnnotatedEvent> BARE =
@@ -156,10 +160,9 @@ class ReadAheadTest {
   }
 
   /** The events of a log of {@code n} calls, then a reading error when {@code fail} is set. */
-  private static final class ListSource implements EventSource {
+  private static final class ListSource extends ListedSource {
     final List<TraceEvent> events;
     final boolean fail;
-    int next;
 
     ListSource(int n, boolean fail) {
       StringBuilder log = new StringBuilder();
@@ -180,24 +183,6 @@ class ReadAheadTest {
       }
       return events.get(next++);
     }
-
-    @Override
-    public long linesRead() {
-      return next;
-    }
-
-    @Override
-    public long unparsedCount() {
-      return 0;
-    }
-
-    @Override
-    public UnparsedEvent firstUnparsed() {
-      return null;
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static List<Thread> stageThreads() {
@@ -251,7 +236,7 @@ class ReadAheadTest {
     ListSource events = new ListSource(3000, false);
     // as LiveItemStream does: the snapshot taken after line 1500 comes as that line is read
     EventSource source =
-        new EventSource() {
+        new ListedSource() {
           @Override
           public TraceEvent next() throws IOException {
             if (events.next == 1499) {
@@ -262,24 +247,6 @@ class ReadAheadTest {
             }
             return events.next();
           }
-
-          @Override
-          public long linesRead() {
-            return events.next;
-          }
-
-          @Override
-          public long unparsedCount() {
-            return 0;
-          }
-
-          @Override
-          public UnparsedEvent firstUnparsed() {
-            return null;
-          }
-
-          @Override
-          public void close() {}
         };
     ReadAhead.Step<TraceEvent, AnnotatedEvent> model =
         new ReadAhead.Step<>() {
