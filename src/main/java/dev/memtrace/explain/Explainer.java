@@ -60,7 +60,6 @@ public final class Explainer {
    */
   private final Deque<Object> pending = new ArrayDeque<>();
 
-  private final Map<Tag, Pending> origins = new IdentityHashMap<>();
   private final ExplainStats stats = new ExplainStats();
   private final Buffers buffers = new Buffers(this);
 
@@ -179,6 +178,11 @@ public final class Explainer {
 
   private final boolean keepReports;
 
+  /** Whether {@link #reports()} will be asked for: what only they read is kept up only then. */
+  boolean keepsReports() {
+    return keepReports;
+  }
+
   /** A task exited; the space ends with its last task, as the model tells. */
   private void exited(Who who) {
     if (who == null || !who.spaceEnded()) {
@@ -261,7 +265,7 @@ public final class Explainer {
     }
     Pending p = (Pending) entry;
     for (int i = 0, n = p.made.size(); i < n; i++) {
-      origins.remove(p.made.get(i));
+      p.made.get(i).origin = null;
     }
     AnnotatedEvent in = p.in;
     stats.count(in, p.count, p.memory, !p.why.isEmpty());
@@ -593,7 +597,7 @@ public final class Explainer {
   // ---- window bookkeeping used by rules and buffers ----
 
   void origin(Tag tag, Pending p) {
-    origins.put(tag, p);
+    tag.origin = p;
     p.made.add(tag);
   }
 
@@ -604,7 +608,7 @@ public final class Explainer {
    * the same kind.
    */
   boolean retell(Tag tag, Rule row, Explanation replacement) {
-    Pending p = origins.get(tag);
+    Pending p = tag.origin;
     if (p == null) {
       return false;
     }
@@ -620,7 +624,7 @@ public final class Explainer {
 
   /** What {@code row} said on the event that made tag, if it did and that event still waits. */
   Explanation said(Tag tag, Rule row) {
-    Pending p = origins.get(tag);
+    Pending p = tag.origin;
     return p == null ? null : said(p, row);
   }
 
@@ -630,7 +634,7 @@ public final class Explainer {
 
   /** Adds a reason to the event that made tag, if it still waits. */
   boolean append(Tag tag, Explanation more) {
-    Pending p = origins.get(tag);
+    Pending p = tag.origin;
     if (p == null) {
       return false;
     }

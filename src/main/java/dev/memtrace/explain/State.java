@@ -133,7 +133,8 @@ final class State {
     if (rule != null && said != null) {
       rule.effect().apply(c, before);
     }
-    long total = sp.tags.total();
+    // the peak is for the reports (the summary): without them, its table is not kept up
+    long total = ex.keepsReports() ? sp.tags.total() : 0;
     if (total > sp.peak) {
       sp.peak = total;
       sp.peakLine = c.line();

@@ -21,6 +21,12 @@ public final class Tag {
   /** Made by {@link #withClass}: names a part of the range the originating event made. */
   private boolean part;
 
+  /**
+   * The event that made this tag, while it waits in the explain stage's window (later events amend
+   * its reasons through it); null once it has left.
+   */
+  Explainer.Pending origin;
+
   public Tag(RegionClass cls, String what, String object, int line) {
     this.cls = cls;
     this.what = what;

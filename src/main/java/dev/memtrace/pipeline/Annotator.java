@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * out) and then the explain stage, which reads the model's address space of each pid and holds
  * events back in its lookahead window, so each call returns the events that are ready, in order.
  */
-final class Annotator implements ReadAhead.Annotator {
+final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
   private final ModelStage model;
   private final Explainer explain;
 

@@ -33,6 +33,7 @@ import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
 import java.io.BufferedOutputStream;
@@ -88,10 +89,10 @@ import java.util.function.Consumer;
  * <p>Here the stages are joined: {@link #run()} for {@code analyze} (logs, {@code -ff} sets,
  * standard input, recordings), {@link #live} for {@code run}, {@link #spacesAt} for {@code maps}
  * and {@code where}, which replay the model alone up to a line ({@link #processMaps} when they read
- * a running process instead). Parsing and the stages up to explain run on a second thread ({@link
- * ReadAhead}, through the {@link Annotator}) while this one renders. {@code dev.memtrace.cli} only
- * turns options into one of these calls and returns its status. Errors become one {@code memtrace:
- * ...} line and an {@link ExitCode}, never a stack trace.
+ * a running process instead). Parsing runs on a thread of its own, the stages up to explain on a
+ * second ({@link ReadAhead}, through the {@link Annotator}), while this one renders. {@code
+ * dev.memtrace.cli} only turns options into one of these calls and returns its status. Errors
+ * become one {@code memtrace: ...} line and an {@link ExitCode}, never a stack trace.
  */
 public final class Pipeline {
 
@@ -109,8 +110,13 @@ public final class Pipeline {
   private final PrintStream stdout;
   private final PrintStream err;
 
-  /** Snapshots of a live run or recording; the correlate stage takes them here. */
-  private final Consumer<LiveItemStream.LineSnapshot> snapshots = this::snapshot;
+  /**
+   * Snapshots of a live run or recording, as the parser meets them; the correlate stage takes them
+   * on its own thread ({@link #snapshot}), in their place among the events.
+   */
+  private final SnapshotOrder snapshotOrder = new SnapshotOrder(this::snapshot);
+
+  private final Consumer<LiveItemStream.LineSnapshot> snapshots = snapshotOrder::offer;
 
   /**
    * What a live run's snapshots cannot vouch for (late, racy): said on their call, except in the
@@ -216,7 +222,7 @@ public final class Pipeline {
       live.awaitStarted();
       int written =
           render(
-              new TraceReader(new LiveItemStream(handoff, this::snapshot), null, null),
+              new TraceReader(new LiveItemStream(handoff, snapshots), null, null),
               List.of(),
               List.of());
       handoff.discard(); // nothing reads the items any more
@@ -368,7 +374,11 @@ public final class Pipeline {
       return fail("cannot write output: " + e.getMessage());
     }
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
-    try (ReadAhead src = new ReadAhead(source, annotate)) {
+    // three threads: parsing, the stages up to explain, and rendering on this one
+    ReadAhead<TraceEvent, TraceEvent> parsed =
+        new ReadAhead<>(ReadAhead.of(source), snapshotOrder.parsing(), "memtrace-parse");
+    try (ReadAhead<TraceEvent, AnnotatedEvent> src =
+        new ReadAhead<>(parsed, snapshotOrder.before(annotate), "memtrace-annotate")) {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
@@ -381,7 +391,7 @@ public final class Pipeline {
             progress.done();
             return ExitCode.OK.code;
           }
-          progress.update(src.source().linesRead());
+          progress.update(source.linesRead());
         }
       }
       progress.done();
@@ -416,7 +426,7 @@ public final class Pipeline {
         // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
         err.println("memtrace: " + caveatSummary);
       }
-      int status = summary(src.source());
+      int status = summary(source);
       if (recording != null) {
         recording.notices().forEach(m -> err.println("memtrace: " + m));
         if (options.strict() && recording.damaged() > 0) {
@@ -488,7 +498,7 @@ public final class Pipeline {
   }
 
   /** Reading errors are told apart from writing errors by wrapping them. */
-  private static AnnotatedEvent next(ReadAhead src) {
+  private static AnnotatedEvent next(ReadAhead<TraceEvent, AnnotatedEvent> src) {
     try {
       return src.next();
     } catch (IOException e) {
@@ -497,8 +507,8 @@ public final class Pipeline {
   }
 
   /**
-   * A snapshot of a live run or a recording, just before the line it was taken after reaches the
-   * parser (on the parsing thread, where the model stage runs): checked once that call is past.
+   * A snapshot of a live run or a recording, on the model stage's thread, just before the event
+   * parsed after it ({@link SnapshotOrder}): checked once that call is past.
    */
   private void snapshot(LiveItemStream.LineSnapshot s) {
     MapsSnapshot m = s.snapshot();
