@@ -377,8 +377,11 @@ public final class Pipeline {
     // three threads: parsing, the stages up to explain, and rendering on this one
     ReadAhead<TraceEvent, TraceEvent> parsed =
         new ReadAhead<>(ReadAhead.of(source), snapshotOrder.parsing(), "memtrace-parse");
-    try (ReadAhead<TraceEvent, AnnotatedEvent> src =
-        new ReadAhead<>(parsed, snapshotOrder.before(annotate), "memtrace-annotate")) {
+    // the renderer is closed on every way out: an html or perfetto renderer's temporary files go
+    // at once, also when reading or a stage fails half-way
+    try (renderer;
+        ReadAhead<TraceEvent, AnnotatedEvent> src =
+            new ReadAhead<>(parsed, snapshotOrder.before(annotate), "memtrace-annotate")) {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
