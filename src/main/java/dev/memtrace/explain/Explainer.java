@@ -21,7 +21,6 @@ import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -135,17 +134,15 @@ public final class Explainer {
    * {@link #finish()}.
    */
   public List<SpaceReport> reports() {
-    List<SpaceReport> out = new ArrayList<>(finished);
-    Set<Space> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    live.addAll(spaces.values());
-    for (Space sp : live) {
-      SpaceReport r = report(sp);
+    List<SpaceReport> live = new ArrayList<>();
+    Set<Space> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Space sp : spaces.values()) {
+      SpaceReport r = seen.add(sp) ? report(sp) : null;
       if (r != null) {
-        out.add(r);
+        live.add(r);
       }
     }
-    out.sort(Comparator.comparing(r -> r.pids().get(0)));
-    return out;
+    return finished.with(live);
   }
 
   /** How many of the model's space handles this stage holds a space for: the live spaces. */
@@ -174,7 +171,7 @@ public final class Explainer {
    * of a shell loop starts thousands of processes, and their spaces (tags, the model's regions) are
    * let go instead of being held to the end. Empty when no one asks for reports.
    */
-  private final List<SpaceReport> finished = new ArrayList<>();
+  private final ReportSpool finished = new ReportSpool();
 
   private final boolean keepReports;
 

@@ -29,7 +29,7 @@ public final class Tally {
 
   private final Map<RegionClass, Row> byClass = new EnumMap<>(RegionClass.class);
   private final Map<String, Row> byObject = new TreeMap<>();
-  private long total;
+  long total;
 
   public Map<RegionClass, Row> byClass() {
     return byClass;
