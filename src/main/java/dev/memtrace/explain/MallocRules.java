@@ -211,17 +211,7 @@ final class MallocRules {
                 c -> c.addr() == c.sp.arenaHint)
             .frames("new_heap", "alloc_new_heap", "_int_new_arena", "arena_get2")
             .effect((c, before) -> c.sp.arenaHint = -1)
-            .says(
-                c ->
-                    Said.of(
-                            "another malloc arena heap: 64 MiB PROT_NONE at the address glibc "
-                                + "remembered (aligned_heap_area): the upper half of the 128 MiB "
-                                + "reservation made at line "
-                                + c.sp.arenaHintLine
-                                + ", which came back 64 MiB-aligned and was not needed then",
-                            Basis.ARITHMETIC,
-                            hex(c.addr()) + " = " + hex(c.addr() - Glibc.HEAP_MAX) + " + 64 MiB")
-                        .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
+            .says(MallocRules::hintedArena),
         Rule.on("malloc-arena-trim", "munmap")
             .byAllocator()
             .when(ok(), MallocRules::inArenaReservation)
@@ -328,6 +318,46 @@ final class MallocRules {
         && (s.tag().cls() == RegionClass.MALLOC_ARENA
             || s.tag().cls() == RegionClass.RESERVED
                 && s.tag().what().startsWith("arena reservation"));
+  }
+
+  /**
+   * An arena heap asked for at glibc's aligned_heap_area (alloc_new_heap): the kernel may place it
+   * elsewhere, and glibc keeps it only where it is 64 MiB-aligned.
+   */
+  private static Said hintedArena(Ctx c) {
+    String asked =
+        "64 MiB PROT_NONE "
+            + (c.result() == c.addr() ? "at" : "asked for at")
+            + " the address glibc remembered (aligned_heap_area): the "
+            + "upper half of the 128 MiB reservation made at line "
+            + c.sp.arenaHintLine
+            + ", which came back 64 MiB-aligned and was not needed then";
+    String evidence = hex(c.addr()) + " = " + hex(c.addr() - Glibc.HEAP_MAX) + " + 64 MiB";
+    if (c.result() == c.addr()) {
+      return Said.of("another malloc arena heap: " + asked, Basis.ARITHMETIC, evidence)
+          .tag(RegionClass.MALLOC_ARENA, "malloc arena heap");
+    }
+    if (c.result() % Glibc.HEAP_MAX == 0) {
+      return Said.of(
+              "another malloc arena heap: "
+                  + asked
+                  + ". That address was taken again since, so the kernel placed it at "
+                  + hex(c.result())
+                  + "; 64 MiB-aligned as well, so glibc keeps it",
+              Basis.ARITHMETIC,
+              evidence,
+              hex(c.result()) + " % 64 MiB = 0")
+          .tag(RegionClass.MALLOC_ARENA, "malloc arena heap");
+    }
+    return Said.of(
+            asked
+                + ". That address was taken again since, so the kernel placed it at "
+                + hex(c.result())
+                + ", not 64 MiB-aligned: glibc unmaps it and reserves 128 MiB instead",
+            Basis.ARITHMETIC,
+            evidence,
+            hex(c.result()) + " % 64 MiB = " + hex(c.result() % Glibc.HEAP_MAX))
+        .tag(RegionClass.RESERVED, "unaligned arena heap, given back");
   }
 
   static boolean inArenaReservation(Ctx c) {

@@ -151,6 +151,30 @@ class ExplainerTest {
   }
 
   @Test
+  void anArenaAskedForAtTheRememberedAddressMayBePlacedElsewhere() {
+    // python3 with three threads: the upper half was taken again before the second arena
+    Run.Out out =
+        explain(
+            """
+        535 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f5d14000000
+        535 munmap(0x7f5d18000000, 67108864) = 0
+        536 mmap(0x7f5d18000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f5d10000000
+        537 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f5c00000000
+        537 munmap(0x7f5c04000000, 67108864) = 0
+        538 mmap(0x7f5c04000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f5bfff00000
+        """);
+    assertThat(out.why(3))
+        .contains("asked for at the address glibc remembered")
+        .contains("the kernel placed it at 0x7f5d10000000")
+        .contains("glibc keeps it")
+        .doesNotContain("another malloc arena heap: 64 MiB PROT_NONE at the address");
+    assertThat(out.why(6))
+        .contains("placed it at 0x7f5bfff00000, not 64 MiB-aligned")
+        .contains("glibc unmaps it")
+        .doesNotContain("another malloc arena heap");
+  }
+
+  @Test
   void anRwPageAtAnAlignedAddressInARuntimesReservationIsNotAnArena() {
     // node: V8 reserves 512 MiB at a random hint; its first commit falls on a 64 MiB boundary
     Run.Out out =
