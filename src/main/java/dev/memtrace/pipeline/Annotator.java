@@ -69,6 +69,11 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
     } catch (RuntimeException x) {
       throw new StageFailure("model", e, x);
     }
+    explained(a, e, out);
+  }
+
+  /** Passes an event the model annotated to the explain stage, or on when it is off. */
+  private void explained(AnnotatedEvent a, TraceEvent e, List<AnnotatedEvent> out) {
     if (explainOn) {
       try {
         explain.accept(a, out);
@@ -104,15 +109,7 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
       }
       for (AnnotatedEvent a : untaken) {
         AnnotatedEvent after = afterModel.apply(a);
-        if (explainOn) {
-          try {
-            explain.accept(after, out);
-          } catch (RuntimeException x) {
-            throw new StageFailure("explain", after.event(), x);
-          }
-        } else {
-          out.add(after);
-        }
+        explained(after, after.event(), out);
       }
     }
     try {
