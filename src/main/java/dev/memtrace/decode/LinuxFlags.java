@@ -39,6 +39,7 @@ public final class LinuxFlags {
   public static final long MAP_FIXED = 0x10;
   public static final long MAP_ANONYMOUS = 0x20;
   public static final long MAP_GROWSDOWN = 0x0100;
+  public static final long MAP_DENYWRITE = 0x0800;
   public static final long MAP_LOCKED = 0x2000;
   public static final long MAP_NORESERVE = 0x4000;
   public static final long MAP_STACK = 0x20000;
@@ -67,7 +68,7 @@ public final class LinuxFlags {
           "MAP_GROWSDOWN",
           MAP_GROWSDOWN,
           "MAP_DENYWRITE",
-          0x0800,
+          MAP_DENYWRITE,
           "MAP_EXECUTABLE",
           0x1000,
           "MAP_LOCKED",
@@ -227,6 +228,10 @@ public final class LinuxFlags {
           "SIGSYS",
           31);
 
+  public static final long O_WRONLY = 01;
+  public static final long O_RDWR = 02;
+  public static final long O_CREAT = 0100;
+  public static final long O_TRUNC = 01000;
   public static final long O_CLOEXEC = 02000000;
 
   public static final FlagTable OPEN =
@@ -235,19 +240,19 @@ public final class LinuxFlags {
           "O_RDONLY",
           0,
           "O_WRONLY",
-          01,
+          O_WRONLY,
           "O_RDWR",
-          02,
+          O_RDWR,
           "O_ACCMODE",
           03,
           "O_CREAT",
-          0100,
+          O_CREAT,
           "O_EXCL",
           0200,
           "O_NOCTTY",
           0400,
           "O_TRUNC",
-          01000,
+          O_TRUNC,
           "O_APPEND",
           02000,
           "O_NONBLOCK",

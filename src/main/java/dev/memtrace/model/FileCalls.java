@@ -9,6 +9,10 @@ import static dev.memtrace.decode.LinuxFlags.F_SETFD;
 import static dev.memtrace.decode.LinuxFlags.MFD_CLOEXEC;
 import static dev.memtrace.decode.LinuxFlags.OPEN;
 import static dev.memtrace.decode.LinuxFlags.O_CLOEXEC;
+import static dev.memtrace.decode.LinuxFlags.O_CREAT;
+import static dev.memtrace.decode.LinuxFlags.O_RDWR;
+import static dev.memtrace.decode.LinuxFlags.O_TRUNC;
+import static dev.memtrace.decode.LinuxFlags.O_WRONLY;
 
 import dev.memtrace.decode.ArgText;
 import dev.memtrace.decode.Call;
@@ -240,14 +244,14 @@ final class FileCalls {
     return put(t, (int) a.returned(), path, 0, (flags & O_CLOEXEC) != 0);
   }
 
-  /** O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: an open that may change the file. */
-  private static final long WRITES = 01 | 02 | 0100 | 01000;
+  /** An open that may change the file. */
+  private static final long WRITES = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC;
 
   /**
    * The path a call named: -y's resolved path of the fd it returned, else the argument joined to
    * its directory.
    */
-  private static String openedPath(Task t, Call a, int dirArg, int pathArg, boolean resultIsFd) {
+  static String openedPath(Task t, Call a, int dirArg, int pathArg, boolean resultIsFd) {
     String resolved = resultIsFd ? a.resultPath() : null;
     if (resolved != null) {
       return resolved;

@@ -1,6 +1,7 @@
 package dev.memtrace.model;
 
 import static dev.memtrace.decode.LinuxFlags.MAP_ANONYMOUS;
+import static dev.memtrace.decode.LinuxFlags.MAP_DENYWRITE;
 import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 
 import dev.memtrace.decode.Brk;
@@ -106,8 +107,8 @@ final class MemoryCalls {
         });
   }
 
-  /** MAP_FIXED|MAP_DENYWRITE: ld.so mapping a segment of a library over its reserved span. */
-  private static final long LDSO_SEGMENT = MAP_FIXED | 0x800;
+  /** ld.so mapping a segment of a library over its reserved span. */
+  private static final long LDSO_SEGMENT = MAP_FIXED | MAP_DENYWRITE;
 
   private static Outcome mmap(MemoryModel m, Task t, SyscallEvent e, Mmap a) {
     OptionalLong len = a.length();

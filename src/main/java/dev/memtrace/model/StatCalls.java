@@ -1,7 +1,5 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.decode.LinuxFlags.AT_FDCWD;
-
 import dev.memtrace.decode.Call;
 import dev.memtrace.trace.Numbers;
 import java.util.Map;
@@ -97,14 +95,9 @@ final class StatCalls {
     return f == null ? null : f.knownPath();
   }
 
-  /** A path argument joined to its directory (dirArg -1: the cwd). */
+  /** A path argument joined to its directory (dirArg -1: the cwd); null for an empty one. */
   private static String pathed(Task t, Call a, int dirArg, int pathArg) {
     String p = a.string(pathArg);
-    if (p == null || p.isEmpty()) {
-      return null;
-    }
-    return dirArg < 0
-        ? FileCalls.joined(t, null, OptionalLong.of(AT_FDCWD), p)
-        : FileCalls.joined(t, a.fdPath(dirArg), a.num(dirArg), p);
+    return p == null || p.isEmpty() ? null : FileCalls.openedPath(t, a, dirArg, pathArg, false);
   }
 }
