@@ -160,13 +160,18 @@ public final class ElfFiles {
     cache.clear();
   }
 
+  /** Where a file read here comes from, to name it by: "this machine's " or under --root. */
+  private String here() {
+    return root == null ? "this machine's " : "the one under --root ";
+  }
+
   /** Why the file read is not the build the recording's run read, or null when it is. */
   private String notAsRecorded(String kernel, ElfFile here) {
     ElfFile ran = expected.get(kernel);
     if (ran == null) {
       return null;
     }
-    String where = root == null ? "this machine's " : "the one under --root ";
+    String where = here();
     if (ran.buildId() != null && here.buildId() != null) {
       return ran.buildId().equals(here.buildId())
           ? null
@@ -241,7 +246,7 @@ public final class ElfFiles {
         named = null; // a NUL byte: no file the trace showed
       }
     }
-    String read = (root == null ? "this machine's " : "the one under --root ") + o.kernelPath();
+    String read = here() + o.kernelPath();
     String why = evidence.differs(o.elf(), read, named, o.kernelPath());
     return why == null ? o : new Opened(null, null, why);
   }
