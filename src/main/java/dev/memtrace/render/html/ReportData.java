@@ -171,11 +171,11 @@ final class ReportData implements AutoCloseable {
     m.writeInt(handles.process(a));
     m.writeInt(a.changes().size());
     for (int i = 0; i < a.changes().size(); i++) {
-      writeChange(m, a.classOf(i), a.changes().get(i));
+      Spool.writeChange(m, a.classOf(i), a.changes().get(i));
     }
     m.writeInt(a.learnt().size());
     for (int i = 0; i < a.learnt().size(); i++) {
-      writeChange(m, a.learntClassOf(i), a.learnt().get(i));
+      Spool.writeChange(m, a.learntClassOf(i), a.learnt().get(i));
     }
     m.writeBoolean(a.buffer() != null);
     if (a.buffer() != null) {
@@ -195,13 +195,6 @@ final class ReportData implements AutoCloseable {
     // what a snapshot taught at this event is drawn, but makes no memory event of it
     ev.add("mem", MemoryEvents.isMemoryEvent(a) ? 1 : 0);
     events++;
-  }
-
-  private static void writeChange(DataOutputStream m, RegionClass cls, RegionChange c)
-      throws IOException {
-    m.writeByte(cls == null ? -1 : cls.ordinal());
-    Spool.writeRegion(m, c.before());
-    Spool.writeRegion(m, c.after());
   }
 
   /** After the last event: replays the spaces, filling the columns that needed the timeline. */
@@ -297,8 +290,7 @@ final class ReportData implements AutoCloseable {
     out.clear();
     DataInputStream in = memory.in();
     for (int n = in.readInt(); n > 0; n--) {
-      int c = in.readByte();
-      cls.add(c < 0 ? null : RegionClass.values()[c]);
+      cls.add(memory.readClass());
       Region before = memory.readRegion();
       Region after = memory.readRegion();
       out.add(

@@ -98,8 +98,7 @@ final class EventSpool implements AutoCloseable {
     e.before.clear();
     e.after.clear();
     for (int n = in.readInt(); n > 0; n--) {
-      int cls = in.readByte();
-      e.classes.add(cls < 0 ? null : RegionClass.values()[cls]);
+      e.classes.add(spool.readClass());
       e.before.add(spool.readRegion());
       e.after.add(spool.readRegion());
     }
@@ -107,8 +106,7 @@ final class EventSpool implements AutoCloseable {
     e.learntBefore.clear();
     e.learntAfter.clear();
     for (int n = in.readInt(); n > 0; n--) {
-      int cls = in.readByte();
-      e.learntClasses.add(cls < 0 ? null : RegionClass.values()[cls]);
+      e.learntClasses.add(spool.readClass());
       e.learntBefore.add(spool.readRegion());
       e.learntAfter.add(spool.readRegion());
     }

@@ -15,7 +15,6 @@ import dev.memtrace.render.Texts;
 import dev.memtrace.render.spool.Spool;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
-import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.SignalEvent;
@@ -118,19 +117,11 @@ public final class PerfettoRenderer implements Renderer {
     args.writeTo(d);
     d.writeInt(a.changes().size());
     for (int i = 0; i < a.changes().size(); i++) {
-      RegionChange c = a.changes().get(i);
-      RegionClass cls = a.classOf(i);
-      d.writeByte(cls == null ? -1 : cls.ordinal());
-      Spool.writeRegion(d, c.before());
-      Spool.writeRegion(d, c.after());
+      Spool.writeChange(d, a.classOf(i), a.changes().get(i));
     }
     d.writeInt(a.learnt().size());
     for (int i = 0; i < a.learnt().size(); i++) {
-      RegionChange c = a.learnt().get(i);
-      RegionClass cls = a.learntClassOf(i);
-      d.writeByte(cls == null ? -1 : cls.ordinal());
-      Spool.writeRegion(d, c.before());
-      Spool.writeRegion(d, c.after());
+      Spool.writeChange(d, a.learntClassOf(i), a.learnt().get(i));
     }
     events++;
   }

@@ -1,6 +1,8 @@
 package dev.memtrace.render.spool;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.RegionClass;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -77,6 +79,23 @@ public final class Spool {
     writeString(out, r.path());
     out.writeInt(r.originLine());
     out.writeByte(r.learnt() == null ? -1 : r.learnt().ordinal());
+  }
+
+  /**
+   * A change of an event with the class the explain stage gave the region it taught (null: none):
+   * read back with {@link #readClass}, then {@link #readRegion} for before and after.
+   */
+  public static void writeChange(DataOutputStream out, RegionClass cls, RegionChange c)
+      throws IOException {
+    out.writeByte(cls == null ? -1 : cls.ordinal());
+    writeRegion(out, c.before());
+    writeRegion(out, c.after());
+  }
+
+  /** The class {@link #writeChange} wrote, or null for none. */
+  public RegionClass readClass() throws IOException {
+    int cls = in.readByte();
+    return cls < 0 ? null : RegionClass.values()[cls];
   }
 
   public String readString() throws IOException {
