@@ -24,8 +24,15 @@ import java.util.Map;
  */
 final class ReportSpool {
 
-  /** Where a report lies in the file, under the pid the summary orders it by. */
-  private record Entry(int firstPid, long offset, int length) {}
+  /**
+   * A report under the pid the summary orders it by: where it lies in the file, or the report
+   * itself when it is not kept there (a space still live at the end).
+   */
+  private record Entry(int firstPid, long offset, int length, SpaceReport held) {
+    static Entry held(SpaceReport r) {
+      return new Entry(r.pids().get(0), -1, 0, r);
+    }
+  }
 
   private final List<Entry> entries = new ArrayList<>();
   private File file;
@@ -43,7 +50,7 @@ final class ReportSpool {
       long at = data.length();
       data.seek(at);
       data.write(bytes.toByteArray());
-      entries.add(new Entry(r.pids().get(0), at, bytes.size()));
+      entries.add(new Entry(r.pids().get(0), at, bytes.size(), null));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep a space's report in a temporary file", e);
     }
@@ -54,13 +61,14 @@ final class ReportSpool {
    * asked for.
    */
   List<SpaceReport> with(List<SpaceReport> extra) {
-    List<Object> order = new ArrayList<>(entries);
-    order.addAll(extra);
-    order.sort(Comparator.comparingInt(ReportSpool::firstPid));
+    List<Entry> order = new ArrayList<>(entries);
+    extra.forEach(r -> order.add(Entry.held(r)));
+    order.sort(Comparator.comparingInt(Entry::firstPid));
     return new AbstractList<>() {
       @Override
       public SpaceReport get(int i) {
-        return order.get(i) instanceof Entry e ? read(e) : (SpaceReport) order.get(i);
+        Entry e = order.get(i);
+        return e.held() != null ? e.held() : read(e);
       }
 
       @Override
@@ -68,10 +76,6 @@ final class ReportSpool {
         return order.size();
       }
     };
-  }
-
-  private static int firstPid(Object o) {
-    return o instanceof Entry e ? e.firstPid() : ((SpaceReport) o).pids().get(0);
   }
 
   private SpaceReport read(Entry e) {
