@@ -18,7 +18,6 @@ import java.util.Set;
  */
 public abstract sealed class Call
     permits Range,
-        Mremap,
         Brk,
         Shmget,
         Shmat,

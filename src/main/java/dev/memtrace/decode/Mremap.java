@@ -3,19 +3,14 @@ package dev.memtrace.decode;
 import dev.memtrace.trace.SyscallEvent;
 import java.util.OptionalLong;
 
-/** {@code mremap(oldAddr, oldLength, newLength, flags[, newAddr])}. */
-public final class Mremap extends Call {
+/**
+ * {@code mremap(oldAddr, oldLength, newLength, flags[, newAddr])}: the old range is its {@link
+ * #addr} and {@link #length}.
+ */
+public final class Mremap extends Range {
 
   Mremap(SyscallEvent e) {
     super(e);
-  }
-
-  public OptionalLong oldAddr() {
-    return num(0);
-  }
-
-  public OptionalLong oldLength() {
-    return num(1);
   }
 
   public OptionalLong newLength() {

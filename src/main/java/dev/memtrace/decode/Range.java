@@ -5,20 +5,22 @@ import java.util.OptionalLong;
 
 /**
  * A call over a range of the address space given as {@code (addr, length, ...)}: mmap, munmap,
- * mprotect, madvise, mlock and msync. The explain stage reads every one of them the same way.
+ * mprotect, madvise, mlock, msync, and mremap (its old range). The explain stage reads every one of
+ * them the same way.
  */
 public abstract sealed class Range extends Call
-    permits Mmap, Munmap, Mprotect, Madvise, Mlock, Msync {
+    permits Mmap, Munmap, Mprotect, Madvise, Mlock, Msync, Mremap {
 
   Range(SyscallEvent e) {
     super(e);
   }
 
-  /** The range's start (mmap's hint: 0 when the kernel chooses). */
+  /** The range's start (mmap's hint: 0 when the kernel chooses; mremap's old address). */
   public final OptionalLong addr() {
     return num(0);
   }
 
+  /** The range's length (mremap's old length). */
   public final OptionalLong length() {
     return num(1);
   }

@@ -85,10 +85,10 @@ final class Ctx {
       boolean args;
       if (call instanceof Mmap m) {
         args = present(m.addr(), m.length(), m.offset());
+      } else if (call instanceof Mremap m) {
+        args = present(m.addr(), m.length(), m.newLength());
       } else if (call instanceof Range r) {
         args = present(r.addr(), r.length());
-      } else if (call instanceof Mremap m) {
-        args = present(m.oldAddr(), m.oldLength(), m.newLength());
       } else if (call instanceof Shmat s) {
         args = s.id().isPresent();
       } else {
@@ -112,8 +112,6 @@ final class Ctx {
   OptionalLong address() {
     if (call instanceof Range r) {
       return r.addr();
-    } else if (call instanceof Mremap m) {
-      return m.oldAddr();
     } else if (call instanceof Brk b) {
       return b.addr();
     } else if (call instanceof Shmdt s) {
@@ -129,11 +127,7 @@ final class Ctx {
 
   /** A range's length, mremap's old length, for a row that matched. */
   long length() {
-    OptionalLong v =
-        call instanceof Range r
-            ? r.length()
-            : call instanceof Mremap m ? m.oldLength() : OptionalLong.empty();
-    return need(v, "length");
+    return need(call instanceof Range r ? r.length() : OptionalLong.empty(), "length");
   }
 
   /** mremap's new length, for a row that matched. */

@@ -76,7 +76,7 @@ public final class ExplainStats {
         } else if (call instanceof Munmap m) {
           unmapped += Math.max(0, m.length().orElse(0));
         } else if (call instanceof Mremap m && m.size() > 2) {
-          long d = m.newLength().orElse(0) - m.oldLength().orElse(0);
+          long d = m.newLength().orElse(0) - m.length().orElse(0);
           if (d > 0) {
             mapped += d;
           } else {

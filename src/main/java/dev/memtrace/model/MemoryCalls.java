@@ -224,8 +224,8 @@ final class MemoryCalls {
   }
 
   private static Outcome mremap(MemoryModel m, Task t, SyscallEvent e, Mremap a) {
-    OptionalLong old = a.oldAddr();
-    OptionalLong oldLen = a.oldLength();
+    OptionalLong old = a.addr();
+    OptionalLong oldLen = a.length();
     OptionalLong newLen = a.newLength();
     OptionalLong flags = a.flags();
     if (old.isEmpty() || oldLen.isEmpty() || newLen.isEmpty()) {
