@@ -169,14 +169,7 @@ final class ReportData implements AutoCloseable {
     o.writeBoolean(isExecve(e));
     DataOutputStream m = memory.out();
     m.writeInt(handles.process(a));
-    m.writeInt(a.changes().size());
-    for (int i = 0; i < a.changes().size(); i++) {
-      Spool.writeChange(m, a.classOf(i), a.changes().get(i));
-    }
-    m.writeInt(a.learnt().size());
-    for (int i = 0; i < a.learnt().size(); i++) {
-      Spool.writeChange(m, a.learntClassOf(i), a.learnt().get(i));
-    }
+    Spool.writeChanges(m, a);
     m.writeBoolean(a.buffer() != null);
     if (a.buffer() != null) {
       Spool.writeRegion(m, a.buffer().region());

@@ -115,14 +115,7 @@ public final class PerfettoRenderer implements Renderer {
     }
     d.writeInt(args.size());
     args.writeTo(d);
-    d.writeInt(a.changes().size());
-    for (int i = 0; i < a.changes().size(); i++) {
-      Spool.writeChange(d, a.classOf(i), a.changes().get(i));
-    }
-    d.writeInt(a.learnt().size());
-    for (int i = 0; i < a.learnt().size(); i++) {
-      Spool.writeChange(d, a.learntClassOf(i), a.learnt().get(i));
-    }
+    Spool.writeChanges(d, a);
     events++;
   }
 

@@ -2,6 +2,7 @@ package dev.memtrace.render.spool;
 
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.RegionClass;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -85,11 +86,26 @@ public final class Spool {
    * A change of an event with the class the explain stage gave the region it taught (null: none):
    * read back with {@link #readClass}, then {@link #readRegion} for before and after.
    */
-  public static void writeChange(DataOutputStream out, RegionClass cls, RegionChange c)
+  private static void writeChange(DataOutputStream out, RegionClass cls, RegionChange c)
       throws IOException {
     out.writeByte(cls == null ? -1 : cls.ordinal());
     writeRegion(out, c.before());
     writeRegion(out, c.after());
+  }
+
+  /**
+   * An event's changes, then its learnt changes, each list as its length and then each change with
+   * its class ({@link #writeChange}).
+   */
+  public static void writeChanges(DataOutputStream out, AnnotatedEvent a) throws IOException {
+    out.writeInt(a.changes().size());
+    for (int i = 0; i < a.changes().size(); i++) {
+      writeChange(out, a.classOf(i), a.changes().get(i));
+    }
+    out.writeInt(a.learnt().size());
+    for (int i = 0; i < a.learnt().size(); i++) {
+      writeChange(out, a.learntClassOf(i), a.learnt().get(i));
+    }
   }
 
   /** The class {@link #writeChange} wrote, or null for none. */
