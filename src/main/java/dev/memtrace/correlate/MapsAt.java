@@ -122,17 +122,7 @@ public final class MapsAt {
     }
     for (Region r : space.regions()) {
       // the name as a terminal shows it safely: UTF-8, other bytes and controls as \xHH
-      out.println(
-          MapsFormat.line(
-              new Region(
-                  r.start(),
-                  r.end(),
-                  r.perms(),
-                  r.offset(),
-                  r.dev(),
-                  r.inode(),
-                  RawText.terminalName(r.path()),
-                  r.originLine())));
+      out.println(MapsFormat.line(r.withPath(RawText.terminalName(r.path()))));
     }
   }
 

@@ -154,9 +154,13 @@ final class Buffers {
                   + name
                   + " ("
                   + cls.label
-                  + (region.originLine() > 0
-                      ? ", made at line " + region.originLine()
-                      : ", made by the kernel at execve")
+                  + (region.originLine() <= 0
+                      ? ", made by the kernel at execve"
+                      : region.madeWhole() || (addr >= region.madeFrom() && addr < region.madeTo())
+                          ? ", made at line " + region.originLine()
+                          : ", in memory another call added to the area line "
+                              + region.originLine()
+                              + " made, which the kernel merged into one")
                   + ")",
               Basis.SNAPSHOT,
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));

@@ -15,14 +15,45 @@ public final class RegionOrigin {
    * @param callText the text of the line that made it, or null
    */
   public static String made(Region r, String callText) {
-    return switch (r.learnt()) {
-      case ELF_HEADER ->
-          "made by the kernel at the execve on line "
-              + r.originLine()
-              + " (load_elf_binary); laid out from the ELF program headers of the file";
-      case SNAPSHOT -> "learnt from a /proc/PID/maps snapshot: no call in the trace made it";
-      case TRACE -> "made by line " + r.originLine() + (callText == null ? "" : ": " + callText);
-    };
+    String made =
+        switch (r.learnt()) {
+          case ELF_HEADER ->
+              "made by the kernel at the execve on line "
+                  + r.originLine()
+                  + " (load_elf_binary); laid out from the ELF program headers of the file";
+          case SNAPSHOT -> "learnt from a /proc/PID/maps snapshot";
+          case TRACE ->
+              "made by line " + r.originLine() + (callText == null ? "" : ": " + callText);
+        };
+    boolean snapshot = r.learnt() == Region.Learnt.SNAPSHOT;
+    if (r.madeWhole()) {
+      return snapshot ? made + ": no call in the trace made it" : made;
+    }
+    String others = snapshot ? "the trace's calls" : "other calls";
+    String kept =
+        r.path().equals("[heap]")
+            ? " (brk grows [heap] in place)"
+            : " (an adjacent mapping of the same kind is merged into it: vma_merge)";
+    if (!r.madePart()) {
+      return made
+          + "; what "
+          + (snapshot ? "it showed" : "that made")
+          + " has been split off or unmapped since, and what is left "
+          + others
+          + " made next to it: the kernel kept them in one area"
+          + kept;
+    }
+    return made
+        + (snapshot ? ", which showed " : "; that made ")
+        + Human.bytes(r.madeBytes())
+        + " of it ("
+        + Ctx.hex(r.madeFrom())
+        + "-"
+        + Ctx.hex(r.madeTo())
+        + ") and "
+        + others
+        + " the rest, next to it: the kernel keeps them in one area"
+        + kept;
   }
 
   /**

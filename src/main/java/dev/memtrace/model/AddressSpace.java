@@ -243,7 +243,9 @@ public final class AddressSpace implements AddressSpaceView {
         b.inode(),
         path,
         v.originLine(),
-        learnt);
+        learnt,
+        v.madeFrom(),
+        v.madeTo());
   }
 
   private boolean isHeap(Vma v) {

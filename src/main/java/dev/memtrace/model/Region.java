@@ -8,7 +8,11 @@ import java.util.Objects;
  * anonymous memory, {@code "[heap]"}, {@code "[stack]"}, a file path). originLine is the log line
  * of the event that created it (the execve for what the kernel mapped then), 0 when it came from a
  * snapshot or is unknown. learnt says where the model learnt the region: from the trace's calls,
- * from the ELF headers of the file the execve named, or from a maps snapshot.
+ * from the ELF headers of the file the execve named, or from a maps snapshot. [madeFrom, madeTo) is
+ * the part of it the call on originLine made ({@link #madeWhole}, {@link #madePart}): the whole
+ * region, unless the kernel joined to it memory that other calls made (adjacent mappings of the
+ * same kind, which it keeps as one area; brk growing [heap]); empty when that call's part is gone.
+ * It is left out of equals: it is not what /proc/PID/maps shows.
  */
 public record Region(
     long start,
@@ -19,7 +23,9 @@ public record Region(
     long inode,
     String path,
     int originLine,
-    Learnt learnt) {
+    Learnt learnt,
+    long madeFrom,
+    long madeTo) {
 
   /** Where the model learnt a region. */
   public enum Learnt {
@@ -37,6 +43,20 @@ public record Region(
     public String words() {
       return words;
     }
+  }
+
+  /** A region made whole by one call, or laid out from ELF headers, or shown by a snapshot. */
+  public Region(
+      long start,
+      long end,
+      String perms,
+      long offset,
+      String dev,
+      long inode,
+      String path,
+      int originLine,
+      Learnt learnt) {
+    this(start, end, perms, offset, dev, inode, path, originLine, learnt, start, end);
   }
 
   /** A region the trace's calls made (or, with originLine 0, one a snapshot showed). */
@@ -67,6 +87,27 @@ public record Region(
 
   public boolean contains(long address) {
     return address >= start && address < end;
+  }
+
+  /** Whether the call on originLine made all of it. */
+  public boolean madeWhole() {
+    return madeFrom <= start && madeTo >= end;
+  }
+
+  /** How many of its bytes the call on originLine made. */
+  public long madeBytes() {
+    return Math.max(0, Math.min(madeTo, end) - Math.max(madeFrom, start));
+  }
+
+  /** Whether the call on originLine made some of it, but not all. */
+  public boolean madePart() {
+    return madeFrom < madeTo && !madeWhole();
+  }
+
+  /** This region under another name (a terminal-safe one, say), all else kept. */
+  public Region withPath(String newPath) {
+    return new Region(
+        start, end, perms, offset, dev, inode, newPath, originLine, learnt, madeFrom, madeTo);
   }
 
   public boolean isAnonymous() {

@@ -11,6 +11,10 @@ import static dev.memtrace.decode.LinuxFlags.PROT_WRITE;
  * is why a moved area stops merging with fresh neighbours). anonId stands for the anon_vma: 0 when
  * the area never held a private written page, else an identity shared by the pieces of one area;
  * two areas with different identities never merge. prot is -1 when the trace does not tell it.
+ *
+ * <p>originLine is the line of the call that made the area, and [madeFrom, madeTo) the part of it
+ * that call made: the whole area, until the kernel joins a neighbour another call made to it (a
+ * merge, or brk growing [heap]), or cuts it. The part is empty once what that call made is gone.
  */
 record Vma(
     long start,
@@ -22,7 +26,24 @@ record Vma(
     int flags,
     long anonId,
     int originLine,
-    boolean fromBrk) {
+    boolean fromBrk,
+    long madeFrom,
+    long madeTo) {
+
+  /** An area a call (or the ELF headers, or a snapshot) made whole. */
+  Vma(
+      long start,
+      long end,
+      int prot,
+      boolean shared,
+      long pgoff,
+      Backing backing,
+      int flags,
+      long anonId,
+      int originLine,
+      boolean fromBrk) {
+    this(start, end, prot, shared, pgoff, backing, flags, anonId, originLine, fromBrk, start, end);
+  }
 
   /** vm_flags bits that matter for merging (names as in include/linux/mm.h). */
   static final int GROWSDOWN = 1;
@@ -54,6 +75,8 @@ record Vma(
 
   /** The part [from, to) of this area, with the file offset moved along. */
   Vma slice(long from, long to) {
+    long a = Math.max(madeFrom, from);
+    long b = Math.max(a, Math.min(madeTo, to));
     return new Vma(
         from,
         to,
@@ -64,33 +87,88 @@ record Vma(
         flags,
         anonId,
         originLine,
-        fromBrk);
+        fromBrk,
+        a,
+        b);
   }
 
   Vma withProt(int newProt, int newFlags, long newAnonId) {
     return new Vma(
-        start, end, newProt, shared, pgoff, backing, newFlags, newAnonId, originLine, fromBrk);
+        start,
+        end,
+        newProt,
+        shared,
+        pgoff,
+        backing,
+        newFlags,
+        newAnonId,
+        originLine,
+        fromBrk,
+        madeFrom,
+        madeTo);
   }
 
   Vma withFlags(int newFlags) {
-    return new Vma(start, end, prot, shared, pgoff, backing, newFlags, anonId, originLine, fromBrk);
+    return new Vma(
+        start,
+        end,
+        prot,
+        shared,
+        pgoff,
+        backing,
+        newFlags,
+        anonId,
+        originLine,
+        fromBrk,
+        madeFrom,
+        madeTo);
   }
 
   Vma withAnonId(long id) {
-    return new Vma(start, end, prot, shared, pgoff, backing, flags, id, originLine, fromBrk);
+    return new Vma(
+        start, end, prot, shared, pgoff, backing, flags, id, originLine, fromBrk, madeFrom, madeTo);
   }
 
   Vma withEnd(long newEnd) {
-    return new Vma(start, newEnd, prot, shared, pgoff, backing, flags, anonId, originLine, fromBrk);
+    // grown in place (mremap) the rest is the growing call's; shrunk, what is left of the part
+    long b = Math.max(madeFrom, Math.min(madeTo, newEnd));
+    return new Vma(
+        start,
+        newEnd,
+        prot,
+        shared,
+        pgoff,
+        backing,
+        flags,
+        anonId,
+        originLine,
+        fromBrk,
+        madeFrom,
+        b);
   }
 
   Vma movedTo(long newStart, long newEnd, long newPgoff) {
+    // the part moves with the area, and is cut to its new size
+    long a = Math.min(madeFrom + (newStart - start), newEnd);
+    long b = Math.max(a, Math.min(madeTo + (newStart - start), newEnd));
     return new Vma(
-        newStart, newEnd, prot, shared, newPgoff, backing, flags, anonId, originLine, fromBrk);
+        newStart,
+        newEnd,
+        prot,
+        shared,
+        newPgoff,
+        backing,
+        flags,
+        anonId,
+        originLine,
+        fromBrk,
+        a,
+        b);
   }
 
   Vma withBacking(Backing b) {
-    return new Vma(start, end, prot, shared, pgoff, b, flags, anonId, originLine, fromBrk);
+    return new Vma(
+        start, end, prot, shared, pgoff, b, flags, anonId, originLine, fromBrk, madeFrom, madeTo);
   }
 
   /**
@@ -109,7 +187,19 @@ record Vma(
         && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);
   }
 
+  /**
+   * This area and {@code next}, one area now, named by the call that made this one (the lower), or
+   * by {@code next}'s when nothing this one's call made is left; the two parts join when one call
+   * made both (an area cut by mprotect and made whole again).
+   */
   Vma mergedWith(Vma next) {
+    boolean mine = madeFrom < madeTo;
+    Vma by = mine || next.madeFrom >= next.madeTo ? this : next;
+    long from = by.madeFrom;
+    long to = by.madeTo;
+    if (mine && madeTo == next.madeFrom && originLine == next.originLine) {
+      to = next.madeTo;
+    }
     return new Vma(
         start,
         next.end,
@@ -119,8 +209,10 @@ record Vma(
         backing,
         flags,
         anonId != 0 ? anonId : next.anonId,
-        originLine,
-        fromBrk || next.fromBrk);
+        by.originLine,
+        fromBrk || next.fromBrk,
+        from,
+        to);
   }
 
   /** The four permission characters of /proc/PID/maps, by prot (0-7) + 8 when shared. */

@@ -11,6 +11,7 @@ import static dev.memtrace.decode.LinuxFlags.MREMAP_DONTUNMAP;
 import static dev.memtrace.decode.LinuxFlags.MREMAP_FIXED;
 import static dev.memtrace.decode.LinuxFlags.MREMAP_MAYMOVE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -138,6 +139,64 @@ class MemoryOpsTest {
         .singleElement()
         .asString()
         .contains("the trace did not show memory there at this point");
+  }
+
+  /**
+   * Two calls' mappings the kernel keeps as one area: the region is named by the lower one's call,
+   * with the part that call made; cut apart again, each piece keeps what is left of that part.
+   */
+  @Test
+  void aMergedRegionKeepsThePartItsCallMade() {
+    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000003000L, 10, 0);
+    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000000000L, 20, 0);
+    Region merged = s.regions().get(0);
+    assertThat(merged.size()).isEqualTo(0x6000);
+    assertThat(merged.originLine()).isEqualTo(20);
+    assertThat(merged.madePart()).isTrue();
+    assertThat(List.of(merged.madeFrom(), merged.madeTo()))
+        .containsExactly(0x7f0000000000L, 0x7f0000003000L);
+    MemoryOps.mprotect(s, 0x7f0000002000L, 0x2000, R);
+    assertThat(s.regions())
+        .extracting(Region::madeWhole, Region::madePart)
+        .containsExactly(tuple(true, false), tuple(false, true), tuple(false, false));
+    // the middle piece holds one page of line 20's part; the top one none, and does not claim it
+    assertThat(s.regions().get(1).madeTo() - s.regions().get(1).madeFrom()).isEqualTo(0x1000);
+  }
+
+  /** ld.so's segments over its reservation: each region is made whole by its own call. */
+  @Test
+  void segmentsMappedOverAReservationAreTheirOwnCallsWhole() {
+    String libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+    long deny = MAP_PRIVATE | 0x800;
+    MemoryOps.mmap(s, 1974096, R, deny, Backing.file(libc), 0, 0x7f70cdbfd000L, 14, 0);
+    MemoryOps.mmap(
+        s, 1400832, RX, deny | MAP_FIXED, Backing.file(libc), 0x26000, 0x7f70cdc23000L, 15, 0);
+    MemoryOps.mmap(
+        s, 339968, R, deny | MAP_FIXED, Backing.file(libc), 0x17c000, 0x7f70cdd79000L, 16, 0);
+    MemoryOps.mmap(
+        s, 24576, RW, deny | MAP_FIXED, Backing.file(libc), 0x1cf000, 0x7f70cddcc000L, 17, 0);
+    assertThat(s.regions())
+        .extracting(Region::originLine, Region::madeWhole, Region::madePart)
+        .containsExactly(
+            tuple(14, true, false),
+            tuple(15, true, false),
+            tuple(16, true, false),
+            tuple(17, true, false),
+            // the reservation's tail, once merged with line 16's segment: it claims none of it
+            tuple(16, false, false));
+  }
+
+  /** brk growing [heap]: the first brk made part of it, and each later one joined the rest. */
+  @Test
+  void aGrownHeapIsNamedByTheBrkThatMadeItsStart() {
+    MemoryOps.brk(s, 0, 0x556d8f7c4000L, true, 30);
+    MemoryOps.brk(s, 0x556d8f7ce000L, 0x556d8f7ce000L, false, 31);
+    MemoryOps.brk(s, 0x556d8f832000L, 0x556d8f832000L, false, 33);
+    Region heap = s.regions().get(0);
+    assertThat(heap.path()).isEqualTo("[heap]");
+    assertThat(heap.originLine()).isEqualTo(31);
+    assertThat(List.of(heap.madeFrom(), heap.madeTo()))
+        .containsExactly(0x556d8f7c4000L, 0x556d8f7ce000L);
   }
 
   @Test
