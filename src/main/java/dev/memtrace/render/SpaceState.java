@@ -98,7 +98,20 @@ public final class SpaceState {
 
   private static Region slice(Region r, long start, long end) {
     long offset = r.isAnonymous() ? r.offset() : r.offset() + (start - r.start());
-    return new Region(start, end, r.perms(), offset, r.dev(), r.inode(), r.path(), r.originLine());
+    long madeFrom = Math.max(r.madeFrom(), start);
+    long madeTo = Math.max(madeFrom, Math.min(r.madeTo(), end));
+    return new Region(
+        start,
+        end,
+        r.perms(),
+        offset,
+        r.dev(),
+        r.inode(),
+        r.path(),
+        r.originLine(),
+        r.learnt(),
+        madeFrom,
+        madeTo);
   }
 
   /** The region holding the address, or null. */

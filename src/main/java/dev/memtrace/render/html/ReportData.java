@@ -61,7 +61,7 @@ final class ReportData implements AutoCloseable {
   };
 
   private static final String[] REGION_COLUMNS = {
-    "sp", "s", "e", "size", "perm", "path", "origin", "learnt"
+    "sp", "s", "e", "size", "perm", "path", "origin", "made", "learnt"
   };
 
   private final JsonFactory json = new JsonFactory();
@@ -564,6 +564,9 @@ final class ReportData implements AutoCloseable {
     regionColumns.add("perm", strings.id(r.perms()));
     regionColumns.add("path", strings.id(Texts.name(r.path())));
     regionColumns.add("origin", r.originLine());
+    // how much of it the call on that line made: all of it unless the kernel merged other calls'
+    // memory into the same area
+    regionColumns.add("made", r.madeBytes());
     regionColumns.add("learnt", strings.id(r.learnt().words()));
     return id;
   }

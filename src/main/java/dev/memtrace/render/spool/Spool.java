@@ -80,6 +80,8 @@ public final class Spool {
     writeString(out, r.path());
     out.writeInt(r.originLine());
     out.writeByte(r.learnt() == null ? -1 : r.learnt().ordinal());
+    out.writeLong(r.madeFrom());
+    out.writeLong(r.madeTo());
   }
 
   /**
@@ -141,6 +143,8 @@ public final class Spool {
     String path = readString();
     int originLine = in.readInt();
     int learnt = in.readByte();
+    long madeFrom = in.readLong();
+    long madeTo = in.readLong();
     return new Region(
         start,
         end,
@@ -150,7 +154,9 @@ public final class Spool {
         inode,
         path,
         originLine,
-        learnt < 0 ? null : Region.Learnt.values()[learnt]);
+        learnt < 0 ? null : Region.Learnt.values()[learnt],
+        madeFrom,
+        madeTo);
   }
 
   /** Closes the streams; the file is deleted with its {@link TempFiles}. */

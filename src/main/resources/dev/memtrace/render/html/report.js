@@ -44,9 +44,13 @@
   }
   function regionSource(r) {
     var how = R.learnt ? S[R.learnt[r]] : 'trace';
-    if (how === 'snapshot') return ', learnt from a snapshot';
-    if (how === 'ELF header') return ', from the ELF headers' + (R.origin[r] ? ', execve on line ' + R.origin[r] : '');
-    return R.origin[r] ? ', made at line ' + R.origin[r] : '';
+    // the kernel kept memory other calls made next to it in the same area (vma_merge, brk)
+    var joined = !R.made || R.made[r] >= R.size[r] ? '' : R.made[r] ?
+      ': ' + bytes(R.made[r]) + ' of it; other calls made the rest next to it, and the kernel keeps them as one area' :
+      ', none of it now; other calls made what is left next to it, and the kernel keeps them as one area';
+    if (how === 'snapshot') return ', learnt from a snapshot' + joined;
+    if (how === 'ELF header') return ', from the ELF headers' + (R.origin[r] ? ', execve on line ' + R.origin[r] : '') + joined;
+    return R.origin[r] ? ', made at line ' + R.origin[r] + joined : '';
   }
   function regionsOf(i) {
     var out = [];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memtrace.cli.Main;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
 import dev.memtrace.timeline.AnnotatedEvent;
@@ -12,6 +13,7 @@ import dev.memtrace.timeline.RegionClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,45 @@ class HtmlRendererTest {
         .satisfies(i -> assertThat(d.get("strs").get(i).asText()).isEqualTo("[heap]"));
     assertThat(ev.get("mem").get(7).asInt()).isEqualTo(1);
     assertThat(ev.get("mem").get(3).asInt()).isEqualTo(0);
+  }
+
+  /**
+   * Two calls' mappings the kernel keeps as one area: the page says how much of it the call on its
+   * line made, so it does not credit that call with the whole.
+   */
+  @Test
+  void aMergedRegionCarriesThePartItsLineMade() throws IOException {
+    Path dir = Files.createDirectories(Path.of("target/html"));
+    Path log = dir.resolve("merged.log");
+    Files.writeString(
+        log,
+        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000003000\n"
+            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000\n"
+            + "100 +++ exited with 0 +++\n");
+    Path html = dir.resolve("merged.html");
+    int rc =
+        Main.run(
+            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
+    assertThat(rc).isZero();
+    JsonNode regions = data(Files.readString(html)).get("regions");
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < regions.get("s").size(); i++) {
+      rows.add(
+          regions.get("s").get(i).asText()
+              + " "
+              + regions.get("size").get(i).asLong()
+              + " line "
+              + regions.get("origin").get(i).asInt()
+              + " made "
+              + regions.get("made").get(i).asLong());
+    }
+    assertThat(rows)
+        .containsExactlyInAnyOrder(
+            "7f0000003000 12288 line 1 made 12288", "7f0000000000 24576 line 2 made 12288");
   }
 
   @Test
@@ -196,7 +237,7 @@ class HtmlRendererTest {
     assertThat(d.get("regions").fieldNames())
         .toIterable()
         .containsExactly(
-            "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin", "learnt");
+            "sp", "s", "e", "size", "perm", "path", "cls", "y", "h", "origin", "made", "learnt");
     assertThat(d.get("meta").get("events").asInt()).isZero();
     assertThat(d.get("spaces")).isEmpty();
   }

@@ -197,6 +197,36 @@ class ReportInBrowserTest extends InBrowser {
         .contains("</textarea><img src=x onerror=window.pwned=2><!--");
   }
 
+  /** Two calls' mappings in one area: the region's title does not credit one call with it all. */
+  @Test
+  void aMergedRegionSaysHowMuchOfItItsLineMade() throws Exception {
+    Path log = Path.of("target/html/merged-browser.log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    Files.writeString(
+        log,
+        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000003000\n"
+            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000\n");
+    Path html = Path.of("target/html/merged-browser.html").toAbsolutePath();
+    int rc =
+        Main.run(
+            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
+    assertThat(rc).isZero();
+    open("merged-browser-copy", Files.readString(html));
+    String titles =
+        browser
+            .js(
+                "return Array.from(document.querySelectorAll('#space-svg rect.region title')).map(function (t) { return t.textContent; }).join('\\n')")
+            .asText();
+    assertThat(titles)
+        .contains(
+            "made at line 2: 12 KiB of it; other calls made the rest next to it, and the kernel"
+                + " keeps them as one area");
+  }
+
   @Test
   void aLiveCatRunPicturesItsStackAndItsText() throws Exception {
     dev.memtrace.run.LiveAssumptions.assumeStrace();
