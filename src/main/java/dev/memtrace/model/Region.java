@@ -91,7 +91,7 @@ public record Region(
 
   /** Whether the call on originLine made all of it. */
   public boolean madeWhole() {
-    return madeFrom <= start && madeTo >= end;
+    return madeFrom < madeTo && madeFrom <= start && madeTo >= end;
   }
 
   /** How many of its bytes the call on originLine made. */

@@ -12,9 +12,8 @@ import static dev.memtrace.decode.LinuxFlags.PROT_WRITE;
  * the area never held a private written page, else an identity shared by the pieces of one area;
  * two areas with different identities never merge. prot is -1 when the trace does not tell it.
  *
- * <p>originLine is the line of the call that made the area, and [madeFrom, madeTo) the part of it
- * that call made: the whole area, until the kernel joins a neighbour another call made to it (a
- * merge, or brk growing [heap]), or cuts it. The part is empty once what that call made is gone.
+ * <p>made says which calls made its memory ({@link MadeBy}): one, unless the kernel joined to it a
+ * neighbour another call made (a merge, or brk growing [heap]).
  */
 record Vma(
     long start,
@@ -25,12 +24,10 @@ record Vma(
     Backing backing,
     int flags,
     long anonId,
-    int originLine,
-    boolean fromBrk,
-    long madeFrom,
-    long madeTo) {
+    MadeBy made,
+    boolean fromBrk) {
 
-  /** An area a call (or the ELF headers, or a snapshot) made whole. */
+  /** An area a call (or the ELF headers, or a snapshot: line 0) made whole. */
   Vma(
       long start,
       long end,
@@ -42,7 +39,31 @@ record Vma(
       long anonId,
       int originLine,
       boolean fromBrk) {
-    this(start, end, prot, shared, pgoff, backing, flags, anonId, originLine, fromBrk, start, end);
+    this(
+        start,
+        end,
+        prot,
+        shared,
+        pgoff,
+        backing,
+        flags,
+        anonId,
+        MadeBy.whole(originLine, start, end),
+        fromBrk);
+  }
+
+  /** The line of the call that made it (its lowest part), 0 for a snapshot's. */
+  int originLine() {
+    return made.line();
+  }
+
+  /** The part of it the call on {@link #originLine} made; empty when none is left. */
+  long madeFrom() {
+    return made.from();
+  }
+
+  long madeTo() {
+    return made.to();
   }
 
   /** vm_flags bits that matter for merging (names as in include/linux/mm.h). */
@@ -75,8 +96,6 @@ record Vma(
 
   /** The part [from, to) of this area, with the file offset moved along. */
   Vma slice(long from, long to) {
-    long a = Math.max(madeFrom, from);
-    long b = Math.max(a, Math.min(madeTo, to));
     return new Vma(
         from,
         to,
@@ -86,52 +105,24 @@ record Vma(
         backing,
         flags,
         anonId,
-        originLine,
-        fromBrk,
-        a,
-        b);
+        made.clip(from, to),
+        fromBrk);
   }
 
   Vma withProt(int newProt, int newFlags, long newAnonId) {
-    return new Vma(
-        start,
-        end,
-        newProt,
-        shared,
-        pgoff,
-        backing,
-        newFlags,
-        newAnonId,
-        originLine,
-        fromBrk,
-        madeFrom,
-        madeTo);
+    return new Vma(start, end, newProt, shared, pgoff, backing, newFlags, newAnonId, made, fromBrk);
   }
 
   Vma withFlags(int newFlags) {
-    return new Vma(
-        start,
-        end,
-        prot,
-        shared,
-        pgoff,
-        backing,
-        newFlags,
-        anonId,
-        originLine,
-        fromBrk,
-        madeFrom,
-        madeTo);
+    return new Vma(start, end, prot, shared, pgoff, backing, newFlags, anonId, made, fromBrk);
   }
 
   Vma withAnonId(long id) {
-    return new Vma(
-        start, end, prot, shared, pgoff, backing, flags, id, originLine, fromBrk, madeFrom, madeTo);
+    return new Vma(start, end, prot, shared, pgoff, backing, flags, id, made, fromBrk);
   }
 
+  /** Grown in place (mremap: memory no part holds) or shrunk. */
   Vma withEnd(long newEnd) {
-    // grown in place (mremap) the rest is the growing call's; shrunk, what is left of the part
-    long b = Math.max(madeFrom, Math.min(madeTo, newEnd));
     return new Vma(
         start,
         newEnd,
@@ -141,16 +132,11 @@ record Vma(
         backing,
         flags,
         anonId,
-        originLine,
-        fromBrk,
-        madeFrom,
-        b);
+        made.clip(start, newEnd),
+        fromBrk);
   }
 
   Vma movedTo(long newStart, long newEnd, long newPgoff) {
-    // the part moves with the area, and is cut to its new size
-    long a = Math.min(madeFrom + (newStart - start), newEnd);
-    long b = Math.max(a, Math.min(madeTo + (newStart - start), newEnd));
     return new Vma(
         newStart,
         newEnd,
@@ -160,15 +146,12 @@ record Vma(
         backing,
         flags,
         anonId,
-        originLine,
-        fromBrk,
-        a,
-        b);
+        made.shift(newStart - start).clip(newStart, newEnd),
+        fromBrk);
   }
 
   Vma withBacking(Backing b) {
-    return new Vma(
-        start, end, prot, shared, pgoff, b, flags, anonId, originLine, fromBrk, madeFrom, madeTo);
+    return new Vma(start, end, prot, shared, pgoff, b, flags, anonId, made, fromBrk);
   }
 
   /**
@@ -187,19 +170,8 @@ record Vma(
         && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);
   }
 
-  /**
-   * This area and {@code next}, one area now, named by the call that made this one (the lower), or
-   * by {@code next}'s when nothing this one's call made is left; the two parts join when one call
-   * made both (an area cut by mprotect and made whole again).
-   */
+  /** This area and {@code next}, one area now, with the parts each call made. */
   Vma mergedWith(Vma next) {
-    boolean mine = madeFrom < madeTo;
-    Vma by = mine || next.madeFrom >= next.madeTo ? this : next;
-    long from = by.madeFrom;
-    long to = by.madeTo;
-    if (mine && madeTo == next.madeFrom && originLine == next.originLine) {
-      to = next.madeTo;
-    }
     return new Vma(
         start,
         next.end,
@@ -209,10 +181,8 @@ record Vma(
         backing,
         flags,
         anonId != 0 ? anonId : next.anonId,
-        by.originLine,
-        fromBrk || next.fromBrk,
-        from,
-        to);
+        made.join(next.made),
+        fromBrk || next.fromBrk);
   }
 
   /** The four permission characters of /proc/PID/maps, by prot (0-7) + 8 when shared. */

@@ -143,7 +143,7 @@ class MemoryOpsTest {
 
   /**
    * Two calls' mappings the kernel keeps as one area: the region is named by the lower one's call,
-   * with the part that call made; cut apart again, each piece keeps what is left of that part.
+   * with the part that call made; cut apart again, each piece is named by the calls still in it.
    */
   @Test
   void aMergedRegionKeepsThePartItsCallMade() {
@@ -158,9 +158,16 @@ class MemoryOpsTest {
     MemoryOps.mprotect(s, 0x7f0000002000L, 0x2000, R);
     assertThat(s.regions())
         .extracting(Region::madeWhole, Region::madePart)
-        .containsExactly(tuple(true, false), tuple(false, true), tuple(false, false));
-    // the middle piece holds one page of line 20's part; the top one none, and does not claim it
-    assertThat(s.regions().get(1).madeTo() - s.regions().get(1).madeFrom()).isEqualTo(0x1000);
+        .containsExactly(tuple(true, false), tuple(false, true), tuple(true, false));
+    // the middle piece holds a page of each call's memory, the top one only line 10's
+    assertThat(s.regions()).extracting(Region::originLine).containsExactly(20, 20, 10);
+    assertThat(s.regions().get(1).madeBytes()).isEqualTo(0x1000);
+    // freed, line 20's memory names nothing: the merged area is line 10's again
+    MemoryOps.munmap(s, 0x7f0000000000L, 0x3000);
+    MemoryOps.mprotect(s, 0x7f0000003000L, 0x1000, RW);
+    assertThat(s.regions())
+        .extracting(Region::originLine, Region::madeWhole)
+        .containsExactly(tuple(10, true));
   }
 
   /** ld.so's segments over its reservation: each region is made whole by its own call. */
@@ -182,8 +189,8 @@ class MemoryOpsTest {
             tuple(15, true, false),
             tuple(16, true, false),
             tuple(17, true, false),
-            // the reservation's tail, once merged with line 16's segment: it claims none of it
-            tuple(16, false, false));
+            // the reservation's tail, merged with line 16's segment until line 17 cut them apart
+            tuple(14, true, false));
   }
 
   /** brk growing [heap]: the first brk made part of it, and each later one joined the rest. */
