@@ -37,4 +37,46 @@ class RuntimeMappingsTest {
             "unmaps 28672 bytes of the 33587200-byte anonymous mapping made at line 4 (inferred"
                 + " from the pattern)");
   }
+
+  @Test
+  void aMapStackMappingIsAThreadsStackOnlyOnceAThreadRunsOnIt() {
+    // Ruby's fiber pool: 32 stacks of 644 KiB in one MAP_STACK mapping, a guard page at the low
+    // end of each (cont.c, fiber_pool_expand); ruby -e 'puts 1' makes no thread at all.
+    Run.Out fibers =
+        Run.explain(
+            """
+        24870 05:07:53.200182 mmap(NULL, 21233664, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7feb241e8000 <0.000012>
+        24870 05:07:53.200210 mprotect(0x7feb241e8000, 4096, PROT_NONE) = 0 <0.000010>
+        24870 05:07:53.200241 mprotect(0x7feb2428a000, 4096, PROT_NONE) = 0 <0.000011>
+        """);
+    assertThat(fibers.why(1))
+        .startsWith("a MAP_STACK mapping of 21233664 bytes")
+        .contains("coroutine or fiber stacks")
+        .doesNotContain("thread stack")
+        .doesNotContain("JVM");
+    assertThat(fibers.why(2)).startsWith("makes 4096 bytes at offset 0x0 of the MAP_STACK mapping");
+    assertThat(fibers.why(3))
+        .startsWith("makes 4096 bytes at offset 0xa2000 of the MAP_STACK mapping made at line 1");
+
+    // pthread_attr_setguardsize(0): the clone3 that follows runs the thread on the mapping
+    Run.Out thread =
+        Run.explain(
+            """
+        10353 05:18:16.808674 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f683ffe2000 <0.000011>
+        10353 05:18:16.808830 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f68400e1990, parent_tid=0x7f68400e1990, exit_signal=0, stack=0x7f683ffe2000, stack_size=0xfef80, tls=0x7f68400e16c0} => {parent_tid=[10354]}, 88) = 10354 <0.000056>
+        """);
+    assertThat(thread.why(1))
+        .startsWith("a thread stack of 1048576 bytes without a glibc guard page")
+        .contains("the thread the clone at line 2 makes runs on it");
+
+    // corpus mmapfile.c maps a MAP_STACK region itself and unmaps it: no thread ever had it
+    Run.Out own =
+        Run.explain(
+            """
+        27903 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_GROWSDOWN|MAP_STACK, -1, 0) = 0x7ff389e7e000
+        27903 munmap(0x7ff389e7e000, 65536)     = 0
+        """);
+    assertThat(own.why(2))
+        .isEqualTo("unmaps the MAP_STACK mapping made at line 1 (inferred from the pattern)");
+  }
 }
