@@ -141,8 +141,14 @@ final class Buffers {
     if (region != null) {
       RegionClass cls = Classifier.classify(region, null, sp.exe);
       long off = addr - region.start();
-      p.buffer = new BufferRef(addr, region, off, cls);
       String name = region.path().isEmpty() ? "anonymous region" : RawText.name(region.path());
+      Region prev = region.start() > 0 ? v.regionAt(region.start() - 1) : null;
+      if (cls == RegionClass.ANON && Tally.kernelBss(prev, region, sp.exe)) {
+        // the executable's static buffers: the .bss beyond its last data page, no mmap
+        cls = RegionClass.IMAGE_BSS;
+        name = "the .bss of " + RawText.name(prev.path());
+      }
+      p.buffer = new BufferRef(addr, region, off, cls);
       p.why.add(
           new Explanation(
               "buffer",

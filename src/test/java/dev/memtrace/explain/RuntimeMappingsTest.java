@@ -2,6 +2,9 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.trace.TraceReader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,5 +81,33 @@ class RuntimeMappingsTest {
         """);
     assertThat(own.why(2))
         .isEqualTo("unmaps the MAP_STACK mapping made at line 1 (inferred from the pattern)");
+  }
+
+  @Test
+  void aReadIntoTheExecutablesBssIsPlacedInItsBssNotInAnMmap() {
+    // gzip -9: its inbuf is a static array, in the .bss the kernel maps at execve after the data
+    String maps =
+        """
+        5614e7809000-5614e780c000 r--p 00000000 00:2a 123 /usr/bin/gzip
+        5614e780c000-5614e781b000 r-xp 00003000 00:2a 123 /usr/bin/gzip
+        5614e781b000-5614e7820000 r--p 00012000 00:2a 123 /usr/bin/gzip
+        5614e7820000-5614e7822000 rw-p 00016000 00:2a 123 /usr/bin/gzip
+        5614e7822000-5614e78e9000 rw-p 00000000 00:00 0
+        7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        29780 05:27:13.000001 execve("/usr/bin/gzip", ["gzip", "-9"], 0x7ffd95f09a00 /* 30 vars */) = 0
+        29780 05:27:13.100000 read(0x4, 0x5614e7844000, 0x10000) = 0x10000
+        """),
+            List.of(new Snapshot(1, 29780, maps)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .contains(
+            "the buffer at 0x5614e7844000 is 139264 bytes into the .bss of /usr/bin/gzip (image:"
+                + " bss, made by the kernel at execve)")
+        .doesNotContain("anonymous mmap");
   }
 }
