@@ -110,4 +110,23 @@ class RuntimeMappingsTest {
                 + " bss, made by the kernel at execve)")
         .doesNotContain("anonymous mmap");
   }
+
+  @Test
+  void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
+    // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
+    Run.Out out =
+        Run.explain(
+            """
+        24870 brk(NULL) = 0x564000353000
+        24870 brk(NULL) = 0x564000353000
+        24870 brk(0x564000374000) = 0x564000374000
+        24870 brk(0x564000490000) = 0x564000490000
+        24870 openat(AT_FDCWD, "/usr/lib/ruby/vendor_ruby/rubygems.rb", O_RDONLY|O_NONBLOCK|O_CLOEXEC) = 5
+        24870 read(0x5, 0x564000472470, 0x2000) = 0x2000
+        """);
+    assertThat(out.why(6))
+        .contains("a stdio FILE buffer fits")
+        .contains("a buffer the program or its runtime mallocs for its own I/O")
+        .doesNotContain("the usual one is a stdio FILE buffer");
+  }
 }
