@@ -13,16 +13,22 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeMappingsTest {
 
+  /** ruby's startup: ld.so's and libc's brk(NULL), then malloc's first growth of [heap]. */
+  private static final String MALLOC_STARTED =
+      """
+      24870 05:07:53.189967 brk(NULL)         = 0x5654b06fc000 <0.000007>
+      24870 05:07:53.192791 brk(NULL)         = 0x5654b06fc000 <0.000007>
+      24870 05:07:53.192812 brk(0x5654b071d000) = 0x5654b071d000 <0.000009>
+      """;
+
   @Test
   void aMappingCutByAPartialMunmapIsNotAMallocChunk() {
     // Ruby's transient heap: rb_aligned_malloc maps 32 MiB + 32 KiB and trims head and tail so
     // that 32 MiB aligned to 32 KiB is left; glibc's free() never unmaps part of a chunk.
     Run.Out out =
         Run.explain(
-            """
-        24870 05:07:53.189967 brk(NULL)         = 0x5654b06fc000 <0.000007>
-        24870 05:07:53.192791 brk(NULL)         = 0x5654b06fc000 <0.000007>
-        24870 05:07:53.192812 brk(0x5654b071d000) = 0x5654b071d000 <0.000009>
+            MALLOC_STARTED
+                + """
         24870 05:07:53.195627 mmap(NULL, 33587200, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7feb25627000 <0.000008>
         24870 05:07:53.195651 munmap(0x7feb25627000, 4096) = 0 <0.000010>
         24870 05:07:53.195676 munmap(0x7feb27628000, 28672) = 0 <0.000010>
@@ -128,5 +134,22 @@ class RuntimeMappingsTest {
         .contains("a stdio FILE buffer fits")
         .contains("a buffer the program or its runtime mallocs for its own I/O")
         .doesNotContain("the usual one is a stdio FILE buffer");
+  }
+
+  @Test
+  void whatIsLeftOfACutMappingIsNotTheWholeMapping() {
+    // a ruby heap page: 32 KiB mapped, 16 KiB trimmed to align it, the other 16 KiB freed at exit
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        24870 05:07:53.298998 mmap(NULL, 32768, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7feb24170000 <0.000041>
+        24870 05:07:53.299079 munmap(0x7feb24170000, 16384) = 0 <0.000040>
+        24870 05:07:53.436297 munmap(0x7feb24174000, 16384) = 0 <0.000056>
+        """);
+    assertThat(out.why(6))
+        .isEqualTo(
+            "unmaps the 16384 bytes left of the 32768-byte anonymous mapping made at line 4, which"
+                + " an earlier munmap cut (inferred from the pattern)");
   }
 }
