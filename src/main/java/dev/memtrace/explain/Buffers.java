@@ -124,15 +124,15 @@ final class Buffers {
         p.why.add(
             new Explanation(
                 "stdio-buffer",
-                "a malloc'd buffer; for "
+                "a malloc'd buffer. For "
                     + c.name()
                     + " calls of up to "
                     + STDIO_BUFSIZ
                     + " bytes "
-                    + "the usual one is a stdio FILE buffer: _IO_file_doallocate mallocs "
-                    + "min(BUFSIZ 8192, st_blksize) bytes on the first read or write of a FILE "
-                    + "(fopen'd files, stdout); it lives in [heap], or in a thread's arena "
-                    + "(inferred from the pattern)",
+                    + "a stdio FILE buffer fits (_IO_file_doallocate mallocs min(BUFSIZ 8192, "
+                    + "st_blksize) bytes on the first read or write of a FILE: fopen'd files, "
+                    + "stdout), and so does a buffer the program or its runtime mallocs for its "
+                    + "own I/O; the trace does not tell which (inferred from the pattern)",
                 Basis.PATTERN,
                 List.of("buffer inside " + t.cls().label)));
       }
@@ -141,8 +141,14 @@ final class Buffers {
     if (region != null) {
       RegionClass cls = Classifier.classify(region, null, sp.exe);
       long off = addr - region.start();
-      p.buffer = new BufferRef(addr, region, off, cls);
       String name = region.path().isEmpty() ? "anonymous region" : RawText.name(region.path());
+      Region prev = region.start() > 0 ? v.regionAt(region.start() - 1) : null;
+      if (cls == RegionClass.ANON && Tally.kernelBss(prev, region, sp.exe)) {
+        // the executable's static buffers: the .bss beyond its last data page, no mmap
+        cls = RegionClass.IMAGE_BSS;
+        name = "the .bss of " + RawText.name(prev.path());
+      }
+      p.buffer = new BufferRef(addr, region, off, cls);
       p.why.add(
           new Explanation(
               "buffer",

@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import java.util.List;
@@ -283,9 +284,7 @@ final class MallocRules {
                 ok(),
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
-                  return s != null
-                      && s.tag().cls() == RegionClass.MALLOC_MMAP
-                      && s.start() == c.addr();
+                  return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && whole(c, s);
                 })
             .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
             .effect(
@@ -295,6 +294,15 @@ final class MallocRules {
                                 c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
                             .value())
             .says(MallocRules::freeMmapped),
+        Rule.on("unmap-not-malloc", "munmap")
+            .when(
+                ok(),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && !whole(c, s);
+                })
+            .effect(MallocRules::notAChunk)
+            .says(MallocRules::partOfAChunk),
         Rule.on("malloc-realloc-mremap", "mremap")
             .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
@@ -497,6 +505,60 @@ final class MallocRules {
                 : "The mmap threshold stays " + c.sp.mmapThreshold),
         Basis.PATTERN,
         t.steps());
+  }
+
+  /** Whether the munmap takes the whole mapping the span is part of, as munmap_chunk does. */
+  private static boolean whole(Ctx c, TagMap.Span s) {
+    return s.start() == c.addr() && Glibc.alignUp(c.length(), Glibc.PAGE) >= s.size();
+  }
+
+  /**
+   * A munmap of part of a mapping whose size fitted malloc's mmap path: free() never does that
+   * (munmap_chunk unmaps a chunk's whole mapping), so the mapping was not a malloc chunk.
+   */
+  private static Said partOfAChunk(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    return Said.of(
+        "unmaps "
+            + c.length()
+            + " bytes of the "
+            + s.size()
+            + "-byte mapping made at line "
+            + s.tag().line()
+            + " and keeps the rest: glibc's free() unmaps a malloc chunk's whole mapping "
+            + "(munmap_chunk), so that mapping is not a malloc chunk, though its size fitted one: "
+            + "the program or a library asked the kernel for it and unmaps parts of it itself",
+        Basis.ARITHMETIC,
+        "munmap("
+            + hex(c.addr())
+            + ", "
+            + c.length()
+            + ") inside the "
+            + s.size()
+            + " bytes at "
+            + hex(s.start()));
+  }
+
+  /**
+   * The mapping partOfAChunk cut is anonymous memory of the program's: retold so where it waits.
+   */
+  private static void notAChunk(Ctx c, TagMap.Span before) {
+    Tag t = before.tag();
+    long size = before.size();
+    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    c.ex.retell(
+        t,
+        MALLOC_MMAP,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + size
+                + " bytes: its size fits glibc malloc's mmap path, but the munmap at line "
+                + c.line()
+                + " unmaps only part of it, which free() never does, so the program or a library "
+                + "asked the kernel for it itself",
+            Basis.ARITHMETIC,
+            List.of("munmap(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
   }
 
   private static Said realloc(Ctx c) {

@@ -491,11 +491,15 @@ final class MappingRules {
     TagMap.Span s = c.sp.tags.at(c.addr());
     long len = c.length();
     boolean whole = s.start() == c.addr() && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
+    boolean rest = whole && s.tag().cut();
     return Said.of(
-        (whole ? "unmaps " : "unmaps " + len + " bytes of ")
+        (rest
+                ? "unmaps the " + s.size() + " bytes left of "
+                : whole ? "unmaps " : "unmaps " + len + " bytes of ")
             + MallocRules.the(s.tag().what())
             + " made at line "
             + s.tag().line()
+            + (rest ? ", which an earlier munmap cut" : "")
             + (s.tag().cls() == RegionClass.FILE_PRIVATE && s.tag().what().contains("cache")
                 ? ": ld.so no longer needs the cache once the libraries are loaded"
                 : ""),

@@ -61,6 +61,7 @@ final class Specials {
       case "clone", "clone3", "fork", "vfork" -> {
         fork(c, p);
         spawnStack(c, p);
+        threadOnStackMapping(c);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
       default -> {
@@ -85,7 +86,8 @@ final class Specials {
     }
     long stack = printed.getAsLong();
     TagMap.Span s = c.sp.tags.at(stack);
-    if (s == null || s.tag().cls() != RegionClass.THREAD_STACK) {
+    if (s == null
+        || s.tag().cls() != RegionClass.THREAD_STACK && !ThreadRules.stackMapping(s.tag())) {
       return;
     }
     s.tag().refine(RegionClass.ANON, "posix_spawn's stack for its child");
@@ -114,6 +116,40 @@ final class Specials {
                 + " and shares this address space until it execs",
             Basis.ARITHMETIC,
             List.of("stack=" + hex(stack))));
+  }
+
+  /**
+   * A thread made to run on a MAP_STACK mapping mapped RW at once: the mapping is its stack, made
+   * by pthread_create with guard size 0 (allocate_stack).
+   */
+  private static void threadOnStackMapping(Ctx c) {
+    Who.Made made = c.made();
+    if (!c.ok() || made == null || made.kind() != Who.Kind.THREAD) {
+      return;
+    }
+    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    if (printed.isEmpty()) {
+      return;
+    }
+    TagMap.Span s = c.sp.tags.at(printed.getAsLong());
+    if (s == null || !s.tag().what().equals(ThreadRules.STACK_MAPPING)) {
+      return;
+    }
+    s.tag().refine(RegionClass.THREAD_STACK, "thread stack");
+    c.ex.retell(
+        s.tag(),
+        ThreadRules.STACK_NOGUARD,
+        new Explanation(
+            "thread-stack-noguard",
+            "a thread stack of "
+                + s.size()
+                + " bytes without a glibc guard page (guard size 0: mapped RW at "
+                + "once, so any guard zone is the program's or its runtime's to make): the thread "
+                + "the clone at line "
+                + c.line()
+                + " makes runs on it",
+            Basis.ARITHMETIC,
+            List.of("clone stack=" + hex(printed.getAsLong()) + " is in this mapping")));
   }
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */

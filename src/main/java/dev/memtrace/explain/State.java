@@ -65,7 +65,15 @@ final class State {
         if (a == sp.candidate) {
           sp.candidate = -1;
         }
-        sp.tags.remove(a, a + Glibc.alignUp(c.length(), Glibc.PAGE));
+        long end = a + Glibc.alignUp(c.length(), Glibc.PAGE);
+        TagMap.Span last = sp.tags.at(end - 1);
+        if (s != null && s.start() < a) {
+          s.tag().cut(true);
+        }
+        if (last != null && last.end() > end) {
+          last.tag().cut(true);
+        }
+        sp.tags.remove(a, end);
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
         }

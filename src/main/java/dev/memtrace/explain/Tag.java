@@ -21,6 +21,9 @@ public final class Tag {
   /** Made by {@link #withClass}: names a part of the range the originating event made. */
   private boolean part;
 
+  /** A munmap took part of the range and left the rest. */
+  private boolean cut;
+
   /**
    * The event that made this tag, while it waits in the explain stage's window (later events amend
    * its reasons through it); null once it has left.
@@ -71,6 +74,15 @@ public final class Tag {
   /** Whether this tag names a part of what its line made (a commit, a guard, a trimmed heap). */
   public boolean part() {
     return part;
+  }
+
+  /** Whether a munmap took part of the range and left the rest. */
+  public boolean cut() {
+    return cut;
+  }
+
+  void cut(boolean value) {
+    this.cut = value;
   }
 
   /** Tells more about the region: a later event showed what it is for. */

@@ -7,6 +7,7 @@ import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Thread stacks as nptl makes them (allocate_stack, setup_stack_prot, advise_stack_range): a
@@ -17,23 +18,35 @@ final class ThreadRules {
   private ThreadRules() {}
 
   /**
-   * A thread stack without a guard page (retold when a vfork-like clone runs on it: posix_spawn).
+   * What a MAP_STACK mapping made RW at once is tagged with until a thread is seen running on it:
+   * pthread_create with guard size 0, posix_spawn and a runtime's own stacks all map one so.
    */
+  static final String STACK_MAPPING = "MAP_STACK mapping";
+
+  /** A guard zone a program put into a {@link #STACK_MAPPING}. */
+  static final String STACK_MAPPING_GUARD = "MAP_STACK mapping guard zone";
+
+  /** A stack mapped RW at once, without a guard page (retold when a clone runs on it). */
   static final Rule STACK_NOGUARD =
       Rule.on("thread-stack-noguard", "mmap")
           .when(ok(), anon(), prot("PROT_READ", "PROT_WRITE"), flag("MAP_STACK"))
           .frames("allocate_stack", "pthread_create")
-          .says(
-              c ->
-                  Said.of(
-                          "a thread stack of "
-                              + c.length()
-                              + " bytes without a glibc guard page "
-                              + "(guard size 0: mapped RW at once). Runtimes such as the JVM do this "
-                              + "and put their own guard zones at the low end",
-                          Basis.PATTERN,
-                          "MAP_STACK, PROT_READ|PROT_WRITE")
-                      .tag(RegionClass.THREAD_STACK, "thread stack"));
+          .says(ThreadRules::stackNoGuard);
+
+  /** A MAP_STACK mapping not (yet) seen to be a thread's, or a guard zone made in one. */
+  static boolean stackMapping(Tag t) {
+    return t.what().equals(STACK_MAPPING) || t.what().equals(STACK_MAPPING_GUARD);
+  }
+
+  /** In a thread stack or its guard: not in a MAP_STACK mapping no thread was seen on. */
+  private static Predicate<Ctx> inThreadStack() {
+    return c -> {
+      TagMap.Span s = c.sp.tags.at(c.addr());
+      return s != null
+          && (s.tag().cls() == RegionClass.THREAD_STACK || s.tag().cls() == RegionClass.GUARD)
+          && !stackMapping(s.tag());
+    };
+  }
 
   static List<Rule> rules() {
     return List.of(
@@ -61,20 +74,30 @@ final class ThreadRules {
                         before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
         Rule.on("thread-stack-guard-zone", "mprotect")
-            .when(ok(), prot(), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .when(
+                ok(),
+                prot(),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  return s != null
+                      && (s.tag().cls() == RegionClass.THREAD_STACK
+                          || s.tag().cls() == RegionClass.GUARD
+                          || stackMapping(s.tag()));
+                })
             .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
             .says(
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   long off = c.addr() - MappingRules.reservationStart(s);
                   boolean jvm = JvmRules.jvm().test(c);
+                  boolean own = stackMapping(s.tag());
                   return Said.of(
                           "makes "
                               + c.length()
                               + " bytes at offset "
                               + hex(off)
-                              + " of the thread "
-                              + "stack made at line "
+                              + (own ? " of the MAP_STACK mapping" : " of the thread stack")
+                              + " made at line "
                               + s.tag().line()
                               + " inaccessible: a guard "
                               + "zone "
@@ -85,16 +108,15 @@ final class ThreadRules {
                               + ", so that a stack overflow faults instead of "
                               + "corrupting memory",
                           Basis.PATTERN,
-                          "mprotect PROT_NONE inside the thread stack made at line "
+                          "mprotect PROT_NONE inside the "
+                              + (own ? STACK_MAPPING : "thread stack")
+                              + " made at line "
                               + s.tag().line())
-                      .tag(RegionClass.GUARD, "thread stack guard zone")
+                      .tag(RegionClass.GUARD, own ? STACK_MAPPING_GUARD : "thread stack guard zone")
                       .within(s.tag());
                 }),
         Rule.on("thread-stack-release", "madvise")
-            .when(
-                ok(),
-                advice("MADV_DONTNEED"),
-                taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .when(ok(), advice("MADV_DONTNEED"), inThreadStack())
             .frames("advise_stack_range", "start_thread")
             .says(
                 c ->
@@ -108,7 +130,7 @@ final class ThreadRules {
                         Basis.PATTERN,
                         "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")
-            .when(ok(), taggedAs(RegionClass.THREAD_STACK, RegionClass.GUARD))
+            .when(ok(), inThreadStack())
             .frames("__nptl_free_stacks", "free_stacks", "queue_stack")
             .says(
                 c ->
@@ -119,6 +141,29 @@ final class ThreadRules {
                             + " bytes)",
                         Basis.PATTERN,
                         "munmap of a thread stack block")));
+  }
+
+  private static Said stackNoGuard(Ctx c) {
+    if (c.frame(STACK_NOGUARD.frames()) != null) {
+      return Said.of(
+              "pthread_create makes a thread stack of "
+                  + c.length()
+                  + " bytes without a glibc guard page (guard size 0: mapped RW at once, so any "
+                  + "guard zone is the program's or its runtime's to make)",
+              Basis.PATTERN,
+              "MAP_STACK, PROT_READ|PROT_WRITE")
+          .tag(RegionClass.THREAD_STACK, "thread stack");
+    }
+    return Said.of(
+            "a MAP_STACK mapping of "
+                + c.length()
+                + " bytes, read-write at once, so without a glibc guard page: memory "
+                + "meant for a stack, whose the trace tells only if something runs on it "
+                + "(pthread_create maps a thread's stack so when its guard size is 0, posix_spawn "
+                + "its child's, and a program or runtime its own coroutine or fiber stacks)",
+            Basis.PATTERN,
+            "MAP_STACK, PROT_READ|PROT_WRITE")
+        .tag(RegionClass.ANON, STACK_MAPPING);
   }
 
   private static Said stackBlock(Ctx c) {

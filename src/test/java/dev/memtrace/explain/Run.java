@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
@@ -41,7 +42,12 @@ final class Run {
 
   /** The explain stage after the model, as in the pipeline: the model tells whose each event is. */
   static Out explain(List<TraceEvent> events, int window) {
-    ModelStage model = new ModelStage(new MemoryModel(), List.of());
+    return explain(events, List.of(), window);
+  }
+
+  /** The same, with /proc/PID/maps snapshots the model reads as a live run's. */
+  static Out explain(List<TraceEvent> events, List<Snapshot> snapshots, int window) {
+    ModelStage model = new ModelStage(new MemoryModel(), snapshots);
     Explainer ex = new Explainer(window, model.model());
     List<AnnotatedEvent> out = new ArrayList<>();
     for (TraceEvent e : events) {

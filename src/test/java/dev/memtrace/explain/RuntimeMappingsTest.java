@@ -1,0 +1,155 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.trace.TraceReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mappings a runtime makes for itself that only look like glibc's (lines of strace -f -tt -T of
+ * ruby 3.1): what a later call shows about them wins over what their size fitted.
+ */
+class RuntimeMappingsTest {
+
+  /** ruby's startup: ld.so's and libc's brk(NULL), then malloc's first growth of [heap]. */
+  private static final String MALLOC_STARTED =
+      """
+      24870 05:07:53.189967 brk(NULL)         = 0x5654b06fc000 <0.000007>
+      24870 05:07:53.192791 brk(NULL)         = 0x5654b06fc000 <0.000007>
+      24870 05:07:53.192812 brk(0x5654b071d000) = 0x5654b071d000 <0.000009>
+      """;
+
+  @Test
+  void aMappingCutByAPartialMunmapIsNotAMallocChunk() {
+    // Ruby's transient heap: rb_aligned_malloc maps 32 MiB + 32 KiB and trims head and tail so
+    // that 32 MiB aligned to 32 KiB is left; glibc's free() never unmaps part of a chunk.
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        24870 05:07:53.195627 mmap(NULL, 33587200, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7feb25627000 <0.000008>
+        24870 05:07:53.195651 munmap(0x7feb25627000, 4096) = 0 <0.000010>
+        24870 05:07:53.195676 munmap(0x7feb27628000, 28672) = 0 <0.000010>
+        """);
+    assertThat(out.why(4))
+        .startsWith("a direct anonymous mmap of 33587200 bytes")
+        .contains("the munmap at line 5 unmaps only part of it")
+        .doesNotContain("malloc's mmap path: a chunk");
+    assertThat(out.why(5))
+        .startsWith("unmaps 4096 bytes of the 33587200-byte mapping made at line 4")
+        .contains("not a malloc chunk")
+        .doesNotContain("free() gives");
+    assertThat(out.why(6))
+        .isEqualTo(
+            "unmaps 28672 bytes of the 33587200-byte anonymous mapping made at line 4 (inferred"
+                + " from the pattern)");
+  }
+
+  @Test
+  void aMapStackMappingIsAThreadsStackOnlyOnceAThreadRunsOnIt() {
+    // Ruby's fiber pool: 32 stacks of 644 KiB in one MAP_STACK mapping, a guard page at the low
+    // end of each (cont.c, fiber_pool_expand); ruby -e 'puts 1' makes no thread at all.
+    Run.Out fibers =
+        Run.explain(
+            """
+        24870 05:07:53.200182 mmap(NULL, 21233664, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7feb241e8000 <0.000012>
+        24870 05:07:53.200210 mprotect(0x7feb241e8000, 4096, PROT_NONE) = 0 <0.000010>
+        24870 05:07:53.200241 mprotect(0x7feb2428a000, 4096, PROT_NONE) = 0 <0.000011>
+        """);
+    assertThat(fibers.why(1))
+        .startsWith("a MAP_STACK mapping of 21233664 bytes")
+        .contains("coroutine or fiber stacks")
+        .doesNotContain("thread stack")
+        .doesNotContain("JVM");
+    assertThat(fibers.why(2)).startsWith("makes 4096 bytes at offset 0x0 of the MAP_STACK mapping");
+    assertThat(fibers.why(3))
+        .startsWith("makes 4096 bytes at offset 0xa2000 of the MAP_STACK mapping made at line 1");
+
+    // pthread_attr_setguardsize(0): the clone3 that follows runs the thread on the mapping
+    Run.Out thread =
+        Run.explain(
+            """
+        10353 05:18:16.808674 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f683ffe2000 <0.000011>
+        10353 05:18:16.808830 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f68400e1990, parent_tid=0x7f68400e1990, exit_signal=0, stack=0x7f683ffe2000, stack_size=0xfef80, tls=0x7f68400e16c0} => {parent_tid=[10354]}, 88) = 10354 <0.000056>
+        """);
+    assertThat(thread.why(1))
+        .startsWith("a thread stack of 1048576 bytes without a glibc guard page")
+        .contains("the thread the clone at line 2 makes runs on it");
+
+    // corpus mmapfile.c maps a MAP_STACK region itself and unmaps it: no thread ever had it
+    Run.Out own =
+        Run.explain(
+            """
+        27903 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_GROWSDOWN|MAP_STACK, -1, 0) = 0x7ff389e7e000
+        27903 munmap(0x7ff389e7e000, 65536)     = 0
+        """);
+    assertThat(own.why(2))
+        .isEqualTo("unmaps the MAP_STACK mapping made at line 1 (inferred from the pattern)");
+  }
+
+  @Test
+  void aReadIntoTheExecutablesBssIsPlacedInItsBssNotInAnMmap() {
+    // gzip -9: its inbuf is a static array, in the .bss the kernel maps at execve after the data
+    String maps =
+        """
+        5614e7809000-5614e780c000 r--p 00000000 00:2a 123 /usr/bin/gzip
+        5614e780c000-5614e781b000 r-xp 00003000 00:2a 123 /usr/bin/gzip
+        5614e781b000-5614e7820000 r--p 00012000 00:2a 123 /usr/bin/gzip
+        5614e7820000-5614e7822000 rw-p 00016000 00:2a 123 /usr/bin/gzip
+        5614e7822000-5614e78e9000 rw-p 00000000 00:00 0
+        7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        29780 05:27:13.000001 execve("/usr/bin/gzip", ["gzip", "-9"], 0x7ffd95f09a00 /* 30 vars */) = 0
+        29780 05:27:13.100000 read(0x4, 0x5614e7844000, 0x10000) = 0x10000
+        """),
+            List.of(new Snapshot(1, 29780, maps)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .contains(
+            "the buffer at 0x5614e7844000 is 139264 bytes into the .bss of /usr/bin/gzip (image:"
+                + " bss, made by the kernel at execve)")
+        .doesNotContain("anonymous mmap");
+  }
+
+  @Test
+  void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
+    // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
+    Run.Out out =
+        Run.explain(
+            """
+        24870 brk(NULL) = 0x564000353000
+        24870 brk(NULL) = 0x564000353000
+        24870 brk(0x564000374000) = 0x564000374000
+        24870 brk(0x564000490000) = 0x564000490000
+        24870 openat(AT_FDCWD, "/usr/lib/ruby/vendor_ruby/rubygems.rb", O_RDONLY|O_NONBLOCK|O_CLOEXEC) = 5
+        24870 read(0x5, 0x564000472470, 0x2000) = 0x2000
+        """);
+    assertThat(out.why(6))
+        .contains("a stdio FILE buffer fits")
+        .contains("a buffer the program or its runtime mallocs for its own I/O")
+        .doesNotContain("the usual one is a stdio FILE buffer");
+  }
+
+  @Test
+  void whatIsLeftOfACutMappingIsNotTheWholeMapping() {
+    // a ruby heap page: 32 KiB mapped, 16 KiB trimmed to align it, the other 16 KiB freed at exit
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        24870 05:07:53.298998 mmap(NULL, 32768, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7feb24170000 <0.000041>
+        24870 05:07:53.299079 munmap(0x7feb24170000, 16384) = 0 <0.000040>
+        24870 05:07:53.436297 munmap(0x7feb24174000, 16384) = 0 <0.000056>
+        """);
+    assertThat(out.why(6))
+        .isEqualTo(
+            "unmaps the 16384 bytes left of the 32768-byte anonymous mapping made at line 4, which"
+                + " an earlier munmap cut (inferred from the pattern)");
+  }
+}
