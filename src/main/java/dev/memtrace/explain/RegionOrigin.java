@@ -57,6 +57,18 @@ public final class RegionOrigin {
   }
 
   /**
+   * Of an area several calls' memory is in: the call whose memory holds the address asked about.
+   *
+   * @param line that call's line
+   */
+  public static String madeAt(int line, String callText) {
+    return "the address is in the part line "
+        + line
+        + " made"
+        + (callText == null ? "" : ": " + callText);
+  }
+
+  /**
    * @param line the line of the call that last changed it, 0 for none
    */
   public static String changed(int line, String callText) {

@@ -203,6 +203,15 @@ public final class AddressSpace implements AddressSpaceView {
     return v == null ? null : view(v);
   }
 
+  /**
+   * The line of the call that made the memory at {@code address}: in an area the kernel merged from
+   * several calls' memory, the call whose part holds it ({@link MadeBy}); 0 when none does.
+   */
+  public int madeAt(long address) {
+    Vma v = areaAt(address);
+    return v == null ? 0 : v.made().lineAt(address);
+  }
+
   @Override
   public Region regionAtOrBelow(long address) {
     int i = areas.floor(address);

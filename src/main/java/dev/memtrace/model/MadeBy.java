@@ -42,6 +42,16 @@ final class MadeBy {
     return parts.length == 0 ? 0 : parts[1];
   }
 
+  /** The line of the call that made the memory at {@code address}, 0 when no part holds it. */
+  int lineAt(long address) {
+    for (int i = 0; i < parts.length; i += 3) {
+      if (address >= parts[i] && address < parts[i + 1]) {
+        return (int) parts[i + 2];
+      }
+    }
+    return 0;
+  }
+
   /** What is left within [from, to). */
   MadeBy clip(long from, long to) {
     long[] out = new long[parts.length];

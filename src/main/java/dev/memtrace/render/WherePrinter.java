@@ -57,6 +57,11 @@ public final class WherePrinter implements MapsAt.Printer {
               List<String> said = new ArrayList<>();
               said.add(
                   RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
+              int madeAt = r.madeWhole() ? 0 : space.madeAt(addr);
+              if (madeAt != 0 && madeAt != r.originLine()) {
+                said.add(
+                    RegionOrigin.madeAt(madeAt, MapsExplainText.call(at.history().text(madeAt))));
+              }
               int changed = at.history().lastChange(space, r);
               if (changed != 0) {
                 said.add(

@@ -107,6 +107,27 @@ class MapsExplainTest {
         .contains("made by the kernel at the execve on line 1");
   }
 
+  /** An area the kernel merged from two calls' mmaps: where names the call whose memory it is. */
+  @Test
+  void whereInAMergedAreaNamesTheCallWhoseMemoryHoldsTheAddress() throws Exception {
+    Path log = Files.createTempFile("merged", ".log");
+    Files.writeString(
+        log,
+        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000003000\n"
+            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000\n");
+    Cli upper = Cli.run("where", "0x7f0000004000", log.toString());
+    assertThat(upper.status()).as(upper.err()).isZero();
+    assertThat(upper.out())
+        .contains("made by line 2: 100 mmap(NULL, 12288")
+        .contains("that made 12 KiB of it (0x7f0000000000-0x7f0000003000) and other calls the rest")
+        .contains("the address is in the part line 1 made: 100 mmap(NULL, 12288");
+    Cli lower = Cli.run("where", "0x7f0000001000", log.toString());
+    assertThat(lower.out()).contains("made by line 2").doesNotContain("the address is in the part");
+    Files.delete(log);
+  }
+
   @Test
   void whereOutsideEveryRegionSaysHowFarPastTheNearest() {
     Cli r = Cli.run("where", "0x1000", cat.log().toString());

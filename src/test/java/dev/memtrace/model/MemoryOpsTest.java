@@ -155,6 +155,10 @@ class MemoryOpsTest {
     assertThat(merged.madePart()).isTrue();
     assertThat(List.of(merged.madeFrom(), merged.madeTo()))
         .containsExactly(0x7f0000000000L, 0x7f0000003000L);
+    assertThat(
+            List.of(
+                s.madeAt(0x7f0000002fffL), s.madeAt(0x7f0000003000L), s.madeAt(0x7f0000006000L)))
+        .containsExactly(20, 10, 0);
     MemoryOps.mprotect(s, 0x7f0000002000L, 0x2000, R);
     assertThat(s.regions())
         .extracting(Region::madeWhole, Region::madePart)
