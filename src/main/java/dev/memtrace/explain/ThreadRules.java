@@ -158,7 +158,7 @@ final class ThreadRules {
             "a MAP_STACK mapping of "
                 + c.length()
                 + " bytes, read-write at once, so without a glibc guard page: memory "
-                + "meant for a stack; whose, the trace tells only once something runs on it "
+                + "meant for a stack; the trace shows whose only once something runs on it "
                 + "(pthread_create maps a thread's stack this way when its guard size is 0, "
                 + "posix_spawn its child's, and a program or runtime its own coroutine or fiber "
                 + "stacks)",
