@@ -11,6 +11,7 @@ import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.render.MapsExplainText;
+import dev.memtrace.render.Synthetic;
 import dev.memtrace.run.RecordingReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -111,12 +112,7 @@ class MapsExplainTest {
   @Test
   void whereInAMergedAreaNamesTheCallWhoseMemoryHoldsTheAddress() throws Exception {
     Path log = Files.createTempFile("merged", ".log");
-    Files.writeString(
-        log,
-        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000003000\n"
-            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000000000\n");
+    Files.writeString(log, Synthetic.MERGED_MMAPS);
     Cli upper = Cli.run("where", "0x7f0000004000", log.toString());
     assertThat(upper.status()).as(upper.err()).isZero();
     assertThat(upper.out())

@@ -30,6 +30,16 @@ public final class Synthetic {
   private final boolean timed;
   private final MemoryModel model = new MemoryModel();
 
+  /**
+   * A log of two anonymous mmaps the kernel keeps as one area: line 2's 12 KiB just below line 1's,
+   * 0x7f0000000000 to 0x7f0000006000.
+   */
+  public static final String MERGED_MMAPS =
+      "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+          + " = 0x7f0000003000\n"
+          + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+          + " = 0x7f0000000000\n";
+
   public Synthetic(boolean timed) {
     this.timed = timed;
   }

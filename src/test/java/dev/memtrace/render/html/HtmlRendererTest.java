@@ -35,6 +35,17 @@ class HtmlRendererTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** The page {@code analyze --format html} writes of {@code log} to {@code html}. */
+  static String analyze(Path log, Path html) throws IOException {
+    int rc =
+        Main.run(
+            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
+    assertThat(rc).isZero();
+    return Files.readString(html);
+  }
+
   /** The JSON embedded in the page, read back. */
   static JsonNode data(String page) throws IOException {
     String open = "<script type=\"application/json\" id=\"data\">";
@@ -75,23 +86,10 @@ class HtmlRendererTest {
    */
   @Test
   void aMergedRegionCarriesThePartItsLineMade() throws IOException {
-    Path dir = Files.createDirectories(Path.of("target/html"));
-    Path log = dir.resolve("merged.log");
-    Files.writeString(
-        log,
-        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000003000\n"
-            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000000000\n"
-            + "100 +++ exited with 0 +++\n");
-    Path html = dir.resolve("merged.html");
-    int rc =
-        Main.run(
-            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(new ByteArrayOutputStream()));
-    assertThat(rc).isZero();
-    JsonNode regions = data(Files.readString(html)).get("regions");
+    Path log = Files.createDirectories(Path.of("target/html")).resolve("merged.log");
+    Files.writeString(log, Synthetic.MERGED_MMAPS + "100 +++ exited with 0 +++\n");
+    Path html = log.resolveSibling("merged.html");
+    JsonNode regions = data(analyze(log, html)).get("regions");
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < regions.get("s").size(); i++) {
       rows.add(

@@ -3,11 +3,8 @@ package dev.memtrace.render.html;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.memtrace.cli.Main;
 import dev.memtrace.render.Synthetic;
 import dev.memtrace.timeline.AnnotatedEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,14 +174,9 @@ class ReportInBrowserTest extends InBrowser {
                 + "\u001b]0;title\u0007</textarea><img src=x onerror=window.pwned=2><!--\n"
                 + "9  +++ exited with 0 +++\n")
             .getBytes(StandardCharsets.ISO_8859_1));
-    Path html = Path.of("target/html/hostile-cli.html").toAbsolutePath();
-    int rc =
-        Main.run(
-            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(new ByteArrayOutputStream()));
-    assertThat(rc).isZero();
-    open("hostile-cli-copy", Files.readString(html));
+    open(
+        "hostile-cli-copy",
+        HtmlRendererTest.analyze(log, Path.of("target/html/hostile-cli.html").toAbsolutePath()));
     assertThat(browser.js("return typeof window.pwned").asText()).isEqualTo("undefined");
     assertThat(browser.js("return document.querySelectorAll('img').length").asInt()).isZero();
     String rows =
@@ -202,20 +194,8 @@ class ReportInBrowserTest extends InBrowser {
   void aMergedRegionSaysHowMuchOfItItsLineMade() throws Exception {
     Path log = Path.of("target/html/merged-browser.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
-    Files.writeString(
-        log,
-        "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000003000\n"
-            + "100 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
-            + " = 0x7f0000000000\n");
-    Path html = Path.of("target/html/merged-browser.html").toAbsolutePath();
-    int rc =
-        Main.run(
-            new String[] {"analyze", "--format", "html", "-o", html.toString(), log.toString()},
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(new ByteArrayOutputStream()));
-    assertThat(rc).isZero();
-    open("merged-browser-copy", Files.readString(html));
+    Files.writeString(log, Synthetic.MERGED_MMAPS);
+    open("merged-browser-copy", HtmlRendererTest.analyze(log, log.resolveSibling("merged.html")));
     String titles =
         browser
             .js(
