@@ -1,6 +1,8 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Region;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a region of the model came from, as a sentence: the call on the line that made it, the
@@ -15,6 +17,15 @@ public final class RegionOrigin {
    * @param callText the text of the line that made it, or null
    */
   public static String made(Region r, String callText) {
+    return made(r, callText, List.of());
+  }
+
+  /**
+   * @param callText the text of the line that made it, or null
+   * @param lines the lines of the calls whose memory is in it ({@code AddressSpace.madeLines}), or
+   *     none when not known
+   */
+  public static String made(Region r, String callText, List<Integer> lines) {
     String made =
         switch (r.learnt()) {
           case ELF_HEADER ->
@@ -29,7 +40,10 @@ public final class RegionOrigin {
     if (r.madeWhole()) {
       return snapshot ? made + ": no call in the trace made it" : made;
     }
-    String others = snapshot ? "the trace's calls" : "other calls";
+    List<Integer> other = new ArrayList<>(lines);
+    other.remove((Integer) r.originLine());
+    other.remove((Integer) 0);
+    String others = other.isEmpty() ? snapshot ? "the trace's calls" : "other calls" : lines(other);
     String kept =
         r.path().equals("[heap]")
             ? " (brk grows [heap] in place)"
@@ -54,6 +68,21 @@ public final class RegionOrigin {
         + others
         + " the rest, next to it: the kernel keeps them in one area"
         + kept;
+  }
+
+  /** "line 7", "lines 7 and 9", "lines 7, 9 and 12", "lines 7, 9, 12 and 4 more calls". */
+  private static String lines(List<Integer> lines) {
+    int shown = lines.size() <= 3 ? lines.size() : 3;
+    StringBuilder b = new StringBuilder(lines.size() == 1 ? "line " : "lines ");
+    for (int i = 0; i < shown; i++) {
+      b.append(i == 0 ? "" : i == shown - 1 && shown == lines.size() ? " and " : ", ");
+      b.append(lines.get(i));
+    }
+    if (shown < lines.size()) {
+      int more = lines.size() - shown;
+      b.append(" and ").append(more).append(more == 1 ? " more call" : " more calls");
+    }
+    return b.toString();
   }
 
   /**

@@ -212,6 +212,12 @@ public final class AddressSpace implements AddressSpaceView {
     return v == null ? 0 : v.made().lineAt(address);
   }
 
+  /** The lines of the calls whose memory is in the area at {@code address}, in address order. */
+  public List<Integer> madeLines(long address) {
+    Vma v = areaAt(address);
+    return v == null ? List.of() : v.made().lines();
+  }
+
   @Override
   public Region regionAtOrBelow(long address) {
     int i = areas.floor(address);

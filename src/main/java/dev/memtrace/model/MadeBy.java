@@ -1,6 +1,8 @@
 package dev.memtrace.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Which calls made an area's memory: a part [from, to) for each, with the line of the call, in
@@ -52,8 +54,22 @@ final class MadeBy {
     return 0;
   }
 
+  /** The lines of the calls that made its parts, each once, in address order. */
+  List<Integer> lines() {
+    List<Integer> out = new ArrayList<>(parts.length / 3);
+    for (int i = 2; i < parts.length; i += 3) {
+      if (!out.contains((int) parts[i])) {
+        out.add((int) parts[i]);
+      }
+    }
+    return out;
+  }
+
   /** What is left within [from, to). */
   MadeBy clip(long from, long to) {
+    if (parts.length > 0 && parts[0] >= from && parts[parts.length - 2] <= to) {
+      return this; // all within: an area cut where no part is, or not cut
+    }
     long[] out = new long[parts.length];
     int n = 0;
     for (int i = 0; i < parts.length; i += 3) {
@@ -66,7 +82,7 @@ final class MadeBy {
         n += 3;
       }
     }
-    return n == parts.length ? this : new MadeBy(Arrays.copyOf(out, n), line());
+    return new MadeBy(Arrays.copyOf(out, n), line());
   }
 
   /** Moved by {@code delta} bytes, as mremap moves an area. */

@@ -79,7 +79,10 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       String made =
           at == null
               ? "as the kernel listed it"
-              : RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine())));
+              : RegionOrigin.made(
+                  r,
+                  MapsExplainText.call(at.history().text(r.originLine())),
+                  space == null ? List.of() : space.madeLines(r.start()));
       int changedAt = at == null ? 0 : at.history().lastChange(space, r);
       String changed =
           RegionOrigin.changed(

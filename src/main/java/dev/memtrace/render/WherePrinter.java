@@ -56,7 +56,10 @@ public final class WherePrinter implements MapsAt.Printer {
             r -> {
               List<String> said = new ArrayList<>();
               said.add(
-                  RegionOrigin.made(r, MapsExplainText.call(at.history().text(r.originLine()))));
+                  RegionOrigin.made(
+                      r,
+                      MapsExplainText.call(at.history().text(r.originLine())),
+                      space.madeLines(r.start())));
               int madeAt = r.madeWhole() ? 0 : space.madeAt(addr);
               if (madeAt != 0 && madeAt != r.originLine()) {
                 said.add(

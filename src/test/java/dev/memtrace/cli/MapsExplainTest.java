@@ -117,7 +117,7 @@ class MapsExplainTest {
     assertThat(upper.status()).as(upper.err()).isZero();
     assertThat(upper.out())
         .contains("made by line 2: 100 mmap(NULL, 12288")
-        .contains("that made 12 KiB of it (0x7f0000000000-0x7f0000003000) and other calls the rest")
+        .contains("that made 12 KiB of it (0x7f0000000000-0x7f0000003000) and line 1 the rest")
         .contains("the address is in the part line 1 made: 100 mmap(NULL, 12288");
     Cli lower = Cli.run("where", "0x7f0000001000", log.toString());
     assertThat(lower.out()).contains("made by line 2").doesNotContain("the address is in the part");

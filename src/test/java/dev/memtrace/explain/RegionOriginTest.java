@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.model.Region;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The sentence that says which call made a region, for maps --explain and where. */
@@ -41,6 +42,19 @@ class RegionOriginTest {
                 + "; that made 24.0 MiB of it (0x7fab327fe000-0x7fab33fff000) and other calls the"
                 + " rest, next to it: the kernel keeps them in one area (an adjacent mapping of the"
                 + " same kind is merged into it: vma_merge)");
+  }
+
+  @Test
+  void theOtherCallsAreNamedByLineWhenTheModelKnowsThem() {
+    Region r = anon("", 0x7fab327fe000L, 0x7fab33fff000L);
+    assertThat(RegionOrigin.made(r, MMAP, List.of(9592, 3794)))
+        .contains("of it (0x7fab327fe000-0x7fab33fff000) and line 3794 the rest, next to it");
+    assertThat(RegionOrigin.made(r, MMAP, List.of(9592, 3794, 3750, 3744)))
+        .contains(" and lines 3794, 3750 and 3744 the rest");
+    assertThat(RegionOrigin.made(r, MMAP, List.of(9592, 3794, 3750, 3744, 3291)))
+        .contains(" and lines 3794, 3750, 3744 and 1 more call the rest");
+    assertThat(RegionOrigin.made(r, MMAP, List.of(9592, 3794, 3750, 3744, 3291, 12)))
+        .contains(" and lines 3794, 3750, 3744 and 2 more calls the rest");
   }
 
   @Test

@@ -174,6 +174,25 @@ class MemoryOpsTest {
         .containsExactly(tuple(10, true));
   }
 
+  /**
+   * A malloc arena's heap grows by mprotect over its PROT_NONE reservation, both shown by a
+   * snapshot: the grown area is the snapshot's whole, and each piece holds only its own part.
+   */
+  @Test
+  void piecesCutFromAnAreaHoldOnlyTheirOwnPart() {
+    long a = 0x7f9568000000L;
+    s.resync(
+        List.of(
+            new Region(a, a + 0xb2000, "rw-p", 0, "00:00", 0, "", 0),
+            new Region(a + 0xb2000, a + 0x4000000, "---p", 0, "00:00", 0, "", 0)));
+    MemoryOps.mprotect(s, a + 0xb2000, 0x6000, RW);
+    MemoryOps.mprotect(s, a + 0xb8000, 0x2000, RW);
+    assertThat(s.regions())
+        .extracting(Region::start, Region::madeFrom, Region::madeTo, Region::madeWhole)
+        .containsExactly(
+            tuple(a, a, a + 0xba000, true), tuple(a + 0xba000, a + 0xba000, a + 0x4000000, true));
+  }
+
   /** ld.so's segments over its reservation: each region is made whole by its own call. */
   @Test
   void segmentsMappedOverAReservationAreTheirOwnCallsWhole() {
