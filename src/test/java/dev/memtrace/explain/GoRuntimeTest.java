@@ -1,0 +1,34 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Go program manages its own memory: glibc's rules must not be told of its calls. The lines are
+ * from {@code strace -f -tt -T} (and {@code -k}) of a Go 1.19 program that allocates a 100 MB slice
+ * and starts goroutines, built without cgo (a static binary, no glibc) and with it.
+ */
+class GoRuntimeTest {
+
+  /** The start of the cgo-free binary: no brk at all, Go's heap set up with its own mmaps. */
+  private static final String STATIC_GO =
+      """
+      21977 05:04:54.733351 execve("./gobig.bin", ["./gobig.bin"], 0x7ffc606d0188 /* 35 vars */) = 0 <0.000159>
+      21977 05:04:54.733640 arch_prctl(ARCH_SET_FS, 0x52ac10) = 0 <0.000008>
+      21977 05:04:54.733901 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f11686d9000 <0.000011>
+      21977 05:04:54.733933 mmap(NULL, 131072, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f11686b9000 <0.000009>
+      21977 05:04:54.734095 mmap(0xc000000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000011>
+      21977 05:04:54.734122 mmap(NULL, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1141400000 <0.000009>
+      """;
+
+  @Test
+  void aProgramThatNeverCalledBrkGetsNoGlibcMallocSentences() {
+    Run.Out out = Run.explain(STATIC_GO);
+    // 256 KiB and 32 MiB RW mappings have malloc's shape, but no brk came since execve: glibc's
+    // startup makes one before anything else, so there is no glibc malloc here
+    assertThat(out.why(3)).doesNotContain("malloc");
+    assertThat(out.why(6)).doesNotContain("malloc");
+    assertThat(out.at(3).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+  }
+}
