@@ -13,10 +13,12 @@ import dev.memtrace.model.Who;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Calls that are not memory calls but tell what memory is for: execve (the kernel's own mappings),
@@ -68,6 +70,44 @@ final class Specials {
       }
     }
     specialRegions(c, p);
+  }
+
+  /**
+   * An FS base in no range the trace made: glibc's struct pthread when glibc may be in the process;
+   * Go's m.tls when -k shows runtime.settls (runtime/sys_linux_amd64.s: FS = &m.tls[0] + 8, so that
+   * -8(FS) holds the goroutine running on the thread); and where a program without glibc points it
+   * the call does not tell.
+   */
+  private static Explanation untaggedTls(Ctx c, long fs) {
+    String set = "sets the thread pointer (FS base) to " + hex(fs) + ": %fs-relative accesses now ";
+    StackFrame go = c.frame(Set.of("runtime.settls", "runtime.settls.abi0"));
+    if (go != null) {
+      return new Explanation(
+          "tls",
+          set
+              + "reach this thread's TLS. Go's runtime.settls (seen in the stack: "
+              + Explainer.frameText(go)
+              + ") points FS 8 bytes into the m.tls array of the thread's M (runtime/sys_linux_amd64.s), "
+              + "so -8(FS) holds the goroutine running on the thread; there is no glibc struct pthread",
+          Basis.STACK,
+          List.of("ARCH_SET_FS", "stack: " + Explainer.frameText(go)));
+    }
+    if (c.sp.withoutGlibc()) {
+      return new Explanation(
+          "tls",
+          set
+              + "reach this thread's TLS. No brk came before it, which glibc's startup always makes "
+              + "first, so (inferred from the pattern) this is not glibc's TLS_INIT_TP: the "
+              + "program's own runtime (Go's runtime.settls, say) chose the block, which the call "
+              + "alone does not name",
+          Basis.PATTERN,
+          List.of("ARCH_SET_FS", "no brk since execve"));
+    }
+    return new Explanation(
+        "tls",
+        set + "reach this thread's TLS; FS points at its struct pthread",
+        Basis.PATTERN,
+        List.of("ARCH_SET_FS"));
   }
 
   /**
@@ -171,15 +211,7 @@ final class Specials {
     long fs = a.addr().getAsLong();
     TagMap.Span s = sp.tags.at(fs);
     if (s == null) {
-      p.why.add(
-          new Explanation(
-              "tls",
-              "sets the thread pointer (FS base) to "
-                  + hex(fs)
-                  + ": %fs-relative accesses now "
-                  + "reach this thread's TLS; FS points at its struct pthread",
-              Basis.PATTERN,
-              List.of("ARCH_SET_FS")));
+      p.why.add(untaggedTls(c, fs));
       return;
     }
     long off = fs - s.start();

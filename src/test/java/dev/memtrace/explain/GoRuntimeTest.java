@@ -2,6 +2,8 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.Explanation.Basis;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,5 +32,33 @@ class GoRuntimeTest {
     assertThat(out.why(3)).doesNotContain("malloc");
     assertThat(out.why(6)).doesNotContain("malloc");
     assertThat(out.at(3).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+  }
+
+  @Test
+  void withoutGlibcTheFsBaseIsNotSaidToBeAStructPthread() {
+    Run.Out out = Run.explain(STATIC_GO);
+    assertThat(out.why(2))
+        .contains("0x52ac10")
+        .contains("not glibc's TLS_INIT_TP")
+        .doesNotContain("FS points at its struct pthread");
+  }
+
+  @Test
+  void withStacksGosSettlsIsNamed() {
+    Run.Out out =
+        Run.explain(
+            """
+            21984 05:04:55.169375 execve("./gobig.bin", ["./gobig.bin"], 0x7ffeba1afe30 /* 35 vars */) = 0 <0.000161>
+             > /tmp/go/gobig.bin(_rt0_amd64_linux+0x0) [0x5e940]
+            21984 05:04:55.169970 arch_prctl(ARCH_SET_FS, 0x52ac10) = 0 <0.000008>
+             > /tmp/go/gobig.bin(runtime.settls.abi0+0x25) [0x5f225]
+             > /tmp/go/gobig.bin(runtime.rt0_go.abi0+0xb7) [0x5aff7]
+            """);
+    Explanation tls = out.at(3).why().get(0);
+    assertThat(tls.basis()).isEqualTo(Basis.STACK);
+    assertThat(tls.text())
+        .contains("runtime.settls")
+        .contains("m.tls")
+        .doesNotContain("FS points at its struct pthread");
   }
 }
