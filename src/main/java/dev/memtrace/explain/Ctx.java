@@ -277,8 +277,8 @@ final class Ctx {
   }
 
   /**
-   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator frame
-   * between: glibc malloc's rules do not apply to the call, whatever its shape.
+   * Whether -k shows a runtime (the JVM, node, Go's) calling the kernel itself, with no allocator
+   * frame between: glibc malloc's rules do not apply to the call, whatever its shape.
    */
   boolean runtimeCaller(Set<String> allocatorFrames) {
     StackFrame caller = caller();
@@ -286,8 +286,23 @@ final class Ctx {
       return false;
     }
     String o = caller.object();
-    boolean runtime = o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode");
+    boolean runtime =
+        o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode") || goRuntime();
     return runtime && frame(allocatorFrames) == null;
+  }
+
+  /**
+   * Whether a -k frame is Go's runtime package ("runtime.sysAlloc", "runtime.sysMmap.abi0"): Go
+   * maps its heap, stacks and metadata itself (runtime/mem_linux.go), through libc's mmap only to
+   * let a cgo program's C side see the call (x_cgo_mmap).
+   */
+  private boolean goRuntime() {
+    for (StackFrame f : ev.stack()) {
+      if (f.symbol() != null && f.symbol().startsWith("runtime.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first frame outside libc and ld.so: who called the allocator. */

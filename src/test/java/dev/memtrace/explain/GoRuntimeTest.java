@@ -61,4 +61,27 @@ class GoRuntimeTest {
         .contains("m.tls")
         .doesNotContain("FS points at its struct pthread");
   }
+
+  @Test
+  void withStacksGosOwnMmapThroughCgoIsNotAMallocChunk() {
+    // a cgo binary has glibc (ld.so asked for the break and set up the TLS), but -k shows Go's
+    // runtime calling mmap through x_cgo_mmap, with no allocator frame
+    Run.Out out =
+        Run.explain(
+            """
+            22056 05:04:57.301254 execve("./gocgo.bin", ["./gocgo.bin"], 0x7ffc71ac5f90 /* 35 vars */) = 0 <0.000270>
+            22056 05:04:57.302080 brk(NULL)         = 0x34d44000 <0.000030>
+            22056 05:04:57.337219 arch_prctl(ARCH_SET_FS, 0x7f2e0a63e740) = 0 <0.000008>
+            22056 05:04:57.354194 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f2e0a5fe000 <0.000010>
+             > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+             > /tmp/go/gocgo.bin(x_cgo_mmap+0xc) [0x8482c]
+             > /tmp/go/gocgo.bin(runtime.callCgoMmap.abi0+0x3e) [0x615be]
+             > /tmp/go/gocgo.bin(runtime.mmap.func1+0x4f) [0x4a0f]
+             > /tmp/go/gocgo.bin(runtime.mmap+0x76) [0x4936]
+             > /tmp/go/gocgo.bin(runtime.sysAllocOS+0x2a) [0x16eca]
+             > /tmp/go/gocgo.bin(runtime.sysAlloc+0x45) [0x16c05]
+            """);
+    assertThat(out.at(4).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+    assertThat(out.why(4)).doesNotContain("glibc malloc");
+  }
 }
