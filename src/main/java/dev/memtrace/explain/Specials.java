@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Calls that are not memory calls but tell what memory is for: execve (the kernel's own mappings),
@@ -65,11 +67,101 @@ final class Specials {
         spawnStack(c, p);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
+      case "sigaltstack" -> signalStack(c, p);
       default -> {
         // not special
       }
     }
     specialRegions(c, p);
+  }
+
+  /** What the guard page below an alternate signal stack is tagged as. */
+  static final String SIGNAL_STACK_GUARD = "guard page below an alternate signal stack";
+
+  /** sigaltstack's new stack as strace prints it: {ss_sp=0x…, ss_flags=…, ss_size=N}. */
+  private static final Pattern ALT_STACK =
+      Pattern.compile("^\\{ss_sp=0x([0-9a-f]+), ss_flags=[^,]*, ss_size=(\\d+)\\}$");
+
+  /**
+   * sigaltstack with its stack filling a small MAP_STACK mapping told as a thread stack without a
+   * guard, but for the lowest page: the mapping is the thread's alternate signal stack, its lowest
+   * page made PROT_NONE as a guard (Rust's std maps one so for each thread to handle a stack
+   * overflow's SIGSEGV: get_stack in library/std/src/sys/unix/stack_overflow.rs), not a thread
+   * stack. The mmap and the guard's mprotect are retold, and the munmap of the mapping is not said
+   * to free a cached thread stack.
+   */
+  private static void signalStack(Ctx c, Pending p) {
+    String ss = c.text(0);
+    Matcher m = ss == null || !c.ok() ? null : ALT_STACK.matcher(ss);
+    if (m == null || !m.matches()) {
+      return;
+    }
+    long sp = Long.parseUnsignedLong(m.group(1), 16);
+    long size = Long.parseLong(m.group(2));
+    TagMap.Span s = c.sp.tags.at(sp);
+    if (s == null || s.tag().cls() != RegionClass.THREAD_STACK || s.end() != sp + size) {
+      return;
+    }
+    long start = MappingRules.reservationStart(s);
+    TagMap.Span g = start < s.start() ? c.sp.tags.at(start) : null;
+    boolean guarded = g != null && g.tag().cls() == RegionClass.GUARD && g.end() == s.start();
+    if (sp - start > (guarded ? g.size() : 0)) {
+      return;
+    }
+    Tag t = s.tag();
+    t.refine(RegionClass.ANON, "alternate signal stack");
+    String lines = "the mapping made at line " + t.line();
+    String evidence = "ss_sp " + hex(sp) + " + ss_size " + size + " = " + hex(sp + size);
+    c.ex.retell(
+        t,
+        ThreadRules.STACK_NOGUARD,
+        new Explanation(
+            "signal-stack",
+            "an alternate signal stack, not a thread stack: the sigaltstack at line "
+                + c.line()
+                + " gives its thread the "
+                + size
+                + " bytes from "
+                + hex(sp)
+                + " to the end of this mapping"
+                + (guarded
+                    ? ", above its lowest " + g.size() + " bytes, made PROT_NONE as a guard"
+                    : "")
+                + ". Signal handlers installed with SA_ONSTACK run there, so one can still run when "
+                + "the thread's own stack overflowed",
+            Basis.ARITHMETIC,
+            List.of(evidence + ", the end of " + lines)));
+    if (guarded) {
+      g.tag().refine(RegionClass.GUARD, SIGNAL_STACK_GUARD);
+      c.ex.retell(
+          g.tag(),
+          ThreadRules.GUARD_ZONE,
+          new Explanation(
+              "signal-stack-guard",
+              "makes the lowest "
+                  + g.size()
+                  + " bytes of "
+                  + lines
+                  + " inaccessible: the guard "
+                  + "page below the alternate signal stack the sigaltstack at line "
+                  + c.line()
+                  + " installs above it, so a handler that overflows that stack faults instead of "
+                  + "corrupting memory",
+              Basis.ARITHMETIC,
+              List.of("ss_sp " + hex(sp) + " is the end of this guard")));
+    }
+    p.why.add(
+        new Explanation(
+            "signal-stack",
+            "sets this thread's alternate signal stack: "
+                + size
+                + " bytes at "
+                + hex(sp)
+                + ", the top of "
+                + lines
+                + "; signal handlers installed with SA_ONSTACK run on it",
+            Basis.ARITHMETIC,
+            List.of(evidence + ", the end of " + lines)));
   }
 
   /**
