@@ -295,13 +295,7 @@ final class MappingRules {
                 c -> {
                   String a = c.advice().stream().filter(ADVICE::containsKey).findFirst().get();
                   TagMap.Span s = c.sp.tags.at(c.addr());
-                  String where =
-                      s == null
-                          ? ""
-                          : " of "
-                              + MallocRules.the(s.tag().what())
-                              + " made at line "
-                              + s.tag().line();
+                  String where = s == null ? "" : over(c);
                   String meaning = ADVICE.get(a);
                   if (a.equals("MADV_DONTNEED")
                       && s != null
@@ -344,6 +338,33 @@ final class MappingRules {
                             : "locks pages in RAM (faulted in now, never swapped out)",
                         Basis.PATTERN,
                         c.name())));
+  }
+
+  /**
+   * What a call's range lies in, from the span holding its start: " of the X made at line N", or,
+   * when it runs on past what that line made, " over the X made at line N, then the Y made at line
+   * M" (memory no call in the trace made named as such).
+   */
+  private static String over(Ctx c) {
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    List<String> ranges = new ArrayList<>();
+    long at = c.addr();
+    int lastLine = -1;
+    for (TagMap.Span s : c.sp.tags.overlapping(c.addr(), end)) {
+      if (s.start() > at) {
+        ranges.add("memory the trace did not show being made");
+        lastLine = -1;
+      }
+      if (s.tag().line() != lastLine) {
+        ranges.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
+        lastLine = s.tag().line();
+      }
+      at = s.end();
+    }
+    if (at < end) {
+      ranges.add("memory the trace did not show being made");
+    }
+    return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
   }
 
   /**

@@ -24,6 +24,25 @@ class GoRuntimeTest {
       21977 05:04:54.734122 mmap(NULL, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1141400000 <0.000009>
       """;
 
+  /**
+   * Go's heap arenas, reserved end to end at its hints (0xc000000000, then 0xc004000000), and the
+   * 100 MB slice's sysMap and madvise calls that span both.
+   */
+  private static final String TWO_ARENAS =
+      """
+      21977 05:04:54.733351 execve("./gobig.bin", ["./gobig.bin"], 0x7ffc606d0188 /* 35 vars */) = 0 <0.000159>
+      21977 05:04:54.733640 arch_prctl(ARCH_SET_FS, 0x52ac10) = 0 <0.000008>
+      21977 05:04:54.734095 mmap(0xc000000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000011>
+      21977 05:04:54.734181 mmap(0xc000000000, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000012>
+      21977 05:04:54.739770 mmap(0xc004000000, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>
+      21977 05:04:54.739808 <... mmap resumed>) = 0xc004000000 <0.000032>
+      21977 05:04:54.739980 mmap(0xc000400000, 104857600, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0 <unfinished ...>
+      21977 05:04:54.740024 <... mmap resumed>) = 0xc000400000 <0.000038>
+      21977 05:04:54.740059 madvise(0xc000200000, 102760448, MADV_HUGEPAGE <unfinished ...>
+      21977 05:04:54.740097 <... madvise resumed>) = 0 <0.000033>
+      21977 05:04:55.154845 madvise(0xc004000000, 4194304, MADV_DONTNEED) = 0 <0.000019>
+      """;
+
   @Test
   void aProgramThatNeverCalledBrkGetsNoGlibcMallocSentences() {
     Run.Out out = Run.explain(STATIC_GO);
@@ -87,27 +106,23 @@ class GoRuntimeTest {
 
   @Test
   void aCommitRunningFromOneHeapArenaReservationIntoTheNextIsToldPieceByPiece() {
-    // Go reserves its heap arenas end to end at its hints (0xc000000000, then 0xc004000000) and
-    // one sysMap of the 100 MB slice spans both: the call is not all in the first
-    Run.Out out =
-        Run.explain(
-            """
-            21977 05:04:54.733351 execve("./gobig.bin", ["./gobig.bin"], 0x7ffc606d0188 /* 35 vars */) = 0 <0.000159>
-            21977 05:04:54.733640 arch_prctl(ARCH_SET_FS, 0x52ac10) = 0 <0.000008>
-            21977 05:04:54.734095 mmap(0xc000000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000011>
-            21977 05:04:54.734181 mmap(0xc000000000, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000012>
-            21977 05:04:54.739770 mmap(0xc004000000, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0 <unfinished ...>
-            21977 05:04:54.739808 <... mmap resumed>) = 0xc004000000 <0.000032>
-            21977 05:04:54.739980 mmap(0xc000400000, 104857600, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0 <unfinished ...>
-            21977 05:04:54.740024 <... mmap resumed>) = 0xc000400000 <0.000038>
-            21977 05:04:55.154845 madvise(0xc004000000, 4194304, MADV_DONTNEED) = 0 <0.000019>
-            """);
+    Run.Out out = Run.explain(TWO_ARENAS);
     assertThat(out.why(7))
         .contains("across 2 reservations")
         .contains(
             "62914560 bytes at offset 0x400000 of the 67108864-byte reservation made at line 3")
         .contains("41943040 bytes at offset 0x0 of the 134217728-byte reservation made at line 5");
     // 0xc004000000 lies in the reservation made at line 5, committed by line 7
-    assertThat(out.why(9)).doesNotContain("made at line 3").contains("made at line 7");
+    assertThat(out.why(11)).doesNotContain("made at line 3").contains("made at line 7");
+  }
+
+  @Test
+  void anMadviseOverTwoRangesNamesBoth() {
+    Run.Out out = Run.explain(TWO_ARENAS);
+    assertThat(out.why(9))
+        .contains(
+            "102760448 bytes over the committed part of the 67108864-byte reservation made at line 3, then")
+        .contains("made at line 7")
+        .doesNotContain("bytes of the committed part");
   }
 }
