@@ -305,6 +305,21 @@ final class Ctx {
     return false;
   }
 
+  /**
+   * Who called the function of frame {@code hit}: the first frame outside libc and ld.so, when it
+   * lies further out than hit (the program that called malloc); else the frame right after hit (in
+   * a runtime that calls the kernel itself, as Go does, every frame is the program's), or null.
+   */
+  StackFrame callerOf(StackFrame hit) {
+    List<StackFrame> stack = ev.stack();
+    int at = stack.indexOf(hit);
+    StackFrame caller = caller();
+    if (caller == null || stack.indexOf(caller) > at) {
+      return caller;
+    }
+    return at + 1 < stack.size() ? stack.get(at + 1) : null;
+  }
+
   /** The first frame outside libc and ld.so: who called the allocator. */
   StackFrame caller() {
     for (StackFrame f : ev.stack()) {
