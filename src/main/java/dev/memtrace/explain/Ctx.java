@@ -260,9 +260,17 @@ final class Ctx {
     return hit;
   }
 
-  /** A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". */
+  /**
+   * A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". A Go
+   * method's receiver, "runtime.(*mheap).sysAlloc", is part of its name: a parenthesis right after
+   * a dot does not start a parameter list.
+   */
   static String name(String symbol) {
     int paren = symbol.indexOf('(');
+    while (paren > 0 && symbol.charAt(paren - 1) == '.') {
+      int close = symbol.indexOf(')', paren);
+      paren = close < 0 ? -1 : symbol.indexOf('(', close + 1);
+    }
     return paren > 0 ? symbol.substring(0, paren) : symbol;
   }
 

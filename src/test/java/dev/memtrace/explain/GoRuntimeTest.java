@@ -125,4 +125,33 @@ class GoRuntimeTest {
         .contains("made at line 7")
         .doesNotContain("bytes of the committed part");
   }
+
+  @Test
+  void withStacksGosHeapArenaReservationIsNamed() {
+    Run.Out out =
+        Run.explain(
+            """
+            21984 05:04:55.169375 execve("./gobig.bin", ["./gobig.bin"], 0x7ffeba1afe30 /* 35 vars */) = 0 <0.000161>
+            21984 05:04:55.169970 arch_prctl(ARCH_SET_FS, 0x52ac10) = 0 <0.000008>
+            21984 05:04:55.182768 mmap(0xc000000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000018>
+             > /tmp/go/gobig.bin(runtime.sysMmap.abi0+0x24) [0x5efa4]
+             > /tmp/go/gobig.bin(runtime.sysReserve+0x28) [0x14968]
+             > /tmp/go/gobig.bin(runtime.(*mheap).sysAlloc+0x3bf) [0xaebf]
+             > /tmp/go/gobig.bin(runtime.(*mheap).grow+0x73) [0x25373]
+            21984 05:04:55.193077 mmap(0xc000000000, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000012>
+             > /tmp/go/gobig.bin(runtime.sysMmap.abi0+0x24) [0x5efa4]
+             > /tmp/go/gobig.bin(runtime.sysMapOS+0x39) [0x14f19]
+             > /tmp/go/gobig.bin(runtime.sysMap+0x35) [0x149d5]
+             > /tmp/go/gobig.bin(runtime.(*mheap).grow+0x23d) [0x2553d]
+            """);
+    Explanation reserve = out.at(3).why().get(0);
+    assertThat(reserve.rule()).isEqualTo("go-heap-reserve");
+    assertThat(reserve.basis()).isEqualTo(Basis.STACK);
+    assertThat(reserve.text())
+        .contains("1 heap arena of 64 MiB")
+        .contains("its arena hint 0xc000000000")
+        .contains("runtime.(*mheap).sysAlloc+0x3bf called from gobig.bin:runtime.(*mheap).grow");
+    assertThat(out.why(8))
+        .contains("of the 67108864-byte Go heap arena reservation made at line 3");
+  }
 }
