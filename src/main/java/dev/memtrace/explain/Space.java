@@ -91,6 +91,9 @@ final class Space {
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
 
+  /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
+  int goHeapLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 

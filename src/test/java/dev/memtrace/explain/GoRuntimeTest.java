@@ -110,7 +110,7 @@ class GoRuntimeTest {
     assertThat(out.why(7))
         .contains("across 2 reservations")
         .contains(
-            "62914560 bytes at offset 0x400000 of the 67108864-byte reservation made at line 3")
+            "62914560 bytes at offset 0x400000 of the 67108864-byte Go heap arena reservation made at line 3")
         .contains("41943040 bytes at offset 0x0 of the 134217728-byte reservation made at line 5");
     // 0xc004000000 lies in the reservation made at line 5, committed by line 7
     assertThat(out.why(11)).doesNotContain("made at line 3").contains("made at line 7");
@@ -121,7 +121,7 @@ class GoRuntimeTest {
     Run.Out out = Run.explain(TWO_ARENAS);
     assertThat(out.why(9))
         .contains(
-            "102760448 bytes over the committed part of the 67108864-byte reservation made at line 3, then")
+            "102760448 bytes over the committed part of the 67108864-byte Go heap arena reservation made at line 3, then")
         .contains("made at line 7")
         .doesNotContain("bytes of the committed part");
   }
@@ -153,5 +153,25 @@ class GoRuntimeTest {
         .contains("runtime.(*mheap).sysAlloc+0x3bf called from gobig.bin:runtime.(*mheap).grow");
     assertThat(out.why(8))
         .contains("of the 67108864-byte Go heap arena reservation made at line 3");
+  }
+
+  @Test
+  void afterAReservationAtGosArenaHintMallocsMmapPathIsNotTold() {
+    // a cgo binary without -k: glibc is there, but so is Go's runtime, whose own 256 KiB and
+    // 32 MiB mappings have malloc's shape; the first was already told when the hint showed up
+    Run.Out out =
+        Run.explain(
+            """
+            22047 05:04:57.245163 execve("./gocgo.bin", ["./gocgo.bin"], 0x7ffe77700458 /* 35 vars */) = 0 <0.000241>
+            22047 05:04:57.245507 brk(NULL)         = 0x70d9000 <0.000006>
+            22047 05:04:57.246249 arch_prctl(ARCH_SET_FS, 0x7f1dfb2d0740) = 0 <0.000006>
+            22047 05:04:57.246777 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1dfb290000 <0.000009>
+            22047 05:04:57.246960 mmap(0xc000000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xc000000000 <0.000008>
+            22047 05:04:57.246982 mmap(NULL, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1dd4000000 <0.000008>
+            """);
+    assertThat(out.why(5)).startsWith("fits Go's heap").contains("0xc000000000");
+    assertThat(out.at(4).why()).noneMatch(e -> e.rule().equals("malloc-mmap"));
+    assertThat(out.why(4)).contains("fits glibc malloc's mmap path, but").contains("line 5");
+    assertThat(out.at(6).why()).noneMatch(e -> e.rule().startsWith("malloc"));
   }
 }
