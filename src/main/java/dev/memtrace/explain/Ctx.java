@@ -260,9 +260,17 @@ final class Ctx {
     return hit;
   }
 
-  /** A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". */
+  /**
+   * A symbol without its C++ parameter list: "os::malloc(unsigned long, …)" → "os::malloc". A Go
+   * method's receiver, "runtime.(*mheap).sysAlloc", is part of its name: a parenthesis right after
+   * a dot does not start a parameter list.
+   */
   static String name(String symbol) {
     int paren = symbol.indexOf('(');
+    while (paren > 0 && symbol.charAt(paren - 1) == '.') {
+      int close = symbol.indexOf(')', paren);
+      paren = close < 0 ? -1 : symbol.indexOf('(', close + 1);
+    }
     return paren > 0 ? symbol.substring(0, paren) : symbol;
   }
 
@@ -277,8 +285,8 @@ final class Ctx {
   }
 
   /**
-   * Whether -k shows a runtime (the JVM, node) calling the kernel itself, with no allocator frame
-   * between: glibc malloc's rules do not apply to the call, whatever its shape.
+   * Whether -k shows a runtime (the JVM, node, Go's) calling the kernel itself, with no allocator
+   * frame between: glibc malloc's rules do not apply to the call, whatever its shape.
    */
   boolean runtimeCaller(Set<String> allocatorFrames) {
     StackFrame caller = caller();
@@ -286,8 +294,38 @@ final class Ctx {
       return false;
     }
     String o = caller.object();
-    boolean runtime = o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode");
+    boolean runtime =
+        o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode") || goRuntime();
     return runtime && frame(allocatorFrames) == null;
+  }
+
+  /**
+   * Whether a -k frame is Go's runtime package ("runtime.sysAlloc", "runtime.sysMmap.abi0"): Go
+   * maps its heap, stacks and metadata itself (runtime/mem_linux.go), through libc's mmap only to
+   * let a cgo program's C side see the call (x_cgo_mmap).
+   */
+  private boolean goRuntime() {
+    for (StackFrame f : ev.stack()) {
+      if (f.symbol() != null && f.symbol().startsWith("runtime.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Who called the function of frame {@code hit}: the first frame outside libc and ld.so, when it
+   * lies further out than hit (the program that called malloc); else the frame right after hit (in
+   * a runtime that calls the kernel itself, as Go does, every frame is the program's), or null.
+   */
+  StackFrame callerOf(StackFrame hit) {
+    List<StackFrame> stack = ev.stack();
+    int at = stack.indexOf(hit);
+    StackFrame caller = caller();
+    if (caller == null || stack.indexOf(caller) > at) {
+      return caller;
+    }
+    return at + 1 < stack.size() ? stack.get(at + 1) : null;
   }
 
   /** The first frame outside libc and ld.so: who called the allocator. */

@@ -432,7 +432,7 @@ public final class Explainer {
     StackFrame hit = rule.frames().isEmpty() ? null : c.frame(rule.frames());
     if (hit != null) {
       basis = Basis.STACK;
-      StackFrame caller = c.caller();
+      StackFrame caller = c.callerOf(hit);
       evidence.add(
           0,
           "stack: " + frameText(hit) + (caller != null ? " called from " + frameText(caller) : ""));

@@ -95,7 +95,8 @@ final class MallocRules {
               addrNull(),
               prot("PROT_READ", "PROT_WRITE"),
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-              c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold)
+              c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+              c -> c.sp.goHeapLine == 0 || c.frame(ALLOCATOR) != null)
           .frames(ALLOC_FRAMES)
           .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.result()))
           .says(MallocRules::mmapChunk);

@@ -9,6 +9,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -203,6 +204,10 @@ final class MappingRules {
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   boolean none = c.prot().isEmpty();
+                  List<TagMap.Span> pieces = reservationsUnder(c, s);
+                  if (pieces.size() != 1) {
+                    return pieces.isEmpty() ? null : across(c, pieces, none);
+                  }
                   long base = reservationStart(s);
                   String whole = reservationName(s.tag());
                   return Said.of(
@@ -290,13 +295,7 @@ final class MappingRules {
                 c -> {
                   String a = c.advice().stream().filter(ADVICE::containsKey).findFirst().get();
                   TagMap.Span s = c.sp.tags.at(c.addr());
-                  String where =
-                      s == null
-                          ? ""
-                          : " of "
-                              + MallocRules.the(s.tag().what())
-                              + " made at line "
-                              + s.tag().line();
+                  String where = s == null ? "" : over(c);
                   String meaning = ADVICE.get(a);
                   if (a.equals("MADV_DONTNEED")
                       && s != null
@@ -339,6 +338,107 @@ final class MappingRules {
                             : "locks pages in RAM (faulted in now, never swapped out)",
                         Basis.PATTERN,
                         c.name())));
+  }
+
+  /**
+   * What a call's range lies in, from the span holding its start: " of the X made at line N", or,
+   * when it runs on past what that line made, " over the X made at line N, then the Y made at line
+   * M" (memory no call in the trace made named as such).
+   */
+  private static String over(Ctx c) {
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    List<String> ranges = new ArrayList<>();
+    long at = c.addr();
+    int lastLine = -1;
+    for (TagMap.Span s : c.sp.tags.overlapping(c.addr(), end)) {
+      if (s.start() > at) {
+        ranges.add("memory the trace did not show being made");
+        lastLine = -1;
+      }
+      if (s.tag().line() != lastLine) {
+        ranges.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
+        lastLine = s.tag().line();
+      }
+      at = s.end();
+    }
+    if (at < end) {
+      ranges.add("memory the trace did not show being made");
+    }
+    return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
+  }
+
+  /**
+   * The reservations a MAP_FIXED call's range lies in, one span each (the span holding the range's
+   * start in it), in address order; empty when some of the range lies in no reservation or
+   * committed part of one.
+   */
+  private static List<TagMap.Span> reservationsUnder(Ctx c, TagMap.Span first) {
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    List<TagMap.Span> out = new ArrayList<>();
+    long at = c.addr();
+    TagMap.Span s = first;
+    while (at < end) {
+      if (s == null || s.start() > at || !inReservation(s.tag())) {
+        return List.of();
+      }
+      TagMap.Span last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last == null
+          || last.tag().line() != s.tag().line()
+          || reservationStart(last) != reservationStart(s)) {
+        out.add(s);
+      }
+      at = s.end();
+      s = at < end ? c.sp.tags.at(at) : null;
+    }
+    return out;
+  }
+
+  private static boolean inReservation(Tag t) {
+    return t.cls() == RegionClass.RESERVED
+        || t.cls() == RegionClass.MALLOC_ARENA
+        || t.cls() == RegionClass.ANON && t.part();
+  }
+
+  /**
+   * A commit that runs from one reservation on into the next (Go reserves its heap arenas one by
+   * one, end to end, and one sysMap may span two): each reservation's piece is told, and the range
+   * gets a tag of its own, so that later calls in it cite this line, not a reservation that does
+   * not hold them.
+   */
+  private static Said across(Ctx c, List<TagMap.Span> pieces, boolean none) {
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    List<String> told = new ArrayList<>();
+    List<String> evidence = new ArrayList<>();
+    for (int i = 0; i < pieces.size(); i++) {
+      TagMap.Span s = pieces.get(i);
+      long base = reservationStart(s);
+      long from = Math.max(c.addr(), base);
+      long to = i + 1 < pieces.size() ? reservationStart(pieces.get(i + 1)) : end;
+      told.add(
+          (to - from)
+              + " bytes at offset "
+              + hex(from - base)
+              + " of "
+              + reservationName(s.tag())
+              + " made at line "
+              + s.tag().line());
+      evidence.add(hex(from) + " - reservation start " + hex(base) + " = " + hex(from - base));
+    }
+    return new Said(
+        (none ? "re-reserves " : "commits ")
+            + c.length()
+            + " bytes ("
+            + c.protText()
+            + ") across "
+            + pieces.size()
+            + " reservations that lie end to end: "
+            + String.join(", then ", told),
+        Basis.ARITHMETIC,
+        evidence,
+        none ? RegionClass.RESERVED : RegionClass.ANON,
+        (none ? "range re-reserved" : "range committed") + " (across reservations)",
+        null,
+        null);
   }
 
   /** node (V8) runs in this address space. */

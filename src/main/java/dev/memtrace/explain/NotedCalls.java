@@ -42,7 +42,8 @@ final class NotedCalls {
               "getrandom",
               "arch_prctl",
               "prlimit64",
-              "getrlimit"),
+              "getrlimit",
+              "sigaltstack"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * @param frames symbols whose presence in the call's stack turns a pattern into an observation
  * @param effect run once the call's range is tagged, only for the row that spoke
  * @param byAllocator whether the row tells glibc malloc's doing: it does not apply where -k shows a
- *     runtime (the JVM, node) asking the kernel itself
+ *     runtime (the JVM, node) asking the kernel itself, nor in a process without glibc ({@link
+ *     Space#withoutGlibc})
  */
 record Rule(
     String id,
@@ -133,6 +134,9 @@ record Rule(
     }
     if (byAllocator && c.runtimeCaller(MallocRules.ALLOCATOR)) {
       return false; // -k shows the runtime itself asking the kernel: no malloc rule applies
+    }
+    if (byAllocator && c.sp.withoutGlibc()) {
+      return false; // no brk since execve: glibc, and so its malloc, is not in this process
     }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {

@@ -29,6 +29,7 @@ final class Rules {
     all.addAll(FailureRules.rules());
     all.addAll(LoaderRules.rules());
     all.addAll(JvmRules.rules());
+    all.addAll(GoRules.rules());
     all.addAll(ThreadRules.rules());
     all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());

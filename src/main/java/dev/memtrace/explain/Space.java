@@ -91,6 +91,9 @@ final class Space {
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
 
+  /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
+  int goHeapLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 
@@ -171,6 +174,16 @@ final class Space {
 
   Space forkCopy() {
     return new Space(this);
+  }
+
+  /**
+   * Whether glibc is not in this space: the trace showed its execve and no brk since. glibc's
+   * startup asks for the break before anything else (ld.so's _dl_sysdep_start, or a static binary's
+   * __libc_setup_tls), so a program that maps memory before any brk runs without it (a Go binary,
+   * its own runtime managing its memory), and glibc malloc's rules do not apply.
+   */
+  boolean withoutGlibc() {
+    return exe != null && startBrk < 0;
   }
 
   /** The short name of the program: the last path element of what execve ran. */

@@ -13,10 +13,14 @@ import dev.memtrace.model.Who;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Calls that are not memory calls but tell what memory is for: execve (the kernel's own mappings),
@@ -64,11 +68,141 @@ final class Specials {
         threadOnStackMapping(c);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
+      case "sigaltstack" -> signalStack(c, p);
       default -> {
         // not special
       }
     }
     specialRegions(c, p);
+  }
+
+  /** What the guard page below an alternate signal stack is tagged as. */
+  static final String SIGNAL_STACK_GUARD = "guard page below an alternate signal stack";
+
+  /** sigaltstack's new stack as strace prints it: {ss_sp=0x…, ss_flags=…, ss_size=N}. */
+  private static final Pattern ALT_STACK =
+      Pattern.compile("^\\{ss_sp=0x([0-9a-f]+), ss_flags=[^,]*, ss_size=(\\d+)\\}$");
+
+  /**
+   * sigaltstack with its stack filling a small MAP_STACK mapping (told as memory for a stack, or as
+   * a thread stack without a guard with -k), but for the lowest page: the mapping is the thread's
+   * alternate signal stack, its lowest page made PROT_NONE as a guard (Rust's std maps one so for
+   * each thread to handle a stack overflow's SIGSEGV: get_stack in
+   * library/std/src/sys/unix/stack_overflow.rs), not a thread stack. The mmap and the guard's
+   * mprotect are retold, and the munmap of the mapping is not said to free a cached thread stack.
+   */
+  private static void signalStack(Ctx c, Pending p) {
+    String ss = c.text(0);
+    Matcher m = ss == null || !c.ok() ? null : ALT_STACK.matcher(ss);
+    if (m == null || !m.matches()) {
+      return;
+    }
+    long sp = Long.parseUnsignedLong(m.group(1), 16);
+    long size = Long.parseLong(m.group(2));
+    TagMap.Span s = c.sp.tags.at(sp);
+    if (s == null
+        || (s.tag().cls() != RegionClass.THREAD_STACK && !ThreadRules.stackMapping(s.tag()))
+        || s.end() != sp + size) {
+      return;
+    }
+    long start = MappingRules.reservationStart(s);
+    TagMap.Span g = start < s.start() ? c.sp.tags.at(start) : null;
+    boolean guarded = g != null && g.tag().cls() == RegionClass.GUARD && g.end() == s.start();
+    if (sp - start > (guarded ? g.size() : 0)) {
+      return;
+    }
+    Tag t = s.tag();
+    t.refine(RegionClass.ANON, "alternate signal stack");
+    String lines = "the mapping made at line " + t.line();
+    String evidence = "ss_sp " + hex(sp) + " + ss_size " + size + " = " + hex(sp + size);
+    c.ex.retell(
+        t,
+        ThreadRules.STACK_NOGUARD,
+        new Explanation(
+            "signal-stack",
+            "an alternate signal stack, not a thread stack: the sigaltstack at line "
+                + c.line()
+                + " gives its thread the "
+                + size
+                + " bytes from "
+                + hex(sp)
+                + " to the end of this mapping"
+                + (guarded
+                    ? ", above its lowest " + g.size() + " bytes, made PROT_NONE as a guard"
+                    : "")
+                + ". Signal handlers installed with SA_ONSTACK run there, so one can still run when "
+                + "the thread's own stack overflowed",
+            Basis.ARITHMETIC,
+            List.of(evidence + ", the end of " + lines)));
+    if (guarded) {
+      g.tag().refine(RegionClass.GUARD, SIGNAL_STACK_GUARD);
+      c.ex.retell(
+          g.tag(),
+          ThreadRules.GUARD_ZONE,
+          new Explanation(
+              "signal-stack-guard",
+              "makes the lowest "
+                  + g.size()
+                  + " bytes of "
+                  + lines
+                  + " inaccessible: the guard "
+                  + "page below the alternate signal stack the sigaltstack at line "
+                  + c.line()
+                  + " installs above it, so a handler that overflows that stack faults instead of "
+                  + "corrupting memory",
+              Basis.ARITHMETIC,
+              List.of("ss_sp " + hex(sp) + " is the end of this guard")));
+    }
+    p.why.add(
+        new Explanation(
+            "signal-stack",
+            "sets this thread's alternate signal stack: "
+                + size
+                + " bytes at "
+                + hex(sp)
+                + ", the top of "
+                + lines
+                + "; signal handlers installed with SA_ONSTACK run on it",
+            Basis.ARITHMETIC,
+            List.of(evidence + ", the end of " + lines)));
+  }
+
+  /**
+   * An FS base in no range the trace made: glibc's struct pthread when glibc may be in the process;
+   * Go's m.tls when -k shows runtime.settls (runtime/sys_linux_amd64.s: FS = &m.tls[0] + 8, so that
+   * -8(FS) holds the goroutine running on the thread); and where a program without glibc points it
+   * the call does not tell.
+   */
+  private static Explanation untaggedTls(Ctx c, long fs) {
+    String set = "sets the thread pointer (FS base) to " + hex(fs) + ": %fs-relative accesses now ";
+    StackFrame go = c.frame(Set.of("runtime.settls", "runtime.settls.abi0"));
+    if (go != null) {
+      return new Explanation(
+          "tls",
+          set
+              + "reach this thread's TLS. Go's runtime.settls (seen in the stack: "
+              + Explainer.frameText(go)
+              + ") points FS 8 bytes into the m.tls array of the thread's M (runtime/sys_linux_amd64.s), "
+              + "so -8(FS) holds the goroutine running on the thread; there is no glibc struct pthread",
+          Basis.STACK,
+          List.of("ARCH_SET_FS", "stack: " + Explainer.frameText(go)));
+    }
+    if (c.sp.withoutGlibc()) {
+      return new Explanation(
+          "tls",
+          set
+              + "reach this thread's TLS. No brk came before it, which glibc's startup always makes "
+              + "first, so (inferred from the pattern) this is not glibc's TLS_INIT_TP: the "
+              + "program's own runtime (Go's runtime.settls, say) chose the block, which the call "
+              + "alone does not name",
+          Basis.PATTERN,
+          List.of("ARCH_SET_FS", "no brk since execve"));
+    }
+    return new Explanation(
+        "tls",
+        set + "reach this thread's TLS; FS points at its struct pthread",
+        Basis.PATTERN,
+        List.of("ARCH_SET_FS"));
   }
 
   /**
@@ -207,15 +341,7 @@ final class Specials {
     long fs = a.addr().getAsLong();
     TagMap.Span s = sp.tags.at(fs);
     if (s == null) {
-      p.why.add(
-          new Explanation(
-              "tls",
-              "sets the thread pointer (FS base) to "
-                  + hex(fs)
-                  + ": %fs-relative accesses now "
-                  + "reach this thread's TLS; FS points at its struct pthread",
-              Basis.PATTERN,
-              List.of("ARCH_SET_FS")));
+      p.why.add(untaggedTls(c, fs));
       return;
     }
     long off = fs - s.start();

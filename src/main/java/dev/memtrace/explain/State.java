@@ -87,7 +87,11 @@ final class State {
               said.within() != null
                   ? said.within()
                   : s != null ? s.tag() : new Tag(said.cls(), said.what(), null, c.line());
-          sp.tags.put(a, end, base.withClass(said.cls(), said.what()));
+          Tag part = base.withClass(said.cls(), said.what());
+          sp.tags.put(a, end, part);
+          if (rule == ThreadRules.GUARD_ZONE) {
+            ex.origin(part, p); // a sigaltstack may show it guards a signal stack, and retell it
+          }
         }
       }
       case "mremap" -> {

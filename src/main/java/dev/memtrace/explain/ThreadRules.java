@@ -48,6 +48,54 @@ final class ThreadRules {
     };
   }
 
+  /**
+   * Part of a thread stack made PROT_NONE (retold when a sigaltstack shows the mapping is an
+   * alternate signal stack and this its guard page).
+   */
+  static final Rule GUARD_ZONE =
+      Rule.on("thread-stack-guard-zone", "mprotect")
+          .when(
+              ok(),
+              prot(),
+              c -> {
+                TagMap.Span s = c.sp.tags.at(c.addr());
+                return s != null
+                    && (s.tag().cls() == RegionClass.THREAD_STACK
+                        || s.tag().cls() == RegionClass.GUARD
+                        || stackMapping(s.tag()));
+              })
+          .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
+          .says(
+              c -> {
+                TagMap.Span s = c.sp.tags.at(c.addr());
+                long off = c.addr() - MappingRules.reservationStart(s);
+                boolean jvm = JvmRules.jvm().test(c);
+                boolean own = stackMapping(s.tag());
+                return Said.of(
+                        "makes "
+                            + c.length()
+                            + " bytes at offset "
+                            + hex(off)
+                            + (own ? " of the MAP_STACK mapping" : " of the thread stack")
+                            + " made at line "
+                            + s.tag().line()
+                            + " inaccessible: a guard "
+                            + "zone "
+                            + (jvm
+                                ? "(HotSpot's os::guard_memory: the reserved, "
+                                    + "yellow and red zones)"
+                                : "set up by the program or its " + "runtime")
+                            + ", so that a stack overflow faults instead of "
+                            + "corrupting memory",
+                        Basis.PATTERN,
+                        "mprotect PROT_NONE inside the "
+                            + (own ? STACK_MAPPING : "thread stack")
+                            + " made at line "
+                            + s.tag().line())
+                    .tag(RegionClass.GUARD, own ? STACK_MAPPING_GUARD : "thread stack guard zone")
+                    .within(s.tag());
+              });
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("thread-stack", "mmap")
@@ -73,48 +121,7 @@ final class ThreadRules {
                         c.addr(),
                         before.tag().withClass(RegionClass.GUARD, "thread stack guard")))
             .says(ThreadRules::stackProt),
-        Rule.on("thread-stack-guard-zone", "mprotect")
-            .when(
-                ok(),
-                prot(),
-                c -> {
-                  TagMap.Span s = c.sp.tags.at(c.addr());
-                  return s != null
-                      && (s.tag().cls() == RegionClass.THREAD_STACK
-                          || s.tag().cls() == RegionClass.GUARD
-                          || stackMapping(s.tag()));
-                })
-            .frames("os::guard_memory", "StackOverflow::create_stack_guard_pages")
-            .says(
-                c -> {
-                  TagMap.Span s = c.sp.tags.at(c.addr());
-                  long off = c.addr() - MappingRules.reservationStart(s);
-                  boolean jvm = JvmRules.jvm().test(c);
-                  boolean own = stackMapping(s.tag());
-                  return Said.of(
-                          "makes "
-                              + c.length()
-                              + " bytes at offset "
-                              + hex(off)
-                              + (own ? " of the MAP_STACK mapping" : " of the thread stack")
-                              + " made at line "
-                              + s.tag().line()
-                              + " inaccessible: a guard "
-                              + "zone "
-                              + (jvm
-                                  ? "(HotSpot's os::guard_memory: the reserved, "
-                                      + "yellow and red zones)"
-                                  : "set up by the program or its " + "runtime")
-                              + ", so that a stack overflow faults instead of "
-                              + "corrupting memory",
-                          Basis.PATTERN,
-                          "mprotect PROT_NONE inside the "
-                              + (own ? STACK_MAPPING : "thread stack")
-                              + " made at line "
-                              + s.tag().line())
-                      .tag(RegionClass.GUARD, own ? STACK_MAPPING_GUARD : "thread stack guard zone")
-                      .within(s.tag());
-                }),
+        GUARD_ZONE,
         Rule.on("thread-stack-release", "madvise")
             .when(ok(), advice("MADV_DONTNEED"), inThreadStack())
             .frames("advise_stack_range", "start_thread")
@@ -130,7 +137,10 @@ final class ThreadRules {
                         Basis.PATTERN,
                         "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")
-            .when(ok(), inThreadStack())
+            .when(
+                ok(),
+                inThreadStack(),
+                c -> !Specials.SIGNAL_STACK_GUARD.equals(c.sp.tags.at(c.addr()).tag().what()))
             .frames("__nptl_free_stacks", "free_stacks", "queue_stack")
             .says(
                 c ->
@@ -140,7 +150,34 @@ final class ThreadRules {
                             + c.length()
                             + " bytes)",
                         Basis.PATTERN,
-                        "munmap of a thread stack block")));
+                        "munmap of a thread stack block")),
+        Rule.on("signal-stack-unmap", "munmap")
+            .when(
+                ok(),
+                c -> {
+                  TagMap.Span g = c.sp.tags.at(c.addr());
+                  return g != null
+                      && g.start() == c.addr()
+                      && Specials.SIGNAL_STACK_GUARD.equals(g.tag().what());
+                })
+            .says(
+                c -> {
+                  TagMap.Span g = c.sp.tags.at(c.addr());
+                  return Said.of(
+                      "unmaps "
+                          + (Glibc.alignUp(c.length(), Glibc.PAGE) > g.size()
+                              ? "the alternate signal stack made at line "
+                                  + g.tag().line()
+                                  + " with its guard page ("
+                                  + c.length()
+                                  + " bytes)"
+                              : "the guard page of the alternate signal stack made at line "
+                                  + g.tag().line())
+                          + ": its thread no longer needs it",
+                      Basis.PATTERN,
+                      "munmap from the guard page of the signal stack made at line "
+                          + g.tag().line());
+                }));
   }
 
   private static Said stackNoGuard(Ctx c) {

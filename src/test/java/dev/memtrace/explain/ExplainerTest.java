@@ -300,4 +300,36 @@ class ExplainerTest {
   private static Region region(String path, String perms) {
     return new Region(0x1000, 0x2000, perms, 0, "00:00", 0, path, 0);
   }
+
+  @Test
+  void aStackFramesCallerIsTheFrameFurtherOutNotTheOneItCalls() {
+    // strace -f -k java -version: the safepoint polling pages; os::protect_memory is called by
+    // SafepointMechanism::default_initialize, which Threads::create_vm called
+    Run.Out out =
+        explain(
+            """
+        13915 mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fb1e2624000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(os::pd_reserve_memory(unsigned long, bool)+0x1e) [0xc2a7ce]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(os::reserve_memory(unsigned long, bool, MEMFLAGS)+0x20) [0xc23ae0]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(SafepointMechanism::default_initialize()+0x3e) [0xcded0e]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(Threads::create_vm(JavaVMInitArgs*, bool*)+0x16b) [0xea54cb]
+        13915 mmap(0x7fb1e2624000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7fb1e2624000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(os::pd_commit_memory_or_exit(char*, unsigned long, bool, char const*)+0x3b) [0xc298eb]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(os::commit_memory_or_exit(char*, unsigned long, bool, char const*)+0x1b) [0xc23ccb]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(SafepointMechanism::default_initialize()+0x55) [0xcded25]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(Threads::create_vm(JavaVMInitArgs*, bool*)+0x16b) [0xea54cb]
+        13915 mprotect(0x7fb1e2624000, 4096, PROT_NONE) = 0
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mprotect+0x7) [0x101a37]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(os::protect_memory(char*, unsigned long, os::ProtType, bool)+0xa8) [0xc2a898]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(SafepointMechanism::default_initialize()+0x9b) [0xcded6b]
+         > /usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so(Threads::create_vm(JavaVMInitArgs*, bool*)+0x16b) [0xea54cb]
+        """);
+    assertThat(out.why(13))
+        .contains("bad page")
+        .contains(
+            "SafepointMechanism::default_initialize()+0x9b called from libjvm.so:Threads::create_vm")
+        .doesNotContain("called from libjvm.so:os::protect_memory");
+  }
 }
