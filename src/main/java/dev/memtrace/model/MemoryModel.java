@@ -123,17 +123,32 @@ public final class MemoryModel implements ModelView {
    */
   public List<String> elfProblems() {
     List<String> out = new ArrayList<>(elfProblems);
-    Set<String> named = new LinkedHashSet<>();
+    Set<String> said = new LinkedHashSet<>();
     for (ExecImages.Image im : waiting) {
-      named.add(im.role() + " " + im.kernelPath());
+      said.add(unplaced(im));
     }
-    for (String n : named) {
-      out.add(
-          "the trace never showed where the kernel put the "
-              + n
-              + " (no mprotect of its RELRO length): what it mapped there is not shown");
-    }
+    out.addAll(said);
     return out;
+  }
+
+  /**
+   * Why an image stayed unplaced. The sign waited for is ld.so's mprotect of its RELRO, so an image
+   * without one (a static non-PIE program; every Go binary) cannot get it: for a program linked at
+   * fixed addresses the place is known, and it is this machine's file that the trace did not
+   * confirm.
+   */
+  private static String unplaced(ExecImages.Image im) {
+    String n = im.role() + " " + im.kernelPath();
+    if (im.relroLength() > 0) {
+      return "the trace never showed where the kernel put the "
+          + n
+          + " (no mprotect of its RELRO length): what it mapped there is not shown";
+    }
+    return (im.elf().movable()
+            ? "the trace never showed where the kernel put the " + n
+            : "the trace never confirmed that this machine's " + n + " is the one it ran")
+        + " (it has no RELRO segment, whose mprotect after relocation is the sign memtrace waits for):"
+        + " what the kernel mapped at execve is not shown";
   }
 
   /** Images waiting for the trace to place them, and not yet said not to fit it. */
