@@ -517,7 +517,12 @@ public final class AddressSpace implements AddressSpaceView {
     int flags = "[stack]".equals(path) ? Vma.GROWSDOWN : 0;
     boolean writablePrivate = !shared && (prot & 2) != 0;
     if (writablePrivate) {
-      flags |= Vma.ACCOUNT;
+      flags |= Vma.ACCOUNT; // the likely case: not mapped MAP_NORESERVE
+    }
+    if (!shared && b == Backing.ANONYMOUS && !writablePrivate) {
+      // once written, then made read-only or PROT_NONE (a runtime's read barrier, a trimmed
+      // arena): the kernel's VM_ACCOUNT or VM_NORESERVE is not in the snapshot
+      flags |= Vma.ACCOUNT_UNKNOWN;
     }
     return new Vma(
         k.start(),

@@ -82,6 +82,18 @@ record Vma(
   /** Not a vm_flags bit: laid out from ELF headers at execve (merging ignores it). */
   static final int FROM_ELF = 1 << 10;
 
+  /**
+   * Not a vm_flags bit: a private anonymous area, not writable, learnt from a snapshot, which does
+   * not show VM_ACCOUNT or VM_NORESERVE. An area that was once writable keeps VM_ACCOUNT after an
+   * mprotect takes the write away (a fresh PROT_NONE mmap has none; a MAP_NORESERVE one has
+   * VM_NORESERVE), and the kernel merges two areas only when they agree on them; so a merge with
+   * such an area does not ask, and takes the other area's bits.
+   */
+  static final int ACCOUNT_UNKNOWN = 1 << 11;
+
+  /** The vm_flags bits a snapshot cannot show. */
+  private static final int HIDDEN = ACCOUNT | NORESERVE;
+
   long size() {
     return end - start;
   }
@@ -164,14 +176,24 @@ record Vma(
         && prot >= 0
         && prot == next.prot
         && shared == next.shared
-        && (flags & ~FROM_ELF) == (next.flags & ~FROM_ELF)
+        && (flags & mergeBits(next)) == (next.flags & mergeBits(next))
         && backing.sameObject(next.backing)
         && pgoff + size() == next.pgoff
         && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);
   }
 
+  /** The flags two areas must agree on to merge, this one and {@code next}. */
+  private int mergeBits(Vma next) {
+    int ignored = FROM_ELF | ACCOUNT_UNKNOWN;
+    return ((flags | next.flags) & ACCOUNT_UNKNOWN) != 0 ? ~(ignored | HIDDEN) : ~ignored;
+  }
+
   /** This area and {@code next}, one area now, with the parts each call made. */
   Vma mergedWith(Vma next) {
+    int merged = flags;
+    if ((flags & ACCOUNT_UNKNOWN) != 0 && (next.flags & ACCOUNT_UNKNOWN) == 0) {
+      merged = (flags & ~(HIDDEN | ACCOUNT_UNKNOWN)) | (next.flags & HIDDEN);
+    }
     return new Vma(
         start,
         next.end,
@@ -179,7 +201,7 @@ record Vma(
         shared,
         pgoff,
         backing,
-        flags,
+        merged,
         anonId != 0 ? anonId : next.anonId,
         made.join(next.made),
         fromBrk || next.fromBrk);

@@ -193,6 +193,40 @@ class MemoryOpsTest {
             tuple(a, a, a + 0xba000, true), tuple(a + 0xba000, a + 0xba000, a + 0x4000000, true));
   }
 
+  /**
+   * Ruby 3.1's GC.compact read barrier (a live run's lines 18265-18267): pages of its heap go
+   * PROT_NONE and back. A snapshot taught the PROT_NONE area below, whose VM_ACCOUNT (it was once
+   * written) maps does not show; the kernel merged the page made PROT_NONE into it, and so must the
+   * model. A file's read-only segment, never writable, still does not merge with the RELRO part
+   * that ld.so made read-only (it keeps VM_ACCOUNT).
+   */
+  @Test
+  void aSnapshotsProtNoneAreaMergesWithMemoryMadeProtNoneNextToIt() {
+    long a = 0x7fd37c040000L;
+    s.resync(
+        List.of(
+            new Region(a, a + 0x20000, "---p", 0, "00:00", 0, "", 0),
+            new Region(a + 0x20000, a + 0xad4000, "rw-p", 0, "00:00", 0, "", 0)));
+    MemoryOps.mprotect(s, a + 0x20000, 0x4000, 0);
+    assertThat(maps(s))
+        .isEqualTo("7fd37c040000-7fd37c064000 ---p 0\n7fd37c064000-7fd37cb14000 rw-p 0");
+
+    AddressSpace ld = new AddressSpace();
+    String path = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+    ld.resync(
+        List.of(
+            new Region(0x7f290cab3000L, 0x7f290cabd000L, "r--p", 0x27000, "fe:00", 9, path, 0),
+            new Region(0x7f290cabd000L, 0x7f290cac1000L, "rw-p", 0x31000, "fe:00", 9, path, 0)));
+    MemoryOps.mprotect(ld, 0x7f290cabd000L, 0x2000, R);
+    assertThat(maps(ld))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "7f290cab3000-7f290cabd000 r--p 27000 " + path,
+                "7f290cabd000-7f290cabf000 r--p 31000 " + path,
+                "7f290cabf000-7f290cac1000 rw-p 33000 " + path));
+  }
+
   /** ld.so's segments over its reservation: each region is made whole by its own call. */
   @Test
   void segmentsMappedOverAReservationAreTheirOwnCallsWhole() {
