@@ -10,7 +10,7 @@ import java.util.List;
  * several calls made next to each other as one area (two anonymous mmaps of the same protection,
  * vma_merge; brk growing [heap]): such an area has a part for each call whose memory is still in
  * it, and its lowest part names it. Parts are cut with the area; an mremap that grows an area in
- * place adds memory no part holds.
+ * place adds a part of its own.
  */
 final class MadeBy {
 
@@ -83,6 +83,11 @@ final class MadeBy {
       }
     }
     return new MadeBy(Arrays.copyOf(out, n), line());
+  }
+
+  /** With [from, to), just above its last part, made by the call on {@code line}. */
+  MadeBy plus(long from, long to, int line) {
+    return join(whole(line, from, to));
   }
 
   /** Moved by {@code delta} bytes, as mremap moves an area. */

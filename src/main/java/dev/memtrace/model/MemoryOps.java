@@ -396,7 +396,7 @@ public final class MemoryOps {
           s.put(unknownArea(oldAddr + oldSize, oldAddr + newSize, line));
           return new Outcome(t.changes(), notes);
         }
-        s.replace(last.withEnd(oldAddr + newSize));
+        s.replace(last.withEnd(oldAddr + newSize, line));
         s.mergeBoundaries(oldAddr + newSize, oldAddr + newSize);
       }
       return new Outcome(t.changes(), notes);

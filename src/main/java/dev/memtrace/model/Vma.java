@@ -133,19 +133,10 @@ record Vma(
     return new Vma(start, end, prot, shared, pgoff, backing, flags, id, made, fromBrk);
   }
 
-  /** Grown in place (mremap: memory no part holds) or shrunk. */
-  Vma withEnd(long newEnd) {
-    return new Vma(
-        start,
-        newEnd,
-        prot,
-        shared,
-        pgoff,
-        backing,
-        flags,
-        anonId,
-        made.clip(start, newEnd),
-        fromBrk);
+  /** Grown in place by the mremap on {@code line} (which made what it added), or shrunk. */
+  Vma withEnd(long newEnd, int line) {
+    MadeBy m = newEnd > end ? made.plus(end, newEnd, line) : made.clip(start, newEnd);
+    return new Vma(start, newEnd, prot, shared, pgoff, backing, flags, anonId, m, fromBrk);
   }
 
   Vma movedTo(long newStart, long newEnd, long newPgoff) {

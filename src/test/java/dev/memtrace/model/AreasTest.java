@@ -34,7 +34,7 @@ class AreasTest {
   void putReplacesTheAreaWithTheSameStart() {
     Areas a = new Areas();
     a.put(area(0x1000));
-    Vma wider = area(0x1000).withEnd(0x5000);
+    Vma wider = area(0x1000).withEnd(0x5000, 2);
     a.put(wider);
     assertThat(a.size()).isEqualTo(1);
     assertThat(a.get(0)).isSameAs(wider);

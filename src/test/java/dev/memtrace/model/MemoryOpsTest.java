@@ -325,6 +325,10 @@ class MemoryOpsTest {
     assertThat(maps(s)).isEqualTo("400000-402000 rw-p 0");
     MemoryOps.mremap(s, 0x400000, 0x2000, 0x6000, MREMAP_MAYMOVE, 0x400000, 3);
     assertThat(maps(s)).isEqualTo("400000-406000 rw-p 0");
+    // grown in place: the mremap made what it added, the mmap the rest
+    assertThat(s.regions().get(0).madeBytes()).isEqualTo(0x2000);
+    assertThat(List.of(s.madeAt(0x401fff), s.madeAt(0x402000), s.madeAt(0x405fff)))
+        .containsExactly(1, 3, 3);
     Outcome move = MemoryOps.mremap(s, 0x400000, 0x6000, 0x8000, MREMAP_MAYMOVE, 0x500000, 4);
     assertThat(maps(s)).isEqualTo("500000-508000 rw-p 0");
     assertThat(move.changes()).extracting(c -> c.op().symbol).containsExactly("-", "+");
