@@ -2,7 +2,9 @@ package dev.memtrace.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which calls made an area's memory: a part [from, to) for each, with the line of the call, in
@@ -11,42 +13,59 @@ import java.util.List;
  * vma_merge; brk growing [heap]): such an area has a part for each call whose memory is still in
  * it, and its lowest part names it. Parts are cut with the area; an mremap that grows an area in
  * place adds a part of its own.
+ *
+ * <p>A value: what an area was keeps its parts when the area changes (a fork's copy shares them).
+ * Yet a heap that brk grows thirty thousand times must not copy all its parts each time, so a part
+ * added above the last one is written in place into spare room of the same array when no other
+ * value has written there first, as Go's append does to a slice: each value reads only its own
+ * first {@code n} entries.
  */
 final class MadeBy {
 
-  /** from, to and line of each part, in address order; no part is empty. */
+  /** from, to and line of each part, in parts[0, n), in address order; no part is empty. */
   private final long[] parts;
+
+  private final int n;
+
+  /** How far parts is written, shared by every value over the same array. */
+  private final int[] written;
 
   /** The line that names the area when no part is left in it. */
   private final int lastLine;
 
-  private MadeBy(long[] parts, int lastLine) {
+  private MadeBy(long[] parts, int n, int[] written, int lastLine) {
     this.parts = parts;
+    this.n = n;
+    this.written = written;
     this.lastLine = lastLine;
+  }
+
+  private static MadeBy of(long[] parts, int n, int lastLine) {
+    return new MadeBy(parts, n, new int[] {n}, lastLine);
   }
 
   /** All of [from, to) made by the call on {@code line}. */
   static MadeBy whole(int line, long from, long to) {
-    return new MadeBy(new long[] {from, to, line}, line);
+    return of(new long[] {from, to, line}, 3, line);
   }
 
   /** The line of the call that made the lowest part still there (or the last one that was). */
   int line() {
-    return parts.length == 0 ? lastLine : (int) parts[2];
+    return n == 0 ? lastLine : (int) parts[2];
   }
 
   /** Where the lowest part starts; equal to {@link #to()} when no part is left. */
   long from() {
-    return parts.length == 0 ? 0 : parts[0];
+    return n == 0 ? 0 : parts[0];
   }
 
   long to() {
-    return parts.length == 0 ? 0 : parts[1];
+    return n == 0 ? 0 : parts[1];
   }
 
   /** The line of the call that made the memory at {@code address}, 0 when no part holds it. */
   int lineAt(long address) {
-    for (int i = 0; i < parts.length; i += 3) {
+    for (int i = 0; i < n; i += 3) {
       if (address >= parts[i] && address < parts[i + 1]) {
         return (int) parts[i + 2];
       }
@@ -56,33 +75,31 @@ final class MadeBy {
 
   /** The lines of the calls that made its parts, each once, in address order. */
   List<Integer> lines() {
-    List<Integer> out = new ArrayList<>(parts.length / 3);
-    for (int i = 2; i < parts.length; i += 3) {
-      if (!out.contains((int) parts[i])) {
-        out.add((int) parts[i]);
-      }
+    Set<Integer> out = new LinkedHashSet<>();
+    for (int i = 2; i < n; i += 3) {
+      out.add((int) parts[i]);
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
   /** What is left within [from, to). */
   MadeBy clip(long from, long to) {
-    if (parts.length > 0 && parts[0] >= from && parts[parts.length - 2] <= to) {
+    if (n > 0 && parts[0] >= from && parts[n - 2] <= to) {
       return this; // all within: an area cut where no part is, or not cut
     }
-    long[] out = new long[parts.length];
-    int n = 0;
-    for (int i = 0; i < parts.length; i += 3) {
+    long[] out = new long[n];
+    int m = 0;
+    for (int i = 0; i < n; i += 3) {
       long a = Math.max(parts[i], from);
       long b = Math.min(parts[i + 1], to);
       if (a < b) {
-        out[n] = a;
-        out[n + 1] = b;
-        out[n + 2] = parts[i + 2];
-        n += 3;
+        out[m] = a;
+        out[m + 1] = b;
+        out[m + 2] = parts[i + 2];
+        m += 3;
       }
     }
-    return new MadeBy(Arrays.copyOf(out, n), line());
+    return of(out, m, line());
   }
 
   /** With [from, to), just above its last part, made by the call on {@code line}. */
@@ -92,12 +109,12 @@ final class MadeBy {
 
   /** Moved by {@code delta} bytes, as mremap moves an area. */
   MadeBy shift(long delta) {
-    long[] out = parts.clone();
-    for (int i = 0; i < out.length; i += 3) {
+    long[] out = Arrays.copyOf(parts, n);
+    for (int i = 0; i < n; i += 3) {
       out[i] += delta;
       out[i + 1] += delta;
     }
-    return new MadeBy(out, lastLine);
+    return of(out, n, lastLine);
   }
 
   /**
@@ -105,17 +122,22 @@ final class MadeBy {
    * area cut by mprotect and made whole again) are one part again.
    */
   MadeBy join(MadeBy above) {
-    long[] out = Arrays.copyOf(parts, parts.length + above.parts.length);
-    int n = parts.length;
-    for (int i = 0; i < above.parts.length; i += 3) {
-      if (n > 0 && out[n - 2] == above.parts[i] && out[n - 1] == above.parts[i + 2]) {
-        out[n - 2] = above.parts[i + 1];
-      } else {
-        System.arraycopy(above.parts, i, out, n, 3);
-        n += 3;
-      }
+    int first = 0;
+    long[] out = parts;
+    int m = n;
+    if (n > 0 && above.n > 0 && parts[n - 2] == above.parts[0] && parts[n - 1] == above.parts[2]) {
+      out = Arrays.copyOf(parts, n + above.n - 3);
+      out[n - 2] = above.parts[1];
+      first = 3;
+    } else if (written[0] != n || n + above.n > parts.length) {
+      out = Arrays.copyOf(parts, Math.max(2 * n, n + above.n));
     }
-    return new MadeBy(
-        n == out.length ? out : Arrays.copyOf(out, n), n == 0 ? lastLine : (int) out[2]);
+    System.arraycopy(above.parts, first, out, m, above.n - first);
+    m += above.n - first;
+    if (out == parts) {
+      written[0] = m; // the room above n was free: written in place, n stays this value's
+      return new MadeBy(out, m, written, m == 0 ? lastLine : (int) out[2]);
+    }
+    return of(out, m, m == 0 ? lastLine : (int) out[2]);
   }
 }
