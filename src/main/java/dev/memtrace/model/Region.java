@@ -89,19 +89,28 @@ public record Region(
     return address >= start && address < end;
   }
 
-  /** Whether the call on originLine made all of it. */
-  public boolean madeWhole() {
-    return madeFrom < madeTo && madeFrom <= start && madeTo >= end;
-  }
-
   /** How many of its bytes the call on originLine made. */
   public long madeBytes() {
     return Math.max(0, Math.min(madeTo, end) - Math.max(madeFrom, start));
   }
 
+  /** Whether the call on originLine made all of it. */
+  public boolean madeWhole() {
+    return madeBytes() == size();
+  }
+
   /** Whether the call on originLine made some of it, but not all. */
   public boolean madePart() {
-    return madeFrom < madeTo && !madeWhole();
+    long made = madeBytes();
+    return made > 0 && made < size();
+  }
+
+  /** The part [from, to) of it, the file offset moved along and the made part cut to it. */
+  public Region slice(long from, long to) {
+    long off = isAnonymous() ? offset : offset + (from - start);
+    long a = Math.max(madeFrom, from);
+    long b = Math.max(a, Math.min(madeTo, to));
+    return new Region(from, to, perms, off, dev, inode, path, originLine, learnt, a, b);
   }
 
   /** This region under another name (a terminal-safe one, say), all else kept. */

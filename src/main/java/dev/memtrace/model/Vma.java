@@ -167,7 +167,7 @@ record Vma(
         && prot >= 0
         && prot == next.prot
         && shared == next.shared
-        && (flags & mergeBits(next)) == (next.flags & mergeBits(next))
+        && ((flags ^ next.flags) & mergeBits(next)) == 0
         && backing.sameObject(next.backing)
         && pgoff + size() == next.pgoff
         && (anonId == 0 || next.anonId == 0 || anonId == next.anonId);

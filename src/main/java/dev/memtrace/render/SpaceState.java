@@ -84,34 +84,16 @@ public final class SpaceState {
       byStart.remove(r.start());
       removed.add(r);
       if (r.start() < start) {
-        Region left = slice(r, r.start(), start);
+        Region left = r.slice(r.start(), start);
         byStart.put(left.start(), left);
         added.add(left);
       }
       if (r.end() > end) {
-        Region right = slice(r, end, r.end());
+        Region right = r.slice(end, r.end());
         byStart.put(right.start(), right);
         added.add(right);
       }
     }
-  }
-
-  private static Region slice(Region r, long start, long end) {
-    long offset = r.isAnonymous() ? r.offset() : r.offset() + (start - r.start());
-    long madeFrom = Math.max(r.madeFrom(), start);
-    long madeTo = Math.max(madeFrom, Math.min(r.madeTo(), end));
-    return new Region(
-        start,
-        end,
-        r.perms(),
-        offset,
-        r.dev(),
-        r.inode(),
-        r.path(),
-        r.originLine(),
-        r.learnt(),
-        madeFrom,
-        madeTo);
   }
 
   /** The region holding the address, or null. */
