@@ -19,7 +19,9 @@ import java.util.Map;
  *       dump line, so its frames and its dumped data (printed after it) can be attached;
  *   <li>a call whose text stops before its closing parenthesis (stderr mode: the tracee wrote into
  *       the middle of it) is joined with the following lines that fit no record shape, until it
- *       closes; if it never does, it is released as unfinished.
+ *       closes; if it never does, it is released as unfinished;
+ *   <li>the rest of a call on a bare line right after its entry half (strace 6.1 and older with a
+ *       status filter, {@link #stagedRest}) is joined with that half.
  * </ul>
  *
  * Memory stays flat: at most one waiting half per live task, one held event, one open line.
@@ -41,6 +43,9 @@ final class Assembler {
   private StringBuilder openText;
   private int openLines;
 
+  /** The entry half the previous piece was, until the next piece comes. */
+  private Piece.Unfinished lastUnfinished;
+
   Assembler(LineParser parser) {
     this.parser = parser;
   }
@@ -50,6 +55,14 @@ final class Assembler {
   }
 
   void accept(Piece piece) {
+    Piece.Unfinished before = lastUnfinished;
+    lastUnfinished = null;
+    if (before != null
+        && piece instanceof Piece.Done d
+        && d.event() instanceof UnparsedEvent u
+        && stagedRest(before, u.source())) {
+      return;
+    }
     if (open != null) {
       if (piece instanceof Piece.Done d && d.event() instanceof UnparsedEvent u) {
         continueOpen(u.source());
@@ -98,6 +111,7 @@ final class Assembler {
         hold(
             unfinished(previous.source(), previous.prefix(), previous.name(), previous.argsText()));
       }
+      lastUnfinished = u;
     } else if (piece instanceof Piece.Resumed r) {
       resumed(r);
     } else if (piece instanceof Piece.Open o) {
@@ -220,6 +234,34 @@ final class Assembler {
       waiting.remove(key(best.prefix()));
     }
     return best;
+  }
+
+  /**
+   * Joins {@code next}, a line that fits no record shape, to the entry half {@code u} printed just
+   * before it, when together they make a whole call with a result. strace 6.1 and older, following
+   * forks with a status filter ({@code -z}, {@code -Z}, {@code -e status=}), stage each call's text
+   * until its result decides whether it is shown; when another task printed meanwhile, printleader
+   * ended the staged entry with {@code <unfinished ...>}, and the rest was staged on a line of its
+   * own, with no prefix and no {@code <... NAME resumed>}, then both were written together (fixed
+   * in strace 6.2, "printleader: do not mark output as unfinished unnecessarily"):
+   *
+   * <pre>
+   * 30963 20:12:00.584658 wait4(-1,  &lt;unfinished ...&gt;
+   * [{WIFEXITED(s) &amp;&amp; WEXITSTATUS(s) == 0}], 0, NULL) = 30966 &lt;0.000061&gt;
+   * </pre>
+   */
+  private boolean stagedRest(Piece.Unfinished u, Source next) {
+    int k = key(u.prefix());
+    if (waiting.get(k) != u) {
+      return false;
+    }
+    TraceEvent e = resume(parser, u, new Piece.Resumed(next, Prefix.NONE, u.name(), next.text()));
+    if (!(e instanceof SyscallEvent s) || s.result() == null) {
+      return false;
+    }
+    waiting.remove(k);
+    hold(e);
+    return true;
   }
 
   private void continueOpen(Source next) {

@@ -31,6 +31,51 @@ class JoinTest {
   }
 
   @Test
+  void aStatusFilteredCallsBareRestJoinsTheHalfJustBeforeIt() {
+    // strace 6.1 -f -z -tt -T of a bash pipeline: the rest of a staged call, with no prefix and no
+    // "<... read resumed>", on the line after its entry half
+    List<TraceEvent> ev =
+        TraceReader.parseAll(
+            """
+        30963 20:12:00.580776 read(3, "/tmp/flags\\n", 4096) = 11 <0.002468>
+        30963 20:12:00.583762 read(3,  <unfinished ...>
+        "", 4096)                               = 0 <0.000546>
+        30966 20:12:00.584718 +++ exited with 0 +++
+        30963 20:12:00.584658 wait4(-1,  <unfinished ...>
+        [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 30966 <0.000061>
+        """);
+    assertThat(ev).hasSize(4);
+    assertThatEvent(ev.get(1))
+        .isSyscall("read")
+        .isLine(2)
+        .hasPid(30963)
+        .hasTime("20:12:00.583762")
+        .hasArgs("3", "\"\"", "4096")
+        .returns(0)
+        .hasDuration(0.000546)
+        .isCompletion(SyscallEvent.Completion.JOINED);
+    assertThatEvent(ev.get(3))
+        .isSyscall("wait4")
+        .isLine(5)
+        .hasArgs("-1", "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]", "0", "NULL")
+        .returns(30966);
+  }
+
+  @Test
+  void aBareLineThatDoesNotCloseTheHalfBeforeItStaysUnparsed() {
+    List<TraceEvent> ev =
+        TraceReader.parseAll(
+            """
+        30963 read(3,  <unfinished ...>
+        hello from the program
+        30963 <... read resumed>"", 4096) = 0
+        """);
+    assertThat(ev).hasSize(2);
+    assertThatEvent(ev.get(0)).isUnparsed().isLine(2);
+    assertThatEvent(ev.get(1)).isSyscall("read").isLine(1).returns(0);
+  }
+
+  @Test
   void cloneThreeChangedValue() {
     List<TraceEvent> ev =
         TraceReader.parseAll(
