@@ -4,12 +4,14 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Memory calls that failed, read by their errno: what the kernel refused and why (man 2 mmap,
- * munmap, mprotect, mremap, brk, madvise). Read first, since a failed call changes nothing.
+ * munmap, mprotect, mremap, brk, madvise); and those whose result strace injected, which the kernel
+ * never ran. Read first, since such a call changes nothing.
  */
 final class FailureRules {
   private FailureRules() {}
@@ -37,24 +39,54 @@ final class FailureRules {
           "ENODEV", "the file's filesystem does not support memory mapping",
           "EOVERFLOW", "the offset plus length overflow the file's offset type");
 
+  /** The memory calls these rows read. */
+  private static final String[] CALLS = {
+    "mmap",
+    "mmap2",
+    "munmap",
+    "mprotect",
+    "pkey_mprotect",
+    "mremap",
+    "madvise",
+    "msync",
+    "mlock",
+    "mlock2",
+    "munlock",
+    "mlockall",
+    "shmat",
+    "shmdt"
+  };
+
+  private static String[] withBrk() {
+    String[] all = Arrays.copyOf(CALLS, CALLS.length + 1);
+    all[CALLS.length] = "brk";
+    return all;
+  }
+
+  /**
+   * A call whose result strace injected: the kernel did not run it, whatever the result says, so
+   * neither the errno's reasons nor the call's usual meaning apply.
+   */
+  private static Said injected(Ctx c) {
+    String result =
+        c.ev.result().errno() != null ? "-1 " + c.ev.result().errno() : c.ev.result().text();
+    return Said.of(
+        "strace's -e inject kept the kernel from running this "
+            + c.name()
+            + " (strace changes the syscall number at entry, tamper_with_syscall_entering) and "
+            + "made its result, "
+            + result
+            + ", itself; the address space is unchanged",
+        Basis.ARITHMETIC,
+        "strace marked the result (INJECTED)");
+  }
+
   static List<Rule> rules() {
     return List.of(
-        Rule.on(
-                "failed",
-                "mmap",
-                "mmap2",
-                "munmap",
-                "mprotect",
-                "pkey_mprotect",
-                "mremap",
-                "madvise",
-                "msync",
-                "mlock",
-                "mlock2",
-                "munlock",
-                "mlockall",
-                "shmat",
-                "shmdt")
+        Rule.on("injected", withBrk())
+            .when(c -> c.ev.result() != null && c.ev.result().injected())
+            .says(FailureRules::injected),
+        Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(
                 c -> {

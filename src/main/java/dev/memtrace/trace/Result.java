@@ -27,6 +27,22 @@ public record Result(
         notes);
   }
 
+  /**
+   * strace made this result itself ({@code -e inject=...:error=} or {@code retval=}): it changed
+   * the call's number at entry, so the kernel did not run the call (syscall.c:
+   * tamper_with_syscall_entering), and printed {@code (INJECTED)}. {@code (INJECTED: args)} alone
+   * only poked the call's memory: the call ran.
+   */
+  public boolean injected() {
+    for (int i = 0, n = notes.size(); i < n; i++) {
+      String note = notes.get(i);
+      if (note.equals("INJECTED") || note.equals("INJECTED: args, retval")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean failed() {
     if (errno != null) {
       return true;

@@ -47,8 +47,12 @@ public record SyscallEvent(
     UNFINISHED
   }
 
+  /**
+   * The kernel ran the call and it did not fail: a result is there, it is no error and not {@code
+   * ?}, and strace did not inject it ({@link Result#injected}).
+   */
   public boolean succeeded() {
-    return result != null && !result.failed() && !"?".equals(result.text());
+    return result != null && !result.failed() && !"?".equals(result.text()) && !result.injected();
   }
 
   public SyscallEvent withStack(List<StackFrame> frames) {

@@ -77,6 +77,35 @@ class ExplainerTest {
   }
 
   @Test
+  void aResultStraceInjectedIsNotTheKernelsAndChangesNothing() {
+    // strace -e inject=munmap:retval=0 python3.11 -c 'x=bytearray(10**7); del x', and an
+    // injected error: the kernel ran neither call
+    Run.Out out =
+        explain(
+            """
+        mmap(NULL, 10002432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fdc1011e000
+        munmap(0x7fdc1011e000, 10002432)        = 0 (INJECTED)
+        mmap(NULL, 50, PROT_READ, MAP_PRIVATE, 3, 0) = -1 ENOMEM (Cannot allocate memory) (INJECTED)
+        brk(0x555500021000) = 0x555500021000 (INJECTED)
+        munmap(0x7fdc1011e000, 4096) = 0 (DELAYED)
+        """);
+    assertThat(out.at(2).changes()).isEmpty();
+    assertThat(out.why(2))
+        .isEqualTo(
+            "strace's -e inject kept the kernel from running this munmap (strace changes the "
+                + "syscall number at entry, tamper_with_syscall_entering) and made its result, 0, "
+                + "itself; the address space is unchanged");
+    assertThat(out.why(3)).contains("-1 ENOMEM, itself").doesNotContain("no room");
+    assertThat(out.at(4).changes()).isEmpty();
+    assertThat(out.why(4)).contains("running this brk");
+    // a delayed call ran: the first page of the chunk is gone
+    assertThat(out.at(5).changes()).isNotEmpty();
+    assertThat(out.why(5)).doesNotContain("inject");
+    assertThat(out.stats().bytesMapped()).isEqualTo(10002432);
+    assertThat(out.stats().bytesUnmapped()).isEqualTo(4096);
+  }
+
+  @Test
   void flagsPrintedAsNumbersStillMatchTheRules() {
     Run.Out out =
         explain(
