@@ -289,6 +289,11 @@ public final class Explainer {
     p.count = name.count;
     p.memory = name.memory;
     Ctx c = new Ctx(sc, p.in.call(), sp, this, p.in.changes(), p.in.who());
+    if (p.memory && c.made() != null && c.made().kind() == Who.Kind.EXEC) {
+      // the model found an execve the trace does not show at this brk (MemoryCalls.unseenExec)
+      spawned(c);
+      c = new Ctx(sc, p.in.call(), now(c), this, p.in.changes(), p.in.who());
+    }
     if (p.memory) {
       Rule.Said said = null;
       Rule rule = null;
@@ -560,7 +565,11 @@ public final class Explainer {
       }
       case EXEC -> {
         Space fresh = new Space();
-        fresh.exe = State.unquote(c.text(c.name().equals("execve") ? 0 : 1));
+        // an execve the trace does not show (found at a brk) names no program
+        fresh.exe =
+            c.name().startsWith("execve")
+                ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1))
+                : null;
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);

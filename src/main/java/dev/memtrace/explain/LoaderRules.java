@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Who;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -34,6 +35,21 @@ final class LoaderRules {
 
   static List<Rule> rules() {
     return List.of(
+        Rule.on("ldso-brk-unseen-exec", "brk")
+            .when(addrIs(0), c -> c.made() != null && c.made().kind() == Who.Kind.EXEC)
+            .says(
+                c ->
+                    Said.of(
+                        "brk(0) finds the break at "
+                            + hex(c.result())
+                            + ", not where this task's last brk left it: only brk and execve move"
+                            + " the break, so an execve the trace does not show (a -e trace= set"
+                            + " without it) has replaced the address space, and this is likely"
+                            + " the new program's first brk(0), ld.so learning the initial break"
+                            + " (_dl_sysdep_start). Which program runs, and what execve mapped,"
+                            + " the trace does not say",
+                        Basis.PATTERN,
+                        "brk(NULL) returned a break no brk in the trace set")),
         Rule.on("ldso-brk-query", "brk")
             .when(addrIs(0), c -> c.sp.startBrk < 0)
             .frames("_dl_sysdep_start")

@@ -50,9 +50,23 @@ final class MemoryCalls {
           if (req.isEmpty()) {
             return unreadable("brk");
           }
+          Outcome unseen = Outcome.NONE;
+          if (req.getAsLong() == 0 && unseenExec(t.mm, a.returned()) && m.alone(t)) {
+            unseen =
+                Outcome.note(
+                    "brk(NULL) returned "
+                        + MemoryOps.hex(a.returned())
+                        + ", not the break "
+                        + MemoryOps.hex(t.mm.brk())
+                        + " of this task's address space: only brk and execve move it, so an"
+                        + " execve the trace does not show replaced the space; the model starts a"
+                        + " fresh one here");
+            ProcessCalls.unseenExec(m, t);
+          }
           boolean fresh = t.mm.freshExec;
           t.mm.freshExec = false;
-          return MemoryOps.brk(t.mm, req.getAsLong(), a.returned(), fresh, e.line());
+          Outcome o = MemoryOps.brk(t.mm, req.getAsLong(), a.returned(), fresh, e.line());
+          return unseen == Outcome.NONE ? o : unseen;
         });
     h.put(
         "madvise",
@@ -270,5 +284,17 @@ final class MemoryCalls {
     List<String> all = new ArrayList<>(notes);
     all.addAll(o.notes());
     return new Outcome(o.changes(), all);
+  }
+
+  /**
+   * Whether a brk(NULL) that returned {@code returned} shows an execve the trace does not show
+   * ({@code strace -e trace=} without execve: {@code %memory}, or a list of memory calls): the
+   * break moves only by brk and by execve (a prctl PR_SET_MM_BRK aside, which checkpoint/restore
+   * tools use), so a query that finds it elsewhere than the space's last brk left it, in a space
+   * whose break the trace showed, finds a new image's. The caller also asks that no other task
+   * shares the space: threads merged from {@code -ff} files without times may come out of order.
+   */
+  static boolean unseenExec(AddressSpace s, long returned) {
+    return !s.freshExec && s.brk() != AddressSpace.UNKNOWN && s.brk() != returned;
   }
 }

@@ -294,6 +294,11 @@ public final class MemoryModel implements ModelView {
     return tasks.any(t -> t.mm == mm);
   }
 
+  /** Whether no other task shares the task's address space (a thread, a vfork parent). */
+  boolean alone(Task t) {
+    return !tasks.any(o -> o != t && o.mm == t.mm);
+  }
+
   /**
    * A log without pids names its one task by the tid a call returned (set_tid_address, gettid,
    * getpid): once strace starts printing pids (a second task appeared, in its stderr mode), the

@@ -102,6 +102,23 @@ final class ProcessCalls {
   }
 
   private static Outcome execve(MemoryModel m, Task t, String path, int line) {
+    freshSpace(m, t);
+    return ExecImages.execve(m, t, path, line);
+  }
+
+  /**
+   * An execve the trace does not show replaced the task's address space ({@link
+   * MemoryCalls#unseenExec}): a fresh space, with no image laid out in it, since the trace does not
+   * say which program runs.
+   */
+  static void unseenExec(MemoryModel m, Task t) {
+    freshSpace(m, t);
+  }
+
+  /**
+   * What every execve does to the task: the other threads go, a fresh space, fds closed on exec.
+   */
+  private static void freshSpace(MemoryModel m, Task t) {
     m.removeOtherThreads(t);
     if (t.tgid != t.tid && t.tid != 0) {
       t.process = new Handle(t.tid);
@@ -117,7 +134,6 @@ final class ProcessCalls {
     t.execed = true;
     t.warned = false;
     m.made = new Who.Made(Who.Kind.EXEC, t.tid, m.process(t), m.handle(t.mm));
-    return ExecImages.execve(m, t, path, line);
   }
 
   /**

@@ -3,12 +3,14 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Rules on small hand-written traces: faults, failures, flags printed raw, odd input. */
@@ -103,6 +105,48 @@ class ExplainerTest {
     assertThat(out.why(5)).doesNotContain("inject");
     assertThat(out.stats().bytesMapped()).isEqualTo(10002432);
     assertThat(out.stats().bytesUnmapped()).isEqualTo(4096);
+  }
+
+  @Test
+  void anExecveTheTraceDoesNotShowIsFoundAtTheBrkThatFindsTheBreakElsewhere() {
+    // strace -f -e trace=mmap,munmap,brk of pyenv's bash shim, which execs python3 in the same
+    // pid: no execve line, but the break is suddenly elsewhere
+    String log =
+        """
+        26323 brk(NULL)                         = 0x55f3c9c83000
+        26323 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc858010000
+        26323 brk(NULL)                         = 0x55f3c9c83000
+        26323 brk(0x55f3c9ca4000)               = 0x55f3c9ca4000
+        26323 brk(NULL)                         = 0x55e28b7fe000
+        26323 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fca6a1a9000
+        26323 brk(NULL)                         = 0x55e28b7fe000
+        26323 brk(0x55e28b81f000)               = 0x55e28b81f000
+        """;
+    Run.Out out = explain(log);
+    assertThat(out.at(5).checks())
+        .containsExactly(
+            "brk(NULL) returned 0x55e28b7fe000, not the break 0x55f3c9ca4000 of this task's "
+                + "address space: only brk and execve move it, so an execve the trace does not "
+                + "show replaced the space; the model starts a fresh one here");
+    assertThat(out.why(5))
+        .contains("an execve the trace does not show")
+        .contains("likely the new program's first brk(0)");
+    assertThat(out.why(6)).contains("ld.so's minimal malloc");
+    assertThat(out.why(8)).contains("[heap] appears");
+
+    MemoryModel model = new MemoryModel();
+    TraceReader.parseAll(log).forEach(model::apply);
+    assertThat(model.space(26323).regions())
+        .extracting(Region::start)
+        .containsExactly(0x55e28b7fe000L, 0x7fca6a1a9000L);
+
+    // a brk(NULL) that finds the break where the last brk left it is no execve
+    Run.Out same =
+        explain(
+            log.lines().limit(4).collect(Collectors.joining("\n", "", "\n"))
+                + "26323 brk(NULL) = 0x55f3c9ca4000\n");
+    assertThat(same.at(5).checks()).isEmpty();
+    assertThat(same.why(5)).doesNotContain("execve");
   }
 
   @Test
