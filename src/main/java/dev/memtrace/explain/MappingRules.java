@@ -575,9 +575,11 @@ final class MappingRules {
                 + c.sp.mmapThreshold
                 + " is "
                 + smallest
-                + " bytes, so the "
-                + "program or a library asked the kernel for it itself",
-            Basis.ARITHMETIC,
+                + " bytes, so likely the "
+                + "program or a library asked the kernel for it itself, unless it lowered the "
+                + "threshold (mallopt(M_MMAP_THRESHOLD) or MALLOC_MMAP_THRESHOLD_, which the "
+                + "trace does not show) and malloc mapped it",
+            Basis.PATTERN,
             "ALIGN_UP("
                 + Glibc.alignUp(c.sp.mmapThreshold, 16)
                 + " + 8, 4096) = "

@@ -1,0 +1,40 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small C programs that each call one memory API as real programs do (mallopt, realloc, shmat, mmap
+ * flags; gcc 12, glibc 2.36, strace -f -tt -T): what the trace cannot show stays a pattern, and
+ * what the flags show is said.
+ */
+class MemoryApiTest {
+
+  /** A program's startup: ld.so's and libc's brk(NULL), then malloc's first growth of [heap]. */
+  private static final String MALLOC_STARTED =
+      """
+      23391 19:49:14.819700 brk(NULL)         = 0x55c295648000 <0.000040>
+      23391 19:49:14.819872 brk(NULL)         = 0x55c295648000 <0.000040>
+      23391 19:49:14.819975 brk(0x55c295669000) = 0x55c295669000 <0.000130>
+      """;
+
+  @Test
+  void aMappingBelowTheThresholdMayBeMallocsWhenTheProgramLoweredIt() {
+    // mallopt(M_MMAP_THRESHOLD, 65536); then malloc(200000) and malloc(70000), both mmapped
+    // (sysmalloc: nb >= mp_.mmap_threshold), free(200000): no_dyn_threshold keeps it 65536
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        23391 19:49:14.820403 mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb73000 <0.000062>
+        23391 19:49:14.820900 mmap(NULL, 73728, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb61000 <0.000060>
+        """);
+    assertThat(out.why(5))
+        .startsWith("a direct anonymous mmap of 73728 bytes")
+        .contains("so likely the program or a library asked the kernel for it itself")
+        .contains("unless it lowered the threshold (mallopt(M_MMAP_THRESHOLD)")
+        .endsWith("(inferred from the pattern)");
+    assertThat(out.at(5).why().get(0).basis().name()).isEqualTo("PATTERN");
+  }
+}
