@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -88,6 +89,12 @@ final class FileRules {
             .says(
                 c -> {
                   Long size = c.sp.shmSizes.get(c.shmId());
+                  long flags = c.shmFlags();
+                  // do_shmat: SHM_RDONLY maps PROT_READ only, SHM_EXEC adds PROT_EXEC
+                  String perms =
+                      ((flags & LinuxFlags.SHM_RDONLY) != 0 ? "r-" : "rw")
+                          + ((flags & LinuxFlags.SHM_EXEC) != 0 ? "x" : "-")
+                          + "s";
                   return Said.of(
                           "attaches System V shared memory segment "
                               + c.shmId()
@@ -95,7 +102,11 @@ final class FileRules {
                               + " at "
                               + hex(c.result())
                               + ": every process that attaches the same id "
-                              + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
+                              + "sees the same pages; maps shows it as /SYSV<key> (deleted) "
+                              + perms
+                              + ((flags & LinuxFlags.SHM_RDONLY) != 0
+                                  ? " (SHM_RDONLY: a write through it faults)"
+                                  : ""),
                           Basis.PATTERN,
                           "shmat returned " + hex(c.result()))
                       .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.shmId());

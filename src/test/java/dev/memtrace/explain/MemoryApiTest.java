@@ -37,4 +37,21 @@ class MemoryApiTest {
         .endsWith("(inferred from the pattern)");
     assertThat(out.at(5).why().get(0).basis().name()).isEqualTo("PATTERN");
   }
+
+  @Test
+  void aReadOnlyShmatIsShownReadOnly() {
+    // do_shmat: SHM_RDONLY maps the segment PROT_READ; maps shows r--s (seen live)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17957 19:47:31.406258 shmget(IPC_PRIVATE, 3145728, IPC_CREAT|0600) = 0 <0.000049>
+        17957 19:47:31.406352 shmat(0, NULL, 0) = 0x7feaf18fc000 <0.000021>
+        17957 19:47:31.406475 shmat(0, NULL, SHM_RDONLY) = 0x7feaf15fc000 <0.000016>
+        """);
+    assertThat(out.why(5)).contains("/SYSV<key> (deleted) rw-s").doesNotContain("SHM_RDONLY");
+    assertThat(out.why(6))
+        .contains("/SYSV<key> (deleted) r--s (SHM_RDONLY: a write through it faults)")
+        .doesNotContain("rw-s");
+  }
 }
