@@ -167,8 +167,13 @@ final class FileRules {
                         + "mapping it, also across fork"
                     : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                         + "the file never sees writes")
-                + "). Pages are read in on first touch; a page wholly beyond the end of the "
-                + "file raises SIGBUS",
+                + ")"
+                + (c.mapFlags().contains("MAP_POPULATE")
+                    ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead of "
+                        + "on first touch (mm_populate reads the file ahead and fills the page "
+                        + "tables; mmap does not fail if it cannot)"
+                    : ". Pages are read in on first touch")
+                + "; a page wholly beyond the end of the file raises SIGBUS",
             Basis.PATTERN,
             "file mapping of " + p)
         .tag(

@@ -54,4 +54,21 @@ class MemoryApiTest {
         .contains("/SYSV<key> (deleted) r--s (SHM_RDONLY: a write through it faults)")
         .doesNotContain("rw-s");
   }
+
+  @Test
+  void aPopulatedFileMappingIsReadInDuringTheCall() {
+    // mmap(2): MAP_POPULATE prefaults the page tables, reading the file ahead (mm_populate)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.592728 openat(AT_FDCWD, "/tmp/audit-c/data.bin", O_RDWR) = 3 <0.000044>
+        17968 19:47:31.592874 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x100000) = 0x7fc5bfd80000 <0.00005>
+        17968 19:47:31.671764 mmap(NULL, 1048576, PROT_READ, MAP_PRIVATE|MAP_POPULATE, 3, 0) = 0x7fc5bfa93000 <0.008106>
+        """);
+    assertThat(out.why(5)).contains("Pages are read in on first touch");
+    assertThat(out.why(6))
+        .contains("MAP_POPULATE: the kernel prefaults the pages during the call")
+        .doesNotContain("on first touch;");
+  }
 }
