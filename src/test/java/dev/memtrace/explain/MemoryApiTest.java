@@ -71,4 +71,27 @@ class MemoryApiTest {
         .contains("MAP_POPULATE: the kernel prefaults the pages during the call")
         .doesNotContain("on first touch;");
   }
+
+  @Test
+  void anMmapsEnomemIsToldForMmapAndAHugetlbOneByTheHugePagePool() {
+    // mmap(2) never fails for an unmapped range; MAP_HUGETLB with vm.nr_hugepages 0 fails in
+    // hugetlb_reserve_pages (hugetlb_acct_memory returns -ENOMEM)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.688945 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB, -1, 0) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+        17968 19:47:31.688946 mmap(NULL, 68719476736, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+        17968 19:47:31.688947 munmap(0x7f0000000000, 4096) = -1 ENOMEM (Cannot allocate memory) <0.000010>
+        """);
+    assertThat(out.why(4))
+        .startsWith("mmap failed with ENOMEM: most likely too few free huge pages")
+        .contains("hugetlb_reserve_pages")
+        .doesNotContain("munmap");
+    assertThat(out.why(5))
+        .startsWith("mmap failed with ENOMEM: no room: no free range of addresses that large")
+        .doesNotContain("munmap")
+        .doesNotContain("huge");
+    assertThat(out.why(6)).contains("the address range is not mapped");
+  }
 }
