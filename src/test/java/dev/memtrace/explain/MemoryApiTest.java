@@ -94,4 +94,25 @@ class MemoryApiTest {
         .doesNotContain("huge");
     assertThat(out.why(6)).contains("the address range is not mapped");
   }
+
+  @Test
+  void anotherProgramsShortReadsOnItsFdAreNotTiedToItsReadBuffer() {
+    // file(1): libmagic reads up to bytes_max (7 MiB) into a malloc'd buffer, then its readelf
+    // preads ELF headers into structs of its own on the same fd
+    Run.Out out =
+        Run.explain(
+            """
+        28722 19:51:07.089862 execve("/usr/bin/file", ["file", "/bin/ls"], 0x7ffc2b954ce0 /* 39 vars */) = 0 <0.043495>
+        28722 19:51:07.100000 brk(NULL)         = 0x564c53549000 <0.000013>
+        28722 19:51:07.141273 brk(NULL)         = 0x564c53549000 <0.000013>
+        28722 19:51:07.141312 brk(0x564c5356a000) = 0x564c5356a000 <0.000034>
+        28722 19:51:07.165394 mmap(NULL, 7344128, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f01deeff000 <0.000042>
+        28722 19:51:07.165861 openat(AT_FDCWD, "/bin/ls", O_RDONLY|O_NONBLOCK|O_CLOEXEC) = 3 <0.000027>
+        28722 19:51:07.165990 read(3, "\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\320a\0\0\0\0\0\0"..., 7340032) = 151344 <0.001080>
+        28722 19:51:07.167835 pread64(3, "\6\0\0\0\4\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0"..., 56, 64) = 56 <0.000039>
+        """);
+    assertThat(out.why(7))
+        .contains("likely through file's 7340032-byte read buffer made at line 5");
+    assertThat(out.why(8)).doesNotContain("read buffer");
+  }
 }
