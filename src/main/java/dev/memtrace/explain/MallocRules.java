@@ -49,6 +49,10 @@ final class MallocRules {
     "ptmalloc_init"
   };
 
+  /** The frames that show realloc made an mremap. */
+  private static final Set<String> REALLOC_FRAMES =
+      Set.of("realloc", "__libc_realloc", "mremap_chunk");
+
   /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
   static final Set<String> ALLOCATOR = Set.of(ALLOC_FRAMES);
 
@@ -307,7 +311,7 @@ final class MallocRules {
         Rule.on("malloc-realloc-mremap", "mremap")
             .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
-            .frames("realloc", "__libc_realloc", "mremap_chunk")
+            .frames(REALLOC_FRAMES.toArray(String[]::new))
             .says(MallocRules::realloc),
         MALLOC_MMAP);
   }
@@ -593,7 +597,7 @@ final class MallocRules {
     long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
     long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
-            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "")
+            (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
                 + (malloc && oldLen != newLen
@@ -602,6 +606,11 @@ final class MallocRules {
                         + nMin
                         + " to "
                         + nMax
+                    : "")
+                + (malloc && c.frame(REALLOC_FRAMES) == null
+                    ? ". A program that mapped the memory itself resizes it with the same mremap "
+                        + "(apt's DynamicMMap grows its package cache so), which the trace does "
+                        + "not tell apart"
                     : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("

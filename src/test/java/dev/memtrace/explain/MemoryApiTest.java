@@ -115,4 +115,22 @@ class MemoryApiTest {
         .contains("likely through file's 7340032-byte read buffer made at line 5");
     assertThat(out.why(8)).doesNotContain("read buffer");
   }
+
+  @Test
+  void anMremapOfAMallocSizedMappingFitsReallocButIsNotSaidToBeIt() {
+    // apt-cache: pkgCacheGenerator's DynamicMMap maps APT::Cache-Start (24 MiB) anonymous and
+    // grows it by APT::Cache-Grow (1 MiB) with mremap(MREMAP_MAYMOVE) (apt-pkg/contrib/mmap.cc)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        30354 19:51:38.352753 mmap(NULL, 25165824, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fde16c00000 <0.000042>
+        30354 19:51:38.895452 mremap(0x7fde16c00000, 25165824, 26214400, MREMAP_MAYMOVE) = 0x7fde15300000 <0.000893>
+        """);
+    assertThat(out.why(5))
+        .startsWith("fits realloc of an mmapped malloc chunk (mremap_chunk): grows")
+        .contains("realloc(p, n) for n from 26210281 to 26214376")
+        .contains("A program that mapped the memory itself resizes it with the same mremap")
+        .endsWith("(inferred from the pattern)");
+  }
 }
