@@ -170,8 +170,9 @@ final class MallocRules {
                             + (c.sp.brk - c.addr())
                             + " bytes: malloc's systrim "
                             + "gives back the top of [heap] when a free left at least the trim "
-                            + "threshold free there (keeping top_pad 131072 spare), or the program "
-                            + "called sbrk with a negative increment",
+                            + "threshold free there (keeping top_pad 131072 spare) or when the "
+                            + "program called malloc_trim (keeping only its pad argument), or the "
+                            + "program called sbrk with a negative increment",
                         Basis.PATTERN,
                         "brk moves down by " + (c.sp.brk - c.addr()))),
         Rule.on("malloc-arena-reserve", "mmap")

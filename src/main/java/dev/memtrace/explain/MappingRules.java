@@ -306,6 +306,12 @@ final class MappingRules {
                         "drop this process's pages now; shared or file-backed contents are "
                             + "kept and come back on the next touch";
                   }
+                  if (a.equals("MADV_DONTNEED") && s != null && s.tag().cls() == RegionClass.HEAP) {
+                    // mtrim (malloc/malloc.c) is glibc's only MADV_DONTNEED in the main arena
+                    meaning +=
+                        "; in [heap] glibc malloc does this only in malloc_trim, which drops "
+                            + "the whole pages inside free chunks (mtrim) before trimming the top";
+                  }
                   return Said.of(
                       a + " on " + c.length() + " bytes" + where + ": " + meaning,
                       Basis.PATTERN,

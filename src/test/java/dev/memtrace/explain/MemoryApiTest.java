@@ -133,4 +133,26 @@ class MemoryApiTest {
         .contains("A program that mapped the memory itself resizes it with the same mremap")
         .endsWith("(inferred from the pattern)");
   }
+
+  @Test
+  void malloc_trimsAdviceAndTrimAreToldAsItsOwn() {
+    // malloc_trim(0): mtrim madvises the whole pages of free chunks, then systrim(0) lowers the
+    // break keeping only the pad argument, not top_pad
+    Run.Out out =
+        Run.explain(
+            """
+        17938 19:47:31.283000 brk(NULL)         = 0x55eca5ba3000 <0.000031>
+        17938 19:47:31.283815 brk(NULL)         = 0x55eca5ba3000 <0.000031>
+        17938 19:47:31.283876 brk(0x55eca5bc4000) = 0x55eca5bc4000 <0.000014>
+        17938 19:47:31.320918 brk(0x55eca673d000) = 0x55eca673d000 <0.000013>
+        17938 19:47:31.321452 madvise(0x55eca5bc8000, 11878400, MADV_DONTNEED) = 0 <0.000696>
+        17938 19:47:31.322347 brk(0x55eca672c000) = 0x55eca672c000 <0.000029>
+        """);
+    assertThat(out.why(5))
+        .startsWith("MADV_DONTNEED on 11878400 bytes")
+        .contains("in [heap] glibc malloc does this only in malloc_trim");
+    assertThat(out.why(6))
+        .startsWith("the break moves down by 69632 bytes")
+        .contains("or when the program called malloc_trim (keeping only its pad argument)");
+  }
 }
