@@ -149,6 +149,11 @@ final class FileRules {
     return end < 0 ? path.substring(i) : path.substring(i, end);
   }
 
+  /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
+  private static boolean memoryFile(String path) {
+    return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String p = c.fileName();
@@ -162,17 +167,23 @@ final class FileRules {
                 + " ("
                 + c.protText()
                 + ", "
-                + (shared
-                    ? "MAP_SHARED: writes go to the file and are seen by every process "
-                        + "mapping it, also across fork"
-                    : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
-                        + "the file never sees writes")
+                + (shared && !c.prot().contains("PROT_WRITE")
+                    ? "MAP_SHARED, not writable: it shows the file's own page-cache pages, so "
+                        + "what any process writes to the file shows in it"
+                    : shared
+                        ? "MAP_SHARED: writes go to the file and are seen by every process "
+                            + "mapping it, also across fork"
+                        : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
+                            + "the file never sees writes")
                 + ")"
                 + (c.mapFlags().contains("MAP_POPULATE")
                     ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead of "
                         + "on first touch (mm_populate reads the file ahead and fills the page "
                         + "tables; mmap does not fail if it cannot)"
-                    : ". Pages are read in on first touch")
+                    : memoryFile(path)
+                        ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
+                            + "found in, or added zero-filled to, its page cache on first touch"
+                        : ". Pages are read in on first touch")
                 + "; a page wholly beyond the end of the file raises SIGBUS",
             Basis.PATTERN,
             "file mapping of " + p)

@@ -155,4 +155,26 @@ class MemoryApiTest {
         .startsWith("the break moves down by 69632 bytes")
         .contains("or when the program called malloc_trim (keeping only its pad argument)");
   }
+
+  @Test
+  void aMemfdMappedTwiceLivesInMemoryAndItsReadOnlyMappingIsNotWrittenThrough() {
+    // memfd_create + ftruncate, mapped MAP_SHARED read-write and read-only: the file is shmem
+    // (mm/shmem.c), a page is zero-filled on first touch; the read-only one cannot be written
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17957 19:47:31.394326 memfd_create("mt-memfd", MFD_CLOEXEC) = 3 <0.000050>
+        17957 19:47:31.394419 ftruncate(3, 1048576) = 0 <0.000016>
+        17957 19:47:31.394461 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7feaf1afc000 <0.000017>
+        17957 19:47:31.394504 mmap(NULL, 1048576, PROT_READ, MAP_SHARED, 3, 0) = 0x7feaf19fc000 <0.000013>
+        """);
+    assertThat(out.why(6))
+        .contains("MAP_SHARED: writes go to the file")
+        .contains("The file lives in memory (shmem, tmpfs), not on a disk")
+        .doesNotContain("read in");
+    assertThat(out.why(7))
+        .contains("PROT_READ, MAP_SHARED, not writable: it shows the file's own page-cache pages")
+        .doesNotContain("writes go to the file");
+  }
 }
