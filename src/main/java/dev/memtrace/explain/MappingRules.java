@@ -183,11 +183,15 @@ final class MappingRules {
   static final Map<String, String> FLAG_MEANING =
       Map.of(
           "MAP_POPULATE", "fault every page in now instead of on first touch",
-          "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
+          "MAP_NORESERVE",
+              "no commit charge (overcommit) is taken for it, unless vm.overcommit_memory is 2, "
+                  + "where do_mmap ignores the flag",
           "MAP_LOCKED", "lock the pages in RAM like mlock",
           "MAP_HUGETLB", "back it with hugetlbfs huge pages",
           "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
-          "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
+          "MAP_STACK",
+              "a stack: since Linux 6.7 the kernel keeps transparent huge pages off it "
+                  + "(VM_NOHUGEPAGE)",
           "MAP_32BIT", "place it in the low 2 GiB",
           "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
           "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");

@@ -177,4 +177,19 @@ class MemoryApiTest {
         .contains("PROT_READ, MAP_SHARED, not writable: it shows the file's own page-cache pages")
         .doesNotContain("writes go to the file");
   }
+
+  @Test
+  void mapNoreserveIsHonouredOnlyWhenOvercommitIsAllowed() {
+    // do_mmap: MAP_NORESERVE sets VM_NORESERVE unless sysctl_overcommit_memory is
+    // OVERCOMMIT_NEVER
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.688727 mmap(NULL, 68719476736, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fb5bfa00000 <0.000018>
+        """);
+    assertThat(out.why(4))
+        .contains("MAP_NORESERVE: no commit charge (overcommit) is taken for it, unless")
+        .contains("vm.overcommit_memory is 2");
+  }
 }
