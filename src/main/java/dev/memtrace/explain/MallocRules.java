@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -274,16 +275,8 @@ final class MallocRules {
         Rule.on("malloc-arena-shrink", "madvise")
             .byAllocator()
             .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
-            .frames("shrink_heap", "heap_trim", "_int_free")
-            .says(
-                c ->
-                    Said.of(
-                        "a thread's malloc arena shrinks (shrink_heap): the "
-                            + c.length()
-                            + " bytes "
-                            + "stay mapped rw-p but their pages are dropped (Rss falls)",
-                        Basis.PATTERN,
-                        "madvise DONTNEED inside an arena heap")),
+            .frames("shrink_heap", "heap_trim", "_int_free", "mtrim", "malloc_trim")
+            .says(MallocRules::arenaShrink),
         Rule.on("malloc-free-mmapped", "munmap")
             .byAllocator()
             .when(
@@ -442,6 +435,34 @@ final class MallocRules {
             hex(c.addr()) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)
         .tag(RegionClass.HEAP, "[heap]");
+  }
+
+  /**
+   * shrink_heap advises away the top of an arena's heap, up to the end of its RW part;
+   * malloc_trim's mtrim the whole pages inside free chunks, which the top chunk always follows.
+   */
+  private static Said arenaShrink(Ctx c) {
+    Region r = MappingRules.modelRegion(c);
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long heapEnd = (c.addr() & -Glibc.HEAP_MAX) + Glibc.HEAP_MAX; // heaps are HEAP_MAX-aligned
+    if (r != null && r.end() > end && end != heapEnd) {
+      return Said.of(
+          "MADV_DONTNEED on "
+              + c.length()
+              + " bytes inside a thread's malloc arena, ending below the top of its heap: fits "
+              + "malloc_trim, whose mtrim drops the whole pages inside each arena's free chunks "
+              + "(shrink_heap drops the top of the heap instead); the bytes stay mapped rw-p but "
+              + "their pages are dropped (Rss falls)",
+          Basis.PATTERN,
+          "range ends at " + hex(end) + ", below the arena's RW end " + hex(r.end()));
+    }
+    return Said.of(
+        "a thread's malloc arena shrinks (shrink_heap): the "
+            + c.length()
+            + " bytes "
+            + "stay mapped rw-p but their pages are dropped (Rss falls)",
+        Basis.PATTERN,
+        "madvise DONTNEED inside an arena heap");
   }
 
   /** Once trimmed to 64 MiB, what is left of the reservation is the arena's heap. */

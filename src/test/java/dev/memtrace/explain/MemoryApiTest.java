@@ -192,4 +192,31 @@ class MemoryApiTest {
         .contains("MAP_NORESERVE: no commit charge (overcommit) is taken for it, unless")
         .contains("vm.overcommit_memory is 2");
   }
+
+  @Test
+  void malloc_trimInAThreadsArenaIsNotShrinkHeap() {
+    // a thread filled its arena (the grow_heap mprotects merged here into one, its lines given the
+    // process's pid, the clone left out) and freed all but
+    // the last chunk; malloc_trim(0) in the main thread madvises the free chunk's whole pages
+    // (mtrim), which end below the top; free of the last chunk then shrinks the heap (shrink_heap
+    // advises from the new top to the end of the RW part)
+    Run.Out out =
+        Run.explain(
+            """
+        10048 20:19:07.068733 brk(NULL)         = 0x560f3d490000 <0.000038>
+        10048 20:19:07.072910 brk(NULL)         = 0x560f3d490000 <0.000014>
+        10048 20:19:07.072952 brk(0x560f3d4b1000) = 0x560f3d4b1000 <0.000016>
+        10048 20:19:07.074682 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f7982c00000 <0.000134>
+        10048 20:19:07.074911 munmap(0x7f7982c00000, 20971520) = 0 <0.000103>
+        10048 20:19:07.075133 munmap(0x7f7988000000, 46137344) = 0 <0.000077>
+        10048 20:19:07.075325 mprotect(0x7f7984000000, 2007040, PROT_READ|PROT_WRITE) = 0 <0.000084>
+        10048 20:19:07.129998 madvise(0x7f7984001000, 1978368, MADV_DONTNEED) = 0 <0.000231>
+        10048 20:19:07.130897 madvise(0x7f7984021000, 1871872, MADV_DONTNEED) = 0 <0.000138>
+        """);
+    assertThat(out.why(8))
+        .startsWith("MADV_DONTNEED on 1978368 bytes inside a thread's malloc arena")
+        .contains("fits malloc_trim")
+        .doesNotContain("arena shrinks");
+    assertThat(out.why(9)).startsWith("a thread's malloc arena shrinks (shrink_heap)");
+  }
 }
