@@ -22,8 +22,8 @@ import java.util.Set;
  * holding it and tied to the event that made that region. When it printed the data instead, the
  * call's length is matched against the arithmetic of the latest malloc mapping, which is how cat's
  * 139264-byte mapping is recognised as its 131072-byte I/O buffer. A call is tied to that buffer
- * only when its length is the block size, or it uses an fd such a call used (the short last block);
- * other calls (dd's statistics on fd 2) are not.
+ * only when its length is the block size, or, in coreutils, it uses an fd such a call used (the
+ * short last block); other calls (dd's statistics on fd 2, file's preads of ELF headers) are not.
  */
 final class Buffers {
 
@@ -199,7 +199,11 @@ final class Buffers {
       if (full && fd.isPresent()) {
         sp.ioFds.add(fd.getAsLong());
       }
-      boolean usedFd = fd.isPresent() && sp.ioFds.contains(fd.getAsLong());
+      // a shorter call on the same fd goes through the buffer in coreutils, whose source reads
+      // and writes through that one buffer; another program (file's readelf) preads its headers
+      // into buffers of their own on the fd it read a block from
+      boolean usedFd =
+          fd.isPresent() && sp.ioFds.contains(fd.getAsLong()) && COREUTILS.contains(sp.program());
       String fdText = fd.isPresent() ? String.valueOf(fd.getAsLong()) : c.text(0);
       boolean passOn = c.name().startsWith("write") && count == sp.ioLastRead;
       boolean read = c.name().startsWith("read") || c.name().startsWith("pread");

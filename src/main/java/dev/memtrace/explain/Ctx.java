@@ -145,6 +145,11 @@ final class Ctx {
     return need(call instanceof Shmat s ? s.id() : OptionalLong.empty(), "segment id");
   }
 
+  /** shmat's SHM_* flags, 0 when strace printed none. */
+  long shmFlags() {
+    return call instanceof Shmat s ? s.flags().orElse(0) : 0;
+  }
+
   /** An mmap's fd (-1 for an anonymous mapping); empty when strace printed no number. */
   OptionalLong fd() {
     return call instanceof Mmap m ? m.fd() : OptionalLong.empty();

@@ -81,6 +81,26 @@ final class FailureRules {
         "strace marked the result (INJECTED)");
   }
 
+  /**
+   * An mmap's ENOMEM (mmap(2), do_mmap): no range of addresses, RLIMIT_AS or RLIMIT_DATA, the
+   * commit limit (__vm_enough_memory) or the map count; not an unmapped range, which mmap never
+   * asks for.
+   */
+  static final String MMAP_ENOMEM =
+      "no room: no free range of addresses that large, RLIMIT_AS or RLIMIT_DATA, the commit "
+          + "limit (vm.overcommit_memory) or the map count (vm.max_map_count) would be exceeded";
+
+  /**
+   * MAP_HUGETLB: the mapping takes its huge pages from the pool up front; hugetlbfs_file_mmap's
+   * hugetlb_reserve_pages fails with ENOMEM (hugetlb_acct_memory) when the pool, vm.nr_hugepages
+   * plus vm.nr_overcommit_hugepages, has too few free.
+   */
+  static final String HUGETLB_ENOMEM =
+      "most likely too few free huge pages: MAP_HUGETLB reserves the mapping's huge pages from "
+          + "the kernel's pool as it maps (hugetlb_reserve_pages), and the pool holds "
+          + "vm.nr_hugepages, 0 unless configured, plus up to vm.nr_overcommit_hugepages; else "
+          + MMAP_ENOMEM;
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("injected", withBrk())
@@ -92,6 +112,9 @@ final class FailureRules {
                 c -> {
                   String e = c.ev.result().errno();
                   String meaning = ERRNO.get(e);
+                  if (e.equals("ENOMEM") && c.name().startsWith("mmap")) {
+                    meaning = c.mapFlags().contains("MAP_HUGETLB") ? HUGETLB_ENOMEM : MMAP_ENOMEM;
+                  }
                   return meaning == null
                       ? null
                       : Said.of(

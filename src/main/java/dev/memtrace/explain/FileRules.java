@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -88,6 +89,12 @@ final class FileRules {
             .says(
                 c -> {
                   Long size = c.sp.shmSizes.get(c.shmId());
+                  long flags = c.shmFlags();
+                  // do_shmat: SHM_RDONLY maps PROT_READ only, SHM_EXEC adds PROT_EXEC
+                  String perms =
+                      ((flags & LinuxFlags.SHM_RDONLY) != 0 ? "r-" : "rw")
+                          + ((flags & LinuxFlags.SHM_EXEC) != 0 ? "x" : "-")
+                          + "s";
                   return Said.of(
                           "attaches System V shared memory segment "
                               + c.shmId()
@@ -95,7 +102,11 @@ final class FileRules {
                               + " at "
                               + hex(c.result())
                               + ": every process that attaches the same id "
-                              + "sees the same pages; maps shows it as /SYSV<key> (deleted) rw-s",
+                              + "sees the same pages; maps shows it as /SYSV<key> (deleted) "
+                              + perms
+                              + ((flags & LinuxFlags.SHM_RDONLY) != 0
+                                  ? " (SHM_RDONLY: a write through it faults)"
+                                  : ""),
                           Basis.PATTERN,
                           "shmat returned " + hex(c.result()))
                       .tag(RegionClass.SHARED_MEMORY, "SysV shared memory " + c.shmId());
@@ -138,6 +149,11 @@ final class FileRules {
     return end < 0 ? path.substring(i) : path.substring(i, end);
   }
 
+  /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
+  private static boolean memoryFile(String path) {
+    return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String p = c.fileName();
@@ -151,13 +167,24 @@ final class FileRules {
                 + " ("
                 + c.protText()
                 + ", "
-                + (shared
-                    ? "MAP_SHARED: writes go to the file and are seen by every process "
-                        + "mapping it, also across fork"
-                    : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
-                        + "the file never sees writes")
-                + "). Pages are read in on first touch; a page wholly beyond the end of the "
-                + "file raises SIGBUS",
+                + (shared && !c.prot().contains("PROT_WRITE")
+                    ? "MAP_SHARED, not writable: it shows the file's own page-cache pages, so "
+                        + "what any process writes to the file shows in it"
+                    : shared
+                        ? "MAP_SHARED: writes go to the file and are seen by every process "
+                            + "mapping it, also across fork"
+                        : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
+                            + "the file never sees writes")
+                + ")"
+                + (c.mapFlags().contains("MAP_POPULATE")
+                    ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead of "
+                        + "on first touch (mm_populate reads the file ahead and fills the page "
+                        + "tables; mmap does not fail if it cannot)"
+                    : memoryFile(path)
+                        ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
+                            + "found in, or added zero-filled to, its page cache on first touch"
+                        : ". Pages are read in on first touch")
+                + "; a page wholly beyond the end of the file raises SIGBUS",
             Basis.PATTERN,
             "file mapping of " + p)
         .tag(

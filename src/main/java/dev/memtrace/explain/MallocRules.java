@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -48,6 +49,10 @@ final class MallocRules {
     "tcache_init",
     "ptmalloc_init"
   };
+
+  /** The frames that show realloc made an mremap. */
+  private static final Set<String> REALLOC_FRAMES =
+      Set.of("realloc", "__libc_realloc", "mremap_chunk");
 
   /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
   static final Set<String> ALLOCATOR = Set.of(ALLOC_FRAMES);
@@ -166,8 +171,9 @@ final class MallocRules {
                             + (c.sp.brk - c.addr())
                             + " bytes: malloc's systrim "
                             + "gives back the top of [heap] when a free left at least the trim "
-                            + "threshold free there (keeping top_pad 131072 spare), or the program "
-                            + "called sbrk with a negative increment",
+                            + "threshold free there (keeping top_pad 131072 spare) or when the "
+                            + "program called malloc_trim (keeping only its pad argument), or the "
+                            + "program called sbrk with a negative increment",
                         Basis.PATTERN,
                         "brk moves down by " + (c.sp.brk - c.addr()))),
         Rule.on("malloc-arena-reserve", "mmap")
@@ -269,16 +275,8 @@ final class MallocRules {
         Rule.on("malloc-arena-shrink", "madvise")
             .byAllocator()
             .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
-            .frames("shrink_heap", "heap_trim", "_int_free")
-            .says(
-                c ->
-                    Said.of(
-                        "a thread's malloc arena shrinks (shrink_heap): the "
-                            + c.length()
-                            + " bytes "
-                            + "stay mapped rw-p but their pages are dropped (Rss falls)",
-                        Basis.PATTERN,
-                        "madvise DONTNEED inside an arena heap")),
+            .frames("shrink_heap", "heap_trim", "_int_free", "mtrim", "malloc_trim")
+            .says(MallocRules::arenaShrink),
         Rule.on("malloc-free-mmapped", "munmap")
             .byAllocator()
             .when(
@@ -307,7 +305,7 @@ final class MallocRules {
         Rule.on("malloc-realloc-mremap", "mremap")
             .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
-            .frames("realloc", "__libc_realloc", "mremap_chunk")
+            .frames(REALLOC_FRAMES.toArray(String[]::new))
             .says(MallocRules::realloc),
         MALLOC_MMAP);
   }
@@ -437,6 +435,34 @@ final class MallocRules {
             hex(c.addr()) + " - " + hex(c.sp.brk) + " = " + inc,
             inc + " - 131072 - 32 = " + maxNb)
         .tag(RegionClass.HEAP, "[heap]");
+  }
+
+  /**
+   * shrink_heap advises away the top of an arena's heap, up to the end of its RW part;
+   * malloc_trim's mtrim the whole pages inside free chunks, which the top chunk always follows.
+   */
+  private static Said arenaShrink(Ctx c) {
+    Region r = MappingRules.modelRegion(c);
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long heapEnd = (c.addr() & -Glibc.HEAP_MAX) + Glibc.HEAP_MAX; // heaps are HEAP_MAX-aligned
+    if (r != null && r.end() > end && end != heapEnd) {
+      return Said.of(
+          "MADV_DONTNEED on "
+              + c.length()
+              + " bytes inside a thread's malloc arena, ending below the top of its heap: fits "
+              + "malloc_trim, whose mtrim drops the whole pages inside each arena's free chunks "
+              + "(shrink_heap drops the top of the heap instead); the bytes stay mapped rw-p but "
+              + "their pages are dropped (Rss falls)",
+          Basis.PATTERN,
+          "range ends at " + hex(end) + ", below the arena's RW end " + hex(r.end()));
+    }
+    return Said.of(
+        "a thread's malloc arena shrinks (shrink_heap): the "
+            + c.length()
+            + " bytes "
+            + "stay mapped rw-p but their pages are dropped (Rss falls)",
+        Basis.PATTERN,
+        "madvise DONTNEED inside an arena heap");
   }
 
   /** Once trimmed to 64 MiB, what is left of the reservation is the arena's heap. */
@@ -593,7 +619,7 @@ final class MallocRules {
     long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
     long nMax = newLen - 16 - Glibc.SIZE_SZ;
     return Said.of(
-            (malloc ? "realloc of an mmapped malloc chunk (mremap_chunk): " : "")
+            (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
                 + (malloc && oldLen != newLen
@@ -602,6 +628,11 @@ final class MallocRules {
                         + nMin
                         + " to "
                         + nMax
+                    : "")
+                + (malloc && c.frame(REALLOC_FRAMES) == null
+                    ? ". A program that mapped the memory itself resizes it with the same mremap "
+                        + "(apt's DynamicMMap grows its package cache so), which the trace does "
+                        + "not tell apart"
                     : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("

@@ -183,11 +183,15 @@ final class MappingRules {
   static final Map<String, String> FLAG_MEANING =
       Map.of(
           "MAP_POPULATE", "fault every page in now instead of on first touch",
-          "MAP_NORESERVE", "no commit charge (overcommit) is taken for it",
+          "MAP_NORESERVE",
+              "no commit charge (overcommit) is taken for it, unless vm.overcommit_memory is 2, "
+                  + "where do_mmap ignores the flag",
           "MAP_LOCKED", "lock the pages in RAM like mlock",
           "MAP_HUGETLB", "back it with hugetlbfs huge pages",
           "MAP_GROWSDOWN", "a stack-like mapping that grows down on faults below it",
-          "MAP_STACK", "a hint that it is a stack (no effect on Linux today)",
+          "MAP_STACK",
+              "a stack: since Linux 6.7 the kernel keeps transparent huge pages off it "
+                  + "(VM_NOHUGEPAGE)",
           "MAP_32BIT", "place it in the low 2 GiB",
           "MAP_FIXED_NOREPLACE", "at exactly this address, failing with EEXIST if taken",
           "MAP_SHARED_VALIDATE", "shared, with unknown flags rejected");
@@ -305,6 +309,12 @@ final class MappingRules {
                     meaning =
                         "drop this process's pages now; shared or file-backed contents are "
                             + "kept and come back on the next touch";
+                  }
+                  if (a.equals("MADV_DONTNEED") && s != null && s.tag().cls() == RegionClass.HEAP) {
+                    // mtrim (malloc/malloc.c) is glibc's only MADV_DONTNEED in the main arena
+                    meaning +=
+                        "; in [heap] glibc malloc does this only in malloc_trim, which drops "
+                            + "the whole pages inside free chunks (mtrim) before trimming the top";
                   }
                   return Said.of(
                       a + " on " + c.length() + " bytes" + where + ": " + meaning,
@@ -575,9 +585,11 @@ final class MappingRules {
                 + c.sp.mmapThreshold
                 + " is "
                 + smallest
-                + " bytes, so the "
-                + "program or a library asked the kernel for it itself",
-            Basis.ARITHMETIC,
+                + " bytes, so likely the "
+                + "program or a library asked the kernel for it itself, unless it lowered the "
+                + "threshold (mallopt(M_MMAP_THRESHOLD) or MALLOC_MMAP_THRESHOLD_, which the "
+                + "trace does not show) and malloc mapped it",
+            Basis.PATTERN,
             "ALIGN_UP("
                 + Glibc.alignUp(c.sp.mmapThreshold, 16)
                 + " + 8, 4096) = "

@@ -1,0 +1,222 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small C programs that each call one memory API as real programs do (mallopt, realloc, shmat, mmap
+ * flags; gcc 12, glibc 2.36, strace -f -tt -T): what the trace cannot show stays a pattern, and
+ * what the flags show is said.
+ */
+class MemoryApiTest {
+
+  /** A program's startup: ld.so's and libc's brk(NULL), then malloc's first growth of [heap]. */
+  private static final String MALLOC_STARTED =
+      """
+      23391 19:49:14.819700 brk(NULL)         = 0x55c295648000 <0.000040>
+      23391 19:49:14.819872 brk(NULL)         = 0x55c295648000 <0.000040>
+      23391 19:49:14.819975 brk(0x55c295669000) = 0x55c295669000 <0.000130>
+      """;
+
+  @Test
+  void aMappingBelowTheThresholdMayBeMallocsWhenTheProgramLoweredIt() {
+    // mallopt(M_MMAP_THRESHOLD, 65536); then malloc(200000) and malloc(70000), both mmapped
+    // (sysmalloc: nb >= mp_.mmap_threshold), free(200000): no_dyn_threshold keeps it 65536
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        23391 19:49:14.820403 mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb73000 <0.000062>
+        23391 19:49:14.820900 mmap(NULL, 73728, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb61000 <0.000060>
+        """);
+    assertThat(out.why(5))
+        .startsWith("a direct anonymous mmap of 73728 bytes")
+        .contains("so likely the program or a library asked the kernel for it itself")
+        .contains("unless it lowered the threshold (mallopt(M_MMAP_THRESHOLD)")
+        .endsWith("(inferred from the pattern)");
+    assertThat(out.at(5).why().get(0).basis().name()).isEqualTo("PATTERN");
+  }
+
+  @Test
+  void aReadOnlyShmatIsShownReadOnly() {
+    // do_shmat: SHM_RDONLY maps the segment PROT_READ; maps shows r--s (seen live)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17957 19:47:31.406258 shmget(IPC_PRIVATE, 3145728, IPC_CREAT|0600) = 0 <0.000049>
+        17957 19:47:31.406352 shmat(0, NULL, 0) = 0x7feaf18fc000 <0.000021>
+        17957 19:47:31.406475 shmat(0, NULL, SHM_RDONLY) = 0x7feaf15fc000 <0.000016>
+        """);
+    assertThat(out.why(5)).contains("/SYSV<key> (deleted) rw-s").doesNotContain("SHM_RDONLY");
+    assertThat(out.why(6))
+        .contains("/SYSV<key> (deleted) r--s (SHM_RDONLY: a write through it faults)")
+        .doesNotContain("rw-s");
+  }
+
+  @Test
+  void aPopulatedFileMappingIsReadInDuringTheCall() {
+    // mmap(2): MAP_POPULATE prefaults the page tables, reading the file ahead (mm_populate)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.592728 openat(AT_FDCWD, "/tmp/audit-c/data.bin", O_RDWR) = 3 <0.000044>
+        17968 19:47:31.592874 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0x100000) = 0x7fc5bfd80000 <0.00005>
+        17968 19:47:31.671764 mmap(NULL, 1048576, PROT_READ, MAP_PRIVATE|MAP_POPULATE, 3, 0) = 0x7fc5bfa93000 <0.008106>
+        """);
+    assertThat(out.why(5)).contains("Pages are read in on first touch");
+    assertThat(out.why(6))
+        .contains("MAP_POPULATE: the kernel prefaults the pages during the call")
+        .doesNotContain("on first touch;");
+  }
+
+  @Test
+  void anMmapsEnomemIsToldForMmapAndAHugetlbOneByTheHugePagePool() {
+    // mmap(2) never fails for an unmapped range; MAP_HUGETLB with vm.nr_hugepages 0 fails in
+    // hugetlb_reserve_pages (hugetlb_acct_memory returns -ENOMEM)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.688945 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB, -1, 0) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+        17968 19:47:31.688946 mmap(NULL, 68719476736, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+        17968 19:47:31.688947 munmap(0x7f0000000000, 4096) = -1 ENOMEM (Cannot allocate memory) <0.000010>
+        """);
+    assertThat(out.why(4))
+        .startsWith("mmap failed with ENOMEM: most likely too few free huge pages")
+        .contains("hugetlb_reserve_pages")
+        .doesNotContain("munmap");
+    assertThat(out.why(5))
+        .startsWith("mmap failed with ENOMEM: no room: no free range of addresses that large")
+        .doesNotContain("munmap")
+        .doesNotContain("huge");
+    assertThat(out.why(6)).contains("the address range is not mapped");
+  }
+
+  @Test
+  void anotherProgramsShortReadsOnItsFdAreNotTiedToItsReadBuffer() {
+    // file(1): libmagic reads up to bytes_max (7 MiB) into a malloc'd buffer, then its readelf
+    // preads ELF headers into structs of its own on the same fd
+    Run.Out out =
+        Run.explain(
+            """
+        28722 19:51:07.089862 execve("/usr/bin/file", ["file", "/bin/ls"], 0x7ffc2b954ce0 /* 39 vars */) = 0 <0.043495>
+        28722 19:51:07.100000 brk(NULL)         = 0x564c53549000 <0.000013>
+        28722 19:51:07.141273 brk(NULL)         = 0x564c53549000 <0.000013>
+        28722 19:51:07.141312 brk(0x564c5356a000) = 0x564c5356a000 <0.000034>
+        28722 19:51:07.165394 mmap(NULL, 7344128, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f01deeff000 <0.000042>
+        28722 19:51:07.165861 openat(AT_FDCWD, "/bin/ls", O_RDONLY|O_NONBLOCK|O_CLOEXEC) = 3 <0.000027>
+        28722 19:51:07.165990 read(3, "\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\320a\0\0\0\0\0\0"..., 7340032) = 151344 <0.001080>
+        28722 19:51:07.167835 pread64(3, "\6\0\0\0\4\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0"..., 56, 64) = 56 <0.000039>
+        """);
+    assertThat(out.why(7))
+        .contains("likely through file's 7340032-byte read buffer made at line 5");
+    assertThat(out.why(8)).doesNotContain("read buffer");
+  }
+
+  @Test
+  void anMremapOfAMallocSizedMappingFitsReallocButIsNotSaidToBeIt() {
+    // apt-cache: pkgCacheGenerator's DynamicMMap maps APT::Cache-Start (24 MiB) anonymous and
+    // grows it by APT::Cache-Grow (1 MiB) with mremap(MREMAP_MAYMOVE) (apt-pkg/contrib/mmap.cc)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        30354 19:51:38.352753 mmap(NULL, 25165824, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fde16c00000 <0.000042>
+        30354 19:51:38.895452 mremap(0x7fde16c00000, 25165824, 26214400, MREMAP_MAYMOVE) = 0x7fde15300000 <0.000893>
+        """);
+    assertThat(out.why(5))
+        .startsWith("fits realloc of an mmapped malloc chunk (mremap_chunk): grows")
+        .contains("realloc(p, n) for n from 26210281 to 26214376")
+        .contains("A program that mapped the memory itself resizes it with the same mremap")
+        .endsWith("(inferred from the pattern)");
+  }
+
+  @Test
+  void malloc_trimsAdviceAndTrimAreToldAsItsOwn() {
+    // malloc_trim(0): mtrim madvises the whole pages of free chunks, then systrim(0) lowers the
+    // break keeping only the pad argument, not top_pad
+    Run.Out out =
+        Run.explain(
+            """
+        17938 19:47:31.283000 brk(NULL)         = 0x55eca5ba3000 <0.000031>
+        17938 19:47:31.283815 brk(NULL)         = 0x55eca5ba3000 <0.000031>
+        17938 19:47:31.283876 brk(0x55eca5bc4000) = 0x55eca5bc4000 <0.000014>
+        17938 19:47:31.320918 brk(0x55eca673d000) = 0x55eca673d000 <0.000013>
+        17938 19:47:31.321452 madvise(0x55eca5bc8000, 11878400, MADV_DONTNEED) = 0 <0.000696>
+        17938 19:47:31.322347 brk(0x55eca672c000) = 0x55eca672c000 <0.000029>
+        """);
+    assertThat(out.why(5))
+        .startsWith("MADV_DONTNEED on 11878400 bytes")
+        .contains("in [heap] glibc malloc does this only in malloc_trim");
+    assertThat(out.why(6))
+        .startsWith("the break moves down by 69632 bytes")
+        .contains("or when the program called malloc_trim (keeping only its pad argument)");
+  }
+
+  @Test
+  void aMemfdMappedTwiceLivesInMemoryAndItsReadOnlyMappingIsNotWrittenThrough() {
+    // memfd_create + ftruncate, mapped MAP_SHARED read-write and read-only: the file is shmem
+    // (mm/shmem.c), a page is zero-filled on first touch; the read-only one cannot be written
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17957 19:47:31.394326 memfd_create("mt-memfd", MFD_CLOEXEC) = 3 <0.000050>
+        17957 19:47:31.394419 ftruncate(3, 1048576) = 0 <0.000016>
+        17957 19:47:31.394461 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7feaf1afc000 <0.000017>
+        17957 19:47:31.394504 mmap(NULL, 1048576, PROT_READ, MAP_SHARED, 3, 0) = 0x7feaf19fc000 <0.000013>
+        """);
+    assertThat(out.why(6))
+        .contains("MAP_SHARED: writes go to the file")
+        .contains("The file lives in memory (shmem, tmpfs), not on a disk")
+        .doesNotContain("read in");
+    assertThat(out.why(7))
+        .contains("PROT_READ, MAP_SHARED, not writable: it shows the file's own page-cache pages")
+        .doesNotContain("writes go to the file");
+  }
+
+  @Test
+  void mapNoreserveIsHonouredOnlyWhenOvercommitIsAllowed() {
+    // do_mmap: MAP_NORESERVE sets VM_NORESERVE unless sysctl_overcommit_memory is
+    // OVERCOMMIT_NEVER
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        17968 19:47:31.688727 mmap(NULL, 68719476736, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fb5bfa00000 <0.000018>
+        """);
+    assertThat(out.why(4))
+        .contains("MAP_NORESERVE: no commit charge (overcommit) is taken for it, unless")
+        .contains("vm.overcommit_memory is 2");
+  }
+
+  @Test
+  void malloc_trimInAThreadsArenaIsNotShrinkHeap() {
+    // a thread filled its arena (the grow_heap mprotects merged here into one, its lines given the
+    // process's pid, the clone left out) and freed all but
+    // the last chunk; malloc_trim(0) in the main thread madvises the free chunk's whole pages
+    // (mtrim), which end below the top; free of the last chunk then shrinks the heap (shrink_heap
+    // advises from the new top to the end of the RW part)
+    Run.Out out =
+        Run.explain(
+            """
+        10048 20:19:07.068733 brk(NULL)         = 0x560f3d490000 <0.000038>
+        10048 20:19:07.072910 brk(NULL)         = 0x560f3d490000 <0.000014>
+        10048 20:19:07.072952 brk(0x560f3d4b1000) = 0x560f3d4b1000 <0.000016>
+        10048 20:19:07.074682 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f7982c00000 <0.000134>
+        10048 20:19:07.074911 munmap(0x7f7982c00000, 20971520) = 0 <0.000103>
+        10048 20:19:07.075133 munmap(0x7f7988000000, 46137344) = 0 <0.000077>
+        10048 20:19:07.075325 mprotect(0x7f7984000000, 2007040, PROT_READ|PROT_WRITE) = 0 <0.000084>
+        10048 20:19:07.129998 madvise(0x7f7984001000, 1978368, MADV_DONTNEED) = 0 <0.000231>
+        10048 20:19:07.130897 madvise(0x7f7984021000, 1871872, MADV_DONTNEED) = 0 <0.000138>
+        """);
+    assertThat(out.why(8))
+        .startsWith("MADV_DONTNEED on 1978368 bytes inside a thread's malloc arena")
+        .contains("fits malloc_trim")
+        .doesNotContain("arena shrinks");
+    assertThat(out.why(9)).startsWith("a thread's malloc arena shrinks (shrink_heap)");
+  }
+}
