@@ -145,6 +145,7 @@ final class MappingRules {
                 anon(),
                 addrNull(),
                 prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 lengthIs(1 << 20),
                 program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
@@ -165,6 +166,7 @@ final class MappingRules {
                 anon(),
                 addrNull(),
                 prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 lengthIs(16384),
                 program("python"))
             .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
