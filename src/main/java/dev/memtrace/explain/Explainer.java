@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -561,6 +562,7 @@ public final class Explainer {
       case EXEC -> {
         Space fresh = new Space();
         fresh.exe = State.unquote(c.text(c.name().equals("execve") ? 0 : 1));
+        fresh.argv = Objects.requireNonNullElse(c.text(c.name().equals("execve") ? 1 : 2), "");
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);
