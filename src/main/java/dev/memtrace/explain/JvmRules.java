@@ -433,6 +433,11 @@ final class JvmRules {
                               + MappingRules.reservationName(s.tag())
                               + " made at line "
                               + s.tag().line();
+                  boolean inHeap =
+                      s != null
+                          && c.sp.javaHeap > 0
+                          && c.addr() >= c.sp.javaHeapBase
+                          && c.addr() - c.sp.javaHeapBase < c.sp.javaHeap;
                   return Said.of(
                           "HotSpot maps a region of its class data sharing (CDS) archive "
                               + c.filePath()
@@ -441,15 +446,24 @@ final class JvmRules {
                               + " bytes from file offset "
                               + hex(c.offset())
                               + where
-                              + " (FileMapInfo maps the archive's "
-                              + "regions: class metadata parsed ahead of time, and a bitmap used "
-                              + "while relocating them), read from the file on first touch and "
+                              + (inHeap
+                                  ? ": archived Java objects (interned strings, class mirrors), "
+                                      + "which FileMapInfo::map_heap_regions_impl maps into the "
+                                      + "Java heap near its top, the closed archive regions at the "
+                                      + "top and the open ones below them (G1 only); "
+                                  : " (FileMapInfo maps the archive's regions: class metadata "
+                                      + "parsed ahead of time, and a bitmap used while relocating "
+                                      + "them), ")
+                              + "read from the file on first touch and "
                               + (c.prot().contains("PROT_WRITE")
                                   ? "copied on write " + "(MAP_PRIVATE)"
                                   : "shared read-only through the page cache"),
                           Basis.PATTERN,
                           "a .jsa file mapped in a JVM")
-                      .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.filePath());
+                      .tag(
+                          RegionClass.FILE_PRIVATE,
+                          inHeap ? "CDS archived heap objects" : "CDS archive region",
+                          c.filePath());
                 }),
         Rule.on("jvm-jimage", "mmap")
             .when(ok(), file(), pathContains("/lib/modules"))

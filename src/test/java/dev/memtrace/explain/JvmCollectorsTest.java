@@ -86,4 +86,26 @@ class JvmCollectorsTest {
     assertThat(Run.explain(java("-XX:+UseParallelGC") + rest).why(3)).doesNotContain("G1");
     assertThat(Run.explain(java("-Xmx6g") + rest).why(3)).startsWith("a G1 side table");
   }
+
+  @Test
+  void cdsRegionsMappedIntoTheHeapAreArchivedObjects() {
+    // FileMapInfo::map_heap_regions_impl: with G1 the archive's closed and open heap regions are
+    // mapped near the top of the Java heap, not beside the class metadata
+    Run.Out out =
+        Run.explain(
+            java("-Xshare:auto")
+                + """
+        19217 19:47:55.480412 mmap(0x687400000, 6320816128, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x687400000 <0.000033>
+        19217 19:47:55.519258 openat(AT_FDCWD, "/usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes.jsa", O_RDONLY|O_CLOEXEC) = 4 <0.000023>
+        19217 19:47:55.519542 mmap(NULL, 1090519040, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7feb2f000000 <0.000019>
+        19217 19:47:55.519596 mmap(0x7feb2f000000, 4538368, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED, 4, 0x1000) = 0x7feb2f000000 <0.000021>
+        19217 19:47:55.555356 mmap(0x7ffc00000, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7ffc00000 <0.000046>
+        19217 19:47:55.555916 mmap(0x7ffc00000, 491520, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED, 4, 0xbff000) = 0x7ffc00000 <0.000053>
+        """);
+    assertThat(out.why(5)).contains("class metadata").doesNotContain("archived Java objects");
+    assertThat(out.why(7))
+        .contains("of the Java heap reservation made at line 2")
+        .contains("archived Java objects")
+        .doesNotContain("class metadata");
+  }
 }
