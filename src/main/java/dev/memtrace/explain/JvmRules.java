@@ -289,7 +289,9 @@ final class JvmRules {
                 g1(),
                 c ->
                     c.sp.javaHeap > 0
+                        && c.sp.g1CardTables < 3
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
+            .effect((c, before) -> c.sp.g1CardTables++)
             .says(
                 c ->
                     Said.of(
@@ -315,9 +317,13 @@ final class JvmRules {
                 prot(),
                 jvm(),
                 g1(),
+                // JDK 17's G1 has two (prev and next); with -Xmx2g G1's global mark stack
+                // (G1CMMarkStack, MarkStackSize 4M entries: 32 MiB) has heap / 64 bytes too
                 c ->
                     c.sp.javaHeap > 0
+                        && c.sp.g1MarkBitmaps < 2
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
+            .effect((c, before) -> c.sp.g1MarkBitmaps++)
             .says(
                 c ->
                     Said.of(

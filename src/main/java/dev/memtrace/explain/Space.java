@@ -107,6 +107,11 @@ final class Space {
   /** Where that reservation starts. */
   long javaHeapBase;
 
+  /** How many heap / 512 side tables (G1 has three) and mark bitmaps (two) were told so far. */
+  int g1CardTables;
+
+  int g1MarkBitmaps;
+
   /** ZGC's first heap view (marked0): its address, size and line; the line 0 before it is seen. */
   long zgcView;
 

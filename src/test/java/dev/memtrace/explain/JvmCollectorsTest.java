@@ -108,4 +108,23 @@ class JvmCollectorsTest {
         .contains("archived Java objects")
         .doesNotContain("class metadata");
   }
+
+  @Test
+  void g1HasTwoMarkBitmapsAndAMarkStackOfTheSameSizeIsNeither() {
+    // java -Xmx2g: G1CMMarkStack's 32 MiB (MarkStackSize 4M entries of 8 bytes) is heap / 64 too
+    Run.Out out =
+        Run.explain(
+            java("-Xmx2g")
+                + """
+        6439  20:17:06.920001 mmap(0x80000000, 2147483648, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x80000000 <0.000030>
+        6439  20:17:06.920101 mmap(NULL, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fdb65000000 <0.000016>
+        6439  20:17:06.920201 mmap(NULL, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fdb47400000 <0.000016>
+        6439  20:17:06.991143 mmap(NULL, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fdb45400000 <0.000050>
+        6439  20:17:06.991260 mmap(0x7fdb45400000, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7fdb45400000 <0.000032>
+        """);
+    assertThat(out.why(3)).startsWith("a G1 marking bitmap");
+    assertThat(out.why(4)).startsWith("a G1 marking bitmap");
+    assertThat(out.why(5)).doesNotContain("bitmap");
+    assertThat(out.why(6)).doesNotContain("bitmap");
+  }
 }
