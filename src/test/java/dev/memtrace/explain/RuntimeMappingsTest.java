@@ -173,4 +173,25 @@ class RuntimeMappingsTest {
         .doesNotContain("malloc(n)");
     assertThat(out.why(5)).doesNotContain("obmalloc");
   }
+
+  @Test
+  void v8sWebAssemblyGuardRegionIsNamed() {
+    // node 20: new WebAssembly.Memory({initial: 1, maximum: 100}), then mem.grow(3)
+    Run.Out out =
+        Run.explain(
+            """
+        25545 19:50:02.250000 execve("/usr/bin/node", ["node", "wasm.js"], 0x7ffd06b35a08 /* 39 vars */) = 0 <0.000400>
+        25545 19:50:02.383909 mmap(NULL, 10737479680, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fe2defb1000 <0.000029>
+        25545 19:50:02.384025 madvise(0x7fe2defb1000, 10737479680, MADV_DONTFORK) = 0 <0.000017>
+        25545 19:50:02.384069 munmap(0x7fe2defb1000, 61440) = 0 <0.000023>
+        25545 19:50:02.384118 mprotect(0x7fe35efc0000, 65536, PROT_READ|PROT_WRITE) = 0 <0.000016>
+        25545 19:50:02.421194 mprotect(0x7fe35efc0000, 262144, PROT_READ|PROT_WRITE) = 0 <0.000782>
+        """);
+    assertThat(out.why(2))
+        .startsWith("fits V8's reservation for a WebAssembly memory with guard regions")
+        .contains("61440 bytes of slack")
+        .contains("2 GiB in");
+    assertThat(out.why(5)).contains("of the V8 WebAssembly memory reservation made at line 2");
+    assertThat(out.why(6)).contains("V8 WebAssembly memory");
+  }
 }
