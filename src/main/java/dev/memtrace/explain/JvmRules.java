@@ -94,6 +94,38 @@ final class JvmRules {
                       .tag(RegionClass.GUARD, "Java thread stack guard zone (uncommitted)")
                       .within(s.tag());
                 }),
+        Rule.on("jvm-zgc-heap-unmap", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_FIXED"),
+                flag("MAP_NORESERVE"),
+                jvm(),
+                c -> c.sp.zgcViewLine > 0 && zgcViewOf(c.sp, c.addr()) >= 0)
+            .frames("ZPhysicalMemoryBacking::unmap", "ZPhysicalMemoryManager::unmap_view")
+            .says(
+                c -> {
+                  int view = zgcViewOf(c.sp, c.addr());
+                  long start = c.sp.zgcView << view;
+                  return Said.of(
+                          "ZGC detaches "
+                              + c.length()
+                              + " bytes of heap memory from its "
+                              + ZGC_VIEWS.get(view)
+                              + " view, at offset "
+                              + hex(c.addr() - start)
+                              + " (ZPhysicalMemoryBacking::unmap maps an anonymous PROT_NONE|"
+                              + "MAP_NORESERVE range over it rather than unmapping, so the "
+                              + "address range stays reserved): the pages themselves stay in the "
+                              + "memfd \"java_heap\", for ZGC to map again elsewhere or to give "
+                              + "back with fallocate(FALLOC_FL_PUNCH_HOLE) when it uncommits",
+                          Basis.PATTERN,
+                          "PROT_NONE|MAP_NORESERVE MAP_FIXED in the ZGC view at " + hex(start))
+                      .tag(
+                          RegionClass.RESERVED,
+                          "ZGC heap view (" + ZGC_VIEWS.get(view) + "), detached");
+                }),
         Rule.on("jvm-uncommit", "mmap")
             .when(ok(), anon(), prot(), flag("MAP_FIXED"), flag("MAP_NORESERVE"), jvm(), tagged())
             .frames("os::uncommit_memory", "os::pd_uncommit_memory")

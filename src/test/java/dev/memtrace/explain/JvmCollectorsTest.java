@@ -35,6 +35,7 @@ class JvmCollectorsTest {
         18938 19:47:51.405184 mmap(0x80000000000, 396361728, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 4, 0) = 0x80000000000 <0.000016>
         18938 19:47:51.405227 mmap(0x100000000000, 396361728, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 4, 0) = 0x100000000000 <0.000017>
         18938 19:47:51.405300 mmap(0x7ff8b4000000, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7ff8b4000000 <0.000018>
+        18938 20:26:10.232402 mmap(0x40000c00000, 2097152, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x40000c00000 <0.000020>
         """);
     assertThat(out.why(2))
         .startsWith("fits ZGC's Java heap")
@@ -48,6 +49,12 @@ class JvmCollectorsTest {
         .contains("of its marked0 view");
     assertThat(out.why(10)).contains("of its remapped view");
     assertThat(out.why(11)).doesNotContain("Java heap").doesNotContain("ZGC");
+    // ZPhysicalMemoryBacking::unmap detaches the memfd's pages from a view; they are not dropped
+    assertThat(out.why(12))
+        .startsWith(
+            "ZGC detaches 2097152 bytes of heap memory from its marked0 view, at offset 0xc00000")
+        .doesNotContain("HotSpot uncommits")
+        .doesNotContain("dropped");
   }
 
   @Test
