@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -565,11 +566,11 @@ public final class Explainer {
       }
       case EXEC -> {
         Space fresh = new Space();
-        // an execve the trace does not show (found at a brk) names no program
-        fresh.exe =
-            c.name().startsWith("execve")
-                ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1))
-                : null;
+        // an execve the trace does not show (found at a brk) names no program and no arguments
+        boolean execve = c.name().startsWith("execve");
+        fresh.exe = execve ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1)) : null;
+        fresh.argv =
+            execve ? Objects.requireNonNullElse(c.text(c.name().equals("execve") ? 1 : 2), "") : "";
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);

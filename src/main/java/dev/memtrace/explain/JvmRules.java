@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The big mappings of a HotSpot JVM (OpenJDK 17, G1), recognised once libjvm.so is loaded: the Java
- * heap reserved whole and committed with MAP_FIXED, the JIT code cache, the class library image,
- * Java thread stacks without a glibc guard and their guard zones, the safepoint polling page
- * (os_linux.cpp, stackOverflow.cpp, safepointMechanism.cpp). Sizes depend on the machine (RAM,
- * CPUs), so these rules read shapes and placement, not exact figures.
+ * The big mappings of a HotSpot JVM (OpenJDK 17; G1 and ZGC by their shapes), recognised once
+ * libjvm.so is loaded: the Java heap reserved whole and committed with MAP_FIXED, the JIT code
+ * cache, the class library image, Java thread stacks without a glibc guard and their guard zones,
+ * the safepoint polling page (os_linux.cpp, stackOverflow.cpp, safepointMechanism.cpp). Sizes
+ * depend on the machine (RAM, CPUs), so these rules read shapes and placement, not exact figures.
  */
 final class JvmRules {
   private JvmRules() {}
@@ -94,6 +94,38 @@ final class JvmRules {
                       .tag(RegionClass.GUARD, "Java thread stack guard zone (uncommitted)")
                       .within(s.tag());
                 }),
+        Rule.on("jvm-zgc-heap-unmap", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_FIXED"),
+                flag("MAP_NORESERVE"),
+                jvm(),
+                c -> c.sp.zgcViewLine > 0 && zgcViewOf(c.sp, c.addr()) >= 0)
+            .frames("ZPhysicalMemoryBacking::unmap", "ZPhysicalMemoryManager::unmap_view")
+            .says(
+                c -> {
+                  int view = zgcViewOf(c.sp, c.addr());
+                  long start = c.sp.zgcView << view;
+                  return Said.of(
+                          "ZGC detaches "
+                              + c.length()
+                              + " bytes of heap memory from its "
+                              + ZGC_VIEWS.get(view)
+                              + " view, at offset "
+                              + hex(c.addr() - start)
+                              + " (ZPhysicalMemoryBacking::unmap maps an anonymous PROT_NONE|"
+                              + "MAP_NORESERVE range over it rather than unmapping, so the "
+                              + "address range stays reserved): the pages themselves stay in the "
+                              + "memfd \"java_heap\", for ZGC to map again elsewhere or to give "
+                              + "back with fallocate(FALLOC_FL_PUNCH_HOLE) when it uncommits",
+                          Basis.PATTERN,
+                          "PROT_NONE|MAP_NORESERVE MAP_FIXED in the ZGC view at " + hex(start))
+                      .tag(
+                          RegionClass.RESERVED,
+                          "ZGC heap view (" + ZGC_VIEWS.get(view) + "), detached");
+                }),
         Rule.on("jvm-uncommit", "mmap")
             .when(ok(), anon(), prot(), flag("MAP_FIXED"), flag("MAP_NORESERVE"), jvm(), tagged())
             .frames("os::uncommit_memory", "os::pd_uncommit_memory")
@@ -121,6 +153,121 @@ final class JvmRules {
                       .tag(RegionClass.RESERVED, "uncommitted part of " + s.tag().what())
                       .within(s.tag());
                 }),
+        Rule.on("jvm-zgc-view", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                jvm(),
+                c -> c.result() == c.addr() && zgcView(c) >= 0)
+            .frames(
+                "ZVirtualMemoryManager::reserve_contiguous", "ZVirtualMemoryManager::pd_reserve")
+            .effect(
+                (c, before) -> {
+                  if (c.sp.zgcViewLine == 0) {
+                    c.sp.zgcView = c.addr();
+                    c.sp.zgcViewSize = c.length();
+                    c.sp.zgcViewLine = c.line();
+                  }
+                })
+            .says(
+                c -> {
+                  int view = zgcView(c);
+                  if (view == 0) {
+                    return Said.of(
+                            "fits ZGC's Java heap (JDK 17, x86-64): ZGC reserves its heap's "
+                                + "address range three times, as the marked0, marked1 and "
+                                + "remapped views of the same memory at 2^n, 2^(n+1) and 2^(n+2) "
+                                + "(ZVirtualMemoryManager::reserve_contiguous); this is the "
+                                + "marked0 view, at 2^"
+                                + Long.numberOfTrailingZeros(c.addr())
+                                + ". A view is 16 times the maximum heap size "
+                                + "(ZVirtualToPhysicalRatio) unless ZGC's address space limit "
+                                + "caps it, so "
+                                + c.length()
+                                + " bytes ("
+                                + Human.bytes(c.length())
+                                + ") fit a maximum heap of "
+                                + c.length() / 16
+                                + " bytes ("
+                                + Human.bytes(c.length() / 16)
+                                + "). The heap's memory is a memfd (\"java_heap\") mapped "
+                                + "MAP_SHARED|MAP_FIXED into all three views as it is committed, "
+                                + "so its pages appear three times in the address space but are "
+                                + "held once",
+                            Basis.PATTERN,
+                            "PROT_NONE|MAP_NORESERVE at "
+                                + hex(c.addr())
+                                + " = 2^"
+                                + Long.numberOfTrailingZeros(c.addr())
+                                + " in a JVM")
+                        .tag(RegionClass.RESERVED, "ZGC heap view (marked0)");
+                  }
+                  String name = view == 1 ? "marked1" : "remapped";
+                  return Said.of(
+                          "fits ZGC's "
+                              + name
+                              + " view: the same "
+                              + c.length()
+                              + " bytes as the marked0 view reserved at line "
+                              + c.sp.zgcViewLine
+                              + ", at "
+                              + (view == 1 ? "twice" : "four times")
+                              + " its address (ZVirtualMemoryManager::reserve_contiguous "
+                              + "reserves three views of one heap address range; the heap's memfd "
+                              + "pages are mapped into each)",
+                          Basis.PATTERN,
+                          hex(c.sp.zgcView)
+                              + " × "
+                              + (view == 1 ? 2 : 4)
+                              + " = "
+                              + hex(c.addr())
+                              + ", "
+                              + c.length()
+                              + " bytes as at line "
+                              + c.sp.zgcViewLine)
+                      .tag(RegionClass.RESERVED, "ZGC heap view (" + name + ")");
+                }),
+        Rule.on("jvm-zgc-heap-map", "mmap")
+            .when(
+                ok(),
+                file(),
+                flag("MAP_SHARED"),
+                flag("MAP_FIXED"),
+                jvm(),
+                c -> {
+                  String p = c.filePath();
+                  return p != null
+                      && p.startsWith("/memfd:java_heap")
+                      && c.sp.zgcViewLine > 0
+                      && zgcViewOf(c.sp, c.addr()) >= 0;
+                })
+            .frames("ZPhysicalMemoryBacking::map", "ZPhysicalMemoryManager::map_view")
+            .says(
+                c -> {
+                  int view = zgcViewOf(c.sp, c.addr());
+                  long start = c.sp.zgcView << view;
+                  return Said.of(
+                          "ZGC maps "
+                              + c.length()
+                              + " bytes of its heap memory (the memfd \"java_heap\", from offset "
+                              + hex(c.offset())
+                              + ") at offset "
+                              + hex(c.addr() - start)
+                              + " of its "
+                              + ZGC_VIEWS.get(view)
+                              + " view (ZPhysicalMemoryManager::map_view): the same pages are "
+                              + "mapped into each of the three views, so they are held once, "
+                              + "shared between the views (MAP_SHARED), not three times",
+                          Basis.PATTERN,
+                          "memfd java_heap MAP_SHARED|MAP_FIXED into the view at " + hex(start))
+                      .tag(
+                          RegionClass.FILE_SHARED,
+                          "ZGC heap memory (" + ZGC_VIEWS.get(view) + " view)",
+                          c.filePath());
+                }),
         Rule.on("jvm-heap-reserve", "mmap")
             .when(
                 ok(),
@@ -129,12 +276,16 @@ final class JvmRules {
                 flag("MAP_NORESERVE"),
                 noFlag("MAP_FIXED"),
                 jvm(),
-                c -> c.addr() != 0 && c.addr() != c.sp.arenaHint)
+                c -> c.addr() != 0 && c.addr() != c.sp.arenaHint,
+                // once per JVM (a retry of the same size aside): later hinted reservations are the
+                // class space above the heap, Shenandoah's collection set map, ZGC's other views
+                c -> c.sp.zgcViewLine == 0 && (c.sp.javaHeap == 0 || c.length() == c.sp.javaHeap))
             .frames("os::reserve_memory", "os::attempt_reserve_memory_at")
             .effect(
                 (c, before) -> {
                   c.sp.javaHeap = c.length();
                   c.sp.javaHeapLine = c.line();
+                  c.sp.javaHeapBase = c.result();
                 })
             .says(
                 c -> {
@@ -167,9 +318,12 @@ final class JvmRules {
                 anon(),
                 prot(),
                 jvm(),
+                g1(),
                 c ->
                     c.sp.javaHeap > 0
+                        && c.sp.g1CardTables < 3
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
+            .effect((c, before) -> c.sp.g1CardTables++)
             .says(
                 c ->
                     Said.of(
@@ -194,9 +348,14 @@ final class JvmRules {
                 anon(),
                 prot(),
                 jvm(),
+                g1(),
+                // JDK 17's G1 has two (prev and next); with -Xmx2g G1's global mark stack
+                // (G1CMMarkStack, MarkStackSize 4M entries: 32 MiB) has heap / 64 bytes too
                 c ->
                     c.sp.javaHeap > 0
+                        && c.sp.g1MarkBitmaps < 2
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
+            .effect((c, before) -> c.sp.g1MarkBitmaps++)
             .says(
                 c ->
                     Said.of(
@@ -312,6 +471,11 @@ final class JvmRules {
                               + MappingRules.reservationName(s.tag())
                               + " made at line "
                               + s.tag().line();
+                  boolean inHeap =
+                      s != null
+                          && c.sp.javaHeap > 0
+                          && c.addr() >= c.sp.javaHeapBase
+                          && c.addr() - c.sp.javaHeapBase < c.sp.javaHeap;
                   return Said.of(
                           "HotSpot maps a region of its class data sharing (CDS) archive "
                               + c.filePath()
@@ -320,15 +484,24 @@ final class JvmRules {
                               + " bytes from file offset "
                               + hex(c.offset())
                               + where
-                              + " (FileMapInfo maps the archive's "
-                              + "regions: class metadata parsed ahead of time, and a bitmap used "
-                              + "while relocating them), read from the file on first touch and "
+                              + (inHeap
+                                  ? ": archived Java objects (interned strings, class mirrors), "
+                                      + "which FileMapInfo::map_heap_regions_impl maps into the "
+                                      + "Java heap near its top, the closed archive regions at the "
+                                      + "top and the open ones below them (G1 only); "
+                                  : " (FileMapInfo maps the archive's regions: class metadata "
+                                      + "parsed ahead of time, and a bitmap used while relocating "
+                                      + "them), ")
+                              + "read from the file on first touch and "
                               + (c.prot().contains("PROT_WRITE")
                                   ? "copied on write " + "(MAP_PRIVATE)"
                                   : "shared read-only through the page cache"),
                           Basis.PATTERN,
                           "a .jsa file mapped in a JVM")
-                      .tag(RegionClass.FILE_PRIVATE, "CDS archive region", c.filePath());
+                      .tag(
+                          RegionClass.FILE_PRIVATE,
+                          inHeap ? "CDS archived heap objects" : "CDS archive region",
+                          c.filePath());
                 }),
         Rule.on("jvm-jimage", "mmap")
             .when(ok(), file(), pathContains("/lib/modules"))
@@ -390,6 +563,51 @@ final class JvmRules {
                     + c.line()
                     + " starts at this "
                     + "reservation's start")));
+  }
+
+  /**
+   * ZGC's heap views in the order it reserves them, each at twice the address of the one before.
+   */
+  private static final List<String> ZGC_VIEWS = List.of("marked0", "marked1", "remapped");
+
+  /**
+   * Which ZGC heap view this reservation fits: 0 for the first (a power of two from 4 TiB to 64
+   * TiB, ZGranuleSize-aligned in size: JDK 17's ZPlatformAddressOffsetBits on x86-64), 1 and 2 for
+   * the same size at twice and four times its address; -1 for none.
+   */
+  private static int zgcView(Ctx c) {
+    long a = c.addr();
+    if (c.sp.zgcViewLine == 0 || c.sp.zgcViewLine == c.line()) {
+      return Long.bitCount(a) == 1 && a >= 1L << 42 && a <= 1L << 46 && c.length() % (2L << 20) == 0
+          ? 0
+          : -1;
+    }
+    if (c.length() != c.sp.zgcViewSize) {
+      return -1;
+    }
+    return a == c.sp.zgcView << 1 ? 1 : a == c.sp.zgcView << 2 ? 2 : -1;
+  }
+
+  /** The ZGC view an address lies in, or -1. */
+  private static int zgcViewOf(Space sp, long addr) {
+    for (int v = 0; v < 3; v++) {
+      long start = sp.zgcView << v;
+      if (addr >= start && addr - start < sp.zgcViewSize) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * G1 may be the collector: execve's arguments chose it or chose none. Another collector's side
+   * tables can have G1's sizes (ParallelGC's compaction block table is heap / 512 bytes too).
+   */
+  static Predicate<Ctx> g1() {
+    return c -> {
+      String gc = c.sp.collector();
+      return gc == null || gc.equals("G1");
+    };
   }
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */

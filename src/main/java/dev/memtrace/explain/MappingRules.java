@@ -78,8 +78,45 @@ final class MappingRules {
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
 
+  /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
+  static final long WASM_FULL_GUARD = 10L << 30;
+
   static List<Rule> runtimeRules() {
     return List.of(
+        Rule.on("v8-wasm-memory", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                v8(),
+                c -> c.length() >= WASM_FULL_GUARD && c.length() < WASM_FULL_GUARD + (64 << 10))
+            .frames(
+                "v8::internal::BackingStore::TryAllocateAndPartiallyCommitMemory",
+                "v8::internal::BackingStore::AllocateWasmMemory")
+            .says(
+                c ->
+                    Said.of(
+                            "fits V8's reservation for a WebAssembly memory with guard regions: "
+                                + "10 GiB of address space (kFullGuardSize in V8's "
+                                + "src/objects/backing-store.cc"
+                                + (c.length() > WASM_FULL_GUARD
+                                    ? ", here with "
+                                        + (c.length() - WASM_FULL_GUARD)
+                                        + " bytes of slack for alignment"
+                                    : "")
+                                + "): the memory starts 2 GiB in (kNegativeGuardSize), and a "
+                                + "32-bit index plus offset stays within the 8 GiB above its "
+                                + "start; what the memory does not use stays PROT_NONE so that an "
+                                + "out-of-bounds access faults and V8's trap handler turns the "
+                                + "SIGSEGV into a WebAssembly trap; only the memory's own pages "
+                                + "are made read-write, with mprotect, as it is created and grown",
+                            Basis.PATTERN,
+                            c.length()
+                                + " bytes PROT_NONE|MAP_NORESERVE in node, 10 GiB = "
+                                + WASM_FULL_GUARD)
+                        .tag(RegionClass.RESERVED, "V8 WebAssembly memory reservation")),
         Rule.on("v8-reservation", "mmap")
             .when(
                 ok(),
@@ -145,6 +182,7 @@ final class MappingRules {
                 anon(),
                 addrNull(),
                 prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 lengthIs(1 << 20),
                 program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
@@ -165,6 +203,7 @@ final class MappingRules {
                 anon(),
                 addrNull(),
                 prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 lengthIs(16384),
                 program("python"))
             .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")

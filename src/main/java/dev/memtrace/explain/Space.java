@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the explain stage remembers about one address space (one mm, shared by its threads): the
@@ -102,6 +104,23 @@ final class Space {
 
   int javaHeapLine;
 
+  /** Where that reservation starts. */
+  long javaHeapBase;
+
+  /** How many heap / 512 side tables (G1 has three) and mark bitmaps (two) were told so far. */
+  int g1CardTables;
+
+  int g1MarkBitmaps;
+
+  /** ZGC's first heap view (marked0): its address, size and line; the line 0 before it is seen. */
+  long zgcView;
+
+  long zgcViewSize;
+  int zgcViewLine;
+
+  /** The argument vector execve gave, as the trace wrote it ("" when the trace did not show it). */
+  String argv = "";
+
   /** The model's view of this space as last seen (it outlives the task's exit). */
   AddressSpaceView view;
 
@@ -128,6 +147,7 @@ final class Space {
   private Space(Space from) {
     this.tags = from.tags.copy();
     this.exe = from.exe;
+    this.argv = from.argv;
     this.startBrk = from.startBrk;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
@@ -184,6 +204,23 @@ final class Space {
    */
   boolean withoutGlibc() {
     return exe != null && startBrk < 0;
+  }
+
+  private static final Pattern USE_GC =
+      Pattern.compile("-XX:\\+Use(G1|Parallel|Serial|Z|Shenandoah|Epsilon)GC\\b");
+
+  /**
+   * The collector a {@code -XX:+Use...GC} argument chose ("G1", "Parallel", "Serial", "Z",
+   * "Shenandoah", "Epsilon"), or null when execve's arguments name none (then the JVM's ergonomics
+   * chose: G1 on a server-class machine, else Serial; or an option file or JAVA_TOOL_OPTIONS did).
+   */
+  String collector() {
+    String chosen = null;
+    Matcher m = USE_GC.matcher(argv);
+    while (m.find()) {
+      chosen = m.group(1);
+    }
+    return chosen;
   }
 
   /** The short name of the program: the last path element of what execve ran. */

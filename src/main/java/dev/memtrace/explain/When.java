@@ -20,6 +20,12 @@ final class When {
     return c -> c.mapFlags().contains(name);
   }
 
+  /** An mmap's MAP_* flags are exactly these. */
+  static Predicate<Ctx> flags(String... names) {
+    Set<String> want = Set.of(names);
+    return c -> c.mapFlags().equals(want);
+  }
+
   static Predicate<Ctx> noFlag(String name) {
     return c -> !c.mapFlags().contains(name);
   }

@@ -152,4 +152,46 @@ class RuntimeMappingsTest {
             "unmaps the 16384 bytes left of the 32768-byte anonymous mapping made at line 4, which"
                 + " an earlier munmap cut (inferred from the pattern)");
   }
+
+  @Test
+  void aSharedAnonymousMibIsNotAnObmallocArena() {
+    // python3 3.11: mmap.mmap(-1, 1 << 20) maps MAP_SHARED|MAP_ANONYMOUS (Modules/mmapmodule.c);
+    // _PyObject_ArenaMmap maps MAP_PRIVATE|MAP_ANONYMOUS, and glibc malloc never maps shared.
+    Run.Out out =
+        Run.explain(
+            """
+        29758 19:51:25.254483 execve("/usr/bin/python3", ["python3", "py2.py"], 0x7fffe1145f58 /* 39 vars */) = 0 <0.000507>
+        29758 19:51:25.255631 brk(NULL)         = 0x555f9779f000 <0.000013>
+        29758 19:51:25.288150 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7faf842c7000 <0.000018>
+        29758 19:51:25.455825 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7faf83bd2000 <0.000043>
+        29758 19:51:25.456016 munmap(0x7faf83bd2000, 1048576) = 0 <0.000107>
+        """);
+    assertThat(out.why(3)).startsWith("fits CPython's small-object allocator (obmalloc)");
+    assertThat(out.why(4))
+        .contains("shared")
+        .doesNotContain("obmalloc")
+        .doesNotContain("malloc(n)");
+    assertThat(out.why(5)).doesNotContain("obmalloc");
+  }
+
+  @Test
+  void v8sWebAssemblyGuardRegionIsNamed() {
+    // node 20: new WebAssembly.Memory({initial: 1, maximum: 100}), then mem.grow(3)
+    Run.Out out =
+        Run.explain(
+            """
+        25545 19:50:02.250000 execve("/usr/bin/node", ["node", "wasm.js"], 0x7ffd06b35a08 /* 39 vars */) = 0 <0.000400>
+        25545 19:50:02.383909 mmap(NULL, 10737479680, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fe2defb1000 <0.000029>
+        25545 19:50:02.384025 madvise(0x7fe2defb1000, 10737479680, MADV_DONTFORK) = 0 <0.000017>
+        25545 19:50:02.384069 munmap(0x7fe2defb1000, 61440) = 0 <0.000023>
+        25545 19:50:02.384118 mprotect(0x7fe35efc0000, 65536, PROT_READ|PROT_WRITE) = 0 <0.000016>
+        25545 19:50:02.421194 mprotect(0x7fe35efc0000, 262144, PROT_READ|PROT_WRITE) = 0 <0.000782>
+        """);
+    assertThat(out.why(2))
+        .startsWith("fits V8's reservation for a WebAssembly memory with guard regions")
+        .contains("61440 bytes of slack")
+        .contains("2 GiB in");
+    assertThat(out.why(5)).contains("of the V8 WebAssembly memory reservation made at line 2");
+    assertThat(out.why(6)).contains("V8 WebAssembly memory");
+  }
 }
