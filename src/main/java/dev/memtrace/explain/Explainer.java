@@ -514,6 +514,10 @@ public final class Explainer {
     if (sp == null) {
       guessed = last != null && !who.started() && !"execve".equals(sc.name());
       sp = guessed ? last : new Space();
+      if (!guessed && !who.started() && !"execve".equals(sc.name())) {
+        sp.midway = true;
+        sp.thresholdFloor = true;
+      }
       spaces.put(h, sp);
     }
     if (!guessed) {

@@ -416,6 +416,7 @@ final class MallocRules {
     String raised =
         c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
             ? ". The mmap threshold is "
+                + (c.sp.thresholdFloor ? "at least " : "")
                 + c.sp.mmapThreshold
                 + " since a free raised it, so "
                 + "requests below that now grow [heap] instead of getting their own mapping"
@@ -501,6 +502,11 @@ final class MallocRules {
             : "tail starts at " + hex(a) + " = aligned start + 64 MiB");
   }
 
+  /** What a threshold known only as a lower bound adds ({@link Space#thresholdFloor}). */
+  private static final String FLOOR =
+      " or more: the trace does not show the process start, and earlier frees may have raised"
+          + " it";
+
   private static Said freeMmapped(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
     long len = c.length();
@@ -519,17 +525,25 @@ final class MallocRules {
             + " back to the kernel (munmap_chunk unmaps the whole "
             + len
             + "-byte mapping). "
-            + (t.value() != c.sp.mmapThreshold
-                ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+            + (c.sp.thresholdFloor
+                ? "glibc's dynamic mmap threshold is now at least "
+                    + Math.max(t.value(), c.sp.mmapThreshold)
+                    + ": a free raises it to the freed chunk's size "
                     + chunk
                     + leadText
-                    + " and the trim threshold to "
-                    + 2 * chunk
-                    + ": requests whose chunk is smaller than "
-                    + chunk
-                    + " now come from the "
-                    + "heap, larger ones still get their own mapping"
-                : "The mmap threshold stays " + c.sp.mmapThreshold),
+                    + " when that is larger, and the trace does not show the process start, so "
+                    + "earlier frees may have raised it further"
+                : t.value() != c.sp.mmapThreshold
+                    ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+                        + chunk
+                        + leadText
+                        + " and the trim threshold to "
+                        + 2 * chunk
+                        + ": requests whose chunk is smaller than "
+                        + chunk
+                        + " now come from the "
+                        + "heap, larger ones still get their own mapping"
+                    : "The mmap threshold stays " + c.sp.mmapThreshold),
         Basis.PATTERN,
         t.steps());
   }
@@ -671,6 +685,7 @@ final class MallocRules {
     return Said.of(
             "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
                 + threshold
+                + (c.sp.thresholdFloor ? FLOOR : "")
                 + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
                 + len
                 + " bytes fits "

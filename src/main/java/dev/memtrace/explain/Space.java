@@ -44,6 +44,13 @@ final class Space {
 
   String exe;
   long startBrk = -1;
+
+  /**
+   * The space was met in the middle of its task's life: the trace shows neither the execve nor the
+   * clone that began it (strace -p attached to a running process, or -e trace= without them).
+   */
+  boolean midway;
+
   long brk = -1;
 
   /**
@@ -56,6 +63,14 @@ final class Space {
 
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
+
+  /**
+   * {@link #mmapThreshold} is only a lower bound: the space was met {@link #midway}, and frees
+   * before the trace began may have raised glibc's dynamic threshold (free raises it, never lowers
+   * it, up to DEFAULT_MMAP_THRESHOLD_MAX). Cleared when the space's first brk is brk(0): it started
+   * there.
+   */
+  boolean thresholdFloor;
 
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
@@ -149,8 +164,10 @@ final class Space {
     this.exe = from.exe;
     this.argv = from.argv;
     this.startBrk = from.startBrk;
+    this.midway = from.midway;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
+    this.thresholdFloor = from.thresholdFloor;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
     this.threadStack = from.threadStack;

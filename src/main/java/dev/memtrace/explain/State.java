@@ -121,10 +121,18 @@ final class State {
       }
       case "brk" -> {
         long r = c.result();
-        if (sp.startBrk < 0) {
+        if (sp.startBrk < 0 && c.addr() == 0) {
+          // glibc's first brk is always brk(0) (ld.so's, or a static binary's libc startup): the
+          // start of [heap]. A space met later in its life (strace -p) first shows brk(x), from a
+          // break whose start the trace does not show
           sp.startBrk = r;
+          // a space met midway that starts with brk(0) started here: the threshold is glibc's
+          // default (a -e trace= that leaves out execve, not an attach)
+          sp.thresholdFloor = false;
         }
-        if (r >= sp.startBrk) {
+        if (sp.startBrk < 0) {
+          sp.brk = r;
+        } else if (r >= sp.startBrk) {
           TagMap.Span heap = sp.tags.at(sp.startBrk);
           int line =
               heap != null && heap.tag().cls() == RegionClass.HEAP ? heap.tag().line() : c.line();
@@ -136,7 +144,7 @@ final class State {
             ex.origin(grown, p);
           }
         }
-        sp.mallocStarted = sp.mallocStarted || r > sp.startBrk;
+        sp.mallocStarted = sp.mallocStarted || (sp.startBrk < 0 ? c.addr() != 0 : r > sp.startBrk);
       }
       default -> {
         // other memory calls do not move regions

@@ -74,12 +74,23 @@ final class When {
   }
 
   /** ld.so has not yet installed the main thread's TLS: still in startup. */
+  /**
+   * The program is still starting: ld.so or libc's startup runs. A space met later in its life
+   * (strace -p, or a pid whose start the trace leaves out) counts as starting only once its first
+   * brk was brk(0), as ld.so's is ({@link Space#midway}), or when a -k stack shows ld.so's own code
+   * making the call.
+   */
   static Predicate<Ctx> startup() {
-    return c -> !c.sp.tlsInstalled && !c.sp.mallocStarted;
+    return c -> !c.sp.tlsInstalled && !c.sp.mallocStarted && !midwayUnknown(c);
   }
 
   static Predicate<Ctx> afterStartup() {
-    return c -> c.sp.tlsInstalled || c.sp.mallocStarted;
+    return c -> c.sp.tlsInstalled || c.sp.mallocStarted || midwayUnknown(c);
+  }
+
+  /** A space met midway whose startup the trace does not show. */
+  private static boolean midwayUnknown(Ctx c) {
+    return c.sp.midway && c.sp.startBrk < 0 && !c.byLdso();
   }
 
   /** ld.so is mapping an object and the address lies in its reserved span. */

@@ -150,6 +150,57 @@ class ExplainerTest {
   }
 
   @Test
+  void aProcessAttachedToMidwayIsNotStartingAndItsThresholdIsAFloor() {
+    // strace -f -p PID of python3 appending 300000-byte bytearrays: ld.so and libc's startup are
+    // long over, [heap] exists already, and frees before the attach may have raised the threshold
+    Run.Out out =
+        explain(
+            """
+        25431 mmap(NULL, 303104, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa6a264e000
+        25431 munmap(0x7fa6a264e000, 303104)    = 0
+        25431 brk(0x5634cbf95000)               = 0x5634cbf95000
+        25431 brk(0x5634cbfde000)               = 0x5634cbfde000
+        """);
+    assertThat(out.why(1))
+        .startsWith("glibc malloc's mmap path")
+        .contains("131072 or more: the trace does not show the process start")
+        .doesNotContain("minimal malloc");
+    assertThat(out.why(2))
+        .contains("is now at least 303104")
+        .contains("earlier frees may have raised it further")
+        .doesNotContain("rises to");
+    assertThat(out.why(4))
+        .startsWith("the main arena's top chunk ran out")
+        .contains("The mmap threshold is at least 303104")
+        .doesNotContain("[heap] appears");
+
+    // from its execve on, the same calls are ld.so's and a threshold the trace saw rise
+    Run.Out started =
+        explain(
+            """
+        25431 execve("/usr/bin/python3", ["python3"], 0x7ffd02964fd8 /* 39 vars */) = 0
+        25431 brk(NULL)                         = 0x5634cbf4b000
+        25431 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa6a2698000
+        """);
+    assertThat(started.why(3)).contains("ld.so's minimal malloc");
+
+    // strace -f -k -e trace=mmap: no brk at all; the stack tells ld.so's own mmap from malloc's
+    Run.Out stacks =
+        explain(
+            """
+        26634 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f78a469a000
+         > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_catch_error+0x8823) [0x20ca3]
+         > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_rtld_di_serinfo+0x1d81) [0xa781]
+        26634 mmap(NULL, 266240, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa6bc5e4000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__default_morecore+0xccc) [0x96cfc]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_calloc+0x161) [0x99841]
+        """);
+    assertThat(stacks.why(1)).contains("ld.so's minimal malloc");
+    assertThat(stacks.why(4)).startsWith("glibc malloc's mmap path").doesNotContain("ld.so");
+  }
+
+  @Test
   void flagsPrintedAsNumbersStillMatchTheRules() {
     Run.Out out =
         explain(
