@@ -279,13 +279,13 @@ final class Ctx {
     return paren > 0 ? symbol.substring(0, paren) : symbol;
   }
 
-  /** Whether a -k frame of the call lies in an object whose path contains part. */
   /** A -k stack shows ld.so's own code making the call: its innermost frame is in ld.so. */
   boolean byLdso() {
     List<StackFrame> st = ev.stack();
     return !st.isEmpty() && st.get(0).object() != null && st.get(0).object().contains("/ld-linux");
   }
 
+  /** Whether a -k frame of the call lies in an object whose path contains part. */
   boolean stackIn(String part) {
     for (StackFrame f : ev.stack()) {
       if (f.object() != null && f.object().contains(part)) {

@@ -512,11 +512,11 @@ public final class Explainer {
     Space sp = spaces.get(h);
     boolean guessed = false;
     if (sp == null) {
-      guessed = last != null && !who.started() && !"execve".equals(sc.name());
+      boolean unstarted = !who.started() && !"execve".equals(sc.name());
+      guessed = last != null && unstarted;
       sp = guessed ? last : new Space();
-      if (!guessed && !who.started() && !"execve".equals(sc.name())) {
+      if (!guessed && unstarted) {
         sp.midway = true;
-        sp.thresholdFloor = true;
       }
       spaces.put(h, sp);
     }

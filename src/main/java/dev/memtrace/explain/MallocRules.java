@@ -416,7 +416,7 @@ final class MallocRules {
     String raised =
         c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
             ? ". The mmap threshold is "
-                + (c.sp.thresholdFloor ? "at least " : "")
+                + (c.sp.thresholdFloor() ? "at least " : "")
                 + c.sp.mmapThreshold
                 + " since a free raised it, so "
                 + "requests below that now grow [heap] instead of getting their own mapping"
@@ -502,7 +502,7 @@ final class MallocRules {
             : "tail starts at " + hex(a) + " = aligned start + 64 MiB");
   }
 
-  /** What a threshold known only as a lower bound adds ({@link Space#thresholdFloor}). */
+  /** What a threshold known only as a lower bound adds ({@link Space#thresholdFloor()}). */
   private static final String FLOOR =
       " or more: the trace does not show the process start, and earlier frees may have raised"
           + " it";
@@ -525,9 +525,9 @@ final class MallocRules {
             + " back to the kernel (munmap_chunk unmaps the whole "
             + len
             + "-byte mapping). "
-            + (c.sp.thresholdFloor
+            + (c.sp.thresholdFloor()
                 ? "glibc's dynamic mmap threshold is now at least "
-                    + Math.max(t.value(), c.sp.mmapThreshold)
+                    + t.value()
                     + ": a free raises it to the freed chunk's size "
                     + chunk
                     + leadText
@@ -685,7 +685,7 @@ final class MallocRules {
     return Said.of(
             "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
                 + threshold
-                + (c.sp.thresholdFloor ? FLOOR : "")
+                + (c.sp.thresholdFloor() ? FLOOR : "")
                 + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
                 + len
                 + " bytes fits "

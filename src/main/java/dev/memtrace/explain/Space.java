@@ -64,14 +64,6 @@ final class Space {
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 
-  /**
-   * {@link #mmapThreshold} is only a lower bound: the space was met {@link #midway}, and frees
-   * before the trace began may have raised glibc's dynamic threshold (free raises it, never lowers
-   * it, up to DEFAULT_MMAP_THRESHOLD_MAX). Cleared when the space's first brk is brk(0): it started
-   * there.
-   */
-  boolean thresholdFloor;
-
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
 
@@ -167,7 +159,6 @@ final class Space {
     this.midway = from.midway;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
-    this.thresholdFloor = from.thresholdFloor;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
     this.threadStack = from.threadStack;
@@ -221,6 +212,15 @@ final class Space {
    */
   boolean withoutGlibc() {
     return exe != null && startBrk < 0;
+  }
+
+  /**
+   * {@link #mmapThreshold} is only a lower bound: the space was met {@link #midway} and no brk(0)
+   * showed its start, so frees before the trace began may have raised glibc's dynamic threshold
+   * (free raises it, never lowers it, up to DEFAULT_MMAP_THRESHOLD_MAX).
+   */
+  boolean thresholdFloor() {
+    return midway && startBrk < 0;
   }
 
   private static final Pattern USE_GC =

@@ -126,9 +126,6 @@ final class State {
           // start of [heap]. A space met later in its life (strace -p) first shows brk(x), from a
           // break whose start the trace does not show
           sp.startBrk = r;
-          // a space met midway that starts with brk(0) started here: the threshold is glibc's
-          // default (a -e trace= that leaves out execve, not an attach)
-          sp.thresholdFloor = false;
         }
         if (sp.startBrk < 0) {
           sp.brk = r;

@@ -73,7 +73,6 @@ final class When {
     return c -> c.advice().contains(name);
   }
 
-  /** ld.so has not yet installed the main thread's TLS: still in startup. */
   /**
    * The program is still starting: ld.so or libc's startup runs. A space met later in its life
    * (strace -p, or a pid whose start the trace leaves out) counts as starting only once its first

@@ -61,7 +61,7 @@ final class MemoryCalls {
                         + " of this task's address space: only brk and execve move it, so an"
                         + " execve the trace does not show replaced the space; the model starts a"
                         + " fresh one here");
-            ProcessCalls.unseenExec(m, t);
+            ProcessCalls.freshSpace(m, t);
           }
           boolean fresh = t.mm.freshExec;
           t.mm.freshExec = false;

@@ -107,18 +107,11 @@ final class ProcessCalls {
   }
 
   /**
-   * An execve the trace does not show replaced the task's address space ({@link
-   * MemoryCalls#unseenExec}): a fresh space, with no image laid out in it, since the trace does not
-   * say which program runs.
+   * What every execve does to the task: the other threads go, a fresh space, fds closed on exec. An
+   * execve the trace does not show ({@link MemoryCalls#unseenExec}) does this alone: the trace does
+   * not say which program runs, so no image is laid out.
    */
-  static void unseenExec(MemoryModel m, Task t) {
-    freshSpace(m, t);
-  }
-
-  /**
-   * What every execve does to the task: the other threads go, a fresh space, fds closed on exec.
-   */
-  private static void freshSpace(MemoryModel m, Task t) {
+  static void freshSpace(MemoryModel m, Task t) {
     m.removeOtherThreads(t);
     if (t.tgid != t.tid && t.tid != 0) {
       t.process = new Handle(t.tid);
