@@ -290,24 +290,46 @@ final class Buffers {
     if (t.cls() != RegionClass.MALLOC_MMAP || sp.ioBuffer == span.start() || count <= 0) {
       return sp.ioBuffer == span.start();
     }
+    if (t.ioBlock() > 0) {
+      // identified before by its own block, and another buffer was in use since: it is that
+      // buffer again when the length is its block, and never renamed for another length
+      if (count != t.ioBlock()) {
+        return false;
+      }
+      sp.ioBuffer = span.start();
+      sp.ioBlock = count;
+      sp.ioFds.clear();
+      sp.candidate = -1;
+      return true;
+    }
     long size = span.size();
     Calc aligned = Glibc.alignedAllocMmap(Glibc.PAGE, count);
     Calc plain = Glibc.mallocMmap(count);
-    boolean isAligned = aligned.value() == size;
-    boolean isPlain = !isAligned && plain.value() == size;
+    // where the buffer starts in the mapping: one page in for an aligned chunk, after the 16-byte
+    // chunk header for a plain one (a printed address elsewhere is a call through the middle of
+    // some buffer, whose length says nothing of the buffer's size)
+    boolean isAligned =
+        aligned.value() == size
+            && (addr.isEmpty() || addr.getAsLong() == span.start() + Glibc.PAGE);
+    boolean isPlain =
+        !isAligned
+            && plain.value() == size
+            && (addr.isEmpty() || addr.getAsLong() == span.start() + 2 * Glibc.SIZE_SZ);
     if (!isAligned && !isPlain) {
       return false;
     }
     String prog = sp.program();
     boolean coreutils = COREUTILS.contains(prog);
+    String verb = c.name().startsWith("write") || c.name().startsWith("pwrite") ? "write" : "read";
     // coreutils read and write through one block-sized buffer (their source says so); of another
-    // program the trace shows only that a read of this length fits the mapping
-    String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : "read") + " buffer";
+    // program the trace shows only that a read (or write) of this length fits the mapping
+    String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
     String use =
         coreutils
             ? "the block size it then reads and writes with, first at line " + c.line()
-            : "the length of the read at line " + c.line();
+            : "the length of the " + verb + " at line " + c.line();
     t.refine(RegionClass.MALLOC_MMAP, what);
+    t.ioBlock(count);
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
     sp.ioFds.clear();
@@ -380,7 +402,9 @@ final class Buffers {
                 + prog
                 + "'s "
                 + count
-                + "-byte read at line "
+                + "-byte "
+                + verb
+                + " at line "
                 + c.line()
                 + ": glibc malloc's mmap path maps "
                 + size

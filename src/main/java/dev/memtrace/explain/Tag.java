@@ -24,6 +24,9 @@ public final class Tag {
   /** A munmap took part of the range and left the rest. */
   private boolean cut;
 
+  /** The block size a read or write identified this mapping as the I/O buffer of, 0 if none. */
+  private long ioBlock;
+
   /**
    * The event that made this tag, while it waits in the explain stage's window (later events amend
    * its reasons through it); null once it has left.
@@ -83,6 +86,15 @@ public final class Tag {
 
   void cut(boolean value) {
     this.cut = value;
+  }
+
+  /** The block size a read or write identified this mapping as the I/O buffer of, 0 if none. */
+  long ioBlock() {
+    return ioBlock;
+  }
+
+  void ioBlock(long bytes) {
+    this.ioBlock = bytes;
   }
 
   /** Tells more about the region: a later event showed what it is for. */

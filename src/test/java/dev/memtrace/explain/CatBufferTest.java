@@ -52,6 +52,38 @@ class CatBufferTest {
     assertThat(out.why(mmap + 1)).contains("made at line " + mmap);
   }
 
+  @Test
+  void aWriteThroughTheMiddleOfABufferDoesNotNameItsSizeAndAWriteIsNotARead() {
+    // zstd -T2 under -X raw (seen live): its output buffer is malloc(ZSTD_CStreamOutSize()), a
+    // plain 135168-byte mmap chunk; the compressed blocks are written from wherever they start in
+    // it. A 126976-byte write 4024 bytes in fitted aligned_alloc(4096, 126976)'s arithmetic and
+    // named the mapping "zstd's 126976-byte read buffer", with a 4080-byte lead at its free
+    Run.Out out =
+        Run.explain(
+            """
+        6805 22:01:20.100000 execve("/usr/bin/zstd", ["zstd", "-T2", "big.txt"], 0x7ffd5ab3e4f8 /* 38 vars */) = 0 <0.000400>
+        6805 22:01:20.100100 brk(NULL)         = 0x55fe550f0000 <0.000010>
+        6805 22:01:20.100200 brk(NULL)         = 0x55fe550f0000 <0.000010>
+        6805 22:01:20.100300 brk(0x55fe55111000) = 0x55fe55111000 <0.000010>
+        6805 22:01:20.100400 mmap(NULL, 135168, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fb554e0b000 <0.000020>
+        6805 22:01:20.100500 write(0x4, 0x7fb554e0bfb8, 0x1f000) = 0x1f000 <0.000100>
+        6805 22:01:20.100600 write(0x4, 0x7fb554e0b010, 0x20000) = 0x20000 <0.000100>
+        6805 22:01:20.100700 write(0x4, 0x7fb554e0b010, 0x1f000) = 0x1f000 <0.000100>
+        6805 22:01:20.100800 munmap(0x7fb554e0b000, 135168) = 0 <0.000030>
+        """);
+    assertThat(out.why(6))
+        .contains("4024 bytes into the 135168-byte malloc chunk made at line 5")
+        .doesNotContain("126976-byte");
+    assertThat(out.why(7)).contains("16 bytes into zstd's 131072-byte write buffer made at line 5");
+    assertThat(out.why(8))
+        .as("named once, by the write whose length fits it")
+        .contains("16 bytes into zstd's 131072-byte write buffer made at line 5");
+    assertThat(out.why(9))
+        .contains("free() gives zstd's 131072-byte write buffer made at line 5")
+        .doesNotContain("lead bytes before the aligned chunk")
+        .doesNotContain("read buffer");
+  }
+
   static int lineOf(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(
