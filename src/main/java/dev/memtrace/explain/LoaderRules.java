@@ -120,12 +120,15 @@ final class LoaderRules {
             .when(
                 ok(),
                 prot("PROT_READ"),
+                // a data segment ld.so mapped; or, in a startup the trace shows, memory no call
+                // in it made (the executable's and ld.so's own data, mapped by the kernel): not an
+                // anonymous mapping a call made, nor anything in a process met midway
                 c ->
-                    !c.sp.mallocStarted
-                        || relroTarget(c) != null
+                    inDataSegment(c)
                         || c.sp.tags.at(c.addr()) == null
-                            && c.addr() < 0x7f0000000000L
-                            && c.sp.loading == null)
+                            && !When.midwayUnknown(c)
+                            && (!c.sp.mallocStarted
+                                || c.addr() < 0x7f0000000000L && c.sp.loading == null))
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
         MINIMAL_MALLOC);
@@ -240,6 +243,12 @@ final class LoaderRules {
             toEnd ? Basis.ARITHMETIC : Basis.PATTERN,
             arith)
         .tag(RegionClass.IMAGE_BSS, l.shortName() + " .bss", l.path());
+  }
+
+  /** Whether the mprotect address lies in a data segment ld.so mapped (its file named or not). */
+  private static boolean inDataSegment(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    return s != null && s.tag().cls() == RegionClass.IMAGE_DATA;
   }
 
   /** The object whose data segment the mprotect address lies in, or null. */

@@ -88,7 +88,7 @@ final class When {
   }
 
   /** A space met midway whose startup the trace does not show. */
-  private static boolean midwayUnknown(Ctx c) {
+  static boolean midwayUnknown(Ctx c) {
     return c.sp.midway && c.sp.startBrk < 0 && !c.byLdso();
   }
 

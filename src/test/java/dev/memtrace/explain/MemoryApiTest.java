@@ -39,6 +39,36 @@ class MemoryApiTest {
   }
 
   @Test
+  void mprotectReadOnlyOfAnAnonymousMappingOrInAProcessMetMidwayIsNotRelro() {
+    // _dl_protect_relro protects an object's PT_GNU_RELRO part of its data segment: never
+    // anonymous memory an mmap in the trace made, and never at all once startup is over (a
+    // process strace attached to), unless dlopen is loading an object
+    Run.Out started =
+        Run.explain(
+            """
+        23391 19:49:14.819000 execve("/usr/bin/prog", ["prog"], 0x7ffc2b954ce0 /* 9 vars */) = 0 <0.000400>
+        23391 19:49:14.819700 brk(NULL)         = 0x55c295648000 <0.000040>
+        23391 19:49:14.819800 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb73000 <0.000062>
+        23391 19:49:14.819900 mprotect(0x7f637eb73000, 4096, PROT_READ) = 0 <0.000020>
+        23391 19:49:14.820000 mprotect(0x7f637ec00000, 16384, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(started.why(4))
+        .startsWith("changes 4096 bytes at offset 0x0 of the ")
+        .doesNotContain("RELRO");
+    assertThat(started.why(5))
+        .as("memory no call made, in a startup the trace shows: ld.so's own data")
+        .startsWith("RELRO: after relocating ld.so itself");
+    Run.Out midway =
+        Run.explain(
+            """
+        23391 19:49:14.820000 mprotect(0x7f637ec00000, 16384, PROT_READ) = 0 <0.000020>
+        23391 19:49:14.820100 mprotect(0x55c295600000, 4096, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(midway.why(1)).doesNotContain("RELRO");
+    assertThat(midway.why(2)).doesNotContain("RELRO");
+  }
+
+  @Test
   void aReadOnlyShmatIsShownReadOnly() {
     // do_shmat: SHM_RDONLY maps the segment PROT_READ; maps shows r--s (seen live)
     Run.Out out =
