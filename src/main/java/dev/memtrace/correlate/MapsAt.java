@@ -48,7 +48,10 @@ public final class MapsAt {
     void print(At at);
   }
 
-  /** What a first reading learnt: the load biases, the last line, the last memory call's line. */
+  /**
+   * What a first reading learnt: the load biases, the last line, and the line at which the last
+   * memory call had returned (its resumed half's, for a call another thread's line interrupted).
+   */
   public record Scan(Map<String, long[]> hints, int lastLine, int lastMemoryLine) {}
 
   public static Scan scan(TraceReader reader, ElfFiles files) throws IOException {
@@ -57,9 +60,9 @@ public final class MapsAt {
     int lastMemory = 0;
     for (TraceEvent e = reader.next(); e != null; e = reader.next()) {
       model.apply(e);
-      last = Math.max(last, e.line());
+      last = Math.max(last, e.source().endLine());
       if (e instanceof SyscallEvent c && c.succeeded() && MemoryModel.isMemoryCall(c.name())) {
-        lastMemory = Math.max(lastMemory, c.line());
+        lastMemory = Math.max(lastMemory, c.source().endLine());
       }
     }
     return new Scan(model.hints(), last, lastMemory);
@@ -73,8 +76,9 @@ public final class MapsAt {
   }
 
   /**
-   * Replays the log into model and hands the state after each line to printer; returns the last
-   * line read.
+   * Replays the log into model and hands the state after each line to printer: after every call
+   * that had returned when that line was read (a call split into unfinished and resumed halves
+   * returns at its resumed line). Returns the last line read.
    */
   public static int write(
       TraceReader reader,
@@ -90,15 +94,17 @@ public final class MapsAt {
     boolean anyPid = false;
     int lastLine = 0;
     for (TraceEvent e = reader.next(); e != null; e = reader.next()) {
-      while (!todo.isEmpty() && todo.first() < e.line() && e.line() > lastLine) {
+      // events come in the order their calls returned, so their end lines rise
+      int end = e.source().endLine();
+      while (!todo.isEmpty() && todo.first() < end && end > lastLine) {
         int line = todo.pollFirst();
         stage.before(line + 1);
         printer.print(new At(line, lastPid, anyPid, stage.model(), history));
       }
       AnnotatedEvent a = stage.annotate(e);
       history.record(stage.model(), e, a.changes());
-      if (e.line() >= lastLine) {
-        lastLine = e.line();
+      if (end >= lastLine) {
+        lastLine = end;
         if (e.pid() != null) {
           lastPid = e.pid();
           anyPid = true;

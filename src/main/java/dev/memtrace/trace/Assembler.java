@@ -193,7 +193,10 @@ final class Assembler {
     } else {
       src =
           new Source(
-              u.source().file(), u.source().line(), u.source().text() + "\n" + r.source().text());
+              u.source().file(),
+              u.source().line(),
+              u.source().text() + "\n" + r.source().text(),
+              r.source().endLine());
       prefix = r.prefix().pid() == null ? u.prefix() : u.prefix().withPid(r.prefix().pid());
       body = u.name() + "(" + u.argsText() + r.rest();
       how = SyscallEvent.Completion.JOINED;
@@ -269,7 +272,10 @@ final class Assembler {
     openLines++;
     Source src =
         new Source(
-            open.source().file(), open.source().line(), open.source().text() + "\n" + next.text());
+            open.source().file(),
+            open.source().line(),
+            open.source().text() + "\n" + next.text(),
+            next.endLine());
     Piece p = parser.parse(openText.toString(), src);
     if (p instanceof Piece.Open o) {
       if (openLines < MAX_JOIN_LINES && openText.length() < MAX_JOIN_CHARS) {

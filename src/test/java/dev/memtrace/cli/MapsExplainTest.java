@@ -124,6 +124,30 @@ class MapsExplainTest {
     Files.delete(log);
   }
 
+  /** A call another thread interrupted is cited whole, as one line, not as its two halves. */
+  @Test
+  void aCallSplitIntoUnfinishedAndResumedHalvesIsCitedAsOneLine() throws Exception {
+    Path log = Files.createTempFile("split", ".log");
+    Files.writeString(
+        log,
+        """
+        100 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000
+        100 mprotect(0x7f0000000000, 4096, PROT_READ <unfinished ...>
+        101 futex(0x7f0000009000, FUTEX_WAKE_PRIVATE, 1) = 0
+        100 <... mprotect resumed>) = 0
+        """);
+    Cli r = Cli.run("where", "0x7f0000000100", log.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .as("by default, after the line at which the log's last memory call returned")
+        .startsWith("# line 4 pid 100")
+        .contains("is in 7f0000000000-7f0000001000 r--p")
+        .contains("last changed by line 2: 100 mprotect(0x7f0000000000, 4096, PROT_READ) = 0")
+        .doesNotContain("\\012")
+        .doesNotContain("unfinished");
+    Files.delete(log);
+  }
+
   @Test
   void whereOutsideEveryRegionSaysHowFarPastTheNearest() {
     Cli r = Cli.run("where", "0x1000", cat.log().toString());
