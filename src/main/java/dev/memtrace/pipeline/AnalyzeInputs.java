@@ -100,7 +100,7 @@ final class AnalyzeInputs {
   }
 
   /** {@code PREFIX.<pid>} files beside a PREFIX that does not exist, by pid. */
-  private static List<Path> ffSet(Path prefix) {
+  static List<Path> ffSet(Path prefix) {
     Path dir = prefix.toAbsolutePath().getParent();
     String base = prefix.getFileName().toString() + ".";
     File[] found =

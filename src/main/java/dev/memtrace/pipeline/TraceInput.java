@@ -47,7 +47,18 @@ final class TraceInput {
     }
     Path p = Path.of(name);
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
-      err.println("memtrace: cannot read " + name);
+      List<Path> set = Files.exists(p) ? List.of() : AnalyzeInputs.ffSet(p);
+      err.println(
+          "memtrace: cannot read "
+              + name
+              + (set.isEmpty()
+                  ? ""
+                  : ": it names a strace -ff set ("
+                      + set.size()
+                      + " files, one per task), and this command reads one log; name one of"
+                      + " them, e.g. "
+                      + set.get(0)
+                      + " (analyze reads the whole set)"));
       return null;
     }
     if (!RecordingReader.isRecording(p)) {

@@ -149,6 +149,31 @@ class MapsExplainTest {
   }
 
   @Test
+  void anFfSetPrefixIsNamedAsSuchAndOneOfItsFilesOffered() throws Exception {
+    Path dir = Files.createTempDirectory("ffset");
+    Files.writeString(
+        dir.resolve("t.100"),
+        "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000\n");
+    Files.writeString(dir.resolve("t.101"), "brk(NULL) = 0x55000000\n");
+    Cli r = Cli.run("maps", "--explain", dir.resolve("t").toString());
+    assertThat(r.status()).isNotZero();
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "memtrace: cannot read "
+                + dir.resolve("t")
+                + ": it names a strace -ff set (2 files, one per task), and this command reads one"
+                + " log; name one of them, e.g. "
+                + dir.resolve("t.100")
+                + " (analyze reads the whole set)");
+    Cli one = Cli.run("where", "0x7f0000000010", dir.resolve("t.100").toString());
+    assertThat(one.status()).as(one.err()).isZero();
+    for (String f : new String[] {"t.100", "t.101"}) {
+      Files.delete(dir.resolve(f));
+    }
+    Files.delete(dir);
+  }
+
+  @Test
   void whereOutsideEveryRegionSaysHowFarPastTheNearest() {
     Cli r = Cli.run("where", "0x1000", cat.log().toString());
     assertThat(r.status()).as(r.err()).isZero();
