@@ -334,6 +334,9 @@ final class Specials {
       return;
     }
     Space sp = c.sp;
+    if (!sp.tlsInstalled && sp.exe != null && sp.startBrk < 0 && !sp.midway) {
+      sp.tpBeforeBrk = true;
+    }
     sp.tlsInstalled = true;
     if (a.addr().isEmpty()) {
       return; // nothing to place
@@ -543,6 +546,12 @@ final class Specials {
               + "syscall, up to RLIMIT_STACK"
               + (rlimit > 0 ? " (" + rlimit + " bytes)" : rlimit == -1 ? " (unlimited)" : "")
               + " and never shrinks; threads' stacks are separate mappings";
+    }
+    if ("[heap]".equals(name) && AllocatorRules.foreign(sp)) {
+      text =
+          "[heap]: only the brk area; glibc malloc's main arena is not what grows it here, since "
+              + AllocatorRules.notGlibcMalloc(sp)
+              + "; mmapped memory is not part of it";
     }
     if (text != null) {
       p.why.add(
