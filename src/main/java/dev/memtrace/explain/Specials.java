@@ -193,8 +193,8 @@ final class Specials {
           set
               + "reach this thread's TLS. No brk came before it, which glibc's startup always makes "
               + "first, so (inferred from the pattern) this is not glibc's TLS_INIT_TP: the "
-              + "program's own runtime (Go's runtime.settls, say) chose the block, which the call "
-              + "alone does not name",
+              + "program's own runtime or a C library other than glibc (Go's runtime.settls, "
+              + "musl's __init_tp, say) chose the block, which the call alone does not name",
           Basis.PATTERN,
           List.of("ARCH_SET_FS", "no brk since execve"));
     }

@@ -132,6 +132,7 @@ class AllocatorsTest {
   @Test
   void muslsStartupAndMallocAreNotGlibcs() {
     Run.Out out = Run.explain(MUSL);
+    assertThat(out.why(2)).contains("not glibc's TLS_INIT_TP").contains("musl's __init_tp");
     assertThat(out.at(4).why().get(0).rule()).isEqualTo("musl-brk-query");
     assertThat(out.why(4)).doesNotContain("ld.so learns").contains("alloc_meta");
     assertThat(out.at(5).why()).noneMatch(e -> e.rule().equals("brk-direct"));
