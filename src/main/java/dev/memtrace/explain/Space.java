@@ -70,6 +70,12 @@ final class Space {
   /** Set once the main thread's TLS was installed (ARCH_SET_FS): ld.so is done with startup. */
   boolean tlsInstalled;
 
+  /**
+   * The main thread's TLS block was found at the start of [heap]: a static glibc binary, whose
+   * startup (__libc_setup_tls) took it from the break, with no ld.so in the process.
+   */
+  boolean staticTls;
+
   /** The default pthread stack size, once prlimit64(RLIMIT_STACK) was seen; -1 unknown. */
   long threadStack = -1;
 
@@ -183,6 +189,7 @@ final class Space {
     this.mmapThreshold = from.mmapThreshold;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
+    this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
     this.allocator = from.allocator;

@@ -350,10 +350,15 @@ final class Specials {
     long off = fs - s.start();
     Tag t = s.tag();
     if (t.cls() == RegionClass.HEAP) {
-      // A static binary: __libc_setup_tls took the block with sbrk, at the start of [heap].
+      // A static binary: __libc_setup_tls took the block from the break, at the start of [heap]
+      // (glibc 2.36's _dl_early_allocate calls brk itself while sbrk's __curbrk is unset; __sbrk
+      // before 2.36).
+      sp.staticTls = true;
       String text =
           "The main thread's TLS block and TCB sit at the start of [heap]: a static "
-              + "binary's startup (__libc_setup_tls) takes them with sbrk, the brk made at line "
+              + "binary's startup (__libc_setup_tls) takes them from the break (brk(0), then brk "
+              + "by the block's size: _dl_early_allocate since glibc 2.36, __sbrk before), the brk "
+              + "made at line "
               + t.line()
               + "; FS points "
               + hex(off)

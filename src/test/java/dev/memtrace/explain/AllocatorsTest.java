@@ -149,4 +149,31 @@ class AllocatorsTest {
       assertThat(e.basis()).isEqualTo(Basis.PATTERN);
     }
   }
+
+  /**
+   * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
+   * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
+   */
+  private static final String GLIBC_STATIC =
+      """
+      4891  21:59:57.804258 execve("./m_static", ["./m_static"], 0x7ffc3bd3cdd8 /* 39 vars */) = 0 <0.001277>
+      4891  21:59:57.806444 brk(NULL)         = 0x10cc000 <0.000038>
+      4891  21:59:57.806536 brk(0x10ccd00)    = 0x10ccd00 <0.000043>
+      4891  21:59:57.806707 arch_prctl(ARCH_SET_FS, 0x10cc380) = 0 <0.000069>
+      4891  21:59:57.807535 getrandom("\\x14\\x3d\\xdf\\x99\\x99\\xab\\x11\\x44", 8, GRND_NONBLOCK) = 8 <0.000045>
+      4891  21:59:57.807623 brk(NULL)         = 0x10ccd00 <0.000016>
+      4891  21:59:57.807671 brk(0x10edd00)    = 0x10edd00 <0.000020>
+      4891  21:59:57.807724 brk(0x10ee000)    = 0x10ee000 <0.000017>
+      """;
+
+  @Test
+  void aStaticGlibcBinaryHasNoLdsoAndItsTlsBlockIsNotTakenWithSbrk() {
+    Run.Out out = Run.explain(GLIBC_STATIC);
+    assertThat(out.why(3)).contains("_dl_early_allocate").doesNotContain("with sbrk");
+    assertThat(out.why(6))
+        .contains("__curbrk")
+        .contains("there is no ld.so here")
+        .doesNotContain("ld.so learnt");
+    assertThat(out.why(8)).contains("took its TLS block from the break");
+  }
 }
