@@ -258,4 +258,32 @@ final class AllocatorRules {
             hex(c.sp.brk) + (inc > 0 ? " + " + inc : " - " + -inc) + " = " + hex(c.addr()));
     return inc > 0 ? s.tag(RegionClass.HEAP, "[heap]") : s;
   }
+
+  /**
+   * What a MADV_DONTNEED or MADV_FREE in a jemalloc or tcmalloc process fits, as a clause: a whole
+   * one-page mapping is jemalloc's pages_boot probing the advice; anything else its purging of
+   * unused pages (pages_purge_forced and pages_purge_lazy, src/pages.c), or tcmalloc's
+   * TCMalloc_SystemRelease (src/system-alloc.cc).
+   */
+  static String purge(Ctx c, TagMap.Span s, String advice) {
+    String who = c.sp.allocator + " is this process's malloc (line " + c.sp.allocatorLine + ")";
+    if (!c.sp.allocator.equals("jemalloc")) {
+      return "; fits tcmalloc giving free spans of its page heap back to the kernel "
+          + "(TCMalloc_SystemRelease): "
+          + who;
+    }
+    if (s.size() == Glibc.PAGE && c.addr() == s.start() && c.length() == Glibc.PAGE) {
+      return "; fits jemalloc's start-up probe of the advice on a page of its own (pages_boot: "
+          + (advice.equals("MADV_DONTNEED")
+              ? "madvise_MADV_DONTNEED_zeroes_pages checks that the page reads back as zeros"
+              : "it tries MADV_FREE once to learn whether lazy purging works")
+          + "): "
+          + who;
+    }
+    return "; fits jemalloc handing unused pages of its extents back ("
+        + (advice.equals("MADV_DONTNEED") ? "pages_purge_forced" : "pages_purge_lazy")
+        + "): its decay purging (dirty_decay_ms, 10 s by default) or a purge the program asked "
+        + "for through mallctl; "
+        + who;
+  }
 }

@@ -353,7 +353,15 @@ final class MappingRules {
                         "drop this process's pages now; shared or file-backed contents are "
                             + "kept and come back on the next touch";
                   }
-                  if (a.equals("MADV_DONTNEED") && s != null && s.tag().cls() == RegionClass.HEAP) {
+                  if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
+                      && s != null
+                      && (s.tag().cls() == RegionClass.ANON || s.tag().cls() == RegionClass.HEAP)
+                      && c.sp.allocator != null) {
+                    meaning += AllocatorRules.purge(c, s, a);
+                  } else if (a.equals("MADV_DONTNEED")
+                      && s != null
+                      && s.tag().cls() == RegionClass.HEAP
+                      && !AllocatorRules.foreign(c.sp)) {
                     // mtrim (malloc/malloc.c) is glibc's only MADV_DONTNEED in the main arena
                     meaning +=
                         "; in [heap] glibc malloc does this only in malloc_trim, which drops "

@@ -39,6 +39,7 @@ class AllocatorsTest {
       4768  21:59:54.233313 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa763600000 <0.000019>
       4768  21:59:54.233872 brk(NULL)         = 0x56232532f000 <0.000060>
       4768  21:59:54.234622 munmap(0x7fa763600000, 2097152) = 0 <0.000042>
+      4768  21:59:54.234700 madvise(0x7fa763a04000, 16384, MADV_DONTNEED) = 0 <0.000112>
       """;
 
   @Test
@@ -58,6 +59,7 @@ class AllocatorsTest {
     assertThat(brk.basis()).isEqualTo(Basis.PATTERN);
     assertThat(brk.text()).contains("extent_dss_boot").doesNotContain("ld.so learnt");
     assertThat(out.why(17)).doesNotContain("munmap_chunk").doesNotContain("threshold rises");
+    assertThat(out.why(18)).contains("pages_purge_forced").doesNotContain("malloc_trim");
   }
 
   @Test
