@@ -51,7 +51,7 @@ final class LoaderRules {
                         Basis.PATTERN,
                         "brk(NULL) returned a break no brk in the trace set")),
         Rule.on("ldso-brk-query", "brk")
-            .when(addrIs(0), c -> c.sp.startBrk < 0)
+            .when(addrIs(0), c -> c.sp.startBrk < 0 && !c.sp.tpBeforeBrk)
             .frames("_dl_sysdep_start")
             .says(
                 c ->
@@ -91,6 +91,7 @@ final class LoaderRules {
                           c.line(),
                           c.fd().getAsLong());
                   c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
+                  AllocatorRules.loaded(c);
                 })
             .says(LoaderRules::span),
         Rule.on("ldso-segment", "mmap")

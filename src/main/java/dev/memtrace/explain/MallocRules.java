@@ -115,8 +115,13 @@ final class MallocRules {
             .says(
                 c ->
                     Said.of(
-                        "glibc's sbrk first asks for the current break (brk(0)): libc keeps its own "
-                            + "copy of the break, separate from the one ld.so learnt",
+                        c.sp.staticTls
+                            ? "glibc's sbrk first asks for the current break (brk(0)): its copy of "
+                                + "the break (__curbrk) is still unset, since the static binary's "
+                                + "startup took its TLS block with brk calls of its own "
+                                + "(_dl_early_allocate, glibc 2.36 and later); there is no ld.so here"
+                            : "glibc's sbrk first asks for the current break (brk(0)): libc keeps "
+                                + "its own copy of the break, separate from the one ld.so learnt",
                         Basis.PATTERN,
                         "brk(NULL) after startup, before a brk that moves the break")),
         Rule.on("malloc-brk-align", "brk")
@@ -137,8 +142,8 @@ final class MallocRules {
                                 + (c.addr() - c.sp.brk)
                                 + " bytes to the next page "
                                 + "boundary: the break was not page-aligned (a static binary's startup took "
-                                + "its TLS block with sbrk), so malloc's sysmalloc corrects it to keep the "
-                                + "heap's top on a page boundary",
+                                + "its TLS block from the break), so malloc's sysmalloc corrects it to keep "
+                                + "the heap's top on a page boundary",
                             Basis.ARITHMETIC,
                             hex(c.sp.brk)
                                 + " + "

@@ -191,9 +191,13 @@ final class MappingRules {
                     Said.of(
                             "fits CPython's small-object allocator (obmalloc) taking a new 1 MiB "
                                 + "arena straight from mmap (_PyObject_ArenaMmap; ARENA_SIZE is 1 MiB "
-                                + "since 3.10); objects up to 512 bytes live in its pools. The size "
-                                + "alone does not rule out glibc malloc: malloc(n) for n from 1044457 "
-                                + "to 1048552 maps exactly 1048576 bytes too",
+                                + "since 3.10); objects up to 512 bytes live in its pools. "
+                                + (c.sp.allocator != null
+                                    ? "glibc malloc, whose mmap path would map 1048576 bytes for a "
+                                        + "malloc(n) too, is not this process's allocator: "
+                                        + AllocatorRules.notGlibcMalloc(c.sp)
+                                    : "The size alone does not rule out glibc malloc: malloc(n) for "
+                                        + "n from 1044457 to 1048552 maps exactly 1048576 bytes too"),
                             Basis.PATTERN,
                             "1048576-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython obmalloc arena")),
@@ -349,7 +353,15 @@ final class MappingRules {
                         "drop this process's pages now; shared or file-backed contents are "
                             + "kept and come back on the next touch";
                   }
-                  if (a.equals("MADV_DONTNEED") && s != null && s.tag().cls() == RegionClass.HEAP) {
+                  if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
+                      && s != null
+                      && (s.tag().cls() == RegionClass.ANON || s.tag().cls() == RegionClass.HEAP)
+                      && c.sp.allocator != null) {
+                    meaning += AllocatorRules.purge(c, s, a);
+                  } else if (a.equals("MADV_DONTNEED")
+                      && s != null
+                      && s.tag().cls() == RegionClass.HEAP
+                      && !AllocatorRules.foreign(c.sp)) {
                     // mtrim (malloc/malloc.c) is glibc's only MADV_DONTNEED in the main arena
                     meaning +=
                         "; in [heap] glibc malloc does this only in malloc_trim, which drops "
@@ -592,9 +604,31 @@ final class MappingRules {
                   + String.join("|", extra)
                   + ", which glibc malloc never passes, so the "
                   + "program or a library asked the kernel for it itself"
-                  + what,
+                  + what
+                  + ("jemalloc".equals(c.sp.allocator) && extra.equals(Set.of("MAP_NORESERVE"))
+                      ? ". It fits jemalloc's own mappings: jemalloc is this process's malloc "
+                          + "(its library mapped before libc.so.6 at line "
+                          + c.sp.allocatorLine
+                          + "), and pages_boot adds MAP_NORESERVE to the flags of every mmap it "
+                          + "makes when /proc/sys/vm/overcommit_memory lets the kernel overcommit"
+                      : ""),
               Basis.PATTERN,
               "flags " + c.text(3))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    if (AllocatorRules.foreign(c.sp) && c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))) {
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "): glibc malloc's mmap threshold says nothing here, since "
+                  + AllocatorRules.notGlibcMalloc(c.sp)
+                  + "; "
+                  + (c.sp.allocator != null ? c.sp.allocator + ", " : "")
+                  + "the program or a library asked the kernel for it",
+              Basis.PATTERN,
+              "glibc malloc is not this process's allocator")
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (!c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))) {

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * @param effect run once the call's range is tagged, only for the row that spoke
  * @param byAllocator whether the row tells glibc malloc's doing: it does not apply where -k shows a
  *     runtime (the JVM, node) asking the kernel itself, nor in a process without glibc ({@link
- *     Space#withoutGlibc})
+ *     Space#withoutGlibc}), nor where another allocator took malloc's place ({@link
+ *     Space#allocator})
  */
 record Rule(
     String id,
@@ -137,6 +138,9 @@ record Rule(
     }
     if (byAllocator && c.sp.withoutGlibc()) {
       return false; // no brk since execve: glibc, and so its malloc, is not in this process
+    }
+    if (byAllocator && c.sp.allocator != null) {
+      return false; // jemalloc or tcmalloc, loaded before libc.so.6, is the process's malloc
     }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {

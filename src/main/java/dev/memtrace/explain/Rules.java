@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole rule table, in the order it is read: failures first (they changed nothing), ld.so
+ * The whole rule table, in the order it is read: failures first (they changed nothing), the brk and
+ * mmap calls of an allocator that is not glibc's (before ld.so's brk(0) row claims them), ld.so
  * (startup calls look like others), the JVM's shapes, threads, runtimes' own allocators, malloc,
  * and the general mappings, whose last rows are the catch-alls.
  */
@@ -27,6 +28,7 @@ final class Rules {
   private static List<Rule> build() {
     List<Rule> all = new ArrayList<>();
     all.addAll(FailureRules.rules());
+    all.addAll(AllocatorRules.rules());
     all.addAll(LoaderRules.rules());
     all.addAll(JvmRules.rules());
     all.addAll(GoRules.rules());

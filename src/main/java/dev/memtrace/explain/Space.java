@@ -70,6 +70,12 @@ final class Space {
   /** Set once the main thread's TLS was installed (ARCH_SET_FS): ld.so is done with startup. */
   boolean tlsInstalled;
 
+  /**
+   * The main thread's TLS block was found at the start of [heap]: a static glibc binary, whose
+   * startup (__libc_setup_tls) took it from the break, with no ld.so in the process.
+   */
+  boolean staticTls;
+
   /** The default pthread stack size, once prlimit64(RLIMIT_STACK) was seen; -1 unknown. */
   long threadStack = -1;
 
@@ -105,6 +111,28 @@ final class Space {
 
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
+
+  /**
+   * The allocator that takes glibc malloc's place, as the trace shows it: "jemalloc" or "tcmalloc"
+   * when ld.so mapped its library before libc.so.6 at startup (LD_PRELOAD, or a program linked with
+   * it), so that its malloc comes first in the global lookup scope (_dl_lookup_symbol_x searches
+   * the objects in load order); null when none. glibc malloc's rules do not apply then.
+   */
+  String allocator;
+
+  /** The line of the mmap that mapped {@link #allocator}'s library. */
+  int allocatorLine;
+
+  /** ld.so mapped glibc's libc.so.6 in this space. */
+  boolean libcLoaded;
+
+  /**
+   * The thread pointer was set (ARCH_SET_FS) before any brk since execve: glibc's startup asks for
+   * the break first (ld.so's _dl_sysdep_start, a static binary's __libc_setup_tls), so this process
+   * did not start as glibc's does (musl's __init_tp, or a runtime like Go's), and glibc's rules do
+   * not apply to it even once it calls brk.
+   */
+  boolean tpBeforeBrk;
 
   /** The Java heap's reserved size and the line of its reservation; 0 before it is seen. */
   long javaHeap;
@@ -161,8 +189,13 @@ final class Space {
     this.mmapThreshold = from.mmapThreshold;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
+    this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+    this.allocator = from.allocator;
+    this.allocatorLine = from.allocatorLine;
+    this.libcLoaded = from.libcLoaded;
+    this.tpBeforeBrk = from.tpBeforeBrk;
   }
 
   /** A process used this space. */
@@ -208,10 +241,11 @@ final class Space {
    * Whether glibc is not in this space: the trace showed its execve and no brk since. glibc's
    * startup asks for the break before anything else (ld.so's _dl_sysdep_start, or a static binary's
    * __libc_setup_tls), so a program that maps memory before any brk runs without it (a Go binary,
-   * its own runtime managing its memory), and glibc malloc's rules do not apply.
+   * its own runtime managing its memory), and glibc malloc's rules do not apply; nor in one that
+   * set its thread pointer before its first brk ({@link #tpBeforeBrk}: musl's startup).
    */
   boolean withoutGlibc() {
-    return exe != null && startBrk < 0;
+    return exe != null && (startBrk < 0 || tpBeforeBrk);
   }
 
   /**

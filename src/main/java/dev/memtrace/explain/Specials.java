@@ -193,8 +193,8 @@ final class Specials {
           set
               + "reach this thread's TLS. No brk came before it, which glibc's startup always makes "
               + "first, so (inferred from the pattern) this is not glibc's TLS_INIT_TP: the "
-              + "program's own runtime (Go's runtime.settls, say) chose the block, which the call "
-              + "alone does not name",
+              + "program's own runtime or a C library other than glibc (Go's runtime.settls, "
+              + "musl's __init_tp, say) chose the block, which the call alone does not name",
           Basis.PATTERN,
           List.of("ARCH_SET_FS", "no brk since execve"));
     }
@@ -334,6 +334,9 @@ final class Specials {
       return;
     }
     Space sp = c.sp;
+    if (!sp.tlsInstalled && sp.exe != null && sp.startBrk < 0 && !sp.midway) {
+      sp.tpBeforeBrk = true;
+    }
     sp.tlsInstalled = true;
     if (a.addr().isEmpty()) {
       return; // nothing to place
@@ -347,10 +350,15 @@ final class Specials {
     long off = fs - s.start();
     Tag t = s.tag();
     if (t.cls() == RegionClass.HEAP) {
-      // A static binary: __libc_setup_tls took the block with sbrk, at the start of [heap].
+      // A static binary: __libc_setup_tls took the block from the break, at the start of [heap]
+      // (glibc 2.36's _dl_early_allocate calls brk itself while sbrk's __curbrk is unset; __sbrk
+      // before 2.36).
+      sp.staticTls = true;
       String text =
           "The main thread's TLS block and TCB sit at the start of [heap]: a static "
-              + "binary's startup (__libc_setup_tls) takes them with sbrk, the brk made at line "
+              + "binary's startup (__libc_setup_tls) takes them from the break (brk(0), then brk "
+              + "by the block's size: _dl_early_allocate since glibc 2.36, __sbrk before), the brk "
+              + "made at line "
               + t.line()
               + "; FS points "
               + hex(off)
@@ -543,6 +551,12 @@ final class Specials {
               + "syscall, up to RLIMIT_STACK"
               + (rlimit > 0 ? " (" + rlimit + " bytes)" : rlimit == -1 ? " (unlimited)" : "")
               + " and never shrinks; threads' stacks are separate mappings";
+    }
+    if ("[heap]".equals(name) && AllocatorRules.foreign(sp)) {
+      text =
+          "[heap]: only the brk area; glibc malloc's main arena is not what grows it here, since "
+              + AllocatorRules.notGlibcMalloc(sp)
+              + "; mmapped memory is not part of it";
     }
     if (text != null) {
       p.why.add(

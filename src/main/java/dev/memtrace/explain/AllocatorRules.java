@@ -1,0 +1,289 @@
+package dev.memtrace.explain;
+
+import static dev.memtrace.explain.Ctx.hex;
+import static dev.memtrace.explain.When.*;
+
+import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.timeline.RegionClass;
+import java.util.List;
+
+/**
+ * Processes whose memory glibc malloc does not manage, as far as the trace shows it: jemalloc or
+ * tcmalloc mapped by ld.so before libc.so.6 (LD_PRELOAD, or linked in), whose malloc then comes
+ * first in the lookup scope; and a process that set its thread pointer before any brk, which
+ * glibc's startup never does (musl). Their brk and mmap calls are told by what the allocator's own
+ * source does (jemalloc 5.3 src/extent_dss.c and src/pages.c, gperftools src/system-alloc.cc, musl
+ * src/malloc/mallocng/malloc.c), never by glibc's thresholds and top_pad.
+ */
+final class AllocatorRules {
+  private AllocatorRules() {}
+
+  /** musl mallocng's MMAP_THRESHOLD, IB and UNIT (src/malloc/mallocng/meta.h). */
+  static final long MUSL_MMAP_THRESHOLD = 131052;
+
+  static final long MUSL_OVERHEAD = 4 + 16;
+
+  /** The allocators told apart by their library's file name. */
+  private static final List<String[]> LIBRARIES =
+      List.of(new String[] {"libjemalloc", "jemalloc"}, new String[] {"libtcmalloc", "tcmalloc"});
+
+  /**
+   * ld.so mapped an object (the span of ldso-span): libc.so.6, or an allocator's library before it
+   * at startup, which then supplies malloc.
+   */
+  static void loaded(Ctx c) {
+    String path = c.filePath();
+    if (path == null) {
+      return;
+    }
+    String file = path.substring(path.lastIndexOf('/') + 1);
+    if (file.startsWith("libc.so.6")) {
+      c.sp.libcLoaded = true;
+      return;
+    }
+    if (c.sp.libcLoaded || c.sp.tlsInstalled || c.sp.allocator != null) {
+      return;
+    }
+    for (String[] lib : LIBRARIES) {
+      if (file.startsWith(lib[0] + ".so") || file.startsWith(lib[0] + "_")) {
+        c.sp.allocator = lib[1];
+        c.sp.allocatorLine = c.line();
+      }
+    }
+  }
+
+  /** Why glibc malloc is not this process's allocator, as a clause. */
+  static String notGlibcMalloc(Space sp) {
+    if (sp.allocator != null) {
+      return sp.allocator
+          + "'s library, which ld.so mapped before libc.so.6 (line "
+          + sp.allocatorLine
+          + "), supplies malloc: it comes first in the lookup scope";
+    }
+    return "this process set its thread pointer before any brk, which glibc's startup never does";
+  }
+
+  /**
+   * Whether glibc malloc is known not to be this process's allocator, and another one is: jemalloc
+   * or tcmalloc, or a C library that set the thread pointer before its malloc's first brk (musl). A
+   * process that never called brk (Go) is left to the rules that know its runtime.
+   */
+  static boolean foreign(Space sp) {
+    return sp.allocator != null || (sp.tpBeforeBrk && sp.startBrk >= 0);
+  }
+
+  private static long muslBase(Ctx c) {
+    return Glibc.alignUp(c.sp.startBrk, Glibc.PAGE);
+  }
+
+  static List<Rule> rules() {
+    return List.of(
+        Rule.on("musl-brk-query", "brk")
+            .when(addrIs(0), c -> c.sp.startBrk < 0 && c.sp.tpBeforeBrk)
+            .says(
+                c ->
+                    Said.of(
+                        "the first brk(0) of this address space comes after the thread pointer "
+                            + "was set, which glibc's startup never does (ld.so's _dl_sysdep_start "
+                            + "and a static binary's __libc_setup_tls ask for the break first): not "
+                            + "ld.so learning the break. It fits musl's malloc: mallocng's "
+                            + "alloc_meta reads the break "
+                            + "with brk(0) before it takes two pages there for its metadata. "
+                            + "[heap] will start at "
+                            + hex(c.result()),
+                        Basis.PATTERN,
+                        "ARCH_SET_FS before the first brk since execve")),
+        Rule.on("musl-brk", "brk")
+            .when(ok(), c -> c.sp.tpBeforeBrk && c.sp.startBrk >= 0 && c.addr() > c.sp.brk)
+            .says(AllocatorRules::muslBrk),
+        Rule.on("musl-meta-guard", "mmap")
+            .when(
+                ok(),
+                anon(),
+                flag("MAP_FIXED"),
+                prot(),
+                lengthIs(Glibc.PAGE),
+                c -> c.sp.tpBeforeBrk && c.sp.startBrk >= 0 && c.addr() == muslBase(c))
+            .says(
+                c ->
+                    Said.of(
+                            "fits musl's malloc: mallocng's alloc_meta makes the lower of the two "
+                                + "pages it took with brk a PROT_NONE guard (MAP_FIXED over "
+                                + hex(c.addr())
+                                + ", the break brk(0) returned), a guard right below the "
+                                + "metadata page above it",
+                            Basis.PATTERN,
+                            "PROT_NONE page at the first break " + hex(c.sp.startBrk))
+                        .tag(RegionClass.GUARD, "guard page below malloc metadata")),
+        Rule.on("musl-mmap", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                c -> c.sp.tpBeforeBrk && c.sp.startBrk >= 0)
+            .says(AllocatorRules::muslMmap),
+        Rule.on("allocator-brk", "brk")
+            .when(c -> c.sp.allocator != null && c.sp.startBrk >= 0)
+            .says(AllocatorRules::allocatorBrk));
+  }
+
+  private static Said muslBrk(Ctx c) {
+    long inc = c.addr() - c.sp.brk;
+    boolean first = c.sp.brk == c.sp.startBrk;
+    String text;
+    Basis basis = Basis.PATTERN;
+    if (first && c.addr() == muslBase(c) + 2 * Glibc.PAGE) {
+      text =
+          "[heap] appears: the break moves up by "
+              + inc
+              + " bytes, two pages, as musl's mallocng "
+              + "takes them in alloc_meta: the lower becomes a PROT_NONE guard, the upper holds "
+              + "malloc's metadata (struct meta records); the memory it hands out comes from mmap";
+    } else if (!first && inc == Glibc.PAGE) {
+      text =
+          "the break moves up by one page: fits musl's mallocng taking one more page of the brk "
+              + "area for its metadata (alloc_meta)";
+    } else {
+      text =
+          "the break moves up by "
+              + inc
+              + " bytes"
+              + (first ? "; [heap] appears" : "")
+              + ". Not glibc malloc's growth: "
+              + notGlibcMalloc(c.sp)
+              + "; which code moved it the trace does not show";
+      basis = Basis.GUESS;
+    }
+    return Said.of(text, basis, hex(c.sp.brk) + " + " + inc + " = " + hex(c.addr()))
+        .tag(RegionClass.HEAP, "[heap]");
+  }
+
+  private static Said muslMmap(Ctx c) {
+    long len = c.length();
+    if (len % Glibc.PAGE == MUSL_OVERHEAD && len - MUSL_OVERHEAD >= MUSL_MMAP_THRESHOLD) {
+      long n = len - MUSL_OVERHEAD;
+      return Said.of(
+              "fits musl's malloc("
+                  + n
+                  + "): mallocng gives a request of n ≥ MMAP_THRESHOLD "
+                  + MUSL_MMAP_THRESHOLD
+                  + " bytes a mapping of its own of n + IB 4 + UNIT 16 = "
+                  + len
+                  + " bytes, which the kernel rounds up to whole pages; free() unmaps it. glibc "
+                  + "malloc's rules do not apply: "
+                  + notGlibcMalloc(c.sp),
+              Basis.PATTERN,
+              n + " + 4 + 16 = " + len)
+          .tag(RegionClass.ANON, "musl malloc mapping");
+    }
+    if (len % Glibc.PAGE != 0) {
+      return null;
+    }
+    return Said.of(
+            "a direct anonymous mmap of "
+                + len
+                + " bytes: not glibc malloc's, since "
+                + notGlibcMalloc(c.sp)
+                + ". It fits musl's malloc, whose mallocng maps whole pages for a group of "
+                + "same-sized slots (alloc_group), though the program or a library may map such "
+                + "itself",
+            Basis.PATTERN,
+            len + " bytes, whole pages")
+        .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
+  private static Said allocatorBrk(Ctx c) {
+    boolean je = c.sp.allocator.equals("jemalloc");
+    String who =
+        c.sp.allocator
+            + " (its library mapped before libc.so.6 at line "
+            + c.sp.allocatorLine
+            + ", so its malloc is the one the program calls)";
+    if (c.addr() == 0) {
+      return Said.of(
+          je
+              ? who
+                  + " reads the break once with sbrk(0) as it starts (extent_dss_boot); glibc's "
+                  + "sbrk asks the kernel with brk(0). jemalloc takes memory from the brk area only "
+                  + "when mmap fails (its default dss precedence, \"secondary\")"
+              : who
+                  + " asks for the break with sbrk(0) before it grows it (SbrkSysAllocator::Alloc); "
+                  + "glibc's sbrk asks the kernel with brk(0)",
+          Basis.PATTERN,
+          "brk(NULL) after startup in a process whose malloc is " + c.sp.allocator);
+    }
+    if (!c.ok() || c.sp.brk < 0 || c.addr() == c.sp.brk) {
+      return null;
+    }
+    long inc = c.addr() - c.sp.brk;
+    boolean first = c.sp.brk == c.sp.startBrk;
+    String moved =
+        (inc > 0 ? "the break moves up by " + inc : "the break moves down by " + -inc)
+            + " bytes"
+            + (first && inc > 0 ? "; [heap] appears" : "")
+            + ": ";
+    String text;
+    if (inc < 0) {
+      text =
+          moved
+              + "not glibc malloc's systrim, since "
+              + notGlibcMalloc(c.sp)
+              + "; which code gave the memory back the trace does not show";
+    } else if (je) {
+      text =
+          moved
+              + "fits jemalloc's extent_alloc_dss, which "
+              + who
+              + " reaches only when mmap failed (dss precedence \"secondary\"), unless the "
+              + "program moved the break itself; glibc malloc's top_pad arithmetic does not apply";
+    } else {
+      text =
+          moved
+              + who
+              + " takes memory with sbrk: TCMalloc_SystemAlloc tries SbrkSysAllocator::Alloc before "
+              + "mmap unless TCMALLOC_SKIP_SBRK is set"
+              + (inc < 8192
+                  ? "; a move of less than tcmalloc's 8 KiB page (kPageSize) fits its sbrk(extra), "
+                      + "which tops a result up to the alignment asked"
+                  : "")
+              + ". glibc malloc's top_pad arithmetic does not apply";
+    }
+    Said s =
+        Said.of(
+            text,
+            inc < 0 ? Basis.GUESS : Basis.PATTERN,
+            hex(c.sp.brk) + (inc > 0 ? " + " + inc : " - " + -inc) + " = " + hex(c.addr()));
+    return inc > 0 ? s.tag(RegionClass.HEAP, "[heap]") : s;
+  }
+
+  /**
+   * What a MADV_DONTNEED or MADV_FREE in a jemalloc or tcmalloc process fits, as a clause: a whole
+   * one-page mapping is jemalloc's pages_boot probing the advice; anything else its purging of
+   * unused pages (pages_purge_forced and pages_purge_lazy, src/pages.c), or tcmalloc's
+   * TCMalloc_SystemRelease (src/system-alloc.cc).
+   */
+  static String purge(Ctx c, TagMap.Span s, String advice) {
+    String who = c.sp.allocator + " is this process's malloc (line " + c.sp.allocatorLine + ")";
+    if (!c.sp.allocator.equals("jemalloc")) {
+      return "; fits tcmalloc giving free spans of its page heap back to the kernel "
+          + "(TCMalloc_SystemRelease): "
+          + who;
+    }
+    if (s.size() == Glibc.PAGE && c.addr() == s.start() && c.length() == Glibc.PAGE) {
+      return "; fits jemalloc's start-up probe of the advice on a page of its own (pages_boot: "
+          + (advice.equals("MADV_DONTNEED")
+              ? "madvise_MADV_DONTNEED_zeroes_pages checks that the page reads back as zeros"
+              : "it tries MADV_FREE once to learn whether lazy purging works")
+          + "): "
+          + who;
+    }
+    return "; fits jemalloc handing unused pages of its extents back ("
+        + (advice.equals("MADV_DONTNEED") ? "pages_purge_forced" : "pages_purge_lazy")
+        + "): its decay purging (dirty_decay_ms, 10 s by default) or a purge the program asked "
+        + "for through mallctl; "
+        + who;
+  }
+}
