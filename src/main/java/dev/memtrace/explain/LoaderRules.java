@@ -58,7 +58,7 @@ final class LoaderRules {
                     Said.of(
                         "the first brk(0) of a fresh address space: ld.so learns the initial program "
                             + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
-                            + "taking its TLS block with sbrk). [heap] will start at "
+                            + "taking its TLS block from the break). [heap] will start at "
                             + hex(c.result())
                             + " but does not exist yet (break = its start)",
                         Basis.PATTERN,
