@@ -107,10 +107,20 @@ final class ExecImages {
     if (s.unplaced.isEmpty() || prot != 1 || s.overlaps(addr, addr + len)) {
       return List.of();
     }
+    // the images whose RELRO has this length, those in the area the kernel loads them in first
+    // (a program and its loader, both with one-page RELRO: musl's)
+    List<Image> candidates = new ArrayList<>();
     for (Image im : s.unplaced) {
-      if (im.relroLength() != len) {
-        continue;
+      if (im.relroLength() == len && inKernelArea(im, addr)) {
+        candidates.add(im);
       }
+    }
+    for (Image im : s.unplaced) {
+      if (im.relroLength() == len && !inKernelArea(im, addr)) {
+        candidates.add(im);
+      }
+    }
+    for (Image im : candidates) {
       long bias = addr - pageDown(im.elf().relro().vaddr());
       boolean where = im.elf().movable() ? pageDown(bias) == bias : bias == 0;
       if (where && fits(s, im, bias)) {
@@ -126,6 +136,16 @@ final class ExecImages {
       }
     }
     return List.of();
+  }
+
+  /**
+   * Whether addr lies where load_elf_binary puts the image on x86-64: a position-independent
+   * program with an interpreter at ELF_ET_DYN_BASE (0x55... or 0x56... after randomisation); the
+   * interpreter, and a program without one, in the mmap area below the stack (0x7f...).
+   */
+  private static boolean inKernelArea(Image im, long addr) {
+    boolean mmapArea = addr >= 0x7f0000000000L;
+    return im.role().equals(PROGRAM) && im.elf().interp() != null ? !mmapArea : mmapArea;
   }
 
   /** Whether every page of the image at this bias is free in s. */

@@ -123,6 +123,68 @@ class ExecImagesTest {
     assertThat(notes).allSatisfy(n -> assertThat(n).contains("the model knew no memory there"));
   }
 
+  /**
+   * musl's program and loader (its libc.so) both have one-page RELRO: the length alone cannot tell
+   * whose mprotect comes first, so the image goes where load_elf_binary puts it: a PIE program with
+   * an interpreter at ELF_ET_DYN_BASE (0x55...), the interpreter in the mmap area (0x7f...).
+   */
+  @Test
+  void imagesWithTheSameRelroLengthArePlacedInTheAreasTheKernelLoadsThemIn() throws Exception {
+    LiveAssumptions.assumeGcc();
+    Path src = Files.writeString(root.resolve("x.c"), "int v = 1; int main(void) { return v; }\n");
+    Path under = root.resolve("same");
+    Path bin = Files.createDirectories(under.resolve("bin")).resolve("prog");
+    Path ld = Files.createDirectories(under.resolve("lib")).resolve("ld-tiny.so");
+    gcc("-shared", "-fPIC", "-o", ld.toString(), src.toString());
+    gcc(
+        "-pie",
+        "-fPIE",
+        "-Wl,--dynamic-linker=/lib/ld-tiny.so",
+        "-o",
+        bin.toString(),
+        src.toString());
+    ElfFile p = ElfFile.read(bin);
+    ElfFile l = ElfFile.read(ld);
+    long len = relroPages(p);
+    assertThat(relroPages(l)).as("the two RELRO lengths this test needs").isEqualTo(len);
+    long loaderBase = 0x7f5aed448000L;
+    MemoryModel m = new MemoryModel(ElfFiles.under(under), null);
+    String loaderRelro = Long.toHexString(loaderBase + (l.relro().vaddr() & ~0xfffL));
+    String progRelro = Long.toHexString(BASE + (p.relro().vaddr() & ~0xfffL));
+    for (TraceEvent e :
+        TraceReader.parseAll(
+            String.join(
+                "\n",
+                EXEC,
+                "10 mprotect(0x" + loaderRelro + ", " + len + ", PROT_READ) = 0",
+                "10 mprotect(0x" + progRelro + ", " + len + ", PROT_READ) = 0",
+                ""))) {
+      m.apply(e);
+    }
+    List<Region> regions = m.space(10).regions();
+    assertThat(regions).isNotEmpty();
+    assertThat(regions)
+        .filteredOn(r -> r.path().endsWith("/bin/prog"))
+        .isNotEmpty()
+        .allMatch(r -> r.start() >= BASE && r.end() < 0x7f0000000000L);
+    assertThat(regions)
+        .filteredOn(r -> r.path().endsWith("ld-tiny.so"))
+        .isNotEmpty()
+        .allMatch(r -> r.start() >= loaderBase);
+  }
+
+  private void gcc(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("gcc"));
+    cmd.addAll(List.of(args));
+    Process gcc = new ProcessBuilder(cmd).inheritIO().start();
+    assertThat(gcc.waitFor()).isZero();
+  }
+
+  private static long relroPages(ElfFile f) {
+    Segment r = f.relro();
+    return ((r.vaddr() + r.memsz()) & ~0xfffL) - (r.vaddr() & ~0xfffL);
+  }
+
   @Test
   void aSecondReadingWithTheLearntBiasPlacesTheProgramAtExecve() {
     feed(EXEC, "10 brk(NULL) = 0x555555600000", relroCall(relroLength()));
