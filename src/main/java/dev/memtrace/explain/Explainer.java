@@ -346,9 +346,18 @@ public final class Explainer {
   }
 
   /** The space of the call's task, the task's model view noted in it. */
+  /**
+   * Calls strace names so only in a 32-bit x86 process (its i386 syscall table): glibc's i386 mmap
+   * is mmap2, and its TLS is set with set_thread_area where x86-64 uses arch_prctl.
+   */
+  private static final Set<String> I386_NAMES = Set.of("mmap2", "set_thread_area");
+
   private Space enter(Who who, SyscallEvent sc) {
     Space sp = spaceOf(who, sc);
     last = sp;
+    if (I386_NAMES.contains(sc.name())) {
+      sp.bits32 = true;
+    }
     AddressSpaceView v = view(sc.pid());
     if (v != null) {
       sp.view = v;

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * @param effect run once the call's range is tagged, only for the row that spoke
  * @param byAllocator whether the row tells glibc malloc's doing: it does not apply where -k shows a
  *     runtime (the JVM, node) asking the kernel itself, nor in a process without glibc ({@link
- *     Space#withoutGlibc})
+ *     Space#withoutGlibc}), nor in a 32-bit one, whose glibc has other sizes ({@link Space#bits32})
  */
 record Rule(
     String id,
@@ -137,6 +137,9 @@ record Rule(
     }
     if (byAllocator && c.sp.withoutGlibc()) {
       return false; // no brk since execve: glibc, and so its malloc, is not in this process
+    }
+    if (byAllocator && c.sp.bits32) {
+      return false; // a 32-bit process: glibc's i386 malloc has other sizes than the x86-64 rules
     }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {

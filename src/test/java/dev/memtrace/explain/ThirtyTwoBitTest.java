@@ -45,4 +45,13 @@ class ThirtyTwoBitTest {
     assertThat(out.at(11).checks()).isEmpty();
     assertThat(out.why(11)).contains("made at line 10");
   }
+
+  @Test
+  void glibcsX8664MallocSizesAreNotToldOfA32BitProcess() {
+    Run.Out out = Run.explain(I386);
+    // the first growth is 135168 on i386 too, but from a 400-byte chunk and MINSIZE 16
+    assertThat(out.at(9).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+    assertThat(out.why(9)).doesNotContain("656").doesNotContain("MINSIZE 32");
+    assertThat(out.at(12).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+  }
 }
