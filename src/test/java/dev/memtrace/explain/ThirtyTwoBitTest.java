@@ -54,4 +54,13 @@ class ThirtyTwoBitTest {
     assertThat(out.why(9)).doesNotContain("656").doesNotContain("MINSIZE 32");
     assertThat(out.at(12).why()).noneMatch(e -> e.rule().startsWith("malloc"));
   }
+
+  @Test
+  void aRelroHighInA32BitSpaceIsNotSaidToBeTheExecutables() {
+    Run.Out out = Run.explain(I386);
+    assertThat(out.why(7))
+        .startsWith("RELRO")
+        .doesNotContain("the executable (t32")
+        .contains("the executable or ld.so");
+  }
 }
