@@ -63,4 +63,36 @@ class ThirtyTwoBitTest {
         .doesNotContain("the executable (t32")
         .contains("the executable or ld.so");
   }
+
+  @Test
+  void straceS32BitNoticeMarksTheProcessBeforeAnyI386Call() {
+    // without -q strace says so at the first call after execve; the brk comes before any mmap2
+    Run.Out out =
+        Run.explain(
+            """
+            6527  22:00:53.874547 execve("./t32", ["./t32"], 0x7ffe61e99968 /* 39 vars */) = 0 <0.000319>
+            6527  22:00:53.874900 [ Process PID=6527 runs in 32 bit mode. ]
+            6527  22:00:53.875001 brk(NULL)         = 0x57d4f000 <0.000010>
+            6527  22:00:53.877223 brk(NULL)         = 0x57d4f000 <0.000008>
+            6527  22:00:53.877324 brk(0x57d70000)   = 0x57d70000 <0.000010>
+            """);
+    assertThat(out.at(5).why()).noneMatch(e -> e.rule().startsWith("malloc"));
+  }
+
+  @Test
+  void aLoneInt80CallOfA64BitProgramLeavesItsMallocRowsOn() {
+    // strace notes the switch to 32 bit for the int 0x80 call and back to 64 bit after it
+    Run.Out out =
+        Run.explain(
+            """
+            7001  10:00:00.000001 execve("./odd", ["./odd"], 0x7ffe61e99968 /* 39 vars */) = 0 <0.000319>
+            7001  10:00:00.000002 brk(NULL)         = 0x5581e000 <0.000010>
+            7001  10:00:00.000003 [ Process PID=7001 runs in 32 bit mode. ]
+            7001  10:00:00.000004 getppid()         = 7000 <0.000003>
+            7001  10:00:00.000005 [ Process PID=7001 runs in 64 bit mode. ]
+            7001  10:00:00.000006 brk(NULL)         = 0x5581e000 <0.000008>
+            7001  10:00:00.000007 brk(0x5583f000)   = 0x5583f000 <0.000010>
+            """);
+    assertThat(out.at(7).why()).anyMatch(e -> e.rule().equals("malloc-brk-first"));
+  }
 }
