@@ -14,6 +14,7 @@ import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.ExitEvent;
+import dev.memtrace.trace.NoticeEvent;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.StackFrame;
 import dev.memtrace.trace.SyscallEvent;
@@ -342,13 +343,32 @@ public final class Explainer {
         p.why.add(e);
       }
       p.memory = Faults.isFault(sig);
+    } else if (ev instanceof NoticeEvent n && n.kind() == NoticeEvent.Kind.PERSONALITY) {
+      // strace's personality notice (absent under -q, which -o with a command implies); a 64-bit
+      // program's lone int 0x80 call gets one "32 bit" notice, then "64 bit" at its next call
+      Who w = p.in.who();
+      Space sp = w == null ? null : spaces.get(w.space().resolve());
+      if (sp != null && n.text().contains("runs in 32 bit mode")) {
+        sp.bits32 = true;
+      } else if (sp != null && n.text().contains("runs in 64 bit mode")) {
+        sp.bits32 = false;
+      }
     }
   }
+
+  /**
+   * Calls strace names so only in a 32-bit x86 process (its i386 syscall table): glibc's i386 mmap
+   * is mmap2, and its TLS is set with set_thread_area where x86-64 uses arch_prctl.
+   */
+  private static final Set<String> I386_NAMES = Set.of("mmap2", "set_thread_area");
 
   /** The space of the call's task, the task's model view noted in it. */
   private Space enter(Who who, SyscallEvent sc) {
     Space sp = spaceOf(who, sc);
     last = sp;
+    if (I386_NAMES.contains(sc.name())) {
+      sp.bits32 = true;
+    }
     AddressSpaceView v = view(sc.pid());
     if (v != null) {
       sp.view = v;

@@ -266,12 +266,16 @@ final class LoaderRules {
     String who = obj != null ? obj : c.ex.objectAt(c, c.addr());
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
     // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
+    // In a 32-bit process (ld.so near 0xf7…) that address line does not hold: it names neither.
     String guess =
-        c.addr() < 0x7f0000000000L
-            ? "the executable ("
-                + RawText.name(c.sp.program())
-                + ", mapped by the kernel at execve)"
-            : "ld.so itself (mapped by the kernel; it protects its own data last)";
+        c.sp.bits32
+            ? "an object the kernel mapped at execve (the executable or ld.so: in a 32-bit "
+                + "process the address alone does not tell which)"
+            : c.addr() < 0x7f0000000000L
+                ? "the executable ("
+                    + RawText.name(c.sp.program())
+                    + ", mapped by the kernel at execve)"
+                : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
             "RELRO: after relocating "
                 + (who == null ? guess : who)

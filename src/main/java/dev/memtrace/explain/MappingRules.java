@@ -644,6 +644,23 @@ final class MappingRules {
               "protection " + c.protText())
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
+    if (c.sp.withoutGlibc()) {
+      if (len >= smallest) {
+        return null; // malloc's shape: GoRuntimeTest keeps such mappings unexplained
+      }
+      // no glibc malloc here, so no mmap threshold to measure the mapping against
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "): this process has made no brk since its execve, which glibc's startup "
+                  + "always makes first, so no glibc malloc runs in it; the program or its own "
+                  + "runtime (Go's, in a static Go binary) asked the kernel for it itself",
+              Basis.PATTERN,
+              "no brk since execve")
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     if (len >= smallest) {
       return null;
     }

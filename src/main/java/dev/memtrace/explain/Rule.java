@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * @param byAllocator whether the row tells glibc malloc's doing: it does not apply where -k shows a
  *     runtime (the JVM, node) asking the kernel itself, nor in a process without glibc ({@link
  *     Space#withoutGlibc}), nor where another allocator took malloc's place ({@link
- *     Space#allocator})
+ *     Space#allocator}), nor in a 32-bit process, whose glibc has other sizes ({@link
+ *     Space#bits32})
  */
 record Rule(
     String id,
@@ -141,6 +142,9 @@ record Rule(
     }
     if (byAllocator && c.sp.allocator != null) {
       return false; // jemalloc or tcmalloc, loaded before libc.so.6, is the process's malloc
+    }
+    if (byAllocator && c.sp.bits32) {
+      return false; // a 32-bit process: glibc's i386 malloc has other sizes than the x86-64 rules
     }
     for (Predicate<Ctx> p : when) {
       if (!p.test(c)) {

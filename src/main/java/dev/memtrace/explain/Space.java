@@ -106,6 +106,14 @@ final class Space {
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
 
+  /**
+   * The process runs the 32-bit x86 ABI: the trace named a call by its i386 name (mmap2,
+   * set_thread_area), which strace does only for a 32-bit process. glibc's malloc arithmetic this
+   * stage knows is x86-64's (SIZE_SZ 8, MINSIZE 32, HEAP_MAX_SIZE 64 MiB, a 656-byte tcache);
+   * i386's differs (SIZE_SZ 4, MINSIZE 16, HEAP_MAX_SIZE 1 MiB), so those rules do not apply.
+   */
+  boolean bits32;
+
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
@@ -196,6 +204,7 @@ final class Space {
     this.allocatorLine = from.allocatorLine;
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
+    this.bits32 = from.bits32;
   }
 
   /** A process used this space. */

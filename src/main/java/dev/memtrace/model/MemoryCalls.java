@@ -30,6 +30,9 @@ final class MemoryCalls {
 
   static void register(Map<String, MemoryModel.Handler> h) {
     h.put("mmap", (m, t, e, a) -> mmap(m, t, e, (Mmap) a));
+    // a 32-bit x86 process's mmap: the kernel takes the offset in pages, strace prints it in bytes
+    // (its mmap_pgoff decoder multiplies by the page size), so it reads as mmap's
+    h.put("mmap2", (m, t, e, a) -> mmap(m, t, e, (Mmap) a));
     h.put(
         "munmap",
         (m, t, e, a) -> {

@@ -30,6 +30,7 @@ public final class MemorySyscalls {
     rows(
         EnumSet.of(Trait.MEMORY_CLASS, Trait.MODELLED),
         "mmap",
+        "mmap2",
         "munmap",
         "mprotect",
         "pkey_mprotect",
@@ -43,7 +44,6 @@ public final class MemorySyscalls {
         "shmdt");
     rows(
         EnumSet.of(Trait.MEMORY_CLASS),
-        "mmap2",
         "old_mmap",
         "process_madvise",
         "msync",

@@ -31,7 +31,16 @@ public final class StraceArgs {
 
   /** Calls that change /proc/PID/maps. */
   public static final List<String> MEMORY_SYSCALLS =
-      List.of("mmap", "munmap", "brk", "mprotect", "mremap", "pkey_mprotect", "shmat", "shmdt");
+      List.of(
+          "mmap",
+          "mmap2",
+          "munmap",
+          "brk",
+          "mprotect",
+          "mremap",
+          "pkey_mprotect",
+          "shmat",
+          "shmdt");
 
   /** Read/write-like calls whose second argument is the buffer. */
   public static final List<String> BUFFER_SYSCALLS =

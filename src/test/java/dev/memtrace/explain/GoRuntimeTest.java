@@ -54,6 +54,23 @@ class GoRuntimeTest {
   }
 
   @Test
+  void withoutGlibcASmallMappingIsNotMeasuredAgainstMallocsThreshold() {
+    // Go's runtime maps 64 KiB pieces itself (-k: runtime.newArenaMayUnlock for mark bits,
+    // runtime.recordspan for its span list) in a binary with no glibc
+    Run.Out out =
+        Run.explain(
+            STATIC_GO
+                + """
+                21977 05:04:54.734500 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f11686a9000 <0.000009>
+                """);
+    assertThat(out.why(7))
+        .doesNotContain("threshold")
+        .doesNotContain("mallopt")
+        .contains("no brk since its execve")
+        .contains("no glibc malloc runs in it");
+  }
+
+  @Test
   void withoutGlibcTheFsBaseIsNotSaidToBeAStructPthread() {
     Run.Out out = Run.explain(STATIC_GO);
     assertThat(out.why(2))
