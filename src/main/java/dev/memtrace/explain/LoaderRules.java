@@ -129,7 +129,9 @@ final class LoaderRules {
                         || c.sp.tags.at(c.addr()) == null
                             && !When.midwayUnknown(c)
                             && (!c.sp.mallocStarted
-                                || c.addr() < 0x7f0000000000L && c.sp.loading == null))
+                                || !c.sp.bits32
+                                    && c.addr() < 0x7f0000000000L
+                                    && c.sp.loading == null))
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
         MINIMAL_MALLOC);
