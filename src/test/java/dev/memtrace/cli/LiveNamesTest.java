@@ -54,6 +54,12 @@ class LiveNamesTest {
     for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
       JsonNode n = json.readTree(line);
       n.path("checks").forEach(c -> checks.add(c.asText()));
+      // the model agrees with every snapshot read in strace's hold; one read after it (a loaded
+      // machine) may already show the next call's mapping, and says so on the call
+      String said = n.path("checks").toString();
+      if (said.contains("snapshot: the kernel has")) {
+        assertThat(said).as(n.toString()).contains("snapshot caveat:");
+      }
       if ("mmap".equals(n.path("syscall").asText())) {
         n.path("changes").forEach(c -> mapped.add(c.path("after").path("path").asText()));
       }
@@ -84,8 +90,10 @@ class LiveNamesTest {
     }
     assertThat(regions)
         .noneMatch(l -> l.contains("\\303") || l.contains("\u00c3") || l.contains("\uFFFD"));
+    if (!r.stderr().contains("read after")) {
+      assertThat(shown).doesNotContain("snapshot: the kernel has");
+    }
     assertThat(shown)
-        .doesNotContain("snapshot: the kernel has")
         .contains("why: the program maps 4096 bytes of " + real + "caf\u00e9.txt from offset 0")
         .contains("why: the program maps 4096 bytes of " + real + "bad\\xff.txt from offset 0");
   }
