@@ -512,6 +512,15 @@ final class MallocRules {
       " or more: the trace does not show the process start, and earlier frees may have raised"
           + " it";
 
+  /**
+   * What every sentence about the dynamic threshold rests on: mallopt's M_MMAP_THRESHOLD,
+   * M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and their MALLOC_..._ variables) set
+   * mp_.no_dyn_threshold, after which free() no longer moves it (_int_free, munmap_chunk's caller).
+   */
+  private static final String UNLESS_TUNED =
+      ", unless the program tuned malloc with mallopt or MALLOC_*_ environment variables, which"
+          + " turn the dynamic threshold off (the trace does not show them)";
+
   private static Said freeMmapped(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
     long len = c.length();
@@ -538,6 +547,7 @@ final class MallocRules {
                     + leadText
                     + " when that is larger, and the trace does not show the process start, so "
                     + "earlier frees may have raised it further"
+                    + UNLESS_TUNED
                 : t.value() != c.sp.mmapThreshold
                     ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
                         + chunk
@@ -548,7 +558,8 @@ final class MallocRules {
                         + chunk
                         + " now come from the "
                         + "heap, larger ones still get their own mapping"
-                    : "The mmap threshold stays " + c.sp.mmapThreshold),
+                        + UNLESS_TUNED
+                    : "The mmap threshold stays " + c.sp.mmapThreshold + UNLESS_TUNED),
         Basis.PATTERN,
         t.steps());
   }

@@ -69,6 +69,30 @@ class MemoryApiTest {
   }
 
   @Test
+  void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
+    // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
+    // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        23391 19:49:14.820403 mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb73000 <0.000062>
+        23391 19:49:14.820900 munmap(0x7f637eb73000, 200704) = 0 <0.000060>
+        23391 19:49:14.821000 mmap(NULL, 303104, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb73000 <0.000062>
+        23391 19:49:14.821200 mmap(NULL, 303104, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f637eb13000 <0.000062>
+        23391 19:49:14.821400 munmap(0x7f637eb73000, 303104) = 0 <0.000060>
+        23391 19:49:14.821900 munmap(0x7f637eb13000, 303104) = 0 <0.000060>
+        """);
+    assertThat(out.why(5))
+        .contains("glibc's dynamic mmap threshold rises to the freed chunk's size 200704")
+        .contains(
+            "unless the program tuned malloc with mallopt or MALLOC_*_ environment variables,"
+                + " which turn the dynamic threshold off (the trace does not show them)");
+    assertThat(out.why(8)).contains("rises to the freed chunk's size 303104");
+    assertThat(out.why(9)).contains("The mmap threshold stays 303104, unless the program tuned");
+  }
+
+  @Test
   void aReadOnlyShmatIsShownReadOnly() {
     // do_shmat: SHM_RDONLY maps the segment PROT_READ; maps shows r--s (seen live)
     Run.Out out =
