@@ -29,7 +29,7 @@ public final class CallHistory {
       return;
     }
     if (MemoryModel.isMemoryCall(c.name()) || c.name().startsWith("execve")) {
-      texts.put(c.line(), oneLine(c.source().text()));
+      texts.put(c.line(), c.source().oneLine());
     }
     if (made.isEmpty()) {
       return;
@@ -45,24 +45,6 @@ public final class CallHistory {
         m.put(after.start(), new long[] {after.end(), c.line()});
       }
     }
-  }
-
-  /**
-   * A call's line as strace prints a call that is not interrupted: the halves of an unfinished and
-   * resumed call ({@code mprotect(0x7f.., 135168, PROT_READ|PROT_WRITE <unfinished ...>}, then
-   * {@code <... mprotect resumed>) = 0}) joined into one, with the first half's pid and time.
-   */
-  static String oneLine(String text) {
-    int nl = text.indexOf('\n');
-    if (nl < 0) {
-      return text;
-    }
-    String first = text.substring(0, nl);
-    int cut = first.lastIndexOf(" <unfinished ...>");
-    String rest = text.substring(text.lastIndexOf('\n') + 1);
-    int resumed = rest.indexOf("resumed>");
-    return (cut < 0 ? first : first.substring(0, cut))
-        + (resumed < 0 ? rest.strip() : rest.substring(resumed + "resumed>".length()));
   }
 
   /** The text of a memory call or execve on this line, or null. */

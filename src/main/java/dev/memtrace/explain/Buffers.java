@@ -279,6 +279,14 @@ final class Buffers {
         + old.steps();
   }
 
+  /** The span is now the buffer the space's reads and writes of count bytes go through. */
+  private static void inUse(Space sp, TagMap.Span span, long count) {
+    sp.ioBuffer = span.start();
+    sp.ioBlock = count;
+    sp.ioFds.clear();
+    sp.candidate = -1;
+  }
+
   /**
    * Whether the span is the I/O buffer of a program reading count bytes at a time; if so the span's
    * tag and the mmap that made it are told so. {@code addr}: the buffer's address when the call
@@ -296,10 +304,7 @@ final class Buffers {
       if (count != t.ioBlock()) {
         return false;
       }
-      sp.ioBuffer = span.start();
-      sp.ioBlock = count;
-      sp.ioFds.clear();
-      sp.candidate = -1;
+      inUse(sp, span, count);
       return true;
     }
     long size = span.size();
@@ -330,10 +335,7 @@ final class Buffers {
             : "the length of the " + verb + " at line " + c.line();
     t.refine(RegionClass.MALLOC_MMAP, what);
     t.ioBlock(count);
-    sp.ioBuffer = span.start();
-    sp.ioBlock = count;
-    sp.ioFds.clear();
-    sp.candidate = -1;
+    inUse(sp, span, count);
     String bufsize =
         count == 131072 && COREUTILS.contains(prog) ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
     String text;

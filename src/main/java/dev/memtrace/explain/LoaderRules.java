@@ -250,17 +250,19 @@ final class LoaderRules {
 
   /** Whether the mprotect address lies in a data segment ld.so mapped (its file named or not). */
   private static boolean inDataSegment(Ctx c) {
-    TagMap.Span s = c.sp.tags.at(c.addr());
-    return s != null && s.tag().cls() == RegionClass.IMAGE_DATA;
+    return dataSegment(c) != null;
   }
 
   /** The object whose data segment the mprotect address lies in, or null. */
   static String relroTarget(Ctx c) {
+    TagMap.Span s = dataSegment(c);
+    return s == null ? null : s.tag().object();
+  }
+
+  /** The data segment ld.so mapped that holds the call's address, or null. */
+  private static TagMap.Span dataSegment(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
-    if (s != null && s.tag().cls() == RegionClass.IMAGE_DATA) {
-      return s.tag().object();
-    }
-    return null;
+    return s != null && s.tag().cls() == RegionClass.IMAGE_DATA ? s : null;
   }
 
   private static Said relro(Ctx c) {

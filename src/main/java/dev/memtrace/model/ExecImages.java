@@ -7,6 +7,7 @@ import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -108,18 +109,12 @@ final class ExecImages {
       return List.of();
     }
     // the images whose RELRO has this length, those in the area the kernel loads them in first
-    // (a program and its loader, both with one-page RELRO: musl's)
-    List<Image> candidates = new ArrayList<>();
-    for (Image im : s.unplaced) {
-      if (im.relroLength() == len && inKernelArea(im, addr)) {
-        candidates.add(im);
-      }
-    }
-    for (Image im : s.unplaced) {
-      if (im.relroLength() == len && !inKernelArea(im, addr)) {
-        candidates.add(im);
-      }
-    }
+    // (a program and its loader, both with one-page RELRO: musl's); the sort is stable
+    List<Image> candidates =
+        s.unplaced.stream()
+            .filter(im -> im.relroLength() == len)
+            .sorted(Comparator.comparing(im -> !inKernelArea(im, addr)))
+            .toList();
     for (Image im : candidates) {
       long bias = addr - pageDown(im.elf().relro().vaddr());
       boolean where = im.elf().movable() ? pageDown(bias) == bias : bias == 0;

@@ -14,6 +14,7 @@ import java.util.List;
 final class LineParser {
 
   static final String UNFINISHED = " <unfinished ...>";
+  static final String RESUMED = " resumed>";
   static final String DETACHED = " <detached ...>";
   private static final String PID_CHANGED = " <pid changed to ";
 
@@ -91,11 +92,12 @@ final class LineParser {
           : unparsed(src, p, "expected '(' after a syscall name");
     }
     if (line.startsWith("<... ", i)) {
-      int r = line.indexOf(" resumed>", i + 5);
+      int r = line.indexOf(RESUMED, i + 5);
       if (r < 0) {
         return unparsed(src, p, "'<...' without 'resumed>'");
       }
-      return new Piece.Resumed(src, p, names.of(line, i + 5, r), line.substring(r + 9));
+      return new Piece.Resumed(
+          src, p, names.of(line, i + 5, r), line.substring(r + RESUMED.length()));
     }
     if (line.startsWith("--- ", i)) {
       return Records.signal(src, p, line, i);
