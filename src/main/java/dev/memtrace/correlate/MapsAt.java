@@ -5,7 +5,9 @@ import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.ExplainedClass;
 import dev.memtrace.trace.RawText;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -35,17 +37,64 @@ public final class MapsAt {
 
   private MapsAt() {}
 
-  /** The model after one line: its pid ({@code anyPid} false when the log has none). */
-  public record At(int line, Integer pid, boolean anyPid, MemoryModel model, CallHistory history) {
+  /**
+   * The model after one line: its pid ({@code anyPid} false when the log has none), and what read
+   * the model's events up to it ({@link Follower#NONE} when nothing did).
+   */
+  public record At(
+      int line,
+      Integer pid,
+      boolean anyPid,
+      MemoryModel model,
+      CallHistory history,
+      Follower follower) {
     /** The address space of the line's process, or null when none is known. */
     public AddressSpace space() {
       return model.space(anyPid ? pid : null);
+    }
+
+    /**
+     * What the explanations up to this line said a region of the line's process was made for, or
+     * null when nothing explained it (or no explain stage followed the replay).
+     */
+    public ExplainedClass explained(Region r) {
+      Who who = model.whoOf(anyPid ? pid : null);
+      return who == null ? null : follower.classOf(who, r);
     }
   }
 
   /** Receives the model after each asked-for line, in line order. */
   public interface Printer {
     void print(At at);
+
+    /** Whether it reads what the explanations say of the regions (a {@link Follower}). */
+    default boolean readsExplanations() {
+      return false;
+    }
+  }
+
+  /**
+   * A later stage fed the model's events as they are replayed, up to each line printed: the explain
+   * stage, so that a printer can say what each region was made for as the timeline would.
+   */
+  public interface Follower {
+    void accept(AnnotatedEvent a);
+
+    /**
+     * What the events so far said a region of {@code who}'s address space was made for, or null.
+     */
+    ExplainedClass classOf(Who who, Region r);
+
+    Follower NONE =
+        new Follower() {
+          @Override
+          public void accept(AnnotatedEvent a) {}
+
+          @Override
+          public ExplainedClass classOf(Who who, Region r) {
+            return null;
+          }
+        };
   }
 
   /**
@@ -87,6 +136,18 @@ public final class MapsAt {
       MemoryModel model,
       Printer printer)
       throws IOException {
+    return write(reader, snapshots, lines, model, Follower.NONE, printer);
+  }
+
+  /** As {@link #write(TraceReader, List, List, MemoryModel, Printer)}, feeding {@code follower}. */
+  public static int write(
+      TraceReader reader,
+      List<Snapshot> snapshots,
+      List<Integer> lines,
+      MemoryModel model,
+      Follower follower,
+      Printer printer)
+      throws IOException {
     ModelStage stage = new ModelStage(model, snapshots);
     CallHistory history = new CallHistory();
     TreeSet<Integer> todo = new TreeSet<>(lines);
@@ -99,10 +160,11 @@ public final class MapsAt {
       while (!todo.isEmpty() && todo.first() < end && end > lastLine) {
         int line = todo.pollFirst();
         stage.before(line + 1);
-        printer.print(new At(line, lastPid, anyPid, stage.model(), history));
+        printer.print(new At(line, lastPid, anyPid, stage.model(), history, follower));
       }
       AnnotatedEvent a = stage.annotate(e);
       history.record(stage.model(), e, a.changes());
+      follower.accept(a);
       if (end >= lastLine) {
         lastLine = end;
         if (e.pid() != null) {
@@ -113,7 +175,7 @@ public final class MapsAt {
     }
     stage.finish();
     for (int line : todo) {
-      printer.print(new At(line, lastPid, anyPid, stage.model(), history));
+      printer.print(new At(line, lastPid, anyPid, stage.model(), history, follower));
     }
     return lastLine;
   }

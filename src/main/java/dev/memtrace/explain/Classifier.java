@@ -39,10 +39,10 @@ public final class Classifier {
       default:
         break;
     }
-    if (tag != null && tag.cls() != RegionClass.UNKNOWN) {
+    String perms = r.perms() == null ? "----" : r.perms();
+    if (tag != null && tag.cls() != RegionClass.UNKNOWN && holds(tag.cls(), perms)) {
       return tag.cls();
     }
-    String perms = r.perms() == null ? "----" : r.perms();
     if (path.startsWith("/dev/zero")
         || path.startsWith("/memfd:")
         || path.startsWith("/SYSV")
@@ -73,6 +73,21 @@ public final class Classifier {
       return r.offset() == 0 ? RegionClass.IMAGE_HEADERS : RegionClass.IMAGE_RODATA;
     }
     return perms.endsWith("s") ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE;
+  }
+
+  /**
+   * Whether a tag's class still fits the region's protection. The classes that name the protection
+   * (a reservation, a guard page, plain anonymous memory) hold only while it lasts: since the tag
+   * was made, mprotect may have opened part of a PROT_NONE reservation (V8's and HotSpot's heaps
+   * commit so) or closed a page that was accessible. The region's permissions then class it.
+   */
+  private static boolean holds(RegionClass cls, String perms) {
+    boolean none = perms.startsWith("---");
+    return switch (cls) {
+      case RESERVED, GUARD -> none;
+      case ANON -> !none;
+      default -> true;
+    };
   }
 
   /** The file execve ran, matched by its last path element (execve may name it relatively). */

@@ -10,6 +10,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.BufferRef;
+import dev.memtrace.timeline.ExplainedClass;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -145,6 +146,24 @@ public final class Explainer {
       }
     }
     return finished.with(live);
+  }
+
+  /**
+   * What the explanations so far said a region of {@code who}'s address space was made for, with
+   * the line of the call that made the mapping they told of: the class of the tag that covers it (a
+   * thread stack, its guard, a malloc arena), or null when no one tag covers the whole region (the
+   * kernel merged two mappings the trace made for different ends into one). {@code maps --explain}
+   * and {@code where} read it.
+   */
+  public ExplainedClass classOf(Who who, Region r) {
+    Space sp = who == null ? null : spaces.get(who.space().resolve());
+    TagMap.Span s = sp == null ? null : sp.tags.at(r.start());
+    if (s == null
+        || Long.compareUnsigned(s.end(), r.end()) < 0
+        || s.tag().cls() == RegionClass.UNKNOWN) {
+      return null;
+    }
+    return new ExplainedClass(Classifier.classify(r, s.tag(), sp.exe), s.tag().line());
   }
 
   /** How many of the model's space handles this stage holds a space for: the live spaces. */

@@ -6,11 +6,13 @@ import dev.memtrace.elf.Section;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.elf.Symbol;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.ExplainedClass;
 import dev.memtrace.timeline.RegionClass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a region of a maps listing holds, read from the ELF headers of the file behind it: which
@@ -28,6 +30,9 @@ public final class RegionAnatomy {
    * @param elf the headers of the file, or null
    * @param link the link address of the region's first byte, or -1
    * @param problem why the file's headers are unknown, or null
+   * @param classLine the line of the call that made the mapping whose explanations gave the class
+   *     ({@link Explainer#classOf}), or 0 when the ELF headers or the region's name and permissions
+   *     gave it
    */
   public record Facts(
       Region region,
@@ -36,7 +41,26 @@ public final class RegionAnatomy {
       boolean relro,
       ElfFile elf,
       long link,
-      String problem) {
+      String problem,
+      int classLine) {
+
+    Facts(
+        Region region,
+        RegionClass cls,
+        List<String> sections,
+        boolean relro,
+        ElfFile elf,
+        long link,
+        String problem) {
+      this(region, cls, sections, relro, elf, link, problem, 0);
+    }
+
+    /** The class's label, and where explanations gave the class, the mapping they explained. */
+    public String label() {
+      return classLine > 0
+          ? cls.label + " (as explained for the mapping made at line " + classLine + ")"
+          : cls.label;
+    }
 
     /** The section and symbol at an address of the region, as words, or null. */
     public String placeOf(long address) {
@@ -65,6 +89,15 @@ public final class RegionAnatomy {
 
   /** The facts of each region of a listing, in its order. */
   public static List<Facts> all(List<Region> regions, ElfFiles files, String exe) {
+    return all(regions, files, exe, r -> null);
+  }
+
+  /**
+   * As {@link #all(List, ElfFiles, String)}, a region no ELF header lays out classed as {@code
+   * traced} says, where it says (what the explanations tagged it), else by its name.
+   */
+  public static List<Facts> all(
+      List<Region> regions, ElfFiles files, String exe, Function<Region, ExplainedClass> traced) {
     Map<String, Long> firstPages = new HashMap<>();
     for (Region r : regions) {
       if (r.offset() == 0 && r.path().startsWith("/")) {
@@ -75,7 +108,7 @@ public final class RegionAnatomy {
     Region before = null;
     for (Region r : regions) {
       Region file = r.isAnonymous() && before != null ? before : r;
-      out.add(of(r, before, firstPages.get(file.path()), files, exe));
+      out.add(of(r, before, firstPages.get(file.path()), files, exe, traced.apply(r)));
       before = r;
     }
     return out;
@@ -85,11 +118,18 @@ public final class RegionAnatomy {
    * @param before the region just below, or null
    * @param firstPage where the file's page at offset 0 is mapped, or null when not
    * @param exe the path execve ran, or null
+   * @param traced the class the explanations gave the region, or null
    */
-  public static Facts of(Region r, Region before, Long firstPage, ElfFiles files, String exe) {
-    RegionClass byName = Classifier.classify(r, null, exe);
+  static Facts of(
+      Region r, Region before, Long firstPage, ElfFiles files, String exe, ExplainedClass traced) {
+    // what the region is when no ELF header lays it out: by its name, or as the explanations said
+    RegionClass named = Classifier.classify(r, null, exe);
+    Facts unlaid =
+        traced != null && traced.cls() != named
+            ? new Facts(r, traced.cls(), List.of(), false, null, -1, null, traced.line())
+            : new Facts(r, named, List.of(), false, null, -1, null);
     if (files == null) {
-      return new Facts(r, byName, List.of(), false, null, -1, null);
+      return unlaid;
     }
     boolean tail =
         r.isAnonymous()
@@ -99,12 +139,14 @@ public final class RegionAnatomy {
             && before.path().startsWith("/");
     Region file = tail ? before : r;
     if (!file.path().startsWith("/") || file.path().endsWith(" (deleted)")) {
-      return new Facts(r, byName, List.of(), false, null, -1, null);
+      return unlaid;
     }
     ElfFiles.Opened o = files.open(file.path(), null);
     if (!o.ok()) {
       boolean notElf = o.problem() != null && o.problem().endsWith("is not an ELF file");
-      return new Facts(r, byName, List.of(), false, null, -1, notElf || tail ? null : o.problem());
+      return notElf || tail || o.problem() == null
+          ? unlaid
+          : new Facts(r, unlaid.cls(), List.of(), false, null, -1, o.problem(), unlaid.classLine());
     }
     ElfFile elf = o.elf();
     Segment seg = null;
@@ -117,7 +159,9 @@ public final class RegionAnatomy {
     if (seg == null) {
       seg = segmentOf(elf, file);
       if (seg == null) {
-        return new Facts(r, byName, List.of(), false, tail ? null : elf, -1, null);
+        return tail
+            ? unlaid
+            : new Facts(r, unlaid.cls(), List.of(), false, elf, -1, null, unlaid.classLine());
       }
       fileLink = (seg.vaddr() & ~0xfffL) + (file.offset() - (seg.offset() & ~0xfffL));
     }
@@ -125,7 +169,7 @@ public final class RegionAnatomy {
     long lo = Math.max(link, seg.vaddr());
     long hi = Math.min(link + r.size(), seg.vaddr() + seg.memsz());
     if (tail && Long.compareUnsigned(lo, hi) >= 0) {
-      return new Facts(r, byName, List.of(), false, null, -1, null); // not a bss tail
+      return unlaid; // not a bss tail
     }
     List<String> names = new ArrayList<>();
     boolean onlyNobits = true;

@@ -265,9 +265,10 @@ public final class Pipeline {
   /**
    * {@code maps} and {@code where} on a log or a recording: the model replayed over {@code file}
    * ({@code -} for standard input) with the recording's snapshots and those of {@code
-   * snapshotFile}, the state after each of {@code lines} (null: after the log's last memory call)
-   * handed to {@code printer} (see {@link SpaceReplay}). Returns the exit status, having said on
-   * {@code err} what stopped it.
+   * snapshotFile}, followed by the explain stage when {@code printer} reads what the explanations
+   * classed the regions as, the state after each of {@code lines} (null: after the log's last
+   * memory call) handed to {@code printer} (see {@link SpaceReplay}). Returns the exit status,
+   * having said on {@code err} what stopped it.
    */
   public static int spacesAt(
       String file,

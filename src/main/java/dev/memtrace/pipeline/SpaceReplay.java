@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The address spaces {@code maps} and {@code where} print: the model alone, without explanations,
- * replayed over a log or recording up to given lines (the input read twice: see {@link MapsAt}), or
- * a running process's maps as they are now.
+ * The address spaces {@code maps} and {@code where} print: the model replayed over a log or
+ * recording up to given lines (the input read twice: see {@link MapsAt}), followed by the explain
+ * stage when the printer names what regions were made for, or a running process's maps as they are
+ * now.
  */
 final class SpaceReplay {
 
@@ -80,8 +81,11 @@ final class SpaceReplay {
               + ")");
       return ExitCode.FAILED.code;
     }
+    MemoryModel model = new MemoryModel(files, scan.hints());
+    MapsAt.Follower follower =
+        printer.readsExplanations() ? new ExplainFollower(model) : MapsAt.Follower.NONE;
     try (TraceReader reader = input.reader()) {
-      MapsAt.write(reader, snaps, at, new MemoryModel(files, scan.hints()), printer);
+      MapsAt.write(reader, snaps, at, model, follower, printer);
     }
     return ExitCode.OK.code;
   }

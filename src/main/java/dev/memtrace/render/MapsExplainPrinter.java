@@ -56,6 +56,11 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
     regions(space.regions(), space, at);
   }
 
+  @Override
+  public boolean readsExplanations() {
+    return true;
+  }
+
   /** Regions of a running process (-p PID): no calls, everything from the kernel's listing. */
   public void printProcess(int pid, List<Region> regions) {
     legend();
@@ -72,7 +77,8 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
 
   private void regions(List<Region> regions, AddressSpace space, MapsAt.At at) {
     String exe = space == null ? null : space.program();
-    List<RegionAnatomy.Facts> facts = RegionAnatomy.all(regions, files, exe);
+    List<RegionAnatomy.Facts> facts =
+        RegionAnatomy.all(regions, files, exe, at == null ? r -> null : at::explained);
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       RegionAnatomy.Facts f = facts.get(i);

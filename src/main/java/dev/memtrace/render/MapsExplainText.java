@@ -43,7 +43,7 @@ public final class MapsExplainText {
   public static List<String> about(RegionAnatomy.Facts f, String made, String changed) {
     Region r = f.region();
     StringBuilder first =
-        new StringBuilder("    ").append(f.cls().label).append(", ").append(Human.bytes(r.size()));
+        new StringBuilder("    ").append(f.label()).append(", ").append(Human.bytes(r.size()));
     if (r.size() >= 1024) {
       first.append(" (").append(r.size()).append(" bytes)");
     }

@@ -38,6 +38,11 @@ public final class WherePrinter implements MapsAt.Printer {
   }
 
   @Override
+  public boolean readsExplanations() {
+    return true;
+  }
+
+  @Override
   public void print(MapsAt.At at) {
     out.println(MapsAt.header(at));
     AddressSpace space = at.space();
@@ -52,7 +57,7 @@ public final class WherePrinter implements MapsAt.Printer {
             && space.unreadImages().isEmpty();
     WhereText.of(
             addr,
-            RegionAnatomy.all(regions, files, space.program()),
+            RegionAnatomy.all(regions, files, space.program(), at::explained),
             r -> {
               List<String> said = new ArrayList<>();
               said.add(

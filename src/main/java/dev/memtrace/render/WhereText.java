@@ -46,7 +46,7 @@ public final class WhereText {
         out.add(a + " is in " + MapsExplainText.line(r));
         out.add(
             "  "
-                + f.cls().label
+                + f.label()
                 + ", a region of "
                 + Human.bytes(r.size())
                 + "; the address is "

@@ -124,6 +124,46 @@ class MapsExplainTest {
     Files.delete(log);
   }
 
+  /**
+   * A region the explanations classed (a thread stack, its guard page) is listed with that class
+   * and the line whose explanation gave it, as the summary counts it; one whose protection changed
+   * since (part of a PROT_NONE reservation opened with mprotect) is classed by its permissions, and
+   * a class its name and permissions give anyway cites no line.
+   */
+  @Test
+  void regionsTheExplanationsClassedCarryThatClassWhileTheirProtectionFitsIt() throws Exception {
+    Path log = Files.createTempFile("stack", ".log");
+    Files.writeString(
+        log,
+        """
+        100 mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f0000000000
+        100 mprotect(0x7f0000001000, 8388608, PROT_READ|PROT_WRITE) = 0
+        100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM        |CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f0000800910,         parent_tid=0x7f0000800910, exit_signal=0, stack=0x7f0000000000, stack_size=0x7ffe00,         tls=0x7f0000800640} => {parent_tid=[101]}, 88) = 101
+        100 mmap(NULL, 1048576, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f1000000000
+        100 mprotect(0x7f1000000000, 65536, PROT_READ|PROT_WRITE) = 0
+        """);
+    Cli maps = Cli.run("maps", "--explain", log.toString());
+    assertThat(maps.status()).as(maps.err()).isZero();
+    assertThat(maps.out())
+        .contains(
+            "7f0000000000-7f0000001000 ---p 00000000 00:00 0 \n"
+                + "    guard page (as explained for the mapping made at line 1), 4 KiB (4096 bytes)")
+        .contains(
+            "7f0000001000-7f0000801000 rw-p 00000000 00:00 0 \n"
+                + "    thread stack (as explained for the mapping made at line 1), 8 MiB (8388608 bytes)")
+        .contains(
+            "7f1000000000-7f1000010000 rw-p 00000000 00:00 0 \n"
+                + "    anonymous mmap, 64 KiB (65536 bytes)")
+        .contains(
+            "7f1000010000-7f1000100000 ---p 00000000 00:00 0 \n"
+                + "    reserved (PROT_NONE), 960 KiB (983040 bytes)")
+        .doesNotContain("rw-p 00000000 00:00 0 \n    reserved");
+    Cli where = Cli.run("where", "0x7f0000400000", log.toString());
+    assertThat(where.out())
+        .contains("  thread stack (as explained for the mapping made at line 1), a region of");
+    Files.delete(log);
+  }
+
   /** A call another thread interrupted is cited whole, as one line, not as its two halves. */
   @Test
   void aCallSplitIntoUnfinishedAndResumedHalvesIsCitedAsOneLine() throws Exception {
