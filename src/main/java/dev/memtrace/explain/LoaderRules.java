@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.Who;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -81,19 +82,22 @@ final class LoaderRules {
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag("MAP_DENYWRITE"), noFlag("MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
-            .effect(
-                (c, before) -> {
-                  c.sp.loading =
-                      new Space.Loading(
-                          c.filePath(),
-                          c.result(),
-                          c.result() + c.length(),
-                          c.line(),
-                          c.fd().getAsLong());
-                  c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
-                  AllocatorRules.loaded(c);
-                })
+            .effect((c, before) -> loading(c, null, 0))
             .says(LoaderRules::span),
+        Rule.on("ldso-span-aligned", "mmap")
+            .when(
+                ok(),
+                file(),
+                flag("MAP_FIXED"),
+                flag("MAP_DENYWRITE"),
+                c -> c.offset() == 0 && alignment(c, c.sp.tags.at(c.addr())) > 0)
+            .frames("_dl_map_segment")
+            .effect(LoaderRules::alignedSpan)
+            .says(LoaderRules::alignedSpanSaid),
+        Rule.on("ldso-align-trim", "munmap")
+            .when(ok(), LoaderRules::inAlignmentSlack)
+            .frames("_dl_map_segment")
+            .says(LoaderRules::alignmentTrim),
         Rule.on("ldso-segment", "mmap")
             .when(ok(), file(), flag("MAP_FIXED"), inLoadingSpan())
             .frames("_dl_map_object_from_fd", "_dl_map_segments")
@@ -109,14 +113,19 @@ final class LoaderRules {
             .says(
                 c ->
                     Said.of(
-                        "ld.so makes the hole between two segments of "
-                            + c.sp.loading.name()
-                            + " inaccessible (PROT_NONE, "
-                            + c.length()
-                            + " bytes): the object has gaps "
-                            + "between its PT_LOAD segments",
-                        Basis.PATTERN,
-                        "mprotect PROT_NONE inside the span being loaded")),
+                            "ld.so makes the hole between two segments of "
+                                + c.sp.loading.name()
+                                + " inaccessible (PROT_NONE, "
+                                + c.length()
+                                + " bytes): the object has gaps "
+                                + "between its PT_LOAD segments",
+                            Basis.PATTERN,
+                            "mprotect PROT_NONE inside the span being loaded")
+                        // its own piece of the span, so the first segment's class stops below it
+                        .tag(
+                            RegionClass.IMAGE_RESERVED,
+                            c.sp.loading.shortName() + " gap between segments",
+                            c.sp.loading.path())),
         Rule.on("relro", "mprotect")
             .when(
                 ok(),
@@ -139,23 +148,195 @@ final class LoaderRules {
 
   /**
    * What is left of the reservation below the first segment mapped over it is the object's first
-   * PT_LOAD: ELF and program headers, dynamic symbols, relocations.
+   * PT_LOAD: ELF and program headers, dynamic symbols, relocations, and in an object whose first
+   * segment is its code (mapped PROT_EXEC), the code too. Only the part at the span's start: a hole
+   * ld.so made PROT_NONE between the segments stays the span's.
    */
   private static void firstSegment(Ctx c, TagMap.Span before) {
     Space sp = c.sp;
+    Space.Loading l = sp.loading;
     long start = c.result();
-    for (TagMap.Span left : sp.tags.overlapping(sp.loading.base(), start)) {
-      if (left.tag().cls() == RegionClass.IMAGE_RESERVED) {
+    for (TagMap.Span left : sp.tags.overlapping(l.base(), start)) {
+      if (left.tag().cls() == RegionClass.IMAGE_RESERVED && left.start() == l.base()) {
         sp.tags.put(
             left.start(),
             Math.min(left.end(), start),
             left.tag()
                 .withClass(
-                    RegionClass.IMAGE_HEADERS,
-                    sp.loading.shortName()
-                        + " first segment (headers, dynamic symbols, relocations)"));
+                    l.textFirst() ? RegionClass.IMAGE_TEXT : RegionClass.IMAGE_HEADERS,
+                    l.shortName()
+                        + (l.textFirst()
+                            ? " first segment (headers and code)"
+                            : " first segment (headers, dynamic symbols, relocations)")));
       }
     }
+  }
+
+  /**
+   * ld.so starts mapping an object: its span, the reservation it was aligned in ({@code reserved},
+   * or null), and what the object tells of the process (a JVM, an allocator of its own).
+   */
+  private static void loading(Ctx c, TagMap.Span reserved, int reservedAt) {
+    c.sp.loading =
+        new Space.Loading(
+            c.filePath(),
+            c.result(),
+            c.result() + c.length(),
+            c.line(),
+            c.fd().getAsLong(),
+            c.prot().contains("PROT_EXEC"),
+            reservedAt,
+            reserved == null ? 0 : reserved.start(),
+            reserved == null ? 0 : reserved.end());
+    c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
+    AllocatorRules.loaded(c);
+  }
+
+  /**
+   * The alignment a file mapping at offset 0 was placed at inside a PROT_NONE reservation, as
+   * _dl_map_segment (elf/dl-map-segments.h) places an object whose PT_LOAD alignment is larger than
+   * a page: it reserves the span plus the alignment (twice the alignment for a span smaller than
+   * it) and maps the span at ALIGN_UP(reservation start, alignment). 0 when the call does not fit
+   * that.
+   */
+  static long alignment(Ctx c, TagMap.Span reserved) {
+    if (reserved == null
+        || reserved.tag().cls() != RegionClass.RESERVED
+        || reserved.tag().base() != reserved.start()) {
+      return 0;
+    }
+    long size = reserved.end() - reserved.start();
+    long span = Glibc.alignUp(c.length(), Glibc.PAGE);
+    for (long align : new long[] {size - span, size / 2}) {
+      boolean fits =
+          align > Glibc.PAGE
+              && Long.bitCount(align) == 1
+              && (align == size - span ? c.length() >= align : c.length() < align)
+              && c.addr() == Glibc.alignUp(reserved.start(), align);
+      if (fits) {
+        return align;
+      }
+    }
+    return 0;
+  }
+
+  /** The span mapped in an alignment reservation: the reservation (waiting still) is retold. */
+  private static void alignedSpan(Ctx c, TagMap.Span before) {
+    long align = alignment(c, before);
+    Tag reservation = before.tag();
+    loading(c, before, reservation.line());
+    String obj = c.sp.loading.name();
+    // what _dl_map_segment asked for: the kernel rounded the reservation up to pages
+    long size = c.length() >= align ? c.length() + align : 2 * align;
+    c.ex.retell(
+        reservation,
+        MappingRules.RESERVATION,
+        new Explanation(
+            "ldso-align-reserve",
+            "ld.so reserves "
+                + size
+                + " bytes PROT_NONE to place "
+                + obj
+                + " at a "
+                + align
+                + "-byte boundary (_dl_map_segment, elf/dl-map-segments.h): the object's PT_LOAD"
+                + " segments ask for an alignment (p_align) larger than a page, so ld.so reserves"
+                + " its span plus the alignment (twice the alignment for a span smaller than it),"
+                + " maps the span at the first aligned address inside (line "
+                + c.line()
+                + ") and unmaps the rest",
+            Basis.PATTERN,
+            List.of(
+                "line "
+                    + c.line()
+                    + " maps "
+                    + obj
+                    + " at "
+                    + hex(c.addr())
+                    + " = ALIGN_UP("
+                    + hex(before.start())
+                    + ", "
+                    + hex(align)
+                    + ")")));
+  }
+
+  private static Said alignedSpanSaid(Ctx c) {
+    TagMap.Span reserved = c.sp.tags.at(c.addr());
+    long align = alignment(c, reserved);
+    String path = c.filePath();
+    String obj = path == null ? c.fileName() : RawText.name(path);
+    int at = reserved.tag().line();
+    return Said.of(
+            "ld.so maps the whole address span of "
+                + obj
+                + " ("
+                + c.length()
+                + " = "
+                + hex(c.length())
+                + " bytes: first PT_LOAD start to the end of the last one, .bss included) with the"
+                + " first segment's protection at the first "
+                + align
+                + "-byte aligned address in the PROT_NONE reservation made at line "
+                + at
+                + " (_dl_map_segment: the object asks for an alignment larger than a page); the"
+                + " segments are then mapped over the span with MAP_FIXED, and the reservation's"
+                + " unused ends unmapped",
+            Basis.PATTERN,
+            "MAP_FIXED|MAP_DENYWRITE file mapping at offset 0 at "
+                + hex(c.addr())
+                + " = ALIGN_UP("
+                + hex(reserved.start())
+                + ", "
+                + hex(align)
+                + "), in the reservation made at line "
+                + at)
+        .tag(
+            RegionClass.IMAGE_RESERVED,
+            (path == null ? "unnamed object" : shortName(path)) + " reserved span",
+            path);
+  }
+
+  /** An munmap of a reservation's part outside the aligned span ld.so placed in it. */
+  private static boolean inAlignmentSlack(Ctx c) {
+    Space.Loading l = c.sp.loading;
+    if (l == null || l.reservedAt() == 0) {
+      return false;
+    }
+    long from = c.addr();
+    long to = from + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long spanEnd = Glibc.alignUp(l.end(), Glibc.PAGE);
+    return from >= l.reservedStart()
+        && to <= l.reservedEnd()
+        && (to <= l.base() || from >= spanEnd);
+  }
+
+  private static Said alignmentTrim(Ctx c) {
+    Space.Loading l = c.sp.loading;
+    boolean head = c.addr() < l.base();
+    return Said.of(
+        "ld.so unmaps the unused "
+            + (head ? "head" : "tail")
+            + " of the PROT_NONE reservation made at line "
+            + l.reservedAt()
+            + " ("
+            + c.length()
+            + " bytes "
+            + (head ? "below" : "above")
+            + " the span of "
+            + l.name()
+            + " it placed at line "
+            + l.line()
+            + "): _dl_map_segment keeps only the aligned span",
+        Basis.ARITHMETIC,
+        hex(c.addr())
+            + "-"
+            + hex(c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE))
+            + " lies in the reservation "
+            + hex(l.reservedStart())
+            + "-"
+            + hex(l.reservedEnd())
+            + ", "
+            + (head ? "below the span's start " + hex(l.base()) : "above the span's end"));
   }
 
   private static Said span(Ctx c) {

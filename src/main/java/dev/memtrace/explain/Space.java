@@ -23,10 +23,22 @@ import java.util.regex.Pattern;
 final class Space {
 
   /**
-   * An object ld.so is mapping: its path (null when the trace does not name it) and the span
-   * reserved for it.
+   * An object ld.so is mapping: its path (null when the trace does not name it) and its span [base,
+   * end), mapped at {@code line} with the first segment's protection ({@code textFirst}: the first
+   * PT_LOAD holds code, as in objects linked before binutils 2.31's separate code segment); and
+   * when the span was placed at an alignment larger than a page, the line and range [reservedStart,
+   * reservedEnd) of the PROT_NONE reservation it was placed in ({@code reservedAt} 0 for none).
    */
-  record Loading(String path, long base, long end, int line, long fd) {
+  record Loading(
+      String path,
+      long base,
+      long end,
+      int line,
+      long fd,
+      boolean textFirst,
+      int reservedAt,
+      long reservedStart,
+      long reservedEnd) {
     /** The path, or what the sentences call an object the trace does not name. */
     String name() {
       return path != null
