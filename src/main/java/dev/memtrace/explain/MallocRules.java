@@ -194,7 +194,10 @@ final class MallocRules {
           .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.result()))
           .says(MallocRules::mmapChunk);
 
-  /** free() of a whole mmapped chunk: raises the dynamic threshold, while top_pad is default. */
+  /**
+   * free() of a whole mmapped chunk: raises the dynamic threshold (retold, and the threshold put
+   * back, when the next mapping shows the chunk was an aligned allocation's first try).
+   */
   static final Rule FREE_MMAPPED =
       Rule.on("malloc-free-mmapped", "munmap")
           .byAllocator()
@@ -718,6 +721,7 @@ final class MallocRules {
     Tag t = before.tag();
     long size = before.size();
     t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    Space.Freed f = alignedRetry(c, t, size);
     c.ex.retell(
         t,
         MALLOC_MMAP,
@@ -728,9 +732,86 @@ final class MallocRules {
                 + " bytes: its size fits glibc malloc's mmap path, but the munmap at line "
                 + c.line()
                 + " unmaps only part of it, which free() never does, so the program or a library "
-                + "asked the kernel for it itself",
+                + "asked the kernel for it itself"
+                + (f == null
+                    ? ""
+                    : "; "
+                        + size
+                        + " = the "
+                        + f.size
+                        + " bytes it unmapped whole at line "
+                        + f.line
+                        + " + "
+                        + (size - f.size)
+                        + ", room to cut a "
+                        + f.size
+                        + "-byte piece out of it on a boundary coarser than a page"),
             Basis.ARITHMETIC,
             List.of("munmap(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+    if (f == null) {
+      return;
+    }
+    c.sp.lastFree = null;
+    c.sp.mmapThreshold = f.thresholdBefore; // what that munmap raised it to, free() never set
+    String retry =
+        " maps "
+            + size
+            + " = "
+            + f.size
+            + " + "
+            + (size - f.size)
+            + " bytes at line "
+            + t.line()
+            + " and trims that at line "
+            + c.line()
+            + ", as an allocator that wants its memory aligned beyond a page does when the "
+            + "kernel's address is not (PHP's zend_mm_chunk_alloc_int, Zend/zend_alloc.c)";
+    List<String> sum = List.of(f.size + " + " + (size - f.size) + " = " + size);
+    c.ex.retell(
+        f.chunk,
+        MALLOC_MMAP,
+        new Explanation(
+            "aligned-try",
+            "a direct anonymous mmap of "
+                + f.size
+                + " bytes: fits the first try of an aligned allocation, not a malloc chunk: the "
+                + "program unmaps it whole at line "
+                + f.line
+                + ", then"
+                + retry,
+            Basis.PATTERN,
+            sum));
+    c.ex.retell(
+        f.unmap,
+        FREE_MMAPPED,
+        new Explanation(
+            "aligned-try",
+            "gives back the whole "
+                + f.size
+                + "-byte mapping made at line "
+                + f.chunk.line()
+                + ": fits an aligned allocation whose first try came back misaligned, not "
+                + "free(): the program then"
+                + retry
+                + "; glibc's mmap threshold does not move",
+            Basis.PATTERN,
+            sum));
+  }
+
+  /**
+   * The free the trim of {@code t} shows to be an aligned allocation's first try: the latest free()
+   * unmapped a whole mapping, the next mmap made {@code t}, and {@code t} is that size plus a power
+   * of two (or a power of two less a page), the slack an aligned piece needs; else null.
+   */
+  private static Space.Freed alignedRetry(Ctx c, Tag t, long size) {
+    Space.Freed f = c.sp.lastFree;
+    if (f == null || f.nextMmap != t.line() || size <= f.size) {
+      return null;
+    }
+    long extra = size - f.size;
+    boolean slack =
+        Long.bitCount(extra) == 1 || Long.bitCount(extra + Glibc.PAGE) == 1 && extra >= Glibc.PAGE;
+    return slack && extra <= f.size ? f : null;
   }
 
   private static Said realloc(Ctx c) {

@@ -70,6 +70,32 @@ final class Space {
    */
   int topPadLowered;
 
+  /**
+   * The latest munmap told as free() of a whole malloc chunk: the chunk's tag, a tag whose origin
+   * is the munmap (to retell it), the mapping's size, the threshold before that free, and the line
+   * of the first mmap after it (0 before one). An allocator that wants memory aligned beyond a page
+   * maps, finds the start misaligned, unmaps it whole and maps again larger to trim (PHP's
+   * zend_mm_chunk_alloc_int): the trim shows that the first mapping was no malloc chunk.
+   */
+  static final class Freed {
+    final Tag chunk;
+    final Tag unmap;
+    final long size;
+    final int line;
+    final long thresholdBefore;
+    int nextMmap;
+
+    Freed(Tag chunk, Tag unmap, long size, int line, long thresholdBefore) {
+      this.chunk = chunk;
+      this.unmap = unmap;
+      this.size = size;
+      this.line = line;
+      this.thresholdBefore = thresholdBefore;
+    }
+  }
+
+  Freed lastFree;
+
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 
