@@ -32,6 +32,7 @@ public abstract sealed class Call
         Transfer,
         Rlimit,
         ArchPrctl,
+        Prctl,
         Getrandom,
         KernelCopy,
         Other {
@@ -94,6 +95,7 @@ public abstract sealed class Call
           new Transfer(e);
       case "prlimit64", "getrlimit", "setrlimit" -> new Rlimit(e);
       case "arch_prctl" -> new ArchPrctl(e);
+      case "prctl" -> new Prctl(e);
       case "getrandom" -> new Getrandom(e);
       case "copy_file_range", "splice", "sendfile", "sendfile64" -> new KernelCopy(e);
       default -> new Other(e);

@@ -9,6 +9,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.StackFrame;
 import java.util.List;
 import java.util.Set;
 
@@ -57,6 +58,31 @@ final class MallocRules {
   /** The same frames as a set, to ask a -k stack whether the allocator is on it. */
   static final Set<String> ALLOCATOR = Set.of(ALLOC_FRAMES);
 
+  /**
+   * The frames that show malloc growing its heap, not the program calling sbrk itself (whose stack
+   * holds brk and sbrk too) nor free.
+   */
+  private static final Set<String> GROWS =
+      Set.of(
+          "malloc",
+          "calloc",
+          "realloc",
+          "aligned_alloc",
+          "memalign",
+          "posix_memalign",
+          "valloc",
+          "pvalloc",
+          "__libc_malloc",
+          "__libc_calloc",
+          "__libc_realloc",
+          "_int_malloc",
+          "sysmalloc",
+          "_int_memalign",
+          "_mid_memalign",
+          "__default_morecore",
+          "tcache_init",
+          "ptmalloc_init");
+
   /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
   static final long MIN_MALLOC_GROWTH =
       Glibc.alignUp(Glibc.TOP_PAD + Glibc.MINSIZE + 1, Glibc.PAGE);
@@ -70,23 +96,85 @@ final class MallocRules {
           .when(
               ok(),
               c -> c.sp.brk > 0 && c.addr() > c.sp.brk && c.addr() - c.sp.brk < MIN_MALLOC_GROWTH)
-          .says(
-              c -> {
-                long inc = c.addr() - c.sp.brk;
-                return Said.of(
-                        "the break moves up by "
-                            + inc
-                            + " bytes, less than any growth glibc "
-                            + "malloc asks for (at least "
-                            + MIN_MALLOC_GROWTH
-                            + " = ALIGN_UP("
-                            + "top_pad 131072 + MINSIZE 32 + 1, 4096)), so the program moved it "
-                            + "itself with brk/sbrk (or M_TOP_PAD was lowered)"
-                            + (c.sp.brk == c.sp.startBrk ? "; [heap] appears" : ""),
-                        Basis.ARITHMETIC,
-                        inc + " < " + MIN_MALLOC_GROWTH)
-                    .tag(RegionClass.HEAP, "[heap]");
-              });
+          .effect(
+              (c, before) -> {
+                if (c.sp.topPadLowered == 0 && lowersTopPad(c) != null) {
+                  c.sp.topPadLowered = c.line();
+                }
+              })
+          .says(MallocRules::brkDirect);
+
+  /**
+   * What shows that malloc itself made a brk growth smaller than its default top_pad allows: a -k
+   * frame of the allocator, or the BEAM, which lowers top_pad as it starts; null when nothing does.
+   */
+  private static String lowersTopPad(Ctx c) {
+    if (!c.sp.mallocStarted || c.sp.withoutGlibc() || c.sp.allocator != null || c.sp.bits32) {
+      return null;
+    }
+    StackFrame f = c.frame(GROWS);
+    if (f != null) {
+      return "stack";
+    }
+    return c.sp.beam() && !c.sp.staticTls ? "beam" : null;
+  }
+
+  /**
+   * A brk growth under top_pad 131072 + MINSIZE: malloc asked for it only with top_pad lowered
+   * (mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, do_set_top_pad); else the program moved the break.
+   */
+  private static Said brkDirect(Ctx c) {
+    long inc = c.addr() - c.sp.brk;
+    String least =
+        " (at least " + MIN_MALLOC_GROWTH + " = ALIGN_UP(top_pad 131072 + MINSIZE 32 + 1, 4096))";
+    String by = lowersTopPad(c);
+    String heap = c.sp.brk == c.sp.startBrk ? "; [heap] appears" : "";
+    Said said;
+    if ("stack".equals(by)) {
+      said =
+          Said.of(
+              "malloc moves the break up by "
+                  + inc
+                  + " bytes ("
+                  + c.frame(GROWS).symbol()
+                  + " is on the stack), less than it grows it with its default top_pad 131072"
+                  + least
+                  + ": the program lowered top_pad (mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_), so "
+                  + "sysmalloc asks for little more than the request, rounded to pages"
+                  + heap,
+              Basis.STACK,
+              inc + " < " + MIN_MALLOC_GROWTH);
+    } else if ("beam".equals(by)) {
+      said =
+          Said.of(
+              "the break moves up by "
+                  + inc
+                  + " bytes: fits glibc malloc with top_pad 0, which the Erlang runtime sets "
+                  + "as it starts (erts_alloc_init calls sys_alloc_opt(SYS_ALLOC_OPT_TOP_PAD, "
+                  + "ERTS_DEFAULT_TOP_PAD), that is mallopt(M_TOP_PAD, 0), unless erl's +MYtp "
+                  + "says otherwise), so sysmalloc asks for the request plus MINSIZE 32, less what "
+                  + "the old top still had, rounded to pages; with the default top_pad 131072 it "
+                  + "never grows the break by less than "
+                  + MIN_MALLOC_GROWTH
+                  + heap,
+              Basis.PATTERN,
+              inc + " < " + MIN_MALLOC_GROWTH,
+              "the executable is " + c.sp.program());
+    } else {
+      said =
+          Said.of(
+              "the break moves up by "
+                  + inc
+                  + " bytes, less than glibc malloc grows it with its default top_pad 131072"
+                  + least
+                  + ": the program moved it itself with brk/sbrk, or lowered malloc's top_pad "
+                  + "(mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, which the trace does not show)"
+                  + heap,
+              Basis.ARITHMETIC,
+              inc + " < " + MIN_MALLOC_GROWTH);
+    }
+    return said.tag(RegionClass.HEAP, "[heap]");
+  }
 
   /**
    * A chunk from malloc's mmap path (retold when the reads that follow show it is an I/O buffer).
@@ -105,6 +193,31 @@ final class MallocRules {
           .frames(ALLOC_FRAMES)
           .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.result()))
           .says(MallocRules::mmapChunk);
+
+  /**
+   * free() of a whole mmapped chunk: raises the dynamic threshold (retold, and the threshold put
+   * back, when the next mapping shows the chunk was an aligned allocation's first try).
+   */
+  static final Rule FREE_MMAPPED =
+      Rule.on("malloc-free-mmapped", "munmap")
+          .byAllocator()
+          .when(
+              ok(),
+              c -> {
+                TagMap.Span s = c.sp.tags.at(c.addr());
+                return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && whole(c, s);
+              })
+          .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
+          .effect(
+              (c, before) -> {
+                if (c.sp.topPadLowered == 0) {
+                  c.sp.mmapThreshold =
+                      Glibc.thresholdAfterFree(
+                              c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
+                          .value();
+                }
+              })
+          .says(MallocRules::freeMmapped);
 
   static List<Rule> rules() {
     return List.of(
@@ -176,7 +289,11 @@ final class MallocRules {
                             + (c.sp.brk - c.addr())
                             + " bytes: malloc's systrim "
                             + "gives back the top of [heap] when a free left at least the trim "
-                            + "threshold free there (keeping top_pad 131072 spare) or when the "
+                            + "threshold free there (keeping top_pad "
+                            + (c.sp.topPadLowered > 0
+                                ? "spare, lowered in this process: line " + c.sp.topPadLowered
+                                : "131072 spare")
+                            + ") or when the "
                             + "program called malloc_trim (keeping only its pad argument), or the "
                             + "program called sbrk with a negative increment",
                         Basis.PATTERN,
@@ -259,7 +376,10 @@ final class MallocRules {
                                 + c.length()
                                 + " bytes become usable (RW): room for "
                                 + "the heap header, the arena state and the first request plus top_pad "
-                                + "131072; the rest of the 64 MiB stays PROT_NONE until it is needed",
+                                + (c.sp.topPadLowered > 0
+                                    ? "(lowered in this process: line " + c.sp.topPadLowered + ")"
+                                    : "131072")
+                                + "; the rest of the 64 MiB stays PROT_NONE until it is needed",
                             Basis.PATTERN,
                             "mprotect RW at the 64 MiB-aligned start of an arena heap")
                         .tag(RegionClass.MALLOC_ARENA, "malloc arena heap")),
@@ -282,22 +402,7 @@ final class MallocRules {
             .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("shrink_heap", "heap_trim", "_int_free", "mtrim", "malloc_trim")
             .says(MallocRules::arenaShrink),
-        Rule.on("malloc-free-mmapped", "munmap")
-            .byAllocator()
-            .when(
-                ok(),
-                c -> {
-                  TagMap.Span s = c.sp.tags.at(c.addr());
-                  return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && whole(c, s);
-                })
-            .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
-            .effect(
-                (c, before) ->
-                    c.sp.mmapThreshold =
-                        Glibc.thresholdAfterFree(
-                                c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
-                            .value())
-            .says(MallocRules::freeMmapped),
+        FREE_MMAPPED,
         Rule.on("unmap-not-malloc", "munmap")
             .when(
                 ok(),
@@ -431,11 +536,17 @@ final class MallocRules {
                 + inc
                 + " = "
                 + hex(inc)
-                + " bytes; sysmalloc asks for the request plus top_pad 131072 "
-                + "minus what the old top still had, rounded to pages (so this request was "
-                + "at most "
-                + maxNb
-                + " bytes more than the old top)"
+                + (c.sp.topPadLowered > 0
+                    ? " bytes; sysmalloc asks for the request plus top_pad minus what the old top "
+                        + "still had, rounded to pages, and top_pad is lowered in this process "
+                        + "(line "
+                        + c.sp.topPadLowered
+                        + "), so the request was about that much more than the old top"
+                    : " bytes; sysmalloc asks for the request plus top_pad 131072 "
+                        + "minus what the old top still had, rounded to pages (so this request was "
+                        + "at most "
+                        + maxNb
+                        + " bytes more than the old top)")
                 + raised,
             Basis.PATTERN,
             hex(c.addr()) + " - " + hex(c.sp.brk) + " = " + inc,
@@ -539,27 +650,34 @@ final class MallocRules {
             + " back to the kernel (munmap_chunk unmaps the whole "
             + len
             + "-byte mapping). "
-            + (c.sp.thresholdFloor()
-                ? "glibc's dynamic mmap threshold is now at least "
-                    + t.value()
-                    + ": a free raises it to the freed chunk's size "
-                    + chunk
-                    + leadText
-                    + " when that is larger, and the trace does not show the process start, so "
-                    + "earlier frees may have raised it further"
-                    + UNLESS_TUNED
-                : t.value() != c.sp.mmapThreshold
-                    ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+            + (c.sp.topPadLowered > 0
+                ? "top_pad is lowered in this process (line "
+                    + c.sp.topPadLowered
+                    + "), and what lowered it, mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, also turned "
+                    + "glibc's dynamic mmap threshold off (do_set_top_pad sets "
+                    + "mp_.no_dyn_threshold): the threshold stays "
+                    + (c.sp.thresholdFloor() ? "where it was" : String.valueOf(c.sp.mmapThreshold))
+                : c.sp.thresholdFloor()
+                    ? "glibc's dynamic mmap threshold is now at least "
+                        + t.value()
+                        + ": a free raises it to the freed chunk's size "
                         + chunk
                         + leadText
-                        + " and the trim threshold to "
-                        + 2 * chunk
-                        + ": requests whose chunk is smaller than "
-                        + chunk
-                        + " now come from the "
-                        + "heap, larger ones still get their own mapping"
+                        + " when that is larger, and the trace does not show the process start, so "
+                        + "earlier frees may have raised it further"
                         + UNLESS_TUNED
-                    : "The mmap threshold stays " + c.sp.mmapThreshold + UNLESS_TUNED),
+                    : t.value() != c.sp.mmapThreshold
+                        ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+                            + chunk
+                            + leadText
+                            + " and the trim threshold to "
+                            + 2 * chunk
+                            + ": requests whose chunk is smaller than "
+                            + chunk
+                            + " now come from the "
+                            + "heap, larger ones still get their own mapping"
+                            + UNLESS_TUNED
+                        : "The mmap threshold stays " + c.sp.mmapThreshold + UNLESS_TUNED),
         Basis.PATTERN,
         t.steps());
   }
@@ -603,6 +721,7 @@ final class MallocRules {
     Tag t = before.tag();
     long size = before.size();
     t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    Space.Freed f = alignedRetry(c, t, size);
     c.ex.retell(
         t,
         MALLOC_MMAP,
@@ -613,9 +732,86 @@ final class MallocRules {
                 + " bytes: its size fits glibc malloc's mmap path, but the munmap at line "
                 + c.line()
                 + " unmaps only part of it, which free() never does, so the program or a library "
-                + "asked the kernel for it itself",
+                + "asked the kernel for it itself"
+                + (f == null
+                    ? ""
+                    : "; "
+                        + size
+                        + " = the "
+                        + f.size
+                        + " bytes it unmapped whole at line "
+                        + f.line
+                        + " + "
+                        + (size - f.size)
+                        + ", room to cut a "
+                        + f.size
+                        + "-byte piece out of it on a boundary coarser than a page"),
             Basis.ARITHMETIC,
             List.of("munmap(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+    if (f == null) {
+      return;
+    }
+    c.sp.lastFree = null;
+    c.sp.mmapThreshold = f.thresholdBefore; // what that munmap raised it to, free() never set
+    String retry =
+        " maps "
+            + size
+            + " = "
+            + f.size
+            + " + "
+            + (size - f.size)
+            + " bytes at line "
+            + t.line()
+            + " and trims that at line "
+            + c.line()
+            + ", as an allocator that wants its memory aligned beyond a page does when the "
+            + "kernel's address is not (PHP's zend_mm_chunk_alloc_int, Zend/zend_alloc.c)";
+    List<String> sum = List.of(f.size + " + " + (size - f.size) + " = " + size);
+    c.ex.retell(
+        f.chunk,
+        MALLOC_MMAP,
+        new Explanation(
+            "aligned-try",
+            "a direct anonymous mmap of "
+                + f.size
+                + " bytes: fits the first try of an aligned allocation, not a malloc chunk: the "
+                + "program unmaps it whole at line "
+                + f.line
+                + ", then"
+                + retry,
+            Basis.PATTERN,
+            sum));
+    c.ex.retell(
+        f.unmap,
+        FREE_MMAPPED,
+        new Explanation(
+            "aligned-try",
+            "gives back the whole "
+                + f.size
+                + "-byte mapping made at line "
+                + f.chunk.line()
+                + ": fits an aligned allocation whose first try came back misaligned, not "
+                + "free(): the program then"
+                + retry
+                + "; glibc's mmap threshold does not move",
+            Basis.PATTERN,
+            sum));
+  }
+
+  /**
+   * The free the trim of {@code t} shows to be an aligned allocation's first try: the latest free()
+   * unmapped a whole mapping, the next mmap made {@code t}, and {@code t} is that size plus a power
+   * of two (or a power of two less a page), the slack an aligned piece needs; else null.
+   */
+  private static Space.Freed alignedRetry(Ctx c, Tag t, long size) {
+    Space.Freed f = c.sp.lastFree;
+    if (f == null || f.nextMmap != t.line() || size <= f.size) {
+      return null;
+    }
+    long extra = size - f.size;
+    boolean slack =
+        Long.bitCount(extra) == 1 || Long.bitCount(extra + Glibc.PAGE) == 1 && extra >= Glibc.PAGE;
+    return slack && extra <= f.size ? f : null;
   }
 
   private static Said realloc(Ctx c) {

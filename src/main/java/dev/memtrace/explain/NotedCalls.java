@@ -43,7 +43,8 @@ final class NotedCalls {
               "arch_prctl",
               "prlimit64",
               "getrlimit",
-              "sigaltstack"),
+              "sigaltstack",
+              "prctl"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -73,6 +73,41 @@ final class Space {
 
   int arenaHintLine;
 
+  /**
+   * The line from which the trace shows glibc malloc's top_pad lowered, or 0: a brk growth smaller
+   * than the default top_pad allows, made by malloc (a -k frame shows it, or the Erlang runtime,
+   * whose erts_alloc_init calls mallopt(M_TOP_PAD, 0)). Whatever lowered it (mallopt, or
+   * MALLOC_TOP_PAD_) also turned the dynamic mmap threshold off: do_set_top_pad sets
+   * mp_.no_dyn_threshold, so frees no longer raise it.
+   */
+  int topPadLowered;
+
+  /**
+   * The latest munmap told as free() of a whole malloc chunk: the chunk's tag, a tag whose origin
+   * is the munmap (to retell it), the mapping's size, the threshold before that free, and the line
+   * of the first mmap after it (0 before one). An allocator that wants memory aligned beyond a page
+   * maps, finds the start misaligned, unmaps it whole and maps again larger to trim (PHP's
+   * zend_mm_chunk_alloc_int): the trim shows that the first mapping was no malloc chunk.
+   */
+  static final class Freed {
+    final Tag chunk;
+    final Tag unmap;
+    final long size;
+    final int line;
+    final long thresholdBefore;
+    int nextMmap;
+
+    Freed(Tag chunk, Tag unmap, long size, int line, long thresholdBefore) {
+      this.chunk = chunk;
+      this.unmap = unmap;
+      this.size = size;
+      this.line = line;
+      this.thresholdBefore = thresholdBefore;
+    }
+  }
+
+  Freed lastFree;
+
   /** glibc's mmap threshold as the frees in the trace moved it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 
@@ -207,6 +242,7 @@ final class Space {
     this.midway = from.midway;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
+    this.topPadLowered = from.topPadLowered;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
     this.staticTls = from.staticTls;
@@ -293,6 +329,15 @@ final class Space {
       chosen = m.group(1);
     }
     return chosen;
+  }
+
+  /**
+   * Whether what execve ran is the Erlang runtime's emulator: beam.smp, or a build variant of it
+   * (beam.debug.smp, beam.emu.smp, beam.asan.smp...), as erlexec names it.
+   */
+  boolean beam() {
+    String p = exe == null ? null : program();
+    return p != null && (p.equals("beam") || p.startsWith("beam.") && p.endsWith("smp"));
   }
 
   /** The short name of the program: the last path element of what execve ran. */

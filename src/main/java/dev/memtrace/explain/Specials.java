@@ -69,6 +69,7 @@ final class Specials {
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
       case "sigaltstack" -> signalStack(c, p);
+      case "prctl" -> VmaNames.named(c, p);
       default -> {
         // not special
       }

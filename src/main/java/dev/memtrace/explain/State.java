@@ -48,10 +48,18 @@ final class State {
         }
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
+        if (sp.lastFree != null && sp.lastFree.nextMmap == 0) {
+          sp.lastFree.nextMmap = c.line();
+        }
       }
       case "munmap" -> {
         long a = c.addr();
         TagMap.Span s = before;
+        if (rule == MallocRules.FREE_MMAPPED && said != null && s != null) {
+          Tag unmap = new Tag(RegionClass.MALLOC_MMAP, "freed chunk", null, c.line());
+          ex.origin(unmap, p); // a later trim may show this was an aligned allocation's first try
+          sp.lastFree = new Space.Freed(s.tag(), unmap, s.size(), c.line(), sp.mmapThreshold);
+        }
         if (s != null && s.start() == sp.ioBuffer) {
           ex.append(
               s.tag(),
