@@ -9,9 +9,10 @@ import java.util.Set;
  * What a trace showed of the files it names, to check that a file read for its ELF headers is the
  * one the trace ran: the size a stat or fstat printed ({@code st_size}), and the segments ld.so
  * mapped of it ({@code mmap} with {@code MAP_FIXED|MAP_DENYWRITE} of the file at the page holding a
- * {@code PT_LOAD}'s first byte, as long as the pages up to its last file byte: _dl_map_segments). A
- * file the trace opened for writing or renamed onto is not checked: what the trace showed of it may
- * be older than what ran.
+ * {@code PT_LOAD}'s first byte, as long as the pages up to its last file byte: _dl_map_segments; or
+ * the whole span, placed at an alignment larger than a page: _dl_map_segment). A file the trace
+ * opened for writing or renamed onto is not checked: what the trace showed of it may be older than
+ * what ran.
  */
 final class TraceEvidence {
 
@@ -60,7 +61,7 @@ final class TraceEvidence {
         return "the trace shows " + path + " of " + size + " bytes, " + read + " has " + elf.size();
       }
       for (Mapped m : segments.getOrDefault(path, Set.of())) {
-        if (!isLoad(elf, m)) {
+        if (!isLoad(elf, m) && !isSpan(elf, m)) {
           return "the trace shows ld.so mapping "
               + m.length()
               + " bytes of "
@@ -73,6 +74,21 @@ final class TraceEvidence {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether m is the object's whole span, from its first PT_LOAD's page to the end of its last
+   * one's memory: what _dl_map_segment maps MAP_FIXED in a reservation when the object asks for an
+   * alignment larger than a page (its maplength).
+   */
+  private static boolean isSpan(ElfFile elf, Mapped m) {
+    if (elf.loads().isEmpty()) {
+      return false;
+    }
+    Segment first = elf.loads().get(0);
+    Segment last = elf.loads().get(elf.loads().size() - 1);
+    long span = last.vaddr() + last.memsz() - (first.vaddr() & ~0xfffL);
+    return (first.offset() & ~0xfffL) == m.offset() && span == m.length();
   }
 
   private static boolean isLoad(ElfFile elf, Mapped m) {

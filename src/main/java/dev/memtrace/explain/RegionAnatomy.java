@@ -155,6 +155,10 @@ public final class RegionAnatomy {
       // the load bias from the page at offset 0: each region's link address follows
       fileLink = file.start() - firstPage + elf.firstPage();
       seg = segmentAt(elf, fileLink);
+      if (seg == null && !tail && r.perms().startsWith("---")) {
+        // between two PT_LOADs: the hole ld.so made PROT_NONE (_dl_map_segments), no section
+        return new Facts(r, RegionClass.IMAGE_RESERVED, List.of(), false, elf, -1, null);
+      }
     }
     if (seg == null) {
       seg = segmentOf(elf, file);

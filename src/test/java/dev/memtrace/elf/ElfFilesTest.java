@@ -91,6 +91,22 @@ class ElfFilesTest {
                 + ", which is no PT_LOAD segment of the one under --root /bin/prog");
   }
 
+  /**
+   * An object whose PT_LOAD alignment exceeds a page has its whole span mapped MAP_FIXED in a
+   * reservation (_dl_map_segment): that span is the file's, not a segment it lacks.
+   */
+  @Test
+  void theWholeSpanLdSoPlacedAtAnAlignmentIsTheFilesToo() {
+    ElfFiles files = ElfFiles.under(root);
+    Segment first = cat.loads().get(0);
+    Segment last = cat.loads().get(cat.loads().size() - 1);
+    long span = last.vaddr() + last.memsz() - (first.vaddr() & ~0xfffL);
+    files.traceShowsSegment("/bin/prog", first.offset() & ~0xfffL, span);
+    assertThat(files.open("/bin/prog", null).ok()).isTrue();
+    files.traceShowsSegment("/bin/prog", first.offset() & ~0xfffL, span + 0x1000);
+    assertThat(files.open("/bin/prog", null).ok()).isFalse();
+  }
+
   @Test
   void theSizeTheTraceShowedIsCheckedAtEachQuestionUntilTheTraceWritesTheFile() {
     ElfFiles files = ElfFiles.under(root);
