@@ -127,7 +127,8 @@ public final class MapsAt {
   /**
    * Replays the log into model and hands the state after each line to printer: after every call
    * that had returned when that line was read (a call split into unfinished and resumed halves
-   * returns at its resumed line). Returns the last line read.
+   * returns at its resumed line). It stops reading once every line is printed; returns the last
+   * line it applied.
    */
   public static int write(
       TraceReader reader,
@@ -161,6 +162,9 @@ public final class MapsAt {
         int line = todo.pollFirst();
         stage.before(line + 1);
         printer.print(new At(line, lastPid, anyPid, stage.model(), history, follower));
+      }
+      if (todo.isEmpty()) {
+        break; // every line asked for is printed: the rest of the log would change nothing shown
       }
       AnnotatedEvent a = stage.annotate(e);
       history.record(stage.model(), e, a.changes());
