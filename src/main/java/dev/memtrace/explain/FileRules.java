@@ -8,6 +8,7 @@ import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
@@ -73,8 +74,15 @@ final class FileRules {
                     Said.of(
                             "shared anonymous memory ("
                                 + c.length()
-                                + " bytes, shown as /dev/zero "
-                                + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
+                                + " bytes, shown as "
+                                // shmem_zero_setup names it dev/zero; with MAP_HUGETLB
+                                // hugetlb_file_setup names it anon_hugepage
+                                + (c.mapFlags().contains("MAP_HUGETLB")
+                                    ? "/anon_hugepage"
+                                    : "/dev/zero")
+                                + " (deleted) "
+                                + sharedPerms(c)
+                                + " in maps): backed by shmem, so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
                                 + "would be copied on write instead)",
                             Basis.PATTERN,
@@ -147,6 +155,15 @@ final class FileRules {
     }
     int end = path.indexOf('/', i);
     return end < 0 ? path.substring(i) : path.substring(i, end);
+  }
+
+  /** A MAP_SHARED mapping's maps permissions, from its PROT_* bits (calc_vm_prot_bits). */
+  private static String sharedPerms(Ctx c) {
+    Set<String> p = c.prot();
+    return (p.contains("PROT_READ") ? "r" : "-")
+        + (p.contains("PROT_WRITE") ? "w" : "-")
+        + (p.contains("PROT_EXEC") ? "x" : "-")
+        + "s";
   }
 
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
