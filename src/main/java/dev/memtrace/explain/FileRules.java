@@ -7,6 +7,7 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Set;
 
@@ -171,9 +172,47 @@ final class FileRules {
     return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
   }
 
+  /**
+   * The name memfd_create was given, from the maps name the kernel shows for its file ({@code
+   * /memfd:NAME (deleted)}: memfd_create makes it with alloc_file_pseudo, in no directory, so
+   * d_path adds " (deleted)"), or null for another path.
+   */
+  static String memfdName(String path) {
+    if (path == null || !path.startsWith("/memfd:")) {
+      return null;
+    }
+    String n = path.substring("/memfd:".length());
+    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+  }
+
+  private static final String DELETED = " (deleted)";
+
+  /** A file as a tag names it: its last component, a memfd by the name it was given. */
+  static String objectName(String path) {
+    String memfd = memfdName(path);
+    if (memfd != null) {
+      return "memfd \"" + RawText.name(memfd) + "\"";
+    }
+    String n = LoaderRules.shortName(path);
+    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
-    String p = c.fileName();
+    String memfd = memfdName(path);
+    String p =
+        memfd != null
+            ? "the memfd \""
+                + RawText.name(memfd)
+                + "\" (memfd_create's file, in no directory: maps shows "
+                + RawText.name(path)
+                + ")"
+            : path != null && path.endsWith(DELETED) && path.startsWith("/")
+                ? RawText.name(path.substring(0, path.length() - DELETED.length()))
+                    + " (unlinked since it was opened: maps shows "
+                    + RawText.name(path)
+                    + ")"
+                : c.fileName();
     return Said.of(
             "the program maps "
                 + c.length()
@@ -206,7 +245,7 @@ final class FileRules {
             "file mapping of " + p)
         .tag(
             shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
-            "mapping of " + (path == null ? "an unnamed file" : LoaderRules.shortName(path)),
+            "mapping of " + (path == null ? "an unnamed file" : objectName(path)),
             path);
   }
 }

@@ -35,4 +35,52 @@ class SharedMemoryTest {
         .doesNotContain("rw-s");
     assertThat(out.why(5)).contains("shown as /dev/zero (deleted) rw-s in maps");
   }
+
+  @Test
+  void aMemfdIsNamedByTheNameItWasGivenNotByItsMapsNameWithDeleted() {
+    // memfd_create makes its file with alloc_file_pseudo, in no directory: maps shows
+    // /memfd:mtbuf (deleted), but the memfd's name is mtbuf
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        14861 00:02:25.827708 memfd_create("mtbuf", MFD_CLOEXEC) = 3 <0.000119>
+        14861 00:02:25.827928 ftruncate(3, 65536) = 0 <0.000026>
+        14861 00:02:25.828010 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7fe3673f8000 <0.000033>
+        14861 00:02:25.830092 ftruncate(3, 131072) = 0 <0.00002>
+        14861 00:02:25.830148 mremap(0x7fe3673f8000, 65536, 131072, MREMAP_MAYMOVE) = 0x7fe3672c8000 <0.002162>
+        14861 00:02:25.834748 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7fe367408a10) = 14870 <0.002786>
+        """);
+    assertThat(out.why(6))
+        .startsWith(
+            "the program maps 65536 bytes of the memfd \"mtbuf\" (memfd_create's file, in no"
+                + " directory: maps shows /memfd:mtbuf (deleted)) from offset 0");
+    assertThat(out.why(8))
+        .startsWith("grows the mapping of memfd \"mtbuf\" made at line 6")
+        .doesNotContain("(deleted)");
+    assertThat(out.why(9)).contains("mapping of memfd \"mtbuf\" (line 6)");
+  }
+
+  @Test
+  void aFileUnlinkedBeforeItIsMappedIsNamedWithoutDeleted() {
+    // shm_open, shm_unlink, then mmap of the still open fd: maps shows the path with " (deleted)"
+    // (d_path of an unlinked dentry), which is not part of the file's name
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        14861 00:02:25.828347 openat(AT_FDCWD, "/dev/shm/mtshm", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0600) = 4 <0.000094>
+        14861 00:02:25.828520 ftruncate(4, 8192) = 0 <0.000035>
+        14861 00:02:25.828699 unlink("/dev/shm/mtshm") = 0 <0.000041>
+        14861 00:02:25.828592 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 4, 0) = 0x7fe3675f6000 <0.000032>
+        14861 00:02:25.828864 munmap(0x7fe3675f6000, 8192) = 0 <0.000038>
+        """);
+    assertThat(out.why(7))
+        .startsWith(
+            "the program maps 8192 bytes of /dev/shm/mtshm (unlinked since it was opened: maps"
+                + " shows /dev/shm/mtshm (deleted)) from offset 0")
+        .contains("The file lives in memory");
+    assertThat(out.why(8))
+        .isEqualTo("unmaps the mapping of mtshm made at line 7 (inferred from the pattern)");
+  }
 }
