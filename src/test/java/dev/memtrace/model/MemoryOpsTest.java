@@ -141,6 +141,34 @@ class MemoryOpsTest {
         .contains("the trace did not show memory there at this point");
   }
 
+  @Test
+  void mremapOfAMappingALateSnapshotAlreadyShowedMovedKeepsWhatItShowed() {
+    // a small C program run live: shared anonymous memory mremapped MREMAP_MAYMOVE, the mmap's
+    // snapshot read after the hold, when the move was done; the model must not turn the moved
+    // region it learnt into an unknown one
+    MemoryOps.mmap(s, 0x4000, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f0000100000L, 39, 0);
+    s.resync(
+        List.of(
+            new Region(
+                0x7f0000000000L,
+                0x7f0000100000L,
+                "rw-s",
+                0,
+                "00:01",
+                7,
+                "/dev/zero (deleted)",
+                0)));
+    Outcome o =
+        MemoryOps.mremap(s, 0x7f0000100000L, 0x4000, 0x100000, MREMAP_MAYMOVE, 0x7f0000000000L, 40);
+    assertThat(o.changes()).isEmpty();
+    assertThat(o.notes())
+        .singleElement()
+        .asString()
+        .contains("a maps snapshot read before this line already showed the mapping moved to")
+        .doesNotContain("unknown");
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000100000 rw-s 0 /dev/zero (deleted)");
+  }
+
   /**
    * Two calls' mappings the kernel keeps as one area: the region is named by the lower one's call,
    * with the part that call made; cut apart again, each piece is named by the calls still in it.
