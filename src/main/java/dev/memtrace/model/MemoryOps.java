@@ -353,7 +353,7 @@ public final class MemoryOps {
     Vma source = s.areaAt(oldAddr);
     if (source == null
         && newSize != 0
-        && covered(s, result, result + newSize)
+        && s.covered(result, result + newSize)
         && droppedBySnapshot(s, oldAddr, oldAddr + oldSize)) {
       // a snapshot read late (or while the mremap ran in another thread) showed the move done:
       // the model took the new place from it and let the old go
@@ -465,20 +465,6 @@ public final class MemoryOps {
       }
     }
     return found;
-  }
-
-  /** Whether the model's areas cover [lo, hi) without a gap. */
-  private static boolean covered(AddressSpace s, long lo, long hi) {
-    long at = lo;
-    for (Vma v : s.areasNear(lo, hi, false)) {
-      if (AddressSpace.below(at, v.start())) {
-        return false;
-      }
-      if (AddressSpace.below(at, v.end())) {
-        at = v.end();
-      }
-    }
-    return !AddressSpace.below(at, hi);
   }
 
   private static Vma unknownArea(long lo, long hi, int line) {

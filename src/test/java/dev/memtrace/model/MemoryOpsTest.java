@@ -291,6 +291,29 @@ class MemoryOpsTest {
         .containsExactly(0x556d8f7c4000L, 0x556d8f7ce000L);
   }
 
+  /**
+   * A postgres backend run live: after fork the child's [heap] has an anon_vma whose chain also
+   * links the parent's (anon_vma_fork), and is_mergeable_anon_vma keeps brk's growth out of it, so
+   * the child's maps shows [heap] as two areas; the parent's still grows in place.
+   */
+  @Test
+  void aForkChildsHeapGrowsAsANewAreaTheParentsInPlace() {
+    MemoryOps.brk(s, 0, 0x55cbfa2f4000L, true, 30);
+    MemoryOps.brk(s, 0x55cbfa3ad000L, 0x55cbfa3ad000L, false, 31);
+    AddressSpace child = s.copy();
+    MemoryOps.brk(child, 0x55cbfa3ce000L, 0x55cbfa3ce000L, false, 40);
+    assertThat(maps(child))
+        .isEqualTo(
+            "55cbfa2f4000-55cbfa3ad000 rw-p 0 [heap]\n55cbfa3ad000-55cbfa3ce000 rw-p 0 [heap]");
+    MemoryOps.brk(child, 0x55cbfa3d6000L, 0x55cbfa3d6000L, false, 41);
+    assertThat(maps(child))
+        .as("the new area grows in place: its own chain is singular")
+        .isEqualTo(
+            "55cbfa2f4000-55cbfa3ad000 rw-p 0 [heap]\n55cbfa3ad000-55cbfa3d6000 rw-p 0 [heap]");
+    MemoryOps.brk(s, 0x55cbfa3ce000L, 0x55cbfa3ce000L, false, 42);
+    assertThat(maps(s)).isEqualTo("55cbfa2f4000-55cbfa3ce000 rw-p 0 [heap]");
+  }
+
   @Test
   void mprotectSplitsAndProtectingBackMerges() {
     anon(0x200000, 0x8000, RW);
