@@ -73,8 +73,15 @@ final class LoaderRules {
                             "ld.so maps /etc/ld.so.cache whole ("
                                 + c.length()
                                 + " bytes, the file's size) "
-                                + "read-only to look up where the libraries live; it unmaps it once "
-                                + "startup is done",
+                                // startup sets the thread pointer (init_tls) after loading the
+                                // libraries; a later lookup is a dlopen's, and _dl_open unmaps
+                                // the cache when it returns (elf/dl-open.c)
+                                + (c.sp.tlsInstalled || c.sp.mallocStarted
+                                    ? "read-only to find a library that dlopen asked for (the"
+                                        + " process is past its startup); _dl_open unmaps it when"
+                                        + " that dlopen returns"
+                                    : "read-only to look up where the libraries live; it unmaps it"
+                                        + " once startup is done"),
                             Basis.PATTERN,
                             "fd is " + c.fileName())
                         .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.filePath())),

@@ -83,4 +83,24 @@ class SharedMemoryTest {
     assertThat(out.why(8))
         .isEqualTo("unmaps the mapping of mtshm made at line 7 (inferred from the pattern)");
   }
+
+  @Test
+  void aWorkersLdSoCacheLookupIsADlopensNotStartups() {
+    // an nginx worker, forked after startup, runs initgroups: NSS dlopens libnss_systemd, and
+    // _dl_open (elf/dl-open.c) unmaps the cache when the dlopen returns, not at startup's end
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        14861 00:04:31.712455 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f25229b8a10) = 14870 <0.000826>
+        14870 00:04:31.721300 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 8 <0.000035>
+        14870 00:04:31.721416 mmap(NULL, 42723, PROT_READ, MAP_PRIVATE, 8, 0) = 0x7f25228ad000 <0.00187>
+        14870 00:04:31.728031 munmap(0x7f25228ad000, 42723) = 0 <0.000063>
+        """);
+    assertThat(out.why(6))
+        .startsWith("ld.so maps /etc/ld.so.cache whole (42723 bytes, the file's size)")
+        .contains("a library that dlopen asked for")
+        .contains("_dl_open unmaps it when that dlopen returns")
+        .doesNotContain("startup is done");
+  }
 }
