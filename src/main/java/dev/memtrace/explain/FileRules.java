@@ -22,7 +22,8 @@ final class FileRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
-            .when(ok(), file(), pathContains("locale-archive"))
+            // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
+            .when(ok(), file(), noFlag("MAP_SHARED"), pathContains("locale-archive"))
             .frames("_nl_load_locale_from_archive", "setlocale")
             .says(
                 c ->
@@ -37,7 +38,7 @@ final class FileRules {
                             "file " + c.fileName())
                         .tag(RegionClass.FILE_PRIVATE, "locale archive", c.filePath())),
         Rule.on("locale-file", "mmap")
-            .when(ok(), file(), pathContains("/locale/"))
+            .when(ok(), file(), noFlag("MAP_SHARED"), FileRules::localeCategoryFile)
             .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
             .says(
                 c ->
@@ -144,6 +145,19 @@ final class FileRules {
                             + " bytes)",
                         Basis.PATTERN,
                         "msync")));
+  }
+
+  /**
+   * A locale's category file, LC_CTYPE or LC_MESSAGES/SYS_LC_MESSAGES under a locale directory: not
+   * locale.alias, which locale(1) reads through stdio, nor a message catalog (.mo) gettext maps.
+   */
+  private static boolean localeCategoryFile(Ctx c) {
+    String p = c.filePath();
+    if (p == null || !p.contains("/locale/")) {
+      return false;
+    }
+    String name = LoaderRules.shortName(p);
+    return name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES");
   }
 
   private static String category(String path) {

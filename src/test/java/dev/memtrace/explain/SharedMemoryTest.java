@@ -103,4 +103,26 @@ class SharedMemoryTest {
         .contains("_dl_open unmaps it when that dlopen returns")
         .doesNotContain("startup is done");
   }
+
+  @Test
+  void localeAliasMappedSharedThroughStdioIsNotSetlocalesLocaleData() {
+    // locale -a (run by initdb) reads locale.alias through stdio's mmap mode: decide_maybe_mmap
+    // (libio/fileops.c) maps the file MAP_SHARED and seeks to its end; _nl_load_locale maps an
+    // LC_* file MAP_PRIVATE (MAP_COPY)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        7927 00:00:58.120353 openat(AT_FDCWD, "/usr/share/locale/locale.alias", O_RDONLY) = 3 <0.000044>
+        7927 00:00:58.120579 mmap(NULL, 2996, PROT_READ, MAP_SHARED, 3, 0) = 0x7f3d6f158000 <0.000042>
+        7927 00:00:58.120676 lseek(3, 2996, SEEK_SET) = 2996 <0.000038>
+        7927 00:00:58.120700 openat(AT_FDCWD, "/usr/lib/locale/C.utf8/LC_CTYPE", O_RDONLY|O_CLOEXEC) = 4 <0.000044>
+        7927 00:00:58.120710 mmap(NULL, 353616, PROT_READ, MAP_PRIVATE, 4, 0) = 0x7f3d6f000000 <0.000042>
+        """);
+    assertThat(out.why(5))
+        .startsWith("the program maps 2996 bytes of /usr/share/locale/locale.alias from offset 0")
+        .contains("MAP_SHARED")
+        .doesNotContain("setlocale");
+    assertThat(out.why(8)).startsWith("setlocale loads the LC_CTYPE locale data");
+  }
 }
