@@ -125,4 +125,28 @@ class SharedMemoryTest {
         .doesNotContain("setlocale");
     assertThat(out.why(8)).startsWith("setlocale loads the LC_CTYPE locale data");
   }
+
+  @Test
+  void aMunmapOfAWholeLibraryImageIsToldAsThatImageNotItsFirstSegment() {
+    // su's PAM: pam_end dlcloses each module, and _dl_unmap_segments unmaps the whole span ld.so
+    // reserved, all its segments in one munmap
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        7824 00:00:53.234460 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/security/pam_permit.so", O_RDONLY|O_CLOEXEC) = 5 <0.000023>
+        7824 00:00:53.237859 mmap(NULL, 16400, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 5, 0) = 0x7f68c0583000 <0.000058>
+        7824 00:00:53.237949 mmap(0x7f68c0584000, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 5, 0x1000) = 0x7f68c0584000 <0.000022>
+        7824 00:00:53.237997 mmap(0x7f68c0585000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 5, 0x2000) = 0x7f68c0585000 <0.000015>
+        7824 00:00:53.238038 mmap(0x7f68c0586000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 5, 0x2000) = 0x7f68c0586000 <0.000016>
+        7824 00:00:53.238158 close(5)          = 0 <0.000014>
+        7824 00:00:53.238241 mprotect(0x7f68c0586000, 4096, PROT_READ) = 0 <0.000041>
+        7824 00:01:01.834362 munmap(0x7f68c0583000, 16400) = 0 <0.000066>
+        """);
+    assertThat(out.why(11))
+        .startsWith(
+            "unmaps the whole image of pam_permit.so that ld.so mapped at lines 5 to 8 (16400"
+                + " bytes, the span ld.so reserved for it): fits dlclose")
+        .doesNotContain("first segment (headers");
+  }
 }
