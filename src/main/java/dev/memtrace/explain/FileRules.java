@@ -181,6 +181,41 @@ final class FileRules {
         + "s";
   }
 
+  /** Whether ld.so mapped SQLite's library (libsqlite3.so) into this space. */
+  static boolean sqliteLoaded(Space sp) {
+    for (TagMap.Span s : sp.tags.all()) {
+      String o = s.tag().object();
+      if (o != null
+          && s.tag().cls().isImage()
+          && LoaderRules.shortName(o).startsWith("libsqlite3.so")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What a shared file mapping fits in a process that loaded SQLite (os_unix.c): the WAL-index file
+   * NAME-shm, which unixShmMap maps read-write in 32 KiB regions; the database file, which
+   * unixMapfile maps read-only for PRAGMA mmap_size. Empty for another mapping or process.
+   */
+  private static String sqliteView(Ctx c, String path) {
+    if (path == null || !c.prot().contains("PROT_READ") || !sqliteLoaded(c.sp)) {
+      return "";
+    }
+    if (path.endsWith("-shm") && c.prot().contains("PROT_WRITE")) {
+      return ". In a process that loaded libsqlite3 it fits SQLite's unixShmMap (os_unix.c)"
+          + " mapping a region of a WAL database's wal-index (the -shm file), which every"
+          + " connection to that database maps shared";
+    }
+    if (!c.prot().contains("PROT_WRITE") && c.offset() == 0) {
+      return ". In a process that loaded libsqlite3 it fits SQLite's unixMapfile (os_unix.c),"
+          + " which maps a database file read-only and shared for PRAGMA mmap_size and grows"
+          + " the view (with mremap, where the build has it) as the file grows";
+    }
+    return "";
+  }
+
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
   private static boolean memoryFile(String path) {
     return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
@@ -254,7 +289,8 @@ final class FileRules {
                         ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
                             + "found in, or added zero-filled to, its page cache on first touch"
                         : ". Pages are read in on first touch")
-                + "; a page wholly beyond the end of the file raises SIGBUS",
+                + "; a page wholly beyond the end of the file raises SIGBUS"
+                + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,
             "file mapping of " + p)
         .tag(

@@ -149,4 +149,40 @@ class SharedMemoryTest {
                 + " bytes, the span ld.so reserved for it): fits dlclose")
         .doesNotContain("first segment (headers");
   }
+
+  @Test
+  void sqlitesSharedMappingsFitItsWalIndexAndItsMmapIo() {
+    // sqlite3 with PRAGMA journal_mode=WAL and mmap_size: os_unix.c's unixShmMap maps the -shm
+    // file read-write and shared, unixMapfile the database read-only and shared, and
+    // unixRemapfile grows that view with mremap(MREMAP_MAYMOVE); said only once libsqlite3 is
+    // loaded, and as what the mappings fit
+    String lib =
+        """
+        19287 00:05:06.510762 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libsqlite3.so.0", O_RDONLY|O_CLOEXEC) = 3 <0.000068>
+        19287 00:05:06.511018 mmap(NULL, 1437528, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fadfc9af000 <0.000024>
+        19287 00:05:06.511077 mmap(0x7fadfc9d5000, 999424, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7fadfc9d5000 <0.000033>
+        19287 00:05:06.511685 close(3)          = 0 <0.000051>
+        """;
+    String db =
+        """
+        19287 00:05:06.538826 openat(AT_FDCWD, "/tmp/srv/t.db", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0644) = 3 <0.000128>
+        19287 00:05:06.574857 openat(AT_FDCWD, "/tmp/srv/t.db-shm", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0644) = 5 <0.000087>
+        19287 00:05:06.578380 mmap(NULL, 32768, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0) = 0x7fadfcb11000 <0.000042>
+        19287 00:05:06.663094 mmap(NULL, 282624, PROT_READ, MAP_SHARED, 3, 0) = 0x7fadfc5f9000 <0.000049>
+        19287 00:05:06.695428 mremap(0x7fadfc5f9000, 282624, 557056, MREMAP_MAYMOVE) = 0x7fadfc571000 <0.000275>
+        """;
+    Run.Out out = Run.explain(lib + db);
+    assertThat(out.why(7))
+        .contains("a page wholly beyond the end of the file raises SIGBUS. In a process that")
+        .contains("fits SQLite's unixShmMap (os_unix.c)")
+        .endsWith("(inferred from the pattern)");
+    assertThat(out.why(8)).contains("fits SQLite's unixMapfile (os_unix.c)");
+    assertThat(out.why(9))
+        .startsWith("grows the mapping of t.db made at line 8 from 282624 to 557056 bytes")
+        .contains("fits SQLite's unixRemapfile (os_unix.c)");
+    Run.Out other = Run.explain(db);
+    assertThat(other.why(3)).doesNotContain("SQLite");
+    assertThat(other.why(4)).doesNotContain("SQLite");
+    assertThat(other.why(5)).doesNotContain("SQLite");
+  }
 }
