@@ -726,7 +726,8 @@ final class MappingRules {
     int last = 0;
     long at = c.addr();
     for (TagMap.Span s : spans) {
-      image &= s.tag().cls().isImage() && object.equals(s.tag().object()) && s.start() == at;
+      image =
+          image && s.tag().cls().isImage() && object.equals(s.tag().object()) && s.start() == at;
       first = Math.min(first, s.tag().line());
       last = Math.max(last, s.tag().line());
       at = s.end();

@@ -185,4 +185,40 @@ class SharedMemoryTest {
     assertThat(other.why(4)).doesNotContain("SQLite");
     assertThat(other.why(5)).doesNotContain("SQLite");
   }
+
+  @Test
+  void aCacheLookupAfterLdSoAskedForLdSoPreloadIsStartups() {
+    // a thread's execve whose new program's lines carry no pid lands in the old space, where the
+    // thread pointer was set: dl_main's access("/etc/ld.so.preload") still marks the next
+    // ld.so.cache mapping as startup's (dlopen never asks for that file)
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        14861 00:04:31.683726 arch_prctl(ARCH_SET_FS, 0x7f25229b8740) = 0 <0.000015>
+        14861 00:04:31.721200 access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory) <0.000020>
+        14861 00:04:31.721300 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 8 <0.000035>
+        14861 00:04:31.721416 mmap(NULL, 42723, PROT_READ, MAP_PRIVATE, 8, 0) = 0x7f25228ad000 <0.00187>
+        14861 00:04:31.731300 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 8 <0.000035>
+        14861 00:04:31.731416 mmap(NULL, 42723, PROT_READ, MAP_PRIVATE, 8, 0) = 0x7f25227ad000 <0.00187>
+        """);
+    assertThat(out.why(7)).contains("once startup is done").doesNotContain("dlopen");
+    assertThat(out.why(9)).contains("_dl_open unmaps it when that dlopen returns");
+  }
+
+  @Test
+  void aMunmapOverSeveralRangesThatNameNoObjectNamesEach() {
+    // two anonymous mappings side by side, unmapped by one call: no object to compare
+    Run.Out out =
+        Run.explain(
+            MALLOC_STARTED
+                + """
+        14861 00:02:25.828863 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7fe3675f1000 <0.000038>
+        14861 00:02:25.828963 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe3675ef000 <0.000038>
+        14861 00:02:25.829063 munmap(0x7fe3675ef000, 24576) = 0 <0.000038>
+        """);
+    assertThat(out.why(6))
+        .startsWith("unmaps the ")
+        .contains("made at line 5, then the shared anonymous memory made at line 4");
+  }
 }
