@@ -7,7 +7,9 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.RawText;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
@@ -20,7 +22,8 @@ final class FileRules {
   static List<Rule> rules() {
     return List.of(
         Rule.on("locale-archive", "mmap")
-            .when(ok(), file(), pathContains("locale-archive"))
+            // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
+            .when(ok(), file(), noFlag("MAP_SHARED"), pathContains("locale-archive"))
             .frames("_nl_load_locale_from_archive", "setlocale")
             .says(
                 c ->
@@ -35,7 +38,7 @@ final class FileRules {
                             "file " + c.fileName())
                         .tag(RegionClass.FILE_PRIVATE, "locale archive", c.filePath())),
         Rule.on("locale-file", "mmap")
-            .when(ok(), file(), pathContains("/locale/"))
+            .when(ok(), file(), noFlag("MAP_SHARED"), FileRules::localeCategoryFile)
             .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
             .says(
                 c ->
@@ -73,8 +76,15 @@ final class FileRules {
                     Said.of(
                             "shared anonymous memory ("
                                 + c.length()
-                                + " bytes, shown as /dev/zero "
-                                + "(deleted) rw-s in maps): backed by shmem, so a child made by fork "
+                                + " bytes, shown as "
+                                // shmem_zero_setup names it dev/zero; with MAP_HUGETLB
+                                // hugetlb_file_setup names it anon_hugepage
+                                + (c.mapFlags().contains("MAP_HUGETLB")
+                                    ? "/anon_hugepage"
+                                    : "/dev/zero")
+                                + " (deleted) "
+                                + sharedPerms(c)
+                                + " in maps): backed by shmem, so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
                                 + "would be copied on write instead)",
                             Basis.PATTERN,
@@ -137,6 +147,19 @@ final class FileRules {
                         "msync")));
   }
 
+  /**
+   * A locale's category file, LC_CTYPE or LC_MESSAGES/SYS_LC_MESSAGES under a locale directory: not
+   * locale.alias, which locale(1) reads through stdio, nor a message catalog (.mo) gettext maps.
+   */
+  private static boolean localeCategoryFile(Ctx c) {
+    String p = c.filePath();
+    if (p == null || !p.contains("/locale/")) {
+      return false;
+    }
+    String name = LoaderRules.shortName(p);
+    return name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES");
+  }
+
   private static String category(String path) {
     if (path == null) {
       return "locale";
@@ -149,14 +172,96 @@ final class FileRules {
     return end < 0 ? path.substring(i) : path.substring(i, end);
   }
 
+  /** A MAP_SHARED mapping's maps permissions, from its PROT_* bits (calc_vm_prot_bits). */
+  private static String sharedPerms(Ctx c) {
+    Set<String> p = c.prot();
+    return (p.contains("PROT_READ") ? "r" : "-")
+        + (p.contains("PROT_WRITE") ? "w" : "-")
+        + (p.contains("PROT_EXEC") ? "x" : "-")
+        + "s";
+  }
+
+  /** Whether ld.so mapped SQLite's library (libsqlite3.so) into this space. */
+  static boolean sqliteLoaded(Space sp) {
+    for (TagMap.Span s : sp.tags.all()) {
+      String o = s.tag().object();
+      if (o != null
+          && s.tag().cls().isImage()
+          && LoaderRules.shortName(o).startsWith("libsqlite3.so")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What a shared file mapping fits in a process that loaded SQLite (os_unix.c): the WAL-index file
+   * NAME-shm, which unixShmMap maps read-write in 32 KiB regions; the database file, which
+   * unixMapfile maps read-only for PRAGMA mmap_size. Empty for another mapping or process.
+   */
+  private static String sqliteView(Ctx c, String path) {
+    if (path == null || !c.prot().contains("PROT_READ") || !sqliteLoaded(c.sp)) {
+      return "";
+    }
+    if (path.endsWith("-shm") && c.prot().contains("PROT_WRITE")) {
+      return ". In a process that loaded libsqlite3 it fits SQLite's unixShmMap (os_unix.c)"
+          + " mapping a region of a WAL database's wal-index (the -shm file), which every"
+          + " connection to that database maps shared";
+    }
+    if (!c.prot().contains("PROT_WRITE") && c.offset() == 0) {
+      return ". In a process that loaded libsqlite3 it fits SQLite's unixMapfile (os_unix.c),"
+          + " which maps a database file read-only and shared for PRAGMA mmap_size and grows"
+          + " the view (with mremap, where the build has it) as the file grows";
+    }
+    return "";
+  }
+
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
   private static boolean memoryFile(String path) {
     return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
   }
 
+  /**
+   * The name memfd_create was given, from the maps name the kernel shows for its file ({@code
+   * /memfd:NAME (deleted)}: memfd_create makes it with alloc_file_pseudo, in no directory, so
+   * d_path adds " (deleted)"), or null for another path.
+   */
+  static String memfdName(String path) {
+    if (path == null || !path.startsWith("/memfd:")) {
+      return null;
+    }
+    String n = path.substring("/memfd:".length());
+    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+  }
+
+  private static final String DELETED = " (deleted)";
+
+  /** A file as a tag names it: its last component, a memfd by the name it was given. */
+  static String objectName(String path) {
+    String memfd = memfdName(path);
+    if (memfd != null) {
+      return "memfd \"" + RawText.name(memfd) + "\"";
+    }
+    String n = LoaderRules.shortName(path);
+    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
-    String p = c.fileName();
+    String memfd = memfdName(path);
+    String p =
+        memfd != null
+            ? "the memfd \""
+                + RawText.name(memfd)
+                + "\" (memfd_create's file, in no directory: maps shows "
+                + RawText.name(path)
+                + ")"
+            : path != null && path.endsWith(DELETED) && path.startsWith("/")
+                ? RawText.name(path.substring(0, path.length() - DELETED.length()))
+                    + " (unlinked since it was opened: maps shows "
+                    + RawText.name(path)
+                    + ")"
+                : c.fileName();
     return Said.of(
             "the program maps "
                 + c.length()
@@ -184,12 +289,13 @@ final class FileRules {
                         ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
                             + "found in, or added zero-filled to, its page cache on first touch"
                         : ". Pages are read in on first touch")
-                + "; a page wholly beyond the end of the file raises SIGBUS",
+                + "; a page wholly beyond the end of the file raises SIGBUS"
+                + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,
             "file mapping of " + p)
         .tag(
             shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
-            "mapping of " + (path == null ? "an unnamed file" : LoaderRules.shortName(path)),
+            "mapping of " + (path == null ? "an unnamed file" : objectName(path)),
             path);
   }
 }

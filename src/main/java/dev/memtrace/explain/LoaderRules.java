@@ -67,15 +67,26 @@ final class LoaderRules {
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains("ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
-            .effect((c, before) -> c.sp.cacheAddress = c.result())
+            .effect(
+                (c, before) -> {
+                  c.sp.cacheAddress = c.result();
+                  c.sp.preloadAsked = false;
+                })
             .says(
                 c ->
                     Said.of(
                             "ld.so maps /etc/ld.so.cache whole ("
                                 + c.length()
                                 + " bytes, the file's size) "
-                                + "read-only to look up where the libraries live; it unmaps it once "
-                                + "startup is done",
+                                // startup sets the thread pointer (init_tls) after loading the
+                                // libraries; a later lookup is a dlopen's, and _dl_open unmaps
+                                // the cache when it returns (elf/dl-open.c)
+                                + ((c.sp.tlsInstalled || c.sp.mallocStarted) && !c.sp.preloadAsked
+                                    ? "read-only to find a library that dlopen asked for (the"
+                                        + " process is past its startup); _dl_open unmaps it when"
+                                        + " that dlopen returns"
+                                    : "read-only to look up where the libraries live; it unmaps it"
+                                        + " once startup is done"),
                             Basis.PATTERN,
                             "fd is " + c.fileName())
                         .tag(RegionClass.FILE_PRIVATE, "ld.so.cache", c.filePath())),

@@ -848,6 +848,14 @@ final class MallocRules {
             (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
+                + (s != null
+                        && s.tag().cls() == RegionClass.FILE_SHARED
+                        && newLen > oldLen
+                        && FileRules.sqliteLoaded(c.sp)
+                    ? ". In a process that loaded libsqlite3 it fits SQLite's unixRemapfile"
+                        + " (os_unix.c) growing its view of a database file (PRAGMA mmap_size)"
+                        + " with mremap(MREMAP_MAYMOVE) as the file grows"
+                    : "")
                 + (malloc && oldLen != newLen
                     ? ". New size = ALIGN_UP(nb + 8, 4096): it fits "
                         + "realloc(p, n) for n from "

@@ -692,6 +692,11 @@ final class MappingRules {
   private static Said unmapKnown(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
     long len = c.length();
+    long end = c.addr() + Glibc.alignUp(len, Glibc.PAGE);
+    List<TagMap.Span> spans = c.sp.tags.overlapping(c.addr(), end);
+    if (s.start() == c.addr() && spans.size() > 1) {
+      return unmapSeveral(c, spans, end);
+    }
     boolean whole = s.start() == c.addr() && Glibc.alignUp(len, Glibc.PAGE) >= s.size();
     boolean rest = whole && s.tag().cut();
     return Said.of(
@@ -707,5 +712,62 @@ final class MappingRules {
                 : ""),
         Basis.PATTERN,
         "range starts in the region made at line " + s.tag().line());
+  }
+
+  /**
+   * A munmap from the start of one known range over others: a library's whole image (dlclose:
+   * _dl_unmap_segments unmaps from its first segment's start to the end of its last, .bss
+   * included), or several ranges, each named.
+   */
+  private static Said unmapSeveral(Ctx c, List<TagMap.Span> spans, long end) {
+    String object = spans.get(0).tag().object();
+    boolean image = object != null;
+    int first = Integer.MAX_VALUE;
+    int last = 0;
+    long at = c.addr();
+    for (TagMap.Span s : spans) {
+      image =
+          image && s.tag().cls().isImage() && object.equals(s.tag().object()) && s.start() == at;
+      first = Math.min(first, s.tag().line());
+      last = Math.max(last, s.tag().line());
+      at = s.end();
+    }
+    image &= at == end;
+    if (image) {
+      return Said.of(
+          "unmaps the whole image of "
+              + LoaderRules.shortName(object)
+              + " that ld.so mapped at lines "
+              + first
+              + " to "
+              + last
+              + " ("
+              + c.length()
+              + " bytes, the span ld.so reserved for it): fits dlclose, whose"
+              + " _dl_unmap_segments unmaps from the first segment's start to the end of the last",
+          Basis.PATTERN,
+          "range covers the image of " + object);
+    }
+    List<String> parts = new ArrayList<>();
+    int lastLine = -1;
+    at = c.addr();
+    for (TagMap.Span s : spans) {
+      if (s.start() > at) {
+        parts.add("memory the trace did not show being made");
+        lastLine = -1;
+      }
+      if (s.tag().line() != lastLine) {
+        parts.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
+        lastLine = s.tag().line();
+      }
+      at = s.end();
+    }
+    if (at < end) {
+      parts.add("memory the trace did not show being made");
+    }
+    return Said.of(
+        "unmaps " + String.join(", then ", parts),
+        Basis.PATTERN,
+        "range starts in the region made at line " + spans.get(0).tag().line());
   }
 }

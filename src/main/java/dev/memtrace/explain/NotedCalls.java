@@ -40,6 +40,7 @@ final class NotedCalls {
               "getpid",
               "shmget",
               "getrandom",
+              "access",
               "arch_prctl",
               "prlimit64",
               "getrlimit",

@@ -138,7 +138,11 @@ public final class RegionAnatomy {
             && !before.isAnonymous()
             && before.path().startsWith("/");
     Region file = tail ? before : r;
-    if (!file.path().startsWith("/") || file.path().endsWith(" (deleted)")) {
+    // ld.so (_dl_map_segments) and the kernel (load_elf_binary) map an ELF file's segments
+    // MAP_PRIVATE: a shared mapping (a /dev/shm file, a database) holds no ELF sections
+    if (!file.path().startsWith("/")
+        || file.path().endsWith(" (deleted)")
+        || file.perms().endsWith("s")) {
       return unlaid;
     }
     ElfFiles.Opened o = files.open(file.path(), null);

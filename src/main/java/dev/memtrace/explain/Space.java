@@ -114,6 +114,12 @@ final class Space {
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
 
+  /**
+   * ld.so's startup asked for /etc/ld.so.preload (dl_main), and no ld.so.cache mapping has come
+   * since: the next one is startup's, not a dlopen's.
+   */
+  boolean preloadAsked;
+
   /** Set once the main thread's TLS was installed (ARCH_SET_FS): ld.so is done with startup. */
   boolean tlsInstalled;
 

@@ -197,6 +197,12 @@ final class State {
           sp.shmSizes.put(c.result(), size.getAsLong());
         }
       }
+      case "access" -> {
+        // dl_main asks for /etc/ld.so.preload before it loads the libraries; dlopen never does
+        if ("/etc/ld.so.preload".equals(c.call.string(0))) {
+          sp.preloadAsked = true;
+        }
+      }
       case "getrandom" -> {
         Getrandom g = (Getrandom) c.call;
         if (g.length().orElse(0) == 8 && g.nonblocking()) {

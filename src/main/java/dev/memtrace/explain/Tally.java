@@ -45,19 +45,38 @@ public final class Tally {
 
   void add(RegionClass cls, String object, long bytes) {
     byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
-    if (object != null && !object.isEmpty()) {
-      objectRow(object).add(bytes);
+    Row row = object == null || object.isEmpty() ? null : objectRow(object);
+    if (row != null) {
+      row.add(bytes);
     }
     total += bytes;
   }
 
-  /** The row of a mapped object. */
+  /**
+   * The row of a mapped object, or null for shared memory no file backs: maps names shared
+   * anonymous memory /dev/zero (deleted) (shmem_zero_setup) or /anon_hugepage (deleted), a System V
+   * segment /SYSV then its key, then (deleted), while the event that made it names no object, so
+   * such a row would read empty at the peak; the class row counts them.
+   */
   private Row objectRow(String object) {
+    if (object.equals("/dev/zero (deleted)")
+        || object.equals("/anon_hugepage (deleted)")
+        || object.startsWith("/SYSV") && object.endsWith(DELETED)) {
+      return null;
+    }
     // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel
-    // shows /usr/lib/x/libc.so.6; other files keep their path.
-    String key = Classifier.isImage(object) ? LoaderRules.shortName(object) : object;
+    // shows /usr/lib/x/libc.so.6; other files keep their path, without the " (deleted)" maps
+    // adds once the file is unlinked (a memfd's name, never in a directory, keeps it).
+    String key =
+        Classifier.isImage(object)
+            ? LoaderRules.shortName(object)
+            : object.endsWith(DELETED) && !object.startsWith("/memfd:")
+                ? object.substring(0, object.length() - DELETED.length())
+                : object;
     return byObject.computeIfAbsent(key, k -> new Row());
   }
+
+  private static final String DELETED = " (deleted)";
 
   /** An anonymous rw-p region that starts where the executable's writable segment ends. */
   static boolean kernelBss(Region prev, Region r, String exe) {
@@ -86,7 +105,9 @@ public final class Tally {
           object = o;
           row = t.objectRow(o);
         }
-        row.add(bytes);
+        if (row != null) {
+          row.add(bytes);
+        }
       }
       t.total += bytes;
     }

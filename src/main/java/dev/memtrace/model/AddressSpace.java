@@ -94,7 +94,7 @@ public final class AddressSpace implements AddressSpaceView {
     for (int i = 0; i < c.areas.size(); i++) {
       Vma v = c.areas.get(i);
       if (v.anonId() != 0) {
-        c.areas.set(i, v.withAnonId(c.newAnonId()));
+        c.areas.set(i, v.withAnonId(c.newAnonId()).withFlags(v.flags() | Vma.FORKED));
       }
     }
     return c;

@@ -351,6 +351,24 @@ public final class MemoryOps {
     }
     List<String> notes = new ArrayList<>();
     Vma source = s.areaAt(oldAddr);
+    if (source == null
+        && newSize != 0
+        && s.covered(result, result + newSize)
+        && droppedBySnapshot(s, oldAddr, oldAddr + oldSize)) {
+      // a snapshot read late (or while the mremap ran in another thread) showed the move done:
+      // the model took the new place from it and let the old go
+      notes.add(
+          "mremap of "
+              + hex(oldAddr)
+              + ": the model knew no memory there: a maps snapshot read before this line already"
+              + " showed the mapping moved to "
+              + hex(result)
+              + "-"
+              + hex(result + newSize)
+              + " (the snapshot was read late, or the mremap was still running in another"
+              + " thread), so the model keeps what the snapshot showed there");
+      return new Outcome(t.changes(), notes);
+    }
     if (source == null) {
       notes.add(
           "mremap of "
@@ -436,6 +454,19 @@ public final class MemoryOps {
   }
 
   /** Memory a call made at [lo, hi) of which the trace tells nothing: permissions unknown. */
+  /** Whether a snapshot let go of memory in [lo, hi); the ranges it names are told once. */
+  private static boolean droppedBySnapshot(AddressSpace s, long lo, long hi) {
+    boolean found = false;
+    for (Iterator<long[]> it = s.droppedBySnapshot.iterator(); it.hasNext(); ) {
+      long[] r = it.next();
+      if (AddressSpace.below(r[0], hi) && AddressSpace.below(lo, r[1])) {
+        it.remove();
+        found = true;
+      }
+    }
+    return found;
+  }
+
   private static Vma unknownArea(long lo, long hi, int line) {
     return new Vma(lo, hi, -1, false, 0, Backing.unknown("[unknown]"), 0, 0, line, false);
   }

@@ -91,6 +91,15 @@ record Vma(
    */
   static final int ACCOUNT_UNKNOWN = 1 << 11;
 
+  /**
+   * Not a vm_flags bit: a fork child's copy of an area that had an anon_vma, whose anon_vma_chain
+   * then also links the parent's (anon_vma_fork), so it is no longer singular.
+   * is_mergeable_anon_vma (vma_had_uncowed_parents in newer kernels) then refuses to merge it with
+   * a neighbour that has no anon_vma yet: in the child, brk growing [heap] or an anonymous mmap
+   * beside such an area makes a new area. Two areas that share an anon_vma agree on this bit.
+   */
+  static final int FORKED = 1 << 12;
+
   /** The vm_flags bits a snapshot cannot show. */
   private static final int HIDDEN = ACCOUNT | NORESERVE;
 

@@ -28,14 +28,18 @@ public final class MapsExplainText {
           "#   offset     where in the file the region starts (0 for anonymous memory)",
           "#   device     the file's device, major:minor (00:00 for none)",
           "#   inode      the file's inode number (0 for none)",
-          "#   path       the file; empty for anonymous memory (mmap MAP_ANONYMOUS), or a name:",
+          "#   path       the file; empty for private anonymous memory (mmap MAP_ANONYMOUS), or a"
+              + " name:",
           "#     [heap]      the program break area that brk(2) grows and malloc uses",
           "#     [stack]     the main thread's stack (grows down)",
           "#     [vvar]      kernel data the vDSO reads, such as the clock ([vvar_vclock] too)",
           "#     [vdso]      code the kernel maps into every process: clock_gettime, gettimeofday"
               + " without a system call (vdso(7))",
           "#     [vsyscall]  the old fixed page of emulated system calls at ffffffffff600000",
-          "#     (deleted)   after a path: the file was deleted or replaced after it was mapped",
+          "#     (deleted)   after a path: the file was deleted or replaced after it was mapped;"
+              + " memory in no directory always shows it: shared anonymous memory as /dev/zero"
+              + " (deleted), System V shared memory as /SYSV<key> (deleted), a memfd as"
+              + " /memfd:NAME (deleted)",
           "# Under each line: its class and size, the ELF sections it holds, and the call that made"
               + " it (or the ELF headers, or a snapshot).");
 

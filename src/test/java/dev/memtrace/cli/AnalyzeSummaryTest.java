@@ -7,8 +7,10 @@ import dev.memtrace.trace.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code memtrace analyze} with explanations, region classes and the summary, in-process. */
 class AnalyzeSummaryTest {
@@ -113,5 +115,31 @@ class AnalyzeSummaryTest {
         .contains("\"class\":\"thread stack\"")
         .contains("\"class\":\"guard page\"")
         .contains("\"class\":\"malloc arena\"");
+  }
+
+  @Test
+  void sharedMemoryIsOneObjectRowAtTheEndAndAtThePeak(@TempDir Path dir) throws Exception {
+    // shm_open then shm_unlink: maps adds " (deleted)" to the name (d_path), which is no new
+    // object; shared anonymous memory (/dev/zero (deleted), shmem_zero_setup) is no file and is
+    // counted in its class row only, at the end as at the peak
+    Path log = dir.resolve("shm.log");
+    Files.writeString(
+        log,
+        """
+        14861 00:02:25.819700 brk(NULL)         = 0x55c295648000 <0.000040>
+        14861 00:02:25.819872 brk(NULL)         = 0x55c295648000 <0.000040>
+        14861 00:02:25.819975 brk(0x55c295669000) = 0x55c295669000 <0.000130>
+        14861 00:02:25.828347 openat(AT_FDCWD, "/dev/shm/mtshm", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0600) = 4 <0.000094>
+        14861 00:02:25.828520 ftruncate(4, 8192) = 0 <0.000035>
+        14861 00:02:25.828592 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 4, 0) = 0x7fe3675f6000 <0.000032>
+        14861 00:02:25.828699 unlink("/dev/shm/mtshm") = 0 <0.000041>
+        14861 00:02:25.828863 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7fe3675f1000 <0.000038>
+        """);
+    Result r = run("analyze", "--summary", log.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .containsPattern("\\n  /dev/shm/mtshm\\s+8 KiB\\s+1\\s+8 KiB\\s+8 KiB\\s+1\\s+8 KiB\\n")
+        .containsPattern("shared memory\\s+16 KiB\\s+1\\s+16 KiB\\s+16 KiB\\s+1\\s+16 KiB")
+        .doesNotContain("(deleted)");
   }
 }

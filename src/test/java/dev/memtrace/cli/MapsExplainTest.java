@@ -303,4 +303,32 @@ class MapsExplainTest {
     assertThat(Files.readString(tmp.resolve("memtrace.1")))
         .contains(".SH \"MEMTRACE WHERE\"", "\\fB\\-\\-explain\\fR");
   }
+
+  @Test
+  void aSharedMappingOfAFileNowGoneIsNotSaidToHaveUnknownSections(@TempDir Path tmp)
+      throws Exception {
+    // postgres's dynamic shared memory: a /dev/shm file mapped MAP_SHARED and unlinked by the
+    // time maps --explain reads the files; ld.so and the kernel map ELF segments MAP_PRIVATE,
+    // so a shared mapping holds no sections to look for
+    Path log = tmp.resolve("dsm.log");
+    Files.writeString(
+        log,
+        """
+        7991 00:01:00.975736 openat(AT_FDCWD, "/dev/shm/PostgreSQL.memtrace-gone", O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = 3 <0.000098>
+        7991 00:01:00.975912 ftruncate(3, 8976) = 0 <0.000017>
+        7991 00:01:00.976001 mmap(NULL, 8976, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f7f6445f000 <0.00002>
+        """);
+    Cli r = Cli.run("maps", "--explain", log.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("rw-s 00000000 00:00 0")
+        .contains("/dev/shm/PostgreSQL.memtrace-gone")
+        .doesNotContain("sections unknown");
+    assertThat(r.out())
+        .as(
+            "the legend does not say every (deleted) is a deleted file, nor every anonymous path empty")
+        .contains("empty for private anonymous memory")
+        .contains("shared anonymous memory as /dev/zero (deleted)")
+        .contains("a memfd as /memfd:NAME (deleted)");
+  }
 }

@@ -141,6 +141,34 @@ class MemoryOpsTest {
         .contains("the trace did not show memory there at this point");
   }
 
+  @Test
+  void mremapOfAMappingALateSnapshotAlreadyShowedMovedKeepsWhatItShowed() {
+    // a small C program run live: shared anonymous memory mremapped MREMAP_MAYMOVE, the mmap's
+    // snapshot read after the hold, when the move was done; the model must not turn the moved
+    // region it learnt into an unknown one
+    MemoryOps.mmap(s, 0x4000, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f0000100000L, 39, 0);
+    s.resync(
+        List.of(
+            new Region(
+                0x7f0000000000L,
+                0x7f0000100000L,
+                "rw-s",
+                0,
+                "00:01",
+                7,
+                "/dev/zero (deleted)",
+                0)));
+    Outcome o =
+        MemoryOps.mremap(s, 0x7f0000100000L, 0x4000, 0x100000, MREMAP_MAYMOVE, 0x7f0000000000L, 40);
+    assertThat(o.changes()).isEmpty();
+    assertThat(o.notes())
+        .singleElement()
+        .asString()
+        .contains("a maps snapshot read before this line already showed the mapping moved to")
+        .doesNotContain("unknown");
+    assertThat(maps(s)).isEqualTo("7f0000000000-7f0000100000 rw-s 0 /dev/zero (deleted)");
+  }
+
   /**
    * Two calls' mappings the kernel keeps as one area: the region is named by the lower one's call,
    * with the part that call made; cut apart again, each piece is named by the calls still in it.
@@ -261,6 +289,29 @@ class MemoryOpsTest {
     assertThat(heap.originLine()).isEqualTo(31);
     assertThat(List.of(heap.madeFrom(), heap.madeTo()))
         .containsExactly(0x556d8f7c4000L, 0x556d8f7ce000L);
+  }
+
+  /**
+   * A postgres backend run live: after fork the child's [heap] has an anon_vma whose chain also
+   * links the parent's (anon_vma_fork), and is_mergeable_anon_vma keeps brk's growth out of it, so
+   * the child's maps shows [heap] as two areas; the parent's still grows in place.
+   */
+  @Test
+  void aForkChildsHeapGrowsAsANewAreaTheParentsInPlace() {
+    MemoryOps.brk(s, 0, 0x55cbfa2f4000L, true, 30);
+    MemoryOps.brk(s, 0x55cbfa3ad000L, 0x55cbfa3ad000L, false, 31);
+    AddressSpace child = s.copy();
+    MemoryOps.brk(child, 0x55cbfa3ce000L, 0x55cbfa3ce000L, false, 40);
+    assertThat(maps(child))
+        .isEqualTo(
+            "55cbfa2f4000-55cbfa3ad000 rw-p 0 [heap]\n55cbfa3ad000-55cbfa3ce000 rw-p 0 [heap]");
+    MemoryOps.brk(child, 0x55cbfa3d6000L, 0x55cbfa3d6000L, false, 41);
+    assertThat(maps(child))
+        .as("the new area grows in place: its own chain is singular")
+        .isEqualTo(
+            "55cbfa2f4000-55cbfa3ad000 rw-p 0 [heap]\n55cbfa3ad000-55cbfa3d6000 rw-p 0 [heap]");
+    MemoryOps.brk(s, 0x55cbfa3ce000L, 0x55cbfa3ce000L, false, 42);
+    assertThat(maps(s)).isEqualTo("55cbfa2f4000-55cbfa3ce000 rw-p 0 [heap]");
   }
 
   @Test
