@@ -39,16 +39,18 @@ public final class Classifier {
       default:
         break;
     }
-    String perms = r.perms() == null ? "----" : r.perms();
-    if (tag != null && tag.cls() != RegionClass.UNKNOWN && holds(tag.cls(), perms)) {
-      return tag.cls();
-    }
+    // memory in no directory, or in tmpfs for sharing: the kernel's name says so, whatever
+    // sentence the mapping got (a memfd's mmap reads as a shared file mapping)
     if (path.startsWith("/dev/zero")
         || path.startsWith("/memfd:")
         || path.startsWith("/SYSV")
         || path.startsWith("[anon_shmem")
         || path.startsWith("/dev/shm/")) {
       return RegionClass.SHARED_MEMORY;
+    }
+    String perms = r.perms() == null ? "----" : r.perms();
+    if (tag != null && tag.cls() != RegionClass.UNKNOWN && holds(tag.cls(), perms)) {
+      return tag.cls();
     }
     if (path.isEmpty() && r.learnt() == Region.Learnt.ELF_HEADER) {
       // the only anonymous memory the ELF headers lay out: a segment's .bss beyond its file part

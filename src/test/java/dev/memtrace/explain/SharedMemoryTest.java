@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.RegionClass;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +60,8 @@ class SharedMemoryTest {
         .startsWith("grows the mapping of memfd \"mtbuf\" made at line 6")
         .doesNotContain("(deleted)");
     assertThat(out.why(9)).contains("mapping of memfd \"mtbuf\" (line 6)");
+    // the kernel's name says what the memory is, whatever the mapping's sentence tagged it
+    assertThat(out.at(6).classes()).containsExactly(RegionClass.SHARED_MEMORY);
   }
 
   @Test
