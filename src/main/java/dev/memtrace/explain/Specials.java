@@ -560,11 +560,12 @@ final class Specials {
               + "; mmapped memory is not part of it";
     }
     if (text != null) {
+      // the region is known from a snapshot, or from the trace's own calls ([heap] from a brk)
       p.why.add(
           new Explanation(
               "special-region",
               text,
-              Basis.SNAPSHOT,
+              r.learnt() == Region.Learnt.SNAPSHOT ? Basis.SNAPSHOT : Basis.ARITHMETIC,
               List.of(hex(r.start()) + "-" + hex(r.end()) + " " + name)));
     }
   }

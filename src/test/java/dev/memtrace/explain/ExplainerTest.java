@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
@@ -31,6 +32,25 @@ class ExplainerTest {
     assertThat(out.why(1)).contains("NULL page").contains("SEGV_MAPERR: no mapping at all");
     assertThat(out.stats().memoryEvents()).isEqualTo(1);
     assertThat(out.stats().explained()).isEqualTo(1);
+  }
+
+  /** [heap] made by a brk in the trace rests on the trace; only a snapshot's region on it. */
+  @Test
+  void aSpecialRegionTheTraceMadeRestsOnTheTraceNotOnASnapshot() {
+    Run.Out out =
+        explain(
+            """
+        execve("/bin/x", ["x"], 0x7ffc37bac0e0 /* 2 vars */) = 0
+        brk(NULL) = 0x555500000000
+        brk(0x555500021000) = 0x555500021000
+        """);
+    Explanation heap =
+        out.at(3).why().stream()
+            .filter(e -> e.rule().equals("special-region"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(heap.text()).startsWith("[heap]:");
+    assertThat(heap.basis()).isEqualTo(Explanation.Basis.ARITHMETIC);
   }
 
   @Test
