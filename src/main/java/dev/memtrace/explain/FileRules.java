@@ -294,7 +294,10 @@ final class FileRules {
             Basis.PATTERN,
             "file mapping of " + p)
         .tag(
-            shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
+            // a memfd or a /dev/shm file mapped shared is shared memory, as its maps name says
+            shared && memoryFile(path)
+                ? RegionClass.SHARED_MEMORY
+                : shared ? RegionClass.FILE_SHARED : RegionClass.FILE_PRIVATE,
             "mapping of " + (path == null ? "an unnamed file" : objectName(path)),
             path);
   }

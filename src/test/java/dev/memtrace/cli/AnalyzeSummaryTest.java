@@ -121,7 +121,7 @@ class AnalyzeSummaryTest {
   void sharedMemoryIsOneObjectRowAtTheEndAndAtThePeak(@TempDir Path dir) throws Exception {
     // shm_open then shm_unlink: maps adds " (deleted)" to the name (d_path), which is no new
     // object; shared anonymous memory (/dev/zero (deleted), shmem_zero_setup) is no file and is
-    // counted in its class row only, at the end as at the peak
+    // counted in its class row only, at the end as at the peak; both are shared memory
     Path log = dir.resolve("shm.log");
     Files.writeString(
         log,
@@ -139,7 +139,8 @@ class AnalyzeSummaryTest {
     assertThat(r.status()).isZero();
     assertThat(r.out())
         .containsPattern("\\n  /dev/shm/mtshm\\s+8 KiB\\s+1\\s+8 KiB\\s+8 KiB\\s+1\\s+8 KiB\\n")
-        .containsPattern("shared memory\\s+16 KiB\\s+1\\s+16 KiB\\s+16 KiB\\s+1\\s+16 KiB")
+        .containsPattern("shared memory\\s+24 KiB\\s+2\\s+16 KiB\\s+24 KiB\\s+2\\s+16 KiB")
+        .doesNotContain("file mapping (shared)")
         .doesNotContain("(deleted)");
   }
 }
