@@ -69,6 +69,23 @@ class MemoryApiTest {
   }
 
   @Test
+  void mprotectReadOnlyOfPartOfAPageIsNotRelro() {
+    // chromium, in a renderer forked from its zygote (glibc malloc never started there):
+    // _dl_protect_relro rounds both ends of PT_GNU_RELRO down to a page, so a length that is not
+    // whole pages is the program's own mprotect of its data, not ld.so's RELRO
+    Run.Out out =
+        Run.explain(
+            """
+        25296 01:05:28.930000 execve("/usr/lib/chromium/chromium", ["chromium"], 0x7ffc2b954ce0 /* 9 vars */) = 0 <0.000400>
+        25296 01:05:28.931000 brk(NULL)         = 0x55665b000000 <0.000040>
+        25296 01:05:28.937027 mprotect(0x556659ebe000, 4110, PROT_READ) = 0 <0.000020>
+        25296 01:05:28.937100 mprotect(0x556659ec0000, 8192, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(out.why(3)).doesNotContain("RELRO");
+    assertThat(out.why(4)).startsWith("RELRO: after relocating the executable");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
