@@ -86,6 +86,25 @@ class MemoryApiTest {
   }
 
   @Test
+  void aBufferInAPartOfAReservationMadeUsableIsNotCalledProtNone() {
+    // chromium's browser process: a PROT_NONE reservation whose pages mprotect makes RW one run
+    // at a time; a recvfrom into such a part reads into memory that is rw-p now
+    Run.Out out =
+        Run.explain(
+            """
+        25018 01:05:25.799686 mmap(0x25800000000, 34359738368, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x25800000000 <0.000092>
+        25018 01:05:26.539573 mprotect(0x25c000e8000, 49152, PROT_READ|PROT_WRITE) = 0 <0.000112>
+        25018 01:05:27.133032 recvfrom(31, 0x25c000e8000, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable) <0.000068>
+        25018 01:05:27.133100 recvfrom(31, 0x25800000000, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EFAULT (Bad address) <0.000068>
+        """);
+    assertThat(out.why(3))
+        .contains("17180819456 bytes into the 34359738368-byte reservation made at line 1")
+        .contains("(reserved PROT_NONE; this part has since been made rw-p)")
+        .doesNotContain("(reserved (PROT_NONE))");
+    assertThat(out.why(4)).contains("(reserved (PROT_NONE))");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
