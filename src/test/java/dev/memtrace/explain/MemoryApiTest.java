@@ -105,6 +105,24 @@ class MemoryApiTest {
   }
 
   @Test
+  void aMadviseWithAnAdviceNoKernelDefinesFailsForTheAdvice() {
+    // chromium's browser process: madvise(page, 4096, -1) fails, then MADV_WIPEONFORK on the same
+    // page; do_madvise checks madvise_behavior_valid before the range
+    Run.Out out =
+        Run.explain(
+            """
+        25018 01:05:26.262000 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9ed2fc7000 <0.000020>
+        25018 01:05:26.262220 madvise(0x7f9ed2fc7000, 4096, 0xffffffff /* MADV_??? */) = -1 EINVAL (Invalid argument) <0.000010>
+        25018 01:05:26.262300 madvise(0x7f9ed2fc7001, 4096, MADV_DONTNEED) = -1 EINVAL (Invalid argument) <0.000010>
+        """);
+    assertThat(out.why(2))
+        .startsWith("madvise failed with EINVAL: the advice 0xffffffff is no MADV_* value")
+        .contains("madvise_behavior_valid")
+        .doesNotContain("not page-aligned");
+    assertThat(out.why(3)).contains("not page-aligned");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
