@@ -123,6 +123,29 @@ class MemoryApiTest {
   }
 
   @Test
+  void aMappingPlacedWhileAnotherThreadsMunmapRanIsStillNamedByItsLine() {
+    // chromium's network service: thread 25473 maps a memfd where thread 25464's munmap, whose
+    // line comes later, has just freed memory; the model keeps the new mapping, and the next
+    // munmap of that range unmaps what line 3 made, not memory the trace never showed
+    Run.Out out =
+        Run.explain(
+            """
+        25464 01:05:32.941029 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f801c5f8990, parent_tid=0x7f801c5f8990, exit_signal=0, stack=0x7f801bdf8000, stack_size=0x7ff3c0, tls=0x7f801c5f86c0} => {parent_tid=[25473]}, 88) = 25473 <0.001879>
+        25464 01:05:35.480000 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 56, 0) = 0x7f7f9a4bd000 <0.000720>
+        25473 01:05:35.496194 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 57, 0 <unfinished ...>
+        25464 01:05:35.496208 munmap(0x7f7f9a4bd000, 65536 <unfinished ...>
+        25473 01:05:35.496447 <... mmap resumed>) = 0x7f7f9a4bd000 <0.000242>
+        25464 01:05:35.496458 <... munmap resumed>) = 0 <0.000229>
+        25464 01:05:35.510175 munmap(0x7f7f9a4bd000, 65536) = 0 <0.000100>
+        """);
+    String last = out.why(7);
+    assertThat(last)
+        .contains("the mapping made at line 3")
+        .doesNotContain("did not show being made")
+        .doesNotContain("mapped before the trace began");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
