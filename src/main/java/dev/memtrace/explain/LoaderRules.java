@@ -141,6 +141,9 @@ final class LoaderRules {
                     inDataSegment(c)
                         || c.sp.tags.at(c.addr()) == null
                             && !When.midwayUnknown(c)
+                            // a fork's child: ld.so ran in the parent, before main; chromium's
+                            // zygote children mprotect their own data long after
+                            && !c.sp.forked
                             && (!c.sp.mallocStarted
                                 || !c.sp.bits32
                                     && c.addr() < 0x7f0000000000L

@@ -146,6 +146,23 @@ class MemoryApiTest {
   }
 
   @Test
+  void mprotectReadOnlyInAForkedChildIsNotRelro() {
+    // chromium's zygote forks renderers; they mprotect a page of the executable's data PROT_READ
+    // long after: ld.so relocated the executable in the process that exec'd, never in a fork child
+    Run.Out out =
+        Run.explain(
+            """
+        25123 01:05:26.267870 execve("/usr/lib/chromium/chromium", ["chromium"], 0x7ffc2b954ce0 /* 9 vars */) = 0 <0.000400>
+        25123 01:05:26.268000 brk(NULL)         = 0x55665b000000 <0.000040>
+        25123 01:05:26.268100 mprotect(0x556659de0000, 8192, PROT_READ) = 0 <0.000020>
+        25123 01:05:28.479379 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f8021ffc5d0) = 25296 <0.006145>
+        25296 01:05:28.939000 mprotect(0x556659de7000, 4096, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(out.why(3)).startsWith("RELRO: after relocating the executable");
+    assertThat(out.why(5)).doesNotContain("RELRO");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set
