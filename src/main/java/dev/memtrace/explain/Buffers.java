@@ -102,6 +102,12 @@ final class Buffers {
                   t.cls() == RegionClass.HEAP ? "[heap]" : "",
                   t.line());
       p.buffer = new BufferRef(addr, r, off, t.cls());
+      // a reservation keeps its tag when a part of it is made usable (mprotect): the region
+      // says what that part is now; a buffer a call read into is not PROT_NONE memory
+      String label =
+          t.cls() == RegionClass.RESERVED && region != null && !region.perms().startsWith("---")
+              ? "reserved PROT_NONE; this part has since been made " + region.perms()
+              : t.cls().label;
       p.why.add(
           new Explanation(
               "buffer",
@@ -114,7 +120,7 @@ final class Buffers {
                   + " made at line "
                   + t.line()
                   + " ("
-                  + t.cls().label
+                  + label
                   + ")",
               Basis.ARITHMETIC,
               List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));

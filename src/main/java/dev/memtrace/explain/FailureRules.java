@@ -106,6 +106,29 @@ final class FailureRules {
         Rule.on("injected", withBrk())
             .when(c -> c.ev.result() != null && c.ev.result().injected())
             .says(FailureRules::injected),
+        // do_madvise (mm/madvise.c) checks the advice before the range (madvise_behavior_valid):
+        // a value no kernel defines (they are all below 0x10000) is the EINVAL, whatever the range
+        Rule.on("failed", "madvise")
+            .when(
+                c ->
+                    c.ev.result() != null
+                        && "EINVAL".equals(c.ev.result().errno())
+                        && c.call instanceof dev.memtrace.decode.Madvise m
+                        && m.advice().isPresent()
+                        && (m.advice().getAsLong() & 0xffffffffL) >= 0x10000)
+            .says(
+                c ->
+                    Said.of(
+                        "madvise failed with EINVAL: the advice "
+                            + hex(
+                                ((dev.memtrace.decode.Madvise) c.call).advice().getAsLong()
+                                    & 0xffffffffL)
+                            + " is no MADV_* value the kernel defines, and do_madvise "
+                            + "(mm/madvise.c) rejects an advice it does not know "
+                            + "(madvise_behavior_valid) before it looks at the range; the address "
+                            + "space is unchanged",
+                        Basis.ARITHMETIC,
+                        "advice " + c.call.text(2) + ", returned -1 EINVAL")),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(

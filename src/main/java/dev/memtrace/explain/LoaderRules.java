@@ -141,6 +141,10 @@ final class LoaderRules {
             .when(
                 ok(),
                 prot("PROT_READ"),
+                // _dl_protect_relro rounds both ends of PT_GNU_RELRO down to a page, so its
+                // length is whole pages: an mprotect of 4110 bytes (chromium's own, in a process
+                // forked from its zygote) is not one
+                c -> c.length() % Glibc.PAGE == 0,
                 // a data segment ld.so mapped; or, in a startup the trace shows, memory no call
                 // in it made (the executable's and ld.so's own data, mapped by the kernel): not an
                 // anonymous mapping a call made, nor anything in a process met midway
@@ -148,6 +152,9 @@ final class LoaderRules {
                     inDataSegment(c)
                         || c.sp.tags.at(c.addr()) == null
                             && !When.midwayUnknown(c)
+                            // a fork's child: ld.so ran in the parent, before main; chromium's
+                            // zygote children mprotect their own data long after
+                            && !c.sp.forked
                             && (!c.sp.mallocStarted
                                 || !c.sp.bits32
                                     && c.addr() < 0x7f0000000000L

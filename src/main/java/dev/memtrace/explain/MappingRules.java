@@ -317,9 +317,7 @@ final class MappingRules {
                             + c.length()
                             + " bytes of "
                             + describe(modelRegion(c))
-                            + ", a region the "
-                            + "trace did not show being made (the kernel's, or mapped before the trace "
-                            + "began)",
+                            + notMade(modelRegion(c), true),
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("mprotect-model", "mprotect")
@@ -333,7 +331,7 @@ final class MappingRules {
                             + describe(modelRegion(c))
                             + " to "
                             + c.protText()
-                            + ", a region the trace did not show being made",
+                            + notMade(modelRegion(c), false),
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
@@ -554,6 +552,19 @@ final class MappingRules {
     }
     var v = c.ex.view(c.ev.pid());
     return v == null ? null : v.regionAt(a);
+  }
+
+  /**
+   * Where a region the model holds but no tag names came from: a call in the trace when the model
+   * knows its line (chromium's threads: a mapping placed where another thread's munmap, whose line
+   * comes later, had just freed memory; the model keeps it, MemoryOps.munmap), else not shown.
+   */
+  static String notMade(Region r, boolean guess) {
+    if (r.originLine() > 0) {
+      return ", the mapping made at line " + r.originLine();
+    }
+    return ", a region the trace did not show being made"
+        + (guess ? " (the kernel's, or mapped before the trace began)" : "");
   }
 
   static String describe(Region r) {

@@ -63,6 +63,12 @@ final class Space {
    */
   boolean midway;
 
+  /**
+   * The space is a fork's copy of another (no execve since): ld.so relocated its objects in the
+   * process it was copied from, so its own startup (RELRO of the executable and ld.so) is over.
+   */
+  boolean forked;
+
   long brk = -1;
 
   /**
@@ -259,6 +265,7 @@ final class Space {
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;
+    this.forked = true;
   }
 
   /** A process used this space. */

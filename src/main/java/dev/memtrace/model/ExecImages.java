@@ -54,6 +54,18 @@ final class ExecImages {
     if (files == null || path == null) {
       return Outcome.NONE;
     }
+    if (path.matches("/proc/(self|thread-self)/exe")) {
+      // the traced process's own executable (chromium re-executes itself so): read here, the
+      // link names the reading process's program (memtrace's java), not the traced one
+      t.mm.unread.add("program " + path + " (a link to the exec'ing process's own executable)");
+      m.elfProblem(
+          "the ELF headers of the program "
+              + path
+              + " are unknown (the link names the executable of the process that opens it: read"
+              + " here it would be this program's, not the traced one's): what the kernel mapped"
+              + " at execve is not shown");
+      return Outcome.NONE;
+    }
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
     if (!prog.ok()) {
       t.mm.unread.add("program " + path + " (" + prog.problem() + ")");

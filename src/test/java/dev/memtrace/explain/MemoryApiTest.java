@@ -69,6 +69,100 @@ class MemoryApiTest {
   }
 
   @Test
+  void mprotectReadOnlyOfPartOfAPageIsNotRelro() {
+    // chromium, in a renderer forked from its zygote (glibc malloc never started there):
+    // _dl_protect_relro rounds both ends of PT_GNU_RELRO down to a page, so a length that is not
+    // whole pages is the program's own mprotect of its data, not ld.so's RELRO
+    Run.Out out =
+        Run.explain(
+            """
+        25296 01:05:28.930000 execve("/usr/lib/chromium/chromium", ["chromium"], 0x7ffc2b954ce0 /* 9 vars */) = 0 <0.000400>
+        25296 01:05:28.931000 brk(NULL)         = 0x55665b000000 <0.000040>
+        25296 01:05:28.937027 mprotect(0x556659ebe000, 4110, PROT_READ) = 0 <0.000020>
+        25296 01:05:28.937100 mprotect(0x556659ec0000, 8192, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(out.why(3)).doesNotContain("RELRO");
+    assertThat(out.why(4)).startsWith("RELRO: after relocating the executable");
+  }
+
+  @Test
+  void aBufferInAPartOfAReservationMadeUsableIsNotCalledProtNone() {
+    // chromium's browser process: a PROT_NONE reservation whose pages mprotect makes RW one run
+    // at a time; a recvfrom into such a part reads into memory that is rw-p now
+    Run.Out out =
+        Run.explain(
+            """
+        25018 01:05:25.799686 mmap(0x25800000000, 34359738368, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x25800000000 <0.000092>
+        25018 01:05:26.539573 mprotect(0x25c000e8000, 49152, PROT_READ|PROT_WRITE) = 0 <0.000112>
+        25018 01:05:27.133032 recvfrom(31, 0x25c000e8000, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable) <0.000068>
+        25018 01:05:27.133100 recvfrom(31, 0x25800000000, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EFAULT (Bad address) <0.000068>
+        """);
+    assertThat(out.why(3))
+        .contains("17180819456 bytes into the 34359738368-byte reservation made at line 1")
+        .contains("(reserved PROT_NONE; this part has since been made rw-p)")
+        .doesNotContain("(reserved (PROT_NONE))");
+    assertThat(out.why(4)).contains("(reserved (PROT_NONE))");
+  }
+
+  @Test
+  void aMadviseWithAnAdviceNoKernelDefinesFailsForTheAdvice() {
+    // chromium's browser process: madvise(page, 4096, -1) fails, then MADV_WIPEONFORK on the same
+    // page; do_madvise checks madvise_behavior_valid before the range
+    Run.Out out =
+        Run.explain(
+            """
+        25018 01:05:26.262000 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9ed2fc7000 <0.000020>
+        25018 01:05:26.262220 madvise(0x7f9ed2fc7000, 4096, 0xffffffff /* MADV_??? */) = -1 EINVAL (Invalid argument) <0.000010>
+        25018 01:05:26.262300 madvise(0x7f9ed2fc7001, 4096, MADV_DONTNEED) = -1 EINVAL (Invalid argument) <0.000010>
+        """);
+    assertThat(out.why(2))
+        .startsWith("madvise failed with EINVAL: the advice 0xffffffff is no MADV_* value")
+        .contains("madvise_behavior_valid")
+        .doesNotContain("not page-aligned");
+    assertThat(out.why(3)).contains("not page-aligned");
+  }
+
+  @Test
+  void aMappingPlacedWhileAnotherThreadsMunmapRanIsStillNamedByItsLine() {
+    // chromium's network service: thread 25473 maps a memfd where thread 25464's munmap, whose
+    // line comes later, has just freed memory; the model keeps the new mapping, and the next
+    // munmap of that range unmaps what line 3 made, not memory the trace never showed
+    Run.Out out =
+        Run.explain(
+            """
+        25464 01:05:32.941029 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f801c5f8990, parent_tid=0x7f801c5f8990, exit_signal=0, stack=0x7f801bdf8000, stack_size=0x7ff3c0, tls=0x7f801c5f86c0} => {parent_tid=[25473]}, 88) = 25473 <0.001879>
+        25464 01:05:35.480000 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 56, 0) = 0x7f7f9a4bd000 <0.000720>
+        25473 01:05:35.496194 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED, 57, 0 <unfinished ...>
+        25464 01:05:35.496208 munmap(0x7f7f9a4bd000, 65536 <unfinished ...>
+        25473 01:05:35.496447 <... mmap resumed>) = 0x7f7f9a4bd000 <0.000242>
+        25464 01:05:35.496458 <... munmap resumed>) = 0 <0.000229>
+        25464 01:05:35.510175 munmap(0x7f7f9a4bd000, 65536) = 0 <0.000100>
+        """);
+    String last = out.why(7);
+    assertThat(last)
+        .contains("the mapping made at line 3")
+        .doesNotContain("did not show being made")
+        .doesNotContain("mapped before the trace began");
+  }
+
+  @Test
+  void mprotectReadOnlyInAForkedChildIsNotRelro() {
+    // chromium's zygote forks renderers; they mprotect a page of the executable's data PROT_READ
+    // long after: ld.so relocated the executable in the process that exec'd, never in a fork child
+    Run.Out out =
+        Run.explain(
+            """
+        25123 01:05:26.267870 execve("/usr/lib/chromium/chromium", ["chromium"], 0x7ffc2b954ce0 /* 9 vars */) = 0 <0.000400>
+        25123 01:05:26.268000 brk(NULL)         = 0x55665b000000 <0.000040>
+        25123 01:05:26.268100 mprotect(0x556659de0000, 8192, PROT_READ) = 0 <0.000020>
+        25123 01:05:28.479379 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f8021ffc5d0) = 25296 <0.006145>
+        25296 01:05:28.939000 mprotect(0x556659de7000, 4096, PROT_READ) = 0 <0.000020>
+        """);
+    assertThat(out.why(3)).startsWith("RELRO: after relocating the executable");
+    assertThat(out.why(5)).doesNotContain("RELRO");
+  }
+
+  @Test
   void aFreeRaisesTheThresholdOnlyUnlessMallocWasTuned() {
     // _int_free raises mp_.mmap_threshold only while !mp_.no_dyn_threshold, which mallopt's
     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and MALLOC_*_) set

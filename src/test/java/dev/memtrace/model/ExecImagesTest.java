@@ -89,6 +89,24 @@ class ExecImagesTest {
   }
 
   @Test
+  void aProgramExecutedAsProcSelfExeIsNotReadFromTheReadersOwnLink() {
+    // chromium starts its utility processes as execve("/proc/self/exe", ...): opened here, the
+    // link would name memtrace's own java, whose RELRO the traced mprotect cannot fit
+    MemoryModel m = new MemoryModel(ElfFiles.under(Path.of("/")), null);
+    for (TraceEvent e :
+        TraceReader.parseAll(
+            "10 execve(\"/proc/self/exe\", [\"/proc/self/exe\", \"--type=utility\"], 0x7ffc /* 1"
+                + " var */) = 0\n")) {
+      m.apply(e);
+    }
+    assertThat(m.space(10).unplacedImages()).isEmpty();
+    assertThat(m.elfProblems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("the ELF headers of the program /proc/self/exe are unknown")
+        .doesNotContain("java");
+  }
+
+  @Test
   void theProgramIsPlacedByItsRelroMprotectAndSplitAsTheKernelSplitsIt() {
     feed(EXEC, "10 brk(NULL) = 0x555555600000");
     assertThat(model.space(10).regions()).isEmpty();
