@@ -10,6 +10,7 @@ import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.StackFrame;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -62,26 +63,21 @@ final class MallocRules {
    * The frames that show malloc growing its heap, not the program calling sbrk itself (whose stack
    * holds brk and sbrk too) nor free.
    */
-  private static final Set<String> GROWS =
-      Set.of(
-          "malloc",
-          "calloc",
-          "realloc",
-          "aligned_alloc",
-          "memalign",
-          "posix_memalign",
-          "valloc",
-          "pvalloc",
-          "__libc_malloc",
-          "__libc_calloc",
-          "__libc_realloc",
-          "_int_malloc",
-          "sysmalloc",
-          "_int_memalign",
-          "_mid_memalign",
-          "__default_morecore",
-          "tcache_init",
-          "ptmalloc_init");
+  private static final Set<String> GROWS = grows();
+
+  private static Set<String> grows() {
+    Set<String> frames = new HashSet<>(ALLOCATOR);
+    frames.removeAll(
+        Set.of(
+            "free",
+            "__libc_free",
+            "sysmalloc_mmap",
+            "sbrk",
+            "__sbrk",
+            "munmap_chunk",
+            "mremap_chunk"));
+    return Set.copyOf(frames);
+  }
 
   /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
   static final long MIN_MALLOC_GROWTH =
