@@ -44,17 +44,6 @@ public final class RegionAnatomy {
       String problem,
       int classLine) {
 
-    Facts(
-        Region region,
-        RegionClass cls,
-        List<String> sections,
-        boolean relro,
-        ElfFile elf,
-        long link,
-        String problem) {
-      this(region, cls, sections, relro, elf, link, problem, 0);
-    }
-
     /** The class's label, and where explanations gave the class, the mapping they explained. */
     public String label() {
       return classLine > 0
@@ -127,7 +116,7 @@ public final class RegionAnatomy {
     Facts unlaid =
         traced != null && traced.cls() != named
             ? new Facts(r, traced.cls(), List.of(), false, null, -1, null, traced.line())
-            : new Facts(r, named, List.of(), false, null, -1, null);
+            : new Facts(r, named, List.of(), false, null, -1, null, 0);
     if (files == null) {
       return unlaid;
     }
@@ -161,7 +150,7 @@ public final class RegionAnatomy {
       seg = segmentAt(elf, fileLink);
       if (seg == null && !tail && r.perms().startsWith("---")) {
         // between two PT_LOADs: the hole ld.so made PROT_NONE (_dl_map_segments), no section
-        return new Facts(r, RegionClass.IMAGE_RESERVED, List.of(), false, elf, -1, null);
+        return new Facts(r, RegionClass.IMAGE_RESERVED, List.of(), false, elf, -1, null, 0);
       }
     }
     if (seg == null) {
@@ -207,7 +196,7 @@ public final class RegionAnatomy {
     } else {
       cls = RegionClass.IMAGE_RODATA;
     }
-    return new Facts(r, cls, names, relro, elf, link, null);
+    return new Facts(r, cls, names, relro, elf, link, null, 0);
   }
 
   /** The PT_LOAD whose pages hold a link address, or null. */
