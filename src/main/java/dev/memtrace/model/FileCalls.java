@@ -39,9 +39,9 @@ final class FileCalls {
   /** Calls returning an fd to an object without a path: call → name as -y would print it. */
   private static final Map<String, String> ANON_FDS =
       Map.ofEntries(
-          Map.entry("socket", "socket:[?]"),
-          Map.entry("accept", "socket:[?]"),
-          Map.entry("accept4", "socket:[?]"),
+          Map.entry("socket", "socket:" + OpenFile.UNKNOWN_INODE),
+          Map.entry("accept", "socket:" + OpenFile.UNKNOWN_INODE),
+          Map.entry("accept4", "socket:" + OpenFile.UNKNOWN_INODE),
           Map.entry("eventfd", "anon_inode:[eventfd]"),
           Map.entry("eventfd2", "anon_inode:[eventfd]"),
           Map.entry("signalfd", "anon_inode:[signalfd]"),
@@ -85,7 +85,7 @@ final class FileCalls {
           String path =
               a.resultPath() != null
                   ? a.resultPath()
-                  : "/memfd:" + (name == null ? "?" : name) + " (deleted)";
+                  : name == null ? OpenFile.UNNAMED_MEMFD : "/memfd:" + name + " (deleted)";
           return put(t, (int) a.returned(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
         });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
@@ -105,7 +105,7 @@ final class FileCalls {
         (m, t, e, a) -> {
           long key = m.newKey();
           boolean cloexec = (a.flags(1, OPEN).orElse(0) & O_CLOEXEC) != 0;
-          pair(t, a.items(3), "socket:[?]", key, cloexec);
+          pair(t, a.items(3), "socket:" + OpenFile.UNKNOWN_INODE, key, cloexec);
           return Outcome.NONE;
         });
     for (String dup : new String[] {"dup", "dup2", "dup3"}) {
@@ -300,7 +300,12 @@ final class FileCalls {
   }
 
   private static Outcome pipe(MemoryModel m, Task t, Pipe a) {
-    pair(t, a.fds(), "pipe:[?]", m.newKey(), (a.flags().orElse(0) & O_CLOEXEC) != 0);
+    pair(
+        t,
+        a.fds(),
+        "pipe:" + OpenFile.UNKNOWN_INODE,
+        m.newKey(),
+        (a.flags().orElse(0) & O_CLOEXEC) != 0);
     return Outcome.NONE;
   }
 

@@ -8,12 +8,22 @@ package dev.memtrace.model;
 public record OpenFile(String path, long key, boolean cloexec) {
 
   /**
-   * The path, or null for an object the trace never named: a socket or pipe opened without -y,
-   * whose path is the model's {@code [?]} stand-in for the inode strace did not print, or a memfd
-   * whose name the call did not show.
+   * What the model calls a socket's or pipe's inode strace did not print (without -y): {@code
+   * socket:[inode not in the trace]}, where the kernel shows {@code socket:[12345]}.
+   */
+  static final String UNKNOWN_INODE = "[inode not in the trace]";
+
+  /**
+   * What the model calls a memfd whose name the call did not show ({@code -e raw=memfd_create}).
+   */
+  static final String UNNAMED_MEMFD = "/memfd:(name not in the trace) (deleted)";
+
+  /**
+   * The path, or null for an object the trace never named: a socket or pipe opened without -y, or a
+   * memfd whose name the call did not show.
    */
   public String knownPath() {
-    return path.endsWith("[?]") || path.startsWith("/memfd:? ") ? null : path;
+    return path.endsWith(UNKNOWN_INODE) || path.equals(UNNAMED_MEMFD) ? null : path;
   }
 
   OpenFile withCloexec(boolean on) {
