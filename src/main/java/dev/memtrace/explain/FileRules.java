@@ -4,12 +4,13 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
@@ -83,7 +84,7 @@ final class FileRules {
                                     ? "/anon_hugepage"
                                     : "/dev/zero")
                                 + " (deleted) "
-                                + sharedPerms(c)
+                                + MapsFormat.perms(((Mmap) c.call).prot().orElse(0), true)
                                 + " in maps): backed by shmem, so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
                                 + "would be copied on write instead)",
@@ -172,15 +173,6 @@ final class FileRules {
     return end < 0 ? path.substring(i) : path.substring(i, end);
   }
 
-  /** A MAP_SHARED mapping's maps permissions, from its PROT_* bits (calc_vm_prot_bits). */
-  private static String sharedPerms(Ctx c) {
-    Set<String> p = c.prot();
-    return (p.contains("PROT_READ") ? "r" : "-")
-        + (p.contains("PROT_WRITE") ? "w" : "-")
-        + (p.contains("PROT_EXEC") ? "x" : "-")
-        + "s";
-  }
-
   /** Whether ld.so mapped SQLite's library (libsqlite3.so) into this space. */
   static boolean sqliteLoaded(Space sp) {
     for (TagMap.Span s : sp.tags.all()) {
@@ -230,11 +222,16 @@ final class FileRules {
     if (path == null || !path.startsWith("/memfd:")) {
       return null;
     }
-    String n = path.substring("/memfd:".length());
-    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+    return withoutDeleted(path.substring("/memfd:".length()));
   }
 
-  private static final String DELETED = " (deleted)";
+  /** What d_path adds to the name of a file in no directory (unlinked, or a memfd, or shmem). */
+  static final String DELETED = " (deleted)";
+
+  /** A name without the " (deleted)" d_path added to it. */
+  static String withoutDeleted(String name) {
+    return name.endsWith(DELETED) ? name.substring(0, name.length() - DELETED.length()) : name;
+  }
 
   /** A file as a tag names it: its last component, a memfd by the name it was given. */
   static String objectName(String path) {
@@ -242,8 +239,7 @@ final class FileRules {
     if (memfd != null) {
       return "memfd \"" + RawText.name(memfd) + "\"";
     }
-    String n = LoaderRules.shortName(path);
-    return n.endsWith(DELETED) ? n.substring(0, n.length() - DELETED.length()) : n;
+    return withoutDeleted(LoaderRules.shortName(path));
   }
 
   private static Said fileMap(Ctx c, boolean shared) {
@@ -257,7 +253,7 @@ final class FileRules {
                 + RawText.name(path)
                 + ")"
             : path != null && path.endsWith(DELETED) && path.startsWith("/")
-                ? RawText.name(path.substring(0, path.length() - DELETED.length()))
+                ? RawText.name(withoutDeleted(path))
                     + " (unlinked since it was opened: maps shows "
                     + RawText.name(path)
                     + ")"

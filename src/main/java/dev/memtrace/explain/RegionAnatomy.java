@@ -5,6 +5,7 @@ import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Section;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.elf.Symbol;
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.ExplainedClass;
 import dev.memtrace.timeline.RegionClass;
@@ -130,7 +131,7 @@ public final class RegionAnatomy {
     // ld.so (_dl_map_segments) and the kernel (load_elf_binary) map an ELF file's segments
     // MAP_PRIVATE: a shared mapping (a /dev/shm file, a database) holds no ELF sections
     if (!file.path().startsWith("/")
-        || file.path().endsWith(" (deleted)")
+        || file.path().endsWith(FileRules.DELETED)
         || file.perms().endsWith("s")) {
       return unlaid;
     }
@@ -218,17 +219,12 @@ public final class RegionAnatomy {
       long from = s.offset() & ~0xfffL;
       long to = (s.offset() + s.filesz() + 0xfff) & ~0xfffL;
       if (Long.compareUnsigned(from, r.offset()) <= 0 && Long.compareUnsigned(r.offset(), to) < 0) {
-        if (permsOf(s).equals(r.perms().substring(0, 3))) {
+        if (MapsFormat.perms(s.prot(), false).regionMatches(0, r.perms(), 0, 3)) {
           return s;
         }
         any = any == null ? s : any;
       }
     }
     return any;
-  }
-
-  private static String permsOf(Segment s) {
-    int p = s.prot();
-    return ((p & 1) != 0 ? "r" : "-") + ((p & 2) != 0 ? "w" : "-") + ((p & 4) != 0 ? "x" : "-");
   }
 }

@@ -61,7 +61,7 @@ public final class Tally {
   private Row objectRow(String object) {
     if (object.equals("/dev/zero (deleted)")
         || object.equals("/anon_hugepage (deleted)")
-        || object.startsWith("/SYSV") && object.endsWith(DELETED)) {
+        || object.startsWith("/SYSV") && object.endsWith(FileRules.DELETED)) {
       return null;
     }
     // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel
@@ -70,13 +70,9 @@ public final class Tally {
     String key =
         Classifier.isImage(object)
             ? LoaderRules.shortName(object)
-            : object.endsWith(DELETED) && !object.startsWith("/memfd:")
-                ? object.substring(0, object.length() - DELETED.length())
-                : object;
+            : object.startsWith("/memfd:") ? object : FileRules.withoutDeleted(object);
     return byObject.computeIfAbsent(key, k -> new Row());
   }
-
-  private static final String DELETED = " (deleted)";
 
   /** An anonymous rw-p region that starts where the executable's writable segment ends. */
   static boolean kernelBss(Region prev, Region r, String exe) {

@@ -1,5 +1,9 @@
 package dev.memtrace.model;
 
+import static dev.memtrace.decode.LinuxFlags.PROT_EXEC;
+import static dev.memtrace.decode.LinuxFlags.PROT_READ;
+import static dev.memtrace.decode.LinuxFlags.PROT_WRITE;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +40,27 @@ public final class MapsFormat {
       sb.append(r.path());
     }
     return sb.toString();
+  }
+
+  /** The four permission characters, by prot (0-7) + 8 when shared. */
+  private static final String[] PERMS = new String[16];
+
+  static {
+    for (int i = 0; i < 16; i++) {
+      PERMS[i] =
+          ((i & PROT_READ) != 0 ? "r" : "-")
+              + ((i & PROT_WRITE) != 0 ? "w" : "-")
+              + ((i & PROT_EXEC) != 0 ? "x" : "-")
+              + ((i & 8) != 0 ? "s" : "p");
+    }
+  }
+
+  /**
+   * The permission characters maps prints for a mapping of these PROT_* bits ({@code r-xp}, {@code
+   * rw-s}): the vm_flags calc_vm_prot_bits sets, and whether it is shared.
+   */
+  public static String perms(long prot, boolean shared) {
+    return PERMS[(int) (prot & 7) | (shared ? 8 : 0)];
   }
 
   private static String hex8(long v) {

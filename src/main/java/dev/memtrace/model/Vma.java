@@ -1,7 +1,5 @@
 package dev.memtrace.model;
 
-import static dev.memtrace.decode.LinuxFlags.PROT_EXEC;
-import static dev.memtrace.decode.LinuxFlags.PROT_READ;
 import static dev.memtrace.decode.LinuxFlags.PROT_WRITE;
 
 /**
@@ -207,27 +205,14 @@ record Vma(
         fromBrk || next.fromBrk);
   }
 
-  /** The four permission characters of /proc/PID/maps, by prot (0-7) + 8 when shared. */
-  private static final String[] PERMS = new String[16];
-
-  static {
-    for (int i = 0; i < 16; i++) {
-      PERMS[i] =
-          ((i & PROT_READ) != 0 ? "r" : "-")
-              + ((i & PROT_WRITE) != 0 ? "w" : "-")
-              + ((i & PROT_EXEC) != 0 ? "x" : "-")
-              + ((i & 8) != 0 ? "s" : "p");
-    }
-  }
-
   /** The four permission characters of /proc/PID/maps ({@code ?} for what is unknown). */
   String perms() {
     if (backing.kind() == Backing.Kind.UNKNOWN) {
-      return prot < 0 ? "????" : PERMS[prot & 7].substring(0, 3) + "?";
+      return prot < 0 ? "????" : MapsFormat.perms(prot, false).substring(0, 3) + "?";
     }
     if (prot < 0) {
       return shared ? "???s" : "???p";
     }
-    return PERMS[(prot & 7) | (shared ? 8 : 0)];
+    return MapsFormat.perms(prot, shared);
   }
 }
