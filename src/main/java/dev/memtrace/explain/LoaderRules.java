@@ -93,7 +93,7 @@ final class LoaderRules {
         Rule.on("ldso-span", "mmap")
             .when(ok(), file(), flag("MAP_DENYWRITE"), noFlag("MAP_FIXED"))
             .frames("_dl_map_object_from_fd", "_dl_map_segments", "_dl_map_segment")
-            .effect((c, before) -> loading(c, null, 0))
+            .effect((c, before) -> loading(c, null))
             .says(LoaderRules::span),
         Rule.on("ldso-span-aligned", "mmap")
             .when(
@@ -192,9 +192,10 @@ final class LoaderRules {
 
   /**
    * ld.so starts mapping an object: its span, the reservation it was aligned in ({@code reserved},
-   * or null), and what the object tells of the process (a JVM, an allocator of its own).
+   * or null: its tag's line is the reservation's), and what the object tells of the process (a JVM,
+   * an allocator of its own).
    */
-  private static void loading(Ctx c, TagMap.Span reserved, int reservedAt) {
+  private static void loading(Ctx c, TagMap.Span reserved) {
     c.sp.loading =
         new Space.Loading(
             c.filePath(),
@@ -203,7 +204,7 @@ final class LoaderRules {
             c.line(),
             c.fd().getAsLong(),
             c.prot().contains("PROT_EXEC"),
-            reservedAt,
+            reserved == null ? 0 : reserved.tag().line(),
             reserved == null ? 0 : reserved.start(),
             reserved == null ? 0 : reserved.end());
     c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
@@ -242,7 +243,7 @@ final class LoaderRules {
   private static void alignedSpan(Ctx c, TagMap.Span before) {
     long align = alignment(c, before);
     Tag reservation = before.tag();
-    loading(c, before, reservation.line());
+    loading(c, before);
     String obj = c.sp.loading.name();
     // what _dl_map_segment asked for: the kernel rounded the reservation up to pages
     long size = c.length() >= align ? c.length() + align : 2 * align;
