@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
+import dev.memtrace.decode.Madvise;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import java.util.Arrays;
@@ -101,6 +102,13 @@ final class FailureRules {
           + "vm.nr_hugepages, 0 unless configured, plus up to vm.nr_overcommit_hugepages; else "
           + MMAP_ENOMEM;
 
+  /** A madvise's advice as the int the kernel reads, or -1 when the trace does not show it. */
+  private static long adviceValue(Ctx c) {
+    return c.call instanceof Madvise m && m.advice().isPresent()
+        ? m.advice().getAsLong() & 0xffffffffL
+        : -1;
+  }
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("injected", withBrk())
@@ -113,16 +121,12 @@ final class FailureRules {
                 c ->
                     c.ev.result() != null
                         && "EINVAL".equals(c.ev.result().errno())
-                        && c.call instanceof dev.memtrace.decode.Madvise m
-                        && m.advice().isPresent()
-                        && (m.advice().getAsLong() & 0xffffffffL) >= 0x10000)
+                        && adviceValue(c) >= 0x10000)
             .says(
                 c ->
                     Said.of(
                         "madvise failed with EINVAL: the advice "
-                            + hex(
-                                ((dev.memtrace.decode.Madvise) c.call).advice().getAsLong()
-                                    & 0xffffffffL)
+                            + hex(adviceValue(c))
                             + " is no MADV_* value the kernel defines, and do_madvise "
                             + "(mm/madvise.c) rejects an advice it does not know "
                             + "(madvise_behavior_valid) before it looks at the range; the address "
