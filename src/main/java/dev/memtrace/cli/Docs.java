@@ -43,8 +43,7 @@ public final class Docs {
    */
   static CommandLine commandLine() {
     return Main.withExitCodes(
-        new CommandLine(
-            new Main(),
+        Main.tree(
             new CommandLine.IFactory() {
               @Override
               public <K> K create(Class<K> cls) throws Exception {
@@ -57,7 +56,8 @@ public final class Docs {
                   return CommandLine.defaultFactory().create(cls);
                 }
               }
-            }));
+            },
+            ""));
   }
 
   static String manPage(CommandLine cli) {

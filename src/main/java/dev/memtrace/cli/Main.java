@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -32,13 +33,6 @@ import picocli.CommandLine.Command;
       "Run 'memtrace help COMMAND' (or 'memtrace COMMAND --help') for a command's options.",
       ""
     },
-    subcommands = {
-      RunCommand.class,
-      AnalyzeCommand.class,
-      MapsCommand.class,
-      CommandLine.HelpCommand.class,
-      WhereCommand.class
-    },
     exitCodeListHeading = "%nExit status:%n")
 public final class Main {
 
@@ -47,6 +41,23 @@ public final class Main {
 
   private static final Set<String> ROOT_WORDS =
       Set.of("run", "analyze", "maps", "where", "help", "-h", "--help", "-V", "--version");
+
+  /** The first arguments that name the one command a run needs. */
+  private static final Set<String> ONE_COMMAND = Set.of("run", "analyze", "maps", "where");
+
+  /**
+   * The subcommands, in the order the root's help lists them. They are added by {@link #tree}
+   * rather than named in the annotation so that a run of one command builds only that command's
+   * spec: picocli's building of the whole tree was about half of the start-up CPU of a one-line
+   * analyze.
+   */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RunCommand.class,
+          AnalyzeCommand.class,
+          MapsCommand.class,
+          CommandLine.HelpCommand.class,
+          WhereCommand.class);
 
   public static void main(String[] args) {
     int status;
@@ -61,7 +72,15 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = withExitCodes(new CommandLine(new Main(), new Factory(out, err)));
+    String[] effective = args;
+    if (args.length > 0 && !ROOT_WORDS.contains(args[0])) {
+      // "memtrace -- cat x" and "memtrace -o f -- cat x" mean "memtrace run ...".
+      effective = new String[args.length + 1];
+      effective[0] = "run";
+      System.arraycopy(args, 0, effective, 1, args.length);
+    }
+    CommandLine cli =
+        withExitCodes(tree(new Factory(out, err), effective.length == 0 ? "" : effective[0]));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
@@ -76,18 +95,26 @@ public final class Main {
           c.getErr().println("Try 'memtrace " + subName(c) + "--help' for more information.");
           return ExitCode.FAILED.code;
         });
-    String[] effective = args;
     if (args.length == 0) {
       cli.usage(cli.getErr());
       return ExitCode.FAILED.code;
     }
-    if (!ROOT_WORDS.contains(args[0])) {
-      // "memtrace -- cat x" and "memtrace -o f -- cat x" mean "memtrace run ...".
-      effective = new String[args.length + 1];
-      effective[0] = "run";
-      System.arraycopy(args, 0, effective, 1, args.length);
-    }
     return cli.execute(Arrays.copyOf(effective, effective.length));
+  }
+
+  /**
+   * The command tree: the root with every subcommand, or with only {@code first}'s when the
+   * arguments name one (the root's help, the help command and the version need the whole tree).
+   */
+  static CommandLine tree(CommandLine.IFactory factory, String first) {
+    CommandLine cli = new CommandLine(new Main(), factory);
+    for (Class<?> cls : SUBCOMMANDS) {
+      String name = cls.getAnnotation(Command.class).name();
+      if (!ONE_COMMAND.contains(first) || first.equals(name)) {
+        cli.addSubcommand(name, cls);
+      }
+    }
+    return cli;
   }
 
   /** Each command's exit status list in its help and the man page, from {@link ExitCode}. */
@@ -101,18 +128,20 @@ public final class Main {
     run.put("N", "COMMAND's own status");
     run.put(ExitCode.SIGNAL_BASE + "+N", BY_SIGNAL);
     run.putAll(ExitCode.describe(ExitCode.FAILED, ExitCode.NOT_EXECUTABLE, ExitCode.NOT_FOUND));
-    sub(cli, "run").exitCodeList(run);
-    sub(cli, "analyze")
-        .exitCodeList(
-            ExitCode.describe(
-                ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.UNPARSED, ExitCode.FAILED));
-    sub(cli, "maps")
-        .exitCodeList(ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.FAILED));
+    exitCodes(cli, "run", run);
+    exitCodes(
+        cli,
+        "analyze",
+        ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.UNPARSED, ExitCode.FAILED));
+    exitCodes(cli, "maps", ExitCode.describe(ExitCode.OK, ExitCode.WRITE_ERROR, ExitCode.FAILED));
     return cli;
   }
 
-  private static CommandLine.Model.UsageMessageSpec sub(CommandLine cli, String name) {
-    return cli.getSubcommands().get(name).getCommandSpec().usageMessage();
+  private static void exitCodes(CommandLine cli, String name, Map<String, String> codes) {
+    CommandLine sub = cli.getSubcommands().get(name);
+    if (sub != null) {
+      sub.getCommandSpec().usageMessage().exitCodeList(codes);
+    }
   }
 
   /** Hands the commands that write bytes the caller's streams (no static state). */
