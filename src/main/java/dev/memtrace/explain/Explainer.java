@@ -612,8 +612,10 @@ public final class Explainer {
         // an execve the trace does not show (found at a brk) names no program and no arguments
         boolean execve = c.name().startsWith("execve");
         fresh.exe = execve ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1)) : null;
-        fresh.argv =
-            execve ? Objects.requireNonNullElse(c.text(c.name().equals("execve") ? 1 : 2), "") : "";
+        if (execve) {
+          int argv = c.name().equals("execve") ? 1 : 2;
+          fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));
+        }
         sp.left(m.process());
         fresh.joined(m.process());
         spaces.put(h, fresh);

@@ -325,23 +325,31 @@ final class JvmRules {
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
             .effect((c, before) -> c.sp.g1CardTables++)
             .says(
-                c ->
-                    Said.of(
-                            "a G1 side table for the Java heap reserved at line "
-                                + c.sp.javaHeapLine
-                                + ": one byte per 512-byte card (the card table, the block offset table "
-                                + "or the card counts), reserved now and committed as the heap grows ("
-                                + c.sp.javaHeap
-                                + " / 512 = "
-                                + c.sp.javaHeap / 512
-                                + ")",
-                            Basis.ARITHMETIC,
-                            c.sp.javaHeap
-                                + " / 512 = "
-                                + c.sp.javaHeap / 512
-                                + ", page-aligned "
-                                + c.length())
-                        .tag(RegionClass.RESERVED, "G1 card-sized side table")),
+                c -> {
+                  String hedge = notNamedG1(c);
+                  String sum = c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512;
+                  String what =
+                      " side table for the Java heap reserved at line "
+                          + c.sp.javaHeapLine
+                          + ": one byte per 512-byte card (the card table, the block offset table "
+                          + "or the card counts), reserved now and committed as the heap grows ("
+                          + sum
+                          + ")";
+                  return hedge == null
+                      ? Said.of(
+                              "a G1" + what, Basis.ARITHMETIC, sum + ", page-aligned " + c.length())
+                          .tag(RegionClass.RESERVED, "G1 card-sized side table")
+                      : Said.of(
+                              "fits a G1"
+                                  + what
+                                  + "; "
+                                  + hedge
+                                  + "; the Serial and Parallel collectors keep tables of this "
+                                  + "size too",
+                              Basis.PATTERN,
+                              sum + ", page-aligned " + c.length())
+                          .tag(RegionClass.RESERVED, "card-sized side table (G1's, likely)");
+                }),
         Rule.on("jvm-g1-mark-bitmap", "mmap")
             .when(
                 ok(),
@@ -357,22 +365,25 @@ final class JvmRules {
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
             .effect((c, before) -> c.sp.g1MarkBitmaps++)
             .says(
-                c ->
-                    Said.of(
-                            "a G1 marking bitmap for the Java heap reserved at line "
-                                + c.sp.javaHeapLine
-                                + ": one bit per 8-byte word, committed for the part of the heap in use ("
-                                + c.sp.javaHeap
-                                + " / 64 = "
-                                + c.sp.javaHeap / 64
-                                + ")",
-                            Basis.ARITHMETIC,
-                            c.sp.javaHeap
-                                + " / 64 = "
-                                + c.sp.javaHeap / 64
-                                + ", page-aligned "
-                                + c.length())
-                        .tag(RegionClass.RESERVED, "G1 mark bitmap")),
+                c -> {
+                  String hedge = notNamedG1(c);
+                  String sum = c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64;
+                  String what =
+                      " marking bitmap for the Java heap reserved at line "
+                          + c.sp.javaHeapLine
+                          + ": one bit per 8-byte word, committed for the part of the heap in use ("
+                          + sum
+                          + ")";
+                  return hedge == null
+                      ? Said.of(
+                              "a G1" + what, Basis.ARITHMETIC, sum + ", page-aligned " + c.length())
+                          .tag(RegionClass.RESERVED, "G1 mark bitmap")
+                      : Said.of(
+                              "fits a G1" + what + "; " + hedge,
+                              Basis.PATTERN,
+                              sum + ", page-aligned " + c.length())
+                          .tag(RegionClass.RESERVED, "mark bitmap (G1's, likely)");
+                }),
         Rule.on("jvm-polling-page", "mprotect")
             .when(
                 ok(),
@@ -600,14 +611,31 @@ final class JvmRules {
   }
 
   /**
-   * G1 may be the collector: execve's arguments chose it or chose none. Another collector's side
-   * tables can have G1's sizes (ParallelGC's compaction block table is heap / 512 bytes too).
+   * G1 may be the collector: an option the trace shows chose it, or none chose another. Another
+   * collector's side tables can have G1's sizes (ParallelGC's object start array is heap / 512
+   * bytes too).
    */
   static Predicate<Ctx> g1() {
     return c -> {
-      String gc = c.sp.collector();
+      String gc = c.sp.jvmOptions.collector();
       return gc == null || gc.equals("G1");
     };
+  }
+
+  /**
+   * Why a G1 table's sentence can only say "fits": the clause naming what the trace does not show,
+   * or null when an option named G1.
+   */
+  private static String notNamedG1(Ctx c) {
+    JvmOptions o = c.sp.jvmOptions;
+    if ("G1".equals(o.collector())) {
+      return null;
+    }
+    return o.unseen() != null
+        ? "no option the trace shows names the collector, but " + o.unseen() + " may name one"
+        : "no option the trace shows names the collector, and HotSpot's ergonomics "
+            + "(GCConfig::select_gc_ergonomically) choose G1 only on a machine with two or more "
+            + "CPUs and about 2 GiB or more of memory, else Serial";
   }
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */

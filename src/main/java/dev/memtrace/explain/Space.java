@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the explain stage remembers about one address space (one mm, shared by its threads): the
@@ -220,8 +218,8 @@ final class Space {
   long zgcViewSize;
   int zgcViewLine;
 
-  /** The argument vector execve gave, as the trace wrote it ("" when the trace did not show it). */
-  String argv = "";
+  /** The JVM options the trace showed this space's program given (read only when it is a JVM). */
+  final JvmOptions jvmOptions;
 
   /** The model's view of this space as last seen (it outlives the task's exit). */
   AddressSpaceView view;
@@ -244,12 +242,13 @@ final class Space {
 
   Space() {
     this.tags = new TagMap();
+    this.jvmOptions = new JvmOptions();
   }
 
   private Space(Space from) {
     this.tags = from.tags.copy();
     this.exe = from.exe;
-    this.argv = from.argv;
+    this.jvmOptions = new JvmOptions(from.jvmOptions);
     this.startBrk = from.startBrk;
     this.midway = from.midway;
     this.brk = from.brk;
@@ -325,23 +324,6 @@ final class Space {
    */
   boolean thresholdFloor() {
     return midway && startBrk < 0;
-  }
-
-  private static final Pattern USE_GC =
-      Pattern.compile("-XX:\\+Use(G1|Parallel|Serial|Z|Shenandoah|Epsilon)GC\\b");
-
-  /**
-   * The collector a {@code -XX:+Use...GC} argument chose ("G1", "Parallel", "Serial", "Z",
-   * "Shenandoah", "Epsilon"), or null when execve's arguments name none (then the JVM's ergonomics
-   * chose: G1 on a server-class machine, else Serial; or an option file or JAVA_TOOL_OPTIONS did).
-   */
-  String collector() {
-    String chosen = null;
-    Matcher m = USE_GC.matcher(argv);
-    while (m.find()) {
-      chosen = m.group(1);
-    }
-    return chosen;
   }
 
   /**

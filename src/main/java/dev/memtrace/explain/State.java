@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.Shmget;
+import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -201,6 +202,11 @@ final class State {
         // dl_main asks for /etc/ld.so.preload before it loads the libraries; dlopen never does
         if ("/etc/ld.so.preload".equals(c.call.string(0))) {
           sp.preloadAsked = true;
+        }
+      }
+      case "write" -> {
+        if (c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
+          sp.jvmOptions.stderr(c.text(1));
         }
       }
       case "getrandom" -> {

@@ -91,7 +91,52 @@ class JvmCollectorsTest {
         19031 19:47:52.866869 mmap(NULL, 12345344, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f608f7da000 <0.000026>
         """;
     assertThat(Run.explain(java("-XX:+UseParallelGC") + rest).why(3)).doesNotContain("G1");
-    assertThat(Run.explain(java("-Xmx6g") + rest).why(3)).startsWith("a G1 side table");
+    assertThat(Run.explain(java("-XX:+UseG1GC") + rest).why(3))
+        .startsWith("a G1 side table")
+        .doesNotContain("fits");
+    // no option names the collector: GCConfig::select_gc_ergonomically picks G1 or Serial
+    assertThat(Run.explain(java("-Xmx6g") + rest).why(3))
+        .startsWith("fits a G1 side table")
+        .contains("no option the trace shows names the collector")
+        .contains("else Serial")
+        .endsWith("(inferred from the pattern)");
+  }
+
+  @Test
+  void aCollectorChosenInTheEnvironmentIsReadFromWhatTheJvmReports() {
+    // java -Xmx64m -version with JAVA_TOOL_OPTIONS=-XX:+UseParallelGC: the 131072 bytes are
+    // ParallelGC's object start array (heap / 512); HotSpot reports the variable on stderr
+    String heap =
+        """
+        11558 02:28:00.296818 mmap(0xfc000000, 67108864, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0xfc000000 <0.000050>
+        11558 02:28:00.300874 mmap(NULL, 131072, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f9fcf172000 <0.000014>
+        """;
+    String exec =
+        "11557 02:28:00.225875 execve(\"/usr/bin/java\", [\"java\", \"-Xmx64m\", \"-version\"], "
+            + "0x7ffe1f39da78 /* 40 vars */) = 0 <0.002980>\n";
+    String whole =
+        "11558 02:28:00.273208 write(2, \"Picked up JAVA_TOOL_OPTIONS: -XX:+UseParallelGC\\n\", 48)"
+            + " = 48 <0.000024>\n";
+    assertThat(Run.explain(exec + whole + heap).why(4)).doesNotContain("G1");
+
+    // strace's default -s 32 cuts the value: the collector is not known
+    String cut =
+        "11558 02:28:00.273208 write(2, \"Picked up JAVA_TOOL_OPTIONS: -XX\"..., 48) = 48"
+            + " <0.000024>\n";
+    assertThat(Run.explain(exec + cut + heap).why(4))
+        .startsWith("fits a G1 side table")
+        .contains("but JAVA_TOOL_OPTIONS (strace -s cut its value) may name one");
+
+    // strace -v prints the environment with execve
+    String verbose =
+        "11557 02:28:00.225875 execve(\"/usr/bin/java\", [\"java\", \"-version\"], "
+            + "[\"HOME=/root\", \"_JAVA_OPTIONS=-Xmx64m -XX:+UseSerialGC\"]) = 0 <0.002980>\n";
+    assertThat(Run.explain(verbose + heap).why(3)).doesNotContain("G1");
+
+    // an @argfile the trace does not show may name one
+    assertThat(Run.explain(java("@opts") + heap).why(3))
+        .startsWith("fits a G1 side table")
+        .contains("but an @argfile or -XX:Flags file may name one");
   }
 
   @Test
@@ -129,8 +174,8 @@ class JvmCollectorsTest {
         6439  20:17:06.991143 mmap(NULL, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fdb45400000 <0.000050>
         6439  20:17:06.991260 mmap(0x7fdb45400000, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7fdb45400000 <0.000032>
         """);
-    assertThat(out.why(3)).startsWith("a G1 marking bitmap");
-    assertThat(out.why(4)).startsWith("a G1 marking bitmap");
+    assertThat(out.why(3)).startsWith("fits a G1 marking bitmap");
+    assertThat(out.why(4)).startsWith("fits a G1 marking bitmap");
     assertThat(out.why(5)).doesNotContain("bitmap");
     assertThat(out.why(6)).doesNotContain("bitmap");
   }
