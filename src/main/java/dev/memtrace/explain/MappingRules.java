@@ -53,7 +53,6 @@ final class MappingRules {
           Map.entry("MADV_POPULATE_READ", "fault the pages in now (read)"),
           Map.entry("MADV_POPULATE_WRITE", "fault the pages in now (write)"));
 
-  /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
   /** A PROT_NONE reservation (retold when the CDS archive is mapped at its start). */
   static final Rule RESERVATION =
       Rule.on("reservation", "mmap")
@@ -71,7 +70,7 @@ final class MappingRules {
                                   ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
                                       + "metaspace, class space, a GC table or a VM page); its size "
                                       + "alone does not tell which"
-                                  : "runtimes (a JVM's heap, V8's cage and code range) and "
+                                  : "Runtimes (a JVM's heap, V8's cage and code range) and "
                                       + "allocators reserve like this; the call alone does not tell "
                                       + "whose it is"),
                           Basis.PATTERN,
@@ -81,6 +80,7 @@ final class MappingRules {
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
   static final long WASM_FULL_GUARD = 10L << 30;
 
+  /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
   static List<Rule> runtimeRules() {
     return List.of(
         Rule.on("v8-wasm-memory", "mmap")
