@@ -42,22 +42,23 @@ public final class Docs {
    * The command tree as {@link Main#run} builds it; commands that take streams get stdout/stderr.
    */
   static CommandLine commandLine() {
-    return Main.withExitCodes(
-        Main.tree(
-            new CommandLine.IFactory() {
-              @Override
-              public <K> K create(Class<K> cls) throws Exception {
-                try {
-                  Constructor<K> c =
-                      cls.getDeclaredConstructor(PrintStream.class, PrintStream.class);
-                  c.setAccessible(true);
-                  return c.newInstance(System.out, System.err);
-                } catch (NoSuchMethodException e) {
-                  return CommandLine.defaultFactory().create(cls);
-                }
-              }
-            },
-            ""));
+    return Main.withExitCodes(Main.tree(factory(), ""));
+  }
+
+  /** Makes the commands, those that take streams with stdout and stderr. */
+  static CommandLine.IFactory factory() {
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        try {
+          Constructor<K> c = cls.getDeclaredConstructor(PrintStream.class, PrintStream.class);
+          c.setAccessible(true);
+          return c.newInstance(System.out, System.err);
+        } catch (NoSuchMethodException e) {
+          return CommandLine.defaultFactory().create(cls);
+        }
+      }
+    };
   }
 
   static String manPage(CommandLine cli) {

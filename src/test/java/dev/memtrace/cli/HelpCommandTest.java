@@ -3,6 +3,7 @@ package dev.memtrace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code memtrace help [COMMAND]}, which the usage lists. */
 class HelpCommandTest {
@@ -26,6 +27,19 @@ class HelpCommandTest {
     assertThat(Cli.run("help", "run").out())
         .startsWith("Usage: memtrace run")
         .contains("--delay", "--summary");
+  }
+
+  @Test
+  void aRunOfOneCommandBuildsOnlyThatCommandAndHelpBuildsThemAll() {
+    CommandLine.IFactory factory = Docs.factory();
+    assertThat(Main.tree(factory, "analyze").getSubcommands()).containsOnlyKeys("analyze");
+    assertThat(Main.tree(factory, "where").getSubcommands()).containsOnlyKeys("where");
+    assertThat(Main.tree(factory, "help").getSubcommands().keySet())
+        .containsExactly("run", "analyze", "maps", "help", "where");
+    assertThat(Main.tree(factory, "--version").getSubcommands()).hasSize(5);
+    // the usage of the root lists every command, as the help command does
+    Cli r = Cli.run("--help");
+    assertThat(r.out()).contains("  run ", "  analyze ", "  maps ", "  help ", "  where ");
   }
 
   @Test
