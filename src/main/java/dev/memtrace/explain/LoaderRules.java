@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Backing;
 import dev.memtrace.model.Who;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
@@ -468,6 +469,10 @@ final class LoaderRules {
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
     String who = obj != null ? obj : c.ex.objectAt(c, c.addr());
+    String fd = who == null ? null : Backing.unknownFileFd(who);
+    if (fd != null) {
+      who = null;
+    }
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
     // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
     // In a 32-bit process (ld.so near 0xf7…) that address line does not hold: it names neither.
@@ -482,7 +487,9 @@ final class LoaderRules {
                 : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
             "RELRO: after relocating "
-                + (who == null ? guess : who)
+                + (fd != null
+                    ? "a shared object the trace does not name (fd " + fd + ")"
+                    : who == null ? guess : who)
                 + ", ld.so (or, in a static "
                 + "binary, libc's startup) makes "
                 + c.length()

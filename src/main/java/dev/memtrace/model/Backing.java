@@ -27,6 +27,20 @@ public record Backing(Kind kind, String path, String dev, long inode, long key) 
     return new Backing(Kind.SHARED_MEMORY, path, NO_DEV, 0, key);
   }
 
+  private static final String UNKNOWN_FILE = "[unknown file, fd ";
+
+  /** The name of a mapping of a file the trace does not name, by the fd it was mapped from. */
+  public static String unknownFileName(String fd) {
+    return UNKNOWN_FILE + fd + "]";
+  }
+
+  /** The fd of a name {@link #unknownFileName} made, or null for any other name. */
+  public static String unknownFileFd(String path) {
+    return path.startsWith(UNKNOWN_FILE) && path.endsWith("]")
+        ? path.substring(UNKNOWN_FILE.length(), path.length() - 1)
+        : null;
+  }
+
   public static Backing unknown(String what) {
     return new Backing(Kind.UNKNOWN, what, NO_DEV, 0, 0);
   }

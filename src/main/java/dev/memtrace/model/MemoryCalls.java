@@ -166,7 +166,7 @@ final class MemoryCalls {
         backing =
             new Backing(
                 Backing.Kind.FILE,
-                "[unknown file, fd " + a.text(4) + "]",
+                Backing.unknownFileName(a.text(4)),
                 Backing.NO_DEV,
                 0,
                 m.newKey());

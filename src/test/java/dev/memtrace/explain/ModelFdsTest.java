@@ -47,6 +47,26 @@ class ModelFdsTest {
     assertThat(out.why(2)).isNotEmpty().doesNotContain("[?]").doesNotContain("socket:");
   }
 
+  /**
+   * strace -e trace=%memory shows no openat: a library ld.so maps from fd 3 is named so in the
+   * RELRO sentence, not by the model's "[unknown file, fd 3]" (ruby's libruby, its data segment).
+   */
+  @Test
+  void aRelroOfALibraryTheTraceDoesNotNameSaysSoInWords() {
+    Run.Out out =
+        Run.explain(
+            """
+            18731 mmap(NULL, 3936808, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7ff614800000
+            18731 mmap(0x7ff614833000, 2465792, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x33000) = 0x7ff614833000
+            18731 mmap(0x7ff614a8d000, 1146880, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x28d000) = 0x7ff614a8d000
+            18731 mmap(0x7ff614ba5000, 45056, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x3a5000) = 0x7ff614ba5000
+            18731 mprotect(0x7ff614ba5000, 40960, PROT_READ) = 0
+            """);
+    assertThat(out.why(5))
+        .startsWith("RELRO: after relocating a shared object the trace does not name (fd 3),")
+        .doesNotContain("[unknown file");
+  }
+
   /** A memfd whose name the trace does not show (-e raw=memfd_create) is no "?" in the maps. */
   @Test
   void aMemfdWhoseNameTheTraceDoesNotShowIsNamedSoNotWithAPlaceholder() {
