@@ -551,10 +551,12 @@ public final class Explainer {
     Space sp = spaces.get(h);
     boolean guessed = false;
     if (sp == null) {
-      boolean unstarted = !who.started() && !"execve".equals(sc.name());
-      guessed = last != null && unstarted;
+      boolean execve = "execve".equals(sc.name());
+      guessed = last != null && !who.started() && !execve;
       sp = guessed ? last : new Space();
-      if (!guessed && unstarted) {
+      // met with a call other than execve: the trace began after this program started, even when
+      // a snapshot (run -p) told the model all its regions
+      if (!guessed && !execve) {
         sp.midway = true;
       }
       spaces.put(h, sp);

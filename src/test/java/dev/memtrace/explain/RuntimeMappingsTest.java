@@ -118,6 +118,32 @@ class RuntimeMappingsTest {
   }
 
   @Test
+  void aProcessAttachedToIsNotAtItsStartEvenWhenASnapshotShowedAllItsRegions() {
+    // memtrace run -p PID on python3 running a loop: the snapshot taken as strace attaches tells
+    // the model every region, but not that the trace saw the process start; ld.so's minimal
+    // malloc ran long before, and this mapping is a malloc chunk (a 315000-byte bytearray)
+    String maps =
+        """
+        5600dce03000-5600dce24000 rw-p 00000000 00:00 0                          [heap]
+        7fef4b6db000-7fef4b85b000 rw-p 00000000 00:00 0
+        7ffd7a776000-7ffd7a797000 rw-p 00000000 00:00 0                          [stack]
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        22091 clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, {tv_sec=40673, tv_nsec=772701414}, NULL) = 0
+        22091 mmap(NULL, 315392, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fef4b68e000
+        """),
+            List.of(new Snapshot(0, 22091, maps)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .startsWith("glibc malloc's mmap path")
+        .contains("the trace does not show the process start")
+        .doesNotContain("minimal malloc");
+  }
+
+  @Test
   void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
     // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
     Run.Out out =
