@@ -313,11 +313,7 @@ final class MappingRules {
             .says(
                 c ->
                     Said.of(
-                        "unmaps "
-                            + c.length()
-                            + " bytes of "
-                            + describe(modelRegion(c))
-                            + notMade(modelRegion(c), true),
+                        "unmaps " + bytesOf(c, modelRegion(c), "", true),
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("mprotect-model", "mprotect")
@@ -325,13 +321,7 @@ final class MappingRules {
             .says(
                 c ->
                     Said.of(
-                        "changes "
-                            + c.length()
-                            + " bytes of "
-                            + describe(modelRegion(c))
-                            + " to "
-                            + c.protText()
-                            + notMade(modelRegion(c), false),
+                        "changes " + bytesOf(c, modelRegion(c), " to " + c.protText(), false),
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise", "madvise")
@@ -565,6 +555,35 @@ final class MappingRules {
     }
     return ", a region the trace did not show being made"
         + (guess ? " (the kernel's, or mapped before the trace began)" : "");
+  }
+
+  /**
+   * "N bytes of REGION" and what the call does, or, when the call's range runs past the end of the
+   * region it begins in (chromium's and node's V8 protecting a code range across several), where it
+   * runs and how many more regions it reaches.
+   */
+  private static String bytesOf(Ctx c, Region r, String what, boolean guess) {
+    long end = c.addr() + c.length();
+    if (end <= r.end()) {
+      return c.length() + " bytes of " + describe(r) + what + notMade(r, guess);
+    }
+    long more =
+        c.changes.stream()
+            .map(ch -> ch.before())
+            .filter(b -> b != null && b.start() >= r.end() && b.start() < end)
+            .count();
+    return c.length()
+        + " bytes from "
+        + hex(c.addr())
+        + " to "
+        + hex(end)
+        + what
+        + ": they begin in "
+        + describe(r)
+        + notMade(r, guess)
+        + (more == 0
+            ? ", and run past its end"
+            : ", and run into " + more + (more == 1 ? " more region" : " more regions"));
   }
 
   static String describe(Region r) {

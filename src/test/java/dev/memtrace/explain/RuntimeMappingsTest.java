@@ -144,6 +144,38 @@ class RuntimeMappingsTest {
   }
 
   @Test
+  void aCallOverSeveralRegionsTheTraceDidNotMakeSaysHowFarItRuns() {
+    // node attached to (run -p): V8 makes 256 KiB PROT_NONE over an 8 KiB rw-p region, a 4 KiB
+    // guard and 240 KiB of its code range; "of an anonymous region (0x...-0x...2000)" said 256 KiB
+    // lay in 8 KiB
+    String maps =
+        """
+        7f8d4e7c0000-7f8d4e7c2000 rw-p 00000000 00:00 0
+        7f8d4e7c2000-7f8d4e7c3000 ---p 00000000 00:00 0
+        7f8d4e7c3000-7f8d4e7ff000 rwxp 00000000 00:00 0
+        7f8d4e7ff000-7f8d4e900000 ---p 00000000 00:00 0
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        2991 epoll_pwait(14, [], 1024, 72, NULL, 8) = 0
+        2991 mprotect(0x7f8d4e7c0000, 262144, PROT_NONE) = 0
+        2991 munmap(0x7f8d4e7c0000, 4096) = 0
+        """),
+            List.of(new Snapshot(0, 2991, maps)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .isEqualTo(
+            "changes 262144 bytes from 0x7f8d4e7c0000 to 0x7f8d4e800000 to PROT_NONE: they begin"
+                + " in an anonymous region (anonymous mmap, 0x7f8d4e7c0000-0x7f8d4e7c2000), a region"
+                + " the trace did not show being made, and run into 3 more regions");
+    assertThat(out.why(3))
+        .startsWith(
+            "unmaps 4096 bytes of an anonymous region (reserved (PROT_NONE), 0x7f8d4e7c0000-");
+  }
+
+  @Test
   void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
     // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
     Run.Out out =
