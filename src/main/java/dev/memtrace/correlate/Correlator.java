@@ -79,6 +79,7 @@ public final class Correlator {
     }
     mismatches += out.size();
     model.resync(s.pid(), kernel);
+    model.threads(s.pid(), s.threads());
     if (learnt > 0) {
       out.add(
           0,

@@ -9,8 +9,18 @@ import java.util.List;
  * (strace held the task with {@code inject=...:delay_exit}). maps is null when it could not be read
  * (the task was gone). text, when known, is that log line; it ties the snapshot to its call even
  * when the call was split into unfinished and resumed halves and so is numbered by an earlier line.
+ * threads, from a snapshot taken as strace attached (line 0), are the tids of pid's process then:
+ * tasks that share its address space, though the trace will never show their clones.
  */
-public record Snapshot(int line, int pid, String maps, String text) {
+public record Snapshot(int line, int pid, String maps, String text, List<Integer> threads) {
+
+  public Snapshot {
+    threads = List.copyOf(threads);
+  }
+
+  public Snapshot(int line, int pid, String maps, String text) {
+    this(line, pid, maps, text, List.of());
+  }
 
   public Snapshot(int line, int pid, String maps) {
     this(line, pid, maps, null);

@@ -167,7 +167,10 @@ final class Buffers {
                   + " ("
                   + cls.label
                   + (region.originLine() <= 0
-                      ? ", made by the kernel at execve"
+                      // met midway (run -p), a region the trace did not make may be any mapping
+                      ? sp.midway
+                          ? ", mapped before the trace began"
+                          : ", made by the kernel at execve"
                       : region.madeWhole() || (addr >= region.madeFrom() && addr < region.madeTo())
                           ? ", made at line " + region.originLine()
                           : ", in memory another call added to the area line "
@@ -179,10 +182,12 @@ final class Buffers {
       return;
     }
     String guess =
-        addr >= 0x7ff000000000L && addr < 0x800000000000L
-            ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
-            : "memory the trace never shows being mapped (the executable's data or bss, or "
-                + "[stack]), created by the kernel at execve";
+        sp.midway
+            ? "memory mapped before the trace began, which no snapshot showed"
+            : addr >= 0x7ff000000000L && addr < 0x800000000000L
+                ? "most likely the main thread's [stack] (mapped by the kernel at execve, no syscall)"
+                : "memory the trace never shows being mapped (the executable's data or bss, or "
+                    + "[stack]), created by the kernel at execve";
     p.buffer = new BufferRef(addr, null, 0, RegionClass.UNKNOWN);
     p.why.add(
         new Explanation(

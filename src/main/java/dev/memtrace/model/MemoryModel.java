@@ -459,6 +459,25 @@ public final class MemoryModel implements ModelView {
     return path == null ? null : kernelPaths.getOrDefault(path, path);
   }
 
+  /**
+   * The threads of a process met running (run -p lists /proc/PID/task as strace attaches): each
+   * shares the process's address space and fd table, as a CLONE_THREAD child does, and is known as
+   * far as the process is.
+   */
+  public void threads(Integer pid, List<Integer> tids) {
+    if (tids.isEmpty()) {
+      return;
+    }
+    Task p = task(pid);
+    for (int tid : tids) {
+      if (tid != p.tid && known(tid) == null) {
+        Task t = new Task(tid, p.tgid, p.mm, p.fds, p.cwd, p.seen);
+        t.process = process(p);
+        putTask(tid, t);
+      }
+    }
+  }
+
   /** Marks a task as known from its start (a snapshot told the model everything). */
   public void markKnown(Integer pid) {
     task(pid).seen = true;

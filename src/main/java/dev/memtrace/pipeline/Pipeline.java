@@ -523,7 +523,8 @@ public final class Pipeline {
               m.line(),
               m.pid(),
               m.maps(),
-              m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null));
+              m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null,
+              m.tasks()));
     }
   }
 

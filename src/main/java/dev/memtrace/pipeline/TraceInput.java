@@ -80,7 +80,8 @@ final class TraceInput {
                   m.line(),
                   m.pid(),
                   m.maps(),
-                  m.kind() == MapsSnapshot.Kind.AFTER_CALL ? texts.get(m.line()) : null));
+                  m.kind() == MapsSnapshot.Kind.AFTER_CALL ? texts.get(m.line()) : null,
+                  m.tasks()));
         }
       }
     }

@@ -1,9 +1,13 @@
 package dev.memtrace.run;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Reads /proc/PID/maps (and the thread count from /proc/PID/status) as fast as it can: it runs on
@@ -42,7 +46,34 @@ final class MapsSampler {
     String maps = read(Path.of("/proc", Integer.toString(pid), "maps"));
     long micros =
         lineMicros > 0 ? nowMicros() - lineMicros : (System.nanoTime() - receivedNanos) / 1000;
-    return new MapsSnapshot(line, pid, kind, maps, threads(pid), micros, delayMicros);
+    return new MapsSnapshot(
+        line,
+        pid,
+        kind,
+        maps,
+        threads(pid),
+        micros,
+        delayMicros,
+        kind == MapsSnapshot.Kind.ATTACH ? tasks(pid) : List.of());
+  }
+
+  /** The tids in /proc/PID/task, in order; empty when the process is gone. */
+  static List<Integer> tasks(int pid) {
+    List<Integer> tids = new ArrayList<>();
+    try (DirectoryStream<Path> d =
+        Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "task"))) {
+      for (Path t : d) {
+        try {
+          tids.add(Integer.parseInt(t.getFileName().toString()));
+        } catch (NumberFormatException e) {
+          // not a task
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    Collections.sort(tids);
+    return tids;
   }
 
   static long nowMicros() {

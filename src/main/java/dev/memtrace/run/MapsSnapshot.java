@@ -1,5 +1,7 @@
 package dev.memtrace.run;
 
+import java.util.List;
+
 /**
  * /proc/PID/maps as the kernel showed it at one point of the log.
  *
@@ -15,10 +17,28 @@ package dev.memtrace.run;
  * snapshot is {@link #late()} and may show later changes.
  *
  * @param maps the file's text, or null when the task was already gone
+ * @param tasks at attach, the tids /proc/PID/task listed (the process's threads, which strace -f
+ *     attaches too and whose clones the trace will not show); else empty
  */
 public record MapsSnapshot(
-    int line, int pid, Kind kind, String maps, int threads, long micros, int delayMicros)
+    int line,
+    int pid,
+    Kind kind,
+    String maps,
+    int threads,
+    long micros,
+    int delayMicros,
+    List<Integer> tasks)
     implements LiveItem {
+
+  public MapsSnapshot {
+    tasks = List.copyOf(tasks);
+  }
+
+  public MapsSnapshot(
+      int line, int pid, Kind kind, String maps, int threads, long micros, int delayMicros) {
+    this(line, pid, kind, maps, threads, micros, delayMicros, List.of());
+  }
 
   public enum Kind {
     AFTER_CALL("after-call"),

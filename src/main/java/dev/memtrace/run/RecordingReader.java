@@ -491,7 +491,19 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
         maps.isNull() ? null : maps.asText(),
         number(o, "threads", 0),
         longNumber(o, "micros"),
-        number(o, "delayMicros", 0));
+        number(o, "delayMicros", 0),
+        tasks(o.path("tasks")));
+  }
+
+  /** The tids of an attach snapshot; a recording without them (or damaged there) lists none. */
+  private static List<Integer> tasks(JsonNode a) {
+    List<Integer> tids = new ArrayList<>();
+    for (JsonNode t : a) {
+      if (t.canConvertToInt()) {
+        tids.add(t.intValue());
+      }
+    }
+    return tids;
   }
 
   private static RecordingHeader header(JsonNode h) throws Damage {

@@ -22,6 +22,7 @@ import java.util.List;
  * {"type":"elf","kind":"program","path":"/bin/cat","dir":null,"file":"/usr/bin/cat",...}
  * {"type":"snapshot","line":7,"pid":4202,"kind":"after-call","threads":1,"micros":85,
  *  "delayMicros":2000,"maps":"55d1c0e00000-55d1c0e02000 r--p ..."}
+ * {"type":"snapshot","line":0,"pid":4202,"kind":"attach",...,"tasks":[4202,4207],"maps":"..."}
  * {"type":"end","exitStatus":0,"interrupted":false,"lines":120,"snapshots":31}
  * </pre>
  *
@@ -82,6 +83,13 @@ public final class RecordingWriter implements AutoCloseable {
       json.writeNumberField("threads", s.threads());
       json.writeNumberField("micros", s.micros());
       json.writeNumberField("delayMicros", s.delayMicros());
+      if (!s.tasks().isEmpty()) {
+        json.writeArrayFieldStart("tasks");
+        for (int t : s.tasks()) {
+          json.writeNumber(t);
+        }
+        json.writeEndArray();
+      }
       json.writeStringField("maps", s.maps());
     }
     json.writeEndObject();

@@ -176,6 +176,31 @@ class RuntimeMappingsTest {
   }
 
   @Test
+  void theThreadsOfAProcessAttachedToShareTheRegionsItsSnapshotShowed() {
+    // java attached to (run -p): /proc/PID/task listed 18359 and its threads; thread 18371 reads
+    // into a malloc arena the snapshot showed. Without the list it was a stranger with no regions,
+    // and the buffer "most likely the main thread's [stack]"; nor was the arena made at execve
+    String maps =
+        """
+        7f2ff0000000-7f2ff0021000 rw-p 00000000 00:00 0
+        7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        18385 restart_syscall(<... resuming interrupted read ...>) = -1 ETIMEDOUT (Connection timed out)
+        18371 read(0x4, 0x7f2ff0005c10, 0x1000) = 0x3
+        """),
+            List.of(new Snapshot(0, 18359, maps, null, List.of(18359, 18371, 18385))),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .isEqualTo(
+            "the buffer at 0x7f2ff0005c10 is 23568 bytes into anonymous region (anonymous mmap,"
+                + " mapped before the trace began)");
+  }
+
+  @Test
   void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
     // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
     Run.Out out =

@@ -31,6 +31,16 @@ class RecordingFormatTest {
 
   private static final List<LiveItem> ITEMS =
       List.of(
+          // run -p: the process's threads as strace attached, which the trace never shows cloned
+          new MapsSnapshot(
+              0,
+              42,
+              MapsSnapshot.Kind.ATTACH,
+              "7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]\n",
+              3,
+              40,
+              2000,
+              List.of(42, 43, 47)),
           new LiveItem.LogLine(
               1,
               "42  1795683651.094989 execve(\"/bin/cat\", [\"cat\"], 0x7ffc /* 2 vars */) = 0 <0.000233>"),
@@ -69,7 +79,9 @@ class RecordingFormatTest {
     assertThat(back).isEqualTo(ITEMS);
     assertThat(r.header()).isEqualTo(HEADER);
     assertThat(r.exitStatus()).isEqualTo(3);
-    MapsSnapshot exit = (MapsSnapshot) back.get(4);
+    MapsSnapshot exit = (MapsSnapshot) back.get(5);
+    assertThat(((MapsSnapshot) back.get(0)).tasks()).containsExactly(42, 43, 47);
+    assertThat(exit.tasks()).isEmpty();
     assertThat(exit.missed()).isTrue();
     assertThat(exit.racy()).isTrue();
     assertThat(exit.late()).isTrue();
