@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -407,5 +408,38 @@ class MemoryApiTest {
         .contains("fits shrink_heap once the heap grew back")
         .contains("or malloc_trim");
     assertThat(out.why(15)).contains("right below those the MADV_DONTNEED at line 14 dropped");
+  }
+
+  @Test
+  void aProgramCallingMmapItselfIsNotMallocWhenTheStackShowsIt() {
+    // GCC 12's cc1 (under make -j2): ggc-page's alloc_anon maps GGC_QUIRE_SIZE pages (2 MiB) with
+    // mmap itself for its garbage-collected heap; -k shows libc's __mmap called from
+    // ggc_internal_alloc, no malloc frame, yet the size fitted malloc's mmap path and was told so.
+    // The mapping beside it, with malloc on the stack, stays malloc's
+    Run.Out out =
+        Run.explain(
+            """
+        19688 brk(NULL)                         = 0x2d6e3000
+        19688 brk(NULL)                         = 0x2d6e3000
+        19688 brk(0x2d704000)                   = 0x2d704000
+        19688 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f144ba00000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(ggc_internal_alloc(unsigned long, void (*)(void*), unsigned long, unsigned long)+0x77e) [0x36ed3e]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(init_ttree()+0x20) [0xa50890]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(main+0x2b) [0x27655b]
+        19688 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f144b800000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__default_morecore+0x20e4) [0x98114]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(malloc+0x19a) [0x98aca]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(xmalloc+0xe) [0x4a1f3e]
+        """);
+    Explanation own = out.at(4).why().get(0);
+    assertThat(own.rule()).isEqualTo("anon-direct");
+    assertThat(own.basis()).isEqualTo(Explanation.Basis.STACK);
+    assertThat(own.text())
+        .contains("the stack shows cc1:ggc_internal_alloc")
+        .contains("not glibc malloc's mmap path")
+        .doesNotContain("malloc(n)");
+    assertThat(out.at(9).why().get(0).rule()).isEqualTo("malloc-mmap");
   }
 }
