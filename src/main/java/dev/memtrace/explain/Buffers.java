@@ -351,7 +351,38 @@ final class Buffers {
         count == 131072 && COREUTILS.contains(prog) ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
     String text;
     List<String> evidence;
-    if (isAligned) {
+    long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
+    long nMax = size - 16 - Glibc.SIZE_SZ;
+    if (isAligned && !coreutils && addr.isEmpty()) {
+      // only the length matched aligned_alloc's arithmetic: a plain malloc'd buffer the read fills
+      // from part way in maps the same size (diff's slurp reallocs its 4096-byte buffer to the
+      // file's size + 16 and reads the rest, file size + 1 - 4096 bytes, after the first block)
+      text =
+          "fits a buffer for "
+              + prog
+              + "'s "
+              + count
+              + "-byte "
+              + verb
+              + " at line "
+              + c.line()
+              + ": aligned_alloc(4096, "
+              + count
+              + ") (or memalign/posix_memalign) maps this size ("
+              + aligned.steps()
+              + "), and so does malloc(n) for n from "
+              + nMin
+              + " to "
+              + nMax
+              + " through glibc malloc's mmap path, a buffer the "
+              + verb
+              + " fills only from part way in; which, and where in the mapping the "
+              + verb
+              + " lands, the trace does not show (-e raw="
+              + c.name()
+              + " shows the address). It is not part of [heap], which is only the brk area";
+      evidence = List.of(aligned.steps());
+    } else if (isAligned) {
       ex.lead(t, Glibc.PAGE - 16);
       String how =
           COREUTILS.contains(prog)
@@ -408,8 +439,6 @@ final class Buffers {
                 + ". It is not part of [heap], which is only the brk "
                 + "area";
       } else {
-        long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
-        long nMax = size - 16 - Glibc.SIZE_SZ;
         text =
             "fits a buffer for "
                 + prog
@@ -443,6 +472,8 @@ final class Buffers {
       ev.addAll(evidence);
       evidence = ev;
       text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+    } else if (!observed && isAligned && !coreutils) {
+      text += " (inferred from the pattern)";
     } else if (!observed) {
       text +=
           " (inferred from the pattern: the "

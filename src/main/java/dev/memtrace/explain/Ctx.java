@@ -304,10 +304,64 @@ final class Ctx {
     if (caller == null || caller.object() == null) {
       return false;
     }
+    return (runtime(caller) || calledWrapperItself(caller)) && frame(allocatorFrames) == null;
+  }
+
+  private boolean runtime(StackFrame caller) {
     String o = caller.object();
-    boolean runtime =
-        o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode") || goRuntime();
-    return runtime && frame(allocatorFrames) == null;
+    return o.contains("libjvm.so") || o.endsWith("/node") || o.contains("libnode") || goRuntime();
+  }
+
+  /**
+   * The frame that called libc's mmap (munmap...) wrapper itself, with no allocator frame on the
+   * stack, when -k shows one and it is not a runtime's (whose own rows tell its mappings); else
+   * null.
+   */
+  StackFrame wrapperCaller() {
+    StackFrame caller = caller();
+    return caller != null
+            && caller.object() != null
+            && !runtime(caller)
+            && calledWrapperItself(caller)
+            && frame(MallocRules.ALLOCATOR) == null
+        ? caller
+        : null;
+  }
+
+  /** libc's wrappers of the memory calls, as -k names them: what a program calls to map itself. */
+  private static final Set<String> WRAPPERS =
+      Set.of(
+          "mmap",
+          "__mmap",
+          "mmap64",
+          "__mmap64",
+          "munmap",
+          "__munmap",
+          "mremap",
+          "__mremap",
+          "mprotect",
+          "__mprotect",
+          "madvise",
+          "__madvise");
+
+  /**
+   * Whether the frames inside libc are only its syscall wrapper, called straight from the program
+   * or a library (GCC's cc1 maps its garbage-collected pages so: ggc_internal_alloc calls mmap):
+   * malloc would show between them (malloc, or the exported symbol -k names its static functions
+   * by), so the call is not malloc's.
+   */
+  private boolean calledWrapperItself(StackFrame caller) {
+    List<StackFrame> st = ev.stack();
+    int at = st.indexOf(caller);
+    if (at <= 0) {
+      return false;
+    }
+    for (StackFrame f : st.subList(0, at)) {
+      if (f.symbol() == null || !WRAPPERS.contains(f.symbol())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -383,6 +383,7 @@ final class MallocRules {
             .byAllocator()
             .when(ok(), prot("PROT_READ", "PROT_WRITE"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("grow_heap", "sysmalloc", "_int_malloc")
+            .effect((c, before) -> c.sp.arenaTops.remove(c.addr() & -Glibc.HEAP_MAX))
             .says(
                 c ->
                     Said.of(
@@ -397,6 +398,7 @@ final class MallocRules {
             .byAllocator()
             .when(ok(), advice("MADV_DONTNEED"), taggedAs(RegionClass.MALLOC_ARENA))
             .frames("shrink_heap", "heap_trim", "_int_free", "mtrim", "malloc_trim")
+            .effect(MallocRules::arenaShrunk)
             .says(MallocRules::arenaShrink),
         FREE_MMAPPED,
         Rule.on("unmap-not-malloc", "munmap")
@@ -557,8 +559,36 @@ final class MallocRules {
   private static Said arenaShrink(Ctx c) {
     Region r = MappingRules.modelRegion(c);
     long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
-    long heapEnd = (c.addr() & -Glibc.HEAP_MAX) + Glibc.HEAP_MAX; // heaps are HEAP_MAX-aligned
-    if (r != null && r.end() > end && end != heapEnd) {
+    long heap = c.addr() & -Glibc.HEAP_MAX; // heaps are HEAP_MAX-aligned
+    Space.ArenaTop last = c.sp.arenaTops.get(heap);
+    long top = last == null ? -1 : last.top();
+    if (last != null && end == top) {
+      return Said.of(
+          "a thread's malloc arena shrinks again (shrink_heap): the "
+              + c.length()
+              + " bytes right below those the MADV_DONTNEED at line "
+              + last.line()
+              + " dropped, the heap's new top (h->size goes down; its RW part stays as it was), "
+              + "stay mapped rw-p but their pages are dropped (Rss falls)",
+          Basis.PATTERN,
+          "range ends at " + hex(end) + ", where line " + last.line() + "'s began");
+    }
+    if (last != null && r != null && end > top && end < r.end()) {
+      return Said.of(
+          "MADV_DONTNEED on "
+              + c.length()
+              + " bytes inside a thread's malloc arena, ending above the heap's top after line "
+              + last.line()
+              + " ("
+              + hex(top)
+              + ") and below the end of its RW part: fits shrink_heap once the heap grew back "
+              + "inside its RW part (grow_heap makes no call there), or malloc_trim, whose mtrim "
+              + "drops the whole pages inside each arena's free chunks; the trace does not tell "
+              + "which. The bytes stay mapped rw-p but their pages are dropped (Rss falls)",
+          Basis.PATTERN,
+          "range ends at " + hex(end) + ", between " + hex(top) + " and " + hex(r.end()));
+    }
+    if (r != null && r.end() > end && end != heap + Glibc.HEAP_MAX) {
       return Said.of(
           "MADV_DONTNEED on "
               + c.length()
@@ -576,6 +606,20 @@ final class MallocRules {
             + "stay mapped rw-p but their pages are dropped (Rss falls)",
         Basis.PATTERN,
         "madvise DONTNEED inside an arena heap");
+  }
+
+  /** A shrink from the top (the RW end, or where the last one left it, or above) lowers h->size. */
+  private static void arenaShrunk(Ctx c, TagMap.Span before) {
+    Region r = MappingRules.modelRegion(c);
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long heap = c.addr() & -Glibc.HEAP_MAX;
+    Space.ArenaTop last = c.sp.arenaTops.get(heap);
+    if (last != null && end >= last.top()
+        || r == null
+        || end >= r.end()
+        || end == heap + Glibc.HEAP_MAX) {
+      c.sp.arenaTops.put(heap, new Space.ArenaTop(c.addr(), c.line()));
+    }
   }
 
   /** Once trimmed to 64 MiB, what is left of the reservation is the arena's heap. */

@@ -9,6 +9,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -644,6 +645,23 @@ final class MappingRules {
                       : ""),
               Basis.PATTERN,
               "flags " + c.text(3))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    StackFrame own = c.wrapperCaller();
+    if (own != null) {
+      String who = Explainer.frameText(own);
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "): the stack shows "
+                  + who
+                  + " calling libc's mmap itself, with no malloc frame between, so it is not "
+                  + "glibc malloc's mmap path, whatever its size: the program or a library maps "
+                  + "this memory and manages it itself",
+              Basis.STACK,
+              "frame " + who)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (AllocatorRules.foreign(c.sp) && c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))) {

@@ -78,6 +78,18 @@ final class Space {
   int arenaHintLine;
 
   /**
+   * An arena heap's size (glibc's h->size) where shrink_heap left it, below the end of its RW part:
+   * the start of its last MADV_DONTNEED from the top (or of one that fits either shrink_heap or
+   * mtrim: mtrim's ranges of one pass never abut), keyed by the heap's 64 MiB-aligned start.
+   * shrink_heap lowers h->size but leaves mprotect_size, so the heap grows back within its RW part
+   * without a call; grow_heap's mprotect past it puts the top at the RW end again (no entry).
+   */
+  final Map<Long, ArenaTop> arenaTops = new HashMap<>();
+
+  /** Where the MADV_DONTNEED at line {@code line} began: an arena heap's top once it shrank. */
+  record ArenaTop(long top, int line) {}
+
+  /**
    * The line from which the trace shows glibc malloc's top_pad lowered, or 0: a brk growth smaller
    * than the default top_pad allows, made by malloc (a -k frame shows it, or the Erlang runtime,
    * whose erts_alloc_init calls mallopt(M_TOP_PAD, 0)). Whatever lowered it (mallopt, or
@@ -264,6 +276,7 @@ final class Space {
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;
+    this.arenaTops.putAll(from.arenaTops);
     this.forked = true;
   }
 

@@ -84,6 +84,38 @@ class CatBufferTest {
         .doesNotContain("read buffer");
   }
 
+  @Test
+  void anotherProgramsReadWhoseLengthFitsAlignedAllocIsNotSaidToBeAligned() {
+    // diff (diffutils 3.8) of two 7003656-byte files: slurp (src/io.c) reads a first 4096-byte
+    // block, xreallocs the buffer to file size + 16 = 7003672 bytes (malloc's mmap path: 7004160)
+    // and reads the rest, file size + 1 - 4096 = 6999561 bytes, 4096 bytes into the buffer. That
+    // length fits aligned_alloc(4096, 6999561)'s arithmetic too, which was told as the buffer,
+    // "page-aligned", starting one page in, with a 4080-byte lead at its free
+    Run.Out out =
+        Run.explain(
+            """
+        4957  02:23:09.600000 execve("/usr/bin/diff", ["diff", "big.txt", "big2.txt"], 0x7ffd69e78b38 /* 39 vars */) = 0 <0.000400>
+        4957  02:23:09.600100 brk(NULL)         = 0x559c1d1f8000 <0.000010>
+        4957  02:23:09.600200 brk(NULL)         = 0x559c1d1f8000 <0.000010>
+        4957  02:23:09.600300 brk(0x559c1d219000) = 0x559c1d219000 <0.000010>
+        4957  02:23:09.636210 openat(AT_FDCWD, "big.txt", O_RDONLY) = 3 <0.000015>
+        4957  02:23:09.636316 read(3, "1 7 word1\\n2 14 word2\\n3 21 word3\\n"..., 4096) = 4096 <0.000025>
+        4957  02:23:09.636476 mmap(NULL, 7004160, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa3808bb000 <0.000016>
+        4957  02:23:09.636577 read(3, "95 word91\\n286 2 word92\\n287 9 wor"..., 6999561) = 6999560 <0.026641>
+        4957  02:23:09.663372 read(3, "", 1)    = 0 <0.000015>
+        4957  02:23:09.891060 munmap(0x7fa3808bb000, 7004160) = 0 <0.000636>
+        """);
+    assertThat(out.why(7))
+        .contains("fits a buffer for diff's 6999561-byte read at line 8")
+        .contains("aligned_alloc(4096, 6999561)")
+        .contains("malloc(n) for n from 7000041 to 7004136")
+        .contains("the trace does not show")
+        .doesNotContain("page-aligned")
+        .doesNotContain("starts one page in");
+    assertThat(Glibc.mallocMmap(7003672).value()).isEqualTo(7004160);
+    assertThat(out.why(10)).doesNotContain("lead bytes before the aligned chunk");
+  }
+
   static int lineOf(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(

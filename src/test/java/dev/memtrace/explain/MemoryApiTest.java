@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -366,5 +367,79 @@ class MemoryApiTest {
         .contains("fits malloc_trim")
         .doesNotContain("arena shrinks");
     assertThat(out.why(9)).startsWith("a thread's malloc arena shrinks (shrink_heap)");
+  }
+
+  @Test
+  void shrinkHeapAgainFromTheTopItLeftIsNotMalloc_trim() {
+    // git gc's pack-objects thread (git 2.39): deflateEnd frees zlib's 64 KiB window, prev and head
+    // one after another, and each free's heap_trim calls shrink_heap, which advises the top of the
+    // heap away and lowers h->size, not mprotect_size (malloc/arena.c): the second range ends where
+    // the first began, below the RW end. It was told as malloc_trim's mtrim. The heap then grows
+    // back silently inside its RW part, past the new top, and shrinks from there
+    Run.Out out =
+        Run.explain(
+            """
+        5276  02:23:16.700000 brk(NULL)         = 0x55c1559ff000 <0.000010>
+        5276  02:23:16.700100 brk(NULL)         = 0x55c1559ff000 <0.000010>
+        5276  02:23:16.700200 brk(0x55c155a20000) = 0x55c155a20000 <0.000010>
+        5276  02:23:16.762754 mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f18ac400000 <0.000016>
+        5276  02:23:16.762796 munmap(0x7f18ac400000, 62914560) = 0 <0.000020>
+        5276  02:23:16.762841 munmap(0x7f18b4000000, 4194304) = 0 <0.000015>
+        5276  02:23:16.762881 mprotect(0x7f18b0000000, 135168, PROT_READ|PROT_WRITE) = 0 <0.000015>
+        5276  02:23:16.883998 mprotect(0x7f18b0021000, 237568, PROT_READ|PROT_WRITE) = 0 <0.000014>
+        5276  02:23:16.884512 madvise(0x7f18b004b000, 65536, MADV_DONTNEED) = 0 <0.000093>
+        5276  02:23:16.884640 madvise(0x7f18b003b000, 65536, MADV_DONTNEED) = 0 <0.000096>
+        5276  02:23:16.903393 mprotect(0x7f18b005b000, 8192, PROT_READ|PROT_WRITE) = 0 <0.000019>
+        5276  02:23:16.903683 madvise(0x7f18b004d000, 65536, MADV_DONTNEED) = 0 <0.000057>
+        5276  02:23:16.903827 madvise(0x7f18b003d000, 65536, MADV_DONTNEED) = 0 <0.000110>
+        5276  02:23:16.905231 madvise(0x7f18b004c000, 65536, MADV_DONTNEED) = 0 <0.000102>
+        5276  02:23:16.905380 madvise(0x7f18b003c000, 65536, MADV_DONTNEED) = 0 <0.000109>
+        """);
+    assertThat(out.why(9)).startsWith("a thread's malloc arena shrinks (shrink_heap)");
+    assertThat(out.why(10))
+        .startsWith("a thread's malloc arena shrinks again (shrink_heap)")
+        .contains("right below those the MADV_DONTNEED at line 9 dropped")
+        .doesNotContain("malloc_trim");
+    assertThat(out.why(11)).contains("arena grows (grow_heap)");
+    assertThat(out.why(12)).startsWith("a thread's malloc arena shrinks (shrink_heap)");
+    assertThat(out.why(13)).contains("right below those the MADV_DONTNEED at line 12 dropped");
+    assertThat(out.why(14))
+        .contains("ending above the heap's top after line 13 (0x7f18b003d000)")
+        .contains("fits shrink_heap once the heap grew back")
+        .contains("or malloc_trim");
+    assertThat(out.why(15)).contains("right below those the MADV_DONTNEED at line 14 dropped");
+  }
+
+  @Test
+  void aProgramCallingMmapItselfIsNotMallocWhenTheStackShowsIt() {
+    // GCC 12's cc1 (under make -j2): ggc-page's alloc_anon maps GGC_QUIRE_SIZE pages (2 MiB) with
+    // mmap itself for its garbage-collected heap; -k shows libc's __mmap called from
+    // ggc_internal_alloc, no malloc frame, yet the size fitted malloc's mmap path and was told so.
+    // The mapping beside it, with malloc on the stack, stays malloc's
+    Run.Out out =
+        Run.explain(
+            """
+        19688 brk(NULL)                         = 0x2d6e3000
+        19688 brk(NULL)                         = 0x2d6e3000
+        19688 brk(0x2d704000)                   = 0x2d704000
+        19688 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f144ba00000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(ggc_internal_alloc(unsigned long, void (*)(void*), unsigned long, unsigned long)+0x77e) [0x36ed3e]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(init_ttree()+0x20) [0xa50890]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(main+0x2b) [0x27655b]
+        19688 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f144b800000
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__default_morecore+0x20e4) [0x98114]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(malloc+0x19a) [0x98aca]
+         > /usr/lib/gcc/x86_64-linux-gnu/12/cc1(xmalloc+0xe) [0x4a1f3e]
+        """);
+    Explanation own = out.at(4).why().get(0);
+    assertThat(own.rule()).isEqualTo("anon-direct");
+    assertThat(own.basis()).isEqualTo(Explanation.Basis.STACK);
+    assertThat(own.text())
+        .contains("the stack shows cc1:ggc_internal_alloc")
+        .contains("not glibc malloc's mmap path")
+        .doesNotContain("malloc(n)");
+    assertThat(out.at(9).why().get(0).rule()).isEqualTo("malloc-mmap");
   }
 }
