@@ -55,6 +55,13 @@ final class Space {
   final TagMap tags;
 
   String exe;
+
+  /**
+   * {@link #exe} is {@code /proc/self/exe} (or /proc/PID/exe) of a process whose own execve the
+   * trace does not show: the program it names is not known.
+   */
+  boolean exeHidden;
+
   long startBrk = -1;
 
   /**
@@ -249,6 +256,7 @@ final class Space {
   private Space(Space from) {
     this.tags = from.tags.copy();
     this.exe = from.exe;
+    this.exeHidden = from.exeHidden;
     this.argv = from.argv;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
@@ -353,10 +361,16 @@ final class Space {
     return p != null && (p.equals("beam") || p.startsWith("beam.") && p.endsWith("smp"));
   }
 
-  /** The short name of the program: the last path element of what execve ran. */
+  /**
+   * The short name of the program: the last path element of what execve ran (/proc/self/exe
+   * resolved to the exec'ing process's own; said so when the trace does not show that one).
+   */
   String program() {
     if (exe == null) {
       return "the program";
+    }
+    if (exeHidden) {
+      return exe + " (its program not in the trace)";
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);
