@@ -169,7 +169,7 @@ final class Buffers {
                   + (region.originLine() <= 0
                       ? ", made by the kernel at execve"
                       : region.madeWhole() || (addr >= region.madeFrom() && addr < region.madeTo())
-                          ? ", made at line " + region.originLine()
+                          ? ", " + RegionOrigin.madeAtLine(region)
                           : ", in memory another call added to the area line "
                               + region.originLine()
                               + " made, which the kernel merged into one")

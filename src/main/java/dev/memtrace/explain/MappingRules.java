@@ -557,11 +557,12 @@ final class MappingRules {
   /**
    * Where a region the model holds but no tag names came from: a call in the trace when the model
    * knows its line (chromium's threads: a mapping placed where another thread's munmap, whose line
-   * comes later, had just freed memory; the model keeps it, MemoryOps.munmap), else not shown.
+   * comes later, had just freed memory; the model keeps it, MemoryOps.munmap), the kernel at an
+   * execve for the executable and ld.so laid out from their ELF headers, else not shown.
    */
   static String notMade(Region r, boolean guess) {
     if (r.originLine() > 0) {
-      return ", the mapping made at line " + r.originLine();
+      return ", the mapping " + RegionOrigin.madeAtLine(r);
     }
     return ", a region the trace did not show being made"
         + (guess ? " (the kernel's, or mapped before the trace began)" : "");
