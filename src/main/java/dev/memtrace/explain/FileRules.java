@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.ArgText;
 import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
@@ -274,7 +275,9 @@ final class FileRules {
             ? "the memfd \""
                 + RawText.name(memfd)
                 + "\" (memfd_create's file, in no directory: maps shows "
-                + RawText.name(path)
+                + (ArgText.cut(memfd)
+                    ? "/memfd:NAME (deleted) with the whole name"
+                    : RawText.name(path))
                 + ")"
             : path != null && path.endsWith(DELETED) && path.startsWith("/")
                 ? RawText.name(withoutDeleted(path))
