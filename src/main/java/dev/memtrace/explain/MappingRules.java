@@ -370,6 +370,27 @@ final class MappingRules {
                       Basis.PATTERN,
                       "advice " + a);
                 }),
+        Rule.on("mremap-move", "mremap")
+            .when(ok(), c -> c.result() != c.addr())
+            .says(
+                c ->
+                    Said.of(
+                        "moves a mapping from "
+                            + hex(c.addr())
+                            + " to "
+                            + hex(c.result())
+                            + (c.newLength() == c.length()
+                                ? ""
+                                : (c.newLength() < c.length() ? ", shrinking it" : ", growing it")
+                                    + " from "
+                                    + c.length()
+                                    + " to "
+                                    + c.newLength()
+                                    + " bytes")
+                            + ": the result is not the old address, so the kernel moved its pages"
+                            + " (MREMAP_MAYMOVE, or MREMAP_FIXED to a chosen address: move_vma)",
+                        Basis.ARITHMETIC,
+                        "mremap returned " + hex(c.result()) + ", not " + hex(c.addr()))),
         Rule.on("mremap-in-place", "mremap")
             .when(ok())
             .says(
