@@ -156,8 +156,22 @@ public final class ArgText {
   }
 
   /**
+   * What a string strace cut ({@code -s N}, default 32; a path longer than PATH_MAX) keeps after
+   * its decoded bytes: strace prints {@code "mymemfdl"...}, and the string is not whole. Plain
+   * ASCII, so it passes through every stage as the name's bytes do, and says the name is cut
+   * wherever the name is shown (a maps path, a sentence, a summary row).
+   */
+  public static final String CUT = "... (cut by strace -s)";
+
+  /** Whether a string {@link #unquote} gave is one strace cut. */
+  public static boolean cut(String s) {
+    return s != null && s.endsWith(CUT);
+  }
+
+  /**
    * A quoted string, its C escapes as strace writes them (\" \\ \n \t \r \v \f, octal, \xHH under
-   * -x) decoded to bytes, a char each; null when the text is not a string.
+   * -x) decoded to bytes, a char each, and {@link #CUT} after them when strace cut it ({@code
+   * "abc"...}); null when the text is not a string.
    */
   public static String unquote(String t) {
     if (t == null || !t.startsWith("\"")) {
@@ -165,12 +179,15 @@ public final class ArgText {
     }
     int close = t.indexOf('"', 1);
     if (close > 0 && t.indexOf('\\') < 0) {
-      return t.substring(1, close); // the usual path: nothing escaped
+      // the usual path: nothing escaped
+      return t.startsWith("...", close + 1) ? t.substring(1, close) + CUT : t.substring(1, close);
     }
     ByteArrayOutputStream b = new ByteArrayOutputStream(t.length());
+    boolean cut = false;
     for (int i = 1; i < t.length(); i++) {
       char c = t.charAt(i);
       if (c == '"') {
+        cut = t.startsWith("...", i + 1);
         break;
       }
       if (c != '\\' || i + 1 >= t.length()) {
@@ -206,6 +223,7 @@ public final class ArgText {
         }
       }
     }
-    return b.toString(StandardCharsets.ISO_8859_1); // one char per byte, as log text is held
+    String bytes = b.toString(StandardCharsets.ISO_8859_1); // one char per byte, as log text
+    return cut ? bytes + CUT : bytes;
   }
 }

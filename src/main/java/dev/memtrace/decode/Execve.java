@@ -20,4 +20,20 @@ public final class Execve extends Call {
     String p = string(1);
     return p != null && p.startsWith("/") ? p : null;
   }
+
+  /**
+   * Whether path names the calling process's own executable: {@code /proc/self/exe}, {@code
+   * /proc/thread-self/exe} or {@code /proc/PID/exe} with the caller's pid (chromium re-executes
+   * itself so). The kernel resolves the link to the exec'ing process's mm->exe_file (proc_exe_link,
+   * fs/proc/base.c): the program its own execve ran, not a file of that name.
+   */
+  public static boolean ownExe(String path, int pid) {
+    if (path == null || !path.startsWith("/proc/") || !path.endsWith("/exe")) {
+      return false;
+    }
+    String who = path.substring(6, path.length() - 4);
+    return who.equals("self")
+        || who.equals("thread-self")
+        || pid > 0 && who.equals(Integer.toString(pid));
+  }
 }

@@ -172,7 +172,7 @@ final class Buffers {
                           ? ", mapped before the trace began"
                           : ", made by the kernel at execve"
                       : region.madeWhole() || (addr >= region.madeFrom() && addr < region.madeTo())
-                          ? ", made at line " + region.originLine()
+                          ? ", " + RegionOrigin.madeAtLine(region)
                           : ", in memory another call added to the area line "
                               + region.originLine()
                               + " made, which the kernel merged into one")

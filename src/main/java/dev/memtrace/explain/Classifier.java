@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
 
@@ -85,9 +86,11 @@ public final class Classifier {
    */
   private static boolean holds(RegionClass cls, String perms) {
     boolean none = perms.startsWith("---");
+    // memory an mremap moved that the model never saw: "anonymous" would claim what is not known
+    boolean known = perms.indexOf(MapsFormat.UNKNOWN_PERM) < 0;
     return switch (cls) {
       case RESERVED, GUARD -> none;
-      case ANON -> !none;
+      case ANON -> !none && known;
       default -> true;
     };
   }

@@ -223,13 +223,18 @@ final class Ctx {
 
   /**
    * The file behind an fd as a sentence names it: its path; a relative path the trace could not
-   * anchor, said so; or "a file the trace does not name (fd N)". Never null.
+   * anchor, said so; a descriptor alias (/proc/self/fd/N) whose file the model does not know, said
+   * so; or "a file the trace does not name (fd N)". Never null.
    */
   String fileName(OptionalLong fd, String decoration) {
     String p = fdPath(fd, decoration);
     String which = fd.isPresent() ? " (fd " + fd.getAsLong() + ")" : "";
     if (p == null || p.isEmpty()) {
       return "a file the trace does not name" + which;
+    }
+    String alias = FileRules.aliasName(p);
+    if (alias != null) {
+      return alias;
     }
     if (!p.startsWith("/") && !p.contains(":")) {
       return "the file \""

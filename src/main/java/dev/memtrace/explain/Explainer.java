@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Execve;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.FdTable;
 import dev.memtrace.model.Handle;
@@ -614,6 +615,12 @@ public final class Explainer {
         // an execve the trace does not show (found at a brk) names no program and no arguments
         boolean execve = c.name().startsWith("execve");
         fresh.exe = execve ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1)) : null;
+        Integer pid = c.ev.pid();
+        if (Execve.ownExe(fresh.exe, pid == null ? 0 : pid)) {
+          // the kernel resolves the link to the exec'ing process's own program (proc_exe_link)
+          fresh.exeHidden = sp.exe == null || sp.exeHidden;
+          fresh.exe = fresh.exeHidden ? fresh.exe : sp.exe;
+        }
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));

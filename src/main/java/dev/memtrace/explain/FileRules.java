@@ -3,6 +3,8 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.ArgText;
+import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
@@ -233,11 +235,34 @@ final class FileRules {
     return name.endsWith(DELETED) ? name.substring(0, name.length() - DELETED.length()) : name;
   }
 
-  /** A file as a tag names it: its last component, a memfd by the name it was given. */
+  /**
+   * A path that names a descriptor ({@link FdAlias}: /proc/self/fd/N, /dev/fd/N) and is still in
+   * the model's fd table as such, because the model did not know what that descriptor was when it
+   * was opened: said so, since the file it opened has another name; null for another path.
+   */
+  static String aliasName(String path) {
+    FdAlias a = FdAlias.of(path);
+    return a == null
+        ? null
+        : "the file behind fd "
+            + a.fd()
+            + (a.pid() == 0 ? "" : " of process " + a.pid())
+            + " (opened as "
+            + RawText.name(path)
+            + ", a descriptor alias: which file that fd was, the trace does not show)";
+  }
+
+  /**
+   * A file as a tag names it: its last component, a memfd by the name it was given, a descriptor
+   * alias as such.
+   */
   static String objectName(String path) {
     String memfd = memfdName(path);
     if (memfd != null) {
       return "memfd \"" + RawText.name(memfd) + "\"";
+    }
+    if (FdAlias.of(path) != null) {
+      return RawText.name(path) + " (a descriptor alias)";
     }
     return withoutDeleted(LoaderRules.shortName(path));
   }
@@ -250,7 +275,9 @@ final class FileRules {
             ? "the memfd \""
                 + RawText.name(memfd)
                 + "\" (memfd_create's file, in no directory: maps shows "
-                + RawText.name(path)
+                + (ArgText.cut(memfd)
+                    ? "/memfd:NAME (deleted) with the whole name"
+                    : RawText.name(path))
                 + ")"
             : path != null && path.endsWith(DELETED) && path.startsWith("/")
                 ? RawText.name(withoutDeleted(path))

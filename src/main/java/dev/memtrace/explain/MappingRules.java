@@ -361,6 +361,27 @@ final class MappingRules {
                       Basis.PATTERN,
                       "advice " + a);
                 }),
+        Rule.on("mremap-move", "mremap")
+            .when(ok(), c -> c.result() != c.addr())
+            .says(
+                c ->
+                    Said.of(
+                        "moves a mapping from "
+                            + hex(c.addr())
+                            + " to "
+                            + hex(c.result())
+                            + (c.newLength() == c.length()
+                                ? ""
+                                : (c.newLength() < c.length() ? ", shrinking it" : ", growing it")
+                                    + " from "
+                                    + c.length()
+                                    + " to "
+                                    + c.newLength()
+                                    + " bytes")
+                            + ": the result is not the old address, so the kernel moved its pages"
+                            + " (MREMAP_MAYMOVE, or MREMAP_FIXED to a chosen address: move_vma)",
+                        Basis.ARITHMETIC,
+                        "mremap returned " + hex(c.result()) + ", not " + hex(c.addr()))),
         Rule.on("mremap-in-place", "mremap")
             .when(ok())
             .says(
@@ -548,11 +569,12 @@ final class MappingRules {
   /**
    * Where a region the model holds but no tag names came from: a call in the trace when the model
    * knows its line (chromium's threads: a mapping placed where another thread's munmap, whose line
-   * comes later, had just freed memory; the model keeps it, MemoryOps.munmap), else not shown.
+   * comes later, had just freed memory; the model keeps it, MemoryOps.munmap), the kernel at an
+   * execve for the executable and ld.so laid out from their ELF headers, else not shown.
    */
   static String notMade(Region r, boolean guess) {
     if (r.originLine() > 0) {
-      return ", the mapping made at line " + r.originLine();
+      return ", the mapping " + RegionOrigin.madeAtLine(r);
     }
     return ", a region the trace did not show being made"
         + (guess ? " (the kernel's, or mapped before the trace began)" : "");

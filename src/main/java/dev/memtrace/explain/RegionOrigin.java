@@ -14,6 +14,17 @@ public final class RegionOrigin {
   private RegionOrigin() {}
 
   /**
+   * The line a region came from, as a sentence cites it: "made at line N" for a call, "made by the
+   * kernel at the execve on line N" for what execve mapped (the executable, ld.so), laid out from
+   * ELF headers: no call on that line mapped it.
+   */
+  static String madeAtLine(Region r) {
+    return r.learnt() == Region.Learnt.ELF_HEADER
+        ? "made by the kernel at the execve on line " + r.originLine()
+        : "made at line " + r.originLine();
+  }
+
+  /**
    * @param callText the text of the line that made it, or null
    */
   public static String made(Region r, String callText) {

@@ -53,6 +53,13 @@ final class Space {
   final TagMap tags;
 
   String exe;
+
+  /**
+   * {@link #exe} is {@code /proc/self/exe} (or /proc/PID/exe) of a process whose own execve the
+   * trace does not show: the program it names is not known.
+   */
+  boolean exeHidden;
+
   long startBrk = -1;
 
   /**
@@ -261,6 +268,7 @@ final class Space {
     this.tags = from.tags.copy();
     this.exe = from.exe;
     this.jvmOptions = new JvmOptions(from.jvmOptions);
+    this.exeHidden = from.exeHidden;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
     this.brk = from.brk;
@@ -348,10 +356,16 @@ final class Space {
     return p != null && (p.equals("beam") || p.startsWith("beam.") && p.endsWith("smp"));
   }
 
-  /** The short name of the program: the last path element of what execve ran. */
+  /**
+   * The short name of the program: the last path element of what execve ran (/proc/self/exe
+   * resolved to the exec'ing process's own; said so when the trace does not show that one).
+   */
   String program() {
     if (exe == null) {
       return "the program";
+    }
+    if (exeHidden) {
+      return exe + " (its program not in the trace)";
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);

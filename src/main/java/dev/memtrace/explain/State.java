@@ -1,13 +1,12 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.ArgText;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
-import dev.memtrace.trace.Strings;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -222,21 +221,15 @@ final class State {
   }
 
   /**
-   * A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds
-   * it.
+   * A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds it
+   * ({@link ArgText#unquote}: a path strace cut keeps its mark); other text as it is.
    */
   static String unquote(String s) {
     if (s == null) {
       return null;
     }
     String t = s.trim();
-    if (t.length() >= 2 && t.startsWith("\"")) {
-      int end = t.lastIndexOf('"');
-      t = end > 0 ? t.substring(1, end) : t.substring(1);
-      return t.indexOf('\\') < 0
-          ? t
-          : new String(Strings.decode(t, 0, t.length()), StandardCharsets.ISO_8859_1);
-    }
-    return t;
+    String u = t.length() >= 2 ? ArgText.unquote(t) : null;
+    return u != null ? u : t;
   }
 }

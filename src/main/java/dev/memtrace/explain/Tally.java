@@ -1,5 +1,6 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.FdAlias;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
 import java.util.EnumMap;
@@ -70,7 +71,11 @@ public final class Tally {
     String key =
         Classifier.isImage(object)
             ? LoaderRules.shortName(object)
-            : object.startsWith("/memfd:") ? object : FileRules.withoutDeleted(object);
+            : object.startsWith("/memfd:")
+                ? object
+                : FdAlias.of(object) != null
+                    ? object + " (a descriptor alias)" // its file's name is not in the trace
+                    : FileRules.withoutDeleted(object);
     return byObject.computeIfAbsent(key, k -> new Row());
   }
 

@@ -68,6 +68,13 @@ public final class AddressSpace implements AddressSpaceView {
   /** What execve mapped whose ELF headers could not be read, each with why. */
   final List<String> unread = new ArrayList<>(1);
 
+  /**
+   * The path of the program the execve that made this space ran, with {@code /proc/self/exe}
+   * resolved to the exec'ing process's own program when the trace showed it; null when the trace
+   * shows no execve of this space.
+   */
+  String exe;
+
   public AddressSpace() {
     areas = new Areas();
   }
@@ -86,6 +93,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.unplaced.addAll(unplaced);
     c.placed.addAll(placed);
     c.unread.addAll(unread);
+    c.exe = exe;
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);

@@ -3,6 +3,7 @@ package dev.memtrace.model;
 import static dev.memtrace.decode.LinuxFlags.pageDown;
 import static dev.memtrace.decode.LinuxFlags.pageUp;
 
+import dev.memtrace.decode.Execve;
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
@@ -54,16 +55,17 @@ final class ExecImages {
     if (files == null || path == null) {
       return Outcome.NONE;
     }
-    if (path.matches("/proc/(self|thread-self)/exe")) {
-      // the traced process's own executable (chromium re-executes itself so): read here, the
-      // link names the reading process's program (memtrace's java), not the traced one
+    if (Execve.ownExe(path, t.tid)) {
+      // the exec'ing process's own executable (chromium re-executes itself so), when the trace
+      // did not show its execve (ProcessCalls resolves the link otherwise): read here, the link
+      // would name the reading process's program (memtrace's java), not the traced one
       t.mm.unread.add("program " + path + " (a link to the exec'ing process's own executable)");
       m.elfProblem(
           "the ELF headers of the program "
               + path
-              + " are unknown (the link names the executable of the process that opens it: read"
-              + " here it would be this program's, not the traced one's): what the kernel mapped"
-              + " at execve is not shown");
+              + " are unknown (the link names the exec'ing process's own executable, whose execve"
+              + " the trace does not show; read here it would name this program's): what the"
+              + " kernel mapped at execve is not shown");
       return Outcome.NONE;
     }
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);

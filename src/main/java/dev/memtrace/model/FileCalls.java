@@ -19,6 +19,7 @@ import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Close;
 import dev.memtrace.decode.Dup;
 import dev.memtrace.decode.Fcntl;
+import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.FlagTable;
 import dev.memtrace.decode.Open;
 import dev.memtrace.decode.Pipe;
@@ -238,10 +239,31 @@ final class FileCalls {
     long flags = a.flags().orElse(0);
     String resolved = a.resultPath();
     String path = resolved != null ? resolved : joined(t, a.dirPath(), a.dirfd(), a.path());
+    OpenFile through = resolved != null ? null : throughFd(m, t, path);
+    if (through != null) {
+      return put(t, (int) a.returned(), through.path(), through.key(), (flags & O_CLOEXEC) != 0);
+    }
     if (m.elfFiles() != null && path != null && (flags & WRITES) != 0) {
       m.elfFiles().traceWrites(m.kernelPath(path));
     }
     return put(t, (int) a.returned(), path, 0, (flags & O_CLOEXEC) != 0);
+  }
+
+  /**
+   * The file an open of /proc/self/fd/N (or /proc/PID/fd/N, /dev/fd/N, /dev/stdin) opens: what that
+   * process's fd N refers to (proc_fd_link, fs/proc/fd.c), the same object; null when the path is
+   * no such alias or the model does not know that fd.
+   */
+  private static OpenFile throughFd(MemoryModel m, Task t, String path) {
+    FdAlias alias = FdAlias.of(path);
+    if (alias == null) {
+      return null;
+    }
+    Task owner =
+        alias.pid() == 0 || alias.pid() == t.tid || alias.pid() == t.tgid
+            ? t
+            : m.known(alias.pid());
+    return owner == null ? null : owner.fds.get(alias.fd());
   }
 
   /** An open that may change the file. */

@@ -42,6 +42,19 @@ public final class MapsFormat {
     return sb.toString();
   }
 
+  /**
+   * The permissions field of a region the trace shows nothing of (an mremap of memory the model
+   * never saw): a word of the field's four characters, so the line keeps its columns and parses.
+   * docs/address-space.md defines it; no placeholder such as {@code ????} is written.
+   */
+  public static final String UNKNOWN_PERMS = "unkn";
+
+  /**
+   * One permission the trace does not show, where it shows the others ({@code rw-u}: set by an
+   * mprotect, private or shared not known). docs/address-space.md defines it.
+   */
+  public static final char UNKNOWN_PERM = 'u';
+
   /** The four permission characters, by prot (0-7) + 8 when shared. */
   private static final String[] PERMS = new String[16];
 

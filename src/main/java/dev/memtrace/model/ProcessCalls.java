@@ -102,8 +102,12 @@ final class ProcessCalls {
   }
 
   private static Outcome execve(MemoryModel m, Task t, String path, int line) {
+    // /proc/self/exe is the exec'ing process's own program (proc_exe_link): the one its space's
+    // execve ran, when the trace showed it; else the link stays, and its headers unknown
+    String ran = Execve.ownExe(path, t.tid) && t.mm.exe != null ? t.mm.exe : path;
     freshSpace(m, t);
-    return ExecImages.execve(m, t, path, line);
+    t.mm.exe = ran;
+    return ExecImages.execve(m, t, ran, line);
   }
 
   /**

@@ -205,13 +205,21 @@ record Vma(
         fromBrk || next.fromBrk);
   }
 
-  /** The four permission characters of /proc/PID/maps ({@code ?} for what is unknown). */
+  /**
+   * The four permission characters of /proc/PID/maps, as far as the trace shows them: {@link
+   * MapsFormat#UNKNOWN_PERMS} when it shows none (memory an mremap moved or grew that the model
+   * never saw), {@link MapsFormat#UNKNOWN_PERM} in the place of the one it does not (private or
+   * shared, of such memory an mprotect later set).
+   */
   String perms() {
     if (backing.kind() == Backing.Kind.UNKNOWN) {
-      return prot < 0 ? "????" : MapsFormat.perms(prot, false).substring(0, 3) + "?";
+      return prot < 0
+          ? MapsFormat.UNKNOWN_PERMS
+          : MapsFormat.perms(prot, false).substring(0, 3) + MapsFormat.UNKNOWN_PERM;
     }
     if (prot < 0) {
-      return shared ? "???s" : "???p";
+      String u = String.valueOf(MapsFormat.UNKNOWN_PERM).repeat(3);
+      return u + (shared ? "s" : "p");
     }
     return MapsFormat.perms(prot, shared);
   }

@@ -44,6 +44,16 @@ class ArgTextTest {
     assertThat(ArgText.number(null)).isEmpty();
   }
 
+  /** strace -s 8 prints memfd_create("mymemfdl"..., ...): the string is not whole, and says so. */
+  @Test
+  void aStringStraceCutKeepsItsMark() {
+    assertThat(ArgText.unquote("\"mymemfdl\"...")).isEqualTo("mymemfdl... (cut by strace -s)");
+    assertThat(ArgText.unquote("\"my\\tmem\"...")).isEqualTo("my\tmem" + ArgText.CUT);
+    assertThat(ArgText.cut(ArgText.unquote("\"mymemfdl\"..."))).isTrue();
+    assertThat(ArgText.cut(ArgText.unquote("\"mymemfdl\""))).isFalse();
+    assertThat(ArgText.unquote("\"a...\"")).isEqualTo("a...");
+  }
+
   @Test
   void decorationsStringsFieldsAndItems() {
     assertThat(ArgText.decoration("3</dev/null<char 1:3>>")).isEqualTo("/dev/null");

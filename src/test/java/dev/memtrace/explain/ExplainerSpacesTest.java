@@ -111,4 +111,26 @@ class ExplainerSpacesTest {
             .reduce("", (a, b) -> a + b + "\n");
     assertThat(reports(alive, false)).extracting(SpaceReport::pids).containsExactly(List.of(101));
   }
+
+  /**
+   * python3 -c 'import os; os.execv("/proc/self/exe", ["x", "-c", "pass"])' was named "exe": the
+   * kernel resolves the link to the exec'ing process's own program (proc_exe_link), which its own
+   * execve named; a process met midway does not show it, and its name says so.
+   */
+  @Test
+  void aProgramExecutedAsProcSelfExeIsNamedByTheProgramTheLinkNames() {
+    String exec =
+        """
+        100 execve("/usr/bin/python3", ["python3"], 0x7ffc00000000 /* 10 vars */) = 0
+        100 execve("/proc/self/exe", ["x", "-c", "pass"], 0x7ffc00000000 /* 10 vars */) = 0
+        100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000
+        100 exit_group(0)                     = ?
+        100 +++ exited with 0 +++
+        """;
+    assertThat(reports(exec, true)).extracting(SpaceReport::program).containsExactly("python3");
+    String midway = exec.substring(exec.indexOf('\n') + 1);
+    assertThat(reports(midway, true))
+        .extracting(SpaceReport::program)
+        .containsExactly("/proc/self/exe (its program not in the trace)");
+  }
 }

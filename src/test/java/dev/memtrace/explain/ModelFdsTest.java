@@ -82,4 +82,42 @@ class ModelFdsTest {
     assertThat(out.at(3).classes()).containsExactly(RegionClass.SHARED_MEMORY);
     assertThat(out.why(3)).contains("a file the trace does not name (fd 3)");
   }
+
+  /**
+   * A file opened as /proc/self/fd/N (or /dev/fd/N, /proc/PID/fd/N) is the file fd N refers to
+   * (proc_fd_link): python3 reopening a memfd so mapped "/dev/fd/6" as a shared file; one whose fd
+   * the trace does not show (inherited) is said to be an alias, not named "5".
+   */
+  @Test
+  void aFileOpenedThroughItsDescriptorIsTheFileThatDescriptorIs() {
+    Run.Out out =
+        Run.explain(
+            """
+            11844 openat(AT_FDCWD, "/etc/os-release", O_RDONLY|O_CLOEXEC) = 3
+            11844 openat(AT_FDCWD, "/proc/self/fd/3", O_RDONLY|O_CLOEXEC) = 4
+            11844 mmap(NULL, 267, PROT_READ, MAP_SHARED, 4, 0) = 0x7f7df6d4e000
+            11844 memfd_create("mymemfdname", MFD_CLOEXEC) = 6
+            11844 openat(AT_FDCWD, "/dev/fd/6", O_RDWR|O_CLOEXEC) = 7
+            11844 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 7, 0) = 0x7f7df6d4c000
+            11844 openat(AT_FDCWD, "/proc/11844/fd/6", O_RDWR|O_CLOEXEC) = 9
+            11844 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 9, 0) = 0x7f7df6d4b000
+            11844 openat(AT_FDCWD, "/proc/self/fd/5", O_RDONLY|O_CLOEXEC) = 10
+            11844 mmap(NULL, 267, PROT_READ, MAP_SHARED, 10, 0) = 0x7f835fc97000
+            11844 munmap(0x7f835fc97000, 267) = 0
+            """);
+    assertThat(out.at(3).changes().get(0).after().path()).isEqualTo("/etc/os-release");
+    assertThat(out.why(3)).contains("of /etc/os-release from");
+    for (int line : new int[] {6, 8}) {
+      assertThat(out.at(line).changes().get(0).after().path())
+          .isEqualTo("/memfd:mymemfdname (deleted)");
+      assertThat(out.at(line).classes()).containsExactly(RegionClass.SHARED_MEMORY);
+      assertThat(out.why(line)).contains("the memfd \"mymemfdname\"").doesNotContain("/fd/");
+    }
+    assertThat(out.why(10))
+        .contains(
+            "the file behind fd 5 (opened as /proc/self/fd/5, a descriptor alias: which file that"
+                + " fd was, the trace does not show)");
+    assertThat(out.why(11))
+        .contains("the mapping of /proc/self/fd/5 (a descriptor alias) made at line 10");
+  }
 }

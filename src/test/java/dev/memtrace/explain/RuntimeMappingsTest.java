@@ -3,6 +3,9 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -276,5 +279,35 @@ class RuntimeMappingsTest {
         .contains("2 GiB in");
     assertThat(out.why(5)).contains("of the V8 WebAssembly memory reservation made at line 2");
     assertThat(out.why(6)).contains("V8 WebAssembly memory");
+  }
+
+  /**
+   * python3's mmap.resize traced with -e trace=mremap,mprotect,munmap,execve: the mremap moves
+   * memory the trace never showed made. It was told as growing "in place" though the result is
+   * another address, classed "anonymous mmap", and its permissions printed "????" (a placeholder);
+   * now the move is said from the result, the region is "unknown", and the field reads "unkn", or
+   * "r--u" once an mprotect set the protection, and stays a parseable maps line.
+   */
+  @Test
+  void anMremapOfMemoryTheTraceNeverShowedIsAMoveWithUnknownPermissions() {
+    Run.Out out =
+        Run.explain(
+            """
+            execve("/usr/bin/python3", ["python3", "remap.py"], 0x7ffc /* 1 var */) = 0
+            mremap(0x7f038bfde000, 1048576, 4194304, MREMAP_MAYMOVE) = 0x7f038bbde000
+            mprotect(0x7f038bbde000, 4096, PROT_READ) = 0
+            """);
+    Region moved = out.at(2).changes().get(0).after();
+    assertThat(moved.perms()).isEqualTo("unkn");
+    assertThat(MapsFormat.parseLine(MapsFormat.line(moved))).isNotNull();
+    assertThat(out.at(2).classes()).containsExactly(RegionClass.UNKNOWN);
+    assertThat(out.why(2))
+        .contains(
+            "moves a mapping from 0x7f038bfde000 to 0x7f038bbde000, growing it from 1048576 to"
+                + " 4194304 bytes")
+        .doesNotContain("in place");
+    Region opened = out.at(3).changes().get(0).after();
+    assertThat(opened.perms()).isEqualTo("r--u");
+    assertThat(MapsFormat.line(opened)).doesNotContain("?");
   }
 }

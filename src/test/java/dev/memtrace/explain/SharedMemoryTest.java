@@ -224,4 +224,29 @@ class SharedMemoryTest {
         .startsWith("unmaps the ")
         .contains("made at line 5, then the shared anonymous memory made at line 4");
   }
+
+  /**
+   * strace -s 8: memfd_create("mymemfdl"..., ...) (python3, os.memfd_create("mymemfdlongname")) was
+   * told as the memfd "mymemfdl", a cut name presented as whole, and maps as /memfd:mymemfdl.
+   */
+  @Test
+  void aMemfdNameStraceCutIsSaidToBeCut() {
+    Run.Out out =
+        Run.explain(
+            """
+            memfd_create("mymemfdl"..., MFD_CLOEXEC) = 3
+            ftruncate(3, 8192) = 0
+            mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7fb367886000
+            munmap(0x7fb367886000, 8192) = 0
+            """);
+    assertThat(out.at(3).changes().get(0).after().path())
+        .isEqualTo("/memfd:mymemfdl... (cut by strace -s) (deleted)");
+    assertThat(out.at(3).classes()).containsExactly(RegionClass.SHARED_MEMORY);
+    assertThat(out.why(3))
+        .contains(
+            "the memfd \"mymemfdl... (cut by strace -s)\" (memfd_create's file, in no directory:"
+                + " maps shows /memfd:NAME (deleted) with the whole name)")
+        .doesNotContain("\"mymemfdl\"");
+    assertThat(out.why(4)).contains("memfd \"mymemfdl... (cut by strace -s)\"");
+  }
 }

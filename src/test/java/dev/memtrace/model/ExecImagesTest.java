@@ -106,6 +106,23 @@ class ExecImagesTest {
         .doesNotContain("java");
   }
 
+  /**
+   * python3 -c 'import os; os.execv("/proc/self/exe", ...)': the kernel resolves the link to the
+   * exec'ing process's own program (proc_exe_link), which its own execve in the trace named.
+   */
+  @Test
+  void procSelfExeIsTheProgramTheProcesssOwnExecveRan() {
+    feed(
+        EXEC,
+        "10 execve(\"/proc/self/exe\", [\"x\", \"-c\", \"pass\"], 0x7ffc /* 1 var */) = 0",
+        "10 brk(NULL) = 0x555555600000");
+    assertThat(model.space(10).unplacedImages())
+        .containsExactly("program /bin/prog", "loader /lib64/ld-linux-x86-64.so.2");
+    assertThat(model.elfProblems()).noneMatch(p -> p.contains("/proc/self/exe"));
+    feed("10 execve(\"/proc/10/exe\", [\"x\"], 0x7ffc /* 1 var */) = 0");
+    assertThat(model.space(10).unplacedImages()).contains("program /bin/prog");
+  }
+
   @Test
   void theProgramIsPlacedByItsRelroMprotectAndSplitAsTheKernelSplitsIt() {
     feed(EXEC, "10 brk(NULL) = 0x555555600000");

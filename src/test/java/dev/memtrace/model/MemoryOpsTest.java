@@ -550,7 +550,7 @@ class MemoryOpsTest {
     assertThat(o.notes()).singleElement().asString().contains("knew no memory at its end");
     assertThat(maps(s))
         .isEqualTo(
-            "7f0000000000-7f0000001000 rw-p 0\n" + "7f0000003000-7f0000005000 ???? 0 [unknown]");
+            "7f0000000000-7f0000001000 rw-p 0\n" + "7f0000003000-7f0000005000 unkn 0 [unknown]");
   }
 
   @Test

@@ -249,9 +249,9 @@ class ModelEventsTest {
         .isEqualTo(
             String.join(
                 "\n",
-                "7f0000000000-7f0000001000 ???p 0",
-                "7f0000010000-7f0000011000 r--? 0 [unknown]",
-                "7f0000020000-7f0000022000 ???? 0 [unknown]"));
+                "7f0000000000-7f0000001000 uuup 0",
+                "7f0000010000-7f0000011000 r--u 0 [unknown]",
+                "7f0000020000-7f0000022000 unkn 0 [unknown]"));
     assertThat(changes).isNotEmpty();
   }
 
