@@ -330,6 +330,9 @@ public final class Explainer {
       if (said != null) {
         p.rule = rule;
         p.said = toExplanation(rule, said, c);
+        if (sc.name().equals("brk")) {
+          p.said = BreakAhead.agree(p.said, c);
+        }
         p.why.add(p.said);
       }
       State.apply(c, rule, said, p, this);
