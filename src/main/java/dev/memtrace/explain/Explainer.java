@@ -331,6 +331,9 @@ public final class Explainer {
       if (said != null) {
         p.rule = rule;
         p.said = toExplanation(rule, said, c);
+        if (sc.name().equals("brk")) {
+          p.said = BreakAhead.agree(p.said, c);
+        }
         p.why.add(p.said);
       }
       State.apply(c, rule, said, p, this);
@@ -536,10 +539,12 @@ public final class Explainer {
   // ---- address spaces, as the model names them ----
 
   /**
-   * The space of an event's task. A space the model met first with this event belongs to a task the
-   * model did not see begin: most likely a child whose clone has not returned in the log yet, so it
-   * shares the space of the call seen last (the clone, once it returns, says whether the child was
-   * forked with a copy instead); else (the first task, an execve) a new space.
+   * The space of an event's task. A space the model met first with this event is a copy of the
+   * fork's caller's when the model made the task the child of a fork still in flight in the log
+   * ({@link Who#copiedFrom}). Else it belongs to a task the model did not see begin: most likely a
+   * child whose clone has not returned in the log yet, so it shares the space of the call seen last
+   * (the clone, once it returns, says whether the child was forked with a copy instead); else (the
+   * first task, an execve) a new space.
    */
   Space spaceOf(Who who, SyscallEvent sc) {
     if (who == null) {
@@ -551,7 +556,12 @@ public final class Explainer {
     }
     Space sp = spaces.get(h);
     boolean guessed = false;
-    if (sp == null) {
+    Space copied = who.copiedFrom() == null ? null : spaces.get(who.copiedFrom().resolve());
+    if (sp == null && copied != null) {
+      // the model made the task a fork's child before the fork returned in the log
+      sp = copied.forkCopy();
+      spaces.put(h, sp);
+    } else if (sp == null) {
       boolean execve = "execve".equals(sc.name());
       guessed = last != null && !who.started() && !execve;
       sp = guessed ? last : new Space();

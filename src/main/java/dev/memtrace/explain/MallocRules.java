@@ -410,6 +410,10 @@ final class MallocRules {
                 })
             .effect(MallocRules::notAChunk)
             .says(MallocRules::partOfAChunk),
+        // a file's mapping (or a memfd's) resized: the program's own doing, whatever its allocator
+        Rule.on("mremap-file", "mremap")
+            .when(ok(), c -> c.call instanceof Mremap m && m.mayMove(), MallocRules::ofAFile)
+            .says(MallocRules::realloc),
         Rule.on("malloc-realloc-mremap", "mremap")
             .byAllocator()
             .when(ok(), c -> c.call instanceof Mremap m && m.mayMove())
@@ -922,6 +926,16 @@ final class MallocRules {
         .tag(
             malloc ? RegionClass.MALLOC_MMAP : null,
             malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
+  }
+
+  /** Whether the call's address lies in a mapping of a file (shared memory is a file too). */
+  private static boolean ofAFile(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    return s != null
+        && switch (s.tag().cls()) {
+          case FILE_PRIVATE, FILE_SHARED, SHARED_MEMORY -> true;
+          default -> false;
+        };
   }
 
   /** "the 200704-byte chunk", but "cat's buffer" without an article. */

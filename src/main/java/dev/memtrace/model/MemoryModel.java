@@ -178,12 +178,19 @@ public final class MemoryModel implements ModelView {
     who = null;
     call = null;
     made = null;
+    adoptedFrom = null;
     leftSpace = false;
     placedNow = List.of();
     try {
       if (event instanceof SyscallEvent e) {
-        Task t = task(e.pid());
+        Task t = e.clonesInFlight().isEmpty() ? null : adopt(e);
+        if (t == null) {
+          t = task(e.pid());
+        }
         who = whoOf(t);
+        if (adoptedFrom != null) {
+          who = who.copiedFrom(adoptedFrom);
+        }
         Handler h = handler(e.name());
         if (h == null) {
           return Outcome.NONE;
@@ -256,6 +263,23 @@ public final class MemoryModel implements ModelView {
   /** What the call being applied made (a clone's child, an execve's fresh space), or null. */
   Who.Made made;
 
+  /**
+   * The space the task of the event being applied was copied from, when this event made it the
+   * child of a fork still in flight ({@link ProcessCalls#adopt}); null else.
+   */
+  Handle adoptedFrom;
+
+  /** The task of a line whose pid is new, made a clone's child when that is clear; else null. */
+  private Task adopt(SyscallEvent e) {
+    int tid = key(e.pid());
+    if (e.pid() == null || known(tid) != null) {
+      return null;
+    }
+    Task t = ProcessCalls.adopt(this, e, tid);
+    sawPids |= t != null; // as task() notes it of a task it makes up
+    return t;
+  }
+
   /** Whether the call being applied (an execve) left the space it ran in with no task. */
   boolean leftSpace;
 
@@ -267,7 +291,7 @@ public final class MemoryModel implements ModelView {
     Handle space = handle(t.mm);
     Who w = t.who;
     if (w == null || w.process() != t.process || w.space() != space || w.started() != t.seen) {
-      w = new Who(t.tid, t.process, space, t.seen, null, false);
+      w = new Who(t.tid, t.process, space, t.seen, null, false, null);
       t.who = w;
     }
     return w;

@@ -4,8 +4,10 @@ import static dev.memtrace.decode.LinuxFlags.CLONE_FILES;
 import static dev.memtrace.decode.LinuxFlags.CLONE_THREAD;
 import static dev.memtrace.decode.LinuxFlags.CLONE_VM;
 
+import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Clone;
 import dev.memtrace.decode.Execve;
+import dev.memtrace.trace.SyscallEvent;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -66,6 +68,25 @@ final class ProcessCalls {
       m.made = new Who.Made(kindOf(flags), child, m.process(early), m.handle(early.mm));
       return Outcome.NONE;
     }
+    if (early != null && early.adopted) {
+      // its first line already made it this call's child (adopt): it has what it inherits
+      early.adopted = false;
+      m.made = new Who.Made(kindOf(flags), child, m.process(early), m.handle(early.mm));
+      return Outcome.NONE;
+    }
+    Task c = child(m, parent, flags, child, early);
+    m.made = new Who.Made(kindOf(flags), child, c.process, m.handle(c.mm));
+    return decoded.isPresent()
+        ? Outcome.NONE
+        : Outcome.note("unknown clone flags: the model assumes a fork (a copied address space)");
+  }
+
+  /**
+   * The child a clone with these flags makes of the parent: the parent's space shared (CLONE_VM) or
+   * copied, its fd table shared (CLONE_FILES) or copied. What the model learnt of the child's own
+   * lines before the clone returned ({@code early}, or null) is laid over it.
+   */
+  private static Task child(MemoryModel m, Task parent, long flags, int child, Task early) {
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
     FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds : parent.fds.copy();
     Who.Kind kind = kindOf(flags);
@@ -89,10 +110,52 @@ final class ProcessCalls {
     Task c = new Task(child, tgid, mm, fds, parent.cwd, parent.seen);
     c.process = process;
     m.putTask(child, c);
-    m.made = new Who.Made(kind, child, process, space);
-    return decoded.isPresent()
-        ? Outcome.NONE
-        : Outcome.note("unknown clone flags: the model assumes a fork (a copied address space)");
+    return c;
+  }
+
+  /**
+   * The task of a line whose pid the model has not met, when clone-family calls of other tasks had
+   * not returned yet in the log ({@link SyscallEvent#clonesInFlight}): under {@code strace -f} a
+   * child can run, and its lines be printed, before its parent's {@code <... clone resumed> = PID}.
+   * A pid no clone has returned yet is one of theirs (every task strace -f follows is the child of
+   * a traced clone). When there is one, or several that would all give the child the same space, fd
+   * table and process (threads of one process cloning threads), the task is made that call's child
+   * now, its space copied or shared as the call's flags say; when they would differ, or a caller or
+   * its flags are unknown, it stays a task met midway (null). The clone's return then finds it
+   * made.
+   */
+  static Task adopt(MemoryModel m, SyscallEvent e, int tid) {
+    Task parent = null;
+    long flags = 0;
+    for (SyscallEvent c : e.clonesInFlight()) {
+      Task p = m.known(MemoryModel.key(c.pid()));
+      OptionalLong f = ((Clone) Call.of(c)).flags();
+      if (p == null || !p.seen || f.isEmpty()) {
+        return null; // a caller met midway may be a task strace attached to (-p), not a parent
+      }
+      long asked = f.getAsLong();
+      if (parent != null && !sameChild(parent, flags, p, asked)) {
+        return null;
+      }
+      parent = p;
+      flags = asked;
+    }
+    if (parent == null) {
+      return null;
+    }
+    Task c = child(m, parent, flags, tid, null);
+    c.adopted = true;
+    m.adoptedFrom = (flags & CLONE_VM) != 0 ? null : m.handle(parent.mm);
+    return c;
+  }
+
+  /** Whether two clones would make the same child: same kind, same space, fds and process. */
+  private static boolean sameChild(Task a, long aFlags, Task b, long bFlags) {
+    long bits = CLONE_VM | CLONE_FILES | CLONE_THREAD;
+    return (aFlags & bits) == (bFlags & bits)
+        && a.mm == b.mm
+        && a.fds == b.fds
+        && (kindOf(aFlags) != Who.Kind.THREAD || a.tgid == b.tgid);
   }
 
   private static Who.Kind kindOf(long flags) {

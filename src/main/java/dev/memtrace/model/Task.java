@@ -20,6 +20,12 @@ final class Task {
   boolean warned;
 
   /**
+   * The task was made a clone's child at its first line, before that clone returned in the log
+   * ({@link ProcessCalls#adopt}); cleared when the clone returns.
+   */
+  boolean adopted;
+
+  /**
    * The other key the task is known by (-1: none): the tid a log without pids later named it by
    * ({@link MemoryModel#alias}), or 0 when the lines without pid turned out to be this task's.
    */

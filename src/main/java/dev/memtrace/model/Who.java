@@ -8,9 +8,17 @@ package dev.memtrace.model;
  * whose clone has not returned in the log. {@code made} is what the call made (a thread, a process,
  * a vfork child, or a fresh space by execve), or null. {@code spaceEnded} is set on the exit of the
  * last task that used the space, and on an execve that leaves the space it ran in with no task.
+ * {@code copiedFrom} is set on the first event of a task the model made the child of a fork whose
+ * return the log had not shown yet: the space its own is a copy of (null else).
  */
 public record Who(
-    int task, Handle process, Handle space, boolean started, Made made, boolean spaceEnded) {
+    int task,
+    Handle process,
+    Handle space,
+    boolean started,
+    Made made,
+    boolean spaceEnded,
+    Handle copiedFrom) {
 
   /** What a clone, fork, vfork or execve made. */
   public enum Kind {
@@ -37,10 +45,14 @@ public record Who(
   }
 
   Who with(Made m) {
-    return new Who(task, process, space, started, m, spaceEnded);
+    return new Who(task, process, space, started, m, spaceEnded, copiedFrom);
   }
 
   Who ended() {
-    return new Who(task, process, space, started, made, true);
+    return new Who(task, process, space, started, made, true, copiedFrom);
+  }
+
+  Who copiedFrom(Handle from) {
+    return new Who(task, process, space, started, made, spaceEnded, from);
   }
 }

@@ -106,7 +106,7 @@ final class Assembler {
     if (piece instanceof Piece.Done d) {
       done(d.event());
     } else if (piece instanceof Piece.Unfinished u) {
-      Piece.Unfinished previous = waiting.put(key(u.prefix()), u);
+      Piece.Unfinished previous = putWaiting(key(u.prefix()), u);
       if (previous != null) {
         hold(
             unfinished(previous.source(), previous.prefix(), previous.name(), previous.argsText()));
@@ -131,6 +131,8 @@ final class Assembler {
     releaseHeld();
     List<Piece.Unfinished> rest = new ArrayList<>(waiting.values());
     waiting.clear();
+    clonesWaiting = 0;
+    inFlight = List.of();
     rest.sort(Comparator.comparingInt(u -> u.source().line()));
     for (Piece.Unfinished u : rest) {
       emit(unfinished(u.source(), u.prefix(), u.name(), u.argsText()));
@@ -141,10 +143,10 @@ final class Assembler {
     if (e instanceof ExitEvent x) {
       Integer pid = x.pid();
       if (x.kind() == ExitEvent.Kind.SUPERSEDED && x.execvePid() != null) {
-        Piece.Unfinished exec = waiting.remove(x.execvePid());
+        Piece.Unfinished exec = removeWaiting(x.execvePid());
         if (exec != null) {
           flushWaiting(pid);
-          waiting.put(key(x.prefix()), exec);
+          putWaiting(key(x.prefix()), exec);
         }
       } else {
         flushWaiting(pid);
@@ -160,7 +162,7 @@ final class Assembler {
   }
 
   private void flushWaiting(Integer pid) {
-    Piece.Unfinished u = waiting.remove(pid == null ? -1 : pid);
+    Piece.Unfinished u = removeWaiting(pid == null ? -1 : pid);
     if (u != null) {
       emit(unfinished(u.source(), u.prefix(), u.name(), u.argsText()));
     }
@@ -221,11 +223,11 @@ final class Assembler {
   private Piece.Unfinished take(int k, String name) {
     Piece.Unfinished u = waiting.get(k);
     if (u != null && u.name().equals(name)) {
-      return waiting.remove(k);
+      return removeWaiting(k);
     }
     if (k != -1) {
       u = waiting.get(-1);
-      return u != null && u.name().equals(name) ? waiting.remove(-1) : null;
+      return u != null && u.name().equals(name) ? removeWaiting(-1) : null;
     }
     Piece.Unfinished best = null;
     for (Piece.Unfinished c : waiting.values()) {
@@ -234,7 +236,7 @@ final class Assembler {
       }
     }
     if (best != null) {
-      waiting.remove(key(best.prefix()));
+      removeWaiting(key(best.prefix()));
     }
     return best;
   }
@@ -262,7 +264,7 @@ final class Assembler {
     if (!(e instanceof SyscallEvent s) || s.result() == null) {
       return false;
     }
-    waiting.remove(k);
+    removeWaiting(k);
     hold(e);
     return true;
   }
@@ -335,7 +337,75 @@ final class Assembler {
   }
 
   private void emit(TraceEvent e) {
+    if (clonesWaiting > 0 && e instanceof SyscallEvent s) {
+      List<SyscallEvent> clones = clonesInFlight(key(s.prefix()));
+      if (!clones.isEmpty()) {
+        e = s.withClonesInFlight(clones);
+      }
+    }
     out.add(e);
+  }
+
+  /** How many of the waiting entry halves are of clone, clone3, fork or vfork. */
+  private int clonesWaiting;
+
+  /** Those entry halves as unfinished calls, oldest first; null when they changed since. */
+  private List<SyscallEvent> inFlight = List.of();
+
+  private Piece.Unfinished putWaiting(int k, Piece.Unfinished u) {
+    Piece.Unfinished previous = waiting.put(k, u);
+    changedWaiting(previous, -1);
+    changedWaiting(u, 1);
+    return previous;
+  }
+
+  private Piece.Unfinished removeWaiting(int k) {
+    Piece.Unfinished u = waiting.remove(k);
+    changedWaiting(u, -1);
+    return u;
+  }
+
+  private void changedWaiting(Piece.Unfinished u, int by) {
+    if (u != null && isClone(u.name())) {
+      clonesWaiting += by;
+      inFlight = null;
+    }
+  }
+
+  static boolean isClone(String name) {
+    return switch (name) {
+      case "clone", "clone3", "fork", "vfork" -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * The clone-family calls other tasks than the one keyed {@code k} are in, as strace printed their
+   * entry: a child met before its parent's clone returned in the log is one of theirs.
+   */
+  private List<SyscallEvent> clonesInFlight(int k) {
+    if (inFlight == null) {
+      List<Piece.Unfinished> clones = new ArrayList<>(clonesWaiting);
+      for (Piece.Unfinished u : waiting.values()) {
+        if (isClone(u.name())) {
+          clones.add(u);
+        }
+      }
+      clones.sort(Comparator.comparingInt(u -> u.source().line()));
+      List<SyscallEvent> calls = new ArrayList<>(clones.size());
+      for (Piece.Unfinished u : clones) {
+        calls.add(unfinished(u.source(), u.prefix(), u.name(), u.argsText()));
+      }
+      inFlight = List.copyOf(calls);
+    }
+    for (SyscallEvent c : inFlight) {
+      if (key(c.prefix()) == k) {
+        List<SyscallEvent> others = new ArrayList<>(inFlight);
+        others.removeIf(o -> key(o.prefix()) == k);
+        return List.copyOf(others);
+      }
+    }
+    return inFlight;
   }
 
   private static int key(Prefix p) {

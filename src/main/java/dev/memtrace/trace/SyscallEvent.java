@@ -7,6 +7,12 @@ import java.util.List;
  * with no resumed half, a {@code <detached ...>} line, or a cut-off last line). {@code dump} is the
  * data strace dumped in hex after the call ({@code -e read=}/{@code -e write=}), as lowercase hex
  * digits, two per byte, in the order printed; null when there was none.
+ *
+ * <p>{@code clonesInFlight} are the clone, clone3, fork and vfork calls that other tasks had
+ * entered and not yet returned from in the log when this call was released, as their entry halves
+ * (unfinished, no result): under {@code strace -f} a child's first lines can come before its
+ * parent's {@code <... clone resumed> = PID}. Empty when there were none; the model decides whether
+ * the call's task is one of their children.
  */
 public record SyscallEvent(
     Source source,
@@ -17,11 +23,27 @@ public record SyscallEvent(
     Double duration,
     List<StackFrame> stack,
     Completion completion,
-    String dump)
+    String dump,
+    List<SyscallEvent> clonesInFlight)
     implements TraceEvent {
 
   public SyscallEvent {
     stack = List.copyOf(stack);
+    clonesInFlight = List.copyOf(clonesInFlight);
+  }
+
+  /** A call with no clone of another task in flight. */
+  public SyscallEvent(
+      Source source,
+      Prefix prefix,
+      String name,
+      Args args,
+      Result result,
+      Double duration,
+      List<StackFrame> stack,
+      Completion completion,
+      String dump) {
+    this(source, prefix, name, args, result, duration, stack, completion, dump, List.of());
   }
 
   /** A call without a data dump. */
@@ -56,10 +78,17 @@ public record SyscallEvent(
   }
 
   public SyscallEvent withStack(List<StackFrame> frames) {
-    return new SyscallEvent(source, prefix, name, args, result, duration, frames, completion, dump);
+    return new SyscallEvent(
+        source, prefix, name, args, result, duration, frames, completion, dump, clonesInFlight);
   }
 
   public SyscallEvent withDump(String hex) {
-    return new SyscallEvent(source, prefix, name, args, result, duration, stack, completion, hex);
+    return new SyscallEvent(
+        source, prefix, name, args, result, duration, stack, completion, hex, clonesInFlight);
+  }
+
+  public SyscallEvent withClonesInFlight(List<SyscallEvent> clones) {
+    return new SyscallEvent(
+        source, prefix, name, args, result, duration, stack, completion, dump, clones);
   }
 }

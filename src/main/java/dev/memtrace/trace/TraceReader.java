@@ -208,7 +208,8 @@ public final class TraceReader implements EventSource {
           s.duration(),
           s.stack(),
           s.completion(),
-          s.dump());
+          s.dump(),
+          s.clonesInFlight());
     } else if (e instanceof SignalEvent s) {
       return new SignalEvent(s.source(), p, s.signal(), s.siginfoText(), s.stack());
     } else if (e instanceof ExitEvent x) {

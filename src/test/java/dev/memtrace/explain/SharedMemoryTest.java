@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +184,8 @@ class SharedMemoryTest {
     assertThat(out.why(9))
         .startsWith("grows the mapping of t.db made at line 8 from 282624 to 557056 bytes")
         .contains("fits SQLite's unixRemapfile (os_unix.c)");
+    // a file's mapping resized is no malloc chunk's realloc: its own rule
+    assertThat(out.at(9).why()).extracting(Explanation::rule).containsExactly("mremap-file");
     Run.Out other = Run.explain(db);
     assertThat(other.why(3)).doesNotContain("SQLite");
     assertThat(other.why(4)).doesNotContain("SQLite");

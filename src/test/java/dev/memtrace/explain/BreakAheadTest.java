@@ -1,0 +1,53 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.trace.TraceReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A brk after a late snapshot: reduced from a live run (--delay 1) of a program that moves the
+ * break up a page at a time with brk(2); the snapshot after brk(NULL) was read 1.5 ms late, when
+ * the break already stood 9 pages up.
+ */
+class BreakAheadTest {
+
+  @Test
+  void aBrkAfterALateSnapshotSaysWhyItsChangeGoesTheOtherWay() {
+    String log =
+        """
+        400 execve("./brkup", ["./brkup"], 0x7ffe0434e380 /* 38 vars */) = 0
+        400 brk(NULL) = 0x55e75f02a000
+        400 brk(0x55e75f02b000) = 0x55e75f02b000
+        """;
+    String late =
+        "55e75f02a000-55e75f033000 rw-p 00000000 00:00 0                          [heap]\n";
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(2, 400, late)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.at(3).changes().get(0).before().end()).isEqualTo(0x55e75f033000L);
+    assertThat(out.at(3).changes().get(0).after().end()).isEqualTo(0x55e75f02b000L);
+    assertThat(out.why(3))
+        .contains("the break moves up by 4096 bytes")
+        .contains(
+            "The change shows [heap] shrinking because the model's [heap] ended at 0x55e75f033000,"
+                + " as a /proc/PID/maps snapshot showed it, not at 0x55e75f02a000, where the last"
+                + " brk in the trace put the break");
+  }
+
+  @Test
+  void aBrkTheModelAgreesWithSaysNothingMore() {
+    Run.Out out =
+        Run.explain(
+            """
+            400 execve("./brkup", ["./brkup"], 0x7ffe0434e380 /* 38 vars */) = 0
+            400 brk(NULL) = 0x55e75f02a000
+            400 brk(0x55e75f02b000) = 0x55e75f02b000
+            """);
+    assertThat(out.why(3)).contains("the break moves up").doesNotContain("The change shows");
+  }
+}
