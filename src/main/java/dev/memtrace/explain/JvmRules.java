@@ -325,31 +325,16 @@ final class JvmRules {
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 512, Glibc.PAGE))
             .effect((c, before) -> c.sp.g1CardTables++)
             .says(
-                c -> {
-                  String hedge = notNamedG1(c);
-                  String sum = c.sp.javaHeap + " / 512 = " + c.sp.javaHeap / 512;
-                  String what =
-                      " side table for the Java heap reserved at line "
-                          + c.sp.javaHeapLine
-                          + ": one byte per 512-byte card (the card table, the block offset table "
-                          + "or the card counts), reserved now and committed as the heap grows ("
-                          + sum
-                          + ")";
-                  return hedge == null
-                      ? Said.of(
-                              "a G1" + what, Basis.ARITHMETIC, sum + ", page-aligned " + c.length())
-                          .tag(RegionClass.RESERVED, "G1 card-sized side table")
-                      : Said.of(
-                              "fits a G1"
-                                  + what
-                                  + "; "
-                                  + hedge
-                                  + "; the Serial and Parallel collectors keep tables of this "
-                                  + "size too",
-                              Basis.PATTERN,
-                              sum + ", page-aligned " + c.length())
-                          .tag(RegionClass.RESERVED, "card-sized side table (G1's, likely)");
-                }),
+                c ->
+                    g1Table(
+                        c,
+                        512,
+                        " side table for the Java heap reserved at line "
+                            + c.sp.javaHeapLine
+                            + ": one byte per 512-byte card (the card table, the block offset table "
+                            + "or the card counts), reserved now and committed as the heap grows",
+                        "; the Serial and Parallel collectors keep tables of this size too",
+                        "card-sized side table")),
         Rule.on("jvm-g1-mark-bitmap", "mmap")
             .when(
                 ok(),
@@ -365,25 +350,15 @@ final class JvmRules {
                         && c.length() == Glibc.alignUp(c.sp.javaHeap / 64, Glibc.PAGE))
             .effect((c, before) -> c.sp.g1MarkBitmaps++)
             .says(
-                c -> {
-                  String hedge = notNamedG1(c);
-                  String sum = c.sp.javaHeap + " / 64 = " + c.sp.javaHeap / 64;
-                  String what =
-                      " marking bitmap for the Java heap reserved at line "
-                          + c.sp.javaHeapLine
-                          + ": one bit per 8-byte word, committed for the part of the heap in use ("
-                          + sum
-                          + ")";
-                  return hedge == null
-                      ? Said.of(
-                              "a G1" + what, Basis.ARITHMETIC, sum + ", page-aligned " + c.length())
-                          .tag(RegionClass.RESERVED, "G1 mark bitmap")
-                      : Said.of(
-                              "fits a G1" + what + "; " + hedge,
-                              Basis.PATTERN,
-                              sum + ", page-aligned " + c.length())
-                          .tag(RegionClass.RESERVED, "mark bitmap (G1's, likely)");
-                }),
+                c ->
+                    g1Table(
+                        c,
+                        64,
+                        " marking bitmap for the Java heap reserved at line "
+                            + c.sp.javaHeapLine
+                            + ": one bit per 8-byte word, committed for the part of the heap in use",
+                        "",
+                        "mark bitmap")),
         Rule.on("jvm-polling-page", "mprotect")
             .when(
                 ok(),
@@ -620,6 +595,21 @@ final class JvmRules {
       String gc = c.sp.jvmOptions.collector();
       return gc == null || gc.equals("G1");
     };
+  }
+
+  /**
+   * A G1 table of heap / per bytes: "a G1" and what it is, as arithmetic, when an option named G1;
+   * else "fits a G1", why only that ({@link #notNamedG1}) and what else has this size.
+   */
+  private static Said g1Table(Ctx c, long per, String what, String others, String label) {
+    String sum = c.sp.javaHeap + " / " + per + " = " + c.sp.javaHeap / per;
+    String evidence = sum + ", page-aligned " + c.length();
+    String hedge = notNamedG1(c);
+    return hedge == null
+        ? Said.of("a G1" + what + " (" + sum + ")", Basis.ARITHMETIC, evidence)
+            .tag(RegionClass.RESERVED, "G1 " + label)
+        : Said.of("fits a G1" + what + " (" + sum + "); " + hedge + others, Basis.PATTERN, evidence)
+            .tag(RegionClass.RESERVED, label + " (G1's, likely)");
   }
 
   /**
