@@ -337,6 +337,18 @@ public final class PerfettoRenderer implements Renderer {
     g.writeEndObject();
   }
 
+  /**
+   * The return as the slice shows it: strace's text, said in words where strace prints "?" (exit,
+   * exit_group: the call does not return) or nothing (the call never finished in the trace).
+   */
+  private static String ret(SyscallEvent s) {
+    if (s.result() == null) {
+      return "(unfinished)";
+    }
+    String t = s.result().text();
+    return t.equals("?") ? "(none: the call does not return)" : Texts.unicode(t);
+  }
+
   /** A slice's or an instant's {@code args} object: its line, text and what memtrace made of it. */
   private static void args(JsonGenerator g, AnnotatedEvent a) throws IOException {
     TraceEvent e = a.event();
@@ -344,8 +356,7 @@ public final class PerfettoRenderer implements Renderer {
     g.writeNumberField("line", e.line());
     if (e instanceof SyscallEvent s) {
       g.writeStringField("args", Texts.unicode(s.args().text()));
-      g.writeStringField(
-          "ret", s.result() == null ? "(unfinished)" : Texts.unicode(s.result().text()));
+      g.writeStringField("ret", ret(s));
     } else {
       g.writeStringField("text", Texts.unicode(e.source().text()));
     }

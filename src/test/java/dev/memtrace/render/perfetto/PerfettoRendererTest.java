@@ -76,6 +76,13 @@ class PerfettoRendererTest {
     assertThat(mmap.get("args").get("line").asInt()).isEqualTo(2);
     assertThat(mmap.get("tid").asInt()).isEqualTo(101);
     assertThat(mmap.get("pid").asInt()).isEqualTo(100);
+    // strace's "= ?" of a call that does not return is said in words, not shown as a "?"
+    JsonNode exit =
+        phase(root, "X").stream()
+            .filter(x -> x.get("name").asText().equals("exit"))
+            .findFirst()
+            .get();
+    assertThat(exit.get("args").get("ret").asText()).isEqualTo("(none: the call does not return)");
     assertThat(phase(root, "M"))
         .extracting(m -> m.get("args").get("name").asText())
         .containsExactlyInAnyOrder("thread 101", "pid 100", "main 100");
