@@ -530,9 +530,26 @@ public final class MemoryOps {
     boolean shrinks = AddressSpace.below(newTop, oldTop);
     long lo = shrinks ? newTop : oldTop;
     long hi = shrinks ? oldTop : newTop;
+    // A snapshot read after strace's hold ended can show [heap] past the model's break, up to the
+    // break of later calls. The kernel has one [heap] area, start_brk to the break (do_brk_flags
+    // grows it, do_vmi_munmap cuts it back): after this call it ends at the new break, so the
+    // snapshot's part above it is not yet there, and is not a second [heap] either.
+    long above = shrinks ? oldTop : newTop;
+    Vma ahead = s.areaAt(above);
+    long aheadEnd =
+        ahead != null
+                && ahead.fromBrk()
+                && ahead.privateAnonymous()
+                && ahead.slice(above, ahead.end()).originLine() == 0
+            ? ahead.end()
+            : above;
     ChangeTracker t = new ChangeTracker(s);
     long from = start == AddressSpace.UNKNOWN || AddressSpace.below(lo, start) ? lo : start;
-    t.watch(start == AddressSpace.UNKNOWN || from == 0 ? from : from - 1, hi + 1);
+    long watchTo = AddressSpace.below(hi, aheadEnd) ? aheadEnd : hi;
+    t.watch(start == AddressSpace.UNKNOWN || from == 0 ? from : from - 1, watchTo + 1);
+    if (aheadEnd != above) {
+      s.cut(above, aheadEnd);
+    }
     if (shrinks) {
       s.cut(newTop, oldTop);
     } else if (newTop != oldTop) {

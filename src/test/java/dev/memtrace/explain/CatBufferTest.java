@@ -116,6 +116,33 @@ class CatBufferTest {
     assertThat(out.why(10)).doesNotContain("lead bytes before the aligned chunk");
   }
 
+  @Test
+  void aCoreutilsProgramThatDoesNotReadThroughAnAlignedBufferIsNotToldSo() {
+    // md5sum (coreutils 9.1) reads through stdio into gnulib md5_stream's malloc(BLOCKSIZE + 72)
+    // buffer, not an xalignalloc'd io_blksize one; its mapping was "md5sum's 131072-byte I/O
+    // buffer", "coreutils 9.1 gets it with alignalloc(4096, 131072)", "coreutils' IO_BUFSIZE"
+    Run.Out out =
+        Run.explain(
+            """
+        500 execve("/usr/bin/md5sum", ["md5sum", "big.txt"], 0x7ffc37bac0e0 /* 2 vars */) = 0
+        500 brk(NULL) = 0x564b6ffe3000
+        500 brk(NULL) = 0x564b6ffe3000
+        500 brk(0x564b70004000) = 0x564b70004000
+        500 openat(AT_FDCWD, "big.txt", O_RDONLY) = 3
+        500 mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fcdb861a000
+        500 read(3, "815965 hotel bravo alpha bravo m"..., 131072) = 131072
+        500 read(3, "arlie\\n314824 alpha charlie golf "..., 131072) = 36885
+        500 read(3, "", 131072) = 0
+        500 munmap(0x7fcdb861a000, 139264) = 0
+        """);
+    assertThat(out.why(6))
+        .contains("md5sum's 131072-byte read")
+        .doesNotContain("I/O buffer")
+        .doesNotContain("alignalloc")
+        .doesNotContain("IO_BUFSIZE")
+        .doesNotContain("coreutils");
+  }
+
   static int lineOf(Run.Out out, String name, String argPart) {
     return out.events().stream()
         .filter(
