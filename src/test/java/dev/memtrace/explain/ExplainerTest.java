@@ -441,6 +441,47 @@ class ExplainerTest {
     assertThat(Classifier.classify(mapped, null)).isEqualTo(RegionClass.ANON);
   }
 
+  /**
+   * A program that mprotects the page of main PROT_READ|PROT_WRITE|PROT_EXEC: the kernel laid the
+   * page out from the text PT_LOAD, and it is text still (an rw page of an image would read as its
+   * data). A data segment ld.so's RELRO made read-only goes by its permissions, as before.
+   */
+  @Test
+  void aTextPageMadeWritableIsClassedByTheSegmentItCameFrom() {
+    Region text =
+        new Region(
+            0x1000,
+            0x2000,
+            "rwxp",
+            0x1000,
+            "08:01",
+            7,
+            "/tmp/rwx",
+            1,
+            Region.Learnt.ELF_HEADER,
+            0x1000,
+            0x2000,
+            5);
+    assertThat(Classifier.classify(text, null, "./rwx")).isEqualTo(RegionClass.IMAGE_TEXT);
+    Region relro =
+        new Region(
+            0x3000,
+            0x4000,
+            "r--p",
+            0x2000,
+            "08:01",
+            7,
+            "/tmp/rwx",
+            1,
+            Region.Learnt.ELF_HEADER,
+            0x3000,
+            0x4000,
+            3);
+    assertThat(Classifier.classify(relro, null, "./rwx")).isEqualTo(RegionClass.IMAGE_RODATA);
+    Region mapped = new Region(0x1000, 0x2000, "rwxp", 0x1000, "08:01", 7, "/tmp/rwx", 5);
+    assertThat(Classifier.classify(mapped, null, "./rwx")).isEqualTo(RegionClass.IMAGE_DATA);
+  }
+
   private static Region region(String path, String perms) {
     return new Region(0x1000, 0x2000, perms, 0, "00:00", 0, path, 0);
   }
