@@ -333,6 +333,34 @@ class ExplainerTest {
     assertThat(out.why(4)).doesNotContain("arena");
   }
 
+  /**
+   * MADV_DONTNEED says what the next touch finds in the mapping it is on (madvise(2)): zeros only
+   * in private anonymous memory; a private file mapping reads the file again and loses its private
+   * changes; a shared mapping loses nothing.
+   */
+  @Test
+  void madvDontneedSaysWhatTheNextTouchFindsInItsKindOfMapping() {
+    Run.Out out =
+        explain(
+            """
+        openat(AT_FDCWD, "/tmp/data.bin", O_RDWR) = 3
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3, 0) = 0x7f0a34000000
+        madvise(0x7f0a34000000, 4096, MADV_DONTNEED) = 0
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0a34100000
+        madvise(0x7f0a34100000, 4096, MADV_DONTNEED) = 0
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0a34200000
+        madvise(0x7f0a34200000, 4096, MADV_DONTNEED) = 0
+        madvise(0x7f0a34300000, 4096, MADV_DONTNEED) = 0
+        """);
+    assertThat(out.why(3))
+        .contains("reads back the file's contents")
+        .contains("private changes made to its pages are lost")
+        .doesNotContain("zeros");
+    assertThat(out.why(5)).contains("contents are kept").doesNotContain("zeros");
+    assertThat(out.why(7)).contains("private anonymous memory reads back as zeros");
+    assertThat(out.why(8)).contains("zeros in private anonymous memory, the file's contents");
+  }
+
   @Test
   void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
     Run.Out out =
