@@ -361,6 +361,25 @@ class ExplainerTest {
     assertThat(out.why(8)).contains("zeros in private anonymous memory, the file's contents");
   }
 
+  /**
+   * A program that munmaps the page of main faults fetching its next instruction there: si_addr is
+   * then the code address (x86's page fault address, cr2), so it is not said to be a data address.
+   */
+  @Test
+  void siAddrIsTheFaultingAddressWhetherDataOrAnInstructionFetch() {
+    Run.Out out =
+        explain(
+            """
+        mmap(NULL, 8192, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0a34000000
+        munmap(0x7f0a34000000, 8192) = 0
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x7f0a34000236} ---
+        """);
+    assertThat(out.why(3))
+        .contains("the address the access faulted on")
+        .contains("when an instruction fetch faulted")
+        .doesNotContain("data address touched, not the instruction");
+  }
+
   @Test
   void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
     Run.Out out =
