@@ -64,6 +64,16 @@ public final class Classifier {
       return RegionClass.UNKNOWN;
     }
     if (isImage(path) || isExecutable(path, exe)) {
+      // laid out from ELF headers: the PT_LOAD it came from names it, whatever mprotect made of it
+      // since (a text page made rwx is still text). A writable segment goes by its permissions:
+      // ld.so's _dl_protect_relro makes part of it read-only.
+      int seg = r.learnt() == Region.Learnt.ELF_HEADER ? r.segmentProt() : -1;
+      if (seg > 0 && (seg & 4) != 0) {
+        return RegionClass.IMAGE_TEXT;
+      }
+      if (seg > 0 && (seg & 2) == 0) {
+        return r.offset() == 0 ? RegionClass.IMAGE_HEADERS : RegionClass.IMAGE_RODATA;
+      }
       if (perms.startsWith("r-x")) {
         return RegionClass.IMAGE_TEXT;
       }

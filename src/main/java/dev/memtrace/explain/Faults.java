@@ -66,7 +66,8 @@ final class Faults {
             + where
             + "."
             + meaning
-            + " si_addr is the data address touched, not the instruction",
+            + " si_addr is the address the access faulted on (the data address, or the code"
+            + " address itself when an instruction fetch faulted), not which instruction made it",
         view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC,
         evidence);
   }

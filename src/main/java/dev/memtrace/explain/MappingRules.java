@@ -333,14 +333,8 @@ final class MappingRules {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   String where = s == null ? "" : over(c);
                   String meaning = ADVICE.get(a);
-                  if (a.equals("MADV_DONTNEED")
-                      && s != null
-                      && (s.tag().cls() == RegionClass.SHARED_MEMORY
-                          || s.tag().cls() == RegionClass.FILE_SHARED
-                          || s.tag().cls() == RegionClass.FILE_PRIVATE)) {
-                    meaning =
-                        "drop this process's pages now; shared or file-backed contents are "
-                            + "kept and come back on the next touch";
+                  if (a.equals("MADV_DONTNEED")) {
+                    meaning = dontneed(c, s);
                   }
                   if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
                       && s != null
@@ -555,6 +549,52 @@ final class MappingRules {
   }
 
   /** The model's region at argument 0, or null. */
+  /**
+   * What MADV_DONTNEED does to the range, by the kind of mapping it lies in (madvise(2); the kernel
+   * zaps the page table entries, zap_page_range_single): private anonymous memory reads back as
+   * zeros, a private file mapping as the file's contents again (its private changes are lost), a
+   * shared mapping loses nothing (the page cache or shmem keeps the data). The model's region tells
+   * the kind, else the tag; a range over more than one region, or in none known, gets all three.
+   */
+  private static String dontneed(Ctx c, TagMap.Span s) {
+    Region r = modelRegion(c);
+    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    String kind = null;
+    if (r != null && Long.compareUnsigned(end, r.end()) <= 0) {
+      String path = r.path() == null ? "" : r.path();
+      if (r.perms() != null && r.perms().endsWith("s")) {
+        kind = "shared";
+      } else if (path.startsWith("/") && !path.startsWith("/dev/zero")) {
+        kind = "file";
+      } else if (r.perms() != null && r.perms().endsWith("p")) {
+        kind = "anon";
+      }
+    } else if (r == null && s != null) {
+      kind =
+          switch (s.tag().cls()) {
+            case SHARED_MEMORY, FILE_SHARED -> "shared";
+            case FILE_PRIVATE -> "file";
+            default -> null;
+          };
+    }
+    if (kind == null) {
+      return "drop the pages now; the mapping stays. What the next touch finds depends on the "
+          + "mapping: zeros in private anonymous memory, the file's contents in a private file "
+          + "mapping (its private changes are lost), the same data in a shared one (the page cache "
+          + "keeps it)";
+    }
+    return switch (kind) {
+      case "shared" ->
+          "drop this process's pages now; shared or file-backed contents are kept and come back "
+              + "on the next touch";
+      case "file" ->
+          "drop the pages now; this private file mapping reads back the file's contents on the "
+              + "next touch, and the private changes made to its pages are lost; the mapping stays";
+      default ->
+          "drop the pages now (private anonymous memory reads back as zeros); the mapping stays";
+    };
+  }
+
   static Region modelRegion(Ctx c) {
     long a = c.addr();
     for (var ch : c.changes) {

@@ -268,7 +268,10 @@ public final class AddressSpace implements AddressSpaceView {
         v.originLine(),
         learnt,
         v.madeFrom(),
-        v.madeTo());
+        v.madeTo(),
+        (v.flags() & Vma.FROM_ELF) != 0 && (v.flags() & Vma.SEGMENT_PROT) != 0
+            ? (v.flags() & Vma.SEGMENT_PROT) >>> Vma.SEGMENT_PROT_SHIFT
+            : -1);
   }
 
   private boolean isHeap(Vma v) {

@@ -185,7 +185,8 @@ final class ExecImages {
       long memEnd = pageUp(bias + seg.vaddr() + seg.memsz());
       int prot = seg.prot();
       boolean writable = (prot & 2) != 0;
-      int flags = Vma.FROM_ELF | (writable ? Vma.ACCOUNT : 0);
+      int flags =
+          Vma.FROM_ELF | ((prot & 7) << Vma.SEGMENT_PROT_SHIFT) | (writable ? Vma.ACCOUNT : 0);
       if (fileEnd > start) {
         s.cut(start, fileEnd);
         s.put(

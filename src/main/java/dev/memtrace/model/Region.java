@@ -12,7 +12,10 @@ import java.util.Objects;
  * the part of it the call on originLine made ({@link #madeWhole}, {@link #madePart}): the whole
  * region, unless the kernel joined to it memory that other calls made (adjacent mappings of the
  * same kind, which it keeps as one area; brk growing [heap]); empty when that call's part is gone.
- * It is left out of equals: it is not what /proc/PID/maps shows.
+ * It is left out of equals: it is not what /proc/PID/maps shows. segmentProt is, for a region laid
+ * out from ELF headers, the protection of the PT_LOAD it came from (PROT_READ 1, PROT_WRITE 2,
+ * PROT_EXEC 4), which an mprotect since does not change; -1 for any other region. It too is left
+ * out of equals.
  */
 public record Region(
     long start,
@@ -25,7 +28,8 @@ public record Region(
     int originLine,
     Learnt learnt,
     long madeFrom,
-    long madeTo) {
+    long madeTo,
+    int segmentProt) {
 
   /** Where the model learnt a region. */
   public enum Learnt {
@@ -43,6 +47,22 @@ public record Region(
     public String words() {
       return words;
     }
+  }
+
+  /** A region not laid out from ELF headers, or one whose segment is not known. */
+  public Region(
+      long start,
+      long end,
+      String perms,
+      long offset,
+      String dev,
+      long inode,
+      String path,
+      int originLine,
+      Learnt learnt,
+      long madeFrom,
+      long madeTo) {
+    this(start, end, perms, offset, dev, inode, path, originLine, learnt, madeFrom, madeTo, -1);
   }
 
   /** A region made whole by one call, or laid out from ELF headers, or shown by a snapshot. */
@@ -110,13 +130,25 @@ public record Region(
     long off = isAnonymous() ? offset : offset + (from - start);
     long a = Math.max(madeFrom, from);
     long b = Math.max(a, Math.min(madeTo, to));
-    return new Region(from, to, perms, off, dev, inode, path, originLine, learnt, a, b);
+    return new Region(
+        from, to, perms, off, dev, inode, path, originLine, learnt, a, b, segmentProt);
   }
 
   /** This region under another name (a terminal-safe one, say), all else kept. */
   public Region withPath(String newPath) {
     return new Region(
-        start, end, perms, offset, dev, inode, newPath, originLine, learnt, madeFrom, madeTo);
+        start,
+        end,
+        perms,
+        offset,
+        dev,
+        inode,
+        newPath,
+        originLine,
+        learnt,
+        madeFrom,
+        madeTo,
+        segmentProt);
   }
 
   public boolean isAnonymous() {

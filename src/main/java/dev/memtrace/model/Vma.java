@@ -98,6 +98,15 @@ record Vma(
    */
   static final int FORKED = 1 << 12;
 
+  /**
+   * Not vm_flags bits: the protection (PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4) of the PT_LOAD an
+   * area laid out from ELF headers came from, kept when mprotect changes the area's own, so the
+   * segment still names it (merging ignores them, as it does {@link #FROM_ELF}).
+   */
+  static final int SEGMENT_PROT_SHIFT = 13;
+
+  static final int SEGMENT_PROT = 7 << SEGMENT_PROT_SHIFT;
+
   /** The vm_flags bits a snapshot cannot show. */
   private static final int HIDDEN = ACCOUNT | NORESERVE;
 
@@ -182,7 +191,7 @@ record Vma(
 
   /** The flags two areas must agree on to merge, this one and {@code next}. */
   private int mergeBits(Vma next) {
-    int ignored = FROM_ELF | ACCOUNT_UNKNOWN;
+    int ignored = FROM_ELF | SEGMENT_PROT | ACCOUNT_UNKNOWN;
     return ((flags | next.flags) & ACCOUNT_UNKNOWN) != 0 ? ~(ignored | HIDDEN) : ~ignored;
   }
 

@@ -1,5 +1,6 @@
 package dev.memtrace.render;
 
+import dev.memtrace.decode.ArgText;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Human;
 import dev.memtrace.explain.SpaceReport;
@@ -119,7 +120,51 @@ public final class SummaryText {
         Locale.ROOT, "%10s %7d %10s", Human.bytes(r.size), r.regions, Human.bytes(r.largest));
   }
 
-  private static String shorten(String s) {
-    return s.length() <= 30 ? s : "…" + s.substring(s.length() - 29);
+  private static final int NAME = 30;
+
+  private static final String DELETED = " (deleted)";
+
+  /**
+   * A name cut to the column, keeping what tells it apart: the marks at its end (" (deleted)", and
+   * strace's cut, which becomes "…") stay, then the last path element whole with as much of the
+   * directory before it as fits; a last element too long for the column keeps its start and its end
+   * ("/memfd:mymemfdl… (deleted)", "…_struct.cpython-311-x86_…gnu.so"). Cutting from the left alone
+   * lost a memfd's name, and made every CPython extension module read the same.
+   */
+  static String shorten(String s) {
+    if (s.length() <= NAME) {
+      return s;
+    }
+    String core = s;
+    String marks = "";
+    if (core.endsWith(DELETED)) {
+      core = core.substring(0, core.length() - DELETED.length());
+      marks = DELETED;
+    }
+    if (core.endsWith(ArgText.CUT)) {
+      core = core.substring(0, core.length() - ArgText.CUT.length());
+      marks = "…" + marks;
+    }
+    int room = NAME - marks.length();
+    if (core.length() <= room) {
+      return core + marks;
+    }
+    int tail = 6;
+    if (core.lastIndexOf('/') <= 0) {
+      // one element (/memfd:NAME, [anon:NAME]): its start and its end
+      return core.substring(0, room - 1 - tail)
+          + "…"
+          + core.substring(core.length() - tail)
+          + marks;
+    }
+    String base = core.substring(core.lastIndexOf('/') + 1);
+    if (base.length() + 1 <= room) {
+      return "…" + core.substring(core.length() - (room - 1)) + marks;
+    }
+    return "…"
+        + base.substring(0, room - 2 - tail)
+        + "…"
+        + base.substring(base.length() - tail)
+        + marks;
   }
 }

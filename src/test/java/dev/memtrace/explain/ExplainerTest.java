@@ -333,6 +333,53 @@ class ExplainerTest {
     assertThat(out.why(4)).doesNotContain("arena");
   }
 
+  /**
+   * MADV_DONTNEED says what the next touch finds in the mapping it is on (madvise(2)): zeros only
+   * in private anonymous memory; a private file mapping reads the file again and loses its private
+   * changes; a shared mapping loses nothing.
+   */
+  @Test
+  void madvDontneedSaysWhatTheNextTouchFindsInItsKindOfMapping() {
+    Run.Out out =
+        explain(
+            """
+        openat(AT_FDCWD, "/tmp/data.bin", O_RDWR) = 3
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3, 0) = 0x7f0a34000000
+        madvise(0x7f0a34000000, 4096, MADV_DONTNEED) = 0
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0a34100000
+        madvise(0x7f0a34100000, 4096, MADV_DONTNEED) = 0
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0a34200000
+        madvise(0x7f0a34200000, 4096, MADV_DONTNEED) = 0
+        madvise(0x7f0a34300000, 4096, MADV_DONTNEED) = 0
+        """);
+    assertThat(out.why(3))
+        .contains("reads back the file's contents")
+        .contains("private changes made to its pages are lost")
+        .doesNotContain("zeros");
+    assertThat(out.why(5)).contains("contents are kept").doesNotContain("zeros");
+    assertThat(out.why(7)).contains("private anonymous memory reads back as zeros");
+    assertThat(out.why(8)).contains("zeros in private anonymous memory, the file's contents");
+  }
+
+  /**
+   * A program that munmaps the page of main faults fetching its next instruction there: si_addr is
+   * then the code address (x86's page fault address, cr2), so it is not said to be a data address.
+   */
+  @Test
+  void siAddrIsTheFaultingAddressWhetherDataOrAnInstructionFetch() {
+    Run.Out out =
+        explain(
+            """
+        mmap(NULL, 8192, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0a34000000
+        munmap(0x7f0a34000000, 8192) = 0
+        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x7f0a34000236} ---
+        """);
+    assertThat(out.why(3))
+        .contains("the address the access faulted on")
+        .contains("when an instruction fetch faulted")
+        .doesNotContain("data address touched, not the instruction");
+  }
+
   @Test
   void posixSpawnsChildStackIsNamedByTheCloneThatUsesIt() {
     Run.Out out =
@@ -439,6 +486,47 @@ class ExplainerTest {
     assertThat(Classifier.classify(tail, null)).isEqualTo(RegionClass.IMAGE_BSS);
     Region mapped = new Region(0x1000, 0x2000, "rw-p", 0, "00:00", 0, "", 1);
     assertThat(Classifier.classify(mapped, null)).isEqualTo(RegionClass.ANON);
+  }
+
+  /**
+   * A program that mprotects the page of main PROT_READ|PROT_WRITE|PROT_EXEC: the kernel laid the
+   * page out from the text PT_LOAD, and it is text still (an rw page of an image would read as its
+   * data). A data segment ld.so's RELRO made read-only goes by its permissions, as before.
+   */
+  @Test
+  void aTextPageMadeWritableIsClassedByTheSegmentItCameFrom() {
+    Region text =
+        new Region(
+            0x1000,
+            0x2000,
+            "rwxp",
+            0x1000,
+            "08:01",
+            7,
+            "/tmp/rwx",
+            1,
+            Region.Learnt.ELF_HEADER,
+            0x1000,
+            0x2000,
+            5);
+    assertThat(Classifier.classify(text, null, "./rwx")).isEqualTo(RegionClass.IMAGE_TEXT);
+    Region relro =
+        new Region(
+            0x3000,
+            0x4000,
+            "r--p",
+            0x2000,
+            "08:01",
+            7,
+            "/tmp/rwx",
+            1,
+            Region.Learnt.ELF_HEADER,
+            0x3000,
+            0x4000,
+            3);
+    assertThat(Classifier.classify(relro, null, "./rwx")).isEqualTo(RegionClass.IMAGE_RODATA);
+    Region mapped = new Region(0x1000, 0x2000, "rwxp", 0x1000, "08:01", 7, "/tmp/rwx", 5);
+    assertThat(Classifier.classify(mapped, null, "./rwx")).isEqualTo(RegionClass.IMAGE_DATA);
   }
 
   private static Region region(String path, String perms) {

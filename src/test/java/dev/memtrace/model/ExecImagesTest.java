@@ -158,6 +158,24 @@ class ExecImagesTest {
     assertThat(notes).allSatisfy(n -> assertThat(n).contains("the model knew no memory there"));
   }
 
+  /** mprotect changes a laid-out area's permissions, not the segment it is known to come from. */
+  @Test
+  void anAreaLaidOutFromElfHeadersKeepsItsSegmentsProtectionThroughMprotect() {
+    feed(EXEC, "10 brk(NULL) = 0x555555600000", relroCall(relroLength()));
+    Region text =
+        model.space(10).regions().stream()
+            .filter(r -> r.perms().equals("r-xp"))
+            .findFirst()
+            .orElseThrow();
+    feed(
+        "10 mprotect(0x"
+            + Long.toHexString(text.start())
+            + ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC) = 0");
+    Region now = model.space(10).regionAtOrBelow(text.start());
+    assertThat(now.perms()).isEqualTo("rwxp");
+    assertThat(now.segmentProt()).isEqualTo(5);
+  }
+
   /**
    * musl's program and loader (its libc.so) both have one-page RELRO: the length alone cannot tell
    * whose mprotect comes first, so the image goes where load_elf_binary puts it: a PIE program with

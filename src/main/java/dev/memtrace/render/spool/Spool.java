@@ -82,6 +82,7 @@ public final class Spool {
     out.writeByte(r.learnt() == null ? -1 : r.learnt().ordinal());
     out.writeLong(r.madeFrom());
     out.writeLong(r.madeTo());
+    out.writeByte(r.segmentProt());
   }
 
   /**
@@ -145,6 +146,7 @@ public final class Spool {
     int learnt = in.readByte();
     long madeFrom = in.readLong();
     long madeTo = in.readLong();
+    int segmentProt = in.readByte();
     return new Region(
         start,
         end,
@@ -156,7 +158,8 @@ public final class Spool {
         originLine,
         learnt < 0 ? null : Region.Learnt.values()[learnt],
         madeFrom,
-        madeTo);
+        madeTo,
+        segmentProt);
   }
 
   /** Closes the streams; the file is deleted with its {@link TempFiles}. */
