@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
@@ -560,16 +561,18 @@ final class MappingRules {
     Region r = modelRegion(c);
     long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
     String kind = null;
-    if (r != null && Long.compareUnsigned(end, r.end()) <= 0) {
-      String path = r.path() == null ? "" : r.path();
-      if (r.perms() != null && r.perms().endsWith("s")) {
-        kind = "shared";
-      } else if (path.startsWith("/") && !path.startsWith("/dev/zero")) {
-        kind = "file";
-      } else if (r.perms() != null && r.perms().endsWith("p")) {
-        kind = "anon";
+    if (r != null) {
+      // every region the range covers, one after another (V8 drops a range over several parts
+      // of its reservation): one kind when they all agree
+      kind = kindOf(r);
+      AddressSpaceView v = c.ex.view(c.ev.pid());
+      while (kind != null && Long.compareUnsigned(r.end(), end) < 0) {
+        r = v == null ? null : v.regionAt(r.end());
+        if (r == null || !kind.equals(kindOf(r))) {
+          kind = null;
+        }
       }
-    } else if (r == null && s != null) {
+    } else if (s != null) {
       kind =
           switch (s.tag().cls()) {
             case SHARED_MEMORY, FILE_SHARED -> "shared";
@@ -593,6 +596,18 @@ final class MappingRules {
       default ->
           "drop the pages now (private anonymous memory reads back as zeros); the mapping stays";
     };
+  }
+
+  /** What MADV_DONTNEED leaves in a region: "shared", "file" (private), "anon", or null. */
+  private static String kindOf(Region r) {
+    String path = r.path() == null ? "" : r.path();
+    if (r.perms() != null && r.perms().endsWith("s")) {
+      return "shared";
+    }
+    if (path.startsWith("/") && !path.startsWith("/dev/zero")) {
+      return "file";
+    }
+    return r.perms() != null && r.perms().endsWith("p") ? "anon" : null;
   }
 
   static Region modelRegion(Ctx c) {
