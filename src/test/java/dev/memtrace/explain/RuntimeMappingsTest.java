@@ -204,6 +204,29 @@ class RuntimeMappingsTest {
   }
 
   @Test
+  void aDontneedOverSeveralPrivateAnonymousRegionsReadsBackZeros() {
+    // node: V8 drops 256 KiB across a rw-p area and the ---p rest of its reservation
+    String maps =
+        """
+        7f8d4e7c0000-7f8d4e7c2000 rw-p 00000000 00:00 0
+        7f8d4e7c2000-7f8d4e800000 ---p 00000000 00:00 0
+        7f8d4e900000-7f8d4e910000 rw-s 00000000 00:01 7                          /dev/zero (deleted)
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                """
+        2991 epoll_pwait(14, [], 1024, 72, NULL, 8) = 0
+        2991 madvise(0x7f8d4e7c0000, 262144, MADV_DONTNEED) = 0
+        """),
+            List.of(new Snapshot(0, 2991, maps)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(2))
+        .contains("private anonymous memory reads back as zeros")
+        .doesNotContain("depends on the mapping");
+  }
+
+  @Test
   void aSmallHeapBufferIsNotSaidToBeUsuallyStdios() {
     // ruby reads its scripts through its own IO buffer (io.c: 8192 bytes, ruby_xmalloc), not stdio
     Run.Out out =
