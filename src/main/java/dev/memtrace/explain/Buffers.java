@@ -270,6 +270,11 @@ final class Buffers {
   }
 
   /** The span is now the buffer the space's reads and writes of count bytes go through. */
+  /** How a mapping that only fits a program's read or write buffer begins its sentence. */
+  private static String fitsBufferFor(String prog, long count, String verb, int line) {
+    return "fits a buffer for " + prog + "'s " + count + "-byte " + verb + " at line " + line;
+  }
+
   private static void inUse(Space sp, TagMap.Span span, long count) {
     sp.ioBuffer = span.start();
     sp.ioBlock = count;
@@ -337,14 +342,7 @@ final class Buffers {
       // from part way in maps the same size (diff's slurp reallocs its 4096-byte buffer to the
       // file's size + 16 and reads the rest, file size + 1 - 4096 bytes, after the first block)
       text =
-          "fits a buffer for "
-              + prog
-              + "'s "
-              + count
-              + "-byte "
-              + verb
-              + " at line "
-              + c.line()
+          fitsBufferFor(prog, count, verb, c.line())
               + ": aligned_alloc(4096, "
               + count
               + ") (or memalign/posix_memalign) maps this size ("
@@ -419,14 +417,7 @@ final class Buffers {
                 + "area";
       } else {
         text =
-            "fits a buffer for "
-                + prog
-                + "'s "
-                + count
-                + "-byte "
-                + verb
-                + " at line "
-                + c.line()
+            fitsBufferFor(prog, count, verb, c.line())
                 + ": glibc malloc's mmap path maps "
                 + size
                 + " bytes for malloc(n) with n from "
