@@ -1,5 +1,8 @@
 package dev.memtrace.model;
 
+import static dev.memtrace.decode.LinuxFlags.CLONE_FILES;
+import static dev.memtrace.decode.LinuxFlags.CLONE_THREAD;
+import static dev.memtrace.decode.LinuxFlags.CLONE_VM;
 import static dev.memtrace.model.MemoryOps.hex;
 
 import dev.memtrace.decode.Call;
@@ -495,9 +498,7 @@ public final class MemoryModel implements ModelView {
     Task p = task(pid);
     for (int tid : tids) {
       if (tid != p.tid && known(tid) == null) {
-        Task t = new Task(tid, p.tgid, p.mm, p.fds, p.cwd, p.seen);
-        t.process = process(p);
-        putTask(tid, t);
+        ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null);
       }
     }
   }

@@ -63,13 +63,9 @@ final class ProcessCalls {
     }
     long flags = decoded.orElse(Clone.FORK_FLAGS);
     Task early = m.known(child);
-    if (early != null && early.execed) {
-      // it ran an execve before its parent's clone returned in the log: it keeps its own space
-      m.made = new Who.Made(kindOf(flags), child, m.process(early), m.handle(early.mm));
-      return Outcome.NONE;
-    }
-    if (early != null && early.adopted) {
-      // its first line already made it this call's child (adopt): it has what it inherits
+    if (early != null && (early.execed || early.adopted)) {
+      // it ran an execve before its parent's clone returned in the log: it keeps its own space;
+      // or its first line already made it this call's child (adopt): it has what it inherits
       early.adopted = false;
       m.made = new Who.Made(kindOf(flags), child, m.process(early), m.handle(early.mm));
       return Outcome.NONE;
@@ -86,7 +82,7 @@ final class ProcessCalls {
    * copied, its fd table shared (CLONE_FILES) or copied. What the model learnt of the child's own
    * lines before the clone returned ({@code early}, or null) is laid over it.
    */
-  private static Task child(MemoryModel m, Task parent, long flags, int child, Task early) {
+  static Task child(MemoryModel m, Task parent, long flags, int child, Task early) {
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
     FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds : parent.fds.copy();
     Who.Kind kind = kindOf(flags);
