@@ -227,12 +227,11 @@ final class FileRules {
     return withoutDeleted(path.substring("/memfd:".length()));
   }
 
-  /** What d_path adds to the name of a file in no directory (unlinked, or a memfd, or shmem). */
-  static final String DELETED = " (deleted)";
-
-  /** A name without the " (deleted)" d_path added to it. */
+  /** A name without the {@link MapsFormat#DELETED} d_path added to it. */
   static String withoutDeleted(String name) {
-    return name.endsWith(DELETED) ? name.substring(0, name.length() - DELETED.length()) : name;
+    return name.endsWith(MapsFormat.DELETED)
+        ? name.substring(0, name.length() - MapsFormat.DELETED.length())
+        : name;
   }
 
   /**
@@ -279,7 +278,7 @@ final class FileRules {
                     ? "/memfd:NAME (deleted) with the whole name"
                     : RawText.name(path))
                 + ")"
-            : path != null && path.endsWith(DELETED) && path.startsWith("/")
+            : path != null && path.endsWith(MapsFormat.DELETED) && path.startsWith("/")
                 ? RawText.name(withoutDeleted(path))
                     + " (unlinked since it was opened: maps shows "
                     + RawText.name(path)

@@ -131,7 +131,7 @@ public final class RegionAnatomy {
     // ld.so (_dl_map_segments) and the kernel (load_elf_binary) map an ELF file's segments
     // MAP_PRIVATE: a shared mapping (a /dev/shm file, a database) holds no ELF sections
     if (!file.path().startsWith("/")
-        || file.path().endsWith(FileRules.DELETED)
+        || file.path().endsWith(MapsFormat.DELETED)
         || file.perms().endsWith("s")) {
       return unlaid;
     }

@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.decode.FdAlias;
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
 import java.util.EnumMap;
@@ -62,7 +63,7 @@ public final class Tally {
   private Row objectRow(String object) {
     if (object.equals("/dev/zero (deleted)")
         || object.equals("/anon_hugepage (deleted)")
-        || object.startsWith("/SYSV") && object.endsWith(FileRules.DELETED)) {
+        || object.startsWith("/SYSV") && object.endsWith(MapsFormat.DELETED)) {
       return null;
     }
     // Executables and libraries by file name: the trace opens /lib/x/libc.so.6, the kernel

@@ -86,7 +86,7 @@ final class FileCalls {
           String path =
               a.resultPath() != null
                   ? a.resultPath()
-                  : name == null ? OpenFile.UNNAMED_MEMFD : "/memfd:" + name + " (deleted)";
+                  : name == null ? OpenFile.UNNAMED_MEMFD : "/memfd:" + name + MapsFormat.DELETED;
           return put(t, (int) a.returned(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
         });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
@@ -208,7 +208,7 @@ final class FileCalls {
 
   private static Outcome unlink(MemoryModel m, Task t, Call a, int dirArg, int pathArg) {
     String p = m.kernelPath(openedPath(t, a, dirArg, pathArg, false));
-    return p == null ? Outcome.NONE : m.renameFile(p, p + " (deleted)");
+    return p == null ? Outcome.NONE : m.renameFile(p, p + MapsFormat.DELETED);
   }
 
   private static Outcome rename(

@@ -42,6 +42,9 @@ public final class MapsFormat {
     return sb.toString();
   }
 
+  /** What d_path adds to the name of a file in no directory (unlinked, or a memfd, or shmem). */
+  public static final String DELETED = " (deleted)";
+
   /**
    * The permissions field of a region the trace shows nothing of (an mremap of memory the model
    * never saw): a word of the field's four characters, so the line keeps its columns and parses.

@@ -5,6 +5,7 @@ import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.Human;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.timeline.RegionClass;
 import java.io.IOException;
 import java.io.Writer;
@@ -122,8 +123,6 @@ public final class SummaryText {
 
   private static final int NAME = 30;
 
-  private static final String DELETED = " (deleted)";
-
   /**
    * A name cut to the column, keeping what tells it apart: the marks at its end (" (deleted)", and
    * strace's cut, which becomes "…") stay, then the last path element whole with as much of the
@@ -137,9 +136,9 @@ public final class SummaryText {
     }
     String core = s;
     String marks = "";
-    if (core.endsWith(DELETED)) {
-      core = core.substring(0, core.length() - DELETED.length());
-      marks = DELETED;
+    if (core.endsWith(MapsFormat.DELETED)) {
+      core = core.substring(0, core.length() - MapsFormat.DELETED.length());
+      marks = MapsFormat.DELETED;
     }
     if (core.endsWith(ArgText.CUT)) {
       core = core.substring(0, core.length() - ArgText.CUT.length());
