@@ -150,7 +150,7 @@ final class JvmRules {
                           "PROT_NONE|MAP_NORESERVE MAP_FIXED inside the range made "
                               + "at line "
                               + s.tag().line())
-                      .tag(RegionClass.RESERVED, "uncommitted part of " + s.tag().what())
+                      .tag(RegionClass.RESERVED, "uncommitted part of " + whole)
                       .within(s.tag());
                 }),
         Rule.on("jvm-zgc-view", "mmap")

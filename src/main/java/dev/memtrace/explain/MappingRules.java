@@ -538,16 +538,27 @@ final class MappingRules {
     return MallocRules.the(t.what()) + " made at line " + t.line();
   }
 
-  /** The reservation a committed or re-reserved part belongs to, without the part's words. */
+  /**
+   * The reservation a committed or re-reserved part belongs to, without the part's words: a part of
+   * a part (HotSpot commits a thread's guard zone, uncommits it, commits it again) is a part of the
+   * same reservation.
+   */
   static String reservationName(Tag t) {
     String w = t.what();
-    for (String part : List.of("committed part of ", "reserved part of ", "uncommitted part of ")) {
-      if (w.startsWith(part)) {
-        w = w.substring(part.length());
+    for (boolean stripped = true; stripped; ) {
+      stripped = false;
+      for (String part : PART_WORDS) {
+        if (w.startsWith(part)) {
+          w = w.substring(part.length());
+          stripped = true;
+        }
       }
     }
     return MallocRules.the(w);
   }
+
+  private static final List<String> PART_WORDS =
+      List.of("committed part of ", "reserved part of ", "uncommitted part of ");
 
   /** The model's region at argument 0, or null. */
   /**
