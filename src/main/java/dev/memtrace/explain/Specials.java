@@ -17,6 +17,7 @@ import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -497,8 +498,16 @@ final class Specials {
     List<String> evidence = new ArrayList<>();
     String path = null;
     Region prev = null;
-    for (Region r : regions) {
+    for (int i = 0; i < regions.size(); i++) {
+      Region r = regions.get(i);
       String what = null;
+      if (path != null
+          && !Classifier.isExecutable(r.path(), sp.exe)
+          && !Tally.kernelBss(prev, r, sp.exe)) {
+        // past the image's span: a later mapping of the file (node maps part of its text
+        // elsewhere) is not what the kernel mapped at execve
+        break;
+      }
       if (Classifier.isExecutable(r.path(), sp.exe)) {
         path = r.path();
         what =
@@ -507,7 +516,12 @@ final class Specials {
                   "first segment (ELF and program headers, .dynsym/.dynstr, "
                       + "relocations: what ld.so reads, no code)";
               case IMAGE_TEXT -> "text (code)";
-              case IMAGE_RODATA -> "rodata (constants, string literals)";
+              case IMAGE_RODATA ->
+                  relroPiece(r, i + 1 < regions.size() ? regions.get(i + 1) : null)
+                      ? "fits RELRO (the start of the data segment, .data.rel.ro and .got, which"
+                          + " ld.so's _dl_protect_relro makes read-only once it has relocated"
+                          + " them: it adjoins the data and continues its file pages)"
+                      : "rodata (constants, string literals)";
               case IMAGE_DATA ->
                   "data (initialised globals and statics, from the file, " + "copy-on-write)";
               default -> null;
@@ -535,6 +549,20 @@ final class Specials {
               Basis.SNAPSHOT,
               evidence));
     }
+  }
+
+  /**
+   * Whether a read-only piece of an image is the RELRO start of its data segment: the rw-p data
+   * follows it at the next address and the next file page, one mapping that mprotect split. The
+   * kernel maps each PT_LOAD on its own, and a linker places the data segment a page (or more) past
+   * where its file offset would put it, so rodata and data do not so adjoin.
+   */
+  private static boolean relroPiece(Region r, Region next) {
+    return next != null
+        && next.start() == r.end()
+        && next.perms().startsWith("rw")
+        && Objects.equals(next.path(), r.path())
+        && next.offset() == r.offset() + r.size();
   }
 
   private static void note(Space sp, Region r, Pending p, long rlimit) {
