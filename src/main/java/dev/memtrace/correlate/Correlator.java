@@ -79,7 +79,7 @@ public final class Correlator {
     }
     mismatches += out.size();
     model.resync(s.pid(), kernel);
-    model.threads(s.pid(), s.threads());
+    model.attached(s.pid(), s.threads(), s.exe());
     if (learnt > 0) {
       out.add(
           0,

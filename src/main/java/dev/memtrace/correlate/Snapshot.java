@@ -10,16 +10,18 @@ import java.util.List;
  * (the task was gone). text, when known, is that log line; it ties the snapshot to its call even
  * when the call was split into unfinished and resumed halves and so is numbered by an earlier line.
  * threads, from a snapshot taken as strace attached (line 0), are the tids of pid's process then:
- * tasks that share its address space, though the trace will never show their clones.
+ * tasks that share its address space, though the trace will never show their clones; exe, from the
+ * same snapshot, is the program /proc/PID/exe linked to, or null.
  */
-public record Snapshot(int line, int pid, String maps, String text, List<Integer> threads) {
+public record Snapshot(
+    int line, int pid, String maps, String text, List<Integer> threads, String exe) {
 
   public Snapshot {
     threads = List.copyOf(threads);
   }
 
   public Snapshot(int line, int pid, String maps, String text) {
-    this(line, pid, maps, text, List.of());
+    this(line, pid, maps, text, List.of(), null);
   }
 
   public Snapshot(int line, int pid, String maps) {

@@ -22,6 +22,16 @@ public final class Execve extends Call {
   }
 
   /**
+   * The program as the call names it: execve's path, execveat's path argument (relative to a
+   * directory fd the call does not show when it is not absolute); null for fexecve's empty path
+   * (AT_EMPTY_PATH: the fd alone names the file).
+   */
+  public String named() {
+    String p = string(name().equals("execve") ? 0 : 1);
+    return p == null || p.isEmpty() ? null : p;
+  }
+
+  /**
    * Whether path names the calling process's own executable: {@code /proc/self/exe}, {@code
    * /proc/thread-self/exe} or {@code /proc/PID/exe} with the caller's pid (chromium re-executes
    * itself so). The kernel resolves the link to the exec'ing process's mm->exe_file (proc_exe_link,

@@ -569,6 +569,7 @@ public final class Explainer {
       // a snapshot (run -p) told the model all its regions
       if (!guessed && !execve) {
         sp.midway = true;
+        program(sp, sc.pid());
       }
       spaces.put(h, sp);
     }
@@ -624,13 +625,8 @@ public final class Explainer {
         Space fresh = new Space();
         // an execve the trace does not show (found at a brk) names no program and no arguments
         boolean execve = c.name().startsWith("execve");
-        fresh.exe = execve ? State.unquote(c.text(c.name().equals("execve") ? 0 : 1)) : null;
-        Integer pid = c.ev.pid();
-        if (Execve.ownExe(fresh.exe, pid == null ? 0 : pid)) {
-          // the kernel resolves the link to the exec'ing process's own program (proc_exe_link)
-          fresh.exeHidden = sp.exe == null || sp.exeHidden;
-          fresh.exe = fresh.exeHidden ? fresh.exe : sp.exe;
-        }
+        fresh.execSeen = execve;
+        program(fresh, c.ev.pid());
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));
@@ -644,6 +640,17 @@ public final class Explainer {
       }
     }
     forgetCached();
+  }
+
+  /**
+   * What the model says the space of a pid runs: the program its execve named, or /proc/PID/exe at
+   * run -p's attach. A /proc/self/exe the model could not resolve (the exec'ing process's own
+   * execve is not in the trace) is said so.
+   */
+  private void program(Space sp, Integer pid) {
+    AddressSpaceView v = view(pid);
+    sp.exe = v == null ? null : v.exe();
+    sp.exeHidden = Execve.ownExe(sp.exe, pid == null ? 0 : pid);
   }
 
   /** The space the call's task has after the call: a fresh one after execve. */

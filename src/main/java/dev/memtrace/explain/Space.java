@@ -60,6 +60,12 @@ final class Space {
    */
   boolean exeHidden;
 
+  /**
+   * The trace showed the execve that made this space: its startup is in the trace (the first brk,
+   * the thread pointer), not only its {@link #exe}, which run -p's attach tells too.
+   */
+  boolean execSeen;
+
   long startBrk = -1;
 
   /**
@@ -269,6 +275,7 @@ final class Space {
     this.exe = from.exe;
     this.jvmOptions = new JvmOptions(from.jvmOptions);
     this.exeHidden = from.exeHidden;
+    this.execSeen = from.execSeen;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
     this.brk = from.brk;
@@ -335,7 +342,7 @@ final class Space {
    * set its thread pointer before its first brk ({@link #tpBeforeBrk}: musl's startup).
    */
   boolean withoutGlibc() {
-    return exe != null && (startBrk < 0 || tpBeforeBrk);
+    return execSeen && (startBrk < 0 || tpBeforeBrk);
   }
 
   /**

@@ -70,10 +70,17 @@ public final class AddressSpace implements AddressSpaceView {
 
   /**
    * The path of the program the execve that made this space ran, with {@code /proc/self/exe}
-   * resolved to the exec'ing process's own program when the trace showed it; null when the trace
-   * shows no execve of this space.
+   * resolved to the exec'ing process's own program when the trace showed it, as the call names it
+   * (execveat's may be relative to a directory fd the call does not show); else what /proc/PID/exe
+   * linked to when run -p attached; null when neither shows it (an execve the trace does not show,
+   * fexecve's empty path).
    */
   String exe;
+
+  @Override
+  public String exe() {
+    return exe;
+  }
 
   public AddressSpace() {
     areas = new Areas();

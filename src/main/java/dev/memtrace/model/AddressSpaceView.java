@@ -19,4 +19,11 @@ public interface AddressSpaceView {
 
   /** All regions, sorted by address. */
   List<Region> regions();
+
+  /**
+   * The program this space runs, as the execve that made it named it ({@code /proc/self/exe}
+   * resolved when the trace showed what it links to), or as /proc/PID/exe showed it when run -p
+   * attached; null when neither shows it.
+   */
+  String exe();
 }

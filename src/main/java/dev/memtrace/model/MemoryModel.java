@@ -487,15 +487,16 @@ public final class MemoryModel implements ModelView {
   }
 
   /**
-   * The threads of a process met running (run -p lists /proc/PID/task as strace attaches): each
-   * shares the process's address space and fd table, as a CLONE_THREAD child does, and is known as
-   * far as the process is.
+   * What run -p found of a process met running, as strace attached. Its threads (/proc/PID/task):
+   * each shares the process's address space and fd table, as a CLONE_THREAD child does, and is
+   * known as far as the process is. Its program (/proc/PID/exe, or null): what its space ran, when
+   * the trace showed no execve of it.
    */
-  public void threads(Integer pid, List<Integer> tids) {
-    if (tids.isEmpty()) {
-      return;
-    }
+  public void attached(Integer pid, List<Integer> tids, String exe) {
     Task p = task(pid);
+    if (exe != null && p.mm.exe == null) {
+      p.mm.exe = exe;
+    }
     for (int tid : tids) {
       if (tid != p.tid && known(tid) == null) {
         ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null);

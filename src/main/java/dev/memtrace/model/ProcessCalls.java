@@ -27,8 +27,9 @@ final class ProcessCalls {
     for (String name : new String[] {"clone", "clone3", "fork", "vfork"}) {
       h.put(name, (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child()));
     }
-    h.put("execve", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
-    h.put("execveat", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
+    for (String name : new String[] {"execve", "execveat"}) {
+      h.put(name, (m, t, e, a) -> execve(m, t, (Execve) a, e.line()));
+    }
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.returned()));
     }
@@ -160,13 +161,17 @@ final class ProcessCalls {
         : (flags & CLONE_VM) != 0 ? Who.Kind.VFORK : Who.Kind.PROCESS;
   }
 
-  private static Outcome execve(MemoryModel m, Task t, String path, int line) {
+  private static Outcome execve(MemoryModel m, Task t, Execve call, int line) {
     // /proc/self/exe is the exec'ing process's own program (proc_exe_link): the one its space's
     // execve ran, when the trace showed it; else the link stays, and its headers unknown
-    String ran = Execve.ownExe(path, t.tid) && t.mm.exe != null ? t.mm.exe : path;
+    String named = call.named();
+    boolean own = Execve.ownExe(named, t.tid) && t.mm.exe != null;
+    String ran = own ? t.mm.exe : named;
     freshSpace(m, t);
     t.mm.exe = ran;
-    return ExecImages.execve(m, t, ran, line);
+    // a path relative to a directory fd the call does not show names the program, but its headers
+    // cannot be read
+    return ExecImages.execve(m, t, own ? ran : call.path(), line);
   }
 
   /**

@@ -524,7 +524,8 @@ public final class Pipeline {
               m.pid(),
               m.maps(),
               m.kind() == MapsSnapshot.Kind.AFTER_CALL ? s.lineText() : null,
-              m.tasks()));
+              m.tasks(),
+              m.exe()));
     }
   }
 

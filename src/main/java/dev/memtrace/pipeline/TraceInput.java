@@ -81,7 +81,8 @@ final class TraceInput {
                   m.pid(),
                   m.maps(),
                   m.kind() == MapsSnapshot.Kind.AFTER_CALL ? texts.get(m.line()) : null,
-                  m.tasks()));
+                  m.tasks(),
+                  m.exe()));
         }
       }
     }

@@ -54,7 +54,20 @@ final class MapsSampler {
         threads(pid),
         micros,
         delayMicros,
-        kind == MapsSnapshot.Kind.ATTACH ? tasks(pid) : List.of());
+        kind == MapsSnapshot.Kind.ATTACH ? tasks(pid) : List.of(),
+        kind == MapsSnapshot.Kind.ATTACH ? exe(pid) : null);
+  }
+
+  /**
+   * The program /proc/PID/exe links to, or null when it cannot be read (the process is gone, or
+   * ptrace_may_access refused: the link needs the same permission as attaching).
+   */
+  static String exe(int pid) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "exe")).toString();
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null;
+    }
   }
 
   /** The tids in /proc/PID/task, in order; empty when the process is gone. */

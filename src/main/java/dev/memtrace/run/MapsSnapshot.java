@@ -19,6 +19,8 @@ import java.util.List;
  * @param maps the file's text, or null when the task was already gone
  * @param tasks at attach, the tids /proc/PID/task listed (the process's threads, which strace -f
  *     attaches too and whose clones the trace will not show); else empty
+ * @param exe at attach, the program /proc/PID/exe linked to (the process's mm->exe_file, as
+ *     proc_exe_link resolves it), or null: what the trace, begun after its execve, cannot name
  */
 public record MapsSnapshot(
     int line,
@@ -28,7 +30,8 @@ public record MapsSnapshot(
     int threads,
     long micros,
     int delayMicros,
-    List<Integer> tasks)
+    List<Integer> tasks,
+    String exe)
     implements LiveItem {
 
   public MapsSnapshot {
@@ -37,7 +40,7 @@ public record MapsSnapshot(
 
   public MapsSnapshot(
       int line, int pid, Kind kind, String maps, int threads, long micros, int delayMicros) {
-    this(line, pid, kind, maps, threads, micros, delayMicros, List.of());
+    this(line, pid, kind, maps, threads, micros, delayMicros, List.of(), null);
   }
 
   public enum Kind {

@@ -492,7 +492,8 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
         number(o, "threads", 0),
         longNumber(o, "micros"),
         number(o, "delayMicros", 0),
-        tasks(o.path("tasks")));
+        tasks(o.path("tasks")),
+        o.path("exe").isTextual() ? o.path("exe").asText() : null);
   }
 
   /** The tids of an attach snapshot; a recording without them (or damaged there) lists none. */

@@ -22,7 +22,7 @@ import java.util.List;
  * {"type":"elf","kind":"program","path":"/bin/cat","dir":null,"file":"/usr/bin/cat",...}
  * {"type":"snapshot","line":7,"pid":4202,"kind":"after-call","threads":1,"micros":85,
  *  "delayMicros":2000,"maps":"55d1c0e00000-55d1c0e02000 r--p ..."}
- * {"type":"snapshot","line":0,"pid":4202,"kind":"attach",...,"tasks":[4202,4207],"maps":"..."}
+ * {"type":"snapshot","line":0,"pid":4202,"kind":"attach",...,"tasks":[4202,4207],"exe":"/usr/bin/python3.11","maps":"..."}
  * {"type":"end","exitStatus":0,"interrupted":false,"lines":120,"snapshots":31}
  * </pre>
  *
@@ -89,6 +89,9 @@ public final class RecordingWriter implements AutoCloseable {
           json.writeNumber(t);
         }
         json.writeEndArray();
+      }
+      if (s.exe() != null) {
+        json.writeStringField("exe", s.exe());
       }
       json.writeStringField("maps", s.maps());
     }

@@ -133,4 +133,25 @@ class ExplainerSpacesTest {
         .extracting(SpaceReport::program)
         .containsExactly("/proc/self/exe (its program not in the trace)");
   }
+
+  /**
+   * execveat names its program relative to a directory fd the call does not show: the name stays
+   * (its headers cannot be read); fexecve's empty path names none.
+   */
+  @Test
+  void execveatNamesItsProgramByItsPathOrNotAtAll() {
+    String relative =
+        """
+        100 execveat(3, "tool", ["tool"], 0x7ffc00000000 /* 10 vars */, 0) = 0
+        100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000
+        100 exit_group(0)                     = ?
+        100 +++ exited with 0 +++
+        """;
+    assertThat(reports(relative, true)).extracting(SpaceReport::program).containsExactly("tool");
+    String fexecve =
+        relative.replace("3, \"tool\"", "3, \"\"").replace(", 0) = 0", ", AT_EMPTY_PATH) = 0");
+    assertThat(reports(fexecve, true))
+        .extracting(SpaceReport::program)
+        .containsExactly("the program");
+  }
 }

@@ -195,7 +195,7 @@ class RuntimeMappingsTest {
         18385 restart_syscall(<... resuming interrupted read ...>) = -1 ETIMEDOUT (Connection timed out)
         18371 read(0x4, 0x7f2ff0005c10, 0x1000) = 0x3
         """),
-            List.of(new Snapshot(0, 18359, maps, null, List.of(18359, 18371, 18385))),
+            List.of(new Snapshot(0, 18359, maps, null, List.of(18359, 18371, 18385), null)),
             Explainer.DEFAULT_WINDOW);
     assertThat(out.why(2))
         .isEqualTo(
@@ -332,5 +332,64 @@ class RuntimeMappingsTest {
     Region opened = out.at(3).changes().get(0).after();
     assertThat(opened.perms()).isEqualTo("r--u");
     assertThat(MapsFormat.line(opened)).doesNotContain("?");
+  }
+
+  /** java attached to (run -p): the snapshot at attach names the program /proc/PID/exe links to. */
+  private static final String JAVA_AT_ATTACH =
+      """
+      55e1c0a00000-55e1c0a01000 r--p 00000000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+      55e1c0a01000-55e1c0a02000 r-xp 00001000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+      55e1c0a02000-55e1c0a03000 r--p 00002000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+      55e1c0a03000-55e1c0a04000 r--p 00002000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+      55e1c0a04000-55e1c0a05000 rw-p 00003000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+      7f8eecb76000-7f8eecc7a000 rw-p 00000000 00:00 0
+      7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
+      """;
+
+  /** A new Java thread on a cached stack: HotSpot's guard zone, committed, guarded, uncommitted. */
+  private static final String GUARD_ZONE =
+      """
+      24331 mmap(0x7f8eecc76000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7f8eecc76000
+      24331 mprotect(0x7f8eecc76000, 16384, PROT_NONE) = 0
+      24331 mmap(0x7f8eecc76000, 16384, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f8eecc76000
+      """;
+
+  @Test
+  void aProcessAttachedToIsNamedByItsExeLinkAndItsRuntimesRulesApply() {
+    // without /proc/PID/exe the space ran "the program", and the uncommit of a thread's guard zone
+    // read as a reservation whose owner "the call alone does not tell"
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(GUARD_ZONE + GUARD_ZONE + GUARD_ZONE),
+            List.of(
+                new Snapshot(
+                    0,
+                    24331,
+                    JAVA_AT_ATTACH,
+                    null,
+                    List.of(24331),
+                    "/usr/lib/jvm/java-17-openjdk-amd64/bin/java")),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(1))
+        .contains("the executable /usr/lib/jvm/java-17-openjdk-amd64/bin/java")
+        .contains("r--p 4 KiB rodata (constants, string literals); r--p 4 KiB fits RELRO");
+    assertThat(out.why(3))
+        .startsWith("HotSpot uncommits 16384 bytes at offset 0x0 of the 16384-byte anonymous");
+    // the next threads' zones are parts of the same mapping, not parts of parts
+    assertThat(out.why(7))
+        .contains("at offset 0x0 of the 16384-byte anonymous mapping made at line 1:");
+    assertThat(out.why(9))
+        .contains("at offset 0x0 of the 16384-byte anonymous mapping made at line 1:");
+  }
+
+  @Test
+  void withoutTheExeLinkTheProgramIsNotGuessed() {
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(GUARD_ZONE),
+            List.of(new Snapshot(0, 24331, JAVA_AT_ATTACH)),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(1)).doesNotContain("the executable");
+    assertThat(out.why(3)).doesNotContain("HotSpot");
   }
 }

@@ -31,7 +31,9 @@ class RecordingFormatTest {
 
   private static final List<LiveItem> ITEMS =
       List.of(
-          // run -p: the process's threads as strace attached, which the trace never shows cloned
+          // run -p: the process's threads as strace attached, which the trace never shows cloned,
+          // and
+          // its program, whose execve it never shows
           new MapsSnapshot(
               0,
               42,
@@ -40,7 +42,8 @@ class RecordingFormatTest {
               3,
               40,
               2000,
-              List.of(42, 43, 47)),
+              List.of(42, 43, 47),
+              "/usr/bin/python3.11"),
           new LiveItem.LogLine(
               1,
               "42  1795683651.094989 execve(\"/bin/cat\", [\"cat\"], 0x7ffc /* 2 vars */) = 0 <0.000233>"),
@@ -82,6 +85,8 @@ class RecordingFormatTest {
     MapsSnapshot exit = (MapsSnapshot) back.get(5);
     assertThat(((MapsSnapshot) back.get(0)).tasks()).containsExactly(42, 43, 47);
     assertThat(exit.tasks()).isEmpty();
+    assertThat(((MapsSnapshot) back.get(0)).exe()).isEqualTo("/usr/bin/python3.11");
+    assertThat(exit.exe()).isNull();
     assertThat(exit.missed()).isTrue();
     assertThat(exit.racy()).isTrue();
     assertThat(exit.late()).isTrue();
