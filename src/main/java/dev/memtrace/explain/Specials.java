@@ -498,6 +498,7 @@ final class Specials {
     List<String> evidence = new ArrayList<>();
     String path = null;
     Region prev = null;
+    boolean dynamic = sharedObjects(regions);
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       String what = null;
@@ -517,7 +518,7 @@ final class Specials {
                       + "relocations: what ld.so reads, no code)";
               case IMAGE_TEXT -> "text (code)";
               case IMAGE_RODATA ->
-                  relroPiece(r, i + 1 < regions.size() ? regions.get(i + 1) : null)
+                  dynamic && relroPiece(r, i + 1 < regions.size() ? regions.get(i + 1) : null)
                       ? "fits RELRO (the start of the data segment, .data.rel.ro and .got, which"
                           + " ld.so's _dl_protect_relro makes read-only once it has relocated"
                           + " them: it adjoins the data and continues its file pages)"
@@ -554,8 +555,10 @@ final class Specials {
   /**
    * Whether a read-only piece of an image is the RELRO start of its data segment: the rw-p data
    * follows it at the next address and the next file page, one mapping that mprotect split. The
-   * kernel maps each PT_LOAD on its own, and a linker places the data segment a page (or more) past
-   * where its file offset would put it, so rodata and data do not so adjoin.
+   * kernel maps each PT_LOAD on its own, and GNU ld places the data segment a page past where its
+   * file offset would put it, so its rodata and data do not so adjoin. Only asked of a program with
+   * shared objects mapped: ld.so relocates only a dynamically linked one, and a static Go binary
+   * puts its rodata and data segments so.
    */
   private static boolean relroPiece(Region r, Region next) {
     return next != null
@@ -563,6 +566,16 @@ final class Specials {
         && next.perms().startsWith("rw")
         && Objects.equals(next.path(), r.path())
         && next.offset() == r.offset() + r.size();
+  }
+
+  /** Whether a shared object is mapped among the regions: the program was dynamically linked. */
+  private static boolean sharedObjects(List<Region> regions) {
+    for (Region r : regions) {
+      if (r.path() != null && LoaderRules.shortName(r.path()).contains(".so")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void note(Space sp, Region r, Pending p, long rlimit) {

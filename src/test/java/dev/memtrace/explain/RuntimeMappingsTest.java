@@ -343,6 +343,7 @@ class RuntimeMappingsTest {
       55e1c0a03000-55e1c0a04000 r--p 00002000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
       55e1c0a04000-55e1c0a05000 rw-p 00003000 fe:00 131 /usr/lib/jvm/java-17-openjdk-amd64/bin/java
       7f8eecb76000-7f8eecc7a000 rw-p 00000000 00:00 0
+      7f8eecd00000-7f8eecd26000 r--p 00000000 fe:00 9 /usr/lib/x86_64-linux-gnu/libc.so.6
       7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
       """;
 
@@ -391,5 +392,29 @@ class RuntimeMappingsTest {
             Explainer.DEFAULT_WINDOW);
     assertThat(out.why(1)).doesNotContain("the executable");
     assertThat(out.why(3)).doesNotContain("HotSpot");
+  }
+
+  @Test
+  void aStaticProgramsRodataThatAdjoinsItsDataIsNotRelro() {
+    // a static Go binary attached to: its R segment ends where its RW segment begins, in the file
+    // and in memory, but no ld.so ever relocates it
+    String maps =
+        """
+        00400000-00482000 r-xp 00000000 fe:00 77 /tmp/galloc
+        00482000-00511000 r--p 00082000 fe:00 77 /tmp/galloc
+        00511000-00529000 rw-p 00111000 fe:00 77 /tmp/galloc
+        7ffd95eea000-7ffd95f0b000 rw-p 00000000 00:00 0                          [stack]
+        """;
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(
+                "5150 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) ="
+                    + " 0x7f0000000000\n"),
+            List.of(new Snapshot(0, 5150, maps, null, List.of(5150), "/tmp/galloc")),
+            Explainer.DEFAULT_WINDOW);
+    assertThat(out.why(1))
+        .contains("the executable /tmp/galloc")
+        .contains("r--p 572 KiB rodata")
+        .doesNotContain("RELRO");
   }
 }
