@@ -27,8 +27,8 @@ final class ProcessCalls {
     for (String name : new String[] {"clone", "clone3", "fork", "vfork"}) {
       h.put(name, (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child()));
     }
-    h.put("execve", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
-    h.put("execveat", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.line()));
+    h.put("execve", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.ref()));
+    h.put("execveat", (m, t, e, a) -> execve(m, t, ((Execve) a).path(), e.ref()));
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.returned()));
     }
