@@ -29,7 +29,7 @@ public final class CallHistory {
       return;
     }
     if (MemoryModel.isMemoryCall(c.name()) || c.name().startsWith("execve")) {
-      texts.put(c.line(), c.source().oneLine());
+      texts.put(c.ref(), c.source().oneLine());
     }
     if (made.isEmpty()) {
       return;
@@ -42,7 +42,7 @@ public final class CallHistory {
     for (RegionChange ch : made) {
       Region after = ch.after();
       if (after != null) {
-        m.put(after.start(), new long[] {after.end(), c.line()});
+        m.put(after.start(), new long[] {after.end(), c.ref()});
       }
     }
   }

@@ -59,8 +59,9 @@ final class Ctx {
     return ev.name();
   }
 
+  /** The call's line as sentences cite it: its reference ({@link dev.memtrace.trace.SetLines}). */
   int line() {
-    return ev.source() == null ? 0 : ev.source().line();
+    return ev.source() == null ? 0 : ev.source().ref();
   }
 
   /** Argument i as printed, or null. */

@@ -68,7 +68,7 @@ final class MemoryCalls {
           }
           boolean fresh = t.mm.freshExec;
           t.mm.freshExec = false;
-          Outcome o = MemoryOps.brk(t.mm, req.getAsLong(), a.returned(), fresh, e.line());
+          Outcome o = MemoryOps.brk(t.mm, req.getAsLong(), a.returned(), fresh, e.ref());
           return unseen == Outcome.NONE ? o : unseen;
         });
     h.put(
@@ -114,7 +114,7 @@ final class MemoryCalls {
           long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
           String name = String.format("/SYSV%08x (deleted)", key);
           return MemoryOps.shmat(
-              t.mm, a.returned(), size, flags, name, id.orElse(0) + (1L << 40), e.line());
+              t.mm, a.returned(), size, flags, name, id.orElse(0) + (1L << 40), e.ref());
         });
     h.put(
         "shmdt",
@@ -151,7 +151,7 @@ final class MemoryCalls {
               Backing.unknown("[unknown]"),
               a.offset().orElse(0),
               result,
-              e.line(),
+              e.ref(),
               0);
       return withNotes(o, notes);
     }
@@ -192,7 +192,7 @@ final class MemoryCalls {
             backing,
             a.offset().orElse(0),
             result,
-            e.line(),
+            e.ref(),
             m.newKey());
     return withNotes(o, notes);
   }
@@ -222,11 +222,11 @@ final class MemoryCalls {
     }
     List<RegionChange> placed =
         ExecImages.relro(
-            m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.line());
+            m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.ref());
     if (placed.isEmpty()) {
       m.elfProblem(
           "line "
-              + e.line()
+              + e.ref()
               + " looks like ld.so's RELRO mprotect of memory the kernel mapped at execve, but its"
               + " length fits the RELRO segment of none of "
               + String.join(", ", t.mm.unplacedImages())
@@ -260,7 +260,7 @@ final class MemoryCalls {
             newLen.getAsLong(),
             flags.orElse(0),
             a.returned(),
-            e.line()),
+            e.ref()),
         notes);
   }
 

@@ -28,7 +28,7 @@ final class ProcessCalls {
       h.put(name, (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child()));
     }
     for (String name : new String[] {"execve", "execveat"}) {
-      h.put(name, (m, t, e, a) -> execve(m, t, (Execve) a, e.line()));
+      h.put(name, (m, t, e, a) -> execve(m, t, (Execve) a, e.ref()));
     }
     for (String name : new String[] {"set_tid_address", "gettid", "getpid"}) {
       h.put(name, (m, t, e, a) -> named(m, t, e.pid(), a.returned()));

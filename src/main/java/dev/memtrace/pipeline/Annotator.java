@@ -8,6 +8,8 @@ import dev.memtrace.explain.Explainer;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.trace.SetLines;
 import dev.memtrace.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +32,25 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
    *     (no explanations), anything else: everything
    */
   Annotator(List<Snapshot> snapshots, String stages) {
-    this(snapshots, stages, UnaryOperator.identity(), true, null);
+    this(snapshots, stages, UnaryOperator.identity(), true, null, SetLines.ONE);
   }
 
   /**
    * @param reports whether {@link #reports()} will be asked for (a summary, the HTML report)
    * @param files where the ELF headers of the programs execve maps are read, or null for none; what
    *     they lay out rides as learnt regions (the picture), not as the calls' changes
+   * @param set how the input's lines are numbered: in an {@code -ff} set the stages cite lines by
+   *     reference, and each sentence is told here for its event's file
    */
   Annotator(
       List<Snapshot> snapshots,
       String stages,
       UnaryOperator<AnnotatedEvent> afterModel,
       boolean reports,
-      ElfFiles files) {
+      ElfFiles files,
+      SetLines set) {
     this.afterModel = afterModel;
+    this.set = set;
     boolean withModel = !"parse".equals(stages);
     this.model = withModel ? new ModelStage(new MemoryModel(files, null), snapshots, true) : null;
     this.explainOn = withModel && !"model".equals(stages);
@@ -56,6 +62,7 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
   }
 
   private final boolean explainOn;
+  private final SetLines set;
 
   @Override
   public void accept(TraceEvent e, List<AnnotatedEvent> out) {
@@ -75,13 +82,37 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
   /** Passes an event the model annotated to the explain stage, or on when it is off. */
   private void explained(AnnotatedEvent a, TraceEvent e, List<AnnotatedEvent> out) {
     if (explainOn) {
+      int from = out.size();
       try {
         explain.accept(a, out);
       } catch (RuntimeException x) {
         throw new StageFailure("explain", e, x);
       }
+      cited(out, from);
     } else {
       out.add(a);
+    }
+  }
+
+  /**
+   * Tells the sentences of the events from index {@code from} on for their own files: in an {@code
+   * -ff} set a line another file holds says which file (a single log's are left as they are).
+   */
+  private void cited(List<AnnotatedEvent> out, int from) {
+    if (!set.several()) {
+      return;
+    }
+    for (int i = from; i < out.size(); i++) {
+      AnnotatedEvent a = out.get(i);
+      if (a.why().isEmpty()) {
+        continue;
+      }
+      int own = set.file(a.event().ref());
+      List<Explanation> why = new ArrayList<>(a.why().size());
+      for (Explanation x : a.why()) {
+        why.add(x.cited(set, own));
+      }
+      out.set(i, a.withWhy(why));
     }
   }
 
@@ -114,7 +145,9 @@ final class Annotator implements ReadAhead.Step<TraceEvent, AnnotatedEvent> {
     }
     try {
       if (explainOn) {
+        int from = out.size();
         out.addAll(explain.finish());
+        cited(out, from);
       }
       return out;
     } catch (RuntimeException x) {

@@ -33,6 +33,7 @@ import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.EventSource;
 import dev.memtrace.trace.MergedReader;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.SetLines;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import dev.memtrace.trace.UnparsedEvent;
@@ -130,6 +131,9 @@ public final class Pipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
+  /** How the lines of the input are numbered and cited: several files of an -ff set, or one. */
+  private SetLines setLines = SetLines.ONE;
+
   /** Where a live run reads the files it runs (set by {@link #live} before rendering), or null. */
   private ElfFiles liveFiles;
 
@@ -152,6 +156,9 @@ public final class Pipeline {
     String clash = outputClash(inputs);
     if (clash != null) {
       return fail(clash);
+    }
+    if (inputs.size() > 1) {
+      setLines = new SetLines(inputs.stream().map(AnalyzeInputs.Input::name).toList());
     }
     List<Snapshot> snaps = List.of();
     if (options.snapshots() != null) {
@@ -365,7 +372,8 @@ public final class Pipeline {
         options.summary() != AnalyzeOptions.Summary.none
             || options.format() == AnalyzeOptions.Format.html;
     Annotator annotate =
-        new Annotator(snaps, options.stages(), caveats::attach, reports, elfFiles(inputs));
+        new Annotator(
+            snaps, options.stages(), caveats::attach, reports, elfFiles(inputs), setLines);
     annotator = annotate;
     Renderer renderer;
     try {
@@ -410,13 +418,13 @@ public final class Pipeline {
       if (options.summary() != AnalyzeOptions.Summary.none && !page) {
         // The producer thread has finished (next() returned null): its results are visible.
         if (options.format() == AnalyzeOptions.Format.jsonl) {
-          SummaryJson.write(out, annotate.reports(), annotate.stats());
+          SummaryJson.write(out, annotate.reports(), annotate.stats(), setLines);
         } else {
           Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
           if (timeline) {
             w.write("\n");
           }
-          SummaryText.write(w, annotate.reports(), annotate.stats());
+          SummaryText.write(w, annotate.reports(), annotate.stats(), setLines);
         }
         out.flush();
       }
@@ -486,7 +494,7 @@ public final class Pipeline {
     // the paths are the trace's bytes: shown as a terminal can show them
     err.println(
         "memtrace: "
-            + RawText.terminal(problems.get(0))
+            + RawText.terminal(setLines.resolve(problems.get(0), -1))
             + more
             + (liveFiles == null && recording == null
                 ? "; --root DIR reads a copy of the traced machine's files"
@@ -538,9 +546,10 @@ public final class Pipeline {
       return new TraceReader(new LiveItemStream(recording, snapshots), null, null);
     }
     List<TraceReader> readers = new ArrayList<>();
-    for (AnalyzeInputs.Input in : inputs) {
+    for (int k = 0; k < inputs.size(); k++) {
+      AnalyzeInputs.Input in = inputs.get(k);
       InputStream s = in.path() == null ? System.in : Files.newInputStream(in.path());
-      readers.add(new TraceReader(s, in.name(), in.pid()));
+      readers.add(new TraceReader(s, in.name(), in.pid(), setLines, k));
     }
     return readers.size() == 1 ? readers.get(0) : new MergedReader(readers);
   }
@@ -551,7 +560,10 @@ public final class Pipeline {
     Renderer r =
         switch (options.format()) {
           case jsonl -> new JsonlRenderer(out, inputs.size() > 1);
-          case html -> new HtmlRenderer(out, classes, title).withSummary(annotate::reports);
+          case html ->
+              new HtmlRenderer(out, classes, title)
+                  .withSummary(annotate::reports)
+                  .withLines(setLines);
           case perfetto -> new PerfettoRenderer(out, classes, title);
           case text -> new TextRenderer(out, Terminal.colour(options, stdout));
         };

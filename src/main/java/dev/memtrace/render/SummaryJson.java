@@ -7,6 +7,7 @@ import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.SetLines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -22,6 +23,17 @@ public final class SummaryJson {
   private SummaryJson() {}
 
   public static void write(OutputStream out, List<SpaceReport> spaces, ExplainStats stats)
+      throws IOException {
+    write(out, spaces, stats, SetLines.ONE);
+  }
+
+  /**
+   * As {@link #write(OutputStream, List, ExplainStats)}; in an {@code -ff} set ({@code set} has
+   * several files) {@code peak_line} and {@code peak_table_line} are lines of the files {@code
+   * peak_file} and {@code peak_table_file} name.
+   */
+  public static void write(
+      OutputStream out, List<SpaceReport> spaces, ExplainStats stats, SetLines set)
       throws IOException {
     try (JsonGenerator g =
         new JsonFactory()
@@ -46,8 +58,12 @@ public final class SummaryJson {
         g.writeBooleanField("end_from_model", r.fromModel());
         tally(g, "end", r.end());
         tally(g, "peak", r.peak());
-        g.writeNumberField("peak_line", r.peakLine());
-        g.writeNumberField("peak_table_line", r.peakTableLine());
+        g.writeNumberField("peak_line", set.line(r.peakLine()));
+        g.writeNumberField("peak_table_line", set.line(r.peakTableLine()));
+        if (set.several()) {
+          g.writeStringField("peak_file", set.name(set.file(r.peakLine())));
+          g.writeStringField("peak_table_file", set.name(set.file(r.peakTableLine())));
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -7,6 +7,7 @@ import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.timeline.RegionClass;
+import dev.memtrace.trace.SetLines;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashSet;
@@ -25,10 +26,19 @@ public final class SummaryText {
 
   public static void write(Writer w, List<SpaceReport> spaces, ExplainStats stats)
       throws IOException {
+    write(w, spaces, stats, SetLines.ONE);
+  }
+
+  /**
+   * As {@link #write(Writer, List, ExplainStats)}; {@code set} tells the lines of an {@code -ff}
+   * set's files apart: there a peak's line names its file ("line 4 of trace.23016").
+   */
+  public static void write(Writer w, List<SpaceReport> spaces, ExplainStats stats, SetLines set)
+      throws IOException {
     StringBuilder b = new StringBuilder();
     b.append("== summary ==\n");
     for (SpaceReport r : spaces) {
-      space(b, r);
+      space(b, r, set);
     }
     b.append(String.format(Locale.ROOT, "%n%-22s %8s %7s%n", "syscall", "calls", "errors"));
     for (Map.Entry<String, ExplainStats.Count> e : stats.calls().entrySet()) {
@@ -55,11 +65,11 @@ public final class SummaryText {
     w.flush();
   }
 
-  private static void space(StringBuilder b, SpaceReport r) {
+  private static void space(StringBuilder b, SpaceReport r, SetLines set) {
     b.append(
         String.format(
             Locale.ROOT,
-            "%n%s%s: %s at the end in %d regions%s; peak %s at line %d%s%n",
+            "%n%s%s: %s at the end in %d regions%s; peak %s at line %s%s%n",
             r.pids().equals(List.of(-1))
                 ? ""
                 : "process " + (r.pids().size() == 1 ? r.pids().get(0) : r.pids().toString()) + " ",
@@ -68,10 +78,10 @@ public final class SummaryText {
             count(r.end()),
             r.fromModel() ? " (the model's view)" : " (regions the trace made)",
             Human.bytes(r.peak().total()),
-            r.peakLine(),
+            set.cite(r.peakLine(), -1),
             " (regions the trace made"
                 + (r.peakTableLine() != r.peakLine()
-                    ? "; the table is from line " + r.peakTableLine() + ", within 5%"
+                    ? "; the table is from line " + set.cite(r.peakTableLine(), -1) + ", within 5%"
                     : "")
                 + ")"));
     b.append(

@@ -71,6 +71,11 @@ public record AnnotatedEvent(
     return c == null ? null : c.label;
   }
 
+  /** The same event with other reasons. */
+  public AnnotatedEvent withWhy(List<Explanation> newWhy) {
+    return new AnnotatedEvent(event, changes, checks, buffer, newWhy, classes, who, learnt, call);
+  }
+
   /** An event no stage after the parser has read. */
   public static AnnotatedEvent bare(TraceEvent event) {
     return new AnnotatedEvent(

@@ -1,5 +1,7 @@
 package dev.memtrace.timeline;
 
+import dev.memtrace.trace.SetLines;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -40,6 +42,21 @@ public record Explanation(String rule, String text, Basis basis, List<String> ev
     }
   }
 
+  /**
+   * The sentence told for an event of file {@code own} of an {@code -ff} set: the lines it cites
+   * (written as references) each name their file when it is another ({@link SetLines#resolve}).
+   */
+  public Explanation cited(SetLines set, int own) {
+    if (!set.several()) {
+      return this;
+    }
+    List<String> ev = new ArrayList<>(evidence.size());
+    for (String e : evidence) {
+      ev.add(set.resolve(e, own));
+    }
+    return new Explanation(rule, set.resolve(text, own), basis, ev);
+  }
+
   /** The log lines the sentence rests on: the event's own line and every "line N" it cites. */
   public SortedSet<Integer> lines(int own) {
     SortedSet<Integer> out = new TreeSet<>();
@@ -53,7 +70,13 @@ public record Explanation(String rule, String text, Basis basis, List<String> ev
     return out;
   }
 
-  private static final Pattern LINE = Pattern.compile("\\blines? (\\d+)(?:(?:, | and | to )\\d+)*");
+  /**
+   * A cited line, or a list or range of them; "line 12 of trace.23016" is another file's line in an
+   * {@code -ff} set ({@link SetLines#resolve}), not one of the event's own file's, and is left out.
+   */
+  private static final Pattern LINE =
+      Pattern.compile("\\blines? (\\d+)(?!\\d| of )(?:(?:, | and | to )\\d+(?!\\d| of ))*");
+
   private static final Pattern NUMBER = Pattern.compile("\\d+");
 
   /**

@@ -198,7 +198,8 @@ final class Assembler {
               u.source().file(),
               u.source().line(),
               u.source().text() + "\n" + r.source().text(),
-              r.source().endLine());
+              r.source().endLine(),
+              u.source().ref());
       prefix = r.prefix().pid() == null ? u.prefix() : u.prefix().withPid(r.prefix().pid());
       body = u.name() + "(" + u.argsText() + r.rest();
       how = SyscallEvent.Completion.JOINED;
@@ -277,7 +278,8 @@ final class Assembler {
             open.source().file(),
             open.source().line(),
             open.source().text() + "\n" + next.text(),
-            next.endLine());
+            next.endLine(),
+            open.source().ref());
     Piece p = parser.parse(openText.toString(), src);
     if (p instanceof Piece.Open o) {
       if (openLines < MAX_JOIN_LINES && openText.length() < MAX_JOIN_CHARS) {

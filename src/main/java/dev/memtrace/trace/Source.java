@@ -4,13 +4,20 @@ package dev.memtrace.trace;
  * Where an event came from: the file (null for standard input or a live run), the 1-based line
  * number in it, and the raw text of that line (for a call split into unfinished/resumed halves, the
  * text of both halves joined by a newline; the line number is the first half's, and {@code endLine}
- * the last half's: the line at which the call had returned).
+ * the last half's: the line at which the call had returned). {@code ref} is the line as the stages
+ * after parsing keep and cite it: the line itself in a single log, the line's reference in an
+ * {@code -ff} set ({@link SetLines}).
  */
-public record Source(String file, int line, String text, int endLine) {
+public record Source(String file, int line, String text, int endLine, int ref) {
 
   /** A source on one line. */
   public Source(String file, int line, String text) {
     this(file, line, text, line);
+  }
+
+  /** A source of a single log (its reference is its line). */
+  public Source(String file, int line, String text, int endLine) {
+    this(file, line, text, endLine, line);
   }
 
   /**

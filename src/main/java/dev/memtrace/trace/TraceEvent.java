@@ -11,8 +11,17 @@ public sealed interface TraceEvent
 
   Prefix prefix();
 
+  /** The 1-based line in its file, as the output shows it. */
   default int line() {
     return source().line();
+  }
+
+  /**
+   * The line as the stages after parsing keep and cite it: {@link #line()} in a single log, its
+   * reference in an {@code -ff} set ({@link SetLines}).
+   */
+  default int ref() {
+    return source().ref();
   }
 
   default Integer pid() {

@@ -34,6 +34,8 @@ public final class TraceReader implements EventSource {
   private final Assembler assembler;
   private final ArrayDeque<TraceEvent> out;
   private final Integer forcedPid;
+  private final SetLines set;
+  private final int index;
   private String carry;
   private int carryLine;
   private boolean finished;
@@ -45,11 +47,26 @@ public final class TraceReader implements EventSource {
    * @param forcedPid the pid of every event whose line has none ({@code -ff} files), or null
    */
   public TraceReader(InputStream in, String file, Integer forcedPid) {
+    this(in, file, forcedPid, SetLines.ONE, 0);
+  }
+
+  /**
+   * @param set the numbering of the set this file belongs to ({@link SetLines#ONE} for one log)
+   * @param index this file's place in it
+   */
+  public TraceReader(InputStream in, String file, Integer forcedPid, SetLines set, int index) {
     this.lines = new LineReader(in);
     this.parser = new LineParser(file);
     this.assembler = new Assembler(parser);
     this.out = assembler.output();
     this.forcedPid = forcedPid;
+    this.set = set;
+    this.index = index;
+  }
+
+  /** A source of one line of this file. */
+  private Source source(int no, String text) {
+    return new Source(parser.file(), no, text, no, set.ref(index, no));
   }
 
   /** Parses a whole text (tests, small inputs). */
@@ -115,7 +132,7 @@ public final class TraceReader implements EventSource {
       return false;
     }
     String notice = line.substring(start);
-    assembler.accept(new Piece.Done(Notices.parse(new Source(parserFile(), no, notice), notice)));
+    assembler.accept(new Piece.Done(Notices.parse(source(no, notice), notice)));
     carry = line.substring(0, start);
     carryLine = no;
     return true;
@@ -155,7 +172,7 @@ public final class TraceReader implements EventSource {
   }
 
   private void feed(String text, int no, String raw) {
-    Source src = new Source(parser.file(), no, raw);
+    Source src = source(no, raw);
     Piece piece;
     try {
       piece = parser.parse(text, src);

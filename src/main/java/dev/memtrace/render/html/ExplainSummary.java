@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The explain stage's summary ({@code --summary}) as the page embeds it: per address space, its
@@ -26,19 +27,23 @@ final class ExplainSummary {
   private ExplainSummary() {}
 
   /** Writes the summary as {@code g}'s next value, one space at a time. */
-  static void write(JsonGenerator g, List<SpaceReport> reports) throws IOException {
+  static void write(JsonGenerator g, List<SpaceReport> reports, IntFunction<Object> line)
+      throws IOException {
     g.writeStartArray();
     for (SpaceReport r : reports) {
-      DataJson.write(g, space(r));
+      DataJson.write(g, space(r, line));
     }
     g.writeEndArray();
   }
 
-  private static Map<String, Object> space(SpaceReport r) {
+  /**
+   * @param line how the page cites a line: the peak's
+   */
+  private static Map<String, Object> space(SpaceReport r, IntFunction<Object> line) {
     Map<String, Object> sp = new LinkedHashMap<>();
     sp.put("program", r.program());
     sp.put("pids", r.pids());
-    sp.put("peakLine", r.peakLine());
+    sp.put("peakLine", line.apply(r.peakLine()));
     sp.put("fromModel", r.fromModel());
     Set<RegionClass> classes = new LinkedHashSet<>();
     for (RegionClass c : RegionClass.values()) {

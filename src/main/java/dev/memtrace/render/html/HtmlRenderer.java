@@ -6,6 +6,7 @@ import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Renderer;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.trace.SetLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,15 @@ public final class HtmlRenderer implements Renderer {
     this.data = new ReportData(classes);
     this.meta = new LinkedHashMap<>();
     meta.put("title", title);
+  }
+
+  /**
+   * How the input's lines are numbered: in an {@code -ff} set the line a region was made at, and
+   * the peak's, name their file ("12 of trace.23016").
+   */
+  public HtmlRenderer withLines(SetLines set) {
+    data.lines(set);
+    return this;
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.ExitEvent;
 import dev.memtrace.trace.NoticeEvent;
+import dev.memtrace.trace.SetLines;
 import dev.memtrace.trace.SignalEvent;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
@@ -470,7 +471,7 @@ final class ReportData implements AutoCloseable {
     g.writeFieldName("summary");
     DataJson.write(g, totals.summary(endRegions));
     g.writeFieldName("explain");
-    ExplainSummary.write(g, explain);
+    ExplainSummary.write(g, explain, this::origin);
     g.writeEndObject();
   }
 
@@ -563,12 +564,27 @@ final class ReportData implements AutoCloseable {
     regionColumns.add("size", r.size());
     regionColumns.add("perm", strings.id(r.perms()));
     regionColumns.add("path", strings.id(Texts.name(r.path())));
-    regionColumns.add("origin", r.originLine());
+    regionColumns.add("origin", origin(r.originLine()));
     // how much of it the call on that line made: all of it unless the kernel merged other calls'
     // memory into the same area
     regionColumns.add("made", r.madeBytes());
     regionColumns.add("learnt", strings.id(r.learnt().words()));
     return id;
+  }
+
+  private SetLines set = SetLines.ONE;
+
+  /** How the input's lines are numbered ({@link HtmlRenderer#withLines}). */
+  void lines(SetLines numbering) {
+    this.set = numbering;
+  }
+
+  /**
+   * A line the page cites as "made at line N": the line itself (0 for none), or in an {@code -ff}
+   * set the line with its file ("12 of trace.23016").
+   */
+  Object origin(int ref) {
+    return ref <= 0 || !set.several() ? (Object) ref : set.cite(ref, -1);
   }
 
   private static double round(double v) {
