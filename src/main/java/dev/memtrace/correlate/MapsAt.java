@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * <p>"After line N" means after every call that had returned by the time line N was read: a call
  * split into unfinished and resumed halves counts at its resumed line (its memory changes at exit).
  * Snapshots on lines up to N are applied first. The pid is that of the event on line N, or of the
- * latest event before it; {@code ?} when the log has no pids at all. A process that is not known
- * (never named by a call) or has exited prints a {@code #} comment instead of regions.
+ * latest event before it; none when the log has no pids at all. A process that is not known (never
+ * named by a call) or has exited prints a {@code #} comment instead of regions.
  *
  * <p>A log read from a file is read twice: {@link #scan} learns where the kernel placed each
  * position-independent program and loader (from ld.so's RELRO mprotect, which comes after the first
@@ -201,7 +201,8 @@ public final class MapsAt {
   public static final String NONE =
       "# no address space known for this process at this line (not yet seen, or exited)";
 
+  /** "# line LINE pid PID", or no pid for a log without them (strace without -f). */
   public static String header(At at) {
-    return "# line " + at.line() + " pid " + (at.anyPid() ? String.valueOf(at.pid()) : "?");
+    return "# line " + at.line() + (at.anyPid() ? " pid " + at.pid() : " (the log shows no pids)");
   }
 }

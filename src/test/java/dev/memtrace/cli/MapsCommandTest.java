@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,20 @@ class MapsCommandTest {
         .as("with no file to read, execve regions appear only from snapshots")
         .doesNotContain("[stack]")
         .doesNotContain("/usr/bin/cat");
+  }
+
+  @Test
+  void aLogWithoutPidsHasNoPlaceholderForOne(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("nopid.log");
+    Files.writeString(
+        log,
+        "execve(\"/bin/true\", [\"true\"], 0x7ffc /* 2 vars */) = 0\n"
+            + "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+            + " = 0x7f0000000000\n");
+    Run r = run("maps", "--at", "2", "--root", dir.toString(), log.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .startsWith("# line 2 (the log shows no pids)\n7f0000000000-7f0000002000 rw-p");
   }
 
   static Stream<Arguments> snapshots() {
