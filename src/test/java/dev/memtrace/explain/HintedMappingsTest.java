@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runtimes whose allocators ask mmap for an address (lines of strace -f -tt -T of LuaJIT 2.1 and
  * Guile 3.0 on Debian 12): glibc malloc maps its chunks at NULL, so such a mapping is the
- * runtime's.
+ * runtime's, and a mapping it moves with mremap is named by the call that moved it.
  */
 class HintedMappingsTest {
 
@@ -25,6 +25,8 @@ class HintedMappingsTest {
         16781 04:47:46.353033 mmap(0x7f4a6e588000, 131072, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f4a6e548000 <0.000035>
         16781 04:47:46.356950 mmap(0x7f4a6e4e8000, 131072, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f4a6e4a8000 <0.000019>
         16781 04:47:46.357408 mmap(0x7f4a6e4c8000, 135168, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f4a6e487000 <0.003040>
+        16781 04:47:46.367113 mremap(0x7f4a6e487000, 135168, 266240, MREMAP_MAYMOVE) = 0x7f4a6e386000 <0.000149>
+        16781 04:47:46.375280 mremap(0x7f4a6e386000, 266240, 528384, MREMAP_MAYMOVE) = 0x7f4a6e1a5000 <0.000083>
         """);
     assertThat(out.why(6))
         .startsWith(
@@ -42,6 +44,13 @@ class HintedMappingsTest {
     assertThat(out.why(8))
         .startsWith("a direct anonymous mmap of 135168 bytes (PROT_READ|PROT_WRITE) asked for at")
         .contains("The hint is where the 131072-byte anonymous mapping made at line 7 ends");
+    assertThat(out.why(9))
+        .startsWith("grows the 135168-byte anonymous mapping made at line 8 from");
+    // moved by line 9: 266240 bytes at 0x7f4a6e386000 are line 9's, not line 8's
+    assertThat(out.why(10))
+        .startsWith(
+            "grows the 266240-byte anonymous mapping (mremap of the one made at line 8) made at"
+                + " line 9 from 266240 to 528384 bytes");
   }
 
   @Test
