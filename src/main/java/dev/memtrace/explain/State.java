@@ -84,6 +84,7 @@ final class State {
         sp.tags.remove(a, end);
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
+          sp.startupCache = false;
         }
       }
       case "mprotect", "pkey_mprotect" -> {
