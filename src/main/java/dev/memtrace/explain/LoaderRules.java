@@ -29,7 +29,7 @@ final class LoaderRules {
               anon(),
               addrNull(),
               prot("PROT_READ", "PROT_WRITE"),
-              startup(),
+              c -> startup().test(c) || relocating(c),
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
               lengthBelow(1 << 20))
           .frames("__minimal_malloc")
@@ -71,6 +71,7 @@ final class LoaderRules {
             .effect(
                 (c, before) -> {
                   c.sp.cacheAddress = c.result();
+                  c.sp.startupCache = !c.sp.tlsInstalled && !c.sp.mallocStarted;
                   c.sp.preloadAsked = false;
                 })
             .says(
@@ -504,9 +505,36 @@ final class LoaderRules {
         .tag(RegionClass.IMAGE_RELRO, (who == null ? "" : shortName(who) + " ") + "relro", who);
   }
 
+  /**
+   * After TLS_INIT_TP, before malloc: ld.so still relocates the objects, through its minimal malloc
+   * (dl_main calls __rtld_malloc_init_real after relocating them, then unmaps ld.so.cache).
+   */
+  static boolean relocating(Ctx c) {
+    return c.sp.tlsInstalled
+        && !c.sp.mallocStarted
+        && c.sp.startupCache
+        && c.sp.cacheAddress != -1
+        && !midwayUnknown(c);
+  }
+
   private static Said minimalMalloc(Ctx c) {
     long len = c.length();
     long maxRequest = len - Glibc.PAGE;
+    if (c.sp.tlsInstalled) {
+      return Said.of(
+              "fits ld.so's minimal malloc (__minimal_malloc), which maps ALIGN_UP(request, "
+                  + "4096) plus one extra page: a request of at most "
+                  + maxRequest
+                  + " bytes. The thread pointer is set, but ld.so is still relocating the objects"
+                  + " (its /etc/ld.so.cache is still mapped: dl_main unmaps it once relocation is"
+                  + " done) and libc's malloc is not in use before then (dl_main switches to it"
+                  + " with __rtld_malloc_init_real after relocating), so an allocation while it"
+                  + " relocates still comes from there. It stays for the whole run",
+              Basis.PATTERN,
+              "ALIGN_UP(n, 4096) + 4096 = " + len + " → n ≤ " + maxRequest,
+              "after arch_prctl(ARCH_SET_FS), before ld.so.cache's munmap and any malloc brk")
+          .tag(RegionClass.LOADER_MALLOC, "ld.so minimal-malloc pages");
+    }
     return Said.of(
             "ld.so's minimal malloc (__minimal_malloc, before libc's malloc exists) maps "
                 + "ALIGN_UP(request, 4096) plus one extra page: a request of at most "

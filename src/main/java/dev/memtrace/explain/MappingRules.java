@@ -797,6 +797,9 @@ final class MappingRules {
               "no brk since execve")
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
+    if (c.addr() != 0 && !c.mapFlags().contains("MAP_FIXED")) {
+      return hinted(c);
+    }
     if (len >= smallest) {
       return null;
     }
@@ -823,6 +826,79 @@ final class MappingRules {
                 + " > "
                 + len)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
+  /**
+   * A read-write anonymous mmap asked for at an address (a hint: no MAP_FIXED). glibc malloc maps
+   * its chunks at NULL (sysmalloc_mmap), and only a new arena's PROT_NONE reservation at a hint
+   * (new_heap), so the program or a runtime's own allocator made it. A hint where an earlier
+   * mapping ends fits an allocator that asks for each mapping right after its last one: Boehm GC's
+   * GC_unix_mmap_get_mem (os_dep.c: last_addr = result + bytes) and LuaJIT's mmap_probe
+   * (lj_alloc.c: hint_addr = addr + size) do.
+   */
+  private static Said hinted(Ctx c) {
+    long hint = c.addr();
+    List<String> evidence = new ArrayList<>();
+    evidence.add("address argument " + hex(hint) + " without MAP_FIXED");
+    String chain = "";
+    TagMap.Span prev = c.sp.tags.at(hint - 1);
+    if (prev != null && prev.end() == hint && prev.tag().line() < c.line()) {
+      chain =
+          ". The hint is where "
+              + MallocRules.the(prev.tag().what())
+              + " made at line "
+              + prev.tag().line()
+              + " ends: "
+              + hintChainAllocator(c.sp);
+      evidence.add(hex(hint) + " = the end of the range made at line " + prev.tag().line());
+    }
+    String placed =
+        c.result() == hint
+            ? "; the kernel placed it at the hint"
+            : "; the range at the hint was not free (or not allowed), so the kernel placed it at "
+                + hex(c.result())
+                + " instead (without MAP_FIXED the address is only a hint: mmap(2))";
+    return Said.of(
+            "a direct anonymous mmap of "
+                + c.length()
+                + " bytes ("
+                + c.protText()
+                + ") asked for at "
+                + hex(hint)
+                + ": glibc malloc never passes an address for its chunks (sysmalloc_mmap maps at "
+                + "NULL), so the program or a library, such as a runtime's own allocator, asked "
+                + "the kernel for it itself"
+                + placed
+                + chain,
+            Basis.ARITHMETIC,
+            evidence.toArray(String[]::new))
+        .tag(RegionClass.ANON, c.length() + "-byte anonymous mapping");
+  }
+
+  /** Who asks for each mapping where its last one ended, by what the process loaded. */
+  private static String hintChainAllocator(Space sp) {
+    boolean luajit = sp.program().startsWith("luajit");
+    boolean boehm = false;
+    for (TagMap.Span s : sp.tags.all()) {
+      String o = s.tag().object();
+      if (o != null && s.tag().cls().isImage()) {
+        String n = LoaderRules.shortName(o);
+        boehm |= n.startsWith("libgc.so");
+        luajit |= n.startsWith("libluajit");
+      }
+    }
+    if (boehm) {
+      return "fits Boehm GC (libgc, loaded here), whose GC_unix_mmap_get_mem (os_dep.c) asks for "
+          + "each new heap block at last_addr, where its last one ended; the collector manages "
+          + "this memory itself, not glibc malloc";
+    }
+    if (luajit) {
+      return "fits LuaJIT's own allocator, whose mmap_probe (lj_alloc.c) asks for each new "
+          + "mapping at hint_addr, where its last one ended; LuaJIT manages this memory itself, "
+          + "not glibc malloc";
+    }
+    return "fits an allocator that asks for each new mapping right after its last one, as Boehm "
+        + "GC's GC_unix_mmap_get_mem (os_dep.c) and LuaJIT's mmap_probe (lj_alloc.c) do";
   }
 
   private static Said unmapKnown(Ctx c) {

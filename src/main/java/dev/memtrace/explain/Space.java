@@ -167,6 +167,13 @@ final class Space {
   /** The path of ld.so.cache's mapping, to recognise its munmap. */
   long cacheAddress = -1;
 
+  /**
+   * ld.so mapped /etc/ld.so.cache at startup (before the thread pointer and malloc) and has not
+   * unmapped it yet: dl_main unmaps it (_dl_unload_cache) only once it has relocated the objects,
+   * which it does with its minimal malloc still in place after TLS_INIT_TP.
+   */
+  boolean startupCache;
+
   Loading loading;
 
   /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */

@@ -84,6 +84,7 @@ final class State {
         sp.tags.remove(a, end);
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
+          sp.startupCache = false;
         }
       }
       case "mprotect", "pkey_mprotect" -> {
@@ -110,6 +111,20 @@ final class State {
         Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null, c.line());
         if (said != null && said.cls() != null) {
           t = new Tag(said.cls(), said.what(), t.object(), c.line());
+        } else if (s != null
+            && t.cls() == RegionClass.ANON
+            && (start != old || c.newLength() != c.length())) {
+          // the program's own mapping, moved or resized: its size and place are this call's now,
+          // so a later call names this line, not the mmap that made the old one
+          t =
+              new Tag(
+                  RegionClass.ANON,
+                  c.newLength()
+                      + "-byte anonymous mapping (mremap of the one made at line "
+                      + t.line()
+                      + ")",
+                  t.object(),
+                  c.line());
         }
         sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
