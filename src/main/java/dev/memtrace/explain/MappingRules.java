@@ -931,6 +931,47 @@ final class MappingRules {
    * _dl_unmap_segments unmaps from its first segment's start to the end of its last, .bss
    * included), or several ranges, each named.
    */
+  private static final String UNSEEN = "memory the trace did not show being made";
+
+  /** Past this many pieces, an unmap over many mappings names the first and last few. */
+  private static final int MAX_PIECES = 6;
+
+  /**
+   * The pieces an unmap runs over, the middle ones counted when there are many (an allocator
+   * releasing hundreds of merged mappings at once): "N more pieces (made between lines A and B)".
+   */
+  private static List<String> shortened(List<String> parts, List<Integer> lines) {
+    if (parts.size() <= MAX_PIECES) {
+      return parts;
+    }
+    int head = 3;
+    int tail = parts.size() - 2;
+    int lo = Integer.MAX_VALUE;
+    int hi = -1;
+    boolean gap = false;
+    for (int i = head; i < tail; i++) {
+      int l = lines.get(i);
+      gap |= l < 0;
+      if (l >= 0) {
+        lo = Math.min(lo, l);
+        hi = Math.max(hi, l);
+      }
+    }
+    int n = tail - head;
+    List<String> what = new ArrayList<>(2);
+    if (hi >= 0) {
+      what.add(lo == hi ? "made at line " + lo : "made between lines " + lo + " and " + hi);
+    }
+    if (gap) {
+      what.add("with " + UNSEEN + " among them");
+    }
+    String middle = n + " more pieces (" + String.join(", ", what) + ")";
+    List<String> out = new ArrayList<>(parts.subList(0, head));
+    out.add(middle);
+    out.addAll(parts.subList(tail, parts.size()));
+    return out;
+  }
+
   private static Said unmapSeveral(Ctx c, List<TagMap.Span> spans, long end) {
     String object = spans.get(0).tag().object();
     boolean image = object != null;
@@ -961,24 +1002,28 @@ final class MappingRules {
           "range covers the image of " + object);
     }
     List<String> parts = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>(); // each part's line, -1 for a gap
     int lastLine = -1;
     at = c.addr();
     for (TagMap.Span s : spans) {
       if (s.start() > at) {
-        parts.add("memory the trace did not show being made");
+        parts.add(UNSEEN);
+        lines.add(-1);
         lastLine = -1;
       }
       if (s.tag().line() != lastLine) {
         parts.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
+        lines.add(s.tag().line());
         lastLine = s.tag().line();
       }
       at = s.end();
     }
     if (at < end) {
-      parts.add("memory the trace did not show being made");
+      parts.add(UNSEEN);
+      lines.add(-1);
     }
     return Said.of(
-        "unmaps " + String.join(", then ", parts),
+        "unmaps " + String.join(", then ", shortened(parts, lines)),
         Basis.PATTERN,
         "range starts in the region made at line " + spans.get(0).tag().line());
   }
