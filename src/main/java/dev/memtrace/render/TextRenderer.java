@@ -197,11 +197,12 @@ public final class TextRenderer implements Renderer {
     if (buf != null) {
       b.append(INDENT).append("buffer: 0x").append(Long.toHexString(buf.address()));
       if (buf.region() == null) {
-        b.append(" (in no known region)");
+        // the class of no region is UNKNOWN: the why line says where the buffer most likely is
+        b.append(" (in no region the trace made)");
       } else {
         b.append(" at +").append(buf.offset()).append(" in ").append(region(buf.region()));
       }
-      if (buf.regionClass() != null) {
+      if (buf.region() != null && buf.regionClass() != null) {
         b.append(" [").append(Texts.controls(buf.regionClass().label)).append(']');
       }
       b.append('\n');

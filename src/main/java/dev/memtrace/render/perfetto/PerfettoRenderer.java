@@ -389,7 +389,11 @@ public final class PerfettoRenderer implements Renderer {
           "buffer",
           "0x"
               + Long.toHexString(a.buffer().address())
-              + (a.buffer().regionClass() == null ? "" : " in " + a.buffer().regionClass().label));
+              + (a.buffer().region() == null
+                  ? " in no region the trace made"
+                  : a.buffer().regionClass() == null
+                      ? ""
+                      : " in " + a.buffer().regionClass().label));
     }
     g.writeEndObject();
   }
