@@ -57,6 +57,38 @@ final class Buffers {
     } else if (count.isPresent() && count.getAsLong() > 0) {
       inferred(c, p, count.getAsLong());
     }
+    if (c.name().equals("read") && !t.vectored()) {
+      Space sp = c.sp;
+      sp.lastReadFd = t.fd().orElse(-1);
+      sp.lastReadBlock =
+          count.isPresent() && c.call.ret().orElse(-1) == count.getAsLong()
+              ? count.getAsLong()
+              : -1;
+      sp.lastReadLine = c.line();
+    }
+  }
+
+  /**
+   * The line of the read just before this one when it fits stdio's fread reading past its FILE
+   * buffer: the read before, on the same fd, filled a whole block of a size stdio uses (st_blksize,
+   * a power of two), and this one asks for whole blocks of it. _IO_file_xsgetn (libio/fileops.c)
+   * copies what the FILE buffer holds, then reads whole blocks straight into the caller's buffer,
+   * part way into it. 0 when not.
+   */
+  private static int freadPastBlock(Ctx c, long count) {
+    Space sp = c.sp;
+    long block = sp.lastReadBlock;
+    OptionalLong fd = ((Transfer) c.call).fd();
+    boolean fits =
+        c.name().equals("read")
+            && fd.isPresent()
+            && fd.getAsLong() == sp.lastReadFd
+            && block >= 1024
+            && block <= 65536
+            && Long.bitCount(block) == 1
+            && count > block
+            && count % block == 0;
+    return fits ? sp.lastReadLine : 0;
   }
 
   private void placed(Ctx c, Pending p, long addr, long count) {
@@ -321,9 +353,15 @@ final class Buffers {
     String prog = sp.program();
     boolean coreutils = COREUTILS.contains(prog);
     String verb = c.name().startsWith("write") || c.name().startsWith("pwrite") ? "write" : "read";
+    // a read of whole blocks after a block read on the same fd fits fread reading part way into a
+    // larger buffer: the read's length is not the buffer's
+    int blockLine = isPlain && !coreutils && addr.isEmpty() ? freadPastBlock(c, count) : 0;
     // coreutils read and write through one block-sized buffer (their source says so); of another
     // program the trace shows only that a read (or write) of this length fits the mapping
-    String what = prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
+    String what =
+        blockLine > 0
+            ? prog + "'s buffer of its " + count + "-byte read"
+            : prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
     String use =
         coreutils
             ? "the block size it then reads and writes with, first at line " + c.line()
@@ -415,6 +453,28 @@ final class Buffers {
                 + plain.steps()
                 + ". It is not part of [heap], which is only the brk "
                 + "area";
+      } else if (blockLine > 0) {
+        text =
+            fitsBufferFor(prog, count, verb, c.line())
+                + ": glibc malloc's mmap path maps "
+                + size
+                + " bytes for malloc(n) with n from "
+                + nMin
+                + " to "
+                + nMax
+                + ". The read likely does not start the buffer: with the "
+                + sp.lastReadBlock
+                + "-byte read on the same fd at line "
+                + blockLine
+                + " before it, it fits stdio's fread, whose _IO_file_xsgetn (libio/fileops.c)"
+                + " copies what its FILE buffer still holds into the caller's buffer first, then"
+                + " reads whole "
+                + sp.lastReadBlock
+                + "-byte blocks straight into the rest, and what is left through the FILE buffer"
+                + " again; then the buffer is larger than "
+                + count
+                + " bytes, by how much the trace does not show. It is not part of [heap], which"
+                + " is only the brk area";
       } else {
         text =
             fitsBufferFor(prog, count, verb, c.line())
@@ -442,7 +502,7 @@ final class Buffers {
       ev.addAll(evidence);
       evidence = ev;
       text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
-    } else if (!observed && isAligned && !coreutils) {
+    } else if (!observed && (isAligned && !coreutils || blockLine > 0)) {
       text += " (inferred from the pattern)";
     } else if (!observed) {
       text +=

@@ -190,6 +190,16 @@ final class Space {
   /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
   long ioLastRead = -1;
 
+  /**
+   * The last plain read (not pread) in this space: its fd, the length it asked for and got (-1 when
+   * it got less), and its line; a stdio block read before a longer one on the same fd.
+   */
+  long lastReadFd = -1;
+
+  long lastReadBlock = -1;
+
+  int lastReadLine;
+
   int memoryEvents;
 
   /** System V shm segment sizes by id, from shmget. */

@@ -117,6 +117,42 @@ class CatBufferTest {
   }
 
   @Test
+  void aReadOfWholeBlocksAfterAStdioBlockReadIsNotSaidToBeTheBuffersSize() {
+    // gdb 13 (BFD) reading a section of libc.so.6 with fread: fseek read the 4096-byte block the
+    // section starts in, fread copied its tail into the malloc'd buffer, read 237568 bytes (whole
+    // blocks) straight into the rest and the last 4096-byte block through the FILE buffer
+    // (_IO_file_xsgetn). The mapping was "a buffer of 237568 bytes ... is one of them" and its
+    // free "gdb's 237568-byte read buffer": the buffer is larger than the read
+    Run.Out out =
+        Run.explain(
+            """
+        2172  05:01:10.900000 execve("/usr/bin/gdb", ["gdb", "-batch"], 0x7ffd69e78b38 /* 39 vars */) = 0 <0.000400>
+        2172  05:01:10.900100 brk(NULL)         = 0x56158235c000 <0.000010>
+        2172  05:01:10.900200 brk(NULL)         = 0x56158235c000 <0.000010>
+        2172  05:01:10.900300 brk(0x56158237d000) = 0x56158237d000 <0.000010>
+        2172  05:01:10.931000 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 16 <0.000015>
+        2172  05:01:10.932287 read(16, "data"..., 4096) = 4096 <0.000014>
+        2172  05:01:10.932366 mmap(NULL, 241664, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fed4c43b000 <0.000027>
+        2172  05:01:10.932452 lseek(16, 3784704, SEEK_SET) = 3784704 <0.000038>
+        2172  05:01:10.932552 read(16, "data"..., 4096) = 4096 <0.000245>
+        2172  05:01:10.932834 read(16, "data"..., 237568) = 237568 <0.002088>
+        2172  05:01:10.934996 read(16, "data"..., 4096) = 4096 <0.000016>
+        2172  05:01:10.936593 munmap(0x7fed4c43b000, 241664) = 0 <0.000129>
+        """);
+    assertThat(out.why(7))
+        .contains("fits a buffer for gdb's 237568-byte read at line 10")
+        .contains("malloc(n) with n from 237545 to 241640")
+        .contains("the 4096-byte read on the same fd at line 9 before it, it fits stdio's fread")
+        .contains("_IO_file_xsgetn")
+        .contains("the buffer is larger than 237568 bytes")
+        .doesNotContain("a buffer of 237568 bytes")
+        .contains("only the brk area (inferred from the pattern)");
+    assertThat(out.why(12))
+        .contains("free() gives gdb's buffer of its 237568-byte read made at line 7")
+        .doesNotContain("237568-byte read buffer");
+  }
+
+  @Test
   void aCoreutilsProgramThatDoesNotReadThroughAnAlignedBufferIsNotToldSo() {
     // md5sum (coreutils 9.1) reads through stdio into gnulib md5_stream's malloc(BLOCKSIZE + 72)
     // buffer, not an xalignalloc'd io_blksize one; its mapping was "md5sum's 131072-byte I/O
