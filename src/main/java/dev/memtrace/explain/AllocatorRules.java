@@ -163,8 +163,10 @@ final class AllocatorRules {
 
   private static Said muslMmap(Ctx c) {
     long len = c.length();
-    if (len % Glibc.PAGE == MUSL_OVERHEAD && len - MUSL_OVERHEAD >= MUSL_MMAP_THRESHOLD) {
-      long n = len - MUSL_OVERHEAD;
+    long n = len - MUSL_OVERHEAD;
+    // malloc(n) maps n + 20 bytes whatever n is (mallocng's malloc), so only a whole-page length
+    // can also be a group of slots
+    if (len % Glibc.PAGE != 0 && n >= MUSL_MMAP_THRESHOLD) {
       return Said.of(
               "fits musl's malloc("
                   + n
@@ -188,8 +190,15 @@ final class AllocatorRules {
                 + " bytes: not glibc malloc's, since "
                 + notGlibcMalloc(c.sp)
                 + ". It fits musl's malloc, whose mallocng maps whole pages for a group of "
-                + "same-sized slots (alloc_group), though the program or a library may map such "
-                + "itself",
+                + "same-sized slots (alloc_group)"
+                + (n >= MUSL_MMAP_THRESHOLD
+                    ? ", or a request of "
+                        + n
+                        + " bytes (n ≥ MMAP_THRESHOLD "
+                        + MUSL_MMAP_THRESHOLD
+                        + " gets n + IB 4 + UNIT 16 bytes of its own)"
+                    : "")
+                + ", though the program or a library may map such itself",
             Basis.PATTERN,
             len + " bytes, whole pages")
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");

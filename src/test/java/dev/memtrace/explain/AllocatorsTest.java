@@ -153,6 +153,35 @@ class AllocatorsTest {
   }
 
   /**
+   * musl-gcc (1.2.3, dynamic): malloc(200000) and malloc(2000000) are mmapped n + IB 4 + UNIT 16
+   * bytes, whatever n is (mallocng's malloc), and freed whole.
+   */
+  private static final String MUSL_LARGE =
+      """
+      22750 04:50:55.642326 execve("/tmp/alloc/r2/prog_musl", ["/tmp/alloc/r2/prog_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.00174>
+      22750 04:50:55.645197 arch_prctl(ARCH_SET_FS, 0x7f6a83cf9a08) = 0 <0.000058>
+      22750 04:50:55.645776 brk(NULL)         = 0x5637ca48e000 <0.000034>
+      22750 04:50:55.645847 brk(0x5637ca490000) = 0x5637ca490000 <0.000015>
+      22750 04:50:55.646926 mmap(NULL, 200020, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6a83c10000 <0.000018>
+      22750 04:50:55.647530 munmap(0x7f6a83c10000, 200704) = 0 <0.000073>
+      22750 04:50:55.647659 mmap(NULL, 2000020, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6a83a58000 <0.000014>
+      """;
+
+  @Test
+  void muslMapsALargeRequestOfAnySizeItself() {
+    Run.Out out = Run.explain(MUSL_LARGE);
+    for (int line : new int[] {5, 7}) {
+      assertThat(out.at(line).why().get(0).rule()).isEqualTo("musl-mmap");
+      assertThat(out.why(line))
+          .doesNotContain("not glibc malloc, whose mappings are always whole pages")
+          .doesNotContain("asked the kernel for it itself");
+    }
+    assertThat(out.why(5)).contains("malloc(200000)").contains("= 200020 bytes");
+    assertThat(out.why(7)).contains("malloc(2000000)");
+    assertThat(out.why(6)).contains("musl malloc mapping made at line 5");
+  }
+
+  /**
    * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
    * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
    */
