@@ -72,9 +72,18 @@ final class MappingRules {
                                   ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
                                       + "metaspace, class space, a GC table or a VM page); its size "
                                       + "alone does not tell which"
-                                  : "Runtimes (a JVM's heap, V8's cage and code range) and "
-                                      + "allocators reserve like this; the call alone does not tell "
-                                      + "whose it is"),
+                                  : "mimalloc".equals(c.sp.allocator)
+                                          && c.mapFlags().contains("MAP_NORESERVE")
+                                      ? "It fits mimalloc reserving memory it has not committed "
+                                          + "(mi_unix_mmap maps PROT_NONE when asked for memory "
+                                          + "uncommitted, and mi_os_commitx commits parts later "
+                                          + "with mprotect PROT_READ|PROT_WRITE): "
+                                          + AllocatorRules.mimallocNoreserve(c.sp)
+                                          + "; the program or another library may reserve like "
+                                          + "this too"
+                                      : "Runtimes (a JVM's heap, V8's cage and code range) and "
+                                          + "allocators reserve like this; the call alone does not "
+                                          + "tell whose it is"),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
@@ -719,7 +728,10 @@ final class MappingRules {
                           + c.sp.allocatorLine
                           + "), and pages_boot adds MAP_NORESERVE to the flags of every mmap it "
                           + "makes when /proc/sys/vm/overcommit_memory lets the kernel overcommit"
-                      : ""),
+                      : "mimalloc".equals(c.sp.allocator) && extra.equals(Set.of("MAP_NORESERVE"))
+                          ? ". It fits mimalloc's own mappings: "
+                              + AllocatorRules.mimallocNoreserve(c.sp)
+                          : ""),
               Basis.PATTERN,
               "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");

@@ -182,6 +182,60 @@ class AllocatorsTest {
   }
 
   /**
+   * LD_PRELOAD=libmimalloc.so.2 (mimalloc 2.0.9) under python3.11: a segment mapped at its aligned
+   * hint with MAP_NORESERVE, obmalloc's 1 MiB arena, a decommit. The PROT_NONE reservation is a
+   * thread's (prog under mimalloc); the brk lines at the end are written for the test, since
+   * mimalloc never moves the break on Linux.
+   */
+  private static final String MIMALLOC =
+      """
+      18357 04:48:38.900208 execve("/root/.pyenv/versions/3.11.7/bin/python3", ["/root/.pyenv/versions/3.11.7/bin"..., "-c", "import os; a=[bytes(200000) for "...], 0x4b21c160180 /* 43 vars */) = 0 <0.005585>
+      18357 04:48:38.906654 brk(NULL)         = 0x56384553a000 <0.000051>
+      18357 04:48:38.907253 openat(AT_FDCWD, "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2", O_RDONLY|O_CLOEXEC) = 3 <0.000063>
+      18357 04:48:38.907569 mmap(NULL, 401120, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fd1d2d3a000 <0.000028>
+      18357 04:48:38.907633 mmap(0x7fd1d2d40000, 61440, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x6000) = 0x7fd1d2d40000 <0.000034>
+      18357 04:48:38.910266 close(3)          = 0 <0.000024>
+      18357 04:48:38.910648 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3 <0.000040>
+      18357 04:48:38.910830 mmap(NULL, 1974096, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fd1d2b4c000 <0.000020>
+      18357 04:48:38.910890 mmap(0x7fd1d2b72000, 1400832, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7fd1d2b72000 <0.000020>
+      18357 04:48:38.911000 close(3)          = 0 <0.000013>
+      18357 04:48:38.912149 arch_prctl(ARCH_SET_FS, 0x7fd1d2c4d240) = 0 <0.000115>
+      18357 04:48:38.928795 mmap(0x37770000000, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x37770000000 <0.000040>
+      18357 04:48:38.937734 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fd1d231e000 <0.000056>
+      18357 04:48:38.977732 madvise(0x37770300000, 524288, MADV_DONTNEED) = 0 <0.000194>
+      18357 04:48:38.980616 mmap(0x37772000000, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x37772000000 <0.000016>
+      18357 04:48:38.990000 brk(NULL)         = 0x56384553a000 <0.000051>
+      18357 04:48:38.990100 brk(0x56384555b000) = 0x56384555b000 <0.000015>
+      """;
+
+  @Test
+  void mimallocIsTheAllocatorAndGlibcMallocsRulesDoNotApply() {
+    Run.Out out = Run.explain(MIMALLOC);
+    assertThat(out.why(12)).contains("It fits mimalloc's own mappings").contains("line 4");
+    assertThat(out.why(13))
+        .contains("obmalloc")
+        .contains("is not this process's allocator: mimalloc's library")
+        .doesNotContain("does not rule out glibc malloc");
+    assertThat(out.why(14)).contains("fits mimalloc decommitting").contains("mi_os_commitx");
+    assertThat(out.why(15)).contains("fits mimalloc reserving").contains("mprotect");
+    for (int line : new int[] {16, 17}) {
+      Explanation e = out.at(line).why().get(0);
+      assertThat(e.rule()).as("line %d", line).isEqualTo("allocator-brk");
+      assertThat(e.basis()).isEqualTo(Basis.GUESS);
+      assertThat(e.text())
+          .contains("not mimalloc's")
+          .doesNotContain("tcmalloc")
+          .doesNotContain("jemalloc")
+          .doesNotContain("top_pad");
+    }
+    for (int line = 12; line <= 17; line++) {
+      assertThat(out.at(line).why())
+          .as("line %d", line)
+          .noneMatch(e -> e.rule().startsWith("malloc"));
+    }
+  }
+
+  /**
    * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
    * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
    */
