@@ -158,7 +158,7 @@ class AllocatorsTest {
    */
   private static final String MUSL_LARGE =
       """
-      22750 04:50:55.642326 execve("/tmp/alloc/r2/prog_musl", ["/tmp/alloc/r2/prog_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.00174>
+      22750 04:50:55.642326 execve("./m_musl", ["./m_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.00174>
       22750 04:50:55.645197 arch_prctl(ARCH_SET_FS, 0x7f6a83cf9a08) = 0 <0.000058>
       22750 04:50:55.645776 brk(NULL)         = 0x5637ca48e000 <0.000034>
       22750 04:50:55.645847 brk(0x5637ca490000) = 0x5637ca490000 <0.000015>
@@ -166,6 +166,34 @@ class AllocatorsTest {
       22750 04:50:55.647530 munmap(0x7f6a83c10000, 200704) = 0 <0.000073>
       22750 04:50:55.647659 mmap(NULL, 2000020, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6a83a58000 <0.000014>
       """;
+
+  /**
+   * musl-gcc (1.2.3, dynamic): musl's dynamic linker is its libc.so, which the kernel maps as the
+   * interpreter; reloc_all protects its RELRO, then the program's, after mallocng's first brk.
+   */
+  private static final String MUSL_RELRO =
+      """
+      22750 04:50:55.642326 execve("./m_musl", ["./m_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.001740>
+      22750 04:50:55.645197 arch_prctl(ARCH_SET_FS, 0x7f6a83cf9a08) = 0 <0.000058>
+      22750 04:50:55.645325 set_tid_address(0x7f6a83cf9e70) = 22750 <0.000013>
+      22750 04:50:55.645776 brk(NULL)         = 0x5637ca48e000 <0.000034>
+      22750 04:50:55.645847 brk(0x5637ca490000) = 0x5637ca490000 <0.000015>
+      22750 04:50:55.645910 mmap(0x5637ca48e000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x5637ca48e000 <0.000022>
+      22750 04:50:55.646473 mprotect(0x7f6a83cf6000, 4096, PROT_READ) = 0 <0.000062>
+      22750 04:50:55.646623 mprotect(0x5637ae513000, 4096, PROT_READ) = 0 <0.000041>
+      """;
+
+  @Test
+  void muslsDynamicLinkerProtectsItsOwnRelroFirst() {
+    Run.Out out = Run.explain(MUSL_RELRO);
+    assertThat(out.at(7).why().get(0).rule()).isEqualTo("relro");
+    assertThat(out.why(7))
+        .contains("reloc_all")
+        .doesNotContain("image: rodata")
+        .doesNotContain("protects its own data last");
+    assertThat(out.at(8).why().get(0).rule()).isEqualTo("relro");
+    assertThat(out.why(8)).contains("the executable");
+  }
 
   @Test
   void muslMapsALargeRequestOfAnySizeItself() {
