@@ -31,6 +31,9 @@ final class LoaderRules {
               prot("PROT_READ", "PROT_WRITE"),
               startup(),
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              // __minimal_malloc maps ALIGN_UP(n, pagesize) plus one page only when n does not
+              // fit what is left: n > 0, so never less than two pages
+              c -> c.length() >= 2 * Glibc.PAGE,
               lengthBelow(1 << 20))
           .frames("__minimal_malloc")
           .says(LoaderRules::minimalMalloc);

@@ -264,6 +264,30 @@ class AllocatorsTest {
   }
 
   /**
+   * LD_PRELOAD=libjemalloc.so.2 traced with -e trace=memory: no openat names the library and no
+   * arch_prctl ends startup, and glibc's malloc never starts, so every small mapping is made while
+   * the trace shows startup. jemalloc's one-page probe (pages_boot) is not ld.so's minimal malloc,
+   * which maps ALIGN_UP(n, 4096) plus a page for n > 0: two pages at least.
+   */
+  private static final String MEMORY_ONLY =
+      """
+      12077 05:27:09.726186 brk(NULL)         = 0x56302067a000 <0.000112>
+      12077 05:27:09.734786 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa8b653d000 <0.000074>
+      12077 05:27:09.744916 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa8b653c000 <0.000046>
+      12077 05:27:09.745066 madvise(0x7fa8b653c000, 4096, MADV_DONTNEED) = 0 <0.000054>
+      """;
+
+  @Test
+  void aOnePageMappingIsNotLdsosMinimalMalloc() {
+    Run.Out out = Run.explain(MEMORY_ONLY);
+    assertThat(out.at(2).why().get(0).rule()).isEqualTo("ldso-minimal-malloc");
+    assertThat(out.at(3).why()).noneMatch(e -> e.rule().equals("ldso-minimal-malloc"));
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("anon-direct");
+    assertThat(out.why(3)).doesNotContain("at most 0 bytes");
+    assertThat(out.why(4)).doesNotContain("minimal");
+  }
+
+  /**
    * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
    * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
    */
