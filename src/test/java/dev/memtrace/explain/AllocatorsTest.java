@@ -288,6 +288,34 @@ class AllocatorsTest {
   }
 
   /**
+   * LD_PRELOAD=libtcmalloc_minimal.so.4 traced with -e trace=memory: no openat names tcmalloc,
+   * whose SbrkSysAllocator grows the break by 8 MiB, then 1 MiB. One glibc malloc growth serves a
+   * chunk below the mmap threshold: at most ALIGN_UP(131072 − 16 + 131072 + 32, 4096) = 266240
+   * bytes.
+   */
+  private static final String TCMALLOC_MEMORY_ONLY =
+      """
+      12082 05:27:10.047707 brk(NULL)         = 0x556dab38b000 <0.000091>
+      12082 05:27:10.056210 brk(NULL)         = 0x556dab38b000 <0.000035>
+      12082 05:27:10.056386 brk(0x556dabb8b000) = 0x556dabb8b000 <0.000017>
+      12082 05:27:10.061591 brk(0x556dabc8b000) = 0x556dabc8b000 <0.000096>
+      """;
+
+  @Test
+  void aGrowthNoSysmallocMakesIsNotToldAsTheMainArenas() {
+    Run.Out out = Run.explain(TCMALLOC_MEMORY_ONLY);
+    for (int line : new int[] {3, 4}) {
+      Explanation e = out.at(line).why().get(0);
+      assertThat(e.basis()).as("line %d", line).isEqualTo(Basis.GUESS);
+      assertThat(e.text())
+          .doesNotContain("main arena")
+          .contains("at most ALIGN_UP(131072 − 16 + top_pad 131072 + MINSIZE 32, 4096) = 266240")
+          .contains("tcmalloc");
+    }
+    assertThat(out.why(3)).contains("[heap] appears");
+  }
+
+  /**
    * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
    * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
    */
