@@ -9,12 +9,13 @@ import dev.memtrace.timeline.RegionClass;
 import java.util.List;
 
 /**
- * Processes whose memory glibc malloc does not manage, as far as the trace shows it: jemalloc or
- * tcmalloc mapped by ld.so before libc.so.6 (LD_PRELOAD, or linked in), whose malloc then comes
- * first in the lookup scope; and a process that set its thread pointer before any brk, which
- * glibc's startup never does (musl). Their brk and mmap calls are told by what the allocator's own
- * source does (jemalloc 5.3 src/extent_dss.c and src/pages.c, gperftools src/system-alloc.cc, musl
- * src/malloc/mallocng/malloc.c), never by glibc's thresholds and top_pad.
+ * Processes whose memory glibc malloc does not manage, as far as the trace shows it: jemalloc,
+ * tcmalloc or mimalloc mapped by ld.so before libc.so.6 (LD_PRELOAD, or linked in), whose malloc
+ * then comes first in the lookup scope; and a process that set its thread pointer before any brk,
+ * which glibc's startup never does (musl). Their brk and mmap calls are told by what the
+ * allocator's own source does (jemalloc 5.3 src/extent_dss.c and src/pages.c, gperftools
+ * src/system-alloc.cc, mimalloc 2.0 src/os.c, musl src/malloc/mallocng/malloc.c), never by glibc's
+ * thresholds and top_pad.
  */
 final class AllocatorRules {
   private AllocatorRules() {}
@@ -26,7 +27,10 @@ final class AllocatorRules {
 
   /** The allocators told apart by their library's file name. */
   private static final List<String[]> LIBRARIES =
-      List.of(new String[] {"libjemalloc", "jemalloc"}, new String[] {"libtcmalloc", "tcmalloc"});
+      List.of(
+          new String[] {"libjemalloc", "jemalloc"},
+          new String[] {"libtcmalloc", "tcmalloc"},
+          new String[] {"libmimalloc", "mimalloc"});
 
   /**
    * ld.so mapped an object (the span of ldso-span): libc.so.6, or an allocator's library before it
@@ -51,6 +55,14 @@ final class AllocatorRules {
         c.sp.allocatorLine = c.line();
       }
     }
+  }
+
+  /** Why MAP_NORESERVE fits a mimalloc process's mmaps, as a clause (mimalloc 2.0 src/os.c). */
+  static String mimallocNoreserve(Space sp) {
+    return "mimalloc is this process's malloc (its library mapped before libc.so.6 at line "
+        + sp.allocatorLine
+        + "), and mi_unix_mmap adds MAP_NORESERVE to every mmap it makes when "
+        + "/proc/sys/vm/overcommit_memory lets the kernel overcommit (os_detect_overcommit)";
   }
 
   /** Why glibc malloc is not this process's allocator, as a clause. */
@@ -163,8 +175,10 @@ final class AllocatorRules {
 
   private static Said muslMmap(Ctx c) {
     long len = c.length();
-    if (len % Glibc.PAGE == MUSL_OVERHEAD && len - MUSL_OVERHEAD >= MUSL_MMAP_THRESHOLD) {
-      long n = len - MUSL_OVERHEAD;
+    long n = len - MUSL_OVERHEAD;
+    // malloc(n) maps n + 20 bytes whatever n is (mallocng's malloc), so only a whole-page length
+    // can also be a group of slots
+    if (len % Glibc.PAGE != 0 && n >= MUSL_MMAP_THRESHOLD) {
       return Said.of(
               "fits musl's malloc("
                   + n
@@ -188,14 +202,24 @@ final class AllocatorRules {
                 + " bytes: not glibc malloc's, since "
                 + notGlibcMalloc(c.sp)
                 + ". It fits musl's malloc, whose mallocng maps whole pages for a group of "
-                + "same-sized slots (alloc_group), though the program or a library may map such "
-                + "itself",
+                + "same-sized slots (alloc_group)"
+                + (n >= MUSL_MMAP_THRESHOLD
+                    ? ", or a request of "
+                        + n
+                        + " bytes (n ≥ MMAP_THRESHOLD "
+                        + MUSL_MMAP_THRESHOLD
+                        + " gets n + IB 4 + UNIT 16 bytes of its own)"
+                    : "")
+                + ", though the program or a library may map such itself",
             Basis.PATTERN,
             len + " bytes, whole pages")
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
   }
 
   private static Said allocatorBrk(Ctx c) {
+    if (c.sp.allocator.equals("mimalloc")) {
+      return mimallocBrk(c);
+    }
     boolean je = c.sp.allocator.equals("jemalloc");
     String who =
         c.sp.allocator
@@ -260,13 +284,62 @@ final class AllocatorRules {
   }
 
   /**
-   * What a MADV_DONTNEED or MADV_FREE in a jemalloc or tcmalloc process fits, as a clause: a whole
-   * one-page mapping is jemalloc's pages_boot probing the advice; anything else its purging of
-   * unused pages (pages_purge_forced and pages_purge_lazy, src/pages.c), or tcmalloc's
+   * A brk in a mimalloc process: mimalloc 2.0 takes its memory with mmap alone on Linux (src/os.c
+   * uses sbrk only for WebAssembly), so neither it nor glibc malloc, which it replaces, moved the
+   * break.
+   */
+  private static Said mimallocBrk(Ctx c) {
+    String not =
+        "not mimalloc's: mimalloc (its library mapped before libc.so.6 at line "
+            + c.sp.allocatorLine
+            + ", so its malloc is the one the program calls) takes its memory with mmap only "
+            + "(src/os.c calls sbrk only when built for WebAssembly), and glibc malloc, which it "
+            + "replaces, is not called";
+    if (c.addr() == 0) {
+      return Said.of(
+          "asks for the break (brk(0), as glibc's sbrk or brk does before a first move): "
+              + not
+              + "; the program or a library asks, which the trace does not show",
+          Basis.GUESS,
+          "brk(NULL) after startup in a process whose malloc is mimalloc");
+    }
+    if (!c.ok() || c.sp.brk < 0 || c.addr() == c.sp.brk) {
+      return null;
+    }
+    long inc = c.addr() - c.sp.brk;
+    boolean first = c.sp.brk == c.sp.startBrk;
+    Said s =
+        Said.of(
+            (inc > 0 ? "the break moves up by " + inc : "the break moves down by " + -inc)
+                + " bytes"
+                + (first && inc > 0 ? "; [heap] appears" : "")
+                + ": "
+                + not
+                + "; the program or a library moved it with brk/sbrk itself",
+            Basis.GUESS,
+            hex(c.sp.brk) + (inc > 0 ? " + " + inc : " - " + -inc) + " = " + hex(c.addr()));
+    return inc > 0 ? s.tag(RegionClass.HEAP, "[heap]") : s;
+  }
+
+  /**
+   * What a MADV_DONTNEED or MADV_FREE in a jemalloc, tcmalloc or mimalloc process fits, as a
+   * clause: a whole one-page mapping is jemalloc's pages_boot probing the advice; anything else its
+   * purging of unused pages (pages_purge_forced and pages_purge_lazy, src/pages.c), or tcmalloc's
    * TCMalloc_SystemRelease (src/system-alloc.cc).
    */
   static String purge(Ctx c, TagMap.Span s, String advice) {
     String who = c.sp.allocator + " is this process's malloc (line " + c.sp.allocatorLine + ")";
+    if (c.sp.allocator.equals("mimalloc")) {
+      return advice.equals("MADV_DONTNEED")
+          ? "; fits mimalloc decommitting memory of its segments it no longer uses "
+              + "(mi_os_commitx in src/os.c decommits with MADV_DONTNEED on Linux, and commits "
+              + "again with mprotect), or resetting pages where the kernel has no MADV_FREE "
+              + "(mi_os_resetx): "
+              + who
+          : "; fits mimalloc resetting pages it no longer uses (mi_os_resetx in src/os.c: "
+              + "MADV_FREE, the pages stay committed): "
+              + who;
+    }
     if (!c.sp.allocator.equals("jemalloc")) {
       return "; fits tcmalloc giving free spans of its page heap back to the kernel "
           + "(TCMalloc_SystemRelease): "

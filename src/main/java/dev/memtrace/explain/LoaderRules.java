@@ -31,6 +31,9 @@ final class LoaderRules {
               prot("PROT_READ", "PROT_WRITE"),
               c -> startup().test(c) || relocating(c),
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              // __minimal_malloc maps ALIGN_UP(n, pagesize) plus one page only when n does not
+              // fit what is left: n > 0, so never less than two pages
+              c -> c.length() >= 2 * Glibc.PAGE,
               lengthBelow(1 << 20))
           .frames("__minimal_malloc")
           .says(LoaderRules::minimalMalloc);
@@ -158,6 +161,9 @@ final class LoaderRules {
                             // zygote children mprotect their own data long after
                             && !c.sp.forked
                             && (!c.sp.mallocStarted
+                                // musl: its malloc takes its first brk pages while the dynamic
+                                // linker loads, before reloc_all protects each object's RELRO
+                                || c.sp.tpBeforeBrk && !c.sp.bits32 && c.sp.loading == null
                                 || !c.sp.bits32
                                     && c.addr() < 0x7f0000000000L
                                     && c.sp.loading == null))
@@ -485,7 +491,11 @@ final class LoaderRules {
                 ? "the executable ("
                     + RawText.name(c.sp.program())
                     + ", mapped by the kernel at execve)"
-                : "ld.so itself (mapped by the kernel; it protects its own data last)";
+                : c.sp.tpBeforeBrk
+                    ? "the dynamic linker the kernel mapped at execve (in a C library other than "
+                        + "glibc, such as musl, whose libc.so is its own dynamic linker and whose "
+                        + "reloc_all protects it before the program)"
+                    : "ld.so itself (mapped by the kernel; it protects its own data last)";
     return Said.of(
             "RELRO: after relocating "
                 + (fd != null

@@ -489,8 +489,59 @@ final class MallocRules {
     return a == r || a + c.length() == r + 2 * Glibc.HEAP_MAX;
   }
 
+  /**
+   * The most one sysmalloc growth of the main arena asks of brk at the trace's mmap threshold: a
+   * chunk below it (a larger one gets its own mapping, sysmalloc_mmap) plus top_pad and MINSIZE,
+   * page-rounded; -1 when the threshold is only a floor (a space met midway) or a -k stack shows
+   * the call.
+   */
+  static long maxGrowth(Ctx c) {
+    if (c.sp.thresholdFloor() || !c.ev.stack().isEmpty()) {
+      return -1;
+    }
+    return Glibc.alignUp(c.sp.mmapThreshold - 16 + Glibc.TOP_PAD + Glibc.MINSIZE, Glibc.PAGE);
+  }
+
+  /**
+   * A move up larger than any glibc malloc growth at the trace's threshold: tcmalloc's sbrk, say,
+   * in a trace that does not name its library (-e trace=memory shows no openat).
+   */
+  private static Said beyondGrowth(Ctx c, long from, long inc, boolean first) {
+    long max = maxGrowth(c);
+    if (max < 0 || inc <= max) {
+      return null;
+    }
+    return Said.of(
+            "the break moves up by "
+                + inc
+                + " = "
+                + hex(inc)
+                + " bytes"
+                + (first ? "; [heap] appears" : "")
+                + ": more than one glibc malloc growth asks for while its mmap threshold is "
+                + c.sp.mmapThreshold
+                + " (sysmalloc grows the heap for a chunk below the threshold, a larger one gets "
+                + "its own mapping): at most ALIGN_UP("
+                + c.sp.mmapThreshold
+                + " − 16 + top_pad 131072 + MINSIZE 32, 4096) = "
+                + max
+                + ". Either malloc was tuned (M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ "
+                + "variables, which the trace does not show) or an mmap failed, or not glibc's "
+                + "malloc moved the break: another allocator that grows its heap with sbrk "
+                + "(tcmalloc does), whose library this trace does not name, or the program with "
+                + "brk/sbrk",
+            Basis.GUESS,
+            hex(from) + " + " + inc + " = " + hex(c.addr()),
+            "ALIGN_UP(" + c.sp.mmapThreshold + " - 16 + 131072 + 32, 4096) = " + max)
+        .tag(RegionClass.HEAP, "[heap]");
+  }
+
   private static Said firstGrowth(Ctx c) {
     long inc = c.addr() - c.sp.startBrk;
+    Said beyond = beyondGrowth(c, c.sp.startBrk, inc, true);
+    if (beyond != null) {
+      return beyond;
+    }
     Calc tc = Glibc.brkGrowth(0x290, 0);
     long maxNb = Glibc.largestChunkForGrowth(inc);
     boolean classic = inc == tc.value();
@@ -524,6 +575,10 @@ final class MallocRules {
 
   private static Said grow(Ctx c) {
     long inc = c.addr() - c.sp.brk;
+    Said beyond = beyondGrowth(c, c.sp.brk, inc, false);
+    if (beyond != null) {
+      return beyond;
+    }
     long maxNb = Glibc.largestChunkForGrowth(inc);
     String raised =
         c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD

@@ -72,9 +72,18 @@ final class MappingRules {
                                   ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
                                       + "metaspace, class space, a GC table or a VM page); its size "
                                       + "alone does not tell which"
-                                  : "Runtimes (a JVM's heap, V8's cage and code range) and "
-                                      + "allocators reserve like this; the call alone does not tell "
-                                      + "whose it is"),
+                                  : "mimalloc".equals(c.sp.allocator)
+                                          && c.mapFlags().contains("MAP_NORESERVE")
+                                      ? "It fits mimalloc reserving memory it has not committed "
+                                          + "(mi_unix_mmap maps PROT_NONE when asked for memory "
+                                          + "uncommitted, and mi_os_commitx commits parts later "
+                                          + "with mprotect PROT_READ|PROT_WRITE): "
+                                          + AllocatorRules.mimallocNoreserve(c.sp)
+                                          + "; the program or another library may reserve like "
+                                          + "this too"
+                                      : "Runtimes (a JVM's heap, V8's cage and code range) and "
+                                          + "allocators reserve like this; the call alone does not "
+                                          + "tell whose it is"),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
@@ -288,7 +297,14 @@ final class MappingRules {
                 }),
         RESERVATION,
         Rule.on("anon-direct", "mmap")
-            .when(ok(), anon(), flag("MAP_PRIVATE"), afterStartup())
+            .when(
+                ok(),
+                anon(),
+                flag("MAP_PRIVATE"),
+                // ld.so's minimal malloc maps two pages at least: a one-page mapping at NULL is
+                // not ld.so's even while the trace shows no end of startup (-e trace=memory
+                // hides arch_prctl, and another allocator's malloc never starts glibc's)
+                c -> afterStartup().test(c) || c.addr() == 0 && c.length() < 2 * Glibc.PAGE)
             .says(MappingRules::directAnon),
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
@@ -730,7 +746,10 @@ final class MappingRules {
                           + c.sp.allocatorLine
                           + "), and pages_boot adds MAP_NORESERVE to the flags of every mmap it "
                           + "makes when /proc/sys/vm/overcommit_memory lets the kernel overcommit"
-                      : ""),
+                      : "mimalloc".equals(c.sp.allocator) && extra.equals(Set.of("MAP_NORESERVE"))
+                          ? ". It fits mimalloc's own mappings: "
+                              + AllocatorRules.mimallocNoreserve(c.sp)
+                          : ""),
               Basis.PATTERN,
               "flags " + c.text(3))
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");

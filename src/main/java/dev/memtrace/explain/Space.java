@@ -220,10 +220,10 @@ final class Space {
   boolean jvm;
 
   /**
-   * The allocator that takes glibc malloc's place, as the trace shows it: "jemalloc" or "tcmalloc"
-   * when ld.so mapped its library before libc.so.6 at startup (LD_PRELOAD, or a program linked with
-   * it), so that its malloc comes first in the global lookup scope (_dl_lookup_symbol_x searches
-   * the objects in load order); null when none. glibc malloc's rules do not apply then.
+   * The allocator that takes glibc malloc's place, as the trace shows it: "jemalloc", "tcmalloc" or
+   * "mimalloc" when ld.so mapped its library before libc.so.6 at startup (LD_PRELOAD, or a program
+   * linked with it), so that its malloc comes first in the global lookup scope (_dl_lookup_symbol_x
+   * searches the objects in load order); null when none. glibc malloc's rules do not apply then.
    */
   String allocator;
 

@@ -153,6 +153,169 @@ class AllocatorsTest {
   }
 
   /**
+   * musl-gcc (1.2.3, dynamic): malloc(200000) and malloc(2000000) are mmapped n + IB 4 + UNIT 16
+   * bytes, whatever n is (mallocng's malloc), and freed whole.
+   */
+  private static final String MUSL_LARGE =
+      """
+      22750 04:50:55.642326 execve("./m_musl", ["./m_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.00174>
+      22750 04:50:55.645197 arch_prctl(ARCH_SET_FS, 0x7f6a83cf9a08) = 0 <0.000058>
+      22750 04:50:55.645776 brk(NULL)         = 0x5637ca48e000 <0.000034>
+      22750 04:50:55.645847 brk(0x5637ca490000) = 0x5637ca490000 <0.000015>
+      22750 04:50:55.646926 mmap(NULL, 200020, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6a83c10000 <0.000018>
+      22750 04:50:55.647530 munmap(0x7f6a83c10000, 200704) = 0 <0.000073>
+      22750 04:50:55.647659 mmap(NULL, 2000020, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6a83a58000 <0.000014>
+      """;
+
+  /**
+   * musl-gcc (1.2.3, dynamic): musl's dynamic linker is its libc.so, which the kernel maps as the
+   * interpreter; reloc_all protects its RELRO, then the program's, after mallocng's first brk.
+   */
+  private static final String MUSL_RELRO =
+      """
+      22750 04:50:55.642326 execve("./m_musl", ["./m_musl"], 0x7fff75969738 /* 39 vars */) = 0 <0.001740>
+      22750 04:50:55.645197 arch_prctl(ARCH_SET_FS, 0x7f6a83cf9a08) = 0 <0.000058>
+      22750 04:50:55.645325 set_tid_address(0x7f6a83cf9e70) = 22750 <0.000013>
+      22750 04:50:55.645776 brk(NULL)         = 0x5637ca48e000 <0.000034>
+      22750 04:50:55.645847 brk(0x5637ca490000) = 0x5637ca490000 <0.000015>
+      22750 04:50:55.645910 mmap(0x5637ca48e000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x5637ca48e000 <0.000022>
+      22750 04:50:55.646473 mprotect(0x7f6a83cf6000, 4096, PROT_READ) = 0 <0.000062>
+      22750 04:50:55.646623 mprotect(0x5637ae513000, 4096, PROT_READ) = 0 <0.000041>
+      """;
+
+  @Test
+  void muslsDynamicLinkerProtectsItsOwnRelroFirst() {
+    Run.Out out = Run.explain(MUSL_RELRO);
+    assertThat(out.at(7).why().get(0).rule()).isEqualTo("relro");
+    assertThat(out.why(7))
+        .contains("reloc_all")
+        .doesNotContain("image: rodata")
+        .doesNotContain("protects its own data last");
+    assertThat(out.at(8).why().get(0).rule()).isEqualTo("relro");
+    assertThat(out.why(8)).contains("the executable");
+  }
+
+  @Test
+  void muslMapsALargeRequestOfAnySizeItself() {
+    Run.Out out = Run.explain(MUSL_LARGE);
+    for (int line : new int[] {5, 7}) {
+      assertThat(out.at(line).why().get(0).rule()).isEqualTo("musl-mmap");
+      assertThat(out.why(line))
+          .doesNotContain("not glibc malloc, whose mappings are always whole pages")
+          .doesNotContain("asked the kernel for it itself");
+    }
+    assertThat(out.why(5)).contains("malloc(200000)").contains("= 200020 bytes");
+    assertThat(out.why(7)).contains("malloc(2000000)");
+    assertThat(out.why(6)).contains("musl malloc mapping made at line 5");
+  }
+
+  /**
+   * LD_PRELOAD=libmimalloc.so.2 (mimalloc 2.0.9) under python3.11: a segment mapped at its aligned
+   * hint with MAP_NORESERVE, obmalloc's 1 MiB arena, a decommit. The PROT_NONE reservation is a
+   * thread's (prog under mimalloc); the brk lines at the end are written for the test, since
+   * mimalloc never moves the break on Linux.
+   */
+  private static final String MIMALLOC =
+      """
+      18357 04:48:38.900208 execve("/root/.pyenv/versions/3.11.7/bin/python3", ["/root/.pyenv/versions/3.11.7/bin"..., "-c", "import os; a=[bytes(200000) for "...], 0x4b21c160180 /* 43 vars */) = 0 <0.005585>
+      18357 04:48:38.906654 brk(NULL)         = 0x56384553a000 <0.000051>
+      18357 04:48:38.907253 openat(AT_FDCWD, "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2", O_RDONLY|O_CLOEXEC) = 3 <0.000063>
+      18357 04:48:38.907569 mmap(NULL, 401120, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fd1d2d3a000 <0.000028>
+      18357 04:48:38.907633 mmap(0x7fd1d2d40000, 61440, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x6000) = 0x7fd1d2d40000 <0.000034>
+      18357 04:48:38.910266 close(3)          = 0 <0.000024>
+      18357 04:48:38.910648 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3 <0.000040>
+      18357 04:48:38.910830 mmap(NULL, 1974096, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fd1d2b4c000 <0.000020>
+      18357 04:48:38.910890 mmap(0x7fd1d2b72000, 1400832, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7fd1d2b72000 <0.000020>
+      18357 04:48:38.911000 close(3)          = 0 <0.000013>
+      18357 04:48:38.912149 arch_prctl(ARCH_SET_FS, 0x7fd1d2c4d240) = 0 <0.000115>
+      18357 04:48:38.928795 mmap(0x37770000000, 33554432, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x37770000000 <0.000040>
+      18357 04:48:38.937734 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fd1d231e000 <0.000056>
+      18357 04:48:38.977732 madvise(0x37770300000, 524288, MADV_DONTNEED) = 0 <0.000194>
+      18357 04:48:38.980616 mmap(0x37772000000, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x37772000000 <0.000016>
+      18357 04:48:38.990000 brk(NULL)         = 0x56384553a000 <0.000051>
+      18357 04:48:38.990100 brk(0x56384555b000) = 0x56384555b000 <0.000015>
+      """;
+
+  @Test
+  void mimallocIsTheAllocatorAndGlibcMallocsRulesDoNotApply() {
+    Run.Out out = Run.explain(MIMALLOC);
+    assertThat(out.why(12)).contains("It fits mimalloc's own mappings").contains("line 4");
+    assertThat(out.why(13))
+        .contains("obmalloc")
+        .contains("is not this process's allocator: mimalloc's library")
+        .doesNotContain("does not rule out glibc malloc");
+    assertThat(out.why(14)).contains("fits mimalloc decommitting").contains("mi_os_commitx");
+    assertThat(out.why(15)).contains("fits mimalloc reserving").contains("mprotect");
+    for (int line : new int[] {16, 17}) {
+      Explanation e = out.at(line).why().get(0);
+      assertThat(e.rule()).as("line %d", line).isEqualTo("allocator-brk");
+      assertThat(e.basis()).isEqualTo(Basis.GUESS);
+      assertThat(e.text())
+          .contains("not mimalloc's")
+          .doesNotContain("tcmalloc")
+          .doesNotContain("jemalloc")
+          .doesNotContain("top_pad");
+    }
+    for (int line = 12; line <= 17; line++) {
+      assertThat(out.at(line).why())
+          .as("line %d", line)
+          .noneMatch(e -> e.rule().startsWith("malloc"));
+    }
+  }
+
+  /**
+   * LD_PRELOAD=libjemalloc.so.2 traced with -e trace=memory: no openat names the library and no
+   * arch_prctl ends startup, and glibc's malloc never starts, so every small mapping is made while
+   * the trace shows startup. jemalloc's one-page probe (pages_boot) is not ld.so's minimal malloc,
+   * which maps ALIGN_UP(n, 4096) plus a page for n > 0: two pages at least.
+   */
+  private static final String MEMORY_ONLY =
+      """
+      12077 05:27:09.726186 brk(NULL)         = 0x56302067a000 <0.000112>
+      12077 05:27:09.734786 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa8b653d000 <0.000074>
+      12077 05:27:09.744916 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa8b653c000 <0.000046>
+      12077 05:27:09.745066 madvise(0x7fa8b653c000, 4096, MADV_DONTNEED) = 0 <0.000054>
+      """;
+
+  @Test
+  void aOnePageMappingIsNotLdsosMinimalMalloc() {
+    Run.Out out = Run.explain(MEMORY_ONLY);
+    assertThat(out.at(2).why().get(0).rule()).isEqualTo("ldso-minimal-malloc");
+    assertThat(out.at(3).why()).noneMatch(e -> e.rule().equals("ldso-minimal-malloc"));
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("anon-direct");
+    assertThat(out.why(3)).doesNotContain("at most 0 bytes");
+    assertThat(out.why(4)).doesNotContain("minimal");
+  }
+
+  /**
+   * LD_PRELOAD=libtcmalloc_minimal.so.4 traced with -e trace=memory: no openat names tcmalloc,
+   * whose SbrkSysAllocator grows the break by 8 MiB, then 1 MiB. One glibc malloc growth serves a
+   * chunk below the mmap threshold: at most ALIGN_UP(131072 − 16 + 131072 + 32, 4096) = 266240
+   * bytes.
+   */
+  private static final String TCMALLOC_MEMORY_ONLY =
+      """
+      12082 05:27:10.047707 brk(NULL)         = 0x556dab38b000 <0.000091>
+      12082 05:27:10.056210 brk(NULL)         = 0x556dab38b000 <0.000035>
+      12082 05:27:10.056386 brk(0x556dabb8b000) = 0x556dabb8b000 <0.000017>
+      12082 05:27:10.061591 brk(0x556dabc8b000) = 0x556dabc8b000 <0.000096>
+      """;
+
+  @Test
+  void aGrowthNoSysmallocMakesIsNotToldAsTheMainArenas() {
+    Run.Out out = Run.explain(TCMALLOC_MEMORY_ONLY);
+    for (int line : new int[] {3, 4}) {
+      Explanation e = out.at(line).why().get(0);
+      assertThat(e.basis()).as("line %d", line).isEqualTo(Basis.GUESS);
+      assertThat(e.text())
+          .doesNotContain("main arena")
+          .contains("at most ALIGN_UP(131072 − 16 + top_pad 131072 + MINSIZE 32, 4096) = 266240")
+          .contains("tcmalloc");
+    }
+    assertThat(out.why(3)).contains("[heap] appears");
+  }
+
+  /**
    * gcc -static with glibc 2.36: no ld.so; __libc_setup_tls takes the TLS block with
    * _dl_early_allocate's own brk calls, leaving sbrk's __curbrk unset until malloc's first sbrk.
    */
