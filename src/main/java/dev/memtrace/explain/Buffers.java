@@ -437,6 +437,14 @@ final class Buffers {
               + ". It is not part of [heap], which is only the brk area";
       evidence = List.of(aligned.steps());
     } else {
+      String mapsFor =
+          fitsBufferFor(prog, count, verb, c.line())
+              + ": glibc malloc's mmap path maps "
+              + size
+              + " bytes for malloc(n) with n from "
+              + nMin
+              + " to "
+              + nMax;
       if (coreutils) {
         text =
             what
@@ -455,13 +463,7 @@ final class Buffers {
                 + "area";
       } else if (blockLine > 0) {
         text =
-            fitsBufferFor(prog, count, verb, c.line())
-                + ": glibc malloc's mmap path maps "
-                + size
-                + " bytes for malloc(n) with n from "
-                + nMin
-                + " to "
-                + nMax
+            mapsFor
                 + ". The read likely does not start the buffer: with the "
                 + sp.lastReadBlock
                 + "-byte read on the same fd at line "
@@ -477,13 +479,7 @@ final class Buffers {
                 + " is only the brk area";
       } else {
         text =
-            fitsBufferFor(prog, count, verb, c.line())
-                + ": glibc malloc's mmap path maps "
-                + size
-                + " bytes for malloc(n) with n from "
-                + nMin
-                + " to "
-                + nMax
+            mapsFor
                 + ", and a buffer of "
                 + count
                 + " bytes ("
