@@ -438,6 +438,11 @@ public final class Pipeline {
         // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
         err.println("memtrace: " + caveatSummary);
       }
+      if (!inputs.isEmpty() && recording == null && source.linesRead() == 0) {
+        // an empty file (strace -o of a run that never started, a recording cut before its
+        // header) explains nothing; say so rather than end in silence
+        err.println("memtrace: " + title(inputs) + " is empty: no lines to read");
+      }
       int status = summary(source);
       if (recording != null) {
         recording.notices().forEach(m -> err.println("memtrace: " + m));
