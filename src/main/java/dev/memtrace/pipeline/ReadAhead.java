@@ -1,6 +1,7 @@
 package dev.memtrace.pipeline;
 
 import dev.memtrace.trace.EventSource;
+import dev.memtrace.trace.SetLines;
 import dev.memtrace.trace.TraceEvent;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -117,6 +118,8 @@ final class ReadAhead<I, O> implements Feed<O> {
       Thread.currentThread().interrupt();
     } catch (StageFailure e) {
       putQuietly(new Batch<>(List.of(), true, null, e));
+    } catch (SetLines.TooLong e) {
+      putQuietly(new Batch<>(List.of(), true, new IOException(e.getMessage(), e)));
     } catch (RuntimeException e) {
       putQuietly(new Batch<>(List.of(), true, new IOException("parser failed: " + e, e)));
     } catch (OutOfMemoryError e) {

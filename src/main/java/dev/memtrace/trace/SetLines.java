@@ -21,6 +21,13 @@ import java.util.regex.Pattern;
  */
 public final class SetLines {
 
+  /** A file of a set with more lines than the set's references can number. */
+  public static final class TooLong extends RuntimeException {
+    TooLong(String message) {
+      super(message);
+    }
+  }
+
   /** A single log: each line is its own reference, and no sentence changes. */
   public static final SetLines ONE = new SetLines(List.of(""));
 
@@ -64,16 +71,16 @@ public final class SetLines {
     }
     long r = (line - 1L) * n + file + 1;
     if (r > Integer.MAX_VALUE) {
-      throw new IllegalStateException(
+      throw new TooLong(
           "line "
               + line
               + " of "
               + names.get(file)
               + " is past what a set of "
               + n
-              + " files numbers ("
+              + " files can number ("
               + (Integer.MAX_VALUE / n)
-              + " lines a file)");
+              + " lines a file): read fewer files at once, or that file alone");
     }
     return (int) r;
   }

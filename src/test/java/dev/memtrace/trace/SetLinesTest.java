@@ -1,6 +1,7 @@
 package dev.memtrace.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,20 @@ class SetLinesTest {
   void twoFilesOfOneBaseNameAreNamedAsGiven() {
     SetLines two = new SetLines(List.of("x/t.1", "y/t.1"));
     assertThat(two.cite(two.ref(1, 3), 0)).isEqualTo("3 of y/t.1");
+  }
+
+  @Test
+  void aFileLongerThanTheSetCanNumberIsRefusedWithAMessage() {
+    List<String> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      files.add("s." + i);
+    }
+    SetLines set = new SetLines(files);
+    assertThat(set.ref(0, 715827)).isPositive();
+    assertThatThrownBy(() -> set.ref(0, 715829))
+        .isInstanceOf(SetLines.TooLong.class)
+        .hasMessage(
+            "line 715829 of s.0 is past what a set of 3000 files can number (715827 lines a"
+                + " file): read fewer files at once, or that file alone");
   }
 }
