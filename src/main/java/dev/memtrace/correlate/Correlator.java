@@ -48,6 +48,15 @@ public final class Correlator {
               + "/maps was read while another thread changed the address space (two of its"
               + " lines overlap); not compared");
     }
+    if (kernel.isEmpty()) {
+      // a live process always has a [stack] at least; an empty maps file is a task whose memory
+      // the kernel has already released (exit_mm), read after the exit hold ended
+      return List.of(
+          "snapshot: /proc/"
+              + s.pid()
+              + "/maps was empty: the process had already given up its address space (it was"
+              + " exiting) when it was read; not compared");
+    }
     AddressSpace space = model.spaceFor(s.pid());
     boolean first = synced.add(space);
     List<Region> mine = space.regions();

@@ -5,8 +5,10 @@ import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -17,6 +19,42 @@ import java.util.OptionalLong;
  */
 final class State {
   private State() {}
+
+  /**
+   * The tagged spans in a munmap's range [a, end) that the model kept: a thread mapped them while
+   * this munmap was running, with a line that came first (the model's reused ranges; memcached's
+   * thread stack placed in the head of an arena reservation another thread was trimming). The model
+   * removed nothing there, so their tags stay. None when the model reports no change at all (a
+   * range it let go after a snapshot, or a trace without it): then the whole range goes.
+   */
+  private static List<TagMap.Span> reusedMeanwhile(Ctx c, long a, long end) {
+    if (c.changes == null || c.changes.isEmpty()) {
+      return List.of();
+    }
+    List<long[]> removed = new ArrayList<>();
+    for (RegionChange ch : c.changes) {
+      if (ch.op() == RegionChange.Op.REMOVED) {
+        removed.add(new long[] {ch.before().start(), ch.before().end()});
+      } else if (ch.op() == RegionChange.Op.CHANGED) {
+        removed.add(new long[] {ch.before().start(), ch.after().start()});
+        removed.add(new long[] {ch.after().end(), ch.before().end()});
+      }
+    }
+    List<TagMap.Span> kept = new ArrayList<>();
+    for (TagMap.Span s : c.sp.tags.overlapping(a, end)) {
+      if (s.start() < a || s.end() > end) {
+        continue;
+      }
+      boolean gone = false;
+      for (long[] r : removed) {
+        gone |= r[0] < s.end() && r[1] > s.start();
+      }
+      if (!gone) {
+        kept.add(s);
+      }
+    }
+    return kept;
+  }
 
   static void apply(Ctx c, Rule rule, Rule.Said said, Pending p, Explainer ex) {
     if (!c.ok()) {
@@ -81,7 +119,11 @@ final class State {
         if (last != null && last.end() > end) {
           last.tag().cut(true);
         }
+        List<TagMap.Span> reused = reusedMeanwhile(c, a, end);
         sp.tags.remove(a, end);
+        for (TagMap.Span r : reused) {
+          sp.tags.put(r.start(), r.end(), r.tag());
+        }
         if (a == sp.cacheAddress) {
           sp.cacheAddress = -1;
           sp.startupCache = false;
