@@ -393,7 +393,9 @@ public final class Pipeline {
             new ReadAhead<>(parsed, snapshotOrder.before(annotate), "memtrace-annotate")) {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
+      LogShape shape = new LogShape();
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
+        shape.see(e.event());
         if (timeline) {
           renderer.event(e);
         }
@@ -437,6 +439,11 @@ public final class Pipeline {
       if (caveatSummary != null && !inputs.isEmpty()) {
         // a live run's own notice at its end says it (LiveRun); a replayed recording's is here
         err.println("memtrace: " + caveatSummary);
+      }
+      String shapeNote = shape.note();
+      if (shapeNote != null && !inputs.isEmpty()) {
+        // a live run's flags are memtrace's own
+        err.println("memtrace: " + shapeNote);
       }
       int status = summary(source);
       if (recording != null) {
