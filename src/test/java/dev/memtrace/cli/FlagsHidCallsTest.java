@@ -67,4 +67,32 @@ class FlagsHidCallsTest {
                 + "+++ exited with 1 +++\n");
     assertThat(Cli.run("analyze", exec).err()).doesNotContain("every call");
   }
+
+  /**
+   * cat's log cut in the middle of its I/O buffer's mmap, after "= 0x7f7602cb0" of
+   * "0x7f7602cb0000": the region 7f7602cb0-7f7624cb0, which never was, read as malloc's chunk.
+   */
+  @Test
+  void aLastLineWithNoNewlineIsACallThatNeverReturned() throws IOException {
+    String f =
+        log(
+            "brk(NULL)                               = 0x55d131e34000\n"
+                + "mmap(NULL, 139264, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"
+                + " = 0x7f7602cb0");
+    Cli r = Cli.run("analyze", "--format", "jsonl", "--strict", f);
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .contains("\"line\":2,\"pid\":null,\"kind\":\"syscall\",\"syscall\":\"mmap\"")
+        .contains("\"ret\":null")
+        .contains("\"unfinished\":true")
+        .doesNotContain("0x7f7602cb0\",")
+        .doesNotContain("malloc");
+    String brk =
+        log(
+            "brk(NULL)                               = 0x55d131e34000\nbrk(0x55d131e55000) = 0x55d13");
+    Cli b = Cli.run("analyze", brk);
+    assertThat(b.status()).isZero();
+    assertThat(b.err()).isEmpty();
+    assertThat(b.out()).contains("brk never returned in the log: its effect is unknown");
+  }
 }
