@@ -78,8 +78,9 @@ final class Ctx {
   /**
    * Whether the numbers the rows of the rule table read of this call are numbers: a range call's
    * address and length (and an mmap's offset), mremap's sizes, brk's break, shmat's segment,
-   * shmdt's address, and the result of a call that succeeded. A row matches no call where one is
-   * missing (its arithmetic would be about nothing), and the stage keeps no region for it.
+   * shmdt's address, the result of a call that succeeded, and for these calls a result at all. A
+   * row matches no call where one is missing (its arithmetic would be about nothing), and the stage
+   * keeps no region for it.
    */
   boolean known() {
     if (known == null) {
@@ -95,7 +96,16 @@ final class Ctx {
       } else {
         args = call instanceof Brk || call instanceof Shmdt ? address().isPresent() : true;
       }
-      known = args && (!ok() || call.ret().isPresent());
+      // a call that never returned in the log (an unfinished half, a last line cut short) has
+      // no result to read, whatever its arguments: no row matches it
+      boolean memory =
+          call instanceof Mmap
+              || call instanceof Mremap
+              || call instanceof Range
+              || call instanceof Shmat
+              || call instanceof Brk
+              || call instanceof Shmdt;
+      known = args && !(memory && ev.result() == null) && (!ok() || call.ret().isPresent());
     }
     return known;
   }

@@ -473,6 +473,9 @@ final class LoaderRules {
     return s != null && s.tag().cls() == RegionClass.IMAGE_DATA ? s : null;
   }
 
+  /** Above every PIE load address (ELF_ET_DYN_BASE plus its randomisation), below the mmap area. */
+  private static final long EXECUTABLE_BELOW = 0x600000000000L;
+
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
     String who = obj != null ? obj : c.ex.objectAt(c, c.addr());
@@ -481,13 +484,18 @@ final class LoaderRules {
       who = null;
     }
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
-    // executable, then itself. PIE executables load at 0x55…/0x56…, ld.so high in the mmap area.
-    // In a 32-bit process (ld.so near 0xf7…) that address line does not hold: it names neither.
+    // executable, then itself. PIE executables load at ELF_ET_DYN_BASE (2/3 of TASK_SIZE,
+    // 0x555555554000) plus at most 2^28 pages of randomisation (arch_mmap_rnd), so below
+    // 0x565555554000; ld.so in the mmap area, whose base (mmap_base, arch/x86/mm/mmap.c) is the
+    // stack's gap plus up to 2^40 bytes below 0x7ffffffff000: it can start at 0x7efd…, as it did
+    // under cat (ld.so's own RELRO at 0x7efdf2abe000 read 'the executable'). The line between the
+    // two is 0x600000000000. In a 32-bit process (ld.so near 0xf7…) that address line does not
+    // hold: it names neither.
     String guess =
         c.sp.bits32
             ? "an object the kernel mapped at execve (the executable or ld.so: in a 32-bit "
                 + "process the address alone does not tell which)"
-            : c.addr() < 0x7f0000000000L
+            : c.addr() < EXECUTABLE_BELOW
                 ? "the executable ("
                     + RawText.name(c.sp.program())
                     + ", mapped by the kernel at execve)"

@@ -393,7 +393,9 @@ public final class Pipeline {
             new ReadAhead<>(parsed, snapshotOrder.before(annotate), "memtrace-annotate")) {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
+      LogShape shape = new LogShape();
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
+        shape.see(e.event());
         if (timeline) {
           renderer.event(e);
         }
@@ -442,6 +444,11 @@ public final class Pipeline {
         // an empty file (strace -o of a run that never started, a recording cut before its
         // header) explains nothing; say so rather than end in silence
         err.println("memtrace: " + title(inputs) + " is empty: no lines to read");
+      }
+      String shapeNote = shape.note();
+      if (shapeNote != null && !inputs.isEmpty()) {
+        // a live run's flags are memtrace's own
+        err.println("memtrace: " + shapeNote);
       }
       int status = summary(source);
       if (recording != null) {

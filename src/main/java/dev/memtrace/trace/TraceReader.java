@@ -41,6 +41,7 @@ public final class TraceReader implements EventSource {
   private boolean finished;
   private long unparsed;
   private UnparsedEvent firstUnparsed;
+  private int cutLine;
 
   /**
    * @param file the name events cite (null for standard input)
@@ -101,6 +102,9 @@ public final class TraceReader implements EventSource {
         continue;
       }
       int no = lines.lineNumber();
+      if (lines.lastLineCut()) {
+        cutLine = no;
+      }
       if (carry != null) {
         String joined = carry + line;
         String raw = carry + "\n" + line;
@@ -114,6 +118,12 @@ public final class TraceReader implements EventSource {
       }
     }
     TraceEvent e = out.poll();
+    if (cutLine > 0
+        && e instanceof SyscallEvent s
+        && s.result() != null
+        && s.source().endLine() == cutLine) {
+      e = cutOff(s);
+    }
     if (e instanceof UnparsedEvent u) {
       if (unparsed++ == 0) {
         firstUnparsed = u;
@@ -211,6 +221,27 @@ public final class TraceReader implements EventSource {
   @Override
   public void close() throws IOException {
     lines.close();
+  }
+
+  /**
+   * A call on a last line with no newline: strace ends every record with one, so the log was cut (a
+   * copy cut short, strace killed while writing) and the cut may have shortened the result ({@code
+   * = 0x7f7602cb0000} read as {@code = 0x7f7602cb0}, a mapping that never was). It comes out as a
+   * call that never returned in the log, with the arguments it has, as a line cut before its result
+   * does.
+   */
+  private static SyscallEvent cutOff(SyscallEvent s) {
+    return new SyscallEvent(
+        s.source(),
+        s.prefix(),
+        s.name(),
+        s.args(),
+        null,
+        null,
+        s.stack(),
+        SyscallEvent.Completion.UNFINISHED,
+        s.dump(),
+        s.clonesInFlight());
   }
 
   static TraceEvent withPid(TraceEvent e, Integer pid) {

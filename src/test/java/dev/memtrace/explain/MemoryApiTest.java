@@ -442,4 +442,23 @@ class MemoryApiTest {
         .doesNotContain("malloc(n)");
     assertThat(out.at(9).why().get(0).rule()).isEqualTo("malloc-mmap");
   }
+
+  @Test
+  void ldSoInAnMmapAreaBelow0x7fIsNotTheExecutable() {
+    // cat under strace --relative-timestamps=ns: the kernel put the mmap area at 0x7efd…
+    // (mmap_base randomises up to 2^40 bytes below the stack), and ld.so's own RELRO at
+    // 0x7efdf2abe000 read "after relocating the executable (cat, ...)"
+    Run.Out out =
+        Run.explain(
+            """
+        execve("/usr/bin/cat", ["cat", "/tmp/flags/big.bin"], 0x7fff19ea7a70 /* 39 vars */) = 0
+        brk(NULL) = 0x55d0e8b90000
+        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7efdf2a83000
+        arch_prctl(ARCH_SET_FS, 0x7efdf2892740) = 0
+        mprotect(0x55d0e3a13000, 4096, PROT_READ) = 0
+        mprotect(0x7efdf2abe000, 8192, PROT_READ) = 0
+        """);
+    assertThat(out.why(5)).startsWith("RELRO: after relocating the executable");
+    assertThat(out.why(6)).startsWith("RELRO: after relocating ld.so itself");
+  }
 }
