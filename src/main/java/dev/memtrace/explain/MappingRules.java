@@ -309,6 +309,22 @@ final class MappingRules {
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
+            .effect(
+                (c, before) -> {
+                  // all of a reservation but its low end made RW: musl's pthread_create makes a
+                  // thread's stack with a guard so (src/thread/pthread_create.c); a clone that
+                  // runs on it retells both calls (Specials)
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  if (s.tag().cls() == RegionClass.RESERVED
+                      && c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))
+                      && c.addr() > s.start()
+                      && c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE) == s.end()
+                      && s.tag().what().equals(s.size() + "-byte reservation")) {
+                    c.sp.guardedCommit =
+                        new Space.GuardedCommit(
+                            s.tag(), s.start(), s.end(), c.addr(), c.ev.pid(), c.line());
+                  }
+                })
             .says(
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
