@@ -9,6 +9,7 @@ import dev.memtrace.decode.Mremap;
 import dev.memtrace.decode.Range;
 import dev.memtrace.decode.Shmat;
 import dev.memtrace.decode.Shmdt;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.RawText;
@@ -293,6 +294,15 @@ final class Ctx {
       paren = close < 0 ? -1 : symbol.indexOf('(', close + 1);
     }
     return paren > 0 ? symbol.substring(0, paren) : symbol;
+  }
+
+  /**
+   * The program's ELF headers were read and name no loader (no PT_INTERP): a statically linked
+   * program, in which no ld.so runs. False when they name one or were not read.
+   */
+  boolean staticProgram() {
+    AddressSpaceView v = ex.view(ev.pid());
+    return v != null && Boolean.FALSE.equals(v.programInterp());
   }
 
   /** A -k stack shows ld.so's own code making the call: its innermost frame is in ld.so. */

@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -698,6 +699,26 @@ public final class Explainer {
     p.why.removeIf(e -> e.rule().equals(replacement.rule()));
     p.why.add(0, replacement);
     return true;
+  }
+
+  /**
+   * Retells the event of pid on line, if it still waits in the window: replacement goes first, in
+   * place of what the rule {@code oldRule} said there. For an event that made no tag of its own.
+   */
+  boolean retellLine(Integer pid, int line, String oldRule, Explanation replacement) {
+    for (Iterator<Object> it = pending.descendingIterator(); it.hasNext(); ) {
+      if (it.next() instanceof Pending p
+          && p.in.event().line() == line
+          && java.util.Objects.equals(p.in.event().pid(), pid)) {
+        p.why.removeIf(e -> e.rule().equals(oldRule) || e.rule().equals(replacement.rule()));
+        if (p.said != null && p.said.rule().equals(oldRule)) {
+          p.said = null;
+        }
+        p.why.add(0, replacement);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What {@code row} said on the event that made tag, if it did and that event still waits. */

@@ -60,14 +60,32 @@ final class LoaderRules {
             .frames("_dl_sysdep_start")
             .says(
                 c ->
-                    Said.of(
-                        "the first brk(0) of a fresh address space: ld.so learns the initial program "
-                            + "break (_dl_sysdep_start; in a static binary libc's startup does, before "
-                            + "taking its TLS block from the break). [heap] will start at "
-                            + hex(c.result())
-                            + " but does not exist yet (break = its start)",
-                        Basis.PATTERN,
-                        "first brk(NULL) of a fresh address space")),
+                    c.staticProgram()
+                        // csu/libc-start.c: __libc_start_main calls __libc_setup_tls
+                        // (csu/libc-tls.c)
+                        // early, which takes the main thread's TLS block from the break
+                        ? Said.of(
+                            "the first brk(0) of a fresh address space, in a statically linked "
+                                + "program (its ELF headers name no interpreter, PT_INTERP, so no "
+                                + "ld.so runs): fits glibc's static startup, __libc_start_main "
+                                + "calling __libc_setup_tls, which learns the initial program break "
+                                + "before taking the main thread's TLS block from it "
+                                + "(_dl_early_allocate since glibc 2.36, __sbrk before). [heap] "
+                                + "will start at "
+                                + hex(c.result())
+                                + " but does not exist yet (break = its start)",
+                            Basis.PATTERN,
+                            "first brk(NULL) of a fresh address space; the program's ELF headers"
+                                + " have no PT_INTERP")
+                        : Said.of(
+                            "the first brk(0) of a fresh address space: ld.so learns the initial"
+                                + " program break (_dl_sysdep_start; in a static binary libc's"
+                                + " startup does, before taking its TLS block from the break)."
+                                + " [heap] will start at "
+                                + hex(c.result())
+                                + " but does not exist yet (break = its start)",
+                            Basis.PATTERN,
+                            "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains("ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
@@ -509,8 +527,16 @@ final class LoaderRules {
                 + (fd != null
                     ? "a shared object the trace does not name (fd " + fd + ")"
                     : who == null ? guess : who)
-                + ", ld.so (or, in a static "
-                + "binary, libc's startup) makes "
+                + (c.staticProgram()
+                    // a static program: no ld.so; _dl_relocate_static_pie (a static PIE) and
+                    // ARCH_SETUP_IREL relocate it in __libc_start_main (csu/libc-start.c), and
+                    // _dl_non_dynamic_init (elf/dl-support.c) calls _dl_protect_relro
+                    ? ", libc's startup (no ld.so runs: the program's ELF headers name no"
+                        + " interpreter, PT_INTERP; __libc_start_main applies its IRELATIVE"
+                        + " relocations, ARCH_SETUP_IREL, and a static PIE's own,"
+                        + " _dl_relocate_static_pie, then _dl_non_dynamic_init calls"
+                        + " _dl_protect_relro) makes "
+                    : ", ld.so (or, in a static binary, libc's startup) makes ")
                 + c.length()
                 + " bytes of its data segment read-only (PT_GNU_RELRO: what is written only while "
                 + "relocating, such as .got and .data.rel.ro), so the "

@@ -309,6 +309,22 @@ final class MappingRules {
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
+            .effect(
+                (c, before) -> {
+                  // all of a reservation but its low end made RW: musl's pthread_create makes a
+                  // thread's stack with a guard so (src/thread/pthread_create.c); a clone that
+                  // runs on it retells both calls (Specials)
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  if (s.tag().cls() == RegionClass.RESERVED
+                      && c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))
+                      && c.addr() > s.start()
+                      && c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE) == s.end()
+                      && s.tag().what().equals(s.size() + "-byte reservation")) {
+                    c.sp.guardedCommit =
+                        new Space.GuardedCommit(
+                            s.tag(), s.start(), s.end(), c.addr(), c.ev.pid(), c.line());
+                  }
+                })
             .says(
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
@@ -322,7 +338,8 @@ final class MappingRules {
                           + within(s)
                           + " to "
                           + c.protText()
-                          + (c.prot().isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : ""),
+                          + (c.prot().isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : "")
+                          + mimallocCommit(c, s),
                       Basis.PATTERN,
                       "range lies in the region made at line " + s.tag().line());
                 }),
@@ -918,6 +935,27 @@ final class MappingRules {
     }
     return "fits an allocator that asks for each new mapping right after its last one, as Boehm "
         + "GC's GC_unix_mmap_get_mem (os_dep.c) and LuaJIT's mmap_probe (lj_alloc.c) do";
+  }
+
+  /**
+   * An mprotect RW of part of an anonymous mapping made after mimalloc's library was loaded, in a
+   * process whose malloc is mimalloc: mimalloc 2.0's mi_os_commitx (src/os.c) commits with
+   * mprotect(PROT_READ|PROT_WRITE), whether or not the range was PROT_NONE (it decommits with
+   * MADV_DONTNEED), as a clause; else empty.
+   */
+  private static String mimallocCommit(Ctx c, TagMap.Span s) {
+    if (!"mimalloc".equals(c.sp.allocator)
+        || !c.prot().equals(Set.of("PROT_READ", "PROT_WRITE"))
+        || (s.tag().cls() != RegionClass.RESERVED && s.tag().cls() != RegionClass.ANON)
+        || s.tag().line() <= c.sp.allocatorLine) {
+      return "";
+    }
+    return "; fits mimalloc committing memory of one of its segments (mi_os_commitx in src/os.c"
+        + " commits with mprotect PROT_READ|PROT_WRITE, whether or not the range was PROT_NONE,"
+        + " and decommits with MADV_DONTNEED): mimalloc is this process's malloc (its library"
+        + " mapped before libc.so.6 at line "
+        + c.sp.allocatorLine
+        + "), though the program or another library may commit so too";
   }
 
   private static Said unmapKnown(Ctx c) {

@@ -158,6 +158,15 @@ final class Space {
    */
   boolean staticTls;
 
+  /**
+   * The last mprotect RW that made all of a PROT_NONE reservation but its low end usable (musl's
+   * pthread_create makes a thread's stack so): the reservation's tag, the mprotect's pid and line,
+   * and where the usable part starts; null when none waits for a clone to run on it.
+   */
+  GuardedCommit guardedCommit;
+
+  record GuardedCommit(Tag reservation, long start, long end, long usable, Integer pid, int line) {}
+
   /** The default pthread stack size, once prlimit64(RLIMIT_STACK) was seen; -1 unknown. */
   long threadStack = -1;
 

@@ -67,6 +67,7 @@ final class Specials {
         fork(c, p);
         spawnStack(c, p);
         threadOnStackMapping(c);
+        threadOnGuardedReservation(c);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
       case "sigaltstack" -> signalStack(c, p);
@@ -286,6 +287,88 @@ final class Specials {
                 + " makes runs on it",
             Basis.ARITHMETIC,
             List.of("clone stack=" + hex(printed.getAsLong()) + " is in this mapping")));
+  }
+
+  /**
+   * A thread made to run in a PROT_NONE reservation of which an mprotect made all but the low end
+   * RW: a thread stack with a guard, as musl's pthread_create makes it
+   * (src/thread/pthread_create.c: mmap(size + guard, PROT_NONE), then mprotect(map + guard, size -
+   * guard, RW); the stack, TLS and struct pthread sit at the top). Both calls are retold; the low
+   * end becomes the guard.
+   */
+  private static void threadOnGuardedReservation(Ctx c) {
+    Space.GuardedCommit g = c.sp.guardedCommit;
+    Who.Made made = c.made();
+    if (g == null || !c.ok() || made == null || made.kind() != Who.Kind.THREAD) {
+      return;
+    }
+    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    if (printed.isEmpty()) {
+      return;
+    }
+    long sp = printed.getAsLong();
+    TagMap.Span s = c.sp.tags.at(sp);
+    if (s == null
+        || s.tag() != g.reservation()
+        || Long.compareUnsigned(sp, g.usable()) <= 0
+        || Long.compareUnsigned(sp, g.end()) > 0) {
+      return;
+    }
+    c.sp.guardedCommit = null;
+    long size = g.end() - g.start();
+    long guard = g.usable() - g.start();
+    int mapLine = g.reservation().line();
+    // musl's startup sets the thread pointer before any brk, which glibc's never does
+    String whose =
+        c.sp.tpBeforeBrk
+            ? "It fits musl's pthread_create (src/thread/pthread_create.c), which maps guard + "
+                + "stack + TLS PROT_NONE and makes all but the guard RW, and puts the thread's TLS "
+                + "and struct pthread at the top; pthread_join, or a detached thread's exit, "
+                + "unmaps the whole block"
+            : "Not glibc's allocate_stack, which maps its stacks with MAP_STACK: the program, "
+                + "its C library or its runtime made it";
+    String evidence =
+        "clone stack=" + hex(sp) + " is in the part the mprotect at line " + g.line() + " made RW";
+    g.reservation().refine(RegionClass.THREAD_STACK, ThreadRules.GUARDED_STACK);
+    c.ex.retell(
+        g.reservation(),
+        MappingRules.RESERVATION,
+        new Explanation(
+            "thread-stack-guarded",
+            "a thread stack with a guard: "
+                + size
+                + " bytes mapped PROT_NONE, then all but the lowest "
+                + guard
+                + " made RW by the mprotect at line "
+                + g.line()
+                + "; the thread the clone at line "
+                + c.line()
+                + " makes runs on it. "
+                + whose,
+            c.sp.tpBeforeBrk ? Basis.PATTERN : Basis.ARITHMETIC,
+            List.of(evidence)));
+    c.ex.retellLine(
+        g.pid(),
+        g.line(),
+        "mprotect-known",
+        new Explanation(
+            "thread-stack-guarded-prot",
+            "makes the thread stack made at line "
+                + mapLine
+                + " usable: "
+                + (g.end() - g.usable())
+                + " bytes RW from "
+                + hex(g.usable())
+                + "; the lowest "
+                + guard
+                + " bytes at "
+                + hex(g.start())
+                + " stay PROT_NONE as its guard: overflowing the stack faults there (SIGSEGV,"
+                + " SEGV_ACCERR). The clone at line "
+                + c.line()
+                + " runs its thread on it",
+            Basis.ARITHMETIC,
+            List.of(evidence)));
   }
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */

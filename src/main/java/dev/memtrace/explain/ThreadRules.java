@@ -38,13 +38,23 @@ final class ThreadRules {
     return t.what().equals(STACK_MAPPING) || t.what().equals(STACK_MAPPING_GUARD);
   }
 
-  /** In a thread stack or its guard: not in a MAP_STACK mapping no thread was seen on. */
+  /**
+   * What a PROT_NONE reservation a thread was seen to run on is tagged with (musl's pthread_create
+   * maps its stacks so, without MAP_STACK); glibc's stack cache rules do not apply to it.
+   */
+  static final String GUARDED_STACK = "thread stack (reserved, then made RW above its guard)";
+
+  /**
+   * In a glibc thread stack or its guard: not in a MAP_STACK mapping no thread was seen on, nor in
+   * a {@link #GUARDED_STACK}.
+   */
   private static Predicate<Ctx> inThreadStack() {
     return c -> {
       TagMap.Span s = c.sp.tags.at(c.addr());
       return s != null
           && (s.tag().cls() == RegionClass.THREAD_STACK || s.tag().cls() == RegionClass.GUARD)
-          && !stackMapping(s.tag());
+          && !stackMapping(s.tag())
+          && !s.tag().what().startsWith(GUARDED_STACK);
     };
   }
 

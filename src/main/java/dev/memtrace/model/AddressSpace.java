@@ -188,6 +188,21 @@ public final class AddressSpace implements AddressSpaceView {
     return null;
   }
 
+  @Override
+  public Boolean programInterp() {
+    for (ExecImages.Placed p : placed) {
+      if (p.role().equals(ExecImages.PROGRAM)) {
+        return p.elf().interp() != null;
+      }
+    }
+    for (ExecImages.Image im : unplaced) {
+      if (im.role().equals(ExecImages.PROGRAM)) {
+        return im.elf().interp() != null;
+      }
+    }
+    return null;
+  }
+
   /** Programs and loaders the execve mapped whose ELF headers could not be read, with why. */
   public List<String> unreadImages() {
     return List.copyOf(unread);

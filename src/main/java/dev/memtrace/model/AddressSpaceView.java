@@ -26,4 +26,13 @@ public interface AddressSpaceView {
    * attached; null when neither shows it.
    */
   String exe();
+
+  /**
+   * Whether the program execve mapped names a loader (PT_INTERP): FALSE when its ELF headers were
+   * read and name none (a statically linked program: no ld.so runs), TRUE when they name one, null
+   * when they were not read (or no execve made this space).
+   */
+  default Boolean programInterp() {
+    return null;
+  }
 }

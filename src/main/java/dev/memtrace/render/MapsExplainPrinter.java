@@ -95,7 +95,13 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
               changedAt,
               changedAt == 0 ? null : MapsExplainText.call(at.history().text(changedAt)));
       out.println(MapsExplainText.line(r));
-      MapsExplainText.about(f, made, changed).forEach(out::println);
+      // the program's own image, when its ELF headers name no loader: no ld.so runs
+      boolean staticImage =
+          space != null
+              && Boolean.FALSE.equals(space.programInterp())
+              && exe != null
+              && exe.equals(r.path());
+      MapsExplainText.about(f, made, changed, staticImage).forEach(out::println);
     }
     for (String name : SPECIALS) {
       if (regions.stream().noneMatch(r -> r.path().equals(name))) {

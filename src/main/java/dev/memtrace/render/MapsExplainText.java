@@ -43,8 +43,12 @@ public final class MapsExplainText {
           "# Under each line: its class and size, the ELF sections it holds, and the call that made"
               + " it (or the ELF headers, or a snapshot).");
 
-  /** The annotation lines of one region (without the maps line itself). */
-  public static List<String> about(RegionAnatomy.Facts f, String made, String changed) {
+  /**
+   * The annotation lines of one region (without the maps line itself); staticImage when the region
+   * is the program's own and its ELF headers name no loader (a statically linked program).
+   */
+  public static List<String> about(
+      RegionAnatomy.Facts f, String made, String changed, boolean staticImage) {
     Region r = f.region();
     StringBuilder first =
         new StringBuilder("    ").append(f.label()).append(", ").append(Human.bytes(r.size()));
@@ -54,7 +58,12 @@ public final class MapsExplainText {
     if (!f.sections().isEmpty()) {
       first.append("; holds ").append(String.join(" ", f.sections()));
       if (f.relro()) {
-        first.append(" (RELRO: made read-only by ld.so after relocation)");
+        first.append(
+            staticImage
+                // no PT_INTERP: _dl_non_dynamic_init (elf/dl-support.c) calls _dl_protect_relro
+                ? " (RELRO: made read-only after relocation by libc's startup; the program is"
+                    + " statically linked, no ld.so runs)"
+                : " (RELRO: made read-only by ld.so after relocation)");
       }
     } else if (f.problem() != null) {
       first.append("; sections unknown: ").append(escape(f.problem()));

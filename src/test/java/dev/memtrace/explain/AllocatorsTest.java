@@ -236,6 +236,40 @@ class AllocatorsTest {
       18357 04:48:38.990100 brk(0x56384555b000) = 0x56384555b000 <0.000015>
       """;
 
+  /**
+   * mimalloc 2.0.9 commits with mprotect RW (mi_os_commitx, src/os.c): a part of its PROT_NONE
+   * reservation (prog under LD_PRELOAD=libmimalloc.so.2) and a part of a segment mapped RW
+   * (python3, after a decommit) read as a generic mprotect. Lines 16 and 17 are written for the
+   * test.
+   */
+  @Test
+  void mimallocCommitsWithMprotect() {
+    String log =
+        MIMALLOC.replace(
+            "18357 04:48:38.990000 brk(NULL)         = 0x56384553a000 <0.000051>\n"
+                + "18357 04:48:38.990100 brk(0x56384555b000) = 0x56384555b000 <0.000015>\n",
+            "18357 04:48:38.990000 mprotect(0x37772000000, 65536, PROT_READ|PROT_WRITE) = 0\n"
+                + "18357 04:48:38.990100 mprotect(0x37770300000, 524288, PROT_READ|PROT_WRITE)"
+                + " = 0\n");
+    Run.Out out = Run.explain(log);
+    for (int line : new int[] {16, 17}) {
+      assertThat(out.why(line))
+          .as("line %d", line)
+          .contains("fits mimalloc committing memory of one of its segments (mi_os_commitx")
+          .contains("line 4)");
+    }
+    // without mimalloc, the same mprotect is told as before
+    Run.Out plain =
+        Run.explain(
+            String.join(
+                "\n",
+                "1 mmap(0x37772000000, 33554432, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE,"
+                    + " -1, 0) = 0x37772000000",
+                "1 mprotect(0x37772000000, 65536, PROT_READ|PROT_WRITE) = 0",
+                ""));
+    assertThat(plain.why(2)).doesNotContain("mimalloc");
+  }
+
   @Test
   void mimallocIsTheAllocatorAndGlibcMallocsRulesDoNotApply() {
     Run.Out out = Run.explain(MIMALLOC);

@@ -1,0 +1,84 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * musl's pthread_create (src/thread/pthread_create.c) maps guard + stack PROT_NONE, makes all but
+ * the guard RW and clones onto it: a thread stack with a guard, not a runtime's reservation, and
+ * pthread_join's munmap of it is not glibc's stack cache.
+ */
+class MuslThreadStackTest {
+
+  @TempDir Path root;
+
+  /** Reduced from musl-gcc t.c (pthread_create, pthread_join) traced with strace -f. */
+  static final String LOG =
+      String.join(
+          "\n",
+          "531 execve(\"./t_musl\", [\"./t_musl\"], 0x7ffdf36248a8 /* 39 vars */) = 0",
+          "531 arch_prctl(ARCH_SET_FS, 0x7f2dbc2eba08) = 0",
+          "531 brk(NULL) = 0x5592f3956000",
+          "531 mmap(NULL, 143360, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f2dbc1f9000",
+          "531 mprotect(0x7f2dbc1fb000, 135168, PROT_READ|PROT_WRITE) = 0",
+          "531 clone(child_stack=0x7f2dbc21baf8, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND"
+              + "|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID"
+              + "|0x400000, parent_tid=[532], tls=0x7f2dbc21bb38, child_tidptr=0x7f2dbc2ebe70)"
+              + " = 532",
+          "532 exit(0) = ?",
+          "532 +++ exited with 0 +++",
+          "531 munmap(0x7f2dbc1f9000, 143360) = 0",
+          "");
+
+  private List<AnnotatedEvent> run(String log) {
+    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(root), null), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      out.addAll(ex.accept(model.annotate(e)));
+    }
+    out.addAll(ex.finish());
+    return out;
+  }
+
+  private static String why(List<AnnotatedEvent> out, int line) {
+    return String.join(
+        " | ",
+        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
+            .map(Explanation::text)
+            .toList());
+  }
+
+  @Test
+  void aCloneOnAGuardedReservationMakesItAThreadStack() {
+    List<AnnotatedEvent> out = run(LOG);
+    assertThat(why(out, 4))
+        .startsWith("a thread stack with a guard: 143360 bytes mapped PROT_NONE")
+        .contains("musl's pthread_create")
+        .doesNotContain("the call alone does not tell whose it is");
+    assertThat(why(out, 5))
+        .startsWith("makes the thread stack made at line 4 usable: 135168 bytes RW")
+        .contains("the lowest 8192 bytes at 0x7f2dbc1f9000 stay PROT_NONE")
+        .doesNotContain("of the 143360-byte reservation");
+    assertThat(why(out, 9)).contains("thread stack").doesNotContain("glibc keeps");
+  }
+
+  @Test
+  void withoutACloneOnItTheReservationStaysUnnamed() {
+    List<AnnotatedEvent> out = run(LOG.replace("child_stack=0x7f2dbc21baf8", "child_stack=NULL"));
+    assertThat(why(out, 4)).contains("the call alone does not tell whose it is");
+    assertThat(why(out, 5)).contains("of the 143360-byte reservation");
+  }
+}

@@ -1,0 +1,111 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.elf.ElfFile;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.elf.Segment;
+import dev.memtrace.model.CatUnderRoot;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.run.LiveAssumptions;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A statically linked glibc program (gcc -static) has no PT_INTERP and no ld.so: its first brk(0)
+ * and its RELRO mprotect are libc's startup's (__libc_setup_tls, _dl_non_dynamic_init's
+ * _dl_protect_relro). Where the headers were read the sentences say so and name no ld.so; where
+ * they were not, the hedged wording stays.
+ */
+class StaticStartupTest {
+
+  @TempDir Path root;
+
+  /** Reduced from gcc -static t.c traced with strace -f (glibc 2.36). */
+  private static String log(long relroAt, long relroLen) {
+    return String.join(
+        "\n",
+        "526 execve(\"/bin/prog\", [\"prog\"], 0x7ffd9eedc158 /* 39 vars */) = 0",
+        "526 brk(NULL) = 0x24e30000",
+        "526 brk(0x24e30d40) = 0x24e30d40",
+        "526 arch_prctl(ARCH_SET_FS, 0x24e303c0) = 0",
+        "526 mprotect(0x" + Long.toHexString(relroAt) + ", " + relroLen + ", PROT_READ) = 0",
+        "");
+  }
+
+  private static String why(List<AnnotatedEvent> out, int line) {
+    return String.join(
+        " | ",
+        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
+            .map(Explanation::text)
+            .toList());
+  }
+
+  private static List<AnnotatedEvent> run(Path under, String log) {
+    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(under), null), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      out.addAll(ex.accept(model.annotate(e)));
+    }
+    out.addAll(ex.finish());
+    return out;
+  }
+
+  @Test
+  void aStaticProgramsStartupNamesNoLdso() throws Exception {
+    LiveAssumptions.assumeGcc();
+    Path src = Files.writeString(root.resolve("hello.c"), "int main(void) { return 0; }\n");
+    Path under = root.resolve("root");
+    Path bin = Files.createDirectories(under.resolve("bin")).resolve("prog");
+    Process gcc =
+        new ProcessBuilder("gcc", "-static", "-no-pie", "-o", bin.toString(), src.toString())
+            .inheritIO()
+            .start();
+    assertThat(gcc.waitFor()).isZero();
+    ElfFile prog = ElfFile.read(bin);
+    assertThat(prog.interp()).isNull();
+    Segment relro = prog.relro();
+    org.junit.jupiter.api.Assumptions.assumeTrue(relro != null);
+    long at = relro.vaddr() & ~0xfffL;
+    long len = ((relro.vaddr() + relro.memsz()) & ~0xfffL) - at;
+    List<AnnotatedEvent> out = run(under, log(at, len));
+    assertThat(why(out, 2))
+        .contains("statically linked program")
+        .contains("__libc_setup_tls")
+        .doesNotContain("ld.so learns")
+        .doesNotContain("_dl_sysdep_start");
+    assertThat(why(out, 5))
+        .contains("libc's startup (no ld.so runs")
+        .contains("_dl_protect_relro")
+        .doesNotContain("ld.so (or");
+  }
+
+  @Test
+  void unreadHeadersKeepTheHedgedWording() {
+    // nothing under root: the program's headers cannot be read
+    List<AnnotatedEvent> out = run(root, log(0x4b5000, 16384));
+    assertThat(why(out, 2)).contains("ld.so learns").contains("in a static binary");
+    assertThat(why(out, 5)).contains("ld.so (or, in a static binary, libc's startup)");
+  }
+
+  @Test
+  void aDynamicProgramsFirstBrkIsStillLdsos() throws Exception {
+    CatUnderRoot.copy(root);
+    List<AnnotatedEvent> out =
+        run(
+            root,
+            "10 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0\n"
+                + "10 brk(NULL) = 0x555555600000\n");
+    assertThat(why(out, 2)).contains("ld.so learns").doesNotContain("statically linked");
+  }
+}
