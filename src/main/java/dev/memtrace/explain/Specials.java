@@ -209,15 +209,23 @@ final class Specials {
   }
 
   /**
+   * The stack a clone printed (child_stack=, stack=) when the call made a child of this kind, else
+   * none.
+   */
+  private static OptionalLong childStack(Ctx c, Who.Kind kind) {
+    Who.Made made = c.made();
+    if (made == null || made.kind() != kind || !(c.call instanceof Clone clone)) {
+      return OptionalLong.empty();
+    }
+    return clone.stack();
+  }
+
+  /**
    * posix_spawn maps a small stack, runs the child on it with CLONE_VM|CLONE_VFORK until the child
    * execs, then unmaps it (sysdeps/unix/sysv/linux/spawni.c).
    */
   private static void spawnStack(Ctx c, Pending p) {
-    Who.Made made = c.made();
-    if (made == null || made.kind() != Who.Kind.VFORK) {
-      return;
-    }
-    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    OptionalLong printed = childStack(c, Who.Kind.VFORK);
     if (printed.isEmpty()) {
       return;
     }
@@ -260,11 +268,7 @@ final class Specials {
    * by pthread_create with guard size 0 (allocate_stack).
    */
   private static void threadOnStackMapping(Ctx c) {
-    Who.Made made = c.made();
-    if (!c.ok() || made == null || made.kind() != Who.Kind.THREAD) {
-      return;
-    }
-    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    OptionalLong printed = c.ok() ? childStack(c, Who.Kind.THREAD) : OptionalLong.empty();
     if (printed.isEmpty()) {
       return;
     }
@@ -298,11 +302,8 @@ final class Specials {
    */
   private static void threadOnGuardedReservation(Ctx c) {
     Space.GuardedCommit g = c.sp.guardedCommit;
-    Who.Made made = c.made();
-    if (g == null || !c.ok() || made == null || made.kind() != Who.Kind.THREAD) {
-      return;
-    }
-    OptionalLong printed = c.call instanceof Clone clone ? clone.stack() : OptionalLong.empty();
+    OptionalLong printed =
+        g != null && c.ok() ? childStack(c, Who.Kind.THREAD) : OptionalLong.empty();
     if (printed.isEmpty()) {
       return;
     }
