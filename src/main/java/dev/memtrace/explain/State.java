@@ -1,6 +1,5 @@
 package dev.memtrace.explain;
 
-import dev.memtrace.decode.ArgText;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
@@ -275,18 +274,5 @@ final class State {
         // nothing to remember
       }
     }
-  }
-
-  /**
-   * A quoted path argument, its C escapes decoded to the bytes (a char each), as the model holds it
-   * ({@link ArgText#unquote}: a path strace cut keeps its mark); other text as it is.
-   */
-  static String unquote(String s) {
-    if (s == null) {
-      return null;
-    }
-    String t = s.trim();
-    String u = t.length() >= 2 ? ArgText.unquote(t) : null;
-    return u != null ? u : t;
   }
 }
