@@ -119,6 +119,7 @@ final class ReportSpool {
 
   private static void write(DataOutputStream out, Tally t) throws IOException {
     out.writeLong(t.total());
+    out.writeInt(t.regions());
     out.writeInt(t.byClass().size());
     for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
       out.writeInt(e.getKey().ordinal());
@@ -134,6 +135,7 @@ final class ReportSpool {
   private static Tally readTally(DataInputStream in) throws IOException {
     Tally t = new Tally();
     t.total = in.readLong();
+    t.regions = in.readInt();
     RegionClass[] classes = RegionClass.values();
     for (int n = in.readInt(); n > 0; n--) {
       t.byClass().put(classes[in.readInt()], readRow(in));

@@ -32,6 +32,7 @@ public final class Tally {
   private final Map<RegionClass, Row> byClass = new EnumMap<>(RegionClass.class);
   private final Map<String, Row> byObject = new TreeMap<>();
   long total;
+  int regions;
 
   public Map<RegionClass, Row> byClass() {
     return byClass;
@@ -45,7 +46,21 @@ public final class Tally {
     return total;
   }
 
+  /**
+   * How many regions (or ranges the trace made) were counted: a region the kernel merged from parts
+   * made for different things counts once here and in each of its parts' class rows.
+   */
+  public int regions() {
+    return regions;
+  }
+
   void add(RegionClass cls, String object, long bytes) {
+    addPart(cls, object, bytes);
+    regions++;
+  }
+
+  /** A part of a region: counted in its class's and object's rows, not as a region of its own. */
+  private void addPart(RegionClass cls, String object, long bytes) {
     byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
     Row row = object == null || object.isEmpty() ? null : objectRow(object);
     if (row != null) {
@@ -112,6 +127,7 @@ public final class Tally {
         }
       }
       t.total += bytes;
+      t.regions++;
     }
     return t;
   }
@@ -129,23 +145,68 @@ public final class Tally {
     Tally t = new Tally();
     Region prev = null;
     for (Region r : regions) {
-      TagMap.Span s = tags.at(r.start());
-      RegionClass cls = Classifier.classify(r, s == null ? null : s.tag(), exe);
-      String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
-      if (s == null && cls == RegionClass.ANON && kernelBss(prev, r, exe)) {
-        // The executable's .bss beyond its last file page: the kernel maps it at execve.
-        cls = RegionClass.IMAGE_BSS;
-        obj = prev.path();
+      List<TagMap.Span> made = tags.overlapping(r.start(), r.end());
+      if (madeForOnePurpose(made, r)) {
+        TagMap.Span s = tags.at(r.start());
+        RegionClass cls = Classifier.classify(r, s == null ? null : s.tag(), exe);
+        String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
+        if (s == null && cls == RegionClass.ANON && kernelBss(prev, r, exe)) {
+          // The executable's .bss beyond its last file page: the kernel maps it at execve.
+          cls = RegionClass.IMAGE_BSS;
+          obj = prev.path();
+        }
+        t.add(cls, object(obj, r, spelled), r.size());
+      } else {
+        // The kernel merged neighbours made for different things into one region (vma_merge:
+        // ld.so's minimal malloc and the TLS block below it, both anonymous rw-p): each part
+        // counts in the class of what made it, and the region counts once in the total.
+        long at = r.start();
+        for (TagMap.Span s : made) {
+          long from = Math.max(s.start(), r.start());
+          long to = Math.min(s.end(), r.end());
+          if (from > at) {
+            t.addPart(Classifier.classify(r, null, exe), object(r.path(), r, spelled), from - at);
+          }
+          String obj = r.path().isEmpty() ? s.tag().object() : r.path();
+          t.addPart(Classifier.classify(r, s.tag(), exe), object(obj, r, spelled), to - from);
+          at = to;
+        }
+        if (at < r.end()) {
+          t.addPart(Classifier.classify(r, null, exe), object(r.path(), r, spelled), r.end() - at);
+        }
+        t.regions++;
       }
       prev = r;
-      if (obj != null && r.path().isEmpty()) {
-        obj = spelled.getOrDefault(LoaderRules.shortName(obj), obj);
-      }
-      if (obj != null && obj.startsWith("[")) {
-        obj = null;
-      }
-      t.add(cls, obj, r.size());
     }
     return t;
+  }
+
+  /**
+   * Whether the region is what one call made, as far as the trace tells: at most one span over it,
+   * or spans that all class it alike. Such a region counts whole in the class of its start.
+   */
+  private static boolean madeForOnePurpose(List<TagMap.Span> made, Region r) {
+    if (made.size() < 2) {
+      return true;
+    }
+    Tag first = made.get(0).tag();
+    long at = r.start();
+    for (TagMap.Span s : made) {
+      if (s.start() > at
+          || s.tag().cls() != first.cls()
+          || !java.util.Objects.equals(s.tag().object(), first.object())) {
+        return false;
+      }
+      at = s.end();
+    }
+    return at >= r.end();
+  }
+
+  /** The object a region (or part) counts under: the kernel's spelling, none for [heap] etc. */
+  private static String object(String obj, Region r, Map<String, String> spelled) {
+    if (obj != null && r.path().isEmpty()) {
+      obj = spelled.getOrDefault(LoaderRules.shortName(obj), obj);
+    }
+    return obj != null && !obj.isEmpty() && !obj.startsWith("[") ? obj : null;
   }
 }

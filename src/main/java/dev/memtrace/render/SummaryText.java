@@ -75,7 +75,7 @@ public final class SummaryText {
                 : "process " + (r.pids().size() == 1 ? r.pids().get(0) : r.pids().toString()) + " ",
             Texts.terminalName(r.program()),
             Human.bytes(r.end().total()),
-            count(r.end()),
+            r.end().regions(),
             r.fromModel() ? " (the model's view)" : " (regions the trace made)",
             Human.bytes(r.peak().total()),
             set.cite(r.peakLine(), -1),
@@ -112,10 +112,6 @@ public final class SummaryText {
         row(b, Texts.terminalName(o), r.end().byObject().get(o), r.peak().byObject().get(o));
       }
     }
-  }
-
-  private static int count(Tally t) {
-    return t.byClass().values().stream().mapToInt(x -> x.regions).sum();
   }
 
   private static void row(StringBuilder b, String name, Tally.Row end, Tally.Row peak) {
