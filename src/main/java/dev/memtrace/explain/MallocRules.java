@@ -998,6 +998,25 @@ final class MallocRules {
     return what.contains("'s ") || what.startsWith("the ") ? what : "the " + what;
   }
 
+  /**
+   * A hedge for a mapping of a whole number of MiB with no stack to show malloc: malloc(n) maps
+   * ALIGN_UP(n + 8 + 16, 4096), so a round size needs n just below it, while code that calls mmap
+   * itself asks for round sizes (apt's DynamicMMap maps APT::Cache-Start, 24 MiB, so); empty
+   * otherwise.
+   */
+  private static String roundSize(Ctx c, long len) {
+    if (len % MIB != 0 || c.frame(ALLOCATOR) != null) {
+      return "";
+    }
+    return ". It is exactly "
+        + len / MIB
+        + " MiB, a round size: code that calls mmap itself asks for such sizes, while malloc"
+        + " maps one only for a request just below it, so this may be the program's own"
+        + " mapping; the trace does not tell them apart";
+  }
+
+  private static final long MIB = 1L << 20;
+
   static Said mmapChunk(Ctx c) {
     long len = c.length();
     long nbMin = len - Glibc.PAGE;
@@ -1011,8 +1030,10 @@ final class MallocRules {
                 + hex(c.sp.startBrk)
                 + "…); this mapping sits in the mmap area and goes back with munmap on free()"
             : " It is not part of [heap] (the brk area): it goes back with munmap on free()";
+    String round = roundSize(c, len);
     return Said.of(
-            "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
+            (round.isEmpty() ? "" : "fits ")
+                + "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
                 + threshold
                 + (c.sp.thresholdFloor() ? FLOOR : "")
                 + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
@@ -1024,7 +1045,8 @@ final class MallocRules {
                 + nMax
                 + " (or a memalign that "
                 + "needed the slack)."
-                + heap,
+                + heap
+                + round,
             Basis.PATTERN,
             "ALIGN_UP(nb + 8, 4096) = " + len + " ⇔ " + nbMin + " ≤ nb ≤ " + nbMax,
             "request2size(n) = (n + 23) & ~15 ⇒ " + nMin + " ≤ n ≤ " + nMax)

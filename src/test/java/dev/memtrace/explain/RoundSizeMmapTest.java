@@ -1,0 +1,55 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A private anonymous mapping of a whole number of MiB fits glibc malloc's mmap path only for a
+ * request just below it (malloc(n) maps ALIGN_UP(n + 8 + 16, 4096)), while code that calls mmap
+ * itself asks for round sizes: apt-cache's DynamicMMap maps its package cache of APT::Cache-Start
+ * (24 MiB) so, then grows it with mremap by APT::Cache-Grow. Lines of strace -f -tt -T of apt-cache
+ * policy bash on Debian 12, cut to the calls that matter.
+ */
+class RoundSizeMmapTest {
+
+  private static final String APT =
+      """
+      10155 10:37:37.701100 execve("/usr/bin/apt-cache", ["apt-cache", "policy", "bash"], 0x7ffc7023eaa8 /* 39 vars */) = 0 <0.000431>
+      10155 10:37:37.703322 brk(NULL)         = 0x55e341349000 <0.000021>
+      10155 10:37:37.703437 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7203f4d000 <0.000024>
+      10155 10:37:37.711210 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f72033f1000 <0.000021>
+      10155 10:37:37.711290 arch_prctl(ARCH_SET_FS, 0x7f72033f1740) = 0 <0.000017>
+      10155 10:37:37.834361 mmap(NULL, 25165824, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7201a00000 <0.000106>
+      10155 10:37:37.901000 mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7203361000 <0.000021>
+      """;
+
+  @Test
+  void aRoundSizeIsHedged() {
+    Run.Out out = Run.explain(APT);
+    assertThat(out.why(6))
+        .startsWith("fits glibc malloc's mmap path")
+        .contains("fits malloc(n) for n from 25161705 to 25165800")
+        .endsWith(
+            "It is exactly 24 MiB, a round size: code that calls mmap itself asks for such"
+                + " sizes, while malloc maps one only for a request just below it, so this may be"
+                + " the program's own mapping; the trace does not tell them apart (inferred from"
+                + " the pattern)");
+    // 196 KiB is no round size: malloc(n) for n up to 200680 maps it, as before
+    assertThat(out.why(7)).startsWith("glibc malloc's mmap path").doesNotContain("round size");
+  }
+
+  @Test
+  void aStackThroughMallocNeedsNoHedge() {
+    Run.Out out =
+        Run.explain(
+            APT.replace(
+                "= 0x7f7201a00000 <0.000106>\n",
+                """
+                = 0x7f7201a00000 <0.000106>
+                 > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+                 > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_malloc+0x1c9) [0x99c69]
+                """));
+    assertThat(out.why(6)).startsWith("glibc malloc's mmap path").doesNotContain("round size");
+  }
+}
