@@ -77,15 +77,29 @@ final class LoaderRules {
                             Basis.PATTERN,
                             "first brk(NULL) of a fresh address space; the program's ELF headers"
                                 + " have no PT_INTERP")
-                        : Said.of(
-                            "the first brk(0) of a fresh address space: ld.so learns the initial"
-                                + " program break (_dl_sysdep_start; in a static binary libc's"
-                                + " startup does, before taking its TLS block from the break)."
-                                + " [heap] will start at "
-                                + hex(c.result())
-                                + " but does not exist yet (break = its start)",
-                            Basis.PATTERN,
-                            "first brk(NULL) of a fresh address space")),
+                        : c.sp.midway && !c.byLdso()
+                            // strace -p, or -e trace= without execve: the start is not shown,
+                            // and no -k stack shows the call in ld.so
+                            ? Said.of(
+                                "the first brk(0) the trace shows: fits ld.so learning the initial"
+                                    + " program break at a process start (_dl_sysdep_start), but"
+                                    + " the trace does not show this process start (strace -p,"
+                                    + " or -e trace= without execve), so it may instead be glibc's"
+                                    + " sbrk asking for the break the first time (its own copy,"
+                                    + " __curbrk, still unset) or the program calling brk itself."
+                                    + " The break is at "
+                                    + hex(c.result()),
+                                Basis.PATTERN,
+                                "first brk(NULL) the trace shows; no execve, no clone before it")
+                            : Said.of(
+                                "the first brk(0) of a fresh address space: ld.so learns the"
+                                    + " initial program break (_dl_sysdep_start; in a static"
+                                    + " binary libc's startup does, before taking its TLS block"
+                                    + " from the break). [heap] will start at "
+                                    + hex(c.result())
+                                    + " but does not exist yet (break = its start)",
+                                Basis.PATTERN,
+                                "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
             .when(ok(), file(), pathContains("ld.so.cache"))
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
