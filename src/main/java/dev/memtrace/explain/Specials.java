@@ -515,6 +515,28 @@ final class Specials {
     }
     long v = cur.getAsLong();
     c.sp.rlimitStack = v;
+    if (c.sp.withoutGlibc()) {
+      // No brk since execve: glibc's startup (and so __pthread_early_init) did not run here, and
+      // no default pthread stack size follows from the limit (valgrind's tool, a Go binary).
+      c.sp.threadStack = 0;
+      p.why.add(
+          new Explanation(
+              "thread-stack-size",
+              c.sp.program()
+                  + " reads RLIMIT_STACK ("
+                  + v
+                  + ") for itself"
+                  + (c.sp.exe != null && c.sp.exe.contains("/valgrind/")
+                      ? " (valgrind's valgrind_main, coregrind/m_main.c, keeps it as the "
+                          + "client's stack limit)"
+                      : "")
+                  + ", not as glibc's start-up does: this process has made no brk since its "
+                  + "execve, which glibc's startup always makes first, so no __pthread_early_init "
+                  + "runs here and no default pthread stack size follows from the limit",
+              Basis.PATTERN,
+              List.of("no brk since the execve")));
+      return;
+    }
     Calc s = Glibc.threadStackSize(v);
     c.sp.threadStack = s.value();
     if (c.sp.mallocStarted) {
