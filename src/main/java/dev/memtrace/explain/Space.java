@@ -225,6 +225,13 @@ final class Space {
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
+  /**
+   * The line of the first sigaltstack that installed a guarded alternate signal stack (a MAP_STACK
+   * mapping whose lowest page was made PROT_NONE), as Rust's std does for the main thread at
+   * start-up (stack_overflow::init), or 0.
+   */
+  int guardedSignalStackLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 
@@ -312,6 +319,7 @@ final class Space {
     this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+    this.guardedSignalStackLine = from.guardedSignalStackLine;
     this.allocator = from.allocator;
     this.allocatorLine = from.allocatorLine;
     this.libcLoaded = from.libcLoaded;

@@ -138,6 +138,9 @@ final class Specials {
             Basis.ARITHMETIC,
             List.of(evidence + ", the end of " + lines)));
     if (guarded) {
+      if (c.sp.guardedSignalStackLine == 0) {
+        c.sp.guardedSignalStackLine = c.line();
+      }
       g.tag().refine(RegionClass.GUARD, SIGNAL_STACK_GUARD);
       c.ex.retell(
           g.tag(),

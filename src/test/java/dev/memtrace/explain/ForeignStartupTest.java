@@ -6,10 +6,54 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Stack sizes read from the trace where glibc's defaults are not what made them. The lines are from
- * {@code strace -f -tt -T} of {@code valgrind --tool=none ls} (3.19), whose tool is a static binary
- * without glibc.
+ * {@code strace -f -tt -T} of rustc 1.95 compiling a small file (its compiler thread asks for 8 MiB
+ * itself: with {@code ulimit -s 16384} the same thread still maps 8392704 bytes) and of {@code
+ * valgrind --tool=none ls} (3.19), whose tool is a static binary without glibc.
  */
 class ForeignStartupTest {
+
+  private static final String RUSTC =
+      """
+      32314 10:29:37.071000 execve("/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", ["rustc", "-O", "x.rs"], 0x7ffd707d3c78 /* 35 vars */) = 0 <0.000214>
+      32314 10:29:37.074157 brk(NULL)         = 0x56247f5da000 <0.000052>
+      32314 10:29:37.119785 prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0 <0.000023>
+      32314 10:29:37.120736 sigaltstack(NULL, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0 <0.000020>
+      32314 10:29:37.120812 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7fa3a750f000 <0.000029>
+      32314 10:29:37.120875 mprotect(0x7fa3a750f000, 4096, PROT_NONE) = 0 <0.000025>
+      32314 10:29:37.120932 sigaltstack({ss_sp=0x7fa3a7510000, ss_flags=0, ss_size=8192}, NULL) = 0 <0.000020>
+      32314 10:29:37.127597 mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7fa3935ff000 <0.000024>
+      32314 10:29:37.127655 mprotect(0x7fa393600000, 8388608, PROT_READ|PROT_WRITE) = 0 <0.000023>
+      """;
+
+  @Test
+  void aRustThreadStackOfTheDefaultSizeIsNotSaidToBeTheDefault() {
+    Run.Out out = Run.explain(RUSTC);
+    assertThat(out.why(8))
+        .contains("a stack of 8388608 bytes + a 4096-byte guard = 8392704")
+        .contains("fits the default stack size 8388608")
+        .contains("guarded alternate signal stack at line 7")
+        .contains("pthread_attr_setstacksize")
+        .doesNotContain("pthread_create makes a thread stack: the default stack size");
+    assertThat(out.at(8).why().get(0).basis().name()).isEqualTo("PATTERN");
+  }
+
+  @Test
+  void withoutASignalStackTheSizeStillShowsTheDefault() {
+    String c =
+        RUSTC
+            .lines()
+            .filter(
+                l ->
+                    !l.contains("sigaltstack")
+                        && !l.contains("12288")
+                        && !l.contains(", 4096, PROT_NONE"))
+            .reduce("", (a, b) -> a + b + "\n");
+    Run.Out out = Run.explain(c);
+    assertThat(out.why(4))
+        .contains(
+            "pthread_create makes a thread stack: the default stack size 8388608 (from "
+                + "RLIMIT_STACK, seen at startup) + a 4096-byte guard = 8392704");
+  }
 
   private static final String VALGRIND_TOOL =
       """
