@@ -246,6 +246,13 @@ final class Space {
   /** The line of the mmap that mapped {@link #allocator}'s library. */
   int allocatorLine;
 
+  /**
+   * {@link #allocator} is jemalloc linked into the program (no library of its): the trace showed
+   * its malloc_conf_init reading /etc/malloc.conf at {@link #allocatorLine}, before glibc malloc
+   * started. rustc links jemalloc so and exports malloc from its executable.
+   */
+  boolean allocatorLinked;
+
   /** ld.so mapped glibc's libc.so.6 in this space. */
   boolean libcLoaded;
 
@@ -322,6 +329,7 @@ final class Space {
     this.guardedSignalStackLine = from.guardedSignalStackLine;
     this.allocator = from.allocator;
     this.allocatorLine = from.allocatorLine;
+    this.allocatorLinked = from.allocatorLinked;
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;

@@ -70,6 +70,7 @@ final class Specials {
         threadOnGuardedReservation(c);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
+      case "readlink", "readlinkat" -> AllocatorRules.mallocConf(c, p);
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
       default -> {

@@ -76,4 +76,53 @@ class ForeignStartupTest {
         .doesNotContain("libc start-up reads RLIMIT_STACK")
         .doesNotContain("threads made later");
   }
+
+  /**
+   * rustc's jemalloc, linked into its executable: no library names it, but its malloc_conf_init
+   * reads /etc/malloc.conf before glibc's malloc ever ran; then come its probes of MADV_DONTNEED
+   * and MADV_FREE on a page of its own, its 2 MiB chunks and its sbrk(0).
+   */
+  private static final String RUSTC_JEMALLOC =
+      """
+      32314 10:29:37.071000 execve("/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", ["rustc", "-O", "x.rs"], 0x7ffd707d3c78 /* 35 vars */) = 0 <0.000214>
+      32314 10:29:37.074157 brk(NULL)         = 0x56247f5da000 <0.000052>
+      32314 10:29:37.099713 arch_prctl(ARCH_SET_FS, 0x7fa3a7513bc0) = 0 <0.000020>
+      32314 10:29:37.109341 readlink("/etc/malloc.conf", 0x7fffdbecffb0, 4096) = -1 ENOENT (No such file or directory) <0.000036>
+      32314 10:29:37.109498 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa3a7511000 <0.000047>
+      32314 10:29:37.109591 madvise(0x7fa3a7511000, 4096, MADV_DONTNEED) = 0 <0.000030>
+      32314 10:29:37.109693 munmap(0x7fa3a7511000, 4096) = 0 <0.000031>
+      32314 10:29:37.110377 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fa394c00000 <0.000021>
+      32314 10:29:37.110467 brk(NULL)         = 0x56247f5da000 <0.000020>
+      32314 10:29:37.110850 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa394a00000 <0.000021>
+      32314 10:29:37.110937 munmap(0x7fa394a00000, 2097152) = 0 <0.000021>
+      """;
+
+  @Test
+  void jemallocLinkedIntoTheProgramIsToldByItsMallocConfRead() {
+    Run.Out out = Run.explain(RUSTC_JEMALLOC);
+    assertThat(out.why(4))
+        .contains("jemalloc starts: its malloc_conf_init looks for options")
+        .contains("linked into the program");
+    assertThat(out.why(6)).contains("fits jemalloc's start-up probe");
+    assertThat(out.why(8))
+        .contains("It fits jemalloc's own mappings")
+        .contains("linked into the program, its start at line 4")
+        .doesNotContain("before libc.so.6");
+    assertThat(out.why(9))
+        .contains("reads the break once with sbrk(0)")
+        .doesNotContain("libc keeps its own copy");
+    // without MAP_NORESERVE (vm.overcommit_memory 2) a 2 MiB chunk is not glibc malloc's
+    assertThat(out.why(10))
+        .contains("jemalloc, linked into the program (its start at line 4), supplies malloc")
+        .doesNotContain("glibc malloc's mmap path");
+    assertThat(out.why(11)).doesNotContain("free()").doesNotContain("threshold rises");
+  }
+
+  @Test
+  void withoutTheMallocConfReadTheSameChunkIsGlibcs() {
+    Run.Out out =
+        Run.explain(
+            RUSTC_JEMALLOC.replace("readlink(\"/etc/malloc.conf\"", "readlink(\"/etc/other\""));
+    assertThat(out.why(10)).contains("glibc malloc's mmap path");
+  }
 }
