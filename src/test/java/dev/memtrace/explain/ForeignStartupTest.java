@@ -125,4 +125,38 @@ class ForeignStartupTest {
             RUSTC_JEMALLOC.replace("readlink(\"/etc/malloc.conf\"", "readlink(\"/etc/other\""));
     assertThat(out.why(10)).contains("glibc malloc's mmap path");
   }
+
+  /**
+   * librustc_driver (p_align 2 MiB, four PT_LOAD segments and a gap before the last): ld.so makes
+   * everything from the end of the first segment to the start of the last PROT_NONE in one mprotect
+   * (_dl_map_segments when has_holes), then maps the middle segments over it; the gap left is 904
+   * KiB, not the 62 MiB the mprotect covers.
+   */
+  private static final String RUSTC_DRIVER =
+      """
+      openat(AT_FDCWD, "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib/librustc_driver-6108105cd7e839cf.so", O_RDONLY|O_CLOEXEC) = 3
+      mmap(NULL, 132000652, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa39f72f000
+      mmap(0x7fa39f800000, 129903500, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0) = 0x7fa39f800000
+      munmap(0x7fa39f72f000, 856064) = 0
+      munmap(0x7fa3a73e3000, 1239948) = 0
+      mprotect(0x7fa3a09a1000, 65400832, PROT_NONE) = 0
+      mmap(0x7fa3a09a1000, 61988864, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x11a0000) = 0x7fa3a09a1000
+      mmap(0x7fa3a44bf000, 2424832, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x4cbd000) = 0x7fa3a44bf000
+      mmap(0x7fa3a470f000, 36864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x4f0c000) = 0x7fa3a470f000
+      mmap(0x7fa3a4718000, 21027, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7fa3a4718000
+      mmap(0x7fa3a4800000, 46018560, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x5000000) = 0x7fa3a4800000
+      close(3) = 0
+      """;
+
+  @Test
+  void theMprotectOverAnObjectsHolesIsNotOneHoleBetweenTwoSegments() {
+    Run.Out out = Run.explain(RUSTC_DRIVER);
+    assertThat(out.at(6).why().get(0).rule()).isEqualTo("ldso-hole");
+    assertThat(out.why(6))
+        .contains("ld.so makes 65400832 bytes of the span of")
+        .contains("from the end of its first segment to the start of its last")
+        .contains("the segments between, if any, are then mapped over it")
+        .doesNotContain("the hole between two segments");
+    assertThat(out.at(7).why().get(0).rule()).isEqualTo("ldso-segment");
+  }
 }
