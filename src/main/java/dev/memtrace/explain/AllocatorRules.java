@@ -85,7 +85,8 @@ final class AllocatorRules {
                 + "/etc/malloc.conf (obtain_malloc_conf, src/jemalloc.c), which glibc's malloc "
                 + "never reads, and no malloc of glibc's has run yet. No library of jemalloc's was "
                 + "loaded, so it is linked into the program and its malloc is the one the program "
-                + "calls (rustc's executable exports jemalloc's malloc, calloc, realloc and free); "
+                + "calls (rustc's executable, for one, exports jemalloc's malloc, calloc, realloc and "
+                + "free); "
                 + "from here on glibc malloc's thresholds, top_pad and arenas say nothing about "
                 + "this process's memory",
             Basis.PATTERN,
