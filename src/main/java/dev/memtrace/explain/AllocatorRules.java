@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import java.util.List;
@@ -57,6 +58,48 @@ final class AllocatorRules {
     }
   }
 
+  /**
+   * A readlink of /etc/malloc.conf before glibc malloc started: jemalloc's malloc_conf_init looking
+   * for its options (obtain_malloc_conf in src/jemalloc.c reads the link "/etc/" JEMALLOC_PREFIX
+   * "malloc.conf"; unprefixed, jemalloc's malloc is the process's). glibc's malloc never reads it.
+   * When no library of jemalloc's was loaded it is linked into the program (rustc's executable
+   * exports jemalloc's malloc, calloc, realloc and free); from then on glibc malloc's rules do not
+   * apply.
+   */
+  static void mallocConf(Ctx c, Explainer.Pending p) {
+    String path = c.text(c.name().equals("readlinkat") ? 1 : 0);
+    if (!"\"/etc/malloc.conf\"".equals(path)
+        || c.sp.allocator != null
+        || c.sp.mallocStarted
+        || c.sp.withoutGlibc()
+        || c.sp.bits32) {
+      return;
+    }
+    c.sp.allocator = "jemalloc";
+    c.sp.allocatorLine = c.line();
+    c.sp.allocatorLinked = true;
+    p.why.add(
+        new Explanation(
+            "allocator-conf",
+            "jemalloc starts: its malloc_conf_init looks for options in the symbolic link "
+                + "/etc/malloc.conf (obtain_malloc_conf, src/jemalloc.c), which glibc's malloc "
+                + "never reads, and no malloc of glibc's has run yet. No library of jemalloc's was "
+                + "loaded, so it is linked into the program and its malloc is the one the program "
+                + "calls (rustc's executable, for one, exports jemalloc's malloc, calloc, realloc and "
+                + "free); "
+                + "from here on glibc malloc's thresholds, top_pad and arenas say nothing about "
+                + "this process's memory",
+            Basis.PATTERN,
+            List.of("readlink(\"/etc/malloc.conf\") before any glibc malloc")));
+  }
+
+  /** Where the trace showed jemalloc, tcmalloc or mimalloc become the process's malloc. */
+  static String whence(Space sp) {
+    return sp.allocatorLinked
+        ? "linked into the program, its start at line " + sp.allocatorLine
+        : "its library mapped before libc.so.6 at line " + sp.allocatorLine;
+  }
+
   /** Why MAP_NORESERVE fits a mimalloc process's mmaps, as a clause (mimalloc 2.0 src/os.c). */
   static String mimallocNoreserve(Space sp) {
     return "mimalloc is this process's malloc (its library mapped before libc.so.6 at line "
@@ -67,6 +110,12 @@ final class AllocatorRules {
 
   /** Why glibc malloc is not this process's allocator, as a clause. */
   static String notGlibcMalloc(Space sp) {
+    if (sp.allocatorLinked) {
+      return sp.allocator
+          + ", linked into the program (its start at line "
+          + sp.allocatorLine
+          + "), supplies malloc";
+    }
     if (sp.allocator != null) {
       return sp.allocator
           + "'s library, which ld.so mapped before libc.so.6 (line "
@@ -222,10 +271,7 @@ final class AllocatorRules {
     }
     boolean je = c.sp.allocator.equals("jemalloc");
     String who =
-        c.sp.allocator
-            + " (its library mapped before libc.so.6 at line "
-            + c.sp.allocatorLine
-            + ", so its malloc is the one the program calls)";
+        c.sp.allocator + " (" + whence(c.sp) + ", so its malloc is the one the program calls)";
     if (c.addr() == 0) {
       return Said.of(
           je

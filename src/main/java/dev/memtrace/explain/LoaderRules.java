@@ -161,12 +161,15 @@ final class LoaderRules {
             .says(
                 c ->
                     Said.of(
-                            "ld.so makes the hole between two segments of "
-                                + c.sp.loading.name()
-                                + " inaccessible (PROT_NONE, "
+                            "ld.so makes "
                                 + c.length()
-                                + " bytes): the object has gaps "
-                                + "between its PT_LOAD segments",
+                                + " bytes of the span of "
+                                + c.sp.loading.name()
+                                + " PROT_NONE, from the end of its first segment to the start of "
+                                + "its last: the object has gaps between its PT_LOAD segments, and "
+                                + "_dl_map_segments (elf/dl-map-segments.h) makes all of that "
+                                + "inaccessible at once; the segments between, if any, are then "
+                                + "mapped over it with MAP_FIXED, and only the gaps stay PROT_NONE",
                             Basis.PATTERN,
                             "mprotect PROT_NONE inside the span being loaded")
                         // its own piece of the span, so the first segment's class stops below it

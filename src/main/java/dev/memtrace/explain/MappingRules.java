@@ -759,8 +759,8 @@ final class MappingRules {
                   + what
                   + ("jemalloc".equals(c.sp.allocator) && extra.equals(Set.of("MAP_NORESERVE"))
                       ? ". It fits jemalloc's own mappings: jemalloc is this process's malloc "
-                          + "(its library mapped before libc.so.6 at line "
-                          + c.sp.allocatorLine
+                          + "("
+                          + AllocatorRules.whence(c.sp)
                           + "), and pages_boot adds MAP_NORESERVE to the flags of every mmap it "
                           + "makes when /proc/sys/vm/overcommit_memory lets the kernel overcommit"
                       : "mimalloc".equals(c.sp.allocator) && extra.equals(Set.of("MAP_NORESERVE"))

@@ -45,7 +45,9 @@ final class NotedCalls {
               "prlimit64",
               "getrlimit",
               "sigaltstack",
-              "prctl"),
+              "prctl",
+              "readlink",
+              "readlinkat"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -225,6 +225,13 @@ final class Space {
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
+  /**
+   * The line of the first sigaltstack that installed a guarded alternate signal stack (a MAP_STACK
+   * mapping whose lowest page was made PROT_NONE), as Rust's std does for the main thread at
+   * start-up (stack_overflow::init), or 0.
+   */
+  int guardedSignalStackLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 
@@ -238,6 +245,13 @@ final class Space {
 
   /** The line of the mmap that mapped {@link #allocator}'s library. */
   int allocatorLine;
+
+  /**
+   * {@link #allocator} is jemalloc linked into the program (no library of its): the trace showed
+   * its malloc_conf_init reading /etc/malloc.conf at {@link #allocatorLine}, before glibc malloc
+   * started. rustc links jemalloc so and exports malloc from its executable.
+   */
+  boolean allocatorLinked;
 
   /** ld.so mapped glibc's libc.so.6 in this space. */
   boolean libcLoaded;
@@ -312,8 +326,10 @@ final class Space {
     this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+    this.guardedSignalStackLine = from.guardedSignalStackLine;
     this.allocator = from.allocator;
     this.allocatorLine = from.allocatorLine;
+    this.allocatorLinked = from.allocatorLinked;
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;

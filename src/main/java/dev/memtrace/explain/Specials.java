@@ -70,6 +70,7 @@ final class Specials {
         threadOnGuardedReservation(c);
       }
       case "prlimit64", "getrlimit" -> rlimit(c, p);
+      case "readlink", "readlinkat" -> AllocatorRules.mallocConf(c, p);
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
       default -> {
@@ -138,6 +139,9 @@ final class Specials {
             Basis.ARITHMETIC,
             List.of(evidence + ", the end of " + lines)));
     if (guarded) {
+      if (c.sp.guardedSignalStackLine == 0) {
+        c.sp.guardedSignalStackLine = c.line();
+      }
       g.tag().refine(RegionClass.GUARD, SIGNAL_STACK_GUARD);
       c.ex.retell(
           g.tag(),
@@ -515,6 +519,28 @@ final class Specials {
     }
     long v = cur.getAsLong();
     c.sp.rlimitStack = v;
+    if (c.sp.withoutGlibc()) {
+      // No brk since execve: glibc's startup (and so __pthread_early_init) did not run here, and
+      // no default pthread stack size follows from the limit (valgrind's tool, a Go binary).
+      c.sp.threadStack = 0;
+      p.why.add(
+          new Explanation(
+              "thread-stack-size",
+              c.sp.program()
+                  + " reads RLIMIT_STACK ("
+                  + v
+                  + ") for itself"
+                  + (c.sp.exe != null && c.sp.exe.contains("/valgrind/")
+                      ? " (valgrind's valgrind_main, coregrind/m_main.c, keeps it as the "
+                          + "client's stack limit)"
+                      : "")
+                  + ", not as glibc's start-up does: this process has made no brk since its "
+                  + "execve, which glibc's startup always makes first, so no __pthread_early_init "
+                  + "runs here and no default pthread stack size follows from the limit",
+              Basis.PATTERN,
+              List.of("no brk since the execve")));
+      return;
+    }
     Calc s = Glibc.threadStackSize(v);
     c.sp.threadStack = s.value();
     if (c.sp.mallocStarted) {

@@ -219,17 +219,35 @@ final class ThreadRules {
     long known = c.sp.threadStack;
     Calc m = known > 0 ? Glibc.threadStackMapping(known, Glibc.PAGE) : null;
     boolean matches = m != null && m.value() == len;
+    // Rust's std::thread sets every thread's stack size itself (pthread_attr_setstacksize in
+    // Thread::new), so in a process that set up std's guarded signal stack an equal size is not
+    // the default shown: rustc asks 8 MiB for its compiler thread whatever RLIMIT_STACK is.
+    boolean own = matches && c.sp.guardedSignalStackLine > 0;
     String size =
-        matches
-            ? "the default stack size "
+        own
+            ? "a stack of "
                 + known
-                + " (from RLIMIT_STACK, seen at startup) + a "
-                + "4096-byte guard = "
+                + " bytes + a 4096-byte guard = "
                 + len
-            : "a stack of "
-                + (len - Glibc.PAGE)
-                + " bytes + a 4096-byte guard (if the default "
-                + "guard size was kept)";
+                + ", which fits the default stack size "
+                + known
+                + " (from RLIMIT_STACK, seen at startup), but not only it: this process set up a "
+                + "guarded alternate signal stack at line "
+                + c.sp.guardedSignalStackLine
+                + " as Rust's std does at start-up, and Rust's std::thread sets every thread's "
+                + "stack size itself (pthread_attr_setstacksize in Thread::new: 2 MiB unless "
+                + "RUST_MIN_STACK or Builder::stack_size asks otherwise; rustc asks 8 MiB for its "
+                + "compiler thread whatever RLIMIT_STACK is), so the equal size may be its own"
+            : matches
+                ? "the default stack size "
+                    + known
+                    + " (from RLIMIT_STACK, seen at startup) + a "
+                    + "4096-byte guard = "
+                    + len
+                : "a stack of "
+                    + (len - Glibc.PAGE)
+                    + " bytes + a 4096-byte guard (if the default "
+                    + "guard size was kept)";
     return Said.of(
             "pthread_create makes a thread stack: "
                 + size
@@ -237,7 +255,7 @@ final class ThreadRules {
                 + "PROT_NONE first; the mprotect that follows makes all but the lowest page "
                 + "RW, leaving the guard at the low end (stacks grow down). struct pthread and "
                 + "the thread's static TLS sit at the top of the block",
-            matches ? Basis.ARITHMETIC : Basis.PATTERN,
+            matches && !own ? Basis.ARITHMETIC : Basis.PATTERN,
             matches ? m.steps() : "MAP_STACK with PROT_NONE")
         .tag(RegionClass.THREAD_STACK, "thread stack");
   }
