@@ -345,6 +345,11 @@ final class Specials {
     String evidence =
         "clone stack=" + hex(sp) + " is in the part the mprotect at line " + g.line() + " made RW";
     g.reservation().refine(RegionClass.THREAD_STACK, ThreadRules.GUARDED_STACK);
+    // the part below the RW one stays PROT_NONE: the stack's guard, classed as one (here and on
+    // the mprotect's line, whose change left it), as glibc's guard page is
+    Tag guardTag = g.reservation().withClass(RegionClass.GUARD, ThreadRules.GUARDED_STACK_GUARD);
+    c.sp.tags.put(g.start(), g.usable(), guardTag);
+    c.ex.reclassLine(g.pid(), g.line(), g.start(), g.usable(), guardTag);
     c.ex.retell(
         g.reservation(),
         MappingRules.RESERVATION,

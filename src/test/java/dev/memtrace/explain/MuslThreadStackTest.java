@@ -7,6 +7,7 @@ import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.nio.file.Path;
@@ -72,7 +73,13 @@ class MuslThreadStackTest {
         .startsWith("makes the thread stack made at line 4 usable: 135168 bytes RW")
         .contains("the lowest 8192 bytes at 0x7f2dbc1f9000 stay PROT_NONE")
         .doesNotContain("of the 143360-byte reservation");
-    assertThat(why(out, 9)).contains("thread stack").doesNotContain("glibc keeps");
+    assertThat(why(out, 9))
+        .startsWith(
+            "unmaps the thread stack (reserved, then made RW above its guard) made at line 4")
+        .doesNotContain("glibc keeps");
+    // the PROT_NONE part the mprotect left below the RW one is the stack's guard, classed so
+    AnnotatedEvent prot = out.stream().filter(e -> e.event().line() == 5).findFirst().orElseThrow();
+    assertThat(prot.classes()).containsExactly(RegionClass.GUARD, RegionClass.THREAD_STACK);
   }
 
   @Test
