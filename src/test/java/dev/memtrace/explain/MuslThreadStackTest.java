@@ -82,6 +82,33 @@ class MuslThreadStackTest {
     assertThat(prot.classes()).containsExactly(RegionClass.GUARD, RegionClass.THREAD_STACK);
   }
 
+  /** Reduced from musl-gcc t.c traced with strace -f: musl's dynamic linker protects RELRO. */
+  @Test
+  void muslsRelroIsItsDynamicLinkersNotLdsos() {
+    List<AnnotatedEvent> out =
+        run(
+            String.join(
+                "\n",
+                "31140 execve(\"./thr_musl\", [\"./thr_musl\"], 0x7ffeafba4898 /* 39 vars */) = 0",
+                "31140 arch_prctl(ARCH_SET_FS, 0x7f83bcb09a08) = 0",
+                "31140 set_tid_address(0x7f83bcb09e70) = 31140",
+                "31140 brk(NULL) = 0x55ee3a19e000",
+                "31140 brk(0x55ee3a1a0000) = 0x55ee3a1a0000",
+                "31140 mmap(0x55ee3a19e000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS,"
+                    + " -1, 0) = 0x55ee3a19e000",
+                "31140 mprotect(0x7f83bcb06000, 4096, PROT_READ) = 0",
+                "31140 mprotect(0x55ee185fd000, 4096, PROT_READ) = 0",
+                ""));
+    assertThat(why(out, 7))
+        .startsWith("RELRO: after relocating the dynamic linker itself")
+        .contains("reloc_all in ldso/dynlink.c")
+        .doesNotContain("ld.so");
+    assertThat(why(out, 8))
+        .startsWith("RELRO: after relocating the executable (thr_musl")
+        .contains("reloc_all in ldso/dynlink.c")
+        .doesNotContain("ld.so");
+  }
+
   @Test
   void withoutACloneOnItTheReservationStaysUnnamed() {
     List<AnnotatedEvent> out = run(LOG.replace("child_stack=0x7f2dbc21baf8", "child_stack=NULL"));
