@@ -721,6 +721,29 @@ public final class Explainer {
     return false;
   }
 
+  /**
+   * Gives the changes of pid's event on line that left exactly [start, end) the tag, if the event
+   * still waits: a later event showed that part of a range plays another role (a guard).
+   */
+  void reclassLine(Integer pid, int line, long start, long end, Tag tag) {
+    for (Iterator<Object> it = pending.descendingIterator(); it.hasNext(); ) {
+      if (it.next() instanceof Pending p
+          && p.in.event().line() == line
+          && java.util.Objects.equals(p.in.event().pid(), pid)) {
+        if (p.classes == null) {
+          return;
+        }
+        for (int i = 0; i < p.classes.size(); i++) {
+          Region r = p.in.changes().get(i).after();
+          if (r != null && r.start() == start && r.end() == end) {
+            p.classes.set(i, tag);
+          }
+        }
+        return;
+      }
+    }
+  }
+
   /** What {@code row} said on the event that made tag, if it did and that event still waits. */
   Explanation said(Tag tag, Rule row) {
     Pending p = tag.origin;

@@ -508,8 +508,23 @@ final class LoaderRules {
     return s != null && s.tag().cls() == RegionClass.IMAGE_DATA ? s : null;
   }
 
-  /** Above every PIE load address (ELF_ET_DYN_BASE plus its randomisation), below the mmap area. */
+  /**
+   * Where load_elf_binary puts a position-independent program that names an interpreter on x86-64:
+   * ELF_ET_DYN_BASE (2/3 of the 47-bit TASK_SIZE, 0x555555554000) plus at most 2^28 pages of
+   * randomisation (arch_mmap_rnd), so below 0x565555554000. RLIMIT_STACK does not move it.
+   */
+  private static final long PIE_BASE = 0x555555554000L;
+
+  private static final long PIE_END = 0x565555554000L;
+
+  /** At and above this, a 64-bit address is in the mmap area under the default layout. */
   private static final long EXECUTABLE_BELOW = 0x600000000000L;
+
+  /** Below this, a 64-bit address is a program linked at a fixed address (0x400000), never mmap. */
+  private static final long FIXED_PROGRAM_BELOW = 0x100000000L;
+
+  /** How near a file mapping the trace showed an address must lie to be in the same mmap area. */
+  private static final long NEAR = 1L << 32;
 
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
@@ -519,26 +534,44 @@ final class LoaderRules {
       who = null;
     }
     // The kernel maps the executable and ld.so; ld.so protects the libraries first, then the
-    // executable, then itself. PIE executables load at ELF_ET_DYN_BASE (2/3 of TASK_SIZE,
-    // 0x555555554000) plus at most 2^28 pages of randomisation (arch_mmap_rnd), so below
-    // 0x565555554000; ld.so in the mmap area, whose base (mmap_base, arch/x86/mm/mmap.c) is the
-    // stack's gap plus up to 2^40 bytes below 0x7ffffffff000: it can start at 0x7efd…, as it did
-    // under cat (ld.so's own RELRO at 0x7efdf2abe000 read 'the executable'). The line between the
-    // two is 0x600000000000. In a 32-bit process (ld.so near 0xf7…) that address line does not
-    // hold: it names neither.
+    // executable, then itself. A PIE executable with an interpreter loads in [PIE_BASE, PIE_END);
+    // ld.so in the mmap area. Its base (mmap_base, arch/x86/mm/mmap.c) is the stack's gap below
+    // the stack top plus up to 2^40 bytes of randomisation: near 0x7f… (it can start at 0x7efd…,
+    // as it did under cat), but the gap follows RLIMIT_STACK up to 5/6 of the address space, so
+    // under `ulimit -s unlimited` the mmap area starts near 0x155555554000 (and with the legacy
+    // layout, mm/util.c, at TASK_UNMAPPED_BASE, 1/3 of it): below the executable. Between them the
+    // address alone does not tell; a file mapping the trace showed nearby (a library ld.so
+    // mapped, its cache) puts the address in the mmap area. In a 32-bit process (ld.so near 0xf7…)
+    // the address names neither.
+    long a = c.addr();
+    boolean pie = a >= PIE_BASE && a < PIE_END;
+    TagMap.Span near = pie || a < FIXED_PROGRAM_BELOW ? null : fileMappingNear(c, a);
+    String ldso =
+        c.sp.tpBeforeBrk
+            ? "the dynamic linker itself (mapped by the kernel at execve; musl's reloc_all"
+                + " protects it before the program)"
+            : "ld.so itself (mapped by the kernel; it protects its own data last)";
     String guess =
         c.sp.bits32
             ? "an object the kernel mapped at execve (the executable or ld.so: in a 32-bit "
                 + "process the address alone does not tell which)"
-            : c.addr() < EXECUTABLE_BELOW
+            : pie || a < FIXED_PROGRAM_BELOW
                 ? "the executable ("
                     + RawText.name(c.sp.program())
                     + ", mapped by the kernel at execve)"
-                : c.sp.tpBeforeBrk
-                    ? "the dynamic linker the kernel mapped at execve (in a C library other than "
-                        + "glibc, such as musl, whose libc.so is its own dynamic linker and whose "
-                        + "reloc_all protects it before the program)"
-                    : "ld.so itself (mapped by the kernel; it protects its own data last)";
+                : a >= EXECUTABLE_BELOW
+                    ? ldso
+                    : near != null
+                        ? ldso
+                            + ", by its address in the mmap area beside "
+                            + near.tag().object()
+                            + " (mapped at line "
+                            + near.tag().line()
+                            + "): the mmap area sits this low when RLIMIT_STACK is large or"
+                            + " unlimited (mmap_base)"
+                        : "an object the kernel mapped at execve (the executable, or ld.so in an"
+                            + " mmap area that RLIMIT_STACK, large or unlimited, moved this low:"
+                            + " the address alone does not tell which)";
     return Said.of(
             "RELRO: after relocating "
                 + (fd != null
@@ -553,7 +586,12 @@ final class LoaderRules {
                         + " relocations, ARCH_SETUP_IREL, and a static PIE's own,"
                         + " _dl_relocate_static_pie, then _dl_non_dynamic_init calls"
                         + " _dl_protect_relro) makes "
-                    : ", ld.so (or, in a static binary, libc's startup) makes ")
+                    : c.sp.tpBeforeBrk
+                        // musl: its dynamic linker is its libc.so; reloc_all (ldso/dynlink.c)
+                        // mprotects each object's RELRO range once it is relocated
+                        ? ", the dynamic linker (this fits musl, whose dynamic linker is its"
+                            + " libc.so: reloc_all in ldso/dynlink.c) makes "
+                        : ", ld.so (or, in a static binary, libc's startup) makes ")
                 + c.length()
                 + " bytes of its data segment read-only (PT_GNU_RELRO: what is written only while "
                 + "relocating, such as .got and .data.rel.ro), so the "
@@ -604,6 +642,26 @@ final class LoaderRules {
             Basis.ARITHMETIC,
             "ALIGN_UP(n, 4096) + 4096 = " + len + " → n ≤ " + maxRequest)
         .tag(RegionClass.LOADER_MALLOC, "ld.so minimal-malloc pages");
+  }
+
+  /**
+   * The file mapping a trace call made nearest to the address, within {@link #NEAR} of it, or null:
+   * ld.so maps the libraries and its cache next to itself, in the mmap area.
+   */
+  private static TagMap.Span fileMappingNear(Ctx c, long a) {
+    TagMap.Span best = null;
+    for (TagMap.Span s : c.sp.tags.overlapping(a - NEAR, a + NEAR)) {
+      if (s.tag().object() != null
+          && Backing.unknownFileFd(s.tag().object()) == null
+          && (best == null || distance(s, a) < distance(best, a))) {
+        best = s;
+      }
+    }
+    return best;
+  }
+
+  private static long distance(TagMap.Span s, long a) {
+    return a < s.start() ? s.start() - a : a >= s.end() ? a - s.end() + 1 : 0;
   }
 
   static String shortName(String path) {

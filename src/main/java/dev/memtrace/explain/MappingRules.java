@@ -1069,7 +1069,12 @@ final class MappingRules {
         lastLine = -1;
       }
       if (s.tag().line() != lastLine) {
-        parts.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
+        // a musl thread stack's guard and its RW part, both from one reservation: the stack
+        String what =
+            s.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
+                ? ThreadRules.GUARDED_STACK
+                : s.tag().what();
+        parts.add(MallocRules.the(what) + " made at line " + s.tag().line());
         lines.add(s.tag().line());
         lastLine = s.tag().line();
       }

@@ -50,7 +50,21 @@ final class Specials {
   static void after(Ctx c, Pending p) {
     switch (c.name()) {
       case "execve", "execveat" -> {
-        if (c.ok()) {
+        if (c.ok() && c.staticProgram()) {
+          // the headers were read and name no PT_INTERP: load_elf_binary maps no interpreter
+          // and starts the program at its own entry point
+          p.why.add(
+              new Explanation(
+                  "execve",
+                  "the kernel replaces the address space: it maps the executable's segments, "
+                      + "[stack], [vvar], [vdso] (and [vsyscall]) itself, so no syscall in the "
+                      + "trace shows them being made (execve(2)); the program is statically "
+                      + "linked: its ELF headers name no interpreter (PT_INTERP), so the kernel "
+                      + "maps no ld.so and starts the program at its own entry point "
+                      + "(load_elf_binary)",
+                  Basis.ELF,
+                  List.of("execve returned 0", "the program's ELF headers have no PT_INTERP")));
+        } else if (c.ok()) {
           p.why.add(
               new Explanation(
                   "execve",
@@ -335,6 +349,11 @@ final class Specials {
     String evidence =
         "clone stack=" + hex(sp) + " is in the part the mprotect at line " + g.line() + " made RW";
     g.reservation().refine(RegionClass.THREAD_STACK, ThreadRules.GUARDED_STACK);
+    // the part below the RW one stays PROT_NONE: the stack's guard, classed as one (here and on
+    // the mprotect's line, whose change left it), as glibc's guard page is
+    Tag guardTag = g.reservation().withClass(RegionClass.GUARD, ThreadRules.GUARDED_STACK_GUARD);
+    c.sp.tags.put(g.start(), g.usable(), guardTag);
+    c.ex.reclassLine(g.pid(), g.line(), g.start(), g.usable(), guardTag);
     c.ex.retell(
         g.reservation(),
         MappingRules.RESERVATION,

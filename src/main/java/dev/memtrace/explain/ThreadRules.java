@@ -44,6 +44,10 @@ final class ThreadRules {
    */
   static final String GUARDED_STACK = "thread stack (reserved, then made RW above its guard)";
 
+  /** What the PROT_NONE part below a {@link #GUARDED_STACK}'s RW part is tagged with. */
+  static final String GUARDED_STACK_GUARD =
+      "guard of a thread stack (reserved, then made RW above it)";
+
   /**
    * In a glibc thread stack or its guard: not in a MAP_STACK mapping no thread was seen on, nor in
    * a {@link #GUARDED_STACK}.
@@ -54,7 +58,8 @@ final class ThreadRules {
       return s != null
           && (s.tag().cls() == RegionClass.THREAD_STACK || s.tag().cls() == RegionClass.GUARD)
           && !stackMapping(s.tag())
-          && !s.tag().what().startsWith(GUARDED_STACK);
+          && !s.tag().what().startsWith(GUARDED_STACK)
+          && !s.tag().what().equals(GUARDED_STACK_GUARD);
     };
   }
 

@@ -203,6 +203,24 @@ public final class AddressSpace implements AddressSpaceView {
     return null;
   }
 
+  /**
+   * The loader the program's ELF headers name (PT_INTERP), when they were read and name one; else
+   * null.
+   */
+  public String programInterpPath() {
+    for (ExecImages.Placed p : placed) {
+      if (p.role().equals(ExecImages.PROGRAM)) {
+        return p.elf().interp();
+      }
+    }
+    for (ExecImages.Image im : unplaced) {
+      if (im.role().equals(ExecImages.PROGRAM)) {
+        return im.elf().interp();
+      }
+    }
+    return null;
+  }
+
   /** Programs and loaders the execve mapped whose ELF headers could not be read, with why. */
   public List<String> unreadImages() {
     return List.copyOf(unread);

@@ -149,12 +149,15 @@ final class ExecImages {
 
   /**
    * Whether addr lies where load_elf_binary puts the image on x86-64: a position-independent
-   * program with an interpreter at ELF_ET_DYN_BASE (0x55... or 0x56... after randomisation); the
-   * interpreter, and a program without one, in the mmap area below the stack (0x7f...).
+   * program with an interpreter at ELF_ET_DYN_BASE (0x555555554000) plus at most 2^28 pages of
+   * randomisation (arch_mmap_rnd), below 0x565555554000; the interpreter, and a program without
+   * one, in the mmap area, outside that window: near 0x7f... below the stack, but as low as
+   * 0x1555... (mmap_base's gap follows RLIMIT_STACK up to 5/6 of the address space) or
+   * TASK_UNMAPPED_BASE (the legacy layout) under `ulimit -s unlimited`, so no line divides them.
    */
   private static boolean inKernelArea(Image im, long addr) {
-    boolean mmapArea = addr >= 0x7f0000000000L;
-    return im.role().equals(PROGRAM) && im.elf().interp() != null ? !mmapArea : mmapArea;
+    boolean pieWindow = addr >= 0x555555554000L && addr < 0x565555554000L;
+    return im.role().equals(PROGRAM) && im.elf().interp() != null ? pieWindow : !pieWindow;
   }
 
   /** Whether every page of the image at this bias is free in s. */

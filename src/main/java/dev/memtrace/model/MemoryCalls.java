@@ -216,28 +216,30 @@ final class MemoryCalls {
         !t.mm.unplaced.isEmpty()
             && prot.getAsLong() == 1
             && !t.mm.overlaps(addr.getAsLong(), addr.getAsLong() + len.getAsLong());
+    if (waiting) {
+      // placed first: the mprotect then finds the image's data segment, and says nothing of
+      // memory it did not know (the maps command, placing the image from the execve on, agrees)
+      List<RegionChange> placed =
+          ExecImages.relro(
+              m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.ref());
+      if (!placed.isEmpty()) {
+        return new Outcome(placed, List.of());
+      }
+    }
     Outcome o = MemoryOps.mprotect(t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong());
     if (!waiting) {
       return o;
     }
-    List<RegionChange> placed =
-        ExecImages.relro(
-            m, t.mm, addr.getAsLong(), len.getAsLong(), (int) prot.getAsLong(), e.ref());
-    if (placed.isEmpty()) {
-      m.elfProblem(
-          "line "
-              + e.ref()
-              + " looks like ld.so's RELRO mprotect of memory the kernel mapped at execve, but its"
-              + " length fits the RELRO segment of none of "
-              + String.join(", ", t.mm.unplacedImages())
-              + " as read here: the files may differ from the traced ones, and they stay"
-              + " unplaced");
-      t.mm.unplaced.forEach(m.waiting::remove); // said: not again at the end
-      return o;
-    }
-    List<RegionChange> all = new ArrayList<>(o.changes());
-    all.addAll(placed);
-    return new Outcome(all, o.notes());
+    m.elfProblem(
+        "line "
+            + e.ref()
+            + " looks like ld.so's RELRO mprotect of memory the kernel mapped at execve, but its"
+            + " length fits the RELRO segment of none of "
+            + String.join(", ", t.mm.unplacedImages())
+            + " as read here: the files may differ from the traced ones, and they stay"
+            + " unplaced");
+    t.mm.unplaced.forEach(m.waiting::remove); // said: not again at the end
+    return o;
   }
 
   private static Outcome mremap(MemoryModel m, Task t, SyscallEvent e, Mremap a) {

@@ -101,7 +101,9 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
               && Boolean.FALSE.equals(space.programInterp())
               && exe != null
               && exe.equals(r.path());
-      MapsExplainText.about(f, made, changed, staticImage).forEach(out::println);
+      MapsExplainText.about(
+              f, made, changed, staticImage, space == null ? null : space.programInterpPath())
+          .forEach(out::println);
     }
     for (String name : SPECIALS) {
       if (regions.stream().noneMatch(r -> r.path().equals(name))) {

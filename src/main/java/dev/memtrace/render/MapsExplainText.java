@@ -45,10 +45,11 @@ public final class MapsExplainText {
 
   /**
    * The annotation lines of one region (without the maps line itself); staticImage when the region
-   * is the program's own and its ELF headers name no loader (a statically linked program).
+   * is the program's own and its ELF headers name no loader (a statically linked program); loader
+   * the loader they name (PT_INTERP), or null.
    */
   public static List<String> about(
-      RegionAnatomy.Facts f, String made, String changed, boolean staticImage) {
+      RegionAnatomy.Facts f, String made, String changed, boolean staticImage, String loader) {
     Region r = f.region();
     StringBuilder first =
         new StringBuilder("    ").append(f.label()).append(", ").append(Human.bytes(r.size()));
@@ -63,7 +64,14 @@ public final class MapsExplainText {
                 // no PT_INTERP: _dl_non_dynamic_init (elf/dl-support.c) calls _dl_protect_relro
                 ? " (RELRO: made read-only after relocation by libc's startup; the program is"
                     + " statically linked, no ld.so runs)"
-                : " (RELRO: made read-only by ld.so after relocation)");
+                : loader != null && !loader.contains("/ld-linux")
+                    // not glibc's ld.so: musl's dynamic linker is its libc.so, whose reloc_all
+                    // (ldso/dynlink.c) mprotects each object's RELRO range
+                    ? " (RELRO: made read-only after relocation by the dynamic linker the"
+                        + " program's PT_INTERP names, "
+                        + escape(loader)
+                        + ")"
+                    : " (RELRO: made read-only by ld.so after relocation)");
       }
     } else if (f.problem() != null) {
       first.append("; sections unknown: ").append(escape(f.problem()));

@@ -7,6 +7,7 @@ import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
 import java.nio.file.Path;
@@ -72,7 +73,40 @@ class MuslThreadStackTest {
         .startsWith("makes the thread stack made at line 4 usable: 135168 bytes RW")
         .contains("the lowest 8192 bytes at 0x7f2dbc1f9000 stay PROT_NONE")
         .doesNotContain("of the 143360-byte reservation");
-    assertThat(why(out, 9)).contains("thread stack").doesNotContain("glibc keeps");
+    assertThat(why(out, 9))
+        .startsWith(
+            "unmaps the thread stack (reserved, then made RW above its guard) made at line 4")
+        .doesNotContain("glibc keeps");
+    // the PROT_NONE part the mprotect left below the RW one is the stack's guard, classed so
+    AnnotatedEvent prot = out.stream().filter(e -> e.event().line() == 5).findFirst().orElseThrow();
+    assertThat(prot.classes()).containsExactly(RegionClass.GUARD, RegionClass.THREAD_STACK);
+  }
+
+  /** Reduced from musl-gcc t.c traced with strace -f: musl's dynamic linker protects RELRO. */
+  @Test
+  void muslsRelroIsItsDynamicLinkersNotLdsos() {
+    List<AnnotatedEvent> out =
+        run(
+            String.join(
+                "\n",
+                "31140 execve(\"./thr_musl\", [\"./thr_musl\"], 0x7ffeafba4898 /* 39 vars */) = 0",
+                "31140 arch_prctl(ARCH_SET_FS, 0x7f83bcb09a08) = 0",
+                "31140 set_tid_address(0x7f83bcb09e70) = 31140",
+                "31140 brk(NULL) = 0x55ee3a19e000",
+                "31140 brk(0x55ee3a1a0000) = 0x55ee3a1a0000",
+                "31140 mmap(0x55ee3a19e000, 4096, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS,"
+                    + " -1, 0) = 0x55ee3a19e000",
+                "31140 mprotect(0x7f83bcb06000, 4096, PROT_READ) = 0",
+                "31140 mprotect(0x55ee185fd000, 4096, PROT_READ) = 0",
+                ""));
+    assertThat(why(out, 7))
+        .startsWith("RELRO: after relocating the dynamic linker itself")
+        .contains("reloc_all in ldso/dynlink.c")
+        .doesNotContain("ld.so");
+    assertThat(why(out, 8))
+        .startsWith("RELRO: after relocating the executable (thr_musl")
+        .contains("reloc_all in ldso/dynlink.c")
+        .doesNotContain("ld.so");
   }
 
   @Test

@@ -51,7 +51,11 @@ class StaticStartupTest {
   }
 
   private static List<AnnotatedEvent> run(Path under, String log) {
-    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(under), null), List.of());
+    return run(ElfFiles.under(under), log);
+  }
+
+  private static List<AnnotatedEvent> run(ElfFiles files, String log) {
+    ModelStage model = new ModelStage(new MemoryModel(files, null), List.of());
     Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
     List<AnnotatedEvent> out = new ArrayList<>();
     for (TraceEvent e : TraceReader.parseAll(log)) {
@@ -88,6 +92,20 @@ class StaticStartupTest {
         .contains("libc's startup (no ld.so runs")
         .contains("_dl_protect_relro")
         .doesNotContain("ld.so (or");
+    // the execve names no ld.so: load_elf_binary maps none for a program without PT_INTERP
+    assertThat(why(out, 1))
+        .contains("statically linked")
+        .contains("no interpreter (PT_INTERP)")
+        .contains("maps no ld.so")
+        .doesNotContain("ld.so (for a dynamically linked program)");
+    // read as an offline log (the file may not be the traced one), the image waits for its RELRO
+    // mprotect, which places it from its headers: no "knew no memory there" beside it (the maps
+    // command, placing it from the execve on, shows the memory there)
+    List<AnnotatedEvent> proven = run(ElfFiles.under(under).untilProven(), log(at, len));
+    AnnotatedEvent relroLine =
+        proven.stream().filter(e -> e.event().line() == 5).findFirst().orElseThrow();
+    assertThat(relroLine.checks()).noneMatch(s -> s.contains("knew no memory"));
+    assertThat(relroLine.changes()).isNotEmpty();
   }
 
   @Test
@@ -96,6 +114,7 @@ class StaticStartupTest {
     List<AnnotatedEvent> out = run(root, log(0x4b5000, 16384));
     assertThat(why(out, 2)).contains("ld.so learns").contains("in a static binary");
     assertThat(why(out, 5)).contains("ld.so (or, in a static binary, libc's startup)");
+    assertThat(why(out, 1)).contains("ld.so (for a dynamically linked program)");
   }
 
   @Test

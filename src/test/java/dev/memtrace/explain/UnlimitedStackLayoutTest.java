@@ -1,0 +1,87 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memtrace.correlate.ModelStage;
+import dev.memtrace.elf.ElfFiles;
+import dev.memtrace.model.MemoryModel;
+import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.Explanation;
+import dev.memtrace.trace.TraceEvent;
+import dev.memtrace.trace.TraceReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Under {@code ulimit -s unlimited} the mmap area starts near 0x155555554000 (mmap_base's gap below
+ * the stack follows RLIMIT_STACK up to 5/6 of the address space, arch/x86/mm/mmap.c), below the PIE
+ * executable at ELF_ET_DYN_BASE: ld.so's own RELRO mprotect lies under 0x600000000000 and is not
+ * the executable's. A file mapping the trace showed beside it places it in the mmap area; without
+ * one the sentence says the address does not tell.
+ */
+class UnlimitedStackLayoutTest {
+
+  @TempDir Path root;
+
+  /** Reduced from `ulimit -s unlimited; strace -f ls` (glibc 2.36, Linux 6.18). */
+  private static final String LOG =
+      String.join(
+          "\n",
+          "12651 execve(\"/usr/bin/ls\", [\"ls\", \"/tmp/elf\"], 0x7ffe2d0018f0 /* 39 vars */) = 0",
+          "12651 brk(NULL) = 0x557029940000",
+          "12651 openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3",
+          "12651 mmap(NULL, 45879, PROT_READ, MAP_PRIVATE, 3, 0) = 0x14e6e3fc9000",
+          "12651 close(3) = 0",
+          "12651 arch_prctl(ARCH_SET_FS, 0x14e6e3d1d740) = 0",
+          "12651 mprotect(0x556ff5f80000, 4096, PROT_READ) = 0",
+          "12651 mprotect(0x14e6e4010000, 8192, PROT_READ) = 0",
+          "");
+
+  private List<AnnotatedEvent> run(String log) {
+    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(root), null), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      out.addAll(ex.accept(model.annotate(e)));
+    }
+    out.addAll(ex.finish());
+    return out;
+  }
+
+  private static String why(List<AnnotatedEvent> out, int line) {
+    return String.join(
+        " | ",
+        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
+            .map(Explanation::text)
+            .toList());
+  }
+
+  @Test
+  void ldsosRelroBesideTheCacheIsLdsosNotTheExecutables() {
+    List<AnnotatedEvent> out = run(LOG);
+    assertThat(why(out, 7)).startsWith("RELRO: after relocating the executable (ls");
+    assertThat(why(out, 8))
+        .startsWith("RELRO: after relocating ld.so itself")
+        .contains("in the mmap area beside /etc/ld.so.cache (mapped at line 4)")
+        .doesNotContain("the executable (ls");
+  }
+
+  @Test
+  void withNothingBesideItTheAddressDoesNotTell() {
+    String log =
+        String.join(
+            "\n",
+            LOG.lines()
+                .filter(
+                    l -> !l.contains("ld.so.cache") && !l.contains("45879") && !l.contains("close"))
+                .toList());
+    List<AnnotatedEvent> out = run(log + "\n");
+    assertThat(why(out, 5))
+        .contains("the executable, or ld.so in an mmap area")
+        .contains("the address alone does not tell which")
+        .doesNotContain("the executable (ls");
+  }
+}
