@@ -56,6 +56,8 @@ class DetachOnExecveTest {
     assertThat(jsonl.out())
         .contains("\"ret\":null,\"errno\":null,\"unfinished\":true,\"detached\":true")
         .contains("\"trace_ends\":[{\"line\":4,\"pid\":25752,\"detached\":true,\"text\":\"strace");
+    Cli perfetto = Cli.run("analyze", "--format", "perfetto", f);
+    assertThat(perfetto.out()).contains("\"ret\":\"(detached: strace let go of the task)\"");
   }
 
   @Test
