@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * {@code memtrace maps} and {@code memtrace where}: the address space the model holds after given
@@ -104,10 +105,17 @@ public final class MapsAt {
   public record Scan(Map<String, long[]> hints, int lastLine, int lastMemoryLine) {}
 
   public static Scan scan(TraceReader reader, ElfFiles files) throws IOException {
+    return scan(reader, files, e -> {});
+  }
+
+  /** As {@link #scan(TraceReader, ElfFiles)}, handing each event to {@code seen} too. */
+  public static Scan scan(TraceReader reader, ElfFiles files, Consumer<TraceEvent> seen)
+      throws IOException {
     MemoryModel model = new MemoryModel(files, null);
     int last = 0;
     int lastMemory = 0;
     for (TraceEvent e = reader.next(); e != null; e = reader.next()) {
+      seen.accept(e);
       model.apply(e);
       last = Math.max(last, e.source().endLine());
       if (e instanceof SyscallEvent c && c.succeeded() && MemoryModel.isMemoryCall(c.name())) {

@@ -4,9 +4,12 @@ import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.decode.Munmap;
+import dev.memtrace.model.TraceEnd;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.trace.SyscallEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,6 +30,7 @@ public final class ExplainStats {
   private long explained;
   private long mapped;
   private long unmapped;
+  private final List<TraceEnd> ends = new ArrayList<>();
 
   /** The count of a syscall, made on first use. */
   Count countOf(String name) {
@@ -42,6 +46,10 @@ public final class ExplainStats {
     String name = null;
     if (a.event() instanceof SyscallEvent s) {
       name = s.name();
+      TraceEnd end = s.result() == null ? TraceEnd.of(s) : null;
+      if (end != null) {
+        ends.add(end);
+      }
       if (c == null) {
         c = countOf(name);
       }
@@ -93,6 +101,11 @@ public final class ExplainStats {
   /** Per syscall, by name. */
   public Map<String, Count> calls() {
     return new TreeMap<>(calls);
+  }
+
+  /** The execves at which a task's trace ends (strace detached there, or it fits), in order. */
+  public List<TraceEnd> traceEnds() {
+    return List.copyOf(ends);
   }
 
   public Map<String, Long> unexplainedBySyscall() {

@@ -199,6 +199,10 @@ public final class MemoryModel implements ModelView {
           return Outcome.NONE;
         }
         if (e.result() == null) {
+          TraceEnd end = TraceEnd.of(e);
+          if (end != null) {
+            return Outcome.note(end.sentence());
+          }
           return isMemoryCall(e.name())
               ? Outcome.note(e.name() + " never returned in the log: its effect is unknown")
               : Outcome.NONE;

@@ -188,6 +188,8 @@ public final class Pipeline {
    * or {@link ExitCode#FAILED} when the timeline could not be written.
    */
   public int live(LiveRun live, RunOptions run) throws IOException, InterruptedException {
+    // a stop signal from here on lets the run end the recording it is about to open
+    live.arm();
     try (live;
         RecordingWriter recording =
             run.save() == null ? null : new RecordingWriter(run.save(), header(live, run))) {

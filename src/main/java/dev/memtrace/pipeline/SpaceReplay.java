@@ -61,8 +61,9 @@ final class SpaceReplay {
       }
     }
     MapsAt.Scan scan;
+    LogShape shape = new LogShape();
     try (TraceReader reader = input.reader()) {
-      scan = MapsAt.scan(reader, files);
+      scan = MapsAt.scan(reader, files, shape::see);
     }
     List<Integer> at =
         lines != null
@@ -86,6 +87,11 @@ final class SpaceReplay {
         printer.readsExplanations() ? new ExplainFollower(model) : MapsAt.Follower.NONE;
     try (TraceReader reader = input.reader()) {
       MapsAt.write(reader, snaps, at, model, follower, printer);
+    }
+    String note = shape.note();
+    if (note != null) {
+      // "no address space known" alone would read as a program that mapped nothing
+      err.println("memtrace: " + note);
     }
     return ExitCode.OK.code;
   }

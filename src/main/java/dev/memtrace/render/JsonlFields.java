@@ -43,6 +43,7 @@ final class JsonlFields {
   static final SerializedString NOTES = name("notes");
   static final SerializedString DURATION = name("duration");
   static final SerializedString UNFINISHED = name("unfinished");
+  static final SerializedString DETACHED = name("detached");
   static final SerializedString DUMP = name("dump");
   static final SerializedString STACK = name("stack");
   static final SerializedString OBJECT = name("object");

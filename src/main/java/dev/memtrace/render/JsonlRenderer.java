@@ -224,8 +224,12 @@ public final class JsonlRenderer implements Renderer {
       g.writeFieldName(JsonlFields.DURATION);
       g.writeNumber(numberBuf, 0, Texts.seconds(s.duration(), numberBuf));
     }
-    if (s.completion() == SyscallEvent.Completion.UNFINISHED) {
+    if (s.neverReturned()) {
       g.writeFieldName(JsonlFields.UNFINISHED);
+      g.writeBoolean(true);
+    }
+    if (s.completion() == SyscallEvent.Completion.DETACHED) {
+      g.writeFieldName(JsonlFields.DETACHED); // strace let go of the task during the call
       g.writeBoolean(true);
     }
     if (!s.stack().isEmpty()) {

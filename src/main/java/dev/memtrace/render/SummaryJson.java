@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.memtrace.explain.ExplainStats;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
+import dev.memtrace.model.TraceEnd;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.SetLines;
 import java.io.IOException;
@@ -77,6 +78,23 @@ public final class SummaryJson {
       g.writeEndObject();
       g.writeNumberField("bytes_mapped", stats.bytesMapped());
       g.writeNumberField("bytes_unmapped", stats.bytesUnmapped());
+      // only where a trace ends early: other summaries stay as they were
+      if (!stats.traceEnds().isEmpty()) {
+        g.writeArrayFieldStart("trace_ends");
+        for (TraceEnd end : stats.traceEnds()) {
+          g.writeStartObject();
+          g.writeNumberField("line", end.line());
+          if (end.pid() == null) {
+            g.writeNullField("pid");
+          } else {
+            g.writeNumberField("pid", end.pid());
+          }
+          g.writeBooleanField("detached", end.detached());
+          g.writeStringField("text", end.sentence());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeNumberField("memory_events", stats.memoryEvents());
       g.writeNumberField("explained", stats.explained());
       g.writeNumberField("unexplained", stats.unexplained());

@@ -6,6 +6,7 @@ import dev.memtrace.explain.Human;
 import dev.memtrace.explain.SpaceReport;
 import dev.memtrace.explain.Tally;
 import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.TraceEnd;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.SetLines;
 import java.io.IOException;
@@ -39,6 +40,15 @@ public final class SummaryText {
     b.append("== summary ==\n");
     for (SpaceReport r : spaces) {
       space(b, r, set);
+    }
+    for (TraceEnd end : stats.traceEnds()) {
+      // the tallies above stop at this line for the task: say so where they are read
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%ntrace ends at line %s: %s%n",
+              set.cite(end.line(), -1),
+              end.sentence()));
     }
     b.append(String.format(Locale.ROOT, "%n%-22s %8s %7s%n", "syscall", "calls", "errors"));
     for (Map.Entry<String, ExplainStats.Count> e : stats.calls().entrySet()) {

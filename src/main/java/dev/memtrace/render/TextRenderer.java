@@ -106,7 +106,11 @@ public final class TextRenderer implements Renderer {
       b.append(style.name(s.name())).append('(').append(Texts.terminal(s.args().text()));
       Result r = s.result();
       if (r == null) {
-        b.append(style.dim(" <unfinished>"));
+        b.append(
+            style.dim(
+                s.completion() == SyscallEvent.Completion.DETACHED
+                    ? " <detached: strace let go of the task>"
+                    : " <unfinished>"));
         return;
       }
       b.append(") = ");

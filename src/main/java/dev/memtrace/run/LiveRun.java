@@ -22,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *       before the program ran.
  * </ol>
  *
- * A {@link Stopper} is registered as a shutdown hook for the run's duration. The caller must {@link
- * #close()} the run once it has written its output: an interrupted memtrace waits for that before
- * it exits.
+ * A {@link Stopper} is registered as a shutdown hook for the run's duration, from {@link #arm()}
+ * (before the caller opens its recording) on. The caller must {@link #close()} the run once it has
+ * written its output: an interrupted memtrace waits for that before it exits.
  */
 public final class LiveRun implements AutoCloseable {
 
@@ -107,8 +107,28 @@ public final class LiveRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers the {@link Stopper} (the stop signals' handlers and the shutdown hook) before
+   * anything the hook must finish exists: the caller arms the run before it opens the recording, so
+   * that a Ctrl-C or SIGTERM at any moment after lets the run write what it has and end the
+   * recording. A signal before strace starts ends the run there: strace is not started.
+   */
+  public void arm() {
+    if (stopper != null) {
+      return;
+    }
+    stopper = new Stopper(options.attaching());
+    Stopper.catchStopSignals();
+    Runtime.getRuntime().addShutdownHook(stopper);
+  }
+
   private Outcome runStarted(Consumer consumer) throws IOException, InterruptedException {
+    arm();
     int snapshots = 0;
+    ExitTracker exits = new ExitTracker(options.attachPid());
+    if (stopper.fired()) {
+      return outcome(exits, 0, snapshots); // stopped before anything was traced
+    }
     if (options.attaching() && options.snapshots()) {
       MapsSampler sampler = new MapsSampler(options.delayMicros());
       consumer.accept(
@@ -116,7 +136,6 @@ public final class LiveRun implements AutoCloseable {
       consumer.batchDone();
       snapshots++;
     }
-    ExitTracker exits = new ExitTracker(options.attachPid());
     quality = new SnapshotQuality();
     int straceStatus;
     Watchdog watchdog = null;
@@ -126,9 +145,6 @@ public final class LiveRun implements AutoCloseable {
       Thread readerThread = new Thread(reader, FifoReader.THREAD_NAME);
       readerThread.setDaemon(true);
       readerThread.start();
-      stopper = new Stopper(options.attaching());
-      Stopper.catchStopSignals();
-      Runtime.getRuntime().addShutdownHook(stopper);
       StraceProcess sp;
       try {
         sp = StraceProcess.start(StraceArgs.build(strace, options, fifo.path()));

@@ -260,6 +260,13 @@ public final class RecordingReader implements ItemSource, AutoCloseable {
               + " recording); replayed the "
               + logLines
               + " log lines it holds");
+    } else if (ended && interrupted && logLines == 0 && damaged == 0) {
+      // stopped between opening the recording and strace's first line: intact, and empty
+      out.add(
+          file
+              + ": the run was stopped (memtrace exited with "
+              + exitStatus
+              + ") before strace logged a line: the recording holds no call to replay");
     } else if (ended && endLines != null && endLines != lastLog) {
       out.add(
           file

@@ -119,7 +119,17 @@ final class Assembler {
       openText = new StringBuilder(o.source().text());
       openLines = 1;
     } else if (piece instanceof Piece.Detached d) {
-      hold(unfinished(d.source(), d.prefix(), d.name(), d.argsText()));
+      SyscallEvent u = unfinished(d.source(), d.prefix(), d.name(), d.argsText());
+      hold(
+          new SyscallEvent(
+              u.source(),
+              u.prefix(),
+              u.name(),
+              u.args(),
+              null,
+              null,
+              List.of(),
+              SyscallEvent.Completion.DETACHED));
     }
   }
 

@@ -66,7 +66,18 @@ public record SyscallEvent(
     /** Joined from an {@code <unfinished ...>} line and its {@code <... resumed>} line. */
     JOINED,
     /** Entered but never resumed in the log (task killed, log cut, strace detached). */
-    UNFINISHED
+    UNFINISHED,
+    /**
+     * Entered, then strace let go of the task: a {@code NAME(ARGS <detached ...>} line (strace's
+     * droptcb writes it when the task's line was still open; {@code -b execve} detaches as execve
+     * is entered).
+     */
+    DETACHED
+  }
+
+  /** The call never returned in the log: unfinished, detached or cut off. */
+  public boolean neverReturned() {
+    return completion == Completion.UNFINISHED || completion == Completion.DETACHED;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,40 @@ class FlagsHidCallsTest {
     Cli r = Cli.run("analyze", f);
     assertThat(r.err())
         .contains("every call in this log failed (2 calls): it fits a log made with -Z");
+  }
+
+  /**
+   * maps --explain and where on the same logs printed only "# no address space known", which reads
+   * as a program that mapped nothing; they now say what the flag hid, as analyze does.
+   */
+  @Test
+  void mapsAndWhereSayWhatTheFlagHid() throws IOException {
+    String table =
+        log(
+            "% time     seconds  usecs/call     calls    errors syscall\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + "  7.00    0.000190           8        22           mmap\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + "100.00    0.002713          21       124        14 total\n");
+    for (Cli r :
+        List.of(
+            Cli.run("maps", "--explain", table),
+            Cli.run("where", "0x7f0000001000", table),
+            Cli.run("maps", "--at", "3", table))) {
+      assertThat(r.err()).contains("memtrace: this log is strace's -c table (--summary-only)");
+    }
+    String failed =
+        log(
+            "access(\"/etc/ld.so.preload\", R_OK)      = -1 ENOENT (No such file or directory)\n"
+                + "openat(AT_FDCWD, \"/usr/lib/locale/locale-archive\", O_RDONLY|O_CLOEXEC)"
+                + " = -1 ENOENT (No such file or directory)\n");
+    for (Cli r :
+        List.of(Cli.run("maps", "--explain", failed), Cli.run("where", "0x1000", failed))) {
+      assertThat(r.err())
+          .contains("every call in this log failed (2 calls): it fits a log made with -Z");
+    }
+    String ok = log("brk(NULL)                               = 0x55b0be206000\n");
+    assertThat(Cli.run("maps", "--explain", ok).err()).doesNotContain("this log");
   }
 
   @Test

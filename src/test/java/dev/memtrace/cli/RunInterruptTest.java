@@ -134,6 +134,58 @@ class RunInterruptTest {
     }
   }
 
+  /**
+   * SIGTERM the moment the recording appears, before the attach snapshot and strace: the stop hook
+   * used to be registered only after both, so the JVM exited at once and left the file empty. The
+   * hook now comes before the file: the recording has its header and an end that says the run was
+   * interrupted, and its replay says why it holds no call.
+   */
+  @Test
+  void sigtermAsTheRecordingOpensEndsItIntact() throws Exception {
+    assumeStrace();
+    Process target = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path rec = dir.resolve("early.mtrace");
+      Process memtrace =
+          MemtraceProcess.builder(
+                  dir.resolve("stderr.txt"),
+                  List.of(
+                      "run",
+                      "-p",
+                      Long.toString(target.pid()),
+                      "--save",
+                      rec.toString(),
+                      "-o",
+                      dir.resolve("early.txt").toString()))
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(rec) && memtrace.isAlive() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      memtrace.toHandle().destroy(); // SIGTERM
+      assertThat(memtrace.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(memtrace.exitValue()).isEqualTo(128 + 15);
+      assertThat(target.isAlive()).isTrue();
+      String text = Files.readString(rec);
+      assertThat(text)
+          .startsWith("{\"type\":\"header\"")
+          .contains("\"type\":\"end\"", "\"interrupted\":true", "\"exitStatus\":143");
+      Cli replay = Cli.run("analyze", rec.toString());
+      assertThat(replay.status()).isZero();
+      if (!text.contains("\"type\":\"log\"")) {
+        assertThat(replay.err())
+            .contains(
+                rec
+                    + ": the run was stopped (memtrace exited with 143) before strace logged a"
+                    + " line");
+      }
+    } finally {
+      target.destroyForcibly();
+      target.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
   /** Waits until /proc/PID/status shows a tracer ({@code traced}) or none. */
   private static void awaitTracer(Path status, boolean traced) throws Exception {
     for (int i = 0; i < 600; i++) {

@@ -343,7 +343,9 @@ public final class PerfettoRenderer implements Renderer {
    */
   private static String ret(SyscallEvent s) {
     if (s.result() == null) {
-      return "(unfinished)";
+      return s.completion() == SyscallEvent.Completion.DETACHED
+          ? "(detached: strace let go of the task)"
+          : "(unfinished)";
     }
     String t = s.result().text();
     return t.equals("?") ? "(none: the call does not return)" : Texts.unicode(t);
