@@ -610,11 +610,19 @@ public final class Explainer {
     Handle h = m.space().resolve();
     Space existing = spaces.get(h);
     switch (m.kind()) {
-      case THREAD, VFORK -> {
+      case THREAD -> {
         if (existing == null) {
           spaces.put(h, sp);
         }
         spaces.get(h).joined(m.process());
+      }
+      case VFORK -> {
+        // The caller resumes only once the child has run execve or exited (vfork(2)): when the
+        // call returns here the child no longer uses the space, though a log without -f never
+        // shows it go. A line of its own, should one still come, joins it as any line does.
+        if (existing == null) {
+          spaces.put(h, sp);
+        }
       }
       case PROCESS -> {
         Space child = existing == null || existing == sp ? sp.forkCopy() : existing;
