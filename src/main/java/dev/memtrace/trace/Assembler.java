@@ -119,17 +119,9 @@ final class Assembler {
       openText = new StringBuilder(o.source().text());
       openLines = 1;
     } else if (piece instanceof Piece.Detached d) {
-      SyscallEvent u = unfinished(d.source(), d.prefix(), d.name(), d.argsText());
       hold(
-          new SyscallEvent(
-              u.source(),
-              u.prefix(),
-              u.name(),
-              u.args(),
-              null,
-              null,
-              List.of(),
-              SyscallEvent.Completion.DETACHED));
+          entered(
+              d.source(), d.prefix(), d.name(), d.argsText(), SyscallEvent.Completion.DETACHED));
     }
   }
 
@@ -425,11 +417,16 @@ final class Assembler {
   }
 
   static SyscallEvent unfinished(Source src, Prefix p, String name, String argsText) {
+    return entered(src, p, name, argsText, SyscallEvent.Completion.UNFINISHED);
+  }
+
+  /** A call entered and never resumed in the log, its arguments as far as strace printed them. */
+  private static SyscallEvent entered(
+      Source src, Prefix p, String name, String argsText, SyscallEvent.Completion how) {
     String t =
         argsText.endsWith(", ")
             ? argsText.substring(0, argsText.length() - 2)
             : argsText.endsWith(" ") ? argsText.stripTrailing() : argsText;
-    return new SyscallEvent(
-        src, p, name, new TextArgs(t), null, null, List.of(), SyscallEvent.Completion.UNFINISHED);
+    return new SyscallEvent(src, p, name, new TextArgs(t), null, null, List.of(), how);
   }
 }
