@@ -109,7 +109,7 @@ public final class TextRenderer implements Renderer {
         b.append(
             style.dim(
                 s.completion() == SyscallEvent.Completion.DETACHED
-                    ? " <detached: strace let go of the task>"
+                    ? " <" + Texts.DETACHED + ">"
                     : " <unfinished>"));
         return;
       }

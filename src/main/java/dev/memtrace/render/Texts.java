@@ -12,6 +12,12 @@ public final class Texts {
 
   private Texts() {}
 
+  /**
+   * What a call strace detached from during its run ({@code <detached ...>}) shows where its return
+   * value would be, in the text timeline and in Perfetto.
+   */
+  public static final String DETACHED = "detached: strace let go of the task";
+
   public static String unicode(String raw) {
     return RawText.unicode(raw);
   }

@@ -344,7 +344,7 @@ public final class PerfettoRenderer implements Renderer {
   private static String ret(SyscallEvent s) {
     if (s.result() == null) {
       return s.completion() == SyscallEvent.Completion.DETACHED
-          ? "(detached: strace let go of the task)"
+          ? "(" + Texts.DETACHED + ")"
           : "(unfinished)";
     }
     String t = s.result().text();
