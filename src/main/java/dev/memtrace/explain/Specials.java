@@ -50,30 +50,26 @@ final class Specials {
   static void after(Ctx c, Pending p) {
     switch (c.name()) {
       case "execve", "execveat" -> {
-        if (c.ok() && c.staticProgram()) {
-          // the headers were read and name no PT_INTERP: load_elf_binary maps no interpreter
-          // and starts the program at its own entry point
+        if (c.ok()) {
+          // a program whose headers were read and name no PT_INTERP: load_elf_binary maps no
+          // interpreter and starts the program at its own entry point
+          boolean stat = c.staticProgram();
           p.why.add(
               new Explanation(
                   "execve",
                   "the kernel replaces the address space: it maps the executable's segments, "
+                      + (stat ? "" : "ld.so (for a dynamically linked program), ")
                       + "[stack], [vvar], [vdso] (and [vsyscall]) itself, so no syscall in the "
-                      + "trace shows them being made (execve(2)); the program is statically "
-                      + "linked: its ELF headers name no interpreter (PT_INTERP), so the kernel "
-                      + "maps no ld.so and starts the program at its own entry point "
-                      + "(load_elf_binary)",
-                  Basis.ELF,
-                  List.of("execve returned 0", "the program's ELF headers have no PT_INTERP")));
-        } else if (c.ok()) {
-          p.why.add(
-              new Explanation(
-                  "execve",
-                  "the kernel replaces the address space: it maps the executable's segments, "
-                      + "ld.so (for a dynamically linked program), [stack], [vvar], [vdso] (and "
-                      + "[vsyscall]) itself, so no syscall in "
-                      + "the trace shows them being made (execve(2))",
-                  Basis.ARITHMETIC,
-                  List.of("execve returned 0")));
+                      + "trace shows them being made (execve(2))"
+                      + (stat
+                          ? "; the program is statically linked: its ELF headers name no"
+                              + " interpreter (PT_INTERP), so the kernel maps no ld.so and starts"
+                              + " the program at its own entry point (load_elf_binary)"
+                          : ""),
+                  stat ? Basis.ELF : Basis.ARITHMETIC,
+                  stat
+                      ? List.of("execve returned 0", "the program's ELF headers have no PT_INTERP")
+                      : List.of("execve returned 0")));
         }
       }
       case "arch_prctl" -> tls(c, p);
