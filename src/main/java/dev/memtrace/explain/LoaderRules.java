@@ -545,7 +545,11 @@ final class LoaderRules {
     // the address names neither.
     long a = c.addr();
     boolean pie = a >= PIE_BASE && a < PIE_END;
-    TagMap.Span near = pie || a < FIXED_PROGRAM_BELOW ? null : fileMappingNear(c, a);
+    // looked for only where the address alone does not tell (it scans up to 8 GiB of tags)
+    TagMap.Span near =
+        c.sp.bits32 || pie || a < FIXED_PROGRAM_BELOW || a >= EXECUTABLE_BELOW
+            ? null
+            : fileMappingNear(c, a);
     String ldso =
         c.sp.tpBeforeBrk
             ? "the dynamic linker itself (mapped by the kernel at execve; musl's reloc_all"

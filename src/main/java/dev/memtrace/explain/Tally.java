@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -194,7 +195,7 @@ public final class Tally {
     for (TagMap.Span s : made) {
       if (s.start() > at
           || s.tag().cls() != first.cls()
-          || !java.util.Objects.equals(s.tag().object(), first.object())) {
+          || !Objects.equals(s.tag().object(), first.object())) {
         return false;
       }
       at = s.end();
