@@ -2,17 +2,10 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
-import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
-import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.TraceReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,50 +36,31 @@ class MuslThreadStackTest {
           "531 munmap(0x7f2dbc1f9000, 143360) = 0",
           "");
 
-  private List<AnnotatedEvent> run(String log) {
-    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(root), null), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
-    List<AnnotatedEvent> out = new ArrayList<>();
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      out.addAll(ex.accept(model.annotate(e)));
-    }
-    out.addAll(ex.finish());
-    return out;
-  }
-
-  private static String why(List<AnnotatedEvent> out, int line) {
-    return String.join(
-        " | ",
-        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
-            .map(Explanation::text)
-            .toList());
-  }
-
   @Test
   void aCloneOnAGuardedReservationMakesItAThreadStack() {
-    List<AnnotatedEvent> out = run(LOG);
-    assertThat(why(out, 4))
+    Run.Out out = Run.explain(LOG, ElfFiles.under(root));
+    assertThat(out.why(4))
         .startsWith("a thread stack with a guard: 143360 bytes mapped PROT_NONE")
         .contains("musl's pthread_create")
         .doesNotContain("the call alone does not tell whose it is");
-    assertThat(why(out, 5))
+    assertThat(out.why(5))
         .startsWith("makes the thread stack made at line 4 usable: 135168 bytes RW")
         .contains("the lowest 8192 bytes at 0x7f2dbc1f9000 stay PROT_NONE")
         .doesNotContain("of the 143360-byte reservation");
-    assertThat(why(out, 9))
+    assertThat(out.why(9))
         .startsWith(
             "unmaps the thread stack (reserved, then made RW above its guard) made at line 4")
         .doesNotContain("glibc keeps");
     // the PROT_NONE part the mprotect left below the RW one is the stack's guard, classed so
-    AnnotatedEvent prot = out.stream().filter(e -> e.event().line() == 5).findFirst().orElseThrow();
+    AnnotatedEvent prot = out.at(5);
     assertThat(prot.classes()).containsExactly(RegionClass.GUARD, RegionClass.THREAD_STACK);
   }
 
   /** Reduced from musl-gcc t.c traced with strace -f: musl's dynamic linker protects RELRO. */
   @Test
   void muslsRelroIsItsDynamicLinkersNotLdsos() {
-    List<AnnotatedEvent> out =
-        run(
+    Run.Out out =
+        Run.explain(
             String.join(
                 "\n",
                 "31140 execve(\"./thr_musl\", [\"./thr_musl\"], 0x7ffeafba4898 /* 39 vars */) = 0",
@@ -98,12 +72,13 @@ class MuslThreadStackTest {
                     + " -1, 0) = 0x55ee3a19e000",
                 "31140 mprotect(0x7f83bcb06000, 4096, PROT_READ) = 0",
                 "31140 mprotect(0x55ee185fd000, 4096, PROT_READ) = 0",
-                ""));
-    assertThat(why(out, 7))
+                ""),
+            ElfFiles.under(root));
+    assertThat(out.why(7))
         .startsWith("RELRO: after relocating the dynamic linker itself")
         .contains("reloc_all in ldso/dynlink.c")
         .doesNotContain("ld.so");
-    assertThat(why(out, 8))
+    assertThat(out.why(8))
         .startsWith("RELRO: after relocating the executable (thr_musl")
         .contains("reloc_all in ldso/dynlink.c")
         .doesNotContain("ld.so");
@@ -111,8 +86,10 @@ class MuslThreadStackTest {
 
   @Test
   void withoutACloneOnItTheReservationStaysUnnamed() {
-    List<AnnotatedEvent> out = run(LOG.replace("child_stack=0x7f2dbc21baf8", "child_stack=NULL"));
-    assertThat(why(out, 4)).contains("the call alone does not tell whose it is");
-    assertThat(why(out, 5)).contains("of the 143360-byte reservation");
+    Run.Out out =
+        Run.explain(
+            LOG.replace("child_stack=0x7f2dbc21baf8", "child_stack=NULL"), ElfFiles.under(root));
+    assertThat(out.why(4)).contains("the call alone does not tell whose it is");
+    assertThat(out.why(5)).contains("of the 143360-byte reservation");
   }
 }

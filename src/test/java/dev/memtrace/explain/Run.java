@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.Explanation;
@@ -60,6 +61,18 @@ final class Run {
   /** The explain stage over a log given as text. */
   static Out explain(String log) {
     return explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
+  }
+
+  /** The same, with the model reading the ELF headers of the programs the log runs from files. */
+  static Out explain(String log, ElfFiles files) {
+    ModelStage model = new ModelStage(new MemoryModel(files, null), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
+    List<AnnotatedEvent> out = new ArrayList<>();
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      out.addAll(ex.accept(model.annotate(e)));
+    }
+    out.addAll(ex.finish());
+    return new Out(out, ex.stats());
   }
 
   static Out explain(Path log) throws IOException {

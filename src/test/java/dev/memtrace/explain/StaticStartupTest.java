@@ -2,21 +2,14 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
 import dev.memtrace.model.CatUnderRoot;
-import dev.memtrace.model.MemoryModel;
 import dev.memtrace.run.LiveAssumptions;
 import dev.memtrace.timeline.AnnotatedEvent;
-import dev.memtrace.timeline.Explanation;
-import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,29 +35,6 @@ class StaticStartupTest {
         "");
   }
 
-  private static String why(List<AnnotatedEvent> out, int line) {
-    return String.join(
-        " | ",
-        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
-            .map(Explanation::text)
-            .toList());
-  }
-
-  private static List<AnnotatedEvent> run(Path under, String log) {
-    return run(ElfFiles.under(under), log);
-  }
-
-  private static List<AnnotatedEvent> run(ElfFiles files, String log) {
-    ModelStage model = new ModelStage(new MemoryModel(files, null), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
-    List<AnnotatedEvent> out = new ArrayList<>();
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      out.addAll(ex.accept(model.annotate(e)));
-    }
-    out.addAll(ex.finish());
-    return out;
-  }
-
   @Test
   void aStaticProgramsStartupNamesNoLdso() throws Exception {
     LiveAssumptions.assumeGcc();
@@ -82,18 +52,18 @@ class StaticStartupTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(relro != null);
     long at = relro.vaddr() & ~0xfffL;
     long len = ((relro.vaddr() + relro.memsz()) & ~0xfffL) - at;
-    List<AnnotatedEvent> out = run(under, log(at, len));
-    assertThat(why(out, 2))
+    Run.Out out = Run.explain(log(at, len), ElfFiles.under(under));
+    assertThat(out.why(2))
         .contains("statically linked program")
         .contains("__libc_setup_tls")
         .doesNotContain("ld.so learns")
         .doesNotContain("_dl_sysdep_start");
-    assertThat(why(out, 5))
+    assertThat(out.why(5))
         .contains("libc's startup (no ld.so runs")
         .contains("_dl_protect_relro")
         .doesNotContain("ld.so (or");
     // the execve names no ld.so: load_elf_binary maps none for a program without PT_INTERP
-    assertThat(why(out, 1))
+    assertThat(out.why(1))
         .contains("statically linked")
         .contains("no interpreter (PT_INTERP)")
         .contains("maps no ld.so")
@@ -101,9 +71,8 @@ class StaticStartupTest {
     // read as an offline log (the file may not be the traced one), the image waits for its RELRO
     // mprotect, which places it from its headers: no "knew no memory there" beside it (the maps
     // command, placing it from the execve on, shows the memory there)
-    List<AnnotatedEvent> proven = run(ElfFiles.under(under).untilProven(), log(at, len));
-    AnnotatedEvent relroLine =
-        proven.stream().filter(e -> e.event().line() == 5).findFirst().orElseThrow();
+    Run.Out proven = Run.explain(log(at, len), ElfFiles.under(under).untilProven());
+    AnnotatedEvent relroLine = proven.at(5);
     assertThat(relroLine.checks()).noneMatch(s -> s.contains("knew no memory"));
     assertThat(relroLine.changes()).isNotEmpty();
   }
@@ -111,20 +80,20 @@ class StaticStartupTest {
   @Test
   void unreadHeadersKeepTheHedgedWording() {
     // nothing under root: the program's headers cannot be read
-    List<AnnotatedEvent> out = run(root, log(0x4b5000, 16384));
-    assertThat(why(out, 2)).contains("ld.so learns").contains("in a static binary");
-    assertThat(why(out, 5)).contains("ld.so (or, in a static binary, libc's startup)");
-    assertThat(why(out, 1)).contains("ld.so (for a dynamically linked program)");
+    Run.Out out = Run.explain(log(0x4b5000, 16384), ElfFiles.under(root));
+    assertThat(out.why(2)).contains("ld.so learns").contains("in a static binary");
+    assertThat(out.why(5)).contains("ld.so (or, in a static binary, libc's startup)");
+    assertThat(out.why(1)).contains("ld.so (for a dynamically linked program)");
   }
 
   @Test
   void aDynamicProgramsFirstBrkIsStillLdsos() throws Exception {
     CatUnderRoot.copy(root);
-    List<AnnotatedEvent> out =
-        run(
-            root,
+    Run.Out out =
+        Run.explain(
             "10 execve(\"/bin/prog\", [\"prog\"], 0x7ffc /* 1 var */) = 0\n"
-                + "10 brk(NULL) = 0x555555600000\n");
-    assertThat(why(out, 2)).contains("ld.so learns").doesNotContain("statically linked");
+                + "10 brk(NULL) = 0x555555600000\n",
+            ElfFiles.under(root));
+    assertThat(out.why(2)).contains("ld.so learns").doesNotContain("statically linked");
   }
 }

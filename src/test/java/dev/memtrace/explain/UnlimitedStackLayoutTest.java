@@ -2,16 +2,8 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.correlate.ModelStage;
 import dev.memtrace.elf.ElfFiles;
-import dev.memtrace.model.MemoryModel;
-import dev.memtrace.timeline.AnnotatedEvent;
-import dev.memtrace.timeline.Explanation;
-import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.TraceReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,30 +32,11 @@ class UnlimitedStackLayoutTest {
           "12651 mprotect(0x14e6e4010000, 8192, PROT_READ) = 0",
           "");
 
-  private List<AnnotatedEvent> run(String log) {
-    ModelStage model = new ModelStage(new MemoryModel(ElfFiles.under(root), null), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model());
-    List<AnnotatedEvent> out = new ArrayList<>();
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      out.addAll(ex.accept(model.annotate(e)));
-    }
-    out.addAll(ex.finish());
-    return out;
-  }
-
-  private static String why(List<AnnotatedEvent> out, int line) {
-    return String.join(
-        " | ",
-        out.stream().filter(e -> e.event().line() == line).findFirst().orElseThrow().why().stream()
-            .map(Explanation::text)
-            .toList());
-  }
-
   @Test
   void ldsosRelroBesideTheCacheIsLdsosNotTheExecutables() {
-    List<AnnotatedEvent> out = run(LOG);
-    assertThat(why(out, 7)).startsWith("RELRO: after relocating the executable (ls");
-    assertThat(why(out, 8))
+    Run.Out out = Run.explain(LOG, ElfFiles.under(root));
+    assertThat(out.why(7)).startsWith("RELRO: after relocating the executable (ls");
+    assertThat(out.why(8))
         .startsWith("RELRO: after relocating ld.so itself")
         .contains("in the mmap area beside /etc/ld.so.cache (mapped at line 4)")
         .doesNotContain("the executable (ls");
@@ -78,8 +51,8 @@ class UnlimitedStackLayoutTest {
                 .filter(
                     l -> !l.contains("ld.so.cache") && !l.contains("45879") && !l.contains("close"))
                 .toList());
-    List<AnnotatedEvent> out = run(log + "\n");
-    assertThat(why(out, 5))
+    Run.Out out = Run.explain(log + "\n", ElfFiles.under(root));
+    assertThat(out.why(5))
         .contains("the executable, or ld.so in an mmap area")
         .contains("the address alone does not tell which")
         .doesNotContain("the executable (ls");
