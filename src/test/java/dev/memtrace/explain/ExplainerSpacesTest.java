@@ -25,16 +25,6 @@ class ExplainerSpacesTest {
       101 +++ exited with 0 +++
       """;
 
-  private static List<SpaceReport> reports(String log, boolean keepReports) {
-    ModelStage model = new ModelStage(new MemoryModel(), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), keepReports);
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      ex.accept(model.annotate(e));
-    }
-    ex.finish();
-    return ex.reports();
-  }
-
   /**
    * One round of a shell loop: 100 forks child, which execs a program, maps memory and exits. In
    * the second form the child's first line comes before its parent's clone returns in the log.
@@ -98,18 +88,20 @@ class ExplainerSpacesTest {
 
   @Test
   void aTaskFirstSeenAfterTheLastOneExitedDoesNotJoinTheDeadOnesSpace() {
-    List<SpaceReport> r = reports(TWO_LIVES, true);
+    List<SpaceReport> r = Run.reports(TWO_LIVES, true);
     assertThat(r).extracting(SpaceReport::pids).containsExactly(List.of(100), List.of(101));
     assertThat(r).extracting(s -> s.end().total()).containsExactly(8192L, 16384L);
   }
 
   @Test
   void withoutReportsWantedTheSpacesOfExitedProcessesAreLetGo() {
-    assertThat(reports(TWO_LIVES, false)).isEmpty();
+    assertThat(Run.reports(TWO_LIVES, false)).isEmpty();
     String alive =
         TWO_LIVES.lines().filter(l -> !l.startsWith("101 +++")).toList().stream()
             .reduce("", (a, b) -> a + b + "\n");
-    assertThat(reports(alive, false)).extracting(SpaceReport::pids).containsExactly(List.of(101));
+    assertThat(Run.reports(alive, false))
+        .extracting(SpaceReport::pids)
+        .containsExactly(List.of(101));
   }
 
   /**
@@ -127,9 +119,9 @@ class ExplainerSpacesTest {
         100 exit_group(0)                     = ?
         100 +++ exited with 0 +++
         """;
-    assertThat(reports(exec, true)).extracting(SpaceReport::program).containsExactly("python3");
+    assertThat(Run.reports(exec, true)).extracting(SpaceReport::program).containsExactly("python3");
     String midway = exec.substring(exec.indexOf('\n') + 1);
-    assertThat(reports(midway, true))
+    assertThat(Run.reports(midway, true))
         .extracting(SpaceReport::program)
         .containsExactly("/proc/self/exe (its program not in the trace)");
   }
@@ -147,10 +139,12 @@ class ExplainerSpacesTest {
         100 exit_group(0)                     = ?
         100 +++ exited with 0 +++
         """;
-    assertThat(reports(relative, true)).extracting(SpaceReport::program).containsExactly("tool");
+    assertThat(Run.reports(relative, true))
+        .extracting(SpaceReport::program)
+        .containsExactly("tool");
     String fexecve =
         relative.replace("3, \"tool\"", "3, \"\"").replace(", 0) = 0", ", AT_EMPTY_PATH) = 0");
-    assertThat(reports(fexecve, true))
+    assertThat(Run.reports(fexecve, true))
         .extracting(SpaceReport::program)
         .containsExactly("the program");
   }

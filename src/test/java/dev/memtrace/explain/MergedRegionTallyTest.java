@@ -2,11 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.correlate.ModelStage;
-import dev.memtrace.model.MemoryModel;
 import dev.memtrace.timeline.RegionClass;
-import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.TraceReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +25,7 @@ class MergedRegionTallyTest {
       """;
 
   private static SpaceReport report(String log) {
-    ModelStage model = new ModelStage(new MemoryModel(), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), true);
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      ex.accept(model.annotate(e));
-    }
-    ex.finish();
-    List<SpaceReport> reports = ex.reports();
+    List<SpaceReport> reports = Run.reports(log, true);
     assertThat(reports).hasSize(1);
     return reports.get(0);
   }

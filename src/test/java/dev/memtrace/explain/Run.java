@@ -63,6 +63,17 @@ final class Run {
     return explain(TraceReader.parseAll(log), Explainer.DEFAULT_WINDOW);
   }
 
+  /** The summary's reports of the spaces a log given as text used (none unless keepReports). */
+  static List<SpaceReport> reports(String log, boolean keepReports) {
+    ModelStage model = new ModelStage(new MemoryModel(), List.of());
+    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), keepReports);
+    for (TraceEvent e : TraceReader.parseAll(log)) {
+      ex.accept(model.annotate(e));
+    }
+    ex.finish();
+    return ex.reports();
+  }
+
   /** The same, with the model reading the ELF headers of the programs the log runs from files. */
   static Out explain(String log, ElfFiles files) {
     ModelStage model = new ModelStage(new MemoryModel(files, null), List.of());

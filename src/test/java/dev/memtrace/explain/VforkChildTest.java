@@ -2,10 +2,6 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.memtrace.correlate.ModelStage;
-import dev.memtrace.model.MemoryModel;
-import dev.memtrace.trace.TraceEvent;
-import dev.memtrace.trace.TraceReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,20 +14,10 @@ import org.junit.jupiter.api.Test;
  */
 class VforkChildTest {
 
-  private static List<SpaceReport> reports(String log) {
-    ModelStage model = new ModelStage(new MemoryModel(), List.of());
-    Explainer ex = new Explainer(Explainer.DEFAULT_WINDOW, model.model(), true);
-    for (TraceEvent e : TraceReader.parseAll(log)) {
-      ex.accept(model.annotate(e));
-    }
-    ex.finish();
-    return ex.reports();
-  }
-
   @Test
   void vforkChildrenTheLogNeverShowsAreNotTheParentsProcesses() {
     List<SpaceReport> r =
-        reports(
+        Run.reports(
             """
             execve("/usr/bin/python3", ["python3", "-c", "..."], 0x7ffd2f9c8a48 /* 39 vars */) = 0
             mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3e6a4f4000
@@ -39,7 +25,8 @@ class VforkChildTest {
             vfork()                                 = 21238
             exit_group(0)                           = ?
             +++ exited with 0 +++
-            """);
+            """,
+            true);
     assertThat(r).hasSize(1);
     assertThat(r.get(0).pids()).containsExactly(-1);
     assertThat(r.get(0).program()).isEqualTo("python3");
@@ -48,14 +35,15 @@ class VforkChildTest {
   @Test
   void withPidsOnlyTheParentIsListed() {
     List<SpaceReport> r =
-        reports(
+        Run.reports(
             """
             20913 execve("/usr/bin/python3", ["python3"], 0x7ffd2f9c8a48 /* 39 vars */) = 0
             20913 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3e6a4f4000
             20913 vfork()                           = 20927
             20913 exit_group(0)                     = ?
             20913 +++ exited with 0 +++
-            """);
+            """,
+            true);
     assertThat(r).extracting(SpaceReport::pids).containsExactly(List.of(20913));
   }
 
@@ -63,7 +51,7 @@ class VforkChildTest {
   void aChildWhoseLinesTheLogShowsIsListed() {
     // strace -f: the child's exit (its execve failed) is in the log, in the parent's space
     List<SpaceReport> r =
-        reports(
+        Run.reports(
             """
             20913 execve("/usr/bin/python3", ["python3"], 0x7ffd2f9c8a48 /* 39 vars */) = 0
             20913 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3e6a4f4000
@@ -72,7 +60,8 @@ class VforkChildTest {
             20927 +++ exited with 127 +++
             20913 exit_group(0)                     = ?
             20913 +++ exited with 0 +++
-            """);
+            """,
+            true);
     assertThat(r).extracting(SpaceReport::pids).containsExactly(List.of(20913, 20927));
   }
 }
