@@ -206,7 +206,7 @@ final class MallocRules {
           .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
           .effect(
               (c, before) -> {
-                if (c.sp.topPadLowered == 0) {
+                if (c.sp.topPadLowered == 0 && !mayBeOwn(c)) {
                   c.sp.mmapThreshold =
                       Glibc.thresholdAfterFree(
                               c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
@@ -731,6 +731,15 @@ final class MallocRules {
       ", unless the program tuned malloc with mallopt or MALLOC_*_ environment variables, which"
           + " turn the dynamic threshold off (the trace does not show them)";
 
+  /**
+   * A munmap of a whole mapping of a round size with no -k stack through free(): it fits free() of
+   * a chunk mmapChunk hedged, or the program unmapping what it mapped itself ({@link #roundSize}),
+   * so free()'s raise of the threshold is not taken as fact.
+   */
+  private static boolean mayBeOwn(Ctx c) {
+    return c.length() % MIB == 0 && c.frame(ALLOCATOR) == null;
+  }
+
   private static Said freeMmapped(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
     long len = c.length();
@@ -741,6 +750,30 @@ final class MallocRules {
         lead == 0
             ? " (less any lead bytes, had it been an aligned chunk)"
             : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
+    if (mayBeOwn(c)) {
+      boolean rises = c.sp.topPadLowered == 0 && t.value() != c.sp.mmapThreshold;
+      return Said.of(
+          "fits free() giving "
+              + the(s.tag().what())
+              + " made at line "
+              + s.tag().line()
+              + " back to the kernel (munmap_chunk unmaps a chunk's whole mapping), or the"
+              + " program unmapping a mapping of its own: it is exactly "
+              + len / MIB
+              + " MiB, a round size, and the trace does not tell them apart. "
+              + (rises
+                  ? "Had malloc made it, glibc's dynamic mmap threshold would rise to the freed"
+                      + " chunk's size "
+                      + chunk
+                      + leadText
+                      + "; had the program, it stays "
+                      + c.sp.mmapThreshold
+                      + (c.sp.thresholdFloor() ? FLOOR : "")
+                      + ", and the lines below take it so"
+                  : "glibc's mmap threshold does not move either way"),
+          Basis.PATTERN,
+          t.steps());
+    }
     return Said.of(
         "free() gives "
             + the(s.tag().what())
@@ -963,9 +996,9 @@ final class MallocRules {
                         + nMax
                     : "")
                 + (malloc && c.frame(REALLOC_FRAMES) == null
-                    ? ". A program that mapped the memory itself resizes it with the same mremap "
-                        + "(apt's DynamicMMap grows its package cache so), which the trace does "
-                        + "not tell apart"
+                    ? ". A program that mapped the memory itself, a cache or an arena of its"
+                        + " own, resizes it with the same mremap, which the trace does not tell"
+                        + " apart"
                     : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("
@@ -980,7 +1013,11 @@ final class MallocRules {
                 + hex(c.result()))
         .tag(
             malloc ? RegionClass.MALLOC_MMAP : null,
-            malloc ? "realloc'd malloc chunk (" + newLen + " bytes)" : null);
+            !malloc
+                ? null
+                : newLen % MIB == 0 && c.frame(REALLOC_FRAMES) == null
+                    ? newLen + "-byte mapping"
+                    : "realloc'd malloc chunk (" + newLen + " bytes)");
   }
 
   /** Whether the call's address lies in a mapping of a file (shared memory is a file too). */
@@ -1050,6 +1087,8 @@ final class MallocRules {
             Basis.PATTERN,
             "ALIGN_UP(nb + 8, 4096) = " + len + " ⇔ " + nbMin + " ≤ nb ≤ " + nbMax,
             "request2size(n) = (n + 23) & ~15 ⇒ " + nMin + " ≤ n ≤ " + nMax)
-        .tag(RegionClass.MALLOC_MMAP, len + "-byte malloc chunk");
+        .tag(
+            RegionClass.MALLOC_MMAP,
+            len + (round.isEmpty() ? "-byte malloc chunk" : "-byte mapping"));
   }
 }

@@ -39,6 +39,31 @@ class RoundSizeMmapTest {
     assertThat(out.why(7)).startsWith("glibc malloc's mmap path").doesNotContain("round size");
   }
 
+  /**
+   * Its munmap fits free() of a malloc chunk or the program's own munmap: free() would raise the
+   * dynamic threshold to the chunk's size (_int_free's mp_.mmap_threshold = chunksize), munmap does
+   * not, so the raise is not taken as fact and the next chunk is told at the old threshold.
+   */
+  @Test
+  void itsMunmapDoesNotRaiseTheThresholdAsFact() {
+    Run.Out out =
+        Run.explain(
+            APT
+                + """
+                10155 10:37:37.950000 munmap(0x7f7201a00000, 25165824) = 0 <0.000050>
+                10155 10:37:37.960000 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f7201a00000 <0.000021>
+                """);
+    assertThat(out.why(8))
+        .startsWith(
+            "fits free() giving the 25165824-byte mapping made at line 6 back to the kernel"
+                + " (munmap_chunk unmaps a chunk's whole mapping), or the program unmapping a"
+                + " mapping of its own: it is exactly 24 MiB, a round size, and the trace does"
+                + " not tell them apart. Had malloc made it, glibc's dynamic mmap threshold"
+                + " would rise to the freed chunk's size 25165824")
+        .contains("had the program, it stays 131072, and the lines below take it so");
+    assertThat(out.why(9)).contains("the mmap threshold (131072)");
+  }
+
   @Test
   void aStackThroughMallocNeedsNoHedge() {
     Run.Out out =
