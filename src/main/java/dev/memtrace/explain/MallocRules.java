@@ -1054,6 +1054,22 @@ final class MallocRules {
 
   private static final long MIB = 1L << 20;
 
+  /**
+   * The requests a chunk's size fits, as the entry a -k stack shows was called: calloc multiplies
+   * its two arguments, and realloc of a heap chunk asks _int_malloc for the same nb; without a
+   * stack, malloc or a memalign.
+   */
+  private static String request(Ctx c, long nMin, long nMax) {
+    StackFrame f = c.frame(ALLOCATOR);
+    String entry = f == null ? "" : Ctx.name(f.symbol()).replaceFirst("^__libc_", "");
+    return switch (entry) {
+      case "calloc" -> "calloc(nmemb, size) for nmemb × size from " + nMin + " to " + nMax;
+      case "realloc" -> "realloc(p, n) for n from " + nMin + " to " + nMax;
+      default ->
+          "malloc(n) for n from " + nMin + " to " + nMax + " (or a memalign that needed the slack)";
+    };
+  }
+
   static Said mmapChunk(Ctx c) {
     long len = c.length();
     long nbMin = len - Glibc.PAGE;
@@ -1076,12 +1092,8 @@ final class MallocRules {
                 + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
                 + len
                 + " bytes fits "
-                + "malloc(n) for n from "
-                + nMin
-                + " to "
-                + nMax
-                + " (or a memalign that "
-                + "needed the slack)."
+                + request(c, nMin, nMax)
+                + "."
                 + heap
                 + round,
             Basis.PATTERN,
