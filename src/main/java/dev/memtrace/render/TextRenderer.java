@@ -157,7 +157,7 @@ public final class TextRenderer implements Renderer {
     } else if (e instanceof NoticeEvent n) {
       b.append(style.dim(Texts.terminal(n.text())));
     } else if (e instanceof UnparsedEvent u) {
-      b.append(style.error("?? line " + u.line() + " (" + u.error() + "): "))
+      b.append(style.error("unparsed (" + u.error() + "): "))
           .append(Texts.terminal(u.source().text().replace('\n', ' ')));
     }
   }
