@@ -310,7 +310,13 @@ public final class MemoryOps {
               + hex(hi)
               + ": the model knew "
               + (s.areasNear(lo, hi, false).isEmpty() ? "no" : "only part of the")
-              + " memory there (mapped before the trace began, or by the kernel at execve)");
+              + " memory there"
+              + (lateSnapshot(s, lo, hi)
+                  ? ": a maps snapshot read before this line showed it unmapped (the snapshot was"
+                      + " read late, after a munmap that follows, or a munmap was running in"
+                      + " another thread), so the model had let it go; the call succeeded, so it"
+                      + " was mapped when it ran"
+                  : " (mapped before the trace began, or by the kernel at execve)"));
     }
     s.splitAt(lo);
     s.splitAt(hi);
@@ -453,7 +459,19 @@ public final class MemoryOps {
     return new Outcome(t.changes(), notes);
   }
 
-  /** Memory a call made at [lo, hi) of which the trace tells nothing: permissions unknown. */
+  /**
+   * Whether a snapshot let go of memory in [lo, hi), keeping the ranges for the munmap that will
+   * tell them (a call that only changes areas, such as madvise, leaves them).
+   */
+  private static boolean lateSnapshot(AddressSpace s, long lo, long hi) {
+    for (long[] r : s.droppedBySnapshot) {
+      if (AddressSpace.below(r[0], hi) && AddressSpace.below(lo, r[1])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a snapshot let go of memory in [lo, hi); the ranges it names are told once. */
   private static boolean droppedBySnapshot(AddressSpace s, long lo, long hi) {
     boolean found = false;
@@ -467,6 +485,7 @@ public final class MemoryOps {
     return found;
   }
 
+  /** Memory a call made at [lo, hi) of which the trace tells nothing: permissions unknown. */
   private static Vma unknownArea(long lo, long hi, int line) {
     return new Vma(lo, hi, -1, false, 0, Backing.unknown("[unknown]"), 0, 0, line, false);
   }

@@ -141,6 +141,28 @@ class MemoryOpsTest {
         .contains("the trace did not show memory there at this point");
   }
 
+  /**
+   * node live: V8 reserves 508 KiB PROT_NONE, madvises it MADV_DONTFORK, then unmaps the unaligned
+   * tail; a maps snapshot of the reservation read late already shows the tail gone. The madvise
+   * note says a snapshot let it go, not that the trace's start hid it; the munmap is still told.
+   */
+  @Test
+  void madviseOfARangeALateSnapshotShowedGoneSaysSo() {
+    anon(0x38a1cb400000L, 0x7f000, 0);
+    s.resync(List.of(new Region(0x38a1cb400000L, 0x38a1cb440000L, "---p", 0, "00:00", 0, "", 0)));
+    Outcome o = MemoryOps.madvise(s, 0x38a1cb400000L, 0x7f000, 10); // MADV_DONTFORK
+    assertThat(o.notes())
+        .singleElement()
+        .asString()
+        .contains("knew only part of the memory there")
+        .contains("a maps snapshot read before this line showed it unmapped")
+        .doesNotContain("mapped before the trace began");
+    assertThat(MemoryOps.munmap(s, 0x38a1cb440000L, 0x3f000).notes())
+        .singleElement()
+        .asString()
+        .contains("a maps snapshot read before this line already showed the range unmapped");
+  }
+
   @Test
   void mremapOfAMappingALateSnapshotAlreadyShowedMovedKeepsWhatItShowed() {
     // a small C program run live: shared anonymous memory mremapped MREMAP_MAYMOVE, the mmap's
