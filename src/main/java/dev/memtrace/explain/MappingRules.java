@@ -359,6 +359,19 @@ final class MappingRules {
                         "changes " + bytesOf(c, modelRegion(c), " to " + c.protText(), false),
                         Basis.SNAPSHOT,
                         "the model holds " + describe(modelRegion(c)))),
+        Rule.on("madvise-probe", "madvise")
+            .when(ok(), c -> c.length() == 0)
+            .says(
+                c ->
+                    Said.of(
+                        "a madvise of 0 bytes changes nothing: the kernel checks only that it knows"
+                            + " the advice ("
+                            + c.text(2)
+                            + "; EINVAL if not) and returns 0 at once (do_madvise in"
+                            + " mm/madvise.c ends there when the length is 0): this fits a program"
+                            + " learning whether the running kernel supports the advice",
+                        Basis.ARITHMETIC,
+                        "length 0")),
         Rule.on("madvise", "madvise")
             .when(ok(), c -> c.advice().stream().anyMatch(ADVICE::containsKey))
             .says(
