@@ -12,11 +12,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The big mappings of a HotSpot JVM (OpenJDK 17; G1 and ZGC by their shapes), recognised once
- * libjvm.so is loaded: the Java heap reserved whole and committed with MAP_FIXED, the JIT code
- * cache, the class library image, Java thread stacks without a glibc guard and their guard zones,
- * the safepoint polling page (os_linux.cpp, stackOverflow.cpp, safepointMechanism.cpp). Sizes
- * depend on the machine (RAM, CPUs), so these rules read shapes and placement, not exact figures.
+ * The big mappings of a HotSpot JVM (OpenJDK 17; G1 and ZGC, multi-mapped or generational, by their
+ * shapes), recognised once libjvm.so is loaded: the Java heap reserved whole and committed with
+ * MAP_FIXED, the JIT code cache, the class library image, Java thread stacks without a glibc guard
+ * and their guard zones, the safepoint polling page (os_linux.cpp, stackOverflow.cpp,
+ * safepointMechanism.cpp). Sizes depend on the machine (RAM, CPUs), so these rules read shapes and
+ * placement, not exact figures.
  */
 final class JvmRules {
   private JvmRules() {}
@@ -112,8 +113,10 @@ final class JvmRules {
                           "ZGC detaches "
                               + c.length()
                               + " bytes of heap memory from its "
-                              + ZGC_VIEWS.get(view)
-                              + " view, at offset "
+                              + (c.sp.zgcMultiMapped
+                                  ? ZGC_VIEWS.get(view) + " view"
+                                  : "heap range (reserved at line " + c.sp.zgcViewLine + ")")
+                              + ", at offset "
                               + hex(c.addr() - start)
                               + " (ZPhysicalMemoryBacking::unmap maps an anonymous PROT_NONE|"
                               + "MAP_NORESERVE range over it rather than unmapping, so the "
@@ -124,7 +127,10 @@ final class JvmRules {
                           "PROT_NONE|MAP_NORESERVE MAP_FIXED in the ZGC view at " + hex(start))
                       .tag(
                           RegionClass.RESERVED,
-                          "ZGC heap view (" + ZGC_VIEWS.get(view) + "), detached");
+                          (c.sp.zgcMultiMapped
+                                  ? "ZGC heap view (" + ZGC_VIEWS.get(view) + ")"
+                                  : "ZGC heap reservation")
+                              + ", detached");
                 }),
         Rule.on("jvm-uncommit", "mmap")
             .when(ok(), anon(), prot(), flag("MAP_FIXED"), flag("MAP_NORESERVE"), jvm(), tagged())
@@ -170,6 +176,12 @@ final class JvmRules {
                     c.sp.zgcView = c.addr();
                     c.sp.zgcViewSize = c.length();
                     c.sp.zgcViewLine = c.line();
+                  } else if (!c.sp.zgcMultiMapped) {
+                    c.sp.zgcMultiMapped = true;
+                    TagMap.Span first = c.sp.tags.at(c.sp.zgcView);
+                    if (first != null && first.tag().line() == c.sp.zgcViewLine) {
+                      first.tag().refine(RegionClass.RESERVED, "ZGC heap view (marked0)");
+                    }
                   }
                 })
             .says(
@@ -177,15 +189,12 @@ final class JvmRules {
                   int view = zgcView(c);
                   if (view == 0) {
                     return Said.of(
-                            "fits ZGC's Java heap (JDK 17, x86-64): ZGC reserves its heap's "
-                                + "address range three times, as the marked0, marked1 and "
-                                + "remapped views of the same memory at 2^n, 2^(n+1) and 2^(n+2) "
-                                + "(ZVirtualMemoryManager::reserve_contiguous); this is the "
-                                + "marked0 view, at 2^"
+                            "fits ZGC's Java heap (x86-64): ZGC reserves its heap's address"
+                                + " range at a power of two, here 2^"
                                 + Long.numberOfTrailingZeros(c.addr())
-                                + ". A view is 16 times the maximum heap size "
-                                + "(ZVirtualToPhysicalRatio) unless ZGC's address space limit "
-                                + "caps it, so "
+                                + " (reserve_contiguous, zVirtualMemoryManager.cpp), 16 times the"
+                                + " maximum heap size (ZVirtualToPhysicalRatio) unless ZGC's"
+                                + " address space limit caps it, so "
                                 + c.length()
                                 + " bytes ("
                                 + Human.bytes(c.length())
@@ -193,17 +202,21 @@ final class JvmRules {
                                 + c.length() / 16
                                 + " bytes ("
                                 + Human.bytes(c.length() / 16)
-                                + "). The heap's memory is a memfd (\"java_heap\") mapped "
-                                + "MAP_SHARED|MAP_FIXED into all three views as it is committed, "
-                                + "so its pages appear three times in the address space but are "
-                                + "held once",
+                                + "). The heap's memory is a memfd (\"java_heap\") mapped into"
+                                + " it with MAP_SHARED|MAP_FIXED as it is committed."
+                                + " Non-generational ZGC (JDK 17 to 20, the default in JDK 21 and"
+                                + " 22) reserves the same range twice more, as the marked1 and"
+                                + " remapped views at 2^(n+1) and 2^(n+2), this one being marked0,"
+                                + " and maps each page into all three; generational ZGC (the"
+                                + " default from JDK 23, the only one from JDK 24) reserves this"
+                                + " one range: the reservations that follow tell which",
                             Basis.PATTERN,
                             "PROT_NONE|MAP_NORESERVE at "
                                 + hex(c.addr())
                                 + " = 2^"
                                 + Long.numberOfTrailingZeros(c.addr())
                                 + " in a JVM")
-                        .tag(RegionClass.RESERVED, "ZGC heap view (marked0)");
+                        .tag(RegionClass.RESERVED, "ZGC heap reservation");
                   }
                   String name = view == 1 ? "marked1" : "remapped";
                   return Said.of(
@@ -249,23 +262,38 @@ final class JvmRules {
                 c -> {
                   int view = zgcViewOf(c.sp, c.addr());
                   long start = c.sp.zgcView << view;
-                  return Said.of(
-                          "ZGC maps "
-                              + c.length()
-                              + " bytes of its heap memory (the memfd \"java_heap\", from offset "
-                              + hex(c.offset())
-                              + ") at offset "
-                              + hex(c.addr() - start)
-                              + " of its "
-                              + ZGC_VIEWS.get(view)
-                              + " view (ZPhysicalMemoryManager::map_view): the same pages are "
-                              + "mapped into each of the three views, so they are held once, "
-                              + "shared between the views (MAP_SHARED), not three times",
-                          Basis.PATTERN,
-                          "memfd java_heap MAP_SHARED|MAP_FIXED into the view at " + hex(start))
+                  String head =
+                      "ZGC maps "
+                          + c.length()
+                          + " bytes of its heap memory (the memfd \"java_heap\", from offset "
+                          + hex(c.offset())
+                          + ") at offset "
+                          + hex(c.addr() - start)
+                          + " of its ";
+                  return (c.sp.zgcMultiMapped
+                          ? Said.of(
+                              head
+                                  + ZGC_VIEWS.get(view)
+                                  + " view (ZPhysicalMemoryManager::map_view): the same pages are "
+                                  + "mapped into each of the three views, so they are held once, "
+                                  + "shared between the views (MAP_SHARED), not three times",
+                              Basis.PATTERN,
+                              "memfd java_heap MAP_SHARED|MAP_FIXED into the view at " + hex(start))
+                          : Said.of(
+                              head
+                                  + "heap range reserved at line "
+                                  + c.sp.zgcViewLine
+                                  + " (ZPhysicalMemoryBacking::map): no second view of the range"
+                                  + " was reserved, as in generational ZGC, so each page of the"
+                                  + " memfd is mapped once",
+                              Basis.PATTERN,
+                              "memfd java_heap MAP_SHARED|MAP_FIXED into the range at "
+                                  + hex(start)
+                                  + "; no reservation at "
+                                  + hex(start << 1)))
                       .tag(
                           RegionClass.FILE_SHARED,
-                          "ZGC heap memory (" + ZGC_VIEWS.get(view) + " view)",
+                          "ZGC heap memory" + inView(c.sp, view),
                           c.filePath());
                 }),
         Rule.on("jvm-heap-reserve", "mmap")
@@ -574,9 +602,14 @@ final class JvmRules {
     return a == c.sp.zgcView << 1 ? 1 : a == c.sp.zgcView << 2 ? 2 : -1;
   }
 
-  /** The ZGC view an address lies in, or -1. */
+  /** " (marked1 view)" where ZGC multi-maps its heap; nothing where it has one range. */
+  private static String inView(Space sp, int view) {
+    return sp.zgcMultiMapped ? " (" + ZGC_VIEWS.get(view) + " view)" : "";
+  }
+
+  /** The ZGC view an address lies in (only the first where ZGC reserved one range), or -1. */
   private static int zgcViewOf(Space sp, long addr) {
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < (sp.zgcMultiMapped ? 3 : 1); v++) {
       long start = sp.zgcView << v;
       if (addr >= start && addr - start < sp.zgcViewSize) {
         return v;

@@ -283,6 +283,13 @@ final class Space {
   long zgcViewSize;
   int zgcViewLine;
 
+  /**
+   * A second view of ZGC's heap was reserved (marked1, at twice the first's address): this ZGC
+   * multi-maps its heap (JDK 17 to 22, or JDK 23 with -XX:-ZGenerational). Generational ZGC
+   * reserves one range and maps each page once.
+   */
+  boolean zgcMultiMapped;
+
   /** The JVM options the trace showed this space's program given (read only when it is a JVM). */
   final JvmOptions jvmOptions;
 

@@ -39,7 +39,8 @@ class JvmCollectorsTest {
         """);
     assertThat(out.why(2))
         .startsWith("fits ZGC's Java heap")
-        .contains("marked0 view, at 2^42")
+        .contains("here 2^42")
+        .contains("this one being marked0")
         .contains("a maximum heap of 6320816128 bytes")
         .doesNotContain("reserves the whole Java heap");
     assertThat(out.why(3)).startsWith("fits ZGC's marked1 view").contains("line 2");
@@ -55,6 +56,41 @@ class JvmCollectorsTest {
             "ZGC detaches 2097152 bytes of heap memory from its marked0 view, at offset 0xc00000")
         .doesNotContain("HotSpot uncommits")
         .doesNotContain("dropped");
+  }
+
+  /**
+   * Generational ZGC (Temurin 25, -XX:+UseZGC -Xmx512m) reserves its heap's range once and maps the
+   * memfd into it once (ZPhysicalMemoryBacking::map); it read "three views ... this is the marked0
+   * view" and "the same pages are mapped into each of the three views".
+   */
+  @Test
+  void generationalZgcReservesOneRange() {
+    Run.Out out =
+        Run.explain(
+            java("-XX:+UseZGC")
+                + """
+        18186 13:37:56.375986 mmap(0x40000000000, 8589934592, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED_NOREPLACE, -1, 0) = 0x40000000000 <0.000018>
+        18186 13:37:56.376053 memfd_create("java_heap", MFD_CLOEXEC) = 4 <0.000030>
+        18186 13:37:56.376115 ftruncate(4, 536870912) = 0 <0.000018>
+        18186 13:37:56.398243 fallocate(4, 0, 0, 396361728) = 0 <0.157369>
+        18186 13:37:56.555733 mmap(0x40000000000, 396361728, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 4, 0) = 0x40000000000 <0.000045>
+        18186 13:37:56.555800 mmap(0x40000c00000, 2097152, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x40000c00000 <0.000020>
+        """);
+    assertThat(out.why(2))
+        .startsWith("fits ZGC's Java heap (x86-64)")
+        .contains("a maximum heap of 536870912 bytes (512 MiB)")
+        .contains("generational ZGC (the default from JDK 23, the only one from JDK 24) reserves")
+        .doesNotContain("this is the marked0 view");
+    assertThat(out.why(6))
+        .startsWith(
+            "ZGC maps 396361728 bytes of its heap memory (the memfd \"java_heap\", from offset 0x0)"
+                + " at offset 0x0 of its heap range reserved at line 2")
+        .contains("each page of the memfd is mapped once")
+        .doesNotContain("three");
+    assertThat(out.why(7))
+        .startsWith(
+            "ZGC detaches 2097152 bytes of heap memory from its heap range (reserved at line 2),"
+                + " at offset 0xc00000");
   }
 
   @Test
