@@ -28,6 +28,85 @@ final class JvmRules {
   /** HotSpot's UnscaledOopHeapMax: a heap that ends here needs neither base nor shift. */
   static final long UNSCALED_OOPS_TOP = 4L << 30;
 
+  /**
+   * A reservation of ZGC's heap: the first (told for both ZGCs), or a second or third view at twice
+   * and four times its address (non-generational ZGC's multi-mapping), which retells the first.
+   */
+  static final Rule ZGC_VIEW =
+      Rule.on("jvm-zgc-view", "mmap")
+          .when(
+              ok(),
+              anon(),
+              prot(),
+              flag("MAP_NORESERVE"),
+              noFlag("MAP_FIXED"),
+              jvm(),
+              c -> c.result() == c.addr() && zgcView(c) >= 0)
+          .frames("ZVirtualMemoryManager::reserve_contiguous", "ZVirtualMemoryManager::pd_reserve")
+          .effect(
+              (c, before) -> {
+                if (c.sp.zgcViewLine == 0) {
+                  c.sp.zgcView = c.addr();
+                  c.sp.zgcViewSize = c.length();
+                  c.sp.zgcViewLine = c.line();
+                } else if (!c.sp.zgcMultiMapped) {
+                  c.sp.zgcMultiMapped = true;
+                  TagMap.Span first = c.sp.tags.at(c.sp.zgcView);
+                  if (first != null && first.tag().line() == c.sp.zgcViewLine) {
+                    first.tag().refine(RegionClass.RESERVED, "ZGC heap view (marked0)");
+                    // keep what the first telling rested on: a -k stack, or the pattern
+                    Explanation old = c.ex.said(first.tag(), JvmRules.ZGC_VIEW);
+                    int stack = old == null ? -1 : old.text().indexOf(" (seen in the stack: ");
+                    c.ex.retell(
+                        first.tag(),
+                        JvmRules.ZGC_VIEW,
+                        new Explanation(
+                            "jvm-zgc-view",
+                            zgcHeap(c.sp.zgcView, c.sp.zgcViewSize, c.line())
+                                + (stack >= 0
+                                    ? old.text().substring(stack)
+                                    : " (inferred from the pattern)"),
+                            stack >= 0 ? Basis.STACK : Basis.PATTERN,
+                            old != null ? old.evidence() : List.of(zgcHeapEvidence(c.sp.zgcView))));
+                  }
+                }
+              })
+          .says(
+              c -> {
+                int view = zgcView(c);
+                if (view == 0) {
+                  return Said.of(
+                          zgcHeap(c.addr(), c.length(), 0),
+                          Basis.PATTERN,
+                          zgcHeapEvidence(c.addr()))
+                      .tag(RegionClass.RESERVED, "ZGC heap reservation");
+                }
+                String name = view == 1 ? "marked1" : "remapped";
+                return Said.of(
+                        "fits ZGC's "
+                            + name
+                            + " view: the same "
+                            + c.length()
+                            + " bytes as the marked0 view reserved at line "
+                            + c.sp.zgcViewLine
+                            + ", at "
+                            + (view == 1 ? "twice" : "four times")
+                            + " its address (ZVirtualMemoryManager::reserve_contiguous "
+                            + "reserves three views of one heap address range; the heap's memfd "
+                            + "pages are mapped into each)",
+                        Basis.PATTERN,
+                        hex(c.sp.zgcView)
+                            + " × "
+                            + (view == 1 ? 2 : 4)
+                            + " = "
+                            + hex(c.addr())
+                            + ", "
+                            + c.length()
+                            + " bytes as at line "
+                            + c.sp.zgcViewLine)
+                    .tag(RegionClass.RESERVED, "ZGC heap view (" + name + ")");
+              });
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("jvm-stack-guard-commit", "mmap")
@@ -159,90 +238,7 @@ final class JvmRules {
                       .tag(RegionClass.RESERVED, "uncommitted part of " + whole)
                       .within(s.tag());
                 }),
-        Rule.on("jvm-zgc-view", "mmap")
-            .when(
-                ok(),
-                anon(),
-                prot(),
-                flag("MAP_NORESERVE"),
-                noFlag("MAP_FIXED"),
-                jvm(),
-                c -> c.result() == c.addr() && zgcView(c) >= 0)
-            .frames(
-                "ZVirtualMemoryManager::reserve_contiguous", "ZVirtualMemoryManager::pd_reserve")
-            .effect(
-                (c, before) -> {
-                  if (c.sp.zgcViewLine == 0) {
-                    c.sp.zgcView = c.addr();
-                    c.sp.zgcViewSize = c.length();
-                    c.sp.zgcViewLine = c.line();
-                  } else if (!c.sp.zgcMultiMapped) {
-                    c.sp.zgcMultiMapped = true;
-                    TagMap.Span first = c.sp.tags.at(c.sp.zgcView);
-                    if (first != null && first.tag().line() == c.sp.zgcViewLine) {
-                      first.tag().refine(RegionClass.RESERVED, "ZGC heap view (marked0)");
-                    }
-                  }
-                })
-            .says(
-                c -> {
-                  int view = zgcView(c);
-                  if (view == 0) {
-                    return Said.of(
-                            "fits ZGC's Java heap (x86-64): ZGC reserves its heap's address"
-                                + " range at a power of two, here 2^"
-                                + Long.numberOfTrailingZeros(c.addr())
-                                + " (reserve_contiguous, zVirtualMemoryManager.cpp), 16 times the"
-                                + " maximum heap size (ZVirtualToPhysicalRatio) unless ZGC's"
-                                + " address space limit caps it, so "
-                                + c.length()
-                                + " bytes ("
-                                + Human.bytes(c.length())
-                                + ") fit a maximum heap of "
-                                + c.length() / 16
-                                + " bytes ("
-                                + Human.bytes(c.length() / 16)
-                                + "). The heap's memory is a memfd (\"java_heap\") mapped into"
-                                + " it with MAP_SHARED|MAP_FIXED as it is committed."
-                                + " Non-generational ZGC (JDK 17 to 20, the default in JDK 21 and"
-                                + " 22) reserves the same range twice more, as the marked1 and"
-                                + " remapped views at 2^(n+1) and 2^(n+2), this one being marked0,"
-                                + " and maps each page into all three; generational ZGC (the"
-                                + " default from JDK 23, the only one from JDK 24) reserves this"
-                                + " one range: the reservations that follow tell which",
-                            Basis.PATTERN,
-                            "PROT_NONE|MAP_NORESERVE at "
-                                + hex(c.addr())
-                                + " = 2^"
-                                + Long.numberOfTrailingZeros(c.addr())
-                                + " in a JVM")
-                        .tag(RegionClass.RESERVED, "ZGC heap reservation");
-                  }
-                  String name = view == 1 ? "marked1" : "remapped";
-                  return Said.of(
-                          "fits ZGC's "
-                              + name
-                              + " view: the same "
-                              + c.length()
-                              + " bytes as the marked0 view reserved at line "
-                              + c.sp.zgcViewLine
-                              + ", at "
-                              + (view == 1 ? "twice" : "four times")
-                              + " its address (ZVirtualMemoryManager::reserve_contiguous "
-                              + "reserves three views of one heap address range; the heap's memfd "
-                              + "pages are mapped into each)",
-                          Basis.PATTERN,
-                          hex(c.sp.zgcView)
-                              + " × "
-                              + (view == 1 ? 2 : 4)
-                              + " = "
-                              + hex(c.addr())
-                              + ", "
-                              + c.length()
-                              + " bytes as at line "
-                              + c.sp.zgcViewLine)
-                      .tag(RegionClass.RESERVED, "ZGC heap view (" + name + ")");
-                }),
+        ZGC_VIEW,
         Rule.on("jvm-zgc-heap-map", "mmap")
             .when(
                 ok(),
@@ -600,6 +596,57 @@ final class JvmRules {
       return -1;
     }
     return a == c.sp.zgcView << 1 ? 1 : a == c.sp.zgcView << 2 ? 2 : -1;
+  }
+
+  /**
+   * The first reservation of ZGC's heap at addr: told for both ZGCs until a second view shows the
+   * heap multi-mapped (then retold, with that view's line as {@code marked1Line}).
+   */
+  private static String zgcHeap(long addr, long len, int marked1Line) {
+    String size =
+        " 16 times the maximum heap size (ZVirtualToPhysicalRatio) unless ZGC's address space"
+            + " limit caps it, so "
+            + len
+            + " bytes ("
+            + Human.bytes(len)
+            + ") fit a maximum heap of "
+            + len / 16
+            + " bytes ("
+            + Human.bytes(len / 16)
+            + ")";
+    if (marked1Line > 0) {
+      return "fits ZGC's Java heap (x86-64), multi-mapped as non-generational ZGC (JDK 17 to 22)"
+          + " does: it reserves the heap's address range three times, as the marked0, marked1"
+          + " and remapped views of the same memory at 2^n, 2^(n+1) and 2^(n+2)"
+          + " (reserve_contiguous, zVirtualMemoryManager.cpp); this is the marked0 view, at 2^"
+          + Long.numberOfTrailingZeros(addr)
+          + ", and the marked1 view follows at line "
+          + marked1Line
+          + ". A view is"
+          + size
+          + ". The heap's memory is a memfd (\"java_heap\") mapped MAP_SHARED|MAP_FIXED into all"
+          + " three views as it is committed, so its pages appear three times in the address"
+          + " space but are held once";
+    }
+    return "fits ZGC's Java heap (x86-64): ZGC reserves its heap's address range at a power of"
+        + " two, here 2^"
+        + Long.numberOfTrailingZeros(addr)
+        + " (reserve_contiguous, zVirtualMemoryManager.cpp),"
+        + size
+        + ". The heap's memory is a memfd (\"java_heap\") mapped into it with MAP_SHARED|MAP_FIXED"
+        + " as it is committed. Non-generational ZGC (JDK 17 to 20, the default in JDK 21 and 22)"
+        + " reserves the same range twice more, as the marked1 and remapped views at 2^(n+1) and"
+        + " 2^(n+2), this one being marked0, and maps each page into all three; generational ZGC"
+        + " (the default from JDK 23, the only one from JDK 24) reserves this one range: the"
+        + " reservations that follow tell which";
+  }
+
+  private static String zgcHeapEvidence(long addr) {
+    return "PROT_NONE|MAP_NORESERVE at "
+        + hex(addr)
+        + " = 2^"
+        + Long.numberOfTrailingZeros(addr)
+        + " in a JVM";
   }
 
   /** " (marked1 view)" where ZGC multi-maps its heap; nothing where it has one range. */

@@ -39,8 +39,9 @@ class JvmCollectorsTest {
         """);
     assertThat(out.why(2))
         .startsWith("fits ZGC's Java heap")
-        .contains("here 2^42")
-        .contains("this one being marked0")
+        .contains("multi-mapped as non-generational ZGC (JDK 17 to 22) does")
+        .contains("this is the marked0 view, at 2^42, and the marked1 view follows at line 3")
+        .endsWith("(inferred from the pattern)")
         .contains("a maximum heap of 6320816128 bytes")
         .doesNotContain("reserves the whole Java heap");
     assertThat(out.why(3)).startsWith("fits ZGC's marked1 view").contains("line 2");
