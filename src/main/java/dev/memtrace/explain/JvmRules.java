@@ -42,7 +42,11 @@ final class JvmRules {
               noFlag("MAP_FIXED"),
               jvm(),
               c -> c.result() == c.addr() && zgcView(c) >= 0)
-          .frames("ZVirtualMemoryManager::reserve_contiguous", "ZVirtualMemoryManager::pd_reserve")
+          .frames(
+              "ZVirtualMemoryManager::reserve_contiguous",
+              "ZVirtualMemoryManager::pd_reserve",
+              "ZVirtualMemoryReserver::reserve_contiguous",
+              "ZVirtualMemoryReserver::pd_reserve")
           .effect(
               (c, before) -> {
                 if (c.sp.zgcViewLine == 0) {
