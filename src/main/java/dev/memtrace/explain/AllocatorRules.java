@@ -31,7 +31,20 @@ final class AllocatorRules {
       List.of(
           new String[] {"libjemalloc", "jemalloc"},
           new String[] {"libtcmalloc", "tcmalloc"},
-          new String[] {"libmimalloc", "mimalloc"});
+          new String[] {"libmimalloc", "mimalloc"},
+          new String[] {"libasan", "AddressSanitizer"},
+          new String[] {"libtsan", "ThreadSanitizer"},
+          new String[] {"liblsan", "LeakSanitizer"},
+          new String[] {"libhwasan", "HWAddressSanitizer"});
+
+  /**
+   * Whether {@link Space#allocator} is a sanitizer's runtime (GCC's -fsanitize=address, thread or
+   * leak links libasan, libtsan or liblsan first): its interceptors take malloc's place and hand
+   * out memory from compiler-rt's sanitizer_common allocator, which maps with mmap only.
+   */
+  static boolean sanitizer(Space sp) {
+    return sp.allocator != null && sp.allocator.endsWith("Sanitizer");
+  }
 
   /**
    * ld.so mapped an object (the span of ldso-span): libc.so.6, or an allocator's library before it
@@ -266,8 +279,8 @@ final class AllocatorRules {
   }
 
   private static Said allocatorBrk(Ctx c) {
-    if (c.sp.allocator.equals("mimalloc")) {
-      return mimallocBrk(c);
+    if (c.sp.allocator.equals("mimalloc") || sanitizer(c.sp)) {
+      return mmapOnlyBrk(c);
     }
     boolean je = c.sp.allocator.equals("jemalloc");
     String who =
@@ -330,24 +343,33 @@ final class AllocatorRules {
   }
 
   /**
-   * A brk in a mimalloc process: mimalloc 2.0 takes its memory with mmap alone on Linux (src/os.c
-   * uses sbrk only for WebAssembly), so neither it nor glibc malloc, which it replaces, moved the
-   * break.
+   * A brk in a mimalloc or sanitizer process: mimalloc 2.0 takes its memory with mmap alone on
+   * Linux (src/os.c uses sbrk only for WebAssembly), and so does compiler-rt's sanitizer allocator
+   * (sanitizer_common's MmapOrDie and ReservedAddressRange), so neither it nor glibc malloc, which
+   * it replaces, moved the break.
    */
-  private static Said mimallocBrk(Ctx c) {
+  private static Said mmapOnlyBrk(Ctx c) {
     String not =
-        "not mimalloc's: mimalloc (its library mapped before libc.so.6 at line "
-            + c.sp.allocatorLine
-            + ", so its malloc is the one the program calls) takes its memory with mmap only "
-            + "(src/os.c calls sbrk only when built for WebAssembly), and glibc malloc, which it "
-            + "replaces, is not called";
+        sanitizer(c.sp)
+            ? "not the sanitizer's: "
+                + c.sp.allocator
+                + " (its runtime mapped before libc.so.6 at line "
+                + c.sp.allocatorLine
+                + ", so its malloc is the one the program calls) takes its memory with mmap only "
+                + "(sanitizer_common's MmapOrDie and ReservedAddressRange), and glibc malloc, which "
+                + "it replaces, is not called"
+            : "not mimalloc's: mimalloc (its library mapped before libc.so.6 at line "
+                + c.sp.allocatorLine
+                + ", so its malloc is the one the program calls) takes its memory with mmap only "
+                + "(src/os.c calls sbrk only when built for WebAssembly), and glibc malloc, which it "
+                + "replaces, is not called";
     if (c.addr() == 0) {
       return Said.of(
           "asks for the break (brk(0), as glibc's sbrk or brk does before a first move): "
               + not
               + "; the program or a library asks, which the trace does not show",
           Basis.GUESS,
-          "brk(NULL) after startup in a process whose malloc is mimalloc");
+          "brk(NULL) after startup in a process whose malloc is " + c.sp.allocator);
     }
     if (!c.ok() || c.sp.brk < 0 || c.addr() == c.sp.brk) {
       return null;
@@ -384,6 +406,16 @@ final class AllocatorRules {
               + who
           : "; fits mimalloc resetting pages it no longer uses (mi_os_resetx in src/os.c: "
               + "MADV_FREE, the pages stay committed): "
+              + who;
+    }
+    if (sanitizer(c.sp)) {
+      return advice.equals("MADV_DONTNEED")
+          ? "; fits the sanitizer runtime giving back pages it no longer needs "
+              + "(ReleaseMemoryPagesToOS in sanitizer_common: madvise MADV_DONTNEED), such as free "
+              + "memory of its allocator or shadow of freed memory: "
+              + who
+          : "; the sanitizer runtime gives pages back with MADV_DONTNEED "
+              + "(ReleaseMemoryPagesToOS), so the program or another library advised this: "
               + who;
     }
     if (!c.sp.allocator.equals("jemalloc")) {
