@@ -201,7 +201,79 @@ final class AllocatorRules {
             .says(AllocatorRules::muslMmap),
         Rule.on("allocator-brk", "brk")
             .when(c -> c.sp.allocator != null && c.sp.startBrk >= 0)
-            .says(AllocatorRules::allocatorBrk));
+            .says(AllocatorRules::allocatorBrk),
+        Rule.on("asan-layout", "mmap")
+            .when(ok(), anon(), flag("MAP_FIXED"), c -> "AddressSanitizer".equals(c.sp.allocator))
+            .says(AllocatorRules::asanLayout));
+  }
+
+  /**
+   * AddressSanitizer's fixed ranges on x86-64 Linux (compiler-rt asan_mapping.h, SHADOW_OFFSET
+   * 0x7fff8000, scale 3: a shadow byte at (addr >> 3) + 0x7fff8000 for every 8 bytes),
+   * InitializeShadowMemory (asan_shadow_setup.cpp) reserving the low shadow with one page more
+   * below it and the high shadow (ReserveShadowMemoryRange: MAP_FIXED|MAP_NORESERVE) and making the
+   * gap between them PROT_NONE (ProtectGap), and the primary allocator's space (kAllocatorSpace
+   * 0x600000000000, kAllocatorSize 4 TiB, asan_allocator.h).
+   */
+  private static Said asanLayout(Ctx c) {
+    long a = c.addr();
+    long end = a + c.length();
+    boolean none = c.prot().isEmpty();
+    String asan =
+        "AddressSanitizer (its runtime mapped before libc.so.6 at line " + c.sp.allocatorLine;
+    if (!none && a == 0x7fff7000L && end == 0x8fff7000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its low shadow (asan_mapping.h, x86-64: kLowShadowBeg 0x7fff8000 "
+                  + "to kLowShadowEnd 0x8fff6fff, one page more below it): one shadow byte, at "
+                  + "(addr >> 3) + 0x7fff8000, tells how many of 8 bytes of the memory below "
+                  + "0x7fff8000 may be used. InitializeShadowMemory maps it MAP_NORESERVE "
+                  + "(ReserveShadowMemoryRange), so pages are committed only as they are touched",
+              Basis.PATTERN,
+              "MAP_FIXED at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.ANON, "AddressSanitizer low shadow");
+    }
+    if (!none && a == 0x2008fff7000L && end == 0x10007fff8000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its high shadow (asan_mapping.h, x86-64: kHighShadowBeg "
+                  + "0x02008fff7000 to kHighShadowEnd 0x10007fff7fff): the shadow, at (addr >> 3) "
+                  + "+ 0x7fff8000, of the memory from 0x10007fff8000 up, where the program, its "
+                  + "libraries, mappings and stacks lie. InitializeShadowMemory maps it "
+                  + "MAP_NORESERVE (ReserveShadowMemoryRange), so pages are committed only as they "
+                  + "are touched",
+              Basis.PATTERN,
+              "MAP_FIXED at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.ANON, "AddressSanitizer high shadow");
+    }
+    if (none && a == 0x8fff7000L && end == 0x2008fff7000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") protecting its shadow gap (asan_mapping.h, x86-64: kShadowGapBeg "
+                  + "0x00008fff7000 to kShadowGapEnd 0x02008fff6fff), the shadow of the shadow, "
+                  + "which no valid address needs: ProtectGap maps it PROT_NONE so that a wild "
+                  + "access there faults; it is not made usable later",
+              Basis.PATTERN,
+              "PROT_NONE at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.RESERVED, "AddressSanitizer shadow gap");
+    }
+    if (none && a == 0x600000000000L && c.length() >= 0x40000000000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its primary allocator's space (asan_allocator.h, x86-64: "
+                  + "kAllocatorSpace 0x600000000000, kAllocatorSize 4 TiB): SizeClassAllocator64 "
+                  + "gives each size class a region of it and maps pieces of a region as blocks "
+                  + "of that class are needed; the program's small and medium mallocs come from "
+                  + "here, large ones get a mapping of their own (LargeMmapAllocator)",
+              Basis.PATTERN,
+              "PROT_NONE at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.RESERVED, "AddressSanitizer allocator space");
+    }
+    return null;
   }
 
   private static Said muslBrk(Ctx c) {

@@ -73,8 +73,25 @@ class SanitizerTest {
   }
 
   @Test
+  void asansShadowAndAllocatorSpaceAreNamedAndTheGapIsNotSaidToBeCommittedLater() {
+    Run.Out out = Run.explain(ASAN);
+    assertThat(out.why(9)).contains("low shadow").contains("(addr >> 3) + 0x7fff8000");
+    assertThat(out.why(10)).contains("high shadow").contains("MAP_NORESERVE");
+    assertThat(out.why(11))
+        .contains("shadow gap")
+        .contains("ProtectGap")
+        .doesNotContain("parts are made usable later");
+    assertThat(out.why(12)).contains("kAllocatorSpace 0x600000000000");
+    assertThat(out.why(13)).contains("of the AddressSanitizer allocator space made at line 12");
+  }
+
+  @Test
   void tsansUnmapIsNotGlibcsFreeAndItsPurgeIsTheSanitizers() {
     Run.Out out = Run.explain(TSAN);
+    assertThat(out.why(8))
+        .contains("ThreadSanitizer's own layout")
+        .contains("the call alone does not tell which")
+        .doesNotContain("parts are made usable later");
     assertThat(out.at(9).why()).noneMatch(e -> e.rule().startsWith("malloc"));
     assertThat(out.why(10)).doesNotContain("munmap_chunk").doesNotContain("threshold rises");
     assertThat(out.why(12))
