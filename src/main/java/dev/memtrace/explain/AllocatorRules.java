@@ -31,7 +31,20 @@ final class AllocatorRules {
       List.of(
           new String[] {"libjemalloc", "jemalloc"},
           new String[] {"libtcmalloc", "tcmalloc"},
-          new String[] {"libmimalloc", "mimalloc"});
+          new String[] {"libmimalloc", "mimalloc"},
+          new String[] {"libasan", "AddressSanitizer"},
+          new String[] {"libtsan", "ThreadSanitizer"},
+          new String[] {"liblsan", "LeakSanitizer"},
+          new String[] {"libhwasan", "HWAddressSanitizer"});
+
+  /**
+   * Whether {@link Space#allocator} is a sanitizer's runtime (GCC's -fsanitize=address, thread or
+   * leak links libasan, libtsan or liblsan first): its interceptors take malloc's place and hand
+   * out memory from compiler-rt's sanitizer_common allocator, which maps with mmap only.
+   */
+  static boolean sanitizer(Space sp) {
+    return sp.allocator != null && sp.allocator.endsWith("Sanitizer");
+  }
 
   /**
    * ld.so mapped an object (the span of ldso-span): libc.so.6, or an allocator's library before it
@@ -188,7 +201,79 @@ final class AllocatorRules {
             .says(AllocatorRules::muslMmap),
         Rule.on("allocator-brk", "brk")
             .when(c -> c.sp.allocator != null && c.sp.startBrk >= 0)
-            .says(AllocatorRules::allocatorBrk));
+            .says(AllocatorRules::allocatorBrk),
+        Rule.on("asan-layout", "mmap")
+            .when(ok(), anon(), flag("MAP_FIXED"), c -> "AddressSanitizer".equals(c.sp.allocator))
+            .says(AllocatorRules::asanLayout));
+  }
+
+  /**
+   * AddressSanitizer's fixed ranges on x86-64 Linux (compiler-rt asan_mapping.h, SHADOW_OFFSET
+   * 0x7fff8000, scale 3: a shadow byte at (addr >> 3) + 0x7fff8000 for every 8 bytes),
+   * InitializeShadowMemory (asan_shadow_setup.cpp) reserving the low shadow with one page more
+   * below it and the high shadow (ReserveShadowMemoryRange: MAP_FIXED|MAP_NORESERVE) and making the
+   * gap between them PROT_NONE (ProtectGap), and the primary allocator's space (kAllocatorSpace
+   * 0x600000000000, kAllocatorSize 4 TiB, asan_allocator.h).
+   */
+  private static Said asanLayout(Ctx c) {
+    long a = c.addr();
+    long end = a + c.length();
+    boolean none = c.prot().isEmpty();
+    String asan =
+        "AddressSanitizer (its runtime mapped before libc.so.6 at line " + c.sp.allocatorLine;
+    if (!none && a == 0x7fff7000L && end == 0x8fff7000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its low shadow (asan_mapping.h, x86-64: kLowShadowBeg 0x7fff8000 "
+                  + "to kLowShadowEnd 0x8fff6fff, one page more below it): one shadow byte, at "
+                  + "(addr >> 3) + 0x7fff8000, tells how many of 8 bytes of the memory below "
+                  + "0x7fff8000 may be used. InitializeShadowMemory maps it MAP_NORESERVE "
+                  + "(ReserveShadowMemoryRange), so pages are committed only as they are touched",
+              Basis.PATTERN,
+              "MAP_FIXED at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.ANON, "AddressSanitizer low shadow");
+    }
+    if (!none && a == 0x2008fff7000L && end == 0x10007fff8000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its high shadow (asan_mapping.h, x86-64: kHighShadowBeg "
+                  + "0x02008fff7000 to kHighShadowEnd 0x10007fff7fff): the shadow, at (addr >> 3) "
+                  + "+ 0x7fff8000, of the memory from 0x10007fff8000 up, where the program, its "
+                  + "libraries, mappings and stacks lie. InitializeShadowMemory maps it "
+                  + "MAP_NORESERVE (ReserveShadowMemoryRange), so pages are committed only as they "
+                  + "are touched",
+              Basis.PATTERN,
+              "MAP_FIXED at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.ANON, "AddressSanitizer high shadow");
+    }
+    if (none && a == 0x8fff7000L && end == 0x2008fff7000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") protecting its shadow gap (asan_mapping.h, x86-64: kShadowGapBeg "
+                  + "0x00008fff7000 to kShadowGapEnd 0x02008fff6fff), the shadow of the shadow, "
+                  + "which no valid address needs: ProtectGap maps it PROT_NONE so that a wild "
+                  + "access there faults; it is not made usable later",
+              Basis.PATTERN,
+              "PROT_NONE at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.RESERVED, "AddressSanitizer shadow gap");
+    }
+    if (none && a == 0x600000000000L && c.length() >= 0x40000000000L) {
+      return Said.of(
+              "fits "
+                  + asan
+                  + ") reserving its primary allocator's space (asan_allocator.h, x86-64: "
+                  + "kAllocatorSpace 0x600000000000, kAllocatorSize 4 TiB): SizeClassAllocator64 "
+                  + "gives each size class a region of it and maps pieces of a region as blocks "
+                  + "of that class are needed; the program's small and medium mallocs come from "
+                  + "here, large ones get a mapping of their own (LargeMmapAllocator)",
+              Basis.PATTERN,
+              "PROT_NONE at " + hex(a) + " in a process whose malloc is AddressSanitizer's")
+          .tag(RegionClass.RESERVED, "AddressSanitizer allocator space");
+    }
+    return null;
   }
 
   private static Said muslBrk(Ctx c) {
@@ -266,8 +351,8 @@ final class AllocatorRules {
   }
 
   private static Said allocatorBrk(Ctx c) {
-    if (c.sp.allocator.equals("mimalloc")) {
-      return mimallocBrk(c);
+    if (c.sp.allocator.equals("mimalloc") || sanitizer(c.sp)) {
+      return mmapOnlyBrk(c);
     }
     boolean je = c.sp.allocator.equals("jemalloc");
     String who =
@@ -330,24 +415,33 @@ final class AllocatorRules {
   }
 
   /**
-   * A brk in a mimalloc process: mimalloc 2.0 takes its memory with mmap alone on Linux (src/os.c
-   * uses sbrk only for WebAssembly), so neither it nor glibc malloc, which it replaces, moved the
-   * break.
+   * A brk in a mimalloc or sanitizer process: mimalloc 2.0 takes its memory with mmap alone on
+   * Linux (src/os.c uses sbrk only for WebAssembly), and so does compiler-rt's sanitizer allocator
+   * (sanitizer_common's MmapOrDie and ReservedAddressRange), so neither it nor glibc malloc, which
+   * it replaces, moved the break.
    */
-  private static Said mimallocBrk(Ctx c) {
+  private static Said mmapOnlyBrk(Ctx c) {
     String not =
-        "not mimalloc's: mimalloc (its library mapped before libc.so.6 at line "
-            + c.sp.allocatorLine
-            + ", so its malloc is the one the program calls) takes its memory with mmap only "
-            + "(src/os.c calls sbrk only when built for WebAssembly), and glibc malloc, which it "
-            + "replaces, is not called";
+        sanitizer(c.sp)
+            ? "not the sanitizer's: "
+                + c.sp.allocator
+                + " (its runtime mapped before libc.so.6 at line "
+                + c.sp.allocatorLine
+                + ", so its malloc is the one the program calls) takes its memory with mmap only "
+                + "(sanitizer_common's MmapOrDie and ReservedAddressRange), and glibc malloc, which "
+                + "it replaces, is not called"
+            : "not mimalloc's: mimalloc (its library mapped before libc.so.6 at line "
+                + c.sp.allocatorLine
+                + ", so its malloc is the one the program calls) takes its memory with mmap only "
+                + "(src/os.c calls sbrk only when built for WebAssembly), and glibc malloc, which it "
+                + "replaces, is not called";
     if (c.addr() == 0) {
       return Said.of(
           "asks for the break (brk(0), as glibc's sbrk or brk does before a first move): "
               + not
               + "; the program or a library asks, which the trace does not show",
           Basis.GUESS,
-          "brk(NULL) after startup in a process whose malloc is mimalloc");
+          "brk(NULL) after startup in a process whose malloc is " + c.sp.allocator);
     }
     if (!c.ok() || c.sp.brk < 0 || c.addr() == c.sp.brk) {
       return null;
@@ -384,6 +478,16 @@ final class AllocatorRules {
               + who
           : "; fits mimalloc resetting pages it no longer uses (mi_os_resetx in src/os.c: "
               + "MADV_FREE, the pages stay committed): "
+              + who;
+    }
+    if (sanitizer(c.sp)) {
+      return advice.equals("MADV_DONTNEED")
+          ? "; fits the sanitizer runtime giving back pages it no longer needs "
+              + "(ReleaseMemoryPagesToOS in sanitizer_common: madvise MADV_DONTNEED), such as free "
+              + "memory of its allocator or shadow of freed memory: "
+              + who
+          : "; the sanitizer runtime gives pages back with MADV_DONTNEED "
+              + "(ReleaseMemoryPagesToOS), so the program or another library advised this: "
               + who;
     }
     if (!c.sp.allocator.equals("jemalloc")) {

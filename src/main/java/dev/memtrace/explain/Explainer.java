@@ -635,6 +635,7 @@ public final class Explainer {
         // an execve the trace does not show (found at a brk) names no program and no arguments
         boolean execve = c.name().startsWith("execve");
         fresh.execSeen = execve;
+        fresh.legacyLayoutLine = sp.legacyLayoutLine; // the persona survives execve
         program(fresh, c.ev.pid());
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;

@@ -526,6 +526,23 @@ final class LoaderRules {
   /** How near a file mapping the trace showed an address must lie to be in the same mmap area. */
   private static final long NEAR = 1L << 32;
 
+  /**
+   * Why the mmap area lies below the executable, as a clause: the legacy layout the trace showed
+   * asked for (arch_pick_mmap_layout's mmap_legacy_base: TASK_UNMAPPED_BASE, 1/3 of the 47-bit
+   * address space, plus mmap_rnd), or else either cause, which the address does not tell apart.
+   */
+  private static String lowMmapArea(Space sp) {
+    return sp.legacyLayoutLine > 0
+        ? "the process asked for the legacy bottom-up layout with personality(ADDR_COMPAT_LAYOUT)"
+            + " at line "
+            + sp.legacyLayoutLine
+            + " (setarch -L), so the mmap area starts at TASK_UNMAPPED_BASE, a third of the"
+            + " address space, plus randomisation (mmap_is_legacy, mmap_legacy_base)"
+        : "the mmap area sits this low when RLIMIT_STACK is large or unlimited (mmap_base), or"
+            + " under the legacy bottom-up layout (setarch -L's ADDR_COMPAT_LAYOUT, or"
+            + " vm.legacy_va_layout: mmap_is_legacy); the trace does not show which";
+  }
+
   private static Said relro(Ctx c) {
     String obj = relroTarget(c);
     String who = obj != null ? obj : c.ex.objectAt(c, c.addr());
@@ -571,11 +588,12 @@ final class LoaderRules {
                             + near.tag().object()
                             + " (mapped at line "
                             + near.tag().line()
-                            + "): the mmap area sits this low when RLIMIT_STACK is large or"
-                            + " unlimited (mmap_base)"
+                            + "): "
+                            + lowMmapArea(c.sp)
                         : "an object the kernel mapped at execve (the executable, or ld.so in an"
-                            + " mmap area that RLIMIT_STACK, large or unlimited, moved this low:"
-                            + " the address alone does not tell which)";
+                            + " mmap area that RLIMIT_STACK, large or unlimited, or the legacy"
+                            + " bottom-up layout moved this low: the address alone does not tell"
+                            + " which)";
     return Said.of(
             "RELRO: after relocating "
                 + (fd != null

@@ -66,27 +66,44 @@ final class MappingRules {
                               + c.length()
                               + " bytes of address space PROT_NONE"
                               + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
-                              + ": nothing is committed or charged to overcommit; parts are made "
-                              + "usable later with mprotect or mmap(MAP_FIXED). "
-                              + (JvmRules.jvm().test(c)
-                                  ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
-                                      + "metaspace, class space, a GC table or a VM page); its size "
-                                      + "alone does not tell which"
-                                  : "mimalloc".equals(c.sp.allocator)
-                                          && c.mapFlags().contains("MAP_NORESERVE")
-                                      ? "It fits mimalloc reserving memory it has not committed "
-                                          + "(mi_unix_mmap maps PROT_NONE when asked for memory "
-                                          + "uncommitted, and mi_os_commitx commits parts later "
-                                          + "with mprotect PROT_READ|PROT_WRITE): "
-                                          + AllocatorRules.mimallocNoreserve(c.sp)
-                                          + "; the program or another library may reserve like "
-                                          + "this too"
-                                      : "Runtimes (a JVM's heap, V8's cage and code range) and "
-                                          + "allocators reserve like this; the call alone does not "
-                                          + "tell whose it is"),
+                              + ": nothing is committed or charged to overcommit; "
+                              + (AllocatorRules.sanitizer(c.sp)
+                                      && c.mapFlags().contains("MAP_FIXED")
+                                  ? "at a fixed address it fits "
+                                      + c.sp.allocator
+                                      + "'s own layout (its runtime mapped before libc.so.6 at "
+                                      + "line "
+                                      + c.sp.allocatorLine
+                                      + "): the sanitizer reserves ranges it commits piece by "
+                                      + "piece later, and maps the gaps between its ranges "
+                                      + "PROT_NONE so that a wild access faults (ProtectGap in "
+                                      + "sanitizer_common, TSan's ProtectRange), never to be used; "
+                                      + "the call alone does "
+                                      + "not tell which this is"
+                                  : "parts are made usable later with mprotect or mmap(MAP_FIXED). "
+                                      + reserverWords(c)),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
+
+  /** Who reserves like this, as the reservation row says it outside a sanitizer's fixed layout. */
+  private static String reserverWords(Ctx c) {
+    return (JvmRules.jvm().test(c)
+        ? "In a JVM this is one of HotSpot's reservations (os::reserve_memory: "
+            + "metaspace, class space, a GC table or a VM page); its size "
+            + "alone does not tell which"
+        : "mimalloc".equals(c.sp.allocator) && c.mapFlags().contains("MAP_NORESERVE")
+            ? "It fits mimalloc reserving memory it has not committed "
+                + "(mi_unix_mmap maps PROT_NONE when asked for memory "
+                + "uncommitted, and mi_os_commitx commits parts later "
+                + "with mprotect PROT_READ|PROT_WRITE): "
+                + AllocatorRules.mimallocNoreserve(c.sp)
+                + "; the program or another library may reserve like "
+                + "this too"
+            : "Runtimes (a JVM's heap, V8's cage and code range) and "
+                + "allocators reserve like this; the call alone does not "
+                + "tell whose it is");
+  }
 
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
   static final long WASM_FULL_GUARD = 10L << 30;

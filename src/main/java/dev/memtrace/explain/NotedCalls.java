@@ -46,6 +46,7 @@ final class NotedCalls {
               "getrlimit",
               "sigaltstack",
               "prctl",
+              "personality",
               "readlink",
               "readlinkat"),
           FLAT_BUFFER,

@@ -222,6 +222,14 @@ final class Space {
    */
   boolean bits32;
 
+  /**
+   * The line of a personality call with ADDR_COMPAT_LAYOUT (setarch -L) in this process, kept
+   * across execve and fork as the kernel keeps the persona; 0 when the trace showed none. The
+   * kernel then lays out a new address space bottom-up from TASK_UNMAPPED_BASE (mmap_is_legacy,
+   * arch/x86/mm/mmap.c).
+   */
+  int legacyLayoutLine;
+
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
@@ -340,6 +348,7 @@ final class Space {
     this.libcLoaded = from.libcLoaded;
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;
+    this.legacyLayoutLine = from.legacyLayoutLine;
     this.arenaTops.putAll(from.arenaTops);
     this.forked = true;
   }

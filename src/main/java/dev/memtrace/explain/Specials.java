@@ -83,6 +83,7 @@ final class Specials {
       case "readlink", "readlinkat" -> AllocatorRules.mallocConf(c, p);
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
+      case "personality" -> personality(c);
       default -> {
         // not special
       }
@@ -522,6 +523,19 @@ final class Specials {
                 + "%fs-relative accesses now reach thread-local variables",
             Basis.ARITHMETIC,
             List.of(hex(fs) + " - " + hex(s.start()) + " = " + hex(off))));
+  }
+
+  /**
+   * personality(2) sets the persona the process keeps across fork and execve: with
+   * ADDR_COMPAT_LAYOUT (setarch -L) the next execve lays the address space out bottom-up; another
+   * persona drops it; 0xffffffff only asks.
+   */
+  private static void personality(Ctx c) {
+    String arg = c.text(0);
+    if (!c.ok() || arg == null || arg.startsWith("0xffffffff")) {
+      return;
+    }
+    c.sp.legacyLayoutLine = arg.contains("ADDR_COMPAT_LAYOUT") ? c.line() : 0;
   }
 
   private static void rlimit(Ctx c, Pending p) {
