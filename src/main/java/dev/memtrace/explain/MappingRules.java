@@ -37,7 +37,10 @@ final class MappingRules {
           Map.entry(
               "MADV_FREE",
               "the pages may be reclaimed lazily; until then they keep their " + "data"),
-          Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
+          Map.entry(
+              "MADV_WILLNEED",
+              "it will be used soon: the kernel starts reading a file mapping's pages into the "
+                  + "page cache (and anonymous pages back from swap) ahead of the accesses"),
           Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
           Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
           Map.entry("MADV_NORMAL", "back to default paging"),
@@ -369,6 +372,8 @@ final class MappingRules {
                   String meaning = ADVICE.get(a);
                   if (a.equals("MADV_DONTNEED")) {
                     meaning = dontneed(c, s);
+                  } else if (a.equals("MADV_WILLNEED")) {
+                    meaning = willneed(c);
                   }
                   if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
                       && s != null
@@ -437,6 +442,22 @@ final class MappingRules {
                             : "locks pages in RAM (faulted in now, never swapped out)",
                         Basis.PATTERN,
                         c.name())));
+  }
+
+  /**
+   * MADV_WILLNEED reads ahead only what has a copy elsewhere: a file mapping's pages into the page
+   * cache (vfs_fadvise POSIX_FADV_WILLNEED), anonymous pages from swap (madvise_willneed in
+   * mm/madvise.c walks the page tables for swap entries). On private anonymous memory it allocates
+   * nothing: pages never touched stay unbacked until their first touch.
+   */
+  private static String willneed(Ctx c) {
+    Region r = modelRegion(c);
+    if (r != null && r.isAnonymous()) {
+      return "it will be used soon; on anonymous memory the kernel only reads pages that were "
+          + "swapped out back in (madvise_willneed, mm/madvise.c): it allocates nothing, and "
+          + "pages never touched stay unbacked until their first touch faults them in";
+    }
+    return ADVICE.get("MADV_WILLNEED");
   }
 
   /**

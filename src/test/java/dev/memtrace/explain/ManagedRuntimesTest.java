@@ -1,0 +1,39 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runtimes that manage their own memory over the kernel's, not over glibc malloc: GHC's RTS (pandoc
+ * 3.1 and shellcheck 0.9 on Debian 12) and Mono 6.8's SGen. The lines are from {@code strace -f -tt
+ * -T} of {@code pandoc +RTS -N2 -RTS} on a 2 MB markdown file and of {@code mono} running a C#
+ * program that fills a List of 2,000,000 strings and starts three threads.
+ */
+class ManagedRuntimesTest {
+
+  /** GHC's RTS reserving its heap and committing its first megablock (rts/posix/OSMem.c). */
+  private static final String GHC_HEAP =
+      """
+      12750 13:03:26.055282 execve("/usr/bin/pandoc", ["pandoc", "+RTS", "-N2", "-RTS", "md2.md", "-o", "pd.html"], 0x7ffc61b5e688 /* 39 vars */) = 0 <0.001158>
+      12750 13:03:26.057123 brk(NULL)         = 0x2cb27000 <0.000031>
+      12750 13:03:26.082696 mmap(0x4200000000, 1099512676352, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x4200000000 <0.000036>
+      12750 13:03:26.082786 madvise(0x4200000000, 1099512676352, MADV_DONTNEED) = 0 <0.000047>
+      12750 13:03:26.082887 madvise(0x4200000000, 1099512676352, MADV_DONTDUMP) = 0 <0.000022>
+      12750 13:03:26.082946 mmap(0x4200000000, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x4200000000 <0.000031>
+      12750 13:03:26.083018 madvise(0x4200000000, 1048576, MADV_WILLNEED) = 0 <0.000030>
+      12750 13:03:26.083149 madvise(0x4200000000, 1048576, MADV_DODUMP) = 0 <0.000013>
+      """;
+
+  @Test
+  void willneedOnFreshAnonymousMemoryIsNotSaidToReadItAhead() {
+    // madvise_willneed (mm/madvise.c) on anonymous memory only swaps pages back in: GHC's
+    // osCommitMemory calls it on a megablock it has just mapped, where nothing is read
+    Run.Out out = Run.explain(GHC_HEAP);
+    assertThat(out.why(7))
+        .startsWith("MADV_WILLNEED on 1048576 bytes")
+        .doesNotContain("read the range ahead")
+        .contains("swapped out")
+        .contains("allocates nothing");
+  }
+}
