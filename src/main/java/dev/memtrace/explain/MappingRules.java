@@ -91,6 +91,43 @@ final class MappingRules {
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
 
+  /**
+   * Mono: the mono executable (SGen linked in) or a program that loaded libmonosgen. SGen maps its
+   * memory with mono_valloc, which calls mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|
+   * MAP_ANONYMOUS) itself (mono/utils/mono-mmap.c), in whole pages: malloc's shape.
+   */
+  static boolean mono(Space sp) {
+    String p = sp.program();
+    return sp.monoLoaded || p.equals("mono") || p.startsWith("mono-sgen");
+  }
+
+  /**
+   * A mapping of malloc's mmap shape in a Mono process: SGen's large objects get pages of their own
+   * (sgen_los_alloc_large_inner: sgen_alloc_os_memory of ALIGN_UP(size + sizeof (LOSObject), page),
+   * unmapped whole by sgen_free_os_memory when the object dies), so a whole munmap of it need not
+   * be free(): it is tagged as anonymous memory, and glibc's dynamic threshold is not moved by it.
+   */
+  private static Said mallocOrMono(Ctx c) {
+    long len = c.length();
+    return Said.of(
+            "an anonymous PROT_READ|PROT_WRITE mapping of "
+                + len
+                + " bytes: its shape fits glibc malloc's mmap path (malloc(n) for n from "
+                + (len - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK)
+                + " to "
+                + (len - 16 - Glibc.SIZE_SZ)
+                + "), but this is a Mono process, whose SGen collector maps memory of this "
+                + "shape itself with mono_valloc: a large object gets pages of its own "
+                + "(sgen_los_alloc_large_inner maps ALIGN_UP(its size + the LOSObject header, "
+                + "4096) and sgen_free_os_memory unmaps them whole when it dies), and so do its "
+                + "nursery and major-heap blocks; which of the two asked for it the trace does not "
+                + "tell (with -k, the stack does), so its munmap is not counted as a free() that "
+                + "raises malloc's mmap threshold",
+            Basis.PATTERN,
+            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.program())
+        .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
+  }
+
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
   static final long WASM_FULL_GUARD = 10L << 30;
 
@@ -190,6 +227,17 @@ final class MappingRules {
                       .tag(RegionClass.ANON, "V8 code pages")
                       .within(s.tag());
                 }),
+        Rule.on("malloc-or-mono", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE"),
+                c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+                c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+                c -> mono(c.sp),
+                c -> c.ev.stack().isEmpty())
+            .says(MappingRules::mallocOrMono),
         Rule.on("python-obmalloc-arena", "mmap")
             .when(
                 ok(),

@@ -236,6 +236,12 @@ final class Space {
   boolean jvm;
 
   /**
+   * libmonosgen-2.0.so was loaded (Mono embedded in a program; the mono executable links SGen in
+   * itself): SGen maps memory of malloc's shape itself.
+   */
+  boolean monoLoaded;
+
+  /**
    * The allocator that takes glibc malloc's place, as the trace shows it: "jemalloc", "tcmalloc" or
    * "mimalloc" when ld.so mapped its library before libc.so.6 at startup (LD_PRELOAD, or a program
    * linked with it), so that its malloc comes first in the global lookup scope (_dl_lookup_symbol_x

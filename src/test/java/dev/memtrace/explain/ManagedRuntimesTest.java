@@ -36,4 +36,36 @@ class ManagedRuntimesTest {
         .contains("swapped out")
         .contains("allocates nothing");
   }
+
+  /** The mono executable's first brk, then SGen's large-object mappings and a malloc chunk. */
+  private static final String MONO =
+      """
+      13875 13:04:34.738862 execve("/usr/bin/mono", ["mono", "big.exe"], 0x7fff72839e10 /* 39 vars */) = 0 <0.001249>
+      13875 13:04:34.741087 brk(NULL)         = 0x55ce6350e000 <0.000101>
+      13875 13:04:34.744931 arch_prctl(ARCH_SET_FS, 0x7fe523ea3bc0) = 0 <0.000026>
+      13875 13:04:34.747150 brk(NULL)         = 0x55ce6350e000 <0.000023>
+      13875 13:04:34.747213 brk(0x55ce6352f000) = 0x55ce6352f000 <0.000026>
+      13875 13:04:34.796441 mmap(NULL, 196608, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe523ab1000 <0.000057>
+      13875 13:04:34.796756 munmap(0x7fe523ab1000, 196608) = 0 <0.000050>
+      13875 13:04:34.835720 mmap(NULL, 1052672, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe52384b000 <0.000033>
+      13875 13:04:35.002770 munmap(0x7fe52384b000, 1052672) = 0 <0.000162>
+      13875 13:04:35.002990 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe523ab1000 <0.000023>
+      """;
+
+  @Test
+  void inMonoAMappingOfMallocsShapeMayBeSgensAndItsMunmapMovesNoThreshold() {
+    // -k showed line 8 to be SGen's: mono_valloc from sgen_los_alloc_large_inner (a 1 MiB array of
+    // the List), unmapped by mono_vfree when the array died, not malloc and free()
+    Run.Out out = Run.explain(MONO);
+    assertThat(out.at(8).why()).noneMatch(e -> e.rule().startsWith("malloc-mmap"));
+    assertThat(out.why(8))
+        .contains("fits glibc malloc's mmap path")
+        .contains("SGen")
+        .contains("mono_valloc")
+        .contains("the trace does not tell");
+    assertThat(out.at(9).why()).noneMatch(e -> e.rule().equals("malloc-free-mmapped"));
+    assertThat(out.why(9)).doesNotContain("threshold rises").doesNotContain("free()");
+    // no free() was seen, so the threshold is still the default one
+    assertThat(out.why(10)).contains("current threshold 131072");
+  }
 }
