@@ -91,6 +91,18 @@ final class MappingRules {
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
 
+  /** GHC's megablock: MBLOCK_SIZE, 1 MiB (rts/include/rts/Constants.h: MBLOCK_SHIFT 20). */
+  static final long MBLOCK = 1L << 20;
+
+  /**
+   * GHC's heap hint on 64-bit: osReserveHeapMemory tries 0x4200000000 + attempt * BLOCK_SIZE
+   * (4096), moving up a block each time the kernel put the reservation elsewhere.
+   */
+  static boolean ghcHint(long addr) {
+    long off = addr - 0x4200000000L;
+    return off >= 0 && off < MBLOCK && off % Glibc.PAGE == 0;
+  }
+
   /**
    * Mono: the mono executable (SGen linked in) or a program that loaded libmonosgen. SGen maps its
    * memory with mono_valloc, which calls mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|
@@ -227,6 +239,35 @@ final class MappingRules {
                       .tag(RegionClass.ANON, "V8 code pages")
                       .within(s.tag());
                 }),
+        Rule.on("ghc-heap-reserve", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                c -> ghcHint(c.addr()) && c.result() == c.addr(),
+                c -> c.length() % MBLOCK == 0 && c.length() > MBLOCK)
+            .says(
+                c ->
+                    Said.of(
+                            "fits GHC's runtime reserving the address space of its heap: "
+                                + "osReserveHeapMemory (rts/posix/OSMem.c) asks for the heap's "
+                                + "size (1 TiB by default, less where mmap refuses that) plus one 1 MiB megablock "
+                                + "(MBLOCK_SIZE), to keep a part aligned to 1 MiB, PROT_NONE with "
+                                + "MAP_NORESERVE at the hint 0x4200000000 (4096 bytes higher for "
+                                + "each try the kernel did not place there); its my_mmap then "
+                                + "advises the range MADV_DONTNEED and MADV_DONTDUMP, and "
+                                + "osCommitMemory later maps megablocks in it read-write with "
+                                + "mmap(MAP_FIXED). Here "
+                                + c.length()
+                                + " = "
+                                + Human.bytes(c.length() - MBLOCK)
+                                + " + 1 MiB; nothing is committed or charged to overcommit yet. "
+                                + "The hint is GHC's; the call alone does not prove whose it is",
+                            Basis.PATTERN,
+                            "PROT_NONE|MAP_NORESERVE at " + hex(c.addr()))
+                        .tag(RegionClass.RESERVED, c.length() + "-byte GHC heap reservation")),
         Rule.on("malloc-or-mono", "mmap")
             .when(
                 ok(),
@@ -334,7 +375,17 @@ final class MappingRules {
                                   ? ""
                                   : ": HotSpot commits its reservations piece by piece "
                                       + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
-                                      + "rather than calling mprotect)"),
+                                      + "rather than calling mprotect)")
+                              + (none || !whole.contains("GHC heap reservation")
+                                  ? ""
+                                  : ": fits GHC's osCommitMemory, which maps "
+                                      + (c.length() == MBLOCK
+                                          ? "one 1 MiB megablock (MBLOCK_SIZE)"
+                                          : c.length() % MBLOCK == 0
+                                              ? c.length() / MBLOCK + " megablocks of 1 MiB"
+                                              : "memory")
+                                      + " over its heap reservation with mmap(MAP_FIXED), "
+                                      + "then advises it MADV_WILLNEED and MADV_DODUMP (my_mmap)"),
                           Basis.ARITHMETIC,
                           hex(c.addr())
                               + " - reservation start "

@@ -37,6 +37,28 @@ class ManagedRuntimesTest {
         .contains("allocates nothing");
   }
 
+  @Test
+  void ghcsHeapReservationAndItsMegablocksAreNamedAsFitsNotAsFact() {
+    Run.Out out = Run.explain(GHC_HEAP);
+    assertThat(out.at(3).why()).anyMatch(e -> e.rule().equals("ghc-heap-reserve"));
+    assertThat(out.why(3))
+        .startsWith("fits GHC's runtime")
+        .contains("osReserveHeapMemory")
+        .contains("0x4200000000")
+        .contains("1099512676352 = 1 TiB + 1 MiB")
+        .contains("does not prove");
+    assertThat(out.why(6))
+        .contains("at offset 0x0 of the 1099512676352-byte GHC heap reservation made at line 3")
+        .contains("fits GHC's osCommitMemory, which maps one 1 MiB megablock");
+    // the same hint and flags with a size that is not whole megablocks is not told as GHC's
+    Run.Out other =
+        Run.explain(
+            GHC_HEAP.replace(
+                "mmap(0x4200000000, 1099512676352, PROT_NONE",
+                "mmap(0x4200000000, 1099512680448, PROT_NONE"));
+    assertThat(other.why(3)).doesNotContain("GHC");
+  }
+
   /** The mono executable's first brk, then SGen's large-object mappings and a malloc chunk. */
   private static final String MONO =
       """
