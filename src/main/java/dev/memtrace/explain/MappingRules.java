@@ -239,6 +239,43 @@ final class MappingRules {
                       .tag(RegionClass.ANON, "V8 code pages")
                       .within(s.tag());
                 }),
+        Rule.on("guard-after-failed-mprotect", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_FIXED"),
+                c ->
+                    c.sp.failedGuardLine > 0
+                        && c.addr() == c.sp.failedGuardAddr
+                        && c.length() == c.sp.failedGuardLen)
+            .effect((c, before) -> c.sp.failedGuardLine = 0)
+            .says(
+                c ->
+                    Said.of(
+                            "maps "
+                                + c.length()
+                                + " bytes PROT_NONE with MAP_FIXED exactly where the "
+                                + "mprotect(PROT_NONE) at line "
+                                + c.sp.failedGuardLine
+                                + " failed with ENOMEM, as it does where nothing is mapped: the "
+                                + "range ends up inaccessible either way, a guard zone where any "
+                                + "access faults (SIGSEGV)"
+                                + (mono(c.sp)
+                                    ? ". It fits Mono's stack-overflow guard: mono_setup_altstack "
+                                        + "(mono/mini/mini-exceptions.c) protects 32 KiB one page above the "
+                                        + "lowest address the thread's stack may reach, and for the "
+                                        + "main thread, whose stack has not grown that far, maps it "
+                                        + "instead"
+                                    : ""),
+                            Basis.ARITHMETIC,
+                            "mprotect("
+                                + hex(c.addr())
+                                + ", "
+                                + c.length()
+                                + ", PROT_NONE) = -1 ENOMEM at line "
+                                + c.sp.failedGuardLine)
+                        .tag(RegionClass.GUARD, c.length() + "-byte guard zone")),
         Rule.on("ghc-heap-reserve", "mmap")
             .when(
                 ok(),

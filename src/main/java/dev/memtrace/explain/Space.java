@@ -232,6 +232,15 @@ final class Space {
    */
   int guardedSignalStackLine;
 
+  /**
+   * The last mprotect(PROT_NONE) that failed with ENOMEM (nothing mapped there): its address,
+   * length and line, or a line of 0. A program that wants a guard there maps it instead.
+   */
+  long failedGuardAddr;
+
+  long failedGuardLen;
+  int failedGuardLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 

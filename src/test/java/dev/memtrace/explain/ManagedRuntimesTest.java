@@ -90,4 +90,22 @@ class ManagedRuntimesTest {
     // no free() was seen, so the threshold is still the default one
     assertThat(out.why(10)).contains("current threshold 131072");
   }
+
+  @Test
+  void aGuardMappedWhereMprotectFailedIsNotAReservationForLater() {
+    // mono_setup_altstack: mprotect of the main thread's stack-overflow guard fails (the stack has
+    // not grown there), so it maps the range PROT_NONE with MAP_FIXED instead
+    Run.Out out =
+        Run.explain(
+            MONO
+                + """
+                13875 13:04:34.782591 mprotect(0x7ffc05ee9000, 32768, PROT_NONE) = -1 ENOMEM (Cannot allocate memory) <0.000023>
+                13875 13:04:34.782653 mmap(0x7ffc05ee9000, 32768, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7ffc05ee9000 <0.000027>
+                """);
+    assertThat(out.why(12))
+        .contains("exactly where the mprotect(PROT_NONE) at line 11 failed with ENOMEM")
+        .contains("guard zone")
+        .contains("mono_setup_altstack")
+        .doesNotContain("made usable later");
+  }
 }
