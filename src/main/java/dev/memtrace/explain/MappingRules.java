@@ -305,6 +305,45 @@ final class MappingRules {
                             Basis.PATTERN,
                             "PROT_NONE|MAP_NORESERVE at " + hex(c.addr()))
                         .tag(RegionClass.RESERVED, c.length() + "-byte GHC heap reservation")),
+        Rule.on("ghc-recommit", "mmap")
+            .when(
+                ok(),
+                anon(),
+                flag("MAP_FIXED"),
+                prot("PROT_READ", "PROT_WRITE"),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  return s != null
+                      && s.tag().cls() == RegionClass.ANON
+                      && s.tag().part()
+                      && s.end() >= c.addr() + c.length()
+                      && reservationName(s.tag()).contains("GHC heap reservation");
+                })
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long base = reservationStart(s);
+                  return Said.of(
+                          "maps "
+                              + c.length()
+                              + " bytes (PROT_READ|PROT_WRITE) afresh at offset "
+                              + hex(c.addr() - base)
+                              + " of "
+                              + MallocRules.the(s.tag().what())
+                              + " made at line "
+                              + s.tag().line()
+                              + ", memory already committed: MAP_FIXED replaces its pages with "
+                              + "new zero-filled ones (the old contents are gone), while the maps "
+                              + "need not change, the protection staying the same. It fits GHC's osCommitMemory "
+                              + "taking back megablocks that osDecommitMemory gave back with "
+                              + "MADV_FREE (rts/posix/OSMem.c)",
+                          Basis.PATTERN,
+                          hex(c.addr())
+                              + " lies in the committed part made at line "
+                              + s.tag().line())
+                      .tag(RegionClass.ANON, s.tag().what())
+                      .within(s.tag());
+                }),
         Rule.on("malloc-or-mono", "mmap")
             .when(
                 ok(),

@@ -59,6 +59,24 @@ class ManagedRuntimesTest {
     assertThat(other.why(3)).doesNotContain("GHC");
   }
 
+  @Test
+  void ghcMappingAMegablockAgainOverCommittedMemoryIsTold() {
+    // osDecommitMemory gave the megablock back with MADV_FREE; osCommitMemory maps it again
+    Run.Out out =
+        Run.explain(
+            GHC_HEAP
+                + """
+                12750 13:03:27.878111 madvise(0x4200000000, 1048576, MADV_FREE) = 0 <0.000230>
+                12750 13:03:30.049788 mmap(0x4200000000, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x4200000000 <0.000141>
+                12750 13:03:30.050005 madvise(0x4200000000, 1048576, MADV_WILLNEED) = 0 <0.000027>
+                """);
+    assertThat(out.why(10))
+        .contains("afresh at offset 0x0 of the committed part of the 1099512676352-byte GHC heap")
+        .contains("new zero-filled ones")
+        .contains("osDecommitMemory");
+    assertThat(out.why(11)).contains("reservation made at line 3");
+  }
+
   /** The mono executable's first brk, then SGen's large-object mappings and a malloc chunk. */
   private static final String MONO =
       """
