@@ -251,6 +251,7 @@ final class LoaderRules {
             reserved == null ? 0 : reserved.start(),
             reserved == null ? 0 : reserved.end());
     c.sp.jvm = c.sp.jvm || String.valueOf(c.filePath()).contains("libjvm.so");
+    c.sp.monoLoaded = c.sp.monoLoaded || String.valueOf(c.filePath()).contains("libmonosgen");
     AllocatorRules.loaded(c);
   }
 

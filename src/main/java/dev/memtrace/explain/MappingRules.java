@@ -37,7 +37,10 @@ final class MappingRules {
           Map.entry(
               "MADV_FREE",
               "the pages may be reclaimed lazily; until then they keep their " + "data"),
-          Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
+          Map.entry(
+              "MADV_WILLNEED",
+              "it will be used soon: the kernel starts reading a file mapping's pages into the "
+                  + "page cache (and anonymous pages back from swap) ahead of the accesses"),
           Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
           Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
           Map.entry("MADV_NORMAL", "back to default paging"),
@@ -103,6 +106,55 @@ final class MappingRules {
             : "Runtimes (a JVM's heap, V8's cage and code range) and "
                 + "allocators reserve like this; the call alone does not "
                 + "tell whose it is");
+  }
+
+  /** GHC's megablock: MBLOCK_SIZE, 1 MiB (rts/include/rts/Constants.h: MBLOCK_SHIFT 20). */
+  static final long MBLOCK = 1L << 20;
+
+  /**
+   * GHC's heap hint on 64-bit: osReserveHeapMemory tries 0x4200000000 + attempt * BLOCK_SIZE
+   * (4096), moving up a block each time the kernel put the reservation elsewhere.
+   */
+  static boolean ghcHint(long addr) {
+    long off = addr - 0x4200000000L;
+    return off >= 0 && off < MBLOCK && off % Glibc.PAGE == 0;
+  }
+
+  /**
+   * Mono: the mono executable (SGen linked in) or a program that loaded libmonosgen. SGen maps its
+   * memory with mono_valloc, which calls mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|
+   * MAP_ANONYMOUS) itself (mono/utils/mono-mmap.c), in whole pages: malloc's shape.
+   */
+  static boolean mono(Space sp) {
+    String p = sp.program();
+    return sp.monoLoaded || p.equals("mono") || p.startsWith("mono-sgen");
+  }
+
+  /**
+   * A mapping of malloc's mmap shape in a Mono process: SGen's large objects get pages of their own
+   * (sgen_los_alloc_large_inner: sgen_alloc_os_memory of ALIGN_UP(size + sizeof (LOSObject), page),
+   * unmapped whole by sgen_free_os_memory when the object dies), so a whole munmap of it need not
+   * be free(): it is tagged as anonymous memory, and glibc's dynamic threshold is not moved by it.
+   */
+  private static Said mallocOrMono(Ctx c) {
+    long len = c.length();
+    return Said.of(
+            "an anonymous PROT_READ|PROT_WRITE mapping of "
+                + len
+                + " bytes: its shape fits glibc malloc's mmap path (malloc(n) for n from "
+                + (len - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK)
+                + " to "
+                + (len - 16 - Glibc.SIZE_SZ)
+                + "), but this is a Mono process, whose SGen collector maps memory of this "
+                + "shape itself with mono_valloc: a large object gets pages of its own "
+                + "(sgen_los_alloc_large_inner maps ALIGN_UP(its size + the LOSObject header, "
+                + "4096) and sgen_free_os_memory unmaps them whole when it dies), and so do its "
+                + "nursery and major-heap blocks; which of the two asked for it the trace does not "
+                + "tell (with -k, the stack does), so its munmap is not counted as a free() that "
+                + "raises malloc's mmap threshold",
+            Basis.PATTERN,
+            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.program())
+        .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
   }
 
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
@@ -204,6 +256,122 @@ final class MappingRules {
                       .tag(RegionClass.ANON, "V8 code pages")
                       .within(s.tag());
                 }),
+        Rule.on("guard-after-failed-mprotect", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_FIXED"),
+                c ->
+                    c.sp.failedGuardLine > 0
+                        && c.addr() == c.sp.failedGuardAddr
+                        && c.length() == c.sp.failedGuardLen)
+            .effect((c, before) -> c.sp.failedGuardLine = 0)
+            .says(
+                c ->
+                    Said.of(
+                            "maps "
+                                + c.length()
+                                + " bytes PROT_NONE with MAP_FIXED exactly where the "
+                                + "mprotect(PROT_NONE) at line "
+                                + c.sp.failedGuardLine
+                                + " failed with ENOMEM, as it does where nothing is mapped: the "
+                                + "range ends up inaccessible either way, a guard zone where any "
+                                + "access faults (SIGSEGV)"
+                                + (mono(c.sp)
+                                    ? ". It fits Mono's stack-overflow guard: mono_setup_altstack "
+                                        + "(mono/mini/mini-exceptions.c) protects 32 KiB one page above the "
+                                        + "lowest address the thread's stack may reach, and for the "
+                                        + "main thread, whose stack has not grown that far, maps it "
+                                        + "instead"
+                                    : ""),
+                            Basis.ARITHMETIC,
+                            "mprotect("
+                                + hex(c.addr())
+                                + ", "
+                                + c.length()
+                                + ", PROT_NONE) = -1 ENOMEM at line "
+                                + c.sp.failedGuardLine)
+                        .tag(RegionClass.GUARD, c.length() + "-byte guard zone")),
+        Rule.on("ghc-heap-reserve", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                c -> ghcHint(c.addr()) && c.result() == c.addr(),
+                c -> c.length() % MBLOCK == 0 && c.length() > MBLOCK)
+            .says(
+                c ->
+                    Said.of(
+                            "fits GHC's runtime reserving the address space of its heap: "
+                                + "osReserveHeapMemory (rts/posix/OSMem.c) asks for the heap's "
+                                + "size (1 TiB by default, less where mmap refuses that) plus one 1 MiB megablock "
+                                + "(MBLOCK_SIZE), to keep a part aligned to 1 MiB, PROT_NONE with "
+                                + "MAP_NORESERVE at the hint 0x4200000000 (4096 bytes higher for "
+                                + "each try the kernel did not place there); its my_mmap then "
+                                + "advises the range MADV_DONTNEED and MADV_DONTDUMP, and "
+                                + "osCommitMemory later maps megablocks in it read-write with "
+                                + "mmap(MAP_FIXED). Here "
+                                + c.length()
+                                + " = "
+                                + Human.bytes(c.length() - MBLOCK)
+                                + " + 1 MiB; nothing is committed or charged to overcommit yet. "
+                                + "The hint is GHC's; the call alone does not prove whose it is",
+                            Basis.PATTERN,
+                            "PROT_NONE|MAP_NORESERVE at " + hex(c.addr()))
+                        .tag(RegionClass.RESERVED, c.length() + "-byte GHC heap reservation")),
+        Rule.on("ghc-recommit", "mmap")
+            .when(
+                ok(),
+                anon(),
+                flag("MAP_FIXED"),
+                prot("PROT_READ", "PROT_WRITE"),
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  return s != null
+                      && s.tag().cls() == RegionClass.ANON
+                      && s.tag().part()
+                      && s.end() >= c.addr() + c.length()
+                      && reservationName(s.tag()).contains("GHC heap reservation");
+                })
+            .says(
+                c -> {
+                  TagMap.Span s = c.sp.tags.at(c.addr());
+                  long base = reservationStart(s);
+                  return Said.of(
+                          "maps "
+                              + c.length()
+                              + " bytes (PROT_READ|PROT_WRITE) afresh at offset "
+                              + hex(c.addr() - base)
+                              + " of "
+                              + MallocRules.the(s.tag().what())
+                              + " made at line "
+                              + s.tag().line()
+                              + ", memory already committed: MAP_FIXED replaces its pages with "
+                              + "new zero-filled ones (the old contents are gone), while the maps "
+                              + "need not change, the protection staying the same. It fits GHC's osCommitMemory "
+                              + "taking back megablocks that osDecommitMemory gave back with "
+                              + "MADV_FREE (rts/posix/OSMem.c)",
+                          Basis.PATTERN,
+                          hex(c.addr())
+                              + " lies in the committed part made at line "
+                              + s.tag().line())
+                      .tag(RegionClass.ANON, s.tag().what())
+                      .within(s.tag());
+                }),
+        Rule.on("malloc-or-mono", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE"),
+                c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+                c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+                c -> mono(c.sp),
+                c -> c.ev.stack().isEmpty())
+            .says(MappingRules::mallocOrMono),
         Rule.on("python-obmalloc-arena", "mmap")
             .when(
                 ok(),
@@ -300,7 +468,17 @@ final class MappingRules {
                                   ? ""
                                   : ": HotSpot commits its reservations piece by piece "
                                       + "(os::commit_memory maps over them with mmap(MAP_FIXED) "
-                                      + "rather than calling mprotect)"),
+                                      + "rather than calling mprotect)")
+                              + (none || !whole.contains("GHC heap reservation")
+                                  ? ""
+                                  : ": fits GHC's osCommitMemory, which maps "
+                                      + (c.length() == MBLOCK
+                                          ? "one 1 MiB megablock (MBLOCK_SIZE)"
+                                          : c.length() % MBLOCK == 0
+                                              ? c.length() / MBLOCK + " megablocks of 1 MiB"
+                                              : "memory")
+                                      + " over its heap reservation with mmap(MAP_FIXED), "
+                                      + "then advises it MADV_WILLNEED and MADV_DODUMP (my_mmap)"),
                           Basis.ARITHMETIC,
                           hex(c.addr())
                               + " - reservation start "
@@ -399,6 +577,8 @@ final class MappingRules {
                   String meaning = ADVICE.get(a);
                   if (a.equals("MADV_DONTNEED")) {
                     meaning = dontneed(c, s);
+                  } else if (a.equals("MADV_WILLNEED")) {
+                    meaning = willneed(c);
                   }
                   if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
                       && s != null
@@ -467,6 +647,22 @@ final class MappingRules {
                             : "locks pages in RAM (faulted in now, never swapped out)",
                         Basis.PATTERN,
                         c.name())));
+  }
+
+  /**
+   * MADV_WILLNEED reads ahead only what has a copy elsewhere: a file mapping's pages into the page
+   * cache (vfs_fadvise POSIX_FADV_WILLNEED), anonymous pages from swap (madvise_willneed in
+   * mm/madvise.c walks the page tables for swap entries). On private anonymous memory it allocates
+   * nothing: pages never touched stay unbacked until their first touch.
+   */
+  private static String willneed(Ctx c) {
+    Region r = modelRegion(c);
+    if (r != null && r.isAnonymous()) {
+      return "it will be used soon; on anonymous memory the kernel only reads pages that were "
+          + "swapped out back in (madvise_willneed, mm/madvise.c): it allocates nothing, and "
+          + "pages never touched stay unbacked until their first touch faults them in";
+    }
+    return ADVICE.get("MADV_WILLNEED");
   }
 
   /**

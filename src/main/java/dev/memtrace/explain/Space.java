@@ -240,8 +240,23 @@ final class Space {
    */
   int guardedSignalStackLine;
 
+  /**
+   * The last mprotect(PROT_NONE) that failed with ENOMEM (nothing mapped there): its address,
+   * length and line, or a line of 0. A program that wants a guard there maps it instead.
+   */
+  long failedGuardAddr;
+
+  long failedGuardLen;
+  int failedGuardLine;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
+
+  /**
+   * libmonosgen-2.0.so was loaded (Mono embedded in a program; the mono executable links SGen in
+   * itself): SGen maps memory of malloc's shape itself.
+   */
+  boolean monoLoaded;
 
   /**
    * The allocator that takes glibc malloc's place, as the trace shows it: "jemalloc", "tcmalloc" or

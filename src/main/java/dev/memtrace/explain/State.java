@@ -55,8 +55,25 @@ final class State {
     return kept;
   }
 
+  /**
+   * An mprotect(PROT_NONE) that failed with ENOMEM, as it does where nothing is mapped: remembered,
+   * so that an mmap(MAP_FIXED, PROT_NONE) of the same range reads as the guard the program wanted.
+   */
+  private static void failedGuard(Ctx c) {
+    if (c.name().equals("mprotect")
+        && c.known()
+        && c.ev.result() != null
+        && "ENOMEM".equals(c.ev.result().errno())
+        && c.prot().isEmpty()) {
+      c.sp.failedGuardAddr = c.addr();
+      c.sp.failedGuardLen = c.length();
+      c.sp.failedGuardLine = c.line();
+    }
+  }
+
   static void apply(Ctx c, Rule rule, Rule.Said said, Pending p, Explainer ex) {
     if (!c.ok()) {
+      failedGuard(c);
       return;
     }
     Space sp = c.sp;

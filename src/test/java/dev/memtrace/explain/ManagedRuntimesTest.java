@@ -1,0 +1,129 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runtimes that manage their own memory over the kernel's, not over glibc malloc: GHC's RTS (pandoc
+ * 3.1 and shellcheck 0.9 on Debian 12) and Mono 6.8's SGen. The lines are from {@code strace -f -tt
+ * -T} of {@code pandoc +RTS -N2 -RTS} on a 2 MB markdown file and of {@code mono} running a C#
+ * program that fills a List of 2,000,000 strings and starts three threads.
+ */
+class ManagedRuntimesTest {
+
+  /** GHC's RTS reserving its heap and committing its first megablock (rts/posix/OSMem.c). */
+  private static final String GHC_HEAP =
+      """
+      12750 13:03:26.055282 execve("/usr/bin/pandoc", ["pandoc", "+RTS", "-N2", "-RTS", "md2.md", "-o", "pd.html"], 0x7ffc61b5e688 /* 39 vars */) = 0 <0.001158>
+      12750 13:03:26.057123 brk(NULL)         = 0x2cb27000 <0.000031>
+      12750 13:03:26.082696 mmap(0x4200000000, 1099512676352, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x4200000000 <0.000036>
+      12750 13:03:26.082786 madvise(0x4200000000, 1099512676352, MADV_DONTNEED) = 0 <0.000047>
+      12750 13:03:26.082887 madvise(0x4200000000, 1099512676352, MADV_DONTDUMP) = 0 <0.000022>
+      12750 13:03:26.082946 mmap(0x4200000000, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x4200000000 <0.000031>
+      12750 13:03:26.083018 madvise(0x4200000000, 1048576, MADV_WILLNEED) = 0 <0.000030>
+      12750 13:03:26.083149 madvise(0x4200000000, 1048576, MADV_DODUMP) = 0 <0.000013>
+      """;
+
+  @Test
+  void willneedOnFreshAnonymousMemoryIsNotSaidToReadItAhead() {
+    // madvise_willneed (mm/madvise.c) on anonymous memory only swaps pages back in: GHC's
+    // osCommitMemory calls it on a megablock it has just mapped, where nothing is read
+    Run.Out out = Run.explain(GHC_HEAP);
+    assertThat(out.why(7))
+        .startsWith("MADV_WILLNEED on 1048576 bytes")
+        .doesNotContain("read the range ahead")
+        .contains("swapped out")
+        .contains("allocates nothing");
+  }
+
+  @Test
+  void ghcsHeapReservationAndItsMegablocksAreNamedAsFitsNotAsFact() {
+    Run.Out out = Run.explain(GHC_HEAP);
+    assertThat(out.at(3).why()).anyMatch(e -> e.rule().equals("ghc-heap-reserve"));
+    assertThat(out.why(3))
+        .startsWith("fits GHC's runtime")
+        .contains("osReserveHeapMemory")
+        .contains("0x4200000000")
+        .contains("1099512676352 = 1 TiB + 1 MiB")
+        .contains("does not prove");
+    assertThat(out.why(6))
+        .contains("at offset 0x0 of the 1099512676352-byte GHC heap reservation made at line 3")
+        .contains("fits GHC's osCommitMemory, which maps one 1 MiB megablock");
+    // the same hint and flags with a size that is not whole megablocks is not told as GHC's
+    Run.Out other =
+        Run.explain(
+            GHC_HEAP.replace(
+                "mmap(0x4200000000, 1099512676352, PROT_NONE",
+                "mmap(0x4200000000, 1099512680448, PROT_NONE"));
+    assertThat(other.why(3)).doesNotContain("GHC");
+  }
+
+  @Test
+  void ghcMappingAMegablockAgainOverCommittedMemoryIsTold() {
+    // osDecommitMemory gave the megablock back with MADV_FREE; osCommitMemory maps it again
+    Run.Out out =
+        Run.explain(
+            GHC_HEAP
+                + """
+                12750 13:03:27.878111 madvise(0x4200000000, 1048576, MADV_FREE) = 0 <0.000230>
+                12750 13:03:30.049788 mmap(0x4200000000, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x4200000000 <0.000141>
+                12750 13:03:30.050005 madvise(0x4200000000, 1048576, MADV_WILLNEED) = 0 <0.000027>
+                """);
+    assertThat(out.why(10))
+        .contains("afresh at offset 0x0 of the committed part of the 1099512676352-byte GHC heap")
+        .contains("new zero-filled ones")
+        .contains("osDecommitMemory");
+    assertThat(out.why(11)).contains("reservation made at line 3");
+  }
+
+  /** The mono executable's first brk, then SGen's large-object mappings and a malloc chunk. */
+  private static final String MONO =
+      """
+      13875 13:04:34.738862 execve("/usr/bin/mono", ["mono", "big.exe"], 0x7fff72839e10 /* 39 vars */) = 0 <0.001249>
+      13875 13:04:34.741087 brk(NULL)         = 0x55ce6350e000 <0.000101>
+      13875 13:04:34.744931 arch_prctl(ARCH_SET_FS, 0x7fe523ea3bc0) = 0 <0.000026>
+      13875 13:04:34.747150 brk(NULL)         = 0x55ce6350e000 <0.000023>
+      13875 13:04:34.747213 brk(0x55ce6352f000) = 0x55ce6352f000 <0.000026>
+      13875 13:04:34.796441 mmap(NULL, 196608, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe523ab1000 <0.000057>
+      13875 13:04:34.796756 munmap(0x7fe523ab1000, 196608) = 0 <0.000050>
+      13875 13:04:34.835720 mmap(NULL, 1052672, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe52384b000 <0.000033>
+      13875 13:04:35.002770 munmap(0x7fe52384b000, 1052672) = 0 <0.000162>
+      13875 13:04:35.002990 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe523ab1000 <0.000023>
+      """;
+
+  @Test
+  void inMonoAMappingOfMallocsShapeMayBeSgensAndItsMunmapMovesNoThreshold() {
+    // -k showed line 8 to be SGen's: mono_valloc from sgen_los_alloc_large_inner (a 1 MiB array of
+    // the List), unmapped by mono_vfree when the array died, not malloc and free()
+    Run.Out out = Run.explain(MONO);
+    assertThat(out.at(8).why()).noneMatch(e -> e.rule().startsWith("malloc-mmap"));
+    assertThat(out.why(8))
+        .contains("fits glibc malloc's mmap path")
+        .contains("SGen")
+        .contains("mono_valloc")
+        .contains("the trace does not tell");
+    assertThat(out.at(9).why()).noneMatch(e -> e.rule().equals("malloc-free-mmapped"));
+    assertThat(out.why(9)).doesNotContain("threshold rises").doesNotContain("free()");
+    // no free() was seen, so the threshold is still the default one
+    assertThat(out.why(10)).contains("current threshold 131072");
+  }
+
+  @Test
+  void aGuardMappedWhereMprotectFailedIsNotAReservationForLater() {
+    // mono_setup_altstack: mprotect of the main thread's stack-overflow guard fails (the stack has
+    // not grown there), so it maps the range PROT_NONE with MAP_FIXED instead
+    Run.Out out =
+        Run.explain(
+            MONO
+                + """
+                13875 13:04:34.782591 mprotect(0x7ffc05ee9000, 32768, PROT_NONE) = -1 ENOMEM (Cannot allocate memory) <0.000023>
+                13875 13:04:34.782653 mmap(0x7ffc05ee9000, 32768, PROT_NONE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7ffc05ee9000 <0.000027>
+                """);
+    assertThat(out.why(12))
+        .contains("exactly where the mprotect(PROT_NONE) at line 11 failed with ENOMEM")
+        .contains("guard zone")
+        .contains("mono_setup_altstack")
+        .doesNotContain("made usable later");
+  }
+}
