@@ -1085,7 +1085,8 @@ final class MallocRules {
             : " It is not part of [heap] (the brk area): it goes back with munmap on free()";
     String round = roundSize(c, len);
     return Said.of(
-            (round.isEmpty() ? "" : "fits ")
+            // a size fits the path; only a -k stack through the allocator shows malloc made it
+            (c.frame(ALLOCATOR) != null ? "" : "fits ")
                 + "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
                 + threshold
                 + (c.sp.thresholdFloor() ? FLOOR : "")

@@ -182,7 +182,7 @@ class ExplainerTest {
         25431 brk(0x5634cbfde000)               = 0x5634cbfde000
         """);
     assertThat(out.why(1))
-        .startsWith("glibc malloc's mmap path")
+        .startsWith("fits glibc malloc's mmap path")
         .contains("131072 or more: the trace does not show the process start")
         .doesNotContain("minimal malloc");
     assertThat(out.why(2))

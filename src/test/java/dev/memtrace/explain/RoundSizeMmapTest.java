@@ -36,7 +36,7 @@ class RoundSizeMmapTest {
                 + " the program's own mapping; the trace does not tell them apart (inferred from"
                 + " the pattern)");
     // 196 KiB is no round size: malloc(n) for n up to 200680 maps it, as before
-    assertThat(out.why(7)).startsWith("glibc malloc's mmap path").doesNotContain("round size");
+    assertThat(out.why(7)).startsWith("fits glibc malloc's mmap path").doesNotContain("round size");
   }
 
   /**

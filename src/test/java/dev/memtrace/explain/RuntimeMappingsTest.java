@@ -141,7 +141,7 @@ class RuntimeMappingsTest {
             List.of(new Snapshot(0, 22091, maps)),
             Explainer.DEFAULT_WINDOW);
     assertThat(out.why(2))
-        .startsWith("glibc malloc's mmap path")
+        .startsWith("fits glibc malloc's mmap path")
         .contains("the trace does not show the process start")
         .doesNotContain("minimal malloc");
   }
