@@ -9,6 +9,7 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -93,6 +94,9 @@ final class FileRules {
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+        Rule.on("io-uring-ring", "mmap")
+            .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
+            .says(FileRules::ioUringRing),
         Rule.on("file-shared", "mmap")
             .when(ok(), file(), flag("MAP_SHARED"))
             .says(c -> fileMap(c, true)),
@@ -264,6 +268,78 @@ final class FileRules {
       return RawText.name(path) + " (a descriptor alias)";
     }
     return withoutDeleted(LoaderRules.shortName(path));
+  }
+
+  /**
+   * The part of an io_uring instance an mmap of its fd maps, by the offset's IORING_OFF_* constant
+   * (include/uapi/linux/io_uring.h; io_uring_mmap and io_uring_validate_mmap_request pick the
+   * memory by it): {what, short name}.
+   */
+  private static String[] ioUringPart(long offset) {
+    if (offset == 0) {
+      return new String[] {
+        "IORING_OFF_SQ_RING (offset 0): the submission queue ring, its head, tail, flags and the"
+            + " index array the program fills (with IORING_FEAT_SINGLE_MMAP the completion queue"
+            + " ring is in the same pages)",
+        "io_uring SQ ring"
+      };
+    }
+    if (offset == 0x8000000L) {
+      return new String[] {
+        "IORING_OFF_CQ_RING (offset 0x8000000): the completion queue ring, its head, tail and"
+            + " the completion entries (CQEs) the kernel posts",
+        "io_uring CQ ring"
+      };
+    }
+    if (offset == 0x10000000L) {
+      return new String[] {
+        "IORING_OFF_SQES (offset 0x10000000): the array of submission queue entries (SQEs) the"
+            + " program writes its requests into",
+        "io_uring SQEs"
+      };
+    }
+    if ((offset & 0xf8000000L) == 0x80000000L) {
+      return new String[] {
+        "IORING_OFF_PBUF_RING (offset "
+            + hex(offset)
+            + "): the ring of provided buffer group "
+            + ((offset - 0x80000000L) >>> 16)
+            + ", which the kernel allocated (IOU_PBUF_RING_MMAP)",
+        "io_uring buffer ring"
+      };
+    }
+    return new String[] {
+      "offset " + hex(offset) + ", which no IORING_OFF_* constant memtrace knows names",
+      "io_uring memory"
+    };
+  }
+
+  /**
+   * An mmap of an io_uring_setup fd: no file's pages but the ring memory the kernel allocated at
+   * io_uring_setup (io_allocate_scq_urings), shared with the program (io_uring_mmap,
+   * io_uring/memmap.c); maps names it anon_inode:[io_uring].
+   */
+  private static Said ioUringRing(Ctx c) {
+    String[] part = ioUringPart(c.offset());
+    long fd = c.fd().orElse(-1);
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of the io_uring instance behind fd "
+                + fd
+                + " (io_uring_setup's fd) at "
+                + part[0]
+                + ". These are no file's pages: io_uring_setup allocated them for the ring, and"
+                + " io_uring_mmap (io_uring/memmap.c) maps them into the process, shown as "
+                + OpenFile.IO_URING
+                + " in maps; the program and the kernel both read and write them, so requests and"
+                + " completions pass through this memory rather than through syscall arguments"
+                + (c.mapFlags().contains("MAP_POPULATE")
+                    ? "; MAP_POPULATE fills the page tables during the call"
+                    : ""),
+            Basis.ARITHMETIC,
+            "fd " + fd + " is " + OpenFile.IO_URING + ", offset " + hex(c.offset()))
+        .tag(RegionClass.SHARED_MEMORY, part[1], OpenFile.IO_URING);
   }
 
   private static Said fileMap(Ctx c, boolean shared) {

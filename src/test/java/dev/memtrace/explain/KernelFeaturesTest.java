@@ -1,0 +1,41 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Memory calls beyond plain mmap, munmap and brk, as real programs make them (fio 3.33, stress-ng
+ * 0.15, small C programs; Linux 6.18, glibc 2.36, strace -f -tt -T): what each call did is read
+ * from its arguments and the kernel's rules for it, and what the trace cannot show is not said.
+ */
+class KernelFeaturesTest {
+
+  @Test
+  void anIoUringFdsRingsAreNamedByTheirOffsetNotToldAsAFile() {
+    // fio --ioengine=io_uring: io_uring_setup returns fd 6; fio maps the SQ ring, the SQEs and the
+    // CQ ring by their IORING_OFF_* offsets (io_uring_mmap); a live snapshot shows each as
+    // anon_inode:[io_uring] rw-s
+    Run.Out out =
+        Run.explain(
+            """
+        15563 13:06:03.384623 io_uring_setup(8, {flags=IORING_SETUP_CQSIZE|IORING_SETUP_COOP_TASKRUN|0x3000, sq_thread_cpu=0, sq_thread_idle=0, sq_entries=8, cq_entries=8, features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_NODROP, sq_off={head=0, tail=4, ring_mask=16, ring_entries=24, flags=36, dropped=32, array=192}, cq_off={head=8, tail=12, ring_mask=20, ring_entries=28, overflow=44, cqes=64, flags=40}}) = 6 <0.000273>
+        15563 13:06:03.385131 mmap(NULL, 224, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_POPULATE, 6, 0) = 0x7fc637e57000 <0.000059>
+        15563 13:06:03.385249 mmap(NULL, 512, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_POPULATE, 6, 0x10000000) = 0x7fc637e56000 <0.000037>
+        15563 13:06:03.385334 mmap(NULL, 192, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_POPULATE, 6, 0x8000000) = 0x7fc637e55000 <0.000027>
+        15563 13:06:05.386319 munmap(0x7fc637e57000, 224) = 0 <0.000059>
+        """);
+    assertThat(out.why(2))
+        .startsWith("the program maps 224 bytes of the io_uring instance behind fd 6")
+        .contains("IORING_OFF_SQ_RING")
+        .contains("io_uring_mmap")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("writes go to the file")
+        .doesNotContain("inferred");
+    assertThat(out.at(2).why().get(0).rule()).isEqualTo("io-uring-ring");
+    assertThat(out.why(3)).contains("IORING_OFF_SQES (offset 0x10000000)");
+    assertThat(out.why(4)).contains("IORING_OFF_CQ_RING (offset 0x8000000)");
+    assertThat(out.at(2).changes().get(0).after().path()).isEqualTo("anon_inode:[io_uring]");
+    assertThat(out.why(5)).startsWith("unmaps the io_uring SQ ring made at line 2");
+  }
+}
