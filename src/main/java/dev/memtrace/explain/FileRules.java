@@ -97,6 +97,9 @@ final class FileRules {
         Rule.on("io-uring-ring", "mmap")
             .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
             .says(FileRules::ioUringRing),
+        Rule.on("dev-zero", "mmap")
+            .when(ok(), file(), c -> "/dev/zero".equals(c.filePath()))
+            .says(FileRules::devZero),
         Rule.on("file-shared", "mmap")
             .when(ok(), file(), flag("MAP_SHARED"))
             .says(c -> fileMap(c, true)),
@@ -340,6 +343,43 @@ final class FileRules {
             Basis.ARITHMETIC,
             "fd " + fd + " is " + OpenFile.IO_URING + ", offset " + hex(c.offset()))
         .tag(RegionClass.SHARED_MEMORY, part[1], OpenFile.IO_URING);
+  }
+
+  /**
+   * An mmap of /dev/zero: no file's pages (mmap_zero, drivers/char/mem.c). Shared, it becomes
+   * shared anonymous memory with a shmem file of its own (shmem_zero_setup); private, anonymous
+   * memory (vma_set_anonymous) that keeps /dev/zero as its name in maps.
+   */
+  private static Said devZero(Ctx c) {
+    boolean shared = c.mapFlags().contains("MAP_SHARED");
+    String perms = MapsFormat.perms(((Mmap) c.call).prot().orElse(0), shared);
+    String head = "the program maps " + c.length() + " bytes of /dev/zero (" + c.protText() + ", ";
+    if (shared) {
+      return Said.of(
+              head
+                  + "MAP_SHARED): /dev/zero has no pages to share, so mmap_zero"
+                  + " (drivers/char/mem.c) makes this shared anonymous memory, as"
+                  + " MAP_SHARED|MAP_ANONYMOUS does (shmem_zero_setup gives it a shmem file of its"
+                  + " own, shown as /dev/zero (deleted) "
+                  + perms
+                  + " in maps): zero-filled pages that a child made by fork shares with"
+                  + " the parent; nothing written reaches /dev/zero, and a process that maps"
+                  + " /dev/zero itself gets other pages",
+              Basis.ARITHMETIC,
+              "MAP_SHARED mapping of /dev/zero")
+          .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory");
+    }
+    return Said.of(
+            head
+                + "MAP_PRIVATE): mmap_zero (drivers/char/mem.c) makes this anonymous memory"
+                + " (vma_set_anonymous), as MAP_PRIVATE|MAP_ANONYMOUS does: zero-filled pages"
+                + " on first touch, copied on write, no page cache behind them and no end of file"
+                + " to fault at; maps still names /dev/zero ("
+                + perms
+                + "), since the mapping keeps the file",
+            Basis.ARITHMETIC,
+            "MAP_PRIVATE mapping of /dev/zero")
+        .tag(RegionClass.ANON, "private /dev/zero mapping", "/dev/zero");
   }
 
   private static Said fileMap(Ctx c, boolean shared) {

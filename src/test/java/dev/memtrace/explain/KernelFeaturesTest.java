@@ -38,4 +38,31 @@ class KernelFeaturesTest {
     assertThat(out.at(2).changes().get(0).after().path()).isEqualTo("anon_inode:[io_uring]");
     assertThat(out.why(5)).startsWith("unmaps the io_uring SQ ring made at line 2");
   }
+
+  @Test
+  void aMappingOfDevZeroIsAnonymousMemoryNotAFilesPages() {
+    // mmap_zero (drivers/char/mem.c): shared, shmem_zero_setup gives it a shmem file named
+    // dev/zero; private, vma_set_anonymous; a live snapshot shows rw-s /dev/zero (deleted) and
+    // rw-p /dev/zero
+    Run.Out out =
+        Run.explain(
+            """
+        14910 13:05:27.115800 openat(AT_FDCWD, "/dev/zero", O_RDWR) = 5 <0.000030>
+        14910 13:05:27.115853 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED, 5, 0) = 0x7fa9ed99d000 <0.000052>
+        14910 13:05:27.115934 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE, 5, 0) = 0x7fa9ed991000 <0.000016>
+        """);
+    assertThat(out.why(2))
+        .startsWith("the program maps 16384 bytes of /dev/zero (PROT_READ|PROT_WRITE, MAP_SHARED)")
+        .contains("shared anonymous memory")
+        .contains("/dev/zero (deleted) rw-s")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("writes go to the file");
+    assertThat(out.at(2).changes().get(0).after().path()).isEqualTo("/dev/zero (deleted)");
+    assertThat(out.why(3))
+        .contains("anonymous memory (vma_set_anonymous)")
+        .doesNotContain("page cache and are copied")
+        .doesNotContain("raises SIGBUS");
+    assertThat(out.at(3).changes().get(0).after().path()).isEqualTo("/dev/zero");
+    assertThat(out.at(3).changes().get(0).after().perms()).isEqualTo("rw-p");
+  }
 }
