@@ -3,11 +3,13 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.timeline.Explanation.Basis;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Memory calls that failed, read by their errno: what the kernel refused and why (man 2 mmap,
@@ -109,6 +111,55 @@ final class FailureRules {
         : -1;
   }
 
+  /**
+   * EINVAL from the mlock family (mlock(2), mm/mlock.c): mlock, mlock2 and munlock round the range
+   * to whole pages themselves, so alignment and a zero length are never the cause; only a range
+   * that wraps past the top of the address space (apply_vma_lock_flags: end < start), mlock2 flags
+   * other than MLOCK_ONFAULT, or mlockall flags that are 0, unknown, or MCL_ONFAULT alone.
+   */
+  private static Said lockEinval(Ctx c) {
+    String name = c.name();
+    String why;
+    if (name.equals("mlockall")) {
+      String flags = c.text(0);
+      why =
+          flags.equals("MCL_ONFAULT")
+              ? "MCL_ONFAULT alone, without MCL_CURRENT or MCL_FUTURE to say what to lock"
+              : flags.contains("0x")
+                  ? "its flags " + flags + " hold bits mlockall does not know"
+                  : flags.equals("0")
+                      ? "no flag"
+                      : "flags that are 0, hold unknown bits, or are MCL_ONFAULT alone";
+    } else if (name.equals("mlock2") && c.text(2) != null && c.text(2).contains("0x")) {
+      why =
+          "its flags "
+              + c.text(2)
+              + " hold bits other than MLOCK_ONFAULT, which mlock2 rejects before it looks at the"
+              + " range";
+    } else {
+      OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+      OptionalLong l = c.call instanceof Range r ? r.length() : OptionalLong.empty();
+      boolean wraps = false;
+      if (a.isPresent() && l.isPresent()) {
+        long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+        long len = Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
+        wraps = Long.compareUnsigned(lo + len, lo) < 0;
+      }
+      why =
+          wraps
+              ? "the range, rounded to whole pages, wraps past the top of the address space"
+                  + " (end < start)"
+              : "the range wraps past the top of the address space"
+                  + (name.equals("mlock2") ? ", or flags other than MLOCK_ONFAULT" : "")
+                  + " (it rounds the range to whole pages itself, so neither alignment nor a"
+                  + " zero length is refused)";
+    }
+    return Said.of(
+        name + " failed with EINVAL: " + why + "; the address space is unchanged (" + name + "(2))",
+        Basis.ARITHMETIC,
+        "returned -1 EINVAL");
+  }
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("injected", withBrk())
@@ -133,6 +184,9 @@ final class FailureRules {
                             + "space is unchanged",
                         Basis.ARITHMETIC,
                         "advice " + c.call.text(2) + ", returned -1 EINVAL")),
+        Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::lockEinval),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(

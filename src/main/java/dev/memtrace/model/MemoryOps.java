@@ -287,6 +287,11 @@ public final class MemoryOps {
 
   /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
   public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
+    if (pageUp(len + (addr - LinuxFlags.pageDown(addr))) == 0) {
+      // mlock and munlock take PAGE_ALIGN(len + offset_in_page(start)): when that wraps to 0
+      // (a length of 0, or of 2^64 - 1), apply_vma_lock_flags returns 0 at once, nothing locked
+      return Outcome.NONE;
+    }
     Outcome refused = impossible(s, on ? "mlock" : "munlock", addr, len);
     if (refused != null) {
       return refused;

@@ -65,4 +65,60 @@ class KernelFeaturesTest {
     assertThat(out.at(3).changes().get(0).after().path()).isEqualTo("/dev/zero");
     assertThat(out.at(3).changes().get(0).after().perms()).isEqualTo("rw-p");
   }
+
+  @Test
+  void lockingSaysWhatEachFlagLocksAndWhenPagesComeIn() {
+    // k1.c and stress-ng --mlock: mlock faults the range in (__mm_populate); MLOCK_ONFAULT and
+    // MCL_ONFAULT lock pages only as they are touched; MCL_FUTURE locks later mappings only
+    Run.Out out =
+        Run.explain(
+            """
+        14910 13:05:27.110819 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa9ed9b1000 <0.000022>
+        14910 13:05:27.110879 mlock(0x7fa9ed9b1000, 32768) = 0 <0.00005>
+        14910 13:05:27.111001 munlock(0x7fa9ed9b1000, 32768) = 0 <0.000024>
+        14910 13:05:27.111064 mlock2(0x7fa9ed9b1000, 16384, MLOCK_ONFAULT) = 0 <0.000021>
+        14910 13:05:27.111172 mlockall(MCL_FUTURE|MCL_ONFAULT) = 0 <0.000016>
+        14910 13:05:27.111330 mlockall(MCL_CURRENT|MCL_ONFAULT) = 0 <0.000093>
+        14910 13:05:27.111637 mlockall(MCL_FUTURE) = 0 <0.000017>
+        14910 13:05:27.111691 munlockall() = 0 <0.000018>
+        10089 13:01:38.863148 mlock(0x7f4751609000, 0) = 0 <0.000036>
+        10089 13:01:38.863565 mlock(NULL, 18446744073709551615) = 0 <0.000013>
+        """);
+    assertThat(out.why(2))
+        .startsWith("locks 32768 bytes of the 65536-byte anonymous mapping made at line 1")
+        .contains("faults every page of it in now");
+    assertThat(out.at(2).why().get(0).basis().name()).isEqualTo("ARITHMETIC");
+    assertThat(out.why(3)).startsWith("unlocks 32768 bytes of the 65536-byte anonymous mapping");
+    assertThat(out.why(4))
+        .contains("MLOCK_ONFAULT")
+        .contains("nothing is faulted in by this call")
+        .doesNotContain("faulted in now");
+    assertThat(out.why(5))
+        .startsWith("locks no mapping the process has now, only every mapping made from now on")
+        .contains("as it is first touched");
+    assertThat(out.why(6)).contains("nothing is faulted in by this call");
+    assertThat(out.why(7)).startsWith("locks no mapping the process has now");
+    assertThat(out.why(8)).startsWith("unlocks every mapping of the process");
+    assertThat(out.why(9)).startsWith("no page is locked: the length is 0");
+    assertThat(out.why(10)).contains("wraps to 0");
+    assertThat(out.at(10).checks()).isEmpty();
+  }
+
+  @Test
+  void aLockCallsEinvalIsReadFromItsArgumentsNotFromAlignment() {
+    // stress-ng --mlock: mlock rounds the range to pages itself (mlock(2)); EINVAL is a range that
+    // wraps, mlock2 flags beyond MLOCK_ONFAULT, or mlockall flags it does not accept
+    Run.Out out =
+        Run.explain(
+            """
+        10089 13:01:38.862940 mlock2(0x7f4751609000, 4096, MLOCK_ONFAULT|0xfffffffe) = -1 EINVAL (Invalid argument) <0.000014>
+        10089 13:01:38.863383 mlock(0xffffffffffffffff, 4096) = -1 EINVAL (Invalid argument) <0.000013>
+        10089 13:01:39.124754 mlockall(MCL_ONFAULT) = -1 EINVAL (Invalid argument) <0.000016>
+        """);
+    assertThat(out.why(1))
+        .contains("hold bits other than MLOCK_ONFAULT")
+        .doesNotContain("page-aligned");
+    assertThat(out.why(2)).contains("wraps past the top of the address space");
+    assertThat(out.why(3)).contains("MCL_ONFAULT alone");
+  }
 }
