@@ -10,6 +10,7 @@ import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.OpenFile;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -145,16 +146,74 @@ final class FileRules {
                       Basis.PATTERN,
                       "shmdt");
                 }),
-        Rule.on("msync", "msync")
-            .when(ok())
-            .says(
-                c ->
-                    Said.of(
-                        "writes the dirty pages of a shared file mapping back to the file ("
-                            + c.length()
-                            + " bytes)",
-                        Basis.PATTERN,
-                        "msync")));
+        Rule.on("msync", "msync").when(ok()).says(FileRules::msync));
+  }
+
+  /**
+   * What an msync did to the range, by what is mapped there (msync(2), mm/msync.c): MS_SYNC writes
+   * back a shared file mapping's range and waits (vfs_fsync_range); MS_ASYNC starts no write since
+   * Linux 2.6.19; a private mapping or anonymous memory has nothing to write, and shmem (shared
+   * anonymous memory, a memfd, /dev/shm) no disk to write to.
+   */
+  private static Said msync(Ctx c) {
+    String flags = c.text(2) == null ? "" : c.text(2);
+    boolean sync = flags.contains("MS_SYNC");
+    Region r = MappingRules.modelRegion(c);
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    String range =
+        c.length()
+            + " bytes "
+            + (s != null
+                ? "of " + MallocRules.the(s.tag().what()) + " made at line " + s.tag().line()
+                : r != null
+                    ? "of " + (r.isAnonymous() ? "anonymous memory" : RawText.name(r.path()))
+                    : "at " + hex(c.addr()));
+    if (r == null) {
+      return Said.of(
+          "msync ("
+              + flags
+              + ") on "
+              + range
+              + ": the model does not know what is mapped there, so whether anything was written"
+              + " back the trace does not show (the kernel writes back only shared file mappings)",
+          Basis.PATTERN,
+          "msync " + flags);
+    }
+    String path = r.path() == null ? "" : r.path();
+    boolean shared = r.perms() != null && r.perms().endsWith("s");
+    boolean shmem =
+        memoryFile(path)
+            || path.startsWith("/dev/zero")
+            || path.startsWith("/SYSV")
+            || path.startsWith("/anon_hugepage")
+            || path.startsWith("anon_inode:");
+    String said;
+    if (!shared) {
+      said =
+          ": nothing to write back: the range is private memory, whose writes never reach a file"
+              + " (msync syncs only shared file mappings, mm/msync.c); the call only checks that"
+              + " the range is mapped";
+    } else if (shmem) {
+      said =
+          ": nothing to write back: the pages are shmem, memory with no disk behind it (shared"
+              + " anonymous memory, a memfd, /dev/shm or System V segment), whose fsync does"
+              + " nothing; the other processes sharing it see the writes already";
+    } else if (sync) {
+      said =
+          ": MS_SYNC writes the range's dirty pages back to the file and waits until they are"
+              + " written (vfs_fsync_range, mm/msync.c)";
+    } else {
+      said =
+          ": "
+              + (flags.isEmpty() ? "without MS_SYNC" : flags)
+              + " starts no write (since Linux 2.6.19, msync(2)): the kernel already tracks the"
+              + " dirty pages of a shared file mapping and writes them back in its own time, or"
+              + " at an fsync";
+    }
+    return Said.of(
+        "msync (" + flags + ") on " + range + said,
+        s != null ? Basis.ARITHMETIC : Basis.SNAPSHOT,
+        "the range holds " + r.perms() + " " + (path.isEmpty() ? "anonymous memory" : path));
   }
 
   /**

@@ -121,4 +121,30 @@ class KernelFeaturesTest {
     assertThat(out.why(2)).contains("wraps past the top of the address space");
     assertThat(out.why(3)).contains("MCL_ONFAULT alone");
   }
+
+  @Test
+  void msyncWritesBackOnlyASharedFilesRangeAndOnlyWithMsSync() {
+    // mm/msync.c: vfs_fsync_range only for MS_SYNC on a VM_SHARED mapping with a file; stress-ng
+    // --vm and --madvise msync private and shared anonymous memory
+    Run.Out out =
+        Run.explain(
+            """
+        14910 13:05:27.116600 openat(AT_FDCWD, "/tmp/kern/c/msync.dat", O_RDWR|O_CREAT|O_TRUNC, 0600) = 6 <0.000040>
+        14910 13:05:27.116715 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED, 6, 0) = 0x7fa9ed98d000 <0.000036>
+        14910 13:05:27.116815 msync(0x7fa9ed98d000, 16384, MS_SYNC) = 0 <0.007837>
+        14910 13:05:27.124730 msync(0x7fa9ed98d000, 4096, MS_ASYNC) = 0 <0.000033>
+        14910 13:05:27.124780 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa9ed9b1000 <0.000022>
+        14910 13:05:27.124815 msync(0x7fa9ed9b1000, 4096, MS_SYNC) = 0 <0.000017>
+        14910 13:05:27.124830 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7fa9ed9a0000 <0.000032>
+        14910 13:05:27.124840 msync(0x7fa9ed9a0000, 4096, MS_SYNC) = 0 <0.000015>
+        """);
+    assertThat(out.why(3))
+        .startsWith("msync (MS_SYNC) on 16384 bytes of the mapping of msync.dat made at line 2")
+        .contains("writes the range's dirty pages back to the file and waits");
+    assertThat(out.why(4)).contains("MS_ASYNC starts no write").doesNotContain("writes the range");
+    assertThat(out.why(6))
+        .contains("nothing to write back: the range is private memory")
+        .doesNotContain("shared file mapping back");
+    assertThat(out.why(8)).contains("nothing to write back: the pages are shmem");
+  }
 }
