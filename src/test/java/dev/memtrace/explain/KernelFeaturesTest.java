@@ -147,4 +147,27 @@ class KernelFeaturesTest {
         .doesNotContain("shared file mapping back");
     assertThat(out.why(8)).contains("nothing to write back: the pages are shmem");
   }
+
+  @Test
+  void aMadvisesEinvalNamesWhatTheArgumentsAndTheRangeShow() {
+    // stress-ng --madvise and k1.c: a zero length is no EINVAL for madvise (do_madvise returns
+    // 0); MADV_REMOVE on private anonymous memory is (madvise_remove: no vm_file)
+    Run.Out out =
+        Run.explain(
+            """
+        9876 13:01:25.541157 mmap(NULL, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE, 0, 0) = 0x7f6dd5600000 <0.001527>
+        9876 13:01:25.600000 madvise(0x7f6dd5601000, 4096, MADV_REMOVE) = -1 EINVAL (Invalid argument) <0.000016>
+        9876 13:01:25.600100 madvise(0x7f6dd5600001, 4096, MADV_NORMAL) = -1 EINVAL (Invalid argument) <0.000016>
+        9876 13:01:25.600200 madvise(0x7f6dd5600000, 4096, MADV_DONTNEED) = -1 EINVAL (Invalid argument) <0.000016>
+        """);
+    assertThat(out.why(2))
+        .contains("private anonymous memory, with no file behind it")
+        .doesNotContain("page-aligned");
+    assertThat(out.at(2).why().get(0).basis().name()).isEqualTo("ARITHMETIC");
+    assertThat(out.why(3)).contains("0x7f6dd5600001 is not page-aligned");
+    assertThat(out.why(4))
+        .contains("locked memory (mlock, mlockall) and VM_PFNMAP mappings")
+        .doesNotContain("a zero length")
+        .endsWith("(inferred from the pattern)");
+  }
 }
