@@ -170,4 +170,22 @@ class KernelFeaturesTest {
         .doesNotContain("a zero length")
         .endsWith("(inferred from the pattern)");
   }
+
+  @Test
+  void aForkAfterMadvWipeOnForkSaysTheChildGetsThoseRangesZeroFilled() {
+    // k1.c: dup_mmap gives a child a VM_WIPEONFORK range empty (reads see zeros), not a
+    // copy-on-write copy; a fork with no such madvise before it is told as before
+    Run.Out out =
+        Run.explain(
+            """
+        14910 13:05:27.110819 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa9ed9b1000 <0.000022>
+        14910 13:05:27.111000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7fa9ed9c1a10) = 14911 <0.000639>
+        14910 13:05:27.112291 madvise(0x7fa9ed9b6000, 4096, MADV_WIPEONFORK) = 0 <0.000018>
+        14910 13:05:27.112342 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7fa9ed9c1a10) = 14912 <0.000603>
+        """);
+    assertThat(out.why(2)).doesNotContain("WIPEONFORK");
+    assertThat(out.why(4))
+        .contains("marked MADV_WIPEONFORK at line 3, if still mapped, the child gets zero-filled");
+    assertThat(out.at(4).why().get(0).evidence()).isNotEmpty();
+  }
 }
