@@ -37,7 +37,10 @@ final class MappingRules {
           Map.entry(
               "MADV_FREE",
               "the pages may be reclaimed lazily; until then they keep their " + "data"),
-          Map.entry("MADV_WILLNEED", "read the range ahead (it will be used soon)"),
+          Map.entry(
+              "MADV_WILLNEED",
+              "the range will be used soon: a file's pages are read ahead into the page cache,"
+                  + " pages swapped out are read back"),
           Map.entry("MADV_SEQUENTIAL", "expect sequential access: read ahead more, drop early"),
           Map.entry("MADV_RANDOM", "expect random access: no read-ahead"),
           Map.entry("MADV_NORMAL", "back to default paging"),
@@ -369,6 +372,8 @@ final class MappingRules {
                   String meaning = ADVICE.get(a);
                   if (a.equals("MADV_DONTNEED")) {
                     meaning = dontneed(c, s);
+                  } else if (a.equals("MADV_WILLNEED")) {
+                    meaning = willneed(c);
                   }
                   if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
                       && s != null
@@ -518,6 +523,31 @@ final class MappingRules {
             + "(2))",
         Basis.ARITHMETIC,
         name + " of " + bytes + " bytes" + (onFault ? ", MLOCK_ONFAULT" : ""));
+  }
+
+  /**
+   * MADV_WILLNEED by what the range holds (madvise_willneed, mm/madvise.c): a file's pages are read
+   * into the page cache (vfs_fadvise POSIX_FADV_WILLNEED), not mapped; in private anonymous memory
+   * only pages that were swapped out are read back, and untouched ones are not allocated.
+   */
+  private static String willneed(Ctx c) {
+    Region r = modelRegion(c);
+    if (r != null && r.isAnonymous() && r.perms() != null && r.perms().endsWith("p")) {
+      return "anonymous memory has no file to read ahead: the kernel only starts reading back"
+          + " pages of the range that were swapped out (madvise_willneed), and pages never"
+          + " touched stay unallocated until first touched";
+    }
+    String path = r == null || r.path() == null ? "" : r.path();
+    if (path.startsWith("/")
+        && !path.startsWith("/dev/zero")
+        && !path.startsWith("/memfd:")
+        && !path.startsWith("/dev/shm/")
+        && !path.startsWith("/SYSV")) {
+      return "start reading the range's file pages into the page cache now (madvise_willneed:"
+          + " vfs_fadvise POSIX_FADV_WILLNEED), without mapping them: a first touch then finds"
+          + " them in memory";
+    }
+    return ADVICE.get("MADV_WILLNEED");
   }
 
   /**

@@ -188,4 +188,23 @@ class KernelFeaturesTest {
         .contains("marked MADV_WIPEONFORK at line 3, if still mapped, the child gets zero-filled");
     assertThat(out.at(4).why().get(0).evidence()).isNotEmpty();
   }
+
+  @Test
+  void madvWillneedOnAnonymousMemoryReadsNothingAhead() {
+    // stress-ng --mmap: MADV_WILLNEED over a 256 MiB anonymous mapping; madvise_willneed reads a
+    // file's pages ahead (vfs_fadvise) but for anonymous memory only swapped-out pages back
+    Run.Out out =
+        Run.explain(
+            """
+        9788 13:01:18.105700 mmap(NULL, 268435456, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f87057d6000 <0.000030>
+        9788 13:01:18.105822 madvise(0x7f87057d6000, 268435456, MADV_WILLNEED) = 0 <0.000156>
+        9788 13:01:18.105900 openat(AT_FDCWD, "/tmp/kern/fio.dat", O_RDONLY) = 6 <0.000061>
+        9788 13:01:18.106000 mmap(NULL, 67108864, PROT_READ, MAP_SHARED, 6, 0) = 0x7f05e5400000 <0.000092>
+        9788 13:01:18.106100 madvise(0x7f05e5400000, 67108864, MADV_WILLNEED) = 0 <0.000022>
+        """);
+    assertThat(out.why(2))
+        .contains("anonymous memory has no file to read ahead")
+        .doesNotContain("read the range ahead");
+    assertThat(out.why(5)).contains("file pages into the page cache");
+  }
 }
