@@ -141,11 +141,26 @@ class KernelFeaturesTest {
     assertThat(out.why(3))
         .startsWith("msync (MS_SYNC) on 16384 bytes of the mapping of msync.dat made at line 2")
         .contains("writes the range's dirty pages back to the file and waits");
-    assertThat(out.why(4)).contains("MS_ASYNC starts no write").doesNotContain("writes the range");
+    assertThat(out.why(4))
+        .contains("without MS_SYNC it starts no write")
+        .doesNotContain("writes the range");
     assertThat(out.why(6))
         .contains("nothing to write back: the range is private memory")
         .doesNotContain("shared file mapping back");
     assertThat(out.why(8)).contains("nothing to write back: the pages are shmem");
+    // strace -X raw prints MS_SYNC as 0x4, -X verbose as 0x4 /* MS_SYNC */ (corpus mmapfile)
+    Run.Out raw =
+        Run.explain(
+            """
+        27920 13:05:27.116600 openat(AT_FDCWD, "/tmp/mapped.bin", O_RDWR|O_CREAT, 0600) = 6 <0.000040>
+        27920 13:05:27.116715 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 6, 0) = 0x7f3f90f0f000 <0.000036>
+        27920 13:05:27.116815 msync(0x7f3f90f0f000, 4096, 0x4) = 0 <0.000837>
+        27920 13:05:27.116915 msync(0x7f3f90f0f000, 4096, 0x4 /* MS_SYNC */) = 0 <0.000837>
+        27920 13:05:27.117015 msync(0x7f3f90f0f000, 4096, 0x1) = 0 <0.000037>
+        """);
+    assertThat(raw.why(3)).contains("MS_SYNC writes the range's dirty pages back");
+    assertThat(raw.why(4)).contains("MS_SYNC writes the range's dirty pages back");
+    assertThat(raw.why(5)).contains("without MS_SYNC it starts no write");
   }
 
   @Test
