@@ -42,6 +42,9 @@ public final class Classifier {
     }
     // memory in no directory, or in tmpfs for sharing: the kernel's name says so, whatever
     // sentence the mapping got (a memfd's mmap reads as a shared file mapping)
+    if (path.equals("/dev/zero") && r.perms() != null && r.perms().endsWith("p")) {
+      return RegionClass.ANON; // a private mapping of /dev/zero is anonymous memory (mmap_zero)
+    }
     if (path.startsWith("/dev/zero")
         || path.startsWith("/memfd:")
         || path.startsWith("/SYSV")

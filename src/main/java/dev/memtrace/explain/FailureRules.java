@@ -3,11 +3,14 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Memory calls that failed, read by their errno: what the kernel refused and why (man 2 mmap,
@@ -109,6 +112,129 @@ final class FailureRules {
         : -1;
   }
 
+  /**
+   * EINVAL from the mlock family (mlock(2), mm/mlock.c): mlock, mlock2 and munlock round the range
+   * to whole pages themselves, so alignment and a zero length are never the cause; only a range
+   * that wraps past the top of the address space (apply_vma_lock_flags: end < start), mlock2 flags
+   * other than MLOCK_ONFAULT, or mlockall flags that are 0, unknown, or MCL_ONFAULT alone.
+   */
+  private static Said lockEinval(Ctx c) {
+    String name = c.name();
+    String why;
+    if (name.equals("mlockall")) {
+      String flags = c.text(0);
+      why =
+          flags.equals("MCL_ONFAULT")
+              ? "MCL_ONFAULT alone, without MCL_CURRENT or MCL_FUTURE to say what to lock"
+              : flags.contains("0x")
+                  ? "its flags " + flags + " hold bits mlockall does not know"
+                  : flags.equals("0")
+                      ? "no flag"
+                      : "flags that are 0, hold unknown bits, or are MCL_ONFAULT alone";
+    } else if (name.equals("mlock2") && c.text(2) != null && c.text(2).contains("0x")) {
+      why =
+          "its flags "
+              + c.text(2)
+              + " hold bits other than MLOCK_ONFAULT, which mlock2 rejects before it looks at the"
+              + " range";
+    } else {
+      OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+      OptionalLong l = c.call instanceof Range r ? r.length() : OptionalLong.empty();
+      boolean wraps = false;
+      if (a.isPresent() && l.isPresent()) {
+        long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+        long len = Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
+        wraps = Long.compareUnsigned(lo + len, lo) < 0;
+      }
+      why =
+          wraps
+              ? "the range, rounded to whole pages, wraps past the top of the address space"
+                  + " (end < start)"
+              : "the range wraps past the top of the address space"
+                  + (name.equals("mlock2") ? ", or flags other than MLOCK_ONFAULT" : "")
+                  + " (it rounds the range to whole pages itself, so neither alignment nor a"
+                  + " zero length is refused)";
+    }
+    return Said.of(
+        name + " failed with EINVAL: " + why + "; the address space is unchanged (" + name + "(2))",
+        Basis.ARITHMETIC,
+        "returned -1 EINVAL");
+  }
+
+  /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
+  private static final java.util.Set<String> DROPPING =
+      java.util.Set.of("MADV_DONTNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT");
+
+  /**
+   * A madvise's EINVAL read from its arguments and the range (madvise(2), mm/madvise.c): an address
+   * off a page boundary is the cause whatever the advice; a zero length never is (do_madvise
+   * returns 0); else the advice did not apply to the range: MADV_REMOVE on memory with no file
+   * (madvise_remove), the dropping advice on locked or VM_PFNMAP memory and MADV_FREE on a file
+   * (madvise_dontneed_free_valid_vma, can_madv_lru_vma), MADV_POPULATE_* where the protection
+   * forbids the access, or advice the kernel was built without.
+   */
+  private static Said madviseEinval(Ctx c) {
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    String advice = c.advice().stream().findFirst().orElse(c.text(2));
+    if (a.isPresent() && a.getAsLong() % Glibc.PAGE != 0) {
+      return Said.of(
+          "madvise failed with EINVAL: the address "
+              + hex(a.getAsLong())
+              + " is not page-aligned, which do_madvise refuses whatever the advice; the"
+              + " address space is unchanged",
+          Basis.ARITHMETIC,
+          "address " + hex(a.getAsLong()));
+    }
+    Region r = a.isPresent() ? MappingRules.modelRegion(c) : null;
+    String why;
+    Basis basis = Basis.PATTERN;
+    if (advice.equals("MADV_REMOVE")) {
+      if (r != null && r.isAnonymous() && r.perms() != null && r.perms().endsWith("p")) {
+        why =
+            "MADV_REMOVE punches a hole in the file behind a shared mapping (madvise_remove), and"
+                + " the range is private anonymous memory, with no file behind it, which"
+                + " madvise_remove refuses with EINVAL";
+        basis = Basis.ARITHMETIC;
+      } else {
+        why =
+            "MADV_REMOVE punches a hole in the file behind a shared mapping (madvise_remove): a"
+                + " range with no file or a locked range is EINVAL (a private file mapping is"
+                + " EACCES)";
+      }
+    } else if (DROPPING.contains(advice)) {
+      why =
+          "the address is at a page boundary, so the kernel refused "
+              + advice
+              + " for the memory there: it refuses locked memory (mlock, mlockall)"
+              + (advice.equals("MADV_DONTNEED") ? " and" : ",")
+              + " VM_PFNMAP mappings"
+              + (advice.equals("MADV_DONTNEED")
+                  ? ""
+                  : (advice.equals("MADV_FREE") ? "," : " and") + " hugetlb mappings")
+              + (advice.equals("MADV_FREE") ? " and any range that is not anonymous memory" : "")
+              + " (madvise(2))";
+    } else if (advice.startsWith("MADV_POPULATE")) {
+      why =
+          "the range holds memory "
+              + advice
+              + " cannot fault in: a protection that forbids the access (PROT_NONE, "
+              + (advice.endsWith("WRITE") ? "a read-only range" : "a range without PROT_READ")
+              + ") or a VM_PFNMAP or VM_IO mapping (madvise(2))";
+    } else {
+      why =
+          "the address is at a page boundary, so the kernel refused "
+              + advice
+              + " itself: advice this kernel was built without (MADV_HUGEPAGE without"
+              + " transparent huge pages, MADV_MERGEABLE without KSM, MADV_HWPOISON without"
+              + " memory-failure handling), advice that does not apply to this kind of mapping,"
+              + " or a length that wraps past the top of the address space (madvise(2))";
+    }
+    return Said.of(
+        "madvise failed with EINVAL: " + why + "; the address space is unchanged",
+        basis,
+        "returned -1 EINVAL" + (r == null ? "" : ", the range holds " + r.perms()));
+  }
+
   static List<Rule> rules() {
     return List.of(
         Rule.on("injected", withBrk())
@@ -133,6 +259,12 @@ final class FailureRules {
                             + "space is unchanged",
                         Basis.ARITHMETIC,
                         "advice " + c.call.text(2) + ", returned -1 EINVAL")),
+        Rule.on("failed", "madvise")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::madviseEinval),
+        Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::lockEinval),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(

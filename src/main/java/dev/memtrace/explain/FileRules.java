@@ -9,6 +9,8 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.MapsFormat;
+import dev.memtrace.model.OpenFile;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -93,6 +95,12 @@ final class FileRules {
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+        Rule.on("io-uring-ring", "mmap")
+            .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
+            .says(FileRules::ioUringRing),
+        Rule.on("dev-zero", "mmap")
+            .when(ok(), file(), c -> "/dev/zero".equals(c.filePath()))
+            .says(FileRules::devZero),
         Rule.on("file-shared", "mmap")
             .when(ok(), file(), flag("MAP_SHARED"))
             .says(c -> fileMap(c, true)),
@@ -138,16 +146,102 @@ final class FileRules {
                       Basis.PATTERN,
                       "shmdt");
                 }),
-        Rule.on("msync", "msync")
-            .when(ok())
-            .says(
-                c ->
-                    Said.of(
-                        "writes the dirty pages of a shared file mapping back to the file ("
-                            + c.length()
-                            + " bytes)",
-                        Basis.PATTERN,
-                        "msync")));
+        Rule.on("msync", "msync").when(ok()).says(FileRules::msync));
+  }
+
+  /** MS_SYNC's value (include/uapi/asm-generic/mman-common.h: MS_ASYNC 1, MS_INVALIDATE 2). */
+  private static final long MS_SYNC = 4;
+
+  /**
+   * msync's flags as the kernel reads them, from strace's names or, with -X raw or verbose, its
+   * number (0x4, with or without strace's comment naming it).
+   */
+  private static long msyncFlags(String text) {
+    String t = text.trim();
+    if (t.startsWith("0x") || !t.isEmpty() && Character.isDigit(t.charAt(0))) {
+      String num = t.split("[ |]")[0];
+      try {
+        return num.startsWith("0x") ? Long.parseLong(num.substring(2), 16) : Long.parseLong(num);
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    long v = 0;
+    for (String name : t.split("\\|")) {
+      v |=
+          switch (name.trim()) {
+            case "MS_ASYNC" -> 1;
+            case "MS_INVALIDATE" -> 2;
+            case "MS_SYNC" -> MS_SYNC;
+            default -> 0;
+          };
+    }
+    return v;
+  }
+
+  /**
+   * What an msync did to the range, by what is mapped there (msync(2), mm/msync.c): MS_SYNC writes
+   * back a shared file mapping's range and waits (vfs_fsync_range); MS_ASYNC starts no write since
+   * Linux 2.6.19; a private mapping or anonymous memory has nothing to write, and shmem (shared
+   * anonymous memory, a memfd, /dev/shm) no disk to write to.
+   */
+  private static Said msync(Ctx c) {
+    String flags = c.text(2) == null ? "" : c.text(2);
+    boolean sync = (msyncFlags(flags) & MS_SYNC) != 0;
+    Region r = MappingRules.modelRegion(c);
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    String range =
+        c.length()
+            + " bytes "
+            + (s != null
+                ? "of " + MallocRules.the(s.tag().what()) + " made at line " + s.tag().line()
+                : r != null
+                    ? "of " + (r.isAnonymous() ? "anonymous memory" : RawText.name(r.path()))
+                    : "at " + hex(c.addr()));
+    if (r == null) {
+      return Said.of(
+          "msync ("
+              + flags
+              + ") on "
+              + range
+              + ": the model does not know what is mapped there, so whether anything was written"
+              + " back the trace does not show (the kernel writes back only shared file mappings)",
+          Basis.PATTERN,
+          "msync " + flags);
+    }
+    String path = r.path() == null ? "" : r.path();
+    boolean shared = r.perms() != null && r.perms().endsWith("s");
+    boolean shmem =
+        memoryFile(path)
+            || path.startsWith("/dev/zero")
+            || path.startsWith("/SYSV")
+            || path.startsWith("/anon_hugepage")
+            || path.startsWith("anon_inode:");
+    String said;
+    if (!shared) {
+      said =
+          ": nothing to write back: the range is private memory, whose writes never reach a file"
+              + " (msync syncs only shared file mappings, mm/msync.c); the call only checks that"
+              + " the range is mapped";
+    } else if (shmem) {
+      said =
+          ": nothing to write back: the pages are shmem, memory with no disk behind it (shared"
+              + " anonymous memory, a memfd, /dev/shm or System V segment), whose fsync does"
+              + " nothing; the other processes sharing it see the writes already";
+    } else if (sync) {
+      said =
+          ": MS_SYNC writes the range's dirty pages back to the file and waits until they are"
+              + " written (vfs_fsync_range, mm/msync.c)";
+    } else {
+      said =
+          ": without MS_SYNC it starts no write (since Linux 2.6.19, msync(2)): the kernel already tracks the"
+              + " dirty pages of a shared file mapping and writes them back in its own time, or"
+              + " at an fsync";
+    }
+    return Said.of(
+        "msync (" + flags + ") on " + range + said,
+        s != null ? Basis.ARITHMETIC : Basis.SNAPSHOT,
+        "the range holds " + r.perms() + " " + (path.isEmpty() ? "anonymous memory" : path));
   }
 
   /**
@@ -264,6 +358,115 @@ final class FileRules {
       return RawText.name(path) + " (a descriptor alias)";
     }
     return withoutDeleted(LoaderRules.shortName(path));
+  }
+
+  /**
+   * The part of an io_uring instance an mmap of its fd maps, by the offset's IORING_OFF_* constant
+   * (include/uapi/linux/io_uring.h; io_uring_mmap and io_uring_validate_mmap_request pick the
+   * memory by it): {what, short name}.
+   */
+  private static String[] ioUringPart(long offset) {
+    if (offset == 0) {
+      return new String[] {
+        "IORING_OFF_SQ_RING (offset 0): the submission queue ring, its head, tail, flags and the"
+            + " index array the program fills (with IORING_FEAT_SINGLE_MMAP the completion queue"
+            + " ring is in the same pages)",
+        "io_uring SQ ring"
+      };
+    }
+    if (offset == 0x8000000L) {
+      return new String[] {
+        "IORING_OFF_CQ_RING (offset 0x8000000): the completion queue ring, its head, tail and"
+            + " the completion entries (CQEs) the kernel posts",
+        "io_uring CQ ring"
+      };
+    }
+    if (offset == 0x10000000L) {
+      return new String[] {
+        "IORING_OFF_SQES (offset 0x10000000): the array of submission queue entries (SQEs) the"
+            + " program writes its requests into",
+        "io_uring SQEs"
+      };
+    }
+    if ((offset & 0xf8000000L) == 0x80000000L) {
+      return new String[] {
+        "IORING_OFF_PBUF_RING (offset "
+            + hex(offset)
+            + "): the ring of provided buffer group "
+            + ((offset - 0x80000000L) >>> 16)
+            + ", which the kernel allocated (IOU_PBUF_RING_MMAP)",
+        "io_uring buffer ring"
+      };
+    }
+    return new String[] {
+      "offset " + hex(offset) + ", which no IORING_OFF_* constant memtrace knows names",
+      "io_uring memory"
+    };
+  }
+
+  /**
+   * An mmap of an io_uring_setup fd: no file's pages but the ring memory the kernel allocated at
+   * io_uring_setup (io_allocate_scq_urings), shared with the program (io_uring_mmap,
+   * io_uring/memmap.c); maps names it anon_inode:[io_uring].
+   */
+  private static Said ioUringRing(Ctx c) {
+    String[] part = ioUringPart(c.offset());
+    long fd = c.fd().orElse(-1);
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of the io_uring instance behind fd "
+                + fd
+                + " (io_uring_setup's fd) at "
+                + part[0]
+                + ". These are no file's pages: io_uring_setup allocated them for the ring, and"
+                + " io_uring_mmap (io_uring/memmap.c) maps them into the process, shown as "
+                + OpenFile.IO_URING
+                + " in maps; the program and the kernel both read and write them, so requests and"
+                + " completions pass through this memory rather than through syscall arguments"
+                + (c.mapFlags().contains("MAP_POPULATE")
+                    ? "; MAP_POPULATE fills the page tables during the call"
+                    : ""),
+            Basis.ARITHMETIC,
+            "fd " + fd + " is " + OpenFile.IO_URING + ", offset " + hex(c.offset()))
+        .tag(RegionClass.SHARED_MEMORY, part[1], OpenFile.IO_URING);
+  }
+
+  /**
+   * An mmap of /dev/zero: no file's pages (mmap_zero, drivers/char/mem.c). Shared, it becomes
+   * shared anonymous memory with a shmem file of its own (shmem_zero_setup); private, anonymous
+   * memory (vma_set_anonymous) that keeps /dev/zero as its name in maps.
+   */
+  private static Said devZero(Ctx c) {
+    boolean shared = c.mapFlags().contains("MAP_SHARED");
+    String perms = MapsFormat.perms(((Mmap) c.call).prot().orElse(0), shared);
+    String head = "the program maps " + c.length() + " bytes of /dev/zero (" + c.protText() + ", ";
+    if (shared) {
+      return Said.of(
+              head
+                  + "MAP_SHARED): /dev/zero has no pages to share, so mmap_zero"
+                  + " (drivers/char/mem.c) makes this shared anonymous memory, as"
+                  + " MAP_SHARED|MAP_ANONYMOUS does (shmem_zero_setup gives it a shmem file of its"
+                  + " own, shown as /dev/zero (deleted) "
+                  + perms
+                  + " in maps): zero-filled pages that a child made by fork shares with"
+                  + " the parent; nothing written reaches /dev/zero, and a process that maps"
+                  + " /dev/zero itself gets other pages",
+              Basis.ARITHMETIC,
+              "MAP_SHARED mapping of /dev/zero")
+          .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory");
+    }
+    return Said.of(
+            head
+                + "MAP_PRIVATE): mmap_zero (drivers/char/mem.c) makes this anonymous memory"
+                + " (vma_set_anonymous), as MAP_PRIVATE|MAP_ANONYMOUS does: zero-filled pages"
+                + " on first touch, copied on write, no page cache behind them and no end of file"
+                + " to fault at; maps still names /dev/zero ("
+                + perms
+                + "), since the mapping keeps the file",
+            Basis.ARITHMETIC,
+            "MAP_PRIVATE mapping of /dev/zero")
+        .tag(RegionClass.ANON, "private /dev/zero mapping", "/dev/zero");
   }
 
   private static Said fileMap(Ctx c, boolean shared) {

@@ -639,28 +639,118 @@ final class MappingRules {
                         "mremap flags " + c.text(3))),
         Rule.on("mlock", "mlock", "mlock2", "munlock", "mlockall", "munlockall")
             .when(ok())
-            .says(
-                c ->
-                    Said.of(
-                        c.name().startsWith("munlock")
-                            ? "lets the kernel page the locked memory out again"
-                            : "locks pages in RAM (faulted in now, never swapped out)",
-                        Basis.PATTERN,
-                        c.name())));
+            .says(MappingRules::lock));
   }
 
   /**
-   * MADV_WILLNEED reads ahead only what has a copy elsewhere: a file mapping's pages into the page
-   * cache (vfs_fadvise POSIX_FADV_WILLNEED), anonymous pages from swap (madvise_willneed in
-   * mm/madvise.c walks the page tables for swap entries). On private anonymous memory it allocates
-   * nothing: pages never touched stay unbacked until their first touch.
+   * What a successful mlock, mlock2, munlock, mlockall or munlockall did, read from its arguments
+   * (mlock(2), mm/mlock.c): mlock faults the range in now (__mm_populate); mlock2's MLOCK_ONFAULT
+   * and mlockall's MCL_ONFAULT lock each page only as it is first touched (VM_LOCKONFAULT);
+   * MCL_FUTURE locks what is mapped later (mm->def_flags), not what is mapped now.
+   */
+  private static Said lock(Ctx c) {
+    String name = c.name();
+    if (name.equals("munlockall")) {
+      return Said.of(
+          "unlocks every mapping of the process, and ends mlockall(MCL_FUTURE) if it was in force:"
+              + " mappings made from now on are not locked; the kernel may page all of it out"
+              + " again (munlockall(2))",
+          Basis.ARITHMETIC,
+          "munlockall");
+    }
+    if (name.equals("mlockall")) {
+      String flags = c.text(0);
+      Set<String> f = Set.of(flags.split("\\|"));
+      boolean onFault = f.contains("MCL_ONFAULT");
+      List<String> parts = new ArrayList<>();
+      if (f.contains("MCL_CURRENT")) {
+        parts.add(
+            "locks every mapping the process has now"
+                + (onFault
+                    ? ", each page as it is first touched (MCL_ONFAULT): nothing is faulted in by"
+                        + " this call"
+                    : " and faults all of it in now, so it stays in RAM, never swapped out"));
+      }
+      if (f.contains("MCL_FUTURE")) {
+        parts.add(
+            (parts.isEmpty() ? "locks no mapping the process has now, only " : "and ")
+                + "every mapping made from now on (mmap, brk, stack growth: mm->def_flags gets"
+                + " VM_LOCKED), "
+                + (onFault
+                    ? "each page as it is first touched (MCL_ONFAULT)"
+                    : "each faulted in whole as it is made")
+                + ", until munlockall");
+      }
+      return parts.isEmpty()
+          ? null
+          : Said.of(String.join(" ", parts) + " (mlockall(2))", Basis.ARITHMETIC, "flags " + flags);
+    }
+    long addr = c.addr();
+    long len = c.length();
+    long lo = Glibc.alignDown(addr, Glibc.PAGE);
+    // the syscall rounds: len = PAGE_ALIGN(len + offset_in_page(start)), which may wrap to 0
+    long bytes = Glibc.alignUp(len + (addr - lo), Glibc.PAGE);
+    if (bytes == 0) {
+      return Said.of(
+          "no page is "
+              + (name.equals("munlock") ? "unlocked" : "locked")
+              + ": the length"
+              + (len == 0
+                  ? " is 0"
+                  : ", " + Long.toUnsignedString(len) + ", rounded up to whole pages wraps to 0")
+              + ", and the kernel returns 0 at once ("
+              + name
+              + "(2))",
+          Basis.ARITHMETIC,
+          "length " + Long.toUnsignedString(len));
+    }
+    TagMap.Span s = c.sp.tags.at(addr);
+    String what = bytes + " bytes" + (s == null ? " at " + hex(lo) : over(c));
+    if (name.equals("munlock")) {
+      return Said.of(
+          "unlocks " + what + ": the kernel may page them out again (munlock(2))",
+          Basis.ARITHMETIC,
+          "munlock of " + bytes + " bytes");
+    }
+    boolean onFault = name.equals("mlock2") && c.text(2).contains("MLOCK_ONFAULT");
+    return Said.of(
+        "locks "
+            + what
+            + (bytes != len ? " (the range widened to whole pages)" : "")
+            + " until munlock, munmap or exit"
+            + (onFault
+                ? ", on fault (MLOCK_ONFAULT): the pages already present are locked now and each"
+                    + " other page as it is first touched; nothing is faulted in by this call"
+                : ": the kernel faults every page of it in now (__mm_populate) and keeps it in"
+                    + " RAM, never swapped out")
+            + " ("
+            + name
+            + "(2))",
+        Basis.ARITHMETIC,
+        name + " of " + bytes + " bytes" + (onFault ? ", MLOCK_ONFAULT" : ""));
+  }
+
+  /**
+   * MADV_WILLNEED by what the range holds (madvise_willneed, mm/madvise.c): a file's pages are read
+   * into the page cache (vfs_fadvise POSIX_FADV_WILLNEED), not mapped; in private anonymous memory
+   * only pages that were swapped out are read back, and untouched ones are not allocated.
    */
   private static String willneed(Ctx c) {
     Region r = modelRegion(c);
-    if (r != null && r.isAnonymous()) {
-      return "it will be used soon; on anonymous memory the kernel only reads pages that were "
-          + "swapped out back in (madvise_willneed, mm/madvise.c): it allocates nothing, and "
-          + "pages never touched stay unbacked until their first touch faults them in";
+    if (r != null && r.isAnonymous() && r.perms() != null && r.perms().endsWith("p")) {
+      return "anonymous memory has no file to read ahead: the kernel only starts reading back"
+          + " pages of the range that were swapped out (madvise_willneed), and pages never"
+          + " touched stay unallocated until first touched";
+    }
+    String path = r == null || r.path() == null ? "" : r.path();
+    if (path.startsWith("/")
+        && !path.startsWith("/dev/zero")
+        && !path.startsWith("/memfd:")
+        && !path.startsWith("/dev/shm/")
+        && !path.startsWith("/SYSV")) {
+      return "start reading the range's file pages into the page cache now (madvise_willneed:"
+          + " vfs_fadvise POSIX_FADV_WILLNEED), without mapping them: a first touch then finds"
+          + " them in memory";
     }
     return ADVICE.get("MADV_WILLNEED");
   }

@@ -153,6 +153,13 @@ final class Space {
   boolean tlsInstalled;
 
   /**
+   * The lines of successful madvise(MADV_WIPEONFORK) calls in this space, for the fork sentence: a
+   * child gets those ranges zero-filled (dup_mmap), not copy-on-write. Cleared by MADV_KEEPONFORK,
+   * which may have undone them.
+   */
+  final List<Integer> wipeOnFork = new ArrayList<>();
+
+  /**
    * The main thread's TLS block was found at the start of [heap]: a static glibc binary, whose
    * startup (__libc_setup_tls) took it from the break, with no ld.so in the process.
    */

@@ -84,6 +84,13 @@ final class Specials {
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
       case "personality" -> personality(c);
+      case "madvise" -> {
+        if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
+          c.sp.wipeOnFork.add(c.line());
+        } else if (c.ok() && c.advice().contains("MADV_KEEPONFORK")) {
+          c.sp.wipeOnFork.clear();
+        }
+      }
       default -> {
         // not special
       }
@@ -412,7 +419,9 @@ final class Specials {
         "fork: child "
             + child
             + " gets a copy of the address space (but for "
-            + "ranges marked MADV_DONTFORK); private pages are shared copy-on-write until either "
+            + "ranges marked MADV_DONTFORK"
+            + wipedInChild(c.sp)
+            + "); private pages are shared copy-on-write until either "
             + "side writes";
     if (!shared.isEmpty()) {
       text +=
@@ -433,6 +442,24 @@ final class Specials {
     p.why.add(
         new Explanation(
             "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + child)));
+  }
+
+  /**
+   * The MADV_WIPEONFORK ranges the trace showed marked, which dup_mmap gives a child empty (its
+   * reads see zeros), not a copy: said only where such a madvise came, with its lines.
+   */
+  private static String wipedInChild(Space sp) {
+    if (sp.wipeOnFork.isEmpty()) {
+      return "";
+    }
+    List<Integer> lines = sp.wipeOnFork;
+    return "; what was marked MADV_WIPEONFORK at line"
+        + (lines.size() > 1 ? "s " : " ")
+        + String.join(
+            ", ",
+            lines.subList(0, Math.min(4, lines.size())).stream().map(String::valueOf).toList())
+        + (lines.size() > 4 ? ", …" : "")
+        + ", if still mapped, the child gets zero-filled instead";
   }
 
   private static void tls(Ctx c, Pending p) {

@@ -89,6 +89,16 @@ final class FileCalls {
                   : name == null ? OpenFile.UNNAMED_MEMFD : "/memfd:" + name + MapsFormat.DELETED;
           return put(t, (int) a.returned(), path, m.newKey(), (flags & MFD_CLOEXEC) != 0);
         });
+    // io_uring_setup's fd: io_uring_install_fd opens it O_RDWR | O_CLOEXEC, whatever the flags
+    h.put(
+        "io_uring_setup",
+        (m, t, e, a) ->
+            put(
+                t,
+                (int) a.returned(),
+                a.resultPath() != null ? a.resultPath() : OpenFile.IO_URING,
+                m.newKey(),
+                true));
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
       h.put(
           anon.getKey(),

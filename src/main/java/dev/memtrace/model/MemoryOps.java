@@ -97,9 +97,14 @@ public final class MemoryOps {
     if (anonymous && shared) {
       b = Backing.sharedMemory("/dev/zero (deleted)", shmKey);
       pgoff = 0;
-    } else if (anonymous || (!shared && "/dev/zero".equals(b.path()))) {
-      b = Backing.ANONYMOUS; // a private /dev/zero mapping is made anonymous (mmap_zero)
+    } else if (anonymous) {
+      b = Backing.ANONYMOUS;
       pgoff = result;
+    } else if (shared && "/dev/zero".equals(b.path())) {
+      // mmap_zero: shmem_zero_setup gives a shared mapping of /dev/zero a shmem file of its own,
+      // named dev/zero, as MAP_SHARED|MAP_ANONYMOUS gets; a private one keeps /dev/zero as its
+      // file (vma_set_anonymous only drops its vm_ops), so maps names /dev/zero for it
+      b = Backing.sharedMemory("/dev/zero (deleted)", shmKey);
     }
     if ((flags & MAP_HUGETLB) != 0 && anonymous) {
       b = new Backing(Backing.Kind.SPECIAL, "/anon_hugepage (deleted)", Backing.NO_DEV, 0, shmKey);
@@ -282,6 +287,11 @@ public final class MemoryOps {
 
   /** A successful mlock/mlock2 ({@code on}) or munlock: VM_LOCKED set or cleared (it may split). */
   public static Outcome lock(AddressSpace s, long addr, long len, boolean on) {
+    if (pageUp(len + (addr - LinuxFlags.pageDown(addr))) == 0) {
+      // mlock and munlock take PAGE_ALIGN(len + offset_in_page(start)): when that wraps to 0
+      // (a length of 0, or of 2^64 - 1), apply_vma_lock_flags returns 0 at once, nothing locked
+      return Outcome.NONE;
+    }
     Outcome refused = impossible(s, on ? "mlock" : "munlock", addr, len);
     if (refused != null) {
       return refused;

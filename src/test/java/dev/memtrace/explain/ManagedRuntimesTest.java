@@ -34,7 +34,7 @@ class ManagedRuntimesTest {
         .startsWith("MADV_WILLNEED on 1048576 bytes")
         .doesNotContain("read the range ahead")
         .contains("swapped out")
-        .contains("allocates nothing");
+        .contains("pages never touched stay unallocated until first touched");
   }
 
   @Test
