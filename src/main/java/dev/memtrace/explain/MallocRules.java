@@ -770,7 +770,17 @@ final class MallocRules {
                       + c.sp.mmapThreshold
                       + (c.sp.thresholdFloor() ? FLOOR : "")
                       + ", and the lines below take it so"
-                  : "glibc's mmap threshold does not move either way"),
+                  : c.sp.topPadLowered > 0
+                      ? "glibc's mmap threshold does not move either way: top_pad is lowered in"
+                          + " this process (line "
+                          + c.sp.topPadLowered
+                          + "), and what lowered it, mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, also"
+                          + " turned the dynamic threshold off (do_set_top_pad sets"
+                          + " mp_.no_dyn_threshold): the threshold stays "
+                          + (c.sp.thresholdFloor()
+                              ? "where it was"
+                              : String.valueOf(c.sp.mmapThreshold))
+                      : "glibc's mmap threshold does not move either way"),
           Basis.PATTERN,
           t.steps());
     }

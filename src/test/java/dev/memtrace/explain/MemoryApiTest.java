@@ -279,7 +279,9 @@ class MemoryApiTest {
     assertThat(out.why(5))
         .startsWith("fits realloc of an mmapped malloc chunk (mremap_chunk): grows")
         .contains("realloc(p, n) for n from 26210281 to 26214376")
-        .contains("A program that mapped the memory itself resizes it with the same mremap")
+        .contains(
+            "A program that mapped the memory itself, a cache or an arena of its own, resizes it"
+                + " with the same mremap")
         .endsWith("(inferred from the pattern)");
   }
 
