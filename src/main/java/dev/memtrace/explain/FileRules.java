@@ -506,14 +506,20 @@ final class FileRules {
                         : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                             + "the file never sees writes")
                 + ")"
-                + (c.mapFlags().contains("MAP_POPULATE")
-                    ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead of "
-                        + "on first touch (mm_populate reads the file ahead and fills the page "
-                        + "tables; mmap does not fail if it cannot)"
-                    : memoryFile(path)
-                        ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
-                            + "found in, or added zero-filled to, its page cache on first touch"
-                        : ". Pages are read in on first touch")
+                + (c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
+                    ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
+                        + " kernel faults the pages in during the call instead of on first touch"
+                        + " (mm_populate finds each in the file's page cache or adds it"
+                        + " zero-filled, and fills the page tables; mmap does not fail if it"
+                        + " cannot)"
+                    : c.mapFlags().contains("MAP_POPULATE")
+                        ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
+                            + " of on first touch (mm_populate reads the file ahead and fills the"
+                            + " page tables; mmap does not fail if it cannot)"
+                        : memoryFile(path)
+                            ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
+                                + "found in, or added zero-filled to, its page cache on first touch"
+                            : ". Pages are read in on first touch")
                 + "; a page wholly beyond the end of the file raises SIGBUS"
                 + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,

@@ -222,4 +222,23 @@ class KernelFeaturesTest {
         .doesNotContain("read the range ahead");
     assertThat(out.why(5)).contains("file pages into the page cache");
   }
+
+  /**
+   * MAP_POPULATE on a memfd: mm_populate has no disk to read ahead from; shmem finds each page in
+   * the file's page cache or adds it zero-filled (shmem_fault). It read "reads the file ahead".
+   */
+  @Test
+  void populateOnAMemfdReadsNoDisk() {
+    Run.Out out =
+        Run.explain(
+            """
+            7001 10:00:00.000001 memfd_create("buf", MFD_CLOEXEC) = 3 <0.000020>
+            7001 10:00:00.000002 ftruncate(3, 65536) = 0 <0.000010>
+            7001 10:00:00.000003 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_POPULATE, 3, 0) = 0x7f0000000000 <0.000030>
+            """);
+    assertThat(out.why(3))
+        .contains("The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE")
+        .contains("finds each in the file's page cache or adds it zero-filled")
+        .doesNotContain("reads the file ahead");
+  }
 }
