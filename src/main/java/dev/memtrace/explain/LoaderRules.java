@@ -58,6 +58,12 @@ final class LoaderRules {
         Rule.on("ldso-brk-query", "brk")
             .when(addrIs(0), c -> c.sp.startBrk < 0 && !c.sp.tpBeforeBrk)
             .frames("_dl_sysdep_start")
+            .effect(
+                (c, before) -> {
+                  if (c.sp.midway && !c.byLdso() && !c.staticProgram()) {
+                    c.sp.breakMetMidway = true; // malloc-brk-first hedges the growth after it
+                  }
+                })
             .says(
                 c ->
                     c.staticProgram()

@@ -558,6 +558,28 @@ final class MallocRules {
             : "The first request needed more than the usual 0x21000: the first chunk was up to "
                 + maxNb
                 + " bytes (growth − top_pad 131072 − MINSIZE 32)";
+    if (c.sp.breakMetMidway) {
+      // strace -p, or -e trace= without execve: the brk(0) before was the first the trace shows,
+      // not necessarily the process's first (see ldso-brk-query), so [heap] may be older
+      return Said.of(
+              "the break moves up by "
+                  + inc
+                  + " = "
+                  + hex(inc)
+                  + " bytes from "
+                  + hex(c.sp.startBrk)
+                  + ", where the first brk(0) the trace shows found it: this fits [heap] appearing"
+                  + " as malloc's main arena first grows. "
+                  + why
+                  + ". The trace does not show this process start, so [heap] may already have"
+                  + " held memory below "
+                  + hex(c.sp.startBrk)
+                  + ", and this may be a later growth",
+              Basis.PATTERN,
+              hex(c.addr()) + " - " + hex(c.sp.startBrk) + " = " + hex(inc),
+              tc.steps())
+          .tag(RegionClass.HEAP, "[heap]");
+    }
     return Said.of(
             "[heap] appears: malloc's main arena moves the break up by "
                 + inc

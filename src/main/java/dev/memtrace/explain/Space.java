@@ -320,6 +320,12 @@ final class Space {
    */
   boolean zgcMultiMapped;
 
+  /**
+   * The first brk(0) was met midway (strace -p, or -e trace= without execve) with no -k stack in
+   * ld.so: the break it found need not be where [heap] starts.
+   */
+  boolean breakMetMidway;
+
   /** The JVM options the trace showed this space's program given (read only when it is a JVM). */
   final JvmOptions jvmOptions;
 
@@ -355,6 +361,7 @@ final class Space {
     this.execSeen = from.execSeen;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
+    this.breakMetMidway = from.breakMetMidway;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
     this.topPadLowered = from.topPadLowered;

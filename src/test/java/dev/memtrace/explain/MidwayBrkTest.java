@@ -25,6 +25,13 @@ class MidwayBrkTest {
         .contains("glibc's sbrk asking for the break the first time")
         .doesNotContain("fresh address space")
         .doesNotContain("will start at");
+    // nor is the growth after it [heap]'s first for certain
+    assertThat(out.why(2))
+        .startsWith(
+            "the break moves up by 135168 = 0x21000 bytes from 0x5634cbf95000, where the first"
+                + " brk(0) the trace shows found it: this fits [heap] appearing")
+        .contains("[heap] may already have held memory below 0x5634cbf95000")
+        .doesNotContain("[heap] appears");
   }
 
   @Test
@@ -36,10 +43,12 @@ class MidwayBrkTest {
             13914 brk(NULL)                         = 0x55c0ff7c1000
              > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_catch_error+0x77c7) [0x1fc47]
              > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_catch_error+0x1e7f) [0x1a2ff]
+            13914 brk(0x55c0ff7e2000)               = 0x55c0ff7e2000
             """);
     assertThat(out.why(1))
         .startsWith("the first brk(0) of a fresh address space: ld.so learns the initial")
         .doesNotContain("may instead");
+    assertThat(out.why(4)).startsWith("[heap] appears: malloc's main arena moves the break up");
   }
 
   @Test
