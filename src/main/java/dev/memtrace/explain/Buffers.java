@@ -373,8 +373,8 @@ final class Buffers {
         count == 131072 && COREUTILS.contains(prog) ? ", coreutils' IO_BUFSIZE of 128 KiB" : "";
     String text;
     List<String> evidence;
-    long nMin = size - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
-    long nMax = size - 16 - Glibc.SIZE_SZ;
+    long nMin = Glibc.smallestMmappedRequest(size);
+    long nMax = Glibc.largestMmappedRequest(size);
     if (isAligned && !coreutils && addr.isEmpty()) {
       // only the length matched aligned_alloc's arithmetic: a plain malloc'd buffer the read fills
       // from part way in maps the same size (diff's slurp reallocs its 4096-byte buffer to the

@@ -116,6 +116,20 @@ public final class Glibc {
             + Long.toHexString(inc));
   }
 
+  /**
+   * The smallest malloc(n) whose chunk gets a mapping of its own of {@code len} bytes:
+   * sysmalloc_mmap maps ALIGN_UP(nb + 8, 4096), so nb > len - 4096, and request2size(n) = (n + 23)
+   * & ~15.
+   */
+  public static long smallestMmappedRequest(long len) {
+    return len - PAGE - SIZE_SZ - MALLOC_ALIGN_MASK;
+  }
+
+  /** The largest malloc(n) whose chunk's own mapping is {@code len} bytes: nb = len - 16. */
+  public static long largestMmappedRequest(long len) {
+    return len - 16 - SIZE_SZ;
+  }
+
   /** The largest chunk (nb) whose first brk growth is still {@code inc}: nb + 131104 fits. */
   public static long largestChunkForGrowth(long inc) {
     return inc - TOP_PAD - MINSIZE;

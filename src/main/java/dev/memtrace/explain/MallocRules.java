@@ -1006,8 +1006,8 @@ final class MallocRules {
                 + newLen
                 + " bytes"
                 + (moved ? ", moving it to " + hex(c.result()) : " in place");
-    long nMin = newLen - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
-    long nMax = newLen - 16 - Glibc.SIZE_SZ;
+    long nMin = Glibc.smallestMmappedRequest(newLen);
+    long nMax = Glibc.largestMmappedRequest(newLen);
     return Said.of(
             (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
@@ -1106,8 +1106,8 @@ final class MallocRules {
     long len = c.length();
     long nbMin = len - Glibc.PAGE;
     long nbMax = len - 16;
-    long nMin = nbMin - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK;
-    long nMax = nbMax - Glibc.SIZE_SZ;
+    long nMin = Glibc.smallestMmappedRequest(len);
+    long nMax = Glibc.largestMmappedRequest(len);
     long threshold = c.sp.mmapThreshold;
     String heap =
         c.sp.startBrk >= 0

@@ -142,9 +142,9 @@ final class MappingRules {
             "an anonymous PROT_READ|PROT_WRITE mapping of "
                 + len
                 + " bytes: its shape fits glibc malloc's mmap path (malloc(n) for n from "
-                + (len - Glibc.PAGE - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK)
+                + Glibc.smallestMmappedRequest(len)
                 + " to "
-                + (len - 16 - Glibc.SIZE_SZ)
+                + Glibc.largestMmappedRequest(len)
                 + "), but this is a Mono process, whose SGen collector maps memory of this "
                 + "shape itself with mono_valloc: a large object gets pages of its own "
                 + "(sgen_los_alloc_large_inner maps ALIGN_UP(its size + the LOSObject header, "
