@@ -434,6 +434,34 @@ public final class LinuxFlags {
 
   public static final long GRND_NONBLOCK = 1;
 
+  /** msync(2)'s flags (include/uapi/asm-generic/mman-common.h). */
+  public static final long MS_SYNC = 4;
+
+  public static final FlagTable MSYNC =
+      FlagTable.of("msync", "MS_ASYNC", 1, "MS_INVALIDATE", 2, "MS_SYNC", MS_SYNC);
+
+  /** mlock2(2)'s flags. */
+  public static final long MLOCK_ONFAULT = 1;
+
+  public static final FlagTable MLOCK2 = FlagTable.of("mlock2", "MLOCK_ONFAULT", MLOCK_ONFAULT);
+
+  /** mlockall(2)'s flags. */
+  public static final long MCL_CURRENT = 1;
+
+  public static final long MCL_FUTURE = 2;
+
+  public static final long MCL_ONFAULT = 4;
+
+  public static final FlagTable MLOCKALL =
+      FlagTable.of(
+          "mlockall",
+          "MCL_CURRENT",
+          MCL_CURRENT,
+          "MCL_FUTURE",
+          MCL_FUTURE,
+          "MCL_ONFAULT",
+          MCL_ONFAULT);
+
   /** getrandom(2)'s flags. */
   public static final FlagTable GRND =
       FlagTable.of("grnd", "GRND_NONBLOCK", GRND_NONBLOCK, "GRND_RANDOM", 2, "GRND_INSECURE", 4);

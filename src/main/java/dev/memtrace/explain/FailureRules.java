@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static dev.memtrace.explain.Ctx.hex;
 
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
@@ -121,17 +122,23 @@ final class FailureRules {
   private static Said lockEinval(Ctx c) {
     String name = c.name();
     String why;
-    if (name.equals("mlockall")) {
+    long known = LinuxFlags.MCL_CURRENT | LinuxFlags.MCL_FUTURE | LinuxFlags.MCL_ONFAULT;
+    OptionalLong all = name.equals("mlockall") ? c.call.flags(0, LinuxFlags.MLOCKALL) : null;
+    OptionalLong two = name.equals("mlock2") ? c.call.flags(2, LinuxFlags.MLOCK2) : null;
+    if (all != null) {
       String flags = c.text(0);
+      long f = all.orElse(-1);
       why =
-          flags.equals("MCL_ONFAULT")
+          f == LinuxFlags.MCL_ONFAULT
               ? "MCL_ONFAULT alone, without MCL_CURRENT or MCL_FUTURE to say what to lock"
-              : flags.contains("0x")
+              : all.isPresent() && (f & ~known) != 0
                   ? "its flags " + flags + " hold bits mlockall does not know"
-                  : flags.equals("0")
+                  : f == 0
                       ? "no flag"
                       : "flags that are 0, hold unknown bits, or are MCL_ONFAULT alone";
-    } else if (name.equals("mlock2") && c.text(2) != null && c.text(2).contains("0x")) {
+    } else if (two != null
+        && two.isPresent()
+        && (two.getAsLong() & ~LinuxFlags.MLOCK_ONFAULT) != 0) {
       why =
           "its flags "
               + c.text(2)

@@ -7,6 +7,7 @@ import dev.memtrace.decode.ArgText;
 import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Msync;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.OpenFile;
@@ -149,36 +150,6 @@ final class FileRules {
         Rule.on("msync", "msync").when(ok()).says(FileRules::msync));
   }
 
-  /** MS_SYNC's value (include/uapi/asm-generic/mman-common.h: MS_ASYNC 1, MS_INVALIDATE 2). */
-  private static final long MS_SYNC = 4;
-
-  /**
-   * msync's flags as the kernel reads them, from strace's names or, with -X raw or verbose, its
-   * number (0x4, with or without strace's comment naming it).
-   */
-  private static long msyncFlags(String text) {
-    String t = text.trim();
-    if (t.startsWith("0x") || !t.isEmpty() && Character.isDigit(t.charAt(0))) {
-      String num = t.split("[ |]")[0];
-      try {
-        return num.startsWith("0x") ? Long.parseLong(num.substring(2), 16) : Long.parseLong(num);
-      } catch (NumberFormatException e) {
-        return 0;
-      }
-    }
-    long v = 0;
-    for (String name : t.split("\\|")) {
-      v |=
-          switch (name.trim()) {
-            case "MS_ASYNC" -> 1;
-            case "MS_INVALIDATE" -> 2;
-            case "MS_SYNC" -> MS_SYNC;
-            default -> 0;
-          };
-    }
-    return v;
-  }
-
   /**
    * What an msync did to the range, by what is mapped there (msync(2), mm/msync.c): MS_SYNC writes
    * back a shared file mapping's range and waits (vfs_fsync_range); MS_ASYNC starts no write since
@@ -187,7 +158,7 @@ final class FileRules {
    */
   private static Said msync(Ctx c) {
     String flags = c.text(2) == null ? "" : c.text(2);
-    boolean sync = (msyncFlags(flags) & MS_SYNC) != 0;
+    boolean sync = (((Msync) c.call).flags().orElse(0) & LinuxFlags.MS_SYNC) != 0;
     Region r = MappingRules.modelRegion(c);
     TagMap.Span s = c.sp.tags.at(c.addr());
     String range =

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
@@ -660,10 +661,10 @@ final class MappingRules {
     }
     if (name.equals("mlockall")) {
       String flags = c.text(0);
-      Set<String> f = Set.of(flags.split("\\|"));
-      boolean onFault = f.contains("MCL_ONFAULT");
+      long f = c.call.flags(0, LinuxFlags.MLOCKALL).orElse(0);
+      boolean onFault = (f & LinuxFlags.MCL_ONFAULT) != 0;
       List<String> parts = new ArrayList<>();
-      if (f.contains("MCL_CURRENT")) {
+      if ((f & LinuxFlags.MCL_CURRENT) != 0) {
         parts.add(
             "locks every mapping the process has now"
                 + (onFault
@@ -671,7 +672,7 @@ final class MappingRules {
                         + " this call"
                     : " and faults all of it in now, so it stays in RAM, never swapped out"));
       }
-      if (f.contains("MCL_FUTURE")) {
+      if ((f & LinuxFlags.MCL_FUTURE) != 0) {
         parts.add(
             (parts.isEmpty() ? "locks no mapping the process has now, only " : "and ")
                 + "every mapping made from now on (mmap, brk, stack growth: mm->def_flags gets"
@@ -712,7 +713,9 @@ final class MappingRules {
           Basis.ARITHMETIC,
           "munlock of " + bytes + " bytes");
     }
-    boolean onFault = name.equals("mlock2") && c.text(2).contains("MLOCK_ONFAULT");
+    boolean onFault =
+        name.equals("mlock2")
+            && (c.call.flags(2, LinuxFlags.MLOCK2).orElse(0) & LinuxFlags.MLOCK_ONFAULT) != 0;
     return Said.of(
         "locks "
             + what
