@@ -276,7 +276,7 @@ final class FileRules {
   }
 
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
-  private static boolean memoryFile(String path) {
+  static boolean memoryFile(String path) {
     return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));
   }
 

@@ -747,9 +747,8 @@ final class MappingRules {
     }
     String path = r == null || r.path() == null ? "" : r.path();
     if (path.startsWith("/")
+        && !FileRules.memoryFile(path)
         && !path.startsWith("/dev/zero")
-        && !path.startsWith("/memfd:")
-        && !path.startsWith("/dev/shm/")
         && !path.startsWith("/SYSV")) {
       return "start reading the range's file pages into the page cache now (madvise_willneed:"
           + " vfs_fadvise POSIX_FADV_WILLNEED), without mapping them: a first touch then finds"
