@@ -182,12 +182,7 @@ final class FileRules {
     }
     String path = r.path() == null ? "" : r.path();
     boolean shared = r.perms() != null && r.perms().endsWith("s");
-    boolean shmem =
-        memoryFile(path)
-            || path.startsWith("/dev/zero")
-            || path.startsWith("/SYSV")
-            || path.startsWith("/anon_hugepage")
-            || path.startsWith("anon_inode:");
+    boolean shmem = shmem(path);
     String said;
     if (!shared) {
       said =
@@ -273,6 +268,18 @@ final class FileRules {
           + " the view (with mremap, where the build has it) as the file grows";
     }
     return "";
+  }
+
+  /**
+   * Memory with no disk behind it, as maps names it: a memfd, /dev/shm, shared anonymous memory
+   * (/dev/zero), a System V segment, hugetlb memory, or an anon_inode (io_uring's rings).
+   */
+  static boolean shmem(String path) {
+    return memoryFile(path)
+        || path.startsWith("/dev/zero")
+        || path.startsWith("/SYSV")
+        || path.startsWith("/anon_hugepage")
+        || path.startsWith("anon_inode:");
   }
 
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */

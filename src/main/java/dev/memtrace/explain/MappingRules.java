@@ -746,10 +746,7 @@ final class MappingRules {
           + " touched stay unallocated until first touched";
     }
     String path = r == null || r.path() == null ? "" : r.path();
-    if (path.startsWith("/")
-        && !FileRules.memoryFile(path)
-        && !path.startsWith("/dev/zero")
-        && !path.startsWith("/SYSV")) {
+    if (path.startsWith("/") && !FileRules.shmem(path)) {
       return "start reading the range's file pages into the page cache now (madvise_willneed:"
           + " vfs_fadvise POSIX_FADV_WILLNEED), without mapping them: a first touch then finds"
           + " them in memory";
