@@ -9,6 +9,10 @@
 # machine), lines/s, the ratio of the median wall time to grep's, and the peak RSS. Then the fixed
 # start-up cost: analyze of a 1-line log, STARTS runs per candidate, interleaved.
 #
+# The rows copy.FORMAT time `cat OUTPUT > FILE` of the first candidate's output in that format,
+# once a round: what writing those bytes to a file costs on this machine with no work at all
+# behind them, a floor under any analyze that writes them (printed with the output's size).
+#
 # A candidate is a launcher (bin/memtrace of a checkout), or a jar: a jar runs through a copy of a
 # launcher (LAUNCHER, default this checkout's bin/memtrace) beside a copy of the jar, so it gets
 # the launcher's JVM options and class data sharing archive; JAR,LAUNCHER names both.
@@ -52,6 +56,10 @@ for r in $(seq "$ROUNDS"); do
   for i in "${!launchers[@]}"; do
     for f in $FORMATS; do
       timed "${names[$i]}.$f" "${launchers[$i]}" analyze --format "$f" "$log"
+      if (( i == 0 )); then
+        mv "$work/output" "$work/output.$f"
+        timed "copy.$f" cat "$work/output.$f"
+      fi
     done
   done
   echo "round $r of $ROUNDS done; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -79,10 +87,16 @@ row() {
     "$(awk '{printf "%s%s", sep, $1; sep=" "}' "$work/$key")"
 }
 row grep
+for f in $FORMATS; do
+  row "copy.$f"
+done
 for name in "${names[@]}"; do
   for f in $FORMATS; do
     row "$name.$f"
   done
+done
+for f in $FORMATS; do
+  echo "copy.$f: cat of the $f output ($(stat -c %s "$work/output.$f") bytes) to a file"
 done
 for name in "${names[@]}"; do
   printf '%-16s %9.3f %9.2f %12s %9s %9s  %s\n' "$name.start" "$(median 1 "$work/$name.start")" \
