@@ -202,8 +202,12 @@ public final class ArgText {
         case 'v' -> b.write(0x0b);
         case 'f' -> b.write('\f');
         case 'x' -> {
-          int end = Math.min(i + 3, t.length());
-          b.write(Integer.parseInt(t.substring(i + 1, end), 16));
+          // strace writes two hex digits; a damaged log may have fewer, or none (then "x" alone)
+          int end = i + 1;
+          while (end < t.length() && end < i + 3 && hexDigit(t.charAt(end))) {
+            end++;
+          }
+          b.write(end == i + 1 ? 'x' : Integer.parseInt(t.substring(i + 1, end), 16));
           i = end - 1;
         }
         default -> {
@@ -225,5 +229,9 @@ public final class ArgText {
     }
     String bytes = b.toString(StandardCharsets.ISO_8859_1); // one char per byte, as log text
     return cut ? bytes + CUT : bytes;
+  }
+
+  private static boolean hexDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

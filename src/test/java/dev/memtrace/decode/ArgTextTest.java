@@ -54,6 +54,14 @@ class ArgTextTest {
     assertThat(ArgText.unquote("\"a...\"")).isEqualTo("a...");
   }
 
+  /** -x escapes as strace writes them, and as a damaged log may hold them: one digit, or none. */
+  @Test
+  void hexEscapesOfADamagedLogDecodeAsFarAsTheyGo() {
+    assertThat(ArgText.unquote("\"\\x2f\\x65tc\"")).isEqualTo("/etc");
+    assertThat(ArgText.unquote("\"\\x6\u00e3\\x7\"")).isEqualTo("\u0006\u00e3\u0007");
+    assertThat(ArgText.unquote("\"a\\xg\\x\"")).isEqualTo("axgx");
+  }
+
   @Test
   void decorationsStringsFieldsAndItems() {
     assertThat(ArgText.decoration("3</dev/null<char 1:3>>")).isEqualTo("/dev/null");
