@@ -129,6 +129,13 @@ final class ReportData implements AutoCloseable {
     /** The regions its events gave a class, or it copied. */
     final List<Region> classed = new ArrayList<>();
 
+    /**
+     * Each region's class label as its bytes were added to the totals: they leave under the same
+     * one, though the learnt class of a region of that value may have changed since (another space
+     * holding a copy of it learnt another).
+     */
+    final Map<Region, String> counted = new HashMap<>();
+
     Live(int number, int owner, SpaceState state) {
       this.number = number;
       this.owner = owner;
@@ -235,7 +242,7 @@ final class ReportData implements AutoCloseable {
         live.put(space, l);
         initial = new ArrayList<>(state.regions());
         for (Region r : initial) {
-          totals.add(classes.label(r), r);
+          count(l, r);
         }
         l.classed.addAll(initial);
       }
@@ -246,10 +253,10 @@ final class ReportData implements AutoCloseable {
       all.addAll(changes);
       SpaceState.Delta d = l.state.apply(all);
       for (Region r : d.removed()) {
-        totals.remove(classes.label(r), r);
+        totals.remove(uncount(l, r), r);
       }
       for (Region r : d.added()) {
-        totals.add(classes.label(r), r);
+        count(l, r);
       }
       int p = processHandle < 0 ? 0 : numbers[processHandle];
       ev.add("proc", p > 0 ? p : task);
@@ -363,6 +370,21 @@ final class ReportData implements AutoCloseable {
     return at;
   }
 
+  /** Adds a region of a live space to the totals under its class label now. */
+  private void count(Live l, Region r) {
+    String label = classes.label(r);
+    l.counted.put(r, label);
+    totals.add(label, r);
+  }
+
+  /**
+   * The label a region of a live space was added to the totals under (see {@link Live#counted}).
+   */
+  private String uncount(Live l, Region r) {
+    String label = l.counted.remove(r);
+    return label != null ? label : classes.label(r);
+  }
+
   private void retireOldSpaceOf(int task) {
     // the space the task had before execve stops existing; its bytes leave the running totals
     List<Totals.Leaving> ended = leaving.remove(task);
@@ -374,7 +396,7 @@ final class ReportData implements AutoCloseable {
     for (Live s : live.values()) {
       if (s.owner == task && !s.retired) {
         for (Region r : s.state.regions()) {
-          totals.remove(classes.label(r), r);
+          totals.remove(uncount(s, r), r);
         }
         s.retired = true;
       }
@@ -419,7 +441,7 @@ final class ReportData implements AutoCloseable {
       // replaced by a later execve of its task: only its bytes are needed till then
       Totals.Leaving bytes = new Totals.Leaving();
       for (Region r : l.state.regions()) {
-        bytes.add(classes.label(r), r);
+        bytes.add(uncount(l, r), r);
       }
       leaving.computeIfAbsent(l.owner, k -> new ArrayList<>()).add(bytes);
     } else if (!l.retired) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memtrace.cli.Main;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.render.Synthetic;
 import dev.memtrace.timeline.AnnotatedEvent;
@@ -182,6 +183,65 @@ class HtmlRendererTest {
     int heap = d.get("ev").get("add").get(2).get(0).asInt();
     assertThat(d.get("classes").get(regions.get("cls").get(heap).asInt()).asText())
         .isEqualTo("heap (brk)");
+  }
+
+  /**
+   * A fork child holds a copy of the parent's region, the same value. When the parent maps that
+   * value again and the explain stage classes it (a thread stack), the child's copy must still
+   * leave the totals, at the child's execve, under the class it was added with. It left under the
+   * new one: the old class kept its bytes and the new one lost them; for an object the totals had
+   * never held, the page was not written at all (a null class id; bench/fuzz.sh, seed 1207).
+   */
+  @Test
+  void aRegionLeavesTheTotalsUnderTheClassItWasCountedWith() throws IOException {
+    var r = Synthetic.region(0x7f2000000000L, 0x7f2000800000L, "rw-p", "");
+    Synthetic s =
+        new Synthetic(true)
+            .call(
+                100, "execve", "\"/usr/bin/demo\", [\"demo\"], 0x7ffe /* 3 vars */", "0", List.of())
+            .call(
+                100,
+                "mmap",
+                "NULL, 8388608, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0",
+                "0x7f2000000000",
+                List.of(RegionChange.added(r)))
+            .call(100, "clone", "child_stack=NULL, flags=SIGCHLD", "200", List.of())
+            .call(200, "getpid", "", "200", List.of())
+            .call(100, "munmap", "0x7f2000000000, 8388608", "0", List.of(RegionChange.removed(r)))
+            .call(
+                100,
+                "mmap",
+                "NULL, 8388608, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0",
+                "0x7f2000000000",
+                List.of(RegionChange.added(r)))
+            .call(200, "getppid", "", "100", List.of())
+            .call(
+                200,
+                "execve",
+                "\"/usr/bin/true\", [\"true\"], 0x7ffe /* 3 vars */",
+                "0",
+                List.of());
+    List<AnnotatedEvent> timeline = new ArrayList<>(s.events());
+    AnnotatedEvent again = timeline.get(5);
+    timeline.set(
+        5,
+        new AnnotatedEvent(
+            again.event(),
+            again.changes(),
+            again.checks(),
+            again.buffer(),
+            again.why(),
+            List.of(RegionClass.THREAD_STACK),
+            again.who(),
+            List.of(),
+            null));
+    JsonNode d = data(render(timeline, "demo"));
+    Map<String, Long> now = new HashMap<>();
+    for (JsonNode row : d.get("summary").get("classes")) {
+      now.put(d.get("classes").get(row.get(0).asInt()).asText(), row.get(2).asLong());
+    }
+    // the parent's thread stack is all that is mapped at the end; the child's copy left
+    assertThat(now).containsEntry("thread stack", 8L << 20).containsEntry("anonymous mmap", 0L);
   }
 
   @Test
