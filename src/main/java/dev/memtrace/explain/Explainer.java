@@ -640,6 +640,8 @@ public final class Explainer {
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));
+          fresh.mallocEnv = MallocEnv.of(c.text(argv + 1));
+          fresh.mallocEnvLine = fresh.mallocEnv == null ? 0 : c.line();
         }
         sp.left(m.process());
         fresh.joined(m.process());

@@ -115,9 +115,15 @@ final class MallocRules {
     return c.sp.beam() && !c.sp.staticTls ? "beam" : null;
   }
 
+  /** What lowers top_pad (do_set_top_pad), or the environment that does, for a sentence. */
+  private static String topPadSetBy(Space sp) {
+    return MallocEnv.setBy(sp, "M_TOP_PAD", "MALLOC_TOP_PAD_", "glibc.malloc.top_pad");
+  }
+
   /**
    * A brk growth under top_pad 131072 + MINSIZE: malloc asked for it only with top_pad lowered
-   * (mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, do_set_top_pad); else the program moved the break.
+   * (mallopt(M_TOP_PAD), MALLOC_TOP_PAD_ or its tunable, do_set_top_pad); else the program moved
+   * the break.
    */
   private static Said brkDirect(Ctx c) {
     long inc = c.addr() - c.sp.brk;
@@ -135,8 +141,9 @@ final class MallocRules {
                   + c.frame(GROWS).symbol()
                   + " is on the stack), less than it grows it with its default top_pad 131072"
                   + least
-                  + ": the program lowered top_pad (mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_), so "
-                  + "sysmalloc asks for little more than the request, rounded to pages"
+                  + ": top_pad is lowered ("
+                  + topPadSetBy(c.sp)
+                  + "), so sysmalloc asks for little more than the request, rounded to pages"
                   + heap,
               Basis.STACK,
               inc + " < " + MIN_MALLOC_GROWTH);
@@ -156,6 +163,21 @@ final class MallocRules {
               Basis.PATTERN,
               inc + " < " + MIN_MALLOC_GROWTH,
               "the executable is " + c.sp.program());
+    } else if (MallocEnv.setting(c.sp, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad") != null) {
+      said =
+          Said.of(
+              "the break moves up by "
+                  + inc
+                  + " bytes, less than glibc malloc grows it with its default top_pad 131072"
+                  + least
+                  + ", but "
+                  + topPadSetBy(c.sp)
+                  + ": if that lowers top_pad, this fits malloc growing the break as well as the"
+                  + " program moving it itself with brk/sbrk"
+                  + heap,
+              Basis.PATTERN,
+              inc + " < " + MIN_MALLOC_GROWTH,
+              "environment at line " + c.sp.mallocEnvLine);
     } else {
       said =
           Said.of(
@@ -164,7 +186,9 @@ final class MallocRules {
                   + " bytes, less than glibc malloc grows it with its default top_pad 131072"
                   + least
                   + ": the program moved it itself with brk/sbrk, or lowered malloc's top_pad "
-                  + "(mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, which the trace does not show)"
+                  + "("
+                  + topPadSetBy(c.sp)
+                  + ")"
                   + heap,
               Basis.ARITHMETIC,
               inc + " < " + MIN_MALLOC_GROWTH);
@@ -206,7 +230,7 @@ final class MallocRules {
           .frames("free", "__libc_free", "munmap_chunk", "_IO_setb", "fclose")
           .effect(
               (c, before) -> {
-                if (c.sp.topPadLowered == 0 && !mayBeOwn(c)) {
+                if (c.sp.topPadLowered == 0 && MallocEnv.dynamicOff(c.sp) == null && !mayBeOwn(c)) {
                   c.sp.mmapThreshold =
                       Glibc.thresholdAfterFree(
                               c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
@@ -744,14 +768,17 @@ final class MallocRules {
       " or more: the trace does not show the process start, and earlier frees may have raised"
           + " it";
 
-  /**
-   * What every sentence about the dynamic threshold rests on: mallopt's M_MMAP_THRESHOLD,
-   * M_TRIM_THRESHOLD, M_TOP_PAD and M_MMAP_MAX (and their MALLOC_..._ variables) set
-   * mp_.no_dyn_threshold, after which free() no longer moves it (_int_free, munmap_chunk's caller).
-   */
-  private static final String UNLESS_TUNED =
-      ", unless the program tuned malloc with mallopt or MALLOC_*_ environment variables, which"
-          + " turn the dynamic threshold off (the trace does not show them)";
+  /** The sentence's end when the environment the trace shows turned the dynamic threshold off. */
+  private static String envDynamicOff(Space sp, String off) {
+    return "glibc's dynamic mmap threshold is off in this process: the environment execve passed at"
+        + " line "
+        + sp.mallocEnvLine
+        + " (strace -v shows it) sets "
+        + off
+        + ", and once glibc takes such a setting (do_set_mmap_threshold, do_set_top_pad,"
+        + " do_set_trim_threshold, do_set_mmaps_max) it sets mp_.no_dyn_threshold, so free() does"
+        + " not move the threshold";
+  }
 
   /**
    * A munmap of a whole mapping of a round size with no -k stack through free(): it fits free() of
@@ -773,7 +800,8 @@ final class MallocRules {
             ? " (less any lead bytes, had it been an aligned chunk)"
             : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
     if (mayBeOwn(c)) {
-      boolean rises = c.sp.topPadLowered == 0 && t.value() != c.sp.mmapThreshold;
+      String off = MallocEnv.dynamicOff(c.sp);
+      boolean rises = c.sp.topPadLowered == 0 && off == null && t.value() != c.sp.mmapThreshold;
       return Said.of(
           "fits free() giving "
               + the(s.tag().what())
@@ -792,17 +820,20 @@ final class MallocRules {
                       + c.sp.mmapThreshold
                       + (c.sp.thresholdFloor() ? FLOOR : "")
                       + ", and the lines below take it so"
-                  : c.sp.topPadLowered > 0
-                      ? "glibc's mmap threshold does not move either way: top_pad is lowered in"
-                          + " this process (line "
-                          + c.sp.topPadLowered
-                          + "), and what lowered it, mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, also"
-                          + " turned the dynamic threshold off (do_set_top_pad sets"
-                          + " mp_.no_dyn_threshold): the threshold stays "
-                          + (c.sp.thresholdFloor()
-                              ? "where it was"
-                              : String.valueOf(c.sp.mmapThreshold))
-                      : "glibc's mmap threshold does not move either way"),
+                  : off != null
+                      ? envDynamicOff(c.sp, off) + " either way"
+                      : c.sp.topPadLowered > 0
+                          ? "glibc's mmap threshold does not move either way: top_pad is lowered in"
+                              + " this process (line "
+                              + c.sp.topPadLowered
+                              + "), and what lowered it ("
+                              + topPadSetBy(c.sp)
+                              + ") also turned the dynamic threshold off (do_set_top_pad sets"
+                              + " mp_.no_dyn_threshold): the threshold stays "
+                              + (c.sp.thresholdFloor()
+                                  ? "where it was"
+                                  : String.valueOf(c.sp.mmapThreshold))
+                          : "glibc's mmap threshold does not move either way"),
           Basis.PATTERN,
           t.steps());
     }
@@ -814,34 +845,41 @@ final class MallocRules {
             + " back to the kernel (munmap_chunk unmaps the whole "
             + len
             + "-byte mapping). "
-            + (c.sp.topPadLowered > 0
-                ? "top_pad is lowered in this process (line "
-                    + c.sp.topPadLowered
-                    + "), and what lowered it, mallopt(M_TOP_PAD) or MALLOC_TOP_PAD_, also turned "
-                    + "glibc's dynamic mmap threshold off (do_set_top_pad sets "
-                    + "mp_.no_dyn_threshold): the threshold stays "
-                    + (c.sp.thresholdFloor() ? "where it was" : String.valueOf(c.sp.mmapThreshold))
-                : c.sp.thresholdFloor()
-                    ? "glibc's dynamic mmap threshold is now at least "
-                        + t.value()
-                        + ": a free raises it to the freed chunk's size "
-                        + chunk
-                        + leadText
-                        + " when that is larger, and the trace does not show the process start, so "
-                        + "earlier frees may have raised it further"
-                        + UNLESS_TUNED
-                    : t.value() != c.sp.mmapThreshold
-                        ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+            + (MallocEnv.dynamicOff(c.sp) != null
+                ? envDynamicOff(c.sp, MallocEnv.dynamicOff(c.sp))
+                : c.sp.topPadLowered > 0
+                    ? "top_pad is lowered in this process (line "
+                        + c.sp.topPadLowered
+                        + "), and what lowered it ("
+                        + topPadSetBy(c.sp)
+                        + ") also turned glibc's dynamic mmap threshold off (do_set_top_pad sets "
+                        + "mp_.no_dyn_threshold): the threshold stays "
+                        + (c.sp.thresholdFloor()
+                            ? "where it was"
+                            : String.valueOf(c.sp.mmapThreshold))
+                    : c.sp.thresholdFloor()
+                        ? "glibc's dynamic mmap threshold is now at least "
+                            + t.value()
+                            + ": a free raises it to the freed chunk's size "
                             + chunk
                             + leadText
-                            + " and the trim threshold to "
-                            + 2 * chunk
-                            + ": requests whose chunk is smaller than "
-                            + chunk
-                            + " now come from the "
-                            + "heap, larger ones still get their own mapping"
-                            + UNLESS_TUNED
-                        : "The mmap threshold stays " + c.sp.mmapThreshold + UNLESS_TUNED),
+                            + " when that is larger, and the trace does not show the process start, so "
+                            + "earlier frees may have raised it further"
+                            + MallocEnv.unlessTuned(c.sp)
+                        : t.value() != c.sp.mmapThreshold
+                            ? "glibc's dynamic mmap threshold rises to the freed chunk's size "
+                                + chunk
+                                + leadText
+                                + " and the trim threshold to "
+                                + 2 * chunk
+                                + ": requests whose chunk is smaller than "
+                                + chunk
+                                + " now come from the "
+                                + "heap, larger ones still get their own mapping"
+                                + MallocEnv.unlessTuned(c.sp)
+                            : "The mmap threshold stays "
+                                + c.sp.mmapThreshold
+                                + MallocEnv.unlessTuned(c.sp)),
         Basis.PATTERN,
         t.steps());
   }

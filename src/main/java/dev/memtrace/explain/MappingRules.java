@@ -1154,6 +1154,35 @@ final class MappingRules {
     if (len >= smallest) {
       return null;
     }
+    if (MallocEnv.setting(c.sp, "MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold") != null) {
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "): smaller than the "
+                  + smallest
+                  + " bytes glibc malloc's mmap path maps at least at the threshold "
+                  + c.sp.mmapThreshold
+                  + " it would have here untuned, but "
+                  + MallocEnv.setBy(
+                      c.sp,
+                      "M_MMAP_THRESHOLD",
+                      "MALLOC_MMAP_THRESHOLD_",
+                      "glibc.malloc.mmap_threshold")
+                  + ": if that lowers the threshold, malloc maps chunks this small itself, so"
+                  + " this fits a malloc chunk as well as memory the program or a library asked"
+                  + " the kernel for",
+              Basis.PATTERN,
+              "ALIGN_UP("
+                  + Glibc.alignUp(c.sp.mmapThreshold, 16)
+                  + " + 8, 4096) = "
+                  + smallest
+                  + " > "
+                  + len,
+              "environment at line " + c.sp.mallocEnvLine)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     return Said.of(
             "a direct anonymous mmap of "
                 + len
@@ -1167,8 +1196,13 @@ final class MappingRules {
                 + smallest
                 + " bytes, so likely the "
                 + "program or a library asked the kernel for it itself, unless it lowered the "
-                + "threshold (mallopt(M_MMAP_THRESHOLD) or MALLOC_MMAP_THRESHOLD_, which the "
-                + "trace does not show) and malloc mapped it",
+                + "threshold ("
+                + MallocEnv.setBy(
+                    c.sp,
+                    "M_MMAP_THRESHOLD",
+                    "MALLOC_MMAP_THRESHOLD_",
+                    "glibc.malloc.mmap_threshold")
+                + ") and malloc mapped it",
             Basis.PATTERN,
             "ALIGN_UP("
                 + Glibc.alignUp(c.sp.mmapThreshold, 16)

@@ -105,11 +105,20 @@ final class Space {
   /**
    * The line from which the trace shows glibc malloc's top_pad lowered, or 0: a brk growth smaller
    * than the default top_pad allows, made by malloc (a -k frame shows it, or the Erlang runtime,
-   * whose erts_alloc_init calls mallopt(M_TOP_PAD, 0)). Whatever lowered it (mallopt, or
-   * MALLOC_TOP_PAD_) also turned the dynamic mmap threshold off: do_set_top_pad sets
+   * whose erts_alloc_init calls mallopt(M_TOP_PAD, 0)). Whatever lowered it (mallopt,
+   * MALLOC_TOP_PAD_ or its tunable) also turned the dynamic mmap threshold off: do_set_top_pad sets
    * mp_.no_dyn_threshold, so frees no longer raise it.
    */
   int topPadLowered;
+
+  /**
+   * The entries of the environment execve passed that tune glibc malloc's sizes, as strace -v
+   * printed them ({@link MallocEnv}), and that execve's line; null (and 0) when the trace does not
+   * show them: no -v, no execve, or none set.
+   */
+  List<String> mallocEnv;
+
+  int mallocEnvLine;
 
   /**
    * The latest munmap told as free() of a whole malloc chunk: the chunk's tag, a tag whose origin
@@ -365,6 +374,8 @@ final class Space {
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
     this.topPadLowered = from.topPadLowered;
+    this.mallocEnv = from.mallocEnv;
+    this.mallocEnvLine = from.mallocEnvLine;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
     this.staticTls = from.staticTls;

@@ -181,8 +181,9 @@ class MemoryApiTest {
     assertThat(out.why(5))
         .contains("glibc's dynamic mmap threshold rises to the freed chunk's size 200704")
         .contains(
-            "unless the program tuned malloc with mallopt or MALLOC_*_ environment variables,"
-                + " which turn the dynamic threshold off (the trace does not show them)");
+            "unless the program tuned malloc with mallopt, MALLOC_*_ environment variables or"
+                + " GLIBC_TUNABLES, which turn the dynamic threshold off (the trace does not show"
+                + " them)");
     assertThat(out.why(8)).contains("rises to the freed chunk's size 303104");
     assertThat(out.why(9)).contains("The mmap threshold stays 303104, unless the program tuned");
   }
