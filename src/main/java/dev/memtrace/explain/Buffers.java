@@ -358,9 +358,12 @@ final class Buffers {
     int blockLine = isPlain && !coreutils && addr.isEmpty() ? freadPastBlock(c, count) : 0;
     // coreutils read and write through one block-sized buffer (their source says so); of another
     // program the trace shows only that a read (or write) of this length fits the mapping
+    // nor, when only the length fits aligned_alloc's arithmetic, is the buffer's size known: a
+    // larger malloc'd buffer maps the same (ld.bfd's fread of a whole section)
+    boolean sizeUnknown = blockLine > 0 || isAligned && !coreutils && addr.isEmpty();
     String what =
-        blockLine > 0
-            ? prog + "'s buffer of its " + count + "-byte read"
+        sizeUnknown
+            ? prog + "'s buffer of its " + count + "-byte " + verb
             : prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
     String use =
         coreutils
@@ -376,9 +379,12 @@ final class Buffers {
     long nMin = Glibc.smallestMmappedRequest(size);
     long nMax = Glibc.largestMmappedRequest(size);
     if (isAligned && !coreutils && addr.isEmpty()) {
-      // only the length matched aligned_alloc's arithmetic: a plain malloc'd buffer the read fills
-      // from part way in maps the same size (diff's slurp reallocs its 4096-byte buffer to the
-      // file's size + 16 and reads the rest, file size + 1 - 4096 bytes, after the first block)
+      // only the length matched aligned_alloc's arithmetic: a larger plain malloc'd buffer the
+      // read covers only part of maps the same size (diff's slurp reallocs its 4096-byte buffer
+      // to the file's size + 16 and reads the rest, file size + 1 - 4096 bytes, after the first
+      // block; ld.bfd freads a section into a malloc'd buffer of its size for --build-id: the
+      // tail of the block fseek read first, whole 4096-byte blocks, the last part through the
+      // FILE buffer)
       text =
           fitsBufferFor(prog, count, verb, c.line())
               + ": aligned_alloc(4096, "
@@ -389,9 +395,11 @@ final class Buffers {
               + nMin
               + " to "
               + nMax
-              + " through glibc malloc's mmap path, a buffer the "
+              + " through glibc malloc's mmap path, a larger buffer the "
               + verb
-              + " fills only from part way in; which, and where in the mapping the "
+              + " covers only in part (stdio's fread, for one, copies what its FILE buffer holds"
+              + " into the caller's buffer first, reads whole blocks straight into the rest and"
+              + " what is left through the FILE buffer again); which, and where in the mapping the "
               + verb
               + " lands, the trace does not show (-e raw="
               + c.name()

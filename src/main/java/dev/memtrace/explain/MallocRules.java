@@ -211,7 +211,13 @@ final class MallocRules {
               c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
               c -> c.sp.goHeapLine == 0 || c.frame(ALLOCATOR) != null)
           .frames(ALLOC_FRAMES)
-          .effect((c, before) -> c.ex.buffersCandidate(c.sp, c.result()))
+          .effect(
+              (c, before) -> {
+                c.ex.buffersCandidate(c.sp, c.result());
+                if (c.frame(ALLOCATOR) != null) {
+                  c.sp.chunksSeenInStack.add(c.line());
+                }
+              })
           .says(MallocRules::mmapChunk);
 
   /**
@@ -1138,6 +1144,41 @@ final class MallocRules {
       default ->
           "malloc(n) for n from " + nMin + " to " + nMax + " (or a memalign that needed the slack)";
     };
+  }
+
+  /**
+   * A MADV_DONTNEED or MADV_FREE on a mapping tagged as a malloc chunk. glibc's malloc never
+   * advises a chunk it mapped: free() unmaps it whole (munmap_chunk), and its own MADV_DONTNEED
+   * drops the top of a thread arena's heap (shrink_heap) and whole pages inside free chunks (mtrim,
+   * from malloc_trim), never an mmapped chunk's. So the program or a library made the call: on
+   * memory it got from malloc, when a -k stack showed malloc mapping it; else the mapping was taken
+   * for a chunk from its size alone and may be the program's own (GCC's cc1 maps its
+   * garbage-collected pages of such sizes and drops the free ones so, release_pages in
+   * ggc-page.cc). Whether the mmap was seen in a stack decides which.
+   */
+  static boolean chunkSeenInStack(Ctx c, TagMap.Span s) {
+    return c.sp.chunksSeenInStack.contains(s.tag().line());
+  }
+
+  static String advisedChunk(Ctx c, TagMap.Span s, String advice) {
+    String never =
+        "; glibc's malloc never calls "
+            + advice
+            + " on a chunk it mapped (free() unmaps one whole, munmap_chunk; its own"
+            + " MADV_DONTNEED drops the top of a thread arena's heap, shrink_heap, and whole pages"
+            + " inside free chunks, mtrim from malloc_trim)";
+    if (chunkSeenInStack(c, s)) {
+      return never
+          + ", so the program or a library drops pages of memory it got from malloc at line "
+          + s.tag().line()
+          + ", which stays allocated";
+    }
+    return never
+        + ": the mapping made at line "
+        + s.tag().line()
+        + " was taken for one from its size alone, so it may be the program's or a library's"
+        + " own, which keeps the range and drops its pages, or the program advises memory it got"
+        + " from malloc; the trace does not tell which (with -k, the stack of the mmap does)";
   }
 
   static Said mmapChunk(Ctx c) {

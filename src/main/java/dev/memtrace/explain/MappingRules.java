@@ -586,6 +586,21 @@ final class MappingRules {
                       && (s.tag().cls() == RegionClass.ANON || s.tag().cls() == RegionClass.HEAP)
                       && c.sp.allocator != null) {
                     meaning += AllocatorRules.purge(c, s, a);
+                  } else if ((a.equals("MADV_DONTNEED") || a.equals("MADV_FREE"))
+                      && s != null
+                      && s.tag().cls() == RegionClass.MALLOC_MMAP
+                      && !AllocatorRules.foreign(c.sp)) {
+                    // a chunk only by its size: not named one as fact
+                    if (!MallocRules.chunkSeenInStack(c, s)
+                        && s.tag().what().endsWith("-byte malloc chunk")
+                        && c.addr() + c.length() <= s.end()) {
+                      where =
+                          " of the "
+                              + s.tag().what().replace("-byte malloc chunk", "-byte mapping")
+                              + " made at line "
+                              + s.tag().line();
+                    }
+                    meaning += MallocRules.advisedChunk(c, s, a);
                   } else if (a.equals("MADV_DONTNEED")
                       && s != null
                       && s.tag().cls() == RegionClass.HEAP

@@ -212,6 +212,12 @@ final class Space {
   /** The fds the I/O buffer was seen used with (calls of exactly its block size). */
   final Set<Long> ioFds = new HashSet<>();
 
+  /**
+   * The lines of the mmaps a -k stack showed glibc malloc making (malloc-mmap seen in the stack): a
+   * later call on such a mapping is on a malloc chunk, not on a mapping whose size only fitted one.
+   */
+  final Set<Integer> chunksSeenInStack = new HashSet<>();
+
   /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
   long ioLastRead = -1;
 

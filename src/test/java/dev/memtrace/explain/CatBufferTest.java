@@ -153,6 +153,51 @@ class CatBufferTest {
   }
 
   @Test
+  void aReadWhoseLengthFitsAlignedAllocDoesNotNameTheBuffersSize() {
+    // ld.bfd (binutils 2.40) computing --build-id for gcc -static: bfd_get_full_section_contents
+    // mallocs the output's .text, 487871 bytes (a 491520-byte mapping), and freads it: fseek read
+    // the 4096-byte block the section starts in, fread copied its tail, read 483328 bytes (whole
+    // blocks) straight into the rest and the last 4096-byte block through the FILE buffer (-k:
+    // malloc from bfd_get_full_section_contents, read from fread). 483328 fits aligned_alloc(4096,
+    // 483328)'s arithmetic too, and the mapping was named "ld's 483328-byte read buffer" in the
+    // read and its free, a size it does not have
+    Run.Out out =
+        Run.explain(
+            """
+        19702 16:08:30.158400 execve("/usr/bin/ld", ["/usr/bin/ld", "-plugin", "/usr/lib/gcc/x86_64-linux-gnu/12"..., "-plugin-opt=/usr/lib/gcc/x86_64-"..., "-plugin-opt=-fresolution=/tmp/cc"..., "-plugin-opt=-pass-through=-lgcc", "-plugin-opt=-pass-through=-lgcc_"..., "-plugin-opt=-pass-through=-lc", "--build-id", "-m", "elf_x86_64", "--hash-style=gnu", "--as-needed", "-static", "-o", "hello_s", "/usr/lib/gcc/x86_64-linux-gnu/12"..., "/usr/lib/gcc/x86_64-linux-gnu/12"..., "/usr/lib/gcc/x86_64-linux-gnu/12"..., "-L/usr/lib/gcc/x86_64-linux-gnu/"..., "-L/usr/lib/gcc/x86_64-linux-gnu/"..., "-L/usr/lib/gcc/x86_64-linux-gnu/"..., "-L/lib/x86_64-linux-gnu", "-L/lib/../lib", "-L/usr/lib/x86_64-linux-gnu", "-L/usr/lib/../lib", "-L/usr/lib/gcc/x86_64-linux-gnu/"..., "hello.o", "--start-group", "-lgcc", "-lgcc_eh", "-lc", ...], 0x7ffca1456158 /* 42 vars */ <unfinished ...>
+        19702 16:08:30.158598 <... execve resumed>) = 0 <0.000183>
+        19702 16:08:30.163028 brk(NULL)         = 0x55e6449af000 <0.000002>
+        19702 16:08:30.163037 brk(0x55e6449d0000) = 0x55e6449d0000 <0.000005>
+        19702 16:08:30.166061 openat(AT_FDCWD, "hello_s", O_RDWR|O_CREAT|O_TRUNC, 0666) = 3 <0.000036>
+        19702 16:08:30.446105 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=762424, ...}, AT_EMPTY_PATH) = 0 <0.000002>
+        19702 16:08:30.446115 lseek(3, 4096, SEEK_SET) = 4096 <0.000002>
+        19702 16:08:30.446124 lseek(3, 4096, SEEK_SET) = 4096 <0.000002>
+        19702 16:08:30.446134 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=762424, ...}, AT_EMPTY_PATH) = 0 <0.000003>
+        19702 16:08:30.446144 lseek(3, 4096, SEEK_SET) = 4096 <0.000002>
+        19702 16:08:30.446153 read(3, "H\\203\\354\\10H\\307\\300\\0\\0\\0\\0H\\205\\300t\\2\\377\\320H\\203\\304\\10\\303\\0\\377%\\342/\\n\\0f\\220"..., 4096) = 4096 <0.000003>
+        19702 16:08:30.446163 lseek(3, 8192, SEEK_SET) = 8192 <0.000002>
+        19702 16:08:30.446172 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=762424, ...}, AT_EMPTY_PATH) = 0 <0.000002>
+        19702 16:08:30.446182 mmap(NULL, 491520, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f712b016000 <0.000009>
+        19702 16:08:30.446202 lseek(3, 8192, SEEK_SET) = 8192 <0.000002>
+        19702 16:08:30.446211 read(3, "\\17\\224\\300A!\\304\\353\\36\\17\\37\\204\\0\\0\\0\\0\\0\\306\\3\\1A\\203\\373\\t\\17\\204\\226\\0\\0\\0\\301\\357\\10"..., 483328) = 483328 <0.000207>
+        19702 16:08:30.446427 read(3, "\\377\\377ff.\\17\\37\\204\\0\\0\\0\\0\\0\\17\\37\\0\\363\\17\\36\\372AWAVAUATUSH\\203"..., 4096) = 4096 <0.000003>
+        19702 16:08:30.447099 munmap(0x7f712b016000, 491520) = 0 <0.000020>
+        """);
+    assertThat(out.why(14))
+        .contains("fits a buffer for ld's 483328-byte read at line 16")
+        .contains("aligned_alloc(4096, 483328)")
+        .contains("malloc(n) for n from 487401 to 491496")
+        .contains("a larger buffer the read covers only in part")
+        .contains("the trace does not show");
+    assertThat(out.why(16))
+        .contains("likely through ld's buffer of its 483328-byte read made at line 14")
+        .doesNotContain("483328-byte read buffer");
+    assertThat(out.why(18))
+        .contains("ld's buffer of its 483328-byte read made at line 14")
+        .doesNotContain("483328-byte read buffer");
+  }
+
+  @Test
   void aCoreutilsProgramThatDoesNotReadThroughAnAlignedBufferIsNotToldSo() {
     // md5sum (coreutils 9.1) reads through stdio into gnulib md5_stream's malloc(BLOCKSIZE + 72)
     // buffer, not an xalignalloc'd io_blksize one; its mapping was "md5sum's 131072-byte I/O
