@@ -61,10 +61,18 @@ public final class ArgText {
     return (comment > 0 ? t.substring(0, comment) : t).strip();
   }
 
-  /** The -y decoration of a value ({@code 3</dev/null<char 1:3>>} → {@code /dev/null}), or null. */
+  /**
+   * The -y decoration of a value ({@code 3</dev/null<char 1:3>>} → {@code /dev/null}), or null. A
+   * file with no name left, which strace 6 prints as {@code 3</tmp/x>(deleted)}, keeps the mark as
+   * /proc/PID/maps shows it: {@code /tmp/x (deleted)}.
+   */
   public static String decoration(String t) {
     if (t == null) {
       return null;
+    }
+    if (t.endsWith(">(deleted)")) {
+      String path = decoration(t.substring(0, t.length() - "(deleted)".length()));
+      return path == null ? null : path + " (deleted)";
     }
     int lt = t.indexOf('<');
     if (lt <= 0 || !t.endsWith(">")) {

@@ -335,6 +335,10 @@ final class FileRules {
     if (FdAlias.of(path) != null) {
       return RawText.name(path) + " (a descriptor alias)";
     }
+    String tmp = OpenFile.tmpfileDir(path);
+    if (tmp != null) {
+      return "unnamed file in " + RawText.name(tmp);
+    }
     return withoutDeleted(LoaderRules.shortName(path));
   }
 
@@ -447,6 +451,22 @@ final class FileRules {
         .tag(RegionClass.ANON, "private /dev/zero mapping", "/dev/zero");
   }
 
+  /**
+   * A file with no name, as open(O_TMPFILE) makes it (open(2)): its directory names only the
+   * filesystem it is on; maps shows DIR/#INODE (deleted).
+   */
+  private static String tmpfile(String path) {
+    String dir = OpenFile.tmpfileDir(path);
+    return "an unnamed file on the filesystem of "
+        + RawText.name(dir)
+        + " (maps shows "
+        + (path.matches(".*/#[0-9]+ \\(deleted\\)")
+            ? RawText.name(path)
+            : RawText.name((dir.endsWith("/") ? dir : dir + "/") + "#INODE (deleted)"))
+        + ", the name the kernel gives a file open(O_TMPFILE) made: it was never in a directory, "
+        + "and goes when its last fd and mapping do)";
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String memfd = memfdName(path);
@@ -459,12 +479,14 @@ final class FileRules {
                     ? "/memfd:NAME (deleted) with the whole name"
                     : RawText.name(path))
                 + ")"
-            : path != null && path.endsWith(MapsFormat.DELETED) && path.startsWith("/")
-                ? RawText.name(withoutDeleted(path))
-                    + " (unlinked since it was opened: maps shows "
-                    + RawText.name(path)
-                    + ")"
-                : c.fileName();
+            : OpenFile.tmpfileDir(path) != null
+                ? tmpfile(path)
+                : path != null && path.endsWith(MapsFormat.DELETED) && path.startsWith("/")
+                    ? RawText.name(withoutDeleted(path))
+                        + " (unlinked since it was opened: maps shows "
+                        + RawText.name(path)
+                        + ")"
+                    : c.fileName();
     return Said.of(
             "the program maps "
                 + c.length()

@@ -1,0 +1,62 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Libraries that make executable memory at run time without being a runtime the rules know: PCRE2
+ * 10.42's JIT (grep -P; sljit's exec allocator maps its chunks RWX, sljitExecAllocator.c) and
+ * libffi 3.4.4's closures (python3's ctypes; closures.c maps a page RWX, and where that is refused
+ * maps a temporary file twice, RX and RW). Debian 12, strace 6.1 -f -tt -T, Linux 6.18.
+ */
+class ExecutableMemoryTest {
+
+  @Test
+  void libffisTemporaryFileIsAnUnnamedFileNotTheDirectoryItWasMadeIn() {
+    // python3 -c 'ctypes.CFUNCTYPE(ctypes.c_int)(lambda: 1)' with the RWX mmap refused (strace
+    // -e inject=mmap:error=EPERM:when=37) and memfd_create too (ENOSYS): libffi's dlmmap falls back
+    // to dlmmap_locked, whose open_temp_exec_file_dir opens /tmp with O_TMPFILE, fills a page and
+    // maps it twice. The fd is a file with no name on /tmp's filesystem, not /tmp
+    Run.Out out =
+        Run.explain(
+            """
+        27545 15:45:54.629941 mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 EPERM (Operation not permitted) (INJECTED) <0.000002>
+        27545 15:45:54.629954 memfd_create("libffi", MFD_CLOEXEC) = -1 ENOSYS (Function not implemented) (INJECTED) <0.000002>
+        27545 15:45:54.629965 openat(AT_FDCWD, "/tmp", O_RDWR|O_EXCL|O_CLOEXEC|O_TMPFILE, 0700) = 3 <0.000317>
+        27545 15:45:54.630293 write(3, "\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0"..., 4096) = 4096 <0.000011>
+        27545 15:45:54.630314 mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_SHARED, 3, 0) = 0x7f49bb717000 <0.000010>
+        27545 15:45:54.630331 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f49bb716000 <0.000004>
+        """);
+    for (int line : new int[] {5, 6}) {
+      assertThat(out.at(line).why().get(0).rule()).isEqualTo("file-shared");
+      assertThat(out.why(line))
+          .startsWith("the program maps 4096 bytes of an unnamed file on the filesystem of /tmp")
+          .contains("maps shows /tmp/#INODE (deleted)")
+          .contains("open(O_TMPFILE)")
+          .doesNotContain("bytes of /tmp from")
+          .doesNotContain("[inode not in the trace]");
+      assertThat(out.at(line).changes().get(0).after().path())
+          .isEqualTo("/tmp/#[inode not in the trace] (deleted)");
+    }
+  }
+
+  @Test
+  void underYyTheTemporaryFilesNameIsTheOneStracePrintsWithItsDeletedMark() {
+    // the same run under -yy: strace 6.1 prints the fd as 3</tmp/#2151466>(deleted), the mark
+    // outside the brackets; the path is read from it as maps shows it
+    Run.Out out =
+        Run.explain(
+            """
+        27552 15:45:54.659319 openat(AT_FDCWD</tmp/h-jitmem>, "/tmp", O_RDWR|O_EXCL|O_CLOEXEC|O_TMPFILE, 0700) = 3</tmp/#2151466>(deleted) <0.000238>
+        27552 15:45:54.659588 write(3</tmp/#2151466>(deleted), "\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0"..., 4096) = 4096 <0.000010>
+        27552 15:45:54.659611 mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_SHARED, 3</tmp/#2151466>(deleted), 0) = 0x7f7536351000 <0.000010>
+        27552 15:45:54.659633 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3</tmp/#2151466>(deleted), 0) = 0x7f7536350000 <0.000004>
+        """);
+    assertThat(out.why(3))
+        .startsWith("the program maps 4096 bytes of an unnamed file on the filesystem of /tmp")
+        .contains("maps shows /tmp/#2151466 (deleted)")
+        .doesNotContain("unlinked since it was opened");
+    assertThat(out.at(4).changes().get(0).after().path()).isEqualTo("/tmp/#2151466 (deleted)");
+  }
+}
