@@ -1096,6 +1096,8 @@ final class MappingRules {
                   + c.protText()
                   + "): the stack shows "
                   + who
+                  + " (as -k names the frame: the nearest exported symbol, so an internal "
+                  + "function may show as its neighbour)"
                   + " calling libc's mmap itself, with no malloc frame between, so it is not "
                   + "glibc malloc's mmap path, whatever its size: the program or a library maps "
                   + "this memory and manages it itself",

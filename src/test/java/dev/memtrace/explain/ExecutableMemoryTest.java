@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,5 +59,32 @@ class ExecutableMemoryTest {
         .contains("maps shows /tmp/#2151466 (deleted)")
         .doesNotContain("unlinked since it was opened");
     assertThat(out.at(4).changes().get(0).after().path()).isEqualTo("/tmp/#2151466 (deleted)");
+  }
+
+  @Test
+  void aCallerNamedByMinusKIsTheNearestExportedSymbolAndSaidSo() {
+    // grep -P under strace -k: pcre2_jit_compile_8 reaches sljit's static alloc_chunk, which -k
+    // names pcre2_get_error_message_8+0x492a, the exported symbol below it; the sentence names
+    // the frame as -k did and says what that name is
+    Run.Out out =
+        Run.explain(
+            """
+        18042 15:44:20.184725 mmap(NULL, 65536, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1e12a36000 <0.000004>
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
+         > /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2(pcre2_get_error_message_8+0x492a) [0x20c9a]
+         > /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2(pcre2_jit_compile_8+0x10a) [0x51d2a]
+         > /usr/bin/grep() [0x10a60]
+         > /usr/bin/grep() [0x545e]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_init_first+0x8a) [0x2724a]
+         > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0x85) [0x27305]
+         > /usr/bin/grep() [0x6271]
+        """);
+    assertThat(out.at(1).why().get(0).rule()).isEqualTo("anon-direct");
+    assertThat(out.at(1).why().get(0).basis()).isEqualTo(Explanation.Basis.STACK);
+    assertThat(out.why(1))
+        .contains(
+            "the stack shows libpcre2-8.so.0.11.2:pcre2_get_error_message_8+0x492a (as -k names"
+                + " the frame: the nearest exported symbol, so an internal function may show as its"
+                + " neighbour) calling libc's mmap itself");
   }
 }
