@@ -29,8 +29,14 @@ class ExecutableMemoryTest {
         27545 15:45:54.630314 mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_SHARED, 3, 0) = 0x7f49bb717000 <0.000010>
         27545 15:45:54.630331 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f49bb716000 <0.000004>
         """);
+    assertThat(out.at(5).why().get(0).rule()).isEqualTo("file-shared");
+    assertThat(out.at(6).why().get(0).rule()).isEqualTo("dual-map");
+    // no libffi.so in these lines: the dual mapping is told, libffi is not named
+    assertThat(out.why(6))
+        .contains("already mapped at 0x7f49bb717000 (r-xs, made at line 5)")
+        .contains("if it is the same file")
+        .doesNotContain("libffi");
     for (int line : new int[] {5, 6}) {
-      assertThat(out.at(line).why().get(0).rule()).isEqualTo("file-shared");
       assertThat(out.why(line))
           .startsWith("the program maps 4096 bytes of an unnamed file on the filesystem of /tmp")
           .contains("maps shows /tmp/#INODE (deleted)")
@@ -40,6 +46,32 @@ class ExecutableMemoryTest {
       assertThat(out.at(line).changes().get(0).after().path())
           .isEqualTo("/tmp/#[inode not in the trace] (deleted)");
     }
+  }
+
+  @Test
+  void libffisMemfdMappedExecutableThenWritableIsOneMemoryAtTwoAddresses() {
+    // the same run with memfd_create left alone: dlmmap_locked's memfd "libffi", filled by
+    // allocate_space's write, mapped PROT_READ|PROT_EXEC, then PROT_READ|PROT_WRITE at the same
+    // offset; the first is told as a file mapping, the second as the writable view of it
+    Run.Out out =
+        Run.explain(
+            """
+        26675 15:45:50.046288 mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 EPERM (Operation not permitted) (INJECTED) <0.000002>
+        26675 15:45:50.046299 memfd_create("libffi", MFD_CLOEXEC) = 3 <0.000010>
+        26675 15:45:50.046317 write(3, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"..., 4096) = 4096 <0.000009>
+        26675 15:45:50.046334 mmap(NULL, 4096, PROT_READ|PROT_EXEC, MAP_SHARED, 3, 0) = 0x7f0fd5266000 <0.000009>
+        26675 15:45:50.046350 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0fd5265000 <0.000004>
+        """);
+    assertThat(out.at(4).why().get(0).rule()).isEqualTo("file-shared");
+    assertThat(out.why(4)).doesNotContain("dual mapping");
+    assertThat(out.at(5).why().get(0).rule()).isEqualTo("dual-map");
+    assertThat(out.at(5).why().get(0).basis()).isEqualTo(Explanation.Basis.PATTERN);
+    assertThat(out.why(5))
+        .startsWith("the program maps 4096 bytes of the memfd \"libffi\"")
+        .contains("already mapped at 0x7f0fd5266000 (r-xs, made at line 4)")
+        .contains("written through this one and run through that one")
+        .contains("fits libffi's closure allocator (dlmmap_locked");
+    assertThat(out.at(5).changes().get(0).after().perms()).isEqualTo("rw-s");
   }
 
   @Test
