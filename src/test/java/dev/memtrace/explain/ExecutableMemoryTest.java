@@ -95,18 +95,18 @@ class ExecutableMemoryTest {
 
   @Test
   void aCallerNamedByMinusKIsTheNearestExportedSymbolAndSaidSo() {
-    // grep -P under strace -k: pcre2_jit_compile_8 reaches sljit's static alloc_chunk, which -k
-    // names pcre2_get_error_message_8+0x492a, the exported symbol below it; the sentence names
-    // the frame as -k did and says what that name is
+    // grep -P under strace -k: grep (stripped) maps a buffer to read /proc/self/maps into (gnulib's
+    // stack-overflow setup), which -k names _obstack_memory_used+0x4902, the exported symbol below
+    // that code; the sentence names the frame as -k did and says what that name is
     Run.Out out =
         Run.explain(
             """
-        18042 15:44:20.184725 mmap(NULL, 65536, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1e12a36000 <0.000004>
+        18042 15:44:20.173687 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1e12a44000 <0.000010>
          > /usr/lib/x86_64-linux-gnu/libc.so.6(__mmap+0x13) [0x1019b3]
-         > /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2(pcre2_get_error_message_8+0x492a) [0x20c9a]
-         > /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2(pcre2_jit_compile_8+0x10a) [0x51d2a]
-         > /usr/bin/grep() [0x10a60]
-         > /usr/bin/grep() [0x545e]
+         > /usr/bin/grep(_obstack_memory_used+0x4902) [0x25302]
+         > /usr/bin/grep(_obstack_memory_used+0x43af) [0x24daf]
+         > /usr/bin/grep() [0x115ee]
+         > /usr/bin/grep() [0x49bc]
          > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_init_first+0x8a) [0x2724a]
          > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0x85) [0x27305]
          > /usr/bin/grep() [0x6271]
@@ -115,8 +115,58 @@ class ExecutableMemoryTest {
     assertThat(out.at(1).why().get(0).basis()).isEqualTo(Explanation.Basis.STACK);
     assertThat(out.why(1))
         .contains(
-            "the stack shows libpcre2-8.so.0.11.2:pcre2_get_error_message_8+0x492a (as -k names"
-                + " the frame: the nearest exported symbol, so an internal function may show as its"
-                + " neighbour) calling libc's mmap itself");
+            "the stack shows grep:_obstack_memory_used+0x4902 (as -k names the frame: the nearest"
+                + " exported symbol, so an internal function may show as its neighbour) calling"
+                + " libc's mmap itself");
+  }
+
+  @Test
+  void anRwxMappingOf64KiBWherePcre2IsLoadedFitsItsJit() {
+    // grep -P '(a|b)+c\d{3}' (grep 3.8, libpcre2-8 10.42): pcre2_jit_compile's sljit_malloc_exec
+    // maps a 64 KiB chunk RWX (alloc_chunk, CHUNK_SIZE 0x10000)
+    Run.Out out =
+        Run.explain(
+            """
+        17990 15:44:19.619924 execve("/usr/bin/grep", ["grep", "-P", "(a|b)+c\\d{3}", "/etc/services", "big.txt"], 0x7ffdfff2e698 /* 35 vars */) = 0 <0.000110>
+        17990 15:44:19.620712 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libpcre2-8.so.0", O_RDONLY|O_CLOEXEC) = 3 <0.000010>
+        17990 15:44:19.620731 read(3, "\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\0\0\0\0\0\0\0\0"..., 832) = 832 <0.000003>
+        17990 15:44:19.620743 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=629384, ...}, AT_EMPTY_PATH) = 0 <0.000003>
+        17990 15:44:19.620755 mmap(NULL, 627592, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7fc691621000 <0.000004>
+        17990 15:44:19.620765 mmap(0x7fc691623000, 438272, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x2000) = 0x7fc691623000 <0.000005>
+        17990 15:44:19.620776 mmap(0x7fc69168e000, 176128, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x6d000) = 0x7fc69168e000 <0.000004>
+        17990 15:44:19.620786 mmap(0x7fc6916b9000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x98000) = 0x7fc6916b9000 <0.000004>
+        17990 15:44:19.620803 close(3)          = 0 <0.000002>
+        17990 15:44:19.622479 mmap(NULL, 65536, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc6913cc000 <0.000003>
+        """);
+    assertThat(out.at(10).why().get(0).rule()).isEqualTo("pcre2-jit");
+    assertThat(out.at(10).why().get(0).basis()).isEqualTo(Explanation.Basis.PATTERN);
+    assertThat(out.why(10))
+        .startsWith("fits PCRE2's JIT compiler (pcre2_jit_compile; libpcre2 is loaded here)")
+        .contains("CHUNK_SIZE")
+        .doesNotContain("glibc malloc");
+  }
+
+  @Test
+  void anRwxPageWhereLibffiIsLoadedFitsItsClosureAllocator() {
+    // python3 -c 'ctypes.CFUNCTYPE(ctypes.c_int)(lambda: 1)' (Debian 12's python3.11, libffi
+    // 3.4.4): _ctypes dlopens libffi, then ffi_closure_alloc's dlmmap maps a page RWX
+    Run.Out out =
+        Run.explain(
+            """
+        23945 15:45:38.390786 execve("/usr/bin/python3", ["/usr/bin/python3", "-c", "import ctypes; f=ctypes.CFUNCTYP"...], 0x7ffe46699b98 /* 35 vars */) = 0 <0.000100>
+        23945 15:45:38.408669 openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libffi.so.8", O_RDONLY|O_CLOEXEC) = 3 <0.000006>
+        23945 15:45:38.408682 read(3, "\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\0\0\0\0\0\0\0\0"..., 832) = 832 <0.000003>
+        23945 15:45:38.408692 newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=43480, ...}, AT_EMPTY_PATH) = 0 <0.000002>
+        23945 15:45:38.408703 mmap(NULL, 46696, PROT_READ, MAP_PRIVATE|MAP_DENYWRITE, 3, 0) = 0x7f546bb71000 <0.000010>
+        23945 15:45:38.408719 mmap(0x7f546bb73000, 24576, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x2000) = 0x7f546bb73000 <0.000005>
+        23945 15:45:38.408731 mmap(0x7f546bb79000, 8192, PROT_READ, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x8000) = 0x7f546bb79000 <0.000004>
+        23945 15:45:38.408741 mmap(0x7f546bb7b000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x9000) = 0x7f546bb7b000 <0.000004>
+        23945 15:45:38.408759 close(3)          = 0 <0.000002>
+        23945 15:45:38.410523 mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f546c174000 <0.000008>
+        """);
+    assertThat(out.at(10).why().get(0).rule()).isEqualTo("libffi-closure");
+    assertThat(out.why(10))
+        .startsWith("fits libffi's closure allocator (ffi_closure_alloc, src/closures.c;")
+        .contains("dlmmap_locked");
   }
 }
