@@ -425,7 +425,9 @@ final class MappingRules {
                 prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
                 flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 c -> c.length() % SLJIT_CHUNK == 0,
-                c -> FileRules.loaded(c.sp, "libpcre2-"))
+                c -> FileRules.loaded(c.sp, "libpcre2-"),
+                // under -k, only where the stack goes through libpcre2
+                c -> c.ev.stack().isEmpty() || c.stackIn("/libpcre2-"))
             .frames("pcre2_jit_compile_8", "pcre2_jit_compile_16", "pcre2_jit_compile_32")
             .says(
                 c ->
@@ -452,7 +454,9 @@ final class MappingRules {
                 prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
                 flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
                 c -> c.length() % Glibc.PAGE == 0,
-                c -> FileRules.loaded(c.sp, "libffi.so"))
+                c -> FileRules.loaded(c.sp, "libffi.so"),
+                // under -k, only where the stack goes through libffi
+                c -> c.ev.stack().isEmpty() || c.stackIn("/libffi.so"))
             .frames("ffi_closure_alloc")
             .says(
                 c ->

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.timeline.Explanation;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,6 +145,23 @@ class ExecutableMemoryTest {
         .startsWith("fits PCRE2's JIT compiler (pcre2_jit_compile; libpcre2 is loaded here)")
         .contains("CHUNK_SIZE")
         .doesNotContain("glibc malloc");
+  }
+
+  @Test
+  void anRwxMappingWhoseStackIsNotPcre2sIsNotToldAsItsJit() throws Exception {
+    // LD_PRELOAD=libpcre2-8.so.0 python3 -S: Python's mmap module maps 64 KiB RWX itself
+    // (mmap.mmap(-1, 65536, MAP_PRIVATE|MAP_ANONYMOUS, PROT_READ|PROT_WRITE|PROT_EXEC)); libpcre2
+    // is loaded, but the -k stack goes from mmap.cpython-311 to libc's mmap, through no libpcre2
+    Run.Out out =
+        Run.explain(
+            Path.of(
+                getClass()
+                    .getResource("/logs-extra/python_rwx_mmap_pcre2_preloaded_k.log")
+                    .toURI()));
+    assertThat(out.at(74).why().get(0).rule()).isEqualTo("anon-direct");
+    assertThat(out.why(74))
+        .contains("mmap.cpython-311-x86_64-linux-gnu.so")
+        .doesNotContain("PCRE2");
   }
 
   @Test
