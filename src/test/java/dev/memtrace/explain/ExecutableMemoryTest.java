@@ -160,7 +160,7 @@ class ExecutableMemoryTest {
                     .toURI()));
     assertThat(out.at(74).why().get(0).rule()).isEqualTo("anon-direct");
     assertThat(out.why(74))
-        .contains("mmap.cpython-311-x86_64-linux-gnu.so")
+        .contains("the stack shows mmap.cpython-311-x86_64-linux-gnu.so+0x2c1a calling libc's mmap")
         .doesNotContain("PCRE2");
   }
 
