@@ -531,14 +531,13 @@ final class FileRules {
                 + hex(r.start())
                 + " ("
                 + r.perms()
-                + ", made at line "
-                + r.originLine()
+                + (r.originLine() > 0 ? ", made at line " + r.originLine() : "")
                 + ") over offsets that overlap these: if it is the same file, it is one memory"
                 + " seen at two addresses, "
                 + (w
                     ? "written through this one and run through that one"
-                    : "run through this" + " one and written through that one")
-                + ", so no page is writable and executable at once (a dual mapping)"
+                    : "run through this one and written through that one")
+                + ", so no one address is both writable and executable (a dual mapping)"
                 + libffi,
             Basis.PATTERN,
             "file mapping of " + c.fileName() + "; " + r.perms() + " at " + hex(r.start()))
