@@ -210,9 +210,15 @@ public final class ArgText {
         case 'v' -> b.write(0x0b);
         case 'f' -> b.write('\f');
         case 'x' -> {
-          int end = Math.min(i + 3, t.length());
-          b.write(Integer.parseInt(t.substring(i + 1, end), 16));
-          i = end - 1;
+          // up to two hex digits, as Strings.decode reads them: a cut or damaged \x0" ends at
+          // the quote
+          int v = 0;
+          int k = 0;
+          while (k < 2 && i + 1 < t.length() && Character.digit(t.charAt(i + 1), 16) >= 0) {
+            v = v * 16 + Character.digit(t.charAt(++i), 16);
+            k++;
+          }
+          b.write(v);
         }
         default -> {
           if (n >= '0' && n <= '7') {

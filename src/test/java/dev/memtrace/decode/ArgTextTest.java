@@ -54,6 +54,25 @@ class ArgTextTest {
     assertThat(ArgText.unquote("\"a...\"")).isEqualTo("a...");
   }
 
+  /**
+   * -x escapes take up to two hex digits, as Strings.decode reads them: a damaged {@code \x0"} (a
+   * mutated -x log, FuzzTest seed 15) ends at the quote instead of failing to parse {@code 0"}.
+   */
+  @Test
+  void aHexEscapeWithOneDigitEndsAtTheQuote() {
+    assertThat(ArgText.unquote("\"\\x2f\\x61\\x0\"")).isEqualTo("/a\0");
+    assertThat(ArgText.unquote("\"\\x2f\\x6\"")).isEqualTo("/\u0006");
+  }
+
+  /** strace 6 prints a file with no name left as 3</tmp/x>(deleted): read as maps names it. */
+  @Test
+  void aDeletedMarkOutsideTheDecorationIsKeptAsMapsWritesIt() {
+    assertThat(ArgText.decoration("3</tmp/#2151466>(deleted)"))
+        .isEqualTo("/tmp/#2151466 (deleted)");
+    assertThat(ArgText.decoration("3</memfd:libffi>(deleted)"))
+        .isEqualTo("/memfd:libffi (deleted)");
+  }
+
   @Test
   void decorationsStringsFieldsAndItems() {
     assertThat(ArgText.decoration("3</dev/null<char 1:3>>")).isEqualTo("/dev/null");
