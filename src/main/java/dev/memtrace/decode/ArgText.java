@@ -2,7 +2,6 @@ package dev.memtrace.decode;
 
 import dev.memtrace.trace.Numbers;
 import dev.memtrace.trace.Strings;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +60,18 @@ public final class ArgText {
     return (comment > 0 ? t.substring(0, comment) : t).strip();
   }
 
-  /** The -y decoration of a value ({@code 3</dev/null<char 1:3>>} → {@code /dev/null}), or null. */
+  /**
+   * The -y decoration of a value ({@code 3</dev/null<char 1:3>>} → {@code /dev/null}), or null. A
+   * file with no name left, which strace 6 prints as {@code 3</tmp/x>(deleted)}, keeps the mark as
+   * /proc/PID/maps shows it: {@code /tmp/x (deleted)}.
+   */
   public static String decoration(String t) {
     if (t == null) {
       return null;
+    }
+    if (t.endsWith(">(deleted)")) {
+      String path = decoration(t.substring(0, t.length() - "(deleted)".length()));
+      return path == null ? null : path + " (deleted)";
     }
     int lt = t.indexOf('<');
     if (lt <= 0 || !t.endsWith(">")) {
@@ -182,56 +189,15 @@ public final class ArgText {
       // the usual path: nothing escaped
       return t.startsWith("...", close + 1) ? t.substring(1, close) + CUT : t.substring(1, close);
     }
-    ByteArrayOutputStream b = new ByteArrayOutputStream(t.length());
-    boolean cut = false;
-    for (int i = 1; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (c == '"') {
-        cut = t.startsWith("...", i + 1);
-        break;
-      }
-      if (c != '\\' || i + 1 >= t.length()) {
-        b.write(c);
-        continue;
-      }
-      char n = t.charAt(++i);
-      switch (n) {
-        case 'n' -> b.write('\n');
-        case 't' -> b.write('\t');
-        case 'r' -> b.write('\r');
-        case 'v' -> b.write(0x0b);
-        case 'f' -> b.write('\f');
-        case 'x' -> {
-          // strace writes two hex digits; a damaged log may have fewer, or none (then "x" alone)
-          int end = i + 1;
-          while (end < t.length() && end < i + 3 && hexDigit(t.charAt(end))) {
-            end++;
-          }
-          b.write(end == i + 1 ? 'x' : Integer.parseInt(t.substring(i + 1, end), 16));
-          i = end - 1;
-        }
-        default -> {
-          if (n >= '0' && n <= '7') {
-            int end = i;
-            while (end < t.length()
-                && end < i + 3
-                && t.charAt(end) >= '0'
-                && t.charAt(end) <= '7') {
-              end++;
-            }
-            b.write(Integer.parseInt(t.substring(i, end), 8));
-            i = end - 1;
-          } else {
-            b.write(n);
-          }
-        }
-      }
+    // the closing quote: the first one no backslash escapes
+    int end = 1;
+    while (end < t.length() && t.charAt(end) != '"') {
+      end += t.charAt(end) == '\\' ? 2 : 1;
     }
-    String bytes = b.toString(StandardCharsets.ISO_8859_1); // one char per byte, as log text
+    end = Math.min(end, t.length());
+    boolean cut = end < t.length() && t.startsWith("...", end + 1);
+    // one char per byte, as log text; the escapes as trace.Strings decodes every string argument
+    String bytes = new String(Strings.decode(t, 1, end), StandardCharsets.ISO_8859_1);
     return cut ? bytes + CUT : bytes;
-  }
-
-  private static boolean hexDigit(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

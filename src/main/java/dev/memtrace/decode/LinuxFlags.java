@@ -234,6 +234,9 @@ public final class LinuxFlags {
   public static final long O_TRUNC = 01000;
   public static final long O_CLOEXEC = 02000000;
 
+  /** __O_TMPFILE | O_DIRECTORY, as open(2) asks for it. */
+  public static final long O_TMPFILE = 020200000;
+
   public static final FlagTable OPEN =
       FlagTable.of(
           "open",
@@ -280,7 +283,7 @@ public final class LinuxFlags {
           "O_PATH",
           010000000,
           "O_TMPFILE",
-          020200000,
+          O_TMPFILE,
           "SOCK_NONBLOCK",
           04000,
           "SOCK_CLOEXEC",

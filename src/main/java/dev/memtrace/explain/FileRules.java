@@ -9,6 +9,7 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Msync;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
@@ -102,6 +103,9 @@ final class FileRules {
         Rule.on("dev-zero", "mmap")
             .when(ok(), file(), c -> "/dev/zero".equals(c.filePath()))
             .says(FileRules::devZero),
+        Rule.on("dual-map", "mmap")
+            .when(ok(), file(), flag("MAP_SHARED"), c -> dualView(c) != null)
+            .says(FileRules::dualMap),
         Rule.on("file-shared", "mmap")
             .when(ok(), file(), flag("MAP_SHARED"))
             .says(c -> fileMap(c, true)),
@@ -237,11 +241,14 @@ final class FileRules {
 
   /** Whether ld.so mapped SQLite's library (libsqlite3.so) into this space. */
   static boolean sqliteLoaded(Space sp) {
+    return loaded(sp, "libsqlite3.so");
+  }
+
+  /** An object whose file name starts with name is mapped in the space as an image. */
+  static boolean loaded(Space sp, String name) {
     for (TagMap.Span s : sp.tags.all()) {
       String o = s.tag().object();
-      if (o != null
-          && s.tag().cls().isImage()
-          && LoaderRules.shortName(o).startsWith("libsqlite3.so")) {
+      if (o != null && s.tag().cls().isImage() && LoaderRules.shortName(o).startsWith(name)) {
         return true;
       }
     }
@@ -334,6 +341,10 @@ final class FileRules {
     }
     if (FdAlias.of(path) != null) {
       return RawText.name(path) + " (a descriptor alias)";
+    }
+    String tmp = OpenFile.tmpfileDir(path);
+    if (tmp != null) {
+      return "unnamed file in " + RawText.name(tmp);
     }
     return withoutDeleted(LoaderRules.shortName(path));
   }
@@ -447,6 +458,92 @@ final class FileRules {
         .tag(RegionClass.ANON, "private /dev/zero mapping", "/dev/zero");
   }
 
+  /**
+   * A file with no name, as open(O_TMPFILE) makes it (open(2)): its directory names only the
+   * filesystem it is on; maps shows DIR/#INODE (deleted).
+   */
+  private static String tmpfile(String path) {
+    String dir = OpenFile.tmpfileDir(path);
+    return "an unnamed file on the filesystem of "
+        + RawText.name(dir)
+        + " (maps shows "
+        + (path.matches(".*/#[0-9]+ \\(deleted\\)")
+            ? RawText.name(path)
+            : RawText.name((dir.endsWith("/") ? dir : dir + "/") + "#INODE (deleted)"))
+        + ", the name the kernel gives a file open(O_TMPFILE) made: it was never in a directory, "
+        + "and goes when its last fd and mapping do)";
+  }
+
+  /**
+   * An earlier shared mapping, in this address space, of the same file name and an overlapping
+   * range of its offsets as this MAP_SHARED mmap, executable where this one is writable or the
+   * other way round (neither both); null for none.
+   */
+  static Region dualView(Ctx c) {
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    Region made = v == null ? null : v.regionAt(c.result());
+    boolean w = c.prot().contains("PROT_WRITE");
+    if (made == null || made.path() == null || w == c.prot().contains("PROT_EXEC")) {
+      return null;
+    }
+    long from = c.offset();
+    long to = from + c.length();
+    for (Region r : v.regions()) {
+      String p = r.perms();
+      if (r.start() == made.start()
+          || !made.path().equals(r.path())
+          || p == null
+          || p.length() < 4
+          || p.charAt(3) != 's'
+          || r.offset() >= to
+          || r.offset() + r.size() <= from) {
+        continue;
+      }
+      boolean rw = p.charAt(1) == 'w';
+      boolean rx = p.charAt(2) == 'x';
+      if (rw != rx && rw != w) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A shared file mapping whose pages an earlier mapping of the same file already shows, one view
+   * writable and the other executable: libffi's dlmmap_locked (src/closures.c) maps its temporary
+   * file so, PROT_EXEC first and then the writable view of the same offset, where it may not map a
+   * page writable and executable at once.
+   */
+  private static Said dualMap(Ctx c) {
+    Region r = dualView(c);
+    Said file = fileMap(c, true);
+    boolean w = c.prot().contains("PROT_WRITE");
+    String libffi =
+        "libffi".equals(memfdName(c.filePath()))
+                || OpenFile.tmpfileDir(c.filePath()) != null && loaded(c.sp, "libffi.so")
+            ? ". It fits libffi's closure allocator (dlmmap_locked in src/closures.c), which maps"
+                + " its temporary file so, executable first, then writable, when it may not map a"
+                + " page PROT_WRITE|PROT_EXEC"
+            : "";
+    return Said.of(
+            file.text()
+                + ". The same file, by its name, is already mapped at "
+                + hex(r.start())
+                + " ("
+                + r.perms()
+                + (r.originLine() > 0 ? ", made at line " + r.originLine() : "")
+                + ") over offsets that overlap these: if it is the same file, it is one memory"
+                + " seen at two addresses, "
+                + (w
+                    ? "written through this one and run through that one"
+                    : "run through this one and written through that one")
+                + ", so no one address is both writable and executable (a dual mapping)"
+                + libffi,
+            Basis.PATTERN,
+            "file mapping of " + c.fileName() + "; " + r.perms() + " at " + hex(r.start()))
+        .tag(file.cls(), file.what(), file.object());
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String memfd = memfdName(path);
@@ -459,12 +556,14 @@ final class FileRules {
                     ? "/memfd:NAME (deleted) with the whole name"
                     : RawText.name(path))
                 + ")"
-            : path != null && path.endsWith(MapsFormat.DELETED) && path.startsWith("/")
-                ? RawText.name(withoutDeleted(path))
-                    + " (unlinked since it was opened: maps shows "
-                    + RawText.name(path)
-                    + ")"
-                : c.fileName();
+            : OpenFile.tmpfileDir(path) != null
+                ? tmpfile(path)
+                : path != null && path.endsWith(MapsFormat.DELETED) && path.startsWith("/")
+                    ? RawText.name(withoutDeleted(path))
+                        + " (unlinked since it was opened: maps shows "
+                        + RawText.name(path)
+                        + ")"
+                    : c.fileName();
     return Said.of(
             "the program maps "
                 + c.length()

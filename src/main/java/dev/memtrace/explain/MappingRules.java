@@ -416,8 +416,67 @@ final class MappingRules {
                                 + "_PyObject_VirtualAlloc)",
                             Basis.PATTERN,
                             "16384-byte anonymous RW mmap in a python process")
-                        .tag(RegionClass.ANON, "CPython frame data stack")));
+                        .tag(RegionClass.ANON, "CPython frame data stack")),
+        Rule.on("pcre2-jit", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                c -> c.length() % SLJIT_CHUNK == 0,
+                c -> FileRules.loaded(c.sp, "libpcre2-"),
+                // under -k, only where the stack goes through libpcre2
+                c -> c.ev.stack().isEmpty() || c.stackIn("/libpcre2-"))
+            .frames("pcre2_jit_compile_8", "pcre2_jit_compile_16", "pcre2_jit_compile_32")
+            .says(
+                c ->
+                    Said.of(
+                            "fits PCRE2's JIT compiler (pcre2_jit_compile; libpcre2 is loaded"
+                                + " here): sljit's executable allocator (sljit_malloc_exec,"
+                                + " src/sljit/sljitExecAllocator.c) maps the machine code of"
+                                + " compiled patterns in chunks of whole 64 KiB (CHUNK_SIZE),"
+                                + " anonymous and PROT_READ|PROT_WRITE|PROT_EXEC, and puts the"
+                                + " code of patterns compiled later in the same chunk while it has"
+                                + " room; a chunk is unmapped only when none of its code is in use"
+                                + " any more and enough other room stays free (sljit_free_exec),"
+                                + " or by pcre2_jit_free_unused_memory",
+                            Basis.PATTERN,
+                            c.length()
+                                + "-byte anonymous RWX mmap, a multiple of 65536, with libpcre2"
+                                + " loaded")
+                        .tag(RegionClass.ANON, "PCRE2 JIT code chunk")),
+        Rule.on("libffi-closure", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                c -> c.length() % Glibc.PAGE == 0,
+                c -> FileRules.loaded(c.sp, "libffi.so"),
+                // under -k, only where the stack goes through libffi
+                c -> c.ev.stack().isEmpty() || c.stackIn("/libffi.so"))
+            .frames("ffi_closure_alloc")
+            .says(
+                c ->
+                    Said.of(
+                            "fits libffi's closure allocator (ffi_closure_alloc, src/closures.c;"
+                                + " libffi is loaded here): its own dlmalloc takes the memory for"
+                                + " closures' trampolines from dlmmap, a page at a time unless a"
+                                + " request needs more (DEFAULT_GRANULARITY), which maps it"
+                                + " PROT_READ|PROT_WRITE|PROT_EXEC when it finds neither SELinux"
+                                + " (/proc/mounts) nor PaX MPROTECT (/proc/self/status); otherwise,"
+                                + " or where that mapping is refused, it maps a temporary file"
+                                + " twice instead, once executable and once writable"
+                                + " (dlmmap_locked)",
+                            Basis.PATTERN,
+                            c.length() + "-byte anonymous RWX mmap with libffi loaded")
+                        .tag(RegionClass.ANON, "libffi closure pages")));
   }
+
+  /** sljit's CHUNK_SIZE (src/sljit/sljitExecAllocator.c): its exec chunks are multiples of it. */
+  private static final long SLJIT_CHUNK = 0x10000;
 
   /** What the less common mmap flags ask for. */
   static final Map<String, String> FLAG_MEANING =
@@ -1111,6 +1170,10 @@ final class MappingRules {
                   + c.protText()
                   + "): the stack shows "
                   + who
+                  + (own.symbol() == null || own.symbol().isEmpty()
+                      ? ""
+                      : " (as -k names the frame: the nearest exported symbol, so an internal "
+                          + "function may show as its neighbour)")
                   + " calling libc's mmap itself, with no malloc frame between, so it is not "
                   + "glibc malloc's mmap path, whatever its size: the program or a library maps "
                   + "this memory and manages it itself",

@@ -11,6 +11,7 @@ import static dev.memtrace.decode.LinuxFlags.OPEN;
 import static dev.memtrace.decode.LinuxFlags.O_CLOEXEC;
 import static dev.memtrace.decode.LinuxFlags.O_CREAT;
 import static dev.memtrace.decode.LinuxFlags.O_RDWR;
+import static dev.memtrace.decode.LinuxFlags.O_TMPFILE;
 import static dev.memtrace.decode.LinuxFlags.O_TRUNC;
 import static dev.memtrace.decode.LinuxFlags.O_WRONLY;
 
@@ -252,6 +253,13 @@ final class FileCalls {
     OpenFile through = resolved != null ? null : throughFd(m, t, path);
     if (through != null) {
       return put(t, (int) a.returned(), through.path(), through.key(), (flags & O_CLOEXEC) != 0);
+    }
+    if ((flags & O_TMPFILE) == O_TMPFILE && path != null) {
+      // open(2) O_TMPFILE: path names a directory, and the fd is a new regular file with no name
+      // in it, on that directory's filesystem; d_tmpfile names its dentry "#" and the inode
+      // number, and since it is in no directory maps shows DIR/#INODE (deleted)
+      String file = resolved != null ? resolved : OpenFile.tmpfileIn(path);
+      return put(t, (int) a.returned(), file, m.newKey(), (flags & O_CLOEXEC) != 0);
     }
     if (m.elfFiles() != null && path != null && (flags & WRITES) != 0) {
       m.elfFiles().traceWrites(m.kernelPath(path));

@@ -29,6 +29,33 @@ public record OpenFile(String path, long key, boolean cloexec) {
     return path.endsWith(UNKNOWN_INODE) || path.equals(UNNAMED_MEMFD) ? null : path;
   }
 
+  /**
+   * What the model calls the file an open(O_TMPFILE) of dir made, when strace did not print the
+   * fd's path: {@code DIR/#[inode not in the trace] (deleted)}, where maps shows {@code DIR/#INODE
+   * (deleted)} (d_tmpfile names the dentry "#" and the inode number; it is in no directory).
+   */
+  static String tmpfileIn(String dir) {
+    return (dir.endsWith("/") ? dir : dir + "/") + "#" + UNKNOWN_INODE + MapsFormat.DELETED;
+  }
+
+  /**
+   * The directory whose filesystem holds an open(O_TMPFILE) file, from the name maps (or the model,
+   * {@link #tmpfileIn}) gives it, {@code DIR/#INODE (deleted)}; null for any other path.
+   */
+  public static String tmpfileDir(String path) {
+    if (path == null || !path.startsWith("/") || !path.endsWith(MapsFormat.DELETED)) {
+      return null;
+    }
+    String name = path.substring(0, path.length() - MapsFormat.DELETED.length());
+    int slash = name.lastIndexOf('/');
+    String last = name.substring(slash + 1);
+    if (!last.startsWith("#")
+        || !(last.substring(1).equals(UNKNOWN_INODE) || last.substring(1).matches("[0-9]+"))) {
+      return null;
+    }
+    return slash == 0 ? "/" : name.substring(0, slash);
+  }
+
   OpenFile withCloexec(boolean on) {
     return new OpenFile(path, key, on);
   }

@@ -54,12 +54,26 @@ class ArgTextTest {
     assertThat(ArgText.unquote("\"a...\"")).isEqualTo("a...");
   }
 
-  /** -x escapes as strace writes them, and as a damaged log may hold them: one digit, or none. */
+  /**
+   * -x escapes take up to two hex digits, as Strings.decode reads them: a damaged {@code \x0"} (a
+   * mutated -x log, FuzzTest seed 15; bench/fuzz.sh seed 1207) ends at the quote instead of failing
+   * to parse {@code 0"}, and one with no digit is a 0 byte.
+   */
   @Test
   void hexEscapesOfADamagedLogDecodeAsFarAsTheyGo() {
     assertThat(ArgText.unquote("\"\\x2f\\x65tc\"")).isEqualTo("/etc");
+    assertThat(ArgText.unquote("\"\\x2f\\x61\\x0\"")).isEqualTo("/a\0");
     assertThat(ArgText.unquote("\"\\x6\u00e3\\x7\"")).isEqualTo("\u0006\u00e3\u0007");
-    assertThat(ArgText.unquote("\"a\\xg\\x\"")).isEqualTo("axgx");
+    assertThat(ArgText.unquote("\"a\\xg\\x\"")).isEqualTo("a\0g\0");
+  }
+
+  /** strace 6 prints a file with no name left as 3</tmp/x>(deleted): read as maps names it. */
+  @Test
+  void aDeletedMarkOutsideTheDecorationIsKeptAsMapsWritesIt() {
+    assertThat(ArgText.decoration("3</tmp/#2151466>(deleted)"))
+        .isEqualTo("/tmp/#2151466 (deleted)");
+    assertThat(ArgText.decoration("3</memfd:libffi>(deleted)"))
+        .isEqualTo("/memfd:libffi (deleted)");
   }
 
   @Test

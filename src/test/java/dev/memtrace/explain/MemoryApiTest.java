@@ -328,6 +328,8 @@ class MemoryApiTest {
     assertThat(out.why(7))
         .contains("PROT_READ, MAP_SHARED, not writable: it shows the file's own page-cache pages")
         .doesNotContain("writes go to the file");
+    // neither view is executable: no dual mapping is told
+    assertThat(out.at(7).why().get(0).rule()).isEqualTo("file-shared");
   }
 
   @Test
