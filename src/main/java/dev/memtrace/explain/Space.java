@@ -396,6 +396,7 @@ final class Space {
     this.bits32 = from.bits32;
     this.legacyLayoutLine = from.legacyLayoutLine;
     this.arenaTops.putAll(from.arenaTops);
+    this.chunksSeenInStack.addAll(from.chunksSeenInStack);
     this.forked = true;
   }
 
