@@ -69,9 +69,11 @@ final class KernelCopies {
                 + ")");
     if (name.equals("copy_file_range") && c.sp.program().equals("cat")) {
       b.append(
-          ". coreutils 9.1's cat copies this way when its output is a regular file, so it"
-              + " maps no I/O buffer; to a pipe or a terminal it reads and writes through its"
-              + " 131072-byte I/O buffer instead");
+          ". It fits coreutils' cat (9.1 and later; copy_cat in src/cat.c), which copies this"
+              + " way when its input and its output are both regular files and no option formats"
+              + " the text, and then maps no I/O buffer; to a pipe or a terminal it reads and"
+              + " writes through its I/O buffer instead (io_blksize: 131072 bytes on most"
+              + " filesystems)");
     }
     return new Explanation(
         "kernel-copy", b.toString(), Basis.ARITHMETIC, List.of(name + " returned " + n));

@@ -21,7 +21,9 @@ class KernelCopiesTest {
         .startsWith(
             "the kernel copied 430101 bytes from fd 3 (big.txt) to fd 1 itself: no user-space buffer")
         .contains("(copy_file_range(2))")
-        .contains("coreutils 9.1's cat copies this way when its output is a regular file");
+        .contains(
+            "It fits coreutils' cat (9.1 and later; copy_cat in src/cat.c), which copies this way"
+                + " when its input and its output are both regular files");
     assertThat(out.why(38))
         .isEqualTo(
             "copy_file_range returned 0: nothing left to copy from fd 3 (big.txt) (copy_file_range(2))");
