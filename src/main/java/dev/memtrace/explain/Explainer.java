@@ -381,6 +381,15 @@ public final class Explainer {
   }
 
   /**
+   * How -k names a frame, for a sentence that names one: by the nearest symbol below its address in
+   * the object's symbol table, which a stripped library reduces to its exported symbols (libdw's
+   * dwfl_module_addrname reads .symtab, else .dynsym), so a static function shows as a neighbour.
+   */
+  static final String FRAME_NAMES =
+      "-k names the nearest symbol it finds, only an exported one in a stripped library, so an"
+          + " internal function may show as its neighbour";
+
+  /**
    * Calls strace names so only in a 32-bit x86 process (its i386 syscall table): glibc's i386 mmap
    * is mmap2, and its TLS is set with set_thread_area where x86-64 uses arch_prctl.
    */
@@ -491,8 +500,9 @@ public final class Explainer {
               + " (seen in the stack: "
               + frameText(hit)
               + (caller != null ? " called from " + frameText(caller) : "")
-              + "; -k names the nearest exported symbol, so an internal function may show as its "
-              + "neighbour)";
+              + "; "
+              + FRAME_NAMES
+              + ")";
     } else if (basis == Basis.PATTERN) {
       text = text + " (inferred from the pattern)";
     }

@@ -1172,8 +1172,7 @@ final class MappingRules {
                   + who
                   + (own.symbol() == null || own.symbol().isEmpty()
                       ? ""
-                      : " (as -k names the frame: the nearest exported symbol, so an internal "
-                          + "function may show as its neighbour)")
+                      : " (" + Explainer.FRAME_NAMES + ")")
                   + " calling libc's mmap itself, with no malloc frame between, so it is not "
                   + "glibc malloc's mmap path, whatever its size: the program or a library maps "
                   + "this memory and manages it itself",

@@ -95,7 +95,7 @@ class ExecutableMemoryTest {
   }
 
   @Test
-  void aCallerNamedByMinusKIsTheNearestExportedSymbolAndSaidSo() {
+  void aCallerNamedByMinusKIsTheNearestSymbolAndSaidSo() {
     // grep -P under strace -k: grep (stripped) maps a buffer to read /proc/self/maps into (gnulib's
     // stack-overflow setup), which -k names _obstack_memory_used+0x4902, the exported symbol below
     // that code; the sentence names the frame as -k did and says what that name is
@@ -116,9 +116,9 @@ class ExecutableMemoryTest {
     assertThat(out.at(1).why().get(0).basis()).isEqualTo(Explanation.Basis.STACK);
     assertThat(out.why(1))
         .contains(
-            "the stack shows grep:_obstack_memory_used+0x4902 (as -k names the frame: the nearest"
-                + " exported symbol, so an internal function may show as its neighbour) calling"
-                + " libc's mmap itself");
+            "the stack shows grep:_obstack_memory_used+0x4902 (-k names the nearest symbol it"
+                + " finds, only an exported one in a stripped library, so an internal function may"
+                + " show as its neighbour) calling libc's mmap itself");
   }
 
   @Test
