@@ -9,9 +9,11 @@
 # machine), lines/s, the ratio of the median wall time to grep's, and the peak RSS. Then the fixed
 # start-up cost: analyze of a 1-line log, STARTS runs per candidate, interleaved.
 #
-# The rows copy.FORMAT time `cat OUTPUT > FILE` of the first candidate's output in that format,
-# once a round: what writing those bytes to a file costs on this machine with no work at all
-# behind them, a floor under any analyze that writes them (printed with the output's size).
+# The rows copy.FORMAT time `dd if=OUTPUT bs=64k > FILE` of the first candidate's output in that
+# format, once a round: what reading and writing those bytes through a user-space buffer costs on
+# this machine with no work behind them, a floor under any analyze that writes them (printed with
+# the output's size). Not cat: coreutils' cat copies a regular file to a regular file with
+# copy_file_range, in the kernel.
 #
 # A candidate is a launcher (bin/memtrace of a checkout), or a jar: a jar runs through a copy of a
 # launcher (LAUNCHER, default this checkout's bin/memtrace) beside a copy of the jar, so it gets
@@ -58,7 +60,7 @@ for r in $(seq "$ROUNDS"); do
       timed "${names[$i]}.$f" "${launchers[$i]}" analyze --format "$f" "$log"
       if (( i == 0 )); then
         mv "$work/output" "$work/output.$f"
-        timed "copy.$f" cat "$work/output.$f"
+        timed "copy.$f" dd if="$work/output.$f" bs=64k status=none
       fi
     done
   done
@@ -96,7 +98,7 @@ for name in "${names[@]}"; do
   done
 done
 for f in $FORMATS; do
-  echo "copy.$f: cat of the $f output ($(stat -c %s "$work/output.$f") bytes) to a file"
+  echo "copy.$f: dd bs=64k of the $f output ($(stat -c %s "$work/output.$f") bytes) to a file"
 done
 for name in "${names[@]}"; do
   printf '%-16s %9.3f %9.2f %12s %9s %9s  %s\n' "$name.start" "$(median 1 "$work/$name.start")" \
