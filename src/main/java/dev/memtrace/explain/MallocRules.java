@@ -131,6 +131,11 @@ final class MallocRules {
         " (at least " + MIN_MALLOC_GROWTH + " = ALIGN_UP(top_pad 131072 + MINSIZE 32 + 1, 4096))";
     String by = lowersTopPad(c);
     String heap = c.sp.brk == c.sp.startBrk ? "; [heap] appears" : "";
+    String below =
+        "the break moves up by "
+            + inc
+            + " bytes, less than glibc malloc grows it with its default top_pad 131072"
+            + least;
     Said said;
     if ("stack".equals(by)) {
       said =
@@ -166,10 +171,7 @@ final class MallocRules {
     } else if (MallocEnv.setting(c.sp, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad") != null) {
       said =
           Said.of(
-              "the break moves up by "
-                  + inc
-                  + " bytes, less than glibc malloc grows it with its default top_pad 131072"
-                  + least
+              below
                   + ", but "
                   + topPadSetBy(c.sp)
                   + ": if that lowers top_pad, this fits malloc growing the break as well as the"
@@ -181,10 +183,7 @@ final class MallocRules {
     } else {
       said =
           Said.of(
-              "the break moves up by "
-                  + inc
-                  + " bytes, less than glibc malloc grows it with its default top_pad 131072"
-                  + least
+              below
                   + ": the program moved it itself with brk/sbrk, or lowered malloc's top_pad "
                   + "("
                   + topPadSetBy(c.sp)

@@ -418,16 +418,7 @@ final class MappingRules {
                             "16384-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython frame data stack")),
         Rule.on("pcre2-jit", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
-                c -> c.length() % SLJIT_CHUNK == 0,
-                c -> FileRules.loaded(c.sp, "libpcre2-"),
-                // under -k, only where the stack goes through libpcre2
-                c -> c.ev.stack().isEmpty() || c.stackIn("/libpcre2-"))
+            .when(anonRwxOf("libpcre2-", SLJIT_CHUNK))
             .frames("pcre2_jit_compile_8", "pcre2_jit_compile_16", "pcre2_jit_compile_32")
             .says(
                 c ->
@@ -447,16 +438,7 @@ final class MappingRules {
                                 + " loaded")
                         .tag(RegionClass.ANON, "PCRE2 JIT code chunk")),
         Rule.on("libffi-closure", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
-                c -> c.length() % Glibc.PAGE == 0,
-                c -> FileRules.loaded(c.sp, "libffi.so"),
-                // under -k, only where the stack goes through libffi
-                c -> c.ev.stack().isEmpty() || c.stackIn("/libffi.so"))
+            .when(anonRwxOf("libffi.so", Glibc.PAGE))
             .frames("ffi_closure_alloc")
             .says(
                 c ->
@@ -473,6 +455,26 @@ final class MappingRules {
                             Basis.PATTERN,
                             c.length() + "-byte anonymous RWX mmap with libffi loaded")
                         .tag(RegionClass.ANON, "libffi closure pages")));
+  }
+
+  /**
+   * An anonymous private PROT_READ|PROT_WRITE|PROT_EXEC mmap at an address of the kernel's choice,
+   * a multiple of {@code unit} long, in a space where the library whose file name starts with
+   * {@code lib} is loaded; under -k, only where the stack goes through that library.
+   */
+  @SuppressWarnings("unchecked")
+  private static Predicate<Ctx>[] anonRwxOf(String lib, long unit) {
+    List<Predicate<Ctx>> all =
+        List.of(
+            ok(),
+            anon(),
+            addrNull(),
+            prot("PROT_READ", "PROT_WRITE", "PROT_EXEC"),
+            flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+            c -> c.length() % unit == 0,
+            c -> FileRules.loaded(c.sp, lib),
+            c -> c.ev.stack().isEmpty() || c.stackIn("/" + lib));
+    return all.toArray(new Predicate[0]);
   }
 
   /** sljit's CHUNK_SIZE (src/sljit/sljitExecAllocator.c): its exec chunks are multiples of it. */
