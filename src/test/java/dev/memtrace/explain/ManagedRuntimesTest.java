@@ -126,4 +126,41 @@ class ManagedRuntimesTest {
         .contains("mono_setup_altstack")
         .doesNotContain("made usable later");
   }
+
+  /**
+   * SBCL 2.2.9 (Debian 12) starting: the executable, the first brk, ensure_undefined_alien's guard
+   * page and the dynamic space that os_alloc_gc_space maps PROT_READ|PROT_WRITE|PROT_EXEC at once;
+   * from {@code strace -f -tt -T sbcl --non-interactive --eval '(progn (defvar *x* (make-array
+   * 10000000)) (print (length *x*)))'}.
+   */
+  private static final String SBCL_START =
+      """
+      13128 16:44:26.480989 execve("/usr/bin/sbcl", ["sbcl", "--non-interactive", "--eval", "(progn (defvar *x* (make-array 1"...], 0x7fff91b5c970 /* 35 vars */) = 0 <0.000208>
+      13128 16:44:26.481302 brk(NULL)         = 0x56462451a000 <0.000008>
+      13128 16:44:26.483084 mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f79d0867000 <0.000005>
+      13128 16:44:26.483645 mmap(0x1000000000, 1073741824, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x1000000000 <0.000006>
+      """;
+
+  @Test
+  void sbclsGuardPageIsNotSaidToBeMadeUsableLater() {
+    // ensure_undefined_alien (validate.c) maps one page PROT_NONE via os_alloc_gc_space and never
+    // opens it: a fault there becomes UNDEFINED-ALIEN-VARIABLE-ERROR (interrupt.c)
+    Run.Out out = Run.explain(SBCL_START);
+    assertThat(out.at(3).why()).anyMatch(e -> e.rule().equals("reservation"));
+    assertThat(out.why(3))
+        .contains("fits SBCL's guard page for undefined foreign variables")
+        .contains("ensure_undefined_alien")
+        .contains("it is not made usable later")
+        .doesNotContain("parts are made usable later");
+    // SBCL's dynamic space is mapped usable at once: not a malloc chunk, not a PROT_NONE
+    // reservation
+    assertThat(out.why(4)).doesNotContain("malloc's mmap path").doesNotContain("reserves");
+    // the same page in another program keeps the general sentence
+    Run.Out other = Run.explain(SBCL_START.replace("/usr/bin/sbcl", "/usr/bin/other"));
+    assertThat(other.why(3)).contains("parts are made usable later").doesNotContain("SBCL");
+    // a larger PROT_NONE reservation in sbcl is not SBCL's guard page
+    Run.Out larger =
+        Run.explain(SBCL_START.replace("mmap(NULL, 4096, PROT_NONE", "mmap(NULL, 8192, PROT_NONE"));
+    assertThat(larger.why(3)).doesNotContain("SBCL");
+  }
 }
