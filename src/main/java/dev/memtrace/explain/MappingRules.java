@@ -607,10 +607,19 @@ final class MappingRules {
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   long base = reservationStart(s);
+                  // do_mprotect_pkey (mm/mprotect.c) takes len = PAGE_ALIGN(len): the last
+                  // partial page changes whole (libguile's loader, scm_load_thunk_from_file, asks
+                  // for
+                  // a .go file's writable data so)
+                  long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
                   return Said.of(
                       "changes "
                           + c.length()
-                          + " bytes at offset "
+                          + " bytes"
+                          + (pages != c.length()
+                              ? " (" + pages + ": the kernel widens the range to whole pages)"
+                              : "")
+                          + " at offset "
                           + hex(c.addr() - base)
                           + " of "
                           + within(s)

@@ -163,4 +163,34 @@ class ManagedRuntimesTest {
         Run.explain(SBCL_START.replace("mmap(NULL, 4096, PROT_NONE", "mmap(NULL, 8192, PROT_NONE"));
     assertThat(larger.why(3)).doesNotContain("SBCL");
   }
+
+  /**
+   * Guile 3.0.8 (Debian 12) loading ice-9/eval.go: libguile's loader maps the .go file read-only
+   * and makes its writable data PROT_READ|PROT_WRITE with a length that is not whole pages; from
+   * {@code strace -f -tt -T guile -c '(define v (make-vector 10000000 0)) (gc) (display
+   * (vector-length v))'}.
+   */
+  private static final String GUILE_GO =
+      """
+      23839 16:47:44.641749 execve("/usr/bin/guile", ["guile", "-c", "(define v (make-vector 10000000 "...], 0x7ffcf4d79968 /* 36 vars */) = 0 <0.000212>
+      23839 16:47:44.652113 openat(AT_FDCWD, "/usr/lib/x86_64-linux-gnu/guile/3.0/ccache/ice-9/eval.go", O_RDONLY|O_CLOEXEC) = 5 <0.000006>
+      23839 16:47:44.652136 mmap(NULL, 99461, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7fdb67c6e000 <0.000021>
+      23839 16:47:44.652168 close(5)          = 0 <0.000003>
+      23839 16:47:44.652184 mprotect(0x7fdb67c7e000, 7584, PROT_READ|PROT_WRITE) = 0 <0.000013>
+      23839 16:47:44.652200 mprotect(0x7fdb67c6e000, 4096, PROT_READ|PROT_WRITE) = 0 <0.000013>
+      """;
+
+  @Test
+  void anMprotectOfPartOfAPageIsToldAsTheWholePagesItChanges() {
+    // do_mprotect_pkey (mm/mprotect.c): len = PAGE_ALIGN(len), so 7584 bytes change 8192
+    Run.Out out = Run.explain(GUILE_GO);
+    assertThat(out.why(5))
+        .startsWith(
+            "changes 7584 bytes (8192: the kernel widens the range to whole pages) at offset"
+                + " 0x10000 of the mapping of eval.go made at line 3");
+    // a length of whole pages is told as it is
+    assertThat(out.why(6))
+        .startsWith("changes 4096 bytes at offset 0x0 of")
+        .doesNotContain("widens");
+  }
 }
