@@ -84,11 +84,34 @@ final class MappingRules {
                                       + "sanitizer_common, TSan's ProtectRange), never to be used; "
                                       + "the call alone does "
                                       + "not tell which this is"
-                                  : "parts are made usable later with mprotect or mmap(MAP_FIXED). "
-                                      + reserverWords(c)),
+                                  : sbclGuardPage(c)
+                                      ? "one page that fits SBCL's guard page for undefined "
+                                          + "foreign variables: ensure_undefined_alien "
+                                          + "(src/runtime/validate.c) maps it PROT_NONE through "
+                                          + "os_alloc_gc_space (linux-mman.c) and keeps its "
+                                          + "address as undefined_alien_address; it is not made "
+                                          + "usable later: an access to an undefined foreign "
+                                          + "variable faults there, and SBCL's SIGSEGV handler "
+                                          + "(handle_guard_page_triggered, interrupt.c) turns "
+                                          + "the fault into an UNDEFINED-ALIEN-VARIABLE-ERROR"
+                                      : "parts are made usable later with mprotect or "
+                                          + "mmap(MAP_FIXED). "
+                                          + reserverWords(c)),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
+
+  /**
+   * SBCL's runtime (the sbcl executable): os_alloc_gc_space (src/runtime/linux-mman.c) maps every
+   * space PROT_READ|PROT_WRITE|PROT_EXEC|MAP_NORESERVE, and PROT_NONE only for IS_GUARD_PAGE, which
+   * ensure_undefined_alien (validate.c) asks for: one page at an address of the kernel's choosing.
+   */
+  static boolean sbclGuardPage(Ctx c) {
+    return c.sp.program().equals("sbcl")
+        && c.length() == Glibc.PAGE
+        && c.mapFlags().contains("MAP_NORESERVE")
+        && !c.mapFlags().contains("MAP_FIXED");
+  }
 
   /** Who reserves like this, as the reservation row says it outside a sanitizer's fixed layout. */
   private static String reserverWords(Ctx c) {
@@ -586,10 +609,19 @@ final class MappingRules {
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   long base = reservationStart(s);
+                  // do_mprotect_pkey (mm/mprotect.c) takes len = PAGE_ALIGN(len): the last
+                  // partial page changes whole (libguile's loader, scm_load_thunk_from_file, asks
+                  // for
+                  // a .go file's writable data so)
+                  long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
                   return Said.of(
                       "changes "
                           + c.length()
-                          + " bytes at offset "
+                          + " bytes"
+                          + (pages != c.length()
+                              ? " (" + pages + ": the kernel widens the range to whole pages)"
+                              : "")
+                          + " at offset "
                           + hex(c.addr() - base)
                           + " of "
                           + within(s)

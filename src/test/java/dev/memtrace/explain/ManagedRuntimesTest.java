@@ -126,4 +126,71 @@ class ManagedRuntimesTest {
         .contains("mono_setup_altstack")
         .doesNotContain("made usable later");
   }
+
+  /**
+   * SBCL 2.2.9 (Debian 12) starting: the executable, the first brk, ensure_undefined_alien's guard
+   * page and the dynamic space that os_alloc_gc_space maps PROT_READ|PROT_WRITE|PROT_EXEC at once;
+   * from {@code strace -f -tt -T sbcl --non-interactive --eval '(progn (defvar *x* (make-array
+   * 10000000)) (print (length *x*)))'}.
+   */
+  private static final String SBCL_START =
+      """
+      13128 16:44:26.480989 execve("/usr/bin/sbcl", ["sbcl", "--non-interactive", "--eval", "(progn (defvar *x* (make-array 1"...], 0x7fff91b5c970 /* 35 vars */) = 0 <0.000208>
+      13128 16:44:26.481302 brk(NULL)         = 0x56462451a000 <0.000008>
+      13128 16:44:26.483084 mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7f79d0867000 <0.000005>
+      13128 16:44:26.483645 mmap(0x1000000000, 1073741824, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x1000000000 <0.000006>
+      """;
+
+  @Test
+  void sbclsGuardPageIsNotSaidToBeMadeUsableLater() {
+    // ensure_undefined_alien (validate.c) maps one page PROT_NONE via os_alloc_gc_space and never
+    // opens it: a fault there becomes UNDEFINED-ALIEN-VARIABLE-ERROR (interrupt.c)
+    Run.Out out = Run.explain(SBCL_START);
+    assertThat(out.at(3).why()).anyMatch(e -> e.rule().equals("reservation"));
+    assertThat(out.why(3))
+        .contains("fits SBCL's guard page for undefined foreign variables")
+        .contains("ensure_undefined_alien")
+        .contains("it is not made usable later")
+        .doesNotContain("parts are made usable later");
+    // SBCL's dynamic space is mapped usable at once: not a malloc chunk, not a PROT_NONE
+    // reservation
+    assertThat(out.why(4)).doesNotContain("malloc's mmap path").doesNotContain("reserves");
+    // the same page in another program keeps the general sentence
+    Run.Out other = Run.explain(SBCL_START.replace("/usr/bin/sbcl", "/usr/bin/other"));
+    assertThat(other.why(3)).contains("parts are made usable later").doesNotContain("SBCL");
+    // a larger PROT_NONE reservation in sbcl is not SBCL's guard page
+    Run.Out larger =
+        Run.explain(SBCL_START.replace("mmap(NULL, 4096, PROT_NONE", "mmap(NULL, 8192, PROT_NONE"));
+    assertThat(larger.why(3)).doesNotContain("SBCL");
+  }
+
+  /**
+   * Guile 3.0.8 (Debian 12) loading ice-9/eval.go: libguile's loader maps the .go file read-only
+   * and makes its writable data PROT_READ|PROT_WRITE with a length that is not whole pages; from
+   * {@code strace -f -tt -T guile -c '(define v (make-vector 10000000 0)) (gc) (display
+   * (vector-length v))'}.
+   */
+  private static final String GUILE_GO =
+      """
+      23839 16:47:44.641749 execve("/usr/bin/guile", ["guile", "-c", "(define v (make-vector 10000000 "...], 0x7ffcf4d79968 /* 36 vars */) = 0 <0.000212>
+      23839 16:47:44.652113 openat(AT_FDCWD, "/usr/lib/x86_64-linux-gnu/guile/3.0/ccache/ice-9/eval.go", O_RDONLY|O_CLOEXEC) = 5 <0.000006>
+      23839 16:47:44.652136 mmap(NULL, 99461, PROT_READ, MAP_PRIVATE, 5, 0) = 0x7fdb67c6e000 <0.000021>
+      23839 16:47:44.652168 close(5)          = 0 <0.000003>
+      23839 16:47:44.652184 mprotect(0x7fdb67c7e000, 7584, PROT_READ|PROT_WRITE) = 0 <0.000013>
+      23839 16:47:44.652200 mprotect(0x7fdb67c6e000, 4096, PROT_READ|PROT_WRITE) = 0 <0.000013>
+      """;
+
+  @Test
+  void anMprotectOfPartOfAPageIsToldAsTheWholePagesItChanges() {
+    // do_mprotect_pkey (mm/mprotect.c): len = PAGE_ALIGN(len), so 7584 bytes change 8192
+    Run.Out out = Run.explain(GUILE_GO);
+    assertThat(out.why(5))
+        .startsWith(
+            "changes 7584 bytes (8192: the kernel widens the range to whole pages) at offset"
+                + " 0x10000 of the mapping of eval.go made at line 3");
+    // a length of whole pages is told as it is
+    assertThat(out.why(6))
+        .startsWith("changes 4096 bytes at offset 0x0 of")
+        .doesNotContain("widens");
+  }
 }
