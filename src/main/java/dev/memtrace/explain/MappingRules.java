@@ -610,9 +610,8 @@ final class MappingRules {
                   TagMap.Span s = c.sp.tags.at(c.addr());
                   long base = reservationStart(s);
                   // do_mprotect_pkey (mm/mprotect.c) takes len = PAGE_ALIGN(len): the last
-                  // partial page changes whole (libguile's loader, scm_load_thunk_from_file, asks
-                  // for
-                  // a .go file's writable data so)
+                  // partial page changes whole (libguile's loader, scm_load_thunk_from_file,
+                  // asks for a .go file's writable data so)
                   long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
                   return Said.of(
                       "changes "
