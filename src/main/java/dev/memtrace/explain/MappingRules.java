@@ -94,8 +94,10 @@ final class MappingRules {
                                           + "variable faults there, and SBCL's SIGSEGV handler "
                                           + "(handle_guard_page_triggered, interrupt.c) turns "
                                           + "the fault into an UNDEFINED-ALIEN-VARIABLE-ERROR"
-                                      : "parts are made usable later with mprotect or "
-                                          + "mmap(MAP_FIXED). "
+                                      : "it fits memory whose parts are made usable later"
+                                          + " (mprotect, mmap(MAP_FIXED), mremap with"
+                                          + " MREMAP_FIXED), or a guard that stays PROT_NONE so"
+                                          + " that a stray access faults. "
                                           + reserverWords(c)),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")

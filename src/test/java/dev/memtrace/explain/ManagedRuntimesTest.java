@@ -151,13 +151,13 @@ class ManagedRuntimesTest {
         .contains("fits SBCL's guard page for undefined foreign variables")
         .contains("ensure_undefined_alien")
         .contains("it is not made usable later")
-        .doesNotContain("parts are made usable later");
+        .doesNotContain("whose parts are made usable later");
     // SBCL's dynamic space is mapped usable at once: not a malloc chunk, not a PROT_NONE
     // reservation
     assertThat(out.why(4)).doesNotContain("malloc's mmap path").doesNotContain("reserves");
     // the same page in another program keeps the general sentence
     Run.Out other = Run.explain(SBCL_START.replace("/usr/bin/sbcl", "/usr/bin/other"));
-    assertThat(other.why(3)).contains("parts are made usable later").doesNotContain("SBCL");
+    assertThat(other.why(3)).contains("whose parts are made usable later").doesNotContain("SBCL");
     // a larger PROT_NONE reservation in sbcl is not SBCL's guard page
     Run.Out larger =
         Run.explain(SBCL_START.replace("mmap(NULL, 4096, PROT_NONE", "mmap(NULL, 8192, PROT_NONE"));

@@ -80,7 +80,7 @@ class SanitizerTest {
     assertThat(out.why(11))
         .contains("shadow gap")
         .contains("ProtectGap")
-        .doesNotContain("parts are made usable later");
+        .doesNotContain("whose parts are made usable later");
     assertThat(out.why(12)).contains("kAllocatorSpace 0x600000000000");
     assertThat(out.why(13)).contains("of the AddressSanitizer allocator space made at line 12");
   }
@@ -91,7 +91,7 @@ class SanitizerTest {
     assertThat(out.why(8))
         .contains("ThreadSanitizer's own layout")
         .contains("the call alone does not tell which")
-        .doesNotContain("parts are made usable later");
+        .doesNotContain("whose parts are made usable later");
     assertThat(out.at(9).why()).noneMatch(e -> e.rule().startsWith("malloc"));
     assertThat(out.why(10)).doesNotContain("munmap_chunk").doesNotContain("threshold rises");
     assertThat(out.why(12))
