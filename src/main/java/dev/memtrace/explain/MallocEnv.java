@@ -175,4 +175,104 @@ final class MallocEnv {
         + tunable
         + ", which the trace does not show";
   }
+
+  /** Whether strace -v printed execve's envp ({@code ["A=b", ...]}), not only its count. */
+  static boolean printed(String envp) {
+    return envp != null && envp.startsWith("[");
+  }
+
+  private static final String HUGETLB = "glibc.malloc.hugetlb=";
+
+  /**
+   * The value GLIBC_TUNABLES in the environment the trace shows gives glibc.malloc.hugetlb (the
+   * last one its list names, as parse_tunables keeps the last), -1 when none is readable: no such
+   * entry, strace -s cut it, or the environment is not shown.
+   */
+  static long hugetlb(Space sp) {
+    long v = -1;
+    if (sp.mallocEnv == null) {
+      return v;
+    }
+    for (String e : sp.mallocEnv) {
+      if (!e.startsWith("GLIBC_TUNABLES=")) {
+        continue;
+      }
+      String list = ArgText.cut(e) ? e.substring(0, e.length() - ArgText.CUT.length()) : e;
+      for (int at = list.indexOf(HUGETLB); at >= 0; at = list.indexOf(HUGETLB, at + 1)) {
+        int from = at + HUGETLB.length();
+        int to = from;
+        while (to < list.length() && Character.isDigit(list.charAt(to))) {
+          to++;
+        }
+        boolean whole = to < list.length() || !ArgText.cut(e);
+        if (to > from && to - from < 19 && whole) {
+          v = Long.parseLong(list.substring(from, to));
+        }
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The GLIBC_TUNABLES entries of the environment the trace shows that set or, cut by strace -s,
+   * may set glibc.malloc.hugetlb, for a sentence; null for none.
+   */
+  static String hugetlbEntry(Space sp) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String e : sp.mallocEnv) {
+      if (relevant(e, new String[0], new String[] {HUGETLB})) {
+        out.add(RawText.name(e));
+      }
+    }
+    return out.isEmpty() ? null : String.join(", ", out);
+  }
+
+  /**
+   * What the environment says of a MAP_HUGETLB mapping, as the end of a sentence. glibc malloc
+   * (2.35 and later) passes MAP_HUGETLB itself only when GLIBC_TUNABLES sets glibc.malloc.hugetlb
+   * to 2 or a huge page size (do_set_hugetlb, __malloc_hugepage_config): sysmalloc then maps chunks
+   * of a huge page or more with it (sysmalloc_mmap), maps the main arena's heap instead of growing
+   * the break (__always_fail_morecore, sysmalloc_mmap_fallback) and reserves new arenas with it
+   * (new_heap), each falling back to ordinary pages when the mmap fails.
+   */
+  static String hugetlbMalloc(Space sp) {
+    String how =
+        "glibc malloc passes MAP_HUGETLB itself only when GLIBC_TUNABLES sets glibc.malloc.hugetlb"
+            + " to 2 or a huge page size (do_set_hugetlb): then it maps chunks of a huge page or"
+            + " more (sysmalloc_mmap), its main arena's heap instead of growing the break"
+            + " (sysmalloc_mmap_fallback) and new arenas (new_heap) with it";
+    long v = hugetlb(sp);
+    String entry = hugetlbEntry(sp);
+    if (v >= 2) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), so this fits glibc malloc's own mapping, though the program or"
+          + " a library may also map huge pages itself";
+    }
+    if (entry != null && v < 0) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), which may set it: this fits glibc malloc's own mapping as well"
+          + " as one the program or a library asked the kernel for itself";
+    }
+    if (sp.envLine != 0) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.envLine
+          + (entry != null ? " sets " + entry + ", not that" : " does not set it")
+          + " (strace -v shows it), so the program or a library asked the kernel for it itself";
+    }
+    return how
+        + ", which the trace does not show (strace -v prints execve's environment): unless it"
+        + " does, the program or a library asked the kernel for it itself";
+  }
 }

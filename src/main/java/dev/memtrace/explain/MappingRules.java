@@ -1131,6 +1131,20 @@ final class MappingRules {
     }
     Set<String> extra = new TreeSet<>(c.mapFlags());
     extra.removeAll(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
+    if (extra.equals(Set.of("MAP_HUGETLB"))
+        && (c.prot().equals(Set.of("PROT_READ", "PROT_WRITE")) || c.prot().isEmpty())
+        && !AllocatorRules.foreign(c.sp)) {
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + ") with MAP_HUGETLB, to back it with hugetlbfs huge pages: "
+                  + MallocEnv.hugetlbMalloc(c.sp),
+              Basis.PATTERN,
+              "flags " + c.text(3))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     if (!extra.isEmpty()) {
       StringBuilder what = new StringBuilder();
       for (String f : extra) {
