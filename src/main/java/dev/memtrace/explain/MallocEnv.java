@@ -142,6 +142,12 @@ final class MallocEnv {
         }
       }
     }
+    if (may.isEmpty() && sp.envLine != 0) {
+      return ", unless mallopt (which the trace does not show) turned the dynamic threshold off:"
+          + " the environment execve passed at line "
+          + sp.envLine
+          + " (strace -v shows it) sets no MALLOC_*_ variable or GLIBC_TUNABLES size that would";
+    }
     if (may.isEmpty()) {
       return ", unless the program tuned malloc with mallopt, MALLOC_*_ environment variables or"
           + " GLIBC_TUNABLES, which turn the dynamic threshold off (the trace does not show them)";
@@ -274,5 +280,74 @@ final class MallocEnv {
     return how
         + ", which the trace does not show (strace -v prints execve's environment): unless it"
         + " does, the program or a library asked the kernel for it itself";
+  }
+
+  /** x86-64's transparent huge page size (hpage_pmd_size with 4 KiB pages). */
+  static final long THP = 2L * 1024 * 1024;
+
+  /**
+   * Why a break that malloc moved ends on a huge page boundary, as a clause, where the environment
+   * the trace shows sets glibc.malloc.hugetlb=1 (or a GLIBC_TUNABLES strace -s cut may): with it,
+   * and /sys/kernel/mm/transparent_hugepage/enabled in madvise mode, do_set_hugetlb sets
+   * mp_.thp_pagesize, and sysmalloc rounds each growth so that __curbrk + size is a multiple of it,
+   * then advises the new part MADV_HUGEPAGE (madvise_thp). libc's __curbrk is still 0 before sbrk's
+   * first call, so the first growth is one huge page. Null otherwise.
+   */
+  static String thpRounding(Space sp) {
+    return thpRounding(sp, true);
+  }
+
+  /** {@link #thpRounding(Space)}, or with {@code full} false its short form, for a clause. */
+  static String thpRounding(Space sp, boolean full) {
+    long v = hugetlb(sp);
+    String entry = hugetlbEntry(sp);
+    if (entry == null || v >= 0 && v != 1) {
+      return null;
+    }
+    if (full) {
+      return thpHow(sp, v, entry);
+    }
+    return "the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + entry
+        + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
+        + " (strace -v shows it), with which sysmalloc does so while"
+        + " /sys/kernel/mm/transparent_hugepage/enabled is in madvise mode";
+  }
+
+  private static String thpHow(Space sp, long v, String entry) {
+    return "the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + entry
+        + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
+        + " (strace -v shows it): with that, while /sys/kernel/mm/transparent_hugepage/enabled is"
+        + " in madvise mode, sysmalloc rounds each growth up so that the break ends on a multiple"
+        + " of the huge page size (2097152 here on x86-64), counted from libc's own copy of the"
+        + " break, which is still 0 before its first sbrk, so the first growth is one huge page;"
+        + " then it advises the new part MADV_HUGEPAGE (madvise_thp)";
+  }
+
+  /**
+   * What else may have tuned malloc, for a sentence that finds a growth larger than malloc's: the
+   * MALLOC_*_ variables and GLIBC_TUNABLES (glibc.malloc.hugetlb=1 rounds the break up to huge
+   * pages), or, where strace -v shows the environment setting none of them, only mallopt.
+   */
+  static String tunedBy(Space sp) {
+    if (sp.envLine != 0 && sp.mallocEnv == null) {
+      return "with mallopt (M_MMAP_THRESHOLD, M_TOP_PAD; the environment execve passed at line "
+          + sp.envLine
+          + " sets no MALLOC_*_ variable or GLIBC_TUNABLES malloc size, strace -v shows it)";
+    }
+    return "(M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ variables, or GLIBC_TUNABLES"
+        + " glibc.malloc.hugetlb=1, which rounds the break up to huge pages"
+        + (sp.mallocEnv == null
+            ? ", which the trace does not show)"
+            : "; the environment execve passed at line "
+                + sp.mallocEnvLine
+                + " sets "
+                + String.join(", ", sp.mallocEnv.stream().map(RawText::name).toList())
+                + ", strace -v shows it)");
   }
 }

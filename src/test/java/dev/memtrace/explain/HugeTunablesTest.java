@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.timeline.Explanation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,5 +75,64 @@ class HugeTunablesTest {
     assertThat(out.why(5))
         .contains("(cut by strace -s) (strace -v shows it), which may set it")
         .contains("fits glibc malloc's own mapping as well as one the program or a library");
+  }
+
+  /**
+   * glibc.malloc.hugetlb=1 with transparent_hugepage in madvise mode: the same program, strace -f
+   * -v -s 256. The first growth is one huge page (libc's __curbrk is still 0), the next ends the
+   * break on a huge page boundary.
+   */
+  private static final String THP_CALLS =
+      """
+      24339 brk(NULL)         = 0x560adba24000
+      24339 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f553adfa000
+      24339 arch_prctl(ARCH_SET_FS, 0x7f553adfa740) = 0
+      24339 brk(NULL)         = 0x560adba24000
+      24339 brk(0x560adbc24000) = 0x560adbc24000
+      24339 madvise(0x560adba24000, 2097152, MADV_HUGEPAGE) = 0
+      24339 mmap(NULL, 4198400, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f553a9f9000
+      24339 madvise(0x7f553a9f9000, 4198400, MADV_HUGEPAGE) = 0
+      24339 munmap(0x7f553a9f9000, 4198400) = 0
+      24339 brk(0x560adc000000) = 0x560adc000000
+      """;
+
+  @Test
+  void hugetlbOneExplainsABreakRoundedToHugePages() {
+    Run.Out out =
+        Run.explain(
+            "24339 execve(\"./big\", [\"./big\"], [\"GLIBC_TUNABLES=glibc.malloc.hugetlb=1\","
+                + " \"LANG=C.UTF-8\"]) = 0\n"
+                + THP_CALLS);
+    assertThat(out.why(6))
+        .startsWith("the break moves up by 2097152 = 0x200000 bytes; [heap] appears")
+        .contains(
+            "but the environment execve passed at line 1 sets"
+                + " GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (strace -v shows it)")
+        .contains("so this fits malloc's first growth of [heap]")
+        .doesNotContain("which the trace does not show")
+        .doesNotContain("tcmalloc");
+    assertThat(out.at(6).why().get(0).basis()).isEqualTo(Explanation.Basis.PATTERN);
+    assertThat(out.why(11))
+        .contains("rounded up so the break ends on a huge page boundary, as it does here")
+        .doesNotContain("rounded to pages");
+    // hugetlb does not turn the dynamic threshold off, and the environment is shown
+    assertThat(out.why(10))
+        .contains("rises to the freed chunk's size 4198400")
+        .contains("unless mallopt (which the trace does not show) turned the dynamic threshold off")
+        .doesNotContain("MALLOC_*_ environment variables or GLIBC_TUNABLES, which turn");
+  }
+
+  @Test
+  void withoutTheEnvironmentAHugeAlignedBreakNamesTheTunableAsUnshown() {
+    Run.Out out =
+        Run.explain(
+            "24339 execve(\"./big\", [\"./big\"], 0x7ffcc1d658f8 /* 36 vars */) = 0\n" + THP_CALLS);
+    assertThat(out.why(6))
+        .contains("GLIBC_TUNABLES glibc.malloc.hugetlb=1, which rounds the break up to huge pages")
+        .contains("which the trace does not show");
+    assertThat(out.why(11))
+        .contains(
+            "rounded to pages, or, if GLIBC_TUNABLES sets glibc.malloc.hugetlb=1 (which the trace"
+                + " does not show), up so the break ends on a huge page boundary, as it does here");
   }
 }
