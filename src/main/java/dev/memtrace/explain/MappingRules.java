@@ -70,25 +70,44 @@ final class MappingRules {
                               + c.length()
                               + " bytes of address space PROT_NONE"
                               + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
-                              + ": nothing is committed or charged to overcommit; "
-                              + (AllocatorRules.sanitizer(c.sp)
-                                      && c.mapFlags().contains("MAP_FIXED")
-                                  ? "at a fixed address it fits "
-                                      + c.sp.allocator
-                                      + "'s own layout (its runtime mapped before libc.so.6 at "
-                                      + "line "
-                                      + c.sp.allocatorLine
-                                      + "): the sanitizer reserves ranges it commits piece by "
-                                      + "piece later, and maps the gaps between its ranges "
-                                      + "PROT_NONE so that a wild access faults (ProtectGap in "
-                                      + "sanitizer_common, TSan's ProtectRange), never to be used; "
-                                      + "the call alone does "
-                                      + "not tell which this is"
-                                  : "parts are made usable later with mprotect or mmap(MAP_FIXED). "
-                                      + reserverWords(c)),
+                              + (hugetlbReserved(c)
+                                  ? " with MAP_HUGETLB: nothing is mapped yet, but without"
+                                      + " MAP_NORESERVE the kernel sets the range's huge pages"
+                                      + " aside from the pool now (hugetlb_reserve_pages;"
+                                      + " HugePages_Rsvd rises), so it fails when too few are free;"
+                                      + " parts are made usable later with mprotect or"
+                                      + " mmap(MAP_FIXED). "
+                                      + MallocEnv.hugetlbMalloc(c.sp)
+                                  : ": nothing is committed or charged to overcommit; ")
+                              + (hugetlbReserved(c)
+                                  ? ""
+                                  : AllocatorRules.sanitizer(c.sp)
+                                          && c.mapFlags().contains("MAP_FIXED")
+                                      ? "at a fixed address it fits "
+                                          + c.sp.allocator
+                                          + "'s own layout (its runtime mapped before libc.so.6 at "
+                                          + "line "
+                                          + c.sp.allocatorLine
+                                          + "): the sanitizer reserves ranges it commits piece by "
+                                          + "piece later, and maps the gaps between its ranges "
+                                          + "PROT_NONE so that a wild access faults (ProtectGap in "
+                                          + "sanitizer_common, TSan's ProtectRange), never to be used; "
+                                          + "the call alone does "
+                                          + "not tell which this is"
+                                      : "parts are made usable later with mprotect or"
+                                          + " mmap(MAP_FIXED). "
+                                          + reserverWords(c)),
                           Basis.PATTERN,
                           "anonymous PROT_NONE mapping")
                       .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
+
+  /**
+   * A PROT_NONE MAP_HUGETLB mapping without MAP_NORESERVE: hugetlbfs_file_mmap reserves its huge
+   * pages at mmap (hugetlb_reserve_pages), whatever the protection.
+   */
+  private static boolean hugetlbReserved(Ctx c) {
+    return c.mapFlags().contains("MAP_HUGETLB") && !c.mapFlags().contains("MAP_NORESERVE");
+  }
 
   /** Who reserves like this, as the reservation row says it outside a sanitizer's fixed layout. */
   private static String reserverWords(Ctx c) {

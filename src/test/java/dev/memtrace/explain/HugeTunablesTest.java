@@ -135,4 +135,28 @@ class HugeTunablesTest {
             "rounded to pages, or, if GLIBC_TUNABLES sets glibc.malloc.hugetlb=1 (which the trace"
                 + " does not show), up so the break ends on a huge page boundary, as it does here");
   }
+
+  /**
+   * A thread's first malloc under glibc.malloc.hugetlb=2 (a program with 4 pthreads, trimmed to
+   * one): new_heap reserves 2 x HEAP_MAX, 4 huge pages each, PROT_NONE with MAP_HUGETLB and no
+   * MAP_NORESERVE, so the kernel reserves its huge pages at mmap.
+   */
+  @Test
+  void aHugetlbArenaReservationIsNotToldAsCommittingNothing() {
+    Run.Out out =
+        Run.explain(
+            "6642  execve(\"./thr\", [\"./thr\"], [\"GLIBC_TUNABLES=glibc.malloc.hugetlb=2\"])"
+                + " = 0\n"
+                + """
+                6642  brk(NULL)         = 0x55fdb0f9c000
+                6642  mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f19e501d000
+                6642  arch_prctl(ARCH_SET_FS, 0x7f19e501d740) = 0
+                6642  mmap(NULL, 16777216, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = 0x7f19e2c00000
+                """);
+    assertThat(out.why(5))
+        .startsWith("reserves 16777216 bytes of address space PROT_NONE with MAP_HUGETLB")
+        .contains("the kernel sets the range's huge pages aside from the pool now")
+        .contains("sets GLIBC_TUNABLES=glibc.malloc.hugetlb=2 (strace -v shows it)")
+        .doesNotContain("nothing is committed");
+  }
 }
