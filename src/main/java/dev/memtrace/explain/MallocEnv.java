@@ -26,6 +26,9 @@ final class MallocEnv {
     "MALLOC_MMAP_THRESHOLD_=", "MALLOC_TOP_PAD_=", "MALLOC_TRIM_THRESHOLD_=", "MALLOC_MMAP_MAX_="
   };
 
+  /** Kept as well: the size of nptl's cache of exited threads' stacks (nptl/nptl-stack.c). */
+  private static final String[] PTHREAD = {"glibc.pthread.stack_cache_size="};
+
   private static final String[] TUNABLES = {
     "glibc.malloc.mmap_threshold=",
     "glibc.malloc.top_pad=",
@@ -52,7 +55,7 @@ final class MallocEnv {
       if (m.group(2) != null) {
         entry = entry + ArgText.CUT;
       }
-      if (relevant(entry, ALIASES, TUNABLES)) {
+      if (relevant(entry, ALIASES, TUNABLES) || relevant(entry, ALIASES, PTHREAD)) {
         found.add(entry);
       }
     }
@@ -195,6 +198,11 @@ final class MallocEnv {
    * entry, strace -s cut it, or the environment is not shown.
    */
   static long hugetlb(Space sp) {
+    return tunable(sp, HUGETLB);
+  }
+
+  /** The value GLIBC_TUNABLES gives one tunable ({@code "glibc.x.y="}), as {@link #hugetlb}. */
+  private static long tunable(Space sp, String name) {
     long v = -1;
     if (sp.mallocEnv == null) {
       return v;
@@ -204,8 +212,8 @@ final class MallocEnv {
         continue;
       }
       String list = ArgText.cut(e) ? e.substring(0, e.length() - ArgText.CUT.length()) : e;
-      for (int at = list.indexOf(HUGETLB); at >= 0; at = list.indexOf(HUGETLB, at + 1)) {
-        int from = at + HUGETLB.length();
+      for (int at = list.indexOf(name); at >= 0; at = list.indexOf(name, at + 1)) {
+        int from = at + name.length();
         int to = from;
         while (to < list.length() && Character.isDigit(list.charAt(to))) {
           to++;
@@ -347,7 +355,73 @@ final class MallocEnv {
             : "; the environment execve passed at line "
                 + sp.mallocEnvLine
                 + " sets "
-                + String.join(", ", sp.mallocEnv.stream().map(RawText::name).toList())
+                + String.join(
+                    ", ",
+                    sp.mallocEnv.stream()
+                        .filter(e -> relevant(e, ALIASES, TUNABLES))
+                        .map(RawText::name)
+                        .toList())
                 + ", strace -v shows it)");
+  }
+
+  private static final String STACK_CACHE = "glibc.pthread.stack_cache_size=";
+
+  /**
+   * The stack cache size the environment the trace shows sets (glibc.pthread.stack_cache_size,
+   * which __pthread_tunables_init copies to __nptl_stack_cache_maxsize), -1 when none is readable.
+   */
+  static long stackCache(Space sp) {
+    return tunable(sp, STACK_CACHE);
+  }
+
+  /**
+   * How much of exited threads' stacks glibc keeps (queue_stack unmaps beyond it, oldest first:
+   * __nptl_free_stacks), as a clause: the size the environment the trace shows sets, or the default
+   * 40 MiB with what may change it.
+   */
+  static String stackCacheLimit(Space sp) {
+    long v = stackCache(sp);
+    String entry = stackCacheEntry(sp);
+    if (v >= 0) {
+      return v
+          + " bytes in total, as the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets ("
+          + entry
+          + "; strace -v shows it)";
+    }
+    if (entry != null) {
+      return "40 MiB in total by default, and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), which may set another size";
+    }
+    if (sp.envLine != 0) {
+      return "40 MiB in total (the default: the environment execve passed at line "
+          + sp.envLine
+          + " does not set GLIBC_TUNABLES glibc.pthread.stack_cache_size, strace -v shows it)";
+    }
+    return "40 MiB in total by default (GLIBC_TUNABLES glibc.pthread.stack_cache_size sets another"
+        + " size; the trace does not show the environment)";
+  }
+
+  /** The GLIBC_TUNABLES entries that set or, cut, may set the stack cache size; null for none. */
+  private static String stackCacheEntry(Space sp) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String e : sp.mallocEnv) {
+      if (relevant(e, new String[0], PTHREAD)) {
+        out.add(RawText.name(e));
+      }
+    }
+    return out.isEmpty() ? null : String.join(", ", out);
+  }
+
+  /** Whether the environment shows a GLIBC_TUNABLES, cut by strace -s, that may size the cache. */
+  static boolean stackCacheCut(Space sp) {
+    return stackCache(sp) < 0 && stackCacheEntry(sp) != null;
   }
 }
