@@ -342,26 +342,36 @@ final class MallocEnv {
    * MALLOC_*_ variables and GLIBC_TUNABLES (glibc.malloc.hugetlb=1 rounds the break up to huge
    * pages), or, where strace -v shows the environment setting none of them, only mallopt.
    */
-  static String tunedBy(Space sp) {
-    if (sp.envLine != 0 && sp.mallocEnv == null) {
+  static String tunedBy(Space sp, boolean hugeFits) {
+    List<String> set = new ArrayList<>();
+    if (sp.mallocEnv != null) {
+      for (String e : sp.mallocEnv) {
+        if (relevant(e, ALIASES, TUNABLES)) {
+          set.add(RawText.name(e));
+        }
+      }
+    }
+    if (sp.envLine != 0 && set.isEmpty()) {
       return "with mallopt (M_MMAP_THRESHOLD, M_TOP_PAD; the environment execve passed at line "
           + sp.envLine
           + " sets no MALLOC_*_ variable or GLIBC_TUNABLES malloc size, strace -v shows it)";
     }
-    return "(M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ variables, or GLIBC_TUNABLES"
-        + " glibc.malloc.hugetlb=1, which rounds the break up to huge pages"
-        + (sp.mallocEnv == null
-            ? ", which the trace does not show)"
-            : "; the environment execve passed at line "
-                + sp.mallocEnvLine
-                + " sets "
-                + String.join(
-                    ", ",
-                    sp.mallocEnv.stream()
-                        .filter(e -> relevant(e, ALIASES, TUNABLES))
-                        .map(RawText::name)
-                        .toList())
-                + ", strace -v shows it)");
+    String list =
+        "(M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ variables"
+            + (hugeFits
+                ? ", or GLIBC_TUNABLES glibc.malloc.hugetlb=1, which rounds the break up to huge"
+                    + " pages, and this growth fits that"
+                : "");
+    if (set.isEmpty()) {
+      return list
+          + (hugeFits ? "; the trace does not show them)" : ", which the trace does not show)");
+    }
+    return list
+        + "; the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + String.join(", ", set)
+        + ", strace -v shows it)";
   }
 
   private static final String STACK_CACHE = "glibc.pthread.stack_cache_size=";

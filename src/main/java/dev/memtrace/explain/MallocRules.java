@@ -579,7 +579,8 @@ final class MallocRules {
                 + " − 16 + top_pad 131072 + MINSIZE 32, 4096) = "
                 + max
                 + ". Either malloc was tuned "
-                + MallocEnv.tunedBy(c.sp)
+                + MallocEnv.tunedBy(
+                    c.sp, first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)
                 + " or an mmap failed, or not glibc's "
                 + "malloc moved the break: another allocator that grows its heap with sbrk "
                 + "(tcmalloc does), whose library this trace does not name, or the program with "
