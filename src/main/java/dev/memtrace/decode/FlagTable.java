@@ -143,11 +143,37 @@ public final class FlagTable {
         v = Numbers.parse(p);
       }
       if (v.isEmpty()) {
+        v = shifted(p);
+      }
+      if (v.isEmpty()) {
         return v;
       }
       acc |= v.getAsLong();
     }
     return OptionalLong.of(acc);
+  }
+
+  /**
+   * A huge page size as strace prints it, {@code 21<<MAP_HUGE_SHIFT}: log2 of the page size in the
+   * bits from 26 up (MAP_HUGE_SHIFT, SHM_HUGE_SHIFT and MFD_HUGE_SHIFT are all 26 in
+   * include/uapi/asm-generic/hugetlb_encode.h); empty for any other shift.
+   */
+  private static OptionalLong shifted(String p) {
+    int at = p.indexOf("<<");
+    if (at <= 0) {
+      return OptionalLong.empty();
+    }
+    String shift = p.substring(at + 2).strip();
+    if (!shift.equals("MAP_HUGE_SHIFT")
+        && !shift.equals("SHM_HUGE_SHIFT")
+        && !shift.equals("MFD_HUGE_SHIFT")) {
+      return OptionalLong.empty();
+    }
+    OptionalLong n = Numbers.parse(p.substring(0, at).strip());
+    if (n.isEmpty() || n.getAsLong() < 0 || n.getAsLong() > 63) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(n.getAsLong() << 26);
   }
 
   /**
@@ -176,6 +202,9 @@ public final class FlagTable {
       if (byName.containsKey(p)) {
         out.add(p);
         continue;
+      }
+      if (shifted(p).isPresent()) {
+        continue; // 21<<MAP_HUGE_SHIFT: a huge page size, no flag (its 21 is not MAP_SHARED|...)
       }
       OptionalLong v =
           p.isEmpty() || !Character.isDigit(p.charAt(0)) && p.charAt(0) != '-'

@@ -652,6 +652,7 @@ public final class Explainer {
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));
           fresh.mallocEnv = MallocEnv.of(c.text(argv + 1));
           fresh.mallocEnvLine = fresh.mallocEnv == null ? 0 : c.line();
+          fresh.envLine = MallocEnv.printed(c.text(argv + 1)) ? c.line() : 0;
         }
         sp.left(m.process());
         fresh.joined(m.process());

@@ -26,6 +26,9 @@ final class MallocEnv {
     "MALLOC_MMAP_THRESHOLD_=", "MALLOC_TOP_PAD_=", "MALLOC_TRIM_THRESHOLD_=", "MALLOC_MMAP_MAX_="
   };
 
+  /** Kept as well: the size of nptl's cache of exited threads' stacks (nptl/nptl-stack.c). */
+  private static final String[] PTHREAD = {"glibc.pthread.stack_cache_size="};
+
   private static final String[] TUNABLES = {
     "glibc.malloc.mmap_threshold=",
     "glibc.malloc.top_pad=",
@@ -52,7 +55,7 @@ final class MallocEnv {
       if (m.group(2) != null) {
         entry = entry + ArgText.CUT;
       }
-      if (relevant(entry, ALIASES, TUNABLES)) {
+      if (relevant(entry, ALIASES, TUNABLES) || relevant(entry, ALIASES, PTHREAD)) {
         found.add(entry);
       }
     }
@@ -142,6 +145,12 @@ final class MallocEnv {
         }
       }
     }
+    if (may.isEmpty() && sp.envLine != 0) {
+      return ", unless mallopt (which the trace does not show) turned the dynamic threshold off:"
+          + " the environment execve passed at line "
+          + sp.envLine
+          + " (strace -v shows it) sets no MALLOC_*_ variable or GLIBC_TUNABLES size that would";
+    }
     if (may.isEmpty()) {
       return ", unless the program tuned malloc with mallopt, MALLOC_*_ environment variables or"
           + " GLIBC_TUNABLES, which turn the dynamic threshold off (the trace does not show them)";
@@ -174,5 +183,255 @@ final class MallocEnv {
         + " or GLIBC_TUNABLES "
         + tunable
         + ", which the trace does not show";
+  }
+
+  /** Whether strace -v printed execve's envp ({@code ["A=b", ...]}), not only its count. */
+  static boolean printed(String envp) {
+    return envp != null && envp.startsWith("[");
+  }
+
+  private static final String HUGETLB = "glibc.malloc.hugetlb=";
+
+  /**
+   * The value GLIBC_TUNABLES in the environment the trace shows gives glibc.malloc.hugetlb (the
+   * last one its list names, as parse_tunables keeps the last), -1 when none is readable: no such
+   * entry, strace -s cut it, or the environment is not shown.
+   */
+  static long hugetlb(Space sp) {
+    return tunable(sp, HUGETLB);
+  }
+
+  /** The value GLIBC_TUNABLES gives one tunable ({@code "glibc.x.y="}), as {@link #hugetlb}. */
+  private static long tunable(Space sp, String name) {
+    long v = -1;
+    if (sp.mallocEnv == null) {
+      return v;
+    }
+    for (String e : sp.mallocEnv) {
+      if (!e.startsWith("GLIBC_TUNABLES=")) {
+        continue;
+      }
+      String list = ArgText.cut(e) ? e.substring(0, e.length() - ArgText.CUT.length()) : e;
+      for (int at = list.indexOf(name); at >= 0; at = list.indexOf(name, at + 1)) {
+        int from = at + name.length();
+        int to = from;
+        while (to < list.length() && Character.isDigit(list.charAt(to))) {
+          to++;
+        }
+        boolean whole = to < list.length() || !ArgText.cut(e);
+        if (to > from && to - from < 19 && whole) {
+          v = Long.parseLong(list.substring(from, to));
+        }
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The GLIBC_TUNABLES entries of the environment the trace shows that set or, cut by strace -s,
+   * may set glibc.malloc.hugetlb, for a sentence; null for none.
+   */
+  static String hugetlbEntry(Space sp) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String e : sp.mallocEnv) {
+      if (relevant(e, new String[0], new String[] {HUGETLB})) {
+        out.add(RawText.name(e));
+      }
+    }
+    return out.isEmpty() ? null : String.join(", ", out);
+  }
+
+  /**
+   * What the environment says of a MAP_HUGETLB mapping, as the end of a sentence. glibc malloc
+   * (2.35 and later) passes MAP_HUGETLB itself only when GLIBC_TUNABLES sets glibc.malloc.hugetlb
+   * to 2 or a huge page size (do_set_hugetlb, __malloc_hugepage_config): sysmalloc then maps chunks
+   * of a huge page or more with it (sysmalloc_mmap), maps the main arena's heap instead of growing
+   * the break (__always_fail_morecore, sysmalloc_mmap_fallback) and reserves new arenas with it
+   * (new_heap), each falling back to ordinary pages when the mmap fails.
+   */
+  static String hugetlbMalloc(Space sp) {
+    String how =
+        "glibc malloc passes MAP_HUGETLB itself only when GLIBC_TUNABLES sets glibc.malloc.hugetlb"
+            + " to 2 or a huge page size (do_set_hugetlb): then it maps chunks of a huge page or"
+            + " more (sysmalloc_mmap), its main arena's heap instead of growing the break"
+            + " (sysmalloc_mmap_fallback) and new arenas (new_heap) with it";
+    long v = hugetlb(sp);
+    String entry = hugetlbEntry(sp);
+    if (v >= 2) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), so this fits glibc malloc's own mapping, though the program or"
+          + " a library may also map huge pages itself";
+    }
+    if (entry != null && v < 0) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), which may set it: this fits glibc malloc's own mapping as well"
+          + " as one the program or a library asked the kernel for itself";
+    }
+    if (sp.envLine != 0) {
+      return how
+          + ", and the environment execve passed at line "
+          + sp.envLine
+          + (entry != null ? " sets " + entry + ", not that" : " does not set it")
+          + " (strace -v shows it), so the program or a library asked the kernel for it itself";
+    }
+    return how
+        + ", which the trace does not show (strace -v prints execve's environment): unless it"
+        + " does, the program or a library asked the kernel for it itself";
+  }
+
+  /** x86-64's transparent huge page size (hpage_pmd_size with 4 KiB pages). */
+  static final long THP = 2L * 1024 * 1024;
+
+  /**
+   * Why a break that malloc moved ends on a huge page boundary, as a clause, where the environment
+   * the trace shows sets glibc.malloc.hugetlb=1 (or a GLIBC_TUNABLES strace -s cut may): with it,
+   * and /sys/kernel/mm/transparent_hugepage/enabled in madvise mode, do_set_hugetlb sets
+   * mp_.thp_pagesize, and sysmalloc rounds each growth so that __curbrk + size is a multiple of it,
+   * then advises the new part MADV_HUGEPAGE (madvise_thp). libc's __curbrk is still 0 before sbrk's
+   * first call, so the first growth is one huge page. Null otherwise.
+   */
+  static String thpRounding(Space sp) {
+    return thpRounding(sp, true);
+  }
+
+  /** {@link #thpRounding(Space)}, or with {@code full} false its short form, for a clause. */
+  static String thpRounding(Space sp, boolean full) {
+    long v = hugetlb(sp);
+    String entry = hugetlbEntry(sp);
+    if (entry == null || v >= 0 && v != 1) {
+      return null;
+    }
+    if (full) {
+      return thpHow(sp, v, entry);
+    }
+    return "the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + entry
+        + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
+        + " (strace -v shows it), with which sysmalloc does so while"
+        + " /sys/kernel/mm/transparent_hugepage/enabled is in madvise mode";
+  }
+
+  private static String thpHow(Space sp, long v, String entry) {
+    return "the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + entry
+        + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
+        + " (strace -v shows it): with that, while /sys/kernel/mm/transparent_hugepage/enabled is"
+        + " in madvise mode, sysmalloc rounds each growth up so that the break ends on a multiple"
+        + " of the huge page size (2097152 here on x86-64), counted from libc's own copy of the"
+        + " break, which is still 0 before its first sbrk, so the first growth is one huge page;"
+        + " then it advises the new part MADV_HUGEPAGE (madvise_thp)";
+  }
+
+  /**
+   * What else may have tuned malloc, for a sentence that finds a growth larger than malloc's: the
+   * MALLOC_*_ variables and GLIBC_TUNABLES (glibc.malloc.hugetlb=1 rounds the break up to huge
+   * pages), or, where strace -v shows the environment setting none of them, only mallopt.
+   */
+  static String tunedBy(Space sp, boolean hugeFits) {
+    List<String> set = new ArrayList<>();
+    if (sp.mallocEnv != null) {
+      for (String e : sp.mallocEnv) {
+        if (relevant(e, ALIASES, TUNABLES)) {
+          set.add(RawText.name(e));
+        }
+      }
+    }
+    if (sp.envLine != 0 && set.isEmpty()) {
+      return "with mallopt (M_MMAP_THRESHOLD, M_TOP_PAD; the environment execve passed at line "
+          + sp.envLine
+          + " sets no MALLOC_*_ variable or GLIBC_TUNABLES malloc size, strace -v shows it)";
+    }
+    String list =
+        "(M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ variables"
+            + (hugeFits
+                ? ", or GLIBC_TUNABLES glibc.malloc.hugetlb=1, which rounds the break up to huge"
+                    + " pages, and this growth fits that"
+                : "");
+    if (set.isEmpty()) {
+      return list
+          + (hugeFits ? "; the trace does not show them)" : ", which the trace does not show)");
+    }
+    return list
+        + "; the environment execve passed at line "
+        + sp.mallocEnvLine
+        + " sets "
+        + String.join(", ", set)
+        + ", strace -v shows it)";
+  }
+
+  private static final String STACK_CACHE = "glibc.pthread.stack_cache_size=";
+
+  /**
+   * The stack cache size the environment the trace shows sets (glibc.pthread.stack_cache_size,
+   * which __pthread_tunables_init copies to __nptl_stack_cache_maxsize), -1 when none is readable.
+   */
+  static long stackCache(Space sp) {
+    return tunable(sp, STACK_CACHE);
+  }
+
+  /**
+   * How much of exited threads' stacks glibc keeps (queue_stack unmaps beyond it, oldest first:
+   * __nptl_free_stacks), as a clause: the size the environment the trace shows sets, or the default
+   * 40 MiB with what may change it.
+   */
+  static String stackCacheLimit(Space sp) {
+    long v = stackCache(sp);
+    String entry = stackCacheEntry(sp);
+    if (v >= 0) {
+      return v
+          + " bytes in total, as the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets ("
+          + entry
+          + "; strace -v shows it)";
+    }
+    if (entry != null) {
+      return "40 MiB in total by default, and the environment execve passed at line "
+          + sp.mallocEnvLine
+          + " sets "
+          + entry
+          + " (strace -v shows it), which may set another size";
+    }
+    if (sp.envLine != 0) {
+      return "40 MiB in total (the default: the environment execve passed at line "
+          + sp.envLine
+          + " does not set GLIBC_TUNABLES glibc.pthread.stack_cache_size, strace -v shows it)";
+    }
+    return "40 MiB in total by default (GLIBC_TUNABLES glibc.pthread.stack_cache_size sets another"
+        + " size; the trace does not show the environment)";
+  }
+
+  /** The GLIBC_TUNABLES entries that set or, cut, may set the stack cache size; null for none. */
+  private static String stackCacheEntry(Space sp) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String e : sp.mallocEnv) {
+      if (relevant(e, new String[0], PTHREAD)) {
+        out.add(RawText.name(e));
+      }
+    }
+    return out.isEmpty() ? null : String.join(", ", out);
+  }
+
+  /** Whether the environment shows a GLIBC_TUNABLES, cut by strace -s, that may size the cache. */
+  static boolean stackCacheCut(Space sp) {
+    return stackCache(sp) < 0 && stackCacheEntry(sp) != null;
   }
 }

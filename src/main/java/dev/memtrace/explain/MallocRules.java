@@ -540,6 +540,29 @@ final class MallocRules {
     if (max < 0 || inc <= max) {
       return null;
     }
+    String thp = MallocEnv.thpRounding(c.sp);
+    if (thp != null && (first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)) {
+      return Said.of(
+              "the break moves up by "
+                  + inc
+                  + " = "
+                  + hex(inc)
+                  + " bytes"
+                  + (first ? "; [heap] appears" : "")
+                  + ": more than one glibc malloc growth asks for at its mmap threshold "
+                  + c.sp.mmapThreshold
+                  + " (at most "
+                  + max
+                  + " bytes), but "
+                  + thp
+                  + ", so this fits malloc's "
+                  + (first ? "first growth of [heap]" : "main arena growing [heap]"),
+              Basis.PATTERN,
+              hex(from) + " + " + inc + " = " + hex(c.addr()),
+              (first ? inc : hex(c.addr())) + " % " + MallocEnv.THP + " = 0",
+              "environment at line " + c.sp.mallocEnvLine)
+          .tag(RegionClass.HEAP, "[heap]");
+    }
     return Said.of(
             "the break moves up by "
                 + inc
@@ -554,8 +577,10 @@ final class MallocRules {
                 + c.sp.mmapThreshold
                 + " − 16 + top_pad 131072 + MINSIZE 32, 4096) = "
                 + max
-                + ". Either malloc was tuned (M_MMAP_THRESHOLD, M_TOP_PAD or their MALLOC_*_ "
-                + "variables, which the trace does not show) or an mmap failed, or not glibc's "
+                + ". Either malloc was tuned "
+                + MallocEnv.tunedBy(
+                    c.sp, first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)
+                + " or an mmap failed, or not glibc's "
                 + "malloc moved the break: another allocator that grows its heap with sbrk "
                 + "(tcmalloc does), whose library this trace does not name, or the program with "
                 + "brk/sbrk",
@@ -624,6 +649,25 @@ final class MallocRules {
         .tag(RegionClass.HEAP, "[heap]");
   }
 
+  /**
+   * How sysmalloc rounded a growth of the break: to pages, or, where the new break is a multiple of
+   * the huge page size, maybe up to it (glibc.malloc.hugetlb=1, {@link MallocEnv#thpRounding}).
+   */
+  private static String hugeRounded(Ctx c) {
+    if (c.addr() % MallocEnv.THP != 0) {
+      return "rounded to pages";
+    }
+    String thp = MallocEnv.thpRounding(c.sp, false);
+    if (thp != null) {
+      return "rounded up so the break ends on a huge page boundary, as it does here (" + thp + ")";
+    }
+    if (c.sp.envLine == 0) {
+      return "rounded to pages, or, if GLIBC_TUNABLES sets glibc.malloc.hugetlb=1 (which the trace"
+          + " does not show), up so the break ends on a huge page boundary, as it does here";
+    }
+    return "rounded to pages";
+  }
+
   private static Said grow(Ctx c) {
     long inc = c.addr() - c.sp.brk;
     Said beyond = beyondGrowth(c, c.sp.brk, inc, false);
@@ -651,8 +695,9 @@ final class MallocRules {
                         + c.sp.topPadLowered
                         + "), so the request was about that much more than the old top"
                     : " bytes; sysmalloc asks for the request plus top_pad 131072 "
-                        + "minus what the old top still had, rounded to pages (so this request was "
-                        + "at most "
+                        + "minus what the old top still had, "
+                        + hugeRounded(c)
+                        + " (so this request was at most "
                         + maxNb
                         + " bytes more than the old top)")
                 + raised,

@@ -61,47 +61,53 @@ final class MappingRules {
 
   /** A PROT_NONE reservation (retold when the CDS archive is mapped at its start). */
   static final Rule RESERVATION =
-      Rule.on("reservation", "mmap")
-          .when(ok(), anon(), prot())
-          .says(
-              c ->
-                  Said.of(
-                          "reserves "
-                              + c.length()
-                              + " bytes of address space PROT_NONE"
-                              + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
-                              + ": nothing is committed or charged to overcommit; "
-                              + (AllocatorRules.sanitizer(c.sp)
-                                      && c.mapFlags().contains("MAP_FIXED")
-                                  ? "at a fixed address it fits "
-                                      + c.sp.allocator
-                                      + "'s own layout (its runtime mapped before libc.so.6 at "
-                                      + "line "
-                                      + c.sp.allocatorLine
-                                      + "): the sanitizer reserves ranges it commits piece by "
-                                      + "piece later, and maps the gaps between its ranges "
-                                      + "PROT_NONE so that a wild access faults (ProtectGap in "
-                                      + "sanitizer_common, TSan's ProtectRange), never to be used; "
-                                      + "the call alone does "
-                                      + "not tell which this is"
-                                  : sbclGuardPage(c)
-                                      ? "one page that fits SBCL's guard page for undefined "
-                                          + "foreign variables: ensure_undefined_alien "
-                                          + "(src/runtime/validate.c) maps it PROT_NONE through "
-                                          + "os_alloc_gc_space (linux-mman.c) and keeps its "
-                                          + "address as undefined_alien_address; it is not made "
-                                          + "usable later: an access to an undefined foreign "
-                                          + "variable faults there, and SBCL's SIGSEGV handler "
-                                          + "(handle_guard_page_triggered, interrupt.c) turns "
-                                          + "the fault into an UNDEFINED-ALIEN-VARIABLE-ERROR"
-                                      : "it fits memory whose parts are made usable later"
-                                          + " (mprotect, mmap(MAP_FIXED), mremap with"
-                                          + " MREMAP_FIXED), or a guard that stays PROT_NONE so"
-                                          + " that a stray access faults. "
-                                          + reserverWords(c)),
-                          Basis.PATTERN,
-                          "anonymous PROT_NONE mapping")
-                      .tag(RegionClass.RESERVED, c.length() + "-byte reservation"));
+      Rule.on("reservation", "mmap").when(ok(), anon(), prot()).says(MappingRules::reservation);
+
+  private static Said reservation(Ctx c) {
+    String head =
+        "reserves "
+            + c.length()
+            + " bytes of address space PROT_NONE"
+            + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "");
+    String uses =
+        "it fits memory whose parts are made usable later (mprotect, mmap(MAP_FIXED), mremap with"
+            + " MREMAP_FIXED), or a guard that stays PROT_NONE so that a stray access faults. ";
+    String text;
+    if (hugetlbReserved(c)) {
+      text =
+          head
+              + " with MAP_HUGETLB: nothing is mapped yet, but without MAP_NORESERVE the kernel"
+              + " sets the range's huge pages aside from the pool now (hugetlb_reserve_pages;"
+              + " HugePages_Rsvd rises), so it fails when too few are free; "
+              + uses
+              + MallocEnv.hugetlbMalloc(c.sp);
+    } else if (AllocatorRules.sanitizer(c.sp) && c.mapFlags().contains("MAP_FIXED")) {
+      text =
+          head
+              + ": nothing is committed or charged to overcommit; at a fixed address it fits "
+              + c.sp.allocator
+              + "'s own layout (its runtime mapped before libc.so.6 at line "
+              + c.sp.allocatorLine
+              + "): the sanitizer reserves ranges it commits piece by piece later, and maps the"
+              + " gaps between its ranges PROT_NONE so that a wild access faults (ProtectGap in"
+              + " sanitizer_common, TSan's ProtectRange), never to be used; the call alone does"
+              + " not tell which this is";
+    } else if (sbclGuardPage(c)) {
+      text =
+          head
+              + ": nothing is committed or charged to overcommit; one page that fits SBCL's guard"
+              + " page for undefined foreign variables: ensure_undefined_alien"
+              + " (src/runtime/validate.c) maps it PROT_NONE through os_alloc_gc_space"
+              + " (linux-mman.c) and keeps its address as undefined_alien_address; it is not made"
+              + " usable later: an access to an undefined foreign variable faults there, and"
+              + " SBCL's SIGSEGV handler (handle_guard_page_triggered, interrupt.c) turns the"
+              + " fault into an UNDEFINED-ALIEN-VARIABLE-ERROR";
+    } else {
+      text = head + ": nothing is committed or charged to overcommit; " + uses + reserverWords(c);
+    }
+    return Said.of(text, Basis.PATTERN, "anonymous PROT_NONE mapping")
+        .tag(RegionClass.RESERVED, c.length() + "-byte reservation");
+  }
 
   /**
    * SBCL's runtime (the sbcl executable): os_alloc_gc_space (src/runtime/linux-mman.c) maps every
@@ -113,6 +119,14 @@ final class MappingRules {
         && c.length() == Glibc.PAGE
         && c.mapFlags().contains("MAP_NORESERVE")
         && !c.mapFlags().contains("MAP_FIXED");
+  }
+
+  /**
+   * A PROT_NONE MAP_HUGETLB mapping without MAP_NORESERVE: hugetlbfs_file_mmap reserves its huge
+   * pages at mmap (hugetlb_reserve_pages), whatever the protection.
+   */
+  private static boolean hugetlbReserved(Ctx c) {
+    return c.mapFlags().contains("MAP_HUGETLB") && !c.mapFlags().contains("MAP_NORESERVE");
   }
 
   /** Who reserves like this, as the reservation row says it outside a sanitizer's fixed layout. */
@@ -1166,6 +1180,20 @@ final class MappingRules {
     }
     Set<String> extra = new TreeSet<>(c.mapFlags());
     extra.removeAll(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_FIXED"));
+    if (extra.equals(Set.of("MAP_HUGETLB"))
+        && (c.prot().equals(Set.of("PROT_READ", "PROT_WRITE")) || c.prot().isEmpty())
+        && !AllocatorRules.foreign(c.sp)) {
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + ") with MAP_HUGETLB, to back it with hugetlbfs huge pages: "
+                  + MallocEnv.hugetlbMalloc(c.sp),
+              Basis.PATTERN,
+              "flags " + c.text(3))
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     if (!extra.isEmpty()) {
       StringBuilder what = new StringBuilder();
       for (String f : extra) {

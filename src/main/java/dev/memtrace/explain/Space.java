@@ -121,6 +121,12 @@ final class Space {
   int mallocEnvLine;
 
   /**
+   * The line of the execve whose environment strace -v printed ({@link MallocEnv#printed}), whether
+   * or not it tunes malloc; 0 when the trace does not show the environment.
+   */
+  int envLine;
+
+  /**
    * The latest munmap told as free() of a whole malloc chunk: the chunk's tag, a tag whose origin
    * is the munmap (to retell it), the mapping's size, the threshold before that free, and the line
    * of the first mmap after it (0 before one). An allocator that wants memory aligned beyond a page
@@ -382,6 +388,7 @@ final class Space {
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;
     this.mallocEnvLine = from.mallocEnvLine;
+    this.envLine = from.envLine;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
     this.staticTls = from.staticTls;

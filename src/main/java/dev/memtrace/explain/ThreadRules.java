@@ -148,7 +148,19 @@ final class ThreadRules {
                             + c.length()
                             + " bytes from the block start up to "
                             + "PTHREAD_STACK_MIN 16384 below the page of the exiting thread's stack "
-                            + "pointer); the mapping stays, cached for the next pthread_create",
+                            + "pointer); "
+                            + (MallocEnv.stackCache(c.sp) >= 0
+                                    && MallocEnv.stackCache(c.sp) < c.length()
+                                ? "the mapping stays until the thread is joined (or, detached,"
+                                    + " has exited), then glibc caches it only within "
+                                    + MallocEnv.stackCacheLimit(c.sp)
+                                    + ", too little for it, so queue_stack unmaps it rather than"
+                                    + " keep it for the next pthread_create"
+                                : MallocEnv.stackCacheCut(c.sp)
+                                    ? "the mapping stays, to be cached for the next pthread_create"
+                                        + " once the thread is joined if it fits within "
+                                        + MallocEnv.stackCacheLimit(c.sp)
+                                    : "the mapping stays, cached for the next pthread_create"),
                         Basis.PATTERN,
                         "madvise DONTNEED on a thread stack")),
         Rule.on("thread-stack-unmap", "munmap")
@@ -160,10 +172,11 @@ final class ThreadRules {
             .says(
                 c ->
                     Said.of(
-                        "a cached thread stack is released: glibc keeps exited threads' stacks up to "
-                            + "40 MiB in total and unmaps the rest ("
+                        "a cached thread stack is released ("
                             + c.length()
-                            + " bytes)",
+                            + " bytes): glibc keeps exited threads' stacks up to "
+                            + MallocEnv.stackCacheLimit(c.sp)
+                            + ", and unmaps the rest",
                         Basis.PATTERN,
                         "munmap of a thread stack block")),
         Rule.on("signal-stack-unmap", "munmap")

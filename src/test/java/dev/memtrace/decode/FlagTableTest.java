@@ -12,6 +12,15 @@ class FlagTableTest {
     assertThat(LinuxFlags.PROT.decodeText("0x3 /* PROT_READ|PROT_WRITE */")).hasValue(3);
     assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_ANONYMOUS|0x400000")).hasValue(0x400022);
     assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_NOSUCH")).isEmpty();
+    // glibc.malloc.hugetlb=2 on this machine: strace prints the huge page size as a shift
+    assertThat(
+            LinuxFlags.MAP.decodeText("MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT"))
+        .hasValue(0x02 | 0x20 | 0x40000 | (21L << 26));
+    assertThat(LinuxFlags.MAP.decodeText("MAP_PRIVATE|21<<MAP_NOSUCH_SHIFT")).isEmpty();
+    assertThat(
+            LinuxFlags.MAP.namesIn(
+                "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT", true))
+        .containsExactly("MAP_PRIVATE", "MAP_ANONYMOUS", "MAP_HUGETLB");
     assertThat(LinuxFlags.PROT.names(3)).isEqualTo("PROT_READ|PROT_WRITE");
     assertThat(LinuxFlags.MAP.names(0x100022))
         .isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE");
