@@ -540,15 +540,17 @@ final class MallocRules {
     if (max < 0 || inc <= max) {
       return null;
     }
+    String moves =
+        "the break moves up by "
+            + inc
+            + " = "
+            + hex(inc)
+            + " bytes"
+            + (first ? "; [heap] appears" : "");
     String thp = MallocEnv.thpRounding(c.sp);
     if (thp != null && (first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)) {
       return Said.of(
-              "the break moves up by "
-                  + inc
-                  + " = "
-                  + hex(inc)
-                  + " bytes"
-                  + (first ? "; [heap] appears" : "")
+              moves
                   + ": more than one glibc malloc growth asks for at its mmap threshold "
                   + c.sp.mmapThreshold
                   + " (at most "
@@ -564,12 +566,7 @@ final class MallocRules {
           .tag(RegionClass.HEAP, "[heap]");
     }
     return Said.of(
-            "the break moves up by "
-                + inc
-                + " = "
-                + hex(inc)
-                + " bytes"
-                + (first ? "; [heap] appears" : "")
+            moves
                 + ": more than one glibc malloc growth asks for while its mmap threshold is "
                 + c.sp.mmapThreshold
                 + " (sysmalloc grows the heap for a chunk below the threshold, a larger one gets "

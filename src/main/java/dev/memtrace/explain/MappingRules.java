@@ -1294,6 +1294,13 @@ final class MappingRules {
     if (len >= smallest) {
       return null;
     }
+    String belowSmallest =
+        "ALIGN_UP("
+            + Glibc.alignUp(c.sp.mmapThreshold, 16)
+            + " + 8, 4096) = "
+            + smallest
+            + " > "
+            + len;
     if (MallocEnv.setting(c.sp, "MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold") != null) {
       return Said.of(
               "a direct anonymous mmap of "
@@ -1314,12 +1321,7 @@ final class MappingRules {
                   + " this fits a malloc chunk as well as memory the program or a library asked"
                   + " the kernel for",
               Basis.PATTERN,
-              "ALIGN_UP("
-                  + Glibc.alignUp(c.sp.mmapThreshold, 16)
-                  + " + 8, 4096) = "
-                  + smallest
-                  + " > "
-                  + len,
+              belowSmallest,
               "environment at line " + c.sp.mallocEnvLine)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
@@ -1344,12 +1346,7 @@ final class MappingRules {
                     "glibc.malloc.mmap_threshold")
                 + ") and malloc mapped it",
             Basis.PATTERN,
-            "ALIGN_UP("
-                + Glibc.alignUp(c.sp.mmapThreshold, 16)
-                + " + 8, 4096) = "
-                + smallest
-                + " > "
-                + len)
+            belowSmallest)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
   }
 
