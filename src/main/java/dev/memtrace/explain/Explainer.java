@@ -649,10 +649,10 @@ public final class Explainer {
         program(fresh, c.ev.pid());
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;
-          fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), c.text(argv + 1));
-          fresh.mallocEnv = MallocEnv.of(c.text(argv + 1));
-          fresh.mallocEnvLine = fresh.mallocEnv == null ? 0 : c.line();
-          fresh.envLine = MallocEnv.printed(c.text(argv + 1)) ? c.line() : 0;
+          String envp = c.text(argv + 1);
+          fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), envp);
+          fresh.mallocEnv = MallocEnv.of(envp);
+          fresh.envLine = MallocEnv.printed(envp) ? c.line() : 0;
         }
         sp.left(m.process());
         fresh.joined(m.process());

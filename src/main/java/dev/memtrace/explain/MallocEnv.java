@@ -42,7 +42,7 @@ final class MallocEnv {
    * {@link ArgText#CUT} after one strace -s cut; null when envp is not printed or sets none.
    */
   static List<String> of(String envp) {
-    if (envp == null || !envp.startsWith("[")) {
+    if (!printed(envp)) {
       return null;
     }
     List<String> found = new ArrayList<>();
@@ -62,21 +62,48 @@ final class MallocEnv {
     return found.isEmpty() ? null : List.copyOf(found);
   }
 
+  /** An entry that sets one of the variables or tunables, or a GLIBC_TUNABLES cut that may. */
   private static boolean relevant(String entry, String[] aliases, String[] tunables) {
+    return named(entry, aliases, tunables)
+        // cut before the list could be read: it may set them
+        || entry.startsWith("GLIBC_TUNABLES=") && ArgText.cut(entry);
+  }
+
+  /**
+   * An entry that sets one of the variables, or a GLIBC_TUNABLES that names one of the tunables.
+   */
+  private static boolean named(String entry, String[] aliases, String[] tunables) {
     for (String a : aliases) {
       if (entry.startsWith(a)) {
         return true;
       }
     }
-    if (!entry.startsWith("GLIBC_TUNABLES=")) {
-      return false;
-    }
-    for (String t : tunables) {
-      if (entry.contains(t)) {
-        return true;
+    if (entry.startsWith("GLIBC_TUNABLES=")) {
+      for (String t : tunables) {
+        if (entry.contains(t)) {
+          return true;
+        }
       }
     }
-    return ArgText.cut(entry); // cut before the list could be read: it may set them
+    return false;
+  }
+
+  /**
+   * The entries of the space's environment that set one of the variables or tunables (or, with
+   * {@code orCut}, a GLIBC_TUNABLES strace -s cut, which may), each as a sentence writes a name,
+   * joined by ", "; null for none.
+   */
+  private static String entries(Space sp, String[] aliases, String[] tunables, boolean orCut) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String e : sp.mallocEnv) {
+      if (orCut ? relevant(e, aliases, tunables) : named(e, aliases, tunables)) {
+        out.add(RawText.name(e));
+      }
+    }
+    return out.isEmpty() ? null : String.join(", ", out);
   }
 
   /**
@@ -85,16 +112,7 @@ final class MallocEnv {
    * none.
    */
   static String setting(Space sp, String alias, String tunable) {
-    if (sp.mallocEnv == null) {
-      return null;
-    }
-    List<String> out = new ArrayList<>();
-    for (String e : sp.mallocEnv) {
-      if (relevant(e, new String[] {alias + "="}, new String[] {tunable + "="})) {
-        out.add(RawText.name(e));
-      }
-    }
-    return out.isEmpty() ? null : String.join(", ", out);
+    return entries(sp, new String[] {alias + "="}, new String[] {tunable + "="}, true);
   }
 
   private static final String[] DYNAMIC_OFF_TUNABLES = {
@@ -111,23 +129,7 @@ final class MallocEnv {
    * GLIBC_TUNABLES strace -s cut before any of them shows.
    */
   static String dynamicOff(Space sp) {
-    if (sp.mallocEnv == null) {
-      return null;
-    }
-    List<String> out = new ArrayList<>();
-    for (String e : sp.mallocEnv) {
-      boolean named = false;
-      for (String t : DYNAMIC_OFF_TUNABLES) {
-        named |= e.startsWith("GLIBC_TUNABLES=") && e.contains(t);
-      }
-      for (String a : ALIASES) {
-        named |= e.startsWith(a);
-      }
-      if (named) {
-        out.add(RawText.name(e));
-      }
-    }
-    return out.isEmpty() ? null : String.join(", ", out);
+    return entries(sp, ALIASES, DYNAMIC_OFF_TUNABLES, false);
   }
 
   /**
@@ -137,29 +139,22 @@ final class MallocEnv {
    * which the trace does not show, or the environment it shows.
    */
   static String unlessTuned(Space sp) {
-    List<String> may = new ArrayList<>();
-    if (sp.mallocEnv != null) {
-      for (String e : sp.mallocEnv) {
-        if (relevant(e, ALIASES, DYNAMIC_OFF_TUNABLES)) {
-          may.add(RawText.name(e));
-        }
-      }
-    }
-    if (may.isEmpty() && sp.envLine != 0) {
+    String may = entries(sp, ALIASES, DYNAMIC_OFF_TUNABLES, true);
+    if (may == null && sp.envLine != 0) {
       return ", unless mallopt (which the trace does not show) turned the dynamic threshold off:"
           + " the environment execve passed at line "
           + sp.envLine
           + " (strace -v shows it) sets no MALLOC_*_ variable or GLIBC_TUNABLES size that would";
     }
-    if (may.isEmpty()) {
+    if (may == null) {
       return ", unless the program tuned malloc with mallopt, MALLOC_*_ environment variables or"
           + " GLIBC_TUNABLES, which turn the dynamic threshold off (the trace does not show them)";
     }
     return ", unless mallopt (which the trace does not show) or what the environment execve passed"
         + " at line "
-        + sp.mallocEnvLine
+        + sp.envLine
         + " sets ("
-        + String.join(", ", may)
+        + may
         + "; strace -v shows it) turned the dynamic threshold off";
   }
 
@@ -172,7 +167,7 @@ final class MallocEnv {
     String env = setting(sp, alias, tunable);
     if (env != null) {
       return "the environment execve passed at line "
-          + sp.mallocEnvLine
+          + sp.envLine
           + " (strace -v shows it) sets "
           + env;
     }
@@ -232,16 +227,7 @@ final class MallocEnv {
    * may set glibc.malloc.hugetlb, for a sentence; null for none.
    */
   static String hugetlbEntry(Space sp) {
-    if (sp.mallocEnv == null) {
-      return null;
-    }
-    List<String> out = new ArrayList<>();
-    for (String e : sp.mallocEnv) {
-      if (relevant(e, new String[0], new String[] {HUGETLB})) {
-        out.add(RawText.name(e));
-      }
-    }
-    return out.isEmpty() ? null : String.join(", ", out);
+    return entries(sp, new String[0], new String[] {HUGETLB}, true);
   }
 
   /**
@@ -263,7 +249,7 @@ final class MallocEnv {
     if (v >= 2) {
       return how
           + ", and the environment execve passed at line "
-          + sp.mallocEnvLine
+          + sp.envLine
           + " sets "
           + entry
           + " (strace -v shows it), so this fits glibc malloc's own mapping, though the program or"
@@ -272,7 +258,7 @@ final class MallocEnv {
     if (entry != null && v < 0) {
       return how
           + ", and the environment execve passed at line "
-          + sp.mallocEnvLine
+          + sp.envLine
           + " sets "
           + entry
           + " (strace -v shows it), which may set it: this fits glibc malloc's own mapping as well"
@@ -316,7 +302,7 @@ final class MallocEnv {
       return thpHow(sp, v, entry);
     }
     return "the environment execve passed at line "
-        + sp.mallocEnvLine
+        + sp.envLine
         + " sets "
         + entry
         + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
@@ -326,7 +312,7 @@ final class MallocEnv {
 
   private static String thpHow(Space sp, long v, String entry) {
     return "the environment execve passed at line "
-        + sp.mallocEnvLine
+        + sp.envLine
         + " sets "
         + entry
         + (v == 1 ? "" : ", which may set glibc.malloc.hugetlb=1")
@@ -343,15 +329,8 @@ final class MallocEnv {
    * pages), or, where strace -v shows the environment setting none of them, only mallopt.
    */
   static String tunedBy(Space sp, boolean hugeFits) {
-    List<String> set = new ArrayList<>();
-    if (sp.mallocEnv != null) {
-      for (String e : sp.mallocEnv) {
-        if (relevant(e, ALIASES, TUNABLES)) {
-          set.add(RawText.name(e));
-        }
-      }
-    }
-    if (sp.envLine != 0 && set.isEmpty()) {
+    String set = entries(sp, ALIASES, TUNABLES, true);
+    if (sp.envLine != 0 && set == null) {
       return "with mallopt (M_MMAP_THRESHOLD, M_TOP_PAD; the environment execve passed at line "
           + sp.envLine
           + " sets no MALLOC_*_ variable or GLIBC_TUNABLES malloc size, strace -v shows it)";
@@ -362,15 +341,15 @@ final class MallocEnv {
                 ? ", or GLIBC_TUNABLES glibc.malloc.hugetlb=1, which rounds the break up to huge"
                     + " pages, and this growth fits that"
                 : "");
-    if (set.isEmpty()) {
+    if (set == null) {
       return list
           + (hugeFits ? "; the trace does not show them)" : ", which the trace does not show)");
     }
     return list
         + "; the environment execve passed at line "
-        + sp.mallocEnvLine
+        + sp.envLine
         + " sets "
-        + String.join(", ", set)
+        + set
         + ", strace -v shows it)";
   }
 
@@ -395,14 +374,14 @@ final class MallocEnv {
     if (v >= 0) {
       return v
           + " bytes in total, as the environment execve passed at line "
-          + sp.mallocEnvLine
+          + sp.envLine
           + " sets ("
           + entry
           + "; strace -v shows it)";
     }
     if (entry != null) {
       return "40 MiB in total by default, and the environment execve passed at line "
-          + sp.mallocEnvLine
+          + sp.envLine
           + " sets "
           + entry
           + " (strace -v shows it), which may set another size";
@@ -418,16 +397,7 @@ final class MallocEnv {
 
   /** The GLIBC_TUNABLES entries that set or, cut, may set the stack cache size; null for none. */
   private static String stackCacheEntry(Space sp) {
-    if (sp.mallocEnv == null) {
-      return null;
-    }
-    List<String> out = new ArrayList<>();
-    for (String e : sp.mallocEnv) {
-      if (relevant(e, new String[0], PTHREAD)) {
-        out.add(RawText.name(e));
-      }
-    }
-    return out.isEmpty() ? null : String.join(", ", out);
+    return entries(sp, new String[0], PTHREAD, true);
   }
 
   /** Whether the environment shows a GLIBC_TUNABLES, cut by strace -s, that may size the cache. */

@@ -179,7 +179,7 @@ final class MallocRules {
                   + heap,
               Basis.PATTERN,
               inc + " < " + MIN_MALLOC_GROWTH,
-              "environment at line " + c.sp.mallocEnvLine);
+              "environment at line " + c.sp.envLine);
     } else {
       said =
           Said.of(
@@ -547,8 +547,10 @@ final class MallocRules {
             + hex(inc)
             + " bytes"
             + (first ? "; [heap] appears" : "");
+    // glibc.malloc.hugetlb=1 rounds the first growth to a huge page, later ones to a break on one
+    boolean hugeFits = first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0;
     String thp = MallocEnv.thpRounding(c.sp);
-    if (thp != null && (first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)) {
+    if (thp != null && hugeFits) {
       return Said.of(
               moves
                   + ": more than one glibc malloc growth asks for at its mmap threshold "
@@ -562,7 +564,7 @@ final class MallocRules {
               Basis.PATTERN,
               hex(from) + " + " + inc + " = " + hex(c.addr()),
               (first ? inc : hex(c.addr())) + " % " + MallocEnv.THP + " = 0",
-              "environment at line " + c.sp.mallocEnvLine)
+              "environment at line " + c.sp.envLine)
           .tag(RegionClass.HEAP, "[heap]");
     }
     return Said.of(
@@ -575,8 +577,7 @@ final class MallocRules {
                 + " − 16 + top_pad 131072 + MINSIZE 32, 4096) = "
                 + max
                 + ". Either malloc was tuned "
-                + MallocEnv.tunedBy(
-                    c.sp, first ? inc % MallocEnv.THP == 0 : c.addr() % MallocEnv.THP == 0)
+                + MallocEnv.tunedBy(c.sp, hugeFits)
                 + " or an mmap failed, or not glibc's "
                 + "malloc moved the break: another allocator that grows its heap with sbrk "
                 + "(tcmalloc does), whose library this trace does not name, or the program with "
@@ -819,7 +820,7 @@ final class MallocRules {
   private static String envDynamicOff(Space sp, String off) {
     return "glibc's dynamic mmap threshold is off in this process: the environment execve passed at"
         + " line "
-        + sp.mallocEnvLine
+        + sp.envLine
         + " (strace -v shows it) sets "
         + off
         + ", and once glibc takes such a setting (do_set_mmap_threshold, do_set_top_pad,"
@@ -846,8 +847,8 @@ final class MallocRules {
         lead == 0
             ? " (less any lead bytes, had it been an aligned chunk)"
             : " (" + len + " − " + lead + " lead bytes before the aligned chunk = " + chunk + ")";
+    String off = MallocEnv.dynamicOff(c.sp);
     if (mayBeOwn(c)) {
-      String off = MallocEnv.dynamicOff(c.sp);
       boolean rises = c.sp.topPadLowered == 0 && off == null && t.value() != c.sp.mmapThreshold;
       return Said.of(
           "fits free() giving "
@@ -892,8 +893,8 @@ final class MallocRules {
             + " back to the kernel (munmap_chunk unmaps the whole "
             + len
             + "-byte mapping). "
-            + (MallocEnv.dynamicOff(c.sp) != null
-                ? envDynamicOff(c.sp, MallocEnv.dynamicOff(c.sp))
+            + (off != null
+                ? envDynamicOff(c.sp, off)
                 : c.sp.topPadLowered > 0
                     ? "top_pad is lowered in this process (line "
                         + c.sp.topPadLowered

@@ -1322,7 +1322,7 @@ final class MappingRules {
                   + " the kernel for",
               Basis.PATTERN,
               belowSmallest,
-              "environment at line " + c.sp.mallocEnvLine)
+              "environment at line " + c.sp.envLine)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     return Said.of(

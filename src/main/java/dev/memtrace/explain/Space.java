@@ -113,16 +113,15 @@ final class Space {
 
   /**
    * The entries of the environment execve passed that tune glibc malloc's sizes, as strace -v
-   * printed them ({@link MallocEnv}), and that execve's line; null (and 0) when the trace does not
-   * show them: no -v, no execve, or none set.
+   * printed them ({@link MallocEnv}); null when the trace does not show them: no -v, no execve, or
+   * none set.
    */
   List<String> mallocEnv;
 
-  int mallocEnvLine;
-
   /**
    * The line of the execve whose environment strace -v printed ({@link MallocEnv#printed}), whether
-   * or not it tunes malloc; 0 when the trace does not show the environment.
+   * or not it tunes malloc (so the line of {@link #mallocEnv} too); 0 when the trace does not show
+   * the environment.
    */
   int envLine;
 
@@ -387,7 +386,6 @@ final class Space {
     this.mmapThreshold = from.mmapThreshold;
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;
-    this.mallocEnvLine = from.mallocEnvLine;
     this.envLine = from.envLine;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;
