@@ -378,6 +378,10 @@ final class Buffers {
     List<String> evidence;
     long nMin = Glibc.smallestMmappedRequest(size);
     long nMax = Glibc.largestMmappedRequest(size);
+    // the default, which a free's raise does not undo for what was mapped before; or the one the
+    // environment sets, which nothing but mallopt moves
+    long threshold = sp.envThreshold ? sp.mmapThreshold : Glibc.MMAP_THRESHOLD;
+    String thresholdFrom = sp.envThreshold ? MallocEnv.thresholdSetBy(sp) : "";
     if (isAligned && !coreutils && addr.isEmpty()) {
       // only the length matched aligned_alloc's arithmetic: a larger plain malloc'd buffer the
       // read covers only part of maps the same size (diff's slurp reallocs its 4096-byte buffer
@@ -428,8 +432,10 @@ final class Buffers {
               + "), page-aligned, allocated "
               + "through glibc "
               + "malloc's mmap path because the request is above the "
-              + Glibc.MMAP_THRESHOLD
-              + "-byte mmap threshold. "
+              + threshold
+              + "-byte mmap threshold"
+              + thresholdFrom
+              + ". "
               + size
               + " = the request plus alignment slack and chunk "
               + "header, rounded up to "
@@ -463,9 +469,10 @@ final class Buffers {
                 + bufsize
                 + ") served by glibc malloc's "
                 + "mmap path because the request is above the "
-                + Glibc.MMAP_THRESHOLD
-                + "-byte "
-                + "threshold: "
+                + threshold
+                + "-byte threshold"
+                + thresholdFrom
+                + ": "
                 + plain.steps()
                 + ". It is not part of [heap], which is only the brk "
                 + "area";

@@ -653,6 +653,11 @@ public final class Explainer {
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), envp);
           fresh.mallocEnv = MallocEnv.of(envp);
           fresh.envLine = MallocEnv.printed(envp) ? c.line() : 0;
+          long threshold = MallocEnv.mmapThreshold(fresh);
+          if (threshold >= 0) {
+            fresh.mmapThreshold = threshold;
+            fresh.envThreshold = true;
+          }
         }
         sp.left(m.process());
         fresh.joined(m.process());

@@ -203,23 +203,127 @@ final class MallocEnv {
       return v;
     }
     for (String e : sp.mallocEnv) {
-      if (!e.startsWith("GLIBC_TUNABLES=")) {
-        continue;
-      }
-      String list = ArgText.cut(e) ? e.substring(0, e.length() - ArgText.CUT.length()) : e;
-      for (int at = list.indexOf(name); at >= 0; at = list.indexOf(name, at + 1)) {
-        int from = at + name.length();
-        int to = from;
-        while (to < list.length() && Character.isDigit(list.charAt(to))) {
-          to++;
-        }
-        boolean whole = to < list.length() || !ArgText.cut(e);
-        if (to > from && to - from < 19 && whole) {
-          v = Long.parseLong(list.substring(from, to));
-        }
+      if (e.startsWith("GLIBC_TUNABLES=")) {
+        long w = listed(e, name);
+        v = w == NOT_LISTED ? v : Math.max(w, -1);
       }
     }
     return v;
+  }
+
+  /** {@link #listed}: the list does not name the tunable. */
+  private static final long NOT_LISTED = -2;
+
+  /**
+   * The value one GLIBC_TUNABLES entry gives a tunable ({@code "glibc.x.y="}): the last its list
+   * names, as parse_tunables keeps the last; -1 when that one cannot be read here (cut by strace
+   * -s, or not wholly a number, {@link #number}), {@link #NOT_LISTED} when the visible list does
+   * not name it.
+   */
+  private static long listed(String entry, String name) {
+    boolean cut = ArgText.cut(entry);
+    String list = cut ? entry.substring(0, entry.length() - ArgText.CUT.length()) : entry;
+    long v = NOT_LISTED;
+    for (int at = list.indexOf(name); at >= 0; at = list.indexOf(name, at + 1)) {
+      char before = list.charAt(at - 1);
+      if (before != '=' && before != ':') {
+        continue; // the tail of another name
+      }
+      int from = at + name.length();
+      int to = list.indexOf(':', from);
+      v = to < 0 && cut ? -1 : number(list.substring(from, to < 0 ? list.length() : to));
+    }
+    return v;
+  }
+
+  /**
+   * A number as _dl_strtoul reads a tunable's value (decimal; hex after 0x; octal after a leading
+   * 0), when the whole value is one; -1 otherwise (_dl_strtoul would stop at the first other
+   * character, a reading this does not guess at).
+   */
+  private static long number(String s) {
+    int base = 10;
+    String digits = s;
+    if (s.startsWith("0x") || s.startsWith("0X")) {
+      base = 16;
+      digits = s.substring(2);
+    } else if (s.length() > 1 && s.charAt(0) == '0') {
+      base = 8;
+      digits = s.substring(1);
+    }
+    if (digits.isEmpty() || digits.length() > 15) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      int d = Character.digit(digits.charAt(i), base);
+      if (d < 0) {
+        return -1;
+      }
+      v = v * base + d;
+    }
+    return v;
+  }
+
+  private static final String MMAP_THRESHOLD = "glibc.malloc.mmap_threshold=";
+
+  /**
+   * The mmap threshold the environment the trace shows gives glibc malloc, -1 when it sets none or
+   * the value cannot be read. GLIBC_TUNABLES's value wins over MALLOC_MMAP_THRESHOLD_'s wherever
+   * either stands in envp, and of several MALLOC_MMAP_THRESHOLD_ the first counts: __tunables_init
+   * skips an alias whose tunable is already set, and parse_tunables sets it whatever came before. A
+   * GLIBC_TUNABLES that strace -s cut may name it where it is cut: then nothing is known. Either
+   * turns the dynamic threshold off (do_set_mmap_threshold), so the value holds for the whole
+   * process unless it calls mallopt, which the trace does not show.
+   */
+  static long mmapThreshold(Space sp) {
+    String entry = thresholdEntry(sp);
+    if (entry == null || ArgText.cut(entry)) {
+      return -1;
+    }
+    return entry.startsWith("GLIBC_TUNABLES=")
+        ? Math.max(listed(entry, MMAP_THRESHOLD), -1)
+        : number(entry.substring("MALLOC_MMAP_THRESHOLD_=".length()));
+  }
+
+  /**
+   * The entry that sets the mmap threshold as {@link #mmapThreshold} reads them: the last
+   * GLIBC_TUNABLES that names glibc.malloc.mmap_threshold, else the first MALLOC_MMAP_THRESHOLD_; a
+   * GLIBC_TUNABLES strace -s cut, which may name it; or null.
+   */
+  private static String thresholdEntry(Space sp) {
+    if (sp.mallocEnv == null) {
+      return null;
+    }
+    String tuned = null;
+    String alias = null;
+    for (String e : sp.mallocEnv) {
+      if (e.startsWith("GLIBC_TUNABLES=")) {
+        if (ArgText.cut(e)) {
+          return e;
+        }
+        tuned = listed(e, MMAP_THRESHOLD) == NOT_LISTED ? tuned : e;
+      } else if (alias == null && e.startsWith("MALLOC_MMAP_THRESHOLD_=")) {
+        alias = e;
+      }
+    }
+    return tuned != null ? tuned : alias;
+  }
+
+  /**
+   * Where the threshold comes from, as a clause after its value: {@code ", which the environment
+   * execve passed at line 1 sets with MALLOC_MMAP_THRESHOLD_=4096 (strace -v shows it)"} where it
+   * is read ({@link Space#envThreshold}); where it cannot be, what may set it; else nothing.
+   */
+  static String thresholdSetBy(Space sp) {
+    String entry = thresholdEntry(sp);
+    if (entry == null) {
+      return "";
+    }
+    String at = "the environment execve passed at line " + sp.envLine;
+    return sp.envThreshold
+        ? ", which " + at + " sets with " + RawText.name(entry) + ", as strace -v shows"
+        : " untuned, but " + at + " sets " + RawText.name(entry) + " (strace -v shows it)";
   }
 
   /**

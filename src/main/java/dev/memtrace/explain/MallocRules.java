@@ -571,6 +571,7 @@ final class MallocRules {
             moves
                 + ": more than one glibc malloc growth asks for while its mmap threshold is "
                 + c.sp.mmapThreshold
+                + (c.sp.envThreshold ? MallocEnv.thresholdSetBy(c.sp) : "")
                 + " (sysmalloc grows the heap for a chunk below the threshold, a larger one gets "
                 + "its own mapping): at most ALIGN_UP("
                 + c.sp.mmapThreshold
@@ -674,7 +675,7 @@ final class MallocRules {
     }
     long maxNb = Glibc.largestChunkForGrowth(inc);
     String raised =
-        c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD
+        c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD && !c.sp.envThreshold
             ? ". The mmap threshold is "
                 + (c.sp.thresholdFloor() ? "at least " : "")
                 + c.sp.mmapThreshold
@@ -922,8 +923,9 @@ final class MallocRules {
                                 + 2 * chunk
                                 + ": requests whose chunk is smaller than "
                                 + chunk
-                                + " now come from the "
-                                + "heap, larger ones still get their own mapping"
+                                + " now come from the heap, larger ones get their own"
+                                + " mapping when no free chunk and not the heap's top can hold"
+                                + " them"
                                 + MallocEnv.unlessTuned(c.sp)
                             : "The mmap threshold stays "
                                 + c.sp.mmapThreshold
@@ -1227,9 +1229,14 @@ final class MallocRules {
     long len = c.length();
     long nbMin = len - Glibc.PAGE;
     long nbMax = len - 16;
-    long nMin = Glibc.smallestMmappedRequest(len);
-    long nMax = Glibc.largestMmappedRequest(len);
     long threshold = c.sp.mmapThreshold;
+    // nb = (n + 23) & ~15 reaches the threshold only from n = ALIGN_UP(threshold, 16) - 23 on: a
+    // threshold the environment set within the mapping's last page leaves the smaller n out
+    long nMin =
+        Math.max(
+            Glibc.smallestMmappedRequest(len),
+            Glibc.alignUp(threshold, 16) - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK);
+    long nMax = Glibc.largestMmappedRequest(len);
     String heap =
         c.sp.startBrk >= 0
             ? " It is not part of [heap], which is only the brk area ("
@@ -1240,10 +1247,12 @@ final class MallocRules {
     return Said.of(
             // a size fits the path; only a -k stack through the allocator shows malloc made it
             (c.frame(ALLOCATOR) != null ? "" : "fits ")
-                + "glibc malloc's mmap path: a chunk of nb ≥ the mmap threshold ("
+                + "glibc malloc's mmap path: when no free chunk and not the arena's top can hold"
+                + " a chunk of nb ≥ the mmap threshold ("
                 + threshold
                 + (c.sp.thresholdFloor() ? FLOOR : "")
-                + ") gets its own mapping of ALIGN_UP(nb + 8, 4096); "
+                + MallocEnv.thresholdSetBy(c.sp)
+                + "), sysmalloc gives it its own mapping of ALIGN_UP(nb + 8, 4096); "
                 + len
                 + " bytes fits "
                 + request(c, nMin, nMax)

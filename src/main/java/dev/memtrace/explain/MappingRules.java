@@ -1301,7 +1301,9 @@ final class MappingRules {
             + smallest
             + " > "
             + len;
-    if (MallocEnv.setting(c.sp, "MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold") != null) {
+    if (!c.sp.envThreshold
+        && MallocEnv.setting(c.sp, "MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold")
+            != null) {
       return Said.of(
               "a direct anonymous mmap of "
                   + len
@@ -1334,17 +1336,22 @@ final class MappingRules {
                 + "for glibc malloc's mmap path, whose smallest mapping at the current "
                 + "threshold "
                 + c.sp.mmapThreshold
+                + (c.sp.envThreshold ? MallocEnv.thresholdSetBy(c.sp) : "")
                 + " is "
                 + smallest
                 + " bytes, so likely the "
                 + "program or a library asked the kernel for it itself, unless it lowered the "
-                + "threshold ("
-                + MallocEnv.setBy(
-                    c.sp,
-                    "M_MMAP_THRESHOLD",
-                    "MALLOC_MMAP_THRESHOLD_",
-                    "glibc.malloc.mmap_threshold")
-                + ") and malloc mapped it",
+                + "threshold "
+                + (c.sp.envThreshold
+                    ? "further (mallopt(M_MMAP_THRESHOLD), which the trace does not show)"
+                    : "("
+                        + MallocEnv.setBy(
+                            c.sp,
+                            "M_MMAP_THRESHOLD",
+                            "MALLOC_MMAP_THRESHOLD_",
+                            "glibc.malloc.mmap_threshold")
+                        + ")")
+                + " and malloc mapped it",
             Basis.PATTERN,
             belowSmallest)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");

@@ -151,8 +151,11 @@ final class Space {
 
   Freed lastFree;
 
-  /** glibc's mmap threshold as the frees in the trace moved it. */
+  /** glibc's mmap threshold as the frees in the trace moved it, or as the environment set it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
+
+  /** {@link #mmapThreshold} is the one the environment strace -v shows sets (MallocEnv). */
+  boolean envThreshold;
 
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
@@ -384,6 +387,7 @@ final class Space {
     this.breakMetMidway = from.breakMetMidway;
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
+    this.envThreshold = from.envThreshold;
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;
     this.envLine = from.envLine;

@@ -109,6 +109,87 @@ class MallocEnvTest {
                 + " glibc.malloc.top_pad, which the trace does not show)");
   }
 
+  /**
+   * A program that mallocs 8000 bytes twenty times, run with MALLOC_MMAP_THRESHOLD_=4096: the first
+   * come from [heap]'s top chunk, and once it is used up sysmalloc maps each one (glibc 2.36).
+   */
+  private static String eightThousands(String env) {
+    return "19401 execve(\"./thr2\", [\"./thr2\"], "
+        + env
+        + ") = 0\n"
+        + """
+        19401 brk(NULL)                         = 0x563b6eb11000
+        19401 brk(0x563b6eb32000)               = 0x563b6eb32000
+        19401 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1be66ac000
+        19401 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1be66aa000
+        """;
+  }
+
+  @Test
+  void aThresholdTheEnvironmentSetsIsTheOneChunksAreMeasuredAgainst() {
+    Run.Out out = Run.explain(eightThousands("[\"MALLOC_MMAP_THRESHOLD_=4096\", \"LANG=C\"]"));
+    // before, an 8192-byte mapping was too small for the default threshold and told as maybe
+    // malloc's, maybe the program's own
+    assertThat(out.why(4))
+        .startsWith(
+            "fits glibc malloc's mmap path: when no free chunk and not the arena's top can hold a"
+                + " chunk of nb ≥ the mmap threshold (4096, which the environment execve passed at"
+                + " line 1 sets with MALLOC_MMAP_THRESHOLD_=4096, as strace -v shows), sysmalloc"
+                + " gives it its own mapping of ALIGN_UP(nb + 8, 4096); 8192 bytes fits malloc(n)"
+                + " for n from 4073 to 8168");
+    assertThat(out.at(5).why().get(0).text()).startsWith("fits glibc malloc's mmap path");
+  }
+
+  @Test
+  void theTunableWinsOverTheVariableAndIsReadAsStrtoulReadsIt() {
+    // parse_tunables sets the tunable whatever came before; __tunables_init then skips the alias
+    Run.Out both =
+        Run.explain(
+            eightThousands(
+                "[\"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=6000\","
+                    + " \"MALLOC_MMAP_THRESHOLD_=4096\"]"));
+    assertThat(both.why(4))
+        .contains(
+            "nb ≥ the mmap threshold (6000, which the environment execve passed at line 1 sets"
+                + " with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=6000, as strace -v shows)")
+        // nb = (n + 23) & ~15 ≥ 6000 from n = 5977 on
+        .contains("8192 bytes fits malloc(n) for n from 5977 to 8168");
+    Run.Out hex =
+        Run.explain(eightThousands("[\"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=0x1000\"]"));
+    assertThat(hex.why(4)).contains("nb ≥ the mmap threshold (4096, which the environment");
+    // a value _dl_strtoul would read only in part is not guessed at
+    Run.Out odd =
+        Run.explain(eightThousands("[\"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4k\"]"));
+    assertThat(odd.why(4))
+        .startsWith("a direct anonymous mmap of 8192 bytes")
+        .contains("sets GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4k");
+  }
+
+  @Test
+  void aFreeThatRaisesTheThresholdLeavesLargerRequestsToTheHeapWhenItsTopHoldsThem() {
+    // malloc(200000), free, malloc(150000), free, malloc(250000): the last came from [heap], at
+    // the 150000-byte chunk's address, though it is above the raised threshold 200704
+    Run.Out out =
+        Run.explain(
+            """
+            19300 execve("./top", ["./top"], 0x7ffd6ad8e0a8 /* 3 vars */) = 0
+            19300 brk(NULL)                         = 0x564b8f343000
+            19300 brk(0x564b8f364000)               = 0x564b8f364000
+            19300 mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fca4ad74000
+            19300 munmap(0x7fca4ad74000, 200704)    = 0
+            19300 brk(0x564b8f388000)               = 0x564b8f388000
+            """);
+    assertThat(out.why(4))
+        .startsWith(
+            "fits glibc malloc's mmap path: when no free chunk and not the arena's top can hold a"
+                + " chunk of nb ≥ the mmap threshold (131072), sysmalloc gives it its own mapping");
+    assertThat(out.why(5))
+        .contains(
+            "requests whose chunk is smaller than 200704 now come from the heap, larger ones get"
+                + " their own mapping when no free chunk and not the heap's top can hold them")
+        .doesNotContain("still get their own mapping");
+  }
+
   @Test
   void readsOnlyWhatSetsMallocsSizes() {
     assertThat(MallocEnv.of("0x7ffd6ad8e0a8 /* 3 vars */")).isNull();
