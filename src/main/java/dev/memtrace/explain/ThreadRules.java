@@ -241,6 +241,11 @@ final class ThreadRules {
     // Thread::new), so in a process that set up std's guarded signal stack an equal size is not
     // the default shown: rustc asks 8 MiB for its compiler thread whatever RLIMIT_STACK is.
     boolean own = matches && c.sp.guardedSignalStackLine > 0;
+    // __pthread_early_init: an unlimited RLIMIT_STACK gives ARCH_STACK_DEFAULT_SIZE instead
+    String fromLimit =
+        c.sp.rlimitStack == -1
+            ? " (ARCH_STACK_DEFAULT_SIZE, as RLIMIT_STACK is unlimited, seen at startup)"
+            : " (from RLIMIT_STACK, seen at startup)";
     String size =
         own
             ? "a stack of "
@@ -249,7 +254,8 @@ final class ThreadRules {
                 + len
                 + ", which fits the default stack size "
                 + known
-                + " (from RLIMIT_STACK, seen at startup), but not only it: this process set up a "
+                + fromLimit
+                + ", but not only it: this process set up a "
                 + "guarded alternate signal stack at line "
                 + c.sp.guardedSignalStackLine
                 + " as Rust's std does at start-up, and Rust's std::thread sets every thread's "
@@ -259,7 +265,8 @@ final class ThreadRules {
             : matches
                 ? "the default stack size "
                     + known
-                    + " (from RLIMIT_STACK, seen at startup) + a "
+                    + fromLimit
+                    + " + a "
                     + "4096-byte guard = "
                     + len
                 : "a stack of "

@@ -54,6 +54,30 @@ class UnlimitedStackLayoutTest {
           "");
 
   @Test
+  void aThreadStackUnderAnUnlimitedStackLimitIsArchStackDefaultSize() {
+    // reduced from `ulimit -s unlimited; strace -f python3 -c '...threading.Thread...'`: with
+    // RLIMIT_STACK unlimited, __pthread_early_init takes ARCH_STACK_DEFAULT_SIZE, 2 MiB on x86-64
+    Run.Out out =
+        Run.explain(
+            String.join(
+                "\n",
+                "13805 execve(\"/usr/bin/python3\", [\"python3\", \"-c\", \"...\"], 0x7ffe2d0018f0"
+                    + " /* 39 vars */) = 0",
+                "13805 brk(NULL) = 0x557029940000",
+                "13805 prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=RLIM64_INFINITY,"
+                    + " rlim_max=RLIM64_INFINITY}) = 0",
+                "13805 brk(0x557029961000) = 0x557029961000",
+                "13805 mmap(NULL, 2101248, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0)"
+                    + " = 0x146428447000",
+                ""));
+    assertThat(out.why(5))
+        .contains(
+            "the default stack size 2097152 (ARCH_STACK_DEFAULT_SIZE, as RLIMIT_STACK is"
+                + " unlimited, seen at startup) + a 4096-byte guard = 2101248")
+        .doesNotContain("from RLIMIT_STACK");
+  }
+
+  @Test
   void underTheLegacyLayoutTheLowMmapAreaIsNotLaidOnRlimitStack() {
     Run.Out out = Run.explain(LEGACY, ElfFiles.under(root));
     assertThat(out.why(10)).startsWith("RELRO: after relocating the executable (ls");
