@@ -428,6 +428,55 @@ final class MallocEnv {
   }
 
   /**
+   * Whose MADV_HUGEPAGE this is, as a clause, for advice on [heap] or a chunk glibc malloc mapped:
+   * malloc gives it itself (madvise_thp, after each growth of the break, each chunk it maps and
+   * each arena heap it grows) only when GLIBC_TUNABLES sets glibc.malloc.hugetlb=1 and
+   * /sys/kernel/mm/transparent_hugepage/enabled is in madvise mode (do_set_hugetlb sets
+   * mp_.thp_pagesize only then), and never on less than a huge page. mallopt has no parameter for
+   * it, so the environment strace -v shows settles it.
+   */
+  static String thpAdvice(Space sp, long length) {
+    String how =
+        "glibc malloc gives this advice itself (madvise_thp, after each growth of [heap] and each"
+            + " chunk it maps, never on less than a huge page) only when GLIBC_TUNABLES sets"
+            + " glibc.malloc.hugetlb=1 while /sys/kernel/mm/transparent_hugepage/enabled is in"
+            + " madvise mode";
+    if (length < THP) {
+      return how
+          + "; this is less than a huge page ("
+          + THP
+          + " bytes here), so the program or a library asked for it";
+    }
+    long v = hugetlb(sp);
+    String entry = hugetlbEntry(sp);
+    String env = "the environment execve passed at line " + sp.envLine;
+    if (v == 1) {
+      return how
+          + ": "
+          + env
+          + " sets "
+          + entry
+          + " (strace -v shows it), so this fits malloc's own";
+    }
+    if (entry != null && v < 0) {
+      return how
+          + ": "
+          + env
+          + " sets "
+          + entry
+          + " (strace -v shows it), which may set it: this fits malloc's own as well as the"
+          + " program's";
+    }
+    if (sp.envLine != 0) {
+      return how
+          + ": "
+          + env
+          + " does not set it (strace -v shows it), so the program or a library asked for it";
+    }
+    return how + "; the trace does not show the environment (strace -v prints it)";
+  }
+
+  /**
    * What else may have tuned malloc, for a sentence that finds a growth larger than malloc's: the
    * MALLOC_*_ variables and GLIBC_TUNABLES (glibc.malloc.hugetlb=1 rounds the break up to huge
    * pages), or, where strace -v shows the environment setting none of them, only mallopt.

@@ -709,6 +709,12 @@ final class MappingRules {
                               + s.tag().line();
                     }
                     meaning += MallocRules.advisedChunk(c, s, a);
+                  } else if (a.equals("MADV_HUGEPAGE")
+                      && s != null
+                      && (s.tag().cls() == RegionClass.HEAP
+                          || s.tag().cls() == RegionClass.MALLOC_MMAP)
+                      && !AllocatorRules.foreign(c.sp)) {
+                    meaning += "; " + MallocEnv.thpAdvice(c.sp, c.length());
                   } else if (a.equals("MADV_DONTNEED")
                       && s != null
                       && s.tag().cls() == RegionClass.HEAP

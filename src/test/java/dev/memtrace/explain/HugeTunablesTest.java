@@ -120,6 +120,32 @@ class HugeTunablesTest {
         .contains("rises to the freed chunk's size 4198400")
         .contains("unless mallopt (which the trace does not show) turned the dynamic threshold off")
         .doesNotContain("MALLOC_*_ environment variables or GLIBC_TUNABLES, which turn");
+    // madvise_thp advises each growth of the break and each chunk sysmalloc maps
+    assertThat(out.why(7))
+        .startsWith("MADV_HUGEPAGE on 2097152 bytes of the [heap] made at line 6")
+        .contains("glibc malloc gives this advice itself (madvise_thp")
+        .contains(
+            "the environment execve passed at line 1 sets GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+                + " (strace -v shows it), so this fits malloc's own");
+    assertThat(out.why(9)).contains("so this fits malloc's own");
+  }
+
+  @Test
+  void hugePageAdviceTheEnvironmentDoesNotAskOfMallocIsTheProgramsOwn() {
+    Run.Out out =
+        Run.explain(
+            "24339 execve(\"./big\", [\"./big\"], [\"LANG=C.UTF-8\"]) = 0\n"
+                + THP_CALLS
+                + "24339 madvise(0x560adbc00000, 4096, MADV_HUGEPAGE) = 0\n");
+    assertThat(out.why(7))
+        .contains(
+            "the environment execve passed at line 1 does not set it (strace -v shows it), so the"
+                + " program or a library asked for it");
+    // madvise_thp never advises less than a huge page
+    assertThat(out.why(12))
+        .contains(
+            "this is less than a huge page (2097152 bytes here), so the program or a library asked"
+                + " for it");
   }
 
   @Test
@@ -135,6 +161,9 @@ class HugeTunablesTest {
         .contains(
             "rounded to pages, or, if GLIBC_TUNABLES sets glibc.malloc.hugetlb=1 (which the trace"
                 + " does not show), up so the break ends on a huge page boundary, as it does here");
+    assertThat(out.why(7))
+        .contains("the trace does not show the environment (strace -v prints it)")
+        .doesNotContain("fits malloc's own");
   }
 
   /**
