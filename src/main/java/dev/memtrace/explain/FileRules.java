@@ -469,7 +469,7 @@ final class FileRules {
         + " (maps shows "
         + (path.matches(".*/#[0-9]+ \\(deleted\\)")
             ? RawText.name(path)
-            : RawText.name((dir.endsWith("/") ? dir : dir + "/") + "#INODE (deleted)"))
+            : RawText.name(OpenFile.tmpfileName(dir, "INODE")))
         + ", the name the kernel gives a file open(O_TMPFILE) made: it was never in a directory, "
         + "and goes when its last fd and mapping do)";
   }

@@ -35,7 +35,12 @@ public record OpenFile(String path, long key, boolean cloexec) {
    * (deleted)} (d_tmpfile names the dentry "#" and the inode number; it is in no directory).
    */
   static String tmpfileIn(String dir) {
-    return (dir.endsWith("/") ? dir : dir + "/") + "#" + UNKNOWN_INODE + MapsFormat.DELETED;
+    return tmpfileName(dir, UNKNOWN_INODE);
+  }
+
+  /** {@code DIR/#INODE (deleted)}: the name maps gives an open(O_TMPFILE) file of dir. */
+  public static String tmpfileName(String dir, String inode) {
+    return (dir.endsWith("/") ? dir : dir + "/") + "#" + inode + MapsFormat.DELETED;
   }
 
   /**
