@@ -658,6 +658,7 @@ public final class Explainer {
             fresh.mmapThreshold = threshold;
             fresh.envThreshold = true;
           }
+          fresh.noMmapChunks = MallocEnv.mmapMax(fresh) == 0;
         }
         sp.left(m.process());
         fresh.joined(m.process());

@@ -269,45 +269,81 @@ final class MallocEnv {
 
   /**
    * The mmap threshold the environment the trace shows gives glibc malloc, -1 when it sets none or
-   * the value cannot be read. GLIBC_TUNABLES's value wins over MALLOC_MMAP_THRESHOLD_'s wherever
-   * either stands in envp, and of several MALLOC_MMAP_THRESHOLD_ the first counts: __tunables_init
-   * skips an alias whose tunable is already set, and parse_tunables sets it whatever came before. A
-   * GLIBC_TUNABLES that strace -s cut may name it where it is cut: then nothing is known. Either
-   * turns the dynamic threshold off (do_set_mmap_threshold), so the value holds for the whole
-   * process unless it calls mallopt, which the trace does not show.
+   * the value cannot be read ({@link #valueOf}). Either entry turns the dynamic threshold off
+   * (do_set_mmap_threshold), so the value holds for the whole process unless it calls mallopt,
+   * which the trace does not show.
    */
   static long mmapThreshold(Space sp) {
-    String entry = thresholdEntry(sp);
+    return valueOf(sp, "MALLOC_MMAP_THRESHOLD_=", MMAP_THRESHOLD);
+  }
+
+  private static final String MMAP_MAX = "glibc.malloc.mmap_max=";
+
+  /**
+   * How many chunks the environment the trace shows lets glibc malloc map at once (mp_.n_mmaps_max:
+   * sysmalloc maps a chunk only while mp_.n_mmaps is below it), -1 when it sets none or the value
+   * cannot be read.
+   */
+  static long mmapMax(Space sp) {
+    return valueOf(sp, "MALLOC_MMAP_MAX_=", MMAP_MAX);
+  }
+
+  /**
+   * The value the environment gives one of malloc's settings, read from the entry that sets it
+   * ({@link #entryFor}); -1 for none, a value that cannot be read, or a GLIBC_TUNABLES strace -s
+   * cut, which may name it where it is cut.
+   */
+  private static long valueOf(Space sp, String alias, String tunable) {
+    String entry = entryFor(sp, alias, tunable);
     if (entry == null || ArgText.cut(entry)) {
       return -1;
     }
     return entry.startsWith("GLIBC_TUNABLES=")
-        ? Math.max(listed(entry, MMAP_THRESHOLD), -1)
-        : number(entry.substring("MALLOC_MMAP_THRESHOLD_=".length()));
+        ? Math.max(listed(entry, tunable), -1)
+        : number(entry.substring(alias.length()));
   }
 
   /**
-   * The entry that sets the mmap threshold as {@link #mmapThreshold} reads them: the last
-   * GLIBC_TUNABLES that names glibc.malloc.mmap_threshold, else the first MALLOC_MMAP_THRESHOLD_; a
-   * GLIBC_TUNABLES strace -s cut, which may name it; or null.
+   * The entry that sets one of malloc's settings ({@code "MALLOC_MMAP_THRESHOLD_="}, {@code
+   * "glibc.malloc.mmap_threshold="}): the last GLIBC_TUNABLES that names the tunable, else the
+   * first of the variable's entries, as GLIBC_TUNABLES's value wins wherever either stands in envp
+   * and of several entries of the variable the first counts (__tunables_init skips an alias whose
+   * tunable is already set, and parse_tunables sets it whatever came before); a GLIBC_TUNABLES
+   * strace -s cut, which may name it; or null.
    */
-  private static String thresholdEntry(Space sp) {
+  private static String entryFor(Space sp, String alias, String tunable) {
     if (sp.mallocEnv == null) {
       return null;
     }
     String tuned = null;
-    String alias = null;
+    String first = null;
     for (String e : sp.mallocEnv) {
       if (e.startsWith("GLIBC_TUNABLES=")) {
         if (ArgText.cut(e)) {
           return e;
         }
-        tuned = listed(e, MMAP_THRESHOLD) == NOT_LISTED ? tuned : e;
-      } else if (alias == null && e.startsWith("MALLOC_MMAP_THRESHOLD_=")) {
-        alias = e;
+        tuned = listed(e, tunable) == NOT_LISTED ? tuned : e;
+      } else if (first == null && e.startsWith(alias)) {
+        first = e;
       }
     }
-    return tuned != null ? tuned : alias;
+    return tuned != null ? tuned : first;
+  }
+
+  /**
+   * Why glibc malloc maps no chunk of its own in this process, as a clause: the environment sets
+   * MALLOC_MMAP_MAX_ (or glibc.malloc.mmap_max) to 0; null where it does not.
+   */
+  static String noMmapBy(Space sp) {
+    if (!sp.noMmapChunks) {
+      return null;
+    }
+    return "the environment execve passed at line "
+        + sp.envLine
+        + " sets "
+        + RawText.name(entryFor(sp, "MALLOC_MMAP_MAX_=", MMAP_MAX))
+        + " (strace -v shows it), so glibc malloc maps no chunk of its own here (sysmalloc maps"
+        + " one only while mp_.n_mmaps is below mp_.n_mmaps_max) and grows the heap instead";
   }
 
   /**
@@ -316,7 +352,7 @@ final class MallocEnv {
    * is read ({@link Space#envThreshold}); where it cannot be, what may set it; else nothing.
    */
   static String thresholdSetBy(Space sp) {
-    String entry = thresholdEntry(sp);
+    String entry = entryFor(sp, "MALLOC_MMAP_THRESHOLD_=", MMAP_THRESHOLD);
     if (entry == null) {
       return "";
     }

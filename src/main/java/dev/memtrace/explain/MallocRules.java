@@ -208,6 +208,7 @@ final class MallocRules {
               prot("PROT_READ", "PROT_WRITE"),
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
               c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+              c -> !c.sp.noMmapChunks,
               c -> c.sp.goHeapLine == 0 || c.frame(ALLOCATOR) != null)
           .frames(ALLOC_FRAMES)
           .effect(

@@ -409,6 +409,7 @@ final class MappingRules {
                 prot("PROT_READ", "PROT_WRITE"),
                 c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
                 c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+                c -> !c.sp.noMmapChunks,
                 c -> mono(c.sp),
                 c -> c.ev.stack().isEmpty())
             .says(MappingRules::mallocOrMono),
@@ -1296,6 +1297,23 @@ final class MappingRules {
     }
     if (c.addr() != 0 && !c.mapFlags().contains("MAP_FIXED")) {
       return hinted(c);
+    }
+    String noChunks = MallocEnv.noMmapBy(c.sp);
+    if (noChunks != null) {
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "), not a malloc chunk: "
+                  + noChunks
+                  + ". So the program or a library asked the kernel for it itself, unless mallopt"
+                  + "(M_MMAP_MAX), which the trace does not show, let malloc map chunks again, or"
+                  + " a brk failed (sysmalloc then maps heap memory of at least 1 MiB instead,"
+                  + " sysmalloc_mmap_fallback)",
+              Basis.PATTERN,
+              "environment at line " + c.sp.envLine)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     if (len >= smallest) {
       return null;

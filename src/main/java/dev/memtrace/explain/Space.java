@@ -157,6 +157,9 @@ final class Space {
   /** {@link #mmapThreshold} is the one the environment strace -v shows sets (MallocEnv). */
   boolean envThreshold;
 
+  /** The environment strace -v shows sets MALLOC_MMAP_MAX_ to 0: malloc maps no chunk itself. */
+  boolean noMmapChunks;
+
   /** Seen getrandom(8, GRND_NONBLOCK) or a brk growth: malloc is initialised. */
   boolean mallocStarted;
 
@@ -388,6 +391,7 @@ final class Space {
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
     this.envThreshold = from.envThreshold;
+    this.noMmapChunks = from.noMmapChunks;
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;
     this.envLine = from.envLine;

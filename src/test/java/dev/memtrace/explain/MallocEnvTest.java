@@ -190,6 +190,42 @@ class MallocEnvTest {
         .doesNotContain("still get their own mapping");
   }
 
+  /**
+   * A program that mallocs 500000 bytes, frees them and then maps 503808 bytes itself, run with
+   * MALLOC_MMAP_MAX_=0: glibc grew the break for the malloc, and the mmap is the program's.
+   */
+  private static String ownMapping(String env) {
+    return "9120  execve(\"./mx\", [\"./mx\"], "
+        + env
+        + ") = 0\n"
+        + """
+        9120  brk(NULL)                         = 0x56420d272000
+        9120  brk(0x56420d293000)               = 0x56420d293000
+        9120  brk(0x56420d30d000)               = 0x56420d30d000
+        9120  brk(0x56420d293000)               = 0x56420d293000
+        9120  mmap(NULL, 503808, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f911987b000
+        9120  munmap(0x7f911987b000, 503808)    = 0
+        """;
+  }
+
+  @Test
+  void noMmapMaxLeavesNoChunkForASizeToFit() {
+    Run.Out out = Run.explain(ownMapping("[\"MALLOC_MMAP_MAX_=0\", \"LANG=C\"]"));
+    // before: "fits glibc malloc's mmap path", and its munmap "free() gives the ... malloc chunk"
+    assertThat(out.why(6))
+        .startsWith(
+            "a direct anonymous mmap of 503808 bytes (PROT_READ|PROT_WRITE), not a malloc chunk:"
+                + " the environment execve passed at line 1 sets MALLOC_MMAP_MAX_=0 (strace -v"
+                + " shows it), so glibc malloc maps no chunk of its own here")
+        .contains("unless mallopt(M_MMAP_MAX), which the trace does not show");
+    assertThat(out.why(7)).doesNotContain("free()").doesNotContain("malloc chunk");
+    // the tunable says the same; another count leaves the size to fit malloc's path
+    assertThat(Run.explain(ownMapping("[\"GLIBC_TUNABLES=glibc.malloc.mmap_max=0\"]")).why(6))
+        .contains("sets GLIBC_TUNABLES=glibc.malloc.mmap_max=0 (strace -v shows it)");
+    assertThat(Run.explain(ownMapping("[\"MALLOC_MMAP_MAX_=4\"]")).why(6))
+        .startsWith("fits glibc malloc's mmap path");
+  }
+
   @Test
   void readsOnlyWhatSetsMallocsSizes() {
     assertThat(MallocEnv.of("0x7ffd6ad8e0a8 /* 3 vars */")).isNull();
