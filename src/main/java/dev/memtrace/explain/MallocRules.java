@@ -522,11 +522,12 @@ final class MallocRules {
   /**
    * The most one sysmalloc growth of the main arena asks of brk at the trace's mmap threshold: a
    * chunk below it (a larger one gets its own mapping, sysmalloc_mmap) plus top_pad and MINSIZE,
-   * page-rounded; -1 when the threshold is only a floor (a space met midway) or a -k stack shows
-   * the call.
+   * page-rounded; -1 when the threshold is only a floor (a space met midway), a -k stack shows the
+   * call, or malloc maps no chunk (the environment sets MALLOC_MMAP_MAX_ to 0).
    */
   static long maxGrowth(Ctx c) {
-    if (c.sp.thresholdFloor() || !c.ev.stack().isEmpty()) {
+    // with no mmapped chunks (MALLOC_MMAP_MAX_=0) every request the top cannot hold grows the heap
+    if (c.sp.thresholdFloor() || !c.ev.stack().isEmpty() || c.sp.noMmapChunks) {
       return -1;
     }
     return Glibc.alignUp(c.sp.mmapThreshold - 16 + Glibc.TOP_PAD + Glibc.MINSIZE, Glibc.PAGE);

@@ -219,6 +219,10 @@ class MallocEnvTest {
                 + " shows it), so glibc malloc maps no chunk of its own here")
         .contains("unless mallopt(M_MMAP_MAX), which the trace does not show");
     assertThat(out.why(7)).doesNotContain("free()").doesNotContain("malloc chunk");
+    // and a growth of the break beyond what one malloc asks at the threshold is malloc's own
+    assertThat(out.why(4))
+        .startsWith("the main arena's top chunk ran out: malloc moves the break up by 499712")
+        .doesNotContain("more than one glibc malloc growth");
     // the tunable says the same; another count leaves the size to fit malloc's path
     assertThat(Run.explain(ownMapping("[\"GLIBC_TUNABLES=glibc.malloc.mmap_max=0\"]")).why(6))
         .contains("sets GLIBC_TUNABLES=glibc.malloc.mmap_max=0 (strace -v shows it)");
