@@ -433,8 +433,12 @@ final class MappingRules {
                                     ? "glibc malloc, whose mmap path would map 1048576 bytes for a "
                                         + "malloc(n) too, is not this process's allocator: "
                                         + AllocatorRules.notGlibcMalloc(c.sp)
-                                    : "The size alone does not rule out glibc malloc: malloc(n) for "
-                                        + "n from 1044457 to 1048552 maps exactly 1048576 bytes too"),
+                                    : c.sp.noMmapChunks
+                                        ? "It is not a glibc malloc chunk: "
+                                            + MallocEnv.noMmapBy(c.sp)
+                                        : "The size alone does not rule out glibc malloc: malloc(n)"
+                                            + " for n from 1044457 to 1048552 maps exactly 1048576"
+                                            + " bytes too"),
                             Basis.PATTERN,
                             "1048576-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython obmalloc arena")),

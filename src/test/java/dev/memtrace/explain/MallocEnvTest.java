@@ -231,6 +231,22 @@ class MallocEnvTest {
   }
 
   @Test
+  void noMmapMaxRulesGlibcOutOfAPythonArena() {
+    // python3 -c 'x=[str(i) for i in range(200000)]' under MALLOC_MMAP_MAX_=0, trimmed
+    Run.Out out =
+        Run.explain(
+            """
+            8801  execve("/usr/bin/python3", ["/usr/bin/python3", "-c", "x=[str(i) for i in range"...], ["MALLOC_MMAP_MAX_=0"]) = 0
+            8801  brk(NULL)                         = 0x55d1c4a0f000
+            8801  brk(0x55d1c4a30000)               = 0x55d1c4a30000
+            8801  mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3a1c200000
+            """);
+    assertThat(out.why(4))
+        .contains("It is not a glibc malloc chunk: the environment execve passed at line 1 sets")
+        .doesNotContain("does not rule out glibc malloc");
+  }
+
+  @Test
   void readsOnlyWhatSetsMallocsSizes() {
     assertThat(MallocEnv.of("0x7ffd6ad8e0a8 /* 3 vars */")).isNull();
     assertThat(MallocEnv.of("[\"MALLOC_ARENA_MAX=2\", \"GLIBC_TUNABLES=glibc.rtld.nns=8\"]"))
