@@ -359,7 +359,7 @@ final class MallocEnv {
     String at = "the environment execve passed at line " + sp.envLine;
     return sp.envThreshold
         ? ", which " + at + " sets with " + RawText.name(entry) + ", as strace -v shows"
-        : " untuned, but " + at + " sets " + RawText.name(entry) + " (strace -v shows it)";
+        : " untuned, but " + at + ", which strace -v shows, sets " + RawText.name(entry);
   }
 
   /**

@@ -75,7 +75,13 @@ class MallocEnvTest {
     Run.Out out =
         Run.explain(
             execve("[\"GLIBC_TUNABLES=glibc.malloc.mmap\"..., \"SHELL=/bin/bash\", \"LANG=C\"]"));
-    // what it sets is cut away: the rise stays, with the environment as what may have stopped it
+    // what it sets is cut away: the threshold is the default, with what may have changed it
+    assertThat(out.why(4))
+        .contains(
+            "nb ≥ the mmap threshold (131072 untuned, but the environment execve passed at line 1,"
+                + " which strace -v shows, sets GLIBC_TUNABLES=glibc.malloc.mmap... (cut by strace"
+                + " -s))");
+    // and the rise stays, with the environment as what may have stopped it
     assertThat(out.why(5))
         .contains("glibc's dynamic mmap threshold rises to the freed chunk's size 303104")
         .contains(
