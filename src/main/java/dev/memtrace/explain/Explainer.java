@@ -695,6 +695,12 @@ public final class Explainer {
     return f == null ? null : f.knownPath();
   }
 
+  /** What the model's fd table holds for a pid's fd (a path it may not know), or null. */
+  OpenFile openFile(Integer pid, int fd) {
+    FdTable t = model == null ? null : model.fds(pid);
+    return t == null ? null : t.get(fd);
+  }
+
   // ---- window bookkeeping used by rules and buffers ----
 
   void origin(Tag tag, Pending p) {

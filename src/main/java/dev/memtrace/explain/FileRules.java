@@ -100,6 +100,15 @@ final class FileRules {
         Rule.on("io-uring-ring", "mmap")
             .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
             .says(FileRules::ioUringRing),
+        Rule.on("perf-ring", "mmap")
+            .when(ok(), file(), c -> OpenFile.PERF_EVENT.equals(c.fileObject()))
+            .says(FileRules::perfRing),
+        Rule.on("packet-ring", "mmap")
+            .when(ok(), file(), c -> ringSetUp(c) != null || "AF_PACKET".equals(family(c)))
+            .says(FileRules::packetRing),
+        Rule.on("kernel-object-map", "mmap")
+            .when(ok(), file(), flag("MAP_SHARED"), c -> kernelObject(c.fileObject()))
+            .says(FileRules::kernelObjectMap),
         Rule.on("dev-zero", "mmap")
             .when(ok(), file(), c -> "/dev/zero".equals(c.filePath()))
             .says(FileRules::devZero),
@@ -419,6 +428,181 @@ final class FileRules {
             Basis.ARITHMETIC,
             "fd " + fd + " is " + OpenFile.IO_URING + ", offset " + hex(c.offset()))
         .tag(RegionClass.SHARED_MEMORY, part[1], OpenFile.IO_URING);
+  }
+
+  /**
+   * An mmap of a perf_event_open fd (perf_mmap, kernel/events/core.c): from offset 0 the event's
+   * ring buffer, one control page (struct perf_event_mmap_page) and 2^n data pages, else its AUX
+   * area; the kernel's own pages, VM_DONTCOPY, charged as locked memory.
+   */
+  private static Said perfRing(Ctx c) {
+    long fd = c.fd().orElse(-1);
+    long pages = (c.length() + LinuxFlags.PAGE - 1) / LinuxFlags.PAGE;
+    long data = pages - 1;
+    boolean ring = c.offset() == 0;
+    String what;
+    if (!ring) {
+      what =
+          " at offset "
+              + hex(c.offset())
+              + ": its AUX area, where hardware tracing (such as Intel PT) writes its data, at the"
+              + " aux_offset and aux_size the program wrote into the event's control page";
+    } else if (data == 0) {
+      what =
+          " from offset 0: only its control page (struct perf_event_mmap_page), no data pages: no"
+              + " records reach the program through it; it reads the event's count and time"
+              + " fields from that page";
+    } else {
+      what =
+          " from offset 0: its ring buffer, 1 control page (struct perf_event_mmap_page: data_head,"
+              + " data_tail, time fields) and "
+              + data
+              + " data pages (perf_mmap takes 1 + 2^n pages) that the kernel writes the event's"
+              + " records into (samples, and mmap, comm or lost records); rb_alloc allocates it"
+              + " at this call unless the event already had one (an earlier mmap of it, or"
+              + " PERF_EVENT_IOC_SET_OUTPUT to another event)"
+              + (c.prot().contains("PROT_WRITE")
+                  ? ". Mapped writable: the program stores in data_tail how far it has read, and the"
+                      + " kernel never overwrites records not yet read (it drops new ones and"
+                      + " counts them lost)"
+                  : ". Mapped read-only: the kernel overwrites the oldest records (overwrite"
+                      + " mode), as nobody tells it how far the program has read");
+    }
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of the perf event behind fd "
+                + fd
+                + " (perf_event_open's fd, "
+                + OpenFile.PERF_EVENT
+                + " in maps)"
+                + what
+                + ". These are the kernel's own pages, not a file's: nothing is read in and there"
+                + " is no end of file to fault at. perf_mmap (kernel/events/core.c) marks the"
+                + " mapping VM_DONTCOPY, so a child made by fork does not get it, and counts its"
+                + " pages as locked memory (against perf_event_mlock_kb per user, the excess"
+                + " against RLIMIT_MEMLOCK)",
+            Basis.ARITHMETIC,
+            "fd "
+                + fd
+                + " is "
+                + OpenFile.PERF_EVENT
+                + ", "
+                + pages
+                + " pages at offset "
+                + hex(c.offset()))
+        .tag(
+            RegionClass.SHARED_MEMORY,
+            (ring ? "perf ring buffer of fd " : "perf AUX area of fd ") + fd,
+            OpenFile.PERF_EVENT);
+  }
+
+  /**
+   * The setsockopt that set up a packet ring on the socket an mmap maps, or null when the trace
+   * showed none on it.
+   */
+  private static Space.PacketRing ringSetUp(Ctx c) {
+    OpenFile f = c.mappedFd();
+    return f == null || !f.path().startsWith("socket:") ? null : c.sp.packetRings.get(f.key());
+  }
+
+  /** Whether the trace printed the inode of the socket an mmap maps (-y): socket:[12345]. */
+  private static boolean inodeShown(Ctx c) {
+    OpenFile f = c.mappedFd();
+    return ((Mmap) c.call).fdPath() != null || f != null && f.knownPath() != null;
+  }
+
+  /** The family socket() gave the socket an mmap maps, or null when the trace did not show it. */
+  private static String family(Ctx c) {
+    OpenFile f = c.mappedFd();
+    return f == null || !f.path().startsWith("socket:") ? null : c.sp.socketFamilies.get(f.key());
+  }
+
+  /**
+   * An mmap of an AF_PACKET socket whose ring setsockopt the trace showed (packet_mmap,
+   * net/packet/af_packet.c): the ring blocks packet_set_ring allocated, every page inserted now.
+   */
+  private static Said packetRing(Ctx c) {
+    long fd = c.fd().orElse(-1);
+    Space.PacketRing set = ringSetUp(c);
+    String name = RawText.name(c.fileObject());
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of the packet socket behind fd "
+                + fd
+                + " ("
+                + (inodeShown(c) ? name : "socket:[INODE], the inode not in the trace,")
+                + " in maps): the ring memory "
+                + (set != null
+                    ? "setsockopt(SOL_PACKET, " + set.option() + ") at line " + set.line()
+                    : "a setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) the trace does"
+                        + " not show (packet_mmap maps nothing without one)")
+                + " made the kernel allocate (packet_set_ring's alloc_pg_vec,"
+                + " net/packet/af_packet.c). packet_mmap takes exactly the rings' size from offset"
+                + " 0 (the receive ring first, then the transmit ring) and inserts every page of"
+                + " them during the call (vm_insert_page): the kernel's own pages, not a file's, so"
+                + " nothing faults in later and there is no end of file to fault at. The kernel"
+                + " writes each received frame straight into the receive ring and the program"
+                + " hands a frame (TPACKET_V3: a block) back by setting its status to"
+                + " TP_STATUS_KERNEL, so no read or recv copies the packets; what it writes into a"
+                + " transmit ring goes out on send. A child made by fork gets the same mapping",
+            Basis.ARITHMETIC,
+            "fd "
+                + fd
+                + " is "
+                + name
+                + (set != null
+                    ? ", a packet ring set up at line " + set.line()
+                    : ", an AF_PACKET socket"))
+        .tag(RegionClass.SHARED_MEMORY, "packet ring of fd " + fd, c.fileObject());
+  }
+
+  /** An object with no file behind it that an fd names: an anon_inode or a socket. */
+  static boolean kernelObject(String path) {
+    return path != null && (path.startsWith("anon_inode:") || path.startsWith("socket:"));
+  }
+
+  /**
+   * A shared mmap of a socket or anon_inode fd no other row knows: the object's own mmap handler
+   * decides what the pages are, so the file-mapping sentence (page cache, SIGBUS past the end of
+   * the file) is not said.
+   */
+  private static Said kernelObjectMap(Ctx c) {
+    long fd = c.fd().orElse(-1);
+    String path = c.fileObject();
+    String name = RawText.name(path);
+    boolean socket = path.startsWith("socket:");
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of "
+                + name
+                + " (fd "
+                + fd
+                + ") from offset "
+                + c.offset()
+                + " ("
+                + c.protText()
+                + ", MAP_SHARED): "
+                + (socket
+                    ? "a socket"
+                        + (family(c) != null ? " of family " + family(c) : "")
+                        + ", not a file: its protocol's mmap handler decides what the pages are"
+                        + (family(c) != null
+                            ? ""
+                            : ", by the socket's family, which the trace does not show")
+                        + ": an"
+                        + " AF_PACKET socket's rings (set up by setsockopt PACKET_RX_RING or"
+                        + " PACKET_TX_RING), an AF_XDP socket's rings (xsk_mmap), or TCP's zero-copy"
+                        + " receive area (tcp_mmap, filled by getsockopt TCP_ZEROCOPY_RECEIVE)"
+                    : "an object with no file behind it (an anon_inode): its pages are what that"
+                        + " object's own mmap handler gives, which memtrace does not know for"
+                        + " this one")
+                + "; a file mapping's page cache and its end of file need not apply",
+            Basis.ARITHMETIC,
+            "fd " + fd + " is " + name)
+        .tag(RegionClass.SHARED_MEMORY, "mapping of " + name + " (fd " + fd + ")", path);
   }
 
   /**

@@ -39,6 +39,8 @@ final class NotedCalls {
               "gettid",
               "getpid",
               "shmget",
+              "socket",
+              "setsockopt",
               "getrandom",
               "access",
               "arch_prctl",

@@ -242,6 +242,18 @@ final class Space {
   final Map<Long, Long> shmSizes = new HashMap<>();
 
   /**
+   * The last setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) that succeeded on a socket,
+   * by the model's key for that socket (the key stays with it across dup and fork).
+   */
+  final Map<Long, PacketRing> packetRings = new HashMap<>();
+
+  /** The family socket() gave a socket (AF_PACKET, AF_INET, ...), by the model's key for it. */
+  final Map<Long, String> socketFamilies = new HashMap<>();
+
+  /** A packet socket's ring setsockopt: its line and option (PACKET_RX_RING, PACKET_TX_RING). */
+  record PacketRing(int line, String option) {}
+
+  /**
    * The process runs the 32-bit x86 ABI: the trace named a call by its i386 name (mmap2,
    * set_thread_area), which strace does only for a 32-bit process. glibc's malloc arithmetic this
    * stage knows is x86-64's (SIZE_SZ 8, MINSIZE 32, HEAP_MAX_SIZE 64 MiB, a 656-byte tcache);
@@ -401,6 +413,8 @@ final class Space {
     this.bits32 = from.bits32;
     this.legacyLayoutLine = from.legacyLayoutLine;
     this.arenaTops.putAll(from.arenaTops);
+    this.packetRings.putAll(from.packetRings);
+    this.socketFamilies.putAll(from.socketFamilies);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
     this.forked = true;
   }

@@ -1,9 +1,11 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.decode.Getrandom;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -268,6 +270,31 @@ final class State {
         OptionalLong size = ((Shmget) c.call).segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
           sp.shmSizes.put(c.result(), size.getAsLong());
+        }
+      }
+      case "socket" -> {
+        String family = c.text(0);
+        OpenFile f = c.ok() ? c.ex.openFile(c.ev.pid(), (int) c.call.returned()) : null;
+        if (f != null && family != null && family.startsWith("AF_")) {
+          sp.socketFamilies.put(f.key(), family);
+        }
+      }
+      case "setsockopt" -> {
+        // packet_set_ring (net/packet/af_packet.c) allocates the ring an mmap of the socket maps
+        long option = c.call.flags(2, LinuxFlags.PACKET_OPTION).orElse(0);
+        OpenFile f =
+            c.call.num(0).isPresent()
+                ? c.ex.openFile(c.ev.pid(), (int) c.call.num(0).getAsLong())
+                : null;
+        if (c.ok()
+            && f != null
+            && c.call.flags(1, LinuxFlags.SOCKOPT_LEVEL).orElse(0) == LinuxFlags.SOL_PACKET
+            && (option == LinuxFlags.PACKET_RX_RING || option == LinuxFlags.PACKET_TX_RING)) {
+          sp.packetRings.put(
+              f.key(),
+              new Space.PacketRing(
+                  c.line(),
+                  option == LinuxFlags.PACKET_RX_RING ? "PACKET_RX_RING" : "PACKET_TX_RING"));
         }
       }
       case "access" -> {

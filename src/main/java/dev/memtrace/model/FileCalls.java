@@ -22,6 +22,7 @@ import dev.memtrace.decode.Dup;
 import dev.memtrace.decode.Fcntl;
 import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.FlagTable;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Open;
 import dev.memtrace.decode.Pipe;
 import dev.memtrace.trace.Numbers;
@@ -100,6 +101,18 @@ final class FileCalls {
                 a.resultPath() != null ? a.resultPath() : OpenFile.IO_URING,
                 m.newKey(),
                 true));
+    // perf_event_open's fd: anon_inode_getfile names it [perf_event]; its close-on-exec bit comes
+    // from PERF_FLAG_FD_CLOEXEC, not O_CLOEXEC (kernel/events/core.c)
+    h.put(
+        "perf_event_open",
+        (m, t, e, a) ->
+            put(
+                t,
+                (int) a.returned(),
+                a.resultPath() != null ? a.resultPath() : OpenFile.PERF_EVENT,
+                m.newKey(),
+                (a.flags(4, LinuxFlags.PERF_FLAG).orElse(0) & LinuxFlags.PERF_FLAG_FD_CLOEXEC)
+                    != 0));
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
       h.put(
           anon.getKey(),

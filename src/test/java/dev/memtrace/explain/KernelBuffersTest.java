@@ -1,0 +1,85 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Memory the kernel hands out through an mmap of a special fd: a perf event's ring buffer
+ * (perf_mmap, kernel/events/core.c) and a packet socket's ring (packet_mmap,
+ * net/packet/af_packet.c). Neither is a file's pages: nothing is read in, there is no end of file
+ * to fault at. Lines of strace -f -tt -T (without -y, so the model's fd table names the fd) of
+ * {@code perf record -o p.data -- sleep 0.1} and of {@code tcpdump -i lo -c 5} while {@code ping -c
+ * 3 127.0.0.1} ran (libpcap's TPACKET_V3 ring), and of strace -y of the same tcpdump, cut to the
+ * calls that matter. A live run's snapshots showed each as anon_inode:[perf_event] rw-s and
+ * socket:[787695] rw-s.
+ */
+class KernelBuffersTest {
+
+  private static Path log(String name) throws URISyntaxException {
+    return Path.of(KernelBuffersTest.class.getResource("/logs-extra/" + name).toURI());
+  }
+
+  @Test
+  void aPerfEventsRingIsTheKernelsPagesNotASharedFileMapping() throws Exception {
+    Run.Out out = Run.explain(log("perf_record_rings.log"));
+    assertThat(out.why(3))
+        .startsWith("the program maps 528384 bytes of the perf event behind fd 5")
+        .contains("1 control page (struct perf_event_mmap_page")
+        .contains("128 data pages")
+        .contains("VM_DONTCOPY, so a child made by fork does not get it")
+        .contains("Mapped writable: the program stores in data_tail")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("writes go to the file")
+        .doesNotContain("inferred");
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("perf-ring");
+    assertThat(out.at(3).changes().get(0).after().path()).isEqualTo("anon_inode:[perf_event]");
+    // perf writes the records it finds in the ring's data area, past the control page, to p.data
+    assertThat(out.why(4))
+        .isEqualTo(
+            "the buffer at 0x7f4a24757000 is 4096 bytes into the perf ring buffer of fd 5 made at"
+                + " line 3 (shared memory)");
+  }
+
+  @Test
+  void aPacketSocketsRingIsTheMemoryItsSetsockoptAllocated() throws Exception {
+    Run.Out out = Run.explain(log("tcpdump_packet_ring.log"));
+    assertThat(out.why(4))
+        .startsWith("the program maps 2097152 bytes of the packet socket behind fd 4")
+        .contains("setsockopt(SOL_PACKET, PACKET_RX_RING) at line 3")
+        .contains("vm_insert_page")
+        .contains("socket:[INODE], the inode not in the trace,")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("writes go to the file")
+        .doesNotContain("Pages are read in");
+    assertThat(out.at(4).why().get(0).rule()).isEqualTo("packet-ring");
+    assertThat(out.why(6)).startsWith("unmaps the packet ring of fd 4 made at line 4");
+  }
+
+  @Test
+  void anAfPacketSocketMappedWithoutItsSetsockoptInTheTraceIsStillItsRing() throws Exception {
+    Run.Out out = Run.explain(log("tcpdump_socket_map_y.log"));
+    assertThat(out.why(2))
+        .startsWith(
+            "the program maps 2097152 bytes of the packet socket behind fd 4 (socket:[787695]")
+        .contains("a setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) the trace does not")
+        .doesNotContain("SIGBUS");
+  }
+
+  @Test
+  void aSocketOfUnknownFamilyIsNotToldAsAFile() throws Exception {
+    // the same mmap with the socket() line cut: the family is not in the trace
+    String lines = Files.readString(log("tcpdump_socket_map_y.log"));
+    Run.Out out = Run.explain(lines.substring(lines.indexOf('\n') + 1));
+    assertThat(out.why(1))
+        .startsWith("the program maps 2097152 bytes of socket:[787695] (fd 4)")
+        .contains("which the trace does not show")
+        .contains("AF_PACKET")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("writes go to the file");
+    assertThat(out.at(1).why().get(0).rule()).isEqualTo("kernel-object-map");
+  }
+}
