@@ -247,6 +247,9 @@ final class Space {
    */
   final Map<Long, PacketRing> packetRings = new HashMap<>();
 
+  /** The line of the io_setup that made each AIO context, by its id (its ring's address). */
+  final Map<Long, Integer> aioRings = new HashMap<>();
+
   /** The family socket() gave a socket (AF_PACKET, AF_INET, ...), by the model's key for it. */
   final Map<Long, String> socketFamilies = new HashMap<>();
 

@@ -82,4 +82,33 @@ class KernelBuffersTest {
         .doesNotContain("writes go to the file");
     assertThat(out.at(1).why().get(0).rule()).isEqualTo("kernel-object-map");
   }
+
+  @Test
+  void ioSetupMapsAnAioRingAtTheContextIdAndIoDestroyUnmapsIt() throws Exception {
+    // fio --ioengine=libaio: io_setup(1) on a machine with 2 possible CPUs; a live snapshot after
+    // it showed 7fd3...-+4 KiB rw-s /[aio] (deleted), gone after io_destroy
+    Run.Out out = Run.explain(log("fio_libaio_ring.log"));
+    assertThat(out.why(1))
+        .startsWith("io_setup(1) made an AIO context whose id, 0x7fd3ad1d2000, is the address of")
+        .contains("aio_setup_ring")
+        .contains("/[aio] (deleted) rw-s")
+        .contains("4096 bytes (1 page) with up to 15 CPUs");
+    assertThat(out.at(1).why().get(0).rule()).isEqualTo("aio-ring");
+    assertThat(out.at(1).changes()).hasSize(1);
+    assertThat(out.at(1).changes().get(0).after().path()).isEqualTo("/[aio] (deleted)");
+    assertThat(out.at(1).changes().get(0).after().perms()).isEqualTo("rw-s");
+    assertThat(out.at(1).changes().get(0).after().end() - 0x7fd3ad1d2000L).isEqualTo(4096);
+    assertThat(out.why(4))
+        .startsWith("io_destroy(0x7fd3ad1d2000) ends the AIO context io_setup made at line 1")
+        .contains("kill_ioctx's vm_munmap");
+    assertThat(out.at(4).changes()).hasSize(1);
+  }
+
+  @Test
+  void anAioRingsSizeIsToldForTheCpuCountsThatGiveIt() throws Exception {
+    // io_setup(100): 2 × max(100, 4 × CPUs) + 2 slots; a snapshot on 2 CPUs showed 8 KiB
+    Run.Out out = Run.explain(log("io_setup_100.log"));
+    assertThat(out.why(1)).contains("8192 bytes (2 pages) with up to 31 CPUs, more with more");
+    assertThat(out.at(1).changes().get(0).after().end() - 0x7f42ddc2f000L).isEqualTo(8192);
+  }
 }
