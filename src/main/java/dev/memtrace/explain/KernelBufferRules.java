@@ -146,8 +146,8 @@ final class KernelBufferRules {
                 + " bytes of the packet socket behind fd "
                 + fd
                 + " ("
-                + (inodeShown(c) ? name : "socket:[INODE], the inode not in the trace,")
-                + " in maps): the ring memory "
+                + (inodeShown(c) ? name + " in maps" : "its inode not in the trace")
+                + "): the ring memory "
                 + (set != null
                     ? "setsockopt(SOL_PACKET, " + set.option() + ") at line " + set.line()
                     : "a setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) the trace does"
@@ -188,38 +188,62 @@ final class KernelBufferRules {
   private static Said kernelObjectMap(Ctx c) {
     long fd = c.fd().orElse(-1);
     String path = c.fileObject();
-    String name = RawText.name(path);
     boolean socket = path.startsWith("socket:");
+    // the model's name for a socket whose inode the trace did not print is no name to show
+    String name =
+        socket && !inodeShown(c)
+            ? "the socket behind fd " + fd + " (its inode not in the trace)"
+            : RawText.name(path) + " (fd " + fd + ")";
     return Said.of(
             "the program maps "
                 + c.length()
                 + " bytes of "
                 + name
-                + " (fd "
-                + fd
-                + ") from offset "
+                + " from offset "
                 + c.offset()
                 + " ("
                 + c.protText()
                 + ", MAP_SHARED): "
                 + (socket
-                    ? "a socket"
-                        + (family(c) != null ? " of family " + family(c) : "")
-                        + ", not a file: its protocol's mmap handler decides what the pages are"
-                        + (family(c) != null
-                            ? ""
-                            : ", by the socket's family, which the trace does not show")
-                        + ": an"
-                        + " AF_PACKET socket's rings (set up by setsockopt PACKET_RX_RING or"
-                        + " PACKET_TX_RING), an AF_XDP socket's rings (xsk_mmap), or TCP's zero-copy"
-                        + " receive area (tcp_mmap, filled by getsockopt TCP_ZEROCOPY_RECEIVE)"
+                    ? socketMemory(family(c))
                     : "an object with no file behind it (an anon_inode): its pages are what that"
                         + " object's own mmap handler gives, which memtrace does not know for"
                         + " this one")
                 + "; a file mapping's page cache and its end of file need not apply",
             Basis.ARITHMETIC,
-            "fd " + fd + " is " + name)
-        .tag(RegionClass.SHARED_MEMORY, "mapping of " + name + " (fd " + fd + ")", path);
+            "fd " + fd + " is " + (socket ? "a socket" : RawText.name(path)))
+        .tag(
+            RegionClass.SHARED_MEMORY,
+            socket ? "socket mapping of fd " + fd : "mapping of " + RawText.name(path),
+            path);
+  }
+
+  /**
+   * What a socket's mmap maps, by the family socket() gave it (null: not in the trace): a socket of
+   * another family has no mmap (sock_no_mmap), so the call could not have succeeded on it.
+   */
+  private static String socketMemory(String family) {
+    String xdp =
+        "an AF_XDP socket's rings (RX, TX, fill or completion ring by the offset, xsk_mmap)";
+    String tcp =
+        "TCP's zero-copy receive area (tcp_mmap, filled by getsockopt TCP_ZEROCOPY_RECEIVE)";
+    if (family == null) {
+      return "a socket, not a file: what the pages are depends on its family, which the trace"
+          + " does not show: an AF_PACKET socket's rings (set up by setsockopt PACKET_RX_RING or"
+          + " PACKET_TX_RING), "
+          + xdp
+          + ", or "
+          + tcp;
+    }
+    if (family.equals("AF_XDP")) {
+      return "an AF_XDP socket, not a file: " + xdp;
+    }
+    if (family.equals("AF_INET") || family.equals("AF_INET6")) {
+      return "an " + family + " socket, not a file: " + tcp;
+    }
+    return "a socket of family "
+        + family
+        + ", not a file: what its protocol's mmap handler gives, which memtrace does not know";
   }
 
   /**

@@ -51,7 +51,7 @@ class KernelBuffersTest {
         .startsWith("the program maps 2097152 bytes of the packet socket behind fd 4")
         .contains("setsockopt(SOL_PACKET, PACKET_RX_RING) at line 3")
         .contains("vm_insert_page")
-        .contains("socket:[INODE], the inode not in the trace,")
+        .contains("behind fd 4 (its inode not in the trace)")
         .doesNotContain("SIGBUS")
         .doesNotContain("writes go to the file")
         .doesNotContain("Pages are read in");
