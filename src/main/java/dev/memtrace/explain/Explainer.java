@@ -646,6 +646,7 @@ public final class Explainer {
         boolean execve = c.name().startsWith("execve");
         fresh.execSeen = execve;
         fresh.legacyLayoutLine = sp.legacyLayoutLine; // the persona survives execve
+        fresh.noRandomizeLine = sp.noRandomizeLine;
         program(fresh, c.ev.pid());
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;

@@ -272,6 +272,13 @@ final class Space {
    */
   int legacyLayoutLine;
 
+  /**
+   * The line of a personality call with ADDR_NO_RANDOMIZE (setarch -R) in this process, kept as
+   * {@link #legacyLayoutLine} is; 0 when the trace showed none. An execve after it leaves
+   * PF_RANDOMIZE off (load_elf_binary), so the mmap base gets no random offset (mmap_rnd).
+   */
+  int noRandomizeLine;
+
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
@@ -415,6 +422,7 @@ final class Space {
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;
     this.legacyLayoutLine = from.legacyLayoutLine;
+    this.noRandomizeLine = from.noRandomizeLine;
     this.arenaTops.putAll(from.arenaTops);
     this.packetRings.putAll(from.packetRings);
     this.socketFamilies.putAll(from.socketFamilies);

@@ -563,6 +563,7 @@ final class Specials {
       return;
     }
     c.sp.legacyLayoutLine = arg.contains("ADDR_COMPAT_LAYOUT") ? c.line() : 0;
+    c.sp.noRandomizeLine = arg.contains("ADDR_NO_RANDOMIZE") ? c.line() : 0;
   }
 
   private static void rlimit(Ctx c, Pending p) {
