@@ -39,6 +39,9 @@ final class KernelBufferRules {
         Rule.on("packet-ring", "mmap")
             .when(ok(), file(), c -> ringSetUp(c) != null || "AF_PACKET".equals(family(c)))
             .says(KernelBufferRules::packetRing),
+        Rule.on("bpf-map", "mmap")
+            .when(ok(), file(), c -> OpenFile.BPF_MAP.equals(c.fileObject()))
+            .says(KernelBufferRules::bpfMap),
         Rule.on("kernel-object-map", "mmap")
             .when(ok(), file(), flag("MAP_SHARED"), c -> kernelObject(c.fileObject()))
             .says(KernelBufferRules::kernelObjectMap));
@@ -170,6 +173,57 @@ final class KernelBufferRules {
                     ? ", a packet ring set up at line " + set.line()
                     : ", an AF_PACKET socket"))
         .tag(RegionClass.SHARED_MEMORY, "packet ring of fd " + fd, c.fileObject());
+  }
+
+  /**
+   * An mmap of a BPF map's fd (bpf_map_mmap, kernel/bpf/syscall.c): the map's own memory, which
+   * only a map type with a map_mmap operation lends (an array made with BPF_F_MMAPABLE, a ring
+   * buffer, an arena); only MAP_SHARED, and a read-only mapping loses VM_MAYWRITE.
+   */
+  private static Said bpfMap(Ctx c) {
+    long fd = c.fd().orElse(-1);
+    OpenFile f = c.mappedFd();
+    Space.BpfMap map = f == null ? null : c.sp.bpfMaps.get(f.key());
+    String made;
+    if (map == null) {
+      made =
+          ": a map type that lends its memory (an array created with BPF_F_MMAPABLE, its values;"
+              + " a ring buffer, its pages; an arena), made by a bpf(BPF_MAP_CREATE) the trace"
+              + " does not show";
+    } else if ("BPF_MAP_TYPE_ARRAY".equals(map.type())) {
+      made =
+          ", the array bpf(BPF_MAP_CREATE) made at line "
+              + map.line()
+              + " with BPF_F_MMAPABLE: its values, element i at i × value_size rounded up to 8"
+              + " bytes from offset 0 of the map's memory";
+    } else {
+      made =
+          ", the "
+              + (map.type() == null ? "map" : RawText.name(map.type()))
+              + " bpf(BPF_MAP_CREATE) made at line "
+              + map.line()
+              + ": the memory that map type lends";
+    }
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of the BPF map behind fd "
+                + fd
+                + " ("
+                + OpenFile.BPF_MAP
+                + " in maps) from offset "
+                + c.offset()
+                + made
+                + ". The kernel allocated it with the map; BPF programs and bpf(BPF_MAP_*_ELEM)"
+                + " calls read and write the same pages, no file's (bpf_map_mmap,"
+                + " kernel/bpf/syscall.c, takes only MAP_SHARED)"
+                + (c.prot().contains("PROT_WRITE")
+                    ? ""
+                    : "; mapped without PROT_WRITE, it can never be made writable by mprotect"
+                        + " (VM_MAYWRITE is cleared)"),
+            Basis.ARITHMETIC,
+            "fd " + fd + " is " + OpenFile.BPF_MAP)
+        .tag(RegionClass.SHARED_MEMORY, "BPF map of fd " + fd, OpenFile.BPF_MAP);
   }
 
   /** An object with no file behind it that an fd names: an anon_inode or a socket, not io_uring. */

@@ -40,6 +40,7 @@ final class NotedCalls {
               "getpid",
               "shmget",
               "socket",
+              "bpf",
               "setsockopt",
               "getrandom",
               "access",

@@ -250,6 +250,12 @@ final class Space {
   /** The line of the io_setup that made each AIO context, by its id (its ring's address). */
   final Map<Long, Integer> aioRings = new HashMap<>();
 
+  /** The bpf(BPF_MAP_CREATE) that made a map: its line and map_type, by the model's key. */
+  final Map<Long, BpfMap> bpfMaps = new HashMap<>();
+
+  /** A BPF map as its BPF_MAP_CREATE showed it. */
+  record BpfMap(int line, String type) {}
+
   /** The family socket() gave a socket (AF_PACKET, AF_INET, ...), by the model's key for it. */
   final Map<Long, String> socketFamilies = new HashMap<>();
 
@@ -426,6 +432,7 @@ final class Space {
     this.arenaTops.putAll(from.arenaTops);
     this.packetRings.putAll(from.packetRings);
     this.socketFamilies.putAll(from.socketFamilies);
+    this.bpfMaps.putAll(from.bpfMaps);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
     this.forked = true;
   }

@@ -279,6 +279,15 @@ final class State {
           sp.socketFamilies.put(f.key(), family);
         }
       }
+      case "bpf" -> {
+        OpenFile f =
+            c.ok() && "BPF_MAP_CREATE".equals(c.text(0))
+                ? c.ex.openFile(c.ev.pid(), (int) c.call.returned())
+                : null;
+        if (f != null) {
+          sp.bpfMaps.put(f.key(), new Space.BpfMap(c.line(), c.call.field(1, "map_type")));
+        }
+      }
       case "setsockopt" -> {
         // packet_set_ring (net/packet/af_packet.c) allocates the ring an mmap of the socket maps
         long option = c.call.flags(2, LinuxFlags.PACKET_OPTION).orElse(0);

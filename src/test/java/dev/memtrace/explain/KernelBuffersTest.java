@@ -111,4 +111,21 @@ class KernelBuffersTest {
     assertThat(out.why(1)).contains("8192 bytes (2 pages) with up to 31 CPUs, more with more");
     assertThat(out.at(1).changes().get(0).after().end() - 0x7f42ddc2f000L).isEqualTo(8192);
   }
+
+  @Test
+  void aBpfArraysMemoryIsItsValuesNotAFile() throws Exception {
+    // a C program: bpf(BPF_MAP_CREATE) of a 1024-entry BPF_F_MMAPABLE array, mapped read-write
+    // and read-only (strace -f without -y: the model names fd 3 anon_inode:bpf-map); a -y run
+    // showed 3<anon_inode:bpf-map>
+    Run.Out out = Run.explain(log("bpf_mmapable_array.log"));
+    assertThat(out.why(2))
+        .startsWith("the program maps 8192 bytes of the BPF map behind fd 3")
+        .contains("the array bpf(BPF_MAP_CREATE) made at line 1 with BPF_F_MMAPABLE")
+        .contains("bpf_map_mmap")
+        .doesNotContain("SIGBUS")
+        .doesNotContain("VM_MAYWRITE");
+    assertThat(out.at(2).why().get(0).rule()).isEqualTo("bpf-map");
+    assertThat(out.at(2).changes().get(0).after().path()).isEqualTo("anon_inode:bpf-map");
+    assertThat(out.why(3)).contains("can never be made writable by mprotect");
+  }
 }
