@@ -113,6 +113,10 @@ public final class MemoryOps {
     if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
       vmFlags |= Vma.ACCOUNT; // accountable_mapping
     }
+    if (!anonymous && OpenFile.PERF_EVENT.equals(b.path())) {
+      // perf_mmap: a perf ring's pinned pages are accounted per mm, so fork must not copy it
+      vmFlags |= Vma.DONTCOPY | Vma.DONTDUMP;
+    }
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;

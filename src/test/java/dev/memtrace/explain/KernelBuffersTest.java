@@ -128,4 +128,13 @@ class KernelBuffersTest {
     assertThat(out.at(2).changes().get(0).after().path()).isEqualTo("anon_inode:bpf-map");
     assertThat(out.why(3)).contains("can never be made writable by mprotect");
   }
+
+  @Test
+  void aForkChildGetsNoPerfRing() throws Exception {
+    // perf_mmap's VM_DONTCOPY: the child's own /proc/self/maps showed no anon_inode:[perf_event]
+    Run.Out out = Run.explain(log("perf_ring_fork.log"));
+    assertThat(out.why(5))
+        .contains("the perf ring buffer mapped at line 3, which perf_mmap marks VM_DONTCOPY")
+        .doesNotContain("truly shared");
+  }
 }
