@@ -226,6 +226,17 @@ final class KernelBufferRules {
         .tag(RegionClass.SHARED_MEMORY, "BPF map of fd " + fd, OpenFile.BPF_MAP);
   }
 
+  /**
+   * A region the kernel's own pages fill, as maps names it: an anon_inode's or a socket's mapping
+   * (perf, io_uring, BPF map, packet rings) or io_setup's AIO ring; none has an fsync.
+   */
+  static boolean kernelMemory(String path) {
+    return path != null
+        && (path.startsWith("anon_inode:")
+            || path.startsWith("socket:")
+            || path.equals(AioRing.NAME));
+  }
+
   /** An object with no file behind it that an fd names: an anon_inode or a socket, not io_uring. */
   static boolean kernelObject(String path) {
     // io_uring's rings have their own row (io-uring-ring)

@@ -1,11 +1,13 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.decode.Getrandom;
+import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.OpenFile;
+import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -194,6 +196,24 @@ final class State {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(c.result(), c.result() + Glibc.alignUp(size, Glibc.PAGE), t);
           ex.origin(t, p);
+        }
+      }
+      case "io_setup" -> {
+        // the ring the kernel mapped at the context id, as the model drew it
+        if (said != null && said.cls() != null && !c.changes.isEmpty()) {
+          Region ring = c.changes.get(0).after();
+          if (ring != null) {
+            Tag t = new Tag(said.cls(), said.what(), said.object(), c.line());
+            sp.tags.put(ring.start(), ring.end(), t);
+            ex.origin(t, p);
+          }
+        }
+      }
+      case "io_destroy" -> {
+        OptionalLong ctx = ((IoSetup) c.call).ctx();
+        TagMap.Span s = ctx.isPresent() ? sp.tags.at(ctx.getAsLong()) : null;
+        if (s != null && s.start() == ctx.getAsLong()) {
+          sp.tags.remove(s.start(), s.end());
         }
       }
       case "shmdt" -> {

@@ -137,4 +137,22 @@ class KernelBuffersTest {
         .contains("the perf ring buffer mapped at line 3, which perf_mmap marks VM_DONTCOPY")
         .doesNotContain("truly shared");
   }
+
+  @Test
+  void msyncOnAKernelRingWritesNothingAndItsMsSyncFailsForWantOfAnFsync() throws Exception {
+    // a C program: msync MS_ASYNC then MS_SYNC on a perf ring and on an AIO ring (strace -f -y);
+    // MS_SYNC returned EINVAL on both: vfs_fsync_range finds no fsync
+    Run.Out out = Run.explain(log("msync_kernel_rings.log"));
+    assertThat(out.why(3))
+        .startsWith("msync (MS_ASYNC) on 4096 bytes of the perf ring buffer of fd 3 made at line 2")
+        .contains("the kernel's own pages")
+        .doesNotContain("shmem");
+    assertThat(out.why(4))
+        .startsWith("msync failed with EINVAL: MS_SYNC on a shared mapping calls its file's fsync")
+        .doesNotContain("not page-aligned");
+    assertThat(out.why(6))
+        .startsWith("msync (MS_ASYNC) on 4096 bytes of the AIO ring of context 0x7fa06a040000")
+        .doesNotContain("writes them back");
+    assertThat(out.why(7)).contains("/[aio] (deleted) has none");
+  }
 }
