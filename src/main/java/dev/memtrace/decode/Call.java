@@ -22,6 +22,7 @@ public abstract sealed class Call
         Shmget,
         Shmat,
         Shmdt,
+        IoSetup,
         Open,
         Close,
         Dup,
@@ -69,6 +70,7 @@ public abstract sealed class Call
       case "shmget" -> new Shmget(e);
       case "shmat" -> new Shmat(e);
       case "shmdt" -> new Shmdt(e);
+      case "io_setup", "io_destroy" -> new IoSetup(e);
       case "open", "creat", "openat" -> new Open(e);
       case "close" -> new Close(e);
       case "dup", "dup2", "dup3" -> new Dup(e);

@@ -469,6 +469,35 @@ public final class LinuxFlags {
   public static final FlagTable GRND =
       FlagTable.of("grnd", "GRND_NONBLOCK", GRND_NONBLOCK, "GRND_RANDOM", 2, "GRND_INSECURE", 4);
 
+  /** perf_event_open(2)'s flags (include/uapi/linux/perf_event.h). */
+  public static final long PERF_FLAG_FD_CLOEXEC = 8;
+
+  public static final FlagTable PERF_FLAG =
+      FlagTable.of(
+          "perf_event_open",
+          "PERF_FLAG_FD_NO_GROUP",
+          1,
+          "PERF_FLAG_FD_OUTPUT",
+          2,
+          "PERF_FLAG_PID_CGROUP",
+          4,
+          "PERF_FLAG_FD_CLOEXEC",
+          PERF_FLAG_FD_CLOEXEC);
+
+  /** setsockopt(2)'s level for a packet socket's options (include/linux/socket.h). */
+  public static final long SOL_PACKET = 263;
+
+  public static final FlagTable SOCKOPT_LEVEL = FlagTable.of("level", "SOL_PACKET", SOL_PACKET);
+
+  /** The packet socket options that set up a ring (include/uapi/linux/if_packet.h). */
+  public static final long PACKET_RX_RING = 5;
+
+  public static final long PACKET_TX_RING = 13;
+
+  public static final FlagTable PACKET_OPTION =
+      FlagTable.of(
+          "packet option", "PACKET_RX_RING", PACKET_RX_RING, "PACKET_TX_RING", PACKET_TX_RING);
+
   /** Symbolic fd arguments. */
   public static final long AT_FDCWD = -100;
 

@@ -52,6 +52,13 @@ public final class Classifier {
         || path.startsWith("/dev/shm/")) {
       return RegionClass.SHARED_MEMORY;
     }
+    if ((path.startsWith("anon_inode:") || path.startsWith("socket:") || path.startsWith("/[aio]"))
+        && r.perms() != null
+        && r.perms().endsWith("s")) {
+      // the kernel's own pages shared with the process (perf, packet, io_uring and aio rings),
+      // no file's: not a shared file mapping
+      return RegionClass.SHARED_MEMORY;
+    }
     String perms = r.perms() == null ? "----" : r.perms();
     if (tag != null && tag.cls() != RegionClass.UNKNOWN && holds(tag.cls(), perms)) {
       return tag.cls();

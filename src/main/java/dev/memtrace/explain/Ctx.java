@@ -10,6 +10,7 @@ import dev.memtrace.decode.Range;
 import dev.memtrace.decode.Shmat;
 import dev.memtrace.decode.Shmdt;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
 import dev.memtrace.trace.RawText;
@@ -216,6 +217,28 @@ final class Ctx {
    */
   String filePath() {
     return call instanceof Mmap m ? fdPath(m.fd(), m.fdPath()) : null;
+  }
+
+  /**
+   * The object an mmap maps, as -y or the model's fd table names it, even one whose inode the trace
+   * did not print ({@code socket:[inode not in the trace]}); null when neither knows the fd.
+   */
+  String fileObject() {
+    if (!(call instanceof Mmap m)) {
+      return null;
+    }
+    if (m.fdPath() != null) {
+      return m.fdPath();
+    }
+    OpenFile f = mappedFd();
+    return f == null ? null : f.path();
+  }
+
+  /** The model's entry for the fd an mmap maps, or null. */
+  OpenFile mappedFd() {
+    return call instanceof Mmap m && m.fd().isPresent()
+        ? ex.openFile(ev.pid(), (int) m.fd().getAsLong())
+        : null;
   }
 
   /** {@link #filePath} as a sentence names it ({@link #fileName(OptionalLong, String)}). */

@@ -646,6 +646,7 @@ public final class Explainer {
         boolean execve = c.name().startsWith("execve");
         fresh.execSeen = execve;
         fresh.legacyLayoutLine = sp.legacyLayoutLine; // the persona survives execve
+        fresh.noRandomizeLine = sp.noRandomizeLine;
         program(fresh, c.ev.pid());
         if (execve) {
           int argv = c.name().equals("execve") ? 1 : 2;
@@ -699,6 +700,12 @@ public final class Explainer {
     FdTable t = model == null ? null : model.fds(pid);
     OpenFile f = t == null ? null : t.get(fd);
     return f == null ? null : f.knownPath();
+  }
+
+  /** What the model's fd table holds for a pid's fd (a path it may not know), or null. */
+  OpenFile openFile(Integer pid, int fd) {
+    FdTable t = model == null ? null : model.fds(pid);
+    return t == null ? null : t.get(fd);
   }
 
   // ---- window bookkeeping used by rules and buffers ----

@@ -4,10 +4,12 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Msync;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
+import dev.memtrace.trace.RawText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +107,17 @@ final class FailureRules {
           + "the kernel's pool as it maps (hugetlb_reserve_pages), and the pool holds "
           + "vm.nr_hugepages, 0 unless configured, plus up to vm.nr_overcommit_hugepages; else "
           + MMAP_ENOMEM;
+
+  /** The shared kernel-object region an msync starts in (model's view), or null. */
+  private static Region kernelMemoryAt(Ctx c) {
+    Region r = MappingRules.modelRegion(c);
+    return r != null
+            && r.perms() != null
+            && r.perms().endsWith("s")
+            && KernelBufferRules.kernelMemory(r.path())
+        ? r
+        : null;
+  }
 
   /** A madvise's advice as the int the kernel reads, or -1 when the trace does not show it. */
   private static long adviceValue(Ctx c) {
@@ -269,6 +282,27 @@ final class FailureRules {
         Rule.on("failed", "madvise")
             .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
             .says(FailureRules::madviseEinval),
+        // msync's MS_SYNC on a shared mapping calls the file's fsync (vfs_fsync_range, mm/msync.c):
+        // a kernel object's memory has none, and that is the EINVAL, not the arguments
+        Rule.on("failed", "msync")
+            .when(
+                c ->
+                    c.ev.result() != null
+                        && "EINVAL".equals(c.ev.result().errno())
+                        && (((Msync) c.call).flags().orElse(0) & LinuxFlags.MS_SYNC) != 0
+                        && kernelMemoryAt(c) != null)
+            .says(
+                c -> {
+                  Region r = kernelMemoryAt(c);
+                  return Said.of(
+                      "msync failed with EINVAL: MS_SYNC on a shared mapping calls its file's"
+                          + " fsync (vfs_fsync_range, mm/msync.c), and "
+                          + RawText.name(r.path())
+                          + " has none: it holds the kernel's own pages, not a file's, so there"
+                          + " is nothing to write back; the address space is unchanged",
+                      Basis.ARITHMETIC,
+                      "the range holds " + r.perms() + " " + RawText.name(r.path()));
+                }),
         Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
             .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
             .says(FailureRules::lockEinval),

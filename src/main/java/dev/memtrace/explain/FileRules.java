@@ -186,9 +186,17 @@ final class FileRules {
     }
     String path = r.path() == null ? "" : r.path();
     boolean shared = r.perms() != null && r.perms().endsWith("s");
-    boolean shmem = shmem(path);
+    boolean shmem = shmem(path) && !KernelBufferRules.kernelMemory(path);
     String said;
-    if (!shared) {
+    if (shared && KernelBufferRules.kernelMemory(path)) {
+      said =
+          ": nothing to write back: the range holds the kernel's own pages (a perf, packet,"
+              + " io_uring or AIO ring, or a BPF map), no file's; "
+              + (sync
+                  ? "MS_SYNC would call the object's fsync, which it does not have"
+                  : "MS_ASYNC returns without touching them, and MS_SYNC fails with EINVAL, as"
+                      + " the object has no fsync (vfs_fsync_range)");
+    } else if (!shared) {
       said =
           ": nothing to write back: the range is private memory, whose writes never reach a file"
               + " (msync syncs only shared file mappings, mm/msync.c); the call only checks that"
@@ -279,7 +287,8 @@ final class FileRules {
 
   /**
    * Memory with no disk behind it, as maps names it: a memfd, /dev/shm, shared anonymous memory
-   * (/dev/zero), a System V segment, hugetlb memory, or an anon_inode (io_uring's rings).
+   * (/dev/zero), a System V segment, hugetlb memory, or an anon_inode (a kernel object's memory,
+   * {@link KernelBufferRules#kernelMemory}).
    */
   static boolean shmem(String path) {
     return memoryFile(path)

@@ -544,7 +544,13 @@ final class LoaderRules {
             + " at line "
             + sp.legacyLayoutLine
             + " (setarch -L), so the mmap area starts at TASK_UNMAPPED_BASE, a third of the"
-            + " address space, plus randomisation (mmap_is_legacy, mmap_legacy_base)"
+            + " address space, "
+            + (sp.noRandomizeLine > 0
+                ? "with no random offset, since personality(ADDR_NO_RANDOMIZE) at line "
+                    + sp.noRandomizeLine
+                    + " (setarch -R) turned randomisation off"
+                : "plus randomisation")
+            + " (mmap_is_legacy, mmap_legacy_base)"
         : "the mmap area sits this low when RLIMIT_STACK is large or unlimited (mmap_base), or"
             + " under the legacy bottom-up layout (setarch -L's ADDR_COMPAT_LAYOUT, or"
             + " vm.legacy_va_layout: mmap_is_legacy); the trace does not show which";

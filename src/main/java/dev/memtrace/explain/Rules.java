@@ -35,6 +35,7 @@ final class Rules {
     all.addAll(ThreadRules.rules());
     all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());
+    all.addAll(KernelBufferRules.rules());
     all.addAll(FileRules.rules());
     all.addAll(MappingRules.rules());
     return List.copyOf(all);

@@ -248,6 +248,27 @@ final class Space {
   final Map<Long, Long> shmSizes = new HashMap<>();
 
   /**
+   * The last setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) that succeeded on a socket,
+   * by the model's key for that socket (the key stays with it across dup and fork).
+   */
+  final Map<Long, PacketRing> packetRings = new HashMap<>();
+
+  /** The line of the io_setup that made each AIO context, by its id (its ring's address). */
+  final Map<Long, Integer> aioRings = new HashMap<>();
+
+  /** The bpf(BPF_MAP_CREATE) that made a map: its line and map_type, by the model's key. */
+  final Map<Long, BpfMap> bpfMaps = new HashMap<>();
+
+  /** A BPF map as its BPF_MAP_CREATE showed it. */
+  record BpfMap(int line, String type) {}
+
+  /** The family socket() gave a socket (AF_PACKET, AF_INET, ...), by the model's key for it. */
+  final Map<Long, String> socketFamilies = new HashMap<>();
+
+  /** A packet socket's ring setsockopt: its line and option (PACKET_RX_RING, PACKET_TX_RING). */
+  record PacketRing(int line, String option) {}
+
+  /**
    * The process runs the 32-bit x86 ABI: the trace named a call by its i386 name (mmap2,
    * set_thread_area), which strace does only for a 32-bit process. glibc's malloc arithmetic this
    * stage knows is x86-64's (SIZE_SZ 8, MINSIZE 32, HEAP_MAX_SIZE 64 MiB, a 656-byte tcache);
@@ -262,6 +283,13 @@ final class Space {
    * arch/x86/mm/mmap.c).
    */
   int legacyLayoutLine;
+
+  /**
+   * The line of a personality call with ADDR_NO_RANDOMIZE (setarch -R) in this process, kept as
+   * {@link #legacyLayoutLine} is; 0 when the trace showed none. An execve after it leaves
+   * PF_RANDOMIZE off (load_elf_binary), so the mmap base gets no random offset (mmap_rnd).
+   */
+  int noRandomizeLine;
 
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
@@ -408,7 +436,11 @@ final class Space {
     this.tpBeforeBrk = from.tpBeforeBrk;
     this.bits32 = from.bits32;
     this.legacyLayoutLine = from.legacyLayoutLine;
+    this.noRandomizeLine = from.noRandomizeLine;
     this.arenaTops.putAll(from.arenaTops);
+    this.packetRings.putAll(from.packetRings);
+    this.socketFamilies.putAll(from.socketFamilies);
+    this.bpfMaps.putAll(from.bpfMaps);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
     this.forked = true;
   }

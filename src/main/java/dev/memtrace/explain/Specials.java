@@ -7,6 +7,7 @@ import dev.memtrace.decode.Clone;
 import dev.memtrace.decode.Rlimit;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.model.Who;
@@ -407,10 +408,14 @@ final class Specials {
       return;
     }
     List<String> shared = new ArrayList<>();
+    List<Integer> perfRings = new ArrayList<>();
     long bytes = 0;
     for (TagMap.Span s : c.sp.tags.all()) {
       RegionClass k = s.tag().cls();
-      if (k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED) {
+      if (OpenFile.PERF_EVENT.equals(s.tag().object())) {
+        // perf_mmap marks a perf ring VM_DONTCOPY: dup_mmap leaves it out of the child
+        perfRings.add(s.tag().line());
+      } else if (k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED) {
         shared.add(s.tag().what() + " (line " + s.tag().line() + ")");
         bytes += s.size();
       }
@@ -420,6 +425,19 @@ final class Specials {
             + child
             + " gets a copy of the address space (but for "
             + "ranges marked MADV_DONTFORK"
+            + (perfRings.isEmpty()
+                ? ""
+                : ", and the perf ring buffer"
+                    + (perfRings.size() > 1 ? "s" : "")
+                    + " mapped at line"
+                    + (perfRings.size() > 1 ? "s " : " ")
+                    + String.join(
+                        ", ",
+                        perfRings.subList(0, Math.min(4, perfRings.size())).stream()
+                            .map(String::valueOf)
+                            .toList())
+                    + (perfRings.size() > 4 ? ", …" : "")
+                    + ", which perf_mmap marks VM_DONTCOPY: the child gets no such mapping")
             + wipedInChild(c.sp)
             + "); private pages are shared copy-on-write until either "
             + "side writes";
@@ -563,6 +581,7 @@ final class Specials {
       return;
     }
     c.sp.legacyLayoutLine = arg.contains("ADDR_COMPAT_LAYOUT") ? c.line() : 0;
+    c.sp.noRandomizeLine = arg.contains("ADDR_NO_RANDOMIZE") ? c.line() : 0;
   }
 
   private static void rlimit(Ctx c, Pending p) {

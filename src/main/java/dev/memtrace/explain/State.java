@@ -1,9 +1,13 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.decode.Getrandom;
+import dev.memtrace.decode.IoSetup;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
+import dev.memtrace.model.OpenFile;
+import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
@@ -194,6 +198,24 @@ final class State {
           ex.origin(t, p);
         }
       }
+      case "io_setup" -> {
+        // the ring the kernel mapped at the context id, as the model drew it
+        if (said != null && said.cls() != null && !c.changes.isEmpty()) {
+          Region ring = c.changes.get(0).after();
+          if (ring != null) {
+            Tag t = new Tag(said.cls(), said.what(), said.object(), c.line());
+            sp.tags.put(ring.start(), ring.end(), t);
+            ex.origin(t, p);
+          }
+        }
+      }
+      case "io_destroy" -> {
+        OptionalLong ctx = ((IoSetup) c.call).ctx();
+        TagMap.Span s = ctx.isPresent() ? sp.tags.at(ctx.getAsLong()) : null;
+        if (s != null && s.start() == ctx.getAsLong()) {
+          sp.tags.remove(s.start(), s.end());
+        }
+      }
       case "shmdt" -> {
         TagMap.Span s = sp.tags.at(c.addr());
         if (s != null && s.tag().cls() == RegionClass.SHARED_MEMORY) {
@@ -268,6 +290,40 @@ final class State {
         OptionalLong size = ((Shmget) c.call).segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
           sp.shmSizes.put(c.result(), size.getAsLong());
+        }
+      }
+      case "socket" -> {
+        String family = c.text(0);
+        OpenFile f = c.ok() ? c.ex.openFile(c.ev.pid(), (int) c.call.returned()) : null;
+        if (f != null && family != null && family.startsWith("AF_")) {
+          sp.socketFamilies.put(f.key(), family);
+        }
+      }
+      case "bpf" -> {
+        OpenFile f =
+            c.ok() && "BPF_MAP_CREATE".equals(c.text(0))
+                ? c.ex.openFile(c.ev.pid(), (int) c.call.returned())
+                : null;
+        if (f != null) {
+          sp.bpfMaps.put(f.key(), new Space.BpfMap(c.line(), c.call.field(1, "map_type")));
+        }
+      }
+      case "setsockopt" -> {
+        // packet_set_ring (net/packet/af_packet.c) allocates the ring an mmap of the socket maps
+        long option = c.call.flags(2, LinuxFlags.PACKET_OPTION).orElse(0);
+        OpenFile f =
+            c.call.num(0).isPresent()
+                ? c.ex.openFile(c.ev.pid(), (int) c.call.num(0).getAsLong())
+                : null;
+        if (c.ok()
+            && f != null
+            && c.call.flags(1, LinuxFlags.SOCKOPT_LEVEL).orElse(0) == LinuxFlags.SOL_PACKET
+            && (option == LinuxFlags.PACKET_RX_RING || option == LinuxFlags.PACKET_TX_RING)) {
+          sp.packetRings.put(
+              f.key(),
+              new Space.PacketRing(
+                  c.line(),
+                  option == LinuxFlags.PACKET_RX_RING ? "PACKET_RX_RING" : "PACKET_TX_RING"));
         }
       }
       case "access" -> {

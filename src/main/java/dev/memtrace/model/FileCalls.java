@@ -22,12 +22,14 @@ import dev.memtrace.decode.Dup;
 import dev.memtrace.decode.Fcntl;
 import dev.memtrace.decode.FdAlias;
 import dev.memtrace.decode.FlagTable;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Open;
 import dev.memtrace.decode.Pipe;
 import dev.memtrace.trace.Numbers;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The calls that make, copy and close fds, so that {@code mmap(..., 3, 0)} knows which file fd 3 is
@@ -55,6 +57,21 @@ final class FileCalls {
           Map.entry("inotify_init1", "anon_inode:inotify"),
           Map.entry("userfaultfd", "anon_inode:[userfaultfd]"),
           Map.entry("pidfd_open", "anon_inode:[pidfd]"));
+
+  /** The bpf(2) commands that return a new fd (kernel/bpf/syscall.c). */
+  private static final Set<String> BPF_FD_COMMANDS =
+      Set.of(
+          "BPF_MAP_CREATE",
+          "BPF_MAP_GET_FD_BY_ID",
+          "BPF_PROG_LOAD",
+          "BPF_PROG_GET_FD_BY_ID",
+          "BPF_OBJ_GET",
+          "BPF_BTF_LOAD",
+          "BPF_BTF_GET_FD_BY_ID",
+          "BPF_RAW_TRACEPOINT_OPEN",
+          "BPF_LINK_CREATE",
+          "BPF_LINK_GET_FD_BY_ID",
+          "BPF_ITER_CREATE");
 
   /** Where the flags argument (with O_CLOEXEC-valued bits) of a new-fd call is. */
   private static final Map<String, Integer> CLOEXEC_ARG =
@@ -100,6 +117,33 @@ final class FileCalls {
                 a.resultPath() != null ? a.resultPath() : OpenFile.IO_URING,
                 m.newKey(),
                 true));
+    // perf_event_open's fd: anon_inode_getfile names it [perf_event]; its close-on-exec bit comes
+    // from PERF_FLAG_FD_CLOEXEC, not O_CLOEXEC (kernel/events/core.c)
+    h.put(
+        "perf_event_open",
+        (m, t, e, a) ->
+            put(
+                t,
+                (int) a.returned(),
+                a.resultPath() != null ? a.resultPath() : OpenFile.PERF_EVENT,
+                m.newKey(),
+                (a.flags(4, LinuxFlags.PERF_FLAG).orElse(0) & LinuxFlags.PERF_FLAG_FD_CLOEXEC)
+                    != 0));
+    // bpf's fd-returning commands: a map's fd is anon_inode:bpf-map (bpf_map_new_fd), always
+    // O_CLOEXEC; another command's fd is named only by -y; a command that returns no fd is passed
+    h.put(
+        "bpf",
+        (m, t, e, a) -> {
+          String cmd = a.text(0);
+          if (cmd == null || !BPF_FD_COMMANDS.contains(cmd)) {
+            return Outcome.NONE;
+          }
+          String path =
+              a.resultPath() != null
+                  ? a.resultPath()
+                  : cmd.startsWith("BPF_MAP_") ? OpenFile.BPF_MAP : null;
+          return put(t, (int) a.returned(), path, m.newKey(), true);
+        });
     for (Map.Entry<String, String> anon : ANON_FDS.entrySet()) {
       h.put(
           anon.getKey(),

@@ -5,6 +5,7 @@ import static dev.memtrace.decode.LinuxFlags.MAP_DENYWRITE;
 import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 
 import dev.memtrace.decode.Brk;
+import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Mlock;
 import dev.memtrace.decode.Mmap;
@@ -115,6 +116,23 @@ final class MemoryCalls {
           String name = String.format("/SYSV%08x (deleted)", key);
           return MemoryOps.shmat(
               t.mm, a.returned(), size, flags, name, id.orElse(0) + (1L << 40), e.ref());
+        });
+    h.put(
+        "io_setup",
+        (m, t, e, a) -> {
+          IoSetup c = (IoSetup) a;
+          return c.ctx().isPresent() && c.nrEvents().isPresent()
+              ? MemoryOps.aioSetup(
+                  t.mm, c.ctx().getAsLong(), c.nrEvents().getAsLong(), m.newKey(), e.ref())
+              : unreadable("io_setup");
+        });
+    h.put(
+        "io_destroy",
+        (m, t, e, a) -> {
+          OptionalLong ctx = ((IoSetup) a).ctx();
+          return ctx.isPresent()
+              ? MemoryOps.aioDestroy(t.mm, ctx.getAsLong())
+              : unreadable("io_destroy");
         });
     h.put(
         "shmdt",

@@ -113,6 +113,10 @@ public final class MemoryOps {
     if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
       vmFlags |= Vma.ACCOUNT; // accountable_mapping
     }
+    if (!anonymous && OpenFile.PERF_EVENT.equals(b.path())) {
+      // perf_mmap: a perf ring's pinned pages are accounted per mm, so fork must not copy it
+      vmFlags |= Vma.DONTCOPY | Vma.DONTDUMP;
+    }
     ChangeTracker t = new ChangeTracker(s);
     t.watch(result, end);
     boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
@@ -635,6 +639,53 @@ public final class MemoryOps {
     s.put(new Vma(result, end, prot, true, 0, Backing.sharedMemory(name, key), 0, 0, line, false));
     s.mergeBoundaries(result, end);
     return new Outcome(t.changes(), List.of());
+  }
+
+  /**
+   * A successful io_setup: the kernel mapped the context's completion ring at its id, shared and
+   * read-write (aio_setup_ring, fs/aio.c), of a size that depends on the possible CPUs ({@link
+   * AioRing}): drawn with the size it has on up to {@link AioRing#cpusUpTo} CPUs, and said so.
+   */
+  public static Outcome aioSetup(AddressSpace s, long ctx, long nrEvents, long key, int line) {
+    long end = ctx + AioRing.pages(nrEvents, 1) * LinuxFlags.PAGE;
+    if (!s.inUserSpace(ctx, end)) {
+      return Outcome.note(
+          "io_setup's ring at " + hex(ctx) + " is not in user space: the model leaves it out");
+    }
+    ChangeTracker t = new ChangeTracker(s);
+    t.watch(ctx, end);
+    s.cut(ctx, end);
+    s.put(
+        new Vma(
+            ctx,
+            end,
+            PROT_READ | PROT_WRITE,
+            true,
+            0,
+            Backing.sharedMemory(AioRing.NAME, key),
+            0,
+            0,
+            line,
+            false));
+    long cpus = AioRing.cpusUpTo(nrEvents);
+    return new Outcome(
+        t.changes(),
+        List.of(
+            "io_setup's ring at "
+                + hex(ctx)
+                + " is drawn with the size it has on up to "
+                + cpus
+                + (cpus == 1 ? " possible CPU" : " possible CPUs")
+                + " (the trace does not show how many the machine has; more make it larger)"));
+  }
+
+  /** A successful io_destroy: the ring io_setup mapped at ctx goes (kill_ioctx's vm_munmap). */
+  public static Outcome aioDestroy(AddressSpace s, long ctx) {
+    Vma ring = s.areaAt(ctx);
+    if (ring == null || ring.start() != ctx || !AioRing.NAME.equals(ring.backing().path())) {
+      return Outcome.note("io_destroy of " + hex(ctx) + ": the model knew no AIO ring there");
+    }
+    return munmap(s, ctx, ring.end() - ctx);
   }
 
   /** A successful shmdt: the segment's areas from addr on go. */

@@ -41,7 +41,10 @@ public final class MemorySyscalls {
         "mlock2",
         "munlock",
         "shmat",
-        "shmdt");
+        "shmdt",
+        // io_setup maps the AIO completion ring itself and io_destroy unmaps it (fs/aio.c)
+        "io_setup",
+        "io_destroy");
     rows(
         EnumSet.of(Trait.MEMORY_CLASS),
         "old_mmap",

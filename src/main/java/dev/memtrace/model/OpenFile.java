@@ -10,6 +10,12 @@ public record OpenFile(String path, long key, boolean cloexec) {
   /** What -y prints for an io_uring instance's fd (io_uring_setup), and maps for its rings. */
   public static final String IO_URING = "anon_inode:[io_uring]";
 
+  /** What -y prints for a BPF map's fd (bpf(BPF_MAP_CREATE)), and maps for its memory. */
+  public static final String BPF_MAP = "anon_inode:bpf-map";
+
+  /** What -y prints for a perf_event_open fd, and maps for its ring buffer. */
+  public static final String PERF_EVENT = "anon_inode:[perf_event]";
+
   /**
    * What the model calls a socket's or pipe's inode strace did not print (without -y): {@code
    * socket:[inode not in the trace]}, where the kernel shows {@code socket:[12345]}.

@@ -40,7 +40,9 @@ public final class StraceArgs {
           "mremap",
           "pkey_mprotect",
           "shmat",
-          "shmdt");
+          "shmdt",
+          "io_setup",
+          "io_destroy");
 
   /** Read/write-like calls whose second argument is the buffer. */
   public static final List<String> BUFFER_SYSCALLS =

@@ -91,6 +91,24 @@ class UnlimitedStackLayoutTest {
     assertThat(unshown.why(8)).contains("RLIMIT_STACK").contains("legacy bottom-up layout");
   }
 
+  /**
+   * setarch -L -R: ADDR_NO_RANDOMIZE too, so the mmap area starts at TASK_UNMAPPED_BASE itself
+   * (ld.so at 0x2aaaaaac..., the cache at 0x2aaaaaaea000, the same on every run; the executable at
+   * ELF_ET_DYN_BASE, 0x555555554000). Lines of strace -f -y setarch -L -R ls /.
+   */
+  @Test
+  void withoutRandomisationTheLegacyMmapAreaIsNotSaidToBeRandomised() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/setarch_LR_ls.log").toURI()));
+    assertThat(out.why(8))
+        .startsWith("RELRO: after relocating ld.so itself")
+        .contains("personality(ADDR_COMPAT_LAYOUT) at line 1")
+        .contains("with no random offset, since personality(ADDR_NO_RANDOMIZE) at line 1")
+        .doesNotContain("plus randomisation");
+    // setarch -L alone: the legacy base gets mmap_rnd's offset
+    assertThat(Run.explain(LEGACY, ElfFiles.under(root)).why(11)).contains("plus randomisation");
+  }
+
   @Test
   void ldsosRelroBesideTheCacheIsLdsosNotTheExecutables() {
     Run.Out out = Run.explain(LOG, ElfFiles.under(root));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.trace.TraceEvent;
 import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -292,5 +294,19 @@ class ModelEventsTest {
     assertThat(notes).anySatisfy(n -> assertThat(n).contains("size is unknown"));
     feed("10 shmdt(0x7f0000000000) = 0");
     assertThat(maps(10)).isEmpty();
+  }
+
+  /**
+   * perf_mmap marks a perf ring VM_DONTCOPY (its pinned pages are accounted per mm), so dup_mmap
+   * leaves it out of a fork child: a C program's perf_event_open ring, then fork, under strace -f;
+   * the child's /proc/self/maps had no anon_inode:[perf_event] line, and a live run's snapshots
+   * agreed only once the model left it out too.
+   */
+  @Test
+  void aPerfRingIsNotCopiedIntoAForkChild() throws Exception {
+    Path log = Path.of(getClass().getResource("/logs-extra/perf_ring_fork.log").toURI());
+    feed(Files.readString(log).strip().split("\n"));
+    assertThat(maps(6319)).contains("anon_inode:[perf_event]");
+    assertThat(maps(6320)).isNotNull().doesNotContain("perf_event");
   }
 }
