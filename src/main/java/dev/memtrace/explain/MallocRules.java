@@ -1175,7 +1175,11 @@ final class MallocRules {
   /**
    * The requests a chunk's size fits, as the entry a -k stack shows was called: calloc multiplies
    * its two arguments, and realloc of a heap chunk asks _int_malloc for the same nb; without a
-   * stack, malloc or a memalign.
+   * stack, malloc or a memalign. A memalign with an alignment above 16 maps a larger chunk than
+   * malloc of the same n (_int_memalign asks _int_malloc for nb + alignment + MINSIZE, glibc 2.36
+   * malloc.c), so its requests lie alignment + 48 below malloc's; the alignment is an argument the
+   * trace does not show, except valloc's and pvalloc's page (FFmpeg's av_malloc passes 64, 32 or 16
+   * as it was built, libavutil/mem.c).
    */
   private static String request(Ctx c, long nMin, long nMax) {
     StackFrame f = c.frame(ALLOCATOR);
@@ -1183,9 +1187,60 @@ final class MallocRules {
     return switch (entry) {
       case "calloc" -> "calloc(nmemb, size) for nmemb × size from " + nMin + " to " + nMax;
       case "realloc" -> "realloc(p, n) for n from " + nMin + " to " + nMax;
+      case "posix_memalign", "memalign", "aligned_alloc", "_mid_memalign", "_int_memalign" ->
+          memaligned(entry, nMin, nMax);
+      case "valloc", "pvalloc" -> pageAligned(entry, nMin, nMax);
       default ->
           "malloc(n) for n from " + nMin + " to " + nMax + " (or a memalign that needed the slack)";
     };
+  }
+
+  /** nb + alignment + MINSIZE 32, asked of _int_malloc, adds alignment + 48 to the mapping. */
+  private static final long MEMALIGN_SLACK = 48;
+
+  private static String memaligned(String entry, long nMin, long nMax) {
+    String call =
+        switch (entry) {
+          case "posix_memalign" -> "posix_memalign(&p, alignment, n)";
+          case "aligned_alloc" -> "aligned_alloc(alignment, n)";
+          default -> "memalign(alignment, n)";
+        };
+    return call
+        + " for n from "
+        + (nMin - MEMALIGN_SLACK)
+        + " − alignment to "
+        + (nMax - MEMALIGN_SLACK)
+        + " − alignment when the alignment is above 16 (32: "
+        + (nMin - MEMALIGN_SLACK - 32)
+        + " to "
+        + (nMax - MEMALIGN_SLACK - 32)
+        + "; 64: "
+        + (nMin - MEMALIGN_SLACK - 64)
+        + " to "
+        + (nMax - MEMALIGN_SLACK - 64)
+        + "): _int_memalign asks _int_malloc for nb + alignment + MINSIZE 32 to align inside the"
+        + " chunk; with an alignment of 16 or less _mid_memalign hands the call to malloc, for n"
+        + " from "
+        + nMin
+        + " to "
+        + nMax
+        + ". The trace does not show the alignment";
+  }
+
+  private static String pageAligned(String entry, long nMin, long nMax) {
+    long lo = nMin - MEMALIGN_SLACK - Glibc.PAGE;
+    long hi = nMax - MEMALIGN_SLACK - Glibc.PAGE;
+    return entry.equals("valloc")
+        ? "valloc(n) for n from "
+            + lo
+            + " to "
+            + hi
+            + " (it aligns to the page: _int_memalign asks _int_malloc for nb + 4096 + MINSIZE 32)"
+        : "pvalloc(n) for n that rounds up to whole pages from "
+            + lo
+            + " to "
+            + hi
+            + " (it aligns to the page: _int_memalign asks _int_malloc for nb + 4096 + MINSIZE 32)";
   }
 
   /**
