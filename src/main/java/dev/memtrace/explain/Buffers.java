@@ -91,6 +91,41 @@ final class Buffers {
     return fits ? sp.lastReadLine : 0;
   }
 
+  /**
+   * The calls through which glibc's stdio moves a FILE buffer's bytes: _IO_file_read and
+   * _IO_new_file_write (libio/fileops.c) call read and write, and nothing in libio calls readv,
+   * writev, pread, pwrite or the socket calls.
+   */
+  private static final Set<String> STDIO_CALLS = Set.of("read", "write");
+
+  private static Explanation stdioFits(Ctx c, Tag t) {
+    return new Explanation(
+        "stdio-buffer",
+        "a malloc'd buffer. For "
+            + c.name()
+            + " calls of up to "
+            + STDIO_BUFSIZ
+            + " bytes "
+            + "a stdio FILE buffer fits (_IO_file_doallocate mallocs min(BUFSIZ 8192, "
+            + "st_blksize) bytes on the first read or write of a FILE: fopen'd files, "
+            + "stdout), and so does a buffer the program or its runtime mallocs for its "
+            + "own I/O; the trace does not tell which (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label));
+  }
+
+  private static Explanation ownBuffer(Ctx c, Tag t) {
+    return new Explanation(
+        "own-io-buffer",
+        "a malloc'd buffer the program or a library uses for its own I/O: glibc's stdio moves"
+            + " its FILE buffers only with read and write (_IO_file_read, _IO_new_file_write),"
+            + " never with "
+            + c.name()
+            + " (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label, c.name() + " is not a stdio call"));
+  }
+
   private void placed(Ctx c, Pending p, long addr, long count) {
     Space sp = c.sp;
     TagMap.Span span = sp.tags.at(addr);
@@ -138,20 +173,7 @@ final class Buffers {
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
-        p.why.add(
-            new Explanation(
-                "stdio-buffer",
-                "a malloc'd buffer. For "
-                    + c.name()
-                    + " calls of up to "
-                    + STDIO_BUFSIZ
-                    + " bytes "
-                    + "a stdio FILE buffer fits (_IO_file_doallocate mallocs min(BUFSIZ 8192, "
-                    + "st_blksize) bytes on the first read or write of a FILE: fopen'd files, "
-                    + "stdout), and so does a buffer the program or its runtime mallocs for its "
-                    + "own I/O; the trace does not tell which (inferred from the pattern)",
-                Basis.PATTERN,
-                List.of("buffer inside " + t.cls().label)));
+        p.why.add(STDIO_CALLS.contains(c.name()) ? stdioFits(c, t) : ownBuffer(c, t));
       }
       return;
     }

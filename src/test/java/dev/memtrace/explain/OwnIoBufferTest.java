@@ -1,0 +1,29 @@
+package dev.memtrace.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A heap buffer of a readv is not a stdio FILE buffer: glibc's stdio moves its buffers only with
+ * read and write (_IO_file_read, _IO_new_file_write in libio/fileops.c). tmux 3.3a's server reads
+ * its pty through libevent's evbuffer_read, which calls readv into a malloc'd evbuffer chain (a -k
+ * stack of the same run shows readv called from evbuffer_read). Lines of strace -f -tt -T -y of sh
+ * -c "tmux new-session -d 'sleep 0.2'; sleep 0.5" (Debian 12), cut to the tmux client's exec and
+ * heap, its two forks into the server, the server's breaks and its failed readv of /dev/ptmx.
+ */
+class OwnIoBufferTest {
+
+  @Test
+  void aReadvBufferIsNotToldAsAStdioBuffer() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/tmux_libevent_readv.log").toURI()));
+    assertThat(out.why(21))
+        .contains("612560 bytes into the [heap]")
+        .contains("a malloc'd buffer the program or a library uses for its own I/O")
+        .contains("never with readv")
+        .doesNotContain("stdio FILE buffer fits");
+    assertThat(out.at(21).why().get(1).rule()).isEqualTo("own-io-buffer");
+  }
+}
