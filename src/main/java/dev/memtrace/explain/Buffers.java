@@ -147,7 +147,10 @@ final class Buffers {
                   0,
                   t.cls() == RegionClass.HEAP ? "[heap]" : "",
                   t.line());
-      p.buffer = new BufferRef(addr, r, off, t.cls());
+      // the offset into the region it names: a fork child's [heap] is two VMAs once it grows
+      // (the kernel does not merge the parent's cloned part with the new one,
+      // is_mergeable_anon_vma), while the sentence below counts from the start of the whole area
+      p.buffer = new BufferRef(addr, r, addr - r.start(), t.cls());
       // a reservation keeps its tag when a part of it is made usable (mprotect): the region
       // says what that part is now; a buffer a call read into is not PROT_NONE memory
       String label =

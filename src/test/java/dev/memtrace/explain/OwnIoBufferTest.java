@@ -26,4 +26,15 @@ class OwnIoBufferTest {
         .doesNotContain("stdio FILE buffer fits");
     assertThat(out.at(21).why().get(1).rule()).isEqualTo("own-io-buffer");
   }
+
+  @Test
+  void theBufferOffsetCountsFromTheRegionItNames() throws Exception {
+    // the server, a fork child, grew [heap] past what it inherited: the kernel keeps the cloned
+    // part (up to 0x55f58d9f1000) and the new one apart, and the buffer record names the second
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/tmux_libevent_readv.log").toURI()));
+    var buf = out.at(21).buffer();
+    assertThat(buf.region().start()).isEqualTo(0x55f58d9f1000L);
+    assertThat(buf.offset()).isEqualTo(0x55f58da658d0L - 0x55f58d9f1000L);
+  }
 }
