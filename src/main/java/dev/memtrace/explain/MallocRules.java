@@ -965,6 +965,42 @@ final class MallocRules {
   }
 
   /**
+   * An mbind on a mapping taken for a malloc chunk from its size alone: glibc's malloc calls no
+   * mbind, so the mapping is the program's or a library's own, retold so where it waits. OpenBLAS
+   * maps its buffers so (alloc_mmap in driver/others/memory.c: mmap of BUFFER_SIZE, 128 MiB on
+   * x86-64 in 0.3.21, then my_mbind MPOL_PREFERRED). A chunk a -k stack showed malloc mapping stays
+   * one: the program set a policy on memory it got from malloc.
+   */
+  static void mbindChunk(Ctx c, TagMap.Span before) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    if (s == null || s.tag().cls() != RegionClass.MALLOC_MMAP || chunkSeenInStack(c, s)) {
+      return;
+    }
+    Tag t = s.tag();
+    long size = s.size();
+    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    boolean openblas = FileRules.loaded(c.sp, "libopenblas");
+    c.ex.retell(
+        t,
+        MALLOC_MMAP,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + size
+                + " bytes: its size fits glibc malloc's mmap path, but the mbind at line "
+                + c.line()
+                + " sets a memory policy on it, which glibc's malloc never does (it calls no"
+                + " mbind), so the program or a library asked the kernel for it itself"
+                + (openblas
+                    ? "; OpenBLAS, which this process loaded, maps its buffers so (alloc_mmap in"
+                        + " driver/others/memory.c: BUFFER_SIZE bytes, 128 MiB on x86-64 by"
+                        + " default, then mbind MPOL_PREFERRED)"
+                    : ""),
+            Basis.ARITHMETIC,
+            List.of(c.name() + "(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+  }
+
+  /**
    * The mapping partOfAChunk cut is anonymous memory of the program's: retold so where it waits.
    */
   private static void notAChunk(Ctx c, TagMap.Span before) {

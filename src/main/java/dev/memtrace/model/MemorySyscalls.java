@@ -40,6 +40,7 @@ public final class MemorySyscalls {
         "mlock",
         "mlock2",
         "munlock",
+        "mbind",
         "shmat",
         "shmdt");
     rows(
@@ -51,7 +52,6 @@ public final class MemorySyscalls {
         "munlockall",
         "mincore",
         "remap_file_pages",
-        "mbind",
         "set_mempolicy",
         "get_mempolicy",
         "mseal");
