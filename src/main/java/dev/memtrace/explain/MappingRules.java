@@ -810,8 +810,8 @@ final class MappingRules {
             + (move
                 ? "; with " + flags + " the pages already there are moved to fit it"
                 : "; it applies to pages faulted in from now on, not to those already there")
-            + ". The kernel keeps the range an area of its own, which does not merge with"
-            + " neighbours that have no policy (mbind(2))",
+            + ". The kernel merges areas only when their policies are equal (mpol_equal), so"
+            + " the range stays apart from neighbours that have none (mbind(2))",
         Basis.ARITHMETIC,
         "mode " + mode + ", nodemask " + c.text(3));
   }

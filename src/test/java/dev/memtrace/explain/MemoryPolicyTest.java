@@ -38,7 +38,8 @@ class MemoryPolicyTest {
     assertThat(out.why(25))
         .startsWith("sets the memory policy MPOL_PREFERRED on 134217728 bytes")
         .contains("with no nodemask: pages come preferably from the node of the CPU")
-        .contains("it applies to pages faulted in from now on");
+        .contains("it applies to pages faulted in from now on")
+        .contains("the range stays apart from neighbours that have none");
   }
 
   @Test
