@@ -176,7 +176,13 @@ final class Buffers {
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
-        p.why.add(STDIO_CALLS.contains(c.name()) ? stdioFits(c, t) : ownBuffer(c, t));
+        if (STDIO_CALLS.contains(c.name())) {
+          p.why.add(stdioFits(c, t));
+        } else if (FileRules.loaded(sp, "libc.so.6")) {
+          // musl's stdio reads and writes a FILE buffer with readv and writev (__stdio_read,
+          // __stdio_write), so only where glibc is the C library is such a call not stdio's
+          p.why.add(ownBuffer(c, t));
+        }
       }
       return;
     }
