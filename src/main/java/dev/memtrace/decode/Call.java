@@ -66,6 +66,7 @@ public abstract sealed class Call
       case "brk" -> new Brk(e);
       case "madvise" -> new Madvise(e);
       case "mlock", "mlock2", "munlock" -> new Mlock(e);
+      case "mbind" -> new Mbind(e);
       case "msync" -> new Msync(e);
       case "shmget" -> new Shmget(e);
       case "shmat" -> new Shmat(e);

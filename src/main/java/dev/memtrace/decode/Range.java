@@ -5,11 +5,11 @@ import java.util.OptionalLong;
 
 /**
  * A call over a range of the address space given as {@code (addr, length, ...)}: mmap, munmap,
- * mprotect, madvise, mlock, msync, and mremap (its old range). The explain stage reads every one of
- * them the same way.
+ * mprotect, madvise, mlock, msync, mbind, and mremap (its old range). The explain stage reads every
+ * one of them the same way.
  */
 public abstract sealed class Range extends Call
-    permits Mmap, Munmap, Mprotect, Madvise, Mlock, Msync, Mremap {
+    permits Mmap, Munmap, Mprotect, Madvise, Mlock, Msync, Mremap, Mbind {
 
   Range(SyscallEvent e) {
     super(e);

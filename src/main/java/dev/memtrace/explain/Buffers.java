@@ -91,6 +91,41 @@ final class Buffers {
     return fits ? sp.lastReadLine : 0;
   }
 
+  /**
+   * The calls through which glibc's stdio moves a FILE buffer's bytes: _IO_file_read and
+   * _IO_new_file_write (libio/fileops.c) call read and write, and nothing in libio calls readv,
+   * writev, pread, pwrite or the socket calls.
+   */
+  private static final Set<String> STDIO_CALLS = Set.of("read", "write");
+
+  private static Explanation stdioFits(Ctx c, Tag t) {
+    return new Explanation(
+        "stdio-buffer",
+        "a malloc'd buffer. For "
+            + c.name()
+            + " calls of up to "
+            + STDIO_BUFSIZ
+            + " bytes "
+            + "a stdio FILE buffer fits (_IO_file_doallocate mallocs min(BUFSIZ 8192, "
+            + "st_blksize) bytes on the first read or write of a FILE: fopen'd files, "
+            + "stdout), and so does a buffer the program or its runtime mallocs for its "
+            + "own I/O; the trace does not tell which (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label));
+  }
+
+  private static Explanation ownBuffer(Ctx c, Tag t) {
+    return new Explanation(
+        "own-io-buffer",
+        "a malloc'd buffer the program or a library uses for its own I/O: glibc's stdio moves"
+            + " its FILE buffers only with read and write (_IO_file_read, _IO_new_file_write),"
+            + " never with "
+            + c.name()
+            + " (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label, c.name() + " is not a stdio call"));
+  }
+
   private void placed(Ctx c, Pending p, long addr, long count) {
     Space sp = c.sp;
     TagMap.Span span = sp.tags.at(addr);
@@ -112,7 +147,10 @@ final class Buffers {
                   0,
                   t.cls() == RegionClass.HEAP ? "[heap]" : "",
                   t.line());
-      p.buffer = new BufferRef(addr, r, off, t.cls());
+      // the offset into the region it names: a fork child's [heap] is two VMAs once it grows
+      // (the kernel does not merge the parent's cloned part with the new one,
+      // is_mergeable_anon_vma), while the sentence below counts from the start of the whole area
+      p.buffer = new BufferRef(addr, r, addr - r.start(), t.cls());
       // a reservation keeps its tag when a part of it is made usable (mprotect): the region
       // says what that part is now; a buffer a call read into is not PROT_NONE memory
       String label =
@@ -138,20 +176,13 @@ final class Buffers {
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
-        p.why.add(
-            new Explanation(
-                "stdio-buffer",
-                "a malloc'd buffer. For "
-                    + c.name()
-                    + " calls of up to "
-                    + STDIO_BUFSIZ
-                    + " bytes "
-                    + "a stdio FILE buffer fits (_IO_file_doallocate mallocs min(BUFSIZ 8192, "
-                    + "st_blksize) bytes on the first read or write of a FILE: fopen'd files, "
-                    + "stdout), and so does a buffer the program or its runtime mallocs for its "
-                    + "own I/O; the trace does not tell which (inferred from the pattern)",
-                Basis.PATTERN,
-                List.of("buffer inside " + t.cls().label)));
+        if (STDIO_CALLS.contains(c.name())) {
+          p.why.add(stdioFits(c, t));
+        } else if (FileRules.loaded(sp, "libc.so.6")) {
+          // musl's stdio reads and writes a FILE buffer with readv and writev (__stdio_read,
+          // __stdio_write), so only where glibc is the C library is such a call not stdio's
+          p.why.add(ownBuffer(c, t));
+        }
       }
       return;
     }

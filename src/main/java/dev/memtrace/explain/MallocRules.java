@@ -969,6 +969,42 @@ final class MallocRules {
   }
 
   /**
+   * An mbind on a mapping taken for a malloc chunk from its size alone: glibc's malloc calls no
+   * mbind, so the mapping is the program's or a library's own, retold so where it waits. OpenBLAS
+   * maps its buffers so (alloc_mmap in driver/others/memory.c: mmap of BUFFER_SIZE, 128 MiB on
+   * x86-64 in 0.3.21, then my_mbind MPOL_PREFERRED). A chunk a -k stack showed malloc mapping stays
+   * one: the program set a policy on memory it got from malloc.
+   */
+  static void mbindChunk(Ctx c, TagMap.Span before) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    if (s == null || s.tag().cls() != RegionClass.MALLOC_MMAP || chunkSeenInStack(c, s)) {
+      return;
+    }
+    Tag t = s.tag();
+    long size = s.size();
+    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    boolean openblas = FileRules.loaded(c.sp, "libopenblas");
+    c.ex.retell(
+        t,
+        MALLOC_MMAP,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + size
+                + " bytes: its size fits glibc malloc's mmap path, but the mbind at line "
+                + c.line()
+                + " sets a memory policy on it, which glibc's malloc never does (it calls no"
+                + " mbind), so the program or a library asked the kernel for it itself"
+                + (openblas
+                    ? "; OpenBLAS, which this process loaded, maps its buffers so (alloc_mmap in"
+                        + " driver/others/memory.c: BUFFER_SIZE bytes, 128 MiB on x86-64 by"
+                        + " default, then mbind MPOL_PREFERRED)"
+                    : ""),
+            Basis.ARITHMETIC,
+            List.of(c.name() + "(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+  }
+
+  /**
    * The mapping partOfAChunk cut is anonymous memory of the program's: retold so where it waits.
    */
   private static void notAChunk(Ctx c, TagMap.Span before) {
@@ -1179,17 +1215,81 @@ final class MallocRules {
   /**
    * The requests a chunk's size fits, as the entry a -k stack shows was called: calloc multiplies
    * its two arguments, and realloc of a heap chunk asks _int_malloc for the same nb; without a
-   * stack, malloc or a memalign.
+   * stack, malloc or a memalign. A memalign with an alignment above 16 maps a larger chunk than
+   * malloc of the same n (_int_memalign asks _int_malloc for nb + alignment + MINSIZE, glibc 2.36
+   * malloc.c), so its requests lie alignment + 48 below malloc's; the alignment is an argument the
+   * trace does not show, except valloc's and pvalloc's page (FFmpeg's av_malloc passes 64, 32 or 16
+   * as it was built, libavutil/mem.c).
    */
   private static String request(Ctx c, long nMin, long nMax) {
     StackFrame f = c.frame(ALLOCATOR);
     String entry = f == null ? "" : Ctx.name(f.symbol()).replaceFirst("^__libc_", "");
+    // nb = (n + 23) & ~15 reaches the threshold only from n = ALIGN_UP(threshold, 16) - 23 on: a
+    // threshold the environment set within the mapping's last page leaves the smaller n out
+    long plainMin =
+        Math.max(
+            nMin, Glibc.alignUp(c.sp.mmapThreshold, 16) - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK);
     return switch (entry) {
-      case "calloc" -> "calloc(nmemb, size) for nmemb × size from " + nMin + " to " + nMax;
-      case "realloc" -> "realloc(p, n) for n from " + nMin + " to " + nMax;
+      case "calloc" -> "calloc(nmemb, size) for nmemb × size from " + plainMin + " to " + nMax;
+      case "realloc" -> "realloc(p, n) for n from " + plainMin + " to " + nMax;
+      case "posix_memalign", "memalign", "aligned_alloc", "_mid_memalign", "_int_memalign" ->
+          memaligned(entry, nMin, nMax);
+      case "valloc", "pvalloc" -> pageAligned(entry, nMin, nMax);
       default ->
-          "malloc(n) for n from " + nMin + " to " + nMax + " (or a memalign that needed the slack)";
+          "malloc(n) for n from "
+              + plainMin
+              + " to "
+              + nMax
+              + " (or a memalign that needed the slack)";
     };
+  }
+
+  /** nb + alignment + MINSIZE 32, asked of _int_malloc, adds alignment + 48 to the mapping. */
+  private static final long MEMALIGN_SLACK = 48;
+
+  private static String memaligned(String entry, long nMin, long nMax) {
+    String call =
+        switch (entry) {
+          case "posix_memalign" -> "posix_memalign(&p, alignment, n)";
+          case "aligned_alloc" -> "aligned_alloc(alignment, n)";
+          default -> "memalign(alignment, n)";
+        };
+    return call
+        + " for n from "
+        + (nMin - MEMALIGN_SLACK)
+        + " − alignment to "
+        + (nMax - MEMALIGN_SLACK)
+        + " − alignment when the alignment is above 16 (32: "
+        + (nMin - MEMALIGN_SLACK - 32)
+        + " to "
+        + (nMax - MEMALIGN_SLACK - 32)
+        + "; 64: "
+        + (nMin - MEMALIGN_SLACK - 64)
+        + " to "
+        + (nMax - MEMALIGN_SLACK - 64)
+        + "): _int_memalign asks _int_malloc for nb + alignment + MINSIZE 32 to align inside the"
+        + " chunk; with an alignment of 16 or less _mid_memalign hands the call to malloc, for n"
+        + " from "
+        + nMin
+        + " to "
+        + nMax
+        + ". The trace does not show the alignment";
+  }
+
+  private static String pageAligned(String entry, long nMin, long nMax) {
+    long lo = nMin - MEMALIGN_SLACK - Glibc.PAGE;
+    long hi = nMax - MEMALIGN_SLACK - Glibc.PAGE;
+    return entry.equals("valloc")
+        ? "valloc(n) for n from "
+            + lo
+            + " to "
+            + hi
+            + " (it aligns to the page: _int_memalign asks _int_malloc for nb + 4096 + MINSIZE 32)"
+        : "pvalloc(n) for n that rounds up to whole pages from "
+            + lo
+            + " to "
+            + hi
+            + " (it aligns to the page: _int_memalign asks _int_malloc for nb + 4096 + MINSIZE 32)";
   }
 
   /**
@@ -1232,12 +1332,7 @@ final class MallocRules {
     long nbMin = len - Glibc.PAGE;
     long nbMax = len - 16;
     long threshold = c.sp.mmapThreshold;
-    // nb = (n + 23) & ~15 reaches the threshold only from n = ALIGN_UP(threshold, 16) - 23 on: a
-    // threshold the environment set within the mapping's last page leaves the smaller n out
-    long nMin =
-        Math.max(
-            Glibc.smallestMmappedRequest(len),
-            Glibc.alignUp(threshold, 16) - Glibc.SIZE_SZ - Glibc.MALLOC_ALIGN_MASK);
+    long nMin = Glibc.smallestMmappedRequest(len);
     long nMax = Glibc.largestMmappedRequest(len);
     String heap =
         c.sp.startBrk >= 0

@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Mbind;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
@@ -774,7 +775,56 @@ final class MappingRules {
                         "mremap flags " + c.text(3))),
         Rule.on("mlock", "mlock", "mlock2", "munlock", "mlockall", "munlockall")
             .when(ok())
-            .says(MappingRules::lock));
+            .says(MappingRules::lock),
+        Rule.on("mbind", "mbind")
+            .when(ok(), c -> c.call instanceof Mbind m && m.mode() != null)
+            .effect(MallocRules::mbindChunk)
+            .says(MappingRules::mbind));
+  }
+
+  /**
+   * What a successful mbind did (mbind(2), mm/mempolicy.c): a policy for the pages of the range
+   * faulted in from now on (pages already there move only with MPOL_MF_MOVE), the range an area of
+   * its own, since vma_merge joins areas only with equal policies; MPOL_DEFAULT removes it.
+   */
+  private static Said mbind(Ctx c) {
+    Mbind m = (Mbind) c.call;
+    long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    String what = bytes + " bytes" + (s == null ? " at " + hex(c.addr()) : over(c));
+    if (m.removes()) {
+      return Said.of(
+          "removes the memory policy of "
+              + what
+              + " (MPOL_DEFAULT): the task's own policy (set_mempolicy) applies to its pages again,"
+              + " and the range may merge with neighbours that have no policy (mbind(2))",
+          Basis.ARITHMETIC,
+          "mode " + m.mode());
+    }
+    String mode = m.mode();
+    boolean noNodes = "NULL".equals(c.text(3));
+    String how =
+        mode.startsWith("MPOL_PREFERRED") && noNodes
+            ? ", with no nodemask: pages come preferably from the node of the CPU that first touches"
+                + " them (local allocation)"
+            : mode.startsWith("MPOL_LOCAL")
+                ? ": pages come preferably from the node of the CPU that first touches them"
+                : noNodes ? "" : ", nodemask " + c.text(3);
+    String flags = c.text(5);
+    boolean move = flags != null && flags.contains("MPOL_MF_MOVE");
+    return Said.of(
+        "sets the memory policy "
+            + mode
+            + " on "
+            + what
+            + how
+            + (move
+                ? "; with " + flags + " the pages already there are moved to fit it"
+                : "; it applies to pages faulted in from now on, not to those already there")
+            + ". The kernel merges areas only when their policies are equal (mpol_equal), so"
+            + " the range stays apart from neighbours that have none (mbind(2))",
+        Basis.ARITHMETIC,
+        "mode " + mode + ", nodemask " + c.text(3));
   }
 
   /**

@@ -7,6 +7,7 @@ import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Mbind;
 import dev.memtrace.decode.Mlock;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mprotect;
@@ -93,6 +94,16 @@ final class MemoryCalls {
     h.put("mlock", (m, t, e, a) -> lock(t, (Mlock) a));
     h.put("mlock2", (m, t, e, a) -> lock(t, (Mlock) a));
     h.put("munlock", (m, t, e, a) -> lock(t, (Mlock) a));
+    h.put(
+        "mbind",
+        (m, t, e, a) -> {
+          Mbind c = (Mbind) a;
+          OptionalLong addr = c.addr();
+          OptionalLong len = c.length();
+          return addr.isPresent() && len.isPresent() && c.mode() != null
+              ? MemoryOps.mempolicy(t.mm, addr.getAsLong(), len.getAsLong(), !c.removes())
+              : unreadable("mbind");
+        });
     h.put(
         "shmget",
         (m, t, e, a) -> {

@@ -310,6 +310,29 @@ public final class MemoryOps {
         v -> v.withFlags(on ? v.flags() | Vma.LOCKED : v.flags() & ~Vma.LOCKED));
   }
 
+  /**
+   * A successful mbind: the range's areas get a memory policy of their own ({@code set}) or lose it
+   * (MPOL_DEFAULT); mbind_range splits them at the range's ends (mm/mempolicy.c), len rounded up to
+   * whole pages.
+   */
+  public static Outcome mempolicy(AddressSpace s, long addr, long len, boolean set) {
+    if (pageUp(len) == 0) {
+      return Outcome.NONE;
+    }
+    Outcome refused = impossible(s, "mbind", addr, len);
+    if (refused != null) {
+      return refused;
+    }
+    long lo = LinuxFlags.pageDown(addr);
+    long end = pageUp(addr + len);
+    return changeAreas(
+        s,
+        lo,
+        end,
+        "mbind",
+        v -> v.withFlags(set ? v.flags() | Vma.MEMPOLICY : v.flags() & ~Vma.MEMPOLICY));
+  }
+
   private static Outcome changeAreas(
       AddressSpace s, long lo, long hi, String call, UnaryOperator<Vma> f) {
     ChangeTracker t = new ChangeTracker(s);

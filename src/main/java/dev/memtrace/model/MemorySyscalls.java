@@ -40,6 +40,7 @@ public final class MemorySyscalls {
         "mlock",
         "mlock2",
         "munlock",
+        "mbind",
         "shmat",
         "shmdt",
         // io_setup maps the AIO completion ring itself and io_destroy unmaps it (fs/aio.c)
@@ -54,7 +55,6 @@ public final class MemorySyscalls {
         "munlockall",
         "mincore",
         "remap_file_pages",
-        "mbind",
         "set_mempolicy",
         "get_mempolicy",
         "mseal");

@@ -107,6 +107,15 @@ record Vma(
 
   static final int SEGMENT_PROT = 7 << SEGMENT_PROT_SHIFT;
 
+  /**
+   * Not a vm_flags bit: the area has a memory policy of its own (vma->vm_policy, set by mbind), and
+   * vma_merge joins areas only when mpol_equal holds, so such an area does not merge with a
+   * neighbour that has none (an anonymous mmap beside an mbind'd buffer makes an area of its own).
+   * Which policy is not kept: two areas with different ones would merge here, as they do not in the
+   * kernel.
+   */
+  static final int MEMPOLICY = 1 << 16;
+
   /** The vm_flags bits a snapshot cannot show. */
   private static final int HIDDEN = ACCOUNT | NORESERVE;
 
