@@ -210,7 +210,65 @@ final class LoaderRules {
                                     && c.sp.loading == null))
             .frames("_dl_protect_relro")
             .says(LoaderRules::relro),
+        Rule.on("ldso-minimal-unmapped", "munmap")
+            .when(ok(), taggedAs(RegionClass.LOADER_MALLOC))
+            .effect(LoaderRules::notMinimal)
+            .says(LoaderRules::minimalUnmapped),
         MINIMAL_MALLOC);
+  }
+
+  /**
+   * The reason ld.so's minimal malloc never unmaps: __minimal_free takes back only the last block,
+   * in place (elf/dl-minimal-malloc.c), and ld.so keeps what it mapped for the whole run.
+   */
+  private static final String NEVER_UNMAPS =
+      "ld.so's minimal malloc never unmaps its memory (__minimal_free takes back only its last"
+          + " block, in place: elf/dl-minimal-malloc.c)";
+
+  /**
+   * A munmap of memory taken for ld.so's minimal malloc: it was not (a trace that showed neither
+   * the thread pointer nor malloc starting, such as strace -e trace=mmap,munmap, left the mapping
+   * in startup).
+   */
+  private static Said minimalUnmapped(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    return Said.of(
+        "unmaps "
+            + (c.addr() == s.start() && Glibc.alignUp(c.length(), Glibc.PAGE) >= s.size()
+                ? "the "
+                : c.length() + " bytes of the ")
+            + s.size()
+            + "-byte mapping made at line "
+            + s.tag().line()
+            + ", so it was not ld.so's minimal malloc's, as it looked: "
+            + NEVER_UNMAPS,
+        Basis.PATTERN,
+        "munmap of the mapping made at line " + s.tag().line());
+  }
+
+  /** Retells the mmap taken for ld.so's minimal malloc, which a munmap showed it was not. */
+  private static void notMinimal(Ctx c, TagMap.Span before) {
+    if (before == null) {
+      return;
+    }
+    Tag t = before.tag();
+    t.refine(RegionClass.ANON, before.size() + "-byte anonymous mapping");
+    c.ex.retell(
+        t,
+        MINIMAL_MALLOC,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + before.size()
+                + " bytes, unmapped at line "
+                + c.line()
+                + ": not ld.so's minimal malloc, though the trace had shown no end of startup"
+                + " (neither the thread pointer nor malloc starting), since "
+                + NEVER_UNMAPS
+                + "; glibc malloc's mmap path, another allocator or the program made it, which"
+                + " the trace does not tell apart (inferred from the pattern)",
+            Basis.PATTERN,
+            List.of("munmap at line " + c.line())));
   }
 
   /**
