@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
+import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -172,6 +173,22 @@ final class Space {
    * which may have undone them.
    */
   final List<Integer> wipeOnFork = new ArrayList<>();
+
+  /**
+   * Successful madvise(MADV_DONTFORK) calls in this space, {start, end, line}, to cite when a fork
+   * leaves their ranges out of the child; which ranges a fork leaves out is the model's to say
+   * (VM_DONTCOPY, {@code AddressSpaceView#notCopiedOnFork}).
+   */
+  final List<long[]> dontForkCalls = new ArrayList<>();
+
+  /**
+   * In a fork's child: what the parent had marked MADV_DONTFORK, which dup_mmap did not copy, so
+   * the child has no mapping there; what it was ({@code what}, "the X made at line N") and the
+   * madvise line that marked it (0 when the trace did not show it).
+   */
+  record NotCopied(long start, long end, String what, int adviceLine) {}
+
+  final List<NotCopied> notCopied = new ArrayList<>();
 
   /**
    * The main thread's TLS block was found at the start of [heap]: a static glibc binary, whose
@@ -402,6 +419,7 @@ final class Space {
     this.legacyLayoutLine = from.legacyLayoutLine;
     this.arenaTops.putAll(from.arenaTops);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
+    this.wipeOnFork.addAll(from.wipeOnFork);
     this.forked = true;
   }
 
@@ -440,8 +458,46 @@ final class Space {
     return !processes.isEmpty();
   }
 
-  Space forkCopy() {
-    return new Space(this);
+  /**
+   * The child's space as a fork makes it from this one: the ranges the parent's model marks
+   * VM_DONTCOPY ({@code parent}, null when unknown) are not in it, so their tags are dropped and
+   * kept aside as {@link #notCopied}, for what the child then meets there.
+   */
+  Space forkCopy(AddressSpaceView parent) {
+    Space child = new Space(this);
+    if (parent == null) {
+      return child;
+    }
+    for (Region r : parent.notCopiedOnFork()) {
+      List<TagMap.Span> spans = tags.overlapping(r.start(), r.end());
+      String what =
+          spans.isEmpty()
+              ? "the memory at " + Ctx.hex(r.start()) + "-" + Ctx.hex(r.end())
+              : MallocRules.the(spans.get(0).tag().what())
+                  + " made at line "
+                  + spans.get(0).tag().line();
+      int advice = 0;
+      for (long[] d : dontForkCalls) {
+        if (d[0] < r.end() && d[1] > r.start()) {
+          advice = (int) d[2];
+        }
+      }
+      child.notCopied.add(new NotCopied(r.start(), r.end(), what, advice));
+      child.tags.remove(r.start(), r.end());
+    }
+    return child;
+  }
+
+  /**
+   * What the parent marked MADV_DONTFORK that holds {@code address}, in a fork's child; or null.
+   */
+  NotCopied notCopiedAt(long address) {
+    for (NotCopied n : notCopied) {
+      if (address >= n.start() && address < n.end()) {
+        return n;
+      }
+    }
+    return null;
   }
 
   /**

@@ -89,6 +89,9 @@ final class Specials {
           c.sp.wipeOnFork.add(c.line());
         } else if (c.ok() && c.advice().contains("MADV_KEEPONFORK")) {
           c.sp.wipeOnFork.clear();
+        } else if (c.ok() && c.advice().contains("MADV_DONTFORK") && c.length() > 0) {
+          c.sp.dontForkCalls.add(
+              new long[] {c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE), c.line()});
         }
       }
       default -> {
@@ -406,11 +409,16 @@ final class Specials {
     if (!c.ok() || child <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
       return;
     }
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    List<Region> dropped = v == null ? List.of() : v.notCopiedOnFork();
+    List<String> evidence = new ArrayList<>();
+    evidence.add("clone without CLONE_VM returned " + child);
     List<String> shared = new ArrayList<>();
     long bytes = 0;
     for (TagMap.Span s : c.sp.tags.all()) {
       RegionClass k = s.tag().cls();
-      if (k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED) {
+      if ((k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED)
+          && !notCopied(dropped, s)) {
         shared.add(s.tag().what() + " (line " + s.tag().line() + ")");
         bytes += s.size();
       }
@@ -419,7 +427,9 @@ final class Specials {
         "fork: child "
             + child
             + " gets a copy of the address space (but for "
-            + "ranges marked MADV_DONTFORK"
+            + (dropped.isEmpty()
+                ? "ranges marked MADV_DONTFORK"
+                : dontForked(c.sp, dropped, evidence))
             + wipedInChild(c.sp)
             + "); private pages are shared copy-on-write until either "
             + "side writes";
@@ -439,9 +449,50 @@ final class Specials {
               + " truly shared: where a shared "
               + "mapping allows writes, a write by parent or child is seen by both";
     }
-    p.why.add(
-        new Explanation(
-            "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + child)));
+    p.why.add(new Explanation("fork", text, Basis.ARITHMETIC, evidence));
+  }
+
+  /** Whether a span lies wholly in a range the fork leaves out of the child. */
+  private static boolean notCopied(List<Region> dropped, TagMap.Span s) {
+    for (Region r : dropped) {
+      if (r.start() <= s.start() && s.end() <= r.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The ranges marked VM_DONTCOPY that the fork leaves out (dup_mmap skips them: the child has no
+   * mapping there at all, whether private or shared), each named by what made it and by the
+   * madvise(MADV_DONTFORK) that marked it when the trace showed one.
+   */
+  private static String dontForked(Space sp, List<Region> dropped, List<String> evidence) {
+    List<String> named = new ArrayList<>();
+    for (Region r : dropped) {
+      TagMap.Span s = sp.tags.at(r.start());
+      String what =
+          s == null
+              ? hex(r.start()) + "-" + hex(r.end())
+              : MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
+      int advice = 0;
+      for (long[] d : sp.dontForkCalls) {
+        if (d[0] < r.end() && d[1] > r.start()) {
+          advice = (int) d[2];
+        }
+      }
+      String one = what + (advice > 0 ? " (MADV_DONTFORK at line " + advice + ")" : "");
+      if (!named.contains(one)) {
+        named.add(one);
+        if (advice > 0) {
+          evidence.add("madvise(MADV_DONTFORK) at line " + advice);
+        }
+      }
+    }
+    return "what was marked MADV_DONTFORK, which dup_mmap does not copy, so the child has no"
+        + " mapping there at all: "
+        + String.join(", ", named.subList(0, Math.min(4, named.size())))
+        + (named.size() > 4 ? ", …" : "");
   }
 
   /**
