@@ -108,6 +108,13 @@ public final class AddressSpace implements AddressSpaceView {
     }
     for (int i = 0; i < c.areas.size(); i++) {
       Vma v = c.areas.get(i);
+      // dup_mmap clears VM_LOCKED and VM_LOCKONFAULT in the child's copy (vm_flags_clear(tmp,
+      // VM_LOCKED_MASK)): memory locks are not inherited, and a locked area's copy merges as an
+      // unlocked one
+      if ((v.flags() & Vma.LOCKED) != 0) {
+        v = v.withFlags(v.flags() & ~Vma.LOCKED);
+        c.areas.set(i, v);
+      }
       if (v.anonId() != 0) {
         c.areas.set(i, v.withAnonId(c.newAnonId()).withFlags(v.flags() | Vma.FORKED));
       }

@@ -328,12 +328,21 @@ public final class MemoryOps {
                       + " was mapped when it ran"
                   : " (mapped before the trace began, or by the kernel at execve)"));
     }
-    s.splitAt(lo);
-    s.splitAt(hi);
+    // mlock_fixup, madvise_update_vma and mprotect_fixup leave an area that would not change as
+    // it is: no split, and no merge with its neighbours (a fork child's munlock of what its parent
+    // locked, dup_mmap having already cleared VM_LOCKED, keeps the pieces the parent's mlock made)
+    boolean changes = false;
     for (Vma v : s.areasNear(lo, hi, false)) {
-      s.replace(f.apply(v));
+      changes |= !f.apply(v).equals(v);
     }
-    s.mergeBoundaries(lo, hi);
+    if (changes) {
+      s.splitAt(lo);
+      s.splitAt(hi);
+      for (Vma v : s.areasNear(lo, hi, false)) {
+        s.replace(f.apply(v));
+      }
+      s.mergeBoundaries(lo, hi);
+    }
     s.markWritten(lo, hi);
     return new Outcome(t.changes(), notes);
   }

@@ -54,4 +54,22 @@ class SecureMemoryTest {
         .contains("madvise(MADV_DONTFORK) marked at line 4")
         .doesNotContain("0 bytes into the 16384-byte anonymous mapping made at line 1.");
   }
+
+  @Test
+  void aForkChildsMunlockOfWhatItsParentLockedChangesNothing() {
+    // fk2.c: the parent maps 4 pages of a file and mlocks the first 2 (the area splits); dup_mmap
+    // clears VM_LOCKED in the child's copies, so the child's munlock finds nothing to change and
+    // mlock_fixup neither splits nor merges: the child's /proc/PID/maps still lists the two pieces
+    Run.Out out =
+        Run.explain(
+            """
+        3817  18:05:03.126270 openat(AT_FDCWD</tmp/h-secure>, "/usr/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY) = 3</usr/lib/x86_64-linux-gnu/libc.so.6> <0.000004>
+        3817  18:05:03.126290 mmap(NULL, 16384, PROT_READ, MAP_PRIVATE, 3</usr/lib/x86_64-linux-gnu/libc.so.6>, 0) = 0x7f640f199000 <0.000006>
+        3817  18:05:03.126305 mlock(0x7f640f199000, 8192) = 0 <0.000014>
+        3817  18:05:03.126329 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f640efa9a10) = 3818 <0.000112>
+        3818  18:05:03.126514 munlock(0x7f640f199000, 8192) = 0 <0.000003>
+        """);
+    assertThat(out.at(3).changes()).isNotEmpty();
+    assertThat(out.at(5).changes()).isEmpty();
+  }
 }
