@@ -6,8 +6,10 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,9 @@ final class FailureRules {
               "the file was not opened with the access this protection needs (e.g. "
                   + "PROT_WRITE on a MAP_SHARED mapping of a read-only fd)",
           "EPERM",
-              "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, mlock over the limit, "
-                  + "or an address below vm.mmap_min_addr",
+              "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, MAP_LOCKED while "
+                  + "RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK, or an address below "
+                  + "vm.mmap_min_addr",
           "EEXIST", "MAP_FIXED_NOREPLACE: something is already mapped there",
           "EAGAIN", "the memory is locked or too much would be locked (RLIMIT_MEMLOCK)",
           "ENODEV", "the file's filesystem does not support memory mapping",
@@ -168,6 +171,209 @@ final class FailureRules {
         "returned -1 EINVAL");
   }
 
+  /**
+   * EPERM, ENOMEM and EAGAIN from the mlock family, read from the call and the model (mlock(2),
+   * mm/mlock.c): EPERM only from can_do_mlock (RLIMIT_MEMLOCK 0, no CAP_IPC_LOCK); mlockall's
+   * ENOMEM only from MCL_CURRENT against RLIMIT_MEMLOCK (total_vm); mlock's ENOMEM from
+   * RLIMIT_MEMLOCK, a hole in the range (apply_vma_lock_flags, which has locked the areas before
+   * the hole by then) or, after the lock is set, pages __mm_populate cannot fault in (EFAULT,
+   * returned as ENOMEM: PROT_NONE memory); its EAGAIN from __mm_populate running out of memory.
+   * munlock checks no limit: its ENOMEM is a hole.
+   */
+  private static Said lockFailure(Ctx c) {
+    String name = c.name();
+    String e = c.ev.result().errno();
+    String tail = "(" + name + "(2), mm/mlock.c)";
+    if (e.equals("EPERM")) {
+      return Said.of(
+          name
+              + " failed with EPERM: the process may not lock memory at all: its RLIMIT_MEMLOCK"
+              + " is 0 and it lacks CAP_IPC_LOCK (can_do_mlock, checked before anything else);"
+              + " the address space is unchanged "
+              + tail,
+          Basis.ARITHMETIC,
+          "returned -1 EPERM");
+    }
+    if (name.equals("mlockall")) {
+      return e.equals("ENOMEM")
+          ? Said.of(
+              "mlockall failed with ENOMEM: MCL_CURRENT would lock every mapping the process has,"
+                  + " and their total size (total_vm, PROT_NONE reservations included) is more"
+                  + " than RLIMIT_MEMLOCK allows a process without CAP_IPC_LOCK; nothing was"
+                  + " locked, and an MCL_FUTURE in the same call did not take effect either "
+                  + tail,
+              Basis.ARITHMETIC,
+              "returned -1 ENOMEM")
+          : null;
+    }
+    if (e.equals("EAGAIN") && !name.equals("munlock")) {
+      return Said.of(
+          name
+              + " failed with EAGAIN: the kernel marked the range locked, then ran out of memory"
+              + " faulting its pages in (__mm_populate's ENOMEM, which "
+              + name
+              + " returns as EAGAIN): some pages may not be in memory, and the range stays"
+              + " locked though the call failed "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 EAGAIN");
+    }
+    if (!e.equals("ENOMEM")) {
+      return null;
+    }
+    boolean onFault =
+        name.equals("mlock2")
+            && (c.call.flags(2, LinuxFlags.MLOCK2).orElse(0) & LinuxFlags.MLOCK_ONFAULT) != 0;
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    OptionalLong l = c.call instanceof Range r ? r.length() : OptionalLong.empty();
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    String rlimit =
+        "locking it would take the process's locked memory past RLIMIT_MEMLOCK, and it lacks"
+            + " CAP_IPC_LOCK, which lifts the limit";
+    if (a.isEmpty() || l.isEmpty() || v == null) {
+      return Said.of(
+          name
+              + " failed with ENOMEM: "
+              + (name.equals("munlock")
+                  ? "part of the range is not mapped"
+                  : rlimit
+                      + "; or part of the range is not mapped"
+                      + (onFault
+                          ? ""
+                          : "; or it holds PROT_NONE pages mlock cannot fault in (then the range"
+                              + " stays locked though the call failed)"))
+              + "; which, the trace does not show "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 ENOMEM");
+    }
+    long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+    long hi = lo + Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
+    long hole = -1;
+    List<Region> none = new ArrayList<>();
+    boolean file = false;
+    for (long at = lo; Long.compareUnsigned(at, hi) < 0; ) {
+      Region r = v.regionAt(at);
+      if (r == null) {
+        hole = at;
+        break;
+      }
+      if (r.perms() != null && r.perms().startsWith("---")) {
+        none.add(r);
+      }
+      file |= !r.isAnonymous();
+      at = r.end();
+    }
+    String range = hex(lo) + "-" + hex(hi);
+    if (hole >= 0) {
+      boolean sure = !c.sp.midway;
+      String before =
+          hole == lo
+              ? "; nothing was " + (name.equals("munlock") ? "unlocked" : "locked")
+              : "; it goes area by area, so "
+                  + hex(lo)
+                  + "-"
+                  + hex(hole)
+                  + ", before the hole, was "
+                  + (name.equals("munlock")
+                      ? "unlocked all the same"
+                      : "locked all the same (not faulted in), unless RLIMIT_MEMLOCK had refused"
+                          + " the call first");
+      return Said.of(
+          name
+              + " failed with ENOMEM: "
+              + (sure ? "" : "it fits this: ")
+              + "the range "
+              + range
+              + " is not all mapped: nothing "
+              + (sure ? "is" : "that the trace shows is")
+              + " mapped at "
+              + hex(hole)
+              + ", and apply_vma_lock_flags refuses a range with a hole with ENOMEM"
+              + before
+              + " "
+              + tail,
+          sure ? Basis.ARITHMETIC : Basis.PATTERN,
+          "nothing mapped at " + hex(hole) + " in the model");
+    }
+    if (name.equals("munlock")) {
+      return null;
+    }
+    if (!none.isEmpty() && !onFault) {
+      Region n = none.get(0);
+      return Said.of(
+          name
+              + " failed with ENOMEM: either "
+              + rlimit
+              + " (then nothing changed), or the limit allowed it and the kernel marked the range"
+              + " locked, then could not fault in its PROT_NONE pages ("
+              + hex(Math.max(n.start(), lo))
+              + "-"
+              + hex(Math.min(n.end(), hi))
+              + ": populate_vma_page_range cannot touch memory no access is allowed to, and the"
+              + " EFAULT comes back as ENOMEM): then the range stays locked though the call"
+              + " failed; the trace does not tell which "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 ENOMEM",
+          "PROT_NONE memory at " + hex(Math.max(n.start(), lo)));
+    }
+    return Said.of(
+        name
+            + " failed with ENOMEM: the range "
+            + range
+            + " is mapped"
+            + (onFault ? "" : " and accessible")
+            + ", so most likely "
+            + rlimit
+            + " (do_mlock); nothing is locked"
+            + (file && !onFault
+                ? " (else a file page past the end of its file, which cannot be faulted in)"
+                : "")
+            + " "
+            + tail,
+        Basis.PATTERN,
+        "returned -1 ENOMEM",
+        "the model maps all of " + range);
+  }
+
+  /**
+   * An mmap's EAGAIN where the new mapping would be locked (mmap(2)): MAP_LOCKED, an
+   * mlockall(MCL_FUTURE) in force (mm->def_flags) or a memfd_secret file (secretmem_mmap), and
+   * mlock_future_ok finding that the locked memory would pass RLIMIT_MEMLOCK without CAP_IPC_LOCK,
+   * the only EAGAIN do_mmap has; null where none of the three holds.
+   */
+  private static Said lockedMmap(Ctx c) {
+    String why;
+    String evidence;
+    if (c.mapFlags().contains("MAP_LOCKED")) {
+      why = "MAP_LOCKED asks";
+      evidence = "flags hold MAP_LOCKED";
+    } else if (FileRules.secretmem(c.filePath())) {
+      why = "memfd_secret memory always is (secretmem_mmap)";
+      evidence = "the fd is memfd_secret's";
+    } else if (c.sp.lockFutureLine > 0) {
+      why =
+          "every new mapping is while the mlockall(MCL_FUTURE) of line "
+              + c.sp.lockFutureLine
+              + " is in force (mm->def_flags holds VM_LOCKED)";
+      evidence = "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine;
+    } else {
+      return null;
+    }
+    return Said.of(
+        c.name()
+            + " failed with EAGAIN: the mapping would be locked, as "
+            + why
+            + ", and its "
+            + c.length()
+            + " bytes would take the process's locked memory past RLIMIT_MEMLOCK, which only"
+            + " CAP_IPC_LOCK lifts (mlock_future_ok); the address space is unchanged",
+        Basis.ARITHMETIC,
+        "returned -1 EAGAIN",
+        evidence);
+  }
+
   /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
   private static final java.util.Set<String> DROPPING =
       java.util.Set.of("MADV_DONTNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT");
@@ -272,6 +478,12 @@ final class FailureRules {
         Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
             .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
             .says(FailureRules::lockEinval),
+        Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
+            .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
+            .says(FailureRules::lockFailure),
+        Rule.on("failed", "mmap", "mmap2")
+            .when(c -> c.ev.result() != null && "EAGAIN".equals(c.ev.result().errno()))
+            .says(FailureRules::lockedMmap),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(

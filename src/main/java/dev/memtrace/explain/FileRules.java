@@ -289,6 +289,14 @@ final class FileRules {
         || path.startsWith("anon_inode:");
   }
 
+  /**
+   * memfd_secret's file, as -y and the maps name it ({@code /secretmem}, " (deleted)" in maps): the
+   * secretmem pseudo-filesystem's inode, whose pages the kernel takes out of its direct map.
+   */
+  static boolean secretmem(String path) {
+    return path != null && (path.equals("/secretmem") || path.startsWith("/secretmem "));
+  }
+
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
   static boolean memoryFile(String path) {
     return path != null && (path.startsWith("/memfd:") || path.startsWith("/dev/shm/"));

@@ -182,6 +182,13 @@ final class Space {
   final List<long[]> dontForkCalls = new ArrayList<>();
 
   /**
+   * The line of the mlockall(MCL_FUTURE) in force in this space (mm->def_flags holds VM_LOCKED:
+   * every new mapping is locked), 0 when none is; a fork child starts without it (mm_init keeps
+   * only VM_INIT_DEF_MASK of def_flags), and munlockall or an mlockall without MCL_FUTURE ends it.
+   */
+  int lockFutureLine;
+
+  /**
    * In a fork's child: what the parent had marked MADV_DONTFORK, which dup_mmap did not copy, so
    * the child has no mapping there; what it was ({@code what}, "the X made at line N") and the
    * madvise line that marked it (0 when the trace did not show it).

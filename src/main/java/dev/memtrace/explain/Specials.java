@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.ArchPrctl;
 import dev.memtrace.decode.Clone;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Rlimit;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.AddressSpaceView;
@@ -84,6 +85,17 @@ final class Specials {
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
       case "personality" -> personality(c);
+      case "mlockall" -> {
+        if (c.ok()) {
+          long f = c.call.flags(0, LinuxFlags.MLOCKALL).orElse(0);
+          c.sp.lockFutureLine = (f & LinuxFlags.MCL_FUTURE) != 0 ? c.line() : 0;
+        }
+      }
+      case "munlockall" -> {
+        if (c.ok()) {
+          c.sp.lockFutureLine = 0;
+        }
+      }
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
           c.sp.wipeOnFork.add(c.line());

@@ -72,4 +72,102 @@ class SecureMemoryTest {
     assertThat(out.at(3).changes()).isNotEmpty();
     assertThat(out.at(5).changes()).isEmpty();
   }
+
+  /**
+   * lkfail.c under capsh --drop=cap_ipc_lock with ulimit -l 64: mlock past the limit, of PROT_NONE
+   * memory and over a hole; munlock over the hole; mlockall(MCL_CURRENT); MAP_LOCKED, a mapping
+   * under mlockall(MCL_FUTURE) and a memfd_secret mapping past the limit; mlock and mlockall once
+   * setrlimit has made RLIMIT_MEMLOCK 0.
+   */
+  private static final String LOCK_FAILURES =
+      """
+      24651 17:58:19.035666 execve("./lkfail", ["./lkfail"], 0x7ffc427b3370 /* 35 vars */) = 0 <0.000333>
+      24651 17:58:19.040975 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ff23286f000 <0.000068>
+      24651 17:58:19.041116 mmap(NULL, 16384, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ff232a9f000 <0.000063>
+      24651 17:58:19.041320 mlock(0x7ff23286f000, 262144) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+      24651 17:58:19.042062 mlock(0x7ff23286f000, 16384) = 0 <0.000081>
+      24651 17:58:19.042208 mlock(0x7ff232a9f000, 16384) = -1 ENOMEM (Cannot allocate memory) <0.000065>
+      24651 17:58:19.042470 munmap(0x7ff23288f000, 16384) = 0 <0.000064>
+      24651 17:58:19.042602 mlock(0x7ff23288d000, 16384) = -1 ENOMEM (Cannot allocate memory) <0.000060>
+      24651 17:58:19.042870 munlock(0x7ff23288d000, 16384) = -1 ENOMEM (Cannot allocate memory) <0.000070>
+      24651 17:58:19.043409 mlockall(MCL_CURRENT) = -1 ENOMEM (Cannot allocate memory) <0.000058>
+      24651 17:58:19.043668 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_LOCKED, -1, 0) = -1 EAGAIN (Resource temporarily unavailable) <0.000062>
+      24651 17:58:19.043938 mlockall(MCL_FUTURE) = 0 <0.000058>
+      24651 17:58:19.044061 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = -1 EAGAIN (Resource temporarily unavailable) <0.000058>
+      24651 17:58:19.044326 munlockall()      = 0 <0.000065>
+      24651 17:58:19.044458 memfd_secret(0)   = 3</secretmem>(deleted) <0.000058>
+      24651 17:58:19.044589 ftruncate(3</secretmem>(deleted), 262144) = 0 <0.000061>
+      24651 17:58:19.044715 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_SHARED, 3</secretmem>(deleted), 0) = -1 EAGAIN (Resource temporarily unavailable) <0.000065>
+      24651 17:58:19.045395 prlimit64(0, RLIMIT_MEMLOCK, {rlim_cur=0, rlim_max=0}, NULL) = 0 <0.000065>
+      24651 17:58:19.045606 mlock(0x7ff232877000, 4096) = -1 EPERM (Operation not permitted) <0.000068>
+      24651 17:58:19.045884 mlockall(MCL_FUTURE) = -1 EPERM (Operation not permitted) <0.000061>
+      """;
+
+  @Test
+  void gpgsSecmemLockRefusedByRlimitMemlockSaysSo() {
+    // gpg --gen-random under ulimit -l 32 without CAP_IPC_LOCK: libgcrypt's lock_pool_pages mlocks
+    // its 64 KiB pool, gets ENOMEM and warns "using insecure memory"; the range is mapped, so the
+    // limit is the cause, not an unmapped range, mremap or the commit limit
+    Run.Out out =
+        Run.explain(
+            """
+        25707 17:59:20.373960 execve("/usr/bin/gpg", ["gpg", "--batch", "--gen-random", "1", "16"], 0x7ffd429efea0 /* 36 vars */) = 0 <0.000107>
+        25707 17:59:20.382851 mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fcb7e7fa000 <0.000005>
+        25707 17:59:20.382866 getuid()          = 0 <0.000002>
+        25707 17:59:20.382875 mlock(0x7fcb7e7fa000, 65536) = -1 ENOMEM (Cannot allocate memory) <0.000003>
+        """);
+    assertThat(out.why(4))
+        .startsWith("mlock failed with ENOMEM: the range 0x7fcb7e7fa000-0x7fcb7e80a000 is mapped")
+        .contains("RLIMIT_MEMLOCK")
+        .contains("CAP_IPC_LOCK")
+        .doesNotContain("MREMAP_MAYMOVE")
+        .doesNotContain("commit limit");
+  }
+
+  @Test
+  void openSslsMlock2OnFaultRefusedByTheLimitNamesTheLimit() {
+    // OpenSSL 3.0's sh_init under ulimit -l 16: the 32 KiB arena between its two guard pages
+    Run.Out out =
+        Run.explain(
+            """
+        10854 18:21:54.487562 mmap(NULL, 40960, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3c44690000 <0.000006>
+        10854 18:21:54.487579 mprotect(0x7f3c44690000, 4096, PROT_NONE) = 0 <0.000005>
+        10854 18:21:54.487590 mprotect(0x7f3c44699000, 4096, PROT_NONE) = 0 <0.000005>
+        10854 18:21:54.487602 mlock2(0x7f3c44691000, 32768, MLOCK_ONFAULT) = -1 ENOMEM (Cannot allocate memory) <0.000003>
+        """);
+    assertThat(out.why(4))
+        .startsWith("mlock2 failed with ENOMEM: the range 0x7f3c44691000-0x7f3c44699000 is mapped")
+        .contains("RLIMIT_MEMLOCK")
+        .doesNotContain("PROT_NONE pages");
+  }
+
+  @Test
+  void anMlockFailureIsReadFromTheRangeAndTheLimit() {
+    Run.Out out = Run.explain(LOCK_FAILURES);
+    assertThat(out.why(4)).contains("is mapped and accessible").contains("RLIMIT_MEMLOCK");
+    // PROT_NONE: populate_vma_page_range cannot fault it in; VM_LOCKED stays set (smaps: lo)
+    assertThat(out.why(6))
+        .contains("PROT_NONE pages (0x7ff232a9f000-0x7ff232aa3000")
+        .contains("stays locked though the call failed")
+        .doesNotContain("the address space is unchanged");
+    // a hole at 0x7ff23288f000 (line 7's munmap): apply_vma_lock_flags locks up to it
+    assertThat(out.why(8))
+        .contains("nothing is mapped at 0x7ff23288f000")
+        .contains("0x7ff23288d000-0x7ff23288f000, before the hole, was locked all the same")
+        .doesNotContain("inferred");
+    assertThat(out.why(9))
+        .startsWith("munlock failed with ENOMEM")
+        .contains("was unlocked all the same")
+        .doesNotContain("RLIMIT_MEMLOCK");
+    assertThat(out.why(10)).contains("MCL_CURRENT").contains("total_vm").doesNotContain("mremap");
+    assertThat(out.why(11)).contains("MAP_LOCKED asks").contains("mlock_future_ok");
+    assertThat(out.why(13)).contains("mlockall(MCL_FUTURE) of line 12 is in force");
+    assertThat(out.why(17)).contains("memfd_secret memory always is (secretmem_mmap)");
+    assertThat(out.why(19))
+        .startsWith("mlock failed with EPERM")
+        .contains("RLIMIT_MEMLOCK is 0")
+        .doesNotContain("noexec")
+        .doesNotContain("over the limit");
+    assertThat(out.why(20)).startsWith("mlockall failed with EPERM").contains("can_do_mlock");
+  }
 }
