@@ -481,6 +481,25 @@ final class FailureRules {
         Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(FailureRules::lockFailure),
+        // secretmem_mmap (mm/secretmem.c) refuses a mapping that is not shared
+        Rule.on("failed", "mmap", "mmap2")
+            .when(
+                c ->
+                    c.ev.result() != null
+                        && "EINVAL".equals(c.ev.result().errno())
+                        && !c.mapFlags().contains("MAP_SHARED")
+                        && !c.mapFlags().contains("MAP_SHARED_VALIDATE")
+                        && FileRules.secretmem(c.filePath()))
+            .says(
+                c ->
+                    Said.of(
+                        c.name()
+                            + " failed with EINVAL: the fd is memfd_secret's, whose memory can only"
+                            + " be mapped MAP_SHARED (secretmem_mmap refuses any other mapping);"
+                            + " the address space is unchanged",
+                        Basis.ARITHMETIC,
+                        "returned -1 EINVAL",
+                        "a MAP_PRIVATE mapping of " + c.filePath())),
         Rule.on("failed", "mmap", "mmap2")
             .when(c -> c.ev.result() != null && "EAGAIN".equals(c.ev.result().errno()))
             .says(FailureRules::lockedMmap),

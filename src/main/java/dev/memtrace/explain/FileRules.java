@@ -97,6 +97,9 @@ final class FileRules {
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+        Rule.on("secretmem", "mmap")
+            .when(ok(), file(), c -> secretmem(c.filePath()))
+            .says(FileRules::secretmemMap),
         Rule.on("io-uring-ring", "mmap")
             .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
             .says(FileRules::ioUringRing),
@@ -550,6 +553,32 @@ final class FileRules {
             Basis.PATTERN,
             "file mapping of " + c.fileName() + "; " + r.perms() + " at " + hex(r.start()))
         .tag(file.cls(), file.what(), file.object());
+  }
+
+  /**
+   * A mapping of a memfd_secret file (mm/secretmem.c): secretmem_mmap takes only a shared mapping
+   * and sets VM_LOCKED | VM_DONTDUMP on it (counted against RLIMIT_MEMLOCK); secretmem_fault
+   * allocates each page zeroed on first touch and takes it out of the kernel's direct map
+   * (set_direct_map_invalid_noflush), so no disk and no page cache of a real file is involved.
+   */
+  private static Said secretmemMap(Ctx c) {
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of memfd_secret's file from offset "
+                + c.offset()
+                + " ("
+                + c.protText()
+                + ", MAP_SHARED; maps shows /secretmem (deleted), a file of the kernel's secretmem"
+                + " filesystem, never on a disk and never unlinked): secret memory. Each page is"
+                + " allocated zeroed on first touch and taken out of the kernel's direct map"
+                + " (secretmem_fault), so it is reached only through mappings of this file; the"
+                + " mapping is locked (VM_LOCKED, counted against RLIMIT_MEMLOCK) and left out of"
+                + " core dumps (VM_DONTDUMP) (secretmem_mmap); a page beyond the file's size (set"
+                + " with ftruncate, 0 until then) raises SIGBUS",
+            Basis.ARITHMETIC,
+            "the fd is memfd_secret's (" + RawText.name(c.filePath()) + ")")
+        .tag(RegionClass.SHARED_MEMORY, "secret memory (memfd_secret)", c.filePath());
   }
 
   private static Said fileMap(Ctx c, boolean shared) {

@@ -54,7 +54,9 @@ final class FileCalls {
           Map.entry("inotify_init", "anon_inode:inotify"),
           Map.entry("inotify_init1", "anon_inode:inotify"),
           Map.entry("userfaultfd", "anon_inode:[userfaultfd]"),
-          Map.entry("pidfd_open", "anon_inode:[pidfd]"));
+          Map.entry("pidfd_open", "anon_inode:[pidfd]"),
+          // memfd_secret's file lives on the kernel's secretmem mount: -y shows </secretmem>
+          Map.entry("memfd_secret", "/secretmem" + MapsFormat.DELETED));
 
   /** Where the flags argument (with O_CLOEXEC-valued bits) of a new-fd call is. */
   private static final Map<String, Integer> CLOEXEC_ARG =
@@ -65,7 +67,8 @@ final class FileCalls {
           Map.entry("signalfd4", 3),
           Map.entry("timerfd_create", 1),
           Map.entry("epoll_create1", 0),
-          Map.entry("inotify_init1", 0));
+          Map.entry("inotify_init1", 0),
+          Map.entry("memfd_secret", 0));
 
   static void register(Map<String, MemoryModel.Handler> h) {
     h.put("open", (m, t, e, a) -> open(m, t, (Open) a));

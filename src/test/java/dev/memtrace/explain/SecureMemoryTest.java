@@ -170,4 +170,42 @@ class SecureMemoryTest {
         .doesNotContain("over the limit");
     assertThat(out.why(20)).startsWith("mlockall failed with EPERM").contains("can_do_mlock");
   }
+
+  @Test
+  void aMemfdSecretMappingIsSecretMemoryNotAnUnlinkedFilesPages() {
+    // lkfail.c as root, strace without -y: the fd table names memfd_secret's fd; secretmem_mmap
+    // makes the mapping VM_LOCKED | VM_DONTDUMP and refuses MAP_PRIVATE; secretmem_fault allocates
+    // zeroed pages outside the direct map: nothing is read in, nothing was unlinked
+    Run.Out out =
+        Run.explain(
+            """
+        12896 18:31:25.278082 execve("./lkfail", ["./lkfail"], 0x7ffef5d4aeb8 /* 35 vars */) = 0 <0.000291>
+        12896 18:31:25.280502 memfd_secret(0)   = 3 <0.000007>
+        12896 18:31:25.280518 ftruncate(3, 262144) = 0 <0.000006>
+        12896 18:31:25.280542 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f455c6fd000 <0.000004>
+        12896 18:31:25.280552 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE, 3, 0) = -1 EINVAL (Invalid argument) <0.000003>
+        """);
+    assertThat(out.why(4))
+        .contains("memfd_secret")
+        .contains("secretmem_fault")
+        .contains("VM_LOCKED")
+        .doesNotContain("unlinked since it was opened")
+        .doesNotContain("read in on first touch");
+    assertThat(out.at(4).why().get(0).rule()).isEqualTo("secretmem");
+    assertThat(out.at(4).changes().get(0).after().path()).isEqualTo("/secretmem (deleted)");
+    assertThat(out.why(5))
+        .contains("can only be mapped MAP_SHARED")
+        .doesNotContain("not page-aligned");
+  }
+
+  @Test
+  void withYTheSecretmemDecorationIsReadTheSameWay() {
+    Run.Out out =
+        Run.explain(
+            """
+        24651 17:58:19.044458 memfd_secret(0)   = 3</secretmem>(deleted) <0.000058>
+        24651 17:58:19.044989 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED, 3</secretmem>(deleted), 0) = 0x7ff232a9b000 <0.000069>
+        """);
+    assertThat(out.why(2)).contains("secret memory").doesNotContain("unlinked since");
+  }
 }
