@@ -374,6 +374,133 @@ final class FailureRules {
         evidence);
   }
 
+  /**
+   * pkey_alloc's failure (pkey_alloc(2), sys_pkey_alloc in mm/mprotect.c): EINVAL for flags other
+   * than 0 or access rights beyond PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE, else from
+   * arch_set_user_pkey_access, which on x86 refuses when the CPU has no protection keys enabled
+   * (OSPKE); ENOSPC when mm_pkey_alloc finds no free key, which is also what a kernel without
+   * protection keys answers. pkey_alloc is not in strace's %memory class, so no rule row reads it:
+   * {@code Specials} says this where the call fails.
+   */
+  static Said pkeyAlloc(Ctx c) {
+    String e = c.ev.result().errno();
+    OptionalLong flags = c.call.num(0);
+    OptionalLong rights = pkeyRights(c.call.text(1));
+    String why;
+    Basis basis = Basis.ARITHMETIC;
+    if (e.equals("EINVAL")) {
+      if (flags.isPresent() && flags.getAsLong() != 0) {
+        why = "its flags are not 0, and no flag is defined";
+      } else if (rights.isPresent() && (rights.getAsLong() & ~3L) != 0) {
+        why =
+            "its access rights hold bits other than PKEY_DISABLE_ACCESS and"
+                + " PKEY_DISABLE_WRITE";
+      } else if (flags.isPresent() && rights.isPresent()) {
+        why =
+            "its arguments are valid, so the refusal is the architecture's"
+                + " (arch_set_user_pkey_access): this CPU, or the kernel, gives processes no memory"
+                + " protection keys (on x86 the CPU lacks PKU or the kernel has not enabled it: no"
+                + " 'pku' flag in /proc/cpuinfo)";
+      } else {
+        why =
+            "likely a CPU without memory protection keys, unless the flags or access rights"
+                + " strace printed are ones the kernel does not know";
+        basis = Basis.PATTERN;
+      }
+    } else if (e.equals("ENOSPC")) {
+      why =
+          "no protection key is free: the process holds all there are (15 for user programs on"
+              + " x86), or the CPU or kernel has none to give";
+      basis = Basis.PATTERN;
+    } else {
+      return null;
+    }
+    return Said.of(
+        "pkey_alloc failed with " + e + ": " + why + "; no key was allocated (pkey_alloc(2))",
+        basis,
+        "returned -1 " + e);
+  }
+
+  /**
+   * pkey_alloc's access rights as strace prints them, a number or PKEY_DISABLE_ACCESS (1) and
+   * PKEY_DISABLE_WRITE (2) joined with '|'; a name it does not know counts as a bit beyond them.
+   */
+  private static OptionalLong pkeyRights(String text) {
+    if (text == null || text.isBlank()) {
+      return OptionalLong.empty();
+    }
+    long v = 0;
+    for (String part : text.trim().split("\\|")) {
+      String t = part.trim();
+      if (t.equals("PKEY_DISABLE_ACCESS")) {
+        v |= 1;
+      } else if (t.equals("PKEY_DISABLE_WRITE")) {
+        v |= 2;
+      } else if (t.matches("0x[0-9a-fA-F]+")) {
+        v |= Long.parseUnsignedLong(t.substring(2), 16);
+      } else if (t.matches("[0-9]+")) {
+        v |= Long.parseUnsignedLong(t);
+      } else {
+        v |= 1L << 32;
+      }
+    }
+    return OptionalLong.of(v);
+  }
+
+  /**
+   * mprotect's and pkey_mprotect's EINVAL (mprotect(2), do_mprotect_pkey in mm/mprotect.c): an
+   * address off a page boundary; for pkey_mprotect a key the process was not given
+   * (mm_pkey_is_allocated); else protection bits it does not know, PROT_GROWSDOWN with
+   * PROT_GROWSUP, or PROT_GROWSDOWN on a mapping that does not grow down. Never the length, which
+   * the kernel rounds up, nor a length of 0, which returns 0.
+   */
+  private static Said mprotectEinval(Ctx c) {
+    String name = c.name();
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    String tail = "; the address space is unchanged (" + name + "(2))";
+    if (a.isPresent() && a.getAsLong() % Glibc.PAGE != 0) {
+      return Said.of(
+          name
+              + " failed with EINVAL: the address "
+              + hex(a.getAsLong())
+              + " is not page-aligned, which do_mprotect_pkey refuses first"
+              + tail,
+          Basis.ARITHMETIC,
+          "address " + hex(a.getAsLong()));
+    }
+    OptionalLong key = name.equals("pkey_mprotect") ? c.call.num(3) : OptionalLong.empty();
+    if (key.isPresent() && key.getAsLong() != -1 && !c.sp.pkeys.contains(key.getAsLong())) {
+      boolean sure = !c.sp.midway && key.getAsLong() != 0;
+      return Said.of(
+          "pkey_mprotect failed with EINVAL: protection key "
+              + key.getAsLong()
+              + " is not one "
+              + (sure
+                  ? "this process was given: the trace shows no pkey_alloc that returned it"
+                  : "the trace shows this process given")
+              + ", and do_mprotect_pkey allows only a key pkey_alloc allocated"
+              + " (mm_pkey_is_allocated)"
+              + (c.sp.pkeyRefusedLine > 0
+                  ? "; the pkey_alloc at line " + c.sp.pkeyRefusedLine + " failed"
+                  : "")
+              + tail,
+          sure ? Basis.ARITHMETIC : Basis.PATTERN,
+          "pkey " + key.getAsLong(),
+          "no pkey_alloc in the trace returned " + key.getAsLong());
+    }
+    return Said.of(
+        name
+            + " failed with EINVAL: the address is page-aligned, so the protection is what the"
+            + " kernel refused: "
+            + c.text(2)
+            + " holds bits it does not know, or PROT_GROWSDOWN with PROT_GROWSUP, or"
+            + " PROT_GROWSDOWN on a mapping that does not grow down (the length is never the"
+            + " cause: the kernel rounds it up)"
+            + tail,
+        Basis.PATTERN,
+        "returned -1 EINVAL");
+  }
+
   /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
   private static final java.util.Set<String> DROPPING =
       java.util.Set.of("MADV_DONTNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT");
@@ -414,6 +541,15 @@ final class FailureRules {
                 + " range with no file or a locked range is EINVAL (a private file mapping is"
                 + " EACCES)";
       }
+    } else if (advice.equals("MADV_WIPEONFORK")
+        && r != null
+        && r.perms() != null
+        && (r.perms().endsWith("s") || !r.isAnonymous())) {
+      why =
+          "MADV_WIPEONFORK applies only to private anonymous memory, and the range is "
+              + (r.perms().endsWith("s") ? "shared (VM_SHARED)" : "a file mapping")
+              + ", which madvise_vma_behavior refuses with EINVAL";
+      basis = Basis.ARITHMETIC;
     } else if (DROPPING.contains(advice)) {
       why =
           "the address is at a page boundary, so the kernel refused "
@@ -481,6 +617,9 @@ final class FailureRules {
         Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(FailureRules::lockFailure),
+        Rule.on("failed", "mprotect", "pkey_mprotect")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::mprotectEinval),
         // secretmem_mmap (mm/secretmem.c) refuses a mapping that is not shared
         Rule.on("failed", "mmap", "mmap2")
             .when(

@@ -188,6 +188,12 @@ final class Space {
    */
   int lockFutureLine;
 
+  /** The protection keys pkey_alloc gave this space and pkey_free has not taken back. */
+  final Set<Long> pkeys = new HashSet<>();
+
+  /** The line of the last pkey_alloc that failed with EINVAL or ENOSPC, 0 when none did. */
+  int pkeyRefusedLine;
+
   /**
    * In a fork's child: what the parent had marked MADV_DONTFORK, which dup_mmap did not copy, so
    * the child has no mapping there; what it was ({@code what}, "the X made at line N") and the

@@ -91,6 +91,22 @@ final class Specials {
           c.sp.lockFutureLine = (f & LinuxFlags.MCL_FUTURE) != 0 ? c.line() : 0;
         }
       }
+      case "pkey_alloc" -> {
+        if (c.ok() && c.call.ret().isPresent()) {
+          c.sp.pkeys.add(c.call.ret().getAsLong());
+        } else if (c.ev.result() != null && c.ev.result().errno() != null) {
+          c.sp.pkeyRefusedLine = c.line();
+          Rule.Said said = c.ev.result().injected() ? null : FailureRules.pkeyAlloc(c);
+          if (said != null) {
+            p.why.add(new Explanation("failed", said.text(), said.basis(), said.evidence()));
+          }
+        }
+      }
+      case "pkey_free" -> {
+        if (c.ok()) {
+          c.call.num(0).ifPresent(k -> c.sp.pkeys.remove(k));
+        }
+      }
       case "munlockall" -> {
         if (c.ok()) {
           c.sp.lockFutureLine = 0;

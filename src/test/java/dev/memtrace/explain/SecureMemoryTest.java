@@ -208,4 +208,35 @@ class SecureMemoryTest {
         """);
     assertThat(out.why(2)).contains("secret memory").doesNotContain("unlinked since");
   }
+
+  @Test
+  void protectionKeysAndWipeonforkFailuresAreReadByTheirOwnCauses() {
+    // lk.c on a CPU without PKU: pkey_alloc(0, 0) is refused by arch_set_user_pkey_access, and
+    // pkey_mprotect with key 1, which no pkey_alloc returned, by mm_pkey_is_allocated; the address
+    // and length are fine. MADV_WIPEONFORK on shared anonymous memory is refused for being shared.
+    Run.Out out =
+        Run.explain(
+            """
+        23752 17:57:30.714554 execve("./lk", ["./lk"], 0x7ffc764a3d70 /* 35 vars */) = 0 <0.000105>
+        23752 17:57:30.715922 mmap(NULL, 32768, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE, -1, 0) = 0x7fcd0b854000 <0.000010>
+        23752 17:57:30.715969 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7fcd0b84c000 <0.000012>
+        23752 17:57:30.716078 madvise(0x7fcd0b84c000, 16384, MADV_WIPEONFORK) = -1 EINVAL (Invalid argument) <0.000002>
+        23752 17:57:30.717200 pkey_alloc(0, 0)  = -1 EINVAL (Invalid argument) <0.000003>
+        23752 17:57:30.717214 pkey_mprotect(0x7fcd0b854000, 4096, PROT_READ, 1) = -1 EINVAL (Invalid argument) <0.000003>
+        """);
+    assertThat(out.why(4))
+        .contains("MADV_WIPEONFORK applies only to private anonymous memory")
+        .contains("shared (VM_SHARED)")
+        .doesNotContain("built without");
+    assertThat(out.why(5))
+        .startsWith("pkey_alloc failed with EINVAL")
+        .contains("arch_set_user_pkey_access")
+        .contains("no memory protection keys");
+    assertThat(out.why(6))
+        .contains("protection key 1 is not one this process was given")
+        .contains("mm_pkey_is_allocated")
+        .contains("the pkey_alloc at line 5 failed")
+        .doesNotContain("not page-aligned")
+        .doesNotContain("a zero length");
+  }
 }
