@@ -239,4 +239,40 @@ class SecureMemoryTest {
         .doesNotContain("not page-aligned")
         .doesNotContain("a zero length");
   }
+
+  @Test
+  void mlockallDoesNotFaultInPrononeMappings() {
+    // pn.c (strace -o): mlockall(MCL_CURRENT) marks the PROT_NONE mappings locked, but smaps then
+    // showed them 'lo' with Rss 0: __mm_populate cannot fault in memory no access is allowed to
+    Run.Out out =
+        Run.explain(
+            """
+        execve("./pn", ["./pn"], 0x7fff3fdc34b0 /* 35 vars */) = 0
+        mmap(NULL, 16384, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fd633d95000
+        mlock2(0x7fd633d95000, 16384, MLOCK_ONFAULT) = 0
+        mmap(NULL, 16384, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fd633d91000
+        mlockall(MCL_CURRENT)                   = 0
+        """);
+    assertThat(out.why(3)).contains("until munlock, munlockall, munmap, execve or exit");
+    assertThat(out.why(5))
+        .contains("faults in every page its protection lets it touch")
+        .contains("its 2 PROT_NONE mappings (32 KiB) are locked but not faulted in")
+        .doesNotContain("faults all of it in");
+  }
+
+  @Test
+  void anMlockallWithoutMclFutureEndsAnEarlierOne() {
+    // k1.c: apply_mlockall_flags clears VM_LOCKED from mm->def_flags before it reads MCL_FUTURE,
+    // so the second call undoes the first's MCL_FUTURE
+    Run.Out out =
+        Run.explain(
+            """
+        14910 13:05:27.111172 mlockall(MCL_FUTURE|MCL_ONFAULT) = 0 <0.000016>
+        14910 13:05:27.111330 mlockall(MCL_CURRENT|MCL_ONFAULT) = 0 <0.000093>
+        """);
+    assertThat(out.why(1)).contains("until munlockall or an mlockall without MCL_FUTURE");
+    assertThat(out.why(2))
+        .contains("it ends the mlockall(MCL_FUTURE) of line 1")
+        .contains("mappings made from now on are not locked");
+  }
 }
