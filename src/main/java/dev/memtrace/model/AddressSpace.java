@@ -53,6 +53,12 @@ public final class AddressSpace implements AddressSpaceView {
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
 
+  /**
+   * mlockall(MCL_FUTURE) is in force: mm->def_flags holds VM_LOCKED, so each new mapping is made
+   * locked. A fork's child starts without it (mm_init keeps only VM_INIT_DEF_MASK).
+   */
+  boolean lockFuture;
+
   /** This space's identity in the events ({@link Who}), given when first asked for. */
   Handle handle;
 

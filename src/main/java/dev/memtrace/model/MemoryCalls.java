@@ -5,6 +5,7 @@ import static dev.memtrace.decode.LinuxFlags.MAP_DENYWRITE;
 import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 
 import dev.memtrace.decode.Brk;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Mlock;
 import dev.memtrace.decode.Mmap;
@@ -92,6 +93,18 @@ final class MemoryCalls {
     h.put("mlock", (m, t, e, a) -> lock(t, (Mlock) a));
     h.put("mlock2", (m, t, e, a) -> lock(t, (Mlock) a));
     h.put("munlock", (m, t, e, a) -> lock(t, (Mlock) a));
+    h.put(
+        "mlockall",
+        (m, t, e, a) -> {
+          OptionalLong f = a.flags(0, LinuxFlags.MLOCKALL);
+          if (f.isEmpty()) {
+            return unreadable("mlockall");
+          }
+          long v = f.getAsLong();
+          return MemoryOps.lockAll(
+              t.mm, (v & LinuxFlags.MCL_CURRENT) != 0, (v & LinuxFlags.MCL_FUTURE) != 0, false);
+        });
+    h.put("munlockall", (m, t, e, a) -> MemoryOps.lockAll(t.mm, false, false, true));
     h.put(
         "shmget",
         (m, t, e, a) -> {

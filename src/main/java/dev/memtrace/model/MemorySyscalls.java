@@ -40,6 +40,8 @@ public final class MemorySyscalls {
         "mlock",
         "mlock2",
         "munlock",
+        "mlockall",
+        "munlockall",
         "shmat",
         "shmdt");
     rows(
@@ -47,8 +49,6 @@ public final class MemorySyscalls {
         "old_mmap",
         "process_madvise",
         "msync",
-        "mlockall",
-        "munlockall",
         "mincore",
         "remap_file_pages",
         "mbind",

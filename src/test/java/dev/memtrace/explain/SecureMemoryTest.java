@@ -242,8 +242,9 @@ class SecureMemoryTest {
 
   @Test
   void mlockallDoesNotFaultInPrononeMappings() {
-    // pn.c (strace -o): mlockall(MCL_CURRENT) marks the PROT_NONE mappings locked, but smaps then
-    // showed them 'lo' with Rss 0: __mm_populate cannot fault in memory no access is allowed to
+    // pn.c (strace -o): mlockall(MCL_CURRENT) marks the PROT_NONE mappings locked (the two, now
+    // both VM_LOCKED, merge into one), but smaps then showed them 'lo' with Rss 0: __mm_populate
+    // cannot fault in memory no access is allowed to
     Run.Out out =
         Run.explain(
             """
@@ -256,7 +257,7 @@ class SecureMemoryTest {
     assertThat(out.why(3)).contains("until munlock, munlockall, munmap, execve or exit");
     assertThat(out.why(5))
         .contains("faults in every page its protection lets it touch")
-        .contains("its 2 PROT_NONE mappings (32 KiB) are locked but not faulted in")
+        .contains("its PROT_NONE mapping (32 KiB) is locked but not faulted in")
         .doesNotContain("faults all of it in");
   }
 
@@ -274,5 +275,39 @@ class SecureMemoryTest {
     assertThat(out.why(2))
         .contains("it ends the mlockall(MCL_FUTURE) of line 1")
         .contains("mappings made from now on are not locked");
+  }
+
+  @Test
+  void mlockallLocksEveryAreaAndEveryLaterMappingInTheModel() {
+    // la.c, printing /proc/PID/maps after each step: mlock of half a mapping splits it; then
+    // mlockall(MCL_CURRENT|MCL_FUTURE) locks every area, so the kernel merged the pieces and the
+    // anonymous mapping beside them (7fe391df9000-7fe391dff000); a mapping made below it after
+    // that is locked too (mm->def_flags) and merged (7fe391df5000-7fe391dff000); munlockall
+    // unlocks all and leaves it one area
+    Run.Out out =
+        Run.explain(
+            """
+        20355 18:54:25.313974 execve("./la", ["./la"], 0x7ffd385f9838 /* 35 vars */) = 0 <0.000297>
+        20355 18:54:25.315183 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe391dfd000 <0.000082>
+        20355 18:54:25.318109 mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fe391df9000 <0.000048>
+        20355 18:54:25.318218 mlock(0x7fe391df9000, 8192) = 0 <0.000058>
+        20355 18:54:25.330415 mlockall(MCL_CURRENT|MCL_FUTURE) = 0 <0.000328>
+        20355 18:54:25.365362 mmap(0x7fe391df5000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x7fe391df5000 <0.000028>
+        20355 18:54:25.408104 munlockall()      = 0 <0.000097>
+        """);
+    assertThat(out.at(5).changes())
+        .anySatisfy(
+            ch -> {
+              assertThat(ch.after()).isNotNull();
+              assertThat(ch.after().start()).isEqualTo(0x7fe391df9000L);
+              assertThat(ch.after().end()).isEqualTo(0x7fe391dff000L);
+            });
+    assertThat(out.at(6).changes())
+        .anySatisfy(
+            ch -> {
+              assertThat(ch.after()).isNotNull();
+              assertThat(ch.after().start()).isEqualTo(0x7fe391df5000L);
+              assertThat(ch.after().end()).isEqualTo(0x7fe391dff000L);
+            });
   }
 }
