@@ -581,6 +581,23 @@ final class FileRules {
         .tag(RegionClass.SHARED_MEMORY, "secret memory (memfd_secret)", c.filePath());
   }
 
+  /**
+   * What makes a new mapping locked and so faulted in at mmap (do_mmap sets populate for VM_LOCKED
+   * without VM_LOCKONFAULT): MAP_LOCKED, or an mlockall(MCL_FUTURE) without MCL_ONFAULT in force
+   * (mm->def_flags); null when neither does.
+   */
+  static String lockedBy(Ctx c) {
+    if (c.mapFlags().contains("MAP_LOCKED")) {
+      return "MAP_LOCKED";
+    }
+    if (c.sp.lockFutureLine > 0 && !c.sp.lockFutureOnFault) {
+      return "every new mapping is, while the mlockall(MCL_FUTURE) of line "
+          + c.sp.lockFutureLine
+          + " is in force";
+    }
+    return null;
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String memfd = memfdName(path);
@@ -620,20 +637,29 @@ final class FileRules {
                         : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                             + "the file never sees writes")
                 + ")"
-                + (c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
-                    ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
-                        + " kernel faults the pages in during the call instead of on first touch"
-                        + " (mm_populate finds each in the file's page cache or adds it"
-                        + " zero-filled, and fills the page tables; mmap does not fail if it"
-                        + " cannot)"
-                    : c.mapFlags().contains("MAP_POPULATE")
-                        ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
-                            + " of on first touch (mm_populate reads the file ahead and fills the"
-                            + " page tables; mmap does not fail if it cannot)"
-                        : memoryFile(path)
-                            ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
-                                + "found in, or added zero-filled to, its page cache on first touch"
-                            : ". Pages are read in on first touch")
+                + (lockedBy(c) != null
+                    ? ". Locked ("
+                        + lockedBy(c)
+                        + "): the kernel faults the pages in during the call (mm_populate"
+                        + (memoryFile(path)
+                            ? " finds each in the file's page cache or adds it zero-filled"
+                            : " reads the file ahead")
+                        + "; mmap does not fail if it cannot) and keeps them in RAM until they are"
+                        + " unlocked"
+                    : c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
+                        ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
+                            + " kernel faults the pages in during the call instead of on first touch"
+                            + " (mm_populate finds each in the file's page cache or adds it"
+                            + " zero-filled, and fills the page tables; mmap does not fail if it"
+                            + " cannot)"
+                        : c.mapFlags().contains("MAP_POPULATE")
+                            ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
+                                + " of on first touch (mm_populate reads the file ahead and fills the"
+                                + " page tables; mmap does not fail if it cannot)"
+                            : memoryFile(path)
+                                ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
+                                    + "found in, or added zero-filled to, its page cache on first touch"
+                                : ". Pages are read in on first touch")
                 + "; a page wholly beyond the end of the file raises SIGBUS"
                 + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,

@@ -188,6 +188,9 @@ final class Space {
    */
   int lockFutureLine;
 
+  /** That mlockall also asked MCL_ONFAULT: later mappings are locked page by page as touched. */
+  boolean lockFutureOnFault;
+
   /** The protection keys pkey_alloc gave this space and pkey_free has not taken back. */
   final Set<Long> pkeys = new HashSet<>();
 

@@ -89,6 +89,7 @@ final class Specials {
         if (c.ok()) {
           long f = c.call.flags(0, LinuxFlags.MLOCKALL).orElse(0);
           c.sp.lockFutureLine = (f & LinuxFlags.MCL_FUTURE) != 0 ? c.line() : 0;
+          c.sp.lockFutureOnFault = (f & LinuxFlags.MCL_ONFAULT) != 0;
         }
       }
       case "pkey_alloc" -> {

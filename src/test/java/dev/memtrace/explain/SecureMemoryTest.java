@@ -310,4 +310,25 @@ class SecureMemoryTest {
               assertThat(ch.after().end()).isEqualTo(0x7fe391dff000L);
             });
   }
+
+  @Test
+  void aLockedFileMappingIsFaultedInAtMmapNotOnFirstTouch() {
+    // lf.c: smaps showed both 16 KiB mappings of GPL-3 with Rss 16 kB before any touch: do_mmap
+    // populates a VM_LOCKED mapping, whether MAP_LOCKED or mlockall(MCL_FUTURE) made it locked
+    Run.Out out =
+        Run.explain(
+            """
+        31432 18:58:45.557813 execve("./lf", ["./lf"], 0x7fff4c60a630 /* 35 vars */) = 0 <0.000238>
+        31432 18:58:45.559122 openat(AT_FDCWD</tmp/h-secure>, "/usr/share/common-licenses/GPL-3", O_RDONLY) = 3</usr/share/common-licenses/GPL-3> <0.000006>
+        31432 18:58:45.559153 mmap(NULL, 16384, PROT_READ, MAP_PRIVATE|MAP_LOCKED, 3</usr/share/common-licenses/GPL-3>, 0) = 0x7f00d3659000 <0.000656>
+        31432 18:58:45.559839 mlockall(MCL_FUTURE) = 0 <0.000004>
+        31432 18:58:45.559858 mmap(NULL, 16384, PROT_READ, MAP_PRIVATE, 3</usr/share/common-licenses/GPL-3>, 0) = 0x7f00d3655000 <0.000009>
+        """);
+    assertThat(out.why(3))
+        .contains("Locked (MAP_LOCKED): the kernel faults the pages in during the call")
+        .doesNotContain("read in on first touch");
+    assertThat(out.why(5))
+        .contains("the mlockall(MCL_FUTURE) of line 4 is in force")
+        .doesNotContain("read in on first touch");
+  }
 }
