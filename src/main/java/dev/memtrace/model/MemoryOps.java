@@ -639,7 +639,9 @@ public final class MemoryOps {
               false,
               oldTop,
               Backing.ANONYMOUS,
-              Vma.ACCOUNT,
+              // do_brk_flags takes mm->def_flags: locked while mlockall(MCL_FUTURE) is in force,
+              // and then it expands the area below only if that is locked too
+              Vma.ACCOUNT | (s.lockFuture ? Vma.LOCKED : 0),
               0,
               line,
               true));

@@ -331,4 +331,43 @@ class SecureMemoryTest {
         .contains("the mlockall(MCL_FUTURE) of line 4 is in force")
         .doesNotContain("read in on first touch");
   }
+
+  @Test
+  void heapGrowthUnderMclFutureIsLockedAndMergesOnlyWithALockedHeap() {
+    // lb.c, printing its [heap] lines: do_brk_flags gives the growth mm->def_flags; after
+    // mlockall(MCL_CURRENT|MCL_FUTURE) [heap] stays one area (56131f680000-56131f684000), after
+    // mlockall(MCL_FUTURE) alone the growth is a second one (559aded46000-559aded48000)
+    String both =
+        """
+        23516 19:06:18.837998 execve("./lb", ["./lb"], 0x7fff0a1b1f38 /* 35 vars */) = 0 <0.000094>
+        23516 19:06:18.838170 brk(NULL)         = 0x56131f680000 <0.000002>
+        23516 19:06:18.838976 brk(NULL)         = 0x56131f680000 <0.000002>
+        23516 19:06:18.838985 brk(0x56131f682000) = 0x56131f682000 <0.000004>
+        23516 19:06:18.838995 mlockall(MCL_CURRENT|MCL_FUTURE) = 0 <0.000134>
+        23516 19:06:18.839135 brk(0x56131f684000) = 0x56131f684000 <0.000005>
+        """;
+    String future =
+        """
+        23524 19:06:18.893992 execve("./lb", ["./lb", "x"], 0x7fff0b007d00 /* 35 vars */) = 0 <0.000088>
+        23524 19:06:18.894153 brk(NULL)         = 0x559aded44000 <0.000002>
+        23524 19:06:18.894945 brk(NULL)         = 0x559aded44000 <0.000002>
+        23524 19:06:18.894954 brk(0x559aded46000) = 0x559aded46000 <0.000004>
+        23524 19:06:18.894964 mlockall(MCL_FUTURE) = 0 <0.000003>
+        23524 19:06:18.894973 brk(0x559aded48000) = 0x559aded48000 <0.000010>
+        """;
+    assertThat(Run.explain(both).at(6).changes())
+        .anySatisfy(
+            ch -> {
+              assertThat(ch.after()).isNotNull();
+              assertThat(ch.after().start()).isEqualTo(0x56131f680000L);
+              assertThat(ch.after().end()).isEqualTo(0x56131f684000L);
+            });
+    assertThat(Run.explain(future).at(6).changes())
+        .anySatisfy(
+            ch -> {
+              assertThat(ch.before()).isNull();
+              assertThat(ch.after().start()).isEqualTo(0x559aded46000L);
+              assertThat(ch.after().end()).isEqualTo(0x559aded48000L);
+            });
+  }
 }
