@@ -570,7 +570,7 @@ public final class Explainer {
     Space copied = who.copiedFrom() == null ? null : spaces.get(who.copiedFrom().resolve());
     if (sp == null && copied != null) {
       // the model made the task a fork's child before the fork returned in the log
-      sp = copied.forkCopy();
+      sp = copied.forkCopy(copied.view);
       spaces.put(h, sp);
     } else if (sp == null) {
       boolean execve = "execve".equals(sc.name());
@@ -635,7 +635,7 @@ public final class Explainer {
         }
       }
       case PROCESS -> {
-        Space child = existing == null || existing == sp ? sp.forkCopy() : existing;
+        Space child = existing == null || existing == sp ? sp.forkCopy(view(c.ev.pid())) : existing;
         spaces.put(h, child);
         sp.left(m.process()); // its lines before the clone returned were counted here
         child.joined(m.process());

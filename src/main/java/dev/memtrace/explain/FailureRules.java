@@ -7,9 +7,11 @@ import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Msync;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.trace.RawText;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,9 @@ final class FailureRules {
               "the file was not opened with the access this protection needs (e.g. "
                   + "PROT_WRITE on a MAP_SHARED mapping of a read-only fd)",
           "EPERM",
-              "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, mlock over the limit, "
-                  + "or an address below vm.mmap_min_addr",
+              "forbidden: PROT_EXEC on a noexec mount, a sealed memfd, MAP_LOCKED while "
+                  + "RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK, or an address below "
+                  + "vm.mmap_min_addr",
           "EEXIST", "MAP_FIXED_NOREPLACE: something is already mapped there",
           "EAGAIN", "the memory is locked or too much would be locked (RLIMIT_MEMLOCK)",
           "ENODEV", "the file's filesystem does not support memory mapping",
@@ -181,6 +184,336 @@ final class FailureRules {
         "returned -1 EINVAL");
   }
 
+  /**
+   * EPERM, ENOMEM and EAGAIN from the mlock family, read from the call and the model (mlock(2),
+   * mm/mlock.c): EPERM only from can_do_mlock (RLIMIT_MEMLOCK 0, no CAP_IPC_LOCK); mlockall's
+   * ENOMEM only from MCL_CURRENT against RLIMIT_MEMLOCK (total_vm); mlock's ENOMEM from
+   * RLIMIT_MEMLOCK, a hole in the range (apply_vma_lock_flags, which has locked the areas before
+   * the hole by then) or, after the lock is set, pages __mm_populate cannot fault in (EFAULT,
+   * returned as ENOMEM: PROT_NONE memory); its EAGAIN from __mm_populate running out of memory.
+   * munlock checks no limit: its ENOMEM is a hole.
+   */
+  private static Said lockFailure(Ctx c) {
+    String name = c.name();
+    String e = c.ev.result().errno();
+    String tail = "(" + name + "(2), mm/mlock.c)";
+    if (e.equals("EPERM")) {
+      return Said.of(
+          name
+              + " failed with EPERM: the process may not lock memory at all: its RLIMIT_MEMLOCK"
+              + " is 0 and it lacks CAP_IPC_LOCK (can_do_mlock, checked before anything else);"
+              + " the address space is unchanged "
+              + tail,
+          Basis.ARITHMETIC,
+          "returned -1 EPERM");
+    }
+    if (name.equals("mlockall")) {
+      return e.equals("ENOMEM")
+          ? Said.of(
+              "mlockall failed with ENOMEM: MCL_CURRENT would lock every mapping the process has,"
+                  + " and their total size (total_vm, PROT_NONE reservations included) is more"
+                  + " than RLIMIT_MEMLOCK allows a process without CAP_IPC_LOCK; nothing was"
+                  + " locked, and an MCL_FUTURE in the same call did not take effect either "
+                  + tail,
+              Basis.ARITHMETIC,
+              "returned -1 ENOMEM")
+          : null;
+    }
+    if (e.equals("EAGAIN") && !name.equals("munlock")) {
+      return Said.of(
+          name
+              + " failed with EAGAIN: the kernel marked the range locked, then ran out of memory"
+              + " faulting its pages in (__mm_populate's ENOMEM, which "
+              + name
+              + " returns as EAGAIN): some pages may not be in memory, and the range stays"
+              + " locked though the call failed "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 EAGAIN");
+    }
+    if (!e.equals("ENOMEM")) {
+      return null;
+    }
+    boolean onFault =
+        name.equals("mlock2")
+            && (c.call.flags(2, LinuxFlags.MLOCK2).orElse(0) & LinuxFlags.MLOCK_ONFAULT) != 0;
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    OptionalLong l = c.call instanceof Range r ? r.length() : OptionalLong.empty();
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    String rlimit =
+        "locking it would take the process's locked memory past RLIMIT_MEMLOCK, and it lacks"
+            + " CAP_IPC_LOCK, which lifts the limit";
+    if (a.isEmpty() || l.isEmpty() || v == null) {
+      return Said.of(
+          name
+              + " failed with ENOMEM: "
+              + (name.equals("munlock")
+                  ? "part of the range is not mapped"
+                  : rlimit
+                      + "; or part of the range is not mapped"
+                      + (onFault
+                          ? ""
+                          : "; or it holds PROT_NONE pages mlock cannot fault in (then the range"
+                              + " stays locked though the call failed)"))
+              + "; which, the trace does not show "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 ENOMEM");
+    }
+    long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+    long hi = lo + Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
+    long hole = -1;
+    List<Region> none = new ArrayList<>();
+    boolean file = false;
+    for (long at = lo; Long.compareUnsigned(at, hi) < 0; ) {
+      Region r = v.regionAt(at);
+      if (r == null) {
+        hole = at;
+        break;
+      }
+      if (r.perms() != null && r.perms().startsWith("---")) {
+        none.add(r);
+      }
+      file |= !r.isAnonymous();
+      at = r.end();
+    }
+    String range = hex(lo) + "-" + hex(hi);
+    if (hole >= 0) {
+      boolean sure = !c.sp.midway;
+      String before =
+          hole == lo
+              ? "; nothing was " + (name.equals("munlock") ? "unlocked" : "locked")
+              : "; it goes area by area, so "
+                  + hex(lo)
+                  + "-"
+                  + hex(hole)
+                  + ", before the hole, was "
+                  + (name.equals("munlock")
+                      ? "unlocked all the same"
+                      : "locked all the same (not faulted in), unless RLIMIT_MEMLOCK had refused"
+                          + " the call first");
+      return Said.of(
+          name
+              + " failed with ENOMEM: "
+              + (sure ? "" : "it fits this: ")
+              + "the range "
+              + range
+              + " is not all mapped: nothing "
+              + (sure ? "is" : "that the trace shows is")
+              + " mapped at "
+              + hex(hole)
+              + ", and apply_vma_lock_flags refuses a range with a hole with ENOMEM"
+              + before
+              + " "
+              + tail,
+          sure ? Basis.ARITHMETIC : Basis.PATTERN,
+          "nothing mapped at " + hex(hole) + " in the model");
+    }
+    if (name.equals("munlock")) {
+      return null;
+    }
+    if (!none.isEmpty() && !onFault) {
+      Region n = none.get(0);
+      return Said.of(
+          name
+              + " failed with ENOMEM: either "
+              + rlimit
+              + " (then nothing changed), or the limit allowed it and the kernel marked the range"
+              + " locked, then could not fault in its PROT_NONE pages ("
+              + hex(Math.max(n.start(), lo))
+              + "-"
+              + hex(Math.min(n.end(), hi))
+              + ": populate_vma_page_range cannot touch memory no access is allowed to, and the"
+              + " EFAULT comes back as ENOMEM): then the range stays locked though the call"
+              + " failed; the trace does not tell which "
+              + tail,
+          Basis.PATTERN,
+          "returned -1 ENOMEM",
+          "PROT_NONE memory at " + hex(Math.max(n.start(), lo)));
+    }
+    return Said.of(
+        name
+            + " failed with ENOMEM: the range "
+            + range
+            + " is mapped"
+            + (onFault ? "" : " and accessible")
+            + ", so most likely "
+            + rlimit
+            + " (do_mlock); nothing is locked"
+            + (file && !onFault
+                ? " (else a file page past the end of its file, which cannot be faulted in)"
+                : "")
+            + " "
+            + tail,
+        Basis.PATTERN,
+        "returned -1 ENOMEM",
+        "the model maps all of " + range);
+  }
+
+  /**
+   * An mmap's EAGAIN where the new mapping would be locked (mmap(2)): MAP_LOCKED, an
+   * mlockall(MCL_FUTURE) in force (mm->def_flags) or a memfd_secret file (secretmem_mmap), and
+   * mlock_future_ok finding that the locked memory would pass RLIMIT_MEMLOCK without CAP_IPC_LOCK,
+   * the only EAGAIN do_mmap has; null where none of the three holds.
+   */
+  private static Said lockedMmap(Ctx c) {
+    String why;
+    String evidence;
+    if (c.mapFlags().contains("MAP_LOCKED")) {
+      why = "MAP_LOCKED asks";
+      evidence = "flags hold MAP_LOCKED";
+    } else if (FileRules.secretmem(c.filePath())) {
+      why = "memfd_secret memory always is (secretmem_mmap)";
+      evidence = "the fd is memfd_secret's";
+    } else if (c.sp.lockFutureLine > 0) {
+      why =
+          "every new mapping is while the mlockall(MCL_FUTURE) of line "
+              + c.sp.lockFutureLine
+              + " is in force (mm->def_flags holds VM_LOCKED)";
+      evidence = "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine;
+    } else {
+      return null;
+    }
+    return Said.of(
+        c.name()
+            + " failed with EAGAIN: the mapping would be locked, as "
+            + why
+            + ", and its "
+            + c.length()
+            + " bytes would take the process's locked memory past RLIMIT_MEMLOCK, which only"
+            + " CAP_IPC_LOCK lifts (mlock_future_ok); the address space is unchanged",
+        Basis.ARITHMETIC,
+        "returned -1 EAGAIN",
+        evidence);
+  }
+
+  /**
+   * pkey_alloc's failure (pkey_alloc(2), sys_pkey_alloc in mm/mprotect.c): EINVAL for flags other
+   * than 0 or access rights beyond PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE, else from
+   * arch_set_user_pkey_access, which on x86 refuses when the CPU has no protection keys enabled
+   * (OSPKE); ENOSPC when mm_pkey_alloc finds no free key, which is also what a kernel without
+   * protection keys answers. pkey_alloc is not in strace's %memory class, so no rule row reads it:
+   * {@code Specials} says this where the call fails.
+   */
+  static Said pkeyAlloc(Ctx c) {
+    String e = c.ev.result().errno();
+    OptionalLong flags = c.call.num(0);
+    OptionalLong rights = pkeyRights(c.call.text(1));
+    String why;
+    Basis basis = Basis.ARITHMETIC;
+    if (e.equals("EINVAL")) {
+      if (flags.isPresent() && flags.getAsLong() != 0) {
+        why = "its flags are not 0, and no flag is defined";
+      } else if (rights.isPresent() && (rights.getAsLong() & ~3L) != 0) {
+        why =
+            "its access rights hold bits other than PKEY_DISABLE_ACCESS and"
+                + " PKEY_DISABLE_WRITE";
+      } else if (flags.isPresent() && rights.isPresent()) {
+        why =
+            "its arguments are valid, so the refusal is the architecture's"
+                + " (arch_set_user_pkey_access): this CPU, or the kernel, gives processes no memory"
+                + " protection keys (on x86 the CPU lacks PKU or the kernel has not enabled it: no"
+                + " 'pku' flag in /proc/cpuinfo)";
+      } else {
+        why =
+            "likely a CPU without memory protection keys, unless the flags or access rights"
+                + " strace printed are ones the kernel does not know";
+        basis = Basis.PATTERN;
+      }
+    } else if (e.equals("ENOSPC")) {
+      why =
+          "no protection key is free: the process holds all there are (15 for user programs on"
+              + " x86), or the CPU or kernel has none to give";
+      basis = Basis.PATTERN;
+    } else {
+      return null;
+    }
+    return Said.of(
+        "pkey_alloc failed with " + e + ": " + why + "; no key was allocated (pkey_alloc(2))",
+        basis,
+        "returned -1 " + e);
+  }
+
+  /**
+   * pkey_alloc's access rights as strace prints them, a number or PKEY_DISABLE_ACCESS (1) and
+   * PKEY_DISABLE_WRITE (2) joined with '|'; a name it does not know counts as a bit beyond them.
+   */
+  private static OptionalLong pkeyRights(String text) {
+    if (text == null || text.isBlank()) {
+      return OptionalLong.empty();
+    }
+    long v = 0;
+    for (String part : text.trim().split("\\|")) {
+      String t = part.trim();
+      if (t.equals("PKEY_DISABLE_ACCESS")) {
+        v |= 1;
+      } else if (t.equals("PKEY_DISABLE_WRITE")) {
+        v |= 2;
+      } else if (t.matches("0x[0-9a-fA-F]+")) {
+        v |= Long.parseUnsignedLong(t.substring(2), 16);
+      } else if (t.matches("[0-9]+")) {
+        v |= Long.parseUnsignedLong(t);
+      } else {
+        v |= 1L << 32;
+      }
+    }
+    return OptionalLong.of(v);
+  }
+
+  /**
+   * mprotect's and pkey_mprotect's EINVAL (mprotect(2), do_mprotect_pkey in mm/mprotect.c): an
+   * address off a page boundary; for pkey_mprotect a key the process was not given
+   * (mm_pkey_is_allocated); else protection bits it does not know, PROT_GROWSDOWN with
+   * PROT_GROWSUP, or PROT_GROWSDOWN on a mapping that does not grow down. Never the length, which
+   * the kernel rounds up, nor a length of 0, which returns 0.
+   */
+  private static Said mprotectEinval(Ctx c) {
+    String name = c.name();
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    String tail = "; the address space is unchanged (" + name + "(2))";
+    if (a.isPresent() && a.getAsLong() % Glibc.PAGE != 0) {
+      return Said.of(
+          name
+              + " failed with EINVAL: the address "
+              + hex(a.getAsLong())
+              + " is not page-aligned, which do_mprotect_pkey refuses first"
+              + tail,
+          Basis.ARITHMETIC,
+          "address " + hex(a.getAsLong()));
+    }
+    OptionalLong key = name.equals("pkey_mprotect") ? c.call.num(3) : OptionalLong.empty();
+    if (key.isPresent() && key.getAsLong() != -1 && !c.sp.pkeys.contains(key.getAsLong())) {
+      boolean sure = !c.sp.midway && key.getAsLong() != 0;
+      return Said.of(
+          "pkey_mprotect failed with EINVAL: protection key "
+              + key.getAsLong()
+              + " is not one "
+              + (sure
+                  ? "this process was given: the trace shows no pkey_alloc that returned it"
+                  : "the trace shows this process given")
+              + ", and do_mprotect_pkey allows only a key pkey_alloc allocated"
+              + " (mm_pkey_is_allocated)"
+              + (c.sp.pkeyRefusedLine > 0
+                  ? "; the pkey_alloc at line " + c.sp.pkeyRefusedLine + " failed"
+                  : "")
+              + tail,
+          sure ? Basis.ARITHMETIC : Basis.PATTERN,
+          "pkey " + key.getAsLong(),
+          "no pkey_alloc in the trace returned " + key.getAsLong());
+    }
+    return Said.of(
+        name
+            + " failed with EINVAL: the address is page-aligned, so the protection is what the"
+            + " kernel refused: "
+            + c.text(2)
+            + " holds bits it does not know, or PROT_GROWSDOWN with PROT_GROWSUP, or"
+            + " PROT_GROWSDOWN on a mapping that does not grow down (the length is never the"
+            + " cause: the kernel rounds it up)"
+            + tail,
+        Basis.PATTERN,
+        "returned -1 EINVAL");
+  }
+
   /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
   private static final java.util.Set<String> DROPPING =
       java.util.Set.of("MADV_DONTNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT");
@@ -221,6 +554,15 @@ final class FailureRules {
                 + " range with no file or a locked range is EINVAL (a private file mapping is"
                 + " EACCES)";
       }
+    } else if (advice.equals("MADV_WIPEONFORK")
+        && r != null
+        && r.perms() != null
+        && (r.perms().endsWith("s") || !r.isAnonymous())) {
+      why =
+          "MADV_WIPEONFORK applies only to private anonymous memory, and the range is "
+              + (r.perms().endsWith("s") ? "shared (VM_SHARED)" : "a file mapping")
+              + ", which madvise_vma_behavior refuses with EINVAL";
+      basis = Basis.ARITHMETIC;
     } else if (DROPPING.contains(advice)) {
       why =
           "the address is at a page boundary, so the kernel refused "
@@ -306,6 +648,34 @@ final class FailureRules {
         Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
             .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
             .says(FailureRules::lockEinval),
+        Rule.on("failed", "mlock", "mlock2", "munlock", "mlockall")
+            .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
+            .says(FailureRules::lockFailure),
+        Rule.on("failed", "mprotect", "pkey_mprotect")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::mprotectEinval),
+        // secretmem_mmap (mm/secretmem.c) refuses a mapping that is not shared
+        Rule.on("failed", "mmap", "mmap2")
+            .when(
+                c ->
+                    c.ev.result() != null
+                        && "EINVAL".equals(c.ev.result().errno())
+                        && !c.mapFlags().contains("MAP_SHARED")
+                        && !c.mapFlags().contains("MAP_SHARED_VALIDATE")
+                        && FileRules.secretmem(c.filePath()))
+            .says(
+                c ->
+                    Said.of(
+                        c.name()
+                            + " failed with EINVAL: the fd is memfd_secret's, whose memory can only"
+                            + " be mapped MAP_SHARED (secretmem_mmap refuses any other mapping);"
+                            + " the address space is unchanged",
+                        Basis.ARITHMETIC,
+                        "returned -1 EINVAL",
+                        "a MAP_PRIVATE mapping of " + c.filePath())),
+        Rule.on("failed", "mmap", "mmap2")
+            .when(c -> c.ev.result() != null && "EAGAIN".equals(c.ev.result().errno()))
+            .says(FailureRules::lockedMmap),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(

@@ -140,6 +140,25 @@ final class Faults {
           };
       return (a - start) + " bytes into " + name + perms + hint;
     }
+    Space.NotCopied n = sp == null ? null : sp.notCopiedAt(a);
+    if (n != null) {
+      ev.add(
+          hex(a)
+              + " lies in "
+              + hex(n.start())
+              + "-"
+              + hex(n.end())
+              + ", marked VM_DONTCOPY in the parent at the fork");
+      return "in unmapped space in this fork's child: "
+          + (a - n.start())
+          + " bytes into what the parent had there, "
+          + n.what()
+          + ", which "
+          + (n.adviceLine() > 0
+              ? "madvise(MADV_DONTFORK) marked at line " + n.adviceLine()
+              : "was marked MADV_DONTFORK")
+          + ", so fork did not copy it into the child (dup_mmap skips VM_DONTCOPY areas)";
+    }
     Region below = view == null ? null : view.regionAtOrBelow(a);
     TagMap.Span sb = sp == null ? null : sp.tags.below(a);
     long belowEnd =

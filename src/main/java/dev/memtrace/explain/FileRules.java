@@ -97,6 +97,9 @@ final class FileRules {
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
+        Rule.on("secretmem", "mmap")
+            .when(ok(), file(), c -> secretmem(c.filePath()))
+            .says(FileRules::secretmemMap),
         Rule.on("io-uring-ring", "mmap")
             .when(ok(), file(), c -> OpenFile.IO_URING.equals(c.filePath()))
             .says(FileRules::ioUringRing),
@@ -296,6 +299,14 @@ final class FileRules {
         || path.startsWith("/SYSV")
         || path.startsWith("/anon_hugepage")
         || path.startsWith("anon_inode:");
+  }
+
+  /**
+   * memfd_secret's file, as -y and the maps name it ({@code /secretmem}, " (deleted)" in maps): the
+   * secretmem pseudo-filesystem's inode, whose pages the kernel takes out of its direct map.
+   */
+  static boolean secretmem(String path) {
+    return path != null && (path.equals("/secretmem") || path.startsWith("/secretmem "));
   }
 
   /** memfd_create's files and POSIX shared memory (shm_open's /dev/shm, a tmpfs). */
@@ -553,6 +564,49 @@ final class FileRules {
         .tag(file.cls(), file.what(), file.object());
   }
 
+  /**
+   * A mapping of a memfd_secret file (mm/secretmem.c): secretmem_mmap takes only a shared mapping
+   * and sets VM_LOCKED | VM_DONTDUMP on it (counted against RLIMIT_MEMLOCK); secretmem_fault
+   * allocates each page zeroed on first touch and takes it out of the kernel's direct map
+   * (set_direct_map_invalid_noflush), so no disk and no page cache of a real file is involved.
+   */
+  private static Said secretmemMap(Ctx c) {
+    return Said.of(
+            "the program maps "
+                + c.length()
+                + " bytes of memfd_secret's file from offset "
+                + c.offset()
+                + " ("
+                + c.protText()
+                + ", MAP_SHARED; maps shows /secretmem (deleted), a file of the kernel's secretmem"
+                + " filesystem, never on a disk and never unlinked): secret memory. Each page is"
+                + " allocated zeroed on first touch and taken out of the kernel's direct map"
+                + " (secretmem_fault), so it is reached only through mappings of this file; the"
+                + " mapping is locked (VM_LOCKED, counted against RLIMIT_MEMLOCK) and left out of"
+                + " core dumps (VM_DONTDUMP) (secretmem_mmap); a page beyond the file's size (set"
+                + " with ftruncate, 0 until then) raises SIGBUS",
+            Basis.ARITHMETIC,
+            "the fd is memfd_secret's (" + RawText.name(c.filePath()) + ")")
+        .tag(RegionClass.SHARED_MEMORY, "secret memory (memfd_secret)", c.filePath());
+  }
+
+  /**
+   * What makes a new mapping locked and so faulted in at mmap (do_mmap sets populate for VM_LOCKED
+   * without VM_LOCKONFAULT): MAP_LOCKED, or an mlockall(MCL_FUTURE) without MCL_ONFAULT in force
+   * (mm->def_flags); null when neither does.
+   */
+  static String lockedBy(Ctx c) {
+    if (c.mapFlags().contains("MAP_LOCKED")) {
+      return "MAP_LOCKED";
+    }
+    if (c.sp.lockFutureLine > 0 && !c.sp.lockFutureOnFault) {
+      return "every new mapping is, while the mlockall(MCL_FUTURE) of line "
+          + c.sp.lockFutureLine
+          + " is in force";
+    }
+    return null;
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String memfd = memfdName(path);
@@ -592,20 +646,29 @@ final class FileRules {
                         : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                             + "the file never sees writes")
                 + ")"
-                + (c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
-                    ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
-                        + " kernel faults the pages in during the call instead of on first touch"
-                        + " (mm_populate finds each in the file's page cache or adds it"
-                        + " zero-filled, and fills the page tables; mmap does not fail if it"
-                        + " cannot)"
-                    : c.mapFlags().contains("MAP_POPULATE")
-                        ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
-                            + " of on first touch (mm_populate reads the file ahead and fills the"
-                            + " page tables; mmap does not fail if it cannot)"
-                        : memoryFile(path)
-                            ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
-                                + "found in, or added zero-filled to, its page cache on first touch"
-                            : ". Pages are read in on first touch")
+                + (lockedBy(c) != null
+                    ? ". Locked ("
+                        + lockedBy(c)
+                        + "): the kernel faults the pages in during the call (mm_populate"
+                        + (memoryFile(path)
+                            ? " finds each in the file's page cache or adds it zero-filled"
+                            : " reads the file ahead")
+                        + "; mmap does not fail if it cannot) and keeps them in RAM until they are"
+                        + " unlocked"
+                    : c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
+                        ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
+                            + " kernel faults the pages in during the call instead of on first touch"
+                            + " (mm_populate finds each in the file's page cache or adds it"
+                            + " zero-filled, and fills the page tables; mmap does not fail if it"
+                            + " cannot)"
+                        : c.mapFlags().contains("MAP_POPULATE")
+                            ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
+                                + " of on first touch (mm_populate reads the file ahead and fills the"
+                                + " page tables; mmap does not fail if it cannot)"
+                            : memoryFile(path)
+                                ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
+                                    + "found in, or added zero-filled to, its page cache on first touch"
+                                : ". Pages are read in on first touch")
                 + "; a page wholly beyond the end of the file raises SIGBUS"
                 + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,

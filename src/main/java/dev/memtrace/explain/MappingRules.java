@@ -854,21 +854,32 @@ final class MappingRules {
                 + (onFault
                     ? ", each page as it is first touched (MCL_ONFAULT): nothing is faulted in by"
                         + " this call"
-                    : " and faults all of it in now, so it stays in RAM, never swapped out"));
+                    : " and faults in every page its protection lets it touch, so those stay in"
+                        + " RAM, never swapped out"
+                        + protNoneLocked(c)));
       }
       if ((f & LinuxFlags.MCL_FUTURE) != 0) {
         parts.add(
-            (parts.isEmpty() ? "locks no mapping the process has now, only " : "and ")
+            (parts.isEmpty() ? "locks no mapping the process has now, only " : ", and ")
                 + "every mapping made from now on (mmap, brk, stack growth: mm->def_flags gets"
                 + " VM_LOCKED), "
                 + (onFault
                     ? "each page as it is first touched (MCL_ONFAULT)"
                     : "each faulted in whole as it is made")
-                + ", until munlockall");
+                + ", until munlockall or an mlockall without MCL_FUTURE");
+      }
+      if ((f & LinuxFlags.MCL_FUTURE) == 0 && c.sp.lockFutureLine > 0 && !parts.isEmpty()) {
+        // apply_mlockall_flags clears VM_LOCKED_MASK from mm->def_flags before it looks at
+        // MCL_FUTURE: an mlockall without it undoes an earlier one's
+        parts.add(
+            "; it ends the mlockall(MCL_FUTURE) of line "
+                + c.sp.lockFutureLine
+                + " (apply_mlockall_flags clears VM_LOCKED from mm->def_flags): mappings made"
+                + " from now on are not locked");
       }
       return parts.isEmpty()
           ? null
-          : Said.of(String.join(" ", parts) + " (mlockall(2))", Basis.ARITHMETIC, "flags " + flags);
+          : Said.of(String.join("", parts) + " (mlockall(2))", Basis.ARITHMETIC, "flags " + flags);
     }
     long addr = c.addr();
     long len = c.length();
@@ -904,7 +915,8 @@ final class MappingRules {
         "locks "
             + what
             + (bytes != len ? " (the range widened to whole pages)" : "")
-            + " until munlock, munmap or exit"
+            + " until munlock, munlockall, munmap, execve or exit (a fork child's copy is not"
+            + " locked: dup_mmap clears VM_LOCKED)"
             + (onFault
                 ? ", on fault (MLOCK_ONFAULT): the pages already present are locked now and each"
                     + " other page as it is first touched; nothing is faulted in by this call"
@@ -915,6 +927,36 @@ final class MappingRules {
             + "(2))",
         Basis.ARITHMETIC,
         name + " of " + bytes + " bytes" + (onFault ? ", MLOCK_ONFAULT" : ""));
+  }
+
+  /**
+   * mlockall(MCL_CURRENT) marks PROT_NONE mappings locked too, but __mm_populate cannot fault them
+   * in (populate_vma_page_range: no access is allowed), and mm_populate goes on past them: what the
+   * model holds of them, said after the clause that faults the rest in; "" when it holds none.
+   */
+  private static String protNoneLocked(Ctx c) {
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    if (v == null) {
+      return "";
+    }
+    int n = 0;
+    long bytes = 0;
+    for (Region r : v.regions()) {
+      if (r.perms() != null && r.perms().startsWith("---")) {
+        n++;
+        bytes += r.size();
+      }
+    }
+    return n == 0
+        ? ""
+        : "; its "
+            + (n == 1 ? "PROT_NONE mapping" : n + " PROT_NONE mappings")
+            + " ("
+            + Human.bytes(bytes)
+            + ") "
+            + (n == 1 ? "is" : "are")
+            + " locked but not faulted in (populate_vma_page_range cannot touch memory no access"
+            + " is allowed to)";
   }
 
   /**

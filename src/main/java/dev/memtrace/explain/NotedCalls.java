@@ -51,7 +51,9 @@ final class NotedCalls {
               "prctl",
               "personality",
               "readlink",
-              "readlinkat"),
+              "readlinkat",
+              "pkey_alloc",
+              "pkey_free"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
+import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,6 +179,38 @@ final class Space {
    * which may have undone them.
    */
   final List<Integer> wipeOnFork = new ArrayList<>();
+
+  /**
+   * Successful madvise(MADV_DONTFORK) calls in this space, {start, end, line}, to cite when a fork
+   * leaves their ranges out of the child; which ranges a fork leaves out is the model's to say
+   * (VM_DONTCOPY, {@code AddressSpaceView#notCopiedOnFork}).
+   */
+  final List<long[]> dontForkCalls = new ArrayList<>();
+
+  /**
+   * The line of the mlockall(MCL_FUTURE) in force in this space (mm->def_flags holds VM_LOCKED:
+   * every new mapping is locked), 0 when none is; a fork child starts without it (mm_init keeps
+   * only VM_INIT_DEF_MASK of def_flags), and munlockall or an mlockall without MCL_FUTURE ends it.
+   */
+  int lockFutureLine;
+
+  /** That mlockall also asked MCL_ONFAULT: later mappings are locked page by page as touched. */
+  boolean lockFutureOnFault;
+
+  /** The protection keys pkey_alloc gave this space and pkey_free has not taken back. */
+  final Set<Long> pkeys = new HashSet<>();
+
+  /** The line of the last pkey_alloc that failed with EINVAL or ENOSPC, 0 when none did. */
+  int pkeyRefusedLine;
+
+  /**
+   * In a fork's child: what the parent had marked MADV_DONTFORK, which dup_mmap did not copy, so
+   * the child has no mapping there; what it was ({@code what}, "the X made at line N") and the
+   * madvise line that marked it (0 when the trace did not show it).
+   */
+  record NotCopied(long start, long end, String what, int adviceLine) {}
+
+  final List<NotCopied> notCopied = new ArrayList<>();
 
   /**
    * The main thread's TLS block was found at the start of [heap]: a static glibc binary, whose
@@ -442,6 +475,7 @@ final class Space {
     this.socketFamilies.putAll(from.socketFamilies);
     this.bpfMaps.putAll(from.bpfMaps);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
+    this.wipeOnFork.addAll(from.wipeOnFork);
     this.forked = true;
   }
 
@@ -480,8 +514,46 @@ final class Space {
     return !processes.isEmpty();
   }
 
-  Space forkCopy() {
-    return new Space(this);
+  /**
+   * The child's space as a fork makes it from this one: the ranges the parent's model marks
+   * VM_DONTCOPY ({@code parent}, null when unknown) are not in it, so their tags are dropped and
+   * kept aside as {@link #notCopied}, for what the child then meets there.
+   */
+  Space forkCopy(AddressSpaceView parent) {
+    Space child = new Space(this);
+    if (parent == null) {
+      return child;
+    }
+    for (Region r : parent.notCopiedOnFork()) {
+      List<TagMap.Span> spans = tags.overlapping(r.start(), r.end());
+      String what =
+          spans.isEmpty()
+              ? "the memory at " + Ctx.hex(r.start()) + "-" + Ctx.hex(r.end())
+              : MallocRules.the(spans.get(0).tag().what())
+                  + " made at line "
+                  + spans.get(0).tag().line();
+      int advice = 0;
+      for (long[] d : dontForkCalls) {
+        if (d[0] < r.end() && d[1] > r.start()) {
+          advice = (int) d[2];
+        }
+      }
+      child.notCopied.add(new NotCopied(r.start(), r.end(), what, advice));
+      child.tags.remove(r.start(), r.end());
+    }
+    return child;
+  }
+
+  /**
+   * What the parent marked MADV_DONTFORK that holds {@code address}, in a fork's child; or null.
+   */
+  NotCopied notCopiedAt(long address) {
+    for (NotCopied n : notCopied) {
+      if (address >= n.start() && address < n.end()) {
+        return n;
+      }
+    }
+    return null;
   }
 
   /**

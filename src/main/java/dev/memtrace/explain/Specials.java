@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.ArchPrctl;
 import dev.memtrace.decode.Clone;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Rlimit;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.AddressSpaceView;
@@ -85,11 +86,42 @@ final class Specials {
       case "sigaltstack" -> signalStack(c, p);
       case "prctl" -> VmaNames.named(c, p);
       case "personality" -> personality(c);
+      case "mlockall" -> {
+        if (c.ok()) {
+          long f = c.call.flags(0, LinuxFlags.MLOCKALL).orElse(0);
+          c.sp.lockFutureLine = (f & LinuxFlags.MCL_FUTURE) != 0 ? c.line() : 0;
+          c.sp.lockFutureOnFault = (f & LinuxFlags.MCL_ONFAULT) != 0;
+        }
+      }
+      case "pkey_alloc" -> {
+        if (c.ok() && c.call.ret().isPresent()) {
+          c.sp.pkeys.add(c.call.ret().getAsLong());
+        } else if (c.ev.result() != null && c.ev.result().errno() != null) {
+          c.sp.pkeyRefusedLine = c.line();
+          Rule.Said said = c.ev.result().injected() ? null : FailureRules.pkeyAlloc(c);
+          if (said != null) {
+            p.why.add(new Explanation("failed", said.text(), said.basis(), said.evidence()));
+          }
+        }
+      }
+      case "pkey_free" -> {
+        if (c.ok()) {
+          c.call.num(0).ifPresent(k -> c.sp.pkeys.remove(k));
+        }
+      }
+      case "munlockall" -> {
+        if (c.ok()) {
+          c.sp.lockFutureLine = 0;
+        }
+      }
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
           c.sp.wipeOnFork.add(c.line());
         } else if (c.ok() && c.advice().contains("MADV_KEEPONFORK")) {
           c.sp.wipeOnFork.clear();
+        } else if (c.ok() && c.advice().contains("MADV_DONTFORK") && c.length() > 0) {
+          c.sp.dontForkCalls.add(
+              new long[] {c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE), c.line()});
         }
       }
       default -> {
@@ -407,6 +439,18 @@ final class Specials {
     if (!c.ok() || child <= 0 || made == null || made.kind() != Who.Kind.PROCESS) {
       return;
     }
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    List<Region> dropped = v == null ? List.of() : v.notCopiedOnFork();
+    // of those, the ones MADV_DONTFORK marked: a perf ring is VM_DONTCOPY by perf_mmap, told apart
+    List<Region> dontFork = new ArrayList<>();
+    for (Region r : dropped) {
+      TagMap.Span at = c.sp.tags.at(r.start());
+      if (at == null || !OpenFile.PERF_EVENT.equals(at.tag().object())) {
+        dontFork.add(r);
+      }
+    }
+    List<String> evidence = new ArrayList<>();
+    evidence.add("clone without CLONE_VM returned " + child);
     List<String> shared = new ArrayList<>();
     List<Integer> perfRings = new ArrayList<>();
     long bytes = 0;
@@ -415,7 +459,8 @@ final class Specials {
       if (OpenFile.PERF_EVENT.equals(s.tag().object())) {
         // perf_mmap marks a perf ring VM_DONTCOPY: dup_mmap leaves it out of the child
         perfRings.add(s.tag().line());
-      } else if (k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED) {
+      } else if ((k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED)
+          && !notCopied(dropped, s)) {
         shared.add(s.tag().what() + " (line " + s.tag().line() + ")");
         bytes += s.size();
       }
@@ -424,7 +469,9 @@ final class Specials {
         "fork: child "
             + child
             + " gets a copy of the address space (but for "
-            + "ranges marked MADV_DONTFORK"
+            + (dontFork.isEmpty()
+                ? "ranges marked MADV_DONTFORK"
+                : dontForked(c.sp, dontFork, evidence))
             + (perfRings.isEmpty()
                 ? ""
                 : ", and the perf ring buffer"
@@ -457,9 +504,50 @@ final class Specials {
               + " truly shared: where a shared "
               + "mapping allows writes, a write by parent or child is seen by both";
     }
-    p.why.add(
-        new Explanation(
-            "fork", text, Basis.ARITHMETIC, List.of("clone without CLONE_VM returned " + child)));
+    p.why.add(new Explanation("fork", text, Basis.ARITHMETIC, evidence));
+  }
+
+  /** Whether a span lies wholly in a range the fork leaves out of the child. */
+  private static boolean notCopied(List<Region> dropped, TagMap.Span s) {
+    for (Region r : dropped) {
+      if (r.start() <= s.start() && s.end() <= r.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The ranges marked VM_DONTCOPY that the fork leaves out (dup_mmap skips them: the child has no
+   * mapping there at all, whether private or shared), each named by what made it and by the
+   * madvise(MADV_DONTFORK) that marked it when the trace showed one.
+   */
+  private static String dontForked(Space sp, List<Region> dropped, List<String> evidence) {
+    List<String> named = new ArrayList<>();
+    for (Region r : dropped) {
+      TagMap.Span s = sp.tags.at(r.start());
+      String what =
+          s == null
+              ? hex(r.start()) + "-" + hex(r.end())
+              : MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
+      int advice = 0;
+      for (long[] d : sp.dontForkCalls) {
+        if (d[0] < r.end() && d[1] > r.start()) {
+          advice = (int) d[2];
+        }
+      }
+      String one = what + (advice > 0 ? " (MADV_DONTFORK at line " + advice + ")" : "");
+      if (!named.contains(one)) {
+        named.add(one);
+        if (advice > 0) {
+          evidence.add("madvise(MADV_DONTFORK) at line " + advice);
+        }
+      }
+    }
+    return "what was marked MADV_DONTFORK, which dup_mmap does not copy, so the child has no"
+        + " mapping there at all: "
+        + String.join(", ", named.subList(0, Math.min(4, named.size())))
+        + (named.size() > 4 ? ", …" : "");
   }
 
   /**

@@ -53,6 +53,12 @@ public final class AddressSpace implements AddressSpaceView {
   /** True from execve until the first brk: that brk's answer is start_brk. */
   boolean freshExec;
 
+  /**
+   * mlockall(MCL_FUTURE) is in force: mm->def_flags holds VM_LOCKED, so each new mapping is made
+   * locked. A fork's child starts without it (mm_init keeps only VM_INIT_DEF_MASK).
+   */
+  boolean lockFuture;
+
   /** This space's identity in the events ({@link Who}), given when first asked for. */
   Handle handle;
 
@@ -108,6 +114,13 @@ public final class AddressSpace implements AddressSpaceView {
     }
     for (int i = 0; i < c.areas.size(); i++) {
       Vma v = c.areas.get(i);
+      // dup_mmap clears VM_LOCKED and VM_LOCKONFAULT in the child's copy (vm_flags_clear(tmp,
+      // VM_LOCKED_MASK)): memory locks are not inherited, and a locked area's copy merges as an
+      // unlocked one
+      if ((v.flags() & Vma.LOCKED) != 0) {
+        v = v.withFlags(v.flags() & ~Vma.LOCKED);
+        c.areas.set(i, v);
+      }
       if (v.anonId() != 0) {
         c.areas.set(i, v.withAnonId(c.newAnonId()).withFlags(v.flags() | Vma.FORKED));
       }
@@ -264,6 +277,18 @@ public final class AddressSpace implements AddressSpaceView {
   public List<Integer> madeLines(long address) {
     Vma v = areaAt(address);
     return v == null ? List.of() : v.made().lines();
+  }
+
+  @Override
+  public List<Region> notCopiedOnFork() {
+    List<Region> out = new ArrayList<>();
+    for (int i = 0; i < areas.size(); i++) {
+      Vma v = areas.get(i);
+      if ((v.flags() & Vma.DONTCOPY) != 0) {
+        out.add(view(v));
+      }
+    }
+    return out;
   }
 
   @Override

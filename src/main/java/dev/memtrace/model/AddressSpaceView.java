@@ -21,6 +21,14 @@ public interface AddressSpaceView {
   List<Region> regions();
 
   /**
+   * The regions a fork leaves out of the child, sorted by address: those marked VM_DONTCOPY
+   * (madvise MADV_DONTFORK), which dup_mmap skips, so the child has no mapping there at all.
+   */
+  default List<Region> notCopiedOnFork() {
+    return List.of();
+  }
+
+  /**
    * The program this space runs, as the execve that made it named it ({@code /proc/self/exe}
    * resolved when the trace showed what it links to), or as /proc/PID/exe showed it when run -p
    * attached; null when neither shows it.

@@ -56,7 +56,9 @@ final class FileCalls {
           Map.entry("inotify_init", "anon_inode:inotify"),
           Map.entry("inotify_init1", "anon_inode:inotify"),
           Map.entry("userfaultfd", "anon_inode:[userfaultfd]"),
-          Map.entry("pidfd_open", "anon_inode:[pidfd]"));
+          Map.entry("pidfd_open", "anon_inode:[pidfd]"),
+          // memfd_secret's file lives on the kernel's secretmem mount: -y shows </secretmem>
+          Map.entry("memfd_secret", "/secretmem" + MapsFormat.DELETED));
 
   /** The bpf(2) commands that return a new fd (kernel/bpf/syscall.c). */
   private static final Set<String> BPF_FD_COMMANDS =
@@ -82,7 +84,8 @@ final class FileCalls {
           Map.entry("signalfd4", 3),
           Map.entry("timerfd_create", 1),
           Map.entry("epoll_create1", 0),
-          Map.entry("inotify_init1", 0));
+          Map.entry("inotify_init1", 0),
+          Map.entry("memfd_secret", 0));
 
   static void register(Map<String, MemoryModel.Handler> h) {
     h.put("open", (m, t, e, a) -> open(m, t, (Open) a));

@@ -6,6 +6,7 @@ import static dev.memtrace.decode.LinuxFlags.MAP_FIXED;
 
 import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.IoSetup;
+import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
 import dev.memtrace.decode.Mbind;
 import dev.memtrace.decode.Mlock;
@@ -104,6 +105,18 @@ final class MemoryCalls {
               ? MemoryOps.mempolicy(t.mm, addr.getAsLong(), len.getAsLong(), !c.removes())
               : unreadable("mbind");
         });
+    h.put(
+        "mlockall",
+        (m, t, e, a) -> {
+          OptionalLong f = a.flags(0, LinuxFlags.MLOCKALL);
+          if (f.isEmpty()) {
+            return unreadable("mlockall");
+          }
+          long v = f.getAsLong();
+          return MemoryOps.lockAll(
+              t.mm, (v & LinuxFlags.MCL_CURRENT) != 0, (v & LinuxFlags.MCL_FUTURE) != 0, false);
+        });
+    h.put("munlockall", (m, t, e, a) -> MemoryOps.lockAll(t.mm, false, false, true));
     h.put(
         "shmget",
         (m, t, e, a) -> {

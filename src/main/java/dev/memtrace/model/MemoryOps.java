@@ -109,7 +109,7 @@ public final class MemoryOps {
     if ((flags & MAP_HUGETLB) != 0 && anonymous) {
       b = new Backing(Backing.Kind.SPECIAL, "/anon_hugepage (deleted)", Backing.NO_DEV, 0, shmKey);
     }
-    int vmFlags = vmFlagsOf(flags);
+    int vmFlags = vmFlagsOf(flags) | (s.lockFuture ? Vma.LOCKED : 0);
     if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
       vmFlags |= Vma.ACCOUNT; // accountable_mapping
     }
@@ -333,6 +333,45 @@ public final class MemoryOps {
         v -> v.withFlags(set ? v.flags() | Vma.MEMPOLICY : v.flags() & ~Vma.MEMPOLICY));
   }
 
+  /**
+   * A successful mlockall ({@code current}: MCL_CURRENT; {@code future}: MCL_FUTURE) or munlockall
+   * (both false, {@code unlock}): apply_mlockall_flags sets or clears mm->def_flags' VM_LOCKED, and
+   * with MCL_CURRENT, or for munlockall, sets or clears VM_LOCKED on every area, each changed one
+   * merged with its neighbours as mlock_fixup does; areas mlock_fixup leaves alone (VM_SPECIAL such
+   * as [vdso] and [vvar], hugetlb) keep their flags.
+   */
+  public static Outcome lockAll(AddressSpace s, boolean current, boolean future, boolean unlock) {
+    s.lockFuture = future;
+    if (!current && !unlock) {
+      return Outcome.NONE;
+    }
+    ChangeTracker t = new ChangeTracker(s);
+    List<Vma> all = s.areasNear(0, -1L, false);
+    if (!all.isEmpty()) {
+      t.watch(all.get(0).start(), all.get(all.size() - 1).end());
+    }
+    // left to right, by address: a merge makes the areas listed above stale
+    long at = 0;
+    while (true) {
+      List<Vma> rest = s.areasNear(at, -1L, false);
+      if (rest.isEmpty()) {
+        break;
+      }
+      Vma v = rest.get(0);
+      int f = unlock ? v.flags() & ~Vma.LOCKED : v.flags() | Vma.LOCKED;
+      if (v.backing().kind() != Backing.Kind.SPECIAL && f != v.flags()) {
+        s.replace(v.withFlags(f));
+        s.mergeBoundaries(v.start(), v.end());
+        v = s.areaAt(v.start());
+      }
+      at = v.end();
+      if (at == 0) {
+        break;
+      }
+    }
+    return new Outcome(t.changes(), List.of());
+  }
+
   private static Outcome changeAreas(
       AddressSpace s, long lo, long hi, String call, UnaryOperator<Vma> f) {
     ChangeTracker t = new ChangeTracker(s);
@@ -355,12 +394,21 @@ public final class MemoryOps {
                       + " was mapped when it ran"
                   : " (mapped before the trace began, or by the kernel at execve)"));
     }
-    s.splitAt(lo);
-    s.splitAt(hi);
+    // mlock_fixup, madvise_update_vma and mprotect_fixup leave an area that would not change as
+    // it is: no split, and no merge with its neighbours (a fork child's munlock of what its parent
+    // locked, dup_mmap having already cleared VM_LOCKED, keeps the pieces the parent's mlock made)
+    boolean changes = false;
     for (Vma v : s.areasNear(lo, hi, false)) {
-      s.replace(f.apply(v));
+      changes |= !f.apply(v).equals(v);
     }
-    s.mergeBoundaries(lo, hi);
+    if (changes) {
+      s.splitAt(lo);
+      s.splitAt(hi);
+      for (Vma v : s.areasNear(lo, hi, false)) {
+        s.replace(f.apply(v));
+      }
+      s.mergeBoundaries(lo, hi);
+    }
     s.markWritten(lo, hi);
     return new Outcome(t.changes(), notes);
   }
@@ -618,7 +666,9 @@ public final class MemoryOps {
               false,
               oldTop,
               Backing.ANONYMOUS,
-              Vma.ACCOUNT,
+              // do_brk_flags takes mm->def_flags: locked while mlockall(MCL_FUTURE) is in force,
+              // and then it expands the area below only if that is locked too
+              Vma.ACCOUNT | (s.lockFuture ? Vma.LOCKED : 0),
               0,
               line,
               true));

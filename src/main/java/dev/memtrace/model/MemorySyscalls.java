@@ -41,6 +41,8 @@ public final class MemorySyscalls {
         "mlock2",
         "munlock",
         "mbind",
+        "mlockall",
+        "munlockall",
         "shmat",
         "shmdt",
         // io_setup maps the AIO completion ring itself and io_destroy unmaps it (fs/aio.c)
@@ -51,8 +53,6 @@ public final class MemorySyscalls {
         "old_mmap",
         "process_madvise",
         "msync",
-        "mlockall",
-        "munlockall",
         "mincore",
         "remap_file_pages",
         "set_mempolicy",
