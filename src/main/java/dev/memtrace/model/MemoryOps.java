@@ -296,18 +296,7 @@ public final class MemoryOps {
       // (a length of 0, or of 2^64 - 1), apply_vma_lock_flags returns 0 at once, nothing locked
       return Outcome.NONE;
     }
-    Outcome refused = impossible(s, on ? "mlock" : "munlock", addr, len);
-    if (refused != null) {
-      return refused;
-    }
-    long lo = LinuxFlags.pageDown(addr);
-    long end = pageUp(addr + len);
-    return changeAreas(
-        s,
-        lo,
-        end,
-        on ? "mlock" : "munlock",
-        v -> v.withFlags(on ? v.flags() | Vma.LOCKED : v.flags() & ~Vma.LOCKED));
+    return flagPages(s, addr, len, on ? "mlock" : "munlock", Vma.LOCKED, on);
   }
 
   /**
@@ -319,18 +308,25 @@ public final class MemoryOps {
     if (pageUp(len) == 0) {
       return Outcome.NONE;
     }
-    Outcome refused = impossible(s, "mbind", addr, len);
+    return flagPages(s, addr, len, "mbind", Vma.MEMPOLICY, set);
+  }
+
+  /**
+   * Sets ({@code on}) or clears one area flag over the whole pages of [addr, addr + len), as mlock
+   * and mbind do, splitting the areas at the range's ends; an impossible range is refused.
+   */
+  private static Outcome flagPages(
+      AddressSpace s, long addr, long len, String call, int flag, boolean on) {
+    Outcome refused = impossible(s, call, addr, len);
     if (refused != null) {
       return refused;
     }
-    long lo = LinuxFlags.pageDown(addr);
-    long end = pageUp(addr + len);
     return changeAreas(
         s,
-        lo,
-        end,
-        "mbind",
-        v -> v.withFlags(set ? v.flags() | Vma.MEMPOLICY : v.flags() & ~Vma.MEMPOLICY));
+        LinuxFlags.pageDown(addr),
+        pageUp(addr + len),
+        call,
+        v -> v.withFlags(on ? v.flags() | flag : v.flags() & ~flag));
   }
 
   /**
