@@ -251,24 +251,20 @@ final class LoaderRules {
     if (before == null) {
       return;
     }
-    Tag t = before.tag();
-    t.refine(RegionClass.ANON, before.size() + "-byte anonymous mapping");
-    c.ex.retell(
-        t,
+    MappingRules.retellAsDirect(
+        c,
+        before.tag(),
+        before.size(),
         MINIMAL_MALLOC,
-        new Explanation(
-            "anon-direct",
-            "a direct anonymous mmap of "
-                + before.size()
-                + " bytes, unmapped at line "
-                + c.line()
-                + ": not ld.so's minimal malloc, though the trace had shown no end of startup"
-                + " (neither the thread pointer nor malloc starting), since "
-                + NEVER_UNMAPS
-                + "; glibc malloc's mmap path, another allocator or the program made it, which"
-                + " the trace does not tell apart (inferred from the pattern)",
-            Basis.PATTERN,
-            List.of("munmap at line " + c.line())));
+        ", unmapped at line "
+            + c.line()
+            + ": not ld.so's minimal malloc, though the trace had shown no end of startup"
+            + " (neither the thread pointer nor malloc starting), since "
+            + NEVER_UNMAPS
+            + "; glibc malloc's mmap path, another allocator or the program made it, which"
+            + " the trace does not tell apart (inferred from the pattern)",
+        Basis.PATTERN,
+        "munmap at line " + c.line());
   }
 
   /**

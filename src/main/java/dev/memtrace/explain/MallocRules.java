@@ -980,28 +980,23 @@ final class MallocRules {
     if (s == null || s.tag().cls() != RegionClass.MALLOC_MMAP || chunkSeenInStack(c, s)) {
       return;
     }
-    Tag t = s.tag();
-    long size = s.size();
-    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
     boolean openblas = FileRules.loaded(c.sp, "libopenblas");
-    c.ex.retell(
-        t,
+    MappingRules.retellAsDirect(
+        c,
+        s.tag(),
+        s.size(),
         MALLOC_MMAP,
-        new Explanation(
-            "anon-direct",
-            "a direct anonymous mmap of "
-                + size
-                + " bytes: its size fits glibc malloc's mmap path, but the mbind at line "
-                + c.line()
-                + " sets a memory policy on it, which glibc's malloc never does (it calls no"
-                + " mbind), so the program or a library asked the kernel for it itself"
-                + (openblas
-                    ? "; OpenBLAS, which this process loaded, maps its buffers so (alloc_mmap in"
-                        + " driver/others/memory.c: BUFFER_SIZE bytes, 128 MiB on x86-64 by"
-                        + " default, then mbind MPOL_PREFERRED)"
-                    : ""),
-            Basis.ARITHMETIC,
-            List.of(c.name() + "(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+        ": its size fits glibc malloc's mmap path, but the mbind at line "
+            + c.line()
+            + " sets a memory policy on it, which glibc's malloc never does (it calls no"
+            + " mbind), so the program or a library asked the kernel for it itself"
+            + (openblas
+                ? "; OpenBLAS, which this process loaded, maps its buffers so (alloc_mmap in"
+                    + " driver/others/memory.c: BUFFER_SIZE bytes, 128 MiB on x86-64 by"
+                    + " default, then mbind MPOL_PREFERRED)"
+                : ""),
+        Basis.ARITHMETIC,
+        c.name() + "(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line());
   }
 
   /**
@@ -1010,34 +1005,31 @@ final class MallocRules {
   private static void notAChunk(Ctx c, TagMap.Span before) {
     Tag t = before.tag();
     long size = before.size();
-    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
     Space.Freed f = alignedRetry(c, t, size);
-    c.ex.retell(
+    MappingRules.retellAsDirect(
+        c,
         t,
+        size,
         MALLOC_MMAP,
-        new Explanation(
-            "anon-direct",
-            "a direct anonymous mmap of "
-                + size
-                + " bytes: its size fits glibc malloc's mmap path, but the munmap at line "
-                + c.line()
-                + " unmaps only part of it, which free() never does, so the program or a library "
-                + "asked the kernel for it itself"
-                + (f == null
-                    ? ""
-                    : "; "
-                        + size
-                        + " = the "
-                        + f.size
-                        + " bytes it unmapped whole at line "
-                        + f.line
-                        + " + "
-                        + (size - f.size)
-                        + ", room to cut a "
-                        + f.size
-                        + "-byte piece out of it on a boundary coarser than a page"),
-            Basis.ARITHMETIC,
-            List.of("munmap(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line())));
+        ": its size fits glibc malloc's mmap path, but the munmap at line "
+            + c.line()
+            + " unmaps only part of it, which free() never does, so the program or a library "
+            + "asked the kernel for it itself"
+            + (f == null
+                ? ""
+                : "; "
+                    + size
+                    + " = the "
+                    + f.size
+                    + " bytes it unmapped whole at line "
+                    + f.line
+                    + " + "
+                    + (size - f.size)
+                    + ", room to cut a "
+                    + f.size
+                    + "-byte piece out of it on a boundary coarser than a page"),
+        Basis.ARITHMETIC,
+        "munmap(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line());
     if (f == null) {
       return;
     }

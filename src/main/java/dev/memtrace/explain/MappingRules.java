@@ -9,6 +9,7 @@ import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -1259,6 +1260,24 @@ final class MappingRules {
         + "-"
         + hex(r.end())
         + ")";
+  }
+
+  /**
+   * Retells the mmap that made t, which row took for an allocator's (a malloc chunk by its size,
+   * ld.so's minimal malloc), as what a later call showed it is: a direct anonymous mmap of size
+   * bytes, the sentence going on with {@code rest}.
+   */
+  static void retellAsDirect(
+      Ctx c, Tag t, long size, Rule row, String rest, Basis basis, String evidence) {
+    t.refine(RegionClass.ANON, size + "-byte anonymous mapping");
+    c.ex.retell(
+        t,
+        row,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of " + size + " bytes" + rest,
+            basis,
+            List.of(evidence)));
   }
 
   private static Said directAnon(Ctx c) {
