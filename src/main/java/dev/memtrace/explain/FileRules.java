@@ -607,6 +607,39 @@ final class FileRules {
     return null;
   }
 
+  /**
+   * When a file mapping's pages come in, as the sentence's next clause: during the call for a
+   * locked mapping ({@link #lockedBy}) or MAP_POPULATE, else on first touch; from the page cache of
+   * a file in memory, or read from the file.
+   */
+  private static String firstTouch(Ctx c, String path) {
+    String locked = lockedBy(c);
+    boolean inMemory = memoryFile(path);
+    if (locked != null) {
+      return ". Locked ("
+          + locked
+          + "): the kernel faults the pages in during the call (mm_populate"
+          + (inMemory
+              ? " finds each in the file's page cache or adds it zero-filled"
+              : " reads the file ahead")
+          + "; mmap does not fail if it cannot) and keeps them in RAM until they are unlocked";
+    }
+    if (c.mapFlags().contains("MAP_POPULATE")) {
+      return inMemory
+          ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the kernel"
+              + " faults the pages in during the call instead of on first touch (mm_populate"
+              + " finds each in the file's page cache or adds it zero-filled, and fills the page"
+              + " tables; mmap does not fail if it cannot)"
+          : ". MAP_POPULATE: the kernel prefaults the pages during the call instead of on first"
+              + " touch (mm_populate reads the file ahead and fills the page tables; mmap does"
+              + " not fail if it cannot)";
+    }
+    return inMemory
+        ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is found in, or added"
+            + " zero-filled to, its page cache on first touch"
+        : ". Pages are read in on first touch";
+  }
+
   private static Said fileMap(Ctx c, boolean shared) {
     String path = c.filePath();
     String memfd = memfdName(path);
@@ -646,29 +679,7 @@ final class FileRules {
                         : "MAP_PRIVATE: pages come from the page cache and are copied on write; "
                             + "the file never sees writes")
                 + ")"
-                + (lockedBy(c) != null
-                    ? ". Locked ("
-                        + lockedBy(c)
-                        + "): the kernel faults the pages in during the call (mm_populate"
-                        + (memoryFile(path)
-                            ? " finds each in the file's page cache or adds it zero-filled"
-                            : " reads the file ahead")
-                        + "; mmap does not fail if it cannot) and keeps them in RAM until they are"
-                        + " unlocked"
-                    : c.mapFlags().contains("MAP_POPULATE") && memoryFile(path)
-                        ? ". The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE: the"
-                            + " kernel faults the pages in during the call instead of on first touch"
-                            + " (mm_populate finds each in the file's page cache or adds it"
-                            + " zero-filled, and fills the page tables; mmap does not fail if it"
-                            + " cannot)"
-                        : c.mapFlags().contains("MAP_POPULATE")
-                            ? ". MAP_POPULATE: the kernel prefaults the pages during the call instead"
-                                + " of on first touch (mm_populate reads the file ahead and fills the"
-                                + " page tables; mmap does not fail if it cannot)"
-                            : memoryFile(path)
-                                ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is "
-                                    + "found in, or added zero-filled to, its page cache on first touch"
-                                : ". Pages are read in on first touch")
+                + firstTouch(c, path)
                 + "; a page wholly beyond the end of the file raises SIGBUS"
                 + (shared ? sqliteView(c, path) : ""),
             Basis.PATTERN,
