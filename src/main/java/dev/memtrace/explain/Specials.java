@@ -441,25 +441,24 @@ final class Specials {
     }
     AddressSpaceView v = c.ex.view(c.ev.pid());
     List<Region> dropped = v == null ? List.of() : v.notCopiedOnFork();
-    // of those, the ones MADV_DONTFORK marked: a perf ring is VM_DONTCOPY by perf_mmap, told apart
+    // of those, the ones MADV_DONTFORK marked, and perf rings, which perf_mmap marks VM_DONTCOPY
     List<Region> dontFork = new ArrayList<>();
+    List<Integer> perfRings = new ArrayList<>();
     for (Region r : dropped) {
       TagMap.Span at = c.sp.tags.at(r.start());
-      if (at == null || !OpenFile.PERF_EVENT.equals(at.tag().object())) {
+      if (at != null && OpenFile.PERF_EVENT.equals(at.tag().object())) {
+        perfRings.add(at.tag().line());
+      } else {
         dontFork.add(r);
       }
     }
     List<String> evidence = new ArrayList<>();
     evidence.add("clone without CLONE_VM returned " + child);
     List<String> shared = new ArrayList<>();
-    List<Integer> perfRings = new ArrayList<>();
     long bytes = 0;
     for (TagMap.Span s : c.sp.tags.all()) {
       RegionClass k = s.tag().cls();
-      if (OpenFile.PERF_EVENT.equals(s.tag().object())) {
-        // perf_mmap marks a perf ring VM_DONTCOPY: dup_mmap leaves it out of the child
-        perfRings.add(s.tag().line());
-      } else if ((k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED)
+      if ((k == RegionClass.SHARED_MEMORY || k == RegionClass.FILE_SHARED)
           && !notCopied(dropped, s)) {
         shared.add(s.tag().what() + " (line " + s.tag().line() + ")");
         bytes += s.size();
