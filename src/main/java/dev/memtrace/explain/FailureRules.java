@@ -165,7 +165,7 @@ final class FailureRules {
       OptionalLong l = c.call instanceof Range r ? r.length() : OptionalLong.empty();
       boolean wraps = false;
       if (a.isPresent() && l.isPresent()) {
-        long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+        long lo = LinuxFlags.pageDown(a.getAsLong());
         long len = Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
         wraps = Long.compareUnsigned(lo + len, lo) < 0;
       }
@@ -260,7 +260,7 @@ final class FailureRules {
           Basis.PATTERN,
           "returned -1 ENOMEM");
     }
-    long lo = a.getAsLong() & ~(Glibc.PAGE - 1);
+    long lo = LinuxFlags.pageDown(a.getAsLong());
     long hi = lo + Glibc.alignUp(l.getAsLong() + (a.getAsLong() - lo), Glibc.PAGE);
     long hole = -1;
     List<Region> none = new ArrayList<>();
