@@ -52,9 +52,7 @@ public final class Classifier {
         || path.startsWith("/dev/shm/")) {
       return RegionClass.SHARED_MEMORY;
     }
-    if ((path.startsWith("anon_inode:") || path.startsWith("socket:") || path.startsWith("/[aio]"))
-        && r.perms() != null
-        && r.perms().endsWith("s")) {
+    if (KernelBufferRules.sharedKernelMemory(r)) {
       // the kernel's own pages shared with the process (perf, packet, io_uring and aio rings),
       // no file's: not a shared file mapping
       return RegionClass.SHARED_MEMORY;

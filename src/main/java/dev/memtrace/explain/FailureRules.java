@@ -114,12 +114,7 @@ final class FailureRules {
   /** The shared kernel-object region an msync starts in (model's view), or null. */
   private static Region kernelMemoryAt(Ctx c) {
     Region r = MappingRules.modelRegion(c);
-    return r != null
-            && r.perms() != null
-            && r.perms().endsWith("s")
-            && KernelBufferRules.kernelMemory(r.path())
-        ? r
-        : null;
+    return KernelBufferRules.sharedKernelMemory(r) ? r : null;
   }
 
   /** A madvise's advice as the int the kernel reads, or -1 when the trace does not show it. */

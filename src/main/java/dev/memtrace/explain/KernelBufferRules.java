@@ -9,6 +9,7 @@ import dev.memtrace.decode.Mmap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AioRing;
 import dev.memtrace.model.OpenFile;
+import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -235,6 +236,11 @@ final class KernelBufferRules {
         && (path.startsWith("anon_inode:")
             || path.startsWith("socket:")
             || path.equals(AioRing.NAME));
+  }
+
+  /** A region holding the kernel's own pages, shared with the process ({@link #kernelMemory}). */
+  static boolean sharedKernelMemory(Region r) {
+    return r != null && r.perms() != null && r.perms().endsWith("s") && kernelMemory(r.path());
   }
 
   /** An object with no file behind it that an fd names: an anon_inode or a socket, not io_uring. */
