@@ -31,11 +31,11 @@ final class FileRules {
         Rule.on("locale-archive", "mmap")
             // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
             .when(ok(), file(), noFlag("MAP_SHARED"), pathContains("locale-archive"))
-            .frames("_nl_load_locale_from_archive", "setlocale")
+            .frames("_nl_load_locale_from_archive", "setlocale", "newlocale")
             .says(
                 c ->
                     Said.of(
-                            "setlocale maps the locale archive ("
+                            "setlocale or newlocale maps the locale archive ("
                                 + c.length()
                                 + " bytes at offset "
                                 + c.offset()
@@ -46,11 +46,16 @@ final class FileRules {
                         .tag(RegionClass.FILE_PRIVATE, "locale archive", c.filePath())),
         Rule.on("locale-file", "mmap")
             .when(ok(), file(), noFlag("MAP_SHARED"), FileRules::localeCategoryFile)
-            .frames("_nl_load_locale", "setlocale", "_nl_find_locale")
+            .frames("_nl_load_locale", "setlocale", "newlocale", "_nl_find_locale")
+            .effect(
+                (c, before) -> {
+                  c.sp.localeFileEvent = c.sp.memoryEvents;
+                  c.sp.localeFileLine = c.line();
+                })
             .says(
                 c ->
                     Said.of(
-                            "setlocale loads the "
+                            "setlocale or newlocale loads the "
                                 + category(c.filePath())
                                 + " locale data: "
                                 + "_nl_load_locale maps the whole file ("
@@ -69,10 +74,16 @@ final class FileRules {
             .says(
                 c ->
                     Said.of(
-                            "glibc's iconv machinery maps the gconv module cache ("
+                            "glibc maps the gconv module cache ("
                                 + c.length()
-                                + " bytes) shared and read-only to find character-set converters "
-                                + "(set up by setlocale); it stays until exit",
+                                + " bytes) shared and read-only the first time the process looks"
+                                + " up a character set (__gconv_load_conf, once per process):"
+                                + " setlocale or newlocale checking the codeset named in a locale"
+                                + " name such as C.UTF-8 (__gconv_compare_alias), iconv_open,"
+                                + " or the first multibyte conversion (mbrtowc and kin,"
+                                + " __wcsmbs_load_conv)"
+                                + afterLocaleFile(c)
+                                + "; it stays until exit",
                             Basis.PATTERN,
                             "file " + c.fileName())
                         .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.filePath())),
@@ -229,6 +240,21 @@ final class FileRules {
    * A locale's category file, LC_CTYPE or LC_MESSAGES/SYS_LC_MESSAGES under a locale directory: not
    * locale.alias, which locale(1) reads through stdio, nor a message catalog (.mo) gettext maps.
    */
+  /**
+   * Where the gconv cache follows a locale file with no memory call between, the clause that says
+   * so: _nl_find_locale compares the codeset of the name it was given with the loaded file's
+   * (__gconv_compare_alias, which reads the gconv configuration first) before the next category is
+   * loaded; else nothing.
+   */
+  private static String afterLocaleFile(Ctx c) {
+    if (c.sp.localeFileLine == 0 || c.sp.localeFileEvent != c.sp.memoryEvents) {
+      return "";
+    }
+    return ": here it comes right after the locale file mapped at line "
+        + c.sp.localeFileLine
+        + ", which fits setlocale's or newlocale's check (_nl_find_locale)";
+  }
+
   private static boolean localeCategoryFile(Ctx c) {
     String p = c.filePath();
     if (p == null || !p.contains("/locale/")) {

@@ -277,6 +277,11 @@ final class Space {
 
   int memoryEvents;
 
+  /** {@link #memoryEvents} once the latest locale file was mapped, and that call's line. */
+  int localeFileEvent;
+
+  int localeFileLine;
+
   /** System V shm segment sizes by id, from shmget. */
   final Map<Long, Long> shmSizes = new HashMap<>();
 
