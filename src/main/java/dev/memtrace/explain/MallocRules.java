@@ -602,9 +602,10 @@ final class MallocRules {
     boolean classic = inc == tc.value();
     String why =
         classic
-            ? "The first malloc (usually tcache_init's "
+            ? "The first malloc (usually tcache_init's, of its 640-byte"
+                + " tcache_perthread_struct: a "
                 + 0x290
-                + "-byte tcache struct, but any "
+                + "-byte chunk; any "
                 + "first chunk up to "
                 + maxNb
                 + " bytes gives the same) needs a chunk plus "

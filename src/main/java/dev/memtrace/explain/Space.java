@@ -309,8 +309,9 @@ final class Space {
   /**
    * The process runs the 32-bit x86 ABI: the trace named a call by its i386 name (mmap2,
    * set_thread_area), which strace does only for a 32-bit process. glibc's malloc arithmetic this
-   * stage knows is x86-64's (SIZE_SZ 8, MINSIZE 32, HEAP_MAX_SIZE 64 MiB, a 656-byte tcache);
-   * i386's differs (SIZE_SZ 4, MINSIZE 16, HEAP_MAX_SIZE 1 MiB), so those rules do not apply.
+   * stage knows is x86-64's (SIZE_SZ 8, MINSIZE 32, HEAP_MAX_SIZE 64 MiB, a 640-byte tcache struct
+   * in a 656-byte chunk); i386's differs (SIZE_SZ 4, MINSIZE 16, HEAP_MAX_SIZE 1 MiB), so those
+   * rules do not apply.
    */
   boolean bits32;
 
