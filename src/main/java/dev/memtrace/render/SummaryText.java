@@ -86,7 +86,9 @@ public final class SummaryText {
             Texts.terminalName(r.program()),
             Human.bytes(r.end().total()),
             r.end().regions(),
-            r.fromModel() ? " (the model's view)" : " (regions the trace made)",
+            r.fromModel()
+                ? " (regions the trace or its snapshots show)"
+                : " (regions the trace made)",
             Human.bytes(r.peak().total()),
             set.cite(r.peakLine(), -1),
             " (regions the trace made"
