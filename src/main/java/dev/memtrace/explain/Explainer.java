@@ -293,7 +293,9 @@ public final class Explainer {
       return in; // most events: nothing added, the same event leaves without copying its lists
     }
     List<Explanation> why = new ArrayList<>(in.why());
-    why.addAll(p.why);
+    for (int i = 0, n = p.why.size(); i < n; i++) {
+      why.add(saysPattern(p.why.get(i)));
+    }
     BufferRef buf = p.buffer != null ? p.buffer : in.buffer();
     return new AnnotatedEvent(
         in.event(),
@@ -507,6 +509,21 @@ public final class Explainer {
       text = text + " (inferred from the pattern)";
     }
     return new Explanation(rule.id(), text, basis, evidence);
+  }
+
+  /**
+   * A reason inferred from the pattern says so at its end, as every reason the rule table gives
+   * does ({@link #toExplanation}): one told later, a retelling or a signal's, whose text was
+   * written without it, gets it here, so no PATTERN sentence reads as certain. A text that already
+   * says how it was inferred ("(inferred: ...") is left as it is.
+   */
+  private static Explanation saysPattern(Explanation e) {
+    if (e.basis() != Basis.PATTERN || e.text().contains("(inferred")) {
+      return e;
+    }
+    String text = e.text().endsWith(".") ? e.text().substring(0, e.text().length() - 1) : e.text();
+    return new Explanation(
+        e.rule(), text + " (inferred from the pattern)", e.basis(), e.evidence());
   }
 
   static String frameText(StackFrame f) {

@@ -247,6 +247,29 @@ class TruthTest {
   }
 
   @Test
+  void everyReasonInferredFromThePatternSaysSo() throws IOException {
+    // retellings (HotSpot's CDS archive and class space reserved together) and signals (the JVM's
+    // CPU-feature probe) were written apart from the rule table, which adds the words: both read
+    // as certain
+    for (String log : List.of(JAVA, JAVA_K, NODE, DD, PYTHON)) {
+      for (AnnotatedEvent e : explain(log).events()) {
+        for (Explanation x : e.why()) {
+          if (x.basis() == Explanation.Basis.PATTERN) {
+            assertThat(x.text()).as(log + " " + x.rule()).contains("(inferred");
+          }
+        }
+      }
+    }
+    AnnotatedEvent segv =
+        explain(JAVA).events().stream()
+            .filter(e -> e.event() instanceof SignalEvent s && "SIGSEGV".equals(s.signal()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(segv.why().get(0).text())
+        .endsWith("SEGV_MAPERR: no mapping at all at the address (inferred from the pattern)");
+  }
+
+  @Test
   void v8sReservationsAreNotMallocArenas() throws IOException {
     Run.Out out = explain(NODE);
     List<AnnotatedEvent> rwx = calls(out, "mprotect", "PROT_READ|PROT_WRITE|PROT_EXEC");
