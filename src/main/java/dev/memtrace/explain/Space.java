@@ -482,6 +482,9 @@ final class Space {
     this.bpfMaps.putAll(from.bpfMaps);
     this.chunksSeenInStack.addAll(from.chunksSeenInStack);
     this.wipeOnFork.addAll(from.wipeOnFork);
+    // the child's [heap], [stack] and executable are the parent's, told where the parent met them
+    this.specialsSeen = from.specialsSeen;
+    this.specialsNoted.addAll(from.specialsNoted);
     this.forked = true;
   }
 
