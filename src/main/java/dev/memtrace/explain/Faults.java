@@ -206,7 +206,42 @@ final class Faults {
                 + "gap to the next mapping — a stack overflow)");
       }
     }
+    if (aboveStart == Long.MAX_VALUE
+        && belowEnd != Long.MIN_VALUE
+        && stackAreaUnseen(a, sp, view)) {
+      ev.add("no region the trace shows lies above " + hex(a));
+      b.append(
+          "; no mapping the trace shows lies above it, and in the default (top-down) layout only"
+              + " the main thread's stack sits above the mmap area: the kernel maps [stack] at"
+              + " execve, which no syscall shows (a maps snapshot places it), so this likely is"
+              + " the main stack overflowing, its growth stopped by RLIMIT_STACK"
+              + (sp.rlimitStack > 0 ? " (" + sp.rlimitStack + " bytes)" : "")
+              + " or by the guard gap to the next mapping (a stack overflow)");
+    }
     return b.toString();
+  }
+
+  /**
+   * Whether an address above every region the model knows may lie where the main stack grows: a
+   * 64-bit process in the default top-down layout (not legacy: a personality or an unlimited
+   * RLIMIT_STACK, mmap_is_legacy, puts the mmap area at the bottom), below the end of user space,
+   * and no [stack] known (a snapshot would place it; with one, the distance to it is told).
+   */
+  private static boolean stackAreaUnseen(long a, Space sp, AddressSpaceView view) {
+    if (sp == null || sp.jvm || sp.bits32 || sp.legacyLayoutLine != 0 || sp.rlimitStack == -1) {
+      return false;
+    }
+    if (a <= 0 || a >= 1L << 47) {
+      return false;
+    }
+    if (view != null) {
+      for (Region r : view.regions()) {
+        if ("[stack]".equals(r.path())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String describe(Region r, TagMap.Span s) {
