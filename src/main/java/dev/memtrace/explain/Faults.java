@@ -35,6 +35,12 @@ final class Faults {
               "SI_KERNEL: sent by the kernel (e.g. a general protection fault on a "
                   + "non-canonical address)");
 
+  /**
+   * How far past the break a fault is still told as past the heap's end: an overrun of the last
+   * chunk or a pointer just beyond it, not the mmap area terabytes above.
+   */
+  static final long HEAP_NEAR = 1L << 20;
+
   /** Below this nothing can be mapped (vm.mmap_min_addr on the reference box). */
   static final long MMAP_MIN_ADDR = 65536;
 
@@ -159,6 +165,28 @@ final class Faults {
               : "was marked MADV_DONTFORK")
           + ", so fork did not copy it into the child (dup_mmap skips VM_DONTCOPY areas)";
     }
+    Space.Unmapped u = sp == null ? null : sp.unmappedAt(a);
+    if (u != null) {
+      ev.add(
+          hex(a)
+              + " lies in "
+              + hex(u.start())
+              + "-"
+              + hex(u.end())
+              + ", unmapped at line "
+              + u.line());
+      boolean chunk = u.cls() == RegionClass.MALLOC_MMAP;
+      return "in unmapped space, "
+          + (a - u.start())
+          + " bytes into where "
+          + (u.what() == null
+              ? "a mapping lay"
+              : MallocRules.the(u.what()) + " made at line " + u.made() + " lay")
+          + " until the munmap at line "
+          + u.line()
+          + " gave it back: an access to memory already unmapped"
+          + (chunk ? " (that munmap fits free() of the chunk, so this fits a use after free)" : "");
+    }
     Region below = view == null ? null : view.regionAtOrBelow(a);
     TagMap.Span sb = sp == null ? null : sp.tags.below(a);
     long belowEnd =
@@ -180,7 +208,7 @@ final class Faults {
           .append(") beyond the end of ")
           .append(name);
       ev.add(hex(a) + " - end " + hex(belowEnd) + " = " + (a - belowEnd));
-      if (name.contains("[heap]")) {
+      if (name.contains("[heap]") && a - belowEnd <= HEAP_NEAR) {
         b.append(" (past the program break: the heap ends there)");
       }
     }

@@ -4,6 +4,7 @@ import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
 import dev.memtrace.trace.RawText;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -151,6 +152,61 @@ final class Space {
   }
 
   Freed lastFree;
+
+  /**
+   * A range a munmap gave back: what the model had told of it (a tag's class and words, and the
+   * line that made it; null words when it knew nothing), and the munmap's line. A fault there later
+   * is an access to memory already unmapped.
+   */
+  record Unmapped(
+      long start,
+      long end,
+      dev.memtrace.timeline.RegionClass cls,
+      String what,
+      int made,
+      int line) {}
+
+  /** The latest {@link #UNMAPPED_KEPT} munmaps, newest first. */
+  final ArrayDeque<Unmapped> unmapped = new ArrayDeque<>();
+
+  static final int UNMAPPED_KEPT = 16;
+
+  /**
+   * A munmap gave [start, end) back: each part the model had a tag for is kept with it, the rest as
+   * a range it knew nothing of; the oldest fall out beyond {@link #UNMAPPED_KEPT} ranges.
+   */
+  void unmapped(long start, long end, List<TagMap.Span> tagged, int line) {
+    long at = start;
+    for (TagMap.Span s : tagged) {
+      long from = Math.max(s.start(), start);
+      if (from > at) {
+        keep(new Unmapped(at, from, null, null, 0, line));
+      }
+      long to = Math.min(s.end(), end);
+      keep(new Unmapped(from, to, s.tag().cls(), s.tag().what(), s.tag().line(), line));
+      at = to;
+    }
+    if (at < end) {
+      keep(new Unmapped(at, end, null, null, 0, line));
+    }
+  }
+
+  private void keep(Unmapped u) {
+    if (unmapped.size() == UNMAPPED_KEPT) {
+      unmapped.removeLast();
+    }
+    unmapped.addFirst(u);
+  }
+
+  /** The latest munmap that gave back the page of a, or null. */
+  Unmapped unmappedAt(long a) {
+    for (Unmapped u : unmapped) {
+      if (a >= u.start() && a < u.end()) {
+        return u;
+      }
+    }
+    return null;
+  }
 
   /** glibc's mmap threshold as the frees in the trace moved it, or as the environment set it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;

@@ -139,6 +139,7 @@ final class State {
         if (last != null && last.end() > end) {
           last.tag().cut(true);
         }
+        sp.unmapped(a, end, sp.tags.overlapping(a, end), c.line());
         List<TagMap.Span> reused = reusedMeanwhile(c, a, end);
         sp.tags.remove(a, end);
         for (TagMap.Span r : reused) {
