@@ -33,6 +33,7 @@ final class Rules {
     all.addAll(JvmRules.rules());
     all.addAll(GoRules.rules());
     all.addAll(ThreadRules.rules());
+    all.addAll(FatalRules.rules());
     all.addAll(MappingRules.runtimeRules());
     all.addAll(MallocRules.rules());
     all.addAll(KernelBufferRules.rules());

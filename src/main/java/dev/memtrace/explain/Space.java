@@ -154,6 +154,14 @@ final class Space {
   Freed lastFree;
 
   /**
+   * The latest writev to fd 2 that succeeded: its task, line, byte count, iovec array as strace
+   * printed it, and {@link #memoryEvents} then ({@link FatalRules}).
+   */
+  record StderrWrite(Integer pid, int line, long bytes, String iov, int memoryEvents) {}
+
+  StderrWrite stderrWrite;
+
+  /**
    * A range a munmap gave back: what the model had told of it (a tag's class and words, and the
    * line that made it; null words when it knew nothing), and the munmap's line. A fault there later
    * is an access to memory already unmapped.

@@ -287,6 +287,12 @@ final class State {
   static void applyOther(Ctx c, Explainer ex) {
     Space sp = c.sp;
     switch (c.name()) {
+      case "writev" -> {
+        if (c.ok() && c.known() && c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
+          sp.stderrWrite =
+              new Space.StderrWrite(c.ev.pid(), c.line(), c.result(), c.text(1), sp.memoryEvents);
+        }
+      }
       case "shmget" -> {
         OptionalLong size = ((Shmget) c.call).segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
