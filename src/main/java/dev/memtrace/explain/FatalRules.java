@@ -10,9 +10,10 @@ import java.util.Objects;
 
 /**
  * glibc's fatal-error path: __libc_message (sysdeps/posix/libc_fatal.c) writes its message to
- * stderr with one writev and, when it is to abort, maps ALIGN_UP(total + 1, page) bytes anonymous
- * and copies the message there for __abort_msg, so that a core dump holds it; abort() follows.
- * malloc_printerr, __fortify_fail and __libc_fatal all end there.
+ * stderr with one writev, __assert_fail_base (assert/assert.c) with one write, and, to abort, each
+ * maps ALIGN_UP(total + 1, page) bytes anonymous and copies the message there for __abort_msg, so
+ * that a core dump holds it; abort() follows. malloc_printerr, __fortify_fail and __libc_fatal end
+ * in __libc_message.
  */
 final class FatalRules {
   private FatalRules() {}
@@ -50,14 +51,53 @@ final class FatalRules {
 
   /**
    * The mapping is the size __libc_message maps for the message the same task wrote to stderr just
-   * before, no memory call between.
+   * before, no memory call between, and the message is one of glibc's fatal ones ({@link #cause}):
+   * a program's own warning followed by a small mapping of its own fits the sizes as well.
    */
   private static boolean fits(Ctx c) {
     Space.StderrWrite w = c.sp.stderrWrite;
     return w != null
         && Objects.equals(w.pid(), c.ev.pid())
         && w.memoryEvents() == c.sp.memoryEvents
-        && c.length() == Glibc.alignUp(w.bytes() + 1, Glibc.PAGE);
+        && c.length() == Glibc.alignUp(w.bytes() + 1, Glibc.PAGE)
+        && cause(w.data()) != null;
+  }
+
+  /**
+   * Whose fatal message strace printed (a write's string or a writev's iovec array), as the end of
+   * a sentence; null for one glibc's fatal paths do not write.
+   */
+  private static String cause(String data) {
+    if (data == null) {
+      return null;
+    }
+    String first = data.startsWith("\"") ? data : firstIovBase(data);
+    if (first != null && MALLOC_MESSAGES.stream().anyMatch(first::startsWith)) {
+      return "The message, "
+          + first
+          + ", is malloc_printerr's: glibc's malloc found its chunk bookkeeping inconsistent and"
+          + " stops the process, which a double free, a write past a chunk's end or a use after"
+          + " free in the program causes";
+    }
+    if (data.contains("\"buffer overflow detected\"")) {
+      return "The message is __fortify_fail's (\"buffer overflow detected\"): a check"
+          + " _FORTIFY_SOURCE compiled into the program found a copy about to overrun a buffer"
+          + " whose size the compiler knew";
+    }
+    if (data.contains("\"stack smashing detected\"")) {
+      return "The message is __stack_chk_fail's (\"stack smashing detected\"): the canary"
+          + " -fstack-protector puts in a stack frame was overwritten before the function"
+          + " returned";
+    }
+    if (data.contains("Assertion `")) {
+      return "The message is assert()'s (__assert_fail): a condition the program asserted was"
+          + " false";
+    }
+    if (first != null
+        && (first.startsWith("\"Fatal glibc error") || first.startsWith("\"Fatal error: "))) {
+      return "The message is __libc_fatal's: glibc found a state it cannot go on from";
+    }
+    return null;
   }
 
   /** The first iov_base of a writev's iovec array as strace prints it, or null. */
@@ -72,40 +112,22 @@ final class FatalRules {
 
   private static Said message(Ctx c) {
     Space.StderrWrite w = c.sp.stderrWrite;
-    String first = firstIovBase(w.iov());
-    boolean malloc = first != null && MALLOC_MESSAGES.stream().anyMatch(first::startsWith);
-    String iov = w.iov() == null ? "" : w.iov();
-    String check =
-        iov.contains("\"buffer overflow detected\"")
-            ? "__fortify_fail's (\"buffer overflow detected\"): a check _FORTIFY_SOURCE compiled"
-                + " into the program found a copy about to overrun a buffer whose size the"
-                + " compiler knew"
-            : iov.contains("\"stack smashing detected\"")
-                ? "__stack_chk_fail's (\"stack smashing detected\"): the canary"
-                    + " -fstack-protector puts in a stack frame was overwritten before the"
-                    + " function returned"
-                : null;
     return Said.of(
-            "fits glibc's fatal-error path: __libc_message wrote its message to stderr at line "
+            "fits glibc's fatal-error path: __libc_message (or, for a failed assert,"
+                + " __assert_fail_base) wrote its message to stderr at line "
                 + w.line()
                 + " ("
                 + w.bytes()
-                + " bytes, one writev) and, as it aborts, copies it into a mapping of its own,"
+                + " bytes) and, as it aborts, copies it into a mapping of its own,"
                 + " ALIGN_UP("
                 + w.bytes()
                 + " + 1, 4096) = "
                 + c.length()
                 + " bytes, which __abort_msg points to so that a core dump holds the message;"
-                + " abort() follows"
-                + (malloc
-                    ? ". The message, "
-                        + first
-                        + ", is malloc_printerr's: glibc's malloc found its chunk bookkeeping"
-                        + " inconsistent and stops the process, which a double free, a write past"
-                        + " a chunk's end or a use after free in the program causes"
-                    : check != null ? ". The message is " + check : ""),
+                + " abort() follows. "
+                + cause(w.data()),
             Basis.PATTERN,
-            "writev(2, ...) = " + w.bytes() + " at line " + w.line(),
+            "a write to fd 2 of " + w.bytes() + " bytes at line " + w.line(),
             "ALIGN_UP(" + w.bytes() + " + 1, 4096) = " + c.length())
         .tag(RegionClass.ANON, "glibc's copy of its fatal message (__abort_msg)");
   }

@@ -154,10 +154,10 @@ final class Space {
   Freed lastFree;
 
   /**
-   * The latest writev to fd 2 that succeeded: its task, line, byte count, iovec array as strace
-   * printed it, and {@link #memoryEvents} then ({@link FatalRules}).
+   * The latest write or writev to fd 2 that succeeded: its task, line, byte count, data (a string
+   * or an iovec array) as strace printed it, and {@link #memoryEvents} then ({@link FatalRules}).
    */
-  record StderrWrite(Integer pid, int line, long bytes, String iov, int memoryEvents) {}
+  record StderrWrite(Integer pid, int line, long bytes, String data, int memoryEvents) {}
 
   StderrWrite stderrWrite;
 

@@ -342,6 +342,10 @@ final class State {
       case "write" -> {
         if (c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
           sp.jvmOptions.stderr(c.text(1));
+          if (c.ok() && c.known()) {
+            sp.stderrWrite =
+                new Space.StderrWrite(c.ev.pid(), c.line(), c.result(), c.text(1), sp.memoryEvents);
+          }
         }
       }
       case "getrandom" -> {

@@ -34,8 +34,8 @@ class FatalMessageTest {
     // the kernel for it itself"
     assertThat(out.why(5))
         .startsWith(
-            "fits glibc's fatal-error path: __libc_message wrote its message to stderr at line 4"
-                + " (41 bytes, one writev)")
+            "fits glibc's fatal-error path: __libc_message (or, for a failed assert,"
+                + " __assert_fail_base) wrote its message to stderr at line 4 (41 bytes)")
         .contains("ALIGN_UP(41 + 1, 4096) = 4096 bytes, which __abort_msg points to")
         .contains("is malloc_printerr's")
         .doesNotContain("the program or a library asked");
@@ -57,6 +57,21 @@ class FatalMessageTest {
   }
 
   @Test
+  void aFailedAssertIsToldAsAssertsMessage() {
+    // ./as: assert(c > 5) with c = 1; __assert_fail_base writes through stdio, one write
+    Run.Out out =
+        Run.explain(
+            HEAP
+                + """
+                1416  20:15:46.823799 write(2</dev/null>, "as: as.c:3: main: Assertion `c >"..., 44) = 44 <0.000004>
+                1416  20:15:46.823818 mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fd6b39aa000 <0.000004>
+                """);
+    assertThat(out.why(5))
+        .contains("ALIGN_UP(44 + 1, 4096) = 4096")
+        .contains("assert()'s (__assert_fail): a condition the program asserted was false");
+  }
+
+  @Test
   void aMappingOfAnotherSizeOrAfterAnotherMemoryCallIsNotTheMessages() {
     String write =
         "1416  20:09:43.646848 writev(2</dev/null>, [{iov_base=\"warning: \", iov_len=9},"
@@ -68,6 +83,15 @@ class FatalMessageTest {
                 + "1416  20:09:43.647401 mmap(NULL, 8192, PROT_READ|PROT_WRITE,"
                 + " MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f188f82f000 <0.000010>\n");
     assertThat(other.why(5)).doesNotContain("__libc_message");
+    // the program's own warning, then a page of its own: the sizes fit, the message is no
+    // fatal one of glibc's
+    Run.Out warning =
+        Run.explain(
+            HEAP
+                + write
+                + "1416  20:09:43.647401 mmap(NULL, 4096, PROT_READ|PROT_WRITE,"
+                + " MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f188f82f000 <0.000010>\n");
+    assertThat(warning.why(5)).doesNotContain("__libc_message");
     Run.Out between =
         Run.explain(
             HEAP
