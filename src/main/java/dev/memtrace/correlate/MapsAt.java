@@ -62,6 +62,15 @@ public final class MapsAt {
       Who who = model.whoOf(anyPid ? pid : null);
       return who == null ? null : follower.classOf(who, r);
     }
+
+    /**
+     * Where an address no region of the line's process holds lay before a munmap gave it back, as
+     * the explanations up to this line know it, or null.
+     */
+    public String unmapped(long address) {
+      Who who = model.whoOf(anyPid ? pid : null);
+      return who == null ? null : follower.unmappedAt(who, address);
+    }
   }
 
   /** Receives the model after each asked-for line, in line order. */
@@ -85,6 +94,14 @@ public final class MapsAt {
      * What the events so far said a region of {@code who}'s address space was made for, or null.
      */
     ExplainedClass classOf(Who who, Region r);
+
+    /**
+     * Where an address no region of {@code who}'s address space holds lay before a munmap the
+     * events so far showed gave it back, as a sentence, or null.
+     */
+    default String unmappedAt(Who who, long address) {
+      return null;
+    }
 
     Follower NONE =
         new Follower() {

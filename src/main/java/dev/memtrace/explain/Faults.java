@@ -177,14 +177,8 @@ final class Faults {
               + u.line());
       boolean chunk = u.cls() == RegionClass.MALLOC_MMAP;
       return "in unmapped space, "
-          + (a - u.start())
-          + " bytes into where "
-          + (u.what() == null
-              ? "a mapping lay"
-              : MallocRules.the(u.what()) + " made at line " + u.made() + " lay")
-          + " until the munmap at line "
-          + u.line()
-          + " gave it back: an access to memory already unmapped"
+          + u.told(a)
+          + ": an access to memory already unmapped"
           + (chunk ? " (that munmap fits free() of the chunk, so this fits a use after free)" : "");
     }
     Region below = view == null ? null : view.regionAtOrBelow(a);

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -166,13 +167,20 @@ final class Space {
    * line that made it; null words when it knew nothing), and the munmap's line. A fault there later
    * is an access to memory already unmapped.
    */
-  record Unmapped(
-      long start,
-      long end,
-      dev.memtrace.timeline.RegionClass cls,
-      String what,
-      int made,
-      int line) {}
+  record Unmapped(long start, long end, RegionClass cls, String what, int made, int line) {
+
+    /** Where address a lay, for a sentence: "116 bytes into where the ... lay until ...". */
+    String told(long a) {
+      return (a - start)
+          + " bytes into where "
+          + (what == null
+              ? "a mapping lay"
+              : MallocRules.the(what) + " made at line " + made + " lay")
+          + " until the munmap at line "
+          + line
+          + " gave it back";
+    }
+  }
 
   /** The latest {@link #UNMAPPED_KEPT} munmaps, newest first. */
   final ArrayDeque<Unmapped> unmapped = new ArrayDeque<>();

@@ -39,4 +39,9 @@ final class ExplainFollower implements MapsAt.Follower {
   public ExplainedClass classOf(Who who, Region r) {
     return explain.classOf(who, r);
   }
+
+  @Override
+  public String unmappedAt(Who who, long address) {
+    return explain.unmappedAt(who, address);
+  }
 }

@@ -86,6 +86,10 @@ public final class WherePrinter implements MapsAt.Printer {
                 r ->
                     Long.compareUnsigned(r.start(), addr) <= 0
                         && Long.compareUnsigned(addr, r.end()) < 0);
+    String gone = held ? null : at.unmapped(addr);
+    if (gone != null) {
+      out.println("  it was " + gone);
+    }
     if (!held) {
       for (String im : space.unplacedImages()) {
         out.println(

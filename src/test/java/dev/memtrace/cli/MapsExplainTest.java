@@ -124,6 +124,32 @@ class MapsExplainTest {
     Files.delete(log);
   }
 
+  /** An address a munmap gave back: where says what lay there and which line unmapped it. */
+  @Test
+  void whereAtAnAddressAMunmapGaveBackSaysWhatLayThere() throws Exception {
+    // ./uaf: malloc(1 MiB) maps a chunk of its own, free() unmaps it, p[100] faults
+    Path log = Files.createTempFile("uaf", ".log");
+    Files.writeString(
+        log,
+        """
+        24440 brk(NULL)         = 0x559cdd1e5000
+        24440 brk(NULL)         = 0x559cdd1e5000
+        24440 brk(0x559cdd206000) = 0x559cdd206000
+        24440 mmap(NULL, 1052672, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3b948d8000
+        24440 munmap(0x7f3b948d8000, 1052672) = 0
+        """);
+    Cli r = Cli.run("where", "0x7f3b948d8074", log.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("0x7f3b948d8074 is in no region the trace shows")
+        .contains(
+            "  it was 116 bytes into where the 1052672-byte malloc chunk made at line 4 lay until"
+                + " the munmap at line 5 gave it back");
+    Cli before = Cli.run("where", "0x7f3b948d8074", "--at", "4", log.toString());
+    assertThat(before.out()).contains("is in 7f3b948d8000-").doesNotContain("it was ");
+    Files.delete(log);
+  }
+
   /**
    * A region the explanations classed (a thread stack, its guard page) is listed with that class
    * and the line whose explanation gave it, as the summary counts it; one whose protection changed
