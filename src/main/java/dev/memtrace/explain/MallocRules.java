@@ -167,7 +167,7 @@ final class MallocRules {
                   + heap,
               Basis.PATTERN,
               inc + " < " + MIN_MALLOC_GROWTH,
-              "the executable is " + c.sp.program());
+              "the executable is " + c.sp.runs());
     } else if (MallocEnv.setting(c.sp, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad") != null) {
       said =
           Said.of(

@@ -117,7 +117,7 @@ final class MappingRules {
    * ensure_undefined_alien (validate.c) asks for: one page at an address of the kernel's choosing.
    */
   static boolean sbclGuardPage(Ctx c) {
-    return c.sp.program().equals("sbcl")
+    return c.sp.runs().equals("sbcl")
         && c.length() == Glibc.PAGE
         && c.mapFlags().contains("MAP_NORESERVE")
         && !c.mapFlags().contains("MAP_FIXED");
@@ -168,7 +168,7 @@ final class MappingRules {
    * MAP_ANONYMOUS) itself (mono/utils/mono-mmap.c), in whole pages: malloc's shape.
    */
   static boolean mono(Space sp) {
-    String p = sp.program();
+    String p = sp.runs();
     return sp.monoLoaded || p.equals("mono") || p.startsWith("mono-sgen");
   }
 
@@ -195,7 +195,7 @@ final class MappingRules {
                 + "tell (with -k, the stack does), so its munmap is not counted as a free() that "
                 + "raises malloc's mmap threshold",
             Basis.PATTERN,
-            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.program())
+            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.runs())
         .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
   }
 
@@ -1085,7 +1085,7 @@ final class MappingRules {
   /** node (V8) runs in this address space. */
   static Predicate<Ctx> v8() {
     return c -> {
-      String p = c.sp.program();
+      String p = c.sp.runs();
       return p.equals("node")
           || p.startsWith("node")
           || p.equals("nodejs")
@@ -1545,7 +1545,7 @@ final class MappingRules {
 
   /** Who asks for each mapping where its last one ended, by what the process loaded. */
   private static String hintChainAllocator(Space sp) {
-    boolean luajit = sp.program().startsWith("luajit");
+    boolean luajit = sp.runs().startsWith("luajit");
     boolean boehm = false;
     for (TagMap.Span s : sp.tags.all()) {
       String o = s.tag().object();

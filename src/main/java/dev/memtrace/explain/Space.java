@@ -62,6 +62,12 @@ final class Space {
   boolean exeHidden;
 
   /**
+   * The interpreter execve mapped in place of {@link #exe}, a {@code #!} script, as the model read
+   * it; else null.
+   */
+  String interpreter;
+
+  /**
    * The trace showed the execve that made this space: its startup is in the trace (the first brk,
    * the thread pointer), not only its {@link #exe}, which run -p's attach tells too.
    */
@@ -445,6 +451,7 @@ final class Space {
     this.exe = from.exe;
     this.jvmOptions = new JvmOptions(from.jvmOptions);
     this.exeHidden = from.exeHidden;
+    this.interpreter = from.interpreter;
     this.execSeen = from.execSeen;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
@@ -581,7 +588,7 @@ final class Space {
    * (beam.debug.smp, beam.emu.smp, beam.asan.smp...), as erlexec names it.
    */
   boolean beam() {
-    String p = exe == null ? null : program();
+    String p = exe == null ? null : runs();
     return p != null && (p.equals("beam") || p.startsWith("beam.") && p.endsWith("smp"));
   }
 
@@ -598,5 +605,16 @@ final class Space {
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);
+  }
+
+  /**
+   * The short name of the program whose code runs: for a {@code #!} script, the interpreter its
+   * first line names, which execve mapped in its place (fs/binfmt_script.c; the script is only its
+   * input); else {@link #program}.
+   */
+  String runs() {
+    return interpreter == null
+        ? program()
+        : interpreter.substring(interpreter.lastIndexOf('/') + 1);
   }
 }
