@@ -27,6 +27,13 @@ import java.util.Set;
  */
 final class Ctx {
   final SyscallEvent ev;
+
+  /** The calling thread's pid in the trace, or 0 when the trace names none. */
+  int tid() {
+    Integer pid = ev.pid();
+    return pid == null ? 0 : pid;
+  }
+
   final Space sp;
   final Explainer ex;
 

@@ -1033,7 +1033,7 @@ final class MallocRules {
     if (f == null) {
       return;
     }
-    c.sp.lastFree = null;
+    c.sp.lastFree.remove(c.tid());
     c.sp.mmapThreshold = f.thresholdBefore; // what that munmap raised it to, free() never set
     String retry =
         " maps "
@@ -1081,12 +1081,13 @@ final class MallocRules {
   }
 
   /**
-   * The free the trim of {@code t} shows to be an aligned allocation's first try: the latest free()
-   * unmapped a whole mapping, the next mmap made {@code t}, and {@code t} is that size plus a power
-   * of two (or a power of two less a page), the slack an aligned piece needs; else null.
+   * The free the trim of {@code t} shows to be an aligned allocation's first try: the thread's
+   * latest free() unmapped a whole mapping, its next mmap made {@code t}, and {@code t} is that
+   * size plus a power of two (or a power of two less a page), the slack an aligned piece needs;
+   * else null.
    */
   private static Space.Freed alignedRetry(Ctx c, Tag t, long size) {
-    Space.Freed f = c.sp.lastFree;
+    Space.Freed f = c.sp.lastFree.get(c.tid());
     if (f == null || f.nextMmap != t.line() || size <= f.size) {
       return null;
     }

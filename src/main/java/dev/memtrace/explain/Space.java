@@ -156,7 +156,12 @@ final class Space {
     }
   }
 
-  Freed lastFree;
+  /**
+   * Each thread's latest {@link Freed}, by its pid in the trace (0 when the trace names none): an
+   * aligned allocation's first try, its unmap and its retry come from one thread, and the threads
+   * of a process (the Erlang runtime's schedulers) interleave theirs.
+   */
+  final Map<Integer, Freed> lastFree = new HashMap<>();
 
   /** glibc's mmap threshold as the frees in the trace moved it, or as the environment set it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
