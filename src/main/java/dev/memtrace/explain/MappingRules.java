@@ -69,7 +69,12 @@ final class MappingRules {
     String head =
         "reserves "
             + c.length()
-            + " bytes of address space PROT_NONE"
+            // the kernel maps whole pages (do_mmap: len = PAGE_ALIGN(len))
+            + " bytes"
+            + (c.length() % Glibc.PAGE == 0
+                ? ""
+                : " (" + Glibc.alignUp(c.length(), Glibc.PAGE) + ": the kernel maps whole pages)")
+            + " of address space PROT_NONE"
             + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "");
     String uses =
         "it fits memory whose parts are made usable later (mprotect, mmap(MAP_FIXED), mremap with"
