@@ -204,6 +204,9 @@ final class MappingRules {
         .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
   }
 
+  /** ERTS_LITERAL_VIRTUAL_AREA_SIZE (erts/emulator/sys/common/erl_mmap.h): 1 GiB. */
+  static final long ERTS_LITERAL_AREA = 1L << 30;
+
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
   static final long WASM_FULL_GUARD = 10L << 30;
 
@@ -408,6 +411,34 @@ final class MappingRules {
                       .tag(RegionClass.ANON, s.tag().what())
                       .within(s.tag());
                 }),
+        Rule.on("erts-literal-area", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                addrNull(),
+                lengthIs(ERTS_LITERAL_AREA),
+                c -> c.sp.beam())
+            .frames("erts_mmap_init")
+            .says(
+                c ->
+                    Said.of(
+                            "reserves 1073741824 bytes of address space PROT_NONE|MAP_NORESERVE:"
+                                + " nothing is committed or charged to overcommit. It fits the"
+                                + " Erlang runtime's literal area, where the constants of loaded"
+                                + " modules live: erts_mmap_init (erts/emulator/sys/common/"
+                                + "erl_mmap.c) reserves ERTS_LITERAL_VIRTUAL_AREA_SIZE, 1 GiB, as"
+                                + " a super carrier with os_mmap_virtual; os_reserve_physical then"
+                                + " maps each part it hands out read-write with MAP_FIXED, and"
+                                + " os_unreserve_physical gives a part back PROT_NONE with"
+                                + " MAP_NORESERVE|MAP_FIXED",
+                            Basis.PATTERN,
+                            "1 GiB PROT_NONE|MAP_NORESERVE at NULL in " + c.sp.runs())
+                        .tag(
+                            RegionClass.RESERVED,
+                            "1073741824-byte reservation (erts literal area)")),
         Rule.on("malloc-or-mono", "mmap")
             .when(
                 ok(),

@@ -119,4 +119,23 @@ class ErlangMallocTest {
         .contains("or the Erlang runtime's erts_munmap unmapping one of its carriers")
         .doesNotContain("free() gives");
   }
+
+  /**
+   * beam.smp's first large reservation (same run, trimmed): 1 GiB PROT_NONE|MAP_NORESERVE, then
+   * read-write MAP_FIXED parts of it, is erts' literal area (ERTS_LITERAL_VIRTUAL_AREA_SIZE), not
+   * "runtimes (a JVM's heap, V8's cage and code range)".
+   */
+  @Test
+  void theBeamsGibReservationFitsItsLiteralArea() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/beam_literal_area.log").toURI()));
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("erts-literal-area");
+    assertThat(out.why(3))
+        .contains("It fits the Erlang runtime's literal area")
+        .doesNotContain("a JVM's heap");
+    assertThat(out.why(4))
+        .contains(
+            "at offset 0x0 of the 1073741824-byte reservation (erts literal area) made at"
+                + " line 3");
+  }
 }
