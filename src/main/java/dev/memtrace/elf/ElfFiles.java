@@ -205,6 +205,15 @@ public final class ElfFiles {
     return answer(PROGRAM, path, dir);
   }
 
+  /**
+   * Whether {@link #openProgram} answered path with the interpreter the first line of a {@code #!}
+   * script names, read from the files; false when it was not asked, or the answer came from a
+   * recording, which does not keep that.
+   */
+  public synchronized boolean script(String path, String dir) {
+    return scripts.contains(key(PROGRAM, path, dir));
+  }
+
   private Opened answer(String kind, String path, String dir) {
     String key = key(kind, path, dir);
     Opened o = cache.get(key);

@@ -256,7 +256,7 @@ final class Buffers {
       // and writes through that one buffer; another program (file's readelf) preads its headers
       // into buffers of their own on the fd it read a block from
       boolean usedFd =
-          fd.isPresent() && sp.ioFds.contains(fd.getAsLong()) && COREUTILS.contains(sp.program());
+          fd.isPresent() && sp.ioFds.contains(fd.getAsLong()) && COREUTILS.contains(sp.runs());
       String fdText = fd.isPresent() ? String.valueOf(fd.getAsLong()) : c.text(0);
       boolean passOn = c.name().startsWith("write") && count == sp.ioLastRead;
       boolean read = c.name().startsWith("read") || c.name().startsWith("pread");
@@ -381,7 +381,7 @@ final class Buffers {
     if (!isAligned && !isPlain) {
       return false;
     }
-    String prog = sp.program();
+    String prog = sp.runs();
     boolean coreutils = COREUTILS.contains(prog);
     String verb = c.name().startsWith("write") || c.name().startsWith("pwrite") ? "write" : "read";
     // a read of whole blocks after a block read on the same fd fits fread reading part way into a

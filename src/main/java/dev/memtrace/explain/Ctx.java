@@ -27,6 +27,7 @@ import java.util.Set;
  */
 final class Ctx {
   final SyscallEvent ev;
+
   final Space sp;
   final Explainer ex;
 
@@ -59,6 +60,12 @@ final class Ctx {
 
   String name() {
     return ev.name();
+  }
+
+  /** The calling thread's pid in the trace, or 0 when the trace names none. */
+  int tid() {
+    Integer pid = ev.pid();
+    return pid == null ? 0 : pid;
   }
 
   /** The call's line as sentences cite it: its reference ({@link dev.memtrace.trace.SetLines}). */

@@ -708,6 +708,7 @@ public final class Explainer {
   private void program(Space sp, Integer pid) {
     AddressSpaceView v = view(pid);
     sp.exe = v == null ? null : v.exe();
+    sp.interpreter = v == null ? null : v.interpreter();
     sp.exeHidden = Execve.ownExe(sp.exe, pid == null ? 0 : pid);
   }
 

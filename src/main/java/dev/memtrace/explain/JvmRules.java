@@ -714,6 +714,6 @@ final class JvmRules {
 
   /** HotSpot runs in this space: libjvm.so was loaded, the program is java, or -k shows it. */
   static Predicate<Ctx> jvm() {
-    return c -> c.sp.jvm || c.sp.program().equals("java") || c.stackIn("/libjvm.so");
+    return c -> c.sp.jvm || c.sp.runs().equals("java") || c.stackIn("/libjvm.so");
   }
 }

@@ -67,7 +67,7 @@ final class KernelCopies {
                 + " itself: no user-space buffer, the data never passes through the program's memory ("
                 + man
                 + ")");
-    if (name.equals("copy_file_range") && c.sp.program().equals("cat")) {
+    if (name.equals("copy_file_range") && c.sp.runs().equals("cat")) {
       b.append(
           ". It fits coreutils' cat (9.1 and later; copy_cat in src/cat.c), which copies this"
               + " way when its input and its output are both regular files and no option formats"

@@ -645,8 +645,14 @@ final class LoaderRules {
                 + "process the address alone does not tell which)"
             : pie || a < FIXED_PROGRAM_BELOW
                 ? "the executable ("
-                    + RawText.name(c.sp.program())
-                    + ", mapped by the kernel at execve)"
+                    + (c.sp.interpreter != null
+                        // a #! script: load_script (fs/binfmt_script.c) has the kernel map the
+                        // interpreter its first line names, which then reads the script
+                        ? RawText.name(c.sp.interpreter)
+                            + ", the interpreter the #! line of "
+                            + RawText.name(c.sp.program())
+                            + " names, which the kernel mapped at execve in the script's place)"
+                        : RawText.name(c.sp.program()) + ", mapped by the kernel at execve)")
                 : a >= EXECUTABLE_BELOW
                     ? ldso
                     : near != null

@@ -167,7 +167,7 @@ final class MallocRules {
                   + heap,
               Basis.PATTERN,
               inc + " < " + MIN_MALLOC_GROWTH,
-              "the executable is " + c.sp.program());
+              "the executable is " + c.sp.runs());
     } else if (MallocEnv.setting(c.sp, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad") != null) {
       said =
           Said.of(
@@ -838,8 +838,26 @@ final class MallocRules {
    * so free()'s raise of the threshold is not taken as fact.
    */
   private static boolean mayBeOwn(Ctx c) {
-    return c.length() % MIB == 0 && c.frame(ALLOCATOR) == null;
+    return c.length() % MIB == 0 && c.frame(ALLOCATOR) == null || ertsAlike(c);
   }
+
+  /**
+   * A mapping of malloc's shape in the Erlang runtime with no -k stack through the allocator:
+   * erts_mmap (erts/emulator/sys/common/erl_mmap.c) maps its allocators' carriers outside a super
+   * carrier with os_mmap(NULL, size rounded to pages), read-write and private, and erts_munmap
+   * unmaps each whole, so either may have made it (-k shows erts_mmap from erts_mseg_alloc_opt).
+   */
+  private static boolean ertsAlike(Ctx c) {
+    return c.sp.beam() && c.frame(ALLOCATOR) == null;
+  }
+
+  /** The Erlang runtime's carriers, for {@link #ertsAlike} mappings. */
+  private static final String ERTS_CARRIERS =
+      "the Erlang runtime (beam.smp) maps memory of this shape itself: erts_mmap"
+          + " (erts/emulator/sys/common/erl_mmap.c) maps each carrier of its allocators (and a"
+          + " single-block carrier for each large block, such as a growing process heap) with"
+          + " os_mmap(NULL, size rounded up to pages), read-write and private, and erts_munmap"
+          + " unmaps it whole";
 
   private static Said freeMmapped(Ctx c) {
     TagMap.Span s = c.sp.tags.at(c.addr());
@@ -854,21 +872,28 @@ final class MallocRules {
     String off = MallocEnv.dynamicOff(c.sp);
     if (mayBeOwn(c)) {
       boolean rises = c.sp.topPadLowered == 0 && off == null && t.value() != c.sp.mmapThreshold;
+      boolean erts = ertsAlike(c);
       return Said.of(
           "fits free() giving "
               + the(s.tag().what())
               + " made at line "
               + s.tag().line()
               + " back to the kernel (munmap_chunk unmaps a chunk's whole mapping), or the"
-              + " program unmapping a mapping of its own: it is exactly "
-              + len / MIB
-              + " MiB, a round size, and the trace does not tell them apart. "
+              + (erts
+                  ? " Erlang runtime's erts_munmap unmapping one of its carriers"
+                      + " (erts/emulator/sys/common/erl_mmap.c: erts_mmap maps each with"
+                      + " os_mmap(NULL, size rounded up to pages), read-write and private, malloc's"
+                      + " shape, and erts_munmap unmaps it whole); the trace does not tell them"
+                      + " apart (with -k, the stack does). "
+                  : " program unmapping a mapping of its own: it is exactly "
+                      + len / MIB
+                      + " MiB, a round size, and the trace does not tell them apart. ")
               + (rises
                   ? "Had malloc made it, glibc's dynamic mmap threshold would rise to the freed"
                       + " chunk's size "
                       + chunk
                       + leadText
-                      + "; had the program, it stays "
+                      + (erts ? "; had the runtime, it stays " : "; had the program, it stays ")
                       + c.sp.mmapThreshold
                       + (c.sp.thresholdFloor() ? FLOOR : "")
                       + ", and the lines below take it so"
@@ -1034,7 +1059,7 @@ final class MallocRules {
     if (f == null) {
       return;
     }
-    c.sp.lastFree = null;
+    c.sp.lastFree.remove(c.tid());
     c.sp.mmapThreshold = f.thresholdBefore; // what that munmap raised it to, free() never set
     String retry =
         " maps "
@@ -1082,12 +1107,13 @@ final class MallocRules {
   }
 
   /**
-   * The free the trim of {@code t} shows to be an aligned allocation's first try: the latest free()
-   * unmapped a whole mapping, the next mmap made {@code t}, and {@code t} is that size plus a power
-   * of two (or a power of two less a page), the slack an aligned piece needs; else null.
+   * The free the trim of {@code t} shows to be an aligned allocation's first try: the thread's
+   * latest free() unmapped a whole mapping, its next mmap made {@code t}, and {@code t} is that
+   * size plus a power of two (or a power of two less a page), the slack an aligned piece needs;
+   * else null.
    */
   private static Space.Freed alignedRetry(Ctx c, Tag t, long size) {
-    Space.Freed f = c.sp.lastFree;
+    Space.Freed f = c.sp.lastFree.get(c.tid());
     if (f == null || f.nextMmap != t.line() || size <= f.size) {
       return null;
     }
@@ -1334,6 +1360,13 @@ final class MallocRules {
                 + "…); this mapping sits in the mmap area and goes back with munmap on free()"
             : " It is not part of [heap] (the brk area): it goes back with munmap on free()";
     String round = roundSize(c, len);
+    String erts =
+        ertsAlike(c)
+            ? ". But "
+                + ERTS_CARRIERS
+                + ": which of the two asked for this one the trace does not tell (with -k, the"
+                + " stack does)"
+            : "";
     return Said.of(
             // a size fits the path; only a -k stack through the allocator shows malloc made it
             (c.frame(ALLOCATOR) != null ? "" : "fits ")
@@ -1348,12 +1381,13 @@ final class MallocRules {
                 + request(c, nMin, nMax)
                 + "."
                 + heap
-                + round,
+                + round
+                + erts,
             Basis.PATTERN,
             "ALIGN_UP(nb + 8, 4096) = " + len + " ⇔ " + nbMin + " ≤ nb ≤ " + nbMax,
             "request2size(n) = (n + 23) & ~15 ⇒ " + nMin + " ≤ n ≤ " + nMax)
         .tag(
             RegionClass.MALLOC_MMAP,
-            len + (round.isEmpty() ? "-byte malloc chunk" : "-byte mapping"));
+            len + (round.isEmpty() && erts.isEmpty() ? "-byte malloc chunk" : "-byte mapping"));
   }
 }

@@ -69,7 +69,12 @@ final class MappingRules {
     String head =
         "reserves "
             + c.length()
-            + " bytes of address space PROT_NONE"
+            // the kernel maps whole pages (do_mmap: len = PAGE_ALIGN(len))
+            + " bytes"
+            + (c.length() % Glibc.PAGE == 0
+                ? ""
+                : " (" + Glibc.alignUp(c.length(), Glibc.PAGE) + ": the kernel maps whole pages)")
+            + " of address space PROT_NONE"
             + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "");
     String uses =
         "it fits memory whose parts are made usable later (mprotect, mmap(MAP_FIXED), mremap with"
@@ -117,7 +122,7 @@ final class MappingRules {
    * ensure_undefined_alien (validate.c) asks for: one page at an address of the kernel's choosing.
    */
   static boolean sbclGuardPage(Ctx c) {
-    return c.sp.program().equals("sbcl")
+    return c.sp.runs().equals("sbcl")
         && c.length() == Glibc.PAGE
         && c.mapFlags().contains("MAP_NORESERVE")
         && !c.mapFlags().contains("MAP_FIXED");
@@ -168,7 +173,7 @@ final class MappingRules {
    * MAP_ANONYMOUS) itself (mono/utils/mono-mmap.c), in whole pages: malloc's shape.
    */
   static boolean mono(Space sp) {
-    String p = sp.program();
+    String p = sp.runs();
     return sp.monoLoaded || p.equals("mono") || p.startsWith("mono-sgen");
   }
 
@@ -195,9 +200,12 @@ final class MappingRules {
                 + "tell (with -k, the stack does), so its munmap is not counted as a free() that "
                 + "raises malloc's mmap threshold",
             Basis.PATTERN,
-            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.program())
+            "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.runs())
         .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
   }
+
+  /** ERTS_LITERAL_VIRTUAL_AREA_SIZE (erts/emulator/sys/common/erl_mmap.h): 1 GiB. */
+  static final long ERTS_LITERAL_AREA = 1L << 30;
 
   /** V8's guard region for a 32-bit WebAssembly memory: kFullGuardSize (backing-store.cc). */
   static final long WASM_FULL_GUARD = 10L << 30;
@@ -403,6 +411,34 @@ final class MappingRules {
                       .tag(RegionClass.ANON, s.tag().what())
                       .within(s.tag());
                 }),
+        Rule.on("erts-literal-area", "mmap")
+            .when(
+                ok(),
+                anon(),
+                prot(),
+                flag("MAP_NORESERVE"),
+                noFlag("MAP_FIXED"),
+                addrNull(),
+                lengthIs(ERTS_LITERAL_AREA),
+                c -> c.sp.beam())
+            .frames("erts_mmap_init")
+            .says(
+                c ->
+                    Said.of(
+                            "reserves 1073741824 bytes of address space PROT_NONE|MAP_NORESERVE:"
+                                + " nothing is committed or charged to overcommit. It fits the"
+                                + " Erlang runtime's literal area, where the constants of loaded"
+                                + " modules live: erts_mmap_init (erts/emulator/sys/common/"
+                                + "erl_mmap.c) reserves ERTS_LITERAL_VIRTUAL_AREA_SIZE, 1 GiB, as"
+                                + " a super carrier with os_mmap_virtual; os_reserve_physical then"
+                                + " maps each part it hands out read-write with MAP_FIXED, and"
+                                + " os_unreserve_physical gives a part back PROT_NONE with"
+                                + " MAP_NORESERVE|MAP_FIXED",
+                            Basis.PATTERN,
+                            "1 GiB PROT_NONE|MAP_NORESERVE at NULL in " + c.sp.runs())
+                        .tag(
+                            RegionClass.RESERVED,
+                            "1073741824-byte reservation (erts literal area)")),
         Rule.on("malloc-or-mono", "mmap")
             .when(
                 ok(),
@@ -1085,7 +1121,7 @@ final class MappingRules {
   /** node (V8) runs in this address space. */
   static Predicate<Ctx> v8() {
     return c -> {
-      String p = c.sp.program();
+      String p = c.sp.runs();
       return p.equals("node")
           || p.startsWith("node")
           || p.equals("nodejs")
@@ -1545,7 +1581,7 @@ final class MappingRules {
 
   /** Who asks for each mapping where its last one ended, by what the process loaded. */
   private static String hintChainAllocator(Space sp) {
-    boolean luajit = sp.program().startsWith("luajit");
+    boolean luajit = sp.runs().startsWith("luajit");
     boolean boehm = false;
     for (TagMap.Span s : sp.tags.all()) {
       String o = s.tag().object();

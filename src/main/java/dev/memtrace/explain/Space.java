@@ -64,6 +64,12 @@ final class Space {
   boolean exeHidden;
 
   /**
+   * The interpreter execve mapped in place of {@link #exe}, a {@code #!} script, as the model read
+   * it; else null.
+   */
+  String interpreter;
+
+  /**
    * The trace showed the execve that made this space: its startup is in the trace (the first brk,
    * the thread pointer), not only its {@link #exe}, which run -p's attach tells too.
    */
@@ -152,7 +158,12 @@ final class Space {
     }
   }
 
-  Freed lastFree;
+  /**
+   * Each thread's latest {@link Freed}, by its pid in the trace (0 when the trace names none): an
+   * aligned allocation's first try, its unmap and its retry come from one thread, and the threads
+   * of a process (the Erlang runtime's schedulers) interleave theirs.
+   */
+  final Map<Integer, Freed> lastFree = new HashMap<>();
 
   /**
    * The latest write or writev to fd 2 that succeeded: its task, line, byte count, data (a string
@@ -523,6 +534,7 @@ final class Space {
     this.exe = from.exe;
     this.jvmOptions = new JvmOptions(from.jvmOptions);
     this.exeHidden = from.exeHidden;
+    this.interpreter = from.interpreter;
     this.execSeen = from.execSeen;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
@@ -662,7 +674,7 @@ final class Space {
    * (beam.debug.smp, beam.emu.smp, beam.asan.smp...), as erlexec names it.
    */
   boolean beam() {
-    String p = exe == null ? null : program();
+    String p = exe == null ? null : runs();
     return p != null && (p.equals("beam") || p.startsWith("beam.") && p.endsWith("smp"));
   }
 
@@ -679,5 +691,16 @@ final class Space {
     }
     int slash = exe.lastIndexOf('/');
     return exe.substring(slash + 1);
+  }
+
+  /**
+   * The short name of the program whose code runs: for a {@code #!} script, the interpreter its
+   * first line names, which execve mapped in its place (fs/binfmt_script.c; the script is only its
+   * input); else {@link #program}.
+   */
+  String runs() {
+    return interpreter == null
+        ? program()
+        : interpreter.substring(interpreter.lastIndexOf('/') + 1);
   }
 }

@@ -688,7 +688,7 @@ final class Specials {
       p.why.add(
           new Explanation(
               "thread-stack-size",
-              c.sp.program()
+              c.sp.runs()
                   + " reads RLIMIT_STACK ("
                   + v
                   + ") for itself"

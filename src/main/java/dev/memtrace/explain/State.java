@@ -106,8 +106,9 @@ final class State {
         }
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
-        if (sp.lastFree != null && sp.lastFree.nextMmap == 0) {
-          sp.lastFree.nextMmap = c.line();
+        Space.Freed freed = sp.lastFree.get(c.tid());
+        if (freed != null && freed.nextMmap == 0) {
+          freed.nextMmap = c.line();
         }
       }
       case "munmap" -> {
@@ -116,7 +117,8 @@ final class State {
         if (rule == MallocRules.FREE_MMAPPED && said != null && s != null) {
           Tag unmap = new Tag(RegionClass.MALLOC_MMAP, "freed chunk", null, c.line());
           ex.origin(unmap, p); // a later trim may show this was an aligned allocation's first try
-          sp.lastFree = new Space.Freed(s.tag(), unmap, s.size(), c.line(), sp.mmapThreshold);
+          sp.lastFree.put(
+              c.tid(), new Space.Freed(s.tag(), unmap, s.size(), c.line(), sp.mmapThreshold));
         }
         if (s != null && s.start() == sp.ioBuffer) {
           ex.append(

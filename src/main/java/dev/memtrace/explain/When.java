@@ -115,6 +115,6 @@ final class When {
   }
 
   static Predicate<Ctx> program(String part) {
-    return c -> c.sp.program().contains(part);
+    return c -> c.sp.runs().contains(part);
   }
 }

@@ -83,9 +83,21 @@ public final class AddressSpace implements AddressSpaceView {
    */
   String exe;
 
+  /**
+   * The interpreter execve mapped in place of {@link #exe} when that is a {@code #!} script
+   * (fs/binfmt_script.c): the path the script's first line names, as the kernel shows it; null for
+   * a program that is itself an ELF file, or when the script was not read.
+   */
+  String interpreter;
+
   @Override
   public String exe() {
     return exe;
+  }
+
+  @Override
+  public String interpreter() {
+    return interpreter;
   }
 
   public AddressSpace() {
@@ -107,6 +119,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.placed.addAll(placed);
     c.unread.addAll(unread);
     c.exe = exe;
+    c.interpreter = interpreter;
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);

@@ -36,6 +36,16 @@ public interface AddressSpaceView {
   String exe();
 
   /**
+   * The interpreter execve mapped in place of {@link #exe} when that is a {@code #!} script whose
+   * first line the model read (fs/binfmt_script.c: the kernel runs the interpreter, which then
+   * reads the script); null for a program that is an ELF file itself, or when the script was not
+   * read.
+   */
+  default String interpreter() {
+    return null;
+  }
+
+  /**
    * Whether the program execve mapped names a loader (PT_INTERP): FALSE when its ELF headers were
    * read and name none (a statically linked program: no ld.so runs), TRUE when they name one, null
    * when they were not read (or no execve made this space).

@@ -79,6 +79,9 @@ final class ExecImages {
               + "): what the kernel mapped at execve is not shown");
       return Outcome.NONE;
     }
+    if (files.script(path, t.cwd)) {
+      t.mm.interpreter = prog.kernelPath();
+    }
     List<Image> images = new ArrayList<>();
     images.add(new Image(PROGRAM, prog.elf(), prog.kernelPath(), line, t.tgid));
     String interp = prog.elf().interp();

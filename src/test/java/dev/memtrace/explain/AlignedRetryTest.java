@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,5 +73,30 @@ class AlignedRetryTest {
     assertThat(out.why(5)).contains("maps 540672 = 524288 + 16384 bytes at line 7");
     assertThat(out.why(6)).contains("not free()");
     assertThat(out.why(10)).contains("the mmap threshold (131072)");
+  }
+
+  /**
+   * Two schedulers of one beam.smp make their first tries, unmaps and retries interleaved ({@code
+   * strace -f -tt -T -y erl -noshell -eval ...}, erts-13.1.5, trimmed): -k shows erts_mmap (from
+   * erts_mseg_alloc_opt) making each. Paired by process, thread 25456's unmap was told as preceding
+   * thread 25446's retry and trim, and thread 25446's unmap as "free() gives the 524288-byte malloc
+   * chunk ... back"; each thread's retry follows its own unmap.
+   */
+  @Test
+  void interleavedThreadsEachPairTheirOwnFirstTryAndRetry() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/beam_aligned_try_threads.log").toURI()));
+    // thread 25446: mmap at 8, munmap at 11, retry at 15, trim at 20
+    assertThat(out.why(11))
+        .contains("gives back the whole 524288-byte mapping made at line 8")
+        .contains("maps 540672 = 524288 + 16384 bytes at line 15 and trims that at line 20")
+        .doesNotContain("free() gives");
+    // thread 25456: mmap at 10, munmap at 13, retry at 17, trim at 22
+    assertThat(out.why(13))
+        .contains("gives back the whole 524288-byte mapping made at line 10")
+        .contains("maps 540672 = 524288 + 16384 bytes at line 17 and trims that at line 22");
+    assertThat(out.why(15)).contains("the 524288 bytes it unmapped whole at line 11 + 16384");
+    assertThat(out.why(17)).contains("the 524288 bytes it unmapped whole at line 13 + 16384");
   }
 }

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,5 +97,45 @@ class ErlangMallocTest {
     assertThat(out.why(4))
         .contains("the program moved it itself with brk/sbrk, or lowered malloc's top_pad")
         .doesNotContain("malloc moves the break");
+  }
+
+  /**
+   * A scheduler's 4120576-byte mapping and its munmap ({@code strace -f -tt -T -y erl -noshell
+   * -eval 'L=lists:seq(1,2000000), ...'}, trimmed): under -k the same run shows erts_mmap making
+   * such mappings for the growing process heap, not malloc, yet the munmap read "free() gives the
+   * 4120576-byte malloc chunk made at line 7 back to the kernel". In beam.smp, without a stack
+   * through the allocator, both fit malloc and erts' own carriers.
+   */
+  @Test
+  void aMallocShapedMappingInTheBeamMayBeAnErtsCarrier() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/beam_mseg_carrier.log").toURI()));
+    assertThat(out.why(7))
+        .contains("fits glibc malloc's mmap path")
+        .contains("But the Erlang runtime (beam.smp) maps memory of this shape itself: erts_mmap")
+        .contains("which of the two asked for this one the trace does not tell");
+    assertThat(out.why(9))
+        .startsWith("fits free() giving the 4120576-byte mapping made at line 7")
+        .contains("or the Erlang runtime's erts_munmap unmapping one of its carriers")
+        .doesNotContain("free() gives");
+  }
+
+  /**
+   * beam.smp's first large reservation (same run, trimmed): 1 GiB PROT_NONE|MAP_NORESERVE, then
+   * read-write MAP_FIXED parts of it, is erts' literal area (ERTS_LITERAL_VIRTUAL_AREA_SIZE), not
+   * "runtimes (a JVM's heap, V8's cage and code range)".
+   */
+  @Test
+  void theBeamsGibReservationFitsItsLiteralArea() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/beam_literal_area.log").toURI()));
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("erts-literal-area");
+    assertThat(out.why(3))
+        .contains("It fits the Erlang runtime's literal area")
+        .doesNotContain("a JVM's heap");
+    assertThat(out.why(4))
+        .contains(
+            "at offset 0x0 of the 1073741824-byte reservation (erts literal area) made at"
+                + " line 3");
   }
 }

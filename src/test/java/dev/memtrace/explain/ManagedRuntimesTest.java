@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -192,5 +193,21 @@ class ManagedRuntimesTest {
     assertThat(out.why(6))
         .startsWith("changes 4096 bytes at offset 0x0 of")
         .doesNotContain("widens");
+  }
+
+  /**
+   * Emacs 28.2's pdumper reserves the dump's size, the file's 13629128 bytes, PROT_NONE before it
+   * maps the dump's sections over it ({@code strace -f -tt -T -y emacs -batch -Q --eval ...},
+   * trimmed): the reservation read "reserves 13629128 bytes of address space", where the kernel
+   * maps 13631488 (do_mmap: whole pages).
+   */
+  @Test
+  void aReservationOfPartOfAPageSaysTheWholePagesTheKernelMaps() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/emacs_pdmp_reserve.log").toURI()));
+    assertThat(out.why(6))
+        .startsWith(
+            "reserves 13629128 bytes (13631488: the kernel maps whole pages) of address space"
+                + " PROT_NONE");
   }
 }
