@@ -688,6 +688,11 @@ public final class Explainer {
             fresh.envThreshold = true;
           }
           fresh.noMmapChunks = MallocEnv.mmapMax(fresh) == 0;
+          long pad = MallocEnv.topPad(fresh);
+          if (pad >= 0) {
+            fresh.topPad = pad;
+            fresh.envTopPad = true;
+          }
         }
         sp.left(m.process());
         fresh.joined(m.process());

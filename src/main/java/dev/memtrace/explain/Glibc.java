@@ -99,14 +99,21 @@ public final class Glibc {
 
   /** First brk growth of the main arena for a first chunk of nb bytes: nb + top_pad + MINSIZE. */
   public static Calc brkGrowth(long nb, long oldTop) {
-    long raw = nb + TOP_PAD + MINSIZE - oldTop;
+    return brkGrowth(nb, oldTop, TOP_PAD);
+  }
+
+  /** {@link #brkGrowth(long, long)} with the top_pad the process runs with. */
+  public static Calc brkGrowth(long nb, long oldTop, long topPad) {
+    long raw = nb + topPad + MINSIZE - oldTop;
     long inc = alignUp(raw, PAGE);
     String top = oldTop == 0 ? "" : " - " + oldTop;
     return new Calc(
         inc,
         "ALIGN_UP("
             + nb
-            + " + top_pad 131072 + MINSIZE 32"
+            + " + top_pad "
+            + topPad
+            + " + MINSIZE 32"
             + top
             + ", 4096) = ALIGN_UP("
             + raw
@@ -132,7 +139,12 @@ public final class Glibc {
 
   /** The largest chunk (nb) whose first brk growth is still {@code inc}: nb + 131104 fits. */
   public static long largestChunkForGrowth(long inc) {
-    return inc - TOP_PAD - MINSIZE;
+    return largestChunkForGrowth(inc, TOP_PAD);
+  }
+
+  /** {@link #largestChunkForGrowth(long)} with the top_pad the process runs with. */
+  public static long largestChunkForGrowth(long inc, long topPad) {
+    return inc - topPad - MINSIZE;
   }
 
   /** ld.so's __minimal_malloc: ALIGN_UP(n, 4096) plus one extra page. */

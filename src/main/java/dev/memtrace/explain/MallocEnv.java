@@ -277,6 +277,35 @@ final class MallocEnv {
     return valueOf(sp, "MALLOC_MMAP_THRESHOLD_=", MMAP_THRESHOLD);
   }
 
+  private static final String TOP_PAD = "glibc.malloc.top_pad=";
+
+  /**
+   * The top_pad the environment the trace shows gives glibc malloc (do_set_top_pad), -1 when it
+   * sets none or the value cannot be read ({@link #valueOf}). It holds for the whole process unless
+   * it calls mallopt(M_TOP_PAD), which the trace does not show.
+   */
+  static long topPad(Space sp) {
+    return valueOf(sp, "MALLOC_TOP_PAD_=", TOP_PAD);
+  }
+
+  /**
+   * top_pad as a sentence writes it: {@code "top_pad 131072"}, or where the environment sets it,
+   * {@code "top_pad 1048576 (MALLOC_TOP_PAD_=1048576 in the environment execve passed at line 1, as
+   * strace -v shows)"}.
+   */
+  static String topPadText(Space sp) {
+    if (!sp.envTopPad) {
+      return "top_pad " + sp.topPad;
+    }
+    return "top_pad "
+        + sp.topPad
+        + " ("
+        + RawText.name(entryFor(sp, "MALLOC_TOP_PAD_=", TOP_PAD))
+        + " in the environment execve passed at line "
+        + sp.envLine
+        + ", as strace -v shows)";
+  }
+
   private static final String MMAP_MAX = "glibc.malloc.mmap_max=";
 
   /**

@@ -83,6 +83,13 @@ final class MallocRules {
   static final long MIN_MALLOC_GROWTH =
       Glibc.alignUp(Glibc.TOP_PAD + Glibc.MINSIZE + 1, Glibc.PAGE);
 
+  /** {@link #MIN_MALLOC_GROWTH} at the top_pad the environment sets, where the trace shows it. */
+  static long minGrowth(Space sp) {
+    return sp.envTopPad
+        ? Glibc.alignUp(sp.topPad + Glibc.MINSIZE + 1, Glibc.PAGE)
+        : MIN_MALLOC_GROWTH;
+  }
+
   /**
    * A small brk growth: the program, not malloc, moved the break (retold when the TLS is found in
    * it).
@@ -91,7 +98,7 @@ final class MallocRules {
       Rule.on("brk-direct", "brk")
           .when(
               ok(),
-              c -> c.sp.brk > 0 && c.addr() > c.sp.brk && c.addr() - c.sp.brk < MIN_MALLOC_GROWTH)
+              c -> c.sp.brk > 0 && c.addr() > c.sp.brk && c.addr() - c.sp.brk < minGrowth(c.sp))
           .effect(
               (c, before) -> {
                 if (c.sp.topPadLowered == 0 && lowersTopPad(c) != null) {
@@ -318,7 +325,9 @@ final class MallocRules {
                             + "threshold free there (keeping top_pad "
                             + (c.sp.topPadLowered > 0
                                 ? "spare, lowered in this process: line " + c.sp.topPadLowered
-                                : "131072 spare")
+                                : c.sp.topPad
+                                    + " spare"
+                                    + (c.sp.envTopPad ? ", as the environment sets" : ""))
                             + ") or when the "
                             + "program called malloc_trim (keeping only its pad argument), or the "
                             + "program called sbrk with a negative increment",
@@ -404,7 +413,7 @@ final class MallocRules {
                                 + "the heap header, the arena state and the first request plus top_pad "
                                 + (c.sp.topPadLowered > 0
                                     ? "(lowered in this process: line " + c.sp.topPadLowered + ")"
-                                    : "131072")
+                                    : String.valueOf(c.sp.topPad))
                                 + "; the rest of the 64 MiB stays PROT_NONE until it is needed",
                             Basis.PATTERN,
                             "mprotect RW at the 64 MiB-aligned start of an arena heap")
@@ -530,7 +539,7 @@ final class MallocRules {
     if (c.sp.thresholdFloor() || !c.ev.stack().isEmpty() || c.sp.noMmapChunks) {
       return -1;
     }
-    return Glibc.alignUp(c.sp.mmapThreshold - 16 + Glibc.TOP_PAD + Glibc.MINSIZE, Glibc.PAGE);
+    return Glibc.alignUp(c.sp.mmapThreshold - 16 + c.sp.topPad + Glibc.MINSIZE, Glibc.PAGE);
   }
 
   /**
@@ -577,7 +586,9 @@ final class MallocRules {
                 + " (sysmalloc grows the heap for a chunk below the threshold, a larger one gets "
                 + "its own mapping): at most ALIGN_UP("
                 + c.sp.mmapThreshold
-                + " − 16 + top_pad 131072 + MINSIZE 32, 4096) = "
+                + " − 16 + "
+                + MallocEnv.topPadText(c.sp)
+                + " + MINSIZE 32, 4096) = "
                 + max
                 + ". Either malloc was tuned "
                 + MallocEnv.tunedBy(c.sp, hugeFits)
@@ -587,7 +598,7 @@ final class MallocRules {
                 + "brk/sbrk",
             Basis.GUESS,
             hex(from) + " + " + inc + " = " + hex(c.addr()),
-            "ALIGN_UP(" + c.sp.mmapThreshold + " - 16 + 131072 + 32, 4096) = " + max)
+            "ALIGN_UP(" + c.sp.mmapThreshold + " - 16 + " + c.sp.topPad + " + 32, 4096) = " + max)
         .tag(RegionClass.HEAP, "[heap]");
   }
 
@@ -597,8 +608,8 @@ final class MallocRules {
     if (beyond != null) {
       return beyond;
     }
-    Calc tc = Glibc.brkGrowth(0x290, 0);
-    long maxNb = Glibc.largestChunkForGrowth(inc);
+    Calc tc = Glibc.brkGrowth(0x290, 0, c.sp.topPad);
+    long maxNb = Glibc.largestChunkForGrowth(inc, c.sp.topPad);
     boolean classic = inc == tc.value();
     String why =
         classic
@@ -609,11 +620,16 @@ final class MallocRules {
                 + "first chunk up to "
                 + maxNb
                 + " bytes gives the same) needs a chunk plus "
-                + "top_pad: "
+                + (c.sp.envTopPad ? MallocEnv.topPadText(c.sp) : "top_pad")
+                + ": "
                 + tc.steps()
-            : "The first request needed more than the usual 0x21000: the first chunk was up to "
+            : "The first request needed more than the usual "
+                + hex(tc.value())
+                + ": the first chunk was up to "
                 + maxNb
-                + " bytes (growth − top_pad 131072 − MINSIZE 32)";
+                + " bytes (growth − "
+                + MallocEnv.topPadText(c.sp)
+                + " − MINSIZE 32)";
     if (c.sp.breakMetMidway) {
       // strace -p, or -e trace= without execve: the brk(0) before was the first the trace shows,
       // not necessarily the process's first (see ldso-brk-query), so [heap] may be older
@@ -676,7 +692,7 @@ final class MallocRules {
     if (beyond != null) {
       return beyond;
     }
-    long maxNb = Glibc.largestChunkForGrowth(inc);
+    long maxNb = Glibc.largestChunkForGrowth(inc, c.sp.topPad);
     String raised =
         c.sp.mmapThreshold > Glibc.MMAP_THRESHOLD && !c.sp.envThreshold
             ? ". The mmap threshold is "
@@ -696,7 +712,9 @@ final class MallocRules {
                         + "(line "
                         + c.sp.topPadLowered
                         + "), so the request was about that much more than the old top"
-                    : " bytes; sysmalloc asks for the request plus top_pad 131072 "
+                    : " bytes; sysmalloc asks for the request plus "
+                        + MallocEnv.topPadText(c.sp)
+                        + " "
                         + "minus what the old top still had, "
                         + hugeRounded(c)
                         + " (so this request was at most "
@@ -705,7 +723,7 @@ final class MallocRules {
                 + raised,
             Basis.PATTERN,
             hex(c.addr()) + " - " + hex(c.sp.brk) + " = " + inc,
-            inc + " - 131072 - 32 = " + maxNb)
+            inc + " - " + c.sp.topPad + " - 32 = " + maxNb)
         .tag(RegionClass.HEAP, "[heap]");
   }
 

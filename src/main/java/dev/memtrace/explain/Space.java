@@ -241,6 +241,12 @@ final class Space {
   /** {@link #mmapThreshold} is the one the environment strace -v shows sets (MallocEnv). */
   boolean envThreshold;
 
+  /** glibc malloc's top_pad: its default, or what the environment strace -v shows sets. */
+  long topPad = Glibc.TOP_PAD;
+
+  /** {@link #topPad} is the one the environment strace -v shows sets (MallocEnv). */
+  boolean envTopPad;
+
   /** The environment strace -v shows sets MALLOC_MMAP_MAX_ to 0: malloc maps no chunk itself. */
   boolean noMmapChunks;
 
@@ -542,6 +548,8 @@ final class Space {
     this.brk = from.brk;
     this.mmapThreshold = from.mmapThreshold;
     this.envThreshold = from.envThreshold;
+    this.topPad = from.topPad;
+    this.envTopPad = from.envTopPad;
     this.noMmapChunks = from.noMmapChunks;
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;

@@ -55,17 +55,18 @@ class MallocEnvTest {
   }
 
   @Test
-  void aTopPadInTheEnvironmentIsNamedForASmallBrk() {
+  void aTopPadInTheEnvironmentThatCannotBeReadIsNamedForASmallBrk() {
+    // _dl_strtoul stops at the 'k': what it makes of it is not guessed at
     Run.Out out =
         Run.explain(
-            "8436  execve(\"./big\", [\"./big\"], [\"MALLOC_TOP_PAD_=0\", \"LANG=C.UTF-8\"]) = 0\n"
+            "8436  execve(\"./big\", [\"./big\"], [\"MALLOC_TOP_PAD_=4k\", \"LANG=C.UTF-8\"]) = 0\n"
                 + START
                 + "8436  brk(0x561a6ee72000)               = 0x561a6ee72000\n");
     assertThat(out.why(3))
         .startsWith("the break moves up by 4096 bytes, less than glibc malloc grows it")
         .contains(
             "but the environment execve passed at line 1 (strace -v shows it) sets"
-                + " MALLOC_TOP_PAD_=0: if that lowers top_pad, this fits malloc growing the break")
+                + " MALLOC_TOP_PAD_=4k: if that lowers top_pad, this fits malloc growing the break")
         .doesNotContain("does not show");
     assertThat(out.at(3).why().get(0).basis()).isEqualTo(Explanation.Basis.PATTERN);
   }
@@ -263,5 +264,39 @@ class MallocEnvTest {
                     + " \"MALLOC_MMAP_MAX_=0\"]"))
         .containsExactly(
             "GLIBC_TUNABLES=glibc.rtld.nns=8:glibc.malloc.hugetlb=1", "MALLOC_MMAP_MAX_=0");
+  }
+
+  @Test
+  void topPadFromTheEnvironmentIsTheOneTheBreakArithmeticUses() {
+    // MALLOC_TOP_PAD_=1048576 ./tp (200 mallocs of 3000 bytes): the first growth is
+    // ALIGN_UP(656 + 1048576 + 32, 4096); it read "[heap] appears: more than one glibc malloc
+    // growth asks for ... Either malloc was tuned"
+    Run.Out big =
+        Run.explain(
+            "8436  execve(\"./tp\", [\"./tp\"], [\"MALLOC_TOP_PAD_=1048576\"]) = 0\n"
+                + START
+                + "8436  brk(NULL)                         = 0x561a6ee71000\n"
+                + "8436  brk(0x561a6ef72000)               = 0x561a6ef72000\n");
+    assertThat(big.why(4))
+        .startsWith("[heap] appears: malloc's main arena moves the break up by 1052672")
+        .contains(
+            "top_pad 1048576 (MALLOC_TOP_PAD_=1048576 in the environment execve passed at line 1,"
+                + " as strace -v shows): ALIGN_UP(656 + top_pad 1048576 + MINSIZE 32, 4096) ="
+                + " ALIGN_UP(1049264, 4096) = 1052672");
+    assertThat(big.at(4).why().get(0).basis()).isEqualTo(Explanation.Basis.ARITHMETIC);
+    // MALLOC_TOP_PAD_=0: each growth is a page, malloc's, not the program's own brk
+    Run.Out none =
+        Run.explain(
+            "8436  execve(\"./tp\", [\"./tp\"], [\"MALLOC_TOP_PAD_=0\"]) = 0\n"
+                + START
+                + "8436  brk(NULL)                         = 0x561a6ee71000\n"
+                + "8436  brk(0x561a6ee72000)               = 0x561a6ee72000\n"
+                + "8436  brk(0x561a6ee73000)               = 0x561a6ee73000\n");
+    assertThat(none.why(4))
+        .contains("ALIGN_UP(656 + top_pad 0 + MINSIZE 32, 4096) = ALIGN_UP(688," + " 4096) = 4096");
+    assertThat(none.at(5).why().get(0).rule()).isEqualTo("malloc-brk-grow");
+    assertThat(none.why(5))
+        .contains("sysmalloc asks for the request plus top_pad 0 (MALLOC_TOP_PAD_=0 in the")
+        .contains("at most 4064 bytes more than the old top");
   }
 }
