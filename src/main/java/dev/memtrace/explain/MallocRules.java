@@ -79,15 +79,16 @@ final class MallocRules {
     return Set.copyOf(frames);
   }
 
-  /** The smallest brk growth malloc makes: more than top_pad + MINSIZE, in whole pages. */
-  static final long MIN_MALLOC_GROWTH =
-      Glibc.alignUp(Glibc.TOP_PAD + Glibc.MINSIZE + 1, Glibc.PAGE);
+  /**
+   * The smallest brk growth malloc makes: sysmalloc runs when the top chunk holds less than the
+   * request plus MINSIZE (_int_malloc's use_top), chunk sizes are multiples of 16, so it asks for
+   * nb + top_pad + MINSIZE - old top, at least top_pad + 16, in whole pages.
+   */
+  static final long MIN_MALLOC_GROWTH = Glibc.alignUp(Glibc.TOP_PAD + 16, Glibc.PAGE);
 
   /** {@link #MIN_MALLOC_GROWTH} at the top_pad the environment sets, where the trace shows it. */
   static long minGrowth(Space sp) {
-    return sp.envTopPad
-        ? Glibc.alignUp(sp.topPad + Glibc.MINSIZE + 1, Glibc.PAGE)
-        : MIN_MALLOC_GROWTH;
+    return sp.envTopPad ? Glibc.alignUp(sp.topPad + 16, Glibc.PAGE) : MIN_MALLOC_GROWTH;
   }
 
   /**
@@ -135,13 +136,19 @@ final class MallocRules {
   private static Said brkDirect(Ctx c) {
     long inc = c.addr() - c.sp.brk;
     String least =
-        " (at least " + MIN_MALLOC_GROWTH + " = ALIGN_UP(top_pad 131072 + MINSIZE 32 + 1, 4096))";
+        " (at least "
+            + minGrowth(c.sp)
+            + " = ALIGN_UP("
+            + (c.sp.envTopPad ? "top_pad " + c.sp.topPad : "top_pad 131072")
+            + " + 16, 4096): sysmalloc runs only when the top chunk holds less than the request"
+            + " plus MINSIZE 32, and chunk sizes are multiples of 16)";
     String by = lowersTopPad(c);
     String heap = c.sp.brk == c.sp.startBrk ? "; [heap] appears" : "";
     String below =
         "the break moves up by "
             + inc
-            + " bytes, less than glibc malloc grows it with its default top_pad 131072"
+            + " bytes, less than glibc malloc grows it with "
+            + (c.sp.envTopPad ? "the " + MallocEnv.topPadText(c.sp) : "its default top_pad 131072")
             + least;
     Said said;
     if ("stack".equals(by)) {
@@ -175,6 +182,15 @@ final class MallocRules {
               Basis.PATTERN,
               inc + " < " + MIN_MALLOC_GROWTH,
               "the executable is " + c.sp.runs());
+    } else if (c.sp.envTopPad) {
+      said =
+          Said.of(
+              below
+                  + ": the program moved it itself with brk/sbrk, or lowered top_pad further with"
+                  + " mallopt(M_TOP_PAD), which the trace does not show"
+                  + heap,
+              Basis.ARITHMETIC,
+              inc + " < " + minGrowth(c.sp));
     } else if (MallocEnv.setting(c.sp, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad") != null) {
       said =
           Said.of(
