@@ -299,4 +299,23 @@ class MallocEnvTest {
         .contains("sysmalloc asks for the request plus top_pad 0 (MALLOC_TOP_PAD_=0 in the")
         .contains("at most 4064 bytes more than the old top");
   }
+
+  @Test
+  void underAKnownTopPadASmallerGrowthIsTheProgramsOwn() {
+    // MALLOC_TOP_PAD_=1048576 ./sb: malloc(10) grows [heap] by 1052672, then sbrk(8192)
+    Run.Out out =
+        Run.explain(
+            "8436  execve(\"./sb\", [\"./sb\"], [\"MALLOC_TOP_PAD_=1048576\"]) = 0\n"
+                + START
+                + "8436  brk(NULL)                         = 0x561a6ee71000\n"
+                + "8436  brk(0x561a6ef72000)               = 0x561a6ef72000\n"
+                + "8436  brk(0x561a6ef74000)               = 0x561a6ef74000\n");
+    assertThat(out.why(5))
+        .startsWith(
+            "the break moves up by 8192 bytes, less than glibc malloc grows it with the top_pad"
+                + " 1048576 (MALLOC_TOP_PAD_=1048576")
+        .contains("at least 1052672 = ALIGN_UP(top_pad 1048576 + 16, 4096)")
+        .contains("the program moved it itself with brk/sbrk")
+        .doesNotContain("if that lowers top_pad");
+  }
 }
