@@ -984,14 +984,17 @@ final class MappingRules {
   /**
    * What a call's range lies in, from the span holding its start: " of the X made at line N", or,
    * when it runs on past what that line made, " over the X made at line N, then the Y made at line
-   * M" (memory no call in the trace made named as such).
+   * M" (memory no call in the trace made named as such). The range is the whole pages the call acts
+   * on: mlock and munlock take any start and round it down, and the length up from there (do_mlock:
+   * len = PAGE_ALIGN(len + offset_in_page(start))), so an unaligned start does not carry the end
+   * into the next page.
    */
   private static String over(Ctx c) {
-    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long at = Glibc.alignDown(c.addr(), Glibc.PAGE);
+    long end = Glibc.alignUp(c.addr() + c.length(), Glibc.PAGE);
     List<String> ranges = new ArrayList<>();
-    long at = c.addr();
     int lastLine = -1;
-    for (TagMap.Span s : c.sp.tags.overlapping(c.addr(), end)) {
+    for (TagMap.Span s : c.sp.tags.overlapping(at, end)) {
       if (s.start() > at) {
         ranges.add("memory the trace did not show being made");
         lastLine = -1;
