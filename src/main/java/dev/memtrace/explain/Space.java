@@ -267,7 +267,8 @@ final class Space {
 
   /**
    * The last plain read (not pread) in this space: its fd, the length it asked for and got (-1 when
-   * it got less), and its line; a stdio block read before a longer one on the same fd.
+   * it got less), and its line; a stdio block read before a longer one on the same fd. A seek of
+   * that fd forgets it.
    */
   long lastReadFd = -1;
 

@@ -33,4 +33,18 @@ class CryptMemoryTest {
     // 4096 bytes from 0x...d590 reach into the next page: two pages of [heap] are locked
     assertThat(out.why(9)).startsWith("locks 8192 bytes of the [heap]");
   }
+
+  @Test
+  void aReadAfterALseekIsNotToldAsFreadPastItsFileBuffer() throws Exception {
+    // cryptsetup luksFormat: libblkid probes disk.img with lseek and read; its read_buffer
+    // (libblkid/src/probe.c) lseeks, callocs a header and the 262144 bytes in one chunk (266240
+    // bytes mapped) and reads into the bytes after the header. The 1024-byte read before the lseek
+    // tells nothing of a stdio FILE buffer: a seek empties it
+    Run.Out out = Run.explain(log("cryptsetup_blkid_probe_lseek.log"));
+    assertThat(out.why(10))
+        .contains("fits a buffer for cryptsetup's 262144-byte read at line 11")
+        .contains("what else the program allocated with it (an object header)")
+        .doesNotContain("stdio's fread")
+        .doesNotContain("1024-byte");
+  }
 }
