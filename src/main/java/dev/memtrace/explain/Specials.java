@@ -486,7 +486,8 @@ final class Specials {
                     + ", which perf_mmap marks VM_DONTCOPY: the child gets no such mapping")
             + wipedInChild(c.sp)
             + "); private pages are shared copy-on-write until either "
-            + "side writes";
+            + "side writes"
+            + lockedInParent(c.sp, v == null ? List.of() : v.locked(), dropped, evidence);
     if (!shared.isEmpty()) {
       text +=
           ". "
@@ -547,6 +548,56 @@ final class Specials {
         + " mapping there at all: "
         + String.join(", ", named.subList(0, Math.min(4, named.size())))
         + (named.size() > 4 ? ", …" : "");
+  }
+
+  /**
+   * What the parent has locked (VM_LOCKED) and the child gets as a copy: dup_mmap clears VM_LOCKED
+   * in the child's areas, and mm_init keeps nothing of the parent's mm->def_flags but
+   * VM_NOHUGEPAGE, so an mlockall(MCL_FUTURE) in force does not lock the child's later mappings
+   * either (mlockall(2): memory locks are not inherited by a child created via fork). "" when the
+   * model holds no locked area and no MCL_FUTURE is in force.
+   */
+  private static String lockedInParent(
+      Space sp, List<Region> locked, List<Region> dropped, List<String> evidence) {
+    List<String> named = new ArrayList<>();
+    long bytes = 0;
+    for (Region r : locked) {
+      if (dropped.stream().anyMatch(d -> d.start() <= r.start() && r.end() <= d.end())) {
+        continue; // the child has no mapping there at all
+      }
+      bytes += r.end() - r.start();
+      TagMap.Span s = sp.tags.at(r.start());
+      String one =
+          s == null
+              ? hex(r.start()) + "-" + hex(r.end())
+              : MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
+      if (!named.contains(one)) {
+        named.add(one);
+      }
+    }
+    String out = "";
+    if (!named.isEmpty()) {
+      evidence.add(Human.bytes(bytes) + " locked in the parent");
+      out =
+          ". What the parent has locked ("
+              + Human.bytes(bytes)
+              + ": "
+              + String.join(", ", named.subList(0, Math.min(4, named.size())))
+              + (named.size() > 4 ? ", …" : "")
+              + ") is not locked in the child's copy (dup_mmap clears VM_LOCKED; memory locks are"
+              + " not inherited, mlockall(2)): the child's pages there may be swapped out until"
+              + " it locks them itself";
+    }
+    if (sp.lockFutureLine > 0) {
+      evidence.add("mlockall(MCL_FUTURE) at line " + sp.lockFutureLine);
+      out +=
+          (out.isEmpty() ? ". " : "; ")
+              + "the mlockall(MCL_FUTURE) of line "
+              + sp.lockFutureLine
+              + " stays the parent's: mm_init gives the child's mm->def_flags no VM_LOCKED, so"
+              + " the child's later mappings are not locked";
+    }
+    return out;
   }
 
   /**

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What security tools lock, wipe and size, traced on Debian 12 (Linux 6.18, glibc 2.36) with strace
- * -f -tt -T -y and cut to the lines that matter: cryptsetup 2.6.1's luksOpen and luksFormat.
+ * -f -tt -T -y and cut to the lines that matter: cryptsetup 2.6.1's luksOpen and luksFormat,
+ * gpg-agent 2.2.40 (libgcrypt 1.10's secmem) and fk.c, a fork under mlockall.
  */
 class CryptMemoryTest {
 
@@ -46,5 +47,33 @@ class CryptMemoryTest {
         .contains("what else the program allocated with it (an object header)")
         .doesNotContain("stdio's fread")
         .doesNotContain("1024-byte");
+  }
+
+  @Test
+  void aForkChildIsToldThatItsCopyOfLockedMemoryIsNotLocked() throws Exception {
+    // gpg --symmetric starting gpg-agent --daemon: libgcrypt's init_pool maps the 64 KiB secure
+    // pool and lock_pool_pages mlocks it, then the agent forks into its daemon and the parent
+    // exits: dup_mmap clears VM_LOCKED, so the daemon's pool, where it keeps its secrets, is not
+    // locked
+    Run.Out out = Run.explain(log("gpg_agent_secmem_fork.log"));
+    assertThat(out.why(9))
+        .contains(
+            "What the parent has locked (64 KiB: the 65536-byte anonymous mapping made at line 6)"
+                + " is not locked in the child's copy (dup_mmap clears VM_LOCKED")
+        .doesNotContain("MCL_FUTURE");
+    assertThat(out.at(9).why().get(0).evidence()).contains("64 KiB locked in the parent");
+  }
+
+  @Test
+  void aForkChildDoesNotInheritMclFuture() throws Exception {
+    // fk.c: mlock of a 64 KiB mapping, mlockall(MCL_FUTURE), [heap] made after it (locked), then
+    // fork; /proc/self/status showed VmLck 196 kB in the parent and 0 kB in the child after its
+    // 1 MiB mmap: mm_init keeps no VM_LOCKED of the parent's mm->def_flags
+    Run.Out out = Run.explain(log("mlockall_future_fork.log"));
+    assertThat(out.why(10))
+        .contains("What the parent has locked (196 KiB: the [heap] made at line 8")
+        .contains("the 65536-byte anonymous mapping made at line 4")
+        .contains("the mlockall(MCL_FUTURE) of line 6 stays the parent's")
+        .contains("the child's later mappings are not locked");
   }
 }
