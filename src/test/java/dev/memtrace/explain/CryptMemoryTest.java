@@ -76,4 +76,20 @@ class CryptMemoryTest {
         .contains("the mlockall(MCL_FUTURE) of line 6 stays the parent's")
         .contains("the child's later mappings are not locked");
   }
+
+  @Test
+  void aDroppingMadviseOnMemoryTheModelHoldsLockedIsToldAsRefusedForTheLock() throws Exception {
+    // ml.c: mlockall(MCL_CURRENT | MCL_FUTURE), as older cryptsetup's crypt_memlock_inc
+    // (lib/utils.c) did, then a thread; its stack (guard included) is made locked, and glibc's
+    // advise_stack_range at thread exit gets EINVAL: madvise_dontneed_free_valid_vma refuses
+    // VM_LOCKED. The model knows the lock, so the sentence says it, not a list of causes
+    Run.Out out = Run.explain(log("mlockall_thread_stack.log"));
+    assertThat(out.why(9))
+        .startsWith("madvise failed with EINVAL: the range holds locked memory")
+        .contains("made at line 6 is VM_LOCKED")
+        .contains("the mlockall(MCL_FUTURE) of line 5 was in force")
+        .contains("madvise_dontneed_free_valid_vma")
+        .doesNotContain("VM_PFNMAP")
+        .doesNotContain("inferred");
+  }
 }
