@@ -114,6 +114,8 @@ final class Specials {
           c.sp.lockFutureLine = 0;
         }
       }
+      case "mmap", "mmap2" -> lockedAnonymous(c, p);
+      case "mprotect", "pkey_mprotect" -> lockedMadeWritable(c, p);
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
           c.sp.wipeOnFork.add(c.line());
@@ -548,6 +550,76 @@ final class Specials {
         + " mapping there at all: "
         + String.join(", ", named.subList(0, Math.min(4, named.size())))
         + (named.size() > 4 ? ", …" : "");
+  }
+
+  /**
+   * An anonymous mapping made locked (MAP_LOCKED, or an mlockall(MCL_FUTURE) without MCL_ONFAULT in
+   * force) is faulted in whole during the mmap: do_mmap sets populate for VM_LOCKED and mm_populate
+   * touches every page its protection allows (none of a PROT_NONE one). File mappings say so in
+   * their own sentence ({@code FileRules}).
+   */
+  private static void lockedAnonymous(Ctx c, Pending p) {
+    String by = c.ok() && c.anon() && !c.prot().isEmpty() ? FileRules.lockedBy(c) : null;
+    if (by == null || c.call.ret().isEmpty()) {
+      return;
+    }
+    long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "Locked ("
+                + by
+                + "): the kernel faults all "
+                + bytes
+                + " bytes in during the call (do_mmap has mm_populate fault in a VM_LOCKED"
+                + " mapping) and keeps them in RAM until they are unlocked, rather than page by page"
+                + " on first touch",
+            Basis.ARITHMETIC,
+            List.of(
+                c.mapFlags().contains("MAP_LOCKED")
+                    ? "MAP_LOCKED"
+                    : "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine)));
+  }
+
+  /**
+   * A private area made locked while an mlockall(MCL_FUTURE) without MCL_ONFAULT was in force, not
+   * writable, that an mprotect makes writable: mprotect_fixup faults the range in there and then
+   * (populate_vma_page_range, to break copy-on-write before the accesses), so a thread stack
+   * pthread_create maps PROT_NONE and then makes RW is in RAM whole from that mprotect on.
+   */
+  private static void lockedMadeWritable(Ctx c, Pending p) {
+    if (!c.ok()
+        || !c.prot().contains("PROT_WRITE")
+        || c.changes.isEmpty()
+        || c.sp.lockFutureLine <= 0
+        || c.sp.lockFutureOnFault) {
+      return;
+    }
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    Region r = v == null ? null : v.regionAt(c.addr());
+    if (r == null
+        || r.perms() == null
+        || !r.perms().endsWith("p")
+        || r.originLine() <= c.sp.lockFutureLine
+        || v.locked().stream().noneMatch(l -> l.start() <= c.addr() && c.addr() < l.end())) {
+      return;
+    }
+    long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "The range is locked (made at line "
+                + r.originLine()
+                + " while the mlockall(MCL_FUTURE) of line "
+                + c.sp.lockFutureLine
+                + " was in force) and becomes writable: mprotect_fixup faults all "
+                + bytes
+                + " bytes in now (populate_vma_page_range, to break copy-on-write before the"
+                + " accesses), and they stay in RAM until they are unlocked",
+            Basis.ARITHMETIC,
+            List.of(
+                "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine,
+                "made at line " + r.originLine())));
   }
 
   /**
