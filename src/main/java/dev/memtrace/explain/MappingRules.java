@@ -851,7 +851,8 @@ final class MappingRules {
       List<String> parts = new ArrayList<>();
       if ((f & LinuxFlags.MCL_CURRENT) != 0) {
         parts.add(
-            "locks every mapping the process has now"
+            "locks every mapping the process has now but the kernel's special ones ([vdso],"
+                + " [vvar]: mlock_fixup leaves VM_SPECIAL mappings unlocked)"
                 + (onFault
                     ? ", each page as it is first touched (MCL_ONFAULT): nothing is faulted in by"
                         + " this call"

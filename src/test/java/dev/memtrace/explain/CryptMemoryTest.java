@@ -110,4 +110,15 @@ class CryptMemoryTest {
         .contains("The range is locked (made at line 7 while the mlockall(MCL_FUTURE) of line 5")
         .contains("mprotect_fixup faults all 8388608 bytes in now");
   }
+
+  @Test
+  void mlockallMclCurrentIsNotSaidToLockTheVdso() throws Exception {
+    // mc.c: after mlockall(MCL_CURRENT) /proc/self/smaps showed "lo" in [stack]'s VmFlags but not
+    // in [vvar]'s, [vvar_vclock]'s or [vdso]'s: mlock_fixup skips VM_SPECIAL areas
+    Run.Out out = Run.explain(log("mlockall_thread_stack.log"));
+    assertThat(out.why(5))
+        .startsWith(
+            "locks every mapping the process has now but the kernel's special ones ([vdso],"
+                + " [vvar]: mlock_fixup leaves VM_SPECIAL mappings unlocked)");
+  }
 }
