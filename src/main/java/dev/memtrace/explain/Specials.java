@@ -115,6 +115,7 @@ final class Specials {
         }
       }
       case "mmap", "mmap2" -> lockedAnonymous(c, p);
+      case "brk" -> lockedBreak(c, p);
       case "mprotect", "pkey_mprotect" -> lockedMadeWritable(c, p);
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
@@ -579,6 +580,39 @@ final class Specials {
                 c.mapFlags().contains("MAP_LOCKED")
                     ? "MAP_LOCKED"
                     : "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine)));
+  }
+
+  /**
+   * The break moved up while an mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: brk gives the
+   * growth mm->def_flags' VM_LOCKED and faults it in (mm_populate, mm/mmap.c's brk).
+   */
+  private static void lockedBreak(Ctx c, Pending p) {
+    if (!c.ok() || c.sp.lockFutureLine <= 0 || c.sp.lockFutureOnFault) {
+      return;
+    }
+    long grown = 0;
+    for (RegionChange ch : c.changes) {
+      Region a = ch.after();
+      if (a != null && "[heap]".equals(a.path())) {
+        Region b = ch.before();
+        long from = b != null && b.start() == a.start() ? b.end() : a.start();
+        grown += Math.max(0, a.end() - from);
+      }
+    }
+    if (grown == 0) {
+      return;
+    }
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "Locked (the mlockall(MCL_FUTURE) of line "
+                + c.sp.lockFutureLine
+                + " is in force): brk faults the "
+                + grown
+                + " bytes it adds in now (mm_populate) and they stay in RAM until they are"
+                + " unlocked",
+            Basis.ARITHMETIC,
+            List.of("mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine)));
   }
 
   /**

@@ -75,6 +75,12 @@ class CryptMemoryTest {
         .contains("the 65536-byte anonymous mapping made at line 4")
         .contains("the mlockall(MCL_FUTURE) of line 6 stays the parent's")
         .contains("the child's later mappings are not locked");
+    // the [heap] brk made after mlockall(MCL_FUTURE): brk populates what it adds (132 of the 196
+    // kB VmLck showed)
+    assertThat(out.why(8))
+        .contains(
+            "Locked (the mlockall(MCL_FUTURE) of line 6 is in force): brk faults the 135168 bytes"
+                + " it adds in now");
   }
 
   @Test
