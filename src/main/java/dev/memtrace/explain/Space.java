@@ -197,6 +197,12 @@ final class Space {
   /** That mlockall also asked MCL_ONFAULT: later mappings are locked page by page as touched. */
   boolean lockFutureOnFault;
 
+  /**
+   * An mlock2(MLOCK_ONFAULT) succeeded here: some area may be VM_LOCKONFAULT, which the model does
+   * not tell apart, and mprotect does not fault such an area in.
+   */
+  boolean lockOnFaultSeen;
+
   /** The protection keys pkey_alloc gave this space and pkey_free has not taken back. */
   final Set<Long> pkeys = new HashSet<>();
 

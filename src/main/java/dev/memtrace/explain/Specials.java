@@ -116,6 +116,12 @@ final class Specials {
       }
       case "mmap", "mmap2" -> lockedAnonymous(c, p);
       case "brk" -> lockedBreak(c, p);
+      case "mlock2" -> {
+        if (c.ok()
+            && (c.call.flags(2, LinuxFlags.MLOCK2).orElse(0) & LinuxFlags.MLOCK_ONFAULT) != 0) {
+          c.sp.lockOnFaultSeen = true;
+        }
+      }
       case "mprotect", "pkey_mprotect" -> lockedMadeWritable(c, p);
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
@@ -626,7 +632,8 @@ final class Specials {
         || !c.prot().contains("PROT_WRITE")
         || c.changes.isEmpty()
         || c.sp.lockFutureLine <= 0
-        || c.sp.lockFutureOnFault) {
+        || c.sp.lockFutureOnFault
+        || c.sp.lockOnFaultSeen) {
       return;
     }
     AddressSpaceView v = c.ex.view(c.ev.pid());

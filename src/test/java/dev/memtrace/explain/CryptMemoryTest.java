@@ -81,6 +81,8 @@ class CryptMemoryTest {
         .contains(
             "Locked (the mlockall(MCL_FUTURE) of line 6 is in force): brk faults the 135168 bytes"
                 + " it adds in now");
+    // the child's 1 MiB mmap is not locked (VmLck 0 kB)
+    assertThat(out.why(11)).doesNotContain("Locked").doesNotContain("faults all");
   }
 
   @Test
