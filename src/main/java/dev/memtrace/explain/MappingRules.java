@@ -1470,6 +1470,27 @@ final class MappingRules {
               "environment at line " + c.sp.envLine)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
+    if (len == c.sp.thresholdFreedLen && c.sp.mmapThreshold == len && !c.sp.envThreshold) {
+      // free() set the threshold to chunksize(p): for an aligned chunk, the mapping less its lead
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "), the size of the malloc chunk whose free() at line "
+                  + c.sp.thresholdFreedLine
+                  + " raised glibc's mmap threshold to at most "
+                  + len
+                  + ": had that chunk been an aligned allocation's (aligned_alloc, posix_memalign),"
+                  + " free() took its size less the lead bytes before the aligned block, the"
+                  + " threshold is that much lower, and the same allocation again maps this size"
+                  + " through malloc's mmap path (_int_memalign); else the program or a library"
+                  + " asked the kernel for it itself. The trace does not tell which",
+              Basis.PATTERN,
+              belowSmallest,
+              "free() of a " + len + "-byte mapping at line " + c.sp.thresholdFreedLine)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
     return Said.of(
             "a direct anonymous mmap of "
                 + len

@@ -155,6 +155,16 @@ final class Space {
   /** glibc's mmap threshold as the frees in the trace moved it, or as the environment set it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 
+  /**
+   * The free() that set {@link #mmapThreshold} to the whole size of the mapping it unmapped, not
+   * knowing whether that chunk was an aligned allocation's: had it been, its lead bytes made the
+   * threshold that much lower (free() takes chunksize, the mapping less the lead). Its line and the
+   * mapping's size; 0 when the threshold came otherwise.
+   */
+  int thresholdFreedLine;
+
+  long thresholdFreedLen;
+
   /** {@link #mmapThreshold} is the one the environment strace -v shows sets (MallocEnv). */
   boolean envThreshold;
 

@@ -129,4 +129,19 @@ class CryptMemoryTest {
             "locks every mapping the process has now but the kernel's special ones ([vdso],"
                 + " [vvar]: mlock_fixup leaves VM_SPECIAL mappings unlocked)");
   }
+
+  @Test
+  void theSameAlignedBufferMappedAgainAfterItsFreeIsNotCalledTheProgramsOwn() throws Exception {
+    // cryptsetup luksFormat wiping disk.img through O_DIRECT: a 4096-aligned 1 MiB buffer, 1056768
+    // bytes mapped (_int_memalign's request plus the alignment), freed, and mapped again at the
+    // same size. free() set the threshold to chunksize(p), the mapping less the 4080 lead bytes
+    // before the aligned block, so the second buffer is malloc's mmap path again, not a mapping
+    // "too small for" it
+    Run.Out out = Run.explain(log("cryptsetup_wipe_aligned_buffer.log"));
+    assertThat(out.why(12))
+        .contains("the size of the malloc chunk whose free() at line 11 raised")
+        .contains("aligned_alloc, posix_memalign")
+        .contains("The trace does not tell which")
+        .doesNotContain("too small for glibc malloc's mmap path");
+  }
 }
