@@ -917,7 +917,11 @@ final class MappingRules {
         "locks "
             + what
             + (bytes != len ? " (the range widened to whole pages)" : "")
-            + " until munlock, munlockall, munmap, execve or exit (a fork child's copy is not"
+            + " until munlock, munlockall, munmap"
+            + (s != null && s.tag().cls() == RegionClass.HEAP
+                ? ", a brk that moves the break below it (malloc's systrim, or the program's sbrk)"
+                : "")
+            + ", execve or exit (a fork child's copy is not"
             + " locked: dup_mmap clears VM_LOCKED)"
             + (onFault
                 ? ", on fault (MLOCK_ONFAULT): the pages already present are locked now and each"

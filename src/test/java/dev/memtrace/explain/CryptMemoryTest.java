@@ -32,7 +32,9 @@ class CryptMemoryTest {
         .startsWith("unlocks 258048 bytes of the 258048-byte malloc chunk made at line 10")
         .doesNotContain("LC_CTYPE");
     // 4096 bytes from 0x...d590 reach into the next page: two pages of [heap] are locked
-    assertThat(out.why(9)).startsWith("locks 8192 bytes of the [heap]");
+    assertThat(out.why(9))
+        .startsWith("locks 8192 bytes of the [heap]")
+        .contains("munmap, a brk that moves the break below it");
   }
 
   @Test
