@@ -521,6 +521,24 @@ final class FailureRules {
    * (madvise_dontneed_free_valid_vma, can_madv_lru_vma), MADV_POPULATE_* where the protection
    * forbids the access, or advice the kernel was built without.
    */
+  /**
+   * The first area the model holds locked (VM_LOCKED) in a madvise's range, or null: the dropping
+   * advice is refused for the whole call when any area of the range is locked.
+   */
+  private static Region lockedIn(Ctx c, long addr) {
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    if (v == null || c.call instanceof Range r && r.length().isEmpty()) {
+      return null;
+    }
+    long end = addr + Glibc.alignUp(c.length(), Glibc.PAGE);
+    for (Region l : v.locked()) {
+      if (l.start() < end && addr < l.end()) {
+        return l;
+      }
+    }
+    return null;
+  }
+
   private static Said madviseEinval(Ctx c) {
     OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
     String advice = c.advice().stream().findFirst().orElse(c.text(2));
@@ -557,6 +575,28 @@ final class FailureRules {
           "MADV_WIPEONFORK applies only to private anonymous memory, and the range is "
               + (r.perms().endsWith("s") ? "shared (VM_SHARED)" : "a file mapping")
               + ", which madvise_vma_behavior refuses with EINVAL";
+      basis = Basis.ARITHMETIC;
+    } else if (DROPPING.contains(advice) && a.isPresent() && lockedIn(c, a.getAsLong()) != null) {
+      Region l = lockedIn(c, a.getAsLong());
+      TagMap.Span s = c.sp.tags.at(l.start());
+      why =
+          "the range holds locked memory ("
+              + (s == null
+                  ? hex(l.start()) + "-" + hex(l.end())
+                  : MallocRules.the(s.tag().what()) + " made at line " + s.tag().line())
+              + " is VM_LOCKED"
+              + (c.sp.lockFutureLine > 0 && s != null && s.tag().line() > c.sp.lockFutureLine
+                  ? ": it was made while the mlockall(MCL_FUTURE) of line "
+                      + c.sp.lockFutureLine
+                      + " was in force"
+                  : "")
+              + "), and the kernel refuses "
+              + advice
+              + " on locked memory ("
+              + (advice.equals("MADV_DONTNEED") || advice.equals("MADV_FREE")
+                  ? "madvise_dontneed_free_valid_vma"
+                  : "can_madv_lru_vma")
+              + "; madvise(2)): the pages stay";
       basis = Basis.ARITHMETIC;
     } else if (DROPPING.contains(advice)) {
       why =

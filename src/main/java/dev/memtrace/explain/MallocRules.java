@@ -260,10 +260,14 @@ final class MallocRules {
           .effect(
               (c, before) -> {
                 if (c.sp.topPadLowered == 0 && MallocEnv.dynamicOff(c.sp) == null && !mayBeOwn(c)) {
+                  long lead = c.ex.leadOf(before.tag());
+                  long was = c.sp.mmapThreshold;
                   c.sp.mmapThreshold =
-                      Glibc.thresholdAfterFree(
-                              c.sp.mmapThreshold, c.length() - c.ex.leadOf(before.tag()))
-                          .value();
+                      Glibc.thresholdAfterFree(c.sp.mmapThreshold, c.length() - lead).value();
+                  if (c.sp.mmapThreshold != was) {
+                    c.sp.thresholdFreedLine = lead == 0 ? c.line() : 0;
+                    c.sp.thresholdFreedLen = lead == 0 ? c.length() : 0;
+                  }
                 }
               })
           .says(MallocRules::freeMmapped);

@@ -887,7 +887,8 @@ final class MappingRules {
       List<String> parts = new ArrayList<>();
       if ((f & LinuxFlags.MCL_CURRENT) != 0) {
         parts.add(
-            "locks every mapping the process has now"
+            "locks every mapping the process has now but the kernel's special ones ([vdso],"
+                + " [vvar]: mlock_fixup leaves VM_SPECIAL mappings unlocked)"
                 + (onFault
                     ? ", each page as it is first touched (MCL_ONFAULT): nothing is faulted in by"
                         + " this call"
@@ -952,7 +953,11 @@ final class MappingRules {
         "locks "
             + what
             + (bytes != len ? " (the range widened to whole pages)" : "")
-            + " until munlock, munlockall, munmap, execve or exit (a fork child's copy is not"
+            + " until munlock, munlockall, munmap"
+            + (s != null && s.tag().cls() == RegionClass.HEAP
+                ? ", a brk that moves the break below it (malloc's systrim, or the program's sbrk)"
+                : "")
+            + ", execve or exit (a fork child's copy is not"
             + " locked: dup_mmap clears VM_LOCKED)"
             + (onFault
                 ? ", on fault (MLOCK_ONFAULT): the pages already present are locked now and each"
@@ -1020,14 +1025,17 @@ final class MappingRules {
   /**
    * What a call's range lies in, from the span holding its start: " of the X made at line N", or,
    * when it runs on past what that line made, " over the X made at line N, then the Y made at line
-   * M" (memory no call in the trace made named as such).
+   * M" (memory no call in the trace made named as such). The range is the whole pages the call acts
+   * on: mlock and munlock take any start and round it down, and the length up from there (do_mlock:
+   * len = PAGE_ALIGN(len + offset_in_page(start))), so an unaligned start does not carry the end
+   * into the next page.
    */
   private static String over(Ctx c) {
-    long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
+    long at = Glibc.alignDown(c.addr(), Glibc.PAGE);
+    long end = Glibc.alignUp(c.addr() + c.length(), Glibc.PAGE);
     List<String> ranges = new ArrayList<>();
-    long at = c.addr();
     int lastLine = -1;
-    for (TagMap.Span s : c.sp.tags.overlapping(c.addr(), end)) {
+    for (TagMap.Span s : c.sp.tags.overlapping(at, end)) {
       if (s.start() > at) {
         ranges.add("memory the trace did not show being made");
         lastLine = -1;
@@ -1500,6 +1508,27 @@ final class MappingRules {
               Basis.PATTERN,
               belowSmallest,
               "environment at line " + c.sp.envLine)
+          .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+    }
+    if (len == c.sp.thresholdFreedLen && c.sp.mmapThreshold == len && !c.sp.envThreshold) {
+      // free() set the threshold to chunksize(p): for an aligned chunk, the mapping less its lead
+      return Said.of(
+              "a direct anonymous mmap of "
+                  + len
+                  + " bytes ("
+                  + c.protText()
+                  + "), the size of the malloc chunk whose free() at line "
+                  + c.sp.thresholdFreedLine
+                  + " raised glibc's mmap threshold to at most "
+                  + len
+                  + ": had that chunk been an aligned allocation's (aligned_alloc, posix_memalign),"
+                  + " free() took its size less the lead bytes before the aligned block, the"
+                  + " threshold is that much lower, and the same allocation again maps this size"
+                  + " through malloc's mmap path (_int_memalign); else the program or a library"
+                  + " asked the kernel for it itself. The trace does not tell which",
+              Basis.PATTERN,
+              belowSmallest,
+              "free() of a " + len + "-byte mapping at line " + c.sp.thresholdFreedLine)
           .tag(RegionClass.ANON, len + "-byte anonymous mapping");
     }
     return Said.of(

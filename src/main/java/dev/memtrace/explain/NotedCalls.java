@@ -53,7 +53,9 @@ final class NotedCalls {
               "readlink",
               "readlinkat",
               "pkey_alloc",
-              "pkey_free"),
+              "pkey_free",
+              "lseek",
+              "_llseek"),
           FLAT_BUFFER,
           IOV_BUFFER,
           KernelCopies.CALLS);

@@ -238,6 +238,16 @@ final class Space {
   /** glibc's mmap threshold as the frees in the trace moved it, or as the environment set it. */
   long mmapThreshold = Glibc.MMAP_THRESHOLD;
 
+  /**
+   * The free() that set {@link #mmapThreshold} to the whole size of the mapping it unmapped, not
+   * knowing whether that chunk was an aligned allocation's: had it been, its lead bytes made the
+   * threshold that much lower (free() takes chunksize, the mapping less the lead). Its line and the
+   * mapping's size; 0 when the threshold came otherwise.
+   */
+  int thresholdFreedLine;
+
+  long thresholdFreedLen;
+
   /** {@link #mmapThreshold} is the one the environment strace -v shows sets (MallocEnv). */
   boolean envThreshold;
 
@@ -285,6 +295,12 @@ final class Space {
 
   /** That mlockall also asked MCL_ONFAULT: later mappings are locked page by page as touched. */
   boolean lockFutureOnFault;
+
+  /**
+   * An mlock2(MLOCK_ONFAULT) succeeded here: some area may be VM_LOCKONFAULT, which the model does
+   * not tell apart, and mprotect does not fault such an area in.
+   */
+  boolean lockOnFaultSeen;
 
   /** The protection keys pkey_alloc gave this space and pkey_free has not taken back. */
   final Set<Long> pkeys = new HashSet<>();
@@ -356,7 +372,8 @@ final class Space {
 
   /**
    * The last plain read (not pread) in this space: its fd, the length it asked for and got (-1 when
-   * it got less), and its line; a stdio block read before a longer one on the same fd.
+   * it got less), and its line; a stdio block read before a longer one on the same fd. A seek of
+   * that fd forgets it.
    */
   long lastReadFd = -1;
 

@@ -114,6 +114,15 @@ final class Specials {
           c.sp.lockFutureLine = 0;
         }
       }
+      case "mmap", "mmap2" -> lockedAnonymous(c, p);
+      case "brk" -> lockedBreak(c, p);
+      case "mlock2" -> {
+        if (c.ok()
+            && (c.call.flags(2, LinuxFlags.MLOCK2).orElse(0) & LinuxFlags.MLOCK_ONFAULT) != 0) {
+          c.sp.lockOnFaultSeen = true;
+        }
+      }
+      case "mprotect", "pkey_mprotect" -> lockedMadeWritable(c, p);
       case "madvise" -> {
         if (c.ok() && c.advice().contains("MADV_WIPEONFORK")) {
           c.sp.wipeOnFork.add(c.line());
@@ -486,7 +495,8 @@ final class Specials {
                     + ", which perf_mmap marks VM_DONTCOPY: the child gets no such mapping")
             + wipedInChild(c.sp)
             + "); private pages are shared copy-on-write until either "
-            + "side writes";
+            + "side writes"
+            + lockedInParent(c.sp, v == null ? List.of() : v.locked(), dropped, evidence);
     if (!shared.isEmpty()) {
       text +=
           ". "
@@ -547,6 +557,160 @@ final class Specials {
         + " mapping there at all: "
         + String.join(", ", named.subList(0, Math.min(4, named.size())))
         + (named.size() > 4 ? ", …" : "");
+  }
+
+  /**
+   * An anonymous mapping made locked (MAP_LOCKED, or an mlockall(MCL_FUTURE) without MCL_ONFAULT in
+   * force) is faulted in whole during the mmap: do_mmap sets populate for VM_LOCKED and mm_populate
+   * touches every page its protection allows (none of a PROT_NONE one). File mappings say so in
+   * their own sentence ({@code FileRules}).
+   */
+  private static void lockedAnonymous(Ctx c, Pending p) {
+    String by = c.ok() && c.anon() && !c.prot().isEmpty() ? FileRules.lockedBy(c) : null;
+    if (by == null || c.call.ret().isEmpty()) {
+      return;
+    }
+    long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "Locked ("
+                + by
+                + "): the kernel faults all "
+                + bytes
+                + " bytes in during the call (do_mmap has mm_populate fault in a VM_LOCKED"
+                + " mapping) and keeps them in RAM until they are unlocked, rather than page by page"
+                + " on first touch",
+            Basis.ARITHMETIC,
+            List.of(
+                c.mapFlags().contains("MAP_LOCKED")
+                    ? "MAP_LOCKED"
+                    : "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine)));
+  }
+
+  /**
+   * The break moved up while an mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: brk gives the
+   * growth mm->def_flags' VM_LOCKED and faults it in (mm_populate, mm/mmap.c's brk).
+   */
+  private static void lockedBreak(Ctx c, Pending p) {
+    if (!c.ok() || c.sp.lockFutureLine <= 0 || c.sp.lockFutureOnFault) {
+      return;
+    }
+    long grown = 0;
+    for (RegionChange ch : c.changes) {
+      Region a = ch.after();
+      if (a != null && "[heap]".equals(a.path())) {
+        Region b = ch.before();
+        long from = b != null && b.start() == a.start() ? b.end() : a.start();
+        grown += Math.max(0, a.end() - from);
+      }
+    }
+    if (grown == 0) {
+      return;
+    }
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "Locked (the mlockall(MCL_FUTURE) of line "
+                + c.sp.lockFutureLine
+                + " is in force): brk faults the "
+                + grown
+                + " bytes it adds in now (mm_populate) and they stay in RAM until they are"
+                + " unlocked",
+            Basis.ARITHMETIC,
+            List.of("mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine)));
+  }
+
+  /**
+   * A private area made locked while an mlockall(MCL_FUTURE) without MCL_ONFAULT was in force, not
+   * writable, that an mprotect makes writable: mprotect_fixup faults the range in there and then
+   * (populate_vma_page_range, to break copy-on-write before the accesses), so a thread stack
+   * pthread_create maps PROT_NONE and then makes RW is in RAM whole from that mprotect on.
+   */
+  private static void lockedMadeWritable(Ctx c, Pending p) {
+    if (!c.ok()
+        || !c.prot().contains("PROT_WRITE")
+        || c.changes.isEmpty()
+        || c.sp.lockFutureLine <= 0
+        || c.sp.lockFutureOnFault
+        || c.sp.lockOnFaultSeen) {
+      return;
+    }
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    Region r = v == null ? null : v.regionAt(c.addr());
+    if (r == null
+        || r.perms() == null
+        || !r.perms().endsWith("p")
+        || r.originLine() <= c.sp.lockFutureLine
+        || v.locked().stream().noneMatch(l -> l.start() <= c.addr() && c.addr() < l.end())) {
+      return;
+    }
+    long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
+    p.why.add(
+        new Explanation(
+            "locked-populate",
+            "The range is locked (made at line "
+                + r.originLine()
+                + " while the mlockall(MCL_FUTURE) of line "
+                + c.sp.lockFutureLine
+                + " was in force) and becomes writable: mprotect_fixup faults all "
+                + bytes
+                + " bytes in now (populate_vma_page_range, to break copy-on-write before the"
+                + " accesses), and they stay in RAM until they are unlocked",
+            Basis.ARITHMETIC,
+            List.of(
+                "mlockall(MCL_FUTURE) at line " + c.sp.lockFutureLine,
+                "made at line " + r.originLine())));
+  }
+
+  /**
+   * What the parent has locked (VM_LOCKED) and the child gets as a copy: dup_mmap clears VM_LOCKED
+   * in the child's areas, and mm_init keeps nothing of the parent's mm->def_flags but
+   * VM_NOHUGEPAGE, so an mlockall(MCL_FUTURE) in force does not lock the child's later mappings
+   * either (mlockall(2): memory locks are not inherited by a child created via fork). "" when the
+   * model holds no locked area and no MCL_FUTURE is in force.
+   */
+  private static String lockedInParent(
+      Space sp, List<Region> locked, List<Region> dropped, List<String> evidence) {
+    List<String> named = new ArrayList<>();
+    long bytes = 0;
+    for (Region r : locked) {
+      if (dropped.stream().anyMatch(d -> d.start() <= r.start() && r.end() <= d.end())) {
+        continue; // the child has no mapping there at all
+      }
+      bytes += r.end() - r.start();
+      TagMap.Span s = sp.tags.at(r.start());
+      String one =
+          s == null
+              ? hex(r.start()) + "-" + hex(r.end())
+              : MallocRules.the(s.tag().what()) + " made at line " + s.tag().line();
+      if (!named.contains(one)) {
+        named.add(one);
+      }
+    }
+    String out = "";
+    if (!named.isEmpty()) {
+      evidence.add(Human.bytes(bytes) + " locked in the parent");
+      out =
+          ". What the parent has locked ("
+              + Human.bytes(bytes)
+              + ": "
+              + String.join(", ", named.subList(0, Math.min(4, named.size())))
+              + (named.size() > 4 ? ", …" : "")
+              + ") is not locked in the child's copy (dup_mmap clears VM_LOCKED; memory locks are"
+              + " not inherited, mlockall(2)): the child's pages there may be swapped out until"
+              + " it locks them itself";
+    }
+    if (sp.lockFutureLine > 0) {
+      evidence.add("mlockall(MCL_FUTURE) at line " + sp.lockFutureLine);
+      out +=
+          (out.isEmpty() ? ". " : "; ")
+              + "the mlockall(MCL_FUTURE) of line "
+              + sp.lockFutureLine
+              + " stays the parent's: mm_init gives the child's mm->def_flags no VM_LOCKED, so"
+              + " the child's later mappings are not locked";
+    }
+    return out;
   }
 
   /**

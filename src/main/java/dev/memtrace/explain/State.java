@@ -350,6 +350,14 @@ final class State {
           }
         }
       }
+      case "lseek", "_llseek" -> {
+        // a seek empties a stdio FILE's read buffer (_IO_new_file_seekoff resets the read pointers
+        // and, off a block boundary, refills it with a read of its own, which is then the one
+        // before the next read): what the FILE held before the seek is gone
+        if (c.ok() && c.call.num(0).orElse(-2) == sp.lastReadFd) {
+          sp.lastReadFd = -1;
+        }
+      }
       case "getrandom" -> {
         Getrandom g = (Getrandom) c.call;
         if (g.length().orElse(0) == 8 && g.nonblocking()) {

@@ -305,6 +305,18 @@ public final class AddressSpace implements AddressSpaceView {
   }
 
   @Override
+  public List<Region> locked() {
+    List<Region> out = new ArrayList<>();
+    for (int i = 0; i < areas.size(); i++) {
+      Vma v = areas.get(i);
+      if ((v.flags() & Vma.LOCKED) != 0) {
+        out.add(view(v));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Region regionAtOrBelow(long address) {
     int i = areas.floor(address);
     return i < 0 ? null : view(areas.get(i));

@@ -29,6 +29,15 @@ public interface AddressSpaceView {
   }
 
   /**
+   * The regions marked VM_LOCKED, sorted by address: locked by mlock, mlock2, mlockall or
+   * MAP_LOCKED, or made while an mlockall(MCL_FUTURE) was in force. A fork child's copies of them
+   * are not locked (dup_mmap clears VM_LOCKED).
+   */
+  default List<Region> locked() {
+    return List.of();
+  }
+
+  /**
    * The program this space runs, as the execve that made it named it ({@code /proc/self/exe}
    * resolved when the trace showed what it links to), or as /proc/PID/exe showed it when run -p
    * attached; null when neither shows it.

@@ -104,6 +104,9 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       MapsExplainText.about(
               f, made, changed, staticImage, space == null ? null : space.programInterpPath())
           .forEach(out::println);
+      if (space != null && space.locked().contains(r)) {
+        out.println(MapsExplainText.LOCKED);
+      }
     }
     for (String name : SPECIALS) {
       if (regions.stream().noneMatch(r -> r.path().equals(name))) {

@@ -48,6 +48,15 @@ public final class MapsExplainText {
    * is the program's own and its ELF headers name no loader (a statically linked program); loader
    * the loader they name (PT_INTERP), or null.
    */
+  /**
+   * The note under a region the model holds locked (VM_LOCKED), which a line of /proc/PID/maps does
+   * not show: mlock(2); smaps' VmFlags "lo".
+   */
+  public static final String LOCKED =
+      "    locked (VM_LOCKED: mlock, mlockall or MAP_LOCKED; /proc/PID/smaps shows lo in its"
+          + " VmFlags, maps does not): the pages it has stay in RAM until it is unlocked or"
+          + " unmapped";
+
   public static List<String> about(
       RegionAnatomy.Facts f, String made, String changed, boolean staticImage, String loader) {
     Region r = f.region();

@@ -76,6 +76,9 @@ public final class WherePrinter implements MapsAt.Printer {
                     RegionOrigin.changed(
                         changed, MapsExplainText.call(at.history().text(changed))));
               }
+              if (space.locked().contains(r)) {
+                said.add(MapsExplainText.LOCKED.strip());
+              }
               return said;
             },
             complete)
