@@ -72,7 +72,9 @@ final class FileRules {
                             "glibc's iconv machinery maps the gconv module cache ("
                                 + c.length()
                                 + " bytes) shared and read-only to find character-set converters "
-                                + "(set up by setlocale); it stays until exit",
+                                + "(__gconv_load_conf, once, for the first caller that needs one: "
+                                + gconvCaller(c.sp)
+                                + "); it stays until exit",
                             Basis.PATTERN,
                             "file " + c.fileName())
                         .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.filePath())),
@@ -612,6 +614,34 @@ final class FileRules {
    * locked mapping ({@link #lockedBy}) or MAP_POPULATE, else on first touch; from the page cache of
    * a file in memory, or read from the file.
    */
+  /**
+   * Who first needed a converter, as far as the trace shows: setlocale's codeset check
+   * (_nl_find_locale calls __gconv_compare_alias) comes while it loads locale data, so where none
+   * was mapped before, it was not setlocale but a converter lookup (iconv_open's
+   * __gconv_find_transform): git log --encoding=ISO-8859-1 under LC_ALL=C.
+   */
+  private static String gconvCaller(Space sp) {
+    int line = 0;
+    for (TagMap.Span s : sp.tags.view()) {
+      if (s.tag().what().startsWith("locale ") && (line == 0 || s.tag().line() < line)) {
+        line = s.tag().line();
+      }
+    }
+    if (line > 0) {
+      return "here likely setlocale, which loaded locale data from line "
+          + line
+          + " and checks the locale's codeset (_nl_find_locale, __gconv_compare_alias);"
+          + " iconv_open loads it as well";
+    }
+    // a process met midway may have loaded its locale data before the trace began
+    return sp.midway
+        ? "setlocale's codeset check (_nl_find_locale, __gconv_compare_alias) or a converter"
+            + " lookup such as iconv_open's (__gconv_find_transform); the trace began after the"
+            + " process did, so it does not show which"
+        : "not setlocale's codeset check, since no locale data was mapped before it in the trace,"
+            + " but a converter lookup such as iconv_open's (__gconv_find_transform)";
+  }
+
   private static String firstTouch(Ctx c, String path) {
     String locked = lockedBy(c);
     boolean inMemory = memoryFile(path);
