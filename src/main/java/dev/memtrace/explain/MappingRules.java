@@ -739,7 +739,8 @@ final class MappingRules {
                     meaning +=
                         "; "
                             + (part
-                                ? MallocEnv.thpAdvicePart(c.addr() - s.start(), c.length())
+                                ? MallocEnv.thpAdvicePart(
+                                    c.addr() - s.start(), c.length(), s.size())
                                 : MallocEnv.thpAdvice(c.sp, c.length()));
                   } else if (a.equals("MADV_DONTNEED")
                       && s != null

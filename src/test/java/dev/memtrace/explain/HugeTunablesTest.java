@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.timeline.Explanation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -210,6 +211,16 @@ class HugeTunablesTest {
         .startsWith("MADV_HUGEPAGE on 67108864 bytes of the 69210112-byte mapping made at line 6:")
         .contains("only on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk)")
         .contains("this range starts 1982464 bytes into it, so the program or a library asked")
+        .doesNotContain("fits malloc's own");
+    // the same advice from the mapping's start over less than all of it is not malloc's either
+    String fromStart =
+        Files.readString(
+                Path.of(getClass().getResource("/logs-extra/memcached_L_thp_v.log").toURI()))
+            .replace(
+                "madvise(0x7f75c9c00000, 67108864, MADV_HUGEPAGE)",
+                "madvise(0x7f75c9a1c000, 67108864, MADV_HUGEPAGE)");
+    assertThat(Run.explain(fromStart).why(8))
+        .contains("this range covers only 67108864 bytes of it")
         .doesNotContain("fits malloc's own");
   }
 }
