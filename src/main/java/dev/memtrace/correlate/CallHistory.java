@@ -39,6 +39,14 @@ public final class CallHistory {
       return;
     }
     TreeMap<Long, long[]> m = changes.computeIfAbsent(space, s -> new TreeMap<>());
+    // a region the call took away is no longer the one its entry names: a region a snapshot later
+    // shows at the same place (a late one, or one after a call the trace missed) was not left by
+    // this call (git gc's loose objects, mapped one after another at one address)
+    for (RegionChange ch : made) {
+      if (ch.after() == null && ch.before() != null) {
+        m.remove(ch.before().start());
+      }
+    }
     for (RegionChange ch : made) {
       Region after = ch.after();
       if (after != null) {

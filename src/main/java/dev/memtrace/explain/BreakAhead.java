@@ -30,8 +30,9 @@ final class BreakAhead {
     for (RegionChange ch : c.changes) {
       Region b = ch.before();
       Region a = ch.after();
+      // the model's [heap] ends elsewhere than the last brk put the break only after a snapshot
+      // (the area keeps the line of the call that made it: its end is all the snapshot changed)
       if (ch.op() != RegionChange.Op.CHANGED
-          || b.learnt() != Region.Learnt.SNAPSHOT
           || a.end() != r
           || b.start() != a.start()
           || (b.end() > a.end()) != up) {

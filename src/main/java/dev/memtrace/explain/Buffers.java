@@ -296,10 +296,42 @@ final class Buffers {
     }
     if (sp.candidate >= 0 && (c.name().startsWith("read") || c.name().startsWith("pread"))) {
       TagMap.Span s = sp.tags.at(sp.candidate);
-      if (s != null && s.start() == sp.candidate && identify(c, s, count, OptionalLong.empty())) {
+      if (s != null
+          && s.start() == sp.candidate
+          && fitsLength(s, count)
+          && !otherPlaces(sp, s)
+          && identify(c, s, count, OptionalLong.empty())) {
         inferred(c, p, count);
       }
     }
+  }
+
+  /**
+   * Whether a read whose length fits the latest malloc mapping may as well go through other memory
+   * the trace shows, so that its length alone does not tie it to that mapping: another live malloc
+   * mapping of the same size, or [heap] grown since the mapping was made, where a malloc after it
+   * (below a threshold a free raised, or any smaller request) may have put the buffer. rsync's
+   * sender reads files 256 KiB at a time into a buffer map_ptr mallocs in [heap] once a free has
+   * raised the threshold, while 256 KiB mappings it made before for other uses are still there.
+   */
+  private static boolean fitsLength(TagMap.Span s, long count) {
+    return count > 0
+        && (Glibc.mallocMmap(count).value() == s.size()
+            || Glibc.alignedAllocMmap(Glibc.PAGE, count).value() == s.size());
+  }
+
+  private static boolean otherPlaces(Space sp, TagMap.Span candidate) {
+    if (sp.candidateBrk >= 0 && sp.brk > sp.candidateBrk) {
+      return true;
+    }
+    for (TagMap.Span s : sp.tags.view()) {
+      if (s.start() != candidate.start()
+          && s.tag().cls() == RegionClass.MALLOC_MMAP
+          && s.size() == candidate.size()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -836,6 +836,7 @@ public final class Explainer {
 
   void buffersCandidate(Space sp, long start) {
     sp.candidate = start;
+    sp.candidateBrk = sp.brk;
   }
 
   void lead(Tag tag, long bytes) {

@@ -542,6 +542,25 @@ final class MallocEnv {
   }
 
   /**
+   * MADV_HUGEPAGE over part of a mapping taken for a malloc chunk: madvise_thp advises a chunk
+   * malloc maps from the mapping's start, all of it (sysmalloc_mmap's madvise_thp (mm, size), and
+   * mremap_chunk's (cp, new_size)), so whatever GLIBC_TUNABLES sets, this call is not malloc's.
+   * memcached -L advises the 64 MiB it got from posix_memalign(2 MiB, 64 MiB) (alloc_large_chunk),
+   * which starts at the first 2 MiB boundary inside the mapping.
+   */
+  static String thpAdvicePart(long offset, long length, long size) {
+    return "glibc malloc gives this advice itself (madvise_thp, with glibc.malloc.hugetlb=1) only"
+        + " on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk), and this"
+        + " range "
+        + (offset != 0
+            ? "starts " + offset + " bytes into it"
+            : length < size ? "covers only " + length + " bytes of it" : "runs past its end")
+        + ", so the program or a library asked for it, whatever GLIBC_TUNABLES sets: on memory it"
+        + " got from malloc (an aligned allocation, posix_memalign or aligned_alloc, starts past"
+        + " the mapping's start) or on a mapping of its own";
+  }
+
+  /**
    * What else may have tuned malloc, for a sentence that finds a growth larger than malloc's: the
    * MALLOC_*_ variables and GLIBC_TUNABLES (glibc.malloc.hugetlb=1 rounds the break up to huge
    * pages), or, where strace -v shows the environment setting none of them, only mallopt.

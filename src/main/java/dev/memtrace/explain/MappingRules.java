@@ -757,7 +757,27 @@ final class MappingRules {
                       && (s.tag().cls() == RegionClass.HEAP
                           || s.tag().cls() == RegionClass.MALLOC_MMAP)
                       && !AllocatorRules.foreign(c.sp)) {
-                    meaning += "; " + MallocEnv.thpAdvice(c.sp, c.length());
+                    boolean part =
+                        s.tag().cls() == RegionClass.MALLOC_MMAP
+                            && (c.addr() != s.start()
+                                || Glibc.alignUp(c.length(), Glibc.PAGE) != s.size());
+                    if (part
+                        && !MallocRules.chunkSeenInStack(c, s)
+                        && s.tag().what().endsWith("-byte malloc chunk")
+                        && c.addr() + c.length() <= s.end()) {
+                      // a chunk only by its size: not named one as fact
+                      where =
+                          " of the "
+                              + s.tag().what().replace("-byte malloc chunk", "-byte mapping")
+                              + " made at line "
+                              + s.tag().line();
+                    }
+                    meaning +=
+                        "; "
+                            + (part
+                                ? MallocEnv.thpAdvicePart(
+                                    c.addr() - s.start(), c.length(), s.size())
+                                : MallocEnv.thpAdvice(c.sp, c.length()));
                   } else if (a.equals("MADV_DONTNEED")
                       && s != null
                       && s.tag().cls() == RegionClass.HEAP

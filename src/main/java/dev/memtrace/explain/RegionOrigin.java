@@ -13,6 +13,11 @@ public final class RegionOrigin {
 
   private RegionOrigin() {}
 
+  /** What a region learnt whole from a snapshot is, as far as the trace up to here shows. */
+  static final String SNAPSHOT_ONLY =
+      "no call in the trace up to here made it (a snapshot read late can already show what a later"
+          + " call maps)";
+
   /**
    * The line a region came from, as a sentence cites it: "made at line N" for a call, "made by the
    * kernel at the execve on line N" for what execve mapped (the executable, ld.so), laid out from
@@ -49,7 +54,17 @@ public final class RegionOrigin {
         };
     boolean snapshot = r.learnt() == Region.Learnt.SNAPSHOT;
     if (r.madeWhole()) {
-      return snapshot ? made + ": no call in the trace made it" : made;
+      // up to here: a snapshot read late (after strace's hold ended) already shows what a later
+      // call maps, which the trace then shows being made (git gc's loose objects)
+      if (!snapshot) {
+        return made;
+      }
+      // [stack], [vdso], [vvar], [vsyscall]: the kernel's own, which no call maps
+      return made
+          + ": "
+          + (r.path().startsWith("[") && !r.path().equals("[heap]")
+              ? "no call in the trace made it"
+              : SNAPSHOT_ONLY);
     }
     List<Integer> other = new ArrayList<>(lines);
     other.remove((Integer) r.originLine());

@@ -353,6 +353,9 @@ final class Space {
   /** Start of the latest malloc mmap chunk nothing has identified yet; -1 none. */
   long candidate = -1;
 
+  /** The break when that chunk was mapped: a later growth of [heap] may hold the buffer instead. */
+  long candidateBrk = -1;
+
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
 

@@ -547,6 +547,14 @@ public final class AddressSpace implements AddressSpaceView {
           b = new Backing(b.kind(), k.path(), k.dev(), k.inode(), b.key());
         }
         areas.put(mine.withBacking(b));
+      } else if (mine != null
+          && "[heap]".equals(k.path())
+          && "[heap]".equals(view(mine).path())
+          && view(mine).perms().equals(k.perms())) {
+        // the same [heap] area with another end: a snapshot read late already shows the break of
+        // later brk calls (or an earlier one's). The area still starts where the call that made it
+        // put it, so it keeps that call as its maker; what the snapshot adds is nobody's line
+        areas.put(mine.withEnd(k.end(), 0));
       } else {
         areas.put(adopt(k));
       }

@@ -3,7 +3,10 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.correlate.Snapshot;
+import dev.memtrace.model.Region;
 import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +52,65 @@ class BreakAheadTest {
             400 brk(0x55e75f02b000) = 0x55e75f02b000
             """);
     assertThat(out.why(3)).contains("the break moves up").doesNotContain("The change shows");
+  }
+
+  /**
+   * rsync's receiver (pid 3000, a fork child of the rsync that memtrace run started; Debian 12),
+   * cut to its parent's start, the fork and its own breaks: its /proc/PID/maps snapshot after line
+   * 12 was read 3.5 ms late and showed its [heap] (the part it grew itself, from line 6) already
+   * ending at line 13's break. The model takes that end from the snapshot, but the area is the one
+   * line 6 made: a region whose start the trace shows being made is not "learnt from a snapshot: no
+   * call in the trace made it".
+   */
+  @Test
+  void aLateSnapshotOfTheHeapKeepsTheBrkThatMadeIt() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/rsync_fork_late_heap.log").toURI()));
+    String maps =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/rsync_fork_late_heap.maps").toURI()));
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(12, 3000, maps)),
+            Explainer.DEFAULT_WINDOW);
+    Region heap = out.at(14).changes().get(0).after();
+    assertThat(heap.path()).isEqualTo("[heap]");
+    assertThat(heap.start()).isEqualTo(0x55a248ed5000L);
+    assertThat(heap.learnt()).isEqualTo(Region.Learnt.TRACE);
+    assertThat(heap.originLine()).isEqualTo(6);
+    assertThat(RegionOrigin.made(heap, null))
+        .startsWith("made by line 6; that made")
+        .doesNotContain("snapshot");
+  }
+
+  /**
+   * git gc's pack-objects (pid 1656 of memtrace run --save -- git gc -q, Debian 12) maps each loose
+   * object in turn at the same address; the snapshot after its munmap of one (line 5) was read 4 ms
+   * late and already showed the next one, which line 8 then maps. Between the two lines, maps
+   * --explain must not say no call in the trace made that region.
+   */
+  @Test
+  void aRegionALateSnapshotShowsIsNotSaidToBeNoCallsAtAll() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/git_gc_loose_late_snapshot.log").toURI()));
+    String maps =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/git_gc_loose_late_snapshot.maps").toURI()));
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(5, 1656, maps)),
+            Explainer.DEFAULT_WINDOW);
+    // what the model held there before line 8 maps it: the region the late snapshot showed
+    Region learnt = out.at(8).changes().get(0).before();
+    assertThat(learnt.path()).contains("/objects/dc/");
+    assertThat(learnt.learnt()).isEqualTo(Region.Learnt.SNAPSHOT);
+    assertThat(RegionOrigin.made(learnt, null))
+        .startsWith(
+            "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it")
+        .contains("a snapshot read late can already show what a later call maps");
   }
 }

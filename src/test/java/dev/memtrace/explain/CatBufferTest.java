@@ -3,7 +3,9 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.trace.SyscallEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** cat's 139264-byte mapping, its reads and writes, and its munmap, on the corpus traces. */
@@ -222,6 +224,45 @@ class CatBufferTest {
         .doesNotContain("alignalloc")
         .doesNotContain("IO_BUFSIZE")
         .doesNotContain("coreutils");
+  }
+
+  /**
+   * rsync's sender (strace -f -tt -T -y of rsync -a /usr/share/doc /tmp/r/, Debian 12, cut to its
+   * breaks, its malloc-sized mappings and three of its 262144-byte file reads) reads each file
+   * through a buffer map_ptr mallocs in [heap]: with -e raw=read the reads land in [heap], at a new
+   * address for each file. The latest 266240-byte mapping (line 13), made for something else long
+   * before, fits a 262144-byte buffer, but so does the other one still mapped (line 10), and [heap]
+   * grew by 262144 bytes (line 19) just before the first read. Its length alone does not tie the
+   * read to line 13.
+   */
+  @Test
+  void aReadWhoseLengthFitsTheLatestMappingIsNotTiedToItWhenOtherMemoryFitsToo() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/rsync_sender_reads.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(13)).startsWith("fits glibc malloc's mmap path").doesNotContain("rsync's");
+    assertThat(out.at(21).why()).isEmpty();
+    assertThat(out.why(25))
+        .startsWith("free() gives the 266240-byte malloc chunk made at line 13 back")
+        .doesNotContain("read buffer");
+    // either alone is enough: the other mapping of that size, with no growth of [heap] after
+    // line 13...
+    String noGrowth =
+        log.lines()
+            .filter(l -> !l.matches(".*0x55b2a0f(75|6d|ad)000.*"))
+            .collect(Collectors.joining("\n", "", "\n"));
+    Run.Out other = Run.explain(noGrowth);
+    assertThat(other.why(13)).startsWith("fits glibc malloc's mmap path").doesNotContain("rsync's");
+    assertThat(other.at(17).why()).isEmpty();
+    // ...and the growth of [heap] once that other mapping is gone
+    String oneMapping =
+        log.lines()
+            .map(l -> l.replace("munmap(0x7fb49d916000, 266240)", "munmap(0x7fb49d8d5000, 266240)"))
+            .collect(Collectors.joining("\n", "", "\n"));
+    Run.Out grown = Run.explain(oneMapping);
+    assertThat(grown.why(13)).doesNotContain("rsync's");
+    assertThat(grown.at(21).why()).isEmpty();
   }
 
   static int lineOf(Run.Out out, String name, String argPart) {

@@ -3,6 +3,8 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.timeline.Explanation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -188,5 +190,37 @@ class HugeTunablesTest {
         .contains("the kernel sets the range's huge pages aside from the pool now")
         .contains("sets GLIBC_TUNABLES=glibc.malloc.hugetlb=2 (strace -v shows it)")
         .doesNotContain("nothing is committed");
+  }
+
+  /**
+   * memcached -L (Debian 12, strace -f -v -s 64, the environment cut to three entries, the calls to
+   * the ones that matter) under glibc.malloc.hugetlb=1: alloc_large_chunk gets its 64 MiB with
+   * posix_memalign(2 MiB, 64 MiB), which maps 69210112 bytes and advises them whole
+   * (sysmalloc_mmap's madvise_thp(mm, size)); memcached then advises the aligned 64 MiB itself,
+   * from 1982464 bytes in. madvise_thp never starts inside a mapping, so the tunable does not make
+   * that second call malloc's.
+   */
+  @Test
+  void adviceOnPartOfAChunkIsNotMallocsWhateverTheTunable() throws Exception {
+    Run.Out out =
+        Run.explain(Path.of(getClass().getResource("/logs-extra/memcached_L_thp_v.log").toURI()));
+    assertThat(out.why(7))
+        .contains("sets GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (strace -v shows it)")
+        .contains("so this fits malloc's own");
+    assertThat(out.why(8))
+        .startsWith("MADV_HUGEPAGE on 67108864 bytes of the 69210112-byte mapping made at line 6:")
+        .contains("only on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk)")
+        .contains("this range starts 1982464 bytes into it, so the program or a library asked")
+        .doesNotContain("fits malloc's own");
+    // the same advice from the mapping's start over less than all of it is not malloc's either
+    String fromStart =
+        Files.readString(
+                Path.of(getClass().getResource("/logs-extra/memcached_L_thp_v.log").toURI()))
+            .replace(
+                "madvise(0x7f75c9c00000, 67108864, MADV_HUGEPAGE)",
+                "madvise(0x7f75c9a1c000, 67108864, MADV_HUGEPAGE)");
+    assertThat(Run.explain(fromStart).why(8))
+        .contains("this range covers only 67108864 bytes of it")
+        .doesNotContain("fits malloc's own");
   }
 }

@@ -75,7 +75,9 @@ class RegionOriginTest {
         .doesNotContain("no call");
     Region whole = new Region(0x1000, 0x4000, "rw-p", 0, "00:00", 0, "", 0);
     assertThat(RegionOrigin.made(whole, null))
-        .isEqualTo("learnt from a /proc/PID/maps snapshot: no call in the trace made it");
+        .isEqualTo(
+            "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it (a"
+                + " snapshot read late can already show what a later call maps)");
   }
 
   @Test
