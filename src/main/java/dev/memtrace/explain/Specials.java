@@ -78,6 +78,7 @@ final class Specials {
       case "clone", "clone3", "fork", "vfork" -> {
         fork(c, p);
         spawnStack(c, p);
+        vfork(c, p);
         threadOnStackMapping(c);
         threadOnGuardedReservation(c);
       }
@@ -442,6 +443,37 @@ final class Specials {
   }
 
   /** A fork copies private memory (copy-on-write) but shares MAP_SHARED mappings. */
+  /**
+   * A child made with CLONE_VM and without CLONE_THREAD (vfork, or a clone that asks the same)
+   * whose stack is not posix_spawn's: it runs in this address space, copying nothing, and the
+   * parent is suspended until the child execs or exits (vfork(2)); a vfork() child runs on the
+   * parent's stack.
+   */
+  private static void vfork(Ctx c, Pending p) {
+    Who.Made made = c.made();
+    long child = c.call.ret().orElse(0);
+    if (!c.ok()
+        || child <= 0
+        || made == null
+        || made.kind() != Who.Kind.VFORK
+        || p.why.stream().anyMatch(e -> e.rule().equals("spawn-stack"))) {
+      return;
+    }
+    boolean plain = c.name().equals("vfork");
+    p.why.add(
+        new Explanation(
+            "vfork",
+            (plain ? "vfork" : c.name() + " with CLONE_VM|CLONE_VFORK")
+                + ": child "
+                + child
+                + " runs in this address space, nothing copied"
+                + (plain ? ", on the parent's stack" : "")
+                + ", and the parent is suspended until the child execs or exits (vfork(2)); what"
+                + " the child maps or writes before that is the parent's memory",
+            Basis.ARITHMETIC,
+            List.of(c.name() + " returned " + child)));
+  }
+
   private static void fork(Ctx c, Pending p) {
     Who.Made made = c.made();
     long child = c.call.ret().orElse(0);

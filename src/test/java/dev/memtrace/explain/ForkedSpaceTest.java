@@ -30,4 +30,21 @@ class ForkedSpaceTest {
     assertThat(out.why(4)).startsWith("fork: child 14438 gets a copy of the address space");
     assertThat(out.at(5).why()).isEmpty();
   }
+
+  @Test
+  void aVforkChildRunsInTheParentsSpaceNothingCopied() {
+    // ./sp: vfork(), then the child execs /bin/true
+    Run.Out out =
+        Run.explain(
+            """
+            3404 19:54:42.711600 brk(NULL)         = 0x5604347ac000 <0.000003>
+            3404 19:54:42.714750 vfork() = 3406 <0.000073>
+            3406 19:54:42.714783 execve("/bin/true", ["true"], 0x7ffea9b16eb8 /* 35 vars */) = 0 <0.000096>
+            """);
+    assertThat(out.why(2))
+        .startsWith(
+            "vfork: child 3406 runs in this address space, nothing copied, on the parent's stack,"
+                + " and the parent is suspended until the child execs or exits (vfork(2))")
+        .doesNotContain("gets a copy");
+  }
 }
