@@ -548,16 +548,47 @@ final class MallocEnv {
    * memcached -L advises the 64 MiB it got from posix_memalign(2 MiB, 64 MiB) (alloc_large_chunk),
    * which starts at the first 2 MiB boundary inside the mapping.
    */
-  static String thpAdvicePart(long offset, long length, long size) {
-    return "glibc malloc gives this advice itself (madvise_thp, with glibc.malloc.hugetlb=1) only"
-        + " on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk), and this"
-        + " range "
-        + (offset != 0
-            ? "starts " + offset + " bytes into it"
-            : length < size ? "covers only " + length + " bytes of it" : "runs past its end")
-        + ", so the program or a library asked for it, whatever GLIBC_TUNABLES sets: on memory it"
-        + " got from malloc (an aligned allocation, posix_memalign or aligned_alloc, starts past"
-        + " the mapping's start) or on a mapping of its own";
+  static String thpAdvicePart(Space sp, long offset, long length, long size) {
+    String base =
+        "glibc malloc gives this advice itself (madvise_thp, with glibc.malloc.hugetlb=1) only"
+            + " on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk), and this"
+            + " range "
+            + (offset != 0
+                ? "starts " + offset + " bytes into it"
+                : length < size ? "covers only " + length + " bytes of it" : "runs past its end")
+            + ", so the program or a library asked for it, whatever GLIBC_TUNABLES sets: ";
+    long n = numpyArrayBytes(offset, length, size);
+    if (n > 0 && FileRules.loaded(sp, "_multiarray_umath")) {
+      return base
+          + "it fits numpy's data allocator, which this process loaded (_npy_alloc_cache,"
+          + " numpy/core/src/multiarray/alloc.c): it mallocs an array's "
+          + n
+          + " bytes, which sysmalloc maps at this size with the memory 16 bytes into the mapping,"
+          + " and for an array of 4 MiB or more advises MADV_HUGEPAGE from the first page boundary"
+          + " past that pointer to the array's end ("
+          + n
+          + " − 4080 = "
+          + length
+          + " bytes)";
+    }
+    return base
+        + "on memory it got from malloc (whose memory starts 16 bytes into the mapping, an"
+        + " aligned allocation's, posix_memalign's or aligned_alloc's, further on, and a caller"
+        + " may round either up to a page) or on a mapping of its own";
+  }
+
+  /**
+   * The array size n whose malloc(n) sysmalloc maps as size bytes and whose advice numpy's
+   * _npy_alloc_cache starts at the first page boundary past the chunk's memory (mapping + 16, so
+   * 4096 bytes in) over n − 4080 bytes, for n of 4 MiB or more; 0 when the call does not fit.
+   */
+  static long numpyArrayBytes(long offset, long length, long size) {
+    if (offset != Glibc.PAGE) {
+      return 0;
+    }
+    long n = length + Glibc.PAGE - 2 * Glibc.SIZE_SZ;
+    long nb = (n + Glibc.SIZE_SZ + 15) & ~15L;
+    return n >= 1L << 22 && Glibc.alignUp(nb + Glibc.SIZE_SZ, Glibc.PAGE) == size ? n : 0;
   }
 
   /**
