@@ -4,6 +4,7 @@ import dev.memtrace.decode.ArgText;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -178,6 +179,47 @@ final class MallocEnv {
         + " or GLIBC_TUNABLES "
         + tunable
         + ", which the trace does not show";
+  }
+
+  /**
+   * The entry of a printed envp that sets libgomp's worker thread stack size: the first of
+   * OMP_STACKSIZE and GOMP_STACKSIZE whose value parse_stacksize accepts (initialize_env,
+   * libgomp/env.c, tries them in that order); null for none, or envp not printed or cut.
+   */
+  static String ompStackEntry(String envp) {
+    if (!printed(envp)) {
+      return null;
+    }
+    for (String name : new String[] {"OMP_STACKSIZE=", "GOMP_STACKSIZE="}) {
+      Matcher m = ENTRY.matcher(envp);
+      while (m.find()) {
+        String entry = ArgText.unquote("\"" + m.group(1) + "\"");
+        if (entry != null
+            && m.group(2) == null
+            && entry.startsWith(name)
+            && ompStackBytes(entry) > 0) {
+          return entry;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern OMP_SIZE = Pattern.compile("\\s*(\\d+)\\s*(?:([bBkKmMgG])\\s*)?");
+
+  /**
+   * The bytes an OMP_STACKSIZE or GOMP_STACKSIZE entry asks for, as libgomp's parse_stacksize reads
+   * it: a decimal number, in KiB unless B, K, M or G follows; -1 when it does not parse.
+   */
+  static long ompStackBytes(String entry) {
+    Matcher m = OMP_SIZE.matcher(entry.substring(entry.indexOf('=') + 1));
+    if (!m.matches() || m.group(1).length() > 12) {
+      return -1;
+    }
+    long v = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "k" : m.group(2).toLowerCase(Locale.ROOT);
+    int shift = unit.equals("b") ? 0 : unit.equals("k") ? 10 : unit.equals("m") ? 20 : 30;
+    return v << shift;
   }
 
   /** Whether strace -v printed execve's envp ({@code ["A=b", ...]}), not only its count. */
