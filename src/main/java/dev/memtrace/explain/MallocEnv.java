@@ -548,6 +548,22 @@ final class MallocEnv {
             + " chunk it maps, never on less than a huge page) only when GLIBC_TUNABLES sets"
             + " glibc.malloc.hugetlb=1 while /sys/kernel/mm/transparent_hugepage/enabled is in"
             + " madvise mode";
+    if (length % Glibc.PAGE != 0) {
+      // madvise_thp advises whole pages: it rounds its start down to a page, and the growth of
+      // [heap] it advises ends where sysmalloc rounded the break up to a huge page
+      return how
+          + "; this length is not whole pages, and madvise_thp's always is, so the program or a"
+          + " library asked for it"
+          + (length + 1 >= 1L << 22 && FileRules.loaded(sp, "_multiarray_umath")
+              ? ": it fits numpy's data allocator, which this process loaded (_npy_alloc_cache,"
+                  + " numpy/core/src/multiarray/alloc.c), advising an array of "
+                  + (length + 1)
+                  + " to "
+                  + (length + Glibc.PAGE)
+                  + " bytes it malloc'd (4 MiB or more) from the first page boundary"
+                  + " past the pointer malloc returned to the array's end"
+              : "");
+    }
     if (length < THP) {
       return how
           + "; this is less than a huge page ("

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class NumpyHugepageTest {
   @Test
   void withoutNumpyLoadedTheSameAdviceIsOnlyTheProgramsOrALibrarys() throws Exception {
     String log =
-        java.nio.file.Files.readString(
+        Files.readString(
                 Path.of(
                     NumpyHugepageTest.class.getResource("/logs-extra/numpy_array_thp.log").toURI()))
             .replace("_multiarray_umath", "_other_module");
@@ -47,6 +48,33 @@ class NumpyHugepageTest {
     assertThat(out.why(11))
         .contains("so the program or a library asked for it")
         .contains("whose memory starts 16 bytes into the mapping")
+        .doesNotContain("numpy");
+  }
+
+  /**
+   * numpy 1.24, strace -f -tt -T -y of /usr/bin/python3 -c 'import numpy as np; a=np.ones(2500000);
+   * del a; b=np.ones(1000000); print(b.sum())', cut to the execve, every brk, the loading of
+   * _multiarray_umath and the two arrays: freeing the 20000768-byte chunk raises malloc's mmap
+   * threshold, so the 8000000-byte array comes from [heap], and numpy advises it from the first
+   * page boundary past the pointer, 7998576 bytes: not whole pages, which glibc's madvise_thp never
+   * gives (it rounds its start down to a page, and the growth it advises ends at a huge-page
+   * boundary), whatever GLIBC_TUNABLES sets.
+   */
+  @Test
+  void numpysAdviceInTheHeapIsNotOfferedAsMallocsOwn() throws Exception {
+    Path log =
+        Path.of(NumpyHugepageTest.class.getResource("/logs-extra/numpy_heap_thp.log").toURI());
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(55))
+        .startsWith("MADV_HUGEPAGE on 7998576 bytes of the [heap] made at line")
+        .contains("this length is not whole pages, and madvise_thp's always is, so the program")
+        .contains("it fits numpy's data allocator, which this process loaded")
+        .contains("an array of 7998577 to 8002672 bytes it malloc'd")
+        .doesNotContain("the trace does not show the environment");
+    Run.Out other =
+        Run.explain(Files.readString(log).replace("_multiarray_umath", "_other_module"));
+    assertThat(other.why(55))
+        .contains("this length is not whole pages, and madvise_thp's always is")
         .doesNotContain("numpy");
   }
 }
