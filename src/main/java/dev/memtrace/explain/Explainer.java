@@ -681,6 +681,7 @@ public final class Explainer {
           String envp = c.text(argv + 1);
           fresh.jvmOptions.exec(Objects.requireNonNullElse(c.text(argv), ""), envp);
           fresh.mallocEnv = MallocEnv.of(envp);
+          fresh.ompStack = MallocEnv.ompStackEntry(envp);
           fresh.envLine = MallocEnv.printed(envp) ? c.line() : 0;
           long threshold = MallocEnv.mmapThreshold(fresh);
           if (threshold >= 0) {

@@ -4,6 +4,7 @@ import dev.memtrace.decode.ArgText;
 import dev.memtrace.trace.RawText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -178,6 +179,47 @@ final class MallocEnv {
         + " or GLIBC_TUNABLES "
         + tunable
         + ", which the trace does not show";
+  }
+
+  /**
+   * The entry of a printed envp that sets libgomp's worker thread stack size: the first of
+   * OMP_STACKSIZE and GOMP_STACKSIZE whose value parse_stacksize accepts (initialize_env,
+   * libgomp/env.c, tries them in that order); null for none, or envp not printed or cut.
+   */
+  static String ompStackEntry(String envp) {
+    if (!printed(envp)) {
+      return null;
+    }
+    for (String name : new String[] {"OMP_STACKSIZE=", "GOMP_STACKSIZE="}) {
+      Matcher m = ENTRY.matcher(envp);
+      while (m.find()) {
+        String entry = ArgText.unquote("\"" + m.group(1) + "\"");
+        if (entry != null
+            && m.group(2) == null
+            && entry.startsWith(name)
+            && ompStackBytes(entry) > 0) {
+          return entry;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern OMP_SIZE = Pattern.compile("\\s*(\\d+)\\s*(?:([bBkKmMgG])\\s*)?");
+
+  /**
+   * The bytes an OMP_STACKSIZE or GOMP_STACKSIZE entry asks for, as libgomp's parse_stacksize reads
+   * it: a decimal number, in KiB unless B, K, M or G follows; -1 when it does not parse.
+   */
+  static long ompStackBytes(String entry) {
+    Matcher m = OMP_SIZE.matcher(entry.substring(entry.indexOf('=') + 1));
+    if (!m.matches() || m.group(1).length() > 12) {
+      return -1;
+    }
+    long v = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "k" : m.group(2).toLowerCase(Locale.ROOT);
+    int shift = unit.equals("b") ? 0 : unit.equals("k") ? 10 : unit.equals("m") ? 20 : 30;
+    return v << shift;
   }
 
   /** Whether strace -v printed execve's envp ({@code ["A=b", ...]}), not only its count. */
@@ -506,6 +548,22 @@ final class MallocEnv {
             + " chunk it maps, never on less than a huge page) only when GLIBC_TUNABLES sets"
             + " glibc.malloc.hugetlb=1 while /sys/kernel/mm/transparent_hugepage/enabled is in"
             + " madvise mode";
+    if (length % Glibc.PAGE != 0) {
+      // madvise_thp advises whole pages: it rounds its start down to a page, and the growth of
+      // [heap] it advises ends where sysmalloc rounded the break up to a huge page
+      return how
+          + "; this length is not whole pages, and madvise_thp's always is, so the program or a"
+          + " library asked for it"
+          + (length + 1 >= 1L << 22 && FileRules.loaded(sp, "_multiarray_umath")
+              ? ": it fits numpy's data allocator, which this process loaded (_npy_alloc_cache,"
+                  + " numpy/core/src/multiarray/alloc.c), advising an array of "
+                  + (length + 1)
+                  + " to "
+                  + (length + Glibc.PAGE)
+                  + " bytes it malloc'd (4 MiB or more) from the first page boundary"
+                  + " past the pointer malloc returned to the array's end"
+              : "");
+    }
     if (length < THP) {
       return how
           + "; this is less than a huge page ("
@@ -548,16 +606,47 @@ final class MallocEnv {
    * memcached -L advises the 64 MiB it got from posix_memalign(2 MiB, 64 MiB) (alloc_large_chunk),
    * which starts at the first 2 MiB boundary inside the mapping.
    */
-  static String thpAdvicePart(long offset, long length, long size) {
-    return "glibc malloc gives this advice itself (madvise_thp, with glibc.malloc.hugetlb=1) only"
-        + " on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk), and this"
-        + " range "
-        + (offset != 0
-            ? "starts " + offset + " bytes into it"
-            : length < size ? "covers only " + length + " bytes of it" : "runs past its end")
-        + ", so the program or a library asked for it, whatever GLIBC_TUNABLES sets: on memory it"
-        + " got from malloc (an aligned allocation, posix_memalign or aligned_alloc, starts past"
-        + " the mapping's start) or on a mapping of its own";
+  static String thpAdvicePart(Space sp, long offset, long length, long size) {
+    String base =
+        "glibc malloc gives this advice itself (madvise_thp, with glibc.malloc.hugetlb=1) only"
+            + " on a whole mapping it makes, from its start (sysmalloc_mmap, mremap_chunk), and this"
+            + " range "
+            + (offset != 0
+                ? "starts " + offset + " bytes into it"
+                : length < size ? "covers only " + length + " bytes of it" : "runs past its end")
+            + ", so the program or a library asked for it, whatever GLIBC_TUNABLES sets: ";
+    long n = numpyArrayBytes(offset, length, size);
+    if (n > 0 && FileRules.loaded(sp, "_multiarray_umath")) {
+      return base
+          + "it fits numpy's data allocator, which this process loaded (_npy_alloc_cache,"
+          + " numpy/core/src/multiarray/alloc.c): it mallocs an array's "
+          + n
+          + " bytes, which sysmalloc maps at this size with the memory 16 bytes into the mapping,"
+          + " and for an array of 4 MiB or more advises MADV_HUGEPAGE from the first page boundary"
+          + " past that pointer to the array's end ("
+          + n
+          + " − 4080 = "
+          + length
+          + " bytes)";
+    }
+    return base
+        + "on memory it got from malloc (whose memory starts 16 bytes into the mapping, an"
+        + " aligned allocation's, posix_memalign's or aligned_alloc's, further on, and a caller"
+        + " may round either up to a page) or on a mapping of its own";
+  }
+
+  /**
+   * The array size n whose malloc(n) sysmalloc maps as size bytes and whose advice numpy's
+   * _npy_alloc_cache starts at the first page boundary past the chunk's memory (mapping + 16, so
+   * 4096 bytes in) over n − 4080 bytes, for n of 4 MiB or more; 0 when the call does not fit.
+   */
+  static long numpyArrayBytes(long offset, long length, long size) {
+    if (offset != Glibc.PAGE) {
+      return 0;
+    }
+    long n = length + Glibc.PAGE - 2 * Glibc.SIZE_SZ;
+    long nb = (n + Glibc.SIZE_SZ + 15) & ~15L;
+    return n >= 1L << 22 && Glibc.alignUp(nb + Glibc.SIZE_SZ, Glibc.PAGE) == size ? n : 0;
   }
 
   /**

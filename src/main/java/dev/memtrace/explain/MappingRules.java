@@ -776,7 +776,7 @@ final class MappingRules {
                         "; "
                             + (part
                                 ? MallocEnv.thpAdvicePart(
-                                    c.addr() - s.start(), c.length(), s.size())
+                                    c.sp, c.addr() - s.start(), c.length(), s.size())
                                 : MallocEnv.thpAdvice(c.sp, c.length()));
                   } else if (a.equals("MADV_DONTNEED")
                       && s != null

@@ -128,6 +128,12 @@ final class Space {
   List<String> mallocEnv;
 
   /**
+   * The OMP_STACKSIZE or GOMP_STACKSIZE entry of the environment execve passed, as strace -v
+   * printed it ({@link MallocEnv#ompStackEntry}); null when the trace does not show one.
+   */
+  String ompStack;
+
+  /**
    * The line of the execve whose environment strace -v printed ({@link MallocEnv#printed}), whether
    * or not it tunes malloc (so the line of {@link #mallocEnv} too); 0 when the trace does not show
    * the environment.
@@ -573,6 +579,7 @@ final class Space {
     this.noMmapChunks = from.noMmapChunks;
     this.topPadLowered = from.topPadLowered;
     this.mallocEnv = from.mallocEnv;
+    this.ompStack = from.ompStack;
     this.envLine = from.envLine;
     this.mallocStarted = from.mallocStarted;
     this.tlsInstalled = from.tlsInstalled;

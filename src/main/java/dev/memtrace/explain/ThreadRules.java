@@ -246,33 +246,59 @@ final class ThreadRules {
         c.sp.rlimitStack == -1
             ? " (ARCH_STACK_DEFAULT_SIZE, as RLIMIT_STACK is unlimited, seen at startup)"
             : " (from RLIMIT_STACK, seen at startup)";
+    // libgomp gives its worker threads the stack size OMP_STACKSIZE (or GOMP_STACKSIZE) asks
+    // (initialize_env: pthread_attr_setstacksize on gomp_thread_attr): a size equal to the default
+    // is then not the default's doing alone
+    long omp = c.sp.ompStack == null ? -1 : MallocEnv.ompStackBytes(c.sp.ompStack);
+    boolean gomp =
+        omp > 0
+            && Glibc.alignUp(omp, Glibc.PAGE) + Glibc.PAGE == len
+            && FileRules.loaded(c.sp, "libgomp");
     String size =
-        own
+        gomp
             ? "a stack of "
-                + known
+                + (len - Glibc.PAGE)
                 + " bytes + a 4096-byte guard = "
                 + len
-                + ", which fits the default stack size "
-                + known
-                + fromLimit
-                + ", but not only it: this process set up a "
-                + "guarded alternate signal stack at line "
-                + c.sp.guardedSignalStackLine
-                + " as Rust's std does at start-up, and Rust's std::thread sets every thread's "
-                + "stack size itself (pthread_attr_setstacksize in Thread::new: 2 MiB unless "
-                + "RUST_MIN_STACK or Builder::stack_size asks otherwise; rustc asks 8 MiB for its "
-                + "compiler thread whatever RLIMIT_STACK is), so the equal size may be its own"
-            : matches
-                ? "the default stack size "
+                + ": it fits a libgomp worker thread (libgomp is loaded here), whose stack size is"
+                + " the "
+                + c.sp.ompStack
+                + " the environment execve passed at line "
+                + c.sp.envLine
+                + " sets (strace -v shows it; initialize_env in libgomp/env.c passes it to"
+                + " pthread_attr_setstacksize)"
+                + (matches
+                    ? ", the same as the default stack size "
+                        + known
+                        + fromLimit
+                        + " that a pthread_create without a size of its own gets"
+                    : "")
+            : own
+                ? "a stack of "
+                    + known
+                    + " bytes + a 4096-byte guard = "
+                    + len
+                    + ", which fits the default stack size "
                     + known
                     + fromLimit
-                    + " + a "
-                    + "4096-byte guard = "
-                    + len
-                : "a stack of "
-                    + (len - Glibc.PAGE)
-                    + " bytes + a 4096-byte guard (if the default "
-                    + "guard size was kept)";
+                    + ", but not only it: this process set up a "
+                    + "guarded alternate signal stack at line "
+                    + c.sp.guardedSignalStackLine
+                    + " as Rust's std does at start-up, and Rust's std::thread sets every thread's "
+                    + "stack size itself (pthread_attr_setstacksize in Thread::new: 2 MiB unless "
+                    + "RUST_MIN_STACK or Builder::stack_size asks otherwise; rustc asks 8 MiB for its "
+                    + "compiler thread whatever RLIMIT_STACK is), so the equal size may be its own"
+                : matches
+                    ? "the default stack size "
+                        + known
+                        + fromLimit
+                        + " + a "
+                        + "4096-byte guard = "
+                        + len
+                    : "a stack of "
+                        + (len - Glibc.PAGE)
+                        + " bytes + a 4096-byte guard (if the default "
+                        + "guard size was kept)";
     return Said.of(
             "pthread_create makes a thread stack: "
                 + size
@@ -280,7 +306,7 @@ final class ThreadRules {
                 + "PROT_NONE first; the mprotect that follows makes all but the lowest page "
                 + "RW, leaving the guard at the low end (stacks grow down). struct pthread and "
                 + "the thread's static TLS sit at the top of the block",
-            matches && !own ? Basis.ARITHMETIC : Basis.PATTERN,
+            matches && !own && !gomp ? Basis.ARITHMETIC : Basis.PATTERN,
             matches ? m.steps() : "MAP_STACK with PROT_NONE")
         .tag(RegionClass.THREAD_STACK, "thread stack");
   }
