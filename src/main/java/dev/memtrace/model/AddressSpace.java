@@ -3,8 +3,10 @@ package dev.memtrace.model;
 import dev.memtrace.decode.LinuxFlags;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One mm: its areas sorted by start address (so every lookup by address is logarithmic), the
@@ -89,6 +91,55 @@ public final class AddressSpace implements AddressSpaceView {
    * a program that is itself an ELF file, or when the script was not read.
    */
   String interpreter;
+
+  /**
+   * The fork that made this space: the line of the clone (without CLONE_VM) that copied its
+   * parent's space into it (dup_mmap), 0 for a space an execve or the start of the trace made; the
+   * parent's and the child's pids.
+   */
+  private int forkLine;
+
+  private int forkParent;
+  private int forkChild;
+
+  /** The lines that made the areas the fork copied: a region made at one of them is inherited. */
+  private Set<Integer> inheritedLines = Set.of();
+
+  /** Marks this space as the copy the clone at {@code line} made of {@code parent}'s for child. */
+  void copiedAt(int line, int parent, int child) {
+    if (line <= 0) {
+      return;
+    }
+    forkLine = line;
+    forkParent = parent;
+    forkChild = child;
+    Set<Integer> lines = new HashSet<>();
+    for (int i = 0; i < areas.size(); i++) {
+      if (areas.get(i).originLine() != 0) {
+        lines.add(areas.get(i).originLine());
+      }
+    }
+    inheritedLines = lines;
+  }
+
+  /**
+   * For a region this space got from its parent at a fork, what the fork did, as a sentence; null
+   * for one made since, or in a space no fork the trace shows made.
+   */
+  public String inheritedBy(Region r) {
+    if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
+      return null;
+    }
+    return "inherited: the fork at line "
+        + forkLine
+        + " copied it from process "
+        + forkParent
+        + " into "
+        + forkChild
+        + "; the line above ran in "
+        + forkParent
+        + " or an ancestor, before that fork";
+  }
 
   @Override
   public String exe() {

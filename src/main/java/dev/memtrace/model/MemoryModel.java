@@ -503,7 +503,7 @@ public final class MemoryModel implements ModelView {
     }
     for (int tid : tids) {
       if (tid != p.tid && known(tid) == null) {
-        ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null);
+        ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null, 0);
       }
     }
   }

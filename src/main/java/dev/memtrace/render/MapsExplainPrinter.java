@@ -104,6 +104,10 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       MapsExplainText.about(
               f, made, changed, staticImage, space == null ? null : space.programInterpPath())
           .forEach(out::println);
+      String inherited = space == null || at == null ? null : space.inheritedBy(r);
+      if (inherited != null) {
+        out.println("    " + inherited);
+      }
       if (space != null && space.locked().contains(r)) {
         out.println(MapsExplainText.LOCKED);
       }
