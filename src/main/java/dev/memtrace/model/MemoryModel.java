@@ -198,6 +198,9 @@ public final class MemoryModel implements ModelView {
         if (h == null) {
           return Outcome.NONE;
         }
+        if (!sawOpen && OPENS.contains(e.name())) {
+          sawOpen = true;
+        }
         if (e.result() == null) {
           TraceEnd end = TraceEnd.of(e);
           if (end != null) {
@@ -363,6 +366,15 @@ public final class MemoryModel implements ModelView {
     seenHandlers[slot] = h;
     return h;
   }
+
+  /** The calls that open a file by its path. */
+  private static final Set<String> OPENS = Set.of("open", "openat", "openat2", "creat");
+
+  /**
+   * Whether the log has shown a call that opens a file by path (one that failed too): a log that
+   * shows none up to an mmap of an fd it cannot name fits strace's -e trace= leaving them out.
+   */
+  boolean sawOpen;
 
   private static final int SEEN = 64;
   private final String[] seenNames = new String[SEEN];
