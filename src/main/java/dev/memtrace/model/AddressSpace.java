@@ -122,23 +122,29 @@ public final class AddressSpace implements AddressSpaceView {
     inheritedLines = lines;
   }
 
+  @Override
+  public String forkCopied(Region r) {
+    if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
+      return null;
+    }
+    return "the fork at line " + forkLine + " copied it from process " + forkParent;
+  }
+
   /**
    * For a region this space got from its parent at a fork, what the fork did, as a sentence; null
    * for one made since, or in a space no fork the trace shows made.
    */
   public String inheritedBy(Region r) {
-    if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
-      return null;
-    }
-    return "inherited: the fork at line "
-        + forkLine
-        + " copied it from process "
-        + forkParent
-        + " into "
-        + forkChild
-        + "; the line above ran in "
-        + forkParent
-        + " or an ancestor, before that fork";
+    String copied = forkCopied(r);
+    return copied == null
+        ? null
+        : "inherited: "
+            + copied
+            + " into "
+            + forkChild
+            + "; the line above ran in "
+            + forkParent
+            + " or an ancestor, before that fork";
   }
 
   @Override

@@ -49,4 +49,25 @@ class ForkInheritedRegionTest {
             "made by the kernel at the execve on line 1 [^\n]*\n    inherited: the fork at line 95"
                 + " copied it from process 21747 into 21748");
   }
+
+  /**
+   * The timeline too: bash -c '(echo hi) > /dev/null; true' under strace -f -tt -T -y -e raw=write,
+   * trimmed: the subshell 29552 writes from the [heap] its parent's brk at line 35 made, which the
+   * fork at line 95 copied.
+   */
+  @Test
+  void aForkChildsBufferInItsParentsHeapNamesTheFork() throws Exception {
+    String log =
+        Path.of(
+                ForkInheritedRegionTest.class
+                    .getResource("/logs-extra/bash_subshell_write_raw.log")
+                    .toURI())
+            .toString();
+    Cli r = Cli.run("analyze", log);
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "the buffer at 0x55855543d070 is 77936 bytes into the [heap] made at line 35 (heap"
+                + " (brk); the fork at line 95 copied it from process 29551)");
+  }
 }
