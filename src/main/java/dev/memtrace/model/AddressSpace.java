@@ -102,6 +102,18 @@ public final class AddressSpace implements AddressSpaceView {
   private int forkParent;
   private int forkChild;
 
+  /**
+   * Made for a task met midway (its first line in the log is neither its clone nor an execve:
+   * strace -p, one file of a -ff set read alone, a -e trace= set without them), or copied from such
+   * a space: it holds only what the log's calls made, not what was mapped before.
+   */
+  boolean midway;
+
+  /** Whether this space holds only what the log showed of a task met midway ({@link #midway}). */
+  public boolean midway() {
+    return midway;
+  }
+
   /** The lines that made the areas the fork copied: a region made at one of them is inherited. */
   private Set<Integer> inheritedLines = Set.of();
 
@@ -177,6 +189,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.unread.addAll(unread);
     c.exe = exe;
     c.interpreter = interpreter;
+    c.midway = midway;
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);

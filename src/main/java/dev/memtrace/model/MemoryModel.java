@@ -401,7 +401,9 @@ public final class MemoryModel implements ModelView {
     }
     if (t == null) {
       sawPids |= pid != null;
-      t = new Task(tid, tid, new AddressSpace(), new FdTable(), null, false);
+      AddressSpace unknown = new AddressSpace();
+      unknown.midway = true;
+      t = new Task(tid, tid, unknown, new FdTable(), null, false);
       putTask(tid, t);
     }
     return t;

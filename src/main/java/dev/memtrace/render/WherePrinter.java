@@ -85,7 +85,8 @@ public final class WherePrinter implements MapsAt.Printer {
               }
               return said;
             },
-            complete)
+            complete,
+            space.midway())
         .forEach(out::println);
     boolean held =
         regions.stream()
