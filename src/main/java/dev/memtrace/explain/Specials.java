@@ -5,6 +5,7 @@ import static dev.memtrace.explain.Ctx.hex;
 import dev.memtrace.decode.ArchPrctl;
 import dev.memtrace.decode.Clone;
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Range;
 import dev.memtrace.decode.Rlimit;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.AddressSpaceView;
@@ -567,7 +568,10 @@ final class Specials {
    */
   private static void lockedAnonymous(Ctx c, Pending p) {
     String by = c.ok() && c.anon() && !c.prot().isEmpty() ? FileRules.lockedBy(c) : null;
-    if (by == null || c.call.ret().isEmpty()) {
+    // a length strace printed unreadably (a cut or damaged line) leaves nothing to count
+    if (by == null
+        || c.call.ret().isEmpty()
+        || !(c.call instanceof Range r && r.length().isPresent())) {
       return;
     }
     long bytes = Glibc.alignUp(c.length(), Glibc.PAGE);
