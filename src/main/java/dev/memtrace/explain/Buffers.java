@@ -126,6 +126,15 @@ final class Buffers {
         List.of("buffer inside " + t.cls().label, c.name() + " is not a stdio call"));
   }
 
+  /**
+   * "; the fork at line F copied it from process P" when a fork child's buffer lies in a region its
+   * parent made before the fork: the line the sentence cites ran in the parent.
+   */
+  private static String copiedBy(AddressSpaceView v, Region region) {
+    String copied = v == null || region == null ? null : v.forkCopied(region);
+    return copied == null ? "" : "; " + copied;
+  }
+
   private void placed(Ctx c, Pending p, long addr, long count) {
     Space sp = c.sp;
     TagMap.Span span = sp.tags.at(addr);
@@ -170,6 +179,7 @@ final class Buffers {
                   + t.line()
                   + " ("
                   + label
+                  + copiedBy(v, region)
                   + ")",
               Basis.ARITHMETIC,
               List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
@@ -218,6 +228,7 @@ final class Buffers {
                           : ", in memory another call added to the area line "
                               + region.originLine()
                               + " made, which the kernel merged into one")
+                  + copiedBy(v, region)
                   + ")",
               Basis.SNAPSHOT,
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));

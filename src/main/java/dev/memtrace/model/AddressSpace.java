@@ -3,8 +3,10 @@ package dev.memtrace.model;
 import dev.memtrace.decode.LinuxFlags;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One mm: its areas sorted by start address (so every lookup by address is logarithmic), the
@@ -90,6 +92,73 @@ public final class AddressSpace implements AddressSpaceView {
    */
   String interpreter;
 
+  /**
+   * The fork that made this space: the line of the clone (without CLONE_VM) that copied its
+   * parent's space into it (dup_mmap), 0 for a space an execve or the start of the trace made; the
+   * parent's and the child's pids.
+   */
+  private int forkLine;
+
+  private int forkParent;
+  private int forkChild;
+
+  /**
+   * Made for a task met midway (its first line in the log is neither its clone nor an execve:
+   * strace -p, one file of a -ff set read alone, a -e trace= set without them), or copied from such
+   * a space: it holds only what the log's calls made, not what was mapped before.
+   */
+  boolean midway;
+
+  /** Whether this space holds only what the log showed of a task met midway ({@link #midway}). */
+  public boolean midway() {
+    return midway;
+  }
+
+  /** The lines that made the areas the fork copied: a region made at one of them is inherited. */
+  private Set<Integer> inheritedLines = Set.of();
+
+  /** Marks this space as the copy the clone at {@code line} made of {@code parent}'s for child. */
+  void copiedAt(int line, int parent, int child) {
+    if (line <= 0) {
+      return;
+    }
+    forkLine = line;
+    forkParent = parent;
+    forkChild = child;
+    Set<Integer> lines = new HashSet<>();
+    for (int i = 0; i < areas.size(); i++) {
+      if (areas.get(i).originLine() != 0) {
+        lines.add(areas.get(i).originLine());
+      }
+    }
+    inheritedLines = lines;
+  }
+
+  @Override
+  public String forkCopied(Region r) {
+    if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
+      return null;
+    }
+    return "the fork at line " + forkLine + " copied it from process " + forkParent;
+  }
+
+  /**
+   * For a region this space got from its parent at a fork, what the fork did, as a sentence; null
+   * for one made since, or in a space no fork the trace shows made.
+   */
+  public String inheritedBy(Region r) {
+    String copied = forkCopied(r);
+    return copied == null
+        ? null
+        : "inherited: "
+            + copied
+            + " into "
+            + forkChild
+            + "; the line above ran in "
+            + forkParent
+            + " or an ancestor, before that fork";
+  }
+
   @Override
   public String exe() {
     return exe;
@@ -120,6 +189,7 @@ public final class AddressSpace implements AddressSpaceView {
     c.unread.addAll(unread);
     c.exe = exe;
     c.interpreter = interpreter;
+    c.midway = midway;
     for (int i = c.areas.size() - 1; i >= 0; i--) {
       if ((c.areas.get(i).flags() & Vma.DONTCOPY) != 0) {
         c.areas.remove(i, i + 1);

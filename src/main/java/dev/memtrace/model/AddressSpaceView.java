@@ -38,6 +38,14 @@ public interface AddressSpaceView {
   }
 
   /**
+   * For a region a fork child got from its parent (dup_mmap), "the fork at line F copied it from
+   * process P"; null for one the child made, or in a space no fork the trace shows made.
+   */
+  default String forkCopied(Region r) {
+    return null;
+  }
+
+  /**
    * The program this space runs, as the execve that made it named it ({@code /proc/self/exe}
    * resolved when the trace showed what it links to), or as /proc/PID/exe showed it when run -p
    * attached; null when neither shows it.

@@ -215,8 +215,13 @@ final class MemoryCalls {
         notes.add(
             "the file behind fd "
                 + a.text(4)
-                + " is unknown (opened before the"
-                + " trace began, or by a call the model does not follow)");
+                + (m.sawOpen
+                    ? " is unknown (opened before the trace began, or by a call the model does not"
+                        + " follow)"
+                    : " is unknown: the log shows no open call up to here, for any file, which fits"
+                        + " strace -e trace= leaving them out (%memory and %process do; -e"
+                        + " trace=%memory,%process,%file or -y names the file), or it was opened"
+                        + " before the trace began"));
       }
     }
     if (m.elfFiles() != null

@@ -198,6 +198,9 @@ public final class MemoryModel implements ModelView {
         if (h == null) {
           return Outcome.NONE;
         }
+        if (!sawOpen && OPENS.contains(e.name())) {
+          sawOpen = true;
+        }
         if (e.result() == null) {
           TraceEnd end = TraceEnd.of(e);
           if (end != null) {
@@ -364,6 +367,15 @@ public final class MemoryModel implements ModelView {
     return h;
   }
 
+  /** The calls that open a file by its path. */
+  private static final Set<String> OPENS = Set.of("open", "openat", "openat2", "creat");
+
+  /**
+   * Whether the log has shown a call that opens a file by path (one that failed too): a log that
+   * shows none up to an mmap of an fd it cannot name fits strace's -e trace= leaving them out.
+   */
+  boolean sawOpen;
+
   private static final int SEEN = 64;
   private final String[] seenNames = new String[SEEN];
   private final Handler[] seenHandlers = new Handler[SEEN];
@@ -389,7 +401,9 @@ public final class MemoryModel implements ModelView {
     }
     if (t == null) {
       sawPids |= pid != null;
-      t = new Task(tid, tid, new AddressSpace(), new FdTable(), null, false);
+      AddressSpace unknown = new AddressSpace();
+      unknown.midway = true;
+      t = new Task(tid, tid, unknown, new FdTable(), null, false);
       putTask(tid, t);
     }
     return t;
@@ -503,7 +517,7 @@ public final class MemoryModel implements ModelView {
     }
     for (int tid : tids) {
       if (tid != p.tid && known(tid) == null) {
-        ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null);
+        ProcessCalls.child(this, p, CLONE_VM | CLONE_FILES | CLONE_THREAD, tid, null, 0);
       }
     }
   }

@@ -25,7 +25,9 @@ final class ProcessCalls {
 
   static void register(Map<String, MemoryModel.Handler> h) {
     for (String name : new String[] {"clone", "clone3", "fork", "vfork"}) {
-      h.put(name, (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child()));
+      h.put(
+          name,
+          (m, t, e, a) -> clone(m, t, ((Clone) a).flags(), (int) ((Clone) a).child(), e.ref()));
     }
     for (String name : new String[] {"execve", "execveat"}) {
       h.put(name, (m, t, e, a) -> execve(m, t, (Execve) a, e.ref()));
@@ -58,7 +60,8 @@ final class ProcessCalls {
     return Outcome.NONE;
   }
 
-  private static Outcome clone(MemoryModel m, Task parent, OptionalLong decoded, int child) {
+  private static Outcome clone(
+      MemoryModel m, Task parent, OptionalLong decoded, int child, int line) {
     if (child <= 0) {
       return Outcome.NONE;
     }
@@ -71,7 +74,7 @@ final class ProcessCalls {
       m.made = new Who.Made(kindOf(flags), child, m.process(early), m.handle(early.mm));
       return Outcome.NONE;
     }
-    Task c = child(m, parent, flags, child, early);
+    Task c = child(m, parent, flags, child, early, line);
     m.made = new Who.Made(kindOf(flags), child, c.process, m.handle(c.mm));
     return decoded.isPresent()
         ? Outcome.NONE
@@ -83,8 +86,11 @@ final class ProcessCalls {
    * copied, its fd table shared (CLONE_FILES) or copied. What the model learnt of the child's own
    * lines before the clone returned ({@code early}, or null) is laid over it.
    */
-  static Task child(MemoryModel m, Task parent, long flags, int child, Task early) {
+  static Task child(MemoryModel m, Task parent, long flags, int child, Task early, int line) {
     AddressSpace mm = (flags & CLONE_VM) != 0 ? parent.mm : parent.mm.copy();
+    if (mm != parent.mm) {
+      mm.copiedAt(line, parent.tgid, child);
+    }
     FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds : parent.fds.copy();
     Who.Kind kind = kindOf(flags);
     Handle process =
@@ -124,6 +130,7 @@ final class ProcessCalls {
   static Task adopt(MemoryModel m, SyscallEvent e, int tid) {
     Task parent = null;
     long flags = 0;
+    int line = 0;
     for (SyscallEvent c : e.clonesInFlight()) {
       Task p = m.known(MemoryModel.key(c.pid()));
       OptionalLong f = ((Clone) Call.of(c)).flags();
@@ -136,11 +143,12 @@ final class ProcessCalls {
       }
       parent = p;
       flags = asked;
+      line = c.ref();
     }
     if (parent == null) {
       return null;
     }
-    Task c = child(m, parent, flags, tid, null);
+    Task c = child(m, parent, flags, tid, null, line);
     c.adopted = true;
     m.adoptedFrom = (flags & CLONE_VM) != 0 ? null : m.handle(parent.mm);
     return c;

@@ -36,6 +36,12 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       out.println(MapsAt.NONE);
       return;
     }
+    if (space.midway()) {
+      out.println(
+          "# the log does not show this process starting (its first line is neither its clone nor an"
+              + " execve): what it mapped before is unknown, and only the regions the lines up to"
+              + " here made are listed");
+    }
     for (String im : space.placedImages()) {
       out.println("# from ELF headers: " + MapsExplainText.escape(im));
     }
@@ -104,6 +110,10 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       MapsExplainText.about(
               f, made, changed, staticImage, space == null ? null : space.programInterpPath())
           .forEach(out::println);
+      String inherited = space == null || at == null ? null : space.inheritedBy(r);
+      if (inherited != null) {
+        out.println("    " + inherited);
+      }
       if (space != null && space.locked().contains(r)) {
         out.println(MapsExplainText.LOCKED);
       }

@@ -65,6 +65,10 @@ public final class WherePrinter implements MapsAt.Printer {
                       r,
                       MapsExplainText.call(at.history().text(r.originLine())),
                       space.madeLines(r.start())));
+              String inherited = space.inheritedBy(r);
+              if (inherited != null) {
+                said.add(inherited);
+              }
               int madeAt = r.madeWhole() ? 0 : space.madeAt(addr);
               if (madeAt != 0 && madeAt != r.originLine()) {
                 said.add(
@@ -81,7 +85,8 @@ public final class WherePrinter implements MapsAt.Printer {
               }
               return said;
             },
-            complete)
+            complete,
+            space.midway())
         .forEach(out::println);
     boolean held =
         regions.stream()

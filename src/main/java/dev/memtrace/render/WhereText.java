@@ -35,6 +35,19 @@ public final class WhereText {
       List<RegionAnatomy.Facts> facts,
       Function<Region, List<String>> origin,
       boolean complete) {
+    return of(address, facts, origin, complete, false);
+  }
+
+  /**
+   * @param midway whether the listing is of a task met midway, whose start the log does not show:
+   *     an address outside its regions may lie in one mapped before its first line
+   */
+  public static List<String> of(
+      long address,
+      List<RegionAnatomy.Facts> facts,
+      Function<Region, List<String>> origin,
+      boolean complete,
+      boolean midway) {
     List<String> out = new ArrayList<>();
     String a = "0x" + Long.toHexString(address);
     RegionAnatomy.Facts below = null;
@@ -70,13 +83,18 @@ public final class WhereText {
       }
     }
     out.add(
-        complete
+        midway && !complete
             ? a
-                + " is unmapped: no region holds it, so an access there raises SIGSEGV"
-                + " (SEGV_MAPERR), unless the stack grows down into it"
-            : a
-                + " is in no region the trace shows: it may lie in a region the kernel mapped at"
-                + " execve whose address is not in the trace (listed below), else it is unmapped");
+                + " is in no region the trace shows: the log does not show this process starting (its"
+                + " first line is neither its clone nor an execve), so it may lie in a region mapped"
+                + " before that line, or in one the kernel mapped at execve; else it is unmapped"
+            : complete
+                ? a
+                    + " is unmapped: no region holds it, so an access there raises SIGSEGV"
+                    + " (SEGV_MAPERR), unless the stack grows down into it"
+                : a
+                    + " is in no region the trace shows: it may lie in a region the kernel mapped at"
+                    + " execve whose address is not in the trace (listed below), else it is unmapped");
     if (below != null) {
       out.add(
           "  "
