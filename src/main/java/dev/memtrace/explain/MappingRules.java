@@ -17,6 +17,7 @@ import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -741,16 +742,7 @@ final class MappingRules {
                       && s != null
                       && s.tag().cls() == RegionClass.MALLOC_MMAP
                       && !AllocatorRules.foreign(c.sp)) {
-                    // a chunk only by its size: not named one as fact
-                    if (!MallocRules.chunkSeenInStack(c, s)
-                        && s.tag().what().endsWith("-byte malloc chunk")
-                        && c.addr() + c.length() <= s.end()) {
-                      where =
-                          " of the "
-                              + s.tag().what().replace("-byte malloc chunk", "-byte mapping")
-                              + " made at line "
-                              + s.tag().line();
-                    }
+                    where = Objects.requireNonNullElse(sizeOnlyChunk(c, s), where);
                     meaning += MallocRules.advisedChunk(c, s, a);
                   } else if (a.equals("MADV_HUGEPAGE")
                       && s != null
@@ -761,16 +753,8 @@ final class MappingRules {
                         s.tag().cls() == RegionClass.MALLOC_MMAP
                             && (c.addr() != s.start()
                                 || Glibc.alignUp(c.length(), Glibc.PAGE) != s.size());
-                    if (part
-                        && !MallocRules.chunkSeenInStack(c, s)
-                        && s.tag().what().endsWith("-byte malloc chunk")
-                        && c.addr() + c.length() <= s.end()) {
-                      // a chunk only by its size: not named one as fact
-                      where =
-                          " of the "
-                              + s.tag().what().replace("-byte malloc chunk", "-byte mapping")
-                              + " made at line "
-                              + s.tag().line();
+                    if (part) {
+                      where = Objects.requireNonNullElse(sizeOnlyChunk(c, s), where);
                     }
                     meaning +=
                         "; "
@@ -1144,6 +1128,23 @@ final class MappingRules {
         (none ? "range re-reserved" : "range committed") + " (across reservations)",
         null,
         null);
+  }
+
+  /**
+   * Where advice falls in a mapping taken for a malloc chunk only by its size (no -k frame showed
+   * the allocator), as the clause names it: the mapping, not a chunk as fact; null where the range
+   * runs past it or the chunk is known.
+   */
+  private static String sizeOnlyChunk(Ctx c, TagMap.Span s) {
+    if (MallocRules.chunkSeenInStack(c, s)
+        || !s.tag().what().endsWith("-byte malloc chunk")
+        || c.addr() + c.length() > s.end()) {
+      return null;
+    }
+    return " of the "
+        + s.tag().what().replace("-byte malloc chunk", "-byte mapping")
+        + " made at line "
+        + s.tag().line();
   }
 
   /** node (V8) runs in this address space. */
