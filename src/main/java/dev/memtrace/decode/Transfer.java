@@ -2,6 +2,8 @@ package dev.memtrace.decode;
 
 import dev.memtrace.trace.Arg;
 import dev.memtrace.trace.SyscallEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -51,8 +53,46 @@ public final class Transfer extends Call {
     return num(2);
   }
 
+  /**
+   * The data strace printed for the buffer, piece by piece: the string of a flat buffer, or each
+   * iov_base of an iovec array, as printed (quoted, with "..." where strace -s cut it); empty when
+   * strace printed addresses instead.
+   */
+  public List<String> pieces() {
+    if (!vectored()) {
+      String t = text(1);
+      return t != null && t.startsWith("\"") ? List.of(t) : List.of();
+    }
+    List<String> out = new ArrayList<>();
+    all(arg(1), "iov_base", out);
+    return out;
+  }
+
   private Arg arg(int i) {
     return event().args() == null || i >= size() ? null : event().args().get(i);
+  }
+
+  /** The printed strings of every field of this name in the tree, depth first. */
+  private static void all(Arg a, String name, List<String> out) {
+    if (a instanceof Arg.Struct s) {
+      for (Arg.Field f : s.fields()) {
+        if (name.equals(f.name())) {
+          if (f.value().text().startsWith("\"")) {
+            out.add(f.value().text());
+          }
+        } else {
+          all(f.value(), name, out);
+        }
+      }
+    } else if (a instanceof Arg.Array arr) {
+      for (Arg item : arr.items()) {
+        all(item, name, out);
+      }
+    } else if (a instanceof Arg.Changed c) {
+      all(c.before(), name, out);
+    } else if (a instanceof Arg.Commented c) {
+      all(c.value(), name, out);
+    }
   }
 
   /** The first field of this name in the tree, depth first; with {@code hex}, one printed 0x... */

@@ -60,54 +60,44 @@ final class FatalRules {
         && Objects.equals(w.pid(), c.ev.pid())
         && w.memoryEvents() == c.sp.memoryEvents
         && c.length() == Glibc.alignUp(w.bytes() + 1, Glibc.PAGE)
-        && cause(w.data()) != null;
+        && cause(w.pieces()) != null;
   }
 
   /**
-   * Whose fatal message strace printed (a write's string or a writev's iovec array), as the end of
-   * a sentence; null for one glibc's fatal paths do not write.
+   * Whose fatal message strace printed (the pieces of a write or writev: {@link
+   * dev.memtrace.decode.Transfer#pieces}), as the end of a sentence; null for one glibc's fatal
+   * paths do not write.
    */
-  private static String cause(String data) {
-    if (data == null) {
+  private static String cause(List<String> pieces) {
+    if (pieces.isEmpty()) {
       return null;
     }
-    String first = data.startsWith("\"") ? data : firstIovBase(data);
-    if (first != null && MALLOC_MESSAGES.stream().anyMatch(first::startsWith)) {
+    String first = pieces.get(0);
+    if (MALLOC_MESSAGES.stream().anyMatch(first::startsWith)) {
       return "The message, "
           + first
           + ", is malloc_printerr's: glibc's malloc found its chunk bookkeeping inconsistent and"
           + " stops the process, which a double free, a write past a chunk's end or a use after"
           + " free in the program causes";
     }
-    if (data.contains("\"buffer overflow detected\"")) {
+    if (pieces.contains("\"buffer overflow detected\"")) {
       return "The message is __fortify_fail's (\"buffer overflow detected\"): a check"
           + " _FORTIFY_SOURCE compiled into the program found a copy about to overrun a buffer"
           + " whose size the compiler knew";
     }
-    if (data.contains("\"stack smashing detected\"")) {
+    if (pieces.contains("\"stack smashing detected\"")) {
       return "The message is __stack_chk_fail's (\"stack smashing detected\"): the canary"
           + " -fstack-protector puts in a stack frame was overwritten before the function"
           + " returned";
     }
-    if (data.contains("Assertion `")) {
+    if (pieces.stream().anyMatch(p -> p.contains("Assertion `"))) {
       return "The message is assert()'s (__assert_fail): a condition the program asserted was"
           + " false";
     }
-    if (first != null
-        && (first.startsWith("\"Fatal glibc error") || first.startsWith("\"Fatal error: "))) {
+    if (first.startsWith("\"Fatal glibc error") || first.startsWith("\"Fatal error: ")) {
       return "The message is __libc_fatal's: glibc found a state it cannot go on from";
     }
     return null;
-  }
-
-  /** The first iov_base of a writev's iovec array as strace prints it, or null. */
-  private static String firstIovBase(String iov) {
-    int at = iov == null ? -1 : iov.indexOf("iov_base=");
-    if (at < 0) {
-      return null;
-    }
-    int end = iov.indexOf(", iov_len=", at);
-    return end < 0 ? null : iov.substring(at + "iov_base=".length(), end);
   }
 
   private static Said message(Ctx c) {
@@ -125,7 +115,7 @@ final class FatalRules {
                 + c.length()
                 + " bytes, which __abort_msg points to so that a core dump holds the message;"
                 + " abort() follows. "
-                + cause(w.data()),
+                + cause(w.pieces()),
             Basis.PATTERN,
             "a write to fd 2 of " + w.bytes() + " bytes at line " + w.line(),
             "ALIGN_UP(" + w.bytes() + " + 1, 4096) = " + c.length())

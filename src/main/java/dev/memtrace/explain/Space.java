@@ -172,10 +172,11 @@ final class Space {
   final Map<Integer, Freed> lastFree = new HashMap<>();
 
   /**
-   * The latest write or writev to fd 2 that succeeded: its task, line, byte count, data (a string
-   * or an iovec array) as strace printed it, and {@link #memoryEvents} then ({@link FatalRules}).
+   * The latest write or writev to fd 2 that succeeded: its task, line, byte count, the data strace
+   * printed ({@link dev.memtrace.decode.Transfer#pieces}), and {@link #memoryEvents} then ({@link
+   * FatalRules}).
    */
-  record StderrWrite(Integer pid, int line, long bytes, String data, int memoryEvents) {}
+  record StderrWrite(Integer pid, int line, long bytes, List<String> pieces, int memoryEvents) {}
 
   StderrWrite stderrWrite;
 

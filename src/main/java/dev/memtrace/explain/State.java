@@ -289,12 +289,6 @@ final class State {
   static void applyOther(Ctx c, Explainer ex) {
     Space sp = c.sp;
     switch (c.name()) {
-      case "writev" -> {
-        if (c.ok() && c.known() && c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
-          sp.stderrWrite =
-              new Space.StderrWrite(c.ev.pid(), c.line(), c.result(), c.text(1), sp.memoryEvents);
-        }
-      }
       case "shmget" -> {
         OptionalLong size = ((Shmget) c.call).segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
@@ -341,12 +335,16 @@ final class State {
           sp.preloadAsked = true;
         }
       }
-      case "write" -> {
+      case "write", "writev" -> {
         if (c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
-          sp.jvmOptions.stderr(c.text(1));
+          if (c.name().equals("write")) {
+            sp.jvmOptions.stderr(c.text(1));
+          }
           if (c.ok() && c.known()) {
+            // what glibc's fatal paths write just before they map their message (FatalRules)
             sp.stderrWrite =
-                new Space.StderrWrite(c.ev.pid(), c.line(), c.result(), c.text(1), sp.memoryEvents);
+                new Space.StderrWrite(
+                    c.ev.pid(), c.line(), c.result(), t.pieces(), sp.memoryEvents);
           }
         }
       }
