@@ -157,17 +157,6 @@ public final class Explainer {
    * kernel merged two mappings the trace made for different ends into one). {@code maps --explain}
    * and {@code where} read it.
    */
-  /**
-   * Where an address no region holds lay before one of the latest munmaps of {@code who}'s address
-   * space gave it back ("116 bytes into where the 1052672-byte malloc chunk made at line 33 lay
-   * until the munmap at line 34 gave it back"), or null. {@code where} reads it.
-   */
-  public String unmappedAt(Who who, long address) {
-    Space sp = who == null ? null : spaces.get(who.space().resolve());
-    Space.Unmapped u = sp == null ? null : sp.unmappedAt(address);
-    return u == null ? null : u.told(address);
-  }
-
   public ExplainedClass classOf(Who who, Region r) {
     Space sp = who == null ? null : spaces.get(who.space().resolve());
     TagMap.Span s = sp == null ? null : sp.tags.at(r.start());
@@ -177,6 +166,17 @@ public final class Explainer {
       return null;
     }
     return new ExplainedClass(Classifier.classify(r, s.tag(), sp.exe), s.tag().line());
+  }
+
+  /**
+   * Where an address no region holds lay before one of the latest munmaps of {@code who}'s address
+   * space gave it back ("116 bytes into where the 1052672-byte malloc chunk made at line 33 lay
+   * until the munmap at line 34 gave it back"), or null. {@code where} reads it.
+   */
+  public String unmappedAt(Who who, long address) {
+    Space sp = who == null ? null : spaces.get(who.space().resolve());
+    Space.Unmapped u = sp == null ? null : sp.unmappedAt(address);
+    return u == null ? null : u.told(address);
   }
 
   /** How many of the model's space handles this stage holds a space for: the live spaces. */

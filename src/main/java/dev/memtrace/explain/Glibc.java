@@ -97,12 +97,10 @@ public final class Glibc {
             + map.steps());
   }
 
-  /** First brk growth of the main arena for a first chunk of nb bytes: nb + top_pad + MINSIZE. */
-  public static Calc brkGrowth(long nb, long oldTop) {
-    return brkGrowth(nb, oldTop, TOP_PAD);
-  }
-
-  /** {@link #brkGrowth(long, long)} with the top_pad the process runs with. */
+  /**
+   * First brk growth of the main arena for a first chunk of nb bytes: nb + top_pad + MINSIZE, at
+   * the top_pad the process runs with ({@link #TOP_PAD} unless the environment sets another).
+   */
   public static Calc brkGrowth(long nb, long oldTop, long topPad) {
     long raw = nb + topPad + MINSIZE - oldTop;
     long inc = alignUp(raw, PAGE);
@@ -137,12 +135,10 @@ public final class Glibc {
     return len - 16 - SIZE_SZ;
   }
 
-  /** The largest chunk (nb) whose first brk growth is still {@code inc}: nb + 131104 fits. */
-  public static long largestChunkForGrowth(long inc) {
-    return largestChunkForGrowth(inc, TOP_PAD);
-  }
-
-  /** {@link #largestChunkForGrowth(long)} with the top_pad the process runs with. */
+  /**
+   * The largest chunk (nb) whose first brk growth is still {@code inc}: nb + top_pad + MINSIZE fits
+   * (nb + 131104 at the default top_pad).
+   */
   public static long largestChunkForGrowth(long inc, long topPad) {
     return inc - topPad - MINSIZE;
   }

@@ -40,10 +40,10 @@ class GlibcTest {
 
   @Test
   void firstBrkGrowthIs0x21000ForAnyFirstChunkUpTo4064() {
-    assertThat(Glibc.brkGrowth(0x290, 0).value()).isEqualTo(0x21000);
-    assertThat(Glibc.brkGrowth(4064, 0).value()).isEqualTo(0x21000);
-    assertThat(Glibc.brkGrowth(4080, 0).value()).isEqualTo(0x22000);
-    assertThat(Glibc.largestChunkForGrowth(0x21000)).isEqualTo(4064);
+    assertThat(Glibc.brkGrowth(0x290, 0, Glibc.TOP_PAD).value()).isEqualTo(0x21000);
+    assertThat(Glibc.brkGrowth(4064, 0, Glibc.TOP_PAD).value()).isEqualTo(0x21000);
+    assertThat(Glibc.brkGrowth(4080, 0, Glibc.TOP_PAD).value()).isEqualTo(0x22000);
+    assertThat(Glibc.largestChunkForGrowth(0x21000, Glibc.TOP_PAD)).isEqualTo(4064);
   }
 
   @Test
