@@ -59,7 +59,7 @@ public final class MapsAt {
      * null when nothing explained it (or no explain stage followed the replay).
      */
     public ExplainedClass explained(Region r) {
-      Who who = model.whoOf(anyPid ? pid : null);
+      Who who = who();
       return who == null ? null : follower.classOf(who, r);
     }
 
@@ -68,8 +68,13 @@ public final class MapsAt {
      * the explanations up to this line know it, or null.
      */
     public String unmapped(long address) {
-      Who who = model.whoOf(anyPid ? pid : null);
+      Who who = who();
       return who == null ? null : follower.unmappedAt(who, address);
+    }
+
+    /** Whose address space the line's process uses, or null when the model knows none. */
+    private Who who() {
+      return model.whoOf(anyPid ? pid : null);
     }
   }
 

@@ -237,10 +237,6 @@ final class FileRules {
   }
 
   /**
-   * A locale's category file, LC_CTYPE or LC_MESSAGES/SYS_LC_MESSAGES under a locale directory: not
-   * locale.alias, which locale(1) reads through stdio, nor a message catalog (.mo) gettext maps.
-   */
-  /**
    * Where the gconv cache follows a locale file with no memory call between, the clause that says
    * so: _nl_find_locale compares the codeset of the name it was given with the loaded file's
    * (__gconv_compare_alias, which reads the gconv configuration first) before the next category is
@@ -255,6 +251,10 @@ final class FileRules {
         + ", which fits setlocale's or newlocale's check (_nl_find_locale)";
   }
 
+  /**
+   * A locale's category file, LC_CTYPE or LC_MESSAGES/SYS_LC_MESSAGES under a locale directory: not
+   * locale.alias, which locale(1) reads through stdio, nor a message catalog (.mo) gettext maps.
+   */
   private static boolean localeCategoryFile(Ctx c) {
     String p = c.filePath();
     if (p == null || !p.contains("/locale/")) {
