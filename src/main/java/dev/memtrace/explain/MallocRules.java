@@ -86,9 +86,9 @@ final class MallocRules {
    */
   static final long MIN_MALLOC_GROWTH = Glibc.alignUp(Glibc.TOP_PAD + 16, Glibc.PAGE);
 
-  /** {@link #MIN_MALLOC_GROWTH} at the top_pad the environment sets, where the trace shows it. */
+  /** {@link #MIN_MALLOC_GROWTH} at the process's top_pad (the environment's, where it sets one). */
   static long minGrowth(Space sp) {
-    return sp.envTopPad ? Glibc.alignUp(sp.topPad + 16, Glibc.PAGE) : MIN_MALLOC_GROWTH;
+    return Glibc.alignUp(sp.topPad + 16, Glibc.PAGE);
   }
 
   /**
@@ -139,7 +139,8 @@ final class MallocRules {
         " (at least "
             + minGrowth(c.sp)
             + " = ALIGN_UP("
-            + (c.sp.envTopPad ? "top_pad " + c.sp.topPad : "top_pad 131072")
+            + "top_pad "
+            + c.sp.topPad
             + " + 16, 4096): sysmalloc runs only when the top chunk holds less than the request"
             + " plus MINSIZE 32, and chunk sizes are multiples of 16)";
     String by = lowersTopPad(c);
