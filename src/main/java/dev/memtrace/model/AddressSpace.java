@@ -364,22 +364,20 @@ public final class AddressSpace implements AddressSpaceView {
 
   @Override
   public List<Region> notCopiedOnFork() {
-    List<Region> out = new ArrayList<>();
-    for (int i = 0; i < areas.size(); i++) {
-      Vma v = areas.get(i);
-      if ((v.flags() & Vma.DONTCOPY) != 0) {
-        out.add(view(v));
-      }
-    }
-    return out;
+    return withFlag(Vma.DONTCOPY);
   }
 
   @Override
   public List<Region> locked() {
+    return withFlag(Vma.LOCKED);
+  }
+
+  /** The regions whose areas carry a {@link Vma} flag, in address order. */
+  private List<Region> withFlag(int flag) {
     List<Region> out = new ArrayList<>();
     for (int i = 0; i < areas.size(); i++) {
       Vma v = areas.get(i);
-      if ((v.flags() & Vma.LOCKED) != 0) {
+      if ((v.flags() & flag) != 0) {
         out.add(view(v));
       }
     }
