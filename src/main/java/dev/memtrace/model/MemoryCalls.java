@@ -43,7 +43,7 @@ final class MemoryCalls {
           OptionalLong addr = c.addr();
           OptionalLong len = c.length();
           return addr.isPresent() && len.isPresent()
-              ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong())
+              ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong(), m.others(t))
               : unreadable("munmap");
         });
     h.put("mprotect", (m, t, e, a) -> mprotect(m, t, e, (Mprotect) a));
@@ -194,7 +194,8 @@ final class MemoryCalls {
               a.offset().orElse(0),
               result,
               e.ref(),
-              0);
+              0,
+              m.others(t));
       return withNotes(o, notes);
     }
     if (prot.isEmpty()) {
@@ -240,7 +241,8 @@ final class MemoryCalls {
             a.offset().orElse(0),
             result,
             e.ref(),
-            m.newKey());
+            m.newKey(),
+            m.others(t));
     return withNotes(o, notes);
   }
 

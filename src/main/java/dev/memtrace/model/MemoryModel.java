@@ -328,6 +328,16 @@ public final class MemoryModel implements ModelView {
     return tasks.any(t -> t.mm == mm);
   }
 
+  /**
+   * Who else runs in the task's address space: none, tasks whose calls the log shows, or tasks a
+   * log without pids (strace without -f) does not follow.
+   */
+  MemoryOps.Others others(Task t) {
+    return alone(t)
+        ? MemoryOps.Others.NONE
+        : sawPids ? MemoryOps.Others.TRACED : MemoryOps.Others.UNTRACED;
+  }
+
   /** Whether no other task shares the task's address space (a thread, a vfork parent). */
   boolean alone(Task t) {
     return !tasks.any(o -> o != t && o.mm == t.mm);

@@ -65,8 +65,26 @@ public final class MemoryOps {
   private static final int RWX = PROT_READ | PROT_WRITE | PROT_EXEC;
 
   /**
+   * Which other tasks run in an address space while one task's call is told: a call's line comes
+   * when it returns, so another traced task's munmap may have taken effect before its line shows.
+   */
+  public enum Others {
+    /** No other task shares the space. */
+    NONE,
+    /** Other tasks share it and the log shows their calls (strace -f). */
+    TRACED,
+    /**
+     * Other tasks share it but the log shows no task's pid: strace followed only the first task (no
+     * -f), so the others' calls are not in it.
+     */
+    UNTRACED
+  }
+
+  /**
    * A successful mmap that returned {@code result}. backing is the file behind fd for a file
-   * mapping (ignored with MAP_ANONYMOUS); shmKey distinguishes shared anonymous mappings.
+   * mapping (ignored with MAP_ANONYMOUS); shmKey distinguishes shared anonymous mappings; others
+   * says who else runs in the space, should the kernel place the mapping over memory the model
+   * still has.
    */
   public static Outcome mmap(
       AddressSpace s,
@@ -77,7 +95,8 @@ public final class MemoryOps {
       long offset,
       long result,
       int line,
-      long shmKey) {
+      long shmKey,
+      Others others) {
     List<String> notes = new ArrayList<>();
     long end = result + pageUp(len);
     if (len == 0 || pageUp(len) == 0 || !s.inUserSpace(result, end)) {
@@ -123,7 +142,7 @@ public final class MemoryOps {
     Vma made =
         new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line, false);
     if (!fixed && s.overlaps(result, end)) {
-      notes.add(overlapNote(s, s.areasNear(result, end, false), made));
+      notes.add(overlapNote(s, s.areasNear(result, end, false), made, others));
     }
     s.cut(result, end);
     s.put(made);
@@ -134,12 +153,14 @@ public final class MemoryOps {
 
   /**
    * Why the kernel could place a new mapping where the model still had memory. Memory a call in the
-   * trace made can only have been freed by a munmap whose line comes later (another thread's, still
-   * running): the range is remembered so that munmap leaves the new mapping alone. Memory the model
-   * knows only from a maps snapshot is, in a live run, most often what a snapshot read late already
-   * showed of later calls: nothing is remembered then.
+   * trace made can only have been freed by a munmap whose line comes later (another traced
+   * thread's, still running): the range is remembered so that munmap leaves the new mapping alone.
+   * With no other traced thread in the space, the munmap is one the trace does not show, and a
+   * later munmap of the range is this mapping's own. Memory the model knows only from a maps
+   * snapshot is, in a live run, most often what a snapshot read late already showed of later calls:
+   * nothing is remembered then.
    */
-  private static String overlapNote(AddressSpace s, List<Vma> there, Vma made) {
+  private static String overlapNote(AddressSpace s, List<Vma> there, Vma made, Others others) {
     String range = hex(made.start()) + "-" + hex(made.end());
     boolean onlyLearnt = there.stream().allMatch(v -> v.originLine() == 0);
     if (onlyLearnt && there.size() == 1 && Agreement.same(s.view(there.get(0)), s.view(made))) {
@@ -153,7 +174,20 @@ public final class MemoryOps {
           + range
           + ", which the model knew only from a"
           + " maps snapshot: that snapshot was most likely read late and showed later changes"
-          + " (else a munmap still running in another thread freed it)";
+          + (others == Others.TRACED
+              ? " (else a munmap still running in another thread freed it)"
+              : " (else a munmap the trace does not show freed it)");
+    }
+    if (others != Others.TRACED) {
+      return "the kernel placed this mapping over "
+          + range
+          + ", where the model still had memory: a munmap the trace does not show freed it"
+          + (others == Others.UNTRACED
+              ? " (other threads share this address space, but the log shows no pids: strace"
+                  + " followed only this task, as it does without -f, so their calls are not in"
+                  + " it)"
+              : " (no other traced task shares this address space, so no munmap still running"
+                  + " elsewhere can have done it: -e trace= may have left it out)");
     }
     for (Vma old : there) {
       s.reused.add(
@@ -189,8 +223,8 @@ public final class MemoryOps {
             + " the model leaves the address space as it was");
   }
 
-  /** A successful munmap of [addr, addr+len). */
-  public static Outcome munmap(AddressSpace s, long addr, long len) {
+  /** A successful munmap of [addr, addr+len); others says who else runs in the space. */
+  public static Outcome munmap(AddressSpace s, long addr, long len, Others others) {
     Outcome refused = impossible(s, "munmap", addr, len);
     if (refused != null) {
       return refused;
@@ -233,9 +267,12 @@ public final class MemoryOps {
               + hex(end)
               + ": the model knew no memory there"
               + (snapshot
-                  ? ": a maps snapshot read before this line already showed the range unmapped (the"
-                      + " munmap was still running in another thread, or the snapshot was read"
-                      + " late), so the model had let it go"
+                  ? ": a maps snapshot read before this line already showed the range unmapped ("
+                      + (others == Others.TRACED
+                          ? "the munmap was still running in another thread, or the snapshot was"
+                              + " read late"
+                          : "the snapshot was read late, after this munmap took effect")
+                      + "), so the model had let it go"
                   : ": the trace did not show memory there at this point (mapped before the trace"
                       + " began or by the kernel at execve, or already unmapped: munmap of an"
                       + " unmapped range succeeds)"));
@@ -754,7 +791,7 @@ public final class MemoryOps {
     if (ring == null || ring.start() != ctx || !AioRing.NAME.equals(ring.backing().path())) {
       return Outcome.note("io_destroy of " + hex(ctx) + ": the model knew no AIO ring there");
     }
-    return munmap(s, ctx, ring.end() - ctx);
+    return munmap(s, ctx, ring.end() - ctx, Others.NONE);
   }
 
   /** A successful shmdt: the segment's areas from addr on go. */
@@ -769,7 +806,7 @@ public final class MemoryOps {
       end = next.end();
       next = s.areaAt(end);
     }
-    return munmap(s, addr, end - addr);
+    return munmap(s, addr, end - addr, Others.NONE);
   }
 
   static String hex(long v) {

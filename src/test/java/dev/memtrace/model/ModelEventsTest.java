@@ -309,4 +309,58 @@ class ModelEventsTest {
     assertThat(maps(6319)).contains("anon_inode:[perf_event]");
     assertThat(maps(6320)).isNotNull().doesNotContain("perf_event");
   }
+
+  // ./nf (strace -tt -T -y, no -f; Debian 12, glibc 2.36): main maps 1 MiB, a thread unmaps it,
+  // and main's next mmap gets the same range back
+  static final String[] UNFOLLOWED_THREAD = {
+    "mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc0b2d72000",
+    "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM"
+        + "|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fc0b2d71990,"
+        + " parent_tid=0x7fc0b2d71990, exit_signal=0, stack=0x7fc0b2571000, stack_size=0x7fff80,"
+        + " tls=0x7fc0b2d716c0} => {parent_tid=[1107]}, 88) = 1107",
+    "mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc0b2d72000",
+    "munmap(0x7fc0b2d72000, 1048576) = 0"
+  };
+
+  @Test
+  void aMappingOverMemoryAThreadStraceDidNotFollowFreedIsNotKeptFromItsOwnMunmap() {
+    // the thread's munmap is not in a log without -f: the later munmap is the new mapping's own
+    // (it read "was already reused by a mapping whose line came first ... it stays")
+    feed(UNFOLLOWED_THREAD);
+    assertThat(notes)
+        .filteredOn(n -> !n.contains("not seen starting"))
+        .singleElement()
+        .asString()
+        .contains("a munmap the trace does not show freed it")
+        .contains("the log shows no pids: strace followed only this task, as it does without -f")
+        .doesNotContain("another thread must have");
+    assertThat(model.space(0).regions()).isEmpty();
+  }
+
+  @Test
+  void aMappingOverMemoryAFollowedThreadMayFreeIsKeptFromThatThreadsLaterMunmap() {
+    // the same calls as strace -f shows them: pids, and the thread's munmap still running
+    feed(
+        "1106 " + UNFOLLOWED_THREAD[0],
+        "1106 " + UNFOLLOWED_THREAD[1],
+        "1106 " + UNFOLLOWED_THREAD[2],
+        "1107 " + UNFOLLOWED_THREAD[3]);
+    assertThat(notes)
+        .filteredOn(n -> !n.contains("not seen starting"))
+        .satisfiesExactly(
+            n -> assertThat(n).contains("a munmap still running in another thread must have"),
+            n -> assertThat(n).contains("was already reused by a mapping whose line came first"));
+    assertThat(maps(1106)).isEqualTo("7fc0b2d72000-7fc0b2e72000 rw-p 0");
+  }
+
+  @Test
+  void aMappingOverMemoryWithNoOtherTaskInTheSpaceBlamesNoOtherThread() {
+    feed("1106 " + UNFOLLOWED_THREAD[0], "1106 " + UNFOLLOWED_THREAD[2]);
+    assertThat(notes)
+        .filteredOn(n -> !n.contains("not seen starting"))
+        .singleElement()
+        .asString()
+        .contains("a munmap the trace does not show freed it")
+        .contains("no other traced task shares this address space");
+  }
 }
