@@ -273,9 +273,13 @@ public final class MemoryOps {
                               + " read late"
                           : "the snapshot was read late, after this munmap took effect")
                       + "), so the model had let it go"
-                  : ": the trace did not show memory there at this point (mapped before the trace"
-                      + " began or by the kernel at execve, or already unmapped: munmap of an"
-                      + " unmapped range succeeds)"));
+                  : ": the trace did not show memory there at this point ("
+                      + (others == Others.UNTRACED
+                          ? "mapped by another thread, whose calls a log without pids (strace"
+                              + " without -f) leaves out; or "
+                          : "")
+                      + "mapped before the trace began or by the kernel at execve, or already"
+                      + " unmapped: munmap of an unmapped range succeeds)"));
     }
     return new Outcome(t.changes(), notes);
   }

@@ -335,6 +335,11 @@ class ModelEventsTest {
         .contains("the log shows no pids: strace followed only this task, as it does without -f")
         .doesNotContain("another thread must have");
     assertThat(model.space(0).regions()).isEmpty();
+    // a munmap of memory only the unfollowed thread mapped
+    feed("munmap(0xfdc65c00000, 262144) = 0");
+    assertThat(notes.get(notes.size() - 1))
+        .contains("the model knew no memory there")
+        .contains("mapped by another thread, whose calls a log without pids (strace without -f)");
   }
 
   @Test
