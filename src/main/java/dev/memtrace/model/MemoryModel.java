@@ -184,6 +184,7 @@ public final class MemoryModel implements ModelView {
     adoptedFrom = null;
     leftSpace = false;
     placedNow = List.of();
+    sawPids |= event.pid() != null;
     try {
       if (event instanceof SyscallEvent e) {
         Task t = e.clonesInFlight().isEmpty() ? null : adopt(e);
@@ -220,6 +221,15 @@ public final class MemoryModel implements ModelView {
         }
         if (leftSpace) {
           who = who.ended();
+        }
+        if (!untracedSaid && isMemoryCall(e.name()) && others(t) == MemoryOps.Others.UNTRACED) {
+          untracedSaid = true;
+          List<String> notes = new ArrayList<>(o.notes());
+          notes.add(
+              "a clone in this log made threads that share this address space, but the log shows"
+                  + " no pids: strace followed only this task, as it does without -f, so what the"
+                  + " other threads mapped and unmapped is not in the trace");
+          o = new Outcome(o.changes(), notes);
         }
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {
           t.warned = true;
@@ -285,9 +295,7 @@ public final class MemoryModel implements ModelView {
     if (e.pid() == null || known(tid) != null) {
       return null;
     }
-    Task t = ProcessCalls.adopt(this, e, tid);
-    sawPids |= t != null; // as task() notes it of a task it makes up
-    return t;
+    return ProcessCalls.adopt(this, e, tid);
   }
 
   /** Whether the call being applied (an execve) left the space it ran in with no task. */
@@ -333,9 +341,14 @@ public final class MemoryModel implements ModelView {
    * log without pids (strace without -f) does not follow.
    */
   MemoryOps.Others others(Task t) {
-    return alone(t)
-        ? MemoryOps.Others.NONE
-        : sawPids ? MemoryOps.Others.TRACED : MemoryOps.Others.UNTRACED;
+    if (sawPids) {
+      return alone(t) ? MemoryOps.Others.NONE : MemoryOps.Others.TRACED;
+    }
+    // a vfork child strace did not follow has exec'd or exited once its parent runs again: only
+    // threads (the same thread group) stay in the space
+    return tasks.any(o -> o != t && o.mm == t.mm && o.tgid == t.tgid)
+        ? MemoryOps.Others.UNTRACED
+        : MemoryOps.Others.NONE;
   }
 
   /** Whether no other task shares the task's address space (a thread, a vfork parent). */
@@ -410,7 +423,6 @@ public final class MemoryModel implements ModelView {
       t = null;
     }
     if (t == null) {
-      sawPids |= pid != null;
       AddressSpace unknown = new AddressSpace();
       unknown.midway = true;
       t = new Task(tid, tid, unknown, new FdTable(), null, false);
@@ -421,6 +433,9 @@ public final class MemoryModel implements ModelView {
 
   /** A line with a pid was seen: the log is not one task's. */
   private boolean sawPids;
+
+  /** Whether a note said that the log follows one task of several in a space (see others). */
+  private boolean untracedSaid;
 
   /** The task with this tid, or null. */
   Task known(int tid) {

@@ -328,7 +328,12 @@ class ModelEventsTest {
     // (it read "was already reused by a mapping whose line came first ... it stays")
     feed(UNFOLLOWED_THREAD);
     assertThat(notes)
-        .filteredOn(n -> !n.contains("not seen starting"))
+        .filteredOn(n -> n.startsWith("a clone in this log made threads"))
+        .singleElement()
+        .asString()
+        .contains("strace followed only this task, as it does without -f");
+    assertThat(notes)
+        .filteredOn(n -> n.startsWith("the kernel placed"))
         .singleElement()
         .asString()
         .contains("a munmap the trace does not show freed it")
@@ -340,6 +345,20 @@ class ModelEventsTest {
     assertThat(notes.get(notes.size() - 1))
         .contains("the model knew no memory there")
         .contains("mapped by another thread, whose calls a log without pids (strace without -f)");
+  }
+
+  @Test
+  void strace_fWritingToStderrPrintsPidsOnlyOnceASecondTaskRunsAndFollowsIt() {
+    // strace -f -tt ./nf 2> log: no pid before the clone, "[pid N]" after it; the thread's first
+    // memory call is the munmap, and its tid is known from the clone
+    feed(
+        UNFOLLOWED_THREAD[0],
+        UNFOLLOWED_THREAD[1],
+        "[pid 1107] munmap(0x7fc0b2d72000, 1048576) = 0",
+        "[pid 1106] " + UNFOLLOWED_THREAD[2]);
+    assertThat(notes)
+        .noneMatch(n -> n.contains("a clone in this log made threads"))
+        .noneMatch(n -> n.contains("the kernel placed"));
   }
 
   @Test
