@@ -1,5 +1,7 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Brk;
+import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Execve;
 import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.FdTable;
@@ -581,9 +583,10 @@ public final class Explainer {
    * The space of an event's task. A space the model met first with this event is a copy of the
    * fork's caller's when the model made the task the child of a fork still in flight in the log
    * ({@link Who#copiedFrom}). Else it belongs to a task the model did not see begin: most likely a
-   * child whose clone has not returned in the log yet, so it shares the space of the call seen last
-   * (the clone, once it returns, says whether the child was forked with a copy instead); else (the
-   * first task, an execve) a new space.
+   * child whose clone has not returned in the log yet, or a thread of a log without clone lines (-e
+   * trace=%memory), so it shares the space of the call seen last (the clone, once it returns, says
+   * whether the child was forked with a copy instead); else (the first task, an execve, or a first
+   * call that shows another process: {@link #otherBreak}) a new space.
    */
   Space spaceOf(Who who, SyscallEvent sc) {
     if (who == null) {
@@ -602,7 +605,7 @@ public final class Explainer {
       spaces.put(h, sp);
     } else if (sp == null) {
       boolean execve = "execve".equals(sc.name());
-      guessed = last != null && !who.started() && !execve;
+      guessed = last != null && !who.started() && !execve && !otherBreak(last, sc);
       sp = guessed ? last : new Space();
       // met with a call other than execve: the trace began after this program started, even when
       // a snapshot (run -p) told the model all its regions
@@ -618,6 +621,20 @@ public final class Explainer {
     cachedHandle = h;
     cachedSpace = sp;
     return sp;
+  }
+
+  /**
+   * Whether a task's first call, a brk(NULL) that finds the break elsewhere than sp's, shows that
+   * it runs in another address space: the break is one per process, and ld.so's first call in a
+   * fresh process asks for it (_dl_sysdep_start), while a thread never asks first. A log filtered
+   * with -e trace=%memory shows no fork or execve, only the new program's first brk(NULL).
+   */
+  private static boolean otherBreak(Space sp, SyscallEvent sc) {
+    if (!sc.name().equals("brk") || sp.brk < 0 || !sc.succeeded()) {
+      return false;
+    }
+    Brk b = (Brk) Call.of(sc);
+    return b.addr().orElse(-1) == 0 && b.returned() != sp.brk;
   }
 
   /**
