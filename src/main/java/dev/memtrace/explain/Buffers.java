@@ -310,7 +310,7 @@ final class Buffers {
       if (s != null
           && s.start() == sp.candidate
           && fitsLength(s, count)
-          && !otherPlaces(sp, s)
+          && !otherPlaces(sp, s, count)
           && identify(c, s, count, OptionalLong.empty())) {
         inferred(c, p, count);
       }
@@ -320,10 +320,12 @@ final class Buffers {
   /**
    * Whether a read whose length fits the latest malloc mapping may as well go through other memory
    * the trace shows, so that its length alone does not tie it to that mapping: another live malloc
-   * mapping of the same size, or [heap] grown since the mapping was made, where a malloc after it
-   * (below a threshold a free raised, or any smaller request) may have put the buffer. rsync's
-   * sender reads files 256 KiB at a time into a buffer map_ptr mallocs in [heap] once a free has
-   * raised the threshold, while 256 KiB mappings it made before for other uses are still there.
+   * mapping the length fits as well (procps' ps reads /proc files 131072 bytes at a time into one
+   * of two buffers it malloc'd, 135168-byte mappings, before it maps 139264 bytes for its output),
+   * or [heap] grown since the mapping was made, where a malloc after it (below a threshold a free
+   * raised, or any smaller request) may have put the buffer. rsync's sender reads files 256 KiB at
+   * a time into a buffer map_ptr mallocs in [heap] once a free has raised the threshold, while 256
+   * KiB mappings it made before for other uses are still there.
    */
   private static boolean fitsLength(TagMap.Span s, long count) {
     return count > 0
@@ -331,14 +333,14 @@ final class Buffers {
             || Glibc.alignedAllocMmap(Glibc.PAGE, count).value() == s.size());
   }
 
-  private static boolean otherPlaces(Space sp, TagMap.Span candidate) {
+  private static boolean otherPlaces(Space sp, TagMap.Span candidate, long count) {
     if (sp.candidateBrk >= 0 && sp.brk > sp.candidateBrk) {
       return true;
     }
     for (TagMap.Span s : sp.tags.view()) {
       if (s.start() != candidate.start()
           && s.tag().cls() == RegionClass.MALLOC_MMAP
-          && s.size() == candidate.size()) {
+          && (s.size() == candidate.size() || fitsLength(s, count))) {
         return true;
       }
     }

@@ -1065,6 +1065,43 @@ final class MallocRules {
   }
 
   /**
+   * An mprotect on a mapping taken for a malloc chunk from its size alone: glibc's malloc changes
+   * protections only in a thread arena's heap (grow_heap, new_heap), never in a chunk it mapped, so
+   * the mapping is likely the program's or a library's own, retold so where it waits. procps' ps
+   * maps its output buffer so, one page past it made PROT_NONE as a guard (init_output in
+   * src/ps/output.c). Hedged: a program may change the protection of memory malloc gave it; a chunk
+   * a -k stack showed malloc mapping stays one.
+   */
+  static void protectedChunk(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    if (!protectsAChunk(c, s)) {
+      return;
+    }
+    boolean guard = c.prot().isEmpty() && c.addr() + c.length() == s.end();
+    MappingRules.retellAsDirect(
+        c,
+        s.tag(),
+        s.size(),
+        MALLOC_MMAP,
+        ": its size fits glibc malloc's mmap path, but the mprotect at line "
+            + c.line()
+            + " changes the protection of "
+            + (guard ? "its last " + c.length() + " bytes to PROT_NONE" : "part of it")
+            + ", which glibc's malloc never does to a chunk it mapped (it changes protections"
+            + " only in a thread arena's heap), so likely the program or a library asked the"
+            + " kernel for it itself"
+            + (guard ? ", keeping a guard page at its end so that an overrun faults" : "")
+            + " (or it changed the protection of memory malloc gave it)",
+        Basis.PATTERN,
+        "mprotect(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line());
+  }
+
+  /** Whether the mprotect changes a mapping taken for a malloc chunk by its size alone. */
+  static boolean protectsAChunk(Ctx c, TagMap.Span s) {
+    return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && !chunkSeenInStack(c, s);
+  }
+
+  /**
    * The mapping partOfAChunk cut is anonymous memory of the program's: retold so where it waits.
    */
   private static void notAChunk(Ctx c, TagMap.Span before) {

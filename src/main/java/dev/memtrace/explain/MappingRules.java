@@ -651,6 +651,7 @@ final class MappingRules {
             .when(ok(), tagged())
             .effect(
                 (c, before) -> {
+                  MallocRules.protectedChunk(c);
                   // all of a reservation but its low end made RW: musl's pthread_create makes a
                   // thread's stack with a guard so (src/thread/pthread_create.c); a clone that
                   // runs on it retells both calls (Specials)
@@ -683,7 +684,13 @@ final class MappingRules {
                           + " at offset "
                           + hex(c.addr() - base)
                           + " of "
-                          + within(s)
+                          // told as protectedChunk retells it once this row has spoken
+                          + (MallocRules.protectsAChunk(c, s)
+                              ? "the "
+                                  + s.size()
+                                  + "-byte anonymous mapping made at line "
+                                  + s.tag().line()
+                              : within(s))
                           + " to "
                           + c.protText()
                           + (c.prot().isEmpty() ? ": touching them now faults (SEGV_ACCERR)" : "")
