@@ -606,7 +606,26 @@ public final class AddressSpace implements AddressSpaceView {
     areas.clear();
     for (Region k : kernel) {
       Vma mine = old.startingAt(k.start());
-      if (mine != null && Agreement.same(view(mine), k)) {
+      List<Vma> inside = mine == null ? anonymousWithin(old, k) : null;
+      if (inside != null) {
+        // the kernel's area holds memory of the model's anonymous areas and other memory: a
+        // snapshot read late shows a later call's mapping merged with them, or a later munmap's
+        // cut (ps: its second malloc(131072) mapped below the first, another chunk below that
+        // unmapped). The model's memory keeps the calls that made it; only the rest is learnt
+        long at = k.start();
+        for (Vma v : inside) {
+          long from = below(v.start(), k.start()) ? k.start() : v.start();
+          long to = below(k.end(), v.end()) ? k.end() : v.end();
+          if (below(at, from)) {
+            areas.put(adopt(k.slice(at, from)));
+          }
+          areas.put(v.slice(from, to));
+          at = to;
+        }
+        if (below(at, k.end())) {
+          areas.put(adopt(k.slice(at, k.end())));
+        }
+      } else if (mine != null && Agreement.same(view(mine), k)) {
         Backing b = mine.backing();
         if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
           if (!b.path().equals(k.path())) {
@@ -635,6 +654,32 @@ public final class AddressSpace implements AddressSpaceView {
       }
     }
     return renamed;
+  }
+
+  /**
+   * The model's areas overlapping a private anonymous region of a snapshot that starts where none
+   * of them does, when every one is anonymous with its permissions. Null when there is none, or
+   * when one differs: then the snapshot's region is adopted whole.
+   */
+  private List<Vma> anonymousWithin(Areas old, Region k) {
+    if (!k.path().isEmpty() || k.perms().length() < 4 || k.perms().charAt(3) != 'p') {
+      return null;
+    }
+    List<Vma> in = new ArrayList<>(2);
+    for (int i = Math.max(old.floor(k.start()), 0); i < old.size(); i++) {
+      Vma v = old.get(i);
+      if (!below(v.start(), k.end())) {
+        break;
+      }
+      if (!below(k.start(), v.end())) {
+        continue;
+      }
+      if (v.backing() != Backing.ANONYMOUS || !view(v).perms().equals(k.perms())) {
+        return null;
+      }
+      in.add(v);
+    }
+    return in.isEmpty() ? null : in;
   }
 
   /** Notes the parts of the old areas that no line of the (sorted) kernel listing covers. */

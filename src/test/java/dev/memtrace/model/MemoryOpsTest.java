@@ -176,6 +176,30 @@ class MemoryOpsTest {
   }
 
   @Test
+  void aLateSnapshotShowingPartOfMergedAnonymousMemoryKeepsTheCallsThatMadeIt() {
+    // ps aux run live: malloc(131072) twice (lines 415, 416), a 1183744-byte chunk below them
+    // (line 421), all one area; a snapshot read late shows that chunk already unmapped. The rest
+    // was read "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it"
+    int[] lines = {415, 416, 421};
+    long[] at = {0x7fe946d81000L, 0x7fe946d60000L, 0x7fe946c3f000L};
+    long[] len = {135168, 135168, 1183744};
+    for (int i = 0; i < 3; i++) {
+      MemoryOps.mmap(s, len[i], RW, ANON, null, 0, at[i], lines[i], 0, MemoryOps.Others.TRACED);
+    }
+    assertThat(s.regions()).singleElement().extracting(Region::originLine).isEqualTo(421);
+    s.resync(List.of(new Region(0x7fe946d60000L, 0x7fe946da2000L, "rw-p", 0, "00:00", 0, "", 0)));
+    assertThat(s.regions())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.start()).isEqualTo(0x7fe946d60000L);
+              assertThat(r.end()).isEqualTo(0x7fe946da2000L);
+              assertThat(r.originLine()).isEqualTo(416);
+            });
+    assertThat(s.madeAt(0x7fe946d81000L)).isEqualTo(415);
+  }
+
+  @Test
   void mremapOfAMappingALateSnapshotAlreadyShowedMovedKeepsWhatItShowed() {
     // a small C program run live: shared anonymous memory mremapped MREMAP_MAYMOVE, the mmap's
     // snapshot read after the hold, when the move was done; the model must not turn the moved
