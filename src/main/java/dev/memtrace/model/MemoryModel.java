@@ -237,7 +237,8 @@ public final class MemoryModel implements ModelView {
           notes.add(
               (e.pid() == null
                       ? "the task of this line (the log gives no pid)"
-                      : "process " + e.pid())
+                      // a tid: a process, or a thread of one strace attached to (-p with -f)
+                      : "pid " + e.pid())
                   + " was not seen starting: memory it mapped"
                   + " before the trace began is unknown");
           return new Outcome(o.changes(), notes);

@@ -95,7 +95,7 @@ class ChildBeforeCloneTest {
                 100 <... clone resumed>) = 300
                 200 <... clone resumed>) = 301
                 """);
-    assertThat(out.at(7).checks()).anyMatch(s -> s.contains("process 300 was not seen starting"));
+    assertThat(out.at(7).checks()).anyMatch(s -> s.contains("pid 300 was not seen starting"));
   }
 
   /** Threads of one process cloning threads at once: either way the new one shares that space. */
