@@ -1094,6 +1094,12 @@ final class MallocRules {
             + " (or it changed the protection of memory malloc gave it)",
         Basis.PATTERN,
         "mprotect(" + hex(c.addr()) + ", " + c.length() + ") at line " + c.line());
+    if (guard) {
+      c.sp.tags.put(
+          c.addr(),
+          s.end(),
+          s.tag().withClass(RegionClass.GUARD, "guard page at the end of the mapping"));
+    }
   }
 
   /** Whether the mprotect changes a mapping taken for a malloc chunk by its size alone. */
