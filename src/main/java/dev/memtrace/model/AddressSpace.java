@@ -612,19 +612,22 @@ public final class AddressSpace implements AddressSpaceView {
         // snapshot read late shows a later call's mapping merged with them, or a later munmap's
         // cut (ps: its second malloc(131072) mapped below the first, another chunk below that
         // unmapped). The model's memory keeps the calls that made it; only the rest is learnt
+        // (one area, as the kernel shows it, whatever the model would have merged)
         long at = k.start();
+        Vma whole = null;
         for (Vma v : inside) {
           long from = below(v.start(), k.start()) ? k.start() : v.start();
           long to = below(k.end(), v.end()) ? k.end() : v.end();
           if (below(at, from)) {
-            areas.put(adopt(k.slice(at, from)));
+            whole = joined(whole, adopt(k.slice(at, from)));
           }
-          areas.put(v.slice(from, to));
+          whole = joined(whole, v.slice(from, to));
           at = to;
         }
         if (below(at, k.end())) {
-          areas.put(adopt(k.slice(at, k.end())));
+          whole = joined(whole, adopt(k.slice(at, k.end())));
         }
+        areas.put(whole);
       } else if (mine != null && Agreement.same(view(mine), k)) {
         Backing b = mine.backing();
         if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
@@ -654,6 +657,10 @@ public final class AddressSpace implements AddressSpaceView {
       }
     }
     return renamed;
+  }
+
+  private static Vma joined(Vma below, Vma next) {
+    return below == null ? next : below.mergedWith(next);
   }
 
   /**
