@@ -52,12 +52,18 @@ final class Buffers {
     }
     OptionalLong addr = t.buffer();
     OptionalLong count = t.count();
+    boolean plainRead = c.name().equals("read") && !t.vectored();
+    WholeBlocks whole = c.sp.wholeBlocks;
+    if (plainRead && whole != null) {
+      c.sp.wholeBlocks = null;
+      freadRest(c, t, addr, count, whole);
+    }
     if (addr.isPresent() && addr.getAsLong() != 0) {
       placed(c, p, addr.getAsLong(), count.orElse(0)); // no count: no length to match
     } else if (count.isPresent() && count.getAsLong() > 0) {
       inferred(c, p, count.getAsLong());
     }
-    if (c.name().equals("read") && !t.vectored()) {
+    if (plainRead) {
       Space sp = c.sp;
       sp.lastReadFd = t.fd().orElse(-1);
       sp.lastReadBlock =
@@ -183,6 +189,7 @@ final class Buffers {
                   + ")",
               Basis.ARITHMETIC,
               List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
+      told(sp, c, p.why.get(p.why.size() - 1));
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
@@ -302,6 +309,7 @@ final class Buffers {
                     full
                         ? "length " + count + " = block size"
                         : "length " + count + " < block size " + sp.ioBlock + " on fd " + fdText)));
+        told(sp, c, p.why.get(p.why.size() - 1));
         return;
       }
     }
@@ -581,12 +589,14 @@ final class Buffers {
     boolean observed = addr.isPresent();
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
     Explanation before = ex.said(t, MallocRules.MALLOC_MMAP);
+    String stackNote = "";
     if (before != null && before.basis() == Basis.STACK) {
       basis = Basis.STACK;
       List<String> ev = new ArrayList<>(before.evidence().subList(0, 1));
       ev.addAll(evidence);
       evidence = ev;
-      text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+      stackNote = " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+      text += stackNote;
     } else if (!observed && (isAligned && !coreutils || blockLine > 0)) {
       text += " (inferred from the pattern)";
     } else if (!observed) {
@@ -597,6 +607,186 @@ final class Buffers {
               + "arithmetic exactly)";
     }
     ex.retell(t, MallocRules.MALLOC_MMAP, new Explanation("io-buffer", text, basis, evidence));
+    OptionalLong fd = ((Transfer) c.call).fd();
+    if (isPlain
+        && !coreutils
+        && blockLine == 0
+        && c.name().equals("read")
+        && fd.isPresent()
+        && c.call.ret().orElse(-1) == count
+        && count % MIN_STDIO_BLOCK == 0) {
+      sp.wholeBlocks =
+          new WholeBlocks(
+              t,
+              span.start(),
+              span.end(),
+              c.ev.pid(),
+              c.line(),
+              fd.getAsLong(),
+              count,
+              what,
+              nMin,
+              nMax,
+              size,
+              stackNote);
+    }
     return true;
+  }
+
+  /**
+   * The smallest FILE buffer for which _IO_file_xsgetn rounds a direct read down to whole blocks
+   * ("if (block_size >= 128) count -= want % block_size", libio/fileops.c).
+   */
+  private static final long MIN_STDIO_BLOCK = 128;
+
+  /**
+   * A read that named a plain malloc mapping the buffer of its length, and asked for a multiple of
+   * the smallest block stdio rounds to, until the next read in the space; {@code told}: the
+   * sentence that read's event got about its buffer, to retell with the mapping.
+   */
+  static final class WholeBlocks {
+    final Tag tag;
+    final long start;
+    final long end;
+    final Integer pid;
+    final int line;
+    final long fd;
+    final long count;
+    final String what;
+    final long nMin;
+    final long nMax;
+    final long size;
+    final String stackNote;
+    Explanation told;
+
+    WholeBlocks(
+        Tag tag,
+        long start,
+        long end,
+        Integer pid,
+        int line,
+        long fd,
+        long count,
+        String what,
+        long nMin,
+        long nMax,
+        long size,
+        String stackNote) {
+      this.tag = tag;
+      this.start = start;
+      this.end = end;
+      this.pid = pid;
+      this.line = line;
+      this.fd = fd;
+      this.count = count;
+      this.what = what;
+      this.nMin = nMin;
+      this.nMax = nMax;
+      this.size = size;
+      this.stackNote = stackNote;
+    }
+  }
+
+  /** Keeps e as what the read that named a mapping by its length said of its buffer. */
+  private static void told(Space sp, Ctx c, Explanation e) {
+    WholeBlocks w = sp.wholeBlocks;
+    if (w != null && w.line == c.line() && w.told == null) {
+      w.told = e;
+    }
+  }
+
+  /**
+   * The read right after one that named a malloc mapping the buffer of its length, on the same fd
+   * with no seek between: when it asks for one block of a size stdio's FILE buffer has (a power of
+   * two up to BUFSIZ) that divides the first read's length, into other memory when the trace shows
+   * where, the two fit one fread into a buffer larger than the first read. _IO_file_xsgetn
+   * (libio/fileops.c) reads the whole blocks of what is wanted straight into the caller's buffer,
+   * then refills its FILE buffer for the rest, less than a block. GnuTLS reads a CA bundle of
+   * 219597 bytes with gnulib's fread_file, which mallocs st_size + 1 and freads that much: 217088
+   * bytes (53 blocks of 4096) straight in, 2509 through the FILE buffer. The mapping and the first
+   * read's sentence are retold: the buffer is not that read's length.
+   */
+  private void freadRest(Ctx c, Transfer t, OptionalLong addr, OptionalLong count, WholeBlocks w) {
+    Space sp = c.sp;
+    OptionalLong fd = t.fd();
+    if (fd.isEmpty()
+        || fd.getAsLong() != w.fd
+        || sp.lastReadFd != w.fd
+        || sp.lastReadLine != w.line
+        || count.isEmpty()) {
+      return;
+    }
+    long block = count.getAsLong();
+    if (block < MIN_STDIO_BLOCK
+        || block > STDIO_BUFSIZ
+        || Long.bitCount(block) != 1
+        || w.count <= block
+        || w.count % block != 0) {
+      return;
+    }
+    boolean known = addr.isPresent() && addr.getAsLong() != 0;
+    if (known && addr.getAsLong() >= w.start && addr.getAsLong() < w.end) {
+      return;
+    }
+    long low = Math.max(w.nMin, w.count + 1);
+    long high = Math.min(w.nMax, w.count + block - 1);
+    if (low > high) {
+      return;
+    }
+    String what = sp.runs() + "'s buffer of its " + w.count + "-byte read";
+    w.tag.refine(RegionClass.MALLOC_MMAP, what);
+    String text =
+        fitsBufferFor(sp.runs(), w.count, "read", w.line)
+            + ", though likely not one of that size: glibc malloc's mmap path maps "
+            + w.size
+            + " bytes for malloc(n) with n from "
+            + w.nMin
+            + " to "
+            + w.nMax
+            + ". That read asked for "
+            + w.count / block
+            + " whole "
+            + block
+            + "-byte blocks, and the next read on fd "
+            + w.fd
+            + ", at line "
+            + c.line()
+            + ", for one "
+            + block
+            + "-byte block"
+            + (known ? " into other memory" : "")
+            + ": that fits stdio's fread, whose _IO_file_xsgetn (libio/fileops.c) reads the whole"
+            + " blocks of a request straight into the caller's buffer and what is left, less than"
+            + " a block, through its FILE buffer; then the buffer is 1 to "
+            + (block - 1)
+            + " bytes larger than the first read, malloc(n) for n from "
+            + low
+            + " to "
+            + high
+            + ", unless that fread asked for exactly "
+            + w.count
+            + " bytes and another stdio read came next. It is not part of [heap], which is only"
+            + " the brk area"
+            + w.stackNote
+            + " (inferred from the pattern)";
+    List<String> evidence =
+        List.of(
+            w.count + " = " + w.count / block + " × " + block,
+            "line " + c.line() + ": read of " + block + " on fd " + w.fd);
+    ex.retell(
+        w.tag,
+        MallocRules.MALLOC_MMAP,
+        new Explanation("io-buffer", text, Basis.PATTERN, evidence));
+    if (w.told != null) {
+      ex.retellLine(
+          w.pid,
+          w.line,
+          w.told.rule(),
+          new Explanation(
+              w.told.rule(),
+              w.told.text().replace(w.what, what),
+              w.told.basis(),
+              w.told.evidence()));
+    }
   }
 }
