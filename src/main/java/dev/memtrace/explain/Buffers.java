@@ -11,6 +11,7 @@ import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -65,6 +66,7 @@ final class Buffers {
     }
     if (plainRead) {
       Space sp = c.sp;
+      sp.seekFd = -1;
       sp.lastReadFd = t.fd().orElse(-1);
       sp.lastReadBlock =
           count.isPresent() && c.call.ret().orElse(-1) == count.getAsLong()
@@ -118,6 +120,102 @@ final class Buffers {
             + "own I/O; the trace does not tell which (inferred from the pattern)",
         Basis.PATTERN,
         List.of("buffer inside " + t.cls().label));
+  }
+
+  /**
+   * What a read's length says of stdio: _IO_new_file_underflow asks for the whole FILE buffer (the
+   * min(BUFSIZ, st_blksize) bytes _IO_file_doallocate malloc'd, a power of two on local
+   * filesystems, pipes and sockets), an unbuffered stream for the one byte of its _shortbuf, inside
+   * the FILE fopen mallocs; only _IO_new_file_seekoff reads less, up to the offset in its block,
+   * right after an lseek of the fd (libio/fileops.c), and _IO_wfile_underflow, topping up a wide
+   * stream's partial character (libio/wfileops.c). Another length, with no lseek of the fd since
+   * the last read, is likely the program's or a library's own buffer (OpenSSL reads a TLS record's
+   * 5-byte header, then its body, into its read buffer).
+   */
+  private static Explanation stdioRead(Ctx c, Tag t, long count) {
+    if (!c.name().equals("read")) {
+      return stdioFits(c, t);
+    }
+    OptionalLong fd = ((Transfer) c.call).fd();
+    boolean seeked = fd.isPresent() && fd.getAsLong() == c.sp.seekFd;
+    if (count == 1) {
+      return new Explanation(
+          "stdio-buffer",
+          "a one-byte read into malloc'd memory: an unbuffered stdio stream reads so, into the"
+              + " one-byte _shortbuf inside the FILE fopen or fdopen malloc'd (_IO_new_file_underflow,"
+              + " libio/fileops.c), and so does a program reading one byte into memory of its own;"
+              + " the trace does not tell which (inferred from the pattern)",
+          Basis.PATTERN,
+          List.of("buffer inside " + t.cls().label, "length 1"));
+    }
+    if (Long.bitCount(count) == 1 || seeked) {
+      return stdioFits(c, t);
+    }
+    return new Explanation(
+        "stdio-buffer",
+        "likely a malloc'd buffer of the program's or a library's own (or one it handed stdio"
+            + " with setvbuf): glibc's stdio refills the FILE buffer it malloc'd whole,"
+            + " _IO_new_file_underflow asking for all of its min(BUFSIZ 8192, st_blksize) bytes, a"
+            + " power of two, and reads less only after an lseek of the fd (_IO_new_file_seekoff,"
+            + " libio/fileops.c) or to top up a wide-character stream's partial character"
+            + " (_IO_wfile_underflow), while this read asks for "
+            + count
+            + " bytes with no lseek of fd "
+            + fd.orElse(-1)
+            + " since its last read (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label, "length " + count + " not a power of two"));
+  }
+
+  /**
+   * The frame that called libc's read or write wrapper when a -k stack shows it called straight
+   * from outside libc: stdio's calls come from libio inside libc (_IO_file_read,
+   * _IO_new_file_write). Null without a stack, or when libc's own code made the call.
+   */
+  private static StackFrame wrapperCaller(Ctx c) {
+    List<StackFrame> st = c.ev.stack();
+    int i = 0;
+    while (i < st.size() && inLibc(st.get(i)) && IO_WRAPPERS.contains(st.get(i).symbol())) {
+      i++;
+    }
+    return i > 0 && i < st.size() && !inLibc(st.get(i)) && st.get(i).object() != null
+        ? st.get(i)
+        : null;
+  }
+
+  private static boolean inLibc(StackFrame f) {
+    return f.object() != null && f.object().contains("/libc.so");
+  }
+
+  /** libc's read and write wrappers as -k names them. */
+  private static final Set<String> IO_WRAPPERS =
+      Set.of(
+          "read",
+          "__read",
+          "__libc_read",
+          "__read_nocancel",
+          "write",
+          "__write",
+          "__libc_write",
+          "__write_nocancel");
+
+  private static Explanation notStdio(Ctx c, Tag t, StackFrame caller) {
+    String frame = Explainer.frameText(caller);
+    return new Explanation(
+        "own-io-buffer",
+        "a malloc'd buffer the program or a library uses for its own I/O, not a stdio FILE"
+            + " buffer: "
+            + frame
+            + " calls libc's "
+            + c.name()
+            + " itself, while glibc's stdio reads and writes from inside libc"
+            + " (_IO_file_read, _IO_new_file_write) (seen in the stack: "
+            + frame
+            + "; "
+            + Explainer.FRAME_NAMES
+            + ")",
+        Basis.STACK,
+        List.of("stack: " + frame, "buffer inside " + t.cls().label));
   }
 
   private static Explanation ownBuffer(Ctx c, Tag t) {
@@ -193,8 +291,11 @@ final class Buffers {
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
-        if (STDIO_CALLS.contains(c.name())) {
-          p.why.add(stdioFits(c, t));
+        StackFrame caller = STDIO_CALLS.contains(c.name()) ? wrapperCaller(c) : null;
+        if (caller != null) {
+          p.why.add(notStdio(c, t, caller));
+        } else if (STDIO_CALLS.contains(c.name())) {
+          p.why.add(stdioRead(c, t, count));
         } else if (FileRules.loaded(sp, "libc.so.6")) {
           // musl's stdio reads and writes a FILE buffer with readv and writev (__stdio_read,
           // __stdio_write), so only where glibc is the C library is such a call not stdio's

@@ -395,6 +395,9 @@ final class Space {
 
   long lastReadBlock = -1;
 
+  /** The fd an lseek moved since the last plain read: fseek's refill reads part of a block. */
+  long seekFd = -1;
+
   int lastReadLine;
 
   int memoryEvents;
