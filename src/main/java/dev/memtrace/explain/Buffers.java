@@ -11,6 +11,7 @@ import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
+import dev.memtrace.trace.StackFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -52,13 +53,20 @@ final class Buffers {
     }
     OptionalLong addr = t.buffer();
     OptionalLong count = t.count();
+    boolean plainRead = c.name().equals("read") && !t.vectored();
+    WholeBlocks whole = c.sp.wholeBlocks;
+    if (plainRead && whole != null) {
+      c.sp.wholeBlocks = null;
+      freadRest(c, t, addr, count, whole);
+    }
     if (addr.isPresent() && addr.getAsLong() != 0) {
       placed(c, p, addr.getAsLong(), count.orElse(0)); // no count: no length to match
     } else if (count.isPresent() && count.getAsLong() > 0) {
       inferred(c, p, count.getAsLong());
     }
-    if (c.name().equals("read") && !t.vectored()) {
+    if (plainRead) {
       Space sp = c.sp;
+      sp.seekFd = -1;
       sp.lastReadFd = t.fd().orElse(-1);
       sp.lastReadBlock =
           count.isPresent() && c.call.ret().orElse(-1) == count.getAsLong()
@@ -112,6 +120,102 @@ final class Buffers {
             + "own I/O; the trace does not tell which (inferred from the pattern)",
         Basis.PATTERN,
         List.of("buffer inside " + t.cls().label));
+  }
+
+  /**
+   * What a read's length says of stdio: _IO_new_file_underflow asks for the whole FILE buffer (the
+   * min(BUFSIZ, st_blksize) bytes _IO_file_doallocate malloc'd, a power of two on local
+   * filesystems, pipes and sockets), an unbuffered stream for the one byte of its _shortbuf, inside
+   * the FILE fopen mallocs; only _IO_new_file_seekoff reads less, up to the offset in its block,
+   * right after an lseek of the fd (libio/fileops.c), and _IO_wfile_underflow, topping up a wide
+   * stream's partial character (libio/wfileops.c). Another length, with no lseek of the fd since
+   * the last read, is likely the program's or a library's own buffer (OpenSSL reads a TLS record's
+   * 5-byte header, then its body, into its read buffer).
+   */
+  private static Explanation stdioRead(Ctx c, Tag t, long count) {
+    if (!c.name().equals("read")) {
+      return stdioFits(c, t);
+    }
+    OptionalLong fd = ((Transfer) c.call).fd();
+    boolean seeked = fd.isPresent() && fd.getAsLong() == c.sp.seekFd;
+    if (count == 1) {
+      return new Explanation(
+          "stdio-buffer",
+          "a one-byte read into malloc'd memory: an unbuffered stdio stream reads so, into the"
+              + " one-byte _shortbuf inside the FILE fopen or fdopen malloc'd (_IO_new_file_underflow,"
+              + " libio/fileops.c), and so does a program reading one byte into memory of its own;"
+              + " the trace does not tell which (inferred from the pattern)",
+          Basis.PATTERN,
+          List.of("buffer inside " + t.cls().label, "length 1"));
+    }
+    if (Long.bitCount(count) == 1 || seeked) {
+      return stdioFits(c, t);
+    }
+    return new Explanation(
+        "stdio-buffer",
+        "likely a malloc'd buffer of the program's or a library's own (or one it handed stdio"
+            + " with setvbuf): glibc's stdio refills the FILE buffer it malloc'd whole,"
+            + " _IO_new_file_underflow asking for all of its min(BUFSIZ 8192, st_blksize) bytes, a"
+            + " power of two, and reads less only after an lseek of the fd (_IO_new_file_seekoff,"
+            + " libio/fileops.c) or to top up a wide-character stream's partial character"
+            + " (_IO_wfile_underflow), while this read asks for "
+            + count
+            + " bytes with no lseek of fd "
+            + fd.orElse(-1)
+            + " since its last read (inferred from the pattern)",
+        Basis.PATTERN,
+        List.of("buffer inside " + t.cls().label, "length " + count + " not a power of two"));
+  }
+
+  /**
+   * The frame that called libc's read or write wrapper when a -k stack shows it called straight
+   * from outside libc: stdio's calls come from libio inside libc (_IO_file_read,
+   * _IO_new_file_write). Null without a stack, or when libc's own code made the call.
+   */
+  private static StackFrame wrapperCaller(Ctx c) {
+    List<StackFrame> st = c.ev.stack();
+    int i = 0;
+    while (i < st.size() && inLibc(st.get(i)) && IO_WRAPPERS.contains(st.get(i).symbol())) {
+      i++;
+    }
+    return i > 0 && i < st.size() && !inLibc(st.get(i)) && st.get(i).object() != null
+        ? st.get(i)
+        : null;
+  }
+
+  private static boolean inLibc(StackFrame f) {
+    return f.object() != null && f.object().contains("/libc.so");
+  }
+
+  /** libc's read and write wrappers as -k names them. */
+  private static final Set<String> IO_WRAPPERS =
+      Set.of(
+          "read",
+          "__read",
+          "__libc_read",
+          "__read_nocancel",
+          "write",
+          "__write",
+          "__libc_write",
+          "__write_nocancel");
+
+  private static Explanation notStdio(Ctx c, Tag t, StackFrame caller) {
+    String frame = Explainer.frameText(caller);
+    return new Explanation(
+        "own-io-buffer",
+        "a malloc'd buffer the program or a library uses for its own I/O, not a stdio FILE"
+            + " buffer: "
+            + frame
+            + " calls libc's "
+            + c.name()
+            + " itself, while glibc's stdio reads and writes from inside libc"
+            + " (_IO_file_read, _IO_new_file_write) (seen in the stack: "
+            + frame
+            + "; "
+            + Explainer.FRAME_NAMES
+            + ")",
+        Basis.STACK,
+        List.of("stack: " + frame, "buffer inside " + t.cls().label));
   }
 
   private static Explanation ownBuffer(Ctx c, Tag t) {
@@ -183,11 +287,15 @@ final class Buffers {
                   + ")",
               Basis.ARITHMETIC,
               List.of(hex(addr) + " - " + hex(span.start()) + " = " + off)));
+      told(sp, c, p.why.get(p.why.size() - 1));
       if ((t.cls() == RegionClass.HEAP || t.cls() == RegionClass.MALLOC_ARENA)
           && count > 0
           && count <= STDIO_BUFSIZ) {
-        if (STDIO_CALLS.contains(c.name())) {
-          p.why.add(stdioFits(c, t));
+        StackFrame caller = STDIO_CALLS.contains(c.name()) ? wrapperCaller(c) : null;
+        if (caller != null) {
+          p.why.add(notStdio(c, t, caller));
+        } else if (STDIO_CALLS.contains(c.name())) {
+          p.why.add(stdioRead(c, t, count));
         } else if (FileRules.loaded(sp, "libc.so.6")) {
           // musl's stdio reads and writes a FILE buffer with readv and writev (__stdio_read,
           // __stdio_write), so only where glibc is the C library is such a call not stdio's
@@ -302,6 +410,7 @@ final class Buffers {
                     full
                         ? "length " + count + " = block size"
                         : "length " + count + " < block size " + sp.ioBlock + " on fd " + fdText)));
+        told(sp, c, p.why.get(p.why.size() - 1));
         return;
       }
     }
@@ -583,12 +692,14 @@ final class Buffers {
     boolean observed = addr.isPresent();
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
     Explanation before = ex.said(t, MallocRules.MALLOC_MMAP);
+    String stackNote = "";
     if (before != null && before.basis() == Basis.STACK) {
       basis = Basis.STACK;
       List<String> ev = new ArrayList<>(before.evidence().subList(0, 1));
       ev.addAll(evidence);
       evidence = ev;
-      text += " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+      stackNote = " (the stack shows the allocator: " + before.evidence().get(0).substring(7) + ")";
+      text += stackNote;
     } else if (!observed && (isAligned && !coreutils || blockLine > 0)) {
       text += " (inferred from the pattern)";
     } else if (!observed) {
@@ -599,6 +710,186 @@ final class Buffers {
               + "arithmetic exactly)";
     }
     ex.retell(t, MallocRules.MALLOC_MMAP, new Explanation("io-buffer", text, basis, evidence));
+    OptionalLong fd = ((Transfer) c.call).fd();
+    if (isPlain
+        && !coreutils
+        && blockLine == 0
+        && c.name().equals("read")
+        && fd.isPresent()
+        && c.call.ret().orElse(-1) == count
+        && count % MIN_STDIO_BLOCK == 0) {
+      sp.wholeBlocks =
+          new WholeBlocks(
+              t,
+              span.start(),
+              span.end(),
+              c.ev.pid(),
+              c.line(),
+              fd.getAsLong(),
+              count,
+              what,
+              nMin,
+              nMax,
+              size,
+              stackNote);
+    }
     return true;
+  }
+
+  /**
+   * The smallest FILE buffer for which _IO_file_xsgetn rounds a direct read down to whole blocks
+   * ("if (block_size >= 128) count -= want % block_size", libio/fileops.c).
+   */
+  private static final long MIN_STDIO_BLOCK = 128;
+
+  /**
+   * A read that named a plain malloc mapping the buffer of its length, and asked for a multiple of
+   * the smallest block stdio rounds to, until the next read in the space; {@code told}: the
+   * sentence that read's event got about its buffer, to retell with the mapping.
+   */
+  static final class WholeBlocks {
+    final Tag tag;
+    final long start;
+    final long end;
+    final Integer pid;
+    final int line;
+    final long fd;
+    final long count;
+    final String what;
+    final long nMin;
+    final long nMax;
+    final long size;
+    final String stackNote;
+    Explanation told;
+
+    WholeBlocks(
+        Tag tag,
+        long start,
+        long end,
+        Integer pid,
+        int line,
+        long fd,
+        long count,
+        String what,
+        long nMin,
+        long nMax,
+        long size,
+        String stackNote) {
+      this.tag = tag;
+      this.start = start;
+      this.end = end;
+      this.pid = pid;
+      this.line = line;
+      this.fd = fd;
+      this.count = count;
+      this.what = what;
+      this.nMin = nMin;
+      this.nMax = nMax;
+      this.size = size;
+      this.stackNote = stackNote;
+    }
+  }
+
+  /** Keeps e as what the read that named a mapping by its length said of its buffer. */
+  private static void told(Space sp, Ctx c, Explanation e) {
+    WholeBlocks w = sp.wholeBlocks;
+    if (w != null && w.line == c.line() && w.told == null) {
+      w.told = e;
+    }
+  }
+
+  /**
+   * The read right after one that named a malloc mapping the buffer of its length, on the same fd
+   * with no seek between: when it asks for one block of a size stdio's FILE buffer has (a power of
+   * two up to BUFSIZ) that divides the first read's length, into other memory when the trace shows
+   * where, the two fit one fread into a buffer larger than the first read. _IO_file_xsgetn
+   * (libio/fileops.c) reads the whole blocks of what is wanted straight into the caller's buffer,
+   * then refills its FILE buffer for the rest, less than a block. GnuTLS reads a CA bundle of
+   * 219597 bytes with gnulib's fread_file, which mallocs st_size + 1 and freads that much: 217088
+   * bytes (53 blocks of 4096) straight in, 2509 through the FILE buffer. The mapping and the first
+   * read's sentence are retold: the buffer is not that read's length.
+   */
+  private void freadRest(Ctx c, Transfer t, OptionalLong addr, OptionalLong count, WholeBlocks w) {
+    Space sp = c.sp;
+    OptionalLong fd = t.fd();
+    if (fd.isEmpty()
+        || fd.getAsLong() != w.fd
+        || sp.lastReadFd != w.fd
+        || sp.lastReadLine != w.line
+        || count.isEmpty()) {
+      return;
+    }
+    long block = count.getAsLong();
+    if (block < MIN_STDIO_BLOCK
+        || block > STDIO_BUFSIZ
+        || Long.bitCount(block) != 1
+        || w.count <= block
+        || w.count % block != 0) {
+      return;
+    }
+    boolean known = addr.isPresent() && addr.getAsLong() != 0;
+    if (known && addr.getAsLong() >= w.start && addr.getAsLong() < w.end) {
+      return;
+    }
+    long low = Math.max(w.nMin, w.count + 1);
+    long high = Math.min(w.nMax, w.count + block - 1);
+    if (low > high) {
+      return;
+    }
+    String what = sp.runs() + "'s buffer of its " + w.count + "-byte read";
+    w.tag.refine(RegionClass.MALLOC_MMAP, what);
+    String text =
+        fitsBufferFor(sp.runs(), w.count, "read", w.line)
+            + ", though likely not one of that size: glibc malloc's mmap path maps "
+            + w.size
+            + " bytes for malloc(n) with n from "
+            + w.nMin
+            + " to "
+            + w.nMax
+            + ". That read asked for "
+            + w.count / block
+            + " whole "
+            + block
+            + "-byte blocks, and the next read on fd "
+            + w.fd
+            + ", at line "
+            + c.line()
+            + ", for one "
+            + block
+            + "-byte block"
+            + (known ? " into other memory" : "")
+            + ": that fits stdio's fread, whose _IO_file_xsgetn (libio/fileops.c) reads the whole"
+            + " blocks of a request straight into the caller's buffer and what is left, less than"
+            + " a block, through its FILE buffer; then the buffer is 1 to "
+            + (block - 1)
+            + " bytes larger than the first read, malloc(n) for n from "
+            + low
+            + " to "
+            + high
+            + ", unless that fread asked for exactly "
+            + w.count
+            + " bytes and another stdio read came next. It is not part of [heap], which is only"
+            + " the brk area"
+            + w.stackNote
+            + " (inferred from the pattern)";
+    List<String> evidence =
+        List.of(
+            w.count + " = " + w.count / block + " × " + block,
+            "line " + c.line() + ": read of " + block + " on fd " + w.fd);
+    ex.retell(
+        w.tag,
+        MallocRules.MALLOC_MMAP,
+        new Explanation("io-buffer", text, Basis.PATTERN, evidence));
+    if (w.told != null) {
+      ex.retellLine(
+          w.pid,
+          w.line,
+          w.told.rule(),
+          new Explanation(
+              w.told.rule(),
+              w.told.text().replace(w.what, what),
+              w.told.basis(),
+              w.told.evidence()));
+    }
   }
 }

@@ -363,6 +363,12 @@ final class Space {
   /** The break when that chunk was mapped: a later growth of [heap] may hold the buffer instead. */
   long candidateBrk = -1;
 
+  /**
+   * The read that named a malloc mapping the buffer of its length, asking for a multiple of a block
+   * stdio uses, until the next read: that one may show it was stdio's fread (Buffers).
+   */
+  Buffers.WholeBlocks wholeBlocks;
+
   /** The identified I/O buffer: the mapping's start and the block size; -1 none. */
   long ioBuffer = -1;
 
@@ -388,6 +394,9 @@ final class Space {
   long lastReadFd = -1;
 
   long lastReadBlock = -1;
+
+  /** The fd an lseek moved since the last plain read: fseek's refill reads part of a block. */
+  long seekFd = -1;
 
   int lastReadLine;
 

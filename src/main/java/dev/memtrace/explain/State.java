@@ -355,6 +355,9 @@ final class State {
         if (c.ok() && c.call.num(0).orElse(-2) == sp.lastReadFd) {
           sp.lastReadFd = -1;
         }
+        if (c.ok()) {
+          sp.seekFd = c.call.num(0).orElse(-1);
+        }
       }
       case "getrandom" -> {
         Getrandom g = (Getrandom) c.call;
