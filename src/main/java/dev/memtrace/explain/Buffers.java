@@ -256,6 +256,9 @@ final class Buffers {
 
   private void inferred(Ctx c, Pending p, long count) {
     Space sp = c.sp;
+    if (freadTail(c, count)) {
+      return;
+    }
     if (sp.ioBuffer >= 0) {
       TagMap.Span s = sp.tags.at(sp.ioBuffer);
       OptionalLong fd = ((Transfer) c.call).fd();
@@ -274,34 +277,22 @@ final class Buffers {
       if (s != null && (full || count < sp.ioBlock && (usedFd || passOn))) {
         sp.ioLastRead = read ? c.call.ret().orElse(-1) : -1;
         p.why.add(
-            new Explanation(
-                "buffer-inferred",
-                c.name()
-                    + " of "
-                    + count
-                    + (count == 1 ? " byte" : " bytes")
-                    + ", likely through "
-                    + s.tag().what()
-                    + " made at line "
-                    + s.tag().line()
-                    + " (inferred: "
-                    + (full
-                        ? "the length it was identified by"
-                        : usedFd
-                            ? "a short block on fd "
-                                + fdText
-                                + ", which its "
-                                + sp.ioBlock
-                                + "-byte calls use"
-                            : "it writes what the last read into it returned")
-                    + "; strace printed the data, not the address; -e raw="
-                    + c.name()
-                    + " shows it)",
-                Basis.PATTERN,
-                List.of(
-                    full
-                        ? "length " + count + " = block size"
-                        : "length " + count + " < block size " + sp.ioBlock + " on fd " + fdText)));
+            likelyThrough(
+                c.name(),
+                count,
+                s.tag(),
+                full
+                    ? "the length it was identified by"
+                    : usedFd
+                        ? "a short block on fd "
+                            + fdText
+                            + ", which its "
+                            + sp.ioBlock
+                            + "-byte calls use"
+                        : "it writes what the last read into it returned",
+                full
+                    ? "length " + count + " = block size"
+                    : "length " + count + " < block size " + sp.ioBlock + " on fd " + fdText));
         return;
       }
     }
@@ -315,6 +306,106 @@ final class Buffers {
         inferred(c, p, count);
       }
     }
+  }
+
+  private static Explanation likelyThrough(
+      String call, long count, Tag t, String because, String evidence) {
+    return new Explanation(
+        "buffer-inferred",
+        call
+            + " of "
+            + count
+            + (count == 1 ? " byte" : " bytes")
+            + ", likely through "
+            + t.what()
+            + " made at line "
+            + t.line()
+            + " (inferred: "
+            + because
+            + "; strace printed the data, not the address; -e raw="
+            + call
+            + " shows it)",
+        Basis.PATTERN,
+        List.of(evidence));
+  }
+
+  /**
+   * Whether this read, of one block of a size stdio uses (st_blksize, a power of two) right after
+   * the read on the same fd whose length alone named the I/O buffer, a whole number of such blocks,
+   * shows that read to be the head of a longer fread: _IO_file_xsgetn (libio/fileops.c) reads the
+   * whole blocks of a request at least a block long straight into the caller's buffer and fills its
+   * FILE buffer with one block read for the rest (gs reading a 187484-byte ICC profile: 184320
+   * bytes, then 4096 that return 3164). The buffer is then larger than the read it was named by:
+   * the mapping and that read are told again, and this read, into the FILE buffer, is not tied.
+   */
+  private boolean freadTail(Ctx c, long block) {
+    Space sp = c.sp;
+    OptionalLong fd = ((Transfer) c.call).fd();
+    int head = sp.ioNamedByRead;
+    if (head <= 0
+        || sp.ioBuffer < 0
+        || !c.name().equals("read")
+        || fd.isEmpty()
+        || fd.getAsLong() != sp.lastReadFd
+        || sp.lastReadLine != head
+        || block < 1024
+        || block > 65536
+        || Long.bitCount(block) != 1
+        || block >= sp.ioBlock
+        || sp.ioBlock % block != 0) {
+      return false;
+    }
+    TagMap.Span s = sp.tags.at(sp.ioBuffer);
+    if (s == null) {
+      return false;
+    }
+    Tag t = s.tag();
+    long n = sp.ioBlock;
+    long size = s.size();
+    String prog = sp.runs();
+    long got = c.call.ret().orElse(-1);
+    String text =
+        fitsBufferFor(prog, n, "read", head)
+            + ": glibc malloc's mmap path maps "
+            + size
+            + " bytes for malloc(n) with n from "
+            + Glibc.smallestMmappedRequest(size)
+            + " to "
+            + Glibc.largestMmappedRequest(size)
+            + ". The read likely does not fill the buffer: with the "
+            + block
+            + "-byte read on the same fd at line "
+            + c.line()
+            + " right after it"
+            + (got >= 0 && got < block ? " (which returned " + got + ")" : "")
+            + ", it fits stdio's fread of more than "
+            + n
+            + " bytes, whose _IO_file_xsgetn (libio/fileops.c) reads the whole "
+            + block
+            + "-byte blocks of a request straight into the caller's buffer and what is left"
+            + " through its FILE buffer; then the buffer is larger than "
+            + n
+            + " bytes, by how much the trace does not show. It is not part of [heap], which is"
+            + " only the brk area (inferred from the pattern)";
+    t.refine(RegionClass.MALLOC_MMAP, prog + "'s buffer of its " + n + "-byte read");
+    ex.retell(
+        t,
+        MallocRules.MALLOC_MMAP,
+        new Explanation(
+            "io-buffer",
+            text,
+            Basis.PATTERN,
+            List.of(
+                Glibc.mallocMmap(n).steps(),
+                "a " + block + "-byte read on fd " + fd.getAsLong() + " at line " + c.line())));
+    ex.retellLine(
+        c.ev.pid(),
+        head,
+        "buffer-inferred",
+        likelyThrough(
+            "read", n, t, "the length it was identified by", "length " + n + " = block size"));
+    sp.ioNamedByRead = 0;
+    return true;
   }
 
   /**
@@ -386,6 +477,7 @@ final class Buffers {
     sp.ioBlock = count;
     sp.ioFds.clear();
     sp.candidate = -1;
+    sp.ioNamedByRead = 0;
   }
 
   /**
@@ -580,6 +672,7 @@ final class Buffers {
     }
     boolean observed = addr.isPresent();
     Basis basis = observed ? Basis.ARITHMETIC : Basis.PATTERN;
+    boolean byLength = isPlain && !coreutils && blockLine == 0 && !observed;
     Explanation before = ex.said(t, MallocRules.MALLOC_MMAP);
     if (before != null && before.basis() == Basis.STACK) {
       basis = Basis.STACK;
@@ -597,6 +690,7 @@ final class Buffers {
               + "arithmetic exactly)";
     }
     ex.retell(t, MallocRules.MALLOC_MMAP, new Explanation("io-buffer", text, basis, evidence));
+    sp.ioNamedByRead = byLength && basis == Basis.PATTERN && c.name().equals("read") ? c.line() : 0;
     return true;
   }
 }

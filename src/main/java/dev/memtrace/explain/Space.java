@@ -377,6 +377,13 @@ final class Space {
    */
   final Set<Integer> chunksSeenInStack = new HashSet<>();
 
+  /**
+   * The line of the read whose length alone named the I/O buffer (a plain malloc chunk that fits
+   * it, no address, no block read before it); 0 when none. A block read right after it on the same
+   * fd shows that read to be the head of a longer fread, and the name is taken back.
+   */
+  int ioNamedByRead;
+
   /** What the last read tied to the I/O buffer returned: the write that follows passes it on. */
   long ioLastRead = -1;
 
