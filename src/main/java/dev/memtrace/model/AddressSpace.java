@@ -624,7 +624,9 @@ public final class AddressSpace implements AddressSpaceView {
         // put it, so it keeps that call as its maker; what the snapshot adds is nobody's line
         areas.put(mine.withEnd(k.end(), 0));
       } else {
-        areas.put(adopt(k));
+        Vma adopted = adopt(k);
+        MadeBy kept = keptInside(old, k, adopted.backing());
+        areas.put(kept == null ? adopted : adopted.withMade(kept));
       }
       if (!below(k.start(), top) && below(k.start(), TOP_56)) {
         top = TOP_56; // a snapshot shows 5-level paging ([vsyscall] lies above 2^56)
@@ -635,6 +637,46 @@ public final class AddressSpace implements AddressSpaceView {
       }
     }
     return renamed;
+  }
+
+  /**
+   * The parts, made by calls of the trace, of the old areas that a line of a snapshot covers with
+   * the same permissions and the same memory (anonymous, or the same file at the same offsets),
+   * within that line: the kernel merged them with memory the model did not have, or a call the
+   * model did not see yet mapped over some of them. A snapshot read late already shows a later
+   * call's mapping: a second thread stack's block merged with the first one's guard page, GHC's
+   * heap reservation with more megablocks committed at its start, a library's span with its
+   * segments mapped over it. The memory is still what those calls made. Null when there is none.
+   */
+  private MadeBy keptInside(Areas old, Region k, Backing b) {
+    if (k.path().startsWith("[") || b.kind() == Backing.Kind.SPECIAL) {
+      return null;
+    }
+    boolean anonymous = b.kind() == Backing.Kind.ANONYMOUS;
+    MadeBy kept = null;
+    for (int i = Math.max(0, old.floor(k.start())); i < old.size(); i++) {
+      Vma v = old.get(i);
+      if (!below(v.start(), k.end())) {
+        break;
+      }
+      long from = below(v.start(), k.start()) ? k.start() : v.start();
+      long to = below(k.end(), v.end()) ? k.end() : v.end();
+      Region mine = view(v);
+      if (!below(from, to)
+          || v.fromBrk()
+          || v.originLine() == 0
+          || !mine.perms().equals(k.perms())
+          || !b.sameObject(v.backing())
+          || !anonymous && mine.offset() + (from - v.start()) != k.offset() + (from - k.start())) {
+        continue;
+      }
+      MadeBy parts = v.made().clip(from, to);
+      if (parts.from() == parts.to()) {
+        continue; // none of its parts is left in the line
+      }
+      kept = kept == null ? parts : kept.join(parts);
+    }
+    return kept;
   }
 
   /** Notes the parts of the old areas that no line of the (sorted) kernel listing covers. */

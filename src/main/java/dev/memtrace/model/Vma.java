@@ -157,6 +157,11 @@ record Vma(
     return new Vma(start, end, prot, shared, pgoff, backing, newFlags, anonId, made, fromBrk);
   }
 
+  /** The same area, its memory made by the calls of {@code m}. */
+  Vma withMade(MadeBy m) {
+    return new Vma(start, end, prot, shared, pgoff, backing, flags, anonId, m, fromBrk);
+  }
+
   Vma withAnonId(long id) {
     return new Vma(start, end, prot, shared, pgoff, backing, flags, id, made, fromBrk);
   }

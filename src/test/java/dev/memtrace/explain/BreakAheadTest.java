@@ -157,4 +157,38 @@ class BreakAheadTest {
         .startsWith("made by line 8")
         .doesNotContain("snapshot");
   }
+
+  /**
+   * The same run: the late snapshot after line 7 showed the first thread stack's guard page (made
+   * at line 5) as the top of one area with the second block, which the model had not seen yet. The
+   * model took that area from the snapshot and said of the guard page, once line 9 split the area
+   * again, "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it". The
+   * memory in it is still line 5's.
+   */
+  @Test
+  void anAreaALateSnapshotShowsMergedWithMoreKeepsTheCallThatMadeItsPart() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.log").toURI()));
+    String maps =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.maps").toURI()));
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(7, 5038, maps), new Snapshot(8, 5038, maps)),
+            Explainer.DEFAULT_WINDOW);
+    Region guard =
+        out.at(9).changes().stream()
+            .map(RegionChange::after)
+            .filter(r -> r != null && r.start() == 0x7f39b154b000L)
+            .findFirst()
+            .orElseThrow();
+    assertThat(guard.end()).isEqualTo(0x7f39b154c000L);
+    assertThat(guard.learnt()).isEqualTo(Region.Learnt.TRACE);
+    assertThat(guard.originLine()).isEqualTo(5);
+    assertThat(RegionOrigin.made(guard, null))
+        .startsWith("made by line 5")
+        .doesNotContain("snapshot");
+  }
 }
