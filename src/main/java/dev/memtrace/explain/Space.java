@@ -402,6 +402,18 @@ final class Space {
 
   int memoryEvents;
 
+  /**
+   * The latest private anonymous PROT_NONE mmap in this space: {@link #memoryEvents} once it was
+   * made, its line and range. An madvise over it with no memory call between finds no page there.
+   */
+  int noneMapEvent = -1;
+
+  int noneMapLine;
+
+  long noneMapStart;
+
+  long noneMapEnd;
+
   /** {@link #memoryEvents} once the latest locale file was mapped, and that call's line. */
   int localeFileEvent;
 

@@ -106,6 +106,12 @@ final class State {
         }
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
+        if (c.anon() && c.prot().isEmpty() && !c.mapFlags().contains("MAP_SHARED")) {
+          sp.noneMapEvent = sp.memoryEvents;
+          sp.noneMapLine = c.line();
+          sp.noneMapStart = start;
+          sp.noneMapEnd = end;
+        }
         Space.Freed freed = sp.lastFree.get(c.tid());
         if (freed != null && freed.nextMmap == 0) {
           freed.nextMmap = c.line();

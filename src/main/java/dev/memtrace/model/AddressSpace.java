@@ -606,29 +606,7 @@ public final class AddressSpace implements AddressSpaceView {
     areas.clear();
     for (Region k : kernel) {
       Vma mine = old.startingAt(k.start());
-      List<Vma> inside = mine == null ? anonymousWithin(old, k) : null;
-      if (inside != null) {
-        // the kernel's area holds memory of the model's anonymous areas and other memory: a
-        // snapshot read late shows a later call's mapping merged with them, or a later munmap's
-        // cut (ps: its second malloc(131072) mapped below the first, another chunk below that
-        // unmapped). The model's memory keeps the calls that made it; only the rest is learnt
-        // (one area, as the kernel shows it, whatever the model would have merged)
-        long at = k.start();
-        Vma whole = null;
-        for (Vma v : inside) {
-          long from = below(v.start(), k.start()) ? k.start() : v.start();
-          long to = below(k.end(), v.end()) ? k.end() : v.end();
-          if (below(at, from)) {
-            whole = joined(whole, adopt(k.slice(at, from)));
-          }
-          whole = joined(whole, v.slice(from, to));
-          at = to;
-        }
-        if (below(at, k.end())) {
-          whole = joined(whole, adopt(k.slice(at, k.end())));
-        }
-        areas.put(whole);
-      } else if (mine != null && Agreement.same(view(mine), k)) {
+      if (mine != null && Agreement.same(view(mine), k)) {
         Backing b = mine.backing();
         if (b.kind() == Backing.Kind.FILE || b.kind() == Backing.Kind.SHARED_MEMORY) {
           if (!b.path().equals(k.path())) {
@@ -646,7 +624,9 @@ public final class AddressSpace implements AddressSpaceView {
         // put it, so it keeps that call as its maker; what the snapshot adds is nobody's line
         areas.put(mine.withEnd(k.end(), 0));
       } else {
-        areas.put(adopt(k));
+        Vma adopted = adopt(k);
+        MadeBy kept = keptInside(old, k, adopted.backing());
+        areas.put(kept == null ? adopted : adopted.withMade(kept));
       }
       if (!below(k.start(), top) && below(k.start(), TOP_56)) {
         top = TOP_56; // a snapshot shows 5-level paging ([vsyscall] lies above 2^56)
@@ -659,34 +639,44 @@ public final class AddressSpace implements AddressSpaceView {
     return renamed;
   }
 
-  private static Vma joined(Vma below, Vma next) {
-    return below == null ? next : below.mergedWith(next);
-  }
-
   /**
-   * The model's areas overlapping a private anonymous region of a snapshot that starts where none
-   * of them does, when every one is anonymous with its permissions. Null when there is none, or
-   * when one differs: then the snapshot's region is adopted whole.
+   * The parts, made by calls of the trace, of the old areas that a line of a snapshot covers with
+   * the same permissions and the same memory (anonymous, or the same file at the same offsets),
+   * within that line: the kernel merged them with memory the model did not have, or a call the
+   * model did not see yet mapped over some of them. A snapshot read late already shows a later
+   * call's mapping: a second thread stack's block merged with the first one's guard page, GHC's
+   * heap reservation with more megablocks committed at its start, a library's span with its
+   * segments mapped over it. The memory is still what those calls made. Null when there is none.
    */
-  private List<Vma> anonymousWithin(Areas old, Region k) {
-    if (!k.path().isEmpty() || k.perms().length() < 4 || k.perms().charAt(3) != 'p') {
+  private MadeBy keptInside(Areas old, Region k, Backing b) {
+    if (k.path().startsWith("[") || b.kind() == Backing.Kind.SPECIAL) {
       return null;
     }
-    List<Vma> in = new ArrayList<>(2);
-    for (int i = Math.max(old.floor(k.start()), 0); i < old.size(); i++) {
+    boolean anonymous = b.kind() == Backing.Kind.ANONYMOUS;
+    MadeBy kept = null;
+    for (int i = Math.max(0, old.floor(k.start())); i < old.size(); i++) {
       Vma v = old.get(i);
       if (!below(v.start(), k.end())) {
         break;
       }
-      if (!below(k.start(), v.end())) {
+      long from = below(v.start(), k.start()) ? k.start() : v.start();
+      long to = below(k.end(), v.end()) ? k.end() : v.end();
+      Region mine = view(v);
+      if (!below(from, to)
+          || v.fromBrk()
+          || v.originLine() == 0
+          || !mine.perms().equals(k.perms())
+          || !b.sameObject(v.backing())
+          || !anonymous && mine.offset() + (from - v.start()) != k.offset() + (from - k.start())) {
         continue;
       }
-      if (v.backing() != Backing.ANONYMOUS || !view(v).perms().equals(k.perms())) {
-        return null;
+      MadeBy parts = v.made().clip(from, to);
+      if (parts.from() == parts.to()) {
+        continue; // none of its parts is left in the line
       }
-      in.add(v);
+      kept = kept == null ? parts : kept.join(parts);
     }
-    return in.isEmpty() ? null : in;
+    return kept;
   }
 
   /** Notes the parts of the old areas that no line of the (sorted) kernel listing covers. */

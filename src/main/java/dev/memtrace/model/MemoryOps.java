@@ -162,7 +162,18 @@ public final class MemoryOps {
    */
   private static String overlapNote(AddressSpace s, List<Vma> there, Vma made, Others others) {
     String range = hex(made.start()) + "-" + hex(made.end());
-    boolean onlyLearnt = there.stream().allMatch(v -> v.originLine() == 0);
+    // what the new mapping covers of each area: an area a snapshot showed may hold, elsewhere,
+    // memory a call of the trace made (AddressSpace.resync keeps those parts' lines)
+    boolean onlyLearnt =
+        there.stream()
+            .allMatch(
+                v ->
+                    v
+                        .made()
+                        .clip(Math.max(v.start(), made.start()), Math.min(v.end(), made.end()))
+                        .lines()
+                        .stream()
+                        .allMatch(line -> line == 0));
     if (onlyLearnt && there.size() == 1 && Agreement.same(s.view(there.get(0)), s.view(made))) {
       return "the model already had "
           + range

@@ -82,10 +82,13 @@ record Vma(
 
   /**
    * Not a vm_flags bit: a private anonymous area, not writable, learnt from a snapshot, which does
-   * not show VM_ACCOUNT or VM_NORESERVE. An area that was once writable keeps VM_ACCOUNT after an
-   * mprotect takes the write away (a fresh PROT_NONE mmap has none; a MAP_NORESERVE one has
-   * VM_NORESERVE), and the kernel merges two areas only when they agree on them; so a merge with
-   * such an area does not ask, and takes the other area's bits.
+   * not show VM_ACCOUNT or VM_NORESERVE, nor VM_NOHUGEPAGE and VM_HUGEPAGE. An area that was once
+   * writable keeps VM_ACCOUNT after an mprotect takes the write away (a fresh PROT_NONE mmap has
+   * none; a MAP_NORESERVE one has VM_NORESERVE); MAP_STACK sets VM_NOHUGEPAGE since Linux 6.7
+   * (calc_vm_flag_bits), so a thread stack's guard page has it; and the kernel merges two areas
+   * only when they agree on them. So a merge with such an area does not ask, and takes the other
+   * area's bits: pandoc's second thread stack, mapped PROT_NONE below the first one's guard page
+   * that a late snapshot showed, is one area with it as in the kernel.
    */
   static final int ACCOUNT_UNKNOWN = 1 << 11;
 
@@ -116,8 +119,8 @@ record Vma(
    */
   static final int MEMPOLICY = 1 << 16;
 
-  /** The vm_flags bits a snapshot cannot show. */
-  private static final int HIDDEN = ACCOUNT | NORESERVE;
+  /** The vm_flags bits a snapshot cannot show, of those merging compares. */
+  private static final int HIDDEN = ACCOUNT | NORESERVE | NOHUGEPAGE | HUGEPAGE;
 
   long size() {
     return end - start;
@@ -152,6 +155,11 @@ record Vma(
 
   Vma withFlags(int newFlags) {
     return new Vma(start, end, prot, shared, pgoff, backing, newFlags, anonId, made, fromBrk);
+  }
+
+  /** The same area, its memory made by the calls of {@code m}. */
+  Vma withMade(MadeBy m) {
+    return new Vma(start, end, prot, shared, pgoff, backing, flags, anonId, m, fromBrk);
   }
 
   Vma withAnonId(long id) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.correlate.Snapshot;
 import dev.memtrace.model.Region;
+import dev.memtrace.model.RegionChange;
 import dev.memtrace.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,5 +113,87 @@ class BreakAheadTest {
         .startsWith(
             "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it")
         .contains("a snapshot read late can already show what a later call maps");
+  }
+
+  /**
+   * pandoc 2.17's main thread (pid 5038 of memtrace run --save -- pandoc doc.md -o doc.html, GHC's
+   * RTS on Debian 12, Linux 6.18) makes two thread stacks one below the other. The snapshot after
+   * line 7 was read 5.8 ms late and already showed the second block, mapped PROT_NONE at line 8,
+   * merged with the first one's guard page (line 5); the snapshot after line 8 shows the same.
+   * Since Linux 6.7 MAP_STACK sets VM_NOHUGEPAGE, which /proc/PID/maps does not show: the area the
+   * model learnt from the late snapshot was taken to lack it, so line 8's block did not merge with
+   * what was left of it, the snapshot after line 8 was told as disagreeing ("the model had
+   * 7f39b0d4a000-7f39b154b000 ---p anonymous and 7f39b154b000-7f39b154c000 ---p anonymous") and the
+   * model took the area from it: maps --explain then said of the second stack's guard page "learnt
+   * from a /proc/PID/maps snapshot: no call in the trace up to here made it".
+   */
+  @Test
+  void aThreadStackMappedBesideAnAreaALateSnapshotShowedMergesWithIt() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.log").toURI()));
+    String maps =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.maps").toURI()));
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(7, 5038, maps), new Snapshot(8, 5038, maps)),
+            Explainer.DEFAULT_WINDOW);
+    // the snapshot after line 7 did show more than the model had then (line 8's block, read
+    // late); the one after line 8 agrees with it
+    assertThat(out.events().stream().flatMap(e -> e.checks().stream()))
+        .noneMatch(c -> c.contains("the model had 7f39b0d4a000"));
+    Region guard =
+        out.at(9).changes().stream()
+            .map(RegionChange::after)
+            .filter(r -> r != null && r.start() == 0x7f39b0d4a000L)
+            .findFirst()
+            .orElseThrow();
+    assertThat(guard.end()).isEqualTo(0x7f39b0d4b000L);
+    assertThat(guard.learnt()).isEqualTo(Region.Learnt.TRACE);
+    assertThat(guard.originLine()).isEqualTo(8);
+    assertThat(RegionOrigin.made(guard, null))
+        .startsWith("made by line 8")
+        .doesNotContain("snapshot");
+  }
+
+  /**
+   * The same run: the late snapshot after line 7 showed the first thread stack's guard page (made
+   * at line 5) as the top of one area with the second block, which the model had not seen yet. The
+   * model took that area from the snapshot and said of the guard page, once line 9 split the area
+   * again, "learnt from a /proc/PID/maps snapshot: no call in the trace up to here made it". The
+   * memory in it is still line 5's.
+   */
+  @Test
+  void anAreaALateSnapshotShowsMergedWithMoreKeepsTheCallThatMadeItsPart() throws Exception {
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.log").toURI()));
+    String maps =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_thread_stack_late.maps").toURI()));
+    Run.Out out =
+        Run.explain(
+            TraceReader.parseAll(log),
+            List.of(new Snapshot(7, 5038, maps), new Snapshot(8, 5038, maps)),
+            Explainer.DEFAULT_WINDOW);
+    Region guard =
+        out.at(9).changes().stream()
+            .map(RegionChange::after)
+            .filter(r -> r != null && r.start() == 0x7f39b154b000L)
+            .findFirst()
+            .orElseThrow();
+    assertThat(guard.end()).isEqualTo(0x7f39b154c000L);
+    assertThat(guard.learnt()).isEqualTo(Region.Learnt.TRACE);
+    assertThat(guard.originLine()).isEqualTo(5);
+    // line 8's block lands on the part of that area the snapshot alone showed: no call's memory
+    // was there, so no munmap of another thread is blamed for it
+    assertThat(out.at(8).checks())
+        .anyMatch(c -> c.contains("which the model knew only from a maps snapshot"))
+        .noneMatch(c -> c.contains("where the model still had memory"));
+    assertThat(RegionOrigin.made(guard, null))
+        .startsWith("made by line 5")
+        .doesNotContain("snapshot");
   }
 }

@@ -155,6 +155,35 @@ class CatBufferTest {
   }
 
   @Test
+  void aBlockReadRightAfterAReadOfWholeBlocksTakesBackTheBuffersSize() throws Exception {
+    // Ghostscript 10.0 loading its 187484-byte default_cmyk.icc (gsicc_load_profile_buffer:
+    // gs_alloc_bytes of the profile's size, then sfread of all of it): fread read 184320 bytes
+    // (whole 4096-byte blocks) straight into the buffer and the rest through the FILE buffer, a
+    // 4096-byte read that returned 3164 (_IO_file_xsgetn). With -e raw=read the buffer is 64
+    // bytes into the mapping (gs's own block header after malloc's): it holds the whole profile.
+    // The mapping was "a buffer of 184320 bytes ... is one of them" and its free "gs's
+    // 184320-byte read buffer". From strace -f -tt -T -y gs -sDEVICE=png16m on a small .ps file
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/gs_icc_profile_fread.log").toURI()));
+    assertThat(out.why(17))
+        .contains("fits a buffer for gs's 184320-byte read at line 18")
+        .contains("malloc(n) with n from 184297 to 188392")
+        .contains("the next read on fd 4, at line 19, for one 4096-byte block")
+        .contains("_IO_file_xsgetn")
+        .contains("the buffer is 1 to 4095 bytes larger than the first read")
+        .doesNotContain("a buffer of 184320 bytes")
+        .contains("only the brk area (inferred from the pattern)");
+    assertThat(out.why(18))
+        .contains("likely through gs's buffer of its 184320-byte read made at line 17")
+        .doesNotContain("184320-byte read buffer");
+    assertThat(out.at(19).why()).isEmpty();
+    assertThat(out.why(21))
+        .contains("free() gives gs's buffer of its 184320-byte read made at line 17")
+        .doesNotContain("184320-byte read buffer");
+  }
+
+  @Test
   void aReadWhoseLengthFitsAlignedAllocDoesNotNameTheBuffersSize() {
     // ld.bfd (binutils 2.40) computing --build-id for gcc -static: bfd_get_full_section_contents
     // mallocs the output's .text, 487871 bytes (a 491520-byte mapping), and freads it: fseek read

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,30 @@ class ManagedRuntimesTest {
                 "mmap(0x4200000000, 1099512676352, PROT_NONE",
                 "mmap(0x4200000000, 1099512680448, PROT_NONE"));
     assertThat(other.why(3)).doesNotContain("GHC");
+  }
+
+  @Test
+  void dontneedRightAfterAProtNoneReservationHasNoPagesToDrop() throws Exception {
+    // GHC's my_mmap (rts/posix/OSMem.c) advises its 1 TiB heap reservation MADV_DONTNEED at once:
+    // nothing in a PROT_NONE mapping can have been touched, so there is nothing to drop. It was
+    // told "drop the pages now (private anonymous memory reads back as zeros)". From strace -f
+    // -tt -T -y pandoc doc.md -o doc.html (pandoc 2.17, Debian 12)
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/pandoc_ghc_heap_reserve.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(6))
+        .contains("nothing to drop")
+        .contains("PROT_NONE since the mmap at line 5 made it, with no memory call between")
+        .doesNotContain("drop the pages now");
+    // once a call may have made part of it accessible, the pages are the usual ones
+    Run.Out touched =
+        Run.explain(
+            log.replace(
+                "4569  22:00:20.181315 madvise",
+                "4569  22:00:20.181310 mprotect(0x4200000000, 4096, PROT_READ|PROT_WRITE) = 0"
+                    + " <0.000004>\n4569  22:00:20.181315 madvise"));
+    assertThat(touched.why(7)).contains("drop the pages now").doesNotContain("nothing to drop");
   }
 
   @Test
