@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mbind;
+import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
@@ -212,8 +213,136 @@ final class MappingRules {
   static final long WASM_FULL_GUARD = 10L << 30;
 
   /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
+  /**
+   * The huge page size a MAP_HUGETLB mmap asks for: the log2 of it in the bits from MAP_HUGE_SHIFT
+   * (26) up, as strace prints 21<<MAP_HUGE_SHIFT; with none, the default size (Hugepagesize in
+   * /proc/meminfo), taken as x86-64's 2 MiB, which the trace does not show.
+   */
+  static long hugePageSize(Ctx c) {
+    long log2 = hugeLog2(c);
+    return log2 == 0 ? MallocEnv.THP : 1L << log2;
+  }
+
+  /** Whether a MAP_HUGETLB mmap names its huge page size (21<<MAP_HUGE_SHIFT). */
+  static boolean hugePageNamed(Ctx c) {
+    return hugeLog2(c) != 0;
+  }
+
+  private static long hugeLog2(Ctx c) {
+    long flags = c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
+    return (flags >>> 26) & 0x3f;
+  }
+
+  /**
+   * The same thread's next mapping after a private MAP_HUGETLB mmap failed, of a length that the
+   * failed one is rounded up from (ksys_mmap_pgoff aligns a MAP_HUGETLB length to the huge page
+   * size): the request again in ordinary pages. glibc malloc falls back so only where
+   * glibc.malloc.hugetlb is 2 or a page size (sysmalloc tries sysmalloc_mmap with mp_.hp_pagesize,
+   * then with the page size); MariaDB's my_large_malloc does so for --large-pages.
+   */
+  static boolean hugetlbFallback(Ctx c) {
+    Space sp = c.sp;
+    return sp.failedHugeLine > 0
+        && c.tid() == sp.failedHugeTid
+        && sp.memoryEvents == sp.failedHugeEvents
+        && !c.mapFlags().contains("MAP_HUGETLB")
+        && c.length() > 0
+        && Glibc.alignUp(c.length(), sp.failedHugePage) == sp.failedHugeLen;
+  }
+
+  private static Said hugetlbFallbackSays(Ctx c) {
+    Space sp = c.sp;
+    long len = c.length();
+    boolean wholePages = len % Glibc.PAGE == 0;
+    long v = MallocEnv.hugetlb(sp);
+    String entry = MallocEnv.hugetlbEntry(sp);
+    boolean glibc = !AllocatorRules.foreign(sp);
+    String whose;
+    boolean malloc = false;
+    if (!wholePages) {
+      whose =
+          "; "
+              + len
+              + " is not whole pages (the kernel maps "
+              + Glibc.alignUp(len, Glibc.PAGE)
+              + "), which glibc malloc's mappings always are, so the program or a library falls"
+              + " back so itself";
+    } else if (!glibc) {
+      whose = "; the program, a library or its allocator falls back so";
+    } else {
+      String how =
+          "; glibc malloc falls back so when GLIBC_TUNABLES sets glibc.malloc.hugetlb to 2 or a"
+              + " huge page size (sysmalloc tries sysmalloc_mmap with the huge page size, then with"
+              + " the page size)";
+      if (v >= 2) {
+        malloc = true;
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " sets "
+                + entry
+                + " (strace -v shows it): this fits malloc as well as the program or a library"
+                + " falling back itself";
+      } else if (entry != null && v < 0) {
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " sets "
+                + entry
+                + " (strace -v shows it), which may set it: this fits malloc as well as the program"
+                + " or a library falling back itself";
+      } else if (sp.envLine != 0) {
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " does not (strace -v shows it), so the program or a library falls back itself";
+      } else {
+        whose =
+            how
+                + ", which the trace does not show (strace -v prints execve's environment): unless"
+                + " it does, the program or a library falls back itself";
+      }
+    }
+    Said said =
+        Said.of(
+            "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
+                + sp.failedHugeLine
+                + ": the same request in ordinary pages ("
+                + len
+                + " bytes rounded up to whole "
+                + Human.bytes(sp.failedHugePage)
+                + " huge pages"
+                + (sp.failedHugeNamed
+                    ? ""
+                    : " (x86-64's usual default Hugepagesize; the call names no size)")
+                + " is the "
+                + sp.failedHugeLen
+                + " that line asked for, as ksys_mmap_pgoff rounds a MAP_HUGETLB length), a"
+                + " fallback from huge pages"
+                + whose,
+            Basis.PATTERN,
+            "ALIGN_UP(" + len + ", " + sp.failedHugePage + ") = " + sp.failedHugeLen,
+            "line " + sp.failedHugeLine);
+    return malloc
+        ? said.tag(RegionClass.MALLOC_MMAP, len + "-byte mapping")
+        : said.tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
   static List<Rule> runtimeRules() {
     return List.of(
+        Rule.on("hugetlb-fallback", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                flag("MAP_PRIVATE"),
+                c -> !c.prot().isEmpty(),
+                MappingRules::hugetlbFallback)
+            .effect((c, before) -> c.sp.failedHugeLine = 0)
+            .says(MappingRules::hugetlbFallbackSays),
         Rule.on("v8-wasm-memory", "mmap")
             .when(
                 ok(),

@@ -465,6 +465,19 @@ final class Space {
   long failedGuardLen;
   int failedGuardLine;
 
+  /**
+   * The last private anonymous mmap with MAP_HUGETLB that failed: its line (0 when none), length,
+   * huge page size, thread, and {@link #memoryEvents} at the time, so that the next mapping of the
+   * same thread reads as the same request in ordinary pages.
+   */
+  int failedHugeLine;
+
+  long failedHugeLen;
+  long failedHugePage;
+  boolean failedHugeNamed;
+  int failedHugeTid;
+  long failedHugeEvents;
+
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;
 

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Database servers as Debian 12 ships them (strace -f -tt -T -y): PostgreSQL 15's postmaster
- * mapping its main shared memory with huge_pages=try, and what the trace shows of it.
+ * mapping its main shared memory with huge_pages=try, MariaDB 10.11's --large-pages falling back to
+ * ordinary pages when the huge page pool is empty.
  */
 class DatabaseServersTest {
 
@@ -28,5 +29,29 @@ class DatabaseServersTest {
         .contains("hugetlb_reserve_pages")
         .contains("a child made by fork shares the same pages")
         .doesNotContain("backed by shmem");
+  }
+
+  @Test
+  void aMappingRightAfterAFailedHugetlbMmapOfItsRoundedSizeIsAFallbackNotMalloc() throws Exception {
+    // mariadbd --large-pages with vm.nr_hugepages=0: my_large_malloc asks for 130023424 bytes with
+    // MAP_HUGETLB|21<<MAP_HUGE_SHIFT (128180224 rounded up to 2 MiB), gets ENOMEM, and maps
+    // 128180224 in ordinary pages. glibc malloc does the same only with glibc.malloc.hugetlb=2
+    // (sysmalloc: sysmalloc_mmap with mp_.hp_pagesize, then with the page size)
+    Run.Out out = log("mariadbd_large_pages_fallback.log");
+    assertThat(out.at(9).why().get(0).rule()).isEqualTo("hugetlb-fallback");
+    assertThat(out.why(9))
+        .startsWith(
+            "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line 8")
+        .contains("glibc.malloc.hugetlb")
+        .contains("the program or a library falls back itself")
+        .doesNotContain("fits glibc malloc's mmap path");
+    // the request was not whole pages: no malloc reading at all
+    assertThat(out.why(6))
+        .contains("failed at line 5")
+        .contains("109734912 is not whole pages (the kernel maps 109735936)");
+    // the mapping after the fallback is read as before
+    assertThat(out.why(7)).startsWith("fits glibc malloc's mmap path");
+    // a PROT_NONE mapping after a failed MAP_HUGETLB one stays a reservation
+    assertThat(out.why(11)).startsWith("reserves 67108864 bytes of address space PROT_NONE");
   }
 }
