@@ -1762,12 +1762,14 @@ final class MappingRules {
   private static String hintChainAllocator(Space sp) {
     boolean luajit = sp.runs().startsWith("luajit");
     boolean boehm = false;
+    boolean llvm = false;
     for (TagMap.Span s : sp.tags.all()) {
       String o = s.tag().object();
       if (o != null && s.tag().cls().isImage()) {
         String n = LoaderRules.shortName(o);
         boehm |= n.startsWith("libgc.so");
         luajit |= n.startsWith("libluajit");
+        llvm |= n.startsWith("libLLVM");
       }
     }
     if (boehm) {
@@ -1779,6 +1781,14 @@ final class MappingRules {
       return "fits LuaJIT's own allocator, whose mmap_probe (lj_alloc.c) asks for each new "
           + "mapping at hint_addr, where its last one ended; LuaJIT manages this memory itself, "
           + "not glibc malloc";
+    }
+    if (llvm) {
+      return "fits LLVM (libLLVM, loaded here), whose sys::Memory::allocateMappedMemory"
+          + " (lib/Support/Unix/Memory.inc) asks for each new block right after the near block its"
+          + " caller passes, as a JIT's SectionMemoryManager does for the code and data of what it"
+          + " compiles, which it then makes read-execute or read-only with mprotect; also an"
+          + " allocator that asks for each new mapping right after its last one, as Boehm GC's"
+          + " GC_unix_mmap_get_mem (os_dep.c) does";
     }
     return "fits an allocator that asks for each new mapping right after its last one, as Boehm "
         + "GC's GC_unix_mmap_get_mem (os_dep.c) and LuaJIT's mmap_probe (lj_alloc.c) do";

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Database servers as Debian 12 ships them (strace -f -tt -T -y): PostgreSQL 15's postmaster
  * mapping its main shared memory with huge_pages=try, MariaDB 10.11's --large-pages falling back to
- * ordinary pages when the huge page pool is empty.
+ * ordinary pages when the huge page pool is empty, a backend's JIT mapping code for a query.
  */
 class DatabaseServersTest {
 
@@ -53,5 +53,17 @@ class DatabaseServersTest {
     assertThat(out.why(7)).startsWith("fits glibc malloc's mmap path");
     // a PROT_NONE mapping after a failed MAP_HUGETLB one stays a reservation
     assertThat(out.why(11)).startsWith("reserves 67108864 bytes of address space PROT_NONE");
+  }
+
+  @Test
+  void aJitSectionMappedAfterItsNearBlockWhereLibllvmIsLoadedNamesLlvm() throws Exception {
+    // a PostgreSQL 15 backend running a query with jit=on: llvmjit.so dlopens libLLVM-14, and
+    // SectionMemoryManager maps each section through sys::Memory::allocateMappedMemory, which
+    // asks for it right after the near block (the hint is not free here, so it lands below),
+    // then mprotects code PROT_READ|PROT_EXEC and read-only data PROT_READ
+    Run.Out out = log("postgres_llvmjit_sections.log");
+    assertThat(out.why(10))
+        .contains("The hint is where the 4096-byte anonymous mapping made at line 9 ends")
+        .contains("fits LLVM (libLLVM, loaded here), whose sys::Memory::allocateMappedMemory");
   }
 }
