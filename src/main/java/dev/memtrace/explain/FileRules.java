@@ -134,7 +134,7 @@ final class FileRules {
             .when(ok())
             .says(
                 c -> {
-                  Long size = c.sp.shmSizes.get(c.shmId());
+                  Explainer.ShmSize size = c.ex.shmSizes.get(c.shmId());
                   long flags = c.shmFlags();
                   // do_shmat: SHM_RDONLY maps PROT_READ only, SHM_EXEC adds PROT_EXEC
                   String perms =
@@ -144,7 +144,7 @@ final class FileRules {
                   return Said.of(
                           "attaches System V shared memory segment "
                               + c.shmId()
-                              + (size == null ? "" : " (" + size + " bytes, from the shmget)")
+                              + (size == null ? "" : " (" + size.said() + ")")
                               + " at "
                               + hex(c.result())
                               + ": every process that attaches the same id "

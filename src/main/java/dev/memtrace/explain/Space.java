@@ -398,9 +398,6 @@ final class Space {
 
   int localeFileLine;
 
-  /** System V shm segment sizes by id, from shmget. */
-  final Map<Long, Long> shmSizes = new HashMap<>();
-
   /**
    * The last setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) that succeeded on a socket,
    * by the model's key for that socket (the key stays with it across dup and fork).

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Shmctl;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
@@ -217,10 +218,10 @@ final class State {
         sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
       case "shmat" -> {
-        Long size = sp.shmSizes.get(c.shmId());
+        Explainer.ShmSize size = ex.shmSizes.get(c.shmId());
         if (size != null && said != null && said.cls() != null) {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
-          sp.tags.put(c.result(), c.result() + Glibc.alignUp(size, Glibc.PAGE), t);
+          sp.tags.put(c.result(), c.result() + Glibc.alignUp(size.size(), Glibc.PAGE), t);
           ex.origin(t, p);
         }
       }
@@ -313,9 +314,23 @@ final class State {
     Space sp = c.sp;
     switch (c.name()) {
       case "shmget" -> {
-        OptionalLong size = ((Shmget) c.call).segmentSize();
+        Shmget g = (Shmget) c.call;
+        OptionalLong size = g.segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
-          sp.shmSizes.put(c.result(), size.getAsLong());
+          // finding an existing segment says only that it is at least this large
+          Explainer.ShmSize told = new Explainer.ShmSize(size.getAsLong(), c.line(), false);
+          if (g.created()) {
+            ex.shmSizes.put(c.result(), told);
+          } else {
+            ex.shmSizes.putIfAbsent(c.result(), told);
+          }
+        }
+      }
+      case "shmctl" -> {
+        Shmctl s = (Shmctl) c.call;
+        if (c.ok() && s.id().isPresent() && s.statSize().isPresent()) {
+          ex.shmSizes.put(
+              s.id().getAsLong(), new Explainer.ShmSize(s.statSize().getAsLong(), c.line(), true));
         }
       }
       case "socket" -> {

@@ -2,7 +2,9 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,5 +67,31 @@ class DatabaseServersTest {
     assertThat(out.why(10))
         .contains("The hint is where the 4096-byte anonymous mapping made at line 9 ends")
         .contains("fits LLVM (libLLVM, loaded here), whose sys::Memory::allocateMappedMemory");
+  }
+
+  @Test
+  void aSystemVSegmentFoundWithSizeZeroKeepsTheSizeItWasMadeWith() throws Exception {
+    // postgres -c dynamic_shared_memory_type=sysv: dsm_impl_sysv makes a segment with
+    // shmget(key, size, IPC_CREAT|IPC_EXCL|0600) in one backend; another attaches it with
+    // shmget(key, 0, 0600), then shmctl(IPC_STAT) and shmat. That shmget's 0 replaced the size,
+    // so the model drew no region for the shmat and the shmdt found "no segment there"
+    Run.Out out = log("postgres_dsm_sysv_attach.log");
+    assertThat(out.at(12).changes()).hasSize(1);
+    assertThat(out.at(12).changes().get(0).after().size()).isEqualTo(1048576);
+    assertThat(out.why(12))
+        .contains("segment 65551 (1048576 bytes, as the shmctl IPC_STAT at line 11 gave it)");
+    assertThat(out.at(13).changes()).hasSize(1);
+    assertThat(out.why(13)).startsWith("detaches the System V shared memory attached at line 12");
+    // without the shmctl, the size the creating process's shmget gave (ids are system-wide)
+    String log =
+        Files.readAllLines(
+                Path.of(getClass().getResource("/logs-extra/postgres_dsm_sysv_attach.log").toURI()))
+            .stream()
+            .filter(l -> !l.contains("shmctl("))
+            .collect(Collectors.joining("\n", "", "\n"));
+    Run.Out without = Run.explain(log);
+    assertThat(without.why(11))
+        .contains("segment 65551 (1048576 bytes, from the shmget at line 5)");
+    assertThat(without.at(11).changes()).hasSize(1);
   }
 }
