@@ -1167,22 +1167,52 @@ final class MappingRules {
     long at = Glibc.alignDown(c.addr(), Glibc.PAGE);
     long end = Glibc.alignUp(c.addr() + c.length(), Glibc.PAGE);
     List<String> ranges = new ArrayList<>();
-    int lastLine = -1;
+    List<TagMap.Span> run = new ArrayList<>();
     for (TagMap.Span s : c.sp.tags.overlapping(at, end)) {
-      if (s.start() > at) {
-        ranges.add("memory the trace did not show being made");
-        lastLine = -1;
+      if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
+        if (!run.isEmpty()) {
+          ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
+          run.clear();
+        }
+        if (s.start() > at) {
+          ranges.add("memory the trace did not show being made");
+        }
       }
-      if (s.tag().line() != lastLine) {
-        ranges.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
-        lastLine = s.tag().line();
-      }
+      run.add(s);
       at = s.end();
+    }
+    if (!run.isEmpty()) {
+      ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
     }
     if (at < end) {
       ranges.add("memory the trace did not show being made");
     }
     return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
+  }
+
+  /**
+   * The name of neighbouring spans one line made, as a range: the first's, when they all have it;
+   * else, when they are parts of one range that later calls committed, reserved again or protected
+   * (a buffer pool's committed and reserved parts), the range's own name without the part's words,
+   * or, when even those differ, the range as such. Naming all of them by the first part would call
+   * the whole a part ("8 TiB of the committed part").
+   */
+  static String runName(List<TagMap.Span> run) {
+    String first = run.get(0).tag().what();
+    boolean same = true;
+    for (TagMap.Span s : run) {
+      same &= s.tag().what().equals(first);
+    }
+    if (same) {
+      return MallocRules.the(first);
+    }
+    String whole = reservationName(run.get(0).tag());
+    for (TagMap.Span s : run) {
+      if (!reservationName(s.tag()).equals(whole)) {
+        return "the range";
+      }
+    }
+    return whole;
   }
 
   /**
@@ -1886,6 +1916,30 @@ final class MappingRules {
     return out;
   }
 
+  /**
+   * Neighbouring spans one line made, as an unmap names them: a musl thread stack's guard and its
+   * RW part are the stack; parts of one range told apart by later calls are that range, with the
+   * bytes the unmap takes of it.
+   */
+  private static String unmapRunName(Ctx c, List<TagMap.Span> run, long end) {
+    TagMap.Span first = run.get(0);
+    String what =
+        first.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
+            ? ThreadRules.GUARDED_STACK
+            : first.tag().what();
+    boolean same = true;
+    long bytes = 0;
+    for (TagMap.Span s : run) {
+      same &= s.tag().what().equals(first.tag().what());
+      bytes += Math.min(s.end(), end) - Math.max(s.start(), c.addr());
+    }
+    String name =
+        same || first.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
+            ? MallocRules.the(what)
+            : bytes + " bytes of " + runName(run);
+    return name + " made at line " + first.tag().line();
+  }
+
   private static Said unmapSeveral(Ctx c, List<TagMap.Span> spans, long end) {
     String object = spans.get(0).tag().object();
     boolean image = object != null;
@@ -1917,25 +1971,26 @@ final class MappingRules {
     }
     List<String> parts = new ArrayList<>();
     List<Integer> lines = new ArrayList<>(); // each part's line, -1 for a gap
-    int lastLine = -1;
+    List<TagMap.Span> run = new ArrayList<>();
     at = c.addr();
     for (TagMap.Span s : spans) {
-      if (s.start() > at) {
-        parts.add(UNSEEN);
-        lines.add(-1);
-        lastLine = -1;
+      if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
+        if (!run.isEmpty()) {
+          parts.add(unmapRunName(c, run, end));
+          lines.add(run.get(0).tag().line());
+          run.clear();
+        }
+        if (s.start() > at) {
+          parts.add(UNSEEN);
+          lines.add(-1);
+        }
       }
-      if (s.tag().line() != lastLine) {
-        // a musl thread stack's guard and its RW part, both from one reservation: the stack
-        String what =
-            s.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
-                ? ThreadRules.GUARDED_STACK
-                : s.tag().what();
-        parts.add(MallocRules.the(what) + " made at line " + s.tag().line());
-        lines.add(s.tag().line());
-        lastLine = s.tag().line();
-      }
+      run.add(s);
       at = s.end();
+    }
+    if (!run.isEmpty()) {
+      parts.add(unmapRunName(c, run, end));
+      lines.add(run.get(0).tag().line());
     }
     if (at < end) {
       parts.add(UNSEEN);

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Database servers as Debian 12 ships them (strace -f -tt -T -y): PostgreSQL 15's postmaster
  * mapping its main shared memory with huge_pages=try, MariaDB 10.11's --large-pages falling back to
- * ordinary pages when the huge page pool is empty, a backend's JIT mapping code for a query.
+ * ordinary pages when the huge page pool is empty, a backend's JIT mapping code for a query,
+ * MariaDB's buffer pool reservation resized online.
  */
 class DatabaseServersTest {
 
@@ -93,5 +94,28 @@ class DatabaseServersTest {
     assertThat(without.why(11))
         .contains("segment 65551 (1048576 bytes, from the shmget at line 5)");
     assertThat(without.at(11).changes()).hasSize(1);
+  }
+
+  @Test
+  void aCallOverAReservationsPartsNamesTheReservationNotItsFirstPart() throws Exception {
+    // mariadbd 10.11 reserves innodb_buffer_pool_size_max (8 TiB) PROT_NONE, commits 64 MiB with
+    // mmap(MAP_FIXED), grows by 64 MiB on SET GLOBAL innodb_buffer_pool_size, shrinks with
+    // MADV_DONTNEED and mprotect(PROT_NONE); at shutdown MADV_DODUMP and munmap take all 8 TiB.
+    // Both were said to act on "the committed part" of the reservation
+    Run.Out out = log("mariadbd_buffer_pool_resize.log");
+    assertThat(out.why(14))
+        .startsWith(
+            "MADV_DODUMP on 8796093022208 bytes of the 8796093022208-byte reservation made at"
+                + " line 5")
+        .doesNotContain("committed part");
+    assertThat(out.why(18))
+        .startsWith(
+            "unmaps 8796093022208 bytes of the 8796093022208-byte reservation made at line 5")
+        .doesNotContain("committed part");
+    // a call within committed parts still says so
+    assertThat(out.why(11))
+        .startsWith(
+            "MADV_DONTDUMP on 134217728 bytes of the committed part of the"
+                + " 8796093022208-byte reservation made at line 5");
   }
 }
