@@ -306,6 +306,12 @@ final class MappingRules {
                 + " it does, the program or a library falls back itself";
       }
     }
+    String runs = sp.runs();
+    if (runs.equals("mariadbd") || runs.equals("mysqld")) {
+      whose +=
+          "; in MariaDB it fits my_large_malloc (mysys/my_largepage.c), which with --large-pages"
+              + " tries each huge page size in turn, then ordinary pages with the size asked for";
+    }
     Said said =
         Said.of(
             "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "

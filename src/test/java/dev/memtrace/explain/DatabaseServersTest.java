@@ -47,6 +47,7 @@ class DatabaseServersTest {
             "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line 8")
         .contains("glibc.malloc.hugetlb")
         .contains("the program or a library falls back itself")
+        .contains("in MariaDB it fits my_large_malloc (mysys/my_largepage.c)")
         .doesNotContain("fits glibc malloc's mmap path");
     // the request was not whole pages: no malloc reading at all
     assertThat(out.why(6))
