@@ -89,6 +89,7 @@ final class FileRules {
                         .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.filePath())),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag("MAP_SHARED"))
+            .effect((c, before) -> c.sp.failedHugeLine = 0)
             .says(
                 c ->
                     Said.of(
@@ -110,7 +111,8 @@ final class FileRules {
                                 + ", so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
                                 + "would be copied on write instead)"
-                                + (c.mapFlags().contains("MAP_HUGETLB") ? hugePages(c) : ""),
+                                + (c.mapFlags().contains("MAP_HUGETLB") ? hugePages(c) : "")
+                                + MappingRules.sharedHugetlbFallback(c),
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),

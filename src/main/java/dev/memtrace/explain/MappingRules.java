@@ -246,8 +246,39 @@ final class MappingRules {
         && c.tid() == sp.failedHugeTid
         && sp.memoryEvents == sp.failedHugeEvents
         && !c.mapFlags().contains("MAP_HUGETLB")
+        && c.mapFlags().contains("MAP_SHARED") == sp.failedHugeShared
         && c.length() > 0
         && Glibc.alignUp(c.length(), sp.failedHugePage) == sp.failedHugeLen;
+  }
+
+  /**
+   * For shared anonymous memory right after a shared MAP_HUGETLB mmap of its rounded size failed:
+   * the clause that says it is the same request in ordinary pages, naming PostgreSQL's
+   * CreateAnonymousSharedMemory in postgres (huge_pages=try falls back so, with the size asked
+   * for); else "".
+   */
+  static String sharedHugetlbFallback(Ctx c) {
+    if (!hugetlbFallback(c)) {
+      return "";
+    }
+    Space sp = c.sp;
+    return "; the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
+        + sp.failedHugeLine
+        + ": the same request in ordinary pages ("
+        + c.length()
+        + " bytes rounded up to whole "
+        + Human.bytes(sp.failedHugePage)
+        + " huge pages"
+        + (sp.failedHugeNamed
+            ? ""
+            : " (x86-64's usual default Hugepagesize; the call names no size)")
+        + " is the "
+        + sp.failedHugeLen
+        + " that line asked for)"
+        + (sp.runs().equals("postgres") || sp.runs().equals("postmaster")
+            ? ", as PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c) falls back with"
+                + " huge_pages=try"
+            : "");
   }
 
   private static Said hugetlbFallbackSays(Ctx c) {

@@ -463,15 +463,16 @@ final class Space {
   int failedGuardLine;
 
   /**
-   * The last private anonymous mmap with MAP_HUGETLB that failed: its line (0 when none), length,
-   * huge page size, thread, and {@link #memoryEvents} at the time, so that the next mapping of the
-   * same thread reads as the same request in ordinary pages.
+   * The last anonymous mmap with MAP_HUGETLB that failed: its line (0 when none), length, huge page
+   * size, whether it was shared, thread, and {@link #memoryEvents} at the time, so that the next
+   * mapping of the same thread reads as the same request in ordinary pages.
    */
   int failedHugeLine;
 
   long failedHugeLen;
   long failedHugePage;
   boolean failedHugeNamed;
+  boolean failedHugeShared;
   int failedHugeTid;
   long failedHugeEvents;
 

@@ -77,8 +77,8 @@ final class State {
   }
 
   /**
-   * A private anonymous mmap with MAP_HUGETLB that failed: remembered, so that the same thread's
-   * next mapping, of a length that rounds up to it, reads as the fallback to ordinary pages.
+   * An anonymous mmap with MAP_HUGETLB that failed: remembered, so that the same thread's next
+   * mapping, of a length that rounds up to it, reads as the fallback to ordinary pages.
    */
   private static void failedHuge(Ctx c) {
     if (c.name().equals("mmap")
@@ -86,13 +86,13 @@ final class State {
         && c.ev.result() != null
         && c.ev.result().errno() != null
         && c.mapFlags().contains("MAP_HUGETLB")
-        && c.mapFlags().contains("MAP_PRIVATE")
         && c.mapFlags().contains("MAP_ANONYMOUS")
         && !c.mapFlags().contains("MAP_FIXED")) {
       c.sp.failedHugeLine = c.line();
       c.sp.failedHugeLen = c.length();
       c.sp.failedHugePage = MappingRules.hugePageSize(c);
       c.sp.failedHugeNamed = MappingRules.hugePageNamed(c);
+      c.sp.failedHugeShared = c.mapFlags().contains("MAP_SHARED");
       c.sp.failedHugeTid = c.tid();
       c.sp.failedHugeEvents = c.sp.memoryEvents;
     }

@@ -119,4 +119,20 @@ class DatabaseServersTest {
             "MADV_DONTDUMP on 134217728 bytes of the committed part of the"
                 + " 8796093022208-byte reservation made at line 5");
   }
+
+  @Test
+  void sharedMemoryRightAfterAFailedHugetlbMmapIsPostgresFallingBack() throws Exception {
+    // postgres -c huge_pages=try with no huge pages free: CreateAnonymousSharedMemory asks for
+    // the size rounded up to 2 MiB with MAP_HUGETLB, gets ENOMEM, and maps the size asked for
+    Run.Out out = log("postgres_huge_pages_fallback.log");
+    assertThat(out.why(6))
+        .startsWith("shared anonymous memory (149520384 bytes")
+        .contains("backed by shmem")
+        .contains(
+            "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line 5: the"
+                + " same request in ordinary pages (149520384 bytes rounded up to whole 2 MiB huge"
+                + " pages (x86-64's usual default Hugepagesize; the call names no size) is the"
+                + " 150994944 that line asked for)")
+        .contains("PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c)");
+  }
 }
