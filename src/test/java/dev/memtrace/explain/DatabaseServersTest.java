@@ -135,4 +135,18 @@ class DatabaseServersTest {
                 + " 150994944 that line asked for)")
         .contains("PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c)");
   }
+
+  @Test
+  void aBackendsReadIntoSharedBuffersIsNotInACopyTheForkMade() throws Exception {
+    // postgres under strace -e raw=pread64,pwrite64: a backend the postmaster forked preads a
+    // pg_xact page into the shared memory the postmaster mapped MAP_SHARED|MAP_ANONYMOUS before
+    // the fork. dup_mmap gives the child the same shmem pages: nothing is copied
+    Run.Out out = log("postgres_backend_pread_shared_buffers.log");
+    assertThat(out.why(9))
+        .contains("is 4529920 bytes into the shared anonymous memory made at line 5")
+        .contains(
+            "the fork at line 6 gave it to this process from process 15483, shared: both map the"
+                + " same pages, nothing is copied")
+        .doesNotContain("copied it");
+  }
 }
