@@ -31,4 +31,23 @@ class ForkSharedExplainTest {
         // the private [heap] is still a copy
         .contains("inherited: the fork at line 6 copied it from process 15483 into 15488");
   }
+
+  @Test
+  void theLegendNamesSharedMemoryInHugePagesAsMapsShowsIt() throws Exception {
+    // postgres -c huge_pages=try with huge pages free: its main shared memory is
+    // /anon_hugepage (deleted) in maps (hugetlb_file_setup), not /dev/zero (deleted)
+    String log =
+        Path.of(
+                ForkSharedExplainTest.class
+                    .getResource("/logs-extra/postgres_huge_pages_try.log")
+                    .toURI())
+            .toString();
+    Cli r = Cli.run("maps", "--explain", "--at", "10", log);
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("/anon_hugepage (deleted)")
+        .contains(
+            "shared anonymous memory as /dev/zero (deleted) (as /anon_hugepage (deleted) in"
+                + " huge pages, MAP_HUGETLB)");
+  }
 }
