@@ -20,6 +20,7 @@ public abstract sealed class Call
     permits Range,
         Brk,
         Shmget,
+        Shmctl,
         Shmat,
         Shmdt,
         IoSetup,
@@ -69,6 +70,7 @@ public abstract sealed class Call
       case "mbind" -> new Mbind(e);
       case "msync" -> new Msync(e);
       case "shmget" -> new Shmget(e);
+      case "shmctl" -> new Shmctl(e);
       case "shmat" -> new Shmat(e);
       case "shmdt" -> new Shmdt(e);
       case "io_setup", "io_destroy" -> new IoSetup(e);

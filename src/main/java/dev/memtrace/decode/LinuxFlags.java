@@ -412,6 +412,8 @@ public final class LinuxFlags {
   public static final long SHM_RND = 020000;
   public static final long SHM_REMAP = 040000;
   public static final long SHM_EXEC = 0100000;
+  public static final long IPC_CREAT = 01000;
+  public static final long IPC_EXCL = 02000;
 
   public static final FlagTable SHM =
       FlagTable.of(
@@ -425,9 +427,9 @@ public final class LinuxFlags {
           "SHM_EXEC",
           SHM_EXEC,
           "IPC_CREAT",
-          01000,
+          IPC_CREAT,
           "IPC_EXCL",
-          02000,
+          IPC_EXCL,
           "IPC_PRIVATE",
           0,
           "SHM_HUGETLB",

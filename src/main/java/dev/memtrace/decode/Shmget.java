@@ -18,4 +18,14 @@ public final class Shmget extends Call {
   public OptionalLong segmentSize() {
     return num(1);
   }
+
+  /**
+   * Whether the call made a new segment of {@link #segmentSize} bytes: IPC_CREAT|IPC_EXCL fails
+   * when the key has one (shmget(2)). Without them an existing segment's id comes back, whose size
+   * is at least the one asked for (0 finds any).
+   */
+  public boolean created() {
+    long f = flags(2, LinuxFlags.SHM).orElse(0);
+    return (f & LinuxFlags.IPC_CREAT) != 0 && (f & LinuxFlags.IPC_EXCL) != 0;
+  }
 }

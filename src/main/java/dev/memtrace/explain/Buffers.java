@@ -232,7 +232,8 @@ final class Buffers {
 
   /**
    * "; the fork at line F copied it from process P" when a fork child's buffer lies in a region its
-   * parent made before the fork: the line the sentence cites ran in the parent.
+   * parent made before the fork (or gave it, shared, for a shared mapping): the line the sentence
+   * cites ran in the parent.
    */
   private static String copiedBy(AddressSpaceView v, Region region) {
     String copied = v == null || region == null ? null : v.forkCopied(region);

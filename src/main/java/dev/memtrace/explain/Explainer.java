@@ -61,6 +61,24 @@ public final class Explainer {
   private final Map<Handle, Space> spaces = new HashMap<>();
 
   /**
+   * System V shm segment sizes by id, from the shmget that made the segment or an shmctl IPC_STAT:
+   * ids are system-wide, so a process that attaches a segment another made finds its size here.
+   */
+  final Map<Long, ShmSize> shmSizes = new HashMap<>();
+
+  /** A segment's size and the line that told it: its shmget, or an shmctl IPC_STAT. */
+  record ShmSize(long size, int line, boolean stat) {
+    /** As a sentence cites it. */
+    String said() {
+      return size
+          + " bytes, "
+          + (stat ? "as the shmctl IPC_STAT at line " : "from the shmget at line ")
+          + line
+          + (stat ? " gave it" : "");
+    }
+  }
+
+  /**
    * The window: a {@link Pending} for an event this stage looks at, or the event itself for one it
    * passes by (most of a log), which then costs no bookkeeping.
    */

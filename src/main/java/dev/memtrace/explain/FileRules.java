@@ -89,6 +89,7 @@ final class FileRules {
                         .tag(RegionClass.FILE_SHARED, "gconv-modules.cache", c.filePath())),
         Rule.on("shared-anon", "mmap")
             .when(ok(), anon(), flag("MAP_SHARED"))
+            .effect((c, before) -> c.sp.failedHugeLine = 0)
             .says(
                 c ->
                     Said.of(
@@ -102,9 +103,16 @@ final class FileRules {
                                     : "/dev/zero")
                                 + " (deleted) "
                                 + MapsFormat.perms(((Mmap) c.call).prot().orElse(0), true)
-                                + " in maps): backed by shmem, so a child made by fork "
+                                + " in maps): "
+                                + (c.mapFlags().contains("MAP_HUGETLB")
+                                    ? "a file of the kernel's internal hugetlbfs mount backs it"
+                                        + " (hugetlb_file_setup), not shmem"
+                                    : "backed by shmem")
+                                + ", so a child made by fork "
                                 + "shares the same pages and sees the parent's writes (private memory "
-                                + "would be copied on write instead)",
+                                + "would be copied on write instead)"
+                                + (c.mapFlags().contains("MAP_HUGETLB") ? hugePages(c) : "")
+                                + MappingRules.sharedHugetlbFallback(c),
                             Basis.PATTERN,
                             "MAP_SHARED|MAP_ANONYMOUS")
                         .tag(RegionClass.SHARED_MEMORY, "shared anonymous memory")),
@@ -128,7 +136,7 @@ final class FileRules {
             .when(ok())
             .says(
                 c -> {
-                  Long size = c.sp.shmSizes.get(c.shmId());
+                  Explainer.ShmSize size = c.ex.shmSizes.get(c.shmId());
                   long flags = c.shmFlags();
                   // do_shmat: SHM_RDONLY maps PROT_READ only, SHM_EXEC adds PROT_EXEC
                   String perms =
@@ -138,7 +146,7 @@ final class FileRules {
                   return Said.of(
                           "attaches System V shared memory segment "
                               + c.shmId()
-                              + (size == null ? "" : " (" + size + " bytes, from the shmget)")
+                              + (size == null ? "" : " (" + size.said() + ")")
                               + " at "
                               + hex(c.result())
                               + ": every process that attaches the same id "
@@ -274,6 +282,22 @@ final class FileRules {
     }
     int end = path.indexOf('/', i);
     return end < 0 ? path.substring(i) : path.substring(i, end);
+  }
+
+  /**
+   * The huge pages of MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB: ksys_mmap_pgoff (mm/mmap.c) rounds the
+   * length up to the huge page size and makes a file on the kernel's internal hugetlbfs mount
+   * (hugetlb_file_setup), so shmem_zero_setup never runs; hugetlbfs_file_mmap then sets the huge
+   * pages aside from the pool (hugetlb_reserve_pages) unless MAP_NORESERVE asks it not to.
+   */
+  private static String hugePages(Ctx c) {
+    return "; MAP_HUGETLB: the length is rounded up to whole huge pages, "
+        + (c.mapFlags().contains("MAP_NORESERVE")
+            ? "none of which MAP_NORESERVE let the kernel set aside, so a first touch that finds"
+                + " no free huge page in the pool gets SIGBUS"
+            : "all of which the kernel set aside from the huge page pool at this call"
+                + " (hugetlb_reserve_pages; HugePages_Rsvd rises)")
+        + "; each is faulted in whole on first touch and never swapped out";
   }
 
   /** Whether ld.so mapped SQLite's library (libsqlite3.so) into this space. */

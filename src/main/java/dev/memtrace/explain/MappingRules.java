@@ -5,6 +5,7 @@ import static dev.memtrace.explain.When.*;
 
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Mbind;
+import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
@@ -212,8 +213,173 @@ final class MappingRules {
   static final long WASM_FULL_GUARD = 10L << 30;
 
   /** Runtimes' own allocators, read before malloc's rows (their sizes could pass for malloc's). */
+  /**
+   * The huge page size a MAP_HUGETLB mmap asks for: the log2 of it in the bits from MAP_HUGE_SHIFT
+   * (26) up, as strace prints 21<<MAP_HUGE_SHIFT; with none, the default size (Hugepagesize in
+   * /proc/meminfo), taken as x86-64's 2 MiB, which the trace does not show.
+   */
+  static long hugePageSize(Ctx c) {
+    long log2 = hugeLog2(c);
+    return log2 == 0 ? MallocEnv.THP : 1L << log2;
+  }
+
+  /** Whether a MAP_HUGETLB mmap names its huge page size (21<<MAP_HUGE_SHIFT). */
+  static boolean hugePageNamed(Ctx c) {
+    return hugeLog2(c) != 0;
+  }
+
+  private static long hugeLog2(Ctx c) {
+    long flags = c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
+    return (flags >>> 26) & 0x3f;
+  }
+
+  /**
+   * The same thread's next mapping after a private MAP_HUGETLB mmap failed, of a length that the
+   * failed one is rounded up from (ksys_mmap_pgoff aligns a MAP_HUGETLB length to the huge page
+   * size): the request again in ordinary pages. glibc malloc falls back so only where
+   * glibc.malloc.hugetlb is 2 or a page size (sysmalloc tries sysmalloc_mmap with mp_.hp_pagesize,
+   * then with the page size); MariaDB's my_large_malloc does so for --large-pages.
+   */
+  static boolean hugetlbFallback(Ctx c) {
+    Space sp = c.sp;
+    return sp.failedHugeLine > 0
+        && c.tid() == sp.failedHugeTid
+        && sp.memoryEvents == sp.failedHugeEvents
+        && !c.mapFlags().contains("MAP_HUGETLB")
+        && c.mapFlags().contains("MAP_SHARED") == sp.failedHugeShared
+        && c.length() > 0
+        && Glibc.alignUp(c.length(), sp.failedHugePage) == sp.failedHugeLen;
+  }
+
+  /**
+   * For shared anonymous memory right after a shared MAP_HUGETLB mmap of its rounded size failed:
+   * the clause that says it is the same request in ordinary pages, naming PostgreSQL's
+   * CreateAnonymousSharedMemory in postgres (huge_pages=try falls back so, with the size asked
+   * for); else "".
+   */
+  static String sharedHugetlbFallback(Ctx c) {
+    if (!hugetlbFallback(c)) {
+      return "";
+    }
+    Space sp = c.sp;
+    return "; the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
+        + sp.failedHugeLine
+        + ": the same request in ordinary pages ("
+        + c.length()
+        + " bytes rounded up to whole "
+        + Human.bytes(sp.failedHugePage)
+        + " huge pages"
+        + (sp.failedHugeNamed
+            ? ""
+            : " (x86-64's usual default Hugepagesize; the call names no size)")
+        + " is the "
+        + sp.failedHugeLen
+        + " that line asked for)"
+        + (sp.runs().equals("postgres") || sp.runs().equals("postmaster")
+            ? ", as PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c) falls back with"
+                + " huge_pages=try"
+            : "");
+  }
+
+  private static Said hugetlbFallbackSays(Ctx c) {
+    Space sp = c.sp;
+    long len = c.length();
+    boolean wholePages = len % Glibc.PAGE == 0;
+    long v = MallocEnv.hugetlb(sp);
+    String entry = MallocEnv.hugetlbEntry(sp);
+    boolean glibc = !AllocatorRules.foreign(sp);
+    String whose;
+    boolean malloc = false;
+    if (!wholePages) {
+      whose =
+          "; "
+              + len
+              + " is not whole pages (the kernel maps "
+              + Glibc.alignUp(len, Glibc.PAGE)
+              + "), which glibc malloc's mappings always are, so the program or a library falls"
+              + " back so itself";
+    } else if (!glibc) {
+      whose = "; the program, a library or its allocator falls back so";
+    } else {
+      String how =
+          "; glibc malloc falls back so when GLIBC_TUNABLES sets glibc.malloc.hugetlb to 2 or a"
+              + " huge page size (sysmalloc tries sysmalloc_mmap with the huge page size, then with"
+              + " the page size)";
+      if (v >= 2) {
+        malloc = true;
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " sets "
+                + entry
+                + " (strace -v shows it): this fits malloc as well as the program or a library"
+                + " falling back itself";
+      } else if (entry != null && v < 0) {
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " sets "
+                + entry
+                + " (strace -v shows it), which may set it: this fits malloc as well as the program"
+                + " or a library falling back itself";
+      } else if (sp.envLine != 0) {
+        whose =
+            how
+                + ", and the environment execve passed at line "
+                + sp.envLine
+                + " does not (strace -v shows it), so the program or a library falls back itself";
+      } else {
+        whose =
+            how
+                + ", which the trace does not show (strace -v prints execve's environment): unless"
+                + " it does, the program or a library falls back itself";
+      }
+    }
+    String runs = sp.runs();
+    if (runs.equals("mariadbd") || runs.equals("mysqld")) {
+      whose +=
+          "; in MariaDB it fits my_large_malloc (mysys/my_largepage.c), which with --large-pages"
+              + " tries each huge page size in turn, then ordinary pages with the size asked for";
+    }
+    Said said =
+        Said.of(
+            "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
+                + sp.failedHugeLine
+                + ": the same request in ordinary pages ("
+                + len
+                + " bytes rounded up to whole "
+                + Human.bytes(sp.failedHugePage)
+                + " huge pages"
+                + (sp.failedHugeNamed
+                    ? ""
+                    : " (x86-64's usual default Hugepagesize; the call names no size)")
+                + " is the "
+                + sp.failedHugeLen
+                + " that line asked for, as ksys_mmap_pgoff rounds a MAP_HUGETLB length), a"
+                + " fallback from huge pages"
+                + whose,
+            Basis.PATTERN,
+            "ALIGN_UP(" + len + ", " + sp.failedHugePage + ") = " + sp.failedHugeLen,
+            "line " + sp.failedHugeLine);
+    return malloc
+        ? said.tag(RegionClass.MALLOC_MMAP, len + "-byte mapping")
+        : said.tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
   static List<Rule> runtimeRules() {
     return List.of(
+        Rule.on("hugetlb-fallback", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                flag("MAP_PRIVATE"),
+                c -> !c.prot().isEmpty(),
+                MappingRules::hugetlbFallback)
+            .effect((c, before) -> c.sp.failedHugeLine = 0)
+            .says(MappingRules::hugetlbFallbackSays),
         Rule.on("v8-wasm-memory", "mmap")
             .when(
                 ok(),
@@ -1045,22 +1211,52 @@ final class MappingRules {
     long at = Glibc.alignDown(c.addr(), Glibc.PAGE);
     long end = Glibc.alignUp(c.addr() + c.length(), Glibc.PAGE);
     List<String> ranges = new ArrayList<>();
-    int lastLine = -1;
+    List<TagMap.Span> run = new ArrayList<>();
     for (TagMap.Span s : c.sp.tags.overlapping(at, end)) {
-      if (s.start() > at) {
-        ranges.add("memory the trace did not show being made");
-        lastLine = -1;
+      if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
+        if (!run.isEmpty()) {
+          ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
+          run.clear();
+        }
+        if (s.start() > at) {
+          ranges.add("memory the trace did not show being made");
+        }
       }
-      if (s.tag().line() != lastLine) {
-        ranges.add(MallocRules.the(s.tag().what()) + " made at line " + s.tag().line());
-        lastLine = s.tag().line();
-      }
+      run.add(s);
       at = s.end();
+    }
+    if (!run.isEmpty()) {
+      ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
     }
     if (at < end) {
       ranges.add("memory the trace did not show being made");
     }
     return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
+  }
+
+  /**
+   * The name of neighbouring spans one line made, as a range: the first's, when they all have it;
+   * else, when they are parts of one range that later calls committed, reserved again or protected
+   * (a buffer pool's committed and reserved parts), the range's own name without the part's words,
+   * or, when even those differ, the range as such. Naming all of them by the first part would call
+   * the whole a part ("8 TiB of the committed part").
+   */
+  static String runName(List<TagMap.Span> run) {
+    String first = run.get(0).tag().what();
+    boolean same = true;
+    for (TagMap.Span s : run) {
+      same &= s.tag().what().equals(first);
+    }
+    if (same) {
+      return MallocRules.the(first);
+    }
+    String whole = reservationName(run.get(0).tag());
+    for (TagMap.Span s : run) {
+      if (!reservationName(s.tag()).equals(whole)) {
+        return "the range";
+      }
+    }
+    return whole;
   }
 
   /**
@@ -1652,12 +1848,14 @@ final class MappingRules {
   private static String hintChainAllocator(Space sp) {
     boolean luajit = sp.runs().startsWith("luajit");
     boolean boehm = false;
+    boolean llvm = false;
     for (TagMap.Span s : sp.tags.all()) {
       String o = s.tag().object();
       if (o != null && s.tag().cls().isImage()) {
         String n = LoaderRules.shortName(o);
         boehm |= n.startsWith("libgc.so");
         luajit |= n.startsWith("libluajit");
+        llvm |= n.startsWith("libLLVM");
       }
     }
     if (boehm) {
@@ -1669,6 +1867,14 @@ final class MappingRules {
       return "fits LuaJIT's own allocator, whose mmap_probe (lj_alloc.c) asks for each new "
           + "mapping at hint_addr, where its last one ended; LuaJIT manages this memory itself, "
           + "not glibc malloc";
+    }
+    if (llvm) {
+      return "fits LLVM (libLLVM, loaded here), whose sys::Memory::allocateMappedMemory"
+          + " (lib/Support/Unix/Memory.inc) asks for each new block right after the near block its"
+          + " caller passes, as a JIT's SectionMemoryManager does for the code and data of what it"
+          + " compiles, which it then makes read-execute or read-only with mprotect; also an"
+          + " allocator that asks for each new mapping right after its last one, as Boehm GC's"
+          + " GC_unix_mmap_get_mem (os_dep.c) does";
     }
     return "fits an allocator that asks for each new mapping right after its last one, as Boehm "
         + "GC's GC_unix_mmap_get_mem (os_dep.c) and LuaJIT's mmap_probe (lj_alloc.c) do";
@@ -1766,6 +1972,30 @@ final class MappingRules {
     return out;
   }
 
+  /**
+   * Neighbouring spans one line made, as an unmap names them: a musl thread stack's guard and its
+   * RW part are the stack; parts of one range told apart by later calls are that range, with the
+   * bytes the unmap takes of it.
+   */
+  private static String unmapRunName(Ctx c, List<TagMap.Span> run, long end) {
+    TagMap.Span first = run.get(0);
+    String what =
+        first.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
+            ? ThreadRules.GUARDED_STACK
+            : first.tag().what();
+    boolean same = true;
+    long bytes = 0;
+    for (TagMap.Span s : run) {
+      same &= s.tag().what().equals(first.tag().what());
+      bytes += Math.min(s.end(), end) - Math.max(s.start(), c.addr());
+    }
+    String name =
+        same || first.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
+            ? MallocRules.the(what)
+            : bytes + " bytes of " + runName(run);
+    return name + " made at line " + first.tag().line();
+  }
+
   private static Said unmapSeveral(Ctx c, List<TagMap.Span> spans, long end) {
     String object = spans.get(0).tag().object();
     boolean image = object != null;
@@ -1797,25 +2027,26 @@ final class MappingRules {
     }
     List<String> parts = new ArrayList<>();
     List<Integer> lines = new ArrayList<>(); // each part's line, -1 for a gap
-    int lastLine = -1;
+    List<TagMap.Span> run = new ArrayList<>();
     at = c.addr();
     for (TagMap.Span s : spans) {
-      if (s.start() > at) {
-        parts.add(UNSEEN);
-        lines.add(-1);
-        lastLine = -1;
+      if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
+        if (!run.isEmpty()) {
+          parts.add(unmapRunName(c, run, end));
+          lines.add(run.get(0).tag().line());
+          run.clear();
+        }
+        if (s.start() > at) {
+          parts.add(UNSEEN);
+          lines.add(-1);
+        }
       }
-      if (s.tag().line() != lastLine) {
-        // a musl thread stack's guard and its RW part, both from one reservation: the stack
-        String what =
-            s.tag().what().equals(ThreadRules.GUARDED_STACK_GUARD)
-                ? ThreadRules.GUARDED_STACK
-                : s.tag().what();
-        parts.add(MallocRules.the(what) + " made at line " + s.tag().line());
-        lines.add(s.tag().line());
-        lastLine = s.tag().line();
-      }
+      run.add(s);
       at = s.end();
+    }
+    if (!run.isEmpty()) {
+      parts.add(unmapRunName(c, run, end));
+      lines.add(run.get(0).tag().line());
     }
     if (at < end) {
       parts.add(UNSEEN);

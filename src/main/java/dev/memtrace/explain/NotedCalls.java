@@ -39,6 +39,7 @@ final class NotedCalls {
               "gettid",
               "getpid",
               "shmget",
+              "shmctl",
               "socket",
               "bpf",
               "setsockopt",

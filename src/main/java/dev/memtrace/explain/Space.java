@@ -419,9 +419,6 @@ final class Space {
 
   int localeFileLine;
 
-  /** System V shm segment sizes by id, from shmget. */
-  final Map<Long, Long> shmSizes = new HashMap<>();
-
   /**
    * The last setsockopt(SOL_PACKET, PACKET_RX_RING or PACKET_TX_RING) that succeeded on a socket,
    * by the model's key for that socket (the key stays with it across dup and fork).
@@ -485,6 +482,20 @@ final class Space {
 
   long failedGuardLen;
   int failedGuardLine;
+
+  /**
+   * The last anonymous mmap with MAP_HUGETLB that failed: its line (0 when none), length, huge page
+   * size, whether it was shared, thread, and {@link #memoryEvents} at the time, so that the next
+   * mapping of the same thread reads as the same request in ordinary pages.
+   */
+  int failedHugeLine;
+
+  long failedHugeLen;
+  long failedHugePage;
+  boolean failedHugeNamed;
+  boolean failedHugeShared;
+  int failedHugeTid;
+  long failedHugeEvents;
 
   /** libjvm.so was loaded: the JVM's rules apply. */
   boolean jvm;

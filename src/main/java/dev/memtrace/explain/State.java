@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Shmctl;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
@@ -75,9 +76,32 @@ final class State {
     }
   }
 
+  /**
+   * An anonymous mmap with MAP_HUGETLB that failed: remembered, so that the same thread's next
+   * mapping, of a length that rounds up to it, reads as the fallback to ordinary pages.
+   */
+  private static void failedHuge(Ctx c) {
+    if (c.name().equals("mmap")
+        && c.known()
+        && c.ev.result() != null
+        && c.ev.result().errno() != null
+        && c.mapFlags().contains("MAP_HUGETLB")
+        && c.mapFlags().contains("MAP_ANONYMOUS")
+        && !c.mapFlags().contains("MAP_FIXED")) {
+      c.sp.failedHugeLine = c.line();
+      c.sp.failedHugeLen = c.length();
+      c.sp.failedHugePage = MappingRules.hugePageSize(c);
+      c.sp.failedHugeNamed = MappingRules.hugePageNamed(c);
+      c.sp.failedHugeShared = c.mapFlags().contains("MAP_SHARED");
+      c.sp.failedHugeTid = c.tid();
+      c.sp.failedHugeEvents = c.sp.memoryEvents;
+    }
+  }
+
   static void apply(Ctx c, Rule rule, Rule.Said said, Pending p, Explainer ex) {
     if (!c.ok()) {
       failedGuard(c);
+      failedHuge(c);
       return;
     }
     Space sp = c.sp;
@@ -200,10 +224,10 @@ final class State {
         sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
       case "shmat" -> {
-        Long size = sp.shmSizes.get(c.shmId());
+        Explainer.ShmSize size = ex.shmSizes.get(c.shmId());
         if (size != null && said != null && said.cls() != null) {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
-          sp.tags.put(c.result(), c.result() + Glibc.alignUp(size, Glibc.PAGE), t);
+          sp.tags.put(c.result(), c.result() + Glibc.alignUp(size.size(), Glibc.PAGE), t);
           ex.origin(t, p);
         }
       }
@@ -296,9 +320,23 @@ final class State {
     Space sp = c.sp;
     switch (c.name()) {
       case "shmget" -> {
-        OptionalLong size = ((Shmget) c.call).segmentSize();
+        Shmget g = (Shmget) c.call;
+        OptionalLong size = g.segmentSize();
         if (c.ok() && c.known() && size.orElse(0) > 0) {
-          sp.shmSizes.put(c.result(), size.getAsLong());
+          // finding an existing segment says only that it is at least this large
+          Explainer.ShmSize told = new Explainer.ShmSize(size.getAsLong(), c.line(), false);
+          if (g.created()) {
+            ex.shmSizes.put(c.result(), told);
+          } else {
+            ex.shmSizes.putIfAbsent(c.result(), told);
+          }
+        }
+      }
+      case "shmctl" -> {
+        Shmctl s = (Shmctl) c.call;
+        if (c.ok() && s.id().isPresent() && s.statSize().isPresent()) {
+          ex.shmSizes.put(
+              s.id().getAsLong(), new Explainer.ShmSize(s.statSize().getAsLong(), c.line(), true));
         }
       }
       case "socket" -> {

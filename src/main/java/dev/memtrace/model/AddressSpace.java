@@ -139,7 +139,21 @@ public final class AddressSpace implements AddressSpaceView {
     if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
       return null;
     }
-    return "the fork at line " + forkLine + " copied it from process " + forkParent;
+    return shared(r)
+        ? "the fork at line "
+            + forkLine
+            + " gave it to this process from process "
+            + forkParent
+            + ", shared: both map the same pages, nothing is copied"
+        : "the fork at line " + forkLine + " copied it from process " + forkParent;
+  }
+
+  /**
+   * A shared mapping: dup_mmap gives the child the same pages (the vma's file or shmem object), and
+   * copy-on-write applies only to private ones (is_cow_mapping), so a fork copies no data of it.
+   */
+  private static boolean shared(Region r) {
+    return r.perms() != null && r.perms().endsWith("s");
   }
 
   /**
@@ -148,15 +162,20 @@ public final class AddressSpace implements AddressSpaceView {
    */
   public String inheritedBy(Region r) {
     String copied = forkCopied(r);
-    return copied == null
-        ? null
-        : "inherited: "
-            + copied
-            + " into "
+    if (copied == null) {
+      return null;
+    }
+    String after = "; the line above ran in " + forkParent + " or an ancestor, before that fork";
+    return shared(r)
+        ? "inherited: the fork at line "
+            + forkLine
+            + " gave it to "
             + forkChild
-            + "; the line above ran in "
+            + " from process "
             + forkParent
-            + " or an ancestor, before that fork";
+            + ", shared: both map the same pages, nothing is copied"
+            + after
+        : "inherited: " + copied + " into " + forkChild + after;
   }
 
   @Override

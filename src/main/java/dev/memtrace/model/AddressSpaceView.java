@@ -39,7 +39,8 @@ public interface AddressSpaceView {
 
   /**
    * For a region a fork child got from its parent (dup_mmap), "the fork at line F copied it from
-   * process P"; null for one the child made, or in a space no fork the trace shows made.
+   * process P", or for a shared mapping that it gave it, shared (no data is copied); null for one
+   * the child made, or in a space no fork the trace shows made.
    */
   default String forkCopied(Region r) {
     return null;

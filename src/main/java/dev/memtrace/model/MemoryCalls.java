@@ -15,6 +15,7 @@ import dev.memtrace.decode.Mprotect;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.decode.Munmap;
 import dev.memtrace.decode.Shmat;
+import dev.memtrace.decode.Shmctl;
 import dev.memtrace.decode.Shmdt;
 import dev.memtrace.decode.Shmget;
 import dev.memtrace.trace.SyscallEvent;
@@ -124,8 +125,26 @@ final class MemoryCalls {
           OptionalLong size = c.segmentSize();
           OptionalLong key = c.key();
           if (size.isPresent()) {
-            m.shmSizes.put(a.returned(), size.getAsLong());
+            // ids are system-wide: a shmget that finds an existing segment (PostgreSQL's
+            // dsm_impl_sysv passes size 0 to attach) says nothing of its size, which the one that
+            // made it with IPC_CREAT|IPC_EXCL told
+            if (c.created()) {
+              m.shmSizes.put(a.returned(), size.getAsLong());
+            } else if (size.getAsLong() > 0) {
+              m.shmSizes.putIfAbsent(a.returned(), size.getAsLong());
+            }
             m.shmKeys.put(a.returned(), key.orElse(0));
+          }
+          return Outcome.NONE;
+        });
+    h.put(
+        "shmctl",
+        (m, t, e, a) -> {
+          // IPC_STAT's shm_segsz is the kernel's own size of the segment
+          Shmctl c = (Shmctl) a;
+          OptionalLong size = c.statSize();
+          if (size.isPresent() && c.id().isPresent()) {
+            m.shmSizes.put(c.id().getAsLong(), size.getAsLong());
           }
           return Outcome.NONE;
         });

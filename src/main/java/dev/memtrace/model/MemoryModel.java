@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Replays a trace, event by event, into the memory of every traced process: the tasks and which
@@ -483,6 +485,20 @@ public final class MemoryModel implements ModelView {
   public AddressSpace space(Integer pid) {
     Task t = known(key(pid));
     return t == null ? null : t.mm;
+  }
+
+  /**
+   * The processes the model holds now, by thread group id, with the address space each uses: for a
+   * reader that looks beyond the one process a line names.
+   */
+  public SortedMap<Integer, AddressSpace> processes() {
+    SortedMap<Integer, AddressSpace> out = new TreeMap<>();
+    for (Task t : tasks.values()) {
+      if (t.mm != null) {
+        out.putIfAbsent(t.tgid, t.mm);
+      }
+    }
+    return out;
   }
 
   /** The address space for this tid, made empty when unknown (a snapshot is about to fill it). */

@@ -38,8 +38,8 @@ public final class MapsExplainText {
           "#     [vsyscall]  the old fixed page of emulated system calls at ffffffffff600000",
           "#     (deleted)   after a path: the file was deleted or replaced after it was mapped;"
               + " memory in no directory always shows it: shared anonymous memory as /dev/zero"
-              + " (deleted), System V shared memory as /SYSV<key> (deleted), a memfd as"
-              + " /memfd:NAME (deleted)",
+              + " (deleted) (as /anon_hugepage (deleted) in huge pages, MAP_HUGETLB), System V"
+              + " shared memory as /SYSV<key> (deleted), a memfd as /memfd:NAME (deleted)",
           "# Under each line: its class and size, the ELF sections it holds, and the call that made"
               + " it (or the ELF headers, or a snapshot).");
 

@@ -9,6 +9,7 @@ import dev.memtrace.model.Region;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes {@code memtrace where ADDR}: for each line asked for, its header and what holds the
@@ -37,6 +38,34 @@ public final class WherePrinter implements MapsAt.Printer {
         .forEach(out::println);
   }
 
+  /**
+   * The other processes of the log whose address space holds the address after this line (the
+   * header names one process, the line's): each with its region and the line that made it, so that
+   * an address of another process is not left as unmapped.
+   */
+  private List<String> elsewhere(MapsAt.At at, AddressSpace space) {
+    List<String> lines = new ArrayList<>();
+    int self = at.model().processOf(at.pid());
+    for (Map.Entry<Integer, AddressSpace> e : at.model().processes().entrySet()) {
+      if (e.getKey() == self || e.getValue() == space) {
+        continue;
+      }
+      for (Region r : e.getValue().regions()) {
+        if (Long.compareUnsigned(r.start(), addr) <= 0 && Long.compareUnsigned(addr, r.end()) < 0) {
+          lines.add(
+              "  in process "
+                  + e.getKey()
+                  + " at this line it is in "
+                  + MapsExplainText.line(r)
+                  + (r.originLine() > 0 ? ", made at line " + r.originLine() : "")
+                  + " (--at a line of that process says more)");
+          break;
+        }
+      }
+    }
+    return lines;
+  }
+
   @Override
   public boolean readsExplanations() {
     return true;
@@ -51,6 +80,7 @@ public final class WherePrinter implements MapsAt.Printer {
       return;
     }
     List<Region> regions = space.regions();
+    List<String> elsewhere = at.anyPid() ? elsewhere(at, space) : List.of();
     boolean complete =
         regions.stream().anyMatch(r -> r.path().equals("[stack]"))
             && space.unplacedImages().isEmpty()
@@ -86,7 +116,8 @@ public final class WherePrinter implements MapsAt.Printer {
               return said;
             },
             complete,
-            space.midway())
+            space.midway(),
+            !elsewhere.isEmpty())
         .forEach(out::println);
     boolean held =
         regions.stream()
@@ -97,6 +128,9 @@ public final class WherePrinter implements MapsAt.Printer {
     String gone = held ? null : at.unmapped(addr);
     if (gone != null) {
       out.println("  it was " + gone);
+    }
+    if (!held) {
+      elsewhere.forEach(out::println);
     }
     if (!held) {
       for (String im : space.unplacedImages()) {

@@ -48,7 +48,25 @@ public final class WhereText {
       Function<Region, List<String>> origin,
       boolean complete,
       boolean midway) {
+    return of(address, facts, origin, complete, midway, false);
+  }
+
+  /**
+   * @param heldElsewhere whether another process of the log holds the address: then "no region the
+   *     trace shows" is said of this process only
+   */
+  public static List<String> of(
+      long address,
+      List<RegionAnatomy.Facts> facts,
+      Function<Region, List<String>> origin,
+      boolean complete,
+      boolean midway,
+      boolean heldElsewhere) {
     List<String> out = new ArrayList<>();
+    String none =
+        heldElsewhere
+            ? " is in no region of this process that the trace shows"
+            : " is in no region the trace shows";
     String a = "0x" + Long.toHexString(address);
     RegionAnatomy.Facts below = null;
     RegionAnatomy.Facts above = null;
@@ -85,7 +103,8 @@ public final class WhereText {
     out.add(
         midway && !complete
             ? a
-                + " is in no region the trace shows: the log does not show this process starting (its"
+                + none
+                + ": the log does not show this process starting (its"
                 + " first line is neither its clone nor an execve), so it may lie in a region mapped"
                 + " before that line, or in one the kernel mapped at execve; else it is unmapped"
             : complete
@@ -93,7 +112,8 @@ public final class WhereText {
                     + " is unmapped: no region holds it, so an access there raises SIGSEGV"
                     + " (SEGV_MAPERR), unless the stack grows down into it"
                 : a
-                    + " is in no region the trace shows: it may lie in a region the kernel mapped at"
+                    + none
+                    + ": it may lie in a region the kernel mapped at"
                     + " execve whose address is not in the trace (listed below), else it is unmapped");
     if (below != null) {
       out.add(
