@@ -262,7 +262,23 @@ final class MappingRules {
       return "";
     }
     Space sp = c.sp;
-    return "; the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
+    return "; "
+        + sameRequest(c)
+        + ")"
+        + (sp.runs().equals("postgres") || sp.runs().equals("postmaster")
+            ? ", as PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c) falls back with"
+                + " huge_pages=try"
+            : "");
+  }
+
+  /**
+   * "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line N: the same
+   * request in ordinary pages (LEN bytes rounded up to whole SIZE huge pages is the LEN' that line
+   * asked for", its parenthesis left open for the caller.
+   */
+  private static String sameRequest(Ctx c) {
+    Space sp = c.sp;
+    return "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
         + sp.failedHugeLine
         + ": the same request in ordinary pages ("
         + c.length()
@@ -274,11 +290,7 @@ final class MappingRules {
             : " (x86-64's usual default Hugepagesize; the call names no size)")
         + " is the "
         + sp.failedHugeLen
-        + " that line asked for)"
-        + (sp.runs().equals("postgres") || sp.runs().equals("postmaster")
-            ? ", as PostgreSQL's CreateAnonymousSharedMemory (sysv_shmem.c) falls back with"
-                + " huge_pages=try"
-            : "");
+        + " that line asked for";
   }
 
   private static Said hugetlbFallbackSays(Ctx c) {
@@ -345,19 +357,8 @@ final class MappingRules {
     }
     Said said =
         Said.of(
-            "the same thread's next mapping after its mmap with MAP_HUGETLB failed at line "
-                + sp.failedHugeLine
-                + ": the same request in ordinary pages ("
-                + len
-                + " bytes rounded up to whole "
-                + Human.bytes(sp.failedHugePage)
-                + " huge pages"
-                + (sp.failedHugeNamed
-                    ? ""
-                    : " (x86-64's usual default Hugepagesize; the call names no size)")
-                + " is the "
-                + sp.failedHugeLen
-                + " that line asked for, as ksys_mmap_pgoff rounds a MAP_HUGETLB length), a"
+            sameRequest(c)
+                + ", as ksys_mmap_pgoff rounds a MAP_HUGETLB length), a"
                 + " fallback from huge pages"
                 + whose,
             Basis.PATTERN,
