@@ -82,7 +82,11 @@ public final class SummaryText {
             "%n%s%s: %s at the end in %d regions%s; peak %s at line %s%s%n",
             r.pids().equals(List.of(-1))
                 ? ""
-                : "process " + (r.pids().size() == 1 ? r.pids().get(0) : r.pids().toString()) + " ",
+                // several: tasks the trace never showed starting, threads of one process as likely
+                // as processes (strace -p with -f, -e trace=%memory), so no word claims which
+                : r.pids().size() == 1
+                    ? "process " + r.pids().get(0) + " "
+                    : "pids " + r.pids().toString().replace("[", "").replace("]", "") + " ",
             Texts.terminalName(r.program()),
             Human.bytes(r.end().total()),
             r.end().regions(),

@@ -2,9 +2,17 @@ package dev.memtrace.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memtrace.explain.ExplainStats;
+import dev.memtrace.explain.SpaceReport;
+import dev.memtrace.explain.Tally;
+import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The summary's object column: a long name keeps the part that tells it apart. */
+/**
+ * The summary's object column: a long name keeps the part that tells it apart; and the heading of a
+ * space several tasks used.
+ */
 class SummaryTextTest {
 
   @Test
@@ -35,5 +43,21 @@ class SummaryTextTest {
     assertThat(SummaryText.shorten("/usr/lib/locale/C.utf8/LC_MEASUREMENT"))
         .isEqualTo("…/locale/C.utf8/LC_MEASUREMENT");
     assertThat(SummaryText.shorten("/usr/lib/libc.so.6")).isEqualTo("/usr/lib/libc.so.6");
+  }
+
+  @Test
+  void aSpaceSeveralTasksUsedNamesThemPidsNotOneProcess() throws Exception {
+    // strace -f -e trace=%memory java -version: no clone in the log, the JVM's threads met midway
+    // share the space; it read "process [17870, 17871, 17873] the program"
+    StringWriter w = new StringWriter();
+    SummaryText.write(
+        w,
+        List.of(
+            new SpaceReport(
+                "java", List.of(17870, 17871, 17873), new Tally(), new Tally(), 1, 1, false)),
+        new ExplainStats());
+    assertThat(w.toString())
+        .contains("\npids 17870, 17871, 17873 java: ")
+        .doesNotContain("process [");
   }
 }

@@ -280,7 +280,7 @@
     var parts = [];
     if (D.explain && D.explain.length) {
       D.explain.forEach(function (sp) {
-        parts.push(el('h3', null, 'process ' + sp.pids.join(', ') + ' ' + (sp.program || '') + ': ' + bytes(sp.endTotal) +
+        parts.push(el('h3', null, (sp.pids.length == 1 ? 'process ' : 'pids ') + sp.pids.join(', ') + ' ' + (sp.program || '') + ': ' + bytes(sp.endTotal) +
           ' at the end' + (sp.fromModel ? ' (regions the trace or its snapshots show)' : ' (regions the trace made)') + ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine));
         parts.push(summaryBlock(sp.classes.map(function (c) { return [c[0], c[1], c[2], c[3]]; }),
           sp.objects.map(function (o) { return [o[0], null, o[1], o[3]]; }), sp.objectCount));
