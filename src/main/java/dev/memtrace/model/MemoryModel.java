@@ -229,8 +229,9 @@ public final class MemoryModel implements ModelView {
           List<String> notes = new ArrayList<>(o.notes());
           notes.add(
               "a clone in this log made threads that share this address space, but the log shows"
-                  + " no pids: strace followed only this task, as it does without -f, so what the"
-                  + " other threads mapped and unmapped is not in the trace");
+                  + " no pids: strace followed only this task, as it does without -f (or this is"
+                  + " one file of an -ff set), so what the other threads mapped and unmapped is not"
+                  + " in this log");
           o = new Outcome(o.changes(), notes);
         }
         if (!t.seen && !t.warned && isMemoryCall(e.name())) {

@@ -195,8 +195,8 @@ public final class MemoryOps {
           + ", where the model still had memory: a munmap the trace does not show freed it"
           + (others == Others.UNTRACED
               ? " (other threads share this address space, but the log shows no pids: strace"
-                  + " followed only this task, as it does without -f, so their calls are not in"
-                  + " it)"
+                  + " followed only this task, as it does without -f, or this is one file of an"
+                  + " -ff set; their calls are not in it)"
               : " (no other traced task shares this address space, so no munmap still running"
                   + " elsewhere can have done it: -e trace= may have left it out)");
     }
@@ -286,8 +286,8 @@ public final class MemoryOps {
                       + "), so the model had let it go"
                   : ": the trace did not show memory there at this point ("
                       + (others == Others.UNTRACED
-                          ? "mapped by another thread, whose calls a log without pids (strace"
-                              + " without -f) leaves out; or "
+                          ? "mapped by another thread, whose calls a log without pids leaves out"
+                              + " (strace without -f, or one file of an -ff set); or "
                           : "")
                       + "mapped before the trace began or by the kernel at execve, or already"
                       + " unmapped: munmap of an unmapped range succeeds)"));
