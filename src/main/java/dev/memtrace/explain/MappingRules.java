@@ -1254,6 +1254,13 @@ final class MappingRules {
     String whole = reservationName(run.get(0).tag());
     for (TagMap.Span s : run) {
       if (!reservationName(s.tag()).equals(whole)) {
+        // the range itself among its parts keeps its name (V8's reservation, pieces of which
+        // later mprotects made its code space)
+        for (TagMap.Span r : run) {
+          if (!r.tag().part()) {
+            return MallocRules.the(r.tag().what());
+          }
+        }
         return "the range";
       }
     }
