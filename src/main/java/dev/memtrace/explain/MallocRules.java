@@ -1235,8 +1235,17 @@ final class MallocRules {
                 + (moved ? ", moving it to " + hex(c.result()) : " in place");
     long nMin = Glibc.smallestMmappedRequest(newLen);
     long nMax = Glibc.largestMmappedRequest(newLen);
+    boolean round =
+        malloc
+            && oldLen % MIB == 0
+            && newLen % MIB == 0
+            && oldLen != newLen
+            && c.frame(REALLOC_FRAMES) == null;
     return Said.of(
-            (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
+            (round
+                    ? "fits realloc of an mmapped malloc chunk (mremap_chunk), or the program"
+                        + " resizing a mapping of its own: "
+                    : malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
                 + (s != null
@@ -1254,11 +1263,20 @@ final class MallocRules {
                         + " to "
                         + nMax
                     : "")
-                + (malloc && c.frame(REALLOC_FRAMES) == null
-                    ? ". A program that mapped the memory itself, a cache or an arena of its"
-                        + " own, resizes it with the same mremap, which the trace does not tell"
-                        + " apart"
-                    : ""),
+                + (round
+                    ? ". Both sizes are whole MiB ("
+                        + oldLen / MIB
+                        + " MiB to "
+                        + newLen / MIB
+                        + " MiB): realloc maps such a size only for a request just below it,"
+                        + " while code that resizes a mapping of its own asks for round sizes"
+                        + " and grows it by a round step, so this may well be the program's own"
+                        + " mapping; the trace does not tell them apart"
+                    : malloc && c.frame(REALLOC_FRAMES) == null
+                        ? ". A program that mapped the memory itself, a cache or an arena of its"
+                            + " own, resizes it with the same mremap, which the trace does not"
+                            + " tell apart"
+                        : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("
                 + hex(c.addr())
