@@ -380,8 +380,10 @@ final class MallocRules {
                                 + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; "
                                 + (c.result() % Glibc.HEAP_MAX == 0
                                     ? "this one came back aligned, so only the upper half is "
-                                        + "unmapped, and glibc remembers its address "
-                                        + "(aligned_heap_area) to try first for the next arena"
+                                        + "unmapped, and glibc remembers where that upper half "
+                                        + "began, right above this heap (aligned_heap_area = "
+                                        + Ctx.hex(c.result() + Glibc.HEAP_MAX)
+                                        + "), to try first for the next arena's heap"
                                     : "the munmaps that follow trim the head and tail"),
                             Basis.ARITHMETIC,
                             "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
