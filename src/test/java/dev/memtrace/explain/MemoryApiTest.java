@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memtrace.timeline.Explanation;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -465,5 +466,25 @@ class MemoryApiTest {
         """);
     assertThat(out.why(5)).startsWith("RELRO: after relocating the executable");
     assertThat(out.why(6)).startsWith("RELRO: after relocating ld.so itself");
+  }
+
+  /**
+   * file /usr/bin/* (file 5.44, Debian 12; strace -f -tt -T -y): libmagic mallocs its 7 MiB read
+   * buffer (bytes_max plus slop) for the first file, reads it, frees it; the free raises glibc's
+   * mmap threshold, so the next file's 7340032-byte read goes into [heap] (strace -e raw=read shows
+   * its address there), not into this buffer. The mapping's sentence rests on the one read at line
+   * 8, not on "the reads that follow".
+   */
+  @Test
+  void aBufferNamedByOneReadSaysThatRead() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/file_magic_read_buffer.log").toURI()));
+    assertThat(out.why(6))
+        .startsWith("fits a buffer for file's 7340032-byte read at line 8")
+        .contains(
+            "(inferred from the pattern: the 7340032-byte read at line 8 fits the arithmetic"
+                + " exactly)")
+        .doesNotContain("reads that follow");
   }
 }
