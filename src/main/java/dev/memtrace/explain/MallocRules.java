@@ -1272,7 +1272,7 @@ final class MallocRules {
                         + newLen / MIB
                         + " MiB): realloc maps such a size only for a request just below it,"
                         + " while code that resizes a mapping of its own asks for round sizes"
-                        + " and grows it by a round step, so this may well be the program's own"
+                        + " and resizes it by a round step, so this may well be the program's own"
                         + " mapping; the trace does not tell them apart"
                     : malloc && c.frame(REALLOC_FRAMES) == null
                         ? ". A program that mapped the memory itself, a cache or an arena of its"

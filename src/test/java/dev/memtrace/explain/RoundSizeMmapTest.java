@@ -102,7 +102,7 @@ class RoundSizeMmapTest {
         .contains(
             "Both sizes are whole MiB (24 MiB to 25 MiB): realloc maps such a size only for a"
                 + " request just below it")
-        .contains("grows it by a round step")
+        .contains("resizes it by a round step")
         .doesNotContain("A program that mapped the memory itself");
     assertThat(out.why(9)).contains("(25 MiB to 26 MiB)");
   }
@@ -120,5 +120,22 @@ class RoundSizeMmapTest {
         .startsWith("fits realloc of an mmapped malloc chunk (mremap_chunk): grows")
         .contains("A program that mapped the memory itself")
         .doesNotContain("whole MiB");
+  }
+
+  /** A shrink between whole MiB is hedged the same way and not told as a growth. */
+  @Test
+  void aRoundShrinkIsNotToldAsGrowth() {
+    Run.Out out =
+        Run.explain(
+            APT
+                + """
+                10155 10:37:37.950000 mremap(0x7f7201a00000, 25165824, 24117248, MREMAP_MAYMOVE) = 0x7f7201a00000 <0.000050>
+                """);
+    assertThat(out.why(8))
+        .startsWith(
+            "fits realloc of an mmapped malloc chunk (mremap_chunk), or the program resizing a"
+                + " mapping of its own: shrinks")
+        .contains("(24 MiB to 23 MiB)")
+        .doesNotContain("grows");
   }
 }
