@@ -707,8 +707,11 @@ final class Buffers {
       text +=
           " (inferred from the pattern: the "
               + count
-              + "-byte reads that follow fit the "
-              + "arithmetic exactly)";
+              + "-byte "
+              + c.name()
+              + " at line "
+              + c.line()
+              + " fits the arithmetic exactly)";
     }
     ex.retell(t, MallocRules.MALLOC_MMAP, new Explanation("io-buffer", text, basis, evidence));
     OptionalLong fd = ((Transfer) c.call).fd();

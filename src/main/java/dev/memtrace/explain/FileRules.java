@@ -444,7 +444,10 @@ final class FileRules {
       return new String[] {
         "IORING_OFF_SQES (offset 0x10000000): the array of submission queue entries (SQEs) the"
             + " program writes its requests into",
-        "io_uring SQEs"
+        "io_uring SQEs",
+        "the program writes them and the kernel only reads them (io_get_sqe hands each on as a"
+            + " const struct io_uring_sqe), so requests pass through this memory rather than"
+            + " through syscall arguments"
       };
     }
     if ((offset & 0xf8000000L) == 0x80000000L) {
@@ -481,8 +484,12 @@ final class FileRules {
                 + ". These are no file's pages: io_uring_setup allocated them for the ring, and"
                 + " io_uring_mmap (io_uring/memmap.c) maps them into the process, shown as "
                 + OpenFile.IO_URING
-                + " in maps; the program and the kernel both read and write them, so requests and"
-                + " completions pass through this memory rather than through syscall arguments"
+                + " in maps; "
+                + (part.length > 2
+                    ? part[2]
+                    : "the program and the kernel both read and write them, so requests and"
+                        + " completions pass through this memory rather than through syscall"
+                        + " arguments")
                 + (c.mapFlags().contains("MAP_POPULATE")
                     ? "; MAP_POPULATE fills the page tables during the call"
                     : ""),

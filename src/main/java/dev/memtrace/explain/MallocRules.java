@@ -380,8 +380,10 @@ final class MallocRules {
                                 + "committed) so it can cut out a 64 MiB heap aligned to 64 MiB; "
                                 + (c.result() % Glibc.HEAP_MAX == 0
                                     ? "this one came back aligned, so only the upper half is "
-                                        + "unmapped, and glibc remembers its address "
-                                        + "(aligned_heap_area) to try first for the next arena"
+                                        + "unmapped, and glibc remembers where that upper half "
+                                        + "began, right above this heap (aligned_heap_area = "
+                                        + Ctx.hex(c.result() + Glibc.HEAP_MAX)
+                                        + "), to try first for the next arena's heap"
                                     : "the munmaps that follow trim the head and tail"),
                             Basis.ARITHMETIC,
                             "134217728 = 2 × 67108864 (HEAP_MAX_SIZE)")
@@ -1235,8 +1237,17 @@ final class MallocRules {
                 + (moved ? ", moving it to " + hex(c.result()) : " in place");
     long nMin = Glibc.smallestMmappedRequest(newLen);
     long nMax = Glibc.largestMmappedRequest(newLen);
+    boolean round =
+        malloc
+            && oldLen % MIB == 0
+            && newLen % MIB == 0
+            && oldLen != newLen
+            && c.frame(REALLOC_FRAMES) == null;
     return Said.of(
-            (malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
+            (round
+                    ? "fits realloc of an mmapped malloc chunk (mremap_chunk), or the program"
+                        + " resizing a mapping of its own: "
+                    : malloc ? "fits realloc of an mmapped malloc chunk (mremap_chunk): " : "")
                 + change
                 + (moved ? "; the kernel moves the page table entries, no data is copied" : "")
                 + (s != null
@@ -1254,11 +1265,20 @@ final class MallocRules {
                         + " to "
                         + nMax
                     : "")
-                + (malloc && c.frame(REALLOC_FRAMES) == null
-                    ? ". A program that mapped the memory itself, a cache or an arena of its"
-                        + " own, resizes it with the same mremap, which the trace does not tell"
-                        + " apart"
-                    : ""),
+                + (round
+                    ? ". Both sizes are whole MiB ("
+                        + oldLen / MIB
+                        + " MiB to "
+                        + newLen / MIB
+                        + " MiB): realloc maps such a size only for a request just below it,"
+                        + " while code that resizes a mapping of its own asks for round sizes"
+                        + " and resizes it by a round step, so this may well be the program's own"
+                        + " mapping; the trace does not tell them apart"
+                    : malloc && c.frame(REALLOC_FRAMES) == null
+                        ? ". A program that mapped the memory itself, a cache or an arena of its"
+                            + " own, resizes it with the same mremap, which the trace does not"
+                            + " tell apart"
+                        : ""),
             malloc ? Basis.PATTERN : Basis.ARITHMETIC,
             "mremap("
                 + hex(c.addr())

@@ -587,7 +587,11 @@ public final class MemoryOps {
     s.cut(result, result + newSize);
     // An area that never held a private page gets a page offset from its new address (copy_vma).
     long pgoff = piece.privateAnonymous() && piece.anonId() == 0 ? result : piece.pgoff();
-    s.put(piece.movedTo(result, result + newSize, pgoff));
+    // what grows beyond the moved pages is this call's own memory, as a grow in place is
+    s.put(
+        newSize > moved
+            ? piece.movedTo(result, result + moved, pgoff).withEnd(result + newSize, line)
+            : piece.movedTo(result, result + newSize, pgoff));
     s.mergeBoundaries(result, result + newSize);
     return new Outcome(t.changes(), notes);
   }

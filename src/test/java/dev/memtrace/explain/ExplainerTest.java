@@ -568,4 +568,24 @@ class ExplainerTest {
             "SafepointMechanism::default_initialize()+0x9b called from libjvm.so:Threads::create_vm")
         .doesNotContain("called from libjvm.so:os::protect_memory");
   }
+
+  /**
+   * xz -T2 -0 (xz 5.4.1, Debian 12; strace -f -tt -T -y): the second worker's arena reservation
+   * came back 64 MiB-aligned, so alloc_new_heap (malloc/arena.c) unmaps only its upper half and
+   * sets aligned_heap_area = p2 + HEAP_MAX, the start of that upper half, not the heap's own
+   * address.
+   */
+  @Test
+  void anAlignedArenaReservationRemembersTheAddressAboveItsHeap() throws Exception {
+    Run.Out out =
+        Run.explain(
+            java.nio.file.Path.of(
+                getClass().getResource("/logs-extra/xz_t2_arena_aligned.log").toURI()));
+    assertThat(out.why(10))
+        .contains("this one came back aligned, so only the upper half is unmapped")
+        .contains("right above this heap (aligned_heap_area = 0x7fd620000000)")
+        .doesNotContain("remembers its address");
+    assertThat(out.why(12))
+        .contains("trims the tail of the 128 MiB arena reservation made at line 10");
+  }
 }

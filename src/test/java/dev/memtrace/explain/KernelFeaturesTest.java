@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -240,5 +241,25 @@ class KernelFeaturesTest {
         .contains("The file lives in memory (shmem, tmpfs), not on a disk. MAP_POPULATE")
         .contains("finds each in the file's page cache or adds it zero-filled")
         .doesNotContain("reads the file ahead");
+  }
+
+  /**
+   * plocate bash (plocate 1.1.18, Debian 12; strace -f -tt -T -y) reads its database through an
+   * io_uring of 256 entries: the SQ ring (9280 bytes, the CQ ring in the same pages) and the SQEs
+   * (256 × 64 bytes). The kernel writes the rings' heads and the CQEs, but only reads the SQEs:
+   * io_get_sqe (io_uring/io_uring.c) takes each as a const struct io_uring_sqe.
+   */
+  @Test
+  void theSqesAreWrittenByTheProgramAndOnlyReadByTheKernel() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/plocate_io_uring_rings.log").toURI()));
+    assertThat(out.why(4))
+        .contains("IORING_OFF_SQ_RING")
+        .contains("the program and the kernel both read and write them");
+    assertThat(out.why(5))
+        .contains("IORING_OFF_SQES (offset 0x10000000)")
+        .contains("the program writes them and the kernel only reads them (io_get_sqe")
+        .doesNotContain("both read and write");
   }
 }

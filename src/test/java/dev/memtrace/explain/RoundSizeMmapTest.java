@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,5 +77,65 @@ class RoundSizeMmapTest {
                  > /usr/lib/x86_64-linux-gnu/libc.so.6(__libc_malloc+0x1c9) [0x99c69]
                 """));
     assertThat(out.why(6)).startsWith("glibc malloc's mmap path").doesNotContain("round size");
+  }
+
+  /**
+   * Its growth: apt-cache show bash (apt 2.6.1, Debian 12, no package lists, so the cache is built
+   * in memory) grows the 24 MiB mapping by 1 MiB at a time with mremap(MREMAP_MAYMOVE), as
+   * DynamicMMap::Grow does. realloc's mremap_chunk would map ALIGN_UP(nb + 8, 4096), a whole MiB
+   * only for a request just below it, so the mremap is hedged as the mmap is, not told as realloc
+   * first with the program's own mapping as an afterthought. strace -f -tt -T -y apt-cache show
+   * bash, cut to the calls that matter.
+   */
+  @Test
+  void itsRoundGrowthIsHedgedToo() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(
+                getClass().getResource("/logs-extra/apt_cache_show_dynamicmmap_grow.log").toURI()));
+    assertThat(out.why(7)).contains("It is exactly 24 MiB, a round size");
+    assertThat(out.why(8))
+        .startsWith(
+            "fits realloc of an mmapped malloc chunk (mremap_chunk), or the program resizing a"
+                + " mapping of its own: grows the 25165824-byte mapping made at line 7 from"
+                + " 25165824 to 26214400 bytes, moving it to 0x7f3052100000")
+        .contains(
+            "Both sizes are whole MiB (24 MiB to 25 MiB): realloc maps such a size only for a"
+                + " request just below it")
+        .contains("resizes it by a round step")
+        .doesNotContain("A program that mapped the memory itself");
+    assertThat(out.why(9)).contains("(25 MiB to 26 MiB)");
+  }
+
+  /** A realloc-shaped size that is no whole MiB keeps the old wording. */
+  @Test
+  void aGrowthToAnOddSizeKeepsTheOldWording() {
+    Run.Out out =
+        Run.explain(
+            APT
+                + """
+                10155 10:37:37.950000 mremap(0x7f7203361000, 200704, 266240, MREMAP_MAYMOVE) = 0x7f7203361000 <0.000050>
+                """);
+    assertThat(out.why(8))
+        .startsWith("fits realloc of an mmapped malloc chunk (mremap_chunk): grows")
+        .contains("A program that mapped the memory itself")
+        .doesNotContain("whole MiB");
+  }
+
+  /** A shrink between whole MiB is hedged the same way and not told as a growth. */
+  @Test
+  void aRoundShrinkIsNotToldAsGrowth() {
+    Run.Out out =
+        Run.explain(
+            APT
+                + """
+                10155 10:37:37.950000 mremap(0x7f7201a00000, 25165824, 24117248, MREMAP_MAYMOVE) = 0x7f7201a00000 <0.000050>
+                """);
+    assertThat(out.why(8))
+        .startsWith(
+            "fits realloc of an mmapped malloc chunk (mremap_chunk), or the program resizing a"
+                + " mapping of its own: shrinks")
+        .contains("(24 MiB to 23 MiB)")
+        .doesNotContain("grows");
   }
 }

@@ -733,4 +733,19 @@ class MemoryOpsTest {
     List<Region> all = s.regions();
     assertThat(all).extracting(Region::start).containsExactly(0x100000L, 0x300000L);
   }
+
+  /**
+   * apt-cache show bash (apt 2.6.1): DynamicMMap::Grow mremaps its 24 MiB cache to 25 MiB with
+   * MREMAP_MAYMOVE and the kernel moves it; the moved 24 MiB are the mmap's pages, the 1 MiB above
+   * them this mremap's own, so maps --explain and where name both lines, as for a grow in place.
+   */
+  @Test
+  void aMovingGrowMadeTheMemoryAboveWhatItMoved() {
+    anon(0x7f3053a00000L, 25165824, RW);
+    MemoryOps.mremap(s, 0x7f3053a00000L, 25165824, 26214400, MREMAP_MAYMOVE, 0x7f3052100000L, 1812);
+    assertThat(maps(s)).isEqualTo("7f3052100000-7f3053a00000 rw-p 0");
+    assertThat(s.madeLines(0x7f3052100000L)).containsExactly(1, 1812);
+    assertThat(s.madeAt(0x7f3053980000L)).isEqualTo(1812);
+    assertThat(s.madeAt(0x7f3053880000L)).isEqualTo(1);
+  }
 }
