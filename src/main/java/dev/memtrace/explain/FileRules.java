@@ -713,7 +713,8 @@ final class FileRules {
         + (e.sizeLine() > 0
             ? ": its size, "
                 + e.size()
-                + " bytes, set by the "
+                + (e.size() == 1 ? " byte" : " bytes")
+                + ", set by the "
                 + e.sizeCall()
                 + " at line "
                 + e.sizeLine()
