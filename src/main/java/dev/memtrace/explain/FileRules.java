@@ -701,7 +701,7 @@ final class FileRules {
    */
   private static String emptyFile(Ctx c, String path) {
     Space.EmptyFile e = c.fd().isPresent() ? c.sp.emptyFiles.get(c.fd().getAsLong()) : null;
-    if (e == null || path == null || !e.path().equals(path)) {
+    if (e == null || path == null || !e.path().equals(path) || !c.sp.writesTraced) {
       return null;
     }
     boolean writes = c.mapFlags().contains("MAP_SHARED") && c.prot().contains("PROT_WRITE");

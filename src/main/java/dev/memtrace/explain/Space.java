@@ -443,6 +443,13 @@ final class Space {
   final Map<Long, EmptyFile> emptyFiles = new HashMap<>();
 
   /**
+   * Whether the trace showed this space a close or a write-like call: a log filtered with -e trace=
+   * that hides them hides the writes that would give an empty file data, so nothing is said of its
+   * holes there.
+   */
+  boolean writesTraced;
+
+  /**
    * The open that left a file empty, and the last ftruncate or fallocate that sized it (0: none).
    */
   record EmptyFile(
@@ -619,6 +626,7 @@ final class Space {
     this.exeHidden = from.exeHidden;
     this.interpreter = from.interpreter;
     this.execSeen = from.execSeen;
+    this.writesTraced = from.writesTraced;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
     this.breakMetMidway = from.breakMetMidway;

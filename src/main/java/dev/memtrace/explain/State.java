@@ -424,7 +424,10 @@ final class State {
           }
         }
       }
-      case "close" -> sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+      case "close" -> {
+        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+        sp.writesTraced = true;
+      }
       case "dup", "dup2", "dup3" -> {
         // the copy writes to the same file unseen by fd: forget both
         sp.emptyFiles.remove(c.call.num(0).orElse(-1));
@@ -432,10 +435,14 @@ final class State {
           sp.emptyFiles.remove(c.result());
         }
       }
-      case "pwrite64", "pwritev", "pwritev2" -> sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+      case "pwrite64", "pwritev", "pwritev2" -> {
+        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+        sp.writesTraced = true;
+      }
       case "copy_file_range", "splice", "sendfile", "sendfile64" -> sp.emptyFiles.clear();
       case "write", "writev" -> {
         sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+        sp.writesTraced = true;
         if (c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
           if (c.name().equals("write")) {
             sp.jvmOptions.stderr(c.text(1));

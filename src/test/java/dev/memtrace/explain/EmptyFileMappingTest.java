@@ -40,4 +40,18 @@ class EmptyFileMappingTest {
     Run.Out out = lld();
     assertThat(out.why(6)).contains("Pages are read in on first touch").doesNotContain("holes");
   }
+
+  /**
+   * The same link traced with strace -f -k -e trace=memory,openat,ftruncate,fallocate,msync (the
+   * frames cut): the filter hides every write and close, so the trace cannot show the file stayed
+   * empty, and nothing is said of holes.
+   */
+  @Test
+  void aTraceThatHidesWritesSaysNothingOfHoles() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/lld_output_buffer_filtered.log").toURI()));
+    assertThat(out.at(4).why().get(0).rule()).isEqualTo("file-shared");
+    assertThat(out.why(4)).doesNotContain("holes").contains("Pages are read in on first touch");
+  }
 }
