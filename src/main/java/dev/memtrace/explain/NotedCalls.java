@@ -64,6 +64,8 @@ final class NotedCalls {
               "dup",
               "dup2",
               "dup3",
+              "fcntl",
+              "fcntl64",
               "ftruncate",
               "fallocate"),
           FLAT_BUFFER,

@@ -428,6 +428,17 @@ final class State {
         sp.emptyFiles.remove(c.call.num(0).orElse(-1));
         sp.writesTraced = true;
       }
+      case "fcntl", "fcntl64" -> {
+        // F_DUPFD and F_DUPFD_CLOEXEC (0 and 1030 under -X raw) make a copy, as dup does
+        String cmd = c.text(1);
+        if (cmd != null
+            && (cmd.startsWith("F_DUPFD")
+                || cmd.equals("0")
+                || cmd.equals("0x406")
+                || cmd.equals("1030"))) {
+          sp.emptyFiles.remove(c.call.num(0).orElse(-1));
+        }
+      }
       case "dup", "dup2", "dup3" -> {
         // the copy writes to the same file unseen by fd: forget both
         sp.emptyFiles.remove(c.call.num(0).orElse(-1));
