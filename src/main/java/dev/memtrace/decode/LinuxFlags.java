@@ -231,6 +231,7 @@ public final class LinuxFlags {
   public static final long O_WRONLY = 01;
   public static final long O_RDWR = 02;
   public static final long O_CREAT = 0100;
+  public static final long O_EXCL = 0200;
   public static final long O_TRUNC = 01000;
   public static final long O_CLOEXEC = 02000000;
 
@@ -251,7 +252,7 @@ public final class LinuxFlags {
           "O_CREAT",
           O_CREAT,
           "O_EXCL",
-          0200,
+          O_EXCL,
           "O_NOCTTY",
           0400,
           "O_TRUNC",

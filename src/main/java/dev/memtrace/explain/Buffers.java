@@ -338,8 +338,11 @@ final class Buffers {
                               + region.originLine()
                               + " made, which the kernel merged into one")
                   + copiedBy(v, region)
-                  + ")",
-              Basis.SNAPSHOT,
+                  + ")"
+                  + pastEnd(v, region, addr, count, sp.exe),
+              // what the kernel mapped at execve, as the model laid it out from the ELF program
+              // headers when no snapshot showed it
+              region.learnt() == Region.Learnt.ELF_HEADER ? Basis.ELF : Basis.SNAPSHOT,
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
       return;
     }
@@ -361,6 +364,43 @@ final class Buffers {
                 + " (inferred from the pattern)",
             Basis.PATTERN,
             List.of("no mmap/brk in the trace covers " + hex(addr))));
+  }
+
+  /**
+   * Where the count a call gives runs past the end of the region its buffer starts in: the bytes
+   * beyond it lie in the next region (an executable's .bss beyond its last data page, say), or in
+   * no mapping; empty when the count fits.
+   */
+  private static String pastEnd(
+      AddressSpaceView v, Region region, long addr, long count, String exe) {
+    long left = region.end() - addr;
+    if (count <= left) {
+      return "";
+    }
+    Region next = v.regionAt(region.end());
+    String into =
+        next == null
+            ? "no mapping"
+            : (Tally.kernelBss(region, next, exe)
+                        // the kernel's .bss of an image it laid out (the program's name may differ
+                        // from
+                        // the path the headers were read from: a symlink such as /usr/bin/as)
+                        || region.learnt() == Region.Learnt.ELF_HEADER
+                            && next.learnt() == Region.Learnt.ELF_HEADER
+                            && next.path().isEmpty()
+                    ? "the .bss of " + RawText.name(region.path()) + " beyond its last data page, "
+                    : next.path().isEmpty()
+                        ? "an anonymous mapping, "
+                        : RawText.name(next.path()) + ", ")
+                + hex(next.start())
+                + "-"
+                + hex(next.end());
+    return "; the "
+        + count
+        + " bytes it may fill run past that region's end, "
+        + left
+        + " bytes after the buffer's start, into "
+        + into;
   }
 
   private void inferred(Ctx c, Pending p, long count) {

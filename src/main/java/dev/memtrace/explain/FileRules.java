@@ -691,10 +691,47 @@ final class FileRules {
               + " touch (mm_populate reads the file ahead and fills the page tables; mmap does"
               + " not fail if it cannot)";
     }
-    return inMemory
-        ? ". The file lives in memory (shmem, tmpfs), not on a disk: a page is found in, or added"
-            + " zero-filled to, its page cache on first touch"
-        : ". Pages are read in on first touch";
+    if (inMemory) {
+      return ". The file lives in memory (shmem, tmpfs), not on a disk: a page is found in, or added"
+          + " zero-filled to, its page cache on first touch";
+    }
+    String empty = emptyFile(c, path);
+    return empty != null ? empty : ". Pages are read in on first touch";
+  }
+
+  /**
+   * A file this process opened empty (O_CREAT|O_EXCL, O_TRUNC) and has not written since: all its
+   * bytes are holes that ftruncate or fallocate left (unwritten extents read as zeros), so a first
+   * touch gets a zero-filled page-cache page and reads nothing from the disk; what is written
+   * through a shared writable mapping becomes the file's contents (LLVM's FileOutputBuffer, as lld
+   * writes its output, works this way). Null for any other file.
+   */
+  private static String emptyFile(Ctx c, String path) {
+    Space.EmptyFile e = c.fd().isPresent() ? c.sp.emptyFiles.get(c.fd().getAsLong()) : null;
+    if (e == null || path == null || !e.path().equals(path) || !c.sp.writesTraced) {
+      return null;
+    }
+    boolean writes = c.mapFlags().contains("MAP_SHARED") && c.prot().contains("PROT_WRITE");
+    return ". The file was empty when line "
+        + e.openLine()
+        + " opened it ("
+        + e.how()
+        + ") and nothing has written to it since"
+        + (e.sizeLine() > 0
+            ? ": its size, "
+                + e.size()
+                + (e.size() == 1 ? " byte" : " bytes")
+                + ", set by the "
+                + e.sizeCall()
+                + " at line "
+                + e.sizeLine()
+                + ", are holes"
+            : ", so it holds no data")
+        + ", so a first touch reads nothing from the disk but gets a zero-filled page-cache page"
+        + (writes
+            ? "; what is written through this mapping becomes the file's contents, written back"
+                + " by the kernel later (or by msync(MS_SYNC), fsync)"
+            : "");
   }
 
   private static Said fileMap(Ctx c, boolean shared) {

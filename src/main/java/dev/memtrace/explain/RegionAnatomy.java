@@ -90,7 +90,7 @@ public final class RegionAnatomy {
       List<Region> regions, ElfFiles files, String exe, Function<Region, ExplainedClass> traced) {
     Map<String, Long> firstPages = new HashMap<>();
     for (Region r : regions) {
-      if (r.offset() == 0 && r.path().startsWith("/")) {
+      if (r.offset() == 0 && r.path().startsWith("/") && !ownFileMap(traced.apply(r))) {
         firstPages.putIfAbsent(r.path(), r.start());
       }
     }
@@ -128,6 +128,11 @@ public final class RegionAnatomy {
             && !before.isAnonymous()
             && before.path().startsWith("/");
     Region file = tail ? before : r;
+    if (!tail && ownFileMap(traced)) {
+      // an ELF file the program mapped itself (lld's inputs: the whole file, read-only, at offset
+      // 0): its bytes are the file's, no segment of an object ld.so or the kernel loaded
+      return unlaid;
+    }
     // ld.so (_dl_map_segments) and the kernel (load_elf_binary) map an ELF file's segments
     // MAP_PRIVATE: a shared mapping (a /dev/shm file, a database) holds no ELF sections
     if (!file.path().startsWith("/")
@@ -198,6 +203,12 @@ public final class RegionAnatomy {
       cls = RegionClass.IMAGE_RODATA;
     }
     return new Facts(r, cls, names, relro, elf, link, null, 0);
+  }
+
+  /** Whether the explanations told the region as a file mapping of the program's own. */
+  private static boolean ownFileMap(ExplainedClass traced) {
+    return traced != null
+        && (traced.cls() == RegionClass.FILE_PRIVATE || traced.cls() == RegionClass.FILE_SHARED);
   }
 
   /** The PT_LOAD whose pages hold a link address, or null. */
