@@ -718,14 +718,15 @@ final class FileRules {
         + e.how()
         + ") and nothing has written to it since"
         + (e.sizeLine() > 0
-            ? ": its size, "
+            ? ": the "
                 + e.size()
                 + (e.size() == 1 ? " byte" : " bytes")
-                + ", set by the "
+                + " the "
                 + e.sizeCall()
                 + " at line "
                 + e.sizeLine()
-                + ", are holes"
+                + " gave it "
+                + (e.size() == 1 ? "is a hole" : "are holes")
             : ", so it holds no data")
         + ", so a first touch reads nothing from the disk but gets a zero-filled page-cache page"
         + (writes

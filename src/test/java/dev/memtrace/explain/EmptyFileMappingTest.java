@@ -28,11 +28,11 @@ class EmptyFileMappingTest {
     assertThat(out.at(18).why().get(0).rule()).isEqualTo("file-shared");
     assertThat(out.why(18))
         .contains("The file was empty when line 16 opened it (O_CREAT|O_EXCL)")
-        .contains("its size, 6296 bytes, set by the ftruncate at line 17, are holes")
+        .contains("the 6296 bytes the ftruncate at line 17 gave it are holes")
         .contains("reads nothing from the disk but gets a zero-filled page-cache page")
         .contains("what is written through this mapping becomes the file's contents")
         .doesNotContain("Pages are read in on first touch");
-    assertThat(out.why(11)).contains("set by the ftruncate at line 10, are holes");
+    assertThat(out.why(11)).contains("the ftruncate at line 10 gave it ");
   }
 
   @Test
