@@ -32,7 +32,7 @@ class EmptyFileMappingTest {
         .contains("reads nothing from the disk but gets a zero-filled page-cache page")
         .contains("what is written through this mapping becomes the file's contents")
         .doesNotContain("Pages are read in on first touch");
-    assertThat(out.why(11)).contains("the ftruncate at line 10 gave it ");
+    assertThat(out.why(11)).contains("the 1 byte the ftruncate at line 10 gave it is a hole");
   }
 
   @Test
