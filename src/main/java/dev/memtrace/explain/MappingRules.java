@@ -317,25 +317,18 @@ final class MappingRules {
           "; glibc malloc falls back so when GLIBC_TUNABLES sets glibc.malloc.hugetlb to 2 or a"
               + " huge page size (sysmalloc tries sysmalloc_mmap with the huge page size, then with"
               + " the page size)";
-      if (v >= 2) {
-        malloc = true;
+      if (v >= 2 || entry != null && v < 0) {
+        // a value of 2 or a page size sets it; one strace cut may
+        malloc = v >= 2;
         whose =
             how
                 + ", and the environment execve passed at line "
                 + sp.envLine
                 + " sets "
                 + entry
-                + " (strace -v shows it): this fits malloc as well as the program or a library"
-                + " falling back itself";
-      } else if (entry != null && v < 0) {
-        whose =
-            how
-                + ", and the environment execve passed at line "
-                + sp.envLine
-                + " sets "
-                + entry
-                + " (strace -v shows it), which may set it: this fits malloc as well as the program"
-                + " or a library falling back itself";
+                + " (strace -v shows it)"
+                + (malloc ? "" : ", which may set it")
+                + ": this fits malloc as well as the program or a library falling back itself";
       } else if (sp.envLine != 0) {
         whose =
             how
