@@ -50,17 +50,15 @@ public final class WherePrinter implements MapsAt.Printer {
       if (e.getKey() == self || e.getValue() == space) {
         continue;
       }
-      for (Region r : e.getValue().regions()) {
-        if (Long.compareUnsigned(r.start(), addr) <= 0 && Long.compareUnsigned(addr, r.end()) < 0) {
-          lines.add(
-              "  in process "
-                  + e.getKey()
-                  + " at this line it is in "
-                  + MapsExplainText.line(r)
-                  + (r.originLine() > 0 ? ", made at line " + r.originLine() : "")
-                  + " (--at a line of that process says more)");
-          break;
-        }
+      Region r = e.getValue().regionAt(addr);
+      if (r != null) {
+        lines.add(
+            "  in process "
+                + e.getKey()
+                + " at this line it is in "
+                + MapsExplainText.line(r)
+                + (r.originLine() > 0 ? ", made at line " + r.originLine() : "")
+                + " (--at a line of that process says more)");
       }
     }
     return lines;
@@ -119,20 +117,13 @@ public final class WherePrinter implements MapsAt.Printer {
             space.midway(),
             !elsewhere.isEmpty())
         .forEach(out::println);
-    boolean held =
-        regions.stream()
-            .anyMatch(
-                r ->
-                    Long.compareUnsigned(r.start(), addr) <= 0
-                        && Long.compareUnsigned(addr, r.end()) < 0);
+    boolean held = space.regionAt(addr) != null;
     String gone = held ? null : at.unmapped(addr);
     if (gone != null) {
       out.println("  it was " + gone);
     }
     if (!held) {
       elsewhere.forEach(out::println);
-    }
-    if (!held) {
       for (String im : space.unplacedImages()) {
         out.println(
             "# "

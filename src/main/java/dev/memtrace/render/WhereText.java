@@ -23,35 +23,14 @@ public final class WhereText {
    */
   public static List<String> of(
       long address, List<RegionAnatomy.Facts> facts, Function<Region, List<String>> origin) {
-    return of(address, facts, origin, true);
+    return of(address, facts, origin, true, false, false);
   }
 
   /**
    * @param complete whether the listing holds every region (a kernel listing), so that an address
    *     outside them is unmapped; else it may lie in a region the trace does not place
-   */
-  public static List<String> of(
-      long address,
-      List<RegionAnatomy.Facts> facts,
-      Function<Region, List<String>> origin,
-      boolean complete) {
-    return of(address, facts, origin, complete, false);
-  }
-
-  /**
    * @param midway whether the listing is of a task met midway, whose start the log does not show:
    *     an address outside its regions may lie in one mapped before its first line
-   */
-  public static List<String> of(
-      long address,
-      List<RegionAnatomy.Facts> facts,
-      Function<Region, List<String>> origin,
-      boolean complete,
-      boolean midway) {
-    return of(address, facts, origin, complete, midway, false);
-  }
-
-  /**
    * @param heldElsewhere whether another process of the log holds the address: then "no region the
    *     trace shows" is said of this process only
    */
