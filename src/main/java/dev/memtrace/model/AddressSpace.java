@@ -136,24 +136,35 @@ public final class AddressSpace implements AddressSpaceView {
 
   @Override
   public String forkCopied(Region r) {
-    if (forkLine == 0 || r.originLine() == 0 || !inheritedLines.contains(r.originLine())) {
-      return null;
-    }
-    return shared(r)
-        ? "the fork at line "
-            + forkLine
-            + " gave it to this process from process "
-            + forkParent
-            + ", shared: both map the same pages, nothing is copied"
-        : "the fork at line " + forkLine + " copied it from process " + forkParent;
+    return inherited(r) ? byFork(r, null) : null;
+  }
+
+  /** Whether the region is one this space got from its parent at the fork that made it. */
+  private boolean inherited(Region r) {
+    return forkLine != 0 && r.originLine() != 0 && inheritedLines.contains(r.originLine());
   }
 
   /**
-   * A shared mapping: dup_mmap gives the child the same pages (the vma's file or shmem object), and
-   * copy-on-write applies only to private ones (is_cow_mapping), so a fork copies no data of it.
+   * What the fork did with the region, for a child named {@code into} (null: this process, as a
+   * sentence about it says). A shared mapping: dup_mmap gives the child the same pages (the vma's
+   * file or shmem object), and copy-on-write applies only to private ones (is_cow_mapping), so a
+   * fork copies no data of it.
    */
-  private static boolean shared(Region r) {
-    return r.perms() != null && r.perms().endsWith("s");
+  private String byFork(Region r, String into) {
+    boolean shared = r.perms() != null && r.perms().endsWith("s");
+    return shared
+        ? "the fork at line "
+            + forkLine
+            + " gave it to "
+            + (into == null ? "this process" : into)
+            + " from process "
+            + forkParent
+            + ", shared: both map the same pages, nothing is copied"
+        : "the fork at line "
+            + forkLine
+            + " copied it from process "
+            + forkParent
+            + (into == null ? "" : " into " + into);
   }
 
   /**
@@ -161,21 +172,13 @@ public final class AddressSpace implements AddressSpaceView {
    * for one made since, or in a space no fork the trace shows made.
    */
   public String inheritedBy(Region r) {
-    String copied = forkCopied(r);
-    if (copied == null) {
-      return null;
-    }
-    String after = "; the line above ran in " + forkParent + " or an ancestor, before that fork";
-    return shared(r)
-        ? "inherited: the fork at line "
-            + forkLine
-            + " gave it to "
-            + forkChild
-            + " from process "
+    return inherited(r)
+        ? "inherited: "
+            + byFork(r, String.valueOf(forkChild))
+            + "; the line above ran in "
             + forkParent
-            + ", shared: both map the same pages, nothing is copied"
-            + after
-        : "inherited: " + copied + " into " + forkChild + after;
+            + " or an ancestor, before that fork"
+        : null;
   }
 
   @Override
