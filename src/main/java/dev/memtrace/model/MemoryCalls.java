@@ -44,7 +44,7 @@ final class MemoryCalls {
           OptionalLong addr = c.addr();
           OptionalLong len = c.length();
           return addr.isPresent() && len.isPresent()
-              ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong(), m.others(t))
+              ? MemoryOps.munmap(t.mm, addr.getAsLong(), len.getAsLong(), () -> m.others(t))
               : unreadable("munmap");
         });
     h.put("mprotect", (m, t, e, a) -> mprotect(m, t, e, (Mprotect) a));
@@ -214,7 +214,7 @@ final class MemoryCalls {
               result,
               e.ref(),
               0,
-              m.others(t));
+              () -> m.others(t));
       return withNotes(o, notes);
     }
     if (prot.isEmpty()) {
@@ -261,7 +261,7 @@ final class MemoryCalls {
             result,
             e.ref(),
             m.newKey(),
-            m.others(t));
+            () -> m.others(t));
     return withNotes(o, notes);
   }
 

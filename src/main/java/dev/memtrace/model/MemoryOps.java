@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -83,8 +84,8 @@ public final class MemoryOps {
   /**
    * A successful mmap that returned {@code result}. backing is the file behind fd for a file
    * mapping (ignored with MAP_ANONYMOUS); shmKey distinguishes shared anonymous mappings; others
-   * says who else runs in the space, should the kernel place the mapping over memory the model
-   * still has.
+   * says who else runs in the space, asked only should the kernel place the mapping over memory the
+   * model still has.
    */
   public static Outcome mmap(
       AddressSpace s,
@@ -96,7 +97,7 @@ public final class MemoryOps {
       long result,
       int line,
       long shmKey,
-      Others others) {
+      Supplier<Others> others) {
     List<String> notes = new ArrayList<>();
     long end = result + pageUp(len);
     if (len == 0 || pageUp(len) == 0 || !s.inUserSpace(result, end)) {
@@ -142,7 +143,7 @@ public final class MemoryOps {
     Vma made =
         new Vma(result, end, prot < 0 ? -1 : prot & RWX, shared, pgoff, b, vmFlags, 0, line, false);
     if (!fixed && s.overlaps(result, end)) {
-      notes.add(overlapNote(s, s.areasNear(result, end, false), made, others));
+      notes.add(overlapNote(s, s.areasNear(result, end, false), made, others.get()));
     }
     s.cut(result, end);
     s.put(made);
@@ -234,8 +235,11 @@ public final class MemoryOps {
             + " the model leaves the address space as it was");
   }
 
-  /** A successful munmap of [addr, addr+len); others says who else runs in the space. */
-  public static Outcome munmap(AddressSpace s, long addr, long len, Others others) {
+  /**
+   * A successful munmap of [addr, addr+len); others says who else runs in the space, asked only
+   * when the model knew no memory there.
+   */
+  public static Outcome munmap(AddressSpace s, long addr, long len, Supplier<Others> others) {
     Outcome refused = impossible(s, "munmap", addr, len);
     if (refused != null) {
       return refused;
@@ -263,6 +267,7 @@ public final class MemoryOps {
       return new Outcome(t.changes(), notes);
     }
     if (gone.isEmpty()) {
+      Others who = others.get();
       boolean snapshot = false;
       for (Iterator<long[]> it = s.droppedBySnapshot.iterator(); it.hasNext(); ) {
         long[] r = it.next();
@@ -279,13 +284,13 @@ public final class MemoryOps {
               + ": the model knew no memory there"
               + (snapshot
                   ? ": a maps snapshot read before this line already showed the range unmapped ("
-                      + (others == Others.TRACED
+                      + (who == Others.TRACED
                           ? "the munmap was still running in another thread, or the snapshot was"
                               + " read late"
                           : "the snapshot was read late, after this munmap took effect")
                       + "), so the model had let it go"
                   : ": the trace did not show memory there at this point ("
-                      + (others == Others.UNTRACED
+                      + (who == Others.UNTRACED
                           ? "mapped by another thread, whose calls a log without pids leaves out"
                               + " (strace without -f, or one file of an -ff set); or "
                           : "")
@@ -810,7 +815,7 @@ public final class MemoryOps {
     if (ring == null || ring.start() != ctx || !AioRing.NAME.equals(ring.backing().path())) {
       return Outcome.note("io_destroy of " + hex(ctx) + ": the model knew no AIO ring there");
     }
-    return munmap(s, ctx, ring.end() - ctx, Others.NONE);
+    return munmap(s, ctx, ring.end() - ctx, () -> Others.NONE);
   }
 
   /** A successful shmdt: the segment's areas from addr on go. */
@@ -825,7 +830,7 @@ public final class MemoryOps {
       end = next.end();
       next = s.areaAt(end);
     }
-    return munmap(s, addr, end - addr, Others.NONE);
+    return munmap(s, addr, end - addr, () -> Others.NONE);
   }
 
   static String hex(long v) {

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * corpus/maps snapshots).
  */
 class MemoryOpsTest {
+
+  /** Another traced task shares the space: what the tests before the Others split assumed. */
+  static final Supplier<MemoryOps.Others> TRACED = () -> MemoryOps.Others.TRACED;
 
   static final int R = 1;
   static final int RW = 3;
@@ -42,12 +46,11 @@ class MemoryOpsTest {
   }
 
   Outcome anon(long addr, long len, int prot) {
-    return MemoryOps.mmap(s, len, prot, ANON, null, 0, addr, 1, 0, MemoryOps.Others.TRACED);
+    return MemoryOps.mmap(s, len, prot, ANON, null, 0, addr, 1, 0, TRACED);
   }
 
   Outcome file(long addr, long len, int prot, long flags, String path, long off) {
-    return MemoryOps.mmap(
-        s, len, prot, flags, Backing.file(path), off, addr, 1, 0, MemoryOps.Others.TRACED);
+    return MemoryOps.mmap(s, len, prot, flags, Backing.file(path), off, addr, 1, 0, TRACED);
   }
 
   @Test
@@ -66,19 +69,8 @@ class MemoryOpsTest {
   void differentProtectionGrowsdownOrNoreserveKeepNeighboursApart() {
     anon(0x10000, 4096, RW);
     anon(0x11000, 4096, R);
-    MemoryOps.mmap(
-        s,
-        4096,
-        RW,
-        ANON | MAP_GROWSDOWN | MAP_STACK,
-        null,
-        0,
-        0xf000,
-        1,
-        0,
-        MemoryOps.Others.TRACED);
-    MemoryOps.mmap(
-        s, 4096, RW, ANON | MAP_NORESERVE, null, 0, 0xe000, 1, 0, MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 4096, RW, ANON | MAP_GROWSDOWN | MAP_STACK, null, 0, 0xf000, 1, 0, TRACED);
+    MemoryOps.mmap(s, 4096, RW, ANON | MAP_NORESERVE, null, 0, 0xe000, 1, 0, TRACED);
     assertThat(s.regions()).hasSize(4);
   }
 
@@ -110,12 +102,12 @@ class MemoryOpsTest {
   void munmapPunchesHolesAndSpansSeveralRegions() {
     anon(0x100000, 0x10000, RW);
     anon(0x110000, 0x10000, R);
-    MemoryOps.munmap(s, 0x104000, 0x1000, MemoryOps.Others.TRACED);
+    MemoryOps.munmap(s, 0x104000, 0x1000, TRACED);
     assertThat(maps(s))
         .isEqualTo(
             String.join(
                 "\n", "100000-104000 rw-p 0", "105000-110000 rw-p 0", "110000-120000 r--p 0"));
-    Outcome o = MemoryOps.munmap(s, 0x106000, 0x10001, MemoryOps.Others.TRACED);
+    Outcome o = MemoryOps.munmap(s, 0x106000, 0x10001, TRACED);
     assertThat(maps(s))
         .isEqualTo(
             String.join(
@@ -125,7 +117,7 @@ class MemoryOpsTest {
 
   @Test
   void munmapOfUnknownMemorySaysSo() {
-    Outcome o = MemoryOps.munmap(s, 0x5000, 4096, MemoryOps.Others.TRACED);
+    Outcome o = MemoryOps.munmap(s, 0x5000, 4096, TRACED);
     assertThat(o.changes()).isEmpty();
     assertThat(o.notes()).singleElement().asString().contains("knew no memory");
   }
@@ -138,7 +130,7 @@ class MemoryOpsTest {
   void munmapOfARangeASnapshotAlreadyShowedGoneSaysSo() {
     anon(0x7f0000000000L, 0x20000, 0);
     s.resync(List.of(new Region(0x7f0000000000L, 0x7f0000010000L, "---p", 0, "00:00", 0, "", 0)));
-    Outcome o = MemoryOps.munmap(s, 0x7f0000010000L, 0x10000, MemoryOps.Others.TRACED);
+    Outcome o = MemoryOps.munmap(s, 0x7f0000010000L, 0x10000, TRACED);
     assertThat(o.changes()).isEmpty();
     assertThat(o.notes())
         .singleElement()
@@ -147,7 +139,7 @@ class MemoryOpsTest {
         .contains("a maps snapshot read before this line already showed the range unmapped")
         .doesNotContain("mapped before the trace began");
     // the range is told once: a second munmap of it finds no snapshot to blame
-    assertThat(MemoryOps.munmap(s, 0x7f0000010000L, 0x10000, MemoryOps.Others.TRACED).notes())
+    assertThat(MemoryOps.munmap(s, 0x7f0000010000L, 0x10000, TRACED).notes())
         .singleElement()
         .asString()
         .contains("the trace did not show memory there at this point");
@@ -169,7 +161,7 @@ class MemoryOpsTest {
         .contains("knew only part of the memory there")
         .contains("a maps snapshot read before this line showed it unmapped")
         .doesNotContain("mapped before the trace began");
-    assertThat(MemoryOps.munmap(s, 0x38a1cb440000L, 0x3f000, MemoryOps.Others.TRACED).notes())
+    assertThat(MemoryOps.munmap(s, 0x38a1cb440000L, 0x3f000, TRACED).notes())
         .singleElement()
         .asString()
         .contains("a maps snapshot read before this line already showed the range unmapped");
@@ -184,7 +176,7 @@ class MemoryOpsTest {
     long[] at = {0x7fe946d81000L, 0x7fe946d60000L, 0x7fe946c3f000L};
     long[] len = {135168, 135168, 1183744};
     for (int i = 0; i < 3; i++) {
-      MemoryOps.mmap(s, len[i], RW, ANON, null, 0, at[i], lines[i], 0, MemoryOps.Others.TRACED);
+      MemoryOps.mmap(s, len[i], RW, ANON, null, 0, at[i], lines[i], 0, TRACED);
     }
     assertThat(s.regions()).singleElement().extracting(Region::originLine).isEqualTo(421);
     s.resync(List.of(new Region(0x7fe946d60000L, 0x7fe946da2000L, "rw-p", 0, "00:00", 0, "", 0)));
@@ -205,16 +197,7 @@ class MemoryOpsTest {
     // snapshot read after the hold, when the move was done; the model must not turn the moved
     // region it learnt into an unknown one
     MemoryOps.mmap(
-        s,
-        0x4000,
-        RW,
-        MAP_SHARED | MAP_ANONYMOUS,
-        null,
-        0,
-        0x7f0000100000L,
-        39,
-        0,
-        MemoryOps.Others.TRACED);
+        s, 0x4000, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f0000100000L, 39, 0, TRACED);
     s.resync(
         List.of(
             new Region(
@@ -243,8 +226,8 @@ class MemoryOpsTest {
    */
   @Test
   void aMergedRegionKeepsThePartItsCallMade() {
-    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000003000L, 10, 0, MemoryOps.Others.TRACED);
-    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000000000L, 20, 0, MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000003000L, 10, 0, TRACED);
+    MemoryOps.mmap(s, 0x3000, RW, ANON, null, 0, 0x7f0000000000L, 20, 0, TRACED);
     Region merged = s.regions().get(0);
     assertThat(merged.size()).isEqualTo(0x6000);
     assertThat(merged.originLine()).isEqualTo(20);
@@ -263,7 +246,7 @@ class MemoryOpsTest {
     assertThat(s.regions()).extracting(Region::originLine).containsExactly(20, 20, 10);
     assertThat(s.regions().get(1).madeBytes()).isEqualTo(0x1000);
     // freed, line 20's memory names nothing: the merged area is line 10's again
-    MemoryOps.munmap(s, 0x7f0000000000L, 0x3000, MemoryOps.Others.TRACED);
+    MemoryOps.munmap(s, 0x7f0000000000L, 0x3000, TRACED);
     MemoryOps.mprotect(s, 0x7f0000003000L, 0x1000, RW);
     assertThat(s.regions())
         .extracting(Region::originLine, Region::madeWhole)
@@ -328,17 +311,7 @@ class MemoryOpsTest {
   void segmentsMappedOverAReservationAreTheirOwnCallsWhole() {
     String libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
     long deny = MAP_PRIVATE | 0x800;
-    MemoryOps.mmap(
-        s,
-        1974096,
-        R,
-        deny,
-        Backing.file(libc),
-        0,
-        0x7f70cdbfd000L,
-        14,
-        0,
-        MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 1974096, R, deny, Backing.file(libc), 0, 0x7f70cdbfd000L, 14, 0, TRACED);
     MemoryOps.mmap(
         s,
         1400832,
@@ -349,7 +322,7 @@ class MemoryOpsTest {
         0x7f70cdc23000L,
         15,
         0,
-        MemoryOps.Others.TRACED);
+        TRACED);
     MemoryOps.mmap(
         s,
         339968,
@@ -360,7 +333,7 @@ class MemoryOpsTest {
         0x7f70cdd79000L,
         16,
         0,
-        MemoryOps.Others.TRACED);
+        TRACED);
     MemoryOps.mmap(
         s,
         24576,
@@ -371,7 +344,7 @@ class MemoryOpsTest {
         0x7f70cddcc000L,
         17,
         0,
-        MemoryOps.Others.TRACED);
+        TRACED);
     assertThat(s.regions())
         .extracting(Region::originLine, Region::madeWhole, Region::madePart)
         .containsExactly(
@@ -435,11 +408,9 @@ class MemoryOpsTest {
   void threadStackGuardAndStackMergeLikeTheKernel() {
     // glibc allocate_stack: PROT_NONE block with MAP_STACK, then all but the lowest page RW
     long stackFlags = ANON | MAP_STACK;
-    MemoryOps.mmap(
-        s, 0x801000, 0, stackFlags, null, 0, 0x7f0000000000L, 1, 0, MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 0x801000, 0, stackFlags, null, 0, 0x7f0000000000L, 1, 0, TRACED);
     MemoryOps.mprotect(s, 0x7f0000001000L, 0x800000, RW);
-    MemoryOps.mmap(
-        s, 0x801000, 0, stackFlags, null, 0, 0x7effff7ff000L, 1, 0, MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 0x801000, 0, stackFlags, null, 0, 0x7effff7ff000L, 1, 0, TRACED);
     MemoryOps.mprotect(s, 0x7effff800000L, 0x800000, RW);
     assertThat(maps(s))
         .isEqualTo(
@@ -464,19 +435,9 @@ class MemoryOpsTest {
   void sharedAnonymousMappingKeepsOffsetsAcrossSplits() {
     // corpus/maps/mmapfile.log lines 36, 51, 53
     MemoryOps.mmap(
-        s,
-        1048576,
-        RW,
-        MAP_SHARED | MAP_ANONYMOUS,
-        null,
-        0,
-        0x7f70cdafa000L,
-        1,
-        7,
-        MemoryOps.Others.TRACED);
+        s, 1048576, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0, 0x7f70cdafa000L, 1, 7, TRACED);
     MemoryOps.mprotect(s, 0x7f70cdafa000L, 4096, R);
-    MemoryOps.mmap(
-        s, 4096, RWX, ANON | MAP_FIXED, null, 0, 0x7f70cdafc000L, 1, 0, MemoryOps.Others.TRACED);
+    MemoryOps.mmap(s, 4096, RWX, ANON | MAP_FIXED, null, 0, 0x7f70cdafc000L, 1, 0, TRACED);
     assertThat(maps(s))
         .isEqualTo(
             String.join(
@@ -557,7 +518,7 @@ class MemoryOpsTest {
   void forkCopiesAndTheCopyIsIndependent() {
     anon(0xa00000, 0x1000, RW);
     AddressSpace child = s.copy();
-    MemoryOps.munmap(child, 0xa00000, 0x1000, MemoryOps.Others.TRACED);
+    MemoryOps.munmap(child, 0xa00000, 0x1000, TRACED);
     assertThat(s.regions()).hasSize(1);
     assertThat(child.regions()).isEmpty();
   }
@@ -571,17 +532,8 @@ class MemoryOpsTest {
     List<Outcome> refused =
         List.of(
             MemoryOps.mmap(
-                s,
-                0x2000,
-                R,
-                ANON | MAP_FIXED,
-                null,
-                0,
-                top,
-                2,
-                0,
-                MemoryOps.Others.TRACED), // wraps to 0x1000
-            MemoryOps.munmap(s, top, 0x2000, MemoryOps.Others.TRACED),
+                s, 0x2000, R, ANON | MAP_FIXED, null, 0, top, 2, 0, TRACED), // wraps to 0x1000
+            MemoryOps.munmap(s, top, 0x2000, TRACED),
             MemoryOps.mprotect(s, 0x7f0000000000L, -1L, R), // 2^64 - 1 bytes round up past 2^64
             MemoryOps.madvise(s, 0x1000, 0xfffffffffffff000L, 10),
             MemoryOps.lock(s, top, 0x2000, true),
@@ -611,17 +563,7 @@ class MemoryOpsTest {
   @Test
   void aMappingPastTheTopOfUserSpaceIsRefusedAsTheKernelRefusesIt() {
     Outcome huge =
-        MemoryOps.mmap(
-            s,
-            0x7fffffffffffffffL,
-            RW,
-            ANON,
-            null,
-            0,
-            0x7f0000000000L,
-            1,
-            0,
-            MemoryOps.Others.TRACED);
+        MemoryOps.mmap(s, 0x7fffffffffffffffL, RW, ANON, null, 0, 0x7f0000000000L, 1, 0, TRACED);
     assertThat(huge.changes()).isEmpty();
     assertThat(huge.notes())
         .singleElement()
@@ -629,11 +571,9 @@ class MemoryOpsTest {
         .contains("past the top of user space (0x7ffffffff000)");
     // 2^47 bytes from 0x7f0000000000 also end past 2^47 less a page, as munmap of them would
     assertThat(
-            MemoryOps.mmap(
-                    s, 1L << 47, RW, ANON, null, 0, 0x7f0000000000L, 2, 0, MemoryOps.Others.TRACED)
-                .changes())
+            MemoryOps.mmap(s, 1L << 47, RW, ANON, null, 0, 0x7f0000000000L, 2, 0, TRACED).changes())
         .isEmpty();
-    assertThat(MemoryOps.munmap(s, 0x7f0000000000L, 1L << 47, MemoryOps.Others.TRACED).notes())
+    assertThat(MemoryOps.munmap(s, 0x7f0000000000L, 1L << 47, TRACED).notes())
         .singleElement()
         .asString()
         .contains("past the top of user space");
@@ -647,9 +587,7 @@ class MemoryOpsTest {
   void aMunmapWhoseLineComesAfterTheReuseOfItsMemoryLeavesTheNewMapping() {
     anon(0x7f0000000000L, 0x2000, RW);
     file(0x7f0000000000L, 0x1000, R, MAP_PRIVATE, "/lib/x.so", 0); // another thread's mmap
-    Outcome late =
-        MemoryOps.munmap(
-            s, 0x7f0000000000L, 0x2000, MemoryOps.Others.TRACED); // the munmap that freed it
+    Outcome late = MemoryOps.munmap(s, 0x7f0000000000L, 0x2000, TRACED); // the munmap that freed it
     assertThat(late.notes())
         .singleElement()
         .asString()
