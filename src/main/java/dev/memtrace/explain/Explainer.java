@@ -10,6 +10,7 @@ import dev.memtrace.model.MemorySyscalls;
 import dev.memtrace.model.ModelView;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
+import dev.memtrace.model.ShmSize;
 import dev.memtrace.model.Who;
 import dev.memtrace.timeline.AnnotatedEvent;
 import dev.memtrace.timeline.BufferRef;
@@ -59,24 +60,6 @@ public final class Explainer {
 
   /** What this stage remembers of each address space, by the model's handle of the space. */
   private final Map<Handle, Space> spaces = new HashMap<>();
-
-  /**
-   * System V shm segment sizes by id, from the shmget that made the segment or an shmctl IPC_STAT:
-   * ids are system-wide, so a process that attaches a segment another made finds its size here.
-   */
-  final Map<Long, ShmSize> shmSizes = new HashMap<>();
-
-  /** A segment's size and the line that told it: its shmget, or an shmctl IPC_STAT. */
-  record ShmSize(long size, int line, boolean stat) {
-    /** As a sentence cites it. */
-    String said() {
-      return size
-          + " bytes, "
-          + (stat ? "as the shmctl IPC_STAT at line " : "from the shmget at line ")
-          + line
-          + (stat ? " gave it" : "");
-    }
-  }
 
   /**
    * The window: a {@link Pending} for an event this stage looks at, or the event itself for one it
@@ -763,6 +746,11 @@ public final class Explainer {
   /** The model's address space of a pid, or null. */
   AddressSpaceView view(Integer pid) {
     return model == null ? null : model.space(pid);
+  }
+
+  /** The model's size of the System V segment with this id, and the line that told it, or null. */
+  ShmSize shmSize(long id) {
+    return model == null ? null : model.shmSize(id);
   }
 
   /** The path the model's fd table holds for a pid's fd, or null when it names none. */

@@ -13,6 +13,7 @@ import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
+import dev.memtrace.model.ShmSize;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
@@ -136,7 +137,7 @@ final class FileRules {
             .when(ok())
             .says(
                 c -> {
-                  Explainer.ShmSize size = c.ex.shmSizes.get(c.shmId());
+                  ShmSize size = c.ex.shmSize(c.shmId());
                   long flags = c.shmFlags();
                   // do_shmat: SHM_RDONLY maps PROT_READ only, SHM_EXEC adds PROT_EXEC
                   String perms =
@@ -146,7 +147,7 @@ final class FileRules {
                   return Said.of(
                           "attaches System V shared memory segment "
                               + c.shmId()
-                              + (size == null ? "" : " (" + size.said() + ")")
+                              + (size == null ? "" : " (" + said(size) + ")")
                               + " at "
                               + hex(c.result())
                               + ": every process that attaches the same id "
@@ -282,6 +283,15 @@ final class FileRules {
     }
     int end = path.indexOf('/', i);
     return end < 0 ? path.substring(i) : path.substring(i, end);
+  }
+
+  /** A segment's size as a sentence cites it, with the call that told it. */
+  private static String said(ShmSize s) {
+    return s.size()
+        + " bytes, "
+        + (s.stat() ? "as the shmctl IPC_STAT at line " : "from the shmget at line ")
+        + s.line()
+        + (s.stat() ? " gave it" : "");
   }
 
   /**

@@ -38,8 +38,6 @@ final class NotedCalls {
               "set_tid_address",
               "gettid",
               "getpid",
-              "shmget",
-              "shmctl",
               "socket",
               "bpf",
               "setsockopt",

@@ -4,13 +4,12 @@ import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Open;
-import dev.memtrace.decode.Shmctl;
-import dev.memtrace.decode.Shmget;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
+import dev.memtrace.model.ShmSize;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.RegionClass;
 import java.util.ArrayList;
@@ -228,7 +227,7 @@ final class State {
         sp.tags.put(start, start + Glibc.alignUp(c.newLength(), Glibc.PAGE), t);
       }
       case "shmat" -> {
-        Explainer.ShmSize size = ex.shmSizes.get(c.shmId());
+        ShmSize size = ex.shmSize(c.shmId());
         if (size != null && said != null && said.cls() != null) {
           Tag t = new Tag(said.cls(), said.what(), null, c.line());
           sp.tags.put(c.result(), c.result() + Glibc.alignUp(size.size(), Glibc.PAGE), t);
@@ -319,30 +318,10 @@ final class State {
     return c.prot().isEmpty() ? RegionClass.RESERVED : RegionClass.ANON;
   }
 
-  /** The other calls the stage learns from: System V segment sizes, malloc's start. */
+  /** The other calls the stage learns from: socket families, malloc's start. */
   static void applyOther(Ctx c, Explainer ex) {
     Space sp = c.sp;
     switch (c.name()) {
-      case "shmget" -> {
-        Shmget g = (Shmget) c.call;
-        OptionalLong size = g.segmentSize();
-        if (c.ok() && c.known() && size.orElse(0) > 0) {
-          // finding an existing segment says only that it is at least this large
-          Explainer.ShmSize told = new Explainer.ShmSize(size.getAsLong(), c.line(), false);
-          if (g.created()) {
-            ex.shmSizes.put(c.result(), told);
-          } else {
-            ex.shmSizes.putIfAbsent(c.result(), told);
-          }
-        }
-      }
-      case "shmctl" -> {
-        Shmctl s = (Shmctl) c.call;
-        if (c.ok() && s.id().isPresent() && s.statSize().isPresent()) {
-          ex.shmSizes.put(
-              s.id().getAsLong(), new Explainer.ShmSize(s.statSize().getAsLong(), c.line(), true));
-        }
-      }
       case "socket" -> {
         String family = c.text(0);
         OpenFile f = c.ok() ? c.ex.openFile(c.ev.pid(), (int) c.call.returned()) : null;

@@ -128,10 +128,11 @@ final class MemoryCalls {
             // ids are system-wide: a shmget that finds an existing segment (PostgreSQL's
             // dsm_impl_sysv passes size 0 to attach) says nothing of its size, which the one that
             // made it with IPC_CREAT|IPC_EXCL told
+            ShmSize told = new ShmSize(size.getAsLong(), e.ref(), false);
             if (c.created()) {
-              m.shmSizes.put(a.returned(), size.getAsLong());
+              m.shmSizes.put(a.returned(), told);
             } else if (size.getAsLong() > 0) {
-              m.shmSizes.putIfAbsent(a.returned(), size.getAsLong());
+              m.shmSizes.putIfAbsent(a.returned(), told);
             }
             m.shmKeys.put(a.returned(), key.orElse(0));
           }
@@ -144,7 +145,7 @@ final class MemoryCalls {
           Shmctl c = (Shmctl) a;
           OptionalLong size = c.statSize();
           if (size.isPresent() && c.id().isPresent()) {
-            m.shmSizes.put(c.id().getAsLong(), size.getAsLong());
+            m.shmSizes.put(c.id().getAsLong(), new ShmSize(size.getAsLong(), e.ref(), true));
           }
           return Outcome.NONE;
         });
@@ -154,7 +155,8 @@ final class MemoryCalls {
           Shmat c = (Shmat) a;
           OptionalLong id = c.id();
           long flags = c.flags().orElse(0);
-          Long size = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
+          ShmSize told = id.isPresent() ? m.shmSizes.get(id.getAsLong()) : null;
+          Long size = told == null ? null : told.size();
           long key = id.isPresent() ? m.shmKeys.getOrDefault(id.getAsLong(), 0L) : 0;
           String name = String.format("/SYSV%08x (deleted)", key);
           return MemoryOps.shmat(

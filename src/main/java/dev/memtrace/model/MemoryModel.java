@@ -62,7 +62,10 @@ public final class MemoryModel implements ModelView {
   private int lastTid = Integer.MIN_VALUE;
 
   private Task lastTask;
-  final Map<Long, Long> shmSizes = new HashMap<>();
+
+  /** System V segment sizes by id (ids are system-wide: one process makes, another attaches). */
+  final Map<Long, ShmSize> shmSizes = new HashMap<>();
+
   final Map<Long, Long> shmKeys = new HashMap<>();
 
   /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
@@ -353,6 +356,11 @@ public final class MemoryModel implements ModelView {
     return tasks.any(o -> o != t && o.mm == t.mm && o.tgid == t.tgid)
         ? MemoryOps.Others.UNTRACED
         : MemoryOps.Others.NONE;
+  }
+
+  @Override
+  public ShmSize shmSize(long id) {
+    return shmSizes.get(id);
   }
 
   /** Whether no other task shares the task's address space (a thread, a vfork parent). */

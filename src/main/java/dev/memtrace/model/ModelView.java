@@ -12,4 +12,9 @@ public interface ModelView {
 
   /** The fd table the task with this tid uses, or null when no event named it. */
   FdTable fds(Integer pid);
+
+  /** The size of the System V segment with this id as the trace told it so far, or null. */
+  default ShmSize shmSize(long id) {
+    return null;
+  }
 }
