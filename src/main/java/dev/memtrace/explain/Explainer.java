@@ -4,6 +4,7 @@ import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Execve;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.EmptyFile;
 import dev.memtrace.model.FdTable;
 import dev.memtrace.model.Handle;
 import dev.memtrace.model.MemorySyscalls;
@@ -751,6 +752,18 @@ public final class Explainer {
   /** The model's size of the System V segment with this id, and the line that told it, or null. */
   ShmSize shmSize(long id) {
     return model == null ? null : model.shmSize(id);
+  }
+
+  /**
+   * Whether the log has shown a close or a write-like call, of any process: a log filtered with -e
+   * trace= that hides them hides the writes that would give an empty file data, so nothing is said
+   * of its holes there.
+   */
+  boolean writesTraced;
+
+  /** What the model knows of the file fds know by this path: that it is still empty, or null. */
+  EmptyFile emptyFile(String path) {
+    return model == null ? null : model.emptyFile(path);
   }
 
   /** The path the model's fd table holds for a pid's fd, or null when it names none. */

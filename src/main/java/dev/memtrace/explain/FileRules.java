@@ -10,6 +10,7 @@ import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Msync;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.EmptyFile;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.OpenFile;
 import dev.memtrace.model.Region;
@@ -717,8 +718,9 @@ final class FileRules {
    * writes its output, works this way). Null for any other file.
    */
   private static String emptyFile(Ctx c, String path) {
-    Space.EmptyFile e = c.fd().isPresent() ? c.sp.emptyFiles.get(c.fd().getAsLong()) : null;
-    if (e == null || path == null || !e.path().equals(path) || !c.sp.writesTraced) {
+    OpenFile f = c.fd().isPresent() ? c.ex.openFile(c.ev.pid(), (int) c.fd().getAsLong()) : null;
+    EmptyFile e = f == null || path == null ? null : c.ex.emptyFile(f.path());
+    if (e == null || !e.emptyAt(c.line()) || !c.ex.writesTraced) {
       return null;
     }
     boolean writes = c.mapFlags().contains("MAP_SHARED") && c.prot().contains("PROT_WRITE");

@@ -434,31 +434,6 @@ final class Space {
   /** A BPF map as its BPF_MAP_CREATE showed it. */
   record BpfMap(int line, String type) {}
 
-  /**
-   * Regular files an open in this space left empty (O_CREAT|O_EXCL makes a new one, O_TRUNC empties
-   * one) and nothing has written since, by fd: whatever size ftruncate or fallocate gave them since
-   * is holes, so their pages read as zeros and nothing is read from a disk. A write-like call on
-   * the fd, its close, another open onto it, or a writable shared mapping of it forgets it.
-   */
-  final Map<Long, EmptyFile> emptyFiles = new HashMap<>();
-
-  /**
-   * Whether the trace showed this space a close or a write-like call: a log filtered with -e trace=
-   * that hides them hides the writes that would give an empty file data, so nothing is said of its
-   * holes there.
-   */
-  boolean writesTraced;
-
-  /**
-   * The open that left a file empty, and the last ftruncate or fallocate that sized it (0: none).
-   */
-  record EmptyFile(
-      String path, int openLine, String how, int sizeLine, String sizeCall, long size) {
-    EmptyFile sized(int line, String call, long newSize) {
-      return new EmptyFile(path, openLine, how, line, call, newSize);
-    }
-  }
-
   /** The family socket() gave a socket (AF_PACKET, AF_INET, ...), by the model's key for it. */
   final Map<Long, String> socketFamilies = new HashMap<>();
 
@@ -626,7 +601,6 @@ final class Space {
     this.exeHidden = from.exeHidden;
     this.interpreter = from.interpreter;
     this.execSeen = from.execSeen;
-    this.writesTraced = from.writesTraced;
     this.startBrk = from.startBrk;
     this.midway = from.midway;
     this.breakMetMidway = from.breakMetMidway;

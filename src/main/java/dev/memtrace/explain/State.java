@@ -3,7 +3,6 @@ package dev.memtrace.explain;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
-import dev.memtrace.decode.Open;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.OpenFile;
@@ -135,9 +134,6 @@ final class State {
           sp.noneMapLine = c.line();
           sp.noneMapStart = start;
           sp.noneMapEnd = end;
-        }
-        if (c.mapFlags().contains("MAP_SHARED") && c.prot().contains("PROT_WRITE")) {
-          c.fd().ifPresent(sp.emptyFiles::remove); // writes through it give the file data
         }
         Space.Freed freed = sp.lastFree.get(c.tid());
         if (freed != null && freed.nextMmap == 0) {
@@ -362,77 +358,9 @@ final class State {
           sp.preloadAsked = true;
         }
       }
-      case "open", "openat", "creat" -> {
-        // open(2): O_CREAT|O_EXCL makes a new, empty file; O_TRUNC empties a writable one
-        long fd = c.ok() && c.known() ? c.result() : -1;
-        if (fd >= 0) {
-          sp.emptyFiles.remove(fd);
-          long flags = ((Open) c.call).flags().orElse(0);
-          boolean writable = (flags & 3) != 0 || c.name().equals("creat");
-          long excl = LinuxFlags.O_CREAT | LinuxFlags.O_EXCL;
-          String how =
-              c.name().equals("creat")
-                  ? "creat"
-                  : (flags & excl) == excl
-                      ? "O_CREAT|O_EXCL"
-                      : writable && (flags & LinuxFlags.O_TRUNC) != 0 ? "O_TRUNC" : null;
-          OpenFile f = c.ex.openFile(c.ev.pid(), (int) fd);
-          if (how != null && f != null && f.path() != null && f.path().startsWith("/")) {
-            sp.emptyFiles.put(fd, new Space.EmptyFile(f.path(), c.line(), how, 0, null, 0));
-          }
-        }
-      }
-      case "ftruncate", "fallocate" -> {
-        long fd = c.call.num(0).orElse(-1);
-        Space.EmptyFile e = sp.emptyFiles.get(fd);
-        if (e != null) {
-          // neither writes data: ftruncate's new bytes are a hole, fallocate's blocks unwritten
-          // extents that read as zeros (fallocate(2))
-          long size =
-              c.name().equals("ftruncate")
-                  ? c.call.num(1).orElse(-1)
-                  : "0".equals(c.text(1))
-                      ? Math.max(e.size(), c.call.num(2).orElse(0) + c.call.num(3).orElse(0))
-                      : e.size(); // FALLOC_FL_KEEP_SIZE and the other modes keep the size
-          if (c.ok() && size >= 0) {
-            sp.emptyFiles.put(fd, e.sized(c.line(), c.name(), size));
-          } else if (!c.ok()) {
-            // a failed call leaves the file as it was
-          } else {
-            sp.emptyFiles.remove(fd);
-          }
-        }
-      }
-      case "close" -> {
-        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
-        sp.writesTraced = true;
-      }
-      case "fcntl", "fcntl64" -> {
-        // F_DUPFD and F_DUPFD_CLOEXEC (0 and 1030 under -X raw) make a copy, as dup does
-        String cmd = c.text(1);
-        if (cmd != null
-            && (cmd.startsWith("F_DUPFD")
-                || cmd.equals("0")
-                || cmd.equals("0x406")
-                || cmd.equals("1030"))) {
-          sp.emptyFiles.remove(c.call.num(0).orElse(-1));
-        }
-      }
-      case "dup", "dup2", "dup3" -> {
-        // the copy writes to the same file unseen by fd: forget both
-        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
-        if (c.ok() && c.known()) {
-          sp.emptyFiles.remove(c.result());
-        }
-      }
-      case "pwrite64", "pwritev", "pwritev2" -> {
-        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
-        sp.writesTraced = true;
-      }
-      case "copy_file_range", "splice", "sendfile", "sendfile64" -> sp.emptyFiles.clear();
+      case "close", "pwrite64", "pwritev", "pwritev2" -> c.ex.writesTraced = true;
       case "write", "writev" -> {
-        sp.emptyFiles.remove(c.call.num(0).orElse(-1));
-        sp.writesTraced = true;
+        c.ex.writesTraced = true;
         if (c.call instanceof Transfer t && t.fd().orElse(-1) == 2) {
           if (c.name().equals("write")) {
             sp.jvmOptions.stderr(c.text(1));

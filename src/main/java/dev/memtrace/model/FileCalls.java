@@ -26,6 +26,7 @@ import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Open;
 import dev.memtrace.decode.Pipe;
 import dev.memtrace.trace.Numbers;
+import dev.memtrace.trace.SyscallEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -88,9 +89,9 @@ final class FileCalls {
           Map.entry("memfd_secret", 0));
 
   static void register(Map<String, MemoryModel.Handler> h) {
-    h.put("open", (m, t, e, a) -> open(m, t, (Open) a));
-    h.put("creat", (m, t, e, a) -> open(m, t, (Open) a));
-    h.put("openat", (m, t, e, a) -> open(m, t, (Open) a));
+    h.put("open", (m, t, e, a) -> open(m, t, e, (Open) a));
+    h.put("creat", (m, t, e, a) -> open(m, t, e, (Open) a));
+    h.put("openat", (m, t, e, a) -> open(m, t, e, (Open) a));
     h.put(
         "openat2",
         (m, t, e, a) -> {
@@ -293,7 +294,7 @@ final class FileCalls {
     return null;
   }
 
-  private static Outcome open(MemoryModel m, Task t, Open a) {
+  private static Outcome open(MemoryModel m, Task t, SyscallEvent e, Open a) {
     long flags = a.flags().orElse(0);
     String resolved = a.resultPath();
     String path = resolved != null ? resolved : joined(t, a.dirPath(), a.dirfd(), a.path());
@@ -311,6 +312,7 @@ final class FileCalls {
     if (m.elfFiles() != null && path != null && (flags & WRITES) != 0) {
       m.elfFiles().traceWrites(m.kernelPath(path));
     }
+    FileContents.opened(m, path, FileContents.emptying(a, flags), e.ref());
     return put(t, (int) a.returned(), path, 0, (flags & O_CLOEXEC) != 0);
   }
 

@@ -246,6 +246,11 @@ final class MemoryCalls {
                         + " before the trace began"));
       }
     }
+    if ((flags.getAsLong() & MAP_ANONYMOUS) == 0
+        && (flags.getAsLong() & LinuxFlags.MAP_SHARED) != 0
+        && (prot.orElse(0) & LinuxFlags.PROT_WRITE) != 0) {
+      FileContents.mappedShared(m, a.num(4), t, e.ref());
+    }
     if (m.elfFiles() != null
         && backing.kind() == Backing.Kind.FILE
         && backing.path().startsWith("/")

@@ -44,6 +44,7 @@ public final class MemoryModel implements ModelView {
   static {
     MemoryCalls.register(HANDLERS);
     FileCalls.register(HANDLERS);
+    FileContents.register(HANDLERS);
     ProcessCalls.register(HANDLERS);
     StatCalls.register(HANDLERS);
   }
@@ -67,6 +68,9 @@ public final class MemoryModel implements ModelView {
   final Map<Long, ShmSize> shmSizes = new HashMap<>();
 
   final Map<Long, Long> shmKeys = new HashMap<>();
+
+  /** Files an open left empty that nothing has written since, by the path fds know them by. */
+  final Map<String, EmptyFile> emptyFiles = new HashMap<>();
 
   /** Paths as the trace spelled them → as the kernel shows them (learnt from snapshots). */
   private final Map<String, String> kernelPaths = new HashMap<>();
@@ -363,6 +367,11 @@ public final class MemoryModel implements ModelView {
     return shmSizes.get(id);
   }
 
+  @Override
+  public EmptyFile emptyFile(String path) {
+    return path == null ? null : emptyFiles.get(path);
+  }
+
   /** Whether no other task shares the task's address space (a thread, a vfork parent). */
   boolean alone(Task t) {
     return !tasks.any(o -> o != t && o.mm == t.mm);
@@ -539,6 +548,7 @@ public final class MemoryModel implements ModelView {
   Outcome renameFile(String from, String to) {
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<RegionChange> changes = new ArrayList<>();
+    FileContents.renamed(this, from, to);
     for (Task t : tasks.values()) {
       if (seen.add(t.mm)) {
         changes.addAll(t.mm.renameFile(from, to));

@@ -17,4 +17,12 @@ public interface ModelView {
   default ShmSize shmSize(long id) {
     return null;
   }
+
+  /**
+   * What the trace tells of the file fds know by this path: that an open left it empty and nothing
+   * has written to it since; null when it does not tell that.
+   */
+  default EmptyFile emptyFile(String path) {
+    return null;
+  }
 }

@@ -54,4 +54,24 @@ class EmptyFileMappingTest {
     assertThat(out.at(4).why().get(0).rule()).isEqualTo("file-shared");
     assertThat(out.why(4)).doesNotContain("holes").contains("Pages are read in on first touch");
   }
+
+  /**
+   * strace -f -tt -T -y of a C program that empties a file (O_TRUNC, then O_CREAT|O_EXCL), forks a
+   * child that writes to it (through its own open of the path, then through the fd it inherited),
+   * and then sizes and maps the file MAP_SHARED; a third file nobody writes. What a child wrote is
+   * data, so only the third file is holes: the writes of one process count for every process that
+   * refers to the file.
+   */
+  @Test
+  void aChildsWriteGivesTheFileData() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/forked_writer_empty_file.log").toURI()));
+    assertThat(out.at(14).why().get(0).rule()).isEqualTo("file-shared");
+    assertThat(out.why(14)).doesNotContain("holes").contains("Pages are read in on first touch");
+    assertThat(out.why(25)).doesNotContain("holes").contains("Pages are read in on first touch");
+    assertThat(out.why(28))
+        .contains("The file was empty when line 26 opened it (O_TRUNC)")
+        .contains("the 4096 bytes the ftruncate at line 27 gave it are holes");
+  }
 }
