@@ -340,9 +340,7 @@ final class Buffers {
                   + copiedBy(v, region)
                   + ")"
                   + pastEnd(v, region, addr, count, sp.exe),
-              // what the kernel mapped at execve, as the model laid it out from the ELF program
-              // headers when no snapshot showed it
-              region.learnt() == Region.Learnt.ELF_HEADER ? Basis.ELF : Basis.SNAPSHOT,
+              RegionOrigin.basis(region),
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
       return;
     }

@@ -74,7 +74,9 @@ final class Faults {
             + meaning
             + " si_addr is the address the access faulted on (the data address, or the code"
             + " address itself when an instruction fetch faulted), not which instruction made it",
-        view != null ? Basis.SNAPSHOT : Basis.ARITHMETIC,
+        view != null && view.regionAt(addr) != null
+            ? RegionOrigin.basis(view.regionAt(addr))
+            : Basis.ARITHMETIC,
         evidence);
   }
 

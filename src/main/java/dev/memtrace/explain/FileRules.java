@@ -242,7 +242,7 @@ final class FileRules {
     }
     return Said.of(
         "msync (" + flags + ") on " + range + said,
-        s != null ? Basis.ARITHMETIC : Basis.SNAPSHOT,
+        s != null ? Basis.ARITHMETIC : RegionOrigin.basis(r),
         "the range holds " + r.perms() + " " + (path.isEmpty() ? "anonymous memory" : path));
   }
 

@@ -864,7 +864,7 @@ final class MappingRules {
                 c ->
                     Said.of(
                         "unmaps " + bytesOf(c, modelRegion(c), "", true),
-                        Basis.SNAPSHOT,
+                        RegionOrigin.basis(modelRegion(c)),
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("mprotect-model", "mprotect")
             .when(ok(), c -> modelRegion(c) != null)
@@ -872,7 +872,7 @@ final class MappingRules {
                 c ->
                     Said.of(
                         "changes " + bytesOf(c, modelRegion(c), " to " + c.protText(), false),
-                        Basis.SNAPSHOT,
+                        RegionOrigin.basis(modelRegion(c)),
                         "the model holds " + describe(modelRegion(c)))),
         Rule.on("madvise-probe", "madvise")
             .when(ok(), c -> c.length() == 0)
@@ -1508,9 +1508,13 @@ final class MappingRules {
    * runs and how many more regions it reaches.
    */
   private static String bytesOf(Ctx c, Region r, String what, boolean guess) {
-    long end = c.addr() + c.length();
+    // munmap and mprotect act on whole pages (PAGE_ALIGN(len) in __do_munmap, do_mprotect_pkey)
+    long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
+    String widened =
+        pages == c.length() ? "" : " (" + pages + ": the kernel widens the range to whole pages)";
+    long end = c.addr() + pages;
     if (end <= r.end()) {
-      return c.length() + " bytes of " + describe(r) + what + notMade(r, guess);
+      return c.length() + " bytes" + widened + " of " + describe(r) + what + notMade(r, guess);
     }
     long more =
         c.changes.stream()
@@ -1518,7 +1522,9 @@ final class MappingRules {
             .filter(b -> b != null && b.start() >= r.end() && b.start() < end)
             .count();
     return c.length()
-        + " bytes from "
+        + " bytes"
+        + widened
+        + " from "
         + hex(c.addr())
         + " to "
         + hex(end)

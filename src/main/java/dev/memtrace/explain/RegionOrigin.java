@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.model.Region;
+import dev.memtrace.timeline.Explanation.Basis;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,18 @@ public final class RegionOrigin {
     return r.learnt() == Region.Learnt.ELF_HEADER
         ? "made by the kernel at the execve on line " + r.originLine()
         : "made at line " + r.originLine();
+  }
+
+  /**
+   * What a sentence that rests on a region of the model rests on: the trace's calls, the ELF
+   * headers the model laid it out from, or a snapshot, as the model learnt it.
+   */
+  static Basis basis(Region r) {
+    return switch (r.learnt()) {
+      case TRACE -> Basis.ARITHMETIC;
+      case ELF_HEADER -> Basis.ELF;
+      case SNAPSHOT -> Basis.SNAPSHOT;
+    };
   }
 
   /**

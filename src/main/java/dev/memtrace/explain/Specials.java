@@ -1079,7 +1079,7 @@ final class Specials {
           new Explanation(
               "special-region",
               text,
-              r.learnt() == Region.Learnt.SNAPSHOT ? Basis.SNAPSHOT : Basis.ARITHMETIC,
+              RegionOrigin.basis(r),
               List.of(hex(r.start()) + "-" + hex(r.end()) + " " + name)));
     }
   }
