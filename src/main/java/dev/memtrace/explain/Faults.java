@@ -46,6 +46,15 @@ final class Faults {
 
   private Faults() {}
 
+  /**
+   * What the place of the address rests on: how the model learnt the region that holds it, or, in
+   * unmapped space, the one below it; the trace's numbers when the model holds neither.
+   */
+  private static Basis basis(long addr, AddressSpaceView view) {
+    Region r = view == null ? null : view.regionAtOrBelow(addr);
+    return r == null ? Basis.ARITHMETIC : RegionOrigin.basis(r);
+  }
+
   static boolean isFault(SignalEvent sig) {
     return "SIGSEGV".equals(sig.signal()) || "SIGBUS".equals(sig.signal());
   }
@@ -74,9 +83,7 @@ final class Faults {
             + meaning
             + " si_addr is the address the access faulted on (the data address, or the code"
             + " address itself when an instruction fetch faulted), not which instruction made it",
-        view != null && view.regionAt(addr) != null
-            ? RegionOrigin.basis(view.regionAt(addr))
-            : Basis.ARITHMETIC,
+        basis(addr, view),
         evidence);
   }
 
