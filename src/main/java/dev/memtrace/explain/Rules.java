@@ -32,6 +32,7 @@ final class Rules {
     all.addAll(LoaderRules.rules());
     all.addAll(JvmRules.rules());
     all.addAll(GoRules.rules());
+    all.addAll(GccRules.rules());
     all.addAll(ThreadRules.rules());
     all.addAll(FatalRules.rules());
     all.addAll(MappingRules.runtimeRules());

@@ -467,6 +467,9 @@ final class Space {
   /** The line of a reservation that is or fits Go's heap (GoRules), or 0 before one is seen. */
   int goHeapLine;
 
+  /** The line of the first mapping told as GCC's garbage collector's (GccRules), or 0. */
+  int ggcLine;
+
   /**
    * The line of the first sigaltstack that installed a guarded alternate signal stack (a MAP_STACK
    * mapping whose lowest page was made PROT_NONE), as Rust's std does for the main thread at
