@@ -92,7 +92,9 @@ public final class WherePrinter implements MapsAt.Printer {
                   RegionOrigin.made(
                       r,
                       MapsExplainText.call(at.history().text(r.originLine())),
-                      space.madeLines(r.start())));
+                      space.madeLines(r.start()),
+                      space.movedAt(r.madeFrom()),
+                      at.history()::name));
               String inherited = space.inheritedBy(r);
               if (inherited != null) {
                 said.add(inherited);
