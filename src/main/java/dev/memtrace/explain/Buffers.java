@@ -175,7 +175,7 @@ final class Buffers {
   private static StackFrame wrapperCaller(Ctx c) {
     List<StackFrame> st = c.ev.stack();
     int i = 0;
-    while (i < st.size() && inLibc(st.get(i)) && IO_WRAPPERS.contains(st.get(i).symbol())) {
+    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
       i++;
     }
     return i > 0 && i < st.size() && !inLibc(st.get(i)) && st.get(i).object() != null
@@ -191,7 +191,7 @@ final class Buffers {
   private static StackFrame libioCaller(Ctx c) {
     List<StackFrame> st = c.ev.stack();
     int i = 0;
-    while (i < st.size() && inLibc(st.get(i)) && IO_WRAPPERS.contains(st.get(i).symbol())) {
+    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
       i++;
     }
     if (i == 0 || i >= st.size()) {
@@ -199,6 +199,13 @@ final class Buffers {
     }
     StackFrame f = st.get(i);
     return inLibc(f) && f.symbol() != null && f.symbol().startsWith("_IO_") ? f : null;
+  }
+
+  /**
+   * Whether -k named the frame as one of libc's read and write wrappers (a frame may name none).
+   */
+  private static boolean isWrapper(StackFrame f) {
+    return f.symbol() != null && IO_WRAPPERS.contains(f.symbol());
   }
 
   private static boolean inLibc(StackFrame f) {

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,18 @@ class StdioStackTest {
         .contains("_IO_new_file_xsputn")
         .doesNotContain("the trace does not tell which");
     assertThat(out.at(79).why().get(1).basis().name()).isEqualTo("STACK");
+  }
+
+  /** A frame -k names no symbol for (a libc without symbols) is no wrapper and fails nothing. */
+  @Test
+  void aFrameWithoutASymbolIsNoWrapper() throws Exception {
+    String log =
+        Files.readString(
+                Path.of(getClass().getResource("/logs-extra/bash_stdio_k_raw.log").toURI()))
+            .replace("libc.so.6(__read_nocancel+0x4)", "libc.so.6()");
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(64))
+        .contains("1184 bytes into the [heap]")
+        .doesNotContain("glibc's stdio reads into a FILE buffer");
   }
 }
