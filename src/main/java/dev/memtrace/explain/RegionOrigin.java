@@ -144,10 +144,20 @@ public final class RegionOrigin {
    * @param line that call's line
    */
   public static String madeAt(int line, String callText) {
+    return madeAt(line, callText, 0);
+  }
+
+  /**
+   * @param line that call's line
+   * @param moved the line of the mremap that put that part here ({@code AddressSpace.movedAt}), 0
+   *     when the call made it here
+   */
+  public static String madeAt(int line, String callText, int moved) {
     return "the address is in the part line "
         + line
         + " made"
-        + (callText == null ? "" : ": " + callText);
+        + (callText == null ? "" : ": " + callText)
+        + (moved == 0 ? "" : "; the mremap at line " + moved + " put its pages here");
   }
 
   /**

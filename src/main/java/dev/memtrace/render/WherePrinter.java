@@ -102,7 +102,10 @@ public final class WherePrinter implements MapsAt.Printer {
               int madeAt = r.madeWhole() ? 0 : space.madeAt(addr);
               if (madeAt != 0 && madeAt != r.originLine()) {
                 said.add(
-                    RegionOrigin.madeAt(madeAt, MapsExplainText.call(at.history().text(madeAt))));
+                    RegionOrigin.madeAt(
+                        madeAt,
+                        MapsExplainText.call(at.history().text(madeAt)),
+                        space.movedAt(addr)));
               }
               int changed = at.history().lastChange(space, r);
               if (changed != 0) {

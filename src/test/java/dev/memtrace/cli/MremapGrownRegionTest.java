@@ -47,5 +47,10 @@ class MremapGrownRegionTest {
         .contains("pages the mremap at line 74 put here")
         .contains("an mremap that grows a mapping grows its one area")
         .doesNotContain("merged into it: vma_merge");
+    // 0x7f992c26a000 is in what the mremap at line 71 added before line 74 moved it
+    Cli in = Cli.run("where", "0x7f992c26a000", "--at", "75", log());
+    assertThat(in.out())
+        .contains("the address is in the part line 71 made: ")
+        .contains("; the mremap at line 74 put its pages here");
   }
 }
