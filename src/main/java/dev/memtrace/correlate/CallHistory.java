@@ -21,6 +21,7 @@ import java.util.TreeMap;
 public final class CallHistory {
 
   private final Map<Integer, String> texts = new HashMap<>();
+  private final Map<Integer, String> names = new HashMap<>();
   private final Map<AddressSpace, TreeMap<Long, long[]>> changes = new IdentityHashMap<>();
 
   /** Takes note of an event the model has applied, with the changes it made. */
@@ -30,6 +31,7 @@ public final class CallHistory {
     }
     if (MemoryModel.isMemoryCall(c.name()) || c.name().startsWith("execve")) {
       texts.put(c.ref(), c.source().oneLine());
+      names.put(c.ref(), c.name());
     }
     if (made.isEmpty()) {
       return;
@@ -58,6 +60,11 @@ public final class CallHistory {
   /** The text of a memory call or execve on this line, or null. */
   public String text(int line) {
     return texts.get(line);
+  }
+
+  /** The syscall of a memory call or execve on this line (mremap, mmap...), or null. */
+  public String name(int line) {
+    return names.get(line);
   }
 
   /** The line of the latest call that left exactly this region, or 0 when none changed it. */

@@ -175,12 +175,37 @@ final class Buffers {
   private static StackFrame wrapperCaller(Ctx c) {
     List<StackFrame> st = c.ev.stack();
     int i = 0;
-    while (i < st.size() && inLibc(st.get(i)) && IO_WRAPPERS.contains(st.get(i).symbol())) {
+    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
       i++;
     }
     return i > 0 && i < st.size() && !inLibc(st.get(i)) && st.get(i).object() != null
         ? st.get(i)
         : null;
+  }
+
+  /**
+   * The libc frame that called libc's read or write wrapper when a -k stack shows glibc's stdio
+   * making the call: a libio function (glibc names them _IO_*: _IO_file_underflow, _IO_file_xsgetn,
+   * _IO_file_write) right above the wrapper. Null without a stack, or when another frame called it.
+   */
+  private static StackFrame libioCaller(Ctx c) {
+    List<StackFrame> st = c.ev.stack();
+    int i = 0;
+    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
+      i++;
+    }
+    if (i == 0 || i >= st.size()) {
+      return null;
+    }
+    StackFrame f = st.get(i);
+    return inLibc(f) && f.symbol() != null && f.symbol().startsWith("_IO_") ? f : null;
+  }
+
+  /**
+   * Whether -k named the frame as one of libc's read and write wrappers (a frame may name none).
+   */
+  private static boolean isWrapper(StackFrame f) {
+    return f.symbol() != null && IO_WRAPPERS.contains(f.symbol());
   }
 
   private static boolean inLibc(StackFrame f) {
@@ -210,6 +235,51 @@ final class Buffers {
             + c.name()
             + " itself, while glibc's stdio reads and writes from inside libc"
             + " (_IO_file_read, _IO_new_file_write) (seen in the stack: "
+            + frame
+            + "; "
+            + Explainer.FRAME_NAMES
+            + ")",
+        Basis.STACK,
+        List.of("stack: " + frame, "buffer inside " + t.cls().label));
+  }
+
+  /**
+   * A read or write a -k stack shows glibc's stdio making. A refill (_IO_new_file_underflow, or
+   * _IO_wfile_underflow for a wide stream) and a read after a seek (_IO_new_file_seekoff) read into
+   * the FILE buffer, _IO_buf_base; other libio callers move the FILE buffer's bytes too, but
+   * _IO_file_xsgetn reads whole blocks of an fread straight into the caller's memory and
+   * _IO_new_file_xsputn writes what does not fit the buffer straight from it (libio/fileops.c).
+   */
+  private static Explanation stdioSeen(Ctx c, Tag t, StackFrame caller) {
+    String frame = Explainer.frameText(caller);
+    String sym = caller.symbol();
+    boolean refill =
+        c.name().equals("read") && (sym.contains("underflow") || sym.contains("seekoff"));
+    return new Explanation(
+        "stdio-buffer",
+        "glibc's stdio "
+            + (refill
+                ? "reads into a FILE buffer: "
+                    + frame
+                    + " calls libc's read, and _IO_new_file_underflow (or, after a seek,"
+                    + " _IO_new_file_seekoff; libio/fileops.c) reads into the FILE's _IO_buf_base:"
+                    + " the min(BUFSIZ 8192, st_blksize) bytes _IO_file_doallocate malloc'd, a"
+                    + " buffer the program gave it with setvbuf, or an unbuffered stream's one-byte"
+                    + " _shortbuf inside the FILE"
+                : "makes this "
+                    + c.name()
+                    + ": "
+                    + frame
+                    + " calls libc's "
+                    + c.name()
+                    + " from libio; the bytes are a FILE buffer's, or, for "
+                    + (c.name().equals("read")
+                        ? "an fread of whole blocks, the caller's own memory, which"
+                            + " _IO_file_xsgetn reads into directly"
+                        : "an fwrite or fputs larger than the buffer, the caller's own, which"
+                            + " _IO_new_file_xsputn writes straight from its memory")
+                    + " (libio/fileops.c)")
+            + " (seen in the stack: "
             + frame
             + "; "
             + Explainer.FRAME_NAMES
@@ -293,8 +363,11 @@ final class Buffers {
           && count > 0
           && count <= STDIO_BUFSIZ) {
         StackFrame caller = STDIO_CALLS.contains(c.name()) ? wrapperCaller(c) : null;
+        StackFrame libio = STDIO_CALLS.contains(c.name()) ? libioCaller(c) : null;
         if (caller != null) {
           p.why.add(notStdio(c, t, caller));
+        } else if (libio != null) {
+          p.why.add(stdioSeen(c, t, libio));
         } else if (STDIO_CALLS.contains(c.name())) {
           p.why.add(stdioRead(c, t, count));
         } else if (FileRules.loaded(sp, "libc.so.6")) {

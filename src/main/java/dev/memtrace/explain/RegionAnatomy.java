@@ -45,11 +45,18 @@ public final class RegionAnatomy {
       String problem,
       int classLine) {
 
-    /** The class's label, and where explanations gave the class, the mapping they explained. */
+    /**
+     * The class's label, and where explanations gave the class, the mapping they explained; or,
+     * when the line they were given on did not make the region (realloc's mremap growing a malloc
+     * chunk in place retells it), that line.
+     */
     public String label() {
-      return classLine > 0
+      if (classLine <= 0) {
+        return cls.label;
+      }
+      return classLine == region.originLine()
           ? cls.label + " (as explained for the mapping made at line " + classLine + ")"
-          : cls.label;
+          : cls.label + " (as explained at line " + classLine + ")";
     }
 
     /** The section and symbol at an address of the region, as words, or null. */

@@ -4,6 +4,7 @@ import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Where a region of the model came from, as a sentence: the call on the line that made it, the
@@ -55,6 +56,19 @@ public final class RegionOrigin {
    *     none when not known
    */
   public static String made(Region r, String callText, List<Integer> lines) {
+    return made(r, callText, lines, 0, line -> null);
+  }
+
+  /**
+   * @param callText the text of the line that made it, or null
+   * @param lines the lines of the calls whose memory is in it ({@code AddressSpace.madeLines}), or
+   *     none when not known
+   * @param moved the line of the mremap that put the memory of that call here ({@code
+   *     AddressSpace.movedAt} of its part), 0 when the call made it here
+   * @param names the syscall on a line (mremap, mmap), null when not known
+   */
+  public static String made(
+      Region r, String callText, List<Integer> lines, int moved, IntFunction<String> names) {
     String made =
         switch (r.learnt()) {
           case ELF_HEADER ->
@@ -66,6 +80,12 @@ public final class RegionOrigin {
               "made by line " + r.originLine() + (callText == null ? "" : ": " + callText);
         };
     boolean snapshot = r.learnt() == Region.Learnt.SNAPSHOT;
+    // an mremap moves a mapping's pages to a new address (or maps a shared one's a second time):
+    // the call made that memory elsewhere
+    boolean movedHere = moved != 0 && r.learnt() == Region.Learnt.TRACE;
+    if (r.madeWhole() && movedHere) {
+      return made + "; the mremap at line " + moved + " put its pages here, at a new address";
+    }
     if (r.madeWhole()) {
       // up to here: a snapshot read late (after strace's hold ended) already shows what a later
       // call maps, which the trace then shows being made (git gc's loose objects)
@@ -83,10 +103,16 @@ public final class RegionOrigin {
     other.remove((Integer) r.originLine());
     other.remove((Integer) 0);
     String others = other.isEmpty() ? snapshot ? "the trace's calls" : "other calls" : lines(other);
+    // an mremap that grows a mapping makes no neighbour to merge: it grows the one area, in place
+    // (vma_expandable) or where it moves it (move_vma)
+    boolean grown = other.stream().anyMatch(l -> "mremap".equals(names.apply(l)));
+    boolean merged = other.stream().anyMatch(l -> !"mremap".equals(names.apply(l)));
+    String merge = "an adjacent mapping of the same kind is merged into it: vma_merge";
+    String grow = "an mremap that grows a mapping grows its one area: vma_expandable, move_vma";
     String kept =
         r.path().equals("[heap]")
             ? " (brk grows [heap] in place)"
-            : " (an adjacent mapping of the same kind is merged into it: vma_merge)";
+            : " (" + (grown ? grow + (merged ? "; " + merge : "") : merge) + ")";
     if (!r.madePart()) {
       return made
           + "; what "
@@ -103,6 +129,7 @@ public final class RegionOrigin {
         + Ctx.hex(r.madeFrom())
         + "-"
         + Ctx.hex(r.madeTo())
+        + (movedHere ? ", pages the mremap at line " + moved + " put here" : "")
         + ") and "
         + others
         + " the rest, next to it: the kernel keeps them in one area"
@@ -130,10 +157,20 @@ public final class RegionOrigin {
    * @param line that call's line
    */
   public static String madeAt(int line, String callText) {
+    return madeAt(line, callText, 0);
+  }
+
+  /**
+   * @param line that call's line
+   * @param moved the line of the mremap that put that part here ({@code AddressSpace.movedAt}), 0
+   *     when the call made it here
+   */
+  public static String madeAt(int line, String callText, int moved) {
     return "the address is in the part line "
         + line
         + " made"
-        + (callText == null ? "" : ": " + callText);
+        + (callText == null ? "" : ": " + callText)
+        + (moved == 0 ? "" : "; the mremap at line " + moved + " put its pages here");
   }
 
   /**

@@ -130,7 +130,12 @@ final class Specials {
           c.sp.wipeOnFork.add(c.line());
         } else if (c.ok() && c.advice().contains("MADV_KEEPONFORK")) {
           c.sp.wipeOnFork.clear();
-        } else if (c.ok() && c.advice().contains("MADV_DONTFORK") && c.length() > 0) {
+        } else if (c.ok()
+            && c.advice().contains("MADV_DONTFORK")
+            && c.address().isPresent()
+            // a length strace printed as no number (a cut line) marks no range
+            && c.call instanceof Range r
+            && r.length().orElse(0) > 0) {
           c.sp.dontForkCalls.add(
               new long[] {c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE), c.line()});
         }

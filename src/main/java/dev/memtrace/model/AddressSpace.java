@@ -378,6 +378,15 @@ public final class AddressSpace implements AddressSpaceView {
     return v == null ? 0 : v.made().lineAt(address);
   }
 
+  /**
+   * The line of the mremap that last moved the memory at {@code address} to where it is (the call
+   * that made it made it elsewhere), 0 when none did or no area holds it.
+   */
+  public int movedAt(long address) {
+    Vma v = areaAt(address);
+    return v == null ? 0 : v.made().movedAt(address);
+  }
+
   /** The lines of the calls whose memory is in the area at {@code address}, in address order. */
   public List<Integer> madeLines(long address) {
     Vma v = areaAt(address);

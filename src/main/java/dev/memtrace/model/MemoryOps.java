@@ -530,7 +530,8 @@ public final class MemoryOps {
     }
     if (oldSize == 0) { // duplicate a shared mapping
       Vma copy =
-          source.movedTo(result, result + newSize, source.pgoff() + (oldAddr - source.start()));
+          source.movedTo(
+              result, result + newSize, source.pgoff() + (oldAddr - source.start()), line);
       s.cut(result, result + newSize);
       s.put(copy);
       s.mergeBoundaries(result, result + newSize);
@@ -595,8 +596,8 @@ public final class MemoryOps {
     // what grows beyond the moved pages is this call's own memory, as a grow in place is
     s.put(
         newSize > moved
-            ? piece.movedTo(result, result + moved, pgoff).withEnd(result + newSize, line)
-            : piece.movedTo(result, result + newSize, pgoff));
+            ? piece.movedTo(result, result + moved, pgoff, line).withEnd(result + newSize, line)
+            : piece.movedTo(result, result + newSize, pgoff, line));
     s.mergeBoundaries(result, result + newSize);
     return new Outcome(t.changes(), notes);
   }

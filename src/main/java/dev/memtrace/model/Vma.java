@@ -172,7 +172,8 @@ record Vma(
     return new Vma(start, newEnd, prot, shared, pgoff, backing, flags, anonId, m, fromBrk);
   }
 
-  Vma movedTo(long newStart, long newEnd, long newPgoff) {
+  /** Moved (or, of a shared mapping, duplicated) to newStart by the mremap on {@code line}. */
+  Vma movedTo(long newStart, long newEnd, long newPgoff, int line) {
     return new Vma(
         newStart,
         newEnd,
@@ -182,7 +183,7 @@ record Vma(
         backing,
         flags,
         anonId,
-        made.shift(newStart - start).clip(newStart, newEnd),
+        made.shift(newStart - start, line).clip(newStart, newEnd),
         fromBrk);
   }
 

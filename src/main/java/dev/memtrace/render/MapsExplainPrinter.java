@@ -94,7 +94,9 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
               : RegionOrigin.made(
                   r,
                   MapsExplainText.call(at.history().text(r.originLine())),
-                  space == null ? List.of() : space.madeLines(r.start()));
+                  space == null ? List.of() : space.madeLines(r.start()),
+                  space == null ? 0 : space.movedAt(r.madeFrom()),
+                  at.history()::name);
       int changedAt = at == null ? 0 : at.history().lastChange(space, r);
       String changed =
           RegionOrigin.changed(

@@ -92,7 +92,9 @@ public final class WherePrinter implements MapsAt.Printer {
                   RegionOrigin.made(
                       r,
                       MapsExplainText.call(at.history().text(r.originLine())),
-                      space.madeLines(r.start())));
+                      space.madeLines(r.start()),
+                      space.movedAt(r.madeFrom()),
+                      at.history()::name));
               String inherited = space.inheritedBy(r);
               if (inherited != null) {
                 said.add(inherited);
@@ -100,7 +102,10 @@ public final class WherePrinter implements MapsAt.Printer {
               int madeAt = r.madeWhole() ? 0 : space.madeAt(addr);
               if (madeAt != 0 && madeAt != r.originLine()) {
                 said.add(
-                    RegionOrigin.madeAt(madeAt, MapsExplainText.call(at.history().text(madeAt))));
+                    RegionOrigin.madeAt(
+                        madeAt,
+                        MapsExplainText.call(at.history().text(madeAt)),
+                        space.movedAt(addr)));
               }
               int changed = at.history().lastChange(space, r);
               if (changed != 0) {

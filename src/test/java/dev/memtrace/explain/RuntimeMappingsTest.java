@@ -304,6 +304,20 @@ class RuntimeMappingsTest {
     assertThat(out.why(6)).contains("V8 WebAssembly memory");
   }
 
+  /** A madvise(MADV_DONTFORK) whose length strace printed as no number marks no range. */
+  @Test
+  void aDontforkWithoutALengthMarksNothing() {
+    Run.Out out =
+        Run.explain(
+            """
+        25545 19:50:02.250000 execve("/usr/bin/node", ["node", "wasm.js"], 0x7ffd06b35a08 /* 39 vars */) = 0 <0.000400>
+        25545 19:50:02.383909 mmap(NULL, 10737479680, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fe2defb1000 <0.000029>
+        25545 19:50:02.384025 madvise(0x7fe2defb1000, 107374_9680, MADV_DONTFORK) = 0 <0.000017>
+        25545 19:50:02.384069 munmap(0x7fe2defb1000, 61440) = 0 <0.000023>
+        """);
+    assertThat(out.why(4)).contains("61440");
+  }
+
   /**
    * python3's mmap.resize traced with -e trace=mremap,mprotect,munmap,execve: the mremap moves
    * memory the trace never showed made. It was told as growing "in place" though the result is

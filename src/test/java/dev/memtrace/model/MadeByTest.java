@@ -36,4 +36,21 @@ class MadeByTest {
     assertThat(gone.lines()).isEmpty();
     assertThat(gone.line()).isEqualTo(5);
   }
+
+  /** mremap moves an area's parts: each keeps its call and names the mremap that moved it. */
+  @Test
+  void movedPartsKeepTheirCallAndNameTheMremap() {
+    MadeBy grown = MadeBy.whole(4, 0x1000, 0x2000).plus(0x2000, 0x3000, 5);
+    MadeBy moved = grown.shift(0x10000, 8).plus(0x13000, 0x14000, 8);
+    assertThat(moved.lines()).containsExactly(4, 5, 8);
+    assertThat(List.of(moved.movedAt(0x11000), moved.movedAt(0x12800), moved.movedAt(0x13000)))
+        .containsExactly(8, 8, 0);
+    assertThat(List.of(moved.from(), moved.to())).containsExactly(0x11000L, 0x12000L);
+    // a part of the same call moved there is not one with a part made in place
+    MadeBy beside =
+        MadeBy.whole(7, 0x1000, 0x2000).shift(0, 9).join(MadeBy.whole(7, 0x2000, 0x3000));
+    assertThat(List.of(beside.from(), beside.to())).containsExactly(0x1000L, 0x2000L);
+    assertThat(beside.clip(0x1800, 0x2800).lines()).containsExactly(7);
+    assertThat(beside.clip(0x1800, 0x2800).movedAt(0x2000)).isZero();
+  }
 }
