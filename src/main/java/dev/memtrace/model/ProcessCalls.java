@@ -189,10 +189,12 @@ final class ProcessCalls {
    */
   static void freshSpace(MemoryModel m, Task t) {
     m.removeOtherThreads(t);
-    if (t.tgid != t.tid && t.tid != 0) {
-      t.process = new Handle(t.tid);
+    if (t.tgid != t.tid && t.tid != 0 && t.tgid != 0) {
+      // A thread other than the leader: de_thread (fs/exec.c) gives it the leader's pid, and the
+      // process stays the leader's (execve(2)). Lines after it name that pid, or none in strace's
+      // stderr mode once this is the one task left; this line's tid is kept until the next event.
+      m.renumber(t, t.tgid);
     }
-    t.tgid = t.tid == 0 ? t.tgid : t.tid;
     AddressSpace old = t.mm;
     t.mm = new AddressSpace();
     m.leftSpace = !m.used(old);
