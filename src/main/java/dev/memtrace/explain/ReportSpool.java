@@ -104,6 +104,11 @@ final class ReportSpool {
     out.writeInt(r.peakLine());
     out.writeInt(r.peakTableLine());
     out.writeBoolean(r.fromModel());
+    out.writeLong(r.memoryEvents());
+    out.writeInt(r.notes().size());
+    for (String note : r.notes()) {
+      out.writeUTF(note);
+    }
   }
 
   private static SpaceReport read(DataInputStream in) throws IOException {
@@ -114,7 +119,16 @@ final class ReportSpool {
     }
     Tally end = readTally(in);
     Tally peak = readTally(in);
-    return new SpaceReport(program, pids, end, peak, in.readInt(), in.readInt(), in.readBoolean());
+    int peakLine = in.readInt();
+    int peakTableLine = in.readInt();
+    boolean fromModel = in.readBoolean();
+    long memoryEvents = in.readLong();
+    List<String> notes = new ArrayList<>();
+    for (int n = in.readInt(); n > 0; n--) {
+      notes.add(in.readUTF());
+    }
+    return new SpaceReport(
+        program, pids, end, peak, peakLine, peakTableLine, fromModel, memoryEvents, notes);
   }
 
   private static void write(DataOutputStream out, Tally t) throws IOException {

@@ -135,6 +135,16 @@ public final class AddressSpace implements AddressSpaceView {
   }
 
   @Override
+  public int forkLine() {
+    return forkLine;
+  }
+
+  @Override
+  public int forkParent() {
+    return forkParent;
+  }
+
+  @Override
   public String forkCopied(Region r) {
     return inherited(r) ? byFork(r, null) : null;
   }

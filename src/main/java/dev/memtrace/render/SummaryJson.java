@@ -57,6 +57,12 @@ public final class SummaryJson {
         }
         g.writeEndArray();
         g.writeBooleanField("end_from_model", r.fromModel());
+        g.writeNumberField("memory_events", r.memoryEvents());
+        g.writeArrayFieldStart("notes");
+        for (String note : r.notes()) {
+          g.writeString(note);
+        }
+        g.writeEndArray();
         tally(g, "end", r.end());
         tally(g, "peak", r.peak());
         g.writeNumberField("peak_line", set.line(r.peakLine()));

@@ -76,30 +76,55 @@ public final class SummaryText {
   }
 
   private static void space(StringBuilder b, SpaceReport r, SetLines set) {
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "%n%s%s: %s at the end in %d regions%s; peak %s at line %s%s%n",
-            r.pids().equals(List.of(-1))
+    String who =
+        (r.pids().equals(List.of(-1))
                 ? ""
                 // several: tasks the trace never showed starting, threads of one process as likely
                 // as processes (strace -p with -f, -e trace=%memory), so no word claims which
                 : r.pids().size() == 1
                     ? "process " + r.pids().get(0) + " "
-                    : "pids " + r.pids().toString().replace("[", "").replace("]", "") + " ",
-            Texts.terminalName(r.program()),
+                    : "pids " + r.pids().toString().replace("[", "").replace("]", "") + " ")
+            + Texts.terminalName(r.program());
+    String end =
+        String.format(
+            Locale.ROOT,
+            "%s at the end in %d regions%s",
             Human.bytes(r.end().total()),
             r.end().regions(),
             r.fromModel()
                 ? " (regions the trace or its snapshots show)"
-                : " (regions the trace made)",
-            Human.bytes(r.peak().total()),
-            set.cite(r.peakLine(), -1),
-            " (regions the trace made"
-                + (r.peakTableLine() != r.peakLine()
-                    ? "; the table is from line " + set.cite(r.peakTableLine(), -1) + ", within 5%"
-                    : "")
-                + ")"));
+                : " (regions the trace made)");
+    if (r.memoryEvents() == 0) {
+      // no call of its own: no peak to tell, and no table when nothing it holds is shown
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s: %s%n",
+              who,
+              r.end().regions() > 0 ? end : "no region the trace or its snapshots show"));
+    } else {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s: %s; peak %s at line %s%s%n",
+              who,
+              end,
+              Human.bytes(r.peak().total()),
+              set.cite(r.peakLine(), -1),
+              " (regions the trace made"
+                  + (r.peakTableLine() != r.peakLine()
+                      ? "; the table is from line "
+                          + set.cite(r.peakTableLine(), -1)
+                          + ", within 5%"
+                      : "")
+                  + ")"));
+    }
+    for (String note : r.notes()) {
+      b.append("  ").append(note).append(String.format("%n"));
+    }
+    if (r.end().regions() == 0 && r.peak().regions() == 0 && r.memoryEvents() == 0) {
+      return;
+    }
     b.append(
         String.format(
             Locale.ROOT,

@@ -2,6 +2,8 @@ package dev.memtrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +41,41 @@ class SummaryProcessesTest {
         .contains("the first brk(0) of a fresh address space")
         .doesNotContain("was not seen starting")
         .doesNotContain("does not show this process start");
+  }
+
+  /**
+   * sh -c '(exit 3); /tmp/exit0; true' under strace -f -tt -T -y: the subshell 6904 is forked at
+   * line 49 and only exits; 6905 (vfork) runs execve of a static program that only calls exit. The
+   * log shows no memory call of either; the summary left both out.
+   */
+  @Test
+  void processesWithoutMemoryCallsAreInTheSummaryWithWhatTheyHold() throws Exception {
+    String log = log("sh_subshell_static_child.log");
+    Cli r = Cli.run("analyze", "--summary", "--no-elf", log);
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "\nprocess 6904 sh: 2.03 MiB at the end in 9 regions (regions the trace or its"
+                + " snapshots show)\n  the log shows no memory call of it: what it holds is the copy"
+                + " of process 6903's address space that the fork at line 49 made\n")
+        .contains(
+            "\nprocess 6905 exit0: no region the trace or its snapshots show\n  the log shows no"
+                + " memory call of it: its memory is what its execve at line 61 mapped, which the"
+                + " kernel does itself")
+        .containsPattern("process 6903 sh: [^\n]*; peak 2.05 MiB at line 37");
+    // no peak of their own, no peak line 0
+    assertThat(r.out()).doesNotContain("at line 0");
+
+    Cli j = Cli.run("analyze", "--summary", "--no-elf", "--format", "jsonl", log);
+    JsonNode spaces = new ObjectMapper().readTree(j.out()).get("spaces");
+    assertThat(spaces).hasSize(3);
+    assertThat(spaces.get(0).get("memory_events").asInt()).isPositive();
+    assertThat(spaces.get(0).get("notes")).isEmpty();
+    assertThat(spaces.get(1).get("pids").get(0).asInt()).isEqualTo(6904);
+    assertThat(spaces.get(1).get("memory_events").asInt()).isZero();
+    assertThat(spaces.get(1).get("notes").get(0).asText())
+        .startsWith("the log shows no memory call of it: what it holds is the copy");
+    assertThat(spaces.get(2).get("program").asText()).isEqualTo("exit0");
+    assertThat(spaces.get(2).get("end").get("total").asLong()).isZero();
   }
 }

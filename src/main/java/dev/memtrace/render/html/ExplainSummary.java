@@ -45,6 +45,8 @@ final class ExplainSummary {
     sp.put("pids", r.pids());
     sp.put("peakLine", line.apply(r.peakLine()));
     sp.put("fromModel", r.fromModel());
+    sp.put("memoryEvents", r.memoryEvents());
+    sp.put("notes", r.notes());
     Set<RegionClass> classes = new LinkedHashSet<>();
     for (RegionClass c : RegionClass.values()) {
       if (r.end().byClass().containsKey(c) || r.peak().byClass().containsKey(c)) {

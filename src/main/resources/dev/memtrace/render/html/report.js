@@ -280,8 +280,12 @@
     var parts = [];
     if (D.explain && D.explain.length) {
       D.explain.forEach(function (sp) {
+        // a space the log shows no memory call of has no peak of its own: its notes say what it holds
         parts.push(el('h3', null, (sp.pids.length == 1 ? 'process ' : 'pids ') + sp.pids.join(', ') + ' ' + (sp.program || '') + ': ' + bytes(sp.endTotal) +
-          ' at the end' + (sp.fromModel ? ' (regions the trace or its snapshots show)' : ' (regions the trace made)') + ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine));
+          ' at the end' + (sp.fromModel ? ' (regions the trace or its snapshots show)' : ' (regions the trace made)') +
+          (sp.memoryEvents === 0 ? '' : ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine)));
+        (sp.notes || []).forEach(function (n) { parts.push(el('p', 'summary-note', n)); });
+        if (sp.memoryEvents === 0 && !sp.classes.length) return;
         parts.push(summaryBlock(sp.classes.map(function (c) { return [c[0], c[1], c[2], c[3]]; }),
           sp.objects.map(function (o) { return [o[0], null, o[1], o[3]]; }), sp.objectCount));
       });
