@@ -203,6 +203,15 @@ public final class Explainer {
     if (sp.memoryEvents == 0) {
       notes.add(noMemoryCalls(sp, v));
     }
+    if (v != null && v.untracedClone() > 0) {
+      notes.add(
+          "the clone at line "
+              + v.untracedClone()
+              + " made a thread that shares this address space, but the log shows no pids:"
+              + " strace followed only this task, as it does without -f (or this is one file of"
+              + " an -ff set), so what the other threads mapped (their malloc arenas, their own"
+              + " mmaps) is not in these figures");
+    }
     return new SpaceReport(
         sp.program(),
         sp.processes(),

@@ -54,6 +54,15 @@ public interface AddressSpaceView {
     return 0;
   }
 
+  /**
+   * The line of a clone that made a thread sharing this space in a log that shows no pid: strace
+   * followed only the calling task (no -f, or one file of an -ff set read alone), so what the
+   * threads mapped is not in the log; 0 when the log shows none such.
+   */
+  default int untracedClone() {
+    return 0;
+  }
+
   /** The pid of the process whose space the fork at {@link #forkLine} copied; 0 when none. */
   default int forkParent() {
     return 0;

@@ -196,7 +196,14 @@ public final class MemoryModel implements ModelView {
       formerTid = -1;
       formerTask = null;
     }
-    sawPids |= event.pid() != null;
+    if (!sawPids && event.pid() != null) {
+      sawPids = true;
+      // strace's stderr mode prints pids from the second task on: the threads cloned before were
+      // followed after all
+      for (Task t : tasks.values()) {
+        t.mm.untracedClone = 0;
+      }
+    }
     try {
       if (event instanceof SyscallEvent e) {
         Task t = e.clonesInFlight().isEmpty() ? null : adopt(e);
@@ -456,6 +463,11 @@ public final class MemoryModel implements ModelView {
 
   /** A line with a pid was seen: the log is not one task's. */
   private boolean sawPids;
+
+  /** Whether a line with a pid was seen so far. */
+  boolean sawPids() {
+    return sawPids;
+  }
 
   /** Whether a note said that the log follows one task of several in a space (see others). */
   private boolean untracedSaid;

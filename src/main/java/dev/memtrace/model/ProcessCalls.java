@@ -75,6 +75,9 @@ final class ProcessCalls {
       return Outcome.NONE;
     }
     Task c = child(m, parent, flags, child, early, line);
+    if (kindOf(flags) == Who.Kind.THREAD && !m.sawPids() && c.mm.untracedClone == 0) {
+      c.mm.untracedClone = line; // no pid yet: strace may follow this task alone (no -f)
+    }
     m.made = new Who.Made(kindOf(flags), child, c.process, m.handle(c.mm));
     return decoded.isPresent()
         ? Outcome.NONE

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +34,9 @@ class SummaryProcessesTest {
         .contains("process 14079 echo: ")
         .doesNotContain("texec")
         .doesNotContain("the program:")
-        .doesNotContain("14080");
+        .doesNotContain("14080")
+        // strace -f followed the thread: its pids show from its first line on
+        .doesNotContain("shows no pids");
     Cli text = Cli.run("analyze", "--color", "never", log);
     String brk = text.out().substring(text.out().indexOf("  24: "));
     brk = brk.substring(0, brk.indexOf("  25: "));
@@ -77,5 +80,23 @@ class SummaryProcessesTest {
         .startsWith("the log shows no memory call of it: what it holds is the copy");
     assertThat(spaces.get(2).get("program").asText()).isEqualTo("exit0");
     assertThat(spaces.get(2).get("end").get("total").asLong()).isZero();
+  }
+
+  /**
+   * A program whose two pthreads malloc 200000 bytes four times each (in their own arenas), under
+   * strace -tt -T -y without -f: the log is the main thread's alone. The summary's figures hold
+   * only what that task mapped; it said nothing of the threads it did not follow.
+   */
+  @Test
+  void aLogWithoutFSaysOnceThatTheThreadsMemoryIsNotInTheFigures() throws Exception {
+    Cli r = Cli.run("analyze", "--summary", "--no-elf", log("threads_malloc_no_f.log"));
+    assertThat(r.status()).as(r.err()).isZero();
+    String note =
+        "  the clone at line 38 made a thread that shares this address space, but the log shows no"
+            + " pids: strace followed only this task, as it does without -f (or this is one file of"
+            + " an -ff set), so what the other threads mapped (their malloc arenas, their own"
+            + " mmaps) is not in these figures\n";
+    assertThat(r.out()).containsOnlyOnce(note);
+    assertThat(r.out()).containsPattern("process 12262 thr: [^\n]*\n" + Pattern.quote(note));
   }
 }
