@@ -197,7 +197,7 @@ public final class Explainer {
     // files
     List<Region> known = v == null ? List.of() : Specials.fromTraceOrSnapshot(v.regions());
     boolean model = !known.isEmpty();
-    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags);
+    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags, v);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
     List<String> notes = new ArrayList<>();
     if (sp.memoryEvents == 0) {

@@ -134,6 +134,7 @@ final class ReportSpool {
   private static void write(DataOutputStream out, Tally t) throws IOException {
     out.writeLong(t.total());
     out.writeInt(t.regions());
+    out.writeLong(t.reserved());
     out.writeInt(t.byClass().size());
     for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
       out.writeInt(e.getKey().ordinal());
@@ -150,6 +151,7 @@ final class ReportSpool {
     Tally t = new Tally();
     t.total = in.readLong();
     t.regions = in.readInt();
+    t.reserved = in.readLong();
     RegionClass[] classes = RegionClass.values();
     for (int n = in.readInt(); n > 0; n--) {
       t.byClass().put(classes[in.readInt()], readRow(in));
@@ -164,6 +166,7 @@ final class ReportSpool {
     out.writeLong(r.size);
     out.writeInt(r.regions);
     out.writeLong(r.largest);
+    out.writeLong(r.reserved);
   }
 
   private static Tally.Row readRow(DataInputStream in) throws IOException {
@@ -171,6 +174,7 @@ final class ReportSpool {
     r.size = in.readLong();
     r.regions = in.readInt();
     r.largest = in.readLong();
+    r.reserved = in.readLong();
     return r;
   }
 }

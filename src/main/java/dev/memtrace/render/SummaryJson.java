@@ -118,6 +118,7 @@ public final class SummaryJson {
   private static void tally(JsonGenerator g, String name, Tally t) throws IOException {
     g.writeObjectFieldStart(name);
     g.writeNumberField("total", t.total());
+    g.writeNumberField("reserved", t.reserved());
     g.writeObjectFieldStart("classes");
     for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
       row(g, e.getKey().label, e.getValue());
@@ -136,6 +137,7 @@ public final class SummaryJson {
     g.writeNumberField("size", r.size);
     g.writeNumberField("regions", r.regions);
     g.writeNumberField("largest", r.largest);
+    g.writeNumberField("reserved", r.reserved);
     g.writeEndObject();
   }
 }

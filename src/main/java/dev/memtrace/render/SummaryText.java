@@ -122,6 +122,20 @@ public final class SummaryText {
     for (String note : r.notes()) {
       b.append("  ").append(note).append(String.format("%n"));
     }
+    long endNone = r.end().reserved();
+    long peakNone = r.memoryEvents() == 0 ? 0 : r.peak().reserved();
+    if (endNone > 0 || peakNone > 0) {
+      // the sizes count address space: a PROT_NONE page (a guard page, a reservation that an
+      // mprotect or a mapping over it commits later) holds memory only if touched before
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  PROT_NONE among them: %s%s (reserved address space, which no access may touch: a"
+                  + " page there holds memory only if it was touched before an mprotect made it"
+                  + " PROT_NONE)%n",
+              Human.bytes(endNone) + " at the end",
+              r.memoryEvents() == 0 ? "" : ", " + Human.bytes(peakNone) + " at the peak"));
+    }
     if (r.end().regions() == 0 && r.peak().regions() == 0 && r.memoryEvents() == 0) {
       return;
     }
@@ -143,7 +157,14 @@ public final class SummaryText {
       }
     }
     for (RegionClass c : classes) {
-      row(b, c.label, r.end().byClass().get(c), r.peak().byClass().get(c));
+      Tally.Row atEnd = r.end().byClass().get(c);
+      Tally.Row atPeak = r.peak().byClass().get(c);
+      row(b, c.label, atEnd, atPeak);
+      // a row whose label says what it is, all of it PROT_NONE, needs no line to say so
+      boolean labelSays = c == RegionClass.RESERVED || c == RegionClass.GUARD;
+      if (!(labelSays && wholly(atEnd) && wholly(atPeak))) {
+        noneRow(b, atEnd, atPeak);
+      }
     }
     Set<String> objects = new LinkedHashSet<>(r.end().byObject().keySet());
     objects.addAll(r.peak().byObject().keySet());
@@ -151,6 +172,7 @@ public final class SummaryText {
       b.append(String.format(Locale.ROOT, "  %-30s%n", "object"));
       for (String o : objects) {
         row(b, Texts.terminalName(o), r.end().byObject().get(o), r.peak().byObject().get(o));
+        noneRow(b, r.end().byObject().get(o), r.peak().byObject().get(o));
       }
     }
   }
@@ -158,6 +180,31 @@ public final class SummaryText {
   private static void row(StringBuilder b, String name, Tally.Row end, Tally.Row peak) {
     b.append(
         String.format(Locale.ROOT, "  %-30s %s   %s%n", shorten(name), cells(end), cells(peak)));
+  }
+
+  /** Whether all of a row's bytes are PROT_NONE (or it has none). */
+  private static boolean wholly(Tally.Row r) {
+    return r == null || r.reserved == r.size;
+  }
+
+  /** Under a row some of whose bytes are PROT_NONE, how many, at the end and at the peak. */
+  private static void noneRow(StringBuilder b, Tally.Row end, Tally.Row peak) {
+    long e = end == null ? 0 : end.reserved;
+    long p = peak == null ? 0 : peak.reserved;
+    if (e == 0 && p == 0) {
+      return;
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  %-30s %10s %7s %10s   %10s %7s %10s%n",
+            "  of it PROT_NONE",
+            end == null ? "-" : Human.bytes(e),
+            "",
+            "",
+            peak == null ? "-" : Human.bytes(p),
+            "",
+            ""));
   }
 
   private static String cells(Tally.Row r) {

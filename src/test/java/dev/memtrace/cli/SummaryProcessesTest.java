@@ -99,4 +99,36 @@ class SummaryProcessesTest {
     assertThat(r.out()).containsOnlyOnce(note);
     assertThat(r.out()).containsPattern("process 12262 thr: [^\n]*\n" + Pattern.quote(note));
   }
+
+  /**
+   * The same program under strace -f: each thread's first malloc reserves 128 MiB PROT_NONE, keeps
+   * a 64 MiB-aligned half as its arena heap and mprotects only what it uses read-write (glibc's
+   * new_heap, alloc_new_heap). The summary's sizes count the reservations as if they were memory
+   * ("malloc arena 128 MiB"); now it says how much of each figure is PROT_NONE.
+   */
+  @Test
+  void theSummarySaysHowMuchOfItsSizesIsProtNone() throws Exception {
+    String log = log("threads_malloc_f_arenas.log");
+    Cli r = Cli.run("analyze", "--summary", "--no-elf", log);
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "\n  PROT_NONE among them: 128 MiB at the end, 192 MiB at the peak (reserved address"
+                + " space, which no access may touch: a page there holds memory only if it was"
+                + " touched before an mprotect made it PROT_NONE)\n")
+        .containsPattern(
+            "\n  malloc arena +128 MiB +4 +63.9 MiB +64 MiB +1 +64 MiB\n"
+                + "    of it PROT_NONE +128 MiB +64 MiB +\n")
+        // a guard page is all PROT_NONE, and its label says what it is
+        .containsPattern("\n  guard page [^\n]*\n  reserved \\(PROT_NONE\\)");
+
+    Cli j = Cli.run("analyze", "--summary", "--no-elf", "--format", "jsonl", log);
+    JsonNode end = new ObjectMapper().readTree(j.out()).get("spaces").get(0).get("end");
+    assertThat(end.get("total").asLong()).isEqualTo(153_133_056L);
+    assertThat(end.get("reserved").asLong()).isEqualTo(133_955_584L);
+    JsonNode arena = end.get("classes").get("malloc arena");
+    assertThat(arena.get("size").asLong()).isEqualTo(134_217_728L);
+    assertThat(arena.get("reserved").asLong()).isEqualTo(133_947_392L);
+    assertThat(end.get("classes").get("guard page").get("reserved").asLong()).isEqualTo(8192);
+  }
 }
