@@ -44,6 +44,14 @@ class SummaryProcessesTest {
         .contains("the first brk(0) of a fresh address space")
         .doesNotContain("was not seen starting")
         .doesNotContain("does not show this process start");
+    // --pid and maps find those lines under the leader's pid too
+    Cli only = Cli.run("analyze", "--color", "never", "--pid", "14079", log);
+    assertThat(only.out()).contains("  24: ").contains("  29: ");
+    Cli maps = Cli.run("maps", "--at", "29", log);
+    assertThat(maps.out())
+        .startsWith("# line 29 pid 14079\n")
+        .contains("7f2eb2e61000-7f2eb2e63000 rw-p")
+        .doesNotContain("no address space known");
   }
 
   /**
