@@ -201,7 +201,7 @@ public final class Explainer {
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
     List<String> notes = new ArrayList<>();
     if (sp.memoryEvents == 0) {
-      notes.add(noMemoryCalls(sp, v));
+      notes.add(noMemoryCalls(sp, v, model));
     }
     if (v != null && v.untracedClone() > 0) {
       notes.add(
@@ -228,9 +228,9 @@ public final class Explainer {
    * What a space holds when the log shows no memory call in it (a fork child that only exited, a
    * child whose only calls were execve and exit): the fork's copy of its parent's space (dup_mmap),
    * what its execve mapped, which the kernel does itself (execve(2)), or, for a task met midway,
-   * nothing the log tells.
+   * nothing the log tells ({@code shown}: but the model holds regions for it, from snapshots).
    */
-  private static String noMemoryCalls(Space sp, AddressSpaceView v) {
+  private static String noMemoryCalls(Space sp, AddressSpaceView v, boolean shown) {
     String none = "the log shows no memory call of it";
     if (sp.forked && v != null && v.forkLine() > 0) {
       return none
@@ -255,7 +255,8 @@ public final class Explainer {
                   : "the program's segments and [stack]: the ELF headers memtrace read name no loader")
           + "), so no call in the trace shows it";
     }
-    return none + ", nor its start: what it holds is unknown";
+    // a snapshot (run -p) may show its regions all the same
+    return none + ", nor its start" + (shown ? "" : ": what it holds is unknown");
   }
 
   /**
