@@ -139,4 +139,29 @@ class SummaryProcessesTest {
     assertThat(arena.get("reserved").asLong()).isEqualTo(133_947_392L);
     assertThat(end.get("classes").get("guard page").get("reserved").asLong()).isEqualTo(8192);
   }
+
+  /**
+   * sh -c 'echo hi; (exit 2)' under strace -f -e trace=read,write,exit_group, trimmed to the
+   * shell's lines: no execve, no memory call. Without snapshots nothing tells what it holds; with
+   * one (a listing written for this test in the sampler's format, taken after line 2) the regions
+   * it lists are the figures, and the note does not call them unknown.
+   */
+  @Test
+  void aProcessMetMidwayWithoutMemoryCallsIsUnknownUnlessASnapshotShowsIt() throws Exception {
+    String log = log("sh_filtered_read_write.log");
+    Cli bare = Cli.run("analyze", "--summary", log);
+    assertThat(bare.out())
+        .contains(
+            "\nprocess 27732 the program: no region the trace or its snapshots show\n"
+                + "  the log shows no memory call of it, nor its start: what it holds is unknown\n");
+    Cli seen =
+        Cli.run(
+            "analyze", "--summary", "--snapshots", log("sh_filtered_read_write.maps.jsonl"), log);
+    assertThat(seen.status()).as(seen.err()).isZero();
+    assertThat(seen.out())
+        .contains(
+            "\nprocess 27732 the program: 228 KiB at the end in 3 regions (regions the trace or its"
+                + " snapshots show)\n  the log shows no memory call of it, nor its start\n")
+        .doesNotContain("unknown");
+  }
 }
