@@ -201,8 +201,9 @@ public final class MapsAt {
       follower.accept(a);
       if (end >= lastLine) {
         lastLine = end;
-        if (e.pid() != null) {
-          lastPid = e.pid();
+        Integer pid = e.pid() != null ? e.pid() : anyPid ? modelPid(a.who()) : null;
+        if (pid != null) {
+          lastPid = pid;
           anyPid = true;
         }
       }
@@ -212,6 +213,23 @@ public final class MapsAt {
       printer.print(new At(line, lastPid, anyPid, stage.model(), history, follower));
     }
     return lastLine;
+  }
+
+  /**
+   * The pid the model knows a line without pid by, in a log that shows pids elsewhere (strace's
+   * stderr mode prints none while one task is traced): its task's tid, or its process's pid for a
+   * task first met without one; null when it knows neither. After a thread's execve it is the
+   * leader's pid, which the thread took (de_thread).
+   */
+  private static Integer modelPid(Who w) {
+    if (w == null) {
+      return null;
+    }
+    if (w.task() > 0) {
+      return w.task();
+    }
+    int p = w.process().number();
+    return p > 0 ? p : null;
   }
 
   /** The header and the regions in /proc/PID/maps format. */

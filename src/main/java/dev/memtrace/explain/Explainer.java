@@ -188,9 +188,9 @@ public final class Explainer {
     return spaces.size();
   }
 
-  /** The summary of a space (null when no memory event touched it), as it stands now. */
+  /** The summary of a space (null when no process used it), as it stands now. */
   private static SpaceReport report(Space sp) {
-    if (sp.memoryEvents == 0 || !sp.used()) {
+    if (!sp.used()) {
       return null;
     }
     AddressSpaceView v = sp.view;
@@ -198,10 +198,66 @@ public final class Explainer {
     // files
     List<Region> known = v == null ? List.of() : Specials.fromTraceOrSnapshot(v.regions());
     boolean model = !known.isEmpty();
-    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags);
+    Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags, v);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
+    List<String> notes = new ArrayList<>();
+    if (sp.memoryEvents == 0) {
+      notes.add(noMemoryCalls(sp, v, model));
+    }
+    if (v != null && v.untracedClone() > 0) {
+      notes.add(
+          "the clone at line "
+              + v.untracedClone()
+              + " made a thread that shares this address space, but the log shows no pids:"
+              + " strace followed only this task, as it does without -f (or this is one file of"
+              + " an -ff set), so what the other threads mapped (their malloc arenas, their own"
+              + " mmaps) is not in these figures");
+    }
     return new SpaceReport(
-        sp.program(), sp.processes(), end, peak, sp.peakLine, sp.peakTallyLine, model);
+        sp.program(),
+        sp.processes(),
+        end,
+        peak,
+        sp.peakLine,
+        sp.peakTallyLine,
+        model,
+        sp.memoryEvents,
+        notes);
+  }
+
+  /**
+   * What a space holds when the log shows no memory call in it (a fork child that only exited, a
+   * child whose only calls were execve and exit): the fork's copy of its parent's space (dup_mmap),
+   * what its execve mapped, which the kernel does itself (execve(2)), or, for a task met midway,
+   * nothing the log tells ({@code shown}: but the model holds regions for it, from snapshots).
+   */
+  private static String noMemoryCalls(Space sp, AddressSpaceView v, boolean shown) {
+    String none = "the log shows no memory call of it";
+    if (sp.forked && v != null && v.forkLine() > 0) {
+      return none
+          + ": what it holds is the copy of process "
+          + v.forkParent()
+          + "'s address space that the fork at line "
+          + v.forkLine()
+          + " made";
+    }
+    if (sp.forked) {
+      return none + ": what it holds is a fork's copy of its parent's address space";
+    }
+    if (sp.execSeen && sp.execLine > 0) {
+      return none
+          + ": its memory is what its execve at line "
+          + sp.execLine
+          + " mapped, which the kernel does itself ("
+          + (v == null || v.programInterp() == null
+              ? "the program's segments, the loader it names if any, [stack]"
+              : v.programInterp()
+                  ? "the program's segments, the loader it names, [stack]"
+                  : "the program's segments and [stack]: the ELF headers memtrace read name no loader")
+          + "), so no call in the trace shows it";
+    }
+    // a snapshot (run -p) may show its regions all the same
+    return none + ", nor its start" + (shown ? "" : ": what it holds is unknown");
   }
 
   /**
@@ -692,6 +748,7 @@ public final class Explainer {
         // an execve the trace does not show (found at a brk) names no program and no arguments
         boolean execve = c.name().startsWith("execve");
         fresh.execSeen = execve;
+        fresh.execLine = c.line();
         fresh.legacyLayoutLine = sp.legacyLayoutLine; // the persona survives execve
         fresh.noRandomizeLine = sp.noRandomizeLine;
         program(fresh, c.ev.pid());

@@ -104,6 +104,11 @@ final class ReportSpool {
     out.writeInt(r.peakLine());
     out.writeInt(r.peakTableLine());
     out.writeBoolean(r.fromModel());
+    out.writeLong(r.memoryEvents());
+    out.writeInt(r.notes().size());
+    for (String note : r.notes()) {
+      out.writeUTF(note);
+    }
   }
 
   private static SpaceReport read(DataInputStream in) throws IOException {
@@ -114,12 +119,22 @@ final class ReportSpool {
     }
     Tally end = readTally(in);
     Tally peak = readTally(in);
-    return new SpaceReport(program, pids, end, peak, in.readInt(), in.readInt(), in.readBoolean());
+    int peakLine = in.readInt();
+    int peakTableLine = in.readInt();
+    boolean fromModel = in.readBoolean();
+    long memoryEvents = in.readLong();
+    List<String> notes = new ArrayList<>();
+    for (int n = in.readInt(); n > 0; n--) {
+      notes.add(in.readUTF());
+    }
+    return new SpaceReport(
+        program, pids, end, peak, peakLine, peakTableLine, fromModel, memoryEvents, notes);
   }
 
   private static void write(DataOutputStream out, Tally t) throws IOException {
     out.writeLong(t.total());
     out.writeInt(t.regions());
+    out.writeLong(t.reserved());
     out.writeInt(t.byClass().size());
     for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
       out.writeInt(e.getKey().ordinal());
@@ -136,6 +151,7 @@ final class ReportSpool {
     Tally t = new Tally();
     t.total = in.readLong();
     t.regions = in.readInt();
+    t.reserved = in.readLong();
     RegionClass[] classes = RegionClass.values();
     for (int n = in.readInt(); n > 0; n--) {
       t.byClass().put(classes[in.readInt()], readRow(in));
@@ -150,6 +166,7 @@ final class ReportSpool {
     out.writeLong(r.size);
     out.writeInt(r.regions);
     out.writeLong(r.largest);
+    out.writeLong(r.reserved);
   }
 
   private static Tally.Row readRow(DataInputStream in) throws IOException {
@@ -157,6 +174,7 @@ final class ReportSpool {
     r.size = in.readLong();
     r.regions = in.readInt();
     r.largest = in.readLong();
+    r.reserved = in.readLong();
     return r;
   }
 }

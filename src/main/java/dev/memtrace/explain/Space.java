@@ -75,6 +75,9 @@ final class Space {
    */
   boolean execSeen;
 
+  /** The line of the execve that made this space, when {@link #execSeen}; else 0. */
+  int execLine;
+
   long startBrk = -1;
 
   /**

@@ -295,7 +295,7 @@ final class State {
       if (sp.peakTally == null
           || sp.tags.size() < 256
           || total - sp.peakTally.total() > sp.peakTally.total() / 20) {
-        sp.peakTally = Tally.of(sp.tags);
+        sp.peakTally = Tally.of(sp.tags, sp.view);
         sp.peakTallyLine = c.line();
       }
     }

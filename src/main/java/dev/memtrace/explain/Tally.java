@@ -1,6 +1,7 @@
 package dev.memtrace.explain;
 
 import dev.memtrace.decode.FdAlias;
+import dev.memtrace.model.AddressSpaceView;
 import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
@@ -13,20 +14,25 @@ import java.util.TreeMap;
 
 /**
  * Sizes of an address space added up per region class and per mapped object (file path): total
- * bytes, number of regions, largest region. One is taken at the end and one at the peak.
+ * bytes, number of regions, largest region, and how many of the bytes are PROT_NONE: address space
+ * reserved (a guard page, a runtime's or malloc's reservation), which no access may touch and which
+ * holds no memory until an mprotect or a mapping over it makes it accessible. One is taken at the
+ * end and one at the peak.
  */
 public final class Tally {
 
-  /** One row: total bytes, regions, the largest region's size. */
+  /** One row: total bytes, regions, the largest region's size, the PROT_NONE bytes of them. */
   public static final class Row {
     public long size;
     public int regions;
     public long largest;
+    public long reserved;
 
-    void add(long bytes) {
+    void add(long bytes, long none) {
       size += bytes;
       regions++;
       largest = Math.max(largest, bytes);
+      reserved += none;
     }
   }
 
@@ -34,6 +40,7 @@ public final class Tally {
   private final Map<String, Row> byObject = new TreeMap<>();
   long total;
   int regions;
+  long reserved;
 
   public Map<RegionClass, Row> byClass() {
     return byClass;
@@ -47,6 +54,11 @@ public final class Tally {
     return total;
   }
 
+  /** How many of the {@link #total} bytes are PROT_NONE (reserved, no memory behind them). */
+  public long reserved() {
+    return reserved;
+  }
+
   /**
    * How many regions (or ranges the trace made) were counted: a region the kernel merged from parts
    * made for different things counts once here and in each of its parts' class rows.
@@ -56,18 +68,24 @@ public final class Tally {
   }
 
   void add(RegionClass cls, String object, long bytes) {
-    addPart(cls, object, bytes);
+    add(cls, object, bytes, 0);
+  }
+
+  /** A region of which {@code none} bytes are PROT_NONE. */
+  void add(RegionClass cls, String object, long bytes, long none) {
+    addPart(cls, object, bytes, none);
     regions++;
   }
 
   /** A part of a region: counted in its class's and object's rows, not as a region of its own. */
-  private void addPart(RegionClass cls, String object, long bytes) {
-    byClass.computeIfAbsent(cls, k -> new Row()).add(bytes);
+  private void addPart(RegionClass cls, String object, long bytes, long none) {
+    byClass.computeIfAbsent(cls, k -> new Row()).add(bytes, none);
     Row row = object == null || object.isEmpty() ? null : objectRow(object);
     if (row != null) {
-      row.add(bytes);
+      row.add(bytes, none);
     }
     total += bytes;
+    reserved += none;
   }
 
   /**
@@ -106,8 +124,11 @@ public final class Tally {
         && Classifier.isExecutable(prev.path(), exe);
   }
 
-  /** The ranges the trace showed being made, by what they were made for. */
-  static Tally of(TagMap tags) {
+  /**
+   * The ranges the trace showed being made, by what they were made for; their PROT_NONE bytes as
+   * the model's space {@code v} holds them now (none counted when v is null).
+   */
+  static Tally of(TagMap tags, AddressSpaceView v) {
     // Taken again at each new peak of a small space: the ranges of one object (a library's
     // segments) come one after another, and its row is looked up once for them.
     Tally t = new Tally();
@@ -116,7 +137,8 @@ public final class Tally {
     for (TagMap.Span s : tags.view()) {
       Tag tag = s.tag();
       long bytes = s.size();
-      t.byClass.computeIfAbsent(tag.cls(), k -> new Row()).add(bytes);
+      long none = v == null ? 0 : protNone(v, s.start(), s.end());
+      t.byClass.computeIfAbsent(tag.cls(), k -> new Row()).add(bytes, none);
       String o = tag.object();
       if (o != null && !o.isEmpty()) {
         if (!o.equals(object)) {
@@ -124,13 +146,35 @@ public final class Tally {
           row = t.objectRow(o);
         }
         if (row != null) {
-          row.add(bytes);
+          row.add(bytes, none);
         }
       }
       t.total += bytes;
+      t.reserved += none;
       t.regions++;
     }
     return t;
+  }
+
+  /** The bytes of [start, end) that regions of v hold PROT_NONE. */
+  static long protNone(AddressSpaceView v, long start, long end) {
+    Region r = v.regionAt(start);
+    if (r == null) {
+      r = v.regionAbove(start);
+    }
+    long none = 0;
+    while (r != null && Long.compareUnsigned(r.start(), end) < 0) {
+      if (none(r)) {
+        none += Math.min(r.end(), end) - Math.max(r.start(), start);
+      }
+      r = v.regionAbove(r.start());
+    }
+    return none;
+  }
+
+  /** Whether no access may touch the region: PROT_NONE (---p, ---s). */
+  static boolean none(Region r) {
+    return r.perms() != null && r.perms().startsWith("---");
   }
 
   /** The model's regions (kernel-made ones included), classed with the tags where known. */
@@ -156,7 +200,7 @@ public final class Tally {
           cls = RegionClass.IMAGE_BSS;
           obj = prev.path();
         }
-        t.add(cls, object(obj, r, spelled), r.size());
+        t.add(cls, object(obj, r, spelled), r.size(), none(r) ? r.size() : 0);
       } else {
         // The kernel merged neighbours made for different things into one region (vma_merge:
         // ld.so's minimal malloc and the TLS block below it, both anonymous rw-p): each part
@@ -166,14 +210,26 @@ public final class Tally {
           long from = Math.max(s.start(), r.start());
           long to = Math.min(s.end(), r.end());
           if (from > at) {
-            t.addPart(Classifier.classify(r, null, exe), object(r.path(), r, spelled), from - at);
+            t.addPart(
+                Classifier.classify(r, null, exe),
+                object(r.path(), r, spelled),
+                from - at,
+                none(r) ? from - at : 0);
           }
           String obj = r.path().isEmpty() ? s.tag().object() : r.path();
-          t.addPart(Classifier.classify(r, s.tag(), exe), object(obj, r, spelled), to - from);
+          t.addPart(
+              Classifier.classify(r, s.tag(), exe),
+              object(obj, r, spelled),
+              to - from,
+              none(r) ? to - from : 0);
           at = to;
         }
         if (at < r.end()) {
-          t.addPart(Classifier.classify(r, null, exe), object(r.path(), r, spelled), r.end() - at);
+          t.addPart(
+              Classifier.classify(r, null, exe),
+              object(r.path(), r, spelled),
+              r.end() - at,
+              none(r) ? r.end() - at : 0);
         }
         t.regions++;
       }

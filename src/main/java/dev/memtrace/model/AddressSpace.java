@@ -134,6 +134,28 @@ public final class AddressSpace implements AddressSpaceView {
     inheritedLines = lines;
   }
 
+  /**
+   * The line of the first clone that made a thread in this space while the log had shown no pid, 0
+   * when none did or once a pid showed that strace followed the threads ({@link
+   * MemoryModel#apply}).
+   */
+  int untracedClone;
+
+  @Override
+  public int untracedClone() {
+    return untracedClone;
+  }
+
+  @Override
+  public int forkLine() {
+    return forkLine;
+  }
+
+  @Override
+  public int forkParent() {
+    return forkParent;
+  }
+
   @Override
   public String forkCopied(Region r) {
     return inherited(r) ? byFork(r, null) : null;

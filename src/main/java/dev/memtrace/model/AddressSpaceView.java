@@ -47,6 +47,28 @@ public interface AddressSpaceView {
   }
 
   /**
+   * The line of the fork (a clone without CLONE_VM) that made this space a copy of its parent's
+   * (dup_mmap); 0 for a space an execve or the start of the trace made.
+   */
+  default int forkLine() {
+    return 0;
+  }
+
+  /**
+   * The line of a clone that made a thread sharing this space in a log that shows no pid: strace
+   * followed only the calling task (no -f, or one file of an -ff set read alone), so what the
+   * threads mapped is not in the log; 0 when the log shows none such.
+   */
+  default int untracedClone() {
+    return 0;
+  }
+
+  /** The pid of the process whose space the fork at {@link #forkLine} copied; 0 when none. */
+  default int forkParent() {
+    return 0;
+  }
+
+  /**
    * The program this space runs, as the execve that made it named it ({@code /proc/self/exe}
    * resolved when the trace showed what it links to), or as /proc/PID/exe showed it when run -p
    * attached; null when neither shows it.

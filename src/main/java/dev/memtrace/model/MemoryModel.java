@@ -193,7 +193,21 @@ public final class MemoryModel implements ModelView {
     adoptedFrom = null;
     leftSpace = false;
     placedNow = List.of();
-    sawPids |= event.pid() != null;
+    if (formerTid >= 0) {
+      if (tasks.get(formerTid) == formerTask) {
+        removeTask(formerTid);
+      }
+      formerTid = -1;
+      formerTask = null;
+    }
+    if (!sawPids && event.pid() != null) {
+      sawPids = true;
+      // strace's stderr mode prints pids from the second task on: the threads cloned before were
+      // followed after all
+      for (Task t : tasks.values()) {
+        t.mm.untracedClone = 0;
+      }
+    }
     try {
       if (event instanceof SyscallEvent e) {
         Task t = e.clonesInFlight().isEmpty() ? null : adopt(e);
@@ -319,7 +333,11 @@ public final class MemoryModel implements ModelView {
     process(t);
     Handle space = handle(t.mm);
     Who w = t.who;
-    if (w == null || w.process() != t.process || w.space() != space || w.started() != t.seen) {
+    if (w == null
+        || w.task() != t.tid
+        || w.process() != t.process
+        || w.space() != space
+        || w.started() != t.seen) {
       w = new Who(t.tid, t.process, space, t.seen, null, false, null);
       t.who = w;
     }
@@ -455,6 +473,11 @@ public final class MemoryModel implements ModelView {
   /** A line with a pid was seen: the log is not one task's. */
   private boolean sawPids;
 
+  /** Whether a line with a pid was seen so far. */
+  boolean sawPids() {
+    return sawPids;
+  }
+
   /** Whether a note said that the log follows one task of several in a space (see others). */
   private boolean untracedSaid;
 
@@ -480,6 +503,23 @@ public final class MemoryModel implements ModelView {
     tasks.remove(tid);
     forgetLast();
   }
+
+  /**
+   * The task takes over another tid (a thread's execve gives it the leader's pid): it is known by
+   * that one from now on, and by its old one only until the next event, whose stages still read
+   * this event's task by the tid its line gave.
+   */
+  void renumber(Task t, int tid) {
+    formerTid = t.tid;
+    formerTask = t;
+    t.tid = tid;
+    putTask(tid, t);
+  }
+
+  /** The tid a task known by another since the event applied last ({@link #renumber}), or -1. */
+  private int formerTid = -1;
+
+  private Task formerTask;
 
   /** Removes the other tasks of t's thread group (an execve ends them). */
   void removeOtherThreads(Task t) {

@@ -75,6 +75,9 @@ final class ProcessCalls {
       return Outcome.NONE;
     }
     Task c = child(m, parent, flags, child, early, line);
+    if (kindOf(flags) == Who.Kind.THREAD && !m.sawPids() && c.mm.untracedClone == 0) {
+      c.mm.untracedClone = line; // no pid yet: strace may follow this task alone (no -f)
+    }
     m.made = new Who.Made(kindOf(flags), child, c.process, m.handle(c.mm));
     return decoded.isPresent()
         ? Outcome.NONE
@@ -189,10 +192,12 @@ final class ProcessCalls {
    */
   static void freshSpace(MemoryModel m, Task t) {
     m.removeOtherThreads(t);
-    if (t.tgid != t.tid && t.tid != 0) {
-      t.process = new Handle(t.tid);
+    if (t.tgid != t.tid && t.tid != 0 && t.tgid != 0) {
+      // A thread other than the leader: de_thread (fs/exec.c) gives it the leader's pid, and the
+      // process stays the leader's (execve(2)). Lines after it name that pid, or none in strace's
+      // stderr mode once this is the one task left; this line's tid is kept until the next event.
+      m.renumber(t, t.tgid);
     }
-    t.tgid = t.tid == 0 ? t.tgid : t.tid;
     AddressSpace old = t.mm;
     t.mm = new AddressSpace();
     m.leftSpace = !m.used(old);

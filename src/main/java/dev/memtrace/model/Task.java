@@ -10,7 +10,7 @@ package dev.memtrace.model;
  */
 final class Task {
 
-  final int tid;
+  int tid;
   int tgid;
   AddressSpace mm;
   FdTable fds;

@@ -68,11 +68,16 @@ final class TaskTable {
     }
   }
 
+  /** Removes the tasks that pass the test, under every key they are known by (tid and alias). */
   void removeIf(Predicate<Task> gone) {
-    for (Task t : values()) {
-      if (gone.test(t)) {
-        remove(t.tid);
+    List<Integer> keys = new ArrayList<>();
+    for (int i = 0; i < tasks.length; i++) {
+      if (tasks[i] != null && gone.test(tasks[i])) {
+        keys.add(tids[i]);
       }
+    }
+    for (int k : keys) {
+      remove(k);
     }
   }
 

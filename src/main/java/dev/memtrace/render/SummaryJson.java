@@ -57,6 +57,12 @@ public final class SummaryJson {
         }
         g.writeEndArray();
         g.writeBooleanField("end_from_model", r.fromModel());
+        g.writeNumberField("memory_events", r.memoryEvents());
+        g.writeArrayFieldStart("notes");
+        for (String note : r.notes()) {
+          g.writeString(note);
+        }
+        g.writeEndArray();
         tally(g, "end", r.end());
         tally(g, "peak", r.peak());
         g.writeNumberField("peak_line", set.line(r.peakLine()));
@@ -112,6 +118,7 @@ public final class SummaryJson {
   private static void tally(JsonGenerator g, String name, Tally t) throws IOException {
     g.writeObjectFieldStart(name);
     g.writeNumberField("total", t.total());
+    g.writeNumberField("reserved", t.reserved());
     g.writeObjectFieldStart("classes");
     for (Map.Entry<RegionClass, Tally.Row> e : t.byClass().entrySet()) {
       row(g, e.getKey().label, e.getValue());
@@ -130,6 +137,7 @@ public final class SummaryJson {
     g.writeNumberField("size", r.size);
     g.writeNumberField("regions", r.regions);
     g.writeNumberField("largest", r.largest);
+    g.writeNumberField("reserved", r.reserved);
     g.writeEndObject();
   }
 }

@@ -76,30 +76,69 @@ public final class SummaryText {
   }
 
   private static void space(StringBuilder b, SpaceReport r, SetLines set) {
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "%n%s%s: %s at the end in %d regions%s; peak %s at line %s%s%n",
-            r.pids().equals(List.of(-1))
+    String who =
+        (r.pids().equals(List.of(-1))
                 ? ""
                 // several: tasks the trace never showed starting, threads of one process as likely
                 // as processes (strace -p with -f, -e trace=%memory), so no word claims which
                 : r.pids().size() == 1
                     ? "process " + r.pids().get(0) + " "
-                    : "pids " + r.pids().toString().replace("[", "").replace("]", "") + " ",
-            Texts.terminalName(r.program()),
+                    : "pids " + r.pids().toString().replace("[", "").replace("]", "") + " ")
+            + Texts.terminalName(r.program());
+    String end =
+        String.format(
+            Locale.ROOT,
+            "%s at the end in %d regions%s",
             Human.bytes(r.end().total()),
             r.end().regions(),
             r.fromModel()
                 ? " (regions the trace or its snapshots show)"
-                : " (regions the trace made)",
-            Human.bytes(r.peak().total()),
-            set.cite(r.peakLine(), -1),
-            " (regions the trace made"
-                + (r.peakTableLine() != r.peakLine()
-                    ? "; the table is from line " + set.cite(r.peakTableLine(), -1) + ", within 5%"
-                    : "")
-                + ")"));
+                : " (regions the trace made)");
+    if (r.memoryEvents() == 0) {
+      // no call of its own: no peak to tell, and no table when nothing it holds is shown
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s: %s%n",
+              who,
+              r.end().regions() > 0 ? end : "no region the trace or its snapshots show"));
+    } else {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s: %s; peak %s at line %s%s%n",
+              who,
+              end,
+              Human.bytes(r.peak().total()),
+              set.cite(r.peakLine(), -1),
+              " (regions the trace made"
+                  + (r.peakTableLine() != r.peakLine()
+                      ? "; the table is from line "
+                          + set.cite(r.peakTableLine(), -1)
+                          + ", within 5%"
+                      : "")
+                  + ")"));
+    }
+    for (String note : r.notes()) {
+      b.append("  ").append(note).append(String.format("%n"));
+    }
+    long endNone = r.end().reserved();
+    long peakNone = r.memoryEvents() == 0 ? 0 : r.peak().reserved();
+    if (endNone > 0 || peakNone > 0) {
+      // the sizes count address space: a PROT_NONE page (a guard page, a reservation that an
+      // mprotect or a mapping over it commits later) holds memory only if touched before
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  PROT_NONE among them: %s%s (reserved address space, which no access may touch: a"
+                  + " page there holds memory only if it was touched before an mprotect made it"
+                  + " PROT_NONE)%n",
+              Human.bytes(endNone) + " at the end",
+              r.memoryEvents() == 0 ? "" : ", " + Human.bytes(peakNone) + " at the peak"));
+    }
+    if (r.end().regions() == 0 && r.peak().regions() == 0 && r.memoryEvents() == 0) {
+      return;
+    }
     b.append(
         String.format(
             Locale.ROOT,
@@ -118,7 +157,14 @@ public final class SummaryText {
       }
     }
     for (RegionClass c : classes) {
-      row(b, c.label, r.end().byClass().get(c), r.peak().byClass().get(c));
+      Tally.Row atEnd = r.end().byClass().get(c);
+      Tally.Row atPeak = r.peak().byClass().get(c);
+      row(b, c.label, atEnd, atPeak);
+      // a row whose label says what it is, all of it PROT_NONE, needs no line to say so
+      boolean labelSays = c == RegionClass.RESERVED || c == RegionClass.GUARD;
+      if (!(labelSays && wholly(atEnd) && wholly(atPeak))) {
+        noneRow(b, atEnd, atPeak);
+      }
     }
     Set<String> objects = new LinkedHashSet<>(r.end().byObject().keySet());
     objects.addAll(r.peak().byObject().keySet());
@@ -126,6 +172,7 @@ public final class SummaryText {
       b.append(String.format(Locale.ROOT, "  %-30s%n", "object"));
       for (String o : objects) {
         row(b, Texts.terminalName(o), r.end().byObject().get(o), r.peak().byObject().get(o));
+        noneRow(b, r.end().byObject().get(o), r.peak().byObject().get(o));
       }
     }
   }
@@ -133,6 +180,31 @@ public final class SummaryText {
   private static void row(StringBuilder b, String name, Tally.Row end, Tally.Row peak) {
     b.append(
         String.format(Locale.ROOT, "  %-30s %s   %s%n", shorten(name), cells(end), cells(peak)));
+  }
+
+  /** Whether all of a row's bytes are PROT_NONE (or it has none). */
+  private static boolean wholly(Tally.Row r) {
+    return r == null || r.reserved == r.size;
+  }
+
+  /** Under a row some of whose bytes are PROT_NONE, how many, at the end and at the peak. */
+  private static void noneRow(StringBuilder b, Tally.Row end, Tally.Row peak) {
+    long e = end == null ? 0 : end.reserved;
+    long p = peak == null ? 0 : peak.reserved;
+    if (e == 0 && p == 0) {
+      return;
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  %-30s %10s %7s %10s   %10s %7s %10s%n",
+            "  of it PROT_NONE",
+            end == null ? "-" : Human.bytes(e),
+            "",
+            "",
+            peak == null ? "-" : Human.bytes(p),
+            "",
+            ""));
   }
 
   private static String cells(Tally.Row r) {

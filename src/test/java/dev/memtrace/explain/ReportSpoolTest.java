@@ -15,7 +15,8 @@ class ReportSpoolTest {
     end.add(RegionClass.IMAGE_TEXT, "/usr/bin/cat", 20_480);
     Tally peak = new Tally();
     peak.add(RegionClass.MALLOC_MMAP, "", 139_264);
-    return new SpaceReport(program, List.of(firstPid, firstPid + 1), end, peak, 17, 15, true);
+    return new SpaceReport(
+        program, List.of(firstPid, firstPid + 1), end, peak, 17, 15, true, 3, List.of());
   }
 
   @Test

@@ -54,7 +54,15 @@ class SummaryTextTest {
         w,
         List.of(
             new SpaceReport(
-                "java", List.of(17870, 17871, 17873), new Tally(), new Tally(), 1, 1, false)),
+                "java",
+                List.of(17870, 17871, 17873),
+                new Tally(),
+                new Tally(),
+                1,
+                1,
+                false,
+                1,
+                List.of())),
         new ExplainStats());
     assertThat(w.toString())
         .contains("\npids 17870, 17871, 17873 java: ")

@@ -62,8 +62,12 @@ public final class EventFilter {
     TraceEvent e = a.event();
     learn(e);
     if (!o.pids().isEmpty()) {
+      // a line without pid (strace's stderr mode while one task is traced) is the task the model
+      // made of it: the leader's, after a thread's execve gave that thread the leader's pid
       Integer pid = e.pid();
-      if (pid == null || !(o.pids().contains(pid) || o.pids().contains(processOf(a)))) {
+      Integer process = processOf(a);
+      if (!(pid != null && o.pids().contains(pid)
+          || process != null && o.pids().contains(process))) {
         return false;
       }
     }
@@ -135,10 +139,13 @@ public final class EventFilter {
     }
   }
 
-  /** The process of the event's task, as the model knows it (without the model: the task). */
-  private static int processOf(AnnotatedEvent a) {
+  /**
+   * The process of the event's task, as the model knows it (without the model: the task; null when
+   * neither names one).
+   */
+  private static Integer processOf(AnnotatedEvent a) {
     Who w = a.who();
     int p = w == null ? 0 : w.process().number();
-    return p > 0 ? p : a.event().pid();
+    return p > 0 ? Integer.valueOf(p) : a.event().pid();
   }
 }

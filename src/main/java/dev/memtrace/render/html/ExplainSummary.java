@@ -45,6 +45,8 @@ final class ExplainSummary {
     sp.put("pids", r.pids());
     sp.put("peakLine", line.apply(r.peakLine()));
     sp.put("fromModel", r.fromModel());
+    sp.put("memoryEvents", r.memoryEvents());
+    sp.put("notes", r.notes());
     Set<RegionClass> classes = new LinkedHashSet<>();
     for (RegionClass c : RegionClass.values()) {
       if (r.end().byClass().containsKey(c) || r.peak().byClass().containsKey(c)) {
@@ -70,17 +72,24 @@ final class ExplainSummary {
     sp.put("objectCount", objects.size());
     sp.put("endTotal", r.end().total());
     sp.put("peakTotal", r.peak().total());
+    sp.put("endReserved", r.end().reserved());
+    sp.put("peakReserved", r.memoryEvents() == 0 ? 0 : r.peak().reserved());
     return sp;
   }
 
-  /** [name, bytes at end, regions at end, bytes at peak, regions at peak]. */
+  /**
+   * [name, bytes at end, regions at end, bytes at peak, regions at peak, PROT_NONE bytes at end,
+   * PROT_NONE bytes at peak].
+   */
   private static List<Object> row(String name, Tally.Row end, Tally.Row peak) {
     return List.of(
         name,
         end == null ? 0 : end.size,
         end == null ? 0 : end.regions,
         peak == null ? 0 : peak.size,
-        peak == null ? 0 : peak.regions);
+        peak == null ? 0 : peak.regions,
+        end == null ? 0 : end.reserved,
+        peak == null ? 0 : peak.reserved);
   }
 
   private static long size(Tally t, String object) {

@@ -280,9 +280,18 @@
     var parts = [];
     if (D.explain && D.explain.length) {
       D.explain.forEach(function (sp) {
+        // a space the log shows no memory call of has no peak of its own: its notes say what it holds
         parts.push(el('h3', null, (sp.pids.length == 1 ? 'process ' : 'pids ') + sp.pids.join(', ') + ' ' + (sp.program || '') + ': ' + bytes(sp.endTotal) +
-          ' at the end' + (sp.fromModel ? ' (regions the trace or its snapshots show)' : ' (regions the trace made)') + ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine));
-        parts.push(summaryBlock(sp.classes.map(function (c) { return [c[0], c[1], c[2], c[3]]; }),
+          ' at the end' + (sp.fromModel ? ' (regions the trace or its snapshots show)' : ' (regions the trace made)') +
+          (sp.memoryEvents === 0 ? '' : ', peak ' + bytes(sp.peakTotal) + ' at line ' + sp.peakLine)));
+        (sp.notes || []).forEach(function (n) { parts.push(el('p', 'summary-note', n)); });
+        if (sp.endReserved || sp.peakReserved) {
+          parts.push(el('p', 'summary-note', 'PROT_NONE among them: ' + bytes(sp.endReserved || 0) + ' at the end' +
+            (sp.memoryEvents === 0 ? '' : ', ' + bytes(sp.peakReserved || 0) + ' at the peak') +
+            ' (reserved address space, which no access may touch: a page there holds memory only if it was touched before an mprotect made it PROT_NONE)'));
+        }
+        if (sp.memoryEvents === 0 && !sp.classes.length) return;
+        parts.push(summaryBlock(sp.classes.map(function (c) { return [c[0], c[1], c[2], c[3], c[5] || 0]; }),
           sp.objects.map(function (o) { return [o[0], null, o[1], o[3]]; }), sp.objectCount));
       });
     } else {
@@ -306,8 +315,10 @@
     });
     box.appendChild(svg);
     var tables = el('div', 'summary-row');
-    tables.appendChild(table(['class', 'regions at end', 'mapped at end', 'peak'], cl.map(function (c) {
-      return [swatch(colourOf(c[0]), c[0]), c[2], bytes(c[1]), bytes(c[3])];
+    // a fifth cell, when the explain stage's summary gives it: the PROT_NONE bytes at the end
+    var none = cl.some(function (c) { return c[4]; });
+    tables.appendChild(table(['class', 'regions at end', 'mapped at end'].concat(none ? ['of it PROT_NONE'] : []).concat(['peak']), cl.map(function (c) {
+      return [swatch(colourOf(c[0]), c[0]), c[2], bytes(c[1])].concat(none ? [bytes(c[4] || 0)] : []).concat([bytes(c[3])]);
     })));
     var t2 = table(objs[0] && objs[0][1] !== null ? ['object', 'class', 'mapped at end', 'peak'] : ['object', 'mapped at end', 'peak'],
       objs.map(function (o) { return o[1] !== null ? [o[0], swatch(colourOf(o[1]), o[1]), bytes(o[2]), bytes(o[3])] : [o[0], bytes(o[2]), bytes(o[3])]; }));
