@@ -189,14 +189,29 @@ public final class Explainer {
   }
 
   /** The summary of a space (null when no process used it), as it stands now. */
+  /**
+   * The regions the trace or its snapshots show: those not laid out from this machine's ELF
+   * headers, and those that were where a call in the trace tagged them.
+   */
+  private static List<Region> shownByTrace(List<Region> regions, TagMap tags) {
+    List<Region> out = new ArrayList<>(regions.size());
+    for (Region r : regions) {
+      if (r.learnt() != Region.Learnt.ELF_HEADER || tags.at(r.start()) != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   private static SpaceReport report(Space sp) {
     if (!sp.used()) {
       return null;
     }
     AddressSpaceView v = sp.view;
     // the summary is text: it counts what the trace and its snapshots show, not this machine's
-    // files
-    List<Region> known = v == null ? List.of() : Specials.fromTraceOrSnapshot(v.regions());
+    // files, but for what a call in the trace told of them (ld.so's RELRO mprotect of the
+    // executable and of itself), which the peak's ranges count too
+    List<Region> known = v == null ? List.of() : shownByTrace(v.regions(), sp.tags);
     boolean model = !known.isEmpty();
     Tally end = model ? Tally.of(known, sp.tags, sp.exe) : Tally.of(sp.tags, v);
     Tally peak = sp.peakTally == null ? new Tally() : sp.peakTally;
