@@ -141,10 +141,10 @@ class SummaryProcessesTest {
   }
 
   /**
-   * sh -c 'echo hi; (exit 2)' under strace -f -e trace=read,write,exit_group, trimmed to the
-   * shell's lines: no execve, no memory call. Without snapshots nothing tells what it holds; with
-   * one (a listing written for this test in the sampler's format, taken after line 2) the regions
-   * it lists are the figures, and the note does not call them unknown.
+   * sh -c 'echo hi; (exit 2)' under strace -f -e trace=read,write,exit_group, the write held 20 ms
+   * (-e inject=write:delay_exit=20000) while its /proc/PID/maps was read into a snapshot, trimmed
+   * to the shell's lines: no execve, no memory call. Without the snapshot nothing tells what it
+   * holds; with it the regions it lists are the figures, and the note does not call them unknown.
    */
   @Test
   void aProcessMetMidwayWithoutMemoryCallsIsUnknownUnlessASnapshotShowsIt() throws Exception {
@@ -152,7 +152,7 @@ class SummaryProcessesTest {
     Cli bare = Cli.run("analyze", "--summary", log);
     assertThat(bare.out())
         .contains(
-            "\nprocess 27732 the program: no region the trace or its snapshots show\n"
+            "\nprocess 32413 the program: no region the trace or its snapshots show\n"
                 + "  the log shows no memory call of it, nor its start: what it holds is unknown\n");
     Cli seen =
         Cli.run(
@@ -160,7 +160,7 @@ class SummaryProcessesTest {
     assertThat(seen.status()).as(seen.err()).isZero();
     assertThat(seen.out())
         .contains(
-            "\nprocess 27732 the program: 228 KiB at the end in 3 regions (regions the trace or its"
+            "\nprocess 32413 the program: 2.54 MiB at the end in 25 regions (regions the trace or its"
                 + " snapshots show)\n  the log shows no memory call of it, nor its start\n")
         .doesNotContain("unknown");
   }
