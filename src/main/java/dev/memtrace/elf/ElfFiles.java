@@ -126,6 +126,24 @@ public final class ElfFiles {
   }
 
   /**
+   * The file a relative path is read from when the trace does not show the directory it was run in,
+   * for a log read after the run ({@link #untilProven}): the reading process's own directory stands
+   * in for it, which is the traced one only when the log is read where it was made; null when no
+   * such guess is made.
+   */
+  public Path guessedFrom(String path, String dir) {
+    boolean guessed =
+        needProof
+            && root == null
+            && recorded == null
+            && cwd != null
+            && path != null
+            && !path.startsWith("/")
+            && (dir == null || !dir.startsWith("/"));
+    return guessed ? cwd.resolve(path).normalize() : null;
+  }
+
+  /**
    * The trace showed the size of a regular file (a stat or fstat of it): a file read for that path
    * must have that size. The path is absolute, as the trace named it.
    */

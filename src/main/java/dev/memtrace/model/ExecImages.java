@@ -7,6 +7,7 @@ import dev.memtrace.decode.Execve;
 import dev.memtrace.elf.ElfFile;
 import dev.memtrace.elf.ElfFiles;
 import dev.memtrace.elf.Segment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,6 +70,17 @@ final class ExecImages {
       return Outcome.NONE;
     }
     ElfFiles.Opened prog = files.openProgram(path, t.cwd);
+    Path guessed = files.guessedFrom(path, t.cwd);
+    if (prog.ok() && guessed != null) {
+      m.elfProblem(
+          "the program "
+              + path
+              + " is named relative to a directory the trace does not show at its execve: its ELF"
+              + " headers were read from "
+              + guessed
+              + ", in the directory memtrace runs in, which holds the traced program only when"
+              + " the log is read where it was made");
+    }
     if (!prog.ok()) {
       t.mm.unread.add("program " + path + " (" + prog.problem() + ")");
       m.elfProblem(

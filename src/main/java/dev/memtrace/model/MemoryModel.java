@@ -130,8 +130,8 @@ public final class MemoryModel implements ModelView {
 
   /**
    * Why the ELF headers of a traced program or loader were not used (unreadable, or not fitting the
-   * trace), each once: for a note beside the output, since the files are this machine's and not the
-   * trace's.
+   * trace), or where they were read from when the trace did not name the file whole, each once: for
+   * a note beside the output, since the files are this machine's and not the trace's.
    */
   public List<String> elfProblems() {
     List<String> out = new ArrayList<>(elfProblems);

@@ -262,6 +262,32 @@ class ExecImagesTest {
         .satisfies(n -> assertThat(n).startsWith("line 2 ").contains("may differ from the traced"));
   }
 
+  /**
+   * A log read after the run that names its program by a relative path (strace -o x.log ./prog) and
+   * shows no directory at the execve: the file is read from the directory memtrace runs in, which
+   * is the traced one only when the log is read where it was made, and a note says so. A live run
+   * reads it where it runs (no note). The program is elf/bss_mprotect, named from the project's
+   * directory, where the tests run.
+   */
+  @Test
+  void aRelativeProgramReadFromThisDirectoryIsSaidToBe() {
+    String exec =
+        "10 execve(\"target/test-classes/elf/bss_mprotect\", [\"pd\"], 0x7ffc /* 1 var */) = 0";
+    Path read = Path.of("target/test-classes/elf/bss_mprotect").toAbsolutePath().normalize();
+    model = new MemoryModel(ElfFiles.local().untilProven(), null);
+    feed(exec);
+    assertThat(model.elfProblems())
+        .contains(
+            "the program target/test-classes/elf/bss_mprotect is named relative to a directory"
+                + " the trace does not show at its execve: its ELF headers were read from "
+                + read
+                + ", in the directory memtrace runs in, which holds the traced program only when"
+                + " the log is read where it was made");
+    model = new MemoryModel(ElfFiles.local(), null);
+    feed(exec);
+    assertThat(model.elfProblems()).noneMatch(p -> p.contains("named relative"));
+  }
+
   @Test
   void aMissingProgramIsSaidAndNothingIsLaidOut() {
     feed("10 execve(\"/bin/gone\", [\"gone\"], 0x7ffc /* 1 var */) = 0");
