@@ -387,6 +387,13 @@ final class Buffers {
         // the executable's static buffers: the .bss beyond its last data page, no mmap
         cls = RegionClass.IMAGE_BSS;
         name = "the .bss of " + RawText.name(prev.path());
+      } else if (cls == RegionClass.IMAGE_BSS
+          && region.path().isEmpty()
+          && prev != null
+          && prev.end() == region.start()
+          && prev.path().startsWith("/")) {
+        // the same .bss laid out from the ELF program headers, where no snapshot showed it
+        name = "the .bss of " + RawText.name(prev.path());
       }
       p.buffer = new BufferRef(addr, region, off, cls);
       p.why.add(
@@ -412,7 +419,7 @@ final class Buffers {
                               + " made, which the kernel merged into one")
                   + copiedBy(v, region)
                   + ")"
-                  + pastEnd(v, region, addr, count, sp.exe),
+                  + pastEnd(v, region, addr, count, sp.exe, c.name()),
               RegionOrigin.basis(region),
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
       return;
@@ -443,7 +450,7 @@ final class Buffers {
    * no mapping; empty when the count fits.
    */
   private static String pastEnd(
-      AddressSpaceView v, Region region, long addr, long count, String exe) {
+      AddressSpaceView v, Region region, long addr, long count, String exe, String call) {
     long left = region.end() - addr;
     if (count <= left) {
       return "";
@@ -468,7 +475,10 @@ final class Buffers {
                 + hex(next.end());
     return "; the "
         + count
-        + " bytes it may fill run past that region's end, "
+        // a write takes its bytes from the buffer; only a read may fill all of them
+        + (call.startsWith("write") || call.startsWith("pwrite") || call.startsWith("send")
+            ? " bytes it writes run past that region's end, "
+            : " bytes it may fill run past that region's end, ")
         + left
         + " bytes after the buffer's start, into "
         + into;
