@@ -668,10 +668,14 @@ final class Buffers {
     // nor, when only the length fits aligned_alloc's arithmetic, is the buffer's size known: a
     // larger malloc'd buffer maps the same (ld.bfd's fread of a whole section)
     boolean sizeUnknown = blockLine > 0 || isAligned && !coreutils && addr.isEmpty();
+    // and only coreutils' own buffer has the length of its reads: another program's is at least as
+    // long, often longer (git's grep_source_load_file reads a file of n bytes into xmallocz(n), n
+    // + 1; libmagic's file_or_fd reads bytes_max into malloc(bytes_max + SLOP)), so it is named by
+    // the call, not given the call's length as its size
     String what =
-        sizeUnknown
+        sizeUnknown || !coreutils
             ? prog + "'s buffer of its " + count + "-byte " + verb
-            : prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
+            : prog + "'s " + count + "-byte I/O buffer";
     String use =
         coreutils
             ? "the block size it then reads and writes with, first at line " + c.line()
