@@ -19,6 +19,8 @@ import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
@@ -271,8 +273,21 @@ final class FileRules {
       return false;
     }
     String name = LoaderRules.shortName(p);
-    return name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES");
+    // _nl_find_locale looks in glibc's default locale directory (COMPLOCALEDIR, $(libdir)/locale:
+    // /usr/lib/locale on Debian), or where LOCPATH says, which the trace shows only in a -k stack:
+    // elsewhere a file of such a name is one the program maps itself (git add hashing a tracked
+    // share/locale/xx/LC_CTYPE), which its generic sentence tells
+    return (name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES"))
+        && (DEFAULT_LOCALE_DIR.matcher(p).lookingAt() || c.frame(LOCALE_LOADERS) != null);
   }
+
+  /** glibc's COMPLOCALEDIR, $(libdir)/locale, where setlocale looks unless LOCPATH is set. */
+  private static final Pattern DEFAULT_LOCALE_DIR =
+      Pattern.compile("(/usr(/local)?)?/lib[^/]*/([^/]+/)?locale/");
+
+  /** The functions a -k stack of setlocale's own mapping of a locale file runs through. */
+  private static final Set<String> LOCALE_LOADERS =
+      Set.of("_nl_load_locale", "_nl_find_locale", "setlocale", "newlocale");
 
   private static String category(String path) {
     if (path == null) {
