@@ -20,6 +20,7 @@ import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,7 @@ final class FileRules {
     return List.of(
         Rule.on("locale-archive", "mmap")
             // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
-            .when(ok(), file(), noFlag("MAP_SHARED"), pathContains("locale-archive"))
+            .when(ok(), file(), noFlag("MAP_SHARED"), at(LOCALE_ARCHIVE))
             .frames("_nl_load_locale_from_archive", "setlocale", "newlocale")
             .says(
                 c ->
@@ -73,7 +74,7 @@ final class FileRules {
                             "locale " + category(c.filePath()),
                             c.filePath())),
         Rule.on("gconv-cache", "mmap")
-            .when(ok(), file(), pathContains("gconv-modules.cache"))
+            .when(ok(), file(), at(GCONV_CACHE))
             .frames("__gconv_load_cache")
             .says(
                 c ->
@@ -281,9 +282,27 @@ final class FileRules {
         && (DEFAULT_LOCALE_DIR.matcher(p).lookingAt() || c.frame(LOCALE_LOADERS) != null);
   }
 
+  /** $(libdir) as glibc is configured: /lib*, /usr/lib* or /usr/local/lib*, multiarch or not. */
+  private static final String LIBDIR = "(/usr(/local)?)?/lib[^/]*/([^/]+/)?";
+
   /** glibc's COMPLOCALEDIR, $(libdir)/locale, where setlocale looks unless LOCPATH is set. */
-  private static final Pattern DEFAULT_LOCALE_DIR =
-      Pattern.compile("(/usr(/local)?)?/lib[^/]*/([^/]+/)?locale/");
+  private static final Pattern DEFAULT_LOCALE_DIR = Pattern.compile(LIBDIR + "locale/");
+
+  /**
+   * The one locale archive glibc opens, archfname (COMPLOCALEDIR "/locale-archive",
+   * locale/loadarchive.c), and the one gconv module cache, GCONV_MODULES_CACHE (GCONV_DIR
+   * "/gconv-modules.cache", iconv/gconv_cache.c): a file of that name elsewhere is one the program
+   * maps itself (git add hashing a copy of a root file system).
+   */
+  private static final Pattern LOCALE_ARCHIVE = Pattern.compile(LIBDIR + "locale/locale-archive");
+
+  private static final Pattern GCONV_CACHE =
+      Pattern.compile(LIBDIR + "gconv/gconv-modules\\.cache");
+
+  /** The mmap maps the file at a path of this shape. */
+  private static Predicate<Ctx> at(Pattern path) {
+    return c -> c.filePath() != null && path.matcher(c.filePath()).matches();
+  }
 
   /** The functions a -k stack of setlocale's own mapping of a locale file runs through. */
   private static final Set<String> LOCALE_LOADERS =

@@ -32,4 +32,27 @@ class TrackedLocaleFileTest {
         .contains("unmaps the mapping of LC_CTYPE made at line 10")
         .doesNotContain("locale LC_CTYPE");
   }
+
+  /**
+   * glibc opens one locale archive, COMPLOCALEDIR "/locale-archive" (locale/loadarchive.c), and one
+   * gconv module cache, GCONV_MODULES_CACHE (iconv/gconv_cache.c): git add of a copy of a root file
+   * system maps rootfs/usr/lib/locale/locale-archive and, above 32 KiB (index_core's
+   * SMALL_FILE_SIZE), rootfs/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache, privately, and
+   * unmaps them. They read "setlocale or newlocale maps the locale archive ... it stays until exit"
+   * and "glibc maps the gconv module cache (54056 bytes) shared and read-only". Lines of strace -f
+   * -tt -T -y of git 2.39 add rootfs (Debian 12), cut to the start, glibc's own gconv cache and
+   * git's two mappings.
+   */
+  @Test
+  void gitAddsMappingsOfARootFileSystemsCopiesAreNotGlibcs() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/git_add_rootfs_copies.log").toURI()));
+    assertThat(out.at(11).why().get(0).rule()).isEqualTo("gconv-cache");
+    assertThat(out.at(13).why().get(0).rule()).isEqualTo("file-private");
+    assertThat(out.why(13)).doesNotContain("locale archive").doesNotContain("until exit");
+    assertThat(out.at(17).why().get(0).rule()).isEqualTo("file-private");
+    assertThat(out.why(17)).doesNotContain("gconv module cache").doesNotContain("shared");
+    assertThat(out.why(18)).contains("unmaps the mapping of gconv-modules.cache made at line 17");
+  }
 }
