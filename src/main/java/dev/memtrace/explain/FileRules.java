@@ -20,7 +20,6 @@ import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +34,7 @@ final class FileRules {
     return List.of(
         Rule.on("locale-archive", "mmap")
             // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
-            .when(ok(), file(), noFlag("MAP_SHARED"), at(LOCALE_ARCHIVE))
+            .when(ok(), file(), noFlag("MAP_SHARED"), pathMatches(LOCALE_ARCHIVE))
             .frames("_nl_load_locale_from_archive", "setlocale", "newlocale")
             .says(
                 c ->
@@ -74,7 +73,7 @@ final class FileRules {
                             "locale " + category(c.filePath()),
                             c.filePath())),
         Rule.on("gconv-cache", "mmap")
-            .when(ok(), file(), at(GCONV_CACHE))
+            .when(ok(), file(), pathMatches(GCONV_CACHE))
             .frames("__gconv_load_cache")
             .says(
                 c ->
@@ -298,11 +297,6 @@ final class FileRules {
 
   private static final Pattern GCONV_CACHE =
       Pattern.compile(LIBDIR + "gconv/gconv-modules\\.cache");
-
-  /** The mmap maps the file at a path of this shape. */
-  private static Predicate<Ctx> at(Pattern path) {
-    return c -> c.filePath() != null && path.matcher(c.filePath()).matches();
-  }
 
   /** The functions a -k stack of setlocale's own mapping of a locale file runs through. */
   private static final Set<String> LOCALE_LOADERS =
