@@ -55,4 +55,19 @@ class TrackedLocaleFileTest {
     assertThat(out.why(17)).doesNotContain("gconv module cache").doesNotContain("shared");
     assertThat(out.why(18)).contains("unmaps the mapping of gconv-modules.cache made at line 17");
   }
+
+  /**
+   * The jimage row is HotSpot's: git add of a copied JDK tree maps jdk/lib/modules privately to
+   * hash it and unmaps it, and it read "the JDK's class library image (jimage, lib/modules) mapped
+   * whole", tagged a shared file mapping. Lines of strace -f -tt -T -y of git 2.39 add jdk (Debian
+   * 12), cut to the start and git's mapping of the copy.
+   */
+  @Test
+  void gitAddsMappingOfACopiedJdkImageIsNotHotspots() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/git_add_jdk_lib_modules.log").toURI()));
+    assertThat(out.at(6).why().get(0).rule()).isEqualTo("file-private");
+    assertThat(out.why(6)).doesNotContain("jimage").doesNotContain("JDK");
+  }
 }
