@@ -387,6 +387,13 @@ final class Buffers {
         // the executable's static buffers: the .bss beyond its last data page, no mmap
         cls = RegionClass.IMAGE_BSS;
         name = "the .bss of " + RawText.name(prev.path());
+      } else if (cls == RegionClass.IMAGE_BSS
+          && region.path().isEmpty()
+          && prev != null
+          && prev.end() == region.start()
+          && prev.path().startsWith("/")) {
+        // the same .bss laid out from the ELF program headers, where no snapshot showed it
+        name = "the .bss of " + RawText.name(prev.path());
       }
       p.buffer = new BufferRef(addr, region, off, cls);
       p.why.add(
@@ -412,7 +419,7 @@ final class Buffers {
                               + " made, which the kernel merged into one")
                   + copiedBy(v, region)
                   + ")"
-                  + pastEnd(v, region, addr, count, sp.exe),
+                  + pastEnd(v, region, addr, count, sp.exe, c.name()),
               RegionOrigin.basis(region),
               List.of("region " + hex(region.start()) + "-" + hex(region.end()))));
       return;
@@ -443,7 +450,7 @@ final class Buffers {
    * no mapping; empty when the count fits.
    */
   private static String pastEnd(
-      AddressSpaceView v, Region region, long addr, long count, String exe) {
+      AddressSpaceView v, Region region, long addr, long count, String exe, String call) {
     long left = region.end() - addr;
     if (count <= left) {
       return "";
@@ -468,7 +475,10 @@ final class Buffers {
                 + hex(next.end());
     return "; the "
         + count
-        + " bytes it may fill run past that region's end, "
+        // a write takes its bytes from the buffer; only a read may fill all of them
+        + (call.startsWith("write") || call.startsWith("pwrite") || call.startsWith("send")
+            ? " bytes it writes run past that region's end, "
+            : " bytes it may fill run past that region's end, ")
         + left
         + " bytes after the buffer's start, into "
         + into;
@@ -658,10 +668,14 @@ final class Buffers {
     // nor, when only the length fits aligned_alloc's arithmetic, is the buffer's size known: a
     // larger malloc'd buffer maps the same (ld.bfd's fread of a whole section)
     boolean sizeUnknown = blockLine > 0 || isAligned && !coreutils && addr.isEmpty();
+    // and only coreutils' own buffer has the length of its reads: another program's is at least as
+    // long, often longer (git's grep_source_load_file reads a file of n bytes into xmallocz(n), n
+    // + 1; libmagic's file_or_fd reads bytes_max into malloc(bytes_max + SLOP)), so it is named by
+    // the call, not given the call's length as its size
     String what =
-        sizeUnknown
+        sizeUnknown || !coreutils
             ? prog + "'s buffer of its " + count + "-byte " + verb
-            : prog + "'s " + count + "-byte " + (coreutils ? "I/O" : verb) + " buffer";
+            : prog + "'s " + count + "-byte I/O buffer";
     String use =
         coreutils
             ? "the block size it then reads and writes with, first at line " + c.line()

@@ -157,17 +157,23 @@ public final class Explainer {
   /**
    * What the explanations so far said a region of {@code who}'s address space was made for, with
    * the line of the call that made the mapping they told of: the class of the tag that covers it (a
-   * thread stack, its guard, a malloc arena), or null when no one tag covers the whole region (the
-   * kernel merged two mappings the trace made for different ends into one). {@code maps --explain}
-   * and {@code where} read it.
+   * thread stack, its guard, a malloc arena), or of the tags that cover it alike as the summary
+   * counts them (an arena heap that grow_heap's mprotects grew piece by piece, two malloc chunks
+   * the kernel merged), citing the one at its start; null when tags of different ends share the
+   * region (the kernel merged two mappings the trace made for different ends into one) or none
+   * covers part of it. {@code maps --explain} and {@code where} read it.
    */
   public ExplainedClass classOf(Who who, Region r) {
     Space sp = who == null ? null : spaces.get(who.space().resolve());
     TagMap.Span s = sp == null ? null : sp.tags.at(r.start());
-    if (s == null
-        || Long.compareUnsigned(s.end(), r.end()) < 0
-        || s.tag().cls() == RegionClass.UNKNOWN) {
+    if (s == null || s.tag().cls() == RegionClass.UNKNOWN) {
       return null;
+    }
+    if (Long.compareUnsigned(s.end(), r.end()) < 0) {
+      List<TagMap.Span> made = sp.tags.overlapping(r.start(), r.end());
+      if (made.size() < 2 || !Tally.madeForOnePurpose(made, r)) {
+        return null;
+      }
     }
     return new ExplainedClass(Classifier.classify(r, s.tag(), sp.exe), s.tag().line());
   }

@@ -19,6 +19,8 @@ import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.RawText;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Files and shared memory: locale and gconv data mapped by setlocale, the files the program maps
@@ -32,7 +34,7 @@ final class FileRules {
     return List.of(
         Rule.on("locale-archive", "mmap")
             // _nl_load_locale_from_archive and _nl_load_locale map MAP_FILE|MAP_COPY (private)
-            .when(ok(), file(), noFlag("MAP_SHARED"), pathContains("locale-archive"))
+            .when(ok(), file(), noFlag("MAP_SHARED"), pathMatches(LOCALE_ARCHIVE))
             .frames("_nl_load_locale_from_archive", "setlocale", "newlocale")
             .says(
                 c ->
@@ -71,7 +73,7 @@ final class FileRules {
                             "locale " + category(c.filePath()),
                             c.filePath())),
         Rule.on("gconv-cache", "mmap")
-            .when(ok(), file(), pathContains("gconv-modules.cache"))
+            .when(ok(), file(), pathMatches(GCONV_CACHE))
             .frames("__gconv_load_cache")
             .says(
                 c ->
@@ -271,8 +273,34 @@ final class FileRules {
       return false;
     }
     String name = LoaderRules.shortName(p);
-    return name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES");
+    // _nl_find_locale looks in glibc's default locale directory (COMPLOCALEDIR, $(libdir)/locale:
+    // /usr/lib/locale on Debian), or where LOCPATH says, which the trace shows only in a -k stack:
+    // elsewhere a file of such a name is one the program maps itself (git add hashing a tracked
+    // share/locale/xx/LC_CTYPE), which its generic sentence tells
+    return (name.startsWith("LC_") || name.equals("SYS_LC_MESSAGES"))
+        && (DEFAULT_LOCALE_DIR.matcher(p).lookingAt() || c.frame(LOCALE_LOADERS) != null);
   }
+
+  /** $(libdir) as glibc is configured: /lib*, /usr/lib* or /usr/local/lib*, multiarch or not. */
+  private static final String LIBDIR = "(/usr(/local)?)?/lib[^/]*/([^/]+/)?";
+
+  /** glibc's COMPLOCALEDIR, $(libdir)/locale, where setlocale looks unless LOCPATH is set. */
+  private static final Pattern DEFAULT_LOCALE_DIR = Pattern.compile(LIBDIR + "locale/");
+
+  /**
+   * The one locale archive glibc opens, archfname (COMPLOCALEDIR "/locale-archive",
+   * locale/loadarchive.c), and the one gconv module cache, GCONV_MODULES_CACHE (GCONV_DIR
+   * "/gconv-modules.cache", iconv/gconv_cache.c): a file of that name elsewhere is one the program
+   * maps itself (git add hashing a copy of a root file system).
+   */
+  private static final Pattern LOCALE_ARCHIVE = Pattern.compile(LIBDIR + "locale/locale-archive");
+
+  private static final Pattern GCONV_CACHE =
+      Pattern.compile(LIBDIR + "gconv/gconv-modules\\.cache");
+
+  /** The functions a -k stack of setlocale's own mapping of a locale file runs through. */
+  private static final Set<String> LOCALE_LOADERS =
+      Set.of("_nl_load_locale", "_nl_find_locale", "setlocale", "newlocale");
 
   private static String category(String path) {
     if (path == null) {

@@ -21,6 +21,13 @@ import java.util.Set;
 final class LoaderRules {
   private LoaderRules() {}
 
+  /** LD_SO_CACHE, the one cache ld.so reads (SYSCONFDIR "/ld.so.cache"). */
+  private static final String LD_SO_CACHE = "/etc/ld.so.cache";
+
+  /** ld.so's functions that map the cache, as a -k stack would name them. */
+  private static final Set<String> CACHE_READERS =
+      Set.of("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup");
+
   /** ld.so's minimal malloc mapping (retold when ARCH_SET_FS shows it holds the TLS block). */
   static final Rule MINIMAL_MALLOC =
       Rule.on("ldso-minimal-malloc", "mmap")
@@ -107,7 +114,13 @@ final class LoaderRules {
                                 Basis.PATTERN,
                                 "first brk(NULL) of a fresh address space")),
         Rule.on("ldso-cache", "mmap")
-            .when(ok(), file(), pathContains("ld.so.cache"))
+            // ld.so reads LD_SO_CACHE, SYSCONFDIR "/ld.so.cache" (sysdeps/generic/dl-cache.h): a
+            // file of that name elsewhere is one the program maps itself (git add hashing a copy
+            // of a root file system's etc/ld.so.cache)
+            .when(
+                ok(),
+                file(),
+                c -> LD_SO_CACHE.equals(c.filePath()) || c.frame(CACHE_READERS) != null)
             .frames("_dl_sysdep_read_whole_file", "_dl_load_cache_lookup")
             .effect(
                 (c, before) -> {

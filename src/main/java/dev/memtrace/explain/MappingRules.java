@@ -1926,7 +1926,8 @@ final class MappingRules {
             + " made at line "
             + s.tag().line()
             + (rest ? ", which an earlier munmap cut" : "")
-            + (s.tag().cls() == RegionClass.FILE_PRIVATE && s.tag().what().contains("cache")
+            // ldso-cache's own tag: a file the program mapped whose name holds "cache" is not it
+            + (s.tag().cls() == RegionClass.FILE_PRIVATE && "ld.so.cache".equals(s.tag().what())
                 ? ": ld.so no longer needs the cache once the libraries are loaded"
                 : ""),
         Basis.PATTERN,

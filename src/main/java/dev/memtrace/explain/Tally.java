@@ -240,9 +240,10 @@ public final class Tally {
 
   /**
    * Whether the region is what one call made, as far as the trace tells: at most one span over it,
-   * or spans that all class it alike. Such a region counts whole in the class of its start.
+   * or spans that all class it alike. Such a region counts whole in the class of its start, and
+   * {@link Explainer#classOf} gives it that class.
    */
-  private static boolean madeForOnePurpose(List<TagMap.Span> made, Region r) {
+  static boolean madeForOnePurpose(List<TagMap.Span> made, Region r) {
     if (made.size() < 2) {
       return true;
     }

@@ -3,6 +3,7 @@ package dev.memtrace.explain;
 import dev.memtrace.timeline.RegionClass;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The conditions rules are written with: argument flags, sizes, paths, and what the remembered
@@ -66,6 +67,14 @@ final class When {
     return c -> {
       String p = c.filePath();
       return p != null && p.contains(part);
+    };
+  }
+
+  /** The path of the file an mmap maps is, whole, one of this shape. */
+  static Predicate<Ctx> pathMatches(Pattern shape) {
+    return c -> {
+      String p = c.filePath();
+      return p != null && shape.matcher(p).matches();
     };
   }
 

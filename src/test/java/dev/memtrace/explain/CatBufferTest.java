@@ -76,12 +76,13 @@ class CatBufferTest {
     assertThat(out.why(6))
         .contains("4024 bytes into the 135168-byte malloc chunk made at line 5")
         .doesNotContain("126976-byte");
-    assertThat(out.why(7)).contains("16 bytes into zstd's 131072-byte write buffer made at line 5");
+    assertThat(out.why(7))
+        .contains("16 bytes into zstd's buffer of its 131072-byte write made at line 5");
     assertThat(out.why(8))
         .as("named once, by the write whose length fits it")
-        .contains("16 bytes into zstd's 131072-byte write buffer made at line 5");
+        .contains("16 bytes into zstd's buffer of its 131072-byte write made at line 5");
     assertThat(out.why(9))
-        .contains("free() gives zstd's 131072-byte write buffer made at line 5")
+        .contains("free() gives zstd's buffer of its 131072-byte write made at line 5")
         .doesNotContain("lead bytes before the aligned chunk")
         .doesNotContain("read buffer");
   }

@@ -263,7 +263,7 @@ class MemoryApiTest {
         28722 19:51:07.167835 pread64(3, "\6\0\0\0\4\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0"..., 56, 64) = 56 <0.000039>
         """);
     assertThat(out.why(7))
-        .contains("likely through file's 7340032-byte read buffer made at line 5");
+        .contains("likely through file's buffer of its 7340032-byte read made at line 5");
     assertThat(out.why(8)).doesNotContain("read buffer");
   }
 

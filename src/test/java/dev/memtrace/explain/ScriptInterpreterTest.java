@@ -54,7 +54,7 @@ class ScriptInterpreterTest {
                 + " alloc_byte names, which the kernel mapped at execve in the script's place)")
         .doesNotContain("the executable (alloc_byte");
     assertThat(out.why(8)).contains("fits a buffer for ocamlrun's 151068-byte read at line 9");
-    assertThat(out.why(9)).contains("ocamlrun's 151068-byte read buffer made at line 8");
+    assertThat(out.why(9)).contains("ocamlrun's buffer of its 151068-byte read made at line 8");
   }
 
   /** The same on this machine's cat, copied as /bin/prog, which a script's #! line names. */
