@@ -194,7 +194,12 @@ public final class Tally {
       if (madeForOnePurpose(made, r)) {
         TagMap.Span s = tags.at(r.start());
         RegionClass cls = Classifier.classify(r, s == null ? null : s.tag(), exe);
-        String obj = r.path().isEmpty() ? (s == null ? null : s.tag().object()) : r.path();
+        // a region laid out from ELF headers counts as the call that tagged it told it (ld.so's
+        // RELRO mprotect of the executable or of itself), as the peak's ranges count it
+        String obj =
+            r.path().isEmpty() || r.learnt() == Region.Learnt.ELF_HEADER
+                ? (s == null ? null : s.tag().object())
+                : r.path();
         if (s == null && cls == RegionClass.ANON && kernelBss(prev, r, exe)) {
           // The executable's .bss beyond its last file page: the kernel maps it at execve.
           cls = RegionClass.IMAGE_BSS;
@@ -216,7 +221,10 @@ public final class Tally {
                 from - at,
                 none(r) ? from - at : 0);
           }
-          String obj = r.path().isEmpty() ? s.tag().object() : r.path();
+          String obj =
+              r.path().isEmpty() || r.learnt() == Region.Learnt.ELF_HEADER
+                  ? s.tag().object()
+                  : r.path();
           t.addPart(
               Classifier.classify(r, s.tag(), exe),
               object(obj, r, spelled),
