@@ -37,10 +37,7 @@ final class GccRules {
         Rule.on("gcc-ggc-pages", "mmap")
             .when(
                 ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+                privateAnonRwAtNull(),
                 c -> c.ev.stack().isEmpty(),
                 afterStartup(),
                 c -> compiler(c.sp),

@@ -227,10 +227,7 @@ final class MallocRules {
           .byAllocator()
           .when(
               ok(),
-              anon(),
-              addrNull(),
-              prot("PROT_READ", "PROT_WRITE"),
-              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              privateAnonRwAtNull(),
               c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
               c -> !c.sp.noMmapChunks,
               c -> c.sp.goHeapLine == 0 || c.frame(ALLOCATOR) != null)

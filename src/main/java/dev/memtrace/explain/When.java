@@ -50,6 +50,17 @@ final class When {
     return addrIs(0);
   }
 
+  /**
+   * An mmap of PROT_READ|PROT_WRITE anonymous memory at NULL with MAP_PRIVATE|MAP_ANONYMOUS alone:
+   * the shape of sysmalloc's own mappings, and of other code that maps as it does.
+   */
+  static Predicate<Ctx> privateAnonRwAtNull() {
+    return anon()
+        .and(addrNull())
+        .and(prot("PROT_READ", "PROT_WRITE"))
+        .and(c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")));
+  }
+
   static Predicate<Ctx> addrIs(long value) {
     return c -> c.addr() == value;
   }
