@@ -865,7 +865,7 @@ final class MappingRules {
                     Said.of(
                         "unmaps " + bytesOf(c, modelRegion(c), "", true),
                         RegionOrigin.basis(modelRegion(c)),
-                        "the model holds " + describe(modelRegion(c)))),
+                        "the model holds " + describe(modelRegion(c), c.sp.exe))),
         Rule.on("mprotect-model", "mprotect")
             .when(ok(), c -> modelRegion(c) != null)
             .says(
@@ -873,7 +873,7 @@ final class MappingRules {
                     Said.of(
                         "changes " + bytesOf(c, modelRegion(c), " to " + c.protText(), false),
                         RegionOrigin.basis(modelRegion(c)),
-                        "the model holds " + describe(modelRegion(c)))),
+                        "the model holds " + describe(modelRegion(c), c.sp.exe))),
         Rule.on("madvise-probe", "madvise")
             .when(ok(), c -> c.length() == 0)
             .says(
@@ -1514,7 +1514,13 @@ final class MappingRules {
         pages == c.length() ? "" : " (" + pages + ": the kernel widens the range to whole pages)";
     long end = c.addr() + pages;
     if (end <= r.end()) {
-      return c.length() + " bytes" + widened + " of " + describe(r) + what + notMade(r, guess);
+      return c.length()
+          + " bytes"
+          + widened
+          + " of "
+          + describe(r, c.sp.exe)
+          + what
+          + notMade(r, guess);
     }
     long more =
         c.changes.stream()
@@ -1530,15 +1536,18 @@ final class MappingRules {
         + hex(end)
         + what
         + ": they begin in "
-        + describe(r)
+        + describe(r, c.sp.exe)
         + notMade(r, guess)
         + (more == 0
             ? ", and run past its end"
             : ", and run into " + more + (more == 1 ? " more region" : " more regions"));
   }
 
-  static String describe(Region r) {
-    RegionClass k = Classifier.classify(r, null);
+  /**
+   * A region as the model holds it: its path, class (the executable's segments by exe) and range.
+   */
+  static String describe(Region r, String exe) {
+    RegionClass k = Classifier.classify(r, null, exe);
     return (r.path().isEmpty() ? "an anonymous region" : RawText.name(r.path()))
         + " ("
         + k.label

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An mprotect of memory no tag names, told from the region the model holds: a C program (gcc -O1
  * -s, Debian 12) makes part of its own page-aligned .bss array read-only with mprotect(table, 4110,
- * PROT_READ). The sentence rested on "snapshot" where no snapshot was taken (the model laid the
- * region out from the executable's ELF program headers), and said "changes 4110 bytes" where the
- * kernel changes 8192 (do_mprotect_pkey takes PAGE_ALIGN(len)). The executable, 14 KiB, is kept in
- * elf/bss_mprotect (the log is strace -f -tt -T -y of /tmp/me/ef/pd) and read under a --root.
+ * PROT_READ), then part of a page-aligned .data array with mprotect(data, 100, PROT_READ). The
+ * sentence rested on "snapshot" where no snapshot was taken (the model laid the regions out from
+ * the executable's ELF program headers), said "changes 4110 bytes" where the kernel changes 8192
+ * (do_mprotect_pkey takes PAGE_ALIGN(len)), and named the data segment "file mapping (private)".
+ * The executable, 26 KiB, is kept in elf/bss_mprotect (the log is strace -f -tt -T -y of
+ * /tmp/me/ef/pd) and read under a --root.
  */
 class ModelRegionBasisTest {
 
@@ -36,6 +38,12 @@ class ModelRegionBasisTest {
     assertThat(e.text())
         .startsWith(
             "changes 4110 bytes (8192: the kernel widens the range to whole pages) of an"
-                + " anonymous region (image: bss, 0x55c3c3e7c000-0x55c3c3e80000) to PROT_READ");
+                + " anonymous region (image: bss, 0x555b26249000-0x555b2624d000) to PROT_READ");
+    Explanation data = out.at(31).why().get(0);
+    assertThat(data.basis()).isEqualTo(Explanation.Basis.ELF);
+    assertThat(data.text())
+        .startsWith(
+            "changes 100 bytes (4096: the kernel widens the range to whole pages) of /tmp/me/ef/pd"
+                + " (image: data, 0x555b26246000-0x555b26249000) to PROT_READ");
   }
 }
