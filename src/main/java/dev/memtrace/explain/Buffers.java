@@ -28,6 +28,11 @@ import java.util.Set;
  */
 final class Buffers {
 
+  /** Where in its region a buffer starts: "N bytes into ", or "at the start of " for 0. */
+  private static String into(long off) {
+    return off == 0 ? "at the start of " : off + " bytes into ";
+  }
+
   private static final int STDIO_BUFSIZ = 8192;
 
   /**
@@ -347,8 +352,7 @@ final class Buffers {
               "the buffer at "
                   + hex(addr)
                   + " is "
-                  + off
-                  + " bytes into "
+                  + into(off)
                   + MallocRules.the(t.what())
                   + " made at line "
                   + t.line()
@@ -402,8 +406,7 @@ final class Buffers {
               "the buffer at "
                   + hex(addr)
                   + " is "
-                  + off
-                  + " bytes into "
+                  + into(off)
                   + name
                   + " ("
                   + cls.label
