@@ -187,7 +187,10 @@ public final class SummaryText {
     return r == null || r.reserved == r.size;
   }
 
-  /** Under a row some of whose bytes are PROT_NONE, how many, at the end and at the peak. */
+  /**
+   * Under a row some of whose bytes are PROT_NONE, how many, at the end and at the peak ("-" where
+   * none are).
+   */
   private static void noneRow(StringBuilder b, Tally.Row end, Tally.Row peak) {
     long e = end == null ? 0 : end.reserved;
     long p = peak == null ? 0 : peak.reserved;
@@ -199,10 +202,10 @@ public final class SummaryText {
             Locale.ROOT,
             "  %-30s %10s %7s %10s   %10s %7s %10s%n",
             "  of it PROT_NONE",
-            end == null ? "-" : Human.bytes(e),
+            e == 0 ? "-" : Human.bytes(e),
             "",
             "",
-            peak == null ? "-" : Human.bytes(p),
+            p == 0 ? "-" : Human.bytes(p),
             "",
             ""));
   }

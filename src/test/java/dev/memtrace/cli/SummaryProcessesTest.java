@@ -106,6 +106,12 @@ class SummaryProcessesTest {
             + " mmaps) is not in these figures\n";
     assertThat(r.out()).containsOnlyOnce(note);
     assertThat(r.out()).containsPattern("process 12262 thr: [^\n]*\n" + Pattern.quote(note));
+    // the thread stacks are read-write at the end, 8 MiB PROT_NONE at the peak: none reads "-"
+    assertThat(r.out())
+        .contains(
+            "  thread stack                       16 MiB       2      8 MiB     16.0 MiB       2"
+                + "   8.00 MiB\n    of it PROT_NONE                       -                       "
+                + " 8.00 MiB");
   }
 
   /**
