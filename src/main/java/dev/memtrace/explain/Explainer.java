@@ -194,7 +194,6 @@ public final class Explainer {
     return spaces.size();
   }
 
-  /** The summary of a space (null when no process used it), as it stands now. */
   /**
    * The regions the trace or its snapshots show: those not laid out from this machine's ELF
    * headers, and those that were where a call in the trace tagged them.
@@ -209,6 +208,7 @@ public final class Explainer {
     return out;
   }
 
+  /** The summary of a space (null when no process used it), as it stands now. */
   private static SpaceReport report(Space sp) {
     if (!sp.used()) {
       return null;

@@ -245,7 +245,7 @@ public final class MemoryModel implements ModelView {
         if (leftSpace) {
           who = who.ended();
         }
-        if (!untracedSaid && isMemoryCall(e.name()) && others(t) == MemoryOps.Others.UNTRACED) {
+        if (!untracedSaid && t.mm.untracedClone > 0 && isMemoryCall(e.name())) {
           untracedSaid = true;
           List<String> notes = new ArrayList<>(o.notes());
           notes.add(
