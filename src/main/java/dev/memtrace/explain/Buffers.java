@@ -179,10 +179,7 @@ final class Buffers {
    */
   private static StackFrame wrapperCaller(Ctx c) {
     List<StackFrame> st = c.ev.stack();
-    int i = 0;
-    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
-      i++;
-    }
+    int i = pastWrappers(st);
     return i > 0 && i < st.size() && !inLibc(st.get(i)) && st.get(i).object() != null
         ? st.get(i)
         : null;
@@ -195,15 +192,21 @@ final class Buffers {
    */
   private static StackFrame libioCaller(Ctx c) {
     List<StackFrame> st = c.ev.stack();
-    int i = 0;
-    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
-      i++;
-    }
+    int i = pastWrappers(st);
     if (i == 0 || i >= st.size()) {
       return null;
     }
     StackFrame f = st.get(i);
     return inLibc(f) && f.symbol() != null && f.symbol().startsWith("_IO_") ? f : null;
+  }
+
+  /** The index of the first frame above libc's read or write wrapper frames at the stack's top. */
+  private static int pastWrappers(List<StackFrame> st) {
+    int i = 0;
+    while (i < st.size() && inLibc(st.get(i)) && isWrapper(st.get(i))) {
+      i++;
+    }
+    return i;
   }
 
   /**
