@@ -1205,27 +1205,43 @@ final class MappingRules {
     long at = Glibc.alignDown(c.addr(), Glibc.PAGE);
     long end = Glibc.alignUp(c.addr() + c.length(), Glibc.PAGE);
     List<String> ranges = new ArrayList<>();
+    for (List<TagMap.Span> run : runsByLine(c.sp.tags.overlapping(at, end), at, end)) {
+      ranges.add(
+          run.isEmpty()
+              ? "memory the trace did not show being made"
+              : runName(run) + " made at line " + run.get(0).tag().line());
+    }
+    return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
+  }
+
+  /**
+   * The spans over [from, to), in address order, grouped into runs of neighbours one line made; an
+   * empty run stands for memory no span covers, between them or at either end.
+   */
+  static List<List<TagMap.Span>> runsByLine(List<TagMap.Span> spans, long from, long to) {
+    List<List<TagMap.Span>> runs = new ArrayList<>();
     List<TagMap.Span> run = new ArrayList<>();
-    for (TagMap.Span s : c.sp.tags.overlapping(at, end)) {
+    long at = from;
+    for (TagMap.Span s : spans) {
       if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
         if (!run.isEmpty()) {
-          ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
-          run.clear();
+          runs.add(run);
+          run = new ArrayList<>();
         }
         if (s.start() > at) {
-          ranges.add("memory the trace did not show being made");
+          runs.add(List.of());
         }
       }
       run.add(s);
       at = s.end();
     }
     if (!run.isEmpty()) {
-      ranges.add(runName(run) + " made at line " + run.get(0).tag().line());
+      runs.add(run);
     }
-    if (at < end) {
-      ranges.add("memory the trace did not show being made");
+    if (at < to) {
+      runs.add(List.of());
     }
-    return (ranges.size() == 1 ? " of " : " over ") + String.join(", then ", ranges);
+    return runs;
   }
 
   /**
@@ -2044,30 +2060,9 @@ final class MappingRules {
     }
     List<String> parts = new ArrayList<>();
     List<Integer> lines = new ArrayList<>(); // each part's line, -1 for a gap
-    List<TagMap.Span> run = new ArrayList<>();
-    at = c.addr();
-    for (TagMap.Span s : spans) {
-      if (s.start() > at || !run.isEmpty() && s.tag().line() != run.get(0).tag().line()) {
-        if (!run.isEmpty()) {
-          parts.add(unmapRunName(c, run, end));
-          lines.add(run.get(0).tag().line());
-          run.clear();
-        }
-        if (s.start() > at) {
-          parts.add(UNSEEN);
-          lines.add(-1);
-        }
-      }
-      run.add(s);
-      at = s.end();
-    }
-    if (!run.isEmpty()) {
-      parts.add(unmapRunName(c, run, end));
-      lines.add(run.get(0).tag().line());
-    }
-    if (at < end) {
-      parts.add(UNSEEN);
-      lines.add(-1);
+    for (List<TagMap.Span> run : runsByLine(spans, c.addr(), end)) {
+      parts.add(run.isEmpty() ? UNSEEN : unmapRunName(c, run, end));
+      lines.add(run.isEmpty() ? -1 : run.get(0).tag().line());
     }
     return Said.of(
         "unmaps " + String.join(", then ", shortened(parts, lines)),
