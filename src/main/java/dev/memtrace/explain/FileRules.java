@@ -739,11 +739,12 @@ final class FileRules {
   }
 
   /**
-   * A file this process opened empty (O_CREAT|O_EXCL, O_TRUNC) and has not written since: all its
-   * bytes are holes that ftruncate or fallocate left (unwritten extents read as zeros), so a first
-   * touch gets a zero-filled page-cache page and reads nothing from the disk; what is written
-   * through a shared writable mapping becomes the file's contents (LLVM's FileOutputBuffer, as lld
-   * writes its output, works this way). Null for any other file.
+   * A file an open left empty (O_CREAT|O_EXCL, O_TRUNC) that no traced call of any process has
+   * written since, as the model keeps it ({@link EmptyFile}): all its bytes are holes that
+   * ftruncate or fallocate left (unwritten extents read as zeros), so a first touch gets a
+   * zero-filled page-cache page and reads nothing from the disk; what is written through a shared
+   * writable mapping becomes the file's contents (LLVM's FileOutputBuffer, as lld writes its
+   * output, works this way). Null for any other file.
    */
   private static String emptyFile(Ctx c, String path) {
     OpenFile f = c.fd().isPresent() ? c.ex.openFile(c.ev.pid(), (int) c.fd().getAsLong()) : null;
