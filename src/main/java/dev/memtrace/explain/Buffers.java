@@ -242,11 +242,8 @@ final class Buffers {
             + " calls libc's "
             + c.name()
             + " itself, while glibc's stdio reads and writes from inside libc"
-            + " (_IO_file_read, _IO_new_file_write) (seen in the stack: "
-            + frame
-            + "; "
-            + Explainer.FRAME_NAMES
-            + ")",
+            + " (_IO_file_read, _IO_new_file_write)"
+            + Explainer.seenInStack(frame),
         Basis.STACK,
         List.of("stack: " + frame, "buffer inside " + t.cls().label));
   }
@@ -287,11 +284,7 @@ final class Buffers {
                         : "an fwrite or fputs larger than the buffer, the caller's own, which"
                             + " _IO_new_file_xsputn writes straight from its memory")
                     + " (libio/fileops.c)")
-            + " (seen in the stack: "
-            + frame
-            + "; "
-            + Explainer.FRAME_NAMES
-            + ")",
+            + Explainer.seenInStack(frame),
         Basis.STACK,
         List.of("stack: " + frame, "buffer inside " + t.cls().label));
   }

@@ -578,6 +578,13 @@ public final class Explainer {
     return out;
   }
 
+  /**
+   * What a sentence told from a -k stack ends with: the frames it rests on, and how -k names them.
+   */
+  static String seenInStack(String frames) {
+    return " (seen in the stack: " + frames + "; " + FRAME_NAMES + ")";
+  }
+
   private Explanation toExplanation(Rule rule, Rule.Said said, Ctx c) {
     List<String> evidence = new ArrayList<>(said.evidence());
     Basis basis = said.basis();
@@ -591,12 +598,8 @@ public final class Explainer {
           "stack: " + frameText(hit) + (caller != null ? " called from " + frameText(caller) : ""));
       text =
           text
-              + " (seen in the stack: "
-              + frameText(hit)
-              + (caller != null ? " called from " + frameText(caller) : "")
-              + "; "
-              + FRAME_NAMES
-              + ")";
+              + seenInStack(
+                  frameText(hit) + (caller != null ? " called from " + frameText(caller) : ""));
     } else if (basis == Basis.PATTERN) {
       text = text + " (inferred from the pattern)";
     }
