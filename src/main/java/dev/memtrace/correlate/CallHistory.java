@@ -15,8 +15,9 @@ import java.util.TreeMap;
 /**
  * What {@code maps --explain} and {@code where} cite about a region: the text of the call that made
  * it (memory calls and execve are remembered by line) and the line of the call that last changed it
- * (an mprotect that split it, a MAP_FIXED over part of it, a brk that grew it): for each address
- * space, the latest change that left a region starting at each address.
+ * (an mprotect of it or of the memory next to it, a MAP_FIXED over part of it, a brk that grew it),
+ * and whether that call only cut it out of a larger area: for each address space, the latest change
+ * that left a region starting at each address.
  */
 public final class CallHistory {
 
@@ -52,9 +53,27 @@ public final class CallHistory {
     for (RegionChange ch : made) {
       Region after = ch.after();
       if (after != null) {
-        m.put(after.start(), new long[] {after.end(), c.ref()});
+        m.put(after.start(), new long[] {after.end(), c.ref(), cutFrom(after, made) ? 1 : 0});
       }
     }
+  }
+
+  /**
+   * Whether the call only cut this region out of one it had before, all else kept: it covered the
+   * memory next to it (an mprotect of the part beside it, a munmap of the rest), not the region.
+   */
+  private static boolean cutFrom(Region after, List<RegionChange> made) {
+    for (RegionChange ch : made) {
+      Region before = ch.before();
+      if (before != null
+          && before.start() <= after.start()
+          && after.end() <= before.end()
+          && before.size() != after.size()
+          && before.slice(after.start(), after.end()).equals(after)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The text of a memory call or execve on this line, or null. */
@@ -69,8 +88,22 @@ public final class CallHistory {
 
   /** The line of the latest call that left exactly this region, or 0 when none changed it. */
   public int lastChange(AddressSpace space, Region r) {
+    long[] c = latest(space, r);
+    return c == null ? 0 : (int) c[1];
+  }
+
+  /**
+   * Whether the latest call that left exactly this region ({@link #lastChange}) only cut it out of
+   * a larger one, covering the memory next to it: the kernel splits an area a call covers in part.
+   */
+  public boolean lastChangeOnlyCut(AddressSpace space, Region r) {
+    long[] c = latest(space, r);
+    return c != null && c[2] == 1;
+  }
+
+  private long[] latest(AddressSpace space, Region r) {
     TreeMap<Long, long[]> m = changes.get(space);
     long[] c = m == null ? null : m.get(r.start());
-    return c != null && c[0] == r.end() && c[1] > r.originLine() ? (int) c[1] : 0;
+    return c != null && c[0] == r.end() && c[1] > r.originLine() ? c : null;
   }
 }

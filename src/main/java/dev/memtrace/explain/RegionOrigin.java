@@ -175,10 +175,20 @@ public final class RegionOrigin {
 
   /**
    * @param line the line of the call that last changed it, 0 for none
+   * @param onlyCut whether that call covered only the memory next to it, cutting this region out of
+   *     a larger one ({@code CallHistory.lastChangeOnlyCut})
    */
-  public static String changed(int line, String callText) {
-    return line == 0
-        ? null
-        : "last changed by line " + line + (callText == null ? "" : ": " + callText);
+  public static String changed(int line, String callText, boolean onlyCut) {
+    if (line == 0) {
+      return null;
+    }
+    String call = callText == null ? "" : ": " + callText;
+    return onlyCut
+        ? "cut to these bounds by line "
+            + line
+            + call
+            + ", which covered only the memory next to it (the kernel splits an area a call covers"
+            + " in part: split_vma)"
+        : "last changed by line " + line + call;
   }
 }

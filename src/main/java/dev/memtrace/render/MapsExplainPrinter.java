@@ -101,7 +101,8 @@ public final class MapsExplainPrinter implements MapsAt.Printer {
       String changed =
           RegionOrigin.changed(
               changedAt,
-              changedAt == 0 ? null : MapsExplainText.call(at.history().text(changedAt)));
+              changedAt == 0 ? null : MapsExplainText.call(at.history().text(changedAt)),
+              changedAt != 0 && at.history().lastChangeOnlyCut(space, r));
       out.println(MapsExplainText.line(r));
       // the program's own image, when its ELF headers name no loader: no ld.so runs
       boolean staticImage =

@@ -111,7 +111,9 @@ public final class WherePrinter implements MapsAt.Printer {
               if (changed != 0) {
                 said.add(
                     RegionOrigin.changed(
-                        changed, MapsExplainText.call(at.history().text(changed))));
+                        changed,
+                        MapsExplainText.call(at.history().text(changed)),
+                        at.history().lastChangeOnlyCut(space, r)));
               }
               if (space.locked().contains(r)) {
                 said.add(MapsExplainText.LOCKED.strip());
