@@ -178,7 +178,14 @@ public final class RegionAnatomy {
     long link = tail ? fileLink + file.size() : fileLink;
     long lo = Math.max(link, seg.vaddr());
     long hi = Math.min(link + r.size(), seg.vaddr() + seg.memsz());
-    if (tail && Long.compareUnsigned(lo, hi) >= 0) {
+    // ld.so (_dl_map_segment's zero fill) and the kernel (load_elf_binary) map a segment's .bss
+    // from the page after its last file byte, only where its memory size passes its file size: an
+    // anonymous region after some other part of the file is not one (V8's code range, where
+    // RemapPages mapped the middle of node's text)
+    if (tail
+        && (Long.compareUnsigned(lo, hi) >= 0
+            || seg.memsz() <= seg.filesz()
+            || link != ((seg.vaddr() + seg.filesz() + 0xfff) & ~0xfffL))) {
       return unlaid; // not a bss tail
     }
     List<String> names = new ArrayList<>();
