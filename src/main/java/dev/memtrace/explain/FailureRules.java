@@ -8,6 +8,7 @@ import dev.memtrace.decode.Msync;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.MemoryOps;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
 import dev.memtrace.trace.RawText;
@@ -509,6 +510,63 @@ final class FailureRules {
         "returned -1 EINVAL");
   }
 
+  /**
+   * munmap's EINVAL read from its arguments and the model (munmap(2), do_vmi_munmap in mm/mmap.c):
+   * an address off a page boundary, a length of 0, or a range that would split hugetlb memory off a
+   * huge page boundary, which hugetlb_vm_op_split refuses; else the generic reading.
+   */
+  private static Said munmapEinval(Ctx c) {
+    String tail = "; the address space is unchanged (munmap(2))";
+    OptionalLong a = c.call instanceof Range r ? r.addr() : OptionalLong.empty();
+    OptionalLong len = c.call instanceof Range r ? r.length() : OptionalLong.empty();
+    if (a.isPresent() && a.getAsLong() % Glibc.PAGE != 0) {
+      return Said.of(
+          "munmap failed with EINVAL: the address "
+              + hex(a.getAsLong())
+              + " is not page-aligned, which do_vmi_munmap refuses"
+              + tail,
+          Basis.ARITHMETIC,
+          "address " + hex(a.getAsLong()));
+    }
+    if (len.isPresent() && len.getAsLong() == 0) {
+      return Said.of(
+          "munmap failed with EINVAL: a length of 0, which do_vmi_munmap refuses" + tail,
+          Basis.ARITHMETIC,
+          "length 0");
+    }
+    var v = a.isPresent() && len.isPresent() ? c.ex.view(c.ev.pid()) : null;
+    if (v != null) {
+      long from = a.getAsLong();
+      long to = from + Glibc.alignUp(len.getAsLong(), Glibc.PAGE);
+      for (long cut : new long[] {from, to}) {
+        Region r = v.regionAt(cut);
+        if (r != null
+            && r.start() != cut
+            && r.path().equals(HUGETLB_ANON)
+            && cut % MemoryOps.DEFAULT_HUGE_PAGE != 0) {
+          return Said.of(
+              "munmap failed with EINVAL: it would split the hugetlb mapping "
+                  + hex(r.start())
+                  + "-"
+                  + hex(r.end())
+                  + " at "
+                  + hex(cut)
+                  + ", which is not on a huge page boundary (2 MiB, or the larger page it was"
+                  + " made of), and the kernel splits hugetlb memory only on one"
+                  + " (hugetlb_vm_op_split): munmap of hugetlb memory takes whole huge pages"
+                  + tail,
+              Basis.ARITHMETIC,
+              hex(cut) + " % 2 MiB = " + hex(cut % MemoryOps.DEFAULT_HUGE_PAGE),
+              "the range holds " + r.perms() + " " + r.path());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** How maps names anonymous hugetlb memory (MAP_ANONYMOUS|MAP_HUGETLB). */
+  private static final String HUGETLB_ANON = "/anon_hugepage (deleted)";
+
   /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
   private static final java.util.Set<String> DROPPING =
       java.util.Set.of("MADV_DONTNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT");
@@ -689,6 +747,9 @@ final class FailureRules {
         Rule.on("failed", "mprotect", "pkey_mprotect")
             .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
             .says(FailureRules::mprotectEinval),
+        Rule.on("failed", "munmap")
+            .when(c -> c.ev.result() != null && "EINVAL".equals(c.ev.result().errno()))
+            .says(FailureRules::munmapEinval),
         // secretmem_mmap (mm/secretmem.c) refuses a mapping that is not shared
         Rule.on("failed", "mmap", "mmap2")
             .when(

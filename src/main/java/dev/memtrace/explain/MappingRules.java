@@ -9,6 +9,7 @@ import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Mremap;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.MemoryOps;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation;
 import dev.memtrace.timeline.Explanation.Basis;
@@ -219,8 +220,26 @@ final class MappingRules {
    * /proc/meminfo), taken as x86-64's 2 MiB, which the trace does not show.
    */
   static long hugePageSize(Ctx c) {
-    long log2 = hugeLog2(c);
-    return log2 == 0 ? MallocEnv.THP : 1L << log2;
+    return MemoryOps.hugePageSize(c.call instanceof Mmap m ? m.flags().orElse(0) : 0);
+  }
+
+  /**
+   * "; the kernel rounds the length up to whole huge pages: N bytes ..." for an anonymous
+   * MAP_HUGETLB mmap whose length is not whole huge pages; "" when it is.
+   */
+  static String hugePagesRounding(Ctx c, long len) {
+    long flags = c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
+    long size = MemoryOps.hugePagesUp(len, flags);
+    if (size == 0 || size == LinuxFlags.pageUp(len)) {
+      return "";
+    }
+    return "; the kernel maps the length rounded up to whole huge pages, "
+        + size
+        + " bytes (ksys_mmap_pgoff)"
+        + (hugePageNamed(c)
+            ? ""
+            : ", with the default huge page size taken as x86-64's 2 MiB (Hugepagesize in"
+                + " /proc/meminfo), which the trace does not show");
   }
 
   /** Whether a MAP_HUGETLB mmap names its huge page size (21<<MAP_HUGE_SHIFT). */
@@ -1622,7 +1641,9 @@ final class MappingRules {
                   + len
                   + " bytes ("
                   + c.protText()
-                  + ") with MAP_HUGETLB, to back it with hugetlbfs huge pages: "
+                  + ") with MAP_HUGETLB, to back it with hugetlbfs huge pages"
+                  + hugePagesRounding(c, len)
+                  + ": "
                   + MallocEnv.hugetlbMalloc(c.sp),
               Basis.PATTERN,
               "flags " + c.text(3))
@@ -1632,6 +1653,9 @@ final class MappingRules {
       StringBuilder what = new StringBuilder();
       for (String f : extra) {
         what.append("; ").append(f).append(": ").append(FLAG_MEANING.getOrDefault(f, "as asked"));
+      }
+      if (extra.contains("MAP_HUGETLB")) {
+        what.append(hugePagesRounding(c, len));
       }
       return Said.of(
               "a direct anonymous mmap of "

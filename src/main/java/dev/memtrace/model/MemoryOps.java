@@ -99,8 +99,10 @@ public final class MemoryOps {
       long shmKey,
       Supplier<Others> others) {
     List<String> notes = new ArrayList<>();
-    long end = result + pageUp(len);
-    if (len == 0 || pageUp(len) == 0 || !s.inUserSpace(result, end)) {
+    boolean hugetlb = (flags & MAP_HUGETLB) != 0 && (flags & MAP_ANONYMOUS) != 0;
+    long size = hugetlb ? hugePagesUp(len, flags) : pageUp(len);
+    long end = result + size;
+    if (len == 0 || size == 0 || !s.inUserSpace(result, end)) {
       return Outcome.note(
           "mmap returned "
               + hex(result)
@@ -150,6 +152,28 @@ public final class MemoryOps {
     s.mergeBoundaries(result, end);
     s.markWritten(result, end);
     return new Outcome(t.changes(), notes);
+  }
+
+  /** x86-64's default huge page size (Hugepagesize in /proc/meminfo, unless booted otherwise). */
+  public static final long DEFAULT_HUGE_PAGE = 2L << 20;
+
+  /**
+   * The huge page size an anonymous MAP_HUGETLB mmap asks for: the log2 of it in the bits from
+   * MAP_HUGE_SHIFT (26) up, as strace prints 21<<MAP_HUGE_SHIFT; with none, the default size.
+   */
+  public static long hugePageSize(long flags) {
+    long log2 = (flags >>> 26) & 0x3f;
+    return log2 == 0 ? DEFAULT_HUGE_PAGE : 1L << log2;
+  }
+
+  /**
+   * The length an anonymous MAP_HUGETLB mmap maps: ksys_mmap_pgoff (mm/mmap.c) aligns it up to the
+   * huge page size before hugetlb_file_setup; 0 when that passes the top of the address range.
+   */
+  public static long hugePagesUp(long len, long flags) {
+    long huge = hugePageSize(flags);
+    long up = (len + huge - 1) & -huge;
+    return Long.compareUnsigned(up, len) < 0 ? 0 : up;
   }
 
   /**
