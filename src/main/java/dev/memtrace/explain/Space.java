@@ -406,6 +406,12 @@ final class Space {
   int memoryEvents;
 
   /**
+   * Whether a call of this space changed a protection (mprotect, pkey_mprotect): until one does
+   * after an execve the trace shows, no RELRO has been made read-only.
+   */
+  boolean protectSeen;
+
+  /**
    * The latest private anonymous PROT_NONE mmap in this space: {@link #memoryEvents} once it was
    * made, its line and range. An madvise over it with no memory call between finds no page there.
    */

@@ -976,7 +976,9 @@ final class Specials {
     List<String> evidence = new ArrayList<>();
     String path = null;
     Region prev = null;
-    boolean dynamic = sharedObjects(regions);
+    // a read-only piece can be RELRO only once an mprotect has run: not in a snapshot of a space
+    // whose execve the trace shows, before any (live runs snapshot right after execve)
+    boolean dynamic = sharedObjects(regions) && (!sp.execSeen || sp.protectSeen);
     for (int i = 0; i < regions.size(); i++) {
       Region r = regions.get(i);
       String what = null;

@@ -105,6 +105,9 @@ final class State {
     }
     Space sp = c.sp;
     sp.memoryEvents++;
+    if (c.name().endsWith("mprotect")) {
+      sp.protectSeen = true;
+    }
     if (!sp.jvm && c.stackIn("/libjvm.so")) {
       sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
     }
