@@ -60,6 +60,22 @@ public final class Correlator {
     AddressSpace space = model.spaceFor(s.pid());
     boolean first = synced.add(space);
     List<Region> mine = space.regions();
+    String program = space.program() != null ? space.program() : space.exe();
+    if (!first
+        && program != null
+        && program.startsWith("/")
+        && holds(mine, program)
+        && !holds(kernel, program)) {
+      // the kernel unmaps the old program only at an execve (exec_mmap): a snapshot read late,
+      // after the process had run the next one, shows that program's space
+      return List.of(
+          "snapshot: /proc/"
+              + s.pid()
+              + "/maps shows no "
+              + RawText.name(program)
+              + ", the program this address space runs: it was most likely read late, after the"
+              + " process had run another program with execve; not compared");
+    }
     List<String> out = new ArrayList<>();
     int learnt = 0;
     for (Region k : kernel) {
@@ -99,6 +115,15 @@ public final class Correlator {
               + " the trace did not show being mapped (by the kernel at execve, or before the trace)");
     }
     return out;
+  }
+
+  private static boolean holds(List<Region> regions, String path) {
+    for (Region r : regions) {
+      if (r.path().equals(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean matches(Region r, List<Region> others) {
