@@ -171,11 +171,19 @@ final class Specials {
     long sp = Long.parseUnsignedLong(m.group(1), 16);
     long size = Long.parseLong(m.group(2));
     TagMap.Span s = c.sp.tags.at(sp);
+    // the stack ends where the mapping does, or within its last page: an mmap of the guard page
+    // plus a stack size that is no whole number of pages (Rust's std on a CPU whose
+    // AT_MINSIGSTKSZ makes it 11952 bytes) is rounded up to whole pages by the kernel
     if (s == null
         || (s.tag().cls() != RegionClass.THREAD_STACK && !ThreadRules.stackMapping(s.tag()))
-        || s.end() != sp + size) {
+        || s.end() != Glibc.alignUp(sp + size, Glibc.PAGE)) {
       return;
     }
+    boolean toTheEnd = s.end() == sp + size;
+    String upTo =
+        toTheEnd
+            ? " to the end of this mapping"
+            : " up to " + hex(sp + size) + ", in the last page of this mapping";
     long start = MappingRules.reservationStart(s);
     TagMap.Span g = start < s.start() ? c.sp.tags.at(start) : null;
     boolean guarded = g != null && g.tag().cls() == RegionClass.GUARD && g.end() == s.start();
@@ -197,14 +205,14 @@ final class Specials {
                 + size
                 + " bytes from "
                 + hex(sp)
-                + " to the end of this mapping"
+                + upTo
                 + (guarded
                     ? ", above its lowest " + g.size() + " bytes, made PROT_NONE as a guard"
                     : "")
                 + ". Signal handlers installed with SA_ONSTACK run there, so one can still run when "
                 + "the thread's own stack overflowed",
             Basis.ARITHMETIC,
-            List.of(evidence + ", the end of " + lines)));
+            List.of(evidence + (toTheEnd ? ", the end of " : ", in the last page of ") + lines)));
     if (guarded) {
       if (c.sp.guardedSignalStackLine == 0) {
         c.sp.guardedSignalStackLine = c.line();
@@ -234,11 +242,11 @@ final class Specials {
                 + size
                 + " bytes at "
                 + hex(sp)
-                + ", the top of "
+                + (toTheEnd ? ", the top of " : ", at the top of ")
                 + lines
                 + "; signal handlers installed with SA_ONSTACK run on it",
             Basis.ARITHMETIC,
-            List.of(evidence + ", the end of " + lines)));
+            List.of(evidence + (toTheEnd ? ", the end of " : ", in the last page of ") + lines)));
   }
 
   /**

@@ -49,4 +49,29 @@ class SignalStackTest {
             "unmaps the alternate signal stack made at line 4 with its guard page (12288 bytes)")
         .doesNotContain("cached thread stack");
   }
+
+  /**
+   * The same on a CPU whose AT_MINSIGSTKSZ makes the signal stack 11952 bytes (rustc 1.95, Debian
+   * 12): std maps 16048 bytes, which the kernel rounds up to 16384, so the stack ends 336 bytes
+   * before the mapping does. The mapping read as memory for a stack whose owner the trace does not
+   * show, and the sigaltstack was silent. Lines 53 to 56 of strace -f -tt -T -y of a Rust program
+   * with two std threads.
+   */
+  @Test
+  void aSignalStackThatEndsInTheMappingsLastPageIsOneToo() throws Exception {
+    Run.Out out =
+        Run.explain(
+            java.nio.file.Path.of(
+                getClass().getResource("/logs-extra/rust_sigaltstack_unaligned.log").toURI()));
+    assertThat(out.why(2))
+        .startsWith(
+            "an alternate signal stack, not a thread stack: the sigaltstack at line 4 gives its"
+                + " thread the 11952 bytes from 0x7f1a6d6d1000 up to 0x7f1a6d6d3eb0, in the last"
+                + " page of this mapping, above its lowest 4096 bytes, made PROT_NONE as a guard");
+    assertThat(out.why(3)).contains("the guard page below the alternate signal stack");
+    assertThat(out.why(4))
+        .startsWith(
+            "sets this thread's alternate signal stack: 11952 bytes at 0x7f1a6d6d1000, at the top of"
+                + " the mapping made at line 2");
+  }
 }
