@@ -111,11 +111,75 @@ final class MappingRules {
               + " usable later: an access to an undefined foreign variable faults there, and"
               + " SBCL's SIGSEGV handler (handle_guard_page_triggered, interrupt.c) turns the"
               + " fault into an UNDEFINED-ALIEN-VARIABLE-ERROR";
+    } else if (overUsableMemory(c)) {
+      return overUsable(c);
     } else {
       text = head + ": nothing is committed or charged to overcommit; " + uses + reserverWords(c);
     }
     return Said.of(text, Basis.PATTERN, "anonymous PROT_NONE mapping")
         .tag(RegionClass.RESERVED, c.length() + "-byte reservation");
+  }
+
+  /**
+   * Whether a MAP_FIXED PROT_NONE mmap lands wholly on private anonymous memory the model holds
+   * usable (not PROT_NONE), inside one range a tag names: the kernel unmaps what was there first
+   * (mmap_region), so it is no reservation of new address space but memory given back.
+   */
+  private static boolean overUsableMemory(Ctx c) {
+    if (!c.mapFlags().contains("MAP_FIXED")) {
+      return false;
+    }
+    long start = c.addr();
+    long end = start + Glibc.alignUp(c.length(), Glibc.PAGE);
+    TagMap.Span s = c.sp.tags.at(start);
+    if (s == null || s.end() < end || s.tag().cls() == RegionClass.RESERVED) {
+      return false;
+    }
+    long covered = 0;
+    for (var ch : c.changes) {
+      Region r = ch.before();
+      if (r == null || r.end() <= start || r.start() >= end) {
+        continue;
+      }
+      if (!r.isAnonymous() || r.perms().startsWith("---") || r.perms().charAt(3) != 'p') {
+        return false;
+      }
+      covered += Math.min(r.end(), end) - Math.max(r.start(), start);
+    }
+    return covered == end - start;
+  }
+
+  /**
+   * mmap(MAP_FIXED, PROT_NONE) over memory the program could use: the pages are freed, the range
+   * kept. mozjemalloc decommits so on Linux (pages_decommit in memory/build/mozjemalloc.cpp, then
+   * names the range "jemalloc-decommitted"), HotSpot likewise with MAP_NORESERVE (jvm-uncommit).
+   */
+  private static Said overUsable(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
+    String text =
+        "maps "
+            + c.length()
+            + " bytes"
+            + (pages == c.length() ? "" : " (" + pages + ": the kernel maps whole pages)")
+            + " PROT_NONE"
+            + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+            + " with MAP_FIXED over memory the program could use, at offset "
+            + hex(c.addr() - reservationStart(s))
+            + " of "
+            + within(s)
+            + ": the kernel unmaps what was there first (mmap_region), so those pages are freed"
+            + " and what they held is gone, while the addresses stay the program's: an access"
+            + " faults, and pages made usable there again read as zeros. Nothing new is committed;"
+            + " it fits an allocator giving back pages whose address range it keeps (a decommit:"
+            + " mozjemalloc's pages_decommit maps PROT_NONE so) or a guard laid over memory, the"
+            + " call alone does not tell which";
+    return Said.of(
+            text,
+            Basis.PATTERN,
+            "PROT_NONE MAP_FIXED over usable anonymous memory made at line " + s.tag().line())
+        .tag(RegionClass.RESERVED, "PROT_NONE part of " + reservationName(s.tag()))
+        .within(s.tag());
   }
 
   /**
@@ -1418,7 +1482,8 @@ final class MappingRules {
   }
 
   private static final List<String> PART_WORDS =
-      List.of("committed part of ", "reserved part of ", "uncommitted part of ");
+      List.of(
+          "committed part of ", "reserved part of ", "uncommitted part of ", "PROT_NONE part of ");
 
   /** The model's region at argument 0, or null. */
   /**
