@@ -267,7 +267,31 @@ final class MappingRules {
                 + "raises malloc's mmap threshold",
             Basis.PATTERN,
             "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.runs())
-        .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
+        .tag(RegionClass.ANON, len + MALLOC_OR_SGEN);
+  }
+
+  /** The malloc-or-mono row, which a munmap of part of its mapping retells (unmap-not-malloc). */
+  static final Rule MALLOC_OR_MONO =
+      Rule.on("malloc-or-mono", "mmap")
+          .when(
+              ok(),
+              anon(),
+              addrNull(),
+              prot("PROT_READ", "PROT_WRITE"),
+              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+              c -> !c.sp.noMmapChunks,
+              c -> mono(c.sp),
+              c -> c.ev.stack().isEmpty())
+          .says(MappingRules::mallocOrMono);
+
+  /** How the malloc-or-mono row's tag ends: which of the two made it, the mmap did not tell. */
+  private static final String MALLOC_OR_SGEN =
+      "-byte anonymous mapping (a malloc chunk or SGen memory)";
+
+  /** Whether the tag is one the malloc-or-mono row gave, not yet told apart. */
+  static boolean mallocOrSgen(Tag t) {
+    return t.cls() == RegionClass.ANON && t.what().endsWith(MALLOC_OR_SGEN);
   }
 
   /** ERTS_LITERAL_VIRTUAL_AREA_SIZE (erts/emulator/sys/common/erl_mmap.h): 1 GiB. */
@@ -664,18 +688,7 @@ final class MappingRules {
                         .tag(
                             RegionClass.RESERVED,
                             "1073741824-byte reservation (erts literal area)")),
-        Rule.on("malloc-or-mono", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-                c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
-                c -> !c.sp.noMmapChunks,
-                c -> mono(c.sp),
-                c -> c.ev.stack().isEmpty())
-            .says(MappingRules::mallocOrMono),
+        MALLOC_OR_MONO,
         Rule.on("python-obmalloc-arena", "mmap")
             .when(
                 ok(),
