@@ -878,10 +878,11 @@ final class MappingRules {
                 ok(),
                 anon(),
                 flag("MAP_PRIVATE"),
-                // ld.so's minimal malloc maps two pages at least: a one-page mapping at NULL is
-                // not ld.so's even while the trace shows no end of startup (-e trace=memory
-                // hides arch_prctl, and another allocator's malloc never starts glibc's)
-                c -> afterStartup().test(c) || c.addr() == 0 && c.length() < 2 * Glibc.PAGE)
+                // ld.so's minimal malloc maps two whole pages at least, and only from ld.so:
+                // another mapping at NULL is not ld.so's even while the trace shows no end of
+                // startup (-e trace=memory hides arch_prctl, and another
+                // allocator's malloc never starts glibc's)
+                c -> afterStartup().test(c) || c.addr() == 0 && LoaderRules.notMinimalMalloc(c))
             .says(MappingRules::directAnon),
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
