@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -73,6 +74,16 @@ public final class Explainer {
 
   /** The space of the call seen last. */
   private Space last;
+
+  /**
+   * The model's spaces of tasks met while clone-family calls of other tasks were in flight and
+   * guessed to share {@link #last}: such a task is most likely one of those calls' children, which
+   * its clone, once it returns, places (a thread joins its parent's space, a fork's child a copy of
+   * its parent's). Until then the guess holds no process, whatever the task's later lines: the
+   * forkserver's child of firefox-esr, met among the lines of the parent firefox-esr's threads, was
+   * counted among the parent's pids.
+   */
+  private final Set<Handle> guessedChildren = new HashSet<>();
 
   /** An event waiting in the window, with the reasons found so far. */
   static final class Pending {
@@ -689,6 +700,9 @@ public final class Explainer {
       boolean execve = "execve".equals(sc.name());
       guessed = last != null && !who.started() && !execve && !otherBreak(last, sc);
       sp = guessed ? last : new Space();
+      if (guessed && !sc.clonesInFlight().isEmpty()) {
+        guessedChildren.add(h);
+      }
       // met with a call other than execve: the trace began after this program started, even when
       // a snapshot (run -p) told the model all its regions
       if (!guessed && !execve) {
@@ -697,7 +711,7 @@ public final class Explainer {
       }
       spaces.put(h, sp);
     }
-    if (!guessed) {
+    if (!guessed && !guessedChildren.contains(h)) {
       sp.joined(who.process()); // a guessed one joins when its clone says what it is
     }
     cachedHandle = h;

@@ -40,10 +40,25 @@ final class LoaderRules {
               c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
               // __minimal_malloc maps ALIGN_UP(n, pagesize) plus one page only when n does not
               // fit what is left: n > 0, so never less than two pages
-              c -> c.length() >= 2 * Glibc.PAGE,
+              c -> !notMinimalMalloc(c),
               lengthBelow(1 << 20))
           .frames("__minimal_malloc")
           .says(LoaderRules::minimalMalloc);
+
+  /**
+   * An anonymous mmap that cannot be ld.so's minimal malloc's, whatever the trace shows of the
+   * startup: __minimal_malloc maps nup = ALIGN_UP(n, pagesize) + pagesize for n > 0, so whole pages
+   * and never fewer than two (elf/dl-minimal-malloc.c); and a -k stack with no frame in ld.so shows
+   * another caller. Under -e trace=%memory the thread pointer's arch_prctl is hidden, and a program
+   * whose malloc is its own (firefox-esr's mozjemalloc) never starts glibc's, so the startup never
+   * seems to end: firefox-esr's threads mmap 47808 bytes from its own code, and each read "ld.so's
+   * minimal malloc ... maps ALIGN_UP(request, 4096) plus one extra page".
+   */
+  static boolean notMinimalMalloc(Ctx c) {
+    return c.length() < 2 * Glibc.PAGE
+        || c.length() % Glibc.PAGE != 0
+        || c.ev.stack().stream().anyMatch(f -> f.object() != null) && !c.stackIn("/ld-linux");
+  }
 
   static List<Rule> rules() {
     return List.of(

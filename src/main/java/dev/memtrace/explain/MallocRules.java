@@ -469,7 +469,10 @@ final class MallocRules {
                 ok(),
                 c -> {
                   TagMap.Span s = c.sp.tags.at(c.addr());
-                  return s != null && s.tag().cls() == RegionClass.MALLOC_MMAP && !whole(c, s);
+                  return s != null
+                      && (s.tag().cls() == RegionClass.MALLOC_MMAP
+                          || MappingRules.mallocOrSgen(s.tag()))
+                      && !whole(c, s);
                 })
             .effect(MallocRules::notAChunk)
             .says(MallocRules::partOfAChunk),
@@ -1116,16 +1119,23 @@ final class MallocRules {
   private static void notAChunk(Ctx c, TagMap.Span before) {
     Tag t = before.tag();
     long size = before.size();
-    Space.Freed f = alignedRetry(c, t, size);
+    boolean sgen = MappingRules.mallocOrSgen(t);
+    Space.Freed f = sgen ? null : alignedRetry(c, t, size);
     MappingRules.retellAsDirect(
         c,
         t,
         size,
-        MALLOC_MMAP,
+        sgen ? MappingRules.MALLOC_OR_MONO : MALLOC_MMAP,
         ": its size fits glibc malloc's mmap path, but the munmap at line "
             + c.line()
             + " unmaps only part of it, which free() never does, so the program or a library "
             + "asked the kernel for it itself"
+            + (sgen
+                ? "; in this Mono process it fits SGen's sgen_alloc_os_memory_aligned, whose"
+                    + " mono_valloc_aligned (mono/utils/mono-mmap.c) maps the size it wants plus"
+                    + " the alignment and unmaps the unaligned head and tail (SGen's nursery and"
+                    + " major-heap blocks are mapped so)"
+                : "")
             + (f == null
                 ? ""
                 : "; "

@@ -112,11 +112,75 @@ final class MappingRules {
               + " usable later: an access to an undefined foreign variable faults there, and"
               + " SBCL's SIGSEGV handler (handle_guard_page_triggered, interrupt.c) turns the"
               + " fault into an UNDEFINED-ALIEN-VARIABLE-ERROR";
+    } else if (overUsableMemory(c)) {
+      return overUsable(c);
     } else {
       text = head + ": nothing is committed or charged to overcommit; " + uses + reserverWords(c);
     }
     return Said.of(text, Basis.PATTERN, "anonymous PROT_NONE mapping")
         .tag(RegionClass.RESERVED, c.length() + "-byte reservation");
+  }
+
+  /**
+   * Whether a MAP_FIXED PROT_NONE mmap lands wholly on private anonymous memory the model holds
+   * usable (not PROT_NONE), inside one range a tag names: the kernel unmaps what was there first
+   * (mmap_region), so it is no reservation of new address space but memory given back.
+   */
+  private static boolean overUsableMemory(Ctx c) {
+    if (!c.mapFlags().contains("MAP_FIXED")) {
+      return false;
+    }
+    long start = c.addr();
+    long end = start + Glibc.alignUp(c.length(), Glibc.PAGE);
+    TagMap.Span s = c.sp.tags.at(start);
+    if (s == null || s.end() < end || s.tag().cls() == RegionClass.RESERVED) {
+      return false;
+    }
+    long covered = 0;
+    for (var ch : c.changes) {
+      Region r = ch.before();
+      if (r == null || r.end() <= start || r.start() >= end) {
+        continue;
+      }
+      if (!r.isAnonymous() || r.perms().startsWith("---") || r.perms().charAt(3) != 'p') {
+        return false;
+      }
+      covered += Math.min(r.end(), end) - Math.max(r.start(), start);
+    }
+    return covered == end - start;
+  }
+
+  /**
+   * mmap(MAP_FIXED, PROT_NONE) over memory the program could use: the pages are freed, the range
+   * kept. mozjemalloc decommits so on Linux (pages_decommit in memory/build/mozjemalloc.cpp, then
+   * names the range "jemalloc-decommitted"), HotSpot likewise with MAP_NORESERVE (jvm-uncommit).
+   */
+  private static Said overUsable(Ctx c) {
+    TagMap.Span s = c.sp.tags.at(c.addr());
+    long pages = Glibc.alignUp(c.length(), Glibc.PAGE);
+    String text =
+        "maps "
+            + c.length()
+            + " bytes"
+            + (pages == c.length() ? "" : " (" + pages + ": the kernel maps whole pages)")
+            + " PROT_NONE"
+            + (c.mapFlags().contains("MAP_NORESERVE") ? "|MAP_NORESERVE" : "")
+            + " with MAP_FIXED over memory the program could use, at offset "
+            + hex(c.addr() - reservationStart(s))
+            + " of "
+            + within(s)
+            + ": the kernel unmaps what was there first (mmap_region), so those pages are freed"
+            + " and what they held is gone, while the addresses stay the program's: an access"
+            + " faults, and pages made usable there again read as zeros. Nothing new is committed;"
+            + " it fits an allocator giving back pages whose address range it keeps (a decommit:"
+            + " mozjemalloc's pages_decommit maps PROT_NONE so) or a guard laid over memory, the"
+            + " call alone does not tell which";
+    return Said.of(
+            text,
+            Basis.PATTERN,
+            "PROT_NONE MAP_FIXED over usable anonymous memory made at line " + s.tag().line())
+        .tag(RegionClass.RESERVED, "PROT_NONE part of " + reservationName(s.tag()))
+        .within(s.tag());
   }
 
   /**
@@ -204,7 +268,31 @@ final class MappingRules {
                 + "raises malloc's mmap threshold",
             Basis.PATTERN,
             "whole pages, PROT_READ|PROT_WRITE at NULL, in " + c.sp.runs())
-        .tag(RegionClass.ANON, len + "-byte anonymous mapping (a malloc chunk or SGen memory)");
+        .tag(RegionClass.ANON, len + MALLOC_OR_SGEN);
+  }
+
+  /** The malloc-or-mono row, which a munmap of part of its mapping retells (unmap-not-malloc). */
+  static final Rule MALLOC_OR_MONO =
+      Rule.on("malloc-or-mono", "mmap")
+          .when(
+              ok(),
+              anon(),
+              addrNull(),
+              prot("PROT_READ", "PROT_WRITE"),
+              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
+              c -> !c.sp.noMmapChunks,
+              c -> mono(c.sp),
+              c -> c.ev.stack().isEmpty())
+          .says(MappingRules::mallocOrMono);
+
+  /** How the malloc-or-mono row's tag ends: which of the two made it, the mmap did not tell. */
+  private static final String MALLOC_OR_SGEN =
+      "-byte anonymous mapping (a malloc chunk or SGen memory)";
+
+  /** Whether the tag is one the malloc-or-mono row gave, not yet told apart. */
+  static boolean mallocOrSgen(Tag t) {
+    return t.cls() == RegionClass.ANON && t.what().endsWith(MALLOC_OR_SGEN);
   }
 
   /** ERTS_LITERAL_VIRTUAL_AREA_SIZE (erts/emulator/sys/common/erl_mmap.h): 1 GiB. */
@@ -619,18 +707,7 @@ final class MappingRules {
                         .tag(
                             RegionClass.RESERVED,
                             "1073741824-byte reservation (erts literal area)")),
-        Rule.on("malloc-or-mono", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
-                c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
-                c -> !c.sp.noMmapChunks,
-                c -> mono(c.sp),
-                c -> c.ev.stack().isEmpty())
-            .says(MappingRules::mallocOrMono),
+        MALLOC_OR_MONO,
         Rule.on("python-obmalloc-arena", "mmap")
             .when(
                 ok(),
@@ -820,10 +897,11 @@ final class MappingRules {
                 ok(),
                 anon(),
                 flag("MAP_PRIVATE"),
-                // ld.so's minimal malloc maps two pages at least: a one-page mapping at NULL is
-                // not ld.so's even while the trace shows no end of startup (-e trace=memory
-                // hides arch_prctl, and another allocator's malloc never starts glibc's)
-                c -> afterStartup().test(c) || c.addr() == 0 && c.length() < 2 * Glibc.PAGE)
+                // ld.so's minimal malloc maps two whole pages at least, and only from ld.so:
+                // another mapping at NULL is not ld.so's even while the trace shows no end of
+                // startup (-e trace=memory hides arch_prctl, and another
+                // allocator's malloc never starts glibc's)
+                c -> afterStartup().test(c) || c.addr() == 0 && LoaderRules.notMinimalMalloc(c))
             .says(MappingRules::directAnon),
         Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
@@ -1437,7 +1515,8 @@ final class MappingRules {
   }
 
   private static final List<String> PART_WORDS =
-      List.of("committed part of ", "reserved part of ", "uncommitted part of ");
+      List.of(
+          "committed part of ", "reserved part of ", "uncommitted part of ", "PROT_NONE part of ");
 
   /** The model's region at argument 0, or null. */
   /**

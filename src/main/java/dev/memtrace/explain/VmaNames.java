@@ -33,11 +33,28 @@ final class VmaNames {
     long addr = pr.addr().getAsLong();
     long len = pr.length().getAsLong();
     TagMap.Span s = c.sp.tags.at(addr);
-    boolean whole = s != null && s.start() == addr && s.size() == Glibc.alignUp(len, Glibc.PAGE);
+    long pages = Glibc.alignUp(len, Glibc.PAGE);
+    boolean inOne = s != null && addr + pages <= s.end();
+    // the span is all its line made only when no later call took a part of it: a commit inside a
+    // reservation (mozjemalloc names the pages it commits "jemalloc" in the 1040384-byte range it
+    // reserved), or a munmap that trimmed it (rlbox keeps 8 GiB of a 16 GiB reservation)
+    boolean whole =
+        inOne
+            && s.start() == addr
+            && s.size() == pages
+            && !s.tag().part()
+            && !s.tag().cut()
+            && MappingRules.reservationStart(s) == s.start();
     String range =
         whole
             ? "the " + s.size() + "-byte mapping made at line " + s.tag().line()
-            : len + " bytes at " + hex(addr);
+            : inOne
+                ? len
+                    + " bytes at offset "
+                    + hex(addr - MappingRules.reservationStart(s))
+                    + " of "
+                    + MappingRules.within(s)
+                : len + " bytes at " + hex(addr);
     String errno = c.ev.result() == null ? null : c.ev.result().errno();
     String text;
     if (c.ok()) {

@@ -135,6 +135,36 @@ class ManagedRuntimesTest {
     assertThat(out.why(10)).contains("current threshold 131072");
   }
 
+  /**
+   * mono Alloc.exe (a C# program allocating arrays; Mono 6.8, Debian 12) under strace -f -tt -T -y,
+   * trimmed: SGen maps its nursery (4 MiB aligned to 4 MiB) and a group of major-heap blocks (32
+   * blocks of 16 KiB aligned to 16 KiB) with sgen_alloc_os_memory_aligned, whose
+   * mono_valloc_aligned maps size + alignment and unmaps the unaligned head and tail; a -k trace of
+   * the same program shows mono_valloc_aligned under both mmaps. The mappings kept "which of the
+   * two asked for it the trace does not tell" after a munmap of part of them, which free() never
+   * does, and the munmaps read "of the 8388608-byte anonymous mapping (a malloc chunk or SGen
+   * memory)".
+   */
+  @Test
+  void aMunmapOfPartOfAMappingOfMallocsShapeInMonoShowsItIsNoChunk() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/mono_sgen_aligned_blocks.log").toURI()));
+    assertThat(out.why(6))
+        .contains("the munmap at line 7 unmaps only part of it, which free() never does")
+        .contains("fits SGen's sgen_alloc_os_memory_aligned")
+        .contains("mono_valloc_aligned")
+        .doesNotContain("the trace does not tell");
+    assertThat(out.why(7))
+        .contains("unmaps 4194304 bytes of the 8388608-byte mapping made at line 6")
+        .contains("not a malloc chunk")
+        .doesNotContain("a malloc chunk or SGen memory");
+    assertThat(out.why(8)).contains("the munmap at line 9 unmaps only part of it");
+    assertThat(out.why(10))
+        .contains("of the 540672-byte anonymous mapping made at line 8")
+        .doesNotContain("a malloc chunk or SGen memory");
+  }
+
   @Test
   void aGuardMappedWhereMprotectFailedIsNotAReservationForLater() {
     // mono_setup_altstack: mprotect of the main thread's stack-overflow guard fails (the stack has

@@ -2,6 +2,7 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,5 +56,32 @@ class VmaNamesTest {
         .doesNotContain("free()");
     assertThat(out.why(11)).contains("the mmap threshold (131072)");
     assertThat(out.why(12)).contains("rises to the freed chunk's size 196608");
+  }
+
+  /**
+   * firefox-esr --headless --screenshot under strace -f -tt -T -y (Firefox 153 ESR, Debian 12),
+   * trimmed: mozjemalloc maps a chunk, trims it, decommits all but its first pages with
+   * mmap(MAP_FIXED, PROT_NONE) and names them "jemalloc-decommitted", then commits 8192 bytes with
+   * mmap(MAP_FIXED) and names only those "jemalloc" (pages_commit, then MozTagAnonymousMemory);
+   * rlbox maps 16 GiB PROT_NONE, unmaps its head and tail and names the 8 GiB it keeps. Those names
+   * read "the 8192-byte mapping made at line 7" and "the 8589934592-byte mapping made at line 17",
+   * sizes those lines never mapped.
+   */
+  @Test
+  void aNameGivenToPartOfWhatALineMappedSaysWhichPart() throws Exception {
+    Run.Out out =
+        Run.explain(
+            Path.of(getClass().getResource("/logs-extra/firefox_mozjemalloc_rlbox.log").toURI()));
+    assertThat(out.why(4)).contains("name the 2093056-byte mapping made at line 3 \"jemalloc\"");
+    assertThat(out.why(10))
+        .contains(
+            "name 8192 bytes at offset 0xc2000 of the range made at line 3 (this part: committed"
+                + " part of the 2093056-byte anonymous mapping named \"jemalloc\") \"jemalloc\"")
+        .doesNotContain("8192-byte mapping");
+    assertThat(out.why(20))
+        .contains(
+            "name 8589934592 bytes at offset 0x13e000000 of the 17179869184-byte reservation made"
+                + " at line 17 \"rlbox_wasm2c_expat\"")
+        .doesNotContain("8589934592-byte mapping");
   }
 }
