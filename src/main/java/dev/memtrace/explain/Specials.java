@@ -165,7 +165,8 @@ final class Specials {
   private static void signalStack(Ctx c, Pending p) {
     String ss = c.text(0);
     Matcher m = ss == null || !c.ok() ? null : ALT_STACK.matcher(ss);
-    if (m == null || !m.matches()) {
+    // no address or size past 64 bits (a damaged line): no stack to place
+    if (m == null || !m.matches() || m.group(1).length() > 16 || m.group(2).length() > 18) {
       return;
     }
     long sp = Long.parseUnsignedLong(m.group(1), 16);

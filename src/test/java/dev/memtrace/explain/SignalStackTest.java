@@ -74,4 +74,14 @@ class SignalStackTest {
             "sets this thread's alternate signal stack: 11952 bytes at 0x7f1a6d6d1000, at the top of"
                 + " the mapping made at line 2");
   }
+
+  /** A size past 64 bits (a damaged line, as the fuzzer made one) places no stack. */
+  @Test
+  void aSizeNoLongHoldsIsNoSignalStack() {
+    Run.Out out =
+        Run.explain(
+            RUST_MAIN_THREAD.replace(
+                "ss_flags=0, ss_size=8192}", "ss_flags=0, ss_size=99999999999999999999999}"));
+    assertThat(out.why(6)).doesNotContain("alternate signal stack");
+  }
 }
