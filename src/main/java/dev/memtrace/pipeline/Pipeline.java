@@ -385,6 +385,10 @@ public final class Pipeline {
       return fail("cannot write output: " + e.getMessage());
     }
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
+    // text and jsonl come out as they are made; a page is written whole at the end
+    boolean streams =
+        options.format() == AnalyzeOptions.Format.text
+            || options.format() == AnalyzeOptions.Format.jsonl;
     // three threads: parsing, the stages up to explain, and rendering on this one
     ReadAhead<TraceEvent, TraceEvent> parsed =
         new ReadAhead<>(ReadAhead.of(source), snapshotOrder.parsing(), "memtrace-parse");
@@ -401,7 +405,14 @@ public final class Pipeline {
         if (timeline) {
           renderer.event(e);
         }
-        if ((++n & 0xfff) == 0) {
+        boolean waiting = !src.ready();
+        if (waiting && timeline && streams) {
+          // about to wait for the program or the pipe: what is written goes out now, so that the
+          // timeline streams instead of waiting in the buffer
+          renderer.flush();
+          out.flush();
+        }
+        if ((++n & 0xfff) == 0 || waiting) {
           if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
