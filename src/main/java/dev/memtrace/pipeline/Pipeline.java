@@ -131,6 +131,9 @@ public final class Pipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
+  /** The timeline's reader went away ({@code | head}): render stopped early, by its choice. */
+  private boolean readerGone;
+
   /** How the lines of the input are numbered and cited: several files of an -ff set, or one. */
   private SetLines setLines = SetLines.ONE;
 
@@ -235,9 +238,12 @@ public final class Pipeline {
               List.of(),
               List.of());
       handoff.discard(); // nothing reads the items any more
-      if (written != ExitCode.OK.code) {
-        // the timeline is lost (said already): tracing on would only cost the program time
-        live.stop();
+      boolean stopped = false;
+      if (written != ExitCode.OK.code || readerGone) {
+        // the timeline is lost (said already) or no longer read ("2>&1 | head"): tracing on
+        // would only cost the program time, and a program that never ends would keep memtrace
+        // waiting for it
+        stopped = live.stop();
       }
       LiveRun.Outcome outcome;
       try {
@@ -248,6 +254,13 @@ public final class Pipeline {
       if (recording != null) {
         recording.end(
             outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+      }
+      if (readerGone && stopped && written == ExitCode.OK.code) {
+        err.println(
+            "memtrace: the timeline's reader went away (broken pipe): "
+                + (run.attaching()
+                    ? "strace detached from pid " + run.attachPid()
+                    : "stopped " + run.command().get(0) + " and what it started, as Ctrl-C would"));
       }
       if (outcome.failure() != null) {
         err.println("memtrace: " + outcome.failure().getMessage());
@@ -408,7 +421,7 @@ public final class Pipeline {
         boolean waiting = !src.ready();
         if (waiting && timeline && streams) {
           // about to wait for the program or the pipe: what is written goes out now, so that the
-          // timeline streams instead of waiting in the buffer
+          // timeline streams (and a reader that went away is seen) instead of waiting in the buffer
           renderer.flush();
           out.flush();
         }
@@ -416,6 +429,7 @@ public final class Pipeline {
           if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
+            readerGone = true;
             return ExitCode.OK.code;
           }
           progress.update(source.linesRead());
@@ -478,7 +492,8 @@ public final class Pipeline {
       return fail(e.getMessage() + " (a bug in memtrace)");
     } catch (IOException e) {
       // only writing throws here: reading errors come wrapped
-      return target.readerGone() ? ExitCode.OK.code : writeError(target);
+      readerGone = target.readerGone();
+      return readerGone ? ExitCode.OK.code : writeError(target);
     }
   }
 

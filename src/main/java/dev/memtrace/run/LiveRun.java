@@ -276,13 +276,11 @@ public final class LiveRun implements AutoCloseable {
   }
 
   /**
-   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as Ctrl-C
-   * would; the run then ends as usual.
+   * memtrace cannot go on (its timeline cannot be written, or nobody reads it): stops the program
+   * and strace as Ctrl-C would; the run then ends as usual. Returns whether anything still ran.
    */
-  public void stop() {
-    if (stopper != null) {
-      stopper.stopAll();
-    }
+  public boolean stop() {
+    return stopper != null && stopper.stopAll();
   }
 
   @Override

@@ -111,15 +111,17 @@ final class Stopper extends Thread {
     }
   }
 
-  void stopAll() {
+  /** Stops what runs; whether anything did (strace attached, or processes it traced). */
+  boolean stopAll() {
     if (strace == null) {
-      return;
+      return false;
     }
     if (attached) {
+      boolean running = strace.isAlive();
       strace.destroy(); // SIGTERM: strace detaches from the process and exits
       awaitExit(strace, GRACE_MS);
       strace.destroyForcibly();
-      return;
+      return running;
     }
     List<ProcessHandle> tree = tree();
     tree.forEach(ProcessHandle::destroy);
@@ -128,6 +130,7 @@ final class Stopper extends Thread {
     awaitExit(strace, GRACE_MS);
     strace.destroyForcibly();
     awaitExit(strace, GRACE_MS);
+    return !tree.isEmpty();
   }
 
   private List<ProcessHandle> tree() {
