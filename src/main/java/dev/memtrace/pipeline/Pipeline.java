@@ -249,7 +249,10 @@ public final class Pipeline {
       try {
         outcome = running.get();
       } catch (ExecutionException e) {
-        throw new IOException(oneLine(e.getCause()), e.getCause());
+        // the run's own IOException (the recording's write error), not its wrapper's words
+        Throwable cause =
+            e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+        throw new IOException(oneLine(cause), cause);
       }
       if (recording != null) {
         recording.end(
