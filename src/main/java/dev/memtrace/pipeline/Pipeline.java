@@ -131,6 +131,19 @@ public final class Pipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
+  /**
+   * Held while the timeline is written, so that a notice said meanwhile (a live run's, on its own
+   * thread) comes between whole lines when both go to standard error.
+   */
+  private final Object writing = new Object();
+
+  /** Writes out the whole lines of the timeline so far; set while {@link #render} writes. */
+  private Flusher flushTimeline;
+
+  private interface Flusher {
+    void flush() throws IOException;
+  }
+
   /** The timeline's reader went away ({@code | head}): render stopped early, by its choice. */
   private boolean readerGone;
 
@@ -221,6 +234,11 @@ public final class Pipeline {
                         public void batchDone() {
                           handoff.batchDone();
                         }
+
+                        @Override
+                        public void notice(String text) {
+                          say(text);
+                        }
                       });
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
@@ -272,6 +290,20 @@ public final class Pipeline {
       }
       // the pipeline said what failed; the program's status would hide it
       return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
+    }
+  }
+
+  /** A notice during a live run, after the timeline's lines written so far. */
+  private void say(String text) {
+    synchronized (writing) {
+      if (flushTimeline != null) {
+        try {
+          flushTimeline.flush();
+        } catch (IOException e) {
+          // the timeline's own writing meets it too, and says it
+        }
+      }
+      err.println("memtrace: " + text);
     }
   }
 
@@ -416,17 +448,30 @@ public final class Pipeline {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       LogShape shape = new LogShape();
+      if (timeline && streams) {
+        synchronized (writing) {
+          flushTimeline =
+              () -> {
+                renderer.flush();
+                out.flush();
+              };
+        }
+      }
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         shape.see(e.event());
         if (timeline) {
-          renderer.event(e);
+          synchronized (writing) {
+            renderer.event(e);
+          }
         }
         boolean waiting = !src.ready();
         if (waiting && timeline && streams) {
           // about to wait for the program or the pipe: what is written goes out now, so that the
           // timeline streams (and a reader that went away is seen) instead of waiting in the buffer
-          renderer.flush();
-          out.flush();
+          synchronized (writing) {
+            renderer.flush();
+            out.flush();
+          }
         }
         if ((++n & 0xfff) == 0 || waiting) {
           if (target.readerGone()) {
@@ -497,6 +542,10 @@ public final class Pipeline {
       // only writing throws here: reading errors come wrapped
       readerGone = target.readerGone();
       return readerGone ? ExitCode.OK.code : writeError(target);
+    } finally {
+      synchronized (writing) {
+        flushTimeline = null;
+      }
     }
   }
 

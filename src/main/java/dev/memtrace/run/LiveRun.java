@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One live run, start to end:
@@ -34,7 +37,16 @@ public final class LiveRun implements AutoCloseable {
 
     /** The items since the last call came in one read of the FIFO (a line with its snapshot). */
     default void batchDone() throws IOException {}
+
+    /**
+     * Something the user should know while the run goes on (one line, without "memtrace: "); called
+     * on a thread of its own.
+     */
+    default void notice(String text) {}
   }
+
+  /** How long the program's left-behind processes may take to end before the user is told. */
+  static final long LEFT_BEHIND_MILLIS = 2000;
 
   /**
    * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
@@ -174,11 +186,16 @@ public final class LiveRun implements AutoCloseable {
       releaser.start();
 
       BlockingQueue<List<LiveItem>> queue = reader.queue();
+      boolean rootEnded = false;
       try {
         for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
           for (LiveItem item : batch) {
             if (item instanceof LiveItem.LogLine l) {
               exits.accept(l.text());
+              if (!rootEnded && exits.ended() != null && !options.attaching()) {
+                rootEnded = true;
+                watchLeftBehind(sp, exits.ended(), consumer);
+              }
               int pid = FifoReader.leadingPid(l.text());
               if (pid > 0) {
                 stopper.traced(pid);
@@ -208,6 +225,62 @@ public final class LiveRun implements AutoCloseable {
       }
     }
     return outcome(exits, straceStatus, snapshots);
+  }
+
+  /**
+   * The program has ended ({@code how}: "exited with 3"); strace -f goes on while anything it
+   * started runs (a daemon, a background job), and so does memtrace. If that is still so a little
+   * later, the user is told why memtrace has not returned, and which processes it waits for.
+   */
+  private void watchLeftBehind(StraceProcess sp, String how, Consumer consumer) {
+    Thread watch =
+        new Thread(
+            () -> {
+              try {
+                sp.handle().onExit().get(LEFT_BEHIND_MILLIS, TimeUnit.MILLISECONDS);
+                return; // strace ended: nothing was left behind, or it ended soon
+              } catch (TimeoutException e) {
+                // still running
+              } catch (InterruptedException | ExecutionException e) {
+                return;
+              }
+              List<ProcessHandle> left = stopper.running();
+              if (!left.isEmpty() && !stopper.fired()) {
+                consumer.notice(leftBehind(options.command().get(0), how, left));
+              }
+            },
+            "memtrace-left-behind");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /** "sh exited with 0 and left 1 process running (pid 12 sleep): memtrace traces it ...". */
+  static String leftBehind(String program, String how, List<ProcessHandle> left) {
+    StringBuilder pids = new StringBuilder();
+    int shown = Math.min(left.size(), 5);
+    for (int i = 0; i < shown; i++) {
+      ProcessHandle p = left.get(i);
+      pids.append(i == 0 ? "" : ", ").append(p.pid());
+      p.info().command().ifPresent(c -> pids.append(' ').append(Path.of(c).getFileName()));
+    }
+    if (left.size() > shown) {
+      pids.append(" and ").append(left.size() - shown).append(" more");
+    }
+    boolean one = left.size() == 1;
+    return program
+        + " "
+        + how
+        + " and left "
+        + left.size()
+        + (one ? " process" : " processes")
+        + " running (pid"
+        + (one ? " " : "s ")
+        + pids
+        + "): memtrace traces "
+        + (one ? "it until it ends" : "them until they end")
+        + " (Ctrl-C stops "
+        + (one ? "it" : "them")
+        + ")";
   }
 
   private Outcome outcome(ExitTracker exits, int straceStatus, int snapshots) {

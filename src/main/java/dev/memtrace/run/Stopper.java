@@ -1,7 +1,11 @@
 package dev.memtrace.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -131,6 +135,32 @@ final class Stopper extends Thread {
     strace.destroyForcibly();
     awaitExit(strace, GRACE_MS);
     return !tree.isEmpty();
+  }
+
+  /**
+   * The processes strace traces now that started after it (its descendants, and daemons that left
+   * the tree): thread group leaders still running, not zombies, and not strace itself.
+   */
+  List<ProcessHandle> running() {
+    if (strace == null || !strace.isAlive()) {
+      return List.of();
+    }
+    List<ProcessHandle> running = new ArrayList<>();
+    for (ProcessHandle p : tree()) {
+      String status;
+      try {
+        status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+      } catch (IOException e) {
+        continue; // gone meanwhile
+      }
+      boolean leader = status.contains("\nTgid:\t" + p.pid() + "\n");
+      boolean zombie = status.contains("\nState:\tZ") || status.contains("\nState:\tX");
+      if (leader && !zombie && p.isAlive()) {
+        running.add(p);
+      }
+    }
+    running.sort(Comparator.comparingLong(ProcessHandle::pid));
+    return running;
   }
 
   private List<ProcessHandle> tree() {
