@@ -256,27 +256,15 @@ public final class LiveRun implements AutoCloseable {
 
   /** "sh exited with 0 and left 1 process running (pid 12 sleep): memtrace traces it ...". */
   static String leftBehind(String program, String how, List<ProcessHandle> left) {
-    StringBuilder pids = new StringBuilder();
-    int shown = Math.min(left.size(), 5);
-    for (int i = 0; i < shown; i++) {
-      ProcessHandle p = left.get(i);
-      pids.append(i == 0 ? "" : ", ").append(p.pid());
-      p.info().command().ifPresent(c -> pids.append(' ').append(Path.of(c).getFileName()));
-    }
-    if (left.size() > shown) {
-      pids.append(" and ").append(left.size() - shown).append(" more");
-    }
     boolean one = left.size() == 1;
     return program
         + " "
         + how
         + " and left "
-        + left.size()
-        + (one ? " process" : " processes")
-        + " running (pid"
-        + (one ? " " : "s ")
-        + pids
-        + "): memtrace traces "
+        + Stopper.count(left.size())
+        + " running "
+        + Stopper.named(left)
+        + ": memtrace traces "
         + (one ? "it until it ends" : "them until they end")
         + " (Ctrl-C stops "
         + (one ? "it" : "them")
@@ -317,6 +305,16 @@ public final class LiveRun implements AutoCloseable {
       status = exits.status();
     }
     String warning = quality.summary(options.delayMicros());
+    String stopped = interrupted && !options.attaching() ? stopper.stopped() : null;
+    if (stopped != null) {
+      // the timeline shows the SIGTERM (its si_pid is memtrace's) but not who sent a SIGKILL
+      warning =
+          (warning == null ? "" : warning + "\n")
+              + "stopped by "
+              + Stopper.signalName()
+              + ": "
+              + stopped;
+    }
     if (status == null) {
       status = straceStatus;
       if (!interrupted && !options.attaching()) {
