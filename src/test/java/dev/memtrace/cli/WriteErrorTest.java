@@ -199,6 +199,30 @@ class WriteErrorTest {
     assertThat(p.exitValue()).isEqualTo(ExitCode.FAILED.code);
   }
 
+  /**
+   * An empty file name ({@code -o ''}, e.g. an unset variable): run said {@code cannot write : is a
+   * directory} (the empty path resolved to the working directory), analyze {@code cannot write :
+   * (No such file or directory)}.
+   */
+  @Test
+  void anEmptyFileNameIsSaidAsSuch() {
+    Path marker = dir.resolve("ran");
+    Cli run = Cli.run("-o", "", "--", "touch", marker.toString());
+    assertThat(run.err())
+        .startsWith(
+            "memtrace: -o needs a file name ('-' for standard error, where the timeline goes"
+                + " without -o)\n");
+    assertThat(run.status()).isEqualTo(ExitCode.FAILED.code);
+    Cli save = Cli.run("--save", "", "--", "touch", marker.toString());
+    assertThat(save.err()).startsWith("memtrace: --save needs a file name\n");
+    assertThat(save.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(marker).as("the program never ran").doesNotExist();
+    Cli analyze = Cli.run("analyze", "-o", "", LOG.toString());
+    assertThat(analyze.err())
+        .startsWith("memtrace: -o needs a file name ('-' for standard output)\n");
+    assertThat(analyze.status()).isEqualTo(ExitCode.FAILED.code);
+  }
+
   @Test
   void aRunWhoseOutputCannotBeCreatedDoesNotStartTheProgram() {
     assumeStrace();
