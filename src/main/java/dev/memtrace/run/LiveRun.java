@@ -73,9 +73,13 @@ public final class LiveRun implements AutoCloseable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private SnapshotQuality quality = new SnapshotQuality();
 
-  private LiveRun(RunOptions options, String strace) {
+  /** The PATH COMMAND was looked up in. */
+  private final String path;
+
+  private LiveRun(RunOptions options, String strace, String path) {
     this.options = options;
     this.strace = strace;
+    this.path = path;
   }
 
   /** Checks everything that can be checked before strace starts. */
@@ -86,7 +90,7 @@ public final class LiveRun implements AutoCloseable {
     } else {
       Preflight.command(options.command().get(0), env.get("PATH"));
     }
-    return new LiveRun(options, strace);
+    return new LiveRun(options, strace, env.get("PATH"));
   }
 
   public String straceBinary() {
@@ -276,10 +280,16 @@ public final class LiveRun implements AutoCloseable {
     RunFailure failure = null;
     if (exits.execFailure() != null) {
       String cmd = options.command().get(0);
+      String why =
+          "ENOENT".equals(exits.execErrno()) ? Preflight.missingInterpreter(cmd, path) : null;
       failure =
           new RunFailure(
               exits.execFailure(),
-              cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
+              cmd
+                  + ": cannot execute (execve failed with "
+                  + exits.execErrno()
+                  + (why == null ? "" : ": " + why)
+                  + ")");
     } else if (exits.lines() == 0 && !interrupted) {
       failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
     } else if (exits.diedBeforeExecve() && !interrupted) {
