@@ -2,6 +2,7 @@ package dev.memtrace.cli;
 
 import dev.memtrace.pipeline.AnalyzeOptions;
 import dev.memtrace.pipeline.Pipeline;
+import dev.memtrace.run.ExitCode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,6 +108,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (output != null && output.isEmpty()) {
+      err.println("memtrace: -o needs a file name ('-' for standard output)");
+      err.println("Try 'memtrace analyze --help' for more information.");
+      return ExitCode.FAILED.code;
+    }
     AnalyzeOptions options =
         new AnalyzeOptions(
             format,

@@ -152,6 +152,12 @@ final class RunCommand implements Callable<Integer> {
     if (summaryOnly && withSummary) {
       return "give either --summary or --with-summary, not both";
     }
+    if (output != null && output.isEmpty()) {
+      return "-o needs a file name ('-' for standard error, where the timeline goes without -o)";
+    }
+    if (save != null && save.toString().isEmpty()) {
+      return "--save needs a file name";
+    }
     for (String out : new String[] {output, save == null ? null : save.toString()}) {
       // checked before the program starts, as strace checks its -o: not after it ran
       Path p = out == null || out.equals("-") ? null : Path.of(out).toAbsolutePath();

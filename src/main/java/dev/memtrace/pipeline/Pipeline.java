@@ -131,6 +131,22 @@ public final class Pipeline {
   /** The recording analyze replays, if its input is one: it tells what was damaged or missing. */
   private RecordingReader recording;
 
+  /**
+   * Held while the timeline is written, so that a notice said meanwhile (a live run's, on its own
+   * thread) comes between whole lines when both go to standard error.
+   */
+  private final Object writing = new Object();
+
+  /** Writes out the whole lines of the timeline so far; set while {@link #render} writes. */
+  private Flusher flushTimeline;
+
+  private interface Flusher {
+    void flush() throws IOException;
+  }
+
+  /** The timeline's reader went away ({@code | head}): render stopped early, by its choice. */
+  private boolean readerGone;
+
   /** How the lines of the input are numbered and cited: several files of an -ff set, or one. */
   private SetLines setLines = SetLines.ONE;
 
@@ -218,6 +234,11 @@ public final class Pipeline {
                         public void batchDone() {
                           handoff.batchDone();
                         }
+
+                        @Override
+                        public void notice(String text) {
+                          say(text);
+                        }
                       });
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
@@ -235,19 +256,32 @@ public final class Pipeline {
               List.of(),
               List.of());
       handoff.discard(); // nothing reads the items any more
-      if (written != ExitCode.OK.code) {
-        // the timeline is lost (said already): tracing on would only cost the program time
-        live.stop();
+      boolean stopped = false;
+      if (written != ExitCode.OK.code || readerGone) {
+        // the timeline is lost (said already) or no longer read ("2>&1 | head"): tracing on
+        // would only cost the program time, and a program that never ends would keep memtrace
+        // waiting for it
+        stopped = live.stop();
       }
       LiveRun.Outcome outcome;
       try {
         outcome = running.get();
       } catch (ExecutionException e) {
-        throw new IOException(oneLine(e.getCause()), e.getCause());
+        // the run's own IOException (the recording's write error), not its wrapper's words
+        Throwable cause =
+            e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+        throw new IOException(oneLine(cause), cause);
       }
       if (recording != null) {
         recording.end(
             outcome.exitStatus(), outcome.interrupted(), outcome.lines(), outcome.snapshots());
+      }
+      if (readerGone && stopped && written == ExitCode.OK.code) {
+        err.println(
+            "memtrace: the timeline's reader went away (broken pipe): "
+                + (run.attaching()
+                    ? "strace detached from pid " + run.attachPid()
+                    : "stopped " + run.command().get(0) + " and what it started, as Ctrl-C would"));
       }
       if (outcome.failure() != null) {
         err.println("memtrace: " + outcome.failure().getMessage());
@@ -256,6 +290,20 @@ public final class Pipeline {
       }
       // the pipeline said what failed; the program's status would hide it
       return written != ExitCode.OK.code ? ExitCode.FAILED.code : outcome.exitStatus();
+    }
+  }
+
+  /** A notice during a live run, after the timeline's lines written so far. */
+  private void say(String text) {
+    synchronized (writing) {
+      if (flushTimeline != null) {
+        try {
+          flushTimeline.flush();
+        } catch (IOException e) {
+          // the timeline's own writing meets it too, and says it
+        }
+      }
+      err.println("memtrace: " + text);
     }
   }
 
@@ -385,6 +433,10 @@ public final class Pipeline {
       return fail("cannot write output: " + e.getMessage());
     }
     boolean timeline = options.summary() != AnalyzeOptions.Summary.only;
+    // text and jsonl come out as they are made; a page is written whole at the end
+    boolean streams =
+        options.format() == AnalyzeOptions.Format.text
+            || options.format() == AnalyzeOptions.Format.jsonl;
     // three threads: parsing, the stages up to explain, and rendering on this one
     ReadAhead<TraceEvent, TraceEvent> parsed =
         new ReadAhead<>(ReadAhead.of(source), snapshotOrder.parsing(), "memtrace-parse");
@@ -396,15 +448,36 @@ public final class Pipeline {
       long n = 0;
       Progress progress = new Progress(Terminal.progress(options, stdout, err), System::nanoTime);
       LogShape shape = new LogShape();
+      if (timeline && streams) {
+        synchronized (writing) {
+          flushTimeline =
+              () -> {
+                renderer.flush();
+                out.flush();
+              };
+        }
+      }
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         shape.see(e.event());
         if (timeline) {
-          renderer.event(e);
+          synchronized (writing) {
+            renderer.event(e);
+          }
         }
-        if ((++n & 0xfff) == 0) {
+        boolean waiting = !src.ready();
+        if (waiting && timeline && streams) {
+          // about to wait for the program or the pipe: what is written goes out now, so that the
+          // timeline streams (and a reader that went away is seen) instead of waiting in the buffer
+          synchronized (writing) {
+            renderer.flush();
+            out.flush();
+          }
+        }
+        if ((++n & 0xfff) == 0 || waiting) {
           if (target.readerGone()) {
             // "analyze big.log | head": PrintStream swallows EPIPE; stop instead of reading on.
             progress.done();
+            readerGone = true;
             return ExitCode.OK.code;
           }
           progress.update(source.linesRead());
@@ -467,7 +540,12 @@ public final class Pipeline {
       return fail(e.getMessage() + " (a bug in memtrace)");
     } catch (IOException e) {
       // only writing throws here: reading errors come wrapped
-      return target.readerGone() ? ExitCode.OK.code : writeError(target);
+      readerGone = target.readerGone();
+      return readerGone ? ExitCode.OK.code : writeError(target);
+    } finally {
+      synchronized (writing) {
+        flushTimeline = null;
+      }
     }
   }
 

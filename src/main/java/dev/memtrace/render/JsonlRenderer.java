@@ -52,6 +52,8 @@ public final class JsonlRenderer implements Renderer {
 
   private final JsonGenerator g;
   private final boolean withFile;
+
+  /** An object is written whose newline is not: it comes before the next object or at the end. */
   private boolean any;
 
   /** Numbers and addresses as text, written without a String. */
@@ -452,12 +454,19 @@ public final class JsonlRenderer implements Renderer {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+  /** Ends the last object's line and writes out what the generator holds (a live run waits). */
   @Override
-  public void finish() throws IOException {
+  public void flush() throws IOException {
     if (any) {
       g.writeRaw('\n');
+      any = false;
     }
     g.flush();
+  }
+
+  @Override
+  public void finish() throws IOException {
+    flush();
   }
 
   @Override

@@ -13,6 +13,12 @@ public interface Renderer extends AutoCloseable {
 
   void event(AnnotatedEvent event) throws IOException;
 
+  /**
+   * Writes out what the renderer holds of the events so far, whole lines only (a live run or a pipe
+   * is about to wait for more); a page written only at the end holds it. The default holds nothing.
+   */
+  default void flush() throws IOException {}
+
   /** Called once after the last event; flushes whatever the format writes at the end. */
   void finish() throws IOException;
 

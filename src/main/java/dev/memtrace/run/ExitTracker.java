@@ -57,6 +57,7 @@ final class ExitTracker {
   private ExitCode execFailure;
   private String execErrno;
   private Integer status;
+  private String ended;
   private int lines;
   private int rootLines;
 
@@ -89,8 +90,10 @@ final class ExitTracker {
       Matcher killed = KILLED.matcher(text);
       if (exited.find()) {
         status = Integer.parseInt(exited.group(1));
+        ended = "exited with " + exited.group(1);
       } else if (killed.find()) {
         status = ExitCode.killedBy(signalNumber(killed.group(1)));
+        ended = "was killed by " + killed.group(1);
       }
     }
   }
@@ -130,6 +133,11 @@ final class ExitTracker {
    */
   boolean diedBeforeExecve() {
     return !execveSeen && rootLines == 1 && status != null && status == 1;
+  }
+
+  /** How the program ended, as the log says it ("exited with 3"), or null while it runs. */
+  String ended() {
+    return ended;
   }
 
   /** The program's status as the log reports it, or null when the log does not say. */

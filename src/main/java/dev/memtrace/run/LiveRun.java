@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One live run, start to end:
@@ -34,7 +37,16 @@ public final class LiveRun implements AutoCloseable {
 
     /** The items since the last call came in one read of the FIFO (a line with its snapshot). */
     default void batchDone() throws IOException {}
+
+    /**
+     * Something the user should know while the run goes on (one line, without "memtrace: "); called
+     * on a thread of its own.
+     */
+    default void notice(String text) {}
   }
+
+  /** How long the program's left-behind processes may take to end before the user is told. */
+  static final long LEFT_BEHIND_MILLIS = 2000;
 
   /**
    * How the run ended. exitStatus is the program's (or 125/126/127 with failure set, when memtrace
@@ -61,9 +73,13 @@ public final class LiveRun implements AutoCloseable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private SnapshotQuality quality = new SnapshotQuality();
 
-  private LiveRun(RunOptions options, String strace) {
+  /** The PATH COMMAND was looked up in. */
+  private final String path;
+
+  private LiveRun(RunOptions options, String strace, String path) {
     this.options = options;
     this.strace = strace;
+    this.path = path;
   }
 
   /** Checks everything that can be checked before strace starts. */
@@ -74,7 +90,7 @@ public final class LiveRun implements AutoCloseable {
     } else {
       Preflight.command(options.command().get(0), env.get("PATH"));
     }
-    return new LiveRun(options, strace);
+    return new LiveRun(options, strace, env.get("PATH"));
   }
 
   public String straceBinary() {
@@ -174,11 +190,16 @@ public final class LiveRun implements AutoCloseable {
       releaser.start();
 
       BlockingQueue<List<LiveItem>> queue = reader.queue();
+      boolean rootEnded = false;
       try {
         for (List<LiveItem> batch = queue.take(); batch != FifoReader.END; batch = queue.take()) {
           for (LiveItem item : batch) {
             if (item instanceof LiveItem.LogLine l) {
               exits.accept(l.text());
+              if (!rootEnded && exits.ended() != null && !options.attaching()) {
+                rootEnded = true;
+                watchLeftBehind(sp, exits.ended(), consumer);
+              }
               int pid = FifoReader.leadingPid(l.text());
               if (pid > 0) {
                 stopper.traced(pid);
@@ -210,15 +231,65 @@ public final class LiveRun implements AutoCloseable {
     return outcome(exits, straceStatus, snapshots);
   }
 
+  /**
+   * The program has ended ({@code how}: "exited with 3"); strace -f goes on while anything it
+   * started runs (a daemon, a background job), and so does memtrace. If that is still so a little
+   * later, the user is told why memtrace has not returned, and which processes it waits for.
+   */
+  private void watchLeftBehind(StraceProcess sp, String how, Consumer consumer) {
+    Thread watch =
+        new Thread(
+            () -> {
+              try {
+                sp.handle().onExit().get(LEFT_BEHIND_MILLIS, TimeUnit.MILLISECONDS);
+                return; // strace ended: nothing was left behind, or it ended soon
+              } catch (TimeoutException e) {
+                // still running
+              } catch (InterruptedException | ExecutionException e) {
+                return;
+              }
+              List<ProcessHandle> left = stopper.running();
+              if (!left.isEmpty() && !stopper.fired()) {
+                consumer.notice(leftBehind(options.command().get(0), how, left));
+              }
+            },
+            "memtrace-left-behind");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /** "sh exited with 0 and left 1 process running (pid 12 sleep): memtrace traces it ...". */
+  static String leftBehind(String program, String how, List<ProcessHandle> left) {
+    boolean one = left.size() == 1;
+    return program
+        + " "
+        + how
+        + " and left "
+        + Stopper.count(left.size())
+        + " running "
+        + Stopper.named(left)
+        + ": memtrace traces "
+        + (one ? "it until it ends" : "them until they end")
+        + " (Ctrl-C stops "
+        + (one ? "it" : "them")
+        + ")";
+  }
+
   private Outcome outcome(ExitTracker exits, int straceStatus, int snapshots) {
     boolean interrupted = stopper != null && stopper.fired();
     RunFailure failure = null;
     if (exits.execFailure() != null) {
       String cmd = options.command().get(0);
+      String why =
+          "ENOENT".equals(exits.execErrno()) ? Preflight.missingInterpreter(cmd, path) : null;
       failure =
           new RunFailure(
               exits.execFailure(),
-              cmd + ": cannot execute (execve failed with " + exits.execErrno() + ")");
+              cmd
+                  + ": cannot execute (execve failed with "
+                  + exits.execErrno()
+                  + (why == null ? "" : ": " + why)
+                  + ")");
     } else if (exits.lines() == 0 && !interrupted) {
       failure = new RunFailure(ExitCode.FAILED, straceFailure(straceStatus));
     } else if (exits.diedBeforeExecve() && !interrupted) {
@@ -244,6 +315,16 @@ public final class LiveRun implements AutoCloseable {
       status = exits.status();
     }
     String warning = quality.summary(options.delayMicros());
+    String stopped = interrupted && !options.attaching() ? stopper.stopped() : null;
+    if (stopped != null) {
+      // the timeline shows the SIGTERM (its si_pid is memtrace's) but not who sent a SIGKILL
+      warning =
+          (warning == null ? "" : warning + "\n")
+              + "stopped by "
+              + Stopper.signalName()
+              + ": "
+              + stopped;
+    }
     if (status == null) {
       status = straceStatus;
       if (!interrupted && !options.attaching()) {
@@ -276,13 +357,11 @@ public final class LiveRun implements AutoCloseable {
   }
 
   /**
-   * memtrace cannot go on (its timeline cannot be written): stops the program and strace as Ctrl-C
-   * would; the run then ends as usual.
+   * memtrace cannot go on (its timeline cannot be written, or nobody reads it): stops the program
+   * and strace as Ctrl-C would; the run then ends as usual. Returns whether anything still ran.
    */
-  public void stop() {
-    if (stopper != null) {
-      stopper.stopAll();
-    }
+  public boolean stop() {
+    return stopper != null && stopper.stopAll();
   }
 
   @Override

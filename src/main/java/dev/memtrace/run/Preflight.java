@@ -1,6 +1,11 @@
 package dev.memtrace.run;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -59,6 +64,64 @@ public final class Preflight {
       }
     }
     throw new RunFailure(ExitCode.NOT_FOUND, name + ": command not found");
+  }
+
+  /**
+   * Why an execve of {@code name}, a file that exists, failed with ENOENT: the interpreter it names
+   * is missing (a script's {@code #!} line, or an ELF program's PT_INTERP, the dynamic loader, as
+   * in a program built for another libc), as load_script and load_elf_binary open it; null when the
+   * file does not show that.
+   */
+  static String missingInterpreter(String name, String path) {
+    Path file = name.contains("/") ? Path.of(name) : onPath(name, path);
+    byte[] head;
+    try (var in = file == null ? null : Files.newInputStream(file)) {
+      if (in == null) {
+        return null;
+      }
+      head = in.readNBytes(4096);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    String interp = null;
+    String what = null;
+    if (head.length > 2 && head[0] == '#' && head[1] == '!') {
+      String line = new String(head, 2, head.length - 2, StandardCharsets.ISO_8859_1);
+      String[] words = line.split("\n", 2)[0].trim().split("[ \t]+", 2);
+      interp = words[0];
+      what = "its #! interpreter %s does not exist";
+    } else if (head.length >= 64
+        && head[0] == 0x7f
+        && head[1] == 'E'
+        && head[2] == 'L'
+        && head[3] == 'F'
+        && head[4] == 2 // ELFCLASS64
+        && head[5] == 1) { // little-endian
+      ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+      long phoff = b.getLong(32);
+      int phentsize = Short.toUnsignedInt(b.getShort(54));
+      int phnum = Short.toUnsignedInt(b.getShort(56));
+      for (int i = 0; i < phnum && phoff + (long) (i + 1) * phentsize <= head.length; i++) {
+        int ph = (int) (phoff + (long) i * phentsize);
+        if (b.getInt(ph) == 3) { // PT_INTERP
+          long off = b.getLong(ph + 8);
+          long size = b.getLong(ph + 32);
+          if (off >= 0 && size > 1 && off + size <= head.length) {
+            interp = new String(head, (int) off, (int) size, StandardCharsets.ISO_8859_1);
+            interp = interp.substring(0, Math.max(0, interp.indexOf('\0'))); // a C string
+            what = "the dynamic loader it was linked for, %s (its PT_INTERP), does not exist";
+          }
+        }
+      }
+    }
+    try {
+      if (interp == null || interp.isEmpty() || Files.exists(Path.of(interp))) {
+        return null;
+      }
+    } catch (InvalidPathException e) {
+      return null;
+    }
+    return String.format(what, interp);
   }
 
   /** Fails with 125 unless a process {@code pid} exists. */

@@ -31,12 +31,27 @@ import java.util.List;
  */
 public final class RecordingWriter implements AutoCloseable {
 
+  private final Path file;
   private final OutputStream out;
   private final JsonGenerator json;
 
   public RecordingWriter(Path file, RecordingHeader header) throws IOException {
+    this.file = file;
     this.out = Files.newOutputStream(file);
     this.json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+    try {
+      header(header);
+    } catch (IOException e) {
+      throw failed(e);
+    }
+  }
+
+  /** A write error names the recording, as one on the timeline names -o's file. */
+  private IOException failed(IOException e) {
+    return new IOException("write error: " + file + ": " + e.getMessage(), e);
+  }
+
+  private void header(RecordingHeader header) throws IOException {
     json.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
     json.writeStartObject();
     json.writeStringField("type", "header");
@@ -70,6 +85,14 @@ public final class RecordingWriter implements AutoCloseable {
   }
 
   public synchronized void item(LiveItem item) throws IOException {
+    try {
+      write(item);
+    } catch (IOException e) {
+      throw failed(e);
+    }
+  }
+
+  private void write(LiveItem item) throws IOException {
     json.writeStartObject();
     if (item instanceof LiveItem.LogLine l) {
       json.writeStringField("type", "log");
@@ -121,7 +144,7 @@ public final class RecordingWriter implements AutoCloseable {
       json.writeEndObject();
       json.flush();
     } catch (IOException e) {
-      elfFailure = e;
+      elfFailure = failed(e);
     }
   }
 
@@ -132,20 +155,28 @@ public final class RecordingWriter implements AutoCloseable {
     if (elfFailure != null) {
       throw elfFailure;
     }
-    json.writeStartObject();
-    json.writeStringField("type", "end");
-    json.writeNumberField("exitStatus", exitStatus);
-    json.writeBooleanField("interrupted", interrupted);
-    json.writeNumberField("lines", lines);
-    json.writeNumberField("snapshots", snapshots);
-    json.writeEndObject();
-    json.flush();
+    try {
+      json.writeStartObject();
+      json.writeStringField("type", "end");
+      json.writeNumberField("exitStatus", exitStatus);
+      json.writeBooleanField("interrupted", interrupted);
+      json.writeNumberField("lines", lines);
+      json.writeNumberField("snapshots", snapshots);
+      json.writeEndObject();
+      json.flush();
+    } catch (IOException e) {
+      throw failed(e);
+    }
   }
 
   @Override
   public synchronized void close() throws IOException {
-    json.writeRaw('\n');
-    json.close();
-    out.close();
+    try {
+      json.writeRaw('\n');
+      json.close();
+      out.close();
+    } catch (IOException e) {
+      throw failed(e);
+    }
   }
 }

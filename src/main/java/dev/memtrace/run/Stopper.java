@@ -1,7 +1,11 @@
 package dev.memtrace.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -83,6 +87,17 @@ final class Stopper extends Thread {
     }
   }
 
+  /** The name of the signal that stopped memtrace ("SIGINT"), or "a signal" when none did. */
+  static String signalName() {
+    int n = signal;
+    for (String name : STOP_SIGNALS) {
+      if (new Signal(name).getNumber() == n) {
+        return "SIG" + name;
+      }
+    }
+    return "a signal";
+  }
+
   /** The status memtrace exits with when a signal stopped it ({@code 128+N}), else null. */
   Integer signalStatus() {
     int n = signal;
@@ -111,23 +126,116 @@ final class Stopper extends Thread {
     }
   }
 
-  void stopAll() {
+  /** Stops what runs; whether anything did (strace attached, or processes it traced). */
+  boolean stopAll() {
     if (strace == null) {
-      return;
+      return false;
     }
     if (attached) {
+      boolean running = strace.isAlive();
       strace.destroy(); // SIGTERM: strace detaches from the process and exits
       awaitExit(strace, GRACE_MS);
       strace.destroyForcibly();
-      return;
+      return running;
     }
+    // what is done is noted before it is done: strace ends as soon as the last process does,
+    // and the run reads this as it ends
     List<ProcessHandle> tree = tree();
+    List<ProcessHandle> processes = processes(tree);
+    boolean first = first();
+    if (first && !processes.isEmpty()) {
+      stopped("sent SIGTERM to " + count(processes.size()) + " still running " + named(processes));
+    }
     tree.forEach(ProcessHandle::destroy);
     awaitExit(strace, GRACE_MS);
-    tree().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> rest = tree();
+    List<ProcessHandle> restProcesses = processes(rest);
+    if (first && !restProcesses.isEmpty() && stopped() != null) {
+      stopped(
+          stopped()
+              + ", then SIGKILL to the "
+              + restProcesses.size()
+              + " still running "
+              + GRACE_MS / 1000.0
+              + " s later "
+              + named(restProcesses));
+    }
+    rest.forEach(ProcessHandle::destroyForcibly);
     awaitExit(strace, GRACE_MS);
     strace.destroyForcibly();
     awaitExit(strace, GRACE_MS);
+    return !tree.isEmpty();
+  }
+
+  /** Whether this is the first stop (a later one finds the work done, or doing). */
+  private synchronized boolean first() {
+    boolean was = noted;
+    noted = true;
+    return !was;
+  }
+
+  private synchronized void stopped(String what) {
+    stopped = what;
+  }
+
+  private boolean noted;
+
+  /** What the first {@link #stopAll} did to the traced processes, or null when it found none. */
+  synchronized String stopped() {
+    return stopped;
+  }
+
+  private String stopped;
+
+  /** "1 process", "3 processes". */
+  static String count(int n) {
+    return n + (n == 1 ? " process" : " processes");
+  }
+
+  /** "(pid 12 sleep)", "(pids 12 sh, 13 sleep and 4 more)": what the processes run now. */
+  static String named(List<ProcessHandle> processes) {
+    StringBuilder b = new StringBuilder(processes.size() == 1 ? "(pid " : "(pids ");
+    int shown = Math.min(processes.size(), 5);
+    for (int i = 0; i < shown; i++) {
+      ProcessHandle p = processes.get(i);
+      b.append(i == 0 ? "" : ", ").append(p.pid());
+      p.info().command().ifPresent(c -> b.append(' ').append(Path.of(c).getFileName()));
+    }
+    if (processes.size() > shown) {
+      b.append(" and ").append(processes.size() - shown).append(" more");
+    }
+    return b.append(')').toString();
+  }
+
+  /**
+   * The processes strace traces now that started after it (its descendants, and daemons that left
+   * the tree): thread group leaders still running, not zombies, and not strace itself.
+   */
+  List<ProcessHandle> running() {
+    if (strace == null || !strace.isAlive()) {
+      return List.of();
+    }
+    return processes(tree());
+  }
+
+  /** Of these tasks, the thread group leaders still running (not zombies), by pid. */
+  private static List<ProcessHandle> processes(List<ProcessHandle> tasks) {
+    List<ProcessHandle> running = new ArrayList<>();
+    for (ProcessHandle p : tasks) {
+      String status;
+      try {
+        status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+      } catch (IOException e) {
+        continue; // gone meanwhile
+      }
+      boolean leader = status.contains("\nTgid:\t" + p.pid() + "\n");
+      boolean zombie = status.contains("\nState:\tZ") || status.contains("\nState:\tX");
+      if (leader && !zombie && p.isAlive()) {
+        running.add(p);
+      }
+    }
+    running.sort(Comparator.comparingLong(ProcessHandle::pid));
+    return running;
   }
 
   private List<ProcessHandle> tree() {

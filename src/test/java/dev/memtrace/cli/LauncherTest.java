@@ -87,6 +87,47 @@ class LauncherTest {
     assertThat(r.status()).isEqualTo(1);
   }
 
+  /**
+   * SIGQUIT to memtrace (Ctrl-\ sends it to the whole foreground group): the JVM prints a thread
+   * dump, which went to standard output, the traced program's own: 238 lines in its output file.
+   */
+  @Test
+  void aThreadDumpStaysOutOfTheProgramsOutput() throws Exception {
+    assumeStrace();
+    Process p = start("exec \"$@\"", "--no-snapshots", "-o", "/dev/null", "--", "sleep", "60");
+    try {
+      ProcessHandle sleep = null;
+      for (int i = 0; i < 600 && sleep == null; i++) {
+        sleep =
+            p.descendants()
+                .filter(h -> h.info().command().orElse("").endsWith("/sleep"))
+                .findFirst()
+                .orElse(null);
+        Thread.sleep(50);
+      }
+      assertThat(sleep).as("the traced sleep").isNotNull();
+      ProcessHandle java = p.toHandle(); // sh execs the launcher, which execs java
+      assertThat(new ProcessBuilder("kill", "-QUIT", Long.toString(java.pid())).start().waitFor())
+          .isZero();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline
+          && !(Files.readString(dir.resolve("out.txt"), StandardCharsets.ISO_8859_1)
+                  + Files.readString(dir.resolve("err.txt"), StandardCharsets.ISO_8859_1))
+              .contains("Full thread dump")) {
+        Thread.sleep(100);
+      }
+      java.destroy(); // SIGTERM: memtrace stops sleep and exits
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(dir.resolve("err.txt"), StandardCharsets.ISO_8859_1))
+          .contains("Full thread dump");
+      assertThat(Files.readString(dir.resolve("out.txt"), StandardCharsets.ISO_8859_1))
+          .as("sleep's output")
+          .isEmpty();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   /** Runs the launcher under {@code sh -c SHELL launcher ARGS...} (SHELL closes descriptors). */
   private Ran launch(String shell, String... args) throws IOException, InterruptedException {
     Path out = dir.resolve("out.txt");

@@ -84,6 +84,43 @@ class RunExitStatusTest {
     assertThat(err()).contains("execve failed with ENOEXEC");
   }
 
+  /**
+   * A file that exists but whose execve fails with ENOENT: what is missing is the interpreter it
+   * names, a script's #! line or an ELF program's dynamic loader (here /usr/bin/true with its
+   * PT_INTERP rewritten, as a program built for another libc names its own). 127, as bash gives.
+   */
+  @Test
+  void aMissingInterpreterIsNamed() throws Exception {
+    assumeStrace();
+    Path script = Files.writeString(dir.resolve("script"), "#!/nonexistent/interp -x\necho hi\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", script.toString())).isEqualTo(127);
+    assertThat(err())
+        .endsWith(
+            "memtrace: "
+                + script
+                + ": cannot execute (execve failed with ENOENT: its #! interpreter"
+                + " /nonexistent/interp does not exist)\n");
+
+    byte[] elf = Files.readAllBytes(Path.of("/usr/bin/true"));
+    String text = new String(elf, StandardCharsets.ISO_8859_1);
+    String loader = "/lib64/ld-linux-x86-64.so.2";
+    int at = text.indexOf(loader + "\0");
+    assertThat(at).as("true's PT_INTERP").isPositive();
+    byte[] other = "/nonexistent/ld.so\0".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(other, 0, elf, at, other.length);
+    Path program = Files.write(dir.resolve("other-libc"), elf);
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+    err.reset();
+    assertThat(run("--no-snapshots", "-o", "/dev/null", "--", program.toString())).isEqualTo(127);
+    assertThat(err())
+        .endsWith(
+            "memtrace: "
+                + program
+                + ": cannot execute (execve failed with ENOENT: the dynamic loader it was linked"
+                + " for, /nonexistent/ld.so (its PT_INTERP), does not exist)\n");
+  }
+
   @Test
   void memtracesOwnFailuresGive125() {
     assertThat(run("--format", "nonsense", "--", "true")).isEqualTo(125);

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM to memtrace (a separate JVM here) stops the traced program and strace, leaves no process
- * behind, and still writes the timeline and the recording of what was traced. SIGKILL, which
- * memtrace cannot catch, still leaves no process and no temporary file behind.
+ * behind, says what it sent them, and still writes the timeline and the recording of what was
+ * traced. SIGKILL, which memtrace cannot catch, still leaves no process and no temporary file
+ * behind.
  */
 class RunInterruptTest {
 
@@ -56,6 +57,17 @@ class RunInterruptTest {
         .as("the recording ends with memtrace's own status, not sh's 137")
         .contains("\"exitStatus\":143");
     assertThat(Files.readString(timeline)).contains("execve(").contains("+++ killed by");
+    // the timeline shows the SIGTERMs (from memtrace's pid), not who sent the SIGKILLs: the
+    // sleeps ignore SIGTERM too (sh's SIG_IGN is inherited across fork and execve)
+    // (how many depends on how far sh got: its second sleep may not have started yet)
+    String pids = "\\(pids \\d+ \\w+(, \\d+ \\w+)+\\)";
+    assertThat(Files.readString(dir.resolve("stderr.txt")))
+        .containsPattern(
+            "(?m)^memtrace: stopped by SIGTERM: sent SIGTERM to \\d+ processes still running "
+                + pids
+                + ", then SIGKILL to the \\d+ still running 1\\.5 s later "
+                + pids
+                + "$");
   }
 
   @Test

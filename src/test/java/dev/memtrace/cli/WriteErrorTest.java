@@ -133,6 +133,96 @@ class WriteErrorTest {
         .isEqualTo(ExitCode.FAILED.code);
   }
 
+  /**
+   * {@code --save /dev/full}: the header cannot be written. The message names the recording, as a
+   * timeline's names its {@code -o} file; it said only {@code memtrace: No space left on device}.
+   */
+  @Test
+  void aRecordingThatCannotBeWrittenIsNamed() throws IOException, InterruptedException {
+    assumeStrace();
+    Path marker = dir.resolve("ran");
+    MemtraceProcess.Result r =
+        MemtraceProcess.run(
+            dir,
+            Path.of("/dev/null"),
+            dir.resolve("out"),
+            "run",
+            "--no-snapshots",
+            "-o",
+            dir.resolve("t.txt").toString(),
+            "--save",
+            FULL.toString(),
+            "--",
+            "touch",
+            marker.toString());
+    assertThat(r.stderr()).isEqualTo("memtrace: write error: /dev/full: No space left on device\n");
+    assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(marker).as("the program never ran").doesNotExist();
+  }
+
+  /**
+   * A recording that fills its file size limit half-way ({@code ulimit -f 64}: EFBIG once 64 KiB
+   * are written; the JVM ignores SIGXFSZ): the message named no file and read {@code memtrace:
+   * java.io.IOException: File too large}.
+   */
+  @Test
+  void aRecordingThatFailsHalfWayIsNamed() throws IOException, InterruptedException {
+    assumeStrace();
+    Path rec = dir.resolve("r.mtrace");
+    Path err = dir.resolve("stderr.txt");
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", "ulimit -f 64; exec \"$@\"", "sh"));
+    argv.addAll(
+        MemtraceProcess.builder(
+                err,
+                List.of(
+                    "run",
+                    "--no-snapshots",
+                    "-o",
+                    "/dev/null",
+                    "--save",
+                    rec.toString(),
+                    "--",
+                    "sh",
+                    "-c",
+                    "i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done"))
+            .command());
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectInput(Path.of("/dev/null").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    List<String> said = Files.readAllLines(err);
+    assertThat(said.get(said.size() - 1))
+        .isEqualTo("memtrace: write error: " + rec + ": File too large");
+    assertThat(p.exitValue()).isEqualTo(ExitCode.FAILED.code);
+  }
+
+  /**
+   * An empty file name ({@code -o ''}, e.g. an unset variable): run said {@code cannot write : is a
+   * directory} (the empty path resolved to the working directory), analyze {@code cannot write :
+   * (No such file or directory)}.
+   */
+  @Test
+  void anEmptyFileNameIsSaidAsSuch() {
+    Path marker = dir.resolve("ran");
+    Cli run = Cli.run("-o", "", "--", "touch", marker.toString());
+    assertThat(run.err())
+        .startsWith(
+            "memtrace: -o needs a file name ('-' for standard error, where the timeline goes"
+                + " without -o)\n");
+    assertThat(run.status()).isEqualTo(ExitCode.FAILED.code);
+    Cli save = Cli.run("--save", "", "--", "touch", marker.toString());
+    assertThat(save.err()).startsWith("memtrace: --save needs a file name\n");
+    assertThat(save.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(marker).as("the program never ran").doesNotExist();
+    Cli analyze = Cli.run("analyze", "-o", "", LOG.toString());
+    assertThat(analyze.err())
+        .startsWith("memtrace: -o needs a file name ('-' for standard output)\n");
+    assertThat(analyze.status()).isEqualTo(ExitCode.FAILED.code);
+  }
+
   @Test
   void aRunWhoseOutputCannotBeCreatedDoesNotStartTheProgram() {
     assumeStrace();

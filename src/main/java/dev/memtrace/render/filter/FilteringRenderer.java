@@ -22,6 +22,11 @@ public final class FilteringRenderer implements Renderer {
   }
 
   @Override
+  public void flush() throws IOException {
+    next.flush();
+  }
+
+  @Override
   public void finish() throws IOException {
     next.finish();
   }
