@@ -1431,17 +1431,15 @@ final class MappingRules {
   private static String dontneed(Ctx c, TagMap.Span s) {
     Region r = modelRegion(c);
     long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
-    Space sp = c.sp;
-    if (sp.noneMapEvent == sp.memoryEvents
-        && Long.compareUnsigned(c.addr(), sp.noneMapStart) >= 0
-        && Long.compareUnsigned(end, sp.noneMapEnd) <= 0) {
+    Space.Untouched none = c.sp.untouchedNone(c.addr(), end);
+    if (none != null) {
       // no page of a PROT_NONE mapping can be faulted in (any access is SEGV_ACCERR), and no
-      // memory call came since it was made: zap_page_range_single finds nothing to drop (GHC's
-      // my_mmap advises each heap reservation so, rts/posix/OSMem.c)
+      // memory call reached it since it was made: zap_page_range_single finds nothing to drop
+      // (GHC's my_mmap advises each heap reservation so, rts/posix/OSMem.c)
       return "nothing to drop: the range has been PROT_NONE since the mmap at line "
-          + sp.noneMapLine
-          + " made it, with no memory call between, so the program can have touched none of its"
-          + " pages; the mapping stays as it is";
+          + none.line()
+          + " made it, with no memory call on any of it between, so the program can have touched"
+          + " none of its pages; the mapping stays as it is";
     }
     String kind = null;
     if (r != null) {

@@ -1,8 +1,12 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Range;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.OpenFile;
@@ -109,8 +113,10 @@ final class State {
       sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
     }
     if (!c.known()) {
+      sp.untouchedNone.clear(); // it may have reached any of them
       return; // no number to place a region by
     }
+    reached(c);
     OptionalLong address = c.address();
     TagMap.Span before = address.isPresent() ? sp.tags.at(address.getAsLong()) : null;
     switch (c.name()) {
@@ -130,10 +136,10 @@ final class State {
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
         if (c.anon() && c.prot().isEmpty() && !c.mapFlags().contains("MAP_SHARED")) {
-          sp.noneMapEvent = sp.memoryEvents;
-          sp.noneMapLine = c.line();
-          sp.noneMapStart = start;
-          sp.noneMapEnd = end;
+          if (sp.untouchedNone.size() == Space.UNTOUCHED_KEPT) {
+            sp.untouchedNone.removeFirst();
+          }
+          sp.untouchedNone.addLast(new Space.Untouched(c.line(), start, end));
         }
         Space.Freed freed = sp.lastFree.get(c.tid());
         if (freed != null && freed.nextMmap == 0) {
@@ -298,6 +304,29 @@ final class State {
         sp.peakTally = Tally.of(sp.tags, sp.view);
         sp.peakTallyLine = c.line();
       }
+    }
+  }
+
+  /**
+   * The ranges a memory call that succeeded reaches, as {@link Space#reached} reads them: an mmap's
+   * new mapping (over what it replaces, with MAP_FIXED), mremap's old and new ranges, another range
+   * call's range; brk moves only the break. Any other call (shmat, io_setup) ends them all, which
+   * costs only a later "nothing to drop".
+   */
+  private static void reached(Ctx c) {
+    Space sp = c.sp;
+    if (sp.untouchedNone.isEmpty()) {
+      return;
+    }
+    if (c.call instanceof Mmap) {
+      sp.reached(c.result(), c.result() + Glibc.alignUp(c.length(), Glibc.PAGE));
+    } else if (c.call instanceof Mremap) {
+      sp.reached(c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE));
+      sp.reached(c.result(), c.result() + Glibc.alignUp(c.newLength(), Glibc.PAGE));
+    } else if (c.call instanceof Range) {
+      sp.reached(c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE));
+    } else if (!(c.call instanceof Brk)) {
+      sp.untouchedNone.clear();
     }
   }
 
