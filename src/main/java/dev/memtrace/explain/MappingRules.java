@@ -660,6 +660,18 @@ final class MappingRules {
                             Basis.PATTERN,
                             "16384-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython frame data stack")),
+        Rule.on("php-pcre-jit-stack", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                lengthIs(PHP_PCRE_JIT_STACK),
+                program("php"),
+                c -> FileRules.loaded(c.sp, "libpcre2-8.so"))
+            .frames("pcre2_jit_stack_create_8")
+            .says(MappingRules::phpPcreJitStack),
         Rule.on("pcre2-jit", "mmap")
             .when(anonRwxOf("libpcre2-", SLJIT_CHUNK))
             .frames("pcre2_jit_compile_8", "pcre2_jit_compile_16", "pcre2_jit_compile_32")
@@ -722,6 +734,53 @@ final class MappingRules {
 
   /** sljit's CHUNK_SIZE (src/sljit/sljitExecAllocator.c): its exec chunks are multiples of it. */
   private static final long SLJIT_CHUNK = 0x10000;
+
+  /** PHP's PCRE_JIT_STACK_MAX_SIZE (ext/pcre/php_pcre.c), 192 KiB, whole pages already. */
+  private static final long PHP_PCRE_JIT_STACK = 192 * 1024;
+
+  /**
+   * PHP's pcre extension makes its JIT stack as the process starts (PHP_GINIT_FUNCTION(pcre) calls
+   * php_pcre_init_pcre2, which calls pcre2_jit_stack_create(32 KiB, 192 KiB)), and PCRE2's
+   * sljit_allocate_stack maps the maximum itself with mmap; pcre2_jit_stack_free unmaps it when the
+   * process ends (PHP_GSHUTDOWN_FUNCTION). A malloc of the same size maps as much, so without a -k
+   * frame it only fits.
+   */
+  private static Said phpPcreJitStack(Ctx c) {
+    boolean seen = c.frame(Set.of("pcre2_jit_stack_create_8")) != null;
+    long len = c.length();
+    String malloc;
+    if (seen) {
+      malloc = "PCRE2 maps it itself, so it is no malloc chunk";
+    } else if (c.sp.allocator != null) {
+      malloc =
+          "glibc malloc, whose mmap path would map "
+              + len
+              + " bytes for a malloc(n) too, is not this process's allocator: "
+              + AllocatorRules.notGlibcMalloc(c.sp);
+    } else if (c.sp.noMmapChunks) {
+      malloc = "it is not a glibc malloc chunk: " + MallocEnv.noMmapBy(c.sp);
+    } else if (len - 16 < c.sp.mmapThreshold) {
+      malloc =
+          "glibc malloc maps no chunk this small at the current mmap threshold "
+              + c.sp.mmapThreshold;
+    } else {
+      malloc =
+          "the size alone does not rule out glibc malloc: malloc(n) for n from 192489 to 196584"
+              + " maps exactly 196608 bytes too, so the trace does not tell which";
+    }
+    return Said.of(
+            (seen ? "PCRE2's JIT stack, as PHP makes it" : "fits PCRE2's JIT stack as PHP makes it")
+                + ": the pcre extension calls pcre2_jit_stack_create(32 KiB, 192 KiB) when the"
+                + " process starts (php_pcre_init_pcre2 from PHP_GINIT_FUNCTION(pcre),"
+                + " ext/pcre/php_pcre.c), and sljit_allocate_stack maps the whole 192 KiB maximum"
+                + " with mmap itself, for the stack of the JIT-compiled matchers;"
+                + " pcre2_jit_stack_free unmaps it when the process ends, which is no free() and"
+                + " moves no malloc threshold. Here "
+                + malloc,
+            Basis.PATTERN,
+            len + "-byte anonymous RW mmap in a php process that loaded libpcre2-8")
+        .tag(RegionClass.ANON, "PCRE2 JIT stack");
+  }
 
   /** What the less common mmap flags ask for. */
   static final Map<String, String> FLAG_MEANING =
