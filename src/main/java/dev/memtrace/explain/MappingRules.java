@@ -513,10 +513,13 @@ final class MappingRules {
                 noFlag("MAP_FIXED"),
                 c -> ghcHint(c.addr()) && c.result() == c.addr(),
                 c -> c.length() % MBLOCK == 0 && c.length() > MBLOCK)
+            .frames("osReserveHeapMemory")
             .says(
                 c ->
                     Said.of(
-                            "fits GHC's runtime reserving the address space of its heap: "
+                            (c.frame(Set.of("osReserveHeapMemory")) != null
+                                    ? "GHC's runtime reserves the address space of its heap: "
+                                    : "fits GHC's runtime reserving the address space of its heap: ")
                                 + "osReserveHeapMemory (rts/posix/OSMem.c) asks for the heap's "
                                 + "size (1 TiB by default, less where mmap refuses that) plus one 1 MiB megablock "
                                 + "(MBLOCK_SIZE), to keep a part aligned to 1 MiB, PROT_NONE with "
@@ -528,8 +531,11 @@ final class MappingRules {
                                 + c.length()
                                 + " = "
                                 + Human.bytes(c.length() - MBLOCK)
-                                + " + 1 MiB; nothing is committed or charged to overcommit yet. "
-                                + "The hint is GHC's; the call alone does not prove whose it is",
+                                + " + 1 MiB; nothing is committed or charged to overcommit yet"
+                                + (c.frame(Set.of("osReserveHeapMemory")) != null
+                                    ? ""
+                                    : ". The hint is GHC's; the call alone does not prove whose"
+                                        + " it is"),
                             Basis.PATTERN,
                             "PROT_NONE|MAP_NORESERVE at " + hex(c.addr()))
                         .tag(RegionClass.RESERVED, c.length() + "-byte GHC heap reservation")),

@@ -62,6 +62,24 @@ class ManagedRuntimesTest {
   }
 
   @Test
+  void aStackThroughOsReserveHeapMemoryMakesTheReservationGhcs() throws Exception {
+    // with -k the stack shows the RTS's own osReserveHeapMemory (the binary keeps its symbols),
+    // and the sentence still read "fits ... The hint is GHC's; the call alone does not prove whose
+    // it is". From strace -f -tt -T -y -k of a GHC 9.0.2 program (Debian 12) building a Data.Map
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ghc_heap_reserve_k.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("ghc-heap-reserve");
+    assertThat(out.at(3).why().get(0).basis().name()).isEqualTo("STACK");
+    assertThat(out.why(3))
+        .startsWith("GHC's runtime reserves the address space of its heap: osReserveHeapMemory")
+        .contains("seen in the stack: h1:osReserveHeapMemory+0xc2 called from h1:initMBlocks")
+        .doesNotContain("does not prove")
+        .doesNotContain("fits");
+  }
+
+  @Test
   void dontneedRightAfterAProtNoneReservationHasNoPagesToDrop() throws Exception {
     // GHC's my_mmap (rts/posix/OSMem.c) advises its 1 TiB heap reservation MADV_DONTNEED at once:
     // nothing in a PROT_NONE mapping can have been touched, so there is nothing to drop. It was
