@@ -521,17 +521,22 @@ final class MappingRules {
                                     ? "GHC's runtime reserves the address space of its heap: "
                                     : "fits GHC's runtime reserving the address space of its heap: ")
                                 + "osReserveHeapMemory (rts/posix/OSMem.c) asks for the heap's "
-                                + "size (1 TiB by default, less where mmap refuses that) plus one 1 MiB megablock "
+                                + "size (1 TiB by default; two thirds of RLIMIT_AS where that is"
+                                + " lower; after an mmap that fails, seven eighths of the size"
+                                + " before) plus one 1 MiB megablock "
                                 + "(MBLOCK_SIZE), to keep a part aligned to 1 MiB, PROT_NONE with "
                                 + "MAP_NORESERVE at the hint 0x4200000000 (4096 bytes higher for "
-                                + "each try the kernel did not place there); its my_mmap then "
+                                + "each try before it that mmap refused or placed below 8 GiB);"
+                                + " its my_mmap then "
                                 + "advises the range MADV_DONTNEED and MADV_DONTDUMP, and "
                                 + "osCommitMemory later maps megablocks in it read-write with "
                                 + "mmap(MAP_FIXED). Here "
                                 + c.length()
                                 + " = "
                                 + Human.bytes(c.length() - MBLOCK)
-                                + " + 1 MiB; nothing is committed or charged to overcommit yet"
+                                + " + 1 MiB"
+                                + ghcAsLimit(c)
+                                + "; nothing is committed or charged to overcommit yet"
                                 + (c.frame(Set.of("osReserveHeapMemory")) != null
                                     ? ""
                                     : ". The hint is GHC's; the call alone does not prove whose"
@@ -740,6 +745,31 @@ final class MappingRules {
 
   /** sljit's CHUNK_SIZE (src/sljit/sljitExecAllocator.c): its exec chunks are multiples of it. */
   private static final long SLJIT_CHUNK = 0x10000;
+
+  /**
+   * Where the size of GHC's heap reservation is the one osReserveHeapMemory takes from RLIMIT_AS:
+   * when the limit is below the 1 TiB default it asks for (W_)(rlim_cur * 0.666), rounded down to a
+   * page and then to whole megablocks (GHC #18623, to leave room for thread stacks), plus the
+   * megablock osTryReserveHeapMemory adds; the words that say so, else "".
+   */
+  private static String ghcAsLimit(Ctx c) {
+    long limit = c.sp.rlimitAs;
+    if (limit <= 0 || limit >= 1L << 40) {
+      return "";
+    }
+    long heap = ((long) (limit * 0.666) & ~(Glibc.PAGE - 1)) & ~(MBLOCK - 1);
+    if (heap + MBLOCK != c.length()) {
+      return "";
+    }
+    return ": "
+        + Human.bytes(heap)
+        + " is two thirds (× 0.666) of RLIMIT_AS ("
+        + limit
+        + " bytes, read at line "
+        + c.sp.rlimitAsLine
+        + ") rounded down to whole megablocks, which osReserveHeapMemory asks for when the"
+        + " limit is below its 1 TiB default, to leave room for thread stacks";
+  }
 
   /** PHP's PCRE_JIT_STACK_MAX_SIZE (ext/pcre/php_pcre.c), 192 KiB, whole pages already. */
   private static final long PHP_PCRE_JIT_STACK = 192 * 1024;

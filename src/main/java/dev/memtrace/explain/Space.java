@@ -348,6 +348,14 @@ final class Space {
   /** RLIMIT_STACK soft limit as the trace showed it; -2 unknown, -1 unlimited. */
   long rlimitStack = -2;
 
+  /**
+   * RLIMIT_AS soft limit as the last prlimit64 or getrlimit of it showed it, and that line; -2
+   * unknown, -1 unlimited.
+   */
+  long rlimitAs = -2;
+
+  int rlimitAsLine;
+
   /** The path of ld.so.cache's mapping, to recognise its munmap. */
   long cacheAddress = -1;
 
@@ -644,6 +652,8 @@ final class Space {
     this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+    this.rlimitAs = from.rlimitAs;
+    this.rlimitAsLine = from.rlimitAsLine;
     this.guardedSignalStackLine = from.guardedSignalStackLine;
     this.allocator = from.allocator;
     this.allocatorLine = from.allocatorLine;

@@ -80,6 +80,30 @@ class ManagedRuntimesTest {
   }
 
   @Test
+  void aReservationSizedByRlimitAsSaysSoNotThatMmapRefusedMore() throws Exception {
+    // under ulimit -v 8000000 GHC 9.0's osReserveHeapMemory reads RLIMIT_AS (line 3) and asks
+    // for (W_)(rlim_cur * 0.666) rounded down to megablocks, plus one: no mmap failed, yet the
+    // sentence said the heap is "1 TiB by default, less where mmap refuses that". From strace -f
+    // -tt -T -y of a GHC 9.0.2 program run under ulimit -v 8000000 (Debian 12)
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ghc_heap_reserve_rlimit_as.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(4))
+        .contains("two thirds of RLIMIT_AS where that is lower")
+        .doesNotContain("less where mmap refuses that")
+        .contains(
+            "Here 5456789504 = 5.08 GiB + 1 MiB: 5.08 GiB is two thirds (× 0.666) of RLIMIT_AS"
+                + " (8192000000 bytes, read at line 3) rounded down to whole megablocks");
+    // without the limit in the trace, the size is only told
+    Run.Out unread =
+        Run.explain(String.join("\n", log.lines().filter(l -> !l.contains("RLIMIT_AS")).toList()));
+    assertThat(unread.why(3))
+        .contains("Here 5456789504 = 5.08 GiB + 1 MiB; nothing is committed")
+        .doesNotContain("RLIMIT_AS (");
+  }
+
+  @Test
   void dontneedRightAfterAProtNoneReservationHasNoPagesToDrop() throws Exception {
     // GHC's my_mmap (rts/posix/OSMem.c) advises its 1 TiB heap reservation MADV_DONTNEED at once:
     // nothing in a PROT_NONE mapping can have been touched, so there is nothing to drop. It was
