@@ -206,6 +206,7 @@ final class State {
       case "mremap" -> {
         long old = c.addr();
         TagMap.Span s = sp.tags.at(old);
+        String of = s == null ? null : remappedFrom(sp, old, c.length(), s.tag());
         sp.tags.remove(old, old + Glibc.alignUp(c.length(), Glibc.PAGE));
         long start = c.result();
         Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null, c.line());
@@ -219,10 +220,7 @@ final class State {
           t =
               new Tag(
                   RegionClass.ANON,
-                  c.newLength()
-                      + "-byte anonymous mapping (mremap of the one made at line "
-                      + t.line()
-                      + ")",
+                  c.newLength() + "-byte anonymous mapping (mremap of " + of + ")",
                   t.object(),
                   c.line());
         }
@@ -305,6 +303,32 @@ final class State {
         sp.peakTallyLine = c.line();
       }
     }
+  }
+
+  /**
+   * What an mremap of [old, old + length) moved or resized, as the tag of its result names it: the
+   * mapping made at the first span's line, or, where the range holds several of the program's own
+   * anonymous mappings the kernel had merged into one area (mremap takes a range inside one area
+   * only: LuaJIT's allocator trims a segment made of many), how many and the lines that made them.
+   */
+  private static String remappedFrom(Space sp, long old, long length, Tag first) {
+    List<TagMap.Span> pieces = sp.tags.overlapping(old, old + Glibc.alignUp(length, Glibc.PAGE));
+    if (pieces.size() < 2 || pieces.stream().anyMatch(x -> x.tag().cls() != RegionClass.ANON)) {
+      return "the one made at line " + first.line();
+    }
+    int lo = Integer.MAX_VALUE;
+    int hi = 0;
+    for (TagMap.Span x : pieces) {
+      lo = Math.min(lo, x.tag().line());
+      hi = Math.max(hi, x.tag().line());
+    }
+    return "an area of "
+        + pieces.size()
+        + " adjacent mappings made between lines "
+        + lo
+        + " and "
+        + hi
+        + ", which the kernel had merged";
   }
 
   /**
