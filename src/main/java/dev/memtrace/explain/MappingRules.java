@@ -901,7 +901,10 @@ final class MappingRules {
                 // hides arch_prctl, and another allocator's malloc never starts glibc's)
                 c -> afterStartup().test(c) || c.addr() == 0 && c.length() < 2 * Glibc.PAGE)
             .says(MappingRules::directAnon),
-        Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
+        Rule.on("unmap-known", "munmap")
+            .when(ok(), tagged())
+            .effect(MappingRules::partOfASmallMapping)
+            .says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
             .effect(
@@ -1920,6 +1923,60 @@ final class MappingRules {
             Basis.PATTERN,
             belowSmallest)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
+  /** The evidence the rows below put under a mapping too small for malloc's mmap path. */
+  private static boolean belowSmallest(String evidence) {
+    return evidence.startsWith("ALIGN_UP(")
+        && evidence.contains(") = ")
+        && evidence.contains(" > ");
+  }
+
+  /**
+   * A munmap of part of a mapping told as too small for glibc malloc's mmap path unless the program
+   * lowered the threshold, which the trace does not show: free() unmaps a chunk's whole mapping
+   * (munmap_chunk), so whatever the threshold it was no malloc chunk, and its mmap is retold so
+   * where it still waits. Ruby 3.1 maps each 16 KiB heap page so: 32 KiB, then it unmaps the slack
+   * around a page aligned to 16 KiB (gc.c, where HEAP_PAGE_ALLOC_USE_MMAP).
+   */
+  private static void partOfASmallMapping(Ctx c, TagMap.Span before) {
+    if (before == null || before.tag().cls() != RegionClass.ANON || before.tag().origin == null) {
+      return;
+    }
+    long a = c.addr();
+    long end = a + Glibc.alignUp(c.length(), Glibc.PAGE);
+    if (Long.compareUnsigned(a, before.start()) <= 0
+        && Long.compareUnsigned(end, before.end()) >= 0) {
+      return; // all of it: what free() would do too
+    }
+    Integer maker = before.tag().origin.in.event().pid();
+    if (c.ex.view(maker) != c.ex.view(c.ev.pid())) {
+      return; // a fork child's munmap of what its parent mapped: the parent's call is not retold
+    }
+    boolean hedged =
+        before.tag().origin.why.stream()
+            .anyMatch(
+                e ->
+                    e.rule().equals("anon-direct")
+                        && e.basis() == Basis.PATTERN
+                        && e.evidence().stream().anyMatch(MappingRules::belowSmallest));
+    if (!hedged) {
+      return;
+    }
+    c.ex.retell(
+        before.tag(),
+        RESERVATION,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + before.size()
+                + " bytes: the munmap at line "
+                + c.line()
+                + " unmaps only part of it, which glibc's free() never does (munmap_chunk unmaps"
+                + " a chunk's whole mapping), so it is no malloc chunk, whatever the mmap"
+                + " threshold: the program or a library asked the kernel for it itself",
+            Basis.ARITHMETIC,
+            List.of("munmap(" + hex(a) + ", " + c.length() + ") at line " + c.line())));
   }
 
   /**
