@@ -20,6 +20,19 @@ public final class Rlimit extends Call {
     return name().equals("prlimit64") ? 1 : 0;
   }
 
+  /** asm-generic/resource.h, for logs that print it as a number (-X raw). */
+  static final long RLIMIT_AS = 9;
+
+  /** Whether the limit is RLIMIT_AS, printed by name or number. */
+  public boolean isAddressSpace() {
+    String t = text(resourceArg());
+    if (t == null) {
+      return false;
+    }
+    OptionalLong r = num(resourceArg());
+    return t.contains("RLIMIT_AS") || r.isPresent() && r.getAsLong() == RLIMIT_AS;
+  }
+
   /** Whether the limit is RLIMIT_STACK, printed by name or number. */
   public boolean isStack() {
     String t = text(resourceArg());

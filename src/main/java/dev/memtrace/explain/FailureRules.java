@@ -4,6 +4,7 @@ import static dev.memtrace.explain.Ctx.hex;
 
 import dev.memtrace.decode.LinuxFlags;
 import dev.memtrace.decode.Madvise;
+import dev.memtrace.decode.Mremap;
 import dev.memtrace.decode.Msync;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
@@ -111,6 +112,77 @@ final class FailureRules {
           + "the kernel's pool as it maps (hugetlb_reserve_pages), and the pool holds "
           + "vm.nr_hugepages, 0 unless configured, plus up to vm.nr_overcommit_hugepages; else "
           + MMAP_ENOMEM;
+
+  /**
+   * mremap's ENOMEM (mremap(2), mm/mremap.c): it cannot grow the range in place (the range ends
+   * before its area does, or the pages it grows into are taken: vma_expandable) and may not move
+   * it, or, moving, finds no free range; RLIMIT_AS or RLIMIT_DATA (may_expand_vm), the commit limit
+   * (vrm_calc_charge) or the map count. An old range that is not mapped is EFAULT (vma_lookup),
+   * never ENOMEM.
+   */
+  static final String MREMAP_ENOMEM =
+      "no room: it could not grow the mapping in place (the pages after the range are taken, or"
+          + " the range ends before its mapping does) and had no MREMAP_MAYMOVE to move it, or,"
+          + " free to move, found no free range that large; or RLIMIT_AS or RLIMIT_DATA, the commit"
+          + " limit (vm.overcommit_memory) or the map count (vm.max_map_count) would be exceeded"
+          + " (an old range that is not mapped fails with EFAULT instead)";
+
+  /**
+   * For an mremap that grows a range in place without MREMAP_MAYMOVE: the first mapped address in
+   * the pages it would grow into, as the model holds them (right at the range's end when the range
+   * ends inside a larger area, which the kernel does not grow either), or -1 when none is mapped or
+   * the call is not such a one.
+   */
+  private static long inTheWay(Ctx c) {
+    if (!(c.call instanceof Mremap m) || m.flags().isEmpty() || m.mayMove() || m.fixed()) {
+      return -1;
+    }
+    long old = Glibc.alignUp(c.length(), Glibc.PAGE);
+    long grown = Glibc.alignUp(c.newLength(), Glibc.PAGE);
+    AddressSpaceView v = c.ex.view(c.ev.pid());
+    if (Long.compareUnsigned(grown, old) <= 0 || v == null) {
+      return -1;
+    }
+    long end = c.addr() + old;
+    Region r = v.regionAt(c.addr());
+    if (r == null || Long.compareUnsigned(r.end(), end) < 0) {
+      return -1; // not mapped all through: the kernel's EFAULT, the model wrong
+    }
+    if (v.regionAt(end) != null) {
+      return end;
+    }
+    Region next = v.regionAbove(end);
+    return next != null && Long.compareUnsigned(next.start(), c.addr() + grown) < 0
+        ? next.start()
+        : -1;
+  }
+
+  /** A failed mremap whose growth in place the model shows blocked, by what lies in the way. */
+  private static Said blockedGrowth(Ctx c) {
+    long at = inTheWay(c);
+    TagMap.Span s = c.sp.tags.at(at);
+    Region r = c.ex.view(c.ev.pid()).regionAt(at);
+    String what = s != null ? MappingRules.within(s) : MappingRules.describe(r, c.sp.exe);
+    return Said.of(
+        "mremap failed with ENOMEM: it asked to grow the mapping at "
+            + hex(c.addr())
+            + " from "
+            + c.length()
+            + " to "
+            + c.newLength()
+            + " bytes where it is, without MREMAP_MAYMOVE, and the pages it would grow into are"
+            + " taken: "
+            + hex(at)
+            + " is in "
+            + what
+            + ". mremap grows a mapping in place only into free pages (vma_expandable,"
+            + " mm/mremap.c) and, without MREMAP_MAYMOVE, may not move it instead; the address"
+            + " space is unchanged",
+        Basis.ARITHMETIC,
+        "returned -1 ENOMEM",
+        "mremap flags " + c.text(3),
+        "the model holds " + MappingRules.describe(r, c.sp.exe) + " at " + hex(at));
+  }
 
   /** The shared kernel-object region an msync starts in (model's view), or null. */
   private static Region kernelMemoryAt(Ctx c) {
@@ -772,6 +844,15 @@ final class FailureRules {
         Rule.on("failed", "mmap", "mmap2")
             .when(c -> c.ev.result() != null && "EAGAIN".equals(c.ev.result().errno()))
             .says(FailureRules::lockedMmap),
+        // PHP's zend_mm_chunk_extend grows a huge block with mremap(addr, old, new, 0) so that it
+        // keeps its 2 MiB alignment, and maps a new block when the pages after it are taken
+        Rule.on("failed", "mremap")
+            .when(
+                c ->
+                    c.ev.result() != null
+                        && "ENOMEM".equals(c.ev.result().errno())
+                        && inTheWay(c) != -1)
+            .says(FailureRules::blockedGrowth),
         Rule.on("failed", CALLS)
             .when(c -> c.ev.result() != null && c.ev.result().errno() != null)
             .says(
@@ -780,6 +861,8 @@ final class FailureRules {
                   String meaning = ERRNO.get(e);
                   if (e.equals("ENOMEM") && c.name().startsWith("mmap")) {
                     meaning = c.mapFlags().contains("MAP_HUGETLB") ? HUGETLB_ENOMEM : MMAP_ENOMEM;
+                  } else if (e.equals("ENOMEM") && c.name().equals("mremap")) {
+                    meaning = MREMAP_ENOMEM;
                   }
                   return meaning == null
                       ? null

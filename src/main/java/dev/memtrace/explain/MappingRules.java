@@ -620,23 +620,34 @@ final class MappingRules {
                 noFlag("MAP_FIXED"),
                 c -> ghcHint(c.addr()) && c.result() == c.addr(),
                 c -> c.length() % MBLOCK == 0 && c.length() > MBLOCK)
+            .frames("osReserveHeapMemory")
             .says(
                 c ->
                     Said.of(
-                            "fits GHC's runtime reserving the address space of its heap: "
+                            (c.frame(Set.of("osReserveHeapMemory")) != null
+                                    ? "GHC's runtime reserves the address space of its heap: "
+                                    : "fits GHC's runtime reserving the address space of its heap: ")
                                 + "osReserveHeapMemory (rts/posix/OSMem.c) asks for the heap's "
-                                + "size (1 TiB by default, less where mmap refuses that) plus one 1 MiB megablock "
+                                + "size (1 TiB by default; two thirds of RLIMIT_AS where that is"
+                                + " lower; after an mmap that fails, seven eighths of the size"
+                                + " before) plus one 1 MiB megablock "
                                 + "(MBLOCK_SIZE), to keep a part aligned to 1 MiB, PROT_NONE with "
                                 + "MAP_NORESERVE at the hint 0x4200000000 (4096 bytes higher for "
-                                + "each try the kernel did not place there); its my_mmap then "
+                                + "each try before it that mmap refused or placed below 8 GiB);"
+                                + " its my_mmap then "
                                 + "advises the range MADV_DONTNEED and MADV_DONTDUMP, and "
                                 + "osCommitMemory later maps megablocks in it read-write with "
                                 + "mmap(MAP_FIXED). Here "
                                 + c.length()
                                 + " = "
                                 + Human.bytes(c.length() - MBLOCK)
-                                + " + 1 MiB; nothing is committed or charged to overcommit yet. "
-                                + "The hint is GHC's; the call alone does not prove whose it is",
+                                + " + 1 MiB"
+                                + ghcAsLimit(c)
+                                + "; nothing is committed or charged to overcommit yet"
+                                + (c.frame(Set.of("osReserveHeapMemory")) != null
+                                    ? ""
+                                    : ". The hint is GHC's; the call alone does not prove whose"
+                                        + " it is"),
                             Basis.PATTERN,
                             "PROT_NONE|MAP_NORESERVE at " + hex(c.addr()))
                         .tag(RegionClass.RESERVED, c.length() + "-byte GHC heap reservation")),
@@ -756,6 +767,18 @@ final class MappingRules {
                             Basis.PATTERN,
                             "16384-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython frame data stack")),
+        Rule.on("php-pcre-jit-stack", "mmap")
+            .when(
+                ok(),
+                anon(),
+                addrNull(),
+                prot("PROT_READ", "PROT_WRITE"),
+                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                lengthIs(PHP_PCRE_JIT_STACK),
+                program("php"),
+                c -> FileRules.loaded(c.sp, "libpcre2-8.so"))
+            .frames("pcre2_jit_stack_create_8")
+            .says(MappingRules::phpPcreJitStack),
         Rule.on("pcre2-jit", "mmap")
             .when(anonRwxOf("libpcre2-", SLJIT_CHUNK))
             .frames("pcre2_jit_compile_8", "pcre2_jit_compile_16", "pcre2_jit_compile_32")
@@ -818,6 +841,78 @@ final class MappingRules {
 
   /** sljit's CHUNK_SIZE (src/sljit/sljitExecAllocator.c): its exec chunks are multiples of it. */
   private static final long SLJIT_CHUNK = 0x10000;
+
+  /**
+   * Where the size of GHC's heap reservation is the one osReserveHeapMemory takes from RLIMIT_AS:
+   * when the limit is below the 1 TiB default it asks for (W_)(rlim_cur * 0.666), rounded down to a
+   * page and then to whole megablocks (GHC #18623, to leave room for thread stacks), plus the
+   * megablock osTryReserveHeapMemory adds; the words that say so, else "".
+   */
+  private static String ghcAsLimit(Ctx c) {
+    long limit = c.sp.rlimitAs;
+    if (limit <= 0 || limit >= 1L << 40) {
+      return "";
+    }
+    long heap = ((long) (limit * 0.666) & ~(Glibc.PAGE - 1)) & ~(MBLOCK - 1);
+    if (heap + MBLOCK != c.length()) {
+      return "";
+    }
+    return ": "
+        + Human.bytes(heap)
+        + " is two thirds (× 0.666) of RLIMIT_AS ("
+        + limit
+        + " bytes, read at line "
+        + c.sp.rlimitAsLine
+        + ") rounded down to whole megablocks, which osReserveHeapMemory asks for when the"
+        + " limit is below its 1 TiB default, to leave room for thread stacks";
+  }
+
+  /** PHP's PCRE_JIT_STACK_MAX_SIZE (ext/pcre/php_pcre.c), 192 KiB, whole pages already. */
+  private static final long PHP_PCRE_JIT_STACK = 192 * 1024;
+
+  /**
+   * PHP's pcre extension makes its JIT stack as the process starts (PHP_GINIT_FUNCTION(pcre) calls
+   * php_pcre_init_pcre2, which calls pcre2_jit_stack_create(32 KiB, 192 KiB)), and PCRE2's
+   * sljit_allocate_stack maps the maximum itself with mmap; pcre2_jit_stack_free unmaps it when the
+   * process ends (PHP_GSHUTDOWN_FUNCTION). A malloc of the same size maps as much, so without a -k
+   * frame it only fits.
+   */
+  private static Said phpPcreJitStack(Ctx c) {
+    boolean seen = c.frame(Set.of("pcre2_jit_stack_create_8")) != null;
+    long len = c.length();
+    String malloc;
+    if (seen) {
+      malloc = "PCRE2 maps it itself, so it is no malloc chunk";
+    } else if (c.sp.allocator != null) {
+      malloc =
+          "glibc malloc, whose mmap path would map "
+              + len
+              + " bytes for a malloc(n) too, is not this process's allocator: "
+              + AllocatorRules.notGlibcMalloc(c.sp);
+    } else if (c.sp.noMmapChunks) {
+      malloc = "it is not a glibc malloc chunk: " + MallocEnv.noMmapBy(c.sp);
+    } else if (len - 16 < c.sp.mmapThreshold) {
+      malloc =
+          "glibc malloc maps no chunk this small at the current mmap threshold "
+              + c.sp.mmapThreshold;
+    } else {
+      malloc =
+          "the size alone does not rule out glibc malloc: malloc(n) for n from 192489 to 196584"
+              + " maps exactly 196608 bytes too, so the trace does not tell which";
+    }
+    return Said.of(
+            (seen ? "PCRE2's JIT stack, as PHP makes it" : "fits PCRE2's JIT stack as PHP makes it")
+                + ": the pcre extension calls pcre2_jit_stack_create(32 KiB, 192 KiB) when the"
+                + " process starts (php_pcre_init_pcre2 from PHP_GINIT_FUNCTION(pcre),"
+                + " ext/pcre/php_pcre.c), and sljit_allocate_stack maps the whole 192 KiB maximum"
+                + " with mmap itself, for the stack of the JIT-compiled matchers;"
+                + " pcre2_jit_stack_free unmaps it when the process ends, which is no free() and"
+                + " moves no malloc threshold. Here "
+                + malloc,
+            Basis.PATTERN,
+            len + "-byte anonymous RW mmap in a php process that loaded libpcre2-8")
+        .tag(RegionClass.ANON, "PCRE2 JIT stack");
+  }
 
   /** What the less common mmap flags ask for. */
   static final Map<String, String> FLAG_MEANING =
@@ -903,7 +998,10 @@ final class MappingRules {
                 // allocator's malloc never starts glibc's)
                 c -> afterStartup().test(c) || c.addr() == 0 && LoaderRules.notMinimalMalloc(c))
             .says(MappingRules::directAnon),
-        Rule.on("unmap-known", "munmap").when(ok(), tagged()).says(MappingRules::unmapKnown),
+        Rule.on("unmap-known", "munmap")
+            .when(ok(), tagged())
+            .effect(MappingRules::partOfASmallMapping)
+            .says(MappingRules::unmapKnown),
         Rule.on("mprotect-known", "mprotect")
             .when(ok(), tagged())
             .effect(
@@ -1529,17 +1627,15 @@ final class MappingRules {
   private static String dontneed(Ctx c, TagMap.Span s) {
     Region r = modelRegion(c);
     long end = c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE);
-    Space sp = c.sp;
-    if (sp.noneMapEvent == sp.memoryEvents
-        && Long.compareUnsigned(c.addr(), sp.noneMapStart) >= 0
-        && Long.compareUnsigned(end, sp.noneMapEnd) <= 0) {
+    Space.Untouched none = c.sp.untouchedNone(c.addr(), end);
+    if (none != null) {
       // no page of a PROT_NONE mapping can be faulted in (any access is SEGV_ACCERR), and no
-      // memory call came since it was made: zap_page_range_single finds nothing to drop (GHC's
-      // my_mmap advises each heap reservation so, rts/posix/OSMem.c)
+      // memory call reached it since it was made: zap_page_range_single finds nothing to drop
+      // (GHC's my_mmap advises each heap reservation so, rts/posix/OSMem.c)
       return "nothing to drop: the range has been PROT_NONE since the mmap at line "
-          + sp.noneMapLine
-          + " made it, with no memory call between, so the program can have touched none of its"
-          + " pages; the mapping stays as it is";
+          + none.line()
+          + " made it, with no memory call on any of it between, so the program can have touched"
+          + " none of its pages; the mapping stays as it is";
     }
     String kind = null;
     if (r != null) {
@@ -1930,6 +2026,60 @@ final class MappingRules {
             Basis.PATTERN,
             belowSmallest)
         .tag(RegionClass.ANON, len + "-byte anonymous mapping");
+  }
+
+  /** The evidence the rows below put under a mapping too small for malloc's mmap path. */
+  private static boolean belowSmallest(String evidence) {
+    return evidence.startsWith("ALIGN_UP(")
+        && evidence.contains(") = ")
+        && evidence.contains(" > ");
+  }
+
+  /**
+   * A munmap of part of a mapping told as too small for glibc malloc's mmap path unless the program
+   * lowered the threshold, which the trace does not show: free() unmaps a chunk's whole mapping
+   * (munmap_chunk), so whatever the threshold it was no malloc chunk, and its mmap is retold so
+   * where it still waits. Ruby 3.1 maps each 16 KiB heap page so: 32 KiB, then it unmaps the slack
+   * around a page aligned to 16 KiB (gc.c, where HEAP_PAGE_ALLOC_USE_MMAP).
+   */
+  private static void partOfASmallMapping(Ctx c, TagMap.Span before) {
+    if (before == null || before.tag().cls() != RegionClass.ANON || before.tag().origin == null) {
+      return;
+    }
+    long a = c.addr();
+    long end = a + Glibc.alignUp(c.length(), Glibc.PAGE);
+    if (Long.compareUnsigned(a, before.start()) <= 0
+        && Long.compareUnsigned(end, before.end()) >= 0) {
+      return; // all of it: what free() would do too
+    }
+    Integer maker = before.tag().origin.in.event().pid();
+    if (c.ex.view(maker) != c.ex.view(c.ev.pid())) {
+      return; // a fork child's munmap of what its parent mapped: the parent's call is not retold
+    }
+    boolean hedged =
+        before.tag().origin.why.stream()
+            .anyMatch(
+                e ->
+                    e.rule().equals("anon-direct")
+                        && e.basis() == Basis.PATTERN
+                        && e.evidence().stream().anyMatch(MappingRules::belowSmallest));
+    if (!hedged) {
+      return;
+    }
+    c.ex.retell(
+        before.tag(),
+        RESERVATION,
+        new Explanation(
+            "anon-direct",
+            "a direct anonymous mmap of "
+                + before.size()
+                + " bytes: the munmap at line "
+                + c.line()
+                + " unmaps only part of it, which glibc's free() never does (munmap_chunk unmaps"
+                + " a chunk's whole mapping), so it is no malloc chunk, whatever the mmap"
+                + " threshold: the program or a library asked the kernel for it itself",
+            Basis.ARITHMETIC,
+            List.of("munmap(" + hex(a) + ", " + c.length() + ") at line " + c.line())));
   }
 
   /**

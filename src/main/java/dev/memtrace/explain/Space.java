@@ -348,6 +348,14 @@ final class Space {
   /** RLIMIT_STACK soft limit as the trace showed it; -2 unknown, -1 unlimited. */
   long rlimitStack = -2;
 
+  /**
+   * RLIMIT_AS soft limit as the last prlimit64 or getrlimit of it showed it, and that line; -2
+   * unknown, -1 unlimited.
+   */
+  long rlimitAs = -2;
+
+  int rlimitAsLine;
+
   /** The path of ld.so.cache's mapping, to recognise its munmap. */
   long cacheAddress = -1;
 
@@ -412,16 +420,35 @@ final class Space {
   boolean protectSeen;
 
   /**
-   * The latest private anonymous PROT_NONE mmap in this space: {@link #memoryEvents} once it was
-   * made, its line and range. An madvise over it with no memory call between finds no page there.
+   * The private anonymous PROT_NONE mmaps of this space that no memory call has reached since (the
+   * latest {@link #UNTOUCHED_KEPT}, newest last): an madvise inside one finds no page there, since
+   * no access can fault one in and no call made any of it accessible. A call on any part of one (an
+   * mprotect, munmap or madvise of it, an mmap or mremap over it) ends it; another thread's calls
+   * elsewhere do not: GHC's threaded RTS advises its heap reservation while a worker's malloc
+   * reserves an arena.
    */
-  int noneMapEvent = -1;
+  final ArrayDeque<Untouched> untouchedNone = new ArrayDeque<>();
 
-  int noneMapLine;
+  static final int UNTOUCHED_KEPT = 16;
 
-  long noneMapStart;
+  /** A PROT_NONE mapping made at {@code line} over [start, end) that no call has reached since. */
+  record Untouched(int line, long start, long end) {}
 
-  long noneMapEnd;
+  /** The untouched PROT_NONE mapping that holds all of [start, end), or null. */
+  Untouched untouchedNone(long start, long end) {
+    for (Untouched u : untouchedNone) {
+      if (Long.compareUnsigned(start, u.start()) >= 0 && Long.compareUnsigned(end, u.end()) <= 0) {
+        return u;
+      }
+    }
+    return null;
+  }
+
+  /** A memory call reached [start, end): the untouched mappings it overlaps are no longer so. */
+  void reached(long start, long end) {
+    untouchedNone.removeIf(
+        u -> Long.compareUnsigned(start, u.end()) < 0 && Long.compareUnsigned(u.start(), end) < 0);
+  }
 
   /** {@link #memoryEvents} once the latest locale file was mapped, and that call's line. */
   int localeFileEvent;
@@ -631,6 +658,8 @@ final class Space {
     this.staticTls = from.staticTls;
     this.threadStack = from.threadStack;
     this.rlimitStack = from.rlimitStack;
+    this.rlimitAs = from.rlimitAs;
+    this.rlimitAsLine = from.rlimitAsLine;
     this.guardedSignalStackLine = from.guardedSignalStackLine;
     this.allocator = from.allocator;
     this.allocatorLine = from.allocatorLine;

@@ -887,6 +887,14 @@ final class Specials {
   }
 
   private static void rlimit(Ctx c, Pending p) {
+    if (c.call instanceof Rlimit a && a.isAddressSpace() && c.ok()) {
+      OptionalLong cur = a.current();
+      if (cur.isPresent()) {
+        c.sp.rlimitAs = cur.getAsLong(); // GHC's RTS sizes its heap reservation by it
+        c.sp.rlimitAsLine = c.line();
+      }
+      return;
+    }
     if (!(c.call instanceof Rlimit r) || !r.isStack() || !c.ok()) {
       return;
     }

@@ -1,8 +1,12 @@
 package dev.memtrace.explain;
 
+import dev.memtrace.decode.Brk;
 import dev.memtrace.decode.Getrandom;
 import dev.memtrace.decode.IoSetup;
 import dev.memtrace.decode.LinuxFlags;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Range;
 import dev.memtrace.decode.Transfer;
 import dev.memtrace.explain.Explainer.Pending;
 import dev.memtrace.model.OpenFile;
@@ -112,8 +116,10 @@ final class State {
       sp.jvm = true; // -k shows HotSpot even where the trace missed libjvm.so being loaded
     }
     if (!c.known()) {
+      sp.untouchedNone.clear(); // it may have reached any of them
       return; // no number to place a region by
     }
+    reached(c);
     OptionalLong address = c.address();
     TagMap.Span before = address.isPresent() ? sp.tags.at(address.getAsLong()) : null;
     switch (c.name()) {
@@ -133,10 +139,10 @@ final class State {
         sp.tags.put(start, end, tag);
         ex.origin(tag, p);
         if (c.anon() && c.prot().isEmpty() && !c.mapFlags().contains("MAP_SHARED")) {
-          sp.noneMapEvent = sp.memoryEvents;
-          sp.noneMapLine = c.line();
-          sp.noneMapStart = start;
-          sp.noneMapEnd = end;
+          if (sp.untouchedNone.size() == Space.UNTOUCHED_KEPT) {
+            sp.untouchedNone.removeFirst();
+          }
+          sp.untouchedNone.addLast(new Space.Untouched(c.line(), start, end));
         }
         Space.Freed freed = sp.lastFree.get(c.tid());
         if (freed != null && freed.nextMmap == 0) {
@@ -203,6 +209,7 @@ final class State {
       case "mremap" -> {
         long old = c.addr();
         TagMap.Span s = sp.tags.at(old);
+        String of = s == null ? null : remappedFrom(sp, old, c.length(), s.tag());
         sp.tags.remove(old, old + Glibc.alignUp(c.length(), Glibc.PAGE));
         long start = c.result();
         Tag t = s != null ? s.tag() : new Tag(RegionClass.ANON, "remapped region", null, c.line());
@@ -216,10 +223,7 @@ final class State {
           t =
               new Tag(
                   RegionClass.ANON,
-                  c.newLength()
-                      + "-byte anonymous mapping (mremap of the one made at line "
-                      + t.line()
-                      + ")",
+                  c.newLength() + "-byte anonymous mapping (mremap of " + of + ")",
                   t.object(),
                   c.line());
         }
@@ -301,6 +305,55 @@ final class State {
         sp.peakTally = Tally.of(sp.tags, sp.view);
         sp.peakTallyLine = c.line();
       }
+    }
+  }
+
+  /**
+   * What an mremap of [old, old + length) moved or resized, as the tag of its result names it: the
+   * mapping made at the first span's line, or, where the range holds several of the program's own
+   * anonymous mappings the kernel had merged into one area (mremap takes a range inside one area
+   * only: LuaJIT's allocator trims a segment made of many), how many and the lines that made them.
+   */
+  private static String remappedFrom(Space sp, long old, long length, Tag first) {
+    List<TagMap.Span> pieces = sp.tags.overlapping(old, old + Glibc.alignUp(length, Glibc.PAGE));
+    if (pieces.size() < 2 || pieces.stream().anyMatch(x -> x.tag().cls() != RegionClass.ANON)) {
+      return "the one made at line " + first.line();
+    }
+    int lo = Integer.MAX_VALUE;
+    int hi = 0;
+    for (TagMap.Span x : pieces) {
+      lo = Math.min(lo, x.tag().line());
+      hi = Math.max(hi, x.tag().line());
+    }
+    return "an area of "
+        + pieces.size()
+        + " adjacent mappings made between lines "
+        + lo
+        + " and "
+        + hi
+        + ", which the kernel had merged";
+  }
+
+  /**
+   * The ranges a memory call that succeeded reaches, as {@link Space#reached} reads them: an mmap's
+   * new mapping (over what it replaces, with MAP_FIXED), mremap's old and new ranges, another range
+   * call's range; brk moves only the break. Any other call (shmat, io_setup) ends them all, which
+   * costs only a later "nothing to drop".
+   */
+  private static void reached(Ctx c) {
+    Space sp = c.sp;
+    if (sp.untouchedNone.isEmpty()) {
+      return;
+    }
+    if (c.call instanceof Mmap) {
+      sp.reached(c.result(), c.result() + Glibc.alignUp(c.length(), Glibc.PAGE));
+    } else if (c.call instanceof Mremap) {
+      sp.reached(c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE));
+      sp.reached(c.result(), c.result() + Glibc.alignUp(c.newLength(), Glibc.PAGE));
+    } else if (c.call instanceof Range) {
+      sp.reached(c.addr(), c.addr() + Glibc.alignUp(c.length(), Glibc.PAGE));
+    } else if (!(c.call instanceof Brk)) {
+      sp.untouchedNone.clear();
     }
   }
 

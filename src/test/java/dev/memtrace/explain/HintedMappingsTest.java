@@ -2,6 +2,8 @@ package dev.memtrace.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,5 +97,23 @@ class HintedMappingsTest {
     assertThat(out.why(5))
         .contains("fits an allocator that asks for each new mapping right after its last one")
         .doesNotContain("loaded here");
+  }
+
+  @Test
+  void anMremapOfAnAreaOfManyMappingsIsNotNamedAfterOne() throws Exception {
+    // LuaJIT's lj_alloc.c merges the 131072-byte mappings it makes end to end into one segment,
+    // and the kernel merges them into one area; its trim shrinks that area with one mremap
+    // (lines 5 to 64, then 65). What was left was told "(mremap of the one made at line 64)",
+    // one of the 60 mappings. From strace -f -tt -T -y luajit l1.lua data.txt (LuaJIT 2.1,
+    // Debian 12), cut to the segment's mmaps, the mremap and the munmap
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/luajit_segment_trim_mremap.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(66))
+        .startsWith("unmaps the 1966080-byte anonymous mapping (mremap of an area of 60 adjacent")
+        .contains("mappings made between lines 5 and 64, which the kernel had merged)")
+        .contains("made at line 65")
+        .doesNotContain("the one made at line 64");
   }
 }

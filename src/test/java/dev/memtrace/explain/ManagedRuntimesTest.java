@@ -62,6 +62,48 @@ class ManagedRuntimesTest {
   }
 
   @Test
+  void aStackThroughOsReserveHeapMemoryMakesTheReservationGhcs() throws Exception {
+    // with -k the stack shows the RTS's own osReserveHeapMemory (the binary keeps its symbols),
+    // and the sentence still read "fits ... The hint is GHC's; the call alone does not prove whose
+    // it is". From strace -f -tt -T -y -k of a GHC 9.0.2 program (Debian 12) building a Data.Map
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ghc_heap_reserve_k.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.at(3).why().get(0).rule()).isEqualTo("ghc-heap-reserve");
+    assertThat(out.at(3).why().get(0).basis().name()).isEqualTo("STACK");
+    assertThat(out.why(3))
+        .startsWith("GHC's runtime reserves the address space of its heap: osReserveHeapMemory")
+        .contains("seen in the stack: h1:osReserveHeapMemory+0xc2 called from h1:initMBlocks")
+        .doesNotContain("does not prove")
+        .doesNotContain("fits");
+  }
+
+  @Test
+  void aReservationSizedByRlimitAsSaysSoNotThatMmapRefusedMore() throws Exception {
+    // under ulimit -v 8000000 GHC 9.0's osReserveHeapMemory reads RLIMIT_AS (line 3) and asks
+    // for (W_)(rlim_cur * 0.666) rounded down to megablocks, plus one: no mmap failed, yet the
+    // sentence said the heap is "1 TiB by default, less where mmap refuses that". From strace -f
+    // -tt -T -y of a GHC 9.0.2 program run under ulimit -v 8000000 (Debian 12)
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ghc_heap_reserve_rlimit_as.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(4))
+        .contains("two thirds of RLIMIT_AS where that is lower")
+        .doesNotContain("less where mmap refuses that")
+        .contains(
+            "Here 5456789504 = 5.08 GiB + 1 MiB: 5.08 GiB is two thirds (× 0.666) of RLIMIT_AS"
+                + " (8192000000 bytes, read at line 3) rounded down to whole megablocks");
+    // without the limit in the trace, the size is only told
+    Run.Out unread =
+        Run.explain(String.join("\n", log.lines().filter(l -> !l.contains("RLIMIT_AS")).toList()));
+    assertThat(unread.why(3))
+        .contains("Here 5456789504 = 5.08 GiB + 1 MiB; nothing is committed")
+        .doesNotContain("RLIMIT_AS (");
+  }
+
+  @Test
   void dontneedRightAfterAProtNoneReservationHasNoPagesToDrop() throws Exception {
     // GHC's my_mmap (rts/posix/OSMem.c) advises its 1 TiB heap reservation MADV_DONTNEED at once:
     // nothing in a PROT_NONE mapping can have been touched, so there is nothing to drop. It was
@@ -73,7 +115,7 @@ class ManagedRuntimesTest {
     Run.Out out = Run.explain(log);
     assertThat(out.why(6))
         .contains("nothing to drop")
-        .contains("PROT_NONE since the mmap at line 5 made it, with no memory call between")
+        .contains("PROT_NONE since the mmap at line 5 made it, with no memory call on any of it")
         .doesNotContain("drop the pages now");
     // once a call may have made part of it accessible, the pages are the usual ones
     Run.Out touched =
@@ -83,6 +125,33 @@ class ManagedRuntimesTest {
                 "4569  22:00:20.181310 mprotect(0x4200000000, 4096, PROT_READ|PROT_WRITE) = 0"
                     + " <0.000004>\n4569  22:00:20.181315 madvise"));
     assertThat(touched.why(7)).contains("drop the pages now").doesNotContain("nothing to drop");
+  }
+
+  @Test
+  void anotherThreadsCallsBetweenTheReservationAndItsDontneedLeaveNothingToDrop() throws Exception {
+    // GHC's threaded RTS (a program built with ghc -threaded, run +RTS -N2): while the main
+    // thread reserves its heap and my_mmap advises it MADV_DONTNEED, a worker's first malloc
+    // reserves a 128 MiB arena (lines 11 and 13). That call touched none of the heap reservation,
+    // yet the DONTNEED was told "drop the pages now (private anonymous memory reads back as
+    // zeros)", since any memory call between counted. From strace -f -tt -T -y ./h1t +RTS -N2
+    // -RTS (GHC 9.0.2, Debian 12: a Data.Map of 300000 entries)
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ghc_threaded_heap_reserve.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(14))
+        .contains("GHC heap reservation made at line 10")
+        .contains("nothing to drop")
+        .contains("PROT_NONE since the mmap at line 10 made it, with no memory call on any of it")
+        .doesNotContain("drop the pages now");
+    // a call on the reservation itself between does count: a page of it may have been touched
+    Run.Out reached =
+        Run.explain(
+            log.replace(
+                "10615 02:48:53.328995 madvise",
+                "10617 02:48:53.328990 mprotect(0x4200100000, 4096, PROT_READ|PROT_WRITE) = 0"
+                    + " <0.000004>\n10615 02:48:53.328995 madvise"));
+    assertThat(reached.why(15)).contains("drop the pages now").doesNotContain("nothing to drop");
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -430,5 +432,32 @@ class RuntimeMappingsTest {
         .contains("the executable /tmp/galloc")
         .contains("r--p 572 KiB rodata")
         .doesNotContain("RELRO");
+  }
+
+  @Test
+  void aSmallMappingPartlyUnmappedIsNoMallocChunkWhateverTheThreshold() throws Exception {
+    // ruby 3.1 maps each 16 KiB heap page as 32 KiB and unmaps the slack around an aligned page
+    // (lines 5 to 7). The mmap read "too small for glibc malloc's mmap path ... so likely the
+    // program or a library asked the kernel for it itself, unless it lowered the threshold ...
+    // and malloc mapped it", though line 6 unmaps part of it, which free() never does. From strace
+    // -f -tt -T -y ruby r1.rb data.txt (ruby 3.1.2, Debian 12)
+    String log =
+        Files.readString(
+            Path.of(getClass().getResource("/logs-extra/ruby_heap_page_mmap.log").toURI()));
+    Run.Out out = Run.explain(log);
+    assertThat(out.why(5))
+        .startsWith("a direct anonymous mmap of 32768 bytes: the munmap at line 6 unmaps only part")
+        .contains("free() never does")
+        .contains("whatever the mmap threshold")
+        .doesNotContain("unless it lowered the threshold");
+    assertThat(out.at(5).why().get(0).basis().name()).isEqualTo("ARITHMETIC");
+    // unmapped whole, it could have been a chunk after all, had the threshold been lowered
+    Run.Out whole =
+        Run.explain(
+            log.replace("munmap(0x7fab20be6000, 8192)", "munmap(0x7fab20be6000, 32768)")
+                .lines()
+                .filter(l -> !l.contains("munmap(0x7fab20bec000"))
+                .reduce("", (a, b) -> a + b + "\n"));
+    assertThat(whole.why(5)).contains("unless it lowered the threshold");
   }
 }
