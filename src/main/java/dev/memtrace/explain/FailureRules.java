@@ -31,7 +31,7 @@ final class FailureRules {
   static final Map<String, String> ERRNO =
       Map.of(
           "ENOMEM",
-              "no room: the address range is not mapped (munmap/mprotect/madvise), the "
+              "no room: the address range is not mapped (mprotect/madvise), the "
                   + "mapping cannot grow there (mremap without MREMAP_MAYMOVE), or the commit limit "
                   + "or the map count (vm.max_map_count) would be exceeded",
           "EINVAL",
@@ -112,6 +112,16 @@ final class FailureRules {
           + "the kernel's pool as it maps (hugetlb_reserve_pages), and the pool holds "
           + "vm.nr_hugepages, 0 unless configured, plus up to vm.nr_overcommit_hugepages; else "
           + MMAP_ENOMEM;
+
+  /**
+   * munmap's ENOMEM (munmap(2), do_vmi_align_munmap in mm/mmap.c): unmapping the middle of an area
+   * splits it in two, and one more area than vm.max_map_count allows fails; a range that is not
+   * mapped is no error for munmap, which returns 0.
+   */
+  static final String MUNMAP_ENOMEM =
+      "unmapping part of an area would split it in two, one area more than the map count allows"
+          + " (vm.max_map_count); a range that is not mapped is no error for munmap, which returns"
+          + " 0";
 
   /**
    * mremap's ENOMEM (mremap(2), mm/mremap.c): it cannot grow the range in place (the range ends
@@ -863,6 +873,8 @@ final class FailureRules {
                     meaning = c.mapFlags().contains("MAP_HUGETLB") ? HUGETLB_ENOMEM : MMAP_ENOMEM;
                   } else if (e.equals("ENOMEM") && c.name().equals("mremap")) {
                     meaning = MREMAP_ENOMEM;
+                  } else if (e.equals("ENOMEM") && c.name().equals("munmap")) {
+                    meaning = MUNMAP_ENOMEM;
                   }
                   return meaning == null
                       ? null

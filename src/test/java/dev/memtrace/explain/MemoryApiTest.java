@@ -243,7 +243,10 @@ class MemoryApiTest {
         .startsWith("mmap failed with ENOMEM: no room: no free range of addresses that large")
         .doesNotContain("munmap")
         .doesNotContain("huge");
-    assertThat(out.why(6)).contains("the address range is not mapped");
+    // munmap of a range that is not mapped returns 0: its ENOMEM is a split past the map count
+    assertThat(out.why(6))
+        .contains("one area more than the map count allows")
+        .doesNotContain("the address range is not mapped");
   }
 
   @Test
