@@ -137,6 +137,12 @@ public final class Pipeline {
    */
   private final Object writing = new Object();
 
+  /**
+   * Whether a live run's notices may come while the timeline is written: only then is each event
+   * written under {@link #writing} (analyze has no other thread that speaks).
+   */
+  private boolean notices;
+
   /** Writes out the whole lines of the timeline so far; set while {@link #render} writes. */
   private Flusher flushTimeline;
 
@@ -250,6 +256,7 @@ public final class Pipeline {
                 }
               });
       live.awaitStarted();
+      notices = true;
       int written =
           render(
               new TraceReader(new LiveItemStream(handoff, snapshots), null, null),
@@ -459,10 +466,12 @@ public final class Pipeline {
       }
       for (AnnotatedEvent e = next(src); e != null; e = next(src)) {
         shape.see(e.event());
-        if (timeline) {
+        if (timeline && notices) {
           synchronized (writing) {
             renderer.event(e);
           }
+        } else if (timeline) {
+          renderer.event(e);
         }
         boolean waiting = !src.ready();
         if (waiting && timeline && streams) {
