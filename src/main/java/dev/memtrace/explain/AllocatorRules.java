@@ -191,13 +191,7 @@ final class AllocatorRules {
                             "PROT_NONE page at the first break " + hex(c.sp.startBrk))
                         .tag(RegionClass.GUARD, "guard page below malloc metadata")),
         Rule.on("musl-mmap", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
-                c -> c.sp.tpBeforeBrk && c.sp.startBrk >= 0)
+            .when(ok(), privateAnonRwAtNull(), c -> c.sp.tpBeforeBrk && c.sp.startBrk >= 0)
             .says(AllocatorRules::muslMmap),
         Rule.on("allocator-brk", "brk")
             .when(c -> c.sp.allocator != null && c.sp.startBrk >= 0)

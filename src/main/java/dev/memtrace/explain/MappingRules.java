@@ -276,10 +276,7 @@ final class MappingRules {
       Rule.on("malloc-or-mono", "mmap")
           .when(
               ok(),
-              anon(),
-              addrNull(),
-              prot("PROT_READ", "PROT_WRITE"),
-              c -> c.mapFlags().equals(Set.of("MAP_PRIVATE", "MAP_ANONYMOUS")),
+              privateAnonRwAtNull(),
               c -> c.length() % Glibc.PAGE == 0 && c.length() - 16 >= c.sp.mmapThreshold,
               c -> !c.sp.noMmapChunks,
               c -> mono(c.sp),
@@ -720,14 +717,7 @@ final class MappingRules {
                             "1073741824-byte reservation (erts literal area)")),
         MALLOC_OR_MONO,
         Rule.on("python-obmalloc-arena", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
-                lengthIs(1 << 20),
-                program("python"))
+            .when(ok(), privateAnonRwAtNull(), lengthIs(1 << 20), program("python"))
             .frames("_PyObject_ArenaMmap", "new_arena")
             .says(
                 c ->
@@ -749,14 +739,7 @@ final class MappingRules {
                             "1048576-byte anonymous RW mmap in a python process")
                         .tag(RegionClass.ANON, "CPython obmalloc arena")),
         Rule.on("python-datastack", "mmap")
-            .when(
-                ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
-                lengthIs(16384),
-                program("python"))
+            .when(ok(), privateAnonRwAtNull(), lengthIs(16384), program("python"))
             .frames("_PyObject_VirtualAlloc", "push_chunk", "_PyThreadState_PushFrame")
             .says(
                 c ->
@@ -770,10 +753,7 @@ final class MappingRules {
         Rule.on("php-pcre-jit-stack", "mmap")
             .when(
                 ok(),
-                anon(),
-                addrNull(),
-                prot("PROT_READ", "PROT_WRITE"),
-                flags("MAP_PRIVATE", "MAP_ANONYMOUS"),
+                privateAnonRwAtNull(),
                 lengthIs(PHP_PCRE_JIT_STACK),
                 program("php"),
                 c -> FileRules.loaded(c.sp, "libpcre2-8.so"))
