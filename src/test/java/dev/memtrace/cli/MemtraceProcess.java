@@ -3,6 +3,7 @@ package dev.memtrace.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,5 +61,24 @@ final class MemtraceProcess {
       throw new IOException("memtrace did not finish within 120 s");
     }
     return new Result(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Whether the process ends within 10 s (a zombie nobody reaps counts as ended). */
+  static boolean gone(ProcessHandle p) throws Exception {
+    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String s;
+      try {
+        s = p.isAlive() ? Files.readString(stat) : null;
+      } catch (NoSuchFileException e) {
+        s = null;
+      }
+      if (s == null || s.charAt(s.lastIndexOf(')') + 2) == 'Z') {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 }

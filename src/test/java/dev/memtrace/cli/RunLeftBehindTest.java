@@ -4,7 +4,6 @@ import static dev.memtrace.run.LiveAssumptions.assumeStrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +62,7 @@ class RunLeftBehindTest {
       memtrace.toHandle().destroy(); // SIGTERM, as Ctrl-C would be SIGINT
       assertThat(memtrace.waitFor(30, TimeUnit.SECONDS)).as("memtrace exits").isTrue();
       assertThat(memtrace.exitValue()).isEqualTo(128 + 15);
-      assertThat(gone(sleep.get())).as("sleep is stopped with memtrace").isTrue();
+      assertThat(MemtraceProcess.gone(sleep.get())).as("sleep is stopped with memtrace").isTrue();
       assertThat(Files.readString(timeline))
           .contains("+++ exited with 3 +++")
           .contains("+++ killed by SIGTERM +++");
@@ -92,24 +91,5 @@ class RunLeftBehindTest {
     assertThat(memtrace.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(memtrace.exitValue()).isEqualTo(3);
     assertThat(Files.readString(stderr)).doesNotContain("left");
-  }
-
-  /** Ends within 10 s (a zombie nobody reaps counts as ended). */
-  private static boolean gone(ProcessHandle p) throws Exception {
-    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      String s;
-      try {
-        s = p.isAlive() ? Files.readString(stat) : null;
-      } catch (NoSuchFileException e) {
-        s = null;
-      }
-      if (s == null || s.charAt(s.lastIndexOf(')') + 2) == 'Z') {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return false;
   }
 }

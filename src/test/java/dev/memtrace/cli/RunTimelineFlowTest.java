@@ -7,7 +7,6 @@ import dev.memtrace.run.LiveAssumptions;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,31 +90,14 @@ class RunTimelineFlowTest {
       assertThat(memtrace.waitFor(60, TimeUnit.SECONDS)).as("memtrace ends").isTrue();
       assertThat(memtrace.exitValue()).as("sh, stopped with SIGTERM").isEqualTo(128 + 15);
       for (ProcessHandle p : tree) {
-        assertThat(gone(p)).as("pid %d (%s) is gone", p.pid(), p.info().commandLine()).isTrue();
+        assertThat(MemtraceProcess.gone(p))
+            .as("pid %d (%s) is gone", p.pid(), p.info().commandLine())
+            .isTrue();
       }
     } finally {
       memtrace.destroy();
       memtrace.waitFor(30, TimeUnit.SECONDS);
       tree.forEach(ProcessHandle::destroyForcibly);
     }
-  }
-
-  /** Ends within 10 s (a zombie nobody reaps counts as ended). */
-  private static boolean gone(ProcessHandle p) throws Exception {
-    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      String s;
-      try {
-        s = p.isAlive() ? Files.readString(stat) : null;
-      } catch (NoSuchFileException e) {
-        s = null;
-      }
-      if (s == null || s.charAt(s.lastIndexOf(')') + 2) == 'Z') {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return false;
   }
 }
