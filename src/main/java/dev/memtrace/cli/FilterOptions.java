@@ -30,6 +30,7 @@ final class FilterOptions {
       names = "--syscall",
       paramLabel = "NAME",
       split = ",",
+      converter = SyscallConverter.class,
       description = "only these syscalls, e.g. --syscall mmap,munmap,brk")
   List<String> syscalls = List.of();
 
@@ -37,6 +38,7 @@ final class FilterOptions {
       names = "--class",
       paramLabel = "CLASS",
       split = ",",
+      converter = ClassConverter.class,
       description =
           "only events that touch a region of this class (as the timeline names it, e.g. heap)")
   List<String> classes = List.of();
@@ -70,6 +72,29 @@ final class FilterOptions {
         memoryOnly,
         since,
         until);
+  }
+
+  /** A class no region has is said, with the classes there are, where it showed no event. */
+  static final class ClassConverter implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        return EventFilter.classWord(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** An empty syscall name ("--syscall ''", an unset variable) is said, where it showed nothing. */
+  static final class SyscallConverter implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (value.isBlank()) {
+        throw new TypeConversionException("a syscall name is empty ('--syscall mmap,munmap')");
+      }
+      return value.strip();
+    }
   }
 
   /** A bad value is said in Bound's words, not as a Java exception. */

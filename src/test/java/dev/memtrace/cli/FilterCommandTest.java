@@ -150,4 +150,28 @@ class FilterCommandTest {
       assertThat(r.status()).isEqualTo(ExitCode.FAILED.code);
     }
   }
+
+  /**
+   * A class no region has, and an empty syscall name (an unset variable), are said, where they
+   * printed an empty timeline with status 0 (h-live found "--class nosuch" and "--syscall ''").
+   */
+  @Test
+  void aClassNoRegionHasAndAnEmptySyscallNameAreSaid() {
+    Cli bad = Cli.run("analyze", "--class", "nosuch", "samples/01-cat-buffer/trace.log");
+    assertThat(bad.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(bad.out()).isEmpty();
+    assertThat(bad.err())
+        .startsWith(
+            "memtrace: Invalid value for option '--class' (CLASS): 'nosuch' names no region class;")
+        .contains("heap (brk), malloc arena, malloc mmap chunk")
+        .doesNotContain("unknown")
+        .doesNotContain("Exception");
+    Cli empty = Cli.run("analyze", "--syscall", "mmap,,brk", "samples/01-cat-buffer/trace.log");
+    assertThat(empty.status()).isEqualTo(ExitCode.FAILED.code);
+    assertThat(empty.err()).contains("a syscall name is empty");
+    for (String word : List.of("heap", "stack", "image: text", "(brk)", "MALLOC")) {
+      Cli ok = Cli.run("analyze", "--class", word, "samples/01-cat-buffer/trace.log");
+      assertThat(ok.status()).as(word).isZero();
+    }
+  }
 }

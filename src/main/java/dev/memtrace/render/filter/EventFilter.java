@@ -5,6 +5,7 @@ import dev.memtrace.model.Who;
 import dev.memtrace.render.MemoryEvents;
 import dev.memtrace.render.RegionClassifier;
 import dev.memtrace.timeline.AnnotatedEvent;
+import dev.memtrace.timeline.RegionClass;
 import dev.memtrace.trace.SyscallEvent;
 import dev.memtrace.trace.TraceEvent;
 import java.util.Locale;
@@ -127,6 +128,33 @@ public final class EventFilter {
       }
     }
     return false;
+  }
+
+  /**
+   * A --class word as asked, when it names some region class as {@link #wanted} reads it (its full
+   * name, or a word it starts a word of); else an IllegalArgumentException that lists the classes.
+   */
+  public static String classWord(String word) {
+    String w = " " + word.strip().toLowerCase(Locale.ROOT);
+    if (!word.isBlank()) {
+      for (RegionClass c : RegionClass.values()) {
+        if ((" " + c.label.toLowerCase(Locale.ROOT)).contains(w)) {
+          return word.strip();
+        }
+      }
+    }
+    StringBuilder all = new StringBuilder();
+    for (RegionClass c : RegionClass.values()) {
+      if (c != RegionClass.UNKNOWN) {
+        all.append(all.length() == 0 ? "" : ", ").append(c.label);
+      }
+    }
+    throw new IllegalArgumentException(
+        "'"
+            + word
+            + "' names no region class; the classes (a word that starts one of their words picks"
+            + " it, e.g. heap, stack, image) are: "
+            + all);
   }
 
   private void learn(TraceEvent e) {
