@@ -1,5 +1,7 @@
 package dev.memtrace.correlate;
 
+import dev.memtrace.decode.Call;
+import dev.memtrace.decode.Mremap;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
@@ -53,9 +55,36 @@ public final class CallHistory {
     for (RegionChange ch : made) {
       Region after = ch.after();
       if (after != null) {
-        m.put(after.start(), new long[] {after.end(), c.ref(), cutFrom(after, made) ? 1 : 0});
+        // an mremap that shrinks a mapping names its old range: what it leaves there was its
+        // subject, not memory next to it (the neighbour merged with it was)
+        boolean cut = cutFrom(after, made) && !inOldRange(model.call(), after);
+        m.put(after.start(), new long[] {after.end(), c.ref(), cut ? 1 : 0});
       }
     }
+  }
+
+  /**
+   * The same memory as maps shows it (protection, file and offset), whichever call's part of a
+   * merged area the model names it after.
+   */
+  private static boolean sameMemory(Region a, Region b) {
+    return a.start() == b.start()
+        && a.end() == b.end()
+        && a.offset() == b.offset()
+        && a.inode() == b.inode()
+        && a.perms().equals(b.perms())
+        && a.path().equals(b.path())
+        && a.dev().equals(b.dev());
+  }
+
+  /** Whether the call is an mremap whose old range holds part of the region. */
+  private static boolean inOldRange(Call call, Region r) {
+    if (!(call instanceof Mremap m) || m.addr().isEmpty() || m.length().isEmpty()) {
+      return false;
+    }
+    long from = m.addr().getAsLong();
+    long to = from + m.length().getAsLong();
+    return Long.compareUnsigned(r.start(), to) < 0 && Long.compareUnsigned(from, r.end()) < 0;
   }
 
   /**
@@ -69,7 +98,7 @@ public final class CallHistory {
           && before.start() <= after.start()
           && after.end() <= before.end()
           && before.size() != after.size()
-          && before.slice(after.start(), after.end()).equals(after)) {
+          && sameMemory(before.slice(after.start(), after.end()), after)) {
         return true;
       }
     }

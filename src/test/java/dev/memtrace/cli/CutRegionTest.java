@@ -46,4 +46,26 @@ class CutRegionTest {
         .doesNotContain("last changed");
     assertThat(stack).contains("last changed by line 2").doesNotContain("cut to these bounds");
   }
+
+  /**
+   * An mremap that shrinks a mapping changes it, and cuts the neighbour the kernel had merged with
+   * it: a C program maps 1 MiB right below its TLS block (one area for the kernel) and shrinks it
+   * to 64 KiB with mremap, then unmaps one page of what is left. Lines 20 and 30 to 32 of strace -f
+   * -tt -T -y ./shr.
+   */
+  @Test
+  void anMremapChangesItsOwnMappingAndCutsTheNeighbourMergedWithIt() {
+    String log = "src/test/resources/logs-extra/mremap_shrink_beside_tls.log";
+    Cli own = Cli.run("where", "--at", "3", "0x7fd07f656800", log);
+    assertThat(own.status()).as(own.err()).isZero();
+    assertThat(own.out())
+        .contains("is in 7fd07f656000-7fd07f666000 rw-p")
+        .contains("last changed by line 3: 9402  04:21:46.804408 mremap(")
+        .doesNotContain("cut to these bounds");
+    Cli tls = Cli.run("where", "--at", "3", "0x7fd07f756800", log);
+    assertThat(tls.out())
+        .contains("is in 7fd07f756000-7fd07f759000 rw-p")
+        .contains("cut to these bounds by line 3: 9402  04:21:46.804408 mremap(")
+        .doesNotContain("last changed by");
+  }
 }
