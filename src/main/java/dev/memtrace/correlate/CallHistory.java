@@ -1,7 +1,8 @@
 package dev.memtrace.correlate;
 
 import dev.memtrace.decode.Call;
-import dev.memtrace.decode.Mremap;
+import dev.memtrace.decode.Mmap;
+import dev.memtrace.decode.Range;
 import dev.memtrace.model.AddressSpace;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -55,9 +57,9 @@ public final class CallHistory {
     for (RegionChange ch : made) {
       Region after = ch.after();
       if (after != null) {
-        // an mremap that shrinks a mapping names its old range: what it leaves there was its
-        // subject, not memory next to it (the neighbour merged with it was)
-        boolean cut = cutFrom(after, made) && !inOldRange(model.call(), after);
+        // a region the call's own range reaches was its subject (an mremap that shrinks it, a
+        // MAP_FIXED of the same kind over part of it), not memory next to it
+        boolean cut = cutFrom(after, made) && !reaches(model.call(), after);
         m.put(after.start(), new long[] {after.end(), c.ref(), cut ? 1 : 0});
       }
     }
@@ -77,13 +79,20 @@ public final class CallHistory {
         && a.dev().equals(b.dev());
   }
 
-  /** Whether the call is an mremap whose old range holds part of the region. */
-  private static boolean inOldRange(Call call, Region r) {
-    if (!(call instanceof Mremap m) || m.addr().isEmpty() || m.length().isEmpty()) {
+  /**
+   * Whether the call's range (an mmap's where it returned, an mremap's old one) reaches the region;
+   * false for a call with no range (brk) or one the line does not give.
+   */
+  private static boolean reaches(Call call, Region r) {
+    if (!(call instanceof Range c) || c.length().isEmpty()) {
       return false;
     }
-    long from = m.addr().getAsLong();
-    long to = from + m.length().getAsLong();
+    OptionalLong at = c instanceof Mmap ? c.ret() : c.addr();
+    if (at.isEmpty()) {
+      return false;
+    }
+    long from = at.getAsLong();
+    long to = from + c.length().getAsLong();
     return Long.compareUnsigned(r.start(), to) < 0 && Long.compareUnsigned(from, r.end()) < 0;
   }
 
