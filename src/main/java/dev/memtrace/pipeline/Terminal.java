@@ -27,8 +27,9 @@ final class Terminal {
 
   /**
    * Where to count progress on long work: standard error when it is a terminal that the timeline
-   * itself is not written to (a count between timeline lines would garble them). A live run, whose
-   * timeline shares the error stream, counts nothing.
+   * itself is not written to (a count between timeline lines would garble them). A live run counts
+   * nothing: the traced program writes to the same terminal, and so does the timeline unless -o
+   * sends it to a file.
    */
   static PrintStream progress(AnalyzeOptions options, PrintStream stdout, PrintStream err) {
     boolean timelineOnTerminal = options.output() == null && onTerminal(stdout);
