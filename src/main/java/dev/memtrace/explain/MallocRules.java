@@ -113,6 +113,48 @@ final class MallocRules {
           .says(MallocRules::brkDirect);
 
   /**
+   * The break moving down: malloc's systrim after a free (free, _int_free: the top chunk passed the
+   * trim threshold), malloc_trim (keeping only its pad), or the program's own sbrk; a -k frame of
+   * free or malloc_trim tells which of the first two, and rules out the third.
+   */
+  private static Said brkTrim(Ctx c) {
+    String pad =
+        "(keeping top_pad "
+            + (c.sp.topPadLowered > 0
+                ? "spare, lowered in this process: line " + c.sp.topPadLowered
+                : c.sp.topPad + " spare" + (c.sp.envTopPad ? ", as the environment sets" : ""))
+            + ")";
+    String by = "the break moves down by " + (c.sp.brk - c.addr()) + " bytes: ";
+    String evidence = "brk moves down by " + (c.sp.brk - c.addr());
+    if (c.frame(Set.of("malloc_trim")) != null) {
+      return Said.of(
+          by
+              + "the program called malloc_trim, and its systrim gives back the top of [heap],"
+              + " keeping only the pad malloc_trim was given",
+          Basis.PATTERN,
+          evidence);
+    }
+    if (c.frame(Set.of("free", "__libc_free", "_int_free")) != null) {
+      return Said.of(
+          by
+              + "a free left at least the trim threshold free at the top of [heap], and malloc's"
+              + " systrim gives it back "
+              + pad,
+          Basis.PATTERN,
+          evidence);
+    }
+    return Said.of(
+        by
+            + "malloc's systrim gives back the top of [heap] when a free left at least the trim"
+            + " threshold free there "
+            + pad
+            + " or when the program called malloc_trim (keeping only its pad argument), or the"
+            + " program called sbrk with a negative increment",
+        Basis.PATTERN,
+        evidence);
+  }
+
+  /**
    * What shows that malloc itself made a brk growth smaller than its default top_pad allows: a -k
    * frame of the allocator, or the BEAM, which lowers top_pad as it starts; null when nothing does.
    */
@@ -337,24 +379,7 @@ final class MallocRules {
             .byAllocator()
             .when(ok(), c -> c.sp.brk > 0 && c.addr() > 0 && c.addr() < c.sp.brk)
             .frames("free", "__libc_free", "_int_free", "systrim", "malloc_trim")
-            .says(
-                c ->
-                    Said.of(
-                        "the break moves down by "
-                            + (c.sp.brk - c.addr())
-                            + " bytes: malloc's systrim "
-                            + "gives back the top of [heap] when a free left at least the trim "
-                            + "threshold free there (keeping top_pad "
-                            + (c.sp.topPadLowered > 0
-                                ? "spare, lowered in this process: line " + c.sp.topPadLowered
-                                : c.sp.topPad
-                                    + " spare"
-                                    + (c.sp.envTopPad ? ", as the environment sets" : ""))
-                            + ") or when the "
-                            + "program called malloc_trim (keeping only its pad argument), or the "
-                            + "program called sbrk with a negative increment",
-                        Basis.PATTERN,
-                        "brk moves down by " + (c.sp.brk - c.addr()))),
+            .says(MallocRules::brkTrim),
         Rule.on("malloc-arena-reserve", "mmap")
             .byAllocator()
             .when(
