@@ -9,6 +9,7 @@ import dev.memtrace.decode.Msync;
 import dev.memtrace.decode.Range;
 import dev.memtrace.explain.Rule.Said;
 import dev.memtrace.model.AddressSpaceView;
+import dev.memtrace.model.MapsFormat;
 import dev.memtrace.model.MemoryOps;
 import dev.memtrace.model.Region;
 import dev.memtrace.timeline.Explanation.Basis;
@@ -624,7 +625,7 @@ final class FailureRules {
         Region r = v.regionAt(cut);
         if (r != null
             && r.start() != cut
-            && r.path().equals(HUGETLB_ANON)
+            && r.path().equals(MapsFormat.ANON_HUGEPAGE)
             && cut % MemoryOps.DEFAULT_HUGE_PAGE != 0) {
           return Said.of(
               "munmap failed with EINVAL: it would split the hugetlb mapping "
@@ -645,9 +646,6 @@ final class FailureRules {
     }
     return null;
   }
-
-  /** How maps names anonymous hugetlb memory (MAP_ANONYMOUS|MAP_HUGETLB). */
-  private static final String HUGETLB_ANON = "/anon_hugepage (deleted)";
 
   /** The advice that refuse locked, VM_PFNMAP and (but MADV_DONTNEED) hugetlb memory. */
   private static final java.util.Set<String> DROPPING =

@@ -95,8 +95,8 @@ public final class Tally {
    * such a row would read empty at the peak; the class row counts them.
    */
   private Row objectRow(String object) {
-    if (object.equals("/dev/zero (deleted)")
-        || object.equals("/anon_hugepage (deleted)")
+    if (object.equals(MapsFormat.DEV_ZERO)
+        || object.equals(MapsFormat.ANON_HUGEPAGE)
         || object.startsWith("/SYSV") && object.endsWith(MapsFormat.DELETED)) {
       return null;
     }

@@ -45,6 +45,12 @@ public final class MapsFormat {
   /** What d_path adds to the name of a file in no directory (unlinked, or a memfd, or shmem). */
   public static final String DELETED = " (deleted)";
 
+  /** How maps names shared anonymous memory: shmem_zero_setup names its file dev/zero. */
+  public static final String DEV_ZERO = "/dev/zero" + DELETED;
+
+  /** How maps names anonymous hugetlb memory: hugetlb_file_setup names its file anon_hugepage. */
+  public static final String ANON_HUGEPAGE = "/anon_hugepage" + DELETED;
+
   /**
    * The permissions field of a region the trace shows nothing of (an mremap of memory the model
    * never saw): a word of the field's four characters, so the line keeps its columns and parses.

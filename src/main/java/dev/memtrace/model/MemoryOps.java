@@ -117,7 +117,7 @@ public final class MemoryOps {
     Backing b = anonymous ? Backing.ANONYMOUS : backing;
     long pgoff = offset;
     if (anonymous && shared) {
-      b = Backing.sharedMemory("/dev/zero (deleted)", shmKey);
+      b = Backing.sharedMemory(MapsFormat.DEV_ZERO, shmKey);
       pgoff = 0;
     } else if (anonymous) {
       b = Backing.ANONYMOUS;
@@ -126,10 +126,10 @@ public final class MemoryOps {
       // mmap_zero: shmem_zero_setup gives a shared mapping of /dev/zero a shmem file of its own,
       // named dev/zero, as MAP_SHARED|MAP_ANONYMOUS gets; a private one keeps /dev/zero as its
       // file (vma_set_anonymous only drops its vm_ops), so maps names /dev/zero for it
-      b = Backing.sharedMemory("/dev/zero (deleted)", shmKey);
+      b = Backing.sharedMemory(MapsFormat.DEV_ZERO, shmKey);
     }
     if ((flags & MAP_HUGETLB) != 0 && anonymous) {
-      b = new Backing(Backing.Kind.SPECIAL, "/anon_hugepage (deleted)", Backing.NO_DEV, 0, shmKey);
+      b = new Backing(Backing.Kind.SPECIAL, MapsFormat.ANON_HUGEPAGE, Backing.NO_DEV, 0, shmKey);
     }
     int vmFlags = vmFlagsOf(flags) | (s.lockFuture ? Vma.LOCKED : 0);
     if (!shared && (prot & PROT_WRITE) != 0 && (vmFlags & Vma.NORESERVE) == 0) {
