@@ -305,7 +305,12 @@ final class MappingRules {
    * /proc/meminfo), taken as x86-64's 2 MiB, which the trace does not show.
    */
   static long hugePageSize(Ctx c) {
-    return MemoryOps.hugePageSize(c.call instanceof Mmap m ? m.flags().orElse(0) : 0);
+    return MemoryOps.hugePageSize(mmapFlags(c));
+  }
+
+  /** An mmap's flags as a number, 0 for another call or flags the line does not give. */
+  private static long mmapFlags(Ctx c) {
+    return c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
   }
 
   /**
@@ -313,8 +318,7 @@ final class MappingRules {
    * MAP_HUGETLB mmap whose length is not whole huge pages; "" when it is.
    */
   static String hugePagesRounding(Ctx c, long len) {
-    long flags = c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
-    long size = MemoryOps.hugePagesUp(len, flags);
+    long size = MemoryOps.hugePagesUp(len, mmapFlags(c));
     if (size == 0 || size == LinuxFlags.pageUp(len)) {
       return "";
     }
@@ -329,12 +333,7 @@ final class MappingRules {
 
   /** Whether a MAP_HUGETLB mmap names its huge page size (21<<MAP_HUGE_SHIFT). */
   static boolean hugePageNamed(Ctx c) {
-    return hugeLog2(c) != 0;
-  }
-
-  private static long hugeLog2(Ctx c) {
-    long flags = c.call instanceof Mmap m ? m.flags().orElse(0) : 0;
-    return (flags >>> 26) & 0x3f;
+    return MemoryOps.hugePageNamed(mmapFlags(c));
   }
 
   /**

@@ -162,8 +162,16 @@ public final class MemoryOps {
    * MAP_HUGE_SHIFT (26) up, as strace prints 21<<MAP_HUGE_SHIFT; with none, the default size.
    */
   public static long hugePageSize(long flags) {
-    long log2 = (flags >>> 26) & 0x3f;
-    return log2 == 0 ? DEFAULT_HUGE_PAGE : 1L << log2;
+    return hugePageNamed(flags) ? 1L << hugePageLog2(flags) : DEFAULT_HUGE_PAGE;
+  }
+
+  /** Whether a MAP_HUGETLB mmap's flags name its huge page size (21<<MAP_HUGE_SHIFT). */
+  public static boolean hugePageNamed(long flags) {
+    return hugePageLog2(flags) != 0;
+  }
+
+  private static long hugePageLog2(long flags) {
+    return (flags >>> 26) & 0x3f;
   }
 
   /**
