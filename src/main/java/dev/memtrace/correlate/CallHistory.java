@@ -4,6 +4,7 @@ import dev.memtrace.decode.Call;
 import dev.memtrace.decode.Mmap;
 import dev.memtrace.decode.Range;
 import dev.memtrace.model.AddressSpace;
+import dev.memtrace.model.Agreement;
 import dev.memtrace.model.MemoryModel;
 import dev.memtrace.model.Region;
 import dev.memtrace.model.RegionChange;
@@ -66,20 +67,6 @@ public final class CallHistory {
   }
 
   /**
-   * The same memory as maps shows it (protection, file and offset), whichever call's part of a
-   * merged area the model names it after.
-   */
-  private static boolean sameMemory(Region a, Region b) {
-    return a.start() == b.start()
-        && a.end() == b.end()
-        && a.offset() == b.offset()
-        && a.inode() == b.inode()
-        && a.perms().equals(b.perms())
-        && a.path().equals(b.path())
-        && a.dev().equals(b.dev());
-  }
-
-  /**
    * Whether the call's range (an mmap's where it returned, an mremap's old one) reaches the region;
    * false for a call with no range (brk) or one the line does not give.
    */
@@ -107,7 +94,9 @@ public final class CallHistory {
           && before.start() <= after.start()
           && after.end() <= before.end()
           && before.size() != after.size()
-          && sameMemory(before.slice(after.start(), after.end()), after)) {
+          // the same memory as maps shows it, whichever call's part of a merged area the model
+          // names it after
+          && Agreement.same(before.slice(after.start(), after.end()), after)) {
         return true;
       }
     }
