@@ -121,13 +121,17 @@ public final class EventFilter {
    * {@code heap} finds "heap (brk)", {@code stack} both stacks, {@code image} every image part.
    */
   private boolean wanted(String cls) {
-    String c = " " + cls.toLowerCase(Locale.ROOT);
     for (String w : o.classes()) {
-      if (c.contains(" " + w.toLowerCase(Locale.ROOT))) {
+      if (picks(w, cls)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether a --class word picks the class: its full name, or a word it starts a word with. */
+  private static boolean picks(String word, String cls) {
+    return (" " + cls.toLowerCase(Locale.ROOT)).contains(" " + word.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -135,10 +139,9 @@ public final class EventFilter {
    * name, or a word it starts a word of); else an IllegalArgumentException that lists the classes.
    */
   public static String classWord(String word) {
-    String w = " " + word.strip().toLowerCase(Locale.ROOT);
     if (!word.isBlank()) {
       for (RegionClass c : RegionClass.values()) {
-        if ((" " + c.label.toLowerCase(Locale.ROOT)).contains(w)) {
+        if (picks(word.strip(), c.label)) {
           return word.strip();
         }
       }
