@@ -185,6 +185,7 @@ final class Specials {
         toTheEnd
             ? " to the end of this mapping"
             : " up to " + hex(sp + size) + ", in the last page of this mapping";
+    String endOf = toTheEnd ? ", the end of " : ", in the last page of ";
     long start = MappingRules.reservationStart(s);
     TagMap.Span g = start < s.start() ? c.sp.tags.at(start) : null;
     boolean guarded = g != null && g.tag().cls() == RegionClass.GUARD && g.end() == s.start();
@@ -213,7 +214,7 @@ final class Specials {
                 + ". Signal handlers installed with SA_ONSTACK run there, so one can still run when "
                 + "the thread's own stack overflowed",
             Basis.ARITHMETIC,
-            List.of(evidence + (toTheEnd ? ", the end of " : ", in the last page of ") + lines)));
+            List.of(evidence + endOf + lines)));
     if (guarded) {
       if (c.sp.guardedSignalStackLine == 0) {
         c.sp.guardedSignalStackLine = c.line();
@@ -247,7 +248,7 @@ final class Specials {
                 + lines
                 + "; signal handlers installed with SA_ONSTACK run on it",
             Basis.ARITHMETIC,
-            List.of(evidence + (toTheEnd ? ", the end of " : ", in the last page of ") + lines)));
+            List.of(evidence + endOf + lines)));
   }
 
   /**
