@@ -25,22 +25,22 @@ public final class Rlimit extends Call {
 
   /** Whether the limit is RLIMIT_AS, printed by name or number. */
   public boolean isAddressSpace() {
-    String t = text(resourceArg());
-    if (t == null) {
-      return false;
-    }
-    OptionalLong r = num(resourceArg());
-    return t.contains("RLIMIT_AS") || r.isPresent() && r.getAsLong() == RLIMIT_AS;
+    return is("RLIMIT_AS", RLIMIT_AS);
   }
 
   /** Whether the limit is RLIMIT_STACK, printed by name or number. */
   public boolean isStack() {
+    return is("RLIMIT_STACK", RLIMIT_STACK);
+  }
+
+  /** Whether the resource argument is this one, printed by name or (-X raw) by number. */
+  private boolean is(String name, long number) {
     String t = text(resourceArg());
     if (t == null) {
       return false;
     }
     OptionalLong r = num(resourceArg());
-    return t.contains("RLIMIT_STACK") || r.isPresent() && r.getAsLong() == RLIMIT_STACK;
+    return t.contains(name) || r.isPresent() && r.getAsLong() == number;
   }
 
   /**
